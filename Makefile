@@ -1,0 +1,110 @@
+# mailarc - see README. "make" builds into build/, "make check" builds with
+# sanitizers into build/san/ and runs every test, "make demo" archives the
+# bundled sample into spool/.
+
+VERSION = 0.1.0
+PREFIX ?= /usr/local
+O ?= build
+SAN ?= 0
+
+PKGS = libcurl openssl gmime-3.0 inih jansson gumbo zlib
+# -isystem keeps warnings of library headers out of our -Werror build.
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null | sed 's/-I/-isystem /g')
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lnotmuch
+
+WARN = -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes \
+       -Wmissing-prototypes -Wvla
+CFLAGS ?= -g -O2
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DMAILARC_VERSION='"$(VERSION)"' \
+	     -Ilib $(WARN) $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
+ifeq ($(SAN),1)
+ALL_CFLAGS += -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
+	      -fno-sanitize-recover=undefined
+SAN_LDFLAGS = -fsanitize=address,undefined
+endif
+LDLIBS_ALL = $(SAN_LDFLAGS) $(LDFLAGS) $(PKG_LIBS)
+
+LIB_SRC := $(sort $(wildcard lib/*.c))
+LIB_OBJ := $(LIB_SRC:%.c=$(O)/obj/%.o)
+FILTER_SRC := $(sort $(wildcard bin/*.c))
+FILTERS := $(FILTER_SRC:bin/%.c=$(O)/bin/%)
+FRONT_SRC := $(sort $(wildcard bin/mailarc/*.c))
+FRONT_OBJ := $(FRONT_SRC:%.c=$(O)/obj/%.o)
+UNIT_SRC := $(sort $(wildcard tests/unit/*_test.c))
+UNITS := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
+PROGS := $(FILTERS) $(O)/bin/mailarc
+
+Q = @
+ifeq ($(V),1)
+Q =
+endif
+
+.SECONDARY:
+.PHONY: all units check demo deps deps-bench lint format clean install \
+	bench torture fuzz
+all: $(PROGS)
+
+$(O)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(O)/libmailarc.a: $(LIB_OBJ)
+	@echo "  AR      $@"
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(O)/bin/%: $(O)/obj/bin/%.o $(O)/libmailarc.a
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(CC) -o $@ $^ $(LDLIBS_ALL)
+
+$(O)/bin/mailarc: $(FRONT_OBJ) $(O)/libmailarc.a
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(CC) -o $@ $^ $(LDLIBS_ALL)
+
+$(O)/tests/%: $(O)/obj/tests/unit/%.o $(O)/libmailarc.a
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(CC) -o $@ $^ $(LDLIBS_ALL) -lcmocka
+
+units: $(UNITS)
+
+-include $(LIB_OBJ:.o=.d) $(FRONT_OBJ:.o=.d) \
+	$(FILTER_SRC:%.c=$(O)/obj/%.d) $(UNIT_SRC:%.c=$(O)/obj/%.d)
+
+# Debian packages: to build, to test, and the peers the benchmarks compare
+# against. "make deps" installs what is missing (as root) or prints the
+# apt-get line to run.
+DEPS_BUILD = build-essential pkg-config libcurl4-openssl-dev libssl-dev \
+	libnotmuch-dev notmuch libgmime-3.0-dev libinih-dev libjansson-dev \
+	libgumbo-dev zlib1g-dev
+DEPS_TEST = libcmocka-dev bats dovecot-imapd dovecot-pop3d chromium \
+	python3 openssl procps psmisc man-db
+DEPS_BENCH = isync fetchmail getmail6 mpop mhonarc public-inbox time \
+	hyperfine
+deps:
+	$(Q)sh tests/deps.sh $(DEPS_BUILD) $(DEPS_TEST)
+deps-bench:
+	$(Q)sh tests/deps.sh $(DEPS_BUILD) $(DEPS_TEST) $(DEPS_BENCH)
+
+check: deps
+	$(Q)$(MAKE) --no-print-directory O=build/san SAN=1 all units
+	$(Q)MAILARC_BUILD=build/san sh tests/run.sh
+
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)MAILARC_BUILD=$(O) sh tests/demo.sh
+
+lint:
+	$(Q)sh tests/lint.sh
+
+format:
+	$(Q)clang-format -i lib/*.[ch] bin/*.c bin/mailarc/*.[ch] \
+		tests/unit/*.c
+
+clean:
+	rm -rf build
+
+# Where each tree of "make install" belongs is set in mk/install.mk.
+-include mk/*.mk

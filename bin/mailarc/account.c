@@ -1,0 +1,741 @@
+/* mailarc account add|edit|remove|enable|disable|list|show|test */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "log.h"
+#include "mailarc.h"
+#include "path.h"
+#include "state.h"
+
+static const char account_usage[] =
+	"usage: mailarc account add SPACE/ACCOUNT --protocol P --host H "
+	"[--port N]\n"
+	"         --username U [--password-file F | --password-command CMD |\n"
+	"         --password-stdin] [--auth basic|oauth2]\n"
+	"         [--oauth-provider google|microsoft|generic]\n"
+	"         [--oauth-method refresh_token|client_credentials|password]\n"
+	"         [--client-id ID] [--client-secret-file F] [--tenant-id T]\n"
+	"         [--refresh-token-file F] [--token-url URL] [--scope S]\n"
+	"         [--folder F[,F...]] [--on-server keep|delete]\n"
+	"         [--tls required|auto] [--ca-file F] [--tls-verify yes|no]\n"
+	"         [--address A] [--name N] [--description D]\n"
+	"         [--poll-interval T] [--enabled yes|no] [--no-test]\n"
+	"       mailarc account edit SPACE/ACCOUNT [the options of add]\n"
+	"       mailarc account remove|enable|disable|show|test "
+	"SPACE/ACCOUNT\n"
+	"       mailarc account list [SPACE]\n";
+
+/* Options of add and edit: one per account key, '_' written '-'. */
+#define FIELD_OPTS_MAX 40
+#define OPT_FIELD_BASE 2000
+#define OPT_NO_TEST 1900
+#define OPT_PASSWORD_STDIN 1901
+
+struct account_opts {
+	const char *values[FIELD_OPTS_MAX]; /* by account_field() index */
+	bool no_test;
+	bool password_stdin;
+};
+
+static char opt_names[FIELD_OPTS_MAX][40];
+
+static int
+parse_account_opts(struct ctx *c, int argc, char **argv,
+		   struct account_opts *o)
+{
+	struct option longopts[FIELD_OPTS_MAX + 10] = {
+		CLI_COMMON_LONGOPTS,
+		{ "no-test", no_argument, NULL, OPT_NO_TEST },
+		{ "password-stdin", no_argument, NULL, OPT_PASSWORD_STDIN },
+		{ "wait", no_argument, NULL, 'w' },
+	};
+	size_t n = 8;
+	const char *k;
+	int ch, r;
+
+	for (size_t i = 0; (k = account_field(i)) != NULL; i++) {
+		/* A secret on the command line would show in ps(1). */
+		if (strcmp(k, "password") == 0)
+			continue;
+		snprintf(opt_names[i], sizeof opt_names[i], "%s", k);
+		for (char *p = opt_names[i]; *p; p++)
+			if (*p == '_')
+				*p = '-';
+		longopts[n].name = opt_names[i];
+		longopts[n].has_arg = required_argument;
+		longopts[n].flag = NULL;
+		longopts[n].val = OPT_FIELD_BASE + (int)i;
+		n++;
+	}
+	longopts[n] = (struct option){ NULL, 0, NULL, 0 };
+	optind = 0; /* glibc: 0 re-initialises getopt for a new argv */
+	while ((ch = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts,
+				 NULL)) != -1) {
+		if (ch >= OPT_FIELD_BASE) {
+			o->values[ch - OPT_FIELD_BASE] = optarg;
+			continue;
+		}
+		switch (ch) {
+		case OPT_NO_TEST:
+			o->no_test = true;
+			break;
+		case OPT_PASSWORD_STDIN:
+			o->password_stdin = true;
+			break;
+		case 'w':
+			c->wait = true;
+			break;
+		default:
+			r = cli_common(ch, optarg, account_usage, &c->root_opt);
+			if (r != EX_OK)
+				return r;
+		}
+	}
+	return EX_OK;
+}
+
+/* One reference argument, SPACE/ACCOUNT; the space must exist. */
+static int
+load_ref(struct ctx *c, int argc, char **argv, struct space **sp,
+	 char **keyp)
+{
+	char *space_key, *key;
+	enum ma_status st;
+	int ret;
+
+	if (optind + 1 != argc) {
+		fputs(account_usage, stderr);
+		return EX_USAGE;
+	}
+	st = account_parse_ref(argv[optind], &space_key, &key);
+	if (st != MA_OK)
+		return ma_exitcode(st);
+	*sp = ctx_space(c, space_key, &ret);
+	free(space_key);
+	if (*sp == NULL) {
+		free(key);
+		return ret;
+	}
+	*keyp = key;
+	return EX_OK;
+}
+
+static char *
+secret_path(const struct space *s, const char *key)
+{
+	return path_fmt("%s/accounts/%s.secret", s->dir, key);
+}
+
+/* Ask on the terminal for a plain (echoed) value. */
+static char *
+ask(const char *question, const char *def)
+{
+	char line[512];
+	FILE *tty = fopen("/dev/tty", "r+");
+	char *r = NULL;
+
+	if (tty == NULL)
+		return NULL;
+	fprintf(tty, "%s%s%s%s: ", question, def ? " [" : "", def ? def : "",
+		def ? "]" : "");
+	fflush(tty);
+	if (fgets(line, sizeof line, tty) != NULL) {
+		line[strcspn(line, "\r\n")] = '\0';
+		r = strdup(line[0] ? line : def ? def : "");
+	}
+	fclose(tty);
+	return r;
+}
+
+static int
+field_index(const char *key)
+{
+	const char *k;
+
+	for (size_t i = 0; (k = account_field(i)) != NULL; i++)
+		if (strcmp(k, key) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Apply options to cfg: a value "" removes the key. */
+static int
+apply_account_opts(struct config *cfg, const struct account_opts *o)
+{
+	const char *k;
+
+	for (size_t i = 0; (k = account_field(i)) != NULL; i++) {
+		const char *v = o->values[i];
+
+		if (v == NULL)
+			continue;
+		if (config_set(cfg, "", k, v[0] ? v : NULL) != MA_OK)
+			return EX_DATAERR;
+	}
+	return EX_OK;
+}
+
+/*
+ * Interactive "Add mail account": ask for what the command line left out,
+ * when stdin is a terminal. asked[] keeps the strings alive.
+ */
+static int
+ask_missing(struct account_opts *o, char **asked, size_t nasked,
+	    struct secret *pw, bool *have_pw)
+{
+	static const struct {
+		const char *key, *question;
+	} qs[] = {
+		{ "protocol", "Protocol (pop, pops, imap, imaps)" },
+		{ "host", "Server host name" },
+		{ "port", "Port (empty: the protocol's default)" },
+		{ "username", "User name" },
+	};
+	size_t a = 0;
+
+	if (!isatty(STDIN_FILENO))
+		return EX_OK;
+	for (size_t i = 0; i < sizeof qs / sizeof qs[0] && a < nasked; i++) {
+		int idx = field_index(qs[i].key);
+
+		if (idx < 0 || o->values[idx] != NULL)
+			continue;
+		if ((asked[a] = ask(qs[i].question, NULL)) == NULL)
+			return EX_USAGE;
+		o->values[idx] = asked[a++];
+	}
+	{
+		int f = field_index("password_file");
+		int cmd = field_index("password_command");
+		int auth = field_index("auth");
+
+		if (o->values[f] == NULL && o->values[cmd] == NULL &&
+		    !o->password_stdin &&
+		    (o->values[auth] == NULL ||
+		     strcmp(o->values[auth], "oauth2") != 0)) {
+			if (secret_prompt("Password: ", pw) != MA_OK)
+				return EX_USAGE;
+			*have_pw = true;
+		}
+	}
+	return EX_OK;
+}
+
+static int
+account_add(struct ctx *c, int argc, char **argv)
+{
+	struct account_opts o = { 0 };
+	struct secret pw = { 0 };
+	bool have_pw = false;
+	char *asked[8] = { 0 };
+	char *key = NULL, *conf = NULL, *sec = NULL, what[160];
+	struct space *s = NULL;
+	struct account *a = NULL;
+	struct config *cfg;
+	enum ma_status st;
+	int ret;
+
+	if ((ret = parse_account_opts(c, argc, argv, &o)) != EX_OK)
+		return ret == EX__HELP ? EX_OK : ret;
+	if ((ret = load_ref(c, argc, argv, &s, &key)) != EX_OK)
+		return ret;
+	snprintf(what, sizeof what, "account '%s/%s'", s->key, key);
+	if (s->personal) {
+		log_err("cannot add %s: space '%s' is personal, and only site "
+			"spaces hold mail accounts",
+			what, s->key);
+		ret = EX_CONFIG;
+		goto out;
+	}
+	conf = account_conf_path(s->root, s->key, key);
+	sec = secret_path(s, key);
+	if (conf == NULL || sec == NULL) {
+		ret = EX_OSERR;
+		goto out;
+	}
+	if (path_exists(conf)) {
+		log_err("%s exists already (change it with 'mailarc account "
+			"edit %s/%s')",
+			what, s->key, key);
+		ret = EX_CANTCREAT;
+		goto out;
+	}
+	if (o.password_stdin) {
+		if ((st = secret_read_fd(STDIN_FILENO, &pw)) != MA_OK) {
+			ret = ma_exitcode(st);
+			goto out;
+		}
+		have_pw = true;
+	} else if ((ret = ask_missing(&o, asked, 8, &pw, &have_pw)) !=
+		   EX_OK) {
+		goto out;
+	}
+	if ((cfg = config_new()) == NULL) {
+		ret = EX_OSERR;
+		goto out;
+	}
+	if ((ret = apply_account_opts(cfg, &o)) != EX_OK) {
+		config_free(cfg);
+		goto out;
+	}
+	if (have_pw && (config_get(cfg, "", "password_file") != NULL ||
+			config_get(cfg, "", "password_command") != NULL)) {
+		log_err("%s: give only one of --password-file, "
+			"--password-command and --password-stdin",
+			what);
+		config_free(cfg);
+		ret = EX_USAGE;
+		goto out;
+	}
+	/* A password typed in or piped in is kept in its own 0600 file. */
+	if (have_pw && config_set(cfg, "", "password_file", sec) != MA_OK) {
+		config_free(cfg);
+		ret = EX_SOFTWARE;
+		goto out;
+	}
+	if ((st = account_from_config(cfg, s->key, key, what, &a)) != MA_OK) {
+		ret = ma_exitcode(st);
+		goto out;
+	}
+	/* The password source must work now, not at 3 a.m. under a timer. */
+	if (!have_pw && !a->oauth2) {
+		if ((st = account_secret(a, &pw)) != MA_OK) {
+			ret = ma_exitcode(st);
+			goto out;
+		}
+		have_pw = true;
+	}
+	if (!o.no_test &&
+	    (ret = account_test_run(c, a, have_pw ? &pw : NULL)) != EX_OK) {
+		log_err("%s was not saved (fix it, or save it untested with "
+			"--no-test)",
+			what);
+		goto out;
+	}
+	if (have_pw && strcmp(a->password_file ? a->password_file : "",
+			      sec) == 0) {
+		st = write_file_atomic(sec, pw.data, pw.len, 0600);
+		if (st != MA_OK) {
+			ret = ma_exitcode(st);
+			goto out;
+		}
+	}
+	st = config_write_atomic(a->cfg, conf, 0600);
+	if (st != MA_OK) {
+		if (have_pw && a->password_file != NULL &&
+		    strcmp(a->password_file, sec) == 0)
+			unlink(sec);
+		ret = ma_exitcode(st);
+		goto out;
+	}
+	log_notice("%s added", what);
+	ret = EX_OK;
+out:
+	secret_wipe(&pw);
+	for (size_t i = 0; i < 8; i++)
+		free(asked[i]);
+	account_free(a);
+	space_free(s);
+	free(key);
+	free(conf);
+	free(sec);
+	return ret;
+}
+
+/* Keys whose change calls for a new connection test. */
+static bool
+connection_changed(const struct account_opts *o, bool new_pw)
+{
+	static const char *const keys[] = {
+		"protocol",	 "host",	   "port",
+		"username",	 "password_file",  "password_command",
+		"auth",		 "oauth_provider", "oauth_method",
+		"client_id",	 "client_secret_file", "tenant_id",
+		"refresh_token_file", "token_url", "scope",
+		"folder",	 "tls",		   "ca_file",
+		"tls_verify",
+	};
+
+	if (new_pw)
+		return true;
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		if (o->values[field_index(keys[i])] != NULL)
+			return true;
+	return false;
+}
+
+static int
+account_edit(struct ctx *c, int argc, char **argv)
+{
+	struct account_opts o = { 0 };
+	struct secret pw = { 0 };
+	char *key = NULL, *conf = NULL, *sec = NULL, *sec_new = NULL;
+	char what[160];
+	struct space *s = NULL;
+	struct account *a = NULL;
+	struct config *cfg;
+	enum ma_status st;
+	int ret;
+
+	if ((ret = parse_account_opts(c, argc, argv, &o)) != EX_OK)
+		return ret == EX__HELP ? EX_OK : ret;
+	if ((ret = load_ref(c, argc, argv, &s, &key)) != EX_OK)
+		return ret;
+	snprintf(what, sizeof what, "account '%s/%s'", s->key, key);
+	conf = account_conf_path(s->root, s->key, key);
+	sec = secret_path(s, key);
+	sec_new = path_fmt("%s.new", sec ? sec : "");
+	if (conf == NULL || sec == NULL || sec_new == NULL) {
+		ret = EX_OSERR;
+		goto out;
+	}
+	st = config_load(conf, &cfg);
+	if (st == MA_ENOTFOUND)
+		log_err("%s does not exist", what);
+	if (st != MA_OK) {
+		ret = ma_exitcode(st);
+		goto out;
+	}
+	if (o.password_stdin) {
+		if ((st = secret_read_fd(STDIN_FILENO, &pw)) != MA_OK) {
+			config_free(cfg);
+			ret = ma_exitcode(st);
+			goto out;
+		}
+		/* The new password replaces every other source. */
+		config_set(cfg, "", "password_command", NULL);
+		config_set(cfg, "", "password", NULL);
+		config_set(cfg, "", "password_file", sec);
+	} else if (o.values[field_index("password_file")] != NULL ||
+		   o.values[field_index("password_command")] != NULL) {
+		config_set(cfg, "", "password_file", NULL);
+		config_set(cfg, "", "password_command", NULL);
+		config_set(cfg, "", "password", NULL);
+	}
+	if ((ret = apply_account_opts(cfg, &o)) != EX_OK) {
+		config_free(cfg);
+		goto out;
+	}
+	if ((st = account_from_config(cfg, s->key, key, what, &a)) != MA_OK) {
+		ret = ma_exitcode(st);
+		goto out;
+	}
+	if (!o.no_test && connection_changed(&o, pw.data != NULL) &&
+	    (ret = account_test_run(c, a, pw.data ? &pw : NULL)) != EX_OK) {
+		log_err("%s was not changed (fix it, or save it untested with "
+			"--no-test)",
+			what);
+		goto out;
+	}
+	if (pw.data != NULL &&
+	    (st = write_file_atomic(sec_new, pw.data, pw.len, 0600)) !=
+		    MA_OK) {
+		ret = ma_exitcode(st);
+		goto out;
+	}
+	if ((st = config_write_atomic(a->cfg, conf, 0600)) != MA_OK) {
+		if (pw.data != NULL)
+			unlink(sec_new);
+		ret = ma_exitcode(st);
+		goto out;
+	}
+	if (pw.data != NULL && rename(sec_new, sec) != 0) {
+		log_err("cannot rename '%s' to '%s'", sec_new, sec);
+		ret = EX_IOERR;
+		goto out;
+	}
+	if (pw.data == NULL && (a->password_file == NULL ||
+				strcmp(a->password_file, sec) != 0))
+		unlink(sec); /* no longer used: do not leave a password */
+	log_notice("%s changed", what);
+	ret = EX_OK;
+out:
+	secret_wipe(&pw);
+	account_free(a);
+	space_free(s);
+	free(key);
+	free(conf);
+	free(sec);
+	free(sec_new);
+	return ret;
+}
+
+static int
+account_set_enabled(struct ctx *c, int argc, char **argv, bool on)
+{
+	struct account_opts o = { 0 };
+	struct space *s = NULL;
+	struct account *a = NULL;
+	enum ma_status st;
+	char *key = NULL;
+	int ret;
+
+	if ((ret = parse_account_opts(c, argc, argv, &o)) != EX_OK)
+		return ret == EX__HELP ? EX_OK : ret;
+	if ((ret = load_ref(c, argc, argv, &s, &key)) != EX_OK)
+		return ret;
+	st = account_load(s, key, &a);
+	if (st == MA_OK && (st = config_set(a->cfg, "", "enabled",
+					    on ? "yes" : "no")) == MA_OK)
+		st = config_write_atomic(a->cfg, a->conf_path, 0600);
+	ret = ma_exitcode(st);
+	if (st == MA_OK)
+		log_notice("account '%s/%s' %s", s->key, key,
+			   on ? "enabled" : "disabled");
+	account_free(a);
+	space_free(s);
+	free(key);
+	return ret;
+}
+
+static int
+account_enable(struct ctx *c, int argc, char **argv)
+{
+	return account_set_enabled(c, argc, argv, true);
+}
+
+static int
+account_disable(struct ctx *c, int argc, char **argv)
+{
+	return account_set_enabled(c, argc, argv, false);
+}
+
+static int
+account_remove(struct ctx *c, int argc, char **argv)
+{
+	struct account_opts o = { 0 };
+	struct space *s = NULL;
+	char *key = NULL, *conf = NULL, *sec = NULL, *state = NULL;
+	int ret;
+
+	if ((ret = parse_account_opts(c, argc, argv, &o)) != EX_OK)
+		return ret == EX__HELP ? EX_OK : ret;
+	if ((ret = load_ref(c, argc, argv, &s, &key)) != EX_OK)
+		return ret;
+	conf = account_conf_path(s->root, s->key, key);
+	sec = secret_path(s, key);
+	state = path_fmt("%s/state/%s.state", s->dir, key);
+	if (conf == NULL || sec == NULL || state == NULL) {
+		ret = EX_OSERR;
+	} else if (!path_exists(conf)) {
+		log_err("account '%s/%s' does not exist", s->key, key);
+		ret = EX_NOINPUT;
+	} else if (unlink(conf) != 0) {
+		log_err("cannot remove '%s'", conf);
+		ret = EX_IOERR;
+	} else {
+		/* The configuration went first: without it nothing polls,
+		 * so a crash here leaves only harmless leftovers. */
+		unlink(sec);
+		unlink(state);
+		fsync_parent(conf);
+		log_notice("account '%s/%s' removed; the mail it archived "
+			   "stays in space '%s'",
+			   s->key, key, s->key);
+		ret = EX_OK;
+	}
+	space_free(s);
+	free(key);
+	free(conf);
+	free(sec);
+	free(state);
+	return ret;
+}
+
+static void
+format_time(time_t t, char *buf, size_t size)
+{
+	struct tm tm;
+
+	if (t == 0) {
+		snprintf(buf, size, "never");
+		return;
+	}
+	gmtime_r(&t, &tm);
+	strftime(buf, size, "%Y-%m-%d %H:%M:%SZ", &tm);
+}
+
+static int
+account_show(struct ctx *c, int argc, char **argv)
+{
+	struct account_opts o = { 0 };
+	struct state_summary sum;
+	struct space *s = NULL;
+	struct account *a = NULL;
+	enum ma_status st;
+	char *key = NULL, t[64];
+	const char *k;
+	int ret;
+
+	if ((ret = parse_account_opts(c, argc, argv, &o)) != EX_OK)
+		return ret == EX__HELP ? EX_OK : ret;
+	if ((ret = load_ref(c, argc, argv, &s, &key)) != EX_OK)
+		return ret;
+	if ((st = account_load(s, key, &a)) != MA_OK) {
+		ret = ma_exitcode(st);
+		goto out;
+	}
+	printf("%-20s %s/%s\n", "account", s->key, key);
+	for (size_t i = 0; (k = account_field(i)) != NULL; i++) {
+		const char *v = config_get(a->cfg, "", k);
+
+		if (v == NULL)
+			continue;
+		printf("%-20s %s\n", k,
+		       strcmp(k, "password") == 0 ? "********" : v);
+	}
+	if (config_get(a->cfg, "", "port") == NULL)
+		printf("%-20s %d (default)\n", "port", a->port);
+	if (state_summary_load(s, key, &sum) == MA_OK) {
+		format_time(sum.last_run, t, sizeof t);
+		printf("%-20s %s\n", "last fetch", t);
+		printf("%-20s %ld\n", "last fetched", sum.last_count);
+		format_time(sum.last_success, t, sizeof t);
+		printf("%-20s %s\n", "last success", t);
+		if (sum.last_error[0] != '\0')
+			printf("%-20s %s\n", "last error", sum.last_error);
+	} else {
+		printf("%-20s never\n", "last fetch");
+	}
+out:
+	account_free(a);
+	space_free(s);
+	free(key);
+	return ret;
+}
+
+static int
+list_space(struct space *s)
+{
+	char **keys;
+	size_t n;
+	int ret = EX_OK;
+
+	if (account_list(s, &keys, &n) != MA_OK)
+		return EX_IOERR;
+	for (size_t i = 0; i < n; i++) {
+		struct state_summary sum;
+		struct account *a;
+		char t[64];
+
+		if (account_load(s, keys[i], &a) != MA_OK) {
+			ret = EX_CONFIG;
+			continue;
+		}
+		if (state_summary_load(s, keys[i], &sum) == MA_OK)
+			format_time(sum.last_run, t, sizeof t);
+		else
+			snprintf(t, sizeof t, "never");
+		printf("%-16s %-16s %-6s %-28s %-8s %s\n", s->key, a->key,
+		       account_protocol_name(a->protocol), a->host,
+		       a->enabled ? "yes" : "no", t);
+		account_free(a);
+	}
+	space_list_free(keys, n);
+	return ret;
+}
+
+static int
+account_list_cmd(struct ctx *c, int argc, char **argv)
+{
+	struct account_opts o = { 0 };
+	const char *root;
+	char **keys = NULL;
+	size_t n = 0;
+	int ret, r;
+
+	if ((ret = parse_account_opts(c, argc, argv, &o)) != EX_OK)
+		return ret == EX__HELP ? EX_OK : ret;
+	if (optind + 1 < argc) {
+		fputs(account_usage, stderr);
+		return EX_USAGE;
+	}
+	if ((root = ctx_root(c)) == NULL)
+		return EX_CONFIG;
+	if (optind < argc) {
+		struct space *s = ctx_space(c, argv[optind], &ret);
+
+		if (s == NULL)
+			return ret;
+		printf("%-16s %-16s %-6s %-28s %-8s %s\n", "SPACE", "ACCOUNT",
+		       "PROTO", "HOST", "ENABLED", "LAST FETCH");
+		ret = list_space(s);
+		space_free(s);
+		return ret;
+	}
+	if (space_list(root, &keys, &n) != MA_OK)
+		return EX_IOERR;
+	printf("%-16s %-16s %-6s %-28s %-8s %s\n", "SPACE", "ACCOUNT",
+	       "PROTO", "HOST", "ENABLED", "LAST FETCH");
+	for (size_t i = 0; i < n; i++) {
+		struct space *s = ctx_space(c, keys[i], &r);
+
+		if (s == NULL) {
+			ret = ma_worse(ret, r);
+			continue;
+		}
+		ret = ma_worse(ret, list_space(s));
+		space_free(s);
+	}
+	space_list_free(keys, n);
+	return ret;
+}
+
+static int
+account_test(struct ctx *c, int argc, char **argv)
+{
+	struct account_opts o = { 0 };
+	struct space *s = NULL;
+	struct account *a = NULL;
+	enum ma_status st;
+	char *key = NULL;
+	int ret;
+
+	if ((ret = parse_account_opts(c, argc, argv, &o)) != EX_OK)
+		return ret == EX__HELP ? EX_OK : ret;
+	if ((ret = load_ref(c, argc, argv, &s, &key)) != EX_OK)
+		return ret;
+	if ((st = account_load(s, key, &a)) != MA_OK)
+		ret = ma_exitcode(st);
+	else
+		ret = account_test_run(c, a, NULL);
+	account_free(a);
+	space_free(s);
+	free(key);
+	return ret;
+}
+
+int
+cmd_account(struct ctx *c, int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*fn)(struct ctx *, int, char **);
+	} subs[] = {
+		{ "add", account_add },	      { "edit", account_edit },
+		{ "remove", account_remove }, { "enable", account_enable },
+		{ "disable", account_disable }, { "list", account_list_cmd },
+		{ "show", account_show },     { "test", account_test },
+	};
+
+	if (argc < 2) {
+		fputs(account_usage, stderr);
+		return EX_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		fputs(account_usage, stdout);
+		return EX_OK;
+	}
+	for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++)
+		if (strcmp(argv[1], subs[i].name) == 0)
+			return subs[i].fn(c, argc - 1, argv + 1);
+	log_err("unknown account command '%s' (add, edit, remove, enable, "
+		"disable, list, show, test)",
+		argv[1]);
+	return EX_USAGE;
+}

@@ -1,0 +1,52 @@
+#ifndef MAILARC_FRONT_H
+#define MAILARC_FRONT_H
+
+#include <stdbool.h>
+
+#include "account.h"
+#include "space.h"
+
+/* What every command of the front end shares. */
+struct ctx {
+	const char *root_opt; /* --root, or NULL */
+	char *root;           /* resolved on first use by ctx_root() */
+	bool wait;            /* --wait: wait for locks instead of failing */
+};
+
+/* ctx_root - the root folder, resolved once; NULL (logged) on error. */
+const char *ctx_root(struct ctx *c);
+
+/* ctx_space - load a space; on failure the exit code is in *ret. */
+struct space *ctx_space(struct ctx *c, const char *key, int *ret);
+
+/*
+ * run_stage - run another mailarc program (the one installed beside this
+ * binary, else from $PATH) with argv[0] = prog and args (NULL-terminated),
+ * stdin from /dev/null and stdout to ours unless quiet_stdout. Returns its
+ * exit code (EX_OSERR if it could not run).
+ */
+int run_stage(struct ctx *c, const char *prog, const char *const args[],
+	      bool quiet_stdout);
+
+/* Commands: argv[0] is the command name. Each returns a sysexits code. */
+int cmd_space(struct ctx *c, int argc, char **argv);
+int cmd_account(struct ctx *c, int argc, char **argv);
+int cmd_fetch(struct ctx *c, int argc, char **argv);
+int cmd_import(struct ctx *c, int argc, char **argv);
+int cmd_delete(struct ctx *c, int argc, char **argv);
+int cmd_search(struct ctx *c, int argc, char **argv);
+int cmd_link(struct ctx *c, int argc, char **argv);
+int cmd_render(struct ctx *c, int argc, char **argv);
+int cmd_polling(struct ctx *c, int argc, char **argv);
+int cmd_status(struct ctx *c, int argc, char **argv);
+
+/*
+ * account_test_run - "Test Connection": connect, negotiate TLS, log in,
+ * open the folder and report, for an account that may not be saved yet.
+ * pw is the password when it is not yet where the account says (NULL to
+ * read it from the account's source). Returns a sysexits code.
+ */
+int account_test_run(struct ctx *c, const struct account *a,
+		     const struct secret *pw);
+
+#endif

@@ -1,0 +1,192 @@
+/* mailarc: the administrator's front end (spaces, accounts, fetch, ...). */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "log.h"
+#include "mailarc.h"
+#include "path.h"
+
+static const char usage[] =
+	"usage: mailarc [--root DIR] [-v] [-q] COMMAND [ARGS]\n"
+	"\n"
+	"  space add KEY [--name N] [--description D] [--personal]\n"
+	"  space edit KEY [--name N] [--description D] [--set KEY=VALUE]\n"
+	"  space list | show KEY | remove KEY [--force]\n"
+	"  account add SPACE/ACCOUNT --protocol P --host H [--port N]\n"
+	"          --username U [--password-file F | --password-command CMD |\n"
+	"          --password-stdin] [--auth basic|oauth2 ...] [--folder F]\n"
+	"          [--on-server keep|delete] [--tls required|auto]\n"
+	"          [--ca-file F] [--tls-verify yes|no] [--name N]\n"
+	"          [--description D] [--no-test]\n"
+	"  account edit|remove|enable|disable|show|test SPACE/ACCOUNT\n"
+	"  account list [SPACE]\n"
+	"  fetch [SPACE[/ACCOUNT]]...\n"
+	"  import SPACE FILE|DIR...\n"
+	"  delete SPACE MESSAGE-ID... | --query Q\n"
+	"  search SPACE QUERY...\n"
+	"  link SPACE MESSAGE-ID\n"
+	"  render SPACE [--full]\n"
+	"  polling on|off [SPACE[/ACCOUNT]]\n"
+	"  status [SPACE]\n"
+	"\n"
+	"Run 'mailarc COMMAND --help' for a command's options; see mailarc(1).\n";
+
+static const struct {
+	const char *name;
+	int (*fn)(struct ctx *, int, char **);
+} commands[] = {
+	{ "space", cmd_space },	    { "account", cmd_account },
+	{ "fetch", cmd_fetch },	    { "import", cmd_import },
+	{ "delete", cmd_delete },   { "search", cmd_search },
+	{ "link", cmd_link },	    { "render", cmd_render },
+	{ "polling", cmd_polling }, { "status", cmd_status },
+};
+
+const char *
+ctx_root(struct ctx *c)
+{
+	if (c->root == NULL && root_resolve(c->root_opt, &c->root) != MA_OK)
+		return NULL;
+	return c->root;
+}
+
+struct space *
+ctx_space(struct ctx *c, const char *key, int *ret)
+{
+	const char *root = ctx_root(c);
+	struct space *s;
+	enum ma_status st;
+
+	if (root == NULL) {
+		*ret = EX_CONFIG;
+		return NULL;
+	}
+	if ((st = space_load(root, key, &s)) != MA_OK) {
+		*ret = ma_exitcode(st);
+		return NULL;
+	}
+	return s;
+}
+
+/* The programs of a build or an install sit beside the front end. */
+static char *
+sibling(const char *prog)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+	char *p;
+
+	if (n <= 0)
+		return NULL;
+	self[n] = '\0';
+	p = path_fmt("%s/%s", dirname(self), prog);
+	if (p != NULL && access(p, X_OK) != 0) {
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+int
+run_stage(struct ctx *c, const char *prog, const char *const args[],
+	  bool quiet_stdout)
+{
+	const char *argv[64];
+	size_t n = 0;
+	char *path = sibling(prog);
+	int status;
+	pid_t pid;
+
+	argv[n++] = prog;
+	if (c->root_opt != NULL) {
+		argv[n++] = "--root";
+		argv[n++] = c->root_opt;
+	}
+	if (log_enabled(LOG_LEVEL_INFO))
+		argv[n++] = "-v";
+	else if (!log_enabled(LOG_LEVEL_NOTICE))
+		argv[n++] = "-q";
+	if (c->wait)
+		argv[n++] = "--wait";
+	for (size_t i = 0; args != NULL && args[i] != NULL && n < 63; i++)
+		argv[n++] = args[i];
+	argv[n] = NULL;
+	fflush(stdout);
+	if ((pid = fork()) < 0) {
+		log_err("cannot run %s: %s", prog, strerror(errno));
+		free(path);
+		return EX_OSERR;
+	}
+	if (pid == 0) {
+		int fd = open("/dev/null", O_RDWR);
+
+		if (fd >= 0) {
+			dup2(fd, STDIN_FILENO);
+			if (quiet_stdout)
+				dup2(fd, STDOUT_FILENO);
+		}
+		if (path != NULL)
+			execv(path, (char *const *)argv);
+		else
+			execvp(prog, (char *const *)argv);
+		log_err("cannot run %s: %s", prog, strerror(errno));
+		_exit(EX_OSERR);
+	}
+	free(path);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return EX_OSERR;
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	log_err("%s was killed by signal %d", prog, WTERMSIG(status));
+	return EX_SOFTWARE;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		CLI_COMMON_LONGOPTS,
+		{ "wait", no_argument, NULL, 'w' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct ctx c = { 0 };
+	int ch, ret;
+
+	log_init("mailarc");
+	/* "+": options stop at the command; each command parses the rest. */
+	while ((ch = getopt_long(argc, argv, "+" CLI_COMMON_SHORTOPTS,
+				 longopts, NULL)) != -1) {
+		if (ch == 'w') {
+			c.wait = true;
+			continue;
+		}
+		ret = cli_common(ch, optarg, usage, &c.root_opt);
+		if (ret == EX__HELP)
+			return io_finish(EX_OK);
+		if (ret != EX_OK)
+			return ret;
+	}
+	if (optind >= argc) {
+		fputs(usage, stderr);
+		return EX_USAGE;
+	}
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+		if (strcmp(argv[optind], commands[i].name) != 0)
+			continue;
+		ret = commands[i].fn(&c, argc - optind, argv + optind);
+		free(c.root);
+		return io_finish(ret);
+	}
+	log_err("unknown command '%s' (see 'mailarc --help')", argv[optind]);
+	return EX_USAGE;
+}

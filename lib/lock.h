@@ -1,0 +1,30 @@
+#ifndef MA_LOCK_H
+#define MA_LOCK_H
+
+#include <stdbool.h>
+
+#include "status.h"
+
+/*
+ * Advisory locks with flock(2) on a lock file. The lock goes with the open
+ * file, so a killed process never leaves a stale lock behind.
+ */
+struct lock {
+	int fd;
+	char *path;
+};
+
+/*
+ * lock_take - lock path (created 0600 if missing). When another process
+ * holds it: with wait, block until it is free; without, log
+ * "'what' is busy: another run holds 'path'" and return MA_ETEMP.
+ * what names the object for the message (e.g. "account sales/main").
+ * On MA_OK the caller drops the lock with lock_drop().
+ */
+enum ma_status lock_take(const char *path, const char *what, bool wait,
+			 struct lock *l);
+
+/* lock_drop - release and close; safe on a zeroed or dropped lock. */
+void lock_drop(struct lock *l);
+
+#endif

@@ -1,0 +1,38 @@
+#ifndef MA_OAUTH_H
+#define MA_OAUTH_H
+
+#include <stdbool.h>
+#include <time.h>
+
+#include "account.h"
+#include "secret.h"
+#include "space.h"
+#include "status.h"
+
+/*
+ * OAuth 2.0 access tokens for accounts with auth = oauth2. The token cache
+ * lives in ROOT/tokens/ (0700; files 0600).
+ */
+
+/*
+ * oauth_access_token - a valid access token for a, from the cache or
+ * refreshed from the provider when missing, within a minute of expiry, or
+ * when force_refresh (after the mail server rejected the cached one).
+ * Statuses: MA_ETEMP (provider unreachable), MA_EAUTH (invalid_grant:
+ * run "mailarc-oauth-token authorize"), MA_ECONFIG (client settings).
+ * All are logged, never with a secret. The caller wipes *token.
+ */
+enum ma_status oauth_access_token(const struct space *s,
+				  const struct account *a, bool force_refresh,
+				  struct secret *token);
+
+struct oauth_info {
+	time_t access_expires;      /* 0: no cached token */
+	time_t refresh_last_used;   /* 0: never */
+};
+
+/* oauth_token_info - what the cache knows, for status and account show. */
+enum ma_status oauth_token_info(const struct space *s, const struct account *a,
+				struct oauth_info *info);
+
+#endif

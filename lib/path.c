@@ -1,0 +1,267 @@
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "log.h"
+#include "path.h"
+
+char *
+path_fmt(const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&p, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return NULL;
+	if (n >= PATH_MAX_LEN) {
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+enum ma_status
+errno_status(int err)
+{
+	switch (err) {
+	case ENOSPC:
+	case EDQUOT:
+		return MA_ETEMP;
+	case ENOMEM:
+		return MA_ENOMEM;
+	default:
+		return MA_EIO;
+	}
+}
+
+enum ma_status
+mkdir_p(const char *dir, mode_t mode)
+{
+	char tmp[PATH_MAX_LEN];
+	size_t n = strlen(dir);
+
+	if (n == 0 || n >= sizeof tmp)
+		return MA_ETOOBIG;
+	memcpy(tmp, dir, n + 1);
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, mode) != 0 && errno != EEXIST) {
+			log_err("cannot create '%s': %s", tmp, strerror(errno));
+			return errno_status(errno);
+		}
+		*p = '/';
+	}
+	if (mkdir(tmp, mode) != 0 && errno != EEXIST) {
+		log_err("cannot create '%s': %s", tmp, strerror(errno));
+		return errno_status(errno);
+	}
+	return MA_OK;
+}
+
+enum ma_status
+fsync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0) {
+		log_err("cannot open '%s': %s", dir, strerror(errno));
+		return errno_status(errno);
+	}
+	if (fsync(fd) != 0) {
+		int e = errno;
+
+		log_err("cannot sync '%s': %s", dir, strerror(e));
+		close(fd);
+		return errno_status(e);
+	}
+	close(fd);
+	return MA_OK;
+}
+
+enum ma_status
+fsync_parent(const char *path)
+{
+	char tmp[PATH_MAX_LEN];
+	size_t n = strlen(path);
+
+	if (n >= sizeof tmp)
+		return MA_ETOOBIG;
+	memcpy(tmp, path, n + 1);
+	return fsync_dir(dirname(tmp));
+}
+
+enum ma_status
+write_all(int fd, const void *p, size_t n)
+{
+	const char *c = p;
+
+	while (n > 0) {
+		ssize_t w = write(fd, c, n);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return errno_status(errno);
+		}
+		c += w;
+		n -= (size_t)w;
+	}
+	return MA_OK;
+}
+
+enum ma_status
+write_file_atomic(const char *path, const void *data, size_t len, mode_t mode)
+{
+	enum ma_status st;
+	char *tmp;
+	int fd, e;
+
+	tmp = path_fmt("%s.tmp.%ld", path, (long)getpid());
+	if (tmp == NULL)
+		return MA_ENOMEM;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+	if (fd < 0 && errno == EEXIST) {
+		/* A temp file left by a killed run of ours: the name is ours. */
+		unlink(tmp);
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+	}
+	if (fd < 0) {
+		e = errno;
+		log_err("cannot create '%s': %s", tmp, strerror(e));
+		free(tmp);
+		return errno_status(e);
+	}
+	/* The umask may have narrowed mode; say exactly what we mean. */
+	if (fchmod(fd, mode) != 0 || (st = write_all(fd, data, len)) != MA_OK ||
+	    fsync(fd) != 0) {
+		e = errno;
+		log_err("cannot write '%s': %s", tmp, strerror(e));
+		close(fd);
+		unlink(tmp);
+		free(tmp);
+		return errno_status(e);
+	}
+	if (close(fd) != 0) {
+		e = errno;
+		log_err("cannot write '%s': %s", tmp, strerror(e));
+		unlink(tmp);
+		free(tmp);
+		return errno_status(e);
+	}
+	if (rename(tmp, path) != 0) {
+		e = errno;
+		log_err("cannot rename '%s' to '%s': %s", tmp, path,
+			strerror(e));
+		unlink(tmp);
+		free(tmp);
+		return errno_status(e);
+	}
+	free(tmp);
+	return fsync_parent(path);
+}
+
+bool
+path_exists(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0;
+}
+
+enum ma_status
+rm_rf(const char *path)
+{
+	enum ma_status st = MA_OK;
+	struct dirent *de;
+	struct stat sb;
+	DIR *d;
+
+	if (lstat(path, &sb) != 0)
+		return errno == ENOENT ? MA_OK : errno_status(errno);
+	if (!S_ISDIR(sb.st_mode)) {
+		if (unlink(path) != 0) {
+			log_err("cannot remove '%s': %s", path,
+				strerror(errno));
+			return errno_status(errno);
+		}
+		return MA_OK;
+	}
+	if ((d = opendir(path)) == NULL) {
+		log_err("cannot open '%s': %s", path, strerror(errno));
+		return errno_status(errno);
+	}
+	while (st == MA_OK && (de = readdir(d)) != NULL) {
+		char *sub;
+
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		if ((sub = path_fmt("%s/%s", path, de->d_name)) == NULL) {
+			st = MA_ENOMEM;
+			break;
+		}
+		st = rm_rf(sub);
+		free(sub);
+	}
+	closedir(d);
+	if (st == MA_OK && rmdir(path) != 0) {
+		log_err("cannot remove '%s': %s", path, strerror(errno));
+		st = errno_status(errno);
+	}
+	return st;
+}
+
+enum ma_status
+file_read_all(const char *path, size_t max, char **datap, size_t *lenp)
+{
+	enum ma_status st = MA_OK;
+	struct buf b;
+	char chunk[8192];
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		if (errno == ENOENT)
+			return MA_ENOTFOUND;
+		log_err("cannot open '%s': %s", path, strerror(errno));
+		return errno_status(errno);
+	}
+	buf_init(&b, max);
+	while (st == MA_OK && (n = read(fd, chunk, sizeof chunk)) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			log_err("cannot read '%s': %s", path, strerror(errno));
+			st = errno_status(errno);
+			break;
+		}
+		st = buf_add(&b, chunk, (size_t)n);
+	}
+	close(fd);
+	explicit_bzero(chunk, sizeof chunk);
+	if (st == MA_ETOOBIG)
+		log_err("'%s' is larger than %zu bytes", path, max);
+	if (st != MA_OK) {
+		buf_wipe_release(&b);
+		return st;
+	}
+	if (lenp != NULL)
+		*lenp = b.len;
+	if ((*datap = buf_steal(&b)) == NULL)
+		return MA_ENOMEM;
+	return MA_OK;
+}

@@ -1,0 +1,56 @@
+#ifndef MA_PATH_H
+#define MA_PATH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "status.h"
+
+/* Longest path mailarc builds; longer ones are refused with MA_ETOOBIG. */
+#define PATH_MAX_LEN 4096
+
+/*
+ * path_fmt - a malloc'd string from a printf format (caller frees), or NULL
+ * when out of memory or longer than PATH_MAX_LEN.
+ */
+char *path_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* mkdir_p - create dir and its parents with mode (existing is fine). */
+enum ma_status mkdir_p(const char *dir, mode_t mode);
+
+/* fsync_dir - fsync a directory so that renames into it are durable. */
+enum ma_status fsync_dir(const char *dir);
+
+/* fsync_parent - fsync the directory that holds path. */
+enum ma_status fsync_parent(const char *path);
+
+/*
+ * write_file_atomic - write data to a temp file beside path (O_EXCL, mode),
+ * fsync it, rename it over path and fsync the directory. On any error the
+ * old file is untouched and the temp file removed. ENOSPC gives MA_ETEMP.
+ */
+enum ma_status write_file_atomic(const char *path, const void *data,
+				 size_t len, mode_t mode);
+
+/* write_all - write n bytes, retrying short writes and EINTR. */
+enum ma_status write_all(int fd, const void *p, size_t n);
+
+/* errno_status - MA_ETEMP for ENOSPC/EDQUOT, MA_ENOMEM, else MA_EIO. */
+enum ma_status errno_status(int err);
+
+/* rm_rf - remove a tree; does not follow symlinks. */
+enum ma_status rm_rf(const char *path);
+
+/* path_exists - true when lstat() finds path. */
+bool path_exists(const char *path);
+
+/*
+ * file_read_all - read a whole (small) file into a malloc'd, NUL-terminated
+ * string; refuses files over max bytes with MA_ETOOBIG. ENOENT gives
+ * MA_ENOTFOUND without logging; other failures are logged.
+ */
+enum ma_status file_read_all(const char *path, size_t max, char **datap,
+			     size_t *lenp);
+
+#endif
