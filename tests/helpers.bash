@@ -1,0 +1,58 @@
+# Shared by every bats suite: load it with "load helpers".
+# The programs come from $MAILARC_BUILD/bin (tests/run.sh sets it).
+
+: "${MAILARC_BUILD:=$BATS_TEST_DIRNAME/../build/san}"
+PATH="$MAILARC_BUILD/bin:$PATH"
+TESTS_DIR=$BATS_TEST_DIRNAME
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:exitcode=99}"
+export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$TESTS_DIR/lsan.supp:print_suppressions=0}"
+
+# new_root - a fresh root folder for this test, exported as MAILARC_ROOT.
+new_root() {
+	export MAILARC_ROOT="$BATS_TEST_TMPDIR/root"
+	mkdir -p "$MAILARC_ROOT"
+}
+
+# tree_digest DIR - one line per file and folder: path, mode, content hash.
+# Two equal digests mean nothing on disk changed.
+tree_digest() {
+	(cd "$1" && find . -printf '%p %m %y\n' | sort |
+		while read -r p m y; do
+			if [ "$y" = f ]; then
+				echo "$p $m $(sha256sum <"$p" | cut -c1-16)"
+			else
+				echo "$p $m $y"
+			fi
+		done)
+}
+
+# free_port - a TCP port on 127.0.0.1 that nothing listens on now.
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# wait_port PORT [SECONDS] - wait (bounded) until 127.0.0.1:PORT accepts.
+wait_port() {
+	local i
+	for ((i = 0; i < ${2:-10} * 10; i++)); do
+		if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then
+			return 0
+		fi
+		sleep 0.1
+	done
+	echo "nothing listens on 127.0.0.1:$1 after ${2:-10}s" >&2
+	return 1
+}
+
+# kill_pidfile FILE - stop the process whose PID is in FILE, bounded.
+kill_pidfile() {
+	local pid i
+	[ -f "$1" ] || return 0
+	pid=$(cat "$1")
+	kill "$pid" 2>/dev/null || return 0
+	for ((i = 0; i < 50; i++)); do
+		kill -0 "$pid" 2>/dev/null || return 0
+		sleep 0.1
+	done
+	kill -9 "$pid" 2>/dev/null || true
+}
