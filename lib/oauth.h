@@ -35,4 +35,14 @@ struct oauth_info {
 enum ma_status oauth_token_info(const struct space *s, const struct account *a,
 				struct oauth_info *info);
 
+/*
+ * oauth_check_account - check a's OAuth settings without any network
+ * request: provider and method known, the settings each needs present,
+ * token_url https:// (or http:// to a loopback address), secret files
+ * readable. For "mailarc account add/edit" (logs the first problem).
+ * MA_OK for accounts that do not use OAuth; else MA_ECONFIG.
+ */
+enum ma_status oauth_check_account(const struct space *s,
+				   const struct account *a);
+
 #endif
