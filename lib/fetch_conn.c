@@ -49,6 +49,21 @@ fetch_conn_fail(struct fetch_conn *c, enum ma_status st, const char *fmt, ...)
 }
 
 /*
+ * The TLS version, read while libcurl runs the session: after a
+ * CONNECT_ONLY perform the handle no longer answers CURLINFO_TLS_SSL_PTR.
+ */
+static void
+note_tls(struct fetch_conn *c, CURL *h)
+{
+	struct curl_tlssessioninfo *info = NULL;
+
+	if (curl_easy_getinfo(h, CURLINFO_TLS_SSL_PTR, &info) == CURLE_OK &&
+	    info != NULL && info->backend == CURLSSLBACKEND_OPENSSL &&
+	    info->internals != NULL)
+		c->tls_version = SSL_get_version(info->internals);
+}
+
+/*
  * libcurl's debug hook: only the server's lines (CURLINFO_HEADER_IN) are
  * looked at, and only the first, the greeting. What the client sends
  * (HEADER_OUT) carries the login and is never touched.
@@ -59,8 +74,10 @@ debug_cb(CURL *h, curl_infotype type, char *data, size_t size, void *arg)
 	struct fetch_conn *c = arg;
 	size_t n = 0;
 
-	(void)h;
-	if (type != CURLINFO_HEADER_IN || c->greeting.len > 0)
+	if (type != CURLINFO_HEADER_IN)
+		return 0;
+	note_tls(c, h);
+	if (c->greeting.len > 0)
 		return 0;
 	while (n < size && data[n] != '\r' && data[n] != '\n')
 		n++;
@@ -255,7 +272,7 @@ fetch_conn_open(struct fetch_conn *c, const struct fetch_conn_params *p)
 		return fetch_conn_fail(c, MA_EPROTO,
 				       "login failed: no connection left");
 	c->sock = sock;
-	c->tls = strcmp(fetch_conn_tls_version(c), "none") != 0;
+	c->tls = c->tls_version != NULL;
 	if (!c->tls && p->bearer != NULL)
 		return fetch_conn_fail(c, MA_ETLS,
 				       "tls failed: refusing OAuth 2.0 over "
@@ -278,15 +295,7 @@ fetch_conn_close(struct fetch_conn *c)
 const char *
 fetch_conn_tls_version(const struct fetch_conn *c)
 {
-	struct curl_tlssessioninfo *info = NULL;
-
-	if (c->curl == NULL ||
-	    curl_easy_getinfo(c->curl, CURLINFO_TLS_SSL_PTR, &info) !=
-		    CURLE_OK ||
-	    info == NULL || info->backend != CURLSSLBACKEND_OPENSSL ||
-	    info->internals == NULL)
-		return "none";
-	return SSL_get_version(info->internals);
+	return c->tls_version != NULL ? c->tls_version : "none";
 }
 
 /* Wait until the socket is readable or writable, bounded by the timeout. */

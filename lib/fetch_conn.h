@@ -61,6 +61,7 @@ struct fetch_conn {
 	size_t in_pos, in_len;
 	struct buf greeting; /* the server's first line, without CRLF */
 	bool tls;            /* the connection is encrypted */
+	const char *tls_version; /* static, from OpenSSL; NULL: plain text */
 	enum fetch_step step; /* where an open failed; DONE once logged in */
 	char error[256];      /* why the last call failed, for the state */
 };
