@@ -8,7 +8,8 @@
 #
 #   load lib/oauth; load lib/dovecot_oauth
 #   oauth_server_start …            first: Dovecot needs OAUTH_URL
-#   dovecot_oauth_start             sets DOVO_DIR, DOVO_CA, DOVO_IMAP_PORT,
+#   [DOVO_MECHS="xoauth2"] dovecot_oauth_start
+#                                   sets DOVO_DIR, DOVO_CA, DOVO_IMAP_PORT,
 #                                   DOVO_IMAPS_PORT, DOVO_POP3_PORT,
 #                                   DOVO_POP3S_PORT
 #   dovecot_oauth_add_message USER <MESSAGE
@@ -75,7 +76,7 @@ ssl_cert = <$dir/tls/server.crt
 ssl_key = <$dir/tls/server.key
 ssl_min_protocol = TLSv1.2
 disable_plaintext_auth = yes
-auth_mechanisms = xoauth2 oauthbearer
+auth_mechanisms = ${DOVO_MECHS:-xoauth2 oauthbearer}
 auth_cache_size = 0
 mail_location = maildir:$dir/mail/%u/Maildir
 mail_uid = $internal_user
@@ -83,7 +84,7 @@ mail_gid = $internal_group
 pop3_uidl_format = %08Xv%08Xu
 passdb {
   driver = oauth2
-  mechanisms = xoauth2 oauthbearer
+  mechanisms = ${DOVO_MECHS:-xoauth2 oauthbearer}
   args = $dir/oauth2.conf.ext
 }
 userdb {
@@ -151,8 +152,22 @@ _dovecot_oauth_traversable() {
 }
 
 # _dovecot_oauth_certs DIR - a throw-away CA and a server certificate for
-# localhost and 127.0.0.1 signed by it.
+# localhost and 127.0.0.1 signed by it; made once per suite (RSA key
+# generation is the slowest part of a start) and copied.
 _dovecot_oauth_certs() {
+	local once=${BATS_FILE_TMPDIR:-}/dovecot-oauth-tls
+	if [ -n "${BATS_FILE_TMPDIR:-}" ]; then
+		if [ ! -s "$once/server.crt" ]; then
+			mkdir -p "$once" && _dovecot_oauth_make_certs "$once" ||
+				return 1
+		fi
+		cp -p "$once"/ca.crt "$once"/server.crt "$once"/server.key "$1"/
+		return
+	fi
+	_dovecot_oauth_make_certs "$1"
+}
+
+_dovecot_oauth_make_certs() {
 	local d=$1
 	openssl req -x509 -newkey rsa:2048 -nodes -days 2 \
 		-subj "/CN=mailarc oauth test CA" \
