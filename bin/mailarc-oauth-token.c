@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <time.h>
 
 #include "account.h"
 #include "cli.h"
@@ -19,19 +20,22 @@
 #include "space.h"
 
 static const char usage[] =
-	"usage: mailarc-oauth-token [--root DIR] [-v|-q] [--force] "
+	"usage: mailarc-oauth-token [--root DIR] [-v|-q] [--force | --info] "
 	"SPACE/ACCOUNT\n"
 	"       mailarc-oauth-token authorize [--device] [--auth-url URL]\n"
 	"           [--device-url URL] [--port N] [--redirect-host HOST]\n"
 	"           [--timeout SECONDS] SPACE/ACCOUNT\n"
 	"Print a valid access token for SPACE/ACCOUNT (refreshed when it\n"
-	"expires within a minute, or with --force). \"authorize\" obtains the\n"
+	"expires within a minute, or with --force); --info prints when the\n"
+	"cached access token expires and the refresh token was last used.\n"
+	"\"authorize\" obtains the\n"
 	"first refresh token: it prints a URL to open and waits for the\n"
 	"browser's redirect to 127.0.0.1, or with --device prints a code to\n"
 	"enter at the provider. The refresh token is never printed.\n";
 
 enum {
 	OPT_FORCE = 2000,
+	OPT_INFO,
 	OPT_DEVICE,
 	OPT_AUTH_URL,
 	OPT_DEVICE_URL,
@@ -44,6 +48,7 @@ struct opts {
 	const char *root;
 	bool authorize;
 	bool force;
+	bool info;
 	bool device;
 	struct oauth_authorize_opts az;
 	const char *ref;
@@ -69,6 +74,7 @@ parse_options(int argc, char *argv[], struct opts *o)
 	static const struct option longopts[] = {
 		CLI_COMMON_LONGOPTS,
 		{ "force", no_argument, NULL, OPT_FORCE },
+		{ "info", no_argument, NULL, OPT_INFO },
 		{ "device", no_argument, NULL, OPT_DEVICE },
 		{ "auth-url", required_argument, NULL, OPT_AUTH_URL },
 		{ "device-url", required_argument, NULL, OPT_DEVICE_URL },
@@ -87,10 +93,13 @@ parse_options(int argc, char *argv[], struct opts *o)
 				return r;
 			continue;
 		}
-		az_opt |= c != OPT_FORCE;
+		az_opt |= c != OPT_FORCE && c != OPT_INFO;
 		switch (c) {
 		case OPT_FORCE:
 			o->force = true;
+			break;
+		case OPT_INFO:
+			o->info = true;
 			break;
 		case OPT_DEVICE:
 			o->device = true;
@@ -138,12 +147,42 @@ parse_options(int argc, char *argv[], struct opts *o)
 			"--redirect-host and --timeout go with 'authorize'");
 		return EX_USAGE;
 	}
-	if (o->force && o->authorize) {
-		log_err("--force does not go with 'authorize'");
+	if ((o->force || o->info) && o->authorize) {
+		log_err("--force and --info do not go with 'authorize'");
+		return EX_USAGE;
+	}
+	if (o->force && o->info) {
+		log_err("--force and --info do not go together");
 		return EX_USAGE;
 	}
 	o->ref = argv[optind];
 	return EX_OK;
+}
+
+static void
+print_time(const char *label, time_t t)
+{
+	char when[32] = "never";
+	struct tm tm;
+
+	if (t != 0 && gmtime_r(&t, &tm) != NULL)
+		strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	printf("%s %s\n", label, when);
+}
+
+/* Two lines a script can read: "access_expires WHEN", "refresh_last_used
+ * WHEN", absolute UTC times or "never". */
+static enum ma_status
+print_info(const struct space *s, const struct account *a)
+{
+	struct oauth_info info = { 0, 0 };
+	enum ma_status st = oauth_token_info(s, a, &info);
+
+	if (st != MA_OK && st != MA_ENOTFOUND)
+		return st;
+	print_time("access_expires", info.access_expires);
+	print_time("refresh_last_used", info.refresh_last_used);
+	return MA_OK;
 }
 
 int
@@ -173,6 +212,8 @@ main(int argc, char *argv[])
 	if (st == MA_OK && o.authorize)
 		st = o.device ? oauth_authorize_device(s, a, &o.az)
 			      : oauth_authorize_code(s, a, &o.az);
+	else if (st == MA_OK && o.info)
+		st = print_info(s, a);
 	else if (st == MA_OK) {
 		st = oauth_access_token(s, a, o.force, &token);
 		if (st == MA_OK) {

@@ -37,6 +37,23 @@ json_get() {
 	[ "$(cache s/a | json_get access_token)" = "$output" ]
 }
 
+@test "--info tells when the token expires and the refresh token was used" {
+	oauth_account s/a
+	oauth_seed s/a rt-first
+	run --separate-stderr mailarc-oauth-token --info s/a
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'access_expires never\nrefresh_last_used never')" ]
+	mailarc-oauth-token s/a >/dev/null 2>&1
+	run --separate-stderr mailarc-oauth-token --info s/a
+	[ "$status" -eq 0 ]
+	exp=$(echo "$output" | sed -n 's/^access_expires //p')
+	used=$(echo "$output" | sed -n 's/^refresh_last_used //p')
+	now=$(date +%s)
+	[ $(($(date -d "$exp" +%s) - now)) -gt 3500 ]
+	[ $((now - $(date -d "$used" +%s))) -lt 60 ]
+	[ "$(oauth_count token)" -eq 1 ]
+}
+
 @test "a cached token is reused: one request to the endpoint" {
 	oauth_account s/a
 	oauth_seed s/a rt-first
