@@ -18,6 +18,7 @@
  * the first one stored and uses it, so two refreshes make one request.
  */
 #include <errno.h>
+#include <glob.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -606,6 +607,34 @@ refresh(const struct oauth_params *p, const struct oauth_cache *c,
 	return st;
 }
 
+/*
+ * Temp files of write_file_atomic() left by a run killed before its
+ * rename: called under the account's lock, when no other run of ours can
+ * be writing them. They may hold tokens, so they do not stay around.
+ */
+void
+oauth_remove_stale(const struct oauth_params *p)
+{
+	const char *const bases[] = { p->cache_path, p->refresh_file };
+	glob_t g;
+
+	for (size_t i = 0; i < 2; i++) {
+		char *pat = path_fmt("%s.tmp.*", bases[i]);
+
+		if (pat == NULL)
+			continue;
+		if (glob(pat, GLOB_NOSORT, NULL, &g) == 0) {
+			for (size_t j = 0; j < g.gl_pathc; j++)
+				if (unlink(g.gl_pathv[j]) == 0)
+					log_info("%s: removed '%s' left by an "
+						 "interrupted run",
+						 p->what, g.gl_pathv[j]);
+			globfree(&g);
+		}
+		free(pat);
+	}
+}
+
 enum ma_status
 oauth_access_token(const struct space *s, const struct account *a,
 		   bool force_refresh, struct secret *token)
@@ -633,6 +662,7 @@ oauth_access_token(const struct space *s, const struct account *a,
 
 	if ((st = lock_take(p.lock_path, p.what, true, &l)) != MA_OK)
 		goto out;
+	oauth_remove_stale(&p);
 	/* Another process may have refreshed while we waited. */
 	st = cache_read(&p, &c);
 	if (st != MA_OK && st != MA_ENOTFOUND && st != MA_EDATA)

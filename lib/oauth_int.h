@@ -78,4 +78,7 @@ enum ma_status oauth_store(const struct oauth_params *p,
 			   const struct oauth_reply *r,
 			   const struct secret *refresh, const char *seed);
 
+/* oauth_remove_stale - remove temp files of killed runs; hold the lock. */
+void oauth_remove_stale(const struct oauth_params *p);
+
 #endif

@@ -92,6 +92,7 @@ json_get() {
 }
 
 @test "a rotated refresh token is saved in the cache and used next time" {
+	oauth_ctl config rotate_strict=1
 	oauth_account s/a
 	oauth_seed s/a rt-first
 	mailarc-oauth-token s/a >/dev/null 2>&1

@@ -9,7 +9,12 @@ tests to inspect through /control/*. It listens on 127.0.0.1 only.
 
     oauth_server.py --port N --pidfile F [--client-id ID]
         [--client-secret S] [--app-user U] [--user NAME:PASSWORD]...
-        [--expires-in SECONDS] [--rotate] [--delay SECONDS] [--log F]
+        [--expires-in SECONDS] [--rotate | --rotate-strict]
+        [--delay SECONDS] [--log F]
+
+--rotate issues a new refresh token with every refresh and, like Microsoft's
+identity platform, leaves the old one valid; --rotate-strict revokes the old
+one at once (refresh token rotation with reuse detection).
 """
 import argparse
 import base64
@@ -30,7 +35,8 @@ class State:
     def __init__(self, args):
         self.args = args
         self.expires_in = args.expires_in
-        self.rotate = args.rotate
+        self.rotate = args.rotate or args.rotate_strict
+        self.rotate_strict = args.rotate_strict
         self.delay = args.delay
         self.deny_next = False
         self.refresh = {}   # refresh token -> username
@@ -177,7 +183,8 @@ class Handler(BaseHTTPRequestHandler):
                                   "refresh token revoked or unknown")
             new = None
             if st.rotate:
-                del st.refresh[rt]
+                if st.rotate_strict:
+                    del st.refresh[rt]
                 new = new_token("rt-")
                 st.refresh[new] = user
             return self.issue(user, scope, new)
@@ -307,6 +314,9 @@ class Handler(BaseHTTPRequestHandler):
                 st.expires_in = int(form["expires_in"])
             if "rotate" in form:
                 st.rotate = form["rotate"] == "1"
+            if "rotate_strict" in form:
+                st.rotate_strict = form["rotate_strict"] == "1"
+                st.rotate = st.rotate or st.rotate_strict
             if "delay" in form:
                 st.delay = float(form["delay"])
             if "deny_next" in form:
@@ -329,6 +339,7 @@ def main():
     ap.add_argument("--user", action="append", default=[])
     ap.add_argument("--expires-in", type=int, default=3600)
     ap.add_argument("--rotate", action="store_true")
+    ap.add_argument("--rotate-strict", action="store_true")
     ap.add_argument("--delay", type=float, default=0)
     ap.add_argument("--log", default=None)
     args = ap.parse_args()
