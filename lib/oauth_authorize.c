@@ -95,6 +95,22 @@ listen_loopback(const struct oauth_params *p, int port, int *portp)
 	return fd;
 }
 
+/* send(2) with MSG_NOSIGNAL: a browser that hung up must not kill us. */
+static void
+send_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t k = send(fd, p, n, MSG_NOSIGNAL);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return;
+		p += k;
+		n -= (size_t)k;
+	}
+}
+
 static void
 reply(int fd, const char *status, const char *text)
 {
@@ -106,9 +122,10 @@ reply(int fd, const char *status, const char *text)
 		     "charset=utf-8\r\nContent-Length: %zu\r\n"
 		     "Cache-Control: no-store\r\nConnection: close\r\n\r\n",
 		     status, strlen(text));
-	if (n > 0 && (size_t)n < sizeof head &&
-	    write_all(fd, head, (size_t)n) == MA_OK)
-		write_all(fd, text, strlen(text));
+	if (n > 0 && (size_t)n < sizeof head) {
+		send_all(fd, head, (size_t)n);
+		send_all(fd, text, strlen(text));
+	}
 }
 
 /*

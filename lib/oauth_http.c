@@ -149,9 +149,6 @@ static enum ma_status
 curl_status(CURLcode rc)
 {
 	switch (rc) {
-	case CURLE_COULDNT_RESOLVE_HOST:
-	case CURLE_COULDNT_RESOLVE_PROXY:
-		return MA_ENOHOST;
 	case CURLE_PEER_FAILED_VERIFICATION:
 	case CURLE_SSL_CONNECT_ERROR:
 	case CURLE_SSL_CERTPROBLEM:
@@ -163,8 +160,9 @@ curl_status(CURLcode rc)
 	case CURLE_OUT_OF_MEMORY:
 		return MA_ENOMEM;
 	default:
-		/* Refused, reset, timed out, empty reply: the provider may
-		 * be back at the next poll. */
+		/* Refused, reset, timed out, empty reply, and names that do
+		 * not resolve (the network may be down): the provider may be
+		 * back at the next poll, so the timer tries again. */
 		return MA_ETEMP;
 	}
 }

@@ -45,8 +45,9 @@ char *oauth_form_get(const char *query, const char *key);
  * without following redirects, and put the response body in body and the
  * HTTP status in *code. what names the endpoint for messages (e.g.
  * "token endpoint of account 'sales/main'"). A refused or timed out
- * connection, or a server that sent nothing, gives MA_ETEMP; an unknown
- * host MA_ENOHOST; an untrusted certificate MA_ETLS; a bad URL MA_ECONFIG.
+ * connection, a host name that does not resolve, or a server that sent
+ * nothing, gives MA_ETEMP; an untrusted certificate MA_ETLS; a bad URL
+ * MA_ECONFIG.
  * All are logged. Any HTTP status is MA_OK: the caller reads the body.
  */
 enum ma_status oauth_http_post(const char *url, const char *what,
