@@ -14,4 +14,4 @@ torture-oauth:
 
 bench-oauth:
 	$(Q)$(MAKE) --no-print-directory all
-	$(Q)MAILARC_BUILD=$(CURDIR)/build sh bench/oauth/run.sh
+	$(Q)MAILARC_BUILD=$(CURDIR)/build bash bench/oauth/run.sh
