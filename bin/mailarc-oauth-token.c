@@ -20,18 +20,18 @@
 #include "space.h"
 
 static const char usage[] =
-	"usage: mailarc-oauth-token [--root DIR] [-v|-q] [--force | --info] "
-	"SPACE/ACCOUNT\n"
-	"       mailarc-oauth-token authorize [--device] [--auth-url URL]\n"
-	"           [--device-url URL] [--port N] [--redirect-host HOST]\n"
-	"           [--timeout SECONDS] SPACE/ACCOUNT\n"
-	"Print a valid access token for SPACE/ACCOUNT (refreshed when it\n"
-	"expires within a minute, or with --force); --info prints when the\n"
-	"cached access token expires and the refresh token was last used.\n"
-	"\"authorize\" obtains the\n"
-	"first refresh token: it prints a URL to open and waits for the\n"
-	"browser's redirect to 127.0.0.1, or with --device prints a code to\n"
-	"enter at the provider. The refresh token is never printed.\n";
+    "usage: mailarc-oauth-token [--root DIR] [-v|-q] [--force | --info] "
+    "SPACE/ACCOUNT\n"
+    "       mailarc-oauth-token authorize [--device] [--auth-url URL]\n"
+    "           [--device-url URL] [--port N] [--redirect-host HOST]\n"
+    "           [--timeout SECONDS] SPACE/ACCOUNT\n"
+    "Print a valid access token for SPACE/ACCOUNT (refreshed when it\n"
+    "expires within a minute, or with --force); --info prints when the\n"
+    "cached access token expires and the refresh token was last used.\n"
+    "\"authorize\" obtains the\n"
+    "first refresh token: it prints a URL to open and waits for the\n"
+    "browser's redirect to 127.0.0.1, or with --device prints a code to\n"
+    "enter at the provider. The refresh token is never printed.\n";
 
 enum {
 	OPT_FORCE = 2000,
@@ -72,16 +72,16 @@ static int
 parse_options(int argc, char *argv[], struct opts *o)
 {
 	static const struct option longopts[] = {
-		CLI_COMMON_LONGOPTS,
-		{ "force", no_argument, NULL, OPT_FORCE },
-		{ "info", no_argument, NULL, OPT_INFO },
-		{ "device", no_argument, NULL, OPT_DEVICE },
-		{ "auth-url", required_argument, NULL, OPT_AUTH_URL },
-		{ "device-url", required_argument, NULL, OPT_DEVICE_URL },
-		{ "port", required_argument, NULL, OPT_PORT },
-		{ "redirect-host", required_argument, NULL, OPT_REDIRECT_HOST },
-		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-		{ NULL, 0, NULL, 0 },
+	    CLI_COMMON_LONGOPTS,
+	    {"force", no_argument, NULL, OPT_FORCE},
+	    {"info", no_argument, NULL, OPT_INFO},
+	    {"device", no_argument, NULL, OPT_DEVICE},
+	    {"auth-url", required_argument, NULL, OPT_AUTH_URL},
+	    {"device-url", required_argument, NULL, OPT_DEVICE_URL},
+	    {"port", required_argument, NULL, OPT_PORT},
+	    {"redirect-host", required_argument, NULL, OPT_REDIRECT_HOST},
+	    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+	    {NULL, 0, NULL, 0},
 	};
 	bool az_opt = false;
 	int c, r;
@@ -175,7 +175,7 @@ print_time(const char *label, time_t t)
 static enum ma_status
 print_info(const struct space *s, const struct account *a)
 {
-	struct oauth_info info = { 0, 0 };
+	struct oauth_info info = {0, 0};
 	enum ma_status st = oauth_token_info(s, a, &info);
 
 	if (st != MA_OK && st != MA_ENOTFOUND)
@@ -188,8 +188,8 @@ print_info(const struct space *s, const struct account *a)
 int
 main(int argc, char *argv[])
 {
-	struct opts o = { .az = { .timeout = 300, .out = stdout } };
-	struct secret token = { NULL, 0 };
+	struct opts o = {.az = {.timeout = 300, .out = stdout}};
+	struct secret token = {NULL, 0};
 	struct account *a = NULL;
 	struct space *s = NULL;
 	char *root = NULL, *sk = NULL, *ak = NULL;

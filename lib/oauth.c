@@ -39,11 +39,11 @@
 #define EXPIRY_MARGIN 60
 /* RFC 6749 5.1 makes expires_in optional; assume a short life then. */
 #define DEFAULT_LIFETIME 600
-#define CACHE_MAX (64 * 1024)
+#define CACHE_MAX	 (64 * 1024)
 
 static const char google_token_url[] = "https://oauth2.googleapis.com/token";
 static const char google_auth_url[] =
-	"https://accounts.google.com/o/oauth2/v2/auth";
+    "https://accounts.google.com/o/oauth2/v2/auth";
 static const char ms_login[] = "https://login.microsoftonline.com";
 
 static enum ma_status
@@ -83,7 +83,7 @@ enum ma_status
 oauth_file_seed(const char *path, char hex[65])
 {
 	enum ma_status st;
-	struct secret s = { NULL, 0 };
+	struct secret s = {NULL, 0};
 	char *data;
 	size_t len;
 
@@ -146,11 +146,11 @@ oauth_params_resolve(const struct space *s, const struct account *a,
 	    (p->method == OAUTH_CLIENT_CREDENTIALS ||
 	     p->provider == OAUTH_GOOGLE))
 		return cfg_err(p, p->method == OAUTH_CLIENT_CREDENTIALS
-					  ? "oauth_method client_credentials "
-					    "needs client_secret_file"
-					  : "oauth_provider google needs "
-					    "client_secret_file (Google "
-					    "desktop clients have a secret)");
+				      ? "oauth_method client_credentials "
+					"needs client_secret_file"
+				      : "oauth_provider google needs "
+					"client_secret_file (Google "
+					"desktop clients have a secret)");
 	if (a->client_secret_file != NULL && a->client_secret_file[0] != '/')
 		return cfg_err(p, "client_secret_file must be an absolute "
 				  "path");
@@ -171,32 +171,33 @@ oauth_params_resolve(const struct space *s, const struct account *a,
 
 	switch (p->provider) {
 	case OAUTH_GOOGLE:
-		p->token_url = strdup(a->token_url ? a->token_url
-						   : google_token_url);
+		p->token_url =
+		    strdup(a->token_url ? a->token_url : google_token_url);
 		p->auth_url = strdup(google_auth_url);
-		p->scope = strdup(a->scope ? a->scope
-					   : "https://mail.google.com/");
+		p->scope =
+		    strdup(a->scope ? a->scope : "https://mail.google.com/");
 		break;
 	case OAUTH_MICROSOFT: {
 		const char *t = a->tenant_id ? a->tenant_id : "common";
 
-		p->token_url = a->token_url ? strdup(a->token_url)
-					    : path_fmt("%s/%s/oauth2/v2.0/token",
-						       ms_login, t);
-		p->auth_url = path_fmt("%s/%s/oauth2/v2.0/authorize", ms_login,
-				       t);
-		p->device_url = path_fmt("%s/%s/oauth2/v2.0/devicecode",
-					 ms_login, t);
+		p->token_url =
+		    a->token_url
+			? strdup(a->token_url)
+			: path_fmt("%s/%s/oauth2/v2.0/token", ms_login, t);
+		p->auth_url =
+		    path_fmt("%s/%s/oauth2/v2.0/authorize", ms_login, t);
+		p->device_url =
+		    path_fmt("%s/%s/oauth2/v2.0/devicecode", ms_login, t);
 		if (a->scope)
 			p->scope = strdup(a->scope);
 		else if (p->method == OAUTH_CLIENT_CREDENTIALS)
 			p->scope =
-				strdup("https://outlook.office365.com/.default");
+			    strdup("https://outlook.office365.com/.default");
 		else
 			p->scope = path_fmt(
-				"https://outlook.office.com/%s.AccessAsUser.All "
-				"offline_access",
-				account_uses_imap(a) ? "IMAP" : "POP");
+			    "https://outlook.office.com/%s.AccessAsUser.All "
+			    "offline_access",
+			    account_uses_imap(a) ? "IMAP" : "POP");
 		break;
 	}
 	case OAUTH_GENERIC:
@@ -216,14 +217,14 @@ oauth_params_resolve(const struct space *s, const struct account *a,
 		return MA_ECONFIG;
 	}
 	p->tokens_dir = path_fmt("%s/tokens", s->root);
-	p->cache_path = path_fmt("%s/tokens/%s.%s.json", s->root, a->space,
-				 a->key);
-	p->lock_path = path_fmt("%s/tokens/%s.%s.lock", s->root, a->space,
-				a->key);
+	p->cache_path =
+	    path_fmt("%s/tokens/%s.%s.json", s->root, a->space, a->key);
+	p->lock_path =
+	    path_fmt("%s/tokens/%s.%s.lock", s->root, a->space, a->key);
 	p->refresh_file = a->refresh_token_file
-				  ? strdup(a->refresh_token_file)
-				  : path_fmt("%s/tokens/%s.%s.refresh",
-					     s->root, a->space, a->key);
+			      ? strdup(a->refresh_token_file)
+			      : path_fmt("%s/tokens/%s.%s.refresh", s->root,
+					 a->space, a->key);
 	if (!p->tokens_dir || !p->cache_path || !p->lock_path ||
 	    !p->refresh_file)
 		return MA_ENOMEM;
@@ -301,7 +302,7 @@ oauth_tokens_dir(const struct oauth_params *p)
 enum ma_status
 oauth_add_client(const struct oauth_params *p, struct buf *form)
 {
-	struct secret cs = { NULL, 0 };
+	struct secret cs = {NULL, 0};
 	enum ma_status st = MA_OK;
 
 	if (p->a->client_id != NULL)
@@ -320,8 +321,8 @@ enum ma_status
 oauth_token_request(const struct oauth_params *p, const struct buf *form,
 		    struct oauth_reply *r, const char **pending)
 {
-	static const char *const waits[] = { "authorization_pending",
-					     "slow_down" };
+	static const char *const waits[] = {"authorization_pending",
+					    "slow_down"};
 	enum ma_status st;
 	struct buf body;
 	long http = 0;
@@ -375,8 +376,7 @@ oauth_token_request(const struct oauth_params *p, const struct buf *form,
 			log_err("%s: the refresh token was revoked or has "
 				"expired (invalid_grant: %s); run "
 				"'mailarc-oauth-token authorize %s/%s'",
-				p->what, r->error_desc, p->a->space,
-				p->a->key);
+				p->what, r->error_desc, p->a->space, p->a->key);
 		return MA_EAUTH;
 	}
 	if (strcmp(r->error, "invalid_client") == 0 ||
@@ -387,9 +387,8 @@ oauth_token_request(const struct oauth_params *p, const struct buf *form,
 			p->a->client_id ? p->a->client_id : "",
 			p->provider == OAUTH_MICROSOFT ? " and tenant_id " : "",
 			p->provider == OAUTH_MICROSOFT
-				? (p->a->tenant_id ? p->a->tenant_id
-						   : "(common)")
-				: "");
+			    ? (p->a->tenant_id ? p->a->tenant_id : "(common)")
+			    : "");
 		return MA_ECONFIG;
 	}
 	if (strcmp(r->error, "invalid_scope") == 0) {
@@ -420,7 +419,7 @@ static enum ma_status
 cache_read(const struct oauth_params *p, struct oauth_cache *c)
 {
 	enum ma_status st;
-	struct secret raw = { NULL, 0 };
+	struct secret raw = {NULL, 0};
 
 	memset(c, 0, sizeof *c);
 	st = file_read_all(p->cache_path, CACHE_MAX, &raw.data, &raw.len);
@@ -460,7 +459,7 @@ oauth_store(const struct oauth_params *p, const struct oauth_reply *r,
 	c.access = r->access; /* borrowed for serialising only */
 	c.obtained_at = now;
 	c.expires_at =
-		now + (r->expires_in >= 0 ? r->expires_in : DEFAULT_LIFETIME);
+	    now + (r->expires_in >= 0 ? r->expires_in : DEFAULT_LIFETIME);
 	c.refresh_last_used = now;
 	if (refresh != NULL)
 		c.refresh = *refresh;
@@ -502,9 +501,10 @@ pick_refresh(const struct oauth_params *p, const struct oauth_cache *c,
 
 	st = oauth_file_seed(p->refresh_file, seed);
 	if (st == MA_ENOTFOUND) {
-		log_err("%s: no refresh token in '%s'; run 'mailarc-oauth-token "
-			"authorize %s/%s' first",
-			p->what, p->refresh_file, p->a->space, p->a->key);
+		log_err(
+		    "%s: no refresh token in '%s'; run 'mailarc-oauth-token "
+		    "authorize %s/%s' first",
+		    p->what, p->refresh_file, p->a->space, p->a->key);
 		return MA_EAUTH;
 	}
 	if (st != MA_OK)
@@ -522,7 +522,7 @@ static enum ma_status
 refresh(const struct oauth_params *p, const struct oauth_cache *c,
 	struct secret *token)
 {
-	struct secret rt = { NULL, 0 }, pw = { NULL, 0 };
+	struct secret rt = {NULL, 0}, pw = {NULL, 0};
 	const struct secret *keep = NULL;
 	struct oauth_reply r;
 	enum ma_status st = MA_OK;
@@ -549,8 +549,7 @@ refresh(const struct oauth_params *p, const struct oauth_cache *c,
 		if (st == MA_OK)
 			st = oauth_form_add(&form, "grant_type", "password");
 		if (st == MA_OK)
-			st = oauth_form_add(&form, "username",
-					    p->a->username);
+			st = oauth_form_add(&form, "username", p->a->username);
 		if (st == MA_OK)
 			st = oauth_form_add(&form, "password", pw.data);
 		secret_wipe(&pw);
@@ -615,7 +614,7 @@ refresh(const struct oauth_params *p, const struct oauth_cache *c,
 void
 oauth_remove_stale(const struct oauth_params *p)
 {
-	const char *const bases[] = { p->cache_path, p->refresh_file };
+	const char *const bases[] = {p->cache_path, p->refresh_file};
 	glob_t g;
 
 	for (size_t i = 0; i < 2; i++) {
@@ -642,7 +641,7 @@ oauth_access_token(const struct space *s, const struct account *a,
 	struct oauth_cache before, c;
 	struct oauth_params p;
 	enum ma_status st;
-	struct lock l = { -1, NULL };
+	struct lock l = {-1, NULL};
 	time_t now = time(NULL);
 
 	memset(&before, 0, sizeof before);
@@ -696,10 +695,10 @@ oauth_token_info(const struct space *s, const struct account *a,
 	memset(&c, 0, sizeof c);
 	if ((st = oauth_params_resolve(s, a, &p)) == MA_OK &&
 	    (st = cache_read(&p, &c)) == MA_OK) {
-		info->access_expires = strcmp(c.settings, p.settings) == 0 &&
-						       c.access.data != NULL
-					       ? c.expires_at
-					       : 0;
+		info->access_expires =
+		    strcmp(c.settings, p.settings) == 0 && c.access.data != NULL
+			? c.expires_at
+			: 0;
 		info->refresh_last_used = c.refresh_last_used;
 	}
 	if (st == MA_EDATA)

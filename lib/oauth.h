@@ -27,8 +27,8 @@ enum ma_status oauth_access_token(const struct space *s,
 				  struct secret *token);
 
 struct oauth_info {
-	time_t access_expires;      /* 0: no cached token */
-	time_t refresh_last_used;   /* 0: never */
+	time_t access_expires;	  /* 0: no cached token */
+	time_t refresh_last_used; /* 0: never */
 };
 
 /* oauth_token_info - what the cache knows, for status and account show. */

@@ -45,7 +45,7 @@ resolve_for_authorize(const struct space *s, const struct account *a,
 static enum ma_status
 save_grant(const struct oauth_params *p, const struct oauth_reply *r)
 {
-	struct lock l = { -1, NULL };
+	struct lock l = {-1, NULL};
 	enum ma_status st;
 
 	if (r->refresh.data == NULL) {
@@ -58,8 +58,8 @@ save_grant(const struct oauth_params *p, const struct oauth_reply *r)
 	if ((st = lock_take(p->lock_path, p->what, true, &l)) != MA_OK)
 		return st;
 	oauth_remove_stale(p);
-	st = write_file_atomic(p->refresh_file, r->refresh.data,
-			       r->refresh.len, 0600);
+	st = write_file_atomic(p->refresh_file, r->refresh.data, r->refresh.len,
+			       0600);
 	if (st == MA_OK)
 		st = oauth_store(p, r, NULL, "");
 	lock_drop(&l);
@@ -135,7 +135,7 @@ reply(int fd, const char *status, const char *text)
 static bool
 read_request(int fd, struct buf *b)
 {
-	struct pollfd pfd = { fd, POLLIN, 0 };
+	struct pollfd pfd = {fd, POLLIN, 0};
 	char chunk[1024];
 	ssize_t n;
 
@@ -197,10 +197,12 @@ serve_one(const struct oauth_params *p, int cfd, const char *state,
 
 		desc = oauth_form_get(query, "error_description");
 		for (i = 0; err[i] && i + 1 < sizeof shown; i++)
-			shown[i] = err[i] > 0x20 && err[i] < 0x7f ? err[i] : '?';
+			shown[i] =
+			    err[i] > 0x20 && err[i] < 0x7f ? err[i] : '?';
 		shown[i] = '\0';
-		log_err("%s: the provider did not authorize mailarc (%s%s%.200s)",
-			p->what, shown, desc ? ": " : "", desc ? desc : "");
+		log_err(
+		    "%s: the provider did not authorize mailarc (%s%s%.200s)",
+		    p->what, shown, desc ? ": " : "", desc ? desc : "");
 		reply(cfd, "200 OK",
 		      "mailarc: authorization refused; see the terminal\n");
 		res = REDIRECT_ERROR;
@@ -234,7 +236,7 @@ wait_redirect(const struct oauth_params *p, int lfd, const char *state,
 	      int timeout, char **codep)
 {
 	time_t deadline = time(NULL) + timeout;
-	struct pollfd pfd = { lfd, POLLIN, 0 };
+	struct pollfd pfd = {lfd, POLLIN, 0};
 
 	for (;;) {
 		time_t left = deadline - time(NULL);
@@ -249,8 +251,8 @@ wait_redirect(const struct oauth_params *p, int lfd, const char *state,
 		}
 		n = poll(&pfd, 1, (int)(left > 60 ? 60000 : left * 1000));
 		if (n < 0 && errno != EINTR) {
-			log_err("%s: cannot wait for the redirect: %s",
-				p->what, strerror(errno));
+			log_err("%s: cannot wait for the redirect: %s", p->what,
+				strerror(errno));
 			return MA_EIO;
 		}
 		if (n <= 0)
@@ -401,7 +403,7 @@ oauth_authorize_device(const struct space *s, const struct account *a,
 		       const struct oauth_authorize_opts *o)
 {
 	struct oauth_json *j = NULL;
-	struct secret device_code = { NULL, 0 };
+	struct secret device_code = {NULL, 0};
 	const char *url, *user_code, *verify, *pending;
 	struct oauth_params p;
 	struct oauth_reply r;
@@ -420,16 +422,17 @@ oauth_authorize_device(const struct space *s, const struct account *a,
 	if (url == NULL) {
 		log_err("%s: %s", p.what,
 			p.provider == OAUTH_GOOGLE
-				? "Google's device flow does not allow the "
-				  "https://mail.google.com/ scope; use "
-				  "authorize without --device"
-				: "give the provider's device authorization "
-				  "URL with --device-url");
+			    ? "Google's device flow does not allow the "
+			      "https://mail.google.com/ scope; use "
+			      "authorize without --device"
+			    : "give the provider's device authorization "
+			      "URL with --device-url");
 		st = MA_ECONFIG;
 		goto out;
 	}
 	/* RFC 8628 3.1. */
-	st = oauth_form_add(&form, "client_id", a->client_id ? a->client_id : "");
+	st = oauth_form_add(&form, "client_id",
+			    a->client_id ? a->client_id : "");
 	if (st == MA_OK)
 		st = oauth_form_add(&form, "scope", p.scope);
 	snprintf(what, sizeof what, "%s: device authorization endpoint",
@@ -442,12 +445,13 @@ oauth_authorize_device(const struct space *s, const struct account *a,
 	    http != 200) {
 		const char *e = j ? oauth_json_str(j, "error") : NULL;
 
-		log_err("%s: device authorization at '%s' failed (HTTP %ld%s%s)",
-			p.what, url, http, e ? ": " : "", e ? e : "");
+		log_err(
+		    "%s: device authorization at '%s' failed (HTTP %ld%s%s)",
+		    p.what, url, http, e ? ": " : "", e ? e : "");
 		st = http >= 500 ? MA_ETEMP
 		     : e != NULL && strcmp(e, "invalid_client") == 0
-			     ? MA_ECONFIG
-			     : MA_EPROTO;
+			 ? MA_ECONFIG
+			 : MA_EPROTO;
 		goto out;
 	}
 	user_code = oauth_json_str(j, "user_code");
@@ -456,9 +460,10 @@ oauth_authorize_device(const struct space *s, const struct account *a,
 		verify = oauth_json_str(j, "verification_url");
 	if (oauth_json_str(j, "device_code") == NULL || user_code == NULL ||
 	    verify == NULL) {
-		log_err("%s: the device authorization answer lacks device_code, "
-			"user_code or verification_uri",
-			p.what);
+		log_err(
+		    "%s: the device authorization answer lacks device_code, "
+		    "user_code or verification_uri",
+		    p.what);
 		st = MA_EPROTO;
 		goto out;
 	}

@@ -16,12 +16,12 @@
  * and never printed; the first access token goes into the token cache.
  */
 struct oauth_authorize_opts {
-	const char *auth_url;      /* overrides the provider's; generic */
-	const char *device_url;    /* overrides the provider's; generic */
+	const char *auth_url;	   /* overrides the provider's; generic */
+	const char *device_url;	   /* overrides the provider's; generic */
 	const char *redirect_host; /* "127.0.0.1" (default) or "localhost" */
-	int port;                  /* listener port; 0: any free one */
-	int timeout;               /* seconds to wait for the user */
-	FILE *out;                 /* where the URL or user code goes */
+	int port;		   /* listener port; 0: any free one */
+	int timeout;		   /* seconds to wait for the user */
+	FILE *out;		   /* where the URL or user code goes */
 };
 
 /*

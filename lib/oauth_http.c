@@ -16,7 +16,7 @@
 
 /* Bounded waits: a token endpoint that hangs must not stall a poll. */
 #define CONNECT_TIMEOUT 20L
-#define TOTAL_TIMEOUT 60L
+#define TOTAL_TIMEOUT	60L
 
 bool
 oauth_host_is_loopback(const char *host)
@@ -171,7 +171,7 @@ enum ma_status
 oauth_http_post(const char *url, const char *what, const struct buf *form,
 		long *code, struct buf *body)
 {
-	struct sink sink = { body, false };
+	struct sink sink = {body, false};
 	struct curl_slist *hdrs = NULL;
 	enum ma_status st;
 	const char *why;

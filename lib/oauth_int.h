@@ -20,13 +20,13 @@ enum oauth_method {
 
 struct oauth_params {
 	const struct account *a; /* borrowed */
-	char what[160];          /* "account 'SPACE/KEY'" for messages */
+	char what[160];		 /* "account 'SPACE/KEY'" for messages */
 	enum oauth_provider provider;
 	enum oauth_method method;
 	char *token_url;    /* owned; checked with oauth_url_check() */
-	char *auth_url;     /* owned; NULL: the provider has none we know */
+	char *auth_url;	    /* owned; NULL: the provider has none we know */
 	char *device_url;   /* owned; NULL: no device flow */
-	char *scope;        /* owned */
+	char *scope;	    /* owned */
 	char *refresh_file; /* owned: refresh_token_file or the default */
 	char *tokens_dir;   /* owned: ROOT/tokens */
 	char *cache_path;   /* owned: ROOT/tokens/SPACE.KEY.json */
@@ -51,8 +51,7 @@ enum ma_status oauth_tokens_dir(const struct oauth_params *p);
  * oauth_add_client - client_id and, when client_secret_file is set, the
  * client secret (RFC 6749 2.3.1, in the body) to form.
  */
-enum ma_status oauth_add_client(const struct oauth_params *p,
-				 struct buf *form);
+enum ma_status oauth_add_client(const struct oauth_params *p, struct buf *form);
 
 /*
  * oauth_token_request - POST form to the token endpoint and parse the

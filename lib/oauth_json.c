@@ -130,8 +130,8 @@ oauth_reply_parse(const struct buf *body, long http, struct oauth_reply *r)
 		return MA_EAUTH;
 	}
 	if (http >= 500 || http == 429) {
-		snprintf(r->error_desc, sizeof r->error_desc,
-			 "HTTP status %ld", http);
+		snprintf(r->error_desc, sizeof r->error_desc, "HTTP status %ld",
+			 http);
 		oauth_json_free(j);
 		return MA_ETEMP;
 	}
@@ -231,8 +231,8 @@ oauth_cache_serialise(const struct oauth_cache *c, struct buf *out)
 		      c->access.data ? c->access.data : "", "expires_at",
 		      (json_int_t)c->expires_at, "obtained_at",
 		      (json_int_t)c->obtained_at, "refresh_last_used",
-		      (json_int_t)c->refresh_last_used, "settings",
-		      c->settings, "refresh_seed", c->seed);
+		      (json_int_t)c->refresh_last_used, "settings", c->settings,
+		      "refresh_seed", c->seed);
 	if (j == NULL)
 		return MA_ENOMEM;
 	if (c->refresh.data != NULL &&
@@ -240,8 +240,8 @@ oauth_cache_serialise(const struct oauth_cache *c, struct buf *out)
 				json_string(c->refresh.data)) != 0)
 		st = MA_ENOMEM;
 	if (st == MA_OK &&
-	    json_dump_callback(j, dump_cb, out, JSON_INDENT(1) | JSON_SORT_KEYS) !=
-		    0)
+	    json_dump_callback(j, dump_cb, out,
+			       JSON_INDENT(1) | JSON_SORT_KEYS) != 0)
 		st = MA_ENOMEM;
 	if (st == MA_OK)
 		st = buf_addc(out, '\n');

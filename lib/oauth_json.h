@@ -42,7 +42,7 @@ struct oauth_reply {
 	struct secret refresh; /* refresh_token, empty when none was sent */
 	long expires_in;       /* seconds; -1 when not sent */
 	char token_type[32];
-	char error[64];    /* error code when the endpoint refused */
+	char error[64];	      /* error code when the endpoint refused */
 	char error_desc[256]; /* error_description, printable ASCII only */
 };
 

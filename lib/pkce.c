@@ -27,8 +27,8 @@ base64url_encode(const unsigned char *p, size_t n, char *out)
 		out[o++] = abc[(v >> 18) & 63];
 		out[o++] = abc[(v >> 12) & 63];
 	} else if (n - i == 2) {
-		unsigned long v = (unsigned long)p[i] << 16 |
-				  (unsigned long)p[i + 1] << 8;
+		unsigned long v =
+		    (unsigned long)p[i] << 16 | (unsigned long)p[i + 1] << 8;
 
 		out[o++] = abc[(v >> 18) & 63];
 		out[o++] = abc[(v >> 12) & 63];

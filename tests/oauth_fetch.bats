@@ -82,6 +82,18 @@ account() {
 	[ "$(echo "$output" | grep -c /incoming/new/)" -eq 3 ]
 }
 
+@test "mailarc account test logs in with the account's token" {
+	account imaps "$DOVO_IMAPS_PORT"
+	run mailarc account test s/a
+	[ "$status" -eq 0 ]
+	grep -q 'Login: user=<alice>, method=OAUTHBEARER' "$DOVO_DIR/dovecot.log"
+	oauth_ctl revoke all=1
+	rm -f "$MAILARC_ROOT/tokens/s.a.json"
+	run mailarc account test s/a
+	[ "$status" -eq 77 ]
+	[[ "$output" == *"mailarc-oauth-token authorize s/a"* ]]
+}
+
 @test "a token the server rejects is refreshed once and the fetch goes on" {
 	account imaps "$DOVO_IMAPS_PORT"
 	mailarc-oauth-token s/a >/dev/null 2>&1

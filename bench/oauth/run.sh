@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck disable=SC2034 # m_* and p_* are read through ${!m} and ${!p}
 # make bench-oauth: mailarc-oauth-token against getmail6's
 # getmail-gmail-xoauth-tokens (the peer that does the same job: print an
 # access token from a cache, refreshing it at the token endpoint), on the

@@ -24,11 +24,11 @@
 static void
 test_base64url_rfc4648_vectors(void **state)
 {
-	static const char *const in[] = { "", "f", "fo", "foo", "foob",
-					   "fooba", "foobar" };
-	static const char *const out[] = { "", "Zg", "Zm8", "Zm9v", "Zm9vYg",
-					    "Zm9vYmE", "Zm9vYmFy" };
-	static const unsigned char url[] = { 0xfb, 0xff };
+	static const char *const in[] = {"",	 "f",	  "fo",	   "foo",
+					 "foob", "fooba", "foobar"};
+	static const char *const out[] = {
+	    "", "Zg", "Zm8", "Zm9v", "Zm9vYg", "Zm9vYmE", "Zm9vYmFy"};
+	static const unsigned char url[] = {0xfb, 0xff};
 	char buf[16];
 
 	(void)state;
@@ -204,7 +204,7 @@ test_cache_round_trip(void **state)
 static enum ma_status
 resolve(const char *ini, struct oauth_params *p)
 {
-	struct space s = { .root = (char *)"/nonexistent", .key = (char *)"s" };
+	struct space s = {.root = (char *)"/nonexistent", .key = (char *)"s"};
 	struct account *a = NULL;
 	struct config *cfg;
 	enum ma_status st;
@@ -230,8 +230,8 @@ release(struct oauth_params *p)
 	oauth_params_release(p);
 }
 
-#define BASE                                                         \
-	"protocol = imaps\nhost = mail.example.org\nusername = a@b.c\n" \
+#define BASE                                                                   \
+	"protocol = imaps\nhost = mail.example.org\nusername = a@b.c\n"        \
 	"auth = oauth2\nclient_id = id1\n"
 
 static void
@@ -338,18 +338,19 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_base64url_rfc4648_vectors),
-		cmocka_unit_test(test_pkce_s256_matches_rfc7636_appendix_b),
-		cmocka_unit_test(test_pkce_new_is_random_and_consistent),
-		cmocka_unit_test(test_token_url_must_be_https_unless_loopback),
-		cmocka_unit_test(test_form_round_trip_escapes_reserved_characters),
-		cmocka_unit_test(
-			test_reply_with_string_expiry_and_rotated_refresh_token),
-		cmocka_unit_test(test_reply_errors_are_classified),
-		cmocka_unit_test(test_cache_round_trip),
-		cmocka_unit_test(test_microsoft_defaults_follow_protocol_and_method),
-		cmocka_unit_test(test_settings_that_cannot_work_are_refused),
-		cmocka_unit_test(test_settings_fingerprint_changes_with_scope),
+	    cmocka_unit_test(test_base64url_rfc4648_vectors),
+	    cmocka_unit_test(test_pkce_s256_matches_rfc7636_appendix_b),
+	    cmocka_unit_test(test_pkce_new_is_random_and_consistent),
+	    cmocka_unit_test(test_token_url_must_be_https_unless_loopback),
+	    cmocka_unit_test(test_form_round_trip_escapes_reserved_characters),
+	    cmocka_unit_test(
+		test_reply_with_string_expiry_and_rotated_refresh_token),
+	    cmocka_unit_test(test_reply_errors_are_classified),
+	    cmocka_unit_test(test_cache_round_trip),
+	    cmocka_unit_test(
+		test_microsoft_defaults_follow_protocol_and_method),
+	    cmocka_unit_test(test_settings_that_cannot_work_are_refused),
+	    cmocka_unit_test(test_settings_fingerprint_changes_with_scope),
 	};
 
 	log_init("oauth_test");
