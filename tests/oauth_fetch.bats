@@ -82,6 +82,28 @@ account() {
 	[ "$(echo "$output" | grep -c /incoming/new/)" -eq 3 ]
 }
 
+@test "no token is sent to a server without TLS (no STARTTLS offered)" {
+	dovecot_oauth_stop
+	DOVO_SSL=no dovecot_oauth_start
+	for proto in imap pop; do
+		if [ $proto = imap ]; then port=$DOVO_IMAP_PORT; else port=$DOVO_POP3_PORT; fi
+		mailarc account remove s/a 2>/dev/null || true
+		account $proto "$port" --tls auto
+		run --separate-stderr mailarc-fetch s/a
+		[ "$status" -ne 0 ]
+		[ "$status" -ne 77 ]
+	done
+	# The server never saw a login attempt, so never a token.
+	[ "$(oauth_count introspect)" -eq 0 ]
+	! grep -q 'Login:\|auth failed\|method=' "$DOVO_DIR/dovecot.log"
+	[ -z "$(ls "$MAILARC_ROOT/spaces/s/incoming/new")" ]
+	# Control: this server would have taken the token in plain text.
+	tok=$(mailarc-oauth-token s/a)
+	run dovecot_oauth_curl "imap://127.0.0.1:$DOVO_IMAP_PORT/INBOX;UID=1" "$tok"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Subject: m1"* ]]
+}
+
 @test "mailarc account test logs in with the account's token" {
 	account imaps "$DOVO_IMAPS_PORT"
 	run mailarc account test s/a

@@ -8,7 +8,7 @@
 #
 #   load lib/oauth; load lib/dovecot_oauth
 #   oauth_server_start …            first: Dovecot needs OAUTH_URL
-#   [DOVO_MECHS="xoauth2"] dovecot_oauth_start
+#   [DOVO_MECHS="xoauth2"] [DOVO_SSL=no] dovecot_oauth_start
 #                                   sets DOVO_DIR, DOVO_CA, DOVO_IMAP_PORT,
 #                                   DOVO_IMAPS_PORT, DOVO_POP3_PORT,
 #                                   DOVO_POP3S_PORT
@@ -40,6 +40,11 @@ dovecot_oauth_start() {
 		internal_group=dovecot
 		_dovecot_oauth_traversable "$dir"
 	fi
+	# DOVO_SSL=no: a server without TLS (no STARTTLS offered; the
+	# "imaps" and "pop3s" ports speak plain text too), to check that
+	# clients refuse to send a token there.
+	listener_ssl=yes
+	[ "${DOVO_SSL:-required}" = no ] && listener_ssl=no
 	DOVO_MAIL_OWNER=$internal_user:$internal_group
 	chown "$DOVO_MAIL_OWNER" "$dir/mail"
 	_dovecot_oauth_certs "$dir/tls" || return 1
@@ -71,7 +76,7 @@ default_internal_group = $internal_group
 default_login_user = $login_user
 first_valid_uid = 0
 first_valid_gid = 0
-ssl = required
+ssl = ${DOVO_SSL:-required}
 ssl_cert = <$dir/tls/server.crt
 ssl_key = <$dir/tls/server.key
 ssl_min_protocol = TLSv1.2
@@ -100,7 +105,7 @@ service imap-login {
   inet_listener imaps {
     address = 127.0.0.1
     port = $DOVO_IMAPS_PORT
-    ssl = yes
+    ssl = $listener_ssl
   }
 }
 service pop3-login {
@@ -112,7 +117,7 @@ service pop3-login {
   inet_listener pop3s {
     address = 127.0.0.1
     port = $DOVO_POP3S_PORT
-    ssl = yes
+    ssl = $listener_ssl
   }
 }
 service anvil {
