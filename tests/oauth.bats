@@ -282,6 +282,15 @@ assert f == {"grant_type": "refresh_token", "refresh_token": "rt-google",
 	done
 	url=$(head -1 "$BATS_TEST_TMPDIR/out")
 	[[ "$url" == "$OAUTH_URL/authorize?"*code_challenge_method=S256* ]]
+	# A forged redirect (wrong state, RFC 6749 10.12) and stray requests
+	# are turned away; the listener keeps waiting for the real one.
+	port=$(python3 -c 'import sys, urllib.parse as u
+q = u.parse_qs(u.urlsplit(sys.argv[1]).query)
+print(u.urlsplit(q["redirect_uri"][0]).port)' "$url")
+	run curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/?code=code-forged&state=forged"
+	[ "$output" = 400 ]
+	run curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/favicon.ico"
+	[ "$output" = 404 ]
 	# Play the browser: the provider redirects to the listener.
 	run curl -sS -L --max-time 20 "$url"
 	[ "$status" -eq 0 ]
