@@ -368,7 +368,12 @@ oauth_token_request(const struct oauth_params *p, const struct buf *form,
 		}
 	/* RFC 6749 5.2 error codes, in the administrator's words. */
 	if (strcmp(r->error, "invalid_grant") == 0) {
-		if (p->method == OAUTH_PASSWORD)
+		if (p->authorizing)
+			log_err("%s: the provider refused the authorization "
+				"(invalid_grant: %s); run 'mailarc-oauth-token "
+				"authorize %s/%s' again",
+				p->what, r->error_desc, p->a->space, p->a->key);
+		else if (p->method == OAUTH_PASSWORD)
 			log_err("%s: the provider refused username '%s' and "
 				"its password (invalid_grant: %s)",
 				p->what, p->a->username, r->error_desc);

@@ -35,6 +35,7 @@ resolve_for_authorize(const struct space *s, const struct account *a,
 			p->what, a->oauth_method);
 		return MA_ECONFIG;
 	}
+	p->authorizing = true;
 	return oauth_tokens_dir(p);
 }
 

@@ -46,7 +46,7 @@ const char *
 oauth_url_check(const char *url)
 {
 	const char *why = NULL;
-	char *scheme = NULL, *host = NULL;
+	char *scheme = NULL, *host = NULL, *user = NULL;
 	CURLU *u;
 
 	if ((u = curl_url()) == NULL)
@@ -55,6 +55,9 @@ oauth_url_check(const char *url)
 	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK)
 		why = "is not an absolute URL";
+	else if (curl_url_get(u, CURLUPART_USER, &user, 0) == CURLUE_OK)
+		why = "must not carry a user name or password (use "
+		      "client_id and client_secret_file)";
 	else if (strcasecmp(scheme, "https") == 0)
 		why = NULL;
 	else if (strcasecmp(scheme, "http") != 0)
@@ -63,6 +66,7 @@ oauth_url_check(const char *url)
 		why = "must be https:// (http:// only to a loopback address)";
 	curl_free(scheme);
 	curl_free(host);
+	curl_free(user);
 	curl_url_cleanup(u);
 	return why;
 }

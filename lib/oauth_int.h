@@ -32,6 +32,7 @@ struct oauth_params {
 	char *cache_path;   /* owned: ROOT/tokens/SPACE.KEY.json */
 	char *lock_path;    /* owned: ROOT/tokens/SPACE.KEY.lock */
 	char settings[65];  /* SHA-256 of what the access token depends on */
+	bool authorizing;   /* a code or device grant, not a refresh */
 };
 
 /*

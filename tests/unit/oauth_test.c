@@ -91,6 +91,8 @@ test_token_url_must_be_https_unless_loopback(void **state)
 	assert_non_null(oauth_url_check("ftp://127.0.0.1/token"));
 	assert_non_null(oauth_url_check("file:///etc/passwd"));
 	assert_non_null(oauth_url_check("login.example.org/token"));
+	/* Credentials in a URL would end up in messages. */
+	assert_non_null(oauth_url_check("https://id:secret@x.example/t"));
 }
 
 static void
