@@ -336,6 +336,45 @@ test_settings_fingerprint_changes_with_scope(void **state)
 	release(&q);
 }
 
+static void
+test_check_account_reads_the_client_secret_file(void **state)
+{
+	struct space s = {.root = (char *)"/nonexistent", .key = (char *)"s"};
+	char dir[] = "/tmp/oauth_test.XXXXXX", ini[512], path[64];
+	struct account *a = NULL;
+	struct config *cfg;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/cs", dir);
+	snprintf(ini, sizeof ini,
+		 BASE "oauth_provider = microsoft\n"
+		      "oauth_method = client_credentials\ntenant_id = t\n"
+		      "client_secret_file = %s\n",
+		 path);
+	assert_int_equal(config_parse_string(ini, "test", &cfg), MA_OK);
+	assert_int_equal(account_from_config(cfg, "s", "a", "test", &a), MA_OK);
+	/* Missing: the front end refuses it before saving the account. */
+	assert_int_equal(oauth_check_account(&s, a), MA_ECONFIG);
+	assert_non_null(f = fopen(path, "w"));
+	fputs("secret\n", f);
+	fclose(f);
+	assert_int_equal(oauth_check_account(&s, a), MA_OK);
+	account_free(a);
+	unlink(path);
+	rmdir(dir);
+
+	/* Accounts without OAuth have nothing to check. */
+	assert_int_equal(config_parse_string("protocol = imaps\nhost = h\n"
+					     "username = u\npassword = p\n",
+					     "test", &cfg),
+			 MA_OK);
+	assert_int_equal(account_from_config(cfg, "s", "b", "test", &a), MA_OK);
+	assert_int_equal(oauth_check_account(&s, a), MA_OK);
+	account_free(a);
+}
+
 int
 main(void)
 {
@@ -353,6 +392,7 @@ main(void)
 		test_microsoft_defaults_follow_protocol_and_method),
 	    cmocka_unit_test(test_settings_that_cannot_work_are_refused),
 	    cmocka_unit_test(test_settings_fingerprint_changes_with_scope),
+	    cmocka_unit_test(test_check_account_reads_the_client_secret_file),
 	};
 
 	log_init("oauth_test");
