@@ -8,6 +8,7 @@
 #                              DOVECOT_IMAP_PORT, DOVECOT_IMAPS_PORT,
 #                              DOVECOT_POP3_PORT, DOVECOT_POP3S_PORT
 #   dovecot_add_user USER PASS
+#   dovecot_add_users USER:PASS...
 #   dovecot_add_message USER [FOLDER] <MESSAGE   (stdin, byte for byte)
 #   dovecot_add_messages USER N [FOLDER]        N varied generated messages
 #   dovecot_maildir USER [FOLDER]               the folder's Maildir path
@@ -28,11 +29,12 @@
 # that user in $BATS_TEST_TMPDIR.
 
 # dovecot_start [DIR] - start a private instance in DIR (default
-# $BATS_TEST_TMPDIR/dovecot, or a fresh temporary folder).
+# $BATS_TEST_TMPDIR/dovecot); as root always in a fresh folder under /tmp
+# that the unprivileged mail user can reach.
 dovecot_start() {
 	local dir=${1:-} user group login internal i
 	DOVECOT_OWN_DIR=
-	if [ -z "$dir" ] && [ "$(id -u)" = 0 ]; then
+	if [ "$(id -u)" = 0 ]; then
 		dir=$(mktemp -d /tmp/mailarc-dovecot.XXXXXX) || return 1
 		DOVECOT_OWN_DIR=$dir
 	fi
@@ -194,12 +196,30 @@ dovecot_stop() {
 }
 
 # dovecot_add_user USER PASS - a passwd-file user with a fresh Maildir.
-# Dovecot looks at the passwd-file at most once a second: add users before
-# the first login (in setup_file), or give it a second.
+# Dovecot re-reads the passwd-file at most once a second, so this returns
+# at the start of the next second, when a login is sure to see the user.
 dovecot_add_user() {
+	_dovecot_user "$1" "$2"
+	_dovecot_next_second
+}
+
+# dovecot_add_users USER:PASS... - several users, one wait.
+dovecot_add_users() {
+	local up
+	for up in "$@"; do
+		_dovecot_user "${up%%:*}" "${up#*:}"
+	done
+	_dovecot_next_second
+}
+
+_dovecot_user() {
 	printf '%s:{PLAIN}%s::::::\n' "$1" "$2" >>"$DOVECOT_DIR/passwd"
 	mkdir -p "$DOVECOT_DIR/mail/$1/Maildir/"{tmp,new,cur}
 	_dovecot_own "$DOVECOT_DIR/mail/$1"
+}
+
+_dovecot_next_second() {
+	sleep "$(date +%N | awk '{ printf "%.3f", 1.02 - $1 / 1e9 }')"
 }
 
 # _dovecot_own PATH - hand what the tests wrote to the mail user.

@@ -3,10 +3,11 @@
 # fetch_users N - Dovecot users u1 ... uN, each with the password "pw-uI"
 # (made before any login: see dovecot_add_user).
 fetch_users() {
-	local i
+	local i users=()
 	for ((i = 1; i <= $1; i++)); do
-		dovecot_add_user "u$i" "pw-u$i"
+		users+=("u$i:pw-u$i")
 	done
+	dovecot_add_users "${users[@]}"
 }
 
 # fetch_user USER - a 0600 password file for USER at $BATS_TEST_TMPDIR/pw-USER.
