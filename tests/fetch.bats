@@ -272,37 +272,16 @@ keep_roundtrip() {
 	wait
 }
 
-# kill_loop PROTO N - kill -9 a delete-mode fetch at random instants N
-# times; after each, every message is on the server or in the spool; a
-# last run completes the work.
-kill_loop() {
-	local proto=$1 n=$2 i pop=
-	case $proto in pop*) pop=--pop ;; esac
-	dovecot_add_messages "$U" 300
-	fetch_snapshot "$U" "$BATS_TEST_TMPDIR/orig"
-	fetch_account s/a "$proto" "$U" --on-server delete
-	for ((i = 0; i < n; i++)); do
-		mailarc-fetch s/a >/dev/null 2>&1 &
-		pid=$!
-		sleep "0.$((RANDOM % 40))"
-		kill -9 $pid 2>/dev/null || true
-		wait $pid || true
-		python3 "$TESTS_DIR/lib/genmail.py" --cover "$BATS_TEST_TMPDIR/orig" -- \
-			"$MAILARC_ROOT/spaces/s/incoming" "$(dovecot_maildir "$U")"
-	done
-	run mailarc-fetch s/a
-	[ "$status" -eq 0 ]
-	[ "$(dovecot_count "$U")" -eq 0 ]
-	python3 "$TESTS_DIR/lib/genmail.py" --cover "$BATS_TEST_TMPDIR/orig" -- \
-		"$MAILARC_ROOT/spaces/s/incoming"
-}
-
 @test "kill -9 at random points (imap, delete mode) loses nothing" {
-	kill_loop imap 6
+	fetch_kill_loop imap 6 delete 300
 }
 
 @test "kill -9 at random points (pop3, delete mode) loses nothing" {
-	kill_loop pop 6
+	fetch_kill_loop pop 6 delete 300
+}
+
+@test "kill -9 at random points (imaps, keep mode) loses nothing" {
+	fetch_kill_loop imaps 4 keep 300
 }
 
 @test "server stopped mid-transfer: a clear error, the next run completes" {

@@ -61,3 +61,33 @@ spool_compare() {
 	python3 "$TESTS_DIR/lib/genmail.py" --compare "$1" -- \
 		"$MAILARC_ROOT/spaces/$2/incoming" ${3:-}
 }
+
+# fetch_kill_loop PROTO ROUNDS keep|delete N - N messages; kill -9 a fetch
+# at a random instant, ROUNDS times; after each kill every message is on
+# the server or in the spool (and no temp file is mistaken for mail); a
+# last run completes the work: delete mode leaves the server empty, and
+# the spool holds every message.
+fetch_kill_loop() {
+	local proto=$1 rounds=$2 mode=$3 n=$4 i pid
+	dovecot_add_messages "$U" "$n"
+	fetch_snapshot "$U" "$BATS_TEST_TMPDIR/orig"
+	fetch_account s/a "$proto" "$U" --on-server "$mode"
+	for ((i = 0; i < rounds; i++)); do
+		mailarc-fetch s/a >/dev/null 2>&1 &
+		pid=$!
+		sleep "0.$((RANDOM % 10))$((RANDOM % 10))"
+		kill -9 $pid 2>/dev/null || true
+		wait $pid 2>/dev/null || true
+		python3 "$TESTS_DIR/lib/genmail.py" --cover "$BATS_TEST_TMPDIR/orig" -- \
+			"$MAILARC_ROOT/spaces/s/incoming" "$(dovecot_maildir "$U")" >/dev/null || {
+			echo "round $i lost mail" >&2
+			return 1
+		}
+	done
+	mailarc-fetch s/a >/dev/null || return 1
+	if [ "$mode" = delete ]; then
+		[ "$(dovecot_count "$U")" -eq 0 ] || return 1
+	fi
+	python3 "$TESTS_DIR/lib/genmail.py" --cover "$BATS_TEST_TMPDIR/orig" -- \
+		"$MAILARC_ROOT/spaces/s/incoming"
+}
