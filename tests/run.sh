@@ -20,7 +20,8 @@ for t in "$build"/tests/*_test; do
 	[ -x "$t" ] || continue
 	name=$(basename "$t")
 	dir=$(mktemp -d)
-	if (cd "$dir" && "$t") >"$dir.log" 2>&1; then
+	# Bounded: a hung test fails instead of hanging CI.
+	if (cd "$dir" && timeout 300 "$t") >"$dir.log" 2>&1; then
 		passed=$((passed + 1))
 		echo "ok   unit $name"
 	else
