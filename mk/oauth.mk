@@ -15,3 +15,26 @@ torture-oauth:
 bench-oauth:
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)MAILARC_BUILD=$(CURDIR)/build bash bench/oauth/run.sh
+
+# libFuzzer over the token reply, redirect query and cache parsers, with
+# clang, ASan and UBSan; bounded to FUZZ_SECONDS (default 60).
+FUZZ_SECONDS ?= 60
+OAUTH_FUZZ = build/fuzz/oauth_fuzz
+.PHONY: fuzz-oauth
+fuzz: fuzz-oauth
+fuzz-oauth: $(OAUTH_FUZZ)
+	$(Q)mkdir -p build/fuzz/oauth-corpus
+	$(Q)printf '\000{"access_token":"a","expires_in":"60","refresh_token":"r"}' \
+		>build/fuzz/oauth-corpus/reply
+	$(Q)printf '\001code=a%%20b&state=x+y' >build/fuzz/oauth-corpus/query
+	$(Q)printf '\002{"access_token":"a","expires_at":1,"refresh_seed":"%064d"}' 0 \
+		>build/fuzz/oauth-corpus/cache
+	$(Q)$(OAUTH_FUZZ) -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+		build/fuzz/oauth-corpus
+
+$(OAUTH_FUZZ): tests/fuzz/oauth_fuzz.c $(LIB_SRC)
+	@mkdir -p $(@D)
+	@echo "  FUZZ    $@"
+	$(Q)clang -std=c11 -D_GNU_SOURCE -DMAILARC_VERSION='"$(VERSION)"' -Ilib \
+		$(PKG_CFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined \
+		-o $@ tests/fuzz/oauth_fuzz.c $(LIB_SRC) $(PKG_LIBS)
