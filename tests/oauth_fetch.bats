@@ -128,6 +128,17 @@ account() {
 	[[ "$stderr" == *"refused the cached access token"* ]]
 }
 
+@test "a token the server keeps rejecting is refreshed once, then reported" {
+	# The provider issues tokens for alice; the account logs in as bob.
+	OAUTH_USER=bob account imaps "$DOVO_IMAPS_PORT"
+	oauth_seed s/a rt-first alice
+	run --separate-stderr mailarc-fetch s/a
+	[ "$status" -eq 77 ]
+	[ "$(oauth_count token)" -eq 2 ]
+	[ "$(oauth_count introspect)" -eq 2 ]
+	[ -z "$(ls "$MAILARC_ROOT/spaces/s/incoming/new")" ]
+}
+
 @test "a revoked refresh token fails the fetch with EX_NOPERM and says authorize" {
 	account imaps "$DOVO_IMAPS_PORT"
 	oauth_ctl revoke all=1
