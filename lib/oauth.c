@@ -712,3 +712,29 @@ oauth_token_info(const struct space *s, const struct account *a,
 	oauth_params_release(&p);
 	return st;
 }
+
+static void
+utc_minute(time_t t, const char *none, char *out, size_t size)
+{
+	struct tm tm;
+
+	if (t == 0 || gmtime_r(&t, &tm) == NULL ||
+	    strftime(out, size, "%Y-%m-%d %H:%MZ", &tm) == 0)
+		snprintf(out, size, "%s", none);
+}
+
+enum ma_status
+oauth_info_format(const struct oauth_info *info, char *out, size_t size)
+{
+	char a[32], r[32];
+	int n;
+
+	utc_minute(info->access_expires, "none", a, sizeof a);
+	utc_minute(info->refresh_last_used, "never", r, sizeof r);
+	n = snprintf(out, size,
+		     "access token expires %s, refresh token last used %s", a,
+		     r);
+	if (n < 0 || (size_t)n >= size)
+		return MA_ETOOBIG;
+	return MA_OK;
+}

@@ -2,6 +2,7 @@
 #define MA_OAUTH_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <time.h>
 
 #include "account.h"
@@ -34,6 +35,15 @@ struct oauth_info {
 /* oauth_token_info - what the cache knows, for status and account show. */
 enum ma_status oauth_token_info(const struct space *s, const struct account *a,
 				struct oauth_info *info);
+
+/*
+ * oauth_info_format - one line for "mailarc status" and "account show":
+ * "access token expires 2026-11-22 19:24Z, refresh token last used
+ * 2026-11-22 18:24Z" (UTC; "none"/"never" for zero times). Truncated to
+ * size; MA_ETOOBIG if it did not fit.
+ */
+enum ma_status oauth_info_format(const struct oauth_info *info, char *out,
+				 size_t size);
 
 /*
  * oauth_check_account - check a's OAuth settings without any network

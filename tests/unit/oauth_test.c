@@ -375,6 +375,26 @@ test_check_account_reads_the_client_secret_file(void **state)
 	account_free(a);
 }
 
+static void
+test_info_line_uses_absolute_utc_times(void **state)
+{
+	struct oauth_info info = {.access_expires = 1795375440,
+				  .refresh_last_used = 0};
+	char line[128], tiny[8];
+
+	(void)state;
+	assert_int_equal(oauth_info_format(&info, line, sizeof line), MA_OK);
+	assert_string_equal(line, "access token expires 2026-11-22 19:24Z, "
+				  "refresh token last used never");
+	info.access_expires = 0;
+	info.refresh_last_used = 1795371840;
+	assert_int_equal(oauth_info_format(&info, line, sizeof line), MA_OK);
+	assert_string_equal(line, "access token expires none, refresh token "
+				  "last used 2026-11-22 18:24Z");
+	assert_int_equal(oauth_info_format(&info, tiny, sizeof tiny),
+			 MA_ETOOBIG);
+}
+
 int
 main(void)
 {
@@ -393,6 +413,7 @@ main(void)
 	    cmocka_unit_test(test_settings_that_cannot_work_are_refused),
 	    cmocka_unit_test(test_settings_fingerprint_changes_with_scope),
 	    cmocka_unit_test(test_check_account_reads_the_client_secret_file),
+	    cmocka_unit_test(test_info_line_uses_absolute_utc_times),
 	};
 
 	log_init("oauth_test");
