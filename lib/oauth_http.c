@@ -42,13 +42,15 @@ oauth_host_is_loopback(const char *host)
 	return false;
 }
 
-const char *
-oauth_url_check(const char *url)
+/* The check of oauth_url_check(); *loopback tells where url goes. */
+static const char *
+url_check(const char *url, bool *loopback)
 {
 	const char *why = NULL;
 	char *scheme = NULL, *host = NULL, *user = NULL;
 	CURLU *u;
 
+	*loopback = false;
 	if ((u = curl_url()) == NULL)
 		return "out of memory";
 	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
@@ -64,11 +66,20 @@ oauth_url_check(const char *url)
 		why = "is neither https:// nor http:// to a loopback address";
 	else if (!oauth_host_is_loopback(host))
 		why = "must be https:// (http:// only to a loopback address)";
+	*loopback = why == NULL && oauth_host_is_loopback(host);
 	curl_free(scheme);
 	curl_free(host);
 	curl_free(user);
 	curl_url_cleanup(u);
 	return why;
+}
+
+const char *
+oauth_url_check(const char *url)
+{
+	bool loopback;
+
+	return url_check(url, &loopback);
 }
 
 enum ma_status
@@ -178,11 +189,12 @@ oauth_http_post(const char *url, const char *what, const struct buf *form,
 	struct sink sink = {body, false};
 	struct curl_slist *hdrs = NULL;
 	enum ma_status st;
+	bool loopback = false;
 	const char *why;
 	CURLcode rc;
 	CURL *c;
 
-	if ((why = oauth_url_check(url)) != NULL) {
+	if ((why = url_check(url, &loopback)) != NULL) {
 		log_err("%s: URL '%s' %s", what, url, why);
 		return MA_ECONFIG;
 	}
@@ -196,6 +208,10 @@ oauth_http_post(const char *url, const char *what, const struct buf *form,
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+	/* A proxy from the environment would take a loopback request (and
+	 * its secrets) off this machine. */
+	if (loopback)
+		curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, CONNECT_TIMEOUT);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, TOTAL_TIMEOUT);

@@ -153,6 +153,16 @@ assert json.load(sys.stdin)[1]["form"]["refresh_token"] == "rt-again"'
 	[ "$(cat "$BATS_TEST_TMPDIR/t1")" = "$(cat "$BATS_TEST_TMPDIR/t2")" ]
 }
 
+@test "a proxy in the environment does not take loopback requests" {
+	oauth_account s/a
+	oauth_seed s/a rt-first
+	dead=$(free_port)
+	http_proxy=http://127.0.0.1:$dead ALL_PROXY=http://127.0.0.1:$dead \
+		run --separate-stderr mailarc-oauth-token s/a
+	[ "$status" -eq 0 ]
+	[ "$(oauth_count token)" -eq 1 ]
+}
+
 @test "an unreachable provider exits EX_TEMPFAIL" {
 	oauth_account s/a
 	oauth_seed s/a rt-first
