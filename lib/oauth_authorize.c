@@ -399,6 +399,16 @@ out:
 	return st;
 }
 
+/* Provider text printed on a terminal: no escape sequences. */
+static bool
+printable(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return false;
+	return true;
+}
+
 enum ma_status
 oauth_authorize_device(const struct space *s, const struct account *a,
 		       const struct oauth_authorize_opts *o)
@@ -465,6 +475,13 @@ oauth_authorize_device(const struct space *s, const struct account *a,
 		    "%s: the device authorization answer lacks device_code, "
 		    "user_code or verification_uri",
 		    p.what);
+		st = MA_EPROTO;
+		goto out;
+	}
+	if (!printable(user_code) || !printable(verify)) {
+		log_err("%s: the device authorization answer holds control "
+			"characters",
+			p.what);
 		st = MA_EPROTO;
 		goto out;
 	}
