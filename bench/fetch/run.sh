@@ -17,8 +17,11 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 n=${1:-10000}
 build=${MAILARC_BUILD:-$top/build}
 tools=${BENCH_TOOLS:-mailarc mbsync fetchmail getmail mpop}
+# Read by the sourced test helpers.
+# shellcheck disable=SC2034
 BATS_TEST_DIRNAME=$top/tests
 work=$(mktemp -d /tmp/mailarc-bench-fetch.XXXXXX)
+# shellcheck disable=SC2034
 BATS_TEST_TMPDIR=$work
 # shellcheck source=/dev/null
 . "$top/tests/helpers.bash"
@@ -53,7 +56,6 @@ dovecot_count bench >/dev/null
 
 export MAILARC_ROOT=$work/root
 mkdir -p "$MAILARC_ROOT"
-mailarc space add b >/dev/null 2>&1
 
 count() {
 	find "$1" -type f -path '*/new/*' -o -type f -path '*/cur/*' | wc -l
@@ -80,29 +82,26 @@ run() {
 	echo "  $tool $proto: ${e}s" >&2
 }
 
+# fresh DIR - an empty Maildir. Nothing is removed during the run: ext4
+# scans for recently deleted inodes when it allocates new ones, which would
+# slow down whichever tool came after a removal.
 fresh() {
-	rm -rf "$1"
 	mkdir -p "$1"/{tmp,new,cur}
 }
 
 bench_mailarc() {
-	local proto=$1 acct=a$1
-	rm -rf "$MAILARC_ROOT/spaces/b/incoming" "$MAILARC_ROOT/spaces/b/state"
-	mailarc space show b >/dev/null 2>&1
-	mkdir -p "$MAILARC_ROOT/spaces/b/state"
-	mailarc account remove "b/$acct" >/dev/null 2>&1
-	mailarc account add "b/$acct" --protocol "$proto" --host localhost \
+	local proto=$1 acct=a$1 sp=b$1
+	mailarc space add "$sp" >/dev/null 2>&1
+	mailarc account add "$sp/$acct" --protocol "$proto" --host localhost \
 		--port "$([ "$proto" = imaps ] && echo "$DOVECOT_IMAPS_PORT" || echo "$DOVECOT_POP3S_PORT")" \
 		--username bench --password-file "$pw" --ca-file "$ca" --no-test \
 		>/dev/null 2>&1
-	mkdir -p "$MAILARC_ROOT/spaces/b/incoming"/{tmp,new,cur}
-	run mailarc "$proto" "$MAILARC_ROOT/spaces/b/incoming" mailarc-fetch -q "b/$acct"
+	run mailarc "$proto" "$MAILARC_ROOT/spaces/$sp/incoming" mailarc-fetch -q "$sp/$acct"
 }
 
 bench_mbsync() {
 	local d=$work/mbsync
-	fresh "$d"
-	rm -rf "$d"/*
+	mkdir -p "$d"
 	cat >"$work/mbsyncrc" <<RC
 IMAPAccount bench
 Host localhost
@@ -132,7 +131,7 @@ RC
 }
 
 bench_fetchmail() {
-	local proto=$1 d=$work/fetchmail
+	local proto=$1 d=$work/fetchmail-$1
 	fresh "$d"
 	cat >"$work/mda" <<'MDA'
 #!/bin/sh
@@ -150,23 +149,21 @@ poll localhost with proto $([ "$proto" = imaps ] && echo IMAP || echo POP3) port
   mda "$work/mda"
 RC
 	chmod 0600 "$work/fetchmailrc"
-	rm -rf "$work/fetchmailhome"
-	mkdir -p "$work/fetchmailhome"
-	DEST=$d FETCHMAILHOME=$work/fetchmailhome \
+	mkdir -p "$work/fetchmailhome-$proto"
+	DEST=$d FETCHMAILHOME=$work/fetchmailhome-$proto \
 		run fetchmail "$proto" "$d" fetchmail -s -f "$work/fetchmailrc" \
 		--pidfile "$work/fetchmail.pid"
 }
 
 bench_getmail() {
-	local proto=$1 d=$work/getmail
+	local proto=$1 d=$work/getmail-$1
 	fresh "$d"
 	# getmail6 will not deliver as root: it delivers as nobody then.
 	if [ "$(id -u)" = 0 ]; then
 		chmod 0711 "$work"
 		chown -R nobody "$d"
 	fi
-	rm -rf "$work/getmaildir"
-	mkdir -p "$work/getmaildir"
+	mkdir -p "$work/getmaildir-$proto"
 	if [ "$proto" = imaps ]; then
 		cat >"$work/getmailrc" <<RC
 [retriever]
@@ -202,7 +199,7 @@ delete = false
 verbose = 0
 RC
 	run getmail "$proto" "$d" getmail --rcfile "$work/getmailrc" \
-		--getmaildir "$work/getmaildir"
+		--getmaildir "$work/getmaildir-$proto"
 }
 
 bench_mpop() {
@@ -222,7 +219,6 @@ keep on
 uidls_file $work/mpop-uidls
 RC
 	chmod 0600 "$work/mpoprc"
-	rm -f "$work/mpop-uidls"
 	run mpop pops "$d" mpop -q -C "$work/mpoprc" bench
 }
 
