@@ -264,6 +264,10 @@ fetch_conn_open(struct fetch_conn *c, const struct fetch_conn_params *p)
 
 	rc = curl_easy_perform(c->curl);
 	curl_easy_setopt(c->curl, CURLOPT_ERRORBUFFER, NULL);
+	/* The login is done: let libcurl drop its copies of the secret now
+	 * rather than at cleanup. */
+	curl_easy_setopt(c->curl, CURLOPT_PASSWORD, NULL);
+	curl_easy_setopt(c->curl, CURLOPT_XOAUTH2_BEARER, NULL);
 	if (rc != CURLE_OK)
 		return open_failed(c, p, rc, errbuf);
 	if (curl_easy_getinfo(c->curl, CURLINFO_ACTIVESOCKET, &sock) !=

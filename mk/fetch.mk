@@ -19,4 +19,4 @@ torture-fetch:
 
 bench-fetch:
 	$(Q)$(MAKE) --no-print-directory all
-	$(Q)MAILARC_BUILD=$(CURDIR)/$(O) sh bench/fetch/run.sh $${BENCH_FETCH_N:-10000}
+	$(Q)MAILARC_BUILD=$(CURDIR)/$(O) bash bench/fetch/run.sh $${BENCH_FETCH_N:-10000}

@@ -220,7 +220,9 @@ keep_roundtrip() {
 	for acct in a p; do
 		ASAN_OPTIONS=$ASAN_OPTIONS:quarantine_size_mb=1 \
 			/usr/bin/time -f '%M' -o "$BATS_TEST_TMPDIR/rss" mailarc-fetch s/$acct \
-			>"$BATS_TEST_TMPDIR/path"
+			>"$BATS_TEST_TMPDIR/path" 2>"$BATS_TEST_TMPDIR/err"
+		# No progress drawn when stderr is not a terminal.
+		! grep -q 'MB/s' "$BATS_TEST_TMPDIR/err"
 		cmp "$BATS_TEST_TMPDIR/big" "$(cat "$BATS_TEST_TMPDIR/path")"
 		rss=$(tail -1 "$BATS_TEST_TMPDIR/rss")
 		echo "peak RSS ${rss} kB" >&2
