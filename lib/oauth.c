@@ -420,8 +420,9 @@ oauth_token_request(const struct oauth_params *p, const struct buf *form,
 	return MA_EAUTH;
 }
 
+/* quiet: the caller read (and warned about) the same file just before. */
 static enum ma_status
-cache_read(const struct oauth_params *p, struct oauth_cache *c)
+cache_read(const struct oauth_params *p, struct oauth_cache *c, bool quiet)
 {
 	enum ma_status st;
 	struct secret raw = {NULL, 0};
@@ -432,7 +433,7 @@ cache_read(const struct oauth_params *p, struct oauth_cache *c)
 		return st;
 	st = oauth_cache_parse(raw.data, raw.len, c);
 	secret_wipe(&raw);
-	if (st == MA_EDATA)
+	if (st == MA_EDATA && !quiet)
 		log_warn("%s: token cache '%s' is not valid JSON; ignoring it",
 			 p->what, p->cache_path);
 	return st;
@@ -655,7 +656,7 @@ oauth_access_token(const struct space *s, const struct account *a,
 		goto out;
 	if ((st = oauth_tokens_dir(&p)) != MA_OK)
 		goto out;
-	st = cache_read(&p, &before);
+	st = cache_read(&p, &before, false);
 	if (st != MA_OK && st != MA_ENOTFOUND && st != MA_EDATA)
 		goto out;
 	if (!force_refresh && usable(&p, &before, now)) {
@@ -668,7 +669,7 @@ oauth_access_token(const struct space *s, const struct account *a,
 		goto out;
 	oauth_remove_stale(&p);
 	/* Another process may have refreshed while we waited. */
-	st = cache_read(&p, &c);
+	st = cache_read(&p, &c, true);
 	if (st != MA_OK && st != MA_ENOTFOUND && st != MA_EDATA)
 		goto out;
 	now = time(NULL);
@@ -699,7 +700,7 @@ oauth_token_info(const struct space *s, const struct account *a,
 
 	memset(&c, 0, sizeof c);
 	if ((st = oauth_params_resolve(s, a, &p)) == MA_OK &&
-	    (st = cache_read(&p, &c)) == MA_OK) {
+	    (st = cache_read(&p, &c, false)) == MA_OK) {
 		info->access_expires =
 		    strcmp(c.settings, p.settings) == 0 && c.access.data != NULL
 			? c.expires_at

@@ -356,6 +356,39 @@ print(u.urlsplit(q["redirect_uri"][0]).port)' "$url")
 	[ "$status" -eq 0 ]
 }
 
+@test "authorize --device: a refusal exits EX_NOPERM, nothing saved" {
+	oauth_account s/a
+	mailarc-oauth-token authorize --device --device-url "$OAUTH_URL/device" \
+		--timeout 30 s/a >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" &
+	pid=$!
+	for ((i = 0; i < 100; i++)); do
+		grep -q 'enter the code' "$BATS_TEST_TMPDIR/out" && break
+		sleep 0.1
+	done
+	code=$(sed -n 's/.*enter the code \(.*\)$/\1/p' "$BATS_TEST_TMPDIR/out")
+	curl -sS --max-time 10 "$OAUTH_URL/device/verify?user_code=$code&user=alice&deny=1" >/dev/null
+	rc=0
+	wait "$pid" || rc=$?
+	[ "$rc" -eq 77 ]
+	grep -q access_denied "$BATS_TEST_TMPDIR/err"
+	[ ! -e "$BATS_TEST_TMPDIR/s.a.refresh" ]
+}
+
+@test "a damaged cache file is replaced, not trusted" {
+	oauth_account s/a
+	oauth_seed s/a rt-first
+	mkdir -p -m 0700 "$MAILARC_ROOT/tokens"
+	printf '{"access_token": "at-forged", "expires_at": 99999999' \
+		>"$MAILARC_ROOT/tokens/s.a.json"
+	run --separate-stderr mailarc-oauth-token s/a
+	[ "$status" -eq 0 ]
+	[[ "$output" == at-* ]]
+	[ "$output" != at-forged ]
+	[[ "$stderr" == *"is not valid JSON"* ]]
+	[ "$(echo "$stderr" | wc -l)" -eq 1 ]
+	[ "$(cache s/a | json_get access_token)" = "$output" ]
+}
+
 @test "tokens and secrets appear in no log line, no ps output, no environment" {
 	oauth_ctl config delay=1
 	mailarc space add s 2>/dev/null
