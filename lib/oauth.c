@@ -597,7 +597,8 @@ refresh(const struct oauth_params *p, const struct oauth_cache *c,
 		log_err("%s: cannot save the token cache '%s'%s", p->what,
 			p->cache_path,
 			keep == &r.refresh ? ": the rotated refresh token is "
-					     "lost, run authorize again"
+					     "lost (if the provider revoked "
+					     "the old one, run authorize)"
 					   : "");
 	if (st == MA_OK) {
 		log_expiry(p, "refreshed",
