@@ -25,6 +25,49 @@ json_get() {
 	python3 -c 'import json,sys; print(json.load(sys.stdin).get(sys.argv[1], ""))' "$1"
 }
 
+@test "--help, --version and usage errors" {
+	run mailarc-oauth-token --help
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"mailarc-oauth-token authorize [--device]"* ]]
+	run mailarc-oauth-token --version
+	[ "$status" -eq 0 ]
+	[[ "$output" == "mailarc-oauth-token "[0-9]* ]]
+	run mailarc-oauth-token
+	[ "$status" -eq 64 ]
+	run mailarc-oauth-token --device s/a
+	[ "$status" -eq 64 ]
+	run mailarc-oauth-token authorize --port 70000 s/a
+	[ "$status" -eq 64 ]
+	run mailarc-oauth-token not-a-ref
+	[ "$status" -eq 64 ]
+}
+
+@test "accounts that cannot have a token get a clear error" {
+	mailarc space add s 2>/dev/null
+	(umask 077 && echo pw >"$BATS_TEST_TMPDIR/pw")
+	mailarc account add s/basic --protocol imaps --host 127.0.0.1 \
+		--username u --password-file "$BATS_TEST_TMPDIR/pw" --no-test
+	run --separate-stderr mailarc-oauth-token s/basic
+	[ "$status" -eq 78 ]
+	[[ "$stderr" == *"does not use OAuth 2.0"* ]]
+	mailarc account add s/app --protocol imaps --host 127.0.0.1 \
+		--username u --auth oauth2 --oauth-provider microsoft \
+		--oauth-method client_credentials --tenant-id t1 \
+		--client-id c --client-secret-file "$BATS_TEST_TMPDIR/client_secret" \
+		--token-url "$OAUTH_URL/t1/oauth2/v2.0/token" --no-test 2>/dev/null
+	run --separate-stderr mailarc-oauth-token authorize s/app
+	[ "$status" -eq 78 ]
+	[[ "$stderr" == *"authorize is for oauth_method refresh_token"* ]]
+	oauth_account s/gen
+	run --separate-stderr mailarc-oauth-token authorize s/gen
+	[ "$status" -eq 78 ]
+	[[ "$stderr" == *"--auth-url"* ]]
+	run --separate-stderr mailarc-oauth-token s/missing
+	[ "$status" -ne 0 ]
+	[[ "$stderr" == *"'s/missing' does not exist"* ]]
+	[ "$(oauth_count token)" -eq 0 ]
+}
+
 @test "first token is fetched, printed and cached 0600 in a 0700 folder" {
 	oauth_account s/a
 	oauth_seed s/a rt-first
