@@ -133,11 +133,11 @@ CONF
 		[ -s "$dir/run/master.pid" ] && break
 		sleep 0.1
 	done
-	wait_port "$DOVO_IMAP_PORT" 10 && wait_port "$DOVO_IMAPS_PORT" 10 &&
-		wait_port "$DOVO_POP3_PORT" 10 && wait_port "$DOVO_POP3S_PORT" 10 || {
+	if ! { wait_port "$DOVO_IMAP_PORT" 10 && wait_port "$DOVO_IMAPS_PORT" 10 &&
+		wait_port "$DOVO_POP3_PORT" 10 && wait_port "$DOVO_POP3S_PORT" 10; }; then
 		cat "$dir/dovecot.log" >&2 2>/dev/null
 		return 1
-	}
+	fi
 	export DOVO_DIR DOVO_CA DOVO_MAIL_OWNER DOVO_IMAP_PORT DOVO_IMAPS_PORT DOVO_POP3_PORT \
 		DOVO_POP3S_PORT
 }
@@ -174,7 +174,7 @@ _dovecot_oauth_certs() {
 
 _dovecot_oauth_make_certs() {
 	local d=$1
-	openssl req -x509 -newkey rsa:2048 -nodes -days 2 \
+	if ! { openssl req -x509 -newkey rsa:2048 -nodes -days 2 \
 		-subj "/CN=mailarc oauth test CA" \
 		-keyout "$d/ca.key" -out "$d/ca.crt" \
 		-addext basicConstraints=critical,CA:TRUE \
@@ -186,10 +186,10 @@ _dovecot_oauth_make_certs() {
 			"extendedKeyUsage=serverAuth" >"$d/ext.cnf" &&
 		openssl x509 -req -in "$d/server.csr" -CA "$d/ca.crt" \
 			-CAkey "$d/ca.key" -CAcreateserial -days 2 \
-			-extfile "$d/ext.cnf" -out "$d/server.crt" >/dev/null 2>&1 || {
+			-extfile "$d/ext.cnf" -out "$d/server.crt" >/dev/null 2>&1; }; then
 		echo "cannot make the test certificates in $d" >&2
 		return 1
-	}
+	fi
 	chmod 0600 "$d/server.key" "$d/ca.key"
 }
 
