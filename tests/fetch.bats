@@ -91,24 +91,39 @@ keep_roundtrip() {
 	! grep -q Seen <<<"$output"
 }
 
-@test "imap delete mode empties the server; the spool holds everything" {
+# delete_roundtrip PROTO [options] - delete mode: the server ends empty
+# and the spool holds every message, byte for byte, once.
+delete_roundtrip() {
+	local proto=$1 pop=
+	shift
+	case $proto in pop*) pop=--pop ;; esac
 	dovecot_add_messages "$U" 150
 	fetch_snapshot "$U" "$BATS_TEST_TMPDIR/orig"
-	fetch_account s/a imaps "$U" --on-server delete
+	fetch_account s/a "$proto" "$U" --on-server delete "$@"
 	run mailarc-fetch s/a
 	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 150 ]
 	[ "$(dovecot_count "$U")" -eq 0 ]
-	spool_compare "$BATS_TEST_TMPDIR/orig" s
+	spool_compare "$BATS_TEST_TMPDIR/orig" s $pop
+	run mailarc-fetch s/a
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
 }
 
-@test "pop3 delete mode empties the server; the spool holds everything" {
-	dovecot_add_messages "$U" 150
-	fetch_snapshot "$U" "$BATS_TEST_TMPDIR/orig"
-	fetch_account s/a pops "$U" --on-server delete
-	run mailarc-fetch s/a
-	[ "$status" -eq 0 ]
-	[ "$(dovecot_count "$U")" -eq 0 ]
-	spool_compare "$BATS_TEST_TMPDIR/orig" s --pop
+@test "imaps delete mode empties the server; the spool holds everything" {
+	delete_roundtrip imaps
+}
+
+@test "imap (STARTTLS required) delete mode" {
+	delete_roundtrip imap --tls required
+}
+
+@test "pop3s delete mode empties the server; the spool holds everything" {
+	delete_roundtrip pops
+}
+
+@test "pop3 (STARTTLS) delete mode" {
+	delete_roundtrip pop
 }
 
 @test "imap: several folders; a new UIDVALIDITY refetches the folder" {
