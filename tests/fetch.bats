@@ -273,6 +273,35 @@ delete_roundtrip() {
 	[ "$(spool_count s)" -eq 6 ]
 }
 
+@test "a server that hangs mid-transfer times out; the next run completes" {
+	python3 "$TESTS_DIR/lib/genmail.py" --big "$BATS_TEST_TMPDIR/big" 20
+	dovecot_add_messages "$U" 5
+	dovecot_add_message "$U" <"$BATS_TEST_TMPDIR/big"
+	fetch_snapshot "$U" "$BATS_TEST_TMPDIR/orig"
+	fetch_account s/a pop "$U" --on-server delete
+	mailarc-fetch --timeout 2 s/a >/dev/null 2>"$BATS_TEST_TMPDIR/err" &
+	pid=$!
+	for ((i = 0; i < 400; i++)); do
+		[ -n "$(find "$MAILARC_ROOT/spaces/s/incoming/tmp" -type f -size +1M)" ] && break
+		sleep 0.02
+	done
+	pop=$(pgrep -P "$(cat "$DOVECOT_DIR/run/master.pid")" -x pop3 || true)
+	[ -n "$pop" ]
+	kill -STOP $pop
+	SECONDS=0
+	status=0
+	wait $pid || status=$?
+	kill -CONT $pop
+	[ "$status" -eq 75 ]
+	[ "$SECONDS" -lt 10 ]
+	grep -q "account s/a: the server sent nothing for 2 s" "$BATS_TEST_TMPDIR/err"
+	[ "$(dovecot_count "$U")" -eq 6 ]
+	run mailarc-fetch s/a
+	[ "$status" -eq 0 ]
+	[ "$(dovecot_count "$U")" -eq 0 ]
+	spool_compare "$BATS_TEST_TMPDIR/orig" s --pop
+}
+
 @test "two concurrent runs of one account deliver each message once" {
 	local t=$BATS_TEST_TMPDIR s1=0 s2=0
 	dovecot_add_messages "$U" 400
