@@ -116,7 +116,7 @@ reached(struct fetch_conn *c, const struct fetch_conn_params *p)
 	long port = 0;
 
 	if (curl_easy_getinfo(c->curl, CURLINFO_PRIMARY_PORT, &port) !=
-		    CURLE_OK ||
+		CURLE_OK ||
 	    port == 0)
 		return FETCH_STEP_CONNECT;
 	if ((p->protocol == PROTO_POPS || p->protocol == PROTO_IMAPS) &&
@@ -144,9 +144,8 @@ open_failed(struct fetch_conn *c, const struct fetch_conn_params *p,
 				       p->host);
 	case CURLE_COULDNT_CONNECT:
 		c->step = FETCH_STEP_CONNECT;
-		return fetch_conn_fail(c, MA_ETEMP,
-				       "connect failed: %s:%d: %s", p->host,
-				       p->port, why);
+		return fetch_conn_fail(c, MA_ETEMP, "connect failed: %s:%d: %s",
+				       p->host, p->port, why);
 	case CURLE_OPERATION_TIMEDOUT:
 		return fetch_conn_fail(c, MA_ETEMP,
 				       "%s failed: %s:%d timed out after %ld "
@@ -154,9 +153,9 @@ open_failed(struct fetch_conn *c, const struct fetch_conn_params *p,
 				       fetch_step_name(c->step), p->host,
 				       p->port, p->connect_timeout,
 				       c->step == FETCH_STEP_LOGIN &&
-						       c->greeting.len == 0
-					       ? " (no greeting)"
-					       : "");
+					       c->greeting.len == 0
+					   ? " (no greeting)"
+					   : "");
 	case CURLE_PEER_FAILED_VERIFICATION:
 #if LIBCURL_VERSION_NUM < 0x073e00
 	case CURLE_SSL_CACERT:
@@ -269,7 +268,7 @@ fetch_conn_open(struct fetch_conn *c, const struct fetch_conn_params *p)
 	if (rc != CURLE_OK)
 		return open_failed(c, p, rc, errbuf);
 	if (curl_easy_getinfo(c->curl, CURLINFO_ACTIVESOCKET, &sock) !=
-		    CURLE_OK ||
+		CURLE_OK ||
 	    sock == CURL_SOCKET_BAD)
 		return fetch_conn_fail(c, MA_EPROTO,
 				       "login failed: no connection left");
@@ -304,7 +303,7 @@ fetch_conn_tls_version(const struct fetch_conn *c)
 static enum ma_status
 wait_sock(struct fetch_conn *c, short events)
 {
-	struct pollfd pfd = { .fd = (int)c->sock, .events = events };
+	struct pollfd pfd = {.fd = (int)c->sock, .events = events};
 	int r;
 
 	do
@@ -356,8 +355,8 @@ fill(struct fetch_conn *c)
 	c->in_pos = c->in_len = 0;
 	for (;;) {
 		size_t got = 0;
-		CURLcode rc = curl_easy_recv(c->curl, c->in, FETCH_CONN_BUF,
-					     &got);
+		CURLcode rc =
+		    curl_easy_recv(c->curl, c->in, FETCH_CONN_BUF, &got);
 
 		if (rc == CURLE_AGAIN) {
 			if ((st = wait_sock(c, POLLIN)) != MA_OK)
@@ -379,8 +378,8 @@ fill(struct fetch_conn *c)
 }
 
 enum ma_status
-fetch_conn_chunk(struct fetch_conn *c, size_t max, const char **pp,
-		 size_t *np, bool *lfp)
+fetch_conn_chunk(struct fetch_conn *c, size_t max, const char **pp, size_t *np,
+		 bool *lfp)
 {
 	enum ma_status st;
 	const char *lf;
