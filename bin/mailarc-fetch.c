@@ -16,22 +16,22 @@
 #include "space.h"
 
 static const char usage[] =
-	"usage: mailarc-fetch [--wait] [-0] [-v] [-q] [--root DIR] "
-	"SPACE/ACCOUNT...\n"
-	"\n"
-	"Fetch new mail of each account into SPACE/incoming/ and print the\n"
-	"paths delivered, one a line (-0: NUL-separated).\n"
-	"\n"
-	"  --wait             wait for another run of an account to finish\n"
-	"  -0, --null         end each path with NUL instead of a newline\n"
-	"  --timeout SECONDS  connect and I/O timeout (default 30 and 120)\n"
-	"  -v, --verbose      say more; -q, --quiet: say less\n"
-	"  --root DIR         the mailarc root (default $MAILARC_ROOT)\n"
-	"  -h, --help, --version\n"
-	"\n"
-	"Exit: 0 ok, 75 server down or account busy, 77 login refused,\n"
-	"78 bad configuration, 69 TLS failed or certificate not trusted,\n"
-	"68 host not found, 66 folder missing, 76 protocol error.\n";
+    "usage: mailarc-fetch [--wait] [-0] [-v] [-q] [--root DIR] "
+    "SPACE/ACCOUNT...\n"
+    "\n"
+    "Fetch new mail of each account into SPACE/incoming/ and print the\n"
+    "paths delivered, one a line (-0: NUL-separated).\n"
+    "\n"
+    "  --wait             wait for another run of an account to finish\n"
+    "  -0, --null         end each path with NUL instead of a newline\n"
+    "  --timeout SECONDS  connect and I/O timeout (default 30 and 120)\n"
+    "  -v, --verbose      say more; -q, --quiet: say less\n"
+    "  --root DIR         the mailarc root (default $MAILARC_ROOT)\n"
+    "  -h, --help, --version\n"
+    "\n"
+    "Exit: 0 ok, 75 server down or account busy, 77 login refused,\n"
+    "78 bad configuration, 69 TLS failed or certificate not trusted,\n"
+    "68 host not found, 66 folder missing, 76 protocol error.\n";
 
 enum { OPT_WAIT = 2000, OPT_TIMEOUT };
 
@@ -57,11 +57,11 @@ static int
 parse_options(int argc, char **argv, struct opts *o)
 {
 	static const struct option longopts[] = {
-		CLI_COMMON_LONGOPTS,
-		{ "wait", no_argument, NULL, OPT_WAIT },
-		{ "null", no_argument, NULL, '0' },
-		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-		{ NULL, 0, NULL, 0 },
+	    CLI_COMMON_LONGOPTS,
+	    {"wait", no_argument, NULL, OPT_WAIT},
+	    {"null", no_argument, NULL, '0'},
+	    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+	    {NULL, 0, NULL, 0},
 	};
 	int c, r;
 
@@ -109,11 +109,11 @@ static int
 fetch_one(const char *root, const char *ref, const struct opts *o)
 {
 	struct fetch_opts fo = {
-		.wait = o->wait,
-		.connect_timeout = o->timeout,
-		.io_timeout = o->timeout,
-		.delivered = print_path,
-		.arg = (void *)o,
+	    .wait = o->wait,
+	    .connect_timeout = o->timeout,
+	    .io_timeout = o->timeout,
+	    .delivered = print_path,
+	    .arg = (void *)o,
 	};
 	struct space *s = NULL;
 	struct account *a = NULL;
@@ -138,7 +138,7 @@ out:
 int
 main(int argc, char *argv[])
 {
-	struct opts o = { .sep = '\n' };
+	struct opts o = {.sep = '\n'};
 	char *root = NULL;
 	int ret = EX_OK;
 

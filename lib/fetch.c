@@ -19,7 +19,7 @@
 
 /* A batch: this many messages or bytes between two fsyncs of new/. */
 #define FLUSH_MESSAGES 256
-#define FLUSH_BYTES (64u << 20)
+#define FLUSH_BYTES    (64u << 20)
 
 static void
 curl_init_once(void)
@@ -38,19 +38,19 @@ fetch_connect(const struct space *s, const struct account *a,
 	      const char *what, struct fetch_conn *c)
 {
 	struct fetch_conn_params p = {
-		.what = what,
-		.protocol = a->protocol,
-		.host = a->host,
-		.port = a->port,
-		.username = a->username,
-		.tls_required = a->tls_required || a->oauth2,
-		.tls_verify = a->tls_verify,
-		.ca_file = a->ca_file,
-		.connect_timeout = connect_timeout > 0 ? connect_timeout
-						       : FETCH_CONNECT_TIMEOUT,
-		.io_timeout = io_timeout > 0 ? io_timeout : FETCH_IO_TIMEOUT,
+	    .what = what,
+	    .protocol = a->protocol,
+	    .host = a->host,
+	    .port = a->port,
+	    .username = a->username,
+	    .tls_required = a->tls_required || a->oauth2,
+	    .tls_verify = a->tls_verify,
+	    .ca_file = a->ca_file,
+	    .connect_timeout =
+		connect_timeout > 0 ? connect_timeout : FETCH_CONNECT_TIMEOUT,
+	    .io_timeout = io_timeout > 0 ? io_timeout : FETCH_IO_TIMEOUT,
 	};
-	struct secret sec = { 0 };
+	struct secret sec = {0};
 	enum ma_status st;
 
 	curl_init_once();
@@ -127,8 +127,8 @@ fetch_msg_abort(struct fetch_run *r)
 }
 
 enum ma_status
-fetch_msg_commit(struct fetch_run *r, struct state_folder *folder,
-		 uint32_t uid, const char *uidl)
+fetch_msg_commit(struct fetch_run *r, struct state_folder *folder, uint32_t uid,
+		 const char *uidl)
 {
 	struct fetch_pending *p;
 	size_t size = r->tmp.size;
@@ -225,8 +225,8 @@ enum ma_status
 fetch_account(const struct space *s, const struct account *a,
 	      const struct fetch_opts *o, long *countp)
 {
-	struct fetch_run r = { .s = s, .a = a, .o = o };
-	struct lock lk = { .fd = -1 };
+	struct fetch_run r = {.s = s, .a = a, .o = o};
+	struct lock lk = {.fd = -1};
 	char what[KEY_MAX * 2 + 16], *lock_path = NULL;
 	time_t started = time(NULL);
 	enum ma_status st, st2;
@@ -250,8 +250,8 @@ fetch_account(const struct space *s, const struct account *a,
 	maildir_clean_tmp(r.incoming, 36 * 3600);
 	if ((st = state_load(r.state_path, &r.st)) != MA_OK)
 		goto unlock;
-	st = fetch_connect(s, a, NULL, o->connect_timeout, o->io_timeout,
-			   what, &r.conn);
+	st = fetch_connect(s, a, NULL, o->connect_timeout, o->io_timeout, what,
+			   &r.conn);
 	if (st == MA_OK)
 		st = account_uses_imap(a) ? imap_run(&r) : pop3_run(&r);
 	fetch_msg_abort(&r);

@@ -25,10 +25,10 @@
  */
 
 #define FETCH_CONNECT_TIMEOUT 30L
-#define FETCH_IO_TIMEOUT 120L
+#define FETCH_IO_TIMEOUT      120L
 
 struct fetch_opts {
-	bool wait;            /* wait for the account's lock */
+	bool wait;	      /* wait for the account's lock */
 	long connect_timeout; /* seconds; 0: FETCH_CONNECT_TIMEOUT */
 	long io_timeout;      /* seconds; 0: FETCH_IO_TIMEOUT */
 	/* Called with each delivered path once it is durable. */
@@ -72,7 +72,7 @@ struct fetch_run {
 	const struct account *a;
 	const struct fetch_opts *o;
 	const char *what; /* "account SPACE/ACCOUNT" */
-	char *incoming;   /* SPACE/incoming */
+	char *incoming;	  /* SPACE/incoming */
 	char *state_path;
 	struct fetch_state *st;
 	struct fetch_conn conn;

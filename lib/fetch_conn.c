@@ -104,14 +104,37 @@ scheme(enum account_protocol p)
 	return "imap";
 }
 
+/*
+ * How far libcurl got before it failed: not connected; connected but the
+ * TLS handshake of pops/imaps not done; or in the protocol's own part
+ * (greeting, STARTTLS, login).
+ */
+static enum fetch_step
+reached(struct fetch_conn *c, const struct fetch_conn_params *p)
+{
+	curl_off_t tls_done = 0;
+	long port = 0;
+
+	if (curl_easy_getinfo(c->curl, CURLINFO_PRIMARY_PORT, &port) !=
+		CURLE_OK ||
+	    port == 0)
+		return FETCH_STEP_CONNECT;
+	if ((p->protocol == PROTO_POPS || p->protocol == PROTO_IMAPS) &&
+	    (curl_easy_getinfo(c->curl, CURLINFO_APPCONNECT_TIME_T,
+			       &tls_done) != CURLE_OK ||
+	     tls_done == 0))
+		return FETCH_STEP_TLS;
+	return FETCH_STEP_LOGIN;
+}
+
 /* Which step a libcurl failure belongs to, its status and its wording. */
 static enum ma_status
 open_failed(struct fetch_conn *c, const struct fetch_conn_params *p,
 	    CURLcode rc, const char *detail)
 {
 	const char *why = detail[0] != '\0' ? detail : curl_easy_strerror(rc);
-	long connected = 0;
 
+	c->step = reached(c, p);
 	switch (rc) {
 	case CURLE_COULDNT_RESOLVE_HOST:
 		c->step = FETCH_STEP_RESOLVE;
@@ -121,18 +144,18 @@ open_failed(struct fetch_conn *c, const struct fetch_conn_params *p,
 				       p->host);
 	case CURLE_COULDNT_CONNECT:
 		c->step = FETCH_STEP_CONNECT;
-		return fetch_conn_fail(c, MA_ETEMP,
-				       "connect failed: %s:%d: %s", p->host,
-				       p->port, why);
+		return fetch_conn_fail(c, MA_ETEMP, "connect failed: %s:%d: %s",
+				       p->host, p->port, why);
 	case CURLE_OPERATION_TIMEDOUT:
-		curl_easy_getinfo(c->curl, CURLINFO_PRIMARY_PORT, &connected);
-		if (connected == 0)
-			c->step = FETCH_STEP_CONNECT;
 		return fetch_conn_fail(c, MA_ETEMP,
 				       "%s failed: %s:%d timed out after %ld "
-				       "s",
+				       "s%s",
 				       fetch_step_name(c->step), p->host,
-				       p->port, p->connect_timeout);
+				       p->port, p->connect_timeout,
+				       c->step == FETCH_STEP_LOGIN &&
+					       c->greeting.len == 0
+					   ? " (no greeting)"
+					   : "");
 	case CURLE_PEER_FAILED_VERIFICATION:
 #if LIBCURL_VERSION_NUM < 0x073e00
 	case CURLE_SSL_CACERT:
@@ -175,29 +198,6 @@ open_failed(struct fetch_conn *c, const struct fetch_conn_params *p,
 		return fetch_conn_fail(c, MA_EPROTO, "%s failed: %s",
 				       fetch_step_name(c->step), why);
 	}
-}
-
-/*
- * libcurl reports progress through its phases: connected, then TLS done
- * (or plain text), then the protocol's own connect (greeting, STARTTLS,
- * login). The socket option hook tells us a socket exists; the greeting
- * tells us the server answered.
- */
-static int
-xferinfo_cb(void *arg, curl_off_t dt, curl_off_t dn, curl_off_t ut,
-	    curl_off_t un)
-{
-	struct fetch_conn *c = arg;
-	double t = 0;
-
-	(void)dt, (void)dn, (void)ut, (void)un;
-	if (c->step <= FETCH_STEP_CONNECT &&
-	    curl_easy_getinfo(c->curl, CURLINFO_CONNECT_TIME, &t) == CURLE_OK &&
-	    t > 0)
-		c->step = FETCH_STEP_TLS;
-	if (c->step == FETCH_STEP_TLS && c->greeting.len > 0)
-		c->step = FETCH_STEP_LOGIN;
-	return 0;
 }
 
 enum ma_status
@@ -258,9 +258,6 @@ fetch_conn_open(struct fetch_conn *c, const struct fetch_conn_params *p)
 	/* The debug hook is only called in verbose mode; it never prints,
 	 * the default printer is replaced above. */
 	curl_easy_setopt(c->curl, CURLOPT_VERBOSE, 1L);
-	curl_easy_setopt(c->curl, CURLOPT_XFERINFOFUNCTION, xferinfo_cb);
-	curl_easy_setopt(c->curl, CURLOPT_XFERINFODATA, c);
-	curl_easy_setopt(c->curl, CURLOPT_NOPROGRESS, 0L);
 
 	rc = curl_easy_perform(c->curl);
 	curl_easy_setopt(c->curl, CURLOPT_ERRORBUFFER, NULL);
@@ -271,7 +268,7 @@ fetch_conn_open(struct fetch_conn *c, const struct fetch_conn_params *p)
 	if (rc != CURLE_OK)
 		return open_failed(c, p, rc, errbuf);
 	if (curl_easy_getinfo(c->curl, CURLINFO_ACTIVESOCKET, &sock) !=
-		    CURLE_OK ||
+		CURLE_OK ||
 	    sock == CURL_SOCKET_BAD)
 		return fetch_conn_fail(c, MA_EPROTO,
 				       "login failed: no connection left");
@@ -306,7 +303,7 @@ fetch_conn_tls_version(const struct fetch_conn *c)
 static enum ma_status
 wait_sock(struct fetch_conn *c, short events)
 {
-	struct pollfd pfd = { .fd = (int)c->sock, .events = events };
+	struct pollfd pfd = {.fd = (int)c->sock, .events = events};
 	int r;
 
 	do
@@ -358,8 +355,8 @@ fill(struct fetch_conn *c)
 	c->in_pos = c->in_len = 0;
 	for (;;) {
 		size_t got = 0;
-		CURLcode rc = curl_easy_recv(c->curl, c->in, FETCH_CONN_BUF,
-					     &got);
+		CURLcode rc =
+		    curl_easy_recv(c->curl, c->in, FETCH_CONN_BUF, &got);
 
 		if (rc == CURLE_AGAIN) {
 			if ((st = wait_sock(c, POLLIN)) != MA_OK)
@@ -381,8 +378,8 @@ fill(struct fetch_conn *c)
 }
 
 enum ma_status
-fetch_conn_chunk(struct fetch_conn *c, size_t max, const char **pp,
-		 size_t *np, bool *lfp)
+fetch_conn_chunk(struct fetch_conn *c, size_t max, const char **pp, size_t *np,
+		 bool *lfp)
 {
 	enum ma_status st;
 	const char *lf;

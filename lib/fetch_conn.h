@@ -59,11 +59,11 @@ struct fetch_conn {
 	long io_timeout_ms;
 	char *in; /* FETCH_CONN_BUF bytes */
 	size_t in_pos, in_len;
-	struct buf greeting; /* the server's first line, without CRLF */
-	bool tls;            /* the connection is encrypted */
+	struct buf greeting;	 /* the server's first line, without CRLF */
+	bool tls;		 /* the connection is encrypted */
 	const char *tls_version; /* static, from OpenSSL; NULL: plain text */
-	enum fetch_step step; /* where an open failed; DONE once logged in */
-	char error[256];      /* why the last call failed, for the state */
+	enum fetch_step step;	 /* where an open failed; DONE once logged in */
+	char error[256];	 /* why the last call failed, for the state */
 };
 
 /*
@@ -101,8 +101,8 @@ enum ma_status fetch_conn_chunk(struct fetch_conn *c, size_t max,
  * fetch_conn_raw - borrow up to max of the next bytes, lines or not
  * (literal and body data). Valid until the next call.
  */
-enum ma_status fetch_conn_raw(struct fetch_conn *c, size_t max,
-			      const char **pp, size_t *np);
+enum ma_status fetch_conn_raw(struct fetch_conn *c, size_t max, const char **pp,
+			      size_t *np);
 
 /* fetch_conn_tls_version - "TLSv1.3", ... or "none" on plain text. */
 const char *fetch_conn_tls_version(const struct fetch_conn *c);
@@ -113,6 +113,6 @@ const char *fetch_conn_tls_version(const struct fetch_conn *c);
  */
 enum ma_status fetch_conn_fail(struct fetch_conn *c, enum ma_status st,
 			       const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 #endif

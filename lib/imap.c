@@ -38,15 +38,15 @@ struct imap {
 	unsigned tagno;
 	char tag[16];
 	struct buf line;
-	struct buf *caps;       /* CAPABILITY goes here when set */
+	struct buf *caps; /* CAPABILITY goes here when set */
 	unsigned long exists, uidvalidity;
-	char result[8];         /* OK, NO or BAD of the last command */
-	char text[160];         /* and its text */
-	struct srv_msg *msgs;   /* the listing */
+	char result[8];	      /* OK, NO or BAD of the last command */
+	char text[160];	      /* and its text */
+	struct srv_msg *msgs; /* the listing */
 	size_t nmsgs, msgs_cap;
-	struct fetch_run *r;    /* bodies go here while fetching */
+	struct fetch_run *r; /* bodies go here while fetching */
 	struct state_folder *folder;
-	bool failed_body;       /* a body could not be stored */
+	bool failed_body; /* a body could not be stored */
 	enum ma_status body_st;
 };
 
@@ -251,7 +251,8 @@ fetch_resp(struct imap *im, const char *p)
 			if (end == p || uid == 0 || uid > UINT32_MAX)
 				return protocol_error(im, "FETCH UID");
 			p = end;
-		} else if (nlen == 11 && strncmp(name, "RFC822.SIZE", 11) == 0) {
+		} else if (nlen == 11 &&
+			   strncmp(name, "RFC822.SIZE", 11) == 0) {
 			char *end;
 
 			size = strtoull(p, &end, 10);
@@ -347,8 +348,8 @@ read_response(struct imap *im)
 			const char *p = im->line.data + taglen + 1;
 			size_t n = strcspn(p, " ");
 
-			snprintf(im->result, sizeof im->result, "%.*s",
-				 (int)n, p);
+			snprintf(im->result, sizeof im->result, "%.*s", (int)n,
+				 p);
 			snprintf(im->text, sizeof im->text, "%s",
 				 p[n] ? p + n + 1 : "");
 			if (strcmp(im->result, "OK") == 0)
@@ -360,9 +361,8 @@ read_response(struct imap *im)
 }
 
 /* Send "TAG command" and read its responses. */
-static enum ma_status
-command(struct imap *im, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+static enum ma_status command(struct imap *im, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 static enum ma_status
 command(struct imap *im, const char *fmt, ...)
@@ -478,8 +478,8 @@ open_folder(struct imap *im, const char *folder, bool rw)
 }
 
 enum ma_status
-imap_examine(struct fetch_conn *c, const char *folder,
-	     unsigned long *existsp, unsigned long *uidvalidityp)
+imap_examine(struct fetch_conn *c, const char *folder, unsigned long *existsp,
+	     unsigned long *uidvalidityp)
 {
 	struct imap im;
 	enum ma_status st;
@@ -589,8 +589,7 @@ delete_taken(struct imap *im, struct state_folder *f, bool uidplus)
 }
 
 static enum ma_status
-run_folder(struct imap *im, struct fetch_run *r, const char *name,
-	   bool uidplus)
+run_folder(struct imap *im, struct fetch_run *r, const char *name, bool uidplus)
 {
 	bool del = r->a->delete_on_server;
 	struct state_folder *f;

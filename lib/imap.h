@@ -21,7 +21,8 @@ enum ma_status imap_capabilities(struct fetch_conn *c, struct buf *caps);
  * A folder the server does not have is MA_ENOTFOUND (logged).
  */
 enum ma_status imap_examine(struct fetch_conn *c, const char *folder,
-			    unsigned long *existsp, unsigned long *uidvalidityp);
+			    unsigned long *existsp,
+			    unsigned long *uidvalidityp);
 
 /* imap_logout - say goodbye (errors ignored: the work is done). */
 void imap_logout(struct fetch_conn *c);

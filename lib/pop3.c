@@ -21,7 +21,7 @@
 #define POP3_LINE_MAX 65536
 /* Commands in flight with PIPELINING (RFC 2449 6.6). */
 #define POP3_WINDOW 16
-#define POP3_OUT 65536
+#define POP3_OUT    65536
 
 struct pop_msg {
 	unsigned long num;
@@ -155,8 +155,8 @@ out_flush(struct pop *p, struct fetch_run *r, enum ma_status *wst)
 }
 
 static enum ma_status
-out_add(struct pop *p, struct fetch_run *r, enum ma_status *wst,
-	const char *s, size_t n)
+out_add(struct pop *p, struct fetch_run *r, enum ma_status *wst, const char *s,
+	size_t n)
 {
 	while (n > 0) {
 		size_t k = POP3_OUT - p->nout;
@@ -385,8 +385,8 @@ pop3_run(struct fetch_run *r)
 	}
 	if ((st = pop3_capabilities(&r->conn, &caps)) != MA_OK)
 		goto out;
-	window = strstr(caps.data ? caps.data : "", "PIPELINING") ? POP3_WINDOW
-								  : 1;
+	window =
+	    strstr(caps.data ? caps.data : "", "PIPELINING") ? POP3_WINDOW : 1;
 	if ((st = listing(&p, &m, &n, &have_uidl)) != MA_OK)
 		goto out;
 	if (!have_uidl && !del) {

@@ -21,8 +21,8 @@ draw(struct progress *p, double t)
 
 	fprintf(stderr, "\r%s: %llu/%llu messages, %.1f/%.1f MB, %.1f MB/s ",
 		p->what, (unsigned long long)p->done,
-		(unsigned long long)p->total, mb,
-		p->total_bytes / 1048576.0, rate);
+		(unsigned long long)p->total, mb, p->total_bytes / 1048576.0,
+		rate);
 	p->last_draw = t;
 	p->drawn = true;
 }

@@ -34,8 +34,8 @@
 #include "state.h"
 
 #define STATE_MAGIC "mailarc-fetch-state 1"
-#define STATE_MAX (256u << 20)
-#define UIDL_MAX 512
+#define STATE_MAX   (256u << 20)
+#define UIDL_MAX    512
 
 char *
 state_path(const struct space *s, const char *key)
@@ -212,8 +212,7 @@ state_keep_uidls(struct fetch_state *st, char *const *uidls, size_t n)
 	qsort(sorted, n, sizeof *sorted, str_cmp);
 	sort_uidls(st);
 	for (size_t i = 0; i < st->nuidls; i++) {
-		if (bsearch(&st->uidls[i], sorted, n, sizeof *sorted,
-			    str_cmp))
+		if (bsearch(&st->uidls[i], sorted, n, sizeof *sorted, str_cmp))
 			st->uidls[k++] = st->uidls[i];
 		else
 			free(st->uidls[i]);
@@ -256,9 +255,8 @@ parse_uids(struct state_folder *f, char *s)
 		if (!parse_num(r, UINT32_MAX, &lo))
 			return MA_EDATA;
 		hi = lo;
-		if (colon != NULL &&
-		    (!parse_num(colon + 1, UINT32_MAX, &hi) || hi < lo ||
-		     hi - lo > 100000000ULL))
+		if (colon != NULL && (!parse_num(colon + 1, UINT32_MAX, &hi) ||
+				      hi < lo || hi - lo > 100000000ULL))
 			return MA_EDATA;
 		for (unsigned long long u = lo; u <= hi; u++)
 			if ((st = state_add_uid(f, (uint32_t)u)) != MA_OK)
@@ -276,7 +274,8 @@ parse_line(struct fetch_state *st, struct state_folder **cur, char *line)
 	if (val == NULL)
 		return MA_EDATA;
 	*val++ = '\0';
-	if (strcmp(line, "last_run") == 0 || strcmp(line, "last_success") == 0 ||
+	if (strcmp(line, "last_run") == 0 ||
+	    strcmp(line, "last_success") == 0 ||
 	    strcmp(line, "last_count") == 0) {
 		if (!parse_num(val, INT64_MAX, &v))
 			return MA_EDATA;

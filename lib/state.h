@@ -15,9 +15,9 @@
  * the format and the rest of the file (UIDVALIDITY, UIDs, UIDLs).
  */
 struct state_summary {
-	time_t last_run;     /* 0: never */
-	time_t last_success; /* 0: never */
-	long last_count;     /* messages fetched by the last run */
+	time_t last_run;      /* 0: never */
+	time_t last_success;  /* 0: never */
+	long last_count;      /* messages fetched by the last run */
 	char last_error[256]; /* "" when the last run succeeded */
 };
 

@@ -91,24 +91,39 @@ keep_roundtrip() {
 	! grep -q Seen <<<"$output"
 }
 
-@test "imap delete mode empties the server; the spool holds everything" {
+# delete_roundtrip PROTO [options] - delete mode: the server ends empty
+# and the spool holds every message, byte for byte, once.
+delete_roundtrip() {
+	local proto=$1 pop=
+	shift
+	case $proto in pop*) pop=--pop ;; esac
 	dovecot_add_messages "$U" 150
 	fetch_snapshot "$U" "$BATS_TEST_TMPDIR/orig"
-	fetch_account s/a imaps "$U" --on-server delete
+	fetch_account s/a "$proto" "$U" --on-server delete "$@"
 	run mailarc-fetch s/a
 	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 150 ]
 	[ "$(dovecot_count "$U")" -eq 0 ]
-	spool_compare "$BATS_TEST_TMPDIR/orig" s
+	spool_compare "$BATS_TEST_TMPDIR/orig" s $pop
+	run mailarc-fetch s/a
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
 }
 
-@test "pop3 delete mode empties the server; the spool holds everything" {
-	dovecot_add_messages "$U" 150
-	fetch_snapshot "$U" "$BATS_TEST_TMPDIR/orig"
-	fetch_account s/a pops "$U" --on-server delete
-	run mailarc-fetch s/a
-	[ "$status" -eq 0 ]
-	[ "$(dovecot_count "$U")" -eq 0 ]
-	spool_compare "$BATS_TEST_TMPDIR/orig" s --pop
+@test "imaps delete mode empties the server; the spool holds everything" {
+	delete_roundtrip imaps
+}
+
+@test "imap (STARTTLS required) delete mode" {
+	delete_roundtrip imap --tls required
+}
+
+@test "pop3s delete mode empties the server; the spool holds everything" {
+	delete_roundtrip pops
+}
+
+@test "pop3 (STARTTLS) delete mode" {
+	delete_roundtrip pop
 }
 
 @test "imap: several folders; a new UIDVALIDITY refetches the folder" {
@@ -231,6 +246,60 @@ keep_roundtrip() {
 		# turns down: OpenSSL frees a buffer per TLS record).
 		[ "$rss" -lt 40000 ]
 	done
+}
+
+@test "a long fetch shows progress on a terminal" {
+	python3 "$TESTS_DIR/lib/genmail.py" --big "$BATS_TEST_TMPDIR/big" 20
+	dovecot_add_messages "$U" 5
+	dovecot_add_message "$U" <"$BATS_TEST_TMPDIR/big"
+	fetch_account s/a imap "$U"
+	# script(1) gives mailarc-fetch a terminal; the server's IMAP process
+	# is held for a moment mid-transfer so the fetch surely runs long.
+	script -qefc "mailarc-fetch s/a" "$BATS_TEST_TMPDIR/typescript" \
+		>/dev/null 2>&1 &
+	pid=$!
+	for ((i = 0; i < 400; i++)); do
+		[ -n "$(find "$MAILARC_ROOT/spaces/s/incoming/tmp" -type f -size +1M)" ] && break
+		sleep 0.02
+	done
+	imap=$(pgrep -P "$(cat "$DOVECOT_DIR/run/master.pid")" -x imap || true)
+	[ -n "$imap" ]
+	kill -STOP $imap
+	sleep 1.5
+	kill -CONT $imap
+	wait $pid
+	grep -q 'account s/a: [0-9]*/6 messages, [0-9.]*/20.0 MB, [0-9.]* MB/s' \
+		"$BATS_TEST_TMPDIR/typescript"
+	[ "$(spool_count s)" -eq 6 ]
+}
+
+@test "a server that hangs mid-transfer times out; the next run completes" {
+	python3 "$TESTS_DIR/lib/genmail.py" --big "$BATS_TEST_TMPDIR/big" 20
+	dovecot_add_messages "$U" 5
+	dovecot_add_message "$U" <"$BATS_TEST_TMPDIR/big"
+	fetch_snapshot "$U" "$BATS_TEST_TMPDIR/orig"
+	fetch_account s/a pop "$U" --on-server delete
+	mailarc-fetch --timeout 2 s/a >/dev/null 2>"$BATS_TEST_TMPDIR/err" &
+	pid=$!
+	for ((i = 0; i < 400; i++)); do
+		[ -n "$(find "$MAILARC_ROOT/spaces/s/incoming/tmp" -type f -size +1M)" ] && break
+		sleep 0.02
+	done
+	pop=$(pgrep -P "$(cat "$DOVECOT_DIR/run/master.pid")" -x pop3 || true)
+	[ -n "$pop" ]
+	kill -STOP $pop
+	SECONDS=0
+	status=0
+	wait $pid || status=$?
+	kill -CONT $pop
+	[ "$status" -eq 75 ]
+	[ "$SECONDS" -lt 10 ]
+	grep -q "account s/a: the server sent nothing for 2 s" "$BATS_TEST_TMPDIR/err"
+	[ "$(dovecot_count "$U")" -eq 6 ]
+	run mailarc-fetch s/a
+	[ "$status" -eq 0 ]
+	[ "$(dovecot_count "$U")" -eq 0 ]
+	spool_compare "$BATS_TEST_TMPDIR/orig" s --pop
 }
 
 @test "two concurrent runs of one account deliver each message once" {

@@ -64,9 +64,14 @@ setup() {
 	fetch_account s/a imap "$U"
 	mailarc account edit s/a --port "$port" --no-test >/dev/null
 	MAILARC_TIMEOUT=2 run mailarc account test s/a
+	[ "$status" -eq 75 ]
+	grep -q "login failed: 127.0.0.1:$port timed out after 2 s (no greeting)" <<<"$output"
+	# Over imaps it is the TLS handshake that never ends.
+	mailarc account edit s/a --protocol imaps --port "$port" --no-test >/dev/null
+	MAILARC_TIMEOUT=2 run mailarc account test s/a
 	kill_pidfile "$BATS_TEST_TMPDIR/silent.pid"
 	[ "$status" -eq 75 ]
-	grep -q "timed out after 2 s" <<<"$output"
+	grep -q "tls failed: 127.0.0.1:$port timed out after 2 s" <<<"$output"
 }
 
 @test "account test: an untrusted certificate is EX_UNAVAILABLE" {

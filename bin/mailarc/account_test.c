@@ -31,7 +31,7 @@
 static int
 resolve(const struct account *a, const char *what)
 {
-	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res = NULL;
+	struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res = NULL;
 	char addr[INET6_ADDRSTRLEN] = "?";
 	int r = getaddrinfo(a->host, NULL, &hints, &res);
 
@@ -74,9 +74,9 @@ account_test_run(struct ctx *c, const struct account *a,
 	}
 	printf("%-13s %s:%d\n", "connect", a->host, a->port);
 	printf("%-13s %s%s\n", "tls", fetch_conn_tls_version(&conn),
-	       !conn.tls		      ? " (plain text)"
+	       !conn.tls		 ? " (plain text)"
 	       : account_implicit_tls(a) ? ""
-					  : " (STARTTLS)");
+					 : " (STARTTLS)");
 	printf("%-13s ok (%s)\n", "login", a->username);
 	printf("%-13s %s\n", "greeting", buf_cstr(&conn.greeting));
 	buf_init(&caps, 1u << 20);

@@ -27,15 +27,15 @@
 #include "path.h"
 
 static const char usage[] =
-	"usage: mailarc fetch [--due] [--wait] [SPACE[/ACCOUNT]]...\n"
-	"\n"
-	"Fetch new mail of every enabled account named (all accounts of a\n"
-	"space; all spaces when none is named), then run mailarc-dedupe,\n"
-	"mailarc-index and mailarc-render on each space that has new mail.\n"
-	"\n"
-	"  --due    only accounts with polling on whose poll_interval has\n"
-	"           passed since their last run (what timers call)\n"
-	"  --wait   wait for a run of an account that is under way\n";
+    "usage: mailarc fetch [--due] [--wait] [SPACE[/ACCOUNT]]...\n"
+    "\n"
+    "Fetch new mail of every enabled account named (all accounts of a\n"
+    "space; all spaces when none is named), then run mailarc-dedupe,\n"
+    "mailarc-index and mailarc-render on each space that has new mail.\n"
+    "\n"
+    "  --due    only accounts with polling on whose poll_interval has\n"
+    "           passed since their last run (what timers call)\n"
+    "  --wait   wait for a run of an account that is under way\n";
 
 long
 fetch_timeout_env(void)
@@ -98,10 +98,9 @@ stage_built(const char *prog)
 static int
 run_stages(struct ctx *c, const struct space *s)
 {
-	static const char *const stages[] = { "mailarc-dedupe",
-					      "mailarc-index",
-					      "mailarc-render" };
-	const char *args[] = { s->key, NULL };
+	static const char *const stages[] = {"mailarc-dedupe", "mailarc-index",
+					     "mailarc-render"};
+	const char *args[] = {s->key, NULL};
 	int ret = EX_OK, r;
 
 	for (size_t i = 0; i < sizeof stages / sizeof stages[0]; i++) {
@@ -139,7 +138,7 @@ static int
 fetch_one(struct ctx *c, const struct space *s, const char *key, bool only_due,
 	  long *gotp)
 {
-	struct fetch_opts fo = { .wait = c->wait };
+	struct fetch_opts fo = {.wait = c->wait};
 	struct account *a;
 	enum ma_status st;
 	long n = 0;
@@ -184,8 +183,8 @@ fetch_space(struct ctx *c, const char *skey, const char *akey, bool only_due)
 		ret = EX_IOERR;
 	} else {
 		for (size_t i = 0; i < n; i++)
-			ret = ma_worse(ret,
-				       fetch_one(c, s, keys[i], only_due, &got));
+			ret = ma_worse(
+			    ret, fetch_one(c, s, keys[i], only_due, &got));
 		space_list_free(keys, n);
 	}
 	if (got > 0 || incoming_waiting(s))
@@ -198,10 +197,10 @@ int
 cmd_fetch(struct ctx *c, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ "due", no_argument, NULL, 'd' },
-		{ "wait", no_argument, NULL, 'w' },
-		{ NULL, 0, NULL, 0 },
+	    {"help", no_argument, NULL, 'h'},
+	    {"due", no_argument, NULL, 'd'},
+	    {"wait", no_argument, NULL, 'w'},
+	    {NULL, 0, NULL, 0},
 	};
 	bool only_due = false;
 	const char *root;

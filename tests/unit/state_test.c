@@ -135,8 +135,8 @@ test_keep_prunes_what_the_server_dropped(void **ctx)
 {
 	struct fetch_state *st;
 	struct state_folder *f;
-	uint32_t server[] = { 2, 3, 9, 11 };
-	char *server_uidls[] = { "c", "a" };
+	uint32_t server[] = {2, 3, 9, 11};
+	char *server_uidls[] = {"c", "a"};
 	char *p = file_in(ctx, "c.state");
 
 	assert_int_equal(state_load(p, &st), MA_OK);
@@ -185,17 +185,17 @@ static void
 test_damaged_files_are_refused(void **ctx)
 {
 	static const char *const bad[] = {
-		"",
-		"something else\n",
-		"mailarc-fetch-state 1\nlast_run x\n",
-		"mailarc-fetch-state 1\nuids 1:3\n",
-		"mailarc-fetch-state 1\nfolder 1 INBOX\nuids 5:3\n",
-		"mailarc-fetch-state 1\nfolder 1 INBOX\nuids 1,,2\n",
-		"mailarc-fetch-state 1\nfolder 1 INBOX\nuids 1:",
-		"mailarc-fetch-state 1\nfuture_record 1\n",
-		"mailarc-fetch-state 1\nlast_run 12",
-		"mailarc-fetch-state 1\nfolder x INBOX\n",
-		"mailarc-fetch-state 1\nuidl \n",
+	    "",
+	    "something else\n",
+	    "mailarc-fetch-state 1\nlast_run x\n",
+	    "mailarc-fetch-state 1\nuids 1:3\n",
+	    "mailarc-fetch-state 1\nfolder 1 INBOX\nuids 5:3\n",
+	    "mailarc-fetch-state 1\nfolder 1 INBOX\nuids 1,,2\n",
+	    "mailarc-fetch-state 1\nfolder 1 INBOX\nuids 1:",
+	    "mailarc-fetch-state 1\nfuture_record 1\n",
+	    "mailarc-fetch-state 1\nlast_run 12",
+	    "mailarc-fetch-state 1\nfolder x INBOX\n",
+	    "mailarc-fetch-state 1\nuidl \n",
 	};
 	char *p = file_in(ctx, "bad.state");
 
@@ -213,7 +213,7 @@ test_damaged_files_are_refused(void **ctx)
 static void
 test_summary_of_a_space(void **ctx)
 {
-	struct space s = { .dir = *ctx };
+	struct space s = {.dir = *ctx};
 	struct state_summary sum;
 	char *dir = file_in(ctx, "state"), *p;
 
@@ -236,13 +236,13 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, make_dir, remove_dir)
-		T(test_missing_file_is_an_empty_state),
-		T(test_round_trip_keeps_everything),
-		T(test_new_uidvalidity_forgets_the_folder),
-		T(test_keep_prunes_what_the_server_dropped),
-		T(test_uids_out_of_order_stay_sorted),
-		T(test_damaged_files_are_refused),
-		T(test_summary_of_a_space),
+	    T(test_missing_file_is_an_empty_state),
+	    T(test_round_trip_keeps_everything),
+	    T(test_new_uidvalidity_forgets_the_folder),
+	    T(test_keep_prunes_what_the_server_dropped),
+	    T(test_uids_out_of_order_stay_sorted),
+	    T(test_damaged_files_are_refused),
+	    T(test_summary_of_a_space),
 	};
 
 	log_init("state_test");
