@@ -1,15 +1,390 @@
-/* Placeholder: "mailarc status" lands with its issue. */
+/*
+ * mailarc status [SPACE]... [--json]: for each space and account, what an
+ * administrator checks first: enabled, polling, last and next run, what
+ * the last run fetched, its error, archive size, site freshness and OAuth
+ * token expiry. Read-only: it takes no lock and changes nothing.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <sysexits.h>
+#include <time.h>
 
+#include "cli.h"
 #include "log.h"
 #include "mailarc.h"
+#include "oauth.h"
+#include "ops.h"
+#include "path.h"
+#include "state.h"
+
+static const char status_usage[] =
+	"usage: mailarc status [SPACE]... [--json]\n";
+
+/* Times are absolute and in UTC, as RFC 3339 writes them. */
+static const char *
+fmt_time(time_t t, char *buf, size_t size)
+{
+	struct tm tm;
+
+	if (t == 0 || gmtime_r(&t, &tm) == NULL ||
+	    strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		return NULL;
+	return buf;
+}
+
+static json_t *
+json_time(time_t t)
+{
+	char buf[32];
+	const char *s = fmt_time(t, buf, sizeof buf);
+
+	return s != NULL ? json_string(s) : json_null();
+}
+
+struct maildir_size {
+	long long messages;
+	long long bytes;
+};
+
+/* Messages and bytes in a Maildir's new/ and cur/. */
+static void
+maildir_size(const struct space *s, const char *maildir,
+	     struct maildir_size *ms)
+{
+	static const char *const subs[] = { "new", "cur" };
+
+	ms->messages = 0;
+	ms->bytes = 0;
+	for (size_t i = 0; i < 2; i++) {
+		char *p = path_fmt("%s/%s/%s", s->dir, maildir, subs[i]);
+		struct dirent *de;
+		DIR *d;
+
+		if (p == NULL || (d = opendir(p)) == NULL) {
+			free(p);
+			continue;
+		}
+		while ((de = readdir(d)) != NULL) {
+			struct stat st;
+
+			if (de->d_name[0] == '.')
+				continue;
+			ms->messages++;
+			if (fstatat(dirfd(d), de->d_name, &st,
+				    AT_SYMLINK_NOFOLLOW) == 0)
+				ms->bytes += st.st_size;
+		}
+		closedir(d);
+		free(p);
+	}
+}
+
+/* When the site was last published: the mtime of its front page. */
+static time_t
+site_updated(const struct space *s)
+{
+	char *p = path_fmt("%s/index.html", s->site_dir);
+	struct stat st;
+	time_t t = 0;
+
+	if (p != NULL && stat(p, &st) == 0)
+		t = st.st_mtime;
+	free(p);
+	return t;
+}
+
+/* What the status of one account is made of. */
+struct account_status {
+	bool have_state;
+	struct state_summary sum;
+	bool effective;    /* polls: enabled, polling on in it and its space */
+	time_t next_run;   /* 0 when it does not poll */
+	bool have_oauth;
+	struct oauth_info oauth;
+	char timer[256];
+};
+
+static void
+account_status_get(const struct space *s, const struct account *a,
+		   time_t now, struct account_status *as)
+{
+	memset(as, 0, sizeof *as);
+	as->have_state = state_summary_load(s, a->key, &as->sum) == MA_OK;
+	as->effective = ops_polling_effective(s, a);
+	/* fetch --due runs an account once poll_interval has passed since
+	 * its last run; the timer's next tick after that starts it. */
+	if (as->effective)
+		as->next_run = as->have_state && as->sum.last_run > 0
+				       ? as->sum.last_run + a->poll_interval
+				       : now;
+	if (as->effective && as->next_run < now)
+		as->next_run = now;
+	if (a->oauth2)
+		as->have_oauth = oauth_token_info(s, a, &as->oauth) == MA_OK;
+	if (!ops_unit_name(s->key, a->key, "timer", as->timer,
+			   sizeof as->timer))
+		as->timer[0] = '\0';
+}
+
+static json_t *
+account_json(const struct account *a, const struct account_status *as)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "key", json_string(a->key));
+	json_object_set_new(o, "name", json_string(a->name));
+	json_object_set_new(o, "protocol",
+			    json_string(account_protocol_name(a->protocol)));
+	json_object_set_new(o, "host", json_string(a->host ? a->host : ""));
+	json_object_set_new(o, "enabled", json_boolean(a->enabled));
+	json_object_set_new(o, "polling", json_boolean(as->effective));
+	json_object_set_new(o, "polling_setting", json_boolean(a->polling));
+	json_object_set_new(o, "poll_interval",
+			    json_integer(a->poll_interval));
+	json_object_set_new(o, "on_server",
+			    json_string(a->delete_on_server ? "delete"
+							    : "keep"));
+	json_object_set_new(o, "timer", json_string(as->timer));
+	json_object_set_new(o, "last_run",
+			    json_time(as->have_state ? as->sum.last_run : 0));
+	json_object_set_new(o, "last_success",
+			    json_time(as->have_state ? as->sum.last_success
+						     : 0));
+	json_object_set_new(o, "last_count",
+			    as->have_state ? json_integer(as->sum.last_count)
+					   : json_null());
+	json_object_set_new(o, "last_error",
+			    as->have_state && as->sum.last_error[0] != '\0'
+				    ? json_string(as->sum.last_error)
+				    : json_null());
+	json_object_set_new(o, "next_run", json_time(as->next_run));
+	if (a->oauth2) {
+		json_t *t = json_object();
+
+		json_object_set_new(t, "access_expires",
+				    json_time(as->have_oauth
+						      ? as->oauth.access_expires
+						      : 0));
+		json_object_set_new(
+			t, "refresh_last_used",
+			json_time(as->have_oauth ? as->oauth.refresh_last_used
+						 : 0));
+		json_object_set_new(o, "oauth", t);
+	} else {
+		json_object_set_new(o, "oauth", json_null());
+	}
+	return o;
+}
+
+/* "1.5 MiB": sizes for people; --json gives bytes. */
+static void
+fmt_size(long long n, char *buf, size_t size)
+{
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB",
+					     "TiB" };
+	double v = (double)n;
+	size_t u = 0;
+
+	while (v >= 1024 && u + 1 < sizeof units / sizeof units[0]) {
+		v /= 1024;
+		u++;
+	}
+	if (u == 0)
+		snprintf(buf, size, "%lld B", n);
+	else
+		snprintf(buf, size, "%.1f %s", v, units[u]);
+}
+
+static void
+account_text(const struct account *a, const struct account_status *as)
+{
+	char last[32], next[32];
+	const char *lr = fmt_time(as->have_state ? as->sum.last_run : 0, last,
+				  sizeof last);
+	const char *nr = fmt_time(as->next_run, next, sizeof next);
+	char count[32];
+
+	if (as->have_state)
+		snprintf(count, sizeof count, "%ld", as->sum.last_count);
+	else
+		snprintf(count, sizeof count, "-");
+	printf("  %-16s %-7s %-7s %-20s %7s  %-20s %s\n", a->key,
+	       a->enabled ? "yes" : "no", as->effective ? "on" : "off",
+	       lr ? lr : "never", count, nr ? nr : "-",
+	       as->have_state && as->sum.last_error[0] ? as->sum.last_error
+						       : "-");
+	if (a->oauth2) {
+		char exp[32];
+		const char *e = fmt_time(
+			as->have_oauth ? as->oauth.access_expires : 0, exp,
+			sizeof exp);
+
+		printf("  %-16s OAuth 2.0 access token %s%s\n", "",
+		       e ? "expires " : "", e ? e : "not cached yet");
+	}
+}
+
+/* One space: text to stdout, or an object appended to spaces. */
+static int
+space_status(struct ctx *c, const char *key, time_t now, json_t *spaces)
+{
+	struct maildir_size archive, incoming, dups;
+	struct space *s;
+	char **keys = NULL;
+	size_t n = 0;
+	json_t *accounts = NULL, *o = NULL;
+	time_t site;
+	int ret = EX_OK;
+
+	if ((s = ctx_space(c, key, &ret)) == NULL)
+		return ret;
+	maildir_size(s, "archive", &archive);
+	maildir_size(s, "incoming", &incoming);
+	maildir_size(s, "duplicates", &dups);
+	site = site_updated(s);
+	if (account_list(s, &keys, &n) != MA_OK) {
+		space_free(s);
+		return EX_IOERR;
+	}
+	if (spaces != NULL) {
+		json_t *j;
+		const char *admins = space_setting(s, "admins", "");
+
+		o = json_object();
+		json_object_set_new(o, "key", json_string(s->key));
+		json_object_set_new(o, "name", json_string(s->name));
+		json_object_set_new(o, "kind", json_string(s->personal
+								   ? "personal"
+								   : "site"));
+		json_object_set_new(o, "polling",
+				    json_boolean(ops_space_polling(s)));
+		json_object_set_new(o, "admins", json_string(admins));
+		j = json_object();
+		json_object_set_new(j, "messages",
+				    json_integer(archive.messages));
+		json_object_set_new(j, "bytes", json_integer(archive.bytes));
+		json_object_set_new(o, "archive", j);
+		json_object_set_new(o, "incoming",
+				    json_integer(incoming.messages));
+		json_object_set_new(o, "duplicates",
+				    json_integer(dups.messages));
+		j = json_object();
+		json_object_set_new(j, "dir", json_string(s->site_dir));
+		json_object_set_new(j, "updated", json_time(site));
+		json_object_set_new(o, "site", j);
+		accounts = json_array();
+		json_object_set_new(o, "accounts", accounts);
+		json_array_append_new(spaces, o);
+	} else {
+		char size[32], when[32];
+		const char *w = fmt_time(site, when, sizeof when);
+
+		fmt_size(archive.bytes, size, sizeof size);
+		printf("space %s (%s): %s, polling %s", s->key, s->name,
+		       s->personal ? "personal" : "site",
+		       ops_space_polling(s) ? "on" : "off");
+		if (space_setting(s, "admins", NULL) != NULL)
+			printf(", admins %s", space_setting(s, "admins", ""));
+		printf("\n  archive %lld messages (%s), %lld incoming, "
+		       "%lld duplicates set aside\n",
+		       archive.messages, size, incoming.messages,
+		       dups.messages);
+		printf("  site %s, %s%s\n", s->site_dir,
+		       w ? "published " : "not published yet", w ? w : "");
+		if (n > 0)
+			printf("  %-16s %-7s %-7s %-20s %7s  %-20s %s\n",
+			       "ACCOUNT", "ENABLED", "POLLING", "LAST RUN",
+			       "FETCHED", "NEXT RUN", "LAST ERROR");
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct account_status as;
+		struct account *a;
+
+		if (account_load(s, keys[i], &a) != MA_OK) {
+			ret = EX_CONFIG; /* logged; go on with the others */
+			continue;
+		}
+		account_status_get(s, a, now, &as);
+		if (accounts != NULL)
+			json_array_append_new(accounts, account_json(a, &as));
+		else
+			account_text(a, &as);
+		account_free(a);
+	}
+	space_list_free(keys, n);
+	space_free(s);
+	return ret;
+}
 
 int
 cmd_status(struct ctx *c, int argc, char **argv)
 {
-	(void)c;
-	(void)argc;
-	(void)argv;
-	log_err("'mailarc status' is not built yet");
-	return EX_UNAVAILABLE;
+	static const struct option longopts[] = {
+		CLI_COMMON_LONGOPTS,
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	json_t *top = NULL, *spaces = NULL;
+	char **keys = NULL;
+	size_t n = 0;
+	const char *root;
+	bool json = false;
+	time_t now = time(NULL);
+	int ch, ret = EX_OK;
+
+	optind = 0; /* glibc: 0 re-initialises getopt for a new argv */
+	while ((ch = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "j",
+				 longopts, NULL)) != -1) {
+		if (ch == 'j') {
+			json = true;
+			continue;
+		}
+		ret = cli_common(ch, optarg, status_usage, &c->root_opt);
+		if (ret != EX_OK)
+			return ret == EX__HELP ? EX_OK : ret;
+	}
+	if ((root = ctx_root(c)) == NULL)
+		return EX_CONFIG;
+	if (optind == argc && space_list(root, &keys, &n) != MA_OK)
+		return EX_IOERR;
+	if (json) {
+		char buf[32];
+
+		top = json_object();
+		spaces = json_array();
+		json_object_set_new(top, "root", json_string(root));
+		json_object_set_new(top, "systemd",
+				    json_boolean(ops_systemd_running()));
+		json_object_set_new(top, "generated",
+				    json_string(fmt_time(now, buf, sizeof buf)));
+		json_object_set_new(top, "spaces", spaces);
+	} else if (optind == argc && n == 0) {
+		log_notice("no spaces yet in '%s' (add one with 'mailarc "
+			   "space add KEY')",
+			   root);
+	}
+	if (optind == argc) {
+		for (size_t i = 0; i < n; i++)
+			ret = ma_worse(ret,
+				       space_status(c, keys[i], now, spaces));
+	} else {
+		for (int i = optind; i < argc; i++)
+			ret = ma_worse(ret,
+				       space_status(c, argv[i], now, spaces));
+	}
+	if (top != NULL) {
+		if (json_dumpf(top, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) !=
+		    0)
+			ret = EX_IOERR;
+		putchar('\n');
+		json_decref(top);
+	}
+	space_list_free(keys, n);
+	return ret;
 }
