@@ -71,6 +71,7 @@ setup_file() {
 }
 
 @test "sysusers.d makes the mailarc user and tmpfiles.d its 0750 root" {
+	mkdir -p "$STAGE/etc"
 	systemd-sysusers --root="$STAGE" >/dev/null
 	run grep '^mailarc:' "$STAGE/etc/passwd"
 	[ "$status" -eq 0 ]
