@@ -269,3 +269,17 @@ sudo_as_service() {
 	[ "$status" -eq 77 ]
 	[ "$(tree_digest "$MAILARC_ROOT")" = "$before" ]
 }
+
+@test "root's polling on|off leaves the files to the service user" {
+	nobody_root
+	mailarc -q polling off sales/main
+	mailarc -q polling off sales
+	acc="$MAILARC_ROOT/spaces/sales/accounts/main.conf"
+	[ "$(stat -c '%U %a' "$acc")" = "nobody 600" ]
+	[ "$(stat -c '%U %a' "$MAILARC_ROOT/spaces/sales/space.conf")" = "nobody 644" ]
+	[ "$(conf "$acc" polling)" = off ]
+	# The service user can still read (and change) what root wrote.
+	run as_user nobody MAILARC_ROOT="$MAILARC_ROOT" -- mailarc polling on sales/main
+	[ "$status" -eq 0 ]
+	[ "$(conf "$acc" polling)" = on ]
+}

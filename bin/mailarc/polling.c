@@ -9,6 +9,7 @@
  * list-timers" tells the truth and nothing wakes up for nothing.
  */
 #include <errno.h>
+#include <grp.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -239,27 +240,74 @@ collect_units(const struct target *t, bool on, struct units *u)
 	return ret;
 }
 
-/* Write polling = on|off where the target keeps it. */
+/* Set polling = on|off where the target keeps it (in memory). */
 static int
-record(const struct target *t, bool on)
+set_polling(struct target *t, bool on)
 {
 	const char *v = on ? "on" : "off";
-	enum ma_status st;
+	struct config *cfg = t->account ? t->account->cfg : t->space->cfg;
 
-	if (t->account != NULL) {
-		st = config_set(t->account->cfg, "", "polling", v);
-		if (st == MA_OK)
-			st = config_write_atomic(t->account->cfg,
-						 t->account->conf_path, 0600);
-		if (st == MA_OK)
-			t->account->polling = on;
-	} else {
-		st = config_set(t->space->cfg, "", "polling", v);
-		if (st == MA_OK)
-			st = config_write_atomic(t->space->cfg,
-						 t->space->conf_path, 0644);
+	if (t->account != NULL)
+		t->account->polling = on;
+	return ma_exitcode(config_set(cfg, "", "polling", v));
+}
+
+/* Write the target's file back, atomically, with its mode. */
+static int
+write_target(const struct target *t)
+{
+	if (t->account != NULL)
+		return ma_exitcode(config_write_atomic(
+			t->account->cfg, t->account->conf_path, 0600));
+	return ma_exitcode(
+		config_write_atomic(t->space->cfg, t->space->conf_path, 0644));
+}
+
+/*
+ * Root changes timers, but the files belong to the service user (the
+ * owner of the root folder): a file root rewrote would be root's, 0600,
+ * and unreadable to the units. So root writes them as their owner, in a
+ * child that gives up root first.
+ */
+static int
+record_all(struct target *t, size_t nt, bool on)
+{
+	struct stat st;
+	int status, ret = EX_OK;
+	pid_t pid;
+
+	for (size_t i = 0; i < nt && ret == EX_OK; i++)
+		ret = set_polling(&t[i], on);
+	if (ret != EX_OK)
+		return ret;
+	if (geteuid() != 0 || nt == 0 ||
+	    stat(t[0].space->root, &st) != 0 || st.st_uid == 0) {
+		for (size_t i = 0; i < nt && ret == EX_OK; i++)
+			ret = write_target(&t[i]);
+		return ret;
 	}
-	return ma_exitcode(st);
+	fflush(stdout);
+	if ((pid = fork()) < 0) {
+		log_err("cannot fork: %s", strerror(errno));
+		return EX_OSERR;
+	}
+	if (pid == 0) {
+		if (setgroups(0, NULL) != 0 || setresgid(st.st_gid, st.st_gid,
+							 st.st_gid) != 0 ||
+		    setresuid(st.st_uid, st.st_uid, st.st_uid) != 0) {
+			log_err("cannot become the owner of '%s': %s",
+				t[0].space->root, strerror(errno));
+			_exit(EX_OSERR);
+		}
+		for (size_t i = 0; i < nt && ret == EX_OK; i++)
+			ret = write_target(&t[i]);
+		fflush(stderr);
+		_exit(ret);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return EX_OSERR;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : EX_SOFTWARE;
 }
 
 /* Run systemctl VERB --now UNITS... with our stdout and stderr. */
@@ -392,8 +440,8 @@ cmd_polling(struct ctx *c, int argc, char **argv)
 		ret = load_target(c, keys ? keys[i] : argv[optind + (int)i],
 				  &t[i]);
 	/* Configuration first: it is what fetch --due obeys. */
-	for (size_t i = 0; i < nt && ret == EX_OK; i++)
-		ret = record(&t[i], on);
+	if (ret == EX_OK)
+		ret = record_all(t, nt, on);
 	for (size_t i = 0; i < nt && ret == EX_OK; i++)
 		ret = collect_units(&t[i], on, &u);
 	if (ret == EX_OK)
