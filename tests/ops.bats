@@ -132,6 +132,9 @@ conf() { # conf FILE KEY - a value of an INI file
 	printf 'Subject: a\n\nhello\n' >"$arch/cur/1.x:2,S"
 	printf 'Subject: b\n\nhello again\n' >"$arch/new/2.x"
 	printf 'Subject: c\n\n' >"$MAILARC_ROOT/spaces/sales/incoming/new/3.x"
+	# A Maildir++ sub-folder per source (incoming/.ACCOUNT/) counts too.
+	mkdir -p "$MAILARC_ROOT/spaces/sales/incoming/.main/new"
+	printf 'Subject: d\n\n' >"$MAILARC_ROOT/spaces/sales/incoming/.main/new/4.x"
 	mkdir -p "$MAILARC_ROOT/spaces/sales/site"
 	echo '<html>' >"$MAILARC_ROOT/spaces/sales/site/index.html"
 	touch -d '2026-01-02 03:04:05 UTC' "$MAILARC_ROOT/spaces/sales/site/index.html"
@@ -139,7 +142,7 @@ conf() { # conf FILE KEY - a value of an INI file
 	[ "$status" -eq 0 ]
 	[ "$(jq -r '.spaces[0].archive.messages' <<<"$output")" = 2 ]
 	[ "$(jq -r '.spaces[0].archive.bytes' <<<"$output")" = "$(cat "$arch"/cur/* "$arch"/new/* | wc -c)" ]
-	[ "$(jq -r '.spaces[0].incoming' <<<"$output")" = 1 ]
+	[ "$(jq -r '.spaces[0].incoming' <<<"$output")" = 2 ]
 	[ "$(jq -r '.spaces[0].site.updated' <<<"$output")" = 2026-01-02T03:04:05Z ]
 	run mailarc status sales
 	[[ "$output" == *"published 2026-01-02T03:04:05Z"* ]]

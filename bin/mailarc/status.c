@@ -52,17 +52,14 @@ struct maildir_size {
 	long long bytes;
 };
 
-/* Messages and bytes in a Maildir's new/ and cur/. */
+/* Messages and bytes in the new/ and cur/ of one Maildir folder. */
 static void
-maildir_size(const struct space *s, const char *maildir,
-	     struct maildir_size *ms)
+folder_size(const char *dir, struct maildir_size *ms)
 {
 	static const char *const subs[] = { "new", "cur" };
 
-	ms->messages = 0;
-	ms->bytes = 0;
 	for (size_t i = 0; i < 2; i++) {
-		char *p = path_fmt("%s/%s/%s", s->dir, maildir, subs[i]);
+		char *p = path_fmt("%s/%s", dir, subs[i]);
 		struct dirent *de;
 		DIR *d;
 
@@ -83,6 +80,39 @@ maildir_size(const struct space *s, const char *maildir,
 		closedir(d);
 		free(p);
 	}
+}
+
+/*
+ * Messages and bytes in a Maildir of the space, with its Maildir++
+ * sub-folders (".NAME/", one level, as dedupe reads incoming/.ACCOUNT/).
+ */
+static void
+maildir_size(const struct space *s, const char *maildir,
+	     struct maildir_size *ms)
+{
+	char *top = space_path(s, maildir);
+	struct dirent *de;
+	DIR *d;
+
+	ms->messages = 0;
+	ms->bytes = 0;
+	if (top == NULL)
+		return;
+	folder_size(top, ms);
+	if ((d = opendir(top)) != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			char *sub;
+
+			if (de->d_name[0] != '.' || strcmp(de->d_name, ".") == 0 ||
+			    strcmp(de->d_name, "..") == 0)
+				continue;
+			if ((sub = path_fmt("%s/%s", top, de->d_name)) != NULL)
+				folder_size(sub, ms);
+			free(sub);
+		}
+		closedir(d);
+	}
+	free(top);
 }
 
 /* When the site was last published: the mtime of its front page. */
