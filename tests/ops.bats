@@ -7,6 +7,7 @@ load lib/ops
 
 setup() {
 	new_root
+	export SYSTEMCTL_LOG="$BATS_TEST_TMPDIR/systemctl.log"
 	mailarc -q space add sales --name "Sales team"
 	echo secret >"$BATS_TEST_TMPDIR/pw"
 	mailarc -q account add sales/main --protocol imap --host 127.0.0.1 \
@@ -285,4 +286,46 @@ sudo_as_service() {
 	run as_user nobody MAILARC_ROOT="$MAILARC_ROOT" -- mailarc polling on sales/main
 	[ "$status" -eq 0 ]
 	[ "$(conf "$acc" polling)" = on ]
+}
+
+@test "under systemd, root's polling off disables the account's timer" {
+	run with_systemd mailarc polling off sales/side-box
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "<5>mailarc: polling off for sales/side-box" ]
+	[ "$(cat "$SYSTEMCTL_LOG")" = 'disable --now --quiet mailarc-poll@sales-side\x2dbox.timer' ]
+	[ "$(conf "$MAILARC_ROOT/spaces/sales/accounts/side-box.conf" polling)" = off ]
+	run with_systemd mailarc status --json
+	[ "$(jq -r .systemd <<<"$output")" = true ]
+	# Outside the namespace nothing changed: this machine still has no systemd.
+	[ ! -d /run/systemd/system ]
+}
+
+@test "under systemd, polling on enables only the timers of accounts that will poll" {
+	mailarc -q account disable sales/side-box
+	mailarc -q polling off sales
+	run with_systemd mailarc polling on sales
+	[ "$status" -eq 0 ]
+	[ "$(cat "$SYSTEMCTL_LOG")" = 'enable --now --quiet mailarc-poll@sales-main.timer' ]
+	: >"$SYSTEMCTL_LOG"
+	run with_systemd mailarc polling off sales
+	[ "$(cat "$SYSTEMCTL_LOG")" = 'disable --now --quiet mailarc-poll@sales-main.timer mailarc-poll@sales-side\x2dbox.timer' ]
+}
+
+@test "under systemd, a failing systemctl is reported and the choice stays recorded" {
+	SYSTEMCTL_EXIT=1 run with_systemd mailarc polling off sales/main
+	[ "$status" -eq 69 ]
+	[[ "$output" == *"'systemctl disable' failed for 1 timer(s)"* ]]
+	[ "$(conf "$MAILARC_ROOT/spaces/sales/accounts/main.conf" polling)" = off ]
+}
+
+@test "under systemd, the service user records the choice and leaves the timers" {
+	nobody_root
+	run with_systemd as_user nobody MAILARC_ROOT="$MAILARC_ROOT" -- \
+		mailarc polling off sales/main
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"the systemd timers were left as they are (only root may change them)"* ]]
+	[ ! -e "$SYSTEMCTL_LOG" ]
+	[ "$(conf "$MAILARC_ROOT/spaces/sales/accounts/main.conf" polling)" = off ]
 }

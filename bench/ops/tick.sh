@@ -20,6 +20,7 @@ for t in hyperfine fetchmail mbsync doveadm; do
 done
 
 # The test harness starts Dovecot; it expects bats' variables.
+# shellcheck disable=SC2034 # read by the sourced helpers
 BATS_TEST_DIRNAME=$top/tests
 BATS_TEST_TMPDIR=$(mktemp -d /tmp/mailarc-bench-ops.XXXXXX)
 chmod 0711 "$BATS_TEST_TMPDIR"

@@ -51,3 +51,26 @@ as_user() {
 		LSAN_OPTIONS="$LSAN_OPTIONS" UBSAN_OPTIONS="${UBSAN_OPTIONS:-}" \
 		"${env[@]}" "$@"
 }
+
+# with_systemd CMD... - run CMD as if systemd were PID 1: in a private
+# mount namespace, /run/systemd/system exists (sd_booted(3)'s test), and
+# "systemctl" is a stand-in that appends its arguments to $SYSTEMCTL_LOG
+# (set by the caller) and exits $SYSTEMCTL_EXIT. systemd itself cannot run in this container;
+# the stand-in checks the systemctl command lines mailarc builds.
+with_systemd() {
+	local bin="$BATS_TEST_TMPDIR/fakebin"
+	mkdir -p "$bin"
+	if [ ! -x "$bin/systemctl" ]; then
+		cat >"$bin/systemctl" <<-'SH'
+			#!/bin/sh
+			printf '%s\n' "$*" >>"$SYSTEMCTL_LOG"
+			exit "${SYSTEMCTL_EXIT:-0}"
+		SH
+		chmod 0755 "$bin/systemctl"
+	fi
+	export -f as_user
+	PATH="$bin:$PATH" unshare -m bash -c \
+		'mount -t tmpfs -o mode=0755 mailarc-test /run/systemd 2>/dev/null ||
+		 { mkdir -p /run/systemd && mount -t tmpfs mailarc-test /run/systemd; } &&
+		 mkdir /run/systemd/system && "$@"' bash "$@"
+}
