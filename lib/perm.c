@@ -207,6 +207,38 @@ perm_check(const char *root, const char *space_key, const char *admins,
 	return MA_ENOPERM;
 }
 
+enum ma_status
+perm_become_owner(const char *root)
+{
+	struct passwd pw, *res = NULL;
+	char buf[1024];
+	enum ma_status st;
+	struct stat sb;
+	uid_t uid;
+	gid_t gid;
+
+	if (geteuid() != 0)
+		return MA_OK;
+	if ((st = owner_of(root, &uid)) != MA_OK)
+		return st;
+	if (uid == 0)
+		return MA_OK;
+	/* The folder's group, unless the user has a passwd entry. */
+	gid = stat(root, &sb) == 0 ? sb.st_gid : (gid_t)uid;
+	if (getpwuid_r(uid, &pw, buf, sizeof buf, &res) == 0 && res != NULL)
+		gid = res->pw_gid;
+	if ((res != NULL ? initgroups(res->pw_name, gid)
+			 : setgroups(0, NULL)) != 0 ||
+	    setresgid(gid, gid, gid) != 0 || setresuid(uid, uid, uid) != 0) {
+		log_err("cannot become the owner of '%s' (uid %lu): %s", root,
+			(unsigned long)uid, strerror(errno));
+		return MA_EIO;
+	}
+	log_debug("running as uid %lu, the owner of '%s'", (unsigned long)uid,
+		  root);
+	return MA_OK;
+}
+
 static bool
 name_ok(const char *p, size_t n)
 {

@@ -79,6 +79,16 @@ enum ma_status perm_check(const char *root, const char *space_key,
 			  const char *admins, const char *owner_action);
 
 /*
+ * perm_become_owner - when running as root on a root folder that belongs
+ * to another user (the service user), become that user for good: its
+ * uid, gid and supplementary groups. Files written afterwards are the
+ * service user's, as the units need them, and password sources are read
+ * with the rights the units will have. Without root, or when root owns the
+ * folder, does nothing. MA_EIO (logged) when the switch fails.
+ */
+enum ma_status perm_become_owner(const char *root);
+
+/*
  * perm_admins_valid - true when admins is a well-formed list: user and
  * %group names ([a-z_][a-z0-9_.-]*, "$" allowed at the end, at most
  * PERM_NAME_MAX). Otherwise false, and the first bad entry is copied

@@ -329,3 +329,33 @@ sudo_as_service() {
 	[ ! -e "$SYSTEMCTL_LOG" ]
 	[ "$(conf "$MAILARC_ROOT/spaces/sales/accounts/main.conf" polling)" = off ]
 }
+
+@test "root's space and account changes leave the files to the service user" {
+	nobody_root
+	mailarc -q space add support
+	mailarc -q account add support/desk --protocol imap --host 127.0.0.1 \
+		--username u --password-file "$OPS_SHARED/pw" --no-test
+	mailarc -q account edit sales/main --host 127.0.0.2 --no-test
+	mailarc -q account disable sales/side-box
+	mailarc -q space edit sales --name "Sales"
+	run find "$MAILARC_ROOT" ! -user nobody
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	[ "$(stat -c '%U %a' "$MAILARC_ROOT/spaces/support/accounts/desk.conf")" = "nobody 600" ]
+	# The service user carries on with what root made.
+	run as_user nobody MAILARC_ROOT="$MAILARC_ROOT" -- mailarc account show support/desk
+	[ "$status" -eq 0 ]
+}
+
+@test "root may not give an account a password only root can read" {
+	nobody_root
+	install -m 0600 /dev/null "$OPS_SHARED/root-only"
+	echo secret >"$OPS_SHARED/root-only"
+	before=$(tree_digest "$MAILARC_ROOT")
+	run mailarc account add sales/x --protocol imap --host 127.0.0.1 \
+		--username u --password-file "$OPS_SHARED/root-only" --no-test
+	echo "$output"
+	[ "$status" -eq 78 ]
+	[[ "$output" == *"$OPS_SHARED/root-only"* ]]
+	[ "$(tree_digest "$MAILARC_ROOT")" = "$before" ]
+}

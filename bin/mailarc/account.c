@@ -126,12 +126,15 @@ load_ref(struct ctx *c, int argc, char **argv, struct space **sp,
 	return EX_OK;
 }
 
-/* Changes need root, the service user, or an administrator of the space. */
+/* Changes need root, the service user, or an administrator of the space;
+ * root then works as the service user, who owns the files. */
 static int
 may_change(const struct space *s)
 {
-	return ma_exitcode(perm_check(s->root, s->key,
-				      space_setting(s, "admins", NULL), NULL));
+	enum ma_status st = perm_check(s->root, s->key,
+				       space_setting(s, "admins", NULL), NULL);
+
+	return ma_exitcode(st == MA_OK ? perm_become_owner(s->root) : st);
 }
 
 static char *

@@ -9,7 +9,6 @@
  * list-timers" tells the truth and nothing wakes up for nothing.
  */
 #include <errno.h>
-#include <grp.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -267,7 +266,8 @@ write_target(const struct target *t)
  * Root changes timers, but the files belong to the service user (the
  * owner of the root folder): a file root rewrote would be root's, 0600,
  * and unreadable to the units. So root writes them as their owner, in a
- * child that gives up root first.
+ * child that gives up root (perm_become_owner), and keeps root for
+ * systemctl.
  */
 static int
 record_all(struct target *t, size_t nt, bool on)
@@ -292,13 +292,8 @@ record_all(struct target *t, size_t nt, bool on)
 		return EX_OSERR;
 	}
 	if (pid == 0) {
-		if (setgroups(0, NULL) != 0 || setresgid(st.st_gid, st.st_gid,
-							 st.st_gid) != 0 ||
-		    setresuid(st.st_uid, st.st_uid, st.st_uid) != 0) {
-			log_err("cannot become the owner of '%s': %s",
-				t[0].space->root, strerror(errno));
+		if (perm_become_owner(t[0].space->root) != MA_OK)
 			_exit(EX_OSERR);
-		}
 		for (size_t i = 0; i < nt && ret == EX_OK; i++)
 			ret = write_target(&t[i]);
 		fflush(stderr);

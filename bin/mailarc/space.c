@@ -208,7 +208,8 @@ space_add(struct ctx *c, int argc, char **argv)
 	if ((root = ctx_root(c)) == NULL)
 		return EX_CONFIG;
 	if ((ret = ma_exitcode(perm_check(root, key, NULL, "add spaces"))) !=
-	    EX_OK)
+		    EX_OK ||
+	    (ret = ma_exitcode(perm_become_owner(root))) != EX_OK)
 		return ret;
 	if ((cfg = config_new()) == NULL)
 		return EX_OSERR;
@@ -258,7 +259,8 @@ space_edit(struct ctx *c, int argc, char **argv)
 	if ((ret = ma_exitcode(perm_check(
 		     s->root, s->key, space_setting(s, "admins", NULL),
 		     changes_admins(&o) ? "change space administrators"
-					: NULL))) != EX_OK) {
+					: NULL))) != EX_OK ||
+	    (ret = ma_exitcode(perm_become_owner(s->root))) != EX_OK) {
 		space_free(s);
 		return ret;
 	}
@@ -389,7 +391,8 @@ space_remove_cmd(struct ctx *c, int argc, char **argv)
 		return ret;
 	if ((ret = ma_exitcode(perm_check(s->root, s->key,
 					  space_setting(s, "admins", NULL),
-					  NULL))) != EX_OK) {
+					  NULL))) != EX_OK ||
+	    (ret = ma_exitcode(perm_become_owner(s->root))) != EX_OK) {
 		space_free(s);
 		return ret;
 	}
