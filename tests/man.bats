@@ -56,17 +56,31 @@ setup_file() {
 	done
 }
 
-@test "every long option of a command's --help is on its page" {
-	for c in space account polling status; do
-		page=$(MANWIDTH=200 man -l "$MANS/mailarc-$c.1" 2>/dev/null)
-		opts=$(mailarc "$c" --help | grep -o -- '--[a-z][a-z-]*' | sort -u)
-		[ -n "$opts" ]
-		for o in $opts; do
-			[ "$o" = --help ] && continue
-			grep -q -- "$o" <<<"$page" ||
-				{ echo "mailarc-$c(1) lacks $o"; return 1; }
-		done
+# page_lacks PAGE CMD... - the long options CMD --help lists that PAGE
+# does not mention (a command not built yet lists none).
+page_lacks() {
+	local page=$1 text o
+	shift
+	text=$(MANWIDTH=200 man -l "$MANS/$page" 2>/dev/null)
+	for o in $("$@" --help 2>/dev/null | grep -o -- '--[a-z][a-z-]*' | sort -u); do
+		grep -q -- "$o" <<<"$text" || echo "$page lacks $o"
 	done
+}
+
+@test "every long option of a command's --help is on its page" {
+	missing=
+	for c in $(mailarc --help | sed -n 's/^  \([a-z]*\) .*/\1/p' | sort -u); do
+		missing+=$(page_lacks "mailarc-$c.1" mailarc "$c")
+	done
+	# The filters; the front end's own --help sums up its commands.
+	for p in "$MAILARC_BUILD"/bin/mailarc-*; do
+		missing+=$(page_lacks "$(basename "$p").1" "$p")
+	done
+	echo "$missing"
+	[ -z "$missing" ]
+	# The check sees options: these must be found on their pages.
+	[ -n "$(mailarc space --help | grep -o -- --admins)" ]
+	[ -n "$(mailarc status --help | grep -o -- --json)" ]
 }
 
 @test "the front end's page lists every command its --help lists" {
