@@ -2,6 +2,7 @@
 # mailarc polling, mailarc status and space administrators, on the real
 # front end. (Polling against a real Dovecot: ops_fetch.bats.)
 
+bats_require_minimum_version 1.5.0
 load helpers
 load lib/ops
 
@@ -358,4 +359,21 @@ sudo_as_service() {
 	[ "$status" -eq 78 ]
 	[[ "$output" == *"$OPS_SHARED/root-only"* ]]
 	[ "$(tree_digest "$MAILARC_ROOT")" = "$before" ]
+}
+
+@test "status shows an OAuth 2.0 account's token state" {
+	echo not-a-secret >"$BATS_TEST_TMPDIR/client-secret"
+	mailarc -q account add sales/g --protocol imaps --host 127.0.0.1 \
+		--username team@example.com --auth oauth2 --oauth-provider google \
+		--client-id cid.apps.googleusercontent.com \
+		--client-secret-file "$BATS_TEST_TMPDIR/client-secret" --no-test
+	run --separate-stderr mailarc status --json sales
+	echo "$stderr"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	o=$(jq -c '.spaces[0].accounts[] | select(.key == "g") | .oauth' <<<"$output")
+	[ "$o" = '{"access_expires":null,"refresh_last_used":null}' ]
+	[ "$(jq -c '.spaces[0].accounts[] | select(.key == "main") | .oauth' <<<"$output")" = null ]
+	run mailarc status sales
+	[[ "$output" == *"OAuth 2.0 access token not cached yet"* ]]
 }
