@@ -377,3 +377,12 @@ sudo_as_service() {
 	run mailarc status sales
 	[[ "$output" == *"OAuth 2.0 access token not cached yet"* ]]
 }
+
+@test "status keeps names that are not UTF-8, and no control character reaches the terminal" {
+	mailarc -q space edit sales --name "$(printf 'Caf\351 \033[31mred')"
+	run --separate-stderr mailarc status --json sales
+	[ "$status" -eq 0 ]
+	[ "$(jq -r '.spaces[0].name' <<<"$output")" = "$(printf 'Caf\357\277\275 \033[31mred')" ]
+	run mailarc status sales
+	[[ "${lines[0]}" == "space sales (Caf"*" ?[31mred): site, polling on" ]]
+}

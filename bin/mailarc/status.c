@@ -15,6 +15,7 @@
 #include <sysexits.h>
 #include <time.h>
 
+#include "buf.h"
 #include "cli.h"
 #include "log.h"
 #include "mailarc.h"
@@ -36,6 +37,38 @@ fmt_time(time_t t, char *buf, size_t size)
 	    strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
 		return NULL;
 	return buf;
+}
+
+/*
+ * Configuration values and server messages are bytes, JSON strings are
+ * UTF-8: what is not valid UTF-8 is kept with every non-ASCII byte as
+ * U+FFFD, rather than dropping the key (json_string() returns NULL).
+ */
+static json_t *
+jstr(const char *v)
+{
+	json_t *j;
+	struct buf b;
+
+	if (v == NULL || (j = json_string(v)) != NULL)
+		return v == NULL ? json_string("") : j;
+	buf_init(&b, 4 * strlen(v) + 1);
+	for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+		if (*p < 0x80 ? buf_addc(&b, (char)*p)
+			      : buf_adds(&b, "\xef\xbf\xbd"))
+			break;
+	j = json_string(buf_cstr(&b));
+	buf_release(&b);
+	return j != NULL ? j : json_string("");
+}
+
+/* Text for a terminal: control characters (a server's message may carry
+ * any) are shown as '?'. */
+static void
+print_safe(const char *v)
+{
+	for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+		putchar(*p < 0x20 || *p == 0x7f ? '?' : *p);
 }
 
 static json_t *
@@ -167,11 +200,11 @@ account_json(const struct account *a, const struct account_status *as)
 {
 	json_t *o = json_object();
 
-	json_object_set_new(o, "key", json_string(a->key));
-	json_object_set_new(o, "name", json_string(a->name));
+	json_object_set_new(o, "key", jstr(a->key));
+	json_object_set_new(o, "name", jstr(a->name));
 	json_object_set_new(o, "protocol",
 			    json_string(account_protocol_name(a->protocol)));
-	json_object_set_new(o, "host", json_string(a->host ? a->host : ""));
+	json_object_set_new(o, "host", jstr(a->host));
 	json_object_set_new(o, "enabled", json_boolean(a->enabled));
 	json_object_set_new(o, "polling", json_boolean(as->effective));
 	json_object_set_new(o, "polling_setting", json_boolean(a->polling));
@@ -191,7 +224,7 @@ account_json(const struct account *a, const struct account_status *as)
 					   : json_null());
 	json_object_set_new(o, "last_error",
 			    as->have_state && as->sum.last_error[0] != '\0'
-				    ? json_string(as->sum.last_error)
+				    ? jstr(as->sum.last_error)
 				    : json_null());
 	json_object_set_new(o, "next_run", json_time(as->next_run));
 	if (a->oauth2) {
@@ -244,11 +277,12 @@ account_text(const struct account *a, const struct account_status *as)
 		snprintf(count, sizeof count, "%ld", as->sum.last_count);
 	else
 		snprintf(count, sizeof count, "-");
-	printf("  %-16s %-7s %-7s %-20s %7s  %-20s %s\n", a->key,
+	printf("  %-16s %-7s %-7s %-20s %7s  %-20s ", a->key,
 	       a->enabled ? "yes" : "no", as->effective ? "on" : "off",
-	       lr ? lr : "never", count, nr ? nr : "-",
-	       as->have_state && as->sum.last_error[0] ? as->sum.last_error
-						       : "-");
+	       lr ? lr : "never", count, nr ? nr : "-");
+	print_safe(as->have_state && as->sum.last_error[0] ? as->sum.last_error
+							 : "-");
+	putchar('\n');
 	if (a->oauth2) {
 		char exp[32];
 		const char *e = fmt_time(
@@ -287,14 +321,14 @@ space_status(struct ctx *c, const char *key, time_t now, json_t *spaces)
 		const char *admins = space_setting(s, "admins", "");
 
 		o = json_object();
-		json_object_set_new(o, "key", json_string(s->key));
-		json_object_set_new(o, "name", json_string(s->name));
+		json_object_set_new(o, "key", jstr(s->key));
+		json_object_set_new(o, "name", jstr(s->name));
 		json_object_set_new(o, "kind", json_string(s->personal
 								   ? "personal"
 								   : "site"));
 		json_object_set_new(o, "polling",
 				    json_boolean(ops_space_polling(s)));
-		json_object_set_new(o, "admins", json_string(admins));
+		json_object_set_new(o, "admins", jstr(admins));
 		j = json_object();
 		json_object_set_new(j, "messages",
 				    json_integer(archive.messages));
@@ -305,7 +339,7 @@ space_status(struct ctx *c, const char *key, time_t now, json_t *spaces)
 		json_object_set_new(o, "duplicates",
 				    json_integer(dups.messages));
 		j = json_object();
-		json_object_set_new(j, "dir", json_string(s->site_dir));
+		json_object_set_new(j, "dir", jstr(s->site_dir));
 		json_object_set_new(j, "updated", json_time(site));
 		json_object_set_new(o, "site", j);
 		accounts = json_array();
@@ -316,8 +350,9 @@ space_status(struct ctx *c, const char *key, time_t now, json_t *spaces)
 		const char *w = fmt_time(site, when, sizeof when);
 
 		fmt_size(archive.bytes, size, sizeof size);
-		printf("space %s (%s): %s, polling %s", s->key, s->name,
-		       s->personal ? "personal" : "site",
+		printf("space %s (", s->key);
+		print_safe(s->name);
+		printf("): %s, polling %s", s->personal ? "personal" : "site",
 		       ops_space_polling(s) ? "on" : "off");
 		if (space_setting(s, "admins", NULL) != NULL)
 			printf(", admins %s", space_setting(s, "admins", ""));
@@ -388,7 +423,7 @@ cmd_status(struct ctx *c, int argc, char **argv)
 
 		top = json_object();
 		spaces = json_array();
-		json_object_set_new(top, "root", json_string(root));
+		json_object_set_new(top, "root", jstr(root));
 		json_object_set_new(top, "systemd",
 				    json_boolean(ops_systemd_running()));
 		json_object_set_new(top, "generated",
