@@ -386,3 +386,25 @@ sudo_as_service() {
 	run mailarc status sales
 	[[ "${lines[0]}" == "space sales (Caf"*" ?[31mred): site, polling on" ]]
 }
+
+@test "polling killed at any instant leaves each file whole: old or new" {
+	acc="$MAILARC_ROOT/spaces/sales/accounts/main.conf"
+	space="$MAILARC_ROOT/spaces/sales/space.conf"
+	for ((i = 0; i < 40; i++)); do
+		v=$([ $((i % 2)) -eq 0 ] && echo off || echo on)
+		mailarc -q polling "$v" sales/main sales &
+		pid=$!
+		sleep "0.00$((RANDOM % 10))"
+		kill -9 "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+		# Each file parses and holds one of the two values (or none
+		# yet). A temp file a kill leaves beside it is harmless.
+		run mailarc account show sales/main
+		[ "$status" -eq 0 ]
+		p=$(conf "$acc" polling)
+		[[ "$p" == "" || "$p" == on || "$p" == off ]]
+		p=$(conf "$space" polling)
+		[[ "$p" == "" || "$p" == on || "$p" == off ]]
+		[ "$(stat -c %a "$acc")" = 600 ]
+	done
+}
