@@ -408,3 +408,40 @@ sudo_as_service() {
 		[ "$(stat -c %a "$acc")" = 600 ]
 	done
 }
+
+@test "under systemd, status shows each timer's state and warns when it disagrees" {
+	export SYSTEMCTL_SHOW="$BATS_TEST_TMPDIR/show"
+	# "systemctl show" prints one block per unit, in the order asked.
+	cat >"$SYSTEMCTL_SHOW" <<-'OUT'
+		Id=mailarc-poll@sales-main.timer
+		ActiveState=active
+		UnitFileState=enabled
+		NextElapseUSecRealtime=@1795372000
+
+		Id=mailarc-poll@sales-side\x2dbox.timer
+		ActiveState=inactive
+		UnitFileState=disabled
+		NextElapseUSecRealtime=
+	OUT
+	run --separate-stderr with_systemd mailarc status --json sales
+	[ "$status" -eq 0 ]
+	[ "$(tail -1 "$SYSTEMCTL_LOG")" = 'show --timestamp=unix --property=Id,UnitFileState,ActiveState,NextElapseUSecRealtime -- mailarc-poll@sales-main.timer mailarc-poll@sales-side\x2dbox.timer' ]
+	m=$(jq -c '.spaces[0].accounts[0].timer_state' <<<"$output")
+	[ "$m" = '{"unit_file_state":"enabled","active_state":"active","next_elapse":"2026-11-22T18:26:40Z"}' ]
+	[ "$(jq -r '.spaces[0].accounts[1].timer_state.unit_file_state' <<<"$output")" = disabled ]
+	[ "$(jq -r '.spaces[0].accounts[1].timer_state.next_elapse' <<<"$output")" = null ]
+	run with_systemd mailarc status sales
+	[[ "$output" == *'its timer mailarc-poll@sales-side\x2dbox.timer is disabled: it does not poll until '"'mailarc polling on sales/side-box' (as root)"* ]]
+	[[ "$output" != *"sales-main.timer is"* ]]
+	# Without systemd there is nothing to ask.
+	run mailarc status --json sales
+	[ "$(jq -r '.spaces[0].accounts[0].timer_state' <<<"$output")" = null ]
+}
+
+@test "under systemd, status without an answer from systemctl still reports the rest" {
+	SYSTEMCTL_EXIT=1 run --separate-stderr with_systemd mailarc status --json sales
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"cannot ask systemctl about the timers"* ]]
+	[ "$(jq -r '.spaces[0].accounts | length' <<<"$output")" = 2 ]
+	[ "$(jq -r '.spaces[0].accounts[0].timer_state' <<<"$output")" = null ]
+}

@@ -12,8 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <sysexits.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "cli.h"
@@ -162,6 +164,158 @@ site_updated(const struct space *s)
 	return t;
 }
 
+/*
+ * What systemd says of an account's timer (only when systemd runs):
+ * "systemctl show" of every timer of a space at once.
+ */
+struct timer_info {
+	bool known;
+	char file_state[32]; /* UnitFileState: enabled, disabled, ... */
+	char active[32];     /* ActiveState: active (waiting), inactive */
+	time_t next;         /* NextElapseUSecRealtime; 0: none */
+};
+
+/* Cap on what we read from systemctl: a few lines per timer. */
+#define TIMERS_OUTPUT_MAX (1024 * 1024)
+
+/* Run argv, its stdout into out (capped), stderr to /dev/null. */
+static bool
+capture(const char *const argv[], struct buf *out)
+{
+	int fds[2], status;
+	char chunk[4096];
+	bool ok = true;
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe2(fds, O_CLOEXEC) != 0)
+		return false;
+	fflush(stdout);
+	if ((pid = fork()) < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return false;
+	}
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		dup2(fds[1], STDOUT_FILENO);
+		if (null >= 0) {
+			dup2(null, STDIN_FILENO);
+			dup2(null, STDERR_FILENO);
+		}
+		execvp(argv[0], (char *const *)argv);
+		_exit(EX_UNAVAILABLE);
+	}
+	close(fds[1]);
+	while ((n = read(fds[0], chunk, sizeof chunk)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		/* Past the cap, drain so that the child is not blocked. */
+		if (n < 0 || (ok && buf_add(out, chunk, (size_t)n) != MA_OK))
+			ok = false;
+		if (n < 0)
+			break;
+	}
+	close(fds[0]);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return false;
+	return ok && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+/* One "KEY=VALUE" line of "systemctl show" into cur (and id). */
+static void
+timer_field(char *line, char *id, size_t idsize, struct timer_info *cur)
+{
+	char *eq = strchr(line, '='), *end;
+	long long t;
+
+	if (eq == NULL)
+		return;
+	*eq++ = '\0';
+	if (strcmp(line, "Id") == 0) {
+		snprintf(id, idsize, "%s", eq);
+	} else if (strcmp(line, "UnitFileState") == 0) {
+		snprintf(cur->file_state, sizeof cur->file_state, "%s", eq);
+	} else if (strcmp(line, "ActiveState") == 0) {
+		snprintf(cur->active, sizeof cur->active, "%s", eq);
+	} else if (strcmp(line, "NextElapseUSecRealtime") == 0 &&
+		   eq[0] == '@') {
+		/* --timestamp=unix: "@SECONDS"; empty when not scheduled. */
+		errno = 0;
+		t = strtoll(eq + 1, &end, 10);
+		if (errno == 0 && end != eq + 1 && *end == '\0' && t > 0)
+			cur->next = (time_t)t;
+	}
+}
+
+/* The block just read belongs to the unit named by its Id=. */
+static void
+timer_block(const char *id, const struct timer_info *cur,
+	    char *const *units, size_t n, struct timer_info *info)
+{
+	for (size_t i = 0; id[0] != '\0' && i < n; i++) {
+		if (strcmp(units[i], id) != 0)
+			continue;
+		info[i] = *cur;
+		info[i].known = true;
+	}
+}
+
+/* Parse "systemctl show" output: blocks of KEY=VALUE lines separated by
+ * blank lines, one per unit, each with its Id=. */
+static void
+timers_parse(char *text, char *const *units, size_t n,
+	     struct timer_info *info)
+{
+	struct timer_info cur = { 0 };
+	char id[256] = "";
+
+	for (char *line = text, *next; line != NULL; line = next) {
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		if (line[0] != '\0') {
+			timer_field(line, id, sizeof id, &cur);
+			continue;
+		}
+		timer_block(id, &cur, units, n, info);
+		memset(&cur, 0, sizeof cur);
+		id[0] = '\0';
+	}
+	timer_block(id, &cur, units, n, info);
+}
+
+/* Ask systemd about the timers; info[] stays unknown when it cannot. */
+static void
+timers_query(char *const *units, size_t n, struct timer_info *info)
+{
+	const char *argv[64 + 6];
+	struct buf out;
+
+	for (size_t done = 0; done < n;) {
+		size_t k = 0, batch = n - done < 64 ? n - done : 64;
+
+		argv[k++] = "systemctl";
+		argv[k++] = "show";
+		argv[k++] = "--timestamp=unix";
+		argv[k++] = "--property=Id,UnitFileState,ActiveState,"
+			    "NextElapseUSecRealtime";
+		argv[k++] = "--";
+		for (size_t i = 0; i < batch; i++)
+			argv[k++] = units[done + i];
+		argv[k] = NULL;
+		buf_init(&out, TIMERS_OUTPUT_MAX);
+		if (!capture(argv, &out))
+			log_warn("cannot ask systemctl about the timers; "
+				 "their state is not shown");
+		else if (out.data != NULL)
+			timers_parse(out.data, units + done, batch, info + done);
+		buf_release(&out);
+		done += batch;
+	}
+}
+
 /* What the status of one account is made of. */
 struct account_status {
 	bool have_state;
@@ -171,13 +325,17 @@ struct account_status {
 	bool have_oauth;
 	struct oauth_info oauth;
 	char timer[256];
+	struct timer_info ti; /* known only when systemd runs */
 };
 
 static void
 account_status_get(const struct space *s, const struct account *a,
-		   time_t now, struct account_status *as)
+		   time_t now, const struct timer_info *ti,
+		   struct account_status *as)
 {
 	memset(as, 0, sizeof *as);
+	if (ti != NULL)
+		as->ti = *ti;
 	as->have_state = state_summary_load(s, a->key, &as->sum) == MA_OK;
 	as->effective = ops_polling_effective(s, a);
 	/* fetch --due runs an account once poll_interval has passed since
@@ -214,6 +372,17 @@ account_json(const struct account *a, const struct account_status *as)
 			    json_string(a->delete_on_server ? "delete"
 							    : "keep"));
 	json_object_set_new(o, "timer", json_string(as->timer));
+	if (as->ti.known) {
+		json_t *t = json_object();
+
+		json_object_set_new(t, "unit_file_state",
+				    jstr(as->ti.file_state));
+		json_object_set_new(t, "active_state", jstr(as->ti.active));
+		json_object_set_new(t, "next_elapse", json_time(as->ti.next));
+		json_object_set_new(o, "timer_state", t);
+	} else {
+		json_object_set_new(o, "timer_state", json_null());
+	}
 	json_object_set_new(o, "last_run",
 			    json_time(as->have_state ? as->sum.last_run : 0));
 	json_object_set_new(o, "last_success",
@@ -283,6 +452,18 @@ account_text(const struct account *a, const struct account_status *as)
 	print_safe(as->have_state && as->sum.last_error[0] ? as->sum.last_error
 							 : "-");
 	putchar('\n');
+	if (as->ti.known && as->effective &&
+	    strcmp(as->ti.file_state, "enabled") != 0)
+		printf("  %-16s its timer %s is %s: it does not poll until "
+		       "'mailarc polling on %s/%s' (as root)\n",
+		       "", as->timer, as->ti.file_state[0] ? as->ti.file_state
+							    : "unknown",
+		       a->space, a->key);
+	else if (as->ti.known && !as->effective &&
+		 strcmp(as->ti.file_state, "enabled") == 0)
+		printf("  %-16s its timer %s is enabled but wakes up for "
+		       "nothing\n",
+		       "", as->timer);
 	if (a->oauth2) {
 		char exp[32];
 		const char *e = fmt_time(
@@ -303,6 +484,8 @@ space_status(struct ctx *c, const char *key, time_t now, json_t *spaces)
 	char **keys = NULL;
 	size_t n = 0;
 	json_t *accounts = NULL, *o = NULL;
+	struct timer_info *ti = NULL;
+	char **units = NULL;
 	time_t site;
 	int ret = EX_OK;
 
@@ -315,6 +498,18 @@ space_status(struct ctx *c, const char *key, time_t now, json_t *spaces)
 	if (account_list(s, &keys, &n) != MA_OK) {
 		space_free(s);
 		return EX_IOERR;
+	}
+	if (n > 0 && ops_systemd_running() &&
+	    (units = calloc(n, sizeof *units)) != NULL &&
+	    (ti = calloc(n, sizeof *ti)) != NULL) {
+		bool ok = true;
+
+		for (size_t i = 0; i < n && ok; i++)
+			ok = (units[i] = malloc(256)) != NULL &&
+			     ops_unit_name(s->key, keys[i], "timer", units[i],
+					   256);
+		if (ok)
+			timers_query(units, n, ti);
 	}
 	if (spaces != NULL) {
 		json_t *j;
@@ -375,13 +570,17 @@ space_status(struct ctx *c, const char *key, time_t now, json_t *spaces)
 			ret = EX_CONFIG; /* logged; go on with the others */
 			continue;
 		}
-		account_status_get(s, a, now, &as);
+		account_status_get(s, a, now, ti != NULL ? &ti[i] : NULL, &as);
 		if (accounts != NULL)
 			json_array_append_new(accounts, account_json(a, &as));
 		else
 			account_text(a, &as);
 		account_free(a);
 	}
+	for (size_t i = 0; units != NULL && i < n; i++)
+		free(units[i]);
+	free(units);
+	free(ti);
 	space_list_free(keys, n);
 	space_free(s);
 	return ret;

@@ -55,7 +55,8 @@ as_user() {
 # with_systemd CMD... - run CMD as if systemd were PID 1: in a private
 # mount namespace, /run/systemd/system exists (sd_booted(3)'s test), and
 # "systemctl" is a stand-in that appends its arguments to $SYSTEMCTL_LOG
-# (set by the caller) and exits $SYSTEMCTL_EXIT. systemd itself cannot run in this container;
+# (set by the caller), prints $SYSTEMCTL_SHOW for "show" (what systemd
+# 252's "systemctl show" prints), and exits $SYSTEMCTL_EXIT. systemd itself cannot run in this container;
 # the stand-in checks the systemctl command lines mailarc builds.
 with_systemd() {
 	local bin="$BATS_TEST_TMPDIR/fakebin"
@@ -64,6 +65,9 @@ with_systemd() {
 		cat >"$bin/systemctl" <<-'SH'
 			#!/bin/sh
 			printf '%s\n' "$*" >>"$SYSTEMCTL_LOG"
+			if [ "$1" = show ] && [ -n "${SYSTEMCTL_SHOW:-}" ]; then
+				cat "$SYSTEMCTL_SHOW"
+			fi
 			exit "${SYSTEMCTL_EXIT:-0}"
 		SH
 		chmod 0755 "$bin/systemctl"
