@@ -445,3 +445,14 @@ sudo_as_service() {
 	[ "$(jq -r '.spaces[0].accounts | length' <<<"$output")" = 2 ]
 	[ "$(jq -r '.spaces[0].accounts[0].timer_state' <<<"$output")" = null ]
 }
+
+@test "under systemd, a broken account file keeps its timer; the others change" {
+	echo 'protocol = smtp' >>"$MAILARC_ROOT/spaces/sales/accounts/side-box.conf"
+	mailarc -q polling off sales
+	run with_systemd mailarc polling on sales
+	echo "$output"
+	[ "$status" -eq 78 ]
+	[[ "$output" == *"side-box"* ]]
+	[ "$(cat "$SYSTEMCTL_LOG")" = 'enable --now --quiet mailarc-poll@sales-main.timer' ]
+	[ "$(conf "$MAILARC_ROOT/spaces/sales/space.conf" polling)" = on ]
+}

@@ -197,7 +197,7 @@ collect_units(const struct target *t, bool on, struct units *u)
 {
 	char **keys = NULL, unit[256];
 	size_t n = 0;
-	int ret = EX_OK;
+	int ret = EX_OK, bad = EX_OK;
 
 	if (t->account != NULL) {
 		if (on && !ops_polling_effective(t->space, t->account))
@@ -213,11 +213,15 @@ collect_units(const struct target *t, bool on, struct units *u)
 		struct account *a;
 
 		if (on) {
+			bool eff;
+
+			/* A broken account file (logged) keeps its timer as
+			 * it is; the others go on. */
 			if (account_load(t->space, keys[i], &a) != MA_OK) {
-				ret = EX_CONFIG;
-				break;
+				bad = EX_CONFIG;
+				continue;
 			}
-			bool eff = ops_polling_effective(t->space, a);
+			eff = ops_polling_effective(t->space, a);
 
 			if (ops_space_polling(t->space) && !a->polling)
 				log_notice("account '%s/%s' keeps its own "
@@ -236,7 +240,7 @@ collect_units(const struct target *t, bool on, struct units *u)
 			ret = units_add(u, unit);
 	}
 	space_list_free(keys, n);
-	return ret;
+	return ret != EX_OK ? ret : bad;
 }
 
 /* Set polling = on|off where the target keeps it (in memory). */
@@ -400,7 +404,7 @@ cmd_polling(struct ctx *c, int argc, char **argv)
 	size_t nt = 0, nkeys = 0;
 	const char *root;
 	bool on;
-	int ch, ret = EX_OK;
+	int ch, ret = EX_OK, bad = EX_OK;
 
 	optind = 0; /* glibc: 0 re-initialises getopt for a new argv */
 	while ((ch = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts,
@@ -437,8 +441,15 @@ cmd_polling(struct ctx *c, int argc, char **argv)
 	/* Configuration first: it is what fetch --due obeys. */
 	if (ret == EX_OK)
 		ret = record_all(t, nt, on);
-	for (size_t i = 0; i < nt && ret == EX_OK; i++)
-		ret = collect_units(&t[i], on, &u);
+	/* A broken account file stops only its own timer's change. */
+	for (size_t i = 0; i < nt && ret == EX_OK; i++) {
+		int r = collect_units(&t[i], on, &u);
+
+		if (r == EX_CONFIG)
+			bad = EX_CONFIG;
+		else
+			ret = r;
+	}
 	if (ret == EX_OK)
 		ret = apply_systemd(on, &u);
 	if (ret == EX_OK) {
@@ -465,5 +476,5 @@ cmd_polling(struct ctx *c, int argc, char **argv)
 	units_free(&u);
 	targets_free(t, nt);
 	space_list_free(keys, nkeys);
-	return ret;
+	return ma_worse(ret, bad);
 }
