@@ -1,8 +1,9 @@
 /*
  * mailarc status [SPACE]... [--json]: for each space and account, what an
  * administrator checks first: enabled, polling, last and next run, what
- * the last run fetched, its error, archive size, site freshness and OAuth
- * token expiry. Read-only: it takes no lock and changes nothing.
+ * the last run fetched, its error, archive size, site freshness, OAuth
+ * token expiry and, under systemd, the state of each account's timer.
+ * Read-only: it takes no lock and changes nothing.
  */
 #include <dirent.h>
 #include <errno.h>
