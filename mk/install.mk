@@ -19,7 +19,7 @@ MANS := $(MAN_SRC:docs/man/%.scd=$(O)/man/%)
 UNIT_IN := $(sort $(wildcard systemd/*.service.in))
 UNITS_OUT := $(UNIT_IN:systemd/%.in=$(O)/systemd/%) \
 	$(sort $(wildcard systemd/*.timer))
-DOCS := $(filter-out docs/README.md,$(sort $(wildcard docs/*.md)))
+DOCS := $(sort $(wildcard docs/*.md))
 
 .PHONY: man install-units uninstall
 man: $(MANS)
