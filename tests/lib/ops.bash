@@ -14,10 +14,11 @@ unit_exec_start() {
 }
 
 # install_stage DIR - "make install PREFIX=/usr DESTDIR=DIR" from the
-# build the tests use (nothing is recompiled; man pages and units are
-# generated into it).
+# build the tests use: "-o all" installs the programs as they were built
+# (with or without sanitizers), never recompiled with other flags; man
+# pages and units are generated into the build folder.
 install_stage() {
-	make -C "$OPS_TOP" --no-print-directory -s O="$MAILARC_BUILD" \
+	make -C "$OPS_TOP" --no-print-directory -s -o all O="$MAILARC_BUILD" \
 		PREFIX=/usr DESTDIR="$1" install >"$1.log" 2>&1 ||
 		{ cat "$1.log" >&2; return 1; }
 }
