@@ -391,8 +391,7 @@ space_remove_cmd(struct ctx *c, int argc, char **argv)
 		return ret;
 	if ((ret = ma_exitcode(perm_check(s->root, s->key,
 					  space_setting(s, "admins", NULL),
-					  NULL))) != EX_OK ||
-	    (ret = ma_exitcode(perm_become_owner(s->root))) != EX_OK) {
+					  NULL))) != EX_OK) {
 		space_free(s);
 		return ret;
 	}
