@@ -614,7 +614,8 @@ run_folder(struct imap *im, struct fetch_run *r, const char *name,
 					       "cannot list folder '%s': %s",
 					       name, im->text);
 	}
-	qsort(im->msgs, im->nmsgs, sizeof *im->msgs, msg_cmp);
+	if (im->nmsgs > 1)
+		qsort(im->msgs, im->nmsgs, sizeof *im->msgs, msg_cmp);
 	if ((uids = malloc((im->nmsgs + 1) * sizeof *uids)) == NULL)
 		return MA_ENOMEM;
 	for (size_t k = 0; k < im->nmsgs; k++)

@@ -8,12 +8,18 @@
 #                              DOVECOT_IMAP_PORT, DOVECOT_IMAPS_PORT,
 #                              DOVECOT_POP3_PORT, DOVECOT_POP3S_PORT
 #   dovecot_add_user USER PASS
+#   dovecot_add_users USER:PASS...
 #   dovecot_add_message USER [FOLDER] <MESSAGE   (stdin, byte for byte)
 #   dovecot_add_messages USER N [FOLDER]        N varied generated messages
 #   dovecot_maildir USER [FOLDER]               the folder's Maildir path
 #   dovecot_count USER [FOLDER]                 messages in the folder
 #   dovecot_flags USER [FOLDER]                 "UID FLAGS" one a line
 #   dovecot_stop                                stops it by its own PID
+#   dovecot_kill                                the same, keeping its folder
+#   dovecot_restart                             start it again, same ports
+#
+# DOVECOT_SSL=no before dovecot_start: no TLS at all (no IMAPS, no POP3S,
+# no STARTTLS offered), for the plain-text cases.
 #
 # Dovecot refuses to run its login processes or mail as root, so as root
 # (CI) the instance uses Debian's own unprivileged users: dovenull for
@@ -23,11 +29,12 @@
 # that user in $BATS_TEST_TMPDIR.
 
 # dovecot_start [DIR] - start a private instance in DIR (default
-# $BATS_TEST_TMPDIR/dovecot, or a fresh temporary folder).
+# $BATS_TEST_TMPDIR/dovecot); as root always in a fresh folder under /tmp
+# that the unprivileged mail user can reach.
 dovecot_start() {
 	local dir=${1:-} user group login internal i
 	DOVECOT_OWN_DIR=
-	if [ -z "$dir" ] && [ "$(id -u)" = 0 ]; then
+	if [ "$(id -u)" = 0 ]; then
 		dir=$(mktemp -d /tmp/mailarc-dovecot.XXXXXX) || return 1
 		DOVECOT_OWN_DIR=$dir
 	fi
@@ -62,7 +69,7 @@ protocols = imap pop3
 shutdown_clients = yes
 default_internal_user = $internal
 default_login_user = $login
-ssl = yes
+ssl = ${DOVECOT_SSL:-yes}
 ssl_cert = <$dir/tls/server.crt
 ssl_key = <$dir/tls/server.key
 ssl_min_protocol = TLSv1.2
@@ -117,6 +124,20 @@ CONF
 	if [ -n "${DOVECOT_EXTRA_CONF:-}" ]; then
 		printf '%s\n' "$DOVECOT_EXTRA_CONF" >>"$dir/dovecot.conf"
 	fi
+	if [ "${DOVECOT_SSL:-yes}" = no ]; then
+		# Port 0 turns a listener off.
+		sed -i "s/port = \($DOVECOT_IMAPS_PORT\|$DOVECOT_POP3S_PORT\)\$/port = 0/" \
+			"$dir/dovecot.conf"
+	fi
+	export DOVECOT_DIR DOVECOT_CA DOVECOT_MAIL_USER DOVECOT_OWN_DIR \
+		DOVECOT_IMAP_PORT DOVECOT_IMAPS_PORT DOVECOT_POP3_PORT \
+		DOVECOT_POP3S_PORT
+	dovecot_restart
+}
+
+# dovecot_restart - start the instance of $DOVECOT_DIR (again), same ports.
+dovecot_restart() {
+	local dir=$DOVECOT_DIR i p
 	if ! /usr/sbin/dovecot -c "$dir/dovecot.conf"; then
 		echo "dovecot did not start; its log:" >&2
 		cat "$dir/dovecot.log" >&2 2>/dev/null
@@ -126,14 +147,12 @@ CONF
 		[ -s "$dir/run/master.pid" ] && break
 		sleep 0.1
 	done
-	wait_port "$DOVECOT_IMAP_PORT" 10 && wait_port "$DOVECOT_IMAPS_PORT" 10 &&
-		wait_port "$DOVECOT_POP3_PORT" 10 &&
-		wait_port "$DOVECOT_POP3S_PORT" 10 || {
-		cat "$dir/dovecot.log" >&2 2>/dev/null
-		return 1
-	}
-	export DOVECOT_DIR DOVECOT_CA DOVECOT_MAIL_USER DOVECOT_OWN_DIR DOVECOT_IMAP_PORT DOVECOT_IMAPS_PORT \
-		DOVECOT_POP3_PORT DOVECOT_POP3S_PORT
+	for p in $(sed -n 's/^ *port = \([1-9][0-9]*\)$/\1/p' "$dir/dovecot.conf"); do
+		wait_port "$p" 10 || {
+			cat "$dir/dovecot.log" >&2 2>/dev/null
+			return 1
+		}
+	done
 }
 
 # _dovecot_certs DIR - a throw-away CA and a server certificate for
@@ -159,20 +178,48 @@ _dovecot_certs() {
 	chmod 0600 "$d/server.key" "$d/ca.key"
 }
 
-# dovecot_stop - stop the instance by the PID in its own pid file.
-dovecot_stop() {
+# dovecot_kill - stop the instance by the PID in its own pid file, keeping
+# its folder (dovecot_restart starts it again).
+dovecot_kill() {
 	[ -n "${DOVECOT_DIR:-}" ] || return 0
 	kill_pidfile "$DOVECOT_DIR/run/master.pid"
-	if [ -n "${DOVECOT_OWN_DIR:-}" ] && [ "$DOVECOT_OWN_DIR" = "$DOVECOT_DIR" ]; then
+}
+
+# dovecot_stop - stop the instance and remove the folder it made for
+# itself (kept when DOVECOT_KEEP is set, to read its log).
+dovecot_stop() {
+	dovecot_kill
+	if [ -z "${DOVECOT_KEEP:-}" ] && [ -n "${DOVECOT_OWN_DIR:-}" ] &&
+		[ "$DOVECOT_OWN_DIR" = "$DOVECOT_DIR" ]; then
 		rm -rf "$DOVECOT_OWN_DIR"
 	fi
 }
 
 # dovecot_add_user USER PASS - a passwd-file user with a fresh Maildir.
+# Dovecot re-reads the passwd-file at most once a second, so this returns
+# at the start of the next second, when a login is sure to see the user.
 dovecot_add_user() {
+	_dovecot_user "$1" "$2"
+	_dovecot_next_second
+}
+
+# dovecot_add_users USER:PASS... - several users, one wait.
+dovecot_add_users() {
+	local up
+	for up in "$@"; do
+		_dovecot_user "${up%%:*}" "${up#*:}"
+	done
+	_dovecot_next_second
+}
+
+_dovecot_user() {
 	printf '%s:{PLAIN}%s::::::\n' "$1" "$2" >>"$DOVECOT_DIR/passwd"
 	mkdir -p "$DOVECOT_DIR/mail/$1/Maildir/"{tmp,new,cur}
 	_dovecot_own "$DOVECOT_DIR/mail/$1"
+}
+
+_dovecot_next_second() {
+	sleep "$(date +%N | awk '{ printf "%.3f", 1.02 - $1 / 1e9 }')"
 }
 
 # _dovecot_own PATH - hand what the tests wrote to the mail user.

@@ -3,6 +3,9 @@
 
 genmail.py MAILDIR N SEQ      write N varied messages into MAILDIR/new
 genmail.py --big FILE MB      one message of about MB megabytes
+genmail.py --cover SRC -- DIR...
+    check that every message of the SRC Maildir is in at least one of the
+    DIR Maildirs (line ends and a final line end aside)
 genmail.py --compare SRC... -- SPOOL [--pop]
     check that the messages under the SRC Maildirs and the files under the
     SPOOL Maildir are the same multiset, as the server sends them: lines end
@@ -120,7 +123,29 @@ def compare(srcs, spool, pop):
     return 1 if bad else 0
 
 
+def norm(data):
+    return hashlib.sha256(data.replace(b"\r\n", b"\n").rstrip(b"\n")).hexdigest()
+
+
+def cover(src, dirs):
+    have = set()
+    for d in dirs:
+        for p in files(d):
+            try:
+                have.add(norm(open(p, "rb").read()))
+            except FileNotFoundError:
+                pass
+    missing = [p for p in files(src) if norm(open(p, "rb").read()) not in have]
+    for p in missing:
+        print("lost: %s" % p)
+    print("%d missing" % len(missing))
+    return 1 if missing else 0
+
+
 def main(argv):
+    if argv[1] == "--cover":
+        k = argv.index("--")
+        return cover(argv[2], argv[k + 1:])
     if argv[1] == "--big":
         big(argv[2], int(argv[3]))
         return 0
