@@ -58,7 +58,8 @@ as_user() {
 # "systemctl" is a stand-in that appends its arguments to $SYSTEMCTL_LOG
 # (set by the caller), prints $SYSTEMCTL_SHOW for "show" (what systemd
 # 252's "systemctl show" prints), and exits $SYSTEMCTL_EXIT. systemd itself cannot run in this container;
-# the stand-in checks the systemctl command lines mailarc builds.
+# the stand-in checks the systemctl command lines mailarc builds. Needs
+# root (unshare -m), as the tests that switch users do.
 with_systemd() {
 	local bin="$BATS_TEST_TMPDIR/fakebin"
 	mkdir -p "$bin"
@@ -75,7 +76,7 @@ with_systemd() {
 	fi
 	export -f as_user
 	PATH="$bin:$PATH" unshare -m bash -c \
-		'mount -t tmpfs -o mode=0755 mailarc-test /run/systemd 2>/dev/null ||
-		 { mkdir -p /run/systemd && mount -t tmpfs mailarc-test /run/systemd; } &&
-		 mkdir /run/systemd/system && "$@"' bash "$@"
+		'if [ -d /run/systemd ]; then d=/run/systemd; else d=/run; fi &&
+		 mount -t tmpfs -o mode=0755 mailarc-test "$d" &&
+		 mkdir -p /run/systemd/system && "$@"' bash "$@"
 }
