@@ -75,6 +75,7 @@ with_systemd() {
 		chmod 0755 "$bin/systemctl"
 	fi
 	export -f as_user
+	# shellcheck disable=SC2016 # expanded by the inner shell
 	PATH="$bin:$PATH" unshare -m bash -c \
 		'if [ -d /run/systemd ]; then d=/run/systemd; else d=/run; fi &&
 		 mount -t tmpfs -o mode=0755 mailarc-test "$d" &&
