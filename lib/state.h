@@ -1,6 +1,9 @@
 #ifndef MA_STATE_H
 #define MA_STATE_H
 
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "space.h"
@@ -24,5 +27,66 @@ struct state_summary {
  */
 enum ma_status state_summary_load(const struct space *s, const char *key,
 				  struct state_summary *sum);
+
+/* The UIDs taken from one IMAP folder in one UIDVALIDITY, sorted. */
+struct state_folder {
+	char *name;
+	unsigned long uidvalidity;
+	uint32_t *uids;
+	size_t nuids, cap;
+};
+
+/* The whole state of an account (see lib/state.c for the file format). */
+struct fetch_state {
+	struct state_summary sum;
+	struct state_folder *folders;
+	size_t nfolders;
+	char **uidls; /* POP3 UIDLs taken; sorted when uidls_sorted */
+	size_t nuidls, uidls_cap;
+	bool uidls_sorted;
+};
+
+/* state_path - malloc'd SPACE/state/KEY.state (NULL on ENOMEM). */
+char *state_path(const struct space *s, const char *key);
+
+/*
+ * state_load - read path; a missing file gives an empty state (MA_OK). A
+ * damaged file is MA_EDATA, logged naming the line: it is never guessed
+ * at, since a wrong state would refetch or, worse, skip mail. On MA_OK the
+ * caller frees *stp with state_free().
+ */
+enum ma_status state_load(const char *path, struct fetch_state **stp);
+
+/*
+ * state_save - write the state with write_file_atomic(): a kill at any
+ * instant leaves the old or the new file, whole.
+ */
+enum ma_status state_save(struct fetch_state *st, const char *path);
+
+void state_free(struct fetch_state *st);
+
+/*
+ * state_folder - the entry of folder name for uidvalidity, created when
+ * missing; an entry with another UIDVALIDITY is emptied (the server
+ * renumbered the folder: everything in it is new again). NULL on ENOMEM.
+ */
+struct state_folder *state_folder(struct fetch_state *st, const char *name,
+				  unsigned long uidvalidity);
+
+bool state_has_uid(const struct state_folder *f, uint32_t uid);
+enum ma_status state_add_uid(struct state_folder *f, uint32_t uid);
+
+/*
+ * state_keep_uids - forget taken UIDs that are no longer on the server
+ * (uids: what the server has, sorted), so the file does not grow forever.
+ */
+void state_keep_uids(struct state_folder *f, const uint32_t *uids, size_t n);
+
+bool state_has_uidl(struct fetch_state *st, const char *uidl);
+enum ma_status state_add_uidl(struct fetch_state *st, const char *uidl);
+
+/* state_keep_uidls - forget UIDLs not in the server's list (any order). */
+enum ma_status state_keep_uidls(struct fetch_state *st, char *const *uidls,
+				size_t n);
 
 #endif

@@ -1,0 +1,443 @@
+/*
+ * A logged-in POP3 or IMAP connection made by libcurl (see fetch_conn.h
+ * for why the mailbox commands go over curl_easy_send/recv).
+ */
+#include <curl/curl.h>
+#include <errno.h>
+#include <openssl/ssl.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fetch_conn.h"
+#include "log.h"
+
+#define LINE_MAX_GREETING 1024
+
+const char *
+fetch_step_name(enum fetch_step s)
+{
+	switch (s) {
+	case FETCH_STEP_RESOLVE:
+		return "resolve";
+	case FETCH_STEP_CONNECT:
+		return "connect";
+	case FETCH_STEP_TLS:
+		return "tls";
+	case FETCH_STEP_LOGIN:
+		return "login";
+	case FETCH_STEP_FOLDER:
+		return "folder";
+	case FETCH_STEP_DONE:
+		return "done";
+	}
+	return "?";
+}
+
+enum ma_status
+fetch_conn_fail(struct fetch_conn *c, enum ma_status st, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(c->error, sizeof c->error, fmt, ap);
+	va_end(ap);
+	log_err("%s: %s", c->what, c->error);
+	return st;
+}
+
+/*
+ * The TLS version, read while libcurl runs the session: after a
+ * CONNECT_ONLY perform the handle no longer answers CURLINFO_TLS_SSL_PTR.
+ */
+static void
+note_tls(struct fetch_conn *c, CURL *h)
+{
+	struct curl_tlssessioninfo *info = NULL;
+
+	if (curl_easy_getinfo(h, CURLINFO_TLS_SSL_PTR, &info) == CURLE_OK &&
+	    info != NULL && info->backend == CURLSSLBACKEND_OPENSSL &&
+	    info->internals != NULL)
+		c->tls_version = SSL_get_version(info->internals);
+}
+
+/*
+ * libcurl's debug hook: only the server's lines (CURLINFO_HEADER_IN) are
+ * looked at, and only the first, the greeting. What the client sends
+ * (HEADER_OUT) carries the login and is never touched.
+ */
+static int
+debug_cb(CURL *h, curl_infotype type, char *data, size_t size, void *arg)
+{
+	struct fetch_conn *c = arg;
+	size_t n = 0;
+
+	if (type != CURLINFO_HEADER_IN)
+		return 0;
+	note_tls(c, h);
+	if (c->greeting.len > 0)
+		return 0;
+	while (n < size && data[n] != '\r' && data[n] != '\n')
+		n++;
+	if (n > LINE_MAX_GREETING)
+		n = LINE_MAX_GREETING;
+	if (buf_add(&c->greeting, data, n) != MA_OK)
+		buf_reset(&c->greeting);
+	return 0;
+}
+
+static const char *
+scheme(enum account_protocol p)
+{
+	switch (p) {
+	case PROTO_POP:
+		return "pop3";
+	case PROTO_POPS:
+		return "pop3s";
+	case PROTO_IMAP:
+		return "imap";
+	case PROTO_IMAPS:
+		return "imaps";
+	}
+	return "imap";
+}
+
+/* Which step a libcurl failure belongs to, its status and its wording. */
+static enum ma_status
+open_failed(struct fetch_conn *c, const struct fetch_conn_params *p,
+	    CURLcode rc, const char *detail)
+{
+	const char *why = detail[0] != '\0' ? detail : curl_easy_strerror(rc);
+	long connected = 0;
+
+	switch (rc) {
+	case CURLE_COULDNT_RESOLVE_HOST:
+		c->step = FETCH_STEP_RESOLVE;
+		return fetch_conn_fail(c, MA_ENOHOST,
+				       "resolve failed: host name '%s' not "
+				       "found",
+				       p->host);
+	case CURLE_COULDNT_CONNECT:
+		c->step = FETCH_STEP_CONNECT;
+		return fetch_conn_fail(c, MA_ETEMP,
+				       "connect failed: %s:%d: %s", p->host,
+				       p->port, why);
+	case CURLE_OPERATION_TIMEDOUT:
+		curl_easy_getinfo(c->curl, CURLINFO_PRIMARY_PORT, &connected);
+		if (connected == 0)
+			c->step = FETCH_STEP_CONNECT;
+		return fetch_conn_fail(c, MA_ETEMP,
+				       "%s failed: %s:%d timed out after %ld "
+				       "s",
+				       fetch_step_name(c->step), p->host,
+				       p->port, p->connect_timeout);
+	case CURLE_PEER_FAILED_VERIFICATION:
+#if LIBCURL_VERSION_NUM < 0x073e00
+	case CURLE_SSL_CACERT:
+#endif
+		c->step = FETCH_STEP_TLS;
+		return fetch_conn_fail(c, MA_ETLS,
+				       "tls failed: the certificate of %s is "
+				       "not trusted (%s); set ca_file to the "
+				       "CA that signed it",
+				       p->host, why);
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_SSL_CIPHER:
+	case CURLE_SSL_CERTPROBLEM:
+		c->step = FETCH_STEP_TLS;
+		return fetch_conn_fail(c, MA_ETLS, "tls failed: %s", why);
+	case CURLE_USE_SSL_FAILED:
+		c->step = FETCH_STEP_TLS;
+		return fetch_conn_fail(c, MA_ETLS,
+				       "tls failed: %s does not offer "
+				       "STARTTLS and TLS is required",
+				       p->host);
+	case CURLE_SSL_CACERT_BADFILE:
+		c->step = FETCH_STEP_TLS;
+		return fetch_conn_fail(c, MA_ECONFIG,
+				       "tls failed: cannot use ca_file '%s': "
+				       "%s",
+				       p->ca_file ? p->ca_file : "", why);
+	case CURLE_LOGIN_DENIED:
+		c->step = FETCH_STEP_LOGIN;
+		return fetch_conn_fail(c, MA_EAUTH,
+				       "login failed: the server refused the "
+				       "login of '%s'",
+				       p->username);
+	case CURLE_RECV_ERROR:
+	case CURLE_SEND_ERROR:
+	case CURLE_GOT_NOTHING:
+		return fetch_conn_fail(c, MA_ETEMP, "%s failed: %s",
+				       fetch_step_name(c->step), why);
+	default:
+		return fetch_conn_fail(c, MA_EPROTO, "%s failed: %s",
+				       fetch_step_name(c->step), why);
+	}
+}
+
+/*
+ * libcurl reports progress through its phases: connected, then TLS done
+ * (or plain text), then the protocol's own connect (greeting, STARTTLS,
+ * login). The socket option hook tells us a socket exists; the greeting
+ * tells us the server answered.
+ */
+static int
+xferinfo_cb(void *arg, curl_off_t dt, curl_off_t dn, curl_off_t ut,
+	    curl_off_t un)
+{
+	struct fetch_conn *c = arg;
+	double t = 0;
+
+	(void)dt, (void)dn, (void)ut, (void)un;
+	if (c->step <= FETCH_STEP_CONNECT &&
+	    curl_easy_getinfo(c->curl, CURLINFO_CONNECT_TIME, &t) == CURLE_OK &&
+	    t > 0)
+		c->step = FETCH_STEP_TLS;
+	if (c->step == FETCH_STEP_TLS && c->greeting.len > 0)
+		c->step = FETCH_STEP_LOGIN;
+	return 0;
+}
+
+enum ma_status
+fetch_conn_open(struct fetch_conn *c, const struct fetch_conn_params *p)
+{
+	char url[512], errbuf[CURL_ERROR_SIZE] = "";
+	curl_socket_t sock;
+	CURLcode rc;
+	int n;
+
+	memset(c, 0, sizeof *c);
+	c->sock = -1;
+	c->what = p->what;
+	c->io_timeout_ms = p->io_timeout * 1000;
+	c->step = FETCH_STEP_RESOLVE;
+	buf_init(&c->greeting, LINE_MAX_GREETING);
+	/* An IPv6 literal needs brackets in a URL. */
+	n = snprintf(url, sizeof url,
+		     strchr(p->host, ':') ? "%s://[%s]:%d/" : "%s://%s:%d/",
+		     scheme(p->protocol), p->host, p->port);
+	if (n < 0 || (size_t)n >= sizeof url)
+		return fetch_conn_fail(c, MA_ECONFIG, "host name too long");
+	if ((c->in = malloc(FETCH_CONN_BUF)) == NULL ||
+	    (c->curl = curl_easy_init()) == NULL)
+		return fetch_conn_fail(c, MA_ENOMEM, "out of memory");
+
+	curl_easy_setopt(c->curl, CURLOPT_URL, url);
+	curl_easy_setopt(c->curl, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(c->curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c->curl, CURLOPT_CONNECT_ONLY, 1L);
+	curl_easy_setopt(c->curl, CURLOPT_CONNECTTIMEOUT, p->connect_timeout);
+	/* CONNECT_ONLY stops after the login: this bounds all of it. */
+	curl_easy_setopt(c->curl, CURLOPT_TIMEOUT, p->connect_timeout);
+	curl_easy_setopt(c->curl, CURLOPT_USERNAME, p->username);
+	if (p->bearer != NULL) {
+		curl_easy_setopt(c->curl, CURLOPT_XOAUTH2_BEARER, p->bearer);
+		/* OAUTHBEARER (RFC 7628) when offered, else XOAUTH2; never a
+		 * mechanism that would send an empty password. */
+		curl_easy_setopt(c->curl, CURLOPT_LOGIN_OPTIONS,
+				 "AUTH=OAUTHBEARER;AUTH=XOAUTH2");
+	} else {
+		curl_easy_setopt(c->curl, CURLOPT_PASSWORD,
+				 p->password ? p->password : "");
+	}
+	curl_easy_setopt(c->curl, CURLOPT_USE_SSL,
+			 p->tls_required ? (long)CURLUSESSL_ALL
+					 : (long)CURLUSESSL_TRY);
+	curl_easy_setopt(c->curl, CURLOPT_SSL_VERIFYPEER,
+			 p->tls_verify ? 1L : 0L);
+	curl_easy_setopt(c->curl, CURLOPT_SSL_VERIFYHOST,
+			 p->tls_verify ? 2L : 0L);
+	curl_easy_setopt(c->curl, CURLOPT_SSLVERSION,
+			 (long)CURL_SSLVERSION_TLSv1_2);
+	if (p->ca_file != NULL)
+		curl_easy_setopt(c->curl, CURLOPT_CAINFO, p->ca_file);
+	curl_easy_setopt(c->curl, CURLOPT_DEBUGFUNCTION, debug_cb);
+	curl_easy_setopt(c->curl, CURLOPT_DEBUGDATA, c);
+	/* The debug hook is only called in verbose mode; it never prints,
+	 * the default printer is replaced above. */
+	curl_easy_setopt(c->curl, CURLOPT_VERBOSE, 1L);
+	curl_easy_setopt(c->curl, CURLOPT_XFERINFOFUNCTION, xferinfo_cb);
+	curl_easy_setopt(c->curl, CURLOPT_XFERINFODATA, c);
+	curl_easy_setopt(c->curl, CURLOPT_NOPROGRESS, 0L);
+
+	rc = curl_easy_perform(c->curl);
+	curl_easy_setopt(c->curl, CURLOPT_ERRORBUFFER, NULL);
+	if (rc != CURLE_OK)
+		return open_failed(c, p, rc, errbuf);
+	if (curl_easy_getinfo(c->curl, CURLINFO_ACTIVESOCKET, &sock) !=
+		    CURLE_OK ||
+	    sock == CURL_SOCKET_BAD)
+		return fetch_conn_fail(c, MA_EPROTO,
+				       "login failed: no connection left");
+	c->sock = sock;
+	c->tls = c->tls_version != NULL;
+	if (!c->tls && p->bearer != NULL)
+		return fetch_conn_fail(c, MA_ETLS,
+				       "tls failed: refusing OAuth 2.0 over "
+				       "plain text");
+	c->step = FETCH_STEP_FOLDER;
+	return MA_OK;
+}
+
+void
+fetch_conn_close(struct fetch_conn *c)
+{
+	if (c->curl != NULL)
+		curl_easy_cleanup(c->curl);
+	c->curl = NULL;
+	free(c->in);
+	c->in = NULL;
+	buf_release(&c->greeting);
+}
+
+const char *
+fetch_conn_tls_version(const struct fetch_conn *c)
+{
+	return c->tls_version != NULL ? c->tls_version : "none";
+}
+
+/* Wait until the socket is readable or writable, bounded by the timeout. */
+static enum ma_status
+wait_sock(struct fetch_conn *c, short events)
+{
+	struct pollfd pfd = { .fd = (int)c->sock, .events = events };
+	int r;
+
+	do
+		r = poll(&pfd, 1, (int)c->io_timeout_ms);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return fetch_conn_fail(c, MA_EIO, "poll failed: %s",
+				       strerror(errno));
+	if (r == 0)
+		return fetch_conn_fail(c, MA_ETEMP,
+				       "the server sent nothing for %ld s",
+				       c->io_timeout_ms / 1000);
+	return MA_OK;
+}
+
+enum ma_status
+fetch_conn_send(struct fetch_conn *c, const void *p, size_t n)
+{
+	const char *s = p;
+	enum ma_status st;
+
+	while (n > 0) {
+		size_t sent = 0;
+		CURLcode rc = curl_easy_send(c->curl, s, n, &sent);
+
+		if (rc == CURLE_AGAIN) {
+			if ((st = wait_sock(c, POLLOUT)) != MA_OK)
+				return st;
+			continue;
+		}
+		if (rc != CURLE_OK)
+			return fetch_conn_fail(c, MA_ETEMP,
+					       "cannot send to the server: %s",
+					       curl_easy_strerror(rc));
+		s += sent;
+		n -= sent;
+	}
+	return MA_OK;
+}
+
+/* Make sure something is buffered. */
+static enum ma_status
+fill(struct fetch_conn *c)
+{
+	enum ma_status st;
+
+	if (c->in_pos < c->in_len)
+		return MA_OK;
+	c->in_pos = c->in_len = 0;
+	for (;;) {
+		size_t got = 0;
+		CURLcode rc = curl_easy_recv(c->curl, c->in, FETCH_CONN_BUF,
+					     &got);
+
+		if (rc == CURLE_AGAIN) {
+			if ((st = wait_sock(c, POLLIN)) != MA_OK)
+				return st;
+			continue;
+		}
+		if (rc != CURLE_OK)
+			return fetch_conn_fail(c, MA_ETEMP,
+					       "cannot read from the server: "
+					       "%s",
+					       curl_easy_strerror(rc));
+		if (got == 0)
+			return fetch_conn_fail(c, MA_ETEMP,
+					       "the server closed the "
+					       "connection");
+		c->in_len = got;
+		return MA_OK;
+	}
+}
+
+enum ma_status
+fetch_conn_chunk(struct fetch_conn *c, size_t max, const char **pp,
+		 size_t *np, bool *lfp)
+{
+	enum ma_status st;
+	const char *lf;
+	size_t n;
+
+	if ((st = fill(c)) != MA_OK)
+		return st;
+	n = c->in_len - c->in_pos;
+	if (n > max)
+		n = max;
+	lf = memchr(c->in + c->in_pos, '\n', n);
+	if (lf != NULL)
+		n = (size_t)(lf - (c->in + c->in_pos)) + 1;
+	*pp = c->in + c->in_pos;
+	*np = n;
+	*lfp = lf != NULL;
+	c->in_pos += n;
+	return MA_OK;
+}
+
+enum ma_status
+fetch_conn_raw(struct fetch_conn *c, size_t max, const char **pp, size_t *np)
+{
+	enum ma_status st;
+	size_t n;
+
+	if ((st = fill(c)) != MA_OK)
+		return st;
+	n = c->in_len - c->in_pos;
+	if (n > max)
+		n = max;
+	*pp = c->in + c->in_pos;
+	*np = n;
+	c->in_pos += n;
+	return MA_OK;
+}
+
+enum ma_status
+fetch_conn_line(struct fetch_conn *c, struct buf *line)
+{
+	enum ma_status st;
+	const char *p;
+	size_t n;
+	bool lf = false;
+
+	buf_reset(line);
+	while (!lf) {
+		if ((st = fetch_conn_chunk(c, FETCH_CONN_BUF, &p, &n, &lf)) !=
+		    MA_OK)
+			return st;
+		if (buf_add(line, p, n) != MA_OK)
+			return fetch_conn_fail(c, MA_EPROTO,
+					       "the server sent a line longer "
+					       "than %zu bytes",
+					       line->max);
+	}
+	line->len--;
+	if (line->len > 0 && line->data[line->len - 1] == '\r')
+		line->len--;
+	line->data[line->len] = '\0';
+	return MA_OK;
+}

@@ -1,0 +1,696 @@
+/*
+ * IMAP4rev1 (RFC 3501) for mailarc-fetch, over a connection that libcurl
+ * opened and logged in (fetch_conn.h says why). What it sends:
+ *
+ *	CAPABILITY                        (UIDPLUS decides how to expunge)
+ *	EXAMINE folder                    (keep: read-only, flags untouched)
+ *	SELECT folder                     (on_server = delete)
+ *	UID FETCH 1:* (UID RFC822.SIZE)   what the folder holds
+ *	UID FETCH set (UID BODY.PEEK[])   the new ones; PEEK never sets \Seen
+ *	UID STORE set +FLAGS.SILENT (\Deleted), UID EXPUNGE set (or EXPUNGE)
+ *	LOGOUT
+ *
+ * A message body arrives as a literal, {N} and N bytes (RFC 3501 4.3),
+ * streamed to the spool through a fixed buffer whatever N is.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fetch.h"
+#include "imap.h"
+#include "log.h"
+
+#define IMAP_LINE_MAX (1u << 20)
+/* UIDs per UID FETCH / STORE command: bounds the command line. */
+#define IMAP_SET_MAX 500
+
+struct srv_msg {
+	uint32_t uid;
+	uint64_t size;
+};
+
+struct imap {
+	struct fetch_conn *c;
+	unsigned tagno;
+	char tag[16];
+	struct buf line;
+	struct buf *caps;       /* CAPABILITY goes here when set */
+	unsigned long exists, uidvalidity;
+	char result[8];         /* OK, NO or BAD of the last command */
+	char text[160];         /* and its text */
+	struct srv_msg *msgs;   /* the listing */
+	size_t nmsgs, msgs_cap;
+	struct fetch_run *r;    /* bodies go here while fetching */
+	struct state_folder *folder;
+	bool failed_body;       /* a body could not be stored */
+	enum ma_status body_st;
+};
+
+static void
+imap_init(struct imap *im, struct fetch_conn *c)
+{
+	memset(im, 0, sizeof *im);
+	im->c = c;
+	buf_init(&im->line, IMAP_LINE_MAX);
+}
+
+static void
+imap_release(struct imap *im)
+{
+	buf_release(&im->line);
+	free(im->msgs);
+}
+
+/* A literal announced at the end of a line: "{123}" (or "{123+}"). */
+static bool
+literal_at_end(const struct buf *line, uint64_t *np)
+{
+	const char *s = line->data, *open;
+	char *end;
+	size_t len = line->len;
+
+	if (len < 3 || s[len - 1] != '}')
+		return false;
+	if ((open = memrchr(s, '{', len)) == NULL || open[1] < '0' ||
+	    open[1] > '9')
+		return false;
+	errno = 0;
+	*np = strtoull(open + 1, &end, 10);
+	if (errno != 0 || (*end != '}' && !(*end == '+' && end[1] == '}')))
+		return false;
+	return true;
+}
+
+/* Read and drop n bytes (a literal we have no use for). */
+static enum ma_status
+skip_bytes(struct imap *im, uint64_t n)
+{
+	enum ma_status st;
+	const char *p;
+	size_t k;
+
+	while (n > 0) {
+		st = fetch_conn_raw(im->c, n > SIZE_MAX ? SIZE_MAX : (size_t)n,
+				    &p, &k);
+		if (st != MA_OK)
+			return st;
+		n -= k;
+	}
+	return MA_OK;
+}
+
+/* Stream a message body literal into the spool. */
+static enum ma_status
+store_body(struct imap *im, uint64_t n)
+{
+	struct fetch_run *r = im->r;
+	enum ma_status st, wst = MA_OK;
+	const char *p;
+	size_t k;
+
+	if ((st = fetch_msg_begin(r)) != MA_OK)
+		wst = st;
+	while (n > 0) {
+		st = fetch_conn_raw(im->c, n > SIZE_MAX ? SIZE_MAX : (size_t)n,
+				    &p, &k);
+		if (st != MA_OK)
+			return st;
+		n -= k;
+		progress_add(&r->prog, 0, k);
+		/* After a write error the literal is still read to the end,
+		 * so the session stays in step; the status comes later. */
+		if (wst == MA_OK && (wst = fetch_msg_write(r, p, k)) != MA_OK)
+			fetch_msg_abort(r);
+	}
+	if (wst != MA_OK) {
+		im->failed_body = true;
+		im->body_st = wst;
+		return MA_OK;
+	}
+	return MA_OK;
+}
+
+/* Skip a parenthesised list or a quoted string at *pp. */
+static bool
+skip_value(const char **pp)
+{
+	const char *p = *pp;
+	int depth = 0;
+
+	do {
+		if (*p == '"') {
+			for (p++; *p != '"'; p++) {
+				if (*p == '\0')
+					return false;
+				if (*p == '\\' && p[1] != '\0')
+					p++;
+			}
+			p++;
+		} else if (*p == '(') {
+			depth++;
+			p++;
+		} else if (*p == ')') {
+			depth--;
+			p++;
+		} else if (*p == '\0') {
+			return false;
+		} else {
+			while (*p != '\0' && *p != ' ' && *p != ')' &&
+			       *p != '(')
+				p++;
+			if (depth > 0 && *p == ' ')
+				p++;
+		}
+		while (depth > 0 && *p == ' ')
+			p++;
+	} while (depth > 0);
+	*pp = p;
+	return true;
+}
+
+static enum ma_status
+add_listing(struct imap *im, uint32_t uid, uint64_t size)
+{
+	if (im->nmsgs == im->msgs_cap) {
+		size_t cap = im->msgs_cap ? im->msgs_cap * 2 : 1024;
+		struct srv_msg *m = realloc(im->msgs, cap * sizeof *m);
+
+		if (m == NULL)
+			return MA_ENOMEM;
+		im->msgs = m;
+		im->msgs_cap = cap;
+	}
+	im->msgs[im->nmsgs].uid = uid;
+	im->msgs[im->nmsgs].size = size;
+	im->nmsgs++;
+	return MA_OK;
+}
+
+static enum ma_status
+protocol_error(struct imap *im, const char *what)
+{
+	return fetch_conn_fail(im->c, MA_EPROTO,
+			       "the server sent a malformed %s response", what);
+}
+
+/* "* N FETCH (" has been read; p is at the first item. */
+static enum ma_status
+fetch_resp(struct imap *im, const char *p)
+{
+	unsigned long long uid = 0, size = 0;
+	bool body = false, have_size = false;
+	enum ma_status st;
+
+	for (;;) {
+		const char *name = p;
+		size_t nlen;
+		uint64_t lit;
+
+		while (*p == ' ')
+			p++;
+		if (*p == ')')
+			break;
+		name = p;
+		while (*p != '\0' && *p != ' ' && *p != '(' && *p != ')')
+			p++;
+		/* BODY[section] may hold spaces inside the brackets. */
+		if (*name == 'B' && memchr(name, '[', (size_t)(p - name)) &&
+		    !memchr(name, ']', (size_t)(p - name)))
+			while (*p != '\0' && *p++ != ']')
+				;
+		nlen = (size_t)(p - name);
+		if (nlen == 0 || *p != ' ')
+			return protocol_error(im, "FETCH");
+		p++;
+		if (*p == '{') {
+			/* The literal ends this line. */
+			if (!literal_at_end(&im->line, &lit))
+				return protocol_error(im, "FETCH");
+			if (im->r != NULL && nlen >= 6 &&
+			    strncmp(name, "BODY[]", 6) == 0 && !body) {
+				body = true;
+				st = store_body(im, lit);
+			} else {
+				st = skip_bytes(im, lit);
+			}
+			if (st == MA_OK)
+				st = fetch_conn_line(im->c, &im->line);
+			if (st != MA_OK)
+				return st;
+			p = im->line.data;
+			continue;
+		}
+		if (nlen == 3 && strncmp(name, "UID", 3) == 0) {
+			char *end;
+
+			uid = strtoull(p, &end, 10);
+			if (end == p || uid == 0 || uid > UINT32_MAX)
+				return protocol_error(im, "FETCH UID");
+			p = end;
+		} else if (nlen == 11 && strncmp(name, "RFC822.SIZE", 11) == 0) {
+			char *end;
+
+			size = strtoull(p, &end, 10);
+			if (end == p)
+				return protocol_error(im, "FETCH");
+			have_size = true;
+			p = end;
+		} else if (!skip_value(&p)) {
+			return protocol_error(im, "FETCH");
+		}
+	}
+	if (body) {
+		if (im->failed_body) {
+			im->failed_body = false;
+			return im->body_st;
+		}
+		if (uid == 0) {
+			/* Without its UID a message cannot be recorded;
+			 * it stays on the server for the next run. */
+			fetch_msg_abort(im->r);
+			return protocol_error(im, "FETCH (no UID)");
+		}
+		return fetch_msg_commit(im->r, im->folder, (uint32_t)uid, NULL);
+	}
+	if (im->r == NULL && uid != 0 && have_size)
+		return add_listing(im, (uint32_t)uid, size);
+	return MA_OK;
+}
+
+static void
+parse_code(struct imap *im, const char *p)
+{
+	if (strncmp(p, "[UIDVALIDITY ", 13) == 0)
+		im->uidvalidity = strtoul(p + 13, NULL, 10);
+	else if (strncmp(p, "[CAPABILITY ", 12) == 0 && im->caps != NULL) {
+		const char *e = strchr(p, ']');
+
+		buf_reset(im->caps);
+		if (e != NULL)
+			buf_add(im->caps, p + 12, (size_t)(e - p - 12));
+	}
+}
+
+static enum ma_status
+untagged(struct imap *im)
+{
+	const char *p = im->line.data + 2;
+	uint64_t lit;
+	enum ma_status st;
+
+	if (*p >= '0' && *p <= '9') {
+		char *end;
+		unsigned long n = strtoul(p, &end, 10);
+
+		if (strncmp(end, " FETCH (", 8) == 0)
+			return fetch_resp(im, end + 8);
+		if (strcmp(end, " EXISTS") == 0)
+			im->exists = n;
+	} else if (strncmp(p, "OK ", 3) == 0) {
+		parse_code(im, p + 3);
+	} else if (strncmp(p, "CAPABILITY ", 11) == 0 && im->caps != NULL) {
+		buf_reset(im->caps);
+		buf_adds(im->caps, p + 11);
+	} else if (strncmp(p, "BYE", 3) == 0) {
+		log_debug("%s: server says: %s", im->c->what, p);
+	}
+	/* Any other response with literals: read past them. */
+	while (literal_at_end(&im->line, &lit)) {
+		if ((st = skip_bytes(im, lit)) != MA_OK ||
+		    (st = fetch_conn_line(im->c, &im->line)) != MA_OK)
+			return st;
+	}
+	return MA_OK;
+}
+
+/* Read responses up to the tagged one; im->result says how it went. */
+static enum ma_status
+read_response(struct imap *im)
+{
+	size_t taglen = strlen(im->tag);
+	enum ma_status st;
+
+	for (;;) {
+		if ((st = fetch_conn_line(im->c, &im->line)) != MA_OK)
+			return st;
+		if (strncmp(im->line.data, "* ", 2) == 0) {
+			if ((st = untagged(im)) != MA_OK)
+				return st;
+			continue;
+		}
+		if (strncmp(im->line.data, im->tag, taglen) == 0 &&
+		    im->line.data[taglen] == ' ') {
+			const char *p = im->line.data + taglen + 1;
+			size_t n = strcspn(p, " ");
+
+			snprintf(im->result, sizeof im->result, "%.*s",
+				 (int)n, p);
+			snprintf(im->text, sizeof im->text, "%s",
+				 p[n] ? p + n + 1 : "");
+			if (strcmp(im->result, "OK") == 0)
+				parse_code(im, im->text);
+			return MA_OK;
+		}
+		return protocol_error(im, "untagged");
+	}
+}
+
+/* Send "TAG command" and read its responses. */
+static enum ma_status
+command(struct imap *im, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static enum ma_status
+command(struct imap *im, const char *fmt, ...)
+{
+	struct buf cmd;
+	va_list ap;
+	enum ma_status st;
+	int n;
+
+	snprintf(im->tag, sizeof im->tag, "m%u", ++im->tagno);
+	buf_init(&cmd, IMAP_LINE_MAX);
+	if ((st = buf_addf(&cmd, "%s ", im->tag)) != MA_OK)
+		goto out;
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		st = MA_EPROTO;
+		goto out;
+	}
+	{
+		char *s = malloc((size_t)n + 1);
+
+		if (s == NULL) {
+			st = MA_ENOMEM;
+			goto out;
+		}
+		va_start(ap, fmt);
+		vsnprintf(s, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+		st = buf_add(&cmd, s, (size_t)n);
+		free(s);
+	}
+	if (st == MA_OK)
+		st = buf_adds(&cmd, "\r\n");
+	if (st == MA_OK)
+		st = fetch_conn_send(im->c, cmd.data, cmd.len);
+	if (st == MA_OK)
+		st = read_response(im);
+out:
+	buf_release(&cmd);
+	return st;
+}
+
+static bool
+ok(const struct imap *im)
+{
+	return strcmp(im->result, "OK") == 0;
+}
+
+/* A folder name as an IMAP quoted string (RFC 3501 4.3). */
+static enum ma_status
+quote(const char *s, char *out, size_t size)
+{
+	size_t j = 0;
+
+	if (j + 1 >= size)
+		return MA_ETOOBIG;
+	out[j++] = '"';
+	for (; *s != '\0'; s++) {
+		if (*s == '\r' || *s == '\n')
+			return MA_ECONFIG;
+		if (j + 3 >= size)
+			return MA_ETOOBIG;
+		if (*s == '"' || *s == '\\')
+			out[j++] = '\\';
+		out[j++] = *s;
+	}
+	out[j++] = '"';
+	out[j] = '\0';
+	return MA_OK;
+}
+
+enum ma_status
+imap_capabilities(struct fetch_conn *c, struct buf *caps)
+{
+	struct imap im;
+	enum ma_status st;
+
+	imap_init(&im, c);
+	im.caps = caps;
+	st = command(&im, "CAPABILITY");
+	if (st == MA_OK && !ok(&im))
+		st = fetch_conn_fail(c, MA_EPROTO, "CAPABILITY failed: %s",
+				     im.text);
+	imap_release(&im);
+	return st;
+}
+
+static enum ma_status
+open_folder(struct imap *im, const char *folder, bool rw)
+{
+	char q[512];
+	enum ma_status st;
+
+	if (quote(folder, q, sizeof q) != MA_OK)
+		return fetch_conn_fail(im->c, MA_ECONFIG,
+				       "folder name '%s' cannot be used",
+				       folder);
+	im->exists = 0;
+	im->uidvalidity = 0;
+	st = command(im, "%s %s", rw ? "SELECT" : "EXAMINE", q);
+	if (st != MA_OK)
+		return st;
+	if (!ok(im)) {
+		im->c->step = FETCH_STEP_FOLDER;
+		return fetch_conn_fail(im->c, MA_ENOTFOUND,
+				       "folder failed: cannot open folder "
+				       "'%s': %s",
+				       folder, im->text);
+	}
+	return MA_OK;
+}
+
+enum ma_status
+imap_examine(struct fetch_conn *c, const char *folder,
+	     unsigned long *existsp, unsigned long *uidvalidityp)
+{
+	struct imap im;
+	enum ma_status st;
+
+	imap_init(&im, c);
+	st = open_folder(&im, folder, false);
+	if (st == MA_OK) {
+		*existsp = im.exists;
+		*uidvalidityp = im.uidvalidity;
+	}
+	imap_release(&im);
+	return st;
+}
+
+void
+imap_logout(struct fetch_conn *c)
+{
+	struct imap im;
+
+	imap_init(&im, c);
+	command(&im, "LOGOUT");
+	imap_release(&im);
+}
+
+static int
+msg_cmp(const void *a, const void *b)
+{
+	uint32_t x = ((const struct srv_msg *)a)->uid;
+	uint32_t y = ((const struct srv_msg *)b)->uid;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Append up to IMAP_SET_MAX of uids[*ip..n) as a sequence set ("1:5,9")
+ * to set; advances *ip.
+ */
+static enum ma_status
+make_set(struct buf *set, const uint32_t *uids, size_t n, size_t *ip)
+{
+	enum ma_status st = MA_OK;
+	size_t i = *ip, taken = 0;
+
+	buf_reset(set);
+	while (i < n && taken < IMAP_SET_MAX && st == MA_OK) {
+		size_t j = i;
+
+		while (j + 1 < n && uids[j + 1] == uids[j] + 1 &&
+		       taken + (j + 1 - i) < IMAP_SET_MAX)
+			j++;
+		if (set->len > 0)
+			st = buf_addc(set, ',');
+		if (st == MA_OK && j > i)
+			st = buf_addf(set, "%" PRIu32 ":%" PRIu32, uids[i],
+				      uids[j]);
+		else if (st == MA_OK)
+			st = buf_addf(set, "%" PRIu32, uids[i]);
+		taken += j + 1 - i;
+		i = j + 1;
+	}
+	*ip = i;
+	return st;
+}
+
+/* on_server = delete: remove what is durable in the spool. */
+static enum ma_status
+delete_taken(struct imap *im, struct state_folder *f, bool uidplus)
+{
+	uint32_t *uids;
+	size_t n = 0, i = 0;
+	struct buf set;
+	enum ma_status st = MA_OK;
+
+	if ((uids = malloc((im->nmsgs + 1) * sizeof *uids)) == NULL)
+		return MA_ENOMEM;
+	/* Only what the state says is taken: it is recorded after the
+	 * spool is synced, so all of it is durable. */
+	for (size_t k = 0; k < im->nmsgs; k++)
+		if (state_has_uid(f, im->msgs[k].uid))
+			uids[n++] = im->msgs[k].uid;
+	buf_init(&set, IMAP_LINE_MAX);
+	while (i < n && st == MA_OK) {
+		if ((st = make_set(&set, uids, n, &i)) != MA_OK)
+			break;
+		st = command(im, "UID STORE %s +FLAGS.SILENT (\\Deleted)",
+			     set.data);
+		if (st == MA_OK && !ok(im))
+			st = fetch_conn_fail(im->c, MA_ETEMP,
+					     "cannot mark messages deleted "
+					     "in '%s': %s",
+					     f->name, im->text);
+		if (st == MA_OK && uidplus)
+			st = command(im, "UID EXPUNGE %s", set.data);
+		else if (st == MA_OK)
+			st = command(im, "EXPUNGE");
+		if (st == MA_OK && !ok(im))
+			st = fetch_conn_fail(im->c, MA_ETEMP,
+					     "cannot expunge in '%s': %s",
+					     f->name, im->text);
+	}
+	if (st == MA_OK && n > 0)
+		log_info("%s: deleted %zu messages from '%s' on the server",
+			 im->c->what, n, f->name);
+	buf_release(&set);
+	free(uids);
+	return st;
+}
+
+static enum ma_status
+run_folder(struct imap *im, struct fetch_run *r, const char *name,
+	   bool uidplus)
+{
+	bool del = r->a->delete_on_server;
+	struct state_folder *f;
+	uint32_t *uids = NULL;
+	uint64_t bytes = 0;
+	size_t nnew = 0, i = 0;
+	struct buf set;
+	enum ma_status st;
+
+	if ((st = open_folder(im, name, del)) != MA_OK)
+		return st;
+	if ((f = state_folder(r->st, name, im->uidvalidity)) == NULL)
+		return MA_ENOMEM;
+	im->nmsgs = 0;
+	if (im->exists > 0) {
+		st = command(im, "UID FETCH 1:* (UID RFC822.SIZE)");
+		if (st != MA_OK)
+			return st;
+		if (!ok(im))
+			return fetch_conn_fail(im->c, MA_EPROTO,
+					       "cannot list folder '%s': %s",
+					       name, im->text);
+	}
+	if (im->nmsgs > 1)
+		qsort(im->msgs, im->nmsgs, sizeof *im->msgs, msg_cmp);
+	if ((uids = malloc((im->nmsgs + 1) * sizeof *uids)) == NULL)
+		return MA_ENOMEM;
+	for (size_t k = 0; k < im->nmsgs; k++)
+		uids[k] = im->msgs[k].uid;
+	/* Forget UIDs the server no longer has (expunged). */
+	state_keep_uids(f, uids, im->nmsgs);
+	for (size_t k = 0; k < im->nmsgs; k++) {
+		if (state_has_uid(f, im->msgs[k].uid))
+			continue;
+		uids[nnew++] = im->msgs[k].uid;
+		bytes += im->msgs[k].size;
+	}
+	log_debug("%s: folder '%s': %zu messages, %zu new", r->what, name,
+		  im->nmsgs, nnew);
+	progress_start(&r->prog, r->what, nnew, bytes);
+	buf_init(&set, IMAP_LINE_MAX);
+	im->r = r;
+	im->folder = f;
+	while (i < nnew && st == MA_OK) {
+		if ((st = make_set(&set, uids, nnew, &i)) != MA_OK)
+			break;
+		st = command(im, "UID FETCH %s (UID BODY.PEEK[])", set.data);
+		if (st == MA_OK && strcmp(im->result, "NO") == 0) {
+			/* RFC 3501 7.4.1: some messages were expunged by
+			 * another client meanwhile; the rest arrived. */
+			log_warn("%s: some messages of '%s' could not be "
+				 "fetched: %s",
+				 r->what, name, im->text);
+		} else if (st == MA_OK && !ok(im)) {
+			st = fetch_conn_fail(im->c, MA_EPROTO,
+					     "UID FETCH failed in '%s': %s",
+					     name, im->text);
+		}
+	}
+	im->r = NULL;
+	buf_release(&set);
+	free(uids);
+	if (st == MA_OK)
+		st = fetch_flush(r);
+	if (st == MA_OK && del)
+		st = delete_taken(im, f, uidplus);
+	return st;
+}
+
+enum ma_status
+imap_run(struct fetch_run *r)
+{
+	struct imap im;
+	struct buf caps;
+	enum ma_status st, worst = MA_OK;
+	bool uidplus;
+
+	imap_init(&im, &r->conn);
+	buf_init(&caps, IMAP_LINE_MAX);
+	im.caps = &caps;
+	st = command(&im, "CAPABILITY");
+	im.caps = NULL;
+	if (st != MA_OK)
+		goto out;
+	uidplus = strstr(buf_cstr(&caps), "UIDPLUS") != NULL;
+	for (size_t i = 0; i < r->a->nfolders; i++) {
+		st = run_folder(&im, r, r->a->folders[i], uidplus);
+		/* A missing folder does not stop the others; a broken
+		 * session does. */
+		if (st == MA_ENOTFOUND) {
+			worst = st;
+			continue;
+		}
+		if (st != MA_OK)
+			goto out;
+	}
+	st = worst;
+	command(&im, "LOGOUT");
+out:
+	buf_release(&caps);
+	imap_release(&im);
+	return st;
+}

@@ -1,0 +1,447 @@
+/*
+ * POP3 (RFC 1939, RFC 2449) for mailarc-fetch, over a connection that
+ * libcurl opened and logged in (fetch_conn.h says why). What it sends:
+ *
+ *	CAPA          PIPELINING lets several RETR/DELE be in flight
+ *	UIDL, LIST    what the maildrop holds: unique ids and sizes
+ *	RETR n        each new message; the dot-stuffing is undone, the rest
+ *	              is stored byte for byte
+ *	DELE n        on_server = delete, only for messages durable in the
+ *	              spool; the server removes them at QUIT (RFC 1939 6)
+ *	QUIT
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fetch.h"
+#include "log.h"
+#include "pop3.h"
+
+#define POP3_LINE_MAX 65536
+/* Commands in flight with PIPELINING (RFC 2449 6.6). */
+#define POP3_WINDOW 16
+#define POP3_OUT 65536
+
+struct pop_msg {
+	unsigned long num;
+	unsigned long long size;
+	char *uidl; /* NULL without UIDL */
+	bool fetched;
+};
+
+struct pop {
+	struct fetch_conn *c;
+	struct buf line;
+	char *out; /* unstuffed bytes waiting to be written */
+	size_t nout;
+};
+
+static void
+pop_init(struct pop *p, struct fetch_conn *c)
+{
+	memset(p, 0, sizeof *p);
+	p->c = c;
+	buf_init(&p->line, POP3_LINE_MAX);
+}
+
+/* Read a status line: true for +OK. */
+static enum ma_status
+status_line(struct pop *p, bool *okp)
+{
+	enum ma_status st = fetch_conn_line(p->c, &p->line);
+
+	if (st != MA_OK)
+		return st;
+	if (strncmp(p->line.data, "+OK", 3) == 0)
+		*okp = true;
+	else if (strncmp(p->line.data, "-ERR", 4) == 0)
+		*okp = false;
+	else
+		return fetch_conn_fail(p->c, MA_EPROTO,
+				       "the server sent a malformed POP3 "
+				       "status line");
+	return MA_OK;
+}
+
+static enum ma_status
+command(struct pop *p, const char *cmd, bool *okp)
+{
+	enum ma_status st = fetch_conn_send(p->c, cmd, strlen(cmd));
+
+	return st == MA_OK ? status_line(p, okp) : st;
+}
+
+/* The next line of a multi-line response; *endp at the final ".". */
+static enum ma_status
+multi_line(struct pop *p, const char **linep, bool *endp)
+{
+	enum ma_status st = fetch_conn_line(p->c, &p->line);
+
+	if (st != MA_OK)
+		return st;
+	*endp = strcmp(p->line.data, ".") == 0;
+	*linep = p->line.data[0] == '.' ? p->line.data + 1 : p->line.data;
+	return MA_OK;
+}
+
+enum ma_status
+pop3_capabilities(struct fetch_conn *c, struct buf *caps)
+{
+	struct pop p;
+	enum ma_status st;
+	const char *l;
+	bool ok, end = false;
+
+	pop_init(&p, c);
+	buf_reset(caps);
+	st = command(&p, "CAPA\r\n", &ok);
+	while (st == MA_OK && ok && !end) {
+		st = multi_line(&p, &l, &end);
+		if (st == MA_OK && !end) {
+			if (caps->len > 0)
+				buf_addc(caps, ' ');
+			buf_adds(caps, l);
+		}
+	}
+	buf_release(&p.line);
+	return st;
+}
+
+enum ma_status
+pop3_stat(struct fetch_conn *c, unsigned long *countp)
+{
+	struct pop p;
+	enum ma_status st;
+	bool ok;
+
+	pop_init(&p, c);
+	st = command(&p, "STAT\r\n", &ok);
+	if (st == MA_OK && !ok)
+		st = fetch_conn_fail(c, MA_EPROTO, "STAT failed: %s",
+				     p.line.data);
+	if (st == MA_OK) {
+		c->step = FETCH_STEP_DONE;
+		*countp = strtoul(p.line.data + 3, NULL, 10);
+	}
+	buf_release(&p.line);
+	return st;
+}
+
+enum ma_status
+pop3_quit(struct fetch_conn *c)
+{
+	struct pop p;
+	enum ma_status st;
+	bool ok;
+
+	pop_init(&p, c);
+	st = command(&p, "QUIT\r\n", &ok);
+	if (st == MA_OK && !ok)
+		st = fetch_conn_fail(c, MA_ETEMP, "QUIT failed: %s",
+				     p.line.data);
+	buf_release(&p.line);
+	return st;
+}
+
+static enum ma_status
+out_flush(struct pop *p, struct fetch_run *r, enum ma_status *wst)
+{
+	if (p->nout > 0 && *wst == MA_OK &&
+	    (*wst = fetch_msg_write(r, p->out, p->nout)) != MA_OK)
+		fetch_msg_abort(r);
+	p->nout = 0;
+	return MA_OK;
+}
+
+static enum ma_status
+out_add(struct pop *p, struct fetch_run *r, enum ma_status *wst,
+	const char *s, size_t n)
+{
+	while (n > 0) {
+		size_t k = POP3_OUT - p->nout;
+
+		if (k > n)
+			k = n;
+		memcpy(p->out + p->nout, s, k);
+		p->nout += k;
+		s += k;
+		n -= k;
+		if (p->nout == POP3_OUT)
+			out_flush(p, r, wst);
+	}
+	return MA_OK;
+}
+
+/*
+ * The body of a RETR whose +OK has been read: lines up to "." alone,
+ * a leading dot removed (RFC 1939 3). The terminator may be split
+ * across reads, so a line that starts with a dot is looked at until it
+ * is known not to be "." CRLF. A write error keeps reading to the end,
+ * so the session stays in step.
+ */
+static enum ma_status
+retrieve(struct pop *p, struct fetch_run *r, enum ma_status *wst)
+{
+	bool bol = true, after_dot = false, held_cr = false;
+	enum ma_status st;
+
+	for (;;) {
+		const char *s;
+		size_t n;
+		bool lf;
+
+		if ((st = fetch_conn_chunk(p->c, FETCH_CONN_BUF, &s, &n,
+					   &lf)) != MA_OK)
+			return st;
+		progress_add(&r->prog, 0, n);
+		if (bol && s[0] == '.') {
+			s++;
+			n--;
+			after_dot = true;
+		}
+		bol = false;
+		if (after_dot) {
+			if (held_cr) {
+				if (n == 1 && s[0] == '\n')
+					break;
+				out_add(p, r, wst, "\r", 1);
+				held_cr = false;
+				after_dot = false;
+			} else if (n == 0) {
+				continue;
+			} else if ((n == 2 && s[0] == '\r' && s[1] == '\n') ||
+				   (n == 1 && s[0] == '\n')) {
+				break;
+			} else if (n == 1 && s[0] == '\r' && !lf) {
+				held_cr = true;
+				continue;
+			} else {
+				after_dot = false;
+			}
+		}
+		out_add(p, r, wst, s, n);
+		if (lf)
+			bol = true;
+	}
+	out_flush(p, r, wst);
+	return MA_OK;
+}
+
+static void
+free_msgs(struct pop_msg *m, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(m[i].uidl);
+	free(m);
+}
+
+/* UIDL and LIST into *msgsp. *have_uidlp is false if UIDL is refused. */
+static enum ma_status
+listing(struct pop *p, struct pop_msg **msgsp, size_t *np, bool *have_uidlp)
+{
+	struct pop_msg *m = NULL;
+	size_t n = 0, cap = 0;
+	enum ma_status st;
+	const char *l;
+	bool ok, end = false;
+
+	if ((st = command(p, "LIST\r\n", &ok)) != MA_OK)
+		return st;
+	if (!ok)
+		return fetch_conn_fail(p->c, MA_EPROTO, "LIST failed: %s",
+				       p->line.data);
+	while ((st = multi_line(p, &l, &end)) == MA_OK && !end) {
+		char *e;
+
+		if (n == cap) {
+			struct pop_msg *q;
+
+			cap = cap ? cap * 2 : 256;
+			if ((q = realloc(m, cap * sizeof *q)) == NULL) {
+				st = MA_ENOMEM;
+				break;
+			}
+			m = q;
+		}
+		memset(&m[n], 0, sizeof m[n]);
+		m[n].num = strtoul(l, &e, 10);
+		if (e == l || *e != ' ') {
+			st = fetch_conn_fail(p->c, MA_EPROTO,
+					     "malformed LIST line");
+			break;
+		}
+		m[n].size = strtoull(e + 1, NULL, 10);
+		n++;
+	}
+	if (st != MA_OK) {
+		free_msgs(m, n);
+		return st;
+	}
+	*have_uidlp = false;
+	if ((st = command(p, "UIDL\r\n", &ok)) == MA_OK && ok) {
+		*have_uidlp = true;
+		/* UIDL and LIST both list the messages in number order. */
+		size_t k = 0;
+
+		while ((st = multi_line(p, &l, &end)) == MA_OK && !end) {
+			unsigned long num;
+			char *e;
+
+			num = strtoul(l, &e, 10);
+			while (k < n && m[k].num < num)
+				k++;
+			if (e == l || *e != ' ' || e[1] == '\0' || k == n ||
+			    m[k].num != num || m[k].uidl != NULL ||
+			    strlen(e + 1) > 70) {
+				st = fetch_conn_fail(p->c, MA_EPROTO,
+						     "malformed UIDL line");
+				break;
+			}
+			if ((m[k].uidl = strdup(e + 1)) == NULL) {
+				st = MA_ENOMEM;
+				break;
+			}
+		}
+		for (size_t i = 0; st == MA_OK && i < n; i++)
+			if (m[i].uidl == NULL)
+				st = fetch_conn_fail(p->c, MA_EPROTO,
+						     "UIDL misses message %lu",
+						     m[i].num);
+	}
+	if (st != MA_OK) {
+		free_msgs(m, n);
+		return st;
+	}
+	*msgsp = m;
+	*np = n;
+	return MA_OK;
+}
+
+/* Send cmds for idx[0..n) with up to window in flight; reply() reads one. */
+static enum ma_status
+pipeline(struct pop *p, struct fetch_run *r, struct pop_msg *m,
+	 const size_t *idx, size_t n, size_t window, bool dele)
+{
+	size_t sent = 0, done = 0;
+	enum ma_status st = MA_OK;
+
+	while (done < n && st == MA_OK) {
+		while (sent < n && sent - done < window && st == MA_OK) {
+			char cmd[64];
+
+			snprintf(cmd, sizeof cmd, "%s %lu\r\n",
+				 dele ? "DELE" : "RETR", m[idx[sent]].num);
+			st = fetch_conn_send(p->c, cmd, strlen(cmd));
+			sent++;
+		}
+		if (st != MA_OK)
+			break;
+		struct pop_msg *msg = &m[idx[done++]];
+		enum ma_status wst = MA_OK;
+		bool ok;
+
+		if ((st = status_line(p, &ok)) != MA_OK)
+			break;
+		if (!ok) {
+			log_warn("%s: %s of message %lu failed: %s", r->what,
+				 dele ? "DELE" : "RETR", msg->num,
+				 p->line.data);
+			continue;
+		}
+		if (dele)
+			continue;
+		wst = fetch_msg_begin(r);
+		if ((st = retrieve(p, r, &wst)) != MA_OK)
+			break;
+		if (wst != MA_OK) {
+			st = wst;
+			break;
+		}
+		if ((st = fetch_msg_commit(r, NULL, 0, msg->uidl)) == MA_OK)
+			msg->fetched = true;
+	}
+	return st;
+}
+
+enum ma_status
+pop3_run(struct fetch_run *r)
+{
+	bool del = r->a->delete_on_server, have_uidl, ok;
+	struct pop_msg *m = NULL;
+	struct pop p;
+	struct buf caps;
+	size_t n = 0, ntodo = 0, window;
+	size_t *idx = NULL;
+	unsigned long long bytes = 0;
+	enum ma_status st;
+	char **uidls = NULL;
+
+	pop_init(&p, &r->conn);
+	buf_init(&caps, POP3_LINE_MAX);
+	if ((p.out = malloc(POP3_OUT)) == NULL) {
+		st = MA_ENOMEM;
+		goto out;
+	}
+	if ((st = pop3_capabilities(&r->conn, &caps)) != MA_OK)
+		goto out;
+	window = strstr(caps.data ? caps.data : "", "PIPELINING") ? POP3_WINDOW
+								  : 1;
+	if ((st = listing(&p, &m, &n, &have_uidl)) != MA_OK)
+		goto out;
+	if (!have_uidl && !del) {
+		st = fetch_conn_fail(&r->conn, MA_EPROTO,
+				     "the server does not support UIDL, "
+				     "which on_server = keep needs");
+		goto out;
+	}
+	if ((idx = malloc((n + 1) * sizeof *idx)) == NULL ||
+	    (uidls = malloc((n + 1) * sizeof *uidls)) == NULL) {
+		st = MA_ENOMEM;
+		goto out;
+	}
+	if (have_uidl) {
+		for (size_t i = 0; i < n; i++)
+			uidls[i] = m[i].uidl;
+		/* Forget UIDLs the server no longer has. */
+		if ((st = state_keep_uidls(r->st, uidls, n)) != MA_OK)
+			goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (have_uidl && state_has_uidl(r->st, m[i].uidl))
+			continue;
+		idx[ntodo++] = i;
+		bytes += m[i].size;
+	}
+	log_debug("%s: %zu messages, %zu new", r->what, n, ntodo);
+	progress_start(&r->prog, r->what, ntodo, bytes);
+	st = pipeline(&p, r, m, idx, ntodo, window, false);
+	if (st == MA_OK)
+		st = fetch_flush(r);
+	if (st == MA_OK && del) {
+		size_t ndel = 0;
+
+		/* Only what is durable: recorded in the state (after the
+		 * sync), or fetched and flushed in this session. */
+		for (size_t i = 0; i < n; i++)
+			if (m[i].fetched ||
+			    (have_uidl && state_has_uidl(r->st, m[i].uidl)))
+				idx[ndel++] = i;
+		st = pipeline(&p, r, m, idx, ndel, window, true);
+		if (st == MA_OK && ndel > 0)
+			log_info("%s: deleting %zu messages on the server",
+				 r->what, ndel);
+	}
+	if (st == MA_OK && (st = command(&p, "QUIT\r\n", &ok)) == MA_OK && !ok)
+		st = fetch_conn_fail(&r->conn, MA_ETEMP,
+				     "QUIT failed, nothing was deleted: %s",
+				     p.line.data);
+out:
+	free(uidls);
+	free(idx);
+	free_msgs(m, n);
+	free(p.out);
+	buf_release(&p.line);
+	buf_release(&caps);
+	return st;
+}
