@@ -10,6 +10,7 @@
 #include "log.h"
 #include "mailarc.h"
 #include "path.h"
+#include "perm.h"
 #include "state.h"
 
 static const char account_usage[] =
@@ -123,6 +124,17 @@ load_ref(struct ctx *c, int argc, char **argv, struct space **sp,
 	}
 	*keyp = key;
 	return EX_OK;
+}
+
+/* Changes need root, the service user, or an administrator of the space;
+ * root then works as the service user, who owns the files. */
+static int
+may_change(const struct space *s)
+{
+	enum ma_status st = perm_check(s->root, s->key,
+				       space_setting(s, "admins", NULL), NULL);
+
+	return ma_exitcode(st == MA_OK ? perm_become_owner(s->root) : st);
 }
 
 static char *
@@ -245,6 +257,8 @@ account_add(struct ctx *c, int argc, char **argv)
 	if ((ret = load_ref(c, argc, argv, &s, &key)) != EX_OK)
 		return ret;
 	snprintf(what, sizeof what, "account '%s/%s'", s->key, key);
+	if ((ret = may_change(s)) != EX_OK)
+		goto out;
 	if (s->personal) {
 		log_err("cannot add %s: space '%s' is personal, and only site "
 			"spaces hold mail accounts",
@@ -387,6 +401,8 @@ account_edit(struct ctx *c, int argc, char **argv)
 	if ((ret = load_ref(c, argc, argv, &s, &key)) != EX_OK)
 		return ret;
 	snprintf(what, sizeof what, "account '%s/%s'", s->key, key);
+	if ((ret = may_change(s)) != EX_OK)
+		goto out;
 	conf = account_conf_path(s->root, s->key, key);
 	sec = secret_path(s, key);
 	sec_new = path_fmt("%s.new", sec ? sec : "");
@@ -479,6 +495,11 @@ account_set_enabled(struct ctx *c, int argc, char **argv, bool on)
 		return ret == EX__HELP ? EX_OK : ret;
 	if ((ret = load_ref(c, argc, argv, &s, &key)) != EX_OK)
 		return ret;
+	if ((ret = may_change(s)) != EX_OK) {
+		space_free(s);
+		free(key);
+		return ret;
+	}
 	st = account_load(s, key, &a);
 	if (st == MA_OK && (st = config_set(a->cfg, "", "enabled",
 					    on ? "yes" : "no")) == MA_OK)
@@ -520,7 +541,9 @@ account_remove(struct ctx *c, int argc, char **argv)
 	conf = account_conf_path(s->root, s->key, key);
 	sec = secret_path(s, key);
 	state = path_fmt("%s/state/%s.state", s->dir, key);
-	if (conf == NULL || sec == NULL || state == NULL) {
+	if ((ret = may_change(s)) != EX_OK) {
+		/* refused, logged */
+	} else if (conf == NULL || sec == NULL || state == NULL) {
 		ret = EX_OSERR;
 	} else if (!path_exists(conf)) {
 		log_err("account '%s/%s' does not exist", s->key, key);

@@ -9,14 +9,17 @@
 #include "log.h"
 #include "mailarc.h"
 #include "path.h"
+#include "perm.h"
 
 static const char space_usage[] =
 	"usage: mailarc space add KEY [--name N] [--description D] "
 	"[--personal]\n"
-	"                 [--site-dir DIR] [--set KEY=VALUE]...\n"
+	"                 [--site-dir DIR] [--admins USER,...] "
+	"[--set KEY=VALUE]...\n"
 	"       mailarc space edit KEY [--name N] [--description D] "
 	"[--site-dir DIR]\n"
-	"                 [--personal | --site] [--set KEY=VALUE]...\n"
+	"                 [--personal | --site] [--admins USER,...]\n"
+	"                 [--set KEY=VALUE]...\n"
 	"       mailarc space list\n"
 	"       mailarc space show KEY\n"
 	"       mailarc space remove KEY [--force]\n";
@@ -47,7 +50,7 @@ count_messages(const struct space *s, const char *maildir)
 }
 
 struct space_opts {
-	const char *name, *description, *site_dir;
+	const char *name, *description, *site_dir, *admins;
 	int personal; /* -1: unchanged */
 	bool force;
 	const char *sets[32];
@@ -66,6 +69,7 @@ parse_space_opts(struct ctx *c, int argc, char **argv, struct space_opts *o)
 		{ "site-dir", required_argument, NULL, 'D' },
 		{ "set", required_argument, NULL, 'S' },
 		{ "force", no_argument, NULL, 'f' },
+		{ "admins", required_argument, NULL, 'A' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch, r;
@@ -100,6 +104,9 @@ parse_space_opts(struct ctx *c, int argc, char **argv, struct space_opts *o)
 		case 'f':
 			o->force = true;
 			break;
+		case 'A':
+			o->admins = optarg;
+			break;
 		default:
 			r = cli_common(ch, optarg, space_usage, &c->root_opt);
 			if (r != EX_OK)
@@ -107,6 +114,31 @@ parse_space_opts(struct ctx *c, int argc, char **argv, struct space_opts *o)
 		}
 	}
 	return EX_OK;
+}
+
+/* The admins list must name users and %groups, nothing else. */
+static int
+admins_check(const struct config *cfg)
+{
+	const char *v = config_get(cfg, "", "admins");
+	char bad[64];
+
+	if (v == NULL || perm_admins_valid(v, bad, sizeof bad))
+		return EX_OK;
+	log_err("admins: '%s' is not a user name or %%group", bad);
+	return EX_DATAERR;
+}
+
+/* Does the edit touch the admins list (--admins or --set admins=)? */
+static bool
+changes_admins(const struct space_opts *o)
+{
+	if (o->admins != NULL)
+		return true;
+	for (size_t i = 0; i < o->nsets; i++)
+		if (strncmp(o->sets[i], "admins=", 7) == 0)
+			return true;
+	return false;
 }
 
 /* Apply the options to cfg; "" removes a key. */
@@ -119,6 +151,7 @@ apply_space_opts(struct config *cfg, const struct space_opts *o)
 		{ "name", o->name },
 		{ "description", o->description },
 		{ "site_dir", o->site_dir },
+		{ "admins", o->admins },
 		{ "kind", o->personal < 0 ? NULL
 			  : o->personal	  ? "personal"
 					  : "site" },
@@ -146,7 +179,7 @@ apply_space_opts(struct config *cfg, const struct space_opts *o)
 		if (config_set(cfg, "", key, eq[1] ? eq + 1 : NULL) != MA_OK)
 			return EX_DATAERR;
 	}
-	return EX_OK;
+	return admins_check(cfg);
 }
 
 static int
@@ -174,6 +207,10 @@ space_add(struct ctx *c, int argc, char **argv)
 	}
 	if ((root = ctx_root(c)) == NULL)
 		return EX_CONFIG;
+	if ((ret = ma_exitcode(perm_check(root, key, NULL, "add spaces"))) !=
+		    EX_OK ||
+	    (ret = ma_exitcode(perm_become_owner(root))) != EX_OK)
+		return ret;
 	if ((cfg = config_new()) == NULL)
 		return EX_OSERR;
 	if (o.personal < 0)
@@ -219,6 +256,14 @@ space_edit(struct ctx *c, int argc, char **argv)
 	}
 	if ((s = ctx_space(c, argv[optind], &ret)) == NULL)
 		return ret;
+	if ((ret = ma_exitcode(perm_check(
+		     s->root, s->key, space_setting(s, "admins", NULL),
+		     changes_admins(&o) ? "change space administrators"
+					: NULL))) != EX_OK ||
+	    (ret = ma_exitcode(perm_become_owner(s->root))) != EX_OK) {
+		space_free(s);
+		return ret;
+	}
 	if (o.personal == 1 && !s->personal) {
 		char **keys;
 		size_t n;
@@ -344,6 +389,12 @@ space_remove_cmd(struct ctx *c, int argc, char **argv)
 	}
 	if ((s = ctx_space(c, argv[optind], &ret)) == NULL)
 		return ret;
+	if ((ret = ma_exitcode(perm_check(s->root, s->key,
+					  space_setting(s, "admins", NULL),
+					  NULL))) != EX_OK) {
+		space_free(s);
+		return ret;
+	}
 	n = count_messages(s, "archive") + count_messages(s, "incoming");
 	if (n > 0 && !o.force) {
 		log_err("space '%s' holds %ld messages: 'mailarc space remove "

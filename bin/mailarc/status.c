@@ -1,15 +1,655 @@
-/* Placeholder: "mailarc status" lands with its issue. */
+/*
+ * mailarc status [SPACE]... [--json]: for each space and account, what an
+ * administrator checks first: enabled, polling, last and next run, what
+ * the last run fetched, its error, archive size, site freshness, OAuth
+ * token expiry and, under systemd, the state of each account's timer.
+ * Read-only: it takes no lock and changes nothing.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <sysexits.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "buf.h"
+#include "cli.h"
 #include "log.h"
 #include "mailarc.h"
+#include "oauth.h"
+#include "ops.h"
+#include "path.h"
+#include "state.h"
+
+static const char status_usage[] =
+	"usage: mailarc status [SPACE]... [--json]\n";
+
+/* Times are absolute and in UTC, as RFC 3339 writes them. */
+static const char *
+fmt_time(time_t t, char *buf, size_t size)
+{
+	struct tm tm;
+
+	if (t == 0 || gmtime_r(&t, &tm) == NULL ||
+	    strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		return NULL;
+	return buf;
+}
+
+/*
+ * Configuration values and server messages are bytes, JSON strings are
+ * UTF-8: what is not valid UTF-8 is kept with every non-ASCII byte as
+ * U+FFFD, rather than dropping the key (json_string() returns NULL).
+ */
+static json_t *
+jstr(const char *v)
+{
+	json_t *j;
+	struct buf b;
+
+	if (v == NULL || (j = json_string(v)) != NULL)
+		return v == NULL ? json_string("") : j;
+	buf_init(&b, 4 * strlen(v) + 1);
+	for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+		if (*p < 0x80 ? buf_addc(&b, (char)*p)
+			      : buf_adds(&b, "\xef\xbf\xbd"))
+			break;
+	j = json_string(buf_cstr(&b));
+	buf_release(&b);
+	return j != NULL ? j : json_string("");
+}
+
+/* Text for a terminal: control characters (a server's message may carry
+ * any) are shown as '?'. */
+static void
+print_safe(const char *v)
+{
+	for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+		putchar(*p < 0x20 || *p == 0x7f ? '?' : *p);
+}
+
+static json_t *
+json_time(time_t t)
+{
+	char buf[32];
+	const char *s = fmt_time(t, buf, sizeof buf);
+
+	return s != NULL ? json_string(s) : json_null();
+}
+
+struct maildir_size {
+	long long messages;
+	long long bytes;
+};
+
+/* Messages and bytes in the new/ and cur/ of one Maildir folder. */
+static void
+folder_size(const char *dir, struct maildir_size *ms)
+{
+	static const char *const subs[] = { "new", "cur" };
+
+	for (size_t i = 0; i < 2; i++) {
+		char *p = path_fmt("%s/%s", dir, subs[i]);
+		struct dirent *de;
+		DIR *d;
+
+		if (p == NULL || (d = opendir(p)) == NULL) {
+			free(p);
+			continue;
+		}
+		while ((de = readdir(d)) != NULL) {
+			struct stat st;
+
+			if (de->d_name[0] == '.')
+				continue;
+			ms->messages++;
+			if (fstatat(dirfd(d), de->d_name, &st,
+				    AT_SYMLINK_NOFOLLOW) == 0)
+				ms->bytes += st.st_size;
+		}
+		closedir(d);
+		free(p);
+	}
+}
+
+/*
+ * Messages and bytes in a Maildir of the space, with its Maildir++
+ * sub-folders (".NAME/", one level, as dedupe reads incoming/.ACCOUNT/).
+ */
+static void
+maildir_size(const struct space *s, const char *maildir,
+	     struct maildir_size *ms)
+{
+	char *top = space_path(s, maildir);
+	struct dirent *de;
+	DIR *d;
+
+	ms->messages = 0;
+	ms->bytes = 0;
+	if (top == NULL)
+		return;
+	folder_size(top, ms);
+	if ((d = opendir(top)) != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			char *sub;
+
+			if (de->d_name[0] != '.' || strcmp(de->d_name, ".") == 0 ||
+			    strcmp(de->d_name, "..") == 0)
+				continue;
+			if ((sub = path_fmt("%s/%s", top, de->d_name)) != NULL)
+				folder_size(sub, ms);
+			free(sub);
+		}
+		closedir(d);
+	}
+	free(top);
+}
+
+/* When the site was last published: the mtime of its front page. */
+static time_t
+site_updated(const struct space *s)
+{
+	char *p = path_fmt("%s/index.html", s->site_dir);
+	struct stat st;
+	time_t t = 0;
+
+	if (p != NULL && stat(p, &st) == 0)
+		t = st.st_mtime;
+	free(p);
+	return t;
+}
+
+/*
+ * What systemd says of an account's timer (only when systemd runs):
+ * "systemctl show" of every timer of a space at once.
+ */
+struct timer_info {
+	bool known;
+	char file_state[32]; /* UnitFileState: enabled, disabled, ... */
+	char active[32];     /* ActiveState: active (waiting), inactive */
+	time_t next;         /* NextElapseUSecRealtime; 0: none */
+};
+
+/* Cap on what we read from systemctl: a few lines per timer. */
+#define TIMERS_OUTPUT_MAX (1024 * 1024)
+
+/* Run argv, its stdout into out (capped), stderr to /dev/null. */
+static bool
+capture(const char *const argv[], struct buf *out)
+{
+	int fds[2], status;
+	char chunk[4096];
+	bool ok = true;
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe2(fds, O_CLOEXEC) != 0)
+		return false;
+	fflush(stdout);
+	if ((pid = fork()) < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return false;
+	}
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		dup2(fds[1], STDOUT_FILENO);
+		if (null >= 0) {
+			dup2(null, STDIN_FILENO);
+			dup2(null, STDERR_FILENO);
+		}
+		execvp(argv[0], (char *const *)argv);
+		_exit(EX_UNAVAILABLE);
+	}
+	close(fds[1]);
+	while ((n = read(fds[0], chunk, sizeof chunk)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		/* Past the cap, drain so that the child is not blocked. */
+		if (n < 0 || (ok && buf_add(out, chunk, (size_t)n) != MA_OK))
+			ok = false;
+		if (n < 0)
+			break;
+	}
+	close(fds[0]);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return false;
+	return ok && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+/* One "KEY=VALUE" line of "systemctl show" into cur (and id). */
+static void
+timer_field(char *line, char *id, size_t idsize, struct timer_info *cur)
+{
+	char *eq = strchr(line, '='), *end;
+	long long t;
+
+	if (eq == NULL)
+		return;
+	*eq++ = '\0';
+	if (strcmp(line, "Id") == 0) {
+		snprintf(id, idsize, "%s", eq);
+	} else if (strcmp(line, "UnitFileState") == 0) {
+		snprintf(cur->file_state, sizeof cur->file_state, "%s", eq);
+	} else if (strcmp(line, "ActiveState") == 0) {
+		snprintf(cur->active, sizeof cur->active, "%s", eq);
+	} else if (strcmp(line, "NextElapseUSecRealtime") == 0 &&
+		   eq[0] == '@') {
+		/* --timestamp=unix: "@SECONDS"; empty when not scheduled. */
+		errno = 0;
+		t = strtoll(eq + 1, &end, 10);
+		if (errno == 0 && end != eq + 1 && *end == '\0' && t > 0)
+			cur->next = (time_t)t;
+	}
+}
+
+/* The block just read belongs to the unit named by its Id=. */
+static void
+timer_block(const char *id, const struct timer_info *cur,
+	    char *const *units, size_t n, struct timer_info *info)
+{
+	for (size_t i = 0; id[0] != '\0' && i < n; i++) {
+		if (strcmp(units[i], id) != 0)
+			continue;
+		info[i] = *cur;
+		info[i].known = true;
+	}
+}
+
+/* Parse "systemctl show" output: blocks of KEY=VALUE lines separated by
+ * blank lines, one per unit, each with its Id=. */
+static void
+timers_parse(char *text, char *const *units, size_t n,
+	     struct timer_info *info)
+{
+	struct timer_info cur = { 0 };
+	char id[256] = "";
+
+	for (char *line = text, *next; line != NULL; line = next) {
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		if (line[0] != '\0') {
+			timer_field(line, id, sizeof id, &cur);
+			continue;
+		}
+		timer_block(id, &cur, units, n, info);
+		memset(&cur, 0, sizeof cur);
+		id[0] = '\0';
+	}
+	timer_block(id, &cur, units, n, info);
+}
+
+/* Ask systemd about the timers; info[] stays unknown when it cannot. */
+static void
+timers_query(char *const *units, size_t n, struct timer_info *info)
+{
+	const char *argv[64 + 6];
+	struct buf out;
+
+	for (size_t done = 0; done < n;) {
+		size_t k = 0, batch = n - done < 64 ? n - done : 64;
+
+		argv[k++] = "systemctl";
+		argv[k++] = "show";
+		argv[k++] = "--timestamp=unix";
+		argv[k++] = "--property=Id,UnitFileState,ActiveState,"
+			    "NextElapseUSecRealtime";
+		argv[k++] = "--";
+		for (size_t i = 0; i < batch; i++)
+			argv[k++] = units[done + i];
+		argv[k] = NULL;
+		buf_init(&out, TIMERS_OUTPUT_MAX);
+		if (!capture(argv, &out))
+			log_warn("cannot ask systemctl about the timers; "
+				 "their state is not shown");
+		else if (out.data != NULL)
+			timers_parse(out.data, units + done, batch, info + done);
+		buf_release(&out);
+		done += batch;
+	}
+}
+
+/* What the status of one account is made of. */
+struct account_status {
+	bool have_state;
+	struct state_summary sum;
+	bool effective;    /* polls: enabled, polling on in it and its space */
+	time_t next_run;   /* 0 when it does not poll */
+	bool have_oauth;
+	struct oauth_info oauth;
+	char timer[256];
+	struct timer_info ti; /* known only when systemd runs */
+};
+
+static void
+account_status_get(const struct space *s, const struct account *a,
+		   time_t now, const struct timer_info *ti,
+		   struct account_status *as)
+{
+	memset(as, 0, sizeof *as);
+	if (ti != NULL)
+		as->ti = *ti;
+	as->have_state = state_summary_load(s, a->key, &as->sum) == MA_OK;
+	as->effective = ops_polling_effective(s, a);
+	/* fetch --due runs an account once poll_interval has passed since
+	 * its last run; the timer's next tick after that starts it. */
+	if (as->effective)
+		as->next_run = as->have_state && as->sum.last_run > 0
+				       ? as->sum.last_run + a->poll_interval
+				       : now;
+	if (as->effective && as->next_run < now)
+		as->next_run = now;
+	if (a->oauth2)
+		as->have_oauth = oauth_token_info(s, a, &as->oauth) == MA_OK;
+	if (!ops_unit_name(s->key, a->key, "timer", as->timer,
+			   sizeof as->timer))
+		as->timer[0] = '\0';
+}
+
+static json_t *
+account_json(const struct account *a, const struct account_status *as)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "key", jstr(a->key));
+	json_object_set_new(o, "name", jstr(a->name));
+	json_object_set_new(o, "protocol",
+			    json_string(account_protocol_name(a->protocol)));
+	json_object_set_new(o, "host", jstr(a->host));
+	json_object_set_new(o, "enabled", json_boolean(a->enabled));
+	json_object_set_new(o, "polling", json_boolean(as->effective));
+	json_object_set_new(o, "polling_setting", json_boolean(a->polling));
+	json_object_set_new(o, "poll_interval",
+			    json_integer(a->poll_interval));
+	json_object_set_new(o, "on_server",
+			    json_string(a->delete_on_server ? "delete"
+							    : "keep"));
+	json_object_set_new(o, "timer", json_string(as->timer));
+	if (as->ti.known) {
+		json_t *t = json_object();
+
+		json_object_set_new(t, "unit_file_state",
+				    jstr(as->ti.file_state));
+		json_object_set_new(t, "active_state", jstr(as->ti.active));
+		json_object_set_new(t, "next_elapse", json_time(as->ti.next));
+		json_object_set_new(o, "timer_state", t);
+	} else {
+		json_object_set_new(o, "timer_state", json_null());
+	}
+	json_object_set_new(o, "last_run",
+			    json_time(as->have_state ? as->sum.last_run : 0));
+	json_object_set_new(o, "last_success",
+			    json_time(as->have_state ? as->sum.last_success
+						     : 0));
+	json_object_set_new(o, "last_count",
+			    as->have_state ? json_integer(as->sum.last_count)
+					   : json_null());
+	json_object_set_new(o, "last_error",
+			    as->have_state && as->sum.last_error[0] != '\0'
+				    ? jstr(as->sum.last_error)
+				    : json_null());
+	json_object_set_new(o, "next_run", json_time(as->next_run));
+	if (a->oauth2) {
+		json_t *t = json_object();
+
+		json_object_set_new(t, "access_expires",
+				    json_time(as->have_oauth
+						      ? as->oauth.access_expires
+						      : 0));
+		json_object_set_new(
+			t, "refresh_last_used",
+			json_time(as->have_oauth ? as->oauth.refresh_last_used
+						 : 0));
+		json_object_set_new(o, "oauth", t);
+	} else {
+		json_object_set_new(o, "oauth", json_null());
+	}
+	return o;
+}
+
+/* "1.5 MiB": sizes for people; --json gives bytes. */
+static void
+fmt_size(long long n, char *buf, size_t size)
+{
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB",
+					     "TiB" };
+	double v = (double)n;
+	size_t u = 0;
+
+	while (v >= 1024 && u + 1 < sizeof units / sizeof units[0]) {
+		v /= 1024;
+		u++;
+	}
+	if (u == 0)
+		snprintf(buf, size, "%lld B", n);
+	else
+		snprintf(buf, size, "%.1f %s", v, units[u]);
+}
+
+static void
+account_text(const struct account *a, const struct account_status *as)
+{
+	char last[32], next[32];
+	const char *lr = fmt_time(as->have_state ? as->sum.last_run : 0, last,
+				  sizeof last);
+	const char *nr = fmt_time(as->next_run, next, sizeof next);
+	char count[32];
+
+	if (as->have_state)
+		snprintf(count, sizeof count, "%ld", as->sum.last_count);
+	else
+		snprintf(count, sizeof count, "-");
+	printf("  %-16s %-7s %-7s %-20s %7s  %-20s ", a->key,
+	       a->enabled ? "yes" : "no", as->effective ? "on" : "off",
+	       lr ? lr : "never", count, nr ? nr : "-");
+	print_safe(as->have_state && as->sum.last_error[0] ? as->sum.last_error
+							 : "-");
+	putchar('\n');
+	if (as->ti.known && as->effective &&
+	    strcmp(as->ti.file_state, "enabled") != 0)
+		printf("  %-16s its timer %s is %s: it does not poll until "
+		       "'mailarc polling on %s/%s' (as root)\n",
+		       "", as->timer, as->ti.file_state[0] ? as->ti.file_state
+							    : "unknown",
+		       a->space, a->key);
+	else if (as->ti.known && !as->effective &&
+		 strcmp(as->ti.file_state, "enabled") == 0)
+		printf("  %-16s its timer %s is enabled but wakes up for "
+		       "nothing\n",
+		       "", as->timer);
+	if (a->oauth2) {
+		char exp[32];
+		const char *e = fmt_time(
+			as->have_oauth ? as->oauth.access_expires : 0, exp,
+			sizeof exp);
+
+		printf("  %-16s OAuth 2.0 access token %s%s\n", "",
+		       e ? "expires " : "", e ? e : "not cached yet");
+	}
+}
+
+/* One space: text to stdout, or an object appended to spaces. */
+static int
+space_status(struct ctx *c, const char *key, time_t now, json_t *spaces)
+{
+	struct maildir_size archive, incoming, dups;
+	struct space *s;
+	char **keys = NULL;
+	size_t n = 0;
+	json_t *accounts = NULL, *o = NULL;
+	struct timer_info *ti = NULL;
+	char **units = NULL;
+	time_t site;
+	int ret = EX_OK;
+
+	if ((s = ctx_space(c, key, &ret)) == NULL)
+		return ret;
+	maildir_size(s, "archive", &archive);
+	maildir_size(s, "incoming", &incoming);
+	maildir_size(s, "duplicates", &dups);
+	site = site_updated(s);
+	if (account_list(s, &keys, &n) != MA_OK) {
+		space_free(s);
+		return EX_IOERR;
+	}
+	if (n > 0 && ops_systemd_running() &&
+	    (units = calloc(n, sizeof *units)) != NULL &&
+	    (ti = calloc(n, sizeof *ti)) != NULL) {
+		bool ok = true;
+
+		for (size_t i = 0; i < n && ok; i++)
+			ok = (units[i] = malloc(256)) != NULL &&
+			     ops_unit_name(s->key, keys[i], "timer", units[i],
+					   256);
+		if (ok)
+			timers_query(units, n, ti);
+	}
+	if (spaces != NULL) {
+		json_t *j;
+		const char *admins = space_setting(s, "admins", "");
+
+		o = json_object();
+		json_object_set_new(o, "key", jstr(s->key));
+		json_object_set_new(o, "name", jstr(s->name));
+		json_object_set_new(o, "kind", json_string(s->personal
+								   ? "personal"
+								   : "site"));
+		json_object_set_new(o, "polling",
+				    json_boolean(ops_space_polling(s)));
+		json_object_set_new(o, "admins", jstr(admins));
+		j = json_object();
+		json_object_set_new(j, "messages",
+				    json_integer(archive.messages));
+		json_object_set_new(j, "bytes", json_integer(archive.bytes));
+		json_object_set_new(o, "archive", j);
+		json_object_set_new(o, "incoming",
+				    json_integer(incoming.messages));
+		json_object_set_new(o, "duplicates",
+				    json_integer(dups.messages));
+		j = json_object();
+		json_object_set_new(j, "dir", jstr(s->site_dir));
+		json_object_set_new(j, "updated", json_time(site));
+		json_object_set_new(o, "site", j);
+		accounts = json_array();
+		json_object_set_new(o, "accounts", accounts);
+		json_array_append_new(spaces, o);
+	} else {
+		char size[32], when[32];
+		const char *w = fmt_time(site, when, sizeof when);
+
+		fmt_size(archive.bytes, size, sizeof size);
+		printf("space %s (", s->key);
+		print_safe(s->name);
+		printf("): %s, polling %s", s->personal ? "personal" : "site",
+		       ops_space_polling(s) ? "on" : "off");
+		if (space_setting(s, "admins", NULL) != NULL)
+			printf(", admins %s", space_setting(s, "admins", ""));
+		printf("\n  archive %lld messages (%s), %lld incoming, "
+		       "%lld duplicates set aside\n",
+		       archive.messages, size, incoming.messages,
+		       dups.messages);
+		printf("  site %s, %s%s\n", s->site_dir,
+		       w ? "published " : "not published yet", w ? w : "");
+		if (n > 0)
+			printf("  %-16s %-7s %-7s %-20s %7s  %-20s %s\n",
+			       "ACCOUNT", "ENABLED", "POLLING", "LAST RUN",
+			       "FETCHED", "NEXT RUN", "LAST ERROR");
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct account_status as;
+		struct account *a;
+
+		if (account_load(s, keys[i], &a) != MA_OK) {
+			ret = EX_CONFIG; /* logged; go on with the others */
+			continue;
+		}
+		account_status_get(s, a, now, ti != NULL ? &ti[i] : NULL, &as);
+		if (accounts != NULL)
+			json_array_append_new(accounts, account_json(a, &as));
+		else
+			account_text(a, &as);
+		account_free(a);
+	}
+	for (size_t i = 0; units != NULL && i < n; i++)
+		free(units[i]);
+	free(units);
+	free(ti);
+	space_list_free(keys, n);
+	space_free(s);
+	return ret;
+}
 
 int
 cmd_status(struct ctx *c, int argc, char **argv)
 {
-	(void)c;
-	(void)argc;
-	(void)argv;
-	log_err("'mailarc status' is not built yet");
-	return EX_UNAVAILABLE;
+	static const struct option longopts[] = {
+		CLI_COMMON_LONGOPTS,
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	json_t *top = NULL, *spaces = NULL;
+	char **keys = NULL;
+	size_t n = 0;
+	const char *root;
+	bool json = false;
+	time_t now = time(NULL);
+	int ch, ret = EX_OK;
+
+	optind = 0; /* glibc: 0 re-initialises getopt for a new argv */
+	while ((ch = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "j",
+				 longopts, NULL)) != -1) {
+		if (ch == 'j') {
+			json = true;
+			continue;
+		}
+		ret = cli_common(ch, optarg, status_usage, &c->root_opt);
+		if (ret != EX_OK)
+			return ret == EX__HELP ? EX_OK : ret;
+	}
+	if ((root = ctx_root(c)) == NULL)
+		return EX_CONFIG;
+	if (optind == argc && space_list(root, &keys, &n) != MA_OK)
+		return EX_IOERR;
+	if (json) {
+		char buf[32];
+
+		top = json_object();
+		spaces = json_array();
+		json_object_set_new(top, "root", jstr(root));
+		json_object_set_new(top, "systemd",
+				    json_boolean(ops_systemd_running()));
+		json_object_set_new(top, "generated",
+				    json_string(fmt_time(now, buf, sizeof buf)));
+		json_object_set_new(top, "spaces", spaces);
+	} else if (optind == argc && n == 0) {
+		log_notice("no spaces yet in '%s' (add one with 'mailarc "
+			   "space add KEY')",
+			   root);
+	}
+	if (optind == argc) {
+		for (size_t i = 0; i < n; i++)
+			ret = ma_worse(ret,
+				       space_status(c, keys[i], now, spaces));
+	} else {
+		for (int i = optind; i < argc; i++)
+			ret = ma_worse(ret,
+				       space_status(c, argv[i], now, spaces));
+	}
+	if (top != NULL) {
+		if (json_dumpf(top, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) !=
+		    0)
+			ret = EX_IOERR;
+		putchar('\n');
+		json_decref(top);
+	}
+	space_list_free(keys, n);
+	return ret;
 }
