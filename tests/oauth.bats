@@ -97,6 +97,34 @@ json_get() {
 	[ "$(oauth_count token)" -eq 1 ]
 }
 
+@test "mailarc status shows the token's expiry and the refresh token's last use" {
+	oauth_account s/a
+	oauth_seed s/a rt-first
+	run mailarc status s
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"OAuth 2.0 access token not cached yet"* ]]
+	mailarc-oauth-token s/a >/dev/null 2>&1
+	run mailarc status s
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"OAuth 2.0 access token expires "* ]]
+	run --separate-stderr mailarc status s --json
+	[ "$status" -eq 0 ]
+	echo "$output" | python3 -c '
+import json, sys, time
+def find(o):
+    if isinstance(o, dict):
+        if isinstance(o.get("oauth"), dict):
+            return o["oauth"]
+        o = list(o.values())
+    if isinstance(o, list):
+        for v in o:
+            r = find(v)
+            if r:
+                return r
+t = find(json.load(sys.stdin))
+assert t and t["access_expires"] and t["refresh_last_used"], t'
+}
+
 @test "a cached token is reused: one request to the endpoint" {
 	oauth_account s/a
 	oauth_seed s/a rt-first
