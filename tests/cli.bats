@@ -287,3 +287,15 @@ refused() {
 	grep -qx 'username = bob' "$f"
 	[ "$(cat "$MAILARC_ROOT/spaces/sales/accounts/asked.secret")" = pa55word ]
 }
+
+@test "account add checks OAuth settings before it saves; show reports the token" {
+	refused 78 "token_url" mailarc account add sales/o --protocol imaps --host h \
+		--username u --auth oauth2 --oauth-provider generic --scope s \
+		--client-id c --token-url http://idp.example.org/token --no-test
+	run mailarc account add sales/g --protocol imaps --host imap.gmail.com \
+		--username team@example.org --auth oauth2 --oauth-provider google \
+		--client-id c --client-secret-file "$PW" --refresh-token-file "$PW" --no-test
+	[ "$status" -eq 0 ]
+	run mailarc account show sales/g
+	[[ $output == *"oauth"*"access token expires none"* ]]
+}

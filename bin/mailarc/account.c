@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "log.h"
 #include "mailarc.h"
+#include "oauth.h"
 #include "path.h"
 #include "perm.h"
 #include "state.h"
@@ -312,7 +313,8 @@ account_add(struct ctx *c, int argc, char **argv)
 		ret = EX_SOFTWARE;
 		goto out;
 	}
-	if ((st = account_from_config(cfg, s->key, key, what, &a)) != MA_OK) {
+	if ((st = account_from_config(cfg, s->key, key, what, &a)) != MA_OK ||
+	    (st = oauth_check_account(s, a)) != MA_OK) {
 		ret = ma_exitcode(st);
 		goto out;
 	}
@@ -437,7 +439,8 @@ account_edit(struct ctx *c, int argc, char **argv)
 		config_free(cfg);
 		goto out;
 	}
-	if ((st = account_from_config(cfg, s->key, key, what, &a)) != MA_OK) {
+	if ((st = account_from_config(cfg, s->key, key, what, &a)) != MA_OK ||
+	    (st = oauth_check_account(s, a)) != MA_OK) {
 		ret = ma_exitcode(st);
 		goto out;
 	}
@@ -624,6 +627,15 @@ account_show(struct ctx *c, int argc, char **argv)
 			printf("%-20s %s\n", "last error", sum.last_error);
 	} else {
 		printf("%-20s never\n", "last fetch");
+	}
+	if (a->oauth2) {
+		struct oauth_info info = { 0 };
+		char line[256];
+
+		/* No cached token yet reads "none"/"never": still worth a line. */
+		oauth_token_info(s, a, &info);
+		if (oauth_info_format(&info, line, sizeof line) == MA_OK)
+			printf("%-20s %s\n", "oauth", line);
 	}
 out:
 	account_free(a);
