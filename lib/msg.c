@@ -454,10 +454,11 @@ msg_open(const char *path, unsigned flags, struct msg **mp)
 	st = identity_stream(f, m->identity, &raw, &m->no_archive);
 	fclose(f);
 	if (st == MA_EDATA)
-		log_err("'%s' is not a message: it has no header field", path);
+		log_warn("'%s' is not a message: it has no header field",
+			 path);
 	else if (st == MA_ETOOBIG)
-		log_err("'%s' is not a message: its header is over %u bytes",
-			path, HEADER_BLOCK_MAX);
+		log_warn("'%s' is not a message: its header is over %u bytes",
+			 path, HEADER_BLOCK_MAX);
 	else if (st == MA_EIO)
 		log_err("cannot read message '%s'", path);
 	if (st == MA_ETOOBIG)
