@@ -93,7 +93,7 @@ import_mbox(struct ctx *c, const char *path)
 			log_err("'%s': imported %lu messages before the "
 				"damage at line %lu",
 				path, c->stats->messages - before,
-				mbox_line(m));
+				mbox_line(m) + 1);
 			c->stats->damaged++;
 			st = MA_OK;
 			break;

@@ -15,7 +15,8 @@ struct mbox {
 	enum mbox_format fmt;
 	char buf[2 * MBOX_PIECE];
 	size_t bpos, blen;    /* unread bytes: buf[bpos..blen) */
-	bool at_end;          /* gzread() said end of file */
+	bool at_end;          /* gzread() said end of file (or failed) */
+	bool failed;          /* ... because the data is damaged */
 	unsigned long line;   /* lines read so far */
 	uint64_t bytes;       /* uncompressed bytes read */
 	bool eof;
@@ -39,7 +40,7 @@ report_stop(struct mbox *m)
 }
 
 /* Top the buffer up to at least MBOX_PIECE bytes, or to the end. */
-static bool
+static void
 fill(struct mbox *m)
 {
 	if (m->bpos > 0) {
@@ -52,20 +53,18 @@ fill(struct mbox *m)
 			       (unsigned)(sizeof m->buf - m->blen));
 		int zerr = 0;
 
-		if (n < 0)
-			return false;
-		if (n == 0) {
+		if (n <= 0) {
 			/* zlib says 0 at the end, and also when a gzip
-			 * stream is cut short: gzerror() tells them apart. */
+			 * stream is cut short: gzerror() tells them apart.
+			 * What was read before the damage is still used. */
 			gzerror(m->gz, &zerr);
-			if (zerr != Z_OK && zerr != Z_STREAM_END)
-				return false;
 			m->at_end = true;
+			m->failed = n < 0 ||
+				    (zerr != Z_OK && zerr != Z_STREAM_END);
 			break;
 		}
 		m->blen += (size_t)n;
 	}
-	return true;
 }
 
 /*
@@ -82,8 +81,10 @@ read_piece(struct mbox *m, const char **pp, size_t *lenp, bool *whole,
 	size_t avail, n;
 
 	*errp = false;
-	if (m->blen - m->bpos < MBOX_PIECE && !fill(m)) {
-		*errp = true;
+	if (m->blen - m->bpos < MBOX_PIECE)
+		fill(m);
+	if (m->bpos == m->blen) {
+		*errp = m->failed;
 		*lenp = 0;
 		*whole = true;
 		return;
@@ -94,7 +95,9 @@ read_piece(struct mbox *m, const char **pp, size_t *lenp, bool *whole,
 		avail = MBOX_PIECE;
 	nl = memchr(start, '\n', avail);
 	n = nl ? (size_t)(nl - start) + 1 : avail;
-	*whole = nl != NULL || (m->at_end && n == m->blen - m->bpos);
+	/* The last line of a damaged file is not whole: it was cut. */
+	*whole = nl != NULL ||
+		 (m->at_end && !m->failed && n == m->blen - m->bpos);
 	m->bpos += n;
 	m->bytes += n;
 	*pp = start;
