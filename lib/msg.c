@@ -173,8 +173,31 @@ field_is(const struct field *f, const char *name)
 struct body_hash {
 	EVP_MD_CTX *md;
 	unsigned long pending_nl;
-	bool any;
+	char out[8192]; /* bytes on their way to the digest */
+	size_t nout;
 };
+
+static void
+body_flush(struct body_hash *b)
+{
+	if (b->nout > 0)
+		EVP_DigestUpdate(b->md, b->out, b->nout);
+	b->nout = 0;
+}
+
+static void
+body_put(struct body_hash *b, const char *p, size_t n)
+{
+	if (b->nout + n > sizeof b->out) {
+		body_flush(b);
+		if (n > sizeof b->out) {
+			EVP_DigestUpdate(b->md, p, n);
+			return;
+		}
+	}
+	memcpy(b->out + b->nout, p, n);
+	b->nout += n;
+}
 
 static void
 body_emit(struct body_hash *b, const char *p, size_t n)
@@ -182,9 +205,8 @@ body_emit(struct body_hash *b, const char *p, size_t n)
 	if (n == 0)
 		return;
 	for (; b->pending_nl > 0; b->pending_nl--)
-		EVP_DigestUpdate(b->md, "\n", 1);
-	EVP_DigestUpdate(b->md, p, n);
-	b->any = true;
+		body_put(b, "\n", 1);
+	body_put(b, p, n);
 }
 
 /* One line start (up to LINE_HEAD_MAX bytes, without its newline). */
@@ -242,6 +264,7 @@ hash_body(FILE *f, struct body_hash *b)
 		return MA_EIO;
 	if (in_head)
 		body_line_head(b, head, hn);
+	body_flush(b);
 	return MA_OK;
 }
 
@@ -291,12 +314,15 @@ identity_stream(FILE *f, char *identity, char **message_id, bool *no_archive)
 	struct buf blk;
 	struct field *fields = NULL;
 	size_t nfields = 0;
-	struct body_hash b = { 0 };
+	struct body_hash b;
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
 	enum ma_status st;
 	char *mid = NULL;
 
+	b.md = NULL;
+	b.pending_nl = 0;
+	b.nout = 0;
 	buf_init(&blk, HEADER_BLOCK_MAX);
 	if ((st = read_header_block(f, &blk)) != MA_OK)
 		goto out;
