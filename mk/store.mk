@@ -19,3 +19,20 @@ torture-store:
 bench-store:
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)MAILARC_BUILD=$(O) sh bench/store.sh $${BENCH_SIZES:-10000}
+
+# libFuzzer needs clang; the parsers are built into the target directly.
+STORE_FUZZ_SRC = tests/fuzz/store_fuzz.c lib/mbox.c lib/msg.c lib/buf.c \
+	lib/log.c lib/path.c
+fuzz: fuzz-store
+fuzz-store: build/fuzz/store_fuzz
+	$(Q)mkdir -p build/fuzz/store-corpus
+	$(Q)cp tests/corpus/*.mbox tests/corpus/*.eml tests/corpus/*.gz \
+		build/fuzz/store-corpus/
+	$(Q)build/fuzz/store_fuzz -max_total_time=$${FUZZ_SECONDS:-120} \
+		-max_len=65536 build/fuzz/store-corpus
+build/fuzz/store_fuzz: $(STORE_FUZZ_SRC) lib/mbox.h lib/msg.h
+	@mkdir -p $(@D)
+	@echo "  FUZZ    $@"
+	$(Q)clang -std=c11 -D_GNU_SOURCE -g -O1 -Ilib $(PKG_CFLAGS) \
+		-fsanitize=fuzzer,address,undefined -o $@ $(STORE_FUZZ_SRC) \
+		$(PKG_LIBS)
