@@ -13,8 +13,10 @@ $(O)/obj/tests/unit/msg_test.o $(O)/obj/tests/unit/mbox_test.o: \
 torture: torture-store
 torture-store:
 	$(Q)$(MAKE) --no-print-directory O=build/san SAN=1 all
-	$(Q)MAILARC_BUILD=build/san STORE_TORTURE_ROUNDS=$${STORE_TORTURE_ROUNDS:-60} \
-		bats tests/store-torture.bats
+	$(Q)MAILARC_BUILD=$(CURDIR)/build/san \
+		LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+		STORE_TORTURE_ROUNDS=$${STORE_TORTURE_ROUNDS:-60} \
+		bats tests/torture/store.bats
 
 bench-store:
 	$(Q)$(MAKE) --no-print-directory all
