@@ -29,6 +29,7 @@ struct item {
 	enum action action;
 	const char *reason;
 	char *matched;
+	char *also_source; /* a duplicate from another account: tag it too */
 	char *message_id;
 };
 
@@ -165,6 +166,7 @@ item_release(struct item *it)
 	free(it->path);
 	free(it->source);
 	free(it->matched);
+	free(it->also_source);
 	free(it->message_id);
 	memset(it, 0, sizeof *it);
 }
@@ -268,6 +270,11 @@ decide(struct dedupe_run *r, struct item *it)
 		}
 		if (archived_exists(r, v[i].name)) {
 			set_aside(it, "duplicate", v[i].name);
+			/* Brought by another account too (a bcc and a
+			 * forward): the archived copy gets both tags. */
+			if (strcmp(v[i].source, it->source) != 0 &&
+			    (it->also_source = strdup(it->source)) == NULL)
+				st = MA_ENOMEM;
 			goto out;
 		}
 		log_info("'%s': its archived copy '%s' is gone; archiving "
@@ -363,7 +370,11 @@ flush(struct dedupe_run *r)
 		if (it->action == ARCHIVE)
 			st = buf_addf(&pending, "%s\t%s\n", it->name,
 				      it->source);
-		else
+		else if (it->also_source != NULL &&
+			 (st = buf_addf(&pending, "%s\t%s\n", it->matched,
+					it->also_source)) != MA_OK)
+			break;
+		if (it->action != ARCHIVE)
 			st = buf_addf(&report, "%s\t%s\t%s\t%s\t%s\n", when,
 				      it->name, it->reason, it->matched,
 				      it->message_id ? it->message_id : "-");

@@ -20,7 +20,9 @@
  * Files under SPACE/state (all append-only text unless said otherwise):
  *   dedupe/NNN      the dedupe index (dedupe_db.h)
  *   index.queue     "NAME<TAB>SOURCE\n" per archived message, in order:
- *                   what mailarc-index has to index (index.h)
+ *                   what mailarc-index has to index (index.h); also one
+ *                   per duplicate that another account brought, naming
+ *                   the archived copy, so that it gets both account tags
  *   dedupe.report   "DATE<TAB>NAME<TAB>REASON<TAB>MATCHED<TAB>MESSAGE-ID\n"
  *                   per message set aside; REASON is duplicate (MATCHED
  *                   names the archived copy), deleted (MATCHED is the

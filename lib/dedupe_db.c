@@ -78,7 +78,9 @@ entry_push(struct bucket *bk, const char *identity, const char *name,
 		bk->cap = ncap;
 	}
 	e = &bk->v[bk->n];
-	snprintf(e->identity, sizeof e->identity, "%s", identity);
+	/* Callers checked: MSG_IDENTITY_LEN hex digits. */
+	memcpy(e->identity, identity, MSG_IDENTITY_LEN);
+	e->identity[MSG_IDENTITY_LEN] = '\0';
 	e->name = strdup(name);
 	e->source = strdup(source);
 	e->message_id = strdup(message_id);

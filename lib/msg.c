@@ -495,12 +495,13 @@ msg_open(const char *path, unsigned flags, struct msg **mp)
 	free(raw);
 	if (m->message_id == NULL) {
 		m->synthetic = true;
-		m->message_id = malloc(80);
+		/* 10 + 32 + 16 bytes: always fits. */
+		m->message_id = malloc(64);
 		if (m->message_id == NULL) {
 			st = MA_ENOMEM;
 			goto fail;
 		}
-		snprintf(m->message_id, 80, "synthetic-%.32s@mailarc.invalid",
+		snprintf(m->message_id, 64, "synthetic-%.32s@mailarc.invalid",
 			 m->identity);
 	}
 	if ((flags & MSG_MIME) && (st = mime_pass(path, m)) != MA_OK)

@@ -41,6 +41,17 @@ setup() {
 	[ "$(nm "$S" count tag:account:main)" -eq 1 ]
 }
 
+@test "a message two accounts brought gets both account tags" {
+	deliver "$S" "$CORPUS/bcc-copy.eml" main
+	mailarc-dedupe -q sales >/dev/null
+	deliver "$S" "$CORPUS/forwarded-copy.eml" other
+	mailarc-dedupe -q sales >/dev/null
+	mailarc-index -q sales >/dev/null
+	[ "$(files_in "$S/archive")" -eq 1 ]
+	[ "$(nm "$S" count '*')" -eq 1 ]
+	[ "$(nm "$S" count tag:account:main and tag:account:other)" -eq 1 ]
+}
+
 @test "indexing is incremental: a second run indexes nothing" {
 	gen_messages "$BATS_TEST_TMPDIR/m" 50
 	for f in "$BATS_TEST_TMPDIR"/m/*.eml; do deliver "$S" "$f"; done
