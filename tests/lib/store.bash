@@ -1,12 +1,14 @@
 # Helpers of the store suites (dedupe, index, import, delete, search).
 # Load after helpers: load helpers; load lib/store
 
+# shellcheck disable=SC2034 # used by the suites that load this file
 CORPUS=$TESTS_DIR/corpus
 
 # store_space KEY - a fresh root holding space KEY; sets S to its folder.
 store_space() {
 	new_root
 	mailarc space add "$1" >/dev/null 2>&1
+	# shellcheck disable=SC2034 # used by the suites
 	S=$MAILARC_ROOT/spaces/$1
 }
 
