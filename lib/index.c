@@ -104,6 +104,21 @@ out:
 	return st;
 }
 
+const char *
+index_reason(const char *text, char *buf, size_t size)
+{
+	size_t o = 0;
+
+	/* notmuch's messages span lines ("...\nQuery string was: ...");
+	 * a log line is one line. */
+	for (const char *p = text; p != NULL && *p && o + 1 < size; p++)
+		buf[o++] = (*p == '\n' || *p == '\r') ? ' ' : *p;
+	while (o > 0 && buf[o - 1] == ' ')
+		o--;
+	buf[o] = '\0';
+	return buf;
+}
+
 /* Xapian says "Unable to get write lock" when another writer holds it. */
 static enum ma_status
 open_status(notmuch_status_t ns, const char *msg)
@@ -122,7 +137,7 @@ db_open(struct index *ix)
 					       ? NOTMUCH_DATABASE_MODE_READ_WRITE
 					       : NOTMUCH_DATABASE_MODE_READ_ONLY;
 	notmuch_status_t ns;
-	char *msg = NULL, *xapian;
+	char *msg = NULL, *xapian, why[512];
 	bool exists;
 
 	if ((xapian = path_fmt("%s/notmuch/xapian", ix->space_dir)) == NULL)
@@ -164,7 +179,8 @@ db_open(struct index *ix)
 		return MA_ENOTFOUND;
 	}
 	log_err("cannot open notmuch database of '%s': %s", ix->space_dir,
-		msg ? msg : notmuch_status_to_string(ns));
+		index_reason(msg ? msg : notmuch_status_to_string(ns), why,
+			     sizeof why));
 	{
 		enum ma_status st = open_status(ns, msg);
 
@@ -381,10 +397,12 @@ index_query(struct index *ix, const char *query,
 		return st;
 	if ((ns = notmuch_query_search_messages(q, &ms)) !=
 	    NOTMUCH_STATUS_SUCCESS) {
+		const char *t = notmuch_database_status_string(ix->db);
+		char why[512];
+
 		log_err("bad query '%s': %s", query,
-			notmuch_database_status_string(ix->db)
-				? notmuch_database_status_string(ix->db)
-				: notmuch_status_to_string(ns));
+			index_reason(t ? t : notmuch_status_to_string(ns), why,
+				     sizeof why));
 		notmuch_query_destroy(q);
 		return MA_EUSAGE;
 	}

@@ -20,4 +20,7 @@ struct index {
 enum ma_status index_query_create(struct index *ix, const char *query,
 				  notmuch_sort_t sort, notmuch_query_t **qp);
 
+/* index_reason - text (a notmuch message) on one line, into buf. */
+const char *index_reason(const char *text, char *buf, size_t size);
+
 #endif

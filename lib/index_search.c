@@ -129,9 +129,11 @@ search_threads(struct index *ix, notmuch_query_t *q, struct emitter *e,
 	enum ma_status st = MA_OK;
 
 	if (notmuch_query_search_threads(q, &ts) != NOTMUCH_STATUS_SUCCESS) {
-		const char *why = notmuch_database_status_string(ix->db);
+		const char *t = notmuch_database_status_string(ix->db);
+		char why[512];
 
-		log_err("search failed: %s", why ? why : "bad query");
+		log_err("search failed: %s",
+			index_reason(t ? t : "bad query", why, sizeof why));
 		return MA_EUSAGE;
 	}
 	for (; st == MA_OK && notmuch_threads_valid(ts);
@@ -159,9 +161,11 @@ search_messages(struct index *ix, notmuch_query_t *q, struct emitter *e,
 	enum ma_status st = MA_OK;
 
 	if (notmuch_query_search_messages(q, &ms) != NOTMUCH_STATUS_SUCCESS) {
-		const char *why = notmuch_database_status_string(ix->db);
+		const char *t = notmuch_database_status_string(ix->db);
+		char why[512];
 
-		log_err("search failed: %s", why ? why : "bad query");
+		log_err("search failed: %s",
+			index_reason(t ? t : "bad query", why, sizeof why));
 		return MA_EUSAGE;
 	}
 	for (; st == MA_OK && notmuch_messages_valid(ms);
