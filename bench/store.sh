@@ -22,7 +22,7 @@ done
 [ -x /usr/bin/time ] || { echo "bench/store.sh: /usr/bin/time is missing" >&2; exit 69; }
 work=${BENCH_DIR:-$(mktemp -d /tmp/mailarc-bench.XXXXXX)}
 trap 'rm -rf "$work"' EXIT
-export HOME=$work PI_CONFIG=$work/pi-config
+export HOME="$work" PI_CONFIG="$work/pi-config"
 
 # gen DIR FIRST COUNT - COUNT messages (threads of 5, 1-6 kB bodies) as
 # Maildir files DIR/new/*, numbered from FIRST.
@@ -103,7 +103,8 @@ add() {
 		$1 == a { w += $2; c += $3; if ($4 > m) m = $4 }
 		$1 == b { w += $2; c += $3; if ($4 > m) m = $4 }
 		END { printf "%s %.2f %.2f %d\n", l, w, c, m }' "$work/results" \
-		>>"$work/results"
+		>"$work/sum"
+	cat "$work/sum" >>"$work/results"
 }
 
 report() {
@@ -153,7 +154,8 @@ for n in "$@"; do
 	export MAILARC_ROOT=$work/r
 	mailarc space add bench >/dev/null 2>&1
 	sp=$MAILARC_ROOT/spaces/bench
-	cp -l "$work"/mail/new/* "$sp/incoming/new/"
+	# (find: 100,000 names do not fit on one command line)
+	find "$work/mail/new" -type f -exec cp -l -t "$sp/incoming/new/" {} +
 	sync
 	run "dedupe-$n" mailarc-dedupe -q bench
 	run "index-$n" mailarc-index -q bench
@@ -175,12 +177,12 @@ for n in "$@"; do
 	run "pi-$n" public-inbox-index "$work/inbox"
 
 	# Ten more messages.
-	cp -l "$work"/add/new/* "$sp/incoming/new/"
+	find "$work/add/new" -type f -exec cp -l -t "$sp/incoming/new/" {} +
 	run "dedupe-add-$n" mailarc-dedupe -q bench
 	run "index-add-$n" mailarc-index -q bench
 	add "dedupe-add-$n" "index-add-$n" "mailarc-add-$n"
 	[ "$(notmuch --config="$sp/notmuch/config" count '*')" -eq $((n + 10)) ]
-	cp -l "$work"/add/new/* "$work/mail/new/"
+	find "$work/add/new" -type f -exec cp -l -t "$work/mail/new/" {} +
 	run "notmuch-add-$n" notmuch --config="$work/nm/config" new --quiet
 	PI_HEAD=$(git -C "$work/inbox" rev-parse master)
 	export PI_HEAD
