@@ -151,7 +151,7 @@ for n in "$@"; do
 
 	# mailarc: the messages arrive in incoming/ (hard links: the same
 	# files notmuch and public-inbox read).
-	export MAILARC_ROOT=$work/r
+	export MAILARC_ROOT="$work/r"
 	mailarc space add bench >/dev/null 2>&1
 	sp=$MAILARC_ROOT/spaces/bench
 	# (find: 100,000 names do not fit on one command line)

@@ -143,7 +143,7 @@ dedupe_run_open(const struct dedupe_opts *o, struct dedupe_run **rp)
 	    (st = maildir_create(r->duplicates)) != MA_OK ||
 	    (st = maildir_create(r->incoming)) != MA_OK)
 		goto fail;
-	if ((st = dedupe_db_open(dbdir, &r->db)) != MA_OK)
+	if ((st = dedupe_db_open(dbdir, true, &r->db)) != MA_OK)
 		goto fail;
 	if ((st = tombstones_load(tspath, &r->ts)) != MA_OK)
 		goto fail;
@@ -573,7 +573,9 @@ dedupe_run_sweep(struct dedupe_run *r)
 enum ma_status
 dedupe_run_finish(struct dedupe_run *r)
 {
-	return flush(r);
+	enum ma_status st = flush(r);
+
+	return st == MA_OK ? dedupe_db_checkpoint(r->db) : st;
 }
 
 const struct dedupe_stats *

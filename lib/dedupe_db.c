@@ -24,11 +24,98 @@ struct bucket {
 
 struct dedupe_db {
 	char *dir;
+	char *journal_path; /* dir/journal */
+	struct buf journal; /* lines added since the last sync */
+	bool dirty;         /* some bucket is not fsynced */
 	struct bucket *buckets[DEDUPE_BUCKETS];
 };
 
+static enum ma_status bucket_load(struct dedupe_db *db, unsigned b,
+				  struct bucket **bkp);
+static enum ma_status bucket_append(struct dedupe_db *db, unsigned b,
+				    const char *line, size_t len);
+static unsigned bucket_of(const char *message_id);
+static enum ma_status entry_push(struct bucket *bk, const char *identity,
+				 const char *name, const char *source,
+				 const char *message_id);
+
+/* Split a line (without its newline) into the 4 fields; false if bad. */
+static bool
+split_line(char *line, char **fields)
+{
+	char *p = line;
+	size_t nf = 0;
+
+	while (nf < 4 && p != NULL) {
+		fields[nf++] = p;
+		if ((p = strchr(p, '\t')) != NULL)
+			*p++ = '\0';
+	}
+	return nf == 4 && p == NULL && strlen(fields[0]) == MSG_IDENTITY_LEN;
+}
+
+/*
+ * Replay the journal of a run that did not reach its checkpoint: every
+ * entry it holds goes into its bucket unless the bucket has it already.
+ */
+static enum ma_status
+replay_journal(struct dedupe_db *db)
+{
+	char *text = NULL, *line;
+	size_t len = 0;
+	enum ma_status st;
+	unsigned long added = 0;
+
+	st = file_read_all(db->journal_path, 1u << 30, &text, &len);
+	if (st == MA_ENOTFOUND)
+		return MA_OK;
+	if (st != MA_OK)
+		return st;
+	for (line = text; st == MA_OK && *line;) {
+		char *nl = strchr(line, '\n'), *f[4], *copy;
+		struct bucket *bk;
+		bool have = false;
+		unsigned b;
+
+		if (nl == NULL)
+			break; /* torn: its batch never moved a file */
+		*nl = '\0';
+		if ((copy = strdup(line)) == NULL) {
+			st = MA_ENOMEM;
+			break;
+		}
+		if (split_line(line, f)) {
+			b = bucket_of(f[3]);
+			if ((st = bucket_load(db, b, &bk)) == MA_OK) {
+				for (size_t i = 0; !have && i < bk->n; i++)
+					have = strcmp(bk->v[i].identity,
+						      f[0]) == 0 &&
+					       strcmp(bk->v[i].name, f[1]) == 0;
+				if (!have) {
+					size_t cl = strlen(copy);
+
+					copy[cl] = '\n';
+					st = bucket_append(db, b, copy,
+							   cl + 1);
+					if (st == MA_OK)
+						st = entry_push(bk, f[0], f[1],
+								f[2], f[3]);
+					added++;
+				}
+			}
+		}
+		free(copy);
+		line = nl + 1;
+	}
+	free(text);
+	if (st == MA_OK && added > 0)
+		log_info("replayed %lu dedupe index entries from '%s'", added,
+			 db->journal_path);
+	return st == MA_OK ? dedupe_db_checkpoint(db) : st;
+}
+
 enum ma_status
-dedupe_db_open(const char *dir, struct dedupe_db **dbp)
+dedupe_db_open(const char *dir, bool recover, struct dedupe_db **dbp)
 {
 	struct dedupe_db *db;
 	enum ma_status st;
@@ -37,9 +124,16 @@ dedupe_db_open(const char *dir, struct dedupe_db **dbp)
 		return st;
 	if ((db = calloc(1, sizeof *db)) == NULL)
 		return MA_ENOMEM;
-	if ((db->dir = strdup(dir)) == NULL) {
-		free(db);
+	buf_init(&db->journal, 64u << 20);
+	db->dir = strdup(dir);
+	db->journal_path = path_fmt("%s/journal", dir);
+	if (db->dir == NULL || db->journal_path == NULL) {
+		dedupe_db_close(db);
 		return MA_ENOMEM;
+	}
+	if (recover && (st = replay_journal(db)) != MA_OK) {
+		dedupe_db_close(db);
+		return st;
 	}
 	*dbp = db;
 	return MA_OK;
@@ -209,9 +303,6 @@ dedupe_db_add(struct dedupe_db *db, const char *identity, const char *name,
 	struct bucket *bk;
 	enum ma_status st;
 	struct buf line;
-	struct stat sb;
-	char last, *path;
-	int fd;
 
 	if (strlen(identity) != MSG_IDENTITY_LEN || !field_ok(name) ||
 	    !field_ok(source) || !field_ok(message_id)) {
@@ -222,6 +313,28 @@ dedupe_db_add(struct dedupe_db *db, const char *identity, const char *name,
 	}
 	if ((st = bucket_load(db, b, &bk)) != MA_OK)
 		return st;
+	buf_init(&line, LINE_MAX_LEN);
+	st = buf_addf(&line, "%s\t%s\t%s\t%s\n", identity, name, source,
+		      message_id);
+	if (st == MA_OK)
+		st = bucket_append(db, b, line.data, line.len);
+	if (st == MA_OK)
+		st = buf_add(&db->journal, line.data, line.len);
+	if (st == MA_OK)
+		st = entry_push(bk, identity, name, source, message_id);
+	buf_release(&line);
+	return st;
+}
+
+/* Append a whole line to bucket b's file (not synced). */
+static enum ma_status
+bucket_append(struct dedupe_db *db, unsigned b, const char *text, size_t len)
+{
+	enum ma_status st = MA_OK;
+	struct stat sb;
+	char last, *path;
+	int fd;
+
 	/* Opened per append, not kept: a batch may touch every bucket and
 	 * 4096 descriptors are more than a process may hold. */
 	if ((path = bucket_path(db, b)) == NULL)
@@ -235,14 +348,13 @@ dedupe_db_add(struct dedupe_db *db, const char *identity, const char *name,
 		free(path);
 		return errno_status(e);
 	}
-	buf_init(&line, LINE_MAX_LEN);
 	/* End a torn line a killed writer left, so ours stands alone. */
 	if (fstat(fd, &sb) == 0 && sb.st_size > 0 &&
 	    pread(fd, &last, 1, sb.st_size - 1) == 1 && last != '\n')
-		buf_addc(&line, '\n');
-	st = buf_addf(&line, "%s\t%s\t%s\t%s\n", identity, name, source,
-		      message_id);
-	if (st == MA_OK && (st = write_all(fd, line.data, line.len)) != MA_OK)
+		st = write_all(fd, "\n", 1);
+	if (st == MA_OK)
+		st = write_all(fd, text, len);
+	if (st != MA_OK)
 		log_err("cannot append to dedupe index '%s': %s", path,
 			strerror(errno));
 	if (close(fd) != 0 && st == MA_OK) {
@@ -250,21 +362,56 @@ dedupe_db_add(struct dedupe_db *db, const char *identity, const char *name,
 			strerror(errno));
 		st = MA_EIO;
 	}
-	buf_release(&line);
 	free(path);
-	if (st == MA_OK)
-		st = entry_push(bk, identity, name, source, message_id);
-	if (st == MA_OK)
-		bk->dirty = true;
+	if (st == MA_OK && db->buckets[b] != NULL) {
+		db->buckets[b]->dirty = true;
+		db->dirty = true;
+	}
 	return st;
 }
 
 enum ma_status
 dedupe_db_sync(struct dedupe_db *db)
 {
-	for (unsigned b = 0; b < DEDUPE_BUCKETS; b++) {
-		struct bucket *bk = db->buckets[b];
+	enum ma_status st = MA_OK;
+	bool created;
+	int fd;
 
+	if (db->journal.len == 0)
+		return MA_OK;
+	created = !path_exists(db->journal_path);
+	fd = open(db->journal_path,
+		  O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		int e = errno;
+
+		log_err("cannot open '%s': %s", db->journal_path,
+			strerror(e));
+		return errno_status(e);
+	}
+	st = write_all(fd, db->journal.data, db->journal.len);
+	if (st == MA_OK && fsync(fd) != 0)
+		st = errno_status(errno);
+	if (st != MA_OK)
+		log_err("cannot write '%s': %s", db->journal_path,
+			strerror(errno));
+	close(fd);
+	if (st == MA_OK && created)
+		st = fsync_dir(db->dir);
+	if (st == MA_OK)
+		buf_reset(&db->journal);
+	return st;
+}
+
+enum ma_status
+dedupe_db_checkpoint(struct dedupe_db *db)
+{
+	enum ma_status st;
+
+	if ((st = dedupe_db_sync(db)) != MA_OK)
+		return st;
+	for (unsigned b = 0; db->dirty && b < DEDUPE_BUCKETS; b++) {
+		struct bucket *bk = db->buckets[b];
 		char *path;
 		int fd, e = 0;
 
@@ -286,6 +433,16 @@ dedupe_db_sync(struct dedupe_db *db)
 		}
 		free(path);
 		bk->dirty = false;
+	}
+	if (db->dirty && (st = fsync_dir(db->dir)) != MA_OK)
+		return st;
+	db->dirty = false;
+	/* Every entry is in a durable bucket: the journal has done its
+	 * job. */
+	if (unlink(db->journal_path) != 0 && errno != ENOENT) {
+		log_err("cannot remove '%s': %s", db->journal_path,
+			strerror(errno));
+		return MA_EIO;
 	}
 	return fsync_dir(db->dir);
 }
@@ -323,6 +480,8 @@ dedupe_db_close(struct dedupe_db *db)
 		free(bk->v);
 		free(bk);
 	}
+	buf_release(&db->journal);
+	free(db->journal_path);
 	free(db->dir);
 	free(db);
 }

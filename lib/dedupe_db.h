@@ -21,6 +21,13 @@
  * reads one bucket (about archive size / 4096 lines): a run costs time in
  * proportion to the messages it handles, not to the archive.
  *
+ * Durability without one fsync per bucket: dedupe_db_add() appends to the
+ * bucket and to an in-memory journal; dedupe_db_sync() appends the
+ * journal to dir/journal and fsyncs that one file (once per batch);
+ * dedupe_db_checkpoint() fsyncs the buckets written (at most 4096, however
+ * many messages) and removes the journal. dedupe_db_open() with recover
+ * replays a journal left by a run that never reached its checkpoint.
+ *
  * Why text buckets rather than an embedded database: appends are atomic
  * enough for kill -9 (a torn last line is skipped on reading and ended by
  * the next writer), fsync makes them durable, and an administrator can
@@ -41,9 +48,11 @@ struct dedupe_db;
 
 /*
  * dedupe_db_open - the index in dir (created 0700 if missing). Buckets are
- * read on first use. Free with dedupe_db_close().
+ * read on first use. With recover (only the holder of the dedupe lock), a
+ * journal left behind is replayed first. Free with dedupe_db_close().
  */
-enum ma_status dedupe_db_open(const char *dir, struct dedupe_db **dbp);
+enum ma_status dedupe_db_open(const char *dir, bool recover,
+			      struct dedupe_db **dbp);
 
 /*
  * dedupe_db_find - the entries with message_id (borrowed: valid until the
@@ -61,8 +70,11 @@ enum ma_status dedupe_db_add(struct dedupe_db *db, const char *identity,
 			     const char *name, const char *source,
 			     const char *message_id);
 
-/* dedupe_db_sync - fsync every bucket appended to since the last sync. */
+/* dedupe_db_sync - make every entry added so far durable (journal). */
 enum ma_status dedupe_db_sync(struct dedupe_db *db);
+
+/* dedupe_db_checkpoint - sync, fsync the buckets, drop the journal. */
+enum ma_status dedupe_db_checkpoint(struct dedupe_db *db);
 
 /* dedupe_db_close - sync nothing, close and free; NULL is fine. */
 void dedupe_db_close(struct dedupe_db *db);

@@ -247,7 +247,7 @@ source_of(struct run *r, const char *path, char **heldp)
 	if (r->db == NULL) {
 		char *dir = path_fmt("%s/state/dedupe", r->o->space_dir);
 
-		if (dir == NULL || dedupe_db_open(dir, &r->db) != MA_OK)
+		if (dir == NULL || dedupe_db_open(dir, false, &r->db) != MA_OK)
 			r->db = NULL;
 		free(dir);
 	}

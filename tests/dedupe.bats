@@ -155,5 +155,6 @@ setup() {
 	[ "$(ids_in "$S/archive" | uniq | wc -l)" -eq 400 ]
 	[ -z "$(ids_in "$S/archive" | uniq -d)" ]
 	[ ! -e "$S/state/dedupe.pending" ]
+	[ ! -e "$S/state/dedupe/journal" ]
 	[ "$(cut -f1 "$S/state/index.queue" | sort -u | wc -l)" -eq 400 ]
 }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <dirent.h>
 
 #include <cmocka.h>
@@ -28,7 +29,7 @@ test_add_find_and_reload(void **state)
 
 	(void)state;
 	rm_rf("db1");
-	assert_int_equal(dedupe_db_open("db1", &db), MA_OK);
+	assert_int_equal(dedupe_db_open("db1", true, &db), MA_OK);
 	assert_int_equal(dedupe_db_find(db, "a@b", &v, &n), MA_OK);
 	assert_int_equal(n, 0);
 	assert_int_equal(dedupe_db_add(db, h1, "n1", "main", "a@b"), MA_OK);
@@ -36,7 +37,7 @@ test_add_find_and_reload(void **state)
 	assert_int_equal(dedupe_db_add(db, h2, "n3", "import", "c@d"), MA_OK);
 	assert_int_equal(dedupe_db_sync(db), MA_OK);
 	dedupe_db_close(db);
-	assert_int_equal(dedupe_db_open("db1", &db), MA_OK);
+	assert_int_equal(dedupe_db_open("db1", true, &db), MA_OK);
 	assert_int_equal(dedupe_db_find(db, "a@b", &v, &n), MA_OK);
 	assert_int_equal(n, 2);
 	assert_string_equal(v[0].identity, h1);
@@ -53,7 +54,7 @@ test_bad_entries_are_refused(void **state)
 	struct dedupe_db *db = NULL;
 
 	(void)state;
-	assert_int_equal(dedupe_db_open("db2", &db), MA_OK);
+	assert_int_equal(dedupe_db_open("db2", true, &db), MA_OK);
 	assert_int_equal(dedupe_db_add(db, "short", "n", "s", "a@b"), MA_EDATA);
 	assert_int_equal(dedupe_db_add(db, h1, "n\tx", "s", "a@b"), MA_EDATA);
 	assert_int_equal(dedupe_db_add(db, h1, "n", "s", ""), MA_EDATA);
@@ -69,9 +70,12 @@ only_bucket(const char *dir)
 	DIR *d = opendir(dir);
 
 	assert_non_null(d);
-	while ((de = readdir(d)) != NULL)
-		if (de->d_name[0] != '.')
-			p = path_fmt("%s/%s", dir, de->d_name);
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		assert_null(p); /* exactly one */
+		p = path_fmt("%s/%s", dir, de->d_name);
+	}
 	closedir(d);
 	assert_non_null(p);
 	return p;
@@ -88,7 +92,7 @@ test_torn_line_is_skipped_and_ended(void **state)
 
 	(void)state;
 	rm_rf("db3");
-	assert_int_equal(dedupe_db_open("db3", &db), MA_OK);
+	assert_int_equal(dedupe_db_open("db3", true, &db), MA_OK);
 	assert_int_equal(dedupe_db_add(db, h1, "n1", "main", "t@x"), MA_OK);
 	dedupe_db_close(db);
 	bucket = only_bucket("db3");
@@ -97,15 +101,59 @@ test_torn_line_is_skipped_and_ended(void **state)
 	assert_non_null(f);
 	fputs("2222222222222222", f);
 	fclose(f);
-	assert_int_equal(dedupe_db_open("db3", &db), MA_OK);
+	assert_int_equal(dedupe_db_open("db3", true, &db), MA_OK);
 	assert_int_equal(dedupe_db_find(db, "t@x", &v, &n), MA_OK);
 	assert_int_equal(n, 1);
 	assert_int_equal(dedupe_db_add(db, h2, "n2", "main", "t@x"), MA_OK);
 	dedupe_db_close(db);
-	assert_int_equal(dedupe_db_open("db3", &db), MA_OK);
+	assert_int_equal(dedupe_db_open("db3", true, &db), MA_OK);
 	assert_int_equal(dedupe_db_find(db, "t@x", &v, &n), MA_OK);
 	assert_int_equal(n, 2);
 	assert_string_equal(v[1].name, "n2");
+	dedupe_db_close(db);
+	free(bucket);
+}
+
+static void
+test_journal_replays_lost_bucket_appends(void **state)
+{
+	const struct dedupe_entry *v;
+	struct dedupe_db *db = NULL;
+	char *bucket;
+	size_t n;
+	FILE *f;
+
+	(void)state;
+	rm_rf("db4");
+	assert_int_equal(dedupe_db_open("db4", true, &db), MA_OK);
+	assert_int_equal(dedupe_db_add(db, h1, "n1", "main", "j@x"), MA_OK);
+	assert_int_equal(dedupe_db_sync(db), MA_OK);
+	dedupe_db_close(db);
+	assert_true(path_exists("db4/journal"));
+	/* The bucket write was lost (power cut before it reached disk),
+	 * the fsynced journal was not. */
+	unlink("db4/.journal.keep");
+	rename("db4/journal", "db4/.journal.keep");
+	bucket = only_bucket("db4");
+	rename("db4/.journal.keep", "db4/journal");
+	f = fopen(bucket, "w");
+	assert_non_null(f);
+	fclose(f);
+	/* A reader does not touch it... */
+	assert_int_equal(dedupe_db_open("db4", false, &db), MA_OK);
+	assert_int_equal(dedupe_db_find(db, "j@x", &v, &n), MA_OK);
+	assert_int_equal(n, 0);
+	dedupe_db_close(db);
+	/* ...the next writer replays it, once, and drops the journal. */
+	assert_int_equal(dedupe_db_open("db4", true, &db), MA_OK);
+	assert_int_equal(dedupe_db_find(db, "j@x", &v, &n), MA_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0].name, "n1");
+	dedupe_db_close(db);
+	assert_false(path_exists("db4/journal"));
+	assert_int_equal(dedupe_db_open("db4", true, &db), MA_OK);
+	assert_int_equal(dedupe_db_find(db, "j@x", &v, &n), MA_OK);
+	assert_int_equal(n, 1);
 	dedupe_db_close(db);
 	free(bucket);
 }
@@ -117,6 +165,7 @@ main(void)
 		cmocka_unit_test(test_add_find_and_reload),
 		cmocka_unit_test(test_bad_entries_are_refused),
 		cmocka_unit_test(test_torn_line_is_skipped_and_ended),
+		cmocka_unit_test(test_journal_replays_lost_bucket_appends),
 	};
 
 	log_init("dedupe_test");
