@@ -13,6 +13,9 @@
 #include "log.h"
 #include "path.h"
 
+/* A journal past this is checkpointed (about 100,000 entries). */
+#define JOURNAL_MAX (16u << 20)
+
 /* Longer lines were not written by dedupe_db_add(). */
 #define LINE_MAX_LEN 4096
 
@@ -27,6 +30,7 @@ struct dedupe_db {
 	char *journal_path; /* dir/journal */
 	struct buf journal; /* lines added since the last sync */
 	bool dirty;         /* some bucket is not fsynced */
+	size_t journal_size; /* bytes synced to dir/journal by this run */
 	struct bucket *buckets[DEDUPE_BUCKETS];
 };
 
@@ -398,9 +402,14 @@ dedupe_db_sync(struct dedupe_db *db)
 	close(fd);
 	if (st == MA_OK && created)
 		st = fsync_dir(db->dir);
-	if (st == MA_OK)
-		buf_reset(&db->journal);
-	return st;
+	if (st != MA_OK)
+		return st;
+	db->journal_size += db->journal.len;
+	buf_reset(&db->journal);
+	/* Keep the journal (and a replay) small on a long import. */
+	if (db->journal_size > JOURNAL_MAX)
+		return dedupe_db_checkpoint(db);
+	return MA_OK;
 }
 
 enum ma_status
@@ -439,6 +448,7 @@ dedupe_db_checkpoint(struct dedupe_db *db)
 	db->dirty = false;
 	/* Every entry is in a durable bucket: the journal has done its
 	 * job. */
+	db->journal_size = 0;
 	if (unlink(db->journal_path) != 0 && errno != ENOENT) {
 		log_err("cannot remove '%s': %s", db->journal_path,
 			strerror(errno));
