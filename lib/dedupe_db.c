@@ -13,6 +13,9 @@
 #include "log.h"
 #include "path.h"
 
+/* Past this many buckets to flush, one syncfs(2) replaces the fsyncs. */
+#define SYNCFS_AT 64
+
 /* A journal past this is checkpointed (about 100,000 entries). */
 #define JOURNAL_MAX (16u << 20)
 
@@ -412,6 +415,16 @@ dedupe_db_sync(struct dedupe_db *db)
 	return MA_OK;
 }
 
+static unsigned
+dirty_buckets(const struct dedupe_db *db)
+{
+	unsigned n = 0;
+
+	for (unsigned b = 0; b < DEDUPE_BUCKETS; b++)
+		n += db->buckets[b] != NULL && db->buckets[b]->dirty;
+	return n;
+}
+
 enum ma_status
 dedupe_db_checkpoint(struct dedupe_db *db)
 {
@@ -419,6 +432,25 @@ dedupe_db_checkpoint(struct dedupe_db *db)
 
 	if ((st = dedupe_db_sync(db)) != MA_OK)
 		return st;
+	if (db->dirty && dirty_buckets(db) > SYNCFS_AT) {
+		/* Thousands of fsync(2) calls cost more than one syncfs(2),
+		 * which flushes the whole file system the index is on. */
+		int fd = open(db->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		if (fd < 0 || syncfs(fd) != 0) {
+			int e = errno;
+
+			log_err("cannot sync dedupe index '%s': %s", db->dir,
+				strerror(e));
+			if (fd >= 0)
+				close(fd);
+			return errno_status(e);
+		}
+		close(fd);
+		for (unsigned b = 0; b < DEDUPE_BUCKETS; b++)
+			if (db->buckets[b] != NULL)
+				db->buckets[b]->dirty = false;
+	}
 	for (unsigned b = 0; db->dirty && b < DEDUPE_BUCKETS; b++) {
 		struct bucket *bk = db->buckets[b];
 		char *path;

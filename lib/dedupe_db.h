@@ -25,7 +25,8 @@
  * bucket and to an in-memory journal; dedupe_db_sync() appends the
  * journal to dir/journal and fsyncs that one file (once per batch);
  * dedupe_db_checkpoint() fsyncs the buckets written (at most 4096, however
- * many messages) and removes the journal. dedupe_db_open() with recover
+ * many messages; one syncfs(2) when there are more than a few dozen) and
+ * removes the journal. dedupe_db_open() with recover
  * replays a journal left by a run that never reached its checkpoint.
  *
  * Why text buckets rather than an embedded database: appends are atomic
