@@ -146,3 +146,12 @@ PY
 	# 38 MB more mail may cost at most a few MB more (kB here).
 	[ "$big" -lt $((small + 12000)) ]
 }
+
+@test "progress is drawn on a terminal, and only there" {
+	run script -qec "mailarc import sales '$CORPUS/mboxrd.mbox'" /dev/null
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"importing $CORPUS/mboxrd.mbox: "*"%"* ]]
+	[[ "$output" == *"imported 3 messages from 1 files"* ]]
+	run mailarc import sales "$CORPUS/crlf.mbox"
+	[[ "$output" != *"importing "* ]]
+}
