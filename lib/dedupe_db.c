@@ -1,0 +1,529 @@
+/* The dedupe index: see dedupe_db.h for the format and why. */
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "dedupe_db.h"
+#include "log.h"
+#include "path.h"
+
+/* Past this many buckets to flush, one syncfs(2) replaces the fsyncs. */
+#define SYNCFS_AT 64
+
+/* A journal past this is checkpointed (about 100,000 entries). */
+#define JOURNAL_MAX (16u << 20)
+
+/* Longer lines were not written by dedupe_db_add(). */
+#define LINE_MAX_LEN 4096
+
+struct bucket {
+	struct dedupe_entry *v;
+	size_t n, cap;
+	bool dirty; /* appended since the last sync */
+};
+
+struct dedupe_db {
+	char *dir;
+	char *journal_path; /* dir/journal */
+	struct buf journal; /* lines added since the last sync */
+	bool dirty;         /* some bucket is not fsynced */
+	size_t journal_size; /* bytes synced to dir/journal by this run */
+	struct bucket *buckets[DEDUPE_BUCKETS];
+};
+
+static enum ma_status bucket_load(struct dedupe_db *db, unsigned b,
+				  struct bucket **bkp);
+static enum ma_status bucket_append(struct dedupe_db *db, unsigned b,
+				    const char *line, size_t len);
+static unsigned bucket_of(const char *message_id);
+static enum ma_status entry_push(struct bucket *bk, const char *identity,
+				 const char *name, const char *source,
+				 const char *message_id);
+
+/* Split a line (without its newline) into the 4 fields; false if bad. */
+static bool
+split_line(char *line, char **fields)
+{
+	char *p = line;
+	size_t nf = 0;
+
+	while (nf < 4 && p != NULL) {
+		fields[nf++] = p;
+		if ((p = strchr(p, '\t')) != NULL)
+			*p++ = '\0';
+	}
+	return nf == 4 && p == NULL && strlen(fields[0]) == MSG_IDENTITY_LEN;
+}
+
+/*
+ * Replay the journal of a run that did not reach its checkpoint: every
+ * entry it holds goes into its bucket unless the bucket has it already.
+ */
+static enum ma_status
+replay_journal(struct dedupe_db *db)
+{
+	char *text = NULL, *line;
+	size_t len = 0;
+	enum ma_status st;
+	unsigned long added = 0;
+
+	st = file_read_all(db->journal_path, 1u << 30, &text, &len);
+	if (st == MA_ENOTFOUND)
+		return MA_OK;
+	if (st != MA_OK)
+		return st;
+	for (line = text; st == MA_OK && *line;) {
+		char *nl = strchr(line, '\n'), *f[4], *copy;
+		struct bucket *bk;
+		bool have = false;
+		unsigned b;
+
+		if (nl == NULL)
+			break; /* torn: its batch never moved a file */
+		*nl = '\0';
+		if ((copy = strdup(line)) == NULL) {
+			st = MA_ENOMEM;
+			break;
+		}
+		if (split_line(line, f)) {
+			b = bucket_of(f[3]);
+			if ((st = bucket_load(db, b, &bk)) == MA_OK) {
+				for (size_t i = 0; !have && i < bk->n; i++)
+					have = strcmp(bk->v[i].identity,
+						      f[0]) == 0 &&
+					       strcmp(bk->v[i].name, f[1]) == 0;
+				if (!have) {
+					size_t cl = strlen(copy);
+
+					copy[cl] = '\n';
+					st = bucket_append(db, b, copy,
+							   cl + 1);
+					if (st == MA_OK)
+						st = entry_push(bk, f[0], f[1],
+								f[2], f[3]);
+					added++;
+				}
+			}
+		}
+		free(copy);
+		line = nl + 1;
+	}
+	free(text);
+	if (st == MA_OK && added > 0)
+		log_info("replayed %lu dedupe index entries from '%s'", added,
+			 db->journal_path);
+	return st == MA_OK ? dedupe_db_checkpoint(db) : st;
+}
+
+enum ma_status
+dedupe_db_open(const char *dir, bool recover, struct dedupe_db **dbp)
+{
+	struct dedupe_db *db;
+	enum ma_status st;
+
+	if ((st = mkdir_p(dir, 0700)) != MA_OK)
+		return st;
+	if ((db = calloc(1, sizeof *db)) == NULL)
+		return MA_ENOMEM;
+	buf_init(&db->journal, 64u << 20);
+	db->dir = strdup(dir);
+	db->journal_path = path_fmt("%s/journal", dir);
+	if (db->dir == NULL || db->journal_path == NULL) {
+		dedupe_db_close(db);
+		return MA_ENOMEM;
+	}
+	if (recover && (st = replay_journal(db)) != MA_OK) {
+		dedupe_db_close(db);
+		return st;
+	}
+	*dbp = db;
+	return MA_OK;
+}
+
+static unsigned
+bucket_of(const char *message_id)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int len = 0;
+
+	EVP_Digest(message_id, strlen(message_id), md, &len, EVP_sha256(),
+		   NULL);
+	return ((unsigned)md[0] << 4 | md[1] >> 4) % DEDUPE_BUCKETS;
+}
+
+static char *
+bucket_path(const struct dedupe_db *db, unsigned b)
+{
+	return path_fmt("%s/%03x", db->dir, b);
+}
+
+static enum ma_status
+entry_push(struct bucket *bk, const char *identity, const char *name,
+	   const char *source, const char *message_id)
+{
+	struct dedupe_entry *e;
+
+	if (bk->n == bk->cap) {
+		size_t ncap = bk->cap ? bk->cap * 2 : 8;
+		struct dedupe_entry *nv = realloc(bk->v, ncap * sizeof *nv);
+
+		if (nv == NULL)
+			return MA_ENOMEM;
+		bk->v = nv;
+		bk->cap = ncap;
+	}
+	e = &bk->v[bk->n];
+	/* Callers checked: MSG_IDENTITY_LEN hex digits. */
+	memcpy(e->identity, identity, MSG_IDENTITY_LEN);
+	e->identity[MSG_IDENTITY_LEN] = '\0';
+	e->name = strdup(name);
+	e->source = strdup(source);
+	e->message_id = strdup(message_id);
+	if (e->name == NULL || e->source == NULL || e->message_id == NULL) {
+		free(e->name);
+		free(e->source);
+		free(e->message_id);
+		return MA_ENOMEM;
+	}
+	bk->n++;
+	return MA_OK;
+}
+
+static enum ma_status
+bucket_load(struct dedupe_db *db, unsigned b, struct bucket **bkp)
+{
+	struct bucket *bk;
+	enum ma_status st = MA_OK;
+	char *path, *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	FILE *f;
+
+	if (db->buckets[b] != NULL) {
+		*bkp = db->buckets[b];
+		return MA_OK;
+	}
+	if ((bk = calloc(1, sizeof *bk)) == NULL)
+		return MA_ENOMEM;
+	if ((path = bucket_path(db, b)) == NULL) {
+		free(bk);
+		return MA_ENOMEM;
+	}
+	if ((f = fopen(path, "re")) == NULL && errno != ENOENT) {
+		log_err("cannot open dedupe index '%s': %s", path,
+			strerror(errno));
+		free(path);
+		free(bk);
+		return MA_EIO;
+	}
+	while (f != NULL && st == MA_OK &&
+	       (n = getline(&line, &cap, f)) >= 0) {
+		char *fields[4], *p = line;
+		size_t nf = 0;
+
+		/* A torn last line (a writer killed mid-append) is not an
+		 * entry: its message is still in incoming/. */
+		if (n == 0 || line[n - 1] != '\n' || n > LINE_MAX_LEN)
+			continue;
+		line[n - 1] = '\0';
+		while (nf < 4 && p != NULL) {
+			fields[nf++] = p;
+			if ((p = strchr(p, '\t')) != NULL)
+				*p++ = '\0';
+		}
+		if (nf != 4 || p != NULL ||
+		    strlen(fields[0]) != MSG_IDENTITY_LEN) {
+			log_debug("'%s': skipping a malformed line", path);
+			continue;
+		}
+		st = entry_push(bk, fields[0], fields[1], fields[2],
+				fields[3]);
+	}
+	if (f != NULL && st == MA_OK && ferror(f)) {
+		log_err("cannot read dedupe index '%s': %s", path,
+			strerror(errno));
+		st = MA_EIO;
+	}
+	if (f != NULL)
+		fclose(f);
+	free(line);
+	free(path);
+	db->buckets[b] = bk;
+	if (st != MA_OK)
+		return st;
+	*bkp = bk;
+	return MA_OK;
+}
+
+enum ma_status
+dedupe_db_find(struct dedupe_db *db, const char *message_id,
+	       const struct dedupe_entry **entriesp, size_t *np)
+{
+	struct bucket *bk;
+	enum ma_status st;
+	size_t first = SIZE_MAX, n = 0;
+
+	if ((st = bucket_load(db, bucket_of(message_id), &bk)) != MA_OK)
+		return st;
+	/* Entries of one Message-ID are few; gather them at the front of
+	 * a view by moving them together (order among others is free). */
+	for (size_t i = 0; i < bk->n; i++) {
+		if (strcmp(bk->v[i].message_id, message_id) != 0)
+			continue;
+		if (first == SIZE_MAX)
+			first = i;
+		if (i != first + n) {
+			struct dedupe_entry t = bk->v[first + n];
+
+			bk->v[first + n] = bk->v[i];
+			bk->v[i] = t;
+		}
+		n++;
+	}
+	*entriesp = n ? &bk->v[first] : NULL;
+	*np = n;
+	return MA_OK;
+}
+
+static bool
+field_ok(const char *s)
+{
+	if (*s == '\0')
+		return false;
+	for (; *s; s++)
+		if ((unsigned char)*s < ' ' || *s == 0x7f)
+			return false;
+	return true;
+}
+
+enum ma_status
+dedupe_db_add(struct dedupe_db *db, const char *identity, const char *name,
+	      const char *source, const char *message_id)
+{
+	unsigned b = bucket_of(message_id);
+	struct bucket *bk;
+	enum ma_status st;
+	struct buf line;
+
+	if (strlen(identity) != MSG_IDENTITY_LEN || !field_ok(name) ||
+	    !field_ok(source) || !field_ok(message_id)) {
+		log_err("cannot record '%s' in the dedupe index: a field is "
+			"empty or holds a control character",
+			name);
+		return MA_EDATA;
+	}
+	if ((st = bucket_load(db, b, &bk)) != MA_OK)
+		return st;
+	buf_init(&line, LINE_MAX_LEN);
+	st = buf_addf(&line, "%s\t%s\t%s\t%s\n", identity, name, source,
+		      message_id);
+	if (st == MA_OK)
+		st = bucket_append(db, b, line.data, line.len);
+	if (st == MA_OK)
+		st = buf_add(&db->journal, line.data, line.len);
+	if (st == MA_OK)
+		st = entry_push(bk, identity, name, source, message_id);
+	buf_release(&line);
+	return st;
+}
+
+/* Append a whole line to bucket b's file (not synced). */
+static enum ma_status
+bucket_append(struct dedupe_db *db, unsigned b, const char *text, size_t len)
+{
+	enum ma_status st = MA_OK;
+	struct stat sb;
+	char last, *path;
+	int fd;
+
+	/* Opened per append, not kept: a batch may touch every bucket and
+	 * 4096 descriptors are more than a process may hold. */
+	if ((path = bucket_path(db, b)) == NULL)
+		return MA_ENOMEM;
+	fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		int e = errno;
+
+		log_err("cannot open dedupe index '%s': %s", path,
+			strerror(e));
+		free(path);
+		return errno_status(e);
+	}
+	/* End a torn line a killed writer left, so ours stands alone. */
+	if (fstat(fd, &sb) == 0 && sb.st_size > 0 &&
+	    pread(fd, &last, 1, sb.st_size - 1) == 1 && last != '\n')
+		st = write_all(fd, "\n", 1);
+	if (st == MA_OK)
+		st = write_all(fd, text, len);
+	if (st != MA_OK)
+		log_err("cannot append to dedupe index '%s': %s", path,
+			strerror(errno));
+	if (close(fd) != 0 && st == MA_OK) {
+		log_err("cannot append to dedupe index '%s': %s", path,
+			strerror(errno));
+		st = MA_EIO;
+	}
+	free(path);
+	if (st == MA_OK && db->buckets[b] != NULL) {
+		db->buckets[b]->dirty = true;
+		db->dirty = true;
+	}
+	return st;
+}
+
+enum ma_status
+dedupe_db_sync(struct dedupe_db *db)
+{
+	enum ma_status st = MA_OK;
+	bool created;
+	int fd;
+
+	if (db->journal.len == 0)
+		return MA_OK;
+	created = !path_exists(db->journal_path);
+	fd = open(db->journal_path,
+		  O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		int e = errno;
+
+		log_err("cannot open '%s': %s", db->journal_path,
+			strerror(e));
+		return errno_status(e);
+	}
+	st = write_all(fd, db->journal.data, db->journal.len);
+	if (st == MA_OK && fsync(fd) != 0)
+		st = errno_status(errno);
+	if (st != MA_OK)
+		log_err("cannot write '%s': %s", db->journal_path,
+			strerror(errno));
+	close(fd);
+	if (st == MA_OK && created)
+		st = fsync_dir(db->dir);
+	if (st != MA_OK)
+		return st;
+	db->journal_size += db->journal.len;
+	buf_reset(&db->journal);
+	/* Keep the journal (and a replay) small on a long import. */
+	if (db->journal_size > JOURNAL_MAX)
+		return dedupe_db_checkpoint(db);
+	return MA_OK;
+}
+
+static unsigned
+dirty_buckets(const struct dedupe_db *db)
+{
+	unsigned n = 0;
+
+	for (unsigned b = 0; b < DEDUPE_BUCKETS; b++)
+		n += db->buckets[b] != NULL && db->buckets[b]->dirty;
+	return n;
+}
+
+enum ma_status
+dedupe_db_checkpoint(struct dedupe_db *db)
+{
+	enum ma_status st;
+
+	if ((st = dedupe_db_sync(db)) != MA_OK)
+		return st;
+	if (db->dirty && dirty_buckets(db) > SYNCFS_AT) {
+		/* Thousands of fsync(2) calls cost more than one syncfs(2),
+		 * which flushes the whole file system the index is on. */
+		int fd = open(db->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		if (fd < 0 || syncfs(fd) != 0) {
+			int e = errno;
+
+			log_err("cannot sync dedupe index '%s': %s", db->dir,
+				strerror(e));
+			if (fd >= 0)
+				close(fd);
+			return errno_status(e);
+		}
+		close(fd);
+		for (unsigned b = 0; b < DEDUPE_BUCKETS; b++)
+			if (db->buckets[b] != NULL)
+				db->buckets[b]->dirty = false;
+	}
+	for (unsigned b = 0; db->dirty && b < DEDUPE_BUCKETS; b++) {
+		struct bucket *bk = db->buckets[b];
+		char *path;
+		int fd, e = 0;
+
+		if (bk == NULL || !bk->dirty)
+			continue;
+		/* fsync(2) flushes the file, whichever descriptor asks. */
+		if ((path = bucket_path(db, b)) == NULL)
+			return MA_ENOMEM;
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 ||
+		    fsync(fd) != 0)
+			e = errno;
+		if (fd >= 0)
+			close(fd);
+		if (e != 0) {
+			log_err("cannot sync dedupe index '%s': %s", path,
+				strerror(e));
+			free(path);
+			return errno_status(e);
+		}
+		free(path);
+		bk->dirty = false;
+	}
+	if (db->dirty && (st = fsync_dir(db->dir)) != MA_OK)
+		return st;
+	db->dirty = false;
+	/* Every entry is in a durable bucket: the journal has done its
+	 * job. */
+	db->journal_size = 0;
+	if (unlink(db->journal_path) != 0 && errno != ENOENT) {
+		log_err("cannot remove '%s': %s", db->journal_path,
+			strerror(errno));
+		return MA_EIO;
+	}
+	return fsync_dir(db->dir);
+}
+
+const char *
+dedupe_db_source(struct dedupe_db *db, const char *message_id,
+		 const char *name)
+{
+	const struct dedupe_entry *v;
+	size_t n;
+
+	if (dedupe_db_find(db, message_id, &v, &n) != MA_OK)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i].name, name) == 0)
+			return v[i].source;
+	return NULL;
+}
+
+void
+dedupe_db_close(struct dedupe_db *db)
+{
+	if (db == NULL)
+		return;
+	for (unsigned b = 0; b < DEDUPE_BUCKETS; b++) {
+		struct bucket *bk = db->buckets[b];
+
+		if (bk == NULL)
+			continue;
+		for (size_t i = 0; i < bk->n; i++) {
+			free(bk->v[i].name);
+			free(bk->v[i].source);
+			free(bk->v[i].message_id);
+		}
+		free(bk->v);
+		free(bk);
+	}
+	buf_release(&db->journal);
+	free(db->journal_path);
+	free(db->dir);
+	free(db);
+}
