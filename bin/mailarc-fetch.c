@@ -16,8 +16,8 @@
 #include "space.h"
 
 static const char usage[] =
-    "usage: mailarc-fetch [--wait] [-0] [-v] [-q] [--root DIR] "
-    "SPACE/ACCOUNT...\n"
+    "usage: mailarc-fetch [--wait] [-0] [-v] [-q] [--timeout S] [--root DIR]\n"
+    "                     SPACE/ACCOUNT...\n"
     "\n"
     "Fetch new mail of each account into SPACE/incoming/ and print the\n"
     "paths delivered, one a line (-0: NUL-separated).\n"

@@ -202,6 +202,16 @@ teardown() {
 	run mailarc fetch --due s
 	grep -q '^s/a: 0 new' <<<"$output"
 	! grep -q '^s/b' <<<"$output"
+	# polling = off for the whole space: nothing is due.
+	t=$(sed -n 's/^last_run //p' "$MAILARC_ROOT/spaces/s/state/a.state")
+	sed -i "s/^last_run .*/last_run $((t - 120))/" "$MAILARC_ROOT/spaces/s/state/a.state"
+	printf 'polling = off\n' >>"$MAILARC_ROOT/spaces/s/space.conf"
+	run mailarc fetch --due s
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	# A fetch that is asked for runs whatever the polling.
+	run mailarc fetch s/c
+	grep -q '^s/c: 2 new' <<<"$output"
 }
 
 @test "mailarc fetch runs the later stages that are built" {

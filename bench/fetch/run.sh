@@ -12,6 +12,7 @@
 # ratios to mbsync (IMAPS) and to mpop (POP3S).
 #   MAILARC_BUILD  the build folder (default build)
 #   BENCH_TOOLS    which tools (default "mailarc mbsync fetchmail getmail mpop")
+#   BENCH_LIMIT    seconds one tool may take (default 900)
 #   BENCH_ROUNDS   rounds (default 2); the order of the tools rotates each
 #                  round and each tool's fastest round is reported: on a
 #                  shared machine the file system (ext4 inode allocation
@@ -73,7 +74,8 @@ run() {
 	local tool=$1 proto=$2 dest=$3 got
 	shift 3
 	sync
-	/usr/bin/time -f '%e %U %S %M' -o "$work/time" "$@" >"$work/out" 2>"$work/err"
+	/usr/bin/time -f '%e %U %S %M' -o "$work/time" \
+		timeout "${BENCH_LIMIT:-900}" "$@" >"$work/out" 2>"$work/err"
 	local rc=$?
 	got=$(count "$dest")
 	if [ $rc -ne 0 ] || [ "$got" -ne "$n" ]; then
@@ -163,12 +165,15 @@ RC
 bench_getmail() {
 	local proto=$1 d=$work/getmail-$1$round
 	fresh "$d"
-	# getmail6 will not deliver as root: it delivers as nobody then.
+	mkdir -p "$work/getmaildir-$proto$round"
+	# getmail6 will not deliver as root: as root it runs as nobody (its
+	# own "user =" forks a child per message, which would be unfair).
+	local as=()
 	if [ "$(id -u)" = 0 ]; then
 		chmod 0711 "$work"
-		chown -R nobody "$d"
+		chown -R nobody "$d" "$work/getmaildir-$proto$round"
+		as=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
 	fi
-	mkdir -p "$work/getmaildir-$proto$round"
 	if [ "$proto" = imaps ]; then
 		cat >"$work/getmailrc" <<RC
 [retriever]
@@ -196,14 +201,14 @@ RC
 [destination]
 type = Maildir
 path = $d/
-$([ "$(id -u)" = 0 ] && echo "user = nobody")
 
 [options]
 read_all = true
 delete = false
 verbose = 0
 RC
-	run getmail "$proto" "$d" getmail --rcfile "$work/getmailrc" \
+	chmod 0644 "$work/getmailrc"
+	run getmail "$proto" "$d" "${as[@]}" getmail --rcfile "$work/getmailrc" \
 		--getmaildir "$work/getmaildir-$proto$round"
 }
 

@@ -35,7 +35,9 @@ static const char usage[] =
     "\n"
     "  --due    only accounts with polling on whose poll_interval has\n"
     "           passed since their last run (what timers call)\n"
-    "  --wait   wait for a run of an account that is under way\n";
+    "  --wait   wait for a run of an account that is under way\n"
+    "\n"
+    "$MAILARC_TIMEOUT (seconds) overrides the connect and I/O timeouts.\n";
 
 long
 fetch_timeout_env(void)
