@@ -237,7 +237,10 @@ fetch_account(const struct space *s, const struct account *a,
 		*countp = 0;
 	if ((st = space_ensure_layout(s)) != MA_OK)
 		return st;
-	r.incoming = space_path(s, "incoming");
+	/* Each account delivers into its own Maildir++ sub-folder of
+	 * incoming/, which is how dedupe and index learn the source account
+	 * (the account: tag). */
+	r.incoming = path_fmt("%s/incoming/.%s", s->dir, a->key);
 	r.state_path = state_path(s, a->key);
 	lock_path = path_fmt("%s/state/%s.lock", s->dir, a->key);
 	if (r.incoming == NULL || r.state_path == NULL || lock_path == NULL) {
@@ -246,6 +249,8 @@ fetch_account(const struct space *s, const struct account *a,
 	}
 	if ((st = lock_take(lock_path, what, o->wait, &lk)) != MA_OK)
 		goto out;
+	if ((st = maildir_create(r.incoming)) != MA_OK)
+		goto unlock;
 	/* Messages whose writer died before commit are still on the server. */
 	maildir_clean_tmp(r.incoming, 36 * 3600);
 	if ((st = state_load(r.state_path, &r.st)) != MA_OK)

@@ -259,7 +259,7 @@ delete_roundtrip() {
 		>/dev/null 2>&1 &
 	pid=$!
 	for ((i = 0; i < 400; i++)); do
-		[ -n "$(find "$MAILARC_ROOT/spaces/s/incoming/tmp" -type f -size +1M)" ] && break
+		[ -n "$(find "$MAILARC_ROOT/spaces/s/incoming" -regex '.*/incoming/\(\.[^/]*/\)?tmp/[^/]*' -type f -size +1M)" ] && break
 		sleep 0.02
 	done
 	imap=$(pgrep -P "$(cat "$DOVECOT_DIR/run/master.pid")" -x imap || true)
@@ -282,7 +282,7 @@ delete_roundtrip() {
 	mailarc-fetch --timeout 2 s/a >/dev/null 2>"$BATS_TEST_TMPDIR/err" &
 	pid=$!
 	for ((i = 0; i < 400; i++)); do
-		[ -n "$(find "$MAILARC_ROOT/spaces/s/incoming/tmp" -type f -size +1M)" ] && break
+		[ -n "$(find "$MAILARC_ROOT/spaces/s/incoming" -regex '.*/incoming/\(\.[^/]*/\)?tmp/[^/]*' -type f -size +1M)" ] && break
 		sleep 0.02
 	done
 	pop=$(pgrep -P "$(cat "$DOVECOT_DIR/run/master.pid")" -x pop3 || true)
@@ -370,7 +370,7 @@ delete_roundtrip() {
 	# process (a child of this instance's master) so the transfer is
 	# surely under way, then stop the server and that process.
 	for ((i = 0; i < 400; i++)); do
-		[ -n "$(find "$MAILARC_ROOT/spaces/s/incoming/tmp" -type f -size +1M)" ] && break
+		[ -n "$(find "$MAILARC_ROOT/spaces/s/incoming" -regex '.*/incoming/\(\.[^/]*/\)?tmp/[^/]*' -type f -size +1M)" ] && break
 		sleep 0.02
 	done
 	imap=$(pgrep -P "$(cat "$DOVECOT_DIR/run/master.pid")" -x imap || true)
@@ -385,7 +385,7 @@ delete_roundtrip() {
 	[ "$status" -eq 75 ]
 	grep -q "account s/a: \(the server closed the connection\|cannot read from the server\)" \
 		"$BATS_TEST_TMPDIR/err"
-	[ -z "$(find "$MAILARC_ROOT/spaces/s/incoming/tmp" -type f)" ]
+	[ -z "$(find "$MAILARC_ROOT/spaces/s/incoming" -regex '.*/incoming/\(\.[^/]*/\)?tmp/[^/]*' -type f)" ]
 	[ "$(dovecot_count "$U")" -eq 42 ]
 	run mailarc-fetch s/a
 	[ "$status" -eq 0 ]

@@ -166,8 +166,14 @@ teardown() {
 	grep -q '^t/c: 4 new messages' <<<"$output"
 	! grep -q '^t/d' <<<"$output"
 	grep -q "account t/bad: connect failed" <<<"$output"
-	[ "$(spool_count s)" -eq 8 ]
-	[ "$(spool_count t)" -eq 4 ]
+	# The later stages ran: the copies are archived or set aside.
+	[ "$(space_mail_count s)" -eq 8 ]
+	[ "$(space_mail_count t)" -eq 4 ]
+	# Each account delivers into its own sub-folder, so the index knows
+	# who brought what: the same 4 messages came through both s/a and s/b.
+	[ "$(mailarc search s --output=messages tag:account:a | wc -l)" -eq 4 ]
+	[ "$(mailarc search s --output=messages tag:account:b | wc -l)" -eq 4 ]
+	[ "$(mailarc search s --output=messages tag:account:unknown | wc -l)" -eq 0 ]
 	run mailarc account list
 	grep -q '^s  *a  .* yes  *20[0-9-]* ' <<<"$output"
 	grep -q '^t  *d  .* no  *never' <<<"$output"

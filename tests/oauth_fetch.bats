@@ -36,13 +36,13 @@ account() {
 	account imaps "$DOVO_IMAPS_PORT"
 	run --separate-stderr mailarc-fetch s/a
 	[ "$status" -eq 0 ]
-	[ "$(echo "$output" | grep -c /incoming/new/)" -eq 3 ]
+	[ "$(echo "$output" | grep -c "/incoming/\.[^/]*/new/")" -eq 3 ]
 	[ "$(oauth_count token)" -eq 1 ]
 	printf 'Subject: m4\r\nMessage-ID: <m4@example.org>\r\n\r\nfour\r\n' |
 		dovecot_oauth_add_message alice
 	run --separate-stderr mailarc-fetch s/a
 	[ "$status" -eq 0 ]
-	[ "$(echo "$output" | grep -c /incoming/new/)" -eq 1 ]
+	[ "$(echo "$output" | grep -c "/incoming/\.[^/]*/new/")" -eq 1 ]
 	[ "$(oauth_count token)" -eq 1 ]
 	[ "$(oauth_count introspect)" -ge 2 ]
 }
@@ -51,7 +51,7 @@ account() {
 	account pops "$DOVO_POP3S_PORT"
 	run --separate-stderr mailarc-fetch s/a
 	[ "$status" -eq 0 ]
-	[ "$(echo "$output" | grep -c /incoming/new/)" -eq 3 ]
+	[ "$(echo "$output" | grep -c "/incoming/\.[^/]*/new/")" -eq 3 ]
 	grep -q 'pop3-login: Info: Login: user=<alice>, method=OAUTHBEARER' "$DOVO_DIR/dovecot.log"
 }
 
@@ -61,12 +61,12 @@ account() {
 	account imaps "$DOVO_IMAPS_PORT"
 	run --separate-stderr mailarc-fetch s/a
 	[ "$status" -eq 0 ]
-	[ "$(echo "$output" | grep -c /incoming/new/)" -eq 3 ]
+	[ "$(echo "$output" | grep -c "/incoming/\.[^/]*/new/")" -eq 3 ]
 	grep -q 'imap-login: Info: Login: user=<alice>, method=XOAUTH2' "$DOVO_DIR/dovecot.log"
 	mailarc account edit s/a --protocol pops --port "$DOVO_POP3S_PORT" --no-test 2>/dev/null
 	run --separate-stderr mailarc-fetch s/a
 	[ "$status" -eq 0 ]
-	[ "$(echo "$output" | grep -c /incoming/new/)" -eq 3 ]
+	[ "$(echo "$output" | grep -c "/incoming/\.[^/]*/new/")" -eq 3 ]
 	grep -q 'pop3-login: Info: Login: user=<alice>, method=XOAUTH2' "$DOVO_DIR/dovecot.log"
 }
 
@@ -74,12 +74,12 @@ account() {
 	account imap "$DOVO_IMAP_PORT"
 	run --separate-stderr mailarc-fetch s/a
 	[ "$status" -eq 0 ]
-	[ "$(echo "$output" | grep -c /incoming/new/)" -eq 3 ]
+	[ "$(echo "$output" | grep -c "/incoming/\.[^/]*/new/")" -eq 3 ]
 	mailarc account edit s/a --protocol pop --port "$DOVO_POP3_PORT" --no-test 2>/dev/null
 	rm -rf "$MAILARC_ROOT/spaces/s/state"/*
 	run --separate-stderr mailarc-fetch s/a
 	[ "$status" -eq 0 ]
-	[ "$(echo "$output" | grep -c /incoming/new/)" -eq 3 ]
+	[ "$(echo "$output" | grep -c "/incoming/\.[^/]*/new/")" -eq 3 ]
 }
 
 @test "no token is sent to a server without TLS (no STARTTLS offered)" {
@@ -96,7 +96,7 @@ account() {
 	# The server never saw a login attempt, so never a token.
 	[ "$(oauth_count introspect)" -eq 0 ]
 	! grep -q 'Login:\|auth failed\|method=' "$DOVO_DIR/dovecot.log"
-	[ -z "$(ls "$MAILARC_ROOT/spaces/s/incoming/new")" ]
+	[ -z "$(find "$MAILARC_ROOT/spaces/s/incoming" -regex '.*/incoming/\.[^/]*/new/[^/]*' -type f)" ]
 	# Control: this server would have taken the token in plain text.
 	tok=$(mailarc-oauth-token s/a)
 	run dovecot_oauth_curl "imap://127.0.0.1:$DOVO_IMAP_PORT/INBOX;UID=1" "$tok"
@@ -123,7 +123,7 @@ account() {
 	oauth_ctl expire
 	run --separate-stderr mailarc-fetch s/a
 	[ "$status" -eq 0 ]
-	[ "$(echo "$output" | grep -c /incoming/new/)" -eq 3 ]
+	[ "$(echo "$output" | grep -c "/incoming/\.[^/]*/new/")" -eq 3 ]
 	[ "$(oauth_count token)" -eq 2 ]
 	[[ "$stderr" == *"refused the cached access token"* ]]
 }
@@ -136,7 +136,7 @@ account() {
 	[ "$status" -eq 77 ]
 	[ "$(oauth_count token)" -eq 2 ]
 	[ "$(oauth_count introspect)" -eq 2 ]
-	[ -z "$(ls "$MAILARC_ROOT/spaces/s/incoming/new")" ]
+	[ -z "$(find "$MAILARC_ROOT/spaces/s/incoming" -regex '.*/incoming/\.[^/]*/new/[^/]*' -type f)" ]
 }
 
 @test "a revoked refresh token fails the fetch with EX_NOPERM and says authorize" {
@@ -145,7 +145,7 @@ account() {
 	run --separate-stderr mailarc-fetch s/a
 	[ "$status" -eq 77 ]
 	[[ "$stderr" == *"mailarc-oauth-token authorize s/a"* ]]
-	[ -z "$(ls "$MAILARC_ROOT/spaces/s/incoming/new")" ]
+	[ -z "$(find "$MAILARC_ROOT/spaces/s/incoming" -regex '.*/incoming/\.[^/]*/new/[^/]*' -type f)" ]
 }
 
 @test "the provider down fails the fetch with EX_TEMPFAIL" {

@@ -2,7 +2,7 @@
  * mailarc fetch [--due] [--wait] [SPACE[/ACCOUNT]]...: "Fetch new mail".
  * Every enabled account named (all of a space, all spaces when none is
  * named) is fetched with the library directly; then each space that got
- * mail, or has mail waiting in incoming/new, goes through the later
+ * mail, or has mail waiting in incoming/, goes through the later
  * stages that are built: mailarc-dedupe, mailarc-index, mailarc-render.
  * One failing account or stage does not stop the others; the exit code
  * is the worst seen.
@@ -59,22 +59,51 @@ fetch_timeout_env(void)
 	return v;
 }
 
-/* True when incoming/new holds a message not yet taken by dedupe. */
+/* True when the folder dir holds an entry that is not a dot file. */
 static bool
-incoming_waiting(const struct space *s)
+has_entry(const char *dir)
 {
-	char *dir = path_fmt("%s/incoming/new", s->dir);
 	struct dirent *e;
 	bool found = false;
 	DIR *d;
 
-	if (dir == NULL || (d = opendir(dir)) == NULL) {
-		free(dir);
+	if (dir == NULL || (d = opendir(dir)) == NULL)
 		return false;
-	}
 	while (!found && (e = readdir(d)) != NULL)
 		found = e->d_name[0] != '.';
 	closedir(d);
+	return found;
+}
+
+/*
+ * True when incoming/new, or new/ of one of its Maildir++ sub-folders
+ * (incoming/.ACCOUNT/, where fetch and import deliver), holds a message not
+ * yet taken by dedupe.
+ */
+static bool
+incoming_waiting(const struct space *s)
+{
+	char *dir = path_fmt("%s/incoming", s->dir), *sub;
+	struct dirent *e;
+	bool found;
+	DIR *d;
+
+	if (dir == NULL)
+		return false;
+	sub = path_fmt("%s/new", dir);
+	found = has_entry(sub);
+	free(sub);
+	if (!found && (d = opendir(dir)) != NULL) {
+		while (!found && (e = readdir(d)) != NULL) {
+			if (e->d_name[0] != '.' || strcmp(e->d_name, ".") == 0 ||
+			    strcmp(e->d_name, "..") == 0)
+				continue;
+			sub = path_fmt("%s/%s/new", dir, e->d_name);
+			found = has_entry(sub);
+			free(sub);
+		}
+		closedir(d);
+	}
 	free(dir);
 	return found;
 }

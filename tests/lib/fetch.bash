@@ -49,10 +49,21 @@ fetch_snapshot() {
 	find "$md/new" "$md/cur" -maxdepth 1 -type f -exec cp {} "$2/new/" \;
 }
 
-# spool_count SPACE - messages in SPACE/incoming.
+# spool_count SPACE - messages in SPACE/incoming (each account delivers
+# into its own Maildir++ sub-folder, incoming/.ACCOUNT/).
 spool_count() {
-	find "$MAILARC_ROOT/spaces/$1/incoming/new" \
-		"$MAILARC_ROOT/spaces/$1/incoming/cur" -type f | wc -l
+	find "$MAILARC_ROOT/spaces/$1/incoming" -type f \
+		-regex '.*/incoming/\(\.[^/]*/\)?\(new\|cur\)/[^/]*' | wc -l
+}
+
+# space_mail_count SPACE - messages anywhere in the space's Maildirs
+# (incoming, archive, duplicates): what fetch delivered, wherever the later
+# stages put it.
+space_mail_count() {
+	local d=$MAILARC_ROOT/spaces/$1
+	find "$d/incoming" "$d/archive" "$d/duplicates" -type f -regex \
+		'.*/\(incoming\|archive\|duplicates\)/\(\.[^/]*/\)?\(new\|cur\)/[^/]*' |
+		wc -l
 }
 
 # spool_compare SRC SPACE [--pop] - the spool holds SRC's messages, each

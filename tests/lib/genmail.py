@@ -90,11 +90,15 @@ def as_sent(data, pop):
 
 
 def files(top):
-    for sub in ("new", "cur"):
-        d = os.path.join(top, sub)
-        if os.path.isdir(d):
-            for n in sorted(os.listdir(d)):
-                yield os.path.join(d, n)
+    """The messages of a Maildir and of its Maildir++ sub-folders."""
+    tops = [top] + sorted(os.path.join(top, d) for d in os.listdir(top)
+                          if d.startswith(".") and d not in (".", ".."))
+    for t in tops:
+        for sub in ("new", "cur"):
+            d = os.path.join(t, sub)
+            if os.path.isdir(d):
+                for n in sorted(os.listdir(d)):
+                    yield os.path.join(d, n)
 
 
 def compare(srcs, spool, pop):
