@@ -1,0 +1,385 @@
+/*
+ * Publishing files into the site folder, and the stylesheet.
+ *
+ * glib's hash tables (glib comes with gmime) hold the paths a run wrote
+ * and the folders it made; a hand-rolled table would add code, not value.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib.h>
+
+#include "log.h"
+#include "path.h"
+#include "site.h"
+
+#define SITE_TMP ".render-tmp"
+
+struct site {
+	char *dir;
+	char *tmp;
+	FILE *out;
+	GHashTable *written; /* rel path -> itself (owned) */
+	GHashTable *dirs;    /* folders known to exist (owned keys) */
+	unsigned long seq;
+	size_t nwritten;
+};
+
+enum ma_status
+site_open(const char *dir, FILE *out, struct site **sp)
+{
+	struct site *s = calloc(1, sizeof *s);
+	enum ma_status st;
+
+	if (s == NULL)
+		return MA_ENOMEM;
+	s->dir = strdup(dir);
+	s->tmp = path_fmt("%s/%s", dir, SITE_TMP);
+	s->out = out;
+	s->written = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
+	s->dirs = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
+	if (s->dir == NULL || s->tmp == NULL) {
+		site_close(s, false);
+		return MA_ENOMEM;
+	}
+	/* Whatever is in the temp folder was never published: a killed
+	 * run's half-written files. */
+	if ((st = mkdir_p(dir, 0755)) != MA_OK ||
+	    (st = rm_rf(s->tmp)) != MA_OK ||
+	    (st = mkdir_p(s->tmp, 0755)) != MA_OK) {
+		site_close(s, false);
+		return st;
+	}
+	*sp = s;
+	return MA_OK;
+}
+
+/* Create the folders above rel, once per run. */
+static enum ma_status
+make_parents(struct site *s, const char *rel)
+{
+	const char *slash = strrchr(rel, '/');
+	enum ma_status st;
+	char *sub, *full;
+
+	if (slash == NULL)
+		return MA_OK;
+	if ((sub = strndup(rel, (size_t)(slash - rel))) == NULL)
+		return MA_ENOMEM;
+	if (g_hash_table_contains(s->dirs, sub)) {
+		free(sub);
+		return MA_OK;
+	}
+	if ((full = path_fmt("%s/%s", s->dir, sub)) == NULL) {
+		free(sub);
+		return MA_ENOMEM;
+	}
+	st = mkdir_p(full, 0755);
+	free(full);
+	if (st != MA_OK) {
+		free(sub);
+		return st;
+	}
+	g_hash_table_add(s->dirs, sub);
+	return MA_OK;
+}
+
+static enum ma_status
+remember(struct site *s, const char *rel)
+{
+	char *k;
+
+	if (g_hash_table_contains(s->written, rel))
+		return MA_OK;
+	if ((k = strdup(rel)) == NULL)
+		return MA_ENOMEM;
+	g_hash_table_add(s->written, k);
+	return MA_OK;
+}
+
+enum ma_status
+site_put(struct site *s, const char *rel, const void *data, size_t len)
+{
+	char tmp[PATH_MAX_LEN], *final;
+	enum ma_status st;
+	int fd, n, e;
+
+	if ((st = make_parents(s, rel)) != MA_OK)
+		return st;
+	n = snprintf(tmp, sizeof tmp, "%s/%lu", s->tmp, s->seq++);
+	if (n < 0 || (size_t)n >= sizeof tmp)
+		return MA_ETOOBIG;
+	if ((final = path_fmt("%s/%s", s->dir, rel)) == NULL)
+		return MA_ENOMEM;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		e = errno;
+		log_err("cannot create '%s': %s", tmp, strerror(e));
+		free(final);
+		return errno_status(e);
+	}
+	if ((st = write_all(fd, data, len)) != MA_OK || close(fd) != 0) {
+		e = errno;
+		log_err("cannot write '%s': %s", tmp, strerror(e));
+		if (st == MA_OK)
+			st = errno_status(e);
+		else
+			close(fd);
+		unlink(tmp);
+		free(final);
+		return st;
+	}
+	if (rename(tmp, final) != 0) {
+		e = errno;
+		log_err("cannot rename '%s' to '%s': %s", tmp, final,
+			strerror(e));
+		unlink(tmp);
+		free(final);
+		return errno_status(e);
+	}
+	if (s->out != NULL)
+		fprintf(s->out, "%s\n", final);
+	free(final);
+	s->nwritten++;
+	return remember(s, rel);
+}
+
+enum ma_status
+site_put_buf(struct site *s, const char *rel, const struct buf *b)
+{
+	return site_put(s, rel, b->data != NULL ? b->data : "", b->len);
+}
+
+bool
+site_exists(struct site *s, const char *rel)
+{
+	char *p = path_fmt("%s/%s", s->dir, rel);
+	struct stat sb;
+	bool r;
+
+	if (p == NULL)
+		return false;
+	r = stat(p, &sb) == 0 && S_ISREG(sb.st_mode);
+	free(p);
+	return r;
+}
+
+enum ma_status
+site_keep(struct site *s, const char *rel)
+{
+	return remember(s, rel);
+}
+
+enum ma_status
+site_remove(struct site *s, const char *rel)
+{
+	char *p = path_fmt("%s/%s", s->dir, rel);
+
+	if (p == NULL)
+		return MA_ENOMEM;
+	if (unlink(p) != 0 && errno != ENOENT) {
+		int e = errno;
+
+		log_err("cannot remove '%s': %s", p, strerror(e));
+		free(p);
+		return errno_status(e);
+	}
+	free(p);
+	return MA_OK;
+}
+
+size_t
+site_written(const struct site *s)
+{
+	return s->nwritten;
+}
+
+/* Remove what the run did not produce, folder by folder (our own tree:
+ * depth is bounded by the layout, but walk it with a list anyway). */
+enum ma_status
+site_gc(struct site *s)
+{
+	GPtrArray *todo = g_ptr_array_new_with_free_func(free);
+	GPtrArray *seen = g_ptr_array_new_with_free_func(free);
+	enum ma_status st = MA_OK;
+
+	g_ptr_array_add(todo, strdup(""));
+	while (todo->len > 0 && st == MA_OK) {
+		char *rel = g_ptr_array_steal_index(todo, todo->len - 1);
+		char *full = rel[0] ? path_fmt("%s/%s", s->dir, rel)
+				    : strdup(s->dir);
+		struct dirent *de;
+		DIR *d;
+
+		g_ptr_array_add(seen, rel);
+		if (full == NULL || (d = opendir(full)) == NULL) {
+			free(full);
+			continue;
+		}
+		while ((de = readdir(d)) != NULL && st == MA_OK) {
+			char *sub;
+
+			if (strcmp(de->d_name, ".") == 0 ||
+			    strcmp(de->d_name, "..") == 0 ||
+			    (rel[0] == '\0' &&
+			     strcmp(de->d_name, SITE_TMP) == 0))
+				continue;
+			sub = rel[0] ? path_fmt("%s/%s", rel, de->d_name)
+				     : strdup(de->d_name);
+			if (sub == NULL) {
+				st = MA_ENOMEM;
+				break;
+			}
+			if (de->d_type == DT_DIR) {
+				g_ptr_array_add(todo, sub);
+				continue;
+			}
+			if (!g_hash_table_contains(s->written, sub))
+				st = site_remove(s, sub);
+			free(sub);
+		}
+		closedir(d);
+		free(full);
+	}
+	/* Deepest first: a folder emptied above goes too. */
+	for (guint i = seen->len; i-- > 1 && st == MA_OK;) {
+		char *full = path_fmt("%s/%s", s->dir,
+				      (char *)g_ptr_array_index(seen, i));
+
+		if (full != NULL)
+			rmdir(full); /* fails, harmlessly, when not empty */
+		free(full);
+	}
+	g_ptr_array_free(todo, TRUE);
+	g_ptr_array_free(seen, TRUE);
+	return st;
+}
+
+enum ma_status
+site_close(struct site *s, bool commit)
+{
+	enum ma_status st = MA_OK;
+
+	if (s == NULL)
+		return MA_OK;
+	if (commit) {
+		int fd = open(s->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		/* One syncfs for the whole run instead of an fsync per
+		 * page: the pages were renamed whole already, and the
+		 * state that records the run is written after this. */
+		if (fd < 0 || syncfs(fd) != 0) {
+			log_err("cannot sync '%s': %s", s->dir,
+				strerror(errno));
+			st = errno_status(errno);
+		}
+		if (fd >= 0)
+			close(fd);
+		rmdir(s->tmp);
+	}
+	free(s->dir);
+	free(s->tmp);
+	if (s->written)
+		g_hash_table_destroy(s->written);
+	if (s->dirs)
+		g_hash_table_destroy(s->dirs);
+	free(s);
+	return st;
+}
+
+/* The one stylesheet: system fonts, a readable measure, light and dark. */
+static const char stylesheet[] =
+	":root{color-scheme:light dark;--bg:#fdfdfc;--fg:#1d1f21;"
+	"--muted:#5f6368;--line:#e3e3e0;--accent:#0b57d0;--card:#fff;"
+	"--quote:#f3f4f1;--mark:#fff4c2}\n"
+	"@media (prefers-color-scheme:dark){:root{--bg:#141517;--fg:#e6e6e3;"
+	"--muted:#a0a4aa;--line:#2d3034;--accent:#8ab4f8;--card:#1c1d20;"
+	"--quote:#222428;--mark:#4a3f10}}\n"
+	"*{box-sizing:border-box}\n"
+	"html{-webkit-text-size-adjust:100%}\n"
+	"body{margin:0;background:var(--bg);color:var(--fg);"
+	"font:16px/1.55 system-ui,-apple-system,\"Segoe UI\",Roboto,"
+	"\"Noto Sans\",\"Noto Sans CJK JP\",sans-serif}\n"
+	"a{color:var(--accent);text-underline-offset:2px}\n"
+	"a:focus-visible{outline:2px solid var(--accent);outline-offset:2px}\n"
+	".skip{position:absolute;left:-999px;top:0;background:var(--card);"
+	"padding:.5em 1em}\n"
+	".skip:focus{left:.5em;z-index:2}\n"
+	".site{border-bottom:1px solid var(--line);background:var(--card)}\n"
+	".site div,main,.foot{max-width:52rem;margin:0 auto;padding:0 1rem}\n"
+	".site div{display:flex;flex-wrap:wrap;gap:.25em 1em;"
+	"align-items:baseline;padding:.7rem 1rem}\n"
+	".site .name{font-weight:650;font-size:1.1rem;color:var(--fg);"
+	"text-decoration:none}\n"
+	".site nav{color:var(--muted);font-size:.9rem}\n"
+	".site nav a{color:var(--muted)}\n"
+	"main{padding-top:1.2rem;padding-bottom:2rem}\n"
+	"h1{font-size:1.55rem;line-height:1.25;margin:.2em 0 .4em;"
+	"overflow-wrap:anywhere}\n"
+	"h2{font-size:1.15rem;margin:1.6em 0 .5em}\n"
+	".lede{color:var(--muted);margin-top:0}\n"
+	".meta,.count{color:var(--muted);font-size:.9rem}\n"
+	"ul.plain{list-style:none;padding:0;margin:0}\n"
+	".months li{display:inline-block;margin:0 .9em .3em 0}\n"
+	".months h3{font-size:1rem;margin:.9em 0 .3em}\n"
+	".list li{padding:.45em 0;border-bottom:1px solid var(--line);"
+	"display:grid;grid-template-columns:1fr auto;gap:0 1em}\n"
+	".list .subj{overflow-wrap:anywhere}\n"
+	".list .meta{grid-column:1/-1}\n"
+	".list time{white-space:nowrap;color:var(--muted);font-size:.9rem}\n"
+	".tgroup{margin:1.2em 0}\n"
+	".tgroup h3{font-size:1.02rem;margin:0 0 .2em;overflow-wrap:anywhere}\n"
+	".tgroup ul{margin:0;padding-left:1.1em;color:var(--muted);"
+	"font-size:.92rem}\n"
+	".pager{display:flex;gap:1em;margin:1.2em 0;flex-wrap:wrap}\n"
+	".msg{background:var(--card);border:1px solid var(--line);"
+	"border-radius:8px;padding:1rem 1.1rem;margin:0 0 1rem}\n"
+	".msg h2{margin:0 0 .3em;font-size:1.05rem;overflow-wrap:anywhere}\n"
+	".hdrs{display:grid;grid-template-columns:auto 1fr;gap:.1em .8em;"
+	"margin:0 0 .9em;font-size:.92rem}\n"
+	".hdrs dt{color:var(--muted)}\n"
+	".hdrs dd{margin:0;overflow-wrap:anywhere}\n"
+	".text{white-space:pre-wrap;overflow-wrap:anywhere;"
+	"font-size:.97rem;line-height:1.6}\n"
+	".text blockquote{margin:.3em 0;padding:.2em .8em;"
+	"border-left:3px solid var(--line);background:var(--quote);"
+	"color:var(--muted)}\n"
+	".text details{margin:.3em 0}\n"
+	".text summary{cursor:pointer;color:var(--muted);font-size:.88rem}\n"
+	".sig{color:var(--muted);font-size:.9rem}\n"
+	"iframe.html{width:100%;border:1px solid var(--line);"
+	"border-radius:6px;background:#fff;resize:vertical}\n"
+	".note{font-size:.88rem;color:var(--muted)}\n"
+	".att{margin:.9em 0 0;padding:.6em 0 0;border-top:1px solid "
+	"var(--line);font-size:.92rem}\n"
+	".att li{margin:.15em 0;overflow-wrap:anywhere}\n"
+	".att .meta{margin-left:.4em}\n"
+	".msgnav{display:flex;flex-wrap:wrap;gap:.3em 1.2em;margin-top:.9em;"
+	"padding-top:.6em;border-top:1px solid var(--line);font-size:.9rem}\n"
+	".tree{margin:0 0 1.4em;padding:0;list-style:none;font-size:.93rem}\n"
+	".tree li{padding:.15em 0;overflow-wrap:anywhere}\n"
+	".d1{margin-left:1rem}.d2{margin-left:2rem}.d3{margin-left:3rem}"
+	".d4{margin-left:4rem}.d5{margin-left:5rem}.d6{margin-left:6rem}\n"
+	".msg.d1,.msg.d2,.msg.d3,.msg.d4,.msg.d5,.msg.d6{"
+	"border-left:3px solid var(--accent)}\n"
+	"@media (max-width:40rem){body{font-size:15px}"
+	".d1,.d2,.d3,.d4,.d5,.d6{margin-left:.6rem}"
+	".msg{padding:.8rem;border-radius:0;border-left:0;border-right:0;"
+	"margin-left:-1rem;margin-right:-1rem}"
+	".msg.d1,.msg.d2,.msg.d3,.msg.d4,.msg.d5,.msg.d6{margin-left:-.4rem}"
+	".hdrs{grid-template-columns:1fr}.hdrs dt{font-size:.8rem}"
+	".list li{grid-template-columns:1fr}h1{font-size:1.3rem}}\n"
+	".removed{padding:2rem 0}\n"
+	".foot{color:var(--muted);font-size:.85rem;padding:1.5rem 1rem 2rem;"
+	"border-top:1px solid var(--line)}\n";
+
+const char *
+site_stylesheet(void)
+{
+	return stylesheet;
+}
