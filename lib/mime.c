@@ -450,3 +450,23 @@ mime_open(const char *path, bool prefer_html, struct mime_msg **mp)
 	*mp = m;
 	return MA_OK;
 }
+
+enum ma_status
+mime_parse_addrs(const char *header, struct mime_addr **ap, size_t *np)
+{
+	InternetAddressList *l;
+	enum ma_status st;
+
+	mime_init();
+	l = internet_address_list_parse(NULL, header != NULL ? header : "");
+	st = addrs_get(l, ap, np);
+	if (l != NULL)
+		g_object_unref(l);
+	return st;
+}
+
+void
+mime_addrs_free(struct mime_addr *a, size_t n)
+{
+	addrs_free(a, n);
+}

@@ -62,4 +62,12 @@ void mime_free(struct mime_msg *m);
  */
 char *mime_unflow(const char *text, size_t n, bool delsp, size_t *outlen);
 
+/*
+ * mime_parse_addrs - the mailboxes of an address header's decoded text
+ * (as notmuch stores From), groups flattened. Free with mime_addrs_free().
+ */
+enum ma_status mime_parse_addrs(const char *header, struct mime_addr **ap,
+				size_t *np);
+void mime_addrs_free(struct mime_addr *a, size_t n);
+
 #endif
