@@ -821,7 +821,7 @@ message_frag(struct run *r, struct tmsg *t)
 				fn = fallback;
 			}
 			size_text(a->size, size);
-			ADD(buf_addf(b, "<li>\xf0\x9f\x93\x8e <a href=\"../%s\" "
+			ADD(buf_addf(b, "<li><a href=\"../%s\" "
 					"download=\"",
 				     t->att_urls[i]));
 			ADD(html_escapes(b, fn));

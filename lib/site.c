@@ -375,6 +375,13 @@ static const char stylesheet[] =
 	".hdrs{grid-template-columns:1fr}.hdrs dt{font-size:.8rem}"
 	".list li{grid-template-columns:1fr}h1{font-size:1.3rem}}\n"
 	".removed{padding:2rem 0}\n"
+	"body.mail{margin:0;padding:12px 14px;background:#fff;color:#1d1f21;"
+	"font:15px/1.5 system-ui,-apple-system,\"Segoe UI\",Roboto,"
+	"\"Noto Sans\",sans-serif;overflow-wrap:anywhere}\n"
+	"body.mail img{max-width:100%;height:auto}\n"
+	"body.mail table{border-collapse:collapse;max-width:100%}\n"
+	"body.mail td,body.mail th{padding:2px 6px}\n"
+	"body.mail a{color:#0b57d0}\n"
 	".foot{color:var(--muted);font-size:.85rem;padding:1.5rem 1rem 2rem;"
 	"border-top:1px solid var(--line)}\n";
 
