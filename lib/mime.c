@@ -366,8 +366,10 @@ mime_open(const char *path, bool prefer_html, struct mime_msg **mp)
 
 	mime_init();
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		log_err("cannot open '%s': %s", path, strerror(errno));
-		return errno == ENOENT ? MA_ENOTFOUND : MA_EIO;
+		int e = errno;
+
+		log_err("cannot open '%s': %s", path, strerror(e));
+		return e == ENOENT ? MA_ENOTFOUND : MA_EIO;
 	}
 	stream = g_mime_stream_fs_new(fd); /* owns fd */
 	parser = g_mime_parser_new_with_stream(stream);

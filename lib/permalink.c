@@ -22,8 +22,9 @@ keep_byte(unsigned char c, size_t pos)
 }
 
 enum ma_status
-permalink_name(const char *msgid, char out[PERMALINK_NAME_MAX])
+permalink_name(const char *msgid, char name[PERMALINK_NAME_MAX])
 {
+	char out[PERMALINK_LONG + 4];
 	static const char hex[] = "0123456789ABCDEF";
 	static const char lhex[] = "0123456789abcdef";
 	size_t n = strlen(msgid), o = 0, cut = 0;
@@ -68,6 +69,7 @@ permalink_name(const char *msgid, char out[PERMALINK_NAME_MAX])
 		}
 	}
 	out[o] = '\0';
+	memcpy(name, out, o + 1);
 	return MA_OK;
 }
 
