@@ -1983,10 +1983,16 @@ apply_tomb(struct run *r, const char *msgid, const struct tomb *t)
 	if (notmuch_database_find_message(r->db, msgid, &m) ==
 		    NOTMUCH_STATUS_SUCCESS &&
 	    m != NULL) {
-		/* Still indexed: the delete is not finished; it is shown
-		 * until it is. */
+		notmuch_bool_t ghost = FALSE;
+
+		/* A ghost is only a Message-ID that replies refer to. One
+		 * with files is still indexed: the delete is not finished,
+		 * and the message is shown until it is. */
+		notmuch_message_get_flag_st(m, NOTMUCH_MESSAGE_FLAG_GHOST,
+					    &ghost);
 		notmuch_message_destroy(m);
-		return MA_OK;
+		if (!ghost)
+			return MA_OK;
 	}
 	touch_thread(r, t->thread);
 	if ((e = g_hash_table_lookup(r->by_id, msgid)) == NULL)

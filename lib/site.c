@@ -182,12 +182,29 @@ site_remove(struct site *s, const char *rel)
 
 	if (p == NULL)
 		return MA_ENOMEM;
-	if (unlink(p) != 0 && errno != ENOENT) {
+	if (unlink(p) != 0) {
 		int e = errno;
 
-		log_err("cannot remove '%s': %s", p, strerror(e));
 		free(p);
+		if (e == ENOENT)
+			return MA_OK;
+		log_err("cannot remove '%s/%s': %s", s->dir, rel, strerror(e));
 		return errno_status(e);
+	}
+	/* A folder emptied goes too, as a full run's site_gc() does. */
+	{
+		size_t root = strlen(s->dir), depth = 0;
+		char *slash;
+
+		for (const char *q = rel; *q; q++)
+			depth += *q == '/';
+		while (depth-- > 0 && (slash = strrchr(p, '/')) != NULL &&
+		       (size_t)(slash - p) > root) {
+			*slash = '\0';
+			if (rmdir(p) != 0)
+				break;
+			g_hash_table_remove(s->dirs, p + root + 1);
+		}
 	}
 	free(p);
 	return MA_OK;
