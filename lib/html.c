@@ -7,6 +7,7 @@
  */
 #include <ctype.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -676,6 +677,95 @@ open_tag(struct buf *b, GumboElement *e, struct html_policy *pol,
 /* Deeper than this, tags are unwrapped: their text still shows. */
 #define SANITIZE_MAX_DEPTH 256
 
+/* Tags that never hold others, or that the parser closes by itself when
+ * the next one opens: they do not deepen the tree. */
+static bool
+flat_tag(const char *name, size_t n)
+{
+	static const char *const flat[] = {
+		"area", "base", "br", "col", "embed", "hr", "img", "input",
+		"link", "meta", "param", "source", "track", "wbr", "p", "li",
+		"td", "th", "tr", "dt", "dd", "option", "optgroup", "thead",
+		"tbody", "tfoot", "colgroup", "caption", "rb", "rt", "rp",
+		"html", "head", "body", "keygen", "image",
+	};
+
+	for (size_t i = 0; i < sizeof flat / sizeof flat[0]; i++)
+		if (strlen(flat[i]) == n && strncasecmp(flat[i], name, n) == 0)
+			return true;
+	return false;
+}
+
+static bool
+raw_text_tag(const char *name, size_t n)
+{
+	static const char *const raw[] = { "script", "style", "textarea",
+					   "title", "xmp" };
+
+	for (size_t i = 0; i < sizeof raw / sizeof raw[0]; i++)
+		if (strlen(raw[i]) == n && strncasecmp(raw[i], name, n) == 0)
+			return true;
+	return false;
+}
+
+size_t
+html_nesting(const char *s, size_t n)
+{
+	size_t depth = 0, max = 0, i = 0;
+
+	while (i < n) {
+		const char *lt = memchr(s + i, '<', n - i);
+		size_t name, len;
+		bool end;
+
+		if (lt == NULL)
+			break;
+		i = (size_t)(lt - s) + 1;
+		if (i + 3 <= n && memcmp(s + i, "!--", 3) == 0) {
+			const char *e = memmem(s + i, n - i, "-->", 3);
+
+			i = e ? (size_t)(e - s) + 3 : n;
+			continue;
+		}
+		end = i < n && s[i] == '/';
+		name = i + end;
+		len = 0;
+		while (name + len < n && isalnum((unsigned char)s[name + len]))
+			len++;
+		if (len == 0 || !isalpha((unsigned char)s[name]))
+			continue;
+		i = name + len;
+		if (flat_tag(s + name, len))
+			continue;
+		if (end) {
+			depth -= depth > 0;
+			continue;
+		}
+		{
+			const char *gt = memchr(s + i, '>', n - i);
+
+			if (gt != NULL && gt > s + i && gt[-1] == '/')
+				continue; /* <x/> */
+		}
+		if (++depth > max)
+			max = depth;
+		/* Raw text: what follows is not markup until the end tag. */
+		if (raw_text_tag(s + name, len)) {
+			char close[12];
+			const char *e;
+
+			snprintf(close, sizeof close, "</%.*s", (int)len,
+				 s + name);
+			e = memmem(s + i, n - i, close, len + 2);
+			/* Case-sensitive search: an upper-case end tag is
+			 * missed and the rest counted as markup, which only
+			 * overestimates the depth. */
+			i = e ? (size_t)(e - s) : n;
+		}
+	}
+	return max;
+}
+
 struct frame {
 	GumboNode *node;
 	unsigned next; /* next child to visit */
@@ -692,6 +782,10 @@ html_sanitize(struct buf *b, const char *html, size_t n,
 	size_t depth = 0, cap = 0;
 	enum ma_status st = MA_OK;
 
+	/* gumbo's time and memory grow with the square of the nesting
+	 * depth (5000 nested <b> take gigabytes): refuse it up front. */
+	if (html_nesting(html, n) > HTML_MAX_NESTING)
+		return MA_EDATA;
 	out = gumbo_parse_with_options(&kGumboDefaultOptions, html, n);
 	if (out == NULL)
 		return MA_ENOMEM;

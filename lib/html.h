@@ -55,10 +55,24 @@ struct html_policy {
  * URLs: http, https, mailto for links; http(s) (when remote_images),
  * cid (mapped) and data:image/{png,gif,jpeg,webp} for images. No event
  * handler, style or class attribute survives. The walk is iterative: no
- * recursion on mail data. MA_ETOOBIG when b is full, MA_ENOMEM.
+ * recursion on mail data. MA_ETOOBIG when b is full, MA_ENOMEM;
+ * MA_EDATA (b untouched) for markup nested deeper than HTML_MAX_NESTING,
+ * which the parser cannot take in reasonable time and memory.
  */
 enum ma_status html_sanitize(struct buf *b, const char *html, size_t n,
 			     struct html_policy *pol);
+
+/* Deepest nesting of elements html_sanitize() accepts (browsers give up
+ * laying out far shallower trees). */
+#define HTML_MAX_NESTING 1000
+
+/*
+ * html_nesting - an upper estimate of how deeply the elements of
+ * html[0..n) nest: start tags minus end tags, not counting void elements
+ * and those the parser closes by itself (p, li, td, ...), skipping
+ * comments and raw text. Exposed for tests.
+ */
+size_t html_nesting(const char *html, size_t n);
 
 /*
  * html_url_scheme - the lower-cased scheme of url as a browser would read

@@ -749,6 +749,16 @@ body_html(struct run *r, struct buf *b, struct tmsg *t)
 				    "</head><body class=\"mail\">");
 		if (st == MA_OK)
 			st = html_sanitize(&doc, m->body, m->body_len, &pol);
+		if (st == MA_EDATA) {
+			/* Markup too deep to parse: show its source as text,
+			 * which is safe and still readable. */
+			buf_release(&doc);
+			ADD(buf_adds(b, "<p class=\"note\">This HTML message "
+					"is nested too deeply to display; its "
+					"source is shown.</p>\n"));
+			ADD(html_text(b, m->body, m->body_len));
+			return buf_addc(b, '\n');
+		}
 		if (st == MA_OK)
 			st = buf_adds(&doc, "</body></html>");
 		/* sandbox without allow-scripts and without

@@ -202,13 +202,30 @@ test_sanitize_deep_nesting_is_iterative(void **state)
 	(void)state;
 	buf_init(&in, 1 << 24);
 	buf_init(&out, 1 << 26);
-	for (int i = 0; i < 50000; i++)
-		assert_int_equal(buf_adds(&in, "<div>"), MA_OK);
+	for (int i = 0; i < 900; i++)
+		assert_int_equal(buf_adds(&in, "<div><p>x"), MA_OK);
 	assert_int_equal(buf_adds(&in, "deep"), MA_OK);
 	assert_int_equal(html_sanitize(&out, in.data, in.len, &pol), MA_OK);
 	assert_non_null(strstr(out.data, "deep"));
+	/* Deeper than the parser can take: refused, quickly. */
+	buf_reset(&out);
+	for (int i = 0; i < 100000; i++)
+		assert_int_equal(buf_adds(&in, "<b>"), MA_OK);
+	assert_int_equal(html_sanitize(&out, in.data, in.len, &pol), MA_EDATA);
+	assert_int_equal(out.len, 0);
 	buf_release(&in);
 	buf_release(&out);
+}
+
+static void
+test_nesting_estimate(void **state)
+{
+	const char *h = "<div><p>a<p>b<br><img src=x><span>c</span>"
+			"<script><div><div><div></script><!-- <div><div> -->"
+			"<i/></div>";
+
+	(void)state;
+	assert_int_equal(html_nesting(h, strlen(h)), 2);
 }
 
 static void
@@ -241,6 +258,7 @@ main(void)
 		cmocka_unit_test(test_sanitize_images),
 		cmocka_unit_test(test_sanitize_cid),
 		cmocka_unit_test(test_sanitize_deep_nesting_is_iterative),
+		cmocka_unit_test(test_nesting_estimate),
 		cmocka_unit_test(test_url_scheme),
 	};
 
