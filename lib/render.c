@@ -1511,7 +1511,8 @@ month_head(struct run *r, struct buf *b, const char *month, size_t n,
 
 	snprintf(title, sizeof title, "%s %.4s", month_names[month_num(month) - 1],
 		 month);
-	ADD(page_begin(r, b, "../../", title, NULL, NULL));
+	ADD(page_begin(r, b, "../../", title, NULL,
+		       "<a href=\"../../index.html#months\">All months</a>"));
 	ADD(buf_addf(b, "<h1>%s</h1>\n<p class=\"meta\">%zu message%s \xc2\xb7 "
 			"%s \xc2\xb7 %s \xc2\xb7 <a href=\"%.4s-%.2s.mbox\" "
 			"download>mbox</a></p>\n",
@@ -1559,10 +1560,15 @@ list_item(struct run *r, struct buf *b, struct entry *e, bool with_thread)
 	human_date(e->date, when);
 	ADD(buf_addf(b, "<li><a class=\"subj\" href=\"../../m/%s.html\">",
 		     name));
-	ADD(html_escapes(b, e->subject));
+	/* Under a conversation's heading the subject would repeat: name
+	 * the sender instead. */
+	if (with_thread)
+		ADD(html_escapes(b, e->subject));
+	else
+		ADD(buf_adds(b, e->from));
 	ADD(buf_addf(b, "</a><time datetime=\"%s\">%.16s</time><span "
 			"class=\"meta\">%s",
-		     iso, when, e->from));
+		     iso, when, with_thread ? e->from : ""));
 	if (with_thread && thread_id_ok(e->thread))
 		ADD(buf_addf(b, " \xc2\xb7 <a href=\"../../t/%s.html#%s\">"
 				"conversation</a>",
@@ -1812,7 +1818,7 @@ index_page(struct run *r)
 		notmuch_query_destroy(q);
 	}
 	if (st == MA_OK && r->order->len > 0)
-		st = buf_adds(&b, "</ul>\n<h2>Months</h2>\n");
+		st = buf_adds(&b, "</ul>\n<h2 id=\"months\">Months</h2>\n");
 	/* Months, newest first, grouped by year. */
 	{
 		char cur[8] = "", year[5] = "";
