@@ -389,7 +389,7 @@ scan_sub(const char *dir, const char *sub,
 		n++;
 	}
 	closedir(d);
-	if (st == MA_OK)
+	if (st == MA_OK && n > 0)
 		qsort(names, n, sizeof *names, name_cmp);
 	for (size_t i = 0; st == MA_OK && r == 0 && i < n; i++) {
 		char *path = path_fmt("%s/%s", subdir, names[i]);

@@ -1,15 +1,123 @@
-/* Placeholder: "mailarc import" lands with its issue. */
+/* mailarc import SPACE FILE|DIR...: mbox, Maildir or single messages. */
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sysexits.h>
+#include <unistd.h>
 
+#include "cli.h"
+#include "import.h"
 #include "log.h"
 #include "mailarc.h"
+#include "path.h"
+#include "store.h"
+
+static const char import_usage[] =
+	"usage: mailarc import SPACE [--mboxo] [--no-progress] FILE|DIR...\n"
+	"\n"
+	"Import mbox files (mboxrd; --mboxo for the old quoting; gzip is\n"
+	"read as well), Maildir folders and single messages into the space,\n"
+	"then archive each message once (mailarc-dedupe), index them\n"
+	"(mailarc-index) and render the site (mailarc-render, once built).\n";
+
+bool
+store_stage_built(const char *prog)
+{
+	char self[PATH_MAX], *p;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+	bool ok;
+
+	if (n <= 0)
+		return false;
+	self[n] = '\0';
+	if ((p = path_fmt("%s/%s", dirname(self), prog)) == NULL)
+		return false;
+	ok = access(p, X_OK) == 0;
+	free(p);
+	return ok;
+}
+
+int
+store_run_pipeline(struct ctx *c, const char *space, bool render)
+{
+	const char *const args[] = { space, NULL };
+	int ret = run_stage(c, "mailarc-dedupe", args, true);
+
+	if (ret != EX_OK && ret != EX_DATAERR)
+		return ret;
+	ret = ma_worse(ret, run_stage(c, "mailarc-index", args, true));
+	if (render && store_stage_built("mailarc-render"))
+		ret = ma_worse(ret, run_stage(c, "mailarc-render", args, true));
+	return ret;
+}
 
 int
 cmd_import(struct ctx *c, int argc, char **argv)
 {
-	(void)c;
-	(void)argc;
-	(void)argv;
-	log_err("'mailarc import' is not built yet");
-	return EX_UNAVAILABLE;
+	static const struct option longopts[] = {
+		CLI_COMMON_LONGOPTS,
+		{ "mboxo", no_argument, NULL, 'o' },
+		{ "no-progress", no_argument, NULL, 'P' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct import_opts o = { .fmt = MBOX_RD, .progress = true };
+	struct import_stats stats = { 0 };
+	enum ma_status st = MA_OK;
+	struct space *s;
+	char *dest;
+	int ch, ret = EX_OK;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts,
+				 NULL)) != -1) {
+		switch (ch) {
+		case 'o':
+			o.fmt = MBOX_O;
+			break;
+		case 'P':
+			o.progress = false;
+			break;
+		default:
+			ret = cli_common(ch, optarg, import_usage, &c->root_opt);
+			if (ret == EX__HELP)
+				return EX_OK;
+			if (ret != EX_OK)
+				return ret < 0 ? EX_USAGE : ret;
+		}
+	}
+	if (argc - optind < 2) {
+		fputs(import_usage, stderr);
+		return EX_USAGE;
+	}
+	if ((s = ctx_space(c, argv[optind], &ret)) == NULL)
+		return ret;
+	o.progress = o.progress && log_to_terminal();
+	/* A Maildir++ sub-folder of incoming/ marks the source "import". */
+	if ((dest = path_fmt("%s/incoming/.import", s->dir)) == NULL) {
+		space_free(s);
+		return EX_OSERR;
+	}
+	o.dest = dest;
+	for (int i = optind + 1; st == MA_OK && i < argc; i++)
+		st = import_path(&o, argv[i], &stats);
+	import_progress_done(&o, &stats);
+	printf("imported %lu messages from %lu files\n", stats.messages,
+	       stats.files);
+	if (stats.damaged > 0 || stats.skipped > 0) {
+		log_err("%lu inputs were damaged and %lu could not be read: "
+			"see above",
+			stats.damaged, stats.skipped);
+		ret = EX_DATAERR;
+	}
+	if (st != MA_OK) {
+		/* What was delivered is safe in incoming/: archive it. */
+		ret = ma_exitcode(st);
+	}
+	if (stats.messages > 0)
+		ret = ma_worse(ret, store_run_pipeline(c, s->key, true));
+	free(dest);
+	space_free(s);
+	return ret;
 }

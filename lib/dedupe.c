@@ -1,0 +1,653 @@
+/* The dedupe stage: see dedupe.h for the rule and the crash protocol. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "dedupe.h"
+#include "dedupe_db.h"
+#include "log.h"
+#include "maildir.h"
+#include "msg.h"
+#include "path.h"
+#include "space.h"
+#include "tombstone.h"
+
+#define NAME_LEN 256
+
+enum action { ARCHIVE, SET_ASIDE };
+
+struct item {
+	char *path;
+	char name[NAME_LEN];
+	char *source;
+	enum action action;
+	const char *reason;
+	char *matched;
+	char *also_source; /* a duplicate from another account: tag it too */
+	char *message_id;
+};
+
+struct dedupe_run {
+	struct dedupe_opts o;
+	char *incoming, *archive, *duplicates, *state;
+	char *queue_path, *report_path, *pending_path;
+	struct dedupe_db *db;
+	struct tombstones *ts;
+	struct item batch[DEDUPE_BATCH];
+	size_t n;
+	struct dedupe_stats stats;
+};
+
+static enum ma_status
+append_sync(const char *path, const char *text, size_t len, bool sync)
+{
+	enum ma_status st;
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+
+	if (fd < 0) {
+		int e = errno;
+
+		log_err("cannot open '%s': %s", path, strerror(e));
+		return errno_status(e);
+	}
+	st = write_all(fd, text, len);
+	if (st == MA_OK && sync && fsync(fd) != 0)
+		st = errno_status(errno);
+	if (st != MA_OK)
+		log_err("cannot append to '%s': %s", path, strerror(errno));
+	close(fd);
+	return st;
+}
+
+/* Names in a journal line are Maildir base names: no tab, no newline. */
+static enum ma_status
+replay_pending(struct dedupe_run *r)
+{
+	char *text = NULL;
+	size_t len = 0;
+	enum ma_status st;
+	struct buf out;
+
+	st = file_read_all(r->pending_path, 64u << 20, &text, &len);
+	if (st == MA_ENOTFOUND)
+		return MA_OK;
+	if (st != MA_OK)
+		return st;
+	buf_init(&out, 64u << 20);
+	for (char *line = text, *nl; st == MA_OK && *line; line = nl + 1) {
+		char *tab, *p;
+
+		if ((nl = strchr(line, '\n')) == NULL)
+			break;
+		*nl = '\0';
+		if ((tab = strchr(line, '\t')) == NULL)
+			continue;
+		*tab = '\0';
+		if ((p = path_fmt("%s/new/%s", r->archive, line)) == NULL) {
+			st = MA_ENOMEM;
+			break;
+		}
+		/* Only what reached archive/ is queued; the rest is still
+		 * in incoming/ and this run archives it again. */
+		if (path_exists(p))
+			st = buf_addf(&out, "%s\t%s\n", line, tab + 1);
+		free(p);
+	}
+	if (st == MA_OK && out.len > 0)
+		st = append_sync(r->queue_path, out.data, out.len, true);
+	if (st == MA_OK && unlink(r->pending_path) != 0) {
+		log_err("cannot remove '%s': %s", r->pending_path,
+			strerror(errno));
+		st = MA_EIO;
+	}
+	if (st == MA_OK)
+		log_info("replayed an interrupted run's journal");
+	buf_release(&out);
+	free(text);
+	return st;
+}
+
+enum ma_status
+dedupe_run_open(const struct dedupe_opts *o, struct dedupe_run **rp)
+{
+	struct dedupe_run *r = calloc(1, sizeof *r);
+	enum ma_status st;
+	char *dbdir = NULL, *tspath = NULL;
+
+	if (r == NULL)
+		return MA_ENOMEM;
+	r->o = *o;
+	r->incoming = path_fmt("%s/incoming", o->space_dir);
+	r->archive = path_fmt("%s/archive", o->space_dir);
+	r->duplicates = path_fmt("%s/duplicates", o->space_dir);
+	r->state = path_fmt("%s/state", o->space_dir);
+	r->queue_path = path_fmt("%s/state/index.queue", o->space_dir);
+	r->report_path = path_fmt("%s/state/dedupe.report", o->space_dir);
+	r->pending_path = path_fmt("%s/state/dedupe.pending", o->space_dir);
+	dbdir = path_fmt("%s/state/dedupe", o->space_dir);
+	tspath = path_fmt("%s/tombstones", o->space_dir);
+	if (r->incoming == NULL || r->archive == NULL ||
+	    r->duplicates == NULL || r->state == NULL ||
+	    r->queue_path == NULL || r->report_path == NULL ||
+	    r->pending_path == NULL || dbdir == NULL || tspath == NULL) {
+		st = MA_ENOMEM;
+		goto fail;
+	}
+	if ((st = maildir_create(r->archive)) != MA_OK ||
+	    (st = maildir_create(r->duplicates)) != MA_OK ||
+	    (st = maildir_create(r->incoming)) != MA_OK)
+		goto fail;
+	if ((st = dedupe_db_open(dbdir, &r->db)) != MA_OK)
+		goto fail;
+	if ((st = tombstones_load(tspath, &r->ts)) != MA_OK)
+		goto fail;
+	if ((st = replay_pending(r)) != MA_OK)
+		goto fail;
+	free(dbdir);
+	free(tspath);
+	*rp = r;
+	return MA_OK;
+fail:
+	free(dbdir);
+	free(tspath);
+	dedupe_run_close(r);
+	return st;
+}
+
+static void
+item_release(struct item *it)
+{
+	free(it->path);
+	free(it->source);
+	free(it->matched);
+	free(it->also_source);
+	free(it->message_id);
+	memset(it, 0, sizeof *it);
+}
+
+/*
+ * The source of a message: the Maildir++ folder it sits in
+ * (incoming/.KEY/new/NAME), else the default.
+ */
+static char *
+source_of(const struct dedupe_run *r, const char *path)
+{
+	size_t n = strlen(r->incoming);
+	const char *p = path + n + 1, *slash;
+
+	if (p[0] == '.' && (slash = strchr(p, '/')) != NULL) {
+		char key[KEY_MAX + 1];
+		size_t len = (size_t)(slash - p - 1);
+
+		if (len > 0 && len <= KEY_MAX) {
+			memcpy(key, p + 1, len);
+			key[len] = '\0';
+			if (key_valid(key))
+				return strdup(key);
+		}
+	}
+	return strdup(r->o.default_source ? r->o.default_source : "unknown");
+}
+
+/* Is the archived copy called name still there? Notmuch never renames
+ * (synchronize_flags is off), but an administrator may have. */
+static bool
+archived_exists(const struct dedupe_run *r, const char *name)
+{
+	char *p;
+	bool ok;
+
+	/* Archived by this batch, not moved yet. */
+	for (size_t i = 0; i < r->n; i++)
+		if (r->batch[i].action == ARCHIVE &&
+		    strcmp(r->batch[i].name, name) == 0)
+			return true;
+	p = path_fmt("%s/new/%s", r->archive, name);
+	ok = p != NULL && path_exists(p);
+
+	free(p);
+	if (!ok && (p = path_fmt("%s/cur/%s:2,", r->archive, name)) != NULL) {
+		ok = path_exists(p);
+		free(p);
+	}
+	return ok;
+}
+
+static void
+set_aside(struct item *it, const char *reason, const char *matched)
+{
+	it->action = SET_ASIDE;
+	it->reason = reason;
+	it->matched = strdup(matched ? matched : "-");
+}
+
+/* Decide one message; append its index entry when it is archived. */
+static enum ma_status
+decide(struct dedupe_run *r, struct item *it)
+{
+	const struct dedupe_entry *v;
+	struct msg *m = NULL;
+	enum ma_status st;
+	size_t n;
+	time_t at;
+
+	if ((st = msg_open(it->path, 0, &m)) == MA_EDATA) {
+		set_aside(it, "not-a-message", NULL);
+		return MA_OK;
+	}
+	if (st != MA_OK)
+		return st;
+	if ((it->message_id = strdup(m->message_id)) == NULL) {
+		msg_free(m);
+		return MA_ENOMEM;
+	}
+	if (tombstones_match(r->ts, m->message_id, m->identity, &at)) {
+		char when[32];
+
+		tombstone_format_time(at, when, sizeof when);
+		set_aside(it, "deleted", when);
+		goto out;
+	}
+	if (m->no_archive && !r->o.archive_no_archive) {
+		set_aside(it, "x-no-archive", NULL);
+		goto out;
+	}
+	if ((st = dedupe_db_find(r->db, m->message_id, &v, &n)) != MA_OK)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(v[i].identity, m->identity) != 0)
+			continue;
+		if (strcmp(v[i].name, it->name) == 0) {
+			/* Our own entry: a run killed before the move. */
+			it->action = ARCHIVE;
+			goto out;
+		}
+		if (archived_exists(r, v[i].name)) {
+			set_aside(it, "duplicate", v[i].name);
+			/* Brought by another account too (a bcc and a
+			 * forward): the archived copy gets both tags. */
+			if (strcmp(v[i].source, it->source) != 0 &&
+			    (it->also_source = strdup(it->source)) == NULL)
+				st = MA_ENOMEM;
+			goto out;
+		}
+		log_info("'%s': its archived copy '%s' is gone; archiving "
+			 "this one",
+			 it->path, v[i].name);
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(v[i].identity, m->identity) != 0) {
+			log_notice("'%s' has the Message-ID <%s> of archived "
+				   "'%s' but another body: keeping both",
+				   it->name, m->message_id, v[i].name);
+			break;
+		}
+	}
+	it->action = ARCHIVE;
+	st = dedupe_db_add(r->db, m->identity, it->name, it->source,
+			   m->message_id);
+out:
+	msg_free(m);
+	if (st == MA_OK && it->action == SET_ASIDE && it->matched == NULL)
+		st = MA_ENOMEM;
+	return st;
+}
+
+static void
+print_path(struct dedupe_run *r, const char *path)
+{
+	if (r->o.out == NULL)
+		return;
+	fputs(path, r->o.out);
+	putc(r->o.sep, r->o.out);
+}
+
+/* incoming/{new,cur} and those of each Maildir++ sub-folder. */
+#define SRCDIRS_MAX 64
+
+/* Remember the folder holding path, once; sync all when the list fills. */
+static enum ma_status
+note_dir(struct dedupe_run *r, char **dirs, size_t *n, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	size_t len = slash ? (size_t)(slash - path) : 0;
+	char *d;
+
+	for (size_t i = 0; i < *n; i++)
+		if (strlen(dirs[i]) == len && strncmp(dirs[i], path, len) == 0)
+			return MA_OK;
+	if (*n == SRCDIRS_MAX) {
+		/* Destinations first: a removal must never be durable
+		 * before the arrival it goes with. */
+		enum ma_status st0 = maildir_sync(r->archive);
+
+		if (st0 == MA_OK)
+			st0 = maildir_sync(r->duplicates);
+		if (st0 != MA_OK)
+			return st0;
+		for (size_t i = 0; i < *n; i++) {
+			enum ma_status st = fsync_dir(dirs[i]);
+
+			free(dirs[i]);
+			if (st != MA_OK) {
+				for (size_t k = i + 1; k < *n; k++)
+					free(dirs[k]);
+				*n = 0;
+				return st;
+			}
+		}
+		*n = 0;
+	}
+	if ((d = strndup(path, len)) == NULL)
+		return MA_ENOMEM;
+	dirs[(*n)++] = d;
+	return MA_OK;
+}
+
+static enum ma_status
+flush(struct dedupe_run *r)
+{
+	struct buf pending, report;
+	enum ma_status st = MA_OK;
+	char when[32], *srcdirs[SRCDIRS_MAX];
+	size_t nsrc = 0;
+	bool moved_any = false;
+
+	if (r->n == 0)
+		return MA_OK;
+	buf_init(&pending, 64u << 20);
+	buf_init(&report, 64u << 20);
+	tombstone_format_time(time(NULL), when, sizeof when);
+	for (size_t i = 0; st == MA_OK && i < r->n; i++) {
+		struct item *it = &r->batch[i];
+
+		if (it->action == ARCHIVE)
+			st = buf_addf(&pending, "%s\t%s\n", it->name,
+				      it->source);
+		else if (it->also_source != NULL &&
+			 (st = buf_addf(&pending, "%s\t%s\n", it->matched,
+					it->also_source)) != MA_OK)
+			break;
+		if (it->action != ARCHIVE)
+			st = buf_addf(&report, "%s\t%s\t%s\t%s\t%s\n", when,
+				      it->name, it->reason, it->matched,
+				      it->message_id ? it->message_id : "-");
+	}
+	/* 1. The decisions are durable before anything moves. */
+	if (st == MA_OK)
+		st = dedupe_db_sync(r->db);
+	if (st == MA_OK && report.len > 0)
+		st = append_sync(r->report_path, report.data, report.len,
+				 true);
+	if (st == MA_OK && pending.len > 0)
+		st = write_file_atomic(r->pending_path, pending.data,
+				       pending.len, 0600);
+	/* 2. Move: rename(2) keeps each file in exactly one folder. */
+	for (size_t i = 0; st == MA_OK && i < r->n; i++) {
+		struct item *it = &r->batch[i];
+		const char *dst = it->action == ARCHIVE ? r->archive
+							: r->duplicates;
+		char *np = NULL;
+
+		if ((st = note_dir(r, srcdirs, &nsrc, it->path)) != MA_OK)
+			break;
+		st = maildir_move(it->path, dst, false, false, &np);
+		if (st != MA_OK)
+			break;
+		moved_any = true;
+		if (it->action == ARCHIVE) {
+			r->stats.archived++;
+		} else {
+			if (strcmp(it->reason, "duplicate") == 0) {
+				r->stats.duplicates++;
+				log_notice("set aside '%s': duplicate of "
+					   "archived '%s' (Message-ID <%s>)",
+					   it->name, it->matched,
+					   it->message_id);
+			} else if (strcmp(it->reason, "deleted") == 0) {
+				r->stats.deleted++;
+				log_notice("set aside '%s': <%s> was deleted "
+					   "on purpose at %s",
+					   it->name, it->message_id,
+					   it->matched);
+			} else if (strcmp(it->reason, "x-no-archive") == 0) {
+				r->stats.no_archive++;
+				log_notice("set aside '%s': <%s> says "
+					   "X-No-Archive: yes",
+					   it->name, it->message_id);
+			} else {
+				r->stats.bad++;
+				log_notice("set aside '%s': not a message",
+					   it->name);
+			}
+		}
+		free(it->path);
+		it->path = np;
+	}
+	/* 3. The renames are durable, then the index queue learns them. */
+	if (moved_any) {
+		enum ma_status s2 = maildir_sync(r->archive);
+
+		if (s2 == MA_OK)
+			s2 = maildir_sync(r->duplicates);
+		/* The folders they left: few, each synced once. */
+		for (size_t i = 0; s2 == MA_OK && i < nsrc; i++)
+			s2 = fsync_dir(srcdirs[i]);
+		if (st == MA_OK)
+			st = s2;
+	}
+	if (st == MA_OK && pending.len > 0) {
+		st = append_sync(r->queue_path, pending.data, pending.len,
+				 true);
+		if (st == MA_OK && unlink(r->pending_path) != 0) {
+			log_err("cannot remove '%s': %s", r->pending_path,
+				strerror(errno));
+			st = MA_EIO;
+		}
+	}
+	if (st == MA_OK) {
+		for (size_t i = 0; i < r->n; i++)
+			if (r->batch[i].action == ARCHIVE)
+				print_path(r, r->batch[i].path);
+	}
+	for (size_t i = 0; i < r->n; i++)
+		item_release(&r->batch[i]);
+	for (size_t i = 0; i < nsrc; i++)
+		free(srcdirs[i]);
+	r->n = 0;
+	buf_release(&pending);
+	buf_release(&report);
+	return st;
+}
+
+enum ma_status
+dedupe_run_add(struct dedupe_run *r, const char *path)
+{
+	size_t n = strlen(r->incoming);
+	struct item *it;
+	enum ma_status st;
+
+	if (strncmp(path, r->incoming, n) != 0 || path[n] != '/' ||
+	    strstr(path + n, "/../") != NULL) {
+		log_err("'%s' is not in '%s'", path, r->incoming);
+		return MA_EUSAGE;
+	}
+	it = &r->batch[r->n];
+	memset(it, 0, sizeof *it);
+	if (maildir_base_name(path, it->name, sizeof it->name) != MA_OK ||
+	    it->name[0] == '\0' || it->name[0] == '.') {
+		log_err("'%s' is not a Maildir message name", path);
+		r->stats.errors++;
+		return MA_OK;
+	}
+	/* The same message twice in one batch (a path given twice). */
+	for (size_t i = 0; i < r->n; i++) {
+		if (strcmp(r->batch[i].name, it->name) == 0) {
+			log_debug("'%s' given twice", path);
+			return MA_OK;
+		}
+	}
+	if ((it->path = strdup(path)) == NULL ||
+	    (it->source = source_of(r, path)) == NULL) {
+		item_release(it);
+		return MA_ENOMEM;
+	}
+	st = decide(r, it);
+	if (st == MA_EIO || st == MA_ENOTFOUND) {
+		/* Logged by msg_open(): skip this one, go on. */
+		r->stats.errors++;
+		item_release(it);
+		return MA_OK;
+	}
+	if (st != MA_OK) {
+		item_release(it);
+		return st;
+	}
+	if (++r->n == DEDUPE_BATCH)
+		return flush(r);
+	return MA_OK;
+}
+
+static int
+sweep_one(const char *path, void *arg)
+{
+	struct dedupe_run *r = arg;
+
+	return dedupe_run_add(r, path) != MA_OK;
+}
+
+enum ma_status
+dedupe_run_sweep(struct dedupe_run *r)
+{
+	enum ma_status st;
+	struct dirent *de;
+	char **subs = NULL;
+	size_t nsubs = 0;
+	int stopped = 0;
+	DIR *d;
+
+	maildir_clean_tmp(r->incoming, 36 * 3600);
+	st = maildir_scan(r->incoming, NULL, sweep_one, r, &stopped);
+	if (st != MA_OK || stopped)
+		return st != MA_OK ? st : MA_EIO;
+	if ((d = opendir(r->incoming)) == NULL) {
+		log_err("cannot open '%s': %s", r->incoming, strerror(errno));
+		return MA_EIO;
+	}
+	while ((de = readdir(d)) != NULL) {
+		char **nv;
+
+		if (de->d_name[0] != '.' || !key_valid(de->d_name + 1))
+			continue;
+		if ((nv = realloc(subs, (nsubs + 1) * sizeof *nv)) == NULL) {
+			st = MA_ENOMEM;
+			break;
+		}
+		subs = nv;
+		if ((subs[nsubs] = path_fmt("%s/%s", r->incoming,
+					    de->d_name)) == NULL) {
+			st = MA_ENOMEM;
+			break;
+		}
+		nsubs++;
+	}
+	closedir(d);
+	for (size_t i = 0; st == MA_OK && !stopped && i < nsubs; i++) {
+		maildir_clean_tmp(subs[i], 36 * 3600);
+		st = maildir_scan(subs[i], NULL, sweep_one, r, &stopped);
+	}
+	for (size_t i = 0; i < nsubs; i++)
+		free(subs[i]);
+	free(subs);
+	if (st == MA_OK && stopped)
+		st = MA_EIO;
+	return st;
+}
+
+enum ma_status
+dedupe_run_finish(struct dedupe_run *r)
+{
+	return flush(r);
+}
+
+const struct dedupe_stats *
+dedupe_run_stats(const struct dedupe_run *r)
+{
+	return &r->stats;
+}
+
+void
+dedupe_run_close(struct dedupe_run *r)
+{
+	if (r == NULL)
+		return;
+	for (size_t i = 0; i < r->n; i++)
+		item_release(&r->batch[i]);
+	dedupe_db_close(r->db);
+	tombstones_free(r->ts);
+	free(r->incoming);
+	free(r->archive);
+	free(r->duplicates);
+	free(r->state);
+	free(r->queue_path);
+	free(r->report_path);
+	free(r->pending_path);
+	free(r);
+}
+
+enum ma_status
+dedupe_report(const char *space_dir, FILE *out)
+{
+	char *path = path_fmt("%s/state/dedupe.report", space_dir);
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	FILE *f;
+
+	if (path == NULL)
+		return MA_ENOMEM;
+	if ((f = fopen(path, "re")) == NULL) {
+		free(path);
+		return errno == ENOENT ? MA_OK : MA_EIO;
+	}
+	while ((n = getline(&line, &cap, f)) > 0) {
+		char *v[5], *p = line;
+		size_t nf = 0;
+
+		if (line[n - 1] != '\n')
+			continue;
+		line[n - 1] = '\0';
+		while (nf < 5 && p != NULL) {
+			v[nf++] = p;
+			if ((p = strchr(p, '\t')) != NULL)
+				*p++ = '\0';
+		}
+		if (nf != 5)
+			continue;
+		if (strcmp(v[2], "duplicate") == 0)
+			fprintf(out, "%s duplicates/%s: duplicate of archive "
+				     "'%s' <%s>\n",
+				v[0], v[1], v[3], v[4]);
+		else if (strcmp(v[2], "deleted") == 0)
+			fprintf(out, "%s duplicates/%s: <%s> was deleted on "
+				     "purpose at %s\n",
+				v[0], v[1], v[4], v[3]);
+		else if (strcmp(v[2], "x-no-archive") == 0)
+			fprintf(out, "%s duplicates/%s: <%s> says "
+				     "X-No-Archive: yes\n",
+				v[0], v[1], v[4]);
+		else
+			fprintf(out, "%s duplicates/%s: not a message\n", v[0],
+				v[1]);
+	}
+	free(line);
+	fclose(f);
+	free(path);
+	return MA_OK;
+}

@@ -1,0 +1,94 @@
+#ifndef MA_DEDUPE_H
+#define MA_DEDUPE_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "status.h"
+
+/*
+ * The dedupe stage: move each message of SPACE/incoming into
+ * SPACE/archive once (msg.h defines "once"), set the others aside in
+ * SPACE/duplicates, and say why.
+ *
+ * Where a message came from (the "account:" tag) is the Maildir++
+ * sub-folder it was delivered into: incoming/.KEY/ for account KEY,
+ * incoming/.import/ for "mailarc import". Messages in incoming/ itself
+ * get dedupe_opts.default_source (the front end passes the space's only
+ * account, if it has exactly one) or "unknown".
+ *
+ * Files under SPACE/state (all append-only text unless said otherwise):
+ *   dedupe/NNN      the dedupe index (dedupe_db.h)
+ *   index.queue     "NAME<TAB>SOURCE\n" per archived message, in order:
+ *                   what mailarc-index has to index (index.h); also one
+ *                   per duplicate that another account brought, naming
+ *                   the archived copy, so that it gets both account tags
+ *   dedupe.report   "DATE<TAB>NAME<TAB>REASON<TAB>MATCHED<TAB>MESSAGE-ID\n"
+ *                   per message set aside; REASON is duplicate (MATCHED
+ *                   names the archived copy), deleted (MATCHED is the
+ *                   tombstone's date), x-no-archive or not-a-message
+ *                   (MATCHED "-")
+ *   dedupe.pending  the batch being moved (a journal, replaced atomically)
+ *
+ * Crash safety. A batch (at most DEDUPE_BATCH messages) is decided and its
+ * index entries appended and fsynced first; then the batch's names are
+ * written to dedupe.pending, the files renamed and the folders fsynced,
+ * the names appended to index.queue and fsynced, and dedupe.pending
+ * removed. Killed before the renames, a rerun finds each message's own
+ * entry (same identity, same name) and archives it; killed after, it
+ * replays dedupe.pending into index.queue. Either way each message ends
+ * exactly once in archive/.
+ */
+
+#define DEDUPE_BATCH 512
+
+struct dedupe_opts {
+	const char *space_dir;      /* ROOT/spaces/KEY */
+	bool archive_no_archive;    /* archive "X-No-Archive: yes" mail too */
+	const char *default_source; /* see above; NULL: "unknown" */
+	FILE *out;                  /* archive paths printed here, or NULL */
+	char sep;                   /* after each printed path */
+};
+
+struct dedupe_stats {
+	unsigned long archived, duplicates, deleted, no_archive, bad, errors;
+};
+
+struct dedupe_run;
+
+/*
+ * dedupe_run_open - start a run (the caller holds SPACE/state/dedupe.lock):
+ * load the tombstones, replay a pending journal. Free with
+ * dedupe_run_close().
+ */
+enum ma_status dedupe_run_open(const struct dedupe_opts *o,
+			       struct dedupe_run **rp);
+
+/*
+ * dedupe_run_add - take the message at path (under SPACE/incoming; other
+ * paths are refused with MA_EUSAGE, logged). Batches are flushed as they
+ * fill. A message that cannot be read is counted in errors and left where
+ * it is; statuses other than MA_OK stop the run.
+ */
+enum ma_status dedupe_run_add(struct dedupe_run *r, const char *path);
+
+/* dedupe_run_sweep - dedupe_run_add() every message waiting in incoming/
+ * and its Maildir++ sub-folders, in name order. */
+enum ma_status dedupe_run_sweep(struct dedupe_run *r);
+
+/* dedupe_run_finish - flush the last batch. */
+enum ma_status dedupe_run_finish(struct dedupe_run *r);
+
+/* dedupe_run_stats - the counts so far. */
+const struct dedupe_stats *dedupe_run_stats(const struct dedupe_run *r);
+
+/* dedupe_run_close - free; NULL is fine. Does not flush. */
+void dedupe_run_close(struct dedupe_run *r);
+
+/*
+ * dedupe_report - print SPACE/state/dedupe.report to out, one readable
+ * line per message set aside (the latest record per file).
+ */
+enum ma_status dedupe_report(const char *space_dir, FILE *out);
+
+#endif

@@ -1,0 +1,328 @@
+/* The dedupe index: see dedupe_db.h for the format and why. */
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "dedupe_db.h"
+#include "log.h"
+#include "path.h"
+
+/* Longer lines were not written by dedupe_db_add(). */
+#define LINE_MAX_LEN 4096
+
+struct bucket {
+	struct dedupe_entry *v;
+	size_t n, cap;
+	bool dirty; /* appended since the last sync */
+};
+
+struct dedupe_db {
+	char *dir;
+	struct bucket *buckets[DEDUPE_BUCKETS];
+};
+
+enum ma_status
+dedupe_db_open(const char *dir, struct dedupe_db **dbp)
+{
+	struct dedupe_db *db;
+	enum ma_status st;
+
+	if ((st = mkdir_p(dir, 0700)) != MA_OK)
+		return st;
+	if ((db = calloc(1, sizeof *db)) == NULL)
+		return MA_ENOMEM;
+	if ((db->dir = strdup(dir)) == NULL) {
+		free(db);
+		return MA_ENOMEM;
+	}
+	*dbp = db;
+	return MA_OK;
+}
+
+static unsigned
+bucket_of(const char *message_id)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int len = 0;
+
+	EVP_Digest(message_id, strlen(message_id), md, &len, EVP_sha256(),
+		   NULL);
+	return ((unsigned)md[0] << 4 | md[1] >> 4) % DEDUPE_BUCKETS;
+}
+
+static char *
+bucket_path(const struct dedupe_db *db, unsigned b)
+{
+	return path_fmt("%s/%03x", db->dir, b);
+}
+
+static enum ma_status
+entry_push(struct bucket *bk, const char *identity, const char *name,
+	   const char *source, const char *message_id)
+{
+	struct dedupe_entry *e;
+
+	if (bk->n == bk->cap) {
+		size_t ncap = bk->cap ? bk->cap * 2 : 8;
+		struct dedupe_entry *nv = realloc(bk->v, ncap * sizeof *nv);
+
+		if (nv == NULL)
+			return MA_ENOMEM;
+		bk->v = nv;
+		bk->cap = ncap;
+	}
+	e = &bk->v[bk->n];
+	/* Callers checked: MSG_IDENTITY_LEN hex digits. */
+	memcpy(e->identity, identity, MSG_IDENTITY_LEN);
+	e->identity[MSG_IDENTITY_LEN] = '\0';
+	e->name = strdup(name);
+	e->source = strdup(source);
+	e->message_id = strdup(message_id);
+	if (e->name == NULL || e->source == NULL || e->message_id == NULL) {
+		free(e->name);
+		free(e->source);
+		free(e->message_id);
+		return MA_ENOMEM;
+	}
+	bk->n++;
+	return MA_OK;
+}
+
+static enum ma_status
+bucket_load(struct dedupe_db *db, unsigned b, struct bucket **bkp)
+{
+	struct bucket *bk;
+	enum ma_status st = MA_OK;
+	char *path, *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	FILE *f;
+
+	if (db->buckets[b] != NULL) {
+		*bkp = db->buckets[b];
+		return MA_OK;
+	}
+	if ((bk = calloc(1, sizeof *bk)) == NULL)
+		return MA_ENOMEM;
+	if ((path = bucket_path(db, b)) == NULL) {
+		free(bk);
+		return MA_ENOMEM;
+	}
+	if ((f = fopen(path, "re")) == NULL && errno != ENOENT) {
+		log_err("cannot open dedupe index '%s': %s", path,
+			strerror(errno));
+		free(path);
+		free(bk);
+		return MA_EIO;
+	}
+	while (f != NULL && st == MA_OK &&
+	       (n = getline(&line, &cap, f)) >= 0) {
+		char *fields[4], *p = line;
+		size_t nf = 0;
+
+		/* A torn last line (a writer killed mid-append) is not an
+		 * entry: its message is still in incoming/. */
+		if (n == 0 || line[n - 1] != '\n' || n > LINE_MAX_LEN)
+			continue;
+		line[n - 1] = '\0';
+		while (nf < 4 && p != NULL) {
+			fields[nf++] = p;
+			if ((p = strchr(p, '\t')) != NULL)
+				*p++ = '\0';
+		}
+		if (nf != 4 || p != NULL ||
+		    strlen(fields[0]) != MSG_IDENTITY_LEN) {
+			log_debug("'%s': skipping a malformed line", path);
+			continue;
+		}
+		st = entry_push(bk, fields[0], fields[1], fields[2],
+				fields[3]);
+	}
+	if (f != NULL && st == MA_OK && ferror(f)) {
+		log_err("cannot read dedupe index '%s': %s", path,
+			strerror(errno));
+		st = MA_EIO;
+	}
+	if (f != NULL)
+		fclose(f);
+	free(line);
+	free(path);
+	db->buckets[b] = bk;
+	if (st != MA_OK)
+		return st;
+	*bkp = bk;
+	return MA_OK;
+}
+
+enum ma_status
+dedupe_db_find(struct dedupe_db *db, const char *message_id,
+	       const struct dedupe_entry **entriesp, size_t *np)
+{
+	struct bucket *bk;
+	enum ma_status st;
+	size_t first = SIZE_MAX, n = 0;
+
+	if ((st = bucket_load(db, bucket_of(message_id), &bk)) != MA_OK)
+		return st;
+	/* Entries of one Message-ID are few; gather them at the front of
+	 * a view by moving them together (order among others is free). */
+	for (size_t i = 0; i < bk->n; i++) {
+		if (strcmp(bk->v[i].message_id, message_id) != 0)
+			continue;
+		if (first == SIZE_MAX)
+			first = i;
+		if (i != first + n) {
+			struct dedupe_entry t = bk->v[first + n];
+
+			bk->v[first + n] = bk->v[i];
+			bk->v[i] = t;
+		}
+		n++;
+	}
+	*entriesp = n ? &bk->v[first] : NULL;
+	*np = n;
+	return MA_OK;
+}
+
+static bool
+field_ok(const char *s)
+{
+	if (*s == '\0')
+		return false;
+	for (; *s; s++)
+		if ((unsigned char)*s < ' ' || *s == 0x7f)
+			return false;
+	return true;
+}
+
+enum ma_status
+dedupe_db_add(struct dedupe_db *db, const char *identity, const char *name,
+	      const char *source, const char *message_id)
+{
+	unsigned b = bucket_of(message_id);
+	struct bucket *bk;
+	enum ma_status st;
+	struct buf line;
+	struct stat sb;
+	char last, *path;
+	int fd;
+
+	if (strlen(identity) != MSG_IDENTITY_LEN || !field_ok(name) ||
+	    !field_ok(source) || !field_ok(message_id)) {
+		log_err("cannot record '%s' in the dedupe index: a field is "
+			"empty or holds a control character",
+			name);
+		return MA_EDATA;
+	}
+	if ((st = bucket_load(db, b, &bk)) != MA_OK)
+		return st;
+	/* Opened per append, not kept: a batch may touch every bucket and
+	 * 4096 descriptors are more than a process may hold. */
+	if ((path = bucket_path(db, b)) == NULL)
+		return MA_ENOMEM;
+	fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		int e = errno;
+
+		log_err("cannot open dedupe index '%s': %s", path,
+			strerror(e));
+		free(path);
+		return errno_status(e);
+	}
+	buf_init(&line, LINE_MAX_LEN);
+	/* End a torn line a killed writer left, so ours stands alone. */
+	if (fstat(fd, &sb) == 0 && sb.st_size > 0 &&
+	    pread(fd, &last, 1, sb.st_size - 1) == 1 && last != '\n')
+		buf_addc(&line, '\n');
+	st = buf_addf(&line, "%s\t%s\t%s\t%s\n", identity, name, source,
+		      message_id);
+	if (st == MA_OK && (st = write_all(fd, line.data, line.len)) != MA_OK)
+		log_err("cannot append to dedupe index '%s': %s", path,
+			strerror(errno));
+	if (close(fd) != 0 && st == MA_OK) {
+		log_err("cannot append to dedupe index '%s': %s", path,
+			strerror(errno));
+		st = MA_EIO;
+	}
+	buf_release(&line);
+	free(path);
+	if (st == MA_OK)
+		st = entry_push(bk, identity, name, source, message_id);
+	if (st == MA_OK)
+		bk->dirty = true;
+	return st;
+}
+
+enum ma_status
+dedupe_db_sync(struct dedupe_db *db)
+{
+	for (unsigned b = 0; b < DEDUPE_BUCKETS; b++) {
+		struct bucket *bk = db->buckets[b];
+
+		char *path;
+		int fd, e = 0;
+
+		if (bk == NULL || !bk->dirty)
+			continue;
+		/* fsync(2) flushes the file, whichever descriptor asks. */
+		if ((path = bucket_path(db, b)) == NULL)
+			return MA_ENOMEM;
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 ||
+		    fsync(fd) != 0)
+			e = errno;
+		if (fd >= 0)
+			close(fd);
+		if (e != 0) {
+			log_err("cannot sync dedupe index '%s': %s", path,
+				strerror(e));
+			free(path);
+			return errno_status(e);
+		}
+		free(path);
+		bk->dirty = false;
+	}
+	return fsync_dir(db->dir);
+}
+
+const char *
+dedupe_db_source(struct dedupe_db *db, const char *message_id,
+		 const char *name)
+{
+	const struct dedupe_entry *v;
+	size_t n;
+
+	if (dedupe_db_find(db, message_id, &v, &n) != MA_OK)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i].name, name) == 0)
+			return v[i].source;
+	return NULL;
+}
+
+void
+dedupe_db_close(struct dedupe_db *db)
+{
+	if (db == NULL)
+		return;
+	for (unsigned b = 0; b < DEDUPE_BUCKETS; b++) {
+		struct bucket *bk = db->buckets[b];
+
+		if (bk == NULL)
+			continue;
+		for (size_t i = 0; i < bk->n; i++) {
+			free(bk->v[i].name);
+			free(bk->v[i].source);
+			free(bk->v[i].message_id);
+		}
+		free(bk->v);
+		free(bk);
+	}
+	free(db->dir);
+	free(db);
+}

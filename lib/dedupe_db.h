@@ -1,0 +1,77 @@
+#ifndef MA_DEDUPE_DB_H
+#define MA_DEDUPE_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "msg.h"
+#include "status.h"
+
+/*
+ * The dedupe index: what the archive holds, found by Message-ID without
+ * reading archive/. SPACE/state/dedupe/ holds 4096 bucket files named by
+ * the first three hex digits of SHA-256(Message-ID); each is append-only
+ * text, one line per archived message file:
+ *
+ *   IDENTITY<TAB>NAME<TAB>SOURCE<TAB>MESSAGE-ID\n
+ *
+ * IDENTITY is msg.h's hash, NAME the Maildir base name the file has in
+ * archive/ (and had in incoming/: a move keeps it), SOURCE the account key
+ * that brought it or "import", MESSAGE-ID without angle brackets. A lookup
+ * reads one bucket (about archive size / 4096 lines): a run costs time in
+ * proportion to the messages it handles, not to the archive.
+ *
+ * Why text buckets rather than an embedded database: appends are atomic
+ * enough for kill -9 (a torn last line is skipped on reading and ended by
+ * the next writer), fsync makes them durable, and an administrator can
+ * read or grep them. Lines are never rewritten; a deleted message keeps
+ * its line (tombstones decide about it).
+ */
+
+#define DEDUPE_BUCKETS 4096
+
+struct dedupe_entry {
+	char identity[MSG_IDENTITY_LEN + 1];
+	char *name;
+	char *source;
+	char *message_id;
+};
+
+struct dedupe_db;
+
+/*
+ * dedupe_db_open - the index in dir (created 0700 if missing). Buckets are
+ * read on first use. Free with dedupe_db_close().
+ */
+enum ma_status dedupe_db_open(const char *dir, struct dedupe_db **dbp);
+
+/*
+ * dedupe_db_find - the entries with message_id (borrowed: valid until the
+ * next call that changes db). *np is 0 when there is none.
+ */
+enum ma_status dedupe_db_find(struct dedupe_db *db, const char *message_id,
+			      const struct dedupe_entry **entriesp,
+			      size_t *np);
+
+/*
+ * dedupe_db_add - append an entry (copied) to its bucket. The append is
+ * not synced: call dedupe_db_sync() before relying on it.
+ */
+enum ma_status dedupe_db_add(struct dedupe_db *db, const char *identity,
+			     const char *name, const char *source,
+			     const char *message_id);
+
+/* dedupe_db_sync - fsync every bucket appended to since the last sync. */
+enum ma_status dedupe_db_sync(struct dedupe_db *db);
+
+/* dedupe_db_close - sync nothing, close and free; NULL is fine. */
+void dedupe_db_close(struct dedupe_db *db);
+
+/*
+ * dedupe_db_source - the SOURCE recorded for the archive file called name
+ * whose Message-ID is message_id (borrowed), or NULL.
+ */
+const char *dedupe_db_source(struct dedupe_db *db, const char *message_id,
+			     const char *name);
+
+#endif

@@ -1,0 +1,503 @@
+/* The notmuch database of a space: see index.h for the layout. */
+#include <errno.h>
+#include <limits.h>
+#include <notmuch.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "index_priv.h"
+#include "log.h"
+#include "path.h"
+
+static char *
+space_real(const char *space_dir)
+{
+	char *real = realpath(space_dir, NULL);
+
+	if (real == NULL)
+		log_err("cannot resolve '%s': %s", space_dir, strerror(errno));
+	return real;
+}
+
+char *
+index_config_path(const char *space_dir)
+{
+	char *real = space_real(space_dir), *p;
+
+	if (real == NULL)
+		return NULL;
+	p = path_fmt("%s/notmuch/config", real);
+	free(real);
+	return p;
+}
+
+/* A GLib key file value: no newline, no leading blank, no backslash
+ * (it would be read as an escape), no ';' '#' at its start. */
+static bool
+keyfile_value_ok(const char *v)
+{
+	if (*v == ' ' || *v == '\t')
+		return false;
+	return strpbrk(v, "\n\r\\") == NULL;
+}
+
+enum ma_status
+index_config_write(const char *space_dir)
+{
+	char *real = space_real(space_dir), *path = NULL, *old = NULL;
+	enum ma_status st;
+	struct buf text;
+	size_t oldlen = 0;
+
+	if (real == NULL)
+		return MA_EIO;
+	buf_init(&text, 64 * 1024);
+	if (!keyfile_value_ok(real)) {
+		log_err("space folder '%s' cannot be written in a notmuch "
+			"config file",
+			real);
+		st = MA_ECONFIG;
+		goto out;
+	}
+	st = buf_addf(&text,
+		      "# The notmuch database of this mailarc space, written "
+		      "by mailarc-index.\n"
+		      "# Use it with: notmuch --config=%s/notmuch/config "
+		      "search ...\n"
+		      "[database]\n"
+		      "path=%s/notmuch\n"
+		      "mail_root=%s/archive\n"
+		      "\n"
+		      "[new]\n"
+		      "tags=\n"
+		      "ignore=\n"
+		      "\n"
+		      "[search]\n"
+		      "exclude_tags=\n"
+		      "\n"
+		      "[maildir]\n"
+		      "synchronize_flags=false\n",
+		      real, real, real);
+	if (st != MA_OK)
+		goto out;
+	if ((path = path_fmt("%s/notmuch", real)) == NULL ||
+	    (st = mkdir_p(path, 0700)) != MA_OK)
+		goto out;
+	free(path);
+	if ((path = path_fmt("%s/notmuch/config", real)) == NULL) {
+		st = MA_ENOMEM;
+		goto out;
+	}
+	st = file_read_all(path, 1 << 20, &old, &oldlen);
+	if (st == MA_OK && oldlen == text.len &&
+	    memcmp(old, text.data, oldlen) == 0)
+		goto out;
+	st = write_file_atomic(path, text.data, text.len, 0600);
+out:
+	if (path == NULL && st == MA_OK)
+		st = MA_ENOMEM;
+	free(old);
+	free(path);
+	free(real);
+	buf_release(&text);
+	return st;
+}
+
+const char *
+index_reason(const char *text, char *buf, size_t size)
+{
+	size_t o = 0;
+
+	/* notmuch's messages span lines ("...\nQuery string was: ...");
+	 * a log line is one line. */
+	for (const char *p = text; p != NULL && *p && o + 1 < size; p++)
+		buf[o++] = (*p == '\n' || *p == '\r') ? ' ' : *p;
+	while (o > 0 && buf[o - 1] == ' ')
+		o--;
+	buf[o] = '\0';
+	return buf;
+}
+
+/* Xapian says "Unable to get write lock" when another writer holds it. */
+static enum ma_status
+open_status(notmuch_status_t ns, const char *msg)
+{
+	if (ns == NOTMUCH_STATUS_OUT_OF_MEMORY)
+		return MA_ENOMEM;
+	if (msg != NULL && strstr(msg, "lock") != NULL)
+		return MA_ETEMP;
+	return MA_EIO;
+}
+
+static enum ma_status
+db_open(struct index *ix)
+{
+	notmuch_database_mode_t mode = ix->mode == INDEX_WRITE
+					       ? NOTMUCH_DATABASE_MODE_READ_WRITE
+					       : NOTMUCH_DATABASE_MODE_READ_ONLY;
+	notmuch_status_t ns;
+	char *msg = NULL, *xapian, why[512];
+	bool exists;
+
+	if ((xapian = path_fmt("%s/notmuch/xapian", ix->space_dir)) == NULL)
+		return MA_ENOMEM;
+	exists = path_exists(xapian);
+	free(xapian);
+	if (exists || ix->mode != INDEX_WRITE)
+		ns = notmuch_database_open_with_config(
+			NULL, mode, ix->config, NULL, &ix->db, &msg);
+	else
+		ns = NOTMUCH_STATUS_NO_DATABASE;
+	if (ns == NOTMUCH_STATUS_NO_DATABASE && ix->mode == INDEX_WRITE) {
+		free(msg);
+		msg = NULL;
+		if (ix->db != NULL) {
+			notmuch_database_destroy(ix->db);
+			ix->db = NULL;
+		}
+		ns = notmuch_database_create_with_config(NULL, ix->config,
+							 NULL, &ix->db, &msg);
+		if (ns == NOTMUCH_STATUS_SUCCESS)
+			log_info("created notmuch database for '%s'",
+				 ix->space_dir);
+	}
+	if (ns == NOTMUCH_STATUS_SUCCESS) {
+		free(msg);
+		return MA_OK;
+	}
+	if (ix->db != NULL) {
+		notmuch_database_destroy(ix->db);
+		ix->db = NULL;
+	}
+	if (ns == NOTMUCH_STATUS_NO_DATABASE ||
+	    ns == NOTMUCH_STATUS_NO_CONFIG) {
+		log_err("space '%s' has no notmuch database yet (run "
+			"mailarc-index)",
+			ix->space_dir);
+		free(msg);
+		return MA_ENOTFOUND;
+	}
+	log_err("cannot open notmuch database of '%s': %s", ix->space_dir,
+		index_reason(msg ? msg : notmuch_status_to_string(ns), why,
+			     sizeof why));
+	{
+		enum ma_status st = open_status(ns, msg);
+
+		free(msg);
+		return st;
+	}
+}
+
+enum ma_status
+index_open(const char *space_dir, enum index_mode mode, struct index **ixp)
+{
+	struct index *ix = calloc(1, sizeof *ix);
+	enum ma_status st;
+
+	if (ix == NULL)
+		return MA_ENOMEM;
+	ix->mode = mode;
+	if ((ix->space_dir = space_real(space_dir)) == NULL) {
+		free(ix);
+		return MA_EIO;
+	}
+	if ((ix->config = path_fmt("%s/notmuch/config", ix->space_dir)) ==
+		    NULL ||
+	    (ix->mail_root = path_fmt("%s/archive", ix->space_dir)) == NULL) {
+		st = MA_ENOMEM;
+		goto fail;
+	}
+	if (mode == INDEX_WRITE &&
+	    (st = index_config_write(ix->space_dir)) != MA_OK)
+		goto fail;
+	if (mode == INDEX_READ && !path_exists(ix->config)) {
+		log_err("space '%s' has no notmuch database yet (run "
+			"mailarc-index)",
+			ix->space_dir);
+		st = MA_ENOTFOUND;
+		goto fail;
+	}
+	if ((st = db_open(ix)) != MA_OK)
+		goto fail;
+	*ixp = ix;
+	return MA_OK;
+fail:
+	free(ix->config);
+	free(ix->mail_root);
+	free(ix->space_dir);
+	free(ix);
+	return st;
+}
+
+enum ma_status
+index_add(struct index *ix, const char *path, const char *const *tags,
+	  char **message_id)
+{
+	notmuch_message_t *m = NULL;
+	notmuch_status_t ns;
+	enum ma_status st = MA_OK;
+
+	ns = notmuch_database_index_file(ix->db, path, NULL, &m);
+	switch (ns) {
+	case NOTMUCH_STATUS_SUCCESS:
+	case NOTMUCH_STATUS_DUPLICATE_MESSAGE_ID:
+		break;
+	case NOTMUCH_STATUS_FILE_NOT_EMAIL:
+		log_warn("notmuch does not take '%s' as mail", path);
+		return MA_EDATA;
+	case NOTMUCH_STATUS_FILE_ERROR:
+		if (!path_exists(path)) {
+			log_info("'%s' is gone", path);
+			return MA_ENOTFOUND;
+		}
+		log_err("cannot index '%s': %s", path,
+			notmuch_status_to_string(ns));
+		return MA_EIO;
+	case NOTMUCH_STATUS_OUT_OF_MEMORY:
+		return MA_ENOMEM;
+	default:
+		log_err("cannot index '%s': %s", path,
+			notmuch_status_to_string(ns));
+		return MA_EIO;
+	}
+	notmuch_message_freeze(m);
+	for (size_t i = 0; tags != NULL && tags[i] != NULL; i++) {
+		if ((ns = notmuch_message_add_tag(m, tags[i])) !=
+		    NOTMUCH_STATUS_SUCCESS) {
+			log_err("cannot tag '%s' with '%s': %s", path, tags[i],
+				notmuch_status_to_string(ns));
+			st = MA_EIO;
+			break;
+		}
+	}
+	notmuch_message_thaw(m);
+	if (st == MA_OK && message_id != NULL &&
+	    (*message_id = strdup(notmuch_message_get_message_id(m))) == NULL)
+		st = MA_ENOMEM;
+	notmuch_message_destroy(m);
+	ix->changes++;
+	return st;
+}
+
+enum ma_status
+index_commit(struct index *ix)
+{
+	notmuch_status_t ns;
+
+	if (ix->changes == 0)
+		return MA_OK;
+	/* notmuch commits on close; outside an atomic section nothing is
+	 * discarded. */
+	ns = notmuch_database_close(ix->db);
+	notmuch_database_destroy(ix->db);
+	ix->db = NULL;
+	if (ns != NOTMUCH_STATUS_SUCCESS) {
+		log_err("cannot commit notmuch database of '%s': %s",
+			ix->space_dir, notmuch_status_to_string(ns));
+		return MA_EIO;
+	}
+	ix->changes = 0;
+	return db_open(ix);
+}
+
+enum ma_status
+index_close(struct index *ix)
+{
+	enum ma_status st = MA_OK;
+
+	if (ix == NULL)
+		return MA_OK;
+	if (ix->db != NULL) {
+		notmuch_status_t ns = notmuch_database_close(ix->db);
+
+		if (ns != NOTMUCH_STATUS_SUCCESS) {
+			log_err("cannot commit notmuch database of '%s': %s",
+				ix->space_dir, notmuch_status_to_string(ns));
+			st = MA_EIO;
+		}
+		notmuch_database_destroy(ix->db);
+	}
+	free(ix->config);
+	free(ix->mail_root);
+	free(ix->space_dir);
+	free(ix);
+	return st;
+}
+
+/* Report one message to fn; its file names collected first. */
+static int
+report_message(notmuch_message_t *m,
+	       int (*fn)(const struct index_hit *h, void *arg), void *arg,
+	       enum ma_status *stp)
+{
+	notmuch_filenames_t *fns = notmuch_message_get_filenames(m);
+	const char **files = NULL;
+	size_t n = 0, cap = 0;
+	struct index_hit h;
+	int r;
+
+	for (; fns && notmuch_filenames_valid(fns);
+	     notmuch_filenames_move_to_next(fns)) {
+		if (n == cap) {
+			size_t ncap = cap ? cap * 2 : 4;
+			const char **nv = realloc(files, ncap * sizeof *nv);
+
+			if (nv == NULL) {
+				free(files);
+				*stp = MA_ENOMEM;
+				return 1;
+			}
+			files = nv;
+			cap = ncap;
+		}
+		files[n++] = notmuch_filenames_get(fns);
+	}
+	h.message_id = notmuch_message_get_message_id(m);
+	h.thread_id = notmuch_message_get_thread_id(m);
+	h.files = files;
+	h.nfiles = n;
+	r = fn(&h, arg);
+	free(files);
+	notmuch_filenames_destroy(fns);
+	return r;
+}
+
+enum ma_status
+index_query_create(struct index *ix, const char *query, notmuch_sort_t sort,
+		   notmuch_query_t **qp)
+{
+	notmuch_query_t *q = NULL;
+	notmuch_status_t ns;
+
+	ns = notmuch_query_create_with_syntax(ix->db, query,
+					      NOTMUCH_QUERY_SYNTAX_XAPIAN, &q);
+	if (ns != NOTMUCH_STATUS_SUCCESS) {
+		log_err("bad query '%s': %s", query,
+			notmuch_status_to_string(ns));
+		return ns == NOTMUCH_STATUS_OUT_OF_MEMORY ? MA_ENOMEM
+							  : MA_EUSAGE;
+	}
+	notmuch_query_set_sort(q, sort);
+	*qp = q;
+	return MA_OK;
+}
+
+enum ma_status
+index_query(struct index *ix, const char *query,
+	    int (*fn)(const struct index_hit *h, void *arg), void *arg)
+{
+	notmuch_messages_t *ms = NULL;
+	notmuch_query_t *q;
+	notmuch_status_t ns;
+	enum ma_status st;
+
+	if ((st = index_query_create(ix, query, NOTMUCH_SORT_OLDEST_FIRST,
+				     &q)) != MA_OK)
+		return st;
+	if ((ns = notmuch_query_search_messages(q, &ms)) !=
+	    NOTMUCH_STATUS_SUCCESS) {
+		const char *t = notmuch_database_status_string(ix->db);
+		char why[512];
+
+		log_err("bad query '%s': %s", query,
+			index_reason(t ? t : notmuch_status_to_string(ns), why,
+				     sizeof why));
+		notmuch_query_destroy(q);
+		return MA_EUSAGE;
+	}
+	for (; notmuch_messages_valid(ms); notmuch_messages_move_to_next(ms)) {
+		notmuch_message_t *m = notmuch_messages_get(ms);
+		int r = report_message(m, fn, arg, &st);
+
+		notmuch_message_destroy(m);
+		if (r != 0)
+			break;
+	}
+	notmuch_query_destroy(q);
+	return st;
+}
+
+enum ma_status
+index_find(struct index *ix, const char *message_id,
+	   int (*fn)(const struct index_hit *h, void *arg), void *arg)
+{
+	notmuch_message_t *m = NULL;
+	notmuch_status_t ns;
+	enum ma_status st = MA_OK;
+	char *id;
+	size_t n;
+
+	/* People paste "<id>" from a header; notmuch stores it bare. */
+	if (message_id[0] == '<')
+		message_id++;
+	if ((id = strdup(message_id)) == NULL)
+		return MA_ENOMEM;
+	n = strlen(id);
+	if (n > 0 && id[n - 1] == '>')
+		id[n - 1] = '\0';
+	ns = notmuch_database_find_message(ix->db, id, &m);
+	free(id);
+	if (ns != NOTMUCH_STATUS_SUCCESS) {
+		log_err("cannot look up <%s>: %s", message_id,
+			notmuch_status_to_string(ns));
+		return MA_EIO;
+	}
+	if (m == NULL)
+		return MA_ENOTFOUND;
+	report_message(m, fn, arg, &st);
+	notmuch_message_destroy(m);
+	return st;
+}
+
+enum ma_status
+index_remove(struct index *ix, const char *path)
+{
+	notmuch_status_t ns = notmuch_database_remove_message(ix->db, path);
+
+	if (ns == NOTMUCH_STATUS_SUCCESS ||
+	    ns == NOTMUCH_STATUS_DUPLICATE_MESSAGE_ID) {
+		ix->changes++;
+		return MA_OK;
+	}
+	log_err("cannot remove '%s' from the index: %s", path,
+		notmuch_status_to_string(ns));
+	return MA_EIO;
+}
+
+enum ma_status
+index_count(struct index *ix, const char *query, bool files,
+	    unsigned long *np)
+{
+	notmuch_query_t *q;
+	enum ma_status st;
+	unsigned int n = 0;
+
+	if ((st = index_query_create(ix, query, NOTMUCH_SORT_UNSORTED, &q)) !=
+	    MA_OK)
+		return st;
+	if (!files) {
+		if (notmuch_query_count_messages(q, &n) !=
+		    NOTMUCH_STATUS_SUCCESS)
+			st = MA_EUSAGE;
+	} else {
+		notmuch_messages_t *ms = NULL;
+
+		if (notmuch_query_search_messages(q, &ms) !=
+		    NOTMUCH_STATUS_SUCCESS)
+			st = MA_EUSAGE;
+		for (; st == MA_OK && notmuch_messages_valid(ms);
+		     notmuch_messages_move_to_next(ms)) {
+			notmuch_message_t *m = notmuch_messages_get(ms);
+
+			n += (unsigned)notmuch_message_count_files(m);
+			notmuch_message_destroy(m);
+		}
+	}
+	notmuch_query_destroy(q);
+	if (st == MA_OK)
+		*np = n;
+	else
+		log_err("bad query '%s'", query);
+	return st;
+}

@@ -1,0 +1,328 @@
+/* The mailarc-index stage: see index.h for the queue and its offset. */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "dedupe_db.h"
+#include "index.h"
+#include "log.h"
+#include "maildir.h"
+#include "msg.h"
+#include "path.h"
+#include "space.h"
+
+struct run {
+	const struct index_run_opts *o;
+	struct index *ix;
+	struct dedupe_db *db; /* opened on first lookup */
+	char *archive;
+	struct index_stats *stats;
+	unsigned long pending; /* files indexed since the last commit */
+};
+
+static enum ma_status
+run_open(struct run *r, const struct index_run_opts *o,
+	 struct index_stats *stats)
+{
+	enum ma_status st;
+
+	memset(r, 0, sizeof *r);
+	memset(stats, 0, sizeof *stats);
+	r->o = o;
+	r->stats = stats;
+	if ((st = index_open(o->space_dir, INDEX_WRITE, &r->ix)) != MA_OK)
+		return st;
+	if ((r->archive = realpath(o->space_dir, NULL)) == NULL) {
+		log_err("cannot resolve '%s': %s", o->space_dir,
+			strerror(errno));
+		return MA_EIO;
+	}
+	{
+		char *a = path_fmt("%s/archive", r->archive);
+
+		free(r->archive);
+		if ((r->archive = a) == NULL)
+			return MA_ENOMEM;
+	}
+	return MA_OK;
+}
+
+static enum ma_status
+run_close(struct run *r, enum ma_status st)
+{
+	enum ma_status s2 = index_close(r->ix);
+
+	dedupe_db_close(r->db);
+	free(r->archive);
+	return st != MA_OK ? st : s2;
+}
+
+/* One file: index, tag, print. Gone or not mail is counted, not fatal. */
+static enum ma_status
+index_one(struct run *r, const char *path, const char *source)
+{
+	char stag[KEY_MAX + 16], atag[KEY_MAX + 16];
+	const char *tags[3] = { stag, atag, NULL };
+	enum ma_status st;
+	int n;
+
+	n = snprintf(stag, sizeof stag, "space:%s", r->o->space_key);
+	if (n < 0 || (size_t)n >= sizeof stag)
+		return MA_ETOOBIG;
+	n = snprintf(atag, sizeof atag, "account:%s", source);
+	if (n < 0 || (size_t)n >= sizeof atag)
+		return MA_ETOOBIG;
+	st = index_add(r->ix, path, tags, NULL);
+	if (st == MA_ENOTFOUND) {
+		r->stats->gone++;
+		return MA_OK;
+	}
+	if (st == MA_EDATA) {
+		r->stats->not_mail++;
+		return MA_OK;
+	}
+	if (st != MA_OK)
+		return st;
+	r->stats->indexed++;
+	r->pending++;
+	if (r->o->out != NULL) {
+		fputs(path, r->o->out);
+		putc(r->o->sep, r->o->out);
+	}
+	return MA_OK;
+}
+
+/* Where an archived message named name is: new/, else cur/ (NULL). */
+static char *
+archive_file(const struct run *r, const char *name)
+{
+	char *p = path_fmt("%s/new/%s", r->archive, name);
+
+	if (p != NULL && !path_exists(p)) {
+		free(p);
+		p = path_fmt("%s/cur/%s:2,", r->archive, name);
+		if (p != NULL && !path_exists(p)) {
+			free(p);
+			p = NULL;
+		}
+	}
+	return p;
+}
+
+static enum ma_status
+read_offset(const char *path, off_t *offp)
+{
+	char *text = NULL, *end;
+	size_t len;
+	enum ma_status st = file_read_all(path, 64, &text, &len);
+	long long v;
+
+	if (st == MA_ENOTFOUND) {
+		*offp = 0;
+		return MA_OK;
+	}
+	if (st != MA_OK)
+		return st;
+	errno = 0;
+	v = strtoll(text, &end, 10);
+	if (errno != 0 || end == text || (*end != '\n' && *end != '\0') ||
+	    v < 0) {
+		log_err("'%s' is corrupt; remove it to index the whole queue "
+			"again",
+			path);
+		free(text);
+		return MA_EDATA;
+	}
+	free(text);
+	*offp = (off_t)v;
+	return MA_OK;
+}
+
+static enum ma_status
+write_offset(const char *path, off_t off)
+{
+	char text[32];
+	int n = snprintf(text, sizeof text, "%lld\n", (long long)off);
+
+	if (n < 0 || (size_t)n >= sizeof text)
+		return MA_ETOOBIG;
+	return write_file_atomic(path, text, (size_t)n, 0600);
+}
+
+enum ma_status
+index_run_queue(const struct index_run_opts *o, struct index_stats *stats)
+{
+	char *qpath = path_fmt("%s/state/index.queue", o->space_dir);
+	char *opath = path_fmt("%s/state/index.offset", o->space_dir);
+	char *line = NULL;
+	size_t cap = 0;
+	enum ma_status st;
+	struct run r;
+	off_t off = 0, done;
+	ssize_t n;
+	FILE *f = NULL;
+
+	if (qpath == NULL || opath == NULL) {
+		free(qpath);
+		free(opath);
+		return MA_ENOMEM;
+	}
+	if ((st = run_open(&r, o, stats)) != MA_OK)
+		goto out;
+	if ((st = read_offset(opath, &off)) != MA_OK)
+		goto out;
+	if ((f = fopen(qpath, "re")) == NULL) {
+		if (errno != ENOENT) {
+			log_err("cannot open '%s': %s", qpath,
+				strerror(errno));
+			st = MA_EIO;
+		}
+		goto out;
+	}
+	if (fseeko(f, off, SEEK_SET) != 0) {
+		log_err("cannot seek in '%s': %s", qpath, strerror(errno));
+		st = MA_EIO;
+		goto out;
+	}
+	done = off;
+	while (st == MA_OK && (n = getline(&line, &cap, f)) > 0) {
+		char *tab, *path;
+
+		/* A line still being written: the next run takes it. */
+		if (line[n - 1] != '\n')
+			break;
+		line[n - 1] = '\0';
+		done += n;
+		if ((tab = strchr(line, '\t')) == NULL || tab == line) {
+			log_warn("'%s': skipping a malformed line", qpath);
+			continue;
+		}
+		*tab = '\0';
+		if ((path = archive_file(&r, line)) == NULL) {
+			/* Deleted since, or set aside by hand. */
+			log_debug("'%s' is no longer in the archive", line);
+			r.stats->gone++;
+			continue;
+		}
+		st = index_one(&r, path, tab + 1);
+		free(path);
+		if (st == MA_OK && r.pending >= INDEX_BATCH) {
+			if ((st = index_commit(r.ix)) == MA_OK)
+				st = write_offset(opath, done);
+			r.pending = 0;
+		}
+	}
+	if (st == MA_OK && ferror(f)) {
+		log_err("cannot read '%s': %s", qpath, strerror(errno));
+		st = MA_EIO;
+	}
+	if (st == MA_OK && done != off) {
+		if ((st = index_commit(r.ix)) == MA_OK)
+			st = write_offset(opath, done);
+	}
+out:
+	if (f != NULL)
+		fclose(f);
+	free(line);
+	st = run_close(&r, st);
+	free(qpath);
+	free(opath);
+	return st;
+}
+
+/* The account of an archive file, from the dedupe index. */
+static const char *
+source_of(struct run *r, const char *path, char **heldp)
+{
+	char name[256];
+	struct msg *m = NULL;
+	const char *src = NULL;
+
+	*heldp = NULL;
+	if (r->db == NULL) {
+		char *dir = path_fmt("%s/state/dedupe", r->o->space_dir);
+
+		if (dir == NULL || dedupe_db_open(dir, &r->db) != MA_OK)
+			r->db = NULL;
+		free(dir);
+	}
+	if (r->db != NULL &&
+	    maildir_base_name(path, name, sizeof name) == MA_OK &&
+	    msg_open(path, 0, &m) == MA_OK) {
+		src = dedupe_db_source(r->db, m->message_id, name);
+		if (src != NULL)
+			*heldp = strdup(src);
+		msg_free(m);
+	}
+	return *heldp != NULL ? *heldp : "unknown";
+}
+
+static enum ma_status
+index_path(struct run *r, const char *given)
+{
+	char *path = realpath(given, NULL), *held;
+	size_t n = strlen(r->archive);
+	enum ma_status st;
+
+	if (path == NULL) {
+		log_warn("'%s' is gone: %s", given, strerror(errno));
+		r->stats->gone++;
+		return MA_OK;
+	}
+	if (strncmp(path, r->archive, n) != 0 || path[n] != '/') {
+		log_err("'%s' is not in '%s'", given, r->archive);
+		free(path);
+		return MA_EUSAGE;
+	}
+	st = index_one(r, path, source_of(r, path, &held));
+	free(held);
+	free(path);
+	if (st == MA_OK && r->pending >= INDEX_BATCH) {
+		st = index_commit(r->ix);
+		r->pending = 0;
+	}
+	return st;
+}
+
+enum ma_status
+index_run_paths(const struct index_run_opts *o,
+		const char *(*next)(void *arg), void *arg,
+		struct index_stats *stats)
+{
+	enum ma_status st;
+	const char *p;
+	struct run r;
+
+	if ((st = run_open(&r, o, stats)) == MA_OK)
+		while (st == MA_OK && (p = next(arg)) != NULL)
+			st = index_path(&r, p);
+	return run_close(&r, st);
+}
+
+static int
+full_one(const char *path, void *arg)
+{
+	struct run *r = arg;
+
+	return index_path(r, path) != MA_OK;
+}
+
+enum ma_status
+index_run_full(const struct index_run_opts *o, struct index_stats *stats)
+{
+	enum ma_status st;
+	struct run r;
+	int stopped = 0;
+
+	if ((st = run_open(&r, o, stats)) == MA_OK) {
+		st = maildir_scan(r.archive, NULL, full_one, &r, &stopped);
+		if (st == MA_OK && stopped)
+			st = MA_EIO;
+	}
+	return run_close(&r, st);
+}

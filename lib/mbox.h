@@ -1,0 +1,68 @@
+#ifndef MA_MBOX_H
+#define MA_MBOX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "status.h"
+
+/*
+ * Splitting an mbox file into messages, streamed: memory does not grow
+ * with the file or with a message (lines are read in pieces of at most
+ * MBOX_PIECE bytes). gzip-compressed files are read through zlib and
+ * plain ones the same way (gzread passes them through).
+ *
+ * The rules (after qmail's mbox(5) and the mboxrd notes of RFC 4155):
+ *  - a message starts at a "From " line that begins the file or follows
+ *    an empty line; that line is not part of the message;
+ *  - the empty line before the next "From " line (or at the end of the
+ *    file) belongs to the mbox, not to the message;
+ *  - mboxrd (the default): a line ">From ", ">>From ", ... loses one '>';
+ *    mboxo: only ">From " becomes "From " (the format cannot tell the
+ *    rest apart);
+ *  - CRLF line ends are read as LF (files written on Windows), so that
+ *    the messages delivered to the Maildir are in its usual form.
+ */
+#define MBOX_PIECE 65536
+
+enum mbox_format { MBOX_RD, MBOX_O };
+
+struct mbox;
+
+/*
+ * mbox_open - open path. MA_EDATA (logged) when it does not start with a
+ * "From " line: it is not an mbox. Free with mbox_close().
+ */
+enum ma_status mbox_open(const char *path, enum mbox_format fmt,
+			 struct mbox **mp);
+
+/* The receiver of a message's bytes; non-MA_OK stops mbox_next(). */
+typedef enum ma_status (*mbox_sink)(void *arg, const void *p, size_t n);
+
+/*
+ * mbox_next - pass the next message to sink, in pieces. *gotp is false at
+ * the end of the file (nothing was passed). A file that cannot be read on
+ * (a gzip stream that is corrupt or cut short) gives MA_EDATA, logged with
+ * the line and byte where it stopped; the message being read then is
+ * incomplete and the caller discards it. Messages before it are whole.
+ */
+enum ma_status mbox_next(struct mbox *m, mbox_sink sink, void *arg,
+			 bool *gotp);
+
+/* mbox_line - the line number reached (1-based), for messages. */
+unsigned long mbox_line(const struct mbox *m);
+
+/* mbox_progress - bytes of the file (compressed, if it is) read so far. */
+uint64_t mbox_progress(const struct mbox *m);
+
+/* mbox_close - close and free; NULL is fine. */
+void mbox_close(struct mbox *m);
+
+/*
+ * mbox_sniff - true when the file at path (gzip-compressed or not) starts
+ * with "From ", i.e. looks like an mbox. False on any error.
+ */
+bool mbox_sniff(const char *path);
+
+#endif

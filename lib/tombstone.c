@@ -1,0 +1,248 @@
+/* Tombstones: see tombstone.h for the file format. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "log.h"
+#include "path.h"
+#include "tombstone.h"
+
+/* A line longer than this was not written by tombstone_append(). */
+#define TOMBSTONE_LINE_MAX 4096
+
+struct ts_entry {
+	char *key; /* message id or identity */
+	time_t at;
+};
+
+struct tombstones {
+	struct ts_entry *ids;
+	size_t nids;
+	struct ts_entry *hashes;
+	size_t nhashes;
+	size_t lines;
+};
+
+void
+tombstone_format_time(time_t t, char *buf, size_t size)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static bool
+field_ok(const char *s)
+{
+	if (s == NULL || *s == '\0')
+		return false;
+	for (; *s; s++)
+		if ((unsigned char)*s < ' ' || *s == 0x7f)
+			return false;
+	return true;
+}
+
+enum ma_status
+tombstone_append(const char *path, time_t deleted_at, const char *message_id,
+		 const char *thread_id, const char *identity)
+{
+	char when[32], last;
+	struct buf line;
+	enum ma_status st;
+	struct stat sb;
+	int fd;
+
+	if (thread_id == NULL)
+		thread_id = "-";
+	if (identity == NULL)
+		identity = "-";
+	if (!field_ok(message_id) || !field_ok(thread_id) ||
+	    !field_ok(identity)) {
+		log_err("cannot write a tombstone for '%s': a field is empty "
+			"or holds a control character",
+			message_id ? message_id : "(null)");
+		return MA_EDATA;
+	}
+	tombstone_format_time(deleted_at, when, sizeof when);
+	buf_init(&line, TOMBSTONE_LINE_MAX);
+	fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		int e = errno;
+
+		log_err("cannot open tombstones '%s': %s", path, strerror(e));
+		return errno_status(e);
+	}
+	/* End a line a killed writer left unfinished. */
+	if (fstat(fd, &sb) == 0 && sb.st_size > 0 &&
+	    pread(fd, &last, 1, sb.st_size - 1) == 1 && last != '\n')
+		buf_addc(&line, '\n');
+	st = buf_addf(&line, "%s\t%s\t%s\t%s\n", when, message_id, thread_id,
+		      identity);
+	if (st == MA_OK)
+		st = write_all(fd, line.data, line.len);
+	if (st == MA_OK && fsync(fd) != 0)
+		st = errno_status(errno);
+	if (st != MA_OK)
+		log_err("cannot append to tombstones '%s': %s", path,
+			st == MA_ETOOBIG ? "line too long" : strerror(errno));
+	if (close(fd) != 0 && st == MA_OK) {
+		log_err("cannot append to tombstones '%s': %s", path,
+			strerror(errno));
+		st = MA_EIO;
+	}
+	buf_release(&line);
+	return st;
+}
+
+static int
+entry_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct ts_entry *)a)->key,
+		      ((const struct ts_entry *)b)->key);
+}
+
+static enum ma_status
+push(struct ts_entry **v, size_t *n, size_t *cap, const char *key, time_t at)
+{
+	struct ts_entry *nv;
+
+	if (*n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 16;
+
+		if ((nv = realloc(*v, ncap * sizeof *nv)) == NULL)
+			return MA_ENOMEM;
+		*v = nv;
+		*cap = ncap;
+	}
+	if (((*v)[*n].key = strdup(key)) == NULL)
+		return MA_ENOMEM;
+	(*v)[*n].at = at;
+	(*n)++;
+	return MA_OK;
+}
+
+static time_t
+parse_time(const char *s)
+{
+	struct tm tm = { 0 };
+	const char *end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+
+	if (end == NULL || *end != '\0')
+		return (time_t)-1;
+	return timegm(&tm);
+}
+
+enum ma_status
+tombstones_load(const char *path, struct tombstones **tp)
+{
+	struct tombstones *t = calloc(1, sizeof *t);
+	enum ma_status st = MA_OK;
+	char *line = NULL;
+	size_t cap = 0, idcap = 0, hcap = 0;
+	ssize_t n;
+	FILE *f;
+
+	if (t == NULL)
+		return MA_ENOMEM;
+	if ((f = fopen(path, "re")) == NULL) {
+		if (errno == ENOENT) {
+			*tp = t;
+			return MA_OK;
+		}
+		log_err("cannot open tombstones '%s': %s", path,
+			strerror(errno));
+		free(t);
+		return MA_EIO;
+	}
+	while (st == MA_OK && (n = getline(&line, &cap, f)) >= 0) {
+		char *fields[4], *p = line;
+		size_t nf = 0;
+		time_t at;
+
+		if (n == 0 || line[n - 1] != '\n' || n > TOMBSTONE_LINE_MAX)
+			continue;
+		line[n - 1] = '\0';
+		while (nf < 4 && p != NULL) {
+			fields[nf++] = p;
+			if ((p = strchr(p, '\t')) != NULL)
+				*p++ = '\0';
+		}
+		if (nf != 4 || p != NULL ||
+		    (at = parse_time(fields[0])) == (time_t)-1) {
+			log_debug("'%s': skipping a malformed line", path);
+			continue;
+		}
+		t->lines++;
+		if (*fields[1] != '\0' && strcmp(fields[1], "-") != 0)
+			st = push(&t->ids, &t->nids, &idcap, fields[1], at);
+		if (st == MA_OK && strcmp(fields[3], "-") != 0)
+			st = push(&t->hashes, &t->nhashes, &hcap,
+				  fields[3], at);
+	}
+	if (st == MA_OK && ferror(f)) {
+		log_err("cannot read tombstones '%s': %s", path,
+			strerror(errno));
+		st = MA_EIO;
+	}
+	free(line);
+	fclose(f);
+	if (st != MA_OK) {
+		tombstones_free(t);
+		return st;
+	}
+	if (t->nids)
+		qsort(t->ids, t->nids, sizeof *t->ids, entry_cmp);
+	if (t->nhashes)
+		qsort(t->hashes, t->nhashes, sizeof *t->hashes, entry_cmp);
+	*tp = t;
+	return MA_OK;
+}
+
+static const struct ts_entry *
+find(const struct ts_entry *v, size_t n, const char *key)
+{
+	struct ts_entry k = { .key = (char *)key };
+
+	if (key == NULL || n == 0)
+		return NULL;
+	return bsearch(&k, v, n, sizeof *v, entry_cmp);
+}
+
+bool
+tombstones_match(const struct tombstones *t, const char *message_id,
+		 const char *identity, time_t *deleted_at)
+{
+	const struct ts_entry *e = find(t->ids, t->nids, message_id);
+
+	if (e == NULL)
+		e = find(t->hashes, t->nhashes, identity);
+	if (e != NULL && deleted_at != NULL)
+		*deleted_at = e->at;
+	return e != NULL;
+}
+
+size_t
+tombstones_count(const struct tombstones *t)
+{
+	return t->lines;
+}
+
+void
+tombstones_free(struct tombstones *t)
+{
+	if (t == NULL)
+		return;
+	for (size_t i = 0; i < t->nids; i++)
+		free(t->ids[i].key);
+	for (size_t i = 0; i < t->nhashes; i++)
+		free(t->hashes[i].key);
+	free(t->ids);
+	free(t->hashes);
+	free(t);
+}

@@ -1,0 +1,57 @@
+#ifndef MA_TOMBSTONE_H
+#define MA_TOMBSTONE_H
+
+#include <stdbool.h>
+#include <time.h>
+
+#include "status.h"
+
+/*
+ * Tombstones: messages deleted on purpose, never archived again.
+ * ROOT/spaces/KEY/tombstones is append-only text, one line per deleted
+ * message (a contract the renderer reads):
+ *
+ *   DELETED_AT<TAB>MESSAGE-ID<TAB>THREAD-ID<TAB>IDENTITY\n
+ *
+ * DELETED_AT in ISO 8601 UTC ("2026-11-22T18:00:00Z"), MESSAGE-ID without
+ * angle brackets, THREAD-ID the notmuch thread id at deletion or "-",
+ * IDENTITY the msg.h identity hash or "-". A line without its newline (a
+ * writer killed mid-append) is ignored by readers and ended by the next
+ * writer.
+ */
+
+/*
+ * tombstone_append - append one line and fsync the file (created 0600).
+ * thread_id and identity may be NULL ("-"). Fields holding a tab, a
+ * newline or nothing give MA_EDATA (logged); I/O errors are logged.
+ */
+enum ma_status tombstone_append(const char *path, time_t deleted_at,
+				const char *message_id, const char *thread_id,
+				const char *identity);
+
+/* A loaded set of tombstones, for lookups. */
+struct tombstones;
+
+/*
+ * tombstones_load - read path (missing: an empty set). On MA_OK the caller
+ * frees *tp with tombstones_free(). Malformed lines are skipped (logged
+ * at debug level).
+ */
+enum ma_status tombstones_load(const char *path, struct tombstones **tp);
+
+/*
+ * tombstones_match - true when a tombstone names message_id, or carries
+ * identity (either may be NULL). *deleted_at (if given) gets its date.
+ */
+bool tombstones_match(const struct tombstones *t, const char *message_id,
+		      const char *identity, time_t *deleted_at);
+
+/* tombstones_count - how many lines were loaded. */
+size_t tombstones_count(const struct tombstones *t);
+
+void tombstones_free(struct tombstones *t);
+
+/* tombstone_format_time - ISO 8601 UTC into buf (at least 21 bytes). */
+void tombstone_format_time(time_t t, char *buf, size_t size);
+
+#endif
