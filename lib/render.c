@@ -1087,7 +1087,7 @@ permalink_page(struct run *r, struct thread_ctx *tc, size_t i)
 }
 
 static enum ma_status
-thread_page(struct run *r, struct thread_ctx *tc, notmuch_thread_t *th)
+thread_page(struct run *r, struct thread_ctx *tc)
 {
 	struct tmsg *root = &tc->m[0];
 	char month[8], crumbs[128], rel[64], first[32], last[32];
@@ -1101,7 +1101,6 @@ thread_page(struct run *r, struct thread_ctx *tc, notmuch_thread_t *th)
 		if (tc->m[i].e->date < oldest)
 			oldest = tc->m[i].e->date;
 	}
-	(void)th;
 	human_date(oldest, first);
 	human_date(newest, last);
 	render_month_of(oldest, month);
@@ -1359,7 +1358,7 @@ render_thread(struct run *r, notmuch_thread_t *th)
 		for (size_t i = 0; i < tc.n && st == MA_OK; i++)
 			st = permalink_page(r, &tc, i);
 		if (st == MA_OK)
-			st = thread_page(r, &tc, th);
+			st = thread_page(r, &tc);
 		r->stats->threads_rendered++;
 	}
 	thread_ctx_release(&tc);
@@ -2273,13 +2272,12 @@ render_run(const struct render_opts *o, struct render_stats *stats)
 		gpointer k, v;
 
 		g_hash_table_iter_init(&it, r.tombs);
+		/* A full run has no entry for a message no longer indexed;
+		 * an incremental one drops those that new tombstones name.
+		 * A tombstoned message still indexed is shown. */
 		while (st == MA_OK && g_hash_table_iter_next(&it, &k, &v))
 			if (!full && ((struct tomb *)v)->fresh)
 				st = apply_tomb(&r, k, v);
-		if (full) {
-			/* A tombstoned message no longer indexed is not in
-			 * the order; one still indexed is shown. */
-		}
 		g_hash_table_iter_init(&it, r.by_id);
 		while (g_hash_table_iter_next(&it, &k, &v))
 			g_ptr_array_add(r.order, v);
