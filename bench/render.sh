@@ -35,16 +35,19 @@ python3 "$top/bench/render-gen.py" 10 "$work/add" "$work/add.mbox" --start "$n"
 mailarc space add bench --name "Benchmark" >/dev/null 2>&1
 find "$work/gen/cur" -type f -exec mv -t "$MAILARC_ROOT/spaces/bench/archive/cur" {} +
 echo "indexing (not timed)" >&2
-mailarc-index bench >/dev/null
+mailarc-index --full bench >/dev/null
 
 {
 	measure mailarc-full mailarc-render bench --full
 	if [ $mh = yes ]; then
+		mkdir -p "$work/mhonarc"
 		measure mhonarc-full mhonarc -quiet -outdir "$work/mhonarc" \
 			-add "$work/all.mbox"
 	fi
-	mv -t "$MAILARC_ROOT/spaces/bench/archive/cur" "$work"/add/cur/*
-	mailarc-index bench >/dev/null
+	arch=$MAILARC_ROOT/spaces/bench/archive/cur
+	(cd "$work/add/cur" && ls) | sed "s|^|$arch/|" >"$work/add.list"
+	mv -t "$arch" "$work"/add/cur/*
+	mailarc-index bench - <"$work/add.list" >/dev/null
 	measure mailarc-add10 mailarc-render bench
 	if [ $mh = yes ]; then
 		measure mhonarc-add10 mhonarc -quiet -outdir "$work/mhonarc" \

@@ -1476,10 +1476,11 @@ static const char *const month_names[] = {
 	"July",	   "August",   "September", "October", "November", "December",
 };
 
+/* "YYYY/MM" -> 1..12 (render_month_of() wrote it: two digits). */
 static int
 month_num(const char *month)
 {
-	int m = atoi(month + 5);
+	int m = (month[5] - '0') * 10 + (month[6] - '0');
 
 	return m >= 1 && m <= 12 ? m : 1;
 }
@@ -2247,6 +2248,23 @@ render_run(const struct render_opts *o, struct render_stats *stats)
 			r.tomb_off = 0;
 		}
 		st = MA_OK;
+	}
+	/* A site removed by hand (or never published) is rebuilt whole. */
+	if (!full) {
+		char *index = path_fmt("%s/index.html", o->site_dir);
+
+		if (index == NULL) {
+			st = MA_ENOMEM;
+			goto out;
+		}
+		if (!path_exists(index)) {
+			log_notice("'%s' is missing: rendering everything",
+				   index);
+			full = true;
+			g_hash_table_remove_all(r.by_id);
+			r.tomb_off = 0;
+		}
+		free(index);
 	}
 	stats->full = full;
 	if ((st = tombstones_read(&r, full ? 0 : r.tomb_off, tomb_note,

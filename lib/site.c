@@ -216,6 +216,23 @@ site_written(const struct site *s)
 	return s->nwritten;
 }
 
+/*
+ * The names a site's top level may hold that are ours: a site_dir may be
+ * a web server's folder with files of its own, which stay.
+ */
+static bool
+site_owns(const char *name)
+{
+	static const char *const ours[] = { "index.html", "style.css",
+					    "feed.atom", "a", "m", "t" };
+
+	for (size_t i = 0; i < sizeof ours / sizeof ours[0]; i++)
+		if (strcmp(name, ours[i]) == 0)
+			return true;
+	/* Years: four digits. */
+	return strlen(name) == 4 && strspn(name, "0123456789") == 4;
+}
+
 /* Remove what the run did not produce, folder by folder (our own tree:
  * depth is bounded by the layout, but walk it with a list anyway). */
 enum ma_status
@@ -243,8 +260,7 @@ site_gc(struct site *s)
 
 			if (strcmp(de->d_name, ".") == 0 ||
 			    strcmp(de->d_name, "..") == 0 ||
-			    (rel[0] == '\0' &&
-			     strcmp(de->d_name, SITE_TMP) == 0))
+			    (rel[0] == '\0' && !site_owns(de->d_name)))
 				continue;
 			sub = rel[0] ? path_fmt("%s/%s", rel, de->d_name)
 				     : strdup(de->d_name);

@@ -45,8 +45,9 @@ enum ma_status site_keep(struct site *s, const char *rel);
 enum ma_status site_remove(struct site *s, const char *rel);
 
 /*
- * site_gc - remove every file under SITE that this run neither wrote nor
- * kept, and folders left empty. For full runs only.
+ * site_gc - remove every file of ours (index.html, style.css, feed.atom,
+ * a/, m/, t/ and year folders) that this run neither wrote nor kept, and
+ * folders left empty; anything else in SITE stays. For full runs only.
  */
 enum ma_status site_gc(struct site *s);
 

@@ -288,3 +288,24 @@ site_of() {
 	[ "$status" -eq 0 ]
 	[ -f "$(space_dir harbour)/site/index.html" ]
 }
+
+@test "render: a site removed by hand is rebuilt; a site_dir's own files stay" {
+	sample_space harbour
+	www=$BATS_TEST_TMPDIR/www
+	mkdir -p "$www/assets"
+	echo keep >"$www/robots.txt"
+	echo keep >"$www/assets/logo.svg"
+	mailarc space edit harbour --site-dir "$www" >/dev/null
+	mailarc-render harbour >/dev/null
+	[ -f "$www/index.html" ]
+	rm -rf "$www/index.html" "$www/m"
+	run mailarc-render harbour
+	[ "$status" -eq 0 ]
+	[ -f "$www/index.html" ]
+	[ -f "$www/m/move-1@harbour.example.html" ]
+	echo stale >"$www/m/stale.html"
+	mailarc-render harbour --full >/dev/null
+	[ ! -f "$www/m/stale.html" ]
+	[ "$(cat "$www/robots.txt")" = keep ]
+	[ "$(cat "$www/assets/logo.svg")" = keep ]
+}
