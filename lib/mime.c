@@ -350,18 +350,14 @@ part_text(GMimeObject *obj, char **textp, size_t *lenp)
 	return MA_OK;
 }
 
+static enum ma_status mime_from_stream(GMimeStream *stream, const char *what,
+				       bool prefer_html, struct mime_msg **mp);
+
 enum ma_status
 mime_open(const char *path, bool prefer_html, struct mime_msg **mp)
 {
-	GMimeObject *stack[MIME_MAX_DEPTH], *plain = NULL, *html = NULL;
-	GMimeObject *parts[MIME_MAX_PARTS];
-	size_t nparts = 0, depth = 0;
 	GMimeStream *stream;
-	GMimeParser *parser;
-	GMimeMessage *msg;
-	struct mime_msg *m;
-	const char *subject;
-	enum ma_status st = MA_OK;
+	enum ma_status st;
 	int fd;
 
 	mime_init();
@@ -372,12 +368,43 @@ mime_open(const char *path, bool prefer_html, struct mime_msg **mp)
 		return e == ENOENT ? MA_ENOTFOUND : MA_EIO;
 	}
 	stream = g_mime_stream_fs_new(fd); /* owns fd */
-	parser = g_mime_parser_new_with_stream(stream);
+	st = mime_from_stream(stream, path, prefer_html, mp);
 	g_object_unref(stream);
+	return st;
+}
+
+enum ma_status
+mime_parse(const void *data, size_t len, const char *what, bool prefer_html,
+	   struct mime_msg **mp)
+{
+	GMimeStream *stream;
+	enum ma_status st;
+
+	mime_init();
+	stream = g_mime_stream_mem_new_with_buffer(data, len);
+	st = mime_from_stream(stream, what, prefer_html, mp);
+	g_object_unref(stream);
+	return st;
+}
+
+static enum ma_status
+mime_from_stream(GMimeStream *stream, const char *what, bool prefer_html,
+		 struct mime_msg **mp)
+{
+	GMimeObject *stack[MIME_MAX_DEPTH], *plain = NULL, *html = NULL;
+	GMimeObject *parts[MIME_MAX_PARTS];
+	size_t nparts = 0, depth = 0;
+	GMimeParser *parser;
+	GMimeMessage *msg;
+	struct mime_msg *m;
+	const char *subject;
+	enum ma_status st = MA_OK;
+
+	parser = g_mime_parser_new_with_stream(stream);
 	msg = g_mime_parser_construct_message(parser, NULL);
 	g_object_unref(parser);
 	if (msg == NULL) {
-		log_err("'%s' is not a mail message", path);
+		log_err("'%s' is not a mail message", what);
 		return MA_EDATA;
 	}
 	if ((m = calloc(1, sizeof *m)) == NULL) {

@@ -53,6 +53,11 @@ void mime_init(void);
 enum ma_status mime_open(const char *path, bool prefer_html,
 			 struct mime_msg **mp);
 
+/* mime_parse - as mime_open(), for a message in memory (copied); what
+ * names it in messages. */
+enum ma_status mime_parse(const void *data, size_t len, const char *what,
+			  bool prefer_html, struct mime_msg **mp);
+
 void mime_free(struct mime_msg *m);
 
 /*

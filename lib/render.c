@@ -622,6 +622,8 @@ struct tmsg {
 	ssize_t parent;
 	char name[PERMALINK_NAME_MAX];
 	struct mime_msg *mm;
+	char *raw;        /* the message file, read once */
+	size_t raw_len;
 	struct buf frag;  /* headers, body, attachments */
 	char **att_urls;  /* "a/HH/HASH.EXT" per mm->att */
 };
@@ -861,17 +863,13 @@ read_raw(const char *file, char **datap, size_t *lenp)
 /* mboxrd: a "From " line before each message, and every line that
  * matches ^>*From  gets one more '>' so that readers can undo it. */
 static enum ma_status
-mbox_add(struct buf *b, const char *file, time_t date)
+mbox_add_mem(struct buf *b, const char *data, size_t len, time_t date)
 {
-	char *data, when[64];
-	size_t len, i = 0;
+	char when[64];
+	size_t i = 0;
 	struct tm tm;
 	enum ma_status st;
 
-	if (file == NULL)
-		return MA_OK;
-	if ((st = read_raw(file, &data, &len)) != MA_OK)
-		return st == MA_ENOTFOUND ? MA_OK : st;
 	if (gmtime_r(&date, &tm) == NULL)
 		memset(&tm, 0, sizeof tm);
 	strftime(when, sizeof when, "%a %b %e %H:%M:%S %Y", &tm);
@@ -892,6 +890,21 @@ mbox_add(struct buf *b, const char *file, time_t date)
 		st = buf_addc(b, '\n');
 	if (st == MA_OK)
 		st = buf_addc(b, '\n');
+	return st;
+}
+
+static enum ma_status
+mbox_add(struct buf *b, const char *file, time_t date)
+{
+	char *data;
+	size_t len;
+	enum ma_status st;
+
+	if (file == NULL)
+		return MA_OK;
+	if ((st = read_raw(file, &data, &len)) != MA_OK)
+		return st == MA_ENOTFOUND ? MA_OK : st;
+	st = mbox_add_mem(b, data, len, date);
 	free(data);
 	return st;
 }
@@ -955,14 +968,6 @@ atom_entry(struct buf *b, struct entry *e, const char *pre)
 
 /* ---- threads --------------------------------------------------------- */
 
-static gint
-entry_cmp_pos_desc(gconstpointer a, gconstpointer b)
-{
-	const struct entry *x = *(struct entry *const *)a;
-	const struct entry *y = *(struct entry *const *)b;
-
-	return x->pos < y->pos ? 1 : x->pos > y->pos ? -1 : 0;
-}
 
 struct thread_ctx {
 	struct tmsg *m;
@@ -981,6 +986,7 @@ thread_ctx_release(struct thread_ctx *tc)
 		     k++)
 			free(t->att_urls[k]);
 		free(t->att_urls);
+		free(t->raw);
 		mime_free(t->mm);
 	}
 	free(tc->m);
@@ -1071,19 +1077,20 @@ permalink_page(struct run *r, struct thread_ctx *tc, size_t i)
 	if (st == MA_OK)
 		st = site_put_buf(r->site, rel, &b);
 	buf_release(&b);
-	if (st == MA_OK && t->e->file != NULL) {
-		char *raw;
-		size_t len;
-
+	if (st == MA_OK && t->raw != NULL) {
 		snprintf(rel, sizeof rel, "m/%s.eml", t->name);
-		if ((st = read_raw(t->e->file, &raw, &len)) == MA_OK) {
-			st = site_put(r->site, rel, raw, len);
-			free(raw);
-		} else if (st == MA_ENOTFOUND) {
-			st = MA_OK;
-		}
+		st = site_put(r->site, rel, t->raw, t->raw_len);
 	}
 	return st;
+}
+
+static gint
+tmsg_cmp_pos(gconstpointer a, gconstpointer b)
+{
+	const struct tmsg *x = *(struct tmsg *const *)a;
+	const struct tmsg *y = *(struct tmsg *const *)b;
+
+	return x->e->pos < y->e->pos ? -1 : x->e->pos > y->e->pos ? 1 : 0;
 }
 
 static enum ma_status
@@ -1173,26 +1180,30 @@ thread_page(struct run *r, struct thread_ctx *tc)
 		st = atom_begin(r, &b, root->e->subject, "", alt, newest);
 	}
 	{
+		/* The thread's messages in the site's order (by date). */
 		GPtrArray *byd = g_ptr_array_new();
 
 		for (size_t i = 0; i < tc->n; i++)
-			g_ptr_array_add(byd, tc->m[i].e);
-		/* Newest first, in the site's order. */
-		g_ptr_array_sort(byd, entry_cmp_pos_desc);
-		for (size_t k = 0; k < byd->len && k < THREAD_FEED_ENTRIES &&
-				   st == MA_OK;
-		     k++)
-			st = atom_entry(&b, byd->pdata[k], "../");
+			g_ptr_array_add(byd, &tc->m[i]);
+		g_ptr_array_sort(byd, tmsg_cmp_pos);
+		/* The feed: newest first. */
+		for (guint k = byd->len, j = 0;
+		     k-- > 0 && j < THREAD_FEED_ENTRIES && st == MA_OK; j++)
+			st = atom_entry(&b, ((struct tmsg *)byd->pdata[k])->e,
+					"../");
 		if (st == MA_OK)
 			st = buf_adds(&b, "</feed>\n");
 		snprintf(rel, sizeof rel, "t/%s.atom", tc->id);
 		if (st == MA_OK)
 			st = site_put_buf(r->site, rel, &b);
+		/* The mbox: oldest first, from the copies in memory. */
 		buf_reset(&b);
-		for (size_t k = byd->len; k-- > 0 && st == MA_OK;) {
-			struct entry *e = byd->pdata[k];
+		for (guint k = 0; k < byd->len && st == MA_OK; k++) {
+			struct tmsg *t = byd->pdata[k];
 
-			st = mbox_add(&b, e->file, e->date);
+			if (t->raw != NULL)
+				st = mbox_add_mem(&b, t->raw, t->raw_len,
+						  t->e->date);
 		}
 		snprintf(rel, sizeof rel, "t/%s.mbox", tc->id);
 		if (st == MA_OK)
@@ -1343,9 +1354,11 @@ render_thread(struct run *r, notmuch_thread_t *th)
 
 		render_month_of(t->e->date, month);
 		g_hash_table_add(r->months, strdup(month));
+		/* Read once: parsed here, copied to the .eml and mbox. */
 		if (t->e->file != NULL &&
-		    mime_open(t->e->file, r->o->prefer_html, &t->mm) ==
-			    MA_ENOMEM)
+		    read_raw(t->e->file, &t->raw, &t->raw_len) == MA_OK &&
+		    mime_parse(t->raw, t->raw_len, t->e->file,
+			       r->o->prefer_html, &t->mm) == MA_ENOMEM)
 			st = MA_ENOMEM;
 		if (st == MA_OK)
 			st = write_attachments(r, t);

@@ -18,11 +18,14 @@
 #include "path.h"
 #include "site.h"
 
-#define SITE_TMP ".render-tmp"
+/* A run in progress: if this is found at start, the last run was killed
+ * and may have left temp files (hidden, never linked) to sweep. */
+#define SITE_MARK ".render-running"
+#define SITE_TMP_PREFIX ".render."
 
 struct site {
 	char *dir;
-	char *tmp;
+	char *mark;
 	FILE *out;
 	GHashTable *written; /* rel path -> itself (owned) */
 	GHashTable *dirs;    /* folders known to exist (owned keys) */
@@ -30,31 +33,79 @@ struct site {
 	size_t nwritten;
 };
 
+/* Remove the temp files a killed run left, anywhere in the site. */
+static void
+sweep_temps(const char *dir)
+{
+	GPtrArray *todo = g_ptr_array_new_with_free_func(free);
+
+	g_ptr_array_add(todo, strdup(dir));
+	while (todo->len > 0) {
+		char *d = g_ptr_array_steal_index(todo, todo->len - 1);
+		struct dirent *de;
+		DIR *dh = d != NULL ? opendir(d) : NULL;
+
+		while (dh != NULL && (de = readdir(dh)) != NULL) {
+			char *p;
+
+			if (strcmp(de->d_name, ".") == 0 ||
+			    strcmp(de->d_name, "..") == 0)
+				continue;
+			if ((p = path_fmt("%s/%s", d, de->d_name)) == NULL)
+				continue;
+			if (de->d_type == DT_DIR) {
+				g_ptr_array_add(todo, p);
+				continue;
+			}
+			if (strncmp(de->d_name, SITE_TMP_PREFIX,
+				    strlen(SITE_TMP_PREFIX)) == 0)
+				unlink(p);
+			free(p);
+		}
+		if (dh != NULL)
+			closedir(dh);
+		free(d);
+	}
+	g_ptr_array_free(todo, TRUE);
+}
+
 enum ma_status
 site_open(const char *dir, FILE *out, struct site **sp)
 {
 	struct site *s = calloc(1, sizeof *s);
 	enum ma_status st;
+	int fd;
 
 	if (s == NULL)
 		return MA_ENOMEM;
 	s->dir = strdup(dir);
-	s->tmp = path_fmt("%s/%s", dir, SITE_TMP);
+	s->mark = path_fmt("%s/%s", dir, SITE_MARK);
 	s->out = out;
 	s->written = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
 	s->dirs = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
-	if (s->dir == NULL || s->tmp == NULL) {
+	if (s->dir == NULL || s->mark == NULL) {
 		site_close(s, false);
 		return MA_ENOMEM;
 	}
-	/* Whatever is in the temp folder was never published: a killed
-	 * run's half-written files. */
-	if ((st = mkdir_p(dir, 0755)) != MA_OK ||
-	    (st = rm_rf(s->tmp)) != MA_OK ||
-	    (st = mkdir_p(s->tmp, 0755)) != MA_OK) {
+	if ((st = mkdir_p(dir, 0755)) != MA_OK) {
 		site_close(s, false);
 		return st;
 	}
+	if (path_exists(s->mark)) {
+		log_info("the last render of '%s' was interrupted: removing "
+			 "its temp files",
+			 dir);
+		sweep_temps(dir);
+	}
+	fd = open(s->mark, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		int e = errno;
+
+		log_err("cannot create '%s': %s", s->mark, strerror(e));
+		site_close(s, false);
+		return errno_status(e);
+	}
+	close(fd);
 	*sp = s;
 	return MA_OK;
 }
@@ -102,25 +153,70 @@ remember(struct site *s, const char *rel)
 	return MA_OK;
 }
 
+/* True when path holds exactly data: rewriting it would change nothing. */
+static bool
+same_content(const char *path, const void *data, size_t len)
+{
+	struct stat sb;
+	char chunk[65536];
+	size_t off = 0;
+	bool same = true;
+	int fd;
+
+	if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode) ||
+	    (size_t)sb.st_size != len)
+		return false;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return false;
+	while (same && off < len) {
+		ssize_t n = read(fd, chunk,
+				 len - off < sizeof chunk ? len - off
+							  : sizeof chunk);
+
+		if (n <= 0)
+			same = false;
+		else if (memcmp(chunk, (const char *)data + off, (size_t)n) != 0)
+			same = false;
+		else
+			off += (size_t)n;
+	}
+	close(fd);
+	return same;
+}
+
 enum ma_status
 site_put(struct site *s, const char *rel, const void *data, size_t len)
 {
-	char tmp[PATH_MAX_LEN], *final;
+	const char *base = strrchr(rel, '/');
+	char *final, *tmp;
 	enum ma_status st;
-	int fd, n, e;
+	int fd, e;
 
 	if ((st = make_parents(s, rel)) != MA_OK)
 		return st;
-	n = snprintf(tmp, sizeof tmp, "%s/%lu", s->tmp, s->seq++);
-	if (n < 0 || (size_t)n >= sizeof tmp)
-		return MA_ETOOBIG;
 	if ((final = path_fmt("%s/%s", s->dir, rel)) == NULL)
 		return MA_ENOMEM;
+	/* An unchanged file is left alone: cheaper than a rewrite, and
+	 * its time stamps keep telling caches the truth. */
+	if (same_content(final, data, len)) {
+		free(final);
+		return remember(s, rel);
+	}
+	/* The temp file sits beside its final name: the rename stays in
+	 * one folder, the cheapest atomic replace there is. */
+	base = base != NULL ? base + 1 : rel;
+	tmp = path_fmt("%s/%.*s%s%s.tmp", s->dir, (int)(base - rel), rel,
+		       SITE_TMP_PREFIX, base);
+	if (tmp == NULL) {
+		free(final);
+		return MA_ENOMEM;
+	}
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		e = errno;
 		log_err("cannot create '%s': %s", tmp, strerror(e));
 		free(final);
+		free(tmp);
 		return errno_status(e);
 	}
 	if ((st = write_all(fd, data, len)) != MA_OK || close(fd) != 0) {
@@ -132,6 +228,7 @@ site_put(struct site *s, const char *rel, const void *data, size_t len)
 			close(fd);
 		unlink(tmp);
 		free(final);
+		free(tmp);
 		return st;
 	}
 	if (rename(tmp, final) != 0) {
@@ -140,11 +237,13 @@ site_put(struct site *s, const char *rel, const void *data, size_t len)
 			strerror(e));
 		unlink(tmp);
 		free(final);
+		free(tmp);
 		return errno_status(e);
 	}
 	if (s->out != NULL)
 		fprintf(s->out, "%s\n", final);
 	free(final);
+	free(tmp);
 	s->nwritten++;
 	return remember(s, rel);
 }
@@ -260,7 +359,9 @@ site_gc(struct site *s)
 
 			if (strcmp(de->d_name, ".") == 0 ||
 			    strcmp(de->d_name, "..") == 0 ||
-			    (rel[0] == '\0' && !site_owns(de->d_name)))
+			    (rel[0] == '\0' && !site_owns(de->d_name)) ||
+			    strncmp(de->d_name, SITE_TMP_PREFIX,
+				    strlen(SITE_TMP_PREFIX)) == 0)
 				continue;
 			sub = rel[0] ? path_fmt("%s/%s", rel, de->d_name)
 				     : strdup(de->d_name);
@@ -313,10 +414,13 @@ site_close(struct site *s, bool commit)
 		}
 		if (fd >= 0)
 			close(fd);
-		rmdir(s->tmp);
+		/* Only now is the run complete. */
+		if (st == MA_OK && unlink(s->mark) != 0 && errno != ENOENT)
+			log_warn("cannot remove '%s': %s", s->mark,
+				 strerror(errno));
 	}
 	free(s->dir);
-	free(s->tmp);
+	free(s->mark);
 	if (s->written)
 		g_hash_table_destroy(s->written);
 	if (s->dirs)

@@ -10,8 +10,11 @@
 
 /*
  * The site folder being published. Every file goes through site_put():
- * written whole into SITE/.render-tmp/, then renamed over its place, so a
- * reader (or a killed run) never sees half a file. Durability is batched:
+ * written whole into a hidden temp file beside its place (".render.NAME
+ * .tmp"), then renamed over it, so a reader (or a killed run) never sees
+ * half a file; a file that would not change is not rewritten. A marker
+ * (SITE/.render-running) tells the next run to sweep the temp files of a
+ * killed one. Durability is batched:
  * site_close() syncs the file system once, before the caller records its
  * state. A run remembers each path it wrote or kept so that a full run can
  * remove what it did not produce (site_gc()).
@@ -21,7 +24,7 @@ struct site;
 /*
  * site_open - start publishing into dir (created if missing). Temp files
  * left by a killed run are removed. out, if not NULL, gets the path of
- * every file written, a line each. On MA_OK the caller ends with
+ * every file written (not those left unchanged), a line each. On MA_OK the caller ends with
  * site_close().
  */
 enum ma_status site_open(const char *dir, FILE *out, struct site **sp);
@@ -56,7 +59,8 @@ size_t site_written(const struct site *s);
 
 /*
  * site_close - on commit, make everything written durable (syncfs) and
- * remove the temp folder; then free s. Without commit, just free.
+ * remove the marker; then free s. Without commit (a failed run), the
+ * marker stays for the next run's sweep.
  */
 enum ma_status site_close(struct site *s, bool commit);
 

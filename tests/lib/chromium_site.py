@@ -7,7 +7,7 @@
   chromium_site.py naked PAGE OUT    the first sandboxed iframe's srcdoc as
                                      a page of its own (no sandbox, no CSP)
   chromium_site.py complete SITE     every .html file is whole (ends with
-                                     </html>) and no temp file is visible
+                                     </html>); temp files are hidden
 """
 import html.parser
 import os
@@ -83,10 +83,10 @@ def links(site):
 def complete(site):
     bad = 0
     for root, dirs, files in os.walk(site):
-        if ".render-tmp" in dirs:
-            dirs.remove(".render-tmp")
         for f in files:
             path = os.path.join(root, f)
+            if f.startswith("."):
+                continue  # a killed run's temp file: hidden, never linked
             if ".tmp" in f:
                 print("temp file visible: %s" % path)
                 bad += 1

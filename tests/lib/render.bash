@@ -61,7 +61,8 @@ sample_space() {
 	notmuch_index "$key"
 }
 
-# site_digest DIR - tree_digest of a site, without the render's temp folder.
+# site_digest DIR - tree_digest of a site (a run left it complete: no
+# marker, no temp file).
 site_digest() {
-	tree_digest "$1" | grep -v '^\./\.render-tmp'
+	tree_digest "$1"
 }
