@@ -20,8 +20,9 @@ static const char usage[] =
 	"every file written. Only what changed since the last run is\n"
 	"rendered; --full rebuilds everything (with the same result) and\n"
 	"removes what is stale. With '-', the archive paths just indexed\n"
-	"are read from standard input (one a line; -0: NUL-separated); the\n"
-	"run renders them along with anything else that changed.\n";
+	"are read from standard input (one a line; -0: NUL-separated, and\n"
+	"the paths written too); the run renders them along with anything\n"
+	"else that changed.\n";
 
 struct opts {
 	const char *root;
@@ -146,6 +147,7 @@ run(const struct opts *o)
 		  : strcmp(v, "obfuscated") == 0 ? RENDER_ADDR_OBFUSCATED
 						 : RENDER_ADDR_FULL;
 	ro.out = stdout;
+	ro.sep = o->sep;
 	st = render_run(&ro, &stats);
 	if (st == MA_OK)
 		log_info("space '%s': %zu messages; %s run wrote %zu files "

@@ -2318,7 +2318,7 @@ render_run(const struct render_opts *o, struct render_stats *stats)
 	g_ptr_array_sort(r.order, entry_cmp);
 	for (guint i = 0; i < r.order->len; i++)
 		((struct entry *)r.order->pdata[i])->pos = i;
-	if ((st = site_open(o->site_dir, o->out, &r.site)) != MA_OK)
+	if ((st = site_open(o->site_dir, o->out, o->sep, &r.site)) != MA_OK)
 		goto out;
 	st = render_all(&r, changed, full);
 	stats->files_written = site_written(r.site);

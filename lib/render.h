@@ -53,7 +53,8 @@ struct render_opts {
 	bool prefer_html;   /* body_preference = html */
 	bool remote_images; /* remote_images = allow */
 	enum render_addr addr;
-	FILE *out; /* each file written, a line (NULL: none) */
+	FILE *out; /* each file written, ended by sep (NULL: none) */
+	char sep;  /* '\n', or '\0' for -0 */
 };
 
 struct render_stats {

@@ -27,6 +27,7 @@ struct site {
 	char *dir;
 	char *mark;
 	FILE *out;
+	char sep;
 	GHashTable *written; /* rel path -> itself (owned) */
 	GHashTable *dirs;    /* folders known to exist (owned keys) */
 	unsigned long seq;
@@ -70,7 +71,7 @@ sweep_temps(const char *dir)
 }
 
 enum ma_status
-site_open(const char *dir, FILE *out, struct site **sp)
+site_open(const char *dir, FILE *out, char sep, struct site **sp)
 {
 	struct site *s = calloc(1, sizeof *s);
 	enum ma_status st;
@@ -81,6 +82,7 @@ site_open(const char *dir, FILE *out, struct site **sp)
 	s->dir = strdup(dir);
 	s->mark = path_fmt("%s/%s", dir, SITE_MARK);
 	s->out = out;
+	s->sep = sep;
 	s->written = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
 	s->dirs = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
 	if (s->dir == NULL || s->mark == NULL) {
@@ -241,7 +243,7 @@ site_put(struct site *s, const char *rel, const void *data, size_t len)
 		return errno_status(e);
 	}
 	if (s->out != NULL)
-		fprintf(s->out, "%s\n", final);
+		fprintf(s->out, "%s%c", final, s->sep);
 	free(final);
 	free(tmp);
 	s->nwritten++;

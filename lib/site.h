@@ -24,10 +24,12 @@ struct site;
 /*
  * site_open - start publishing into dir (created if missing). Temp files
  * left by a killed run are removed. out, if not NULL, gets the path of
- * every file written (not those left unchanged), a line each. On MA_OK the caller ends with
+ * every file written (not those left unchanged), each ended by sep
+ * ('\n', or '\0' for -0). On MA_OK the caller ends with
  * site_close().
  */
-enum ma_status site_open(const char *dir, FILE *out, struct site **sp);
+enum ma_status site_open(const char *dir, FILE *out, char sep,
+			 struct site **sp);
 
 /* site_put - publish data as SITE/rel (parents created). */
 enum ma_status site_put(struct site *s, const char *rel, const void *data,
