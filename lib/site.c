@@ -30,6 +30,7 @@ struct site {
 	char sep;
 	GHashTable *written; /* rel path -> itself (owned) */
 	GHashTable *dirs;    /* folders known to exist (owned keys) */
+	GPtrArray *changed;  /* rel paths written or removed this run */
 	unsigned long seq;
 	size_t nwritten;
 };
@@ -85,6 +86,7 @@ site_open(const char *dir, FILE *out, char sep, struct site **sp)
 	s->sep = sep;
 	s->written = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
 	s->dirs = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
+	s->changed = g_ptr_array_new_with_free_func(free);
 	if (s->dir == NULL || s->mark == NULL) {
 		site_close(s, false);
 		return MA_ENOMEM;
@@ -247,6 +249,7 @@ site_put(struct site *s, const char *rel, const void *data, size_t len)
 	free(final);
 	free(tmp);
 	s->nwritten++;
+	g_ptr_array_add(s->changed, strdup(rel));
 	return remember(s, rel);
 }
 
@@ -292,6 +295,7 @@ site_remove(struct site *s, const char *rel)
 		log_err("cannot remove '%s/%s': %s", s->dir, rel, strerror(e));
 		return errno_status(e);
 	}
+	g_ptr_array_add(s->changed, strdup(rel));
 	/* A folder emptied goes too, as a full run's site_gc() does. */
 	{
 		size_t root = strlen(s->dir), depth = 0;
@@ -396,19 +400,39 @@ site_gc(struct site *s)
 	return st;
 }
 
-enum ma_status
-site_close(struct site *s, bool commit)
+/* fsync one file or folder of the site. */
+static enum ma_status
+sync_path(const char *path, bool dir)
 {
+	int fd = open(path, O_RDONLY | O_CLOEXEC | (dir ? O_DIRECTORY : 0));
 	enum ma_status st = MA_OK;
 
-	if (s == NULL)
-		return MA_OK;
-	if (commit) {
+	if (fd < 0)
+		return errno == ENOENT ? MA_OK : errno_status(errno);
+	if (fsync(fd) != 0) {
+		log_err("cannot sync '%s': %s", path, strerror(errno));
+		st = errno_status(errno);
+	}
+	close(fd);
+	return st;
+}
+
+/* Few files changed: fsync them and their folders. Many: one syncfs(2),
+ * which is cheaper then, but flushes the whole file system (on a busy
+ * shared disk it costs more than a few fsyncs). */
+#define SITE_FSYNC_MAX 512
+
+static enum ma_status
+site_sync(struct site *s)
+{
+	GHashTable *dirs;
+	GHashTableIter it;
+	gpointer k;
+	enum ma_status st = MA_OK;
+
+	if (s->changed->len > SITE_FSYNC_MAX) {
 		int fd = open(s->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
-		/* One syncfs for the whole run instead of an fsync per
-		 * page: the pages were renamed whole already, and the
-		 * state that records the run is written after this. */
 		if (fd < 0 || syncfs(fd) != 0) {
 			log_err("cannot sync '%s': %s", s->dir,
 				strerror(errno));
@@ -416,6 +440,44 @@ site_close(struct site *s, bool commit)
 		}
 		if (fd >= 0)
 			close(fd);
+		return st;
+	}
+	dirs = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
+	for (guint i = 0; i < s->changed->len && st == MA_OK; i++) {
+		const char *rel = s->changed->pdata[i];
+		const char *slash = strrchr(rel, '/');
+		char *p = path_fmt("%s/%s", s->dir, rel);
+
+		if (p == NULL) {
+			st = MA_ENOMEM;
+			break;
+		}
+		st = sync_path(p, false);
+		free(p);
+		p = slash ? path_fmt("%s/%.*s", s->dir, (int)(slash - rel), rel)
+			  : strdup(s->dir);
+		if (p != NULL && !g_hash_table_contains(dirs, p))
+			g_hash_table_add(dirs, p);
+		else
+			free(p);
+	}
+	g_hash_table_iter_init(&it, dirs);
+	while (st == MA_OK && g_hash_table_iter_next(&it, &k, NULL))
+		st = sync_path(k, true);
+	g_hash_table_destroy(dirs);
+	return st;
+}
+
+enum ma_status
+site_close(struct site *s, bool commit)
+{
+	enum ma_status st = MA_OK;
+
+	if (s == NULL)
+		return MA_OK;
+	if (commit)
+		st = site_sync(s);
+	if (commit) {
 		/* Only now is the run complete. */
 		if (st == MA_OK && unlink(s->mark) != 0 && errno != ENOENT)
 			log_warn("cannot remove '%s': %s", s->mark,
@@ -427,6 +489,8 @@ site_close(struct site *s, bool commit)
 		g_hash_table_destroy(s->written);
 	if (s->dirs)
 		g_hash_table_destroy(s->dirs);
+	if (s->changed)
+		g_ptr_array_free(s->changed, TRUE);
 	free(s);
 	return st;
 }
