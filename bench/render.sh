@@ -17,7 +17,7 @@ mh=yes
 build=${MAILARC_BUILD:-$top/build}
 export PATH="$build/bin:$PATH"
 work=${BENCH_DIR:-$(mktemp -d /tmp/mailarc-bench.XXXXXX)}
-export MAILARC_ROOT=$work/root
+export MAILARC_ROOT="$work/root"
 mkdir -p "$MAILARC_ROOT"
 TIME=/usr/bin/time
 

@@ -717,8 +717,8 @@ frame_height(const char *html, size_t n)
 			text++;
 		}
 	}
-	size_t px = 40 + (text / 75 + blocks) * 24 + imgs * 160;
-	return (unsigned)(px < 160 ? 160 : px > 2400 ? 2400 : px);
+	size_t px = 32 + (text / 90 + blocks) * 22 + imgs * 60;
+	return (unsigned)(px < 120 ? 120 : px > 2400 ? 2400 : px);
 }
 
 static enum ma_status

@@ -91,7 +91,7 @@ site_of() {
 	grep -q 'We freeze features on 20 October, then two weeks' \
 		"$site/m/rel-1@harbour.example.html"
 	# Text is preferred; the HTML-only mail is sandboxed, no scripts.
-	! grep -q '<iframe' "$site/m/news-1@harbour.example.html"
+	run ! grep -q '<iframe' "$site/m/news-1@harbour.example.html"
 	grep -q '<iframe class="html" title="HTML message" sandbox="allow-popups allow-popups-to-escape-sandbox"' \
 		"$site/m/html-only@harbour.example.html"
 	grep -q "Content-Security-Policy\" content=\"default-src 'none'; script-src 'none'" \
@@ -110,11 +110,11 @@ site_of() {
 	grep -q 'Ana Lima &lt;ana@harbour.example&gt;' "$site/m/move-1@harbour.example.html"
 	mailarc space edit harbour --set address_display=name >/dev/null
 	mailarc-render harbour --full >/dev/null
-	! grep -rq 'ana@harbour.example' "$site" --include='*.html'
+	run ! grep -rq 'ana@harbour.example' "$site" --include='*.html'
 	grep -q '<dd>Ana Lima</dd>' "$site/m/move-1@harbour.example.html"
 	mailarc space edit harbour --set address_display=obfuscated >/dev/null
 	mailarc-render harbour --full >/dev/null
-	! grep -rq 'ana@harbour.example' "$site" --include='*.html'
+	run ! grep -rq 'ana@harbour.example' "$site" --include='*.html'
 	grep -q 'Ana Lima &lt;a…@harbour.example&gt;' "$site/m/move-1@harbour.example.html"
 }
 
@@ -183,10 +183,10 @@ site_of() {
 	grep -q '2026-11-20T10:00:00Z' "$site/m/move-4@harbour.example.html"
 	[ ! -f "$site/m/move-4@harbour.example.eml" ]
 	[ ! -f "$site/$att" ]
-	! grep -q 'move-4@' "$site/t/$th.html"
-	! grep -q 'move-4@' "$site/2026/09/index.html"
+	run ! grep -q 'move-4@' "$site/t/$th.html"
+	run ! grep -q 'move-4@' "$site/2026/09/index.html"
 	# Neighbours by date no longer point at it.
-	! grep -rq 'href="../m/move-4@harbour.example.html"' "$site/m"
+	run ! grep -rq 'href="../m/move-4@harbour.example.html"' "$site/m"
 	site_digest "$site" >"$BATS_TEST_TMPDIR/inc"
 	mailarc-render harbour --full >/dev/null
 	site_digest "$site" >"$BATS_TEST_TMPDIR/full"

@@ -111,7 +111,7 @@ title_of() {
 		grep -q 'class="mail"' "$BATS_TEST_TMPDIR/dom"
 	done
 	# Nothing was fetched from elsewhere: the proxy saw no request.
-	! grep -q 'GET\|CONNECT' "$BATS_TEST_TMPDIR/proxy.log"
+	run ! grep -q 'GET\|CONNECT' "$BATS_TEST_TMPDIR/proxy.log"
 	# ... and it would have: with remote images allowed, the tracker
 	# pixel is requested through it.
 	mailarc space edit evil --set remote_images=allow >/dev/null
@@ -163,6 +163,13 @@ title_of() {
 			--screenshot="$SHOTS/$1-desktop.png" "$BASE/$2" >/dev/null
 		chromium_run --virtual-time-budget=2000 --window-size=390,844 \
 			--screenshot="$SHOTS/$1-phone.png" "$BASE/$2" >/dev/null
+		# Dark mode (prefers-color-scheme) for the conversation.
+		if [ "$1" = thread ]; then
+			chromium_run --virtual-time-budget=2000 --force-dark-mode \
+				--window-size=1280,1000 \
+				--screenshot="$SHOTS/$1-dark.png" "$BASE/$2" >/dev/null
+			[ "$(stat -c %s "$SHOTS/$1-dark.png")" -gt 5000 ]
+		fi
 		for f in "$SHOTS/$1-desktop.png" "$SHOTS/$1-phone.png"; do
 			[ "$(head -c 8 "$f" | od -An -tx1 | tr -d ' ')" = 89504e470d0a1a0a ]
 			[ "$(stat -c %s "$f")" -gt 5000 ]
