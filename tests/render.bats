@@ -309,3 +309,39 @@ site_of() {
 	[ "$(cat "$www/robots.txt")" = keep ]
 	[ "$(cat "$www/assets/logo.svg")" = keep ]
 }
+
+@test "render: a reply that joins two threads: old thread pages go, as in --full" {
+	sample_space harbour
+	d=$(space_dir harbour)
+	site=$d/site
+	mailarc-render harbour >/dev/null
+	cfg=$d/notmuch/config
+	old=$(notmuch --config="$cfg" search --output=threads id:jp-1@harbour.example | sed 's/thread://')
+	keep=$(notmuch --config="$cfg" search --output=threads id:move-1@harbour.example | sed 's/thread://')
+	[ "$old" != "$keep" ]
+	[ -f "$site/t/$old.html" ]
+	cat >"$d/archive/cur/join.1:2,S" <<'MAIL'
+From: Ana Lima <ana@harbour.example>
+To: team@harbour.example
+Subject: Re: the move and the quote
+Date: Mon, 16 Nov 2026 09:00:00 +0000
+Message-ID: <join-1@harbour.example>
+In-Reply-To: <move-1@harbour.example>
+References: <move-1@harbour.example> <jp-1@harbour.example>
+
+Both are done.
+MAIL
+	notmuch_index harbour
+	now=$(notmuch --config="$cfg" search --output=threads id:jp-1@harbour.example | sed 's/thread://')
+	[ "$now" = "$(notmuch --config="$cfg" search --output=threads id:join-1@harbour.example | sed 's/thread://')" ]
+	mailarc-render harbour >/dev/null
+	gone=$old
+	[ "$now" = "$old" ] && gone=$keep
+	[ ! -f "$site/t/$gone.html" ]
+	grep -q 'join-1@harbour.example' "$site/t/$now.html"
+	grep -q 'jp-1@harbour.example' "$site/t/$now.html"
+	site_digest "$site" >"$BATS_TEST_TMPDIR/inc"
+	mailarc-render harbour --full >/dev/null
+	site_digest "$site" >"$BATS_TEST_TMPDIR/full"
+	diff "$BATS_TEST_TMPDIR/inc" "$BATS_TEST_TMPDIR/full"
+}
