@@ -34,6 +34,14 @@
 #define FEED_ENTRIES 30
 #define THREAD_FEED_ENTRIES 50
 
+/*
+ * Paths and queries below are built with snprintf() into fixed buffers
+ * sized for what goes in, which is bounded before it gets there: thread
+ * ids by set_thread() and thread_id_ok() (under 32 bytes), permalink
+ * names by PERMALINK_NAME_MAX, months are "YYYY/MM", attachment tokens
+ * are checked by att_token_ok().
+ */
+
 /* One message of the archive, as the state file records it. */
 struct entry {
 	char *msgid;
@@ -68,6 +76,29 @@ struct run {
 	unsigned long rev;
 	long tomb_off;
 };
+
+/* Thread ids that do not fit are not ours: keep none rather than a cut. */
+static void
+set_thread(char dst[32], const char *src)
+{
+	size_t n = src != NULL ? strlen(src) : 0;
+
+	if (n >= 32 || (n > 0 && strspn(src, "0123456789abcdef") != n))
+		n = 0;
+	memcpy(dst, src != NULL ? src : "", n);
+	dst[n] = '\0';
+}
+
+/* "SHA256HEX.EXT" as write_attachments() records it. */
+static bool
+att_token_ok(const char *t)
+{
+	size_t n = strlen(t);
+
+	return n > 65 && n <= 65 + 8 && strspn(t, "0123456789abcdef") == 64 &&
+	       t[64] == '.' &&
+	       strspn(t + 65, "abcdefghijklmnopqrstuvwxyz") == n - 65;
+}
 
 static void
 entry_free(void *p)
@@ -274,7 +305,7 @@ state_load(struct run *r, const char *path)
 			st = MA_ENOMEM;
 			break;
 		}
-		snprintf(e->thread, sizeof e->thread, "%s", f[1]);
+		set_thread(e->thread, f[1]);
 		e->date = (time_t)strtoll(f[2], NULL, 10);
 		free(e->atts);
 		if ((e->atts = strdup(strcmp(f[3], "-") == 0 ? "" : f[3])) ==
@@ -399,8 +430,7 @@ tomb_note(struct run *r, const char *msgid, const char *when,
 		tomb_free(t);
 		return MA_ENOMEM;
 	}
-	snprintf(t->thread, sizeof t->thread, "%s",
-		 strcmp(thread, "-") == 0 ? "" : thread);
+	set_thread(t->thread, strcmp(thread, "-") == 0 ? "" : thread);
 	t->fresh = fresh;
 	g_hash_table_replace(r->tombs, k, t);
 	if (t->thread[0] != '\0')
@@ -1988,8 +2018,7 @@ query_messages(struct run *r, const char *qs, GPtrArray *changed)
 			 * go or be redone. */
 			if (e->thread[0] != '\0' && strcmp(e->thread, th) != 0)
 				touch_thread(r, e->thread);
-			snprintf(e->thread, sizeof e->thread, "%s",
-				 th != NULL ? th : "");
+			set_thread(e->thread, th);
 			e->date = notmuch_message_get_date(m);
 			if (changed != NULL) {
 				g_ptr_array_add(changed, e);
@@ -2064,7 +2093,8 @@ drop_attachments(struct run *r)
 		for (gchar **p = tok; *p && st == MA_OK; p++) {
 			char rel[128];
 
-			if (!**p || g_hash_table_contains(used, *p))
+			if (!att_token_ok(*p) ||
+			    g_hash_table_contains(used, *p))
 				continue;
 			snprintf(rel, sizeof rel, "a/%.2s/%s", *p, *p);
 			st = site_remove(r->site, rel);
