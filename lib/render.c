@@ -1224,10 +1224,11 @@ thread_page(struct run *r, struct thread_ctx *tc)
 	/* The thread's feed (its latest messages) and mbox (all). */
 	buf_reset(&b);
 	if (st == MA_OK) {
-		char alt[64];
+		char alt[64], fid[64];
 
 		snprintf(alt, sizeof alt, "%s.html", tc->id);
-		st = atom_begin(r, &b, root->e->subject, "", alt, newest);
+		snprintf(fid, sizeof fid, ":thread:%s", tc->id);
+		st = atom_begin(r, &b, root->e->subject, fid, alt, newest);
 	}
 	{
 		/* The thread's messages in the site's order (by date). */
