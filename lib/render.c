@@ -1781,18 +1781,28 @@ month_pages(struct run *r, const char *month)
 		g_ptr_array_free(groups, TRUE);
 		g_hash_table_destroy(gi);
 	}
-	/* The month's mbox. */
-	buf_reset(&b);
-	for (size_t i = lo; i < hi && st == MA_OK; i++) {
-		struct entry *e = r->order->pdata[i];
-
-		if (entry_fill(r, e))
-			st = mbox_add(&b, e->file, e->date);
-	}
+	/* The month's mbox, streamed: a month may hold more mail than
+	 * memory; one message at a time is in b. */
 	snprintf(rel, sizeof rel, "%s/%.4s-%.2s.mbox", month, month,
 		 month + 5);
-	if (st == MA_OK)
-		st = site_put_buf(r->site, rel, &b);
+	if (st == MA_OK) {
+		struct site_file *f = NULL;
+
+		st = site_file_open(r->site, rel, &f);
+		for (size_t i = lo; i < hi && st == MA_OK; i++) {
+			struct entry *e = r->order->pdata[i];
+
+			buf_reset(&b);
+			if (entry_fill(r, e))
+				st = mbox_add(&b, e->file, e->date);
+			if (st == MA_OK && b.len > 0)
+				st = site_file_write(f, b.data, b.len);
+		}
+		if (st == MA_OK)
+			st = site_file_commit(r->site, f);
+		else
+			site_file_abort(f);
+	}
 	buf_release(&b);
 	r->stats->months_rendered++;
 	return st;

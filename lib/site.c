@@ -253,6 +253,103 @@ site_put(struct site *s, const char *rel, const void *data, size_t len)
 	return remember(s, rel);
 }
 
+struct site_file {
+	int fd;
+	char *rel, *tmp, *final;
+};
+
+void
+site_file_abort(struct site_file *f)
+{
+	if (f == NULL)
+		return;
+	if (f->fd >= 0)
+		close(f->fd);
+	if (f->tmp != NULL)
+		unlink(f->tmp);
+	free(f->rel);
+	free(f->tmp);
+	free(f->final);
+	free(f);
+}
+
+enum ma_status
+site_file_open(struct site *s, const char *rel, struct site_file **fp)
+{
+	const char *base = strrchr(rel, '/');
+	struct site_file *f;
+	enum ma_status st;
+
+	if ((st = make_parents(s, rel)) != MA_OK)
+		return st;
+	if ((f = calloc(1, sizeof *f)) == NULL)
+		return MA_ENOMEM;
+	f->fd = -1;
+	base = base != NULL ? base + 1 : rel;
+	f->rel = strdup(rel);
+	f->final = path_fmt("%s/%s", s->dir, rel);
+	f->tmp = path_fmt("%s/%.*s%s%s.tmp", s->dir, (int)(base - rel), rel,
+			  SITE_TMP_PREFIX, base);
+	if (f->rel == NULL || f->final == NULL || f->tmp == NULL) {
+		site_file_abort(f);
+		return MA_ENOMEM;
+	}
+	f->fd = open(f->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (f->fd < 0) {
+		int e = errno;
+
+		log_err("cannot create '%s': %s", f->tmp, strerror(e));
+		free(f->tmp);
+		f->tmp = NULL;
+		site_file_abort(f);
+		return errno_status(e);
+	}
+	*fp = f;
+	return MA_OK;
+}
+
+enum ma_status
+site_file_write(struct site_file *f, const void *p, size_t n)
+{
+	enum ma_status st = write_all(f->fd, p, n);
+
+	if (st != MA_OK)
+		log_err("cannot write '%s': %s", f->tmp, strerror(errno));
+	return st;
+}
+
+enum ma_status
+site_file_commit(struct site *s, struct site_file *f)
+{
+	enum ma_status st;
+	int e;
+
+	if (close(f->fd) != 0) {
+		e = errno;
+		f->fd = -1;
+		log_err("cannot write '%s': %s", f->tmp, strerror(e));
+		site_file_abort(f);
+		return errno_status(e);
+	}
+	f->fd = -1;
+	if (rename(f->tmp, f->final) != 0) {
+		e = errno;
+		log_err("cannot rename '%s' to '%s': %s", f->tmp, f->final,
+			strerror(e));
+		site_file_abort(f);
+		return errno_status(e);
+	}
+	free(f->tmp);
+	f->tmp = NULL;
+	if (s->out != NULL)
+		fprintf(s->out, "%s%c", f->final, s->sep);
+	s->nwritten++;
+	g_ptr_array_add(s->changed, strdup(f->rel));
+	st = remember(s, f->rel);
+	site_file_abort(f);
+	return st;
+}
+
 enum ma_status
 site_put_buf(struct site *s, const char *rel, const struct buf *b)
 {

@@ -39,6 +39,19 @@ enum ma_status site_put(struct site *s, const char *rel, const void *data,
 enum ma_status site_put_buf(struct site *s, const char *rel,
 			    const struct buf *b);
 
+/*
+ * A file written piece by piece (an mbox too big to build in memory):
+ * site_file_open() starts the temp file, site_file_write() appends,
+ * site_file_commit() renames it into place (and frees f), or
+ * site_file_abort() removes it. Same guarantees as site_put().
+ */
+struct site_file;
+enum ma_status site_file_open(struct site *s, const char *rel,
+			      struct site_file **fp);
+enum ma_status site_file_write(struct site_file *f, const void *p, size_t n);
+enum ma_status site_file_commit(struct site *s, struct site_file *f);
+void site_file_abort(struct site_file *f);
+
 /* site_exists - true when SITE/rel is a file. */
 bool site_exists(struct site *s, const char *rel);
 
