@@ -29,6 +29,9 @@
 #define PAGE_MAX ((size_t)1 << 30)
 #define STATE_MAX ((size_t)1 << 31)
 #define RAW_MAX ((size_t)256 << 20)
+/* Messages up to this size stay in memory for their thread's mbox;
+ * bigger ones are read again. */
+#define RAW_KEEP ((size_t)256 << 10)
 #define MONTH_PAGE 200   /* messages per month page */
 #define LATEST_THREADS 20
 #define FEED_ENTRIES 30
@@ -1127,10 +1130,6 @@ permalink_page(struct run *r, struct thread_ctx *tc, size_t i)
 	if (st == MA_OK)
 		st = site_put_buf(r->site, rel, &b);
 	buf_release(&b);
-	if (st == MA_OK && t->raw != NULL) {
-		snprintf(rel, sizeof rel, "m/%s.eml", t->name);
-		st = site_put(r->site, rel, t->raw, t->raw_len);
-	}
 	return st;
 }
 
@@ -1247,18 +1246,32 @@ thread_page(struct run *r, struct thread_ctx *tc)
 		snprintf(rel, sizeof rel, "t/%s.atom", tc->id);
 		if (st == MA_OK)
 			st = site_put_buf(r->site, rel, &b);
-		/* The mbox: oldest first, from the copies in memory. */
-		buf_reset(&b);
-		for (guint k = 0; k < byd->len && st == MA_OK; k++) {
-			struct tmsg *t = byd->pdata[k];
-
-			if (t->raw != NULL)
-				st = mbox_add_mem(&b, t->raw, t->raw_len,
-						  t->e->date);
-		}
+		/* The mbox: oldest first, streamed, from the copies in
+		 * memory or the files. */
 		snprintf(rel, sizeof rel, "t/%s.mbox", tc->id);
-		if (st == MA_OK)
-			st = site_put_buf(r->site, rel, &b);
+		if (st == MA_OK) {
+			struct site_file *f = NULL;
+
+			st = site_file_open(r->site, rel, &f);
+			for (guint k = 0; k < byd->len && st == MA_OK; k++) {
+				struct tmsg *t = byd->pdata[k];
+
+				buf_reset(&b);
+				if (t->raw != NULL)
+					st = mbox_add_mem(&b, t->raw,
+							  t->raw_len,
+							  t->e->date);
+				else if (t->e->file != NULL)
+					st = mbox_add(&b, t->e->file,
+						      t->e->date);
+				if (st == MA_OK && b.len > 0)
+					st = site_file_write(f, b.data, b.len);
+			}
+			if (st == MA_OK)
+				st = site_file_commit(r->site, f);
+			else
+				site_file_abort(f);
+		}
 		g_ptr_array_free(byd, TRUE);
 	}
 	buf_release(&b);
@@ -1415,6 +1428,22 @@ render_thread(struct run *r, notmuch_thread_t *th)
 			st = write_attachments(r, t);
 		if (st == MA_OK)
 			st = message_frag(r, t);
+		/* What is published needs no copy in memory: a thread of
+		 * big messages must not hold them all. */
+		for (size_t k = 0; t->mm != NULL && k < t->mm->natt; k++) {
+			free(t->mm->att[k].data);
+			t->mm->att[k].data = NULL;
+		}
+		if (st == MA_OK && t->raw != NULL) {
+			char rel[PERMALINK_NAME_MAX + 16];
+
+			snprintf(rel, sizeof rel, "m/%s.eml", t->name);
+			st = site_put(r->site, rel, t->raw, t->raw_len);
+		}
+		if (t->raw_len > RAW_KEEP) {
+			free(t->raw);
+			t->raw = NULL;
+		}
 	}
 	if (st == MA_OK && tc.n == 0)
 		st = thread_gone(r, tc.id);
