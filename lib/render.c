@@ -78,6 +78,7 @@ struct run {
 	char *uuid;
 	unsigned long rev;
 	long tomb_off;
+	char *settings;       /* what the last run rendered with */
 	GPtrArray *blocks;    /* of ENTRY_BLOCK entries */
 	size_t block_used;    /* in the last block */
 	GStringChunk *strings; /* msgid and atts of the entries */
@@ -294,6 +295,9 @@ state_load(struct run *r, const char *path)
 			rev = strtoul(p + 9, NULL, 10);
 		} else if (strncmp(p, "tombstones ", 11) == 0) {
 			off = strtol(p + 11, NULL, 10);
+		} else if (strncmp(p, "settings ", 9) == 0) {
+			free(r->settings);
+			r->settings = strdup(p + 9);
 		} else if (p == data && strcmp(p, STATE_MAGIC) != 0) {
 			break;
 		}
@@ -352,16 +356,42 @@ state_load(struct run *r, const char *path)
 	return MA_OK;
 }
 
+/*
+ * The settings every page shows or depends on, as one line: when they
+ * change, every page must be rendered again.
+ */
+static char *
+settings_line(const struct render_opts *o)
+{
+	struct buf b;
+
+	buf_init(&b, 1 << 16);
+	if (state_escape(&b, o->name) != MA_OK ||
+	    buf_addc(&b, '|') != MA_OK ||
+	    state_escape(&b, o->description) != MA_OK ||
+	    buf_addf(&b, "|%d|%d|%d", o->prefer_html, o->remote_images,
+		     (int)o->addr) != MA_OK) {
+		buf_release(&b);
+		return NULL;
+	}
+	return buf_steal(&b);
+}
+
 static enum ma_status
 state_save(struct run *r, const char *path, const char *uuid,
 	   unsigned long rev)
 {
 	struct buf b;
 	enum ma_status st;
+	char *set = settings_line(r->o);
 
+	if (set == NULL)
+		return MA_ENOMEM;
 	buf_init(&b, STATE_MAX);
-	st = buf_addf(&b, "%s\nuuid %s\nrevision %lu\ntombstones %ld\n\n",
-		      STATE_MAGIC, uuid, rev, r->tomb_off);
+	st = buf_addf(&b, "%s\nuuid %s\nrevision %lu\ntombstones %ld\n"
+			  "settings %s\n\n",
+		      STATE_MAGIC, uuid, rev, r->tomb_off, set);
+	free(set);
 	for (guint i = 0; i < r->order->len && st == MA_OK; i++) {
 		struct entry *e = g_ptr_array_index(r->order, i);
 
@@ -2346,6 +2376,20 @@ render_run(const struct render_opts *o, struct render_stats *stats)
 				   "rebuilt: rendering everything",
 				   o->key);
 			full = true;
+		} else {
+			char *set = settings_line(o);
+
+			if (set == NULL) {
+				st = MA_ENOMEM;
+				goto out;
+			}
+			if (r.settings == NULL || strcmp(set, r.settings) != 0) {
+				log_notice("the settings of space '%s' changed: "
+					   "rendering everything",
+					   o->key);
+				full = true;
+			}
+			free(set);
 		}
 		if (full) {
 			g_hash_table_remove_all(r.by_id);
@@ -2435,6 +2479,7 @@ out:
 	g_hash_table_destroy(r.tombs);
 	g_hash_table_destroy(r.tomb_threads);
 	free(r.uuid);
+	free(r.settings);
 	free(state);
 	return st;
 }

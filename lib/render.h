@@ -26,7 +26,9 @@
  *   a/HH/SHA256.EXT           attachments, once per content
  *
  * Incremental runs: SPACE/state/render.state records the notmuch database
- * (uuid, revision), the bytes of SPACE/tombstones already applied, and one
+ * (uuid, revision), the bytes of SPACE/tombstones already applied, the
+ * settings the pages show (name, description, body, images, addresses: a
+ * change makes the next run a full one), and one
  * line per message (Message-ID, thread, date, attachments). A run asks
  * notmuch for the messages changed since (lastmod: query), reads the new
  * tombstones, and renders only the threads they touch (with their messages
