@@ -347,3 +347,20 @@ MAIL
 	site_digest "$site" >"$BATS_TEST_TMPDIR/full"
 	diff "$BATS_TEST_TMPDIR/inc" "$BATS_TEST_TMPDIR/full"
 }
+
+@test "render: -0 writes NUL-separated paths; a damaged state means a full run" {
+	sample_space harbour
+	d=$(space_dir harbour)
+	mailarc-render -0 harbour >"$BATS_TEST_TMPDIR/out"
+	n=$(tr -cd '\0' <"$BATS_TEST_TMPDIR/out" | wc -c)
+	[ "$n" -gt 60 ]
+	[ "$(tr -cd '\n' <"$BATS_TEST_TMPDIR/out" | wc -c)" -eq 0 ]
+	site_digest "$d/site" >"$BATS_TEST_TMPDIR/before"
+	printf 'garbage\n\x00\x01\n' >"$d/state/render.state"
+	run mailarc-render harbour
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"not a render state"* ]]
+	site_digest "$d/site" >"$BATS_TEST_TMPDIR/after"
+	diff "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/after"
+	head -1 "$d/state/render.state" | grep -q '^mailarc-render-state 1$'
+}
