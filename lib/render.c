@@ -1163,6 +1163,31 @@ permalink_page(struct run *r, struct thread_ctx *tc, size_t i)
 	return st;
 }
 
+/* A subject without its reply and forward prefixes. */
+static const char *
+subject_core(const char *s)
+{
+	static const char *const prefixes[] = { "re:", "aw:", "sv:",
+						"fwd:", "fw:", "wg:" };
+	bool again = true;
+
+	while (again) {
+		again = false;
+		while (*s == ' ' || *s == '\t')
+			s++;
+		for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0];
+		     i++) {
+			size_t n = strlen(prefixes[i]);
+
+			if (strncasecmp(s, prefixes[i], n) == 0) {
+				s += n;
+				again = true;
+			}
+		}
+	}
+	return s;
+}
+
 static gint
 tmsg_cmp_pos(gconstpointer a, gconstpointer b)
 {
@@ -1216,10 +1241,19 @@ thread_page(struct run *r, struct thread_ctx *tc)
 
 			human_date(t->e->date, when);
 			st = buf_addf(&b, "<li class=\"d%d\"><a href=\"#%s\">%s"
-					  "</a> <span class=\"meta\">%s</span>"
-					  "</li>",
+					  "</a> <span class=\"meta\">%s</span>",
 				      t->depth > 6 ? 6 : t->depth, t->name,
 				      t->e->from, when);
+			/* A subject that changes mid-thread is news. */
+			if (st == MA_OK &&
+			    strcmp(subject_core(t->e->subject),
+				   subject_core(root->e->subject)) != 0) {
+				st = buf_adds(&b, " \xe2\x80\x94 ");
+				if (st == MA_OK)
+					st = html_escapes(&b, t->e->subject);
+			}
+			if (st == MA_OK)
+				st = buf_adds(&b, "</li>");
 		}
 		if (st == MA_OK)
 			st = buf_adds(&b, "</ol></nav>\n");
