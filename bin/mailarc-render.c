@@ -1,0 +1,183 @@
+/* mailarc-render: write the static HTML archive of a space. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "cli.h"
+#include "lock.h"
+#include "log.h"
+#include "path.h"
+#include "render.h"
+#include "space.h"
+
+static const char usage[] =
+	"usage: mailarc-render [--root DIR] [-v] [-q] [--wait] [-0] SPACE [-] "
+	"[--full]\n"
+	"\n"
+	"Bring the site of SPACE (SPACE/site, or its site_dir) up to date\n"
+	"with its notmuch database and tombstones, and print the path of\n"
+	"every file written. Only what changed since the last run is\n"
+	"rendered; --full rebuilds everything (with the same result) and\n"
+	"removes what is stale. With '-', the archive paths just indexed\n"
+	"are read from standard input (one a line; -0: NUL-separated, and\n"
+	"the paths written too); the run renders them along with anything\n"
+	"else that changed.\n";
+
+struct opts {
+	const char *root;
+	const char *space;
+	bool full, from_stdin, wait;
+	char sep;
+};
+
+static int
+parse_options(int argc, char *argv[], struct opts *o)
+{
+	static const struct option longopts[] = {
+		CLI_COMMON_LONGOPTS,
+		{ "full", no_argument, NULL, 'F' },
+		{ "wait", no_argument, NULL, 'w' },
+		{ "null", no_argument, NULL, '0' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch, r;
+
+	while ((ch = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "0",
+				 longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'F':
+			o->full = true;
+			break;
+		case 'w':
+			o->wait = true;
+			break;
+		case '0':
+			o->sep = '\0';
+			break;
+		default:
+			if ((r = cli_common(ch, optarg, usage, &o->root)) !=
+			    EX_OK)
+				return r < 0 ? EX_USAGE : r;
+		}
+	}
+	for (int i = optind; i < argc; i++) {
+		if (strcmp(argv[i], "-") == 0 && !o->from_stdin)
+			o->from_stdin = true;
+		else if (strcmp(argv[i], "--full") == 0)
+			o->full = true;
+		else if (o->space == NULL)
+			o->space = argv[i];
+		else {
+			log_err("unexpected argument '%s'", argv[i]);
+			fputs(usage, stderr);
+			return EX_USAGE;
+		}
+	}
+	if (o->space == NULL) {
+		fputs(usage, stderr);
+		return EX_USAGE;
+	}
+	return EX_OK;
+}
+
+/* The paths are hints: the database says what changed, and it covers
+ * them. Reading them keeps the pipe flowing and lets us log them. */
+static void
+drain_stdin(char sep)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	size_t count = 0;
+
+	while ((n = getdelim(&line, &cap, sep, stdin)) > 0) {
+		if (line[n - 1] == sep)
+			line[n - 1] = '\0';
+		if (line[0] != '\0') {
+			log_debug("indexed: %s", line);
+			count++;
+		}
+	}
+	free(line);
+	log_info("%zu path%s read from standard input", count,
+		 count == 1 ? "" : "s");
+}
+
+static int
+run(const struct opts *o)
+{
+	struct render_opts ro = { 0 };
+	struct render_stats stats;
+	struct lock lk = { .fd = -1 };
+	struct space *s = NULL;
+	char *root = NULL, *statedir = NULL, *lockpath = NULL, what[128];
+	enum ma_status st;
+	const char *v;
+
+	if ((st = root_resolve(o->root, &root)) != MA_OK)
+		return ma_exitcode(st);
+	if ((st = space_load(root, o->space, &s)) != MA_OK)
+		goto out;
+	statedir = space_path(s, "state");
+	lockpath = space_path(s, "state/render.lock");
+	if (statedir == NULL || lockpath == NULL) {
+		st = MA_ENOMEM;
+		goto out;
+	}
+	if ((st = mkdir_p(statedir, 0700)) != MA_OK)
+		goto out;
+	snprintf(what, sizeof what, "render of space %s", s->key);
+	if ((st = lock_take(lockpath, what, o->wait, &lk)) != MA_OK)
+		goto out;
+	if (o->from_stdin)
+		drain_stdin(o->sep);
+	ro.space_dir = s->dir;
+	ro.site_dir = s->site_dir;
+	ro.key = s->key;
+	ro.name = s->name;
+	ro.description = s->description;
+	ro.full = o->full;
+	ro.prefer_html =
+		strcmp(space_setting(s, "body_preference", "text"), "html") == 0;
+	ro.remote_images =
+		strcmp(space_setting(s, "remote_images", "block"), "allow") == 0;
+	v = space_setting(s, "address_display", "full");
+	ro.addr = strcmp(v, "name") == 0	 ? RENDER_ADDR_NAME
+		  : strcmp(v, "obfuscated") == 0 ? RENDER_ADDR_OBFUSCATED
+						 : RENDER_ADDR_FULL;
+	ro.out = stdout;
+	ro.sep = o->sep;
+	st = render_run(&ro, &stats);
+	if (st == MA_OK)
+		log_info("space '%s': %zu messages; %s run wrote %zu files "
+			 "(%zu conversations, %zu months, %zu removed)",
+			 s->key, stats.messages,
+			 stats.full ? "a full" : "an incremental",
+			 stats.files_written, stats.threads_rendered,
+			 stats.months_rendered, stats.removed);
+	else
+		log_err("render of space '%s' failed (%s): the previous site "
+			"is left whole",
+			s->key, ma_strstatus(st));
+	lock_drop(&lk);
+out:
+	free(statedir);
+	free(lockpath);
+	space_free(s);
+	free(root);
+	return ma_exitcode(st);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct opts o = { .sep = '\n' };
+	int ret;
+
+	log_init("mailarc-render");
+	if ((ret = parse_options(argc, argv, &o)) != EX_OK)
+		return ret == EX__HELP ? EX_OK : ret;
+	ret = run(&o);
+	return io_finish(ret);
+}

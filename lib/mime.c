@@ -1,0 +1,501 @@
+/*
+ * The one place gmime is used for display. Parts are walked with an
+ * explicit stack (no recursion on mail data); a message nested as
+ * message/rfc822 is one attachment, shown as such, not walked into.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <gmime/gmime.h>
+#include <openssl/evp.h>
+
+#include "buf.h"
+#include "log.h"
+#include "mime.h"
+
+/* Nesting of multiparts we follow; deeper parts are ignored. */
+#define MIME_MAX_DEPTH 64
+/* Parts we look at in one message. */
+#define MIME_MAX_PARTS 1000
+
+void
+mime_init(void)
+{
+	static bool done;
+
+	if (!done) {
+		g_mime_init();
+		done = true;
+	}
+}
+
+static char *
+xstrdup(const char *s)
+{
+	return strdup(s != NULL ? s : "");
+}
+
+static void
+addrs_free(struct mime_addr *a, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(a[i].name);
+		free(a[i].addr);
+	}
+	free(a);
+}
+
+void
+mime_free(struct mime_msg *m)
+{
+	if (m == NULL)
+		return;
+	free(m->subject);
+	addrs_free(m->from, m->nfrom);
+	addrs_free(m->to, m->nto);
+	addrs_free(m->cc, m->ncc);
+	free(m->body);
+	for (size_t i = 0; i < m->natt; i++) {
+		free(m->att[i].filename);
+		free(m->att[i].type);
+		free(m->att[i].cid);
+		free(m->att[i].data);
+	}
+	free(m->att);
+	free(m);
+}
+
+/* Flatten an address list (groups included: their members) into *ap. */
+static enum ma_status
+addrs_get(InternetAddressList *list, struct mime_addr **ap, size_t *np)
+{
+	struct mime_addr *a = NULL;
+	size_t n = 0, cap = 0;
+	InternetAddressList *stack[2] = { list, NULL };
+	int len;
+
+	*ap = NULL;
+	*np = 0;
+	if (list == NULL)
+		return MA_OK;
+	/* Groups do not nest (RFC 5322 3.4), so one level is enough. */
+	for (int depth = 0; depth < 1; depth++) {
+		len = internet_address_list_length(stack[depth]);
+		for (int i = 0; i < len; i++) {
+			InternetAddress *ia =
+				internet_address_list_get_address(stack[depth], i);
+			InternetAddressList *members = NULL;
+			int mlen = 1;
+
+			if (INTERNET_ADDRESS_IS_GROUP(ia)) {
+				members = internet_address_group_get_members(
+					INTERNET_ADDRESS_GROUP(ia));
+				mlen = internet_address_list_length(members);
+			}
+			for (int j = 0; j < mlen; j++) {
+				InternetAddress *m =
+					members ? internet_address_list_get_address(
+							  members, j)
+						: ia;
+
+				if (!INTERNET_ADDRESS_IS_MAILBOX(m))
+					continue;
+				if (n == cap) {
+					size_t nc = cap ? cap * 2 : 4;
+					struct mime_addr *na =
+						realloc(a, nc * sizeof *na);
+
+					if (na == NULL)
+						goto nomem;
+					a = na;
+					cap = nc;
+				}
+				a[n].name = xstrdup(internet_address_get_name(m));
+				a[n].addr = xstrdup(internet_address_mailbox_get_addr(
+					INTERNET_ADDRESS_MAILBOX(m)));
+				n++;
+				if (a[n - 1].name == NULL ||
+				    a[n - 1].addr == NULL)
+					goto nomem;
+			}
+		}
+	}
+	*ap = a;
+	*np = n;
+	return MA_OK;
+nomem:
+	addrs_free(a, n);
+	return MA_ENOMEM;
+}
+
+char *
+mime_unflow(const char *text, size_t n, bool delsp, size_t *outlen)
+{
+	struct buf out, para;
+	size_t i = 0;
+	int para_depth = -1; /* -1: no paragraph pending */
+	enum ma_status st = MA_OK;
+
+	buf_init(&out, (size_t)-1 / 2);
+	buf_init(&para, (size_t)-1 / 2);
+	while (i < n && st == MA_OK) {
+		size_t e = i, len;
+		const char *s = text + i;
+		int depth = 0;
+		bool flowed, sig;
+
+		while (e < n && text[e] != '\n')
+			e++;
+		len = e - i;
+		if (len > 0 && s[len - 1] == '\r')
+			len--;
+		i = e + 1;
+		while ((size_t)depth < len && s[depth] == '>')
+			depth++;
+		s += depth;
+		len -= (size_t)depth;
+		if (len > 0 && s[0] == ' ')
+			s++, len--; /* space-stuffing, RFC 3676 4.4 */
+		sig = len == 3 && memcmp(s, "-- ", 3) == 0;
+		flowed = !sig && len > 0 && s[len - 1] == ' ';
+		if (flowed && delsp)
+			len--;
+		if (para_depth >= 0 && (para_depth != depth || sig)) {
+			/* A flowed line followed by one of another depth:
+			 * RFC 3676 4.5 says treat it as fixed. */
+			st = buf_add(&out, para.data, para.len);
+			if (st == MA_OK)
+				st = buf_addc(&out, '\n');
+			buf_reset(&para);
+			para_depth = -1;
+		}
+		if (para_depth < 0) {
+			para_depth = depth;
+			for (int d = 0; d < depth && st == MA_OK; d++)
+				st = buf_addc(&para, '>');
+			if (depth > 0 && st == MA_OK)
+				st = buf_addc(&para, ' ');
+		}
+		if (st == MA_OK)
+			st = buf_add(&para, s, len);
+		if (!flowed && st == MA_OK) {
+			st = buf_add(&out, para.data, para.len);
+			if (st == MA_OK && i <= n)
+				st = buf_addc(&out, '\n');
+			buf_reset(&para);
+			para_depth = -1;
+		}
+	}
+	if (para_depth >= 0 && st == MA_OK)
+		st = buf_add(&out, para.data, para.len);
+	buf_release(&para);
+	if (st != MA_OK) {
+		buf_release(&out);
+		return NULL;
+	}
+	*outlen = out.len;
+	if (out.data == NULL)
+		return strdup("");
+	return buf_steal(&out);
+}
+
+static char *
+lower_mime_type(GMimeContentType *ct)
+{
+	char *t = g_mime_content_type_get_mime_type(ct), *r;
+
+	if (t == NULL)
+		return strdup("application/octet-stream");
+	for (char *p = t; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	r = strdup(t);
+	g_free(t);
+	return r;
+}
+
+static enum ma_status
+sha256_hex(const unsigned char *p, size_t n, char out[65])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int len = 0;
+
+	if (!EVP_Digest(p, n, md, &len, EVP_sha256(), NULL))
+		return MA_ENOMEM;
+	for (unsigned i = 0; i < 32; i++) {
+		out[2 * i] = hex[md[i] >> 4];
+		out[2 * i + 1] = hex[md[i] & 15];
+	}
+	out[64] = '\0';
+	return MA_OK;
+}
+
+/* Write obj (a part's decoded content, or a whole message) to memory. */
+static enum ma_status
+content_bytes(GMimeObject *obj, unsigned char **pp, size_t *np)
+{
+	GMimeStream *mem = g_mime_stream_mem_new();
+	GByteArray *arr;
+	ssize_t w;
+
+	if (GMIME_IS_PART(obj)) {
+		GMimeDataWrapper *dw = g_mime_part_get_content(GMIME_PART(obj));
+
+		w = dw != NULL ? g_mime_data_wrapper_write_to_stream(dw, mem)
+			       : 0;
+	} else if (GMIME_IS_MESSAGE_PART(obj)) {
+		GMimeMessage *inner =
+			g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
+
+		w = inner != NULL ? g_mime_object_write_to_stream(
+					    GMIME_OBJECT(inner), NULL, mem)
+				  : 0;
+	} else {
+		w = 0;
+	}
+	if (w < 0) {
+		g_object_unref(mem);
+		return MA_EDATA;
+	}
+	arr = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+	*np = arr->len;
+	*pp = malloc(arr->len ? arr->len : 1);
+	if (*pp != NULL && arr->len > 0)
+		memcpy(*pp, arr->data, arr->len);
+	g_object_unref(mem);
+	return *pp != NULL ? MA_OK : MA_ENOMEM;
+}
+
+static enum ma_status
+add_attachment(struct mime_msg *m, GMimeObject *obj)
+{
+	struct mime_att *a, *na;
+	const char *fn = NULL, *cid;
+	enum ma_status st;
+
+	if ((na = realloc(m->att, (m->natt + 1) * sizeof *na)) == NULL)
+		return MA_ENOMEM;
+	m->att = na;
+	a = &m->att[m->natt];
+	memset(a, 0, sizeof *a);
+	if (GMIME_IS_PART(obj))
+		fn = g_mime_part_get_filename(GMIME_PART(obj));
+	cid = g_mime_object_get_content_id(obj);
+	a->type = lower_mime_type(g_mime_object_get_content_type(obj));
+	a->filename = fn != NULL && fn[0] != '\0' ? strdup(fn) : NULL;
+	a->cid = cid != NULL ? strdup(cid) : NULL;
+	if (a->type == NULL || (fn && fn[0] && !a->filename) ||
+	    (cid && !a->cid))
+		st = MA_ENOMEM;
+	else if ((st = content_bytes(obj, &a->data, &a->size)) == MA_OK)
+		st = sha256_hex(a->data, a->size, a->sha256);
+	if (st != MA_OK) {
+		free(a->type);
+		free(a->filename);
+		free(a->cid);
+		free(a->data);
+		return st;
+	}
+	m->natt++;
+	return MA_OK;
+}
+
+static bool
+is_attachment(GMimeObject *obj)
+{
+	const char *disp = g_mime_object_get_disposition(obj);
+
+	if (disp != NULL && strcasecmp(disp, "attachment") == 0)
+		return true;
+	return GMIME_IS_PART(obj) &&
+	       g_mime_part_get_filename(GMIME_PART(obj)) != NULL;
+}
+
+/* The chosen text of a text part, charset decoded and flowed undone. */
+static enum ma_status
+part_text(GMimeObject *obj, char **textp, size_t *lenp)
+{
+	GMimeContentType *ct = g_mime_object_get_content_type(obj);
+	const char *format = g_mime_content_type_get_parameter(ct, "format");
+	const char *delsp = g_mime_content_type_get_parameter(ct, "delsp");
+	char *t = NULL, *r;
+	size_t n;
+
+	/* gmime converts from the charset parameter to UTF-8, falling back
+	 * to its list of likely charsets for unlabelled 8-bit text. */
+	if (GMIME_IS_TEXT_PART(obj))
+		t = g_mime_text_part_get_text(GMIME_TEXT_PART(obj));
+	if (t == NULL) {
+		*textp = strdup("");
+		*lenp = 0;
+		return *textp ? MA_OK : MA_ENOMEM;
+	}
+	n = strlen(t);
+	if (format != NULL && strcasecmp(format, "flowed") == 0 &&
+	    g_mime_content_type_is_type(ct, "text", "plain"))
+		r = mime_unflow(t, n, delsp != NULL &&
+					      strcasecmp(delsp, "yes") == 0,
+				&n);
+	else
+		r = strdup(t);
+	g_free(t);
+	if (r == NULL)
+		return MA_ENOMEM;
+	*textp = r;
+	*lenp = n;
+	return MA_OK;
+}
+
+static enum ma_status mime_from_stream(GMimeStream *stream, const char *what,
+				       bool prefer_html, struct mime_msg **mp);
+
+enum ma_status
+mime_open(const char *path, bool prefer_html, struct mime_msg **mp)
+{
+	GMimeStream *stream;
+	enum ma_status st;
+	int fd;
+
+	mime_init();
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		int e = errno;
+
+		log_err("cannot open '%s': %s", path, strerror(e));
+		return e == ENOENT ? MA_ENOTFOUND : MA_EIO;
+	}
+	stream = g_mime_stream_fs_new(fd); /* owns fd */
+	st = mime_from_stream(stream, path, prefer_html, mp);
+	g_object_unref(stream);
+	return st;
+}
+
+enum ma_status
+mime_parse(const void *data, size_t len, const char *what, bool prefer_html,
+	   struct mime_msg **mp)
+{
+	GMimeStream *stream;
+	enum ma_status st;
+
+	mime_init();
+	stream = g_mime_stream_mem_new_with_buffer(data, len);
+	st = mime_from_stream(stream, what, prefer_html, mp);
+	g_object_unref(stream);
+	return st;
+}
+
+static enum ma_status
+mime_from_stream(GMimeStream *stream, const char *what, bool prefer_html,
+		 struct mime_msg **mp)
+{
+	GMimeObject *stack[MIME_MAX_DEPTH], *plain = NULL, *html = NULL;
+	GMimeObject *parts[MIME_MAX_PARTS];
+	size_t nparts = 0, depth = 0;
+	GMimeParser *parser;
+	GMimeMessage *msg;
+	struct mime_msg *m;
+	const char *subject;
+	enum ma_status st = MA_OK;
+
+	parser = g_mime_parser_new_with_stream(stream);
+	msg = g_mime_parser_construct_message(parser, NULL);
+	g_object_unref(parser);
+	if (msg == NULL) {
+		log_err("'%s' is not a mail message", what);
+		return MA_EDATA;
+	}
+	if ((m = calloc(1, sizeof *m)) == NULL) {
+		g_object_unref(msg);
+		return MA_ENOMEM;
+	}
+	subject = g_mime_message_get_subject(msg);
+	if ((m->subject = xstrdup(subject)) == NULL)
+		st = MA_ENOMEM;
+	if (st == MA_OK)
+		st = addrs_get(g_mime_message_get_from(msg), &m->from,
+			       &m->nfrom);
+	if (st == MA_OK)
+		st = addrs_get(g_mime_message_get_to(msg), &m->to, &m->nto);
+	if (st == MA_OK)
+		st = addrs_get(g_mime_message_get_cc(msg), &m->cc, &m->ncc);
+
+	/* Depth-first, in document order: the parts as a reader sees them. */
+	if (g_mime_message_get_mime_part(msg) != NULL)
+		stack[depth++] = g_mime_message_get_mime_part(msg);
+	while (depth > 0 && st == MA_OK && nparts < MIME_MAX_PARTS) {
+		GMimeObject *obj = stack[--depth];
+
+		if (GMIME_IS_MULTIPART(obj)) {
+			GMimeMultipart *multi = GMIME_MULTIPART(obj);
+			int count = g_mime_multipart_get_count(multi);
+
+			for (int i = count - 1; i >= 0; i--)
+				if (depth < MIME_MAX_DEPTH)
+					stack[depth++] =
+						g_mime_multipart_get_part(multi, i);
+			continue;
+		}
+		parts[nparts++] = obj;
+	}
+	/* The first text/plain and text/html parts are the body; every
+	 * other leaf part is listed as an attachment. */
+	for (size_t i = 0; i < nparts && st == MA_OK; i++) {
+		GMimeObject *obj = parts[i];
+		GMimeContentType *ct = g_mime_object_get_content_type(obj);
+		bool att = is_attachment(obj);
+
+		if (!att && GMIME_IS_TEXT_PART(obj) && plain == NULL &&
+		    g_mime_content_type_is_type(ct, "text", "plain")) {
+			plain = obj;
+			continue;
+		}
+		if (!att && GMIME_IS_TEXT_PART(obj) && html == NULL &&
+		    g_mime_content_type_is_type(ct, "text", "html")) {
+			html = obj;
+			continue;
+		}
+		st = add_attachment(m, obj);
+	}
+	if (st == MA_OK) {
+		GMimeObject *body = plain;
+
+		if (html != NULL && (prefer_html || plain == NULL))
+			body = html;
+		m->has_alternative = plain != NULL && html != NULL;
+		m->body_html = body != NULL && body == html;
+		if (body != NULL)
+			st = part_text(body, &m->body, &m->body_len);
+		else if ((m->body = strdup("")) == NULL)
+			st = MA_ENOMEM;
+	}
+	g_object_unref(msg);
+	if (st != MA_OK) {
+		mime_free(m);
+		return st;
+	}
+	*mp = m;
+	return MA_OK;
+}
+
+enum ma_status
+mime_parse_addrs(const char *header, struct mime_addr **ap, size_t *np)
+{
+	InternetAddressList *l;
+	enum ma_status st;
+
+	mime_init();
+	l = internet_address_list_parse(NULL, header != NULL ? header : "");
+	st = addrs_get(l, ap, np);
+	if (l != NULL)
+		g_object_unref(l);
+	return st;
+}
+
+void
+mime_addrs_free(struct mime_addr *a, size_t n)
+{
+	addrs_free(a, n);
+}

@@ -1,0 +1,78 @@
+#ifndef MA_MIME_H
+#define MA_MIME_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "status.h"
+
+/*
+ * A message taken apart for display, with gmime: headers decoded (RFC
+ * 2047), the body chosen and decoded to UTF-8 from its charset, format=
+ * flowed undone (RFC 3676), and the other parts as attachments with their
+ * decoded content and SHA-256. Everything here is owned by the mime_msg.
+ * Text may still hold invalid UTF-8 from a lying charset label: it reaches
+ * HTML only through html_escape(), which repairs it.
+ */
+
+struct mime_addr {
+	char *name; /* display name, "" if none */
+	char *addr; /* "user@host", "" for an empty group */
+};
+
+struct mime_att {
+	char *filename; /* decoded (RFC 2231 / 2047); NULL when none */
+	char *type;     /* "image/png", lower case */
+	char *cid;      /* Content-ID without <>, or NULL */
+	unsigned char *data; /* decoded content */
+	size_t size;
+	char sha256[65]; /* hex of data */
+};
+
+struct mime_msg {
+	char *subject; /* "" when none */
+	struct mime_addr *from, *to, *cc;
+	size_t nfrom, nto, ncc;
+	char *body;    /* UTF-8 text or HTML; "" when the message has none */
+	size_t body_len;
+	bool body_html;  /* body is HTML (to be sanitised) */
+	bool has_alternative; /* the other of text/HTML exists too */
+	struct mime_att *att;
+	size_t natt;
+};
+
+/* mime_init - set up gmime once per process (idempotent). */
+void mime_init(void);
+
+/*
+ * mime_open - parse the message file at path. prefer_html picks the HTML
+ * part of a message that has both. MA_EDATA (logged, naming path) when it
+ * is not a message; MA_EIO when it cannot be read. *mp is freed with
+ * mime_free().
+ */
+enum ma_status mime_open(const char *path, bool prefer_html,
+			 struct mime_msg **mp);
+
+/* mime_parse - as mime_open(), for a message in memory (copied); what
+ * names it in messages. */
+enum ma_status mime_parse(const void *data, size_t len, const char *what,
+			  bool prefer_html, struct mime_msg **mp);
+
+void mime_free(struct mime_msg *m);
+
+/*
+ * mime_unflow - RFC 3676 decoding of text[0..n): soft line breaks joined
+ * (quote depth respected, space-stuffing removed, DelSp honoured). Returns
+ * a malloc'd NUL-terminated string (length in *outlen) or NULL on ENOMEM.
+ */
+char *mime_unflow(const char *text, size_t n, bool delsp, size_t *outlen);
+
+/*
+ * mime_parse_addrs - the mailboxes of an address header's decoded text
+ * (as notmuch stores From), groups flattened. Free with mime_addrs_free().
+ */
+enum ma_status mime_parse_addrs(const char *header, struct mime_addr **ap,
+				size_t *np);
+void mime_addrs_free(struct mime_addr *a, size_t n);
+
+#endif

@@ -1,0 +1,179 @@
+#!/usr/bin/env bats
+# The rendered site in headless Chromium (Debian's), served over HTTP on
+# 127.0.0.1 by a server each test starts: pages load, links resolve,
+# hostile mail never runs, Japanese reads right, and screenshots at
+# desktop and phone widths are left in build/screenshots/ for people to
+# look at.
+
+load helpers
+load lib/render
+load lib/chromium
+
+SHOTS=$BATS_TEST_DIRNAME/../build/screenshots
+
+setup() {
+	new_root
+	[ -x "$CHROMIUM" ] || {
+		echo "chromium is missing: $CHROMIUM" >&2
+		return 1
+	}
+}
+
+teardown() {
+	kill_pidfile "$BATS_TEST_TMPDIR/httpd.pid"
+	kill_pidfile "$BATS_TEST_TMPDIR/proxy.pid"
+}
+
+# proxy - a logging HTTP server that Chromium uses as its proxy for
+# everything but loopback: any request for another host shows in
+# $BATS_TEST_TMPDIR/proxy.log. Sets $PROXY.
+proxy() {
+	local port
+	port=$(free_port)
+	mkdir -p "$BATS_TEST_TMPDIR/void"
+	python3 -m http.server "$port" --bind 127.0.0.1 \
+		--directory "$BATS_TEST_TMPDIR/void" \
+		>"$BATS_TEST_TMPDIR/proxy.log" 2>&1 &
+	echo $! >"$BATS_TEST_TMPDIR/proxy.pid"
+	wait_port "$port" 10
+	PROXY=http://127.0.0.1:$port
+}
+
+# serve DIR - serve DIR over HTTP on a free port; sets $BASE.
+serve() {
+	local port
+	port=$(free_port)
+	python3 -m http.server "$port" --bind 127.0.0.1 --directory "$1" \
+		>"$BATS_TEST_TMPDIR/httpd.log" 2>&1 &
+	echo $! >"$BATS_TEST_TMPDIR/httpd.pid"
+	wait_port "$port" 10
+	BASE=http://127.0.0.1:$port
+}
+
+# dom URL - the DOM after load, with a virtual time budget for timers.
+dom() {
+	chromium_run --virtual-time-budget=3000 ${PROXY:+--proxy-server=$PROXY} \
+		--dump-dom "$1"
+}
+
+title_of() {
+	python3 "$TESTS_DIR/lib/chromium_site.py" title "$1"
+}
+
+@test "site: pages load in Chromium and every local link resolves" {
+	sample_space harbour
+	mailarc-render harbour >/dev/null
+	site=$(space_dir harbour)/site
+	python3 "$TESTS_DIR/lib/chromium_site.py" links "$site"
+	serve "$site"
+	run dom "$BASE/index.html"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"<h1>Harbour team</h1>"* ]]
+	[[ "$output" == *"41 messages in 14 conversations."* ]]
+	run dom "$BASE/m/move-3@harbour.example.html"
+	[[ "$output" == *'id="subject">Re: Office move on 3 October</h1>'* ]]
+	[[ "$output" == *"In reply to: Re: Office move on 3 October"* ]]
+}
+
+@test "site: hostile HTML mail never runs anything" {
+	sample_space evil "$TESTS_DIR"/sample/hostile/*.eml
+	mailarc space edit evil --set body_preference=html >/dev/null
+	mailarc-render evil >/dev/null
+	site=$(space_dir evil)/site
+	serve "$site"
+	proxy
+	n=0
+	for page in "$site"/m/hostile-*.html "$site"/t/*.html "$site"/index.html; do
+		rel=${page#"$site"/}
+		want=$(title_of "$page")
+		dom "$BASE/$rel" >"$BATS_TEST_TMPDIR/dom"
+		got=$(title_of "$BATS_TEST_TMPDIR/dom")
+		echo "$rel: '$want' -> '$got'"
+		# Not navigated away, title untouched, nothing injected.
+		grep -q '<main id="main">' "$BATS_TEST_TMPDIR/dom"
+		[ "$got" = "$want" ]
+		n=$((n + 1))
+	done
+	[ "$n" -ge 11 ]
+	# The sanitiser alone, without the sandbox and the CSP: each body
+	# as a page of its own must still run nothing.
+	mkdir -p "$site/naked"
+	for page in "$site"/m/hostile-*.html; do
+		name=$(basename "$page")
+		python3 "$TESTS_DIR/lib/chromium_site.py" naked "$page" \
+			"$site/naked/$name" || continue
+		# Put it where its relative URLs resolve as in the frame.
+		mv "$site/naked/$name" "$site/m/naked-$name"
+		dom "$BASE/m/naked-$name" >"$BATS_TEST_TMPDIR/dom"
+		got=$(title_of "$BATS_TEST_TMPDIR/dom")
+		echo "naked $name: '$got'"
+		[ "$got" = "naked" ]
+		grep -q 'class="mail"' "$BATS_TEST_TMPDIR/dom"
+	done
+	# Nothing was fetched from the mail's hosts: the proxy saw no
+	# request for them (Chromium's own calls home are not ours).
+	run ! grep -q 'evil\.example' "$BATS_TEST_TMPDIR/proxy.log"
+	# ... and it would have: with remote images allowed, the tracker
+	# pixel is requested through it.
+	mailarc space edit evil --set remote_images=allow >/dev/null
+	mailarc-render evil --full >/dev/null
+	dom "$BASE/m/hostile-images@evil.example.html" >/dev/null
+	grep -q 'tracker.evil.example' "$BATS_TEST_TMPDIR/proxy.log"
+}
+
+@test "site: ISO-2022-JP and Shift_JIS mail show correct Japanese" {
+	sample_space harbour
+	mailarc-render harbour >/dev/null
+	site=$(space_dir harbour)/site
+	serve "$site"
+	run dom "$BASE/m/jp-1@harbour.example.html"
+	[[ "$output" == *"<title>見積書の送付（大阪支店） — Harbour team</title>"* ]]
+	[[ "$output" == *"大阪支店より見積書を受け取りましたので、添付いたします。"* ]]
+	[[ "$output" == *">見積書.txt</a>"* ]]
+	run dom "$BASE/m/rel-4@harbour.example.html"
+	[[ "$output" == *"Re: Release 2.3 planning (翻訳について)"* ]]
+	[[ "$output" == *"新しい画面の文言を早めに共有していただけると助かります。"* ]]
+	[[ "$output" == *"田中 千恵"* ]]
+	run dom "$BASE/m/enc-4@harbour.example.html"
+	[[ "$output" == *"今年の忘年会は 12 月 18 日（金）19 時から"* ]]
+	run dom "$BASE/m/enc-5@harbour.example.html"
+	[[ "$output" == *"参加します！"* ]]
+}
+
+@test "site: screenshots at desktop and phone widths" {
+	sample_space harbour
+	mailarc space edit harbour --set body_preference=html >/dev/null
+	mailarc-render harbour >/dev/null
+	site=$(space_dir harbour)/site
+	serve "$site"
+	coffee=$(grep -l 'Coffee machine' "$site"/t/*.html | head -1)
+	coffee=t/$(basename "$coffee")
+	mkdir -p "$SHOTS"
+	for shot in "index index.html" "month 2026/10/threads.html" \
+		"thread $coffee" "message m/news-1@harbour.example.html" \
+		"japanese m/jp-1@harbour.example.html" \
+		"removed m/none@harbour.example.html"; do
+		set -- $shot
+		if [ "$1" = removed ]; then
+			# A removed message's notice, as a tombstone leaves it.
+			printf '2026-11-20T10:00:00Z\tnone@harbour.example\t-\t-\n' \
+				>>"$(space_dir harbour)/tombstones"
+			mailarc-render harbour >/dev/null
+		fi
+		chromium_run --virtual-time-budget=2000 --window-size=1280,1000 \
+			--screenshot="$SHOTS/$1-desktop.png" "$BASE/$2" >/dev/null
+		chromium_run --virtual-time-budget=2000 --window-size=390,844 \
+			--screenshot="$SHOTS/$1-phone.png" "$BASE/$2" >/dev/null
+		# Dark mode (prefers-color-scheme) for the conversation.
+		if [ "$1" = thread ]; then
+			chromium_run --virtual-time-budget=2000 --force-dark-mode \
+				--window-size=1280,1000 \
+				--screenshot="$SHOTS/$1-dark.png" "$BASE/$2" >/dev/null
+			[ "$(stat -c %s "$SHOTS/$1-dark.png")" -gt 5000 ]
+		fi
+		for f in "$SHOTS/$1-desktop.png" "$SHOTS/$1-phone.png"; do
+			[ "$(head -c 8 "$f" | od -An -tx1 | tr -d ' ')" = 89504e470d0a1a0a ]
+			[ "$(stat -c %s "$f")" -gt 5000 ]
+		done
+	done
+}
