@@ -13,14 +13,14 @@
 #include "space.h"
 
 static const char usage[] =
-	"usage: mailarc-dedupe [--root DIR] [-v] [-q] [--wait] [-0] SPACE [-]\n"
-	"       mailarc-dedupe [--root DIR] --report SPACE\n"
-	"\n"
-	"Move each message of SPACE/incoming into SPACE/archive unless the\n"
-	"archive holds it already or it was deleted on purpose; set the\n"
-	"others aside in SPACE/duplicates. With '-', take the paths on\n"
-	"standard input (one a line; NUL-separated with -0). Prints the\n"
-	"archive paths. --report says why each copy was set aside.\n";
+    "usage: mailarc-dedupe [--root DIR] [-v] [-q] [--wait] [-0] SPACE [-]\n"
+    "       mailarc-dedupe [--root DIR] --report SPACE\n"
+    "\n"
+    "Move each message of SPACE/incoming into SPACE/archive unless the\n"
+    "archive holds it already or it was deleted on purpose; set the\n"
+    "others aside in SPACE/duplicates. With '-', take the paths on\n"
+    "standard input (one a line; NUL-separated with -0). Prints the\n"
+    "archive paths. --report says why each copy was set aside.\n";
 
 struct opts {
 	const char *root;
@@ -33,15 +33,15 @@ static int
 parse_options(int argc, char **argv, struct opts *o)
 {
 	static const struct option longopts[] = {
-		CLI_COMMON_LONGOPTS,
-		{ "wait", no_argument, NULL, 'w' },
-		{ "report", no_argument, NULL, 'r' },
-		{ NULL, 0, NULL, 0 },
+	    CLI_COMMON_LONGOPTS,
+	    {"wait", no_argument, NULL, 'w'},
+	    {"report", no_argument, NULL, 'r'},
+	    {NULL, 0, NULL, 0},
 	};
 	int ch, r;
 
-	while ((ch = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "0",
-				 longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "0", longopts,
+				 NULL)) != -1) {
 		switch (ch) {
 		case 'w':
 			o->wait = true;
@@ -53,7 +53,8 @@ parse_options(int argc, char **argv, struct opts *o)
 			o->sep = '\0';
 			break;
 		default:
-			if ((r = cli_common(ch, optarg, usage, &o->root)) != EX_OK)
+			if ((r = cli_common(ch, optarg, usage, &o->root)) !=
+			    EX_OK)
 				return r < 0 ? EX_USAGE : r;
 		}
 	}
@@ -75,8 +76,8 @@ read_paths(struct dedupe_run *r, char sep)
 	size_t cap = 0;
 	ssize_t n;
 
-	while (st == MA_OK && (n = getdelim(&line, &cap, sep ? '\n' : '\0',
-					     stdin)) > 0) {
+	while (st == MA_OK &&
+	       (n = getdelim(&line, &cap, sep ? '\n' : '\0', stdin)) > 0) {
 		if (line[n - 1] == (sep ? '\n' : '\0'))
 			line[--n] = '\0';
 		if (n == 0)
@@ -105,11 +106,11 @@ only_account(const struct space *s)
 int
 main(int argc, char *argv[])
 {
-	struct opts o = { .sep = '\n' };
-	struct dedupe_opts d = { 0 };
+	struct opts o = {.sep = '\n'};
+	struct dedupe_opts d = {0};
 	struct dedupe_run *run = NULL;
 	struct space *s = NULL;
-	struct lock lk = { .fd = -1 };
+	struct lock lk = {.fd = -1};
 	char *root = NULL, *lockpath = NULL, *source = NULL;
 	enum ma_status st;
 	int ret;
@@ -137,8 +138,7 @@ main(int argc, char *argv[])
 	source = only_account(s);
 	d.space_dir = s->dir;
 	d.archive_no_archive =
-		strcmp(space_setting(s, "archive_no_archive", "no"), "yes") ==
-		0;
+	    strcmp(space_setting(s, "archive_no_archive", "no"), "yes") == 0;
 	d.default_source = source;
 	d.out = stdout;
 	d.sep = o.sep;

@@ -12,14 +12,14 @@
 #include "space.h"
 
 static const char usage[] =
-	"usage: mailarc-index [--root DIR] [-v] [-q] [--wait] [-0] [--full] "
-	"SPACE [-]\n"
-	"\n"
-	"Index the messages mailarc-dedupe archived since the last run into\n"
-	"SPACE/notmuch (tags space:KEY, account:NAME, attachment). With '-',\n"
-	"index the archive paths on standard input (one a line; NUL-separated\n"
-	"with -0); with --full, every file of SPACE/archive. Prints the paths\n"
-	"indexed. Query with: notmuch --config=SPACE/notmuch/config ...\n";
+    "usage: mailarc-index [--root DIR] [-v] [-q] [--wait] [-0] [--full] "
+    "SPACE [-]\n"
+    "\n"
+    "Index the messages mailarc-dedupe archived since the last run into\n"
+    "SPACE/notmuch (tags space:KEY, account:NAME, attachment). With '-',\n"
+    "index the archive paths on standard input (one a line; NUL-separated\n"
+    "with -0); with --full, every file of SPACE/archive. Prints the paths\n"
+    "indexed. Query with: notmuch --config=SPACE/notmuch/config ...\n";
 
 struct opts {
 	const char *root;
@@ -32,15 +32,15 @@ static int
 parse_options(int argc, char **argv, struct opts *o)
 {
 	static const struct option longopts[] = {
-		CLI_COMMON_LONGOPTS,
-		{ "wait", no_argument, NULL, 'w' },
-		{ "full", no_argument, NULL, 'f' },
-		{ NULL, 0, NULL, 0 },
+	    CLI_COMMON_LONGOPTS,
+	    {"wait", no_argument, NULL, 'w'},
+	    {"full", no_argument, NULL, 'f'},
+	    {NULL, 0, NULL, 0},
 	};
 	int ch, r;
 
-	while ((ch = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "0",
-				 longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "0", longopts,
+				 NULL)) != -1) {
 		switch (ch) {
 		case 'w':
 			o->wait = true;
@@ -52,7 +52,8 @@ parse_options(int argc, char **argv, struct opts *o)
 			o->sep = '\0';
 			break;
 		default:
-			if ((r = cli_common(ch, optarg, usage, &o->root)) != EX_OK)
+			if ((r = cli_common(ch, optarg, usage, &o->root)) !=
+			    EX_OK)
 				return r < 0 ? EX_USAGE : r;
 		}
 	}
@@ -94,11 +95,11 @@ next_path(void *arg)
 int
 main(int argc, char *argv[])
 {
-	struct opts o = { .sep = '\n' };
-	struct index_run_opts ro = { 0 };
-	struct index_stats stats = { 0 };
+	struct opts o = {.sep = '\n'};
+	struct index_run_opts ro = {0};
+	struct index_stats stats = {0};
 	struct space *s = NULL;
-	struct lock lk = { .fd = -1 };
+	struct lock lk = {.fd = -1};
 	char *root = NULL, *lockpath = NULL;
 	enum ma_status st;
 	int ret = EX_OK;
@@ -124,7 +125,7 @@ main(int argc, char *argv[])
 	ro.out = stdout;
 	ro.sep = o.sep;
 	if (o.from_stdin) {
-		struct reader rd = { .delim = o.sep ? '\n' : '\0' };
+		struct reader rd = {.delim = o.sep ? '\n' : '\0'};
 
 		st = index_run_paths(&ro, next_path, &rd, &stats);
 		free(rd.line);
@@ -133,8 +134,8 @@ main(int argc, char *argv[])
 	} else {
 		st = index_run_queue(&ro, &stats);
 	}
-	log_info("indexed %lu messages (%lu gone, %lu not mail)",
-		 stats.indexed, stats.gone, stats.not_mail);
+	log_info("indexed %lu messages (%lu gone, %lu not mail)", stats.indexed,
+		 stats.gone, stats.not_mail);
 	if (st == MA_OK && stats.not_mail > 0)
 		ret = EX_DATAERR;
 out:

@@ -12,17 +12,17 @@
 #include "space.h"
 
 static const char usage[] =
-	"usage: mailarc-render [--root DIR] [-v] [-q] [--wait] [-0] SPACE [-] "
-	"[--full]\n"
-	"\n"
-	"Bring the site of SPACE (SPACE/site, or its site_dir) up to date\n"
-	"with its notmuch database and tombstones, and print the path of\n"
-	"every file written. Only what changed since the last run is\n"
-	"rendered; --full rebuilds everything (with the same result) and\n"
-	"removes what is stale. With '-', the archive paths just indexed\n"
-	"are read from standard input (one a line; -0: NUL-separated, and\n"
-	"the paths written too); the run renders them along with anything\n"
-	"else that changed.\n";
+    "usage: mailarc-render [--root DIR] [-v] [-q] [--wait] [-0] SPACE [-] "
+    "[--full]\n"
+    "\n"
+    "Bring the site of SPACE (SPACE/site, or its site_dir) up to date\n"
+    "with its notmuch database and tombstones, and print the path of\n"
+    "every file written. Only what changed since the last run is\n"
+    "rendered; --full rebuilds everything (with the same result) and\n"
+    "removes what is stale. With '-', the archive paths just indexed\n"
+    "are read from standard input (one a line; -0: NUL-separated, and\n"
+    "the paths written too); the run renders them along with anything\n"
+    "else that changed.\n";
 
 struct opts {
 	const char *root;
@@ -35,16 +35,16 @@ static int
 parse_options(int argc, char *argv[], struct opts *o)
 {
 	static const struct option longopts[] = {
-		CLI_COMMON_LONGOPTS,
-		{ "full", no_argument, NULL, 'F' },
-		{ "wait", no_argument, NULL, 'w' },
-		{ "null", no_argument, NULL, '0' },
-		{ NULL, 0, NULL, 0 },
+	    CLI_COMMON_LONGOPTS,
+	    {"full", no_argument, NULL, 'F'},
+	    {"wait", no_argument, NULL, 'w'},
+	    {"null", no_argument, NULL, '0'},
+	    {NULL, 0, NULL, 0},
 	};
 	int ch, r;
 
-	while ((ch = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "0",
-				 longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "0", longopts,
+				 NULL)) != -1) {
 		switch (ch) {
 		case 'F':
 			o->full = true;
@@ -107,9 +107,9 @@ drain_stdin(char sep)
 static int
 run(const struct opts *o)
 {
-	struct render_opts ro = { 0 };
+	struct render_opts ro = {0};
 	struct render_stats stats;
-	struct lock lk = { .fd = -1 };
+	struct lock lk = {.fd = -1};
 	struct space *s = NULL;
 	char *root = NULL, *statedir = NULL, *lockpath = NULL, what[128];
 	enum ma_status st;
@@ -139,9 +139,9 @@ run(const struct opts *o)
 	ro.description = s->description;
 	ro.full = o->full;
 	ro.prefer_html =
-		strcmp(space_setting(s, "body_preference", "text"), "html") == 0;
+	    strcmp(space_setting(s, "body_preference", "text"), "html") == 0;
 	ro.remote_images =
-		strcmp(space_setting(s, "remote_images", "block"), "allow") == 0;
+	    strcmp(space_setting(s, "remote_images", "block"), "allow") == 0;
 	v = space_setting(s, "address_display", "full");
 	ro.addr = strcmp(v, "name") == 0	 ? RENDER_ADDR_NAME
 		  : strcmp(v, "obfuscated") == 0 ? RENDER_ADDR_OBFUSCATED
@@ -172,7 +172,7 @@ out:
 int
 main(int argc, char *argv[])
 {
-	struct opts o = { .sep = '\n' };
+	struct opts o = {.sep = '\n'};
 	int ret;
 
 	log_init("mailarc-render");

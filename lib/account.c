@@ -12,7 +12,7 @@
 const char *
 account_protocol_name(enum account_protocol p)
 {
-	static const char *const names[] = { "pop", "pops", "imap", "imaps" };
+	static const char *const names[] = {"pop", "pops", "imap", "imaps"};
 
 	return names[p];
 }
@@ -20,7 +20,7 @@ account_protocol_name(enum account_protocol p)
 int
 account_default_port(enum account_protocol p)
 {
-	static const int ports[] = { 110, 995, 143, 993 };
+	static const int ports[] = {110, 995, 143, 993};
 
 	return ports[p];
 }
@@ -40,8 +40,8 @@ account_implicit_tls(const struct account *a)
 int
 parse_bool(const char *s)
 {
-	static const char *const yes[] = { "yes", "true", "on", "1" };
-	static const char *const no[] = { "no", "false", "off", "0" };
+	static const char *const yes[] = {"yes", "true", "on", "1"};
+	static const char *const no[] = {"no", "false", "off", "0"};
 
 	for (size_t i = 0; i < 4; i++) {
 		if (strcmp(s, yes[i]) == 0)
@@ -59,9 +59,9 @@ parse_duration(const char *s)
 		const char *unit;
 		long secs;
 	} units[] = {
-		{ "", 1 },	  { "s", 1 },	  { "sec", 1 },	  { "m", 60 },
-		{ "min", 60 },	  { "h", 3600 },  { "hour", 3600 },
-		{ "d", 86400 },	  { "day", 86400 },
+	    {"", 1},	    {"s", 1},	  {"sec", 1},
+	    {"m", 60},	    {"min", 60},  {"h", 3600},
+	    {"hour", 3600}, {"d", 86400}, {"day", 86400},
 	};
 	char *end;
 	long v;
@@ -86,33 +86,33 @@ struct field {
 
 /* Every key an account file may hold, in the order files are written. */
 static const struct field fields[] = {
-	{ "name", NULL },
-	{ "description", NULL },
-	{ "protocol", "pop|pops|imap|imaps" },
-	{ "host", NULL },
-	{ "port", NULL },
-	{ "username", NULL },
-	{ "address", NULL },
-	{ "password_file", NULL },
-	{ "password_command", NULL },
-	{ "password", NULL },
-	{ "auth", "basic|oauth2" },
-	{ "oauth_provider", "google|microsoft|generic" },
-	{ "oauth_method", "refresh_token|client_credentials|password" },
-	{ "client_id", NULL },
-	{ "client_secret_file", NULL },
-	{ "tenant_id", NULL },
-	{ "refresh_token_file", NULL },
-	{ "token_url", NULL },
-	{ "scope", NULL },
-	{ "folder", NULL },
-	{ "on_server", "keep|delete" },
-	{ "tls", "required|auto" },
-	{ "ca_file", NULL },
-	{ "tls_verify", "yes|no" },
-	{ "enabled", "yes|no" },
-	{ "polling", "on|off" },
-	{ "poll_interval", NULL },
+    {"name", NULL},
+    {"description", NULL},
+    {"protocol", "pop|pops|imap|imaps"},
+    {"host", NULL},
+    {"port", NULL},
+    {"username", NULL},
+    {"address", NULL},
+    {"password_file", NULL},
+    {"password_command", NULL},
+    {"password", NULL},
+    {"auth", "basic|oauth2"},
+    {"oauth_provider", "google|microsoft|generic"},
+    {"oauth_method", "refresh_token|client_credentials|password"},
+    {"client_id", NULL},
+    {"client_secret_file", NULL},
+    {"tenant_id", NULL},
+    {"refresh_token_file", NULL},
+    {"token_url", NULL},
+    {"scope", NULL},
+    {"folder", NULL},
+    {"on_server", "keep|delete"},
+    {"tls", "required|auto"},
+    {"ca_file", NULL},
+    {"tls_verify", "yes|no"},
+    {"enabled", "yes|no"},
+    {"polling", "on|off"},
+    {"poll_interval", NULL},
 };
 
 const char *
@@ -168,8 +168,7 @@ struct check {
 };
 
 static int
-check_entry(const char *section, const char *key, const char *value,
-	    void *arg)
+check_entry(const char *section, const char *key, const char *value, void *arg)
 {
 	struct check *c = arg;
 	const struct field *f;
@@ -222,8 +221,7 @@ split_folders(struct account *a, const char *list)
 		while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
 			e--;
 		if (e > s) {
-			v = realloc(a->folders,
-				    (a->nfolders + 1) * sizeof *v);
+			v = realloc(a->folders, (a->nfolders + 1) * sizeof *v);
 			if (v == NULL)
 				return MA_ENOMEM;
 			a->folders = v;
@@ -259,7 +257,7 @@ static enum ma_status
 account_check(struct account *a, const char *what)
 {
 	const struct config *cfg = a->cfg;
-	struct check c = { what, MA_OK };
+	struct check c = {what, MA_OK};
 	const char *v;
 	int n_secret;
 
@@ -270,10 +268,10 @@ account_check(struct account *a, const char *what)
 	if ((v = get(cfg, "protocol")) == NULL)
 		return bad(what, "protocol is missing (one of pop, pops, "
 				 "imap, imaps)");
-	a->protocol = strcmp(v, "pop") == 0	? PROTO_POP
-		      : strcmp(v, "pops") == 0	? PROTO_POPS
-		      : strcmp(v, "imap") == 0	? PROTO_IMAP
-						: PROTO_IMAPS;
+	a->protocol = strcmp(v, "pop") == 0    ? PROTO_POP
+		      : strcmp(v, "pops") == 0 ? PROTO_POPS
+		      : strcmp(v, "imap") == 0 ? PROTO_IMAP
+					       : PROTO_IMAPS;
 	if ((a->host = get(cfg, "host")) == NULL)
 		return bad(what, "host is empty (a server name or address)");
 	if (!host_ok(a->host)) {
@@ -298,8 +296,7 @@ account_check(struct account *a, const char *what)
 	if ((a->username = get(cfg, "username")) == NULL)
 		return bad(what, "username is empty (the mailbox's login)");
 	a->name = get(cfg, "name") ? get(cfg, "name") : a->key;
-	a->description = get(cfg, "description") ? get(cfg, "description")
-						 : "";
+	a->description = get(cfg, "description") ? get(cfg, "description") : "";
 	a->address = get(cfg, "address");
 	if (a->address == NULL && strchr(a->username, '@') != NULL)
 		a->address = a->username;

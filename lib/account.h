@@ -18,12 +18,12 @@ enum account_protocol { PROTO_POP, PROTO_POPS, PROTO_IMAP, PROTO_IMAPS };
  * changed; NULL means "not set".
  */
 struct account {
-	char *space;     /* owned: space key */
-	char *key;       /* owned: account key */
-	char *conf_path; /* owned */
+	char *space;	    /* owned: space key */
+	char *key;	    /* owned: account key */
+	char *conf_path;    /* owned */
 	struct config *cfg; /* owned */
 
-	const char *name;        /* display name, defaults to key */
+	const char *name;	 /* display name, defaults to key */
 	const char *description; /* "" when unset */
 	enum account_protocol protocol;
 	const char *host;
@@ -50,7 +50,7 @@ struct account {
 	bool tls_verify;
 	const char *ca_file;
 	bool enabled;
-	bool polling;       /* automatic polling (timers / fetch --due) */
+	bool polling;	    /* automatic polling (timers / fetch --due) */
 	long poll_interval; /* seconds */
 };
 

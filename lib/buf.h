@@ -28,7 +28,7 @@ enum ma_status buf_add(struct buf *b, const void *p, size_t n);
 enum ma_status buf_adds(struct buf *b, const char *s);
 enum ma_status buf_addc(struct buf *b, char c);
 enum ma_status buf_addf(struct buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 /* buf_cstr - the contents as a C string ("" when empty; never NULL). */
 const char *buf_cstr(const struct buf *b);
 /*

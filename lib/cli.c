@@ -38,8 +38,7 @@ int
 io_finish(int ret)
 {
 	if (fflush(stdout) != 0 || ferror(stdout)) {
-		log_err("cannot write to standard output: %s",
-			strerror(errno));
+		log_err("cannot write to standard output: %s", strerror(errno));
 		return ret == EX_OK ? EX_IOERR : ret;
 	}
 	return ret;

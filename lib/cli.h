@@ -13,16 +13,18 @@
 /* getopt_long() value of --help when a caller needs it outside the list. */
 #define EX__HELP 256
 
-#define CLI_OPT_ROOT 1000
+#define CLI_OPT_ROOT	1000
 #define CLI_OPT_VERSION 1001
 
 /* The shared entries, to put first in a struct option table. */
-#define CLI_COMMON_LONGOPTS                                         \
-	{ "help", no_argument, NULL, 'h' },                         \
-	{ "version", no_argument, NULL, CLI_OPT_VERSION },          \
-	{ "root", required_argument, NULL, CLI_OPT_ROOT },          \
-	{ "verbose", no_argument, NULL, 'v' },                      \
-	{ "quiet", no_argument, NULL, 'q' }
+#define CLI_COMMON_LONGOPTS                                                    \
+	{"help", no_argument, NULL, 'h'},                                      \
+	    {"version", no_argument, NULL, CLI_OPT_VERSION},                   \
+	    {"root", required_argument, NULL, CLI_OPT_ROOT},                   \
+	    {"verbose", no_argument, NULL, 'v'},                               \
+	{                                                                      \
+		"quiet", no_argument, NULL, 'q'                                \
+	}
 
 /* Short options of the shared entries, to put in the optstring. */
 #define CLI_COMMON_SHORTOPTS "hvq"

@@ -23,7 +23,7 @@ struct config {
 };
 
 /* Config files are small; this bounds a hostile one. */
-#define CONFIG_FILE_MAX (256 * 1024)
+#define CONFIG_FILE_MAX	   (256 * 1024)
 #define CONFIG_ENTRIES_MAX 4096
 
 struct config *
@@ -132,7 +132,7 @@ config_set(struct config *cfg, const char *section, const char *key,
 			entry_free(e);
 			memmove(e, e + 1,
 				(size_t)(cfg->v + cfg->n - (e + 1)) *
-					sizeof *e);
+				    sizeof *e);
 			cfg->n--;
 		}
 		return MA_OK;
@@ -218,7 +218,7 @@ handler_with_line(void *user, const char *section, const char *key,
 enum ma_status
 config_parse_string(const char *text, const char *name, struct config **cfgp)
 {
-	struct reader_ctx rc = { .lr = { text, 0 } };
+	struct reader_ctx rc = {.lr = {text, 0}};
 	int err;
 
 	int line = 1;

@@ -383,16 +383,15 @@ flush(struct dedupe_run *r)
 	if (st == MA_OK)
 		st = dedupe_db_sync(r->db);
 	if (st == MA_OK && report.len > 0)
-		st = append_sync(r->report_path, report.data, report.len,
-				 true);
+		st = append_sync(r->report_path, report.data, report.len, true);
 	if (st == MA_OK && pending.len > 0)
 		st = write_file_atomic(r->pending_path, pending.data,
 				       pending.len, 0600);
 	/* 2. Move: rename(2) keeps each file in exactly one folder. */
 	for (size_t i = 0; st == MA_OK && i < r->n; i++) {
 		struct item *it = &r->batch[i];
-		const char *dst = it->action == ARCHIVE ? r->archive
-							: r->duplicates;
+		const char *dst =
+		    it->action == ARCHIVE ? r->archive : r->duplicates;
 		char *np = NULL;
 
 		if ((st = note_dir(r, srcdirs, &nsrc, it->path)) != MA_OK)
@@ -443,8 +442,8 @@ flush(struct dedupe_run *r)
 			st = s2;
 	}
 	if (st == MA_OK && pending.len > 0) {
-		st = append_sync(r->queue_path, pending.data, pending.len,
-				 true);
+		st =
+		    append_sync(r->queue_path, pending.data, pending.len, true);
 		if (st == MA_OK && unlink(r->pending_path) != 0) {
 			log_err("cannot remove '%s': %s", r->pending_path,
 				strerror(errno));
@@ -550,8 +549,8 @@ dedupe_run_sweep(struct dedupe_run *r)
 			break;
 		}
 		subs = nv;
-		if ((subs[nsubs] = path_fmt("%s/%s", r->incoming,
-					    de->d_name)) == NULL) {
+		if ((subs[nsubs] =
+			 path_fmt("%s/%s", r->incoming, de->d_name)) == NULL) {
 			st = MA_ENOMEM;
 			break;
 		}
@@ -633,16 +632,19 @@ dedupe_report(const char *space_dir, FILE *out)
 		if (nf != 5)
 			continue;
 		if (strcmp(v[2], "duplicate") == 0)
-			fprintf(out, "%s duplicates/%s: duplicate of archive "
-				     "'%s' <%s>\n",
+			fprintf(out,
+				"%s duplicates/%s: duplicate of archive "
+				"'%s' <%s>\n",
 				v[0], v[1], v[3], v[4]);
 		else if (strcmp(v[2], "deleted") == 0)
-			fprintf(out, "%s duplicates/%s: <%s> was deleted on "
-				     "purpose at %s\n",
+			fprintf(out,
+				"%s duplicates/%s: <%s> was deleted on "
+				"purpose at %s\n",
 				v[0], v[1], v[4], v[3]);
 		else if (strcmp(v[2], "x-no-archive") == 0)
-			fprintf(out, "%s duplicates/%s: <%s> says "
-				     "X-No-Archive: yes\n",
+			fprintf(out,
+				"%s duplicates/%s: <%s> says "
+				"X-No-Archive: yes\n",
 				v[0], v[1], v[4]);
 		else
 			fprintf(out, "%s duplicates/%s: not a message\n", v[0],

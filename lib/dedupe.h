@@ -43,11 +43,11 @@
 #define DEDUPE_BATCH 512
 
 struct dedupe_opts {
-	const char *space_dir;      /* ROOT/spaces/KEY */
+	const char *space_dir;	    /* ROOT/spaces/KEY */
 	bool archive_no_archive;    /* archive "X-No-Archive: yes" mail too */
 	const char *default_source; /* see above; NULL: "unknown" */
-	FILE *out;                  /* archive paths printed here, or NULL */
-	char sep;                   /* after each printed path */
+	FILE *out;		    /* archive paths printed here, or NULL */
+	char sep;		    /* after each printed path */
 };
 
 struct dedupe_stats {

@@ -30,9 +30,9 @@ struct bucket {
 
 struct dedupe_db {
 	char *dir;
-	char *journal_path; /* dir/journal */
-	struct buf journal; /* lines added since the last sync */
-	bool dirty;         /* some bucket is not fsynced */
+	char *journal_path;  /* dir/journal */
+	struct buf journal;  /* lines added since the last sync */
+	bool dirty;	     /* some bucket is not fsynced */
 	size_t journal_size; /* bytes synced to dir/journal by this run */
 	struct bucket *buckets[DEDUPE_BUCKETS];
 };
@@ -102,8 +102,7 @@ replay_journal(struct dedupe_db *db)
 					size_t cl = strlen(copy);
 
 					copy[cl] = '\n';
-					st = bucket_append(db, b, copy,
-							   cl + 1);
+					st = bucket_append(db, b, copy, cl + 1);
 					if (st == MA_OK)
 						st = entry_push(bk, f[0], f[1],
 								f[2], f[3]);
@@ -222,8 +221,7 @@ bucket_load(struct dedupe_db *db, unsigned b, struct bucket **bkp)
 		free(bk);
 		return MA_EIO;
 	}
-	while (f != NULL && st == MA_OK &&
-	       (n = getline(&line, &cap, f)) >= 0) {
+	while (f != NULL && st == MA_OK && (n = getline(&line, &cap, f)) >= 0) {
 		char *fields[4], *p = line;
 		size_t nf = 0;
 
@@ -242,8 +240,7 @@ bucket_load(struct dedupe_db *db, unsigned b, struct bucket **bkp)
 			log_debug("'%s': skipping a malformed line", path);
 			continue;
 		}
-		st = entry_push(bk, fields[0], fields[1], fields[2],
-				fields[3]);
+		st = entry_push(bk, fields[0], fields[1], fields[2], fields[3]);
 	}
 	if (f != NULL && st == MA_OK && ferror(f)) {
 		log_err("cannot read dedupe index '%s': %s", path,
@@ -350,8 +347,7 @@ bucket_append(struct dedupe_db *db, unsigned b, const char *text, size_t len)
 	if (fd < 0) {
 		int e = errno;
 
-		log_err("cannot open dedupe index '%s': %s", path,
-			strerror(e));
+		log_err("cannot open dedupe index '%s': %s", path, strerror(e));
 		free(path);
 		return errno_status(e);
 	}
@@ -387,13 +383,12 @@ dedupe_db_sync(struct dedupe_db *db)
 	if (db->journal.len == 0)
 		return MA_OK;
 	created = !path_exists(db->journal_path);
-	fd = open(db->journal_path,
-		  O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	fd = open(db->journal_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
+		  0600);
 	if (fd < 0) {
 		int e = errno;
 
-		log_err("cannot open '%s': %s", db->journal_path,
-			strerror(e));
+		log_err("cannot open '%s': %s", db->journal_path, strerror(e));
 		return errno_status(e);
 	}
 	st = write_all(fd, db->journal.data, db->journal.len);
@@ -490,8 +485,7 @@ dedupe_db_checkpoint(struct dedupe_db *db)
 }
 
 const char *
-dedupe_db_source(struct dedupe_db *db, const char *message_id,
-		 const char *name)
+dedupe_db_source(struct dedupe_db *db, const char *message_id, const char *name)
 {
 	const struct dedupe_entry *v;
 	size_t n;

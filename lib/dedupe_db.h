@@ -60,8 +60,7 @@ enum ma_status dedupe_db_open(const char *dir, bool recover,
  * next call that changes db). *np is 0 when there is none.
  */
 enum ma_status dedupe_db_find(struct dedupe_db *db, const char *message_id,
-			      const struct dedupe_entry **entriesp,
-			      size_t *np);
+			      const struct dedupe_entry **entriesp, size_t *np);
 
 /*
  * dedupe_db_add - append an entry (copied) to its bucket. The append is

@@ -30,19 +30,18 @@ utf8_len(const unsigned char *s, size_t n)
 		unsigned char hi = c == 0xed ? 0x9f : 0xbf;
 
 		return n >= 3 && s[1] >= lo && s[1] <= hi &&
-				       (s[2] & 0xc0) == 0x80
-			       ? 3
-			       : 0;
+			       (s[2] & 0xc0) == 0x80
+			   ? 3
+			   : 0;
 	}
 	if (c >= 0xf0 && c <= 0xf4) {
 		unsigned char lo = c == 0xf0 ? 0x90 : 0x80;
 		unsigned char hi = c == 0xf4 ? 0x8f : 0xbf;
 
 		return n >= 4 && s[1] >= lo && s[1] <= hi &&
-				       (s[2] & 0xc0) == 0x80 &&
-				       (s[3] & 0xc0) == 0x80
-			       ? 4
-			       : 0;
+			       (s[2] & 0xc0) == 0x80 && (s[3] & 0xc0) == 0x80
+			   ? 4
+			   : 0;
 	}
 	return 0;
 }
@@ -246,7 +245,7 @@ html_text(struct buf *b, const char *text, size_t n)
 
 		if (k == sig) {
 			if ((st = buf_adds(b, "<div class=\"sig\">")) ==
-				    MA_OK &&
+				MA_OK &&
 			    (st = text_lines(b, text, l, k, cnt)) == MA_OK)
 				st = buf_adds(b, "</div>");
 			k = cnt;
@@ -457,8 +456,8 @@ url_clean(const char *url)
 static bool
 data_image_ok(const char *url)
 {
-	static const char *const types[] = { "png", "gif", "jpeg", "jpg",
-					     "webp" };
+	static const char *const types[] = {"png", "gif", "jpeg", "jpg",
+					    "webp"};
 
 	if (strncasecmp(url, "data:image/", 11) != 0)
 		return false;
@@ -499,13 +498,12 @@ word_ok(const char *v, const char *const *allowed)
 static bool
 attr_ok(GumboTag t, const char *name, const char *v)
 {
-	static const char *const aligns[] = { "left", "right", "center",
-					      "justify", NULL };
-	static const char *const valigns[] = { "top", "middle", "bottom",
-					       "baseline", NULL };
-	static const char *const dirs[] = { "ltr", "rtl", "auto", NULL };
-	static const char *const oltypes[] = { "1", "a", "A", "i", "I",
-					       NULL };
+	static const char *const aligns[] = {"left", "right", "center",
+					     "justify", NULL};
+	static const char *const valigns[] = {"top", "middle", "bottom",
+					      "baseline", NULL};
+	static const char *const dirs[] = {"ltr", "rtl", "auto", NULL};
+	static const char *const oltypes[] = {"1", "a", "A", "i", "I", NULL};
 
 	if (strcmp(name, "title") == 0)
 		return true;
@@ -572,7 +570,7 @@ cid_decode(const char *s, char *out, size_t size)
 	for (; *s && o + 1 < size; s++) {
 		if (s[0] == '%' && isxdigit((unsigned char)s[1]) &&
 		    isxdigit((unsigned char)s[2])) {
-			char hex[3] = { s[1], s[2], 0 };
+			char hex[3] = {s[1], s[2], 0};
 
 			out[o++] = (char)strtol(hex, NULL, 16);
 			s += 2;
@@ -652,8 +650,9 @@ open_tag(struct buf *b, GumboElement *e, struct html_policy *pol,
 				st = add_attr(b, "href", clean);
 			free(clean);
 			if (st == MA_OK)
-				st = buf_adds(b, " rel=\"nofollow noopener "
-						 "noreferrer\" target=\"_blank\"");
+				st = buf_adds(b,
+					      " rel=\"nofollow noopener "
+					      "noreferrer\" target=\"_blank\"");
 		}
 		if (st != MA_OK)
 			return st;
@@ -683,11 +682,12 @@ static bool
 flat_tag(const char *name, size_t n)
 {
 	static const char *const flat[] = {
-		"area", "base", "br", "col", "embed", "hr", "img", "input",
-		"link", "meta", "param", "source", "track", "wbr", "p", "li",
-		"td", "th", "tr", "dt", "dd", "option", "optgroup", "thead",
-		"tbody", "tfoot", "colgroup", "caption", "rb", "rt", "rp",
-		"html", "head", "body", "keygen", "image",
+	    "area",  "base",  "br",	  "col",     "embed",	 "hr",
+	    "img",   "input", "link",	  "meta",    "param",	 "source",
+	    "track", "wbr",   "p",	  "li",	     "td",	 "th",
+	    "tr",    "dt",    "dd",	  "option",  "optgroup", "thead",
+	    "tbody", "tfoot", "colgroup", "caption", "rb",	 "rt",
+	    "rp",    "html",  "head",	  "body",    "keygen",	 "image",
 	};
 
 	for (size_t i = 0; i < sizeof flat / sizeof flat[0]; i++)
@@ -699,8 +699,8 @@ flat_tag(const char *name, size_t n)
 static bool
 raw_text_tag(const char *name, size_t n)
 {
-	static const char *const raw[] = { "script", "style", "textarea",
-					   "title", "xmp" };
+	static const char *const raw[] = {"script", "style", "textarea",
+					  "title", "xmp"};
 
 	for (size_t i = 0; i < sizeof raw / sizeof raw[0]; i++)
 		if (strlen(raw[i]) == n && strncasecmp(raw[i], name, n) == 0)
@@ -804,7 +804,7 @@ html_sanitize(struct buf *b, const char *html, size_t n,
 		st = MA_ENOMEM;
 		goto done;
 	}
-	stack[depth++] = (struct frame){ root, 0, false };
+	stack[depth++] = (struct frame){root, 0, false};
 	while (depth > 0 && st == MA_OK) {
 		struct frame *f = &stack[depth - 1];
 		GumboVector *kids = &f->node->v.element.children;
@@ -814,7 +814,7 @@ html_sanitize(struct buf *b, const char *html, size_t n,
 			if (f->open)
 				st = buf_addf(b, "</%s>",
 					      gumbo_normalized_tagname(
-						      f->node->v.element.tag));
+						  f->node->v.element.tag));
 			depth--;
 			continue;
 		}
@@ -854,7 +854,7 @@ html_sanitize(struct buf *b, const char *html, size_t n,
 				}
 				stack = ns;
 			}
-			stack[depth++] = (struct frame){ c, 0, open };
+			stack[depth++] = (struct frame){c, 0, open};
 			break;
 		}
 		default:

@@ -55,7 +55,8 @@ import_progress_done(const struct import_opts *o,
 		     const struct import_stats *stats)
 {
 	if (o->progress)
-		fprintf(stderr, "\r\033[Kimported %lu messages from %lu files\n",
+		fprintf(stderr,
+			"\r\033[Kimported %lu messages from %lu files\n",
 			stats->messages, stats->files);
 }
 
@@ -247,7 +248,7 @@ is_maildir(const char *dir)
 static enum ma_status
 import_maildir(struct ctx *c, const char *dir, int depth)
 {
-	static const char *const subs[] = { "new", "cur" };
+	static const char *const subs[] = {"new", "cur"};
 	enum ma_status st = MA_OK;
 	char **names;
 	size_t n;
@@ -369,7 +370,7 @@ enum ma_status
 import_path(const struct import_opts *o, const char *path,
 	    struct import_stats *stats)
 {
-	struct ctx c = { .o = o, .stats = stats };
+	struct ctx c = {.o = o, .stats = stats};
 	enum ma_status st;
 
 	if ((st = maildir_create(o->dest)) != MA_OK)

@@ -29,14 +29,14 @@
 struct import_opts {
 	const char *dest;     /* the Maildir to write into */
 	enum mbox_format fmt; /* for mbox files */
-	bool progress;        /* draw progress on stderr (a terminal) */
+	bool progress;	      /* draw progress on stderr (a terminal) */
 };
 
 struct import_stats {
 	unsigned long messages; /* delivered */
-	unsigned long files;    /* inputs read */
-	unsigned long damaged;  /* inputs that stopped early (logged) */
-	unsigned long skipped;  /* inputs that are not mail (logged) */
+	unsigned long files;	/* inputs read */
+	unsigned long damaged;	/* inputs that stopped early (logged) */
+	unsigned long skipped;	/* inputs that are not mail (logged) */
 };
 
 /*

@@ -134,8 +134,8 @@ static enum ma_status
 db_open(struct index *ix)
 {
 	notmuch_database_mode_t mode = ix->mode == INDEX_WRITE
-					       ? NOTMUCH_DATABASE_MODE_READ_WRITE
-					       : NOTMUCH_DATABASE_MODE_READ_ONLY;
+					   ? NOTMUCH_DATABASE_MODE_READ_WRITE
+					   : NOTMUCH_DATABASE_MODE_READ_ONLY;
 	notmuch_status_t ns;
 	char *msg = NULL, *xapian, why[512];
 	bool exists;
@@ -145,8 +145,8 @@ db_open(struct index *ix)
 	exists = path_exists(xapian);
 	free(xapian);
 	if (exists || ix->mode != INDEX_WRITE)
-		ns = notmuch_database_open_with_config(
-			NULL, mode, ix->config, NULL, &ix->db, &msg);
+		ns = notmuch_database_open_with_config(NULL, mode, ix->config,
+						       NULL, &ix->db, &msg);
 	else
 		ns = NOTMUCH_STATUS_NO_DATABASE;
 	if (ns == NOTMUCH_STATUS_NO_DATABASE && ix->mode == INDEX_WRITE) {
@@ -156,8 +156,8 @@ db_open(struct index *ix)
 			notmuch_database_destroy(ix->db);
 			ix->db = NULL;
 		}
-		ns = notmuch_database_create_with_config(NULL, ix->config,
-							 NULL, &ix->db, &msg);
+		ns = notmuch_database_create_with_config(NULL, ix->config, NULL,
+							 &ix->db, &msg);
 		if (ns == NOTMUCH_STATUS_SUCCESS)
 			log_info("created notmuch database for '%s'",
 				 ix->space_dir);
@@ -203,7 +203,7 @@ index_open(const char *space_dir, enum index_mode mode, struct index **ixp)
 		return MA_EIO;
 	}
 	if ((ix->config = path_fmt("%s/notmuch/config", ix->space_dir)) ==
-		    NULL ||
+		NULL ||
 	    (ix->mail_root = path_fmt("%s/archive", ix->space_dir)) == NULL) {
 		st = MA_ENOMEM;
 		goto fail;
@@ -466,8 +466,7 @@ index_remove(struct index *ix, const char *path)
 }
 
 enum ma_status
-index_count(struct index *ix, const char *query, bool files,
-	    unsigned long *np)
+index_count(struct index *ix, const char *query, bool files, unsigned long *np)
 {
 	notmuch_query_t *q;
 	enum ma_status st;

@@ -136,7 +136,7 @@ struct index_search_opts {
 	enum index_output output;
 	bool json;
 	bool oldest_first; /* default newest first, as notmuch */
-	long limit;        /* < 0: no limit */
+	long limit;	   /* < 0: no limit */
 	long offset;
 };
 
@@ -158,7 +158,7 @@ enum ma_status index_search(struct index *ix, const char *query,
 struct index_run_opts {
 	const char *space_dir;
 	const char *space_key; /* for the "space:KEY" tag */
-	FILE *out;             /* or NULL */
+	FILE *out;	       /* or NULL */
 	char sep;
 };
 

@@ -9,9 +9,9 @@
 struct index {
 	notmuch_database_t *db; /* owned */
 	enum index_mode mode;
-	char *space_dir; /* absolute, owned */
-	char *config;    /* SPACE/notmuch/config, owned */
-	char *mail_root; /* SPACE/archive, owned */
+	char *space_dir;       /* absolute, owned */
+	char *config;	       /* SPACE/notmuch/config, owned */
+	char *mail_root;       /* SPACE/archive, owned */
 	unsigned long changes; /* since the last commit */
 };
 

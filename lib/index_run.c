@@ -67,7 +67,7 @@ static enum ma_status
 index_one(struct run *r, const char *path, const char *source)
 {
 	char stag[KEY_MAX + 16], atag[KEY_MAX + 16];
-	const char *tags[3] = { stag, atag, NULL };
+	const char *tags[3] = {stag, atag, NULL};
 	enum ma_status st;
 	int n;
 
@@ -178,8 +178,7 @@ index_run_queue(const struct index_run_opts *o, struct index_stats *stats)
 		goto out;
 	if ((f = fopen(qpath, "re")) == NULL) {
 		if (errno != ENOENT) {
-			log_err("cannot open '%s': %s", qpath,
-				strerror(errno));
+			log_err("cannot open '%s': %s", qpath, strerror(errno));
 			st = MA_EIO;
 		}
 		goto out;
@@ -290,9 +289,8 @@ index_path(struct run *r, const char *given)
 }
 
 enum ma_status
-index_run_paths(const struct index_run_opts *o,
-		const char *(*next)(void *arg), void *arg,
-		struct index_stats *stats)
+index_run_paths(const struct index_run_opts *o, const char *(*next)(void *arg),
+		void *arg, struct index_stats *stats)
 {
 	enum ma_status st;
 	const char *p;

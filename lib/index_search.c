@@ -91,12 +91,12 @@ emit_summary(struct emitter *e, notmuch_thread_t *t, bool oldest_first)
 	format_date(date, day, sizeof day);
 	if (e->json) {
 		json_t *o = json_pack(
-			"{s:s, s:I, s:s, s:i, s:i, s:s%, s:s%, s:o}", "thread",
-			notmuch_thread_get_thread_id(t), "timestamp",
-			(json_int_t)date, "date", day, "matched", matched,
-			"total", total, "authors", authors, strlen(authors),
-			"subject", subject, strlen(subject), "tags",
-			tags_json(notmuch_thread_get_tags(t)));
+		    "{s:s, s:I, s:s, s:i, s:i, s:s%, s:s%, s:o}", "thread",
+		    notmuch_thread_get_thread_id(t), "timestamp",
+		    (json_int_t)date, "date", day, "matched", matched, "total",
+		    total, "authors", authors, strlen(authors), "subject",
+		    subject, strlen(subject), "tags",
+		    tags_json(notmuch_thread_get_tags(t)));
 
 		if (o == NULL || json_array_append_new(e->arr, o) != 0)
 			return MA_ENOMEM;
@@ -143,8 +143,8 @@ search_threads(struct index *ix, notmuch_query_t *q, struct emitter *e,
 		if (o->output == INDEX_OUT_SUMMARY)
 			st = emit_summary(e, t, o->oldest_first);
 		else
-			st = emit_string(e, "thread:",
-					 notmuch_thread_get_thread_id(t));
+			st = emit_string(
+			    e, "thread:", notmuch_thread_get_thread_id(t));
 		notmuch_thread_destroy(t);
 		if (e->left == 0)
 			break;
@@ -173,11 +173,11 @@ search_messages(struct index *ix, notmuch_query_t *q, struct emitter *e,
 		notmuch_message_t *m = notmuch_messages_get(ms);
 
 		if (o->output == INDEX_OUT_MESSAGES) {
-			st = emit_string(e, "id:",
-					 notmuch_message_get_message_id(m));
+			st = emit_string(
+			    e, "id:", notmuch_message_get_message_id(m));
 		} else {
 			notmuch_filenames_t *f =
-				notmuch_message_get_filenames(m);
+			    notmuch_message_get_filenames(m);
 
 			for (; st == MA_OK && notmuch_filenames_valid(f);
 			     notmuch_filenames_move_to_next(f))
@@ -196,7 +196,7 @@ enum ma_status
 index_search(struct index *ix, const char *query,
 	     const struct index_search_opts *o, FILE *out)
 {
-	struct emitter e = { .out = out, .json = o->json };
+	struct emitter e = {.out = out, .json = o->json};
 	notmuch_query_t *q;
 	enum ma_status st;
 

@@ -71,9 +71,9 @@ void
 log_msg(enum log_level level, const char *fmt, ...)
 {
 	static const char *const names[] = {
-		[LOG_LEVEL_ERR] = "error",     [LOG_LEVEL_WARN] = "warning",
-		[LOG_LEVEL_NOTICE] = "notice", [LOG_LEVEL_INFO] = "info",
-		[LOG_LEVEL_DEBUG] = "debug",
+	    [LOG_LEVEL_ERR] = "error",	   [LOG_LEVEL_WARN] = "warning",
+	    [LOG_LEVEL_NOTICE] = "notice", [LOG_LEVEL_INFO] = "info",
+	    [LOG_LEVEL_DEBUG] = "debug",
 	};
 	char line[2048];
 	va_list ap;

@@ -19,7 +19,7 @@
 enum ma_status
 maildir_create(const char *dir)
 {
-	static const char *const subs[] = { "tmp", "new", "cur" };
+	static const char *const subs[] = {"tmp", "new", "cur"};
 	enum ma_status st;
 
 	if ((st = mkdir_p(dir, 0700)) != MA_OK)
@@ -30,8 +30,7 @@ maildir_create(const char *dir)
 		if (sub == NULL)
 			return MA_ENOMEM;
 		if (mkdir(sub, 0700) != 0 && errno != EEXIST) {
-			log_err("cannot create '%s': %s", sub,
-				strerror(errno));
+			log_err("cannot create '%s': %s", sub, strerror(errno));
 			free(sub);
 			return errno_status(errno);
 		}
@@ -146,8 +145,7 @@ maildir_tmp_write(struct maildir_tmp *t, const void *p, size_t n)
 	enum ma_status st = write_all(t->fd, p, n);
 
 	if (st != MA_OK) {
-		log_err("cannot write '%s': %s", t->tmp_path,
-			strerror(errno));
+		log_err("cannot write '%s': %s", t->tmp_path, strerror(errno));
 		return st;
 	}
 	t->size += n;
@@ -316,8 +314,7 @@ maildir_move(const char *path, const char *dstdir, bool to_cur, bool sync,
 	if (rename(path, dst) != 0) {
 		int e = errno;
 
-		log_err("cannot move '%s' to '%s': %s", path, dst,
-			strerror(e));
+		log_err("cannot move '%s' to '%s': %s", path, dst, strerror(e));
 		free(dst);
 		free(dstsub);
 		return errno_status(e);

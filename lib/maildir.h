@@ -26,10 +26,10 @@ enum ma_status maildir_unique_name(char *buf, size_t size);
  */
 struct maildir_tmp {
 	int fd;
-	char *dir;      /* the Maildir (owned) */
+	char *dir;	/* the Maildir (owned) */
 	char *tmp_path; /* dir/tmp/NAME (owned) */
-	char *name;     /* NAME (owned) */
-	size_t size;    /* bytes written so far */
+	char *name;	/* NAME (owned) */
+	size_t size;	/* bytes written so far */
 };
 
 /* maildir_tmp_open - create dir/tmp/NAME with O_EXCL. */

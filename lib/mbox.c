@@ -14,11 +14,11 @@ struct mbox {
 	char *path;
 	enum mbox_format fmt;
 	char buf[2 * MBOX_PIECE];
-	size_t bpos, blen;    /* unread bytes: buf[bpos..blen) */
-	bool at_end;          /* gzread() said end of file (or failed) */
-	bool failed;          /* ... because the data is damaged */
-	unsigned long line;   /* lines read so far */
-	uint64_t bytes;       /* uncompressed bytes read */
+	size_t bpos, blen;  /* unread bytes: buf[bpos..blen) */
+	bool at_end;	    /* gzread() said end of file (or failed) */
+	bool failed;	    /* ... because the data is damaged */
+	unsigned long line; /* lines read so far */
+	uint64_t bytes;	    /* uncompressed bytes read */
 	bool eof;
 };
 
@@ -59,8 +59,8 @@ fill(struct mbox *m)
 			 * What was read before the damage is still used. */
 			gzerror(m->gz, &zerr);
 			m->at_end = true;
-			m->failed = n < 0 ||
-				    (zerr != Z_OK && zerr != Z_STREAM_END);
+			m->failed =
+			    n < 0 || (zerr != Z_OK && zerr != Z_STREAM_END);
 			break;
 		}
 		m->blen += (size_t)n;
@@ -96,8 +96,8 @@ read_piece(struct mbox *m, const char **pp, size_t *lenp, bool *whole,
 	nl = memchr(start, '\n', avail);
 	n = nl ? (size_t)(nl - start) + 1 : avail;
 	/* The last line of a damaged file is not whole: it was cut. */
-	*whole = nl != NULL ||
-		 (m->at_end && !m->failed && n == m->blen - m->bpos);
+	*whole =
+	    nl != NULL || (m->at_end && !m->failed && n == m->blen - m->bpos);
 	m->bpos += n;
 	m->bytes += n;
 	*pp = start;
@@ -173,9 +173,10 @@ mbox_open(const char *path, enum mbox_format fmt, struct mbox **mp)
 		return MA_OK;
 	}
 	if (!is_from_line(p, n)) {
-		log_err("'%s' is not an mbox: its first line is not a \"From \" "
-			"line",
-			path);
+		log_err(
+		    "'%s' is not an mbox: its first line is not a \"From \" "
+		    "line",
+		    path);
 		mbox_close(m);
 		return MA_EDATA;
 	}
@@ -304,7 +305,7 @@ mbox_close(struct mbox *m)
 bool
 mbox_sniff(const char *path)
 {
-	char head[8] = { 0 };
+	char head[8] = {0};
 	gzFile gz;
 	int n;
 

@@ -47,8 +47,7 @@ typedef enum ma_status (*mbox_sink)(void *arg, const void *p, size_t n);
  * the line and byte where it stopped; the message being read then is
  * incomplete and the caller discards it. Messages before it are whole.
  */
-enum ma_status mbox_next(struct mbox *m, mbox_sink sink, void *arg,
-			 bool *gotp);
+enum ma_status mbox_next(struct mbox *m, mbox_sink sink, void *arg, bool *gotp);
 
 /* mbox_line - the line number reached (1-based), for messages. */
 unsigned long mbox_line(const struct mbox *m);

@@ -75,7 +75,7 @@ addrs_get(InternetAddressList *list, struct mime_addr **ap, size_t *np)
 {
 	struct mime_addr *a = NULL;
 	size_t n = 0, cap = 0;
-	InternetAddressList *stack[2] = { list, NULL };
+	InternetAddressList *stack[2] = {list, NULL};
 	int len;
 
 	*ap = NULL;
@@ -87,35 +87,37 @@ addrs_get(InternetAddressList *list, struct mime_addr **ap, size_t *np)
 		len = internet_address_list_length(stack[depth]);
 		for (int i = 0; i < len; i++) {
 			InternetAddress *ia =
-				internet_address_list_get_address(stack[depth], i);
+			    internet_address_list_get_address(stack[depth], i);
 			InternetAddressList *members = NULL;
 			int mlen = 1;
 
 			if (INTERNET_ADDRESS_IS_GROUP(ia)) {
 				members = internet_address_group_get_members(
-					INTERNET_ADDRESS_GROUP(ia));
+				    INTERNET_ADDRESS_GROUP(ia));
 				mlen = internet_address_list_length(members);
 			}
 			for (int j = 0; j < mlen; j++) {
 				InternetAddress *m =
-					members ? internet_address_list_get_address(
-							  members, j)
-						: ia;
+				    members ? internet_address_list_get_address(
+						  members, j)
+					    : ia;
 
 				if (!INTERNET_ADDRESS_IS_MAILBOX(m))
 					continue;
 				if (n == cap) {
 					size_t nc = cap ? cap * 2 : 4;
 					struct mime_addr *na =
-						realloc(a, nc * sizeof *na);
+					    realloc(a, nc * sizeof *na);
 
 					if (na == NULL)
 						goto nomem;
 					a = na;
 					cap = nc;
 				}
-				a[n].name = xstrdup(internet_address_get_name(m));
-				a[n].addr = xstrdup(internet_address_mailbox_get_addr(
+				a[n].name =
+				    xstrdup(internet_address_get_name(m));
+				a[n].addr =
+				    xstrdup(internet_address_mailbox_get_addr(
 					INTERNET_ADDRESS_MAILBOX(m)));
 				n++;
 				if (a[n - 1].name == NULL ||
@@ -249,10 +251,10 @@ content_bytes(GMimeObject *obj, unsigned char **pp, size_t *np)
 			       : 0;
 	} else if (GMIME_IS_MESSAGE_PART(obj)) {
 		GMimeMessage *inner =
-			g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
+		    g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
 
 		w = inner != NULL ? g_mime_object_write_to_stream(
-					    GMIME_OBJECT(inner), NULL, mem)
+					GMIME_OBJECT(inner), NULL, mem)
 				  : 0;
 	} else {
 		w = 0;
@@ -337,9 +339,8 @@ part_text(GMimeObject *obj, char **textp, size_t *lenp)
 	n = strlen(t);
 	if (format != NULL && strcasecmp(format, "flowed") == 0 &&
 	    g_mime_content_type_is_type(ct, "text", "plain"))
-		r = mime_unflow(t, n, delsp != NULL &&
-					      strcasecmp(delsp, "yes") == 0,
-				&n);
+		r = mime_unflow(
+		    t, n, delsp != NULL && strcasecmp(delsp, "yes") == 0, &n);
 	else
 		r = strdup(t);
 	g_free(t);
@@ -435,7 +436,7 @@ mime_from_stream(GMimeStream *stream, const char *what, bool prefer_html,
 			for (int i = count - 1; i >= 0; i--)
 				if (depth < MIME_MAX_DEPTH)
 					stack[depth++] =
-						g_mime_multipart_get_part(multi, i);
+					    g_mime_multipart_get_part(multi, i);
 			continue;
 		}
 		parts[nparts++] = obj;

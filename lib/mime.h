@@ -21,9 +21,9 @@ struct mime_addr {
 };
 
 struct mime_att {
-	char *filename; /* decoded (RFC 2231 / 2047); NULL when none */
-	char *type;     /* "image/png", lower case */
-	char *cid;      /* Content-ID without <>, or NULL */
+	char *filename;	     /* decoded (RFC 2231 / 2047); NULL when none */
+	char *type;	     /* "image/png", lower case */
+	char *cid;	     /* Content-ID without <>, or NULL */
 	unsigned char *data; /* decoded content */
 	size_t size;
 	char sha256[65]; /* hex of data */
@@ -33,9 +33,9 @@ struct mime_msg {
 	char *subject; /* "" when none */
 	struct mime_addr *from, *to, *cc;
 	size_t nfrom, nto, ncc;
-	char *body;    /* UTF-8 text or HTML; "" when the message has none */
+	char *body; /* UTF-8 text or HTML; "" when the message has none */
 	size_t body_len;
-	bool body_html;  /* body is HTML (to be sanitised) */
+	bool body_html;	      /* body is HTML (to be sanitised) */
 	bool has_alternative; /* the other of text/HTML exists too */
 	struct mime_att *att;
 	size_t natt;

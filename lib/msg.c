@@ -25,23 +25,23 @@
 #define LINE_HEAD_MAX 256
 
 static const char *const author_fields[] = {
-	"from",
-	"sender",
-	"reply-to",
-	"to",
-	"cc",
-	"subject",
-	"date",
-	"message-id",
-	"in-reply-to",
-	"references",
-	"comments",
-	"keywords",
-	"mime-version",
-	"content-type",
-	"content-transfer-encoding",
-	"content-disposition",
-	"content-language",
+    "from",
+    "sender",
+    "reply-to",
+    "to",
+    "cc",
+    "subject",
+    "date",
+    "message-id",
+    "in-reply-to",
+    "references",
+    "comments",
+    "keywords",
+    "mime-version",
+    "content-type",
+    "content-transfer-encoding",
+    "content-disposition",
+    "content-language",
 };
 #define NFIELDS (sizeof author_fields / sizeof author_fields[0])
 
@@ -121,7 +121,8 @@ split_fields(char *blk, size_t len, struct field **fieldsp, size_t *np)
 		/* RFC 5322 2.2: printable ASCII but ':', no blanks; allow
 		 * blanks before the colon as obsolete syntax does. */
 		size_t nl = colon;
-		while (nl > start && (blk[nl - 1] == ' ' || blk[nl - 1] == '\t'))
+		while (nl > start &&
+		       (blk[nl - 1] == ' ' || blk[nl - 1] == '\t'))
 			nl--;
 		bool ok = nl > start;
 		for (size_t k = start; ok && k < nl; k++)
@@ -142,8 +143,8 @@ split_fields(char *blk, size_t len, struct field **fieldsp, size_t *np)
 			blk[k] = (char)tolower((unsigned char)blk[k]);
 		v[n].name = blk + start;
 		v[n].name_len = nl - start;
-		v[n].value = normalise_value(blk + colon + 1,
-					     (end < len ? end : len) - colon - 1);
+		v[n].value = normalise_value(
+		    blk + colon + 1, (end < len ? end : len) - colon - 1);
 		if (v[n].value == NULL)
 			goto nomem;
 		n++;
@@ -480,8 +481,7 @@ msg_open(const char *path, unsigned flags, struct msg **mp)
 	st = identity_stream(f, m->identity, &raw, &m->no_archive);
 	fclose(f);
 	if (st == MA_EDATA)
-		log_warn("'%s' is not a message: it has no header field",
-			 path);
+		log_warn("'%s' is not a message: it has no header field", path);
 	else if (st == MA_ETOOBIG)
 		log_warn("'%s' is not a message: its header is over %u bytes",
 			 path, HEADER_BLOCK_MAX);

@@ -45,7 +45,7 @@
 
 struct msg {
 	char *message_id; /* owned: without angle brackets */
-	bool synthetic;   /* message_id was made up from the content */
+	bool synthetic;	  /* message_id was made up from the content */
 	char identity[MSG_IDENTITY_LEN + 1];
 	bool no_archive;     /* "X-No-Archive: yes" */
 	bool has_attachment; /* with MSG_MIME: a part that is an attachment */
@@ -74,8 +74,7 @@ enum ma_status msg_open(const char *path, unsigned flags, struct msg **mp);
  * first Message-ID field (NULL when there is none). Returns MA_EDATA when
  * the stream holds no header field at all.
  */
-enum ma_status msg_identity_stream(FILE *f, char *identity,
-				   char **message_id);
+enum ma_status msg_identity_stream(FILE *f, char *identity, char **message_id);
 
 /*
  * msg_parse_message_id - the Message-ID in a raw field value, without

@@ -135,7 +135,8 @@ write_file_atomic(const char *path, const void *data, size_t len, mode_t mode)
 		return MA_ENOMEM;
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
 	if (fd < 0 && errno == EEXIST) {
-		/* A temp file left by a killed run of ours: the name is ours. */
+		/* A temp file left by a killed run of ours: the name is ours.
+		 */
 		unlink(tmp);
 		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
 	}

@@ -30,8 +30,8 @@ enum ma_status fsync_parent(const char *path);
  * fsync it, rename it over path and fsync the directory. On any error the
  * old file is untouched and the temp file removed. ENOSPC gives MA_ETEMP.
  */
-enum ma_status write_file_atomic(const char *path, const void *data,
-				 size_t len, mode_t mode);
+enum ma_status write_file_atomic(const char *path, const void *data, size_t len,
+				 mode_t mode);
 
 /* write_all - write n bytes, retrying short writes and EINTR. */
 enum ma_status write_all(int fd, const void *p, size_t n);

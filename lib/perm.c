@@ -77,7 +77,7 @@ enum ma_status
 perm_who_get(const char *root, struct perm_who *w)
 {
 	const char *sudo = getenv("SUDO_USER");
-	struct perm_who t = { 0 };
+	struct perm_who t = {0};
 	enum ma_status st;
 
 	t.euid = geteuid();

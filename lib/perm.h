@@ -32,8 +32,8 @@
 /* Who is asking: what perm_who_get() reads from the process. */
 struct perm_who {
 	uid_t euid;
-	uid_t service_uid;           /* owner of the root folder */
-	char user[PERM_NAME_MAX + 1];      /* name of euid */
+	uid_t service_uid;		   /* owner of the root folder */
+	char user[PERM_NAME_MAX + 1];	   /* name of euid */
 	char service[PERM_NAME_MAX + 1];   /* name of service_uid */
 	char sudo_user[PERM_NAME_MAX + 1]; /* $SUDO_USER, "" when unset */
 };

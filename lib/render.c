@@ -26,15 +26,15 @@
 
 #define STATE_MAGIC "mailarc-render-state 1"
 /* Caps: pages and state are built in memory. */
-#define PAGE_MAX ((size_t)1 << 30)
+#define PAGE_MAX  ((size_t)1 << 30)
 #define STATE_MAX ((size_t)1 << 31)
-#define RAW_MAX ((size_t)256 << 20)
+#define RAW_MAX	  ((size_t)256 << 20)
 /* Messages up to this size stay in memory for their thread's mbox;
  * bigger ones are read again. */
-#define RAW_KEEP ((size_t)256 << 10)
-#define MONTH_PAGE 200   /* messages per month page */
-#define LATEST_THREADS 20
-#define FEED_ENTRIES 30
+#define RAW_KEEP	    ((size_t)256 << 10)
+#define MONTH_PAGE	    200 /* messages per month page */
+#define LATEST_THREADS	    20
+#define FEED_ENTRIES	    30
 #define THREAD_FEED_ENTRIES 50
 
 /*
@@ -50,17 +50,17 @@ struct entry {
 	char *msgid;
 	char thread[32];
 	time_t date;
-	char *atts;  /* "HASH.EXT HASH.EXT", "" for none */
-	size_t pos;  /* in run.order */
+	char *atts; /* "HASH.EXT HASH.EXT", "" for none */
+	size_t pos; /* in run.order */
 	/* Filled on demand for listings; not in the state file. */
 	char *subject, *from, *file;
 	bool filled;
 };
 
 struct tomb {
-	char *when;   /* ISO 8601 */
+	char *when; /* ISO 8601 */
 	char thread[32];
-	bool fresh;   /* not applied by an earlier run */
+	bool fresh; /* not applied by an earlier run */
 };
 
 struct run {
@@ -68,19 +68,19 @@ struct run {
 	struct render_stats *stats;
 	notmuch_database_t *db;
 	struct site *site;
-	GHashTable *by_id;   /* msgid -> struct entry * (owns) */
-	GPtrArray *order;    /* entries by (date, msgid) */
-	GHashTable *threads; /* thread ids to render */
-	GHashTable *months;  /* "YYYY/MM" to render */
-	GHashTable *tombs;   /* msgid -> struct tomb * */
+	GHashTable *by_id;	  /* msgid -> struct entry * (owns) */
+	GPtrArray *order;	  /* entries by (date, msgid) */
+	GHashTable *threads;	  /* thread ids to render */
+	GHashTable *months;	  /* "YYYY/MM" to render */
+	GHashTable *tombs;	  /* msgid -> struct tomb * */
 	GHashTable *tomb_threads; /* thread ids named by tombstones */
-	GPtrArray *gone;     /* entries deleted this run (owned) */
+	GPtrArray *gone;	  /* entries deleted this run (owned) */
 	char *uuid;
 	unsigned long rev;
 	long tomb_off;
-	char *settings;       /* what the last run rendered with */
-	GPtrArray *blocks;    /* of ENTRY_BLOCK entries */
-	size_t block_used;    /* in the last block */
+	char *settings;	       /* what the last run rendered with */
+	GPtrArray *blocks;     /* of ENTRY_BLOCK entries */
+	size_t block_used;     /* in the last block */
 	GStringChunk *strings; /* msgid and atts of the entries */
 };
 
@@ -136,8 +136,8 @@ entries_free(struct run *r)
 {
 	for (guint b = 0; b < r->blocks->len; b++) {
 		struct entry *block = r->blocks->pdata[b];
-		size_t used = b + 1 == r->blocks->len ? r->block_used
-						      : ENTRY_BLOCK;
+		size_t used =
+		    b + 1 == r->blocks->len ? r->block_used : ENTRY_BLOCK;
 
 		for (size_t i = 0; i < used; i++) {
 			free(block[i].subject);
@@ -232,9 +232,10 @@ state_unescape(const char *s, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == '\\' && i + 1 < n) {
 			i++;
-			*o++ = s[i] == 't' ? '\t' : s[i] == 'n' ? '\n'
-					: s[i] == 'r'   ? '\r'
-							: s[i];
+			*o++ = s[i] == 't'   ? '\t'
+			       : s[i] == 'n' ? '\n'
+			       : s[i] == 'r' ? '\r'
+					     : s[i];
 		} else {
 			*o++ = s[i];
 		}
@@ -303,8 +304,8 @@ state_load(struct run *r, const char *path)
 		}
 		p = nl + 1;
 	}
-	if (uuid == NULL || off < 0 || strncmp(data, STATE_MAGIC,
-					       strlen(STATE_MAGIC)) != 0) {
+	if (uuid == NULL || off < 0 ||
+	    strncmp(data, STATE_MAGIC, strlen(STATE_MAGIC)) != 0) {
 		log_warn("'%s' is not a render state: rendering everything",
 			 path);
 		free(uuid);
@@ -366,8 +367,7 @@ settings_line(const struct render_opts *o)
 	struct buf b;
 
 	buf_init(&b, 1 << 16);
-	if (state_escape(&b, o->name) != MA_OK ||
-	    buf_addc(&b, '|') != MA_OK ||
+	if (state_escape(&b, o->name) != MA_OK || buf_addc(&b, '|') != MA_OK ||
 	    state_escape(&b, o->description) != MA_OK ||
 	    buf_addf(&b, "|%d|%d|%d", o->prefer_html, o->remote_images,
 		     (int)o->addr) != MA_OK) {
@@ -378,8 +378,7 @@ settings_line(const struct render_opts *o)
 }
 
 static enum ma_status
-state_save(struct run *r, const char *path, const char *uuid,
-	   unsigned long rev)
+state_save(struct run *r, const char *path, const char *uuid, unsigned long rev)
 {
 	struct buf b;
 	enum ma_status st;
@@ -388,8 +387,9 @@ state_save(struct run *r, const char *path, const char *uuid,
 	if (set == NULL)
 		return MA_ENOMEM;
 	buf_init(&b, STATE_MAX);
-	st = buf_addf(&b, "%s\nuuid %s\nrevision %lu\ntombstones %ld\n"
-			  "settings %s\n\n",
+	st = buf_addf(&b,
+		      "%s\nuuid %s\nrevision %lu\ntombstones %ld\n"
+		      "settings %s\n\n",
 		      STATE_MAGIC, uuid, rev, r->tomb_off, set);
 	free(set);
 	for (guint i = 0; i < r->order->len && st == MA_OK; i++) {
@@ -497,10 +497,10 @@ tomb_note(struct run *r, const char *msgid, const char *when,
 
 /* ---- page chrome ----------------------------------------------------- */
 
-#define ADD(x)                                  \
-	do {                                    \
-		if ((st = (x)) != MA_OK)        \
-			return st;              \
+#define ADD(x)                                                                 \
+	do {                                                                   \
+		if ((st = (x)) != MA_OK)                                       \
+			return st;                                             \
 	} while (0)
 
 /*
@@ -534,16 +534,19 @@ page_begin(struct run *r, struct buf *b, const char *pre, const char *title,
 		ADD(buf_adds(b, " \xe2\x80\x94 "));
 		ADD(html_escapes(b, r->o->name));
 	}
-	ADD(buf_addf(b, "</title>\n<link rel=\"stylesheet\" "
-			"href=\"%sstyle.css\">\n",
+	ADD(buf_addf(b,
+		     "</title>\n<link rel=\"stylesheet\" "
+		     "href=\"%sstyle.css\">\n",
 		     pre));
 	if (feed != NULL)
-		ADD(buf_addf(b, "<link rel=\"alternate\" "
-				"type=\"application/atom+xml\" href=\"%s\">\n",
+		ADD(buf_addf(b,
+			     "<link rel=\"alternate\" "
+			     "type=\"application/atom+xml\" href=\"%s\">\n",
 			     feed));
-	ADD(buf_addf(b, "</head>\n<body>\n<a class=\"skip\" href=\"#main\">"
-			"Skip to content</a>\n<header class=\"site\"><div>"
-			"<a class=\"name\" href=\"%sindex.html\">",
+	ADD(buf_addf(b,
+		     "</head>\n<body>\n<a class=\"skip\" href=\"#main\">"
+		     "Skip to content</a>\n<header class=\"site\"><div>"
+		     "<a class=\"name\" href=\"%sindex.html\">",
 		     pre));
 	ADD(html_escapes(b, r->o->name));
 	ADD(buf_adds(b, "</a>"));
@@ -556,9 +559,10 @@ page_begin(struct run *r, struct buf *b, const char *pre, const char *title,
 static enum ma_status
 page_end(struct buf *b, const char *pre)
 {
-	return buf_addf(b, "</main>\n<footer class=\"foot\">Archived with "
-			   "mailarc \xc2\xb7 <a href=\"%sfeed.atom\">Atom "
-			   "feed</a></footer>\n</body>\n</html>\n",
+	return buf_addf(b,
+			"</main>\n<footer class=\"foot\">Archived with "
+			"mailarc \xc2\xb7 <a href=\"%sfeed.atom\">Atom "
+			"feed</a></footer>\n</body>\n</html>\n",
 			pre);
 }
 
@@ -576,9 +580,8 @@ addr_html(struct run *r, struct buf *b, const struct mime_addr *a, bool brief)
 	if (named && (brief || r->o->addr == RENDER_ADDR_NAME))
 		return MA_OK;
 	if (!named && r->o->addr == RENDER_ADDR_NAME)
-		return html_escape(b, a->addr,
-				   at ? (size_t)(at - a->addr)
-				      : strlen(a->addr));
+		return html_escape(
+		    b, a->addr, at ? (size_t)(at - a->addr) : strlen(a->addr));
 	if (named)
 		ADD(buf_adds(b, " &lt;"));
 	if (r->o->addr == RENDER_ADDR_OBFUSCATED && at != NULL) {
@@ -659,7 +662,7 @@ entry_fill(struct run *r, struct entry *e)
 	if (e->filled)
 		return true;
 	if (notmuch_database_find_message(r->db, e->msgid, &m) !=
-		    NOTMUCH_STATUS_SUCCESS ||
+		NOTMUCH_STATUS_SUCCESS ||
 	    m == NULL)
 		return false;
 	entry_fill_from(r, e, m);
@@ -677,12 +680,12 @@ att_ext(const char *type)
 	static const struct {
 		const char *type, *ext;
 	} map[] = {
-		{ "image/png", "png" },	      { "image/jpeg", "jpg" },
-		{ "image/gif", "gif" },	      { "image/webp", "webp" },
-		{ "application/pdf", "pdf" }, { "text/plain", "txt" },
-		{ "text/csv", "csv" },	      { "text/calendar", "ics" },
-		{ "application/zip", "zip" }, { "application/gzip", "gz" },
-		{ "message/rfc822", "eml" },
+	    {"image/png", "png"},	{"image/jpeg", "jpg"},
+	    {"image/gif", "gif"},	{"image/webp", "webp"},
+	    {"application/pdf", "pdf"}, {"text/plain", "txt"},
+	    {"text/csv", "csv"},	{"text/calendar", "ics"},
+	    {"application/zip", "zip"}, {"application/gzip", "gz"},
+	    {"message/rfc822", "eml"},
 	};
 
 	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
@@ -709,10 +712,10 @@ struct tmsg {
 	ssize_t parent;
 	char name[PERMALINK_NAME_MAX];
 	struct mime_msg *mm;
-	char *raw;        /* the message file, read once */
+	char *raw; /* the message file, read once */
 	size_t raw_len;
-	struct buf frag;  /* headers, body, attachments */
-	char **att_urls;  /* "a/HH/HASH.EXT" per mm->att */
+	struct buf frag; /* headers, body, attachments */
+	char **att_urls; /* "a/HH/HASH.EXT" per mm->att */
 };
 
 static const char *
@@ -761,8 +764,8 @@ write_attachments(struct run *r, struct tmsg *t)
 		else
 			st = site_put(r->site, rel, a->data, a->size);
 		snprintf(token, sizeof token, "%s.%s", a->sha256, ext);
-		if (st == MA_OK && strstr(list.data ? list.data : "", token) ==
-					   NULL) {
+		if (st == MA_OK &&
+		    strstr(list.data ? list.data : "", token) == NULL) {
 			if (list.len > 0)
 				st = buf_addc(&list, ' ');
 			if (st == MA_OK)
@@ -786,13 +789,15 @@ frame_height(const char *html, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		if (html[i] == '<') {
 			tag = true;
-			if (i + 4 < n && (strncasecmp(html + i + 1, "p", 1) == 0 ||
-					  strncasecmp(html + i + 1, "br", 2) == 0 ||
-					  strncasecmp(html + i + 1, "tr", 2) == 0 ||
-					  strncasecmp(html + i + 1, "li", 2) == 0 ||
-					  strncasecmp(html + i + 1, "div", 3) == 0))
+			if (i + 4 < n &&
+			    (strncasecmp(html + i + 1, "p", 1) == 0 ||
+			     strncasecmp(html + i + 1, "br", 2) == 0 ||
+			     strncasecmp(html + i + 1, "tr", 2) == 0 ||
+			     strncasecmp(html + i + 1, "li", 2) == 0 ||
+			     strncasecmp(html + i + 1, "div", 3) == 0))
 				blocks++;
-			if (i + 4 < n && strncasecmp(html + i + 1, "img", 3) == 0)
+			if (i + 4 < n &&
+			    strncasecmp(html + i + 1, "img", 3) == 0)
 				imgs++;
 		} else if (html[i] == '>') {
 			tag = false;
@@ -821,10 +826,9 @@ body_html(struct run *r, struct buf *b, struct tmsg *t)
 		return buf_addc(b, '\n');
 	}
 	{
-		struct html_policy pol = { .remote_images =
-						   r->o->remote_images,
-					   .cid_url = cid_lookup,
-					   .arg = t };
+		struct html_policy pol = {.remote_images = r->o->remote_images,
+					  .cid_url = cid_lookup,
+					  .arg = t};
 		struct buf doc;
 
 		buf_init(&doc, PAGE_MAX);
@@ -861,11 +865,12 @@ body_html(struct run *r, struct buf *b, struct tmsg *t)
 		if (st == MA_OK)
 			st = buf_adds(b, "\"></iframe>\n");
 		if (st == MA_OK && pol.blocked_images > 0)
-			st = buf_addf(b,
-				      "<p class=\"note\">%zu remote image%s "
-				      "not loaded, to protect your privacy.</p>\n",
-				      pol.blocked_images,
-				      pol.blocked_images == 1 ? " was" : "s were");
+			st = buf_addf(
+			    b,
+			    "<p class=\"note\">%zu remote image%s "
+			    "not loaded, to protect your privacy.</p>\n",
+			    pol.blocked_images,
+			    pol.blocked_images == 1 ? " was" : "s were");
 		buf_release(&doc);
 		return st;
 	}
@@ -897,8 +902,9 @@ message_frag(struct run *r, struct tmsg *t)
 		ADD(addrs_html(r, b, m->cc, m->ncc, false));
 		ADD(buf_adds(b, "</dd>"));
 	}
-	ADD(buf_addf(b, "<dt>Date</dt><dd><time datetime=\"%s\">%s</time>"
-			"</dd></dl>\n",
+	ADD(buf_addf(b,
+		     "<dt>Date</dt><dd><time datetime=\"%s\">%s</time>"
+		     "</dd></dl>\n",
 		     iso, human));
 	ADD(body_html(r, b, t));
 	if (m != NULL && m->natt > 0) {
@@ -916,8 +922,9 @@ message_frag(struct run *r, struct tmsg *t)
 				fn = fallback;
 			}
 			size_text(a->size, size);
-			ADD(buf_addf(b, "<li><a href=\"../%s\" "
-					"download=\"",
+			ADD(buf_addf(b,
+				     "<li><a href=\"../%s\" "
+				     "download=\"",
 				     t->att_urls[i]));
 			ADD(html_escapes(b, fn));
 			ADD(buf_adds(b, "\">"));
@@ -1003,8 +1010,8 @@ mid_url(struct buf *b, const char *msgid)
 	for (const unsigned char *p = (const unsigned char *)msgid;
 	     *p && st == MA_OK; p++)
 		st = isalnum(*p) || strchr("-._~@!$'()*+,;=:", *p)
-			     ? buf_addc(b, (char)*p)
-			     : buf_addf(b, "%%%02X", *p);
+			 ? buf_addc(b, (char)*p)
+			 : buf_addf(b, "%%%02X", *p);
 	return st;
 }
 
@@ -1016,13 +1023,15 @@ atom_begin(struct run *r, struct buf *b, const char *title, const char *id,
 	enum ma_status st;
 
 	iso_date(updated, iso);
-	ADD(buf_adds(b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
-			"<feed xmlns=\"http://www.w3.org/2005/Atom\">\n<title>"));
+	ADD(buf_adds(b,
+		     "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+		     "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n<title>"));
 	ADD(html_escapes(b, title));
 	ADD(buf_adds(b, "</title>\n<id>urn:mailarc:"));
 	ADD(html_escapes(b, r->o->key));
-	ADD(buf_addf(b, "%s</id>\n<link rel=\"alternate\" type=\"text/html\" "
-			"href=\"%s\"/>\n<updated>%s</updated>\n",
+	ADD(buf_addf(b,
+		     "%s</id>\n<link rel=\"alternate\" type=\"text/html\" "
+		     "href=\"%s\"/>\n<updated>%s</updated>\n",
 		     id, alt, iso));
 	return MA_OK;
 }
@@ -1042,15 +1051,15 @@ atom_entry(struct buf *b, struct entry *e, const char *pre)
 	ADD(mid_url(b, e->msgid));
 	/* e->from is HTML already (escaped by html_escape()); in XML it
 	 * reads the same. */
-	ADD(buf_addf(b, "</id>\n<link rel=\"alternate\" type=\"text/html\" "
-			"href=\"%sm/%s.html\"/>\n<updated>%s</updated>\n"
-			"<author><name>%s</name></author>\n</entry>\n",
+	ADD(buf_addf(b,
+		     "</id>\n<link rel=\"alternate\" type=\"text/html\" "
+		     "href=\"%sm/%s.html\"/>\n<updated>%s</updated>\n"
+		     "<author><name>%s</name></author>\n</entry>\n",
 		     pre, name, iso, e->from));
 	return MA_OK;
 }
 
 /* ---- threads --------------------------------------------------------- */
-
 
 struct thread_ctx {
 	struct tmsg *m;
@@ -1065,8 +1074,7 @@ thread_ctx_release(struct thread_ctx *tc)
 		struct tmsg *t = &tc->m[i];
 
 		buf_release(&t->frag);
-		for (size_t k = 0; t->att_urls && t->mm && k < t->mm->natt;
-		     k++)
+		for (size_t k = 0; t->att_urls && t->mm && k < t->mm->natt; k++)
 			free(t->att_urls[k]);
 		free(t->att_urls);
 		free(t->raw);
@@ -1132,27 +1140,29 @@ permalink_page(struct run *r, struct thread_ctx *tc, size_t i)
 		st = buf_adds(&b, "<nav class=\"msgnav\" aria-label=\"Related "
 				  "messages\">");
 	if (st == MA_OK && t->parent >= 0)
-		st = msg_link(&b, &tc->m[t->parent], "\xe2\x86\x91 In reply to: ");
+		st = msg_link(&b, &tc->m[t->parent],
+			      "\xe2\x86\x91 In reply to: ");
 	for (size_t k = i + 1; k < tc->n && st == MA_OK; k++) {
 		if (tc->m[k].parent != (ssize_t)i)
 			continue;
-		st = msg_link(&b, &tc->m[k], nreplies++ == 0
-						     ? "\xe2\x86\x93 Reply: "
-						     : "\xe2\x86\x93 ");
+		st = msg_link(&b, &tc->m[k],
+			      nreplies++ == 0 ? "\xe2\x86\x93 Reply: "
+					      : "\xe2\x86\x93 ");
 	}
 	if (st == MA_OK && t->e->pos > 0)
-		st = entry_link(r, &b, g_ptr_array_index(r->order,
-							 t->e->pos - 1),
+		st = entry_link(r, &b,
+				g_ptr_array_index(r->order, t->e->pos - 1),
 				"\xe2\x86\x90 Previous by date: ", "prev");
 	if (st == MA_OK && t->e->pos + 1 < r->order->len)
-		st = entry_link(r, &b, g_ptr_array_index(r->order,
-							 t->e->pos + 1),
+		st = entry_link(r, &b,
+				g_ptr_array_index(r->order, t->e->pos + 1),
 				"Next by date: ", "next");
 	if (st == MA_OK)
-		st = buf_addf(&b, "<a href=\"../t/%s.html#%s\">Whole "
-				  "conversation</a><a href=\"%s.eml\" "
-				  "download>Raw message (.eml)</a></nav>\n"
-				  "</article>\n",
+		st = buf_addf(&b,
+			      "<a href=\"../t/%s.html#%s\">Whole "
+			      "conversation</a><a href=\"%s.eml\" "
+			      "download>Raw message (.eml)</a></nav>\n"
+			      "</article>\n",
 			      tc->id, t->name, t->name);
 	if (st == MA_OK)
 		st = page_end(&b, "../");
@@ -1167,8 +1177,8 @@ permalink_page(struct run *r, struct thread_ctx *tc, size_t i)
 static const char *
 subject_core(const char *s)
 {
-	static const char *const prefixes[] = { "re:", "aw:", "sv:",
-						"fwd:", "fw:", "wg:" };
+	static const char *const prefixes[] = {
+	    "re:", "aw:", "sv:", "fwd:", "fw:", "wg:"};
 	bool again = true;
 
 	while (again) {
@@ -1204,8 +1214,11 @@ thread_page(struct run *r, struct thread_ctx *tc)
 	char month[8], crumbs[128], rel[64], first[32], last[32];
 	struct buf b;
 	enum ma_status st;
-	time_t newest = root->e->date, oldest = root->e->date;
+	time_t newest, oldest;
 
+	/* The thread's span: both ends start at its root message. */
+	newest = root->e->date;
+	oldest = newest;
 	for (size_t i = 0; i < tc->n; i++) {
 		if (tc->m[i].e->date > newest)
 			newest = tc->m[i].e->date;
@@ -1226,10 +1239,11 @@ thread_page(struct run *r, struct thread_ctx *tc)
 	if (st == MA_OK)
 		st = html_escapes(&b, root->e->subject);
 	if (st == MA_OK)
-		st = buf_addf(&b, "</h1>\n<p class=\"meta\">%zu message%s, "
-				  "%s \xe2\x80\x93 %s \xc2\xb7 <a href=\"%s."
-				  "mbox\" download>mbox</a> \xc2\xb7 <a "
-				  "href=\"%s.atom\">Atom</a></p>\n",
+		st = buf_addf(&b,
+			      "</h1>\n<p class=\"meta\">%zu message%s, "
+			      "%s \xe2\x80\x93 %s \xc2\xb7 <a href=\"%s."
+			      "mbox\" download>mbox</a> \xc2\xb7 <a "
+			      "href=\"%s.atom\">Atom</a></p>\n",
 			      tc->n, tc->n == 1 ? "" : "s", first, last, tc->id,
 			      tc->id);
 	if (st == MA_OK && tc->n > 1) {
@@ -1240,8 +1254,9 @@ thread_page(struct run *r, struct thread_ctx *tc)
 			char when[32];
 
 			human_date(t->e->date, when);
-			st = buf_addf(&b, "<li class=\"d%d\"><a href=\"#%s\">%s"
-					  "</a> <span class=\"meta\">%s</span>",
+			st = buf_addf(&b,
+				      "<li class=\"d%d\"><a href=\"#%s\">%s"
+				      "</a> <span class=\"meta\">%s</span>",
 				      t->depth > 6 ? 6 : t->depth, t->name,
 				      t->e->from, when);
 			/* A subject that changes mid-thread is news. */
@@ -1261,8 +1276,9 @@ thread_page(struct run *r, struct thread_ctx *tc)
 	for (size_t i = 0; i < tc->n && st == MA_OK; i++) {
 		struct tmsg *t = &tc->m[i];
 
-		st = buf_addf(&b, "<article class=\"msg d%d\" id=\"%s\" "
-				  "aria-label=\"Message %zu\"><h2>",
+		st = buf_addf(&b,
+			      "<article class=\"msg d%d\" id=\"%s\" "
+			      "aria-label=\"Message %zu\"><h2>",
 			      t->depth > 6 ? 6 : t->depth, t->name, i + 1);
 		if (st == MA_OK)
 			st = msg_link(&b, t, NULL);
@@ -1271,8 +1287,9 @@ thread_page(struct run *r, struct thread_ctx *tc)
 		if (st == MA_OK)
 			st = buf_add(&b, t->frag.data, t->frag.len);
 		if (st == MA_OK && t->parent >= 0)
-			st = buf_addf(&b, "<p class=\"msgnav\"><a href=\"#%s\">"
-					  "\xe2\x86\x91 In reply to %s</a></p>\n",
+			st = buf_addf(&b,
+				      "<p class=\"msgnav\"><a href=\"#%s\">"
+				      "\xe2\x86\x91 In reply to %s</a></p>\n",
 				      tc->m[t->parent].name,
 				      tc->m[t->parent].e->from);
 		if (st == MA_OK)
@@ -1322,9 +1339,8 @@ thread_page(struct run *r, struct thread_ctx *tc)
 
 				buf_reset(&b);
 				if (t->raw != NULL)
-					st = mbox_add_mem(&b, t->raw,
-							  t->raw_len,
-							  t->e->date);
+					st = mbox_add_mem(
+					    &b, t->raw, t->raw_len, t->e->date);
 				else if (t->e->file != NULL)
 					st = mbox_add(&b, t->e->file,
 						      t->e->date);
@@ -1370,7 +1386,7 @@ static enum ma_status
 thread_gone(struct run *r, const char *id)
 {
 	enum ma_status st = MA_OK;
-	static const char *const exts[] = { "html", "atom", "mbox" };
+	static const char *const exts[] = {"html", "atom", "mbox"};
 	char rel[64];
 
 	for (size_t i = 0; i < 3 && st == MA_OK; i++) {
@@ -1401,7 +1417,7 @@ thread_id_ok(const char *id)
 static enum ma_status
 render_thread(struct run *r, notmuch_thread_t *th)
 {
-	struct thread_ctx tc = { 0 };
+	struct thread_ctx tc = {0};
 	struct {
 		notmuch_messages_t *it;
 		int depth;
@@ -1450,8 +1466,8 @@ render_thread(struct run *r, notmuch_thread_t *th)
 		if (permalink_name(notmuch_message_get_message_id(m),
 				   t->name) != MA_OK ||
 		    (t->e = g_hash_table_lookup(
-			     r->by_id, notmuch_message_get_message_id(m))) ==
-			    NULL) {
+			 r->by_id, notmuch_message_get_message_id(m))) ==
+			NULL) {
 			/* Not in the site's order (an empty id, or a
 			 * message that arrived after this run's query):
 			 * the next run shows it. */
@@ -1582,8 +1598,9 @@ removed_message_page(struct run *r, const char *msgid, const struct tomb *t)
 		st = buf_adds(&b, "</time>. Its address stays, so that links "
 				  "to it do not lead elsewhere.</p>\n<p>");
 	if (st == MA_OK && thread_id_ok(t->thread))
-		st = buf_addf(&b, "<a href=\"../t/%s.html\">The conversation"
-				  "</a> \xc2\xb7 ",
+		st = buf_addf(&b,
+			      "<a href=\"../t/%s.html\">The conversation"
+			      "</a> \xc2\xb7 ",
 			      t->thread);
 	if (st == MA_OK)
 		st = buf_adds(&b, "<a href=\"../index.html\">The archive</a>"
@@ -1629,8 +1646,8 @@ month_range(struct run *r, const char *month, size_t *lo, size_t *hi)
 }
 
 static const char *const month_names[] = {
-	"January", "February", "March",	    "April",   "May",	   "June",
-	"July",	   "August",   "September", "October", "November", "December",
+    "January", "February", "March",	"April",   "May",      "June",
+    "July",    "August",   "September", "October", "November", "December",
 };
 
 /* "YYYY/MM" -> 1..12 (render_month_of() wrote it: two digits). */
@@ -1666,13 +1683,14 @@ month_head(struct run *r, struct buf *b, const char *month, size_t n,
 	char title[64];
 	enum ma_status st;
 
-	snprintf(title, sizeof title, "%s %.4s", month_names[month_num(month) - 1],
-		 month);
+	snprintf(title, sizeof title, "%s %.4s",
+		 month_names[month_num(month) - 1], month);
 	ADD(page_begin(r, b, "../../", title, NULL,
 		       "<a href=\"../../index.html#months\">All months</a>"));
-	ADD(buf_addf(b, "<h1>%s</h1>\n<p class=\"meta\">%zu message%s \xc2\xb7 "
-			"%s \xc2\xb7 %s \xc2\xb7 <a href=\"%.4s-%.2s.mbox\" "
-			"download>mbox</a></p>\n",
+	ADD(buf_addf(b,
+		     "<h1>%s</h1>\n<p class=\"meta\">%zu message%s \xc2\xb7 "
+		     "%s \xc2\xb7 %s \xc2\xb7 <a href=\"%.4s-%.2s.mbox\" "
+		     "download>mbox</a></p>\n",
 		     title, n, n == 1 ? "" : "s",
 		     by_thread ? "<a href=\"index.html\">By date</a>"
 			       : "<strong>By date</strong>",
@@ -1693,8 +1711,9 @@ pager(struct buf *b, const char *stem, const char *first, size_t page,
 	ADD(buf_adds(b, "<nav class=\"pager\" aria-label=\"Pages\">"));
 	for (size_t k = 1; k <= pages; k++) {
 		if (k == page)
-			ADD(buf_addf(b, "<strong aria-current=\"page\">%zu"
-					"</strong>",
+			ADD(buf_addf(b,
+				     "<strong aria-current=\"page\">%zu"
+				     "</strong>",
 				     k));
 		else if (k == 1)
 			ADD(buf_addf(b, "<a href=\"%s\">1</a>", first));
@@ -1723,12 +1742,14 @@ list_item(struct run *r, struct buf *b, struct entry *e, bool with_thread)
 		ADD(html_escapes(b, e->subject));
 	else
 		ADD(buf_adds(b, e->from));
-	ADD(buf_addf(b, "</a><time datetime=\"%s\">%.16s</time><span "
-			"class=\"meta\">%s",
+	ADD(buf_addf(b,
+		     "</a><time datetime=\"%s\">%.16s</time><span "
+		     "class=\"meta\">%s",
 		     iso, when, with_thread ? e->from : ""));
 	if (with_thread && thread_id_ok(e->thread))
-		ADD(buf_addf(b, " \xc2\xb7 <a href=\"../../t/%s.html#%s\">"
-				"conversation</a>",
+		ADD(buf_addf(b,
+			     " \xc2\xb7 <a href=\"../../t/%s.html#%s\">"
+			     "conversation</a>",
 			     e->thread, name));
 	return buf_adds(b, "</span></li>\n");
 }
@@ -1743,8 +1764,7 @@ month_gone(struct run *r, const char *month)
 	ADD(site_remove(r->site, rel));
 	snprintf(rel, sizeof rel, "%s/threads.html", month);
 	ADD(site_remove(r->site, rel));
-	snprintf(rel, sizeof rel, "%s/%.4s-%.2s.mbox", month, month,
-		 month + 5);
+	snprintf(rel, sizeof rel, "%s/%.4s-%.2s.mbox", month, month, month + 5);
 	ADD(site_remove(r->site, rel));
 	ADD(remove_pages(r, month, "page", 2));
 	return remove_pages(r, month, "threads", 2);
@@ -1796,7 +1816,7 @@ month_pages(struct run *r, const char *month)
 	{
 		GHashTable *gi = g_hash_table_new(g_str_hash, g_str_equal);
 		GPtrArray *groups = g_ptr_array_new_with_free_func(
-			(GDestroyNotify)g_ptr_array_unref);
+		    (GDestroyNotify)g_ptr_array_unref);
 		GArray *starts = g_array_new(FALSE, FALSE, sizeof(guint));
 		size_t count = 0;
 
@@ -1837,9 +1857,10 @@ month_pages(struct run *r, const char *month)
 
 				if (!entry_fill(r, e0))
 					continue;
-				st = buf_addf(&b, "<section class=\"tgroup\">"
-						  "<h3><a href=\"../../t/%s."
-						  "html\">",
+				st = buf_addf(&b,
+					      "<section class=\"tgroup\">"
+					      "<h3><a href=\"../../t/%s."
+					      "html\">",
 					      e0->thread);
 				if (st == MA_OK)
 					st = html_escapes(&b, e0->subject);
@@ -1863,8 +1884,8 @@ month_pages(struct run *r, const char *month)
 				snprintf(rel, sizeof rel, "%s/threads.html",
 					 month);
 			else
-				snprintf(rel, sizeof rel,
-					 "%s/threads-%zu.html", month, p);
+				snprintf(rel, sizeof rel, "%s/threads-%zu.html",
+					 month, p);
 			if (st == MA_OK)
 				st = site_put_buf(r->site, rel, &b);
 		}
@@ -1876,8 +1897,7 @@ month_pages(struct run *r, const char *month)
 	}
 	/* The month's mbox, streamed: a month may hold more mail than
 	 * memory; one message at a time is in b. */
-	snprintf(rel, sizeof rel, "%s/%.4s-%.2s.mbox", month, month,
-		 month + 5);
+	snprintf(rel, sizeof rel, "%s/%.4s-%.2s.mbox", month, month, month + 5);
 	if (st == MA_OK) {
 		struct site_file *f = NULL;
 
@@ -1930,8 +1950,9 @@ index_page(struct run *r)
 			st = buf_adds(&b, "</p>\n");
 	}
 	if (st == MA_OK)
-		st = buf_addf(&b, "<p class=\"meta\">%u message%s in %zu "
-				  "conversation%s.</p>\n",
+		st = buf_addf(&b,
+			      "<p class=\"meta\">%u message%s in %zu "
+			      "conversation%s.</p>\n",
 			      r->order->len, r->order->len == 1 ? "" : "s",
 			      nthreads, nthreads == 1 ? "" : "s");
 	if (st == MA_OK && r->order->len == 0)
@@ -1939,8 +1960,8 @@ index_page(struct run *r)
 	if (st == MA_OK && r->order->len > 0)
 		st = buf_adds(&b, "<h2>Latest conversations</h2>\n"
 				  "<ul class=\"plain list\">\n");
-	for (guint i = r->order->len; i-- > 0 && shown < LATEST_THREADS &&
-				      st == MA_OK;) {
+	for (guint i = r->order->len;
+	     i-- > 0 && shown < LATEST_THREADS && st == MA_OK;) {
 		struct entry *e = r->order->pdata[i];
 		notmuch_query_t *q;
 		notmuch_threads_t *ts = NULL;
@@ -1956,7 +1977,7 @@ index_page(struct run *r)
 			break;
 		}
 		if (notmuch_query_search_threads(q, &ts) ==
-			    NOTMUCH_STATUS_SUCCESS &&
+			NOTMUCH_STATUS_SUCCESS &&
 		    notmuch_threads_valid(ts)) {
 			notmuch_thread_t *th = notmuch_threads_get(ts);
 			const char *subj = notmuch_thread_get_subject(th);
@@ -1964,19 +1985,21 @@ index_page(struct run *r)
 
 			iso_date(e->date, iso);
 			human_date(e->date, when);
-			st = buf_addf(&b, "<li><a class=\"subj\" href=\"t/%s."
-					  "html\">",
+			st = buf_addf(&b,
+				      "<li><a class=\"subj\" href=\"t/%s."
+				      "html\">",
 				      e->thread);
 			if (st == MA_OK)
 				st = html_escapes(&b, subj && subj[0]
-							      ? subj
-							      : "(no subject)");
+							  ? subj
+							  : "(no subject)");
 			if (st == MA_OK)
-				st = buf_addf(&b, "</a><time datetime=\"%s\">"
-						  "%.10s</time><span "
-						  "class=\"meta\">%d message%s"
-						  " \xc2\xb7 latest from %s"
-						  "</span></li>\n",
+				st = buf_addf(&b,
+					      "</a><time datetime=\"%s\">"
+					      "%.10s</time><span "
+					      "class=\"meta\">%d message%s"
+					      " \xc2\xb7 latest from %s"
+					      "</span></li>\n",
 					      iso, when, total,
 					      total == 1 ? "" : "s", e->from);
 			shown++;
@@ -1996,32 +2019,35 @@ index_page(struct run *r)
 
 			if (i > 0)
 				render_month_of(
-					((struct entry *)r->order->pdata[i - 1])
-						->date,
-					m);
+				    ((struct entry *)r->order->pdata[i - 1])
+					->date,
+				    m);
 			if (cur[0] != '\0' && strcmp(m, cur) != 0) {
 				if (strncmp(year, cur, 4) != 0) {
 					if (year[0] != '\0')
-						st = buf_adds(&b, "</ul>"
-								  "</section>\n");
+						st = buf_adds(&b,
+							      "</ul>"
+							      "</section>\n");
 					memcpy(year, cur, 4);
 					year[4] = '\0';
 					if (st == MA_OK)
 						st = buf_addf(
-							&b,
-							"<section class="
-							"\"months\"><h3>%s</h3>"
-							"<ul class=\"plain\">",
-							year);
+						    &b,
+						    "<section class="
+						    "\"months\"><h3>%s</h3>"
+						    "<ul class=\"plain\">",
+						    year);
 				}
 				if (st == MA_OK)
-					st = buf_addf(&b, "<li><a href=\"%s/"
-							  "index.html\">%s</a> "
-							  "<span class=\"count\">"
-							  "(%zu)</span></li>",
-						      cur,
-						      month_names[month_num(cur) - 1],
-						      count);
+					st = buf_addf(
+					    &b,
+					    "<li><a href=\"%s/"
+					    "index.html\">%s</a> "
+					    "<span class=\"count\">"
+					    "(%zu)</span></li>",
+					    cur,
+					    month_names[month_num(cur) - 1],
+					    count);
 				count = 0;
 			}
 			if (i == 0)
@@ -2050,8 +2076,8 @@ feed(struct run *r)
 	time_t updated = 0;
 
 	if (r->order->len > 0)
-		updated = ((struct entry *)r->order->pdata[r->order->len - 1])
-				  ->date;
+		updated =
+		    ((struct entry *)r->order->pdata[r->order->len - 1])->date;
 	buf_init(&b, PAGE_MAX);
 	st = atom_begin(r, &b, r->o->name, "", "index.html", updated);
 	for (guint i = r->order->len, k = 0;
@@ -2163,7 +2189,7 @@ apply_tomb(struct run *r, const char *msgid, const struct tomb *t)
 	char month[8];
 
 	if (notmuch_database_find_message(r->db, msgid, &m) ==
-		    NOTMUCH_STATUS_SUCCESS &&
+		NOTMUCH_STATUS_SUCCESS &&
 	    m != NULL) {
 		notmuch_bool_t ghost = FALSE;
 
@@ -2267,10 +2293,11 @@ open_db(struct run *r)
 		return MA_ECONFIG;
 	}
 	ns = notmuch_database_open_with_config(
-		NULL, NOTMUCH_DATABASE_MODE_READ_ONLY, conf, NULL, &r->db, &err);
+	    NULL, NOTMUCH_DATABASE_MODE_READ_ONLY, conf, NULL, &r->db, &err);
 	if (ns != NOTMUCH_STATUS_SUCCESS) {
 		log_err("cannot open the notmuch database of space '%s': %s",
-			r->o->key, err != NULL ? err : notmuch_status_to_string(ns));
+			r->o->key,
+			err != NULL ? err : notmuch_status_to_string(ns));
 		free(err);
 		free(conf);
 		return ns == NOTMUCH_STATUS_NO_DATABASE ? MA_ECONFIG : MA_EIO;
@@ -2313,7 +2340,7 @@ render_all(struct run *r, GPtrArray *changed, bool full)
 		notmuch_query_destroy(q);
 		for (guint i = 0; i < r->order->len; i++)
 			g_hash_table_add(
-				live, ((struct entry *)r->order->pdata[i])->thread);
+			    live, ((struct entry *)r->order->pdata[i])->thread);
 		keys = sorted_keys(r->tomb_threads);
 		for (guint i = 0; i < keys->len && st == MA_OK; i++)
 			if (!g_hash_table_contains(live, keys->pdata[i]))
@@ -2371,7 +2398,7 @@ render_all(struct run *r, GPtrArray *changed, bool full)
 enum ma_status
 render_run(const struct render_opts *o, struct render_stats *stats)
 {
-	struct run r = { .o = o, .stats = stats };
+	struct run r = {.o = o, .stats = stats};
 	GPtrArray *changed = g_ptr_array_new();
 	const char *uuid = NULL;
 	char *state = path_fmt("%s/state/render.state", o->space_dir);
@@ -2387,10 +2414,10 @@ render_run(const struct render_opts *o, struct render_stats *stats)
 	r.order = g_ptr_array_new();
 	r.threads = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
 	r.months = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
-	r.tombs = g_hash_table_new_full(g_str_hash, g_str_equal, free,
-					tomb_free);
+	r.tombs =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, free, tomb_free);
 	r.tomb_threads =
-		g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
+	    g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
 	r.gone = g_ptr_array_new();
 	if (state == NULL) {
 		st = MA_ENOMEM;
@@ -2417,10 +2444,12 @@ render_run(const struct render_opts *o, struct render_stats *stats)
 				st = MA_ENOMEM;
 				goto out;
 			}
-			if (r.settings == NULL || strcmp(set, r.settings) != 0) {
-				log_notice("the settings of space '%s' changed: "
-					   "rendering everything",
-					   o->key);
+			if (r.settings == NULL ||
+			    strcmp(set, r.settings) != 0) {
+				log_notice(
+				    "the settings of space '%s' changed: "
+				    "rendering everything",
+				    o->key);
 				full = true;
 			}
 			free(set);

@@ -40,20 +40,20 @@
  */
 
 enum render_addr {
-	RENDER_ADDR_FULL,       /* Name <user@example.com> */
-	RENDER_ADDR_NAME,       /* Name (the local part when there is none) */
+	RENDER_ADDR_FULL,	/* Name <user@example.com> */
+	RENDER_ADDR_NAME,	/* Name (the local part when there is none) */
 	RENDER_ADDR_OBFUSCATED, /* Name <u…@example.com> */
 };
 
 struct render_opts {
 	const char *space_dir; /* SPACE: notmuch/config, tombstones, state/ */
 	const char *site_dir;
-	const char *key;         /* the space key */
-	const char *name;        /* display name */
+	const char *key;	 /* the space key */
+	const char *name;	 /* display name */
 	const char *description; /* "" for none */
-	bool full;          /* rebuild everything, remove what is stale */
-	bool prefer_html;   /* body_preference = html */
-	bool remote_images; /* remote_images = allow */
+	bool full;		 /* rebuild everything, remove what is stale */
+	bool prefer_html;	 /* body_preference = html */
+	bool remote_images;	 /* remote_images = allow */
 	enum render_addr addr;
 	FILE *out; /* each file written, ended by sep (NULL: none) */
 	char sep;  /* '\n', or '\0' for -0 */
@@ -65,7 +65,7 @@ struct render_stats {
 	size_t months_rendered;
 	size_t files_written;
 	size_t removed; /* tombstones applied */
-	bool full;      /* the run was full (asked, or no usable state) */
+	bool full;	/* the run was full (asked, or no usable state) */
 };
 
 /*

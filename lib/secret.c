@@ -78,8 +78,7 @@ secret_read_file(const char *path, const char *what, struct secret *s)
 	int fd;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		log_err("cannot read %s '%s': %s", what, path,
-			strerror(errno));
+		log_err("cannot read %s '%s': %s", what, path, strerror(errno));
 		return MA_ECONFIG;
 	}
 	buf_init(&b, SECRET_MAX);
@@ -151,8 +150,9 @@ secret_read_command(const char *cmd, struct secret *s)
 	if (st != MA_OK || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		/* The command is configuration, not a secret: name it. */
 		if (WIFEXITED(status))
-			log_err("password command '%s' failed with exit code %d",
-				cmd, WEXITSTATUS(status));
+			log_err(
+			    "password command '%s' failed with exit code %d",
+			    cmd, WEXITSTATUS(status));
 		else
 			log_err("password command '%s' failed", cmd);
 		buf_wipe_release(&b);

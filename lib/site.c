@@ -20,7 +20,7 @@
 
 /* A run in progress: if this is found at start, the last run was killed
  * and may have left temp files (hidden, never linked) to sweep. */
-#define SITE_MARK ".render-running"
+#define SITE_MARK	".render-running"
 #define SITE_TMP_PREFIX ".render."
 
 struct site {
@@ -173,13 +173,14 @@ same_content(const char *path, const void *data, size_t len)
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return false;
 	while (same && off < len) {
-		ssize_t n = read(fd, chunk,
-				 len - off < sizeof chunk ? len - off
-							  : sizeof chunk);
+		ssize_t n =
+		    read(fd, chunk,
+			 len - off < sizeof chunk ? len - off : sizeof chunk);
 
 		if (n <= 0)
 			same = false;
-		else if (memcmp(chunk, (const char *)data + off, (size_t)n) != 0)
+		else if (memcmp(chunk, (const char *)data + off, (size_t)n) !=
+			 0)
 			same = false;
 		else
 			off += (size_t)n;
@@ -425,8 +426,8 @@ site_written(const struct site *s)
 static bool
 site_owns(const char *name)
 {
-	static const char *const ours[] = { "index.html", "style.css",
-					    "feed.atom", "a", "m", "t" };
+	static const char *const ours[] = {
+	    "index.html", "style.css", "feed.atom", "a", "m", "t"};
 
 	for (size_t i = 0; i < sizeof ours / sizeof ours[0]; i++)
 		if (strcmp(name, ours[i]) == 0)
@@ -447,8 +448,8 @@ site_gc(struct site *s)
 	g_ptr_array_add(todo, strdup(""));
 	while (todo->len > 0 && st == MA_OK) {
 		char *rel = g_ptr_array_steal_index(todo, todo->len - 1);
-		char *full = rel[0] ? path_fmt("%s/%s", s->dir, rel)
-				    : strdup(s->dir);
+		char *full =
+		    rel[0] ? path_fmt("%s/%s", s->dir, rel) : strdup(s->dir);
 		struct dirent *de;
 		DIR *d;
 
@@ -594,96 +595,96 @@ site_close(struct site *s, bool commit)
 
 /* The one stylesheet: system fonts, a readable measure, light and dark. */
 static const char stylesheet[] =
-	":root{color-scheme:light dark;--bg:#fdfdfc;--fg:#1d1f21;"
-	"--muted:#5f6368;--line:#e3e3e0;--accent:#0b57d0;--card:#fff;"
-	"--quote:#f3f4f1;--mark:#fff4c2}\n"
-	"@media (prefers-color-scheme:dark){:root{--bg:#141517;--fg:#e6e6e3;"
-	"--muted:#a0a4aa;--line:#2d3034;--accent:#8ab4f8;--card:#1c1d20;"
-	"--quote:#222428;--mark:#4a3f10}}\n"
-	"*{box-sizing:border-box}\n"
-	"html{-webkit-text-size-adjust:100%}\n"
-	"body{margin:0;background:var(--bg);color:var(--fg);"
-	"font:16px/1.55 system-ui,-apple-system,\"Segoe UI\",Roboto,"
-	"\"Noto Sans\",\"Noto Sans CJK JP\",sans-serif}\n"
-	"a{color:var(--accent);text-underline-offset:2px}\n"
-	"a:focus-visible{outline:2px solid var(--accent);outline-offset:2px}\n"
-	".skip{position:absolute;left:-999px;top:0;background:var(--card);"
-	"padding:.5em 1em}\n"
-	".skip:focus{left:.5em;z-index:2}\n"
-	".site{border-bottom:1px solid var(--line);background:var(--card)}\n"
-	".site div,main,.foot{max-width:52rem;margin:0 auto;padding:0 1rem}\n"
-	".site div{display:flex;flex-wrap:wrap;gap:.25em 1em;"
-	"align-items:baseline;padding:.7rem 1rem}\n"
-	".site .name{font-weight:650;font-size:1.1rem;color:var(--fg);"
-	"text-decoration:none}\n"
-	".site nav{color:var(--muted);font-size:.9rem}\n"
-	".site nav a{color:var(--muted)}\n"
-	"main{padding-top:1.2rem;padding-bottom:2rem}\n"
-	"h1{font-size:1.55rem;line-height:1.25;margin:.2em 0 .4em;"
-	"overflow-wrap:anywhere}\n"
-	"h2{font-size:1.15rem;margin:1.6em 0 .5em}\n"
-	".lede{color:var(--muted);margin-top:0}\n"
-	".meta,.count{color:var(--muted);font-size:.9rem}\n"
-	"ul.plain{list-style:none;padding:0;margin:0}\n"
-	".months li{display:inline-block;margin:0 .9em .3em 0}\n"
-	".months h3{font-size:1rem;margin:.9em 0 .3em}\n"
-	".list li{padding:.45em 0;border-bottom:1px solid var(--line);"
-	"display:grid;grid-template-columns:1fr auto;gap:0 1em}\n"
-	".list .subj{overflow-wrap:anywhere}\n"
-	".list .meta{grid-column:1/-1}\n"
-	".list time{white-space:nowrap;color:var(--muted);font-size:.9rem}\n"
-	".tgroup{margin:1.2em 0}\n"
-	".tgroup h3{font-size:1.02rem;margin:0 0 .2em;overflow-wrap:anywhere}\n"
-	".tgroup ul{margin:0;padding-left:1.1em;color:var(--muted);"
-	"font-size:.92rem}\n"
-	".pager{display:flex;gap:1em;margin:1.2em 0;flex-wrap:wrap}\n"
-	".msg{background:var(--card);border:1px solid var(--line);"
-	"border-radius:8px;padding:1rem 1.1rem;margin:0 0 1rem}\n"
-	".msg h2{margin:0 0 .3em;font-size:1.05rem;overflow-wrap:anywhere}\n"
-	".hdrs{display:grid;grid-template-columns:auto 1fr;gap:.1em .8em;"
-	"margin:0 0 .9em;font-size:.92rem}\n"
-	".hdrs dt{color:var(--muted)}\n"
-	".hdrs dd{margin:0;overflow-wrap:anywhere}\n"
-	".text{white-space:pre-wrap;overflow-wrap:anywhere;"
-	"font-size:.97rem;line-height:1.6}\n"
-	".text blockquote{margin:.3em 0;padding:.2em .8em;"
-	"border-left:3px solid var(--line);background:var(--quote);"
-	"color:var(--muted)}\n"
-	".text details{margin:.3em 0}\n"
-	".text summary{cursor:pointer;color:var(--muted);font-size:.88rem}\n"
-	".sig{color:var(--muted);font-size:.9rem}\n"
-	"iframe.html{width:100%;border:1px solid var(--line);"
-	"border-radius:6px;background:#fff;resize:vertical}\n"
-	".note{font-size:.88rem;color:var(--muted)}\n"
-	".att{margin:.9em 0 0;padding:.6em 0 0;border-top:1px solid "
-	"var(--line);font-size:.92rem}\n"
-	".att li{margin:.15em 0;overflow-wrap:anywhere}\n"
-	".att .meta{margin-left:.4em}\n"
-	".msgnav{display:flex;flex-wrap:wrap;gap:.3em 1.2em;margin-top:.9em;"
-	"padding-top:.6em;border-top:1px solid var(--line);font-size:.9rem}\n"
-	".tree{margin:0 0 1.4em;padding:0;list-style:none;font-size:.93rem}\n"
-	".tree li{padding:.15em 0;overflow-wrap:anywhere}\n"
-	".d1{margin-left:1rem}.d2{margin-left:2rem}.d3{margin-left:3rem}"
-	".d4{margin-left:4rem}.d5{margin-left:5rem}.d6{margin-left:6rem}\n"
-	".msg.d1,.msg.d2,.msg.d3,.msg.d4,.msg.d5,.msg.d6{"
-	"border-left:3px solid var(--accent)}\n"
-	"@media (max-width:40rem){body{font-size:15px}"
-	".d1,.d2,.d3,.d4,.d5,.d6{margin-left:.6rem}"
-	".msg{padding:.8rem;border-radius:0;border-left:0;border-right:0;"
-	"margin-left:-1rem;margin-right:-1rem}"
-	".msg.d1,.msg.d2,.msg.d3,.msg.d4,.msg.d5,.msg.d6{margin-left:-.4rem}"
-	".hdrs{grid-template-columns:1fr}.hdrs dt{font-size:.8rem}"
-	".list li{grid-template-columns:1fr}h1{font-size:1.3rem}}\n"
-	".removed{padding:2rem 0}\n"
-	"body.mail{margin:0;padding:12px 14px;background:#fff;color:#1d1f21;"
-	"font:15px/1.5 system-ui,-apple-system,\"Segoe UI\",Roboto,"
-	"\"Noto Sans\",sans-serif;overflow-wrap:anywhere}\n"
-	"body.mail img{max-width:100%;height:auto}\n"
-	"body.mail table{border-collapse:collapse;max-width:100%}\n"
-	"body.mail td,body.mail th{padding:2px 6px}\n"
-	"body.mail a{color:#0b57d0}\n"
-	".foot{color:var(--muted);font-size:.85rem;padding:1.5rem 1rem 2rem;"
-	"border-top:1px solid var(--line)}\n";
+    ":root{color-scheme:light dark;--bg:#fdfdfc;--fg:#1d1f21;"
+    "--muted:#5f6368;--line:#e3e3e0;--accent:#0b57d0;--card:#fff;"
+    "--quote:#f3f4f1;--mark:#fff4c2}\n"
+    "@media (prefers-color-scheme:dark){:root{--bg:#141517;--fg:#e6e6e3;"
+    "--muted:#a0a4aa;--line:#2d3034;--accent:#8ab4f8;--card:#1c1d20;"
+    "--quote:#222428;--mark:#4a3f10}}\n"
+    "*{box-sizing:border-box}\n"
+    "html{-webkit-text-size-adjust:100%}\n"
+    "body{margin:0;background:var(--bg);color:var(--fg);"
+    "font:16px/1.55 system-ui,-apple-system,\"Segoe UI\",Roboto,"
+    "\"Noto Sans\",\"Noto Sans CJK JP\",sans-serif}\n"
+    "a{color:var(--accent);text-underline-offset:2px}\n"
+    "a:focus-visible{outline:2px solid var(--accent);outline-offset:2px}\n"
+    ".skip{position:absolute;left:-999px;top:0;background:var(--card);"
+    "padding:.5em 1em}\n"
+    ".skip:focus{left:.5em;z-index:2}\n"
+    ".site{border-bottom:1px solid var(--line);background:var(--card)}\n"
+    ".site div,main,.foot{max-width:52rem;margin:0 auto;padding:0 1rem}\n"
+    ".site div{display:flex;flex-wrap:wrap;gap:.25em 1em;"
+    "align-items:baseline;padding:.7rem 1rem}\n"
+    ".site .name{font-weight:650;font-size:1.1rem;color:var(--fg);"
+    "text-decoration:none}\n"
+    ".site nav{color:var(--muted);font-size:.9rem}\n"
+    ".site nav a{color:var(--muted)}\n"
+    "main{padding-top:1.2rem;padding-bottom:2rem}\n"
+    "h1{font-size:1.55rem;line-height:1.25;margin:.2em 0 .4em;"
+    "overflow-wrap:anywhere}\n"
+    "h2{font-size:1.15rem;margin:1.6em 0 .5em}\n"
+    ".lede{color:var(--muted);margin-top:0}\n"
+    ".meta,.count{color:var(--muted);font-size:.9rem}\n"
+    "ul.plain{list-style:none;padding:0;margin:0}\n"
+    ".months li{display:inline-block;margin:0 .9em .3em 0}\n"
+    ".months h3{font-size:1rem;margin:.9em 0 .3em}\n"
+    ".list li{padding:.45em 0;border-bottom:1px solid var(--line);"
+    "display:grid;grid-template-columns:1fr auto;gap:0 1em}\n"
+    ".list .subj{overflow-wrap:anywhere}\n"
+    ".list .meta{grid-column:1/-1}\n"
+    ".list time{white-space:nowrap;color:var(--muted);font-size:.9rem}\n"
+    ".tgroup{margin:1.2em 0}\n"
+    ".tgroup h3{font-size:1.02rem;margin:0 0 .2em;overflow-wrap:anywhere}\n"
+    ".tgroup ul{margin:0;padding-left:1.1em;color:var(--muted);"
+    "font-size:.92rem}\n"
+    ".pager{display:flex;gap:1em;margin:1.2em 0;flex-wrap:wrap}\n"
+    ".msg{background:var(--card);border:1px solid var(--line);"
+    "border-radius:8px;padding:1rem 1.1rem;margin:0 0 1rem}\n"
+    ".msg h2{margin:0 0 .3em;font-size:1.05rem;overflow-wrap:anywhere}\n"
+    ".hdrs{display:grid;grid-template-columns:auto 1fr;gap:.1em .8em;"
+    "margin:0 0 .9em;font-size:.92rem}\n"
+    ".hdrs dt{color:var(--muted)}\n"
+    ".hdrs dd{margin:0;overflow-wrap:anywhere}\n"
+    ".text{white-space:pre-wrap;overflow-wrap:anywhere;"
+    "font-size:.97rem;line-height:1.6}\n"
+    ".text blockquote{margin:.3em 0;padding:.2em .8em;"
+    "border-left:3px solid var(--line);background:var(--quote);"
+    "color:var(--muted)}\n"
+    ".text details{margin:.3em 0}\n"
+    ".text summary{cursor:pointer;color:var(--muted);font-size:.88rem}\n"
+    ".sig{color:var(--muted);font-size:.9rem}\n"
+    "iframe.html{width:100%;border:1px solid var(--line);"
+    "border-radius:6px;background:#fff;resize:vertical}\n"
+    ".note{font-size:.88rem;color:var(--muted)}\n"
+    ".att{margin:.9em 0 0;padding:.6em 0 0;border-top:1px solid "
+    "var(--line);font-size:.92rem}\n"
+    ".att li{margin:.15em 0;overflow-wrap:anywhere}\n"
+    ".att .meta{margin-left:.4em}\n"
+    ".msgnav{display:flex;flex-wrap:wrap;gap:.3em 1.2em;margin-top:.9em;"
+    "padding-top:.6em;border-top:1px solid var(--line);font-size:.9rem}\n"
+    ".tree{margin:0 0 1.4em;padding:0;list-style:none;font-size:.93rem}\n"
+    ".tree li{padding:.15em 0;overflow-wrap:anywhere}\n"
+    ".d1{margin-left:1rem}.d2{margin-left:2rem}.d3{margin-left:3rem}"
+    ".d4{margin-left:4rem}.d5{margin-left:5rem}.d6{margin-left:6rem}\n"
+    ".msg.d1,.msg.d2,.msg.d3,.msg.d4,.msg.d5,.msg.d6{"
+    "border-left:3px solid var(--accent)}\n"
+    "@media (max-width:40rem){body{font-size:15px}"
+    ".d1,.d2,.d3,.d4,.d5,.d6{margin-left:.6rem}"
+    ".msg{padding:.8rem;border-radius:0;border-left:0;border-right:0;"
+    "margin-left:-1rem;margin-right:-1rem}"
+    ".msg.d1,.msg.d2,.msg.d3,.msg.d4,.msg.d5,.msg.d6{margin-left:-.4rem}"
+    ".hdrs{grid-template-columns:1fr}.hdrs dt{font-size:.8rem}"
+    ".list li{grid-template-columns:1fr}h1{font-size:1.3rem}}\n"
+    ".removed{padding:2rem 0}\n"
+    "body.mail{margin:0;padding:12px 14px;background:#fff;color:#1d1f21;"
+    "font:15px/1.5 system-ui,-apple-system,\"Segoe UI\",Roboto,"
+    "\"Noto Sans\",sans-serif;overflow-wrap:anywhere}\n"
+    "body.mail img{max-width:100%;height:auto}\n"
+    "body.mail table{border-collapse:collapse;max-width:100%}\n"
+    "body.mail td,body.mail th{padding:2px 6px}\n"
+    "body.mail a{color:#0b57d0}\n"
+    ".foot{color:var(--muted);font-size:.85rem;padding:1.5rem 1rem 2rem;"
+    "border-top:1px solid var(--line)}\n";
 
 const char *
 site_stylesheet(void)

@@ -68,17 +68,17 @@ struct space_key {
 
 /* Every key space.conf may hold; settings of later stages included. */
 static const struct space_key space_keys[] = {
-	{ "name", NULL },
-	{ "description", NULL },
-	{ "kind", "site|personal" },
-	{ "site_dir", NULL },
-	{ "admins", NULL },
-	{ "polling", "on|off" },
-	{ "archive_no_archive", "no|yes" },
-	{ "body_preference", "text|html" },
-	{ "remote_images", "block|allow" },
-	{ "address_display", "full|name|obfuscated" },
-	{ "base_url", NULL },
+    {"name", NULL},
+    {"description", NULL},
+    {"kind", "site|personal"},
+    {"site_dir", NULL},
+    {"admins", NULL},
+    {"polling", "on|off"},
+    {"archive_no_archive", "no|yes"},
+    {"body_preference", "text|html"},
+    {"remote_images", "block|allow"},
+    {"address_display", "full|name|obfuscated"},
+    {"base_url", NULL},
 };
 
 static bool
@@ -131,8 +131,7 @@ check_space_entry(const char *section, const char *key, const char *value,
 		c->st = MA_ECONFIG;
 		return 1;
 	}
-	for (size_t i = 0; i < sizeof space_keys / sizeof space_keys[0];
-	     i++) {
+	for (size_t i = 0; i < sizeof space_keys / sizeof space_keys[0]; i++) {
 		const struct space_key *k = &space_keys[i];
 		char allowed[128];
 
@@ -154,7 +153,7 @@ check_space_entry(const char *section, const char *key, const char *value,
 enum ma_status
 space_check_config(const struct config *cfg, const char *what)
 {
-	struct check_ctx c = { what, MA_OK };
+	struct check_ctx c = {what, MA_OK};
 	const char *site_dir = config_get(cfg, "", "site_dir");
 
 	config_foreach(cfg, check_space_entry, &c);
@@ -325,8 +324,8 @@ nomem:
 static enum ma_status
 make_layout(const char *dir)
 {
-	static const char *const maildirs[] = { "incoming", "archive",
-						"duplicates" };
+	static const char *const maildirs[] = {"incoming", "archive",
+					       "duplicates"};
 	enum ma_status st;
 
 	for (size_t i = 0; i < 3; i++) {
@@ -399,10 +398,11 @@ space_create(const char *root, const char *key, const struct config *cfg)
 	if (rename(tmp, final) != 0) {
 		log_err("cannot create space '%s': %s", key,
 			errno == ENOTEMPTY || errno == EEXIST
-				? "it exists already"
-				: strerror(errno));
-		st = errno == ENOTEMPTY || errno == EEXIST ? MA_ECONFIG
-							   : errno_status(errno);
+			    ? "it exists already"
+			    : strerror(errno));
+		st = errno == ENOTEMPTY || errno == EEXIST
+			 ? MA_ECONFIG
+			 : errno_status(errno);
 		rm_rf(tmp);
 		goto out;
 	}

@@ -21,12 +21,12 @@ bool key_valid(const char *key);
 enum ma_status root_resolve(const char *opt, char **rootp);
 
 struct space {
-	char *root;      /* owned */
-	char *key;       /* owned */
-	char *dir;       /* ROOT/spaces/KEY, owned */
-	char *conf_path; /* dir/space.conf, owned */
-	struct config *cfg; /* owned; the fields below borrow from it */
-	const char *name;        /* defaults to key */
+	char *root;		 /* owned */
+	char *key;		 /* owned */
+	char *dir;		 /* ROOT/spaces/KEY, owned */
+	char *conf_path;	 /* dir/space.conf, owned */
+	struct config *cfg;	 /* owned; the fields below borrow from it */
+	const char *name;	 /* defaults to key */
 	const char *description; /* "" when unset */
 	bool personal;
 	char *site_dir; /* owned: site_dir, or dir/site */
@@ -38,8 +38,7 @@ struct space {
  * a bad file, MA_ECONFIG (file and line named). Logged. On MA_OK the
  * caller frees *sp with space_free().
  */
-enum ma_status space_load(const char *root, const char *key,
-			  struct space **sp);
+enum ma_status space_load(const char *root, const char *key, struct space **sp);
 
 void space_free(struct space *s);
 

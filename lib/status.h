@@ -7,19 +7,19 @@
  */
 enum ma_status {
 	MA_OK = 0,
-	MA_ENOMEM,  /* allocation failed */
-	MA_EIO,     /* a system call failed; errno was logged */
-	MA_ETEMP,   /* try later: server down, lock busy, disk full */
-	MA_EAUTH,   /* the server refused the login */
-	MA_EDATA,   /* input is not a message we can handle */
-	MA_ECONFIG, /* missing or invalid configuration */
-	MA_ETOOBIG, /* a buffer or message hit its cap */
-	MA_EUSAGE,  /* bad command line */
+	MA_ENOMEM,    /* allocation failed */
+	MA_EIO,	      /* a system call failed; errno was logged */
+	MA_ETEMP,     /* try later: server down, lock busy, disk full */
+	MA_EAUTH,     /* the server refused the login */
+	MA_EDATA,     /* input is not a message we can handle */
+	MA_ECONFIG,   /* missing or invalid configuration */
+	MA_ETOOBIG,   /* a buffer or message hit its cap */
+	MA_EUSAGE,    /* bad command line */
 	MA_ENOTFOUND, /* the named object does not exist */
-	MA_EPROTO,  /* the peer broke the protocol */
-	MA_ENOPERM, /* the local user may not do this */
-	MA_ENOHOST, /* the host name could not be resolved */
-	MA_ETLS,    /* TLS could not be negotiated or the peer is not trusted */
+	MA_EPROTO,    /* the peer broke the protocol */
+	MA_ENOPERM,   /* the local user may not do this */
+	MA_ENOHOST,   /* the host name could not be resolved */
+	MA_ETLS, /* TLS could not be negotiated or the peer is not trusted */
 };
 
 /* ma_strstatus - a static, human-readable name for s. */

@@ -130,7 +130,7 @@ push(struct ts_entry **v, size_t *n, size_t *cap, const char *key, time_t at)
 static time_t
 parse_time(const char *s)
 {
-	struct tm tm = { 0 };
+	struct tm tm = {0};
 	const char *end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm);
 
 	if (end == NULL || *end != '\0')
@@ -182,8 +182,8 @@ tombstones_load(const char *path, struct tombstones **tp)
 		if (*fields[1] != '\0' && strcmp(fields[1], "-") != 0)
 			st = push(&t->ids, &t->nids, &idcap, fields[1], at);
 		if (st == MA_OK && strcmp(fields[3], "-") != 0)
-			st = push(&t->hashes, &t->nhashes, &hcap,
-				  fields[3], at);
+			st =
+			    push(&t->hashes, &t->nhashes, &hcap, fields[3], at);
 	}
 	if (st == MA_OK && ferror(f)) {
 		log_err("cannot read tombstones '%s': %s", path,
@@ -207,7 +207,7 @@ tombstones_load(const char *path, struct tombstones **tp)
 static const struct ts_entry *
 find(const struct ts_entry *v, size_t n, const char *key)
 {
-	struct ts_entry k = { .key = (char *)key };
+	struct ts_entry k = {.key = (char *)key};
 
 	if (key == NULL || n == 0)
 		return NULL;

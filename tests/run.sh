@@ -7,7 +7,7 @@ set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${MAILARC_BUILD:-build/san}
 case $build in /*) ;; *) build=$top/$build ;; esac
-export MAILARC_BUILD=$build
+export MAILARC_BUILD="$build"
 export PATH="$build/bin:$PATH"
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:exitcode=99:${ASAN_OPTIONS:-}"
 export LSAN_OPTIONS="suppressions=$top/tests/lsan.supp:print_suppressions=0"

@@ -15,27 +15,27 @@
 #include "state.h"
 
 static const char account_usage[] =
-	"usage: mailarc account add SPACE/ACCOUNT --protocol P --host H "
-	"[--port N]\n"
-	"         --username U [--password-file F | --password-command CMD |\n"
-	"         --password-stdin] [--auth basic|oauth2]\n"
-	"         [--oauth-provider google|microsoft|generic]\n"
-	"         [--oauth-method refresh_token|client_credentials|password]\n"
-	"         [--client-id ID] [--client-secret-file F] [--tenant-id T]\n"
-	"         [--refresh-token-file F] [--token-url URL] [--scope S]\n"
-	"         [--folder F[,F...]] [--on-server keep|delete]\n"
-	"         [--tls required|auto] [--ca-file F] [--tls-verify yes|no]\n"
-	"         [--address A] [--name N] [--description D]\n"
-	"         [--poll-interval T] [--enabled yes|no] [--no-test]\n"
-	"       mailarc account edit SPACE/ACCOUNT [the options of add]\n"
-	"       mailarc account remove|enable|disable|show|test "
-	"SPACE/ACCOUNT\n"
-	"       mailarc account list [SPACE]\n";
+    "usage: mailarc account add SPACE/ACCOUNT --protocol P --host H "
+    "[--port N]\n"
+    "         --username U [--password-file F | --password-command CMD |\n"
+    "         --password-stdin] [--auth basic|oauth2]\n"
+    "         [--oauth-provider google|microsoft|generic]\n"
+    "         [--oauth-method refresh_token|client_credentials|password]\n"
+    "         [--client-id ID] [--client-secret-file F] [--tenant-id T]\n"
+    "         [--refresh-token-file F] [--token-url URL] [--scope S]\n"
+    "         [--folder F[,F...]] [--on-server keep|delete]\n"
+    "         [--tls required|auto] [--ca-file F] [--tls-verify yes|no]\n"
+    "         [--address A] [--name N] [--description D]\n"
+    "         [--poll-interval T] [--enabled yes|no] [--no-test]\n"
+    "       mailarc account edit SPACE/ACCOUNT [the options of add]\n"
+    "       mailarc account remove|enable|disable|show|test "
+    "SPACE/ACCOUNT\n"
+    "       mailarc account list [SPACE]\n";
 
 /* Options of add and edit: one per account key, '_' written '-'. */
-#define FIELD_OPTS_MAX 40
-#define OPT_FIELD_BASE 2000
-#define OPT_NO_TEST 1900
+#define FIELD_OPTS_MAX	   40
+#define OPT_FIELD_BASE	   2000
+#define OPT_NO_TEST	   1900
 #define OPT_PASSWORD_STDIN 1901
 
 struct account_opts {
@@ -47,14 +47,13 @@ struct account_opts {
 static char opt_names[FIELD_OPTS_MAX][40];
 
 static int
-parse_account_opts(struct ctx *c, int argc, char **argv,
-		   struct account_opts *o)
+parse_account_opts(struct ctx *c, int argc, char **argv, struct account_opts *o)
 {
 	struct option longopts[FIELD_OPTS_MAX + 10] = {
-		CLI_COMMON_LONGOPTS,
-		{ "no-test", no_argument, NULL, OPT_NO_TEST },
-		{ "password-stdin", no_argument, NULL, OPT_PASSWORD_STDIN },
-		{ "wait", no_argument, NULL, 'w' },
+	    CLI_COMMON_LONGOPTS,
+	    {"no-test", no_argument, NULL, OPT_NO_TEST},
+	    {"password-stdin", no_argument, NULL, OPT_PASSWORD_STDIN},
+	    {"wait", no_argument, NULL, 'w'},
 	};
 	size_t n = 8;
 	const char *k;
@@ -74,7 +73,7 @@ parse_account_opts(struct ctx *c, int argc, char **argv,
 		longopts[n].val = OPT_FIELD_BASE + (int)i;
 		n++;
 	}
-	longopts[n] = (struct option){ NULL, 0, NULL, 0 };
+	longopts[n] = (struct option){NULL, 0, NULL, 0};
 	optind = 0; /* glibc: 0 re-initialises getopt for a new argv */
 	while ((ch = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts,
 				 NULL)) != -1) {
@@ -103,8 +102,7 @@ parse_account_opts(struct ctx *c, int argc, char **argv,
 
 /* One reference argument, SPACE/ACCOUNT; the space must exist. */
 static int
-load_ref(struct ctx *c, int argc, char **argv, struct space **sp,
-	 char **keyp)
+load_ref(struct ctx *c, int argc, char **argv, struct space **sp, char **keyp)
 {
 	char *space_key, *key;
 	enum ma_status st;
@@ -132,8 +130,8 @@ load_ref(struct ctx *c, int argc, char **argv, struct space **sp,
 static int
 may_change(const struct space *s)
 {
-	enum ma_status st = perm_check(s->root, s->key,
-				       space_setting(s, "admins", NULL), NULL);
+	enum ma_status st =
+	    perm_check(s->root, s->key, space_setting(s, "admins", NULL), NULL);
 
 	return ma_exitcode(st == MA_OK ? perm_become_owner(s->root) : st);
 }
@@ -204,10 +202,10 @@ ask_missing(struct account_opts *o, char **asked, size_t nasked,
 	static const struct {
 		const char *key, *question;
 	} qs[] = {
-		{ "protocol", "Protocol (pop, pops, imap, imaps)" },
-		{ "host", "Server host name" },
-		{ "port", "Port (empty: the protocol's default)" },
-		{ "username", "User name" },
+	    {"protocol", "Protocol (pop, pops, imap, imaps)"},
+	    {"host", "Server host name"},
+	    {"port", "Port (empty: the protocol's default)"},
+	    {"username", "User name"},
 	};
 	size_t a = 0;
 
@@ -242,10 +240,10 @@ ask_missing(struct account_opts *o, char **asked, size_t nasked,
 static int
 account_add(struct ctx *c, int argc, char **argv)
 {
-	struct account_opts o = { 0 };
-	struct secret pw = { 0 };
+	struct account_opts o = {0};
+	struct secret pw = {0};
 	bool have_pw = false;
-	char *asked[8] = { 0 };
+	char *asked[8] = {0};
 	char *key = NULL, *conf = NULL, *sec = NULL, what[160];
 	struct space *s = NULL;
 	struct account *a = NULL;
@@ -286,8 +284,7 @@ account_add(struct ctx *c, int argc, char **argv)
 			goto out;
 		}
 		have_pw = true;
-	} else if ((ret = ask_missing(&o, asked, 8, &pw, &have_pw)) !=
-		   EX_OK) {
+	} else if ((ret = ask_missing(&o, asked, 8, &pw, &have_pw)) != EX_OK) {
 		goto out;
 	}
 	if ((cfg = config_new()) == NULL) {
@@ -333,8 +330,8 @@ account_add(struct ctx *c, int argc, char **argv)
 			what);
 		goto out;
 	}
-	if (have_pw && strcmp(a->password_file ? a->password_file : "",
-			      sec) == 0) {
+	if (have_pw &&
+	    strcmp(a->password_file ? a->password_file : "", sec) == 0) {
 		st = write_file_atomic(sec, pw.data, pw.len, 0600);
 		if (st != MA_OK) {
 			ret = ma_exitcode(st);
@@ -368,13 +365,25 @@ static bool
 connection_changed(const struct account_opts *o, bool new_pw)
 {
 	static const char *const keys[] = {
-		"protocol",	 "host",	   "port",
-		"username",	 "password_file",  "password_command",
-		"auth",		 "oauth_provider", "oauth_method",
-		"client_id",	 "client_secret_file", "tenant_id",
-		"refresh_token_file", "token_url", "scope",
-		"folder",	 "tls",		   "ca_file",
-		"tls_verify",
+	    "protocol",
+	    "host",
+	    "port",
+	    "username",
+	    "password_file",
+	    "password_command",
+	    "auth",
+	    "oauth_provider",
+	    "oauth_method",
+	    "client_id",
+	    "client_secret_file",
+	    "tenant_id",
+	    "refresh_token_file",
+	    "token_url",
+	    "scope",
+	    "folder",
+	    "tls",
+	    "ca_file",
+	    "tls_verify",
 	};
 
 	if (new_pw)
@@ -388,8 +397,8 @@ connection_changed(const struct account_opts *o, bool new_pw)
 static int
 account_edit(struct ctx *c, int argc, char **argv)
 {
-	struct account_opts o = { 0 };
-	struct secret pw = { 0 };
+	struct account_opts o = {0};
+	struct secret pw = {0};
 	char *key = NULL, *conf = NULL, *sec = NULL, *sec_new = NULL;
 	char what[160];
 	struct space *s = NULL;
@@ -452,8 +461,7 @@ account_edit(struct ctx *c, int argc, char **argv)
 		goto out;
 	}
 	if (pw.data != NULL &&
-	    (st = write_file_atomic(sec_new, pw.data, pw.len, 0600)) !=
-		    MA_OK) {
+	    (st = write_file_atomic(sec_new, pw.data, pw.len, 0600)) != MA_OK) {
 		ret = ma_exitcode(st);
 		goto out;
 	}
@@ -468,8 +476,8 @@ account_edit(struct ctx *c, int argc, char **argv)
 		ret = EX_IOERR;
 		goto out;
 	}
-	if (pw.data == NULL && (a->password_file == NULL ||
-				strcmp(a->password_file, sec) != 0))
+	if (pw.data == NULL &&
+	    (a->password_file == NULL || strcmp(a->password_file, sec) != 0))
 		unlink(sec); /* no longer used: do not leave a password */
 	log_notice("%s changed", what);
 	ret = EX_OK;
@@ -487,7 +495,7 @@ out:
 static int
 account_set_enabled(struct ctx *c, int argc, char **argv, bool on)
 {
-	struct account_opts o = { 0 };
+	struct account_opts o = {0};
 	struct space *s = NULL;
 	struct account *a = NULL;
 	enum ma_status st;
@@ -532,7 +540,7 @@ account_disable(struct ctx *c, int argc, char **argv)
 static int
 account_remove(struct ctx *c, int argc, char **argv)
 {
-	struct account_opts o = { 0 };
+	struct account_opts o = {0};
 	struct space *s = NULL;
 	char *key = NULL, *conf = NULL, *sec = NULL, *state = NULL;
 	int ret;
@@ -589,7 +597,7 @@ format_time(time_t t, char *buf, size_t size)
 static int
 account_show(struct ctx *c, int argc, char **argv)
 {
-	struct account_opts o = { 0 };
+	struct account_opts o = {0};
 	struct state_summary sum;
 	struct space *s = NULL;
 	struct account *a = NULL;
@@ -629,10 +637,11 @@ account_show(struct ctx *c, int argc, char **argv)
 		printf("%-20s never\n", "last fetch");
 	}
 	if (a->oauth2) {
-		struct oauth_info info = { 0 };
+		struct oauth_info info = {0};
 		char line[256];
 
-		/* No cached token yet reads "none"/"never": still worth a line. */
+		/* No cached token yet reads "none"/"never": still worth a line.
+		 */
 		oauth_token_info(s, a, &info);
 		if (oauth_info_format(&info, line, sizeof line) == MA_OK)
 			printf("%-20s %s\n", "oauth", line);
@@ -678,7 +687,7 @@ list_space(struct space *s)
 static int
 account_list_cmd(struct ctx *c, int argc, char **argv)
 {
-	struct account_opts o = { 0 };
+	struct account_opts o = {0};
 	const char *root;
 	char **keys = NULL;
 	size_t n = 0;
@@ -705,8 +714,8 @@ account_list_cmd(struct ctx *c, int argc, char **argv)
 	}
 	if (space_list(root, &keys, &n) != MA_OK)
 		return EX_IOERR;
-	printf("%-16s %-16s %-6s %-28s %-8s %s\n", "SPACE", "ACCOUNT",
-	       "PROTO", "HOST", "ENABLED", "LAST FETCH");
+	printf("%-16s %-16s %-6s %-28s %-8s %s\n", "SPACE", "ACCOUNT", "PROTO",
+	       "HOST", "ENABLED", "LAST FETCH");
 	for (size_t i = 0; i < n; i++) {
 		struct space *s = ctx_space(c, keys[i], &r);
 
@@ -724,7 +733,7 @@ account_list_cmd(struct ctx *c, int argc, char **argv)
 static int
 account_test(struct ctx *c, int argc, char **argv)
 {
-	struct account_opts o = { 0 };
+	struct account_opts o = {0};
 	struct space *s = NULL;
 	struct account *a = NULL;
 	enum ma_status st;
@@ -752,10 +761,10 @@ cmd_account(struct ctx *c, int argc, char **argv)
 		const char *name;
 		int (*fn)(struct ctx *, int, char **);
 	} subs[] = {
-		{ "add", account_add },	      { "edit", account_edit },
-		{ "remove", account_remove }, { "enable", account_enable },
-		{ "disable", account_disable }, { "list", account_list_cmd },
-		{ "show", account_show },     { "test", account_test },
+	    {"add", account_add},	  {"edit", account_edit},
+	    {"remove", account_remove},	  {"enable", account_enable},
+	    {"disable", account_disable}, {"list", account_list_cmd},
+	    {"show", account_show},	  {"test", account_test},
 	};
 
 	if (argc < 2) {

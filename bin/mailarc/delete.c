@@ -27,12 +27,12 @@
 #include "tombstone.h"
 
 static const char delete_usage[] =
-	"usage: mailarc delete SPACE [--dry-run] MESSAGE-ID...\n"
-	"       mailarc delete SPACE [--dry-run] --query QUERY\n"
-	"\n"
-	"Remove messages from the space's archive, index and site, and\n"
-	"tombstone them so that no later fetch or import brings them back.\n"
-	"--dry-run lists what would go.\n";
+    "usage: mailarc delete SPACE [--dry-run] MESSAGE-ID...\n"
+    "       mailarc delete SPACE [--dry-run] --query QUERY\n"
+    "\n"
+    "Remove messages from the space's archive, index and site, and\n"
+    "tombstone them so that no later fetch or import brings them back.\n"
+    "--dry-run lists what would go.\n";
 
 struct victim {
 	char *message_id, *thread_id;
@@ -156,16 +156,16 @@ static int
 parse(struct ctx *c, int argc, char **argv, bool *dry, const char **query)
 {
 	static const struct option longopts[] = {
-		CLI_COMMON_LONGOPTS,
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "query", required_argument, NULL, 'Q' },
-		{ NULL, 0, NULL, 0 },
+	    CLI_COMMON_LONGOPTS,
+	    {"dry-run", no_argument, NULL, 'n'},
+	    {"query", required_argument, NULL, 'Q'},
+	    {NULL, 0, NULL, 0},
 	};
 	int ch, ret;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "n",
-				 longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "n", longopts,
+				 NULL)) != -1) {
 		switch (ch) {
 		case 'n':
 			*dry = true;
@@ -174,13 +174,13 @@ parse(struct ctx *c, int argc, char **argv, bool *dry, const char **query)
 			*query = optarg;
 			break;
 		default:
-			ret = cli_common(ch, optarg, delete_usage, &c->root_opt);
+			ret =
+			    cli_common(ch, optarg, delete_usage, &c->root_opt);
 			if (ret != EX_OK)
 				return ret < 0 ? EX_USAGE : ret;
 		}
 	}
-	if (argc - optind < 1 ||
-	    (*query == NULL) == (argc - optind == 1)) {
+	if (argc - optind < 1 || (*query == NULL) == (argc - optind == 1)) {
 		fputs(delete_usage, stderr);
 		return EX_USAGE;
 	}
@@ -190,8 +190,8 @@ parse(struct ctx *c, int argc, char **argv, bool *dry, const char **query)
 int
 cmd_delete(struct ctx *c, int argc, char **argv)
 {
-	struct victims vs = { 0 };
-	struct lock dl = { .fd = -1 }, il = { .fd = -1 };
+	struct victims vs = {0};
+	struct lock dl = {.fd = -1}, il = {.fd = -1};
 	struct index *ix = NULL;
 	const char *query = NULL;
 	char *dlock = NULL, *ilock = NULL, *tspath = NULL, *archive = NULL;
@@ -216,9 +216,9 @@ cmd_delete(struct ctx *c, int argc, char **argv)
 	 * this order, so two deletes cannot deadlock. */
 	if ((st = space_ensure_layout(s)) != MA_OK ||
 	    (st = lock_take(dlock, "dedupe of the space", c->wait, &dl)) !=
-		    MA_OK ||
+		MA_OK ||
 	    (st = lock_take(ilock, "index of the space", c->wait, &il)) !=
-		    MA_OK)
+		MA_OK)
 		goto out;
 	if ((st = index_open(s->dir, dry ? INDEX_READ : INDEX_WRITE, &ix)) !=
 	    MA_OK)
@@ -270,7 +270,7 @@ cmd_delete(struct ctx *c, int argc, char **argv)
 	lock_drop(&il);
 	lock_drop(&dl);
 	if (st == MA_OK && vs.n > 0 && store_stage_built("mailarc-render")) {
-		const char *const args[] = { s->key, NULL };
+		const char *const args[] = {s->key, NULL};
 
 		ret = ma_worse(ret, run_stage(c, "mailarc-render", args, true));
 	}

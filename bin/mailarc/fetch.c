@@ -95,7 +95,8 @@ incoming_waiting(const struct space *s)
 	free(sub);
 	if (!found && (d = opendir(dir)) != NULL) {
 		while (!found && (e = readdir(d)) != NULL) {
-			if (e->d_name[0] != '.' || strcmp(e->d_name, ".") == 0 ||
+			if (e->d_name[0] != '.' ||
+			    strcmp(e->d_name, ".") == 0 ||
 			    strcmp(e->d_name, "..") == 0)
 				continue;
 			sub = path_fmt("%s/%s/new", dir, e->d_name);

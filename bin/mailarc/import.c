@@ -15,12 +15,12 @@
 #include "store.h"
 
 static const char import_usage[] =
-	"usage: mailarc import SPACE [--mboxo] [--no-progress] FILE|DIR...\n"
-	"\n"
-	"Import mbox files (mboxrd; --mboxo for the old quoting; gzip is\n"
-	"read as well), Maildir folders and single messages into the space,\n"
-	"then archive each message once (mailarc-dedupe), index them\n"
-	"(mailarc-index) and render the site (mailarc-render, once built).\n";
+    "usage: mailarc import SPACE [--mboxo] [--no-progress] FILE|DIR...\n"
+    "\n"
+    "Import mbox files (mboxrd; --mboxo for the old quoting; gzip is\n"
+    "read as well), Maildir folders and single messages into the space,\n"
+    "then archive each message once (mailarc-dedupe), index them\n"
+    "(mailarc-index) and render the site (mailarc-render, once built).\n";
 
 bool
 store_stage_built(const char *prog)
@@ -42,7 +42,7 @@ store_stage_built(const char *prog)
 int
 store_run_pipeline(struct ctx *c, const char *space, bool render)
 {
-	const char *const args[] = { space, NULL };
+	const char *const args[] = {space, NULL};
 	int ret = run_stage(c, "mailarc-dedupe", args, true);
 
 	if (ret != EX_OK && ret != EX_DATAERR)
@@ -57,13 +57,13 @@ int
 cmd_import(struct ctx *c, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		CLI_COMMON_LONGOPTS,
-		{ "mboxo", no_argument, NULL, 'o' },
-		{ "no-progress", no_argument, NULL, 'P' },
-		{ NULL, 0, NULL, 0 },
+	    CLI_COMMON_LONGOPTS,
+	    {"mboxo", no_argument, NULL, 'o'},
+	    {"no-progress", no_argument, NULL, 'P'},
+	    {NULL, 0, NULL, 0},
 	};
-	struct import_opts o = { .fmt = MBOX_RD, .progress = true };
-	struct import_stats stats = { 0 };
+	struct import_opts o = {.fmt = MBOX_RD, .progress = true};
+	struct import_stats stats = {0};
 	enum ma_status st = MA_OK;
 	struct space *s;
 	char *dest;
@@ -80,7 +80,8 @@ cmd_import(struct ctx *c, int argc, char **argv)
 			o.progress = false;
 			break;
 		default:
-			ret = cli_common(ch, optarg, import_usage, &c->root_opt);
+			ret =
+			    cli_common(ch, optarg, import_usage, &c->root_opt);
 			if (ret == EX__HELP)
 				return EX_OK;
 			if (ret != EX_OK)

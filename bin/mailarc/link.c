@@ -11,19 +11,19 @@
 #include "permalink.h"
 
 static const char link_usage[] =
-	"usage: mailarc link SPACE MESSAGE-ID\n"
-	"\n"
-	"Print the permalink of a message: base_url/m/NAME.html when the\n"
-	"space sets base_url, else the page's path in the site folder. NAME\n"
-	"follows the rule in mailarc-render(1), from the Message-ID alone\n"
-	"(with or without its angle brackets).\n";
+    "usage: mailarc link SPACE MESSAGE-ID\n"
+    "\n"
+    "Print the permalink of a message: base_url/m/NAME.html when the\n"
+    "space sets base_url, else the page's path in the site folder. NAME\n"
+    "follows the rule in mailarc-render(1), from the Message-ID alone\n"
+    "(with or without its angle brackets).\n";
 
 int
 cmd_link(struct ctx *c, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		CLI_COMMON_LONGOPTS,
-		{ NULL, 0, NULL, 0 },
+	    CLI_COMMON_LONGOPTS,
+	    {NULL, 0, NULL, 0},
 	};
 	const char *base;
 	struct space *s;

@@ -9,8 +9,8 @@
 /* What every command of the front end shares. */
 struct ctx {
 	const char *root_opt; /* --root, or NULL */
-	char *root;           /* resolved on first use by ctx_root() */
-	bool wait;            /* --wait: wait for locks instead of failing */
+	char *root;	      /* resolved on first use by ctx_root() */
+	bool wait;	      /* --wait: wait for locks instead of failing */
 };
 
 /* ctx_root - the root folder, resolved once; NULL (logged) on error. */

@@ -16,39 +16,38 @@
 #include "path.h"
 
 static const char usage[] =
-	"usage: mailarc [--root DIR] [-v] [-q] COMMAND [ARGS]\n"
-	"\n"
-	"  space add KEY [--name N] [--description D] [--personal]\n"
-	"  space edit KEY [--name N] [--description D] [--set KEY=VALUE]\n"
-	"  space list | show KEY | remove KEY [--force]\n"
-	"  account add SPACE/ACCOUNT --protocol P --host H [--port N]\n"
-	"          --username U [--password-file F | --password-command CMD |\n"
-	"          --password-stdin] [--auth basic|oauth2 ...] [--folder F]\n"
-	"          [--on-server keep|delete] [--tls required|auto]\n"
-	"          [--ca-file F] [--tls-verify yes|no] [--name N]\n"
-	"          [--description D] [--no-test]\n"
-	"  account edit|remove|enable|disable|show|test SPACE/ACCOUNT\n"
-	"  account list [SPACE]\n"
-	"  fetch [SPACE[/ACCOUNT]]...\n"
-	"  import SPACE FILE|DIR...\n"
-	"  delete SPACE MESSAGE-ID... | --query Q\n"
-	"  search SPACE QUERY...\n"
-	"  link SPACE MESSAGE-ID\n"
-	"  render SPACE [--full]\n"
-	"  polling on|off [SPACE[/ACCOUNT]]\n"
-	"  status [SPACE]\n"
-	"\n"
-	"Run 'mailarc COMMAND --help' for a command's options; see mailarc(1).\n";
+    "usage: mailarc [--root DIR] [-v] [-q] COMMAND [ARGS]\n"
+    "\n"
+    "  space add KEY [--name N] [--description D] [--personal]\n"
+    "  space edit KEY [--name N] [--description D] [--set KEY=VALUE]\n"
+    "  space list | show KEY | remove KEY [--force]\n"
+    "  account add SPACE/ACCOUNT --protocol P --host H [--port N]\n"
+    "          --username U [--password-file F | --password-command CMD |\n"
+    "          --password-stdin] [--auth basic|oauth2 ...] [--folder F]\n"
+    "          [--on-server keep|delete] [--tls required|auto]\n"
+    "          [--ca-file F] [--tls-verify yes|no] [--name N]\n"
+    "          [--description D] [--no-test]\n"
+    "  account edit|remove|enable|disable|show|test SPACE/ACCOUNT\n"
+    "  account list [SPACE]\n"
+    "  fetch [SPACE[/ACCOUNT]]...\n"
+    "  import SPACE FILE|DIR...\n"
+    "  delete SPACE MESSAGE-ID... | --query Q\n"
+    "  search SPACE QUERY...\n"
+    "  link SPACE MESSAGE-ID\n"
+    "  render SPACE [--full]\n"
+    "  polling on|off [SPACE[/ACCOUNT]]\n"
+    "  status [SPACE]\n"
+    "\n"
+    "Run 'mailarc COMMAND --help' for a command's options; see mailarc(1).\n";
 
 static const struct {
 	const char *name;
 	int (*fn)(struct ctx *, int, char **);
 } commands[] = {
-	{ "space", cmd_space },	    { "account", cmd_account },
-	{ "fetch", cmd_fetch },	    { "import", cmd_import },
-	{ "delete", cmd_delete },   { "search", cmd_search },
-	{ "link", cmd_link },	    { "render", cmd_render },
-	{ "polling", cmd_polling }, { "status", cmd_status },
+    {"space", cmd_space},   {"account", cmd_account}, {"fetch", cmd_fetch},
+    {"import", cmd_import}, {"delete", cmd_delete},   {"search", cmd_search},
+    {"link", cmd_link},	    {"render", cmd_render},   {"polling", cmd_polling},
+    {"status", cmd_status},
 };
 
 const char *
@@ -155,17 +154,17 @@ int
 main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
-		CLI_COMMON_LONGOPTS,
-		{ "wait", no_argument, NULL, 'w' },
-		{ NULL, 0, NULL, 0 },
+	    CLI_COMMON_LONGOPTS,
+	    {"wait", no_argument, NULL, 'w'},
+	    {NULL, 0, NULL, 0},
 	};
-	struct ctx c = { 0 };
+	struct ctx c = {0};
 	int ch, ret;
 
 	log_init("mailarc");
 	/* "+": options stop at the command; each command parses the rest. */
-	while ((ch = getopt_long(argc, argv, "+" CLI_COMMON_SHORTOPTS,
-				 longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+" CLI_COMMON_SHORTOPTS, longopts,
+				 NULL)) != -1) {
 		if (ch == 'w') {
 			c.wait = true;
 			continue;

@@ -26,8 +26,8 @@ bool ops_systemd_running(void);
  * ops_unit_name - "mailarc-poll@INSTANCE.SUFFIX" for the account into buf
  * (suffix "timer" or "service"); false when it does not fit.
  */
-bool ops_unit_name(const char *space, const char *account,
-		   const char *suffix, char *buf, size_t size);
+bool ops_unit_name(const char *space, const char *account, const char *suffix,
+		   char *buf, size_t size);
 
 /*
  * ops_polling_effective - polling as fetch --due sees it: the account is

@@ -26,11 +26,11 @@
 #include "perm.h"
 
 static const char polling_usage[] =
-	"usage: mailarc polling on|off [SPACE[/ACCOUNT]]...\n"
-	"\n"
-	"Turn automatic polling (the mailarc-poll@ timers, or 'mailarc fetch\n"
-	"--due' from cron) on or off for accounts, whole spaces, or, without\n"
-	"an argument, every space.\n";
+    "usage: mailarc polling on|off [SPACE[/ACCOUNT]]...\n"
+    "\n"
+    "Turn automatic polling (the mailarc-poll@ timers, or 'mailarc fetch\n"
+    "--due' from cron) on or off for accounts, whole spaces, or, without\n"
+    "an argument, every space.\n";
 
 /* systemctl takes many units at once; this bounds one command line. */
 #define UNITS_PER_CALL 64
@@ -227,8 +227,8 @@ collect_units(const struct target *t, bool on, struct units *u)
 				log_notice("account '%s/%s' keeps its own "
 					   "'polling = off' (turn it on with "
 					   "'mailarc polling on %s/%s')",
-					   t->space->key, a->key,
-					   t->space->key, a->key);
+					   t->space->key, a->key, t->space->key,
+					   a->key);
 			account_free(a);
 			if (!eff)
 				continue;
@@ -261,9 +261,9 @@ write_target(const struct target *t)
 {
 	if (t->account != NULL)
 		return ma_exitcode(config_write_atomic(
-			t->account->cfg, t->account->conf_path, 0600));
+		    t->account->cfg, t->account->conf_path, 0600));
 	return ma_exitcode(
-		config_write_atomic(t->space->cfg, t->space->conf_path, 0644));
+	    config_write_atomic(t->space->cfg, t->space->conf_path, 0644));
 }
 
 /*
@@ -284,8 +284,8 @@ record_all(struct target *t, size_t nt, bool on)
 		ret = set_polling(&t[i], on);
 	if (ret != EX_OK)
 		return ret;
-	if (geteuid() != 0 || nt == 0 ||
-	    stat(t[0].space->root, &st) != 0 || st.st_uid == 0) {
+	if (geteuid() != 0 || nt == 0 || stat(t[0].space->root, &st) != 0 ||
+	    st.st_uid == 0) {
 		for (size_t i = 0; i < nt && ret == EX_OK; i++)
 			ret = write_target(&t[i]);
 		return ret;
@@ -356,8 +356,7 @@ apply_systemd(bool on, struct units *u)
 	int ret = EX_OK;
 
 	for (size_t i = 0; i < u->n; i++)
-		log_info("%s timer %s", on ? "enabling" : "disabling",
-			 u->v[i]);
+		log_info("%s timer %s", on ? "enabling" : "disabling", u->v[i]);
 	if (!ops_systemd_running())
 		return EX_OK;
 	if (geteuid() != 0) {
@@ -367,11 +366,11 @@ apply_systemd(bool on, struct units *u)
 		return EX_OK;
 	}
 	for (size_t i = 0; i < u->n; i += UNITS_PER_CALL) {
-		size_t k = u->n - i < UNITS_PER_CALL ? u->n - i
-						     : UNITS_PER_CALL;
+		size_t k =
+		    u->n - i < UNITS_PER_CALL ? u->n - i : UNITS_PER_CALL;
 
-		ret = ma_worse(ret, systemctl(on ? "enable" : "disable",
-					      u->v + i, k));
+		ret = ma_worse(
+		    ret, systemctl(on ? "enable" : "disable", u->v + i, k));
 	}
 	return ret;
 }
@@ -395,11 +394,11 @@ int
 cmd_polling(struct ctx *c, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		CLI_COMMON_LONGOPTS,
-		{ NULL, 0, NULL, 0 },
+	    CLI_COMMON_LONGOPTS,
+	    {NULL, 0, NULL, 0},
 	};
 	struct target *t = NULL;
-	struct units u = { 0 };
+	struct units u = {0};
 	char **keys = NULL, desc[256];
 	size_t nt = 0, nkeys = 0;
 	const char *root;
@@ -456,8 +455,8 @@ cmd_polling(struct ctx *c, int argc, char **argv)
 		if (keys != NULL)
 			snprintf(desc, sizeof desc, "every space");
 		else if (nt == 1)
-			snprintf(desc, sizeof desc, "%s%s%s",
-				 t[0].space->key, t[0].account ? "/" : "",
+			snprintf(desc, sizeof desc, "%s%s%s", t[0].space->key,
+				 t[0].account ? "/" : "",
 				 t[0].account ? t[0].account->key : "");
 		else
 			snprintf(desc, sizeof desc, "%zu spaces and accounts",

@@ -8,20 +8,20 @@
 #include "mailarc.h"
 
 static const char render_usage[] =
-	"usage: mailarc render SPACE [--full]\n"
-	"\n"
-	"Bring the site of SPACE up to date (mailarc-render), then print the\n"
-	"path of its index page. --full rebuilds every page.\n";
+    "usage: mailarc render SPACE [--full]\n"
+    "\n"
+    "Bring the site of SPACE up to date (mailarc-render), then print the\n"
+    "path of its index page. --full rebuilds every page.\n";
 
 int
 cmd_render(struct ctx *c, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		CLI_COMMON_LONGOPTS,
-		{ "full", no_argument, NULL, 'F' },
-		{ NULL, 0, NULL, 0 },
+	    CLI_COMMON_LONGOPTS,
+	    {"full", no_argument, NULL, 'F'},
+	    {NULL, 0, NULL, 0},
 	};
-	const char *args[3] = { NULL, NULL, NULL };
+	const char *args[3] = {NULL, NULL, NULL};
 	struct space *s;
 	bool full = false;
 	int ch, ret;

@@ -12,14 +12,14 @@
 #include "mailarc.h"
 
 static const char search_usage[] =
-	"usage: mailarc search SPACE [--format=text|json]\n"
-	"              [--output=summary|threads|messages|files]\n"
-	"              [--sort=newest-first|oldest-first] [--limit=N]\n"
-	"              [--offset=N] [--] QUERY...\n"
-	"\n"
-	"Search the space's archive with notmuch's query syntax (see\n"
-	"notmuch-search-terms(7)); the same as\n"
-	"  notmuch --config=SPACE/notmuch/config search ...\n";
+    "usage: mailarc search SPACE [--format=text|json]\n"
+    "              [--output=summary|threads|messages|files]\n"
+    "              [--sort=newest-first|oldest-first] [--limit=N]\n"
+    "              [--offset=N] [--] QUERY...\n"
+    "\n"
+    "Search the space's archive with notmuch's query syntax (see\n"
+    "notmuch-search-terms(7)); the same as\n"
+    "  notmuch --config=SPACE/notmuch/config search ...\n";
 
 static bool
 parse_count(const char *s, long *v)
@@ -35,16 +35,16 @@ static int
 parse(struct ctx *c, int argc, char **argv, struct index_search_opts *o)
 {
 	static const struct option longopts[] = {
-		CLI_COMMON_LONGOPTS,
-		{ "format", required_argument, NULL, 'F' },
-		{ "output", required_argument, NULL, 'O' },
-		{ "sort", required_argument, NULL, 'S' },
-		{ "limit", required_argument, NULL, 'L' },
-		{ "offset", required_argument, NULL, 'o' },
-		{ NULL, 0, NULL, 0 },
+	    CLI_COMMON_LONGOPTS,
+	    {"format", required_argument, NULL, 'F'},
+	    {"output", required_argument, NULL, 'O'},
+	    {"sort", required_argument, NULL, 'S'},
+	    {"limit", required_argument, NULL, 'L'},
+	    {"offset", required_argument, NULL, 'o'},
+	    {NULL, 0, NULL, 0},
 	};
-	static const char *const outputs[] = { "summary", "threads",
-					       "messages", "files" };
+	static const char *const outputs[] = {"summary", "threads", "messages",
+					      "files"};
 	int ch, ret;
 
 	optind = 0;
@@ -94,13 +94,13 @@ parse(struct ctx *c, int argc, char **argv, struct index_search_opts *o)
 			break;
 		case 'o':
 			if (!parse_count(optarg, &o->offset)) {
-				log_err("--offset '%s' is not a count",
-					optarg);
+				log_err("--offset '%s' is not a count", optarg);
 				return EX_USAGE;
 			}
 			break;
 		default:
-			ret = cli_common(ch, optarg, search_usage, &c->root_opt);
+			ret =
+			    cli_common(ch, optarg, search_usage, &c->root_opt);
 			if (ret != EX_OK)
 				return ret < 0 ? EX_USAGE : ret;
 		}
@@ -115,8 +115,7 @@ parse(struct ctx *c, int argc, char **argv, struct index_search_opts *o)
 int
 cmd_search(struct ctx *c, int argc, char **argv)
 {
-	struct index_search_opts o = { .output = INDEX_OUT_SUMMARY,
-				       .limit = -1 };
+	struct index_search_opts o = {.output = INDEX_OUT_SUMMARY, .limit = -1};
 	struct index *ix = NULL;
 	struct space *s;
 	enum ma_status st;

@@ -12,23 +12,23 @@
 #include "perm.h"
 
 static const char space_usage[] =
-	"usage: mailarc space add KEY [--name N] [--description D] "
-	"[--personal]\n"
-	"                 [--site-dir DIR] [--admins USER,...] "
-	"[--set KEY=VALUE]...\n"
-	"       mailarc space edit KEY [--name N] [--description D] "
-	"[--site-dir DIR]\n"
-	"                 [--personal | --site] [--admins USER,...]\n"
-	"                 [--set KEY=VALUE]...\n"
-	"       mailarc space list\n"
-	"       mailarc space show KEY\n"
-	"       mailarc space remove KEY [--force]\n";
+    "usage: mailarc space add KEY [--name N] [--description D] "
+    "[--personal]\n"
+    "                 [--site-dir DIR] [--admins USER,...] "
+    "[--set KEY=VALUE]...\n"
+    "       mailarc space edit KEY [--name N] [--description D] "
+    "[--site-dir DIR]\n"
+    "                 [--personal | --site] [--admins USER,...]\n"
+    "                 [--set KEY=VALUE]...\n"
+    "       mailarc space list\n"
+    "       mailarc space show KEY\n"
+    "       mailarc space remove KEY [--force]\n";
 
 /* Messages in a Maildir: the entries of new/ and cur/. */
 static long
 count_messages(const struct space *s, const char *maildir)
 {
-	static const char *const subs[] = { "new", "cur" };
+	static const char *const subs[] = {"new", "cur"};
 	long n = 0;
 
 	for (size_t i = 0; i < 2; i++) {
@@ -61,16 +61,16 @@ static int
 parse_space_opts(struct ctx *c, int argc, char **argv, struct space_opts *o)
 {
 	static const struct option longopts[] = {
-		CLI_COMMON_LONGOPTS,
-		{ "name", required_argument, NULL, 'n' },
-		{ "description", required_argument, NULL, 'd' },
-		{ "personal", no_argument, NULL, 'p' },
-		{ "site", no_argument, NULL, 's' },
-		{ "site-dir", required_argument, NULL, 'D' },
-		{ "set", required_argument, NULL, 'S' },
-		{ "force", no_argument, NULL, 'f' },
-		{ "admins", required_argument, NULL, 'A' },
-		{ NULL, 0, NULL, 0 },
+	    CLI_COMMON_LONGOPTS,
+	    {"name", required_argument, NULL, 'n'},
+	    {"description", required_argument, NULL, 'd'},
+	    {"personal", no_argument, NULL, 'p'},
+	    {"site", no_argument, NULL, 's'},
+	    {"site-dir", required_argument, NULL, 'D'},
+	    {"set", required_argument, NULL, 'S'},
+	    {"force", no_argument, NULL, 'f'},
+	    {"admins", required_argument, NULL, 'A'},
+	    {NULL, 0, NULL, 0},
 	};
 	int ch, r;
 
@@ -148,13 +148,13 @@ apply_space_opts(struct config *cfg, const struct space_opts *o)
 	const struct {
 		const char *key, *value;
 	} plain[] = {
-		{ "name", o->name },
-		{ "description", o->description },
-		{ "site_dir", o->site_dir },
-		{ "admins", o->admins },
-		{ "kind", o->personal < 0 ? NULL
-			  : o->personal	  ? "personal"
-					  : "site" },
+	    {"name", o->name},
+	    {"description", o->description},
+	    {"site_dir", o->site_dir},
+	    {"admins", o->admins},
+	    {"kind", o->personal < 0 ? NULL
+		     : o->personal   ? "personal"
+				     : "site"},
 	};
 
 	for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++) {
@@ -185,7 +185,7 @@ apply_space_opts(struct config *cfg, const struct space_opts *o)
 static int
 space_add(struct ctx *c, int argc, char **argv)
 {
-	struct space_opts o = { 0 };
+	struct space_opts o = {0};
 	struct config *cfg;
 	const char *root, *key;
 	enum ma_status st;
@@ -208,7 +208,7 @@ space_add(struct ctx *c, int argc, char **argv)
 	if ((root = ctx_root(c)) == NULL)
 		return EX_CONFIG;
 	if ((ret = ma_exitcode(perm_check(root, key, NULL, "add spaces"))) !=
-		    EX_OK ||
+		EX_OK ||
 	    (ret = ma_exitcode(perm_become_owner(root))) != EX_OK)
 		return ret;
 	if ((cfg = config_new()) == NULL)
@@ -243,7 +243,7 @@ space_add(struct ctx *c, int argc, char **argv)
 static int
 space_edit(struct ctx *c, int argc, char **argv)
 {
-	struct space_opts o = { 0 };
+	struct space_opts o = {0};
 	struct space *s;
 	char what[128];
 	int ret;
@@ -257,9 +257,9 @@ space_edit(struct ctx *c, int argc, char **argv)
 	if ((s = ctx_space(c, argv[optind], &ret)) == NULL)
 		return ret;
 	if ((ret = ma_exitcode(perm_check(
-		     s->root, s->key, space_setting(s, "admins", NULL),
-		     changes_admins(&o) ? "change space administrators"
-					: NULL))) != EX_OK ||
+		 s->root, s->key, space_setting(s, "admins", NULL),
+		 changes_admins(&o) ? "change space administrators" : NULL))) !=
+		EX_OK ||
 	    (ret = ma_exitcode(perm_become_owner(s->root))) != EX_OK) {
 		space_free(s);
 		return ret;
@@ -282,8 +282,8 @@ space_edit(struct ctx *c, int argc, char **argv)
 	if ((ret = apply_space_opts(s->cfg, &o)) == EX_OK)
 		ret = ma_exitcode(space_check_config(s->cfg, what));
 	if (ret == EX_OK)
-		ret = ma_exitcode(config_write_atomic(s->cfg, s->conf_path,
-						      0644));
+		ret = ma_exitcode(
+		    config_write_atomic(s->cfg, s->conf_path, 0644));
 	if (ret == EX_OK)
 		log_notice("space '%s' changed", s->key);
 	space_free(s);
@@ -293,7 +293,7 @@ space_edit(struct ctx *c, int argc, char **argv)
 static int
 space_list_cmd(struct ctx *c, int argc, char **argv)
 {
-	struct space_opts o = { 0 };
+	struct space_opts o = {0};
 	const char *root;
 	char **keys;
 	size_t n;
@@ -339,7 +339,7 @@ space_list_cmd(struct ctx *c, int argc, char **argv)
 static int
 space_show(struct ctx *c, int argc, char **argv)
 {
-	struct space_opts o = { 0 };
+	struct space_opts o = {0};
 	struct space *s;
 	char **acc;
 	size_t na = 0;
@@ -376,7 +376,7 @@ space_show(struct ctx *c, int argc, char **argv)
 static int
 space_remove_cmd(struct ctx *c, int argc, char **argv)
 {
-	struct space_opts o = { 0 };
+	struct space_opts o = {0};
 	struct space *s;
 	long n;
 	int ret;
@@ -389,9 +389,9 @@ space_remove_cmd(struct ctx *c, int argc, char **argv)
 	}
 	if ((s = ctx_space(c, argv[optind], &ret)) == NULL)
 		return ret;
-	if ((ret = ma_exitcode(perm_check(s->root, s->key,
-					  space_setting(s, "admins", NULL),
-					  NULL))) != EX_OK) {
+	if ((ret = ma_exitcode(perm_check(
+		 s->root, s->key, space_setting(s, "admins", NULL), NULL))) !=
+	    EX_OK) {
 		space_free(s);
 		return ret;
 	}
@@ -417,9 +417,9 @@ cmd_space(struct ctx *c, int argc, char **argv)
 		const char *name;
 		int (*fn)(struct ctx *, int, char **);
 	} subs[] = {
-		{ "add", space_add },	    { "edit", space_edit },
-		{ "list", space_list_cmd }, { "show", space_show },
-		{ "remove", space_remove_cmd },
+	    {"add", space_add},		  {"edit", space_edit},
+	    {"list", space_list_cmd},	  {"show", space_show},
+	    {"remove", space_remove_cmd},
 	};
 
 	if (argc < 2) {

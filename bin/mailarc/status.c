@@ -28,7 +28,7 @@
 #include "state.h"
 
 static const char status_usage[] =
-	"usage: mailarc status [SPACE]... [--json]\n";
+    "usage: mailarc status [SPACE]... [--json]\n";
 
 /* Times are absolute and in UTC, as RFC 3339 writes them. */
 static const char *
@@ -92,7 +92,7 @@ struct maildir_size {
 static void
 folder_size(const char *dir, struct maildir_size *ms)
 {
-	static const char *const subs[] = { "new", "cur" };
+	static const char *const subs[] = {"new", "cur"};
 
 	for (size_t i = 0; i < 2; i++) {
 		char *p = path_fmt("%s/%s", dir, subs[i]);
@@ -139,7 +139,8 @@ maildir_size(const struct space *s, const char *maildir,
 		while ((de = readdir(d)) != NULL) {
 			char *sub;
 
-			if (de->d_name[0] != '.' || strcmp(de->d_name, ".") == 0 ||
+			if (de->d_name[0] != '.' ||
+			    strcmp(de->d_name, ".") == 0 ||
 			    strcmp(de->d_name, "..") == 0)
 				continue;
 			if ((sub = path_fmt("%s/%s", top, de->d_name)) != NULL)
@@ -173,7 +174,7 @@ struct timer_info {
 	bool known;
 	char file_state[32]; /* UnitFileState: enabled, disabled, ... */
 	char active[32];     /* ActiveState: active (waiting), inactive */
-	time_t next;         /* NextElapseUSecRealtime; 0: none */
+	time_t next;	     /* NextElapseUSecRealtime; 0: none */
 };
 
 /* Cap on what we read from systemctl: a few lines per timer. */
@@ -253,8 +254,8 @@ timer_field(char *line, char *id, size_t idsize, struct timer_info *cur)
 
 /* The block just read belongs to the unit named by its Id=. */
 static void
-timer_block(const char *id, const struct timer_info *cur,
-	    char *const *units, size_t n, struct timer_info *info)
+timer_block(const char *id, const struct timer_info *cur, char *const *units,
+	    size_t n, struct timer_info *info)
 {
 	for (size_t i = 0; id[0] != '\0' && i < n; i++) {
 		if (strcmp(units[i], id) != 0)
@@ -267,10 +268,9 @@ timer_block(const char *id, const struct timer_info *cur,
 /* Parse "systemctl show" output: blocks of KEY=VALUE lines separated by
  * blank lines, one per unit, each with its Id=. */
 static void
-timers_parse(char *text, char *const *units, size_t n,
-	     struct timer_info *info)
+timers_parse(char *text, char *const *units, size_t n, struct timer_info *info)
 {
-	struct timer_info cur = { 0 };
+	struct timer_info cur = {0};
 	char id[256] = "";
 
 	for (char *line = text, *next; line != NULL; line = next) {
@@ -311,7 +311,8 @@ timers_query(char *const *units, size_t n, struct timer_info *info)
 			log_warn("cannot ask systemctl about the timers; "
 				 "their state is not shown");
 		else if (out.data != NULL)
-			timers_parse(out.data, units + done, batch, info + done);
+			timers_parse(out.data, units + done, batch,
+				     info + done);
 		buf_release(&out);
 		done += batch;
 	}
@@ -321,8 +322,8 @@ timers_query(char *const *units, size_t n, struct timer_info *info)
 struct account_status {
 	bool have_state;
 	struct state_summary sum;
-	bool effective;    /* polls: enabled, polling on in it and its space */
-	time_t next_run;   /* 0 when it does not poll */
+	bool effective;	 /* polls: enabled, polling on in it and its space */
+	time_t next_run; /* 0 when it does not poll */
 	bool have_oauth;
 	struct oauth_info oauth;
 	char timer[256];
@@ -330,9 +331,8 @@ struct account_status {
 };
 
 static void
-account_status_get(const struct space *s, const struct account *a,
-		   time_t now, const struct timer_info *ti,
-		   struct account_status *as)
+account_status_get(const struct space *s, const struct account *a, time_t now,
+		   const struct timer_info *ti, struct account_status *as)
 {
 	memset(as, 0, sizeof *as);
 	if (ti != NULL)
@@ -343,8 +343,8 @@ account_status_get(const struct space *s, const struct account *a,
 	 * its last run; the timer's next tick after that starts it. */
 	if (as->effective)
 		as->next_run = as->have_state && as->sum.last_run > 0
-				       ? as->sum.last_run + a->poll_interval
-				       : now;
+				   ? as->sum.last_run + a->poll_interval
+				   : now;
 	if (as->effective && as->next_run < now)
 		as->next_run = now;
 	if (a->oauth2)
@@ -367,11 +367,10 @@ account_json(const struct account *a, const struct account_status *as)
 	json_object_set_new(o, "enabled", json_boolean(a->enabled));
 	json_object_set_new(o, "polling", json_boolean(as->effective));
 	json_object_set_new(o, "polling_setting", json_boolean(a->polling));
-	json_object_set_new(o, "poll_interval",
-			    json_integer(a->poll_interval));
-	json_object_set_new(o, "on_server",
-			    json_string(a->delete_on_server ? "delete"
-							    : "keep"));
+	json_object_set_new(o, "poll_interval", json_integer(a->poll_interval));
+	json_object_set_new(
+	    o, "on_server",
+	    json_string(a->delete_on_server ? "delete" : "keep"));
 	json_object_set_new(o, "timer", json_string(as->timer));
 	if (as->ti.known) {
 		json_t *t = json_object();
@@ -386,28 +385,27 @@ account_json(const struct account *a, const struct account_status *as)
 	}
 	json_object_set_new(o, "last_run",
 			    json_time(as->have_state ? as->sum.last_run : 0));
-	json_object_set_new(o, "last_success",
-			    json_time(as->have_state ? as->sum.last_success
-						     : 0));
+	json_object_set_new(
+	    o, "last_success",
+	    json_time(as->have_state ? as->sum.last_success : 0));
 	json_object_set_new(o, "last_count",
 			    as->have_state ? json_integer(as->sum.last_count)
 					   : json_null());
 	json_object_set_new(o, "last_error",
 			    as->have_state && as->sum.last_error[0] != '\0'
-				    ? jstr(as->sum.last_error)
-				    : json_null());
+				? jstr(as->sum.last_error)
+				: json_null());
 	json_object_set_new(o, "next_run", json_time(as->next_run));
 	if (a->oauth2) {
 		json_t *t = json_object();
 
-		json_object_set_new(t, "access_expires",
-				    json_time(as->have_oauth
-						      ? as->oauth.access_expires
-						      : 0));
 		json_object_set_new(
-			t, "refresh_last_used",
-			json_time(as->have_oauth ? as->oauth.refresh_last_used
-						 : 0));
+		    t, "access_expires",
+		    json_time(as->have_oauth ? as->oauth.access_expires : 0));
+		json_object_set_new(t, "refresh_last_used",
+				    json_time(as->have_oauth
+						  ? as->oauth.refresh_last_used
+						  : 0));
 		json_object_set_new(o, "oauth", t);
 	} else {
 		json_object_set_new(o, "oauth", json_null());
@@ -419,8 +417,7 @@ account_json(const struct account *a, const struct account_status *as)
 static void
 fmt_size(long long n, char *buf, size_t size)
 {
-	static const char *const units[] = { "B", "KiB", "MiB", "GiB",
-					     "TiB" };
+	static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
 	double v = (double)n;
 	size_t u = 0;
 
@@ -438,8 +435,8 @@ static void
 account_text(const struct account *a, const struct account_status *as)
 {
 	char last[32], next[32];
-	const char *lr = fmt_time(as->have_state ? as->sum.last_run : 0, last,
-				  sizeof last);
+	const char *lr =
+	    fmt_time(as->have_state ? as->sum.last_run : 0, last, sizeof last);
 	const char *nr = fmt_time(as->next_run, next, sizeof next);
 	char count[32];
 
@@ -451,14 +448,14 @@ account_text(const struct account *a, const struct account_status *as)
 	       a->enabled ? "yes" : "no", as->effective ? "on" : "off",
 	       lr ? lr : "never", count, nr ? nr : "-");
 	print_safe(as->have_state && as->sum.last_error[0] ? as->sum.last_error
-							 : "-");
+							   : "-");
 	putchar('\n');
 	if (as->ti.known && as->effective &&
 	    strcmp(as->ti.file_state, "enabled") != 0)
 		printf("  %-16s its timer %s is %s: it does not poll until "
 		       "'mailarc polling on %s/%s' (as root)\n",
-		       "", as->timer, as->ti.file_state[0] ? as->ti.file_state
-							    : "unknown",
+		       "", as->timer,
+		       as->ti.file_state[0] ? as->ti.file_state : "unknown",
 		       a->space, a->key);
 	else if (as->ti.known && !as->effective &&
 		 strcmp(as->ti.file_state, "enabled") == 0)
@@ -467,9 +464,9 @@ account_text(const struct account *a, const struct account_status *as)
 		       "", as->timer);
 	if (a->oauth2) {
 		char exp[32];
-		const char *e = fmt_time(
-			as->have_oauth ? as->oauth.access_expires : 0, exp,
-			sizeof exp);
+		const char *e =
+		    fmt_time(as->have_oauth ? as->oauth.access_expires : 0, exp,
+			     sizeof exp);
 
 		printf("  %-16s OAuth 2.0 access token %s%s\n", "",
 		       e ? "expires " : "", e ? e : "not cached yet");
@@ -519,9 +516,8 @@ space_status(struct ctx *c, const char *key, time_t now, json_t *spaces)
 		o = json_object();
 		json_object_set_new(o, "key", jstr(s->key));
 		json_object_set_new(o, "name", jstr(s->name));
-		json_object_set_new(o, "kind", json_string(s->personal
-								   ? "personal"
-								   : "site"));
+		json_object_set_new(
+		    o, "kind", json_string(s->personal ? "personal" : "site"));
 		json_object_set_new(o, "polling",
 				    json_boolean(ops_space_polling(s)));
 		json_object_set_new(o, "admins", jstr(admins));
@@ -591,9 +587,9 @@ int
 cmd_status(struct ctx *c, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		CLI_COMMON_LONGOPTS,
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 },
+	    CLI_COMMON_LONGOPTS,
+	    {"json", no_argument, NULL, 'j'},
+	    {NULL, 0, NULL, 0},
 	};
 	json_t *top = NULL, *spaces = NULL;
 	char **keys = NULL;
@@ -604,8 +600,8 @@ cmd_status(struct ctx *c, int argc, char **argv)
 	int ch, ret = EX_OK;
 
 	optind = 0; /* glibc: 0 re-initialises getopt for a new argv */
-	while ((ch = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "j",
-				 longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "j", longopts,
+				 NULL)) != -1) {
 		if (ch == 'j') {
 			json = true;
 			continue;
@@ -626,8 +622,9 @@ cmd_status(struct ctx *c, int argc, char **argv)
 		json_object_set_new(top, "root", jstr(root));
 		json_object_set_new(top, "systemd",
 				    json_boolean(ops_systemd_running()));
-		json_object_set_new(top, "generated",
-				    json_string(fmt_time(now, buf, sizeof buf)));
+		json_object_set_new(
+		    top, "generated",
+		    json_string(fmt_time(now, buf, sizeof buf)));
 		json_object_set_new(top, "spaces", spaces);
 	} else if (optind == argc && n == 0) {
 		log_notice("no spaces yet in '%s' (add one with 'mailarc "
@@ -644,8 +641,8 @@ cmd_status(struct ctx *c, int argc, char **argv)
 				       space_status(c, argv[i], now, spaces));
 	}
 	if (top != NULL) {
-		if (json_dumpf(top, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) !=
-		    0)
+		if (json_dumpf(top, stdout,
+			       JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0)
 			ret = EX_IOERR;
 		putchar('\n');
 		json_decref(top);

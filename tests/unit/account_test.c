@@ -36,8 +36,8 @@ test_defaults_by_protocol(void **state)
 	static const struct {
 		const char *proto;
 		int port;
-	} cases[] = { { "pop", 110 }, { "pops", 995 }, { "imap", 143 },
-		      { "imaps", 993 } };
+	} cases[] = {
+	    {"pop", 110}, {"pops", 995}, {"imap", 143}, {"imaps", 993}};
 	char text[256];
 
 	(void)state;
@@ -65,22 +65,31 @@ static void
 test_every_bad_field_is_refused(void **state)
 {
 	static const char *const bad[] = {
-		"protocol = smtp\nhost = h\nusername = u\npassword = x\n",
-		"protocol = imap\nhost = h\nport = 0\nusername = u\npassword = x\n",
-		"protocol = imap\nhost = h\nport = 65536\nusername = u\npassword = x\n",
-		"protocol = imap\nhost = h\nport = 99x\nusername = u\npassword = x\n",
-		"protocol = imap\nhost =\nusername = u\npassword = x\n",
-		"protocol = imap\nhost = a b\nusername = u\npassword = x\n",
-		"protocol = imap\nhost = h\nusername =\npassword = x\n",
-		"protocol = imap\nhost = h\nusername = u\n",
-		"protocol = imap\nhost = h\nusername = u\npassword = x\npassword_command = y\n",
-		"protocol = imap\nhost = h\nusername = u\npassword = x\non_server = move\n",
-		"protocol = imap\nhost = h\nusername = u\npassword = x\ntls = never\n",
-		"protocol = imap\nhost = h\nusername = u\npassword = x\ncolour = red\n",
-		"protocol = pop\nhost = h\nusername = u\npassword = x\nfolder = Sent\n",
-		"protocol = imap\nhost = h\nusername = u\nauth = oauth2\n",
-		"protocol = imap\nhost = h\nusername = u\npassword = x\npoll_interval = 5s\n",
-		"protocol = imap\nhost = h\nusername = u\npassword_file = relative\n",
+	    "protocol = smtp\nhost = h\nusername = u\npassword = x\n",
+	    "protocol = imap\nhost = h\nport = 0\nusername = u\npassword = x\n",
+	    "protocol = imap\nhost = h\nport = 65536\nusername = u\npassword = "
+	    "x\n",
+	    "protocol = imap\nhost = h\nport = 99x\nusername = u\npassword = "
+	    "x\n",
+	    "protocol = imap\nhost =\nusername = u\npassword = x\n",
+	    "protocol = imap\nhost = a b\nusername = u\npassword = x\n",
+	    "protocol = imap\nhost = h\nusername =\npassword = x\n",
+	    "protocol = imap\nhost = h\nusername = u\n",
+	    "protocol = imap\nhost = h\nusername = u\npassword = "
+	    "x\npassword_command = y\n",
+	    "protocol = imap\nhost = h\nusername = u\npassword = x\non_server "
+	    "= move\n",
+	    "protocol = imap\nhost = h\nusername = u\npassword = x\ntls = "
+	    "never\n",
+	    "protocol = imap\nhost = h\nusername = u\npassword = x\ncolour = "
+	    "red\n",
+	    "protocol = pop\nhost = h\nusername = u\npassword = x\nfolder = "
+	    "Sent\n",
+	    "protocol = imap\nhost = h\nusername = u\nauth = oauth2\n",
+	    "protocol = imap\nhost = h\nusername = u\npassword = "
+	    "x\npoll_interval = 5s\n",
+	    "protocol = imap\nhost = h\nusername = u\npassword_file = "
+	    "relative\n",
 	};
 
 	(void)state;
@@ -96,12 +105,12 @@ test_folders_and_options(void **state)
 
 	(void)state;
 	assert_int_equal(
-		check("protocol = imap\nhost = h\nport = 1143\nusername = u\n"
-		      "password_command = pass show x\nfolder = INBOX, "
-		      "Lists/dev ,Sent\non_server = delete\ntls = required\n"
-		      "tls_verify = no\nenabled = no\npoll_interval = 2h\n",
-		      &a),
-		MA_OK);
+	    check("protocol = imap\nhost = h\nport = 1143\nusername = u\n"
+		  "password_command = pass show x\nfolder = INBOX, "
+		  "Lists/dev ,Sent\non_server = delete\ntls = required\n"
+		  "tls_verify = no\nenabled = no\npoll_interval = 2h\n",
+		  &a),
+	    MA_OK);
 	assert_int_equal(a->nfolders, 3);
 	assert_string_equal(a->folders[1], "Lists/dev");
 	assert_string_equal(a->folders[2], "Sent");
@@ -179,12 +188,12 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_defaults_by_protocol),
-		cmocka_unit_test(test_every_bad_field_is_refused),
-		cmocka_unit_test(test_folders_and_options),
-		cmocka_unit_test(test_keys_and_refs),
-		cmocka_unit_test(test_durations_and_bools),
-		cmocka_unit_test(test_root_resolution_order),
+	    cmocka_unit_test(test_defaults_by_protocol),
+	    cmocka_unit_test(test_every_bad_field_is_refused),
+	    cmocka_unit_test(test_folders_and_options),
+	    cmocka_unit_test(test_keys_and_refs),
+	    cmocka_unit_test(test_durations_and_bools),
+	    cmocka_unit_test(test_root_resolution_order),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -58,9 +58,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_add_keeps_nul_termination),
-		cmocka_unit_test(test_add_past_max_fails_and_keeps_contents),
-		cmocka_unit_test(test_steal_hands_over_and_resets),
+	    cmocka_unit_test(test_add_keeps_nul_termination),
+	    cmocka_unit_test(test_add_past_max_fails_and_keeps_contents),
+	    cmocka_unit_test(test_steal_hands_over_and_resets),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -80,9 +80,9 @@ test_syntax_error_names_the_line(void **state)
 
 	(void)state;
 	log_adjust(-5); /* the error line is expected */
-	assert_int_equal(config_parse_string("a = 1\nb = 2\nnonsense\n", "t",
-					     &c),
-			 MA_ECONFIG);
+	assert_int_equal(
+	    config_parse_string("a = 1\nb = 2\nnonsense\n", "t", &c),
+	    MA_ECONFIG);
 	assert_null(c);
 	assert_int_equal(config_parse_string("a = 1\na = 2\n", "t", &c),
 			 MA_ECONFIG);
@@ -109,20 +109,19 @@ test_missing_file_is_not_found(void **state)
 	struct config *c;
 
 	(void)state;
-	assert_int_equal(config_load("/nonexistent/x.conf", &c),
-			 MA_ENOTFOUND);
+	assert_int_equal(config_load("/nonexistent/x.conf", &c), MA_ENOTFOUND);
 }
 
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_round_trip_keeps_order_and_values),
-		cmocka_unit_test(test_set_refuses_values_that_would_not_read_back),
-		cmocka_unit_test(test_remove_and_replace),
-		cmocka_unit_test(test_syntax_error_names_the_line),
-		cmocka_unit_test(test_long_line_is_an_error_not_a_truncation),
-		cmocka_unit_test(test_missing_file_is_not_found),
+	    cmocka_unit_test(test_round_trip_keeps_order_and_values),
+	    cmocka_unit_test(test_set_refuses_values_that_would_not_read_back),
+	    cmocka_unit_test(test_remove_and_replace),
+	    cmocka_unit_test(test_syntax_error_names_the_line),
+	    cmocka_unit_test(test_long_line_is_an_error_not_a_truncation),
+	    cmocka_unit_test(test_missing_file_is_not_found),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -16,9 +16,9 @@
 #include "path.h"
 
 static const char h1[] =
-	"1111111111111111111111111111111111111111111111111111111111111111";
+    "1111111111111111111111111111111111111111111111111111111111111111";
 static const char h2[] =
-	"2222222222222222222222222222222222222222222222222222222222222222";
+    "2222222222222222222222222222222222222222222222222222222222222222";
 
 static void
 test_add_find_and_reload(void **state)
@@ -162,10 +162,10 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_add_find_and_reload),
-		cmocka_unit_test(test_bad_entries_are_refused),
-		cmocka_unit_test(test_torn_line_is_skipped_and_ended),
-		cmocka_unit_test(test_journal_replays_lost_bucket_appends),
+	    cmocka_unit_test(test_add_find_and_reload),
+	    cmocka_unit_test(test_bad_entries_are_refused),
+	    cmocka_unit_test(test_torn_line_is_skipped_and_ended),
+	    cmocka_unit_test(test_journal_replays_lost_bucket_appends),
 	};
 
 	log_init("dedupe_test");

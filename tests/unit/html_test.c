@@ -24,7 +24,7 @@ static char *
 san(const char *html, bool remote)
 {
 	static struct buf b;
-	struct html_policy pol = { .remote_images = remote };
+	struct html_policy pol = {.remote_images = remote};
 
 	buf_release(&b);
 	buf_init(&b, 1 << 20);
@@ -36,8 +36,9 @@ static void
 test_escape_specials(void **state)
 {
 	(void)state;
-	assert_string_equal(esc("<a href=\"x\">'&'</a>", 20),
-			    "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+	assert_string_equal(
+	    esc("<a href=\"x\">'&'</a>", 20),
+	    "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
 }
 
 static void
@@ -46,8 +47,12 @@ test_escape_repairs_invalid_utf8(void **state)
 	(void)state;
 	/* A lone continuation byte, an overlong '<' and a truncated
 	 * sequence become U+FFFD: never a '<' smuggled through. */
-	assert_string_equal(esc("a\x80" "b\xc0\xbc" "c\xe3\x81", 8),
-			    "a\xef\xbf\xbd" "b\xef\xbf\xbd\xef\xbf\xbd"
+	assert_string_equal(esc("a\x80"
+				"b\xc0\xbc"
+				"c\xe3\x81",
+				8),
+			    "a\xef\xbf\xbd"
+			    "b\xef\xbf\xbd\xef\xbf\xbd"
 			    "c\xef\xbf\xbd\xef\xbf\xbd");
 	assert_string_equal(esc("\xe6\x97\xa5\xe6\x9c\xac", 6),
 			    "\xe6\x97\xa5\xe6\x9c\xac");
@@ -71,7 +76,8 @@ test_text_links_urls_safely(void **state)
 	(void)state;
 	buf_init(&b, 1 << 20);
 	assert_int_equal(html_text(&b, t, strlen(t)), MA_OK);
-	assert_non_null(strstr(b.data, "<a href=\"https://example.com/a?b=1&amp;c=\" "));
+	assert_non_null(
+	    strstr(b.data, "<a href=\"https://example.com/a?b=1&amp;c=\" "));
 	assert_non_null(strstr(b.data, "<a href=\"http://x.example/p\" "));
 	assert_null(strstr(b.data, "href=\"javascript"));
 	buf_release(&b);
@@ -183,7 +189,7 @@ static void
 test_sanitize_cid(void **state)
 {
 	struct buf b;
-	struct html_policy pol = { .cid_url = cid_map };
+	struct html_policy pol = {.cid_url = cid_map};
 	const char *h = "<img src=\"cid:logo%40x\"><img src=\"cid:nope\">";
 
 	(void)state;
@@ -197,7 +203,7 @@ static void
 test_sanitize_deep_nesting_is_iterative(void **state)
 {
 	struct buf in, out;
-	struct html_policy pol = { 0 };
+	struct html_policy pol = {0};
 
 	(void)state;
 	buf_init(&in, 1 << 24);
@@ -246,20 +252,20 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_escape_specials),
-		cmocka_unit_test(test_escape_repairs_invalid_utf8),
-		cmocka_unit_test(test_escape_drops_controls),
-		cmocka_unit_test(test_text_links_urls_safely),
-		cmocka_unit_test(test_text_folds_long_quotes),
-		cmocka_unit_test(test_sanitize_drops_scripts_and_handlers),
-		cmocka_unit_test(test_sanitize_javascript_urls),
-		cmocka_unit_test(test_sanitize_foreign_content),
-		cmocka_unit_test(test_sanitize_mxss_noscript_comment),
-		cmocka_unit_test(test_sanitize_images),
-		cmocka_unit_test(test_sanitize_cid),
-		cmocka_unit_test(test_sanitize_deep_nesting_is_iterative),
-		cmocka_unit_test(test_nesting_estimate),
-		cmocka_unit_test(test_url_scheme),
+	    cmocka_unit_test(test_escape_specials),
+	    cmocka_unit_test(test_escape_repairs_invalid_utf8),
+	    cmocka_unit_test(test_escape_drops_controls),
+	    cmocka_unit_test(test_text_links_urls_safely),
+	    cmocka_unit_test(test_text_folds_long_quotes),
+	    cmocka_unit_test(test_sanitize_drops_scripts_and_handlers),
+	    cmocka_unit_test(test_sanitize_javascript_urls),
+	    cmocka_unit_test(test_sanitize_foreign_content),
+	    cmocka_unit_test(test_sanitize_mxss_noscript_comment),
+	    cmocka_unit_test(test_sanitize_images),
+	    cmocka_unit_test(test_sanitize_cid),
+	    cmocka_unit_test(test_sanitize_deep_nesting_is_iterative),
+	    cmocka_unit_test(test_nesting_estimate),
+	    cmocka_unit_test(test_url_scheme),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

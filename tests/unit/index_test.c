@@ -55,10 +55,10 @@ test_layout_is_what_others_open(void **state)
 	cfg = index_config_path(space);
 	assert_string_equal(cfg + strlen(cfg) - 15, "/notmuch/config");
 	/* Exactly the call the renderer makes. */
-	assert_int_equal(notmuch_database_open_with_config(
-				 NULL, NOTMUCH_DATABASE_MODE_READ_ONLY, cfg,
-				 NULL, &db, &msg),
-			 NOTMUCH_STATUS_SUCCESS);
+	assert_int_equal(
+	    notmuch_database_open_with_config(
+		NULL, NOTMUCH_DATABASE_MODE_READ_ONLY, cfg, NULL, &db, &msg),
+	    NOTMUCH_STATUS_SUCCESS);
 	notmuch_database_destroy(db);
 	free(msg);
 	free(cfg);
@@ -69,7 +69,7 @@ test_layout_is_what_others_open(void **state)
 static void
 test_add_find_count_remove(void **state)
 {
-	const char *const tags[] = { "space:sp", "account:main", NULL };
+	const char *const tags[] = {"space:sp", "account:main", NULL};
 	char *cwd = getcwd(NULL, 0), *space = path_fmt("%s/sp2", cwd);
 	char *p1, *p2, *id = NULL;
 	struct index *ix = NULL;
@@ -125,9 +125,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_layout_is_what_others_open),
-		cmocka_unit_test(test_add_find_count_remove),
-		cmocka_unit_test(test_read_without_database_is_not_found),
+	    cmocka_unit_test(test_layout_is_what_others_open),
+	    cmocka_unit_test(test_add_find_count_remove),
+	    cmocka_unit_test(test_read_without_database_is_not_found),
 	};
 
 	log_init("index_test");

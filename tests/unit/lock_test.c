@@ -12,7 +12,7 @@ static void
 test_second_taker_gets_temp_failure(void **state)
 {
 	char *dir = tu_tmpdir(), *p = path_fmt("%s/x.lock", dir);
-	struct lock l = { -1, NULL };
+	struct lock l = {-1, NULL};
 	int status;
 	pid_t pid;
 
@@ -20,7 +20,7 @@ test_second_taker_gets_temp_failure(void **state)
 	assert_int_equal(lock_take(p, "test", false, &l), MA_OK);
 	/* flock() locks belong to open files: another process must fail. */
 	if ((pid = fork()) == 0) {
-		struct lock m = { -1, NULL };
+		struct lock m = {-1, NULL};
 
 		close(l.fd);
 		log_adjust(-5);
@@ -39,7 +39,7 @@ static void
 test_waiter_gets_the_lock_when_it_is_dropped(void **state)
 {
 	char *dir = tu_tmpdir(), *p = path_fmt("%s/x.lock", dir);
-	struct lock l = { -1, NULL };
+	struct lock l = {-1, NULL};
 	int status, pfd[2];
 	pid_t pid;
 	char c;
@@ -48,7 +48,7 @@ test_waiter_gets_the_lock_when_it_is_dropped(void **state)
 	assert_int_equal(pipe(pfd), 0);
 	assert_int_equal(lock_take(p, "test", false, &l), MA_OK);
 	if ((pid = fork()) == 0) {
-		struct lock m = { -1, NULL };
+		struct lock m = {-1, NULL};
 
 		/* Without an exec the child shares the parent's locked file;
 		 * close it, as exec would (O_CLOEXEC). */
@@ -73,7 +73,7 @@ static void
 test_killed_holder_leaves_no_stale_lock(void **state)
 {
 	char *dir = tu_tmpdir(), *p = path_fmt("%s/x.lock", dir);
-	struct lock l = { -1, NULL };
+	struct lock l = {-1, NULL};
 	int status, pfd[2];
 	pid_t pid;
 	char c;
@@ -81,7 +81,7 @@ test_killed_holder_leaves_no_stale_lock(void **state)
 	(void)state;
 	assert_int_equal(pipe(pfd), 0);
 	if ((pid = fork()) == 0) {
-		struct lock m = { -1, NULL };
+		struct lock m = {-1, NULL};
 
 		if (lock_take(p, "test", false, &m) != MA_OK)
 			_exit(1);
@@ -104,9 +104,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_second_taker_gets_temp_failure),
-		cmocka_unit_test(test_waiter_gets_the_lock_when_it_is_dropped),
-		cmocka_unit_test(test_killed_holder_leaves_no_stale_lock),
+	    cmocka_unit_test(test_second_taker_gets_temp_failure),
+	    cmocka_unit_test(test_waiter_gets_the_lock_when_it_is_dropped),
+	    cmocka_unit_test(test_killed_holder_leaves_no_stale_lock),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -126,7 +126,7 @@ static void
 test_scan_visits_new_then_cur_sorted(void **state)
 {
 	char *dir = tu_tmpdir(), *md = path_fmt("%s/m", dir), *p;
-	struct seen s = { 0, "", 1 };
+	struct seen s = {0, "", 1};
 	int stopped;
 
 	(void)state;
@@ -188,12 +188,12 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_unique_names_differ_and_follow_the_spec),
-		cmocka_unit_test(test_deliver_puts_bytes_in_new_and_nothing_in_tmp),
-		cmocka_unit_test(test_aborted_message_leaves_nothing),
-		cmocka_unit_test(test_move_keeps_name_and_is_in_one_place),
-		cmocka_unit_test(test_scan_visits_new_then_cur_sorted),
-		cmocka_unit_test(test_deliver_into_full_disk_leaves_nothing),
+	    cmocka_unit_test(test_unique_names_differ_and_follow_the_spec),
+	    cmocka_unit_test(test_deliver_puts_bytes_in_new_and_nothing_in_tmp),
+	    cmocka_unit_test(test_aborted_message_leaves_nothing),
+	    cmocka_unit_test(test_move_keeps_name_and_is_in_one_place),
+	    cmocka_unit_test(test_scan_visits_new_then_cur_sorted),
+	    cmocka_unit_test(test_deliver_into_full_disk_leaves_nothing),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

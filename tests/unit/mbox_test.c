@@ -190,11 +190,11 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_split_and_unquote_mboxrd),
-		cmocka_unit_test(test_crlf_is_read_as_lf),
-		cmocka_unit_test(test_gzip_and_truncated_gzip),
-		cmocka_unit_test(test_not_an_mbox_and_empty),
-		cmocka_unit_test(test_long_lines_and_nul_bytes),
+	    cmocka_unit_test(test_split_and_unquote_mboxrd),
+	    cmocka_unit_test(test_crlf_is_read_as_lf),
+	    cmocka_unit_test(test_gzip_and_truncated_gzip),
+	    cmocka_unit_test(test_not_an_mbox_and_empty),
+	    cmocka_unit_test(test_long_lines_and_nul_bytes),
 	};
 
 	log_init("mbox_test");

@@ -159,13 +159,13 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_bcc_and_forwarded_copy_have_one_identity),
-		cmocka_unit_test(test_same_id_other_body_differs),
-		cmocka_unit_test(test_missing_message_id_is_synthetic_and_stable),
-		cmocka_unit_test(test_no_archive_and_attachment),
-		cmocka_unit_test(test_not_a_message_is_edata),
-		cmocka_unit_test(test_body_normalisation),
-		cmocka_unit_test(test_message_id_parsing),
+	    cmocka_unit_test(test_bcc_and_forwarded_copy_have_one_identity),
+	    cmocka_unit_test(test_same_id_other_body_differs),
+	    cmocka_unit_test(test_missing_message_id_is_synthetic_and_stable),
+	    cmocka_unit_test(test_no_archive_and_attachment),
+	    cmocka_unit_test(test_not_a_message_is_edata),
+	    cmocka_unit_test(test_body_normalisation),
+	    cmocka_unit_test(test_message_id_parsing),
 	};
 
 	log_init("msg_test");

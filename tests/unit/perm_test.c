@@ -19,7 +19,7 @@
 static struct perm_who
 who(uid_t euid, const char *sudo_user)
 {
-	struct perm_who w = { .euid = euid, .service_uid = 1000 };
+	struct perm_who w = {.euid = euid, .service_uid = 1000};
 
 	snprintf(w.user, sizeof w.user, "%s", euid == 0 ? "root" : "svc");
 	snprintf(w.service, sizeof w.service, "svc");
@@ -126,16 +126,16 @@ test_admins_list_syntax(void **state)
 
 	(void)state;
 	assert_true(perm_admins_valid("alice,bob", bad, sizeof bad));
-	assert_true(perm_admins_valid("alice, %mail-admins, host$", bad,
-				      sizeof bad));
+	assert_true(
+	    perm_admins_valid("alice, %mail-admins, host$", bad, sizeof bad));
 	assert_true(perm_admins_valid("", bad, sizeof bad));
 	assert_false(perm_admins_valid("alice,Bob", bad, sizeof bad));
 	assert_string_equal(bad, "Bob");
 	assert_false(perm_admins_valid("alice,;rm", bad, sizeof bad));
 	assert_string_equal(bad, ";rm");
 	assert_false(perm_admins_valid("%", bad, sizeof bad));
-	assert_false(perm_admins_valid(
-		"a23456789012345678901234567890123", bad, sizeof bad));
+	assert_false(perm_admins_valid("a23456789012345678901234567890123", bad,
+				       sizeof bad));
 }
 
 static void
@@ -170,8 +170,9 @@ test_check_refuses_with_enoperm(void **state)
 				 MA_ENOPERM);
 		assert_int_equal(perm_check(dir, "sales", "alice", NULL),
 				 MA_OK);
-		assert_int_equal(perm_check(dir, "sales", "alice", "add "
-							       "spaces"),
+		assert_int_equal(perm_check(dir, "sales", "alice",
+					    "add "
+					    "spaces"),
 				 MA_ENOPERM);
 	} else {
 		assert_int_equal(perm_check(dir, "sales", "bob", NULL), MA_OK);
@@ -185,18 +186,17 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_root_may_change_anything),
-		cmocka_unit_test(test_service_user_itself_may_change_anything),
-		cmocka_unit_test(test_sudo_from_root_is_root),
-		cmocka_unit_test(test_sudo_user_listed_as_admin_is_allowed),
-		cmocka_unit_test(test_sudo_user_not_listed_is_refused),
-		cmocka_unit_test(test_admin_may_not_do_owner_changes),
-		cmocka_unit_test(test_other_users_are_refused_even_when_listed),
-		cmocka_unit_test(test_group_entry_admits_its_members),
-		cmocka_unit_test(test_admins_list_syntax),
-		cmocka_unit_test(
-			test_service_user_is_owner_of_root_or_its_parent),
-		cmocka_unit_test(test_check_refuses_with_enoperm),
+	    cmocka_unit_test(test_root_may_change_anything),
+	    cmocka_unit_test(test_service_user_itself_may_change_anything),
+	    cmocka_unit_test(test_sudo_from_root_is_root),
+	    cmocka_unit_test(test_sudo_user_listed_as_admin_is_allowed),
+	    cmocka_unit_test(test_sudo_user_not_listed_is_refused),
+	    cmocka_unit_test(test_admin_may_not_do_owner_changes),
+	    cmocka_unit_test(test_other_users_are_refused_even_when_listed),
+	    cmocka_unit_test(test_group_entry_admits_its_members),
+	    cmocka_unit_test(test_admins_list_syntax),
+	    cmocka_unit_test(test_service_user_is_owner_of_root_or_its_parent),
+	    cmocka_unit_test(test_check_refuses_with_enoperm),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

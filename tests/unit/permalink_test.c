@@ -85,11 +85,11 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_plain_ids_stay_readable),
-		cmocka_unit_test(test_other_bytes_are_encoded),
-		cmocka_unit_test(test_long_ids_are_cut_and_hashed),
-		cmocka_unit_test(test_empty_id_is_refused),
-		cmocka_unit_test(test_path),
+	    cmocka_unit_test(test_plain_ids_stay_readable),
+	    cmocka_unit_test(test_other_bytes_are_encoded),
+	    cmocka_unit_test(test_long_ids_are_cut_and_hashed),
+	    cmocka_unit_test(test_empty_id_is_refused),
+	    cmocka_unit_test(test_path),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

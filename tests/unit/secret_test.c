@@ -8,7 +8,7 @@ static void
 test_file_gives_first_line_without_newline(void **state)
 {
 	char *dir = tu_tmpdir(), *p = path_fmt("%s/pw", dir);
-	struct secret s = { 0 };
+	struct secret s = {0};
 
 	(void)state;
 	tu_write(p, "s3cret with blanks \nsecond line\n", 0600);
@@ -26,15 +26,13 @@ static void
 test_unreadable_or_empty_file_is_a_config_error(void **state)
 {
 	char *dir = tu_tmpdir(), *p = path_fmt("%s/pw", dir);
-	struct secret s = { 0 };
+	struct secret s = {0};
 
 	(void)state;
 	log_adjust(-5);
-	assert_int_equal(secret_read_file(p, "password file", &s),
-			 MA_ECONFIG);
+	assert_int_equal(secret_read_file(p, "password file", &s), MA_ECONFIG);
 	tu_write(p, "\n", 0600);
-	assert_int_equal(secret_read_file(p, "password file", &s),
-			 MA_ECONFIG);
+	assert_int_equal(secret_read_file(p, "password file", &s), MA_ECONFIG);
 	assert_null(s.data);
 	log_adjust(+5);
 	free(p);
@@ -44,7 +42,7 @@ test_unreadable_or_empty_file_is_a_config_error(void **state)
 static void
 test_command_output_and_failure(void **state)
 {
-	struct secret s = { 0 };
+	struct secret s = {0};
 
 	(void)state;
 	assert_int_equal(secret_read_command("printf 'pa ss\\nmore'", &s),
@@ -62,7 +60,7 @@ test_command_output_and_failure(void **state)
 static void
 test_fd_reads_one_line(void **state)
 {
-	struct secret s = { 0 };
+	struct secret s = {0};
 	int pfd[2];
 
 	(void)state;
@@ -79,10 +77,10 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_file_gives_first_line_without_newline),
-		cmocka_unit_test(test_unreadable_or_empty_file_is_a_config_error),
-		cmocka_unit_test(test_command_output_and_failure),
-		cmocka_unit_test(test_fd_reads_one_line),
+	    cmocka_unit_test(test_file_gives_first_line_without_newline),
+	    cmocka_unit_test(test_unreadable_or_empty_file_is_a_config_error),
+	    cmocka_unit_test(test_command_output_and_failure),
+	    cmocka_unit_test(test_fd_reads_one_line),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
