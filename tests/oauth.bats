@@ -253,7 +253,13 @@ assert json.load(sys.stdin)[1]["form"]["refresh_token"] == "rt-again"'
 }
 
 @test "a token_url over plain http to a remote host is refused" {
-	oauth_account s/a --token-url http://192.0.2.1/token
+	# account add refuses it already; an account file edited by hand must
+	# be refused all the same when a token is needed.
+	run oauth_account s/b --token-url http://192.0.2.1/token
+	[ "$status" -eq 78 ]
+	oauth_account s/a
+	f=$MAILARC_ROOT/spaces/s/accounts/a.conf
+	sed -i 's|^token_url = .*|token_url = http://192.0.2.1/token|' "$f"
 	oauth_seed s/a rt-first
 	run --separate-stderr mailarc-oauth-token s/a
 	[ "$status" -eq 78 ]

@@ -3,6 +3,7 @@
 # sample and generated mail: pages, permalinks, incremental runs equal to
 # full ones, deletions, kill -9, the lock.
 
+bats_require_minimum_version 1.5.0
 load helpers
 load lib/render
 

@@ -5,6 +5,7 @@
 # desktop and phone widths are left in build/screenshots/ for people to
 # look at.
 
+bats_require_minimum_version 1.5.0
 load helpers
 load lib/render
 load lib/chromium

@@ -23,7 +23,6 @@
 #include "mailarc.h"
 #include "msg.h"
 #include "path.h"
-#include "store.h"
 #include "tombstone.h"
 
 static const char delete_usage[] =
@@ -269,7 +268,7 @@ cmd_delete(struct ctx *c, int argc, char **argv)
 	}
 	lock_drop(&il);
 	lock_drop(&dl);
-	if (st == MA_OK && vs.n > 0 && store_stage_built("mailarc-render")) {
+	if (st == MA_OK && vs.n > 0 && stage_built("mailarc-render")) {
 		const char *const args[] = {s->key, NULL};
 
 		ret = ma_worse(ret, run_stage(c, "mailarc-render", args, true));

@@ -109,50 +109,6 @@ incoming_waiting(const struct space *s)
 	return found;
 }
 
-/* A later stage is run only when its program is built beside us. */
-static bool
-stage_built(const char *prog)
-{
-	char self[PATH_MAX], *p;
-	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-	bool ok;
-
-	if (n <= 0)
-		return false;
-	self[n] = '\0';
-	if ((p = path_fmt("%s/%s", dirname(self), prog)) == NULL)
-		return false;
-	ok = access(p, X_OK) == 0;
-	free(p);
-	return ok;
-}
-
-static int
-run_stages(struct ctx *c, const struct space *s)
-{
-	static const char *const stages[] = {"mailarc-dedupe", "mailarc-index",
-					     "mailarc-render"};
-	const char *args[] = {s->key, NULL};
-	int ret = EX_OK, r;
-
-	for (size_t i = 0; i < sizeof stages / sizeof stages[0]; i++) {
-		if (!stage_built(stages[i])) {
-			log_debug("space %s: %s is not built; skipped", s->key,
-				  stages[i]);
-			continue;
-		}
-		r = run_stage(c, stages[i], args, true);
-		if (r != EX_OK) {
-			log_err("space %s: %s failed (exit %d)", s->key,
-				stages[i], r);
-			ret = ma_worse(ret, r);
-			/* A later stage works on what this one made. */
-			break;
-		}
-	}
-	return ret;
-}
-
 /* Is the account due under --due? */
 static bool
 due(const struct space *s, const struct account *a)
@@ -220,7 +176,7 @@ fetch_space(struct ctx *c, const char *skey, const char *akey, bool only_due)
 		space_list_free(keys, n);
 	}
 	if (got > 0 || incoming_waiting(s))
-		ret = ma_worse(ret, run_stages(c, s));
+		ret = ma_worse(ret, run_pipeline(c, s->key));
 	space_free(s);
 	return ret;
 }

@@ -12,7 +12,6 @@
 #include "log.h"
 #include "mailarc.h"
 #include "path.h"
-#include "store.h"
 
 static const char import_usage[] =
     "usage: mailarc import SPACE [--mboxo] [--no-progress] FILE|DIR...\n"
@@ -21,37 +20,6 @@ static const char import_usage[] =
     "read as well), Maildir folders and single messages into the space,\n"
     "then archive each message once (mailarc-dedupe), index them\n"
     "(mailarc-index) and render the site (mailarc-render, once built).\n";
-
-bool
-store_stage_built(const char *prog)
-{
-	char self[PATH_MAX], *p;
-	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-	bool ok;
-
-	if (n <= 0)
-		return false;
-	self[n] = '\0';
-	if ((p = path_fmt("%s/%s", dirname(self), prog)) == NULL)
-		return false;
-	ok = access(p, X_OK) == 0;
-	free(p);
-	return ok;
-}
-
-int
-store_run_pipeline(struct ctx *c, const char *space, bool render)
-{
-	const char *const args[] = {space, NULL};
-	int ret = run_stage(c, "mailarc-dedupe", args, true);
-
-	if (ret != EX_OK && ret != EX_DATAERR)
-		return ret;
-	ret = ma_worse(ret, run_stage(c, "mailarc-index", args, true));
-	if (render && store_stage_built("mailarc-render"))
-		ret = ma_worse(ret, run_stage(c, "mailarc-render", args, true));
-	return ret;
-}
 
 int
 cmd_import(struct ctx *c, int argc, char **argv)
@@ -117,7 +85,7 @@ cmd_import(struct ctx *c, int argc, char **argv)
 		ret = ma_exitcode(st);
 	}
 	if (stats.messages > 0)
-		ret = ma_worse(ret, store_run_pipeline(c, s->key, true));
+		ret = ma_worse(ret, run_pipeline(c, s->key));
 	free(dest);
 	space_free(s);
 	return ret;

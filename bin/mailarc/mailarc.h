@@ -28,6 +28,16 @@ struct space *ctx_space(struct ctx *c, const char *key, int *ret);
 int run_stage(struct ctx *c, const char *prog, const char *const args[],
 	      bool quiet_stdout);
 
+/* stage_built - true when prog is built (executable) beside mailarc. */
+bool stage_built(const char *prog);
+
+/*
+ * run_pipeline - run the later stages for space, each one that is built:
+ * mailarc-dedupe, mailarc-index, mailarc-render (their stdout dropped).
+ * Returns the worst exit code.
+ */
+int run_pipeline(struct ctx *c, const char *space);
+
 /* Commands: argv[0] is the command name. Each returns a sysexits code. */
 int cmd_space(struct ctx *c, int argc, char **argv);
 int cmd_account(struct ctx *c, int argc, char **argv);

@@ -95,6 +95,43 @@ sibling(const char *prog)
 	return p;
 }
 
+bool
+stage_built(const char *prog)
+{
+	char *p = sibling(prog);
+
+	free(p);
+	return p != NULL;
+}
+
+int
+run_pipeline(struct ctx *c, const char *space)
+{
+	static const char *const stages[] = {"mailarc-dedupe", "mailarc-index",
+					     "mailarc-render"};
+	const char *const args[] = {space, NULL};
+	int ret = EX_OK, r;
+
+	for (size_t i = 0; i < sizeof stages / sizeof stages[0]; i++) {
+		if (!stage_built(stages[i])) {
+			log_debug("space %s: %s is not built; skipped", space,
+				  stages[i]);
+			continue;
+		}
+		r = run_stage(c, stages[i], args, true);
+		ret = ma_worse(ret, r);
+		/* One bad message set aside (EX_DATAERR) still leaves the
+		 * rest to index and render; any other failure stops here,
+		 * since a later stage works on what this one made. */
+		if (r != EX_OK && r != EX_DATAERR) {
+			log_err("space %s: %s failed (exit %d)", space,
+				stages[i], r);
+			break;
+		}
+	}
+	return ret;
+}
+
 int
 run_stage(struct ctx *c, const char *prog, const char *const args[],
 	  bool quiet_stdout)
