@@ -57,13 +57,9 @@ parse_options(int argc, char **argv, struct opts *o)
 				return r < 0 ? EX_USAGE : r;
 		}
 	}
-	if (optind >= argc || argc - optind > 2 ||
-	    (argc - optind == 2 && strcmp(argv[optind + 1], "-") != 0)) {
-		fputs(usage, stderr);
-		return EX_USAGE;
-	}
-	o->space = argv[optind];
-	o->from_stdin = argc - optind == 2;
+	if ((r = cli_space_args(argc, argv, usage, &o->space,
+				&o->from_stdin)) != EX_OK)
+		return r;
 	if (o->from_stdin && o->full) {
 		fputs(usage, stderr);
 		return EX_USAGE;

@@ -61,23 +61,9 @@ parse_options(int argc, char *argv[], struct opts *o)
 				return r < 0 ? EX_USAGE : r;
 		}
 	}
-	for (int i = optind; i < argc; i++) {
-		if (strcmp(argv[i], "-") == 0 && !o->from_stdin)
-			o->from_stdin = true;
-		else if (strcmp(argv[i], "--full") == 0)
-			o->full = true;
-		else if (o->space == NULL)
-			o->space = argv[i];
-		else {
-			log_err("unexpected argument '%s'", argv[i]);
-			fputs(usage, stderr);
-			return EX_USAGE;
-		}
-	}
-	if (o->space == NULL) {
-		fputs(usage, stderr);
-		return EX_USAGE;
-	}
+	if ((r = cli_space_args(argc, argv, usage, &o->space,
+				&o->from_stdin)) != EX_OK)
+		return r;
 	return EX_OK;
 }
 

@@ -35,6 +35,25 @@ cli_common(int c, const char *arg, const char *usage, const char **rootp)
 }
 
 int
+cli_space_args(int argc, char **argv, const char *usage, const char **spacep,
+	       bool *from_stdinp)
+{
+	int n = argc - optind;
+
+	if (n == 2 && strcmp(argv[optind + 1], "-") != 0)
+		log_err("unexpected argument '%s'", argv[optind + 1]);
+	else if (n > 2)
+		log_err("unexpected argument '%s'", argv[optind + 2]);
+	if (n < 1 || n > 2 || (n == 2 && strcmp(argv[optind + 1], "-") != 0)) {
+		fputs(usage, stderr);
+		return EX_USAGE;
+	}
+	*spacep = argv[optind];
+	*from_stdinp = n == 2;
+	return EX_OK;
+}
+
+int
 io_finish(int ret)
 {
 	if (fflush(stdout) != 0 || ferror(stdout)) {

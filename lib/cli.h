@@ -38,6 +38,15 @@
 int cli_common(int c, const char *arg, const char *usage, const char **rootp);
 
 /*
+ * cli_space_args - the operands of a stage, "SPACE [-]", from argv[optind]
+ * on: *spacep borrows argv, *from_stdinp is true for "-". Anything else
+ * prints the usage to stderr (naming an unexpected operand) and returns
+ * EX_USAGE.
+ */
+int cli_space_args(int argc, char **argv, const char *usage,
+		   const char **spacep, bool *from_stdinp);
+
+/*
  * io_finish - flush stdout; EX_IOERR (logged) if anything written to it
  * failed, else ret.
  */

@@ -299,3 +299,14 @@ refused() {
 	run mailarc account show sales/g
 	[[ $output == *"oauth"*"access token expires none"* ]]
 }
+
+@test "the stages take SPACE [-] and name an unexpected operand" {
+	for p in mailarc-dedupe mailarc-index mailarc-render; do
+		run "$p" sales extra
+		[ "$status" -eq 64 ]
+		[[ $output == *"unexpected argument 'extra'"* ]]
+		run "$p"
+		[ "$status" -eq 64 ]
+		[[ $output == *usage:* ]]
+	done
+}
