@@ -22,48 +22,6 @@ static const char usage[] =
     "standard input (one a line; NUL-separated with -0). Prints the\n"
     "archive paths. --report says why each copy was set aside.\n";
 
-struct opts {
-	const char *root;
-	const char *space;
-	bool from_stdin, wait, report;
-	char sep;
-};
-
-static int
-parse_options(int argc, char **argv, struct opts *o)
-{
-	static const struct option longopts[] = {
-	    CLI_COMMON_LONGOPTS,
-	    {"wait", no_argument, NULL, 'w'},
-	    {"report", no_argument, NULL, 'r'},
-	    {NULL, 0, NULL, 0},
-	};
-	int ch, r;
-
-	while ((ch = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "0", longopts,
-				 NULL)) != -1) {
-		switch (ch) {
-		case 'w':
-			o->wait = true;
-			break;
-		case 'r':
-			o->report = true;
-			break;
-		case '0':
-			o->sep = '\0';
-			break;
-		default:
-			if ((r = cli_common(ch, optarg, usage, &o->root)) !=
-			    EX_OK)
-				return r < 0 ? EX_USAGE : r;
-		}
-	}
-	if ((r = cli_space_args(argc, argv, usage, &o->space,
-				&o->from_stdin)) != EX_OK)
-		return r;
-	return EX_OK;
-}
-
 static enum ma_status
 read_paths(struct dedupe_run *r, char sep)
 {
@@ -102,7 +60,7 @@ only_account(const struct space *s)
 int
 main(int argc, char *argv[])
 {
-	struct opts o = {.sep = '\n'};
+	struct stage_opts o;
 	struct dedupe_opts d = {0};
 	struct dedupe_run *run = NULL;
 	struct space *s = NULL;
@@ -112,7 +70,8 @@ main(int argc, char *argv[])
 	int ret;
 
 	log_init("mailarc-dedupe");
-	if ((ret = parse_options(argc, argv, &o)) != EX_OK)
+	if ((ret = cli_stage_options(argc, argv, usage, CLI_STAGE_REPORT,
+				     &o)) != EX_OK)
 		return ret == EX__HELP ? io_finish(EX_OK) : ret;
 	if ((st = root_resolve(o.root, &root)) != MA_OK)
 		return ma_exitcode(st);

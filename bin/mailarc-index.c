@@ -21,50 +21,17 @@ static const char usage[] =
     "with -0); with --full, every file of SPACE/archive. Prints the paths\n"
     "indexed. Query with: notmuch --config=SPACE/notmuch/config ...\n";
 
-struct opts {
-	const char *root;
-	const char *space;
-	bool from_stdin, wait, full;
-	char sep;
-};
-
 static int
-parse_options(int argc, char **argv, struct opts *o)
+parse_options(int argc, char **argv, struct stage_opts *o)
 {
-	static const struct option longopts[] = {
-	    CLI_COMMON_LONGOPTS,
-	    {"wait", no_argument, NULL, 'w'},
-	    {"full", no_argument, NULL, 'f'},
-	    {NULL, 0, NULL, 0},
-	};
-	int ch, r;
+	int r = cli_stage_options(argc, argv, usage, CLI_STAGE_FULL, o);
 
-	while ((ch = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "0", longopts,
-				 NULL)) != -1) {
-		switch (ch) {
-		case 'w':
-			o->wait = true;
-			break;
-		case 'f':
-			o->full = true;
-			break;
-		case '0':
-			o->sep = '\0';
-			break;
-		default:
-			if ((r = cli_common(ch, optarg, usage, &o->root)) !=
-			    EX_OK)
-				return r < 0 ? EX_USAGE : r;
-		}
-	}
-	if ((r = cli_space_args(argc, argv, usage, &o->space,
-				&o->from_stdin)) != EX_OK)
-		return r;
-	if (o->from_stdin && o->full) {
+	if (r == EX_OK && o->from_stdin && o->full) {
+		log_err("--full rebuilds from archive/: it takes no '-'");
 		fputs(usage, stderr);
 		return EX_USAGE;
 	}
-	return EX_OK;
+	return r;
 }
 
 struct reader {
@@ -91,7 +58,7 @@ next_path(void *arg)
 int
 main(int argc, char *argv[])
 {
-	struct opts o = {.sep = '\n'};
+	struct stage_opts o;
 	struct index_run_opts ro = {0};
 	struct index_stats stats = {0};
 	struct space *s = NULL;

@@ -24,49 +24,6 @@ static const char usage[] =
     "the paths written too); the run renders them along with anything\n"
     "else that changed.\n";
 
-struct opts {
-	const char *root;
-	const char *space;
-	bool full, from_stdin, wait;
-	char sep;
-};
-
-static int
-parse_options(int argc, char *argv[], struct opts *o)
-{
-	static const struct option longopts[] = {
-	    CLI_COMMON_LONGOPTS,
-	    {"full", no_argument, NULL, 'F'},
-	    {"wait", no_argument, NULL, 'w'},
-	    {"null", no_argument, NULL, '0'},
-	    {NULL, 0, NULL, 0},
-	};
-	int ch, r;
-
-	while ((ch = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "0", longopts,
-				 NULL)) != -1) {
-		switch (ch) {
-		case 'F':
-			o->full = true;
-			break;
-		case 'w':
-			o->wait = true;
-			break;
-		case '0':
-			o->sep = '\0';
-			break;
-		default:
-			if ((r = cli_common(ch, optarg, usage, &o->root)) !=
-			    EX_OK)
-				return r < 0 ? EX_USAGE : r;
-		}
-	}
-	if ((r = cli_space_args(argc, argv, usage, &o->space,
-				&o->from_stdin)) != EX_OK)
-		return r;
-	return EX_OK;
-}
-
 /* The paths are hints: the database says what changed, and it covers
  * them. Reading them keeps the pipe flowing and lets us log them. */
 static void
@@ -91,7 +48,7 @@ drain_stdin(char sep)
 }
 
 static int
-run(const struct opts *o)
+run(const struct stage_opts *o)
 {
 	struct render_opts ro = {0};
 	struct render_stats stats;
@@ -158,11 +115,12 @@ out:
 int
 main(int argc, char *argv[])
 {
-	struct opts o = {.sep = '\n'};
+	struct stage_opts o;
 	int ret;
 
 	log_init("mailarc-render");
-	if ((ret = parse_options(argc, argv, &o)) != EX_OK)
+	if ((ret = cli_stage_options(argc, argv, usage, CLI_STAGE_FULL, &o)) !=
+	    EX_OK)
 		return ret == EX__HELP ? EX_OK : ret;
 	ret = run(&o);
 	return io_finish(ret);

@@ -54,6 +54,52 @@ cli_space_args(int argc, char **argv, const char *usage, const char **spacep,
 }
 
 int
+cli_stage_options(int argc, char **argv, const char *usage, int accept,
+		  struct stage_opts *o)
+{
+	static const struct option longopts[] = {
+	    CLI_COMMON_LONGOPTS,
+	    {"wait", no_argument, NULL, 'w'},
+	    {"null", no_argument, NULL, '0'},
+	    {"full", no_argument, NULL, 'F'},
+	    {"report", no_argument, NULL, 'R'},
+	    {NULL, 0, NULL, 0},
+	};
+	int ch, r;
+
+	*o = (struct stage_opts){.sep = '\n'};
+	while ((ch = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "0", longopts,
+				 NULL)) != -1) {
+		/* An option of another stage: getopt knows it, so say it. */
+		if ((ch == 'F' && !(accept & CLI_STAGE_FULL)) ||
+		    (ch == 'R' && !(accept & CLI_STAGE_REPORT))) {
+			log_err("unrecognized option '%s'",
+				ch == 'F' ? "--full" : "--report");
+			ch = '?';
+		}
+		switch (ch) {
+		case 'w':
+			o->wait = true;
+			break;
+		case '0':
+			o->sep = '\0';
+			break;
+		case 'F':
+			o->full = true;
+			break;
+		case 'R':
+			o->report = true;
+			break;
+		default:
+			if ((r = cli_common(ch, optarg, usage, &o->root)) !=
+			    EX_OK)
+				return r < 0 ? EX_USAGE : r;
+		}
+	}
+	return cli_space_args(argc, argv, usage, &o->space, &o->from_stdin);
+}
+
+int
 io_finish(int ret)
 {
 	if (fflush(stdout) != 0 || ferror(stdout)) {

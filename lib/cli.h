@@ -37,6 +37,29 @@
  */
 int cli_common(int c, const char *arg, const char *usage, const char **rootp);
 
+/* The options of a pipeline stage (mailarc-dedupe, -index, -render). */
+struct stage_opts {
+	const char *root;  /* --root, or NULL */
+	const char *space; /* the SPACE operand (borrowed from argv) */
+	bool from_stdin;   /* the "-" operand */
+	bool wait;	   /* --wait */
+	bool full;	   /* --full, where CLI_STAGE_FULL is accepted */
+	bool report;	   /* --report, where CLI_STAGE_REPORT is accepted */
+	char sep;	   /* '\n', or '\0' with -0/--null */
+};
+
+#define CLI_STAGE_FULL	 1
+#define CLI_STAGE_REPORT 2
+
+/*
+ * cli_stage_options - parse a stage's command line: the common options,
+ * --wait, -0/--null, the flags in accept (CLI_STAGE_*), then "SPACE [-]".
+ * Fills *o (sep '\n' unless -0). Returns EX_OK, EX__HELP after --help or
+ * --version, or EX_USAGE after printing the usage.
+ */
+int cli_stage_options(int argc, char **argv, const char *usage, int accept,
+		      struct stage_opts *o);
+
 /*
  * cli_space_args - the operands of a stage, "SPACE [-]", from argv[optind]
  * on: *spacep borrows argv, *from_stdinp is true for "-". Anything else

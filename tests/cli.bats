@@ -310,3 +310,12 @@ refused() {
 		[[ $output == *usage:* ]]
 	done
 }
+
+@test "a stage refuses another stage's option by name" {
+	run mailarc-index --report sales
+	[ "$status" -eq 64 ]
+	[[ $output == *"unrecognized option '--report'"* ]]
+	run mailarc-dedupe --full sales
+	[ "$status" -eq 64 ]
+	[[ $output == *"unrecognized option '--full'"* ]]
+}
