@@ -7,7 +7,6 @@
 #include "path.h"
 #include "permalink.h"
 
-#define PERMALINK_LONG 200
 #define PERMALINK_KEEP 120
 
 static int

@@ -24,8 +24,12 @@
  * The name needs no further escaping in a URL path.
  */
 
-/* Longest name step 3 produces, plus room for the NUL. */
-#define PERMALINK_NAME_MAX 160
+/* Step 3's threshold: a NAME is never longer than this. */
+#define PERMALINK_LONG 200
+
+/* Room for the longest NAME plus its NUL. Derived from the rule, never
+ * set on its own: a name of PERMALINK_LONG bytes is kept as it is. */
+#define PERMALINK_NAME_MAX (PERMALINK_LONG + 1)
 
 /*
  * permalink_name - the NAME of msgid (brackets are stripped if present)

@@ -81,6 +81,68 @@ test_path(void **state)
 	free(p);
 }
 
+/*
+ * Every name is NUL-terminated inside PERMALINK_NAME_MAX, uses only the
+ * bytes the rule allows, and is the same on a second call: for
+ * Message-IDs of every length from 1 to 4,096 bytes, of bytes that are
+ * kept (1 byte out) and bytes that are escaped (3 bytes out), and of
+ * arbitrary bytes. The name is written into a heap block of exactly
+ * PERMALINK_NAME_MAX bytes so that AddressSanitizer sees one byte too many.
+ */
+static void
+check_name(const char *id)
+{
+	char *out = malloc(PERMALINK_NAME_MAX), again[PERMALINK_NAME_MAX];
+	size_t len;
+
+	assert_non_null(out);
+	assert_int_equal(permalink_name(id, out), MA_OK);
+	len = strlen(out);
+	assert_true(len > 0 && len <= PERMALINK_LONG);
+	for (size_t i = 0; i < len; i++)
+		assert_non_null(strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				       "abcdefghijklmnopqrstuvwxyz"
+				       "0123456789@-_+.=",
+				       out[i]));
+	assert_true(out[0] != '.');
+	assert_int_equal(permalink_name(id, again), MA_OK);
+	assert_string_equal(out, again);
+	free(out);
+}
+
+static void
+test_every_length_fits(void **state)
+{
+	static const char fill[] = "a/\xc3.";
+	char *id = malloc(4097);
+	unsigned seed = 12345;
+
+	(void)state;
+	assert_non_null(id);
+	for (size_t len = 1; len <= 4096; len++) {
+		for (size_t k = 0; k < sizeof fill - 1; k++) {
+			memset(id, fill[k], len);
+			id[len] = '\0';
+			check_name(id);
+		}
+		/* Mixed: kept and escaped bytes, so the output length steps
+		 * by 1 and by 3 across the limits. */
+		for (size_t i = 0; i < len; i++)
+			id[i] = (i % 3 == 0) ? '/' : 'b';
+		id[len] = '\0';
+		check_name(id);
+		/* Arbitrary bytes (no NUL). */
+		for (size_t i = 0; i < len; i++) {
+			seed = seed * 1103515245u + 12345u;
+			id[i] = (char)(1 + (seed >> 16) % 255);
+		}
+		id[len] = '\0';
+		if (!(len == 2 && id[0] == '<' && id[1] == '>'))
+			check_name(id);
+	}
+	free(id);
+}
+
 int
 main(void)
 {
@@ -90,6 +152,7 @@ main(void)
 	    cmocka_unit_test(test_long_ids_are_cut_and_hashed),
 	    cmocka_unit_test(test_empty_id_is_refused),
 	    cmocka_unit_test(test_path),
+	    cmocka_unit_test(test_every_length_fits),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
