@@ -13,11 +13,24 @@
  * MBOX_PIECE bytes). gzip-compressed files are read through zlib and
  * plain ones the same way (gzread passes them through).
  *
- * The rules (after qmail's mbox(5) and the mboxrd notes of RFC 4155):
- *  - a message starts at a "From " line that begins the file or follows
- *    an empty line; that line is not part of the message;
- *  - the empty line before the next "From " line (or at the end of the
- *    file) belongs to the mbox, not to the message;
+ * The rules (after qmail's mbox(5), the mboxrd notes of RFC 4155, and what
+ * mutt and Python's mailbox module accept):
+ *  - a message starts at a From_ line: "From " and a sender and a date, as
+ *    delivery agents write it (see mbox_is_envelope()); that line is not
+ *    part of the message. It need not follow an empty line (Netscape and
+ *    webmail exports). A body line that only starts with "From " ("From
+ *    here on ...") does not start a message, quoted or not;
+ *  - when a message's header has one Content-Length and the body it gives
+ *    ends at a line end followed by the end of the file, or an optional
+ *    empty line and a From_ line, the body is that long even if From_
+ *    lines are inside it (mboxcl2); any other Content-Length is ignored;
+ *  - a file whose first From_ line has no date is split by the old rule:
+ *    at a "From " line after an empty line;
+ *  - a UTF-8 byte-order mark and empty lines before the first From_ line
+ *    are skipped;
+ *  - the empty line before the next From_ line (or at the end of the
+ *    file) belongs to the mbox, not to the message; an empty message
+ *    (nothing but empty lines between two From_ lines) is not passed on;
  *  - mboxrd (the default): a line ">From ", ">>From ", ... loses one '>';
  *    mboxo: only ">From " becomes "From " (the format cannot tell the
  *    rest apart);
@@ -25,6 +38,9 @@
  *    the messages delivered to the Maildir are in its usual form.
  */
 #define MBOX_PIECE 65536
+
+/* The longest line taken as a From_ line, its line end included. */
+#define MBOX_ENVELOPE_MAX 1024
 
 enum mbox_format { MBOX_RD, MBOX_O };
 
@@ -60,8 +76,19 @@ void mbox_close(struct mbox *m);
 
 /*
  * mbox_sniff - true when the file at path (gzip-compressed or not) starts
- * with "From ", i.e. looks like an mbox. False on any error.
+ * with "From " (after a byte-order mark and empty lines, if any), i.e.
+ * looks like an mbox. False on any error.
  */
 bool mbox_sniff(const char *path);
+
+/*
+ * mbox_is_envelope - true when the line p[0..n) (its line end, LF or CRLF,
+ * included or not) is a From_ line: "From ", a sender (one word, which may
+ * be quoted, or the "a at example.com" of list archives; or none), and a
+ * date of ctime(3) form "Sun Jul 16 15:06[:25] [ZONE [ZONE]] 2023" (the
+ * year may be followed by more words: "+0200", "remote from uunet") or of
+ * RFC 5322 form "[Sun,] 16 Jul 2023 15:06[:25] [+0000]".
+ */
+bool mbox_is_envelope(const char *p, size_t n);
 
 #endif
