@@ -48,7 +48,8 @@ struct mbox;
 
 /*
  * mbox_open - open path. MA_EDATA (logged) when it does not start with a
- * "From " line: it is not an mbox. Free with mbox_close().
+ * "From " line (after a byte-order mark and empty lines, if any): it is
+ * not an mbox. Free with mbox_close().
  */
 enum ma_status mbox_open(const char *path, enum mbox_format fmt,
 			 struct mbox **mp);
