@@ -214,9 +214,11 @@ PY
 	[[ "$output" == *"same 300"* ]]
 }
 
-@test "the sample mail, written to an mbox by Python, comes back the same" {
+@test "the sample mail and 300 generated messages, written to an mbox by Python, come back the same" {
+	mkdir -p "$M/gen/tmp" "$M/gen/new" "$M/gen/cur"
+	python3 "$TESTS_DIR/lib/genmail.py" "$M/gen" 300 1 >/dev/null
 	python3 - "$M/sample.mbox" "$TESTS_DIR"/sample/mail/*.eml \
-		"$TESTS_DIR"/sample/hostile/*.eml <<'PY'
+		"$TESTS_DIR"/sample/hostile/*.eml "$M"/gen/new/* <<'PY'
 import mailbox, sys
 box = mailbox.mbox(sys.argv[1])
 for p in sys.argv[2:]:
@@ -224,7 +226,7 @@ for p in sys.argv[2:]:
         box.add(f.read())
 box.close()
 PY
-	n=$(ls "$TESTS_DIR"/sample/mail/*.eml "$TESTS_DIR"/sample/hostile/*.eml | wc -l)
+	n=$(($(ls "$TESTS_DIR"/sample/mail/*.eml "$TESTS_DIR"/sample/hostile/*.eml | wc -l) + 300))
 	# Python's writer quotes "From " only: mboxo.
 	run mailarc import --no-progress sales --mboxo "$M/sample.mbox"
 	compare "$M/sample.mbox" --mboxo

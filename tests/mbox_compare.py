@@ -14,8 +14,9 @@ before comparing, so that only the splitting is compared:
   - mboxrd quoting is undone (">From " and ">>From " lose one '>'; with
     --mboxo only ">From "), which mailbox.mbox does not do;
   - CRLF line ends become LF;
-  - a last CRLF empty line is dropped: it is the separator before the next
-    From_ line, which mailbox.mbox recognises only as "\\n";
+  - a last CRLF empty line is dropped when mailbox.mbox dropped no "\\n"
+    empty line there: it is the separator before the next From_ line,
+    which mailbox.mbox recognises only as "\\n";
   - a message that is empty or only empty lines (two From_ lines in a row)
     is counted apart: mailarc does not deliver one.
 
@@ -70,11 +71,16 @@ def python_messages(path, mboxo):
         with open(plain, "wb") as f:
             f.write(data)
         box = mailbox.mbox(plain, create=False)
-        out = [box.get_bytes(k) for k in box.keys()]
+        out = []
+        for k in box.keys():
+            # _toc: where the message ends in the file; a "\n" there is
+            # the empty line mailbox took for the separator.
+            stop = box._toc[k][1]
+            out.append((box.get_bytes(k), data[stop:stop + 1] == b"\n"))
         box.close()
     msgs, empty = [], 0
-    for b in out:
-        if b.endswith(b"\r\n\r\n"):
+    for b, dropped in out:
+        if b.endswith(b"\r\n\r\n") and not dropped:
             b = b[:-2]
         b = b.replace(b"\r\n", b"\n")
         b = (QUOTED_O if mboxo else QUOTED).sub(rb"\1", b)
@@ -105,8 +111,12 @@ def main(argv):
     if len(argv) < 2:
         print(__doc__.split("\n\n")[1], file=sys.stderr)
         return 2
-    py, empty = python_messages(argv[0], mboxo)
-    ma = mailarc_messages(argv[1:])
+    try:
+        py, empty = python_messages(argv[0], mboxo)
+        ma = mailarc_messages(argv[1:])
+    except OSError as e:
+        print("mbox_compare: %s" % e, file=sys.stderr)
+        return 2
     cp, cm = collections.Counter(py), collections.Counter(ma)
     print("python %d" % len(py))
     print("python-empty %d" % empty)
