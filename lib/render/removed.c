@@ -10,6 +10,7 @@
 #include "html.h"
 #include "log.h"
 #include "path.h"
+#include "tombstone.h"
 #include "render_int.h"
 
 void
@@ -22,91 +23,46 @@ tomb_free(void *p)
 	free(t);
 }
 
-/*
- * Read SPACE/tombstones from byte offset from: DELETED_AT TAB MESSAGE-ID
- * TAB THREAD-ID TAB IDENTITY, a line each. Calls fn for each complete
- * line and sets *endp past the last one.
- */
-enum ma_status
-tombstones_read(struct run *r, long from,
-		enum ma_status (*fn)(struct run *, const char *msgid,
-				     const char *when, const char *thread,
-				     bool fresh),
-		long *endp)
+static enum ma_status
+tomb_note(void *arg, const struct tombstone_line *l)
 {
-	char *path = path_fmt("%s/tombstones", r->o->space_dir), *data;
-	size_t len, pos;
-	enum ma_status st;
-
-	if (path == NULL)
-		return MA_ENOMEM;
-	st = file_read_all(path, STATE_MAX, &data, &len);
-	free(path);
-	if (st == MA_ENOTFOUND) {
-		*endp = 0;
-		return MA_OK;
-	}
-	if (st != MA_OK)
-		return st;
-	if ((size_t)from > len)
-		from = 0; /* the file was replaced: apply it all again */
-	/* All of it, every run: which threads a tombstone names decides
-	 * whether an empty thread's page says "removed"; lines before from
-	 * were applied by earlier runs. */
-	pos = 0;
-	while (pos < len && st == MA_OK) {
-		char *nl = memchr(data + pos, '\n', len - pos);
-		char *f[4];
-		size_t nf = 0;
-
-		if (nl == NULL)
-			break; /* being written: next run */
-		*nl = '\0';
-		f[nf++] = data + pos;
-		for (char *q = data + pos; *q && nf < 4; q++)
-			if (*q == '\t') {
-				*q = '\0';
-				f[nf++] = q + 1;
-			}
-		if (nf >= 3 && f[1][0] != '\0') {
-			char *id = f[1];
-			size_t n = strlen(id);
-
-			if (n >= 2 && id[0] == '<' && id[n - 1] == '>') {
-				id[n - 1] = '\0';
-				id++;
-			}
-			st = fn(r, id, f[0], f[2], pos >= (size_t)from);
-		} else if (data + pos != nl) {
-			log_warn("tombstones: ignoring a malformed line at "
-				 "byte %zu",
-				 pos);
-		}
-		pos = (size_t)(nl - data) + 1;
-	}
-	free(data);
-	*endp = (long)pos;
-	return st;
-}
-
-enum ma_status
-tomb_note(struct run *r, const char *msgid, const char *when,
-	  const char *thread, bool fresh)
-{
+	struct run *r = arg;
 	struct tomb *t = calloc(1, sizeof *t);
-	char *k = strdup(msgid);
+	char *k = strdup(l->message_id);
 
-	if (t == NULL || k == NULL || (t->when = strdup(when)) == NULL) {
+	if (t == NULL || k == NULL ||
+	    (t->when = strdup(l->deleted_at)) == NULL) {
 		free(k);
 		tomb_free(t);
 		return MA_ENOMEM;
 	}
-	set_thread(t->thread, strcmp(thread, "-") == 0 ? "" : thread);
-	t->fresh = fresh;
+	set_thread(t->thread,
+		   strcmp(l->thread_id, "-") == 0 ? "" : l->thread_id);
+	t->fresh = l->fresh;
 	g_hash_table_replace(r->tombs, k, t);
 	if (t->thread[0] != '\0')
 		g_hash_table_add(r->tomb_threads, strdup(t->thread));
 	return MA_OK;
+}
+
+/*
+ * Note every tombstone of SPACE/tombstones in r->tombs (fresh: from byte
+ * offset from on) and set *endp past the last complete line. All of it,
+ * every run: which threads a tombstone names decides whether an empty
+ * thread's page says "removed"; lines before from were applied by
+ * earlier runs.
+ */
+enum ma_status
+tombs_read(struct run *r, long from, long *endp)
+{
+	char *path = path_fmt("%s/tombstones", r->o->space_dir);
+	enum ma_status st;
+
+	if (path == NULL)
+		return MA_ENOMEM;
+	st = tombstones_scan(path, from, tomb_note, r, endp);
+	free(path);
+	return st;
 }
 
 enum ma_status
@@ -225,6 +181,44 @@ thread_gone(struct run *r, const char *id)
 	}
 	if (st == MA_OK && g_hash_table_contains(r->tomb_threads, id))
 		st = removed_thread_page(r, id);
+	return st;
+}
+
+/* A full run: a page for each conversation that tombstones name and no
+ * message keeps. */
+enum ma_status
+removed_thread_pages(struct run *r)
+{
+	GHashTable *live = g_hash_table_new(g_str_hash, g_str_equal);
+	GPtrArray *keys = sorted_keys(r->tomb_threads);
+	enum ma_status st = MA_OK;
+
+	for (guint i = 0; i < r->order->len; i++)
+		g_hash_table_add(live,
+				 ((struct entry *)r->order->pdata[i])->thread);
+	for (guint i = 0; i < keys->len && st == MA_OK; i++)
+		if (!g_hash_table_contains(live, keys->pdata[i]))
+			st = removed_thread_page(r, keys->pdata[i]);
+	g_ptr_array_free(keys, TRUE);
+	g_hash_table_destroy(live);
+	return st;
+}
+
+/* Tombstone pages: all of them in a full run, the new ones else. */
+enum ma_status
+removed_message_pages(struct run *r, bool full)
+{
+	enum ma_status st = MA_OK;
+	GHashTableIter it;
+	gpointer k, v;
+
+	g_hash_table_iter_init(&it, r->tombs);
+	while (st == MA_OK && g_hash_table_iter_next(&it, &k, &v)) {
+		const struct tomb *t = v;
+
+		if ((full || t->fresh) && !g_hash_table_contains(r->by_id, k))
+			st = removed_message_page(r, k, t);
+	}
 	return st;
 }
 

@@ -134,19 +134,15 @@ enum ma_status render_state_save(struct run *r, const char *path,
 
 /* removed.c */
 void tomb_free(void *p);
-enum ma_status tombstones_read(
-    struct run *r, long from,
-    enum ma_status (*fn)(struct run *, const char *msgid, const char *when,
-			 const char *thread, bool fresh),
-    long *endp);
-enum ma_status tomb_note(struct run *r, const char *msgid, const char *when,
-			 const char *thread, bool fresh);
+enum ma_status tombs_read(struct run *r, long from, long *endp);
 enum ma_status apply_tomb(struct run *r, const char *msgid,
 			  const struct tomb *t);
 enum ma_status removed_message_page(struct run *r, const char *msgid,
 				    const struct tomb *t);
 enum ma_status removed_thread_page(struct run *r, const char *id);
 enum ma_status thread_gone(struct run *r, const char *id);
+enum ma_status removed_thread_pages(struct run *r);
+enum ma_status removed_message_pages(struct run *r, bool full);
 enum ma_status drop_attachments(struct run *r);
 
 /* chrome.c */
@@ -189,5 +185,7 @@ enum ma_status index_page(struct run *r);
 
 /* run.c */
 void touch_thread(struct run *r, const char *id);
+/* The keys of a set of strings, sorted: runs do things in one order. */
+GPtrArray *sorted_keys(GHashTable *h);
 
 #endif
