@@ -69,3 +69,35 @@ mbox_add(struct buf *b, const char *file, time_t date)
 	free(data);
 	return st;
 }
+
+/* t/THREAD.mbox: oldest first (byd is in the site's order), streamed,
+ * from the copies in memory or the files. */
+enum ma_status
+thread_mbox(struct run *r, const struct thread_ctx *tc, GPtrArray *byd)
+{
+	struct site_file *f = NULL;
+	char rel[64];
+	struct buf b;
+	enum ma_status st;
+
+	snprintf(rel, sizeof rel, "t/%s.mbox", tc->id);
+	if ((st = site_file_open(r->site, rel, &f)) != MA_OK)
+		return st;
+	buf_init(&b, PAGE_MAX);
+	for (guint k = 0; k < byd->len && st == MA_OK; k++) {
+		struct tmsg *t = byd->pdata[k];
+
+		buf_reset(&b);
+		if (t->raw != NULL)
+			st = mbox_add_mem(&b, t->raw, t->raw_len, t->e->date);
+		else if (t->e->file != NULL)
+			st = mbox_add(&b, t->e->file, t->e->date);
+		if (st == MA_OK && b.len > 0)
+			st = site_file_write(f, b.data, b.len);
+	}
+	buf_release(&b);
+	if (st == MA_OK)
+		return site_file_commit(r->site, f);
+	site_file_abort(f);
+	return st;
+}

@@ -166,11 +166,16 @@ enum ma_status mbox_add_mem(struct buf *b, const char *data, size_t len,
 			    time_t date);
 enum ma_status mbox_add(struct buf *b, const char *file, time_t date);
 
+enum ma_status thread_mbox(struct run *r, const struct thread_ctx *tc,
+			   GPtrArray *byd);
+
 /* atom.c */
 enum ma_status atom_begin(struct run *r, struct buf *b, const char *title,
 			  const char *id, const char *alt, time_t updated);
 enum ma_status atom_entry(struct buf *b, struct entry *e, const char *pre);
 enum ma_status feed_page(struct run *r);
+enum ma_status thread_feed(struct run *r, const struct thread_ctx *tc,
+			   GPtrArray *byd, time_t newest);
 
 /* thread.c */
 enum ma_status render_thread(struct run *r, notmuch_thread_t *th);
