@@ -161,153 +161,187 @@ month_gone(struct run *r, const char *month)
 	return remove_pages(r, month, "threads", 2);
 }
 
+/* YYYY/MM/FIRST for page 1, else YYYY/MM/STEM-P.html */
+static void
+month_page_rel(char rel[64], const char *month, const char *first,
+	       const char *stem, size_t p)
+{
+	if (p == 1)
+		snprintf(rel, 64, "%s/%s", month, first);
+	else
+		snprintf(rel, 64, "%s/%s-%zu.html", month, stem, p);
+}
+
+/* Page p of the month by date: MONTH_PAGE messages, oldest first. */
+static enum ma_status
+date_page(struct run *r, struct buf *b, const char *month, size_t lo, size_t hi,
+	  size_t p, size_t pages)
+{
+	enum ma_status st;
+
+	ADD(month_head(r, b, month, hi - lo, false));
+	ADD(pager(b, "page", "index.html", p, pages));
+	ADD(buf_adds(b, "<ul class=\"plain list\">\n"));
+	for (size_t i = lo + (p - 1) * MONTH_PAGE;
+	     i < hi && i < lo + p * MONTH_PAGE; i++)
+		ADD(list_item(r, b, r->order->pdata[i], true));
+	ADD(buf_adds(b, "</ul>\n"));
+	ADD(pager(b, "page", "index.html", p, pages));
+	return page_end(b, "../../");
+}
+
+/* The month by date: index.html, page-2.html... */
+static enum ma_status
+date_pages(struct run *r, const char *month, size_t lo, size_t hi)
+{
+	size_t pages = (hi - lo + MONTH_PAGE - 1) / MONTH_PAGE;
+	enum ma_status st = MA_OK;
+	struct buf b;
+	char rel[64];
+
+	buf_init(&b, PAGE_MAX);
+	for (size_t p = 1; p <= pages && st == MA_OK; p++) {
+		buf_reset(&b);
+		st = date_page(r, &b, month, lo, hi, p, pages);
+		month_page_rel(rel, month, "index.html", "page", p);
+		if (st == MA_OK)
+			st = site_put_buf(r->site, rel, &b);
+	}
+	buf_release(&b);
+	if (st == MA_OK)
+		st = remove_pages(r, month, "page", pages + 1);
+	return st;
+}
+
+/* The month's conversations: the entries of each thread, in the order of
+ * their first message this month. */
+static GPtrArray *
+month_groups(struct run *r, size_t lo, size_t hi)
+{
+	GHashTable *gi = g_hash_table_new(g_str_hash, g_str_equal);
+	GPtrArray *groups =
+	    g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
+
+	for (size_t i = lo; i < hi; i++) {
+		struct entry *e = r->order->pdata[i];
+		GPtrArray *g = g_hash_table_lookup(gi, e->thread);
+
+		if (g == NULL) {
+			g = g_ptr_array_new();
+			g_ptr_array_add(groups, g);
+			g_hash_table_insert(gi, e->thread, g);
+		}
+		g_ptr_array_add(g, e);
+	}
+	g_hash_table_destroy(gi);
+	return groups;
+}
+
+/* Where each page by conversation starts: a page holds whole threads,
+ * about MONTH_PAGE messages. */
+static GArray *
+group_page_starts(GPtrArray *groups)
+{
+	GArray *starts = g_array_new(FALSE, FALSE, sizeof(guint));
+	size_t count = 0;
+
+	for (guint k = 0; k < groups->len; k++) {
+		GPtrArray *g = groups->pdata[k];
+
+		if (k == 0 || count + g->len > MONTH_PAGE) {
+			g_array_append_val(starts, k);
+			count = 0;
+		}
+		count += g->len;
+	}
+	return starts;
+}
+
+/* One conversation of a page by conversation: its subject, then its
+ * messages by sender. */
+static enum ma_status
+thread_group(struct run *r, struct buf *b, GPtrArray *g)
+{
+	struct entry *e0 = g->pdata[0];
+	enum ma_status st;
+
+	if (!entry_fill(r, e0))
+		return MA_OK;
+	ADD(buf_addf(b,
+		     "<section class=\"tgroup\"><h3><a href=\"../../t/%s."
+		     "html\">",
+		     e0->thread));
+	ADD(html_escapes(b, e0->subject));
+	ADD(buf_adds(b, "</a></h3><ul class=\"plain list\">\n"));
+	for (guint j = 0; j < g->len; j++)
+		ADD(list_item(r, b, g->pdata[j], false));
+	return buf_adds(b, "</ul></section>\n");
+}
+
+/* Page p of the month by conversation: groups from..to-1. */
+static enum ma_status
+conversation_page(struct run *r, struct buf *b, const char *month, size_t n,
+		  GPtrArray *groups, guint from, guint to, size_t p,
+		  size_t pages)
+{
+	enum ma_status st;
+
+	ADD(month_head(r, b, month, n, true));
+	ADD(pager(b, "threads", "threads.html", p, pages));
+	for (guint k = from; k < to; k++)
+		ADD(thread_group(r, b, groups->pdata[k]));
+	ADD(pager(b, "threads", "threads.html", p, pages));
+	return page_end(b, "../../");
+}
+
+/* The month by conversation: threads.html, threads-2.html... */
+static enum ma_status
+conversation_pages(struct run *r, const char *month, size_t lo, size_t hi)
+{
+	GPtrArray *groups = month_groups(r, lo, hi);
+	GArray *starts = group_page_starts(groups);
+	size_t pages = starts->len;
+	enum ma_status st = MA_OK;
+	struct buf b;
+	char rel[64];
+
+	buf_init(&b, PAGE_MAX);
+	for (size_t p = 1; p <= pages && st == MA_OK; p++) {
+		guint from = g_array_index(starts, guint, p - 1);
+		guint to =
+		    p < pages ? g_array_index(starts, guint, p) : groups->len;
+
+		buf_reset(&b);
+		st = conversation_page(r, &b, month, hi - lo, groups, from, to,
+				       p, pages);
+		month_page_rel(rel, month, "threads.html", "threads", p);
+		if (st == MA_OK)
+			st = site_put_buf(r->site, rel, &b);
+	}
+	buf_release(&b);
+	if (st == MA_OK)
+		st = remove_pages(r, month, "threads", pages + 1);
+	g_array_free(starts, TRUE);
+	g_ptr_array_free(groups, TRUE);
+	return st;
+}
+
+/* The pages of a month by date and by conversation, and its mbox; a
+ * month left without messages loses them. */
 enum ma_status
 month_pages(struct run *r, const char *month)
 {
-	size_t lo, hi, n, pages;
-	struct buf b;
-	enum ma_status st = MA_OK;
-	char rel[64];
+	size_t lo, hi;
+	enum ma_status st;
 
 	month_range(r, month, &lo, &hi);
 	if (lo == hi)
 		return month_gone(r, month);
-	n = hi - lo;
-	buf_init(&b, PAGE_MAX);
-	/* By date. */
-	pages = (n + MONTH_PAGE - 1) / MONTH_PAGE;
-	for (size_t p = 1; p <= pages && st == MA_OK; p++) {
-		buf_reset(&b);
-		st = month_head(r, &b, month, n, false);
-		if (st == MA_OK)
-			st = pager(&b, "page", "index.html", p, pages);
-		if (st == MA_OK)
-			st = buf_adds(&b, "<ul class=\"plain list\">\n");
-		for (size_t i = lo + (p - 1) * MONTH_PAGE;
-		     i < hi && i < lo + p * MONTH_PAGE && st == MA_OK; i++)
-			st = list_item(r, &b, r->order->pdata[i], true);
-		if (st == MA_OK)
-			st = buf_adds(&b, "</ul>\n");
-		if (st == MA_OK)
-			st = pager(&b, "page", "index.html", p, pages);
-		if (st == MA_OK)
-			st = page_end(&b, "../../");
-		if (p == 1)
-			snprintf(rel, sizeof rel, "%s/index.html", month);
-		else
-			snprintf(rel, sizeof rel, "%s/page-%zu.html", month, p);
-		if (st == MA_OK)
-			st = site_put_buf(r->site, rel, &b);
-	}
+	st = date_pages(r, month, lo, hi);
 	if (st == MA_OK)
-		st = remove_pages(r, month, "page", pages + 1);
-
-	/* By conversation: threads in the order of their first message this
-	 * month; a page holds whole threads, about MONTH_PAGE messages. */
-	{
-		GHashTable *gi = g_hash_table_new(g_str_hash, g_str_equal);
-		GPtrArray *groups = g_ptr_array_new_with_free_func(
-		    (GDestroyNotify)g_ptr_array_unref);
-		GArray *starts = g_array_new(FALSE, FALSE, sizeof(guint));
-		size_t count = 0;
-
-		for (size_t i = lo; i < hi; i++) {
-			struct entry *e = r->order->pdata[i];
-			GPtrArray *g = g_hash_table_lookup(gi, e->thread);
-
-			if (g == NULL) {
-				g = g_ptr_array_new();
-				g_ptr_array_add(groups, g);
-				g_hash_table_insert(gi, e->thread, g);
-			}
-			g_ptr_array_add(g, e);
-		}
-		for (guint k = 0; k < groups->len; k++) {
-			GPtrArray *g = groups->pdata[k];
-
-			if (k == 0 || count + g->len > MONTH_PAGE) {
-				g_array_append_val(starts, k);
-				count = 0;
-			}
-			count += g->len;
-		}
-		pages = starts->len;
-		for (size_t p = 1; p <= pages && st == MA_OK; p++) {
-			guint from = g_array_index(starts, guint, p - 1);
-			guint to = p < pages ? g_array_index(starts, guint, p)
-					     : groups->len;
-
-			buf_reset(&b);
-			st = month_head(r, &b, month, n, true);
-			if (st == MA_OK)
-				st = pager(&b, "threads", "threads.html", p,
-					   pages);
-			for (guint k = from; k < to && st == MA_OK; k++) {
-				GPtrArray *g = groups->pdata[k];
-				struct entry *e0 = g->pdata[0];
-
-				if (!entry_fill(r, e0))
-					continue;
-				st = buf_addf(&b,
-					      "<section class=\"tgroup\">"
-					      "<h3><a href=\"../../t/%s."
-					      "html\">",
-					      e0->thread);
-				if (st == MA_OK)
-					st = html_escapes(&b, e0->subject);
-				if (st == MA_OK)
-					st = buf_adds(&b, "</a></h3><ul "
-							  "class=\"plain "
-							  "list\">\n");
-				for (guint j = 0; j < g->len && st == MA_OK;
-				     j++)
-					st = list_item(r, &b, g->pdata[j],
-						       false);
-				if (st == MA_OK)
-					st = buf_adds(&b, "</ul></section>\n");
-			}
-			if (st == MA_OK)
-				st = pager(&b, "threads", "threads.html", p,
-					   pages);
-			if (st == MA_OK)
-				st = page_end(&b, "../../");
-			if (p == 1)
-				snprintf(rel, sizeof rel, "%s/threads.html",
-					 month);
-			else
-				snprintf(rel, sizeof rel, "%s/threads-%zu.html",
-					 month, p);
-			if (st == MA_OK)
-				st = site_put_buf(r->site, rel, &b);
-		}
-		if (st == MA_OK)
-			st = remove_pages(r, month, "threads", pages + 1);
-		g_array_free(starts, TRUE);
-		g_ptr_array_free(groups, TRUE);
-		g_hash_table_destroy(gi);
-	}
-	/* The month's mbox, streamed: a month may hold more mail than
-	 * memory; one message at a time is in b. */
-	snprintf(rel, sizeof rel, "%s/%.4s-%.2s.mbox", month, month, month + 5);
-	if (st == MA_OK) {
-		struct site_file *f = NULL;
-
-		st = site_file_open(r->site, rel, &f);
-		for (size_t i = lo; i < hi && st == MA_OK; i++) {
-			struct entry *e = r->order->pdata[i];
-
-			buf_reset(&b);
-			if (entry_fill(r, e))
-				st = mbox_add(&b, e->file, e->date);
-			if (st == MA_OK && b.len > 0)
-				st = site_file_write(f, b.data, b.len);
-		}
-		if (st == MA_OK)
-			st = site_file_commit(r->site, f);
-		else
-			site_file_abort(f);
-	}
-	buf_release(&b);
+		st = conversation_pages(r, month, lo, hi);
+	if (st == MA_OK)
+		st = month_mbox(r, month, lo, hi);
 	r->stats->months_rendered++;
 	return st;
 }

@@ -101,3 +101,33 @@ thread_mbox(struct run *r, const struct thread_ctx *tc, GPtrArray *byd)
 	site_file_abort(f);
 	return st;
 }
+
+/* YYYY/MM/YYYY-MM.mbox, streamed: a month may hold more mail than
+ * memory; one message at a time is in memory. */
+enum ma_status
+month_mbox(struct run *r, const char *month, size_t lo, size_t hi)
+{
+	struct site_file *f = NULL;
+	char rel[64];
+	struct buf b;
+	enum ma_status st;
+
+	snprintf(rel, sizeof rel, "%s/%.4s-%.2s.mbox", month, month, month + 5);
+	if ((st = site_file_open(r->site, rel, &f)) != MA_OK)
+		return st;
+	buf_init(&b, PAGE_MAX);
+	for (size_t i = lo; i < hi && st == MA_OK; i++) {
+		struct entry *e = r->order->pdata[i];
+
+		buf_reset(&b);
+		if (entry_fill(r, e))
+			st = mbox_add(&b, e->file, e->date);
+		if (st == MA_OK && b.len > 0)
+			st = site_file_write(f, b.data, b.len);
+	}
+	buf_release(&b);
+	if (st == MA_OK)
+		return site_file_commit(r->site, f);
+	site_file_abort(f);
+	return st;
+}

@@ -168,6 +168,8 @@ enum ma_status mbox_add(struct buf *b, const char *file, time_t date);
 
 enum ma_status thread_mbox(struct run *r, const struct thread_ctx *tc,
 			   GPtrArray *byd);
+enum ma_status month_mbox(struct run *r, const char *month, size_t lo,
+			  size_t hi);
 
 /* atom.c */
 enum ma_status atom_begin(struct run *r, struct buf *b, const char *title,
