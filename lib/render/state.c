@@ -61,43 +61,35 @@ state_unescape(const char *s, size_t n)
 	return r;
 }
 
-/*
- * Load the state: MA_ENOTFOUND when there is none (or it is unusable:
- * then a full run rebuilds it), MA_OK with r->rev, r->tomb_off and the
- * entries set.
- */
-enum ma_status
-render_state_load(struct run *r, const char *path)
-{
-	char *data, *p, *end, *uuid = NULL;
-	size_t len;
-	enum ma_status st;
-	unsigned long rev = 0;
-	long off = -1;
+/* What the state's header says (before its blank line). */
+struct state_head {
+	char *uuid; /* malloc'd; NULL: none */
+	unsigned long rev;
+	long off; /* -1: none */
+};
 
-	st = file_read_all(path, STATE_MAX, &data, &len);
-	if (st != MA_OK)
-		return st == MA_ENOTFOUND ? MA_ENOTFOUND : st;
-	end = data + len;
-	p = data;
-	/* Header lines, then a blank line, then the entries. */
+/* Read the header lines of data (NUL-terminating them) into h and
+ * r->settings; returns where the entries start. */
+static char *
+state_head_read(struct run *r, char *data, char *end, struct state_head *h)
+{
+	char *p = data;
+
 	while (p < end) {
 		char *nl = memchr(p, '\n', (size_t)(end - p));
 
 		if (nl == NULL)
 			break;
 		*nl = '\0';
-		if (p == nl) {
-			p = nl + 1;
-			break;
-		}
+		if (p == nl)
+			return nl + 1;
 		if (strncmp(p, "uuid ", 5) == 0) {
-			free(uuid);
-			uuid = strdup(p + 5);
+			free(h->uuid);
+			h->uuid = strdup(p + 5);
 		} else if (strncmp(p, "revision ", 9) == 0) {
-			rev = strtoul(p + 9, NULL, 10);
+			h->rev = strtoul(p + 9, NULL, 10);
 		} else if (strncmp(p, "tombstones ", 11) == 0) {
-			off = strtol(p + 11, NULL, 10);
+			h->off = strtol(p + 11, NULL, 10);
 		} else if (strncmp(p, "settings ", 9) == 0) {
 			free(r->settings);
 			r->settings = strdup(p + 9);
@@ -106,56 +98,82 @@ render_state_load(struct run *r, const char *path)
 		}
 		p = nl + 1;
 	}
-	if (uuid == NULL || off < 0 ||
+	return p;
+}
+
+/* One entry line, from line to nl: MESSAGE-ID TAB THREAD TAB DATE TAB
+ * ATTACHMENTS ("-" for none); a line with fewer fields is skipped. */
+static enum ma_status
+state_entry(struct run *r, char *line, char *nl)
+{
+	char *f[4], *id;
+	size_t nf = 0;
+	struct entry *e;
+
+	f[nf++] = line;
+	for (char *q = line; q < nl && nf < 4; q++)
+		if (*q == '\t') {
+			*q = '\0';
+			f[nf++] = q + 1;
+		}
+	*nl = '\0';
+	if (nf != 4)
+		return MA_OK;
+	if ((id = state_unescape(f[0], strlen(f[0]))) == NULL)
+		return MA_ENOMEM;
+	e = entry_add(r, id);
+	free(id);
+	if (e == NULL)
+		return MA_ENOMEM;
+	set_thread(e->thread, f[1]);
+	e->date = (time_t)strtoll(f[2], NULL, 10);
+	if (strcmp(f[3], "-") != 0)
+		e->atts = g_string_chunk_insert(r->strings, f[3]);
+	return MA_OK;
+}
+
+/*
+ * Load the state: MA_ENOTFOUND when there is none (or it is unusable:
+ * then a full run rebuilds it), MA_OK with r->rev, r->tomb_off and the
+ * entries set.
+ */
+enum ma_status
+render_state_load(struct run *r, const char *path)
+{
+	struct state_head h = {.off = -1};
+	char *data, *p, *end;
+	size_t len;
+	enum ma_status st;
+
+	st = file_read_all(path, STATE_MAX, &data, &len);
+	if (st != MA_OK)
+		return st == MA_ENOTFOUND ? MA_ENOTFOUND : st;
+	end = data + len;
+	p = state_head_read(r, data, end, &h);
+	if (h.uuid == NULL || h.off < 0 ||
 	    strncmp(data, STATE_MAGIC, strlen(STATE_MAGIC)) != 0) {
 		log_warn("'%s' is not a render state: rendering everything",
 			 path);
-		free(uuid);
+		free(h.uuid);
 		free(data);
 		return MA_ENOTFOUND;
 	}
-	while (p < end) {
+	while (p < end && st == MA_OK) {
 		char *nl = memchr(p, '\n', (size_t)(end - p));
-		char *f[4];
-		size_t nf = 0;
-		struct entry *e;
-		char *id;
 
 		if (nl == NULL)
 			nl = end;
-		f[nf++] = p;
-		for (char *q = p; q < nl && nf < 4; q++)
-			if (*q == '\t') {
-				*q = '\0';
-				f[nf++] = q + 1;
-			}
-		*nl = '\0';
+		st = state_entry(r, p, nl);
 		p = nl + 1;
-		if (nf != 4)
-			continue;
-		if ((id = state_unescape(f[0], strlen(f[0]))) == NULL) {
-			st = MA_ENOMEM;
-			break;
-		}
-		e = entry_add(r, id);
-		free(id);
-		if (e == NULL) {
-			st = MA_ENOMEM;
-			break;
-		}
-		set_thread(e->thread, f[1]);
-		e->date = (time_t)strtoll(f[2], NULL, 10);
-		if (strcmp(f[3], "-") != 0)
-			e->atts = g_string_chunk_insert(r->strings, f[3]);
 	}
 	free(data);
 	if (st != MA_OK) {
-		free(uuid);
+		free(h.uuid);
 		return st;
 	}
-	r->uuid = uuid;
-	r->rev = rev;
-	r->tomb_off = off;
+	r->uuid = h.uuid;
+	r->rev = h.rev;
+	r->tomb_off = h.off;
 	return MA_OK;
 }
 
