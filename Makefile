@@ -24,7 +24,7 @@ SAN_LDFLAGS = -fsanitize=address,undefined
 endif
 LDLIBS_ALL = $(SAN_LDFLAGS) $(LDFLAGS) $(PKG_LIBS)
 
-LIB_SRC := $(sort $(wildcard lib/*.c))
+LIB_SRC := $(sort $(wildcard lib/*.c lib/render/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(O)/obj/%.o)
 FILTER_SRC := $(sort $(wildcard bin/*.c))
 FILTERS := $(FILTER_SRC:bin/%.c=$(O)/bin/%)
@@ -104,7 +104,7 @@ lint:
 	$(Q)sh tests/lint.sh
 
 format:
-	$(Q)clang-format -i lib/*.[ch] bin/*.c bin/mailarc/*.[ch] \
+	$(Q)clang-format -i lib/*.[ch] lib/render/*.[ch] bin/*.c bin/mailarc/*.[ch] \
 		tests/unit/*.c
 
 clean:

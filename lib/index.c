@@ -231,6 +231,37 @@ fail:
 }
 
 enum ma_status
+index_open_notmuch(const char *space_dir, const char *key,
+		   notmuch_database_t **dbp)
+{
+	char *conf = path_fmt("%s/notmuch/config", space_dir);
+	char *err = NULL;
+	notmuch_status_t ns;
+
+	if (conf == NULL)
+		return MA_ENOMEM;
+	if (!path_exists(conf)) {
+		log_err("space '%s' has no notmuch database yet ('%s' is "
+			"missing): run mailarc-index first",
+			key, conf);
+		free(conf);
+		return MA_ECONFIG;
+	}
+	ns = notmuch_database_open_with_config(
+	    NULL, NOTMUCH_DATABASE_MODE_READ_ONLY, conf, NULL, dbp, &err);
+	if (ns != NOTMUCH_STATUS_SUCCESS) {
+		log_err("cannot open the notmuch database of space '%s': %s",
+			key, err != NULL ? err : notmuch_status_to_string(ns));
+		free(err);
+		free(conf);
+		return ns == NOTMUCH_STATUS_NO_DATABASE ? MA_ECONFIG : MA_EIO;
+	}
+	free(err);
+	free(conf);
+	return MA_OK;
+}
+
+enum ma_status
 index_add(struct index *ix, const char *path, const char *const *tags,
 	  char **message_id)
 {

@@ -70,6 +70,19 @@ enum ma_status index_config_write(const char *space_dir);
 enum ma_status index_open(const char *space_dir, enum index_mode mode,
 			  struct index **ixp);
 
+/* notmuch's database handle (notmuch_database_t), for the renderer. */
+struct _notmuch_database;
+
+/*
+ * index_open_notmuch - open the space's notmuch database read-only as a
+ * bare notmuch handle, for readers that walk it with libnotmuch itself
+ * (the renderer). key names the space in messages. MA_ECONFIG (logged)
+ * when the space has none yet, MA_EIO when it cannot be opened, MA_ENOMEM.
+ * The caller frees *dbp with notmuch_database_destroy().
+ */
+enum ma_status index_open_notmuch(const char *space_dir, const char *key,
+				  struct _notmuch_database **dbp);
+
 /*
  * index_add - index the archive file path (absolute, under mail_root) and
  * add tags (NULL-terminated). A file already indexed gets the tags again

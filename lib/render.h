@@ -37,6 +37,10 @@
  * byte for byte: pages depend only on the database, never on the clock.
  * State is written last, after the pages are durable: a killed run is
  * redone by the next.
+ *
+ * The engine lives in lib/render/, a file per page kind (thread.c,
+ * month.c, home.c, atom.c...) around run.c; render_int.h, private to
+ * that folder, says what each file offers the others.
  */
 
 enum render_addr {

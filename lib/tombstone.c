@@ -246,3 +246,73 @@ tombstones_free(struct tombstones *t)
 	free(t->hashes);
 	free(t);
 }
+
+/* Whole files are read at once; the cap only guards memory. */
+#define TOMBSTONES_MAX ((size_t)1 << 31)
+
+/* Split line (NUL-terminated) at its tabs into at most 4 fields. */
+static size_t
+split_fields(char *line, char *f[4])
+{
+	size_t nf = 0;
+
+	f[nf++] = line;
+	for (char *q = line; *q && nf < 4; q++)
+		if (*q == '\t') {
+			*q = '\0';
+			f[nf++] = q + 1;
+		}
+	return nf;
+}
+
+enum ma_status
+tombstones_scan(const char *path, long from,
+		enum ma_status (*fn)(void *arg, const struct tombstone_line *l),
+		void *arg, long *endp)
+{
+	char *data;
+	size_t len, pos = 0;
+	enum ma_status st = file_read_all(path, TOMBSTONES_MAX, &data, &len);
+
+	if (st == MA_ENOTFOUND) {
+		*endp = 0;
+		return MA_OK;
+	}
+	if (st != MA_OK)
+		return st;
+	if ((size_t)from > len)
+		from = 0; /* the file was replaced: all of it is fresh */
+	while (pos < len && st == MA_OK) {
+		char *nl = memchr(data + pos, '\n', len - pos), *f[4];
+		size_t nf;
+
+		if (nl == NULL)
+			break; /* being written: the next reader's */
+		*nl = '\0';
+		nf = split_fields(data + pos, f);
+		if (nf >= 3 && f[1][0] != '\0') {
+			char *id = f[1];
+			size_t n = strlen(id);
+			struct tombstone_line l = {
+			    .deleted_at = f[0],
+			    .thread_id = f[2],
+			    .fresh = pos >= (size_t)from,
+			};
+
+			if (n >= 2 && id[0] == '<' && id[n - 1] == '>') {
+				id[n - 1] = '\0';
+				id++;
+			}
+			l.message_id = id;
+			st = fn(arg, &l);
+		} else if (data + pos != nl) {
+			log_warn("tombstones: ignoring a malformed line at "
+				 "byte %zu",
+				 pos);
+		}
+		pos = (size_t)(nl - data) + 1;
+	}
+	free(data);
+	*endp = (long)pos;
+	return st;
+}

@@ -51,6 +51,28 @@ size_t tombstones_count(const struct tombstones *t);
 
 void tombstones_free(struct tombstones *t);
 
+/* One line of the file as tombstones_scan() hands it over. */
+struct tombstone_line {
+	const char *deleted_at; /* as written: not checked */
+	const char *message_id; /* one pair of angle brackets removed */
+	const char *thread_id;	/* "-" when unknown */
+	bool fresh;		/* at or after the offset asked for */
+};
+
+/*
+ * tombstones_scan - call fn(arg, line) for every complete line of path
+ * that has a Message-ID (the IDENTITY field may be missing), in file
+ * order, and set *endp past the last complete line (0 when the file is
+ * missing). Lines from byte offset from on are fresh; a file shorter than
+ * from was replaced, and all of it is fresh. Other lines are skipped with
+ * a warning. Stops at fn's first error and returns it; MA_EIO, MA_ENOMEM
+ * when the file cannot be read.
+ */
+enum ma_status
+tombstones_scan(const char *path, long from,
+		enum ma_status (*fn)(void *arg, const struct tombstone_line *l),
+		void *arg, long *endp);
+
 /* tombstone_format_time - ISO 8601 UTC into buf (at least 21 bytes). */
 void tombstone_format_time(time_t t, char *buf, size_t size);
 

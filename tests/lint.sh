@@ -5,7 +5,7 @@ set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 rc=0
-c_files=$(ls lib/*.c lib/*.h bin/*.c bin/mailarc/*.c bin/mailarc/*.h 2>/dev/null)
+c_files=$(ls lib/*.c lib/*.h lib/render/*.c lib/render/*.h bin/*.c bin/mailarc/*.c bin/mailarc/*.h 2>/dev/null)
 
 echo "== banned functions"
 # STYLE.md: no strcpy, strcat, sprintf, strtok, atoi (and their kin).

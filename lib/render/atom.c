@@ -1,0 +1,120 @@
+/*
+ * Atom feeds: the site's feed.atom (the latest messages) and the parts a
+ * thread's feed is made of, with mid: URLs as stable entry ids.
+ */
+#include <ctype.h>
+#include <string.h>
+
+#include "html.h"
+#include "render_int.h"
+
+/* RFC 2392 mid: URL of a Message-ID, as the entry's stable id. */
+static enum ma_status
+mid_url(struct buf *b, const char *msgid)
+{
+	enum ma_status st = buf_adds(b, "mid:");
+
+	for (const unsigned char *p = (const unsigned char *)msgid;
+	     *p && st == MA_OK; p++)
+		st = isalnum(*p) || strchr("-._~@!$'()*+,;=:", *p)
+			 ? buf_addc(b, (char)*p)
+			 : buf_addf(b, "%%%02X", *p);
+	return st;
+}
+
+enum ma_status
+atom_begin(struct run *r, struct buf *b, const char *title, const char *id,
+	   const char *alt, time_t updated)
+{
+	char iso[32];
+	enum ma_status st;
+
+	iso_date(updated, iso);
+	ADD(buf_adds(b,
+		     "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+		     "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n<title>"));
+	ADD(html_escapes(b, title));
+	ADD(buf_adds(b, "</title>\n<id>urn:mailarc:"));
+	ADD(html_escapes(b, r->o->key));
+	ADD(buf_addf(b,
+		     "%s</id>\n<link rel=\"alternate\" type=\"text/html\" "
+		     "href=\"%s\"/>\n<updated>%s</updated>\n",
+		     id, alt, iso));
+	return MA_OK;
+}
+
+enum ma_status
+atom_entry(struct buf *b, struct entry *e, const char *pre)
+{
+	char iso[32], name[PERMALINK_NAME_MAX];
+	enum ma_status st;
+
+	if (permalink_name(e->msgid, name) != MA_OK)
+		return MA_OK;
+	iso_date(e->date, iso);
+	ADD(buf_adds(b, "<entry>\n<title>"));
+	ADD(html_escapes(b, e->subject));
+	ADD(buf_adds(b, "</title>\n<id>"));
+	ADD(mid_url(b, e->msgid));
+	/* e->from is HTML already (escaped by html_escape()); in XML it
+	 * reads the same. */
+	ADD(buf_addf(b,
+		     "</id>\n<link rel=\"alternate\" type=\"text/html\" "
+		     "href=\"%sm/%s.html\"/>\n<updated>%s</updated>\n"
+		     "<author><name>%s</name></author>\n</entry>\n",
+		     pre, name, iso, e->from));
+	return MA_OK;
+}
+
+enum ma_status
+feed_page(struct run *r)
+{
+	struct buf b;
+	enum ma_status st;
+	time_t updated = 0;
+
+	if (r->order->len > 0)
+		updated =
+		    ((struct entry *)r->order->pdata[r->order->len - 1])->date;
+	buf_init(&b, PAGE_MAX);
+	st = atom_begin(r, &b, r->o->name, "", "index.html", updated);
+	for (guint i = r->order->len, k = 0;
+	     i-- > 0 && k < FEED_ENTRIES && st == MA_OK; k++) {
+		struct entry *e = r->order->pdata[i];
+
+		if (entry_fill(r, e))
+			st = atom_entry(&b, e, "");
+	}
+	if (st == MA_OK)
+		st = buf_adds(&b, "</feed>\n");
+	if (st == MA_OK)
+		st = site_put_buf(r->site, "feed.atom", &b);
+	buf_release(&b);
+	return st;
+}
+
+/* t/THREAD.atom: the thread's latest messages, newest first; byd holds
+ * its messages in the site's order. */
+enum ma_status
+thread_feed(struct run *r, const struct thread_ctx *tc, GPtrArray *byd,
+	    time_t newest)
+{
+	char alt[64], fid[64], rel[64];
+	struct buf b;
+	enum ma_status st;
+
+	snprintf(alt, sizeof alt, "%s.html", tc->id);
+	snprintf(fid, sizeof fid, ":thread:%s", tc->id);
+	buf_init(&b, PAGE_MAX);
+	st = atom_begin(r, &b, tc->m[0].e->subject, fid, alt, newest);
+	for (guint k = byd->len, j = 0;
+	     k-- > 0 && j < THREAD_FEED_ENTRIES && st == MA_OK; j++)
+		st = atom_entry(&b, ((struct tmsg *)byd->pdata[k])->e, "../");
+	if (st == MA_OK)
+		st = buf_adds(&b, "</feed>\n");
+	snprintf(rel, sizeof rel, "t/%s.atom", tc->id);
+	if (st == MA_OK)
+		st = site_put_buf(r->site, rel, &b);
+	buf_release(&b);
+	return st;
+}

@@ -1,0 +1,145 @@
+/*
+ * The chrome every page shares: the head with its Content-Security-Policy,
+ * the site header and breadcrumbs, the footer, and addresses shown as the
+ * space wants them (full, name only, obfuscated).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "html.h"
+#include "render_int.h"
+
+/*
+ * Every page: a strict Content-Security-Policy (no script at all; styles
+ * and images from the site; images from anywhere only when the space
+ * allows remote images), no referrer, landmarks and a skip link. pre is
+ * the way back to the site's root ("", "../", "../../").
+ */
+enum ma_status
+page_begin(struct run *r, struct buf *b, const char *pre, const char *title,
+	   const char *feed, const char *crumbs)
+{
+	enum ma_status st;
+
+	ADD(buf_adds(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+			"<meta charset=\"utf-8\">\n"
+			"<meta name=\"viewport\" content=\"width=device-width, "
+			"initial-scale=1\">\n"
+			"<meta http-equiv=\"Content-Security-Policy\" "
+			"content=\"default-src 'none'; script-src 'none'; "
+			"object-src 'none'; style-src 'self'; img-src 'self' "
+			"data:"));
+	if (r->o->remote_images)
+		ADD(buf_adds(b, " https: http:"));
+	ADD(buf_adds(b, "; frame-src 'self'; base-uri 'none'; "
+			"form-action 'none'\">\n"
+			"<meta name=\"referrer\" content=\"no-referrer\">\n"
+			"<title>"));
+	ADD(html_escapes(b, title));
+	if (strcmp(title, r->o->name) != 0) {
+		ADD(buf_adds(b, " \xe2\x80\x94 "));
+		ADD(html_escapes(b, r->o->name));
+	}
+	ADD(buf_addf(b,
+		     "</title>\n<link rel=\"stylesheet\" "
+		     "href=\"%sstyle.css\">\n",
+		     pre));
+	if (feed != NULL)
+		ADD(buf_addf(b,
+			     "<link rel=\"alternate\" "
+			     "type=\"application/atom+xml\" href=\"%s\">\n",
+			     feed));
+	ADD(buf_addf(b,
+		     "</head>\n<body>\n<a class=\"skip\" href=\"#main\">"
+		     "Skip to content</a>\n<header class=\"site\"><div>"
+		     "<a class=\"name\" href=\"%sindex.html\">",
+		     pre));
+	ADD(html_escapes(b, r->o->name));
+	ADD(buf_adds(b, "</a>"));
+	if (crumbs != NULL && crumbs[0] != '\0')
+		ADD(buf_addf(b, "<nav aria-label=\"Breadcrumb\">%s</nav>",
+			     crumbs));
+	return buf_adds(b, "</div></header>\n<main id=\"main\">\n");
+}
+
+enum ma_status
+page_end(struct buf *b, const char *pre)
+{
+	return buf_addf(b,
+			"</main>\n<footer class=\"foot\">Archived with "
+			"mailarc \xc2\xb7 <a href=\"%sfeed.atom\">Atom "
+			"feed</a></footer>\n</body>\n</html>\n",
+			pre);
+}
+
+/* An address as the space wants it shown; short drops the address when
+ * there is a name (listings). */
+static enum ma_status
+addr_html(struct run *r, struct buf *b, const struct mime_addr *a, bool brief)
+{
+	enum ma_status st;
+	const char *at = strchr(a->addr, '@');
+	bool named = a->name[0] != '\0';
+
+	if (named)
+		ADD(html_escapes(b, a->name));
+	if (named && (brief || r->o->addr == RENDER_ADDR_NAME))
+		return MA_OK;
+	if (!named && r->o->addr == RENDER_ADDR_NAME)
+		return html_escape(
+		    b, a->addr, at ? (size_t)(at - a->addr) : strlen(a->addr));
+	if (named)
+		ADD(buf_adds(b, " &lt;"));
+	if (r->o->addr == RENDER_ADDR_OBFUSCATED && at != NULL) {
+		/* The first character of the local part, then the
+		 * domain: enough to tell people apart, not to harvest. */
+		size_t first = a->addr == at ? 0 : 1;
+
+		while (first < (size_t)(at - a->addr) &&
+		       ((unsigned char)a->addr[first] & 0xc0) == 0x80)
+			first++;
+		ADD(html_escape(b, a->addr, first));
+		ADD(buf_adds(b, "\xe2\x80\xa6"));
+		ADD(html_escapes(b, at));
+	} else {
+		ADD(html_escapes(b, a->addr));
+	}
+	if (named)
+		ADD(buf_adds(b, "&gt;"));
+	return MA_OK;
+}
+
+enum ma_status
+addrs_html(struct run *r, struct buf *b, const struct mime_addr *a, size_t n,
+	   bool brief)
+{
+	enum ma_status st;
+
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
+			ADD(buf_adds(b, ", "));
+		ADD(addr_html(r, b, &a[i], brief));
+	}
+	return MA_OK;
+}
+
+/* The From header (notmuch's copy) as a listing shows it, malloc'd HTML. */
+char *
+from_brief(struct run *r, const char *header)
+{
+	struct mime_addr *a;
+	size_t n;
+	struct buf b;
+
+	buf_init(&b, 64 * 1024);
+	if (mime_parse_addrs(header, &a, &n) != MA_OK)
+		return NULL;
+	if (n == 0)
+		html_escapes(&b, header[0] ? header : "(unknown sender)");
+	else
+		addrs_html(r, &b, a, n > 3 ? 3 : n, true);
+	mime_addrs_free(a, n);
+	if (b.data == NULL)
+		return strdup("");
+	return buf_steal(&b);
+}

@@ -1,0 +1,194 @@
+/*
+ * The entries of the run: one per message in the site, allocated in blocks
+ * and freed at once, ordered by (date, Message-ID); their thread ids,
+ * attachment tokens and dates as pages print them, and the listing fields
+ * (subject, sender, file) read from notmuch on demand.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "render_int.h"
+
+/*
+ * Entries live in blocks, and their Message-IDs and attachment lists in a
+ * string chunk, all freed at once at the end of the run: a run over
+ * 100,000 messages would otherwise spend a good part of an incremental
+ * render freeing them one by one.
+ */
+#define ENTRY_BLOCK 4096
+
+/* Thread ids that do not fit are not ours: keep none rather than a cut. */
+void
+set_thread(char dst[32], const char *src)
+{
+	size_t n = src != NULL ? strlen(src) : 0;
+
+	if (n >= 32 || (n > 0 && strspn(src, "0123456789abcdef") != n))
+		n = 0;
+	memcpy(dst, src != NULL ? src : "", n);
+	dst[n] = '\0';
+}
+
+/* "SHA256HEX.EXT" as write_attachments() records it. */
+bool
+att_token_ok(const char *t)
+{
+	size_t n = strlen(t);
+
+	return n > 65 && n <= 65 + 8 && strspn(t, "0123456789abcdef") == 64 &&
+	       t[64] == '.' &&
+	       strspn(t + 65, "abcdefghijklmnopqrstuvwxyz") == n - 65;
+}
+
+/* Thread ids are notmuch's: hex digits. Anything else is not ours. */
+bool
+thread_id_ok(const char *id)
+{
+	size_t n = strlen(id);
+
+	return n > 0 && n < 32 && strspn(id, "0123456789abcdef") == n;
+}
+
+static struct entry *
+entry_new(struct run *r)
+{
+	struct entry *block;
+
+	if (r->blocks->len == 0 || r->block_used == ENTRY_BLOCK) {
+		if ((block = calloc(ENTRY_BLOCK, sizeof *block)) == NULL)
+			return NULL;
+		g_ptr_array_add(r->blocks, block);
+		r->block_used = 0;
+	}
+	block = r->blocks->pdata[r->blocks->len - 1];
+	return &block[r->block_used++];
+}
+
+/* What an entry owns itself: the listing fields (filled on demand). */
+void
+entries_free(struct run *r)
+{
+	for (guint b = 0; b < r->blocks->len; b++) {
+		struct entry *block = r->blocks->pdata[b];
+		size_t used =
+		    b + 1 == r->blocks->len ? r->block_used : ENTRY_BLOCK;
+
+		for (size_t i = 0; i < used; i++) {
+			free(block[i].subject);
+			free(block[i].from);
+			free(block[i].file);
+		}
+		free(block);
+	}
+	g_ptr_array_free(r->blocks, TRUE);
+	g_string_chunk_free(r->strings);
+}
+
+struct entry *
+entry_add(struct run *r, const char *msgid)
+{
+	struct entry *e = g_hash_table_lookup(r->by_id, msgid);
+
+	if (e != NULL)
+		return e;
+	if ((e = entry_new(r)) == NULL)
+		return NULL;
+	e->msgid = g_string_chunk_insert(r->strings, msgid);
+	e->atts = g_string_chunk_insert_const(r->strings, "");
+	g_hash_table_insert(r->by_id, e->msgid, e);
+	return e;
+}
+
+void
+entry_fill_from(struct run *r, struct entry *e, notmuch_message_t *m)
+{
+	const char *subj = notmuch_message_get_header(m, "subject");
+	const char *from = notmuch_message_get_header(m, "from");
+	const char *file = notmuch_message_get_filename(m);
+
+	free(e->subject);
+	free(e->from);
+	free(e->file);
+	e->subject = strdup(subj != NULL && subj[0] ? subj : "(no subject)");
+	e->from = from_brief(r, from != NULL ? from : "");
+	e->file = file != NULL ? strdup(file) : NULL;
+	e->filled = e->subject != NULL && e->from != NULL;
+}
+
+bool
+entry_fill(struct run *r, struct entry *e)
+{
+	notmuch_message_t *m = NULL;
+
+	if (e->filled)
+		return true;
+	if (notmuch_database_find_message(r->db, e->msgid, &m) !=
+		NOTMUCH_STATUS_SUCCESS ||
+	    m == NULL)
+		return false;
+	entry_fill_from(r, e, m);
+	notmuch_message_destroy(m);
+	return e->filled;
+}
+
+void
+render_month_of(time_t t, char out[8])
+{
+	struct tm tm;
+
+	if (t < 0 || gmtime_r(&t, &tm) == NULL || tm.tm_year + 1900 > 9999)
+		memcpy(out, "1970/01", 8);
+	else
+		snprintf(out, 8, "%04u/%02u",
+			 (unsigned)(tm.tm_year + 1900) % 10000u,
+			 (unsigned)(tm.tm_mon + 1) % 100u);
+}
+
+void
+iso_date(time_t t, char out[32])
+{
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm) == NULL)
+		memset(&tm, 0, sizeof tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+void
+human_date(time_t t, char out[32])
+{
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm) == NULL)
+		memset(&tm, 0, sizeof tm);
+	strftime(out, 32, "%Y-%m-%d %H:%M UTC", &tm);
+}
+
+gint
+entry_cmp(gconstpointer a, gconstpointer b)
+{
+	const struct entry *x = *(struct entry *const *)a;
+	const struct entry *y = *(struct entry *const *)b;
+
+	if (x->date != y->date)
+		return x->date < y->date ? -1 : 1;
+	return strcmp(x->msgid, y->msgid);
+}
+
+/* Where e would sit in the order (for a message just removed). */
+size_t
+order_position(struct run *r, const struct entry *e)
+{
+	size_t a = 0, b = r->order->len;
+
+	while (a < b) {
+		size_t mid = a + (b - a) / 2;
+
+		if (entry_cmp(&r->order->pdata[mid], &e) < 0)
+			a = mid + 1;
+		else
+			b = mid;
+	}
+	return a;
+}

@@ -1,0 +1,191 @@
+/*
+ * The site's home page, index.html: the space's name and description, its
+ * counts, the latest conversations, and the months grouped by year.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "html.h"
+#include "render_int.h"
+
+/* How many conversations the site holds. */
+static size_t
+thread_count(struct run *r)
+{
+	GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
+	size_t n;
+
+	for (guint i = 0; i < r->order->len; i++)
+		g_hash_table_add(seen,
+				 ((struct entry *)r->order->pdata[i])->thread);
+	n = g_hash_table_size(seen);
+	g_hash_table_destroy(seen);
+	return n;
+}
+
+/* The space's name and description, and what the archive holds. */
+static enum ma_status
+home_head(struct run *r, struct buf *b)
+{
+	size_t nthreads = thread_count(r);
+	enum ma_status st;
+
+	ADD(page_begin(r, b, "", r->o->name, "feed.atom", NULL));
+	ADD(buf_adds(b, "<h1>"));
+	ADD(html_escapes(b, r->o->name));
+	ADD(buf_adds(b, "</h1>\n"));
+	if (r->o->description[0] != '\0') {
+		ADD(buf_adds(b, "<p class=\"lede\">"));
+		ADD(html_escapes(b, r->o->description));
+		ADD(buf_adds(b, "</p>\n"));
+	}
+	ADD(buf_addf(b,
+		     "<p class=\"meta\">%u message%s in %zu "
+		     "conversation%s.</p>\n",
+		     r->order->len, r->order->len == 1 ? "" : "s", nthreads,
+		     nthreads == 1 ? "" : "s"));
+	if (r->order->len == 0)
+		return buf_adds(b, "<p>The archive is empty.</p>\n");
+	return MA_OK;
+}
+
+/* A latest conversation, e its latest message: its subject, size, date
+ * and latest sender, as notmuch knows the thread. *shown when listed. */
+static enum ma_status
+latest_item(struct run *r, struct buf *b, struct entry *e, bool *shown)
+{
+	notmuch_query_t *q;
+	notmuch_threads_t *ts = NULL;
+	char qs[64], iso[32], when[32];
+	enum ma_status st = MA_OK;
+
+	snprintf(qs, sizeof qs, "thread:%s", e->thread);
+	if ((q = notmuch_query_create(r->db, qs)) == NULL)
+		return MA_ENOMEM;
+	if (notmuch_query_search_threads(q, &ts) == NOTMUCH_STATUS_SUCCESS &&
+	    notmuch_threads_valid(ts)) {
+		notmuch_thread_t *th = notmuch_threads_get(ts);
+		const char *subj = notmuch_thread_get_subject(th);
+		int total = notmuch_thread_get_total_messages(th);
+
+		iso_date(e->date, iso);
+		human_date(e->date, when);
+		st = buf_addf(b, "<li><a class=\"subj\" href=\"t/%s.html\">",
+			      e->thread);
+		if (st == MA_OK)
+			st = html_escapes(b, subj && subj[0] ? subj
+							     : "(no subject)");
+		if (st == MA_OK)
+			st = buf_addf(b,
+				      "</a><time datetime=\"%s\">%.10s</time>"
+				      "<span class=\"meta\">%d message%s"
+				      " \xc2\xb7 latest from %s</span></li>\n",
+				      iso, when, total, total == 1 ? "" : "s",
+				      e->from);
+		*shown = true;
+		notmuch_thread_destroy(th);
+	}
+	notmuch_query_destroy(q);
+	return st;
+}
+
+/* The LATEST_THREADS conversations with the newest messages. */
+static enum ma_status
+latest_threads(struct run *r, struct buf *b)
+{
+	GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
+	enum ma_status st;
+	size_t shown = 0;
+
+	st = buf_adds(b, "<h2>Latest conversations</h2>\n"
+			 "<ul class=\"plain list\">\n");
+	for (guint i = r->order->len;
+	     i-- > 0 && shown < LATEST_THREADS && st == MA_OK;) {
+		struct entry *e = r->order->pdata[i];
+		bool listed = false;
+
+		if (g_hash_table_contains(seen, e->thread) ||
+		    !thread_id_ok(e->thread) || !entry_fill(r, e))
+			continue;
+		g_hash_table_add(seen, e->thread);
+		st = latest_item(r, b, e, &listed);
+		shown += listed;
+	}
+	g_hash_table_destroy(seen);
+	if (st == MA_OK)
+		st = buf_adds(b, "</ul>\n");
+	return st;
+}
+
+/* One month of the list, opening its year's section when it is new. */
+static enum ma_status
+month_item(struct buf *b, const char *month, size_t count, char year[5])
+{
+	enum ma_status st;
+
+	if (strncmp(year, month, 4) != 0) {
+		if (year[0] != '\0')
+			ADD(buf_adds(b, "</ul></section>\n"));
+		memcpy(year, month, 4);
+		year[4] = '\0';
+		ADD(buf_addf(b,
+			     "<section class=\"months\"><h3>%s</h3>"
+			     "<ul class=\"plain\">",
+			     year));
+	}
+	return buf_addf(b,
+			"<li><a href=\"%s/index.html\">%s</a> "
+			"<span class=\"count\">(%zu)</span></li>",
+			month, month_names[month_num(month) - 1], count);
+}
+
+/* The months, newest first, grouped by year, with their counts. */
+static enum ma_status
+month_list(struct run *r, struct buf *b)
+{
+	char cur[8] = "", year[5] = "";
+	size_t count = 0;
+	enum ma_status st;
+
+	ADD(buf_adds(b, "<h2 id=\"months\">Months</h2>\n"));
+	for (guint i = r->order->len;;) {
+		char m[8] = "";
+
+		if (i > 0)
+			render_month_of(
+			    ((struct entry *)r->order->pdata[i - 1])->date, m);
+		if (cur[0] != '\0' && strcmp(m, cur) != 0) {
+			ADD(month_item(b, cur, count, year));
+			count = 0;
+		}
+		if (i == 0)
+			break;
+		memcpy(cur, m, 8);
+		count++;
+		i--;
+	}
+	if (year[0] != '\0')
+		return buf_adds(b, "</ul></section>\n");
+	return MA_OK;
+}
+
+/* index.html */
+enum ma_status
+index_page(struct run *r)
+{
+	struct buf b;
+	enum ma_status st;
+
+	buf_init(&b, PAGE_MAX);
+	st = home_head(r, &b);
+	if (st == MA_OK && r->order->len > 0)
+		st = latest_threads(r, &b);
+	if (st == MA_OK && r->order->len > 0)
+		st = month_list(r, &b);
+	if (st == MA_OK)
+		st = page_end(&b, "");
+	if (st == MA_OK)
+		st = site_put_buf(r->site, "index.html", &b);
+	buf_release(&b);
+	return st;
+}

@@ -1,0 +1,347 @@
+/*
+ * The pages of a month, YYYY/MM/: by date (index.html, page-N.html), by
+ * conversation (threads.html, threads-N.html) and its mbox; a month left
+ * empty loses its pages.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "html.h"
+#include "render_int.h"
+
+const char *const month_names[12] = {
+    "January", "February", "March",	"April",   "May",      "June",
+    "July",    "August",   "September", "October", "November", "December",
+};
+
+/* The entries of month (contiguous in the order: it is sorted by date). */
+static void
+month_range(struct run *r, const char *month, size_t *lo, size_t *hi)
+{
+	size_t a = 0, b = r->order->len;
+	char m[8];
+
+	while (a < b) {
+		size_t mid = a + (b - a) / 2;
+
+		render_month_of(((struct entry *)r->order->pdata[mid])->date,
+				m);
+		if (strcmp(m, month) < 0)
+			a = mid + 1;
+		else
+			b = mid;
+	}
+	*lo = a;
+	for (b = a; b < r->order->len; b++) {
+		render_month_of(((struct entry *)r->order->pdata[b])->date, m);
+		if (strcmp(m, month) != 0)
+			break;
+	}
+	*hi = b;
+}
+
+/* "YYYY/MM" -> 1..12 (render_month_of() wrote it: two digits). */
+int
+month_num(const char *month)
+{
+	int m = (month[5] - '0') * 10 + (month[6] - '0');
+
+	return m >= 1 && m <= 12 ? m : 1;
+}
+
+/* Remove numbered pages from "from" on, as long as they exist. */
+static enum ma_status
+remove_pages(struct run *r, const char *month, const char *stem, size_t from)
+{
+	enum ma_status st = MA_OK;
+
+	for (size_t k = from; st == MA_OK; k++) {
+		char rel[64];
+
+		snprintf(rel, sizeof rel, "%s/%s-%zu.html", month, stem, k);
+		if (!site_exists(r->site, rel))
+			break;
+		st = site_remove(r->site, rel);
+	}
+	return st;
+}
+
+static enum ma_status
+month_head(struct run *r, struct buf *b, const char *month, size_t n,
+	   bool by_thread)
+{
+	char title[64];
+	enum ma_status st;
+
+	snprintf(title, sizeof title, "%s %.4s",
+		 month_names[month_num(month) - 1], month);
+	ADD(page_begin(r, b, "../../", title, NULL,
+		       "<a href=\"../../index.html#months\">All months</a>"));
+	ADD(buf_addf(b,
+		     "<h1>%s</h1>\n<p class=\"meta\">%zu message%s \xc2\xb7 "
+		     "%s \xc2\xb7 %s \xc2\xb7 <a href=\"%.4s-%.2s.mbox\" "
+		     "download>mbox</a></p>\n",
+		     title, n, n == 1 ? "" : "s",
+		     by_thread ? "<a href=\"index.html\">By date</a>"
+			       : "<strong>By date</strong>",
+		     by_thread ? "<strong>By conversation</strong>"
+			       : "<a href=\"threads.html\">By conversation</a>",
+		     month, month + 5));
+	return MA_OK;
+}
+
+static enum ma_status
+pager(struct buf *b, const char *stem, const char *first, size_t page,
+      size_t pages)
+{
+	enum ma_status st;
+
+	if (pages <= 1)
+		return MA_OK;
+	ADD(buf_adds(b, "<nav class=\"pager\" aria-label=\"Pages\">"));
+	for (size_t k = 1; k <= pages; k++) {
+		if (k == page)
+			ADD(buf_addf(b,
+				     "<strong aria-current=\"page\">%zu"
+				     "</strong>",
+				     k));
+		else if (k == 1)
+			ADD(buf_addf(b, "<a href=\"%s\">1</a>", first));
+		else
+			ADD(buf_addf(b, "<a href=\"%s-%zu.html\">%zu</a>", stem,
+				     k, k));
+	}
+	return buf_adds(b, "</nav>\n");
+}
+
+static enum ma_status
+list_item(struct run *r, struct buf *b, struct entry *e, bool with_thread)
+{
+	char name[PERMALINK_NAME_MAX], iso[32], when[32];
+	enum ma_status st;
+
+	if (permalink_name(e->msgid, name) != MA_OK || !entry_fill(r, e))
+		return MA_OK;
+	iso_date(e->date, iso);
+	human_date(e->date, when);
+	ADD(buf_addf(b, "<li><a class=\"subj\" href=\"../../m/%s.html\">",
+		     name));
+	/* Under a conversation's heading the subject would repeat: name
+	 * the sender instead. */
+	if (with_thread)
+		ADD(html_escapes(b, e->subject));
+	else
+		ADD(buf_adds(b, e->from));
+	ADD(buf_addf(b,
+		     "</a><time datetime=\"%s\">%.16s</time><span "
+		     "class=\"meta\">%s",
+		     iso, when, with_thread ? e->from : ""));
+	if (with_thread && thread_id_ok(e->thread))
+		ADD(buf_addf(b,
+			     " \xc2\xb7 <a href=\"../../t/%s.html#%s\">"
+			     "conversation</a>",
+			     e->thread, name));
+	return buf_adds(b, "</span></li>\n");
+}
+
+static enum ma_status
+month_gone(struct run *r, const char *month)
+{
+	enum ma_status st = MA_OK;
+	char rel[64];
+
+	snprintf(rel, sizeof rel, "%s/index.html", month);
+	ADD(site_remove(r->site, rel));
+	snprintf(rel, sizeof rel, "%s/threads.html", month);
+	ADD(site_remove(r->site, rel));
+	snprintf(rel, sizeof rel, "%s/%.4s-%.2s.mbox", month, month, month + 5);
+	ADD(site_remove(r->site, rel));
+	ADD(remove_pages(r, month, "page", 2));
+	return remove_pages(r, month, "threads", 2);
+}
+
+/* YYYY/MM/FIRST for page 1, else YYYY/MM/STEM-P.html */
+static void
+month_page_rel(char rel[64], const char *month, const char *first,
+	       const char *stem, size_t p)
+{
+	if (p == 1)
+		snprintf(rel, 64, "%s/%s", month, first);
+	else
+		snprintf(rel, 64, "%s/%s-%zu.html", month, stem, p);
+}
+
+/* Page p of the month by date: MONTH_PAGE messages, oldest first. */
+static enum ma_status
+date_page(struct run *r, struct buf *b, const char *month, size_t lo, size_t hi,
+	  size_t p, size_t pages)
+{
+	enum ma_status st;
+
+	ADD(month_head(r, b, month, hi - lo, false));
+	ADD(pager(b, "page", "index.html", p, pages));
+	ADD(buf_adds(b, "<ul class=\"plain list\">\n"));
+	for (size_t i = lo + (p - 1) * MONTH_PAGE;
+	     i < hi && i < lo + p * MONTH_PAGE; i++)
+		ADD(list_item(r, b, r->order->pdata[i], true));
+	ADD(buf_adds(b, "</ul>\n"));
+	ADD(pager(b, "page", "index.html", p, pages));
+	return page_end(b, "../../");
+}
+
+/* The month by date: index.html, page-2.html... */
+static enum ma_status
+date_pages(struct run *r, const char *month, size_t lo, size_t hi)
+{
+	size_t pages = (hi - lo + MONTH_PAGE - 1) / MONTH_PAGE;
+	enum ma_status st = MA_OK;
+	struct buf b;
+	char rel[64];
+
+	buf_init(&b, PAGE_MAX);
+	for (size_t p = 1; p <= pages && st == MA_OK; p++) {
+		buf_reset(&b);
+		st = date_page(r, &b, month, lo, hi, p, pages);
+		month_page_rel(rel, month, "index.html", "page", p);
+		if (st == MA_OK)
+			st = site_put_buf(r->site, rel, &b);
+	}
+	buf_release(&b);
+	if (st == MA_OK)
+		st = remove_pages(r, month, "page", pages + 1);
+	return st;
+}
+
+/* The month's conversations: the entries of each thread, in the order of
+ * their first message this month. */
+static GPtrArray *
+month_groups(struct run *r, size_t lo, size_t hi)
+{
+	GHashTable *gi = g_hash_table_new(g_str_hash, g_str_equal);
+	GPtrArray *groups =
+	    g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
+
+	for (size_t i = lo; i < hi; i++) {
+		struct entry *e = r->order->pdata[i];
+		GPtrArray *g = g_hash_table_lookup(gi, e->thread);
+
+		if (g == NULL) {
+			g = g_ptr_array_new();
+			g_ptr_array_add(groups, g);
+			g_hash_table_insert(gi, e->thread, g);
+		}
+		g_ptr_array_add(g, e);
+	}
+	g_hash_table_destroy(gi);
+	return groups;
+}
+
+/* Where each page by conversation starts: a page holds whole threads,
+ * about MONTH_PAGE messages. */
+static GArray *
+group_page_starts(GPtrArray *groups)
+{
+	GArray *starts = g_array_new(FALSE, FALSE, sizeof(guint));
+	size_t count = 0;
+
+	for (guint k = 0; k < groups->len; k++) {
+		GPtrArray *g = groups->pdata[k];
+
+		if (k == 0 || count + g->len > MONTH_PAGE) {
+			g_array_append_val(starts, k);
+			count = 0;
+		}
+		count += g->len;
+	}
+	return starts;
+}
+
+/* One conversation of a page by conversation: its subject, then its
+ * messages by sender. */
+static enum ma_status
+thread_group(struct run *r, struct buf *b, GPtrArray *g)
+{
+	struct entry *e0 = g->pdata[0];
+	enum ma_status st;
+
+	if (!entry_fill(r, e0))
+		return MA_OK;
+	ADD(buf_addf(b,
+		     "<section class=\"tgroup\"><h3><a href=\"../../t/%s."
+		     "html\">",
+		     e0->thread));
+	ADD(html_escapes(b, e0->subject));
+	ADD(buf_adds(b, "</a></h3><ul class=\"plain list\">\n"));
+	for (guint j = 0; j < g->len; j++)
+		ADD(list_item(r, b, g->pdata[j], false));
+	return buf_adds(b, "</ul></section>\n");
+}
+
+/* Page p of the month by conversation: groups from..to-1. */
+static enum ma_status
+conversation_page(struct run *r, struct buf *b, const char *month, size_t n,
+		  GPtrArray *groups, guint from, guint to, size_t p,
+		  size_t pages)
+{
+	enum ma_status st;
+
+	ADD(month_head(r, b, month, n, true));
+	ADD(pager(b, "threads", "threads.html", p, pages));
+	for (guint k = from; k < to; k++)
+		ADD(thread_group(r, b, groups->pdata[k]));
+	ADD(pager(b, "threads", "threads.html", p, pages));
+	return page_end(b, "../../");
+}
+
+/* The month by conversation: threads.html, threads-2.html... */
+static enum ma_status
+conversation_pages(struct run *r, const char *month, size_t lo, size_t hi)
+{
+	GPtrArray *groups = month_groups(r, lo, hi);
+	GArray *starts = group_page_starts(groups);
+	size_t pages = starts->len;
+	enum ma_status st = MA_OK;
+	struct buf b;
+	char rel[64];
+
+	buf_init(&b, PAGE_MAX);
+	for (size_t p = 1; p <= pages && st == MA_OK; p++) {
+		guint from = g_array_index(starts, guint, p - 1);
+		guint to =
+		    p < pages ? g_array_index(starts, guint, p) : groups->len;
+
+		buf_reset(&b);
+		st = conversation_page(r, &b, month, hi - lo, groups, from, to,
+				       p, pages);
+		month_page_rel(rel, month, "threads.html", "threads", p);
+		if (st == MA_OK)
+			st = site_put_buf(r->site, rel, &b);
+	}
+	buf_release(&b);
+	if (st == MA_OK)
+		st = remove_pages(r, month, "threads", pages + 1);
+	g_array_free(starts, TRUE);
+	g_ptr_array_free(groups, TRUE);
+	return st;
+}
+
+/* The pages of a month by date and by conversation, and its mbox; a
+ * month left without messages loses them. */
+enum ma_status
+month_pages(struct run *r, const char *month)
+{
+	size_t lo, hi;
+	enum ma_status st;
+
+	month_range(r, month, &lo, &hi);
+	if (lo == hi)
+		return month_gone(r, month);
+	st = date_pages(r, month, lo, hi);
+	if (st == MA_OK)
+		st = conversation_pages(r, month, lo, hi);
+	if (st == MA_OK)
+		st = month_mbox(r, month, lo, hi);
+	r->stats->months_rendered++;
+	return st;
+}

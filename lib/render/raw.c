@@ -1,0 +1,133 @@
+/*
+ * Raw forms of messages: a message file read once, and mboxrd, the form of
+ * the thread and month .mbox files.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+#include "path.h"
+#include "render_int.h"
+
+enum ma_status
+read_raw(const char *file, char **datap, size_t *lenp)
+{
+	enum ma_status st = file_read_all(file, RAW_MAX, datap, lenp);
+
+	if (st == MA_ENOTFOUND)
+		log_err("cannot open '%s': %s", file, strerror(ENOENT));
+	return st;
+}
+
+/* mboxrd: a "From " line before each message, and every line that
+ * matches ^>*From  gets one more '>' so that readers can undo it. */
+enum ma_status
+mbox_add_mem(struct buf *b, const char *data, size_t len, time_t date)
+{
+	char when[64];
+	size_t i = 0;
+	struct tm tm;
+	enum ma_status st;
+
+	if (gmtime_r(&date, &tm) == NULL)
+		memset(&tm, 0, sizeof tm);
+	strftime(when, sizeof when, "%a %b %e %H:%M:%S %Y", &tm);
+	st = buf_addf(b, "From MAILER-DAEMON %s\n", when);
+	while (i < len && st == MA_OK) {
+		char *nl = memchr(data + i, '\n', len - i);
+		size_t e = nl ? (size_t)(nl - data) + 1 : len, q = i;
+
+		while (q < e && data[q] == '>')
+			q++;
+		if (e - q >= 5 && memcmp(data + q, "From ", 5) == 0)
+			st = buf_addc(b, '>');
+		if (st == MA_OK)
+			st = buf_add(b, data + i, e - i);
+		i = e;
+	}
+	if (st == MA_OK && len > 0 && data[len - 1] != '\n')
+		st = buf_addc(b, '\n');
+	if (st == MA_OK)
+		st = buf_addc(b, '\n');
+	return st;
+}
+
+enum ma_status
+mbox_add(struct buf *b, const char *file, time_t date)
+{
+	char *data;
+	size_t len;
+	enum ma_status st;
+
+	if (file == NULL)
+		return MA_OK;
+	if ((st = read_raw(file, &data, &len)) != MA_OK)
+		return st == MA_ENOTFOUND ? MA_OK : st;
+	st = mbox_add_mem(b, data, len, date);
+	free(data);
+	return st;
+}
+
+/* t/THREAD.mbox: oldest first (byd is in the site's order), streamed,
+ * from the copies in memory or the files. */
+enum ma_status
+thread_mbox(struct run *r, const struct thread_ctx *tc, GPtrArray *byd)
+{
+	struct site_file *f = NULL;
+	char rel[64];
+	struct buf b;
+	enum ma_status st;
+
+	snprintf(rel, sizeof rel, "t/%s.mbox", tc->id);
+	if ((st = site_file_open(r->site, rel, &f)) != MA_OK)
+		return st;
+	buf_init(&b, PAGE_MAX);
+	for (guint k = 0; k < byd->len && st == MA_OK; k++) {
+		struct tmsg *t = byd->pdata[k];
+
+		buf_reset(&b);
+		if (t->raw != NULL)
+			st = mbox_add_mem(&b, t->raw, t->raw_len, t->e->date);
+		else if (t->e->file != NULL)
+			st = mbox_add(&b, t->e->file, t->e->date);
+		if (st == MA_OK && b.len > 0)
+			st = site_file_write(f, b.data, b.len);
+	}
+	buf_release(&b);
+	if (st == MA_OK)
+		return site_file_commit(r->site, f);
+	site_file_abort(f);
+	return st;
+}
+
+/* YYYY/MM/YYYY-MM.mbox, streamed: a month may hold more mail than
+ * memory; one message at a time is in memory. */
+enum ma_status
+month_mbox(struct run *r, const char *month, size_t lo, size_t hi)
+{
+	struct site_file *f = NULL;
+	char rel[64];
+	struct buf b;
+	enum ma_status st;
+
+	snprintf(rel, sizeof rel, "%s/%.4s-%.2s.mbox", month, month, month + 5);
+	if ((st = site_file_open(r->site, rel, &f)) != MA_OK)
+		return st;
+	buf_init(&b, PAGE_MAX);
+	for (size_t i = lo; i < hi && st == MA_OK; i++) {
+		struct entry *e = r->order->pdata[i];
+
+		buf_reset(&b);
+		if (entry_fill(r, e))
+			st = mbox_add(&b, e->file, e->date);
+		if (st == MA_OK && b.len > 0)
+			st = site_file_write(f, b.data, b.len);
+	}
+	buf_release(&b);
+	if (st == MA_OK)
+		return site_file_commit(r->site, f);
+	site_file_abort(f);
+	return st;
+}

@@ -1,0 +1,198 @@
+#ifndef MA_RENDER_INT_H
+#define MA_RENDER_INT_H
+
+/*
+ * Private to lib/render/: the run every file of the renderer works on
+ * (struct run), the entries of the site's order, a conversation being
+ * rendered (struct thread_ctx), and the functions the files share. Only
+ * files in this folder include it; everything else uses render.h. See
+ * render.h for the site's layout and how incremental runs stay equal to
+ * full ones. glib (which comes with gmime) provides the hash tables and
+ * arrays.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include <glib.h>
+#include <notmuch.h>
+
+#include "buf.h"
+#include "mime.h"
+#include "permalink.h"
+#include "render.h"
+#include "site.h"
+
+#define STATE_MAGIC "mailarc-render-state 1"
+/* Caps: pages and state are built in memory. */
+#define PAGE_MAX  ((size_t)1 << 30)
+#define STATE_MAX ((size_t)1 << 31)
+#define RAW_MAX	  ((size_t)256 << 20)
+/* Messages up to this size stay in memory for their thread's mbox;
+ * bigger ones are read again. */
+#define RAW_KEEP	    ((size_t)256 << 10)
+#define MONTH_PAGE	    200 /* messages per month page */
+#define LATEST_THREADS	    20
+#define FEED_ENTRIES	    30
+#define THREAD_FEED_ENTRIES 50
+
+/*
+ * Paths and queries below are built with snprintf() into fixed buffers
+ * sized for what goes in, which is bounded before it gets there: thread
+ * ids by set_thread() and thread_id_ok() (under 32 bytes), permalink
+ * names by PERMALINK_NAME_MAX, months are "YYYY/MM", attachment tokens
+ * are checked by att_token_ok().
+ */
+
+/* One message of the archive, as the state file records it. */
+struct entry {
+	char *msgid;
+	char thread[32];
+	time_t date;
+	char *atts; /* "HASH.EXT HASH.EXT", "" for none */
+	size_t pos; /* in run.order */
+	/* Filled on demand for listings; not in the state file. */
+	char *subject, *from, *file;
+	bool filled;
+};
+
+struct tomb {
+	char *when; /* ISO 8601 */
+	char thread[32];
+	bool fresh; /* not applied by an earlier run */
+};
+
+struct run {
+	const struct render_opts *o;
+	struct render_stats *stats;
+	notmuch_database_t *db;
+	struct site *site;
+	GHashTable *by_id;	  /* msgid -> struct entry * (owns) */
+	GPtrArray *order;	  /* entries by (date, msgid) */
+	GHashTable *threads;	  /* thread ids to render */
+	GHashTable *months;	  /* "YYYY/MM" to render */
+	GHashTable *tombs;	  /* msgid -> struct tomb * */
+	GHashTable *tomb_threads; /* thread ids named by tombstones */
+	GPtrArray *gone;	  /* entries deleted this run (owned) */
+	char *uuid;
+	unsigned long rev;
+	long tomb_off;
+	char *settings;	       /* what the last run rendered with */
+	GPtrArray *blocks;     /* of ENTRY_BLOCK entries */
+	size_t block_used;     /* in the last block */
+	GStringChunk *strings; /* msgid and atts of the entries */
+};
+
+struct tmsg {
+	notmuch_message_t *nm; /* owned by the thread */
+	struct entry *e;
+	int depth;
+	ssize_t parent;
+	char name[PERMALINK_NAME_MAX];
+	struct mime_msg *mm;
+	char *raw; /* the message file, read once */
+	size_t raw_len;
+	struct buf frag; /* headers, body, attachments */
+	char **att_urls; /* "a/HH/HASH.EXT" per mm->att */
+};
+
+struct thread_ctx {
+	struct tmsg *m;
+	size_t n;
+	const char *id;
+};
+
+/* Return st from the calling function when x fails. */
+#define ADD(x)                                                                 \
+	do {                                                                   \
+		if ((st = (x)) != MA_OK)                                       \
+			return st;                                             \
+	} while (0)
+
+/* month.c: "January".."December". */
+extern const char *const month_names[12];
+
+/* entry.c */
+void set_thread(char dst[32], const char *src);
+bool att_token_ok(const char *t);
+bool thread_id_ok(const char *id);
+void entries_free(struct run *r);
+struct entry *entry_add(struct run *r, const char *msgid);
+void entry_fill_from(struct run *r, struct entry *e, notmuch_message_t *m);
+bool entry_fill(struct run *r, struct entry *e);
+void iso_date(time_t t, char out[32]);
+void human_date(time_t t, char out[32]);
+gint entry_cmp(gconstpointer a, gconstpointer b);
+size_t order_position(struct run *r, const struct entry *e);
+
+/* state.c */
+enum ma_status render_state_load(struct run *r, const char *path);
+char *settings_line(const struct render_opts *o);
+enum ma_status render_state_save(struct run *r, const char *path,
+				 const char *uuid, unsigned long rev);
+
+/* removed.c */
+void tomb_free(void *p);
+enum ma_status tombs_read(struct run *r, long from, long *endp);
+enum ma_status apply_tomb(struct run *r, const char *msgid,
+			  const struct tomb *t);
+enum ma_status removed_message_page(struct run *r, const char *msgid,
+				    const struct tomb *t);
+enum ma_status removed_thread_page(struct run *r, const char *id);
+enum ma_status thread_gone(struct run *r, const char *id);
+enum ma_status removed_thread_pages(struct run *r);
+enum ma_status removed_message_pages(struct run *r, bool full);
+enum ma_status drop_attachments(struct run *r);
+
+/* chrome.c */
+enum ma_status page_begin(struct run *r, struct buf *b, const char *pre,
+			  const char *title, const char *feed,
+			  const char *crumbs);
+enum ma_status page_end(struct buf *b, const char *pre);
+enum ma_status addrs_html(struct run *r, struct buf *b,
+			  const struct mime_addr *a, size_t n, bool brief);
+char *from_brief(struct run *r, const char *header);
+
+/* message.c */
+enum ma_status write_attachments(struct run *r, struct tmsg *t);
+enum ma_status message_frag(struct run *r, struct tmsg *t);
+enum ma_status msg_link(struct buf *b, struct tmsg *t, const char *label);
+enum ma_status permalink_page(struct run *r, struct thread_ctx *tc, size_t i);
+
+/* raw.c */
+enum ma_status read_raw(const char *file, char **datap, size_t *lenp);
+enum ma_status mbox_add_mem(struct buf *b, const char *data, size_t len,
+			    time_t date);
+enum ma_status mbox_add(struct buf *b, const char *file, time_t date);
+
+enum ma_status thread_mbox(struct run *r, const struct thread_ctx *tc,
+			   GPtrArray *byd);
+enum ma_status month_mbox(struct run *r, const char *month, size_t lo,
+			  size_t hi);
+
+/* atom.c */
+enum ma_status atom_begin(struct run *r, struct buf *b, const char *title,
+			  const char *id, const char *alt, time_t updated);
+enum ma_status atom_entry(struct buf *b, struct entry *e, const char *pre);
+enum ma_status feed_page(struct run *r);
+enum ma_status thread_feed(struct run *r, const struct thread_ctx *tc,
+			   GPtrArray *byd, time_t newest);
+
+/* thread.c */
+enum ma_status render_thread(struct run *r, notmuch_thread_t *th);
+enum ma_status render_thread_id(struct run *r, const char *id);
+
+/* month.c */
+int month_num(const char *month);
+enum ma_status month_pages(struct run *r, const char *month);
+
+/* home.c */
+enum ma_status index_page(struct run *r);
+
+/* run.c */
+void touch_thread(struct run *r, const char *id);
+/* The keys of a set of strings, sorted: runs do things in one order. */
+GPtrArray *sorted_keys(GHashTable *h);
+
+#endif

@@ -1,0 +1,397 @@
+/*
+ * The run: open the space's notmuch database, load the state, decide
+ * between a full and an incremental run, ask notmuch what changed, apply
+ * tombstones, order the entries, render what they touch, and save the
+ * state. render_run() is the entry point render.h declares.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "index.h"
+#include "log.h"
+#include "path.h"
+#include "tombstone.h"
+#include "render_int.h"
+
+void
+touch_thread(struct run *r, const char *id)
+{
+	if (thread_id_ok(id) && !g_hash_table_contains(r->threads, id))
+		g_hash_table_add(r->threads, strdup(id));
+}
+
+static void
+touch_pos(struct run *r, size_t pos)
+{
+	if (pos < r->order->len)
+		touch_thread(r, ((struct entry *)r->order->pdata[pos])->thread);
+}
+
+static enum ma_status
+query_messages(struct run *r, const char *qs, GPtrArray *changed)
+{
+	notmuch_query_t *q = notmuch_query_create(r->db, qs);
+	notmuch_messages_t *ms = NULL;
+	enum ma_status st = MA_OK;
+
+	if (q == NULL)
+		return MA_ENOMEM;
+	notmuch_query_set_sort(q, NOTMUCH_SORT_UNSORTED);
+	if (notmuch_query_search_messages(q, &ms) != NOTMUCH_STATUS_SUCCESS) {
+		log_err("notmuch: cannot query '%s'", qs);
+		notmuch_query_destroy(q);
+		return MA_EIO;
+	}
+	for (; notmuch_messages_valid(ms) && st == MA_OK;
+	     notmuch_messages_move_to_next(ms)) {
+		notmuch_message_t *m = notmuch_messages_get(ms);
+		const char *id = notmuch_message_get_message_id(m);
+		const char *th = notmuch_message_get_thread_id(m);
+		struct entry *e = id != NULL && id[0] ? entry_add(r, id) : NULL;
+
+		if (id != NULL && id[0] && e == NULL) {
+			st = MA_ENOMEM;
+		} else if (e != NULL) {
+			/* A thread merged into another: its old page must
+			 * go or be redone. */
+			if (e->thread[0] != '\0' && strcmp(e->thread, th) != 0)
+				touch_thread(r, e->thread);
+			set_thread(e->thread, th);
+			e->date = notmuch_message_get_date(m);
+			if (changed != NULL) {
+				g_ptr_array_add(changed, e);
+				touch_thread(r, e->thread);
+			}
+		}
+		notmuch_message_destroy(m);
+	}
+	notmuch_query_destroy(q);
+	return st;
+}
+
+static gint
+str_cmp(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The keys of a set of strings, sorted: runs do things in one order. */
+GPtrArray *
+sorted_keys(GHashTable *h)
+{
+	GPtrArray *a = g_ptr_array_new();
+	GHashTableIter it;
+	gpointer k;
+
+	g_hash_table_iter_init(&it, h);
+	while (g_hash_table_iter_next(&it, &k, NULL))
+		g_ptr_array_add(a, k);
+	g_ptr_array_sort(a, str_cmp);
+	return a;
+}
+
+/* A full run: every thread, then the removed ones no message keeps. */
+static enum ma_status
+render_every_thread(struct run *r)
+{
+	notmuch_query_t *q = notmuch_query_create(r->db, "*");
+	notmuch_threads_t *ts = NULL;
+	enum ma_status st = MA_OK;
+
+	if (q == NULL)
+		return MA_ENOMEM;
+	notmuch_query_set_sort(q, NOTMUCH_SORT_OLDEST_FIRST);
+	if (notmuch_query_search_threads(q, &ts) != NOTMUCH_STATUS_SUCCESS) {
+		log_err("notmuch: cannot list the threads");
+		notmuch_query_destroy(q);
+		return MA_EIO;
+	}
+	for (; notmuch_threads_valid(ts) && st == MA_OK;
+	     notmuch_threads_move_to_next(ts)) {
+		notmuch_thread_t *th = notmuch_threads_get(ts);
+
+		st = render_thread(r, th);
+		notmuch_thread_destroy(th);
+	}
+	notmuch_query_destroy(q);
+	if (st == MA_OK)
+		st = removed_thread_pages(r);
+	return st;
+}
+
+/*
+ * An incremental run: the threads touched, with those of the neighbours
+ * by date of what came and went (they show them as previous and next).
+ */
+static enum ma_status
+render_touched_threads(struct run *r, GPtrArray *changed)
+{
+	enum ma_status st = MA_OK;
+	GPtrArray *keys;
+
+	for (guint i = 0; i < changed->len; i++) {
+		struct entry *e = changed->pdata[i];
+
+		if (e->pos > 0)
+			touch_pos(r, e->pos - 1);
+		touch_pos(r, e->pos + 1);
+	}
+	for (guint i = 0; i < r->gone->len; i++) {
+		size_t p = order_position(r, r->gone->pdata[i]);
+
+		if (p > 0)
+			touch_pos(r, p - 1);
+		touch_pos(r, p);
+	}
+	keys = sorted_keys(r->threads);
+	for (guint i = 0; i < keys->len && st == MA_OK; i++)
+		st = render_thread_id(r, keys->pdata[i]);
+	g_ptr_array_free(keys, TRUE);
+	return st;
+}
+
+static enum ma_status
+render_months(struct run *r)
+{
+	GPtrArray *keys = sorted_keys(r->months);
+	enum ma_status st = MA_OK;
+
+	for (guint i = 0; i < keys->len && st == MA_OK; i++)
+		st = month_pages(r, keys->pdata[i]);
+	g_ptr_array_free(keys, TRUE);
+	return st;
+}
+
+/* Every page the run touches, in the order a reader's links need. */
+static enum ma_status
+render_all(struct run *r, GPtrArray *changed, bool full)
+{
+	enum ma_status st;
+
+	st = full ? render_every_thread(r) : render_touched_threads(r, changed);
+	if (st == MA_OK)
+		st = removed_message_pages(r, full);
+	if (st == MA_OK)
+		st = render_months(r);
+	if (st == MA_OK)
+		st = index_page(r);
+	if (st == MA_OK)
+		st = feed_page(r);
+	if (st == MA_OK)
+		st = site_put(r->site, "style.css", site_stylesheet(),
+			      strlen(site_stylesheet()));
+	if (st == MA_OK && !full)
+		st = drop_attachments(r);
+	if (st == MA_OK && full)
+		st = site_gc(r->site);
+	return st;
+}
+
+static void
+run_init(struct run *r, const struct render_opts *o, struct render_stats *stats)
+{
+	memset(stats, 0, sizeof *stats);
+	r->o = o;
+	r->stats = stats;
+	r->blocks = g_ptr_array_new();
+	r->strings = g_string_chunk_new(1 << 20);
+	r->by_id = g_hash_table_new(g_str_hash, g_str_equal);
+	r->order = g_ptr_array_new();
+	r->threads = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
+	r->months = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
+	r->tombs =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, free, tomb_free);
+	r->tomb_threads =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
+	r->gone = g_ptr_array_new();
+}
+
+static void
+run_release(struct run *r)
+{
+	if (r->db != NULL)
+		notmuch_database_destroy(r->db);
+	g_ptr_array_free(r->order, TRUE);
+	g_ptr_array_free(r->gone, TRUE);
+	g_hash_table_destroy(r->by_id);
+	entries_free(r);
+	g_hash_table_destroy(r->threads);
+	g_hash_table_destroy(r->months);
+	g_hash_table_destroy(r->tombs);
+	g_hash_table_destroy(r->tomb_threads);
+	free(r->uuid);
+	free(r->settings);
+}
+
+/* Forget the state: the run renders everything. */
+static void
+run_go_full(struct run *r, bool *full)
+{
+	*full = true;
+	g_hash_table_remove_all(r->by_id);
+	r->tomb_off = 0;
+}
+
+/* A state that still describes the site: same database, same settings. */
+static enum ma_status
+state_usable(struct run *r, const char *uuid, unsigned long rev, bool *full)
+{
+	char *set;
+
+	if (strcmp(r->uuid, uuid) != 0 || r->rev > rev) {
+		log_notice("the notmuch database of space '%s' was "
+			   "rebuilt: rendering everything",
+			   r->o->key);
+		*full = true;
+		return MA_OK;
+	}
+	if ((set = settings_line(r->o)) == NULL)
+		return MA_ENOMEM;
+	if (r->settings == NULL || strcmp(set, r->settings) != 0) {
+		log_notice("the settings of space '%s' changed: "
+			   "rendering everything",
+			   r->o->key);
+		*full = true;
+	}
+	free(set);
+	return MA_OK;
+}
+
+/*
+ * Full or incremental: an incremental run needs a usable state and a
+ * site to update (one removed by hand, or never published, is rebuilt
+ * whole).
+ */
+static enum ma_status
+decide_full(struct run *r, const char *state, const char *uuid,
+	    unsigned long rev, bool *full)
+{
+	enum ma_status st;
+	char *index;
+
+	if (*full)
+		return MA_OK;
+	st = render_state_load(r, state);
+	if (st == MA_ENOTFOUND)
+		*full = true;
+	else if (st != MA_OK ||
+		 (st = state_usable(r, uuid, rev, full)) != MA_OK)
+		return st;
+	if (*full) {
+		run_go_full(r, full);
+		return MA_OK;
+	}
+	if ((index = path_fmt("%s/index.html", r->o->site_dir)) == NULL)
+		return MA_ENOMEM;
+	if (!path_exists(index)) {
+		log_notice("'%s' is missing: rendering everything", index);
+		run_go_full(r, full);
+	}
+	free(index);
+	return MA_OK;
+}
+
+/*
+ * The entries after this run's changes: what notmuch changed since the
+ * state's revision (everything in a full run), less what new tombstones
+ * remove (a full run has no entry for a message no longer indexed; a
+ * tombstoned message still indexed is shown), sorted by date.
+ */
+static enum ma_status
+collect_entries(struct run *r, unsigned long rev, bool full, GPtrArray *changed)
+{
+	enum ma_status st = MA_OK;
+	GHashTableIter it;
+	gpointer k, v;
+
+	if (full) {
+		st = query_messages(r, "*", NULL);
+	} else if (rev > r->rev) {
+		char qs[96];
+
+		snprintf(qs, sizeof qs, "lastmod:%lu..%lu", r->rev + 1, rev);
+		st = query_messages(r, qs, changed);
+	}
+	g_hash_table_iter_init(&it, r->tombs);
+	while (st == MA_OK && g_hash_table_iter_next(&it, &k, &v))
+		if (!full && ((struct tomb *)v)->fresh)
+			st = apply_tomb(r, k, v);
+	if (st != MA_OK)
+		return st;
+	g_hash_table_iter_init(&it, r->by_id);
+	while (g_hash_table_iter_next(&it, &k, &v))
+		g_ptr_array_add(r->order, v);
+	g_ptr_array_sort(r->order, entry_cmp);
+	for (guint i = 0; i < r->order->len; i++)
+		((struct entry *)r->order->pdata[i])->pos = i;
+	return MA_OK;
+}
+
+/* The pages, made durable, then the state that records them. */
+static enum ma_status
+publish(struct run *r, GPtrArray *changed, bool full, long tomb_end,
+	const char *state, const char *uuid, unsigned long rev)
+{
+	enum ma_status st;
+
+	st = site_open(r->o->site_dir, r->o->out, r->o->sep, &r->site);
+	if (st != MA_OK)
+		return st;
+	st = render_all(r, changed, full);
+	r->stats->files_written = site_written(r->site);
+	if (st == MA_OK)
+		st = site_close(r->site, true);
+	else
+		site_close(r->site, false);
+	r->site = NULL;
+	r->tomb_off = tomb_end;
+	if (st == MA_OK)
+		st = render_state_save(r, state, uuid, rev);
+	r->stats->messages = r->order->len;
+	return st;
+}
+
+/* The run once the database is open: see render.h. */
+static enum ma_status
+run_update(struct run *r, const char *state, GPtrArray *changed)
+{
+	const char *uuid = NULL;
+	unsigned long rev = notmuch_database_get_revision(r->db, &uuid);
+	bool full = r->o->full;
+	long tomb_end = 0;
+	enum ma_status st;
+
+	if ((st = decide_full(r, state, uuid, rev, &full)) != MA_OK)
+		return st;
+	r->stats->full = full;
+	if ((st = tombs_read(r, full ? 0 : r->tomb_off, &tomb_end)) != MA_OK)
+		return st;
+	if (!full && rev == r->rev && tomb_end == r->tomb_off) {
+		log_info("site of space '%s' is up to date", r->o->key);
+		r->stats->messages = g_hash_table_size(r->by_id);
+		return MA_OK;
+	}
+	if ((st = collect_entries(r, rev, full, changed)) != MA_OK)
+		return st;
+	return publish(r, changed, full, tomb_end, state, uuid, rev);
+}
+
+enum ma_status
+render_run(const struct render_opts *o, struct render_stats *stats)
+{
+	struct run r = {0};
+	GPtrArray *changed = g_ptr_array_new();
+	char *state = path_fmt("%s/state/render.state", o->space_dir);
+	enum ma_status st;
+
+	run_init(&r, o, stats);
+	if (state == NULL)
+		st = MA_ENOMEM;
+	else if ((st = index_open_notmuch(o->space_dir, o->key, &r.db)) ==
+		 MA_OK)
+		st = run_update(&r, state, changed);
+	run_release(&r);
+	g_ptr_array_free(changed, TRUE);
+	free(state);
+	return st;
+}

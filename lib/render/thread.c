@@ -1,0 +1,412 @@
+/*
+ * A conversation: its messages walked depth first from notmuch, each
+ * parsed once and published (.eml, fragment, permalink page), then the
+ * thread page t/THREAD.html, its feed and its mbox.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "html.h"
+#include "log.h"
+#include "render_int.h"
+
+static void
+thread_ctx_release(struct thread_ctx *tc)
+{
+	for (size_t i = 0; i < tc->n; i++) {
+		struct tmsg *t = &tc->m[i];
+
+		buf_release(&t->frag);
+		for (size_t k = 0; t->att_urls && t->mm && k < t->mm->natt; k++)
+			free(t->att_urls[k]);
+		free(t->att_urls);
+		free(t->raw);
+		mime_free(t->mm);
+	}
+	free(tc->m);
+}
+
+/* A subject without its reply and forward prefixes. */
+static const char *
+subject_core(const char *s)
+{
+	static const char *const prefixes[] = {
+	    "re:", "aw:", "sv:", "fwd:", "fw:", "wg:"};
+	bool again = true;
+
+	while (again) {
+		again = false;
+		while (*s == ' ' || *s == '\t')
+			s++;
+		for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0];
+		     i++) {
+			size_t n = strlen(prefixes[i]);
+
+			if (strncasecmp(s, prefixes[i], n) == 0) {
+				s += n;
+				again = true;
+			}
+		}
+	}
+	return s;
+}
+
+static gint
+tmsg_cmp_pos(gconstpointer a, gconstpointer b)
+{
+	const struct tmsg *x = *(struct tmsg *const *)a;
+	const struct tmsg *y = *(struct tmsg *const *)b;
+
+	return x->e->pos < y->e->pos ? -1 : x->e->pos > y->e->pos ? 1 : 0;
+}
+
+/* The thread's span: both ends start at its root message. */
+static void
+thread_span(const struct thread_ctx *tc, time_t *oldest, time_t *newest)
+{
+	*newest = tc->m[0].e->date;
+	*oldest = *newest;
+	for (size_t i = 0; i < tc->n; i++) {
+		if (tc->m[i].e->date > *newest)
+			*newest = tc->m[i].e->date;
+		if (tc->m[i].e->date < *oldest)
+			*oldest = tc->m[i].e->date;
+	}
+}
+
+/* The chrome, the subject, and a line: how many, when, mbox, Atom. */
+static enum ma_status
+thread_head(struct run *r, struct buf *b, const struct thread_ctx *tc,
+	    time_t oldest, time_t newest)
+{
+	const char *subject = tc->m[0].e->subject;
+	char month[8], crumbs[128], feed[64], first[32], last[32];
+	enum ma_status st;
+
+	human_date(oldest, first);
+	human_date(newest, last);
+	render_month_of(oldest, month);
+	snprintf(crumbs, sizeof crumbs,
+		 "<a href=\"../%s/threads.html\">%.4s-%.2s</a>", month, month,
+		 month + 5);
+	snprintf(feed, sizeof feed, "%s.atom", tc->id);
+	ADD(page_begin(r, b, "../", subject, feed, crumbs));
+	ADD(buf_adds(b, "<h1>"));
+	ADD(html_escapes(b, subject));
+	return buf_addf(b,
+			"</h1>\n<p class=\"meta\">%zu message%s, "
+			"%s \xe2\x80\x93 %s \xc2\xb7 <a href=\"%s."
+			"mbox\" download>mbox</a> \xc2\xb7 <a "
+			"href=\"%s.atom\">Atom</a></p>\n",
+			tc->n, tc->n == 1 ? "" : "s", first, last, tc->id,
+			tc->id);
+}
+
+/* One line of the tree: sender and date, the subject when it changed. */
+static enum ma_status
+tree_item(struct buf *b, const struct tmsg *t, const struct tmsg *root)
+{
+	char when[32];
+	enum ma_status st;
+
+	human_date(t->e->date, when);
+	ADD(buf_addf(b,
+		     "<li class=\"d%d\"><a href=\"#%s\">%s"
+		     "</a> <span class=\"meta\">%s</span>",
+		     t->depth > 6 ? 6 : t->depth, t->name, t->e->from, when));
+	/* A subject that changes mid-thread is news. */
+	if (strcmp(subject_core(t->e->subject),
+		   subject_core(root->e->subject)) != 0) {
+		ADD(buf_adds(b, " \xe2\x80\x94 "));
+		ADD(html_escapes(b, t->e->subject));
+	}
+	return buf_adds(b, "</li>");
+}
+
+/* The conversation as a tree of links, when there is more than one. */
+static enum ma_status
+thread_tree(struct buf *b, const struct thread_ctx *tc)
+{
+	enum ma_status st;
+
+	if (tc->n <= 1)
+		return MA_OK;
+	ADD(buf_adds(b, "<nav aria-label=\"Conversation\"><ol "
+			"class=\"tree\">"));
+	for (size_t i = 0; i < tc->n; i++)
+		ADD(tree_item(b, &tc->m[i], &tc->m[0]));
+	return buf_adds(b, "</ol></nav>\n");
+}
+
+/* Each message in full, indented by its depth in the tree. */
+static enum ma_status
+thread_articles(struct buf *b, struct thread_ctx *tc)
+{
+	enum ma_status st;
+
+	for (size_t i = 0; i < tc->n; i++) {
+		struct tmsg *t = &tc->m[i];
+
+		ADD(buf_addf(b,
+			     "<article class=\"msg d%d\" id=\"%s\" "
+			     "aria-label=\"Message %zu\"><h2>",
+			     t->depth > 6 ? 6 : t->depth, t->name, i + 1));
+		ADD(msg_link(b, t, NULL));
+		ADD(buf_adds(b, "</h2>\n"));
+		ADD(buf_add(b, t->frag.data, t->frag.len));
+		if (t->parent >= 0)
+			ADD(buf_addf(b,
+				     "<p class=\"msgnav\"><a href=\"#%s\">"
+				     "\xe2\x86\x91 In reply to %s</a></p>\n",
+				     tc->m[t->parent].name,
+				     tc->m[t->parent].e->from));
+		ADD(buf_adds(b, "</article>\n"));
+	}
+	return MA_OK;
+}
+
+/* t/THREAD.html */
+static enum ma_status
+thread_html(struct run *r, struct thread_ctx *tc, time_t oldest, time_t newest)
+{
+	struct buf b;
+	char rel[64];
+	enum ma_status st;
+
+	buf_init(&b, PAGE_MAX);
+	st = thread_head(r, &b, tc, oldest, newest);
+	if (st == MA_OK)
+		st = thread_tree(&b, tc);
+	if (st == MA_OK)
+		st = thread_articles(&b, tc);
+	if (st == MA_OK)
+		st = page_end(&b, "../");
+	snprintf(rel, sizeof rel, "t/%s.html", tc->id);
+	if (st == MA_OK)
+		st = site_put_buf(r->site, rel, &b);
+	buf_release(&b);
+	return st;
+}
+
+/* The thread page, then its feed (its latest messages) and its mbox
+ * (all), both in the site's order (by date). */
+static enum ma_status
+thread_page(struct run *r, struct thread_ctx *tc)
+{
+	time_t oldest, newest;
+	GPtrArray *byd;
+	enum ma_status st;
+
+	thread_span(tc, &oldest, &newest);
+	if ((st = thread_html(r, tc, oldest, newest)) != MA_OK)
+		return st;
+	byd = g_ptr_array_new();
+	for (size_t i = 0; i < tc->n; i++)
+		g_ptr_array_add(byd, &tc->m[i]);
+	g_ptr_array_sort(byd, tmsg_cmp_pos);
+	st = thread_feed(r, tc, byd, newest);
+	if (st == MA_OK)
+		st = thread_mbox(r, tc, byd);
+	g_ptr_array_free(byd, TRUE);
+	return st;
+}
+
+/* A level of the walk: the replies left to visit at one depth. */
+struct walk_level {
+	notmuch_messages_t *it;
+	int depth;
+	ssize_t parent;
+};
+
+struct walk {
+	struct walk_level *stack;
+	size_t depth, cap;
+	size_t mcap; /* of tc->m */
+};
+
+static enum ma_status
+walk_push(struct walk *w, notmuch_messages_t *it, int depth, ssize_t parent)
+{
+	if (w->depth == w->cap) {
+		size_t nc = w->cap ? 2 * w->cap : 16;
+		void *ns = realloc(w->stack, nc * sizeof *w->stack);
+
+		if (ns == NULL)
+			return MA_ENOMEM;
+		w->stack = ns;
+		w->cap = nc;
+	}
+	w->stack[w->depth].it = it;
+	w->stack[w->depth].depth = depth;
+	w->stack[w->depth++].parent = parent;
+	return MA_OK;
+}
+
+/*
+ * Add m to the conversation at the walk's level; *tp is NULL when it is
+ * not in the site's order (an empty id, or a message that arrived after
+ * this run's query): the next run shows it.
+ */
+static enum ma_status
+thread_add(struct run *r, struct thread_ctx *tc, struct walk *w,
+	   notmuch_message_t *m, struct tmsg **tp)
+{
+	const char *id = notmuch_message_get_message_id(m);
+	struct tmsg *t;
+
+	*tp = NULL;
+	if (tc->n == w->mcap) {
+		size_t nc = w->mcap ? w->mcap * 2 : 8;
+		struct tmsg *nm = realloc(tc->m, nc * sizeof *nm);
+
+		if (nm == NULL)
+			return MA_ENOMEM;
+		tc->m = nm;
+		w->mcap = nc;
+	}
+	t = &tc->m[tc->n];
+	memset(t, 0, sizeof *t);
+	if (permalink_name(id, t->name) != MA_OK ||
+	    (t->e = g_hash_table_lookup(r->by_id, id)) == NULL)
+		return MA_OK;
+	t->nm = m;
+	t->depth = w->stack[w->depth - 1].depth;
+	t->parent = w->stack[w->depth - 1].parent;
+	buf_init(&t->frag, PAGE_MAX);
+	tc->n++;
+	entry_fill_from(r, t->e, m);
+	*tp = t;
+	return MA_OK;
+}
+
+/* The messages of th into tc, depth first through the replies, with a
+ * stack of iterators. */
+static enum ma_status
+thread_walk(struct run *r, notmuch_thread_t *th, struct thread_ctx *tc)
+{
+	struct walk w = {0};
+	enum ma_status st;
+
+	st = walk_push(&w, notmuch_thread_get_toplevel_messages(th), 0, -1);
+	while (w.depth > 0 && st == MA_OK) {
+		notmuch_messages_t *it = w.stack[w.depth - 1].it;
+		notmuch_message_t *m;
+		struct tmsg *t;
+
+		if (!notmuch_messages_valid(it)) {
+			w.depth--;
+			continue;
+		}
+		m = notmuch_messages_get(it);
+		notmuch_messages_move_to_next(it);
+		st = thread_add(r, tc, &w, m, &t);
+		if (st == MA_OK && t != NULL)
+			st = walk_push(&w, notmuch_message_get_replies(m),
+				       t->depth + 1, (ssize_t)tc->n - 1);
+	}
+	free(w.stack);
+	return st;
+}
+
+/*
+ * One message, read once: parsed, its attachments and its raw form
+ * (m/NAME.eml) published, its fragment made. Its month is marked for
+ * rendering.
+ */
+static enum ma_status
+thread_message(struct run *r, struct tmsg *t)
+{
+	enum ma_status st = MA_OK;
+	char month[8];
+
+	render_month_of(t->e->date, month);
+	g_hash_table_add(r->months, strdup(month));
+	if (t->e->file != NULL &&
+	    read_raw(t->e->file, &t->raw, &t->raw_len) == MA_OK &&
+	    mime_parse(t->raw, t->raw_len, t->e->file, r->o->prefer_html,
+		       &t->mm) == MA_ENOMEM)
+		st = MA_ENOMEM;
+	if (st == MA_OK)
+		st = write_attachments(r, t);
+	if (st == MA_OK)
+		st = message_frag(r, t);
+	/* What is published needs no copy in memory: a thread of big
+	 * messages must not hold them all. */
+	for (size_t k = 0; t->mm != NULL && k < t->mm->natt; k++) {
+		free(t->mm->att[k].data);
+		t->mm->att[k].data = NULL;
+	}
+	if (st == MA_OK && t->raw != NULL) {
+		char rel[PERMALINK_NAME_MAX + 16];
+
+		snprintf(rel, sizeof rel, "m/%s.eml", t->name);
+		st = site_put(r->site, rel, t->raw, t->raw_len);
+	}
+	if (t->raw_len > RAW_KEEP) {
+		free(t->raw);
+		t->raw = NULL;
+	}
+	return st;
+}
+
+/*
+ * Render one conversation: each message parsed once, its fragment used
+ * by its permalink page and by the thread page. Months of its messages
+ * are marked for rendering.
+ */
+enum ma_status
+render_thread(struct run *r, notmuch_thread_t *th)
+{
+	struct thread_ctx tc = {.id = notmuch_thread_get_thread_id(th)};
+	enum ma_status st = thread_walk(r, th, &tc);
+
+	for (size_t i = 0; i < tc.n && st == MA_OK; i++)
+		st = thread_message(r, &tc.m[i]);
+	if (st == MA_OK && tc.n == 0) {
+		st = thread_gone(r, tc.id);
+	} else if (st == MA_OK) {
+		for (size_t i = 0; i < tc.n && st == MA_OK; i++)
+			st = permalink_page(r, &tc, i);
+		if (st == MA_OK)
+			st = thread_page(r, &tc);
+		r->stats->threads_rendered++;
+	}
+	thread_ctx_release(&tc);
+	return st;
+}
+
+enum ma_status
+render_thread_id(struct run *r, const char *id)
+{
+	char q[64];
+	notmuch_query_t *query;
+	notmuch_threads_t *threads = NULL;
+	enum ma_status st = MA_OK;
+	bool found = false;
+
+	if (!thread_id_ok(id))
+		return MA_OK;
+	snprintf(q, sizeof q, "thread:%s", id);
+	if ((query = notmuch_query_create(r->db, q)) == NULL)
+		return MA_ENOMEM;
+	notmuch_query_set_sort(query, NOTMUCH_SORT_OLDEST_FIRST);
+	if (notmuch_query_search_threads(query, &threads) !=
+	    NOTMUCH_STATUS_SUCCESS) {
+		log_err("notmuch: cannot query '%s'", q);
+		notmuch_query_destroy(query);
+		return MA_EIO;
+	}
+	for (; notmuch_threads_valid(threads) && st == MA_OK;
+	     notmuch_threads_move_to_next(threads)) {
+		notmuch_thread_t *th = notmuch_threads_get(threads);
+
+		found = true;
+		st = render_thread(r, th);
+		notmuch_thread_destroy(th);
+	}
+	notmuch_query_destroy(query);
+	if (st == MA_OK && !found)
+		st = thread_gone(r, id);
+	return st;
+}
