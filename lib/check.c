@@ -161,11 +161,15 @@ check_message(const struct index_hit *h, void *arg)
 
 	w->r->messages++;
 	for (size_t i = 0; i < h->nfiles; i++) {
-		const char *f = h->files[i], *sub = f + an + 1;
+		const char *f = h->files[i], *sub;
 
 		w->r->indexed_files++;
-		if (strncmp(f, w->archive, an) != 0 || f[an] != '/' ||
-		    (strncmp(sub, "new/", 4) != 0 &&
+		if (strncmp(f, w->archive, an) != 0 || f[an] != '/') {
+			report(w, CHECK_OUTSIDE, f, h->message_id);
+			continue;
+		}
+		sub = f + an + 1;
+		if ((strncmp(sub, "new/", 4) != 0 &&
 		     strncmp(sub, "cur/", 4) != 0) ||
 		    strchr(sub + 4, '/') != NULL) {
 			report(w, CHECK_OUTSIDE, f, h->message_id);
