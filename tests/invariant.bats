@@ -6,7 +6,7 @@
 # program crashes. The inputs are odd and hostile mail made by
 # tests/gen/hostile_mail.py (seeded: the same seed gives the same bytes).
 #
-# Bounded: MAILARC_INVARIANT_N inputs (default 1000) and 9 mboxes; about
+# Bounded: MAILARC_INVARIANT_N inputs (default 1000) and 12 mboxes; about
 # 30 s under ASan. "make torture-invariant" runs 20,000 over several seeds.
 
 load helpers
@@ -48,7 +48,7 @@ no_sanitizer() {
 
 @test "hostile mail: every input archived and visible, or set aside with a reason" {
 	python3 "$TESTS_DIR/gen/hostile_mail.py" --seed "$SEED" --count "$N" \
-		--mboxes 9 "$IN"
+		--mboxes 12 "$IN"
 	rc=0
 	timeout 600 mailarc import inv "$IN/msg" "$IN/mbox" \
 		>"$BATS_TEST_TMPDIR/import.out" 2>"$BATS_TEST_TMPDIR/import.err" ||

@@ -349,15 +349,19 @@ def c_latin1(g, t):
 
 @mutation("cs-shift-jis")
 def c_sjis(g, t):
-    m, mid = charset_body(g, t, "Shift_JIS", JA.encode("cp932"))
+    # CP932 (NEC and IBM extensions) and a DoCoMo emoji (F8 9F, sun).
+    m, mid = charset_body(g, t, "Shift_JIS",
+                          JA.encode("cp932") + b" \xf8\x9f")
     m.set("Subject", ew("shift_jis", "B", "会議①".encode("cp932")) + " " + t)
     return m.bytes(), mid, "mail"
 
 
 @mutation("cs-iso-2022-jp")
 def c_jis(g, t):
-    m, mid = charset_body(g, t, "ISO-2022-JP",
-                          "会議の議事録".encode("iso2022_jp"), "7bit")
+    # Half of them with half-width katakana (ESC ( I), as phones send.
+    codec = g.rng.choice(["iso2022_jp", "iso2022_jp_ext"])
+    text = "会議の議事録" + ("ｶﾀｶﾅ" if codec.endswith("ext") else "")
+    m, mid = charset_body(g, t, "ISO-2022-JP", text.encode(codec), "7bit")
     m.set("Subject", ew("ISO-2022-JP", "B", "議事録".encode("iso2022_jp"))
           + " " + t)
     return m.bytes(), mid, "mail"
@@ -543,9 +547,19 @@ def c_longmid(g, t):
     return m.bytes(), mid, "mail"
 
 
+def from_first(g, m):
+    """Half the time the From header comes first (no Received above)."""
+    if g.rng.random() < 0.5:
+        m.drop("Received")
+        f = m.get("From")
+        m.drop("From")
+        m.headers.insert(0, ("From", f))
+
+
 @mutation("lead-bom")
 def c_bom(g, t):
     m, mid = g.base(t)
+    from_first(g, m)
     m.prefix = b"\xef\xbb\xbf"
     return m.bytes(), mid, "mail"
 
@@ -553,6 +567,7 @@ def c_bom(g, t):
 @mutation("lead-blank-line")
 def c_blank(g, t):
     m, mid = g.base(t)
+    from_first(g, m)
     m.prefix = g.rng.choice([b"\n", b" \n", b"\t\n", b"\r\n"])
     return m.bytes(), mid, "mail"
 
@@ -560,6 +575,7 @@ def c_blank(g, t):
 @mutation("lead-from-line")
 def c_fromline(g, t):
     m, mid = g.base(t)
+    from_first(g, m)
     m.prefix = b"From sender@example.com Sun Jul 16 15:06:25 2023\n"
     return m.bytes(), mid, "mail"
 
@@ -567,7 +583,13 @@ def c_fromline(g, t):
 @mutation("space-before-colon")
 def c_spcolon(g, t):
     m, mid = g.base(t)
-    return m.bytes(sep=b" : "), mid, "mail"
+    from_first(g, m)
+    if g.rng.random() < 0.5:
+        return m.bytes(sep=b" : "), mid, "mail"
+    # One header only, the first one.
+    data = m.bytes()
+    i = data.index(b": ")
+    return data[:i] + b" " + data[i:], mid, "mail"
 
 
 @mutation("header-odd-syntax")
@@ -628,7 +650,7 @@ def make_input(g, cls):
 
 def write_mbox(g, path, k, style, manifest, fname):
     """k messages in one mbox: "mboxrd" (blank line before each From_),
-    "no-blank" (none), "crlf" (CRLF line ends)."""
+    "no-blank" (none), "crlf" (CRLF line ends), "bom" (a leading BOM)."""
     out = []
     for i in range(k):
         g.n += 1
@@ -644,7 +666,7 @@ def write_mbox(g, path, k, style, manifest, fname):
         out.append(chunk)
         manifest.append((token, "mbox-" + style, "mail", fname, mid))
     with open(path, "wb") as f:
-        f.write(b"".join(out))
+        f.write((b"\xef\xbb\xbf" if style == "bom" else b"") + b"".join(out))
 
 
 def main():
@@ -682,7 +704,7 @@ def main():
     if a.mboxes > 0:
         os.makedirs(os.path.join(a.out, "mbox"), exist_ok=True)
     for i in range(a.mboxes):
-        style = ["mboxrd", "no-blank", "crlf"][i % 3]
+        style = ["mboxrd", "no-blank", "crlf", "bom"][i % 4]
         fname = "mbox/%03d-%s.mbox" % (i, style)
         write_mbox(g, os.path.join(a.out, fname), g.rng.randint(2, 6),
                    style, manifest, fname)
