@@ -320,8 +320,20 @@ check_run(const struct check_opts *o, struct check_result *r)
 		goto out;
 	if ((st = read_tombstones(&w)) != MA_OK)
 		goto out;
-	/* 3. One pass over the index. */
-	st = index_open(o->space_dir, INDEX_READ, &ix);
+	/* 3. One pass over the index; none yet (index.h: its layout) is
+	 * an empty one, not an error. */
+	free(dir);
+	if ((dir = path_fmt("%s/notmuch/xapian", o->space_dir)) == NULL) {
+		st = MA_ENOMEM;
+		goto out;
+	}
+	if (!path_exists(dir)) {
+		log_notice("space '%s' has no notmuch database yet",
+			   o->space_dir);
+		st = MA_ENOTFOUND;
+	} else {
+		st = index_open(o->space_dir, INDEX_READ, &ix);
+	}
 	if (st == MA_ENOTFOUND) {
 		st = MA_OK;
 	} else if (st == MA_OK) {
