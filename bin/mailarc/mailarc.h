@@ -49,6 +49,7 @@ int cmd_link(struct ctx *c, int argc, char **argv);
 int cmd_render(struct ctx *c, int argc, char **argv);
 int cmd_polling(struct ctx *c, int argc, char **argv);
 int cmd_status(struct ctx *c, int argc, char **argv);
+int cmd_check(struct ctx *c, int argc, char **argv);
 
 /*
  * account_test_run - "Test Connection": connect, negotiate TLS, log in,

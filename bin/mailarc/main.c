@@ -37,6 +37,7 @@ static const char usage[] =
     "  render SPACE [--full]\n"
     "  polling on|off [SPACE[/ACCOUNT]]\n"
     "  status [SPACE]\n"
+    "  check SPACE [--repair]\n"
     "\n"
     "Run 'mailarc COMMAND --help' for a command's options; see mailarc(1).\n";
 
@@ -47,7 +48,7 @@ static const struct {
     {"space", cmd_space},   {"account", cmd_account}, {"fetch", cmd_fetch},
     {"import", cmd_import}, {"delete", cmd_delete},   {"search", cmd_search},
     {"link", cmd_link},	    {"render", cmd_render},   {"polling", cmd_polling},
-    {"status", cmd_status},
+    {"status", cmd_status}, {"check", cmd_check},
 };
 
 const char *

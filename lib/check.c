@@ -1,0 +1,461 @@
+/*
+ * mailarc check: archive, index, tombstones and site agree (check.h).
+ * Sets of names in GLib hash tables (GLib comes with gmime); nothing here
+ * opens a message.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <glib.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "index.h"
+#include "lock.h"
+#include "log.h"
+#include "path.h"
+#include "permalink.h"
+
+/* SPACE/tombstones is read whole; it holds one short line per deletion. */
+#define CHECK_TOMBSTONES_MAX ((size_t)1 << 30)
+
+static const char *const kind_names[CHECK_KINDS] = {
+    [CHECK_NOT_INDEXED] = "not indexed",
+    [CHECK_GONE] = "indexed but not archived",
+    [CHECK_OUTSIDE] = "indexed outside the archive",
+    [CHECK_NO_PAGE] = "no page",
+    [CHECK_STRAY_PAGE] = "stray page",
+    [CHECK_TOMBSTONED] = "tombstoned but archived",
+};
+
+const char *
+check_kind_name(enum check_kind kind)
+{
+	return kind < CHECK_KINDS ? kind_names[kind] : "?";
+}
+
+struct walk {
+	const struct check_opts *o;
+	struct check_result *r;
+	const char *archive;  /* realpath of SPACE/archive */
+	GHashTable *files;    /* "new/NAME" -> TRUE while not yet indexed */
+	GHashTable *pages;    /* "NAME" of SITE/m/NAME.html -> seen */
+	GHashTable *tombs;    /* tombstoned Message-IDs (no brackets) */
+	GPtrArray *not_index; /* malloc'd absolute paths */
+	GPtrArray *gone;      /* malloc'd absolute paths */
+	enum ma_status st;
+};
+
+static void
+report(struct walk *w, enum check_kind kind, const char *what, const char *id)
+{
+	w->r->count[kind]++;
+	if (w->o->report != NULL)
+		w->o->report(kind, what, id, w->o->arg);
+}
+
+/* Names in dir (dot files skipped), each as prefix NAME, into set. */
+static enum ma_status
+list_dir(const char *dir, const char *prefix, const char *suffix,
+	 GHashTable *set, unsigned long *np)
+{
+	size_t sl = suffix != NULL ? strlen(suffix) : 0;
+	struct dirent *de;
+	DIR *d;
+
+	if ((d = opendir(dir)) == NULL) {
+		if (errno == ENOENT)
+			return MA_OK;
+		log_err("cannot read '%s': %s", dir, strerror(errno));
+		return MA_EIO;
+	}
+	errno = 0;
+	while ((de = readdir(d)) != NULL) {
+		size_t n = strlen(de->d_name);
+
+		if (de->d_name[0] == '.' || n <= sl ||
+		    (sl > 0 && strcmp(de->d_name + n - sl, suffix) != 0))
+			continue;
+		g_hash_table_insert(set,
+				    g_strdup_printf("%s%.*s", prefix,
+						    (int)(n - sl), de->d_name),
+				    GINT_TO_POINTER(1));
+		(*np)++;
+	}
+	if (errno != 0) {
+		log_err("cannot read '%s': %s", dir, strerror(errno));
+		closedir(d);
+		return MA_EIO;
+	}
+	closedir(d);
+	return MA_OK;
+}
+
+/*
+ * The Message-IDs of SPACE/tombstones (tombstone.h: DELETED_AT TAB
+ * MESSAGE-ID TAB ...; a line without its newline is being written).
+ */
+static enum ma_status
+read_tombstones(struct walk *w)
+{
+	char *path = path_fmt("%s/tombstones", w->o->space_dir), *data;
+	size_t len, pos = 0;
+	enum ma_status st;
+
+	if (path == NULL)
+		return MA_ENOMEM;
+	st = file_read_all(path, CHECK_TOMBSTONES_MAX, &data, &len);
+	free(path);
+	if (st == MA_ENOTFOUND)
+		return MA_OK;
+	if (st != MA_OK)
+		return st;
+	while (pos < len) {
+		char *nl = memchr(data + pos, '\n', len - pos);
+		char *id, *end;
+
+		if (nl == NULL)
+			break;
+		*nl = '\0';
+		if ((id = strchr(data + pos, '\t')) != NULL) {
+			id++;
+			if ((end = strchr(id, '\t')) != NULL)
+				*end = '\0';
+			if (id[0] == '<' && id[strlen(id) - 1] == '>') {
+				id[strlen(id) - 1] = '\0';
+				id++;
+			}
+			if (id[0] != '\0' &&
+			    !g_hash_table_contains(w->tombs, id)) {
+				g_hash_table_add(w->tombs, g_strdup(id));
+				w->r->tombstones++;
+			}
+		}
+		pos = (size_t)(nl - data) + 1;
+	}
+	free(data);
+	return MA_OK;
+}
+
+static bool
+push_path(struct walk *w, GPtrArray *a, const char *path)
+{
+	char *p = strdup(path);
+
+	if (p == NULL) {
+		w->st = MA_ENOMEM;
+		return false;
+	}
+	g_ptr_array_add(a, p);
+	return true;
+}
+
+/* One indexed message: its files, its page, its tombstone. */
+static int
+check_message(const struct index_hit *h, void *arg)
+{
+	struct walk *w = arg;
+	size_t an = strlen(w->archive);
+	bool archived = false;
+	char *shown;
+
+	w->r->messages++;
+	for (size_t i = 0; i < h->nfiles; i++) {
+		const char *f = h->files[i], *sub;
+
+		w->r->indexed_files++;
+		if (strncmp(f, w->archive, an) != 0 || f[an] != '/') {
+			report(w, CHECK_OUTSIDE, f, h->message_id);
+			continue;
+		}
+		sub = f + an + 1;
+		if ((strncmp(sub, "new/", 4) != 0 &&
+		     strncmp(sub, "cur/", 4) != 0) ||
+		    strchr(sub + 4, '/') != NULL) {
+			report(w, CHECK_OUTSIDE, f, h->message_id);
+			continue;
+		}
+		/* Removed from the set: what remains is not indexed. */
+		if (g_hash_table_remove(w->files, sub)) {
+			archived = true;
+			continue;
+		}
+		shown = g_strdup_printf("archive/%s", sub);
+		report(w, CHECK_GONE, shown, h->message_id);
+		g_free(shown);
+		if (!push_path(w, w->gone, f))
+			return 1;
+	}
+	if (archived && g_hash_table_contains(w->tombs, h->message_id))
+		report(w, CHECK_TOMBSTONED, h->message_id, h->message_id);
+	return 0;
+}
+
+/*
+ * Pages: claimed (NAME -> Message-ID) holds the page every indexed
+ * message should have (permalink.h's rule on the notmuch id; for a very
+ * long Message-ID notmuch's own notmuch-sha1-HEX id), w->pages what SITE/m
+ * holds.
+ */
+static enum ma_status
+check_pages(struct walk *w, GHashTable *claimed)
+{
+	GHashTableIter it;
+	gpointer k, v;
+	char name[PERMALINK_NAME_MAX];
+
+	/* Pages of indexed messages that are missing. */
+	g_hash_table_iter_init(&it, claimed);
+	while (g_hash_table_iter_next(&it, &k, &v)) {
+		if (!g_hash_table_contains(w->pages, k)) {
+			char *page = g_strdup_printf("m/%s.html", (char *)k);
+
+			report(w, CHECK_NO_PAGE, page, v);
+			g_free(page);
+		}
+	}
+	/* Tombstone pages are expected where the message is not indexed. */
+	g_hash_table_iter_init(&it, w->tombs);
+	while (g_hash_table_iter_next(&it, &k, &v))
+		if (permalink_name(k, name) == MA_OK &&
+		    !g_hash_table_contains(claimed, name))
+			g_hash_table_remove(w->pages, name);
+	/* Pages of nothing. */
+	g_hash_table_iter_init(&it, w->pages);
+	while (g_hash_table_iter_next(&it, &k, &v)) {
+		char *page;
+
+		if (g_hash_table_contains(claimed, k))
+			continue;
+		page = g_strdup_printf("m/%s.html", (char *)k);
+		report(w, CHECK_STRAY_PAGE, page, NULL);
+		g_free(page);
+	}
+	return MA_OK;
+}
+
+struct claim {
+	struct walk *w;
+	GHashTable *claimed; /* NAME -> message id (owned strings) */
+};
+
+static int
+claim_message(const struct index_hit *h, void *arg)
+{
+	struct claim *c = arg;
+	char name[PERMALINK_NAME_MAX];
+
+	if (check_message(h, c->w) != 0)
+		return 1;
+	if (permalink_name(h->message_id, name) == MA_OK)
+		g_hash_table_replace(c->claimed, g_strdup(name),
+				     g_strdup(h->message_id));
+	return 0;
+}
+
+/* g_ptr_array_sort() passes pointers to the elements. */
+static gint
+cmp_names(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static char **
+take_paths(GPtrArray *a, size_t *np)
+{
+	*np = a->len;
+	g_ptr_array_add(a, NULL);
+	return (char **)g_ptr_array_free(a, FALSE);
+}
+
+enum ma_status
+check_run(const struct check_opts *o, struct check_result *r)
+{
+	struct walk w = {.o = o, .r = r};
+	struct claim c = {.w = &w};
+	struct index *ix = NULL;
+	char *archive = NULL, *dir = NULL, *arch_real = NULL;
+	enum ma_status st;
+	GHashTableIter it;
+	gpointer k, v;
+
+	memset(r, 0, sizeof *r);
+	w.files = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	w.pages = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	w.tombs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	c.claimed =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	w.not_index = g_ptr_array_new_with_free_func(free);
+	w.gone = g_ptr_array_new_with_free_func(free);
+	if ((archive = path_fmt("%s/archive", o->space_dir)) == NULL) {
+		st = MA_ENOMEM;
+		goto out;
+	}
+	if ((arch_real = realpath(archive, NULL)) == NULL) {
+		log_err("cannot resolve '%s': %s", archive, strerror(errno));
+		st = MA_EIO;
+		goto out;
+	}
+	w.archive = arch_real;
+	/* 1. The archive listing. */
+	for (int i = 0; i < 2; i++) {
+		const char *sub = i == 0 ? "new" : "cur";
+
+		free(dir);
+		if ((dir = path_fmt("%s/%s", arch_real, sub)) == NULL) {
+			st = MA_ENOMEM;
+			goto out;
+		}
+		if ((st = list_dir(dir, i == 0 ? "new/" : "cur/", NULL, w.files,
+				   &r->archived)) != MA_OK)
+			goto out;
+	}
+	/* 2. The site listing and the tombstones. */
+	free(dir);
+	if ((dir = path_fmt("%s/m", o->site_dir)) == NULL) {
+		st = MA_ENOMEM;
+		goto out;
+	}
+	if ((st = list_dir(dir, "", ".html", w.pages, &r->pages)) != MA_OK)
+		goto out;
+	if ((st = read_tombstones(&w)) != MA_OK)
+		goto out;
+	/* 3. One pass over the index; none yet (index.h: its layout) is
+	 * an empty one, not an error. */
+	free(dir);
+	if ((dir = path_fmt("%s/notmuch/xapian", o->space_dir)) == NULL) {
+		st = MA_ENOMEM;
+		goto out;
+	}
+	if (!path_exists(dir)) {
+		log_notice("space '%s' has no notmuch database yet",
+			   o->space_dir);
+		st = MA_ENOTFOUND;
+	} else {
+		st = index_open(o->space_dir, INDEX_READ, &ix);
+	}
+	if (st == MA_ENOTFOUND) {
+		st = MA_OK;
+	} else if (st == MA_OK) {
+		st = index_query(ix, "*", claim_message, &c);
+		if (st == MA_OK)
+			st = w.st;
+	}
+	if (st != MA_OK)
+		goto out;
+	/* 4. What is left of the archive listing is not indexed. */
+	{
+		GPtrArray *left = g_ptr_array_new();
+
+		g_hash_table_iter_init(&it, w.files);
+		while (g_hash_table_iter_next(&it, &k, &v))
+			g_ptr_array_add(left, k);
+		g_ptr_array_sort(left, cmp_names);
+		for (guint i = 0; i < left->len; i++) {
+			char *shown = g_strdup_printf("archive/%s",
+						      (char *)left->pdata[i]);
+			char *abs = g_strdup_printf("%s/%s", arch_real,
+						    (char *)left->pdata[i]);
+
+			report(&w, CHECK_NOT_INDEXED, shown, NULL);
+			push_path(&w, w.not_index, abs);
+			g_free(shown);
+			g_free(abs);
+		}
+		g_ptr_array_free(left, TRUE);
+	}
+	st = w.st;
+	if (st == MA_OK)
+		st = check_pages(&w, c.claimed);
+out:
+	if (ix != NULL)
+		index_close(ix);
+	if (st == MA_OK) {
+		r->not_indexed = take_paths(w.not_index, &r->n_not_indexed);
+		r->gone = take_paths(w.gone, &r->n_gone);
+	} else {
+		g_ptr_array_free(w.not_index, TRUE);
+		g_ptr_array_free(w.gone, TRUE);
+	}
+	g_hash_table_destroy(w.files);
+	g_hash_table_destroy(w.pages);
+	g_hash_table_destroy(w.tombs);
+	g_hash_table_destroy(c.claimed);
+	free(archive);
+	free(arch_real);
+	free(dir);
+	return st;
+}
+
+unsigned long
+check_differences(const struct check_result *r)
+{
+	unsigned long n = 0;
+
+	for (int i = 0; i < CHECK_KINDS; i++)
+		n += r->count[i];
+	return n;
+}
+
+void
+check_result_release(struct check_result *r)
+{
+	for (size_t i = 0; r->not_indexed != NULL && i < r->n_not_indexed; i++)
+		free(r->not_indexed[i]);
+	free(r->not_indexed);
+	for (size_t i = 0; r->gone != NULL && i < r->n_gone; i++)
+		free(r->gone[i]);
+	free(r->gone);
+	memset(r, 0, sizeof *r);
+}
+
+struct cursor {
+	char *const *paths;
+	size_t i, n;
+};
+
+static const char *
+next_path(void *arg)
+{
+	struct cursor *cu = arg;
+
+	return cu->i < cu->n ? cu->paths[cu->i++] : NULL;
+}
+
+enum ma_status
+check_repair_index(const char *space_dir, const char *space_key,
+		   const struct check_result *r, bool wait,
+		   unsigned long *not_mail)
+{
+	struct index_run_opts ro = {.space_dir = space_dir,
+				    .space_key = space_key};
+	struct index_stats stats = {0};
+	struct cursor cu = {.paths = r->not_indexed, .n = r->n_not_indexed};
+	struct lock lk = {.fd = -1};
+	struct index *ix = NULL;
+	char *lockpath = path_fmt("%s/state/index.lock", space_dir);
+	enum ma_status st;
+
+	*not_mail = 0;
+	if (lockpath == NULL)
+		return MA_ENOMEM;
+	st = lock_take(lockpath, "index of the space", wait, &lk);
+	free(lockpath);
+	if (st != MA_OK)
+		return st;
+	if (r->n_gone > 0 &&
+	    (st = index_open(space_dir, INDEX_WRITE, &ix)) == MA_OK) {
+		for (size_t i = 0; st == MA_OK && i < r->n_gone; i++)
+			st = index_remove(ix, r->gone[i]);
+		if (st == MA_OK)
+			st = index_close(ix);
+		else
+			index_close(ix);
+	}
+	if (st == MA_OK && r->n_not_indexed > 0) {
+		st = index_run_paths(&ro, next_path, &cu, &stats);
+		*not_mail = stats.not_mail;
+	}
+	lock_drop(&lk);
+	return st;
+}

@@ -1,0 +1,261 @@
+#!/usr/bin/env python3
+"""Check THE invariant of a space after importing hostile_mail.py's output.
+
+invariant.py MANIFEST SPACE_DIR SITE_DIR SPACE_KEY
+
+Every input of MANIFEST (hostile_mail.py) must end either archived (in
+archive/, indexed by notmuch, with its page SITE/m/NAME.html by the
+permalink rule, and found by "mailarc search KEY id:ID"), or set aside in
+duplicates/ with a reason in state/dedupe.report; a duplicate must be a
+duplicate of an archived copy of the same input (same token); a message
+must not be set aside as not a message; the files in archive/ and
+duplicates/ must add up to the number of inputs, each holding one input.
+
+Prints each kind of violation per generated class with a count and one
+example, then a summary; exits 1 when anything is violated, 0 otherwise.
+Programs that crash (exit codes other than 0 and 65, sanitizer reports on
+stderr) count as violations too.
+"""
+import collections
+import hashlib
+import json
+import os
+import re
+import subprocess
+import sys
+
+TOKEN = re.compile(rb"X-Hostile-Token[ \t]*:[ \t]*(T\d+-\d+)")
+SANITIZER = re.compile(r"(AddressSanitizer|LeakSanitizer|runtime error:|"
+                       r"UndefinedBehaviorSanitizer)")
+
+
+def permalink_name(mid):
+    """lib/permalink.h's rule, from the bytes of the Message-ID."""
+    if isinstance(mid, str):
+        mid = mid.encode("utf-8", "surrogateescape")
+    if len(mid) >= 2 and mid[:1] == b"<" and mid[-1:] == b">":
+        mid = mid[1:-1]
+    out, cut, long_ = b"", 0, False
+    for i, c in enumerate(mid):
+        keep = (48 <= c <= 57 or 65 <= c <= 90 or 97 <= c <= 122 or
+                c in b"@-_+" or (c == 46 and i > 0))
+        piece = bytes([c]) if keep else b"=%02X" % c
+        if len(out) + len(piece) > 200:
+            long_ = True
+            break
+        if len(out) + len(piece) <= 120:
+            cut = len(out) + len(piece)
+        out += piece
+    if long_:
+        out = out[:cut] + b"==" + \
+            hashlib.sha256(mid).hexdigest()[:32].encode()
+    return out.decode("ascii")
+
+
+def maildir_files(d):
+    for sub in ("new", "cur"):
+        p = os.path.join(d, sub)
+        if os.path.isdir(p):
+            for n in sorted(os.listdir(p)):
+                if not n.startswith("."):
+                    yield os.path.join(p, n)
+
+
+class Report:
+    def __init__(self):
+        self.v = collections.OrderedDict()  # (kind, cls) -> [n, example]
+        self.crashes = []
+        self.flagged = set()  # tokens with a violation already
+
+    def add(self, kind, cls, example, tok=None):
+        e = self.v.setdefault((kind, cls), [0, example])
+        e[0] += 1
+        if tok is not None:
+            self.flagged.add(tok)
+
+    def total(self):
+        return sum(n for n, _ in self.v.values()) + len(self.crashes)
+
+
+def run(argv, rep, what, ok=(0, 65)):
+    p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    err = p.stderr.decode("utf-8", "replace")
+    if p.returncode < 0 or p.returncode not in ok or SANITIZER.search(err):
+        rep.crashes.append("%s: exit %d: %s" % (
+            what, p.returncode, err.strip().splitlines()[-1:] or ""))
+    return p
+
+
+def notmuch_files(space_dir, rep):
+    """Absolute file name -> notmuch id, from one "notmuch show"."""
+    p = run(["notmuch", "--config=%s/notmuch/config" % space_dir, "show",
+             "--format=json", "--body=false", "--entire-thread=false", "*"],
+            rep, "notmuch show")
+    out = {}
+
+    def walk(x):
+        if isinstance(x, dict):
+            if "id" in x and "filename" in x:
+                fns = x["filename"]
+                for f in fns if isinstance(fns, list) else [fns]:
+                    out[os.path.realpath(f)] = x["id"]
+        elif isinstance(x, list):
+            for y in x:
+                walk(y)
+    if p.returncode == 0:
+        walk(json.loads(p.stdout.decode("utf-8", "surrogateescape")))
+    return out
+
+
+def quote_id(i):
+    return 'id:"%s"' % i.replace('"', '""')
+
+
+def searchable(key, ids, rep):
+    """The ids of ids that "mailarc search KEY --output=messages" finds."""
+    found = set()
+    ids = sorted(ids)
+
+    def search(batch, ok):
+        q = " or ".join(quote_id(i) for i in batch)
+        p = run(["mailarc", "search", key, "--output=messages", "--", q],
+                rep, "mailarc search", ok)
+        for line in p.stdout.decode("utf-8", "surrogateescape").splitlines():
+            if line.startswith("id:"):
+                found.add(line[3:])
+        return p.returncode == 0
+    for k in range(0, len(ids), 100):
+        batch = ids[k:k + 100]
+        # A query it refuses (64) is tried id by id: the ids it cannot
+        # find are then violations of their own.
+        if not search(batch, (0, 64)):
+            for i in batch:
+                search([i], (0, 64))
+    return found
+
+
+def main():
+    manifest, space_dir, site_dir, key = sys.argv[1:5]
+    rep = Report()
+    entries = collections.defaultdict(list)  # token -> [(cls, expect, file)]
+    ninputs = 0
+    with open(manifest, encoding="utf-8") as f:
+        for line in f:
+            tok, cls, expect, fname, mid = line.rstrip("\n").split("\t")
+            entries[tok].append((cls, expect, fname))
+            ninputs += 1
+
+    def cls_of(tok):
+        return entries[tok][0][0] if tok in entries else "?"
+
+    def example(tok):
+        return entries[tok][0][2] if tok in entries else tok
+
+    archived = {}  # path -> token
+    setaside = {}
+    by_token = collections.defaultdict(lambda: ([], []))
+    for where, d in ((archived, "archive"), (setaside, "duplicates")):
+        for p in maildir_files(os.path.join(space_dir, d)):
+            with open(p, "rb") as f:
+                toks = sorted(set(t.decode() for t in TOKEN.findall(f.read())))
+            rel = os.path.relpath(p, space_dir)
+            if not toks:
+                with open(p, "rb") as f:
+                    head = f.read(60)
+                rep.add("file of no input in %s/" % d, "?",
+                        "%s %r" % (rel, head))
+                continue
+            if len(toks) > 1:
+                for t in toks:
+                    rep.add("inputs merged into one %s file" % d, cls_of(t),
+                            "%s (%s) in %s" % (example(t), " ".join(toks),
+                                               rel), t)
+            where[os.path.realpath(p)] = toks[0]
+            by_token[toks[0]][0 if d == "archive" else 1].append(p)
+    nm = notmuch_files(space_dir, rep)
+    reasons = {}
+    try:
+        with open(os.path.join(space_dir, "state/dedupe.report"), "rb") as f:
+            for line in f:
+                v = line.rstrip(b"\n").split(b"\t")
+                if len(v) >= 4:
+                    reasons[v[1].decode("utf-8", "replace")] = (
+                        v[2].decode(), v[3].decode("utf-8", "replace"))
+    except FileNotFoundError:
+        pass
+    arch_by_name = {os.path.basename(p).split(":")[0]: t
+                    for p, t in archived.items()}
+    ids = {}
+    for p, tok in archived.items():
+        cls = cls_of(tok)
+        if p not in nm:
+            rep.add("archived but not indexed", cls, example(tok), tok)
+            continue
+        ids[p] = nm[p]
+        page = os.path.join(site_dir, "m", permalink_name(nm[p]) + ".html")
+        if not os.path.isfile(page):
+            rep.add("archived and indexed but no page", cls,
+                    "%s (m/%s)" % (example(tok), os.path.basename(page)),
+                    tok)
+    found = searchable(key, set(ids.values()), rep)
+    for p, i in ids.items():
+        if i not in found:
+            rep.add("not found by mailarc search id:", cls_of(archived[p]),
+                    "%s (id %.80s)" % (example(archived[p]), i))
+    for p, tok in setaside.items():
+        cls = cls_of(tok)
+        name = os.path.basename(p).split(":")[0]
+        expects = set(e for _, e, _ in entries.get(tok, []))
+        if name not in reasons:
+            rep.add("set aside without a reason", cls, example(tok), tok)
+            continue
+        reason, matched = reasons[name]
+        if reason == "duplicate":
+            if matched not in arch_by_name:
+                rep.add("duplicate of a message not archived", cls,
+                        "%s (of %s)" % (example(tok), matched), tok)
+            elif arch_by_name[matched] != tok:
+                other = arch_by_name[matched]
+                rep.add("set aside as duplicate of another message", cls,
+                        "%s is taken for %s" % (example(tok),
+                                                example(other)), tok)
+        elif reason == "not-a-message":
+            if "mail" in expects:
+                rep.add("mail set aside as not a message", cls,
+                        example(tok), tok)
+        else:
+            rep.add("set aside for reason '%s'" % reason, cls, example(tok),
+                    tok)
+    for tok, ents in entries.items():
+        a, d = by_token.get(tok, ([], []))
+        if tok in rep.flagged:
+            continue
+        if len(a) + len(d) < len(ents):
+            rep.add("input lost (neither archived nor set aside)",
+                    ents[0][0], ents[0][2])
+        elif len(a) + len(d) > len(ents):
+            rep.add("one input became several files", ents[0][0],
+                    ents[0][2])
+        if ents[0][1] == "mail" and not a:
+            rep.add("message not archived at all", ents[0][0], ents[0][2])
+    junk_archived = sum(1 for t in archived.values()
+                        if entries.get(t, [("", "")])[0][1] == "junk")
+    nfiles = len(archived) + len(setaside)
+    for (kind, cls), (n, ex) in sorted(rep.v.items(),
+                                       key=lambda kv: (kv[0][1], kv[0][0])):
+        print("VIOLATION %-22s %-48s %4d  e.g. %s" % (cls, kind, n, ex))
+    for c in rep.crashes:
+        print("PROGRAM FAILED %s" % c)
+    print("inputs %d: archived %d, set aside %d (files %d%s); indexed %d "
+          "files; junk archived %d; violations %d" % (
+              ninputs, len(archived), len(setaside), nfiles,
+              "" if nfiles == ninputs else " != inputs", len(ids),
+              junk_archived, rep.total()))
+    if nfiles != ninputs:
+        print("VIOLATION counts: %d files in archive/ and duplicates/ for "
+              "%d inputs" % (nfiles, ninputs))
+    return 1 if rep.total() or nfiles != ninputs else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

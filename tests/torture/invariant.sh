@@ -1,0 +1,53 @@
+#!/bin/sh
+# The invariant over many hostile messages (make torture-invariant):
+# SEEDS runs (default 4) of PER_RUN inputs (default 5000, so 20,000 in
+# all) plus 30 mboxes each, every run in a fresh root; each run is bounded
+# by RUN_TIMEOUT seconds (default 1800). Prints the per-class report of
+# tests/gen/invariant.py for every run; exits 1 if any run violates the
+# invariant or a program crashed.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+build=${MAILARC_BUILD:-$top/build/san}
+export PATH="$build/bin:$PATH"
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:exitcode=99:${ASAN_OPTIONS:-}"
+export LSAN_OPTIONS="suppressions=$top/tests/lsan.supp:print_suppressions=0"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+seeds=${SEEDS:-4}
+per_run=${PER_RUN:-5000}
+limit=${RUN_TIMEOUT:-1800}
+failed=0
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+for seed in $(seq 101 $((100 + seeds))); do
+	dir=$work/$seed
+	export MAILARC_ROOT="$dir/root"
+	mkdir -p "$MAILARC_ROOT"
+	echo "== seed $seed: $per_run inputs"
+	python3 "$top/tests/gen/hostile_mail.py" --seed "$seed" \
+		--count "$per_run" --mboxes 30 "$dir/in" || exit 1
+	mailarc space add t >/dev/null 2>&1 || exit 1
+	start=$(date +%s)
+	rc=0
+	timeout "$limit" mailarc import t "$dir/in/msg" "$dir/in/mbox" \
+		>"$dir/import.out" 2>"$dir/import.err" || rc=$?
+	echo "import exit $rc in $(($(date +%s) - start)) s: $(tail -n 1 "$dir/import.out")"
+	if [ "$rc" -ne 0 ] && [ "$rc" -ne 65 ]; then
+		failed=1
+	fi
+	if grep -E -q 'AddressSanitizer|LeakSanitizer|runtime error:' \
+		"$dir/import.err"; then
+		grep -E -A20 'AddressSanitizer|LeakSanitizer|runtime error:' \
+			"$dir/import.err" | head -n 60
+		failed=1
+	fi
+	rc=0
+	mailarc check t >"$dir/check.out" 2>&1 || rc=$?
+	echo "check exit $rc: $(tail -n 1 "$dir/check.out")"
+	[ "$rc" -eq 0 ] || failed=1
+	python3 "$top/tests/gen/invariant.py" "$dir/in/manifest.tsv" \
+		"$MAILARC_ROOT/spaces/t" "$MAILARC_ROOT/spaces/t/site" t ||
+		failed=1
+	rm -rf "$dir"
+done
+exit "$failed"
