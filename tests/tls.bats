@@ -205,3 +205,24 @@ core_limit() {
 		[ ! -e "$MAILARC_ROOT/spaces/s/accounts/$proto.conf" ]
 	done
 }
+
+@test "a failed OAuth account add says to save it first, and that advice works" {
+	run --separate-stderr mailarc account add s/o --protocol imaps \
+		--host 127.0.0.1 --port "$(free_port)" --username plain \
+		--auth oauth2 --oauth-provider generic --scope mail \
+		--token-url http://127.0.0.1:9/token
+	echo "$stderr"
+	[ "$status" -eq 77 ]
+	[ "$(wc -l <<<"$stderr")" -eq 2 ]
+	grep -q "no refresh token" <<<"${stderr_lines[0]}"
+	grep -q "'s/o' was not saved: save it with --no-test, then run 'mailarc-oauth-token authorize s/o'" \
+		<<<"${stderr_lines[1]}"
+	# Following the advice: the account exists for mailarc-oauth-token.
+	mailarc account add s/o --protocol imaps --host 127.0.0.1 \
+		--username plain --auth oauth2 --oauth-provider generic \
+		--scope mail --token-url http://127.0.0.1:9/token --no-test \
+		2>/dev/null
+	run mailarc-oauth-token --info s/o
+	echo "$output"
+	! grep -q "does not exist" <<<"$output"
+}

@@ -343,9 +343,17 @@ account_add(struct ctx *c, int argc, char **argv)
 	}
 	if (!o.no_test &&
 	    (ret = account_test_run(c, a, have_pw ? &pw : NULL)) != EX_OK) {
-		log_err("%s was not saved (fix it, or save it untested with "
-			"--no-test)",
-			what);
+		/* The token error says "run mailarc-oauth-token authorize",
+		 * which needs a saved account: say in which order. */
+		if (a->oauth2 && ret == EX_NOPERM)
+			log_err("%s was not saved: save it with --no-test, "
+				"then run 'mailarc-oauth-token authorize "
+				"%s/%s'",
+				what, s->key, key);
+		else
+			log_err("%s was not saved (fix it, or save it untested "
+				"with --no-test)",
+				what);
 		goto out;
 	}
 	if (have_pw &&
