@@ -29,6 +29,12 @@ setup() {
 
 teardown() {
 	kill_pidfile "$BATS_TEST_TMPDIR/server.pid"
+	kill_pidfile "$BATS_TEST_TMPDIR/client.pid"
+	if [ -f "$BATS_TEST_TMPDIR/shared" ]; then
+		case $(cat "$BATS_TEST_TMPDIR/shared") in
+		/tmp/mailarc-tls.*) rm -rf "$(cat "$BATS_TEST_TMPDIR/shared")" ;;
+		esac
+	fi
 }
 
 # plain_server PROTO MODE - start the pretend server; sets PORT and LOG.
@@ -167,27 +173,67 @@ core_limit() {
 	awk '/^Max core file size/ { print $5, $6 }' "/proc/$1/limits"
 }
 
+# wait_client - wait (bounded) until the client under test has connected
+# to the stalling server: the second connection it logged, since the first
+# is wait_port's probe. By then the client is past its start-up.
+wait_client() {
+	local i
+	for ((i = 0; i < 100; i++)); do
+		[ "$(grep -c connected "$LOG")" -ge 2 ] && return 0
+		sleep 0.1
+	done
+	echo "the client did not connect" >&2
+	return 1
+}
+
 @test "mailarc-fetch and account test run without core dumps" {
 	plain_server imap stall
 	mailarc account add s/a --protocol imap --host 127.0.0.1 \
 		--port "$PORT" --username plain --no-test \
 		--password-file "$BATS_TEST_TMPDIR/pw-plain" >/dev/null
 	for cmd in "mailarc-fetch --timeout 10 s/a" "mailarc account test s/a"; do
-		: >"$LOG"
+		echo "# connected (probe)" >"$LOG"
 		MAILARC_TIMEOUT=10 $cmd >/dev/null 2>&1 &
 		pid=$!
-		# Bounded: the client connects within a few seconds.
-		for ((i = 0; i < 100; i++)); do
-			grep -q connected "$LOG" && break
-			sleep 0.1
-		done
-		grep -q connected "$LOG"
+		echo $pid >"$BATS_TEST_TMPDIR/client.pid"
+		wait_client
 		limit=$(core_limit $pid)
 		kill $pid
 		wait $pid || true
 		echo "$cmd: core limit '$limit'"
 		[ "$limit" = "0 0" ]
 	done
+}
+
+@test "mailarc-fetch run by an ordinary user is not dumpable (no ptrace, no /proc/PID/mem)" {
+	# /proc/PID/* belong to root instead of the process's user exactly
+	# when the process is not dumpable (proc(5)); as root every process
+	# would look the same, so this one runs as nobody.
+	plain_server imap stall
+	shared=$(mktemp -d /tmp/mailarc-tls.XXXXXX)
+	chmod 0755 "$shared"
+	echo "$shared" >"$BATS_TEST_TMPDIR/shared"
+	export MAILARC_ROOT=$shared/root
+	mkdir "$MAILARC_ROOT"
+	mailarc space add s >/dev/null
+	cp "$BATS_TEST_TMPDIR/pw-plain" "$shared/pw"
+	mailarc account add s/a --protocol imap --host 127.0.0.1 \
+		--port "$PORT" --username plain --no-test \
+		--password-file "$shared/pw" >/dev/null
+	chown -R nobody:nogroup "$shared"
+	setpriv --reuid=nobody --regid=nogroup --clear-groups \
+		mailarc-fetch --timeout 10 s/a >/dev/null 2>&1 &
+	pid=$!
+	echo $pid >"$BATS_TEST_TMPDIR/client.pid"
+	wait_client
+	uid=$(awk '/^Uid:/ { print $2 }' "/proc/$pid/status")
+	owner=$(stat -c %u "/proc/$pid/status")
+	kill $pid
+	wait $pid || true
+	rm -rf "$shared"
+	echo "process uid $uid, /proc/$pid/status owner $owner"
+	[ "$uid" = 65534 ]
+	[ "$owner" = 0 ]
 }
 
 @test "a failed account add prints one error and one 'not saved' line, nothing else" {

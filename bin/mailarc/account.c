@@ -133,7 +133,13 @@ may_change(const struct space *s)
 	enum ma_status st =
 	    perm_check(s->root, s->key, space_setting(s, "admins", NULL), NULL);
 
-	return ma_exitcode(st == MA_OK ? perm_become_owner(s->root) : st);
+	if (st == MA_OK)
+		st = perm_become_owner(s->root);
+	/* A change of user sets the dumpable flag to fs.suid_dumpable
+	 * (2 on some systems): turn it off again before a secret is read. */
+	if (st == MA_OK)
+		st = secret_protect_process();
+	return ma_exitcode(st);
 }
 
 static char *
