@@ -176,8 +176,8 @@ open_failed(struct fetch_conn *c, const struct fetch_conn_params *p,
 		return fetch_conn_fail(c, MA_ETLS,
 				       "tls failed: %s does not offer "
 				       "STARTTLS and TLS is required (tls = "
-				       "none would allow plain text); the "
-				       "password was not sent",
+				       "none would allow plain text); no "
+				       "password or token was sent",
 				       p->host);
 	case CURLE_SSL_CACERT_BADFILE:
 		c->step = FETCH_STEP_TLS;

@@ -68,7 +68,7 @@ secret_sent() {
 		echo "$output"
 		[ "$status" -eq 69 ]
 		grep -q "does not offer STARTTLS and TLS is required" <<<"$output"
-		grep -q "password was not sent" <<<"$output"
+		grep -q "no password or token was sent" <<<"$output"
 		run mailarc account test s/$proto
 		[ "$status" -eq 69 ]
 	done
