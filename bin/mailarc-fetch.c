@@ -143,6 +143,9 @@ main(int argc, char *argv[])
 	int ret = EX_OK;
 
 	log_init("mailarc-fetch");
+	/* Passwords and tokens pass through here: no core dump holds one. */
+	if (secret_protect_process() != MA_OK)
+		return EX_OSERR;
 	if ((ret = parse_options(argc, argv, &o)) != EX_OK)
 		return ret == EX__HELP ? EX_OK : ret;
 	if (root_resolve(o.root, &root) != MA_OK)

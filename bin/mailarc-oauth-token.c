@@ -197,6 +197,9 @@ main(int argc, char *argv[])
 	int ret;
 
 	log_init("mailarc-oauth-token");
+	/* Tokens and client secrets pass through here: no core dump. */
+	if (secret_protect_process() != MA_OK)
+		return EX_OSERR;
 	if ((ret = parse_options(argc, argv, &o)) != EX_OK)
 		return ret == EX__HELP ? EX_OK : ret;
 	if ((st = account_parse_ref(o.ref, &sk, &ak)) == MA_OK &&

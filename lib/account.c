@@ -107,7 +107,7 @@ static const struct field fields[] = {
     {"scope", NULL},
     {"folder", NULL},
     {"on_server", "keep|delete"},
-    {"tls", "required|auto"},
+    {"tls", "required|none|auto"},
     {"ca_file", NULL},
     {"tls_verify", "yes|no"},
     {"enabled", "yes|no"},
@@ -354,9 +354,21 @@ account_check(struct account *a, const char *what)
 				 "for imap and imaps)");
 	v = get(cfg, "on_server");
 	a->delete_on_server = v != NULL && strcmp(v, "delete") == 0;
+	/*
+	 * Secrets never go in plain text unless asked for by name: "auto"
+	 * (STARTTLS when offered, else plain text) let a man in the middle
+	 * strip STARTTLS and read the password, so it now means required.
+	 */
 	v = get(cfg, "tls");
-	a->tls_required = account_implicit_tls(a) ||
-			  (v != NULL && strcmp(v, "required") == 0);
+	a->tls_plain = v != NULL && strcmp(v, "none") == 0;
+	a->tls_auto_setting = v != NULL && strcmp(v, "auto") == 0;
+	a->tls_required = !a->tls_plain;
+	if (a->tls_plain && account_implicit_tls(a))
+		return bad(what, "tls = none is only for pop and imap (pops "
+				 "and imaps are always TLS)");
+	if (a->tls_plain && a->oauth2)
+		return bad(what, "tls = none cannot be used with auth oauth2 "
+				 "(a token is only ever sent over TLS)");
 	v = get(cfg, "tls_verify");
 	a->tls_verify = v == NULL || parse_bool(v) != 0;
 	a->ca_file = get(cfg, "ca_file");

@@ -46,7 +46,16 @@ struct account {
 	char **folders; /* owned array of owned strings; INBOX by default */
 	size_t nfolders;
 	bool delete_on_server; /* on_server = delete */
-	bool tls_required;     /* tls = required (or pops/imaps) */
+	/*
+	 * Plain text is refused unless the account says tls = none: pops and
+	 * imaps are TLS from the first byte, pop and imap must upgrade with
+	 * STARTTLS (tls = required, the default; "auto" is a deprecated
+	 * synonym). tls_required is false only for tls = none, and then
+	 * tls_plain is true and nothing is encrypted.
+	 */
+	bool tls_required;
+	bool tls_plain;	       /* tls = none: the login goes in plain text */
+	bool tls_auto_setting; /* the file says tls = auto (deprecated) */
 	bool tls_verify;
 	const char *ca_file;
 	bool enabled;

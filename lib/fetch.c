@@ -55,6 +55,10 @@ fetch_connect(const struct space *s, const struct account *a,
 
 	curl_init_once();
 	memset(c, 0, sizeof *c);
+	if (a->tls_plain)
+		log_warn("%s: tls = none: the password goes to %s in plain "
+			 "text",
+			 what, a->host);
 	if (!a->tls_verify)
 		log_warn("%s: TLS certificate verification is off "
 			 "(tls_verify = no): the server is not authenticated",

@@ -175,7 +175,9 @@ open_failed(struct fetch_conn *c, const struct fetch_conn_params *p,
 		c->step = FETCH_STEP_TLS;
 		return fetch_conn_fail(c, MA_ETLS,
 				       "tls failed: %s does not offer "
-				       "STARTTLS and TLS is required",
+				       "STARTTLS and TLS is required (tls = "
+				       "none would allow plain text); no "
+				       "password or token was sent",
 				       p->host);
 	case CURLE_SSL_CACERT_BADFILE:
 		c->step = FETCH_STEP_TLS;
@@ -220,6 +222,14 @@ fetch_conn_open(struct fetch_conn *c, const struct fetch_conn_params *p)
 		     scheme(p->protocol), p->host, p->port);
 	if (n < 0 || (size_t)n >= sizeof url)
 		return fetch_conn_fail(c, MA_ECONFIG, "host name too long");
+	/* A token is a bearer credential: TLS always, whatever else says. */
+	if (p->bearer != NULL && !p->tls_required &&
+	    p->protocol != PROTO_POPS && p->protocol != PROTO_IMAPS) {
+		c->step = FETCH_STEP_TLS;
+		return fetch_conn_fail(c, MA_ETLS,
+				       "tls failed: refusing OAuth 2.0 over "
+				       "plain text");
+	}
 	if ((c->in = malloc(FETCH_CONN_BUF)) == NULL ||
 	    (c->curl = curl_easy_init()) == NULL)
 		return fetch_conn_fail(c, MA_ENOMEM, "out of memory");
@@ -242,9 +252,16 @@ fetch_conn_open(struct fetch_conn *c, const struct fetch_conn_params *p)
 		curl_easy_setopt(c->curl, CURLOPT_PASSWORD,
 				 p->password ? p->password : "");
 	}
+	/*
+	 * Never CURLUSESSL_TRY: it logs in in plain text when STARTTLS is
+	 * not offered (or is refused), which hands the password to whoever
+	 * stripped STARTTLS. CURLUSESSL_ALL stops before the login instead.
+	 * Plain text is only ever used when the account asked for it by
+	 * name (tls = none), and then STARTTLS is not attempted at all.
+	 */
 	curl_easy_setopt(c->curl, CURLOPT_USE_SSL,
 			 p->tls_required ? (long)CURLUSESSL_ALL
-					 : (long)CURLUSESSL_TRY);
+					 : (long)CURLUSESSL_NONE);
 	curl_easy_setopt(c->curl, CURLOPT_SSL_VERIFYPEER,
 			 p->tls_verify ? 1L : 0L);
 	curl_easy_setopt(c->curl, CURLOPT_SSL_VERIFYHOST,

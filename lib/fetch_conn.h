@@ -45,7 +45,7 @@ struct fetch_conn_params {
 	const char *username;
 	const char *password; /* basic login; borrowed, never logged */
 	const char *bearer;   /* OAuth 2.0 access token instead */
-	bool tls_required;    /* refuse plain text (STARTTLS must work) */
+	bool tls_required;    /* STARTTLS must work; false: plain text */
 	bool tls_verify;
 	const char *ca_file;  /* NULL: the system's CA bundle */
 	long connect_timeout; /* seconds, for resolve + connect + login */

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -12,6 +14,24 @@
 #include "log.h"
 #include "path.h"
 #include "secret.h"
+
+enum ma_status
+secret_protect_process(void)
+{
+	const struct rlimit none = {0, 0};
+
+	/* A core file would hold the password or token in clear. */
+	if (setrlimit(RLIMIT_CORE, &none) != 0) {
+		log_err("cannot turn core dumps off: %s", strerror(errno));
+		return MA_EIO;
+	}
+	if (prctl(PR_SET_DUMPABLE, 0L, 0L, 0L, 0L) != 0) {
+		log_err("cannot make the process undumpable: %s",
+			strerror(errno));
+		return MA_EIO;
+	}
+	return MA_OK;
+}
 
 void
 secret_wipe(struct secret *s)

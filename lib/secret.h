@@ -44,4 +44,14 @@ void secret_wipe(struct secret *s);
 /* secret_dup - copy a C string into a secret. */
 enum ma_status secret_dup(const char *text, struct secret *s);
 
+/*
+ * secret_protect_process - for a program about to hold a secret: no core
+ * dump (RLIMIT_CORE 0, soft and hard) and not dumpable (PR_SET_DUMPABLE
+ * 0, which also keeps other processes of the same user from attaching
+ * with ptrace or reading /proc/PID/mem). Programs it runs start dumpable
+ * again (execve) but keep the zero core limit. Call it before the first
+ * secret is read. MA_EIO (logged) if either cannot be set.
+ */
+enum ma_status secret_protect_process(void);
+
 #endif

@@ -115,7 +115,7 @@ setup() {
 	[ -e "$MAILARC_ROOT/spaces/s/accounts/a.conf" ]
 }
 
-@test "tls = required refuses a server without STARTTLS; auto goes on in plain text" {
+@test "tls = required (and the old auto) refuses a server without STARTTLS; none goes on in plain text" {
 	# A second, TLS-less Dovecot; the suite's own comes back after.
 	local saved_dir=$DOVECOT_DIR saved_imap=$DOVECOT_IMAP_PORT
 	local saved_pop=$DOVECOT_POP3_PORT
@@ -137,10 +137,14 @@ setup() {
 		run mailarc-fetch s/$proto
 		[ "$status" -eq 69 ]
 		grep -q "does not offer STARTTLS and TLS is required" <<<"$output"
-		mailarc account edit s/$proto --tls auto --no-test >/dev/null
+		mailarc account edit s/$proto --tls auto --no-test 2>/dev/null
+		run mailarc-fetch s/$proto
+		[ "$status" -eq 69 ]
+		mailarc account edit s/$proto --tls none --no-test 2>/dev/null
 		run mailarc-fetch s/$proto
 		[ "$status" -eq 0 ]
-		[ "${#lines[@]}" -eq 1 ]
+		grep -q "tls = none" <<<"$output"
+		[ "$(grep -c /new/ <<<"$output")" -eq 1 ]
 	done
 }
 

@@ -24,7 +24,7 @@ static const char account_usage[] =
     "         [--client-id ID] [--client-secret-file F] [--tenant-id T]\n"
     "         [--refresh-token-file F] [--token-url URL] [--scope S]\n"
     "         [--folder F[,F...]] [--on-server keep|delete]\n"
-    "         [--tls required|auto] [--ca-file F] [--tls-verify yes|no]\n"
+    "         [--tls required|none] [--ca-file F] [--tls-verify yes|no]\n"
     "         [--address A] [--name N] [--description D]\n"
     "         [--poll-interval T] [--enabled yes|no] [--no-test]\n"
     "       mailarc account edit SPACE/ACCOUNT [the options of add]\n"
@@ -133,7 +133,13 @@ may_change(const struct space *s)
 	enum ma_status st =
 	    perm_check(s->root, s->key, space_setting(s, "admins", NULL), NULL);
 
-	return ma_exitcode(st == MA_OK ? perm_become_owner(s->root) : st);
+	if (st == MA_OK)
+		st = perm_become_owner(s->root);
+	/* A change of user sets the dumpable flag to fs.suid_dumpable
+	 * (2 on some systems): turn it off again before a secret is read. */
+	if (st == MA_OK)
+		st = secret_protect_process();
+	return ma_exitcode(st);
 }
 
 static char *
@@ -237,6 +243,20 @@ ask_missing(struct account_opts *o, char **asked, size_t nasked,
 	return EX_OK;
 }
 
+/* Say so when an account's login can be read on the way to the server. */
+static void
+warn_tls(const struct account *a, const char *what)
+{
+	if (a->tls_plain)
+		log_warn("%s: tls = none: the password will be sent to %s in "
+			 "plain text, readable by anyone on the way",
+			 what, a->host);
+	else if (a->tls_auto_setting)
+		log_warn("%s: tls = auto is deprecated and now means required "
+			 "(STARTTLS or nothing); write tls = required",
+			 what);
+}
+
 static int
 account_add(struct ctx *c, int argc, char **argv)
 {
@@ -253,6 +273,9 @@ account_add(struct ctx *c, int argc, char **argv)
 
 	if ((ret = parse_account_opts(c, argc, argv, &o)) != EX_OK)
 		return ret == EX__HELP ? EX_OK : ret;
+	/* A password or token is read below: no core dump may hold it. */
+	if (secret_protect_process() != MA_OK)
+		return EX_OSERR;
 	if ((ret = load_ref(c, argc, argv, &s, &key)) != EX_OK)
 		return ret;
 	snprintf(what, sizeof what, "account '%s/%s'", s->key, key);
@@ -315,6 +338,7 @@ account_add(struct ctx *c, int argc, char **argv)
 		ret = ma_exitcode(st);
 		goto out;
 	}
+	warn_tls(a, what);
 	/* The password source must work now, not at 3 a.m. under a timer. */
 	if (!have_pw && !a->oauth2) {
 		if ((st = account_secret(a, &pw)) != MA_OK) {
@@ -325,9 +349,17 @@ account_add(struct ctx *c, int argc, char **argv)
 	}
 	if (!o.no_test &&
 	    (ret = account_test_run(c, a, have_pw ? &pw : NULL)) != EX_OK) {
-		log_err("%s was not saved (fix it, or save it untested with "
-			"--no-test)",
-			what);
+		/* The token error says "run mailarc-oauth-token authorize",
+		 * which needs a saved account: say in which order. */
+		if (a->oauth2 && ret == EX_NOPERM)
+			log_err("%s was not saved: save it with --no-test, "
+				"then run 'mailarc-oauth-token authorize "
+				"%s/%s'",
+				what, s->key, key);
+		else
+			log_err("%s was not saved (fix it, or save it untested "
+				"with --no-test)",
+				what);
 		goto out;
 	}
 	if (have_pw &&
@@ -409,6 +441,9 @@ account_edit(struct ctx *c, int argc, char **argv)
 
 	if ((ret = parse_account_opts(c, argc, argv, &o)) != EX_OK)
 		return ret == EX__HELP ? EX_OK : ret;
+	/* A password or token is read below: no core dump may hold it. */
+	if (secret_protect_process() != MA_OK)
+		return EX_OSERR;
 	if ((ret = load_ref(c, argc, argv, &s, &key)) != EX_OK)
 		return ret;
 	snprintf(what, sizeof what, "account '%s/%s'", s->key, key);
@@ -453,6 +488,7 @@ account_edit(struct ctx *c, int argc, char **argv)
 		ret = ma_exitcode(st);
 		goto out;
 	}
+	warn_tls(a, what);
 	if (!o.no_test && connection_changed(&o, pw.data != NULL) &&
 	    (ret = account_test_run(c, a, pw.data ? &pw : NULL)) != EX_OK) {
 		log_err("%s was not changed (fix it, or save it untested with "
@@ -742,6 +778,9 @@ account_test(struct ctx *c, int argc, char **argv)
 
 	if ((ret = parse_account_opts(c, argc, argv, &o)) != EX_OK)
 		return ret == EX__HELP ? EX_OK : ret;
+	/* A password or token is read below: no core dump may hold it. */
+	if (secret_protect_process() != MA_OK)
+		return EX_OSERR;
 	if ((ret = load_ref(c, argc, argv, &s, &key)) != EX_OK)
 		return ret;
 	if ((st = account_load(s, key, &a)) != MA_OK)

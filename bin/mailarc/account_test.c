@@ -74,7 +74,7 @@ account_test_run(struct ctx *c, const struct account *a,
 	}
 	printf("%-13s %s:%d\n", "connect", a->host, a->port);
 	printf("%-13s %s%s\n", "tls", fetch_conn_tls_version(&conn),
-	       !conn.tls		 ? " (plain text)"
+	       !conn.tls		 ? " (plain text: tls = none)"
 	       : account_implicit_tls(a) ? ""
 					 : " (STARTTLS)");
 	printf("%-13s ok (%s)\n", "login", a->username);

@@ -24,7 +24,7 @@ static const char usage[] =
     "  account add SPACE/ACCOUNT --protocol P --host H [--port N]\n"
     "          --username U [--password-file F | --password-command CMD |\n"
     "          --password-stdin] [--auth basic|oauth2 ...] [--folder F]\n"
-    "          [--on-server keep|delete] [--tls required|auto]\n"
+    "          [--on-server keep|delete] [--tls required|none]\n"
     "          [--ca-file F] [--tls-verify yes|no] [--name N]\n"
     "          [--description D] [--no-test]\n"
     "  account edit|remove|enable|disable|show|test SPACE/ACCOUNT\n"

@@ -364,6 +364,11 @@ account_json(const struct account *a, const struct account_status *as)
 	json_object_set_new(o, "protocol",
 			    json_string(account_protocol_name(a->protocol)));
 	json_object_set_new(o, "host", jstr(a->host));
+	json_object_set_new(o, "tls",
+			    json_string(a->tls_plain ? "none"
+					: account_implicit_tls(a)
+					    ? "implicit"
+					    : "starttls"));
 	json_object_set_new(o, "enabled", json_boolean(a->enabled));
 	json_object_set_new(o, "polling", json_boolean(as->effective));
 	json_object_set_new(o, "polling_setting", json_boolean(a->polling));
@@ -462,6 +467,10 @@ account_text(const struct account *a, const struct account_status *as)
 		printf("  %-16s its timer %s is enabled but wakes up for "
 		       "nothing\n",
 		       "", as->timer);
+	if (a->tls_plain)
+		printf("  %-16s warning: tls = none: the password goes to %s "
+		       "in plain text\n",
+		       "", a->host);
 	if (a->oauth2) {
 		char exp[32];
 		const char *e =

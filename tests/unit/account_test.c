@@ -56,7 +56,9 @@ test_defaults_by_protocol(void **state)
 		assert_false(a->delete_on_server);
 		assert_true(a->tls_verify);
 		assert_int_equal(a->poll_interval, 1800);
-		assert_int_equal(a->tls_required, i == 1 || i == 3);
+		/* Plain text only when asked for: tls = none. */
+		assert_true(a->tls_required);
+		assert_false(a->tls_plain);
 		account_free(a);
 	}
 }
@@ -88,6 +90,11 @@ test_every_bad_field_is_refused(void **state)
 	    "protocol = imap\nhost = h\nusername = u\nauth = oauth2\n",
 	    "protocol = imap\nhost = h\nusername = u\npassword = "
 	    "x\npoll_interval = 5s\n",
+	    "protocol = imaps\nhost = h\nusername = u\npassword = "
+	    "x\ntls = none\n",
+	    "protocol = imap\nhost = h\nusername = u\nauth = oauth2\n"
+	    "oauth_provider = generic\ntoken_url = https://t/\n"
+	    "scope = s\ntls = none\n",
 	    "protocol = imap\nhost = h\nusername = u\npassword_file = "
 	    "relative\n",
 	};

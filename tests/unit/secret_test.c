@@ -1,3 +1,8 @@
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "testutil.h"
 #include "testutil.inc"
 
@@ -73,6 +78,40 @@ test_fd_reads_one_line(void **state)
 	close(pfd[0]);
 }
 
+/*
+ * In a child, so that this test process keeps its own settings: the
+ * child reports by its exit code which check failed.
+ */
+static void
+test_protect_process_turns_core_dumps_off(void **state)
+{
+	int status = -1;
+	pid_t pid;
+
+	(void)state;
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct rlimit rl;
+
+		if (secret_protect_process() != MA_OK)
+			_exit(1);
+		if (prctl(PR_GET_DUMPABLE, 0L, 0L, 0L, 0L) != 0)
+			_exit(2);
+		if (getrlimit(RLIMIT_CORE, &rl) != 0 || rl.rlim_cur != 0 ||
+		    rl.rlim_max != 0)
+			_exit(3);
+		/* The hard limit is 0 too: it cannot be raised again. */
+		rl.rlim_cur = rl.rlim_max = 1024;
+		if (setrlimit(RLIMIT_CORE, &rl) == 0 && geteuid() != 0)
+			_exit(4);
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 int
 main(void)
 {
@@ -81,6 +120,7 @@ main(void)
 	    cmocka_unit_test(test_unreadable_or_empty_file_is_a_config_error),
 	    cmocka_unit_test(test_command_output_and_failure),
 	    cmocka_unit_test(test_fd_reads_one_line),
+	    cmocka_unit_test(test_protect_process_turns_core_dumps_off),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
