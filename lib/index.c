@@ -8,6 +8,7 @@
 #include "buf.h"
 #include "index_priv.h"
 #include "log.h"
+#include "msg.h"
 #include "path.h"
 
 static char *
@@ -140,6 +141,7 @@ db_open(struct index *ix)
 	char *msg = NULL, *xapian, why[512];
 	bool exists;
 
+	msg_init(); /* before libnotmuch parses any mail with gmime */
 	if ((xapian = path_fmt("%s/notmuch/xapian", ix->space_dir)) == NULL)
 		return MA_ENOMEM;
 	exists = path_exists(xapian);

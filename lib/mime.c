@@ -14,6 +14,7 @@
 #include <openssl/evp.h>
 
 #include "buf.h"
+#include "charset.h"
 #include "log.h"
 #include "mime.h"
 
@@ -22,15 +23,227 @@
 /* Parts we look at in one message. */
 #define MIME_MAX_PARTS 1000
 
+/*
+ * gmime 3.2.13 decodes runs of adjacent encoded words wrongly: it joins
+ * the base64 text of words in one charset before decoding it, so a word
+ * ending in '=' padding ends the run ("=?UTF-8?B?SGVsbG8=?=
+ * =?UTF-8?B?IHdvcmxk?=" reads "Hello"), and an unpadded word loses its
+ * last byte. No parser option changes that, and libnotmuch indexes the
+ * Subject and the addresses that gmime decoded. So every GMimeMessage
+ * this process parses, ours and libnotmuch's alike, has its Subject and
+ * address headers decoded by charset.c: the message class's header_added
+ * handler (called for each header as the parser adds it) is wrapped, and
+ * after gmime's own handling the header's value (what
+ * g_mime_object_get_header() returns, the value notmuch stores), the
+ * message's subject (what notmuch indexes) and the display names of the
+ * parsed addresses are replaced. Only the public fields of GMimeHeader,
+ * GMimeMessage and InternetAddress are written, without the change
+ * events that would re-encode the header.
+ */
+static void (*gmime_header_added)(GMimeObject *, GMimeHeader *);
+
+static const struct {
+	const char *name;
+	GMimeAddressType type;
+} addr_headers[] = {
+    {"From", GMIME_ADDRESS_TYPE_FROM},
+    {"To", GMIME_ADDRESS_TYPE_TO},
+    {"Cc", GMIME_ADDRESS_TYPE_CC},
+    {"Bcc", GMIME_ADDRESS_TYPE_BCC},
+    {"Sender", GMIME_ADDRESS_TYPE_SENDER},
+    {"Reply-To", GMIME_ADDRESS_TYPE_REPLY_TO},
+};
+
+/* Whether a raw value needs our decoding: encoded words or 8-bit bytes. */
+static bool
+needs_decoding(const char *raw)
+{
+	if (strstr(raw, "=?") != NULL)
+		return true;
+	for (const unsigned char *p = (const unsigned char *)raw; *p; p++)
+		if (*p >= 0x80)
+			return true;
+	return false;
+}
+
+/* The charset parameter of the message's own Content-Type, if seen yet
+ * (malloc'd, or NULL): how raw 8-bit headers are read after UTF-8. */
+static char *
+message_charset(GMimeObject *obj)
+{
+	GMimeHeaderList *hl = g_mime_object_get_header_list(obj);
+	GMimeHeader *h = g_mime_header_list_get_header(hl, "Content-Type");
+	GMimeContentType *ct;
+	const char *cs, *raw;
+	char *r = NULL;
+
+	if (h == NULL || (raw = g_mime_header_get_raw_value(h)) == NULL)
+		return NULL;
+	if ((ct = g_mime_content_type_parse(NULL, raw)) == NULL)
+		return NULL;
+	cs = g_mime_content_type_get_parameter(ct, "charset");
+	if (cs != NULL)
+		r = strdup(cs);
+	g_object_unref(ct);
+	return r;
+}
+
+static void
+set_gstr(char **field, const char *value)
+{
+	g_free(*field);
+	*field = value != NULL ? g_strdup(value) : NULL;
+}
+
+/* dst's display names from src, when both have the same shape. */
+static void
+copy_names(InternetAddressList *dst, InternetAddressList *src)
+{
+	int n = internet_address_list_length(dst);
+
+	if (n != internet_address_list_length(src))
+		return;
+	for (int i = 0; i < n; i++) {
+		InternetAddress *a = internet_address_list_get_address(dst, i);
+		InternetAddress *b = internet_address_list_get_address(src, i);
+		InternetAddressList *am, *bm;
+		int m;
+
+		if (G_OBJECT_TYPE(a) != G_OBJECT_TYPE(b))
+			continue;
+		set_gstr(&a->name, b->name);
+		if (!INTERNET_ADDRESS_IS_GROUP(a))
+			continue;
+		/* Groups do not nest (RFC 5322 3.4): one level. */
+		am = internet_address_group_get_members(
+		    INTERNET_ADDRESS_GROUP(a));
+		bm = internet_address_group_get_members(
+		    INTERNET_ADDRESS_GROUP(b));
+		m = internet_address_list_length(am);
+		if (m != internet_address_list_length(bm))
+			continue;
+		for (int j = 0; j < m; j++) {
+			InternetAddress *x =
+			    internet_address_list_get_address(am, j);
+			InternetAddress *y =
+			    internet_address_list_get_address(bm, j);
+
+			if (G_OBJECT_TYPE(x) == G_OBJECT_TYPE(y))
+				set_gstr(&x->name, y->name);
+		}
+	}
+}
+
+/* The addresses of one raw address header, decoded by charset.c. */
+static InternetAddressList *
+parse_addr_header(const char *raw, const char *fallback)
+{
+	InternetAddressList *l;
+	char *safe = charset_reencode_header(raw, strlen(raw), fallback, NULL);
+
+	if (safe == NULL)
+		return NULL;
+	l = internet_address_list_parse(NULL, safe);
+	free(safe);
+	return l;
+}
+
+static void
+fix_addresses(GMimeMessage *msg, GMimeAddressType type, const char *name,
+	      const char *fallback)
+{
+	GMimeHeaderList *hl = g_mime_object_get_header_list(GMIME_OBJECT(msg));
+	InternetAddressList *all = internet_address_list_new();
+	int count = g_mime_header_list_get_count(hl);
+
+	for (int i = 0; i < count; i++) {
+		GMimeHeader *h = g_mime_header_list_get_header_at(hl, i);
+		const char *raw = g_mime_header_get_raw_value(h);
+		InternetAddressList *l;
+		char *shown;
+
+		if (g_ascii_strcasecmp(g_mime_header_get_name(h), name) != 0 ||
+		    raw == NULL)
+			continue;
+		if ((l = parse_addr_header(raw, fallback)) == NULL)
+			continue;
+		if (needs_decoding(raw)) {
+			shown = internet_address_list_to_string(l, NULL, FALSE);
+			set_gstr(&h->value, shown);
+			g_free(shown);
+		}
+		internet_address_list_append(all, l);
+		g_object_unref(l);
+	}
+	copy_names(g_mime_message_get_addresses(msg, type), all);
+	g_object_unref(all);
+}
+
+static void
+fix_header(GMimeObject *obj, GMimeHeader *h)
+{
+	const char *name = g_mime_header_get_name(h);
+	const char *raw = g_mime_header_get_raw_value(h);
+	char *fallback, *text;
+
+	if (name == NULL || raw == NULL || !needs_decoding(raw))
+		return;
+	fallback = message_charset(obj);
+	if (g_ascii_strcasecmp(name, "Subject") == 0) {
+		text = charset_decode_header(raw, strlen(raw), fallback, NULL);
+		if (text != NULL) {
+			set_gstr(&h->value, text);
+			set_gstr(&GMIME_MESSAGE(obj)->subject, text);
+		}
+		free(text);
+	}
+	for (size_t i = 0; i < sizeof addr_headers / sizeof addr_headers[0];
+	     i++)
+		if (g_ascii_strcasecmp(name, addr_headers[i].name) == 0)
+			fix_addresses(GMIME_MESSAGE(obj), addr_headers[i].type,
+				      addr_headers[i].name, fallback);
+	free(fallback);
+}
+
+static void
+header_added(GMimeObject *obj, GMimeHeader *h)
+{
+	gmime_header_added(obj, h);
+	if (!GMIME_IS_MESSAGE(obj))
+		return;
+	if (g_ascii_strcasecmp(g_mime_header_get_name(h), "Content-Type") ==
+	    0) {
+		/* The body's charset is known now: read again the raw
+		 * 8-bit headers that came before it. */
+		GMimeHeaderList *hl = g_mime_object_get_header_list(obj);
+		int count = g_mime_header_list_get_count(hl);
+
+		for (int i = 0; i < count; i++) {
+			GMimeHeader *o =
+			    g_mime_header_list_get_header_at(hl, i);
+
+			if (o != h)
+				fix_header(obj, o);
+		}
+		return;
+	}
+	fix_header(obj, h);
+}
+
 void
 mime_init(void)
 {
 	static bool done;
+	GMimeObjectClass *klass;
 
-	if (!done) {
-		g_mime_init();
-		done = true;
-	}
+	if (done)
+		return;
+	g_mime_init();
+	/* Kept referenced for the life of the process. */
+	klass = g_type_class_ref(GMIME_TYPE_MESSAGE);
+	gmime_header_added = klass->header_added;
+	klass->header_added = header_added;
+	done = true;
 }
 
 static char *
@@ -324,26 +537,29 @@ part_text(GMimeObject *obj, char **textp, size_t *lenp)
 	GMimeContentType *ct = g_mime_object_get_content_type(obj);
 	const char *format = g_mime_content_type_get_parameter(ct, "format");
 	const char *delsp = g_mime_content_type_get_parameter(ct, "delsp");
-	char *t = NULL, *r;
-	size_t n;
+	const char *cs = g_mime_content_type_get_parameter(ct, "charset");
+	unsigned char *raw = NULL;
+	char *t, *r;
+	size_t n = 0;
+	enum ma_status st;
 
-	/* gmime converts from the charset parameter to UTF-8, falling back
-	 * to its list of likely charsets for unlabelled 8-bit text. */
-	if (GMIME_IS_TEXT_PART(obj))
-		t = g_mime_text_part_get_text(GMIME_TEXT_PART(obj));
-	if (t == NULL) {
-		*textp = strdup("");
-		*lenp = 0;
-		return *textp ? MA_OK : MA_ENOMEM;
-	}
-	n = strlen(t);
+	/* The transfer encoding undone by gmime, the charset by charset.c
+	 * (vendor extensions, UTF-8 under a wrong label, NUL bytes shown as
+	 * U+FFFD rather than ending the text). */
+	if ((st = content_bytes(obj, &raw, &n)) != MA_OK)
+		return st;
+	t = charset_to_utf8(cs, raw, n, &n);
+	free(raw);
+	if (t == NULL)
+		return MA_ENOMEM;
 	if (format != NULL && strcasecmp(format, "flowed") == 0 &&
-	    g_mime_content_type_is_type(ct, "text", "plain"))
+	    g_mime_content_type_is_type(ct, "text", "plain")) {
 		r = mime_unflow(
 		    t, n, delsp != NULL && strcasecmp(delsp, "yes") == 0, &n);
-	else
-		r = strdup(t);
-	g_free(t);
+		free(t);
+	} else {
+		r = t;
+	}
 	if (r == NULL)
 		return MA_ENOMEM;
 	*textp = r;
