@@ -8,7 +8,7 @@
 #include "buf.h"
 #include "index_priv.h"
 #include "log.h"
-#include "msg.h"
+#include "mime.h"
 #include "path.h"
 
 static char *
@@ -141,7 +141,11 @@ db_open(struct index *ix)
 	char *msg = NULL, *xapian, why[512];
 	bool exists;
 
-	msg_init(); /* before libnotmuch parses any mail with gmime */
+	/* Before libnotmuch parses mail with gmime. */
+	if (ix->mode == INDEX_WRITE)
+		mime_init_indexing();
+	else
+		mime_init();
 	if ((xapian = path_fmt("%s/notmuch/xapian", ix->space_dir)) == NULL)
 		return MA_ENOMEM;
 	exists = path_exists(xapian);

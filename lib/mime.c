@@ -40,7 +40,8 @@
  * GMimeMessage and InternetAddress are written, without the change
  * events that would re-encode the header.
  */
-static void (*gmime_header_added)(GMimeObject *, GMimeHeader *);
+static void (*gmime_message_header_added)(GMimeObject *, GMimeHeader *);
+static void (*gmime_object_header_added)(GMimeObject *, GMimeHeader *);
 
 static const struct {
 	const char *name;
@@ -64,28 +65,6 @@ needs_decoding(const char *raw)
 		if (*p >= 0x80)
 			return true;
 	return false;
-}
-
-/* The charset parameter of the message's own Content-Type, if seen yet
- * (malloc'd, or NULL): how raw 8-bit headers are read after UTF-8. */
-static char *
-message_charset(GMimeObject *obj)
-{
-	GMimeHeaderList *hl = g_mime_object_get_header_list(obj);
-	GMimeHeader *h = g_mime_header_list_get_header(hl, "Content-Type");
-	GMimeContentType *ct;
-	const char *cs, *raw;
-	char *r = NULL;
-
-	if (h == NULL || (raw = g_mime_header_get_raw_value(h)) == NULL)
-		return NULL;
-	if ((ct = g_mime_content_type_parse(NULL, raw)) == NULL)
-		return NULL;
-	cs = g_mime_content_type_get_parameter(ct, "charset");
-	if (cs != NULL)
-		r = strdup(cs);
-	g_object_unref(ct);
-	return r;
 }
 
 static void
@@ -179,16 +158,24 @@ fix_addresses(GMimeMessage *msg, GMimeAddressType type, const char *name,
 	g_object_unref(all);
 }
 
+static bool
+raw_8bit_not_utf8(const char *raw)
+{
+	for (const unsigned char *p = (const unsigned char *)raw; *p; p++)
+		if (*p >= 0x80)
+			return !charset_is_utf8(raw, strlen(raw));
+	return false;
+}
+
 static void
-fix_header(GMimeObject *obj, GMimeHeader *h)
+fix_header(GMimeObject *obj, GMimeHeader *h, const char *fallback)
 {
 	const char *name = g_mime_header_get_name(h);
 	const char *raw = g_mime_header_get_raw_value(h);
-	char *fallback, *text;
+	char *text;
 
 	if (name == NULL || raw == NULL || !needs_decoding(raw))
 		return;
-	fallback = message_charset(obj);
 	if (g_ascii_strcasecmp(name, "Subject") == 0) {
 		text = charset_decode_header(raw, strlen(raw), fallback, NULL);
 		if (text != NULL) {
@@ -202,32 +189,106 @@ fix_header(GMimeObject *obj, GMimeHeader *h)
 		if (g_ascii_strcasecmp(name, addr_headers[i].name) == 0)
 			fix_addresses(GMIME_MESSAGE(obj), addr_headers[i].type,
 				      addr_headers[i].name, fallback);
-	free(fallback);
+}
+
+/*
+ * The message whose raw 8-bit headers wait for the charset of its body:
+ * gmime gives the Content-* headers to the body part, which the parser
+ * reads after the message's headers. Parsing is sequential, so the first
+ * part with a charset that follows is that body.
+ */
+static GMimeMessage *pending;
+
+static void
+set_pending(GMimeMessage *m)
+{
+	if (pending != NULL)
+		g_object_remove_weak_pointer(G_OBJECT(pending),
+					     (gpointer *)&pending);
+	pending = m;
+	if (m != NULL)
+		g_object_add_weak_pointer(G_OBJECT(m), (gpointer *)&pending);
 }
 
 static void
-header_added(GMimeObject *obj, GMimeHeader *h)
+message_header_added(GMimeObject *obj, GMimeHeader *h)
 {
-	gmime_header_added(obj, h);
-	if (!GMIME_IS_MESSAGE(obj))
-		return;
-	if (g_ascii_strcasecmp(g_mime_header_get_name(h), "Content-Type") ==
-	    0) {
-		/* The body's charset is known now: read again the raw
-		 * 8-bit headers that came before it. */
-		GMimeHeaderList *hl = g_mime_object_get_header_list(obj);
-		int count = g_mime_header_list_get_count(hl);
+	const char *raw = g_mime_header_get_raw_value(h);
 
-		for (int i = 0; i < count; i++) {
-			GMimeHeader *o =
-			    g_mime_header_list_get_header_at(hl, i);
+	gmime_message_header_added(obj, h);
+	fix_header(obj, h, NULL);
+	if (raw != NULL && raw_8bit_not_utf8(raw))
+		set_pending(GMIME_MESSAGE(obj));
+}
 
-			if (o != h)
-				fix_header(obj, o);
-		}
+static void
+object_header_added(GMimeObject *obj, GMimeHeader *h)
+{
+	GMimeHeaderList *hl;
+	const char *cs;
+	char *fallback;
+	int count;
+
+	gmime_object_header_added(obj, h);
+	if (pending == NULL || GMIME_IS_MESSAGE(obj) ||
+	    g_ascii_strcasecmp(g_mime_header_get_name(h), "Content-Type") != 0)
 		return;
+	cs = g_mime_object_get_content_type_parameter(obj, "charset");
+	if (cs == NULL || (fallback = strdup(cs)) == NULL)
+		return;
+	hl = g_mime_object_get_header_list(GMIME_OBJECT(pending));
+	count = g_mime_header_list_get_count(hl);
+	for (int i = 0; i < count; i++) {
+		GMimeHeader *o = g_mime_header_list_get_header_at(hl, i);
+		const char *raw = g_mime_header_get_raw_value(o);
+
+		if (raw != NULL && raw_8bit_not_utf8(raw))
+			fix_header(GMIME_OBJECT(pending), o, fallback);
 	}
-	fix_header(obj, h);
+	free(fallback);
+	set_pending(NULL);
+}
+
+static ssize_t (*gmime_wrapper_write)(GMimeDataWrapper *, GMimeStream *);
+
+/*
+ * libnotmuch indexes a text part as a C string, so a NUL byte in it hides
+ * the rest from search. In the indexing process the decoded content of a
+ * part reaches notmuch with each NUL as a space (the page shows U+FFFD).
+ */
+static ssize_t
+wrapper_write_no_nul(GMimeDataWrapper *w, GMimeStream *out)
+{
+	GMimeStream *mem = g_mime_stream_mem_new();
+	GByteArray *arr;
+	ssize_t n = gmime_wrapper_write(w, mem);
+
+	if (n >= 0) {
+		arr = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+		for (guint i = 0; i < arr->len; i++)
+			if (arr->data[i] == '\0')
+				arr->data[i] = ' ';
+		n = arr->len > 0
+			? g_mime_stream_write(out, (char *)arr->data, arr->len)
+			: 0;
+	}
+	g_object_unref(mem);
+	return n;
+}
+
+void
+mime_init_indexing(void)
+{
+	static bool done;
+	GMimeDataWrapperClass *klass;
+
+	mime_init();
+	if (done)
+		return;
+	klass = g_type_class_ref(GMIME_TYPE_DATA_WRAPPER);
+	gmime_wrapper_write = klass->write_to_stream;
+	klass->write_to_stream = wrapper_write_no_nul;
+	done = true;
 }
 
 void
@@ -239,10 +300,15 @@ mime_init(void)
 	if (done)
 		return;
 	g_mime_init();
-	/* Kept referenced for the life of the process. */
+	/* Kept referenced for the life of the process. Subclasses of
+	 * GMimeObject chain to its handler through its class structure, so
+	 * the wrapper there sees the headers of every part. */
+	klass = g_type_class_ref(GMIME_TYPE_OBJECT);
+	gmime_object_header_added = klass->header_added;
+	klass->header_added = object_header_added;
 	klass = g_type_class_ref(GMIME_TYPE_MESSAGE);
-	gmime_header_added = klass->header_added;
-	klass->header_added = header_added;
+	gmime_message_header_added = klass->header_added;
+	klass->header_added = message_header_added;
 	done = true;
 }
 
