@@ -24,6 +24,7 @@ struct label {
 	const char *iconv; /* name for iconv_open(); NULL: UTF-8 itself */
 	bool iso2022jp;	   /* transcode ISO-2022-JP to CP932 first */
 	bool japanese;	   /* vendor (private use) characters -> U+FFFD */
+	bool ascii;	   /* 8-bit bytes do not belong: strictly, fail */
 	char own[CHARSET_NAME_MAX + 1]; /* iconv points here for others */
 };
 
@@ -35,45 +36,45 @@ struct label {
  */
 static const struct {
 	const char *name, *iconv;
-	bool iso2022jp, japanese;
+	bool iso2022jp, japanese, ascii;
 } aliases[] = {
-    {"shift_jis", "CP932", false, true},
-    {"shift-jis", "CP932", false, true},
-    {"sjis", "CP932", false, true},
-    {"x-sjis", "CP932", false, true},
-    {"ms_kanji", "CP932", false, true},
-    {"csshiftjis", "CP932", false, true},
-    {"windows-31j", "CP932", false, true},
-    {"cp932", "CP932", false, true},
-    {"ms932", "CP932", false, true},
-    {"x-ms-cp932", "CP932", false, true},
-    {"iso-2022-jp", "CP932", true, true},
-    {"csiso2022jp", "CP932", true, true},
-    {"iso-2022-jp-ms", "CP932", true, true},
-    {"cp50220", "CP932", true, true},
-    {"cp50221", "CP932", true, true},
-    {"cp50222", "CP932", true, true},
-    {"euc-jp", "EUC-JP-MS", false, true},
-    {"x-euc-jp", "EUC-JP-MS", false, true},
-    {"eucjp", "EUC-JP-MS", false, true},
-    {"euc-jp-ms", "EUC-JP-MS", false, true},
-    {"us-ascii", "WINDOWS-1252", false, false},
-    {"ascii", "WINDOWS-1252", false, false},
-    {"iso-8859-1", "WINDOWS-1252", false, false},
-    {"iso8859-1", "WINDOWS-1252", false, false},
-    {"iso_8859-1", "WINDOWS-1252", false, false},
-    {"latin1", "WINDOWS-1252", false, false},
-    {"l1", "WINDOWS-1252", false, false},
-    {"gb2312", "GB18030", false, false},
-    {"gbk", "GB18030", false, false},
-    {"x-gbk", "GB18030", false, false},
-    {"cp936", "GB18030", false, false},
-    {"euc-cn", "GB18030", false, false},
-    {"ks_c_5601-1987", "CP949", false, false},
-    {"euc-kr", "CP949", false, false},
-    {"big5", "BIG5-HKSCS", false, false},
-    {"utf-8", NULL, false, false},
-    {"utf8", NULL, false, false},
+    {"shift_jis", "CP932", false, true, false},
+    {"shift-jis", "CP932", false, true, false},
+    {"sjis", "CP932", false, true, false},
+    {"x-sjis", "CP932", false, true, false},
+    {"ms_kanji", "CP932", false, true, false},
+    {"csshiftjis", "CP932", false, true, false},
+    {"windows-31j", "CP932", false, true, false},
+    {"cp932", "CP932", false, true, false},
+    {"ms932", "CP932", false, true, false},
+    {"x-ms-cp932", "CP932", false, true, false},
+    {"iso-2022-jp", "CP932", true, true, false},
+    {"csiso2022jp", "CP932", true, true, false},
+    {"iso-2022-jp-ms", "CP932", true, true, false},
+    {"cp50220", "CP932", true, true, false},
+    {"cp50221", "CP932", true, true, false},
+    {"cp50222", "CP932", true, true, false},
+    {"euc-jp", "EUC-JP-MS", false, true, false},
+    {"x-euc-jp", "EUC-JP-MS", false, true, false},
+    {"eucjp", "EUC-JP-MS", false, true, false},
+    {"euc-jp-ms", "EUC-JP-MS", false, true, false},
+    {"us-ascii", "WINDOWS-1252", false, false, true},
+    {"ascii", "WINDOWS-1252", false, false, true},
+    {"iso-8859-1", "WINDOWS-1252", false, false, false},
+    {"iso8859-1", "WINDOWS-1252", false, false, false},
+    {"iso_8859-1", "WINDOWS-1252", false, false, false},
+    {"latin1", "WINDOWS-1252", false, false, false},
+    {"l1", "WINDOWS-1252", false, false, false},
+    {"gb2312", "GB18030", false, false, false},
+    {"gbk", "GB18030", false, false, false},
+    {"x-gbk", "GB18030", false, false, false},
+    {"cp936", "GB18030", false, false, false},
+    {"euc-cn", "GB18030", false, false, false},
+    {"ks_c_5601-1987", "CP949", false, false, false},
+    {"euc-kr", "CP949", false, false, false},
+    {"big5", "BIG5-HKSCS", false, false, false},
+    {"utf-8", NULL, false, false, false},
+    {"utf8", NULL, false, false, false},
 };
 
 /*
@@ -106,6 +107,7 @@ label_get(const char *charset, struct label *l)
 			l->iconv = aliases[i].iconv;
 			l->iso2022jp = aliases[i].iso2022jp;
 			l->japanese = aliases[i].japanese;
+			l->ascii = aliases[i].ascii;
 			return true;
 		}
 	}
@@ -119,6 +121,7 @@ label_get(const char *charset, struct label *l)
 	memcpy(l->own, name, n + 1);
 	l->iconv = l->own;
 	l->iso2022jp = false;
+	l->ascii = false;
 	l->japanese = strncasecmp(name, "iso-2022-jp", 11) == 0;
 	return true;
 }
@@ -381,6 +384,8 @@ decode_as(const struct label *l, const char *in, size_t n, bool lenient,
 			return MA_EDATA;
 		return add_clean(out, in, n, false);
 	}
+	if (l->ascii && !lenient && has_8bit((const unsigned char *)in, n))
+		return MA_EDATA;
 	if (!l->iso2022jp)
 		return convert(l->iconv, in, n, lenient, l->japanese, out);
 	buf_init(&sj, CHARSET_MAX);
