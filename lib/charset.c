@@ -182,8 +182,9 @@ utf8_seq(const unsigned char *s, size_t n)
 /*
  * Append UTF-8 text to out with NUL turned into U+FFFD and, for a
  * Japanese vendor charset, private-use characters (carrier emoji and
- * user-defined characters, for which no table is at hand) too; bytes that
- * are not UTF-8 become U+FFFD each.
+ * user-defined characters, for which no table is at hand) too, and a
+ * backslash before a digit read as a yen sign; bytes that are not UTF-8
+ * become U+FFFD each.
  */
 static enum ma_status
 add_clean(struct buf *out, const char *p, size_t n, bool japanese)
@@ -202,6 +203,17 @@ add_clean(struct buf *out, const char *p, size_t n, bool japanese)
 				      (s[i + 2] & 0x3f);
 
 			bad = cp >= 0xe000 && cp <= 0xf8ff;
+		}
+		if (!bad && japanese && s[i] == '\\' && i + 1 < n &&
+		    s[i + 1] >= '0' && s[i + 1] <= '9') {
+			/* Byte 5C is the yen sign in JIS X 0201 and in the
+			 * fonts Japanese mail is written with; CP932 says
+			 * backslash. Before a digit it is an amount. */
+			st = buf_add(out, p + run, i - run);
+			if (st == MA_OK)
+				st = buf_add(out, "\xc2\xa5", 2);
+			run = ++i;
+			continue;
 		}
 		if (!bad) {
 			i += k;

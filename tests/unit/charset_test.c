@@ -145,6 +145,16 @@ test_shift_jis_is_cp932(void **state)
 }
 
 static void
+test_japanese_yen_before_digits(void **state)
+{
+	(void)state;
+	check_body("shift_jis", "\\1,280 C:\\dir", 13,
+		   "\xc2\xa5"
+		   "1,280 C:\\dir");
+	check_body("utf-8", "\\1", 2, "\\1");
+}
+
+static void
 test_lying_label_tries_utf8(void **state)
 {
 	const char *u = "UTF-8 \xe6\x9c\xac\xe6\x96\x87";
@@ -226,6 +236,7 @@ main(void)
 	    cmocka_unit_test(test_raw_8bit_headers),
 	    cmocka_unit_test(test_iso_2022_jp_extensions),
 	    cmocka_unit_test(test_shift_jis_is_cp932),
+	    cmocka_unit_test(test_japanese_yen_before_digits),
 	    cmocka_unit_test(test_lying_label_tries_utf8),
 	    cmocka_unit_test(test_reencode_keeps_structure),
 	    cmocka_unit_test(test_gmime_messages_get_our_decoding),
