@@ -73,6 +73,9 @@ static const struct {
     {"ks_c_5601-1987", "CP949", false, false, false},
     {"euc-kr", "CP949", false, false, false},
     {"big5", "BIG5-HKSCS", false, false, false},
+    /* Python's email package writes its codec names. */
+    {"big5_tw", "BIG5-HKSCS", false, false, false},
+    {"eucgb2312_cn", "GB18030", false, false, false},
     {"utf-8", NULL, false, false, false},
     {"utf8", NULL, false, false, false},
 };
