@@ -761,6 +761,25 @@ trim(struct buf *b)
 	b->data[b->len] = '\0';
 }
 
+/* RFC 5322 2.2.3: unfold (drop CR and LF) before anything is parsed. */
+static enum ma_status
+scan_unfolded(const char *raw, size_t n, const char *fallback, bool reencode,
+	      struct buf *out)
+{
+	struct buf u;
+	enum ma_status st = MA_OK;
+
+	buf_init(&u, CHARSET_MAX);
+	for (size_t i = 0; i < n && st == MA_OK; i++)
+		if (raw[i] != '\r' && raw[i] != '\n')
+			st = buf_addc(&u, raw[i]);
+	if (st == MA_OK)
+		st = scan_header(u.data != NULL ? u.data : "", u.len, fallback,
+				 reencode, out);
+	buf_release(&u);
+	return st;
+}
+
 char *
 charset_decode_header(const char *raw, size_t n, const char *fallback,
 		      size_t *outlen)
@@ -769,7 +788,7 @@ charset_decode_header(const char *raw, size_t n, const char *fallback,
 	enum ma_status st;
 
 	buf_init(&out, CHARSET_MAX);
-	st = scan_header(raw, n, fallback, false, &out);
+	st = scan_unfolded(raw, n, fallback, false, &out);
 	if (st == MA_OK)
 		trim(&out);
 	return finish(&out, st, outlen);
@@ -783,7 +802,7 @@ charset_reencode_header(const char *raw, size_t n, const char *fallback,
 	enum ma_status st;
 
 	buf_init(&out, CHARSET_MAX);
-	st = scan_header(raw, n, fallback, true, &out);
+	st = scan_unfolded(raw, n, fallback, true, &out);
 	if (st == MA_OK)
 		trim(&out);
 	return finish(&out, st, outlen);
