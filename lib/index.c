@@ -244,7 +244,9 @@ index_add(struct index *ix, const char *path, const char *const *tags,
 	notmuch_status_t ns;
 	enum ma_status st = MA_OK;
 
+	mime_index_source(path);
 	ns = notmuch_database_index_file(ix->db, path, NULL, &m);
+	mime_index_source(NULL);
 	switch (ns) {
 	case NOTMUCH_STATUS_SUCCESS:
 	case NOTMUCH_STATUS_DUPLICATE_MESSAGE_ID:

@@ -167,23 +167,89 @@ raw_8bit_not_utf8(const char *raw)
 	return false;
 }
 
+/* The file libnotmuch is indexing, for raw_with_nul(). */
+static char *source_path;
+
+void
+mime_index_source(const char *path)
+{
+	free(source_path);
+	source_path = path != NULL ? strdup(path) : NULL;
+}
+
+/* Bytes of a header field we read again from the source file. */
+#define MIME_FIELD_MAX 65536
+
+/*
+ * gmime keeps header values as C strings, so a raw NUL byte ends the
+ * value. The field read again at its offset in the source file, NULs
+ * kept, when it holds one (malloc'd, *np bytes); else NULL.
+ */
+static char *
+raw_with_nul(GMimeHeader *h, size_t *np)
+{
+	const char *name = g_mime_header_get_raw_name(h);
+	gint64 off = g_mime_header_get_offset(h);
+	size_t nl, e, got;
+	char *buf, *r = NULL;
+	ssize_t n;
+	int fd;
+
+	if (source_path == NULL || name == NULL || off < 0 ||
+	    (buf = malloc(MIME_FIELD_MAX)) == NULL)
+		return NULL;
+	if ((fd = open(source_path, O_RDONLY | O_CLOEXEC)) < 0) {
+		free(buf);
+		return NULL;
+	}
+	n = pread(fd, buf, MIME_FIELD_MAX, (off_t)off);
+	close(fd);
+	got = n > 0 ? (size_t)n : 0;
+	nl = strlen(name);
+	/* The same field, as a check that the offset is the file's. */
+	if (got > nl && memcmp(buf, name, nl) == 0 && buf[nl] == ':') {
+		for (e = nl + 1; e < got; e++)
+			if (buf[e] == '\n' &&
+			    (e + 1 >= got ||
+			     (buf[e + 1] != ' ' && buf[e + 1] != '\t')))
+				break;
+		if (memchr(buf + nl + 1, '\0', e - nl - 1) != NULL &&
+		    (r = malloc(e - nl)) != NULL) {
+			memcpy(r, buf + nl + 1, e - nl - 1);
+			*np = e - nl - 1;
+		}
+	}
+	free(buf);
+	return r;
+}
+
 static void
 fix_header(GMimeObject *obj, GMimeHeader *h, const char *fallback)
 {
 	const char *name = g_mime_header_get_name(h);
 	const char *raw = g_mime_header_get_raw_value(h);
-	char *text;
+	char *text, *full;
+	size_t n = 0;
 
-	if (name == NULL || raw == NULL || !needs_decoding(raw))
+	if (name == NULL || raw == NULL)
 		return;
 	if (g_ascii_strcasecmp(name, "Subject") == 0) {
-		text = charset_decode_header(raw, strlen(raw), fallback, NULL);
+		full = raw_with_nul(h, &n);
+		if (full != NULL || needs_decoding(raw))
+			text = charset_decode_header(full ? full : raw,
+						     full ? n : strlen(raw),
+						     fallback, NULL);
+		else
+			text = NULL;
 		if (text != NULL) {
 			set_gstr(&h->value, text);
 			set_gstr(&GMIME_MESSAGE(obj)->subject, text);
 		}
 		free(text);
+		free(full);
 	}
+	if (!needs_decoding(raw))
+		return;
 	for (size_t i = 0; i < sizeof addr_headers / sizeof addr_headers[0];
 	     i++)
 		if (g_ascii_strcasecmp(name, addr_headers[i].name) == 0)

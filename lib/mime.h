@@ -57,6 +57,13 @@ void mime_init(void);
 void mime_init_indexing(void);
 
 /*
+ * mime_index_source - name the file libnotmuch is about to index (NULL
+ * when done): gmime ends a header value at a raw NUL byte, so a Subject
+ * holding one is read again from the file, the NUL shown as U+FFFD.
+ */
+void mime_index_source(const char *path);
+
+/*
  * mime_open - parse the message file at path. prefer_html picks the HTML
  * part of a message that has both. MA_EDATA (logged, naming path) when it
  * is not a message; MA_EIO when it cannot be read. *mp is freed with

@@ -44,6 +44,10 @@ found() {
 @test "charset: a NUL byte cuts neither the page nor search" {
 	grep -q 'Visible.�Hidden' "$(page 5)"
 	[ "$(found Hidden)" -eq 1 ]
+	grep -q '<h1 id="subject">Before�After rawnul</h1>' "$(page 13)"
+	grep -q 'Front�Back tail' "$(page 13)"
+	[ "$(found subject:After)" -eq 1 ]
+	[ "$(found Back)" -eq 1 ]
 }
 
 @test "charset: ISO-2022-JP with NEC characters and half-width katakana" {

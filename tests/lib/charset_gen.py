@@ -68,6 +68,9 @@ M = {
     # Unknown charset, Q with underscores, and =00 in a subject.
     12: msg(12, [b"Subject: =?x-unknown?Q?na=EFve?= =?UTF-8?Q?a_b=00c?="],
             b"body twelve"),
+    # Raw NUL bytes in the Subject and in an 8-bit body.
+    13: msg(13, [b"Subject: Before\0After rawnul"], b"Front\0Back tail",
+            b"text/plain; charset=utf-8", b"8bit"),
 }
 
 out = sys.argv[1]
