@@ -167,8 +167,11 @@ raw_8bit_not_utf8(const char *raw)
 	return false;
 }
 
-/* The file libnotmuch is indexing, for raw_with_nul(). */
+/* The file libnotmuch is indexing, or the message mime_parse() parses,
+ * for raw_with_nul(). */
 static char *source_path;
+static const char *source_mem;
+static size_t source_len;
 
 void
 mime_index_source(const char *path)
@@ -195,16 +198,24 @@ raw_with_nul(GMimeHeader *h, size_t *np)
 	ssize_t n;
 	int fd;
 
-	if (source_path == NULL || name == NULL || off < 0 ||
-	    (buf = malloc(MIME_FIELD_MAX)) == NULL)
+	if ((source_path == NULL && source_mem == NULL) || name == NULL ||
+	    off < 0 || (buf = malloc(MIME_FIELD_MAX)) == NULL)
 		return NULL;
-	if ((fd = open(source_path, O_RDONLY | O_CLOEXEC)) < 0) {
-		free(buf);
-		return NULL;
+	if (source_mem != NULL) {
+		got = (size_t)off < source_len ? source_len - (size_t)off : 0;
+		if (got > MIME_FIELD_MAX)
+			got = MIME_FIELD_MAX;
+		if (got > 0)
+			memcpy(buf, source_mem + off, got);
+	} else {
+		if ((fd = open(source_path, O_RDONLY | O_CLOEXEC)) < 0) {
+			free(buf);
+			return NULL;
+		}
+		n = pread(fd, buf, MIME_FIELD_MAX, (off_t)off);
+		close(fd);
+		got = n > 0 ? (size_t)n : 0;
 	}
-	n = pread(fd, buf, MIME_FIELD_MAX, (off_t)off);
-	close(fd);
-	got = n > 0 ? (size_t)n : 0;
 	nl = strlen(name);
 	/* The same field, as a check that the offset is the file's. */
 	if (got > nl && memcmp(buf, name, nl) == 0 && buf[nl] == ':') {
@@ -717,7 +728,9 @@ mime_open(const char *path, bool prefer_html, struct mime_msg **mp)
 		return e == ENOENT ? MA_ENOTFOUND : MA_EIO;
 	}
 	stream = g_mime_stream_fs_new(fd); /* owns fd */
+	mime_index_source(path);
 	st = mime_from_stream(stream, path, prefer_html, mp);
+	mime_index_source(NULL);
 	g_object_unref(stream);
 	return st;
 }
@@ -731,7 +744,10 @@ mime_parse(const void *data, size_t len, const char *what, bool prefer_html,
 
 	mime_init();
 	stream = g_mime_stream_mem_new_with_buffer(data, len);
+	source_mem = data;
+	source_len = len;
 	st = mime_from_stream(stream, what, prefer_html, mp);
+	source_mem = NULL;
 	g_object_unref(stream);
 	return st;
 }

@@ -13,3 +13,15 @@ build/fuzz/charset_fuzz: $(CHARSET_FUZZ_SRC) lib/charset.h
 	@echo "  FUZZ    $@"
 	$(Q)clang -std=c11 -D_GNU_SOURCE -g -O1 -Ilib \
 		-fsanitize=fuzzer,address,undefined -o $@ $(CHARSET_FUZZ_SRC)
+
+# Subject and From as mailarc decodes them against Python's email package
+# (policy.default) on tests/corpus, tests/sample and generated mail.
+.PHONY: bench-charset
+bench-charset: $(O)/bench/charset-dump
+	$(Q)python3 bench/charset/corpus.py . $(O)/bench/charset-corpus
+	$(Q)python3 bench/charset/compare.py $(O)/bench/charset-dump \
+		$(O)/bench/charset-corpus
+$(O)/bench/charset-dump: $(O)/obj/bench/charset/dump.o $(O)/libmailarc.a
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(CC) -o $@ $^ $(LDLIBS_ALL)

@@ -206,6 +206,20 @@ test_gmime_messages_get_our_decoding(void **state)
 }
 
 static void
+test_raw_nul_in_subject_kept(void **state)
+{
+	static const char text[] = "Subject: Before\0After\n"
+				   "From: a@x\n\nbody\n";
+	struct mime_msg *m = NULL;
+
+	(void)state;
+	assert_int_equal(mime_parse(text, sizeof text - 1, "t", false, &m),
+			 MA_OK);
+	assert_string_equal(m->subject, "Before" FFFD "After");
+	mime_free(m);
+}
+
+static void
 test_raw_subject_waits_for_body_charset(void **state)
 {
 	static const char text[] =
@@ -240,6 +254,7 @@ main(void)
 	    cmocka_unit_test(test_lying_label_tries_utf8),
 	    cmocka_unit_test(test_reencode_keeps_structure),
 	    cmocka_unit_test(test_gmime_messages_get_our_decoding),
+	    cmocka_unit_test(test_raw_nul_in_subject_kept),
 	    cmocka_unit_test(test_raw_subject_waits_for_body_charset),
 	};
 
