@@ -8,6 +8,7 @@
 #include "buf.h"
 #include "index_priv.h"
 #include "log.h"
+#include "mime.h"
 #include "path.h"
 
 static char *
@@ -140,6 +141,11 @@ db_open(struct index *ix)
 	char *msg = NULL, *xapian, why[512];
 	bool exists;
 
+	/* Before libnotmuch parses mail with gmime. */
+	if (ix->mode == INDEX_WRITE)
+		mime_init_indexing();
+	else
+		mime_init();
 	if ((xapian = path_fmt("%s/notmuch/xapian", ix->space_dir)) == NULL)
 		return MA_ENOMEM;
 	exists = path_exists(xapian);
@@ -269,7 +275,9 @@ index_add(struct index *ix, const char *path, const char *const *tags,
 	notmuch_status_t ns;
 	enum ma_status st = MA_OK;
 
+	mime_index_source(path);
 	ns = notmuch_database_index_file(ix->db, path, NULL, &m);
+	mime_index_source(NULL);
 	switch (ns) {
 	case NOTMUCH_STATUS_SUCCESS:
 	case NOTMUCH_STATUS_DUPLICATE_MESSAGE_ID:

@@ -41,8 +41,27 @@ struct mime_msg {
 	size_t natt;
 };
 
-/* mime_init - set up gmime once per process (idempotent). */
+/*
+ * mime_init - set up gmime once per process (idempotent), with our own
+ * decoding of Subject and address headers (charset.h) in every message
+ * gmime parses in this process, libnotmuch's included.
+ */
 void mime_init(void);
+
+/*
+ * mime_init_indexing - mime_init(), and in addition NUL bytes in the
+ * decoded content of parts written as spaces, so that libnotmuch indexes
+ * the text after them. Only for a process that indexes: the content of
+ * attachments written in it changes.
+ */
+void mime_init_indexing(void);
+
+/*
+ * mime_index_source - name the file libnotmuch is about to index (NULL
+ * when done): gmime ends a header value at a raw NUL byte, so a Subject
+ * holding one is read again from the file, the NUL shown as U+FFFD.
+ */
+void mime_index_source(const char *path);
 
 /*
  * mime_open - parse the message file at path. prefer_html picks the HTML

@@ -16,6 +16,7 @@
 
 #include "buf.h"
 #include "log.h"
+#include "mime.h"
 #include "msg.h"
 
 /* RFC 5322 allows 998-byte lines; real headers can be folded far longer
@@ -52,6 +53,7 @@ msg_init(void)
 
 	if (!done) {
 		g_mime_init();
+		mime_init(); /* our header decoding, for libnotmuch too */
 		done = true;
 	}
 }

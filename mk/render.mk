@@ -17,6 +17,7 @@ check-render:
 # libFuzzer over the sanitiser (with a re-parse oracle), text to HTML and
 # format=flowed; FUZZ_SECONDS bounds it (default 120).
 RENDER_FUZZ_SRC = tests/fuzz/render_fuzz.c lib/html.c lib/mime.c lib/buf.c \
+	lib/charset.c \
 	lib/log.c
 fuzz: fuzz-render
 fuzz-render: build/fuzz/render_fuzz

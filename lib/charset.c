@@ -1,0 +1,809 @@
+/*
+ * Charset decoding for display and search, with iconv(3) only: no mail
+ * structure here, so that it can be tested on byte strings alone.
+ */
+#include <errno.h>
+#include <iconv.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "buf.h"
+#include "charset.h"
+
+/* Decoded text is bounded by what a message can hold. */
+#define CHARSET_MAX ((size_t)1 << 30)
+/* A charset name in an encoded word or a parameter. */
+#define CHARSET_NAME_MAX 64
+
+static const char fffd[] = "\xef\xbf\xbd";
+
+/* How a label is read. */
+struct label {
+	const char *iconv; /* name for iconv_open(); NULL: UTF-8 itself */
+	bool iso2022jp;	   /* transcode ISO-2022-JP to CP932 first */
+	bool japanese;	   /* vendor (private use) characters -> U+FFFD */
+	bool ascii;	   /* 8-bit bytes do not belong: strictly, fail */
+	char own[CHARSET_NAME_MAX + 1]; /* iconv points here for others */
+};
+
+/*
+ * What mail clients do with the labels that lie: the Microsoft and NEC
+ * extensions are used under the plain Japanese names, ISO-8859-1 and
+ * US-ASCII mean windows-1252 (the WHATWG Encoding Standard), GB2312 text
+ * uses GBK characters.
+ */
+static const struct {
+	const char *name, *iconv;
+	bool iso2022jp, japanese, ascii;
+} aliases[] = {
+    {"shift_jis", "CP932", false, true, false},
+    {"shift-jis", "CP932", false, true, false},
+    {"sjis", "CP932", false, true, false},
+    {"x-sjis", "CP932", false, true, false},
+    {"ms_kanji", "CP932", false, true, false},
+    {"csshiftjis", "CP932", false, true, false},
+    {"windows-31j", "CP932", false, true, false},
+    {"cp932", "CP932", false, true, false},
+    {"ms932", "CP932", false, true, false},
+    {"x-ms-cp932", "CP932", false, true, false},
+    {"iso-2022-jp", "CP932", true, true, false},
+    {"csiso2022jp", "CP932", true, true, false},
+    {"iso-2022-jp-ms", "CP932", true, true, false},
+    {"cp50220", "CP932", true, true, false},
+    {"cp50221", "CP932", true, true, false},
+    {"cp50222", "CP932", true, true, false},
+    {"euc-jp", "EUC-JP-MS", false, true, false},
+    {"x-euc-jp", "EUC-JP-MS", false, true, false},
+    {"eucjp", "EUC-JP-MS", false, true, false},
+    {"euc-jp-ms", "EUC-JP-MS", false, true, false},
+    {"us-ascii", "WINDOWS-1252", false, false, true},
+    {"ascii", "WINDOWS-1252", false, false, true},
+    {"iso-8859-1", "WINDOWS-1252", false, false, false},
+    {"iso8859-1", "WINDOWS-1252", false, false, false},
+    {"iso_8859-1", "WINDOWS-1252", false, false, false},
+    {"latin1", "WINDOWS-1252", false, false, false},
+    {"l1", "WINDOWS-1252", false, false, false},
+    {"gb2312", "GB18030", false, false, false},
+    {"gbk", "GB18030", false, false, false},
+    {"x-gbk", "GB18030", false, false, false},
+    {"cp936", "GB18030", false, false, false},
+    {"euc-cn", "GB18030", false, false, false},
+    {"ks_c_5601-1987", "CP949", false, false, false},
+    {"euc-kr", "CP949", false, false, false},
+    {"big5", "BIG5-HKSCS", false, false, false},
+    /* Python's email package writes its codec names. */
+    {"big5_tw", "BIG5-HKSCS", false, false, false},
+    {"eucgb2312_cn", "GB18030", false, false, false},
+    {"utf-8", NULL, false, false, false},
+    {"utf8", NULL, false, false, false},
+};
+
+/*
+ * The reading of a label; false when there is none usable (NULL, empty,
+ * "unknown-8bit", or a name iconv does not know).
+ */
+static bool
+label_get(const char *charset, struct label *l)
+{
+	char name[CHARSET_NAME_MAX + 1];
+	size_t n = 0;
+	iconv_t cd;
+
+	if (charset == NULL)
+		return false;
+	while (*charset == ' ' || *charset == '"')
+		charset++;
+	/* RFC 2231 5: "charset*language" in an encoded word. */
+	while (charset[n] != '\0' && charset[n] != '*' && charset[n] != '"' &&
+	       charset[n] != ' ' && n < CHARSET_NAME_MAX) {
+		name[n] = charset[n];
+		n++;
+	}
+	name[n] = '\0';
+	if (n == 0 || (charset[n] != '\0' && charset[n] != '*' &&
+		       charset[n] != '"' && charset[n] != ' '))
+		return false;
+	for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++) {
+		if (strcasecmp(name, aliases[i].name) == 0) {
+			l->iconv = aliases[i].iconv;
+			l->iso2022jp = aliases[i].iso2022jp;
+			l->japanese = aliases[i].japanese;
+			l->ascii = aliases[i].ascii;
+			return true;
+		}
+	}
+	if (strncasecmp(name, "unknown", 7) == 0 ||
+	    strncasecmp(name, "x-unknown", 9) == 0)
+		return false;
+	cd = iconv_open("UTF-8", name);
+	if (cd == (iconv_t)-1)
+		return false;
+	iconv_close(cd);
+	memcpy(l->own, name, n + 1);
+	l->iconv = l->own;
+	l->iso2022jp = false;
+	l->ascii = false;
+	l->japanese = strncasecmp(name, "iso-2022-jp", 11) == 0;
+	return true;
+}
+
+bool
+charset_is_utf8(const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned char c = s[i];
+		size_t k;
+		uint32_t cp, min;
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf)
+			k = 1, cp = c & 0x1f, min = 0x80;
+		else if (c >= 0xe0 && c <= 0xef)
+			k = 2, cp = c & 0x0f, min = 0x800;
+		else if (c >= 0xf0 && c <= 0xf4)
+			k = 3, cp = c & 0x07, min = 0x10000;
+		else
+			return false;
+		if (n - i <= k)
+			return false;
+		for (size_t j = 1; j <= k; j++) {
+			if ((s[i + j] & 0xc0) != 0x80)
+				return false;
+			cp = cp << 6 | (s[i + j] & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return false;
+		i += k + 1;
+	}
+	return true;
+}
+
+/* Length of the valid UTF-8 sequence at s[0..n), 0 if none. */
+static size_t
+utf8_seq(const unsigned char *s, size_t n)
+{
+	size_t k = s[0] < 0x80	 ? 1
+		   : s[0] < 0xc2 ? 0
+		   : s[0] < 0xe0 ? 2
+		   : s[0] < 0xf0 ? 3
+		   : s[0] < 0xf5 ? 4
+				 : 0;
+
+	if (k == 0 || k > n || !charset_is_utf8(s, k))
+		return 0;
+	return k;
+}
+
+/*
+ * Append UTF-8 text to out with NUL turned into U+FFFD and, for a
+ * Japanese vendor charset, private-use characters (carrier emoji and
+ * user-defined characters, for which no table is at hand) too, and a
+ * backslash before a digit read as a yen sign; bytes that are not UTF-8
+ * become U+FFFD each.
+ */
+static enum ma_status
+add_clean(struct buf *out, const char *p, size_t n, bool japanese)
+{
+	const unsigned char *s = (const unsigned char *)p;
+	enum ma_status st = MA_OK;
+	size_t i = 0, run = 0;
+
+	while (i < n && st == MA_OK) {
+		size_t k = utf8_seq(s + i, n - i);
+		bool bad = k == 0 || s[i] == 0;
+
+		if (!bad && japanese && k == 3) {
+			uint32_t cp = (uint32_t)(s[i] & 0x0f) << 12 |
+				      (uint32_t)(s[i + 1] & 0x3f) << 6 |
+				      (s[i + 2] & 0x3f);
+
+			bad = cp >= 0xe000 && cp <= 0xf8ff;
+		}
+		if (!bad && japanese && s[i] == '\\' && i + 1 < n &&
+		    s[i + 1] >= '0' && s[i + 1] <= '9') {
+			/* Byte 5C is the yen sign in JIS X 0201 and in the
+			 * fonts Japanese mail is written with; CP932 says
+			 * backslash. Before a digit it is an amount. */
+			st = buf_add(out, p + run, i - run);
+			if (st == MA_OK)
+				st = buf_add(out, "\xc2\xa5", 2);
+			run = ++i;
+			continue;
+		}
+		if (!bad) {
+			i += k;
+			continue;
+		}
+		st = buf_add(out, p + run, i - run);
+		if (st == MA_OK)
+			st = buf_add(out, fffd, 3);
+		i += k != 0 ? k : 1;
+		run = i;
+	}
+	if (st == MA_OK)
+		st = buf_add(out, p + run, n - run);
+	return st;
+}
+
+/*
+ * iconv from cs to UTF-8 into out (cleaned). Strict: MA_EDATA at the first
+ * byte that does not convert, out then undefined. Lenient: each such byte
+ * is U+FFFD.
+ */
+static enum ma_status
+convert(const char *cs, const char *in, size_t n, bool lenient, bool japanese,
+	struct buf *out)
+{
+	struct buf raw;
+	char tmp[4096];
+	char *ip = (char *)in;
+	iconv_t cd;
+	enum ma_status st = MA_OK;
+
+	if ((cd = iconv_open("UTF-8", cs)) == (iconv_t)-1)
+		return MA_EDATA;
+	buf_init(&raw, CHARSET_MAX);
+	while (st == MA_OK) {
+		char *op = tmp;
+		size_t ol = sizeof tmp, r;
+
+		r = n > 0 ? iconv(cd, &ip, &n, &op, &ol)
+			  : iconv(cd, NULL, NULL, &op, &ol);
+		if (op > tmp)
+			st = buf_add(&raw, tmp, (size_t)(op - tmp));
+		if (st != MA_OK)
+			break;
+		if (r != (size_t)-1) {
+			if (n == 0)
+				break;
+			continue;
+		}
+		if (errno == E2BIG)
+			continue;
+		if (!lenient) {
+			st = MA_EDATA;
+			break;
+		}
+		/* EILSEQ or a sequence cut at the end (EINVAL). */
+		st = buf_add(&raw, fffd, 3);
+		if (n > 0)
+			ip++, n--;
+	}
+	iconv_close(cd);
+	if (st == MA_OK)
+		st = add_clean(out, raw.data != NULL ? raw.data : "", raw.len,
+			       japanese);
+	buf_release(&raw);
+	return st;
+}
+
+/*
+ * ISO-2022-JP (RFC 1468) with the Microsoft extensions to CP932 bytes:
+ * JIS X 0208 rows and cells map to Shift_JIS arithmetically, which puts
+ * the NEC special characters (row 13) and the NEC-selected IBM rows
+ * (89-92) where CP932 has them; "ESC ( I", SO/SI and raw bytes A1-DF are
+ * half-width katakana. A character set we do not read (JIS X 0212, the
+ * ISO-2022-JP-2 sets) gives byte A0, which CP932 does not have: U+FFFD.
+ */
+static enum ma_status
+iso2022jp_to_cp932(const unsigned char *s, size_t n, struct buf *out)
+{
+	enum { ASCII, KANA, JIS, OTHER } mode = ASCII;
+	bool so = false;
+	enum ma_status st = MA_OK;
+	size_t i = 0;
+
+	while (i < n && st == MA_OK) {
+		unsigned char c = s[i];
+
+		if (c == 0x1b) {
+			const unsigned char *e = s + i + 1;
+			size_t left = n - i - 1;
+
+			if (left >= 2 && e[0] == '(' &&
+			    (e[1] == 'B' || e[1] == 'J' || e[1] == 'H')) {
+				mode = ASCII, i += 3;
+			} else if (left >= 2 && e[0] == '(' && e[1] == 'I') {
+				mode = KANA, i += 3;
+			} else if (left >= 2 && e[0] == '$' &&
+				   (e[1] == '@' || e[1] == 'B')) {
+				mode = JIS, i += 3;
+			} else if (left >= 2 && e[0] == '&' && e[1] == '@') {
+				i += 3; /* JIS X 0208-1990 announcer */
+			} else if (left >= 3 && e[0] == '$' && e[1] == '(' &&
+				   (e[2] == 'B' || e[2] == 'Q' ||
+				    e[2] == 'O')) {
+				mode = JIS, i += 4; /* JIS X 0213 plane 1 */
+			} else if (left >= 2 && e[0] == '$') {
+				mode = OTHER;
+				i += e[1] == '(' || e[1] == ')' ? 4 : 3;
+			} else {
+				st = buf_addc(out, (char)0xa0);
+				i++;
+			}
+			continue;
+		}
+		if (c == 0x0e || c == 0x0f) {
+			so = c == 0x0e;
+			i++;
+			continue;
+		}
+		if (c >= 0x80 || c < 0x21) {
+			/* Raw 8-bit (katakana A1-DF is CP932 as it is) and
+			 * controls pass; CR and LF end a JIS line. */
+			if (c == '\n' || c == '\r')
+				so = false;
+			st = buf_addc(out, (char)c);
+			i++;
+			continue;
+		}
+		if (so || mode == KANA) {
+			st = buf_addc(out, (char)(c <= 0x5f ? c + 0x80 : c));
+			i++;
+		} else if (mode == JIS || mode == OTHER) {
+			unsigned char c2 = i + 1 < n ? s[i + 1] : 0;
+			char sj[2];
+
+			if (c > 0x7e || c2 < 0x21 || c2 > 0x7e) {
+				st = buf_addc(out, (char)0xa0);
+				i++;
+				continue;
+			}
+			if (mode == OTHER) {
+				st = buf_addc(out, (char)0xa0);
+			} else {
+				sj[0] = (char)(((c + 1) >> 1) +
+					       (c <= 0x5e ? 0x70 : 0xb0));
+				sj[1] =
+				    (char)(c2 +
+					   ((c & 1) ? (c2 >= 0x60 ? 0x20 : 0x1f)
+						    : 0x7e));
+				st = buf_add(out, sj, 2);
+			}
+			i += 2;
+		} else {
+			st = buf_addc(out, (char)c);
+			i++;
+		}
+	}
+	return st;
+}
+
+static bool
+has_8bit(const unsigned char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] >= 0x80)
+			return true;
+	return false;
+}
+
+/* Decode in[0..n) by label l into out, strictly or leniently. */
+static enum ma_status
+decode_as(const struct label *l, const char *in, size_t n, bool lenient,
+	  struct buf *out)
+{
+	struct buf sj;
+	enum ma_status st;
+
+	if (l->iconv == NULL) {
+		if (!lenient && !charset_is_utf8(in, n))
+			return MA_EDATA;
+		return add_clean(out, in, n, false);
+	}
+	if (l->ascii && !lenient && has_8bit((const unsigned char *)in, n))
+		return MA_EDATA;
+	if (!l->iso2022jp)
+		return convert(l->iconv, in, n, lenient, l->japanese, out);
+	buf_init(&sj, CHARSET_MAX);
+	st = iso2022jp_to_cp932((const unsigned char *)in, n, &sj);
+	if (st == MA_OK)
+		st = convert(l->iconv, sj.data != NULL ? sj.data : "", sj.len,
+			     lenient, true, out);
+	buf_release(&sj);
+	return st;
+}
+
+static char *
+finish(struct buf *out, enum ma_status st, size_t *outlen)
+{
+	char *r;
+
+	if (st != MA_OK) {
+		buf_release(out);
+		return NULL;
+	}
+	if (outlen != NULL)
+		*outlen = out->len;
+	r = out->data != NULL ? buf_steal(out) : strdup("");
+	return r;
+}
+
+static enum ma_status
+to_utf8(const char *charset, const char *in, size_t n, struct buf *out)
+{
+	static const struct label cp1252 = {.iconv = "WINDOWS-1252"};
+	struct label l;
+	size_t mark = out->len;
+	enum ma_status st;
+
+	if (!label_get(charset, &l)) {
+		if (charset_is_utf8(in, n))
+			return add_clean(out, in, n, false);
+		return decode_as(&cp1252, in, n, true, out);
+	}
+	st = decode_as(&l, in, n, false, out);
+	if (st != MA_EDATA)
+		return st;
+	out->len = mark;
+	if (out->data != NULL)
+		out->data[mark] = '\0';
+	/* Declared wrongly: 8-bit text that is UTF-8 is UTF-8. */
+	if (has_8bit((const unsigned char *)in, n) && charset_is_utf8(in, n))
+		return add_clean(out, in, n, false);
+	return decode_as(&l, in, n, true, out);
+}
+
+char *
+charset_to_utf8(const char *charset, const void *in, size_t n, size_t *outlen)
+{
+	struct buf out;
+
+	buf_init(&out, CHARSET_MAX);
+	return finish(&out, to_utf8(charset, in, n, &out), outlen);
+}
+
+/* Mostly UTF-8: it has valid multi-byte characters, more than bad bytes. */
+static bool
+mostly_utf8(const unsigned char *s, size_t n)
+{
+	size_t good = 0, bad = 0, i = 0;
+
+	while (i < n) {
+		size_t k = utf8_seq(s + i, n - i);
+
+		if (k == 0) {
+			bad++;
+			i++;
+			continue;
+		}
+		good += k > 1;
+		i += k;
+	}
+	return good > 0 && bad <= good;
+}
+
+static enum ma_status
+raw_header(const char *in, size_t n, const char *fallback, struct buf *out)
+{
+	static const struct label cp1252 = {.iconv = "WINDOWS-1252"};
+	const unsigned char *s = (const unsigned char *)in;
+	struct label l;
+	size_t mark = out->len;
+	enum ma_status st;
+
+	if (!has_8bit(s, n) || mostly_utf8(s, n))
+		return add_clean(out, in, n, false);
+	if (label_get(fallback, &l)) {
+		st = decode_as(&l, in, n, false, out);
+		if (st != MA_EDATA)
+			return st;
+		out->len = mark;
+		if (out->data != NULL)
+			out->data[mark] = '\0';
+	}
+	return decode_as(&cp1252, in, n, true, out);
+}
+
+char *
+charset_raw_header(const void *in, size_t n, const char *fallback,
+		   size_t *outlen)
+{
+	struct buf out;
+
+	buf_init(&out, CHARSET_MAX);
+	return finish(&out, raw_header(in, n, fallback, &out), outlen);
+}
+
+/* One encoded word parsed: "=?" charset "?" enc "?" text "?=". */
+struct ew {
+	const char *charset, *text;
+	size_t charset_len, text_len, len;
+	char enc; /* 'B' or 'Q' */
+};
+
+static bool
+ew_parse(const char *p, size_t n, struct ew *w)
+{
+	size_t i = 2, c0;
+
+	if (n < 8 || p[0] != '=' || p[1] != '?')
+		return false;
+	c0 = i;
+	while (i < n && p[i] != '?' && p[i] > ' ' && p[i] < 0x7f)
+		i++;
+	if (i == c0 || i - c0 > CHARSET_NAME_MAX || i + 3 > n || p[i] != '?')
+		return false;
+	w->charset = p + c0;
+	w->charset_len = i - c0;
+	w->enc = (char)(p[i + 1] & ~0x20);
+	if ((w->enc != 'B' && w->enc != 'Q') || p[i + 2] != '?')
+		return false;
+	i += 3;
+	w->text = p + i;
+	while (i < n && p[i] != '?' && p[i] > ' ' && (unsigned char)p[i] < 0x7f)
+		i++;
+	if (i + 1 >= n || p[i] != '?' || p[i + 1] != '=')
+		return false;
+	w->text_len = (size_t)(p + i - w->text);
+	w->len = i + 2;
+	return true;
+}
+
+static int
+b64_value(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
+}
+
+static int
+hex_value(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = (unsigned char)(c | 0x20);
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/*
+ * The bytes of an encoded word's text. Base64 is read on its own, so its
+ * padding ends only this word; missing padding keeps the last bits that
+ * make whole bytes (RFC 2047 is strict, mailers are not).
+ */
+static enum ma_status
+ew_bytes(const struct ew *w, struct buf *out)
+{
+	const unsigned char *t = (const unsigned char *)w->text;
+	enum ma_status st = MA_OK;
+
+	if (w->enc == 'B') {
+		uint32_t acc = 0;
+		int bits = 0;
+
+		for (size_t i = 0; i < w->text_len && st == MA_OK; i++) {
+			int v = b64_value(t[i]);
+
+			if (t[i] == '=')
+				break;
+			if (v < 0)
+				continue;
+			acc = (acc << 6 | (uint32_t)v) & 0xffffff;
+			bits += 6;
+			if (bits >= 8) {
+				bits -= 8;
+				st = buf_addc(out, (char)(acc >> bits & 0xff));
+			}
+		}
+		return st;
+	}
+	for (size_t i = 0; i < w->text_len && st == MA_OK; i++) {
+		int hi, lo;
+
+		if (t[i] == '_') {
+			st = buf_addc(out, ' ');
+		} else if (t[i] == '=' && i + 2 < w->text_len &&
+			   (hi = hex_value(t[i + 1])) >= 0 &&
+			   (lo = hex_value(t[i + 2])) >= 0) {
+			st = buf_addc(out, (char)(hi << 4 | lo));
+			i += 2;
+		} else {
+			st = buf_addc(out, (char)t[i]);
+		}
+	}
+	return st;
+}
+
+static bool
+all_blank(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r' && p[i] != '\n')
+			return false;
+	return true;
+}
+
+/* Text between encoded words: unfolded, 8-bit decoded. */
+static enum ma_status
+add_text(const char *p, size_t n, const char *fallback, struct buf *out)
+{
+	struct buf t;
+	enum ma_status st = MA_OK;
+
+	buf_init(&t, CHARSET_MAX);
+	for (size_t i = 0; i < n && st == MA_OK; i++)
+		if (p[i] != '\r' && p[i] != '\n')
+			st = buf_addc(&t, p[i]);
+	if (st == MA_OK)
+		st = raw_header(t.data != NULL ? t.data : "", t.len, fallback,
+				out);
+	buf_release(&t);
+	return st;
+}
+
+static const char b64_chars[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static enum ma_status
+add_b64_word(struct buf *out, const unsigned char *s, size_t n)
+{
+	enum ma_status st = buf_adds(out, "=?UTF-8?B?");
+
+	for (size_t i = 0; i < n && st == MA_OK; i += 3) {
+		uint32_t v = (uint32_t)s[i] << 16;
+		char q[4];
+
+		if (i + 1 < n)
+			v |= (uint32_t)s[i + 1] << 8;
+		if (i + 2 < n)
+			v |= s[i + 2];
+		q[0] = b64_chars[v >> 18 & 63];
+		q[1] = b64_chars[v >> 12 & 63];
+		q[2] = i + 1 < n ? b64_chars[v >> 6 & 63] : '=';
+		q[3] = i + 2 < n ? b64_chars[v & 63] : '=';
+		st = buf_add(out, q, 4);
+	}
+	if (st == MA_OK)
+		st = buf_adds(out, "?=");
+	return st;
+}
+
+/*
+ * The scan shared by decode and reencode: text and encoded words in
+ * order; a run of adjacent words (blanks between them dropped) collects
+ * into run, the bytes of consecutive words in one charset into word.
+ */
+static enum ma_status
+scan_header(const char *raw, size_t n, const char *fallback, bool reencode,
+	    struct buf *out)
+{
+	struct buf word, run;
+	char cs[CHARSET_NAME_MAX + 1] = "";
+	size_t i = 0, text = 0;
+	bool in_run = false;
+	enum ma_status st = MA_OK;
+
+	buf_init(&word, CHARSET_MAX);
+	buf_init(&run, CHARSET_MAX);
+	while (st == MA_OK) {
+		struct ew w;
+		bool at_end = i >= n;
+		bool is_ew =
+		    !at_end && raw[i] == '=' && ew_parse(raw + i, n - i, &w);
+		bool same;
+
+		if (!at_end && !is_ew) {
+			i++;
+			continue;
+		}
+		/* raw[text..i) is plain text before a word or the end. */
+		if (!(in_run && is_ew && all_blank(raw + text, i - text))) {
+			if (in_run) {
+				st = to_utf8(cs, word.data ? word.data : "",
+					     word.len, reencode ? &run : out);
+				buf_reset(&word);
+				if (st == MA_OK && reencode)
+					st = add_b64_word(
+					    out, (unsigned char *)run.data,
+					    run.len);
+				buf_reset(&run);
+				in_run = false;
+			}
+			if (st == MA_OK)
+				st = add_text(raw + text, i - text, fallback,
+					      out);
+		}
+		if (at_end || st != MA_OK)
+			break;
+		same = in_run && strlen(cs) == w.charset_len &&
+		       strncasecmp(cs, w.charset, w.charset_len) == 0;
+		if (in_run && !same) {
+			st = to_utf8(cs, word.data ? word.data : "", word.len,
+				     reencode ? &run : out);
+			buf_reset(&word);
+		}
+		memcpy(cs, w.charset, w.charset_len);
+		cs[w.charset_len] = '\0';
+		if (st == MA_OK)
+			st = ew_bytes(&w, &word);
+		in_run = true;
+		i += w.len;
+		text = i;
+	}
+	buf_release(&word);
+	buf_release(&run);
+	return st;
+}
+
+/* Blanks at both ends dropped, as the value is shown. */
+static void
+trim(struct buf *b)
+{
+	size_t s = 0, e = b->len;
+
+	if (b->data == NULL)
+		return;
+	while (s < e && (b->data[s] == ' ' || b->data[s] == '\t'))
+		s++;
+	while (e > s && (b->data[e - 1] == ' ' || b->data[e - 1] == '\t'))
+		e--;
+	memmove(b->data, b->data + s, e - s);
+	b->len = e - s;
+	b->data[b->len] = '\0';
+}
+
+/* RFC 5322 2.2.3: unfold (drop CR and LF) before anything is parsed. */
+static enum ma_status
+scan_unfolded(const char *raw, size_t n, const char *fallback, bool reencode,
+	      struct buf *out)
+{
+	struct buf u;
+	enum ma_status st = MA_OK;
+
+	buf_init(&u, CHARSET_MAX);
+	for (size_t i = 0; i < n && st == MA_OK; i++)
+		if (raw[i] != '\r' && raw[i] != '\n')
+			st = buf_addc(&u, raw[i]);
+	if (st == MA_OK)
+		st = scan_header(u.data != NULL ? u.data : "", u.len, fallback,
+				 reencode, out);
+	buf_release(&u);
+	return st;
+}
+
+char *
+charset_decode_header(const char *raw, size_t n, const char *fallback,
+		      size_t *outlen)
+{
+	struct buf out;
+	enum ma_status st;
+
+	buf_init(&out, CHARSET_MAX);
+	st = scan_unfolded(raw, n, fallback, false, &out);
+	if (st == MA_OK)
+		trim(&out);
+	return finish(&out, st, outlen);
+}
+
+char *
+charset_reencode_header(const char *raw, size_t n, const char *fallback,
+			size_t *outlen)
+{
+	struct buf out;
+	enum ma_status st;
+
+	buf_init(&out, CHARSET_MAX);
+	st = scan_unfolded(raw, n, fallback, true, &out);
+	if (st == MA_OK)
+		trim(&out);
+	return finish(&out, st, outlen);
+}
