@@ -99,8 +99,11 @@ main(int argc, char *argv[])
 	}
 	log_info("indexed %lu messages (%lu gone, %lu not mail)", stats.indexed,
 		 stats.gone, stats.not_mail);
-	if (st == MA_OK && stats.not_mail > 0)
+	if (st == MA_OK && stats.not_mail > 0) {
+		log_err("%lu archived files are not indexed: see above",
+			stats.not_mail);
 		ret = EX_DATAERR;
+	}
 out:
 	lock_drop(&lk);
 	free(lockpath);

@@ -31,6 +31,9 @@ struct item {
 	char *matched;
 	char *also_source; /* a duplicate from another account: tag it too */
 	char *message_id;
+	char *copy;	   /* the normalised copy in archive/tmp, or NULL */
+	char *source_left; /* its source, removed once the copy is durable */
+	enum msg_verdict verdict;
 };
 
 struct dedupe_run {
@@ -143,6 +146,9 @@ dedupe_run_open(const struct dedupe_opts *o, struct dedupe_run **rp)
 	    (st = maildir_create(r->duplicates)) != MA_OK ||
 	    (st = maildir_create(r->incoming)) != MA_OK)
 		goto fail;
+	/* Normalised copies a killed run left behind; their sources are
+	 * still in incoming/. */
+	maildir_clean_tmp(r->archive, 36 * 3600);
 	if ((st = dedupe_db_open(dbdir, true, &r->db)) != MA_OK)
 		goto fail;
 	if ((st = tombstones_load(tspath, &r->ts)) != MA_OK)
@@ -168,6 +174,10 @@ item_release(struct item *it)
 	free(it->matched);
 	free(it->also_source);
 	free(it->message_id);
+	if (it->copy != NULL && unlink(it->copy) != 0 && errno != ENOENT)
+		log_warn("cannot remove '%s': %s", it->copy, strerror(errno));
+	free(it->copy);
+	free(it->source_left);
 	memset(it, 0, sizeof *it);
 }
 
@@ -227,6 +237,46 @@ set_aside(struct item *it, const char *reason, const char *matched)
 	it->matched = strdup(matched ? matched : "-");
 }
 
+/*
+ * Intake: write the normalised copy of it into archive/tmp (fsynced) and
+ * let msg_check_file() judge the copy, as notmuch will read it.
+ */
+static enum ma_status
+make_copy(struct dedupe_run *r, struct item *it)
+{
+	struct maildir_tmp t;
+	enum ma_status st;
+
+	if ((st = maildir_tmp_open(r->archive, &t)) != MA_OK)
+		return st;
+	st = msg_write_normalised(it->path, t.fd);
+	if (st == MA_OK && fsync(t.fd) != 0) {
+		log_err("cannot sync '%s': %s", t.tmp_path, strerror(errno));
+		st = errno_status(errno);
+	}
+	if (st != MA_OK) {
+		maildir_tmp_abort(&t);
+		return st;
+	}
+	close(t.fd);
+	it->copy = t.tmp_path;
+	free(t.dir);
+	free(t.name);
+	if ((st = msg_check_file(it->copy, &it->verdict)) != MA_OK)
+		return st;
+	if (it->verdict != MSG_MAIL)
+		log_warn("'%s' is not a message: %s", it->path,
+			 msg_verdict_text(it->verdict));
+	return MA_OK;
+}
+
+static void
+not_a_message(struct item *it, enum msg_verdict v)
+{
+	it->verdict = v;
+	set_aside(it, "not-a-message", msg_verdict_name(v));
+}
+
 /* Decide one message; append its index entry when it is archived. */
 static enum ma_status
 decide(struct dedupe_run *r, struct item *it)
@@ -237,15 +287,20 @@ decide(struct dedupe_run *r, struct item *it)
 	size_t n;
 	time_t at;
 
-	if ((st = msg_open(it->path, 0, &m)) == MA_EDATA) {
-		set_aside(it, "not-a-message", NULL);
-		return MA_OK;
+	if ((st = msg_open(it->path, MSG_CHECK, &m)) == MA_EDATA) {
+		not_a_message(it, MSG_NO_HEADER);
+		return it->matched == NULL ? MA_ENOMEM : MA_OK;
 	}
 	if (st != MA_OK)
 		return st;
-	if ((it->message_id = strdup(m->message_id)) == NULL) {
+	if (m->message_id != NULL &&
+	    (it->message_id = strdup(m->message_id)) == NULL) {
 		msg_free(m);
 		return MA_ENOMEM;
+	}
+	if (m->verdict != MSG_MAIL) {
+		not_a_message(it, m->verdict);
+		goto out;
 	}
 	if (tombstones_match(r->ts, m->message_id, m->identity, &at)) {
 		char when[32];
@@ -257,6 +312,16 @@ decide(struct dedupe_run *r, struct item *it)
 	if (m->no_archive && !r->o.archive_no_archive) {
 		set_aside(it, "x-no-archive", NULL);
 		goto out;
+	}
+	/* Judged before the index learns it: a copy notmuch would refuse
+	 * is set aside, never archived. */
+	if (m->normalise) {
+		if ((st = make_copy(r, it)) != MA_OK)
+			goto out;
+		if (it->verdict != MSG_MAIL) {
+			not_a_message(it, it->verdict);
+			goto out;
+		}
 	}
 	if ((st = dedupe_db_find(r->db, m->message_id, &v, &n)) != MA_OK)
 		goto out;
@@ -350,6 +415,26 @@ note_dir(struct dedupe_run *r, char **dirs, size_t *n, const char *path)
 	return MA_OK;
 }
 
+/* Rename the normalised copy to archive/new/NAME: the name it came with. */
+static enum ma_status
+place_copy(struct dedupe_run *r, struct item *it, char **npp)
+{
+	char *dst = path_fmt("%s/new/%s", r->archive, it->name);
+
+	if (dst == NULL)
+		return MA_ENOMEM;
+	if (rename(it->copy, dst) != 0) {
+		int e = errno;
+
+		log_err("cannot move '%s' to '%s': %s", it->copy, dst,
+			strerror(e));
+		free(dst);
+		return errno_status(e);
+	}
+	*npp = dst;
+	return MA_OK;
+}
+
 static enum ma_status
 flush(struct dedupe_run *r)
 {
@@ -396,7 +481,10 @@ flush(struct dedupe_run *r)
 
 		if ((st = note_dir(r, srcdirs, &nsrc, it->path)) != MA_OK)
 			break;
-		st = maildir_move(it->path, dst, false, false, &np);
+		if (it->action == ARCHIVE && it->copy != NULL)
+			st = place_copy(r, it, &np);
+		else
+			st = maildir_move(it->path, dst, false, false, &np);
 		if (st != MA_OK)
 			break;
 		moved_any = true;
@@ -422,11 +510,20 @@ flush(struct dedupe_run *r)
 					   it->name, it->message_id);
 			} else {
 				r->stats.bad++;
-				log_notice("set aside '%s': not a message",
-					   it->name);
+				r->stats.not_mail[it->verdict]++;
+				log_notice("set aside '%s': not a message (%s)",
+					   it->name,
+					   msg_verdict_text(it->verdict));
 			}
 		}
-		free(it->path);
+		if (it->copy != NULL) {
+			/* The source goes once the copy is durable. */
+			it->source_left = it->path;
+			free(it->copy);
+			it->copy = NULL;
+		} else {
+			free(it->path);
+		}
 		it->path = np;
 	}
 	/* 3. The renames are durable, then the index queue learns them. */
@@ -435,6 +532,17 @@ flush(struct dedupe_run *r)
 
 		if (s2 == MA_OK)
 			s2 = maildir_sync(r->duplicates);
+		/* Normalised copies are durable: their sources go. */
+		for (size_t i = 0; s2 == MA_OK && i < r->n; i++) {
+			struct item *it = &r->batch[i];
+
+			if (it->source_left != NULL &&
+			    unlink(it->source_left) != 0 && errno != ENOENT) {
+				log_err("cannot remove '%s': %s",
+					it->source_left, strerror(errno));
+				s2 = MA_EIO;
+			}
+		}
 		/* The folders they left: few, each synced once. */
 		for (size_t i = 0; s2 == MA_OK && i < nsrc; i++)
 			s2 = fsync_dir(srcdirs[i]);
@@ -569,12 +677,138 @@ dedupe_run_sweep(struct dedupe_run *r)
 	return st;
 }
 
+static enum ma_status
+write_last(const struct dedupe_run *r)
+{
+	char text[256], *p;
+	const struct dedupe_stats *k = &r->stats;
+	enum ma_status st;
+	int n;
+
+	n = snprintf(text, sizeof text,
+		     "archived %lu\nduplicates %lu\ndeleted %lu\n"
+		     "x-no-archive %lu\nnot-a-message %lu\n",
+		     k->archived, k->duplicates, k->deleted, k->no_archive,
+		     k->bad);
+	if (n < 0 || (size_t)n >= sizeof text)
+		return MA_ETOOBIG;
+	if ((p = path_fmt("%s/dedupe.last", r->state)) == NULL)
+		return MA_ENOMEM;
+	st = write_file_atomic(p, text, (size_t)n, 0600);
+	free(p);
+	return st;
+}
+
 enum ma_status
 dedupe_run_finish(struct dedupe_run *r)
 {
 	enum ma_status st = flush(r);
 
-	return st == MA_OK ? dedupe_db_checkpoint(r->db) : st;
+	if (st == MA_OK)
+		st = dedupe_db_checkpoint(r->db);
+	return st == MA_OK ? write_last(r) : st;
+}
+
+enum ma_status
+dedupe_last(const char *space_dir, struct dedupe_stats *k)
+{
+	char *p = path_fmt("%s/state/dedupe.last", space_dir);
+	char *text = NULL;
+	size_t len;
+	struct dedupe_stats v = {0};
+	enum ma_status st;
+
+	if (p == NULL)
+		return MA_ENOMEM;
+	st = file_read_all(p, 4096, &text, &len);
+	free(p);
+	if (st != MA_OK)
+		return st;
+	for (char *line = text, *nl; *line; line = nl + 1) {
+		char *sp = strchr(line, ' '), *end;
+		unsigned long n;
+
+		if ((nl = strchr(line, '\n')) == NULL)
+			break;
+		*nl = '\0';
+		if (sp == NULL)
+			continue;
+		*sp = '\0';
+		errno = 0;
+		n = strtoul(sp + 1, &end, 10);
+		if (errno != 0 || *end != '\0')
+			continue;
+		if (strcmp(line, "archived") == 0)
+			v.archived = n;
+		else if (strcmp(line, "duplicates") == 0)
+			v.duplicates = n;
+		else if (strcmp(line, "deleted") == 0)
+			v.deleted = n;
+		else if (strcmp(line, "x-no-archive") == 0)
+			v.no_archive = n;
+		else if (strcmp(line, "not-a-message") == 0)
+			v.bad = n;
+	}
+	free(text);
+	*k = v;
+	return MA_OK;
+}
+
+enum ma_status
+dedupe_report_counts(const char *space_dir, struct dedupe_counts *c)
+{
+	char *path = path_fmt("%s/state/dedupe.report", space_dir);
+	struct dedupe_counts v = {0};
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	FILE *f;
+
+	if (path == NULL)
+		return MA_ENOMEM;
+	if ((f = fopen(path, "re")) == NULL) {
+		int e = errno;
+
+		free(path);
+		if (e != ENOENT)
+			return MA_EIO;
+		*c = v;
+		return MA_OK;
+	}
+	while ((n = getline(&line, &cap, f)) > 0) {
+		char *reason, *matched, *end;
+
+		if (line[n - 1] != '\n')
+			continue;
+		line[n - 1] = '\0';
+		/* DATE NAME REASON MATCHED MESSAGE-ID */
+		if ((reason = strchr(line, '\t')) == NULL ||
+		    (reason = strchr(reason + 1, '\t')) == NULL)
+			continue;
+		reason++;
+		if ((matched = strchr(reason, '\t')) == NULL)
+			continue;
+		*matched++ = '\0';
+		if ((end = strchr(matched, '\t')) != NULL)
+			*end = '\0';
+		if (strcmp(reason, "duplicate") == 0) {
+			v.duplicates++;
+		} else if (strcmp(reason, "deleted") == 0) {
+			v.deleted++;
+		} else if (strcmp(reason, "x-no-archive") == 0) {
+			v.no_archive++;
+		} else {
+			v.not_mail++;
+			v.by_verdict[strcmp(matched, "-") == 0
+					 ? MSG_NO_HEADER
+					 : msg_verdict_parse(matched)]++;
+		}
+	}
+	free(line);
+	fclose(f);
+	free(path);
+	*c = v;
+	return MA_OK;
 }
 
 const struct dedupe_stats *
@@ -646,9 +880,17 @@ dedupe_report(const char *space_dir, FILE *out)
 				"%s duplicates/%s: <%s> says "
 				"X-No-Archive: yes\n",
 				v[0], v[1], v[4]);
-		else
+		else if (strcmp(v[3], "-") == 0)
 			fprintf(out, "%s duplicates/%s: not a message\n", v[0],
 				v[1]);
+		else
+			fprintf(out,
+				"%s duplicates/%s: not a message: %s%s%s%s\n",
+				v[0], v[1],
+				msg_verdict_text(msg_verdict_parse(v[3])),
+				strcmp(v[4], "-") != 0 ? " <" : "",
+				strcmp(v[4], "-") != 0 ? v[4] : "",
+				strcmp(v[4], "-") != 0 ? ">" : "");
 	}
 	free(line);
 	fclose(f);

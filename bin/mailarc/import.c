@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "dedupe.h"
 #include "import.h"
 #include "log.h"
 #include "mailarc.h"
@@ -20,6 +21,32 @@ static const char import_usage[] =
     "read as well), Maildir folders and single messages into the space,\n"
     "then archive each message once (mailarc-dedupe), index them\n"
     "(mailarc-index) and render the site (mailarc-render, once built).\n";
+
+/*
+ * The last line tells what became of every input: what dedupe's run
+ * archived and set aside (state/dedupe.last), plus the inputs that were
+ * not mail before dedupe saw them (empty files). Deleted (tombstoned)
+ * and X-No-Archive messages are accounted for, not failures; anything
+ * that is not mail makes the exit EX_DATAERR.
+ */
+static int
+summary(const struct space *s, const struct import_stats *stats)
+{
+	struct dedupe_stats k = {0};
+	unsigned long notmail;
+
+	if (stats->messages > 0 && dedupe_last(s->dir, &k) != MA_OK)
+		k.archived = 0;
+	notmail = k.bad + stats->skipped;
+	printf("imported %lu: %lu archived, %lu duplicates",
+	       stats->messages + stats->skipped, k.archived, k.duplicates);
+	if (k.deleted > 0)
+		printf(", %lu deleted before", k.deleted);
+	if (k.no_archive > 0)
+		printf(", %lu x-no-archive", k.no_archive);
+	printf(", %lu not mail (see mailarc status %s)\n", notmail, s->key);
+	return notmail > 0 ? EX_DATAERR : EX_OK;
+}
 
 int
 cmd_import(struct ctx *c, int argc, char **argv)
@@ -72,8 +99,6 @@ cmd_import(struct ctx *c, int argc, char **argv)
 	for (int i = optind + 1; st == MA_OK && i < argc; i++)
 		st = import_path(&o, argv[i], &stats);
 	import_progress_done(&o, &stats);
-	printf("imported %lu messages from %lu files\n", stats.messages,
-	       stats.files);
 	if (stats.damaged > 0 || stats.skipped > 0) {
 		log_err("%lu inputs were damaged and %lu could not be read: "
 			"see above",
@@ -86,6 +111,7 @@ cmd_import(struct ctx *c, int argc, char **argv)
 	}
 	if (stats.messages > 0)
 		ret = ma_worse(ret, run_pipeline(c, s->key));
+	ret = ma_worse(ret, summary(s, &stats));
 	free(dest);
 	space_free(s);
 	return ret;
