@@ -17,8 +17,9 @@ static const char usage[] =
     "\n"
     "Index the messages mailarc-dedupe archived since the last run into\n"
     "SPACE/notmuch (tags space:KEY, account:NAME, attachment). With '-',\n"
-    "index the archive paths on standard input (one a line; NUL-separated\n"
-    "with -0); with --full, every file of SPACE/archive. Prints the paths\n"
+    "read archive paths on standard input (one a line; NUL-separated with\n"
+    "-0) as a hint and index what the queue holds; with --full, every\n"
+    "file of SPACE/archive. Prints the paths\n"
     "indexed. Query with: notmuch --config=SPACE/notmuch/config ...\n";
 
 static int

@@ -104,7 +104,7 @@ archived() {
 	run mailarc-dedupe --report s
 	[[ "$output" == *"not a message: no From, To or Subject header <anon@x>"* ]]
 	run mailarc status s
-	[[ "$output" == *"no From, To or Subject header 1"* ]]
+	[[ "$output" == *"1 not a message (no From, To or Subject header 1)"* ]]
 	run mailarc status --json s
 	echo "$output" | python3 -c '
 import json, sys
@@ -127,7 +127,7 @@ assert s["not_a_message"]["no-from-to-subject"] == 1, s
 	[ "$(files_in "$S/duplicates")" -eq 1 ]
 	mailarc-dedupe --report s | grep -q 'not a message'
 	run mailarc status s
-	[[ "$output" == *"not a message 1"* ]]
+	[[ "$output" == *"0 duplicates, 0 deleted, 0 x-no-archive, 1 not a message ("* ]]
 	invariant
 }
 
@@ -149,4 +149,23 @@ assert s["not_a_message"]["no-from-to-subject"] == 1, s
 	run mailarc-index s
 	[ "$status" -eq 65 ]
 	[[ "$output" == *"notmuch refuses archived '"*"1.bad' as mail"* ]]
+}
+
+@test "index with '-': the queue, not the dedupe index, says the account" {
+	printf 'From: a@x\nSubject: q1\nMessage-ID: <q1@x>\n\nbody\n' >"$IN/1.eml"
+	printf 'From: a@x\nSubject: q2\nMessage-ID: <q2@x>\n\nbody\n' >"$IN/2.eml"
+	deliver "$S" "$IN/1.eml" acct
+	deliver "$S" "$IN/2.eml" acct
+	mailarc-dedupe -q s >"$BATS_TEST_TMPDIR/paths"
+	# The paths are a hint: nothing is looked up or hashed again.
+	rm -rf "$S/state/dedupe"
+	run mailarc-index s - <"$BATS_TEST_TMPDIR/paths"
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 2 ]
+	[ "$(nm "$S" count tag:account:acct)" -eq 2 ]
+	[ "$(nm "$S" count tag:account:unknown)" -eq 0 ]
+	# A second hint for the same files indexes nothing again.
+	run mailarc-index s - <"$BATS_TEST_TMPDIR/paths"
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 0 ]
 }
