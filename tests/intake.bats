@@ -16,17 +16,15 @@ setup() {
 # invariant - archive/ and notmuch agree, and every archived message has
 # its page m/ID.html under the site.
 invariant() {
-	local n f id
+	local n id
 	n=$(files_in "$S/archive")
 	[ "$(nm "$S" count --output=files '*')" -eq "$n" ]
-	for f in $(find "$S/archive/new" "$S/archive/cur" -type f); do
-		id=$(grep -i -m1 '^Message-ID:' "$f" | sed 's/^[^<]*<//; s/>.*//')
-		[ -n "$id" ] || continue
+	while read -r id; do
 		[ -f "$S/site/m/$id.html" ] || {
 			echo "no page for <$id>"
 			return 1
 		}
-	done
+	done < <(ids_in "$S/archive")
 }
 
 # archived ID - the message <ID> is archived, indexed and has its page.
@@ -46,7 +44,7 @@ archived() {
 	archived cr1@x
 	archived cr2@x
 	# Normalised on intake: no CR is left, the lines are LF lines.
-	! grep -q $'\r' "$S"/archive/new/*
+	! grep -q $'\r' "$S"/archive/new/* || false
 	grep -qx 'Subject: second' "$S"/archive/new/*
 	[ "$(find "$S/incoming" -type f | wc -l)" -eq 0 ]
 	invariant
@@ -77,8 +75,8 @@ archived() {
 	for id in ws@x env@x bom@x colon@x; do archived "$id"; done
 	[ "$(nm "$S" count subject:spaced)" -eq 1 ]
 	grep -qx 'Subject: spaced' "$S"/archive/new/*
-	! grep -q '^From a@x' "$S"/archive/new/*
-	! grep -q $'\xef\xbb\xbf' "$S"/archive/new/*
+	! grep -q '^From a@x' "$S"/archive/new/* || false
+	! grep -q $'\xef\xbb\xbf' "$S"/archive/new/* || false
 	invariant
 	# The last line and the exit status tell the truth.
 	[ "$st" -eq 0 ]
@@ -192,7 +190,7 @@ assert s["not_a_message"]["no-from-to-subject"] == 1, s
 		deliver "$S" "$f.crlf" main
 		deliver "$S" "$f.crlf" other
 	done
-	for i in $(seq 1 10); do
+	for _ in $(seq 1 10); do
 		mailarc-dedupe -q s >/dev/null 2>&1 &
 		pid=$!
 		sleep "0.$((RANDOM % 40))"
@@ -205,7 +203,7 @@ assert s["not_a_message"]["no-from-to-subject"] == 1, s
 	[ "$(files_in "$S/archive")" -eq 300 ]
 	[ "$(files_in "$S/duplicates")" -eq 300 ]
 	[ -z "$(ids_in "$S/archive" | uniq -d)" ]
-	! grep -lq $'\r' "$S"/archive/new/*
+	! grep -lq $'\r' "$S"/archive/new/* || false
 	[ ! -e "$S/state/dedupe.pending" ]
 	[ "$(cut -f1 "$S/state/index.queue" | sort -u | wc -l)" -eq 300 ]
 	mailarc-index -q s >/dev/null
