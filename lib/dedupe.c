@@ -242,7 +242,7 @@ set_aside(struct item *it, const char *reason, const char *matched)
  * let msg_check_file() judge the copy, as notmuch will read it.
  */
 static enum ma_status
-make_copy(struct dedupe_run *r, struct item *it)
+make_copy(struct dedupe_run *r, struct item *it, const struct msg *m)
 {
 	struct maildir_tmp t;
 	enum ma_status st;
@@ -264,6 +264,7 @@ make_copy(struct dedupe_run *r, struct item *it)
 	free(t.name);
 	if ((st = msg_check_file(it->copy, &it->verdict)) != MA_OK)
 		return st;
+	it->verdict = msg_verdict_name_binary(m, it->verdict);
 	if (it->verdict != MSG_MAIL)
 		log_warn("'%s' is not a message: %s", it->path,
 			 msg_verdict_text(it->verdict));
@@ -316,7 +317,7 @@ decide(struct dedupe_run *r, struct item *it)
 	/* Judged before the index learns it: a copy notmuch would refuse
 	 * is set aside, never archived. */
 	if (m->normalise) {
-		if ((st = make_copy(r, it)) != MA_OK)
+		if ((st = make_copy(r, it, m)) != MA_OK)
 			goto out;
 		if (it->verdict != MSG_MAIL) {
 			not_a_message(it, it->verdict);

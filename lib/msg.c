@@ -527,6 +527,7 @@ struct pass {
 	char *message_id; /* malloc'd raw value, or NULL */
 	bool no_archive;
 	bool normalise; /* intake changes the file */
+	bool binary;	/* a NUL or control byte in the header block */
 	enum msg_verdict verdict;
 };
 
@@ -557,18 +558,14 @@ identity_stream(FILE *f, char *identity, struct pass *ps)
 		st = MA_EDATA;
 		goto out;
 	}
-	if (r.binary) {
-		ps->verdict = MSG_BINARY;
-		st = MA_EDATA;
-		goto out;
-	}
+	ps->binary = r.binary;
 	/* Keep the trailing newline so the last field ends like others. */
 	if (blk.len > 0 && (st = buf_addc(&blk, '\n')) != MA_OK)
 		goto out;
 	if ((st = split_fields(blk.data, blk.len, &fields, &nfields)) != MA_OK)
 		goto out;
 	if (nfields == 0) {
-		ps->verdict = MSG_NO_HEADER;
+		ps->verdict = r.binary ? MSG_BINARY : MSG_NO_HEADER;
 		st = MA_EDATA;
 		goto out;
 	}
@@ -668,6 +665,12 @@ msg_write_normalised(const char *path, int fd)
 	}
 	fclose(f);
 	return st;
+}
+
+enum msg_verdict
+msg_verdict_name_binary(const struct msg *m, enum msg_verdict v)
+{
+	return v != MSG_MAIL && m->binary ? MSG_BINARY : v;
 }
 
 const char *
@@ -896,6 +899,7 @@ msg_open(const char *path, unsigned flags, struct msg **mp)
 		goto fail;
 	m->no_archive = ps.no_archive;
 	m->normalise = ps.normalise;
+	m->binary = ps.binary;
 	m->message_id = msg_parse_message_id(ps.message_id);
 	free(ps.message_id);
 	ps.message_id = NULL;
@@ -910,9 +914,11 @@ msg_open(const char *path, unsigned flags, struct msg **mp)
 		snprintf(m->message_id, 64, "synthetic-%.32s@mailarc.invalid",
 			 m->identity);
 	}
-	if ((flags & MSG_CHECK) && !m->normalise &&
-	    (st = msg_check_file(path, &m->verdict)) != MA_OK)
-		goto fail;
+	if ((flags & MSG_CHECK) && !m->normalise) {
+		if ((st = msg_check_file(path, &m->verdict)) != MA_OK)
+			goto fail;
+		m->verdict = msg_verdict_name_binary(m, m->verdict);
+	}
 	if (m->verdict != MSG_MAIL)
 		log_warn("'%s' is not a message: %s", path,
 			 msg_verdict_text(m->verdict));

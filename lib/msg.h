@@ -67,13 +67,15 @@
  * confirmed by the index stage. It accepts exactly what notmuch accepts
  * of the normalised file: gmime constructs a message from it (a file
  * starting "From " must hold one message) and one of From, Subject and
- * To has a non-empty decoded value. Not a message, with the reason:
+ * To has a non-empty decoded value. Not a message, with the reason
+ * (a control byte alone does not make a file "binary": it only names
+ * the reason of a file refused by the rule above):
  */
 enum msg_verdict {
 	MSG_MAIL = 0,
 	MSG_EMPTY,	/* nothing but blanks, a BOM or envelope lines */
 	MSG_NO_HEADER,	/* no header field (or a header over 4 MiB) */
-	MSG_BINARY,	/* a NUL or control byte in the header block */
+	MSG_BINARY,	/* refused, with a NUL or control byte in its header */
 	MSG_NO_AUTHOR,	/* none of From, To and Subject (notmuch refuses) */
 	MSG_UNPARSABLE, /* gmime cannot construct a message */
 };
@@ -85,6 +87,7 @@ struct msg {
 	bool no_archive;     /* "X-No-Archive: yes" */
 	bool has_attachment; /* with MSG_MIME: a part that is an attachment */
 	bool normalise;	     /* intake normalisation changes the file */
+	bool binary;	     /* a NUL or control byte in the header block */
 	enum msg_verdict verdict; /* with MSG_CHECK; else MSG_MAIL */
 };
 
@@ -145,6 +148,10 @@ enum ma_status msg_check_file(const char *path, enum msg_verdict *vp);
  * msg_verdict_text - a phrase for people; msg_verdict_parse - back from a
  * name (unknown names give MSG_UNPARSABLE). */
 const char *msg_verdict_name(enum msg_verdict v);
+/* msg_verdict_name_binary - v, or MSG_BINARY when v refuses m and m's
+ * header holds a NUL or control byte: the more telling reason. */
+enum msg_verdict msg_verdict_name_binary(const struct msg *m,
+					 enum msg_verdict v);
 const char *msg_verdict_text(enum msg_verdict v);
 enum msg_verdict msg_verdict_parse(const char *name);
 

@@ -209,3 +209,16 @@ assert s["not_a_message"]["no-from-to-subject"] == 1, s
 	mailarc-index -q s >/dev/null
 	[ "$(nm "$S" count --output=files '*')" -eq 300 ]
 }
+
+@test "odd mail: everything archived is indexed and has its page" {
+	python3 "$TESTS_DIR/lib/oddmail.py" "$IN" 150 "$((RANDOM % 1000))"
+	run mailarc import s "$IN"
+	[ "$status" -eq 0 ] || [ "$status" -eq 65 ]
+	[[ "${lines[-1]}" == "imported "*" archived, "*" not mail (see mailarc status s)" ]]
+	# No archived file is refused by notmuch: the index stage agrees.
+	[[ "$output" != *"refuses archived"* ]]
+	[ "$(files_in "$S/archive")" -gt 0 ]
+	# Every delivered message is archived or set aside, none lost.
+	[ "$(find "$S/incoming" -type f | wc -l)" -eq 0 ]
+	invariant
+}
