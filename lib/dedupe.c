@@ -205,28 +205,32 @@ source_of(const struct dedupe_run *r, const char *path)
 	return strdup(r->o.default_source ? r->o.default_source : "unknown");
 }
 
-/* Is the archived copy called name still there? Notmuch never renames
- * (synchronize_flags is off), but an administrator may have. */
-static bool
-archived_exists(const struct dedupe_run *r, const char *name)
+/*
+ * Where the archived copy called name is (malloc'd), or NULL when it is
+ * gone. Notmuch never renames (synchronize_flags is off), but an
+ * administrator may have. A copy archived by this batch is still at its
+ * source (or its normalised copy in archive/tmp), with the same bytes.
+ */
+static char *
+archived_path(const struct dedupe_run *r, const char *name)
 {
 	char *p;
-	bool ok;
 
-	/* Archived by this batch, not moved yet. */
 	for (size_t i = 0; i < r->n; i++)
 		if (r->batch[i].action == ARCHIVE &&
 		    strcmp(r->batch[i].name, name) == 0)
-			return true;
+			return strdup(r->batch[i].copy != NULL
+					  ? r->batch[i].copy
+					  : r->batch[i].path);
 	p = path_fmt("%s/new/%s", r->archive, name);
-	ok = p != NULL && path_exists(p);
-
+	if (p != NULL && path_exists(p))
+		return p;
 	free(p);
-	if (!ok && (p = path_fmt("%s/cur/%s:2,", r->archive, name)) != NULL) {
-		ok = path_exists(p);
-		free(p);
-	}
-	return ok;
+	p = path_fmt("%s/cur/%s:2,", r->archive, name);
+	if (p != NULL && path_exists(p))
+		return p;
+	free(p);
+	return NULL;
 }
 
 static void
@@ -285,6 +289,7 @@ decide(struct dedupe_run *r, struct item *it)
 	const struct dedupe_entry *v;
 	struct msg *m = NULL;
 	enum ma_status st;
+	char *ap;
 	size_t n;
 	time_t at;
 
@@ -334,8 +339,19 @@ decide(struct dedupe_run *r, struct item *it)
 			it->action = ARCHIVE;
 			goto out;
 		}
-		if (archived_exists(r, v[i].name)) {
+		if ((ap = archived_path(r, v[i].name)) != NULL) {
 			set_aside(it, "duplicate", v[i].name);
+			/* Named as the index and site name the archived
+			 * copy: without a Message-ID, notmuch's own id. */
+			if (m->synthetic) {
+				char *nid = msg_notmuch_id(ap);
+
+				if (nid != NULL) {
+					free(it->message_id);
+					it->message_id = nid;
+				}
+			}
+			free(ap);
 			/* Brought by another account too (a bcc and a
 			 * forward): the archived copy gets both tags. */
 			if (strcmp(v[i].source, it->source) != 0 &&

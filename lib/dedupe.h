@@ -31,8 +31,10 @@
  *                   not-a-message (MATCHED is msg_verdict_name(): empty,
  *                   no-header, binary, no-from-to-subject, unparsable;
  *                   "-" in records older than that); MESSAGE-ID is the
- *                   one the index and site use (synthetic-... when the
- *                   message has none), "-" when no header was read
+ *                   one the index and site use: for a duplicate without
+ *                   a Message-ID, notmuch's id of the archived copy
+ *                   (msg_notmuch_id()); for other messages without one,
+ *                   the synthetic id (msg.h); "-" when no header was read
  *   dedupe.last     the counts of the last run, replaced atomically:
  *                   "archived N\nduplicates N\ndeleted N\n
  *                   x-no-archive N\nnot-a-message N\n"

@@ -693,6 +693,36 @@ msg_verdict_name(enum msg_verdict v)
 	return "unparsable";
 }
 
+char *
+msg_notmuch_id(const char *path)
+{
+	static const char prefix[] = "notmuch-sha1-";
+	unsigned char md[EVP_MAX_MD_SIZE], chunk[65536];
+	unsigned int mdlen = 0;
+	char *id = NULL;
+	EVP_MD_CTX *c;
+	size_t n;
+	FILE *f;
+
+	if ((f = fopen(path, "re")) == NULL)
+		return NULL;
+	if ((c = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestInit_ex(c, EVP_sha1(), NULL) != 1)
+		goto out;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		EVP_DigestUpdate(c, chunk, n);
+	if (ferror(f) || EVP_DigestFinal_ex(c, md, &mdlen) != 1)
+		goto out;
+	if ((id = malloc(sizeof prefix + 2 * mdlen)) == NULL)
+		goto out;
+	memcpy(id, prefix, sizeof prefix - 1);
+	hex(md, mdlen, id + sizeof prefix - 1);
+out:
+	EVP_MD_CTX_free(c);
+	fclose(f);
+	return id;
+}
+
 const char *
 msg_verdict_text(enum msg_verdict v)
 {

@@ -155,6 +155,14 @@ enum msg_verdict msg_verdict_name_binary(const struct msg *m,
 const char *msg_verdict_text(enum msg_verdict v);
 enum msg_verdict msg_verdict_parse(const char *name);
 
+/*
+ * msg_notmuch_id - the id notmuch gives the file at path when it has no
+ * Message-ID: "notmuch-sha1-" and the SHA-1 of the file's bytes
+ * (malloc'd; NULL when it cannot be read). The site and search name such
+ * a message by it.
+ */
+char *msg_notmuch_id(const char *path);
+
 /* msg_free - release m; NULL is fine. */
 void msg_free(struct msg *m);
 

@@ -222,3 +222,17 @@ assert s["not_a_message"]["no-from-to-subject"] == 1, s
 	[ "$(find "$S/incoming" -type f | wc -l)" -eq 0 ]
 	invariant
 }
+
+@test "the report names a duplicate without Message-ID as the site does" {
+	printf 'Received: by mx1\nFrom: a@x\nSubject: no id\n\nbody\n' >"$IN/1.eml"
+	printf 'Received: by mx2\nFrom: a@x\nSubject: no id\n\nbody\n' >"$IN/2.eml"
+	run mailarc import s "$IN"
+	[ "$status" -eq 0 ]
+	[[ "${lines[-1]}" == "imported 2: 1 archived, 1 duplicates, 0 not mail"* ]]
+	id=$(nm "$S" search --output=messages '*')
+	[[ "$id" == id:notmuch-sha1-* ]]
+	[ -f "$S/site/m/${id#id:}.html" ]
+	run mailarc-dedupe --report s
+	[[ "$output" == *"duplicate of archive '"*"' <${id#id:}>"* ]]
+	invariant
+}
