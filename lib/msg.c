@@ -184,6 +184,25 @@ reader_start(struct reader *r)
 	r->first_len = n;
 }
 
+/* A CR was read: CRLF is LF, a bare CR is LF in CR style. */
+static int
+conv_cr(struct reader *r)
+{
+	int d = getc_unlocked(r->f);
+
+	if (d == '\n') {
+		r->changed = true;
+		return '\n';
+	}
+	if (d != EOF)
+		ungetc(d, r->f);
+	if (r->cr_style) {
+		r->changed = true;
+		return '\n';
+	}
+	return '\r';
+}
+
 /* The next byte after the first line, with its line end converted. */
 static int
 conv_getc(struct reader *r)
@@ -192,20 +211,8 @@ conv_getc(struct reader *r)
 
 	if (r->first_pos < r->first_len)
 		return r->first[r->first_pos++];
-	if ((c = getc_unlocked(r->f)) == '\r') {
-		int d = getc_unlocked(r->f);
-
-		if (d == '\n') {
-			r->changed = true;
-			return '\n';
-		}
-		if (d != EOF)
-			ungetc(d, r->f);
-		if (r->cr_style) {
-			r->changed = true;
-			return '\n';
-		}
-	}
+	if ((c = getc_unlocked(r->f)) == '\r')
+		c = conv_cr(r);
 	return c;
 }
 
@@ -462,8 +469,27 @@ hash_body(struct reader *r, struct body_hash *b)
 	bool in_head = true; /* still collecting this line's start */
 	int c;
 
-	/* The reader gave every line end as LF already. */
-	while ((c = reader_getc(r)) != EOF) {
+	/* After the header block the reader has nothing queued: read the
+	 * body straight from the file, with the same line-end rule. */
+	FILE *f = r->f;
+	bool cr_style = r->cr_style, changed = false;
+
+	while ((c = getc_unlocked(f)) != EOF) {
+		if (c == '\r') {
+			int d = getc_unlocked(f);
+
+			if (d == '\n') {
+				c = '\n';
+				changed = true;
+			} else {
+				if (d != EOF)
+					ungetc(d, f);
+				if (cr_style) {
+					c = '\n';
+					changed = true;
+				}
+			}
+		}
 		if (c == '\n') {
 			if (in_head)
 				body_line_head(b, head, hn);
@@ -483,8 +509,9 @@ hash_body(struct reader *r, struct body_hash *b)
 		char ch = (char)c;
 		body_emit(b, &ch, 1);
 	}
-	if (ferror(r->f))
+	if (ferror(f))
 		return MA_EIO;
+	r->changed = r->changed || changed;
 	if (in_head)
 		body_line_head(b, head, hn);
 	body_flush(b);
@@ -588,6 +615,13 @@ identity_stream(FILE *f, char *identity, struct pass *ps)
 		}
 	}
 	EVP_DigestUpdate(b.md, "\n", 1);
+	/* The header block ended at its empty line (or the file did):
+	 * nothing is queued or read ahead. */
+	if (r.qh < r.qn || r.first_pos < r.first_len) {
+		ps->verdict = MSG_UNPARSABLE;
+		st = MA_EDATA;
+		goto out;
+	}
 	if ((st = hash_body(&r, &b)) != MA_OK)
 		goto out;
 	ps->normalise = r.changed;

@@ -242,6 +242,96 @@ test_two_envelope_messages_are_not_one(void **state)
 	unlink(f.path);
 }
 
+/* Pieces of odd mail, as tests/lib/oddmail.py uses them. */
+static const char *const heads[] = {
+    "From: a@x",	"To: b@y",
+    "Subject: hello",	"Date: Sun, 16 Jul 2023 15:06:25 +0000",
+    "Subject:",		"From:   ",
+    "Received: by mx",	"Content-Type: multipart/mixed; boundary=zz",
+    "Subject : spaced", "From : a@x",
+    "To\t: c@z",	" folded",
+    "garbage line",	"From a@x Sun Jul 16 15:06:25 2023",
+    "X-8bit: \xe9\xe8", "X-Ctl: \x01",
+    ">From x",
+};
+static const char *const prefixes[] = {
+    "",	   "\xef\xbb\xbf", "\n",
+    " \n", "\t\r\n",	   "From a@x Sun Jul 16 15:06:25 2023\n",
+    "\r",  "\r\n",
+};
+static const char *const eols[] = {"\n", "\r\n", "\r"};
+static const char *const bodies[] = {
+    "body\n", "", "From x\n>From y\n", "a\rb\n", "x\n\n\n", "\r\n\r\n",
+};
+
+#define PICK(v) ((v)[(unsigned)rand() % (sizeof(v) / sizeof(v)[0])])
+
+/* The normalised copy of the file at path into a new temp file. */
+static void
+copy_of(const char *path, struct file *out)
+{
+	int fd;
+
+	snprintf(out->path, sizeof out->path, "/tmp/intake_test.XXXXXX");
+	assert_true((fd = mkstemp(out->path)) >= 0);
+	assert_int_equal(msg_write_normalised(path, fd), MA_OK);
+	close(fd);
+}
+
+static void
+identity_of(const char *path, char *id, enum ma_status *stp)
+{
+	FILE *f = fopen(path, "r");
+
+	assert_non_null(f);
+	*stp = msg_identity_stream(f, id, NULL);
+	fclose(f);
+}
+
+/*
+ * For many random odd messages: the raw file, its normalised copy and
+ * the copy's copy have one identity (or are all not messages), and
+ * normalising twice changes nothing more.
+ */
+static void
+test_raw_and_normalised_copy_share_an_identity(void **state)
+{
+	(void)state;
+	srand(12);
+	for (int i = 0; i < 1500; i++) {
+		char text[2048], a[MSG_IDENTITY_LEN + 1],
+		    b[MSG_IDENTITY_LEN + 1], c[MSG_IDENTITY_LEN + 1];
+		const char *eol = PICK(eols);
+		enum ma_status sa, sb, sc;
+		struct file raw, c1, c2;
+		size_t n = 0;
+		int k = rand() % 6;
+
+		n += (size_t)snprintf(text + n, sizeof text - n, "%s",
+				      PICK(prefixes));
+		for (int h = 0; h < k; h++)
+			n += (size_t)snprintf(text + n, sizeof text - n, "%s%s",
+					      PICK(heads), eol);
+		n += (size_t)snprintf(text + n, sizeof text - n, "%s%s", eol,
+				      PICK(bodies));
+		make(&raw, text, n);
+		copy_of(raw.path, &c1);
+		copy_of(c1.path, &c2);
+		identity_of(raw.path, a, &sa);
+		identity_of(c1.path, b, &sb);
+		identity_of(c2.path, c, &sc);
+		assert_int_equal(sa, sb);
+		assert_int_equal(sb, sc);
+		if (sa == MA_OK) {
+			assert_string_equal(a, b);
+			assert_string_equal(b, c);
+		}
+		unlink(raw.path);
+		unlink(c1.path);
+		unlink(c2.path);
+	}
+}
+
 int
 main(void)
 {
@@ -253,6 +343,7 @@ main(void)
 	    cmocka_unit_test(test_ordinary_mail_is_left_alone),
 	    cmocka_unit_test(test_not_a_message_has_a_reason),
 	    cmocka_unit_test(test_two_envelope_messages_are_not_one),
+	    cmocka_unit_test(test_raw_and_normalised_copy_share_an_identity),
 	};
 
 	log_init("intake_test");
