@@ -236,3 +236,16 @@ assert s["not_a_message"]["no-from-to-subject"] == 1, s
 	[[ "$output" == *"duplicate of archive '"*"' <${id#id:}>"* ]]
 	invariant
 }
+
+@test "import while dedupe is busy: the last line does not claim counts" {
+	printf 'From: a@x\nSubject: one\nMessage-ID: <one@x>\n\nbody\n' >"$IN/1.eml"
+	mailarc import s "$IN/1.eml"
+	printf 'From: a@x\nSubject: two\nMessage-ID: <two@x>\n\nbody\n' >"$IN/2.eml"
+	exec 9>"$S/state/dedupe.lock"
+	flock -n 9
+	run mailarc import s "$IN/2.eml"
+	exec 9>&-
+	[ "$status" -eq 75 ]
+	[[ "${lines[-1]}" == "imported 1: not archived yet (see above; run mailarc-dedupe s)" ]]
+	[ "$(files_in "$S/incoming/.import")" -eq 1 ]
+}
