@@ -282,6 +282,29 @@ not_a_message(struct item *it, enum msg_verdict v)
 	set_aside(it, "not-a-message", msg_verdict_name(v));
 }
 
+/*
+ * To be archived: normalised first where intake changes it, and judged
+ * before the index learns it, so that a copy notmuch would refuse is set
+ * aside, never archived. Duplicates never get this far: no copy is made
+ * for them.
+ */
+static enum ma_status
+intake(struct dedupe_run *r, struct item *it, const struct msg *m)
+{
+	enum ma_status st;
+
+	if (m->normalise) {
+		if ((st = make_copy(r, it, m)) != MA_OK)
+			return st;
+		if (it->verdict != MSG_MAIL) {
+			not_a_message(it, it->verdict);
+			return MA_OK;
+		}
+	}
+	it->action = ARCHIVE;
+	return MA_OK;
+}
+
 /* Decide one message; append its index entry when it is archived. */
 static enum ma_status
 decide(struct dedupe_run *r, struct item *it)
@@ -319,16 +342,6 @@ decide(struct dedupe_run *r, struct item *it)
 		set_aside(it, "x-no-archive", NULL);
 		goto out;
 	}
-	/* Judged before the index learns it: a copy notmuch would refuse
-	 * is set aside, never archived. */
-	if (m->normalise) {
-		if ((st = make_copy(r, it, m)) != MA_OK)
-			goto out;
-		if (it->verdict != MSG_MAIL) {
-			not_a_message(it, it->verdict);
-			goto out;
-		}
-	}
 	if ((st = dedupe_db_find(r->db, m->message_id, &v, &n)) != MA_OK)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
@@ -336,7 +349,7 @@ decide(struct dedupe_run *r, struct item *it)
 			continue;
 		if (strcmp(v[i].name, it->name) == 0) {
 			/* Our own entry: a run killed before the move. */
-			it->action = ARCHIVE;
+			st = intake(r, it, m);
 			goto out;
 		}
 		if ((ap = archived_path(r, v[i].name)) != NULL) {
@@ -371,9 +384,9 @@ decide(struct dedupe_run *r, struct item *it)
 			break;
 		}
 	}
-	it->action = ARCHIVE;
-	st = dedupe_db_add(r->db, m->identity, it->name, it->source,
-			   m->message_id);
+	if ((st = intake(r, it, m)) == MA_OK && it->action == ARCHIVE)
+		st = dedupe_db_add(r->db, m->identity, it->name, it->source,
+				   m->message_id);
 out:
 	msg_free(m);
 	if (st == MA_OK && it->action == SET_ASIDE && it->matched == NULL)
