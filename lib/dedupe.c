@@ -242,7 +242,7 @@ set_aside(struct item *it, const char *reason, const char *matched)
 }
 
 /*
- * Intake: write the normalised copy of it into archive/tmp (fsynced) and
+ * Intake: write the normalised copy of it into archive/tmp and
  * let msg_check_file() judge the copy, as notmuch will read it.
  */
 static enum ma_status
@@ -253,11 +253,8 @@ make_copy(struct dedupe_run *r, struct item *it, const struct msg *m)
 
 	if ((st = maildir_tmp_open(r->archive, &t)) != MA_OK)
 		return st;
+	/* Made durable with the batch (sync_copies()), before any rename. */
 	st = msg_write_normalised(it->path, t.fd);
-	if (st == MA_OK && fsync(t.fd) != 0) {
-		log_err("cannot sync '%s': %s", t.tmp_path, strerror(errno));
-		st = errno_status(errno);
-	}
 	if (st != MA_OK) {
 		maildir_tmp_abort(&t);
 		return st;
@@ -445,6 +442,35 @@ note_dir(struct dedupe_run *r, char **dirs, size_t *n, const char *path)
 	return MA_OK;
 }
 
+/*
+ * The batch's normalised copies are durable before the first rename: one
+ * syncfs(2) of the space's file system for many copies (archive/ is on
+ * it: the Maildirs of a space share one file system), rather than an
+ * fsync per copy.
+ */
+static enum ma_status
+sync_copies(const struct dedupe_run *r)
+{
+	bool any = false;
+	int fd;
+
+	for (size_t i = 0; i < r->n && !any; i++)
+		any = r->batch[i].action == ARCHIVE && r->batch[i].copy != NULL;
+	if (!any)
+		return MA_OK;
+	if ((fd = open(r->archive, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 ||
+	    syncfs(fd) != 0) {
+		int e = errno;
+
+		log_err("cannot sync '%s': %s", r->archive, strerror(e));
+		if (fd >= 0)
+			close(fd);
+		return errno_status(e);
+	}
+	close(fd);
+	return MA_OK;
+}
+
 /* Rename the normalised copy to archive/new/NAME: the name it came with. */
 static enum ma_status
 place_copy(struct dedupe_run *r, struct item *it, char **npp)
@@ -502,6 +528,8 @@ flush(struct dedupe_run *r)
 	if (st == MA_OK && pending.len > 0)
 		st = write_file_atomic(r->pending_path, pending.data,
 				       pending.len, 0600);
+	if (st == MA_OK)
+		st = sync_copies(r);
 	/* 2. Move: rename(2) keeps each file in exactly one folder. */
 	for (size_t i = 0; st == MA_OK && i < r->n; i++) {
 		struct item *it = &r->batch[i];

@@ -41,10 +41,12 @@
  *   dedupe.pending  the batch being moved (a journal, replaced atomically)
  *
  * Intake. A message is archived as msg.h's intake normalisation gives it.
- * A file it leaves as it is is renamed into archive/new; any other gets
- * its normalised copy written in archive/tmp and fsynced, judged there by
- * msg_check_file(), renamed to archive/new/NAME (its incoming name) with
- * the batch, and its incoming file removed once archive/new is synced.
+ * A file it leaves as it is is renamed into archive/new; any other that
+ * is to be archived gets its normalised copy written in archive/tmp,
+ * judged there by msg_check_file(), made durable with the batch (one
+ * syncfs(2) before the batch's first rename), renamed to archive/new/NAME
+ * (its incoming name), and its incoming file removed once archive/new is
+ * synced.
  * A file that is not a message (msg.h, enum msg_verdict) is set aside
  * as it came.
  *
