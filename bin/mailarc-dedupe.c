@@ -109,6 +109,11 @@ main(int argc, char *argv[])
 			 "%lu x-no-archive, %lu not messages",
 			 k->archived, k->duplicates, k->deleted, k->no_archive,
 			 k->bad);
+		if (k->bad > 0) {
+			log_warn("%lu files are not messages (set aside; "
+				 "see mailarc-dedupe --report %s)",
+				 k->bad, o.space);
+		}
 		if (k->errors > 0) {
 			log_err("%lu messages could not be read", k->errors);
 			ret = EX_DATAERR;

@@ -17,8 +17,9 @@ static const char usage[] =
     "\n"
     "Index the messages mailarc-dedupe archived since the last run into\n"
     "SPACE/notmuch (tags space:KEY, account:NAME, attachment). With '-',\n"
-    "index the archive paths on standard input (one a line; NUL-separated\n"
-    "with -0); with --full, every file of SPACE/archive. Prints the paths\n"
+    "read archive paths on standard input (one a line; NUL-separated with\n"
+    "-0) as a hint and index what the queue holds; with --full, every\n"
+    "file of SPACE/archive. Prints the paths\n"
     "indexed. Query with: notmuch --config=SPACE/notmuch/config ...\n";
 
 static int
@@ -99,8 +100,11 @@ main(int argc, char *argv[])
 	}
 	log_info("indexed %lu messages (%lu gone, %lu not mail)", stats.indexed,
 		 stats.gone, stats.not_mail);
-	if (st == MA_OK && stats.not_mail > 0)
+	if (st == MA_OK && stats.not_mail > 0) {
+		log_err("%lu archived files are not indexed: see above",
+			stats.not_mail);
 		ret = EX_DATAERR;
+	}
 out:
 	lock_drop(&lk);
 	free(lockpath);

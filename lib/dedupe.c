@@ -31,6 +31,9 @@ struct item {
 	char *matched;
 	char *also_source; /* a duplicate from another account: tag it too */
 	char *message_id;
+	char *copy;	   /* the normalised copy in archive/tmp, or NULL */
+	char *source_left; /* its source, removed once the copy is durable */
+	enum msg_verdict verdict;
 };
 
 struct dedupe_run {
@@ -143,6 +146,9 @@ dedupe_run_open(const struct dedupe_opts *o, struct dedupe_run **rp)
 	    (st = maildir_create(r->duplicates)) != MA_OK ||
 	    (st = maildir_create(r->incoming)) != MA_OK)
 		goto fail;
+	/* Normalised copies a killed run left behind; their sources are
+	 * still in incoming/. */
+	maildir_clean_tmp(r->archive, 36 * 3600);
 	if ((st = dedupe_db_open(dbdir, true, &r->db)) != MA_OK)
 		goto fail;
 	if ((st = tombstones_load(tspath, &r->ts)) != MA_OK)
@@ -168,6 +174,10 @@ item_release(struct item *it)
 	free(it->matched);
 	free(it->also_source);
 	free(it->message_id);
+	if (it->copy != NULL && unlink(it->copy) != 0 && errno != ENOENT)
+		log_warn("cannot remove '%s': %s", it->copy, strerror(errno));
+	free(it->copy);
+	free(it->source_left);
 	memset(it, 0, sizeof *it);
 }
 
@@ -195,28 +205,32 @@ source_of(const struct dedupe_run *r, const char *path)
 	return strdup(r->o.default_source ? r->o.default_source : "unknown");
 }
 
-/* Is the archived copy called name still there? Notmuch never renames
- * (synchronize_flags is off), but an administrator may have. */
-static bool
-archived_exists(const struct dedupe_run *r, const char *name)
+/*
+ * Where the archived copy called name is (malloc'd), or NULL when it is
+ * gone. Notmuch never renames (synchronize_flags is off), but an
+ * administrator may have. A copy archived by this batch is still at its
+ * source (or its normalised copy in archive/tmp), with the same bytes.
+ */
+static char *
+archived_path(const struct dedupe_run *r, const char *name)
 {
 	char *p;
-	bool ok;
 
-	/* Archived by this batch, not moved yet. */
 	for (size_t i = 0; i < r->n; i++)
 		if (r->batch[i].action == ARCHIVE &&
 		    strcmp(r->batch[i].name, name) == 0)
-			return true;
+			return strdup(r->batch[i].copy != NULL
+					  ? r->batch[i].copy
+					  : r->batch[i].path);
 	p = path_fmt("%s/new/%s", r->archive, name);
-	ok = p != NULL && path_exists(p);
-
+	if (p != NULL && path_exists(p))
+		return p;
 	free(p);
-	if (!ok && (p = path_fmt("%s/cur/%s:2,", r->archive, name)) != NULL) {
-		ok = path_exists(p);
-		free(p);
-	}
-	return ok;
+	p = path_fmt("%s/cur/%s:2,", r->archive, name);
+	if (p != NULL && path_exists(p))
+		return p;
+	free(p);
+	return NULL;
 }
 
 static void
@@ -227,6 +241,67 @@ set_aside(struct item *it, const char *reason, const char *matched)
 	it->matched = strdup(matched ? matched : "-");
 }
 
+/*
+ * Intake: write the normalised copy of it into archive/tmp and
+ * let msg_check_file() judge the copy, as notmuch will read it.
+ */
+static enum ma_status
+make_copy(struct dedupe_run *r, struct item *it, const struct msg *m)
+{
+	struct maildir_tmp t;
+	enum ma_status st;
+
+	if ((st = maildir_tmp_open(r->archive, &t)) != MA_OK)
+		return st;
+	/* Made durable with the batch (sync_copies()), before any rename. */
+	st = msg_write_normalised(it->path, t.fd);
+	if (st != MA_OK) {
+		maildir_tmp_abort(&t);
+		return st;
+	}
+	close(t.fd);
+	it->copy = t.tmp_path;
+	free(t.dir);
+	free(t.name);
+	if ((st = msg_check_file(it->copy, &it->verdict)) != MA_OK)
+		return st;
+	it->verdict = msg_verdict_name_binary(m, it->verdict);
+	if (it->verdict != MSG_MAIL)
+		log_warn("'%s' is not a message: %s", it->path,
+			 msg_verdict_text(it->verdict));
+	return MA_OK;
+}
+
+static void
+not_a_message(struct item *it, enum msg_verdict v)
+{
+	it->verdict = v;
+	set_aside(it, "not-a-message", msg_verdict_name(v));
+}
+
+/*
+ * To be archived: normalised first where intake changes it, and judged
+ * before the index learns it, so that a copy notmuch would refuse is set
+ * aside, never archived. Duplicates never get this far: no copy is made
+ * for them.
+ */
+static enum ma_status
+intake(struct dedupe_run *r, struct item *it, const struct msg *m)
+{
+	enum ma_status st;
+
+	if (m->normalise) {
+		if ((st = make_copy(r, it, m)) != MA_OK)
+			return st;
+		if (it->verdict != MSG_MAIL) {
+			not_a_message(it, it->verdict);
+			return MA_OK;
+		}
+	}
+	it->action = ARCHIVE;
+	return MA_OK;
+}
+
 /* Decide one message; append its index entry when it is archived. */
 static enum ma_status
 decide(struct dedupe_run *r, struct item *it)
@@ -234,18 +309,24 @@ decide(struct dedupe_run *r, struct item *it)
 	const struct dedupe_entry *v;
 	struct msg *m = NULL;
 	enum ma_status st;
+	char *ap;
 	size_t n;
 	time_t at;
 
-	if ((st = msg_open(it->path, 0, &m)) == MA_EDATA) {
-		set_aside(it, "not-a-message", NULL);
-		return MA_OK;
+	if ((st = msg_open(it->path, MSG_CHECK, &m)) == MA_EDATA) {
+		not_a_message(it, MSG_NO_HEADER);
+		return it->matched == NULL ? MA_ENOMEM : MA_OK;
 	}
 	if (st != MA_OK)
 		return st;
-	if ((it->message_id = strdup(m->message_id)) == NULL) {
+	if (m->message_id != NULL &&
+	    (it->message_id = strdup(m->message_id)) == NULL) {
 		msg_free(m);
 		return MA_ENOMEM;
+	}
+	if (m->verdict != MSG_MAIL) {
+		not_a_message(it, m->verdict);
+		goto out;
 	}
 	if (tombstones_match(r->ts, m->message_id, m->identity, &at)) {
 		char when[32];
@@ -265,11 +346,22 @@ decide(struct dedupe_run *r, struct item *it)
 			continue;
 		if (strcmp(v[i].name, it->name) == 0) {
 			/* Our own entry: a run killed before the move. */
-			it->action = ARCHIVE;
+			st = intake(r, it, m);
 			goto out;
 		}
-		if (archived_exists(r, v[i].name)) {
+		if ((ap = archived_path(r, v[i].name)) != NULL) {
 			set_aside(it, "duplicate", v[i].name);
+			/* Named as the index and site name the archived
+			 * copy: without a Message-ID, notmuch's own id. */
+			if (m->synthetic) {
+				char *nid = msg_notmuch_id(ap);
+
+				if (nid != NULL) {
+					free(it->message_id);
+					it->message_id = nid;
+				}
+			}
+			free(ap);
 			/* Brought by another account too (a bcc and a
 			 * forward): the archived copy gets both tags. */
 			if (strcmp(v[i].source, it->source) != 0 &&
@@ -289,9 +381,9 @@ decide(struct dedupe_run *r, struct item *it)
 			break;
 		}
 	}
-	it->action = ARCHIVE;
-	st = dedupe_db_add(r->db, m->identity, it->name, it->source,
-			   m->message_id);
+	if ((st = intake(r, it, m)) == MA_OK && it->action == ARCHIVE)
+		st = dedupe_db_add(r->db, m->identity, it->name, it->source,
+				   m->message_id);
 out:
 	msg_free(m);
 	if (st == MA_OK && it->action == SET_ASIDE && it->matched == NULL)
@@ -350,6 +442,55 @@ note_dir(struct dedupe_run *r, char **dirs, size_t *n, const char *path)
 	return MA_OK;
 }
 
+/*
+ * The batch's normalised copies are durable before the first rename: one
+ * syncfs(2) of the space's file system for many copies (archive/ is on
+ * it: the Maildirs of a space share one file system), rather than an
+ * fsync per copy.
+ */
+static enum ma_status
+sync_copies(const struct dedupe_run *r)
+{
+	bool any = false;
+	int fd;
+
+	for (size_t i = 0; i < r->n && !any; i++)
+		any = r->batch[i].action == ARCHIVE && r->batch[i].copy != NULL;
+	if (!any)
+		return MA_OK;
+	if ((fd = open(r->archive, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 ||
+	    syncfs(fd) != 0) {
+		int e = errno;
+
+		log_err("cannot sync '%s': %s", r->archive, strerror(e));
+		if (fd >= 0)
+			close(fd);
+		return errno_status(e);
+	}
+	close(fd);
+	return MA_OK;
+}
+
+/* Rename the normalised copy to archive/new/NAME: the name it came with. */
+static enum ma_status
+place_copy(struct dedupe_run *r, struct item *it, char **npp)
+{
+	char *dst = path_fmt("%s/new/%s", r->archive, it->name);
+
+	if (dst == NULL)
+		return MA_ENOMEM;
+	if (rename(it->copy, dst) != 0) {
+		int e = errno;
+
+		log_err("cannot move '%s' to '%s': %s", it->copy, dst,
+			strerror(e));
+		free(dst);
+		return errno_status(e);
+	}
+	*npp = dst;
+	return MA_OK;
+}
+
 static enum ma_status
 flush(struct dedupe_run *r)
 {
@@ -387,6 +528,8 @@ flush(struct dedupe_run *r)
 	if (st == MA_OK && pending.len > 0)
 		st = write_file_atomic(r->pending_path, pending.data,
 				       pending.len, 0600);
+	if (st == MA_OK)
+		st = sync_copies(r);
 	/* 2. Move: rename(2) keeps each file in exactly one folder. */
 	for (size_t i = 0; st == MA_OK && i < r->n; i++) {
 		struct item *it = &r->batch[i];
@@ -396,7 +539,10 @@ flush(struct dedupe_run *r)
 
 		if ((st = note_dir(r, srcdirs, &nsrc, it->path)) != MA_OK)
 			break;
-		st = maildir_move(it->path, dst, false, false, &np);
+		if (it->action == ARCHIVE && it->copy != NULL)
+			st = place_copy(r, it, &np);
+		else
+			st = maildir_move(it->path, dst, false, false, &np);
 		if (st != MA_OK)
 			break;
 		moved_any = true;
@@ -422,11 +568,20 @@ flush(struct dedupe_run *r)
 					   it->name, it->message_id);
 			} else {
 				r->stats.bad++;
-				log_notice("set aside '%s': not a message",
-					   it->name);
+				r->stats.not_mail[it->verdict]++;
+				log_notice("set aside '%s': not a message (%s)",
+					   it->name,
+					   msg_verdict_text(it->verdict));
 			}
 		}
-		free(it->path);
+		if (it->copy != NULL) {
+			/* The source goes once the copy is durable. */
+			it->source_left = it->path;
+			free(it->copy);
+			it->copy = NULL;
+		} else {
+			free(it->path);
+		}
 		it->path = np;
 	}
 	/* 3. The renames are durable, then the index queue learns them. */
@@ -435,6 +590,17 @@ flush(struct dedupe_run *r)
 
 		if (s2 == MA_OK)
 			s2 = maildir_sync(r->duplicates);
+		/* Normalised copies are durable: their sources go. */
+		for (size_t i = 0; s2 == MA_OK && i < r->n; i++) {
+			struct item *it = &r->batch[i];
+
+			if (it->source_left != NULL &&
+			    unlink(it->source_left) != 0 && errno != ENOENT) {
+				log_err("cannot remove '%s': %s",
+					it->source_left, strerror(errno));
+				s2 = MA_EIO;
+			}
+		}
 		/* The folders they left: few, each synced once. */
 		for (size_t i = 0; s2 == MA_OK && i < nsrc; i++)
 			s2 = fsync_dir(srcdirs[i]);
@@ -569,12 +735,138 @@ dedupe_run_sweep(struct dedupe_run *r)
 	return st;
 }
 
+static enum ma_status
+write_last(const struct dedupe_run *r)
+{
+	char text[256], *p;
+	const struct dedupe_stats *k = &r->stats;
+	enum ma_status st;
+	int n;
+
+	n = snprintf(text, sizeof text,
+		     "archived %lu\nduplicates %lu\ndeleted %lu\n"
+		     "x-no-archive %lu\nnot-a-message %lu\n",
+		     k->archived, k->duplicates, k->deleted, k->no_archive,
+		     k->bad);
+	if (n < 0 || (size_t)n >= sizeof text)
+		return MA_ETOOBIG;
+	if ((p = path_fmt("%s/dedupe.last", r->state)) == NULL)
+		return MA_ENOMEM;
+	st = write_file_atomic(p, text, (size_t)n, 0600);
+	free(p);
+	return st;
+}
+
 enum ma_status
 dedupe_run_finish(struct dedupe_run *r)
 {
 	enum ma_status st = flush(r);
 
-	return st == MA_OK ? dedupe_db_checkpoint(r->db) : st;
+	if (st == MA_OK)
+		st = dedupe_db_checkpoint(r->db);
+	return st == MA_OK ? write_last(r) : st;
+}
+
+enum ma_status
+dedupe_last(const char *space_dir, struct dedupe_stats *k)
+{
+	char *p = path_fmt("%s/state/dedupe.last", space_dir);
+	char *text = NULL;
+	size_t len;
+	struct dedupe_stats v = {0};
+	enum ma_status st;
+
+	if (p == NULL)
+		return MA_ENOMEM;
+	st = file_read_all(p, 4096, &text, &len);
+	free(p);
+	if (st != MA_OK)
+		return st;
+	for (char *line = text, *nl; *line; line = nl + 1) {
+		char *sp = strchr(line, ' '), *end;
+		unsigned long n;
+
+		if ((nl = strchr(line, '\n')) == NULL)
+			break;
+		*nl = '\0';
+		if (sp == NULL)
+			continue;
+		*sp = '\0';
+		errno = 0;
+		n = strtoul(sp + 1, &end, 10);
+		if (errno != 0 || *end != '\0')
+			continue;
+		if (strcmp(line, "archived") == 0)
+			v.archived = n;
+		else if (strcmp(line, "duplicates") == 0)
+			v.duplicates = n;
+		else if (strcmp(line, "deleted") == 0)
+			v.deleted = n;
+		else if (strcmp(line, "x-no-archive") == 0)
+			v.no_archive = n;
+		else if (strcmp(line, "not-a-message") == 0)
+			v.bad = n;
+	}
+	free(text);
+	*k = v;
+	return MA_OK;
+}
+
+enum ma_status
+dedupe_report_counts(const char *space_dir, struct dedupe_counts *c)
+{
+	char *path = path_fmt("%s/state/dedupe.report", space_dir);
+	struct dedupe_counts v = {0};
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	FILE *f;
+
+	if (path == NULL)
+		return MA_ENOMEM;
+	if ((f = fopen(path, "re")) == NULL) {
+		int e = errno;
+
+		free(path);
+		if (e != ENOENT)
+			return MA_EIO;
+		*c = v;
+		return MA_OK;
+	}
+	while ((n = getline(&line, &cap, f)) > 0) {
+		char *reason, *matched, *end;
+
+		if (line[n - 1] != '\n')
+			continue;
+		line[n - 1] = '\0';
+		/* DATE NAME REASON MATCHED MESSAGE-ID */
+		if ((reason = strchr(line, '\t')) == NULL ||
+		    (reason = strchr(reason + 1, '\t')) == NULL)
+			continue;
+		reason++;
+		if ((matched = strchr(reason, '\t')) == NULL)
+			continue;
+		*matched++ = '\0';
+		if ((end = strchr(matched, '\t')) != NULL)
+			*end = '\0';
+		if (strcmp(reason, "duplicate") == 0) {
+			v.duplicates++;
+		} else if (strcmp(reason, "deleted") == 0) {
+			v.deleted++;
+		} else if (strcmp(reason, "x-no-archive") == 0) {
+			v.no_archive++;
+		} else {
+			v.not_mail++;
+			v.by_verdict[strcmp(matched, "-") == 0
+					 ? MSG_NO_HEADER
+					 : msg_verdict_parse(matched)]++;
+		}
+	}
+	free(line);
+	fclose(f);
+	free(path);
+	*c = v;
+	return MA_OK;
 }
 
 const struct dedupe_stats *
@@ -646,9 +938,17 @@ dedupe_report(const char *space_dir, FILE *out)
 				"%s duplicates/%s: <%s> says "
 				"X-No-Archive: yes\n",
 				v[0], v[1], v[4]);
-		else
+		else if (strcmp(v[3], "-") == 0)
 			fprintf(out, "%s duplicates/%s: not a message\n", v[0],
 				v[1]);
+		else
+			fprintf(out,
+				"%s duplicates/%s: not a message: %s%s%s%s\n",
+				v[0], v[1],
+				msg_verdict_text(msg_verdict_parse(v[3])),
+				strcmp(v[4], "-") != 0 ? " <" : "",
+				strcmp(v[4], "-") != 0 ? v[4] : "",
+				strcmp(v[4], "-") != 0 ? ">" : "");
 	}
 	free(line);
 	fclose(f);

@@ -283,7 +283,10 @@ index_add(struct index *ix, const char *path, const char *const *tags,
 	case NOTMUCH_STATUS_DUPLICATE_MESSAGE_ID:
 		break;
 	case NOTMUCH_STATUS_FILE_NOT_EMAIL:
-		log_warn("notmuch does not take '%s' as mail", path);
+		/* dedupe's msg_check() took it: the two disagree. */
+		log_err("notmuch refuses archived '%s' as mail: it is archived "
+			"but not visible (a bug: please report it)",
+			path);
 		return MA_EDATA;
 	case NOTMUCH_STATUS_FILE_ERROR:
 		if (!path_exists(path)) {

@@ -154,26 +154,59 @@ write_offset(const char *path, off_t off)
 	return write_file_atomic(path, text, (size_t)n, 0600);
 }
 
-enum ma_status
-index_run_queue(const struct index_run_opts *o, struct index_stats *stats)
+/* Names of archive files, collected while the queue is indexed. */
+struct names {
+	char **v;
+	size_t n, cap;
+};
+
+static enum ma_status
+names_add(struct names *ns, const char *name)
 {
-	char *qpath = path_fmt("%s/state/index.queue", o->space_dir);
-	char *opath = path_fmt("%s/state/index.offset", o->space_dir);
+	if (ns->n == ns->cap) {
+		size_t cap = ns->cap ? ns->cap * 2 : 64;
+		char **v = realloc(ns->v, cap * sizeof *v);
+
+		if (v == NULL)
+			return MA_ENOMEM;
+		ns->v = v;
+		ns->cap = cap;
+	}
+	if ((ns->v[ns->n] = strdup(name)) == NULL)
+		return MA_ENOMEM;
+	ns->n++;
+	return MA_OK;
+}
+
+static void
+names_free(struct names *ns)
+{
+	for (size_t i = 0; i < ns->n; i++)
+		free(ns->v[i]);
+	free(ns->v);
+}
+
+/*
+ * Index the queue past the offset on an open run; the names it reached
+ * (indexed or gone) are added to seen when given.
+ */
+static enum ma_status
+queue_pass(struct run *r, struct names *seen)
+{
+	const char *dir = r->o->space_dir;
+	char *qpath = path_fmt("%s/state/index.queue", dir);
+	char *opath = path_fmt("%s/state/index.offset", dir);
 	char *line = NULL;
 	size_t cap = 0;
 	enum ma_status st;
-	struct run r;
 	off_t off = 0, done;
 	ssize_t n;
 	FILE *f = NULL;
 
 	if (qpath == NULL || opath == NULL) {
-		free(qpath);
-		free(opath);
-		return MA_ENOMEM;
-	}
-	if ((st = run_open(&r, o, stats)) != MA_OK)
+		st = MA_ENOMEM;
 		goto out;
+	}
 	if ((st = read_offset(opath, &off)) != MA_OK)
 		goto out;
 	if ((f = fopen(qpath, "re")) == NULL) {
@@ -202,18 +235,20 @@ index_run_queue(const struct index_run_opts *o, struct index_stats *stats)
 			continue;
 		}
 		*tab = '\0';
-		if ((path = archive_file(&r, line)) == NULL) {
+		if (seen != NULL && (st = names_add(seen, line)) != MA_OK)
+			break;
+		if ((path = archive_file(r, line)) == NULL) {
 			/* Deleted since, or set aside by hand. */
 			log_debug("'%s' is no longer in the archive", line);
-			r.stats->gone++;
+			r->stats->gone++;
 			continue;
 		}
-		st = index_one(&r, path, tab + 1);
+		st = index_one(r, path, tab + 1);
 		free(path);
-		if (st == MA_OK && r.pending >= INDEX_BATCH) {
-			if ((st = index_commit(r.ix)) == MA_OK)
+		if (st == MA_OK && r->pending >= INDEX_BATCH) {
+			if ((st = index_commit(r->ix)) == MA_OK)
 				st = write_offset(opath, done);
-			r.pending = 0;
+			r->pending = 0;
 		}
 	}
 	if (st == MA_OK && ferror(f)) {
@@ -221,17 +256,28 @@ index_run_queue(const struct index_run_opts *o, struct index_stats *stats)
 		st = MA_EIO;
 	}
 	if (st == MA_OK && done != off) {
-		if ((st = index_commit(r.ix)) == MA_OK)
+		if ((st = index_commit(r->ix)) == MA_OK)
 			st = write_offset(opath, done);
+		r->pending = 0;
 	}
 out:
 	if (f != NULL)
 		fclose(f);
 	free(line);
-	st = run_close(&r, st);
 	free(qpath);
 	free(opath);
 	return st;
+}
+
+enum ma_status
+index_run_queue(const struct index_run_opts *o, struct index_stats *stats)
+{
+	enum ma_status st;
+	struct run r;
+
+	if ((st = run_open(&r, o, stats)) == MA_OK)
+		st = queue_pass(&r, NULL);
+	return run_close(&r, st);
 }
 
 /* The account of an archive file, from the dedupe index. */
@@ -288,17 +334,61 @@ index_path(struct run *r, const char *given)
 	return st;
 }
 
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * The paths given are a hint that the queue has something new; the queue
+ * says what and from which account, so nothing is hashed again. A path
+ * that is in the archive but was not in the queue (already indexed, or
+ * put there by hand) is left to "--full".
+ */
 enum ma_status
 index_run_paths(const struct index_run_opts *o, const char *(*next)(void *arg),
 		void *arg, struct index_stats *stats)
 {
+	struct names given = {0}, seen = {0};
 	enum ma_status st;
 	const char *p;
 	struct run r;
 
-	if ((st = run_open(&r, o, stats)) == MA_OK)
-		while (st == MA_OK && (p = next(arg)) != NULL)
-			st = index_path(&r, p);
+	if ((st = run_open(&r, o, stats)) != MA_OK)
+		return run_close(&r, st);
+	while (st == MA_OK && (p = next(arg)) != NULL) {
+		char *real = realpath(p, NULL), name[256];
+		size_t n = strlen(r.archive);
+
+		if (real == NULL) {
+			log_warn("'%s' is gone: %s", p, strerror(errno));
+			r.stats->gone++;
+			continue;
+		}
+		if (strncmp(real, r.archive, n) != 0 || real[n] != '/') {
+			log_err("'%s' is not in '%s'", p, r.archive);
+			st = MA_EUSAGE;
+		} else if (maildir_base_name(real, name, sizeof name) ==
+			   MA_OK) {
+			st = names_add(&given, name);
+		}
+		free(real);
+	}
+	if (st == MA_OK)
+		st = queue_pass(&r, &seen);
+	if (st == MA_OK && seen.n > 0)
+		qsort(seen.v, seen.n, sizeof *seen.v, name_cmp);
+	for (size_t i = 0; st == MA_OK && i < given.n; i++) {
+		if (seen.n > 0 && bsearch(&given.v[i], seen.v, seen.n,
+					  sizeof *seen.v, name_cmp) != NULL)
+			continue;
+		log_info("'%s' was not queued by mailarc-dedupe (indexed "
+			 "already, or put there by hand: use --full)",
+			 given.v[i]);
+	}
+	names_free(&given);
+	names_free(&seen);
 	return run_close(&r, st);
 }
 

@@ -18,6 +18,7 @@
 #include "log.h"
 #include "mime.h"
 #include "msg.h"
+#include "path.h"
 
 /* RFC 5322 allows 998-byte lines; real headers can be folded far longer
  * (References), but a header block over this is not mail. */
@@ -56,6 +57,242 @@ msg_init(void)
 		mime_init(); /* our header decoding, for libnotmuch too */
 		done = true;
 	}
+}
+
+/*
+ * The intake reader: the file's bytes as msg.h "Intake normalisation"
+ * says, one at a time. The identity is computed over what it returns and
+ * msg_write_normalised() copies what it returns, so a raw file and its
+ * normalised copy have one identity by construction.
+ */
+#define PREFIX_LINE_MAX 4096
+
+struct reader {
+	FILE *f;
+	bool started;	 /* the prefix was read */
+	bool cr_style;	 /* a bare CR ends a line */
+	bool in_header;	 /* before the empty line */
+	bool line_start; /* at the start of a line (header part) */
+	bool changed;	 /* the output differs from the input */
+	bool binary;	 /* a NUL or control byte in the header */
+	unsigned long long out_bytes;
+	/* The first line, read ahead to learn the line-end style. */
+	unsigned char first[PREFIX_LINE_MAX];
+	size_t first_len, first_pos;
+	/* Bytes decided and waiting to be returned. */
+	unsigned char q[PREFIX_LINE_MAX + 8];
+	size_t qh, qn;
+};
+
+static void
+reader_init(struct reader *r, FILE *f)
+{
+	memset(r, 0, sizeof *r);
+	r->f = f;
+	r->in_header = true;
+	r->line_start = true;
+}
+
+/*
+ * One raw line for the prefix: up to CR, LF or CRLF (any of them ends a
+ * line here). *endp says which: 0 none (EOF or too long), 1 LF, 2 CRLF,
+ * 3 a bare CR.
+ */
+static size_t
+raw_line(FILE *f, unsigned char *buf, size_t size, int *endp)
+{
+	size_t n = 0;
+	int c;
+
+	*endp = 0;
+	while (n < size && (c = getc_unlocked(f)) != EOF) {
+		if (c == '\n') {
+			*endp = 1;
+			return n;
+		}
+		if (c == '\r') {
+			int d = getc_unlocked(f);
+
+			if (d == '\n') {
+				*endp = 2;
+				return n;
+			}
+			if (d != EOF)
+				ungetc(d, f);
+			*endp = 3;
+			return n;
+		}
+		buf[n++] = (unsigned char)c;
+	}
+	return n;
+}
+
+/* A line holding only blanks (or nothing). */
+static bool
+blank_line(const unsigned char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != ' ' && p[i] != '\t')
+			return false;
+	return true;
+}
+
+/* An mbox envelope line: "From " and then no colon after blanks (that
+ * would be a "From :" header field). */
+static bool
+envelope_line(const unsigned char *p, size_t n)
+{
+	size_t i = 5;
+
+	if (n < 5 || memcmp(p, "From ", 5) != 0)
+		return false;
+	while (i < n && (p[i] == ' ' || p[i] == '\t'))
+		i++;
+	return i < n && p[i] != ':';
+}
+
+/*
+ * Drop a UTF-8 byte-order mark and the blank and envelope lines before
+ * the first header line; that line's end sets the style (a bare CR: CR
+ * style). The line is kept in r->first, its end as "\n".
+ */
+static void
+reader_start(struct reader *r)
+{
+	int end;
+	size_t n;
+	bool first_line = true;
+
+	r->started = true;
+	for (;;) {
+		unsigned char *p = r->first;
+
+		n = raw_line(r->f, r->first, sizeof r->first - 1, &end);
+		if (first_line && n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) {
+			memmove(p, p + 3, n - 3);
+			n -= 3;
+			r->changed = true;
+		}
+		first_line = false;
+		if (end == 0 || (!blank_line(p, n) && !envelope_line(p, n)))
+			break;
+		r->changed = true;
+	}
+	r->cr_style = end == 3;
+	if (end == 2 || end == 3)
+		r->changed = true;
+	if (end != 0)
+		r->first[n++] = '\n';
+	r->first_len = n;
+}
+
+/* A CR was read: CRLF is LF, a bare CR is LF in CR style. */
+static int
+conv_cr(struct reader *r)
+{
+	int d = getc_unlocked(r->f);
+
+	if (d == '\n') {
+		r->changed = true;
+		return '\n';
+	}
+	if (d != EOF)
+		ungetc(d, r->f);
+	if (r->cr_style) {
+		r->changed = true;
+		return '\n';
+	}
+	return '\r';
+}
+
+/* The next byte after the first line, with its line end converted. */
+static int
+conv_getc(struct reader *r)
+{
+	int c;
+
+	if (r->first_pos < r->first_len)
+		return r->first[r->first_pos++];
+	if ((c = getc_unlocked(r->f)) == '\r')
+		c = conv_cr(r);
+	return c;
+}
+
+static void
+queue(struct reader *r, const unsigned char *p, size_t n)
+{
+	memcpy(r->q + r->qn, p, n);
+	r->qn += n;
+}
+
+/*
+ * At the start of a header line: a field name followed by blanks and a
+ * colon loses the blanks ("Subject : x" is "Subject: x").
+ */
+static void
+header_line_start(struct reader *r, int c)
+{
+	unsigned char name[PREFIX_LINE_MAX];
+	size_t n = 0, nb = 0;
+
+	while (c != EOF && c > ' ' && c < 0x7f && c != ':' &&
+	       n < sizeof name / 2) {
+		name[n++] = (unsigned char)c;
+		c = conv_getc(r);
+	}
+	while (n > 0 && (c == ' ' || c == '\t') && n + nb < sizeof name - 1) {
+		name[n + nb++] = (unsigned char)c;
+		c = conv_getc(r);
+	}
+	if (n > 0 && nb > 0 && c == ':') {
+		nb = 0;
+		r->changed = true;
+	}
+	if (c != EOF)
+		name[n + nb++] = (unsigned char)c;
+	queue(r, name, n + nb);
+}
+
+static void
+note_header_byte(struct reader *r, int c)
+{
+	/* ESC is ISO-2022-JP in raw 8-bit headers; FF is rare but text. */
+	if (c == 0 || (c < 0x20 && c != '\t' && c != '\n' && c != 0x1b &&
+		       c != '\f' && c != '\r'))
+		r->binary = true;
+}
+
+static int
+reader_getc(struct reader *r)
+{
+	int c;
+
+	if (!r->started)
+		reader_start(r);
+	if (r->qh < r->qn)
+		goto give;
+	r->qh = r->qn = 0;
+	if ((c = conv_getc(r)) == EOF)
+		return EOF;
+	if (!r->in_header) {
+		r->out_bytes++;
+		return c;
+	}
+	if (r->line_start && c == '\n') {
+		r->in_header = false;
+		r->out_bytes++;
+		return c;
+	}
+	if (r->line_start && c != ' ' && c != '\t')
+		header_line_start(r, c);
+	else
+		r->q[r->qn++] = (unsigned char)c;
+	for (size_t i = 0; i < r->qn; i++)
+		note_header_byte(r, r->q[i]);
+	r->line_start = r->q[r->qn - 1] == '\n';
+give:
+	r->out_bytes++;
+	return r->q[r->qh++];
 }
 
 struct field {
@@ -227,12 +464,17 @@ body_line_head(struct body_hash *b, const char *p, size_t n)
 }
 
 static enum ma_status
-hash_body(FILE *f, struct body_hash *b)
+hash_body(struct reader *r, struct body_hash *b)
 {
 	char head[LINE_HEAD_MAX];
 	size_t hn = 0;
 	bool in_head = true; /* still collecting this line's start */
 	int c;
+
+	/* After the header block the reader has nothing queued: read the
+	 * body straight from the file, with the same line-end rule. */
+	FILE *f = r->f;
+	bool cr_style = r->cr_style, changed = false;
 
 	while ((c = getc_unlocked(f)) != EOF) {
 		if (c == '\r') {
@@ -240,8 +482,14 @@ hash_body(FILE *f, struct body_hash *b)
 
 			if (d == '\n') {
 				c = '\n';
-			} else if (d != EOF) {
-				ungetc(d, f);
+				changed = true;
+			} else {
+				if (d != EOF)
+					ungetc(d, f);
+				if (cr_style) {
+					c = '\n';
+					changed = true;
+				}
 			}
 		}
 		if (c == '\n') {
@@ -265,6 +513,7 @@ hash_body(FILE *f, struct body_hash *b)
 	}
 	if (ferror(f))
 		return MA_EIO;
+	r->changed = r->changed || changed;
 	if (in_head)
 		body_line_head(b, head, hn);
 	body_flush(b);
@@ -273,27 +522,19 @@ hash_body(FILE *f, struct body_hash *b)
 
 /* Read the header block: lines up to the first empty one. */
 static enum ma_status
-read_header_block(FILE *f, struct buf *blk)
+read_header_block(struct reader *r, struct buf *blk)
 {
 	bool line_start = true;
 	int c;
 
-	while ((c = getc_unlocked(f)) != EOF) {
-		if (c == '\r') {
-			int d = getc_unlocked(f);
-
-			if (d == '\n')
-				c = '\n';
-			else if (d != EOF)
-				ungetc(d, f);
-		}
+	while ((c = reader_getc(r)) != EOF) {
 		if (c == '\n' && line_start)
 			return MA_OK; /* the empty line */
 		if (buf_addc(blk, (char)c) != MA_OK)
 			return MA_ETOOBIG;
 		line_start = c == '\n';
 	}
-	if (ferror(f))
+	if (ferror(r->f))
 		return MA_EIO;
 	return MA_OK;
 }
@@ -310,8 +551,17 @@ hex(const unsigned char *d, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
+/* What the identity pass learns besides the identity. */
+struct pass {
+	char *message_id; /* malloc'd raw value, or NULL */
+	bool no_archive;
+	bool normalise; /* intake changes the file */
+	bool binary;	/* a NUL or control byte in the header block */
+	enum msg_verdict verdict;
+};
+
 static enum ma_status
-identity_stream(FILE *f, char *identity, char **message_id, bool *no_archive)
+identity_stream(FILE *f, char *identity, struct pass *ps)
 {
 	static const char magic[] = "mailarc-identity-1\n";
 	struct buf blk;
@@ -323,18 +573,28 @@ identity_stream(FILE *f, char *identity, char **message_id, bool *no_archive)
 	enum ma_status st;
 	char *mid = NULL;
 
+	struct reader r;
+
 	b.md = NULL;
 	b.pending_nl = 0;
 	b.nout = 0;
+	reader_init(&r, f);
 	buf_init(&blk, HEADER_BLOCK_MAX);
-	if ((st = read_header_block(f, &blk)) != MA_OK)
+	if ((st = read_header_block(&r, &blk)) != MA_OK)
 		goto out;
+	if (r.out_bytes == 0) {
+		ps->verdict = MSG_EMPTY;
+		st = MA_EDATA;
+		goto out;
+	}
+	ps->binary = r.binary;
 	/* Keep the trailing newline so the last field ends like others. */
 	if (blk.len > 0 && (st = buf_addc(&blk, '\n')) != MA_OK)
 		goto out;
 	if ((st = split_fields(blk.data, blk.len, &fields, &nfields)) != MA_OK)
 		goto out;
 	if (nfields == 0) {
+		ps->verdict = r.binary ? MSG_BINARY : MSG_NO_HEADER;
 		st = MA_EDATA;
 		goto out;
 	}
@@ -357,8 +617,16 @@ identity_stream(FILE *f, char *identity, char **message_id, bool *no_archive)
 		}
 	}
 	EVP_DigestUpdate(b.md, "\n", 1);
-	if ((st = hash_body(f, &b)) != MA_OK)
+	/* The header block ended at its empty line (or the file did):
+	 * nothing is queued or read ahead. */
+	if (r.qh < r.qn || r.first_pos < r.first_len) {
+		ps->verdict = MSG_UNPARSABLE;
+		st = MA_EDATA;
 		goto out;
+	}
+	if ((st = hash_body(&r, &b)) != MA_OK)
+		goto out;
+	ps->normalise = r.changed;
 	EVP_DigestFinal_ex(b.md, md, &mdlen);
 	hex(md, mdlen < 32 ? mdlen : 32, identity);
 	for (size_t i = 0; i < nfields; i++) {
@@ -367,13 +635,12 @@ identity_stream(FILE *f, char *identity, char **message_id, bool *no_archive)
 			st = MA_ENOMEM;
 			goto out;
 		}
-		if (no_archive != NULL && field_is(&fields[i], "x-no-archive"))
-			*no_archive = strcasecmp(fields[i].value, "yes") == 0;
+		if (field_is(&fields[i], "x-no-archive"))
+			ps->no_archive =
+			    strcasecmp(fields[i].value, "yes") == 0;
 	}
-	if (message_id != NULL) {
-		*message_id = mid;
-		mid = NULL;
-	}
+	ps->message_id = mid;
+	mid = NULL;
 out:
 	free(mid);
 	EVP_MD_CTX_free(b.md);
@@ -387,7 +654,201 @@ out:
 enum ma_status
 msg_identity_stream(FILE *f, char *identity, char **message_id)
 {
-	return identity_stream(f, identity, message_id, NULL);
+	struct pass ps = {0};
+	enum ma_status st = identity_stream(f, identity, &ps);
+
+	if (st == MA_OK && message_id != NULL)
+		*message_id = ps.message_id;
+	else
+		free(ps.message_id);
+	return st;
+}
+
+enum ma_status
+msg_write_normalised(const char *path, int fd)
+{
+	struct reader r;
+	char chunk[8192];
+	size_t n = 0;
+	enum ma_status st = MA_OK;
+	FILE *f;
+	int c;
+
+	if ((f = fopen(path, "re")) == NULL) {
+		int e = errno;
+
+		log_err("cannot open message '%s': %s", path, strerror(e));
+		return e == ENOENT ? MA_ENOTFOUND : MA_EIO;
+	}
+	reader_init(&r, f);
+	while (st == MA_OK) {
+		c = reader_getc(&r);
+		if (c != EOF)
+			chunk[n++] = (char)c;
+		if (n > 0 && (n == sizeof chunk || c == EOF)) {
+			st = write_all(fd, chunk, n);
+			if (st != MA_OK)
+				log_err("cannot write the copy of '%s': %s",
+					path, strerror(errno));
+			n = 0;
+		}
+		if (c == EOF)
+			break;
+	}
+	if (st == MA_OK && ferror(f)) {
+		log_err("cannot read message '%s'", path);
+		st = MA_EIO;
+	}
+	fclose(f);
+	return st;
+}
+
+enum msg_verdict
+msg_verdict_name_binary(const struct msg *m, enum msg_verdict v)
+{
+	return v != MSG_MAIL && m->binary ? MSG_BINARY : v;
+}
+
+const char *
+msg_verdict_name(enum msg_verdict v)
+{
+	switch (v) {
+	case MSG_MAIL:
+		return "mail";
+	case MSG_EMPTY:
+		return "empty";
+	case MSG_NO_HEADER:
+		return "no-header";
+	case MSG_BINARY:
+		return "binary";
+	case MSG_NO_AUTHOR:
+		return "no-from-to-subject";
+	case MSG_UNPARSABLE:
+		return "unparsable";
+	}
+	return "unparsable";
+}
+
+char *
+msg_notmuch_id(const char *path)
+{
+	static const char prefix[] = "notmuch-sha1-";
+	unsigned char md[EVP_MAX_MD_SIZE], chunk[65536];
+	unsigned int mdlen = 0;
+	char *id = NULL;
+	EVP_MD_CTX *c;
+	size_t n;
+	FILE *f;
+
+	if ((f = fopen(path, "re")) == NULL)
+		return NULL;
+	if ((c = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestInit_ex(c, EVP_sha1(), NULL) != 1)
+		goto out;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		EVP_DigestUpdate(c, chunk, n);
+	if (ferror(f) || EVP_DigestFinal_ex(c, md, &mdlen) != 1)
+		goto out;
+	if ((id = malloc(sizeof prefix + 2 * mdlen)) == NULL)
+		goto out;
+	memcpy(id, prefix, sizeof prefix - 1);
+	hex(md, mdlen, id + sizeof prefix - 1);
+out:
+	EVP_MD_CTX_free(c);
+	fclose(f);
+	return id;
+}
+
+const char *
+msg_verdict_text(enum msg_verdict v)
+{
+	switch (v) {
+	case MSG_MAIL:
+		return "a message";
+	case MSG_EMPTY:
+		return "empty";
+	case MSG_NO_HEADER:
+		return "no header block";
+	case MSG_BINARY:
+		return "binary";
+	case MSG_NO_AUTHOR:
+		return "no From, To or Subject header";
+	case MSG_UNPARSABLE:
+		return "no MIME message can be read from it";
+	}
+	return "not a message";
+}
+
+enum msg_verdict
+msg_verdict_parse(const char *name)
+{
+	for (int v = MSG_EMPTY; v <= MSG_UNPARSABLE; v++)
+		if (strcmp(name, msg_verdict_name((enum msg_verdict)v)) == 0)
+			return (enum msg_verdict)v;
+	return MSG_UNPARSABLE;
+}
+
+/* A header as notmuch reads it: gmime's value, RFC 2047 decoded. */
+static bool
+header_present(GMimeObject *o, const char *name)
+{
+	const char *v = g_mime_object_get_header(o, name);
+	char *d;
+	bool yes;
+
+	if (v == NULL)
+		return false;
+	if ((d = g_mime_utils_header_decode_text(NULL, v)) == NULL)
+		return false;
+	yes = *d != '\0';
+	g_free(d);
+	return yes;
+}
+
+enum ma_status
+msg_check_file(const char *path, enum msg_verdict *vp)
+{
+	GMimeStream *stream;
+	GMimeParser *parser;
+	GMimeMessage *message;
+	enum msg_verdict v = MSG_MAIL;
+	char head[5];
+	bool mbox;
+	int fd;
+
+	msg_init();
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		int e = errno;
+
+		log_err("cannot open '%s': %s", path, strerror(e));
+		return e == ENOENT ? MA_ENOTFOUND : MA_EIO;
+	}
+	/* notmuch reads a file that starts "From " as an mbox and refuses
+	 * it unless it holds one message; intake drops that line, but a
+	 * second one can follow. */
+	mbox = pread(fd, head, 5, 0) == 5 && memcmp(head, "From ", 5) == 0;
+	stream = g_mime_stream_fs_new(fd); /* owns fd */
+	parser = g_mime_parser_new_with_stream(stream);
+	g_object_unref(stream);
+	g_mime_parser_set_format(parser, mbox ? GMIME_FORMAT_MBOX
+					      : GMIME_FORMAT_MESSAGE);
+	message = g_mime_parser_construct_message(parser, NULL);
+	if (message == NULL || (mbox && !g_mime_parser_eos(parser))) {
+		v = MSG_UNPARSABLE;
+	} else {
+		GMimeObject *o = GMIME_OBJECT(message);
+
+		/* notmuch: "make sure that what we're looking at looks like
+		 * an actual email message" - one of From, Subject, To. */
+		if (!header_present(o, "From") &&
+		    !header_present(o, "Subject") && !header_present(o, "To"))
+			v = MSG_NO_AUTHOR;
+	}
+	if (message != NULL)
+		g_object_unref(message);
+	g_object_unref(parser);
+	*vp = v;
+	return MA_OK;
 }
 
 char *
@@ -465,8 +926,8 @@ enum ma_status
 msg_open(const char *path, unsigned flags, struct msg **mp)
 {
 	struct msg *m;
+	struct pass ps = {0};
 	enum ma_status st;
-	char *raw = NULL;
 	FILE *f;
 
 	msg_init();
@@ -480,21 +941,34 @@ msg_open(const char *path, unsigned flags, struct msg **mp)
 		fclose(f);
 		return MA_ENOMEM;
 	}
-	st = identity_stream(f, m->identity, &raw, &m->no_archive);
+	st = identity_stream(f, m->identity, &ps);
 	fclose(f);
-	if (st == MA_EDATA)
-		log_warn("'%s' is not a message: it has no header field", path);
-	else if (st == MA_ETOOBIG)
+	if (st == MA_ETOOBIG) {
 		log_warn("'%s' is not a message: its header is over %u bytes",
 			 path, HEADER_BLOCK_MAX);
-	else if (st == MA_EIO)
-		log_err("cannot read message '%s'", path);
-	if (st == MA_ETOOBIG)
+		ps.verdict = MSG_NO_HEADER;
 		st = MA_EDATA;
+	} else if (st == MA_EDATA) {
+		log_warn("'%s' is not a message: %s", path,
+			 msg_verdict_text(ps.verdict));
+	} else if (st == MA_EIO) {
+		log_err("cannot read message '%s'", path);
+	}
+	if (st == MA_EDATA && (flags & MSG_CHECK)) {
+		/* Not a message: said in m->verdict, nothing else known. */
+		m->verdict = ps.verdict;
+		m->identity[0] = '\0';
+		*mp = m;
+		return MA_OK;
+	}
 	if (st != MA_OK)
 		goto fail;
-	m->message_id = msg_parse_message_id(raw);
-	free(raw);
+	m->no_archive = ps.no_archive;
+	m->normalise = ps.normalise;
+	m->binary = ps.binary;
+	m->message_id = msg_parse_message_id(ps.message_id);
+	free(ps.message_id);
+	ps.message_id = NULL;
 	if (m->message_id == NULL) {
 		m->synthetic = true;
 		/* 10 + 32 + 16 bytes: always fits. */
@@ -506,11 +980,20 @@ msg_open(const char *path, unsigned flags, struct msg **mp)
 		snprintf(m->message_id, 64, "synthetic-%.32s@mailarc.invalid",
 			 m->identity);
 	}
+	if ((flags & MSG_CHECK) && !m->normalise) {
+		if ((st = msg_check_file(path, &m->verdict)) != MA_OK)
+			goto fail;
+		m->verdict = msg_verdict_name_binary(m, m->verdict);
+	}
+	if (m->verdict != MSG_MAIL)
+		log_warn("'%s' is not a message: %s", path,
+			 msg_verdict_text(m->verdict));
 	if ((flags & MSG_MIME) && (st = mime_pass(path, m)) != MA_OK)
 		goto fail;
 	*mp = m;
 	return MA_OK;
 fail:
+	free(ps.message_id);
 	msg_free(m);
 	return st;
 }

@@ -12,9 +12,28 @@
  * parsing, charsets); the identity itself is computed over the file's raw
  * bytes so that it never depends on how a library decodes them.
  *
+ * Intake normalisation. mailarc-dedupe archives a message as the reader
+ * below gives it, and the identity is computed over the same bytes, so a
+ * raw file and its archived copy have one identity:
+ *
+ *  a. A UTF-8 byte-order mark at the start of the file is dropped.
+ *  b. Lines before the first header line that are empty, hold only
+ *     blanks (SP, TAB), or are an mbox envelope line ("From " not
+ *     followed by blanks and a colon) are dropped. Here CR, LF and CRLF
+ *     all end a line.
+ *  c. Line ends: the end of the first line kept sets the file's style.
+ *     When it is a bare CR (old Mac mail), every CRLF and every bare CR
+ *     of the file becomes LF; otherwise every CRLF becomes LF and a bare
+ *     CR is left as it is (it is then not a line end).
+ *  d. In the header block, blanks between a field name and its colon are
+ *     dropped ("Subject : x" becomes "Subject: x").
+ *  Nothing else changes: an ordinary LF message is archived byte for
+ *  byte and keeps the identity it always had.
+ *
  * The identity rule (version 1), documented here because tombstones and
  * the dedupe index store its result and must stay comparable:
  *
+ *  0. The rule reads the file through intake normalisation (above).
  *  1. The header block is every line before the first empty line. Folded
  *     lines are unfolded; a field's name is lower-cased; its value has
  *     CR and LF removed, every run of blanks turned into one space, and
@@ -43,16 +62,38 @@
 
 #define MSG_IDENTITY_LEN 64 /* hex digits */
 
+/*
+ * Is a file a message? The one decision, made here for dedupe and
+ * confirmed by the index stage. It accepts exactly what notmuch accepts
+ * of the normalised file: gmime constructs a message from it (a file
+ * starting "From " must hold one message) and one of From, Subject and
+ * To has a non-empty decoded value. Not a message, with the reason
+ * (a control byte alone does not make a file "binary": it only names
+ * the reason of a file refused by the rule above):
+ */
+enum msg_verdict {
+	MSG_MAIL = 0,
+	MSG_EMPTY,	/* nothing but blanks, a BOM or envelope lines */
+	MSG_NO_HEADER,	/* no header field (or a header over 4 MiB) */
+	MSG_BINARY,	/* refused, with a NUL or control byte in its header */
+	MSG_NO_AUTHOR,	/* none of From, To and Subject (notmuch refuses) */
+	MSG_UNPARSABLE, /* gmime cannot construct a message */
+};
+
 struct msg {
 	char *message_id; /* owned: without angle brackets */
 	bool synthetic;	  /* message_id was made up from the content */
 	char identity[MSG_IDENTITY_LEN + 1];
 	bool no_archive;     /* "X-No-Archive: yes" */
 	bool has_attachment; /* with MSG_MIME: a part that is an attachment */
+	bool normalise;	     /* intake normalisation changes the file */
+	bool binary;	     /* a NUL or control byte in the header block */
+	enum msg_verdict verdict; /* with MSG_CHECK; else MSG_MAIL */
 };
 
 /* msg_open() flags. */
-#define MSG_MIME 1u /* also parse the MIME tree with gmime */
+#define MSG_MIME  1u /* also parse the MIME tree with gmime */
+#define MSG_CHECK 2u /* decide whether it is a message (verdict) */
 
 /* msg_init - start gmime once per process (msg_open calls it too). */
 void msg_init(void);
@@ -64,6 +105,12 @@ void msg_init(void);
  * gmime cannot parse just has no attachment). A file that is
  * not a message (no header at all, empty) gives MA_EDATA, logged with the
  * path; an unreadable one MA_EIO, logged.
+ *
+ * With MSG_CHECK a file that is not a message gives MA_OK and
+ * m->verdict says why (for empty, no-header and binary files message_id
+ * is NULL and identity ""). When m->normalise is set the gmime part of
+ * the decision is left to the caller: run msg_check_file() on the
+ * normalised copy (msg_write_normalised()).
  */
 enum ma_status msg_open(const char *path, unsigned flags, struct msg **mp);
 
@@ -82,6 +129,39 @@ enum ma_status msg_identity_stream(FILE *f, char *identity, char **message_id);
  * is none or it is unusable (blank, control characters).
  */
 char *msg_parse_message_id(const char *raw);
+
+/*
+ * msg_write_normalised - write the file at path to fd as intake
+ * normalisation (above) gives it. Does not fsync. Returns MA_EIO or
+ * MA_ETEMP (disk full), logged; MA_ENOTFOUND when path is gone.
+ */
+enum ma_status msg_write_normalised(const char *path, int fd);
+
+/*
+ * msg_check_file - the gmime part of the decision over the file at path
+ * as it is (normalised already): *vp is MSG_MAIL, MSG_UNPARSABLE or
+ * MSG_NO_AUTHOR. Returns MA_EIO or MA_ENOTFOUND when it cannot be opened.
+ */
+enum ma_status msg_check_file(const char *path, enum msg_verdict *vp);
+
+/* msg_verdict_name - a one-word name for v ("binary", "no-header", ...);
+ * msg_verdict_text - a phrase for people; msg_verdict_parse - back from a
+ * name (unknown names give MSG_UNPARSABLE). */
+const char *msg_verdict_name(enum msg_verdict v);
+/* msg_verdict_name_binary - v, or MSG_BINARY when v refuses m and m's
+ * header holds a NUL or control byte: the more telling reason. */
+enum msg_verdict msg_verdict_name_binary(const struct msg *m,
+					 enum msg_verdict v);
+const char *msg_verdict_text(enum msg_verdict v);
+enum msg_verdict msg_verdict_parse(const char *name);
+
+/*
+ * msg_notmuch_id - the id notmuch gives the file at path when it has no
+ * Message-ID: "notmuch-sha1-" and the SHA-1 of the file's bytes
+ * (malloc'd; NULL when it cannot be read). The site and search name such
+ * a message by it.
+ */
+char *msg_notmuch_id(const char *path);
 
 /* msg_free - release m; NULL is fine. */
 void msg_free(struct msg *m);

@@ -3,11 +3,13 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <sysexits.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "dedupe.h"
 #include "import.h"
 #include "log.h"
 #include "mailarc.h"
@@ -21,6 +23,57 @@ static const char import_usage[] =
     "then archive each message once (mailarc-dedupe), index them\n"
     "(mailarc-index) and render the site (mailarc-render, once built).\n";
 
+/*
+ * The last line tells what became of every input: what dedupe's run
+ * archived and set aside (state/dedupe.last), plus the inputs that were
+ * not mail before dedupe saw them (empty files). Deleted (tombstoned)
+ * and X-No-Archive messages are accounted for, not failures; anything
+ * that is not mail makes the exit EX_DATAERR.
+ */
+/* Identify state/dedupe.last: it is replaced (a new inode) by each run. */
+static void
+last_stamp(const struct space *s, struct stat *sb)
+{
+	char *p = path_fmt("%s/state/dedupe.last", s->dir);
+
+	memset(sb, 0, sizeof *sb);
+	if (p == NULL || stat(p, sb) != 0)
+		memset(sb, 0, sizeof *sb);
+	free(p);
+}
+
+static int
+summary(const struct space *s, const struct import_stats *stats,
+	const struct stat *before)
+{
+	struct dedupe_stats k = {0};
+	unsigned long notmail;
+	struct stat after;
+
+	last_stamp(s, &after);
+	if (stats->messages > 0 &&
+	    (after.st_ino == 0 ||
+	     (after.st_ino == before->st_ino &&
+	      after.st_mtim.tv_sec == before->st_mtim.tv_sec &&
+	      after.st_mtim.tv_nsec == before->st_mtim.tv_nsec) ||
+	     dedupe_last(s->dir, &k) != MA_OK)) {
+		/* mailarc-dedupe did not finish: its error is above. */
+		printf("imported %lu: not archived yet (see above; run "
+		       "mailarc-dedupe %s)\n",
+		       stats->messages + stats->skipped, s->key);
+		return EX_TEMPFAIL;
+	}
+	notmail = k.bad + stats->skipped;
+	printf("imported %lu: %lu archived, %lu duplicates",
+	       stats->messages + stats->skipped, k.archived, k.duplicates);
+	if (k.deleted > 0)
+		printf(", %lu deleted before", k.deleted);
+	if (k.no_archive > 0)
+		printf(", %lu x-no-archive", k.no_archive);
+	printf(", %lu not mail (see mailarc status %s)\n", notmail, s->key);
+	return notmail > 0 ? EX_DATAERR : EX_OK;
+}
+
 int
 cmd_import(struct ctx *c, int argc, char **argv)
 {
@@ -32,6 +85,7 @@ cmd_import(struct ctx *c, int argc, char **argv)
 	};
 	struct import_opts o = {.fmt = MBOX_RD, .progress = true};
 	struct import_stats stats = {0};
+	struct stat before;
 	enum ma_status st = MA_OK;
 	struct space *s;
 	char *dest;
@@ -72,8 +126,6 @@ cmd_import(struct ctx *c, int argc, char **argv)
 	for (int i = optind + 1; st == MA_OK && i < argc; i++)
 		st = import_path(&o, argv[i], &stats);
 	import_progress_done(&o, &stats);
-	printf("imported %lu messages from %lu files\n", stats.messages,
-	       stats.files);
 	if (stats.damaged > 0 || stats.skipped > 0) {
 		log_err("%lu inputs were damaged and %lu could not be read: "
 			"see above",
@@ -84,8 +136,10 @@ cmd_import(struct ctx *c, int argc, char **argv)
 		/* What was delivered is safe in incoming/: archive it. */
 		ret = ma_exitcode(st);
 	}
+	last_stamp(s, &before);
 	if (stats.messages > 0)
 		ret = ma_worse(ret, run_pipeline(c, s->key));
+	ret = ma_worse(ret, summary(s, &stats, &before));
 	free(dest);
 	space_free(s);
 	return ret;

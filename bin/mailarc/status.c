@@ -20,6 +20,7 @@
 
 #include "buf.h"
 #include "cli.h"
+#include "dedupe.h"
 #include "log.h"
 #include "mailarc.h"
 #include "oauth.h"
@@ -482,11 +483,51 @@ account_text(const struct account *a, const struct account_status *as)
 	}
 }
 
+/*
+ * What became of the messages that entered the space: archived (the
+ * archive's files) or set aside with a reason (dedupe.report).
+ */
+static json_t *
+intake_json(long long archived, const struct dedupe_counts *k)
+{
+	json_t *o = json_object(), *n = json_object();
+
+	json_object_set_new(o, "archived", json_integer(archived));
+	json_object_set_new(o, "duplicates", json_integer(k->duplicates));
+	json_object_set_new(o, "deleted", json_integer(k->deleted));
+	json_object_set_new(o, "x_no_archive", json_integer(k->no_archive));
+	json_object_set_new(n, "total", json_integer(k->not_mail));
+	for (int v = MSG_EMPTY; v <= MSG_UNPARSABLE; v++)
+		json_object_set_new(n, msg_verdict_name((enum msg_verdict)v),
+				    json_integer(k->by_verdict[v]));
+	json_object_set_new(o, "not_a_message", n);
+	return o;
+}
+
+static void
+intake_text(const struct dedupe_counts *k)
+{
+	const char *sep = " (";
+
+	printf("  set aside %lu duplicates, %lu deleted, %lu x-no-archive, "
+	       "%lu not a message",
+	       k->duplicates, k->deleted, k->no_archive, k->not_mail);
+	for (int v = MSG_EMPTY; v <= MSG_UNPARSABLE; v++) {
+		if (k->by_verdict[v] == 0)
+			continue;
+		printf("%s%s %lu", sep, msg_verdict_text((enum msg_verdict)v),
+		       k->by_verdict[v]);
+		sep = ", ";
+	}
+	printf("%s\n", k->not_mail > 0 ? ")" : "");
+}
+
 /* One space: text to stdout, or an object appended to spaces. */
 static int
 space_status(struct ctx *c, const char *key, time_t now, json_t *spaces)
 {
 	struct maildir_size archive, incoming, dups;
+	struct dedupe_counts counts = {0};
 	struct space *s;
 	char **keys = NULL;
 	size_t n = 0;
@@ -501,6 +542,8 @@ space_status(struct ctx *c, const char *key, time_t now, json_t *spaces)
 	maildir_size(s, "archive", &archive);
 	maildir_size(s, "incoming", &incoming);
 	maildir_size(s, "duplicates", &dups);
+	if (dedupe_report_counts(s->dir, &counts) != MA_OK)
+		log_warn("space %s: cannot read its dedupe report", s->key);
 	site = site_updated(s);
 	if (account_list(s, &keys, &n) != MA_OK) {
 		space_free(s);
@@ -539,6 +582,8 @@ space_status(struct ctx *c, const char *key, time_t now, json_t *spaces)
 				    json_integer(incoming.messages));
 		json_object_set_new(o, "duplicates",
 				    json_integer(dups.messages));
+		json_object_set_new(o, "intake",
+				    intake_json(archive.messages, &counts));
 		j = json_object();
 		json_object_set_new(j, "dir", jstr(s->site_dir));
 		json_object_set_new(j, "updated", json_time(site));
@@ -561,6 +606,7 @@ space_status(struct ctx *c, const char *key, time_t now, json_t *spaces)
 		       "%lld duplicates set aside\n",
 		       archive.messages, size, incoming.messages,
 		       dups.messages);
+		intake_text(&counts);
 		printf("  site %s, %s%s\n", s->site_dir,
 		       w ? "published " : "not published yet", w ? w : "");
 		if (n > 0)
