@@ -47,11 +47,6 @@ no_sanitizer() {
 }
 
 @test "hostile mail: every input archived and visible, or set aside with a reason" {
-	# WIP: drop this line when the intake fixes of issue 12 land (bare
-	# CR line ends, leading blank lines, no From/To/Subject, mbox
-	# splitting without blank lines or after a BOM).
-	[ -n "${MAILARC_INVARIANT_STRICT:-}" ] ||
-		skip "WIP: invariant violations until intake fixes land"
 	python3 "$TESTS_DIR/gen/hostile_mail.py" --seed "$SEED" --count "$N" \
 		--mboxes 12 "$IN"
 	rc=0
