@@ -508,6 +508,24 @@ index_remove(struct index *ix, const char *path)
 }
 
 enum ma_status
+index_has_file(struct index *ix, const char *path, bool *yes)
+{
+	notmuch_message_t *m = NULL;
+	notmuch_status_t ns;
+
+	ns = notmuch_database_find_message_by_filename(ix->db, path, &m);
+	if (ns != NOTMUCH_STATUS_SUCCESS) {
+		log_err("cannot look up '%s' in the index: %s", path,
+			notmuch_status_to_string(ns));
+		return MA_EIO;
+	}
+	*yes = m != NULL;
+	if (m != NULL)
+		notmuch_message_destroy(m);
+	return MA_OK;
+}
+
+enum ma_status
 index_count(struct index *ix, const char *query, bool files, unsigned long *np)
 {
 	notmuch_query_t *q;

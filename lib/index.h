@@ -93,6 +93,10 @@ enum ma_status index_open_notmuch(const char *space_dir, const char *key,
 enum ma_status index_add(struct index *ix, const char *path,
 			 const char *const *tags, char **message_id);
 
+/* index_has_file - *yes tells whether the file path is indexed. MA_EIO
+ * (logged) when the database cannot answer. */
+enum ma_status index_has_file(struct index *ix, const char *path, bool *yes);
+
 /*
  * index_commit - make every change so far durable (notmuch commits on
  * close: the database is closed and opened again).
@@ -187,9 +191,11 @@ enum ma_status index_run_queue(const struct index_run_opts *o,
 			       struct index_stats *stats);
 
 /*
- * index_run_paths - index the archive files named by paths (NULL-
- * terminated by next() returning NULL), e.g. read from standard input;
- * the account of each is looked up in the dedupe index.
+ * index_run_paths - index what index.queue holds, taking the archive
+ * files named by paths (NULL-terminated by next() returning NULL, e.g.
+ * read from standard input) as the hint that it has something new; a
+ * named file the queue does not hold is indexed on its own, its account
+ * looked up in the dedupe index.
  */
 enum ma_status index_run_paths(const struct index_run_opts *o,
 			       const char *(*next)(void *arg), void *arg,

@@ -343,8 +343,9 @@ name_cmp(const void *a, const void *b)
 /*
  * The paths given are a hint that the queue has something new; the queue
  * says what and from which account, so nothing is hashed again. A path
- * that is in the archive but was not in the queue (already indexed, or
- * put there by hand) is left to "--full".
+ * in the archive that was not in the queue and is not indexed yet (put
+ * there by hand, or named by "mailarc check --repair") is indexed on its
+ * own, its account looked up as "--full" does.
  */
 enum ma_status
 index_run_paths(const struct index_run_opts *o, const char *(*next)(void *arg),
@@ -358,7 +359,7 @@ index_run_paths(const struct index_run_opts *o, const char *(*next)(void *arg),
 	if ((st = run_open(&r, o, stats)) != MA_OK)
 		return run_close(&r, st);
 	while (st == MA_OK && (p = next(arg)) != NULL) {
-		char *real = realpath(p, NULL), name[256];
+		char *real = realpath(p, NULL);
 		size_t n = strlen(r.archive);
 
 		if (real == NULL) {
@@ -369,9 +370,8 @@ index_run_paths(const struct index_run_opts *o, const char *(*next)(void *arg),
 		if (strncmp(real, r.archive, n) != 0 || real[n] != '/') {
 			log_err("'%s' is not in '%s'", p, r.archive);
 			st = MA_EUSAGE;
-		} else if (maildir_base_name(real, name, sizeof name) ==
-			   MA_OK) {
-			st = names_add(&given, name);
+		} else {
+			st = names_add(&given, real);
 		}
 		free(real);
 	}
@@ -380,12 +380,22 @@ index_run_paths(const struct index_run_opts *o, const char *(*next)(void *arg),
 	if (st == MA_OK && seen.n > 0)
 		qsort(seen.v, seen.n, sizeof *seen.v, name_cmp);
 	for (size_t i = 0; st == MA_OK && i < given.n; i++) {
-		if (seen.n > 0 && bsearch(&given.v[i], seen.v, seen.n,
-					  sizeof *seen.v, name_cmp) != NULL)
+		char name[256];
+		const char *key = name;
+		bool have = false;
+
+		if (maildir_base_name(given.v[i], name, sizeof name) != MA_OK)
 			continue;
-		log_info("'%s' was not queued by mailarc-dedupe (indexed "
-			 "already, or put there by hand: use --full)",
-			 given.v[i]);
+		if (seen.n > 0 && bsearch(&key, seen.v, seen.n, sizeof *seen.v,
+					  name_cmp) != NULL)
+			continue;
+		if ((st = index_has_file(r.ix, given.v[i], &have)) != MA_OK ||
+		    have)
+			continue;
+		log_info("'%s' was not queued by mailarc-dedupe: indexing it "
+			 "on its own",
+			 name);
+		st = index_path(&r, given.v[i]);
 	}
 	names_free(&given);
 	names_free(&seen);
