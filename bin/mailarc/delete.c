@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "hold.h"
 #include "index.h"
 #include "lock.h"
 #include "log.h"
@@ -203,6 +204,8 @@ cmd_delete(struct ctx *c, int argc, char **argv)
 		return ret == EX__HELP ? EX_OK : ret;
 	if ((s = ctx_space(c, argv[optind], &ret)) == NULL)
 		return ret;
+	if (!dry && (st = hold_refuse(s->dir, s->key, "delete")) != MA_OK)
+		goto out;
 	dlock = path_fmt("%s/state/dedupe.lock", s->dir);
 	ilock = path_fmt("%s/state/index.lock", s->dir);
 	tspath = path_fmt("%s/tombstones", s->dir);
