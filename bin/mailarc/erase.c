@@ -142,7 +142,9 @@ cmd_erase(struct ctx *c, int argc, char **argv)
 	 * erased message may be anywhere, and the tombstones name no
 	 * Message-ID that an incremental run could look up. */
 	if (stage_built("mailarc-render")) {
-		const char *const args[] = {s->key, "--full", NULL};
+		/* --wait: a render still running (one a killed erase
+		 * started, or the timer's) finishes first. */
+		const char *const args[] = {"--wait", s->key, "--full", NULL};
 
 		ret = run_stage(c, "mailarc-render", args, true);
 		if (ret != EX_OK) {
