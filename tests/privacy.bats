@@ -248,6 +248,11 @@ PY
 		refute grep -rqF "Message-ID: <$id>" "$S/archive" "$S/duplicates" "$S/incoming"
 	done
 	[ "$(mailarc search sales --output=messages '*' | wc -l)" -eq 2 ]
+	# What stays but mentions her is listed, not erased.
+	run mailarc erase sales --address alice@example.com --yes --include-mentions
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"mentioned in id:d1@example.net"* ]]
+	[ "$(mailarc search sales --output=messages '*' | wc -l)" -eq 2 ]
 }
 
 @test "erase from a fetched account: the server still has the mail, the next fetch brings none of it back" {

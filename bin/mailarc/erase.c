@@ -14,6 +14,7 @@
 #include "audit.h"
 #include "cli.h"
 #include "hold.h"
+#include "index.h"
 #include "log.h"
 #include "mailarc.h"
 #include "path.h"
@@ -22,12 +23,41 @@
 
 static const char erase_usage[] =
     "usage: mailarc erase SPACE --address ADDR [--dry-run] [--yes]\n"
+    "                     [--include-mentions]\n"
     "\n"
     "Erase every message of the space that ADDR sent or received (From,\n"
     "Sender, Reply-To, To, Cc, Bcc, Delivered-To) from the archive,\n"
     "duplicates, incoming mail, index and site, and tombstone it so that\n"
     "it never comes back. --dry-run lists the files; without --yes a\n"
-    "terminal is asked to confirm.\n";
+    "terminal is asked to confirm. --include-mentions then lists the\n"
+    "messages that stay but mention ADDR, for a human decision.\n";
+
+static int
+print_mention(const struct index_hit *h, void *arg)
+{
+	(void)arg;
+	printf("mentioned in id:%s\n", h->message_id);
+	return 0;
+}
+
+/* Messages that stay but name the address elsewhere (a body, a quote):
+ * notmuch's free-text terms find them. */
+static enum ma_status
+list_mentions(const char *dir, const char *addr)
+{
+	struct index *ix = NULL;
+	char q[PRIVACY_ADDR_MAX + 8];
+	enum ma_status st;
+	int n = snprintf(q, sizeof q, "\"%s\"", addr);
+
+	if (n < 0 || (size_t)n >= sizeof q)
+		return MA_ETOOBIG;
+	if ((st = index_open(dir, INDEX_READ, &ix)) != MA_OK)
+		return st == MA_ENOTFOUND ? MA_OK : st;
+	st = index_query(ix, q, print_mention, NULL);
+	index_close(ix);
+	return st;
+}
 
 static bool
 confirm(const char *key, unsigned long n)
@@ -52,13 +82,14 @@ cmd_erase(struct ctx *c, int argc, char **argv)
 	    {"address", required_argument, NULL, 'a'},
 	    {"dry-run", no_argument, NULL, 'n'},
 	    {"yes", no_argument, NULL, 'y'},
+	    {"include-mentions", no_argument, NULL, 'M'},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *address = NULL;
 	char addr[PRIVACY_ADDR_MAX + 1], hash[AUDIT_HASH_LEN + 1], user[64];
 	struct privacy_erase_opts eo = {.out = stdout};
 	unsigned long n = 0;
-	bool yes = false;
+	bool yes = false, mentions = false;
 	struct space *s;
 	enum ma_status st;
 	char *dir;
@@ -76,6 +107,9 @@ cmd_erase(struct ctx *c, int argc, char **argv)
 			break;
 		case 'y':
 			yes = true;
+			break;
+		case 'M':
+			mentions = true;
 			break;
 		default:
 			ret = cli_common(ch, optarg, erase_usage, &c->root_opt);
@@ -166,6 +200,9 @@ cmd_erase(struct ctx *c, int argc, char **argv)
 	log_notice("space '%s': %lu message file%s erased", s->key, n,
 		   n == 1 ? "" : "s");
 out:
+	if (mentions && (ret == EX_OK || ret == EX_DATAERR) &&
+	    (st = list_mentions(dir, addr)) != MA_OK)
+		ret = ma_exitcode(st);
 	free(dir);
 	space_free(s);
 	return ret;
