@@ -18,14 +18,20 @@
 #define AUDIT_LINE_MAX	 2048
 #define AUDIT_DETAIL_MAX 1000
 
+/* s with control characters as '?', cut (marked "...") past
+ * AUDIT_DETAIL_MAX bytes: the action is recorded whatever its detail. */
 static enum ma_status
 add_clean(struct buf *b, const char *s)
 {
 	enum ma_status st = MA_OK;
+	size_t n = 0;
 
-	for (; *s && st == MA_OK; s++)
+	for (; *s && st == MA_OK; s++, n++) {
+		if (n == AUDIT_DETAIL_MAX)
+			return buf_adds(b, "...");
 		st = buf_addc(b,
 			      (unsigned char)*s < ' ' || *s == 0x7f ? '?' : *s);
+	}
 	return st;
 }
 
@@ -43,12 +49,6 @@ audit_append(const char *space_dir, time_t now, const char *user,
 		return MA_ENOMEM;
 	if (detail == NULL || detail[0] == '\0')
 		detail = "-";
-	if (strlen(detail) > AUDIT_DETAIL_MAX) {
-		log_err("audit: a detail of over %d bytes is refused",
-			AUDIT_DETAIL_MAX);
-		free(path);
-		return MA_ETOOBIG;
-	}
 	fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		int e = errno;

@@ -17,14 +17,13 @@
  * of messages concerned, DETAIL the query, the retention period, the hold
  * reason, or for a person "sha256:HEX" of the lower-cased address. Never
  * message content, never a plain address. Control characters in DETAIL
- * are written as '?'.
+ * are written as '?'; a DETAIL over 1000 bytes is cut and ends in "...".
  */
 
 #define AUDIT_HASH_LEN (7 + 64) /* "sha256:" and hex */
 
 /*
- * audit_append - append one line and fsync it. Logged on failure
- * (MA_EIO, MA_ETOOBIG for a detail over 1000 bytes).
+ * audit_append - append one line and fsync it. Logged on failure.
  */
 enum ma_status audit_append(const char *space_dir, time_t now, const char *user,
 			    const char *action, unsigned long count,

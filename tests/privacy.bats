@@ -398,9 +398,16 @@ PY
 	run mailarc status sales
 	[[ "$output" != *"legal hold"* ]]
 	mailarc -q delete sales d1@example.net
+	mailarc -q delete sales --query from:bob@example.net
 	run mailarc audit sales
-	[ "$(cut -f3 <<<"$output" | xargs)" = "hold-on hold-off" ]
-	[ "$(cut -f5 <<<"$output" | xargs)" = "case 2026-114 case 2026-114" ]
+	[ "$(cut -f3 <<<"$output" | xargs)" = "hold-on hold-off delete delete" ]
+	[ "$(cut -f4 <<<"$output" | xargs)" = "0 0 1 1" ]
+	[ "$(sed -n 1p <<<"$output" | cut -f5)" = "case 2026-114" ]
+	[ "$(sed -n 2p <<<"$output" | cut -f5)" = "case 2026-114" ]
+	[ "$(sed -n 3p <<<"$output" | cut -f5)" = "by Message-ID" ]
+	# A query naming an address is kept by its hash.
+	[[ "$(sed -n 4p <<<"$output" | cut -f5)" == "query sha256:"* ]]
+	refute grep -q '@' "$S/audit.log"
 }
 
 @test "the privacy commands: usage, bad space, help" {

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "cli.h"
 #include "hold.h"
 #include "index.h"
@@ -152,6 +153,27 @@ remove_one(struct index *ix, const struct victim *v, const char *tspath,
 	return MA_OK;
 }
 
+/* The audit line: a query that names an address is recorded by its hash
+ * (the log never holds a plain address). */
+static enum ma_status
+audit_delete(const struct space *s, const char *query, size_t n)
+{
+	char user[64], detail[AUDIT_HASH_LEN + 16];
+	const char *d = "by Message-ID";
+
+	if (query != NULL && strchr(query, '@') != NULL) {
+		char h[AUDIT_HASH_LEN + 1];
+
+		audit_addr_hash(query, h);
+		snprintf(detail, sizeof detail, "query %s", h);
+		d = detail;
+	} else if (query != NULL) {
+		d = query;
+	}
+	privacy_user(s, user, sizeof user);
+	return audit_append(s->dir, privacy_now(), user, "delete", n, d);
+}
+
 static int
 parse(struct ctx *c, int argc, char **argv, bool *dry, const char **query)
 {
@@ -269,6 +291,8 @@ cmd_delete(struct ctx *c, int argc, char **argv)
 		st = index_close(ix);
 		ix = NULL;
 	}
+	if (st == MA_OK && vs.n > 0)
+		st = audit_delete(s, query, vs.n);
 	lock_drop(&il);
 	lock_drop(&dl);
 	if (st == MA_OK && vs.n > 0 && stage_built("mailarc-render")) {

@@ -249,9 +249,17 @@ retention_run(struct ctx *c, const char *key)
 		space_free(s);
 		return secs < 0 ? EX_CONFIG : EX_OK;
 	}
-	if (hold_refuse(s->dir, s->key, "retention") != MA_OK) {
-		space_free(s);
-		return EX_OK; /* the hold is the administrator's decision */
+	{
+		struct hold h;
+
+		/* Not an error at each run: the administrator's decision. */
+		if (hold_get(s->dir, &h) != MA_OK || h.on) {
+			log_notice("space %s is on legal hold: retention "
+				   "refused, nothing removed",
+				   key);
+			space_free(s);
+			return EX_OK;
+		}
 	}
 	if ((dir = privacy_real_dir(s)) == NULL) {
 		space_free(s);
