@@ -7,6 +7,7 @@ bats_require_minimum_version 1.5.0
 load helpers
 load lib/dovecot
 load lib/fetch
+load lib/ops
 
 setup_file() {
 	dovecot_start
@@ -15,6 +16,10 @@ setup_file() {
 
 teardown_file() {
 	dovecot_stop
+}
+
+teardown() {
+	ops_teardown
 }
 
 setup() {
@@ -425,4 +430,36 @@ PY
 	for c in export erase hold audit; do
 		mailarc "$c" --help | grep -q "^usage: mailarc $c"
 	done
+}
+
+@test "through sudo, only an administrator of the space may export, erase, hold or read the audit" {
+	corpus "$BATS_TEST_TMPDIR/a.mbox"
+	mailarc -q import sales "$BATS_TEST_TMPDIR/a.mbox"
+	mailarc -q space edit sales --admins alice
+	shared_tmp
+	cp -a "$MAILARC_ROOT" "$OPS_SHARED/root"
+	export MAILARC_ROOT="$OPS_SHARED/root"
+	S="$MAILARC_ROOT/spaces/sales"
+	chown -R nobody: "$MAILARC_ROOT"
+	as() { # as SUDO_USER ARGS... - mailarc as the service user for SUDO_USER
+		local who=$1
+		shift
+		as_user nobody MAILARC_ROOT="$MAILARC_ROOT" SUDO_USER="$who" -- mailarc "$@"
+	}
+	before=$(tree_digest "$MAILARC_ROOT")
+	for cmd in "export sales --address alice@example.com" \
+		"erase sales --address alice@example.com --yes" \
+		"hold on sales" "audit sales"; do
+		# shellcheck disable=SC2086
+		run as carol $cmd
+		echo "$cmd: $status $output"
+		[ "$status" -eq 77 ]
+		[[ "$output" == *"carol is not an administrator of space sales"* ]]
+	done
+	[ "$(tree_digest "$MAILARC_ROOT")" = "$before" ]
+	run as alice hold on sales --reason r
+	[ "$status" -eq 0 ]
+	run as alice audit sales
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"	alice	hold-on	0	r" ]]
 }
