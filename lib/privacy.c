@@ -269,6 +269,8 @@ privacy_mboxrd(const char *path, FILE *out)
 
 /* ---- erasure --------------------------------------------------------- */
 
+static unsigned where_of(const char *space_dir, const char *path);
+
 struct files {
 	char **v;
 	unsigned *where;
@@ -278,9 +280,6 @@ struct files {
 static enum ma_status
 files_add(struct files *fs, const char *path, unsigned where)
 {
-	for (size_t i = 0; i < fs->n; i++)
-		if (strcmp(fs->v[i], path) == 0)
-			return MA_OK;
 	if (fs->n == fs->cap) {
 		size_t ncap = fs->cap ? fs->cap * 2 : 16;
 		char **nv = realloc(fs->v, ncap * sizeof *nv);
@@ -297,6 +296,33 @@ files_add(struct files *fs, const char *path, unsigned where)
 	if ((fs->v[fs->n] = strdup(path)) == NULL)
 		return MA_ENOMEM;
 	fs->where[fs->n++] = where;
+	return MA_OK;
+}
+
+static int
+str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sort by path (so that files of one folder follow each other) and drop
+ * paths found twice (the journal and the scan). */
+static enum ma_status
+files_sort_unique(struct files *fs, const char *space_dir)
+{
+	size_t k = 0;
+
+	if (fs->n > 1)
+		qsort(fs->v, fs->n, sizeof *fs->v, str_cmp);
+	for (size_t i = 0; i < fs->n; i++) {
+		if (k > 0 && strcmp(fs->v[k - 1], fs->v[i]) == 0) {
+			free(fs->v[i]);
+			continue;
+		}
+		fs->v[k] = fs->v[i];
+		fs->where[k++] = where_of(space_dir, fs->v[i]);
+	}
+	fs->n = k;
 	return MA_OK;
 }
 
@@ -439,19 +465,23 @@ first_thread(const struct index_hit *h, void *arg)
 }
 
 /* Rewrite the dedupe report without the lines (WHEN NAME REASON MATCHED
- * MESSAGE-ID) that name message_id. */
+ * MESSAGE-ID) that name one of ids[0..nids) (sorted). */
 static enum ma_status
-report_forget(const char *space_dir, const char *message_id)
+report_forget(const char *space_dir, char **ids, size_t nids)
 {
 	char *path = path_fmt("%s/state/dedupe.report", space_dir);
 	char *data, *p;
 	struct buf out;
-	size_t len, idlen = strlen(message_id);
+	size_t len;
 	bool dropped = false;
 	enum ma_status st;
 
 	if (path == NULL)
 		return MA_ENOMEM;
+	if (nids == 0) {
+		free(path);
+		return MA_OK;
+	}
 	st = file_read_all(path, PRIVACY_JOURNAL_MAX, &data, &len);
 	if (st != MA_OK) {
 		free(path);
@@ -469,11 +499,16 @@ report_forget(const char *space_dir, const char *message_id)
 			if (id != NULL)
 				id++;
 		}
-		if (nl != NULL && id != NULL && (size_t)(nl - id) == idlen &&
-		    memcmp(id, message_id, idlen) == 0)
-			dropped = true;
-		else
-			st = buf_add(&out, p, n);
+		if (nl != NULL && id != NULL) {
+			*nl = '\0';
+			if (bsearch(&id, ids, nids, sizeof *ids, str_cmp)) {
+				dropped = true;
+				p += n;
+				continue;
+			}
+			*nl = '\n';
+		}
+		st = buf_add(&out, p, n);
 		p += n;
 	}
 	if (st == MA_OK && dropped)
@@ -486,11 +521,13 @@ report_forget(const char *space_dir, const char *message_id)
 }
 
 /* Tombstone the message in the file at path (gone already: nothing to
- * do, its tombstone was written before it went). */
+ * do, its tombstone was written before it went) and make the dedupe
+ * index forget it; its Message-ID goes into ids. Copies of one message
+ * (archive and duplicates) each write a line: harmless, and no set of
+ * identities to keep. */
 static enum ma_status
 tombstone_file(const char *space_dir, struct index *ix, const char *tspath,
-	       const char *path, time_t now, char (*seen)[MSG_IDENTITY_LEN + 1],
-	       size_t *nseen)
+	       const char *path, time_t now, struct files *ids)
 {
 	char hid[TOMBSTONE_HASH_LEN + 1], thread[64] = "-";
 	struct msg *m;
@@ -500,12 +537,6 @@ tombstone_file(const char *space_dir, struct index *ix, const char *tspath,
 		return MA_OK;
 	if ((st = msg_open(path, 0, &m)) != MA_OK)
 		return st == MA_EDATA ? MA_OK : st;
-	for (size_t i = 0; i < *nseen; i++)
-		if (strcmp(seen[i], m->identity) == 0) {
-			msg_free(m);
-			return MA_OK;
-		}
-	memcpy(seen[(*nseen)++], m->identity, MSG_IDENTITY_LEN + 1);
 	tombstone_hash_id(m->message_id, hid);
 	if (ix != NULL) {
 		st = index_find(ix, m->message_id, first_thread, thread);
@@ -524,7 +555,7 @@ tombstone_file(const char *space_dir, struct index *ix, const char *tspath,
 		free(db);
 	}
 	if (st == MA_OK)
-		st = report_forget(space_dir, m->message_id);
+		st = files_add(ids, m->message_id, 0);
 	msg_free(m);
 	return st;
 }
@@ -561,8 +592,8 @@ privacy_erase(const struct privacy_erase_opts *o, unsigned long *countp)
 	struct collect c = {.fs = &fs, .st = MA_OK};
 	struct lock dl = {.fd = -1}, il = {.fd = -1};
 	struct index *ix = NULL;
-	char(*seen)[MSG_IDENTITY_LEN + 1] = NULL;
-	size_t nseen = 0, dlen = strlen(o->space_dir);
+	struct files ids = {0};
+	size_t dlen = strlen(o->space_dir);
 	char *tspath = path_fmt("%s/tombstones", o->space_dir);
 	enum ma_status st;
 
@@ -579,6 +610,8 @@ privacy_erase(const struct privacy_erase_opts *o, unsigned long *countp)
 				  collect_file, &c);
 	if (st == MA_OK)
 		st = c.st;
+	if (st == MA_OK)
+		st = files_sort_unique(&fs, o->space_dir);
 	if (st != MA_OK || fs.n == 0)
 		goto out;
 	if (o->dry_run) {
@@ -593,24 +626,29 @@ privacy_erase(const struct privacy_erase_opts *o, unsigned long *countp)
 	if (st != MA_OK)
 		goto out;
 	/* 2. */
-	if ((seen = calloc(fs.n, sizeof *seen)) == NULL) {
-		st = MA_ENOMEM;
-		goto out;
-	}
 	for (size_t i = 0; i < fs.n && st == MA_OK; i++)
 		st = tombstone_file(o->space_dir, ix, tspath, fs.v[i], o->now,
-				    seen, &nseen);
-	/* 3. */
+				    &ids);
+	if (st == MA_OK && ids.n > 1)
+		qsort(ids.v, ids.n, sizeof *ids.v, str_cmp);
+	if (st == MA_OK)
+		st = report_forget(o->space_dir, ids.v, ids.n);
+	/* 3. One sync per folder: the paths are sorted, so a folder's
+	 * files follow each other. */
 	for (size_t i = 0; i < fs.n && st == MA_OK; i++) {
-		if (unlink(fs.v[i]) != 0) {
-			if (errno == ENOENT)
-				continue;
+		const char *slash = strrchr(fs.v[i], '/');
+		size_t dirlen = (size_t)(slash - fs.v[i]);
+
+		if (unlink(fs.v[i]) != 0 && errno != ENOENT) {
 			log_err("cannot remove '%s': %s", fs.v[i],
 				strerror(errno));
 			st = errno_status(errno);
 			break;
 		}
-		st = fsync_parent(fs.v[i]);
+		if (i + 1 == fs.n ||
+		    strncmp(fs.v[i + 1], fs.v[i], dirlen + 1) != 0 ||
+		    strchr(fs.v[i + 1] + dirlen + 1, '/') != NULL)
+			st = fsync_parent(fs.v[i]);
 	}
 	/* 4. */
 	for (size_t i = 0; i < fs.n && st == MA_OK; i++)
@@ -629,7 +667,7 @@ out:
 	index_close(ix);
 	lock_drop(&il);
 	lock_drop(&dl);
-	free(seen);
+	files_free(&ids);
 	files_free(&fs);
 	free(tspath);
 	return st;
