@@ -29,10 +29,12 @@ copy_field(char *dst, size_t size, const char *src)
 {
 	int n = snprintf(dst, size, "%s", src);
 
-	/* A longer value was not written by hold_set(): cut, the hold
-	 * stays on whatever it says. */
+	/* A longer value was not written by hold_set(): cut (snprintf
+	 * does), the hold stays on whatever it says. */
 	if (n < 0)
 		dst[0] = '\0';
+	else if ((size_t)n >= size)
+		log_debug("legal hold: a field of %d bytes cut", n);
 }
 
 enum ma_status

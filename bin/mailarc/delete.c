@@ -165,7 +165,10 @@ audit_delete(const struct space *s, const char *query, size_t n)
 		char h[AUDIT_HASH_LEN + 1];
 
 		audit_addr_hash(query, h);
-		snprintf(detail, sizeof detail, "query %s", h);
+		int k = snprintf(detail, sizeof detail, "query %s", h);
+
+		if (k < 0 || (size_t)k >= sizeof detail)
+			return MA_ETOOBIG;
 		d = detail;
 	} else if (query != NULL) {
 		d = query;

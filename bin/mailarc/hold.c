@@ -94,14 +94,23 @@ retention_last(const struct space *s, char *at, char *retain, char *removed)
 	}
 	free(p);
 	for (l = data; l != NULL && *l; l = p) {
+		char *dst = NULL;
+		int n;
+
 		if ((p = strchr(l, '\n')) != NULL)
 			*p++ = '\0';
 		if (strncmp(l, "at=", 3) == 0)
-			snprintf(at, 32, "%.31s", l + 3);
+			dst = at;
 		else if (strncmp(l, "retain=", 7) == 0)
-			snprintf(retain, 32, "%.31s", l + 7);
+			dst = retain;
 		else if (strncmp(l, "removed=", 8) == 0)
-			snprintf(removed, 32, "%.31s", l + 8);
+			dst = removed;
+		if (dst == NULL)
+			continue;
+		/* Written by retention_run(): a longer value is not ours. */
+		n = snprintf(dst, 32, "%s", strchr(l, '=') + 1);
+		if (n < 0 || n >= 32)
+			dst[0] = '\0';
 	}
 	free(data);
 }
