@@ -396,22 +396,26 @@ PY
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"retention refused"* ]]
 	[ "$(mailarc search sales --output=messages '*' | wc -l)" -eq 8 ]
-	# Dry runs and exports still work.
+	# Dry runs and exports still work, and change nothing.
+	before=$(tree_digest "$S")
 	run mailarc erase sales --address alice@example.com --dry-run
-	[ "$status" -eq 77 ]
+	[ "$status" -eq 0 ]
+	[ "$(grep -c '^would erase ' <<<"$output")" -eq 12 ]
+	mailarc export sales --address alice@example.com >/dev/null 2>&1
+	[ "$(tree_digest "$S" | grep -v audit.log)" = "$(grep -v audit.log <<<"$before")" ]
 	mailarc -q hold off sales
 	run mailarc status sales
 	[[ "$output" != *"legal hold"* ]]
 	mailarc -q delete sales d1@example.net
 	mailarc -q delete sales --query from:bob@example.net
 	run mailarc audit sales
-	[ "$(cut -f3 <<<"$output" | xargs)" = "hold-on hold-off delete delete" ]
-	[ "$(cut -f4 <<<"$output" | xargs)" = "0 0 1 1" ]
+	[ "$(cut -f3 <<<"$output" | xargs)" = "hold-on export hold-off delete delete" ]
+	[ "$(cut -f4 <<<"$output" | xargs)" = "0 6 0 1 1" ]
 	[ "$(sed -n 1p <<<"$output" | cut -f5)" = "case 2026-114" ]
-	[ "$(sed -n 2p <<<"$output" | cut -f5)" = "case 2026-114" ]
-	[ "$(sed -n 3p <<<"$output" | cut -f5)" = "by Message-ID" ]
+	[ "$(sed -n 3p <<<"$output" | cut -f5)" = "case 2026-114" ]
+	[ "$(sed -n 4p <<<"$output" | cut -f5)" = "by Message-ID" ]
 	# A query naming an address is kept by its hash.
-	[[ "$(sed -n 4p <<<"$output" | cut -f5)" == "query sha256:"* ]]
+	[[ "$(sed -n 5p <<<"$output" | cut -f5)" == "query sha256:"* ]]
 	refute grep -q '@' "$S/audit.log"
 }
 

@@ -125,7 +125,8 @@ cmd_erase(struct ctx *c, int argc, char **argv)
 	}
 	if (privacy_addr_norm(address, addr, sizeof addr) != MA_OK)
 		return EX_USAGE;
-	if ((s = privacy_gate(c, argv[optind], "erase", &ret)) == NULL)
+	if ((s = privacy_gate(c, argv[optind], eo.dry_run ? NULL : "erase",
+			      &ret)) == NULL)
 		return ret;
 	if ((dir = privacy_real_dir(s)) == NULL) {
 		space_free(s);
