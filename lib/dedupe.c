@@ -332,7 +332,11 @@ decide(struct dedupe_run *r, struct item *it)
 		char when[32];
 
 		tombstone_format_time(at, when, sizeof when);
-		set_aside(it, "deleted", when);
+		set_aside(it,
+			  tombstones_erased(r->ts, m->message_id, m->identity)
+			      ? "erased"
+			      : "deleted",
+			  when);
 		goto out;
 	}
 	if (m->no_archive && !r->o.archive_no_archive) {
@@ -518,7 +522,10 @@ flush(struct dedupe_run *r)
 		if (it->action != ARCHIVE)
 			st = buf_addf(&report, "%s\t%s\t%s\t%s\t%s\n", when,
 				      it->name, it->reason, it->matched,
-				      it->message_id ? it->message_id : "-");
+				      it->message_id != NULL &&
+					      strcmp(it->reason, "erased") != 0
+					  ? it->message_id
+					  : "-");
 	}
 	/* 1. The decisions are durable before anything moves. */
 	if (st == MA_OK)
@@ -539,6 +546,22 @@ flush(struct dedupe_run *r)
 
 		if ((st = note_dir(r, srcdirs, &nsrc, it->path)) != MA_OK)
 			break;
+		/* A message erased on request comes back from a server
+		 * that still holds it: it is dropped, not kept aside. */
+		if (it->action == SET_ASIDE &&
+		    strcmp(it->reason, "erased") == 0) {
+			if (unlink(it->path) != 0 && errno != ENOENT) {
+				log_err("cannot remove '%s': %s", it->path,
+					strerror(errno));
+				st = errno_status(errno);
+				break;
+			}
+			moved_any = true;
+			r->stats.deleted++;
+			log_notice("dropped '%s': erased on request at %s",
+				   it->name, it->matched);
+			continue;
+		}
 		if (it->action == ARCHIVE && it->copy != NULL)
 			st = place_copy(r, it, &np);
 		else
@@ -933,6 +956,10 @@ dedupe_report(const char *space_dir, FILE *out)
 				"%s duplicates/%s: <%s> was deleted on "
 				"purpose at %s\n",
 				v[0], v[1], v[4], v[3]);
+		else if (strcmp(v[2], "erased") == 0)
+			fprintf(out,
+				"%s %s: dropped, erased on request at %s\n",
+				v[0], v[1], v[3]);
 		else if (strcmp(v[2], "x-no-archive") == 0)
 			fprintf(out,
 				"%s duplicates/%s: <%s> says "

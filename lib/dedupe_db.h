@@ -86,4 +86,12 @@ void dedupe_db_close(struct dedupe_db *db);
 const char *dedupe_db_source(struct dedupe_db *db, const char *message_id,
 			     const char *name);
 
+/*
+ * dedupe_db_forget - rewrite (atomically, in place of the append-only
+ * rule) the bucket of message_id in the index folder dir without its
+ * lines for message_id: an erasure keeps no Message-ID in the clear. The
+ * caller holds the space's dedupe lock and no dedupe_db is open.
+ */
+enum ma_status dedupe_db_forget(const char *dir, const char *message_id);
+
 #endif

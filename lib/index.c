@@ -399,6 +399,7 @@ report_message(notmuch_message_t *m,
 	h.thread_id = notmuch_message_get_thread_id(m);
 	h.files = files;
 	h.nfiles = n;
+	h.date = notmuch_message_get_date(m);
 	r = fn(&h, arg);
 	free(files);
 	notmuch_filenames_destroy(fns);

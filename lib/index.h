@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "status.h"
 
@@ -112,6 +113,7 @@ struct index_hit {
 	const char *thread_id;
 	const char *const *files; /* absolute paths */
 	size_t nfiles;
+	time_t date; /* notmuch's date: the Date field, 0 when it has none */
 };
 
 /*

@@ -864,3 +864,62 @@ mime_addrs_free(struct mime_addr *a, size_t n)
 {
 	addrs_free(a, n);
 }
+
+enum ma_status
+mime_header_has_addr(const char *hdr, size_t len, const char *addr, bool *hitp)
+{
+	static const char *const names[] = {
+	    "From", "Sender", "Reply-To", "To", "Cc", "Bcc", "Delivered-To",
+	};
+	GMimeStream *stream;
+	GMimeParser *parser;
+	GMimeMessage *msg;
+	GMimeHeaderList *list;
+	enum ma_status st = MA_OK;
+	bool hit = false;
+	int count;
+
+	mime_init();
+	stream = g_mime_stream_mem_new();
+	g_mime_stream_write(stream, hdr, len);
+	/* The empty line that ends the header: the parser needs it. */
+	g_mime_stream_write(stream, "\n\n", 2);
+	g_mime_stream_reset(stream);
+	parser = g_mime_parser_new_with_stream(stream);
+	msg = g_mime_parser_construct_message(parser, NULL);
+	g_object_unref(parser);
+	g_object_unref(stream);
+	if (msg == NULL)
+		return MA_EDATA;
+	list = g_mime_object_get_header_list(GMIME_OBJECT(msg));
+	count = g_mime_header_list_get_count(list);
+	for (int i = 0; i < count && !hit && st == MA_OK; i++) {
+		GMimeHeader *h = g_mime_header_list_get_header_at(list, i);
+		const char *name = g_mime_header_get_name(h);
+		const char *raw = g_mime_header_get_raw_value(h);
+		InternetAddressList *l;
+		struct mime_addr *a;
+		size_t n;
+		bool wanted = false;
+
+		for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
+			if (name != NULL &&
+			    g_ascii_strcasecmp(name, names[k]) == 0)
+				wanted = true;
+		if (!wanted || raw == NULL)
+			continue;
+		l = internet_address_list_parse(NULL, raw);
+		st = addrs_get(l, &a, &n);
+		if (l != NULL)
+			g_object_unref(l);
+		if (st != MA_OK)
+			break;
+		for (size_t k = 0; k < n && !hit; k++)
+			hit = g_ascii_strcasecmp(a[k].addr, addr) == 0;
+		addrs_free(a, n);
+	}
+	g_object_unref(msg);
+	if (st == MA_OK)
+		*hitp = hit;
+	return st;
+}

@@ -94,4 +94,15 @@ enum ma_status mime_parse_addrs(const char *header, struct mime_addr **ap,
 				size_t *np);
 void mime_addrs_free(struct mime_addr *a, size_t n);
 
+/*
+ * mime_header_has_addr - *hitp is true when one of the address fields
+ * From, Sender, Reply-To, To, Cc, Bcc, Delivered-To (any occurrence) of
+ * the header block hdr[0..len) (the lines before the first empty line)
+ * names the mailbox addr: compared without regard to ASCII case, display
+ * names and comments ignored, groups flattened. MA_EDATA when gmime
+ * cannot take the block as a message header (not logged).
+ */
+enum ma_status mime_header_has_addr(const char *hdr, size_t len,
+				    const char *addr, bool *hitp);
+
 #endif

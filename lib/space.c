@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "privacy.h"
 #include "maildir.h"
 #include "path.h"
 #include "space.h"
@@ -79,6 +80,7 @@ static const struct space_key space_keys[] = {
     {"remote_images", "block|allow"},
     {"address_display", "full|name|obfuscated"},
     {"base_url", NULL},
+    {"retain", NULL},
 };
 
 static bool
@@ -157,6 +159,13 @@ space_check_config(const struct config *cfg, const char *what)
 	const char *site_dir = config_get(cfg, "", "site_dir");
 
 	config_foreach(cfg, check_space_entry, &c);
+	if (c.st == MA_OK &&
+	    privacy_parse_retain(config_get(cfg, "", "retain")) < 0) {
+		log_err("%s: retain '%s' is not a period like 90d, 6m, 7y or "
+			"forever",
+			what, config_get(cfg, "", "retain"));
+		c.st = MA_ECONFIG;
+	}
 	if (c.st == MA_OK && site_dir != NULL && site_dir[0] != '/') {
 		log_err("%s: site_dir '%s' is not an absolute path", what,
 			site_dir);

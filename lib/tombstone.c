@@ -7,6 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+
 #include "buf.h"
 #include "log.h"
 #include "path.h"
@@ -18,6 +20,7 @@
 struct ts_entry {
 	char *key; /* message id or identity */
 	time_t at;
+	bool erased; /* from a line with a hashed Message-ID */
 };
 
 struct tombstones {
@@ -26,6 +29,7 @@ struct tombstones {
 	struct ts_entry *hashes;
 	size_t nhashes;
 	size_t lines;
+	bool hashed_ids; /* some ids are "sha256:HEX" */
 };
 
 void
@@ -108,7 +112,8 @@ entry_cmp(const void *a, const void *b)
 }
 
 static enum ma_status
-push(struct ts_entry **v, size_t *n, size_t *cap, const char *key, time_t at)
+push(struct ts_entry **v, size_t *n, size_t *cap, const char *key, time_t at,
+     bool erased)
 {
 	struct ts_entry *nv;
 
@@ -123,6 +128,7 @@ push(struct ts_entry **v, size_t *n, size_t *cap, const char *key, time_t at)
 	if (((*v)[*n].key = strdup(key)) == NULL)
 		return MA_ENOMEM;
 	(*v)[*n].at = at;
+	(*v)[*n].erased = erased;
 	(*n)++;
 	return MA_OK;
 }
@@ -164,6 +170,7 @@ tombstones_load(const char *path, struct tombstones **tp)
 		char *fields[4], *p = line;
 		size_t nf = 0;
 		time_t at;
+		bool erased;
 
 		if (n == 0 || line[n - 1] != '\n' || n > TOMBSTONE_LINE_MAX)
 			continue;
@@ -179,11 +186,15 @@ tombstones_load(const char *path, struct tombstones **tp)
 			continue;
 		}
 		t->lines++;
+		erased = strncmp(fields[1], "sha256:", 7) == 0;
+		if (erased)
+			t->hashed_ids = true;
 		if (*fields[1] != '\0' && strcmp(fields[1], "-") != 0)
-			st = push(&t->ids, &t->nids, &idcap, fields[1], at);
+			st = push(&t->ids, &t->nids, &idcap, fields[1], at,
+				  erased);
 		if (st == MA_OK && strcmp(fields[3], "-") != 0)
-			st =
-			    push(&t->hashes, &t->nhashes, &hcap, fields[3], at);
+			st = push(&t->hashes, &t->nhashes, &hcap, fields[3], at,
+				  erased);
 	}
 	if (st == MA_OK && ferror(f)) {
 		log_err("cannot read tombstones '%s': %s", path,
@@ -214,17 +225,58 @@ find(const struct ts_entry *v, size_t n, const char *key)
 	return bsearch(&k, v, n, sizeof *v, entry_cmp);
 }
 
+static const struct ts_entry *
+match(const struct tombstones *t, const char *message_id, const char *identity)
+{
+	const struct ts_entry *e = find(t->ids, t->nids, message_id);
+
+	if (e == NULL && t->hashed_ids && message_id != NULL) {
+		char h[TOMBSTONE_HASH_LEN + 1];
+
+		tombstone_hash_id(message_id, h);
+		e = find(t->ids, t->nids, h);
+	}
+	if (e == NULL)
+		e = find(t->hashes, t->nhashes, identity);
+	return e;
+}
+
 bool
 tombstones_match(const struct tombstones *t, const char *message_id,
 		 const char *identity, time_t *deleted_at)
 {
-	const struct ts_entry *e = find(t->ids, t->nids, message_id);
+	const struct ts_entry *e = match(t, message_id, identity);
 
-	if (e == NULL)
-		e = find(t->hashes, t->nhashes, identity);
 	if (e != NULL && deleted_at != NULL)
 		*deleted_at = e->at;
 	return e != NULL;
+}
+
+bool
+tombstones_erased(const struct tombstones *t, const char *message_id,
+		  const char *identity)
+{
+	const struct ts_entry *e = match(t, message_id, identity);
+
+	return e != NULL && e->erased;
+}
+
+void
+tombstone_hash_id(const char *message_id, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+
+	memcpy(out, "sha256:", 7);
+	if (EVP_Digest(message_id, strlen(message_id), md, &mdlen, EVP_sha256(),
+		       NULL) != 1)
+		mdlen = 0;
+	for (unsigned int i = 0; i < 32; i++) {
+		out[7 + 2 * i] = i < mdlen ? hex[md[i] >> 4] : '0';
+		out[8 + 2 * i] = i < mdlen ? hex[md[i] & 15] : '0';
+	}
+	out[TOMBSTONE_HASH_LEN] = '\0';
 }
 
 size_t

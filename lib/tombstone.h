@@ -15,7 +15,10 @@
  *
  * DELETED_AT in ISO 8601 UTC ("2026-11-22T18:00:00Z"), MESSAGE-ID without
  * angle brackets, THREAD-ID the notmuch thread id at deletion or "-",
- * IDENTITY the msg.h identity hash or "-". A line without its newline (a
+ * IDENTITY the msg.h identity hash or "-". MESSAGE-ID may instead be
+ * "sha256:HEX", the hash of the Message-ID (tombstone_hash_id()): an
+ * erasure keeps no Message-ID in the clear, only what recognises the
+ * message again. A line without its newline (a
  * writer killed mid-append) is ignored by readers and ended by the next
  * writer.
  */
@@ -40,11 +43,27 @@ struct tombstones;
 enum ma_status tombstones_load(const char *path, struct tombstones **tp);
 
 /*
- * tombstones_match - true when a tombstone names message_id, or carries
- * identity (either may be NULL). *deleted_at (if given) gets its date.
+ * tombstones_match - true when a tombstone names message_id (in the
+ * clear or by its hash), or carries identity (either may be NULL). *deleted_at
+ * (if given) gets its date.
  */
 bool tombstones_match(const struct tombstones *t, const char *message_id,
 		      const char *identity, time_t *deleted_at);
+
+/*
+ * tombstones_erased - as tombstones_match(), and the tombstone that
+ * matches was written by an erasure (its Message-ID is hashed): such a
+ * message is dropped, not set aside, wherever it turns up again.
+ */
+bool tombstones_erased(const struct tombstones *t, const char *message_id,
+		       const char *identity);
+
+/*
+ * tombstone_hash_id - "sha256:" and the hex SHA-256 of message_id (as
+ * given: without angle brackets), into out (TOMBSTONE_HASH_LEN + 1).
+ */
+#define TOMBSTONE_HASH_LEN (7 + 64)
+void tombstone_hash_id(const char *message_id, char *out);
 
 /* tombstones_count - how many lines were loaded. */
 size_t tombstones_count(const struct tombstones *t);

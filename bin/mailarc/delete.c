@@ -16,7 +16,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "cli.h"
+#include "hold.h"
 #include "index.h"
 #include "lock.h"
 #include "log.h"
@@ -151,6 +153,30 @@ remove_one(struct index *ix, const struct victim *v, const char *tspath,
 	return MA_OK;
 }
 
+/* The audit line: a query that names an address is recorded by its hash
+ * (the log never holds a plain address). */
+static enum ma_status
+audit_delete(const struct space *s, const char *query, size_t n)
+{
+	char user[64], detail[AUDIT_HASH_LEN + 16];
+	const char *d = "by Message-ID";
+
+	if (query != NULL && strchr(query, '@') != NULL) {
+		char h[AUDIT_HASH_LEN + 1];
+
+		audit_addr_hash(query, h);
+		int k = snprintf(detail, sizeof detail, "query %s", h);
+
+		if (k < 0 || (size_t)k >= sizeof detail)
+			return MA_ETOOBIG;
+		d = detail;
+	} else if (query != NULL) {
+		d = query;
+	}
+	privacy_user(s, user, sizeof user);
+	return audit_append(s->dir, privacy_now(), user, "delete", n, d);
+}
+
 static int
 parse(struct ctx *c, int argc, char **argv, bool *dry, const char **query)
 {
@@ -203,6 +229,8 @@ cmd_delete(struct ctx *c, int argc, char **argv)
 		return ret == EX__HELP ? EX_OK : ret;
 	if ((s = ctx_space(c, argv[optind], &ret)) == NULL)
 		return ret;
+	if (!dry && (st = hold_refuse(s->dir, s->key, "delete")) != MA_OK)
+		goto out;
 	dlock = path_fmt("%s/state/dedupe.lock", s->dir);
 	ilock = path_fmt("%s/state/index.lock", s->dir);
 	tspath = path_fmt("%s/tombstones", s->dir);
@@ -266,6 +294,8 @@ cmd_delete(struct ctx *c, int argc, char **argv)
 		st = index_close(ix);
 		ix = NULL;
 	}
+	if (st == MA_OK && vs.n > 0)
+		st = audit_delete(s, query, vs.n);
 	lock_drop(&il);
 	lock_drop(&dl);
 	if (st == MA_OK && vs.n > 0 && stage_built("mailarc-render")) {

@@ -2,6 +2,8 @@
 #define MAILARC_FRONT_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
 
 #include "account.h"
 #include "space.h"
@@ -50,6 +52,44 @@ int cmd_render(struct ctx *c, int argc, char **argv);
 int cmd_polling(struct ctx *c, int argc, char **argv);
 int cmd_status(struct ctx *c, int argc, char **argv);
 int cmd_check(struct ctx *c, int argc, char **argv);
+int cmd_export(struct ctx *c, int argc, char **argv);
+int cmd_erase(struct ctx *c, int argc, char **argv);
+int cmd_hold(struct ctx *c, int argc, char **argv);
+int cmd_audit(struct ctx *c, int argc, char **argv);
+
+/*
+ * What the privacy commands share (bin/mailarc/audit.c).
+ * privacy_gate - the space, loaded, when this user administers it and
+ * (for a command that removes mail, what != NULL) it is not on legal
+ * hold; else NULL with the exit code in *ret (EX_NOPERM, logged).
+ */
+struct space *privacy_gate(struct ctx *c, const char *key, const char *what,
+			   int *ret);
+
+/* privacy_user - the invoking user (sudo's, else ours), for the audit. */
+void privacy_user(const struct space *s, char *buf, size_t size);
+
+/* privacy_now - the time, or $MAILARC_NOW (seconds since the epoch or
+ * YYYY-MM-DD), a fixed clock for tests. */
+time_t privacy_now(void);
+
+/* privacy_real_dir - the space folder, absolute and symlink-free
+ * (malloc'd); NULL logged. */
+char *privacy_real_dir(const struct space *s);
+
+/*
+ * retention_run - apply the space's "retain" at a pipeline run: remove
+ * older mail, log and record how much (SPACE/state/retention). On hold,
+ * only says so. Returns a sysexits code.
+ */
+int retention_run(struct ctx *c, const char *space);
+
+/*
+ * privacy_status - the space's legal hold and last retention run, as
+ * lines of "mailarc status" (json NULL) or as members "hold" and
+ * "retention" of the space's JSON object json (a json_t *).
+ */
+void privacy_status(const struct space *s, void *json);
 
 /*
  * account_test_run - "Test Connection": connect, negotiate TLS, log in,

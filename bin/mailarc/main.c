@@ -32,6 +32,10 @@ static const char usage[] =
     "  fetch [SPACE[/ACCOUNT]]...\n"
     "  import SPACE FILE|DIR...\n"
     "  delete SPACE MESSAGE-ID... | --query Q\n"
+    "  export SPACE --address ADDR [--output FILE]\n"
+    "  erase SPACE --address ADDR [--dry-run] [--yes]\n"
+    "  hold on|off SPACE [--reason TEXT]\n"
+    "  audit SPACE\n"
     "  search SPACE QUERY...\n"
     "  link SPACE MESSAGE-ID\n"
     "  render SPACE [--full]\n"
@@ -48,7 +52,8 @@ static const struct {
     {"space", cmd_space},   {"account", cmd_account}, {"fetch", cmd_fetch},
     {"import", cmd_import}, {"delete", cmd_delete},   {"search", cmd_search},
     {"link", cmd_link},	    {"render", cmd_render},   {"polling", cmd_polling},
-    {"status", cmd_status}, {"check", cmd_check},
+    {"status", cmd_status}, {"check", cmd_check},     {"export", cmd_export},
+    {"erase", cmd_erase},   {"hold", cmd_hold},       {"audit", cmd_audit},
 };
 
 const char *
@@ -114,6 +119,12 @@ run_pipeline(struct ctx *c, const char *space)
 	int ret = EX_OK, r;
 
 	for (size_t i = 0; i < sizeof stages / sizeof stages[0]; i++) {
+		/* Retention between index and render: the render that
+		 * follows takes its tombstones in. */
+		if (i == 2 && stage_built("mailarc-index")) {
+			r = retention_run(c, space);
+			ret = ma_worse(ret, r);
+		}
 		if (!stage_built(stages[i])) {
 			log_debug("space %s: %s is not built; skipped", space,
 				  stages[i]);

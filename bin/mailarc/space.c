@@ -6,6 +6,7 @@
 #include <sysexits.h>
 
 #include "cli.h"
+#include "hold.h"
 #include "log.h"
 #include "mailarc.h"
 #include "path.h"
@@ -391,6 +392,11 @@ space_remove_cmd(struct ctx *c, int argc, char **argv)
 		return ret;
 	if ((ret = ma_exitcode(perm_check(
 		 s->root, s->key, space_setting(s, "admins", NULL), NULL))) !=
+	    EX_OK) {
+		space_free(s);
+		return ret;
+	}
+	if ((ret = ma_exitcode(hold_refuse(s->dir, s->key, "space remove"))) !=
 	    EX_OK) {
 		space_free(s);
 		return ret;

@@ -588,6 +588,7 @@ space_status(struct ctx *c, const char *key, time_t now, json_t *spaces)
 		json_object_set_new(j, "dir", jstr(s->site_dir));
 		json_object_set_new(j, "updated", json_time(site));
 		json_object_set_new(o, "site", j);
+		privacy_status(s, o);
 		accounts = json_array();
 		json_object_set_new(o, "accounts", accounts);
 		json_array_append_new(spaces, o);
@@ -609,6 +610,7 @@ space_status(struct ctx *c, const char *key, time_t now, json_t *spaces)
 		intake_text(&counts);
 		printf("  site %s, %s%s\n", s->site_dir,
 		       w ? "published " : "not published yet", w ? w : "");
+		privacy_status(s, NULL);
 		if (n > 0)
 			printf("  %-16s %-7s %-7s %-20s %7s  %-20s %s\n",
 			       "ACCOUNT", "ENABLED", "POLLING", "LAST RUN",
