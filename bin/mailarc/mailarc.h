@@ -52,12 +52,12 @@ int cmd_status(struct ctx *c, int argc, char **argv);
 int cmd_check(struct ctx *c, int argc, char **argv);
 
 /*
- * account_test_run - "Test Connection": connect, negotiate TLS, log in,
+ * account_check_run - "Test Connection": connect, negotiate TLS, log in,
  * open the folder and report, for an account that may not be saved yet.
  * pw is the password when it is not yet where the account says (NULL to
  * read it from the account's source). Returns a sysexits code.
  */
-int account_test_run(struct ctx *c, const struct account *a,
-		     const struct secret *pw);
+int account_check_run(struct ctx *c, const struct account *a,
+		      const struct secret *pw);
 
 #endif
