@@ -17,7 +17,11 @@
 #include "log.h"
 #include "pop3.h"
 
-/* Longest line of text for a step other than the capabilities. */
+/*
+ * Longest line of text for a step other than the capabilities and the
+ * greeting (passed as they are): its pieces are configuration values (at
+ * most CONFIG_VALUE_MAX bytes each) and numbers, so a line always fits.
+ */
 #define PROBE_LINE_MAX 4096
 
 static void
@@ -27,7 +31,7 @@ report(const struct fetch_probe_report *r, const char *step, const char *text)
 		r->line(step, text, r->arg);
 }
 
-/* Report a formatted line; a line over PROBE_LINE_MAX is cut, not lost. */
+/* Report a formatted line (one that does not fit is a bug: said so). */
 static void reportf(const struct fetch_probe_report *r, const char *step,
 		    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
@@ -37,10 +41,13 @@ reportf(const struct fetch_probe_report *r, const char *step, const char *fmt,
 {
 	char text[PROBE_LINE_MAX];
 	va_list ap;
+	int n;
 
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof text, fmt, ap);
+	n = vsnprintf(text, sizeof text, fmt, ap);
 	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof text)
+		log_warn("test connection: the '%s' line was cut", step);
 	report(r, step, text);
 }
 
