@@ -96,9 +96,10 @@ demo: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)MAILARC_BUILD=$(O) sh tests/demo.sh
 
-# Benchmarks print figures side by side with the peer tools (bench/);
+# Benchmarks print figures side by side with the peer tools (bench/STAGE/);
 # torture and fuzz runs are bounded; each stage adds its own to these.
-bench: deps-bench bench-fetch bench-store bench-render bench-oauth bench-ops
+bench: deps-bench bench-fetch bench-dedupe bench-render bench-oauth \
+	bench-systemd
 
 lint:
 	$(Q)sh tests/lint.sh

@@ -1,36 +1,23 @@
 /*
- * mailarc-fetch's engine: lock, connect, hand over to imap.c or pop3.c,
- * and the delivery path they share. The rule throughout (DESIGN.md,
- * "Nothing is lost"): a message is recorded as taken, or deleted on the
- * server, only after its copy in incoming/ is durable; durability is
- * batched by fetch_flush(), never skipped.
+ * mailarc-fetch's driver: lock the account, open its delivery sink
+ * (fetch_sink.c), connect (fetch_conn.c, with the password or an OAuth 2.0
+ * token), and hand over to imap.c or pop3.c, which feed the sink. What is
+ * committed is made durable and recorded here even when the session broke
+ * off.
  */
-#include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "fetch.h"
+#include "fetch_sink.h"
+#include "imap.h"
 #include "lock.h"
 #include "log.h"
 #include "oauth.h"
 #include "path.h"
-
-/* A batch: this many messages or bytes between two fsyncs of new/. */
-#define FLUSH_MESSAGES 256
-#define FLUSH_BYTES    (64u << 20)
-
-static void
-curl_init_once(void)
-{
-	static bool done;
-
-	if (!done) {
-		curl_global_init(CURL_GLOBAL_DEFAULT);
-		done = true;
-	}
-}
+#include "pop3.h"
 
 enum ma_status
 fetch_connect(const struct space *s, const struct account *a,
@@ -53,7 +40,6 @@ fetch_connect(const struct space *s, const struct account *a,
 	struct secret sec = {0};
 	enum ma_status st;
 
-	curl_init_once();
 	memset(c, 0, sizeof *c);
 	if (a->tls_plain)
 		log_warn("%s: tls = none: the password goes to %s in plain "
@@ -107,136 +93,18 @@ fetch_connect(const struct space *s, const struct account *a,
 }
 
 enum ma_status
-fetch_msg_begin(struct fetch_run *r)
-{
-	enum ma_status st = maildir_tmp_open(r->incoming, &r->tmp);
-
-	if (st == MA_OK)
-		r->tmp_open = true;
-	return st;
-}
-
-enum ma_status
-fetch_msg_write(struct fetch_run *r, const void *p, size_t n)
-{
-	return maildir_tmp_write(&r->tmp, p, n);
-}
-
-void
-fetch_msg_abort(struct fetch_run *r)
-{
-	if (r->tmp_open)
-		maildir_tmp_abort(&r->tmp);
-	r->tmp_open = false;
-}
-
-enum ma_status
-fetch_msg_commit(struct fetch_run *r, struct state_folder *folder, uint32_t uid,
-		 const char *uidl)
-{
-	struct fetch_pending *p;
-	size_t size = r->tmp.size;
-	enum ma_status st;
-	char *path = NULL;
-
-	p = realloc(r->pending, (r->npending + 1) * sizeof *p);
-	if (p == NULL) {
-		fetch_msg_abort(r);
-		return MA_ENOMEM;
-	}
-	r->pending = p;
-	p = &r->pending[r->npending];
-	memset(p, 0, sizeof *p);
-	if (uidl != NULL && (p->uidl = strdup(uidl)) == NULL) {
-		fetch_msg_abort(r);
-		return MA_ENOMEM;
-	}
-	r->tmp_open = false;
-	if ((st = maildir_tmp_commit(&r->tmp, false, &path)) != MA_OK) {
-		free(p->uidl);
-		return st;
-	}
-	p->path = path;
-	p->folder = folder;
-	p->uid = uid;
-	r->npending++;
-	r->pending_bytes += size;
-	r->count++;
-	progress_add(&r->prog, 1, 0);
-	if (r->npending >= FLUSH_MESSAGES || r->pending_bytes >= FLUSH_BYTES)
-		return fetch_flush(r);
-	return MA_OK;
-}
-
-enum ma_status
-fetch_flush(struct fetch_run *r)
-{
-	enum ma_status st = MA_OK;
-
-	if (r->npending == 0)
-		return MA_OK;
-	/* 1. The messages are durable ... */
-	if ((st = maildir_sync(r->incoming)) != MA_OK)
-		goto out;
-	/* 2. ... then they are recorded as taken ... */
-	for (size_t i = 0; i < r->npending && st == MA_OK; i++) {
-		struct fetch_pending *p = &r->pending[i];
-
-		if (p->folder != NULL)
-			st = state_add_uid(p->folder, p->uid);
-		else if (p->uidl != NULL)
-			st = state_add_uidl(r->st, p->uidl);
-	}
-	if (st == MA_OK)
-		st = state_save(r->st, r->state_path);
-	/* 3. ... and passed on. A message not recorded is still in the
-	 * spool; it may be fetched again, and dedupe drops the repeat. */
-	for (size_t i = 0; i < r->npending; i++)
-		if (r->o->delivered != NULL)
-			r->o->delivered(r->pending[i].path, r->o->arg);
-out:
-	for (size_t i = 0; i < r->npending; i++) {
-		free(r->pending[i].path);
-		free(r->pending[i].uidl);
-	}
-	r->npending = 0;
-	r->pending_bytes = 0;
-	return st;
-}
-
-/* Write the run's summary into the state, whatever happened. */
-static void
-record_run(struct fetch_run *r, time_t started, enum ma_status st)
-{
-	struct state_summary *sum = &r->st->sum;
-
-	sum->last_run = started;
-	sum->last_count = r->count;
-	if (st == MA_OK) {
-		sum->last_success = time(NULL);
-		sum->last_error[0] = '\0';
-	} else if (r->conn.error[0] != '\0') {
-		snprintf(sum->last_error, sizeof sum->last_error, "%s",
-			 r->conn.error);
-	} else {
-		snprintf(sum->last_error, sizeof sum->last_error, "%s",
-			 ma_strstatus(st));
-	}
-	state_save(r->st, r->state_path);
-}
-
-enum ma_status
 fetch_account(const struct space *s, const struct account *a,
 	      const struct fetch_opts *o, long *countp)
 {
-	struct fetch_run r = {.s = s, .a = a, .o = o};
+	struct fetch_sink k = {.delivered = o->delivered, .arg = o->arg};
+	struct fetch_conn conn = {0};
 	struct lock lk = {.fd = -1};
-	char what[KEY_MAX * 2 + 16], *lock_path = NULL;
+	char what[KEY_MAX * 2 + 16];
+	char *incoming = NULL, *state_file = NULL, *lock_path = NULL;
 	time_t started = time(NULL);
 	enum ma_status st, st2;
 
 	snprintf(what, sizeof what, "account %s/%s", s->key, a->key);
-	r.what = what;
 	if (countp != NULL)
 		*countp = 0;
 	if ((st = space_ensure_layout(s)) != MA_OK)
@@ -244,45 +112,41 @@ fetch_account(const struct space *s, const struct account *a,
 	/* Each account delivers into its own Maildir++ sub-folder of
 	 * incoming/, which is how dedupe and index learn the source account
 	 * (the account: tag). */
-	r.incoming = path_fmt("%s/incoming/.%s", s->dir, a->key);
-	r.state_path = state_path(s, a->key);
+	incoming = path_fmt("%s/incoming/.%s", s->dir, a->key);
+	state_file = state_path(s, a->key);
 	lock_path = path_fmt("%s/state/%s.lock", s->dir, a->key);
-	if (r.incoming == NULL || r.state_path == NULL || lock_path == NULL) {
+	if (incoming == NULL || state_file == NULL || lock_path == NULL) {
 		st = MA_ENOMEM;
 		goto out;
 	}
 	if ((st = lock_take(lock_path, what, o->wait, &lk)) != MA_OK)
 		goto out;
-	if ((st = maildir_create(r.incoming)) != MA_OK)
-		goto unlock;
-	/* Messages whose writer died before commit are still on the server. */
-	maildir_clean_tmp(r.incoming, 36 * 3600);
-	if ((st = state_load(r.state_path, &r.st)) != MA_OK)
+	if ((st = fetch_sink_open(&k, what, incoming, state_file)) != MA_OK)
 		goto unlock;
 	st = fetch_connect(s, a, NULL, o->connect_timeout, o->io_timeout, what,
-			   &r.conn);
+			   &conn);
 	if (st == MA_OK)
-		st = account_uses_imap(a) ? imap_run(&r) : pop3_run(&r);
-	fetch_msg_abort(&r);
+		st = account_uses_imap(a) ? imap_run(&conn, a, &k)
+					  : pop3_run(&conn, a, &k);
+	fetch_sink_abort(&k);
 	/* What was committed is made durable and recorded even when the
 	 * session broke off. */
-	st2 = fetch_flush(&r);
+	st2 = fetch_sink_flush(&k);
 	if (st == MA_OK)
 		st = st2;
-	progress_end(&r.prog);
+	progress_end(&k.prog);
 	if (st == MA_OK)
-		log_info("%s: %ld new messages", what, r.count);
-	record_run(&r, started, st);
-	fetch_conn_close(&r.conn);
-	state_free(r.st);
+		log_info("%s: %ld new messages", what, k.count);
+	fetch_sink_record_run(&k, started, st, conn.error);
+	fetch_conn_close(&conn);
 unlock:
+	fetch_sink_close(&k);
 	lock_drop(&lk);
 out:
 	if (countp != NULL)
-		*countp = r.count;
-	free(r.pending);
-	free(r.incoming);
-	free(r.state_path);
+		*countp = k.count;
+	free(incoming);
+	free(state_file);
 	free(lock_path);
 	return st;
 }

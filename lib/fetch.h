@@ -7,15 +7,19 @@
 
 #include "account.h"
 #include "fetch_conn.h"
-#include "maildir.h"
-#include "progress.h"
+#include "secret.h"
 #include "space.h"
-#include "state.h"
 #include "status.h"
 
 /*
- * mailarc-fetch's engine: take new mail of one account from its server
- * into SPACE/incoming/, remembering what was taken in the state file.
+ * The fetch family: take new mail of one account from its server into
+ * SPACE/incoming/.ACCOUNT/, remembering what was taken in the account's
+ * state file. fetch.c is the driver (lock, connect, hand over);
+ * fetch_conn.c owns the libcurl connection (connect, TLS, login);
+ * imap.c and pop3.c speak the mailbox protocols over it; fetch_sink.c is
+ * the delivery path they feed (durable first, recorded after);
+ * fetch_probe.c is "Test Connection". Nothing here reads configuration:
+ * the caller passes the space and account.
  *
  * Line ends: a message is stored byte for byte as the server sent it. IMAP
  * and POP3 send lines ending in CRLF, so the spool holds CRLF messages;
@@ -58,55 +62,5 @@ enum ma_status fetch_connect(const struct space *s, const struct account *a,
 			     const struct secret *pw, long connect_timeout,
 			     long io_timeout, const char *what,
 			     struct fetch_conn *c);
-
-/* What the protocol modules share with the engine during a run. */
-struct fetch_pending {
-	char *path;
-	struct state_folder *folder; /* IMAP: where uid goes */
-	uint32_t uid;
-	char *uidl; /* POP3 */
-};
-
-struct fetch_run {
-	const struct space *s;
-	const struct account *a;
-	const struct fetch_opts *o;
-	const char *what; /* "account SPACE/ACCOUNT" */
-	char *incoming;	  /* SPACE/incoming */
-	char *state_path;
-	struct fetch_state *st;
-	struct fetch_conn conn;
-	struct progress prog;
-	long count;
-	struct maildir_tmp tmp;
-	bool tmp_open;
-	struct fetch_pending *pending;
-	size_t npending;
-	uint64_t pending_bytes;
-};
-
-/* fetch_msg_begin - start a message in incoming/tmp. */
-enum ma_status fetch_msg_begin(struct fetch_run *r);
-enum ma_status fetch_msg_write(struct fetch_run *r, const void *p, size_t n);
-/*
- * fetch_msg_commit - move it into incoming/new (file fsynced; the folder
- * is fsynced in the next fetch_flush(), which also records folder/uid or
- * uidl). Flushes by itself every so many messages or bytes.
- */
-enum ma_status fetch_msg_commit(struct fetch_run *r,
-				struct state_folder *folder, uint32_t uid,
-				const char *uidl);
-/* fetch_msg_abort - drop a message being written (nothing is recorded). */
-void fetch_msg_abort(struct fetch_run *r);
-/*
- * fetch_flush - make what was committed durable (maildir_sync), then
- * record it in the state file and report the paths: the order that keeps
- * the state from getting ahead of the spool.
- */
-enum ma_status fetch_flush(struct fetch_run *r);
-
-/* Protocol modules. */
-enum ma_status imap_run(struct fetch_run *r);
-enum ma_status pop3_run(struct fetch_run *r);
 
 #endif

@@ -1,6 +1,7 @@
 /*
  * A logged-in POP3 or IMAP connection made by libcurl (see fetch_conn.h
- * for why the mailbox commands go over curl_easy_send/recv).
+ * for why the mailbox commands go over curl_easy_send/recv), and
+ * libcurl's process-wide init, which oauth_http.c shares.
  */
 #include <curl/curl.h>
 #include <errno.h>
@@ -15,6 +16,19 @@
 #include "log.h"
 
 #define LINE_MAX_GREETING 1024
+
+void
+fetch_conn_curl_init(void)
+{
+	static bool done;
+
+	/* mailarc is single-threaded, so a flag is enough; libcurl wants
+	 * its global init before the first handle, once per process. */
+	if (!done) {
+		curl_global_init(CURL_GLOBAL_DEFAULT);
+		done = true;
+	}
+}
 
 const char *
 fetch_step_name(enum fetch_step s)
@@ -210,6 +224,7 @@ fetch_conn_open(struct fetch_conn *c, const struct fetch_conn_params *p)
 	CURLcode rc;
 	int n;
 
+	fetch_conn_curl_init();
 	memset(c, 0, sizeof *c);
 	c->sock = -1;
 	c->what = p->what;

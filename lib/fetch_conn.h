@@ -24,6 +24,13 @@
 
 #define FETCH_CONN_BUF 65536
 
+/*
+ * fetch_conn_curl_init - libcurl's global init, done once per process; the
+ * one place it is done. fetch_conn_open() calls it, and so does every other
+ * libcurl user (oauth_http.c) before its first handle.
+ */
+void fetch_conn_curl_init(void);
+
 /* How far fetch_conn_open() got: what "Test Connection" reports. */
 enum fetch_step {
 	FETCH_STEP_RESOLVE,

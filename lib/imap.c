@@ -20,7 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fetch.h"
 #include "imap.h"
 #include "log.h"
 
@@ -44,7 +43,7 @@ struct imap {
 	char text[160];	      /* and its text */
 	struct srv_msg *msgs; /* the listing */
 	size_t nmsgs, msgs_cap;
-	struct fetch_run *r; /* bodies go here while fetching */
+	struct fetch_sink *sink; /* bodies go here while fetching */
 	struct state_folder *folder;
 	bool failed_body; /* a body could not be stored */
 	enum ma_status body_st;
@@ -107,24 +106,25 @@ skip_bytes(struct imap *im, uint64_t n)
 static enum ma_status
 store_body(struct imap *im, uint64_t n)
 {
-	struct fetch_run *r = im->r;
+	struct fetch_sink *sink = im->sink;
 	enum ma_status st, wst = MA_OK;
 	const char *p;
-	size_t k;
+	size_t n_read;
 
-	if ((st = fetch_msg_begin(r)) != MA_OK)
+	if ((st = fetch_sink_begin(sink)) != MA_OK)
 		wst = st;
 	while (n > 0) {
 		st = fetch_conn_raw(im->c, n > SIZE_MAX ? SIZE_MAX : (size_t)n,
-				    &p, &k);
+				    &p, &n_read);
 		if (st != MA_OK)
 			return st;
-		n -= k;
-		progress_add(&r->prog, 0, k);
+		n -= n_read;
+		progress_add(&sink->prog, 0, n_read);
 		/* After a write error the literal is still read to the end,
 		 * so the session stays in step; the status comes later. */
-		if (wst == MA_OK && (wst = fetch_msg_write(r, p, k)) != MA_OK)
-			fetch_msg_abort(r);
+		if (wst == MA_OK &&
+		    (wst = fetch_sink_write(sink, p, n_read)) != MA_OK)
+			fetch_sink_abort(sink);
 	}
 	if (wst != MA_OK) {
 		im->failed_body = true;
@@ -230,7 +230,7 @@ fetch_resp(struct imap *im, const char *p)
 			/* The literal ends this line. */
 			if (!literal_at_end(&im->line, &lit))
 				return protocol_error(im, "FETCH");
-			if (im->r != NULL && nlen >= 6 &&
+			if (im->sink != NULL && nlen >= 6 &&
 			    strncmp(name, "BODY[]", 6) == 0 && !body) {
 				body = true;
 				st = store_body(im, lit);
@@ -272,12 +272,13 @@ fetch_resp(struct imap *im, const char *p)
 		if (uid == 0) {
 			/* Without its UID a message cannot be recorded;
 			 * it stays on the server for the next run. */
-			fetch_msg_abort(im->r);
+			fetch_sink_abort(im->sink);
 			return protocol_error(im, "FETCH (no UID)");
 		}
-		return fetch_msg_commit(im->r, im->folder, (uint32_t)uid, NULL);
+		return fetch_sink_commit(im->sink, im->folder, (uint32_t)uid,
+					 NULL);
 	}
-	if (im->r == NULL && uid != 0 && have_size)
+	if (im->sink == NULL && uid != 0 && have_size)
 		return add_listing(im, (uint32_t)uid, size);
 	return MA_OK;
 }
@@ -589,9 +590,10 @@ delete_taken(struct imap *im, struct state_folder *f, bool uidplus)
 }
 
 static enum ma_status
-run_folder(struct imap *im, struct fetch_run *r, const char *name, bool uidplus)
+run_folder(struct imap *im, const struct account *a, struct fetch_sink *sink,
+	   const char *name, bool uidplus)
 {
-	bool del = r->a->delete_on_server;
+	bool del = a->delete_on_server;
 	struct state_folder *f;
 	uint32_t *uids = NULL;
 	uint64_t bytes = 0;
@@ -601,7 +603,7 @@ run_folder(struct imap *im, struct fetch_run *r, const char *name, bool uidplus)
 
 	if ((st = open_folder(im, name, del)) != MA_OK)
 		return st;
-	if ((f = state_folder(r->st, name, im->uidvalidity)) == NULL)
+	if ((f = state_folder(sink->st, name, im->uidvalidity)) == NULL)
 		return MA_ENOMEM;
 	im->nmsgs = 0;
 	if (im->exists > 0) {
@@ -627,11 +629,11 @@ run_folder(struct imap *im, struct fetch_run *r, const char *name, bool uidplus)
 		uids[nnew++] = im->msgs[k].uid;
 		bytes += im->msgs[k].size;
 	}
-	log_debug("%s: folder '%s': %zu messages, %zu new", r->what, name,
+	log_debug("%s: folder '%s': %zu messages, %zu new", sink->what, name,
 		  im->nmsgs, nnew);
-	progress_start(&r->prog, r->what, nnew, bytes);
+	progress_start(&sink->prog, sink->what, nnew, bytes);
 	buf_init(&set, IMAP_LINE_MAX);
-	im->r = r;
+	im->sink = sink;
 	im->folder = f;
 	while (i < nnew && st == MA_OK) {
 		if ((st = make_set(&set, uids, nnew, &i)) != MA_OK)
@@ -642,32 +644,32 @@ run_folder(struct imap *im, struct fetch_run *r, const char *name, bool uidplus)
 			 * another client meanwhile; the rest arrived. */
 			log_warn("%s: some messages of '%s' could not be "
 				 "fetched: %s",
-				 r->what, name, im->text);
+				 sink->what, name, im->text);
 		} else if (st == MA_OK && !ok(im)) {
 			st = fetch_conn_fail(im->c, MA_EPROTO,
 					     "UID FETCH failed in '%s': %s",
 					     name, im->text);
 		}
 	}
-	im->r = NULL;
+	im->sink = NULL;
 	buf_release(&set);
 	free(uids);
 	if (st == MA_OK)
-		st = fetch_flush(r);
+		st = fetch_sink_flush(sink);
 	if (st == MA_OK && del)
 		st = delete_taken(im, f, uidplus);
 	return st;
 }
 
 enum ma_status
-imap_run(struct fetch_run *r)
+imap_run(struct fetch_conn *c, const struct account *a, struct fetch_sink *sink)
 {
 	struct imap im;
 	struct buf caps;
 	enum ma_status st, worst = MA_OK;
 	bool uidplus;
 
-	imap_init(&im, &r->conn);
+	imap_init(&im, c);
 	buf_init(&caps, IMAP_LINE_MAX);
 	im.caps = &caps;
 	st = command(&im, "CAPABILITY");
@@ -675,8 +677,8 @@ imap_run(struct fetch_run *r)
 	if (st != MA_OK)
 		goto out;
 	uidplus = strstr(buf_cstr(&caps), "UIDPLUS") != NULL;
-	for (size_t i = 0; i < r->a->nfolders; i++) {
-		st = run_folder(&im, r, r->a->folders[i], uidplus);
+	for (size_t i = 0; i < a->nfolders; i++) {
+		st = run_folder(&im, a, sink, a->folders[i], uidplus);
 		/* A missing folder does not stop the others; a broken
 		 * session does. */
 		if (st == MA_ENOTFOUND) {

@@ -11,6 +11,11 @@
 /*
  * The space's notmuch database. This module is the only writer through
  * libnotmuch (index_search.c reads through the same handle type).
+ * The index family: index.c (open, add, find, remove, count),
+ * index_run.c (mailarc-index: the archive and index.queue into the
+ * database), index_search.c ("mailarc search" over the same handle) and
+ * index_priv.h (the handle, private to the family). The renderer reads
+ * the database with libnotmuch itself, through index_open_notmuch().
  *
  * Layout (a contract: the renderer and users open it as written here):
  *

@@ -13,6 +13,14 @@
 /*
  * OAuth 2.0 access tokens for accounts with auth = oauth2. The token cache
  * lives in ROOT/tokens/ (0700; files 0600).
+ *
+ * The oauth family: oauth.c (this header: a valid access token, from the
+ * cache or refreshed), oauth_authorize.c (the first refresh token:
+ * "mailarc-oauth-token authorize"), oauth_http.c (the HTTP POSTs, with
+ * libcurl), oauth_json.c (token replies and the cache, with jansson),
+ * pkce.c (PKCE and random strings, with OpenSSL) and oauth_int.h (the
+ * provider settings oauth.c and oauth_authorize.c share). The fetch code
+ * asks for a token here; nothing here connects to a mail server.
  */
 
 /*

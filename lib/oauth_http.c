@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "fetch_conn.h"
 #include "log.h"
 #include "oauth_http.h"
 
@@ -198,6 +199,7 @@ oauth_http_post(const char *url, const char *what, const struct buf *form,
 		log_err("%s: URL '%s' %s", what, url, why);
 		return MA_ECONFIG;
 	}
+	fetch_conn_curl_init();
 	if ((c = curl_easy_init()) == NULL)
 		return MA_ENOMEM;
 	hdrs = curl_slist_append(hdrs, "Accept: application/json");

@@ -7,6 +7,14 @@
 
 #include "status.h"
 
+/*
+ * Files and folders, whoever owns them: paths built with a cap
+ * (PATH_MAX_LEN), folders made and fsynced, whole files written atomically
+ * (temp file, fsync, rename) or read with a cap, and the errno-to-status
+ * rule every caller shares. Nothing here knows the layout of a root or a
+ * space: space.h and the stages do.
+ */
+
 /* Longest path mailarc builds; longer ones are refused with MA_ETOOBIG. */
 #define PATH_MAX_LEN 4096
 

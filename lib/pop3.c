@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fetch.h"
 #include "log.h"
 #include "pop3.h"
 
@@ -145,18 +144,18 @@ pop3_quit(struct fetch_conn *c)
 }
 
 static enum ma_status
-out_flush(struct pop *p, struct fetch_run *r, enum ma_status *wst)
+out_flush(struct pop *p, struct fetch_sink *sink, enum ma_status *wst)
 {
 	if (p->nout > 0 && *wst == MA_OK &&
-	    (*wst = fetch_msg_write(r, p->out, p->nout)) != MA_OK)
-		fetch_msg_abort(r);
+	    (*wst = fetch_sink_write(sink, p->out, p->nout)) != MA_OK)
+		fetch_sink_abort(sink);
 	p->nout = 0;
 	return MA_OK;
 }
 
 static enum ma_status
-out_add(struct pop *p, struct fetch_run *r, enum ma_status *wst, const char *s,
-	size_t n)
+out_add(struct pop *p, struct fetch_sink *sink, enum ma_status *wst,
+	const char *s, size_t n)
 {
 	while (n > 0) {
 		size_t k = POP3_OUT - p->nout;
@@ -168,7 +167,7 @@ out_add(struct pop *p, struct fetch_run *r, enum ma_status *wst, const char *s,
 		s += k;
 		n -= k;
 		if (p->nout == POP3_OUT)
-			out_flush(p, r, wst);
+			out_flush(p, sink, wst);
 	}
 	return MA_OK;
 }
@@ -181,7 +180,7 @@ out_add(struct pop *p, struct fetch_run *r, enum ma_status *wst, const char *s,
  * so the session stays in step.
  */
 static enum ma_status
-retrieve(struct pop *p, struct fetch_run *r, enum ma_status *wst)
+retrieve(struct pop *p, struct fetch_sink *sink, enum ma_status *wst)
 {
 	bool bol = true, after_dot = false, held_cr = false;
 	enum ma_status st;
@@ -194,7 +193,7 @@ retrieve(struct pop *p, struct fetch_run *r, enum ma_status *wst)
 		if ((st = fetch_conn_chunk(p->c, FETCH_CONN_BUF, &s, &n,
 					   &lf)) != MA_OK)
 			return st;
-		progress_add(&r->prog, 0, n);
+		progress_add(&sink->prog, 0, n);
 		if (bol && s[0] == '.') {
 			s++;
 			n--;
@@ -205,7 +204,7 @@ retrieve(struct pop *p, struct fetch_run *r, enum ma_status *wst)
 			if (held_cr) {
 				if (n == 1 && s[0] == '\n')
 					break;
-				out_add(p, r, wst, "\r", 1);
+				out_add(p, sink, wst, "\r", 1);
 				held_cr = false;
 				after_dot = false;
 			} else if (n == 0) {
@@ -220,11 +219,11 @@ retrieve(struct pop *p, struct fetch_run *r, enum ma_status *wst)
 				after_dot = false;
 			}
 		}
-		out_add(p, r, wst, s, n);
+		out_add(p, sink, wst, s, n);
 		if (lf)
 			bol = true;
 	}
-	out_flush(p, r, wst);
+	out_flush(p, sink, wst);
 	return MA_OK;
 }
 
@@ -320,7 +319,7 @@ listing(struct pop *p, struct pop_msg **msgsp, size_t *np, bool *have_uidlp)
 
 /* Send cmds for idx[0..n) with up to window in flight; reply() reads one. */
 static enum ma_status
-pipeline(struct pop *p, struct fetch_run *r, struct pop_msg *m,
+pipeline(struct pop *p, struct fetch_sink *sink, struct pop_msg *m,
 	 const size_t *idx, size_t n, size_t window, bool dele)
 {
 	size_t sent = 0, done = 0;
@@ -344,30 +343,30 @@ pipeline(struct pop *p, struct fetch_run *r, struct pop_msg *m,
 		if ((st = status_line(p, &ok)) != MA_OK)
 			break;
 		if (!ok) {
-			log_warn("%s: %s of message %lu failed: %s", r->what,
+			log_warn("%s: %s of message %lu failed: %s", sink->what,
 				 dele ? "DELE" : "RETR", msg->num,
 				 p->line.data);
 			continue;
 		}
 		if (dele)
 			continue;
-		wst = fetch_msg_begin(r);
-		if ((st = retrieve(p, r, &wst)) != MA_OK)
+		wst = fetch_sink_begin(sink);
+		if ((st = retrieve(p, sink, &wst)) != MA_OK)
 			break;
 		if (wst != MA_OK) {
 			st = wst;
 			break;
 		}
-		if ((st = fetch_msg_commit(r, NULL, 0, msg->uidl)) == MA_OK)
+		if ((st = fetch_sink_commit(sink, NULL, 0, msg->uidl)) == MA_OK)
 			msg->fetched = true;
 	}
 	return st;
 }
 
 enum ma_status
-pop3_run(struct fetch_run *r)
+pop3_run(struct fetch_conn *c, const struct account *a, struct fetch_sink *sink)
 {
-	bool del = r->a->delete_on_server, have_uidl, ok;
+	bool del = a->delete_on_server, have_uidl, ok;
 	struct pop_msg *m = NULL;
 	struct pop p;
 	struct buf caps;
@@ -377,20 +376,20 @@ pop3_run(struct fetch_run *r)
 	enum ma_status st;
 	char **uidls = NULL;
 
-	pop_init(&p, &r->conn);
+	pop_init(&p, c);
 	buf_init(&caps, POP3_LINE_MAX);
 	if ((p.out = malloc(POP3_OUT)) == NULL) {
 		st = MA_ENOMEM;
 		goto out;
 	}
-	if ((st = pop3_capabilities(&r->conn, &caps)) != MA_OK)
+	if ((st = pop3_capabilities(c, &caps)) != MA_OK)
 		goto out;
 	window =
 	    strstr(caps.data ? caps.data : "", "PIPELINING") ? POP3_WINDOW : 1;
 	if ((st = listing(&p, &m, &n, &have_uidl)) != MA_OK)
 		goto out;
 	if (!have_uidl && !del) {
-		st = fetch_conn_fail(&r->conn, MA_EPROTO,
+		st = fetch_conn_fail(c, MA_EPROTO,
 				     "the server does not support UIDL, "
 				     "which on_server = keep needs");
 		goto out;
@@ -404,20 +403,20 @@ pop3_run(struct fetch_run *r)
 		for (size_t i = 0; i < n; i++)
 			uidls[i] = m[i].uidl;
 		/* Forget UIDLs the server no longer has. */
-		if ((st = state_keep_uidls(r->st, uidls, n)) != MA_OK)
+		if ((st = state_keep_uidls(sink->st, uidls, n)) != MA_OK)
 			goto out;
 	}
 	for (size_t i = 0; i < n; i++) {
-		if (have_uidl && state_has_uidl(r->st, m[i].uidl))
+		if (have_uidl && state_has_uidl(sink->st, m[i].uidl))
 			continue;
 		idx[ntodo++] = i;
 		bytes += m[i].size;
 	}
-	log_debug("%s: %zu messages, %zu new", r->what, n, ntodo);
-	progress_start(&r->prog, r->what, ntodo, bytes);
-	st = pipeline(&p, r, m, idx, ntodo, window, false);
+	log_debug("%s: %zu messages, %zu new", sink->what, n, ntodo);
+	progress_start(&sink->prog, sink->what, ntodo, bytes);
+	st = pipeline(&p, sink, m, idx, ntodo, window, false);
 	if (st == MA_OK)
-		st = fetch_flush(r);
+		st = fetch_sink_flush(sink);
 	if (st == MA_OK && del) {
 		size_t ndel = 0;
 
@@ -425,15 +424,15 @@ pop3_run(struct fetch_run *r)
 		 * sync), or fetched and flushed in this session. */
 		for (size_t i = 0; i < n; i++)
 			if (m[i].fetched ||
-			    (have_uidl && state_has_uidl(r->st, m[i].uidl)))
+			    (have_uidl && state_has_uidl(sink->st, m[i].uidl)))
 				idx[ndel++] = i;
-		st = pipeline(&p, r, m, idx, ndel, window, true);
+		st = pipeline(&p, sink, m, idx, ndel, window, true);
 		if (st == MA_OK && ndel > 0)
 			log_info("%s: deleting %zu messages on the server",
-				 r->what, ndel);
+				 sink->what, ndel);
 	}
 	if (st == MA_OK && (st = command(&p, "QUIT\r\n", &ok)) == MA_OK && !ok)
-		st = fetch_conn_fail(&r->conn, MA_ETEMP,
+		st = fetch_conn_fail(c, MA_ETEMP,
 				     "QUIT failed, nothing was deleted: %s",
 				     p.line.data);
 out:

@@ -7,6 +7,15 @@
 #include "config.h"
 #include "status.h"
 
+/*
+ * Spaces: ROOT/spaces/KEY/ with its space.conf, and the root they live
+ * under. This module owns space keys (shared with accounts), finding the
+ * root, loading and checking space.conf, and creating, listing and
+ * removing a space with its folders (incoming/, archive/, duplicates/,
+ * state/, site/); docs/format.md shows the whole layout. Accounts are
+ * account.h's, each stage's files under state/ are that stage's.
+ */
+
 /* Keys of spaces and accounts: [a-z0-9][a-z0-9_-]*, at most KEY_MAX. */
 #define KEY_MAX 64
 

@@ -12,7 +12,8 @@
 /*
  * The per-account fetch state, ROOT/spaces/SPACE/state/ACCOUNT.state.
  * This header is the summary that the front end shows; the fetch code owns
- * the format and the rest of the file (UIDVALIDITY, UIDs, UIDLs).
+ * the format and the rest of the file (UIDVALIDITY, UIDs, UIDLs): state.c
+ * reads and writes it, fetch_sink.c records into it what is durable.
  */
 struct state_summary {
 	time_t last_run;      /* 0: never */

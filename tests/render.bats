@@ -9,7 +9,7 @@ load lib/render
 
 setup() {
 	new_root
-	GEN=$TESTS_DIR/../bench/render-gen.py
+	GEN=$TESTS_DIR/../bench/render/gen.py
 }
 
 site_of() {

@@ -348,7 +348,7 @@ account_add(struct ctx *c, int argc, char **argv)
 		have_pw = true;
 	}
 	if (!o.no_test &&
-	    (ret = account_test_run(c, a, have_pw ? &pw : NULL)) != EX_OK) {
+	    (ret = account_check_run(c, a, have_pw ? &pw : NULL)) != EX_OK) {
 		/* The token error says "run mailarc-oauth-token authorize",
 		 * which needs a saved account: say in which order. */
 		if (a->oauth2 && ret == EX_NOPERM)
@@ -490,7 +490,7 @@ account_edit(struct ctx *c, int argc, char **argv)
 	}
 	warn_tls(a, what);
 	if (!o.no_test && connection_changed(&o, pw.data != NULL) &&
-	    (ret = account_test_run(c, a, pw.data ? &pw : NULL)) != EX_OK) {
+	    (ret = account_check_run(c, a, pw.data ? &pw : NULL)) != EX_OK) {
 		log_err("%s was not changed (fix it, or save it untested with "
 			"--no-test)",
 			what);
@@ -786,7 +786,7 @@ account_test(struct ctx *c, int argc, char **argv)
 	if ((st = account_load(s, key, &a)) != MA_OK)
 		ret = ma_exitcode(st);
 	else
-		ret = account_test_run(c, a, NULL);
+		ret = account_check_run(c, a, NULL);
 	account_free(a);
 	space_free(s);
 	free(key);

@@ -25,6 +25,7 @@
 #include "log.h"
 #include "mailarc.h"
 #include "path.h"
+#include "state.h"
 
 static const char usage[] =
     "usage: mailarc fetch [--due] [--wait] [SPACE[/ACCOUNT]]...\n"

@@ -92,12 +92,12 @@ int retention_run(struct ctx *c, const char *space);
 void privacy_status(const struct space *s, void *json);
 
 /*
- * account_test_run - "Test Connection": connect, negotiate TLS, log in,
+ * account_check_run - "Test Connection": connect, negotiate TLS, log in,
  * open the folder and report, for an account that may not be saved yet.
  * pw is the password when it is not yet where the account says (NULL to
  * read it from the account's source). Returns a sysexits code.
  */
-int account_test_run(struct ctx *c, const struct account *a,
-		     const struct secret *pw);
+int account_check_run(struct ctx *c, const struct account *a,
+		      const struct secret *pw);
 
 #endif

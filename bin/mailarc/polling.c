@@ -21,7 +21,7 @@
 #include "cli.h"
 #include "log.h"
 #include "mailarc.h"
-#include "ops.h"
+#include "polling.h"
 #include "path.h"
 #include "perm.h"
 
@@ -36,7 +36,7 @@ static const char polling_usage[] =
 #define UNITS_PER_CALL 64
 
 bool
-ops_systemd_running(void)
+polling_systemd_running(void)
 {
 	struct stat st;
 
@@ -81,8 +81,8 @@ escape_instance(const char *s, char *buf, size_t size, size_t *len)
 }
 
 bool
-ops_unit_name(const char *space, const char *account, const char *suffix,
-	      char *buf, size_t size)
+polling_unit_name(const char *space, const char *account, const char *suffix,
+		  char *buf, size_t size)
 {
 	char ref[2 * KEY_MAX + 2];
 	size_t len;
@@ -102,15 +102,15 @@ ops_unit_name(const char *space, const char *account, const char *suffix,
 }
 
 bool
-ops_space_polling(const struct space *s)
+polling_space_on(const struct space *s)
 {
 	return parse_bool(space_setting(s, "polling", "on")) != 0;
 }
 
 bool
-ops_polling_effective(const struct space *s, const struct account *a)
+polling_effective(const struct space *s, const struct account *a)
 {
-	return a->enabled && a->polling && ops_space_polling(s);
+	return a->enabled && a->polling && polling_space_on(s);
 }
 
 /* One argument: a space, or one account of it. */
@@ -200,10 +200,10 @@ collect_units(const struct target *t, bool on, struct units *u)
 	int ret = EX_OK, bad = EX_OK;
 
 	if (t->account != NULL) {
-		if (on && !ops_polling_effective(t->space, t->account))
+		if (on && !polling_effective(t->space, t->account))
 			return EX_OK;
-		if (!ops_unit_name(t->space->key, t->account->key, "timer",
-				   unit, sizeof unit))
+		if (!polling_unit_name(t->space->key, t->account->key, "timer",
+				       unit, sizeof unit))
 			return EX_SOFTWARE;
 		return units_add(u, unit);
 	}
@@ -221,9 +221,9 @@ collect_units(const struct target *t, bool on, struct units *u)
 				bad = EX_CONFIG;
 				continue;
 			}
-			eff = ops_polling_effective(t->space, a);
+			eff = polling_effective(t->space, a);
 
-			if (ops_space_polling(t->space) && !a->polling)
+			if (polling_space_on(t->space) && !a->polling)
 				log_notice("account '%s/%s' keeps its own "
 					   "'polling = off' (turn it on with "
 					   "'mailarc polling on %s/%s')",
@@ -233,8 +233,8 @@ collect_units(const struct target *t, bool on, struct units *u)
 			if (!eff)
 				continue;
 		}
-		if (!ops_unit_name(t->space->key, keys[i], "timer", unit,
-				   sizeof unit))
+		if (!polling_unit_name(t->space->key, keys[i], "timer", unit,
+				       sizeof unit))
 			ret = EX_SOFTWARE;
 		else
 			ret = units_add(u, unit);
@@ -357,7 +357,7 @@ apply_systemd(bool on, struct units *u)
 
 	for (size_t i = 0; i < u->n; i++)
 		log_info("%s timer %s", on ? "enabling" : "disabling", u->v[i]);
-	if (!ops_systemd_running())
+	if (!polling_systemd_running())
 		return EX_OK;
 	if (geteuid() != 0) {
 		log_notice("the systemd timers were left as they are (only "
@@ -379,7 +379,7 @@ apply_systemd(bool on, struct units *u)
 static void
 explain_on(const struct target *t)
 {
-	if (!ops_space_polling(t->space))
+	if (!polling_space_on(t->space))
 		log_notice("space '%s' has polling off: its accounts stay off "
 			   "until 'mailarc polling on %s'",
 			   t->space->key, t->space->key);
@@ -461,7 +461,7 @@ cmd_polling(struct ctx *c, int argc, char **argv)
 		else
 			snprintf(desc, sizeof desc, "%zu spaces and accounts",
 				 nt);
-		if (ops_systemd_running())
+		if (polling_systemd_running())
 			log_notice("polling %s for %s", on ? "on" : "off",
 				   desc);
 		else

@@ -24,7 +24,7 @@
 #include "log.h"
 #include "mailarc.h"
 #include "oauth.h"
-#include "ops.h"
+#include "polling.h"
 #include "path.h"
 #include "state.h"
 
@@ -339,7 +339,7 @@ account_status_get(const struct space *s, const struct account *a, time_t now,
 	if (ti != NULL)
 		as->ti = *ti;
 	as->have_state = state_summary_load(s, a->key, &as->sum) == MA_OK;
-	as->effective = ops_polling_effective(s, a);
+	as->effective = polling_effective(s, a);
 	/* fetch --due runs an account once poll_interval has passed since
 	 * its last run; the timer's next tick after that starts it. */
 	if (as->effective)
@@ -350,8 +350,8 @@ account_status_get(const struct space *s, const struct account *a, time_t now,
 		as->next_run = now;
 	if (a->oauth2)
 		as->have_oauth = oauth_token_info(s, a, &as->oauth) == MA_OK;
-	if (!ops_unit_name(s->key, a->key, "timer", as->timer,
-			   sizeof as->timer))
+	if (!polling_unit_name(s->key, a->key, "timer", as->timer,
+			       sizeof as->timer))
 		as->timer[0] = '\0';
 }
 
@@ -549,15 +549,15 @@ space_status(struct ctx *c, const char *key, time_t now, json_t *spaces)
 		space_free(s);
 		return EX_IOERR;
 	}
-	if (n > 0 && ops_systemd_running() &&
+	if (n > 0 && polling_systemd_running() &&
 	    (units = calloc(n, sizeof *units)) != NULL &&
 	    (ti = calloc(n, sizeof *ti)) != NULL) {
 		bool ok = true;
 
 		for (size_t i = 0; i < n && ok; i++)
 			ok = (units[i] = malloc(256)) != NULL &&
-			     ops_unit_name(s->key, keys[i], "timer", units[i],
-					   256);
+			     polling_unit_name(s->key, keys[i], "timer",
+					       units[i], 256);
 		if (ok)
 			timers_query(units, n, ti);
 	}
@@ -571,7 +571,7 @@ space_status(struct ctx *c, const char *key, time_t now, json_t *spaces)
 		json_object_set_new(
 		    o, "kind", json_string(s->personal ? "personal" : "site"));
 		json_object_set_new(o, "polling",
-				    json_boolean(ops_space_polling(s)));
+				    json_boolean(polling_space_on(s)));
 		json_object_set_new(o, "admins", jstr(admins));
 		j = json_object();
 		json_object_set_new(j, "messages",
@@ -600,7 +600,7 @@ space_status(struct ctx *c, const char *key, time_t now, json_t *spaces)
 		printf("space %s (", s->key);
 		print_safe(s->name);
 		printf("): %s, polling %s", s->personal ? "personal" : "site",
-		       ops_space_polling(s) ? "on" : "off");
+		       polling_space_on(s) ? "on" : "off");
 		if (space_setting(s, "admins", NULL) != NULL)
 			printf(", admins %s", space_setting(s, "admins", ""));
 		printf("\n  archive %lld messages (%s), %lld incoming, "
@@ -678,7 +678,7 @@ cmd_status(struct ctx *c, int argc, char **argv)
 		spaces = json_array();
 		json_object_set_new(top, "root", jstr(root));
 		json_object_set_new(top, "systemd",
-				    json_boolean(ops_systemd_running()));
+				    json_boolean(polling_systemd_running()));
 		json_object_set_new(
 		    top, "generated",
 		    json_string(fmt_time(now, buf, sizeof buf)));

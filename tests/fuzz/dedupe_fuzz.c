@@ -1,7 +1,8 @@
 /*
- * libFuzzer target for the store's parsers (make fuzz-store): the mbox
- * splitter (plain and gzip input) and the identity pass of msg.c. Any
- * input must split or fail cleanly, never crash, never read out of bounds.
+ * libFuzzer target for the parsers that dedupe and import share (make
+ * fuzz-dedupe): the mbox splitter (plain and gzip input) and the identity
+ * pass of msg.c. Any input must split or fail cleanly, never crash, never
+ * read out of bounds.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -32,9 +33,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FILE *f;
 
 	if (path[0] == '\0') {
-		log_init("store_fuzz");
+		log_init("dedupe_fuzz");
 		log_adjust(-4);
-		snprintf(path, sizeof path, "/tmp/store_fuzz.%ld", (long)getpid());
+		snprintf(path, sizeof path, "/tmp/dedupe_fuzz.%ld", (long)getpid());
 	}
 	if ((f = fopen(path, "w")) == NULL)
 		return 0;

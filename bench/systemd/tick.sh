@@ -6,7 +6,7 @@
 # with "keep", mbsync). A private Dovecot on 127.0.0.1 serves one mailbox
 # of N messages (default 2000) that every tool has already taken.
 #
-#   bench/ops/tick.sh [N]        (make bench-ops)
+#   bench/systemd/tick.sh [N]    (make bench-systemd)
 # Prints mean times and ratios to mailarc's due poll. Bounded: hyperfine
 # runs each command 20 times after 3 warm-ups.
 set -eu
@@ -22,7 +22,7 @@ done
 # The test harness starts Dovecot; it expects bats' variables.
 # shellcheck disable=SC2034 # read by the sourced helpers
 BATS_TEST_DIRNAME=$top/tests
-BATS_TEST_TMPDIR=$(mktemp -d /tmp/mailarc-bench-ops.XXXXXX)
+BATS_TEST_TMPDIR=$(mktemp -d /tmp/mailarc-bench-systemd.XXXXXX)
 chmod 0711 "$BATS_TEST_TMPDIR"
 # shellcheck source=/dev/null
 . "$top/tests/helpers.bash"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# make torture-store: the kill -9 loops of dedupe.bats and index.bats, run
+# make torture-dedupe: the kill -9 loops of dedupe.bats and index.bats, run
 # longer (STORE_TORTURE_ROUNDS, default 60), plus kills during import and
 # delete. Not part of make check (minutes on a shared machine): it lives
 # outside tests/*.bats, so tests/run.sh does not pick it up.

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generate N real-shaped messages for the render benchmark and tests.
 
-  render-gen.py N MAILDIR [MBOX] [--seed S] [--start K]
+  gen.py N MAILDIR [MBOX] [--seed S] [--start K]
 
 Writes messages K..K+N-1 into MAILDIR/cur (one file each) and, when MBOX
 is given, the same messages as one mboxrd file (for MHonArc). Threads of

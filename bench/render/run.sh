@@ -1,16 +1,16 @@
 #!/bin/sh
 # Benchmark: mailarc-render against MHonArc on the same generated messages.
 #
-#   bench/render.sh [N] [--no-mhonarc]
+#   bench/render/run.sh [N] [--no-mhonarc]
 #
-# Generates N messages (default 10000) with bench/render-gen.py, archives
+# Generates N messages (default 10000) with bench/render/gen.py, archives
 # them in a fresh space (mailarc-index builds the notmuch database; not
 # timed), then times, on the same messages:
 #   - mailarc-render --full   vs  mhonarc (one mbox, default settings)
 #   - adding 10 messages: mailarc-render (incremental) vs mhonarc -add
 # and prints wall time, peak memory and the ratios. Uses build/ (make all).
 set -eu
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 n=${1:-10000}
 mh=yes
 [ "${2:-}" = "--no-mhonarc" ] && mh=no
@@ -30,8 +30,8 @@ measure() { # LABEL CMD... -> "LABEL seconds peak_kb"
 }
 
 echo "generating $n messages in $work" >&2
-python3 "$top/bench/render-gen.py" "$n" "$work/gen" "$work/all.mbox"
-python3 "$top/bench/render-gen.py" 10 "$work/add" "$work/add.mbox" --start "$n"
+python3 "$top/bench/render/gen.py" "$n" "$work/gen" "$work/all.mbox"
+python3 "$top/bench/render/gen.py" 10 "$work/add" "$work/add.mbox" --start "$n"
 mailarc space add bench --name "Benchmark" >/dev/null 2>&1
 find "$work/gen/cur" -type f -exec mv -t "$MAILARC_ROOT/spaces/bench/archive/cur" {} +
 echo "indexing (not timed)" >&2

@@ -1,5 +1,5 @@
 #!/bin/sh
-# bench/store.sh N... - dedupe + index of N generated messages with
+# bench/dedupe/run.sh N... - dedupe + index of N generated messages with
 # mailarc, side by side with "notmuch new" and public-inbox-index on the
 # same messages, then the cost of adding 10 more to each. Prints wall
 # time, CPU time and peak memory (max RSS of the biggest process) and the
@@ -8,18 +8,18 @@
 # MAILARC_BUILD names the build (default build/); BENCH_DIR the work
 # folder (default a fresh one under /tmp, removed afterwards).
 set -eu
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 build=${MAILARC_BUILD:-build}
 case $build in /*) ;; *) build=$top/$build ;; esac
 PATH="$build/bin:$PATH"
 [ $# -gt 0 ] || set -- 10000
 for tool in notmuch public-inbox-init public-inbox-index git python3; do
 	command -v "$tool" >/dev/null || {
-		echo "bench/store.sh: $tool is missing (make deps-bench)" >&2
+		echo "bench/dedupe/run.sh: $tool is missing (make deps-bench)" >&2
 		exit 69
 	}
 done
-[ -x /usr/bin/time ] || { echo "bench/store.sh: /usr/bin/time is missing" >&2; exit 69; }
+[ -x /usr/bin/time ] || { echo "bench/dedupe/run.sh: /usr/bin/time is missing" >&2; exit 69; }
 work=${BENCH_DIR:-$(mktemp -d /tmp/mailarc-bench.XXXXXX)}
 trap 'rm -rf "$work"' EXIT
 export HOME="$work" PI_CONFIG="$work/pi-config"
@@ -88,7 +88,7 @@ run() {
 	label=$1
 	shift
 	/usr/bin/time -f "%e %U %S %M" -o "$work/t" "$@" >/dev/null 2>"$work/err" || {
-		echo "bench/store.sh: '$label' failed:" >&2
+		echo "bench/dedupe/run.sh: '$label' failed:" >&2
 		cat "$work/err" >&2
 		exit 70
 	}

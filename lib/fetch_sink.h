@@ -1,0 +1,98 @@
+#ifndef MA_FETCH_SINK_H
+#define MA_FETCH_SINK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "maildir.h"
+#include "progress.h"
+#include "state.h"
+#include "status.h"
+
+/*
+ * The delivery sink that imap.c and pop3.c both feed during a fetch: each
+ * message is written into SPACE/incoming/.ACCOUNT/tmp, moved into new/,
+ * and recorded in the account's state file (IMAP folder and UID, or POP3
+ * UIDL) only once a batch of them is durable. The rule (DESIGN.md,
+ * "Nothing is lost"): a message is recorded as taken, or deleted on the
+ * server, only after its copy in incoming/ is durable; durability is
+ * batched by fetch_sink_flush(), never skipped. The sink also owns the
+ * state file for the run (the protocol modules read which messages were
+ * taken before from k->st) and the run's progress line.
+ */
+
+struct fetch_sink_pending;
+
+struct fetch_sink {
+	const char *what;	/* "account SPACE/ACCOUNT"; borrowed */
+	struct fetch_state *st; /* the account's state; owned */
+	struct progress prog;	/* the run's progress line */
+	long count;		/* messages committed so far */
+	/* Called with each delivered path once it is durable and recorded. */
+	void (*delivered)(const char *path, void *arg);
+	void *arg;
+	/* Private to fetch_sink.c. */
+	const char *incoming;	/* borrowed */
+	const char *state_path; /* borrowed */
+	struct maildir_tmp tmp;
+	bool tmp_open;
+	struct fetch_sink_pending *pending;
+	size_t npending;
+	uint64_t pending_bytes;
+};
+
+/*
+ * fetch_sink_open - make the Maildir incoming (borrowed, as is state_path,
+ * until fetch_sink_close()), drop what a writer that died before commit
+ * left in its tmp/ (those messages are still on the server), and load the
+ * state file. The caller holds the account's lock. k->delivered and k->arg
+ * may be set before or after. Statuses: MA_EIO, MA_ENOMEM, MA_EDATA
+ * (damaged state file). fetch_sink_close() must be called either way.
+ */
+enum ma_status fetch_sink_open(struct fetch_sink *k, const char *what,
+			       const char *incoming, const char *state_path);
+
+/* fetch_sink_begin - start a message in incoming/tmp. */
+enum ma_status fetch_sink_begin(struct fetch_sink *k);
+
+/* fetch_sink_write - append n bytes to the message begun. */
+enum ma_status fetch_sink_write(struct fetch_sink *k, const void *p, size_t n);
+
+/*
+ * fetch_sink_commit - move it into incoming/new (file fsynced; the folder
+ * is fsynced in the next fetch_sink_flush(), which also records folder/uid
+ * (IMAP) or uidl (POP3; folder NULL)). Flushes by itself every so many
+ * messages or bytes. folder is borrowed from k->st.
+ */
+enum ma_status fetch_sink_commit(struct fetch_sink *k,
+				 struct state_folder *folder, uint32_t uid,
+				 const char *uidl);
+
+/* fetch_sink_abort - drop a message being written (nothing is recorded). */
+void fetch_sink_abort(struct fetch_sink *k);
+
+/*
+ * fetch_sink_flush - make what was committed durable (maildir_sync), then
+ * record it in the state file and report the paths: the order that keeps
+ * the state from getting ahead of the spool.
+ */
+enum ma_status fetch_sink_flush(struct fetch_sink *k);
+
+/*
+ * fetch_sink_record_run - write the run's summary (started, count, and
+ * error: NULL or "" to use st's text) into the state file, whatever
+ * happened. Errors are logged by the state code and otherwise ignored.
+ */
+void fetch_sink_record_run(struct fetch_sink *k, time_t started,
+			   enum ma_status st, const char *error);
+
+/*
+ * fetch_sink_close - drop a message still being written, free what is
+ * pending (call fetch_sink_flush() first to keep it) and the state; safe
+ * to repeat.
+ */
+void fetch_sink_close(struct fetch_sink *k);
+
+#endif

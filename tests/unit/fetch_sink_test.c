@@ -1,0 +1,173 @@
+/*
+ * The fetch delivery sink: a message is recorded in the state only once it
+ * is in new/ and flushed; an aborted one leaves nothing; a flush reports
+ * each delivered path.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "fetch_sink.h"
+#include "log.h"
+#include "path.h"
+#include "state.h"
+#include "testutil.h"
+#include "testutil.inc"
+
+struct fixture {
+	char *dir;
+	char *incoming;
+	char *state;
+	struct fetch_sink k;
+	int delivered;
+};
+
+static void
+count_delivered(const char *path, void *arg)
+{
+	struct fixture *f = arg;
+
+	assert_true(path_exists(path));
+	f->delivered++;
+}
+
+static int
+setup(void **ctx)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+
+	assert_non_null(f);
+	f->dir = tu_tmpdir();
+	f->incoming = path_fmt("%s/incoming/.main", f->dir);
+	f->state = path_fmt("%s/main.state", f->dir);
+	assert_int_equal(mkdir_p(f->dir, 0700), MA_OK);
+	assert_int_equal(
+	    fetch_sink_open(&f->k, "account t/main", f->incoming, f->state),
+	    MA_OK);
+	f->k.delivered = count_delivered;
+	f->k.arg = f;
+	*ctx = f;
+	return 0;
+}
+
+static int
+teardown(void **ctx)
+{
+	struct fixture *f = *ctx;
+
+	fetch_sink_close(&f->k);
+	tu_rmdir(f->dir);
+	free(f->incoming);
+	free(f->state);
+	free(f);
+	return 0;
+}
+
+static void
+deliver(struct fixture *f, const char *text, const char *uidl)
+{
+	assert_int_equal(fetch_sink_begin(&f->k), MA_OK);
+	assert_int_equal(fetch_sink_write(&f->k, text, strlen(text)), MA_OK);
+	assert_int_equal(fetch_sink_commit(&f->k, NULL, 0, uidl), MA_OK);
+}
+
+/* The state on disk, as the next run would load it. */
+static bool
+saved_has_uidl(struct fixture *f, const char *uidl)
+{
+	struct fetch_state *st;
+	bool has;
+
+	assert_int_equal(state_load(f->state, &st), MA_OK);
+	has = state_has_uidl(st, uidl);
+	state_free(st);
+	return has;
+}
+
+static void
+test_commit_records_only_after_flush(void **ctx)
+{
+	struct fixture *f = *ctx;
+	char *new_dir = path_fmt("%s/new", f->incoming);
+
+	deliver(f, "Subject: a\r\n\r\nbody\r\n", "u1");
+	assert_int_equal(tu_count(new_dir), 1);
+	assert_false(saved_has_uidl(f, "u1"));
+	assert_int_equal(f->delivered, 0);
+	assert_int_equal(fetch_sink_flush(&f->k), MA_OK);
+	assert_true(saved_has_uidl(f, "u1"));
+	assert_int_equal(f->delivered, 1);
+	assert_int_equal(f->k.count, 1);
+	free(new_dir);
+}
+
+static void
+test_abort_leaves_nothing(void **ctx)
+{
+	struct fixture *f = *ctx;
+	char *new_dir = path_fmt("%s/new", f->incoming);
+	char *tmp_dir = path_fmt("%s/tmp", f->incoming);
+
+	assert_int_equal(fetch_sink_begin(&f->k), MA_OK);
+	assert_int_equal(fetch_sink_write(&f->k, "half", 4), MA_OK);
+	fetch_sink_abort(&f->k);
+	assert_int_equal(fetch_sink_flush(&f->k), MA_OK);
+	assert_int_equal(tu_count(new_dir), 0);
+	assert_int_equal(tu_count(tmp_dir), 0);
+	assert_int_equal(f->delivered, 0);
+	assert_int_equal(f->k.count, 0);
+	free(new_dir);
+	free(tmp_dir);
+}
+
+static void
+test_imap_uid_goes_to_its_folder(void **ctx)
+{
+	struct fixture *f = *ctx;
+	struct state_folder *inbox = state_folder(f->k.st, "INBOX", 7);
+
+	assert_non_null(inbox);
+	assert_int_equal(fetch_sink_begin(&f->k), MA_OK);
+	assert_int_equal(fetch_sink_write(&f->k, "x\r\n", 3), MA_OK);
+	assert_int_equal(fetch_sink_commit(&f->k, inbox, 42, NULL), MA_OK);
+	assert_false(state_has_uid(inbox, 42));
+	assert_int_equal(fetch_sink_flush(&f->k), MA_OK);
+	assert_true(state_has_uid(inbox, 42));
+}
+
+static void
+test_record_run_keeps_the_error(void **ctx)
+{
+	struct fixture *f = *ctx;
+	struct fetch_state *st;
+
+	fetch_sink_record_run(&f->k, 1000, MA_ETEMP, "connect failed: refused");
+	assert_int_equal(state_load(f->state, &st), MA_OK);
+	assert_int_equal(st->sum.last_run, 1000);
+	assert_string_equal(st->sum.last_error, "connect failed: refused");
+	state_free(st);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(
+		test_commit_records_only_after_flush, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_abort_leaves_nothing, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_imap_uid_goes_to_its_folder,
+					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_record_run_keeps_the_error,
+					    setup, teardown),
+	};
+
+	log_init("fetch_sink_test");
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
