@@ -100,6 +100,35 @@ entry_add(struct run *r, const char *msgid)
 	return e;
 }
 
+size_t
+text_cap_len(const char *s, size_t n, size_t max_chars)
+{
+	size_t chars = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		/* A lead byte (not a continuation) starts a character. */
+		if (((unsigned char)s[i] & 0xc0) != 0x80 &&
+		    chars++ == max_chars)
+			return i;
+	}
+	return n;
+}
+
+char *
+text_capped(const char *s)
+{
+	size_t n = strlen(s), k = text_cap_len(s, n, DISPLAY_CHARS);
+	char *r = malloc(k + 4);
+
+	if (r == NULL)
+		return NULL;
+	memcpy(r, s, k);
+	if (k < n)
+		memcpy(r + k, "\xe2\x80\xa6", 3), k += 3; /* an ellipsis */
+	r[k] = '\0';
+	return r;
+}
+
 void
 entry_fill_from(struct run *r, struct entry *e, notmuch_message_t *m)
 {
@@ -110,7 +139,8 @@ entry_fill_from(struct run *r, struct entry *e, notmuch_message_t *m)
 	free(e->subject);
 	free(e->from);
 	free(e->file);
-	e->subject = strdup(subj != NULL && subj[0] ? subj : "(no subject)");
+	e->subject =
+	    text_capped(subj != NULL && subj[0] ? subj : "(no subject)");
 	e->from = from_brief(r, from != NULL ? from : "");
 	e->file = file != NULL ? strdup(file) : NULL;
 	e->filled = e->subject != NULL && e->from != NULL;

@@ -216,9 +216,15 @@ message_frag(struct run *r, struct tmsg *t)
 	iso_date(t->e->date, iso);
 	human_date(t->e->date, human);
 	ADD(buf_adds(b, "<dl class=\"hdrs\">"));
-	if (m != NULL && m->nfrom > 0) {
+	if (m != NULL && addrs_usable(m->from, m->nfrom)) {
 		ADD(buf_adds(b, "<dt>From</dt><dd>"));
 		ADD(addrs_html(r, b, m->from, m->nfrom, false));
+		ADD(buf_adds(b, "</dd>"));
+	} else if (m != NULL && m->from_text[0] != '\0') {
+		/* No address to show (MAILER-DAEMON <>, a bare word):
+		 * what the header says, as it says it. */
+		ADD(buf_adds(b, "<dt>From</dt><dd>"));
+		ADD(html_escapes(b, m->from_text));
 		ADD(buf_adds(b, "</dd>"));
 	}
 	if (m != NULL && m->nto > 0) {
@@ -236,6 +242,14 @@ message_frag(struct run *r, struct tmsg *t)
 		     "</dd></dl>\n",
 		     iso, human));
 	ADD(body_html(r, b, t));
+	if (m != NULL && m->parts_hidden > 0)
+		ADD(buf_addf(b,
+			     "<p class=\"note\">%zu more part%s of this "
+			     "message %s not shown here (too many or nested "
+			     "too deeply); the raw message has %s.</p>\n",
+			     m->parts_hidden, m->parts_hidden == 1 ? "" : "s",
+			     m->parts_hidden == 1 ? "is" : "are",
+			     m->parts_hidden == 1 ? "it" : "them"));
 	if (m != NULL && m->natt > 0) {
 		ADD(buf_addf(b, "<section class=\"att\" aria-label="
 				"\"Attachments\"><ul class=\"plain\">"));
@@ -294,6 +308,15 @@ entry_link(struct run *r, struct buf *b, struct entry *e, const char *label,
 	return buf_adds(b, "</a>");
 }
 
+static const char *
+full_subject(struct tmsg *t)
+{
+	const char *s =
+	    t->nm != NULL ? notmuch_message_get_header(t->nm, "subject") : NULL;
+
+	return s != NULL && s[0] != '\0' ? s : t->e->subject;
+}
+
 enum ma_status
 permalink_page(struct run *r, struct thread_ctx *tc, size_t i)
 {
@@ -314,8 +337,9 @@ permalink_page(struct run *r, struct thread_ctx *tc, size_t i)
 		st = buf_adds(&b, "<article class=\"msg\" "
 				  "aria-labelledby=\"subject\"><h1 "
 				  "id=\"subject\">");
+	/* The whole subject here, its own page; elsewhere it is cut. */
 	if (st == MA_OK)
-		st = html_escapes(&b, t->e->subject);
+		st = html_escapes(&b, full_subject(t));
 	if (st == MA_OK)
 		st = buf_adds(&b, "</h1>\n");
 	if (st == MA_OK)

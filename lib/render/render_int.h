@@ -36,6 +36,9 @@
 #define LATEST_THREADS	    20
 #define FEED_ENTRIES	    30
 #define THREAD_FEED_ENTRIES 50
+/* Header text shown anywhere but the message's own page (listings,
+ * titles, feeds, neighbours' links) stops at this many characters. */
+#define DISPLAY_CHARS 200
 
 /*
  * Paths and queries below are built with snprintf() into fixed buffers
@@ -52,7 +55,8 @@ struct entry {
 	time_t date;
 	char *atts; /* "HASH.EXT HASH.EXT", "" for none */
 	size_t pos; /* in run.order */
-	/* Filled on demand for listings; not in the state file. */
+	/* Filled on demand for listings; not in the state file. subject
+	 * is capped at DISPLAY_CHARS, from is HTML. */
 	char *subject, *from, *file;
 	bool filled;
 };
@@ -119,6 +123,11 @@ bool att_token_ok(const char *t);
 bool thread_id_ok(const char *id);
 void entries_free(struct run *r);
 struct entry *entry_add(struct run *r, const char *msgid);
+/* Bytes of s[0..n) that hold at most max_chars UTF-8 characters (never
+ * a cut sequence); text_capped() - s cut there with an ellipsis,
+ * malloc'd (NULL: no memory). */
+size_t text_cap_len(const char *s, size_t n, size_t max_chars);
+char *text_capped(const char *s);
 void entry_fill_from(struct run *r, struct entry *e, notmuch_message_t *m);
 bool entry_fill(struct run *r, struct entry *e);
 void iso_date(time_t t, char out[32]);
@@ -152,6 +161,7 @@ enum ma_status page_begin(struct run *r, struct buf *b, const char *pre,
 enum ma_status page_end(struct buf *b, const char *pre);
 enum ma_status addrs_html(struct run *r, struct buf *b,
 			  const struct mime_addr *a, size_t n, bool brief);
+bool addrs_usable(const struct mime_addr *a, size_t n);
 char *from_brief(struct run *r, const char *header);
 
 /* message.c */
