@@ -77,6 +77,8 @@ write_attachments(struct run *r, struct tmsg *t)
 	if ((t->att_urls = calloc(t->mm->natt, sizeof *t->att_urls)) == NULL)
 		return MA_ENOMEM;
 	buf_init(&list, 1 << 20);
+	/* Every version's attachments are the entry's. */
+	st = buf_adds(&list, t->e->atts);
 	for (size_t i = 0; i < t->mm->natt && st == MA_OK; i++) {
 		struct mime_att *a = &t->mm->att[i];
 		const char *ext = att_ext(a->type);
@@ -213,8 +215,8 @@ message_frag(struct run *r, struct tmsg *t)
 	char iso[32], human[32];
 	enum ma_status st;
 
-	iso_date(t->e->date, iso);
-	human_date(t->e->date, human);
+	iso_date(t->date, iso);
+	human_date(t->date, human);
 	ADD(buf_adds(b, "<dl class=\"hdrs\">"));
 	if (m != NULL && addrs_usable(m->from, m->nfrom)) {
 		ADD(buf_adds(b, "<dt>From</dt><dd>"));
@@ -238,9 +240,16 @@ message_frag(struct run *r, struct tmsg *t)
 		ADD(buf_adds(b, "</dd>"));
 	}
 	ADD(buf_addf(b,
-		     "<dt>Date</dt><dd><time datetime=\"%s\">%s</time>"
+		     "<dt>Date</dt><dd><time datetime=\"%s\">%s</time>%s"
 		     "</dd></dl>\n",
-		     iso, human));
+		     iso, human,
+		     t->date_src == DATE_RECEIVED
+			 ? " <span class=\"meta\">(when the server received "
+			   "it: the message has no usable date)</span>"
+		     : t->date_src == DATE_DELIVERY
+			 ? " <span class=\"meta\">(when it was delivered "
+			   "here: the message has no usable date)</span>"
+			 : ""));
 	ADD(body_html(r, b, t));
 	if (m != NULL && m->parts_hidden > 0)
 		ADD(buf_addf(b,
@@ -308,13 +317,116 @@ entry_link(struct run *r, struct buf *b, struct entry *e, const char *label,
 	return buf_adds(b, "</a>");
 }
 
+/* The whole subject, from the version's own file. */
 static const char *
-full_subject(struct tmsg *t)
+full_subject(const struct tmsg *t)
 {
-	const char *s =
-	    t->nm != NULL ? notmuch_message_get_header(t->nm, "subject") : NULL;
+	const char *s = t->mm != NULL ? t->mm->subject : NULL;
 
 	return s != NULL && s[0] != '\0' ? s : t->e->subject;
+}
+
+static bool
+addrs_equal(const struct mime_addr *a, size_t na, const struct mime_addr *b,
+	    size_t nb)
+{
+	if (na != nb)
+		return false;
+	for (size_t i = 0; i < na; i++)
+		if (strcmp(a[i].name, b[i].name) != 0 ||
+		    strcmp(a[i].addr, b[i].addr) != 0)
+			return false;
+	return true;
+}
+
+static bool
+atts_equal(const struct mime_msg *a, const struct mime_msg *b)
+{
+	if (a->natt != b->natt)
+		return false;
+	for (size_t i = 0; i < a->natt; i++)
+		if (strcmp(a->att[i].sha256, b->att[i].sha256) != 0)
+			return false;
+	return true;
+}
+
+/* What a version changes from the primary one, as words for a reader. */
+static enum ma_status
+version_diff(struct buf *b, const struct tmsg *p, const struct tmsg *v)
+{
+	const struct mime_msg *x = p->mm, *y = v->mm;
+	const char *what[8];
+	size_t n = 0;
+	enum ma_status st;
+
+	if (x == NULL || y == NULL)
+		return buf_adds(b, "One of the versions could not be read.");
+	if (strcmp(x->subject, y->subject) != 0)
+		what[n++] = "subject";
+	if (strcmp(x->from_text, y->from_text) != 0)
+		what[n++] = "sender";
+	if (!addrs_equal(x->to, x->nto, y->to, y->nto) ||
+	    !addrs_equal(x->cc, x->ncc, y->cc, y->ncc))
+		what[n++] = "recipients";
+	if (p->date != v->date)
+		what[n++] = "date";
+	if (x->body_len != y->body_len ||
+	    memcmp(x->body, y->body, x->body_len) != 0)
+		what[n++] = "text";
+	if (!atts_equal(x, y))
+		what[n++] = "attachments";
+	if (n == 0)
+		return buf_adds(b, "Differs only in headers not shown here "
+				   "(see the raw messages).");
+	ADD(buf_adds(b, "Differs from the first in its "));
+	for (size_t i = 0; i < n; i++)
+		ADD(buf_addf(b, "%s%s",
+			     i == 0	  ? ""
+			     : i + 1 == n ? " and "
+					  : ", ",
+			     what[i]));
+	return buf_adds(b, ".");
+}
+
+/*
+ * The other versions of a message (same Message-ID, other content), in
+ * full after the first, each with its raw form. Their order depends on
+ * their content only (versions.c).
+ */
+static enum ma_status
+versions_html(struct buf *b, const struct tmsg *t)
+{
+	enum ma_status st;
+
+	if (t->nver < 2)
+		return MA_OK;
+	ADD(buf_addf(b,
+		     "<section class=\"versions\" id=\"versions\" "
+		     "aria-label=\"Versions\"><p class=\"note\">This "
+		     "message came in %zu versions with the same Message-ID "
+		     "and different content; each is shown, the earliest "
+		     "first.</p>\n",
+		     t->nver));
+	for (size_t k = 0; k + 1 < t->nver; k++) {
+		const struct tmsg *v = &t->alt[k];
+
+		ADD(buf_addf(b,
+			     "<article class=\"msg version\" id=\"%s\" "
+			     "aria-label=\"Version %zu\"><h2>Version %zu of "
+			     "%zu: ",
+			     v->vtag, k + 2, k + 2, t->nver));
+		ADD(html_escapes(b, full_subject(v)));
+		ADD(buf_adds(b, "</h2>\n<p class=\"meta\">"));
+		ADD(version_diff(b, t, v));
+		ADD(buf_adds(b, "</p>\n"));
+		ADD(buf_add(b, v->frag.data, v->frag.len));
+		ADD(buf_addf(b,
+			     "<p class=\"msgnav\"><a href=\"%s.%s.eml\" "
+			     "download>Raw message, version %zu (.eml)</a>"
+			     "</p></article>\n",
+			     v->name, v->vtag, k + 2));
+	}
+	return buf_adds(b, "</section>\n");
 }
 
 enum ma_status
@@ -344,6 +456,8 @@ permalink_page(struct run *r, struct thread_ctx *tc, size_t i)
 		st = buf_adds(&b, "</h1>\n");
 	if (st == MA_OK)
 		st = buf_add(&b, t->frag.data, t->frag.len);
+	if (st == MA_OK)
+		st = versions_html(&b, t);
 	if (st == MA_OK)
 		st = buf_adds(&b, "<nav class=\"msgnav\" aria-label=\"Related "
 				  "messages\">");

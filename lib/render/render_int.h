@@ -88,9 +88,30 @@ struct run {
 	GStringChunk *strings; /* msgid and atts of the entries */
 };
 
+/* Where a shown date comes from (date.c). */
+enum date_src {
+	DATE_HEADER,   /* the Date header */
+	DATE_RECEIVED, /* the first Received header: Date missing or absurd */
+	DATE_DELIVERY, /* the Maildir name's time or the file's mtime */
+};
+
+/* One file of a message (versions.c). */
+struct version {
+	char *file;
+	time_t date;
+	enum date_src src;
+	char hash[65]; /* SHA-256 of the file; "" when it is the only one */
+};
+
 struct tmsg {
-	notmuch_message_t *nm; /* owned by the thread */
+	notmuch_message_t *nm; /* owned by the thread; NULL for a version */
 	struct entry *e;
+	time_t date; /* of this version */
+	enum date_src date_src;
+	char vtag[20];	     /* "" for the primary version, else "v-HASH16" */
+	struct version *ver; /* every version, primary first */
+	size_t nver;
+	struct tmsg *alt; /* ver[1..nver) as shown */
 	int depth;
 	ssize_t parent;
 	char name[PERMALINK_NAME_MAX];
@@ -134,6 +155,22 @@ void iso_date(time_t t, char out[32]);
 void human_date(time_t t, char out[32]);
 gint entry_cmp(gconstpointer a, gconstpointer b);
 size_t order_position(struct run *r, const struct entry *e);
+
+/* date.c: render_parse_date() reads an RFC 5322 date (obsolete forms
+ * and zone names of 4.3 included, years 1000..9999); render_mail_date()
+ * is the date a message is shown and filed under, from its header block
+ * hdr[0..len) and its file's path (see date.c). */
+bool render_parse_date(const char *s, time_t *out);
+time_t render_mail_date(const char *hdr, size_t len, const char *path,
+			enum date_src *src);
+
+/* versions.c: the files of m, primary first (see versions.c); *vp is
+ * freed with versions_free(). version_date() sets v->date and v->src from
+ * data[0..len) (NULL: read v->file). */
+enum ma_status versions_of(notmuch_message_t *m, struct version **vp,
+			   size_t *np);
+void versions_free(struct version *v, size_t n);
+void version_date(struct version *v, const char *data, size_t len);
 
 /* state.c */
 enum ma_status render_state_load(struct run *r, const char *path);

@@ -27,6 +27,23 @@ touch_pos(struct run *r, size_t pos)
 		touch_thread(r, ((struct entry *)r->order->pdata[pos])->thread);
 }
 
+/* The date of the primary version (date.c), not notmuch's: notmuch
+ * keeps 0 for dates before 1970 and for missing or unreadable ones, and
+ * takes the headers of whichever file came first. */
+static enum ma_status
+entry_date(struct entry *e, notmuch_message_t *m)
+{
+	struct version *v;
+	size_t n;
+	enum ma_status st = versions_of(m, &v, &n);
+
+	if (st != MA_OK)
+		return st;
+	e->date = n > 0 ? v[0].date : 0;
+	versions_free(v, n);
+	return MA_OK;
+}
+
 static enum ma_status
 query_messages(struct run *r, const char *qs, GPtrArray *changed)
 {
@@ -57,7 +74,7 @@ query_messages(struct run *r, const char *qs, GPtrArray *changed)
 			if (e->thread[0] != '\0' && strcmp(e->thread, th) != 0)
 				touch_thread(r, e->thread);
 			set_thread(e->thread, th);
-			e->date = notmuch_message_get_date(m);
+			st = entry_date(e, m);
 			if (changed != NULL) {
 				g_ptr_array_add(changed, e);
 				touch_thread(r, e->thread);
