@@ -27,8 +27,11 @@ page_begin(struct run *r, struct buf *b, const char *pre, const char *title,
 			"initial-scale=1\">\n"
 			"<meta http-equiv=\"Content-Security-Policy\" "
 			"content=\"default-src 'none'; script-src 'none'; "
-			"object-src 'none'; style-src 'self'; img-src 'self' "
-			"data:"));
+			"object-src 'none'; style-src 'self' 'sha256-"));
+	/* The hash admits the HTML mail frame's own style and nothing
+	 * else (message.c). */
+	ADD(buf_adds(b, frame_css_hash()));
+	ADD(buf_adds(b, "'; img-src 'self' data:"));
 	if (r->o->remote_images)
 		ADD(buf_adds(b, " https: http:"));
 	ADD(buf_adds(b, "; frame-src 'self'; base-uri 'none'; "

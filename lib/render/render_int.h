@@ -24,7 +24,10 @@
 #include "render.h"
 #include "site.h"
 
-#define STATE_MAGIC "mailarc-render-state 1"
+/* 2: dates come from the message files (date.c), not from notmuch. A
+ * state of another version makes a full run. */
+#define STATE_MAGIC_STEM "mailarc-render-state "
+#define STATE_MAGIC	 STATE_MAGIC_STEM "2"
 /* Caps: pages and state are built in memory. */
 #define PAGE_MAX  ((size_t)1 << 30)
 #define STATE_MAX ((size_t)1 << 31)
@@ -203,6 +206,8 @@ char *from_brief(struct run *r, const char *header);
 
 /* message.c */
 enum ma_status write_attachments(struct run *r, struct tmsg *t);
+/* The base64 SHA-256 of the HTML mail frame's style, for the CSP. */
+const char *frame_css_hash(void);
 enum ma_status message_frag(struct run *r, struct tmsg *t);
 enum ma_status msg_link(struct buf *b, struct tmsg *t, const char *label);
 enum ma_status permalink_page(struct run *r, struct thread_ctx *tc, size_t i);

@@ -325,8 +325,8 @@ thread_walk(struct run *r, notmuch_thread_t *th, struct thread_ctx *tc)
 
 /*
  * One version of a message, read once: parsed, its attachments and its
- * raw form (m/NAME.eml, m/NAME.v-HASH.eml for the others) published, its
- * fragment made.
+ * raw form published, its fragment made. m/NAME.eml is the primary version,
+ * m/NAME=v-HASH16.eml another, named by the SHA-256 of its file.
  */
 static enum ma_status
 version_load(struct run *r, struct tmsg *t, const char *file)
@@ -350,8 +350,10 @@ version_load(struct run *r, struct tmsg *t, const char *file)
 	if (st == MA_OK && t->raw != NULL) {
 		char rel[PERMALINK_NAME_MAX + 32];
 
+		/* "=v" appears in no NAME (permalink.h): a version's
+		 * file cannot be another message's. */
 		snprintf(rel, sizeof rel, "m/%s%s%s.eml", t->name,
-			 t->vtag[0] ? "." : "", t->vtag);
+			 t->vtag[0] ? "=" : "", t->vtag);
 		st = site_put(r->site, rel, t->raw, t->raw_len);
 	}
 	if (t->raw_len > RAW_KEEP || t->vtag[0] != '\0') {
