@@ -13,8 +13,8 @@
 #include "path.h"
 #include "render_int.h"
 
-/* Enough of a file for its header block, in the usual case. */
-#define HEAD_READ ((size_t)256 << 10)
+/* A file is read in steps of this size until its header block ends. */
+#define HEAD_STEP ((size_t)64 << 10)
 
 void
 versions_free(struct version *v, size_t n)
@@ -37,22 +37,43 @@ version_cmp(const void *a, const void *b)
 	return strcmp(x->file, y->file); /* the same content twice */
 }
 
-/* The header block of a file (its first HEAD_READ bytes), malloc'd. */
+/* Where the header block of data[0..n) ends (the empty line), or NULL. */
+static const char *
+head_end(const char *data, size_t n, size_t from)
+{
+	for (size_t i = from; i < n; i++)
+		if (data[i] == '\n' &&
+		    ((i + 1 < n && data[i + 1] == '\n') ||
+		     (i + 2 < n && data[i + 1] == '\r' && data[i + 2] == '\n')))
+			return data + i;
+	return NULL;
+}
+
+/* The header block of a file (however long: a 2 MB Subject comes before
+ * the Date), read up to its end or RAW_MAX, malloc'd. */
 static char *
 read_head(const char *file, size_t *lenp)
 {
 	FILE *f = fopen(file, "rb");
-	char *buf;
-	size_t n;
+	char *buf = NULL;
+	size_t n = 0;
 
 	*lenp = 0;
 	if (f == NULL)
 		return NULL;
-	if ((buf = malloc(HEAD_READ)) == NULL) {
-		fclose(f);
-		return NULL;
+	while (n < RAW_MAX) {
+		char *nb = realloc(buf, n + HEAD_STEP);
+		size_t got;
+
+		if (nb == NULL)
+			break;
+		buf = nb;
+		got = fread(buf + n, 1, HEAD_STEP, f);
+		n += got;
+		if (got < HEAD_STEP ||
+		    head_end(buf, n, n - got > 2 ? n - got - 2 : 0) != NULL)
+			break;
 	}
-	n = fread(buf, 1, HEAD_READ, f);
 	fclose(f);
 	*lenp = n;
 	return buf;
