@@ -259,3 +259,28 @@ PY
 	! grep -q 'unsafe-inline' "$page"
 	grep -q 'sandbox="allow-popups allow-popups-to-escape-sandbox"' "$page"
 }
+
+@test "display: an older version that comes later moves the message, as a full render would" {
+	msg p.eml 'From: a@example.org\nSubject: before\nDate: Wed, 1 Feb 2023 10:00:00 +0000\nMessage-ID: <p@x>\n' p
+	msg x2.eml 'From: a@example.org\nSubject: corrected\nDate: Wed, 1 Mar 2023 10:00:00 +0000\nMessage-ID: <x@x>\n' 'second text'
+	msg n.eml 'From: a@example.org\nSubject: after\nDate: Sat, 1 Apr 2023 10:00:00 +0000\nMessage-ID: <n@x>\n' n
+	msg q.eml 'From: a@example.org\nSubject: january\nDate: Thu, 5 Jan 2023 10:00:00 +0000\nMessage-ID: <q@x>\n' q
+	msg x1.eml 'From: a@example.org\nSubject: original\nDate: Mon, 2 Jan 2023 10:00:00 +0000\nMessage-ID: <x@x>\n' 'first text'
+	mailarc space add s >/dev/null
+	for f in p x2 n q; do mailarc import s "$IN/$f.eml" >/dev/null; done
+	site=$(site_of s)
+	grep -q 'x@x.html' "$site/2023/03/index.html"
+	mailarc import s "$IN/x1.eml" >/dev/null
+	# The earlier version is now the first: the message is in January.
+	grep -q 'x@x.html' "$site/2023/01/index.html"
+	[ ! -f "$site/2023/03/index.html" ]
+	grep -q '<h1 id="subject">original</h1>' "$site/m/x@x.html"
+	grep -q 'first text' "$site/m/x@x.eml"
+	# Its thread mbox holds both versions.
+	t=$(grep -l 'x@x.html' "$site"/t/*.html | head -1)
+	[ "$(grep -c '^From ' "${t%.html}.mbox")" -eq 2 ]
+	site_digest "$site" >"$BATS_TEST_TMPDIR/inc"
+	mailarc-render --full s >/dev/null
+	site_digest "$site" >"$BATS_TEST_TMPDIR/full"
+	diff "$BATS_TEST_TMPDIR/inc" "$BATS_TEST_TMPDIR/full"
+}

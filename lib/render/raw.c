@@ -92,6 +92,9 @@ thread_mbox(struct run *r, const struct thread_ctx *tc, GPtrArray *byd)
 			st = mbox_add_mem(&b, t->raw, t->raw_len, t->e->date);
 		else if (t->e->file != NULL)
 			st = mbox_add(&b, t->e->file, t->e->date);
+		/* Its other versions follow it: the mbox holds every file. */
+		for (size_t v = 1; v < t->nver && st == MA_OK; v++)
+			st = mbox_add(&b, t->ver[v].file, t->ver[v].date);
 		if (st == MA_OK && b.len > 0)
 			st = site_file_write(f, b.data, b.len);
 	}

@@ -82,6 +82,8 @@ struct run {
 	GHashTable *tombs;	  /* msgid -> struct tomb * */
 	GHashTable *tomb_threads; /* thread ids named by tombstones */
 	GPtrArray *gone;	  /* entries deleted this run (owned) */
+	GArray *moved; /* struct entry: msgid and old date of entries whose
+			  date changed this run (a new first version) */
 	char *uuid;
 	unsigned long rev;
 	long tomb_off;
