@@ -22,6 +22,7 @@ site_of() {
 
 # msg FILE HEADERS BODY - a message file (printf escapes in both).
 msg() {
+	# shellcheck disable=SC2059 # the arguments are printf formats
 	printf "$2\n$3\n" >"$IN/$1"
 }
 
@@ -98,7 +99,7 @@ nm() {
 	diff "$BATS_TEST_TMPDIR/inc" "$BATS_TEST_TMPDIR/full"
 	# Deleting the message removes every version's raw form.
 	mailarc delete ab '<v2@example.org>' >/dev/null
-	! ls "$(site_of ab)"/m/v2@example.org=v-*.eml 2>/dev/null
+	run ! ls "$(site_of ab)"/m/v2@example.org=v-*.eml 2>/dev/null
 	[ ! -f "$(site_of ab)/m/v2@example.org.eml" ]
 }
 
@@ -112,7 +113,7 @@ nm() {
 	mailarc space add s >/dev/null
 	mailarc import s "$IN" >/dev/null
 	m=$(site_of s)/m
-	! grep -l 'has no text' "$m"/*.html
+	run ! grep -l 'has no text' "$m"/*.html
 	grep -q 'named body text' "$m/c6a@x.html"
 	grep -q 'bare text body' "$m/c6b@x.html"
 	grep -q 'invalid type body' "$m/c6c@x.html"
@@ -137,7 +138,7 @@ nm() {
 	grep -q 'datetime="2020-03-03T10:00:00Z"' "$site/m/d1@x.html"
 	grep -q 'when the server received it' "$site/m/d1@x.html"
 	grep -q 'datetime="1968-01-01T10:00:00Z"' "$site/m/d2@x.html"
-	! grep -q 'no usable date' "$site/m/d2@x.html"
+	run ! grep -q 'no usable date' "$site/m/d2@x.html"
 	grep -q 'datetime="2020-03-04T10:00:00Z"' "$site/m/d3@x.html"
 	grep -q 'when the server received it' "$site/m/d3@x.html"
 	grep -q 'datetime="2001-01-01T16:00:00Z"' "$site/m/d4@x.html"
@@ -251,12 +252,12 @@ PY
 	grep -q 'Hello' "$BATS_TEST_TMPDIR/dom"
 	# Nothing refused: no local stylesheet the frame may not load, no
 	# style the policy blocks.
-	! grep -i 'Not allowed to load local resource' "$log"
-	! grep -i 'violates the following Content Security Policy' "$log"
+	run ! grep -i 'Not allowed to load local resource' "$log"
+	run ! grep -i 'violates the following Content Security Policy' "$log"
 	# And the policy is as strict as before: no inline style but the
 	# frame's own, the sandbox without scripts or same origin.
 	grep -q "style-src 'self' 'sha256-" "$page"
-	! grep -q 'unsafe-inline' "$page"
+	run ! grep -q 'unsafe-inline' "$page"
 	grep -q 'sandbox="allow-popups allow-popups-to-escape-sandbox"' "$page"
 }
 
