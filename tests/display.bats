@@ -280,6 +280,8 @@ PY
 	# Its thread mbox holds both versions.
 	t=$(grep -l 'x@x.html' "$site"/t/*.html | head -1)
 	[ "$(grep -c '^From ' "${t%.html}.mbox")" -eq 2 ]
+	[ "$(grep -c '^From ' "$site/2023/01/2023-01.mbox")" -eq 3 ]
+	grep -q 'second text' "$site/2023/01/2023-01.mbox"
 	site_digest "$site" >"$BATS_TEST_TMPDIR/inc"
 	mailarc-render --full s >/dev/null
 	site_digest "$site" >"$BATS_TEST_TMPDIR/full"

@@ -160,7 +160,8 @@ entry_fill_from(struct run *r, struct entry *e, notmuch_message_t *m)
 	struct mime_msg *mm = NULL;
 	size_t n = 0;
 
-	if (file_count(m) > 1 && versions_of(m, &v, &n) == MA_OK && n > 0) {
+	e->nfiles = file_count(m);
+	if (e->nfiles > 1 && versions_of(m, &v, &n) == MA_OK && n > 0) {
 		file = v[0].file;
 		if (mime_open(file, false, &mm) == MA_OK) {
 			subj = mm->subject;

@@ -61,6 +61,7 @@ struct entry {
 	/* Filled on demand for listings; not in the state file. subject
 	 * is capped at DISPLAY_CHARS, from is HTML. */
 	char *subject, *from, *file;
+	size_t nfiles; /* versions (files) of the message */
 	bool filled;
 };
 
