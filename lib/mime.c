@@ -411,6 +411,7 @@ mime_free(struct mime_msg *m)
 	if (m == NULL)
 		return;
 	free(m->subject);
+	free(m->from_text);
 	addrs_free(m->from, m->nfrom);
 	addrs_free(m->to, m->nto);
 	addrs_free(m->cc, m->ncc);
@@ -662,15 +663,99 @@ add_attachment(struct mime_msg *m, GMimeObject *obj)
 	return MA_OK;
 }
 
+/*
+ * A part is an attachment when it says so (Content-Disposition:
+ * attachment) or, not being text, when it carries a file name. A text
+ * part with a name (name=, or inline; filename=) is still the text a
+ * reader expects to see: it is the body, and is also offered as a file.
+ */
 static bool
-is_attachment(GMimeObject *obj)
+is_attachment(GMimeObject *obj, bool text)
 {
 	const char *disp = g_mime_object_get_disposition(obj);
 
 	if (disp != NULL && strcasecmp(disp, "attachment") == 0)
 		return true;
-	return GMIME_IS_PART(obj) &&
+	return !text && GMIME_IS_PART(obj) &&
 	       g_mime_part_get_filename(GMIME_PART(obj)) != NULL;
+}
+
+/* RFC 2045 5.1: a type or subtype token. */
+static bool
+ct_token(const char *s, size_t n)
+{
+	if (n == 0)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] <= ' ' || (unsigned char)s[i] >= 127 ||
+		    strchr("()<>@,;:\\\"/[]?=", s[i]) != NULL)
+			return false;
+	return true;
+}
+
+/*
+ * Whether the part's own Content-Type header cannot be read as
+ * "type/subtype": RFC 2045 5.2 says such a part is text/plain, and so
+ * is the bare "text" some mailers write (gmime takes both as
+ * application/octet-stream).
+ */
+static bool
+ct_invalid(GMimeObject *obj)
+{
+	const char *h = g_mime_object_get_header(obj, "Content-Type");
+	const char *end, *slash;
+
+	if (h == NULL)
+		return false;
+	while (*h == ' ' || *h == '\t' || *h == '\r' || *h == '\n')
+		h++;
+	end = h + strcspn(h, ";");
+	while (end > h && strchr(" \t\r\n", end[-1]) != NULL)
+		end--;
+	slash = memchr(h, '/', (size_t)(end - h));
+	if (slash == NULL)
+		return true;
+	return !ct_token(h, (size_t)(slash - h)) ||
+	       !ct_token(slash + 1, (size_t)(end - slash - 1));
+}
+
+/* What a leaf part is to a reader: plain text, HTML, or other. */
+enum part_kind { PART_OTHER, PART_PLAIN, PART_HTML };
+
+static enum part_kind
+part_kind(GMimeObject *obj)
+{
+	GMimeContentType *ct = g_mime_object_get_content_type(obj);
+
+	if (!GMIME_IS_PART(obj) || GMIME_IS_MESSAGE_PART(obj))
+		return PART_OTHER;
+	if (g_mime_content_type_is_type(ct, "text", "plain"))
+		return PART_PLAIN;
+	if (g_mime_content_type_is_type(ct, "text", "html"))
+		return PART_HTML;
+	return ct_invalid(obj) ? PART_PLAIN : PART_OTHER;
+}
+
+/* The text of a plain part gmime did not take as text (its type was
+ * invalid): the decoded bytes, shown as UTF-8 (html_escape() repairs). */
+static enum ma_status
+part_bytes_text(GMimeObject *obj, char **textp, size_t *lenp)
+{
+	unsigned char *p;
+	size_t n;
+	enum ma_status st = content_bytes(obj, &p, &n);
+	char *t;
+
+	if (st != MA_OK)
+		return st;
+	if ((t = realloc(p, n + 1)) == NULL) {
+		free(p);
+		return MA_ENOMEM;
+	}
+	t[n] = '\0';
+	*textp = t;
+	*lenp = n;
+	return MA_OK;
 }
 
 /* The chosen text of a text part, charset decoded and flowed undone. */
@@ -708,6 +793,24 @@ part_text(GMimeObject *obj, char **textp, size_t *lenp)
 	*textp = r;
 	*lenp = n;
 	return MA_OK;
+}
+
+/* A header's value, unfolded and RFC 2047 decoded; "" when absent. */
+static enum ma_status
+header_text(GMimeObject *obj, const char *name, char **textp)
+{
+	const char *raw = g_mime_object_get_header(obj, name);
+	char *t = NULL;
+
+	if (raw != NULL) {
+		char *u = g_mime_utils_header_unfold(raw);
+
+		t = u != NULL ? g_mime_utils_header_decode_text(NULL, u) : NULL;
+		g_free(u);
+	}
+	*textp = strdup(t != NULL ? g_strstrip(t) : "");
+	g_free(t);
+	return *textp != NULL ? MA_OK : MA_ENOMEM;
 }
 
 static enum ma_status mime_from_stream(GMimeStream *stream, const char *what,
@@ -756,9 +859,10 @@ static enum ma_status
 mime_from_stream(GMimeStream *stream, const char *what, bool prefer_html,
 		 struct mime_msg **mp)
 {
-	GMimeObject *stack[MIME_MAX_DEPTH], *plain = NULL, *html = NULL;
+	GMimeObject *plain = NULL, *html = NULL;
 	GMimeObject *parts[MIME_MAX_PARTS];
-	size_t nparts = 0, depth = 0;
+	GPtrArray *todo;
+	size_t nparts = 0;
 	GMimeParser *parser;
 	GMimeMessage *msg;
 	struct mime_msg *m;
@@ -783,43 +887,70 @@ mime_from_stream(GMimeStream *stream, const char *what, bool prefer_html,
 		st = addrs_get(g_mime_message_get_from(msg), &m->from,
 			       &m->nfrom);
 	if (st == MA_OK)
+		st = header_text(GMIME_OBJECT(msg), "From", &m->from_text);
+	if (st == MA_OK)
 		st = addrs_get(g_mime_message_get_to(msg), &m->to, &m->nto);
 	if (st == MA_OK)
 		st = addrs_get(g_mime_message_get_cc(msg), &m->cc, &m->ncc);
 
-	/* Depth-first, in document order: the parts as a reader sees them. */
+	/* Depth-first, in document order: the parts as a reader sees them.
+	 * The stack holds the parts still to visit (siblings included), so
+	 * it grows with the message; what is nested deeper than
+	 * MIME_MAX_DEPTH or lies beyond MIME_MAX_PARTS is counted, not
+	 * shown, and the page says so. */
+	todo = g_ptr_array_new();
 	if (g_mime_message_get_mime_part(msg) != NULL)
-		stack[depth++] = g_mime_message_get_mime_part(msg);
-	while (depth > 0 && st == MA_OK && nparts < MIME_MAX_PARTS) {
-		GMimeObject *obj = stack[--depth];
+		g_ptr_array_add(todo, g_mime_message_get_mime_part(msg));
+	while (todo->len > 0 && st == MA_OK) {
+		GMimeObject *obj = g_ptr_array_steal_index(todo, todo->len - 1);
+		size_t level =
+		    (size_t)g_object_get_data(G_OBJECT(obj), "mailarc-level");
 
 		if (GMIME_IS_MULTIPART(obj)) {
 			GMimeMultipart *multi = GMIME_MULTIPART(obj);
 			int count = g_mime_multipart_get_count(multi);
 
-			for (int i = count - 1; i >= 0; i--)
-				if (depth < MIME_MAX_DEPTH)
-					stack[depth++] =
-					    g_mime_multipart_get_part(multi, i);
+			if (level >= MIME_MAX_DEPTH) {
+				m->parts_hidden +=
+				    (size_t)(count > 0 ? count : 0);
+				continue;
+			}
+			for (int i = count - 1; i >= 0; i--) {
+				GMimeObject *c =
+				    g_mime_multipart_get_part(multi, i);
+
+				g_object_set_data(G_OBJECT(c), "mailarc-level",
+						  (gpointer)(level + 1));
+				g_ptr_array_add(todo, c);
+			}
 			continue;
 		}
-		parts[nparts++] = obj;
+		if (nparts < MIME_MAX_PARTS)
+			parts[nparts++] = obj;
+		else
+			m->parts_hidden++;
 	}
+	g_ptr_array_free(todo, TRUE);
 	/* The first text/plain and text/html parts are the body; every
-	 * other leaf part is listed as an attachment. */
+	 * other leaf part is listed as an attachment, and so is a body part
+	 * that has a file name. */
 	for (size_t i = 0; i < nparts && st == MA_OK; i++) {
 		GMimeObject *obj = parts[i];
-		GMimeContentType *ct = g_mime_object_get_content_type(obj);
-		bool att = is_attachment(obj);
+		enum part_kind kind = part_kind(obj);
+		bool att = is_attachment(obj, kind != PART_OTHER);
+		bool named = GMIME_IS_PART(obj) &&
+			     g_mime_part_get_filename(GMIME_PART(obj)) != NULL;
 
-		if (!att && GMIME_IS_TEXT_PART(obj) && plain == NULL &&
-		    g_mime_content_type_is_type(ct, "text", "plain")) {
+		if (!att && kind == PART_PLAIN && plain == NULL) {
 			plain = obj;
+			if (named)
+				st = add_attachment(m, obj);
 			continue;
 		}
-		if (!att && GMIME_IS_TEXT_PART(obj) && html == NULL &&
-		    g_mime_content_type_is_type(ct, "text", "html")) {
+		if (!att && kind == PART_HTML && html == NULL) {
 			html = obj;
+			if (named)
+				st = add_attachment(m, obj);
 			continue;
 		}
 		st = add_attachment(m, obj);
@@ -831,8 +962,10 @@ mime_from_stream(GMimeStream *stream, const char *what, bool prefer_html,
 			body = html;
 		m->has_alternative = plain != NULL && html != NULL;
 		m->body_html = body != NULL && body == html;
-		if (body != NULL)
+		if (body != NULL && GMIME_IS_TEXT_PART(body))
 			st = part_text(body, &m->body, &m->body_len);
+		else if (body != NULL)
+			st = part_bytes_text(body, &m->body, &m->body_len);
 		else if ((m->body = strdup("")) == NULL)
 			st = MA_ENOMEM;
 	}

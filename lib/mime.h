@@ -32,6 +32,8 @@ struct mime_att {
 struct mime_msg {
 	char *subject; /* "" when none */
 	struct mime_addr *from, *to, *cc;
+	char *from_text; /* the From header decoded (RFC 2047), "" if none:
+			    shown when it holds no usable address */
 	size_t nfrom, nto, ncc;
 	char *body; /* UTF-8 text or HTML; "" when the message has none */
 	size_t body_len;
@@ -39,6 +41,8 @@ struct mime_msg {
 	bool has_alternative; /* the other of text/HTML exists too */
 	struct mime_att *att;
 	size_t natt;
+	size_t parts_hidden; /* leaf parts past the caps: neither body nor
+				attachment (the raw message has them) */
 };
 
 /*

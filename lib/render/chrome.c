@@ -27,8 +27,11 @@ page_begin(struct run *r, struct buf *b, const char *pre, const char *title,
 			"initial-scale=1\">\n"
 			"<meta http-equiv=\"Content-Security-Policy\" "
 			"content=\"default-src 'none'; script-src 'none'; "
-			"object-src 'none'; style-src 'self'; img-src 'self' "
-			"data:"));
+			"object-src 'none'; style-src 'self' 'sha256-"));
+	/* The hash admits the HTML mail frame's own style and nothing
+	 * else (message.c). */
+	ADD(buf_adds(b, frame_css_hash()));
+	ADD(buf_adds(b, "'; img-src 'self' data:"));
 	if (r->o->remote_images)
 		ADD(buf_adds(b, " https: http:"));
 	ADD(buf_adds(b, "; frame-src 'self'; base-uri 'none'; "
@@ -72,8 +75,19 @@ page_end(struct buf *b, const char *pre)
 			pre);
 }
 
+/* s escaped, cut at DISPLAY_CHARS when brief (listings). */
+static enum ma_status
+part_html(struct buf *b, const char *s, size_t n, bool brief)
+{
+	enum ma_status st;
+	size_t k = brief ? text_cap_len(s, n, DISPLAY_CHARS) : n;
+
+	ADD(html_escape(b, s, k));
+	return k < n ? buf_adds(b, "\xe2\x80\xa6") : MA_OK;
+}
+
 /* An address as the space wants it shown; short drops the address when
- * there is a name (listings). */
+ * there is a name (listings), and cuts what is too long to list. */
 static enum ma_status
 addr_html(struct run *r, struct buf *b, const struct mime_addr *a, bool brief)
 {
@@ -82,12 +96,13 @@ addr_html(struct run *r, struct buf *b, const struct mime_addr *a, bool brief)
 	bool named = a->name[0] != '\0';
 
 	if (named)
-		ADD(html_escapes(b, a->name));
+		ADD(part_html(b, a->name, strlen(a->name), brief));
 	if (named && (brief || r->o->addr == RENDER_ADDR_NAME))
 		return MA_OK;
 	if (!named && r->o->addr == RENDER_ADDR_NAME)
-		return html_escape(
-		    b, a->addr, at ? (size_t)(at - a->addr) : strlen(a->addr));
+		return part_html(b, a->addr,
+				 at ? (size_t)(at - a->addr) : strlen(a->addr),
+				 brief);
 	if (named)
 		ADD(buf_adds(b, " &lt;"));
 	if (r->o->addr == RENDER_ADDR_OBFUSCATED && at != NULL) {
@@ -100,13 +115,23 @@ addr_html(struct run *r, struct buf *b, const struct mime_addr *a, bool brief)
 			first++;
 		ADD(html_escape(b, a->addr, first));
 		ADD(buf_adds(b, "\xe2\x80\xa6"));
-		ADD(html_escapes(b, at));
+		ADD(part_html(b, at, strlen(at), brief));
 	} else {
-		ADD(html_escapes(b, a->addr));
+		ADD(part_html(b, a->addr, strlen(a->addr), brief));
 	}
 	if (named)
 		ADD(buf_adds(b, "&gt;"));
 	return MA_OK;
+}
+
+/* Whether a list shows anything: a name or an address. */
+bool
+addrs_usable(const struct mime_addr *a, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (a[i].name[0] != '\0' || a[i].addr[0] != '\0')
+			return true;
+	return false;
 }
 
 enum ma_status
@@ -123,22 +148,32 @@ addrs_html(struct run *r, struct buf *b, const struct mime_addr *a, size_t n,
 	return MA_OK;
 }
 
-/* The From header (notmuch's copy) as a listing shows it, malloc'd HTML. */
+/*
+ * The From header (notmuch's copy) as a listing shows it, malloc'd HTML:
+ * up to three senders, or the header's text itself when it names no
+ * usable address (MAILER-DAEMON <>, a bare word), cut at DISPLAY_CHARS.
+ */
 char *
 from_brief(struct run *r, const char *header)
 {
 	struct mime_addr *a;
 	size_t n;
 	struct buf b;
+	enum ma_status st;
 
 	buf_init(&b, 64 * 1024);
 	if (mime_parse_addrs(header, &a, &n) != MA_OK)
 		return NULL;
-	if (n == 0)
-		html_escapes(&b, header[0] ? header : "(unknown sender)");
+	if (!addrs_usable(a, n))
+		st = part_html(&b, header[0] ? header : "(unknown sender)",
+			       header[0] ? strlen(header) : 16, true);
 	else
-		addrs_html(r, &b, a, n > 3 ? 3 : n, true);
+		st = addrs_html(r, &b, a, n > 3 ? 3 : n, true);
 	mime_addrs_free(a, n);
+	if (st != MA_OK) {
+		buf_release(&b);
+		return NULL;
+	}
 	if (b.data == NULL)
 		return strdup("");
 	return buf_steal(&b);

@@ -100,20 +100,84 @@ entry_add(struct run *r, const char *msgid)
 	return e;
 }
 
+size_t
+text_cap_len(const char *s, size_t n, size_t max_chars)
+{
+	size_t chars = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		/* A lead byte (not a continuation) starts a character. */
+		if (((unsigned char)s[i] & 0xc0) != 0x80 &&
+		    chars++ == max_chars)
+			return i;
+	}
+	return n;
+}
+
+char *
+text_capped(const char *s)
+{
+	size_t n = strlen(s), k = text_cap_len(s, n, DISPLAY_CHARS);
+	char *r = malloc(k + 4);
+
+	if (r == NULL)
+		return NULL;
+	memcpy(r, s, k);
+	if (k < n)
+		memcpy(r + k, "\xe2\x80\xa6", 3), k += 3; /* an ellipsis */
+	r[k] = '\0';
+	return r;
+}
+
+/* How many files notmuch holds for m. */
+static size_t
+file_count(notmuch_message_t *m)
+{
+	notmuch_filenames_t *fs = notmuch_message_get_filenames(m);
+	size_t n = 0;
+
+	for (; fs != NULL && notmuch_filenames_valid(fs);
+	     notmuch_filenames_move_to_next(fs))
+		n++;
+	if (fs != NULL)
+		notmuch_filenames_destroy(fs);
+	return n;
+}
+
+/*
+ * The listing fields. notmuch keeps the headers of whichever file of a
+ * message it met first; with several versions they come from the
+ * primary one (versions.c), so that the order of arrival decides
+ * nothing.
+ */
 void
 entry_fill_from(struct run *r, struct entry *e, notmuch_message_t *m)
 {
 	const char *subj = notmuch_message_get_header(m, "subject");
 	const char *from = notmuch_message_get_header(m, "from");
 	const char *file = notmuch_message_get_filename(m);
+	struct version *v = NULL;
+	struct mime_msg *mm = NULL;
+	size_t n = 0;
 
+	e->nfiles = file_count(m);
+	if (e->nfiles > 1 && versions_of(m, &v, &n) == MA_OK && n > 0) {
+		file = v[0].file;
+		if (mime_open(file, false, &mm) == MA_OK) {
+			subj = mm->subject;
+			from = mm->from_text;
+		}
+	}
 	free(e->subject);
 	free(e->from);
 	free(e->file);
-	e->subject = strdup(subj != NULL && subj[0] ? subj : "(no subject)");
+	e->subject =
+	    text_capped(subj != NULL && subj[0] ? subj : "(no subject)");
 	e->from = from_brief(r, from != NULL ? from : "");
 	e->file = file != NULL ? strdup(file) : NULL;
 	e->filled = e->subject != NULL && e->from != NULL;
+	mime_free(mm);
+	versions_free(v, n);
 }
 
 bool
@@ -137,7 +201,10 @@ render_month_of(time_t t, char out[8])
 {
 	struct tm tm;
 
-	if (t < 0 || gmtime_r(&t, &tm) == NULL || tm.tm_year + 1900 > 9999)
+	/* Dates before 1970 are real (time_t is signed); years outside
+	 * 1000..9999 are not dates (date.c never makes them). */
+	if (gmtime_r(&t, &tm) == NULL || tm.tm_year + 1900 > 9999 ||
+	    tm.tm_year + 1900 < 1000)
 		memcpy(out, "1970/01", 8);
 	else
 		snprintf(out, 8, "%04u/%02u",

@@ -49,6 +49,31 @@ home_head(struct run *r, struct buf *b)
 	return MA_OK;
 }
 
+/*
+ * A conversation's subject: its oldest message's, as the site orders
+ * them, cut for listing. Not notmuch's thread subject, which comes from
+ * whichever file of a message notmuch met first, and is whole.
+ */
+static const char *
+thread_subject(struct run *r, notmuch_thread_t *th)
+{
+	notmuch_messages_t *ms = notmuch_thread_get_messages(th);
+	struct entry *first = NULL;
+
+	for (; ms != NULL && notmuch_messages_valid(ms);
+	     notmuch_messages_move_to_next(ms)) {
+		notmuch_message_t *m = notmuch_messages_get(ms);
+		const char *id = notmuch_message_get_message_id(m);
+		struct entry *e =
+		    id != NULL ? g_hash_table_lookup(r->by_id, id) : NULL;
+
+		if (e != NULL && (first == NULL || entry_cmp(&e, &first) < 0))
+			first = e;
+		/* m belongs to the thread: not destroyed here. */
+	}
+	return first != NULL && entry_fill(r, first) ? first->subject : NULL;
+}
+
 /* A latest conversation, e its latest message: its subject, size, date
  * and latest sender, as notmuch knows the thread. *shown when listed. */
 static enum ma_status
@@ -65,7 +90,7 @@ latest_item(struct run *r, struct buf *b, struct entry *e, bool *shown)
 	if (notmuch_query_search_threads(q, &ts) == NOTMUCH_STATUS_SUCCESS &&
 	    notmuch_threads_valid(ts)) {
 		notmuch_thread_t *th = notmuch_threads_get(ts);
-		const char *subj = notmuch_thread_get_subject(th);
+		const char *subj = thread_subject(r, th);
 		int total = notmuch_thread_get_total_messages(th);
 
 		iso_date(e->date, iso);

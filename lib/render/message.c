@@ -77,6 +77,8 @@ write_attachments(struct run *r, struct tmsg *t)
 	if ((t->att_urls = calloc(t->mm->natt, sizeof *t->att_urls)) == NULL)
 		return MA_ENOMEM;
 	buf_init(&list, 1 << 20);
+	/* Every version's attachments are the entry's. */
+	st = buf_adds(&list, t->e->atts);
 	for (size_t i = 0; i < t->mm->natt && st == MA_OK; i++) {
 		struct mime_att *a = &t->mm->att[i];
 		const char *ext = att_ext(a->type);
@@ -138,6 +140,38 @@ frame_height(const char *html, size_t n)
 	return (unsigned)(px < 120 ? 120 : px > 2400 ? 2400 : px);
 }
 
+/* The style of the HTML mail frame; its hash is in every page's CSP. */
+static const char frame_css[] =
+    "body.mail{margin:0;padding:12px 14px;background:#fff;color:#1d1f21;"
+    "font:15px/1.5 system-ui,-apple-system,\"Segoe UI\",Roboto,"
+    "\"Noto Sans\",sans-serif;overflow-wrap:anywhere}"
+    "body.mail img{max-width:100%;height:auto}"
+    "body.mail table{border-collapse:collapse;max-width:100%}"
+    "body.mail td,body.mail th{padding:2px 6px}"
+    "body.mail a{color:#0b57d0}";
+
+const char *
+frame_css_hash(void)
+{
+	static char b64[64];
+
+	if (b64[0] == '\0') {
+		GChecksum *c = g_checksum_new(G_CHECKSUM_SHA256);
+		guint8 md[32];
+		gsize n = sizeof md;
+		gchar *e;
+
+		g_checksum_update(c, (const guchar *)frame_css,
+				  sizeof frame_css - 1);
+		g_checksum_get_digest(c, md, &n);
+		g_checksum_free(c);
+		e = g_base64_encode(md, n);
+		snprintf(b64, sizeof b64, "%s", e);
+		g_free(e);
+	}
+	return b64;
+}
+
 static enum ma_status
 body_html(struct run *r, struct buf *b, struct tmsg *t)
 {
@@ -161,10 +195,15 @@ body_html(struct run *r, struct buf *b, struct tmsg *t)
 		struct buf doc;
 
 		buf_init(&doc, PAGE_MAX);
-		st = buf_adds(&doc, "<!DOCTYPE html><html><head>"
-				    "<meta charset=\"utf-8\"><link "
-				    "rel=\"stylesheet\" href=\"../style.css\">"
-				    "</head><body class=\"mail\">");
+		/* The frame's style is inline: a sandboxed frame has an
+		 * opaque origin, and under file:// Chromium lets it load no
+		 * local file ("Not allowed to load local resource"). The
+		 * pages' CSP allows this one style by its hash. */
+		st = buf_addf(&doc,
+			      "<!DOCTYPE html><html><head><meta "
+			      "charset=\"utf-8\"><style>%s</style></head>"
+			      "<body class=\"mail\">",
+			      frame_css);
 		if (st == MA_OK)
 			st = html_sanitize(&doc, m->body, m->body_len, &pol);
 		if (st == MA_EDATA) {
@@ -213,12 +252,18 @@ message_frag(struct run *r, struct tmsg *t)
 	char iso[32], human[32];
 	enum ma_status st;
 
-	iso_date(t->e->date, iso);
-	human_date(t->e->date, human);
+	iso_date(t->date, iso);
+	human_date(t->date, human);
 	ADD(buf_adds(b, "<dl class=\"hdrs\">"));
-	if (m != NULL && m->nfrom > 0) {
+	if (m != NULL && addrs_usable(m->from, m->nfrom)) {
 		ADD(buf_adds(b, "<dt>From</dt><dd>"));
 		ADD(addrs_html(r, b, m->from, m->nfrom, false));
+		ADD(buf_adds(b, "</dd>"));
+	} else if (m != NULL && m->from_text[0] != '\0') {
+		/* No address to show (MAILER-DAEMON <>, a bare word):
+		 * what the header says, as it says it. */
+		ADD(buf_adds(b, "<dt>From</dt><dd>"));
+		ADD(html_escapes(b, m->from_text));
 		ADD(buf_adds(b, "</dd>"));
 	}
 	if (m != NULL && m->nto > 0) {
@@ -232,10 +277,25 @@ message_frag(struct run *r, struct tmsg *t)
 		ADD(buf_adds(b, "</dd>"));
 	}
 	ADD(buf_addf(b,
-		     "<dt>Date</dt><dd><time datetime=\"%s\">%s</time>"
+		     "<dt>Date</dt><dd><time datetime=\"%s\">%s</time>%s"
 		     "</dd></dl>\n",
-		     iso, human));
+		     iso, human,
+		     t->date_src == DATE_RECEIVED
+			 ? " <span class=\"meta\">(when the server received "
+			   "it: the message has no usable date)</span>"
+		     : t->date_src == DATE_DELIVERY
+			 ? " <span class=\"meta\">(when it was delivered "
+			   "here: the message has no usable date)</span>"
+			 : ""));
 	ADD(body_html(r, b, t));
+	if (m != NULL && m->parts_hidden > 0)
+		ADD(buf_addf(b,
+			     "<p class=\"note\">%zu more part%s of this "
+			     "message %s not shown here (too many or nested "
+			     "too deeply); the raw message has %s.</p>\n",
+			     m->parts_hidden, m->parts_hidden == 1 ? "" : "s",
+			     m->parts_hidden == 1 ? "is" : "are",
+			     m->parts_hidden == 1 ? "it" : "them"));
 	if (m != NULL && m->natt > 0) {
 		ADD(buf_addf(b, "<section class=\"att\" aria-label="
 				"\"Attachments\"><ul class=\"plain\">"));
@@ -294,6 +354,118 @@ entry_link(struct run *r, struct buf *b, struct entry *e, const char *label,
 	return buf_adds(b, "</a>");
 }
 
+/* The whole subject, from the version's own file. */
+static const char *
+full_subject(const struct tmsg *t)
+{
+	const char *s = t->mm != NULL ? t->mm->subject : NULL;
+
+	return s != NULL && s[0] != '\0' ? s : t->e->subject;
+}
+
+static bool
+addrs_equal(const struct mime_addr *a, size_t na, const struct mime_addr *b,
+	    size_t nb)
+{
+	if (na != nb)
+		return false;
+	for (size_t i = 0; i < na; i++)
+		if (strcmp(a[i].name, b[i].name) != 0 ||
+		    strcmp(a[i].addr, b[i].addr) != 0)
+			return false;
+	return true;
+}
+
+static bool
+atts_equal(const struct mime_msg *a, const struct mime_msg *b)
+{
+	if (a->natt != b->natt)
+		return false;
+	for (size_t i = 0; i < a->natt; i++)
+		if (strcmp(a->att[i].sha256, b->att[i].sha256) != 0)
+			return false;
+	return true;
+}
+
+/* What a version changes from the primary one, as words for a reader. */
+static enum ma_status
+version_diff(struct buf *b, const struct tmsg *p, const struct tmsg *v)
+{
+	const struct mime_msg *x = p->mm, *y = v->mm;
+	const char *what[8];
+	size_t n = 0;
+	enum ma_status st;
+
+	if (x == NULL || y == NULL)
+		return buf_adds(b, "One of the versions could not be read.");
+	if (strcmp(x->subject, y->subject) != 0)
+		what[n++] = "subject";
+	if (strcmp(x->from_text, y->from_text) != 0)
+		what[n++] = "sender";
+	if (!addrs_equal(x->to, x->nto, y->to, y->nto) ||
+	    !addrs_equal(x->cc, x->ncc, y->cc, y->ncc))
+		what[n++] = "recipients";
+	if (p->date != v->date)
+		what[n++] = "date";
+	if (x->body_len != y->body_len ||
+	    memcmp(x->body, y->body, x->body_len) != 0)
+		what[n++] = "text";
+	if (!atts_equal(x, y))
+		what[n++] = "attachments";
+	if (n == 0)
+		return buf_adds(b, "Differs only in headers not shown here "
+				   "(see the raw messages).");
+	ADD(buf_adds(b, "Differs from the first in its "));
+	for (size_t i = 0; i < n; i++)
+		ADD(buf_addf(b, "%s%s",
+			     i == 0	  ? ""
+			     : i + 1 == n ? " and "
+					  : ", ",
+			     what[i]));
+	return buf_adds(b, ".");
+}
+
+/*
+ * The other versions of a message (same Message-ID, other content), in
+ * full after the first, each with its raw form. Their order depends on
+ * their content only (versions.c).
+ */
+static enum ma_status
+versions_html(struct buf *b, const struct tmsg *t)
+{
+	enum ma_status st;
+
+	if (t->nver < 2)
+		return MA_OK;
+	ADD(buf_addf(b,
+		     "<section class=\"versions\" id=\"versions\" "
+		     "aria-label=\"Versions\"><p class=\"note\">This "
+		     "message came in %zu versions with the same Message-ID "
+		     "and different content; each is shown, the earliest "
+		     "first.</p>\n",
+		     t->nver));
+	for (size_t k = 0; k + 1 < t->nver; k++) {
+		const struct tmsg *v = &t->alt[k];
+
+		ADD(buf_addf(b,
+			     "<article class=\"msg version\" id=\"%s\" "
+			     "aria-label=\"Version %zu\"><h2>Version %zu of "
+			     "%zu: ",
+			     v->vtag, k + 2, k + 2, t->nver));
+		ADD(html_escapes(b, full_subject(v)));
+		ADD(buf_adds(b, "</h2>\n<p class=\"meta\">"));
+		ADD(version_diff(b, t, v));
+		ADD(buf_adds(b, "</p>\n"));
+		ADD(buf_add(b, v->frag.data, v->frag.len));
+		ADD(buf_addf(b,
+			     "<p class=\"msgnav\"><a href=\"%s=%s.eml\" "
+			     "download>Raw message, version %zu (.eml)</a>"
+			     "</p></article>\n",
+			     v->name, v->vtag, k + 2));
+	}
+	return buf_adds(b, "</section>\n");
+}
+
 enum ma_status
 permalink_page(struct run *r, struct thread_ctx *tc, size_t i)
 {
@@ -314,12 +486,15 @@ permalink_page(struct run *r, struct thread_ctx *tc, size_t i)
 		st = buf_adds(&b, "<article class=\"msg\" "
 				  "aria-labelledby=\"subject\"><h1 "
 				  "id=\"subject\">");
+	/* The whole subject here, its own page; elsewhere it is cut. */
 	if (st == MA_OK)
-		st = html_escapes(&b, t->e->subject);
+		st = html_escapes(&b, full_subject(t));
 	if (st == MA_OK)
 		st = buf_adds(&b, "</h1>\n");
 	if (st == MA_OK)
 		st = buf_add(&b, t->frag.data, t->frag.len);
+	if (st == MA_OK)
+		st = versions_html(&b, t);
 	if (st == MA_OK)
 		st = buf_adds(&b, "<nav class=\"msgnav\" aria-label=\"Related "
 				  "messages\">");

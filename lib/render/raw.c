@@ -92,6 +92,9 @@ thread_mbox(struct run *r, const struct thread_ctx *tc, GPtrArray *byd)
 			st = mbox_add_mem(&b, t->raw, t->raw_len, t->e->date);
 		else if (t->e->file != NULL)
 			st = mbox_add(&b, t->e->file, t->e->date);
+		/* Its other versions follow it: the mbox holds every file. */
+		for (size_t v = 1; v < t->nver && st == MA_OK; v++)
+			st = mbox_add(&b, t->ver[v].file, t->ver[v].date);
 		if (st == MA_OK && b.len > 0)
 			st = site_file_write(f, b.data, b.len);
 	}
@@ -99,6 +102,27 @@ thread_mbox(struct run *r, const struct thread_ctx *tc, GPtrArray *byd)
 	if (st == MA_OK)
 		return site_file_commit(r->site, f);
 	site_file_abort(f);
+	return st;
+}
+
+/* The versions of e after its first, for its month's mbox. */
+static enum ma_status
+mbox_add_versions(struct run *r, struct buf *b, const struct entry *e)
+{
+	notmuch_message_t *m = NULL;
+	struct version *v = NULL;
+	size_t n = 0;
+	enum ma_status st = MA_OK;
+
+	if (notmuch_database_find_message(r->db, e->msgid, &m) !=
+		NOTMUCH_STATUS_SUCCESS ||
+	    m == NULL)
+		return MA_OK;
+	st = versions_of(m, &v, &n);
+	notmuch_message_destroy(m);
+	for (size_t k = 1; k < n && st == MA_OK; k++)
+		st = mbox_add(b, v[k].file, v[k].date);
+	versions_free(v, n);
 	return st;
 }
 
@@ -122,6 +146,8 @@ month_mbox(struct run *r, const char *month, size_t lo, size_t hi)
 		buf_reset(&b);
 		if (entry_fill(r, e))
 			st = mbox_add(&b, e->file, e->date);
+		if (st == MA_OK && e->filled && e->nfiles > 1)
+			st = mbox_add_versions(r, &b, e);
 		if (st == MA_OK && b.len > 0)
 			st = site_file_write(f, b.data, b.len);
 	}

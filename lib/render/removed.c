@@ -4,6 +4,7 @@
  * pages that keep their addresses, and the attachments no remaining
  * message uses.
  */
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -98,6 +99,41 @@ apply_tomb(struct run *r, const char *msgid, const struct tomb *t)
 	return MA_OK;
 }
 
+/*
+ * The raw forms of a removed message's other versions, m/NAME=v-*.eml
+ * (their names come from content that is gone: the folder is read).
+ * Deletion is rare; the scan is the price of not recording them.
+ */
+static enum ma_status
+remove_versions(struct run *r, const char *name)
+{
+	char *dir = path_fmt("%s/m", r->o->site_dir);
+	size_t nl = strlen(name);
+	enum ma_status st = MA_OK;
+	struct dirent *de;
+	DIR *d;
+
+	if (dir == NULL)
+		return MA_ENOMEM;
+	d = opendir(dir);
+	free(dir);
+	while (d != NULL && st == MA_OK && (de = readdir(d)) != NULL) {
+		size_t n = strlen(de->d_name);
+		char rel[sizeof de->d_name + 3];
+
+		if (n == nl + 3 + 16 + 4 &&
+		    strncmp(de->d_name, name, nl) == 0 &&
+		    strncmp(de->d_name + nl, "=v-", 3) == 0 &&
+		    strcmp(de->d_name + n - 4, ".eml") == 0) {
+			snprintf(rel, sizeof rel, "m/%s", de->d_name);
+			st = site_remove(r->site, rel);
+		}
+	}
+	if (d != NULL)
+		closedir(d);
+	return st;
+}
+
 enum ma_status
 removed_message_page(struct run *r, const char *msgid, const struct tomb *t)
 {
@@ -138,6 +174,8 @@ removed_message_page(struct run *r, const char *msgid, const struct tomb *t)
 	snprintf(rel, sizeof rel, "m/%s.eml", name);
 	if (st == MA_OK)
 		st = site_remove(r->site, rel);
+	if (st == MA_OK)
+		st = remove_versions(r, name);
 	buf_release(&b);
 	return st;
 }

@@ -24,7 +24,10 @@
 #include "render.h"
 #include "site.h"
 
-#define STATE_MAGIC "mailarc-render-state 1"
+/* 2: dates come from the message files (date.c), not from notmuch. A
+ * state of another version makes a full run. */
+#define STATE_MAGIC_STEM "mailarc-render-state "
+#define STATE_MAGIC	 STATE_MAGIC_STEM "2"
 /* Caps: pages and state are built in memory. */
 #define PAGE_MAX  ((size_t)1 << 30)
 #define STATE_MAX ((size_t)1 << 31)
@@ -36,6 +39,9 @@
 #define LATEST_THREADS	    20
 #define FEED_ENTRIES	    30
 #define THREAD_FEED_ENTRIES 50
+/* Header text shown anywhere but the message's own page (listings,
+ * titles, feeds, neighbours' links) stops at this many characters. */
+#define DISPLAY_CHARS 200
 
 /*
  * Paths and queries below are built with snprintf() into fixed buffers
@@ -52,8 +58,10 @@ struct entry {
 	time_t date;
 	char *atts; /* "HASH.EXT HASH.EXT", "" for none */
 	size_t pos; /* in run.order */
-	/* Filled on demand for listings; not in the state file. */
+	/* Filled on demand for listings; not in the state file. subject
+	 * is capped at DISPLAY_CHARS, from is HTML. */
 	char *subject, *from, *file;
+	size_t nfiles; /* versions (files) of the message */
 	bool filled;
 };
 
@@ -75,6 +83,8 @@ struct run {
 	GHashTable *tombs;	  /* msgid -> struct tomb * */
 	GHashTable *tomb_threads; /* thread ids named by tombstones */
 	GPtrArray *gone;	  /* entries deleted this run (owned) */
+	GArray *moved; /* struct entry: msgid and old date of entries whose
+			  date changed this run (a new first version) */
 	char *uuid;
 	unsigned long rev;
 	long tomb_off;
@@ -84,9 +94,30 @@ struct run {
 	GStringChunk *strings; /* msgid and atts of the entries */
 };
 
+/* Where a shown date comes from (date.c). */
+enum date_src {
+	DATE_HEADER,   /* the Date header */
+	DATE_RECEIVED, /* the first Received header: Date missing or absurd */
+	DATE_DELIVERY, /* the Maildir name's time or the file's mtime */
+};
+
+/* One file of a message (versions.c). */
+struct version {
+	char *file;
+	time_t date;
+	enum date_src src;
+	char hash[65]; /* SHA-256 of the file; "" when it is the only one */
+};
+
 struct tmsg {
-	notmuch_message_t *nm; /* owned by the thread */
+	notmuch_message_t *nm; /* owned by the thread; NULL for a version */
 	struct entry *e;
+	time_t date; /* of this version */
+	enum date_src date_src;
+	char vtag[20];	     /* "" for the primary version, else "v-HASH16" */
+	struct version *ver; /* every version, primary first */
+	size_t nver;
+	struct tmsg *alt; /* ver[1..nver) as shown */
 	int depth;
 	ssize_t parent;
 	char name[PERMALINK_NAME_MAX];
@@ -119,12 +150,33 @@ bool att_token_ok(const char *t);
 bool thread_id_ok(const char *id);
 void entries_free(struct run *r);
 struct entry *entry_add(struct run *r, const char *msgid);
+/* Bytes of s[0..n) that hold at most max_chars UTF-8 characters (never
+ * a cut sequence); text_capped() - s cut there with an ellipsis,
+ * malloc'd (NULL: no memory). */
+size_t text_cap_len(const char *s, size_t n, size_t max_chars);
+char *text_capped(const char *s);
 void entry_fill_from(struct run *r, struct entry *e, notmuch_message_t *m);
 bool entry_fill(struct run *r, struct entry *e);
 void iso_date(time_t t, char out[32]);
 void human_date(time_t t, char out[32]);
 gint entry_cmp(gconstpointer a, gconstpointer b);
 size_t order_position(struct run *r, const struct entry *e);
+
+/* date.c: render_parse_date() reads an RFC 5322 date (obsolete forms
+ * and zone names of 4.3 included, years 1000..9999); render_mail_date()
+ * is the date a message is shown and filed under, from its header block
+ * hdr[0..len) and its file's path (see date.c). */
+bool render_parse_date(const char *s, time_t *out);
+time_t render_mail_date(const char *hdr, size_t len, const char *path,
+			enum date_src *src);
+
+/* versions.c: the files of m, primary first (see versions.c); *vp is
+ * freed with versions_free(). version_date() sets v->date and v->src from
+ * data[0..len) (NULL: read v->file). */
+enum ma_status versions_of(notmuch_message_t *m, struct version **vp,
+			   size_t *np);
+void versions_free(struct version *v, size_t n);
+void version_date(struct version *v, const char *data, size_t len);
 
 /* state.c */
 enum ma_status render_state_load(struct run *r, const char *path);
@@ -152,10 +204,13 @@ enum ma_status page_begin(struct run *r, struct buf *b, const char *pre,
 enum ma_status page_end(struct buf *b, const char *pre);
 enum ma_status addrs_html(struct run *r, struct buf *b,
 			  const struct mime_addr *a, size_t n, bool brief);
+bool addrs_usable(const struct mime_addr *a, size_t n);
 char *from_brief(struct run *r, const char *header);
 
 /* message.c */
 enum ma_status write_attachments(struct run *r, struct tmsg *t);
+/* The base64 SHA-256 of the HTML mail frame's style, for the CSP. */
+const char *frame_css_hash(void);
 enum ma_status message_frag(struct run *r, struct tmsg *t);
 enum ma_status msg_link(struct buf *b, struct tmsg *t, const char *label);
 enum ma_status permalink_page(struct run *r, struct thread_ctx *tc, size_t i);

@@ -27,6 +27,40 @@ touch_pos(struct run *r, size_t pos)
 		touch_thread(r, ((struct entry *)r->order->pdata[pos])->thread);
 }
 
+/* The date of the primary version (date.c), not notmuch's: notmuch
+ * keeps 0 for dates before 1970 and for missing or unreadable ones, and
+ * takes the headers of whichever file came first. */
+static enum ma_status
+entry_date(struct entry *e, notmuch_message_t *m)
+{
+	struct version *v;
+	size_t n;
+	enum ma_status st = versions_of(m, &v, &n);
+
+	if (st != MA_OK)
+		return st;
+	e->date = n > 0 ? v[0].date : 0;
+	versions_free(v, n);
+	return MA_OK;
+}
+
+/*
+ * An entry whose date changed (a version older than its first came):
+ * the month it leaves is rendered again, and so are the neighbours it
+ * had (render_touched_threads()).
+ */
+static void
+entry_moved(struct run *r, struct entry *e, time_t was)
+{
+	struct entry old = {.msgid = e->msgid, .date = was};
+	char month[8];
+
+	render_month_of(was, month);
+	if (!g_hash_table_contains(r->months, month))
+		g_hash_table_add(r->months, strdup(month));
+	g_array_append_val(r->moved, old);
+}
+
 static enum ma_status
 query_messages(struct run *r, const char *qs, GPtrArray *changed)
 {
@@ -54,10 +88,15 @@ query_messages(struct run *r, const char *qs, GPtrArray *changed)
 		} else if (e != NULL) {
 			/* A thread merged into another: its old page must
 			 * go or be redone. */
-			if (e->thread[0] != '\0' && strcmp(e->thread, th) != 0)
+			bool known = e->thread[0] != '\0';
+			time_t was = e->date;
+
+			if (known && strcmp(e->thread, th) != 0)
 				touch_thread(r, e->thread);
 			set_thread(e->thread, th);
-			e->date = notmuch_message_get_date(m);
+			st = entry_date(e, m);
+			if (st == MA_OK && known && was != e->date)
+				entry_moved(r, e, was);
 			if (changed != NULL) {
 				g_ptr_array_add(changed, e);
 				touch_thread(r, e->thread);
@@ -143,6 +182,17 @@ render_touched_threads(struct run *r, GPtrArray *changed)
 			touch_pos(r, p - 1);
 		touch_pos(r, p);
 	}
+	for (guint i = 0; i < r->moved->len; i++) {
+		struct entry *old = &g_array_index(r->moved, struct entry, i);
+		size_t p = order_position(r, old);
+
+		/* The entries now at p-1 and p (or p+1: the moved one may
+		 * sort there itself) were its neighbours. */
+		if (p > 0)
+			touch_pos(r, p - 1);
+		touch_pos(r, p);
+		touch_pos(r, p + 1);
+	}
 	keys = sorted_keys(r->threads);
 	for (guint i = 0; i < keys->len && st == MA_OK; i++)
 		st = render_thread_id(r, keys->pdata[i]);
@@ -204,6 +254,7 @@ run_init(struct run *r, const struct render_opts *o, struct render_stats *stats)
 	r->tomb_threads =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
 	r->gone = g_ptr_array_new();
+	r->moved = g_array_new(FALSE, TRUE, sizeof(struct entry));
 }
 
 static void
@@ -213,6 +264,7 @@ run_release(struct run *r)
 		notmuch_database_destroy(r->db);
 	g_ptr_array_free(r->order, TRUE);
 	g_ptr_array_free(r->gone, TRUE);
+	g_array_free(r->moved, TRUE);
 	g_hash_table_destroy(r->by_id);
 	entries_free(r);
 	g_hash_table_destroy(r->threads);

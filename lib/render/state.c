@@ -149,6 +149,16 @@ render_state_load(struct run *r, const char *path)
 	if (st != MA_OK)
 		return st == MA_ENOTFOUND ? MA_ENOTFOUND : st;
 	end = data + len;
+	if (len > strlen(STATE_MAGIC) &&
+	    strncmp(data, STATE_MAGIC_STEM, strlen(STATE_MAGIC_STEM)) == 0 &&
+	    (strncmp(data, STATE_MAGIC, strlen(STATE_MAGIC)) != 0 ||
+	     data[strlen(STATE_MAGIC)] != '\n')) {
+		log_notice("'%s' was written by another version of "
+			   "mailarc-render: rendering everything",
+			   path);
+		free(data);
+		return MA_ENOTFOUND;
+	}
 	p = state_head_read(r, data, end, &h);
 	if (h.uuid == NULL || h.off < 0 ||
 	    strncmp(data, STATE_MAGIC, strlen(STATE_MAGIC)) != 0) {

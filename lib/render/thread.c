@@ -12,18 +12,25 @@
 #include "render_int.h"
 
 static void
+tmsg_release(struct tmsg *t)
+{
+	buf_release(&t->frag);
+	for (size_t k = 0; t->att_urls && t->mm && k < t->mm->natt; k++)
+		free(t->att_urls[k]);
+	free(t->att_urls);
+	free(t->raw);
+	mime_free(t->mm);
+	for (size_t k = 0; t->alt != NULL && k + 1 < t->nver; k++)
+		tmsg_release(&t->alt[k]);
+	free(t->alt);
+	versions_free(t->ver, t->nver);
+}
+
+static void
 thread_ctx_release(struct thread_ctx *tc)
 {
-	for (size_t i = 0; i < tc->n; i++) {
-		struct tmsg *t = &tc->m[i];
-
-		buf_release(&t->frag);
-		for (size_t k = 0; t->att_urls && t->mm && k < t->mm->natt; k++)
-			free(t->att_urls[k]);
-		free(t->att_urls);
-		free(t->raw);
-		mime_free(t->mm);
-	}
+	for (size_t i = 0; i < tc->n; i++)
+		tmsg_release(&tc->m[i]);
 	free(tc->m);
 }
 
@@ -155,6 +162,13 @@ thread_articles(struct buf *b, struct thread_ctx *tc)
 		ADD(msg_link(b, t, NULL));
 		ADD(buf_adds(b, "</h2>\n"));
 		ADD(buf_add(b, t->frag.data, t->frag.len));
+		if (t->nver > 1)
+			ADD(buf_addf(b,
+				     "<p class=\"note\">This message came in "
+				     "%zu versions with different content: <a "
+				     "href=\"../m/%s.html#versions\">see every "
+				     "version</a>.</p>\n",
+				     t->nver, t->name));
 		if (t->parent >= 0)
 			ADD(buf_addf(b,
 				     "<p class=\"msgnav\"><a href=\"#%s\">"
@@ -310,22 +324,18 @@ thread_walk(struct run *r, notmuch_thread_t *th, struct thread_ctx *tc)
 }
 
 /*
- * One message, read once: parsed, its attachments and its raw form
- * (m/NAME.eml) published, its fragment made. Its month is marked for
- * rendering.
+ * One version of a message, read once: parsed, its attachments and its
+ * raw form published, its fragment made. m/NAME.eml is the primary version,
+ * m/NAME=v-HASH16.eml another, named by the SHA-256 of its file.
  */
 static enum ma_status
-thread_message(struct run *r, struct tmsg *t)
+version_load(struct run *r, struct tmsg *t, const char *file)
 {
 	enum ma_status st = MA_OK;
-	char month[8];
 
-	render_month_of(t->e->date, month);
-	g_hash_table_add(r->months, strdup(month));
-	if (t->e->file != NULL &&
-	    read_raw(t->e->file, &t->raw, &t->raw_len) == MA_OK &&
-	    mime_parse(t->raw, t->raw_len, t->e->file, r->o->prefer_html,
-		       &t->mm) == MA_ENOMEM)
+	if (file != NULL && read_raw(file, &t->raw, &t->raw_len) == MA_OK &&
+	    mime_parse(t->raw, t->raw_len, file, r->o->prefer_html, &t->mm) ==
+		MA_ENOMEM)
 		st = MA_ENOMEM;
 	if (st == MA_OK)
 		st = write_attachments(r, t);
@@ -338,14 +348,57 @@ thread_message(struct run *r, struct tmsg *t)
 		t->mm->att[k].data = NULL;
 	}
 	if (st == MA_OK && t->raw != NULL) {
-		char rel[PERMALINK_NAME_MAX + 16];
+		char rel[PERMALINK_NAME_MAX + 32];
 
-		snprintf(rel, sizeof rel, "m/%s.eml", t->name);
+		/* "=v" appears in no NAME (permalink.h): a version's
+		 * file cannot be another message's. */
+		snprintf(rel, sizeof rel, "m/%s%s%s.eml", t->name,
+			 t->vtag[0] ? "=" : "", t->vtag);
 		st = site_put(r->site, rel, t->raw, t->raw_len);
 	}
-	if (t->raw_len > RAW_KEEP) {
+	if (t->raw_len > RAW_KEEP || t->vtag[0] != '\0') {
 		free(t->raw);
 		t->raw = NULL;
+	}
+	return st;
+}
+
+/*
+ * A message: each of its versions (versions.c) loaded, the primary one
+ * first. Its month is marked for rendering.
+ */
+static enum ma_status
+thread_message(struct run *r, struct tmsg *t)
+{
+	enum ma_status st;
+	char month[8];
+
+	render_month_of(t->e->date, month);
+	g_hash_table_add(r->months, strdup(month));
+	if ((st = versions_of(t->nm, &t->ver, &t->nver)) != MA_OK)
+		return st;
+	/* The entry's date orders the site; it was made from the same
+	 * primary file. */
+	t->date = t->e->date;
+	t->date_src = t->nver > 0 ? t->ver[0].src : DATE_HEADER;
+	t->e->atts = g_string_chunk_insert_const(r->strings, "");
+	st = version_load(r, t, t->nver > 0 ? t->ver[0].file : t->e->file);
+	if (st != MA_OK || t->nver < 2)
+		return st;
+	if ((t->alt = calloc(t->nver - 1, sizeof *t->alt)) == NULL)
+		return MA_ENOMEM;
+	for (size_t k = 1; k < t->nver && st == MA_OK; k++) {
+		struct tmsg *a = &t->alt[k - 1];
+
+		a->e = t->e;
+		memcpy(a->name, t->name, sizeof a->name);
+		a->date = t->ver[k].date;
+		a->date_src = t->ver[k].src;
+		snprintf(a->vtag, sizeof a->vtag, "v-%.16s",
+			 t->ver[k].hash[0] ? t->ver[k].hash
+					   : "0000000000000000");
+		buf_init(&a->frag, PAGE_MAX);
+		st = version_load(r, a, t->ver[k].file);
 	}
 	return st;
 }
