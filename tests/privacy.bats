@@ -231,6 +231,8 @@ PY
 		[ -f "$S/site/m/$id.html" ]
 		[ "$(mailarc search sales --output=messages "id:$id" | wc -l)" -eq 1 ]
 	done
+	# An erasure leaves no "removed" page named after its hash either.
+	[ -z "$(find "$S/site/m" -name 'sha256*')" ]
 	# No page, feed entry, mbox download or attachment shows them.
 	refute grep -rqE 'alice secret plans|cc only|From the start|>folded<|reply-to|delivered-to' "$S/site"
 	refute grep -rq 'Subject: alice secret plans' "$S/site"

@@ -242,7 +242,12 @@ removed_thread_pages(struct run *r)
 	return st;
 }
 
-/* Tombstone pages: all of them in a full run, the new ones else. */
+/*
+ * Tombstone pages: all of them in a full run, the new ones else. A
+ * message erased on request ("sha256:" tombstone, tombstone.h) gets no
+ * page: its name would be its Message-ID, which the tombstone no longer
+ * holds, and nothing may say it was there.
+ */
 enum ma_status
 removed_message_pages(struct run *r, bool full)
 {
@@ -254,6 +259,8 @@ removed_message_pages(struct run *r, bool full)
 	while (st == MA_OK && g_hash_table_iter_next(&it, &k, &v)) {
 		const struct tomb *t = v;
 
+		if (strncmp(k, "sha256:", 7) == 0)
+			continue;
 		if ((full || t->fresh) && !g_hash_table_contains(r->by_id, k))
 			st = removed_message_page(r, k, t);
 	}
