@@ -375,7 +375,7 @@ do_step(struct site *s, char kind, const char *rel)
 			st = make_parent_of(dst);
 		} else if (e == EMLINK) {
 			s->nstub++; /* the stub has its most links: a new one */
-		} else {
+		} else if (e == EPERM || e == ENOTSUP || e == EOPNOTSUPP) {
 			/* No hard links here: a copy of its own, renamed into
 			 * place (we hold the lock: nothing else creates it). */
 			char *copy = path_fmt("%s/.stub-copy", s->stage);
@@ -397,6 +397,8 @@ do_step(struct site *s, char kind, const char *rel)
 			if (st == MA_OK)
 				note_dir(s, dst);
 			goto out;
+		} else {
+			break;
 		}
 	}
 	if (st == MA_OK) {
@@ -541,8 +543,7 @@ recover(struct site *s)
 			st = sync_published(s);
 		if (st != MA_OK)
 			log_err("cannot finish publishing the last render of "
-				"'%s' (%s): every link in it is valid; "
-				"run again when the cause is mended",
+				"'%s' (%s): run again when the cause is mended",
 				s->dir, ma_strstatus(st));
 		g_hash_table_remove_all(s->synced);
 	} else if (path_exists(s->stage)) {
