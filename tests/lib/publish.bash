@@ -2,6 +2,9 @@
 # a space that grows by batches, the renderer killed at chosen points, and
 # the checks after each kill. Load after helpers.
 
+# This folder, wherever the suite that loads it lives.
+PUB_LIB=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
 # pub_space KEY - a fresh root with space KEY; sets S, SITE and NR (a copy
 # of the front end without mailarc-render beside it, so that import and
 # delete leave the rendering to the test).
@@ -19,7 +22,7 @@ pub_space() {
 
 # pub_batch B N - import batch B of N generated messages (not rendered).
 pub_batch() {
-	python3 "$TESTS_DIR/lib/pubgen.py" "$BATS_TEST_TMPDIR/batch$1" "$1" "$2"
+	python3 "$PUB_LIB/pubgen.py" "$BATS_TEST_TMPDIR/batch$1" "$1" "$2"
 	"$NR/mailarc" import -q --no-progress "$KEY" "$BATS_TEST_TMPDIR/batch$1" \
 		>/dev/null
 }
@@ -34,7 +37,7 @@ pub_delete() {
 
 # linkcheck - every local link of the site resolves (prints a summary).
 linkcheck() {
-	python3 "$TESTS_DIR/linkcheck.py" "$SITE" --stubs
+	python3 "$PUB_LIB/../linkcheck.py" "$SITE" --stubs
 }
 
 # kill_render_after SECONDS - start mailarc-render, SIGKILL it after SECONDS.
