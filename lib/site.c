@@ -936,6 +936,7 @@ enum ma_status
 site_gc(struct site *s)
 {
 	GPtrArray *todo = g_ptr_array_new_with_free_func(free);
+	GPtrArray *seen = g_ptr_array_new_with_free_func(free);
 	enum ma_status st = MA_OK;
 
 	g_ptr_array_add(todo, strdup(""));
@@ -952,6 +953,7 @@ site_gc(struct site *s)
 			free(full);
 			continue;
 		}
+		g_ptr_array_add(seen, rel);
 		while ((de = readdir(d)) != NULL && st == MA_OK) {
 			char *sub;
 
@@ -977,9 +979,19 @@ site_gc(struct site *s)
 		}
 		closedir(d);
 		free(full);
-		free(rel);
+	}
+	/* Folders already empty (no page in them: no link can point
+	 * there) go now, deepest first; those the removals empty go at the
+	 * commit. */
+	for (guint i = seen->len; i-- > 1 && st == MA_OK;) {
+		char *full = final_path(s, g_ptr_array_index(seen, i));
+
+		if (full != NULL)
+			rmdir(full); /* fails, harmlessly, when not empty */
+		free(full);
 	}
 	g_ptr_array_free(todo, TRUE);
+	g_ptr_array_free(seen, TRUE);
 	return st;
 }
 
