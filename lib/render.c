@@ -2481,7 +2481,8 @@ render_run(const struct render_opts *o, struct render_stats *stats)
 	if ((st = tombstones_read(&r, full ? 0 : r.tomb_off, tomb_note,
 				  &tomb_end)) != MA_OK)
 		goto out;
-	if (!full && rev == r.rev && tomb_end == r.tomb_off) {
+	if (!full && rev == r.rev && tomb_end == r.tomb_off &&
+	    !site_unfinished(o->site_dir)) {
 		log_info("site of space '%s' is up to date", o->key);
 		stats->messages = g_hash_table_size(r.by_id);
 		goto out;

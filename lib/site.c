@@ -557,6 +557,16 @@ recover(struct site *s)
 	return st;
 }
 
+bool
+site_unfinished(const char *dir)
+{
+	char *p = path_fmt("%s/%s/%s", dir, SITE_STAGE, SITE_JOURNAL);
+	bool r = p == NULL || path_exists(p);
+
+	free(p);
+	return r;
+}
+
 enum ma_status
 site_open(const char *dir, FILE *out, char sep, struct site **sp)
 {

@@ -36,6 +36,13 @@ struct site;
 enum ma_status site_open(const char *dir, FILE *out, char sep,
 			 struct site **sp);
 
+/*
+ * site_unfinished - true when a commit in dir was stopped part way (its
+ * journal is there): the next site_open() finishes it, so a run with
+ * nothing new must still open the site.
+ */
+bool site_unfinished(const char *dir);
+
 /* site_put - stage data as SITE/rel (published by site_close()). MA_EDATA
  * for a rel that is not a plain relative name (no "..", no leading dot). */
 enum ma_status site_put(struct site *s, const char *rel, const void *data,

@@ -18,12 +18,12 @@ teardown() {
 	fi
 }
 
-# strace_render WHEN SYSCALLS ACTION - mailarc-render, with ACTION
-# (signal=SIGKILL, error=ENOSPC) injected into the WHEN-th call of the
-# SYSCALLS. LeakSanitizer cannot run under ptrace.
+# strace_render WHEN SYSCALLS ACTION [ARG...] - mailarc-render pub ARG...,
+# with ACTION (signal=SIGKILL, error=ENOSPC) injected into the WHEN-th
+# call of the SYSCALLS. LeakSanitizer cannot run under ptrace.
 strace_render() {
 	ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0" strace -qq -o /dev/null \
-		-e trace="$2" -e inject="$2:$3:when=$1" mailarc-render pub
+		-e trace="$2" -e inject="$2:$3:when=$1" mailarc-render pub "${@:4}"
 }
 
 RENAMES=rename,renameat,renameat2
@@ -121,4 +121,20 @@ RENAMES=rename,renameat,renameat2
 	[ "$status" -eq 0 ]
 	linkcheck
 	same_as_full
+}
+
+@test "publish: a commit killed part way is finished by the next run, even with nothing new" {
+	pub_batch 0 12
+	mailarc-render -q pub >/dev/null
+	tree_digest "$SITE" >"$BATS_TEST_TMPDIR/want"
+	rm "$SITE"/t/*.mbox "$SITE"/m/pub-0-1*.eml
+	# The first rename is the journal's: killed at the second.
+	run strace_render 2 "$RENAMES" signal=SIGKILL --full
+	[ "$status" -eq 137 ]
+	[ -f "$SITE/.render-next/.journal" ]
+	run mailarc-render pub
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"stopped while publishing: finishing it"* ]]
+	[ ! -e "$SITE/.render-next" ]
+	tree_digest "$SITE" | diff "$BATS_TEST_TMPDIR/want" -
 }
