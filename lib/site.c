@@ -218,21 +218,31 @@ final_path(const struct site *s, const char *rel)
 	return path_fmt("%s/%s", s->dir, rel);
 }
 
-/* Remember a published folder whose entries changed, for the last sync. */
+/*
+ * Add to set every folder above path whose name is at least root bytes
+ * long: the folder that holds it and those above, up to the top one. A
+ * folder made by a run is durable only once the one holding it is synced.
+ */
+static void
+note_parents(GHashTable *set, const char *path, size_t root)
+{
+	char *d = strdup(path), *slash;
+
+	while (d != NULL && (slash = strrchr(d, '/')) != NULL &&
+	       (size_t)(slash - d) >= root) {
+		*slash = '\0';
+		if (g_hash_table_contains(set, d))
+			break;
+		g_hash_table_add(set, strdup(d));
+	}
+	free(d);
+}
+
+/* Remember the published folders a step changed, for the last sync. */
 static void
 note_dir(struct site *s, const char *path)
 {
-	const char *slash = strrchr(path, '/');
-	char *d;
-
-	if (slash == NULL || slash == path)
-		return;
-	if ((d = strndup(path, (size_t)(slash - path))) == NULL)
-		return;
-	if (g_hash_table_contains(s->synced, d))
-		free(d);
-	else
-		g_hash_table_add(s->synced, d);
+	note_parents(s->synced, path, strlen(s->dir));
 }
 
 /* mkdir -p of the folder that holds path. */
@@ -1021,27 +1031,26 @@ op_cmp(gconstpointer a, gconstpointer b)
 static enum ma_status
 sync_stage(struct site *s, GPtrArray *puts)
 {
+	GHashTable *dirs;
 	GHashTableIter it;
 	gpointer k;
 	enum ma_status st = MA_OK;
 
 	if (puts->len > SITE_FSYNC_MAX)
 		return sync_all(s->stage);
+	dirs = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
 	for (guint i = 0; i < puts->len && st == MA_OK; i++) {
 		char *p = stage_path(s, ((struct op *)puts->pdata[i])->rel);
 
 		st = p != NULL ? sync_path(p, false) : MA_ENOMEM;
+		if (p != NULL)
+			note_parents(dirs, p, strlen(s->stage));
 		free(p);
 	}
-	g_hash_table_iter_init(&it, s->dirs);
-	while (st == MA_OK && g_hash_table_iter_next(&it, &k, NULL)) {
-		char *p = stage_path(s, k);
-
-		st = p != NULL ? sync_path(p, true) : MA_ENOMEM;
-		free(p);
-	}
-	if (st == MA_OK)
-		st = sync_path(s->stage, true);
+	g_hash_table_iter_init(&it, dirs);
+	while (st == MA_OK && g_hash_table_iter_next(&it, &k, NULL))
+		st = sync_path(k, true);
+	g_hash_table_destroy(dirs);
 	return st;
 }
 
