@@ -482,8 +482,10 @@ sync_path(const char *path, bool dir)
 	if (fd < 0)
 		return errno == ENOENT ? MA_OK : errno_status(errno);
 	if (fsync(fd) != 0) {
-		log_err("cannot sync '%s': %s", path, strerror(errno));
-		st = errno_status(errno);
+		int e = errno; /* logging may change errno */
+
+		log_err("cannot sync '%s': %s", path, strerror(e));
+		st = errno_status(e);
 	}
 	close(fd);
 	return st;
@@ -501,8 +503,10 @@ sync_all(const char *dir)
 	enum ma_status st = MA_OK;
 
 	if (fd < 0 || syncfs(fd) != 0) {
-		log_err("cannot sync '%s': %s", dir, strerror(errno));
-		st = errno_status(errno);
+		int e = errno;
+
+		log_err("cannot sync '%s': %s", dir, strerror(e));
+		st = errno_status(e);
 	}
 	if (fd >= 0)
 		close(fd);
