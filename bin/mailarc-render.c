@@ -100,9 +100,9 @@ run(const struct stage_opts *o)
 			 stats.files_written, stats.threads_rendered,
 			 stats.months_rendered, stats.removed);
 	else
-		log_err("render of space '%s' failed (%s): the previous site "
-			"is left whole",
-			s->key, ma_strstatus(st));
+		/* What became of the site was logged where it is known. */
+		log_err("render of space '%s' failed (%s)", s->key,
+			ma_strstatus(st));
 	lock_drop(&lk);
 out:
 	free(statedir);

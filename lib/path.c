@@ -60,14 +60,18 @@ mkdir_p(const char *dir, mode_t mode)
 			continue;
 		*p = '\0';
 		if (mkdir(tmp, mode) != 0 && errno != EEXIST) {
-			log_err("cannot create '%s': %s", tmp, strerror(errno));
-			return errno_status(errno);
+			int e = errno; /* logging may change errno */
+
+			log_err("cannot create '%s': %s", tmp, strerror(e));
+			return errno_status(e);
 		}
 		*p = '/';
 	}
 	if (mkdir(tmp, mode) != 0 && errno != EEXIST) {
-		log_err("cannot create '%s': %s", tmp, strerror(errno));
-		return errno_status(errno);
+		int e = errno;
+
+		log_err("cannot create '%s': %s", tmp, strerror(e));
+		return errno_status(e);
 	}
 	return MA_OK;
 }

@@ -75,8 +75,10 @@ struct render_stats {
 /*
  * render_run - bring the site up to date. The caller holds the render
  * lock. MA_ECONFIG (logged) when the space has no notmuch database;
- * MA_EIO, MA_ETEMP (disk full), MA_ENOMEM on failure, after which the
- * previous site is whole and the next run redoes the work. One message
+ * MA_EIO, MA_ETEMP (disk full), MA_ENOMEM on failure, after which every
+ * local link of the site is valid (site.h: the previous site, or one
+ * published part way that the next run finishes) and the next run redoes
+ * the work. One message
  * that cannot be parsed is shown as such, not fatal.
  */
 enum ma_status render_run(const struct render_opts *o,

@@ -9,29 +9,42 @@
 #include "status.h"
 
 /*
- * The site folder being published. Every file goes through site_put():
- * written whole into a hidden temp file beside its place (".render.NAME
- * .tmp"), then renamed over it, so a reader (or a killed run) never sees
- * half a file; a file that would not change is not rewritten. A marker
- * (SITE/.render-running) tells the next run to sweep the temp files of a
- * killed one. Durability is batched:
- * site_close() syncs the file system once, before the caller records its
- * state. A run remembers each path it wrote or kept so that a full run can
- * remove what it did not produce (site_gc()).
+ * The site folder being published. A run stages, then commits: every
+ * file goes through site_put() (or site_file_*()) into the staging folder
+ * SITE/.render-next/ and every removal is recorded, so nothing readers
+ * see changes while the run renders; a kill or a full disk then leaves
+ * the published site as it was. site_close(s, true) commits through a
+ * journal, in an order that keeps every local link of the site valid at
+ * every instant (files that link nowhere first, a link-free stub for each
+ * new page, the pages, the removals last: site.c says why it is enough);
+ * a run that finds a journal finishes it first. A file that would not
+ * change is not rewritten. A run remembers each path it wrote or kept so
+ * that a full run can remove what it did not produce (site_gc()).
  */
 struct site;
 
 /*
- * site_open - start publishing into dir (created if missing). Temp files
- * left by a killed run are removed. out, if not NULL, gets the path of
- * every file written (not those left unchanged), each ended by sep
- * ('\n', or '\0' for -0). On MA_OK the caller ends with
- * site_close().
+ * site_open - start publishing into dir (created if missing). A commit
+ * that a killed or failed run left half done is finished first (its
+ * files are printed to out); what a run killed before its commit staged
+ * is removed. out, if not NULL, gets the path of every file published
+ * (not those left unchanged), each ended by sep ('\n', or '\0' for -0),
+ * as they are published. On MA_OK the caller ends with site_close().
+ * Fails (MA_EIO, MA_ETEMP...) when a half-done commit cannot be finished:
+ * the site then still has every link valid, and the journal stays.
  */
 enum ma_status site_open(const char *dir, FILE *out, char sep,
 			 struct site **sp);
 
-/* site_put - publish data as SITE/rel (parents created). */
+/*
+ * site_unfinished - true when a commit in dir was stopped part way (its
+ * journal is there): the next site_open() finishes it, so a run with
+ * nothing new must still open the site.
+ */
+bool site_unfinished(const char *dir);
+
+/* site_put - stage data as SITE/rel (published by site_close()). MA_EDATA
+ * for a rel that is not a plain relative name (no "..", no leading dot). */
 enum ma_status site_put(struct site *s, const char *rel, const void *data,
 			size_t len);
 
@@ -41,8 +54,8 @@ enum ma_status site_put_buf(struct site *s, const char *rel,
 
 /*
  * A file written piece by piece (an mbox too big to build in memory):
- * site_file_open() starts the temp file, site_file_write() appends,
- * site_file_commit() renames it into place (and frees f), or
+ * site_file_open() starts the staged file, site_file_write() appends,
+ * site_file_commit() keeps it for the commit (and frees f), or
  * site_file_abort() removes it. Same guarantees as site_put().
  */
 struct site_file;
@@ -52,20 +65,23 @@ enum ma_status site_file_write(struct site_file *f, const void *p, size_t n);
 enum ma_status site_file_commit(struct site *s, struct site_file *f);
 void site_file_abort(struct site_file *f);
 
-/* site_exists - true when SITE/rel is a file. */
+/* site_exists - true when SITE/rel is a file after this run's changes
+ * so far (staged, or published and not to be removed). */
 bool site_exists(struct site *s, const char *rel);
 
 /* site_keep - count SITE/rel as produced by this run without writing it
  * (content-addressed files that exist already). */
 enum ma_status site_keep(struct site *s, const char *rel);
 
-/* site_remove - unlink SITE/rel if it exists (not an error if not). */
+/* site_remove - unlink SITE/rel at the commit, after every page is
+ * published (not an error if there is no such file). */
 enum ma_status site_remove(struct site *s, const char *rel);
 
 /*
- * site_gc - remove every file of ours (index.html, style.css, feed.atom,
- * a/, m/, t/ and year folders) that this run neither wrote nor kept, and
- * folders left empty; anything else in SITE stays. For full runs only.
+ * site_gc - site_remove() every file of ours (index.html, style.css,
+ * feed.atom, a/, m/, t/ and year folders) that this run neither wrote nor
+ * kept (folders left empty go at the commit); anything else in SITE
+ * stays. For full runs only: it reads every folder.
  */
 enum ma_status site_gc(struct site *s);
 
@@ -73,9 +89,14 @@ enum ma_status site_gc(struct site *s);
 size_t site_written(const struct site *s);
 
 /*
- * site_close - on commit, make everything written durable (syncfs) and
- * remove the marker; then free s. Without commit (a failed run), the
- * marker stays for the next run's sweep.
+ * site_close - with commit: make the staged files durable, write and sync
+ * the journal, carry it out, sync the folders changed, remove journal and
+ * staging folder; then free s. A failure before the journal is durable
+ * publishes nothing (logged: "the previous site is left whole"); one
+ * after it leaves the site part way, every link valid (logged), and the
+ * next site_open() finishes it. Without commit (a failed run) the staged
+ * files are removed and nothing is published. Returns MA_OK, MA_EIO,
+ * MA_ETEMP (disk full) or MA_ENOMEM.
  */
 enum ma_status site_close(struct site *s, bool commit);
 

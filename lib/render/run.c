@@ -418,7 +418,8 @@ run_update(struct run *r, const char *state, GPtrArray *changed)
 	r->stats->full = full;
 	if ((st = tombs_read(r, full ? 0 : r->tomb_off, &tomb_end)) != MA_OK)
 		return st;
-	if (!full && rev == r->rev && tomb_end == r->tomb_off) {
+	if (!full && rev == r->rev && tomb_end == r->tomb_off &&
+	    !site_unfinished(r->o->site_dir)) {
 		log_info("site of space '%s' is up to date", r->o->key);
 		r->stats->messages = g_hash_table_size(r->by_id);
 		return MA_OK;

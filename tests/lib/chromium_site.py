@@ -83,6 +83,8 @@ def links(site):
 def complete(site):
     bad = 0
     for root, dirs, files in os.walk(site):
+        # A run's staging folder (.render-next) is not part of the site.
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
         for f in files:
             path = os.path.join(root, f)
             if f.startswith("."):

@@ -1,0 +1,140 @@
+#!/usr/bin/env bats
+# Publishing a render (issue 10, defect 3): a kill -9 or a full disk at any
+# point leaves every local link of the site valid, the log says what became
+# of the site, and the next run ends with the site a --full render makes.
+# make torture runs the long version (tests/torture/render_kill.bats).
+
+bats_require_minimum_version 1.5.0
+load helpers
+load lib/publish
+
+setup() {
+	pub_space pub
+}
+
+teardown() {
+	if [ -n "${MOUNTED:-}" ]; then
+		umount "$MOUNTED" 2>/dev/null || true
+	fi
+}
+
+# strace_render WHEN SYSCALLS ACTION [ARG...] - mailarc-render pub ARG...,
+# with ACTION (signal=SIGKILL, error=ENOSPC) injected into the WHEN-th
+# call of the SYSCALLS. LeakSanitizer cannot run under ptrace.
+strace_render() {
+	ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0" strace -qq -o /dev/null \
+		-e trace="$2" -e inject="$2:$3:when=$1" mailarc-render pub "${@:4}"
+}
+
+RENAMES=rename,renameat,renameat2
+
+@test "publish: killed at random points, every link stays valid; the rerun equals --full" {
+	pub_batch 0 40
+	timed_render
+	linkcheck
+	for ((k = 0; k < 8; k++)); do
+		if ((k % 3 == 2)); then
+			pub_delete 3
+		else
+			pub_batch $((k + 1)) 30
+		fi
+		kill_render_after "$(random_delay "$RENDER_MS")"
+		linkcheck
+	done
+	run mailarc-render pub
+	[ "$status" -eq 0 ]
+	linkcheck
+	[ ! -e "$SITE/.render-next" ]
+	same_as_full
+}
+
+@test "publish: a kill before each rename of the commit leaves every link valid" {
+	pub_batch 0 12
+	mailarc-render -q pub >/dev/null
+	pub_batch 1 5
+	pub_delete 2
+	rm -rf "$BATS_TEST_TMPDIR/snap"
+	cp -a "$MAILARC_ROOT" "$BATS_TEST_TMPDIR/snap"
+	mailarc-render -q pub >/dev/null
+	tree_digest "$SITE" >"$BATS_TEST_TMPDIR/want"
+	stubs_seen=0
+	for ((n = 1; n <= 150; n++)); do
+		rm -rf "$MAILARC_ROOT"
+		cp -a "$BATS_TEST_TMPDIR/snap" "$MAILARC_ROOT"
+		run strace_render "$n" "$RENAMES" signal=SIGKILL
+		[ "$status" -eq 0 ] && break
+		[ "$status" -eq 137 ]
+		run linkcheck
+		echo "kill at rename $n: $output"
+		[ "$status" -eq 0 ]
+		[[ "$output" == *", 0 stubs" ]] || stubs_seen=$((stubs_seen + 1))
+		mailarc-render -q pub >/dev/null
+		tree_digest "$SITE" | diff "$BATS_TEST_TMPDIR/want" -
+	done
+	echo "$n renames; stubs seen after $stubs_seen of the kills"
+	# The loop ended because a run was not killed: every point was tried.
+	[ "$status" -eq 0 ]
+	[ "$n" -gt 20 ]
+	[ "$stubs_seen" -gt 0 ]
+}
+
+@test "publish: a full disk part way through the commit: links valid, the log says so, the next run finishes" {
+	pub_batch 0 12
+	mailarc-render -q pub >/dev/null
+	pub_batch 1 8
+	# The first rename is the journal's; the failure hits the commit.
+	run strace_render 12 "$RENAMES" error=ENOSPC
+	[ "$status" -eq 75 ]
+	[[ "$output" == *"stopped part way"*"every link in it is valid"* ]]
+	[[ "$output" != *"left whole"* ]]
+	[ -f "$SITE/.render-next/.journal" ]
+	linkcheck
+	run mailarc-render pub
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"stopped while publishing: finishing it"* ]]
+	[ ! -e "$SITE/.render-next" ]
+	linkcheck
+	same_as_full
+}
+
+@test "publish: a full disk while rendering publishes nothing, and the log says so" {
+	pub_batch 0 30
+	mkdir -p "$SITE"
+	mount -t tmpfs -o size=3m pubsite "$SITE"
+	MOUNTED=$SITE
+	mailarc-render -q pub >/dev/null
+	linkcheck
+	tree_digest "$SITE" >"$BATS_TEST_TMPDIR/before"
+	pub_batch 1 60
+	# Leave the next run too little room: it fails while staging.
+	free=$(df -B1 --output=avail "$SITE" | tail -1)
+	head -c $((free - 64 * 1024)) /dev/zero >"$SITE/filler"
+	run mailarc-render pub
+	echo "$output"
+	[ "$status" -eq 75 ]
+	[[ "$output" == *"No space left on device"* ]]
+	[[ "$output" == *"published nothing: the previous site is left whole"* ]]
+	rm -f "$SITE/filler"
+	tree_digest "$SITE" | diff "$BATS_TEST_TMPDIR/before" -
+	linkcheck
+	run mailarc-render pub
+	[ "$status" -eq 0 ]
+	linkcheck
+	same_as_full
+}
+
+@test "publish: a commit killed part way is finished by the next run, even with nothing new" {
+	pub_batch 0 12
+	mailarc-render -q pub >/dev/null
+	tree_digest "$SITE" >"$BATS_TEST_TMPDIR/want"
+	rm "$SITE"/t/*.mbox "$SITE"/m/pub-0-1*.eml
+	# The first rename is the journal's: killed at the second.
+	run strace_render 2 "$RENAMES" signal=SIGKILL --full
+	[ "$status" -eq 137 ]
+	[ -f "$SITE/.render-next/.journal" ]
+	run mailarc-render pub
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"stopped while publishing: finishing it"* ]]
+	[ ! -e "$SITE/.render-next" ]
+	tree_digest "$SITE" | diff "$BATS_TEST_TMPDIR/want" -
+}
