@@ -26,7 +26,7 @@ compare() {
 		>"$M/t.mbox"
 	run mailarc import sales "$M/t.mbox"
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"imported 2 messages from 1 files"* ]]
+	[[ "$output" == *"imported 2: 2 archived"* ]]
 	[ "$(nm "$S" count id:mb1@x)" -eq 1 ]
 	[ "$(nm "$S" count id:mb2@x)" -eq 1 ]
 	compare "$M/t.mbox"
@@ -42,7 +42,7 @@ compare() {
 	done >"$M/web.mbox"
 	run mailarc import sales "$M/web.mbox"
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"imported 3 messages"* ]]
+	[[ "$output" == *"imported 3: 3 archived"* ]]
 	run grep -c $'\r' "$S"/archive/new/*
 	[ "$status" -eq 1 ]
 	compare "$M/web.mbox"
@@ -60,7 +60,7 @@ compare() {
 	} >"$M/ns.mbox"
 	run mailarc import sales "$M/ns.mbox"
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"imported 2 messages"* ]]
+	[[ "$output" == *"imported 2: 2 archived"* ]]
 	f=$(grep -l "^Message-ID: <ns1@x>" "$S"/archive/new/*)
 	grep -qx "From now on the list moves." "$f"
 	compare "$M/ns.mbox"
@@ -81,7 +81,7 @@ compare() {
 	} >"$M/body.mbox"
 	run mailarc import sales "$M/body.mbox"
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"imported 2 messages"* ]]
+	[[ "$output" == *"imported 2: 2 archived"* ]]
 	f=$(grep -l "^Message-ID: <b1@x>" "$S"/archive/new/*)
 	[ "$(grep -c '^From ' "$f")" -eq 3 ]
 	compare "$M/body.mbox"
@@ -129,7 +129,7 @@ with open(sys.argv[1], "wb") as f:
 PY
 	run mailarc import sales "$M/cl.mbox"
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"imported 3 messages"* ]]
+	[[ "$output" == *"imported 3: 3 archived"* ]]
 	f=$(grep -l "^Message-ID: <cl1@x>" "$S"/archive/new/*)
 	grep -qx "Subject: inner" "$f"
 	compare "$M/cl.mbox"
@@ -147,7 +147,7 @@ PY
 	} >"$M/bom.mbox"
 	run mailarc import sales "$M/bom.mbox"
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"imported 2 messages"* ]]
+	[[ "$output" == *"imported 2: 2 archived"* ]]
 	compare "$M/bom.mbox"
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"python 1"*"mailarc 2"*"same 1"* ]]
@@ -163,7 +163,7 @@ PY
 	} >"$M/lead.mbox"
 	run mailarc import sales "$M/lead.mbox"
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"imported 2 messages"* ]]
+	[[ "$output" == *"imported 2: 2 archived"* ]]
 	compare "$M/lead.mbox"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"same 2"* ]]
@@ -209,7 +209,7 @@ with open(sys.argv[1], "wb") as f:
 PY
 	run mailarc import --no-progress sales "$M/r.mbox"
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"imported 300 messages"* ]]
+	[[ "$output" == *"imported 300: 300 archived"* ]]
 	compare "$M/r.mbox"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"same 300"* ]]
