@@ -1042,7 +1042,7 @@ atom_entry(struct buf *b, struct entry *e, const char *pre)
 	char iso[32], name[PERMALINK_NAME_MAX];
 	enum ma_status st;
 
-	if (permalink_name(e->msgid, name) != MA_OK)
+	if (permalink_of_message(e->msgid, e->file, name) != MA_OK)
 		return MA_OK;
 	iso_date(e->date, iso);
 	ADD(buf_adds(b, "<entry>\n<title>"));
@@ -1102,7 +1102,8 @@ entry_link(struct run *r, struct buf *b, struct entry *e, const char *label,
 	char name[PERMALINK_NAME_MAX];
 	enum ma_status st;
 
-	if (permalink_name(e->msgid, name) != MA_OK || !entry_fill(r, e))
+	if (!entry_fill(r, e) ||
+	    permalink_of_message(e->msgid, e->file, name) != MA_OK)
 		return MA_OK;
 	ADD(buf_addf(b, "<a rel=\"%s\" href=\"../m/%s.html\">%s", rel, name,
 		     label));
@@ -1463,8 +1464,9 @@ render_thread(struct run *r, notmuch_thread_t *th)
 		t->parent = stack[depth - 1].parent;
 		buf_init(&t->frag, PAGE_MAX);
 		tc.n++;
-		if (permalink_name(notmuch_message_get_message_id(m),
-				   t->name) != MA_OK ||
+		if (permalink_of_message(notmuch_message_get_message_id(m),
+					 notmuch_message_get_filename(m),
+					 t->name) != MA_OK ||
 		    (t->e = g_hash_table_lookup(
 			 r->by_id, notmuch_message_get_message_id(m))) ==
 			NULL) {
@@ -1730,7 +1732,8 @@ list_item(struct run *r, struct buf *b, struct entry *e, bool with_thread)
 	char name[PERMALINK_NAME_MAX], iso[32], when[32];
 	enum ma_status st;
 
-	if (permalink_name(e->msgid, name) != MA_OK || !entry_fill(r, e))
+	if (!entry_fill(r, e) ||
+	    permalink_of_message(e->msgid, e->file, name) != MA_OK)
 		return MA_OK;
 	iso_date(e->date, iso);
 	human_date(e->date, when);
