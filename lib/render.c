@@ -23,6 +23,7 @@
 #include "permalink.h"
 #include "render.h"
 #include "site.h"
+#include "sitename.h"
 
 #define STATE_MAGIC "mailarc-render-state 1"
 /* Caps: pages and state are built in memory. */
@@ -40,9 +41,9 @@
 /*
  * Paths and queries below are built with snprintf() into fixed buffers
  * sized for what goes in, which is bounded before it gets there: thread
- * ids by set_thread() and thread_id_ok() (under 32 bytes), permalink
- * names by PERMALINK_NAME_MAX, months are "YYYY/MM", attachment tokens
- * are checked by att_token_ok().
+ * ids by sitename_set_thread() and sitename_thread_ok() (under 32 bytes),
+ * permalink names by PERMALINK_NAME_MAX, months are "YYYY/MM", attachment
+ * tokens are checked by sitename_att_token_ok().
  */
 
 /* One message of the archive, as the state file records it. */
@@ -83,29 +84,6 @@ struct run {
 	size_t block_used;     /* in the last block */
 	GStringChunk *strings; /* msgid and atts of the entries */
 };
-
-/* Thread ids that do not fit are not ours: keep none rather than a cut. */
-static void
-set_thread(char dst[32], const char *src)
-{
-	size_t n = src != NULL ? strlen(src) : 0;
-
-	if (n >= 32 || (n > 0 && strspn(src, "0123456789abcdef") != n))
-		n = 0;
-	memcpy(dst, src != NULL ? src : "", n);
-	dst[n] = '\0';
-}
-
-/* "SHA256HEX.EXT" as write_attachments() records it. */
-static bool
-att_token_ok(const char *t)
-{
-	size_t n = strlen(t);
-
-	return n > 65 && n <= 65 + 8 && strspn(t, "0123456789abcdef") == 64 &&
-	       t[64] == '.' &&
-	       strspn(t + 65, "abcdefghijklmnopqrstuvwxyz") == n - 65;
-}
 
 /*
  * Entries live in blocks, and their Message-IDs and attachment lists in a
@@ -195,55 +173,6 @@ human_date(time_t t, char out[32])
 
 /* ---- the state file -------------------------------------------------- */
 
-/* Message-IDs are written with \\, \t, \n and \r escaped. */
-static enum ma_status
-state_escape(struct buf *b, const char *s)
-{
-	enum ma_status st = MA_OK;
-
-	for (; *s && st == MA_OK; s++) {
-		switch (*s) {
-		case '\\':
-			st = buf_adds(b, "\\\\");
-			break;
-		case '\t':
-			st = buf_adds(b, "\\t");
-			break;
-		case '\n':
-			st = buf_adds(b, "\\n");
-			break;
-		case '\r':
-			st = buf_adds(b, "\\r");
-			break;
-		default:
-			st = buf_addc(b, *s);
-		}
-	}
-	return st;
-}
-
-static char *
-state_unescape(const char *s, size_t n)
-{
-	char *r = malloc(n + 1), *o = r;
-
-	if (r == NULL)
-		return NULL;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '\\' && i + 1 < n) {
-			i++;
-			*o++ = s[i] == 't'   ? '\t'
-			       : s[i] == 'n' ? '\n'
-			       : s[i] == 'r' ? '\r'
-					     : s[i];
-		} else {
-			*o++ = s[i];
-		}
-	}
-	*o = '\0';
-	return r;
-}
-
 static struct entry *
 entry_add(struct run *r, const char *msgid)
 {
@@ -331,7 +260,8 @@ state_load(struct run *r, const char *path)
 		p = nl + 1;
 		if (nf != 4)
 			continue;
-		if ((id = state_unescape(f[0], strlen(f[0]))) == NULL) {
+		if ((id = sitename_state_unescape(f[0], strlen(f[0]))) ==
+		    NULL) {
 			st = MA_ENOMEM;
 			break;
 		}
@@ -341,7 +271,7 @@ state_load(struct run *r, const char *path)
 			st = MA_ENOMEM;
 			break;
 		}
-		set_thread(e->thread, f[1]);
+		sitename_set_thread(e->thread, f[1]);
 		e->date = (time_t)strtoll(f[2], NULL, 10);
 		if (strcmp(f[3], "-") != 0)
 			e->atts = g_string_chunk_insert(r->strings, f[3]);
@@ -367,8 +297,9 @@ settings_line(const struct render_opts *o)
 	struct buf b;
 
 	buf_init(&b, 1 << 16);
-	if (state_escape(&b, o->name) != MA_OK || buf_addc(&b, '|') != MA_OK ||
-	    state_escape(&b, o->description) != MA_OK ||
+	if (sitename_state_escape(&b, o->name) != MA_OK ||
+	    buf_addc(&b, '|') != MA_OK ||
+	    sitename_state_escape(&b, o->description) != MA_OK ||
 	    buf_addf(&b, "|%d|%d|%d", o->prefer_html, o->remote_images,
 		     (int)o->addr) != MA_OK) {
 		buf_release(&b);
@@ -395,7 +326,7 @@ state_save(struct run *r, const char *path, const char *uuid, unsigned long rev)
 	for (guint i = 0; i < r->order->len && st == MA_OK; i++) {
 		struct entry *e = g_ptr_array_index(r->order, i);
 
-		if ((st = state_escape(&b, e->msgid)) == MA_OK)
+		if ((st = sitename_state_escape(&b, e->msgid)) == MA_OK)
 			st = buf_addf(&b, "\t%s\t%lld\t%s\n", e->thread,
 				      (long long)e->date,
 				      e->atts[0] ? e->atts : "-");
@@ -487,7 +418,7 @@ tomb_note(struct run *r, const char *msgid, const char *when,
 		tomb_free(t);
 		return MA_ENOMEM;
 	}
-	set_thread(t->thread, strcmp(thread, "-") == 0 ? "" : thread);
+	sitename_set_thread(t->thread, strcmp(thread, "-") == 0 ? "" : thread);
 	t->fresh = fresh;
 	g_hash_table_replace(r->tombs, k, t);
 	if (t->thread[0] != '\0')
@@ -950,39 +881,6 @@ read_raw(const char *file, char **datap, size_t *lenp)
 	return st;
 }
 
-/* mboxrd: a "From " line before each message, and every line that
- * matches ^>*From  gets one more '>' so that readers can undo it. */
-static enum ma_status
-mbox_add_mem(struct buf *b, const char *data, size_t len, time_t date)
-{
-	char when[64];
-	size_t i = 0;
-	struct tm tm;
-	enum ma_status st;
-
-	if (gmtime_r(&date, &tm) == NULL)
-		memset(&tm, 0, sizeof tm);
-	strftime(when, sizeof when, "%a %b %e %H:%M:%S %Y", &tm);
-	st = buf_addf(b, "From MAILER-DAEMON %s\n", when);
-	while (i < len && st == MA_OK) {
-		char *nl = memchr(data + i, '\n', len - i);
-		size_t e = nl ? (size_t)(nl - data) + 1 : len, q = i;
-
-		while (q < e && data[q] == '>')
-			q++;
-		if (e - q >= 5 && memcmp(data + q, "From ", 5) == 0)
-			st = buf_addc(b, '>');
-		if (st == MA_OK)
-			st = buf_add(b, data + i, e - i);
-		i = e;
-	}
-	if (st == MA_OK && len > 0 && data[len - 1] != '\n')
-		st = buf_addc(b, '\n');
-	if (st == MA_OK)
-		st = buf_addc(b, '\n');
-	return st;
-}
-
 static enum ma_status
 mbox_add(struct buf *b, const char *file, time_t date)
 {
@@ -994,26 +892,12 @@ mbox_add(struct buf *b, const char *file, time_t date)
 		return MA_OK;
 	if ((st = read_raw(file, &data, &len)) != MA_OK)
 		return st == MA_ENOTFOUND ? MA_OK : st;
-	st = mbox_add_mem(b, data, len, date);
+	st = sitename_mbox_add(b, data, len, date);
 	free(data);
 	return st;
 }
 
 /* ---- Atom ------------------------------------------------------------ */
-
-/* RFC 2392 mid: URL of a Message-ID, as the entry's stable id. */
-static enum ma_status
-mid_url(struct buf *b, const char *msgid)
-{
-	enum ma_status st = buf_adds(b, "mid:");
-
-	for (const unsigned char *p = (const unsigned char *)msgid;
-	     *p && st == MA_OK; p++)
-		st = isalnum(*p) || strchr("-._~@!$'()*+,;=:", *p)
-			 ? buf_addc(b, (char)*p)
-			 : buf_addf(b, "%%%02X", *p);
-	return st;
-}
 
 static enum ma_status
 atom_begin(struct run *r, struct buf *b, const char *title, const char *id,
@@ -1048,7 +932,7 @@ atom_entry(struct buf *b, struct entry *e, const char *pre)
 	ADD(buf_adds(b, "<entry>\n<title>"));
 	ADD(html_escapes(b, e->subject));
 	ADD(buf_adds(b, "</title>\n<id>"));
-	ADD(mid_url(b, e->msgid));
+	ADD(sitename_mid_url(b, e->msgid));
 	/* e->from is HTML already (escaped by html_escape()); in XML it
 	 * reads the same. */
 	ADD(buf_addf(b,
@@ -1340,7 +1224,7 @@ thread_page(struct run *r, struct thread_ctx *tc)
 
 				buf_reset(&b);
 				if (t->raw != NULL)
-					st = mbox_add_mem(
+					st = sitename_mbox_add(
 					    &b, t->raw, t->raw_len, t->e->date);
 				else if (t->e->file != NULL)
 					st = mbox_add(&b, t->e->file,
@@ -1401,15 +1285,6 @@ thread_gone(struct run *r, const char *id)
 	return st;
 }
 
-/* Thread ids are notmuch's: hex digits. Anything else is not ours. */
-static bool
-thread_id_ok(const char *id)
-{
-	size_t n = strlen(id);
-
-	return n > 0 && n < 32 && strspn(id, "0123456789abcdef") == n;
-}
-
 /*
  * Render one conversation: each message parsed once, its fragment used
  * by its permalink page and by the thread page. Months of its messages
@@ -1428,6 +1303,12 @@ render_thread(struct run *r, notmuch_thread_t *th)
 	enum ma_status st = MA_OK;
 
 	tc.id = notmuch_thread_get_thread_id(th);
+	/* Paths below hold the id in fixed buffers: check it here too, not
+	 * only where the ids of incremental runs come in. */
+	if (tc.id == NULL || !sitename_thread_ok(tc.id)) {
+		log_warn("skipping a thread whose id is not notmuch's");
+		return MA_OK;
+	}
 	/* Depth first through the replies, with a stack of iterators. */
 	cap = 16;
 	if ((stack = malloc(cap * sizeof *stack)) == NULL)
@@ -1549,7 +1430,7 @@ render_thread_id(struct run *r, const char *id)
 	enum ma_status st = MA_OK;
 	bool found = false;
 
-	if (!thread_id_ok(id))
+	if (!sitename_thread_ok(id))
 		return MA_OK;
 	snprintf(q, sizeof q, "thread:%s", id);
 	if ((query = notmuch_query_create(r->db, q)) == NULL)
@@ -1599,7 +1480,7 @@ removed_message_page(struct run *r, const char *msgid, const struct tomb *t)
 	if (st == MA_OK)
 		st = buf_adds(&b, "</time>. Its address stays, so that links "
 				  "to it do not lead elsewhere.</p>\n<p>");
-	if (st == MA_OK && thread_id_ok(t->thread))
+	if (st == MA_OK && sitename_thread_ok(t->thread))
 		st = buf_addf(&b,
 			      "<a href=\"../t/%s.html\">The conversation"
 			      "</a> \xc2\xb7 ",
@@ -1749,7 +1630,7 @@ list_item(struct run *r, struct buf *b, struct entry *e, bool with_thread)
 		     "</a><time datetime=\"%s\">%.16s</time><span "
 		     "class=\"meta\">%s",
 		     iso, when, with_thread ? e->from : ""));
-	if (with_thread && thread_id_ok(e->thread))
+	if (with_thread && sitename_thread_ok(e->thread))
 		ADD(buf_addf(b,
 			     " \xc2\xb7 <a href=\"../../t/%s.html#%s\">"
 			     "conversation</a>",
@@ -1971,7 +1852,7 @@ index_page(struct run *r)
 		char qs[64], iso[32], when[32];
 
 		if (g_hash_table_contains(seen, e->thread) ||
-		    !thread_id_ok(e->thread) || !entry_fill(r, e))
+		    !sitename_thread_ok(e->thread) || !entry_fill(r, e))
 			continue;
 		g_hash_table_add(seen, e->thread);
 		snprintf(qs, sizeof qs, "thread:%s", e->thread);
@@ -2131,7 +2012,7 @@ order_position(struct run *r, const struct entry *e)
 static void
 touch_thread(struct run *r, const char *id)
 {
-	if (thread_id_ok(id) && !g_hash_table_contains(r->threads, id))
+	if (sitename_thread_ok(id) && !g_hash_table_contains(r->threads, id))
 		g_hash_table_add(r->threads, strdup(id));
 }
 
@@ -2171,7 +2052,7 @@ query_messages(struct run *r, const char *qs, GPtrArray *changed)
 			 * go or be redone. */
 			if (e->thread[0] != '\0' && strcmp(e->thread, th) != 0)
 				touch_thread(r, e->thread);
-			set_thread(e->thread, th);
+			sitename_set_thread(e->thread, th);
 			e->date = notmuch_message_get_date(m);
 			if (changed != NULL) {
 				g_ptr_array_add(changed, e);
@@ -2246,7 +2127,7 @@ drop_attachments(struct run *r)
 		for (gchar **p = tok; *p && st == MA_OK; p++) {
 			char rel[128];
 
-			if (!att_token_ok(*p) ||
+			if (!sitename_att_token_ok(*p) ||
 			    g_hash_table_contains(used, *p))
 				continue;
 			snprintf(rel, sizeof rel, "a/%.2s/%s", *p, *p);
