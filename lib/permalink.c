@@ -228,32 +228,42 @@ permalink_notmuch_key(const char *id)
 	return out;
 }
 
+char *
+permalink_real_id(const char *notmuch_id, const char *file)
+{
+	size_t pre = sizeof PERMALINK_NOTMUCH_SHA1 - 1;
+	char *field = NULL, *id = NULL, *key = NULL;
+
+	if (file == NULL || strncmp(notmuch_id, PERMALINK_NOTMUCH_SHA1, pre) ||
+	    strlen(notmuch_id) != pre + 40)
+		return strdup(notmuch_id);
+	/* Rare: read the field notmuch shortened, and use it only if it is
+	 * the one (a message without Message-ID has a hash of its file). */
+	if (msg_header_field(file, "Message-ID", &field) == MA_OK &&
+	    field != NULL && (id = permalink_notmuch_parse(field)) != NULL &&
+	    (key = permalink_notmuch_key(id)) != NULL &&
+	    strcmp(key, notmuch_id) == 0) {
+		free(field);
+		free(key);
+		return id;
+	}
+	free(field);
+	free(id);
+	free(key);
+	return strdup(notmuch_id);
+}
+
 enum ma_status
 permalink_of_message(const char *notmuch_id, const char *file,
 		     char out[PERMALINK_NAME_MAX])
 {
-	size_t pre = sizeof PERMALINK_NOTMUCH_SHA1 - 1;
-	char *field = NULL, *id = NULL, *key = NULL;
+	char *id = permalink_real_id(notmuch_id, file);
 	enum ma_status st;
 
-	if (file == NULL || strncmp(notmuch_id, PERMALINK_NOTMUCH_SHA1, pre) ||
-	    strlen(notmuch_id) != pre + 40)
-		return permalink_name(notmuch_id, out);
-	/* Rare: read the field notmuch shortened, and use it only if it is
-	 * the one (a message without Message-ID has a hash of its file). */
-	st = msg_header_field(file, "Message-ID", &field);
-	if (st == MA_ENOMEM)
-		return st;
-	if (st == MA_OK && field != NULL &&
-	    (id = permalink_notmuch_parse(field)) != NULL &&
-	    (key = permalink_notmuch_key(id)) != NULL &&
-	    strcmp(key, notmuch_id) == 0)
-		st = permalink_name(id, out);
-	else
-		st = permalink_name(notmuch_id, out);
-	free(field);
+	if (id == NULL)
+		return MA_ENOMEM;
+	st = permalink_name(id, out);
 	free(id);
-	free(key);
 	return st;
 }
 

@@ -90,6 +90,14 @@ char *permalink_notmuch_key(const char *id);
 enum ma_status permalink_of_message(const char *notmuch_id, const char *file,
 				    char out[PERMALINK_NAME_MAX]);
 
+/*
+ * permalink_real_id - the Message-ID permalink_of_message() names a page
+ * after: the Message-ID field of file when notmuch_id is its shortened
+ * form, else notmuch_id. malloc'd; NULL on no memory. Tombstones record
+ * it, so that a removed message's notice replaces its page.
+ */
+char *permalink_real_id(const char *notmuch_id, const char *file);
+
 /* How much of a Message-ID a log line shows; longer ones end in "...". */
 #define PERMALINK_LOG_ID  80
 #define PERMALINK_LOG_MAX (PERMALINK_LOG_ID + 4)

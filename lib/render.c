@@ -60,6 +60,7 @@ struct entry {
 
 struct tomb {
 	char *when; /* ISO 8601 */
+	char *id;   /* the Message-ID the page is named after */
 	char thread[32];
 	bool fresh; /* not applied by an earlier run */
 };
@@ -133,8 +134,10 @@ tomb_free(void *p)
 {
 	struct tomb *t = p;
 
-	if (t != NULL)
+	if (t != NULL) {
 		free(t->when);
+		free(t->id);
+	}
 	free(t);
 }
 
@@ -411,9 +414,12 @@ tomb_note(struct run *r, const char *msgid, const char *when,
 	  const char *thread, bool fresh)
 {
 	struct tomb *t = calloc(1, sizeof *t);
-	char *k = strdup(msgid);
+	/* Keyed as notmuch and the entries hold it (shortened when long);
+	 * the page is named after the id itself. */
+	char *k = permalink_notmuch_key(msgid);
 
-	if (t == NULL || k == NULL || (t->when = strdup(when)) == NULL) {
+	if (t == NULL || k == NULL || (t->when = strdup(when)) == NULL ||
+	    (t->id = strdup(msgid)) == NULL) {
 		free(k);
 		tomb_free(t);
 		return MA_ENOMEM;
@@ -1463,7 +1469,7 @@ removed_message_page(struct run *r, const char *msgid, const struct tomb *t)
 	struct buf b;
 	enum ma_status st;
 
-	if (permalink_name(msgid, name) != MA_OK)
+	if (permalink_name(t->id != NULL ? t->id : msgid, name) != MA_OK)
 		return MA_OK;
 	buf_init(&b, 1 << 20);
 	st = page_begin(r, &b, "../", "Message removed", NULL, NULL);

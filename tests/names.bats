@@ -157,3 +157,27 @@ for p in open(sys.argv[1]).read().split():
     ET.parse(p)
 PY
 }
+
+@test "names: deleting a message with a long Message-ID replaces its page" {
+	ids_file "$BATS_TEST_TMPDIR/ids"
+	messages "$BATS_TEST_TMPDIR/in" "$BATS_TEST_TMPDIR/ids"
+	mailarc import names "$BATS_TEST_TMPDIR"/in/*.eml >/dev/null
+	for n in 250 1000; do
+		id=$(python3 -c "print('l' * ($n - 2) + '@x')")
+		page=$(mailarc link names "<$id>")
+		grep -q '<article class="msg"' "$page"
+		run mailarc delete names "<$id>"
+		[ "$status" -eq 0 ]
+		# The notice replaces the page link names, and the raw
+		# message is gone; nothing is named after notmuch's hash.
+		[ "$(mailarc link names "<$id>" 2>/dev/null)" = "$page" ]
+		grep -q 'Message removed' "$page"
+		if grep -q '<article class="msg"' "$page"; then false; fi
+		[ ! -e "${page%.html}.eml" ]
+		[ -z "$(find "$S/site/m" -name 'notmuch-sha1-*')" ]
+		grep -qF "$id" "$S/tombstones"
+	done
+	# A full render keeps the notices where they are.
+	mailarc render names --full >/dev/null
+	grep -q 'Message removed' "$page"
+}
