@@ -257,10 +257,14 @@ enum ma_status
 permalink_of_message(const char *notmuch_id, const char *file,
 		     char out[PERMALINK_NAME_MAX])
 {
-	char *id = permalink_real_id(notmuch_id, file);
+	size_t pre = sizeof PERMALINK_NOTMUCH_SHA1 - 1;
 	enum ma_status st;
+	char *id;
 
-	if (id == NULL)
+	/* Nearly every id: no copy (listings name thousands of them). */
+	if (file == NULL || strncmp(notmuch_id, PERMALINK_NOTMUCH_SHA1, pre))
+		return permalink_name(notmuch_id, out);
+	if ((id = permalink_real_id(notmuch_id, file)) == NULL)
 		return MA_ENOMEM;
 	st = permalink_name(id, out);
 	free(id);
