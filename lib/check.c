@@ -247,7 +247,11 @@ claim_message(const struct index_hit *h, void *arg)
 
 	if (check_message(h, c->w) != 0)
 		return 1;
-	if (permalink_name(h->message_id, name) == MA_OK)
+	/* Named as the renderer names it: by the real Message-ID when
+	 * notmuch shortened a long one. */
+	if (permalink_of_message(h->message_id,
+				 h->nfiles > 0 ? h->files[0] : NULL,
+				 name) == MA_OK)
 		g_hash_table_replace(c->claimed, g_strdup(name),
 				     g_strdup(h->message_id));
 	return 0;

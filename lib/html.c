@@ -46,6 +46,27 @@ utf8_len(const unsigned char *s, size_t n)
 	return 0;
 }
 
+/*
+ * Is the valid sequence s[0..len) a noncharacter (U+FDD0..U+FDEF, or
+ * U+xFFFE/U+xFFFF)? XML 1.0 forbids U+FFFE and U+FFFF in a document and
+ * HTML calls every noncharacter a parse error: a feed that holds one is
+ * not XML at all.
+ */
+static bool
+noncharacter(const unsigned char *s, size_t len)
+{
+	uint32_t cp;
+
+	if (len == 3)
+		cp = (uint32_t)(s[0] & 0x0f) << 12 |
+		     (uint32_t)(s[1] & 0x3f) << 6 | (s[2] & 0x3f);
+	else
+		cp = (uint32_t)(s[0] & 0x07) << 18 |
+		     (uint32_t)(s[1] & 0x3f) << 12 |
+		     (uint32_t)(s[2] & 0x3f) << 6 | (s[3] & 0x3f);
+	return (cp >= 0xfdd0 && cp <= 0xfdef) || (cp & 0xfffe) == 0xfffe;
+}
+
 enum ma_status
 html_escape(struct buf *b, const char *s, size_t n)
 {
@@ -84,6 +105,8 @@ html_escape(struct buf *b, const char *s, size_t n)
 				len = 1;
 			} else if (len == 2 && c == 0xc2 && p[i + 1] < 0xa0) {
 				rep = ""; /* C1 controls */
+			} else if (len > 2 && noncharacter(p + i, len)) {
+				rep = "\xef\xbf\xbd"; /* U+FFFD */
 			}
 		}
 		if (rep == NULL) {

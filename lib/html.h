@@ -16,8 +16,11 @@
 /*
  * html_escape - append s[0..n) to b as HTML text that is also safe inside
  * a double- or single-quoted attribute value: & < > " ' become entities;
- * bytes that are not valid UTF-8 become U+FFFD; C0 controls other than tab
- * and newline, DEL and C1 controls are dropped. MA_ETOOBIG when b is full.
+ * bytes that are not valid UTF-8 (lone surrogates among them) and
+ * noncharacters (U+FFFE, U+FFFF, U+FDD0..U+FDEF and their kin in every
+ * plane) become U+FFFD; C0 controls other than tab and newline, DEL and C1
+ * controls are dropped. What comes out is both HTML text and XML 1.0
+ * character data (Atom feeds use it too). MA_ETOOBIG when b is full.
  */
 enum ma_status html_escape(struct buf *b, const char *s, size_t n);
 

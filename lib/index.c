@@ -10,6 +10,7 @@
 #include "log.h"
 #include "mime.h"
 #include "path.h"
+#include "permalink.h"
 
 static char *
 space_real(const char *space_dir)
@@ -482,7 +483,33 @@ index_find(struct index *ix, const char *message_id,
 	ns = notmuch_database_find_message(ix->db, id, &m);
 	free(id);
 	if (ns != NOTMUCH_STATUS_SUCCESS) {
-		log_err("cannot look up <%s>: %s", message_id,
+		char shown[PERMALINK_LOG_MAX];
+
+		permalink_log_id(message_id, shown);
+		log_err("cannot look up <%s>: %s", shown,
+			notmuch_status_to_string(ns));
+		return MA_EIO;
+	}
+	if (m == NULL)
+		return MA_ENOTFOUND;
+	report_message(m, fn, arg, &st);
+	notmuch_message_destroy(m);
+	return st;
+}
+
+enum ma_status
+index_lookup(struct index *ix, const char *id,
+	     int (*fn)(const struct index_hit *h, void *arg), void *arg)
+{
+	notmuch_message_t *m = NULL;
+	notmuch_status_t ns;
+	enum ma_status st = MA_OK;
+	char shown[PERMALINK_LOG_MAX];
+
+	ns = notmuch_database_find_message(ix->db, id, &m);
+	if (ns != NOTMUCH_STATUS_SUCCESS) {
+		permalink_log_id(id, shown);
+		log_err("cannot look up <%s>: %s", shown,
 			notmuch_status_to_string(ns));
 		return MA_EIO;
 	}

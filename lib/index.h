@@ -139,6 +139,15 @@ enum ma_status index_find(struct index *ix, const char *message_id,
 			  void *arg);
 
 /*
+ * index_lookup - as index_find() for id exactly as notmuch holds it (see
+ * permalink_message_id()): nothing is stripped. notmuch shortens ids
+ * longer than 189 bytes itself. MA_ENOTFOUND (not logged) when absent.
+ */
+enum ma_status index_lookup(struct index *ix, const char *id,
+			    int (*fn)(const struct index_hit *h, void *arg),
+			    void *arg);
+
+/*
  * index_remove - forget the file path; the message goes when its last
  * file does. A file the database does not know is not an error.
  */

@@ -878,6 +878,51 @@ msg_parse_message_id(const char *raw)
 	return out;
 }
 
+char *
+msg_header_text(const char *value)
+{
+	char *t, *out;
+
+	msg_init();
+	if ((t = g_mime_utils_header_decode_text(NULL, value)) == NULL)
+		return NULL;
+	out = strdup(t);
+	g_free(t);
+	return out;
+}
+
+enum ma_status
+msg_header_field(const char *path, const char *name, char **valuep)
+{
+	GMimeStream *stream;
+	GMimeParser *parser;
+	GMimeMessage *message;
+	const char *v;
+	char *out = NULL;
+	int fd;
+
+	msg_init();
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		log_err("cannot open '%s': %s", path, strerror(errno));
+		return MA_EIO;
+	}
+	stream = g_mime_stream_fs_new(fd);
+	parser = g_mime_parser_new_with_stream(stream);
+	g_object_unref(stream);
+	message = g_mime_parser_construct_message(parser, NULL);
+	g_object_unref(parser);
+	if (message == NULL)
+		return MA_EDATA;
+	v = g_mime_object_get_header(GMIME_OBJECT(message), name);
+	if (v != NULL && (out = msg_header_text(v)) == NULL) {
+		g_object_unref(message);
+		return MA_ENOMEM;
+	}
+	g_object_unref(message);
+	*valuep = out;
+	return MA_OK;
+}
+
 /* Walk the MIME tree: does any part say it is an attachment? */
 static void
 find_attachment(GMimeObject *parent, GMimeObject *part, gpointer data)

@@ -163,6 +163,23 @@ enum msg_verdict msg_verdict_parse(const char *name);
  */
 char *msg_notmuch_id(const char *path);
 
+/*
+ * msg_header_text - value as gmime decodes a header's text (encoded-words
+ * decoded, bytes that are not UTF-8 read in a fallback charset), the way
+ * libnotmuch reads every header it indexes. malloc'd; NULL on no memory.
+ */
+char *msg_header_text(const char *value);
+
+/*
+ * msg_header_field - the decoded value of the first field called name in
+ * the message file at path, as gmime's parser gives it (unfolded, then
+ * msg_header_text()); *valuep is malloc'd, NULL when there is no such
+ * field. MA_EDATA when gmime cannot read the header, MA_EIO (logged) when
+ * the file cannot be opened, MA_ENOMEM.
+ */
+enum ma_status msg_header_field(const char *path, const char *name,
+				char **valuep);
+
 /* msg_free - release m; NULL is fine. */
 void msg_free(struct msg *m);
 

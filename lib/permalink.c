@@ -4,6 +4,7 @@
 
 #include <openssl/evp.h>
 
+#include "msg.h"
 #include "path.h"
 #include "permalink.h"
 
@@ -80,4 +81,213 @@ permalink_path(const char *msgid)
 	if (permalink_name(msgid, name) != MA_OK)
 		return NULL;
 	return path_fmt("m/%s.html", name);
+}
+
+/* RFC 5322 CFWS as notmuch skips it: blanks and nested comments, in
+ * which a backslash quotes the next byte. */
+static const char *
+skip_cfws(const char *s)
+{
+	while (*s != '\0' && (strchr(" \t\r\n\v\f", *s) || *s == '(')) {
+		if (*s != '(') {
+			s++;
+			continue;
+		}
+		for (int depth = 0; *s != '\0';) {
+			if (*s == '\\' && s[1] != '\0')
+				s++;
+			else if (*s == '(')
+				depth++;
+			else if (*s == ')' && --depth == 0) {
+				s++;
+				break;
+			}
+			s++;
+		}
+	}
+	return s;
+}
+
+/*
+ * What libnotmuch 0.37 does with a decoded Message-ID field: the text
+ * between the first "<" and the next ">" (or the end), less leading
+ * CFWS, with every space and tab removed. It finds no Message-ID when
+ * there is no "<", when nothing follows it, or when a ">" closes a
+ * single byte; then the whole field is the id.
+ */
+static char *
+notmuch_parse(const char *v)
+{
+	const char *s = skip_cfws(v), *end;
+	size_t n;
+	char *r;
+
+	s = strchr(s, '<');
+	if (s == NULL)
+		return NULL;
+	s = skip_cfws(s + 1);
+	end = strchr(s, '>');
+	if (end == NULL)
+		end = s + strlen(s);
+	else if (end - s <= 1)
+		return NULL;
+	if (end == s)
+		return NULL;
+	n = (size_t)(end - s);
+	if ((r = malloc(n + 1)) == NULL)
+		return NULL;
+	/* notmuch's loop steps over the byte after each blank it removes:
+	 * of two blanks in a row, the second stays. */
+	n = 0;
+	for (const char *p = s; p < end; p++) {
+		if (*p == ' ' || *p == '\t') {
+			if (++p == end)
+				break;
+		}
+		r[n++] = *p;
+	}
+	r[n] = '\0';
+	return r;
+}
+
+char *
+permalink_notmuch_parse(const char *value)
+{
+	char *text, *id;
+
+	if (value == NULL || value[0] == '\0')
+		return NULL;
+	if ((text = msg_header_text(value)) == NULL)
+		return NULL;
+	if (text[0] == '\0') {
+		free(text);
+		return NULL;
+	}
+	/* No Message-ID notmuch can take: it keeps the whole field. */
+	if ((id = notmuch_parse(text)) == NULL)
+		return text;
+	free(text);
+	return id;
+}
+
+char *
+permalink_message_id(const char *typed)
+{
+	char *wrapped, *value, *id;
+
+	/* Blanks and brackets alone name nothing. */
+	if (typed == NULL || typed[strspn(typed, " \t\r\n<>")] == '\0')
+		return NULL;
+	/* A bare id is what people type for "<id>". */
+	if (strchr(typed, '<') != NULL) {
+		wrapped = strdup(typed);
+	} else {
+		size_t n = strlen(typed);
+
+		if ((wrapped = malloc(n + 3)) != NULL) {
+			wrapped[0] = '<';
+			memcpy(wrapped + 1, typed, n);
+			memcpy(wrapped + 1 + n, ">", 2);
+		}
+	}
+	if (wrapped == NULL)
+		return NULL;
+	/* gmime decodes a field's text once as it parses the header, and
+	 * notmuch once more. */
+	value = msg_header_text(wrapped);
+	free(wrapped);
+	if (value == NULL)
+		return NULL;
+	id = permalink_notmuch_parse(value);
+	free(value);
+	return id;
+}
+
+char *
+permalink_notmuch_key(const char *id)
+{
+	static const char lhex[] = "0123456789abcdef";
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	size_t n = strlen(id), o = sizeof PERMALINK_NOTMUCH_SHA1 - 1;
+	char *out;
+
+	if (n <= PERMALINK_NOTMUCH_MAX)
+		return strdup(id);
+	/* The digest covers the id and its terminating NUL. */
+	if (!EVP_Digest(id, n + 1, md, &mdlen, EVP_sha1(), NULL) || mdlen != 20)
+		return NULL;
+	if ((out = malloc(o + 2 * 20 + 1)) == NULL)
+		return NULL;
+	memcpy(out, PERMALINK_NOTMUCH_SHA1, o);
+	for (unsigned i = 0; i < 20; i++) {
+		out[o++] = lhex[md[i] >> 4];
+		out[o++] = lhex[md[i] & 15];
+	}
+	out[o] = '\0';
+	return out;
+}
+
+char *
+permalink_real_id(const char *notmuch_id, const char *file)
+{
+	size_t pre = sizeof PERMALINK_NOTMUCH_SHA1 - 1;
+	char *field = NULL, *id = NULL, *key = NULL;
+
+	if (file == NULL || strncmp(notmuch_id, PERMALINK_NOTMUCH_SHA1, pre) ||
+	    strlen(notmuch_id) != pre + 40)
+		return strdup(notmuch_id);
+	/* Rare: read the field notmuch shortened, and use it only if it is
+	 * the one (a message without Message-ID has a hash of its file). */
+	if (msg_header_field(file, "Message-ID", &field) == MA_OK &&
+	    field != NULL && (id = permalink_notmuch_parse(field)) != NULL &&
+	    (key = permalink_notmuch_key(id)) != NULL &&
+	    strcmp(key, notmuch_id) == 0) {
+		free(field);
+		free(key);
+		return id;
+	}
+	free(field);
+	free(id);
+	free(key);
+	return strdup(notmuch_id);
+}
+
+enum ma_status
+permalink_of_message(const char *notmuch_id, const char *file,
+		     char out[PERMALINK_NAME_MAX])
+{
+	size_t pre = sizeof PERMALINK_NOTMUCH_SHA1 - 1;
+	enum ma_status st;
+	char *id;
+
+	/* Nearly every id: no copy (listings name thousands of them). */
+	if (file == NULL || strncmp(notmuch_id, PERMALINK_NOTMUCH_SHA1, pre))
+		return permalink_name(notmuch_id, out);
+	if ((id = permalink_real_id(notmuch_id, file)) == NULL)
+		return MA_ENOMEM;
+	st = permalink_name(id, out);
+	free(id);
+	return st;
+}
+
+void
+permalink_log_id(const char *id, char out[PERMALINK_LOG_MAX])
+{
+	size_t n = strlen(id), k = n > PERMALINK_LOG_ID ? PERMALINK_LOG_ID : n;
+
+	/* Back up to the start of a UTF-8 sequence if the cut is inside. */
+	if (k < n)
+		while (k > 0 && ((unsigned char)id[k] & 0xc0) == 0x80)
+			k--;
+	for (size_t i = 0; i < k; i++) {
+		unsigned char c = (unsigned char)id[i];
+
+		out[i] = c < 0x20 || c == 0x7f ? '?' : (char)c;
+	}
+	if (k < n) {
+		memcpy(out + k, "...", 4);
+	} else {
+		out[k] = '\0';
+	}
 }

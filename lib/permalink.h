@@ -10,6 +10,11 @@
  * from its Message-ID alone, so that anyone holding a Message-ID can
  * build the link without asking the archive.
  *
+ *   0. Take the Message-ID as the archive's index (notmuch) reads it from
+ *      the Message-ID field: encoded-words decoded and bytes that are not
+ *      UTF-8 read as gmime does, comments dropped, the part between "<"
+ *      and ">", every space and tab in it removed. (notmuch keeps a field
+ *      without "<" whole.) permalink_message_id() does this step.
  *   1. Take the Message-ID without its angle brackets.
  *   2. Keep each byte that is an ASCII letter or digit, or one of
  *      "@", "-", "_", "+", or "." (except as the first byte). Write every
@@ -42,5 +47,66 @@ enum ma_status permalink_name(const char *msgid, char out[PERMALINK_NAME_MAX]);
  * empty Message-ID or no memory.
  */
 char *permalink_path(const char *msgid);
+
+/*
+ * notmuch keeps Message-IDs longer than this many bytes as
+ * "notmuch-sha1-" and the 40 hex digits of the SHA-1 of the Message-ID
+ * and its terminating NUL (NOTMUCH_MESSAGE_ID_MAX in libnotmuch 0.37).
+ */
+#define PERMALINK_NOTMUCH_MAX  189
+#define PERMALINK_NOTMUCH_SHA1 "notmuch-sha1-"
+
+/*
+ * permalink_notmuch_parse - step 0 after the field's text is decoded:
+ * the Message-ID notmuch makes of value (what gmime gives for the field),
+ * malloc'd; NULL on no memory or an empty value.
+ */
+char *permalink_notmuch_parse(const char *value);
+
+/*
+ * permalink_message_id - step 0 for a Message-ID typed by a person (with
+ * or without angle brackets, as in a header): the Message-ID notmuch
+ * holds for a message whose field says typed, malloc'd; NULL when
+ * nothing is left or on no memory.
+ */
+char *permalink_message_id(const char *typed);
+
+/*
+ * permalink_notmuch_key - the form notmuch stores id in: id itself, or
+ * its "notmuch-sha1-" form when it is longer than PERMALINK_NOTMUCH_MAX.
+ * malloc'd; NULL on no memory.
+ */
+char *permalink_notmuch_key(const char *id);
+
+/*
+ * permalink_of_message - the NAME of an indexed message: the one function
+ * that mailarc-render and mailarc link name a page with. notmuch_id is
+ * the message's id in the notmuch database, file one of its files (may be
+ * NULL). When notmuch keeps a shortened "notmuch-sha1-" id, the
+ * Message-ID field of file is read and, if it is the one notmuch
+ * shortened, the name is made from it; in every other case from
+ * notmuch_id. Statuses as permalink_name(), MA_ENOMEM.
+ */
+enum ma_status permalink_of_message(const char *notmuch_id, const char *file,
+				    char out[PERMALINK_NAME_MAX]);
+
+/*
+ * permalink_real_id - the Message-ID permalink_of_message() names a page
+ * after: the Message-ID field of file when notmuch_id is its shortened
+ * form, else notmuch_id. malloc'd; NULL on no memory. Tombstones record
+ * it, so that a removed message's notice replaces its page.
+ */
+char *permalink_real_id(const char *notmuch_id, const char *file);
+
+/* How much of a Message-ID a log line shows; longer ones end in "...". */
+#define PERMALINK_LOG_ID  80
+#define PERMALINK_LOG_MAX (PERMALINK_LOG_ID + 4)
+
+/*
+ * permalink_log_id - the first PERMALINK_LOG_ID bytes of id for a log
+ * line, control bytes written as '?', "..." when cut (never inside a
+ * UTF-8 sequence).
+ */
+void permalink_log_id(const char *id, char out[PERMALINK_LOG_MAX]);
 
 #endif

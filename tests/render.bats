@@ -276,7 +276,8 @@ site_of() {
 	mailarc space edit harbour --set base_url=https://lists.example/harbour/ >/dev/null
 	run mailarc link harbour 'a/b=c d@x'
 	[ "$status" -eq 0 ]
-	[ "${lines[-1]}" = "https://lists.example/harbour/m/a=2Fb=3Dc=20d@x.html" ]
+	# notmuch removes the blank, and so does the link.
+	[ "${lines[-1]}" = "https://lists.example/harbour/m/a=2Fb=3Dcd@x.html" ]
 	[[ "$output" == *"no page for"* ]]
 	run mailarc link harbour '<>'
 	[ "$status" -eq 65 ]

@@ -25,6 +25,7 @@
 #include "mailarc.h"
 #include "msg.h"
 #include "path.h"
+#include "permalink.h"
 #include "tombstone.h"
 
 static const char delete_usage[] =
@@ -124,10 +125,20 @@ remove_one(struct index *ix, const struct victim *v, const char *tspath,
 	char identity[MSG_IDENTITY_LEN + 1];
 	size_t alen = strlen(archive);
 	enum ma_status st;
+	char *real;
 
 	identity_of(v, identity);
-	st = tombstone_append(tspath, time(NULL), v->message_id, v->thread_id,
-			      identity);
+	/* The Message-ID the page is named after (notmuch's may be a
+	 * shortened one): the removal notice must replace that page. */
+	real = permalink_real_id(v->message_id,
+				 v->nfiles > 0 ? v->files[0] : NULL);
+	if (real == NULL)
+		return MA_ENOMEM;
+	st = tombstone_append(
+	    tspath, time(NULL),
+	    real[strcspn(real, "\t\n")] == '\0' ? real : v->message_id,
+	    v->thread_id, identity);
+	free(real);
 	if (st != MA_OK)
 		return st;
 	for (size_t i = 0; i < v->nfiles; i++) {

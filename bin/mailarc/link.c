@@ -5,6 +5,7 @@
 #include <sysexits.h>
 
 #include "cli.h"
+#include "index.h"
 #include "log.h"
 #include "mailarc.h"
 #include "path.h"
@@ -15,8 +16,63 @@ static const char link_usage[] =
     "\n"
     "Print the permalink of a message: base_url/m/NAME.html when the\n"
     "space sets base_url, else the page's path in the site folder. NAME\n"
-    "follows the rule in mailarc-render(1), from the Message-ID alone\n"
-    "(with or without its angle brackets).\n";
+    "follows the rule in mailarc-render(1), from the Message-ID (with or\n"
+    "without its angle brackets) as the space's index holds it; a\n"
+    "Message-ID the space does not hold is warned about.\n";
+
+struct found {
+	char name[PERMALINK_NAME_MAX];
+	enum ma_status st;
+};
+
+/* The renderer's name for the message the index holds. */
+static int
+found_name(const struct index_hit *h, void *arg)
+{
+	struct found *f = arg;
+
+	f->st = permalink_of_message(
+	    h->message_id, h->nfiles > 0 ? h->files[0] : NULL, f->name);
+	return 1;
+}
+
+/*
+ * The NAME of the page of id (as notmuch holds it) in space s: the
+ * renderer's own when the space's index holds the message, else the
+ * rule's. *held says which.
+ */
+static enum ma_status
+link_name(struct space *s, const char *id, char name[PERMALINK_NAME_MAX],
+	  bool *held)
+{
+	struct found f = {.st = MA_OK};
+	struct index *ix = NULL;
+	enum ma_status st;
+	char *conf;
+
+	*held = false;
+	/* A space never indexed holds nothing yet: the rule alone. */
+	conf = path_fmt("%s/notmuch/config", s->dir);
+	if (conf == NULL)
+		return MA_ENOMEM;
+	st = path_exists(conf) ? index_open(s->dir, INDEX_READ, &ix)
+			       : MA_ENOTFOUND;
+	free(conf);
+	if (st == MA_OK) {
+		st = index_lookup(ix, id, found_name, &f);
+		index_close(ix);
+		if (st == MA_OK && f.st != MA_OK)
+			st = f.st;
+		if (st == MA_OK) {
+			memcpy(name, f.name, PERMALINK_NAME_MAX);
+			*held = true;
+			return MA_OK;
+		}
+	}
+	if (st != MA_ENOTFOUND)
+		return st;
+	return permalink_name(id, name);
+}
 
 int
 cmd_link(struct ctx *c, int argc, char **argv)
@@ -25,9 +81,12 @@ cmd_link(struct ctx *c, int argc, char **argv)
 	    CLI_COMMON_LONGOPTS,
 	    {NULL, 0, NULL, 0},
 	};
-	const char *base;
+	char name[PERMALINK_NAME_MAX], shown[PERMALINK_LOG_MAX];
+	const char *base, *typed;
 	struct space *s;
-	char *rel, *page;
+	char *id, *page;
+	enum ma_status st;
+	bool held;
 	int ch, ret;
 
 	optind = 0;
@@ -43,30 +102,44 @@ cmd_link(struct ctx *c, int argc, char **argv)
 		fputs(link_usage, stderr);
 		return EX_USAGE;
 	}
+	typed = argv[optind + 1];
+	permalink_log_id(typed, shown);
 	if ((s = ctx_space(c, argv[optind], &ret)) == NULL)
 		return ret;
-	if ((rel = permalink_path(argv[optind + 1])) == NULL) {
-		log_err("'%s' is not a Message-ID", argv[optind + 1]);
+	if ((id = permalink_message_id(typed)) == NULL) {
+		log_err("'%s' is not a Message-ID", shown);
 		space_free(s);
 		return EX_DATAERR;
 	}
-	page = path_fmt("%s/%s", s->site_dir, rel);
-	if (page != NULL && !path_exists(page))
-		log_warn("the site of space '%s' has no page for '%s' yet",
-			 s->key, argv[optind + 1]);
+	st = link_name(s, id, name, &held);
+	free(id);
+	if (st != MA_OK) {
+		if (st == MA_EDATA)
+			log_err("'%s' is not a Message-ID", shown);
+		space_free(s);
+		return ma_exitcode(st);
+	}
+	page = path_fmt("%s/m/%s.html", s->site_dir, name);
+	if (page != NULL && !held)
+		log_warn("the site of space '%s' has no page for '%s': the "
+			 "space holds no such message",
+			 s->key, shown);
+	else if (page != NULL && !path_exists(page))
+		log_warn("the site of space '%s' has no page for '%s' yet: "
+			 "run mailarc render",
+			 s->key, shown);
 	base = space_setting(s, "base_url", NULL);
 	if (base != NULL) {
 		size_t n = strlen(base);
 
 		while (n > 0 && base[n - 1] == '/')
 			n--;
-		printf("%.*s/%s\n", (int)n, base, rel);
+		printf("%.*s/m/%s.html\n", (int)n, base, name);
 	} else if (page != NULL) {
 		printf("%s\n", page);
 	}
 	ret = page != NULL ? EX_OK : EX_OSERR;
 	free(page);
-	free(rel);
 	space_free(s);
 	return ret;
 }

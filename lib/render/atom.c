@@ -2,25 +2,10 @@
  * Atom feeds: the site's feed.atom (the latest messages) and the parts a
  * thread's feed is made of, with mid: URLs as stable entry ids.
  */
-#include <ctype.h>
 #include <string.h>
 
 #include "html.h"
 #include "render_int.h"
-
-/* RFC 2392 mid: URL of a Message-ID, as the entry's stable id. */
-static enum ma_status
-mid_url(struct buf *b, const char *msgid)
-{
-	enum ma_status st = buf_adds(b, "mid:");
-
-	for (const unsigned char *p = (const unsigned char *)msgid;
-	     *p && st == MA_OK; p++)
-		st = isalnum(*p) || strchr("-._~@!$'()*+,;=:", *p)
-			 ? buf_addc(b, (char)*p)
-			 : buf_addf(b, "%%%02X", *p);
-	return st;
-}
 
 enum ma_status
 atom_begin(struct run *r, struct buf *b, const char *title, const char *id,
@@ -49,13 +34,13 @@ atom_entry(struct buf *b, struct entry *e, const char *pre)
 	char iso[32], name[PERMALINK_NAME_MAX];
 	enum ma_status st;
 
-	if (permalink_name(e->msgid, name) != MA_OK)
+	if (permalink_of_message(e->msgid, e->file, name) != MA_OK)
 		return MA_OK;
 	iso_date(e->date, iso);
 	ADD(buf_adds(b, "<entry>\n<title>"));
 	ADD(html_escapes(b, e->subject));
 	ADD(buf_adds(b, "</title>\n<id>"));
-	ADD(mid_url(b, e->msgid));
+	ADD(sitename_mid_url(b, e->msgid));
 	/* e->from is HTML already (escaped by html_escape()); in XML it
 	 * reads the same. */
 	ADD(buf_addf(b,

@@ -18,38 +18,6 @@
  */
 #define ENTRY_BLOCK 4096
 
-/* Thread ids that do not fit are not ours: keep none rather than a cut. */
-void
-set_thread(char dst[32], const char *src)
-{
-	size_t n = src != NULL ? strlen(src) : 0;
-
-	if (n >= 32 || (n > 0 && strspn(src, "0123456789abcdef") != n))
-		n = 0;
-	memcpy(dst, src != NULL ? src : "", n);
-	dst[n] = '\0';
-}
-
-/* "SHA256HEX.EXT" as write_attachments() records it. */
-bool
-att_token_ok(const char *t)
-{
-	size_t n = strlen(t);
-
-	return n > 65 && n <= 65 + 8 && strspn(t, "0123456789abcdef") == 64 &&
-	       t[64] == '.' &&
-	       strspn(t + 65, "abcdefghijklmnopqrstuvwxyz") == n - 65;
-}
-
-/* Thread ids are notmuch's: hex digits. Anything else is not ours. */
-bool
-thread_id_ok(const char *id)
-{
-	size_t n = strlen(id);
-
-	return n > 0 && n < 32 && strspn(id, "0123456789abcdef") == n;
-}
-
 static struct entry *
 entry_new(struct run *r)
 {

@@ -130,7 +130,7 @@ latest_threads(struct run *r, struct buf *b)
 		bool listed = false;
 
 		if (g_hash_table_contains(seen, e->thread) ||
-		    !thread_id_ok(e->thread) || !entry_fill(r, e))
+		    !sitename_thread_ok(e->thread) || !entry_fill(r, e))
 			continue;
 		g_hash_table_add(seen, e->thread);
 		st = latest_item(r, b, e, &listed);

@@ -346,7 +346,8 @@ entry_link(struct run *r, struct buf *b, struct entry *e, const char *label,
 	char name[PERMALINK_NAME_MAX];
 	enum ma_status st;
 
-	if (permalink_name(e->msgid, name) != MA_OK || !entry_fill(r, e))
+	if (!entry_fill(r, e) ||
+	    permalink_of_message(e->msgid, e->file, name) != MA_OK)
 		return MA_OK;
 	ADD(buf_addf(b, "<a rel=\"%s\" href=\"../m/%s.html\">%s", rel, name,
 		     label));

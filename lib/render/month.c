@@ -121,7 +121,8 @@ list_item(struct run *r, struct buf *b, struct entry *e, bool with_thread)
 	char name[PERMALINK_NAME_MAX], iso[32], when[32];
 	enum ma_status st;
 
-	if (permalink_name(e->msgid, name) != MA_OK || !entry_fill(r, e))
+	if (!entry_fill(r, e) ||
+	    permalink_of_message(e->msgid, e->file, name) != MA_OK)
 		return MA_OK;
 	iso_date(e->date, iso);
 	human_date(e->date, when);
@@ -137,7 +138,7 @@ list_item(struct run *r, struct buf *b, struct entry *e, bool with_thread)
 		     "</a><time datetime=\"%s\">%.16s</time><span "
 		     "class=\"meta\">%s",
 		     iso, when, with_thread ? e->from : ""));
-	if (with_thread && thread_id_ok(e->thread))
+	if (with_thread && sitename_thread_ok(e->thread))
 		ADD(buf_addf(b,
 			     " \xc2\xb7 <a href=\"../../t/%s.html#%s\">"
 			     "conversation</a>",

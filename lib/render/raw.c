@@ -21,39 +21,6 @@ read_raw(const char *file, char **datap, size_t *lenp)
 	return st;
 }
 
-/* mboxrd: a "From " line before each message, and every line that
- * matches ^>*From  gets one more '>' so that readers can undo it. */
-enum ma_status
-mbox_add_mem(struct buf *b, const char *data, size_t len, time_t date)
-{
-	char when[64];
-	size_t i = 0;
-	struct tm tm;
-	enum ma_status st;
-
-	if (gmtime_r(&date, &tm) == NULL)
-		memset(&tm, 0, sizeof tm);
-	strftime(when, sizeof when, "%a %b %e %H:%M:%S %Y", &tm);
-	st = buf_addf(b, "From MAILER-DAEMON %s\n", when);
-	while (i < len && st == MA_OK) {
-		char *nl = memchr(data + i, '\n', len - i);
-		size_t e = nl ? (size_t)(nl - data) + 1 : len, q = i;
-
-		while (q < e && data[q] == '>')
-			q++;
-		if (e - q >= 5 && memcmp(data + q, "From ", 5) == 0)
-			st = buf_addc(b, '>');
-		if (st == MA_OK)
-			st = buf_add(b, data + i, e - i);
-		i = e;
-	}
-	if (st == MA_OK && len > 0 && data[len - 1] != '\n')
-		st = buf_addc(b, '\n');
-	if (st == MA_OK)
-		st = buf_addc(b, '\n');
-	return st;
-}
-
 enum ma_status
 mbox_add(struct buf *b, const char *file, time_t date)
 {
@@ -65,7 +32,7 @@ mbox_add(struct buf *b, const char *file, time_t date)
 		return MA_OK;
 	if ((st = read_raw(file, &data, &len)) != MA_OK)
 		return st == MA_ENOTFOUND ? MA_OK : st;
-	st = mbox_add_mem(b, data, len, date);
+	st = sitename_mbox_add(b, data, len, date);
 	free(data);
 	return st;
 }
@@ -89,7 +56,7 @@ thread_mbox(struct run *r, const struct thread_ctx *tc, GPtrArray *byd)
 
 		buf_reset(&b);
 		if (t->raw != NULL)
-			st = mbox_add_mem(&b, t->raw, t->raw_len, t->e->date);
+			st = sitename_mbox_add(&b, t->raw, t->raw_len, t->e->date);
 		else if (t->e->file != NULL)
 			st = mbox_add(&b, t->e->file, t->e->date);
 		/* Its other versions follow it: the mbox holds every file. */

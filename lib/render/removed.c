@@ -19,8 +19,10 @@ tomb_free(void *p)
 {
 	struct tomb *t = p;
 
-	if (t != NULL)
+	if (t != NULL) {
 		free(t->when);
+		free(t->id);
+	}
 	free(t);
 }
 
@@ -29,15 +31,18 @@ tomb_note(void *arg, const struct tombstone_line *l)
 {
 	struct run *r = arg;
 	struct tomb *t = calloc(1, sizeof *t);
-	char *k = strdup(l->message_id);
+	/* Keyed as notmuch and the entries hold it (shortened when long);
+	 * the page is named after the id itself. */
+	char *k = permalink_notmuch_key(l->message_id);
 
 	if (t == NULL || k == NULL ||
-	    (t->when = strdup(l->deleted_at)) == NULL) {
+	    (t->when = strdup(l->deleted_at)) == NULL ||
+	    (t->id = strdup(l->message_id)) == NULL) {
 		free(k);
 		tomb_free(t);
 		return MA_ENOMEM;
 	}
-	set_thread(t->thread,
+	sitename_set_thread(t->thread,
 		   strcmp(l->thread_id, "-") == 0 ? "" : l->thread_id);
 	t->fresh = l->fresh;
 	g_hash_table_replace(r->tombs, k, t);
@@ -141,7 +146,7 @@ removed_message_page(struct run *r, const char *msgid, const struct tomb *t)
 	struct buf b;
 	enum ma_status st;
 
-	if (permalink_name(msgid, name) != MA_OK)
+	if (permalink_name(t->id != NULL ? t->id : msgid, name) != MA_OK)
 		return MA_OK;
 	buf_init(&b, 1 << 20);
 	st = page_begin(r, &b, "../", "Message removed", NULL, NULL);
@@ -158,7 +163,7 @@ removed_message_page(struct run *r, const char *msgid, const struct tomb *t)
 	if (st == MA_OK)
 		st = buf_adds(&b, "</time>. Its address stays, so that links "
 				  "to it do not lead elsewhere.</p>\n<p>");
-	if (st == MA_OK && thread_id_ok(t->thread))
+	if (st == MA_OK && sitename_thread_ok(t->thread))
 		st = buf_addf(&b,
 			      "<a href=\"../t/%s.html\">The conversation"
 			      "</a> \xc2\xb7 ",
@@ -296,7 +301,7 @@ drop_attachments(struct run *r)
 		for (gchar **p = tok; *p && st == MA_OK; p++) {
 			char rel[128];
 
-			if (!att_token_ok(*p) ||
+			if (!sitename_att_token_ok(*p) ||
 			    g_hash_table_contains(used, *p))
 				continue;
 			snprintf(rel, sizeof rel, "a/%.2s/%s", *p, *p);

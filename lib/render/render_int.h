@@ -23,6 +23,7 @@
 #include "permalink.h"
 #include "render.h"
 #include "site.h"
+#include "sitename.h"
 
 /* 2: dates come from the message files (date.c), not from notmuch. A
  * state of another version makes a full run. */
@@ -46,9 +47,10 @@
 /*
  * Paths and queries below are built with snprintf() into fixed buffers
  * sized for what goes in, which is bounded before it gets there: thread
- * ids by set_thread() and thread_id_ok() (under 32 bytes), permalink
+ * ids by sitename_set_thread() and sitename_thread_ok() (under 32 bytes),
+ * permalink
  * names by PERMALINK_NAME_MAX, months are "YYYY/MM", attachment tokens
- * are checked by att_token_ok().
+ * are checked by sitename_att_token_ok().
  */
 
 /* One message of the archive, as the state file records it. */
@@ -67,6 +69,7 @@ struct entry {
 
 struct tomb {
 	char *when; /* ISO 8601 */
+	char *id;   /* the Message-ID the page is named after */
 	char thread[32];
 	bool fresh; /* not applied by an earlier run */
 };
@@ -145,9 +148,6 @@ struct thread_ctx {
 extern const char *const month_names[12];
 
 /* entry.c */
-void set_thread(char dst[32], const char *src);
-bool att_token_ok(const char *t);
-bool thread_id_ok(const char *id);
 void entries_free(struct run *r);
 struct entry *entry_add(struct run *r, const char *msgid);
 /* Bytes of s[0..n) that hold at most max_chars UTF-8 characters (never
@@ -217,8 +217,6 @@ enum ma_status permalink_page(struct run *r, struct thread_ctx *tc, size_t i);
 
 /* raw.c */
 enum ma_status read_raw(const char *file, char **datap, size_t *lenp);
-enum ma_status mbox_add_mem(struct buf *b, const char *data, size_t len,
-			    time_t date);
 enum ma_status mbox_add(struct buf *b, const char *file, time_t date);
 
 enum ma_status thread_mbox(struct run *r, const struct thread_ctx *tc,

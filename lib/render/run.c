@@ -16,7 +16,7 @@
 void
 touch_thread(struct run *r, const char *id)
 {
-	if (thread_id_ok(id) && !g_hash_table_contains(r->threads, id))
+	if (sitename_thread_ok(id) && !g_hash_table_contains(r->threads, id))
 		g_hash_table_add(r->threads, strdup(id));
 }
 
@@ -93,7 +93,7 @@ query_messages(struct run *r, const char *qs, GPtrArray *changed)
 
 			if (known && strcmp(e->thread, th) != 0)
 				touch_thread(r, e->thread);
-			set_thread(e->thread, th);
+			sitename_set_thread(e->thread, th);
 			st = entry_date(e, m);
 			if (st == MA_OK && known && was != e->date)
 				entry_moved(r, e, was);

@@ -12,55 +12,6 @@
 #include "path.h"
 #include "render_int.h"
 
-/* Message-IDs are written with \\, \t, \n and \r escaped. */
-static enum ma_status
-state_escape(struct buf *b, const char *s)
-{
-	enum ma_status st = MA_OK;
-
-	for (; *s && st == MA_OK; s++) {
-		switch (*s) {
-		case '\\':
-			st = buf_adds(b, "\\\\");
-			break;
-		case '\t':
-			st = buf_adds(b, "\\t");
-			break;
-		case '\n':
-			st = buf_adds(b, "\\n");
-			break;
-		case '\r':
-			st = buf_adds(b, "\\r");
-			break;
-		default:
-			st = buf_addc(b, *s);
-		}
-	}
-	return st;
-}
-
-static char *
-state_unescape(const char *s, size_t n)
-{
-	char *r = malloc(n + 1), *o = r;
-
-	if (r == NULL)
-		return NULL;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '\\' && i + 1 < n) {
-			i++;
-			*o++ = s[i] == 't'   ? '\t'
-			       : s[i] == 'n' ? '\n'
-			       : s[i] == 'r' ? '\r'
-					     : s[i];
-		} else {
-			*o++ = s[i];
-		}
-	}
-	*o = '\0';
-	return r;
-}
-
 /* What the state's header says (before its blank line). */
 struct state_head {
 	char *uuid; /* malloc'd; NULL: none */
@@ -119,13 +70,13 @@ state_entry(struct run *r, char *line, char *nl)
 	*nl = '\0';
 	if (nf != 4)
 		return MA_OK;
-	if ((id = state_unescape(f[0], strlen(f[0]))) == NULL)
+	if ((id = sitename_state_unescape(f[0], strlen(f[0]))) == NULL)
 		return MA_ENOMEM;
 	e = entry_add(r, id);
 	free(id);
 	if (e == NULL)
 		return MA_ENOMEM;
-	set_thread(e->thread, f[1]);
+	sitename_set_thread(e->thread, f[1]);
 	e->date = (time_t)strtoll(f[2], NULL, 10);
 	if (strcmp(f[3], "-") != 0)
 		e->atts = g_string_chunk_insert(r->strings, f[3]);
@@ -197,8 +148,8 @@ settings_line(const struct render_opts *o)
 	struct buf b;
 
 	buf_init(&b, 1 << 16);
-	if (state_escape(&b, o->name) != MA_OK || buf_addc(&b, '|') != MA_OK ||
-	    state_escape(&b, o->description) != MA_OK ||
+	if (sitename_state_escape(&b, o->name) != MA_OK || buf_addc(&b, '|') != MA_OK ||
+	    sitename_state_escape(&b, o->description) != MA_OK ||
 	    buf_addf(&b, "|%d|%d|%d", o->prefer_html, o->remote_images,
 		     (int)o->addr) != MA_OK) {
 		buf_release(&b);
@@ -226,7 +177,7 @@ render_state_save(struct run *r, const char *path, const char *uuid,
 	for (guint i = 0; i < r->order->len && st == MA_OK; i++) {
 		struct entry *e = g_ptr_array_index(r->order, i);
 
-		if ((st = state_escape(&b, e->msgid)) == MA_OK)
+		if ((st = sitename_state_escape(&b, e->msgid)) == MA_OK)
 			st = buf_addf(&b, "\t%s\t%lld\t%s\n", e->thread,
 				      (long long)e->date,
 				      e->atts[0] ? e->atts : "-");

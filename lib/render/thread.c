@@ -281,7 +281,8 @@ thread_add(struct run *r, struct thread_ctx *tc, struct walk *w,
 	}
 	t = &tc->m[tc->n];
 	memset(t, 0, sizeof *t);
-	if (permalink_name(id, t->name) != MA_OK ||
+	if (permalink_of_message(id, notmuch_message_get_filename(m),
+				 t->name) != MA_OK ||
 	    (t->e = g_hash_table_lookup(r->by_id, id)) == NULL)
 		return MA_OK;
 	t->nm = m;
@@ -412,7 +413,15 @@ enum ma_status
 render_thread(struct run *r, notmuch_thread_t *th)
 {
 	struct thread_ctx tc = {.id = notmuch_thread_get_thread_id(th)};
-	enum ma_status st = thread_walk(r, th, &tc);
+	enum ma_status st;
+
+	/* Paths hold the id in fixed buffers: check it here too, not only
+	 * where the ids of incremental runs come in. */
+	if (tc.id == NULL || !sitename_thread_ok(tc.id)) {
+		log_warn("skipping a thread whose id is not notmuch's");
+		return MA_OK;
+	}
+	st = thread_walk(r, th, &tc);
 
 	for (size_t i = 0; i < tc.n && st == MA_OK; i++)
 		st = thread_message(r, &tc.m[i]);
@@ -438,7 +447,7 @@ render_thread_id(struct run *r, const char *id)
 	enum ma_status st = MA_OK;
 	bool found = false;
 
-	if (!thread_id_ok(id))
+	if (!sitename_thread_ok(id))
 		return MA_OK;
 	snprintf(q, sizeof q, "thread:%s", id);
 	if ((query = notmuch_query_create(r->db, q)) == NULL)
