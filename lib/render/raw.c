@@ -56,7 +56,8 @@ thread_mbox(struct run *r, const struct thread_ctx *tc, GPtrArray *byd)
 
 		buf_reset(&b);
 		if (t->raw != NULL)
-			st = sitename_mbox_add(&b, t->raw, t->raw_len, t->e->date);
+			st = sitename_mbox_add(&b, t->raw, t->raw_len,
+					       t->e->date);
 		else if (t->e->file != NULL)
 			st = mbox_add(&b, t->e->file, t->e->date);
 		/* Its other versions follow it: the mbox holds every file. */

@@ -43,7 +43,7 @@ tomb_note(void *arg, const struct tombstone_line *l)
 		return MA_ENOMEM;
 	}
 	sitename_set_thread(t->thread,
-		   strcmp(l->thread_id, "-") == 0 ? "" : l->thread_id);
+			    strcmp(l->thread_id, "-") == 0 ? "" : l->thread_id);
 	t->fresh = l->fresh;
 	g_hash_table_replace(r->tombs, k, t);
 	if (t->thread[0] != '\0')

@@ -148,7 +148,8 @@ settings_line(const struct render_opts *o)
 	struct buf b;
 
 	buf_init(&b, 1 << 16);
-	if (sitename_state_escape(&b, o->name) != MA_OK || buf_addc(&b, '|') != MA_OK ||
+	if (sitename_state_escape(&b, o->name) != MA_OK ||
+	    buf_addc(&b, '|') != MA_OK ||
 	    sitename_state_escape(&b, o->description) != MA_OK ||
 	    buf_addf(&b, "|%d|%d|%d", o->prefer_html, o->remote_images,
 		     (int)o->addr) != MA_OK) {
