@@ -52,6 +52,32 @@ def permalink_name(mid):
     return out.decode("ascii")
 
 
+def page_name(notmuch_id, path):
+    """The name the renderer gives a message (permalink_of_message()):
+    notmuch's id, except that a Message-ID notmuch shortened to
+    "notmuch-sha1-" + SHA-1 (id and its NUL) is named by the id itself,
+    read back from the file when its hash is the one."""
+    pre = "notmuch-sha1-"
+    if not notmuch_id.startswith(pre) or len(notmuch_id) != len(pre) + 40:
+        return permalink_name(notmuch_id)
+    try:
+        with open(path, "rb") as f:
+            head = f.read(1 << 20).split(b"\n\n", 1)[0]
+    except OSError:
+        return permalink_name(notmuch_id)
+    head = re.sub(rb"\r?\n[ \t]", b" ", head)
+    m = re.search(rb"(?im)^message-id[ \t]*:(.*)$", head)
+    if m:
+        v = m.group(1)
+        a, b = v.find(b"<"), v.find(b">", v.find(b"<") + 1)
+        if 0 <= a < b:
+            mid = re.sub(rb"[ \t]", b"", v[a + 1:b])
+            if (len(mid) > 189 and hashlib.sha1(mid + b"\0").hexdigest()
+                    == notmuch_id[len(pre):]):
+                return permalink_name(mid)
+    return permalink_name(notmuch_id)
+
+
 def maildir_files(d):
     for sub in ("new", "cur"):
         p = os.path.join(d, sub)
@@ -192,7 +218,7 @@ def main():
             rep.add("archived but not indexed", cls, example(tok), tok)
             continue
         ids[p] = nm[p]
-        page = os.path.join(site_dir, "m", permalink_name(nm[p]) + ".html")
+        page = os.path.join(site_dir, "m", page_name(nm[p], p) + ".html")
         if not os.path.isfile(page):
             rep.add("archived and indexed but no page", cls,
                     "%s (m/%s)" % (example(tok), os.path.basename(page)),
