@@ -1,0 +1,869 @@
+/*
+ * The site's search index (site/search/) and its page (search.html):
+ * search in the browser with no server. docs/format.md ("The search
+ * index") is the reference for the files; this is why they look so.
+ *
+ * One segment per month of mail, in a folder named by the month and a
+ * hash of its content (search/2024-07.HASH/), so a file never changes
+ * once written and hosts may cache it forever. A segment holds its
+ * documents (d0.json, d1.json... SEARCH_CHUNK a file, oldest first) and
+ * its terms, split into 2^b shards by a hash of the term (t0.json...),
+ * b chosen so that a shard stays near SEARCH_SHARD bytes. The only file
+ * that changes in place is search/index.json, the list of segments.
+ *
+ * A query is then a few GETs of small files: the list, one shard per
+ * word in the newest segment, one document file; older segments only
+ * when the newest do not fill the page. New mail lands in its month, so
+ * a run rewrites that month's segment and the list, nothing else: the
+ * cost of a run follows the months it touches, not the archive's size.
+ *
+ * A segment is rebuilt from its messages' terms: those parsed by this
+ * run (search_add(), called as each message is rendered, so nothing is
+ * parsed twice), the others from a cache the previous run left in
+ * SPACE/state/search/YYYY-MM (the same terms, a line per message). The
+ * files depend only on the messages, so a full run and any series of
+ * incremental runs write the same bytes.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "path.h"
+#include "render_int.h"
+#include "search_int.h"
+
+#define SEARCH_CHUNK	 128		     /* documents per d*.json */
+#define SEARCH_SHARD	 (24 * 1024)	     /* bytes a shard aims at */
+#define SEARCH_BITS_MAX	 8		     /* at most 256 shards */
+#define SEARCH_BODY_MAX	 ((size_t)256 << 10) /* body bytes indexed */
+#define SEARCH_SNIPPET	 160		     /* characters */
+#define SEARCH_CACHE_TAG "mailarc-search-cache 1"
+
+/* One message as the index knows it; strings g_malloc'd, valid UTF-8
+ * without control characters. */
+struct sdoc {
+	gint64 date;
+	char *name, *thread, *subject, *from, *snippet;
+	char *terms; /* sorted, unique, space-separated */
+};
+
+struct search {
+	GHashTable *fresh; /* permalink name -> struct sdoc *, this run */
+};
+
+/* A segment's line in index.json, also the first line of its cache. */
+struct seg {
+	char month[8]; /* "YYYY-MM" */
+	char hash[17];
+	unsigned n, bits;
+	gint64 lo, hi;
+};
+
+static void
+sdoc_free(void *p)
+{
+	struct sdoc *d = p;
+
+	if (d == NULL)
+		return;
+	g_free(d->name);
+	g_free(d->thread);
+	g_free(d->subject);
+	g_free(d->from);
+	g_free(d->snippet);
+	g_free(d->terms);
+	g_free(d);
+}
+
+void
+search_free(struct search *s)
+{
+	if (s == NULL)
+		return;
+	g_hash_table_destroy(s->fresh);
+	g_free(s);
+}
+
+/* Valid UTF-8 with every control character a space, at most max
+ * characters (0: all). */
+static char *
+clean_text(const char *s, size_t n, size_t max)
+{
+	char *v = g_utf8_make_valid(s, (gssize)n);
+	GString *g = g_string_sized_new(strlen(v));
+	size_t chars = 0;
+	bool space = true;
+
+	for (const char *p = v; *p && (max == 0 || chars < max);
+	     p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+
+		if (c < 0x20 || c == 0x7f || g_unichar_isspace(c)) {
+			if (!space)
+				g_string_append_c(g, ' ');
+			space = true;
+		} else {
+			g_string_append_unichar(g, c);
+			space = false;
+		}
+		chars++;
+	}
+	g_free(v);
+	if (g->len > 0 && g->str[g->len - 1] == ' ')
+		g_string_truncate(g, g->len - 1);
+	return g_string_free(g, FALSE);
+}
+
+/*
+ * The text of an HTML body, roughly as a reader sees it: tags dropped
+ * (with what style and script elements hold), a few entities decoded.
+ * It only feeds the index; nothing of it is shown as HTML.
+ */
+static char *
+html_plain(const char *h, size_t n)
+{
+	GString *g = g_string_sized_new(n / 2);
+	size_t i = 0;
+
+	while (i < n) {
+		if (h[i] == '<') {
+			bool skip =
+			    g_ascii_strncasecmp(h + i, "<style", 6) == 0 ||
+			    g_ascii_strncasecmp(h + i, "<script", 7) == 0;
+			const char *end = memchr(h + i, '>', n - i);
+			const char *close = NULL;
+
+			i = end ? (size_t)(end - h) + 1 : n;
+			if (skip) {
+				for (size_t k = i; k + 1 < n; k++)
+					if (h[k] == '<' && h[k + 1] == '/') {
+						close = h + k;
+						break;
+					}
+				i = close ? (size_t)(close - h) : n;
+			}
+			g_string_append_c(g, ' ');
+			continue;
+		}
+		if (h[i] == '&') {
+			static const struct {
+				const char *e, *c;
+			} ent[] = {{"&amp;", "&"}, {"&lt;", "<"},
+				   {"&gt;", ">"},  {"&quot;", "\""},
+				   {"&#39;", "'"}, {"&nbsp;", " "}};
+			bool done = false;
+
+			for (size_t k = 0; k < G_N_ELEMENTS(ent) && !done; k++)
+				if (n - i >= strlen(ent[k].e) &&
+				    strncmp(h + i, ent[k].e,
+					    strlen(ent[k].e)) == 0) {
+					g_string_append(g, ent[k].c);
+					i += strlen(ent[k].e);
+					done = true;
+				}
+			if (done)
+				continue;
+		}
+		g_string_append_c(g, h[i++]);
+	}
+	return g_string_free(g, FALSE);
+}
+
+/* The first lines of the body that are not quoted, as one line. */
+static char *
+snippet_of(const char *text)
+{
+	GString *g = g_string_new(NULL);
+	const char *p = text;
+	char *s;
+
+	while (*p && g->len < 4 * SEARCH_SNIPPET) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+
+		if (p[0] != '>') {
+			g_string_append_len(g, p, (gssize)len);
+			g_string_append_c(g, ' ');
+		}
+		p += len + (nl ? 1 : 0);
+	}
+	s = clean_text(g->str, g->len, SEARCH_SNIPPET);
+	g_string_free(g, TRUE);
+	return s;
+}
+
+/* The address terms the site may show: all of it, or (names only or
+ * obfuscated addresses) the name and the domain. */
+static void
+addr_terms(GHashTable *set, const char *prefix, enum render_addr mode,
+	   const struct mime_addr *a, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *at = strchr(a[i].addr, '@');
+		const char *shown = a[i].addr;
+
+		search_terms(set, prefix, a[i].name, strlen(a[i].name));
+		if (mode != RENDER_ADDR_FULL)
+			shown = at ? at : "";
+		search_terms(set, prefix, shown, strlen(shown));
+	}
+}
+
+static gint
+str_ptr_cmp(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The set's terms, sorted, one string. */
+static char *
+terms_join(GHashTable *set)
+{
+	GPtrArray *a = g_ptr_array_new();
+	GHashTableIter it;
+	gpointer k;
+	GString *g = g_string_new(NULL);
+
+	g_hash_table_iter_init(&it, set);
+	while (g_hash_table_iter_next(&it, &k, NULL))
+		g_ptr_array_add(a, k);
+	g_ptr_array_sort(a, str_ptr_cmp);
+	for (guint i = 0; i < a->len; i++) {
+		if (i > 0)
+			g_string_append_c(g, ' ');
+		g_string_append(g, a->pdata[i]);
+	}
+	g_ptr_array_free(a, TRUE);
+	return g_string_free(g, FALSE);
+}
+
+/* The document of entry e (permalink name) from its parsed message mm
+ * (NULL when it could not be read: its headers alone). */
+static struct sdoc *
+sdoc_make(struct run *r, struct entry *e, const char *name,
+	  const struct mime_msg *mm)
+{
+	struct sdoc *d = g_new0(struct sdoc, 1);
+	GHashTable *set =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	const char *subject = e->subject ? e->subject : "";
+	const char *who = "";
+	char *body = NULL;
+
+	d->date = e->date;
+	d->name = g_strdup(name);
+	d->thread = g_strdup(e->thread);
+	d->subject = clean_text(subject, strlen(subject), 0);
+	search_terms(set, "", subject, strlen(subject));
+	search_terms(set, "s:", subject, strlen(subject));
+	if (mm != NULL) {
+		size_t blen = mm->body_len < SEARCH_BODY_MAX ? mm->body_len
+							     : SEARCH_BODY_MAX;
+
+		body = mm->body_html ? html_plain(mm->body, blen)
+				     : g_strndup(mm->body, blen);
+		search_terms(set, "", body, strlen(body));
+		addr_terms(set, "", r->o->addr, mm->from, mm->nfrom);
+		addr_terms(set, "f:", r->o->addr, mm->from, mm->nfrom);
+		addr_terms(set, "", r->o->addr, mm->to, mm->nto);
+		addr_terms(set, "t:", r->o->addr, mm->to, mm->nto);
+		addr_terms(set, "", r->o->addr, mm->cc, mm->ncc);
+		addr_terms(set, "t:", r->o->addr, mm->cc, mm->ncc);
+		if (mm->nfrom > 0)
+			who = mm->from[0].name[0] ? mm->from[0].name
+			      : r->o->addr == RENDER_ADDR_FULL
+				  ? mm->from[0].addr
+				  : "";
+	}
+	d->from = clean_text(who, strlen(who), 80);
+	d->snippet = snippet_of(body ? body : "");
+	d->terms = terms_join(set);
+	g_free(body);
+	g_hash_table_destroy(set);
+	return d;
+}
+
+/* Called for each message a run renders, after it is parsed. */
+enum ma_status
+search_add(struct run *r, struct tmsg *t)
+{
+	struct sdoc *d;
+
+	if (r->search == NULL) {
+		r->search = g_new0(struct search, 1);
+		r->search->fresh = g_hash_table_new_full(
+		    g_str_hash, g_str_equal, NULL, sdoc_free);
+	}
+	d = sdoc_make(r, t->e, t->name, t->mm);
+	g_hash_table_replace(r->search->fresh, d->name, d);
+	return MA_OK;
+}
+
+/* A message rendered by no thread this run, and not in the cache: read
+ * it here (a cache lost or from an older mailarc). */
+static struct sdoc *
+sdoc_read(struct run *r, struct entry *e, const char *name)
+{
+	struct mime_msg *mm = NULL;
+	char *raw = NULL;
+	size_t len = 0;
+	struct sdoc *d;
+
+	if (entry_fill(r, e) && e->file != NULL &&
+	    read_raw(e->file, &raw, &len) == MA_OK)
+		mime_parse(raw, len, e->file, r->o->prefer_html, &mm);
+	d = sdoc_make(r, e, name, mm);
+	mime_free(mm);
+	free(raw);
+	return d;
+}
+
+/* ---- The cache: SPACE/state/search/YYYY-MM ---- */
+
+static char *
+cache_path(struct run *r, const char *month)
+{
+	return path_fmt("%s/state/search/%s", r->o->space_dir, month);
+}
+
+static bool
+seg_parse(const char *line, const char *month, struct seg *sg)
+{
+	char tag[32], hash[32];
+	unsigned n, bits;
+	long long lo, hi;
+
+	if (sscanf(line, "%31[^\t]\t%31[0-9a-f]\t%u\t%u\t%lld\t%lld", tag, hash,
+		   &n, &bits, &lo, &hi) != 6 ||
+	    strcmp(tag, SEARCH_CACHE_TAG) != 0 || strlen(hash) != 16 ||
+	    bits > SEARCH_BITS_MAX)
+		return false;
+	memset(sg, 0, sizeof *sg);
+	g_strlcpy(sg->month, month, sizeof sg->month);
+	memcpy(sg->hash, hash, 17);
+	sg->n = n;
+	sg->bits = bits;
+	sg->lo = lo;
+	sg->hi = hi;
+	return true;
+}
+
+/* The segment line of an untouched month; false when there is none. */
+static bool
+cache_head(struct run *r, const char *month, struct seg *sg)
+{
+	char *p = cache_path(r, month);
+	FILE *f = p ? fopen(p, "r") : NULL;
+	char line[256];
+	bool ok = false;
+
+	if (f != NULL && fgets(line, sizeof line, f) != NULL)
+		ok = seg_parse(line, month, sg);
+	if (f != NULL)
+		fclose(f);
+	free(p);
+	return ok;
+}
+
+/* The documents of a month's cache, by permalink name (empty if none). */
+static GHashTable *
+cache_load(struct run *r, const char *month)
+{
+	GHashTable *h =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, NULL, sdoc_free);
+	char *p = cache_path(r, month);
+	char *data = NULL;
+	char **lines;
+
+	if (p == NULL || !g_file_get_contents(p, &data, NULL, NULL)) {
+		free(p);
+		return h;
+	}
+	free(p);
+	lines = g_strsplit(data, "\n", -1);
+	g_free(data);
+	for (size_t i = 1; lines[0] != NULL && lines[i] != NULL; i++) {
+		char **f = g_strsplit(lines[i], "\t", 8);
+		struct sdoc *d;
+		char *end;
+
+		if (g_strv_length(f) != 7) {
+			g_strfreev(f);
+			continue;
+		}
+		d = g_new0(struct sdoc, 1);
+		d->name = g_strdup(f[0]);
+		d->date = g_ascii_strtoll(f[1], &end, 10);
+		d->thread = g_strdup(f[2]);
+		d->subject = g_strdup(f[3]);
+		d->from = g_strdup(f[4]);
+		d->snippet = g_strdup(f[5]);
+		d->terms = g_strdup(f[6]);
+		g_hash_table_replace(h, d->name, d);
+		g_strfreev(f);
+	}
+	g_strfreev(lines);
+	return h;
+}
+
+static enum ma_status
+cache_save(struct run *r, const struct seg *sg, GPtrArray *docs)
+{
+	GString *g = g_string_new(NULL);
+	char *dir = path_fmt("%s/state/search", r->o->space_dir);
+	char *p = cache_path(r, sg->month);
+	GError *err = NULL;
+	enum ma_status st = MA_OK;
+
+	g_string_append_printf(
+	    g, "%s\t%s\t%u\t%u\t%" G_GINT64_FORMAT "\t%" G_GINT64_FORMAT "\n",
+	    SEARCH_CACHE_TAG, sg->hash, sg->n, sg->bits, sg->lo, sg->hi);
+	for (guint i = 0; i < docs->len; i++) {
+		const struct sdoc *d = docs->pdata[i];
+
+		g_string_append_printf(
+		    g, "%s\t%" G_GINT64_FORMAT "\t%s\t%s\t%s\t%s\t%s\n",
+		    d->name, d->date, d->thread, d->subject, d->from,
+		    d->snippet, d->terms);
+	}
+	if (dir == NULL || p == NULL) {
+		st = MA_ENOMEM;
+	} else if (g_mkdir_with_parents(dir, 0755) != 0) {
+		log_err("cannot create '%s': %s", dir, strerror(errno));
+		st = MA_EIO;
+	} else if (!g_file_set_contents(p, g->str, (gssize)g->len, &err)) {
+		log_err("cannot write '%s': %s", p, err->message);
+		g_error_free(err);
+		st = MA_EIO;
+	}
+	free(dir);
+	free(p);
+	g_string_free(g, TRUE);
+	return st;
+}
+
+/* ---- A segment's files ---- */
+
+static void
+json_str(GString *g, const char *s)
+{
+	g_string_append_c(g, '"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			g_string_append_printf(g, "\\%c", c);
+		else if (c < 0x20)
+			g_string_append_printf(g, "\\u%04x", c);
+		else
+			g_string_append_c(g, (char)c);
+	}
+	g_string_append_c(g, '"');
+}
+
+/* FNV-1a over the term's UTF-8 bytes: which shard holds it. */
+static unsigned
+shard_of(const char *term, unsigned bits)
+{
+	guint32 h = 2166136261u;
+
+	for (const unsigned char *p = (const unsigned char *)term; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	return bits == 0 ? 0 : h >> (32 - bits);
+}
+
+struct postings {
+	GHashTable *terms; /* term (g_malloc'd) -> GArray of guint32 */
+	size_t bytes;	   /* their size in JSON, roughly */
+};
+
+static void
+garray_free(void *p)
+{
+	g_array_free(p, TRUE);
+}
+
+static void
+postings_build(struct postings *ps, GPtrArray *docs)
+{
+	ps->terms =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, garray_free);
+	ps->bytes = 0;
+	for (guint i = 0; i < docs->len; i++) {
+		const struct sdoc *d = docs->pdata[i];
+		char **t = g_strsplit(d->terms, " ", -1);
+
+		for (size_t k = 0; t[k] != NULL; k++) {
+			GArray *a;
+			guint32 n = i;
+
+			if (t[k][0] == '\0')
+				continue;
+			a = g_hash_table_lookup(ps->terms, t[k]);
+			if (a == NULL) {
+				a = g_array_new(FALSE, FALSE, sizeof(guint32));
+				g_hash_table_insert(ps->terms, g_strdup(t[k]),
+						    a);
+				ps->bytes += strlen(t[k]) + 5;
+			}
+			g_array_append_val(a, n);
+			ps->bytes += 1 + (i < 10 ? 1 : i < 100 ? 2 : 3);
+		}
+		g_strfreev(t);
+	}
+}
+
+/* Shard sh of the postings: {"term":[first,delta,delta...],...} */
+static GString *
+shard_json(struct postings *ps, GPtrArray *sorted, unsigned bits, unsigned sh)
+{
+	GString *g = g_string_new("{");
+	bool first = true;
+
+	for (guint i = 0; i < sorted->len; i++) {
+		const char *term = sorted->pdata[i];
+		GArray *a;
+		guint32 prev = 0;
+
+		if (shard_of(term, bits) != sh)
+			continue;
+		a = g_hash_table_lookup(ps->terms, term);
+		if (!first)
+			g_string_append_c(g, ',');
+		first = false;
+		json_str(g, term);
+		g_string_append(g, ":[");
+		for (guint k = 0; k < a->len; k++) {
+			guint32 v = g_array_index(a, guint32, k);
+
+			g_string_append_printf(g, k ? ",%u" : "%u", v - prev);
+			prev = v;
+		}
+		g_string_append_c(g, ']');
+	}
+	g_string_append(g, "}\n");
+	return g;
+}
+
+/* Documents lo..hi: [[date,"name","thread","subject","from","snippet"]] */
+static GString *
+docs_json(GPtrArray *docs, guint lo, guint hi)
+{
+	GString *g = g_string_new("[");
+
+	for (guint i = lo; i < hi; i++) {
+		const struct sdoc *d = docs->pdata[i];
+
+		g_string_append_printf(g, "%s[%" G_GINT64_FORMAT ",",
+				       i > lo ? ",\n" : "", d->date);
+		json_str(g, d->name);
+		g_string_append_c(g, ',');
+		json_str(g, d->thread);
+		g_string_append_c(g, ',');
+		json_str(g, d->subject);
+		g_string_append_c(g, ',');
+		json_str(g, d->from);
+		g_string_append_c(g, ',');
+		json_str(g, d->snippet);
+		g_string_append_c(g, ']');
+	}
+	g_string_append(g, "]\n");
+	return g;
+}
+
+/* The files of a segment, named ("d0.json", "t3.json") in files. */
+static void
+segment_files(GPtrArray *docs, struct seg *sg, GPtrArray *names,
+	      GPtrArray *files)
+{
+	struct postings ps;
+	GPtrArray *sorted = g_ptr_array_new();
+	GHashTableIter it;
+	gpointer k;
+	GChecksum *ck = g_checksum_new(G_CHECKSUM_SHA256);
+
+	postings_build(&ps, docs);
+	sg->bits = 0;
+	while (sg->bits < SEARCH_BITS_MAX &&
+	       (ps.bytes >> sg->bits) > SEARCH_SHARD)
+		sg->bits++;
+	g_hash_table_iter_init(&it, ps.terms);
+	while (g_hash_table_iter_next(&it, &k, NULL))
+		g_ptr_array_add(sorted, k);
+	g_ptr_array_sort(sorted, str_ptr_cmp);
+	for (guint lo = 0; lo < docs->len; lo += SEARCH_CHUNK) {
+		guint hi = lo + SEARCH_CHUNK < docs->len ? lo + SEARCH_CHUNK
+							 : docs->len;
+
+		g_ptr_array_add(names,
+				g_strdup_printf("d%u.json", lo / SEARCH_CHUNK));
+		g_ptr_array_add(files, docs_json(docs, lo, hi));
+	}
+	for (unsigned sh = 0; sh < (1u << sg->bits); sh++) {
+		g_ptr_array_add(names, g_strdup_printf("t%u.json", sh));
+		g_ptr_array_add(files, shard_json(&ps, sorted, sg->bits, sh));
+	}
+	for (guint i = 0; i < files->len; i++) {
+		GString *f = files->pdata[i];
+
+		g_checksum_update(ck, (const guchar *)names->pdata[i],
+				  (gssize)strlen(names->pdata[i]) + 1);
+		g_checksum_update(ck, (const guchar *)f->str, (gssize)f->len);
+	}
+	g_strlcpy(sg->hash, g_checksum_get_string(ck), sizeof sg->hash);
+	g_checksum_free(ck);
+	g_ptr_array_free(sorted, TRUE);
+	g_hash_table_destroy(ps.terms);
+	sg->n = docs->len;
+	sg->lo = docs->len ? ((struct sdoc *)docs->pdata[0])->date : 0;
+	sg->hi =
+	    docs->len ? ((struct sdoc *)docs->pdata[docs->len - 1])->date : 0;
+}
+
+/* Write a segment into search/MONTH.HASH/ unless it is there already. */
+static enum ma_status
+segment_write(struct run *r, GPtrArray *docs, struct seg *sg)
+{
+	GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+	GPtrArray *files = g_ptr_array_new();
+	enum ma_status st = MA_OK;
+
+	segment_files(docs, sg, names, files);
+	for (guint i = 0; i < files->len; i++) {
+		GString *f = files->pdata[i];
+		char rel[96];
+		int n = snprintf(rel, sizeof rel, "search/%s.%s/%s", sg->month,
+				 sg->hash, (char *)names->pdata[i]);
+
+		if (st == MA_OK && (n < 0 || (size_t)n >= sizeof rel))
+			st = MA_ETOOBIG;
+		if (st == MA_OK)
+			st = site_put(r->site, rel, f->str, f->len);
+		g_string_free(f, TRUE);
+	}
+	g_ptr_array_free(files, TRUE);
+	g_ptr_array_free(names, TRUE);
+	return st;
+}
+
+/* ---- The run ---- */
+
+/* "YYYY/MM" as the renderer writes months to "YYYY-MM". */
+static void
+month_key(time_t t, char out[8])
+{
+	render_month_of(t, out);
+	out[4] = '-';
+}
+
+static bool
+month_touched(struct run *r, GHashTable *gone, const char *month)
+{
+	char slash[8];
+
+	memcpy(slash, month, 8);
+	slash[4] = '/';
+	return g_hash_table_contains(r->months, slash) ||
+	       g_hash_table_contains(gone, month);
+}
+
+/* Rebuild one month from the entries order[lo..hi). */
+static enum ma_status
+month_rebuild(struct run *r, bool full, guint lo, guint hi, struct seg *sg)
+{
+	GPtrArray *docs = g_ptr_array_new();
+	GPtrArray *own = g_ptr_array_new_with_free_func(sdoc_free);
+	GHashTable *cache = NULL;
+	enum ma_status st;
+
+	for (guint i = lo; i < hi; i++) {
+		struct entry *e = r->order->pdata[i];
+		char name[PERMALINK_NAME_MAX];
+		struct sdoc *d = NULL;
+
+		if (permalink_name(e->msgid, name) != MA_OK)
+			continue;
+		if (r->search != NULL)
+			d = g_hash_table_lookup(r->search->fresh, name);
+		if (d == NULL && !full) {
+			if (cache == NULL)
+				cache = cache_load(r, sg->month);
+			d = g_hash_table_lookup(cache, name);
+		}
+		if (d == NULL) {
+			d = sdoc_read(r, e, name);
+			g_ptr_array_add(own, d);
+		}
+		g_ptr_array_add(docs, d);
+	}
+	st = segment_write(r, docs, sg);
+	if (st == MA_OK)
+		st = cache_save(r, sg, docs);
+	if (cache != NULL)
+		g_hash_table_destroy(cache);
+	g_ptr_array_free(own, TRUE);
+	g_ptr_array_free(docs, TRUE);
+	return st;
+}
+
+static void
+seg_json(GString *g, const struct seg *sg, bool first)
+{
+	g_string_append_printf(g,
+			       "%s\n{\"m\":\"%s\",\"h\":\"%s\",\"n\":%u,"
+			       "\"b\":%u,\"lo\":%" G_GINT64_FORMAT
+			       ",\"hi\":%" G_GINT64_FORMAT "}",
+			       first ? "" : ",", sg->month, sg->hash, sg->n,
+			       sg->bits, sg->lo, sg->hi);
+}
+
+/* Remove what a run of ours left that the index no longer names: a
+ * segment's old folder, a month's cache. keep holds "MONTH.HASH". */
+static enum ma_status
+sweep(struct run *r, GHashTable *keep, GHashTable *months)
+{
+	char *dir = path_fmt("%s/search", r->o->site_dir);
+	char *cdir = path_fmt("%s/state/search", r->o->space_dir);
+	DIR *d;
+	struct dirent *de;
+	enum ma_status st = MA_OK;
+
+	if (dir == NULL || cdir == NULL) {
+		free(dir);
+		free(cdir);
+		return MA_ENOMEM;
+	}
+	if ((d = opendir(dir)) != NULL) {
+		GPtrArray *gone = g_ptr_array_new_with_free_func(g_free);
+
+		while ((de = readdir(d)) != NULL)
+			if (strlen(de->d_name) == 24 && de->d_name[7] == '.' &&
+			    !g_hash_table_contains(keep, de->d_name))
+				g_ptr_array_add(gone, g_strdup(de->d_name));
+		closedir(d);
+		for (guint i = 0; i < gone->len && st == MA_OK; i++) {
+			char *sub =
+			    path_fmt("%s/%s", dir, (char *)gone->pdata[i]);
+			DIR *sd = sub ? opendir(sub) : NULL;
+
+			while (sd != NULL && st == MA_OK &&
+			       (de = readdir(sd)) != NULL) {
+				char rel[128];
+				int n;
+
+				if (de->d_name[0] == '.')
+					continue;
+				n = snprintf(rel, sizeof rel, "search/%s/%s",
+					     (char *)gone->pdata[i],
+					     de->d_name);
+				if (n < 0 || (size_t)n >= sizeof rel)
+					continue; /* not a name of ours */
+				st = site_remove(r->site, rel);
+			}
+			if (sd != NULL)
+				closedir(sd);
+			if (sub != NULL && rmdir(sub) != 0 && errno != ENOENT)
+				log_warn("cannot remove '%s': %s", sub,
+					 strerror(errno));
+			free(sub);
+		}
+		g_ptr_array_free(gone, TRUE);
+	}
+	if ((d = opendir(cdir)) != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			char *p;
+
+			if (strlen(de->d_name) != 7 || de->d_name[4] != '-' ||
+			    g_hash_table_contains(months, de->d_name))
+				continue;
+			if ((p = path_fmt("%s/%s", cdir, de->d_name)) != NULL)
+				unlink(p);
+			free(p);
+		}
+		closedir(d);
+	}
+	free(dir);
+	free(cdir);
+	return st;
+}
+
+/* Every month of the site, newest first: rebuilt when touched, else as
+ * its cache recorded it; then index.json, then the sweep. */
+static enum ma_status
+segments(struct run *r, bool full, GString *list)
+{
+	GHashTable *gone =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	GHashTable *keep =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	GHashTable *months =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	enum ma_status st = MA_OK;
+	guint hi = r->order->len;
+	bool first = true;
+
+	for (guint i = 0; i < r->gone->len; i++) {
+		char m[8];
+
+		month_key(((struct entry *)r->gone->pdata[i])->date, m);
+		g_hash_table_add(gone, g_strdup(m));
+	}
+	while (hi > 0 && st == MA_OK) {
+		struct seg sg = {0};
+		guint lo = hi;
+		char m[8];
+
+		month_key(((struct entry *)r->order->pdata[hi - 1])->date, m);
+		while (lo > 0) {
+			char p[8];
+
+			month_key(
+			    ((struct entry *)r->order->pdata[lo - 1])->date, p);
+			if (strcmp(p, m) != 0)
+				break;
+			lo--;
+		}
+		g_strlcpy(sg.month, m, sizeof sg.month);
+		if (full || month_touched(r, gone, m) || !cache_head(r, m, &sg))
+			st = month_rebuild(r, full, lo, hi, &sg);
+		if (st == MA_OK && sg.n > 0) {
+			seg_json(list, &sg, first);
+			first = false;
+			g_hash_table_add(keep,
+					 g_strdup_printf("%s.%s", m, sg.hash));
+		}
+		g_hash_table_add(months, g_strdup(m));
+		hi = lo;
+	}
+	if (st == MA_OK)
+		st = sweep(r, keep, months);
+	g_hash_table_destroy(gone);
+	g_hash_table_destroy(keep);
+	g_hash_table_destroy(months);
+	return st;
+}
+
+enum ma_status
+search_publish(struct run *r, bool full)
+{
+	GString *list = g_string_new(NULL);
+	enum ma_status st;
+
+	g_string_append_printf(list,
+			       "{\"v\":1,\"chunk\":%u,\"messages\":%u,"
+			       "\"segments\":[",
+			       SEARCH_CHUNK, r->order->len);
+	st = segments(r, full, list);
+	g_string_append(list, "\n]}\n");
+	if (st == MA_OK)
+		st = site_put(r->site, "search/index.json", list->str,
+			      list->len);
+	g_string_free(list, TRUE);
+	if (st == MA_OK)
+		st = search_page(r);
+	return st;
+}
