@@ -18,7 +18,8 @@
 	 * stands for g_utf8_casefold(). */
 	function fold(s) {
 		s = s.toLowerCase().replace(/\u00df/g, 'ss').replace(/\u03c2/g, '\u03c3');
-		return s.normalize('NFKD').replace(/\p{M}/gu, '').normalize('NFC');
+		return s.normalize('NFKD').replace(/(?![\u3099\u309a])\p{M}/gu, '')
+			.normalize('NFC');
 	}
 
 	/* Rules 2 and 3: words, and pairs of CJK characters. */

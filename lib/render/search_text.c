@@ -6,8 +6,9 @@
  *   1. The text is made valid UTF-8, case folded (g_utf8_casefold: full
  *      folding, "Straße" is "strasse"), decomposed by compatibility
  *      (NFKD: full-width "ＡＢＣ" is "abc", "ﬁ" is "fi"), stripped of
- *      combining marks (so "Réunion" is "reunion") and recomposed (NFC,
- *      which gives Hangul its syllables back).
+ *      combining marks but the kana voicing marks (so "Réunion" is
+ *      "reunion", and "バ" stays "バ") and recomposed (NFC, which gives
+ *      Hangul its syllables back).
  *   2. A word is a run of letters and digits (Unicode L and N); anything
  *      else separates words. Words over SEARCH_WORD_MAX bytes (hashes,
  *      encoded blobs) are not indexed.
@@ -54,7 +55,8 @@ search_fold(const char *s, size_t n)
 	for (const char *p = nfkd; *p; p = g_utf8_next_char(p)) {
 		gunichar c = g_utf8_get_char(p);
 
-		if (!g_unichar_ismark(c))
+		/* Kana keep their voicing marks: ha and ba differ. */
+		if (!g_unichar_ismark(c) || c == 0x3099 || c == 0x309a)
 			g_string_append_unichar(out, c);
 	}
 	g_free(nfkd);
