@@ -303,7 +303,7 @@
 		});
 	}
 
-	if (document.getElementById('results'))
-		run();
 	window.mailarcSearch = { terms: terms, parse: parse, fnv: fnv };
+	if (document.getElementById('results') && document.getElementById('status'))
+		run();
 }());
