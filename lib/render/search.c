@@ -185,7 +185,12 @@ snippet_of(const char *text)
 		const char *nl = strchr(p, '\n');
 		size_t len = nl ? (size_t)(nl - p) : strlen(p);
 
-		if (p[0] != '>') {
+		/* Quoted lines, and the "X wrote:" line that leads them. */
+		bool quote =
+		    p[0] == '>' ||
+		    (len >= 6 && strncmp(p + len - 6, "wrote:", 6) == 0);
+
+		if (!quote) {
 			g_string_append_len(g, p, (gssize)len);
 			g_string_append_c(g, ' ');
 		}
