@@ -53,6 +53,7 @@ struct sdoc {
 
 struct search {
 	GHashTable *fresh; /* permalink name -> struct sdoc *, this run */
+	gint64 usec;	   /* spent on the index, for the log */
 };
 
 /* A segment's line in index.json, also the first line of its cache. */
@@ -292,19 +293,27 @@ sdoc_make(struct run *r, struct entry *e, const char *name,
 	return d;
 }
 
+static void
+search_init(struct run *r)
+{
+	if (r->search != NULL)
+		return;
+	r->search = g_new0(struct search, 1);
+	r->search->fresh =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, NULL, sdoc_free);
+}
+
 /* Called for each message a run renders, after it is parsed. */
 enum ma_status
 search_add(struct run *r, struct tmsg *t)
 {
+	gint64 t0 = g_get_monotonic_time();
 	struct sdoc *d;
 
-	if (r->search == NULL) {
-		r->search = g_new0(struct search, 1);
-		r->search->fresh = g_hash_table_new_full(
-		    g_str_hash, g_str_equal, NULL, sdoc_free);
-	}
+	search_init(r);
 	d = sdoc_make(r, t->e, t->name, t->mm);
 	g_hash_table_replace(r->search->fresh, d->name, d);
+	r->search->usec += g_get_monotonic_time() - t0;
 	return MA_OK;
 }
 
@@ -855,9 +864,12 @@ segments(struct run *r, bool full, GString *list)
 enum ma_status
 search_publish(struct run *r, bool full)
 {
+	gint64 t0 = g_get_monotonic_time();
 	GString *list = g_string_new(NULL);
+	size_t before = site_written(r->site);
 	enum ma_status st;
 
+	search_init(r);
 	g_string_append_printf(list,
 			       "{\"v\":1,\"chunk\":%u,\"messages\":%u,"
 			       "\"segments\":[",
@@ -868,6 +880,11 @@ search_publish(struct run *r, bool full)
 		st = site_put(r->site, "search/index.json", list->str,
 			      list->len);
 	g_string_free(list, TRUE);
+	r->search->usec += g_get_monotonic_time() - t0;
+	if (st == MA_OK)
+		log_info("search index: %.3f s, %zu files written",
+			 (double)r->search->usec / 1e6,
+			 site_written(r->site) - before);
 	if (st == MA_OK)
 		st = search_page(r);
 	return st;

@@ -185,15 +185,17 @@
 		});
 	}
 
-	/* Segments newest first, four at a time, until the page is full
+	/* Segments newest first, one, then two, four, eight at a time (a
+	 * common query needs only the newest), until the page is full
 	 * (newest first) or all are read (best match). */
 	function search(segs, q, best, want) {
-		var found = [], i = 0;
+		var found = [], i = 0, size = best ? 8 : 1;
 		function step() {
 			if (i >= segs.length || (!best && found.length >= want))
 				return Promise.resolve(i >= segs.length);
-			var batch = segs.slice(i, i + 4);
+			var batch = segs.slice(i, i + size);
 			i += batch.length;
+			size = Math.min(8, size * 2);
 			return Promise.all(batch.map(function (s) { return match(s, q, best); }))
 				.then(function (rs) {
 					rs.forEach(function (r) { found = found.concat(r); });
