@@ -366,13 +366,14 @@ seg_parse(const char *line, const char *month, struct seg *sg)
 	return true;
 }
 
-/* The segment line of an untouched month; false when there is none. */
+/* The segment line of an untouched month; false when there is none,
+ * or when the site lost the segment it names (a folder removed by hand). */
 static bool
 cache_head(struct run *r, const char *month, struct seg *sg)
 {
 	char *p = cache_path(r, month);
 	FILE *f = p ? fopen(p, "r") : NULL;
-	char line[256];
+	char line[256], rel[64];
 	bool ok = false;
 
 	if (f != NULL && fgets(line, sizeof line, f) != NULL)
@@ -380,6 +381,13 @@ cache_head(struct run *r, const char *month, struct seg *sg)
 	if (f != NULL)
 		fclose(f);
 	free(p);
+	if (ok) {
+		int n = snprintf(rel, sizeof rel, "search/%s.%s/t0.json", month,
+				 sg->hash);
+
+		ok = n > 0 && (size_t)n < sizeof rel &&
+		     site_exists(r->site, rel);
+	}
 	return ok;
 }
 
