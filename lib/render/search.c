@@ -51,9 +51,12 @@ struct sdoc {
 	char *terms; /* sorted, unique, space-separated */
 };
 
+/* A run's documents wait on disk, a file a month (dir/.fresh-YYYY-MM),
+ * until their month is rebuilt: memory stays bounded by one month, not
+ * the archive. */
 struct search {
-	GHashTable *fresh; /* permalink name -> struct sdoc *, this run */
-	gint64 usec;	   /* spent on the index, for the log */
+	char *dir;   /* SPACE/state/search */
+	gint64 usec; /* spent on the index, for the log */
 };
 
 /* A segment's line in index.json, also the first line of its cache. */
@@ -85,7 +88,7 @@ search_free(struct search *s)
 {
 	if (s == NULL)
 		return;
-	g_hash_table_destroy(s->fresh);
+	free(s->dir);
 	g_free(s);
 }
 
@@ -293,14 +296,46 @@ sdoc_make(struct run *r, struct entry *e, const char *name,
 	return d;
 }
 
-static void
+/* The folder of the cache, made, and swept of what a killed run left. */
+static enum ma_status
 search_init(struct run *r)
 {
+	DIR *d;
+	struct dirent *de;
+
 	if (r->search != NULL)
-		return;
+		return MA_OK;
 	r->search = g_new0(struct search, 1);
-	r->search->fresh =
-	    g_hash_table_new_full(g_str_hash, g_str_equal, NULL, sdoc_free);
+	r->search->dir = path_fmt("%s/state/search", r->o->space_dir);
+	if (r->search->dir == NULL)
+		return MA_ENOMEM;
+	if (g_mkdir_with_parents(r->search->dir, 0700) != 0) {
+		log_err("cannot create '%s': %s", r->search->dir,
+			strerror(errno));
+		return MA_EIO;
+	}
+	if ((d = opendir(r->search->dir)) == NULL)
+		return MA_OK;
+	while ((de = readdir(d)) != NULL)
+		if (strncmp(de->d_name, ".fresh-", 7) == 0)
+			unlinkat(dirfd(d), de->d_name, 0);
+	closedir(d);
+	return MA_OK;
+}
+
+/* A document as a line of the cache: tab-separated, no tab inside. */
+static void
+sdoc_line(GString *g, const struct sdoc *d)
+{
+	g_string_append_printf(
+	    g, "%s\t%" G_GINT64_FORMAT "\t%s\t%s\t%s\t%s\t%s\n", d->name,
+	    d->date, d->thread, d->subject, d->from, d->snippet, d->terms);
+}
+
+static char *
+fresh_path(struct run *r, const char *month)
+{
+	return path_fmt("%s/.fresh-%s", r->search->dir, month);
 }
 
 /* Called for each message a run renders, after it is parsed. */
@@ -308,13 +343,31 @@ enum ma_status
 search_add(struct run *r, struct tmsg *t)
 {
 	gint64 t0 = g_get_monotonic_time();
+	enum ma_status st;
 	struct sdoc *d;
+	GString *g;
+	char month[8], *p;
+	FILE *f;
 
-	search_init(r);
+	if ((st = search_init(r)) != MA_OK)
+		return st;
 	d = sdoc_make(r, t->e, t->name, t->mm);
-	g_hash_table_replace(r->search->fresh, d->name, d);
+	g = g_string_new(NULL);
+	sdoc_line(g, d);
+	render_month_of(t->e->date, month);
+	month[4] = '-';
+	if ((p = fresh_path(r, month)) == NULL) {
+		st = MA_ENOMEM;
+	} else if ((f = fopen(p, "a")) == NULL ||
+		   fwrite(g->str, 1, g->len, f) != g->len || fclose(f) != 0) {
+		log_err("cannot write '%s': %s", p, strerror(errno));
+		st = errno == ENOSPC ? MA_ETEMP : MA_EIO;
+	}
+	free(p);
+	g_string_free(g, TRUE);
+	sdoc_free(d);
 	r->search->usec += g_get_monotonic_time() - t0;
-	return MA_OK;
+	return st;
 }
 
 /* A message rendered by no thread this run, and not in the cache: read
@@ -391,13 +444,13 @@ cache_head(struct run *r, const char *month, struct seg *sg)
 	return ok;
 }
 
-/* The documents of a month's cache, by permalink name (empty if none). */
+/* The documents of a file of lines (a cache: after its first line), by
+ * permalink name; empty when there is no file. Frees p. */
 static GHashTable *
-cache_load(struct run *r, const char *month)
+docs_load(char *p, size_t first)
 {
 	GHashTable *h =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, NULL, sdoc_free);
-	char *p = cache_path(r, month);
 	char *data = NULL;
 	char **lines;
 
@@ -408,7 +461,7 @@ cache_load(struct run *r, const char *month)
 	free(p);
 	lines = g_strsplit(data, "\n", -1);
 	g_free(data);
-	for (size_t i = 1; lines[0] != NULL && lines[i] != NULL; i++) {
+	for (size_t i = first; lines[0] != NULL && lines[i] != NULL; i++) {
 		char **f = g_strsplit(lines[i], "\t", 8);
 		struct sdoc *d;
 		char *end;
@@ -444,14 +497,8 @@ cache_save(struct run *r, const struct seg *sg, GPtrArray *docs)
 	g_string_append_printf(
 	    g, "%s\t%s\t%u\t%u\t%" G_GINT64_FORMAT "\t%" G_GINT64_FORMAT "\n",
 	    SEARCH_CACHE_TAG, sg->hash, sg->n, sg->bits, sg->lo, sg->hi);
-	for (guint i = 0; i < docs->len; i++) {
-		const struct sdoc *d = docs->pdata[i];
-
-		g_string_append_printf(
-		    g, "%s\t%" G_GINT64_FORMAT "\t%s\t%s\t%s\t%s\t%s\n",
-		    d->name, d->date, d->thread, d->subject, d->from,
-		    d->snippet, d->terms);
-	}
+	for (guint i = 0; i < docs->len; i++)
+		sdoc_line(g, docs->pdata[i]);
 	if (dir == NULL || p == NULL) {
 		st = MA_ENOMEM;
 	} else if (g_mkdir_with_parents(dir, 0755) != 0) {
@@ -700,6 +747,8 @@ month_rebuild(struct run *r, bool full, guint lo, guint hi, struct seg *sg)
 	GPtrArray *docs = g_ptr_array_new();
 	GPtrArray *own = g_ptr_array_new_with_free_func(sdoc_free);
 	GHashTable *cache = NULL;
+	char *fp = fresh_path(r, sg->month);
+	GHashTable *fresh = docs_load(fp ? strdup(fp) : NULL, 0);
 	enum ma_status st;
 
 	for (guint i = lo; i < hi; i++) {
@@ -709,11 +758,10 @@ month_rebuild(struct run *r, bool full, guint lo, guint hi, struct seg *sg)
 
 		if (permalink_name(e->msgid, name) != MA_OK)
 			continue;
-		if (r->search != NULL)
-			d = g_hash_table_lookup(r->search->fresh, name);
+		d = g_hash_table_lookup(fresh, name);
 		if (d == NULL && !full) {
 			if (cache == NULL)
-				cache = cache_load(r, sg->month);
+				cache = docs_load(cache_path(r, sg->month), 1);
 			d = g_hash_table_lookup(cache, name);
 		}
 		if (d == NULL) {
@@ -727,6 +775,10 @@ month_rebuild(struct run *r, bool full, guint lo, guint hi, struct seg *sg)
 		st = cache_save(r, sg, docs);
 	if (cache != NULL)
 		g_hash_table_destroy(cache);
+	if (st == MA_OK && fp != NULL)
+		unlink(fp);
+	free(fp);
+	g_hash_table_destroy(fresh);
 	g_ptr_array_free(own, TRUE);
 	g_ptr_array_free(docs, TRUE);
 	return st;
@@ -799,8 +851,11 @@ sweep(struct run *r, GHashTable *keep, GHashTable *months)
 		while ((de = readdir(d)) != NULL) {
 			char *p;
 
-			if (strlen(de->d_name) != 7 || de->d_name[4] != '-' ||
-			    g_hash_table_contains(months, de->d_name))
+			bool stale = strncmp(de->d_name, ".fresh-", 7) == 0;
+
+			if (!stale &&
+			    (strlen(de->d_name) != 7 || de->d_name[4] != '-' ||
+			     g_hash_table_contains(months, de->d_name)))
 				continue;
 			if ((p = path_fmt("%s/%s", cdir, de->d_name)) != NULL)
 				unlink(p);
@@ -875,9 +930,12 @@ search_publish(struct run *r, bool full)
 	gint64 t0 = g_get_monotonic_time();
 	GString *list = g_string_new(NULL);
 	size_t before = site_written(r->site);
-	enum ma_status st;
+	enum ma_status st = search_init(r);
 
-	search_init(r);
+	if (st != MA_OK) {
+		g_string_free(list, TRUE);
+		return st;
+	}
 	g_string_append_printf(list,
 			       "{\"v\":1,\"chunk\":%u,\"messages\":%u,"
 			       "\"segments\":[",
