@@ -20,6 +20,8 @@
 #     the same query.
 # Uses build/ (make all). Prints a table; leaves its files in a temporary
 # folder (named at the end).
+# 'set -- $(...)' below splits on purpose.
+# shellcheck disable=SC2046
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 n=${1:-10000}

@@ -263,7 +263,7 @@ EOF
 	cp "$BATS_TEST_TMPDIR"/nov/cur/* "$d/archive/cur/"
 	notmuch_index inc
 	mailarc-render inc >/dev/null
-	[ "$(ls -d "$d"/site/search/2018-0[1-5].* | wc -l)" -eq 2 ]
+	[ "$(find "$d"/site/search -maxdepth 1 -name '2018-0[1-5].*' | wc -l)" -eq 2 ]
 	# An incremental run rebuilds what a lost cache held, the same.
 	rm -f "$d"/state/search/*
 	python3 "$GEN" 1 "$BATS_TEST_TMPDIR/one" --seed 7 --start 7000
@@ -299,5 +299,5 @@ EOF
 		[ "$(head -c 8 "$f" | od -An -tx1 | tr -d ' ')" = 89504e470d0a1a0a ]
 		[ "$(stat -c %s "$f")" -gt 5000 ]
 	done
-	[ "$(ls "$SHOTS"/search-*.png | wc -l)" -eq 4 ]
+	[ "$(find "$SHOTS" -name 'search-*.png' | wc -l)" -eq 4 ]
 }

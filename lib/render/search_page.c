@@ -14,15 +14,15 @@
 /* The client's files, as they are in the source tree (make runs from the
  * top of the tree; the Makefile names them as this file's dependencies). */
 __asm__(".section .rodata\n"
-	"search_js_start:\n"
+	"search_js:\n"
 	".incbin \"lib/render/search.js\"\n"
-	"search_js_end:\n"
-	"search_css_start:\n"
+	".byte 0\n"
+	"search_css:\n"
 	".incbin \"lib/render/search.css\"\n"
-	"search_css_end:\n"
+	".byte 0\n"
 	".previous\n");
-extern const char search_js_start[], search_js_end[];
-extern const char search_css_start[], search_css_end[];
+/* Each ended by a NUL, which text files do not hold. */
+extern const char search_js[], search_css[];
 
 static const char csp_page[] = "script-src 'none';";
 static const char csp_search[] = "script-src 'self'; connect-src 'self';";
@@ -117,10 +117,10 @@ search_page(struct run *r)
 		st = site_put_buf(r->site, "search.html", &b);
 	buf_release(&b);
 	if (st == MA_OK)
-		st = site_put(r->site, "search/search.js", search_js_start,
-			      (size_t)(search_js_end - search_js_start));
+		st = site_put(r->site, "search/search.js", search_js,
+			      strlen(search_js));
 	if (st == MA_OK)
-		st = site_put(r->site, "search/search.css", search_css_start,
-			      (size_t)(search_css_end - search_css_start));
+		st = site_put(r->site, "search/search.css", search_css,
+			      strlen(search_css));
 	return st;
 }

@@ -88,7 +88,9 @@ test_words_are_case_and_accent_folded(void **state)
 	check("R\xc3\xa9union d'\xc3\xa9quipe", "reunion d equipe");
 	check("\xc3\x89LODIE Garnier", "elodie garnier");
 	check("Dirk M\xc3\xbcller", "dirk muller");
-	check("Stra\xc3\x9f" "e", "strasse");
+	check("Stra\xc3\x9f"
+	      "e",
+	      "strasse");
 	check("\xc4\xb0stanbul", "istanbul");
 	check("\xce\xa3\xce\x9f\xce\xa6\xce\x9f\xce\xa3",
 	      "\xcf\x83\xce\xbf\xcf\x86\xce\xbf\xcf\x83");
