@@ -49,9 +49,6 @@ $(O)/obj/%.o: %.c
 	@echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-# The search page carries the client's files (.incbin).
-$(O)/obj/lib/render/search_page.o: lib/render/search.js lib/render/search.css
-
 $(O)/libmailarc.a: $(LIB_OBJ)
 	@echo "  AR      $@"
 	$(Q)rm -f $@ && ar rcs $@ $^
