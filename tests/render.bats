@@ -141,6 +141,9 @@ site_of() {
 	mailarc-render inc --full >/dev/null
 	site_digest "$d/site" >"$BATS_TEST_TMPDIR/full"
 	diff "$BATS_TEST_TMPDIR/inc" "$BATS_TEST_TMPDIR/full"
+	# The search index is part of what is compared.
+	[ "$(grep -c '^\./search/20[0-9-]*\.[0-9a-f]*/t0\.json ' \
+		"$BATS_TEST_TMPDIR/full")" -ge 2 ]
 	# A run with nothing new writes nothing.
 	run mailarc-render inc
 	[ "$status" -eq 0 ]

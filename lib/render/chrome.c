@@ -35,7 +35,7 @@ page_begin(struct run *r, struct buf *b, const char *pre, const char *title,
 	if (r->o->remote_images)
 		ADD(buf_adds(b, " https: http:"));
 	ADD(buf_adds(b, "; frame-src 'self'; base-uri 'none'; "
-			"form-action 'none'\">\n"
+			"form-action 'self'\">\n"
 			"<meta name=\"referrer\" content=\"no-referrer\">\n"
 			"<title>"));
 	ADD(html_escapes(b, title));
@@ -62,6 +62,13 @@ page_begin(struct run *r, struct buf *b, const char *pre, const char *title,
 	if (crumbs != NULL && crumbs[0] != '\0')
 		ADD(buf_addf(b, "<nav aria-label=\"Breadcrumb\">%s</nav>",
 			     crumbs));
+	/* A plain form: search.html says what to do without script. */
+	ADD(buf_addf(b,
+		     "<form class=\"find\" role=\"search\" action=\""
+		     "%ssearch.html\" method=\"get\"><input type=\"search\" "
+		     "name=\"q\" aria-label=\"Search the archive\" "
+		     "placeholder=\"Search\"><button>Search</button></form>",
+		     pre));
 	return buf_adds(b, "</div></header>\n<main id=\"main\">\n");
 }
 

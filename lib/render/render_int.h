@@ -95,6 +95,7 @@ struct run {
 	GPtrArray *blocks;     /* of ENTRY_BLOCK entries */
 	size_t block_used;     /* in the last block */
 	GStringChunk *strings; /* msgid and atts of the entries */
+	struct search *search; /* search.c's documents of this run */
 };
 
 /* Where a shown date comes from (date.c). */
@@ -242,6 +243,13 @@ enum ma_status month_pages(struct run *r, const char *month);
 
 /* home.c */
 enum ma_status index_page(struct run *r);
+
+/* search.c, search_page.c: the search index and page (site/search/) */
+struct search;
+enum ma_status search_add(struct run *r, struct tmsg *t);
+enum ma_status search_publish(struct run *r, bool full);
+enum ma_status search_page(struct run *r);
+void search_free(struct search *s);
 
 /* run.c */
 void touch_thread(struct run *r, const char *id);

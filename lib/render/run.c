@@ -224,6 +224,8 @@ render_all(struct run *r, GPtrArray *changed, bool full)
 	if (st == MA_OK)
 		st = render_months(r);
 	if (st == MA_OK)
+		st = search_publish(r, full);
+	if (st == MA_OK)
 		st = index_page(r);
 	if (st == MA_OK)
 		st = feed_page(r);
@@ -273,6 +275,7 @@ run_release(struct run *r)
 	g_hash_table_destroy(r->tomb_threads);
 	free(r->uuid);
 	free(r->settings);
+	search_free(r->search);
 }
 
 /* Forget the state: the run renders everything. */

@@ -342,6 +342,8 @@ version_load(struct run *r, struct tmsg *t, const char *file)
 		st = write_attachments(r, t);
 	if (st == MA_OK)
 		st = message_frag(r, t);
+	if (st == MA_OK)
+		st = search_add(r, t);
 	/* What is published needs no copy in memory: a thread of big
 	 * messages must not hold them all. */
 	for (size_t k = 0; t->mm != NULL && k < t->mm->natt; k++) {
