@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "account.h"
+#include "utf7.h"
 #include "log.h"
 #include "path.h"
 
@@ -29,6 +30,12 @@ bool
 account_uses_imap(const struct account *a)
 {
 	return a->protocol == PROTO_IMAP || a->protocol == PROTO_IMAPS;
+}
+
+bool
+account_all_folders(const struct account *a)
+{
+	return a->nfolders == 1 && strcmp(a->folders[0], "*") == 0;
 }
 
 bool
@@ -348,6 +355,14 @@ account_check(struct account *a, const char *what)
 		return MA_ENOMEM;
 	if (a->nfolders == 0)
 		return bad(what, "folder is empty (default INBOX)");
+	for (size_t i = 0; i < a->nfolders; i++) {
+		/* Names are UTF-8; imap.c encodes them for the server. */
+		if (utf7_utf8_check(a->folders[i]) != MA_OK)
+			return bad(what, "folder: a name is not valid UTF-8");
+		if (strcmp(a->folders[i], "*") == 0 && a->nfolders > 1)
+			return bad(what, "folder: * (every folder) stands "
+					 "alone");
+	}
 	if (!account_uses_imap(a) &&
 	    (a->nfolders > 1 || strcmp(a->folders[0], "INBOX") != 0))
 		return bad(what, "folder: POP3 has only INBOX (folders are "

@@ -43,7 +43,8 @@ struct account {
 	const char *refresh_token_file;
 	const char *token_url;
 	const char *scope;
-	char **folders; /* owned array of owned strings; INBOX by default */
+	char **folders; /* owned array of owned UTF-8 strings; INBOX by
+			   default; "*" alone: every folder */
 	size_t nfolders;
 	bool delete_on_server; /* on_server = delete */
 	/*
@@ -71,6 +72,12 @@ int account_default_port(enum account_protocol p);
 
 /* account_uses_imap - true for imap and imaps. */
 bool account_uses_imap(const struct account *a);
+
+/*
+ * account_all_folders - true for folder = * (IMAP: every folder but Junk
+ * and Trash, or the \All folder alone; see imap_folder_pick()).
+ */
+bool account_all_folders(const struct account *a);
 
 /* account_implicit_tls - true for pops and imaps. */
 bool account_implicit_tls(const struct account *a);

@@ -60,6 +60,17 @@ utf8_next(const unsigned char *s, size_t *ip)
 	return (long)cp;
 }
 
+enum ma_status
+utf7_utf8_check(const char *s)
+{
+	size_t i = 0;
+
+	while (s[i] != '\0')
+		if (utf8_next((const unsigned char *)s, &i) < 0)
+			return MA_EDATA;
+	return MA_OK;
+}
+
 static enum ma_status
 put_utf8(struct buf *b, unsigned long cp)
 {

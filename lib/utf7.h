@@ -29,4 +29,10 @@ enum ma_status utf7_encode(const char *utf8, char **outp);
  */
 enum ma_status utf7_decode(const char *s, char **outp);
 
+/*
+ * utf7_utf8_check - MA_OK when s is valid UTF-8 (RFC 3629), else MA_EDATA:
+ * what a folder name must be to be sent as UTF-8 under UTF8=ACCEPT.
+ */
+enum ma_status utf7_utf8_check(const char *s);
+
 #endif

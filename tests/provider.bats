@@ -1,0 +1,199 @@
+#!/usr/bin/env bats
+# Mailboxes as people have them (issue 17), against a real Dovecot started
+# on 127.0.0.1 by this suite: non-ASCII folder names (modified UTF-7 on
+# the wire: Dovecot 2.3 has no UTF8=ACCEPT and refuses 8-bit names), the
+# special-use flags of "account folders", and folder = *.
+
+load helpers
+load lib/dovecot
+load lib/fetch
+
+# German and Japanese names, as people type them (UTF-8).
+DRAFTS=$'Entw\xc3\xbcrfe'
+SENT=$'\xe9\x80\x81\xe4\xbf\xa1\xe6\xb8\x88\xe3\x81\xbf'
+TRASH=$'Gel\xc3\xb6scht'
+JUNK=$'Unerw\xc3\xbcnscht'
+
+# A namespace whose special-use folders carry those names (RFC 6154).
+provider_conf() {
+	cat <<CONF
+namespace inbox {
+  inbox = yes
+  mailbox "$DRAFTS" {
+    special_use = \\Drafts
+    auto = create
+  }
+  mailbox "$SENT" {
+    special_use = \\Sent
+    auto = create
+  }
+  mailbox "$TRASH" {
+    special_use = \\Trash
+    auto = create
+  }
+  mailbox "$JUNK" {
+    special_use = \\Junk
+    auto = create
+  }
+  ${1:-}
+}
+CONF
+}
+
+setup_file() {
+	DOVECOT_EXTRA_CONF=$(provider_conf) dovecot_start
+	fetch_users 20
+}
+
+teardown_file() {
+	dovecot_stop
+}
+
+setup() {
+	new_root
+	U=u$BATS_TEST_NUMBER
+	fetch_user "$U"
+}
+
+# save_message USER FOLDER TEXT - a small message in FOLDER (UTF-8 name),
+# through Dovecot itself so that it files it under the right Maildir.
+save_message() {
+	printf 'From: a@example.org\r\nSubject: %s\r\nMessage-ID: <%s@t>\r\n\r\n%s\r\n' \
+		"$3" "$RANDOM$RANDOM" "$3" |
+		doveadm -c "$DOVECOT_DIR/dovecot.conf" save -u "$1" -m "$2"
+}
+
+# folder_create USER FOLDER - make a folder (UTF-8 name) on the server.
+folder_create() {
+	doveadm -c "$DOVECOT_DIR/dovecot.conf" mailbox create -u "$1" "$2"
+}
+
+# spool_has TEXT - how many spool messages hold TEXT.
+spool_has() {
+	grep -rlF -- "$1" "$MAILARC_ROOT/spaces/s/incoming" | wc -l
+}
+
+@test "account folders: German and Japanese names in UTF-8 with their special-use flags" {
+	folder_create "$U" "Projekte.Br$(printf '\xc3\xbc')cke & Co"
+	fetch_account s/a imap "$U"
+	run mailarc account folders s/a
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == "FETCH"*"SPECIAL-USE"*"FOLDER" ]]
+	grep -qx 'yes *- *INBOX' <<<"$output"
+	grep -qx "no  *\\\\Drafts  *$DRAFTS" <<<"$output"
+	grep -qx "no  *\\\\Sent  *$SENT" <<<"$output"
+	grep -qx "no  *\\\\Trash  *$TRASH" <<<"$output"
+	grep -qx "no  *\\\\Junk  *$JUNK" <<<"$output"
+	# "&" is "&-" on the wire and the hierarchy is kept.
+	grep -qF "Projekte.Br$(printf '\xc3\xbc')cke & Co" <<<"$output"
+}
+
+@test "account folders of a POP3 account is a clear usage error" {
+	fetch_account s/a pop "$U"
+	run mailarc account folders s/a
+	[ "$status" -eq 64 ]
+	[[ "$output" == *"POP3, which has only INBOX"* ]]
+}
+
+@test "--folder takes UTF-8: German and Japanese folders fetched, shown, status names a missing one" {
+	save_message "$U" "$DRAFTS" "draft-one"
+	save_message "$U" "$DRAFTS" "draft-two"
+	save_message "$U" "$SENT" "sent-one"
+	save_message "$U" INBOX "inbox-one"
+	fetch_account s/a imap "$U" --folder "INBOX,$DRAFTS,$SENT"
+	run mailarc account show s/a
+	grep -qx "folder  *INBOX,$DRAFTS,$SENT" <<<"$output"
+	run mailarc-fetch s/a
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 4 ]
+	for t in draft-one draft-two sent-one inbox-one; do
+		[ "$(spool_has "$t")" -eq 1 ]
+	done
+	# The state keeps the names in UTF-8, and a second run takes nothing.
+	grep -qx "folder [0-9]* $SENT" "$MAILARC_ROOT/spaces/s/state/a.state"
+	run mailarc-fetch s/a
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	run mailarc account folders s/a
+	grep -qx "yes  *\\\\Sent  *$SENT" <<<"$output"
+	# A folder that is not there is named, in UTF-8, by fetch and status.
+	mailarc account edit s/a --folder "$SENT,Gel$(printf '\xc3\xa4')nde" --no-test
+	run mailarc-fetch s/a
+	[ "$status" -eq 66 ]
+	[[ "$output" == *"cannot open folder 'Gel$(printf '\xc3\xa4')nde'"* ]]
+	run mailarc status s
+	echo "$output"
+	[[ "$output" == *"'Gel$(printf '\xc3\xa4')nde'"* ]]
+}
+
+@test "a folder name that is not UTF-8 is refused when the account is saved" {
+	mailarc space add s >/dev/null
+	run mailarc account add s/a --protocol imap --host 127.0.0.1 \
+		--username "$U" --password-file "$BATS_TEST_TMPDIR/pw-$U" \
+		--folder $'Entw\xfcrfe' --no-test
+	[ "$status" -eq 78 ]
+	[[ "$output" == *"not valid UTF-8"* ]]
+	run mailarc account add s/b --protocol imap --host 127.0.0.1 \
+		--username "$U" --password-file "$BATS_TEST_TMPDIR/pw-$U" \
+		--folder 'INBOX,*' --no-test
+	[ "$status" -eq 78 ]
+	[[ "$output" == *"stands alone"* ]]
+}
+
+@test "folder = *: every folder but Junk and Trash" {
+	folder_create "$U" Projekte
+	save_message "$U" INBOX "m-inbox"
+	save_message "$U" "$DRAFTS" "m-drafts"
+	save_message "$U" "$SENT" "m-sent"
+	save_message "$U" Projekte "m-projekte"
+	save_message "$U" "$TRASH" "m-trash"
+	save_message "$U" "$JUNK" "m-junk"
+	fetch_account s/a imap "$U" --folder '*'
+	run mailarc account folders s/a
+	echo "$output"
+	grep -qx "no  *\\\\Junk  *$JUNK" <<<"$output"
+	grep -qx "no  *\\\\Trash  *$TRASH" <<<"$output"
+	grep -qx "yes  *\\\\Sent  *$SENT" <<<"$output"
+	grep -qx "yes  *- *Projekte" <<<"$output"
+	run mailarc-fetch s/a
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 4 ]
+	for t in m-inbox m-drafts m-sent m-projekte; do
+		[ "$(spool_has "$t")" -eq 1 ]
+	done
+	[ "$(spool_has m-trash)" -eq 0 ]
+	[ "$(spool_has m-junk)" -eq 0 ]
+	run mailarc account test s/a
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"*: 4 of the server's 6 folders"* ]]
+}
+
+@test "folder = * with an \\All folder takes that folder alone" {
+	# A second instance whose namespace has an \All folder, as Gmail's
+	# [Gmail]/All Mail.
+	dovecot_stop
+	DOVECOT_EXTRA_CONF=$(provider_conf 'mailbox "Alle Nachrichten" {
+    special_use = \All
+    auto = create
+  }') dovecot_start "$BATS_TEST_TMPDIR/dovecot-all"
+	dovecot_add_user "$U" "pw-$U"
+	save_message "$U" INBOX "m-inbox"
+	save_message "$U" "Alle Nachrichten" "m-all-1"
+	save_message "$U" "Alle Nachrichten" "m-all-2"
+	save_message "$U" "$SENT" "m-sent"
+	fetch_account s/a imap "$U" --folder '*'
+	run mailarc account folders s/a
+	echo "$output"
+	grep -qx 'yes  *\\All  *Alle Nachrichten' <<<"$output"
+	grep -qx 'no  *- *INBOX' <<<"$output"
+	run mailarc-fetch s/a
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 2 ]
+	[ "$(spool_has m-all-1)" -eq 1 ]
+	[ "$(spool_has m-inbox)" -eq 0 ]
+	dovecot_stop
+}
