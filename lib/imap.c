@@ -58,6 +58,7 @@ struct imap {
 	struct imap_folder *list; /* LIST responses go here when */
 	size_t nlist, list_cap;	  /* collecting is set */
 	bool collecting;
+	bool logging_out; /* a BYE is expected */
 };
 
 static void
@@ -533,6 +534,15 @@ untagged(struct imap *im)
 	} else if (strncmp(p, "LIST ", 5) == 0 && im->collecting) {
 		if ((st = list_resp(im, p + 5)) != MA_OK)
 			return st;
+	} else if (strncmp(p, "BYE", 3) == 0 && !im->logging_out) {
+		/* RFC 3501 7.1.5: the server is closing the session, often
+		 * because it is busy or the account is limited; what was
+		 * committed so far is flushed by the caller. */
+		return fetch_conn_fail(im->c, MA_ETEMP,
+				       "the server ended the session (it "
+				       "says: %s); trying again at the next "
+				       "run",
+				       p);
 	} else if (strncmp(p, "BYE", 3) == 0) {
 		log_debug("%s: server says: %s", im->c->what, p);
 	}
@@ -571,6 +581,16 @@ read_response(struct imap *im)
 				 p[n] ? p + n + 1 : "");
 			if (strcmp(im->result, "OK") == 0)
 				parse_code(im, im->text);
+			else if (fetch_conn_throttled(im->text))
+				/* RFC 5530 [THROTTLED], [LIMIT],
+				 * [UNAVAILABLE]: not now; the next run
+				 * continues where this one stopped. */
+				return fetch_conn_fail(
+				    im->c, MA_ETEMP,
+				    "the server is limiting this account (it "
+				    "says: %s %s); backing off until the next "
+				    "run",
+				    im->result, im->text);
 			return MA_OK;
 		}
 		return protocol_error(im, "untagged");
@@ -744,6 +764,7 @@ imap_logout(struct fetch_conn *c)
 	struct imap im;
 
 	imap_init(&im, c);
+	im.logging_out = true;
 	command(&im, "LOGOUT");
 	imap_release(&im);
 }
@@ -1072,6 +1093,7 @@ imap_run(struct fetch_conn *c, const struct account *a, struct fetch_sink *sink)
 			goto out;
 	}
 	st = worst;
+	im.logging_out = true;
 	command(&im, "LOGOUT");
 out:
 	free(names);

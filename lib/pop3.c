@@ -54,6 +54,14 @@ status_line(struct pop *p, bool *okp)
 		return st;
 	if (strncmp(p->line.data, "+OK", 3) == 0)
 		*okp = true;
+	else if (strncmp(p->line.data, "-ERR", 4) == 0 &&
+		 fetch_conn_throttled(p->line.data + 4))
+		/* RFC 3206: [IN-USE] and [SYS/TEMP] are worth a retry. */
+		return fetch_conn_fail(p->c, MA_ETEMP,
+				       "the server is busy or limits this "
+				       "account (it says: %s); backing off "
+				       "until the next run",
+				       p->line.data);
 	else if (strncmp(p->line.data, "-ERR", 4) == 0)
 		*okp = false;
 	else

@@ -197,3 +197,82 @@ spool_has() {
 	[ "$(spool_has m-inbox)" -eq 0 ]
 	dovecot_stop
 }
+
+# Throttling answers. A real Dovecot cannot be made to send them, so these
+# tests use tests/lib/busy_server.py, a scripted server on 127.0.0.1 that
+# answers its first connection with the throttling reply and serves later
+# ones normally (three fixed messages, "busy message 1" ... "3").
+
+teardown() {
+	kill_pidfile "$BATS_TEST_TMPDIR/busy.pid"
+}
+
+# busy_start PROTO MODE - start the scripted server; sets BUSY_PORT.
+busy_start() {
+	BUSY_PORT=$(free_port)
+	python3 "$TESTS_DIR/lib/busy_server.py" "$1" "$2" "$BUSY_PORT" 60 &
+	echo $! >"$BATS_TEST_TMPDIR/busy.pid"
+	wait_port "$BUSY_PORT" 10
+	mailarc space add s >/dev/null 2>&1
+	mailarc account add s/a --protocol "$1" --host 127.0.0.1 \
+		--port "$BUSY_PORT" --username busy \
+		--password-file "$BATS_TEST_TMPDIR/pw-$U" --tls none \
+		--no-test >/dev/null 2>&1
+}
+
+# busy_backoff_then_resume FIRST_COUNT MESSAGE - the first run backs off
+# with EX_TEMPFAIL and MESSAGE, keeping FIRST_COUNT messages durable and
+# recorded; the status says why; the next run takes the rest; each of the
+# three messages is in the spool exactly once.
+busy_backoff_then_resume() {
+	run mailarc-fetch s/a
+	echo "$output"
+	[ "$status" -eq 75 ]
+	[[ "$output" == *"$2"* ]]
+	[ "$(spool_count s)" -eq "$1" ]
+	run mailarc status s
+	echo "$output"
+	[[ "$output" == *"$2"* ]]
+	run mailarc-fetch s/a
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(grep -c /incoming/ <<<"$output")" -eq $((3 - $1)) ]
+	for i in 1 2 3; do
+		[ "$(spool_has "busy message $i")" -eq 1 ]
+	done
+}
+
+@test "imap NO [THROTTLED]: EX_TEMPFAIL, what was fetched is kept, the next run goes on" {
+	busy_start imap throttled
+	busy_backoff_then_resume 2 "limiting this account (it says: NO [THROTTLED]"
+}
+
+@test "imap NO [LIMIT]: EX_TEMPFAIL, the next run goes on" {
+	busy_start imap limit
+	busy_backoff_then_resume 2 "NO [LIMIT] Daily download limit reached"
+}
+
+@test "imap: Microsoft 365's 'Request is throttled' is a back-off too" {
+	busy_start imap ms365
+	busy_backoff_then_resume 2 "Suggested Backoff Time: 92000 milliseconds"
+}
+
+@test "imap BYE with a retry hint mid-fetch: EX_TEMPFAIL, the next run goes on" {
+	busy_start imap bye
+	busy_backoff_then_resume 1 "ended the session (it says: BYE [UNAVAILABLE] Server busy, try again in 10 minutes)"
+}
+
+@test "imap LOGIN NO [UNAVAILABLE] is EX_TEMPFAIL, not a refused login" {
+	busy_start imap login
+	busy_backoff_then_resume 0 "server is busy or limits this account (it says:"
+}
+
+@test "pop3 -ERR [IN-USE] at login is EX_TEMPFAIL, not a refused login" {
+	busy_start pop in-use
+	busy_backoff_then_resume 0 "-ERR [IN-USE] Maildrop is locked"
+}
+
+@test "pop3 -ERR [SYS/TEMP] mid-fetch: EX_TEMPFAIL, the next run goes on" {
+	busy_start pop sys-temp
+	busy_backoff_then_resume 1 "-ERR [SYS/TEMP] System busy"
+}
