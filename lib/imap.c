@@ -887,8 +887,12 @@ run_folder(struct imap *im, const struct account *a, struct fetch_sink *sink,
 		uids[k] = im->msgs[k].uid;
 	/* Forget UIDs the server no longer has (expunged). */
 	state_keep_uids(f, uids, im->nmsgs);
+	/* Oldest first: UIDs grow in the order messages arrived in the
+	 * folder (RFC 3501 2.3.1.1), so a budget spent here leaves the
+	 * newest for the next run. */
 	for (size_t k = 0; k < im->nmsgs; k++) {
-		if (state_has_uid(f, im->msgs[k].uid))
+		if (state_has_uid(f, im->msgs[k].uid) ||
+		    !fetch_sink_budget_take(sink, im->msgs[k].size))
 			continue;
 		uids[nnew++] = im->msgs[k].uid;
 		bytes += im->msgs[k].size;

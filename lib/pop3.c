@@ -414,8 +414,11 @@ pop3_run(struct fetch_conn *c, const struct account *a, struct fetch_sink *sink)
 		if ((st = state_keep_uidls(sink->st, uidls, n)) != MA_OK)
 			goto out;
 	}
+	/* Oldest first: message numbers follow arrival (RFC 1939 has the
+	 * maildrop in order), so a spent budget leaves the newest. */
 	for (size_t i = 0; i < n; i++) {
-		if (have_uidl && state_has_uidl(sink->st, m[i].uidl))
+		if ((have_uidl && state_has_uidl(sink->st, m[i].uidl)) ||
+		    !fetch_sink_budget_take(sink, m[i].size))
 			continue;
 		idx[ntodo++] = i;
 		bytes += m[i].size;

@@ -55,6 +55,13 @@ setup() {
 	fetch_user "$U"
 }
 
+teardown() {
+	kill_pidfile "$BATS_TEST_TMPDIR/busy.pid"
+	if [ -n "${SECOND_DOVECOT:-}" ]; then
+		dovecot_stop
+	fi
+}
+
 # save_message USER FOLDER TEXT - a small message in FOLDER (UTF-8 name),
 # through Dovecot itself so that it files it under the right Maildir.
 save_message() {
@@ -173,8 +180,9 @@ spool_has() {
 
 @test "folder = * with an \\All folder takes that folder alone" {
 	# A second instance whose namespace has an \All folder, as Gmail's
-	# [Gmail]/All Mail.
-	dovecot_stop
+	# [Gmail]/All Mail; the suite's instance runs on (teardown stops
+	# this one).
+	SECOND_DOVECOT=1
 	DOVECOT_EXTRA_CONF=$(provider_conf 'mailbox "Alle Nachrichten" {
     special_use = \All
     auto = create
@@ -195,7 +203,6 @@ spool_has() {
 	[ "${#lines[@]}" -eq 2 ]
 	[ "$(spool_has m-all-1)" -eq 1 ]
 	[ "$(spool_has m-inbox)" -eq 0 ]
-	dovecot_stop
 }
 
 # Throttling answers. A real Dovecot cannot be made to send them, so these
@@ -203,9 +210,6 @@ spool_has() {
 # answers its first connection with the throttling reply and serves later
 # ones normally (three fixed messages, "busy message 1" ... "3").
 
-teardown() {
-	kill_pidfile "$BATS_TEST_TMPDIR/busy.pid"
-}
 
 # busy_start PROTO MODE - start the scripted server; sets BUSY_PORT.
 busy_start() {
@@ -275,4 +279,86 @@ busy_backoff_then_resume() {
 @test "pop3 -ERR [SYS/TEMP] mid-fetch: EX_TEMPFAIL, the next run goes on" {
 	busy_start pop sys-temp
 	busy_backoff_then_resume 1 "-ERR [SYS/TEMP] System busy"
+}
+
+# budget_roundtrip PROTO - 24 messages of about 100 kB and a budget of
+# 1 MiB a day: each run takes the oldest that fit, status says what is left
+# and when it resumes, a run in a spent window does not even connect, and
+# once the day is over (the window's start moved back a day in the state
+# file) the next run goes on. In the end every message on the server is
+# in the spool once, byte for byte, fetched in arrival order.
+budget_roundtrip() {
+	local proto=$1 pop= i run n last=0 nums state
+	case $proto in pop*) pop=--pop ;; esac
+	for ((i = 1; i <= 24; i++)); do
+		{
+			printf 'From: a@example.org\r\nSubject: budget %d\r\n' "$i"
+			printf 'Message-ID: <budget-%d@t>\r\n\r\n' "$i"
+			head -c 75000 /dev/urandom | base64 -w 76 | sed 's/$/\r/'
+		} | doveadm -c "$DOVECOT_DIR/dovecot.conf" save -u "$U" -m INBOX
+	done
+	fetch_snapshot "$U" "$BATS_TEST_TMPDIR/orig"
+	fetch_account s/a "$proto" "$U" --fetch-budget 1MiB/day
+	state=$MAILARC_ROOT/spaces/s/state/a.state
+	for ((run = 1; run <= 6; run++)); do
+		run mailarc-fetch s/a
+		echo "$output"
+		[ "$status" -eq 0 ]
+		# The messages of this run, in order, all newer than before.
+		nums=$(grep /incoming/ <<<"$output" | xargs -r grep -h '^Subject: budget' |
+			sed 's/^Subject: budget \([0-9]*\).*/\1/')
+		for n in $nums; do
+			[ "$n" -eq $((last + 1)) ]
+			last=$n
+		done
+		[ "$last" -eq 24 ] && break
+		[[ "$output" == *"fetch budget of 1.0 MiB a day spent"* ]]
+		[[ "$output" == *"wait for a run after"* ]]
+		run mailarc status s
+		echo "$output"
+		[[ "$output" == *"fetch budget 1.0 MiB a day: "*" left until "*"; $((24 - last)) messages ("*") wait, fetched oldest first after "* ]]
+		# Within the same day: nothing, and no connection.
+		local logins
+		logins=$(grep -c "user=<$U>" "$DOVECOT_DIR/dovecot.log")
+		run mailarc-fetch s/a
+		[ "$status" -eq 0 ]
+		[ "$(grep -c /incoming/ <<<"$output")" -eq 0 ]
+		[ "$(grep -c "user=<$U>" "$DOVECOT_DIR/dovecot.log")" -eq "$logins" ]
+		# A day later.
+		sed -i "s/^budget \([0-9]*\) /budget $(($(date +%s) - 86401)) /" "$state"
+	done
+	[ "$last" -eq 24 ]
+	[ "$run" -ge 3 ]
+	spool_compare "$BATS_TEST_TMPDIR/orig" s $pop
+	[ "$(spool_count s)" -eq 24 ]
+	run mailarc status s
+	[[ "$output" != *"wait, fetched oldest first"* ]]
+}
+
+@test "imap fetch_budget: spent mid-run, resumed the next day, oldest first, none twice, none missed" {
+	budget_roundtrip imap
+}
+
+@test "pop3 fetch_budget: spent mid-run, resumed the next day, oldest first, none twice, none missed" {
+	budget_roundtrip pop
+}
+
+@test "fetch_budget: bad values refused; google and microsoft default to 2 GB a day" {
+	mailarc space add s >/dev/null
+	for v in 2GB 2XB/day 0GB/day 100KB/day -1GB/day; do
+		run mailarc account add s/a --protocol imap --host 127.0.0.1 \
+			--username "$U" --password-file "$BATS_TEST_TMPDIR/pw-$U" \
+			--fetch-budget "$v" --no-test
+		[ "$status" -eq 78 ]
+		[[ "$output" == *"fetch_budget '$v' is not a size a day"* ]]
+	done
+	mailarc account add s/g --protocol imaps --host imap.gmail.com \
+		--username a@example.org --auth oauth2 --oauth-provider google \
+		--client-id x --client-secret-file "$BATS_TEST_TMPDIR/pw-$U" \
+		--refresh-token-file "$BATS_TEST_TMPDIR/pw-$U" --no-test
+	run mailarc status --json s
+	python3 -c 'import json,sys; d=json.load(sys.stdin); a=[a for a in d["spaces"][0]["accounts"] if a["key"]=="g"][0]; assert a["fetch_budget"]["bytes_per_day"]==2000000000, a' <<<"$output"
+	mailarc account edit s/g --fetch-budget off --no-test
+	run mailarc status --json s
+	python3 -c 'import json,sys; d=json.load(sys.stdin); a=[a for a in d["spaces"][0]["accounts"] if a["key"]=="g"][0]; assert a["fetch_budget"] is None, a' <<<"$output"
 }
