@@ -397,9 +397,14 @@ pop3_run(struct fetch_conn *c, const struct account *a, struct fetch_sink *sink)
 	if ((st = listing(&p, &m, &n, &have_uidl)) != MA_OK)
 		goto out;
 	if (!have_uidl && !del) {
-		st = fetch_conn_fail(c, MA_EPROTO,
+		/* RFC 1939 7: UIDL is optional. Without it nothing tells
+		 * which messages were taken, so keeping them on the server
+		 * would fetch every one again at every run. */
+		st = fetch_conn_fail(c, MA_ECONFIG,
 				     "the server does not support UIDL, "
-				     "which on_server = keep needs");
+				     "which on_server = keep needs to tell "
+				     "new mail from old; use on_server = "
+				     "delete (with a clone account) or IMAP");
 		goto out;
 	}
 	if ((idx = malloc((n + 1) * sizeof *idx)) == NULL ||

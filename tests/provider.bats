@@ -362,3 +362,60 @@ budget_roundtrip() {
 	run mailarc status --json s
 	python3 -c 'import json,sys; d=json.load(sys.stdin); a=[a for a in d["spaces"][0]["accounts"] if a["key"]=="g"][0]; assert a["fetch_budget"] is None, a' <<<"$output"
 }
+
+@test "imap without UIDPLUS, CONDSTORE, LITERAL+, LIST-EXTENDED: keep, delete and folder = * still work" {
+	# A second instance that offers only IMAP4rev1 basics after login
+	# (Dovecot's imap_capability replaces the list it announces).
+	SECOND_DOVECOT=1
+	DOVECOT_EXTRA_CONF="$(provider_conf)
+imap_capability = IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE NAMESPACE" \
+		dovecot_start "$BATS_TEST_TMPDIR/dovecot-bare"
+	dovecot_add_users "$U:pw-$U" "$U-d:pw-$U"
+	printf 'pw-%s\n' "$U" >"$BATS_TEST_TMPDIR/pw-$U-d"
+	chmod 0600 "$BATS_TEST_TMPDIR/pw-$U-d"
+	fetch_account s/a imap "$U"
+	run mailarc account test s/a
+	echo "$output"
+	[[ "$output" == *"IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE NAMESPACE"* ]]
+	[[ "$output" != *UIDPLUS* && "$output" != *CONDSTORE* && "$output" != *LITERAL+* ]]
+	# Keep mode, byte for byte.
+	dovecot_add_messages "$U" 30
+	fetch_snapshot "$U" "$BATS_TEST_TMPDIR/orig"
+	run mailarc-fetch s/a
+	[ "$status" -eq 0 ]
+	[ "$(grep -c /incoming/ <<<"$output")" -eq 30 ]
+	spool_compare "$BATS_TEST_TMPDIR/orig" s
+	# Delete mode expunges with plain EXPUNGE.
+	dovecot_add_messages "$U-d" 12
+	fetch_account s/d imap "$U-d" --on-server delete
+	run mailarc-fetch s/d
+	[ "$status" -eq 0 ]
+	[ "$(grep -c /incoming/ <<<"$output")" -eq 12 ]
+	[ "$(dovecot_count "$U-d")" -eq 0 ]
+	# folder = * with a plain LIST: the special-use flags still come.
+	save_message "$U" "$SENT" "m-sent"
+	save_message "$U" "$JUNK" "m-junk"
+	mailarc account edit s/a --folder '*' --no-test
+	run mailarc account folders s/a
+	echo "$output"
+	grep -qx "no  *\\\\Junk  *$JUNK" <<<"$output"
+	run mailarc-fetch s/a
+	[ "$status" -eq 0 ]
+	[ "$(spool_has m-sent)" -eq 1 ]
+	[ "$(spool_has m-junk)" -eq 0 ]
+}
+
+@test "pop3 without UIDL: keep mode is refused with a clear message; delete mode works" {
+	# Dovecot always offers UIDL, so this uses the scripted server.
+	busy_start pop nouidl
+	run mailarc-fetch s/a
+	echo "$output"
+	[ "$status" -eq 78 ]
+	[[ "$output" == *"does not support UIDL, which on_server = keep needs"*"use on_server = delete"* ]]
+	[ "$(spool_count s)" -eq 0 ]
+	mailarc account edit s/a --on-server delete --no-test
+	run mailarc-fetch s/a
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(grep -c /incoming/ <<<"$output")" -eq 3 ]
+}

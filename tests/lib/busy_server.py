@@ -19,6 +19,8 @@ one normally:
     imap login      LOGIN answered NO [UNAVAILABLE]
     pop  in-use     PASS answered -ERR [IN-USE]
     pop  sys-temp   the second RETR answered -ERR [SYS/TEMP]
+    pop  nouidl     no UIDL at all (RFC 1939 makes it optional), in
+                    every session; DELE is accepted
 
 It stops after SECONDS (default 60) in all.
 """
@@ -133,12 +135,18 @@ def pop(conn, mode, deadline):
     retrs = 0
     asked = mode
     for line in lines(conn, deadline):
-        if asked is not None:
+        if asked is not None and asked != "nouidl":
             mode, asked = session_mode(asked), None
         words = line.split(b" ")
         cmd = words[0].upper()
         if cmd == b"CAPA":
-            conn.sendall(b"+OK\r\nUSER\r\nUIDL\r\n.\r\n")
+            conn.sendall(b"+OK\r\nUSER\r\n" +
+                         (b"" if mode == "nouidl" else b"UIDL\r\n") +
+                         b".\r\n")
+        elif cmd == b"UIDL" and mode == "nouidl":
+            conn.sendall(b"-ERR unknown command\r\n")
+        elif cmd == b"DELE":
+            conn.sendall(b"+OK deleted\r\n")
         elif cmd == b"USER":
             conn.sendall(b"+OK\r\n")
         elif cmd == b"PASS":
