@@ -419,3 +419,19 @@ imap_capability = IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE NAMESPACE" \
 	[ "$status" -eq 0 ]
 	[ "$(grep -c /incoming/ <<<"$output")" -eq 3 ]
 }
+
+@test "UTF8=ACCEPT (RFC 6855): enabled when offered, folder names go both ways as UTF-8" {
+	# Dovecot 2.3 does not offer UTF8=ACCEPT, so this uses the scripted
+	# server, which refuses a modified UTF-7 name once UTF-8 is enabled.
+	busy_start imap utf8
+	mailarc account edit s/a --folder "$DRAFTS" --no-test
+	run mailarc account folders s/a
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -qx "yes  *\\\\Drafts  *$DRAFTS" <<<"$output"
+	run mailarc-fetch s/a
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(grep -c /incoming/ <<<"$output")" -eq 3 ]
+	grep -qx "folder 7 $DRAFTS" "$MAILARC_ROOT/spaces/s/state/a.state"
+}

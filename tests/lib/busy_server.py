@@ -17,6 +17,10 @@ one normally:
                     Suggested Backoff Time: 92000 milliseconds"
     imap bye        after one message body: * BYE [UNAVAILABLE] and close
     imap login      LOGIN answered NO [UNAVAILABLE]
+    imap utf8       offers UTF8=ACCEPT (RFC 6855) in every session, which
+                    Dovecot 2.3 does not: after ENABLE it lists and takes
+                    folder names as UTF-8 only ("Entwürfe" holds the
+                    messages), and refuses modified UTF-7
     pop  in-use     PASS answered -ERR [IN-USE]
     pop  sys-temp   the second RETR answered -ERR [SYS/TEMP]
     pop  nouidl     no UIDL at all (RFC 1939 makes it optional), in
@@ -74,17 +78,44 @@ def session_mode(mode):
     return mode
 
 
+UTF8_FOLDER = "Entw\u00fcrfe".encode()
+
+
 def imap(conn, mode, deadline):
     conn.sendall(b"* OK scripted server ready\r\n")
     asked = mode
+    enabled = False
     for line in lines(conn, deadline):
-        if asked is not None:
+        if asked is not None and asked != "utf8":
             mode, asked = session_mode(asked), None
         parts = line.split(b" ")
         tag, cmd = parts[0], b" ".join(parts[1:3]).upper()
         if cmd.startswith(b"CAPABILITY"):
-            conn.sendall(b"* CAPABILITY IMAP4rev1 UIDPLUS\r\n" + tag +
+            caps = b"IMAP4rev1 UIDPLUS ENABLE"
+            if mode == "utf8":
+                caps += b" UTF8=ACCEPT"
+            conn.sendall(b"* CAPABILITY " + caps + b"\r\n" + tag +
                          b" OK\r\n")
+        elif cmd.startswith(b"ENABLE"):
+            if mode == "utf8" and b"UTF8=ACCEPT" in line.upper():
+                enabled = True
+                conn.sendall(b"* ENABLED UTF8=ACCEPT\r\n")
+            conn.sendall(tag + b" OK enabled\r\n")
+        elif cmd.startswith(b"LIST"):
+            name = UTF8_FOLDER if enabled else b"Entw&APw-rfe"
+            conn.sendall(b'* LIST (\\HasNoChildren) "/" INBOX\r\n'
+                         b'* LIST (\\HasNoChildren \\Drafts) "/" "' +
+                         name + b'"\r\n' + tag + b" OK done\r\n")
+        elif mode == "utf8" and (cmd.startswith(b"EXAMINE") or
+                                 cmd.startswith(b"SELECT")):
+            arg = line.split(b" ", 2)[2]
+            if not enabled or arg != b'"' + UTF8_FOLDER + b'"':
+                conn.sendall(tag + b" NO [NONEXISTENT] no such folder " +
+                             arg + b"\r\n")
+            else:
+                conn.sendall(b"* %d EXISTS\r\n* OK [UIDVALIDITY 7] ok\r\n"
+                             % len(MESSAGES) + tag +
+                             b" OK [READ-ONLY] done\r\n")
         elif cmd.startswith(b"LOGIN"):
             if mode == "login":
                 conn.sendall(tag + b" NO [UNAVAILABLE] Too many "
