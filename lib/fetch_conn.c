@@ -236,10 +236,14 @@ fetch_conn_throttled(const char *text)
 	 * throttled. Suggested Backoff Time: N milliseconds"): free text
 	 * such as "please retry" also follows a wrong password. */
 	static const char *const codes[] = {
-	    "[LIMIT",	 "[UNAVAILABLE", "[IN-USE",
-	    "[SYS/TEMP", "throttled",	 "Suggested Backoff Time",
+	    "[THROTTLED",
+	    "[LIMIT",
+	    "[UNAVAILABLE",
+	    "[IN-USE",
+	    "[SYS/TEMP",
+	    "Request is throttled",
+	    "Suggested Backoff Time",
 	};
-
 	for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++)
 		if (strcasestr(text, codes[i]) != NULL)
 			return true;
