@@ -92,7 +92,8 @@ debug_cb(CURL *h, curl_infotype type, char *data, size_t size, void *arg)
 		return 0;
 	note_tls(c, h);
 	/* The server's last line, to tell a busy server from a refused
-	 * login (POP3 "-ERR [IN-USE]" answers PASS). */
+	 * login (POP3 "-ERR [IN-USE]" answers PASS). Cut to fit on
+	 * purpose: it is only quoted in a message. */
 	while (n < size && data[n] != '\r' && data[n] != '\n')
 		n++;
 	snprintf(c->last_in, sizeof c->last_in, "%.*s", (int)n, data);
