@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "account.h"
+#include "utf7.h"
 #include "log.h"
 #include "path.h"
 
@@ -29,6 +30,12 @@ bool
 account_uses_imap(const struct account *a)
 {
 	return a->protocol == PROTO_IMAP || a->protocol == PROTO_IMAPS;
+}
+
+bool
+account_all_folders(const struct account *a)
+{
+	return a->nfolders == 1 && strcmp(a->folders[0], "*") == 0;
 }
 
 bool
@@ -113,6 +120,7 @@ static const struct field fields[] = {
     {"enabled", "yes|no"},
     {"polling", "on|off"},
     {"poll_interval", NULL},
+    {"fetch_budget", NULL},
 };
 
 const char *
@@ -348,6 +356,14 @@ account_check(struct account *a, const char *what)
 		return MA_ENOMEM;
 	if (a->nfolders == 0)
 		return bad(what, "folder is empty (default INBOX)");
+	for (size_t i = 0; i < a->nfolders; i++) {
+		/* Names are UTF-8; imap.c encodes them for the server. */
+		if (utf7_utf8_check(a->folders[i]) != MA_OK)
+			return bad(what, "folder: a name is not valid UTF-8");
+		if (strcmp(a->folders[i], "*") == 0 && a->nfolders > 1)
+			return bad(what, "folder: * (every folder) stands "
+					 "alone");
+	}
 	if (!account_uses_imap(a) &&
 	    (a->nfolders > 1 || strcmp(a->folders[0], "INBOX") != 0))
 		return bad(what, "folder: POP3 has only INBOX (folders are "
@@ -386,7 +402,63 @@ account_check(struct account *a, const char *what)
 			return MA_ECONFIG;
 		}
 	}
+	/*
+	 * Gmail suspends IMAP for a day past about 2500 MB downloaded a day;
+	 * Microsoft 365 throttles heavy use without a published figure. 2 GB
+	 * a day stays clear of both; other servers have no budget unless the
+	 * account sets one.
+	 */
+	a->fetch_budget = 0;
+	if (a->oauth_provider != NULL &&
+	    (strcmp(a->oauth_provider, "google") == 0 ||
+	     strcmp(a->oauth_provider, "microsoft") == 0))
+		a->fetch_budget = ACCOUNT_PROVIDER_BUDGET;
+	if ((v = get(cfg, "fetch_budget")) != NULL &&
+	    parse_budget(v, &a->fetch_budget) != 0) {
+		log_err("%s: fetch_budget '%s' is not a size a day (like "
+			"2GB/day, 500MB/day) or off",
+			what, v);
+		return MA_ECONFIG;
+	}
 	return MA_OK;
+}
+
+int
+parse_budget(const char *s, unsigned long long *bytesp)
+{
+	static const struct {
+		const char *name;
+		double mult;
+	} units[] = {
+	    {"B", 1},		{"KB", 1e3},	       {"MB", 1e6},
+	    {"GB", 1e9},	{"TB", 1e12},	       {"KiB", 1024.0},
+	    {"MiB", 1048576.0}, {"GiB", 1073741824.0},
+	};
+	char *end;
+	double v;
+	size_t n;
+
+	if (strcmp(s, "off") == 0 || strcmp(s, "none") == 0) {
+		*bytesp = 0;
+		return 0;
+	}
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno != 0 || end == s || !(v > 0) || v > 1e6)
+		return -1;
+	n = strcspn(end, "/");
+	if (strcmp(end + n, "/day") != 0 && strcmp(end + n, "/d") != 0)
+		return -1;
+	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+		if (strlen(units[i].name) != n ||
+		    strncasecmp(end, units[i].name, n) != 0)
+			continue;
+		if (v * units[i].mult < 1e6 || v * units[i].mult > 1e15)
+			return -1; /* under a megabyte a day is a typo */
+		*bytesp = (unsigned long long)(v * units[i].mult);
+		return 0;
+	}
+	return -1;
 }
 
 void

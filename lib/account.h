@@ -43,7 +43,8 @@ struct account {
 	const char *refresh_token_file;
 	const char *token_url;
 	const char *scope;
-	char **folders; /* owned array of owned strings; INBOX by default */
+	char **folders; /* owned array of owned UTF-8 strings; INBOX by
+			   default; "*" alone: every folder */
 	size_t nfolders;
 	bool delete_on_server; /* on_server = delete */
 	/*
@@ -61,7 +62,12 @@ struct account {
 	bool enabled;
 	bool polling;	    /* automatic polling (timers / fetch --due) */
 	long poll_interval; /* seconds */
+	/* fetch_budget: bytes a run may download per day (0: no limit);
+	 * ACCOUNT_PROVIDER_BUDGET for google and microsoft unless set. */
+	unsigned long long fetch_budget;
 };
+
+#define ACCOUNT_PROVIDER_BUDGET 2000000000ULL /* 2 GB a day */
 
 /* account_protocol_name - "pop", "pops", "imap" or "imaps". */
 const char *account_protocol_name(enum account_protocol p);
@@ -71,6 +77,12 @@ int account_default_port(enum account_protocol p);
 
 /* account_uses_imap - true for imap and imaps. */
 bool account_uses_imap(const struct account *a);
+
+/*
+ * account_all_folders - true for folder = * (IMAP: every folder but Junk
+ * and Trash, or the \All folder alone; see imap_folder_pick()).
+ */
+bool account_all_folders(const struct account *a);
 
 /* account_implicit_tls - true for pops and imaps. */
 bool account_implicit_tls(const struct account *a);
@@ -124,6 +136,13 @@ const char *account_field(size_t i);
 
 /* parse_duration - "30min", "1h", "90s", "2d" or seconds; -1 if bad. */
 long parse_duration(const char *s);
+
+/*
+ * parse_budget - "2GB/day", "500MB/d", "1.5GiB/day" (KB, MB, GB, TB are
+ * powers of 1000; KiB, MiB, GiB of 1024) into bytes; "off" or "none": 0.
+ * Returns 0, or -1 if bad (under 1 MB a day included).
+ */
+int parse_budget(const char *s, unsigned long long *bytesp);
 
 /* parse_bool - yes/no/true/false/on/off/1/0; -1 if bad. */
 int parse_bool(const char *s);

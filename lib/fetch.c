@@ -92,6 +92,28 @@ fetch_connect(const struct space *s, const struct account *a,
 	return st;
 }
 
+/* What a spent fetch_budget left, and when the next run goes on. */
+static void
+log_budget(const struct fetch_sink *k, const char *what,
+	   unsigned long long budget)
+{
+	time_t resume = fetch_sink_budget_resume(k);
+	long waiting = k->budget_skipped ? k->st->sum.waiting : k->waiting;
+	unsigned long long bytes =
+	    k->budget_skipped ? k->st->sum.waiting_bytes : k->waiting_bytes;
+	char when[32];
+	struct tm tm;
+
+	gmtime_r(&resume, &tm);
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	log_notice("%s: fetch budget of %.1f MiB a day spent (%.1f MiB taken "
+		   "since the day began); %ld messages (%.1f MiB) wait for a "
+		   "run after %s, oldest first",
+		   what, (double)budget / 1048576.0,
+		   (double)k->st->sum.budget_used / 1048576.0, waiting,
+		   (double)bytes / 1048576.0, when);
+}
+
 enum ma_status
 fetch_account(const struct space *s, const struct account *a,
 	      const struct fetch_opts *o, long *countp)
@@ -123,6 +145,14 @@ fetch_account(const struct space *s, const struct account *a,
 		goto out;
 	if ((st = fetch_sink_open(&k, what, incoming, state_file)) != MA_OK)
 		goto unlock;
+	fetch_sink_budget_start(&k, a->fetch_budget, started);
+	if (fetch_sink_budget_spent(&k)) {
+		/* Not even a connection: the provider counts those too. */
+		k.budget_skipped = true;
+		log_budget(&k, what, a->fetch_budget);
+		fetch_sink_record_run(&k, started, MA_OK, NULL);
+		goto unlock;
+	}
 	st = fetch_connect(s, a, NULL, o->connect_timeout, o->io_timeout, what,
 			   &conn);
 	if (st == MA_OK)
@@ -137,6 +167,8 @@ fetch_account(const struct space *s, const struct account *a,
 	progress_end(&k.prog);
 	if (st == MA_OK)
 		log_info("%s: %ld new messages", what, k.count);
+	if (k.waiting > 0)
+		log_budget(&k, what, a->fetch_budget);
 	fetch_sink_record_run(&k, started, st, conn.error);
 	fetch_conn_close(&conn);
 unlock:

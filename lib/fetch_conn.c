@@ -91,6 +91,13 @@ debug_cb(CURL *h, curl_infotype type, char *data, size_t size, void *arg)
 	if (type != CURLINFO_HEADER_IN)
 		return 0;
 	note_tls(c, h);
+	/* The server's last line, to tell a busy server from a refused
+	 * login (POP3 "-ERR [IN-USE]" answers PASS). Cut to fit on
+	 * purpose: it is only quoted in a message. */
+	while (n < size && data[n] != '\r' && data[n] != '\n')
+		n++;
+	snprintf(c->last_in, sizeof c->last_in, "%.*s", (int)n, data);
+	n = 0;
 	if (c->greeting.len > 0)
 		return 0;
 	while (n < size && data[n] != '\r' && data[n] != '\n')
@@ -201,6 +208,13 @@ open_failed(struct fetch_conn *c, const struct fetch_conn_params *p,
 				       p->ca_file ? p->ca_file : "", why);
 	case CURLE_LOGIN_DENIED:
 		c->step = FETCH_STEP_LOGIN;
+		if (fetch_conn_throttled(c->last_in))
+			return fetch_conn_fail(c, MA_ETEMP,
+					       "login failed for now: the "
+					       "server is busy or limits "
+					       "this account (it says: %s); "
+					       "trying again at the next run",
+					       c->last_in);
 		return fetch_conn_fail(c, MA_EAUTH,
 				       "login failed: the server refused the "
 				       "login of '%s'",
@@ -214,6 +228,27 @@ open_failed(struct fetch_conn *c, const struct fetch_conn_params *p,
 		return fetch_conn_fail(c, MA_EPROTO, "%s failed: %s",
 				       fetch_step_name(c->step), why);
 	}
+}
+
+bool
+fetch_conn_throttled(const char *text)
+{
+	/* Codes only, and Microsoft 365's own wording ("Request is
+	 * throttled. Suggested Backoff Time: N milliseconds"): free text
+	 * such as "please retry" also follows a wrong password. */
+	static const char *const codes[] = {
+	    "[THROTTLED",
+	    "[LIMIT",
+	    "[UNAVAILABLE",
+	    "[IN-USE",
+	    "[SYS/TEMP",
+	    "Request is throttled",
+	    "Suggested Backoff Time",
+	};
+	for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++)
+		if (strcasestr(text, codes[i]) != NULL)
+			return true;
+	return false;
 }
 
 enum ma_status

@@ -71,7 +71,18 @@ struct fetch_conn {
 	const char *tls_version; /* static, from OpenSSL; NULL: plain text */
 	enum fetch_step step;	 /* where an open failed; DONE once logged in */
 	char error[256];	 /* why the last call failed, for the state */
+	char last_in[256];	 /* the server's last line during the login */
 };
+
+/*
+ * fetch_conn_throttled - whether a server's response text carries one of
+ * the codes that mean "not now, this account is limited or the server is
+ * busy": IMAP [THROTTLED], [LIMIT], [UNAVAILABLE] (RFC 5530), POP3
+ * [IN-USE], [SYS/TEMP] (RFC 3206), or Microsoft 365's "Request is
+ * throttled. Suggested Backoff Time". The answer is a transient failure
+ * (MA_ETEMP): the next run tries again, the account is not failed.
+ */
+bool fetch_conn_throttled(const char *text);
 
 /*
  * fetch_conn_open - connect, secure and log in. On error the reason is

@@ -8,6 +8,7 @@
 #include <netdb.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/socket.h>
 
 #include "buf.h"
@@ -71,6 +72,29 @@ fetch_probe_resolve(const struct account *a, const char *what,
 	return MA_OK;
 }
 
+/* folder = *: which folders a fetch would take. */
+static enum ma_status
+probe_all_folders(struct fetch_conn *conn, const struct fetch_probe_report *r)
+{
+	struct imap_folder *f = NULL;
+	size_t n = 0, *idx, k;
+	enum ma_status st = imap_list_folders(conn, &f, &n);
+
+	if (st != MA_OK)
+		return st;
+	if ((idx = malloc((n + 1) * sizeof *idx)) == NULL) {
+		imap_folders_free(f, n);
+		return MA_ENOMEM;
+	}
+	k = imap_folder_pick(f, n, idx);
+	reportf(r, "folder", "*: %zu of the server's %zu folders", k, n);
+	for (size_t i = 0; i < k; i++)
+		reportf(r, "folder", "%s", f[idx[i]].name);
+	free(idx);
+	imap_folders_free(f, n);
+	return MA_OK;
+}
+
 static enum ma_status
 probe_imap(struct fetch_conn *conn, const struct account *a, struct buf *caps,
 	   const struct fetch_probe_report *r)
@@ -79,7 +103,10 @@ probe_imap(struct fetch_conn *conn, const struct account *a, struct buf *caps,
 
 	if (st == MA_OK)
 		report(r, "capabilities", buf_cstr(caps));
-	for (size_t i = 0; st == MA_OK && i < a->nfolders; i++) {
+	if (st == MA_OK && account_all_folders(a))
+		st = probe_all_folders(conn, r);
+	for (size_t i = 0;
+	     st == MA_OK && !account_all_folders(a) && i < a->nfolders; i++) {
 		unsigned long n, uv;
 
 		st = imap_examine(conn, a->folders[i], &n, &uv);

@@ -131,6 +131,9 @@ fetch_sink_flush(struct fetch_sink *k)
 		else if (p->uidl != NULL)
 			st = state_add_uidl(k->st, p->uidl);
 	}
+	/* The bytes count against the budget as they are recorded. */
+	if (st == MA_OK && k->budget > 0)
+		k->st->sum.budget_used += k->pending_bytes;
 	if (st == MA_OK)
 		st = state_save(k->st, k->state_path);
 	/* 3. ... and passed on. A message not recorded is still in the
@@ -151,6 +154,13 @@ fetch_sink_record_run(struct fetch_sink *k, time_t started, enum ma_status st,
 
 	sum->last_run = started;
 	sum->last_count = k->count;
+	if (k->budget == 0) {
+		sum->waiting = 0;
+		sum->waiting_bytes = 0;
+	} else if (!k->budget_skipped) {
+		sum->waiting = k->waiting;
+		sum->waiting_bytes = k->waiting_bytes;
+	}
 	if (st == MA_OK) {
 		sum->last_success = time(NULL);
 		sum->last_error[0] = '\0';
@@ -163,6 +173,65 @@ fetch_sink_record_run(struct fetch_sink *k, time_t started, enum ma_status st,
 			 ma_strstatus(st));
 	}
 	state_save(k->st, k->state_path);
+}
+
+#define BUDGET_WINDOW (24 * 60 * 60)
+
+void
+fetch_sink_budget_start(struct fetch_sink *k, unsigned long long bytes,
+			time_t now)
+{
+	struct state_summary *sum = &k->st->sum;
+
+	k->budget = bytes;
+	k->budget_fresh = false;
+	k->planned = 0;
+	k->waiting = 0;
+	k->waiting_bytes = 0;
+	if (bytes == 0) {
+		sum->budget_start = 0;
+		sum->budget_used = 0;
+	} else if (sum->budget_start == 0 || now < sum->budget_start ||
+		   now - sum->budget_start >= BUDGET_WINDOW) {
+		/* A new day (or a clock that went back: start afresh
+		 * rather than wait for a window that may never end). */
+		sum->budget_start = now;
+		sum->budget_used = 0;
+		k->budget_fresh = true;
+	}
+	k->budget_base = sum->budget_used;
+}
+
+bool
+fetch_sink_budget_take(struct fetch_sink *k, uint64_t size)
+{
+	unsigned long long used = k->budget_base + k->planned;
+
+	if (k->budget == 0)
+		return true;
+	if (k->waiting == 0 && (used + size <= k->budget || used == 0)) {
+		k->planned += size;
+		return true;
+	}
+	k->waiting++;
+	k->waiting_bytes += size;
+	return false;
+}
+
+bool
+fetch_sink_budget_spent(const struct fetch_sink *k)
+{
+	/* Spent, or a message had to wait in this window: what is left is
+	 * less than the oldest message that waits, and newer ones must not
+	 * overtake it. */
+	return k->budget > 0 && !k->budget_fresh &&
+	       (k->st->sum.budget_used >= k->budget || k->st->sum.waiting > 0);
+}
+
+time_t
+fetch_sink_budget_resume(const struct fetch_sink *k)
+{
+	return k->st->sum.budget_start + BUDGET_WINDOW;
 }
 
 void

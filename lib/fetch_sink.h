@@ -33,6 +33,15 @@ struct fetch_sink {
 	/* Called with each delivered path once it is durable and recorded. */
 	void (*delivered)(const char *path, void *arg);
 	void *arg;
+	/* fetch_budget (fetch_sink_budget_start()): bytes a day, 0: none;
+	 * what this run let through and what it left for later. */
+	unsigned long long budget;
+	unsigned long long budget_base; /* taken in the window before */
+	unsigned long long planned;
+	long waiting;
+	unsigned long long waiting_bytes;
+	bool budget_skipped; /* the run did not connect: spent already */
+	bool budget_fresh;   /* this run opened a new window */
 	/* Private to fetch_sink.c. */
 	const char *incoming;	/* borrowed */
 	const char *state_path; /* borrowed */
@@ -87,6 +96,33 @@ enum ma_status fetch_sink_flush(struct fetch_sink *k);
  */
 void fetch_sink_record_run(struct fetch_sink *k, time_t started,
 			   enum ma_status st, const char *error);
+
+/*
+ * fetch_sink_budget_start - a budget of bytes a day for this run (0:
+ * none, and the state forgets any window). The window is a day from the
+ * first run that found none open; bytes recorded in it count against it.
+ */
+void fetch_sink_budget_start(struct fetch_sink *k, unsigned long long bytes,
+			     time_t now);
+
+/*
+ * fetch_sink_budget_take - whether the next message, of size bytes (as the
+ * server listed it), may be fetched now. Messages are offered oldest
+ * first; once one is refused, all later ones are (counted in k->waiting),
+ * so the next run continues in order. A message larger than the whole
+ * budget goes through alone at the start of a window.
+ */
+bool fetch_sink_budget_take(struct fetch_sink *k, uint64_t size);
+
+/*
+ * fetch_sink_budget_spent - nothing more may be fetched in this window:
+ * its bytes are spent, or a message already waits for the next one. The
+ * caller does not connect.
+ */
+bool fetch_sink_budget_spent(const struct fetch_sink *k);
+
+/* fetch_sink_budget_resume - when the current window ends. */
+time_t fetch_sink_budget_resume(const struct fetch_sink *k);
 
 /*
  * fetch_sink_close - drop a message still being written, free what is

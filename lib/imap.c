@@ -3,6 +3,8 @@
  * opened and logged in (fetch_conn.h says why). What it sends:
  *
  *	CAPABILITY                        (UIDPLUS decides how to expunge)
+ *	ENABLE UTF8=ACCEPT                when offered (RFC 6855)
+ *	LIST "" "*" RETURN (SPECIAL-USE)  for folder = * (RFC 5258, 6154)
  *	EXAMINE folder                    (keep: read-only, flags untouched)
  *	SELECT folder                     (on_server = delete)
  *	UID FETCH 1:* (UID RFC822.SIZE)   what the folder holds
@@ -12,6 +14,10 @@
  *
  * A message body arrives as a literal, {N} and N bytes (RFC 3501 4.3),
  * streamed to the spool through a fixed buffer whatever N is.
+ *
+ * Folder names are UTF-8 everywhere in mailarc (configuration, state,
+ * messages). On the wire they are modified UTF-7 (RFC 3501 5.1.3), or
+ * UTF-8 once the server has ENABLEd UTF8=ACCEPT.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -22,6 +28,7 @@
 
 #include "imap.h"
 #include "log.h"
+#include "utf7.h"
 
 #define IMAP_LINE_MAX (1u << 20)
 /* UIDs per UID FETCH / STORE command: bounds the command line. */
@@ -47,6 +54,11 @@ struct imap {
 	struct state_folder *folder;
 	bool failed_body; /* a body could not be stored */
 	enum ma_status body_st;
+	bool utf8;		  /* UTF8=ACCEPT is enabled */
+	struct imap_folder *list; /* LIST responses go here when */
+	size_t nlist, list_cap;	  /* collecting is set */
+	bool collecting;
+	bool logging_out; /* a BYE is expected */
 };
 
 static void
@@ -62,6 +74,7 @@ imap_release(struct imap *im)
 {
 	buf_release(&im->line);
 	free(im->msgs);
+	imap_folders_free(im->list, im->nlist);
 }
 
 /* A literal announced at the end of a line: "{123}" (or "{123+}"). */
@@ -283,6 +296,204 @@ fetch_resp(struct imap *im, const char *p)
 	return MA_OK;
 }
 
+/* Whether the space-separated list s holds word (ASCII case ignored). */
+static bool
+has_word(const char *s, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = s; *p != '\0';) {
+		size_t len = strcspn(p, " ");
+
+		if (len == n && strncasecmp(p, word, n) == 0)
+			return true;
+		p += len;
+		while (*p == ' ')
+			p++;
+	}
+	return false;
+}
+
+/* RFC 6154 special-use attributes and RFC 3501/5258 ones we act on. */
+static const struct {
+	const char *name;
+	unsigned flag;
+} folder_attrs[] = {
+    {"\\Noselect", IMAP_FOLDER_NOSELECT},
+    {"\\NonExistent", IMAP_FOLDER_NOSELECT},
+    {"\\All", IMAP_FOLDER_ALL},
+    {"\\Archive", IMAP_FOLDER_ARCHIVE},
+    {"\\Drafts", IMAP_FOLDER_DRAFTS},
+    {"\\Flagged", IMAP_FOLDER_FLAGGED},
+    {"\\Junk", IMAP_FOLDER_JUNK},
+    {"\\Sent", IMAP_FOLDER_SENT},
+    {"\\Trash", IMAP_FOLDER_TRASH},
+};
+
+enum ma_status
+imap_folder_flags_format(unsigned flags, char *out, size_t size)
+{
+	size_t j = 0;
+
+	if (size == 0)
+		return MA_ETOOBIG;
+	out[0] = '\0';
+	/* From index 1: \NonExistent is shown as \Noselect. */
+	for (size_t i = 0; i < sizeof folder_attrs / sizeof folder_attrs[0];
+	     i++) {
+		int n;
+
+		if (i == 1 || !(flags & folder_attrs[i].flag))
+			continue;
+		n = snprintf(out + j, size - j, "%s%s", j > 0 ? " " : "",
+			     folder_attrs[i].name);
+		if (n < 0 || (size_t)n >= size - j)
+			return MA_ETOOBIG;
+		j += (size_t)n;
+	}
+	return MA_OK;
+}
+
+void
+imap_folders_free(struct imap_folder *f, size_t n)
+{
+	for (size_t i = 0; i < n && f != NULL; i++) {
+		free(f[i].name);
+		free(f[i].wire);
+	}
+	free(f);
+}
+
+/*
+ * An astring at *pp (RFC 3501 9: atom, quoted string, or a literal that
+ * ends the line) into out; *pp advances past it. A literal is read from
+ * the connection, and im->line then holds the rest of its line.
+ */
+static enum ma_status
+read_astring(struct imap *im, const char **pp, struct buf *out)
+{
+	const char *p = *pp;
+	uint64_t lit;
+	enum ma_status st = MA_OK;
+
+	buf_reset(out);
+	if (*p == '"') {
+		for (p++; *p != '"' && st == MA_OK; p++) {
+			if (*p == '\0')
+				return protocol_error(im, "LIST");
+			if (*p == '\\' && p[1] != '\0')
+				p++;
+			st = buf_addc(out, *p);
+		}
+		*pp = p + (*p == '"');
+		return st;
+	}
+	if (*p == '{') {
+		const char *b;
+		size_t k;
+
+		if (!literal_at_end(&im->line, &lit) ||
+		    lit > IMAP_FOLDER_NAME_MAX)
+			return protocol_error(im, "LIST");
+		while (lit > 0) {
+			st = fetch_conn_raw(im->c, (size_t)lit, &b, &k);
+			if (st == MA_OK)
+				st = buf_add(out, b, k);
+			if (st != MA_OK)
+				return st;
+			lit -= k;
+		}
+		if ((st = fetch_conn_line(im->c, &im->line)) != MA_OK)
+			return st;
+		*pp = im->line.data;
+		return MA_OK;
+	}
+	while (*p != '\0' && *p != ' ' && st == MA_OK)
+		st = buf_addc(out, *p++);
+	*pp = p;
+	return st;
+}
+
+/* "* LIST (attributes) delimiter name [extended data]"; p after "LIST ". */
+static enum ma_status
+list_resp(struct imap *im, const char *p)
+{
+	struct imap_folder f = {0};
+	struct buf name;
+	const char *e;
+	enum ma_status st;
+
+	if (*p != '(' || (e = strchr(p, ')')) == NULL)
+		return protocol_error(im, "LIST");
+	for (const char *a = p + 1; a < e;) {
+		size_t len = strcspn(a, " )");
+
+		for (size_t i = 0;
+		     i < sizeof folder_attrs / sizeof folder_attrs[0]; i++)
+			if (strlen(folder_attrs[i].name) == len &&
+			    strncasecmp(a, folder_attrs[i].name, len) == 0)
+				f.flags |= folder_attrs[i].flag;
+		a += len;
+		while (*a == ' ')
+			a++;
+	}
+	p = e + 1;
+	if (*p++ != ' ')
+		return protocol_error(im, "LIST");
+	/* The hierarchy delimiter: a quoted character or NIL. */
+	if (strncmp(p, "NIL", 3) == 0)
+		p += 3;
+	else if (!skip_value(&p))
+		return protocol_error(im, "LIST");
+	if (*p++ != ' ')
+		return protocol_error(im, "LIST");
+	buf_init(&name, IMAP_FOLDER_NAME_MAX);
+	if ((st = read_astring(im, &p, &name)) != MA_OK)
+		goto out;
+	if (name.len == 0 || memchr(name.data, '\0', name.len) != NULL) {
+		st = protocol_error(im, "LIST");
+		goto out;
+	}
+	if ((f.wire = strdup(buf_cstr(&name))) == NULL) {
+		st = MA_ENOMEM;
+		goto out;
+	}
+	/* UTF8=ACCEPT: the name is UTF-8 already (RFC 6855 3). */
+	st = im->utf8 ? utf7_utf8_check(f.wire) : utf7_decode(f.wire, &f.name);
+	if (st == MA_OK && im->utf8 && (f.name = strdup(f.wire)) == NULL)
+		st = MA_ENOMEM;
+	if (st == MA_EDATA) {
+		/* Listed for what it is, never fetched (folder = *): a name
+		 * we cannot decode is one we cannot send back reliably. */
+		f.flags |= IMAP_FOLDER_BADNAME;
+		st = (f.name = strdup(f.wire)) == NULL ? MA_ENOMEM : MA_OK;
+	}
+	for (const char *c = f.name; st == MA_OK && *c != '\0'; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			f.flags |= IMAP_FOLDER_BADNAME;
+	if (st != MA_OK)
+		goto out;
+	if (im->nlist == im->list_cap) {
+		size_t cap = im->list_cap ? im->list_cap * 2 : 32;
+		struct imap_folder *v;
+
+		if (cap > IMAP_FOLDERS_MAX ||
+		    (v = realloc(im->list, cap * sizeof *v)) == NULL) {
+			st = cap > IMAP_FOLDERS_MAX ? MA_ETOOBIG : MA_ENOMEM;
+			goto out;
+		}
+		im->list = v;
+		im->list_cap = cap;
+	}
+	im->list[im->nlist++] = f;
+	f.name = f.wire = NULL;
+out:
+	free(f.name);
+	free(f.wire);
+	buf_release(&name);
+	return st;
+}
+
 static void
 parse_code(struct imap *im, const char *p)
 {
@@ -317,6 +528,21 @@ untagged(struct imap *im)
 	} else if (strncmp(p, "CAPABILITY ", 11) == 0 && im->caps != NULL) {
 		buf_reset(im->caps);
 		buf_adds(im->caps, p + 11);
+	} else if (strncmp(p, "ENABLED ", 8) == 0) {
+		if (has_word(p + 8, "UTF8=ACCEPT"))
+			im->utf8 = true;
+	} else if (strncmp(p, "LIST ", 5) == 0 && im->collecting) {
+		if ((st = list_resp(im, p + 5)) != MA_OK)
+			return st;
+	} else if (strncmp(p, "BYE", 3) == 0 && !im->logging_out) {
+		/* RFC 3501 7.1.5: the server is closing the session, often
+		 * because it is busy or the account is limited; what was
+		 * committed so far is flushed by the caller. */
+		return fetch_conn_fail(im->c, MA_ETEMP,
+				       "the server ended the session (it "
+				       "says: %s); trying again at the next "
+				       "run",
+				       p);
 	} else if (strncmp(p, "BYE", 3) == 0) {
 		log_debug("%s: server says: %s", im->c->what, p);
 	}
@@ -355,6 +581,16 @@ read_response(struct imap *im)
 				 p[n] ? p + n + 1 : "");
 			if (strcmp(im->result, "OK") == 0)
 				parse_code(im, im->text);
+			else if (fetch_conn_throttled(im->text))
+				/* RFC 5530 [THROTTLED], [LIMIT],
+				 * [UNAVAILABLE]: not now; the next run
+				 * continues where this one stopped. */
+				return fetch_conn_fail(
+				    im->c, MA_ETEMP,
+				    "the server is limiting this account (it "
+				    "says: %s %s); backing off until the next "
+				    "run",
+				    im->result, im->text);
 			return MA_OK;
 		}
 		return protocol_error(im, "untagged");
@@ -453,16 +689,43 @@ imap_capabilities(struct fetch_conn *c, struct buf *caps)
 	return st;
 }
 
+/*
+ * The UTF-8 folder name as the server takes it, quoted: UTF-8 itself under
+ * UTF8=ACCEPT, else modified UTF-7.
+ */
+static enum ma_status
+wire_name(struct imap *im, const char *folder, char *q, size_t size)
+{
+	char *w = NULL;
+	enum ma_status st;
+
+	if (im->utf8)
+		st = utf7_utf8_check(folder);
+	else
+		st = utf7_encode(folder, &w);
+	if (st == MA_OK)
+		st = quote(w != NULL ? w : folder, q, size);
+	free(w);
+	if (st == MA_ENOMEM)
+		return st;
+	if (st != MA_OK)
+		return fetch_conn_fail(im->c, MA_ECONFIG,
+				       "folder name '%s' cannot be used: %s",
+				       folder,
+				       st == MA_EDATA ? "it is not UTF-8"
+						      : "too long or has a "
+							"line break");
+	return MA_OK;
+}
+
 static enum ma_status
 open_folder(struct imap *im, const char *folder, bool rw)
 {
-	char q[512];
+	char q[IMAP_FOLDER_NAME_MAX + 8];
 	enum ma_status st;
 
-	if (quote(folder, q, sizeof q) != MA_OK)
-		return fetch_conn_fail(im->c, MA_ECONFIG,
-				       "folder name '%s' cannot be used",
-				       folder);
+	if ((st = wire_name(im, folder, q, sizeof q)) != MA_OK)
+		return st;
 	im->exists = 0;
 	im->uidvalidity = 0;
 	st = command(im, "%s %s", rw ? "SELECT" : "EXAMINE", q);
@@ -501,6 +764,7 @@ imap_logout(struct fetch_conn *c)
 	struct imap im;
 
 	imap_init(&im, c);
+	im.logging_out = true;
 	command(&im, "LOGOUT");
 	imap_release(&im);
 }
@@ -623,8 +887,12 @@ run_folder(struct imap *im, const struct account *a, struct fetch_sink *sink,
 		uids[k] = im->msgs[k].uid;
 	/* Forget UIDs the server no longer has (expunged). */
 	state_keep_uids(f, uids, im->nmsgs);
+	/* Oldest first: UIDs grow in the order messages arrived in the
+	 * folder (RFC 3501 2.3.1.1), so a budget spent here leaves the
+	 * newest for the next run. */
 	for (size_t k = 0; k < im->nmsgs; k++) {
-		if (state_has_uid(f, im->msgs[k].uid))
+		if (state_has_uid(f, im->msgs[k].uid) ||
+		    !fetch_sink_budget_take(sink, im->msgs[k].size))
 			continue;
 		uids[nnew++] = im->msgs[k].uid;
 		bytes += im->msgs[k].size;
@@ -661,24 +929,164 @@ run_folder(struct imap *im, const struct account *a, struct fetch_sink *sink,
 	return st;
 }
 
+/*
+ * CAPABILITY into caps, then ENABLE UTF8=ACCEPT when offered: from then on
+ * folder names go both ways as UTF-8 (im->utf8 once the server says
+ * ENABLED; a server that offers it and does not enable it keeps modified
+ * UTF-7).
+ */
+static enum ma_status
+session_start(struct imap *im, struct buf *caps)
+{
+	enum ma_status st;
+
+	im->caps = caps;
+	st = command(im, "CAPABILITY");
+	im->caps = NULL;
+	if (st == MA_OK && !ok(im))
+		st = fetch_conn_fail(im->c, MA_EPROTO, "CAPABILITY failed: %s",
+				     im->text);
+	if (st == MA_OK && has_word(buf_cstr(caps), "UTF8=ACCEPT")) {
+		st = command(im, "ENABLE UTF8=ACCEPT");
+		if (st == MA_OK)
+			log_debug("%s: UTF8=ACCEPT %s", im->c->what,
+				  im->utf8 ? "enabled" : "refused");
+	}
+	return st;
+}
+
+static enum ma_status
+list_folders(struct imap *im, const struct buf *caps)
+{
+	enum ma_status st;
+
+	imap_folders_free(im->list, im->nlist);
+	im->list = NULL;
+	im->nlist = im->list_cap = 0;
+	im->collecting = true;
+	/* RFC 6154 2: with LIST-EXTENDED the special-use attributes are
+	 * asked for; servers without it send them unasked or not at all. */
+	if (has_word(buf_cstr(caps), "LIST-EXTENDED"))
+		st = command(im, "LIST \"\" \"*\" RETURN (SPECIAL-USE)");
+	else
+		st = command(im, "LIST \"\" \"*\"");
+	im->collecting = false;
+	if (st == MA_OK && !ok(im))
+		st = fetch_conn_fail(im->c, MA_EPROTO,
+				     "cannot list the folders: %s", im->text);
+	return st;
+}
+
+enum ma_status
+imap_list_folders(struct fetch_conn *c, struct imap_folder **fp, size_t *np)
+{
+	struct imap im;
+	struct buf caps;
+	enum ma_status st;
+
+	imap_init(&im, c);
+	buf_init(&caps, IMAP_LINE_MAX);
+	st = session_start(&im, &caps);
+	if (st == MA_OK)
+		st = list_folders(&im, &caps);
+	if (st == MA_OK) {
+		*fp = im.list;
+		*np = im.nlist;
+		im.list = NULL;
+		im.nlist = 0;
+	}
+	buf_release(&caps);
+	imap_release(&im);
+	return st;
+}
+
+size_t
+imap_folder_pick(const struct imap_folder *f, size_t n, size_t *idx)
+{
+	const unsigned never = IMAP_FOLDER_NOSELECT | IMAP_FOLDER_BADNAME;
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if ((f[i].flags & IMAP_FOLDER_ALL) && !(f[i].flags & never))
+			idx[k++] = i;
+	if (k > 0)
+		return k;
+	for (size_t i = 0; i < n; i++)
+		if (!(f[i].flags &
+		      (never | IMAP_FOLDER_JUNK | IMAP_FOLDER_TRASH)))
+			idx[k++] = i;
+	return k;
+}
+
+/* folder = *: the folders to fetch, into *namesp (borrowed from im->list). */
+static enum ma_status
+pick_all(struct imap *im, const struct buf *caps, const char ***namesp,
+	 size_t *np)
+{
+	const char **names;
+	size_t *idx, n;
+	enum ma_status st;
+
+	if ((st = list_folders(im, caps)) != MA_OK)
+		return st;
+	idx = malloc((im->nlist + 1) * sizeof *idx);
+	names = malloc((im->nlist + 1) * sizeof *names);
+	if (idx == NULL || names == NULL) {
+		free(idx);
+		free(names);
+		return MA_ENOMEM;
+	}
+	n = imap_folder_pick(im->list, im->nlist, idx);
+	for (size_t i = 0; i < im->nlist; i++)
+		if (im->list[i].flags & IMAP_FOLDER_BADNAME)
+			log_warn("%s: folder '%s' is skipped: the server "
+				 "sent a name that is not valid modified "
+				 "UTF-7",
+				 im->c->what, im->list[i].name);
+	for (size_t i = 0; i < n; i++) {
+		names[i] = im->list[idx[i]].name;
+		log_debug("%s: folder = *: '%s'", im->c->what, names[i]);
+	}
+	log_info("%s: folder = *: %zu of %zu folders%s", im->c->what, n,
+		 im->nlist,
+		 n > 0 && (im->list[idx[0]].flags & IMAP_FOLDER_ALL)
+		     ? " (the \\All folder only)"
+		     : "");
+	free(idx);
+	*namesp = names;
+	*np = n;
+	return MA_OK;
+}
+
 enum ma_status
 imap_run(struct fetch_conn *c, const struct account *a, struct fetch_sink *sink)
 {
 	struct imap im;
 	struct buf caps;
 	enum ma_status st, worst = MA_OK;
+	const char **names = NULL;
+	size_t nnames = 0;
 	bool uidplus;
 
 	imap_init(&im, c);
 	buf_init(&caps, IMAP_LINE_MAX);
-	im.caps = &caps;
-	st = command(&im, "CAPABILITY");
-	im.caps = NULL;
-	if (st != MA_OK)
+	if ((st = session_start(&im, &caps)) != MA_OK)
 		goto out;
-	uidplus = strstr(buf_cstr(&caps), "UIDPLUS") != NULL;
-	for (size_t i = 0; i < a->nfolders; i++) {
-		st = run_folder(&im, a, sink, a->folders[i], uidplus);
+	uidplus = has_word(buf_cstr(&caps), "UIDPLUS");
+	if (account_all_folders(a)) {
+		if ((st = pick_all(&im, &caps, &names, &nnames)) != MA_OK)
+			goto out;
+	} else {
+		names = malloc((a->nfolders + 1) * sizeof *names);
+		if (names == NULL) {
+			st = MA_ENOMEM;
+			goto out;
+		}
+		for (size_t i = 0; i < a->nfolders; i++)
+			names[nnames++] = a->folders[i];
+	}
+	for (size_t i = 0; i < nnames; i++) {
+		st = run_folder(&im, a, sink, names[i], uidplus);
 		/* A missing folder does not stop the others; a broken
 		 * session does. */
 		if (st == MA_ENOTFOUND) {
@@ -689,8 +1097,10 @@ imap_run(struct fetch_conn *c, const struct account *a, struct fetch_sink *sink)
 			goto out;
 	}
 	st = worst;
+	im.logging_out = true;
 	command(&im, "LOGOUT");
 out:
+	free(names);
 	buf_release(&caps);
 	imap_release(&im);
 	return st;

@@ -54,6 +54,14 @@ status_line(struct pop *p, bool *okp)
 		return st;
 	if (strncmp(p->line.data, "+OK", 3) == 0)
 		*okp = true;
+	else if (strncmp(p->line.data, "-ERR", 4) == 0 &&
+		 fetch_conn_throttled(p->line.data + 4))
+		/* RFC 3206: [IN-USE] and [SYS/TEMP] are worth a retry. */
+		return fetch_conn_fail(p->c, MA_ETEMP,
+				       "the server is busy or limits this "
+				       "account (it says: %s); backing off "
+				       "until the next run",
+				       p->line.data);
 	else if (strncmp(p->line.data, "-ERR", 4) == 0)
 		*okp = false;
 	else
@@ -389,9 +397,14 @@ pop3_run(struct fetch_conn *c, const struct account *a, struct fetch_sink *sink)
 	if ((st = listing(&p, &m, &n, &have_uidl)) != MA_OK)
 		goto out;
 	if (!have_uidl && !del) {
-		st = fetch_conn_fail(c, MA_EPROTO,
+		/* RFC 1939 7: UIDL is optional. Without it nothing tells
+		 * which messages were taken, so keeping them on the server
+		 * would fetch every one again at every run. */
+		st = fetch_conn_fail(c, MA_ECONFIG,
 				     "the server does not support UIDL, "
-				     "which on_server = keep needs");
+				     "which on_server = keep needs to tell "
+				     "new mail from old; use on_server = "
+				     "delete (with a clone account) or IMAP");
 		goto out;
 	}
 	if ((idx = malloc((n + 1) * sizeof *idx)) == NULL ||
@@ -406,8 +419,11 @@ pop3_run(struct fetch_conn *c, const struct account *a, struct fetch_sink *sink)
 		if ((st = state_keep_uidls(sink->st, uidls, n)) != MA_OK)
 			goto out;
 	}
+	/* Oldest first: message numbers follow arrival (RFC 1939 has the
+	 * maildrop in order), so a spent budget leaves the newest. */
 	for (size_t i = 0; i < n; i++) {
-		if (have_uidl && state_has_uidl(sink->st, m[i].uidl))
+		if ((have_uidl && state_has_uidl(sink->st, m[i].uidl)) ||
+		    !fetch_sink_budget_take(sink, m[i].size))
 			continue;
 		idx[ntodo++] = i;
 		bytes += m[i].size;

@@ -10,6 +10,10 @@
  *	last_success 1795371535
  *	last_count 12
  *	last_error TEXT TO THE END OF THE LINE   (absent when none)
+ *	budget START BYTES      (fetch_budget: the day's window began at
+ *	                         START, BYTES taken since; absent when none)
+ *	waiting MESSAGES BYTES  (left for later by a spent budget; absent
+ *	                         when nothing waits)
  *	folder UIDVALIDITY NAME TO THE END OF THE LINE
  *	uids 1:40,42,57:60               (UIDs taken from the folder above)
  *	uidl UIDL                        (one POP3 UIDL taken, RFC 1939 7:
@@ -287,6 +291,25 @@ parse_line(struct fetch_state *st, struct state_folder **cur, char *line)
 			st->sum.last_count = (long)v;
 		return MA_OK;
 	}
+	if (strcmp(line, "budget") == 0 || strcmp(line, "waiting") == 0) {
+		char *second = strchr(val, ' ');
+		unsigned long long w;
+
+		if (second == NULL)
+			return MA_EDATA;
+		*second++ = '\0';
+		if (!parse_num(val, INT64_MAX, &v) ||
+		    !parse_num(second, INT64_MAX, &w))
+			return MA_EDATA;
+		if (line[0] == 'b') {
+			st->sum.budget_start = (time_t)v;
+			st->sum.budget_used = w;
+		} else {
+			st->sum.waiting = (long)v;
+			st->sum.waiting_bytes = w;
+		}
+		return MA_OK;
+	}
 	if (strcmp(line, "last_error") == 0) {
 		snprintf(st->sum.last_error, sizeof st->sum.last_error, "%s",
 			 val);
@@ -426,6 +449,13 @@ state_save(struct fetch_state *st, const char *path)
 		     (long long)st->sum.last_success, st->sum.last_count);
 	if (s == MA_OK && err[0] != '\0')
 		s = buf_addf(&b, "last_error %s\n", err);
+	if (s == MA_OK && st->sum.budget_start != 0)
+		s = buf_addf(&b, "budget %lld %llu\n",
+			     (long long)st->sum.budget_start,
+			     st->sum.budget_used);
+	if (s == MA_OK && st->sum.waiting > 0)
+		s = buf_addf(&b, "waiting %ld %llu\n", st->sum.waiting,
+			     st->sum.waiting_bytes);
 	for (size_t i = 0; s == MA_OK && i < st->nfolders; i++) {
 		const struct state_folder *f = &st->folders[i];
 

@@ -20,6 +20,13 @@ struct state_summary {
 	time_t last_success;  /* 0: never */
 	long last_count;      /* messages fetched by the last run */
 	char last_error[256]; /* "" when the last run succeeded */
+	/* fetch_budget: the day's window (start 0: none yet), the bytes
+	 * taken in it, and what the last run left for later because the
+	 * budget was spent (0 0 when nothing waits). */
+	time_t budget_start;
+	unsigned long long budget_used;
+	long waiting;
+	unsigned long long waiting_bytes;
 };
 
 /*

@@ -7,6 +7,9 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "fetch.h"
+#include "fetch_front.h"
+#include "imap.h"
 #include "log.h"
 #include "mailarc.h"
 #include "oauth.h"
@@ -26,9 +29,10 @@ static const char account_usage[] =
     "         [--folder F[,F...]] [--on-server keep|delete]\n"
     "         [--tls required|none] [--ca-file F] [--tls-verify yes|no]\n"
     "         [--address A] [--name N] [--description D]\n"
-    "         [--poll-interval T] [--enabled yes|no] [--no-test]\n"
+    "         [--poll-interval T] [--fetch-budget SIZE/day|off]\n"
+    "         [--enabled yes|no] [--no-test]\n"
     "       mailarc account edit SPACE/ACCOUNT [the options of add]\n"
-    "       mailarc account remove|enable|disable|show|test "
+    "       mailarc account remove|enable|disable|show|test|folders "
     "SPACE/ACCOUNT\n"
     "       mailarc account list [SPACE]\n";
 
@@ -793,6 +797,105 @@ account_test(struct ctx *c, int argc, char **argv)
 	return ret;
 }
 
+/* Whether the account as configured fetches folder i of the listing. */
+static bool
+folder_fetched(const struct account *a, const struct imap_folder *f, size_t i,
+	       const size_t *picked, size_t npicked)
+{
+	if (account_all_folders(a)) {
+		for (size_t k = 0; k < npicked; k++)
+			if (picked[k] == i)
+				return true;
+		return false;
+	}
+	for (size_t k = 0; k < a->nfolders; k++)
+		if (strcmp(a->folders[k], f[i].name) == 0 ||
+		    (strcasecmp(a->folders[k], "INBOX") == 0 &&
+		     strcasecmp(f[i].name, "INBOX") == 0))
+			return true;
+	return false;
+}
+
+/*
+ * account folders: the server's folders in UTF-8, their special-use flags,
+ * and whether the account fetches each (its folder list, or what folder =
+ * * picks).
+ */
+static int
+account_folders(struct ctx *c, int argc, char **argv)
+{
+	struct account_opts o = {0};
+	struct space *s = NULL;
+	struct account *a = NULL;
+	struct fetch_conn conn = {0};
+	struct imap_folder *f = NULL;
+	size_t n = 0, *picked = NULL, npicked = 0;
+	enum ma_status st;
+	char *key = NULL, what[KEY_MAX * 2 + 16], flags[128];
+	int ret;
+
+	if ((ret = parse_account_opts(c, argc, argv, &o)) != EX_OK)
+		return ret == EX__HELP ? EX_OK : ret;
+	if (secret_protect_process() != MA_OK)
+		return EX_OSERR;
+	if ((ret = load_ref(c, argc, argv, &s, &key)) != EX_OK)
+		return ret;
+	if ((st = account_load(s, key, &a)) != MA_OK) {
+		ret = ma_exitcode(st);
+		goto out;
+	}
+	if (!account_uses_imap(a)) {
+		log_err("account '%s/%s' uses POP3, which has only INBOX "
+			"(folders are for imap and imaps)",
+			s->key, key);
+		ret = EX_USAGE;
+		goto out;
+	}
+	snprintf(what, sizeof what, "account %s/%s", s->key, key);
+	st = fetch_connect(s, a, NULL, fetch_timeout_env(), fetch_timeout_env(),
+			   what, &conn);
+	if (st == MA_OK)
+		st = imap_list_folders(&conn, &f, &n);
+	if (st == MA_OK) {
+		imap_logout(&conn);
+		picked = malloc((n + 1) * sizeof *picked);
+		if (picked == NULL)
+			st = MA_ENOMEM;
+		else
+			npicked = imap_folder_pick(f, n, picked);
+	}
+	fetch_conn_close(&conn);
+	if (st != MA_OK) {
+		ret = ma_exitcode(st);
+		goto out;
+	}
+	printf("%-6s %-24s %s\n", "FETCH", "SPECIAL-USE", "FOLDER");
+	for (size_t i = 0; i < n; i++) {
+		if (imap_folder_flags_format(f[i].flags, flags, sizeof flags) !=
+		    MA_OK)
+			snprintf(flags, sizeof flags, "?");
+		printf("%-6s %-24s ",
+		       folder_fetched(a, f, i, picked, npicked) ? "yes" : "no",
+		       flags[0] ? flags : "-");
+		/* A name the server sent broken is shown escaped, never
+		 * as raw control bytes. */
+		for (const unsigned char *p = (const unsigned char *)f[i].name;
+		     *p; p++)
+			putchar(*p < 0x20 || *p == 0x7f ? '?' : *p);
+		printf("%s\n", f[i].flags & IMAP_FOLDER_BADNAME
+				   ? " (name not valid modified UTF-7)"
+				   : "");
+	}
+	ret = EX_OK;
+out:
+	free(picked);
+	imap_folders_free(f, n);
+	account_free(a);
+	space_free(s);
+	free(key);
+	return ret;
+}
+
 int
 cmd_account(struct ctx *c, int argc, char **argv)
 {
@@ -804,6 +907,7 @@ cmd_account(struct ctx *c, int argc, char **argv)
 	    {"remove", account_remove},	  {"enable", account_enable},
 	    {"disable", account_disable}, {"list", account_list_cmd},
 	    {"show", account_show},	  {"test", account_test},
+	    {"folders", account_folders},
 	};
 
 	if (argc < 2) {
@@ -818,7 +922,7 @@ cmd_account(struct ctx *c, int argc, char **argv)
 		if (strcmp(argv[1], subs[i].name) == 0)
 			return subs[i].fn(c, argc - 1, argv + 1);
 	log_err("unknown account command '%s' (add, edit, remove, enable, "
-		"disable, list, show, test)",
+		"disable, list, show, test, folders)",
 		argv[1]);
 	return EX_USAGE;
 }

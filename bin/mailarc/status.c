@@ -329,6 +329,10 @@ struct account_status {
 	struct oauth_info oauth;
 	char timer[256];
 	struct timer_info ti; /* known only when systemd runs */
+	/* fetch_budget: bytes left now, and when the day's window ends (0:
+	 * no window open, the whole budget is there). */
+	unsigned long long budget_left;
+	time_t budget_until;
 };
 
 static void
@@ -350,6 +354,15 @@ account_status_get(const struct space *s, const struct account *a, time_t now,
 		as->next_run = now;
 	if (a->oauth2)
 		as->have_oauth = oauth_token_info(s, a, &as->oauth) == MA_OK;
+	as->budget_left = a->fetch_budget;
+	if (a->fetch_budget > 0 && as->have_state &&
+	    as->sum.budget_start != 0 &&
+	    now - as->sum.budget_start < 24 * 60 * 60) {
+		as->budget_until = as->sum.budget_start + 24 * 60 * 60;
+		as->budget_left = as->sum.budget_used >= a->fetch_budget
+				      ? 0
+				      : a->fetch_budget - as->sum.budget_used;
+	}
 	if (!polling_unit_name(s->key, a->key, "timer", as->timer,
 			       sizeof as->timer))
 		as->timer[0] = '\0';
@@ -402,6 +415,27 @@ account_json(const struct account *a, const struct account_status *as)
 				? jstr(as->sum.last_error)
 				: json_null());
 	json_object_set_new(o, "next_run", json_time(as->next_run));
+	if (a->fetch_budget > 0) {
+		json_t *t = json_object();
+
+		json_object_set_new(t, "bytes_per_day",
+				    json_integer((json_int_t)a->fetch_budget));
+		json_object_set_new(t, "bytes_left",
+				    json_integer((json_int_t)as->budget_left));
+		json_object_set_new(t, "window_ends",
+				    json_time(as->budget_until));
+		json_object_set_new(
+		    t, "waiting_messages",
+		    json_integer(as->have_state ? as->sum.waiting : 0));
+		json_object_set_new(
+		    t, "waiting_bytes",
+		    json_integer(as->have_state
+				     ? (json_int_t)as->sum.waiting_bytes
+				     : 0));
+		json_object_set_new(o, "fetch_budget", t);
+	} else {
+		json_object_set_new(o, "fetch_budget", json_null());
+	}
 	if (a->oauth2) {
 		json_t *t = json_object();
 
@@ -435,6 +469,29 @@ fmt_size(long long n, char *buf, size_t size)
 		snprintf(buf, size, "%lld B", n);
 	else
 		snprintf(buf, size, "%.1f %s", v, units[u]);
+}
+
+/* "fetch budget 2.0 GB a day: 0 B left until ...; 12 messages wait". */
+static void
+budget_text(const struct account *a, const struct account_status *as)
+{
+	char per[32], left[32], wait[32], until[32], at[32];
+	const char *u = fmt_time(as->budget_until, until, sizeof until);
+
+	fmt_size((long long)a->fetch_budget, per, sizeof per);
+	fmt_size((long long)as->budget_left, left, sizeof left);
+	printf("  %-16s fetch budget %s a day: %s left%s%s", "", per, left,
+	       u ? " until " : "", u ? u : "");
+	if (as->have_state && as->sum.waiting > 0) {
+		fmt_size((long long)as->sum.waiting_bytes, wait, sizeof wait);
+		if (u)
+			snprintf(at, sizeof at, "after %s", u);
+		else
+			snprintf(at, sizeof at, "at the next run");
+		printf("; %ld messages (%s) wait, fetched oldest first %s",
+		       as->sum.waiting, wait, at);
+	}
+	putchar('\n');
 }
 
 static void
@@ -472,6 +529,8 @@ account_text(const struct account *a, const struct account_status *as)
 		printf("  %-16s warning: tls = none: the password goes to %s "
 		       "in plain text\n",
 		       "", a->host);
+	if (a->fetch_budget > 0)
+		budget_text(a, as);
 	if (a->oauth2) {
 		char exp[32];
 		const char *e =
