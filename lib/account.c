@@ -8,6 +8,7 @@
 #include "account.h"
 #include "log.h"
 #include "path.h"
+#include "space.h"
 
 const char *
 account_protocol_name(enum account_protocol p)
@@ -480,7 +481,7 @@ account_list(const struct space *s, char ***keysp, size_t *np)
 	char *dir;
 	int m;
 
-	if ((dir = space_path(s, "accounts")) == NULL)
+	if ((dir = space_part_path(s->dir, SPACE_ACCOUNTS)) == NULL)
 		return MA_ENOMEM;
 	m = scandir(dir, &ents, NULL, NULL);
 	free(dir);

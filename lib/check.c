@@ -15,6 +15,7 @@
 #include "log.h"
 #include "path.h"
 #include "permalink.h"
+#include "space.h"
 
 /* SPACE/tombstones is read whole; it holds one short line per deletion. */
 #define CHECK_TOMBSTONES_MAX ((size_t)1 << 30)
@@ -287,7 +288,7 @@ check_run(const struct check_opts *o, struct check_result *r)
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	w.not_index = g_ptr_array_new_with_free_func(free);
 	w.gone = g_ptr_array_new_with_free_func(free);
-	if ((archive = path_fmt("%s/archive", o->space_dir)) == NULL) {
+	if ((archive = space_part_path(o->space_dir, SPACE_ARCHIVE)) == NULL) {
 		st = MA_ENOMEM;
 		goto out;
 	}
@@ -323,7 +324,8 @@ check_run(const struct check_opts *o, struct check_result *r)
 	/* 3. One pass over the index; none yet (index.h: its layout) is
 	 * an empty one, not an error. */
 	free(dir);
-	if ((dir = path_fmt("%s/notmuch/xapian", o->space_dir)) == NULL) {
+	if ((dir = space_part_path(o->space_dir, SPACE_NOTMUCH_XAPIAN)) ==
+	    NULL) {
 		st = MA_ENOMEM;
 		goto out;
 	}
@@ -433,7 +435,7 @@ check_repair_index(const char *space_dir, const char *space_key,
 	struct cursor cu = {.paths = r->not_indexed, .n = r->n_not_indexed};
 	struct lock lk = {.fd = -1};
 	struct index *ix = NULL;
-	char *lockpath = path_fmt("%s/state/index.lock", space_dir);
+	char *lockpath = space_lock_path(space_dir, SPACE_STAGE_INDEX);
 	enum ma_status st;
 
 	*not_mail = 0;

@@ -126,14 +126,14 @@ dedupe_run_open(const struct dedupe_opts *o, struct dedupe_run **rp)
 	if (r == NULL)
 		return MA_ENOMEM;
 	r->o = *o;
-	r->incoming = path_fmt("%s/incoming", o->space_dir);
-	r->archive = path_fmt("%s/archive", o->space_dir);
-	r->duplicates = path_fmt("%s/duplicates", o->space_dir);
-	r->state = path_fmt("%s/state", o->space_dir);
-	r->queue_path = path_fmt("%s/state/index.queue", o->space_dir);
-	r->report_path = path_fmt("%s/state/dedupe.report", o->space_dir);
-	r->pending_path = path_fmt("%s/state/dedupe.pending", o->space_dir);
-	dbdir = path_fmt("%s/state/dedupe", o->space_dir);
+	r->incoming = space_part_path(o->space_dir, SPACE_INCOMING);
+	r->archive = space_part_path(o->space_dir, SPACE_ARCHIVE);
+	r->duplicates = space_part_path(o->space_dir, SPACE_DUPLICATES);
+	r->state = space_part_path(o->space_dir, SPACE_STATE);
+	r->queue_path = space_part_path(o->space_dir, SPACE_INDEX_QUEUE);
+	r->report_path = space_part_path(o->space_dir, SPACE_DEDUPE_REPORT);
+	r->pending_path = space_part_path(o->space_dir, SPACE_DEDUPE_PENDING);
+	dbdir = space_part_path(o->space_dir, SPACE_DEDUPE_DB);
 	tspath = path_fmt("%s/tombstones", o->space_dir);
 	if (r->incoming == NULL || r->archive == NULL ||
 	    r->duplicates == NULL || r->state == NULL ||
@@ -202,7 +202,8 @@ source_of(const struct dedupe_run *r, const char *path)
 				return strdup(key);
 		}
 	}
-	return strdup(r->o.default_source ? r->o.default_source : "unknown");
+	return strdup(r->o.default_source ? r->o.default_source
+					  : SPACE_SOURCE_UNKNOWN);
 }
 
 /*
@@ -793,7 +794,7 @@ dedupe_run_finish(struct dedupe_run *r)
 enum ma_status
 dedupe_last(const char *space_dir, struct dedupe_stats *k)
 {
-	char *p = path_fmt("%s/state/dedupe.last", space_dir);
+	char *p = space_part_path(space_dir, SPACE_DEDUPE_LAST);
 	char *text = NULL;
 	size_t len;
 	struct dedupe_stats v = {0};
@@ -838,7 +839,7 @@ dedupe_last(const char *space_dir, struct dedupe_stats *k)
 enum ma_status
 dedupe_report_counts(const char *space_dir, struct dedupe_counts *c)
 {
-	char *path = path_fmt("%s/state/dedupe.report", space_dir);
+	char *path = space_part_path(space_dir, SPACE_DEDUPE_REPORT);
 	struct dedupe_counts v = {0};
 	char *line = NULL;
 	size_t cap = 0;
@@ -920,7 +921,7 @@ dedupe_run_close(struct dedupe_run *r)
 enum ma_status
 dedupe_report(const char *space_dir, FILE *out)
 {
-	char *path = path_fmt("%s/state/dedupe.report", space_dir);
+	char *path = space_part_path(space_dir, SPACE_DEDUPE_REPORT);
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;

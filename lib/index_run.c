@@ -43,7 +43,7 @@ run_open(struct run *r, const struct index_run_opts *o,
 		return MA_EIO;
 	}
 	{
-		char *a = path_fmt("%s/archive", r->archive);
+		char *a = space_part_path(r->archive, SPACE_ARCHIVE);
 
 		free(r->archive);
 		if ((r->archive = a) == NULL)
@@ -194,8 +194,8 @@ static enum ma_status
 queue_pass(struct run *r, struct names *seen)
 {
 	const char *dir = r->o->space_dir;
-	char *qpath = path_fmt("%s/state/index.queue", dir);
-	char *opath = path_fmt("%s/state/index.offset", dir);
+	char *qpath = space_part_path(dir, SPACE_INDEX_QUEUE);
+	char *opath = space_part_path(dir, SPACE_INDEX_OFFSET);
 	char *line = NULL;
 	size_t cap = 0;
 	enum ma_status st;
@@ -290,7 +290,7 @@ source_of(struct run *r, const char *path, char **heldp)
 
 	*heldp = NULL;
 	if (r->db == NULL) {
-		char *dir = path_fmt("%s/state/dedupe", r->o->space_dir);
+		char *dir = space_part_path(r->o->space_dir, SPACE_DEDUPE_DB);
 
 		if (dir == NULL || dedupe_db_open(dir, false, &r->db) != MA_OK)
 			r->db = NULL;
@@ -304,7 +304,7 @@ source_of(struct run *r, const char *path, char **heldp)
 			*heldp = strdup(src);
 		msg_free(m);
 	}
-	return *heldp != NULL ? *heldp : "unknown";
+	return *heldp != NULL ? *heldp : SPACE_SOURCE_UNKNOWN;
 }
 
 static enum ma_status

@@ -19,6 +19,7 @@
 #include "path.h"
 #include "privacy.h"
 #include "tombstone.h"
+#include "space.h"
 
 /* A header block larger than this is not read further for addresses. */
 #define PRIVACY_HEADER_MAX (1u << 20)
@@ -352,7 +353,7 @@ collect_file(const char *path, unsigned where, void *arg)
 static char *
 journal_path(const char *space_dir)
 {
-	return path_fmt("%s/state/erase.journal", space_dir);
+	return space_part_path(space_dir, SPACE_ERASE_JOURNAL);
 }
 
 bool
@@ -469,7 +470,7 @@ first_thread(const struct index_hit *h, void *arg)
 static enum ma_status
 report_forget(const char *space_dir, char **ids, size_t nids)
 {
-	char *path = path_fmt("%s/state/dedupe.report", space_dir);
+	char *path = space_part_path(space_dir, SPACE_DEDUPE_REPORT);
 	char *data, *p;
 	struct buf out;
 	size_t len;
@@ -548,7 +549,7 @@ tombstone_file(const char *space_dir, struct index *ix, const char *tspath,
 	st = tombstone_append(tspath, now, hid, thread, m->identity);
 	/* What the dedupe stage keeps about it names its Message-ID. */
 	if (st == MA_OK) {
-		char *db = path_fmt("%s/state/dedupe", space_dir);
+		char *db = space_part_path(space_dir, SPACE_DEDUPE_DB);
 
 		st = db == NULL ? MA_ENOMEM
 				: dedupe_db_forget(db, m->message_id);
@@ -563,8 +564,8 @@ tombstone_file(const char *space_dir, struct index *ix, const char *tspath,
 static enum ma_status
 take_locks(const char *space_dir, bool wait, struct lock *dl, struct lock *il)
 {
-	char *dlock = path_fmt("%s/state/dedupe.lock", space_dir);
-	char *ilock = path_fmt("%s/state/index.lock", space_dir);
+	char *dlock = space_lock_path(space_dir, SPACE_STAGE_DEDUPE);
+	char *ilock = space_lock_path(space_dir, SPACE_STAGE_INDEX);
 	enum ma_status st = MA_ENOMEM;
 
 	/* The order of "mailarc delete": dedupe first, then index. */
@@ -831,7 +832,7 @@ privacy_retain(const char *space_dir, time_t cutoff, time_t now, bool wait,
 	struct index *ix = NULL;
 	char q[128];
 	char *tspath = path_fmt("%s/tombstones", space_dir);
-	char *archive = path_fmt("%s/archive", space_dir);
+	char *archive = space_part_path(space_dir, SPACE_ARCHIVE);
 	enum ma_status st;
 	int n;
 

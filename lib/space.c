@@ -229,7 +229,8 @@ space_load(const char *root, const char *key, struct space **sp)
 	kind = space_setting(s, "kind", "site");
 	s->personal = strcmp(kind, "personal") == 0;
 	site_dir = config_get(s->cfg, "", "site_dir");
-	s->site_dir = site_dir ? strdup(site_dir) : space_path(s, "site");
+	s->site_dir =
+	    site_dir ? strdup(site_dir) : space_part_path(s->dir, SPACE_SITE);
 	if (s->site_dir == NULL) {
 		space_free(s);
 		return MA_ENOMEM;
@@ -242,6 +243,71 @@ char *
 space_path(const struct space *s, const char *sub)
 {
 	return path_fmt("%s/%s", s->dir, sub);
+}
+
+char *
+space_part_path(const char *space_dir, enum space_part part)
+{
+	static const char *const subs[] = {
+	    [SPACE_INCOMING] = "incoming",
+	    [SPACE_ARCHIVE] = "archive",
+	    [SPACE_DUPLICATES] = "duplicates",
+	    [SPACE_STATE] = "state",
+	    [SPACE_ACCOUNTS] = "accounts",
+	    [SPACE_NOTMUCH] = "notmuch",
+	    [SPACE_NOTMUCH_CONFIG] = "notmuch/config",
+	    [SPACE_NOTMUCH_XAPIAN] = "notmuch/xapian",
+	    [SPACE_SITE] = "site",
+	    [SPACE_DEDUPE_DB] = "state/dedupe",
+	    [SPACE_DEDUPE_REPORT] = "state/dedupe.report",
+	    [SPACE_DEDUPE_PENDING] = "state/dedupe.pending",
+	    [SPACE_DEDUPE_LAST] = "state/dedupe.last",
+	    [SPACE_INDEX_QUEUE] = "state/index.queue",
+	    [SPACE_INDEX_OFFSET] = "state/index.offset",
+	    [SPACE_RENDER_STATE] = "state/render.state",
+	    [SPACE_ERASE_JOURNAL] = "state/erase.journal",
+	    [SPACE_RETENTION] = "state/retention",
+	};
+
+	return path_fmt("%s/%s", space_dir, subs[part]);
+}
+
+/* The stage names double as their lock files' names. */
+static const char *const stage_names[] = {
+    [SPACE_STAGE_DEDUPE] = "dedupe",
+    [SPACE_STAGE_INDEX] = "index",
+    [SPACE_STAGE_RENDER] = "render",
+};
+
+char *
+space_lock_path(const char *space_dir, enum space_stage stage)
+{
+	return path_fmt("%s/state/%s.lock", space_dir, stage_names[stage]);
+}
+
+char *
+space_source_dir(const char *space_dir, const char *source)
+{
+	return path_fmt("%s/incoming/.%s", space_dir, source);
+}
+
+char *
+space_account_file(const char *space_dir, const char *account,
+		   const char *suffix)
+{
+	return path_fmt("%s/state/%s.%s", space_dir, account, suffix);
+}
+
+bool
+space_key_reserved(const char *key)
+{
+	if (strcmp(key, SPACE_SOURCE_IMPORT) == 0 ||
+	    strcmp(key, SPACE_SOURCE_UNKNOWN) == 0)
+		return true;
+	for (size_t i = 0; i < sizeof stage_names / sizeof stage_names[0]; i++)
+		if (strcmp(key, stage_names[i]) == 0)
+			return true;
+	return false;
 }
 
 const char *
@@ -333,12 +399,12 @@ nomem:
 static enum ma_status
 make_layout(const char *dir)
 {
-	static const char *const maildirs[] = {"incoming", "archive",
-					       "duplicates"};
+	static const enum space_part maildirs[] = {
+	    SPACE_INCOMING, SPACE_ARCHIVE, SPACE_DUPLICATES};
 	enum ma_status st;
 
 	for (size_t i = 0; i < 3; i++) {
-		char *m = path_fmt("%s/%s", dir, maildirs[i]);
+		char *m = space_part_path(dir, maildirs[i]);
 
 		if (m == NULL)
 			return MA_ENOMEM;
@@ -348,7 +414,7 @@ make_layout(const char *dir)
 			return st;
 	}
 	{
-		char *p = path_fmt("%s/state", dir);
+		char *p = space_part_path(dir, SPACE_STATE);
 
 		if (p == NULL)
 			return MA_ENOMEM;
@@ -356,7 +422,7 @@ make_layout(const char *dir)
 		free(p);
 		if (st != MA_OK)
 			return st;
-		if ((p = path_fmt("%s/accounts", dir)) == NULL)
+		if ((p = space_part_path(dir, SPACE_ACCOUNTS)) == NULL)
 			return MA_ENOMEM;
 		st = mkdir_p(p, 0700);
 		free(p);

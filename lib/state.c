@@ -32,6 +32,7 @@
 #include "log.h"
 #include "path.h"
 #include "state.h"
+#include "space.h"
 
 #define STATE_MAGIC "mailarc-fetch-state 1"
 #define STATE_MAX   (256u << 20)
@@ -40,7 +41,7 @@
 char *
 state_path(const struct space *s, const char *key)
 {
-	return path_fmt("%s/state/%s.state", s->dir, key);
+	return space_account_file(s->dir, key, "state");
 }
 
 void

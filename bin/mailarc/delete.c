@@ -26,6 +26,7 @@
 #include "msg.h"
 #include "path.h"
 #include "tombstone.h"
+#include "space.h"
 
 static const char delete_usage[] =
     "usage: mailarc delete SPACE [--dry-run] MESSAGE-ID...\n"
@@ -231,8 +232,8 @@ cmd_delete(struct ctx *c, int argc, char **argv)
 		return ret;
 	if (!dry && (st = hold_refuse(s->dir, s->key, "delete")) != MA_OK)
 		goto out;
-	dlock = path_fmt("%s/state/dedupe.lock", s->dir);
-	ilock = path_fmt("%s/state/index.lock", s->dir);
+	dlock = space_lock_path(s->dir, SPACE_STAGE_DEDUPE);
+	ilock = space_lock_path(s->dir, SPACE_STAGE_INDEX);
 	tspath = path_fmt("%s/tombstones", s->dir);
 	if (dlock == NULL || ilock == NULL || tspath == NULL) {
 		st = MA_ENOMEM;
@@ -281,7 +282,7 @@ cmd_delete(struct ctx *c, int argc, char **argv)
 		char *real = realpath(s->dir, NULL);
 
 		if (real == NULL ||
-		    (archive = path_fmt("%s/archive", real)) == NULL) {
+		    (archive = space_part_path(real, SPACE_ARCHIVE)) == NULL) {
 			free(real);
 			st = MA_EIO;
 			goto out;
