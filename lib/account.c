@@ -533,6 +533,21 @@ account_secret(const struct account *a, struct secret *s)
 }
 
 enum ma_status
+account_key_check_new(const char *key)
+{
+	if (!space_key_reserved(key))
+		return MA_OK;
+	log_err("'%s' cannot be an account name: mailarc uses it itself (%s)",
+		key,
+		strcmp(key, SPACE_SOURCE_IMPORT) == 0
+		    ? "'mailarc import' delivers to incoming/.import"
+		: strcmp(key, SPACE_SOURCE_UNKNOWN) == 0
+		    ? "dedupe names mail of no known source so"
+		    : "it is a stage, and would share its lock file");
+	return MA_EUSAGE;
+}
+
+enum ma_status
 account_parse_ref(const char *ref, char **spacep, char **keyp)
 {
 	const char *slash = strchr(ref, '/');

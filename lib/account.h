@@ -111,6 +111,13 @@ enum ma_status account_list(const struct space *s, char ***keysp, size_t *np);
 enum ma_status account_secret(const struct account *a, struct secret *s);
 
 /*
+ * account_key_check_new - may a new account take this key? MA_EUSAGE
+ * (logged, saying why) for a name mailarc uses itself (space.h's
+ * space_key_reserved: import, unknown, the stages); MA_OK otherwise.
+ */
+enum ma_status account_key_check_new(const char *key);
+
+/*
  * account_parse_ref - split "SPACE/ACCOUNT" into its keys (malloc'd) and
  * check both; logs and returns MA_EUSAGE when malformed.
  */
