@@ -99,7 +99,7 @@ list_dir(const char *dir, const char *prefix, const char *suffix,
 static enum ma_status
 read_tombstones(struct walk *w)
 {
-	char *path = path_fmt("%s/tombstones", w->o->space_dir), *data;
+	char *path = space_part_path(w->o->space_dir, SPACE_TOMBSTONES), *data;
 	size_t len, pos = 0;
 	enum ma_status st;
 

@@ -134,7 +134,7 @@ dedupe_run_open(const struct dedupe_opts *o, struct dedupe_run **rp)
 	r->report_path = space_part_path(o->space_dir, SPACE_DEDUPE_REPORT);
 	r->pending_path = space_part_path(o->space_dir, SPACE_DEDUPE_PENDING);
 	dbdir = space_part_path(o->space_dir, SPACE_DEDUPE_DB);
-	tspath = path_fmt("%s/tombstones", o->space_dir);
+	tspath = space_part_path(o->space_dir, SPACE_TOMBSTONES);
 	if (r->incoming == NULL || r->archive == NULL ||
 	    r->duplicates == NULL || r->state == NULL ||
 	    r->queue_path == NULL || r->report_path == NULL ||

@@ -595,7 +595,7 @@ privacy_erase(const struct privacy_erase_opts *o, unsigned long *countp)
 	struct index *ix = NULL;
 	struct files ids = {0};
 	size_t dlen = strlen(o->space_dir);
-	char *tspath = path_fmt("%s/tombstones", o->space_dir);
+	char *tspath = space_part_path(o->space_dir, SPACE_TOMBSTONES);
 	enum ma_status st;
 
 	if (tspath == NULL)
@@ -831,7 +831,7 @@ privacy_retain(const char *space_dir, time_t cutoff, time_t now, bool wait,
 	struct lock dl = {.fd = -1}, il = {.fd = -1};
 	struct index *ix = NULL;
 	char q[128];
-	char *tspath = path_fmt("%s/tombstones", space_dir);
+	char *tspath = space_part_path(space_dir, SPACE_TOMBSTONES);
 	char *archive = space_part_path(space_dir, SPACE_ARCHIVE);
 	enum ma_status st;
 	int n;

@@ -258,6 +258,7 @@ space_part_path(const char *space_dir, enum space_part part)
 	    [SPACE_NOTMUCH_CONFIG] = "notmuch/config",
 	    [SPACE_NOTMUCH_XAPIAN] = "notmuch/xapian",
 	    [SPACE_SITE] = "site",
+	    [SPACE_TOMBSTONES] = "tombstones",
 	    [SPACE_DEDUPE_DB] = "state/dedupe",
 	    [SPACE_DEDUPE_REPORT] = "state/dedupe.report",
 	    [SPACE_DEDUPE_PENDING] = "state/dedupe.pending",

@@ -74,6 +74,7 @@ enum space_part {
 	SPACE_NOTMUCH_CONFIG, /* notmuch/config */
 	SPACE_NOTMUCH_XAPIAN, /* notmuch/xapian */
 	SPACE_SITE,	      /* site/: the default site folder */
+	SPACE_TOMBSTONES,     /* tombstones: messages deleted on purpose */
 	SPACE_DEDUPE_DB,      /* state/dedupe: dedupe's database folder */
 	SPACE_DEDUPE_REPORT,  /* state/dedupe.report */
 	SPACE_DEDUPE_PENDING, /* state/dedupe.pending */
