@@ -7,9 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
-
 #include "buf.h"
+#include "hash.h"
 #include "log.h"
 #include "path.h"
 #include "tombstone.h"
@@ -264,19 +263,7 @@ tombstones_erased(const struct tombstones *t, const char *message_id,
 void
 tombstone_hash_id(const char *message_id, char *out)
 {
-	static const char hex[] = "0123456789abcdef";
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-
-	memcpy(out, "sha256:", 7);
-	if (EVP_Digest(message_id, strlen(message_id), md, &mdlen, EVP_sha256(),
-		       NULL) != 1)
-		mdlen = 0;
-	for (unsigned int i = 0; i < 32; i++) {
-		out[7 + 2 * i] = i < mdlen ? hex[md[i] >> 4] : '0';
-		out[8 + 2 * i] = i < mdlen ? hex[md[i] & 15] : '0';
-	}
-	out[TOMBSTONE_HASH_LEN] = '\0';
+	hash_sha256_tagged(message_id, strlen(message_id), out);
 }
 
 size_t
