@@ -79,15 +79,14 @@ config_append(struct config *cfg, const char *section, const char *key,
 	struct entry e;
 
 	if (cfg->n == cfg->cap) {
-		size_t cap = cfg->cap ? cfg->cap * 2 : 16;
 		struct entry *v;
 
-		if (cap > CONFIG_ENTRIES_MAX)
+		if ((cfg->cap ? cfg->cap * 2 : 16) > CONFIG_ENTRIES_MAX)
 			return MA_ETOOBIG;
-		if ((v = realloc(cfg->v, cap * sizeof *v)) == NULL)
+		if ((v = array_grow(cfg->v, &cfg->cap, cfg->n, sizeof *v,
+				    16)) == NULL)
 			return MA_ENOMEM;
 		cfg->v = v;
-		cfg->cap = cap;
 	}
 	e.section = strdup(section);
 	e.key = strdup(key);

@@ -169,13 +169,12 @@ entry_push(struct bucket *bk, const char *identity, const char *name,
 	struct dedupe_entry *e;
 
 	if (bk->n == bk->cap) {
-		size_t ncap = bk->cap ? bk->cap * 2 : 8;
-		struct dedupe_entry *nv = realloc(bk->v, ncap * sizeof *nv);
+		struct dedupe_entry *nv =
+		    array_grow(bk->v, &bk->cap, bk->n, sizeof *nv, 8);
 
 		if (nv == NULL)
 			return MA_ENOMEM;
 		bk->v = nv;
-		bk->cap = ncap;
 	}
 	e = &bk->v[bk->n];
 	/* Callers checked: MSG_IDENTITY_LEN hex digits. */

@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "delete.h"
 #include "index.h"
 #include "lock.h"
@@ -37,13 +38,12 @@ collect(const struct index_hit *h, void *arg)
 		if (strcmp(vs->v[i].message_id, h->message_id) == 0)
 			return 0;
 	if (vs->n == vs->cap) {
-		size_t ncap = vs->cap ? vs->cap * 2 : 16;
-		struct victim *nv = realloc(vs->v, ncap * sizeof *nv);
+		struct victim *nv =
+		    array_grow(vs->v, &vs->cap, vs->n, sizeof *nv, 16);
 
 		if (nv == NULL)
 			goto nomem;
 		vs->v = nv;
-		vs->cap = ncap;
 	}
 	v = &vs->v[vs->n];
 	memset(v, 0, sizeof *v);

@@ -385,8 +385,8 @@ report_message(notmuch_message_t *m,
 	for (; fns && notmuch_filenames_valid(fns);
 	     notmuch_filenames_move_to_next(fns)) {
 		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 4;
-			const char **nv = realloc(files, ncap * sizeof *nv);
+			const char **nv =
+			    array_grow(files, &cap, n, sizeof *nv, 4);
 
 			if (nv == NULL) {
 				free(files);
@@ -394,7 +394,6 @@ report_message(notmuch_message_t *m,
 				return 1;
 			}
 			files = nv;
-			cap = ncap;
 		}
 		files[n++] = notmuch_filenames_get(fns);
 	}

@@ -164,13 +164,11 @@ static enum ma_status
 names_add(struct names *ns, const char *name)
 {
 	if (ns->n == ns->cap) {
-		size_t cap = ns->cap ? ns->cap * 2 : 64;
-		char **v = realloc(ns->v, cap * sizeof *v);
+		char **v = array_grow(ns->v, &ns->cap, ns->n, sizeof *v, 64);
 
 		if (v == NULL)
 			return MA_ENOMEM;
 		ns->v = v;
-		ns->cap = cap;
 	}
 	if ((ns->v[ns->n] = strdup(name)) == NULL)
 		return MA_ENOMEM;

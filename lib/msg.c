@@ -371,13 +371,12 @@ split_fields(char *blk, size_t len, struct field **fieldsp, size_t *np)
 		if (!ok)
 			continue;
 		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 32;
-			struct field *nv = realloc(v, ncap * sizeof *nv);
+			struct field *nv =
+			    array_grow(v, &cap, n, sizeof *nv, 32);
 
 			if (nv == NULL)
 				goto nomem;
 			v = nv;
-			cap = ncap;
 		}
 		for (size_t k = start; k < nl; k++)
 			blk[k] = (char)tolower((unsigned char)blk[k]);

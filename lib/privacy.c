@@ -157,15 +157,13 @@ scan_incoming(const char *dir, struct scan *sc)
 		    strcmp(de->d_name, "..") == 0)
 			continue;
 		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 8;
-			char **nv = realloc(names, ncap * sizeof *nv);
+			char **nv = array_grow(names, &cap, n, sizeof *nv, 8);
 
 			if (nv == NULL) {
 				st = MA_ENOMEM;
 				break;
 			}
 			names = nv;
-			cap = ncap;
 		}
 		if ((names[n] = path_fmt("%s/%s", dir, de->d_name)) == NULL)
 			st = MA_ENOMEM;
@@ -282,17 +280,18 @@ static enum ma_status
 files_add(struct files *fs, const char *path, unsigned where)
 {
 	if (fs->n == fs->cap) {
-		size_t ncap = fs->cap ? fs->cap * 2 : 16;
-		char **nv = realloc(fs->v, ncap * sizeof *nv);
+		size_t vcap = fs->cap, wcap = fs->cap;
+		char **nv = array_grow(fs->v, &vcap, fs->n, sizeof *nv, 16);
 		unsigned *nw;
 
 		if (nv == NULL)
 			return MA_ENOMEM;
 		fs->v = nv;
-		if ((nw = realloc(fs->where, ncap * sizeof *nw)) == NULL)
+		nw = array_grow(fs->where, &wcap, fs->n, sizeof *nw, 16);
+		if (nw == NULL)
 			return MA_ENOMEM;
 		fs->where = nw;
-		fs->cap = ncap;
+		fs->cap = vcap < wcap ? vcap : wcap;
 	}
 	if ((fs->v[fs->n] = strdup(path)) == NULL)
 		return MA_ENOMEM;
@@ -743,13 +742,12 @@ collect_old(const struct index_hit *h, void *arg)
 	if (when <= 0 || when >= os->cutoff)
 		return 0;
 	if (os->n == os->cap) {
-		size_t ncap = os->cap ? os->cap * 2 : 16;
-		struct old *nv = realloc(os->v, ncap * sizeof *nv);
+		struct old *nv =
+		    array_grow(os->v, &os->cap, os->n, sizeof *nv, 16);
 
 		if (nv == NULL)
 			goto nomem;
 		os->v = nv;
-		os->cap = ncap;
 	}
 	v = &os->v[os->n];
 	memset(v, 0, sizeof *v);

@@ -7,10 +7,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "log.h"
-#include "privacy.h"
 #include "maildir.h"
 #include "path.h"
+#include "privacy.h"
 #include "space.h"
 
 bool
@@ -371,13 +372,11 @@ space_list(const char *root, char ***keysp, size_t *np)
 		if (!ok)
 			continue;
 		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 16;
-			char **v = realloc(keys, ncap * sizeof *v);
+			char **v = array_grow(keys, &cap, n, sizeof *v, 16);
 
 			if (v == NULL)
 				goto nomem;
 			keys = v;
-			cap = ncap;
 		}
 		if ((keys[n] = strdup(de->d_name)) == NULL)
 			goto nomem;

@@ -117,12 +117,9 @@ push(struct ts_entry **v, size_t *n, size_t *cap, const char *key, time_t at,
 	struct ts_entry *nv;
 
 	if (*n == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 16;
-
-		if ((nv = realloc(*v, ncap * sizeof *nv)) == NULL)
+		if ((nv = array_grow(*v, cap, *n, sizeof *nv, 16)) == NULL)
 			return MA_ENOMEM;
 		*v = nv;
-		*cap = ncap;
 	}
 	if (((*v)[*n].key = strdup(key)) == NULL)
 		return MA_ENOMEM;
