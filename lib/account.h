@@ -132,7 +132,4 @@ const char *account_field(size_t i);
 /* parse_duration - "30min", "1h", "90s", "2d" or seconds; -1 if bad. */
 long parse_duration(const char *s);
 
-/* parse_bool - yes/no/true/false/on/off/1/0; -1 if bad. */
-int parse_bool(const char *s);
-
 #endif

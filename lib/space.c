@@ -63,13 +63,8 @@ root_resolve(const char *opt, char **rootp)
 	return MA_OK;
 }
 
-struct space_key {
-	const char *key;
-	const char *allowed; /* "|"-separated values, or NULL for free text */
-};
-
 /* Every key space.conf may hold; settings of later stages included. */
-static const struct space_key space_keys[] = {
+static const struct config_field space_keys[] = {
     {"name", NULL},
     {"description", NULL},
     {"kind", "site|personal"},
@@ -84,95 +79,29 @@ static const struct space_key space_keys[] = {
     {"retain", NULL},
 };
 
-static bool
-value_allowed(const char *allowed, const char *v)
-{
-	size_t n = strlen(v);
-
-	for (const char *p = allowed; *p;) {
-		size_t len = strcspn(p, "|");
-
-		if (len == n && strncmp(p, v, n) == 0)
-			return true;
-		p += len;
-		if (*p == '|')
-			p++;
-	}
-	return false;
-}
-
-/* "a|b|c" as "a, b, c" for messages. */
-static void
-allowed_text(const char *allowed, char *out, size_t size)
-{
-	size_t o = 0;
-
-	for (const char *p = allowed; *p && o + 3 < size; p++) {
-		if (*p == '|') {
-			out[o++] = ',';
-			out[o++] = ' ';
-		} else {
-			out[o++] = *p;
-		}
-	}
-	out[o] = '\0';
-}
-
-struct check_ctx {
-	const char *what;
-	enum ma_status st;
-};
-
-static int
-check_space_entry(const char *section, const char *key, const char *value,
-		  void *arg)
-{
-	struct check_ctx *c = arg;
-
-	if (section[0] != '\0') {
-		log_err("%s: unexpected section [%s]", c->what, section);
-		c->st = MA_ECONFIG;
-		return 1;
-	}
-	for (size_t i = 0; i < sizeof space_keys / sizeof space_keys[0]; i++) {
-		const struct space_key *k = &space_keys[i];
-		char allowed[128];
-
-		if (strcmp(k->key, key) != 0)
-			continue;
-		if (k->allowed == NULL || value_allowed(k->allowed, value))
-			return 0;
-		allowed_text(k->allowed, allowed, sizeof allowed);
-		log_err("%s: %s '%s' is not one of %s", c->what, key, value,
-			allowed);
-		c->st = MA_ECONFIG;
-		return 1;
-	}
-	log_err("%s: unknown key '%s'", c->what, key);
-	c->st = MA_ECONFIG;
-	return 1;
-}
+/* Space values are spelt as listed: no boolean synonyms. */
+static const struct config_schema space_schema = {
+    space_keys, sizeof space_keys / sizeof space_keys[0], false};
 
 enum ma_status
 space_check_config(const struct config *cfg, const char *what)
 {
-	struct check_ctx c = {what, MA_OK};
 	const char *site_dir = config_get(cfg, "", "site_dir");
+	enum ma_status st = config_check_schema(cfg, &space_schema, what);
 
-	config_foreach(cfg, check_space_entry, &c);
-	if (c.st == MA_OK &&
+	if (st == MA_OK &&
 	    privacy_parse_retain(config_get(cfg, "", "retain")) < 0) {
 		log_err("%s: retain '%s' is not a period like 90d, 6m, 7y or "
 			"forever",
 			what, config_get(cfg, "", "retain"));
-		c.st = MA_ECONFIG;
+		st = MA_ECONFIG;
 	}
-	if (c.st == MA_OK && site_dir != NULL && site_dir[0] != '/') {
+	if (st == MA_OK && site_dir != NULL && site_dir[0] != '/') {
 		log_err("%s: site_dir '%s' is not an absolute path", what,
 			site_dir);
-		c.st = MA_ECONFIG;
+		st = MA_ECONFIG;
 	}
-	return c.st;
+	return st;
 }
 
 void
