@@ -16,6 +16,7 @@
 #include "path.h"
 #include "permalink.h"
 #include "space.h"
+#include "tsv.h"
 
 /* SPACE/tombstones is read whole; it holds one short line per deletion. */
 #define CHECK_TOMBSTONES_MAX ((size_t)1 << 30)
@@ -113,15 +114,13 @@ read_tombstones(struct walk *w)
 		return st;
 	while (pos < len) {
 		char *nl = memchr(data + pos, '\n', len - pos);
-		char *id, *end;
+		char *f[3], *id;
 
 		if (nl == NULL)
 			break;
 		*nl = '\0';
-		if ((id = strchr(data + pos, '\t')) != NULL) {
-			id++;
-			if ((end = strchr(id, '\t')) != NULL)
-				*end = '\0';
+		if (tsv_split(data + pos, f, 3) >= 2) {
+			id = f[1];
 			if (id[0] == '<' && id[strlen(id) - 1] == '>') {
 				id[strlen(id) - 1] = '\0';
 				id++;

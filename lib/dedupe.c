@@ -17,6 +17,7 @@
 #include "path.h"
 #include "space.h"
 #include "tombstone.h"
+#include "tsv.h"
 
 #define NAME_LEN 256
 
@@ -84,14 +85,13 @@ replay_pending(struct dedupe_run *r)
 		return st;
 	buf_init(&out, 64u << 20);
 	for (char *line = text, *nl; st == MA_OK && *line; line = nl + 1) {
-		char *tab, *p;
+		char *rest, *p;
 
 		if ((nl = strchr(line, '\n')) == NULL)
 			break;
 		*nl = '\0';
-		if ((tab = strchr(line, '\t')) == NULL)
+		if ((rest = tsv_cut(line)) == NULL)
 			continue;
-		*tab = '\0';
 		if ((p = path_fmt("%s/new/%s", r->archive, line)) == NULL) {
 			st = MA_ENOMEM;
 			break;
@@ -99,7 +99,7 @@ replay_pending(struct dedupe_run *r)
 		/* Only what reached archive/ is queued; the rest is still
 		 * in incoming/ and this run archives it again. */
 		if (path_exists(p))
-			st = buf_addf(&out, "%s\t%s\n", line, tab + 1);
+			st = buf_addf(&out, "%s\t%s\n", line, rest);
 		free(p);
 	}
 	if (st == MA_OK && out.len > 0)
@@ -858,21 +858,16 @@ dedupe_report_counts(const char *space_dir, struct dedupe_counts *c)
 		return MA_OK;
 	}
 	while ((n = getline(&line, &cap, f)) > 0) {
-		char *reason, *matched, *end;
+		char *fl[5], *reason, *matched;
 
 		if (line[n - 1] != '\n')
 			continue;
 		line[n - 1] = '\0';
 		/* DATE NAME REASON MATCHED MESSAGE-ID */
-		if ((reason = strchr(line, '\t')) == NULL ||
-		    (reason = strchr(reason + 1, '\t')) == NULL)
+		if (tsv_split(line, fl, 5) < 4)
 			continue;
-		reason++;
-		if ((matched = strchr(reason, '\t')) == NULL)
-			continue;
-		*matched++ = '\0';
-		if ((end = strchr(matched, '\t')) != NULL)
-			*end = '\0';
+		reason = fl[2];
+		matched = fl[3];
 		if (strcmp(reason, "duplicate") == 0) {
 			v.duplicates++;
 		} else if (strcmp(reason, "deleted") == 0) {
@@ -934,18 +929,12 @@ dedupe_report(const char *space_dir, FILE *out)
 		return errno == ENOENT ? MA_OK : MA_EIO;
 	}
 	while ((n = getline(&line, &cap, f)) > 0) {
-		char *v[5], *p = line;
-		size_t nf = 0;
+		char *v[5];
 
 		if (line[n - 1] != '\n')
 			continue;
 		line[n - 1] = '\0';
-		while (nf < 5 && p != NULL) {
-			v[nf++] = p;
-			if ((p = strchr(p, '\t')) != NULL)
-				*p++ = '\0';
-		}
-		if (nf != 5)
+		if (tsv_split(line, v, 5) < 5)
 			continue;
 		if (strcmp(v[2], "duplicate") == 0)
 			fprintf(out,

@@ -15,6 +15,7 @@
 #include "msg.h"
 #include "path.h"
 #include "space.h"
+#include "tsv.h"
 
 struct run {
 	const struct index_run_opts *o;
@@ -221,18 +222,17 @@ queue_pass(struct run *r, struct names *seen)
 	}
 	done = off;
 	while (st == MA_OK && (n = getline(&line, &cap, f)) > 0) {
-		char *tab, *path;
+		char *rest, *path;
 
 		/* A line still being written: the next run takes it. */
 		if (line[n - 1] != '\n')
 			break;
 		line[n - 1] = '\0';
 		done += n;
-		if ((tab = strchr(line, '\t')) == NULL || tab == line) {
+		if ((rest = tsv_cut(line)) == NULL || line[0] == '\0') {
 			log_warn("'%s': skipping a malformed line", qpath);
 			continue;
 		}
-		*tab = '\0';
 		if (seen != NULL && (st = names_add(seen, line)) != MA_OK)
 			break;
 		if ((path = archive_file(r, line)) == NULL) {
@@ -241,7 +241,7 @@ queue_pass(struct run *r, struct names *seen)
 			r->stats->gone++;
 			continue;
 		}
-		st = index_one(r, path, tab + 1);
+		st = index_one(r, path, rest);
 		free(path);
 		if (st == MA_OK && r->pending >= INDEX_BATCH) {
 			if ((st = index_commit(r->ix)) == MA_OK)

@@ -12,6 +12,7 @@
 #include "log.h"
 #include "path.h"
 #include "tombstone.h"
+#include "tsv.h"
 
 /* A line longer than this was not written by tombstone_append(). */
 #define TOMBSTONE_LINE_MAX 4096
@@ -82,11 +83,13 @@ tombstone_append(const char *path, time_t deleted_at, const char *message_id,
 		return errno_status(e);
 	}
 	/* End a line a killed writer left unfinished. */
+	st = MA_OK;
 	if (fstat(fd, &sb) == 0 && sb.st_size > 0 &&
 	    pread(fd, &last, 1, sb.st_size - 1) == 1 && last != '\n')
-		buf_addc(&line, '\n');
-	st = buf_addf(&line, "%s\t%s\t%s\t%s\n", when, message_id, thread_id,
-		      identity);
+		st = buf_addc(&line, '\n');
+	if (st == MA_OK)
+		st = buf_addf(&line, "%s\t%s\t%s\t%s\n", when, message_id,
+			      thread_id, identity);
 	if (st == MA_OK)
 		st = write_all(fd, line.data, line.len);
 	if (st == MA_OK && fsync(fd) != 0)
@@ -163,20 +166,14 @@ tombstones_load(const char *path, struct tombstones **tp)
 		return MA_EIO;
 	}
 	while (st == MA_OK && (n = getline(&line, &cap, f)) >= 0) {
-		char *fields[4], *p = line;
-		size_t nf = 0;
+		char *fields[4];
 		time_t at;
 		bool erased;
 
 		if (n == 0 || line[n - 1] != '\n' || n > TOMBSTONE_LINE_MAX)
 			continue;
 		line[n - 1] = '\0';
-		while (nf < 4 && p != NULL) {
-			fields[nf++] = p;
-			if ((p = strchr(p, '\t')) != NULL)
-				*p++ = '\0';
-		}
-		if (nf != 4 || p != NULL ||
+		if (tsv_split(line, fields, 4) != 4 ||
 		    (at = parse_time(fields[0])) == (time_t)-1) {
 			log_debug("'%s': skipping a malformed line", path);
 			continue;
