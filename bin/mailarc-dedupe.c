@@ -83,7 +83,7 @@ main(int argc, char *argv[])
 	}
 	if ((st = space_ensure_layout(s)) != MA_OK)
 		goto out;
-	if ((lockpath = path_fmt("%s/state/dedupe.lock", s->dir)) == NULL) {
+	if ((lockpath = space_lock_path(s->dir, SPACE_STAGE_DEDUPE)) == NULL) {
 		st = MA_ENOMEM;
 		goto out;
 	}

@@ -77,7 +77,7 @@ main(int argc, char *argv[])
 		goto out;
 	if ((st = space_ensure_layout(s)) != MA_OK)
 		goto out;
-	if ((lockpath = path_fmt("%s/state/index.lock", s->dir)) == NULL) {
+	if ((lockpath = space_lock_path(s->dir, SPACE_STAGE_INDEX)) == NULL) {
 		st = MA_ENOMEM;
 		goto out;
 	}

@@ -62,8 +62,8 @@ run(const struct stage_opts *o)
 		return ma_exitcode(st);
 	if ((st = space_load(root, o->space, &s)) != MA_OK)
 		goto out;
-	statedir = space_path(s, "state");
-	lockpath = space_path(s, "state/render.lock");
+	statedir = space_part_path(s->dir, SPACE_STATE);
+	lockpath = space_lock_path(s->dir, SPACE_STAGE_RENDER);
 	if (statedir == NULL || lockpath == NULL) {
 		st = MA_ENOMEM;
 		goto out;

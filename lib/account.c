@@ -9,6 +9,7 @@
 #include "utf7.h"
 #include "log.h"
 #include "path.h"
+#include "space.h"
 
 const char *
 account_protocol_name(enum account_protocol p)
@@ -44,21 +45,6 @@ account_implicit_tls(const struct account *a)
 	return a->protocol == PROTO_POPS || a->protocol == PROTO_IMAPS;
 }
 
-int
-parse_bool(const char *s)
-{
-	static const char *const yes[] = {"yes", "true", "on", "1"};
-	static const char *const no[] = {"no", "false", "off", "0"};
-
-	for (size_t i = 0; i < 4; i++) {
-		if (strcmp(s, yes[i]) == 0)
-			return 1;
-		if (strcmp(s, no[i]) == 0)
-			return 0;
-	}
-	return -1;
-}
-
 long
 parse_duration(const char *s)
 {
@@ -86,13 +72,8 @@ parse_duration(const char *s)
 	return -1;
 }
 
-struct field {
-	const char *key;
-	const char *allowed; /* "|"-separated, or NULL for free text */
-};
-
 /* Every key an account file may hold, in the order files are written. */
-static const struct field fields[] = {
+static const struct config_field fields[] = {
     {"name", NULL},
     {"description", NULL},
     {"protocol", "pop|pops|imap|imaps"},
@@ -129,83 +110,8 @@ account_field(size_t i)
 	return i < sizeof fields / sizeof fields[0] ? fields[i].key : NULL;
 }
 
-static const struct field *
-field_find(const char *key)
-{
-	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
-		if (strcmp(fields[i].key, key) == 0)
-			return &fields[i];
-	return NULL;
-}
-
-static bool
-one_of(const char *allowed, const char *v)
-{
-	size_t n = strlen(v);
-
-	for (const char *p = allowed; *p;) {
-		size_t len = strcspn(p, "|");
-
-		if (len == n && strncmp(p, v, n) == 0)
-			return true;
-		p += len + (p[len] == '|');
-	}
-	return false;
-}
-
-/* "a|b|c" as "a, b, c" for messages. */
-static void
-allowed_list(const char *allowed, char *out, size_t size)
-{
-	size_t o = 0;
-
-	for (const char *p = allowed; *p && o + 3 < size; p++) {
-		if (*p == '|') {
-			out[o++] = ',';
-			out[o++] = ' ';
-		} else {
-			out[o++] = *p;
-		}
-	}
-	out[o] = '\0';
-}
-
-struct check {
-	const char *what;
-	enum ma_status st;
-};
-
-static int
-check_entry(const char *section, const char *key, const char *value, void *arg)
-{
-	struct check *c = arg;
-	const struct field *f;
-	char list[128];
-
-	if (section[0] != '\0') {
-		log_err("%s: unexpected section [%s]", c->what, section);
-		c->st = MA_ECONFIG;
-		return 1;
-	}
-	if ((f = field_find(key)) == NULL) {
-		log_err("%s: unknown key '%s'", c->what, key);
-		c->st = MA_ECONFIG;
-		return 1;
-	}
-	if (f->allowed == NULL)
-		return 0;
-	/* Booleans also take their usual spellings. */
-	if (strcmp(f->allowed, "yes|no") == 0 && parse_bool(value) >= 0)
-		return 0;
-	if (strcmp(f->allowed, "on|off") == 0 && parse_bool(value) >= 0)
-		return 0;
-	if (one_of(f->allowed, value))
-		return 0;
-	allowed_list(f->allowed, list, sizeof list);
-	log_err("%s: %s '%s' is not one of %s", c->what, key, value, list);
-	c->st = MA_ECONFIG;
-	return 1;
-}
+static const struct config_schema schema = {
+    fields, sizeof fields / sizeof fields[0], true};
 
 static const char *
 get(const struct config *cfg, const char *key)
@@ -265,13 +171,12 @@ static enum ma_status
 account_check(struct account *a, const char *what)
 {
 	const struct config *cfg = a->cfg;
-	struct check c = {what, MA_OK};
+	enum ma_status st;
 	const char *v;
 	int n_secret;
 
-	config_foreach(cfg, check_entry, &c);
-	if (c.st != MA_OK)
-		return c.st;
+	if ((st = config_check_schema(cfg, &schema, what)) != MA_OK)
+		return st;
 
 	if ((v = get(cfg, "protocol")) == NULL)
 		return bad(what, "protocol is missing (one of pop, pops, "
@@ -552,7 +457,7 @@ account_list(const struct space *s, char ***keysp, size_t *np)
 	char *dir;
 	int m;
 
-	if ((dir = space_path(s, "accounts")) == NULL)
+	if ((dir = space_part_path(s->dir, SPACE_ACCOUNTS)) == NULL)
 		return MA_ENOMEM;
 	m = scandir(dir, &ents, NULL, NULL);
 	free(dir);
@@ -601,6 +506,21 @@ account_secret(const struct account *a, struct secret *s)
 		"password_command or password)",
 		a->space, a->key);
 	return MA_ECONFIG;
+}
+
+enum ma_status
+account_key_check_new(const char *key)
+{
+	if (!space_key_reserved(key))
+		return MA_OK;
+	log_err("'%s' cannot be an account name: mailarc uses it itself (%s)",
+		key,
+		strcmp(key, SPACE_SOURCE_IMPORT) == 0
+		    ? "'mailarc import' delivers to incoming/.import"
+		: strcmp(key, SPACE_SOURCE_UNKNOWN) == 0
+		    ? "dedupe names mail of no known source so"
+		    : "it is a stage, and would share its lock file");
+	return MA_EUSAGE;
 }
 
 enum ma_status

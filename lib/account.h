@@ -123,6 +123,13 @@ enum ma_status account_list(const struct space *s, char ***keysp, size_t *np);
 enum ma_status account_secret(const struct account *a, struct secret *s);
 
 /*
+ * account_key_check_new - may a new account take this key? MA_EUSAGE
+ * (logged, saying why) for a name mailarc uses itself (space.h's
+ * space_key_reserved: import, unknown, the stages); MA_OK otherwise.
+ */
+enum ma_status account_key_check_new(const char *key);
+
+/*
  * account_parse_ref - split "SPACE/ACCOUNT" into its keys (malloc'd) and
  * check both; logs and returns MA_EUSAGE when malformed.
  */
@@ -143,8 +150,5 @@ long parse_duration(const char *s);
  * Returns 0, or -1 if bad (under 1 MB a day included).
  */
 int parse_budget(const char *s, unsigned long long *bytesp);
-
-/* parse_bool - yes/no/true/false/on/off/1/0; -1 if bad. */
-int parse_bool(const char *s);
 
 #endif

@@ -15,6 +15,8 @@
 #include "log.h"
 #include "path.h"
 #include "permalink.h"
+#include "space.h"
+#include "tsv.h"
 
 /* SPACE/tombstones is read whole; it holds one short line per deletion. */
 #define CHECK_TOMBSTONES_MAX ((size_t)1 << 30)
@@ -98,7 +100,7 @@ list_dir(const char *dir, const char *prefix, const char *suffix,
 static enum ma_status
 read_tombstones(struct walk *w)
 {
-	char *path = path_fmt("%s/tombstones", w->o->space_dir), *data;
+	char *path = space_part_path(w->o->space_dir, SPACE_TOMBSTONES), *data;
 	size_t len, pos = 0;
 	enum ma_status st;
 
@@ -112,15 +114,13 @@ read_tombstones(struct walk *w)
 		return st;
 	while (pos < len) {
 		char *nl = memchr(data + pos, '\n', len - pos);
-		char *id, *end;
+		char *f[3], *id;
 
 		if (nl == NULL)
 			break;
 		*nl = '\0';
-		if ((id = strchr(data + pos, '\t')) != NULL) {
-			id++;
-			if ((end = strchr(id, '\t')) != NULL)
-				*end = '\0';
+		if (tsv_split(data + pos, f, 3) >= 2) {
+			id = f[1];
 			if (id[0] == '<' && id[strlen(id) - 1] == '>') {
 				id[strlen(id) - 1] = '\0';
 				id++;
@@ -291,7 +291,7 @@ check_run(const struct check_opts *o, struct check_result *r)
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	w.not_index = g_ptr_array_new_with_free_func(free);
 	w.gone = g_ptr_array_new_with_free_func(free);
-	if ((archive = path_fmt("%s/archive", o->space_dir)) == NULL) {
+	if ((archive = space_part_path(o->space_dir, SPACE_ARCHIVE)) == NULL) {
 		st = MA_ENOMEM;
 		goto out;
 	}
@@ -327,7 +327,8 @@ check_run(const struct check_opts *o, struct check_result *r)
 	/* 3. One pass over the index; none yet (index.h: its layout) is
 	 * an empty one, not an error. */
 	free(dir);
-	if ((dir = path_fmt("%s/notmuch/xapian", o->space_dir)) == NULL) {
+	if ((dir = space_part_path(o->space_dir, SPACE_NOTMUCH_XAPIAN)) ==
+	    NULL) {
 		st = MA_ENOMEM;
 		goto out;
 	}
@@ -437,7 +438,7 @@ check_repair_index(const char *space_dir, const char *space_key,
 	struct cursor cu = {.paths = r->not_indexed, .n = r->n_not_indexed};
 	struct lock lk = {.fd = -1};
 	struct index *ix = NULL;
-	char *lockpath = path_fmt("%s/state/index.lock", space_dir);
+	char *lockpath = space_lock_path(space_dir, SPACE_STAGE_INDEX);
 	enum ma_status st;
 
 	*not_mail = 0;

@@ -79,15 +79,14 @@ config_append(struct config *cfg, const char *section, const char *key,
 	struct entry e;
 
 	if (cfg->n == cfg->cap) {
-		size_t cap = cfg->cap ? cfg->cap * 2 : 16;
 		struct entry *v;
 
-		if (cap > CONFIG_ENTRIES_MAX)
+		if ((cfg->cap ? cfg->cap * 2 : 16) > CONFIG_ENTRIES_MAX)
 			return MA_ETOOBIG;
-		if ((v = realloc(cfg->v, cap * sizeof *v)) == NULL)
+		if ((v = array_grow(cfg->v, &cfg->cap, cfg->n, sizeof *v,
+				    16)) == NULL)
 			return MA_ENOMEM;
 		cfg->v = v;
-		cfg->cap = cap;
 	}
 	e.section = strdup(section);
 	e.key = strdup(key);
@@ -335,4 +334,109 @@ config_write_atomic(const struct config *cfg, const char *path, mode_t mode)
 	explicit_bzero(text, strlen(text));
 	free(text);
 	return st;
+}
+
+int
+parse_bool(const char *s)
+{
+	static const char *const yes[] = {"yes", "true", "on", "1"};
+	static const char *const no[] = {"no", "false", "off", "0"};
+
+	for (size_t i = 0; i < 4; i++) {
+		if (strcmp(s, yes[i]) == 0)
+			return 1;
+		if (strcmp(s, no[i]) == 0)
+			return 0;
+	}
+	return -1;
+}
+
+const struct config_field *
+config_schema_find(const struct config_schema *schema, const char *key)
+{
+	for (size_t i = 0; i < schema->n; i++)
+		if (strcmp(schema->fields[i].key, key) == 0)
+			return &schema->fields[i];
+	return NULL;
+}
+
+static bool
+one_of(const char *allowed, const char *v)
+{
+	size_t n = strlen(v);
+
+	for (const char *p = allowed; *p;) {
+		size_t len = strcspn(p, "|");
+
+		if (len == n && strncmp(p, v, n) == 0)
+			return true;
+		p += len + (p[len] == '|');
+	}
+	return false;
+}
+
+/* "a|b|c" as "a, b, c" for messages. */
+static void
+allowed_list(const char *allowed, char *out, size_t size)
+{
+	size_t o = 0;
+
+	for (const char *p = allowed; *p && o + 3 < size; p++) {
+		if (*p == '|') {
+			out[o++] = ',';
+			out[o++] = ' ';
+		} else {
+			out[o++] = *p;
+		}
+	}
+	out[o] = '\0';
+}
+
+struct schema_check {
+	const struct config_schema *schema;
+	const char *what;
+	enum ma_status st;
+};
+
+static bool
+value_ok(const struct config_schema *schema, const char *allowed, const char *v)
+{
+	if (allowed == NULL || one_of(allowed, v))
+		return true;
+	return schema->bool_spellings &&
+	       (strcmp(allowed, "yes|no") == 0 ||
+		strcmp(allowed, "on|off") == 0) &&
+	       parse_bool(v) >= 0;
+}
+
+static int
+check_entry(const char *section, const char *key, const char *value, void *arg)
+{
+	struct schema_check *c = arg;
+	const struct config_field *f;
+	char list[128];
+
+	if (section[0] != '\0') {
+		log_err("%s: unexpected section [%s]", c->what, section);
+	} else if ((f = config_schema_find(c->schema, key)) == NULL) {
+		log_err("%s: unknown key '%s'", c->what, key);
+	} else if (value_ok(c->schema, f->allowed, value)) {
+		return 0;
+	} else {
+		allowed_list(f->allowed, list, sizeof list);
+		log_err("%s: %s '%s' is not one of %s", c->what, key, value,
+			list);
+	}
+	c->st = MA_ECONFIG;
+	return 1;
+}
+
+enum ma_status
+config_check_schema(const struct config *cfg,
+		    const struct config_schema *schema, const char *what)
+{
+	struct schema_check c = {schema, what, MA_OK};
+
+	config_foreach(cfg, check_entry, &c);
+	return c.st;
 }

@@ -1,6 +1,7 @@
 #ifndef MA_CONFIG_H
 #define MA_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -57,6 +58,36 @@ int config_foreach(const struct config *cfg,
 		   int (*fn)(const char *section, const char *key,
 			     const char *value, void *arg),
 		   void *arg);
+
+/* A key a file may hold and, for a closed set, the values it takes. */
+struct config_field {
+	const char *key;
+	const char *allowed; /* "a|b|c", or NULL for free text */
+};
+
+/* The keys of one kind of file (account, space), all top level. */
+struct config_schema {
+	const struct config_field *fields;
+	size_t n;
+	/* "yes|no" and "on|off" keys also take parse_bool()'s spellings. */
+	bool bool_spellings;
+};
+
+/* config_schema_find - the field for key, or NULL when not in schema. */
+const struct config_field *
+config_schema_find(const struct config_schema *schema, const char *key);
+
+/*
+ * config_check_schema - every entry of cfg is top level, in schema and,
+ * for a closed set, one of its values. Else MA_ECONFIG, logging the first
+ * problem as "WHAT: ..." with what is allowed.
+ */
+enum ma_status config_check_schema(const struct config *cfg,
+				   const struct config_schema *schema,
+				   const char *what);
+
+/* parse_bool - yes/no/true/false/on/off/1/0; -1 if bad. */
+int parse_bool(const char *s);
 
 /*
  * config_write_atomic - serialise and write with write_file_atomic():

@@ -17,6 +17,7 @@
 #include "path.h"
 #include "space.h"
 #include "tombstone.h"
+#include "tsv.h"
 
 #define NAME_LEN 256
 
@@ -84,14 +85,13 @@ replay_pending(struct dedupe_run *r)
 		return st;
 	buf_init(&out, 64u << 20);
 	for (char *line = text, *nl; st == MA_OK && *line; line = nl + 1) {
-		char *tab, *p;
+		char *rest, *p;
 
 		if ((nl = strchr(line, '\n')) == NULL)
 			break;
 		*nl = '\0';
-		if ((tab = strchr(line, '\t')) == NULL)
+		if ((rest = tsv_cut(line)) == NULL)
 			continue;
-		*tab = '\0';
 		if ((p = path_fmt("%s/new/%s", r->archive, line)) == NULL) {
 			st = MA_ENOMEM;
 			break;
@@ -99,7 +99,7 @@ replay_pending(struct dedupe_run *r)
 		/* Only what reached archive/ is queued; the rest is still
 		 * in incoming/ and this run archives it again. */
 		if (path_exists(p))
-			st = buf_addf(&out, "%s\t%s\n", line, tab + 1);
+			st = buf_addf(&out, "%s\t%s\n", line, rest);
 		free(p);
 	}
 	if (st == MA_OK && out.len > 0)
@@ -126,15 +126,15 @@ dedupe_run_open(const struct dedupe_opts *o, struct dedupe_run **rp)
 	if (r == NULL)
 		return MA_ENOMEM;
 	r->o = *o;
-	r->incoming = path_fmt("%s/incoming", o->space_dir);
-	r->archive = path_fmt("%s/archive", o->space_dir);
-	r->duplicates = path_fmt("%s/duplicates", o->space_dir);
-	r->state = path_fmt("%s/state", o->space_dir);
-	r->queue_path = path_fmt("%s/state/index.queue", o->space_dir);
-	r->report_path = path_fmt("%s/state/dedupe.report", o->space_dir);
-	r->pending_path = path_fmt("%s/state/dedupe.pending", o->space_dir);
-	dbdir = path_fmt("%s/state/dedupe", o->space_dir);
-	tspath = path_fmt("%s/tombstones", o->space_dir);
+	r->incoming = space_part_path(o->space_dir, SPACE_INCOMING);
+	r->archive = space_part_path(o->space_dir, SPACE_ARCHIVE);
+	r->duplicates = space_part_path(o->space_dir, SPACE_DUPLICATES);
+	r->state = space_part_path(o->space_dir, SPACE_STATE);
+	r->queue_path = space_part_path(o->space_dir, SPACE_INDEX_QUEUE);
+	r->report_path = space_part_path(o->space_dir, SPACE_DEDUPE_REPORT);
+	r->pending_path = space_part_path(o->space_dir, SPACE_DEDUPE_PENDING);
+	dbdir = space_part_path(o->space_dir, SPACE_DEDUPE_DB);
+	tspath = space_part_path(o->space_dir, SPACE_TOMBSTONES);
 	if (r->incoming == NULL || r->archive == NULL ||
 	    r->duplicates == NULL || r->state == NULL ||
 	    r->queue_path == NULL || r->report_path == NULL ||
@@ -202,7 +202,8 @@ source_of(const struct dedupe_run *r, const char *path)
 				return strdup(key);
 		}
 	}
-	return strdup(r->o.default_source ? r->o.default_source : "unknown");
+	return strdup(r->o.default_source ? r->o.default_source
+					  : SPACE_SOURCE_UNKNOWN);
 }
 
 /*
@@ -793,7 +794,7 @@ dedupe_run_finish(struct dedupe_run *r)
 enum ma_status
 dedupe_last(const char *space_dir, struct dedupe_stats *k)
 {
-	char *p = path_fmt("%s/state/dedupe.last", space_dir);
+	char *p = space_part_path(space_dir, SPACE_DEDUPE_LAST);
 	char *text = NULL;
 	size_t len;
 	struct dedupe_stats v = {0};
@@ -838,7 +839,7 @@ dedupe_last(const char *space_dir, struct dedupe_stats *k)
 enum ma_status
 dedupe_report_counts(const char *space_dir, struct dedupe_counts *c)
 {
-	char *path = path_fmt("%s/state/dedupe.report", space_dir);
+	char *path = space_part_path(space_dir, SPACE_DEDUPE_REPORT);
 	struct dedupe_counts v = {0};
 	char *line = NULL;
 	size_t cap = 0;
@@ -857,21 +858,16 @@ dedupe_report_counts(const char *space_dir, struct dedupe_counts *c)
 		return MA_OK;
 	}
 	while ((n = getline(&line, &cap, f)) > 0) {
-		char *reason, *matched, *end;
+		char *fl[5], *reason, *matched;
 
 		if (line[n - 1] != '\n')
 			continue;
 		line[n - 1] = '\0';
 		/* DATE NAME REASON MATCHED MESSAGE-ID */
-		if ((reason = strchr(line, '\t')) == NULL ||
-		    (reason = strchr(reason + 1, '\t')) == NULL)
+		if (tsv_split(line, fl, 5) < 4)
 			continue;
-		reason++;
-		if ((matched = strchr(reason, '\t')) == NULL)
-			continue;
-		*matched++ = '\0';
-		if ((end = strchr(matched, '\t')) != NULL)
-			*end = '\0';
+		reason = fl[2];
+		matched = fl[3];
 		if (strcmp(reason, "duplicate") == 0) {
 			v.duplicates++;
 		} else if (strcmp(reason, "deleted") == 0) {
@@ -920,7 +916,7 @@ dedupe_run_close(struct dedupe_run *r)
 enum ma_status
 dedupe_report(const char *space_dir, FILE *out)
 {
-	char *path = path_fmt("%s/state/dedupe.report", space_dir);
+	char *path = space_part_path(space_dir, SPACE_DEDUPE_REPORT);
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
@@ -933,18 +929,12 @@ dedupe_report(const char *space_dir, FILE *out)
 		return errno == ENOENT ? MA_OK : MA_EIO;
 	}
 	while ((n = getline(&line, &cap, f)) > 0) {
-		char *v[5], *p = line;
-		size_t nf = 0;
+		char *v[5];
 
 		if (line[n - 1] != '\n')
 			continue;
 		line[n - 1] = '\0';
-		while (nf < 5 && p != NULL) {
-			v[nf++] = p;
-			if ((p = strchr(p, '\t')) != NULL)
-				*p++ = '\0';
-		}
-		if (nf != 5)
+		if (tsv_split(line, v, 5) < 5)
 			continue;
 		if (strcmp(v[2], "duplicate") == 0)
 			fprintf(out,

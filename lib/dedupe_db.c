@@ -12,6 +12,7 @@
 #include "dedupe_db.h"
 #include "log.h"
 #include "path.h"
+#include "tsv.h"
 
 /* Past this many buckets to flush, one syncfs(2) replaces the fsyncs. */
 #define SYNCFS_AT 64
@@ -50,15 +51,8 @@ static enum ma_status entry_push(struct bucket *bk, const char *identity,
 static bool
 split_line(char *line, char **fields)
 {
-	char *p = line;
-	size_t nf = 0;
-
-	while (nf < 4 && p != NULL) {
-		fields[nf++] = p;
-		if ((p = strchr(p, '\t')) != NULL)
-			*p++ = '\0';
-	}
-	return nf == 4 && p == NULL && strlen(fields[0]) == MSG_IDENTITY_LEN;
+	return tsv_split(line, fields, 4) == 4 &&
+	       strlen(fields[0]) == MSG_IDENTITY_LEN;
 }
 
 /*
@@ -169,13 +163,12 @@ entry_push(struct bucket *bk, const char *identity, const char *name,
 	struct dedupe_entry *e;
 
 	if (bk->n == bk->cap) {
-		size_t ncap = bk->cap ? bk->cap * 2 : 8;
-		struct dedupe_entry *nv = realloc(bk->v, ncap * sizeof *nv);
+		struct dedupe_entry *nv =
+		    array_grow(bk->v, &bk->cap, bk->n, sizeof *nv, 8);
 
 		if (nv == NULL)
 			return MA_ENOMEM;
 		bk->v = nv;
-		bk->cap = ncap;
 	}
 	e = &bk->v[bk->n];
 	/* Callers checked: MSG_IDENTITY_LEN hex digits. */
@@ -222,20 +215,14 @@ bucket_load(struct dedupe_db *db, unsigned b, struct bucket **bkp)
 		return MA_EIO;
 	}
 	while (f != NULL && st == MA_OK && (n = getline(&line, &cap, f)) >= 0) {
-		char *fields[4], *p = line;
-		size_t nf = 0;
+		char *fields[4];
 
 		/* A torn last line (a writer killed mid-append) is not an
 		 * entry: its message is still in incoming/. */
 		if (n == 0 || line[n - 1] != '\n' || n > LINE_MAX_LEN)
 			continue;
 		line[n - 1] = '\0';
-		while (nf < 4 && p != NULL) {
-			fields[nf++] = p;
-			if ((p = strchr(p, '\t')) != NULL)
-				*p++ = '\0';
-		}
-		if (nf != 4 || p != NULL ||
+		if (tsv_split(line, fields, 4) != 4 ||
 		    strlen(fields[0]) != MSG_IDENTITY_LEN) {
 			log_debug("'%s': skipping a malformed line", path);
 			continue;

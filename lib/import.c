@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "buf.h"
 #include "import.h"
 #include "log.h"
 #include "maildir.h"
@@ -192,13 +193,11 @@ list_dir(const char *dir, bool dot_only, char ***namesp, size_t *np)
 		if (dot_only != (de->d_name[0] == '.'))
 			continue;
 		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 64;
-			char **nv = realloc(v, ncap * sizeof *nv);
+			char **nv = array_grow(v, &cap, n, sizeof *nv, 64);
 
 			if (nv == NULL)
 				goto nomem;
 			v = nv;
-			cap = ncap;
 		}
 		if ((v[n] = strdup(de->d_name)) == NULL)
 			goto nomem;

@@ -11,6 +11,7 @@
 #include "mime.h"
 #include "path.h"
 #include "permalink.h"
+#include "space.h"
 
 static char *
 space_real(const char *space_dir)
@@ -29,7 +30,7 @@ index_config_path(const char *space_dir)
 
 	if (real == NULL)
 		return NULL;
-	p = path_fmt("%s/notmuch/config", real);
+	p = space_part_path(real, SPACE_NOTMUCH_CONFIG);
 	free(real);
 	return p;
 }
@@ -83,11 +84,11 @@ index_config_write(const char *space_dir)
 		      real, real, real);
 	if (st != MA_OK)
 		goto out;
-	if ((path = path_fmt("%s/notmuch", real)) == NULL ||
+	if ((path = space_part_path(real, SPACE_NOTMUCH)) == NULL ||
 	    (st = mkdir_p(path, 0700)) != MA_OK)
 		goto out;
 	free(path);
-	if ((path = path_fmt("%s/notmuch/config", real)) == NULL) {
+	if ((path = space_part_path(real, SPACE_NOTMUCH_CONFIG)) == NULL) {
 		st = MA_ENOMEM;
 		goto out;
 	}
@@ -147,7 +148,8 @@ db_open(struct index *ix)
 		mime_init_indexing();
 	else
 		mime_init();
-	if ((xapian = path_fmt("%s/notmuch/xapian", ix->space_dir)) == NULL)
+	if ((xapian = space_part_path(ix->space_dir, SPACE_NOTMUCH_XAPIAN)) ==
+	    NULL)
 		return MA_ENOMEM;
 	exists = path_exists(xapian);
 	free(xapian);
@@ -209,9 +211,10 @@ index_open(const char *space_dir, enum index_mode mode, struct index **ixp)
 		free(ix);
 		return MA_EIO;
 	}
-	if ((ix->config = path_fmt("%s/notmuch/config", ix->space_dir)) ==
-		NULL ||
-	    (ix->mail_root = path_fmt("%s/archive", ix->space_dir)) == NULL) {
+	if ((ix->config = space_part_path(ix->space_dir,
+					  SPACE_NOTMUCH_CONFIG)) == NULL ||
+	    (ix->mail_root = space_part_path(ix->space_dir, SPACE_ARCHIVE)) ==
+		NULL) {
 		st = MA_ENOMEM;
 		goto fail;
 	}
@@ -241,7 +244,7 @@ enum ma_status
 index_open_notmuch(const char *space_dir, const char *key,
 		   notmuch_database_t **dbp)
 {
-	char *conf = path_fmt("%s/notmuch/config", space_dir);
+	char *conf = space_part_path(space_dir, SPACE_NOTMUCH_CONFIG);
 	char *err = NULL;
 	notmuch_status_t ns;
 
@@ -383,8 +386,8 @@ report_message(notmuch_message_t *m,
 	for (; fns && notmuch_filenames_valid(fns);
 	     notmuch_filenames_move_to_next(fns)) {
 		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 4;
-			const char **nv = realloc(files, ncap * sizeof *nv);
+			const char **nv =
+			    array_grow(files, &cap, n, sizeof *nv, 4);
 
 			if (nv == NULL) {
 				free(files);
@@ -392,7 +395,6 @@ report_message(notmuch_message_t *m,
 				return 1;
 			}
 			files = nv;
-			cap = ncap;
 		}
 		files[n++] = notmuch_filenames_get(fns);
 	}

@@ -15,6 +15,7 @@
 #include "msg.h"
 #include "path.h"
 #include "space.h"
+#include "tsv.h"
 
 struct run {
 	const struct index_run_opts *o;
@@ -43,7 +44,7 @@ run_open(struct run *r, const struct index_run_opts *o,
 		return MA_EIO;
 	}
 	{
-		char *a = path_fmt("%s/archive", r->archive);
+		char *a = space_part_path(r->archive, SPACE_ARCHIVE);
 
 		free(r->archive);
 		if ((r->archive = a) == NULL)
@@ -164,13 +165,11 @@ static enum ma_status
 names_add(struct names *ns, const char *name)
 {
 	if (ns->n == ns->cap) {
-		size_t cap = ns->cap ? ns->cap * 2 : 64;
-		char **v = realloc(ns->v, cap * sizeof *v);
+		char **v = array_grow(ns->v, &ns->cap, ns->n, sizeof *v, 64);
 
 		if (v == NULL)
 			return MA_ENOMEM;
 		ns->v = v;
-		ns->cap = cap;
 	}
 	if ((ns->v[ns->n] = strdup(name)) == NULL)
 		return MA_ENOMEM;
@@ -194,8 +193,8 @@ static enum ma_status
 queue_pass(struct run *r, struct names *seen)
 {
 	const char *dir = r->o->space_dir;
-	char *qpath = path_fmt("%s/state/index.queue", dir);
-	char *opath = path_fmt("%s/state/index.offset", dir);
+	char *qpath = space_part_path(dir, SPACE_INDEX_QUEUE);
+	char *opath = space_part_path(dir, SPACE_INDEX_OFFSET);
 	char *line = NULL;
 	size_t cap = 0;
 	enum ma_status st;
@@ -223,18 +222,17 @@ queue_pass(struct run *r, struct names *seen)
 	}
 	done = off;
 	while (st == MA_OK && (n = getline(&line, &cap, f)) > 0) {
-		char *tab, *path;
+		char *rest, *path;
 
 		/* A line still being written: the next run takes it. */
 		if (line[n - 1] != '\n')
 			break;
 		line[n - 1] = '\0';
 		done += n;
-		if ((tab = strchr(line, '\t')) == NULL || tab == line) {
+		if ((rest = tsv_cut(line)) == NULL || line[0] == '\0') {
 			log_warn("'%s': skipping a malformed line", qpath);
 			continue;
 		}
-		*tab = '\0';
 		if (seen != NULL && (st = names_add(seen, line)) != MA_OK)
 			break;
 		if ((path = archive_file(r, line)) == NULL) {
@@ -243,7 +241,7 @@ queue_pass(struct run *r, struct names *seen)
 			r->stats->gone++;
 			continue;
 		}
-		st = index_one(r, path, tab + 1);
+		st = index_one(r, path, rest);
 		free(path);
 		if (st == MA_OK && r->pending >= INDEX_BATCH) {
 			if ((st = index_commit(r->ix)) == MA_OK)
@@ -290,7 +288,7 @@ source_of(struct run *r, const char *path, char **heldp)
 
 	*heldp = NULL;
 	if (r->db == NULL) {
-		char *dir = path_fmt("%s/state/dedupe", r->o->space_dir);
+		char *dir = space_part_path(r->o->space_dir, SPACE_DEDUPE_DB);
 
 		if (dir == NULL || dedupe_db_open(dir, false, &r->db) != MA_OK)
 			r->db = NULL;
@@ -304,7 +302,7 @@ source_of(struct run *r, const char *path, char **heldp)
 			*heldp = strdup(src);
 		msg_free(m);
 	}
-	return *heldp != NULL ? *heldp : "unknown";
+	return *heldp != NULL ? *heldp : SPACE_SOURCE_UNKNOWN;
 }
 
 static enum ma_status

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "log.h"
 #include "maildir.h"
 #include "path.h"
@@ -369,15 +370,13 @@ scan_sub(const char *dir, const char *sub,
 		if (de->d_name[0] == '.')
 			continue;
 		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 256;
-			char **v = realloc(names, ncap * sizeof *v);
+			char **v = array_grow(names, &cap, n, sizeof *v, 256);
 
 			if (v == NULL) {
 				st = MA_ENOMEM;
 				break;
 			}
 			names = v;
-			cap = ncap;
 		}
 		if ((names[n] = strdup(de->d_name)) == NULL) {
 			st = MA_ENOMEM;

@@ -17,6 +17,7 @@
 #include "buf.h"
 #include "log.h"
 #include "mime.h"
+#include "hash.h"
 #include "msg.h"
 #include "path.h"
 
@@ -370,13 +371,12 @@ split_fields(char *blk, size_t len, struct field **fieldsp, size_t *np)
 		if (!ok)
 			continue;
 		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 32;
-			struct field *nv = realloc(v, ncap * sizeof *nv);
+			struct field *nv =
+			    array_grow(v, &cap, n, sizeof *nv, 32);
 
 			if (nv == NULL)
 				goto nomem;
 			v = nv;
-			cap = ncap;
 		}
 		for (size_t k = start; k < nl; k++)
 			blk[k] = (char)tolower((unsigned char)blk[k]);
@@ -539,18 +539,6 @@ read_header_block(struct reader *r, struct buf *blk)
 	return MA_OK;
 }
 
-static void
-hex(const unsigned char *d, size_t n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = digits[d[i] >> 4];
-		out[2 * i + 1] = digits[d[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
 /* What the identity pass learns besides the identity. */
 struct pass {
 	char *message_id; /* malloc'd raw value, or NULL */
@@ -628,7 +616,7 @@ identity_stream(FILE *f, char *identity, struct pass *ps)
 		goto out;
 	ps->normalise = r.changed;
 	EVP_DigestFinal_ex(b.md, md, &mdlen);
-	hex(md, mdlen < 32 ? mdlen : 32, identity);
+	hex_encode(md, mdlen < 32 ? mdlen : 32, identity);
 	for (size_t i = 0; i < nfields; i++) {
 		if (mid == NULL && field_is(&fields[i], "message-id") &&
 		    (mid = strdup(fields[i].value)) == NULL) {
@@ -752,7 +740,7 @@ msg_notmuch_id(const char *path)
 	if ((id = malloc(sizeof prefix + 2 * mdlen)) == NULL)
 		goto out;
 	memcpy(id, prefix, sizeof prefix - 1);
-	hex(md, mdlen, id + sizeof prefix - 1);
+	hex_encode(md, mdlen, id + sizeof prefix - 1);
 out:
 	EVP_MD_CTX_free(c);
 	fclose(f);

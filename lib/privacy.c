@@ -19,6 +19,7 @@
 #include "path.h"
 #include "privacy.h"
 #include "tombstone.h"
+#include "space.h"
 
 /* A header block larger than this is not read further for addresses. */
 #define PRIVACY_HEADER_MAX (1u << 20)
@@ -156,15 +157,13 @@ scan_incoming(const char *dir, struct scan *sc)
 		    strcmp(de->d_name, "..") == 0)
 			continue;
 		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 8;
-			char **nv = realloc(names, ncap * sizeof *nv);
+			char **nv = array_grow(names, &cap, n, sizeof *nv, 8);
 
 			if (nv == NULL) {
 				st = MA_ENOMEM;
 				break;
 			}
 			names = nv;
-			cap = ncap;
 		}
 		if ((names[n] = path_fmt("%s/%s", dir, de->d_name)) == NULL)
 			st = MA_ENOMEM;
@@ -281,17 +280,18 @@ static enum ma_status
 files_add(struct files *fs, const char *path, unsigned where)
 {
 	if (fs->n == fs->cap) {
-		size_t ncap = fs->cap ? fs->cap * 2 : 16;
-		char **nv = realloc(fs->v, ncap * sizeof *nv);
+		size_t vcap = fs->cap, wcap = fs->cap;
+		char **nv = array_grow(fs->v, &vcap, fs->n, sizeof *nv, 16);
 		unsigned *nw;
 
 		if (nv == NULL)
 			return MA_ENOMEM;
 		fs->v = nv;
-		if ((nw = realloc(fs->where, ncap * sizeof *nw)) == NULL)
+		nw = array_grow(fs->where, &wcap, fs->n, sizeof *nw, 16);
+		if (nw == NULL)
 			return MA_ENOMEM;
 		fs->where = nw;
-		fs->cap = ncap;
+		fs->cap = vcap < wcap ? vcap : wcap;
 	}
 	if ((fs->v[fs->n] = strdup(path)) == NULL)
 		return MA_ENOMEM;
@@ -352,7 +352,7 @@ collect_file(const char *path, unsigned where, void *arg)
 static char *
 journal_path(const char *space_dir)
 {
-	return path_fmt("%s/state/erase.journal", space_dir);
+	return space_part_path(space_dir, SPACE_ERASE_JOURNAL);
 }
 
 bool
@@ -469,7 +469,7 @@ first_thread(const struct index_hit *h, void *arg)
 static enum ma_status
 report_forget(const char *space_dir, char **ids, size_t nids)
 {
-	char *path = path_fmt("%s/state/dedupe.report", space_dir);
+	char *path = space_part_path(space_dir, SPACE_DEDUPE_REPORT);
 	char *data, *p;
 	struct buf out;
 	size_t len;
@@ -548,7 +548,7 @@ tombstone_file(const char *space_dir, struct index *ix, const char *tspath,
 	st = tombstone_append(tspath, now, hid, thread, m->identity);
 	/* What the dedupe stage keeps about it names its Message-ID. */
 	if (st == MA_OK) {
-		char *db = path_fmt("%s/state/dedupe", space_dir);
+		char *db = space_part_path(space_dir, SPACE_DEDUPE_DB);
 
 		st = db == NULL ? MA_ENOMEM
 				: dedupe_db_forget(db, m->message_id);
@@ -563,8 +563,8 @@ tombstone_file(const char *space_dir, struct index *ix, const char *tspath,
 static enum ma_status
 take_locks(const char *space_dir, bool wait, struct lock *dl, struct lock *il)
 {
-	char *dlock = path_fmt("%s/state/dedupe.lock", space_dir);
-	char *ilock = path_fmt("%s/state/index.lock", space_dir);
+	char *dlock = space_lock_path(space_dir, SPACE_STAGE_DEDUPE);
+	char *ilock = space_lock_path(space_dir, SPACE_STAGE_INDEX);
 	enum ma_status st = MA_ENOMEM;
 
 	/* The order of "mailarc delete": dedupe first, then index. */
@@ -594,7 +594,7 @@ privacy_erase(const struct privacy_erase_opts *o, unsigned long *countp)
 	struct index *ix = NULL;
 	struct files ids = {0};
 	size_t dlen = strlen(o->space_dir);
-	char *tspath = path_fmt("%s/tombstones", o->space_dir);
+	char *tspath = space_part_path(o->space_dir, SPACE_TOMBSTONES);
 	enum ma_status st;
 
 	if (tspath == NULL)
@@ -742,13 +742,12 @@ collect_old(const struct index_hit *h, void *arg)
 	if (when <= 0 || when >= os->cutoff)
 		return 0;
 	if (os->n == os->cap) {
-		size_t ncap = os->cap ? os->cap * 2 : 16;
-		struct old *nv = realloc(os->v, ncap * sizeof *nv);
+		struct old *nv =
+		    array_grow(os->v, &os->cap, os->n, sizeof *nv, 16);
 
 		if (nv == NULL)
 			goto nomem;
 		os->v = nv;
-		os->cap = ncap;
 	}
 	v = &os->v[os->n];
 	memset(v, 0, sizeof *v);
@@ -830,8 +829,8 @@ privacy_retain(const char *space_dir, time_t cutoff, time_t now, bool wait,
 	struct lock dl = {.fd = -1}, il = {.fd = -1};
 	struct index *ix = NULL;
 	char q[128];
-	char *tspath = path_fmt("%s/tombstones", space_dir);
-	char *archive = path_fmt("%s/archive", space_dir);
+	char *tspath = space_part_path(space_dir, SPACE_TOMBSTONES);
+	char *archive = space_part_path(space_dir, SPACE_ARCHIVE);
 	enum ma_status st;
 	int n;
 

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "child.h"
 #include "log.h"
 #include "path.h"
 #include "secret.h"
@@ -137,36 +138,32 @@ secret_read_fd(int fd, struct secret *s)
 enum ma_status
 secret_read_command(const char *cmd, struct secret *s)
 {
+	char *const argv[] = {"sh", "-c", (char *)cmd, NULL};
+	struct child ch = {.file = "/bin/sh",
+			   .exec_fail_code = 127,
+			   .name = "password command"};
 	enum ma_status st;
 	struct buf b;
-	int pfd[2], status;
+	int pfd[2], status = 0;
 	pid_t pid;
 
 	if (pipe2(pfd, O_CLOEXEC) != 0) {
 		log_err("cannot run password command: %s", strerror(errno));
 		return errno_status(errno);
 	}
-	if ((pid = fork()) < 0) {
-		log_err("cannot run password command: %s", strerror(errno));
+	ch.argv = argv;
+	ch.stdout_fd = pfd[1];
+	if ((st = child_spawn(&ch, &pid)) != MA_OK) {
 		close(pfd[0]);
 		close(pfd[1]);
-		return errno_status(errno);
-	}
-	if (pid == 0) {
-		int devnull = open("/dev/null", O_RDONLY);
-
-		if (devnull < 0 || dup2(devnull, STDIN_FILENO) < 0 ||
-		    dup2(pfd[1], STDOUT_FILENO) < 0)
-			_exit(127);
-		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-		_exit(127);
+		return st;
 	}
 	close(pfd[1]);
 	buf_init(&b, SECRET_MAX);
 	st = read_fd_into(pfd[0], &b);
 	close(pfd[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	if (child_wait(pid, &status) != MA_OK && st == MA_OK)
+		st = MA_EIO;
 	if (st != MA_OK || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		/* The command is configuration, not a secret: name it. */
 		if (WIFEXITED(status))

@@ -7,10 +7,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "log.h"
-#include "privacy.h"
 #include "maildir.h"
 #include "path.h"
+#include "privacy.h"
 #include "space.h"
 
 bool
@@ -62,13 +63,8 @@ root_resolve(const char *opt, char **rootp)
 	return MA_OK;
 }
 
-struct space_key {
-	const char *key;
-	const char *allowed; /* "|"-separated values, or NULL for free text */
-};
-
 /* Every key space.conf may hold; settings of later stages included. */
-static const struct space_key space_keys[] = {
+static const struct config_field space_keys[] = {
     {"name", NULL},
     {"description", NULL},
     {"kind", "site|personal"},
@@ -83,95 +79,29 @@ static const struct space_key space_keys[] = {
     {"retain", NULL},
 };
 
-static bool
-value_allowed(const char *allowed, const char *v)
-{
-	size_t n = strlen(v);
-
-	for (const char *p = allowed; *p;) {
-		size_t len = strcspn(p, "|");
-
-		if (len == n && strncmp(p, v, n) == 0)
-			return true;
-		p += len;
-		if (*p == '|')
-			p++;
-	}
-	return false;
-}
-
-/* "a|b|c" as "a, b, c" for messages. */
-static void
-allowed_text(const char *allowed, char *out, size_t size)
-{
-	size_t o = 0;
-
-	for (const char *p = allowed; *p && o + 3 < size; p++) {
-		if (*p == '|') {
-			out[o++] = ',';
-			out[o++] = ' ';
-		} else {
-			out[o++] = *p;
-		}
-	}
-	out[o] = '\0';
-}
-
-struct check_ctx {
-	const char *what;
-	enum ma_status st;
-};
-
-static int
-check_space_entry(const char *section, const char *key, const char *value,
-		  void *arg)
-{
-	struct check_ctx *c = arg;
-
-	if (section[0] != '\0') {
-		log_err("%s: unexpected section [%s]", c->what, section);
-		c->st = MA_ECONFIG;
-		return 1;
-	}
-	for (size_t i = 0; i < sizeof space_keys / sizeof space_keys[0]; i++) {
-		const struct space_key *k = &space_keys[i];
-		char allowed[128];
-
-		if (strcmp(k->key, key) != 0)
-			continue;
-		if (k->allowed == NULL || value_allowed(k->allowed, value))
-			return 0;
-		allowed_text(k->allowed, allowed, sizeof allowed);
-		log_err("%s: %s '%s' is not one of %s", c->what, key, value,
-			allowed);
-		c->st = MA_ECONFIG;
-		return 1;
-	}
-	log_err("%s: unknown key '%s'", c->what, key);
-	c->st = MA_ECONFIG;
-	return 1;
-}
+/* Space values are spelt as listed: no boolean synonyms. */
+static const struct config_schema space_schema = {
+    space_keys, sizeof space_keys / sizeof space_keys[0], false};
 
 enum ma_status
 space_check_config(const struct config *cfg, const char *what)
 {
-	struct check_ctx c = {what, MA_OK};
 	const char *site_dir = config_get(cfg, "", "site_dir");
+	enum ma_status st = config_check_schema(cfg, &space_schema, what);
 
-	config_foreach(cfg, check_space_entry, &c);
-	if (c.st == MA_OK &&
+	if (st == MA_OK &&
 	    privacy_parse_retain(config_get(cfg, "", "retain")) < 0) {
 		log_err("%s: retain '%s' is not a period like 90d, 6m, 7y or "
 			"forever",
 			what, config_get(cfg, "", "retain"));
-		c.st = MA_ECONFIG;
+		st = MA_ECONFIG;
 	}
-	if (c.st == MA_OK && site_dir != NULL && site_dir[0] != '/') {
+	if (st == MA_OK && site_dir != NULL && site_dir[0] != '/') {
 		log_err("%s: site_dir '%s' is not an absolute path", what,
 			site_dir);
-		c.st = MA_ECONFIG;
+		st = MA_ECONFIG;
 	}
-	return c.st;
+	return st;
 }
 
 void
@@ -229,7 +159,8 @@ space_load(const char *root, const char *key, struct space **sp)
 	kind = space_setting(s, "kind", "site");
 	s->personal = strcmp(kind, "personal") == 0;
 	site_dir = config_get(s->cfg, "", "site_dir");
-	s->site_dir = site_dir ? strdup(site_dir) : space_path(s, "site");
+	s->site_dir =
+	    site_dir ? strdup(site_dir) : space_part_path(s->dir, SPACE_SITE);
 	if (s->site_dir == NULL) {
 		space_free(s);
 		return MA_ENOMEM;
@@ -242,6 +173,72 @@ char *
 space_path(const struct space *s, const char *sub)
 {
 	return path_fmt("%s/%s", s->dir, sub);
+}
+
+char *
+space_part_path(const char *space_dir, enum space_part part)
+{
+	static const char *const subs[] = {
+	    [SPACE_INCOMING] = "incoming",
+	    [SPACE_ARCHIVE] = "archive",
+	    [SPACE_DUPLICATES] = "duplicates",
+	    [SPACE_STATE] = "state",
+	    [SPACE_ACCOUNTS] = "accounts",
+	    [SPACE_NOTMUCH] = "notmuch",
+	    [SPACE_NOTMUCH_CONFIG] = "notmuch/config",
+	    [SPACE_NOTMUCH_XAPIAN] = "notmuch/xapian",
+	    [SPACE_SITE] = "site",
+	    [SPACE_TOMBSTONES] = "tombstones",
+	    [SPACE_DEDUPE_DB] = "state/dedupe",
+	    [SPACE_DEDUPE_REPORT] = "state/dedupe.report",
+	    [SPACE_DEDUPE_PENDING] = "state/dedupe.pending",
+	    [SPACE_DEDUPE_LAST] = "state/dedupe.last",
+	    [SPACE_INDEX_QUEUE] = "state/index.queue",
+	    [SPACE_INDEX_OFFSET] = "state/index.offset",
+	    [SPACE_RENDER_STATE] = "state/render.state",
+	    [SPACE_ERASE_JOURNAL] = "state/erase.journal",
+	    [SPACE_RETENTION] = "state/retention",
+	};
+
+	return path_fmt("%s/%s", space_dir, subs[part]);
+}
+
+/* The stage names double as their lock files' names. */
+static const char *const stage_names[] = {
+    [SPACE_STAGE_DEDUPE] = "dedupe",
+    [SPACE_STAGE_INDEX] = "index",
+    [SPACE_STAGE_RENDER] = "render",
+};
+
+char *
+space_lock_path(const char *space_dir, enum space_stage stage)
+{
+	return path_fmt("%s/state/%s.lock", space_dir, stage_names[stage]);
+}
+
+char *
+space_source_dir(const char *space_dir, const char *source)
+{
+	return path_fmt("%s/incoming/.%s", space_dir, source);
+}
+
+char *
+space_account_file(const char *space_dir, const char *account,
+		   const char *suffix)
+{
+	return path_fmt("%s/state/%s.%s", space_dir, account, suffix);
+}
+
+bool
+space_key_reserved(const char *key)
+{
+	if (strcmp(key, SPACE_SOURCE_IMPORT) == 0 ||
+	    strcmp(key, SPACE_SOURCE_UNKNOWN) == 0)
+		return true;
+	for (size_t i = 0; i < sizeof stage_names / sizeof stage_names[0]; i++)
+		if (strcmp(key, stage_names[i]) == 0)
+			return true;
+	return false;
 }
 
 const char *
@@ -304,13 +301,11 @@ space_list(const char *root, char ***keysp, size_t *np)
 		if (!ok)
 			continue;
 		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 16;
-			char **v = realloc(keys, ncap * sizeof *v);
+			char **v = array_grow(keys, &cap, n, sizeof *v, 16);
 
 			if (v == NULL)
 				goto nomem;
 			keys = v;
-			cap = ncap;
 		}
 		if ((keys[n] = strdup(de->d_name)) == NULL)
 			goto nomem;
@@ -333,12 +328,12 @@ nomem:
 static enum ma_status
 make_layout(const char *dir)
 {
-	static const char *const maildirs[] = {"incoming", "archive",
-					       "duplicates"};
+	static const enum space_part maildirs[] = {
+	    SPACE_INCOMING, SPACE_ARCHIVE, SPACE_DUPLICATES};
 	enum ma_status st;
 
 	for (size_t i = 0; i < 3; i++) {
-		char *m = path_fmt("%s/%s", dir, maildirs[i]);
+		char *m = space_part_path(dir, maildirs[i]);
 
 		if (m == NULL)
 			return MA_ENOMEM;
@@ -348,7 +343,7 @@ make_layout(const char *dir)
 			return st;
 	}
 	{
-		char *p = path_fmt("%s/state", dir);
+		char *p = space_part_path(dir, SPACE_STATE);
 
 		if (p == NULL)
 			return MA_ENOMEM;
@@ -356,7 +351,7 @@ make_layout(const char *dir)
 		free(p);
 		if (st != MA_OK)
 			return st;
-		if ((p = path_fmt("%s/accounts", dir)) == NULL)
+		if ((p = space_part_path(dir, SPACE_ACCOUNTS)) == NULL)
 			return MA_ENOMEM;
 		st = mkdir_p(p, 0700);
 		free(p);

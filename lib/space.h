@@ -60,6 +60,73 @@ enum ma_status space_check_config(const struct config *cfg, const char *what);
 /* space_path - malloc'd "DIR/SUB" (NULL on ENOMEM). */
 char *space_path(const struct space *s, const char *sub);
 
+/*
+ * The layout of a space folder, in one place: every stage finds its
+ * folders and files here rather than building the path by hand.
+ */
+enum space_part {
+	SPACE_INCOMING,	      /* incoming/: Maildir, one .ACCOUNT per source */
+	SPACE_ARCHIVE,	      /* archive/: Maildir that notmuch indexes */
+	SPACE_DUPLICATES,     /* duplicates/: Maildir of set-aside copies */
+	SPACE_STATE,	      /* state/: each stage's private files */
+	SPACE_ACCOUNTS,	      /* accounts/: ACCOUNT.conf files */
+	SPACE_NOTMUCH,	      /* notmuch/: the index's config and database */
+	SPACE_NOTMUCH_CONFIG, /* notmuch/config */
+	SPACE_NOTMUCH_XAPIAN, /* notmuch/xapian */
+	SPACE_SITE,	      /* site/: the default site folder */
+	SPACE_TOMBSTONES,     /* tombstones: messages deleted on purpose */
+	SPACE_DEDUPE_DB,      /* state/dedupe: dedupe's database folder */
+	SPACE_DEDUPE_REPORT,  /* state/dedupe.report */
+	SPACE_DEDUPE_PENDING, /* state/dedupe.pending */
+	SPACE_DEDUPE_LAST,    /* state/dedupe.last */
+	SPACE_INDEX_QUEUE,    /* state/index.queue */
+	SPACE_INDEX_OFFSET,   /* state/index.offset */
+	SPACE_RENDER_STATE,   /* state/render.state */
+	SPACE_ERASE_JOURNAL,  /* state/erase.journal */
+	SPACE_RETENTION,      /* state/retention */
+};
+
+/* The stages that lock a whole space while they run. */
+enum space_stage {
+	SPACE_STAGE_DEDUPE, /* state/dedupe.lock */
+	SPACE_STAGE_INDEX,  /* state/index.lock */
+	SPACE_STAGE_RENDER, /* state/render.lock */
+};
+
+/*
+ * space_part_path - malloc'd "SPACE_DIR/PART" (NULL on ENOMEM or when
+ * longer than PATH_MAX_LEN). space_dir is a space folder (struct space's
+ * dir, or a stage's space_dir option).
+ */
+char *space_part_path(const char *space_dir, enum space_part part);
+
+/* space_lock_path - malloc'd path of a stage's lock file (NULL: ENOMEM). */
+char *space_lock_path(const char *space_dir, enum space_stage stage);
+
+/*
+ * space_source_dir - malloc'd "SPACE_DIR/incoming/.SOURCE", the Maildir
+ * where fetch (SOURCE = the account key) or import (SPACE_SOURCE_IMPORT)
+ * deliver. NULL on ENOMEM.
+ */
+char *space_source_dir(const char *space_dir, const char *source);
+
+/* space_account_file - malloc'd "SPACE_DIR/state/ACCOUNT.SUFFIX" (state,
+ * lock). NULL on ENOMEM. */
+char *space_account_file(const char *space_dir, const char *account,
+			 const char *suffix);
+
+/* Source names mailarc gives itself: import's folder and dedupe's name for
+ * mail of no known source. No account may take them. */
+#define SPACE_SOURCE_IMPORT  "import"
+#define SPACE_SOURCE_UNKNOWN "unknown"
+
+/*
+ * space_key_reserved - true when an account key may not be used because
+ * mailarc uses the name itself: a source name above, or a stage whose
+ * lock file (state/STAGE.lock) an account's fetch lock would share.
+ */
+bool space_key_reserved(const char *key);
+
 /* space_setting - a space.conf value or def when unset (borrowed). */
 const char *space_setting(const struct space *s, const char *key,
 			  const char *def);

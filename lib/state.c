@@ -36,6 +36,7 @@
 #include "log.h"
 #include "path.h"
 #include "state.h"
+#include "space.h"
 
 #define STATE_MAGIC "mailarc-fetch-state 1"
 #define STATE_MAX   (256u << 20)
@@ -44,7 +45,7 @@
 char *
 state_path(const struct space *s, const char *key)
 {
-	return path_fmt("%s/state/%s.state", s->dir, key);
+	return space_account_file(s->dir, key, "state");
 }
 
 void
@@ -92,13 +93,12 @@ state_add_uid(struct state_folder *f, uint32_t uid)
 	if (state_has_uid(f, uid))
 		return MA_OK;
 	if (f->nuids == f->cap) {
-		size_t cap = f->cap ? f->cap * 2 : 256;
-		uint32_t *p = realloc(f->uids, cap * sizeof *p);
+		uint32_t *p =
+		    array_grow(f->uids, &f->cap, f->nuids, sizeof *p, 256);
 
 		if (p == NULL)
 			return MA_ENOMEM;
 		f->uids = p;
-		f->cap = cap;
 	}
 	/* UIDs mostly come in ascending order: append is the common case. */
 	i = f->nuids;
@@ -182,13 +182,12 @@ state_add_uidl(struct fetch_state *st, const char *uidl)
 	if (strlen(uidl) > UIDL_MAX || strpbrk(uidl, " \r\n") != NULL)
 		return MA_EDATA;
 	if (st->nuidls == st->uidls_cap) {
-		size_t cap = st->uidls_cap ? st->uidls_cap * 2 : 256;
-		char **p = realloc(st->uidls, cap * sizeof *p);
+		char **p = array_grow(st->uidls, &st->uidls_cap, st->nuidls,
+				      sizeof *p, 256);
 
 		if (p == NULL)
 			return MA_ENOMEM;
 		st->uidls = p;
-		st->uidls_cap = cap;
 	}
 	if ((s = strdup(uidl)) == NULL)
 		return MA_ENOMEM;

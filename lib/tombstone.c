@@ -7,12 +7,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
-
 #include "buf.h"
+#include "hash.h"
 #include "log.h"
 #include "path.h"
 #include "tombstone.h"
+#include "tsv.h"
 
 /* A line longer than this was not written by tombstone_append(). */
 #define TOMBSTONE_LINE_MAX 4096
@@ -83,11 +83,13 @@ tombstone_append(const char *path, time_t deleted_at, const char *message_id,
 		return errno_status(e);
 	}
 	/* End a line a killed writer left unfinished. */
+	st = MA_OK;
 	if (fstat(fd, &sb) == 0 && sb.st_size > 0 &&
 	    pread(fd, &last, 1, sb.st_size - 1) == 1 && last != '\n')
-		buf_addc(&line, '\n');
-	st = buf_addf(&line, "%s\t%s\t%s\t%s\n", when, message_id, thread_id,
-		      identity);
+		st = buf_addc(&line, '\n');
+	if (st == MA_OK)
+		st = buf_addf(&line, "%s\t%s\t%s\t%s\n", when, message_id,
+			      thread_id, identity);
 	if (st == MA_OK)
 		st = write_all(fd, line.data, line.len);
 	if (st == MA_OK && fsync(fd) != 0)
@@ -118,12 +120,9 @@ push(struct ts_entry **v, size_t *n, size_t *cap, const char *key, time_t at,
 	struct ts_entry *nv;
 
 	if (*n == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 16;
-
-		if ((nv = realloc(*v, ncap * sizeof *nv)) == NULL)
+		if ((nv = array_grow(*v, cap, *n, sizeof *nv, 16)) == NULL)
 			return MA_ENOMEM;
 		*v = nv;
-		*cap = ncap;
 	}
 	if (((*v)[*n].key = strdup(key)) == NULL)
 		return MA_ENOMEM;
@@ -167,20 +166,14 @@ tombstones_load(const char *path, struct tombstones **tp)
 		return MA_EIO;
 	}
 	while (st == MA_OK && (n = getline(&line, &cap, f)) >= 0) {
-		char *fields[4], *p = line;
-		size_t nf = 0;
+		char *fields[4];
 		time_t at;
 		bool erased;
 
 		if (n == 0 || line[n - 1] != '\n' || n > TOMBSTONE_LINE_MAX)
 			continue;
 		line[n - 1] = '\0';
-		while (nf < 4 && p != NULL) {
-			fields[nf++] = p;
-			if ((p = strchr(p, '\t')) != NULL)
-				*p++ = '\0';
-		}
-		if (nf != 4 || p != NULL ||
+		if (tsv_split(line, fields, 4) != 4 ||
 		    (at = parse_time(fields[0])) == (time_t)-1) {
 			log_debug("'%s': skipping a malformed line", path);
 			continue;
@@ -264,19 +257,7 @@ tombstones_erased(const struct tombstones *t, const char *message_id,
 void
 tombstone_hash_id(const char *message_id, char *out)
 {
-	static const char hex[] = "0123456789abcdef";
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-
-	memcpy(out, "sha256:", 7);
-	if (EVP_Digest(message_id, strlen(message_id), md, &mdlen, EVP_sha256(),
-		       NULL) != 1)
-		mdlen = 0;
-	for (unsigned int i = 0; i < 32; i++) {
-		out[7 + 2 * i] = i < mdlen ? hex[md[i] >> 4] : '0';
-		out[8 + 2 * i] = i < mdlen ? hex[md[i] & 15] : '0';
-	}
-	out[TOMBSTONE_HASH_LEN] = '\0';
+	hash_sha256_tagged(message_id, strlen(message_id), out);
 }
 
 size_t

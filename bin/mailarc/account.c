@@ -283,7 +283,8 @@ account_add(struct ctx *c, int argc, char **argv)
 	if ((ret = load_ref(c, argc, argv, &s, &key)) != EX_OK)
 		return ret;
 	snprintf(what, sizeof what, "account '%s/%s'", s->key, key);
-	if ((ret = may_change(s)) != EX_OK)
+	if ((ret = may_change(s)) != EX_OK ||
+	    (ret = ma_exitcode(account_key_check_new(key))) != EX_OK)
 		goto out;
 	if (s->personal) {
 		log_err("cannot add %s: space '%s' is personal, and only site "

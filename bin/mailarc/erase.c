@@ -20,6 +20,7 @@
 #include "path.h"
 #include "privacy.h"
 #include "tombstone.h"
+#include "space.h"
 
 static const char erase_usage[] =
     "usage: mailarc erase SPACE --address ADDR [--dry-run] [--yes]\n"
@@ -214,7 +215,7 @@ static enum ma_status
 retention_record(const struct space *s, time_t now, const char *retain,
 		 unsigned long n)
 {
-	char *p = path_fmt("%s/state/retention", s->dir), when[32];
+	char *p = space_part_path(s->dir, SPACE_RETENTION), when[32];
 	char line[256];
 	enum ma_status st;
 	int k;

@@ -26,6 +26,7 @@
 #include "mailarc.h"
 #include "path.h"
 #include "state.h"
+#include "space.h"
 
 static const char usage[] =
     "usage: mailarc fetch [--due] [--wait] [SPACE[/ACCOUNT]]...\n"
@@ -84,7 +85,7 @@ has_entry(const char *dir)
 static bool
 incoming_waiting(const struct space *s)
 {
-	char *dir = path_fmt("%s/incoming", s->dir), *sub;
+	char *dir = space_part_path(s->dir, SPACE_INCOMING), *sub;
 	struct dirent *e;
 	bool found;
 	DIR *d;

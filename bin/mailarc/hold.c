@@ -13,6 +13,7 @@
 #include "mailarc.h"
 #include "path.h"
 #include "tombstone.h"
+#include "space.h"
 
 static const char hold_usage[] =
     "usage: mailarc hold on|off SPACE [--reason TEXT]\n"
@@ -84,7 +85,7 @@ cmd_hold(struct ctx *c, int argc, char **argv)
 static void
 retention_last(const struct space *s, char *at, char *retain, char *removed)
 {
-	char *p = path_fmt("%s/state/retention", s->dir), *data, *l;
+	char *p = space_part_path(s->dir, SPACE_RETENTION), *data, *l;
 	size_t len;
 
 	at[0] = retain[0] = removed[0] = '\0';

@@ -14,6 +14,7 @@
 #include "log.h"
 #include "mailarc.h"
 #include "path.h"
+#include "space.h"
 
 static const char import_usage[] =
     "usage: mailarc import SPACE [--mboxo] [--no-progress] FILE|DIR...\n"
@@ -34,7 +35,7 @@ static const char import_usage[] =
 static void
 last_stamp(const struct space *s, struct stat *sb)
 {
-	char *p = path_fmt("%s/state/dedupe.last", s->dir);
+	char *p = space_part_path(s->dir, SPACE_DEDUPE_LAST);
 
 	memset(sb, 0, sizeof *sb);
 	if (p == NULL || stat(p, sb) != 0)
@@ -118,7 +119,7 @@ cmd_import(struct ctx *c, int argc, char **argv)
 		return ret;
 	o.progress = o.progress && log_to_terminal();
 	/* A Maildir++ sub-folder of incoming/ marks the source "import". */
-	if ((dest = path_fmt("%s/incoming/.import", s->dir)) == NULL) {
+	if ((dest = space_source_dir(s->dir, SPACE_SOURCE_IMPORT)) == NULL) {
 		space_free(s);
 		return EX_OSERR;
 	}

@@ -10,6 +10,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "child.h"
 #include "cli.h"
 #include "log.h"
 #include "mailarc.h"
@@ -53,7 +54,7 @@ static const struct {
     {"import", cmd_import}, {"delete", cmd_delete},   {"search", cmd_search},
     {"link", cmd_link},	    {"render", cmd_render},   {"polling", cmd_polling},
     {"status", cmd_status}, {"check", cmd_check},     {"export", cmd_export},
-    {"erase", cmd_erase},   {"hold", cmd_hold},       {"audit", cmd_audit},
+    {"erase", cmd_erase},   {"hold", cmd_hold},	      {"audit", cmd_audit},
 };
 
 const char *
@@ -151,6 +152,9 @@ run_stage(struct ctx *c, const char *prog, const char *const args[],
 	const char *argv[64];
 	size_t n = 0;
 	char *path = sibling(prog);
+	struct child ch = {
+	    .exec_fail_code = EX_OSERR, .log_exec_fail = true, .name = prog};
+	enum ma_status st;
 	int status;
 	pid_t pid;
 
@@ -168,31 +172,13 @@ run_stage(struct ctx *c, const char *prog, const char *const args[],
 	for (size_t i = 0; args != NULL && args[i] != NULL && n < 63; i++)
 		argv[n++] = args[i];
 	argv[n] = NULL;
-	fflush(stdout);
-	if ((pid = fork()) < 0) {
-		log_err("cannot run %s: %s", prog, strerror(errno));
-		free(path);
-		return EX_OSERR;
-	}
-	if (pid == 0) {
-		int fd = open("/dev/null", O_RDWR);
-
-		if (fd >= 0) {
-			dup2(fd, STDIN_FILENO);
-			if (quiet_stdout)
-				dup2(fd, STDOUT_FILENO);
-		}
-		if (path != NULL)
-			execv(path, (char *const *)argv);
-		else
-			execvp(prog, (char *const *)argv);
-		log_err("cannot run %s: %s", prog, strerror(errno));
-		_exit(EX_OSERR);
-	}
+	ch.file = path != NULL ? path : prog;
+	ch.argv = (char *const *)argv;
+	ch.stdout_fd = quiet_stdout ? CHILD_STDOUT_DEVNULL : CHILD_STDOUT_OURS;
+	st = child_spawn(&ch, &pid);
 	free(path);
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return EX_OSERR;
+	if (st != MA_OK || child_wait(pid, &status) != MA_OK)
+		return EX_OSERR;
 	if (WIFEXITED(status))
 		return WEXITSTATUS(status);
 	log_err("%s was killed by signal %d", prog, WTERMSIG(status));

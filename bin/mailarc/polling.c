@@ -18,6 +18,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "child.h"
 #include "cli.h"
 #include "log.h"
 #include "mailarc.h"
@@ -303,9 +304,8 @@ record_all(struct target *t, size_t nt, bool on)
 		fflush(stderr);
 		_exit(ret);
 	}
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return EX_OSERR;
+	if (child_wait(pid, &status) != MA_OK)
+		return EX_OSERR;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : EX_SOFTWARE;
 }
 
@@ -314,6 +314,12 @@ static int
 systemctl(const char *verb, char *const *units, size_t n)
 {
 	const char *argv[UNITS_PER_CALL + 5];
+	const struct child ch = {.file = "systemctl",
+				 .argv = (char *const *)argv,
+				 .stdout_fd = CHILD_STDOUT_OURS,
+				 .exec_fail_code = EX_OSERR,
+				 .log_exec_fail = true,
+				 .name = "systemctl"};
 	size_t k = 0;
 	int status;
 	pid_t pid;
@@ -325,23 +331,9 @@ systemctl(const char *verb, char *const *units, size_t n)
 	for (size_t i = 0; i < n; i++)
 		argv[k++] = units[i];
 	argv[k] = NULL;
-	fflush(stdout);
-	if ((pid = fork()) < 0) {
-		log_err("cannot run systemctl: %s", strerror(errno));
+	if (child_spawn(&ch, &pid) != MA_OK ||
+	    child_wait(pid, &status) != MA_OK)
 		return EX_OSERR;
-	}
-	if (pid == 0) {
-		int fd = open("/dev/null", O_RDONLY);
-
-		if (fd >= 0)
-			dup2(fd, STDIN_FILENO);
-		execvp("systemctl", (char *const *)argv);
-		log_err("cannot run systemctl: %s", strerror(errno));
-		_exit(EX_OSERR);
-	}
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return EX_OSERR;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return EX_OK;
 	log_err("'systemctl %s' failed for %zu timer(s) (see 'journalctl "
