@@ -68,7 +68,7 @@ run(const struct stage_opts *o)
 		st = MA_ENOMEM;
 		goto out;
 	}
-	if ((st = mkdir_p(statedir, 0700)) != MA_OK)
+	if ((st = path_mkdir_p(statedir, 0700)) != MA_OK)
 		goto out;
 	snprintf(what, sizeof what, "render of space %s", s->key);
 	if ((st = lock_take(lockpath, what, o->wait, &lk)) != MA_OK)

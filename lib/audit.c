@@ -55,7 +55,7 @@ audit_append(const char *space_dir, time_t now, const char *user,
 		log_err("cannot open the audit log '%s': %s", path,
 			strerror(e));
 		free(path);
-		return errno_status(e);
+		return path_errno_status(e);
 	}
 	buf_init(&b, AUDIT_LINE_MAX);
 	/* End a line that a killed writer left unfinished. */
@@ -75,9 +75,9 @@ audit_append(const char *space_dir, time_t now, const char *user,
 	if (st == MA_OK)
 		st = buf_addc(&b, '\n');
 	if (st == MA_OK)
-		st = write_all(fd, b.data, b.len);
+		st = path_write_all(fd, b.data, b.len);
 	if (st == MA_OK && fsync(fd) != 0)
-		st = errno_status(errno);
+		st = path_errno_status(errno);
 	if (st != MA_OK)
 		log_err("cannot append to the audit log '%s': %s", path,
 			ma_strstatus(st));

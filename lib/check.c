@@ -106,7 +106,7 @@ read_tombstones(struct walk *w)
 
 	if (path == NULL)
 		return MA_ENOMEM;
-	st = file_read_all(path, CHECK_TOMBSTONES_MAX, &data, &len);
+	st = path_file_read_all(path, CHECK_TOMBSTONES_MAX, &data, &len);
 	free(path);
 	if (st == MA_ENOTFOUND)
 		return MA_OK;

@@ -42,7 +42,7 @@ child_spawn(const struct child *c, pid_t *pidp)
 		int e = errno;
 
 		log_err("cannot run %s: %s", c->name, strerror(e));
-		return errno_status(e);
+		return path_errno_status(e);
 	}
 	if (pid == 0)
 		child_exec(c);

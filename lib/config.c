@@ -261,7 +261,7 @@ config_load(const char *path, struct config **cfgp)
 	enum ma_status st;
 	char *text;
 
-	st = file_read_all(path, CONFIG_FILE_MAX, &text, NULL);
+	st = path_file_read_all(path, CONFIG_FILE_MAX, &text, NULL);
 	if (st != MA_OK)
 		return st;
 	st = config_parse_string(text, path, cfgp);
@@ -330,7 +330,7 @@ config_write_atomic(const struct config *cfg, const char *path, mode_t mode)
 
 	if ((text = config_serialise(cfg)) == NULL)
 		return MA_ENOMEM;
-	st = write_file_atomic(path, text, strlen(text), mode);
+	st = path_write_file_atomic(path, text, strlen(text), mode);
 	explicit_bzero(text, strlen(text));
 	free(text);
 	return st;

@@ -90,7 +90,7 @@ enum ma_status config_check_schema(const struct config *cfg,
 int parse_bool(const char *s);
 
 /*
- * config_write_atomic - serialise and write with write_file_atomic():
+ * config_write_atomic - serialise and write with path_write_file_atomic():
  * temp file, fsync, rename, fsync of the directory; mode is exact.
  */
 enum ma_status config_write_atomic(const struct config *cfg, const char *path,

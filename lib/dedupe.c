@@ -58,11 +58,11 @@ append_sync(const char *path, const char *text, size_t len, bool sync)
 		int e = errno;
 
 		log_err("cannot open '%s': %s", path, strerror(e));
-		return errno_status(e);
+		return path_errno_status(e);
 	}
-	st = write_all(fd, text, len);
+	st = path_write_all(fd, text, len);
 	if (st == MA_OK && sync && fsync(fd) != 0)
-		st = errno_status(errno);
+		st = path_errno_status(errno);
 	if (st != MA_OK)
 		log_err("cannot append to '%s': %s", path, strerror(errno));
 	close(fd);
@@ -78,7 +78,7 @@ replay_pending(struct dedupe_run *r)
 	enum ma_status st;
 	struct buf out;
 
-	st = file_read_all(r->pending_path, 64u << 20, &text, &len);
+	st = path_file_read_all(r->pending_path, 64u << 20, &text, &len);
 	if (st == MA_ENOTFOUND)
 		return MA_OK;
 	if (st != MA_OK)
@@ -429,7 +429,7 @@ note_dir(struct dedupe_run *r, char **dirs, size_t *n, const char *path)
 		if (st0 != MA_OK)
 			return st0;
 		for (size_t i = 0; i < *n; i++) {
-			enum ma_status st = fsync_dir(dirs[i]);
+			enum ma_status st = path_fsync_dir(dirs[i]);
 
 			free(dirs[i]);
 			if (st != MA_OK) {
@@ -470,7 +470,7 @@ sync_copies(const struct dedupe_run *r)
 		log_err("cannot sync '%s': %s", r->archive, strerror(e));
 		if (fd >= 0)
 			close(fd);
-		return errno_status(e);
+		return path_errno_status(e);
 	}
 	close(fd);
 	return MA_OK;
@@ -490,7 +490,7 @@ place_copy(struct dedupe_run *r, struct item *it, char **npp)
 		log_err("cannot move '%s' to '%s': %s", it->copy, dst,
 			strerror(e));
 		free(dst);
-		return errno_status(e);
+		return path_errno_status(e);
 	}
 	*npp = dst;
 	return MA_OK;
@@ -534,8 +534,8 @@ flush(struct dedupe_run *r)
 	if (st == MA_OK && report.len > 0)
 		st = append_sync(r->report_path, report.data, report.len, true);
 	if (st == MA_OK && pending.len > 0)
-		st = write_file_atomic(r->pending_path, pending.data,
-				       pending.len, 0600);
+		st = path_write_file_atomic(r->pending_path, pending.data,
+					    pending.len, 0600);
 	if (st == MA_OK)
 		st = sync_copies(r);
 	/* 2. Move: rename(2) keeps each file in exactly one folder. */
@@ -554,7 +554,7 @@ flush(struct dedupe_run *r)
 			if (unlink(it->path) != 0 && errno != ENOENT) {
 				log_err("cannot remove '%s': %s", it->path,
 					strerror(errno));
-				st = errno_status(errno);
+				st = path_errno_status(errno);
 				break;
 			}
 			moved_any = true;
@@ -627,7 +627,7 @@ flush(struct dedupe_run *r)
 		}
 		/* The folders they left: few, each synced once. */
 		for (size_t i = 0; s2 == MA_OK && i < nsrc; i++)
-			s2 = fsync_dir(srcdirs[i]);
+			s2 = path_fsync_dir(srcdirs[i]);
 		if (st == MA_OK)
 			st = s2;
 	}
@@ -776,7 +776,7 @@ write_last(const struct dedupe_run *r)
 		return MA_ETOOBIG;
 	if ((p = path_fmt("%s/dedupe.last", r->state)) == NULL)
 		return MA_ENOMEM;
-	st = write_file_atomic(p, text, (size_t)n, 0600);
+	st = path_write_file_atomic(p, text, (size_t)n, 0600);
 	free(p);
 	return st;
 }
@@ -802,7 +802,7 @@ dedupe_last(const char *space_dir, struct dedupe_stats *k)
 
 	if (p == NULL)
 		return MA_ENOMEM;
-	st = file_read_all(p, 4096, &text, &len);
+	st = path_file_read_all(p, 4096, &text, &len);
 	free(p);
 	if (st != MA_OK)
 		return st;

@@ -67,7 +67,7 @@ replay_journal(struct dedupe_db *db)
 	enum ma_status st;
 	unsigned long added = 0;
 
-	st = file_read_all(db->journal_path, 1u << 30, &text, &len);
+	st = path_file_read_all(db->journal_path, 1u << 30, &text, &len);
 	if (st == MA_ENOTFOUND)
 		return MA_OK;
 	if (st != MA_OK)
@@ -120,7 +120,7 @@ dedupe_db_open(const char *dir, bool recover, struct dedupe_db **dbp)
 	struct dedupe_db *db;
 	enum ma_status st;
 
-	if ((st = mkdir_p(dir, 0700)) != MA_OK)
+	if ((st = path_mkdir_p(dir, 0700)) != MA_OK)
 		return st;
 	if ((db = calloc(1, sizeof *db)) == NULL)
 		return MA_ENOMEM;
@@ -336,14 +336,14 @@ bucket_append(struct dedupe_db *db, unsigned b, const char *text, size_t len)
 
 		log_err("cannot open dedupe index '%s': %s", path, strerror(e));
 		free(path);
-		return errno_status(e);
+		return path_errno_status(e);
 	}
 	/* End a torn line a killed writer left, so ours stands alone. */
 	if (fstat(fd, &sb) == 0 && sb.st_size > 0 &&
 	    pread(fd, &last, 1, sb.st_size - 1) == 1 && last != '\n')
-		st = write_all(fd, "\n", 1);
+		st = path_write_all(fd, "\n", 1);
 	if (st == MA_OK)
-		st = write_all(fd, text, len);
+		st = path_write_all(fd, text, len);
 	if (st != MA_OK)
 		log_err("cannot append to dedupe index '%s': %s", path,
 			strerror(errno));
@@ -376,17 +376,17 @@ dedupe_db_sync(struct dedupe_db *db)
 		int e = errno;
 
 		log_err("cannot open '%s': %s", db->journal_path, strerror(e));
-		return errno_status(e);
+		return path_errno_status(e);
 	}
-	st = write_all(fd, db->journal.data, db->journal.len);
+	st = path_write_all(fd, db->journal.data, db->journal.len);
 	if (st == MA_OK && fsync(fd) != 0)
-		st = errno_status(errno);
+		st = path_errno_status(errno);
 	if (st != MA_OK)
 		log_err("cannot write '%s': %s", db->journal_path,
 			strerror(errno));
 	close(fd);
 	if (st == MA_OK && created)
-		st = fsync_dir(db->dir);
+		st = path_fsync_dir(db->dir);
 	if (st != MA_OK)
 		return st;
 	db->journal_size += db->journal.len;
@@ -426,7 +426,7 @@ dedupe_db_checkpoint(struct dedupe_db *db)
 				strerror(e));
 			if (fd >= 0)
 				close(fd);
-			return errno_status(e);
+			return path_errno_status(e);
 		}
 		close(fd);
 		for (unsigned b = 0; b < DEDUPE_BUCKETS; b++)
@@ -452,12 +452,12 @@ dedupe_db_checkpoint(struct dedupe_db *db)
 			log_err("cannot sync dedupe index '%s': %s", path,
 				strerror(e));
 			free(path);
-			return errno_status(e);
+			return path_errno_status(e);
 		}
 		free(path);
 		bk->dirty = false;
 	}
-	if (db->dirty && (st = fsync_dir(db->dir)) != MA_OK)
+	if (db->dirty && (st = path_fsync_dir(db->dir)) != MA_OK)
 		return st;
 	db->dirty = false;
 	/* Every entry is in a durable bucket: the journal has done its
@@ -468,7 +468,7 @@ dedupe_db_checkpoint(struct dedupe_db *db)
 			strerror(errno));
 		return MA_EIO;
 	}
-	return fsync_dir(db->dir);
+	return path_fsync_dir(db->dir);
 }
 
 const char *
@@ -521,7 +521,7 @@ dedupe_db_forget(const char *dir, const char *message_id)
 
 	if (path == NULL)
 		return MA_ENOMEM;
-	st = file_read_all(path, (size_t)1 << 30, &data, &len);
+	st = path_file_read_all(path, (size_t)1 << 30, &data, &len);
 	if (st != MA_OK) {
 		free(path);
 		return st == MA_ENOTFOUND ? MA_OK : st;
@@ -547,8 +547,8 @@ dedupe_db_forget(const char *dir, const char *message_id)
 		p += n;
 	}
 	if (st == MA_OK && dropped)
-		st = write_file_atomic(path, out.data ? out.data : "", out.len,
-				       0600);
+		st = path_write_file_atomic(path, out.data ? out.data : "",
+					    out.len, 0600);
 	buf_release(&out);
 	free(data);
 	free(path);

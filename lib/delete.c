@@ -131,9 +131,9 @@ remove_one(struct index *ix, const struct victim *v, const char *tspath,
 		}
 		if (unlink(f) != 0 && errno != ENOENT) {
 			log_err("cannot remove '%s': %s", f, strerror(errno));
-			return errno_status(errno);
+			return path_errno_status(errno);
 		}
-		if ((st = fsync_parent(f)) != MA_OK)
+		if ((st = path_fsync_parent(f)) != MA_OK)
 			return st;
 	}
 	for (size_t i = 0; i < v->nfiles; i++)

@@ -47,7 +47,7 @@ hold_get(const char *space_dir, struct hold *h)
 	if (path == NULL)
 		return MA_ENOMEM;
 	memset(h, 0, sizeof *h);
-	st = file_read_all(path, HOLD_FILE_MAX, &data, &len);
+	st = path_file_read_all(path, HOLD_FILE_MAX, &data, &len);
 	if (st == MA_ENOTFOUND) {
 		free(path);
 		return MA_OK;
@@ -100,11 +100,11 @@ hold_set(const char *space_dir, bool on, time_t now, const char *user,
 	if (!on) {
 		st = MA_OK;
 		if (unlink(path) == 0) {
-			st = fsync_parent(path);
+			st = path_fsync_parent(path);
 		} else if (errno != ENOENT) {
 			log_err("cannot remove '%s': %s", path,
 				strerror(errno));
-			st = errno_status(errno);
+			st = path_errno_status(errno);
 		}
 		free(path);
 		return st;
@@ -123,7 +123,7 @@ hold_set(const char *space_dir, bool on, time_t now, const char *user,
 	buf_init(&b, HOLD_FILE_MAX);
 	st = buf_addf(&b, "since=%s\nuser=%s\nreason=%s\n", when, user, reason);
 	if (st == MA_OK)
-		st = write_file_atomic(path, b.data, b.len, 0600);
+		st = path_write_file_atomic(path, b.data, b.len, 0600);
 	buf_release(&b);
 	free(path);
 	return st;

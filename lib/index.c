@@ -85,18 +85,18 @@ index_config_write(const char *space_dir)
 	if (st != MA_OK)
 		goto out;
 	if ((path = space_part_path(real, SPACE_NOTMUCH)) == NULL ||
-	    (st = mkdir_p(path, 0700)) != MA_OK)
+	    (st = path_mkdir_p(path, 0700)) != MA_OK)
 		goto out;
 	free(path);
 	if ((path = space_part_path(real, SPACE_NOTMUCH_CONFIG)) == NULL) {
 		st = MA_ENOMEM;
 		goto out;
 	}
-	st = file_read_all(path, 1 << 20, &old, &oldlen);
+	st = path_file_read_all(path, 1 << 20, &old, &oldlen);
 	if (st == MA_OK && oldlen == text.len &&
 	    memcmp(old, text.data, oldlen) == 0)
 		goto out;
-	st = write_file_atomic(path, text.data, text.len, 0600);
+	st = path_write_file_atomic(path, text.data, text.len, 0600);
 out:
 	if (path == NULL && st == MA_OK)
 		st = MA_ENOMEM;

@@ -120,7 +120,7 @@ read_offset(const char *path, off_t *offp)
 {
 	char *text = NULL, *end;
 	size_t len;
-	enum ma_status st = file_read_all(path, 64, &text, &len);
+	enum ma_status st = path_file_read_all(path, 64, &text, &len);
 	long long v;
 
 	if (st == MA_ENOTFOUND) {
@@ -152,7 +152,7 @@ write_offset(const char *path, off_t off)
 
 	if (n < 0 || (size_t)n >= sizeof text)
 		return MA_ETOOBIG;
-	return write_file_atomic(path, text, (size_t)n, 0600);
+	return path_write_file_atomic(path, text, (size_t)n, 0600);
 }
 
 /* Names of archive files, collected while the queue is indexed. */

@@ -17,7 +17,7 @@ lock_take(const char *path, const char *what, bool wait, struct lock *l)
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		log_err("cannot open lock '%s': %s", path, strerror(errno));
-		return errno_status(errno);
+		return path_errno_status(errno);
 	}
 	for (;;) {
 		if (flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) == 0)
@@ -33,7 +33,7 @@ lock_take(const char *path, const char *what, bool wait, struct lock *l)
 		}
 		log_err("cannot lock '%s': %s", path, strerror(errno));
 		close(fd);
-		return errno_status(errno);
+		return path_errno_status(errno);
 	}
 	l->path = strdup(path);
 	if (l->path == NULL) {

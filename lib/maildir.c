@@ -23,7 +23,7 @@ maildir_create(const char *dir)
 	static const char *const subs[] = {"tmp", "new", "cur"};
 	enum ma_status st;
 
-	if ((st = mkdir_p(dir, 0700)) != MA_OK)
+	if ((st = path_mkdir_p(dir, 0700)) != MA_OK)
 		return st;
 	for (size_t i = 0; i < 3; i++) {
 		char *sub = path_fmt("%s/%s", dir, subs[i]);
@@ -33,7 +33,7 @@ maildir_create(const char *dir)
 		if (mkdir(sub, 0700) != 0 && errno != EEXIST) {
 			log_err("cannot create '%s': %s", sub, strerror(errno));
 			free(sub);
-			return errno_status(errno);
+			return path_errno_status(errno);
 		}
 		free(sub);
 	}
@@ -129,7 +129,7 @@ maildir_tmp_open(const char *dir, struct maildir_tmp *t)
 
 		log_err("cannot create '%s': %s", t->tmp_path, strerror(e));
 		tmp_release(t);
-		return errno_status(e);
+		return path_errno_status(e);
 	}
 	t->dir = strdup(dir);
 	t->name = strdup(name);
@@ -143,7 +143,7 @@ maildir_tmp_open(const char *dir, struct maildir_tmp *t)
 enum ma_status
 maildir_tmp_write(struct maildir_tmp *t, const void *p, size_t n)
 {
-	enum ma_status st = write_all(t->fd, p, n);
+	enum ma_status st = path_write_all(t->fd, p, n);
 
 	if (st != MA_OK) {
 		log_err("cannot write '%s': %s", t->tmp_path, strerror(errno));
@@ -173,7 +173,7 @@ maildir_tmp_commit(struct maildir_tmp *t, bool sync_dir, char **pathp)
 		t->fd = -1;
 		log_err("cannot write '%s': %s", t->tmp_path, strerror(e));
 		maildir_tmp_abort(t);
-		return errno_status(e);
+		return path_errno_status(e);
 	}
 	t->fd = -1;
 	final = path_fmt("%s/new/%s", t->dir, t->name);
@@ -193,10 +193,10 @@ maildir_tmp_commit(struct maildir_tmp *t, bool sync_dir, char **pathp)
 		free(final);
 		free(newdir);
 		maildir_tmp_abort(t);
-		return errno_status(e);
+		return path_errno_status(e);
 	}
 	if (sync_dir)
-		st = fsync_dir(newdir);
+		st = path_fsync_dir(newdir);
 	free(newdir);
 	tmp_release(t);
 	if (st != MA_OK) {
@@ -219,13 +219,13 @@ maildir_sync(const char *dir)
 
 	if ((sub = path_fmt("%s/new", dir)) == NULL)
 		return MA_ENOMEM;
-	st = fsync_dir(sub);
+	st = path_fsync_dir(sub);
 	free(sub);
 	if (st != MA_OK)
 		return st;
 	if ((sub = path_fmt("%s/cur", dir)) == NULL)
 		return MA_ENOMEM;
-	st = fsync_dir(sub);
+	st = path_fsync_dir(sub);
 	free(sub);
 	return st;
 }
@@ -246,7 +246,7 @@ maildir_deliver(const char *dir, int fd, char **pathp)
 				continue;
 			log_err("cannot read message: %s", strerror(errno));
 			maildir_tmp_abort(&t);
-			return errno_status(errno);
+			return path_errno_status(errno);
 		}
 		if ((st = maildir_tmp_write(&t, chunk, (size_t)n)) != MA_OK) {
 			maildir_tmp_abort(&t);
@@ -318,12 +318,12 @@ maildir_move(const char *path, const char *dstdir, bool to_cur, bool sync,
 		log_err("cannot move '%s' to '%s': %s", path, dst, strerror(e));
 		free(dst);
 		free(dstsub);
-		return errno_status(e);
+		return path_errno_status(e);
 	}
 	if (sync) {
-		st = fsync_dir(dstsub);
+		st = path_fsync_dir(dstsub);
 		if (st == MA_OK)
-			st = fsync_parent(path);
+			st = path_fsync_parent(path);
 	}
 	free(dstsub);
 	if (st != MA_OK) {
@@ -364,7 +364,7 @@ scan_sub(const char *dir, const char *sub,
 		if (e == ENOENT)
 			return MA_OK;
 		log_err("cannot open '%s/%s': %s", dir, sub, strerror(e));
-		return errno_status(e);
+		return path_errno_status(e);
 	}
 	while ((de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.')

@@ -674,7 +674,7 @@ msg_write_normalised(const char *path, int fd)
 		if (c != EOF)
 			chunk[n++] = (char)c;
 		if (n > 0 && (n == sizeof chunk || c == EOF)) {
-			st = write_all(fd, chunk, n);
+			st = path_write_all(fd, chunk, n);
 			if (st != MA_OK)
 				log_err("cannot write the copy of '%s': %s",
 					path, strerror(errno));

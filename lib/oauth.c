@@ -6,7 +6,7 @@
  * refresh_token_file. That file belongs to the administrator: it may sit
  * in a folder mailarc cannot write, or be put there by configuration
  * management that would overwrite a rotated token with a spent one. The
- * cache is always ours and is written with write_file_atomic() in the same
+ * cache is always ours and is written with path_write_file_atomic() in the same
  * rename as the new access token, before that token is handed out, so a
  * crash at any line leaves either the old pair or the new one. The cache
  * also records the SHA-256 of the refresh token file the rotation started
@@ -87,7 +87,7 @@ oauth_file_seed(const char *path, char hex[65])
 	char *data;
 	size_t len;
 
-	st = file_read_all(path, SECRET_MAX, &data, &len);
+	st = path_file_read_all(path, SECRET_MAX, &data, &len);
 	if (st != MA_OK)
 		return st;
 	s.data = data;
@@ -285,16 +285,16 @@ oauth_tokens_dir(const struct oauth_params *p)
 	enum ma_status st;
 	struct stat sb;
 
-	if ((st = mkdir_p(p->tokens_dir, 0700)) != MA_OK)
+	if ((st = path_mkdir_p(p->tokens_dir, 0700)) != MA_OK)
 		return st;
 	if (stat(p->tokens_dir, &sb) != 0) {
 		log_err("cannot stat '%s': %s", p->tokens_dir, strerror(errno));
-		return errno_status(errno);
+		return path_errno_status(errno);
 	}
 	if ((sb.st_mode & 077) != 0 && chmod(p->tokens_dir, 0700) != 0) {
 		log_err("cannot make '%s' private (0700): %s", p->tokens_dir,
 			strerror(errno));
-		return errno_status(errno);
+		return path_errno_status(errno);
 	}
 	return MA_OK;
 }
@@ -428,7 +428,7 @@ cache_read(const struct oauth_params *p, struct oauth_cache *c, bool quiet)
 	struct secret raw = {NULL, 0};
 
 	memset(c, 0, sizeof *c);
-	st = file_read_all(p->cache_path, CACHE_MAX, &raw.data, &raw.len);
+	st = path_file_read_all(p->cache_path, CACHE_MAX, &raw.data, &raw.len);
 	if (st != MA_OK)
 		return st;
 	st = oauth_cache_parse(raw.data, raw.len, c);
@@ -448,7 +448,8 @@ cache_write(const struct oauth_params *p, const struct oauth_cache *c)
 	buf_init(&out, CACHE_MAX);
 	st = oauth_cache_serialise(c, &out);
 	if (st == MA_OK)
-		st = write_file_atomic(p->cache_path, out.data, out.len, 0600);
+		st = path_write_file_atomic(p->cache_path, out.data, out.len,
+					    0600);
 	buf_wipe_release(&out);
 	return st;
 }
@@ -614,7 +615,7 @@ refresh(const struct oauth_params *p, const struct oauth_cache *c,
 }
 
 /*
- * Temp files of write_file_atomic() left by a run killed before its
+ * Temp files of path_write_file_atomic() left by a run killed before its
  * rename: called under the account's lock, when no other run of ours can
  * be writing them. They may hold tokens, so they do not stay around.
  */

@@ -59,8 +59,8 @@ save_grant(const struct oauth_params *p, const struct oauth_reply *r)
 	if ((st = lock_take(p->lock_path, p->what, true, &l)) != MA_OK)
 		return st;
 	oauth_remove_stale(p);
-	st = write_file_atomic(p->refresh_file, r->refresh.data, r->refresh.len,
-			       0600);
+	st = path_write_file_atomic(p->refresh_file, r->refresh.data,
+				    r->refresh.len, 0600);
 	if (st == MA_OK)
 		st = oauth_store(p, r, NULL, "");
 	lock_drop(&l);

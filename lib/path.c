@@ -33,7 +33,7 @@ path_fmt(const char *fmt, ...)
 }
 
 enum ma_status
-errno_status(int err)
+path_errno_status(int err)
 {
 	switch (err) {
 	case ENOSPC:
@@ -47,7 +47,7 @@ errno_status(int err)
 }
 
 enum ma_status
-mkdir_p(const char *dir, mode_t mode)
+path_mkdir_p(const char *dir, mode_t mode)
 {
 	char tmp[PATH_MAX_LEN];
 	size_t n = strlen(dir);
@@ -63,7 +63,7 @@ mkdir_p(const char *dir, mode_t mode)
 			int e = errno; /* logging may change errno */
 
 			log_err("cannot create '%s': %s", tmp, strerror(e));
-			return errno_status(e);
+			return path_errno_status(e);
 		}
 		*p = '/';
 	}
@@ -71,33 +71,33 @@ mkdir_p(const char *dir, mode_t mode)
 		int e = errno;
 
 		log_err("cannot create '%s': %s", tmp, strerror(e));
-		return errno_status(e);
+		return path_errno_status(e);
 	}
 	return MA_OK;
 }
 
 enum ma_status
-fsync_dir(const char *dir)
+path_fsync_dir(const char *dir)
 {
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	if (fd < 0) {
 		log_err("cannot open '%s': %s", dir, strerror(errno));
-		return errno_status(errno);
+		return path_errno_status(errno);
 	}
 	if (fsync(fd) != 0) {
 		int e = errno;
 
 		log_err("cannot sync '%s': %s", dir, strerror(e));
 		close(fd);
-		return errno_status(e);
+		return path_errno_status(e);
 	}
 	close(fd);
 	return MA_OK;
 }
 
 enum ma_status
-fsync_parent(const char *path)
+path_fsync_parent(const char *path)
 {
 	char tmp[PATH_MAX_LEN];
 	size_t n = strlen(path);
@@ -105,11 +105,11 @@ fsync_parent(const char *path)
 	if (n >= sizeof tmp)
 		return MA_ETOOBIG;
 	memcpy(tmp, path, n + 1);
-	return fsync_dir(dirname(tmp));
+	return path_fsync_dir(dirname(tmp));
 }
 
 enum ma_status
-write_all(int fd, const void *p, size_t n)
+path_write_all(int fd, const void *p, size_t n)
 {
 	const char *c = p;
 
@@ -119,7 +119,7 @@ write_all(int fd, const void *p, size_t n)
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;
-			return errno_status(errno);
+			return path_errno_status(errno);
 		}
 		c += w;
 		n -= (size_t)w;
@@ -128,7 +128,8 @@ write_all(int fd, const void *p, size_t n)
 }
 
 enum ma_status
-write_file_atomic(const char *path, const void *data, size_t len, mode_t mode)
+path_write_file_atomic(const char *path, const void *data, size_t len,
+		       mode_t mode)
 {
 	enum ma_status st;
 	char *tmp;
@@ -148,24 +149,24 @@ write_file_atomic(const char *path, const void *data, size_t len, mode_t mode)
 		e = errno;
 		log_err("cannot create '%s': %s", tmp, strerror(e));
 		free(tmp);
-		return errno_status(e);
+		return path_errno_status(e);
 	}
 	/* The umask may have narrowed mode; say exactly what we mean. */
-	if (fchmod(fd, mode) != 0 || (st = write_all(fd, data, len)) != MA_OK ||
-	    fsync(fd) != 0) {
+	if (fchmod(fd, mode) != 0 ||
+	    (st = path_write_all(fd, data, len)) != MA_OK || fsync(fd) != 0) {
 		e = errno;
 		log_err("cannot write '%s': %s", tmp, strerror(e));
 		close(fd);
 		unlink(tmp);
 		free(tmp);
-		return errno_status(e);
+		return path_errno_status(e);
 	}
 	if (close(fd) != 0) {
 		e = errno;
 		log_err("cannot write '%s': %s", tmp, strerror(e));
 		unlink(tmp);
 		free(tmp);
-		return errno_status(e);
+		return path_errno_status(e);
 	}
 	if (rename(tmp, path) != 0) {
 		e = errno;
@@ -173,10 +174,10 @@ write_file_atomic(const char *path, const void *data, size_t len, mode_t mode)
 			strerror(e));
 		unlink(tmp);
 		free(tmp);
-		return errno_status(e);
+		return path_errno_status(e);
 	}
 	free(tmp);
-	return fsync_parent(path);
+	return path_fsync_parent(path);
 }
 
 bool
@@ -188,7 +189,7 @@ path_exists(const char *path)
 }
 
 enum ma_status
-rm_rf(const char *path)
+path_rm_rf(const char *path)
 {
 	enum ma_status st = MA_OK;
 	struct dirent *de;
@@ -196,18 +197,18 @@ rm_rf(const char *path)
 	DIR *d;
 
 	if (lstat(path, &sb) != 0)
-		return errno == ENOENT ? MA_OK : errno_status(errno);
+		return errno == ENOENT ? MA_OK : path_errno_status(errno);
 	if (!S_ISDIR(sb.st_mode)) {
 		if (unlink(path) != 0) {
 			log_err("cannot remove '%s': %s", path,
 				strerror(errno));
-			return errno_status(errno);
+			return path_errno_status(errno);
 		}
 		return MA_OK;
 	}
 	if ((d = opendir(path)) == NULL) {
 		log_err("cannot open '%s': %s", path, strerror(errno));
-		return errno_status(errno);
+		return path_errno_status(errno);
 	}
 	while (st == MA_OK && (de = readdir(d)) != NULL) {
 		char *sub;
@@ -219,19 +220,19 @@ rm_rf(const char *path)
 			st = MA_ENOMEM;
 			break;
 		}
-		st = rm_rf(sub);
+		st = path_rm_rf(sub);
 		free(sub);
 	}
 	closedir(d);
 	if (st == MA_OK && rmdir(path) != 0) {
 		log_err("cannot remove '%s': %s", path, strerror(errno));
-		st = errno_status(errno);
+		st = path_errno_status(errno);
 	}
 	return st;
 }
 
 enum ma_status
-file_read_all(const char *path, size_t max, char **datap, size_t *lenp)
+path_file_read_all(const char *path, size_t max, char **datap, size_t *lenp)
 {
 	enum ma_status st = MA_OK;
 	struct buf b;
@@ -243,7 +244,7 @@ file_read_all(const char *path, size_t max, char **datap, size_t *lenp)
 		if (errno == ENOENT)
 			return MA_ENOTFOUND;
 		log_err("cannot open '%s': %s", path, strerror(errno));
-		return errno_status(errno);
+		return path_errno_status(errno);
 	}
 	buf_init(&b, max);
 	while (st == MA_OK && (n = read(fd, chunk, sizeof chunk)) != 0) {
@@ -251,7 +252,7 @@ file_read_all(const char *path, size_t max, char **datap, size_t *lenp)
 			if (errno == EINTR)
 				continue;
 			log_err("cannot read '%s': %s", path, strerror(errno));
-			st = errno_status(errno);
+			st = path_errno_status(errno);
 			break;
 		}
 		st = buf_add(&b, chunk, (size_t)n);

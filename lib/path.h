@@ -24,41 +24,41 @@
  */
 char *path_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* mkdir_p - create dir and its parents with mode (existing is fine). */
-enum ma_status mkdir_p(const char *dir, mode_t mode);
+/* path_mkdir_p - create dir and its parents with mode (existing is fine). */
+enum ma_status path_mkdir_p(const char *dir, mode_t mode);
 
-/* fsync_dir - fsync a directory so that renames into it are durable. */
-enum ma_status fsync_dir(const char *dir);
+/* path_fsync_dir - fsync a directory so that renames into it are durable. */
+enum ma_status path_fsync_dir(const char *dir);
 
-/* fsync_parent - fsync the directory that holds path. */
-enum ma_status fsync_parent(const char *path);
+/* path_fsync_parent - fsync the directory that holds path. */
+enum ma_status path_fsync_parent(const char *path);
 
 /*
- * write_file_atomic - write data to a temp file beside path (O_EXCL, mode),
- * fsync it, rename it over path and fsync the directory. On any error the
- * old file is untouched and the temp file removed. ENOSPC gives MA_ETEMP.
+ * path_write_file_atomic - write data to a temp file beside path (O_EXCL,
+ * mode), fsync it, rename it over path and fsync the directory. On any error
+ * the old file is untouched and the temp file removed. ENOSPC gives MA_ETEMP.
  */
-enum ma_status write_file_atomic(const char *path, const void *data, size_t len,
-				 mode_t mode);
+enum ma_status path_write_file_atomic(const char *path, const void *data,
+				      size_t len, mode_t mode);
 
-/* write_all - write n bytes, retrying short writes and EINTR. */
-enum ma_status write_all(int fd, const void *p, size_t n);
+/* path_write_all - write n bytes, retrying short writes and EINTR. */
+enum ma_status path_write_all(int fd, const void *p, size_t n);
 
-/* errno_status - MA_ETEMP for ENOSPC/EDQUOT, MA_ENOMEM, else MA_EIO. */
-enum ma_status errno_status(int err);
+/* path_errno_status - MA_ETEMP for ENOSPC/EDQUOT, MA_ENOMEM, else MA_EIO. */
+enum ma_status path_errno_status(int err);
 
-/* rm_rf - remove a tree; does not follow symlinks. */
-enum ma_status rm_rf(const char *path);
+/* path_rm_rf - remove a tree; does not follow symlinks. */
+enum ma_status path_rm_rf(const char *path);
 
 /* path_exists - true when lstat() finds path. */
 bool path_exists(const char *path);
 
 /*
- * file_read_all - read a whole (small) file into a malloc'd, NUL-terminated
- * string; refuses files over max bytes with MA_ETOOBIG. ENOENT gives
- * MA_ENOTFOUND without logging; other failures are logged.
+ * path_file_read_all - read a whole (small) file into a malloc'd,
+ * NUL-terminated string; refuses files over max bytes with MA_ETOOBIG. ENOENT
+ * gives MA_ENOTFOUND without logging; other failures are logged.
  */
-enum ma_status file_read_all(const char *path, size_t max, char **datap,
-			     size_t *lenp);
+enum ma_status path_file_read_all(const char *path, size_t max, char **datap,
+				  size_t *lenp);
 
 #endif

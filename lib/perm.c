@@ -56,7 +56,7 @@ owner_of(const char *path, uid_t *uidp)
 		if (errno != ENOENT && errno != ENOTDIR) {
 			log_err("cannot examine '%s': %s", p, strerror(errno));
 			free(p);
-			return errno_status(errno);
+			return path_errno_status(errno);
 		}
 		if ((slash = strrchr(p, '/')) == NULL || slash == p) {
 			/* "/" always exists; a relative root falls back to

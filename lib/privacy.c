@@ -374,7 +374,7 @@ privacy_erase_done(const char *space_dir)
 	if (p == NULL)
 		return MA_ENOMEM;
 	if (unlink(p) == 0) {
-		st = fsync_parent(p);
+		st = path_fsync_parent(p);
 	} else if (errno != ENOENT) {
 		log_err("cannot remove '%s': %s", p, strerror(errno));
 		st = MA_EIO;
@@ -412,7 +412,7 @@ journal_load(const char *space_dir, struct files *fs)
 
 	if (p == NULL)
 		return MA_ENOMEM;
-	st = file_read_all(p, PRIVACY_JOURNAL_MAX, &data, &len);
+	st = path_file_read_all(p, PRIVACY_JOURNAL_MAX, &data, &len);
 	free(p);
 	if (st == MA_ENOTFOUND)
 		return MA_OK;
@@ -448,7 +448,7 @@ journal_write(const char *space_dir, const struct files *fs)
 	for (size_t i = 0; i < fs->n && st == MA_OK; i++)
 		st = buf_addf(&b, "%s\n", fs->v[i]);
 	if (st == MA_OK)
-		st = write_file_atomic(p, b.data, b.len, 0600);
+		st = path_write_file_atomic(p, b.data, b.len, 0600);
 	buf_release(&b);
 	free(p);
 	return st;
@@ -482,7 +482,7 @@ report_forget(const char *space_dir, char **ids, size_t nids)
 		free(path);
 		return MA_OK;
 	}
-	st = file_read_all(path, PRIVACY_JOURNAL_MAX, &data, &len);
+	st = path_file_read_all(path, PRIVACY_JOURNAL_MAX, &data, &len);
 	if (st != MA_OK) {
 		free(path);
 		return st == MA_ENOTFOUND ? MA_OK : st;
@@ -512,8 +512,8 @@ report_forget(const char *space_dir, char **ids, size_t nids)
 		p += n;
 	}
 	if (st == MA_OK && dropped)
-		st = write_file_atomic(path, out.data ? out.data : "", out.len,
-				       0600);
+		st = path_write_file_atomic(path, out.data ? out.data : "",
+					    out.len, 0600);
 	buf_release(&out);
 	free(data);
 	free(path);
@@ -642,13 +642,13 @@ privacy_erase(const struct privacy_erase_opts *o, unsigned long *countp)
 		if (unlink(fs.v[i]) != 0 && errno != ENOENT) {
 			log_err("cannot remove '%s': %s", fs.v[i],
 				strerror(errno));
-			st = errno_status(errno);
+			st = path_errno_status(errno);
 			break;
 		}
 		if (i + 1 == fs.n ||
 		    strncmp(fs.v[i + 1], fs.v[i], dirlen + 1) != 0 ||
 		    strchr(fs.v[i + 1] + dirlen + 1, '/') != NULL)
-			st = fsync_parent(fs.v[i]);
+			st = path_fsync_parent(fs.v[i]);
 	}
 	/* 4. */
 	for (size_t i = 0; i < fs.n && st == MA_OK; i++)
@@ -812,9 +812,9 @@ retire(struct index *ix, const char *tspath, const char *archive,
 		}
 		if (unlink(f) != 0 && errno != ENOENT) {
 			log_err("cannot remove '%s': %s", f, strerror(errno));
-			return errno_status(errno);
+			return path_errno_status(errno);
 		}
-		st = fsync_parent(f);
+		st = path_fsync_parent(f);
 	}
 	for (size_t i = 0; i < v->nfiles && st == MA_OK; i++)
 		st = index_remove(ix, v->files[i]);

@@ -82,7 +82,7 @@ read_fd_into(int fd, struct buf *b)
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			st = errno_status(errno);
+			st = path_errno_status(errno);
 			break;
 		}
 		st = buf_add(b, chunk, (size_t)n);
@@ -149,7 +149,7 @@ secret_read_command(const char *cmd, struct secret *s)
 
 	if (pipe2(pfd, O_CLOEXEC) != 0) {
 		log_err("cannot run password command: %s", strerror(errno));
-		return errno_status(errno);
+		return path_errno_status(errno);
 	}
 	ch.argv = argv;
 	ch.stdout_fd = pfd[1];

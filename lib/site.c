@@ -257,7 +257,7 @@ make_parent_of(const char *path)
 		return MA_OK;
 	if ((d = strndup(path, (size_t)(slash - path))) == NULL)
 		return MA_ENOMEM;
-	st = mkdir_p(d, 0755);
+	st = path_mkdir_p(d, 0755);
 	free(d);
 	return st;
 }
@@ -278,9 +278,9 @@ write_stub(const char *path, const char *rel)
 		int e = errno;
 
 		log_err("cannot create '%s': %s", path, strerror(e));
-		return errno_status(e);
+		return path_errno_status(e);
 	}
-	st = write_all(fd, text, strlen(text));
+	st = path_write_all(fd, text, strlen(text));
 	if (st != MA_OK)
 		log_err("cannot write '%s': %s", path, strerror(errno));
 	close(fd);
@@ -321,7 +321,7 @@ do_step(struct site *s, char kind, const char *rel)
 		if (unlink(dst) != 0 && errno != ENOENT) {
 			e = errno;
 			log_err("cannot remove '%s': %s", dst, strerror(e));
-			st = errno_status(e);
+			st = path_errno_status(e);
 			goto out;
 		}
 		note_dir(s, dst);
@@ -339,7 +339,7 @@ do_step(struct site *s, char kind, const char *rel)
 		if (errno != ENOENT) {
 			e = errno;
 			log_err("cannot read '%s': %s", src, strerror(e));
-			st = errno_status(e);
+			st = path_errno_status(e);
 		}
 		goto out; /* published already */
 	}
@@ -352,7 +352,7 @@ do_step(struct site *s, char kind, const char *rel)
 			if (st == MA_OK && e != 0) {
 				log_err("cannot rename '%s' to '%s': %s", src,
 					dst, strerror(e));
-				st = errno_status(e);
+				st = path_errno_status(e);
 			}
 			if (st != MA_OK)
 				goto out;
@@ -400,7 +400,7 @@ do_step(struct site *s, char kind, const char *rel)
 				e = errno;
 				log_err("cannot rename '%s' to '%s': %s", copy,
 					dst, strerror(e));
-				st = errno_status(e);
+				st = path_errno_status(e);
 			}
 			unlink(copy);
 			free(copy);
@@ -413,7 +413,7 @@ do_step(struct site *s, char kind, const char *rel)
 	}
 	if (st == MA_OK) {
 		log_err("cannot link a stub to '%s': %s", dst, strerror(e));
-		st = errno_status(e);
+		st = path_errno_status(e);
 	}
 out:
 	free(src);
@@ -439,7 +439,7 @@ replay(struct site *s)
 
 		log_err("cannot open '%s': %s", path, strerror(e));
 		free(path);
-		return errno_status(e);
+		return path_errno_status(e);
 	}
 	/* Written whole before it was renamed into place; a journal that
 	 * does not end as it must was not written by us. */
@@ -480,12 +480,12 @@ sync_path(const char *path, bool dir)
 	enum ma_status st = MA_OK;
 
 	if (fd < 0)
-		return errno == ENOENT ? MA_OK : errno_status(errno);
+		return errno == ENOENT ? MA_OK : path_errno_status(errno);
 	if (fsync(fd) != 0) {
 		int e = errno; /* logging may change errno */
 
 		log_err("cannot sync '%s': %s", path, strerror(e));
-		st = errno_status(e);
+		st = path_errno_status(e);
 	}
 	close(fd);
 	return st;
@@ -506,7 +506,7 @@ sync_all(const char *dir)
 		int e = errno;
 
 		log_err("cannot sync '%s': %s", dir, strerror(e));
-		st = errno_status(e);
+		st = path_errno_status(e);
 	}
 	if (fd >= 0)
 		close(fd);
@@ -536,7 +536,7 @@ sweep_stage(struct site *s)
 {
 	if (!path_exists(s->stage))
 		return MA_OK;
-	return rm_rf(s->stage);
+	return path_rm_rf(s->stage);
 }
 
 /* Finish what a killed or failed commit began, then sweep. */
@@ -606,7 +606,7 @@ site_open(const char *dir, FILE *out, char sep, struct site **sp)
 		site_close(s, false);
 		return MA_ENOMEM;
 	}
-	if ((st = mkdir_p(dir, 0755)) != MA_OK) {
+	if ((st = path_mkdir_p(dir, 0755)) != MA_OK) {
 		free(mark);
 		free(s->stage);
 		s->stage = NULL;
@@ -622,7 +622,7 @@ site_open(const char *dir, FILE *out, char sep, struct site **sp)
 	}
 	free(mark);
 	if ((st = recover(s)) != MA_OK ||
-	    (st = mkdir_p(s->stage, 0755)) != MA_OK) {
+	    (st = path_mkdir_p(s->stage, 0755)) != MA_OK) {
 		/* Keep what recover() could not finish for the next try. */
 		free(s->stage);
 		s->stage = NULL;
@@ -653,7 +653,7 @@ make_parents(struct site *s, const char *rel)
 		free(sub);
 		return MA_ENOMEM;
 	}
-	st = mkdir_p(full, 0755);
+	st = path_mkdir_p(full, 0755);
 	free(full);
 	if (st != MA_OK) {
 		free(sub);
@@ -764,13 +764,13 @@ site_put(struct site *s, const char *rel, const void *data, size_t len)
 		e = errno;
 		log_err("cannot create '%s': %s", path, strerror(e));
 		free(path);
-		return errno_status(e);
+		return path_errno_status(e);
 	}
-	if ((st = write_all(fd, data, len)) != MA_OK || close(fd) != 0) {
+	if ((st = path_write_all(fd, data, len)) != MA_OK || close(fd) != 0) {
 		e = errno;
 		log_err("cannot write '%s': %s", path, strerror(e));
 		if (st == MA_OK)
-			st = errno_status(e);
+			st = path_errno_status(e);
 		else
 			close(fd);
 		unlink(path);
@@ -832,7 +832,7 @@ site_file_open(struct site *s, const char *rel, struct site_file **fp)
 		free(f->path);
 		f->path = NULL;
 		site_file_abort(f);
-		return errno_status(e);
+		return path_errno_status(e);
 	}
 	*fp = f;
 	return MA_OK;
@@ -841,7 +841,7 @@ site_file_open(struct site *s, const char *rel, struct site_file **fp)
 enum ma_status
 site_file_write(struct site_file *f, const void *p, size_t n)
 {
-	enum ma_status st = write_all(f->fd, p, n);
+	enum ma_status st = path_write_all(f->fd, p, n);
 
 	if (st != MA_OK)
 		log_err("cannot write '%s': %s", f->path, strerror(errno));
@@ -859,7 +859,7 @@ site_file_commit(struct site *s, struct site_file *f)
 		f->fd = -1;
 		log_err("cannot write '%s': %s", f->path, strerror(e));
 		site_file_abort(f);
-		return errno_status(e);
+		return path_errno_status(e);
 	}
 	f->fd = -1;
 	if ((st = note_op(s, f->rel, false)) != MA_OK) {
@@ -1076,7 +1076,7 @@ write_journal(struct site *s, GPtrArray *leaves, GPtrArray *pages,
 	if ((f = fopen(tmp, "we")) == NULL) {
 		e = errno;
 		log_err("cannot create '%s': %s", tmp, strerror(e));
-		st = errno_status(e);
+		st = path_errno_status(e);
 		goto out;
 	}
 	fputs(SITE_JOURNAL_HEAD "\n", f);
@@ -1092,18 +1092,18 @@ write_journal(struct site *s, GPtrArray *leaves, GPtrArray *pages,
 	if (fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0) {
 		e = errno;
 		log_err("cannot write '%s': %s", tmp, strerror(e));
-		st = errno_status(e);
+		st = path_errno_status(e);
 	}
 	if (fclose(f) != 0 && st == MA_OK) {
 		e = errno;
 		log_err("cannot write '%s': %s", tmp, strerror(e));
-		st = errno_status(e);
+		st = path_errno_status(e);
 	}
 	if (st == MA_OK && rename(tmp, path) != 0) {
 		e = errno;
 		log_err("cannot rename '%s' to '%s': %s", tmp, path,
 			strerror(e));
-		st = errno_status(e);
+		st = path_errno_status(e);
 	}
 	if (st == MA_OK)
 		st = sync_path(s->stage, true);

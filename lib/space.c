@@ -284,7 +284,7 @@ space_list(const char *root, char ***keysp, size_t *np)
 			return MA_OK;
 		}
 		log_err("cannot open '%s/spaces': %s", root, strerror(e));
-		return errno_status(e);
+		return path_errno_status(e);
 	}
 	while ((de = readdir(d)) != NULL) {
 		char *conf;
@@ -347,13 +347,13 @@ make_layout(const char *dir)
 
 		if (p == NULL)
 			return MA_ENOMEM;
-		st = mkdir_p(p, 0700);
+		st = path_mkdir_p(p, 0700);
 		free(p);
 		if (st != MA_OK)
 			return st;
 		if ((p = space_part_path(dir, SPACE_ACCOUNTS)) == NULL)
 			return MA_ENOMEM;
-		st = mkdir_p(p, 0700);
+		st = path_mkdir_p(p, 0700);
 		free(p);
 	}
 	return st;
@@ -384,17 +384,17 @@ space_create(const char *root, const char *key, const struct config *cfg)
 		st = MA_ECONFIG;
 		goto out;
 	}
-	if ((st = mkdir_p(spaces, 0755)) != MA_OK)
+	if ((st = path_mkdir_p(spaces, 0755)) != MA_OK)
 		goto out;
-	rm_rf(tmp);
+	path_rm_rf(tmp);
 	if (mkdir(tmp, 0750) != 0) {
 		log_err("cannot create '%s': %s", tmp, strerror(errno));
-		st = errno_status(errno);
+		st = path_errno_status(errno);
 		goto out;
 	}
 	if ((st = make_layout(tmp)) != MA_OK ||
 	    (st = config_write_atomic(cfg, conf, 0644)) != MA_OK) {
-		rm_rf(tmp);
+		path_rm_rf(tmp);
 		goto out;
 	}
 	/* rename(2) will not replace a non-empty folder: a race with another
@@ -406,11 +406,11 @@ space_create(const char *root, const char *key, const struct config *cfg)
 			    : strerror(errno));
 		st = errno == ENOTEMPTY || errno == EEXIST
 			 ? MA_ECONFIG
-			 : errno_status(errno);
-		rm_rf(tmp);
+			 : path_errno_status(errno);
+		path_rm_rf(tmp);
 		goto out;
 	}
-	st = fsync_dir(spaces);
+	st = path_fsync_dir(spaces);
 out:
 	free(spaces);
 	free(final);
@@ -436,9 +436,9 @@ space_remove(const struct space *s)
 		log_err("cannot remove space '%s': %s", s->key,
 			strerror(errno));
 		free(gone);
-		return errno_status(errno);
+		return path_errno_status(errno);
 	}
-	st = rm_rf(gone);
+	st = path_rm_rf(gone);
 	free(gone);
 	/* A site_dir outside the space may be a web server's folder that
 	 * holds more than ours: leave it to the administrator. */

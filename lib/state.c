@@ -2,7 +2,7 @@
  * The fetch state of an account: ROOT/spaces/SPACE/state/ACCOUNT.state.
  *
  * A text file, one record a line, fields separated by one space, written
- * whole with write_file_atomic() (temp file, fsync, rename, fsync of the
+ * whole with path_write_file_atomic() (temp file, fsync, rename, fsync of the
  * folder), so a kill at any instant leaves the old or the new state:
  *
  *	mailarc-fetch-state 1
@@ -349,7 +349,7 @@ parse(struct fetch_state *st, char *text, const char *path)
 	for (line = nl + 1; *line != '\0'; line = nl + 1) {
 		lineno++;
 		if ((nl = strchr(line, '\n')) == NULL) {
-			/* write_file_atomic() never leaves half a file. */
+			/* path_write_file_atomic() never leaves half a file. */
 			log_err("state file '%s' is truncated at line %zu",
 				path, lineno);
 			return MA_EDATA;
@@ -376,7 +376,7 @@ state_load(const char *path, struct fetch_state **stp)
 	if (st == NULL)
 		return MA_ENOMEM;
 	st->uidls_sorted = true;
-	s = file_read_all(path, STATE_MAX, &text, &len);
+	s = path_file_read_all(path, STATE_MAX, &text, &len);
 	if (s == MA_ENOTFOUND) {
 		*stp = st;
 		return MA_OK;
@@ -466,7 +466,7 @@ state_save(struct fetch_state *st, const char *path)
 	for (size_t i = 0; s == MA_OK && i < st->nuidls; i++)
 		s = buf_addf(&b, "uidl %s\n", st->uidls[i]);
 	if (s == MA_OK)
-		s = write_file_atomic(path, b.data, b.len, 0600);
+		s = path_write_file_atomic(path, b.data, b.len, 0600);
 	else
 		log_err("cannot write state file '%s': %s", path,
 			ma_strstatus(s));

@@ -66,7 +66,7 @@ char *state_path(const struct space *s, const char *key);
 enum ma_status state_load(const char *path, struct fetch_state **stp);
 
 /*
- * state_save - write the state with write_file_atomic(): a kill at any
+ * state_save - write the state with path_write_file_atomic(): a kill at any
  * instant leaves the old or the new file, whole.
  */
 enum ma_status state_save(struct fetch_state *st, const char *path);

@@ -80,7 +80,7 @@ tombstone_append(const char *path, time_t deleted_at, const char *message_id,
 		int e = errno;
 
 		log_err("cannot open tombstones '%s': %s", path, strerror(e));
-		return errno_status(e);
+		return path_errno_status(e);
 	}
 	/* End a line a killed writer left unfinished. */
 	st = MA_OK;
@@ -91,9 +91,9 @@ tombstone_append(const char *path, time_t deleted_at, const char *message_id,
 		st = buf_addf(&line, "%s\t%s\t%s\t%s\n", when, message_id,
 			      thread_id, identity);
 	if (st == MA_OK)
-		st = write_all(fd, line.data, line.len);
+		st = path_write_all(fd, line.data, line.len);
 	if (st == MA_OK && fsync(fd) != 0)
-		st = errno_status(errno);
+		st = path_errno_status(errno);
 	if (st != MA_OK)
 		log_err("cannot append to tombstones '%s': %s", path,
 			st == MA_ETOOBIG ? "line too long" : strerror(errno));
@@ -305,7 +305,8 @@ tombstones_scan(const char *path, long from,
 {
 	char *data;
 	size_t len, pos = 0;
-	enum ma_status st = file_read_all(path, TOMBSTONES_MAX, &data, &len);
+	enum ma_status st =
+	    path_file_read_all(path, TOMBSTONES_MAX, &data, &len);
 
 	if (st == MA_ENOTFOUND) {
 		*endp = 0;

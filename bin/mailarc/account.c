@@ -369,7 +369,7 @@ account_add(struct ctx *c, int argc, char **argv)
 	}
 	if (have_pw &&
 	    strcmp(a->password_file ? a->password_file : "", sec) == 0) {
-		st = write_file_atomic(sec, pw.data, pw.len, 0600);
+		st = path_write_file_atomic(sec, pw.data, pw.len, 0600);
 		if (st != MA_OK) {
 			ret = ma_exitcode(st);
 			goto out;
@@ -501,8 +501,8 @@ account_edit(struct ctx *c, int argc, char **argv)
 			what);
 		goto out;
 	}
-	if (pw.data != NULL &&
-	    (st = write_file_atomic(sec_new, pw.data, pw.len, 0600)) != MA_OK) {
+	if (pw.data != NULL && (st = path_write_file_atomic(
+				    sec_new, pw.data, pw.len, 0600)) != MA_OK) {
 		ret = ma_exitcode(st);
 		goto out;
 	}
@@ -608,7 +608,7 @@ account_remove(struct ctx *c, int argc, char **argv)
 		 * so a crash here leaves only harmless leftovers. */
 		unlink(sec);
 		unlink(state);
-		fsync_parent(conf);
+		path_fsync_parent(conf);
 		log_notice("account '%s/%s' removed; the mail it archived "
 			   "stays in space '%s'",
 			   s->key, key, s->key);

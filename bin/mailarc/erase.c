@@ -227,7 +227,7 @@ retention_record(const struct space *s, time_t now, const char *retain,
 		     retain, n);
 	st = k < 0 || (size_t)k >= sizeof line
 		 ? MA_ETOOBIG
-		 : write_file_atomic(p, line, (size_t)k, 0644);
+		 : path_write_file_atomic(p, line, (size_t)k, 0644);
 	free(p);
 	return st;
 }

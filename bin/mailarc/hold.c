@@ -89,7 +89,7 @@ retention_last(const struct space *s, char *at, char *retain, char *removed)
 	size_t len;
 
 	at[0] = retain[0] = removed[0] = '\0';
-	if (p == NULL || file_read_all(p, 4096, &data, &len) != MA_OK) {
+	if (p == NULL || path_file_read_all(p, 4096, &data, &len) != MA_OK) {
 		free(p);
 		return;
 	}

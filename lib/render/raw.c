@@ -14,7 +14,7 @@
 enum ma_status
 read_raw(const char *file, char **datap, size_t *lenp)
 {
-	enum ma_status st = file_read_all(file, RAW_MAX, datap, lenp);
+	enum ma_status st = path_file_read_all(file, RAW_MAX, datap, lenp);
 
 	if (st == MA_ENOTFOUND)
 		log_err("cannot open '%s': %s", file, strerror(ENOENT));

@@ -96,7 +96,7 @@ render_state_load(struct run *r, const char *path)
 	size_t len;
 	enum ma_status st;
 
-	st = file_read_all(path, STATE_MAX, &data, &len);
+	st = path_file_read_all(path, STATE_MAX, &data, &len);
 	if (st != MA_OK)
 		return st == MA_ENOTFOUND ? MA_ENOTFOUND : st;
 	end = data + len;
@@ -184,7 +184,7 @@ render_state_save(struct run *r, const char *path, const char *uuid,
 				      e->atts[0] ? e->atts : "-");
 	}
 	if (st == MA_OK)
-		st = write_file_atomic(path, b.data, b.len, 0644);
+		st = path_write_file_atomic(path, b.data, b.len, 0644);
 	buf_release(&b);
 	return st;
 }

@@ -101,7 +101,7 @@ version_hash(struct version *v)
 	gchar *h;
 
 	v->hash[0] = '\0';
-	if (file_read_all(v->file, RAW_MAX, &data, &len) != MA_OK)
+	if (path_file_read_all(v->file, RAW_MAX, &data, &len) != MA_OK)
 		return;
 	h = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)data,
 					len);

@@ -54,7 +54,7 @@ write_page(const char *space, const char *id)
 	char *page;
 
 	assert_int_equal(permalink_name(id, name), MA_OK);
-	assert_int_equal(mkdir_p(dir, 0700), MA_OK);
+	assert_int_equal(path_mkdir_p(dir, 0700), MA_OK);
 	page = path_fmt("%s/%s.html", dir, name);
 	tu_write(page, "<p>page</p>\n", 0644);
 	free(page);
@@ -182,7 +182,7 @@ test_repair_index_indexes_and_forgets(void **state)
 	struct seen s;
 
 	(void)state;
-	assert_int_equal(mkdir_p(state_dir, 0700), MA_OK);
+	assert_int_equal(path_mkdir_p(state_dir, 0700), MA_OK);
 	index_file(space, p1);
 	assert_int_equal(unlink(p1), 0);
 	write_page(space, "two@x");

@@ -28,7 +28,7 @@ test_add_find_and_reload(void **state)
 	size_t n;
 
 	(void)state;
-	rm_rf("db1");
+	path_rm_rf("db1");
 	assert_int_equal(dedupe_db_open("db1", true, &db), MA_OK);
 	assert_int_equal(dedupe_db_find(db, "a@b", &v, &n), MA_OK);
 	assert_int_equal(n, 0);
@@ -91,7 +91,7 @@ test_torn_line_is_skipped_and_ended(void **state)
 	FILE *f;
 
 	(void)state;
-	rm_rf("db3");
+	path_rm_rf("db3");
 	assert_int_equal(dedupe_db_open("db3", true, &db), MA_OK);
 	assert_int_equal(dedupe_db_add(db, h1, "n1", "main", "t@x"), MA_OK);
 	dedupe_db_close(db);
@@ -124,7 +124,7 @@ test_journal_replays_lost_bucket_appends(void **state)
 	FILE *f;
 
 	(void)state;
-	rm_rf("db4");
+	path_rm_rf("db4");
 	assert_int_equal(dedupe_db_open("db4", true, &db), MA_OK);
 	assert_int_equal(dedupe_db_add(db, h1, "n1", "main", "j@x"), MA_OK);
 	assert_int_equal(dedupe_db_sync(db), MA_OK);

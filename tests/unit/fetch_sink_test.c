@@ -46,7 +46,7 @@ setup(void **ctx)
 	f->dir = tu_tmpdir();
 	f->incoming = path_fmt("%s/incoming/.main", f->dir);
 	f->state = path_fmt("%s/main.state", f->dir);
-	assert_int_equal(mkdir_p(f->dir, 0700), MA_OK);
+	assert_int_equal(path_mkdir_p(f->dir, 0700), MA_OK);
 	assert_int_equal(
 	    fetch_sink_open(&f->k, "account t/main", f->incoming, f->state),
 	    MA_OK);

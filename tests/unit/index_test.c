@@ -49,7 +49,7 @@ test_layout_is_what_others_open(void **state)
 	char *msg = NULL;
 
 	(void)state;
-	assert_int_equal(mkdir_p(space, 0700), MA_OK);
+	assert_int_equal(path_mkdir_p(space, 0700), MA_OK);
 	assert_int_equal(index_open(space, INDEX_WRITE, &ix), MA_OK);
 	assert_int_equal(index_close(ix), MA_OK);
 	cfg = index_config_path(space);
@@ -117,7 +117,7 @@ test_read_without_database_is_not_found(void **state)
 	struct index *ix = NULL;
 
 	(void)state;
-	assert_int_equal(mkdir_p("sp3", 0700), MA_OK);
+	assert_int_equal(path_mkdir_p("sp3", 0700), MA_OK);
 	assert_int_equal(index_open("sp3", INDEX_READ, &ix), MA_ENOTFOUND);
 }
 

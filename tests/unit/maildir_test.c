@@ -37,7 +37,7 @@ test_deliver_puts_bytes_in_new_and_nothing_in_tmp(void **state)
 	assert_int_equal(maildir_deliver_mem(md, msg, sizeof msg - 1, &path),
 			 MA_OK);
 	assert_non_null(strstr(path, "/new/"));
-	assert_int_equal(file_read_all(path, 1000, &data, &len), MA_OK);
+	assert_int_equal(path_file_read_all(path, 1000, &data, &len), MA_OK);
 	assert_int_equal(len, sizeof msg - 1);
 	assert_memory_equal(data, msg, len);
 	sub = path_fmt("%s/tmp", md);

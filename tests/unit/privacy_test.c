@@ -129,7 +129,7 @@ test_dedupe_forget_drops_only_that_id(void **state)
 	size_t n = 0;
 
 	(void)state;
-	assert_int_equal(mkdir_p("ddb", 0700), MA_OK);
+	assert_int_equal(path_mkdir_p("ddb", 0700), MA_OK);
 	assert_int_equal(dedupe_db_open("ddb", true, &db), MA_OK);
 	assert_int_equal(dedupe_db_add(db, hash, "n1", "import", "a1@x"),
 			 MA_OK);
@@ -153,7 +153,7 @@ test_hold_round_trip(void **state)
 	struct hold h;
 
 	(void)state;
-	assert_int_equal(mkdir_p("sp", 0700), MA_OK);
+	assert_int_equal(path_mkdir_p("sp", 0700), MA_OK);
 	assert_int_equal(hold_get("sp", &h), MA_OK);
 	assert_false(h.on);
 	assert_int_equal(hold_refuse("sp", "k", "delete"), MA_OK);
@@ -177,7 +177,7 @@ test_audit_line_has_no_address(void **state)
 	size_t len;
 
 	(void)state;
-	assert_int_equal(mkdir_p("au", 0700), MA_OK);
+	assert_int_equal(path_mkdir_p("au", 0700), MA_OK);
 	audit_addr_hash("Alice@Example.com", h);
 	/* printf %s alice@example.com | sha256sum */
 	assert_string_equal(h, "sha256:ff8d9819fc0e12bf0d24892e45987e249a28dce8"
@@ -186,7 +186,7 @@ test_audit_line_has_no_address(void **state)
 			 MA_OK);
 	assert_int_equal(
 	    audit_append("au", 1795370401, "bob", "hold-on", 0, "x\ty"), MA_OK);
-	assert_int_equal(file_read_all("au/audit.log", 4096, &text, &len),
+	assert_int_equal(path_file_read_all("au/audit.log", 4096, &text, &len),
 			 MA_OK);
 	assert_string_equal(text,
 			    "2026-11-22T18:00:00Z\tbob\terase\t3\tsha256:"

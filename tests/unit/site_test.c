@@ -15,7 +15,7 @@ slurp(const char *dir, const char *rel)
 	size_t len;
 
 	assert_non_null(p);
-	if (file_read_all(p, 1 << 20, &text, &len) != MA_OK)
+	if (path_file_read_all(p, 1 << 20, &text, &len) != MA_OK)
 		text = NULL;
 	free(p);
 	return text;
@@ -192,7 +192,7 @@ test_the_next_run_finishes_a_journal(void **state)
 	publish_one(d, "old.html", "old\n");
 	publish_one(d, "m/a.html", "a1\n");
 	p = path_fmt("%s/.render-next/m", d);
-	assert_int_equal(mkdir_p(p, 0755), MA_OK);
+	assert_int_equal(path_mkdir_p(p, 0755), MA_OK);
 	free(p);
 	p = path_fmt("%s/.render-next/m/b.html", d);
 	tu_write(p, "b\n", 0644);
@@ -228,7 +228,7 @@ test_a_journal_not_ours_is_refused_and_kept(void **state)
 
 	(void)state;
 	p = path_fmt("%s/.render-next", d);
-	assert_int_equal(mkdir_p(p, 0755), MA_OK);
+	assert_int_equal(path_mkdir_p(p, 0755), MA_OK);
 	free(p);
 	p = path_fmt("%s/.render-next/.journal", d);
 	tu_write(p, "mailarc-publish 1\nR index.html\n", 0644);
@@ -282,7 +282,7 @@ test_a_run_killed_before_its_commit_is_swept(void **state)
 	(void)state;
 	publish_one(d, "index.html", "old\n");
 	p = path_fmt("%s/.render-next/m", d);
-	assert_int_equal(mkdir_p(p, 0755), MA_OK);
+	assert_int_equal(path_mkdir_p(p, 0755), MA_OK);
 	free(p);
 	p = path_fmt("%s/.render-next/m/half.html", d);
 	tu_write(p, "<p>ha", 0644);

@@ -29,7 +29,7 @@ make_dir(void **ctx)
 static int
 remove_dir(void **ctx)
 {
-	rm_rf(*ctx);
+	path_rm_rf(*ctx);
 	free(*ctx);
 	return 0;
 }
@@ -43,7 +43,7 @@ file_in(void **ctx, const char *name)
 static void
 write_text(const char *path, const char *text)
 {
-	assert_int_equal(write_file_atomic(path, text, strlen(text), 0600),
+	assert_int_equal(path_write_file_atomic(path, text, strlen(text), 0600),
 			 MA_OK);
 }
 

@@ -30,7 +30,7 @@ test_append_writes_the_documented_line(void **state)
 			 MA_OK);
 	assert_int_equal(tombstone_append("ts1", 1795370401, "c@d", NULL, NULL),
 			 MA_OK);
-	assert_int_equal(file_read_all("ts1", 4096, &text, &len), MA_OK);
+	assert_int_equal(path_file_read_all("ts1", 4096, &text, &len), MA_OK);
 	assert_string_equal(text,
 			    "2026-11-22T18:00:00Z\ta@b\t0000000000000001\t"
 			    "0123456789abcdef0123456789abcdef0123456789abcdef"
