@@ -31,6 +31,7 @@ bench-dedupe:
 
 # libFuzzer needs clang; the parsers are built into the target directly.
 DEDUPE_FUZZ_SRC = tests/fuzz/dedupe_fuzz.c lib/mbox.c lib/msg.c lib/buf.c \
+	lib/mime.c lib/charset.c lib/hash.c \
 	lib/log.c lib/path.c
 fuzz: fuzz-dedupe
 fuzz-store: fuzz-dedupe
