@@ -695,7 +695,7 @@ scan_header(const char *raw, size_t n, const char *fallback, bool reencode,
 	buf_init(&word, CHARSET_MAX);
 	buf_init(&run, CHARSET_MAX);
 	while (st == MA_OK) {
-		struct ew w;
+		struct ew w = {0};
 		bool at_end = i >= n;
 		bool is_ew =
 		    !at_end && raw[i] == '=' && ew_parse(raw + i, n - i, &w);

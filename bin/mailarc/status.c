@@ -475,7 +475,7 @@ fmt_size(long long n, char *buf, size_t size)
 static void
 budget_text(const struct account *a, const struct account_status *as)
 {
-	char per[32], left[32], wait[32], until[32], at[32];
+	char per[32], left[32], wait[32], until[32], at[48];
 	const char *u = fmt_time(as->budget_until, until, sizeof until);
 
 	fmt_size((long long)a->fetch_budget, per, sizeof per);
