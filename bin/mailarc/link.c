@@ -1,4 +1,5 @@
 /* mailarc link SPACE MESSAGE-ID: the message's permalink in the site. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,30 +10,54 @@
 #include "mailarc.h"
 #include "path.h"
 #include "permalink.h"
+#include "render.h"
+#include "status.h"
 
 static const char link_usage[] =
-    "usage: mailarc link SPACE MESSAGE-ID\n"
+    "usage: mailarc link SPACE MESSAGE-ID [--thread]\n"
     "\n"
     "Print the permalink of a message: base_url/m/NAME.html when the\n"
     "space sets base_url, else the page's path in the site folder. NAME\n"
     "follows the rule in mailarc-render(1), from the Message-ID alone\n"
-    "(with or without its angle brackets).\n";
+    "(with or without its angle brackets). --thread: the address of\n"
+    "the conversation that holds it, t/NAME.html, as the site shows it\n"
+    "now (NAME: the rule applied to the thread's first message).\n";
+
+/* The thread page of msgid, from the render state: *rel on EX_OK. */
+static int
+link_thread(const struct space *s, const char *msgid, char **rel)
+{
+	enum ma_status st = render_thread_path(s->dir, msgid, rel);
+
+	if (st == MA_ENOTFOUND)
+		log_err("the site of space '%s' shows no message '%s' (yet)",
+			s->key, msgid);
+	return st == MA_OK	    ? EX_OK
+	       : st == MA_ENOTFOUND ? EX_DATAERR
+				    : ma_exitcode(st);
+}
 
 int
 cmd_link(struct ctx *c, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 	    CLI_COMMON_LONGOPTS,
+	    {"thread", no_argument, NULL, 'T'},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *base;
 	struct space *s;
 	char *rel, *page;
+	bool thread = false;
 	int ch, ret;
 
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts,
 				 NULL)) != -1) {
+		if (ch == 'T') {
+			thread = true;
+			continue;
+		}
 		ret = cli_common(ch, optarg, link_usage, &c->root_opt);
 		if (ret == EX__HELP)
 			return EX_OK;
@@ -45,7 +70,12 @@ cmd_link(struct ctx *c, int argc, char **argv)
 	}
 	if ((s = ctx_space(c, argv[optind], &ret)) == NULL)
 		return ret;
-	if ((rel = permalink_path(argv[optind + 1])) == NULL) {
+	if (thread) {
+		if ((ret = link_thread(s, argv[optind + 1], &rel)) != EX_OK) {
+			space_free(s);
+			return ret;
+		}
+	} else if ((rel = permalink_path(argv[optind + 1])) == NULL) {
 		log_err("'%s' is not a Message-ID", argv[optind + 1]);
 		space_free(s);
 		return EX_DATAERR;

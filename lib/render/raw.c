@@ -76,11 +76,11 @@ enum ma_status
 thread_mbox(struct run *r, const struct thread_ctx *tc, GPtrArray *byd)
 {
 	struct site_file *f = NULL;
-	char rel[64];
+	char rel[PERMALINK_NAME_MAX + 16];
 	struct buf b;
 	enum ma_status st;
 
-	snprintf(rel, sizeof rel, "t/%s.mbox", tc->id);
+	snprintf(rel, sizeof rel, "t/%s.mbox", tc->name);
 	if ((st = site_file_open(r->site, rel, &f)) != MA_OK)
 		return st;
 	buf_init(&b, PAGE_MAX);

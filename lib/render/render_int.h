@@ -24,10 +24,12 @@
 #include "render.h"
 #include "site.h"
 
-/* 2: dates come from the message files (date.c), not from notmuch. A
+/* 2: dates come from the message files (date.c), not from notmuch.
+ * 3: thread pages are named by their root's Message-ID, and the state
+ * remembers every thread name published ("thread" lines, names.c). A
  * state of another version makes a full run. */
 #define STATE_MAGIC_STEM "mailarc-render-state "
-#define STATE_MAGIC	 STATE_MAGIC_STEM "2"
+#define STATE_MAGIC	 STATE_MAGIC_STEM "3"
 /* Caps: pages and state are built in memory. */
 #define PAGE_MAX  ((size_t)1 << 30)
 #define STATE_MAX ((size_t)1 << 31)
@@ -55,6 +57,9 @@
 struct entry {
 	char *msgid;
 	char thread[32];
+	/* The thread page's NAME (names.c), set for every entry with a
+	 * thread once the order is known; not in the state file. */
+	const char *tname;
 	time_t date;
 	char *atts; /* "HASH.EXT HASH.EXT", "" for none */
 	size_t pos; /* in run.order */
@@ -92,6 +97,19 @@ struct run {
 	GPtrArray *blocks;     /* of ENTRY_BLOCK entries */
 	size_t block_used;     /* in the last block */
 	GStringChunk *strings; /* msgid and atts of the entries */
+	/* names.c: every thread NAME published -> struct tname (owns);
+	 * notmuch thread id -> NAME for this run's threads. */
+	GHashTable *names;
+	GHashTable *tname_of;
+};
+
+/* A thread NAME the site has published: the Message-ID it was named
+ * after and where the address leads now (itself while it names a live
+ * thread, another NAME when the thread now has another root, "-" when
+ * its messages were removed). */
+struct tname {
+	char *root;
+	char *target;
 };
 
 /* Where a shown date comes from (date.c). */
@@ -121,6 +139,7 @@ struct tmsg {
 	int depth;
 	ssize_t parent;
 	char name[PERMALINK_NAME_MAX];
+	char anchor[16]; /* in the thread page: anchor_of() */
 	struct mime_msg *mm;
 	char *raw; /* the message file, read once */
 	size_t raw_len;
@@ -131,7 +150,8 @@ struct tmsg {
 struct thread_ctx {
 	struct tmsg *m;
 	size_t n;
-	const char *id;
+	const char *id;	  /* notmuch's, for queries */
+	const char *name; /* the page's NAME: t/NAME.html */
 };
 
 /* Return st from the calling function when x fails. */
@@ -178,7 +198,10 @@ enum ma_status versions_of(notmuch_message_t *m, struct version **vp,
 void versions_free(struct version *v, size_t n);
 void version_date(struct version *v, const char *data, size_t len);
 
-/* state.c */
+/* state.c: Message-IDs in the state are written with \\, \t, \n
+ * and \r escaped; state_unescape() is malloc'd (NULL: no memory). */
+enum ma_status state_escape(struct buf *b, const char *s);
+char *state_unescape(const char *s, size_t n);
 enum ma_status render_state_load(struct run *r, const char *path);
 char *settings_line(const struct render_opts *o);
 enum ma_status render_state_save(struct run *r, const char *path,
@@ -191,11 +214,23 @@ enum ma_status apply_tomb(struct run *r, const char *msgid,
 			  const struct tomb *t);
 enum ma_status removed_message_page(struct run *r, const char *msgid,
 				    const struct tomb *t);
-enum ma_status removed_thread_page(struct run *r, const char *id);
-enum ma_status thread_gone(struct run *r, const char *id);
-enum ma_status removed_thread_pages(struct run *r);
+enum ma_status removed_thread_page(struct run *r, const char *name);
 enum ma_status removed_message_pages(struct run *r, bool full);
 enum ma_status drop_attachments(struct run *r);
+
+/* names.c: thread_names() sets e->tname of every entry and records new
+ * names; names_publish() writes the pages of names that no longer name
+ * a live thread (a notice that leads to the thread that holds the
+ * message now, or "Conversation removed"); names_note() and
+ * names_write() read and write the state's "thread" lines. */
+enum ma_status thread_names(struct run *r);
+enum ma_status names_publish(struct run *r, bool full);
+enum ma_status names_note(struct run *r, const char *line);
+enum ma_status names_write(struct run *r, struct buf *b);
+void tname_free(void *p);
+/* anchor_of() - the anchor of a message in its thread page: "m" and
+ * the first 12 hex digits of the SHA-256 of its Message-ID. */
+void anchor_of(const char *msgid, char out[16]);
 
 /* chrome.c */
 enum ma_status page_begin(struct run *r, struct buf *b, const char *pre,

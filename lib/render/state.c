@@ -13,7 +13,7 @@
 #include "render_int.h"
 
 /* Message-IDs are written with \\, \t, \n and \r escaped. */
-static enum ma_status
+enum ma_status
 state_escape(struct buf *b, const char *s)
 {
 	enum ma_status st = MA_OK;
@@ -39,7 +39,7 @@ state_escape(struct buf *b, const char *s)
 	return st;
 }
 
-static char *
+char *
 state_unescape(const char *s, size_t n)
 {
 	char *r = malloc(n + 1), *o = r;
@@ -90,6 +90,9 @@ state_head_read(struct run *r, char *data, char *end, struct state_head *h)
 			h->rev = strtoul(p + 9, NULL, 10);
 		} else if (strncmp(p, "tombstones ", 11) == 0) {
 			h->off = strtol(p + 11, NULL, 10);
+		} else if (strncmp(p, "thread ", 7) == 0) {
+			if (names_note(r, p + 7) != MA_OK)
+				return NULL;
 		} else if (strncmp(p, "settings ", 9) == 0) {
 			free(r->settings);
 			r->settings = strdup(p + 9);
@@ -159,7 +162,11 @@ render_state_load(struct run *r, const char *path)
 		free(data);
 		return MA_ENOTFOUND;
 	}
-	p = state_head_read(r, data, end, &h);
+	if ((p = state_head_read(r, data, end, &h)) == NULL) {
+		free(h.uuid);
+		free(data);
+		return MA_ENOMEM;
+	}
 	if (h.uuid == NULL || h.off < 0 ||
 	    strncmp(data, STATE_MAGIC, strlen(STATE_MAGIC)) != 0) {
 		log_warn("'%s' is not a render state: rendering everything",
@@ -223,6 +230,13 @@ render_state_save(struct run *r, const char *path, const char *uuid,
 		      "settings %s\n\n",
 		      STATE_MAGIC, uuid, rev, r->tomb_off, set);
 	free(set);
+	/* Before the blank line: the header holds the thread names. */
+	if (st == MA_OK && b.len > 0) {
+		b.len--;
+		st = names_write(r, &b);
+		if (st == MA_OK)
+			st = buf_addc(&b, '\n');
+	}
 	for (guint i = 0; i < r->order->len && st == MA_OK; i++) {
 		struct entry *e = g_ptr_array_index(r->order, i);
 
@@ -234,5 +248,107 @@ render_state_save(struct run *r, const char *path, const char *uuid,
 	if (st == MA_OK)
 		st = write_file_atomic(path, b.data, b.len, 0644);
 	buf_release(&b);
+	return st;
+}
+
+/* The Message-ID field of an entry line from p to nl, unescaped. */
+static char *
+state_line_id(const char *p, const char *nl, const char **tabp)
+{
+	const char *tab = memchr(p, '\t', (size_t)(nl - p));
+
+	if (tab == NULL)
+		return NULL;
+	*tabp = tab + 1;
+	return state_unescape(p, (size_t)(tab - p));
+}
+
+/* The thread field of an entry line (after its first tab) into out. */
+static void
+state_line_thread(const char *f, const char *nl, char out[32])
+{
+	const char *tab = memchr(f, '\t', (size_t)(nl - f));
+	size_t n = tab != NULL ? (size_t)(tab - f) : 0;
+
+	if (n >= 32)
+		n = 0;
+	memcpy(out, f, n);
+	out[n] = '\0';
+}
+
+/*
+ * Walk the entries of data[0..len) (the header skipped): the thread of
+ * msgid into thread, or, when thread is set, the first Message-ID of
+ * that thread into *rootp (malloc'd).
+ */
+static enum ma_status
+state_scan(const char *data, size_t len, const char *msgid, char thread[32],
+	   char **rootp)
+{
+	const char *end = data + len, *p = data, *blank;
+
+	blank = memmem(data, len, "\n\n", 2);
+	if (blank == NULL)
+		return MA_ENOTFOUND;
+	for (p = blank + 2; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p)), *f;
+		char th[32], *id;
+
+		if (nl == NULL)
+			nl = end;
+		if ((id = state_line_id(p, nl, &f)) == NULL) {
+			p = nl + 1;
+			continue;
+		}
+		state_line_thread(f, nl, th);
+		if (thread[0] == '\0' && strcmp(id, msgid) == 0 && th[0]) {
+			memcpy(thread, th, sizeof th);
+			free(id);
+			return MA_OK;
+		}
+		if (thread[0] != '\0' && strcmp(th, thread) == 0) {
+			*rootp = id;
+			return MA_OK;
+		}
+		free(id);
+		p = nl + 1;
+	}
+	return MA_ENOTFOUND;
+}
+
+enum ma_status
+render_thread_path(const char *space_dir, const char *msgid, char **relp)
+{
+	char *path = path_fmt("%s/state/render.state", space_dir);
+	char thread[32] = "", *root = NULL, *data, *rel = NULL;
+	char name[PERMALINK_NAME_MAX], *id;
+	size_t len, n;
+	enum ma_status st;
+
+	if (path == NULL)
+		return MA_ENOMEM;
+	st = file_read_all(path, STATE_MAX, &data, &len);
+	free(path);
+	if (st != MA_OK)
+		return st;
+	/* As the index keeps it: without angle brackets. */
+	n = strlen(msgid);
+	if (n >= 2 && msgid[0] == '<' && msgid[n - 1] == '>')
+		id = g_strndup(msgid + 1, n - 2);
+	else
+		id = g_strdup(msgid);
+	if (len <= strlen(STATE_MAGIC) ||
+	    strncmp(data, STATE_MAGIC "\n", strlen(STATE_MAGIC) + 1) != 0)
+		st = MA_ENOTFOUND;
+	else if ((st = state_scan(data, len, id, thread, NULL)) == MA_OK)
+		st = state_scan(data, len, id, thread, &root);
+	if (st == MA_OK && (st = permalink_name(root, name)) == MA_OK &&
+	    (rel = path_fmt("t/%s.html", name)) == NULL)
+		st = MA_ENOMEM;
+	if (st == MA_OK)
+		*relp = rel;
+	free(root);
+	g_free(id);
+	free(data);
 	return st;
 }

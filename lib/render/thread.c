@@ -88,7 +88,8 @@ thread_head(struct run *r, struct buf *b, const struct thread_ctx *tc,
 	    time_t oldest, time_t newest)
 {
 	const char *subject = tc->m[0].e->subject;
-	char month[8], crumbs[128], feed[64], first[32], last[32];
+	char month[8], crumbs[128], feed[PERMALINK_NAME_MAX + 8], first[32],
+	    last[32];
 	enum ma_status st;
 
 	human_date(oldest, first);
@@ -97,7 +98,7 @@ thread_head(struct run *r, struct buf *b, const struct thread_ctx *tc,
 	snprintf(crumbs, sizeof crumbs,
 		 "<a href=\"../%s/threads.html\">%.4s-%.2s</a>", month, month,
 		 month + 5);
-	snprintf(feed, sizeof feed, "%s.atom", tc->id);
+	snprintf(feed, sizeof feed, "%s.atom", tc->name);
 	ADD(page_begin(r, b, "../", subject, feed, crumbs));
 	ADD(buf_adds(b, "<h1>"));
 	ADD(html_escapes(b, subject));
@@ -106,8 +107,8 @@ thread_head(struct run *r, struct buf *b, const struct thread_ctx *tc,
 			"%s \xe2\x80\x93 %s \xc2\xb7 <a href=\"%s."
 			"mbox\" download>mbox</a> \xc2\xb7 <a "
 			"href=\"%s.atom\">Atom</a></p>\n",
-			tc->n, tc->n == 1 ? "" : "s", first, last, tc->id,
-			tc->id);
+			tc->n, tc->n == 1 ? "" : "s", first, last, tc->name,
+			tc->name);
 }
 
 /* One line of the tree: sender and date, the subject when it changed. */
@@ -121,7 +122,7 @@ tree_item(struct buf *b, const struct tmsg *t, const struct tmsg *root)
 	ADD(buf_addf(b,
 		     "<li class=\"d%d\"><a href=\"#%s\">%s"
 		     "</a> <span class=\"meta\">%s</span>",
-		     t->depth > 6 ? 6 : t->depth, t->name, t->e->from, when));
+		     t->depth > 6 ? 6 : t->depth, t->anchor, t->e->from, when));
 	/* A subject that changes mid-thread is news. */
 	if (strcmp(subject_core(t->e->subject),
 		   subject_core(root->e->subject)) != 0) {
@@ -158,7 +159,7 @@ thread_articles(struct buf *b, struct thread_ctx *tc)
 		ADD(buf_addf(b,
 			     "<article class=\"msg d%d\" id=\"%s\" "
 			     "aria-label=\"Message %zu\"><h2>",
-			     t->depth > 6 ? 6 : t->depth, t->name, i + 1));
+			     t->depth > 6 ? 6 : t->depth, t->anchor, i + 1));
 		ADD(msg_link(b, t, NULL));
 		ADD(buf_adds(b, "</h2>\n"));
 		ADD(buf_add(b, t->frag.data, t->frag.len));
@@ -173,7 +174,7 @@ thread_articles(struct buf *b, struct thread_ctx *tc)
 			ADD(buf_addf(b,
 				     "<p class=\"msgnav\"><a href=\"#%s\">"
 				     "\xe2\x86\x91 In reply to %s</a></p>\n",
-				     tc->m[t->parent].name,
+				     tc->m[t->parent].anchor,
 				     tc->m[t->parent].e->from));
 		ADD(buf_adds(b, "</article>\n"));
 	}
@@ -185,7 +186,7 @@ static enum ma_status
 thread_html(struct run *r, struct thread_ctx *tc, time_t oldest, time_t newest)
 {
 	struct buf b;
-	char rel[64];
+	char rel[PERMALINK_NAME_MAX + 16];
 	enum ma_status st;
 
 	buf_init(&b, PAGE_MAX);
@@ -196,7 +197,7 @@ thread_html(struct run *r, struct thread_ctx *tc, time_t oldest, time_t newest)
 		st = thread_articles(&b, tc);
 	if (st == MA_OK)
 		st = page_end(&b, "../");
-	snprintf(rel, sizeof rel, "t/%s.html", tc->id);
+	snprintf(rel, sizeof rel, "t/%s.html", tc->name);
 	if (st == MA_OK)
 		st = site_put_buf(r->site, rel, &b);
 	buf_release(&b);
@@ -284,6 +285,7 @@ thread_add(struct run *r, struct thread_ctx *tc, struct walk *w,
 	if (permalink_name(id, t->name) != MA_OK ||
 	    (t->e = g_hash_table_lookup(r->by_id, id)) == NULL)
 		return MA_OK;
+	anchor_of(t->e->msgid, t->anchor);
 	t->nm = m;
 	t->depth = w->stack[w->depth - 1].depth;
 	t->parent = w->stack[w->depth - 1].parent;
@@ -392,6 +394,7 @@ thread_message(struct run *r, struct tmsg *t)
 
 		a->e = t->e;
 		memcpy(a->name, t->name, sizeof a->name);
+		memcpy(a->anchor, t->anchor, sizeof a->anchor);
 		a->date = t->ver[k].date;
 		a->date_src = t->ver[k].src;
 		snprintf(a->vtag, sizeof a->vtag, "v-%.16s",
@@ -416,9 +419,9 @@ render_thread(struct run *r, notmuch_thread_t *th)
 
 	for (size_t i = 0; i < tc.n && st == MA_OK; i++)
 		st = thread_message(r, &tc.m[i]);
-	if (st == MA_OK && tc.n == 0) {
-		st = thread_gone(r, tc.id);
-	} else if (st == MA_OK) {
+	/* A thread with no message left: names_publish() does its page. */
+	if (st == MA_OK && tc.n > 0 && tc.m[0].e->tname != NULL) {
+		tc.name = tc.m[0].e->tname;
 		for (size_t i = 0; i < tc.n && st == MA_OK; i++)
 			st = permalink_page(r, &tc, i);
 		if (st == MA_OK)
@@ -436,7 +439,6 @@ render_thread_id(struct run *r, const char *id)
 	notmuch_query_t *query;
 	notmuch_threads_t *threads = NULL;
 	enum ma_status st = MA_OK;
-	bool found = false;
 
 	if (!thread_id_ok(id))
 		return MA_OK;
@@ -454,12 +456,9 @@ render_thread_id(struct run *r, const char *id)
 	     notmuch_threads_move_to_next(threads)) {
 		notmuch_thread_t *th = notmuch_threads_get(threads);
 
-		found = true;
 		st = render_thread(r, th);
 		notmuch_thread_destroy(th);
 	}
 	notmuch_query_destroy(query);
-	if (st == MA_OK && !found)
-		st = thread_gone(r, id);
 	return st;
 }
