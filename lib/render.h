@@ -60,6 +60,11 @@ struct render_opts {
 	bool prefer_html;	 /* body_preference = html */
 	bool remote_images;	 /* remote_images = allow */
 	enum render_addr addr;
+	/* reply_links = yes: a Reply (mailto:) link on message pages, Cc
+	 * the address of the account that brought the message; accounts
+	 * as NAME, ADDRESS pairs, NULL-terminated (NULL: none). */
+	bool reply_links;
+	const char *const *reply_accounts;
 	FILE *out; /* each file written, ended by sep (NULL: none) */
 	char sep;  /* '\n', or '\0' for -0 */
 };

@@ -80,6 +80,7 @@ static const struct space_key space_keys[] = {
     {"remote_images", "block|allow"},
     {"address_display", "full|name|obfuscated"},
     {"base_url", NULL},
+    {"reply_links", "yes|no"},
     {"retain", NULL},
 };
 

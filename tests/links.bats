@@ -194,3 +194,88 @@ PY
 	[ "$status" -eq 75 ]
 	[[ "$output" == *"an earlier rebuild did not finish"* ]]
 }
+
+# reply_space - a space "rs" whose account archives team@harbour.example,
+# holding one message with a hostile subject, a Reply-To and References.
+reply_space() {
+	mailarc space add rs --name Replies >/dev/null
+	echo pw >"$BATS_TEST_TMPDIR/pw"
+	mailarc account add rs/main --protocol imaps --host mail.example.org \
+		--username team --address team@harbour.example \
+		--password-file "$BATS_TEST_TMPDIR/pw" --no-test 2>/dev/null
+	printf '%s\n' \
+		'From: =?UTF-8?Q?Jo=C3=A3o_P=C3=A9?= <joao+x@harbour.example>' \
+		'Reply-To: "Ops & Co" <ops&co@harbour.example>' \
+		'To: team@harbour.example' \
+		'Subject: =?UTF-8?Q?Caf=C3=A9_&_bolos?= ? #1 100% "ok" it'"'"'s' \
+		' folded=yes +plus' \
+		'Date: Mon, 2 Mar 2026 10:00:00 +0000' \
+		'Message-ID: <r1+a=b&c@harbour.example>' \
+		'References: <r0@harbour.example>' \
+		'' 'text' >"$MAIL/r1.eml"
+	mailarc import rs "$MAIL/r1.eml" >/dev/null
+	PAGE=$(site_of rs)/m/r1+a=3Db=26c@harbour.example.html
+	[ -f "$PAGE" ]
+}
+
+# mailto_of PAGE - the href of the page's Reply link, HTML-unescaped.
+mailto_of() {
+	python3 - "$1" <<'PY'
+import html, re, sys
+t = open(sys.argv[1], encoding="utf-8").read()
+m = re.search(r'<a href="(mailto:[^"]*)">Reply by email</a>', t)
+print(html.unescape(m.group(1)))
+PY
+}
+
+@test "links: the Reply mailto: URL decodes back to the exact headers" {
+	reply_space
+	url=$(mailto_of "$PAGE")
+	# Nothing but unreserved bytes and percent escapes in the values.
+	[[ "$url" =~ ^mailto:[A-Za-z0-9%@._~-]*\?[A-Za-z0-9%._~=\&-]*$ ]]
+	python3 - "$url" <<'PY'
+import sys, urllib.parse
+url = sys.argv[1]
+assert url.startswith("mailto:")
+to, _, query = url[len("mailto:"):].partition("?")
+h = {}
+for part in query.split("&"):
+    k, _, v = part.partition("=")
+    h[k] = urllib.parse.unquote(v, encoding="utf-8", errors="strict")
+to = [urllib.parse.unquote(a) for a in to.split(",")]
+want = {
+    "cc": "team@harbour.example",
+    "in-reply-to": "<r1+a=b&c@harbour.example>",
+    "references": "<r0@harbour.example> <r1+a=b&c@harbour.example>",
+    "subject": "Re: Caf\u00e9 & bolos ? #1 100% \"ok\" it's folded=yes +plus",
+}
+assert to == ["ops&co@harbour.example"], to
+assert h == want, (h, want)
+PY
+	# The same headers, for clients that ignore them, in a closed block.
+	grep -q '<details class="reply"><summary>' "$PAGE"
+	grep -q 'In-Reply-To: &lt;r1+a=b&amp;c@harbour.example&gt;' "$PAGE"
+	# No script: the CSP stays as strict.
+	grep -q "script-src 'none'" "$PAGE"
+	run ! grep -q '<script' "$PAGE"
+}
+
+@test "links: a reply's subject gets no second Re:; reply_links = no turns the link off" {
+	reply_space
+	mail re1 re1@harbour.example "Mon, 2 Mar 2026 11:00:00 +0000" r0@harbour.example
+	sed -i 's/^Subject: .*/Subject: RE: thread/' "$MAIL/re1.eml"
+	mailarc import rs "$MAIL/re1.eml" >/dev/null
+	url=$(mailto_of "$(site_of rs)/m/re1@harbour.example.html")
+	[[ "$url" == *"&subject=RE%3A%20thread" ]]
+	[[ "$url" == "mailto:rui@harbour.example?cc=team%40harbour.example&"* ]]
+	mailarc space edit rs --set reply_links=no >/dev/null
+	mailarc render rs >/dev/null
+	run ! grep -q 'mailto:' "$PAGE"
+	run ! grep -q 'Reply by email' "$(site_of rs)/m/re1@harbour.example.html"
+	mailarc space edit rs --set address_display=name --set reply_links=yes >/dev/null
+	mailarc render rs >/dev/null
+	# The sender's address is not shown: the reply goes to the archive.
+	url=$(mailto_of "$PAGE")
+	[[ "$url" == "mailto:?cc=team%40harbour.example&"* ]]
+	linkcheck "$(site_of rs)"
+}

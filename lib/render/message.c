@@ -497,6 +497,8 @@ permalink_page(struct run *r, struct thread_ctx *tc, size_t i)
 	if (st == MA_OK)
 		st = versions_html(&b, t);
 	if (st == MA_OK)
+		st = reply_html(r, &b, t);
+	if (st == MA_OK)
 		st = buf_adds(&b, "<nav class=\"msgnav\" aria-label=\"Related "
 				  "messages\">");
 	if (st == MA_OK && t->parent >= 0)

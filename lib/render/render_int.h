@@ -250,6 +250,10 @@ enum ma_status message_frag(struct run *r, struct tmsg *t);
 enum ma_status msg_link(struct buf *b, struct tmsg *t, const char *label);
 enum ma_status permalink_page(struct run *r, struct thread_ctx *tc, size_t i);
 
+/* reply.c: the Reply link and headers of t's page (nothing when the
+ * space turns them off). */
+enum ma_status reply_html(struct run *r, struct buf *b, const struct tmsg *t);
+
 /* raw.c */
 enum ma_status read_raw(const char *file, char **datap, size_t *lenp);
 enum ma_status mbox_add_mem(struct buf *b, const char *data, size_t len,

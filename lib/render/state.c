@@ -206,11 +206,20 @@ settings_line(const struct render_opts *o)
 	buf_init(&b, 1 << 16);
 	if (state_escape(&b, o->name) != MA_OK || buf_addc(&b, '|') != MA_OK ||
 	    state_escape(&b, o->description) != MA_OK ||
-	    buf_addf(&b, "|%d|%d|%d", o->prefer_html, o->remote_images,
-		     (int)o->addr) != MA_OK) {
+	    buf_addf(&b, "|%d|%d|%d|%d", o->prefer_html, o->remote_images,
+		     (int)o->addr, o->reply_links) != MA_OK) {
 		buf_release(&b);
 		return NULL;
 	}
+	/* The addresses Reply links copy. */
+	for (size_t i = 0; o->reply_links && o->reply_accounts != NULL &&
+			   o->reply_accounts[i] != NULL;
+	     i++)
+		if (buf_addc(&b, '|') != MA_OK ||
+		    state_escape(&b, o->reply_accounts[i]) != MA_OK) {
+			buf_release(&b);
+			return NULL;
+		}
 	return buf_steal(&b);
 }
 
