@@ -140,6 +140,9 @@ struct tmsg {
 	ssize_t parent;
 	char name[PERMALINK_NAME_MAX];
 	char anchor[16]; /* in the thread page: anchor_of() */
+	/* The primary version's Reply-To and References (reply.c), raw;
+	 * NULL when it has none. */
+	char *reply_to, *refs;
 	struct mime_msg *mm;
 	char *raw; /* the message file, read once */
 	size_t raw_len;
@@ -253,6 +256,9 @@ enum ma_status permalink_page(struct run *r, struct thread_ctx *tc, size_t i);
 /* reply.c: the Reply link and headers of t's page (nothing when the
  * space turns them off). */
 enum ma_status reply_html(struct run *r, struct buf *b, const struct tmsg *t);
+/* reply_note() - keep t's Reply-To and References from its file's
+ * header block data[0..len). MA_ENOMEM. */
+enum ma_status reply_note(struct tmsg *t, const char *data, size_t len);
 
 /* raw.c */
 enum ma_status read_raw(const char *file, char **datap, size_t *lenp);

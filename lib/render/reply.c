@@ -18,6 +18,9 @@
 #include "mime.h"
 #include "render_int.h"
 
+/* A reply's subject keeps this many characters of the original's. */
+#define REPLY_SUBJECT_CHARS 1000
+
 /* The address of the account that brought m, else the first account's. */
 static const char *
 reply_cc(struct run *r, notmuch_message_t *m)
@@ -44,21 +47,84 @@ reply_cc(struct run *r, notmuch_message_t *m)
 	return acc[1];
 }
 
-/* The addresses replies go to: Reply-To, else From. */
-static enum ma_status
-reply_to(struct run *r, notmuch_message_t *m, struct mime_addr **ap, size_t *np)
+/* A header's value in the header block data[0..len), folded lines and
+ * all, malloc'd; NULL when it is not there (or no memory: *st). */
+static char *
+header_value(const char *data, size_t len, const char *name, enum ma_status *st)
 {
-	const char *h = notmuch_message_get_header(m, "reply-to");
+	size_t n = strlen(name), i = 0;
+
+	while (i < len && data[i] != '\n' &&
+	       !(data[i] == '\r' && i + 1 < len && data[i + 1] == '\n')) {
+		size_t end = i;
+
+		/* The field: its line and the folded ones after it. */
+		do {
+			const char *nl = memchr(data + end, '\n', len - end);
+
+			end = nl != NULL ? (size_t)(nl - data) + 1 : len;
+		} while (end < len && (data[end] == ' ' || data[end] == '\t'));
+		if (end - i > n && data[i + n] == ':' &&
+		    strncasecmp(data + i, name, n) == 0) {
+			char *v = g_strndup(data + i + n + 1, end - i - n - 1);
+
+			if (v == NULL)
+				*st = MA_ENOMEM;
+			return v;
+		}
+		i = end;
+	}
+	return NULL;
+}
+
+/* Header values past this are not a reply's business. */
+#define REPLY_HEADER_MAX (64 << 10)
+
+enum ma_status
+reply_note(struct tmsg *t, const char *data, size_t len)
+{
+	enum ma_status st = MA_OK;
+	char *v;
+
+	if ((v = header_value(data, len, "Reply-To", &st)) != NULL &&
+	    strlen(v) <= REPLY_HEADER_MAX)
+		t->reply_to = strdup(v);
+	g_free(v);
+	if (st == MA_OK &&
+	    (v = header_value(data, len, "References", &st)) != NULL &&
+	    strlen(v) <= REPLY_HEADER_MAX)
+		t->refs = strdup(v);
+	g_free(v);
+	return st;
+}
+
+/* The addresses replies go to: Reply-To, else From, of the primary
+ * version (a, as mime_parse_addrs() gives them; *own: free them). */
+static enum ma_status
+reply_to(struct run *r, const struct tmsg *t, const struct mime_addr **ap,
+	 size_t *np, bool *own)
+{
+	struct mime_addr *a = NULL;
 
 	*ap = NULL;
 	*np = 0;
+	*own = false;
 	if (r->o->addr != RENDER_ADDR_FULL)
 		return MA_OK;
-	if (h == NULL || h[0] == '\0')
-		h = notmuch_message_get_header(m, "from");
-	if (h == NULL || h[0] == '\0')
-		return MA_OK;
-	return mime_parse_addrs(h, ap, np) == MA_ENOMEM ? MA_ENOMEM : MA_OK;
+	if (t->reply_to != NULL) {
+		if (mime_parse_addrs(t->reply_to, &a, np) == MA_ENOMEM)
+			return MA_ENOMEM;
+		*ap = a;
+		*own = a != NULL;
+		if (*np > 0)
+			return MA_OK;
+	}
+	if (t->mm != NULL) {
+		*ap = t->mm->from;
+		*np = t->mm->nfrom;
+		*own = false;
+	}
+	return MA_OK;
 }
 
 /* The collapsed block: each header as a client should send it. */
@@ -115,15 +181,17 @@ enum ma_status
 reply_html(struct run *r, struct buf *b, const struct tmsg *t)
 {
 	struct mailto_reply m = {0};
-	struct mime_addr *a = NULL;
+	const struct mime_addr *a = NULL;
 	const char **to = NULL;
-	char *irt = NULL, *subj = NULL, *refs = NULL;
+	char *irt = NULL, *subj = NULL, *refs = NULL, *cut = NULL;
+	const char *s0;
 	size_t na = 0;
+	bool own = false;
 	enum ma_status st;
 
 	if (!r->o->reply_links || t->nm == NULL)
 		return MA_OK;
-	if ((st = reply_to(r, t->nm, &a, &na)) != MA_OK)
+	if ((st = reply_to(r, t, &a, &na, &own)) != MA_OK)
 		return st;
 	m.cc = reply_cc(r, t->nm);
 	if ((to = calloc(na + 1, sizeof *to)) == NULL)
@@ -135,9 +203,13 @@ reply_html(struct run *r, struct buf *b, const struct tmsg *t)
 			to[m.nto++] = a[i].addr;
 	if (st == MA_OK && m.nto == 0 && m.cc == NULL)
 		goto out; /* nowhere to send it */
-	subj = mailto_subject(t->mm != NULL ? t->mm->subject : t->e->subject);
-	refs = mailto_references(
-	    notmuch_message_get_header(t->nm, "references"), t->e->msgid);
+	/* A subject of megabytes is not worth a link of megabytes. */
+	s0 = t->mm != NULL ? t->mm->subject : t->e->subject;
+	if (s0 == NULL)
+		s0 = "";
+	cut = g_strndup(s0, text_cap_len(s0, strlen(s0), REPLY_SUBJECT_CHARS));
+	subj = cut != NULL ? mailto_subject(cut) : NULL;
+	refs = mailto_references(t->refs, t->e->msgid);
 	irt = g_strdup_printf("<%s>", t->e->msgid);
 	if (st == MA_OK && (subj == NULL || refs == NULL || irt == NULL))
 		st = MA_ENOMEM;
@@ -149,9 +221,11 @@ reply_html(struct run *r, struct buf *b, const struct tmsg *t)
 		st = reply_write(b, &m);
 out:
 	g_free(irt);
+	g_free(cut);
 	free(subj);
 	free(refs);
 	free(to);
-	mime_addrs_free(a, na);
+	if (own)
+		mime_addrs_free((struct mime_addr *)a, na);
 	return st;
 }

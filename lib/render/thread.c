@@ -19,6 +19,8 @@ tmsg_release(struct tmsg *t)
 		free(t->att_urls[k]);
 	free(t->att_urls);
 	free(t->raw);
+	free(t->reply_to);
+	free(t->refs);
 	mime_free(t->mm);
 	for (size_t k = 0; t->alt != NULL && k + 1 < t->nver; k++)
 		tmsg_release(&t->alt[k]);
@@ -339,6 +341,11 @@ version_load(struct run *r, struct tmsg *t, const char *file)
 	    mime_parse(t->raw, t->raw_len, file, r->o->prefer_html, &t->mm) ==
 		MA_ENOMEM)
 		st = MA_ENOMEM;
+	/* The Reply link is made from the primary version, never from
+	 * whichever file notmuch read first. */
+	if (st == MA_OK && t->raw != NULL && t->vtag[0] == '\0' &&
+	    r->o->reply_links)
+		st = reply_note(t, t->raw, t->raw_len);
 	if (st == MA_OK)
 		st = write_attachments(r, t);
 	if (st == MA_OK)
