@@ -144,6 +144,7 @@ run(const struct stage_opts *o)
 	if (ro.reply_links)
 		accounts = reply_accounts(s);
 	ro.reply_accounts = (const char *const *)accounts;
+	ro.base_url = space_setting(s, "base_url", NULL);
 	ro.out = stdout;
 	ro.sep = o->sep;
 	st = render_run(&ro, &stats);

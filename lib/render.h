@@ -65,6 +65,9 @@ struct render_opts {
 	 * as NAME, ADDRESS pairs, NULL-terminated (NULL: none). */
 	bool reply_links;
 	const char *const *reply_accounts;
+	/* base_url: each message of the thread and month mbox files gets
+	 * an Archived-At header (RFC 5064) with its permalink. NULL: none */
+	const char *base_url;
 	FILE *out; /* each file written, ended by sep (NULL: none) */
 	char sep;  /* '\n', or '\0' for -0 */
 };

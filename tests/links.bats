@@ -279,3 +279,31 @@ PY
 	[[ "$url" == "mailto:?cc=team%40harbour.example&"* ]]
 	linkcheck "$(site_of rs)"
 }
+
+@test "links: with base_url, mbox downloads carry Archived-At; .eml stays as archived" {
+	mailarc space add demo --name Demo --description x >/dev/null
+	mailarc space edit demo --set base_url=https://lists.example/demo/ >/dev/null
+	import demo "$TESTS_DIR"/sample/mail
+	site=$(site_of demo)
+	t=$site/t/move-1@harbour.example.mbox
+	[ "$(grep -c '^From MAILER-DAEMON' "$t")" -eq "$(grep -c '^Archived-At: ' "$t")" ]
+	grep -A1 '^From MAILER-DAEMON' "$t" | grep -qx \
+		'Archived-At: <https://lists.example/demo/m/move-2@harbour.example.html>'
+	for mb in "$site"/*/*/*.mbox; do
+		[ "$(grep -c '^From MAILER-DAEMON' "$mb")" -eq "$(grep -c '^Archived-At: ' "$mb")" ]
+	done
+	# The raw downloads are the archived files, byte for byte.
+	n=0
+	for f in "$MAILARC_ROOT"/spaces/demo/archive/*/*; do
+		id=$(sed -n 's/^Message-I[Dd]: *<\(.*\)>.*/\1/p' "$f" | head -1)
+		e=$site/$(mailarc link demo "$id" | sed 's|.*/m/|m/|; s|\.html$|.eml|')
+		if [ -f "$e" ] && cmp -s "$f" "$e"; then n=$((n + 1)); fi
+		run ! grep -q '^Archived-At' "$e"
+	done
+	[ "$n" -gt 20 ]
+	# Without base_url, no header.
+	mailarc space edit demo --unset base_url >/dev/null 2>&1 ||
+		sed -i '/^base_url/d' "$MAILARC_ROOT/spaces/demo/space.conf"
+	mailarc render demo >/dev/null
+	run ! grep -q '^Archived-At' "$t"
+}

@@ -21,10 +21,44 @@ read_raw(const char *file, char **datap, size_t *lenp)
 	return st;
 }
 
+/*
+ * The Archived-At header (RFC 5064) of msgid when the space has a
+ * base_url, else "": "Archived-At: <BASE/m/NAME.html>\n" into out.
+ * A base_url with a byte a header cannot hold inside <> is none.
+ */
+static void
+archived_at(struct run *r, const char *msgid, char *out, size_t size)
+{
+	const char *base = r->o->base_url;
+	char name[PERMALINK_NAME_MAX];
+	size_t n;
+
+	out[0] = '\0';
+	if (base == NULL || base[0] == '\0' ||
+	    permalink_name(msgid, name) != MA_OK)
+		return;
+	for (const char *p = base; *p; p++)
+		if (*p <= ' ' || *p > '~' || *p == '<' || *p == '>' ||
+		    *p == '"')
+			return;
+	n = strlen(base);
+	while (n > 0 && base[n - 1] == '/')
+		n--;
+	if (snprintf(out, size, "Archived-At: <%.*s/m/%s.html>\n", (int)n, base,
+		     name) >= (int)size)
+		out[0] = '\0'; /* a base_url this long is no address */
+}
+
+/* Room for an Archived-At line: a base_url past it gives none. */
+#define ARCHIVED_AT_MAX (PERMALINK_NAME_MAX + 1024)
+
 /* mboxrd: a "From " line before each message, and every line that
- * matches ^>*From  gets one more '>' so that readers can undo it. */
+ * matches ^>*From  gets one more '>' so that readers can undo it. hdr
+ * (may be "") goes right after the "From " line: the Archived-At of
+ * the mbox downloads; the .eml files stay as archived. */
 enum ma_status
-mbox_add_mem(struct buf *b, const char *data, size_t len, time_t date)
+mbox_add_mem(struct buf *b, const char *data, size_t len, time_t date,
+	     const char *hdr)
 {
 	char when[64];
 	size_t i = 0;
@@ -34,7 +68,7 @@ mbox_add_mem(struct buf *b, const char *data, size_t len, time_t date)
 	if (gmtime_r(&date, &tm) == NULL)
 		memset(&tm, 0, sizeof tm);
 	strftime(when, sizeof when, "%a %b %e %H:%M:%S %Y", &tm);
-	st = buf_addf(b, "From MAILER-DAEMON %s\n", when);
+	st = buf_addf(b, "From MAILER-DAEMON %s\n%s", when, hdr);
 	while (i < len && st == MA_OK) {
 		char *nl = memchr(data + i, '\n', len - i);
 		size_t e = nl ? (size_t)(nl - data) + 1 : len, q = i;
@@ -55,7 +89,7 @@ mbox_add_mem(struct buf *b, const char *data, size_t len, time_t date)
 }
 
 enum ma_status
-mbox_add(struct buf *b, const char *file, time_t date)
+mbox_add(struct buf *b, const char *file, time_t date, const char *hdr)
 {
 	char *data;
 	size_t len;
@@ -65,7 +99,7 @@ mbox_add(struct buf *b, const char *file, time_t date)
 		return MA_OK;
 	if ((st = read_raw(file, &data, &len)) != MA_OK)
 		return st == MA_ENOTFOUND ? MA_OK : st;
-	st = mbox_add_mem(b, data, len, date);
+	st = mbox_add_mem(b, data, len, date, hdr);
 	free(data);
 	return st;
 }
@@ -76,7 +110,7 @@ enum ma_status
 thread_mbox(struct run *r, const struct thread_ctx *tc, GPtrArray *byd)
 {
 	struct site_file *f = NULL;
-	char rel[PERMALINK_NAME_MAX + 16];
+	char rel[PERMALINK_NAME_MAX + 16], at[ARCHIVED_AT_MAX];
 	struct buf b;
 	enum ma_status st;
 
@@ -88,13 +122,15 @@ thread_mbox(struct run *r, const struct thread_ctx *tc, GPtrArray *byd)
 		struct tmsg *t = byd->pdata[k];
 
 		buf_reset(&b);
+		archived_at(r, t->e->msgid, at, sizeof at);
 		if (t->raw != NULL)
-			st = mbox_add_mem(&b, t->raw, t->raw_len, t->e->date);
+			st = mbox_add_mem(&b, t->raw, t->raw_len, t->e->date,
+					  at);
 		else if (t->e->file != NULL)
-			st = mbox_add(&b, t->e->file, t->e->date);
+			st = mbox_add(&b, t->e->file, t->e->date, at);
 		/* Its other versions follow it: the mbox holds every file. */
 		for (size_t v = 1; v < t->nver && st == MA_OK; v++)
-			st = mbox_add(&b, t->ver[v].file, t->ver[v].date);
+			st = mbox_add(&b, t->ver[v].file, t->ver[v].date, at);
 		if (st == MA_OK && b.len > 0)
 			st = site_file_write(f, b.data, b.len);
 	}
@@ -107,7 +143,8 @@ thread_mbox(struct run *r, const struct thread_ctx *tc, GPtrArray *byd)
 
 /* The versions of e after its first, for its month's mbox. */
 static enum ma_status
-mbox_add_versions(struct run *r, struct buf *b, const struct entry *e)
+mbox_add_versions(struct run *r, struct buf *b, const struct entry *e,
+		  const char *at)
 {
 	notmuch_message_t *m = NULL;
 	struct version *v = NULL;
@@ -121,7 +158,7 @@ mbox_add_versions(struct run *r, struct buf *b, const struct entry *e)
 	st = versions_of(m, &v, &n);
 	notmuch_message_destroy(m);
 	for (size_t k = 1; k < n && st == MA_OK; k++)
-		st = mbox_add(b, v[k].file, v[k].date);
+		st = mbox_add(b, v[k].file, v[k].date, at);
 	versions_free(v, n);
 	return st;
 }
@@ -132,7 +169,7 @@ enum ma_status
 month_mbox(struct run *r, const char *month, size_t lo, size_t hi)
 {
 	struct site_file *f = NULL;
-	char rel[64];
+	char rel[64], at[ARCHIVED_AT_MAX];
 	struct buf b;
 	enum ma_status st;
 
@@ -144,10 +181,11 @@ month_mbox(struct run *r, const char *month, size_t lo, size_t hi)
 		struct entry *e = r->order->pdata[i];
 
 		buf_reset(&b);
+		archived_at(r, e->msgid, at, sizeof at);
 		if (entry_fill(r, e))
-			st = mbox_add(&b, e->file, e->date);
+			st = mbox_add(&b, e->file, e->date, at);
 		if (st == MA_OK && e->filled && e->nfiles > 1)
-			st = mbox_add_versions(r, &b, e);
+			st = mbox_add_versions(r, &b, e, at);
 		if (st == MA_OK && b.len > 0)
 			st = site_file_write(f, b.data, b.len);
 	}

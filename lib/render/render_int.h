@@ -263,8 +263,9 @@ enum ma_status reply_note(struct tmsg *t, const char *data, size_t len);
 /* raw.c */
 enum ma_status read_raw(const char *file, char **datap, size_t *lenp);
 enum ma_status mbox_add_mem(struct buf *b, const char *data, size_t len,
-			    time_t date);
-enum ma_status mbox_add(struct buf *b, const char *file, time_t date);
+			    time_t date, const char *hdr);
+enum ma_status mbox_add(struct buf *b, const char *file, time_t date,
+			const char *hdr);
 
 enum ma_status thread_mbox(struct run *r, const struct thread_ctx *tc,
 			   GPtrArray *byd);

@@ -211,6 +211,11 @@ settings_line(const struct render_opts *o)
 		buf_release(&b);
 		return NULL;
 	}
+	if ((o->base_url != NULL && (buf_addc(&b, '|') != MA_OK ||
+				     state_escape(&b, o->base_url) != MA_OK))) {
+		buf_release(&b);
+		return NULL;
+	}
 	/* The addresses Reply links copy. */
 	for (size_t i = 0; o->reply_links && o->reply_accounts != NULL &&
 			   o->reply_accounts[i] != NULL;
