@@ -307,3 +307,22 @@ PY
 	mailarc render demo >/dev/null
 	run ! grep -q '^Archived-At' "$t"
 }
+
+@test "links: a site rendered with notmuch thread ids keeps those addresses as notices" {
+	mailarc space add demo --name Demo >/dev/null
+	import demo "$TESTS_DIR"/sample/mail
+	d=$MAILARC_ROOT/spaces/demo
+	id=$(notmuch --config="$d/notmuch/config" search --output=threads \
+		id:move-2@harbour.example | sed 's/thread://')
+	# The state as the version before wrote it: no thread names.
+	sed -i '1s/.*/mailarc-render-state 2/; /^thread /d' "$d/state/render.state"
+	echo old >"$d/site/t/$id.html"
+	run mailarc-render demo
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"another version of mailarc-render"* ]]
+	grep -q 'url=move-1@harbour.example.html"' "$d/site/t/$id.html"
+	head -1 "$d/state/render.state" | grep -qx 'mailarc-render-state 3'
+	grep -qx "thread $id	move-1@harbour.example	move-1@harbour.example" \
+		"$d/state/render.state"
+	linkcheck "$d/site"
+}

@@ -61,6 +61,8 @@ state_unescape(const char *s, size_t n)
 	return r;
 }
 
+static enum ma_status legacy_names(struct run *r, const char *data, size_t len);
+
 /* What the state's header says (before its blank line). */
 struct state_head {
 	char *uuid; /* malloc'd; NULL: none */
@@ -159,8 +161,12 @@ render_state_load(struct run *r, const char *path)
 		log_notice("'%s' was written by another version of "
 			   "mailarc-render: rendering everything",
 			   path);
+		st = MA_OK;
+		if (strncmp(data, STATE_MAGIC_STEM "2\n",
+			    strlen(STATE_MAGIC_STEM) + 2) == 0)
+			st = legacy_names(r, data, len);
 		free(data);
-		return MA_ENOTFOUND;
+		return st == MA_OK ? MA_ENOTFOUND : st;
 	}
 	if ((p = state_head_read(r, data, end, &h)) == NULL) {
 		free(h.uuid);
@@ -364,5 +370,49 @@ render_thread_path(const char *space_dir, const char *msgid, char **relp)
 	free(root);
 	g_free(id);
 	free(data);
+	return st;
+}
+
+/*
+ * A version 2 state: its site named thread pages by notmuch thread id
+ * (t/ID.html). Each such name is recorded as a thread name whose root is
+ * the thread's first message there (the entries are in the site's
+ * order), so that the old address becomes a notice that leads to the
+ * thread's new page instead of going.
+ */
+static enum ma_status
+legacy_names(struct run *r, const char *data, size_t len)
+{
+	const char *end = data + len, *p, *blank;
+	enum ma_status st = MA_OK;
+
+	if ((blank = memmem(data, len, "\n\n", 2)) == NULL)
+		return MA_OK;
+	for (p = blank + 2; p < end && st == MA_OK;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p)), *f;
+		char th[32], *id;
+
+		if (nl == NULL)
+			nl = end;
+		if ((id = state_line_id(p, nl, &f)) != NULL) {
+			state_line_thread(f, nl, th);
+			if (thread_id_ok(th) &&
+			    !g_hash_table_contains(r->names, th)) {
+				struct buf b;
+
+				buf_init(&b, 1 << 20);
+				st = buf_addf(&b, "%s\t", th);
+				if (st == MA_OK)
+					st = state_escape(&b, id);
+				if (st == MA_OK)
+					st = buf_addf(&b, "\t%s", th);
+				if (st == MA_OK)
+					st = names_note(r, buf_cstr(&b));
+				buf_release(&b);
+			}
+			free(id);
+		}
+		p = nl + 1;
+	}
 	return st;
 }
