@@ -93,7 +93,7 @@ feed_page(struct run *r)
 	return st;
 }
 
-/* t/THREAD.atom: the thread's latest messages, newest first; byd holds
+/* t/NAME.atom: the thread's latest messages, newest first; byd holds
  * its messages in the site's order. */
 enum ma_status
 thread_feed(struct run *r, const struct thread_ctx *tc, GPtrArray *byd,

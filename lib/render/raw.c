@@ -104,7 +104,7 @@ mbox_add(struct buf *b, const char *file, time_t date, const char *hdr)
 	return st;
 }
 
-/* t/THREAD.mbox: oldest first (byd is in the site's order), streamed,
+/* t/NAME.mbox: oldest first (byd is in the site's order), streamed,
  * from the copies in memory or the files. */
 enum ma_status
 thread_mbox(struct run *r, const struct thread_ctx *tc, GPtrArray *byd)

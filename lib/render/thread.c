@@ -1,7 +1,7 @@
 /*
  * A conversation: its messages walked depth first from notmuch, each
  * parsed once and published (.eml, fragment, permalink page), then the
- * thread page t/THREAD.html, its feed and its mbox.
+ * thread page t/NAME.html (NAME: names.c), its feed and its mbox.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -183,7 +183,7 @@ thread_articles(struct buf *b, struct thread_ctx *tc)
 	return MA_OK;
 }
 
-/* t/THREAD.html */
+/* t/NAME.html */
 static enum ma_status
 thread_html(struct run *r, struct thread_ctx *tc, time_t oldest, time_t newest)
 {
