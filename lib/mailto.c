@@ -133,25 +133,25 @@ mailto_url(struct buf *b, const struct mailto_reply *m)
 			st = mailto_encode(b, m->to[i], true);
 	}
 	if (st == MA_OK && m->cc != NULL && m->cc[0]) {
-		st = buf_adds(b, "?cc=");
+		st = buf_adds(b, "?Cc=");
 		if (st == MA_OK)
 			st = mailto_encode(b, m->cc, false);
 		sep = '&';
 	}
 	if (st == MA_OK && m->in_reply_to != NULL) {
-		st = buf_addf(b, "%cin-reply-to=", sep);
+		st = buf_addf(b, "%cIn-Reply-To=", sep);
 		if (st == MA_OK)
 			st = mailto_encode(b, m->in_reply_to, false);
 		sep = '&';
 	}
 	if (st == MA_OK && m->references != NULL) {
-		st = buf_addf(b, "%creferences=", sep);
+		st = buf_addf(b, "%cReferences=", sep);
 		if (st == MA_OK)
 			st = mailto_encode(b, m->references, false);
 		sep = '&';
 	}
 	if (st == MA_OK && m->subject != NULL) {
-		st = buf_addf(b, "%csubject=", sep);
+		st = buf_addf(b, "%cSubject=", sep);
 		if (st == MA_OK)
 			st = mailto_encode(b, m->subject, false);
 	}

@@ -44,8 +44,9 @@ struct mailto_reply {
 };
 
 /*
- * mailto_url - append "mailto:TO,TO?cc=..&in-reply-to=..&references=..
- * &subject=.." (raw: escape it for HTML). MA_ETOOBIG at b's cap.
+ * mailto_url - append "mailto:TO,TO?Cc=..&In-Reply-To=..&References=..
+ * &Subject=.." (header names as RFC 6068 writes them; raw: escape it
+ * for HTML). MA_ETOOBIG at b's cap.
  */
 enum ma_status mailto_url(struct buf *b, const struct mailto_reply *m);
 

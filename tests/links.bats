@@ -241,7 +241,7 @@ to, _, query = url[len("mailto:"):].partition("?")
 h = {}
 for part in query.split("&"):
     k, _, v = part.partition("=")
-    h[k] = urllib.parse.unquote(v, encoding="utf-8", errors="strict")
+    h[k.lower()] = urllib.parse.unquote(v, encoding="utf-8", errors="strict")
 to = [urllib.parse.unquote(a) for a in to.split(",")]
 want = {
     "cc": "team@harbour.example",
@@ -266,8 +266,8 @@ PY
 	sed -i 's/^Subject: .*/Subject: RE: thread/' "$MAIL/re1.eml"
 	mailarc import rs "$MAIL/re1.eml" >/dev/null
 	url=$(mailto_of "$(site_of rs)/m/re1@harbour.example.html")
-	[[ "$url" == *"&subject=RE%3A%20thread" ]]
-	[[ "$url" == "mailto:rui@harbour.example?cc=team%40harbour.example&"* ]]
+	[[ "$url" == *"&Subject=RE%3A%20thread" ]]
+	[[ "$url" == "mailto:rui@harbour.example?Cc=team%40harbour.example&"* ]]
 	mailarc space edit rs --set reply_links=no >/dev/null
 	mailarc render rs >/dev/null
 	run ! grep -q 'mailto:' "$PAGE"
@@ -276,7 +276,7 @@ PY
 	mailarc render rs >/dev/null
 	# The sender's address is not shown: the reply goes to the archive.
 	url=$(mailto_of "$PAGE")
-	[[ "$url" == "mailto:?cc=team%40harbour.example&"* ]]
+	[[ "$url" == "mailto:?Cc=team%40harbour.example&"* ]]
 	linkcheck "$(site_of rs)"
 }
 

@@ -42,7 +42,7 @@ from email.policy import SMTP
 t = open(sys.argv[1], encoding="utf-8").read()
 url = html.unescape(re.search(r'<a href="(mailto:[^"]*)">Reply by email', t).group(1))
 to, _, q = url[len("mailto:"):].partition("?")
-h = {k: urllib.parse.unquote(v) for k, _, v in (p.partition("=") for p in q.split("&"))}
+h = {k.lower(): urllib.parse.unquote(v) for k, _, v in (p.partition("=") for p in q.split("&"))}
 m = EmailMessage(policy=SMTP)
 m["From"] = "Rui Costa <rui@harbour.example>"
 m["To"] = urllib.parse.unquote(to)

@@ -88,15 +88,15 @@ test_url_shape(void **state)
 	buf_init(&b, 1 << 16);
 	assert_int_equal(mailto_url(&b, &m), MA_OK);
 	assert_string_equal(buf_cstr(&b),
-			    "mailto:a@x.example,b@y.example?cc=arc%40x.example"
-			    "&in-reply-to=%3Ci%40x%3E&references=%3Ci%40x%3E"
-			    "&subject=Re%3A%20s");
+			    "mailto:a@x.example,b@y.example?Cc=arc%40x.example"
+			    "&In-Reply-To=%3Ci%40x%3E&References=%3Ci%40x%3E"
+			    "&Subject=Re%3A%20s");
 	buf_reset(&b);
 	m.nto = 0;
 	m.cc = NULL;
 	assert_int_equal(mailto_url(&b, &m), MA_OK);
-	assert_string_equal(buf_cstr(&b), "mailto:?in-reply-to=%3Ci%40x%3E"
-					  "&references=%3Ci%40x%3E&subject="
+	assert_string_equal(buf_cstr(&b), "mailto:?In-Reply-To=%3Ci%40x%3E"
+					  "&References=%3Ci%40x%3E&Subject="
 					  "Re%3A%20s");
 	buf_release(&b);
 }
