@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "account.h"
 #include "cli.h"
 #include "lock.h"
 #include "log.h"
@@ -47,9 +48,58 @@ drain_stdin(char sep)
 		 count == 1 ? "" : "s");
 }
 
+/*
+ * The accounts of s with an address, as NAME, ADDRESS pairs ending in
+ * NULL (malloc'd with their strings; free with accounts_free()), for the
+ * Cc of Reply links. An account that cannot be loaded is left out (its
+ * own commands say why).
+ */
+static char **
+reply_accounts(const struct space *s)
+{
+	char **keys = NULL, **pairs;
+	size_t n = 0, k = 0;
+
+	if (account_list(s, &keys, &n) != MA_OK)
+		return NULL;
+	if ((pairs = calloc(2 * n + 1, sizeof *pairs)) != NULL) {
+		for (size_t i = 0; i < n; i++) {
+			struct account *a = NULL;
+
+			if (account_load(s, keys[i], &a) != MA_OK)
+				continue;
+			if (a->address != NULL && a->address[0] != '\0') {
+				pairs[k] = strdup(keys[i]);
+				pairs[k + 1] = strdup(a->address);
+				if (pairs[k] == NULL || pairs[k + 1] == NULL) {
+					free(pairs[k]);
+					free(pairs[k + 1]);
+					pairs[k] = pairs[k + 1] = NULL;
+				} else {
+					k += 2;
+				}
+			}
+			account_free(a);
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		free(keys[i]);
+	free(keys);
+	return pairs;
+}
+
+static void
+accounts_free(char **pairs)
+{
+	for (size_t i = 0; pairs != NULL && pairs[i] != NULL; i++)
+		free(pairs[i]);
+	free(pairs);
+}
+
 static int
 run(const struct stage_opts *o)
 {
+	char **accounts = NULL;
 	struct render_opts ro = {0};
 	struct render_stats stats;
 	struct lock lk = {.fd = -1};
@@ -89,6 +139,12 @@ run(const struct stage_opts *o)
 	ro.addr = strcmp(v, "name") == 0	 ? RENDER_ADDR_NAME
 		  : strcmp(v, "obfuscated") == 0 ? RENDER_ADDR_OBFUSCATED
 						 : RENDER_ADDR_FULL;
+	ro.reply_links =
+	    strcmp(space_setting(s, "reply_links", "yes"), "yes") == 0;
+	if (ro.reply_links)
+		accounts = reply_accounts(s);
+	ro.reply_accounts = (const char *const *)accounts;
+	ro.base_url = space_setting(s, "base_url", NULL);
 	ro.out = stdout;
 	ro.sep = o->sep;
 	st = render_run(&ro, &stats);
@@ -105,6 +161,7 @@ run(const struct stage_opts *o)
 			ma_strstatus(st));
 	lock_drop(&lk);
 out:
+	accounts_free(accounts);
 	free(statedir);
 	free(lockpath);
 	space_free(s);

@@ -20,8 +20,9 @@
  *   YYYY/MM/index.html        a month by date (page-N.html: next pages)
  *   YYYY/MM/threads.html      a month by thread (threads-N.html)
  *   YYYY/MM/YYYY-MM.mbox      the month's messages (mboxrd)
- *   t/THREAD.html             a conversation (notmuch thread id)
- *   t/THREAD.atom, .mbox      its feed and mbox
+ *   t/NAME.html               a conversation, NAME from its root
+ *                             message's Message-ID (render/names.c)
+ *   t/NAME.atom, .mbox        its feed and mbox
  *   m/NAME.html, m/NAME.eml   a message and its raw form (permalink.h)
  *   a/HH/SHA256.EXT           attachments, once per content
  *
@@ -59,6 +60,14 @@ struct render_opts {
 	bool prefer_html;	 /* body_preference = html */
 	bool remote_images;	 /* remote_images = allow */
 	enum render_addr addr;
+	/* reply_links = yes: a Reply (mailto:) link on message pages, Cc
+	 * the address of the account that brought the message; accounts
+	 * as NAME, ADDRESS pairs, NULL-terminated (NULL: none). */
+	bool reply_links;
+	const char *const *reply_accounts;
+	/* base_url: each message of the thread and month mbox files gets
+	 * an Archived-At header (RFC 5064) with its permalink. NULL: none */
+	const char *base_url;
 	FILE *out; /* each file written, ended by sep (NULL: none) */
 	char sep;  /* '\n', or '\0' for -0 */
 };
@@ -83,6 +92,15 @@ struct render_stats {
  */
 enum ma_status render_run(const struct render_opts *o,
 			  struct render_stats *stats);
+
+/*
+ * render_thread_path - "t/NAME.html" (malloc'd, caller frees) of the
+ * thread that holds msgid (brackets optional), as the last run rendered
+ * it (from SPACE/state/render.state). MA_ENOTFOUND when the site does
+ * not show the message (yet), MA_EIO, MA_ENOMEM.
+ */
+enum ma_status render_thread_path(const char *space_dir, const char *msgid,
+				  char **relp);
 
 /* render_month_of - "YYYY/MM" of t in UTC into out[8]. */
 void render_month_of(time_t t, char out[8]);

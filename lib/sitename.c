@@ -99,10 +99,17 @@ sitename_state_unescape(const char *s, size_t n)
 	return r;
 }
 
+enum ma_status
+sitename_mbox_add(struct buf *b, const char *data, size_t len, time_t date)
+{
+	return sitename_mbox_add_hdr(b, data, len, date, "");
+}
+
 /* mboxrd: a "From " line before each message, and every line that
  * matches ^>*From  gets one more '>' so that readers can undo it. */
 enum ma_status
-sitename_mbox_add(struct buf *b, const char *data, size_t len, time_t date)
+sitename_mbox_add_hdr(struct buf *b, const char *data, size_t len, time_t date,
+		      const char *hdr)
 {
 	char when[64];
 	size_t i = 0;
@@ -115,7 +122,7 @@ sitename_mbox_add(struct buf *b, const char *data, size_t len, time_t date)
 		memset(&tm, 0, sizeof tm);
 	if (strftime(when, sizeof when, "%a %b %e %H:%M:%S %Y", &tm) == 0)
 		memcpy(when, "Thu Jan  1 00:00:00 1970", 25);
-	st = buf_addf(b, "From MAILER-DAEMON %s\n", when);
+	st = buf_addf(b, "From MAILER-DAEMON %s\n%s", when, hdr);
 	while (i < len && st == MA_OK) {
 		const char *nl = memchr(data + i, '\n', len - i);
 		size_t e = nl ? (size_t)(nl - data) + 1 : len, q = i;

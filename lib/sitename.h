@@ -68,4 +68,10 @@ char *sitename_state_unescape(const char *s, size_t n);
 enum ma_status sitename_mbox_add(struct buf *b, const char *data, size_t len,
 				 time_t date);
 
+/* sitename_mbox_add_hdr - the same, with the header lines hdr (may be
+ * "", each ended by a newline) right after the "From " line: the
+ * Archived-At of an mbox download. */
+enum ma_status sitename_mbox_add_hdr(struct buf *b, const char *data,
+				     size_t len, time_t date, const char *hdr);
+
 #endif

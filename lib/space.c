@@ -76,6 +76,7 @@ static const struct config_field space_keys[] = {
     {"remote_images", "block|allow"},
     {"address_display", "full|name|obfuscated"},
     {"base_url", NULL},
+    {"reply_links", "yes|no"},
     {"retain", NULL},
 };
 

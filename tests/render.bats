@@ -213,8 +213,9 @@ site_of() {
 	done
 	notmuch_index harbour
 	mailarc-render harbour >/dev/null
-	grep -q 'Conversation removed' "$site/t/$th.html"
-	[ ! -f "$site/t/$th.mbox" ]
+	# The thread page is named after its first message (names.c).
+	grep -q 'Conversation removed' "$site/t/pdf-1@harbour.example.html"
+	[ ! -f "$site/t/pdf-1@harbour.example.mbox" ]
 	[ -z "$(find "$site/a" -name '*.pdf')" ]
 	site_digest "$site" >"$BATS_TEST_TMPDIR/inc"
 	mailarc-render harbour --full >/dev/null
@@ -317,16 +318,16 @@ site_of() {
 	[ "$(cat "$www/assets/logo.svg")" = keep ]
 }
 
-@test "render: a reply that joins two threads: old thread pages go, as in --full" {
+@test "render: a reply that joins two threads: the later one's page leads to the merged thread, as in --full" {
 	sample_space harbour
 	d=$(space_dir harbour)
 	site=$d/site
 	mailarc-render harbour >/dev/null
 	cfg=$d/notmuch/config
-	old=$(notmuch --config="$cfg" search --output=threads id:jp-1@harbour.example | sed 's/thread://')
-	keep=$(notmuch --config="$cfg" search --output=threads id:move-1@harbour.example | sed 's/thread://')
+	old=$(mailarc link harbour jp-1@harbour.example --thread)
+	keep=$(mailarc link harbour move-1@harbour.example --thread)
 	[ "$old" != "$keep" ]
-	[ -f "$site/t/$old.html" ]
+	[ -f "$old" ]
 	cat >"$d/archive/cur/join.1:2,S" <<'MAIL'
 From: Ana Lima <ana@harbour.example>
 To: team@harbour.example
@@ -342,11 +343,18 @@ MAIL
 	now=$(notmuch --config="$cfg" search --output=threads id:jp-1@harbour.example | sed 's/thread://')
 	[ "$now" = "$(notmuch --config="$cfg" search --output=threads id:join-1@harbour.example | sed 's/thread://')" ]
 	mailarc-render harbour >/dev/null
-	gone=$old
-	[ "$now" = "$old" ] && gone=$keep
-	[ ! -f "$site/t/$gone.html" ]
-	grep -q 'join-1@harbour.example' "$site/t/$now.html"
-	grep -q 'jp-1@harbour.example' "$site/t/$now.html"
+	# Thread pages are named by their first message: the merged one
+	# keeps the earlier name, the other address leads to it.
+	merged=$(mailarc link harbour join-1@harbour.example --thread)
+	[ "$merged" = "$(mailarc link harbour jp-1@harbour.example --thread)" ]
+	[ "$merged" = "$(mailarc link harbour move-1@harbour.example --thread)" ]
+	moved=$old
+	[ "$merged" = "$old" ] && moved=$keep
+	grep -q 'Conversation moved' "$moved"
+	grep -q "http-equiv=\"refresh\" content=\"0; url=$(basename "$merged")\"" "$moved"
+	[ ! -f "${moved%.html}.mbox" ]
+	grep -q 'join-1@harbour.example' "$merged"
+	grep -q 'jp-1@harbour.example' "$merged"
 	site_digest "$site" >"$BATS_TEST_TMPDIR/inc"
 	mailarc-render harbour --full >/dev/null
 	site_digest "$site" >"$BATS_TEST_TMPDIR/full"
@@ -367,5 +375,5 @@ MAIL
 	[[ "$output" == *"not a render state"* ]]
 	site_digest "$d/site" >"$BATS_TEST_TMPDIR/after"
 	diff "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/after"
-	head -1 "$d/state/render.state" | grep -q '^mailarc-render-state 2$'
+	head -1 "$d/state/render.state" | grep -q '^mailarc-render-state 3$'
 }

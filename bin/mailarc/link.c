@@ -1,4 +1,5 @@
 /* mailarc link SPACE MESSAGE-ID: the message's permalink in the site. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,15 +11,62 @@
 #include "mailarc.h"
 #include "path.h"
 #include "permalink.h"
+#include "render.h"
+#include "status.h"
 
 static const char link_usage[] =
-    "usage: mailarc link SPACE MESSAGE-ID\n"
+    "usage: mailarc link SPACE MESSAGE-ID [--thread]\n"
     "\n"
     "Print the permalink of a message: base_url/m/NAME.html when the\n"
     "space sets base_url, else the page's path in the site folder. NAME\n"
     "follows the rule in mailarc-render(1), from the Message-ID (with or\n"
     "without its angle brackets) as the space's index holds it; a\n"
-    "Message-ID the space does not hold is warned about.\n";
+    "Message-ID the space does not hold is warned about. --thread: the\n"
+    "address of the conversation that holds it, t/NAME.html, as the site\n"
+    "shows it now (NAME: the rule applied to the thread's first message).\n";
+
+/* The thread page of id (as notmuch holds it), from the render state:
+ * *rel on EX_OK. */
+static int
+link_thread(const struct space *s, const char *id, const char *shown,
+	    char **rel)
+{
+	char *key = permalink_notmuch_key(id);
+	enum ma_status st;
+
+	if (key == NULL)
+		return EX_OSERR;
+	st = render_thread_path(s->dir, key, rel);
+	free(key);
+	if (st == MA_ENOTFOUND)
+		log_err("the site of space '%s' shows no message '%s' (yet)",
+			s->key, shown);
+	return st == MA_OK	    ? EX_OK
+	       : st == MA_ENOTFOUND ? EX_DATAERR
+				    : ma_exitcode(st);
+}
+
+/* Print the address of rel (a path in the site). */
+static int
+link_print(const struct space *s, const char *rel)
+{
+	const char *base = space_setting(s, "base_url", NULL);
+	char *page;
+
+	if (base != NULL) {
+		size_t n = strlen(base);
+
+		while (n > 0 && base[n - 1] == '/')
+			n--;
+		printf("%.*s/%s\n", (int)n, base, rel);
+		return EX_OK;
+	}
+	if ((page = path_fmt("%s/%s", s->site_dir, rel)) == NULL)
+		return EX_OSERR;
+	printf("%s\n", page);
+	free(page);
+	return EX_OK;
+}
 
 struct found {
 	char name[PERMALINK_NAME_MAX];
@@ -79,6 +127,7 @@ cmd_link(struct ctx *c, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 	    CLI_COMMON_LONGOPTS,
+	    {"thread", no_argument, NULL, 'T'},
 	    {NULL, 0, NULL, 0},
 	};
 	char name[PERMALINK_NAME_MAX], shown[PERMALINK_LOG_MAX];
@@ -86,12 +135,17 @@ cmd_link(struct ctx *c, int argc, char **argv)
 	struct space *s;
 	char *id, *page;
 	enum ma_status st;
-	bool held;
+	bool held, thread = false;
+	char *rel;
 	int ch, ret;
 
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts,
 				 NULL)) != -1) {
+		if (ch == 'T') {
+			thread = true;
+			continue;
+		}
 		ret = cli_common(ch, optarg, link_usage, &c->root_opt);
 		if (ret == EX__HELP)
 			return EX_OK;
@@ -110,6 +164,16 @@ cmd_link(struct ctx *c, int argc, char **argv)
 		log_err("'%s' is not a Message-ID", shown);
 		space_free(s);
 		return EX_DATAERR;
+	}
+	if (thread) {
+		ret = link_thread(s, id, shown, &rel);
+		free(id);
+		if (ret == EX_OK) {
+			ret = link_print(s, rel);
+			free(rel);
+		}
+		space_free(s);
+		return ret;
 	}
 	st = link_name(s, id, name, &held);
 	free(id);

@@ -56,6 +56,7 @@ int cmd_export(struct ctx *c, int argc, char **argv);
 int cmd_erase(struct ctx *c, int argc, char **argv);
 int cmd_hold(struct ctx *c, int argc, char **argv);
 int cmd_audit(struct ctx *c, int argc, char **argv);
+int cmd_rebuild(struct ctx *c, int argc, char **argv);
 
 /*
  * What the privacy commands share (bin/mailarc/audit.c).

@@ -38,8 +38,9 @@ static const char usage[] =
     "  hold on|off SPACE [--reason TEXT]\n"
     "  audit SPACE\n"
     "  search SPACE QUERY...\n"
-    "  link SPACE MESSAGE-ID\n"
+    "  link SPACE MESSAGE-ID [--thread]\n"
     "  render SPACE [--full]\n"
+    "  rebuild SPACE\n"
     "  polling on|off [SPACE[/ACCOUNT]]\n"
     "  status [SPACE]\n"
     "  check SPACE [--repair]\n"
@@ -50,11 +51,14 @@ static const struct {
 	const char *name;
 	int (*fn)(struct ctx *, int, char **);
 } commands[] = {
-    {"space", cmd_space},   {"account", cmd_account}, {"fetch", cmd_fetch},
-    {"import", cmd_import}, {"delete", cmd_delete},   {"search", cmd_search},
-    {"link", cmd_link},	    {"render", cmd_render},   {"polling", cmd_polling},
-    {"status", cmd_status}, {"check", cmd_check},     {"export", cmd_export},
-    {"erase", cmd_erase},   {"hold", cmd_hold},	      {"audit", cmd_audit},
+    {"space", cmd_space},     {"account", cmd_account},
+    {"fetch", cmd_fetch},     {"import", cmd_import},
+    {"delete", cmd_delete},   {"search", cmd_search},
+    {"link", cmd_link},	      {"render", cmd_render},
+    {"polling", cmd_polling}, {"status", cmd_status},
+    {"check", cmd_check},     {"export", cmd_export},
+    {"erase", cmd_erase},     {"hold", cmd_hold},
+    {"audit", cmd_audit},     {"rebuild", cmd_rebuild},
 };
 
 const char *

@@ -78,18 +78,19 @@ feed_page(struct run *r)
 	return st;
 }
 
-/* t/THREAD.atom: the thread's latest messages, newest first; byd holds
+/* t/NAME.atom: the thread's latest messages, newest first; byd holds
  * its messages in the site's order. */
 enum ma_status
 thread_feed(struct run *r, const struct thread_ctx *tc, GPtrArray *byd,
 	    time_t newest)
 {
-	char alt[64], fid[64], rel[64];
+	char alt[PERMALINK_NAME_MAX + 16], fid[PERMALINK_NAME_MAX + 16],
+	    rel[PERMALINK_NAME_MAX + 16];
 	struct buf b;
 	enum ma_status st;
 
-	snprintf(alt, sizeof alt, "%s.html", tc->id);
-	snprintf(fid, sizeof fid, ":thread:%s", tc->id);
+	snprintf(alt, sizeof alt, "%s.html", tc->name);
+	snprintf(fid, sizeof fid, ":thread:%s", tc->name);
 	buf_init(&b, PAGE_MAX);
 	st = atom_begin(r, &b, tc->m[0].e->subject, fid, alt, newest);
 	for (guint k = byd->len, j = 0;
@@ -97,7 +98,7 @@ thread_feed(struct run *r, const struct thread_ctx *tc, GPtrArray *byd,
 		st = atom_entry(&b, ((struct tmsg *)byd->pdata[k])->e, "../");
 	if (st == MA_OK)
 		st = buf_adds(&b, "</feed>\n");
-	snprintf(rel, sizeof rel, "t/%s.atom", tc->id);
+	snprintf(rel, sizeof rel, "t/%s.atom", tc->name);
 	if (st == MA_OK)
 		st = site_put_buf(r->site, rel, &b);
 	buf_release(&b);

@@ -164,6 +164,20 @@ entry_fill(struct run *r, struct entry *e)
 	return e->filled;
 }
 
+/*
+ * The NAME of e's page, as permalink_of_message() gives it: a Message-ID
+ * notmuch shortened is named by the real one, read from e's file (the
+ * entry is filled for that, which only such messages need).
+ */
+enum ma_status
+entry_page_name(struct run *r, struct entry *e, char name[PERMALINK_NAME_MAX])
+{
+	if (e->file == NULL && strncmp(e->msgid, PERMALINK_NOTMUCH_SHA1,
+				       sizeof PERMALINK_NOTMUCH_SHA1 - 1) == 0)
+		(void)entry_fill(r, e);
+	return permalink_of_message(e->msgid, e->file, name);
+}
+
 void
 render_month_of(time_t t, char out[8])
 {

@@ -84,6 +84,8 @@ latest_item(struct run *r, struct buf *b, struct entry *e, bool *shown)
 	char qs[64], iso[32], when[32];
 	enum ma_status st = MA_OK;
 
+	if (e->tname == NULL)
+		return MA_OK;
 	snprintf(qs, sizeof qs, "thread:%s", e->thread);
 	if ((q = notmuch_query_create(r->db, qs)) == NULL)
 		return MA_ENOMEM;
@@ -96,7 +98,7 @@ latest_item(struct run *r, struct buf *b, struct entry *e, bool *shown)
 		iso_date(e->date, iso);
 		human_date(e->date, when);
 		st = buf_addf(b, "<li><a class=\"subj\" href=\"t/%s.html\">",
-			      e->thread);
+			      e->tname);
 		if (st == MA_OK)
 			st = html_escapes(b, subj && subj[0] ? subj
 							     : "(no subject)");

@@ -471,7 +471,8 @@ enum ma_status
 permalink_page(struct run *r, struct thread_ctx *tc, size_t i)
 {
 	struct tmsg *t = &tc->m[i];
-	char month[8], crumbs[256], rel[PERMALINK_NAME_MAX + 16];
+	char month[8], crumbs[PERMALINK_NAME_MAX + 160],
+	    rel[PERMALINK_NAME_MAX + 16];
 	struct buf b;
 	enum ma_status st;
 	size_t nreplies = 0;
@@ -480,7 +481,7 @@ permalink_page(struct run *r, struct thread_ctx *tc, size_t i)
 	snprintf(crumbs, sizeof crumbs,
 		 "<a href=\"../%s/index.html\">%.4s-%.2s</a> \xe2\x80\xba "
 		 "<a href=\"../t/%s.html\">Conversation</a>",
-		 month, month, month + 5, tc->id);
+		 month, month, month + 5, tc->name);
 	buf_init(&b, PAGE_MAX);
 	st = page_begin(r, &b, "../", t->e->subject, NULL, crumbs);
 	if (st == MA_OK)
@@ -496,6 +497,8 @@ permalink_page(struct run *r, struct thread_ctx *tc, size_t i)
 		st = buf_add(&b, t->frag.data, t->frag.len);
 	if (st == MA_OK)
 		st = versions_html(&b, t);
+	if (st == MA_OK)
+		st = reply_html(r, &b, t);
 	if (st == MA_OK)
 		st = buf_adds(&b, "<nav class=\"msgnav\" aria-label=\"Related "
 				  "messages\">");
@@ -523,7 +526,7 @@ permalink_page(struct run *r, struct thread_ctx *tc, size_t i)
 			      "conversation</a><a href=\"%s.eml\" "
 			      "download>Raw message (.eml)</a></nav>\n"
 			      "</article>\n",
-			      tc->id, t->name, t->name);
+			      tc->name, t->anchor, t->name);
 	if (st == MA_OK)
 		st = page_end(&b, "../");
 	snprintf(rel, sizeof rel, "m/%s.html", t->name);

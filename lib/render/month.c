@@ -118,7 +118,7 @@ pager(struct buf *b, const char *stem, const char *first, size_t page,
 static enum ma_status
 list_item(struct run *r, struct buf *b, struct entry *e, bool with_thread)
 {
-	char name[PERMALINK_NAME_MAX], iso[32], when[32];
+	char name[PERMALINK_NAME_MAX], iso[32], when[32], anchor[16];
 	enum ma_status st;
 
 	if (!entry_fill(r, e) ||
@@ -126,6 +126,7 @@ list_item(struct run *r, struct buf *b, struct entry *e, bool with_thread)
 		return MA_OK;
 	iso_date(e->date, iso);
 	human_date(e->date, when);
+	anchor_of(e->msgid, anchor);
 	ADD(buf_addf(b, "<li><a class=\"subj\" href=\"../../m/%s.html\">",
 		     name));
 	/* Under a conversation's heading the subject would repeat: name
@@ -138,11 +139,11 @@ list_item(struct run *r, struct buf *b, struct entry *e, bool with_thread)
 		     "</a><time datetime=\"%s\">%.16s</time><span "
 		     "class=\"meta\">%s",
 		     iso, when, with_thread ? e->from : ""));
-	if (with_thread && sitename_thread_ok(e->thread))
+	if (with_thread && e->tname != NULL)
 		ADD(buf_addf(b,
 			     " \xc2\xb7 <a href=\"../../t/%s.html#%s\">"
 			     "conversation</a>",
-			     e->thread, name));
+			     e->tname, anchor));
 	return buf_adds(b, "</span></li>\n");
 }
 
@@ -266,12 +267,12 @@ thread_group(struct run *r, struct buf *b, GPtrArray *g)
 	struct entry *e0 = g->pdata[0];
 	enum ma_status st;
 
-	if (!entry_fill(r, e0))
+	if (e0->tname == NULL || !entry_fill(r, e0))
 		return MA_OK;
 	ADD(buf_addf(b,
 		     "<section class=\"tgroup\"><h3><a href=\"../../t/%s."
 		     "html\">",
-		     e0->thread));
+		     e0->tname));
 	ADD(html_escapes(b, e0->subject));
 	ADD(buf_adds(b, "</a></h3><ul class=\"plain list\">\n"));
 	for (guint j = 0; j < g->len; j++)

@@ -21,8 +21,39 @@ read_raw(const char *file, char **datap, size_t *lenp)
 	return st;
 }
 
+/*
+ * The Archived-At header (RFC 5064) of e when the space has a
+ * base_url, else "": "Archived-At: <BASE/m/NAME.html>\n" into out.
+ * A base_url with a byte a header cannot hold inside <> is none.
+ */
+static void
+archived_at(struct run *r, struct entry *e, char *out, size_t size)
+{
+	const char *base = r->o->base_url;
+	char name[PERMALINK_NAME_MAX];
+	size_t n;
+
+	out[0] = '\0';
+	if (base == NULL || base[0] == '\0' ||
+	    entry_page_name(r, e, name) != MA_OK)
+		return;
+	for (const char *p = base; *p; p++)
+		if (*p <= ' ' || *p > '~' || *p == '<' || *p == '>' ||
+		    *p == '"')
+			return;
+	n = strlen(base);
+	while (n > 0 && base[n - 1] == '/')
+		n--;
+	if (snprintf(out, size, "Archived-At: <%.*s/m/%s.html>\n", (int)n, base,
+		     name) >= (int)size)
+		out[0] = '\0'; /* a base_url this long is no address */
+}
+
+/* Room for an Archived-At line: a base_url past it gives none. */
+#define ARCHIVED_AT_MAX (PERMALINK_NAME_MAX + 1024)
+
 enum ma_status
-mbox_add(struct buf *b, const char *file, time_t date)
+mbox_add(struct buf *b, const char *file, time_t date, const char *hdr)
 {
 	char *data;
 	size_t len;
@@ -32,22 +63,22 @@ mbox_add(struct buf *b, const char *file, time_t date)
 		return MA_OK;
 	if ((st = read_raw(file, &data, &len)) != MA_OK)
 		return st == MA_ENOTFOUND ? MA_OK : st;
-	st = sitename_mbox_add(b, data, len, date);
+	st = sitename_mbox_add_hdr(b, data, len, date, hdr);
 	free(data);
 	return st;
 }
 
-/* t/THREAD.mbox: oldest first (byd is in the site's order), streamed,
+/* t/NAME.mbox: oldest first (byd is in the site's order), streamed,
  * from the copies in memory or the files. */
 enum ma_status
 thread_mbox(struct run *r, const struct thread_ctx *tc, GPtrArray *byd)
 {
 	struct site_file *f = NULL;
-	char rel[64];
+	char rel[PERMALINK_NAME_MAX + 16], at[ARCHIVED_AT_MAX];
 	struct buf b;
 	enum ma_status st;
 
-	snprintf(rel, sizeof rel, "t/%s.mbox", tc->id);
+	snprintf(rel, sizeof rel, "t/%s.mbox", tc->name);
 	if ((st = site_file_open(r->site, rel, &f)) != MA_OK)
 		return st;
 	buf_init(&b, PAGE_MAX);
@@ -55,14 +86,15 @@ thread_mbox(struct run *r, const struct thread_ctx *tc, GPtrArray *byd)
 		struct tmsg *t = byd->pdata[k];
 
 		buf_reset(&b);
+		archived_at(r, t->e, at, sizeof at);
 		if (t->raw != NULL)
-			st = sitename_mbox_add(&b, t->raw, t->raw_len,
-					       t->e->date);
+			st = sitename_mbox_add_hdr(&b, t->raw, t->raw_len,
+						   t->e->date, at);
 		else if (t->e->file != NULL)
-			st = mbox_add(&b, t->e->file, t->e->date);
+			st = mbox_add(&b, t->e->file, t->e->date, at);
 		/* Its other versions follow it: the mbox holds every file. */
 		for (size_t v = 1; v < t->nver && st == MA_OK; v++)
-			st = mbox_add(&b, t->ver[v].file, t->ver[v].date);
+			st = mbox_add(&b, t->ver[v].file, t->ver[v].date, at);
 		if (st == MA_OK && b.len > 0)
 			st = site_file_write(f, b.data, b.len);
 	}
@@ -75,7 +107,8 @@ thread_mbox(struct run *r, const struct thread_ctx *tc, GPtrArray *byd)
 
 /* The versions of e after its first, for its month's mbox. */
 static enum ma_status
-mbox_add_versions(struct run *r, struct buf *b, const struct entry *e)
+mbox_add_versions(struct run *r, struct buf *b, const struct entry *e,
+		  const char *at)
 {
 	notmuch_message_t *m = NULL;
 	struct version *v = NULL;
@@ -89,7 +122,7 @@ mbox_add_versions(struct run *r, struct buf *b, const struct entry *e)
 	st = versions_of(m, &v, &n);
 	notmuch_message_destroy(m);
 	for (size_t k = 1; k < n && st == MA_OK; k++)
-		st = mbox_add(b, v[k].file, v[k].date);
+		st = mbox_add(b, v[k].file, v[k].date, at);
 	versions_free(v, n);
 	return st;
 }
@@ -100,7 +133,7 @@ enum ma_status
 month_mbox(struct run *r, const char *month, size_t lo, size_t hi)
 {
 	struct site_file *f = NULL;
-	char rel[64];
+	char rel[64], at[ARCHIVED_AT_MAX];
 	struct buf b;
 	enum ma_status st;
 
@@ -112,10 +145,11 @@ month_mbox(struct run *r, const char *month, size_t lo, size_t hi)
 		struct entry *e = r->order->pdata[i];
 
 		buf_reset(&b);
+		archived_at(r, e, at, sizeof at);
 		if (entry_fill(r, e))
-			st = mbox_add(&b, e->file, e->date);
+			st = mbox_add(&b, e->file, e->date, at);
 		if (st == MA_OK && e->filled && e->nfiles > 1)
-			st = mbox_add_versions(r, &b, e);
+			st = mbox_add_versions(r, &b, e, at);
 		if (st == MA_OK && b.len > 0)
 			st = site_file_write(f, b.data, b.len);
 	}

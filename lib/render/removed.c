@@ -142,6 +142,7 @@ remove_versions(struct run *r, const char *name)
 enum ma_status
 removed_message_page(struct run *r, const char *msgid, const struct tomb *t)
 {
+	const char *tn;
 	char name[PERMALINK_NAME_MAX], rel[PERMALINK_NAME_MAX + 16];
 	struct buf b;
 	enum ma_status st;
@@ -163,11 +164,12 @@ removed_message_page(struct run *r, const char *msgid, const struct tomb *t)
 	if (st == MA_OK)
 		st = buf_adds(&b, "</time>. Its address stays, so that links "
 				  "to it do not lead elsewhere.</p>\n<p>");
-	if (st == MA_OK && sitename_thread_ok(t->thread))
+	if (st == MA_OK && sitename_thread_ok(t->thread) &&
+	    (tn = g_hash_table_lookup(r->tname_of, t->thread)) != NULL)
 		st = buf_addf(&b,
 			      "<a href=\"../t/%s.html\">The conversation"
 			      "</a> \xc2\xb7 ",
-			      t->thread);
+			      tn);
 	if (st == MA_OK)
 		st = buf_adds(&b, "<a href=\"../index.html\">The archive</a>"
 				  "</p></div>\n");
@@ -186,10 +188,10 @@ removed_message_page(struct run *r, const char *msgid, const struct tomb *t)
 }
 
 enum ma_status
-removed_thread_page(struct run *r, const char *id)
+removed_thread_page(struct run *r, const char *name)
 {
 	struct buf b;
-	char rel[64];
+	char rel[PERMALINK_NAME_MAX + 16];
 	enum ma_status st;
 
 	buf_init(&b, 1 << 20);
@@ -202,48 +204,10 @@ removed_thread_page(struct run *r, const char *id)
 				  "Back to the archive</a></p></div>\n");
 	if (st == MA_OK)
 		st = page_end(&b, "../");
-	snprintf(rel, sizeof rel, "t/%s.html", id);
+	snprintf(rel, sizeof rel, "t/%s.html", name);
 	if (st == MA_OK)
 		st = site_put_buf(r->site, rel, &b);
 	buf_release(&b);
-	return st;
-}
-
-enum ma_status
-thread_gone(struct run *r, const char *id)
-{
-	enum ma_status st = MA_OK;
-	static const char *const exts[] = {"html", "atom", "mbox"};
-	char rel[64];
-
-	for (size_t i = 0; i < 3 && st == MA_OK; i++) {
-		if (i == 0 && g_hash_table_contains(r->tomb_threads, id))
-			continue;
-		snprintf(rel, sizeof rel, "t/%s.%s", id, exts[i]);
-		st = site_remove(r->site, rel);
-	}
-	if (st == MA_OK && g_hash_table_contains(r->tomb_threads, id))
-		st = removed_thread_page(r, id);
-	return st;
-}
-
-/* A full run: a page for each conversation that tombstones name and no
- * message keeps. */
-enum ma_status
-removed_thread_pages(struct run *r)
-{
-	GHashTable *live = g_hash_table_new(g_str_hash, g_str_equal);
-	GPtrArray *keys = sorted_keys(r->tomb_threads);
-	enum ma_status st = MA_OK;
-
-	for (guint i = 0; i < r->order->len; i++)
-		g_hash_table_add(live,
-				 ((struct entry *)r->order->pdata[i])->thread);
-	for (guint i = 0; i < keys->len && st == MA_OK; i++)
-		if (!g_hash_table_contains(live, keys->pdata[i]))
-			st = removed_thread_page(r, keys->pdata[i]);
-	g_ptr_array_free(keys, TRUE);
-	g_hash_table_destroy(live);
 	return st;
 }
 

@@ -25,10 +25,12 @@
 #include "site.h"
 #include "sitename.h"
 
-/* 2: dates come from the message files (date.c), not from notmuch. A
+/* 2: dates come from the message files (date.c), not from notmuch.
+ * 3: thread pages are named by their root's Message-ID, and the state
+ * remembers every thread name published ("thread" lines, names.c). A
  * state of another version makes a full run. */
 #define STATE_MAGIC_STEM "mailarc-render-state "
-#define STATE_MAGIC	 STATE_MAGIC_STEM "2"
+#define STATE_MAGIC	 STATE_MAGIC_STEM "3"
 /* Caps: pages and state are built in memory. */
 #define PAGE_MAX  ((size_t)1 << 30)
 #define STATE_MAX ((size_t)1 << 31)
@@ -57,6 +59,9 @@
 struct entry {
 	char *msgid;
 	char thread[32];
+	/* The thread page's NAME (names.c), set for every entry with a
+	 * thread once the order is known; not in the state file. */
+	const char *tname;
 	time_t date;
 	char *atts; /* "HASH.EXT HASH.EXT", "" for none */
 	size_t pos; /* in run.order */
@@ -96,6 +101,19 @@ struct run {
 	size_t block_used;     /* in the last block */
 	GStringChunk *strings; /* msgid and atts of the entries */
 	struct search *search; /* search.c's documents of this run */
+	/* names.c: every thread NAME published -> struct tname (owns);
+	 * notmuch thread id -> NAME for this run's threads. */
+	GHashTable *names;
+	GHashTable *tname_of;
+};
+
+/* A thread NAME the site has published: the Message-ID it was named
+ * after and where the address leads now (itself while it names a live
+ * thread, another NAME when the thread now has another root, "-" when
+ * its messages were removed). */
+struct tname {
+	char *root;
+	char *target;
 };
 
 /* Where a shown date comes from (date.c). */
@@ -125,6 +143,10 @@ struct tmsg {
 	int depth;
 	ssize_t parent;
 	char name[PERMALINK_NAME_MAX];
+	char anchor[16]; /* in the thread page: anchor_of() */
+	/* The primary version's Reply-To and References (reply.c), raw;
+	 * NULL when it has none. */
+	char *reply_to, *refs;
 	struct mime_msg *mm;
 	char *raw; /* the message file, read once */
 	size_t raw_len;
@@ -135,7 +157,8 @@ struct tmsg {
 struct thread_ctx {
 	struct tmsg *m;
 	size_t n;
-	const char *id;
+	const char *id;	  /* notmuch's, for queries */
+	const char *name; /* the page's NAME: t/NAME.html */
 };
 
 /* Return st from the calling function when x fails. */
@@ -158,6 +181,8 @@ size_t text_cap_len(const char *s, size_t n, size_t max_chars);
 char *text_capped(const char *s);
 void entry_fill_from(struct run *r, struct entry *e, notmuch_message_t *m);
 bool entry_fill(struct run *r, struct entry *e);
+enum ma_status entry_page_name(struct run *r, struct entry *e,
+			       char name[PERMALINK_NAME_MAX]);
 void iso_date(time_t t, char out[32]);
 void human_date(time_t t, char out[32]);
 gint entry_cmp(gconstpointer a, gconstpointer b);
@@ -179,7 +204,6 @@ enum ma_status versions_of(notmuch_message_t *m, struct version **vp,
 void versions_free(struct version *v, size_t n);
 void version_date(struct version *v, const char *data, size_t len);
 
-/* state.c */
 enum ma_status render_state_load(struct run *r, const char *path);
 char *settings_line(const struct render_opts *o);
 enum ma_status render_state_save(struct run *r, const char *path,
@@ -192,11 +216,23 @@ enum ma_status apply_tomb(struct run *r, const char *msgid,
 			  const struct tomb *t);
 enum ma_status removed_message_page(struct run *r, const char *msgid,
 				    const struct tomb *t);
-enum ma_status removed_thread_page(struct run *r, const char *id);
-enum ma_status thread_gone(struct run *r, const char *id);
-enum ma_status removed_thread_pages(struct run *r);
+enum ma_status removed_thread_page(struct run *r, const char *name);
 enum ma_status removed_message_pages(struct run *r, bool full);
 enum ma_status drop_attachments(struct run *r);
+
+/* names.c: thread_names() sets e->tname of every entry and records new
+ * names; names_publish() writes the pages of names that no longer name
+ * a live thread (a notice that leads to the thread that holds the
+ * message now, or "Conversation removed"); names_note() and
+ * names_write() read and write the state's "thread" lines. */
+enum ma_status thread_names(struct run *r);
+enum ma_status names_publish(struct run *r, bool full);
+enum ma_status names_note(struct run *r, const char *line);
+enum ma_status names_write(struct run *r, struct buf *b);
+void tname_free(void *p);
+/* anchor_of() - the anchor of a message in its thread page: "m" and
+ * the first 12 hex digits of the SHA-256 of its Message-ID. */
+void anchor_of(const char *msgid, char out[16]);
 
 /* chrome.c */
 enum ma_status page_begin(struct run *r, struct buf *b, const char *pre,
@@ -216,9 +252,17 @@ enum ma_status message_frag(struct run *r, struct tmsg *t);
 enum ma_status msg_link(struct buf *b, struct tmsg *t, const char *label);
 enum ma_status permalink_page(struct run *r, struct thread_ctx *tc, size_t i);
 
+/* reply.c: the Reply link and headers of t's page (nothing when the
+ * space turns them off). */
+enum ma_status reply_html(struct run *r, struct buf *b, const struct tmsg *t);
+/* reply_note() - keep t's Reply-To and References from its file's
+ * header block data[0..len). MA_ENOMEM. */
+enum ma_status reply_note(struct tmsg *t, const char *data, size_t len);
+
 /* raw.c */
 enum ma_status read_raw(const char *file, char **datap, size_t *lenp);
-enum ma_status mbox_add(struct buf *b, const char *file, time_t date);
+enum ma_status mbox_add(struct buf *b, const char *file, time_t date,
+			const char *hdr);
 
 enum ma_status thread_mbox(struct run *r, const struct thread_ctx *tc,
 			   GPtrArray *byd);

@@ -129,7 +129,7 @@ sorted_keys(GHashTable *h)
 	return a;
 }
 
-/* A full run: every thread, then the removed ones no message keeps. */
+/* A full run: every thread (names_publish() does the removed ones). */
 static enum ma_status
 render_every_thread(struct run *r)
 {
@@ -153,8 +153,6 @@ render_every_thread(struct run *r)
 		notmuch_thread_destroy(th);
 	}
 	notmuch_query_destroy(q);
-	if (st == MA_OK)
-		st = removed_thread_pages(r);
 	return st;
 }
 
@@ -220,6 +218,8 @@ render_all(struct run *r, GPtrArray *changed, bool full)
 
 	st = full ? render_every_thread(r) : render_touched_threads(r, changed);
 	if (st == MA_OK)
+		st = names_publish(r, full);
+	if (st == MA_OK)
 		st = removed_message_pages(r, full);
 	if (st == MA_OK)
 		st = render_months(r);
@@ -257,6 +257,9 @@ run_init(struct run *r, const struct render_opts *o, struct render_stats *stats)
 	    g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
 	r->gone = g_ptr_array_new();
 	r->moved = g_array_new(FALSE, TRUE, sizeof(struct entry));
+	r->names =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, free, tname_free);
+	r->tname_of = g_hash_table_new(g_str_hash, g_str_equal);
 }
 
 static void
@@ -273,6 +276,8 @@ run_release(struct run *r)
 	g_hash_table_destroy(r->months);
 	g_hash_table_destroy(r->tombs);
 	g_hash_table_destroy(r->tomb_threads);
+	g_hash_table_destroy(r->names);
+	g_hash_table_destroy(r->tname_of);
 	free(r->uuid);
 	free(r->settings);
 	search_free(r->search);
@@ -324,8 +329,15 @@ decide_full(struct run *r, const char *state, const char *uuid,
 	enum ma_status st;
 	char *index;
 
-	if (*full)
+	if (*full) {
+		/* Everything is rendered, but the thread names published
+		 * before stay (names.c). */
+		st = render_state_load(r, state);
+		if (st != MA_OK && st != MA_ENOTFOUND)
+			return st;
+		run_go_full(r, full);
 		return MA_OK;
+	}
 	st = render_state_load(r, state);
 	if (st == MA_ENOTFOUND)
 		*full = true;
@@ -379,7 +391,7 @@ collect_entries(struct run *r, unsigned long rev, bool full, GPtrArray *changed)
 	g_ptr_array_sort(r->order, entry_cmp);
 	for (guint i = 0; i < r->order->len; i++)
 		((struct entry *)r->order->pdata[i])->pos = i;
-	return MA_OK;
+	return thread_names(r);
 }
 
 /* The pages, made durable, then the state that records them. */

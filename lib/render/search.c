@@ -457,7 +457,7 @@ month_rebuild(struct run *r, bool full, guint lo, guint hi, struct seg *sg)
 		char name[PERMALINK_NAME_MAX];
 		struct sdoc *d = NULL;
 
-		if (permalink_name(e->msgid, name) != MA_OK)
+		if (entry_page_name(r, e, name) != MA_OK)
 			continue;
 		d = g_hash_table_lookup(fresh, name);
 		if (d == NULL && !full) {

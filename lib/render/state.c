@@ -12,6 +12,8 @@
 #include "path.h"
 #include "render_int.h"
 
+static enum ma_status legacy_names(struct run *r, const char *data, size_t len);
+
 /* What the state's header says (before its blank line). */
 struct state_head {
 	char *uuid; /* malloc'd; NULL: none */
@@ -41,6 +43,9 @@ state_head_read(struct run *r, char *data, char *end, struct state_head *h)
 			h->rev = strtoul(p + 9, NULL, 10);
 		} else if (strncmp(p, "tombstones ", 11) == 0) {
 			h->off = strtol(p + 11, NULL, 10);
+		} else if (strncmp(p, "thread ", 7) == 0) {
+			if (names_note(r, p + 7) != MA_OK)
+				return NULL;
 		} else if (strncmp(p, "settings ", 9) == 0) {
 			free(r->settings);
 			r->settings = strdup(p + 9);
@@ -107,10 +112,18 @@ render_state_load(struct run *r, const char *path)
 		log_notice("'%s' was written by another version of "
 			   "mailarc-render: rendering everything",
 			   path);
+		st = MA_OK;
+		if (strncmp(data, STATE_MAGIC_STEM "2\n",
+			    strlen(STATE_MAGIC_STEM) + 2) == 0)
+			st = legacy_names(r, data, len);
 		free(data);
-		return MA_ENOTFOUND;
+		return st == MA_OK ? MA_ENOTFOUND : st;
 	}
-	p = state_head_read(r, data, end, &h);
+	if ((p = state_head_read(r, data, end, &h)) == NULL) {
+		free(h.uuid);
+		free(data);
+		return MA_ENOMEM;
+	}
 	if (h.uuid == NULL || h.off < 0 ||
 	    strncmp(data, STATE_MAGIC, strlen(STATE_MAGIC)) != 0) {
 		log_warn("'%s' is not a render state: rendering everything",
@@ -151,11 +164,26 @@ settings_line(const struct render_opts *o)
 	if (sitename_state_escape(&b, o->name) != MA_OK ||
 	    buf_addc(&b, '|') != MA_OK ||
 	    sitename_state_escape(&b, o->description) != MA_OK ||
-	    buf_addf(&b, "|%d|%d|%d", o->prefer_html, o->remote_images,
-		     (int)o->addr) != MA_OK) {
+	    buf_addf(&b, "|%d|%d|%d|%d", o->prefer_html, o->remote_images,
+		     (int)o->addr, o->reply_links) != MA_OK) {
 		buf_release(&b);
 		return NULL;
 	}
+	if ((o->base_url != NULL &&
+	     (buf_addc(&b, '|') != MA_OK ||
+	      sitename_state_escape(&b, o->base_url) != MA_OK))) {
+		buf_release(&b);
+		return NULL;
+	}
+	/* The addresses Reply links copy. */
+	for (size_t i = 0; o->reply_links && o->reply_accounts != NULL &&
+			   o->reply_accounts[i] != NULL;
+	     i++)
+		if (buf_addc(&b, '|') != MA_OK ||
+		    sitename_state_escape(&b, o->reply_accounts[i]) != MA_OK) {
+			buf_release(&b);
+			return NULL;
+		}
 	return buf_steal(&b);
 }
 
@@ -175,6 +203,13 @@ render_state_save(struct run *r, const char *path, const char *uuid,
 		      "settings %s\n\n",
 		      STATE_MAGIC, uuid, rev, r->tomb_off, set);
 	free(set);
+	/* Before the blank line: the header holds the thread names. */
+	if (st == MA_OK && b.len > 0) {
+		b.len--;
+		st = names_write(r, &b);
+		if (st == MA_OK)
+			st = buf_addc(&b, '\n');
+	}
 	for (guint i = 0; i < r->order->len && st == MA_OK; i++) {
 		struct entry *e = g_ptr_array_index(r->order, i);
 
@@ -186,5 +221,151 @@ render_state_save(struct run *r, const char *path, const char *uuid,
 	if (st == MA_OK)
 		st = path_write_file_atomic(path, b.data, b.len, 0644);
 	buf_release(&b);
+	return st;
+}
+
+/* The Message-ID field of an entry line from p to nl, unescaped. */
+static char *
+state_line_id(const char *p, const char *nl, const char **tabp)
+{
+	const char *tab = memchr(p, '\t', (size_t)(nl - p));
+
+	if (tab == NULL)
+		return NULL;
+	*tabp = tab + 1;
+	return sitename_state_unescape(p, (size_t)(tab - p));
+}
+
+/* The thread field of an entry line (after its first tab) into out. */
+static void
+state_line_thread(const char *f, const char *nl, char out[32])
+{
+	const char *tab = memchr(f, '\t', (size_t)(nl - f));
+	size_t n = tab != NULL ? (size_t)(tab - f) : 0;
+
+	if (n >= 32)
+		n = 0;
+	memcpy(out, f, n);
+	out[n] = '\0';
+}
+
+/*
+ * Walk the entries of data[0..len) (the header skipped): the thread of
+ * msgid into thread, or, when thread is set, the first Message-ID of
+ * that thread into *rootp (malloc'd).
+ */
+static enum ma_status
+state_scan(const char *data, size_t len, const char *msgid, char thread[32],
+	   char **rootp)
+{
+	const char *end = data + len, *p = data, *blank;
+
+	blank = memmem(data, len, "\n\n", 2);
+	if (blank == NULL)
+		return MA_ENOTFOUND;
+	for (p = blank + 2; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p)), *f;
+		char th[32], *id;
+
+		if (nl == NULL)
+			nl = end;
+		if ((id = state_line_id(p, nl, &f)) == NULL) {
+			p = nl + 1;
+			continue;
+		}
+		state_line_thread(f, nl, th);
+		if (thread[0] == '\0' && strcmp(id, msgid) == 0 && th[0]) {
+			memcpy(thread, th, sizeof th);
+			free(id);
+			return MA_OK;
+		}
+		if (thread[0] != '\0' && strcmp(th, thread) == 0) {
+			*rootp = id;
+			return MA_OK;
+		}
+		free(id);
+		p = nl + 1;
+	}
+	return MA_ENOTFOUND;
+}
+
+enum ma_status
+render_thread_path(const char *space_dir, const char *msgid, char **relp)
+{
+	char *path = path_fmt("%s/state/render.state", space_dir);
+	char thread[32] = "", *root = NULL, *data, *rel = NULL;
+	char name[PERMALINK_NAME_MAX], *id;
+	size_t len, n;
+	enum ma_status st;
+
+	if (path == NULL)
+		return MA_ENOMEM;
+	st = path_file_read_all(path, STATE_MAX, &data, &len);
+	free(path);
+	if (st != MA_OK)
+		return st;
+	/* As the index keeps it: without angle brackets. */
+	n = strlen(msgid);
+	if (n >= 2 && msgid[0] == '<' && msgid[n - 1] == '>')
+		id = g_strndup(msgid + 1, n - 2);
+	else
+		id = g_strdup(msgid);
+	if (len <= strlen(STATE_MAGIC) ||
+	    strncmp(data, STATE_MAGIC "\n", strlen(STATE_MAGIC) + 1) != 0)
+		st = MA_ENOTFOUND;
+	else if ((st = state_scan(data, len, id, thread, NULL)) == MA_OK)
+		st = state_scan(data, len, id, thread, &root);
+	if (st == MA_OK && (st = permalink_name(root, name)) == MA_OK &&
+	    (rel = path_fmt("t/%s.html", name)) == NULL)
+		st = MA_ENOMEM;
+	if (st == MA_OK)
+		*relp = rel;
+	free(root);
+	g_free(id);
+	free(data);
+	return st;
+}
+
+/*
+ * A version 2 state: its site named thread pages by notmuch thread id
+ * (t/ID.html). Each such name is recorded as a thread name whose root is
+ * the thread's first message there (the entries are in the site's
+ * order), so that the old address becomes a notice that leads to the
+ * thread's new page instead of going.
+ */
+static enum ma_status
+legacy_names(struct run *r, const char *data, size_t len)
+{
+	const char *end = data + len, *p, *blank;
+	enum ma_status st = MA_OK;
+
+	if ((blank = memmem(data, len, "\n\n", 2)) == NULL)
+		return MA_OK;
+	for (p = blank + 2; p < end && st == MA_OK;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p)), *f;
+		char th[32], *id;
+
+		if (nl == NULL)
+			nl = end;
+		if ((id = state_line_id(p, nl, &f)) != NULL) {
+			state_line_thread(f, nl, th);
+			if (sitename_thread_ok(th) &&
+			    !g_hash_table_contains(r->names, th)) {
+				struct buf b;
+
+				buf_init(&b, 1 << 20);
+				st = buf_addf(&b, "%s\t", th);
+				if (st == MA_OK)
+					st = sitename_state_escape(&b, id);
+				if (st == MA_OK)
+					st = buf_addf(&b, "\t%s", th);
+				if (st == MA_OK)
+					st = names_note(r, buf_cstr(&b));
+				buf_release(&b);
+			}
+			free(id);
+		}
+		p = nl + 1;
+	}
 	return st;
 }

@@ -1,7 +1,7 @@
 /*
  * A conversation: its messages walked depth first from notmuch, each
  * parsed once and published (.eml, fragment, permalink page), then the
- * thread page t/THREAD.html, its feed and its mbox.
+ * thread page t/NAME.html (NAME: names.c), its feed and its mbox.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +19,8 @@ tmsg_release(struct tmsg *t)
 		free(t->att_urls[k]);
 	free(t->att_urls);
 	free(t->raw);
+	free(t->reply_to);
+	free(t->refs);
 	mime_free(t->mm);
 	for (size_t k = 0; t->alt != NULL && k + 1 < t->nver; k++)
 		tmsg_release(&t->alt[k]);
@@ -88,7 +90,8 @@ thread_head(struct run *r, struct buf *b, const struct thread_ctx *tc,
 	    time_t oldest, time_t newest)
 {
 	const char *subject = tc->m[0].e->subject;
-	char month[8], crumbs[128], feed[64], first[32], last[32];
+	char month[8], crumbs[128], feed[PERMALINK_NAME_MAX + 8], first[32],
+	    last[32];
 	enum ma_status st;
 
 	human_date(oldest, first);
@@ -97,7 +100,7 @@ thread_head(struct run *r, struct buf *b, const struct thread_ctx *tc,
 	snprintf(crumbs, sizeof crumbs,
 		 "<a href=\"../%s/threads.html\">%.4s-%.2s</a>", month, month,
 		 month + 5);
-	snprintf(feed, sizeof feed, "%s.atom", tc->id);
+	snprintf(feed, sizeof feed, "%s.atom", tc->name);
 	ADD(page_begin(r, b, "../", subject, feed, crumbs));
 	ADD(buf_adds(b, "<h1>"));
 	ADD(html_escapes(b, subject));
@@ -106,8 +109,8 @@ thread_head(struct run *r, struct buf *b, const struct thread_ctx *tc,
 			"%s \xe2\x80\x93 %s \xc2\xb7 <a href=\"%s."
 			"mbox\" download>mbox</a> \xc2\xb7 <a "
 			"href=\"%s.atom\">Atom</a></p>\n",
-			tc->n, tc->n == 1 ? "" : "s", first, last, tc->id,
-			tc->id);
+			tc->n, tc->n == 1 ? "" : "s", first, last, tc->name,
+			tc->name);
 }
 
 /* One line of the tree: sender and date, the subject when it changed. */
@@ -121,7 +124,7 @@ tree_item(struct buf *b, const struct tmsg *t, const struct tmsg *root)
 	ADD(buf_addf(b,
 		     "<li class=\"d%d\"><a href=\"#%s\">%s"
 		     "</a> <span class=\"meta\">%s</span>",
-		     t->depth > 6 ? 6 : t->depth, t->name, t->e->from, when));
+		     t->depth > 6 ? 6 : t->depth, t->anchor, t->e->from, when));
 	/* A subject that changes mid-thread is news. */
 	if (strcmp(subject_core(t->e->subject),
 		   subject_core(root->e->subject)) != 0) {
@@ -158,7 +161,7 @@ thread_articles(struct buf *b, struct thread_ctx *tc)
 		ADD(buf_addf(b,
 			     "<article class=\"msg d%d\" id=\"%s\" "
 			     "aria-label=\"Message %zu\"><h2>",
-			     t->depth > 6 ? 6 : t->depth, t->name, i + 1));
+			     t->depth > 6 ? 6 : t->depth, t->anchor, i + 1));
 		ADD(msg_link(b, t, NULL));
 		ADD(buf_adds(b, "</h2>\n"));
 		ADD(buf_add(b, t->frag.data, t->frag.len));
@@ -173,19 +176,19 @@ thread_articles(struct buf *b, struct thread_ctx *tc)
 			ADD(buf_addf(b,
 				     "<p class=\"msgnav\"><a href=\"#%s\">"
 				     "\xe2\x86\x91 In reply to %s</a></p>\n",
-				     tc->m[t->parent].name,
+				     tc->m[t->parent].anchor,
 				     tc->m[t->parent].e->from));
 		ADD(buf_adds(b, "</article>\n"));
 	}
 	return MA_OK;
 }
 
-/* t/THREAD.html */
+/* t/NAME.html */
 static enum ma_status
 thread_html(struct run *r, struct thread_ctx *tc, time_t oldest, time_t newest)
 {
 	struct buf b;
-	char rel[64];
+	char rel[PERMALINK_NAME_MAX + 16];
 	enum ma_status st;
 
 	buf_init(&b, PAGE_MAX);
@@ -196,7 +199,7 @@ thread_html(struct run *r, struct thread_ctx *tc, time_t oldest, time_t newest)
 		st = thread_articles(&b, tc);
 	if (st == MA_OK)
 		st = page_end(&b, "../");
-	snprintf(rel, sizeof rel, "t/%s.html", tc->id);
+	snprintf(rel, sizeof rel, "t/%s.html", tc->name);
 	if (st == MA_OK)
 		st = site_put_buf(r->site, rel, &b);
 	buf_release(&b);
@@ -285,6 +288,7 @@ thread_add(struct run *r, struct thread_ctx *tc, struct walk *w,
 				 t->name) != MA_OK ||
 	    (t->e = g_hash_table_lookup(r->by_id, id)) == NULL)
 		return MA_OK;
+	anchor_of(t->e->msgid, t->anchor);
 	t->nm = m;
 	t->depth = w->stack[w->depth - 1].depth;
 	t->parent = w->stack[w->depth - 1].parent;
@@ -338,6 +342,11 @@ version_load(struct run *r, struct tmsg *t, const char *file)
 	    mime_parse(t->raw, t->raw_len, file, r->o->prefer_html, &t->mm) ==
 		MA_ENOMEM)
 		st = MA_ENOMEM;
+	/* The Reply link is made from the primary version, never from
+	 * whichever file notmuch read first. */
+	if (st == MA_OK && t->raw != NULL && t->vtag[0] == '\0' &&
+	    r->o->reply_links)
+		st = reply_note(t, t->raw, t->raw_len);
 	if (st == MA_OK)
 		st = write_attachments(r, t);
 	if (st == MA_OK)
@@ -395,6 +404,7 @@ thread_message(struct run *r, struct tmsg *t)
 
 		a->e = t->e;
 		memcpy(a->name, t->name, sizeof a->name);
+		memcpy(a->anchor, t->anchor, sizeof a->anchor);
 		a->date = t->ver[k].date;
 		a->date_src = t->ver[k].src;
 		snprintf(a->vtag, sizeof a->vtag, "v-%.16s",
@@ -427,9 +437,9 @@ render_thread(struct run *r, notmuch_thread_t *th)
 
 	for (size_t i = 0; i < tc.n && st == MA_OK; i++)
 		st = thread_message(r, &tc.m[i]);
-	if (st == MA_OK && tc.n == 0) {
-		st = thread_gone(r, tc.id);
-	} else if (st == MA_OK) {
+	/* A thread with no message left: names_publish() does its page. */
+	if (st == MA_OK && tc.n > 0 && tc.m[0].e->tname != NULL) {
+		tc.name = tc.m[0].e->tname;
 		for (size_t i = 0; i < tc.n && st == MA_OK; i++)
 			st = permalink_page(r, &tc, i);
 		if (st == MA_OK)
@@ -447,7 +457,6 @@ render_thread_id(struct run *r, const char *id)
 	notmuch_query_t *query;
 	notmuch_threads_t *threads = NULL;
 	enum ma_status st = MA_OK;
-	bool found = false;
 
 	if (!sitename_thread_ok(id))
 		return MA_OK;
@@ -465,12 +474,9 @@ render_thread_id(struct run *r, const char *id)
 	     notmuch_threads_move_to_next(threads)) {
 		notmuch_thread_t *th = notmuch_threads_get(threads);
 
-		found = true;
 		st = render_thread(r, th);
 		notmuch_thread_destroy(th);
 	}
 	notmuch_query_destroy(query);
-	if (st == MA_OK && !found)
-		st = thread_gone(r, id);
 	return st;
 }

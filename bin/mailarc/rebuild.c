@@ -1,0 +1,107 @@
+/*
+ * mailarc rebuild SPACE: a fresh notmuch database from archive/, then a
+ * full render. The old database is moved aside first and put back if
+ * indexing fails; tombstones, the render state (with the thread names
+ * the site has published) and the site stay. Thread pages are named from
+ * Message-IDs, never from the database, so the site comes out the same.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "cli.h"
+#include "log.h"
+#include "mailarc.h"
+#include "path.h"
+
+static const char rebuild_usage[] =
+    "usage: mailarc rebuild SPACE\n"
+    "\n"
+    "Build a fresh notmuch database for SPACE from its archive/ folder\n"
+    "(mailarc-index --full), keeping its tombstones, then render its site\n"
+    "in full. The old database is kept as SPACE/notmuch.old until the new\n"
+    "one is built, and put back if indexing fails. Stop fetching into the\n"
+    "space (mailarc polling off) while it runs.\n";
+
+/* Move from to to; log and return EX_IOERR on failure. */
+static int
+move(const char *from, const char *to)
+{
+	if (rename(from, to) == 0 && path_fsync_parent(to) == MA_OK)
+		return EX_OK;
+	log_err("cannot move '%s' to '%s': %s", from, to, strerror(errno));
+	return EX_IOERR;
+}
+
+static int
+rebuild(struct ctx *c, const struct space *s)
+{
+	char *db = path_fmt("%s/notmuch", s->dir);
+	char *old = path_fmt("%s/notmuch.old", s->dir);
+	const char *const index_args[] = {"--full", s->key, NULL};
+	const char *const render_args[] = {s->key, "--full", NULL};
+	int ret = EX_OSERR;
+
+	if (db == NULL || old == NULL)
+		goto out;
+	if (path_exists(old)) {
+		log_err("'%s' is there: an earlier rebuild did not finish; "
+			"move it back to '%s' or remove it",
+			old, db);
+		ret = EX_TEMPFAIL;
+		goto out;
+	}
+	if (path_exists(db) && (ret = move(db, old)) != EX_OK)
+		goto out;
+	ret = run_stage(c, "mailarc-index", index_args, true);
+	if (ret != EX_OK) {
+		log_err("space %s: indexing failed (exit %d): the old "
+			"database is put back",
+			s->key, ret);
+		if (path_rm_rf(db) != MA_OK ||
+		    (path_exists(old) && move(old, db) != EX_OK))
+			log_err("the old database is in '%s'", old);
+		goto out;
+	}
+	if (path_exists(old) && path_rm_rf(old) != MA_OK)
+		log_warn("cannot remove '%s'", old);
+	ret = run_stage(c, "mailarc-render", render_args, true);
+	if (ret == EX_OK)
+		printf("%s/index.html\n", s->site_dir);
+out:
+	free(db);
+	free(old);
+	return ret;
+}
+
+int
+cmd_rebuild(struct ctx *c, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    CLI_COMMON_LONGOPTS,
+	    {NULL, 0, NULL, 0},
+	};
+	struct space *s;
+	int ch, ret;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts,
+				 NULL)) != -1) {
+		ret = cli_common(ch, optarg, rebuild_usage, &c->root_opt);
+		if (ret == EX__HELP)
+			return EX_OK;
+		if (ret != EX_OK)
+			return ret < 0 ? EX_USAGE : ret;
+	}
+	if (argc - optind != 1) {
+		fputs(rebuild_usage, stderr);
+		return EX_USAGE;
+	}
+	if ((s = ctx_space(c, argv[optind], &ret)) == NULL)
+		return ret;
+	ret = rebuild(c, s);
+	space_free(s);
+	return ret;
+}

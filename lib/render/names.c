@@ -1,0 +1,297 @@
+/*
+ * Thread names: a thread page is t/NAME.html, NAME being the permalink
+ * name (permalink.h) of the thread's root message. The root is the
+ * thread's first message in the site's order, by (date, Message-ID) as
+ * date.c and versions.c give dates: it depends on the messages alone,
+ * never on the notmuch database, so a rebuilt database gives the same
+ * names.
+ *
+ * A thread's root changes when an earlier message joins it or threads
+ * merge. The state remembers every NAME the site has published, with the
+ * Message-ID it was named after; a NAME that no longer names a live
+ * thread keeps a page that leads (link and meta refresh) to the thread
+ * that holds that message now, or says the conversation was removed. A
+ * NAME is never removed nor reused for another thread, except when its
+ * message is erased (an erasure's tombstone): then nothing may name it.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "html.h"
+#include "log.h"
+#include "tombstone.h"
+#include "render_int.h"
+
+/* How far a chain of old names is followed to a live one. */
+#define NAME_HOPS 16
+
+void
+tname_free(void *p)
+{
+	struct tname *t = p;
+
+	if (t != NULL) {
+		free(t->root);
+		free(t->target);
+	}
+	free(t);
+}
+
+void
+anchor_of(const char *msgid, char out[16])
+{
+	gchar *h = g_compute_checksum_for_string(G_CHECKSUM_SHA256, msgid, -1);
+
+	snprintf(out, 16, "m%.12s", h != NULL ? h : "000000000000");
+	g_free(h);
+}
+
+static enum ma_status
+name_record(struct run *r, const char *name, const char *root,
+	    const char *target)
+{
+	struct tname *t = calloc(1, sizeof *t);
+	char *k = strdup(name);
+
+	if (t == NULL || k == NULL || (t->root = strdup(root)) == NULL ||
+	    (t->target = strdup(target)) == NULL) {
+		free(k);
+		tname_free(t);
+		return MA_ENOMEM;
+	}
+	g_hash_table_replace(r->names, k, t);
+	return MA_OK;
+}
+
+enum ma_status
+thread_names(struct run *r)
+{
+	enum ma_status st = MA_OK;
+
+	g_hash_table_remove_all(r->tname_of);
+	/* r->order is sorted: the first entry seen of a thread is its
+	 * root. */
+	for (guint i = 0; i < r->order->len && st == MA_OK; i++) {
+		struct entry *e = r->order->pdata[i];
+		char name[PERMALINK_NAME_MAX];
+		const char *tn;
+
+		e->tname = NULL;
+		if (!sitename_thread_ok(e->thread))
+			continue;
+		tn = g_hash_table_lookup(r->tname_of, e->thread);
+		if (tn == NULL) {
+			if (permalink_name(e->msgid, name) != MA_OK)
+				continue;
+			tn = g_string_chunk_insert_const(r->strings, name);
+			g_hash_table_insert(r->tname_of, e->thread,
+					    (gpointer)tn);
+			if (!g_hash_table_contains(r->names, tn))
+				st = name_record(r, tn, e->msgid, tn);
+		}
+		e->tname = tn;
+	}
+	return st;
+}
+
+/* The live thread that holds msgid now, by what this run knows. */
+static const char *
+holder_of(struct run *r, const char *msgid)
+{
+	const struct entry *e = g_hash_table_lookup(r->by_id, msgid);
+	const struct tomb *t;
+
+	if (e != NULL && e->tname != NULL)
+		return e->tname;
+	/* Removed this run: its thread may live on. */
+	for (guint i = 0; i < r->gone->len; i++) {
+		e = r->gone->pdata[i];
+		if (strcmp(e->msgid, msgid) == 0)
+			return g_hash_table_lookup(r->tname_of, e->thread);
+	}
+	t = g_hash_table_lookup(r->tombs, msgid);
+	if (t != NULL && sitename_thread_ok(t->thread))
+		return g_hash_table_lookup(r->tname_of, t->thread);
+	return NULL;
+}
+
+static bool
+name_live(struct run *r, const char *name)
+{
+	const struct tname *t = g_hash_table_lookup(r->names, name);
+
+	return t != NULL && holder_of(r, t->root) != NULL &&
+	       strcmp(holder_of(r, t->root), name) == 0;
+}
+
+/*
+ * Where NAME leads now: a live NAME (itself when it still names its
+ * thread), "-" when its message and the threads it led to were removed,
+ * NULL when its message was erased.
+ */
+static const char *
+name_target(struct run *r, const char *name)
+{
+	for (int hop = 0; hop < NAME_HOPS; hop++) {
+		const struct tname *t = g_hash_table_lookup(r->names, name);
+		const char *h;
+
+		if (t == NULL)
+			return "-";
+		if ((h = holder_of(r, t->root)) != NULL)
+			return h;
+		if (hop == 0 && !g_hash_table_contains(r->tombs, t->root))
+			return NULL;
+		/* Its message is gone: where it led last time. */
+		if (strcmp(t->target, name) == 0 || strcmp(t->target, "-") == 0)
+			return "-";
+		if (name_live(r, t->target))
+			return t->target;
+		name = t->target;
+	}
+	return "-";
+}
+
+/* t/NAME.html for a NAME whose thread is now t/TO.html: a notice with
+ * a link, and a refresh in its head (no script: the CSP allows none). */
+static enum ma_status
+moved_thread_page(struct run *r, const char *name, const char *to)
+{
+	struct buf b, out;
+	char rel[PERMALINK_NAME_MAX + 16];
+	const char *head;
+	enum ma_status st;
+
+	buf_init(&b, 1 << 20);
+	buf_init(&out, 1 << 20);
+	st = page_begin(r, &b, "../", "Conversation moved", NULL, NULL);
+	if (st == MA_OK)
+		st = buf_addf(&b,
+			      "<div class=\"removed\"><h1>Conversation moved"
+			      "</h1>\n<p>This conversation is now part of <a "
+			      "href=\"%s.html\">another conversation</a> (an "
+			      "earlier message joined it, or two conversations "
+			      "were found to be one). This address stays, so "
+			      "that links to it keep working.</p></div>\n",
+			      to);
+	if (st == MA_OK)
+		st = page_end(&b, "../");
+	if (st == MA_OK && (st = buf_addc(&b, '\0')) == MA_OK &&
+	    (head = strstr(b.data, "</head>")) != NULL) {
+		st = buf_add(&out, b.data, (size_t)(head - b.data));
+		if (st == MA_OK)
+			st = buf_addf(&out,
+				      "<meta http-equiv=\"refresh\" "
+				      "content=\"0; url=%s.html\">\n",
+				      to);
+		if (st == MA_OK)
+			st = buf_adds(&out, head);
+	}
+	snprintf(rel, sizeof rel, "t/%s.html", name);
+	if (st == MA_OK)
+		st = site_put_buf(r->site, rel, &out);
+	buf_release(&b);
+	buf_release(&out);
+	return st;
+}
+
+/* The feed and mbox of a NAME that no longer names a thread. */
+static enum ma_status
+name_drop_files(struct run *r, const char *name, bool page_too)
+{
+	static const char *const exts[] = {"atom", "mbox", "html"};
+	char rel[PERMALINK_NAME_MAX + 16];
+	enum ma_status st = MA_OK;
+
+	for (size_t i = 0; i < (page_too ? 3u : 2u) && st == MA_OK; i++) {
+		snprintf(rel, sizeof rel, "t/%s.%s", name, exts[i]);
+		st = site_remove(r->site, rel);
+	}
+	return st;
+}
+
+enum ma_status
+names_publish(struct run *r, bool full)
+{
+	GPtrArray *keys = sorted_keys(r->names);
+	enum ma_status st = MA_OK;
+
+	for (guint i = 0; i < keys->len && st == MA_OK; i++) {
+		const char *name = keys->pdata[i];
+		struct tname *t = g_hash_table_lookup(r->names, name);
+		const char *to = name_target(r, name);
+		bool changed;
+		char *nt;
+
+		if (to == NULL) {
+			st = name_drop_files(r, name, true);
+			if (st == MA_OK)
+				g_hash_table_remove(r->names, name);
+			continue;
+		}
+		if (strcmp(to, name) == 0) {
+			changed = strcmp(t->target, name) != 0;
+		} else {
+			changed = full || strcmp(t->target, to) != 0;
+			if (changed && strcmp(to, "-") == 0)
+				st = removed_thread_page(r, name);
+			else if (changed)
+				st = moved_thread_page(r, name, to);
+			if (st == MA_OK && changed)
+				st = name_drop_files(r, name, false);
+		}
+		if (st != MA_OK || !changed)
+			continue;
+		if ((nt = strdup(to)) == NULL) {
+			st = MA_ENOMEM;
+			break;
+		}
+		free(t->target);
+		t->target = nt;
+	}
+	g_ptr_array_free(keys, TRUE);
+	return st;
+}
+
+/* "thread NAME TAB ROOT TAB TARGET", ROOT escaped as the entries are. */
+enum ma_status
+names_note(struct run *r, const char *line)
+{
+	const char *t1 = strchr(line, '\t');
+	const char *t2 = t1 != NULL ? strrchr(line, '\t') : NULL;
+	char name[PERMALINK_NAME_MAX], *root;
+	size_t n;
+	enum ma_status st;
+
+	if (t1 == NULL || t2 == t1 || (n = (size_t)(t1 - line)) == 0 ||
+	    n >= sizeof name || strcspn(line, "/") < n)
+		return MA_OK; /* not ours: skipped */
+	memcpy(name, line, n);
+	name[n] = '\0';
+	if ((root = sitename_state_unescape(t1 + 1, (size_t)(t2 - t1 - 1))) ==
+	    NULL)
+		return MA_ENOMEM;
+	st = name_record(r, name, root, t2 + 1);
+	free(root);
+	return st;
+}
+
+enum ma_status
+names_write(struct run *r, struct buf *b)
+{
+	GPtrArray *keys = sorted_keys(r->names);
+	enum ma_status st = MA_OK;
+
+	for (guint i = 0; i < keys->len && st == MA_OK; i++) {
+		const struct tname *t =
+		    g_hash_table_lookup(r->names, keys->pdata[i]);
+
+		st = buf_addf(b, "thread %s\t", (const char *)keys->pdata[i]);
+		if (st == MA_OK)
+			st = sitename_state_escape(b, t->root);
+		if (st == MA_OK)
+			st = buf_addf(b, "\t%s\n", t->target);
+	}
+	g_ptr_array_free(keys, TRUE);
+	return st;
+}
