@@ -4,7 +4,7 @@
 #
 #   bench/search.sh [N] [--no-pagefind]
 #
-# Generates N messages (default 10000) with bench/render-gen.py into a
+# Generates N messages (default 10000) with bench/render/gen.py into a
 # fresh space (indexing not timed), then measures:
 #   - a full render: wall time, peak memory, and the index's share of it
 #     (mailarc-render -v logs the time spent on the index);
@@ -95,8 +95,8 @@ measure() { # LABEL CMD... -> "LABEL seconds peak_kb"; stderr kept
 }
 
 echo "generating $n messages in $work" >&2
-python3 "$top/bench/render-gen.py" "$n" "$work/gen"
-python3 "$top/bench/render-gen.py" 10 "$work/add" --start "$n"
+python3 "$top/bench/render/gen.py" "$n" "$work/gen"
+python3 "$top/bench/render/gen.py" 10 "$work/add" --start "$n"
 mailarc space add bench --name "Benchmark" >/dev/null 2>&1
 arch=$MAILARC_ROOT/spaces/bench/archive/cur
 find "$work/gen/cur" -type f -exec mv -t "$arch" {} +

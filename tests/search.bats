@@ -12,7 +12,7 @@ load lib/render
 load lib/chromium
 
 SHOTS=$BATS_TEST_DIRNAME/../build/screenshots
-GEN=$BATS_TEST_DIRNAME/../bench/render-gen.py
+GEN=$BATS_TEST_DIRNAME/../bench/render/gen.py
 # notmuch (Xapian) indexes and parses Chinese, Japanese and Korean by
 # n-grams only when asked: then its results can be compared with ours.
 export XAPIAN_CJK_NGRAM=1

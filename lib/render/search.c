@@ -541,9 +541,8 @@ sweep(struct run *r, GHashTable *keep, GHashTable *months)
 			}
 			if (sd != NULL)
 				closedir(sd);
-			if (sub != NULL && rmdir(sub) != 0 && errno != ENOENT)
-				log_warn("cannot remove '%s': %s", sub,
-					 strerror(errno));
+			/* The folder goes when the commit has removed its
+			 * files (site.c removes the folders it empties). */
 			free(sub);
 		}
 		g_ptr_array_free(gone, TRUE);
