@@ -675,37 +675,6 @@ out:
 
 /* ---- retention ------------------------------------------------------- */
 
-long long
-privacy_parse_retain(const char *s)
-{
-	static const struct {
-		const char *unit;
-		long long secs;
-	} units[] = {
-	    {"d", 86400},	{"day", 86400},	       {"days", 86400},
-	    {"w", 7 * 86400},	{"week", 7 * 86400},   {"weeks", 7 * 86400},
-	    {"m", 30 * 86400},	{"month", 30 * 86400}, {"months", 30 * 86400},
-	    {"y", 365 * 86400}, {"year", 365 * 86400}, {"years", 365 * 86400},
-	};
-	char *end;
-	long long v;
-
-	if (s == NULL || s[0] == '\0' || strcmp(s, "forever") == 0)
-		return 0;
-	if (!isdigit((unsigned char)s[0]))
-		return -1;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (end == s || errno != 0 || v <= 0 || v > 10000)
-		return -1;
-	while (*end == ' ')
-		end++;
-	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
-		if (strcmp(end, units[i].unit) == 0)
-			return v * units[i].secs;
-	return -1;
-}
-
 struct old {
 	char *message_id, *thread_id;
 	char **files;

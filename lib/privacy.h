@@ -89,13 +89,6 @@ bool privacy_erase_pending(const char *space_dir);
 enum ma_status privacy_erase_done(const char *space_dir);
 
 /*
- * privacy_parse_retain - seconds of a retention period: N followed by d
- * (days), w (weeks), m (months of 30 days) or y (years of 365 days);
- * "forever" or "" is 0. -1 when it is none of these.
- */
-long long privacy_parse_retain(const char *s);
-
-/*
  * privacy_retain - remove (as "mailarc delete" does: tombstone with the
  * Message-ID, unlink, forget in the index) every archived message older
  * than cutoff. A message's age is its Date, or its arrival time (the

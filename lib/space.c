@@ -1,3 +1,4 @@
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <pwd.h>
@@ -11,7 +12,6 @@
 #include "log.h"
 #include "maildir.h"
 #include "path.h"
-#include "privacy.h"
 #include "space.h"
 
 bool
@@ -91,7 +91,7 @@ space_check_config(const struct config *cfg, const char *what)
 	enum ma_status st = config_check_schema(cfg, &space_schema, what);
 
 	if (st == MA_OK &&
-	    privacy_parse_retain(config_get(cfg, "", "retain")) < 0) {
+	    space_parse_retain(config_get(cfg, "", "retain")) < 0) {
 		log_err("%s: retain '%s' is not a period like 90d, 6m, 7y or "
 			"forever",
 			what, config_get(cfg, "", "retain"));
@@ -446,4 +446,35 @@ space_remove(const struct space *s)
 	if (st == MA_OK && config_get(s->cfg, "", "site_dir") != NULL)
 		log_notice("the site in '%s' was left in place", s->site_dir);
 	return st;
+}
+
+long long
+space_parse_retain(const char *s)
+{
+	static const struct {
+		const char *unit;
+		long long secs;
+	} units[] = {
+	    {"d", 86400},	{"day", 86400},	       {"days", 86400},
+	    {"w", 7 * 86400},	{"week", 7 * 86400},   {"weeks", 7 * 86400},
+	    {"m", 30 * 86400},	{"month", 30 * 86400}, {"months", 30 * 86400},
+	    {"y", 365 * 86400}, {"year", 365 * 86400}, {"years", 365 * 86400},
+	};
+	char *end;
+	long long v;
+
+	if (s == NULL || s[0] == '\0' || strcmp(s, "forever") == 0)
+		return 0;
+	if (!isdigit((unsigned char)s[0]))
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (end == s || errno != 0 || v <= 0 || v > 10000)
+		return -1;
+	while (*end == ' ')
+		end++;
+	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+		if (strcmp(end, units[i].unit) == 0)
+			return v * units[i].secs;
+	return -1;
 }

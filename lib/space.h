@@ -155,4 +155,11 @@ enum ma_status space_ensure_layout(const struct space *s);
 /* space_remove - remove the space folder; a site_dir outside it stays. */
 enum ma_status space_remove(const struct space *s);
 
+/*
+ * space_parse_retain - seconds of a retention period: N followed by d
+ * (days), w (weeks), m (months of 30 days) or y (years of 365 days);
+ * "forever" or "" is 0. -1 when it is none of these.
+ */
+long long space_parse_retain(const char *s);
+
 #endif

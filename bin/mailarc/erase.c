@@ -247,7 +247,7 @@ retention_run(struct ctx *c, const char *key)
 	if ((s = ctx_space(c, key, &ret)) == NULL)
 		return ret;
 	retain = space_setting(s, "retain", NULL);
-	if ((secs = privacy_parse_retain(retain)) <= 0) {
+	if ((secs = space_parse_retain(retain)) <= 0) {
 		space_free(s);
 		return secs < 0 ? EX_CONFIG : EX_OK;
 	}

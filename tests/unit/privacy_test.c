@@ -20,6 +20,7 @@
 #include "mime.h"
 #include "path.h"
 #include "privacy.h"
+#include "space.h"
 #include "tombstone.h"
 
 static const char hash[] =
@@ -84,16 +85,16 @@ static void
 test_retain_periods(void **state)
 {
 	(void)state;
-	assert_int_equal(privacy_parse_retain(NULL), 0);
-	assert_int_equal(privacy_parse_retain("forever"), 0);
-	assert_int_equal(privacy_parse_retain("90d"), 90LL * 86400);
-	assert_int_equal(privacy_parse_retain("7y"), 7LL * 365 * 86400);
-	assert_int_equal(privacy_parse_retain("6m"), 6LL * 30 * 86400);
-	assert_int_equal(privacy_parse_retain("2 weeks"), 14LL * 86400);
-	assert_int_equal(privacy_parse_retain("0d"), -1);
-	assert_int_equal(privacy_parse_retain("-1d"), -1);
-	assert_int_equal(privacy_parse_retain("90"), -1);
-	assert_int_equal(privacy_parse_retain("soon"), -1);
+	assert_int_equal(space_parse_retain(NULL), 0);
+	assert_int_equal(space_parse_retain("forever"), 0);
+	assert_int_equal(space_parse_retain("90d"), 90LL * 86400);
+	assert_int_equal(space_parse_retain("7y"), 7LL * 365 * 86400);
+	assert_int_equal(space_parse_retain("6m"), 6LL * 30 * 86400);
+	assert_int_equal(space_parse_retain("2 weeks"), 14LL * 86400);
+	assert_int_equal(space_parse_retain("0d"), -1);
+	assert_int_equal(space_parse_retain("-1d"), -1);
+	assert_int_equal(space_parse_retain("90"), -1);
+	assert_int_equal(space_parse_retain("soon"), -1);
 }
 
 static void
