@@ -27,6 +27,7 @@ struct victims {
 	struct victim *v;
 	size_t n, cap;
 	enum ma_status st;
+	const struct delete_opts *o;
 };
 
 static int
@@ -35,6 +36,8 @@ collect(const struct index_hit *h, void *arg)
 	struct victims *vs = arg;
 	struct victim *v;
 
+	if (vs->o->pick != NULL && !vs->o->pick(h, vs->o->pick_arg))
+		return 0;
 	for (size_t i = 0; i < vs->n; i++)
 		if (strcmp(vs->v[i].message_id, h->message_id) == 0)
 			return 0;
@@ -99,7 +102,7 @@ identity_of(const struct victim *v, char *out)
 
 static enum ma_status
 remove_one(struct index *ix, const struct victim *v, const char *tspath,
-	   const char *archive, FILE *out)
+	   const char *archive, const struct delete_opts *o)
 {
 	char identity[MSG_IDENTITY_LEN + 1];
 	size_t alen = strlen(archive);
@@ -114,7 +117,7 @@ remove_one(struct index *ix, const struct victim *v, const char *tspath,
 	if (real == NULL)
 		return MA_ENOMEM;
 	st = tombstone_append(
-	    tspath, time(NULL),
+	    tspath, o->now != 0 ? o->now : time(NULL),
 	    real[strcspn(real, "\t\n")] == '\0' ? real : v->message_id,
 	    v->thread_id, identity);
 	free(real);
@@ -139,7 +142,8 @@ remove_one(struct index *ix, const struct victim *v, const char *tspath,
 	for (size_t i = 0; i < v->nfiles; i++)
 		if ((st = index_remove(ix, v->files[i])) != MA_OK)
 			return st;
-	fprintf(out, "deleted %s\n", v->message_id);
+	if (o->out != NULL)
+		fprintf(o->out, "deleted %s\n", v->message_id);
 	return MA_OK;
 }
 
@@ -152,7 +156,7 @@ find_victims(const struct delete_opts *o, struct index *ix, struct victims *vs,
 
 	if (o->query != NULL) {
 		st = index_query(ix, o->query, collect, vs);
-		if (st == MA_OK && vs->n == 0)
+		if (st == MA_OK && vs->n == 0 && o->pick == NULL)
 			log_notice("no message matches '%s'", o->query);
 	} else {
 		for (size_t i = 0; st == MA_OK && i < o->nids; i++) {
@@ -216,7 +220,7 @@ take_locks(const struct delete_opts *o, struct lock *dl, struct lock *il)
 enum ma_status
 delete_run(const struct delete_opts *o, size_t *countp, size_t *missingp)
 {
-	struct victims vs = {0};
+	struct victims vs = {.o = o};
 	struct lock dl = {.fd = -1}, il = {.fd = -1};
 	struct index *ix = NULL;
 	char *tspath = NULL, *archive = NULL;
@@ -241,7 +245,7 @@ delete_run(const struct delete_opts *o, size_t *countp, size_t *missingp)
 	if ((st = real_archive(o->space_dir, &archive)) != MA_OK)
 		goto out;
 	for (size_t i = 0; st == MA_OK && i < vs.n; i++)
-		st = remove_one(ix, &vs.v[i], tspath, archive, o->out);
+		st = remove_one(ix, &vs.v[i], tspath, archive, o);
 	if (st == MA_OK) {
 		st = index_close(ix);
 		ix = NULL;

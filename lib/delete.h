@@ -4,8 +4,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "status.h"
+
+struct index_hit;
 
 /*
  * Deleting messages from a space for good: from the archive and the index,
@@ -27,7 +30,13 @@ struct delete_opts {
 	size_t nids;
 	bool dry_run; /* list, change nothing */
 	bool wait;    /* wait for the stage locks */
-	FILE *out;    /* "deleted ID" or "would delete ID\tthread:T\tFILE" */
+	FILE *out;    /* "deleted ID" or "would delete ID\tthread:T\tFILE";
+			 NULL: nothing printed */
+	/* With query: only the matches pick() says yes to go (NULL: all of
+	 * them); retention judges each message's age this way. */
+	bool (*pick)(const struct index_hit *h, void *arg);
+	void *pick_arg;
+	time_t now; /* the tombstones' time; 0: the clock's */
 };
 
 /*

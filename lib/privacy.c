@@ -10,6 +10,7 @@
 
 #include "buf.h"
 #include "dedupe_db.h"
+#include "delete.h"
 #include "index.h"
 #include "lock.h"
 #include "log.h"
@@ -675,19 +676,7 @@ out:
 
 /* ---- retention ------------------------------------------------------- */
 
-struct old {
-	char *message_id, *thread_id;
-	char **files;
-	size_t nfiles;
-};
-
-struct olds {
-	struct old *v;
-	size_t n, cap;
-	time_t cutoff, now;
-	enum ma_status st;
-};
-
+/* When a message arrived: its first file's mtime (delivery keeps it). */
 static time_t
 arrival(const struct index_hit *h)
 {
@@ -699,143 +688,52 @@ arrival(const struct index_hit *h)
 	return 0;
 }
 
-static int
-collect_old(const struct index_hit *h, void *arg)
+/* What retention asks of each match: its age. */
+struct age_cut {
+	time_t cutoff, now;
+};
+
+static bool
+old_enough(const struct index_hit *h, void *arg)
 {
-	struct olds *os = arg;
+	const struct age_cut *a = arg;
 	time_t when = h->date;
-	struct old *v;
 
-	if (when <= 0 || when > os->now)
+	if (when <= 0 || when > a->now)
 		when = arrival(h);
-	if (when <= 0 || when >= os->cutoff)
-		return 0;
-	if (os->n == os->cap) {
-		struct old *nv =
-		    array_grow(os->v, &os->cap, os->n, sizeof *nv, 16);
-
-		if (nv == NULL)
-			goto nomem;
-		os->v = nv;
-	}
-	v = &os->v[os->n];
-	memset(v, 0, sizeof *v);
-	os->n++;
-	v->message_id = strdup(h->message_id);
-	v->thread_id = strdup(h->thread_id ? h->thread_id : "-");
-	v->files = calloc(h->nfiles + 1, sizeof *v->files);
-	if (v->message_id == NULL || v->thread_id == NULL || v->files == NULL)
-		goto nomem;
-	for (size_t i = 0; i < h->nfiles; i++) {
-		if ((v->files[i] = strdup(h->files[i])) == NULL)
-			goto nomem;
-		v->nfiles++;
-	}
-	return 0;
-nomem:
-	os->st = MA_ENOMEM;
-	return 1;
+	return when > 0 && when < a->cutoff;
 }
 
-static void
-olds_free(struct olds *os)
-{
-	for (size_t i = 0; i < os->n; i++) {
-		for (size_t k = 0; k < os->v[i].nfiles; k++)
-			free(os->v[i].files[k]);
-		free(os->v[i].files);
-		free(os->v[i].message_id);
-		free(os->v[i].thread_id);
-	}
-	free(os->v);
-}
-
-/* "mailarc delete"'s order: tombstone, unlink, forget. Killed between,
- * the index still finds the message and the next run finishes it. */
-static enum ma_status
-retire(struct index *ix, const char *tspath, const char *archive,
-       const struct old *v, time_t now)
-{
-	char identity[MSG_IDENTITY_LEN + 1] = "-";
-	size_t alen = strlen(archive);
-	enum ma_status st;
-
-	for (size_t i = 0; i < v->nfiles; i++) {
-		struct msg *m;
-
-		if (path_exists(v->files[i]) &&
-		    msg_open(v->files[i], 0, &m) == MA_OK) {
-			memcpy(identity, m->identity, sizeof identity);
-			msg_free(m);
-			break;
-		}
-	}
-	st = tombstone_append(tspath, now, v->message_id, v->thread_id,
-			      identity);
-	for (size_t i = 0; i < v->nfiles && st == MA_OK; i++) {
-		const char *f = v->files[i];
-
-		if (strncmp(f, archive, alen) != 0 || f[alen] != '/') {
-			log_err("'%s' is not in '%s': left alone", f, archive);
-			return MA_EDATA;
-		}
-		if (unlink(f) != 0 && errno != ENOENT) {
-			log_err("cannot remove '%s': %s", f, strerror(errno));
-			return path_errno_status(errno);
-		}
-		st = path_fsync_parent(f);
-	}
-	for (size_t i = 0; i < v->nfiles && st == MA_OK; i++)
-		st = index_remove(ix, v->files[i]);
-	return st;
-}
-
+/* Retention deletes as "mailarc delete" does (delete.h: tombstone,
+ * unlink, forget, the same locks in the same order). */
 enum ma_status
 privacy_retain(const char *space_dir, time_t cutoff, time_t now, bool wait,
 	       unsigned long *countp)
 {
-	struct olds os = {.cutoff = cutoff, .now = now};
-	struct lock dl = {.fd = -1}, il = {.fd = -1};
-	struct index *ix = NULL;
-	char q[128];
-	char *tspath = space_part_path(space_dir, SPACE_TOMBSTONES);
-	char *archive = space_part_path(space_dir, SPACE_ARCHIVE);
+	struct age_cut a = {.cutoff = cutoff, .now = now};
+	struct delete_opts o = {
+	    .space_dir = space_dir,
+	    .space_key = space_dir,
+	    .query = NULL,
+	    .wait = wait,
+	    .pick = old_enough,
+	    .pick_arg = &a,
+	    .now = now,
+	};
+	size_t count = 0, missing = 0;
 	enum ma_status st;
+	char q[128];
 	int n;
 
-	if (tspath == NULL || archive == NULL) {
-		st = MA_ENOMEM;
-		goto out0;
-	}
 	/* Old by date, no date (0), or dated in the future: the last two
 	 * are judged by their arrival time. */
 	n = snprintf(q, sizeof q, "date:@0..@%lld or date:@%lld..@%lld",
 		     (long long)cutoff, (long long)now + 1, 253402300799LL);
-	if (n < 0 || (size_t)n >= sizeof q) {
-		st = MA_ETOOBIG;
-		goto out0;
-	}
-	if ((st = take_locks(space_dir, wait, &dl, &il)) != MA_OK)
-		goto out0;
-	st = index_open(space_dir, INDEX_WRITE, &ix);
+	if (n < 0 || (size_t)n >= sizeof q)
+		return MA_ETOOBIG;
+	o.query = q;
+	st = delete_run(&o, &count, &missing);
 	if (st == MA_OK)
-		st = index_query(ix, q, collect_old, &os);
-	if (st == MA_OK)
-		st = os.st;
-	for (size_t i = 0; i < os.n && st == MA_OK; i++)
-		st = retire(ix, tspath, archive, &os.v[i], now);
-	if (st == MA_OK) {
-		st = index_close(ix);
-		ix = NULL;
-	}
-	if (st == MA_OK)
-		*countp = os.n;
-	index_close(ix);
-	lock_drop(&il);
-	lock_drop(&dl);
-out0:
-	olds_free(&os);
-	free(tspath);
-	free(archive);
+		*countp = count;
 	return st;
 }

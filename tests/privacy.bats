@@ -347,9 +347,17 @@ PY
 	msg nodate-old
 	msg nodate-new
 	msg future-old 'Mon, 01 Jan 2099 10:00:00 +0000'
+	# A Message-ID notmuch keeps shortened: its page is named by the
+	# real one, and retention must replace that page too.
+	long=$(printf 'l%.0s' $(seq 1 250))@x
+	printf 'From: x@example.com\nSubject: longid\nDate: %s\nMessage-ID: <%s>\n\nl\n' \
+		'Mon, 01 Jan 2024 10:00:00 +0000' "$long" >"$BATS_TEST_TMPDIR/in/longid.eml"
+	lpage=$(python3 -c 'import hashlib,sys; i=sys.argv[1]; print(i[:120]+"=="+hashlib.sha256(i.encode()).hexdigest()[:32])' "$long")
 	export MAILARC_NOW=2024-06-10
 	mailarc -q import sales "$BATS_TEST_TMPDIR/in"
-	[ "$(mailarc search sales --output=messages '*' | wc -l)" -eq 5 ]
+	[ "$(mailarc search sales --output=messages '*' | wc -l)" -eq 6 ]
+	[ -f "$S/site/m/$lpage.html" ]
+	! grep -q 'Message removed' "$S/site/m/$lpage.html"
 	# Arrival times: the archive files' times.
 	for f in "$S"/archive/*/*; do
 		case $(grep -m1 '^Subject:' "$f") in
@@ -363,13 +371,14 @@ PY
 	run mailarc import sales "$BATS_TEST_TMPDIR/in"
 	echo "$output"
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"retention (90d) removed 3 messages"* ]]
+	[[ "$output" == *"retention (90d) removed 4 messages"* ]]
 	left=$(mailarc search sales --output=messages '*' | sort | xargs)
 	[ "$left" = "id:nodate-new@x id:recent@x id:trigger@x" ]
 	[ ! -e "$S/site/m/old@x.html" ] || grep -q 'Message removed' "$S/site/m/old@x.html"
+	grep -q 'Message removed' "$S/site/m/$lpage.html"
 	run mailarc status sales
-	[[ "$output" == *"retain 90d, last run 2024-06-10T00:00:00Z removed 3"* ]]
-	grep -q "	retention	3	90d\$" "$S/audit.log"
+	[[ "$output" == *"retain 90d, last run 2024-06-10T00:00:00Z removed 4"* ]]
+	grep -q "	retention	4	90d\$" "$S/audit.log"
 	# A bad period is refused when set.
 	run mailarc space edit sales --set retain=soon
 	[ "$status" -eq 78 ]
