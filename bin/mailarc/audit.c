@@ -88,27 +88,13 @@ privacy_real_dir(const struct space *s)
 int
 cmd_audit(struct ctx *c, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-	    CLI_COMMON_LONGOPTS,
-	    {NULL, 0, NULL, 0},
-	};
 	struct space *s;
-	int ch, ret;
+	const char *key;
+	int ret;
 
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts,
-				 NULL)) != -1) {
-		ret = cli_common(ch, optarg, audit_usage, &c->root_opt);
-		if (ret == EX__HELP)
-			return EX_OK;
-		if (ret != EX_OK)
-			return ret < 0 ? EX_USAGE : ret;
-	}
-	if (argc - optind != 1) {
-		fputs(audit_usage, stderr);
-		return EX_USAGE;
-	}
-	if ((s = privacy_gate(c, argv[optind], NULL, &ret)) == NULL)
+	if ((key = ctx_one_operand(c, argc, argv, audit_usage, &ret)) == NULL)
+		return ret;
+	if ((s = privacy_gate(c, key, NULL, &ret)) == NULL)
 		return ret;
 	ret = ma_exitcode(audit_print(s->dir, stdout));
 	space_free(s);

@@ -22,6 +22,15 @@ const char *ctx_root(struct ctx *c);
 struct space *ctx_space(struct ctx *c, const char *key, int *ret);
 
 /*
+ * ctx_one_operand - parse the common options of a command whose only
+ * operand is one SPACE, and return it (borrowed from argv). NULL when the
+ * command is done: *ret is EX_OK after --help, else the exit code (usage
+ * printed for a wrong operand count).
+ */
+const char *ctx_one_operand(struct ctx *c, int argc, char **argv,
+			    const char *usage, int *ret);
+
+/*
  * run_stage - run another mailarc program (the one installed beside this
  * binary, else from $PATH) with argv[0] = prog and args (NULL-terminated),
  * stdin from /dev/null and stdout to ours unless quiet_stdout. Returns its

@@ -1,5 +1,6 @@
 /* mailarc: the administrator's front end (spaces, accounts, fetch, ...). */
 #include <errno.h>
+#include <getopt.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
@@ -85,6 +86,37 @@ ctx_space(struct ctx *c, const char *key, int *ret)
 		return NULL;
 	}
 	return s;
+}
+
+const char *
+ctx_one_operand(struct ctx *c, int argc, char **argv, const char *text,
+		int *ret)
+{
+	static const struct option longopts[] = {
+	    CLI_COMMON_LONGOPTS,
+	    {NULL, 0, NULL, 0},
+	};
+	int ch;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts,
+				 NULL)) != -1) {
+		*ret = cli_common(ch, optarg, text, &c->root_opt);
+		if (*ret == EX__HELP) {
+			*ret = EX_OK;
+			return NULL;
+		}
+		if (*ret != EX_OK) {
+			*ret = *ret < 0 ? EX_USAGE : *ret;
+			return NULL;
+		}
+	}
+	if (argc - optind != 1) {
+		fputs(text, stderr);
+		*ret = EX_USAGE;
+		return NULL;
+	}
+	return argv[optind];
 }
 
 /* The programs of a build or an install sit beside the front end. */

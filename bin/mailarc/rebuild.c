@@ -79,27 +79,13 @@ out:
 int
 cmd_rebuild(struct ctx *c, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-	    CLI_COMMON_LONGOPTS,
-	    {NULL, 0, NULL, 0},
-	};
 	struct space *s;
-	int ch, ret;
+	const char *key;
+	int ret;
 
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts,
-				 NULL)) != -1) {
-		ret = cli_common(ch, optarg, rebuild_usage, &c->root_opt);
-		if (ret == EX__HELP)
-			return EX_OK;
-		if (ret != EX_OK)
-			return ret < 0 ? EX_USAGE : ret;
-	}
-	if (argc - optind != 1) {
-		fputs(rebuild_usage, stderr);
-		return EX_USAGE;
-	}
-	if ((s = ctx_space(c, argv[optind], &ret)) == NULL)
+	if ((key = ctx_one_operand(c, argc, argv, rebuild_usage, &ret)) == NULL)
+		return ret;
+	if ((s = ctx_space(c, key, &ret)) == NULL)
 		return ret;
 	ret = rebuild(c, s);
 	space_free(s);
