@@ -102,6 +102,7 @@ static const struct config_field fields[] = {
     {"polling", "on|off"},
     {"poll_interval", NULL},
     {"fetch_budget", NULL},
+    {"push", "yes|no"},
 };
 
 const char *
@@ -297,6 +298,9 @@ account_check(struct account *a, const char *what)
 	a->enabled = v == NULL || parse_bool(v) != 0;
 	v = get(cfg, "polling");
 	a->polling = v == NULL || parse_bool(v) != 0;
+	/* push = yes: "mailarc watch" may keep an IDLE connection. */
+	v = get(cfg, "push");
+	a->push = v != NULL && parse_bool(v) == 1;
 	a->poll_interval = 30 * 60;
 	if ((v = get(cfg, "poll_interval")) != NULL) {
 		a->poll_interval = parse_duration(v);
