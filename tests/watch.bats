@@ -257,3 +257,58 @@ push_account() {
 	page_within locked@push.test 10
 	kill_pidfile "$BATS_TEST_TMPDIR/holder.pid"
 }
+
+@test "under systemd, polling on enables the push unit beside the timer of push accounts only" {
+	export SYSTEMCTL_LOG="$BATS_TEST_TMPDIR/systemctl.log"
+	fetch_account s/a imap "$U"
+	fetch_account s/b imap "$U"
+	fetch_account s/p pops "$U"
+	mailarc account edit s/a --push yes --no-test >/dev/null
+	run with_systemd mailarc polling on s/a
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(cat "$SYSTEMCTL_LOG")" = 'enable --now --quiet mailarc-poll@s-a.timer mailarc-watch@s-a.service' ]
+	: >"$SYSTEMCTL_LOG"
+	run with_systemd mailarc -v polling on s
+	[ "$(cat "$SYSTEMCTL_LOG")" = 'enable --now --quiet mailarc-poll@s-a.timer mailarc-watch@s-a.service mailarc-poll@s-b.timer mailarc-poll@s-p.timer' ]
+	grep -qF 'enabling push unit mailarc-watch@s-a.service' <<<"$output"
+	: >"$SYSTEMCTL_LOG"
+	run with_systemd mailarc polling off s
+	[ "$(cat "$SYSTEMCTL_LOG")" = 'disable --now --quiet mailarc-poll@s-a.timer mailarc-watch@s-a.service mailarc-poll@s-b.timer mailarc-poll@s-p.timer' ]
+	: >"$SYSTEMCTL_LOG"
+	run with_systemd mailarc polling off s/b
+	[ "$(cat "$SYSTEMCTL_LOG")" = 'disable --now --quiet mailarc-poll@s-b.timer' ]
+}
+
+@test "the push unit verifies, rates 'OK' or better, and runs the command tested here" {
+	stage="$BATS_TEST_TMPDIR/stage"
+	install_stage "$stage"
+	mkdir -p "$stage/usr/lib/systemd/system"
+	cp -an /lib/systemd/system/. "$stage/usr/lib/systemd/system/"
+	unit="$stage/usr/lib/systemd/system/mailarc-watch@.service"
+	[ -f "$unit" ]
+	grep -qx 'ExecStart=/usr/bin/mailarc watch %I' "$unit"
+	grep -qx 'WantedBy=multi-user.target' "$unit"
+	grep -qx 'LimitCORE=0' "$unit"
+	grep -qx 'RestartPreventExitStatus=64 69 78' "$unit"
+	cd "$stage"
+	inst=$(systemd-escape 'sales/main-box')
+	run env MANPATH="$stage/usr/share/man" systemd-analyze verify \
+		--root="$stage" "mailarc-watch@$inst.service"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	run systemd-analyze security --offline=true --root="$stage" \
+		mailarc-watch@sales-main.service
+	echo "$output" | tail -3
+	[ "$status" -eq 0 ]
+	score=$(echo "$output" | sed -n 's/.*Overall exposure level for .*: \([0-9.]*\) .*/\1/p')
+	[ -n "$score" ]
+	echo "exposure $score" >&3
+	awk -v s="$score" 'BEGIN { exit !(s <= 2.0) }'
+	# The hardening is the polling unit's, setting for setting.
+	diff <(sed -n '/^NoNewPrivileges=/,/^SystemCallErrorNumber=/p' \
+		"$stage/usr/lib/systemd/system/mailarc-poll@.service" | grep -v '^#') \
+		<(sed -n '/^NoNewPrivileges=/,/^SystemCallErrorNumber=/p' "$unit" |
+			grep -v '^#')
+}
