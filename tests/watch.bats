@@ -121,6 +121,24 @@ push_account() {
 	page_within after-reidle@push.test 10
 }
 
+@test "on_server = delete: each message once, the server emptied, no fetch loop" {
+	push_account --on-server delete
+	watch_start s/a
+	for n in 1 2 3; do
+		save_mail "$U" "del-$n@push.test"
+		page_within "del-$n@push.test" 10
+	done
+	[ "$(dovecot_count "$U")" -eq 0 ]
+	[ "$(space_mail_count s)" -eq 3 ]
+	# The EXPUNGEs the fetch causes are no new mail: quiet afterwards.
+	sleep 2
+	n1=$(grep -c 'new mail in' "$BATS_TEST_TMPDIR/watch.log" || true)
+	sleep 3
+	n2=$(grep -c 'new mail in' "$BATS_TEST_TMPDIR/watch.log" || true)
+	[ "$n1" -eq "$n2" ]
+	[ "$n1" -le 6 ]
+}
+
 @test "the watcher survives a server restart and still delivers within the bound" {
 	push_account
 	watch_start s/a
