@@ -258,11 +258,13 @@ push_account() {
 @test "a fetch started by a timer and the watch never overlap: the watch waits for the lock" {
 	push_account
 	save_mail "$U" "locked@push.test"
-	# Hold the account's lock for 6 s, as a running fetch would (in
-	# its own process: the watcher must not inherit it).
+	# Hold the account's lock, as a running fetch would, until told to
+	# let go (at most 30 s), in its own process: the watcher must not
+	# inherit it.
 	mkdir -p "$MAILARC_ROOT/spaces/s/state"
 	lock=$MAILARC_ROOT/spaces/s/state/a.lock
-	flock "$lock" sleep 6 &
+	rel=$BATS_TEST_TMPDIR/release
+	flock "$lock" sh -c "for i in \$(seq 300); do [ -e '$rel' ] && exit 0; sleep 0.1; done" &
 	echo $! >"$BATS_TEST_TMPDIR/holder.pid"
 	for ((i = 0; i < 50; i++)); do
 		flock -n "$lock" true || break
@@ -272,6 +274,7 @@ push_account() {
 	sleep 2
 	# The watcher waits: nothing fetched while the lock is held.
 	[ "$(space_mail_count s)" -eq 0 ]
+	touch "$rel"
 	page_within locked@push.test 10
 	kill_pidfile "$BATS_TEST_TMPDIR/holder.pid"
 }
