@@ -7,12 +7,15 @@
  * when the server says nothing for 25 minutes.
  */
 #include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include "buf.h"
@@ -39,6 +42,22 @@ imap_idle_has_idle(const char *caps)
 		p += n;
 	}
 	return false;
+}
+
+void
+imap_idle_keepalive(struct fetch_conn *c)
+{
+	int fd = (int)c->sock, on = 1, idle = 60, intvl = 20, cnt = 3;
+
+	if (fd < 0)
+		return;
+	if (setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof on) != 0 ||
+	    setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle) !=
+		0 ||
+	    setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl, sizeof intvl) !=
+		0 ||
+	    setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof cnt) != 0)
+		log_debug("%s: no TCP keepalive: %s", c->what, strerror(errno));
 }
 
 static time_t

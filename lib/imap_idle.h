@@ -34,6 +34,15 @@ struct imap_idle {
 bool imap_idle_has_idle(const char *caps);
 
 /*
+ * imap_idle_keepalive - turn TCP keepalive on for c's socket (first probe
+ * after 60 s of silence, then every 20 s, 3 unanswered: the connection
+ * fails), so that a network that vanished without a FIN or RST is noticed
+ * within about two minutes, not at the next re-IDLE. A failure is only
+ * logged (debug): the re-IDLE still bounds the wait.
+ */
+void imap_idle_keepalive(struct fetch_conn *c);
+
+/*
  * imap_idle_wait - IDLE until the folder holds more messages than
  * i->exists (an untagged EXISTS above it; EXPUNGE lowers it) or *i->stop is
  * set, then DONE. *newp says which: true for new mail. The connection is

@@ -169,8 +169,10 @@ watch_once(struct ctx *c, const struct space *s, const struct account *a,
 
 	buf_init(&caps, 8192);
 	st = fetch_connect(s, a, NULL, timeout, timeout, what, &conn);
-	if (st == MA_OK)
+	if (st == MA_OK) {
+		imap_idle_keepalive(&conn);
 		st = imap_capabilities(&conn, &caps);
+	}
 	if (st == MA_OK && !imap_idle_has_idle(buf_cstr(&caps))) {
 		log_err("%s: the server %s does not offer IDLE (RFC 2177), so "
 			"it cannot push; turn push off "
@@ -228,7 +230,7 @@ watch_loop(struct ctx *c, const struct space *s, const struct account *a,
 		pause = pause == 0 ? 1 : pause * 2;
 		if (pause > WATCH_BACKOFF_MAX)
 			pause = WATCH_BACKOFF_MAX;
-		log_notice("%s: connection lost; trying again in %ld s", what,
+		log_notice("%s: not connected; trying again in %ld s", what,
 			   pause);
 		nap(pause);
 	}

@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -258,6 +259,29 @@ test_stop_ends_the_wait_at_once(void **state)
 }
 
 static void
+test_keepalive_is_on_after_connect(void **state)
+{
+	static const char *const quiet[] = {"* OK nothing"};
+	struct server s;
+	struct fetch_conn c;
+	int v = 0;
+	socklen_t len = sizeof v;
+
+	(void)state;
+	server_start(&s, quiet, 1);
+	connect_to(&c, s.port);
+	imap_idle_keepalive(&c);
+	assert_int_equal(
+	    getsockopt((int)c.sock, SOL_SOCKET, SO_KEEPALIVE, &v, &len), 0);
+	assert_int_equal(v, 1);
+	assert_int_equal(
+	    getsockopt((int)c.sock, IPPROTO_TCP, TCP_KEEPIDLE, &v, &len), 0);
+	assert_int_equal(v, 60);
+	fetch_conn_close(&c);
+	server_stop(&s);
+}
+
+static void
 test_idle_capability_is_a_whole_word(void **state)
 {
 	(void)state;
@@ -277,6 +301,7 @@ main(void)
 	    cmocka_unit_test(test_same_count_is_no_mail_and_reidle_goes_on),
 	    cmocka_unit_test(test_bye_and_a_closed_connection_are_temporary),
 	    cmocka_unit_test(test_stop_ends_the_wait_at_once),
+	    cmocka_unit_test(test_keepalive_is_on_after_connect),
 	    cmocka_unit_test(test_idle_capability_is_a_whole_word),
 	};
 
