@@ -31,7 +31,7 @@ atom_begin(struct run *r, struct buf *b, const char *title, const char *id,
 enum ma_status
 atom_entry(struct buf *b, struct entry *e, const char *pre)
 {
-	char iso[32], name[PERMALINK_NAME_MAX];
+	char iso[32], name[PERMALINK_NAME_MAX], stem[PERMALINK_STEM_MAX];
 	enum ma_status st;
 
 	if (permalink_of_message(e->msgid, e->file, name) != MA_OK)
@@ -47,7 +47,7 @@ atom_entry(struct buf *b, struct entry *e, const char *pre)
 		     "</id>\n<link rel=\"alternate\" type=\"text/html\" "
 		     "href=\"%sm/%s.html\"/>\n<updated>%s</updated>\n"
 		     "<author><name>%s</name></author>\n</entry>\n",
-		     pre, name, iso, e->from));
+		     pre, name_stem(name, stem), iso, e->from));
 	return MA_OK;
 }
 
@@ -85,7 +85,7 @@ thread_feed(struct run *r, const struct thread_ctx *tc, GPtrArray *byd,
 	    time_t newest)
 {
 	char alt[PERMALINK_NAME_MAX + 16], fid[PERMALINK_NAME_MAX + 16],
-	    rel[PERMALINK_NAME_MAX + 16];
+	    rel[PERMALINK_STEM_MAX + 16], stem[PERMALINK_STEM_MAX];
 	struct buf b;
 	enum ma_status st;
 
@@ -95,10 +95,11 @@ thread_feed(struct run *r, const struct thread_ctx *tc, GPtrArray *byd,
 	st = atom_begin(r, &b, tc->m[0].e->subject, fid, alt, newest);
 	for (guint k = byd->len, j = 0;
 	     k-- > 0 && j < THREAD_FEED_ENTRIES && st == MA_OK; j++)
-		st = atom_entry(&b, ((struct tmsg *)byd->pdata[k])->e, "../");
+		st =
+		    atom_entry(&b, ((struct tmsg *)byd->pdata[k])->e, "../../");
 	if (st == MA_OK)
 		st = buf_adds(&b, "</feed>\n");
-	snprintf(rel, sizeof rel, "t/%s.atom", tc->name);
+	snprintf(rel, sizeof rel, "t/%s.atom", name_stem(tc->name, stem));
 	if (st == MA_OK)
 		st = site_put_buf(r->site, rel, &b);
 	buf_release(&b);

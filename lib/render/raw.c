@@ -30,7 +30,7 @@ static void
 archived_at(struct run *r, struct entry *e, char *out, size_t size)
 {
 	const char *base = r->o->base_url;
-	char name[PERMALINK_NAME_MAX];
+	char name[PERMALINK_NAME_MAX], stem[PERMALINK_STEM_MAX];
 	size_t n;
 
 	out[0] = '\0';
@@ -45,12 +45,12 @@ archived_at(struct run *r, struct entry *e, char *out, size_t size)
 	while (n > 0 && base[n - 1] == '/')
 		n--;
 	if (snprintf(out, size, "Archived-At: <%.*s/m/%s.html>\n", (int)n, base,
-		     name) >= (int)size)
+		     name_stem(name, stem)) >= (int)size)
 		out[0] = '\0'; /* a base_url this long is no address */
 }
 
 /* Room for an Archived-At line: a base_url past it gives none. */
-#define ARCHIVED_AT_MAX (PERMALINK_NAME_MAX + 1024)
+#define ARCHIVED_AT_MAX (PERMALINK_STEM_MAX + 1024)
 
 enum ma_status
 mbox_add(struct buf *b, const char *file, time_t date, const char *hdr)
@@ -74,11 +74,12 @@ enum ma_status
 thread_mbox(struct run *r, const struct thread_ctx *tc, GPtrArray *byd)
 {
 	struct site_file *f = NULL;
-	char rel[PERMALINK_NAME_MAX + 16], at[ARCHIVED_AT_MAX];
+	char rel[PERMALINK_STEM_MAX + 16], at[ARCHIVED_AT_MAX],
+	    stem[PERMALINK_STEM_MAX];
 	struct buf b;
 	enum ma_status st;
 
-	snprintf(rel, sizeof rel, "t/%s.mbox", tc->name);
+	snprintf(rel, sizeof rel, "t/%s.mbox", name_stem(tc->name, stem));
 	if ((st = site_file_open(r->site, rel, &f)) != MA_OK)
 		return st;
 	buf_init(&b, PAGE_MAX);
