@@ -102,6 +102,9 @@ thread_feed(struct run *r, const struct thread_ctx *tc, GPtrArray *byd,
 	snprintf(rel, sizeof rel, "t/%s.atom", name_stem(tc->name, stem));
 	if (st == MA_OK)
 		st = site_put_buf(r->site, rel, &b);
+	/* The flat layout's address of the feed stays live (legacy.c). */
+	if (st == MA_OK && legacy_twin(r, tc->name, "atom", rel, sizeof rel))
+		st = site_put_buf(r->site, rel, &b);
 	buf_release(&b);
 	return st;
 }

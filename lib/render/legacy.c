@@ -10,11 +10,14 @@
  *   m/NAME.eml, m/NAME=v-*.eml  kept as they are: a raw message never
  *                             changes, and it is the file at the new
  *                             address byte for byte;
- *   t/NAME.atom, t/NAME.mbox  removed, as those of a conversation that
- *                             moved are (names.c): they would go stale.
+ *   t/NAME.atom, t/NAME.mbox  written again with t/HH/NAME.atom and
+ *                             .mbox, the same bytes, every time those are
+ *                             (legacy_twin()), so that a feed reader or
+ *                             a link to the mbox sees no change.
  *
  * A flat file whose new counterpart the run does not produce (its
- * message was erased) is left to site_gc(), which removes it. Nothing
+ * message was erased, its thread moved) is left to site_gc(), which
+ * removes it; an incremental run removes it with its counterpart. Nothing
  * else of the old layout survives a full run, and no new file is ever
  * written flat. The first run after an upgrade is a full one (the
  * layout is part of settings_line()).
@@ -125,7 +128,18 @@ legacy_file(struct run *r, const char *sub, const char *file)
 		return legacy_notice(r, rel, stem);
 	if (keep)
 		return site_keep(r->site, rel);
-	return MA_OK;
+	return MA_OK; /* a feed or mbox: written by legacy_twin() or gone */
+}
+
+bool
+legacy_twin(struct run *r, const char *name, const char *ext, char *out,
+	    size_t size)
+{
+	char *flat = path_fmt("%s/t/%s.%s", r->o->site_dir, name, ext);
+	bool there = flat != NULL && path_exists(flat);
+
+	free(flat);
+	return there && snprintf(out, size, "t/%s.%s", name, ext) < (int)size;
 }
 
 enum ma_status

@@ -221,6 +221,10 @@ name_drop_files(struct run *r, const char *name, bool page_too)
 	for (size_t i = 0; i < (page_too ? 3u : 2u) && st == MA_OK; i++) {
 		snprintf(rel, sizeof rel, "t/%s.%s", stem, exts[i]);
 		st = site_remove(r->site, rel);
+		/* And the flat layout's (legacy.c). */
+		snprintf(rel, sizeof rel, "t/%s.%s", name, exts[i]);
+		if (st == MA_OK)
+			st = site_remove(r->site, rel);
 	}
 	return st;
 }

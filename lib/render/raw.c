@@ -73,7 +73,7 @@ mbox_add(struct buf *b, const char *file, time_t date, const char *hdr)
 enum ma_status
 thread_mbox(struct run *r, const struct thread_ctx *tc, GPtrArray *byd)
 {
-	struct site_file *f = NULL;
+	struct site_file *f = NULL, *twin = NULL;
 	char rel[PERMALINK_STEM_MAX + 16], at[ARCHIVED_AT_MAX],
 	    stem[PERMALINK_STEM_MAX];
 	struct buf b;
@@ -82,6 +82,12 @@ thread_mbox(struct run *r, const struct thread_ctx *tc, GPtrArray *byd)
 	snprintf(rel, sizeof rel, "t/%s.mbox", name_stem(tc->name, stem));
 	if ((st = site_file_open(r->site, rel, &f)) != MA_OK)
 		return st;
+	/* The flat layout's address of the mbox stays live (legacy.c). */
+	if (legacy_twin(r, tc->name, "mbox", rel, sizeof rel) &&
+	    (st = site_file_open(r->site, rel, &twin)) != MA_OK) {
+		site_file_abort(f);
+		return st;
+	}
 	buf_init(&b, PAGE_MAX);
 	for (guint k = 0; k < byd->len && st == MA_OK; k++) {
 		struct tmsg *t = byd->pdata[k];
@@ -98,11 +104,18 @@ thread_mbox(struct run *r, const struct thread_ctx *tc, GPtrArray *byd)
 			st = mbox_add(&b, t->ver[v].file, t->ver[v].date, at);
 		if (st == MA_OK && b.len > 0)
 			st = site_file_write(f, b.data, b.len);
+		if (st == MA_OK && b.len > 0 && twin != NULL)
+			st = site_file_write(twin, b.data, b.len);
 	}
 	buf_release(&b);
 	if (st == MA_OK)
-		return site_file_commit(r->site, f);
-	site_file_abort(f);
+		st = site_file_commit(r->site, f);
+	else
+		site_file_abort(f);
+	if (twin != NULL && st == MA_OK)
+		return site_file_commit(r->site, twin);
+	if (twin != NULL)
+		site_file_abort(twin);
 	return st;
 }
 

@@ -245,6 +245,14 @@ const char *name_stem(const char *name, char out[PERMALINK_STEM_MAX]);
  */
 enum ma_status legacy_publish(struct run *r);
 
+/*
+ * legacy_twin() - when the site holds t/NAME.EXT of the flat layout (a
+ * thread's feed or mbox), its path into out[size]: the caller writes the
+ * same bytes there as at t/HH/NAME.EXT. false for a site without one.
+ */
+bool legacy_twin(struct run *r, const char *name, const char *ext, char *out,
+		 size_t size);
+
 /* anchor_of() - the anchor of a message in its thread page: "m" and
  * the first 12 hex digits of the SHA-256 of its Message-ID. */
 void anchor_of(const char *msgid, char out[16]);
