@@ -11,9 +11,11 @@
  *                             changes, and it is the file at the new
  *                             address byte for byte;
  *   t/NAME.atom, t/NAME.mbox  written again with t/HH/NAME.atom and
- *                             .mbox, the same bytes, every time those are
- *                             (legacy_twin()), so that a feed reader or
- *                             a link to the mbox sees no change.
+ *                             .mbox, every time those are (legacy_twin()):
+ *                             the mbox the same bytes, the feed the same
+ *                             entries with links made for t/, so that a
+ *                             feed reader or a link to the mbox sees no
+ *                             change.
  *
  * A flat file whose new counterpart the run does not produce (its
  * message was erased, its thread moved) is left to site_gc(), which
@@ -122,7 +124,9 @@ legacy_file(struct run *r, const char *sub, const char *file)
 		return MA_OK; /* no file of ours: site_gc() decides */
 	snprintf(rel, sizeof rel, "%s/%s", sub, file);
 	snprintf(now, sizeof now, "%s/%s%s", sub, stem, suffix);
-	if (!site_exists(r->site, now))
+	/* A full run wrote every file it keeps: what it did not goes at
+	 * site_gc(), and so does its flat address. */
+	if (!site_produced(r->site, now))
 		return MA_OK;
 	if (strcmp(suffix, ".html") == 0)
 		return legacy_notice(r, rel, stem);
