@@ -143,7 +143,7 @@ cmd_link(struct ctx *c, int argc, char **argv)
 	char *id, *page;
 	enum ma_status st;
 	bool held, thread = false;
-	char *rel;
+	char *rel = NULL;
 	int ch, ret;
 
 	optind = 0;
