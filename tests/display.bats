@@ -115,15 +115,15 @@ nm() {
 	mailarc space add s >/dev/null
 	mailarc import s "$IN" >/dev/null
 	m=$(site_of s)/m
-	run ! grep -l 'has no text' "$m"/*.html
-	grep -q 'named body text' "$m/c6a@x.html"
-	grep -q 'bare text body' "$m/c6b@x.html"
-	grep -q 'invalid type body' "$m/c6c@x.html"
-	grep -q 'junk type body' "$m/c6d@x.html"
-	grep -q 'inline named body' "$m/c6e@x.html"
+	run ! grep -l 'has no text' "$m"/*/*.html
+	grep -q 'named body text' "$m/"*/"c6a@x.html"
+	grep -q 'bare text body' "$m/"*/"c6b@x.html"
+	grep -q 'invalid type body' "$m/"*/"c6c@x.html"
+	grep -q 'junk type body' "$m/"*/"c6d@x.html"
+	grep -q 'inline named body' "$m/"*/"c6e@x.html"
 	# A named text part is also offered as its file.
-	grep -q 'download="a.txt"' "$m/c6a@x.html"
-	grep -q 'download="notes.txt"' "$m/c6e@x.html"
+	grep -q 'download="a.txt"' "$m/"*/"c6a@x.html"
+	grep -q 'download="notes.txt"' "$m/"*/"c6e@x.html"
 }
 
 @test "display: missing, absurd, obsolete and pre-1970 dates" {
@@ -153,7 +153,7 @@ nm() {
 	# A database rebuilt from the archive gives every message the same
 	# date and month (they come from the files, not from notmuch).
 	dates() {
-		(cd "$site" && grep -o 'datetime="[^"]*"' m/*.html &&
+		(cd "$site" && grep -o 'datetime="[^"]*"' m/*/*.html &&
 			ls -d [0-9]*/[0-9]*)
 	}
 	dates >"$BATS_TEST_TMPDIR/before"
