@@ -144,7 +144,7 @@ if [ $pf = yes ]; then
 			pagefind >"$work/npm.log" 2>&1; then
 		echo "pagefind over the message pages" >&2
 		measure pagefind "$pfdir/node_modules/.bin/pagefind" \
-			--site "$site" --glob 'm/*.html'
+			--site "$site" --glob 'm/*/*.html'
 		cat >"$site/pf.html" <<EOF
 <!DOCTYPE html><meta charset="utf-8"><title>pagefind</title>
 <script type="module">

@@ -208,8 +208,11 @@ check_pages(struct walk *w, GHashTable *claimed)
 	g_hash_table_iter_init(&it, claimed);
 	while (g_hash_table_iter_next(&it, &k, &v)) {
 		if (!g_hash_table_contains(w->pages, k)) {
-			char *page = g_strdup_printf("m/%s.html", (char *)k);
+			char stem[PERMALINK_STEM_MAX], *page;
 
+			if (permalink_stem(k, stem) != MA_OK)
+				continue;
+			page = g_strdup_printf("m/%s.html", stem);
 			report(w, CHECK_NO_PAGE, page, v);
 			g_free(page);
 		}
@@ -223,11 +226,13 @@ check_pages(struct walk *w, GHashTable *claimed)
 	/* Pages of nothing. */
 	g_hash_table_iter_init(&it, w->pages);
 	while (g_hash_table_iter_next(&it, &k, &v)) {
-		char *page;
+		char stem[PERMALINK_STEM_MAX], *page;
 
 		if (g_hash_table_contains(claimed, k))
 			continue;
-		page = g_strdup_printf("m/%s.html", (char *)k);
+		if (permalink_stem(k, stem) != MA_OK)
+			snprintf(stem, sizeof stem, "%s", (char *)k);
+		page = g_strdup_printf("m/%s.html", stem);
 		report(w, CHECK_STRAY_PAGE, page, NULL);
 		g_free(page);
 	}
@@ -314,14 +319,19 @@ check_run(const struct check_opts *o, struct check_result *r)
 				   &r->archived)) != MA_OK)
 			goto out;
 	}
-	/* 2. The site listing and the tombstones. */
-	free(dir);
-	if ((dir = path_fmt("%s/m", o->site_dir)) == NULL) {
-		st = MA_ENOMEM;
-		goto out;
+	/* 2. The site listing and the tombstones. Pages are in the 256
+	 * shards m/HH/ (permalink.h); a file right in m/ is the notice of
+	 * an address of the flat layout. */
+	for (unsigned i = 0; i < 256; i++) {
+		free(dir);
+		if ((dir = path_fmt("%s/m/%02x", o->site_dir, i)) == NULL) {
+			st = MA_ENOMEM;
+			goto out;
+		}
+		if ((st = list_dir(dir, "", ".html", w.pages, &r->pages)) !=
+		    MA_OK)
+			goto out;
 	}
-	if ((st = list_dir(dir, "", ".html", w.pages, &r->pages)) != MA_OK)
-		goto out;
 	if ((st = read_tombstones(&w)) != MA_OK)
 		goto out;
 	/* 3. One pass over the index; none yet (index.h: its layout) is

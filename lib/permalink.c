@@ -73,14 +73,83 @@ permalink_name(const char *msgid, char name[PERMALINK_NAME_MAX])
 	return MA_OK;
 }
 
+static int
+hex_val(char c, const char *digits)
+{
+	const char *p = c != '\0' ? strchr(digits, c) : NULL;
+
+	return p != NULL ? (int)(p - digits) : -1;
+}
+
+enum ma_status
+permalink_shard(const char *name, char hh[3])
+{
+	static const char hex[] = "0123456789ABCDEF";
+	static const char lhex[] = "0123456789abcdef";
+	unsigned char id[PERMALINK_NAME_MAX], md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	const char *cut = strstr(name, "==");
+	size_t n = 0;
+
+	if (cut != NULL) {
+		/* Step 3's digest is step 4's: its first two digits. */
+		if (strlen(cut + 2) != 32 || cut[2 + strspn(cut + 2, lhex)])
+			return MA_EDATA;
+		memcpy(hh, cut + 2, 2);
+		hh[2] = '\0';
+		return MA_OK;
+	}
+	for (const char *p = name; *p != '\0'; p++) {
+		int hi, lo;
+
+		if (n >= sizeof id)
+			return MA_EDATA;
+		if (*p != '=') {
+			id[n++] = (unsigned char)*p;
+			continue;
+		}
+		if ((hi = hex_val(p[1], hex)) < 0 ||
+		    (lo = hex_val(p[2], hex)) < 0)
+			return MA_EDATA;
+		id[n++] = (unsigned char)(hi << 4 | lo);
+		p += 2;
+	}
+	if (n == 0)
+		return MA_EDATA;
+	if (!EVP_Digest(id, n, md, &mdlen, EVP_sha256(), NULL))
+		return MA_ENOMEM;
+	hh[0] = lhex[md[0] >> 4];
+	hh[1] = lhex[md[0] & 15];
+	hh[2] = '\0';
+	return MA_OK;
+}
+
+enum ma_status
+permalink_stem(const char *name, char out[PERMALINK_STEM_MAX])
+{
+	char hh[3];
+	size_t n = strlen(name);
+	enum ma_status st;
+
+	if (n >= PERMALINK_NAME_MAX)
+		return MA_EDATA;
+	if ((st = permalink_shard(name, hh)) != MA_OK)
+		return st;
+	memcpy(out, hh, 2);
+	out[2] = '/';
+	memcpy(out + 3, name, n + 1);
+	return MA_OK;
+}
+
 char *
 permalink_path(const char *msgid)
 {
-	char name[PERMALINK_NAME_MAX];
+	char name[PERMALINK_NAME_MAX], stem[PERMALINK_STEM_MAX];
 
-	if (permalink_name(msgid, name) != MA_OK)
+	if (permalink_name(msgid, name) != MA_OK ||
+	    permalink_stem(name, stem) != MA_OK)
 		return NULL;
-	return path_fmt("m/%s.html", name);
+	return path_fmt("m/%s.html", stem);
 }
 
 /* RFC 5322 CFWS as notmuch skips it: blanks and nested comments, in

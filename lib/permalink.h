@@ -23,10 +23,20 @@
  *   3. If the result is longer than 200 bytes, keep its first 120 bytes
  *      (never cutting an "=XX"), then "==" and the first 32 hex digits of
  *      the SHA-256 of the Message-ID ("==" appears nowhere else).
- *   4. The page is "m/" NAME ".html"; the raw message "m/" NAME ".eml".
+ *   4. The shard HH is the first two hex digits (lower case) of the
+ *      SHA-256 of the Message-ID of step 1 (the bytes the name encodes).
+ *      HH can be read from NAME alone: after "==" when step 3 shortened
+ *      it (the same digest), else by decoding every "=XX" of NAME back
+ *      into its byte and hashing the result.
+ *   5. The page is "m/" HH "/" NAME ".html", the raw message
+ *      "m/" HH "/" NAME ".eml", every other file of the message
+ *      "m/" HH "/" NAME and a suffix. A thread page is "t/" HH "/" NAME
+ *      ".html" for the NAME and HH of its first message.
  *
- * Example: <CAF+x=1@mail.example.com> is m/CAF+x=3D1@mail.example.com.html.
- * The name needs no further escaping in a URL path.
+ * Example: <CAF+x=1@mail.example.com> is
+ * m/8d/CAF+x=3D1@mail.example.com.html. The name needs no further
+ * escaping in a URL path. 256 folders: a million messages put about
+ * 3,900 pages (and as many .eml files) in each.
  */
 
 /* Step 3's threshold: a NAME is never longer than this. */
@@ -42,9 +52,31 @@
  */
 enum ma_status permalink_name(const char *msgid, char out[PERMALINK_NAME_MAX]);
 
+/* The layout of steps 4 and 5, recorded with a site's render state: a
+ * site rendered with another layout is rendered in full. */
+#define PERMALINK_LAYOUT "m/HH"
+
+/* Room for "HH/" NAME and its NUL. */
+#define PERMALINK_STEM_MAX (3 + PERMALINK_NAME_MAX)
+
 /*
- * permalink_path - "m/NAME.html" (malloc'd, caller frees) or NULL on an
- * empty Message-ID or no memory.
+ * permalink_shard - step 4: the shard HH of a NAME, read from the NAME
+ * alone, into hh (two hex digits and a NUL). MA_EDATA when name is not
+ * one permalink_name() makes (a bad "=XX", a short hash).
+ */
+enum ma_status permalink_shard(const char *name, char hh[3]);
+
+/*
+ * permalink_stem - "HH/NAME" of a NAME: what follows "m/" or "t/" in a
+ * path, before the suffix. The one place the site's layout under m/ and
+ * t/ is made; every path and link of a message or thread uses it.
+ * MA_EDATA as permalink_shard().
+ */
+enum ma_status permalink_stem(const char *name, char out[PERMALINK_STEM_MAX]);
+
+/*
+ * permalink_path - "m/HH/NAME.html" of msgid (malloc'd, caller frees) or
+ * NULL on an empty Message-ID or no memory.
  */
 char *permalink_path(const char *msgid);
 

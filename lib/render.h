@@ -94,13 +94,16 @@ enum ma_status render_run(const struct render_opts *o,
 			  struct render_stats *stats);
 
 /*
- * render_thread_path - "t/NAME.html" (malloc'd, caller frees) of the
- * thread that holds msgid (brackets optional), as the last run rendered
- * it (from SPACE/state/render.state). MA_ENOTFOUND when the site does
- * not show the message (yet), MA_EIO, MA_ENOMEM.
+ * render_thread_root - the Message-ID (as notmuch holds it; malloc'd,
+ * caller frees) of the first message of the thread that holds msgid
+ * (brackets optional), as the last run rendered it (from
+ * SPACE/state/render.state): the thread page is t/HH/NAME.html for the
+ * page NAME of that message (permalink_of_message(), permalink_stem()).
+ * MA_ENOTFOUND when the site does not show the message (yet), MA_EIO,
+ * MA_ENOMEM.
  */
-enum ma_status render_thread_path(const char *space_dir, const char *msgid,
-				  char **relp);
+enum ma_status render_thread_root(const char *space_dir, const char *msgid,
+				  char **rootp);
 
 /* render_month_of - "YYYY/MM" of t in UTC into out[8]. */
 void render_month_of(time_t t, char out[8]);

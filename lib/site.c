@@ -897,6 +897,12 @@ site_exists(struct site *s, const char *rel)
 	return r;
 }
 
+bool
+site_produced(const struct site *s, const char *rel)
+{
+	return g_hash_table_contains(s->written, rel);
+}
+
 enum ma_status
 site_keep(struct site *s, const char *rel)
 {

@@ -69,6 +69,10 @@ void site_file_abort(struct site_file *f);
  * so far (staged, or published and not to be removed). */
 bool site_exists(struct site *s, const char *rel);
 
+/* site_produced - true when this run wrote or kept SITE/rel (what a
+ * full run's site_gc() leaves). */
+bool site_produced(const struct site *s, const char *rel);
+
 /* site_keep - count SITE/rel as produced by this run without writing it
  * (content-addressed files that exist already). */
 enum ma_status site_keep(struct site *s, const char *rel);

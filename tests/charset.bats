@@ -15,7 +15,7 @@ setup_file() {
 }
 
 page() {
-	echo "$MAILARC_ROOT/spaces/cs/site/m/cs$1@example.org.html"
+	echo "$MAILARC_ROOT/spaces/cs/site/m/"*/"cs$1@example.org.html"
 }
 
 # found QUERY - the number of messages mailarc search finds.

@@ -49,30 +49,32 @@ archived_of() {
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"repairing space sales"* ]]
 	[[ "$output" == *"6 indexed messages"*"all agree"* ]]
-	[ ! -e "$S/site/m/chk-1@gen.example.html" ]
+	[ ! -e "$S/site/m/"*/"chk-1@gen.example.html" ]
 	[ "$(nm "$S" count id:chk-1@gen.example)" -eq 0 ]
 }
 
 @test "a page removed from site/m is reported; --repair renders it again" {
-	rm "$S/site/m/chk-2@gen.example.html"
+	rm "$S/site/m/"*/"chk-2@gen.example.html"
 	run mailarc check sales
 	[ "$status" -eq 65 ]
-	[[ "$output" == *"no page: m/chk-2@gen.example.html <chk-2@gen.example>"* ]]
+	[[ "$output" == *"no page: $(mrel sales chk-2@gen.example) <chk-2@gen.example>"* ]]
 	run mailarc check sales --repair
 	[ "$status" -eq 0 ]
-	[ -f "$S/site/m/chk-2@gen.example.html" ]
+	[ -f "$S/site/m/"*/"chk-2@gen.example.html" ]
 	run mailarc check sales
 	[ "$status" -eq 0 ]
 }
 
 @test "a stray page is reported; --repair removes it" {
-	echo '<p>old</p>' >"$S/site/m/nothing@example.com.html"
+	p=$(mrel sales nothing@example.com)
+	mkdir -p "$S/site/$(dirname "$p")"
+	echo '<p>old</p>' >"$S/site/$p"
 	run mailarc check sales
 	[ "$status" -eq 65 ]
-	[[ "$output" == *"stray page: m/nothing@example.com.html"* ]]
+	[[ "$output" == *"stray page: $p"* ]]
 	run mailarc check sales --repair
 	[ "$status" -eq 0 ]
-	[ ! -e "$S/site/m/nothing@example.com.html" ]
+	[ ! -e "$S/site/$p" ]
 }
 
 @test "an archived file the index lost is reported; --repair indexes it" {
@@ -107,7 +109,7 @@ archived_of() {
 @test "a deleted message's removed page is no stray; a tombstoned archived one is reported" {
 	run mailarc delete sales chk-4@gen.example
 	[ "$status" -eq 0 ]
-	[ -f "$S/site/m/chk-4@gen.example.html" ]
+	[ -f "$S/site/m/"*/"chk-4@gen.example.html" ]
 	run mailarc check sales
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"1 tombstones: all agree"* ]]
@@ -123,8 +125,9 @@ archived_of() {
 }
 
 @test "many differences: 100 lines, then a count" {
+	mkdir -p "$S/site/m/00"
 	for i in $(seq 1 130); do
-		: >"$S/site/m/stray-$i@example.com.html"
+		: >"$S/site/m/00/stray-$i@example.com.html"
 	done
 	run mailarc check sales
 	[ "$status" -eq 65 ]

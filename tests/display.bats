@@ -42,19 +42,19 @@ nm() {
 	[ "$(nm s count --output=files id:v1@example.org)" -eq 2 ]
 	[ "$(nm s count --output=messages id:v1@example.org)" -eq 1 ]
 	site=$(site_of s)
-	page=$site/m/v1@example.org.html
+	page=$site/$(mrel s v1@example.org)
 	grep -q zebraword "$page"
 	grep -q giraffeword "$page"
 	grep -q 'came in 2 versions' "$page"
 	grep -q 'Version 2 of 2' "$page"
 	grep -q 'Differs from the first in its subject, sender, recipients and text' "$page"
 	# A raw download of each, named by its content.
-	[ -f "$site/m/v1@example.org.eml" ]
-	v=$(ls "$site"/m/v1@example.org=v-*.eml)
+	[ -f "$site/m/"*/"v1@example.org.eml" ]
+	v=$(ls "$site"/m/*/v1@example.org=v-*.eml)
 	[ "$(echo "$v" | wc -l)" -eq 1 ]
 	grep -q "href=\"$(basename "$v")\" download" "$page"
-	cat "$site/m/v1@example.org.eml" "$v" | grep -q zebraword
-	cat "$site/m/v1@example.org.eml" "$v" | grep -q giraffeword
+	cat "$site/m/"*/"v1@example.org.eml" "$v" | grep -q zebraword
+	cat "$site/m/"*/"v1@example.org.eml" "$v" | grep -q giraffeword
 	# Search finds each version's words.
 	[ "$(nm s count giraffeword)" -eq 1 ]
 	[ "$(nm s count zebraword)" -eq 1 ]
@@ -62,7 +62,7 @@ nm() {
 	[[ "$output" == *"fix the parser"* ]]
 	# One entry in the thread page, the month and the feed; the thread
 	# page says there are versions.
-	t=$(ls "$site"/t/*.html)
+	t=$(ls "$site"/t/*/*.html)
 	[ "$(grep -c '<article class="msg' "$t")" -eq 1 ]
 	grep -q 'came in 2 versions' "$t"
 	[ "$(grep -c 'v1@example.org.html' "$site/2023/01/index.html")" -eq 1 ]
@@ -81,16 +81,18 @@ nm() {
 	mailarc import ab "$IN/b.eml" >/dev/null
 	mailarc import ba "$IN/b.eml" >/dev/null
 	mailarc import ba "$IN/a.eml" >/dev/null
-	for f in m/v2@example.org.html m/v2@example.org.eml index.html \
-		2023/01/index.html t/v2@example.org.html; do
+	m=$(mrel ab v2@example.org)
+	for f in "$m" "${m%.html}.eml" index.html \
+		2023/01/index.html "$(trel ab v2@example.org)"; do
 		cmp "$(site_of ab)/$f" "$(site_of ba)/$f"
 	done
 	# The feed differs only in the space's key, in its id.
 	diff <(sed 's/urn:mailarc:ab/urn:mailarc:ba/' "$(site_of ab)/feed.atom") \
 		"$(site_of ba)/feed.atom"
-	grep -q 'the forged one' "$(site_of ab)/m/v2@example.org.html"
-	grep -q 'the real one' "$(site_of ab)/m/v2@example.org.html"
-	diff <(cd "$(site_of ab)" && ls m t) <(cd "$(site_of ba)" && ls m t)
+	grep -q 'the forged one' "$(site_of ab)/m/"*/"v2@example.org.html"
+	grep -q 'the real one' "$(site_of ab)/m/"*/"v2@example.org.html"
+	diff <(cd "$(site_of ab)" && find m t | sort) \
+		<(cd "$(site_of ba)" && find m t | sort)
 	# The incremental run that added the second version equals a full
 	# render.
 	site_digest "$(site_of ab)" >"$BATS_TEST_TMPDIR/inc"
@@ -99,8 +101,8 @@ nm() {
 	diff "$BATS_TEST_TMPDIR/inc" "$BATS_TEST_TMPDIR/full"
 	# Deleting the message removes every version's raw form.
 	mailarc delete ab '<v2@example.org>' >/dev/null
-	run ! ls "$(site_of ab)"/m/v2@example.org=v-*.eml 2>/dev/null
-	[ ! -f "$(site_of ab)/m/v2@example.org.eml" ]
+	run ! ls "$(site_of ab)"/m/*/v2@example.org=v-*.eml 2>/dev/null
+	[ ! -f "$(site_of ab)/m/"*/"v2@example.org.eml" ]
 }
 
 @test "display: named, untyped and invalid text parts are the body" {
@@ -113,15 +115,15 @@ nm() {
 	mailarc space add s >/dev/null
 	mailarc import s "$IN" >/dev/null
 	m=$(site_of s)/m
-	run ! grep -l 'has no text' "$m"/*.html
-	grep -q 'named body text' "$m/c6a@x.html"
-	grep -q 'bare text body' "$m/c6b@x.html"
-	grep -q 'invalid type body' "$m/c6c@x.html"
-	grep -q 'junk type body' "$m/c6d@x.html"
-	grep -q 'inline named body' "$m/c6e@x.html"
+	run ! grep -l 'has no text' "$m"/*/*.html
+	grep -q 'named body text' "$m/"*/"c6a@x.html"
+	grep -q 'bare text body' "$m/"*/"c6b@x.html"
+	grep -q 'invalid type body' "$m/"*/"c6c@x.html"
+	grep -q 'junk type body' "$m/"*/"c6d@x.html"
+	grep -q 'inline named body' "$m/"*/"c6e@x.html"
 	# A named text part is also offered as its file.
-	grep -q 'download="a.txt"' "$m/c6a@x.html"
-	grep -q 'download="notes.txt"' "$m/c6e@x.html"
+	grep -q 'download="a.txt"' "$m/"*/"c6a@x.html"
+	grep -q 'download="notes.txt"' "$m/"*/"c6e@x.html"
 }
 
 @test "display: missing, absurd, obsolete and pre-1970 dates" {
@@ -135,15 +137,15 @@ nm() {
 	mailarc import s "$IN" >/dev/null
 	site=$(site_of s)
 	[ ! -d "$site/1970" ]
-	grep -q 'datetime="2020-03-03T10:00:00Z"' "$site/m/d1@x.html"
-	grep -q 'when the server received it' "$site/m/d1@x.html"
-	grep -q 'datetime="1968-01-01T10:00:00Z"' "$site/m/d2@x.html"
-	run ! grep -q 'no usable date' "$site/m/d2@x.html"
-	grep -q 'datetime="2020-03-04T10:00:00Z"' "$site/m/d3@x.html"
-	grep -q 'when the server received it' "$site/m/d3@x.html"
-	grep -q 'datetime="2001-01-01T16:00:00Z"' "$site/m/d4@x.html"
-	grep -q 'datetime="2020-03-05T10:00:00Z"' "$site/m/d5@x.html"
-	grep -q 'datetime="1969-12-31T23:59:59Z"' "$site/m/d6@x.html"
+	grep -q 'datetime="2020-03-03T10:00:00Z"' "$site/m/"*/"d1@x.html"
+	grep -q 'when the server received it' "$site/m/"*/"d1@x.html"
+	grep -q 'datetime="1968-01-01T10:00:00Z"' "$site/m/"*/"d2@x.html"
+	run ! grep -q 'no usable date' "$site/m/"*/"d2@x.html"
+	grep -q 'datetime="2020-03-04T10:00:00Z"' "$site/m/"*/"d3@x.html"
+	grep -q 'when the server received it' "$site/m/"*/"d3@x.html"
+	grep -q 'datetime="2001-01-01T16:00:00Z"' "$site/m/"*/"d4@x.html"
+	grep -q 'datetime="2020-03-05T10:00:00Z"' "$site/m/"*/"d5@x.html"
+	grep -q 'datetime="1969-12-31T23:59:59Z"' "$site/m/"*/"d6@x.html"
 	grep -q 'd1@x.html' "$site/2020/03/index.html"
 	grep -q 'd2@x.html' "$site/1968/01/index.html"
 	grep -q 'd6@x.html' "$site/1969/12/index.html"
@@ -151,7 +153,7 @@ nm() {
 	# A database rebuilt from the archive gives every message the same
 	# date and month (they come from the files, not from notmuch).
 	dates() {
-		(cd "$site" && grep -o 'datetime="[^"]*"' m/*.html &&
+		(cd "$site" && grep -o 'datetime="[^"]*"' m/*/*.html &&
 			ls -d [0-9]*/[0-9]*)
 	}
 	dates >"$BATS_TEST_TMPDIR/before"
@@ -167,12 +169,12 @@ nm() {
 	mailarc space add s >/dev/null
 	mailarc import s "$IN" >/dev/null
 	site=$(site_of s)
-	grep -q 'when it was delivered here' "$site/m/d7@x.html"
+	grep -q 'when it was delivered here' "$site/m/"*/"d7@x.html"
 	[ ! -d "$site/1970" ]
 	f=$(ls "$(space_dir s)"/archive/*/*)
 	when=$(basename "$f" | cut -d. -f1)
 	grep -q "datetime=\"$(date -u -d "@$when" +%Y-%m-%dT%H:%M:%SZ)\"" \
-		"$site/m/d7@x.html"
+		"$site/m/"*/"d7@x.html"
 }
 
 @test "display: an odd From is shown as it is" {
@@ -181,9 +183,9 @@ nm() {
 	mailarc space add s >/dev/null
 	mailarc import s "$IN" >/dev/null
 	site=$(site_of s)
-	grep -q '<dt>From</dt><dd>MAILER-DAEMON' "$site/m/b1@x.html"
-	grep -q '<dt>From</dt><dd>postmaster' "$site/m/b2@x.html"
-	t=$(grep -l 'Undelivered Mail' "$site"/t/*.html)
+	grep -q '<dt>From</dt><dd>MAILER-DAEMON' "$site/m/"*/"b1@x.html"
+	grep -q '<dt>From</dt><dd>postmaster' "$site/m/"*/"b2@x.html"
+	t=$(grep -l 'Undelivered Mail' "$site"/t/*/*.html)
 	grep -q '>MAILER-DAEMON' "$t"
 }
 
@@ -203,16 +205,16 @@ PY
 	mailarc import s "$IN" >/dev/null
 	site=$(site_of s)
 	# The whole subject on its page (its heading).
-	grep -q 'xEND</h1>' "$site/m/s2@x.html"
+	grep -q 'xEND</h1>' "$site/m/"*/"s2@x.html"
 	# Elsewhere at most 200 characters and an ellipsis.
-	for f in "$site/m/s1@x.html" "$site/m/s3@x.html" "$site/index.html" \
+	for f in "$site/m/"*/"s1@x.html" "$site/m/"*/"s3@x.html" "$site/index.html" \
 		"$site/feed.atom" "$site/2023/01/index.html" \
 		"$site/2023/01/threads.html"; do
 		[ "$(stat -c %s "$f")" -lt 20000 ]
 		grep -q "é$(printf 'x%.0s' $(seq 199))…" "$f"
 	done
-	[ "$(stat -c %s "$site/m/s2@x.html")" -lt 4100000 ]
-	grep -q '<title>éxxxx[x]*…' "$site/m/s2@x.html"
+	[ "$(stat -c %s "$site/m/"*/"s2@x.html")" -lt 4100000 ]
+	grep -q '<title>éxxxx[x]*…' "$site/m/"*/"s2@x.html"
 }
 
 @test "display: parts past the cap are counted on the page" {
@@ -229,10 +231,10 @@ with open(sys.argv[1], "w") as f:
 PY
 	mailarc space add s >/dev/null
 	mailarc import s "$IN" >/dev/null
-	page=$(site_of s)/m/p1@x.html
+	page=$(site_of s)/$(mrel s p1@x)
 	grep -q 'the text comes first' "$page"
 	grep -q '11 more parts of this message are not shown here' "$page"
-	cmp "$IN/1.eml" "$(site_of s)/m/p1@x.eml"
+	cmp "$IN/1.eml" "$(site_of s)/m/"*/"p1@x.eml"
 }
 
 @test "display: HTML mail keeps its style when the site is opened from file://" {
@@ -240,7 +242,7 @@ PY
 		'<p>Hello <a href="https://example.org/">link</a></p>'
 	mailarc space add s >/dev/null
 	mailarc import s "$IN" >/dev/null
-	page=$(site_of s)/m/h1@x.html
+	page=$(site_of s)/$(mrel s h1@x)
 	log=$BATS_TEST_TMPDIR/console.log
 	# As chromium_run, with the browser's console kept.
 	timeout -k 5 "$CHROMIUM_TIMEOUT" "$CHROMIUM" --headless --no-sandbox \
@@ -275,10 +277,10 @@ PY
 	# The earlier version is now the first: the message is in January.
 	grep -q 'x@x.html' "$site/2023/01/index.html"
 	[ ! -f "$site/2023/03/index.html" ]
-	grep -q '<h1 id="subject">original</h1>' "$site/m/x@x.html"
-	grep -q 'first text' "$site/m/x@x.eml"
+	grep -q '<h1 id="subject">original</h1>' "$site/m/"*/"x@x.html"
+	grep -q 'first text' "$site/m/"*/"x@x.eml"
 	# Its thread mbox holds both versions.
-	t=$(grep -l 'x@x.html' "$site"/t/*.html | head -1)
+	t=$(grep -l 'x@x.html' "$site"/t/*/*.html | head -1)
 	[ "$(grep -c '^From ' "${t%.html}.mbox")" -eq 2 ]
 	[ "$(grep -c '^From ' "$site/2023/01/2023-01.mbox")" -eq 3 ]
 	grep -q 'second text' "$site/2023/01/2023-01.mbox"

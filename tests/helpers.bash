@@ -56,3 +56,16 @@ kill_pidfile() {
 	done
 	kill -9 "$pid" 2>/dev/null || true
 }
+
+# mrel KEY ID - the path of the page of Message-ID ID in space KEY under
+# its site, m/HH/NAME.html, as "mailarc link" prints it: the tests never
+# apply the permalink rule themselves (lib/permalink.c does).
+mrel() {
+	mailarc link "$1" "$2" 2>/dev/null | sed 's|.*/m/|m/|'
+}
+
+# trel KEY ID - the path of the thread page that holds ID, as
+# "mailarc link --thread" prints it (t/HH/NAME.html).
+trel() {
+	mailarc link "$1" "$2" --thread 2>/dev/null | sed 's|.*/t/|t/|'
+}

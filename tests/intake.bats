@@ -20,7 +20,7 @@ invariant() {
 	n=$(files_in "$S/archive")
 	[ "$(nm "$S" count --output=files '*')" -eq "$n" ]
 	while read -r id; do
-		[ -f "$S/site/m/$id.html" ] || {
+		[ -f "$S/site/m/"*/"$id.html" ] || {
 			echo "no page for <$id>"
 			return 1
 		}
@@ -30,7 +30,7 @@ invariant() {
 # archived ID - the message <ID> is archived, indexed and has its page.
 archived() {
 	[ "$(nm "$S" count "id:$1")" -eq 1 ]
-	[ -f "$S/site/m/$1.html" ]
+	[ -f "$S/site/m/"*/"$1.html" ]
 	grep -qi "^Message-ID: <$1>" "$S"/archive/new/*
 }
 
@@ -231,7 +231,7 @@ assert s["not_a_message"]["no-from-to-subject"] == 1, s
 	[[ "${lines[-1]}" == "imported 2: 1 archived, 1 duplicates, 0 not mail"* ]]
 	id=$(nm "$S" search --output=messages '*')
 	[[ "$id" == id:notmuch-sha1-* ]]
-	[ -f "$S/site/m/${id#id:}.html" ]
+	[ -f "$S/site/m/"*/"${id#id:}.html" ]
 	run mailarc-dedupe --report s
 	[[ "$output" == *"duplicate of archive '"*"' <${id#id:}>"* ]]
 	invariant

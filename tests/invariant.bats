@@ -92,7 +92,7 @@ GOOD=plain,eol-crlf,b64-padded,qp,cs-latin1,mime-nested-rfc822,exact-duplicate,d
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"violations 0"* ]]
 	# A page lost: no page. A set-aside file without its report line.
-	page=$(ls "$S"/site/m/*.html | head -n 1)
+	page=$(ls "$S"/site/m/*/*.html | head -n 1)
 	rm "$page"
 	mv "$S/state/dedupe.report" "$BATS_TEST_TMPDIR/report"
 	run python3 "$TESTS_DIR/gen/invariant.py" "$IN/manifest.tsv" "$S" \

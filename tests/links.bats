@@ -81,16 +81,18 @@ merging_corpus() {
 	[ -z "$(find "$site/t" -name '0000*')" ]
 	run mailarc link demo move-2@harbour.example --thread
 	[ "$status" -eq 0 ]
-	[ "$output" = "$site/t/move-1@harbour.example.html" ]
+	[ "$output" = "$site/t/"*/"move-1@harbour.example.html" ]
 	[ -f "$output" ]
+	t1=$output
 	run mailarc link demo '<move-1@harbour.example>' --thread
-	[ "$output" = "$site/t/move-1@harbour.example.html" ]
+	[ "$output" = "$site/t/"*/"move-1@harbour.example.html" ]
 	run mailarc link demo nosuch@harbour.example --thread
 	[ "$status" -eq 65 ]
 	[[ "$output" == *"shows no message 'nosuch@harbour.example'"* ]]
 	mailarc space edit demo --set base_url=https://lists.example/demo/ >/dev/null
 	run mailarc link demo move-2@harbour.example --thread
-	[ "$output" = "https://lists.example/demo/t/move-1@harbour.example.html" ]
+	[ "$output" = "https://lists.example/demo/${t1#"$site"/}" ]
+	[[ "$output" == https://lists.example/demo/t/[0-9a-f][0-9a-f]/move-1@harbour.example.html ]]
 	linkcheck "$site"
 }
 
@@ -99,9 +101,10 @@ merging_corpus() {
 	import demo "$TESTS_DIR"/sample/mail
 	site=$(site_of demo)
 	h=$(printf '%s' move-2@harbour.example | sha256sum | cut -c1-12)
-	grep -q "id=\"m$h\"" "$site/t/move-1@harbour.example.html"
-	grep -q "href=\"../t/move-1@harbour.example.html#m$h\">Whole conversation" \
-		"$site/m/move-2@harbour.example.html"
+	grep -q "id=\"m$h\"" "$site/t/"*/"move-1@harbour.example.html"
+	t1=$(trel demo move-1@harbour.example)
+	grep -q "href=\"../../$t1#m$h\">Whole conversation" \
+		"$site/m/"*/"move-2@harbour.example.html"
 	# Every fragment that points into a thread page names an anchor of it.
 	python3 - "$site" <<'PY'
 import os, re, sys
@@ -129,20 +132,25 @@ PY
 	merging_corpus
 	site=$(site_of gen)
 	# b0 joined b: b's old page leads to b0's.
-	grep -q 'Conversation moved' "$site/t/b1@gen.example.html"
-	grep -q 'http-equiv="refresh" content="0; url=b0@gen.example.html"' \
-		"$site/t/b1@gen.example.html"
-	grep -q 'href="b0@gen.example.html"' "$site/t/b1@gen.example.html"
-	[ ! -f "$site/t/b1@gen.example.mbox" ]
-	grep -q 'b1@gen.example' "$site/t/b0@gen.example.html"
+	b0=../$(trel gen b0@gen.example | cut -d/ -f2-)
+	grep -q 'Conversation moved' "$site/t/"*/"b1@gen.example.html"
+	grep -q "http-equiv=\"refresh\" content=\"0; url=$b0\"" \
+		"$site/t/"*/"b1@gen.example.html"
+	grep -q "href=\"$b0\"" "$site/t/"*/"b1@gen.example.html"
+	[ ! -f "$site/t/"*/"b1@gen.example.mbox" ]
+	grep -q 'b1@gen.example' "$site/t/"*/"b0@gen.example.html"
 	# c merged into a, then a's root moved to z0: both old names lead
 	# straight to the thread that holds them now.
+	z0=../$(trel gen z0@gen.example | cut -d/ -f2-)
 	for old in a1 c1; do
-		grep -q 'url=z0@gen.example.html"' "$site/t/$old@gen.example.html"
+		grep -q "url=$z0\"" "$site/t/"*/"$old@gen.example.html"
 	done
-	grep -q 'c1@gen.example' "$site/t/z0@gen.example.html"
-	[ "$(mailarc link gen c1@gen.example --thread)" = "$site/t/z0@gen.example.html" ]
-	ls "$site/t" | sort >"$BATS_TEST_TMPDIR/names"
+	grep -q 'c1@gen.example' "$site/t/"*/"z0@gen.example.html"
+	[ "$(mailarc link gen c1@gen.example --thread)" = "$site/t/"*/"z0@gen.example.html" ]
+	# Each in its shard (t/HH/), nothing right in t/.
+	[ -z "$(find "$site/t" -maxdepth 1 -type f)" ]
+	find "$site/t" -mindepth 2 -type f -printf '%f\n' | sort \
+		>"$BATS_TEST_TMPDIR/names"
 	printf '%s\n' a1@gen.example.html b0@gen.example.html \
 		b0@gen.example.atom b0@gen.example.mbox b1@gen.example.html \
 		c1@gen.example.html z0@gen.example.atom z0@gen.example.html \
@@ -214,7 +222,8 @@ reply_space() {
 		'References: <r0@harbour.example>' \
 		'' 'text' >"$MAIL/r1.eml"
 	mailarc import rs "$MAIL/r1.eml" >/dev/null
-	PAGE=$(site_of rs)/m/r1+a=3Db=26c@harbour.example.html
+	PAGE=$(site_of rs)/$(mrel rs 'r1+a=b&c@harbour.example')
+	[[ "$PAGE" == */m/[0-9a-f][0-9a-f]/r1+a=3Db=26c@harbour.example.html ]]
 	[ -f "$PAGE" ]
 }
 
@@ -265,13 +274,13 @@ PY
 	mail re1 re1@harbour.example "Mon, 2 Mar 2026 11:00:00 +0000" r0@harbour.example
 	sed -i 's/^Subject: .*/Subject: RE: thread/' "$MAIL/re1.eml"
 	mailarc import rs "$MAIL/re1.eml" >/dev/null
-	url=$(mailto_of "$(site_of rs)/m/re1@harbour.example.html")
+	url=$(mailto_of "$(site_of rs)/m/"*/"re1@harbour.example.html")
 	[[ "$url" == *"&Subject=RE%3A%20thread" ]]
 	[[ "$url" == "mailto:rui@harbour.example?Cc=team%40harbour.example&"* ]]
 	mailarc space edit rs --set reply_links=no >/dev/null
 	mailarc render rs >/dev/null
 	run ! grep -q 'mailto:' "$PAGE"
-	run ! grep -q 'Reply by email' "$(site_of rs)/m/re1@harbour.example.html"
+	run ! grep -q 'Reply by email' "$(site_of rs)/m/"*/"re1@harbour.example.html"
 	mailarc space edit rs --set address_display=name --set reply_links=yes >/dev/null
 	mailarc render rs >/dev/null
 	# The sender's address is not shown: the reply goes to the archive.
@@ -285,10 +294,12 @@ PY
 	mailarc space edit demo --set base_url=https://lists.example/demo/ >/dev/null
 	import demo "$TESTS_DIR"/sample/mail
 	site=$(site_of demo)
-	t=$site/t/move-1@harbour.example.mbox
+	t=$site/$(trel demo move-1@harbour.example | sed 's/\.html$/.mbox/')
+	[ -f "$t" ]
 	[ "$(grep -c '^From MAILER-DAEMON' "$t")" -eq "$(grep -c '^Archived-At: ' "$t")" ]
 	grep -A1 '^From MAILER-DAEMON' "$t" | grep -qx \
-		'Archived-At: <https://lists.example/demo/m/move-2@harbour.example.html>'
+		"Archived-At: <https://lists.example/demo/$(mrel demo move-2@harbour.example)>"
+	[[ "$(mrel demo move-2@harbour.example)" == m/[0-9a-f][0-9a-f]/move-2@harbour.example.html ]]
 	for mb in "$site"/*/*/*.mbox; do
 		[ "$(grep -c '^From MAILER-DAEMON' "$mb")" -eq "$(grep -c '^Archived-At: ' "$mb")" ]
 	done
@@ -320,7 +331,10 @@ PY
 	run mailarc-render demo
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"another version of mailarc-render"* ]]
-	grep -q 'url=move-1@harbour.example.html"' "$d/site/t/$id.html"
+	# The flat address leads to its shard, whose notice leads on.
+	grep -q "url=[0-9a-f][0-9a-f]/$id.html\"" "$d/site/t/$id.html"
+	m1=../$(trel demo move-1@harbour.example | cut -d/ -f2-)
+	grep -q "url=$m1\"" "$d"/site/t/*/"$id.html"
 	head -1 "$d/state/render.state" | grep -qx 'mailarc-render-state 3'
 	grep -qx "thread $id	move-1@harbour.example	move-1@harbour.example" \
 		"$d/state/render.state"

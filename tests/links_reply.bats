@@ -32,7 +32,7 @@ setup() {
 		dovecot_add_message u1
 	mailarc fetch rs >/dev/null
 	site=$MAILARC_ROOT/spaces/rs/site
-	page=$site/m/orig-1@harbour.example.html
+	page=$site/$(mrel rs orig-1@harbour.example)
 	[ -f "$page" ]
 	# The message the link describes, as a mail client would send it.
 	python3 - "$page" "$BATS_TEST_TMPDIR/reply.eml" <<'PY'
@@ -61,7 +61,7 @@ PY
 	dovecot_add_message u1 <"$BATS_TEST_TMPDIR/reply.eml"
 	mailarc fetch rs >/dev/null
 	th=$(mailarc link rs orig-1@harbour.example --thread)
-	[ "$th" = "$site/t/orig-1@harbour.example.html" ]
+	[ "$th" = "$site/t/"*/"orig-1@harbour.example.html" ]
 	[ "$(mailarc link rs reply-1@harbour.example --thread)" = "$th" ]
 	# Below the message it answers, and marked as its reply.
 	o=$(printf '%s' orig-1@harbour.example | sha256sum | cut -c1-12)

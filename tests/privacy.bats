@@ -224,11 +224,11 @@ PY
 	for id in $ALICE_IDS; do
 		refute grep -rqF "Message-ID: <$id>" "$S/archive" "$S/duplicates" "$S/incoming"
 		refute grep -rqF -- "$id" "$S/state" "$S/tombstones"
-		[ ! -e "$S/site/m/$id.html" ] && [ ! -e "$S/site/m/$id.eml" ]
+		[ ! -e "$S/site/m/"*/"$id.html" ] && [ ! -e "$S/site/m/"*/"$id.eml" ]
 		[ "$(mailarc search sales --output=messages "id:$id" | wc -l)" -eq 0 ]
 	done
 	for id in $OTHER_IDS; do
-		[ -f "$S/site/m/$id.html" ]
+		[ -f "$S/site/m/"*/"$id.html" ]
 		[ "$(mailarc search sales --output=messages "id:$id" | wc -l)" -eq 1 ]
 	done
 	# An erasure leaves no "removed" page named after its hash either.
@@ -356,8 +356,8 @@ PY
 	export MAILARC_NOW=2024-06-10
 	mailarc -q import sales "$BATS_TEST_TMPDIR/in"
 	[ "$(mailarc search sales --output=messages '*' | wc -l)" -eq 6 ]
-	[ -f "$S/site/m/$lpage.html" ]
-	! grep -q 'Message removed' "$S/site/m/$lpage.html"
+	[ -f "$S/site/m/"*/"$lpage.html" ]
+	! grep -q 'Message removed' "$S/site/m/"*/"$lpage.html"
 	# Arrival times: the archive files' times.
 	for f in "$S"/archive/*/*; do
 		case $(grep -m1 '^Subject:' "$f") in
@@ -374,8 +374,8 @@ PY
 	[[ "$output" == *"retention (90d) removed 4 messages"* ]]
 	left=$(mailarc search sales --output=messages '*' | sort | xargs)
 	[ "$left" = "id:nodate-new@x id:recent@x id:trigger@x" ]
-	[ ! -e "$S/site/m/old@x.html" ] || grep -q 'Message removed' "$S/site/m/old@x.html"
-	grep -q 'Message removed' "$S/site/m/$lpage.html"
+	[ ! -e "$S/site/m/"*/"old@x.html" ] || grep -q 'Message removed' "$S/site/m/"*/"old@x.html"
+	grep -q 'Message removed' "$S/site/m/"*/"$lpage.html"
 	run mailarc status sales
 	[[ "$output" == *"retain 90d, last run 2024-06-10T00:00:00Z removed 4"* ]]
 	grep -q "	retention	4	90d\$" "$S/audit.log"

@@ -143,7 +143,7 @@ journal_rename() {
 	pub_batch 0 12
 	mailarc-render -q pub >/dev/null
 	tree_digest "$SITE" >"$BATS_TEST_TMPDIR/want"
-	rm "$SITE"/t/*.mbox "$SITE"/m/pub-0-1*.eml
+	rm "$SITE"/t/*/*.mbox "$SITE"/m/*/pub-0-1*.eml
 	# Killed at the rename after the journal's.
 	j=$(journal_rename --full)
 	[ -n "$j" ]

@@ -61,7 +61,7 @@ site_of() {
 		"$(notmuch --config="$(space_dir harbour)/notmuch/config" count \
 			date:2026-10-01..2026-10-31)" ]
 	# The thread of twelve has its page, feed and mbox.
-	t=$(grep -l 'Coffee machine' "$site"/t/*.html | head -1)
+	t=$(grep -l 'Coffee machine' "$site"/t/*/*.html | head -1)
 	[ "$(grep -c '<article class="msg' "$t")" -eq 12 ]
 	[ "$(grep -c '^From ' "${t%.html}.mbox")" -eq 12 ]
 	grep -q '<entry>' "${t%.html}.atom"
@@ -72,53 +72,53 @@ site_of() {
 	sample_space harbour
 	mailarc-render harbour >/dev/null
 	site=$(site_of harbour)
-	grep -q '見積書の送付（大阪支店）' "$site/m/jp-1@harbour.example.html"
-	grep -q '金額は税込みで ¥1,280,000 です' "$site/m/jp-1@harbour.example.html"
-	grep -q '日本語訳は 10 月 25 日までに' "$site/m/rel-4@harbour.example.html"
-	grep -q '忘年会は 12 月 18 日' "$site/m/enc-4@harbour.example.html"
-	grep -q 'Grüße aus dem Büro' "$site/m/move-4@harbour.example.html"
-	grep -q 'Я подготовлю тестовый стенд' "$site/m/rel-6@harbour.example.html"
-	grep -q 'Καλή εβδομάδα' "$site/m/rel-3@harbour.example.html"
-	grep -q '« Mystère »' "$site/m/move-5@harbour.example.html"
+	grep -q '見積書の送付（大阪支店）' "$site/m/"*/"jp-1@harbour.example.html"
+	grep -q '金額は税込みで ¥1,280,000 です' "$site/m/"*/"jp-1@harbour.example.html"
+	grep -q '日本語訳は 10 月 25 日までに' "$site/m/"*/"rel-4@harbour.example.html"
+	grep -q '忘年会は 12 月 18 日' "$site/m/"*/"enc-4@harbour.example.html"
+	grep -q 'Grüße aus dem Büro' "$site/m/"*/"move-4@harbour.example.html"
+	grep -q 'Я подготовлю тестовый стенд' "$site/m/"*/"rel-6@harbour.example.html"
+	grep -q 'Καλή εβδομάδα' "$site/m/"*/"rel-3@harbour.example.html"
+	grep -q '« Mystère »' "$site/m/"*/"move-5@harbour.example.html"
 	# RFC 2231 name shown and offered, content stored once by hash.
-	grep -q 'download="見積書.txt"' "$site/m/jp-1@harbour.example.html"
+	grep -q 'download="見積書.txt"' "$site/m/"*/"jp-1@harbour.example.html"
 	sum=$(grep -o 'a/[0-9a-f][0-9a-f]/[0-9a-f]*\.png' \
-		"$site/m/move-4@harbour.example.html" | head -1)
+		"$site/m/"*/"move-4@harbour.example.html" | head -1)
 	[ -f "$site/$sum" ]
 	[ "$(basename "$sum" .png)" = "$(sha256sum <"$site/$sum" | cut -d' ' -f1)" ]
 	# The two PDFs differ; the same content is written once.
 	[ "$(find "$site/a" -name '*.pdf' | wc -l)" -eq 1 ]
 	# format=flowed joined into one paragraph line.
 	grep -q 'We freeze features on 20 October, then two weeks' \
-		"$site/m/rel-1@harbour.example.html"
+		"$site/m/"*/"rel-1@harbour.example.html"
 	# Text is preferred; the HTML-only mail is sandboxed, no scripts.
-	run ! grep -q '<iframe' "$site/m/news-1@harbour.example.html"
+	run ! grep -q '<iframe' "$site/m/"*/"news-1@harbour.example.html"
 	grep -q '<iframe class="html" title="HTML message" sandbox="allow-popups allow-popups-to-escape-sandbox"' \
-		"$site/m/html-only@harbour.example.html"
+		"$site/m/"*/"html-only@harbour.example.html"
 	grep -q "Content-Security-Policy\" content=\"default-src 'none'; script-src 'none'" \
 		"$site/index.html"
 	# body_preference = html: the HTML part, with its cid: image.
 	mailarc space edit harbour --set body_preference=html >/dev/null
 	mailarc-render harbour --full >/dev/null
-	grep -q 'srcdoc=.*src=&quot;../a/' "$site/m/news-1@harbour.example.html"
-	grep -q '1 remote image was not loaded' "$site/m/news-1@harbour.example.html"
+	grep -q 'srcdoc=.*src=&quot;../../a/' "$site/m/"*/"news-1@harbour.example.html"
+	grep -q '1 remote image was not loaded' "$site/m/"*/"news-1@harbour.example.html"
 }
 
 @test "render: address display full, name, obfuscated" {
 	sample_space harbour
 	site=$(site_of harbour)
 	mailarc-render harbour >/dev/null
-	grep -q 'Ana Lima &lt;ana@harbour.example&gt;' "$site/m/move-1@harbour.example.html"
+	grep -q 'Ana Lima &lt;ana@harbour.example&gt;' "$site/m/"*/"move-1@harbour.example.html"
 	mailarc space edit harbour --set address_display=name >/dev/null
 	# A changed setting makes the next run a full one by itself.
 	run mailarc-render -v harbour
 	[[ "$output" == *"settings of space 'harbour' changed"* ]]
 	run ! grep -rq 'ana@harbour.example' "$site" --include='*.html'
-	grep -q '<dd>Ana Lima</dd>' "$site/m/move-1@harbour.example.html"
+	grep -q '<dd>Ana Lima</dd>' "$site/m/"*/"move-1@harbour.example.html"
 	mailarc space edit harbour --set address_display=obfuscated >/dev/null
 	mailarc-render harbour --full >/dev/null
 	run ! grep -rq 'ana@harbour.example' "$site" --include='*.html'
-	grep -q 'Ana Lima &lt;a…@harbour.example&gt;' "$site/m/move-1@harbour.example.html"
+	grep -q 'Ana Lima &lt;a…@harbour.example&gt;' "$site/m/"*/"move-1@harbour.example.html"
 }
 
 @test "render: incremental output equals --full, byte for byte" {
@@ -175,7 +175,7 @@ site_of() {
 	site=$d/site
 	mailarc-render harbour >/dev/null
 	att=$(grep -o 'a/[0-9a-f][0-9a-f]/[0-9a-f]*\.png' \
-		"$site/m/move-4@harbour.example.html" | head -1)
+		"$site/m/"*/"move-4@harbour.example.html" | head -1)
 	[ -f "$site/$att" ]
 	th=$(notmuch --config="$d/notmuch/config" search --output=threads \
 		id:move-4@harbour.example | sed 's/thread://')
@@ -185,14 +185,15 @@ site_of() {
 	notmuch_index harbour
 	run mailarc-render harbour
 	[ "$status" -eq 0 ]
-	grep -q 'Message removed' "$site/m/move-4@harbour.example.html"
-	grep -q '2026-11-20T10:00:00Z' "$site/m/move-4@harbour.example.html"
-	[ ! -f "$site/m/move-4@harbour.example.eml" ]
+	grep -q 'Message removed' "$site/m/"*/"move-4@harbour.example.html"
+	grep -q '2026-11-20T10:00:00Z' "$site/m/"*/"move-4@harbour.example.html"
+	[ ! -f "$site/m/"*/"move-4@harbour.example.eml" ]
 	[ ! -f "$site/$att" ]
-	run ! grep -q 'move-4@' "$site/t/$th.html"
+	run ! grep -q 'move-4@' "$site/t/"*/"$th.html"
 	run ! grep -q 'move-4@' "$site/2026/09/index.html"
 	# Neighbours by date no longer point at it.
-	run ! grep -rq 'href="../m/move-4@harbour.example.html"' "$site/m"
+	run ! grep -rqE 'href="../../m/[0-9a-f]{2}/move-4@harbour.example.html"' \
+		"$site/m"
 	site_digest "$site" >"$BATS_TEST_TMPDIR/inc"
 	mailarc-render harbour --full >/dev/null
 	site_digest "$site" >"$BATS_TEST_TMPDIR/full"
@@ -214,8 +215,8 @@ site_of() {
 	notmuch_index harbour
 	mailarc-render harbour >/dev/null
 	# The thread page is named after its first message (names.c).
-	grep -q 'Conversation removed' "$site/t/pdf-1@harbour.example.html"
-	[ ! -f "$site/t/pdf-1@harbour.example.mbox" ]
+	grep -q 'Conversation removed' "$site/t/"*/"pdf-1@harbour.example.html"
+	[ ! -f "$site/t/"*/"pdf-1@harbour.example.mbox" ]
 	[ -z "$(find "$site/a" -name '*.pdf')" ]
 	site_digest "$site" >"$BATS_TEST_TMPDIR/inc"
 	mailarc-render harbour --full >/dev/null
@@ -248,7 +249,7 @@ site_of() {
 	mailarc-render k --full >/dev/null
 	site_digest "$d/site" >"$BATS_TEST_TMPDIR/full"
 	diff "$BATS_TEST_TMPDIR/after" "$BATS_TEST_TMPDIR/full"
-	[ "$(grep -c 'm/bench-.*\.html ' "$BATS_TEST_TMPDIR/full")" -eq 450 ]
+	[ "$(grep -c 'm/[0-9a-f][0-9a-f]/bench-.*\.html ' "$BATS_TEST_TMPDIR/full")" -eq 450 ]
 }
 
 @test "render: a second run at once fails with EX_TEMPFAIL; --wait waits" {
@@ -276,12 +277,17 @@ site_of() {
 	mailarc-render harbour >/dev/null
 	run mailarc link harbour '<move-1@harbour.example>'
 	[ "$status" -eq 0 ]
-	[ "$output" = "$(space_dir harbour)/site/m/move-1@harbour.example.html" ]
+	[ "$output" = "$(space_dir harbour)/site/m/"*/"move-1@harbour.example.html" ]
 	mailarc space edit harbour --set base_url=https://lists.example/harbour/ >/dev/null
 	run mailarc link harbour 'a/b=c d@x'
 	[ "$status" -eq 0 ]
 	# notmuch removes the blank, and so does the link.
-	[ "${lines[-1]}" = "https://lists.example/harbour/m/a=2Fb=3Dcd@x.html" ]
+	# The shard: the first two hex digits of the SHA-256 of the id.
+	hh=$(printf %s 'a/b=cd@x' | sha256sum | cut -c1-2)
+	[ "${lines[-1]}" = "https://lists.example/harbour/m/$hh/a=2Fb=3Dcd@x.html" ]
+	# The documented example (mailarc-render(1)).
+	run mailarc link harbour '<CAF+x=1@mail.example.com>'
+	[ "${lines[-1]}" = "https://lists.example/harbour/m/8d/CAF+x=3D1@mail.example.com.html" ]
 	[[ "$output" == *"no page for"* ]]
 	run mailarc link harbour '<>'
 	[ "$status" -eq 65 ]
@@ -310,10 +316,11 @@ site_of() {
 	run mailarc-render harbour
 	[ "$status" -eq 0 ]
 	[ -f "$www/index.html" ]
-	[ -f "$www/m/move-1@harbour.example.html" ]
-	echo stale >"$www/m/stale.html"
+	[ -f "$www/m/"*/"move-1@harbour.example.html" ]
+	mkdir -p "$www/m/00"
+	echo stale >"$www/m/00/stale.html"
 	mailarc-render harbour --full >/dev/null
-	[ ! -f "$www/m/stale.html" ]
+	[ ! -f "$www/m/00/stale.html" ]
 	[ "$(cat "$www/robots.txt")" = keep ]
 	[ "$(cat "$www/assets/logo.svg")" = keep ]
 }
@@ -351,7 +358,8 @@ MAIL
 	moved=$old
 	[ "$merged" = "$old" ] && moved=$keep
 	grep -q 'Conversation moved' "$moved"
-	grep -q "http-equiv=\"refresh\" content=\"0; url=$(basename "$merged")\"" "$moved"
+	to="../$(basename "$(dirname "$merged")")/$(basename "$merged")"
+	grep -q "http-equiv=\"refresh\" content=\"0; url=$to\"" "$moved"
 	[ ! -f "${moved%.html}.mbox" ]
 	grep -q 'join-1@harbour.example' "$merged"
 	grep -q 'jp-1@harbour.example' "$merged"

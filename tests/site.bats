@@ -71,7 +71,7 @@ title_of() {
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"<h1>Harbour team</h1>"* ]]
 	[[ "$output" == *"41 messages in 14 conversations."* ]]
-	run dom "$BASE/m/move-3@harbour.example.html"
+	run dom "$BASE/$(mrel harbour move-3@harbour.example)"
 	[[ "$output" == *'id="subject">Re: Office move on 3 October</h1>'* ]]
 	[[ "$output" == *"In reply to: Re: Office move on 3 October"* ]]
 }
@@ -84,7 +84,7 @@ title_of() {
 	serve "$site"
 	proxy
 	n=0
-	for page in "$site"/m/hostile-*.html "$site"/t/*.html "$site"/index.html; do
+	for page in "$site"/m/*/hostile-*.html "$site"/t/*/*.html "$site"/index.html; do
 		rel=${page#"$site"/}
 		want=$(title_of "$page")
 		dom "$BASE/$rel" >"$BATS_TEST_TMPDIR/dom"
@@ -99,13 +99,14 @@ title_of() {
 	# The sanitiser alone, without the sandbox and the CSP: each body
 	# as a page of its own must still run nothing.
 	mkdir -p "$site/naked"
-	for page in "$site"/m/hostile-*.html; do
+	for page in "$site"/m/*/hostile-*.html; do
 		name=$(basename "$page")
 		python3 "$TESTS_DIR/lib/chromium_site.py" naked "$page" \
 			"$site/naked/$name" || continue
 		# Put it where its relative URLs resolve as in the frame.
-		mv "$site/naked/$name" "$site/m/naked-$name"
-		dom "$BASE/m/naked-$name" >"$BATS_TEST_TMPDIR/dom"
+		shard=$(basename "$(dirname "$page")")
+		mv "$site/naked/$name" "$site/m/$shard/naked-$name"
+		dom "$BASE/m/$shard/naked-$name" >"$BATS_TEST_TMPDIR/dom"
 		got=$(title_of "$BATS_TEST_TMPDIR/dom")
 		echo "naked $name: '$got'"
 		[ "$got" = "naked" ]
@@ -118,7 +119,7 @@ title_of() {
 	# pixel is requested through it.
 	mailarc space edit evil --set remote_images=allow >/dev/null
 	mailarc-render evil --full >/dev/null
-	dom "$BASE/m/hostile-images@evil.example.html" >/dev/null
+	dom "$BASE/$(mrel evil hostile-images@evil.example)" >/dev/null
 	grep -q 'tracker.evil.example' "$BATS_TEST_TMPDIR/proxy.log"
 }
 
@@ -127,17 +128,17 @@ title_of() {
 	mailarc-render harbour >/dev/null
 	site=$(space_dir harbour)/site
 	serve "$site"
-	run dom "$BASE/m/jp-1@harbour.example.html"
+	run dom "$BASE/$(mrel harbour jp-1@harbour.example)"
 	[[ "$output" == *"<title>見積書の送付（大阪支店） — Harbour team</title>"* ]]
 	[[ "$output" == *"大阪支店より見積書を受け取りましたので、添付いたします。"* ]]
 	[[ "$output" == *">見積書.txt</a>"* ]]
-	run dom "$BASE/m/rel-4@harbour.example.html"
+	run dom "$BASE/$(mrel harbour rel-4@harbour.example)"
 	[[ "$output" == *"Re: Release 2.3 planning (翻訳について)"* ]]
 	[[ "$output" == *"新しい画面の文言を早めに共有していただけると助かります。"* ]]
 	[[ "$output" == *"田中 千恵"* ]]
-	run dom "$BASE/m/enc-4@harbour.example.html"
+	run dom "$BASE/$(mrel harbour enc-4@harbour.example)"
 	[[ "$output" == *"今年の忘年会は 12 月 18 日（金）19 時から"* ]]
-	run dom "$BASE/m/enc-5@harbour.example.html"
+	run dom "$BASE/$(mrel harbour enc-5@harbour.example)"
 	[[ "$output" == *"参加します！"* ]]
 }
 
@@ -147,13 +148,13 @@ title_of() {
 	mailarc-render harbour >/dev/null
 	site=$(space_dir harbour)/site
 	serve "$site"
-	coffee=$(grep -l 'Coffee machine' "$site"/t/*.html | head -1)
-	coffee=t/$(basename "$coffee")
+	coffee=$(grep -l 'Coffee machine' "$site"/t/*/*.html | head -1)
+	coffee=${coffee#"$site"/}
 	mkdir -p "$SHOTS"
 	for shot in "index index.html" "month 2026/10/threads.html" \
-		"thread $coffee" "message m/news-1@harbour.example.html" \
-		"japanese m/jp-1@harbour.example.html" \
-		"removed m/none@harbour.example.html"; do
+		"thread $coffee" "message $(mrel harbour news-1@harbour.example)" \
+		"japanese $(mrel harbour jp-1@harbour.example)" \
+		"removed $(mrel harbour none@harbour.example)"; do
 		set -- $shot
 		if [ "$1" = removed ]; then
 			# A removed message's notice, as a tombstone leaves it.

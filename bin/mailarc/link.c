@@ -17,34 +17,13 @@
 static const char link_usage[] =
     "usage: mailarc link SPACE MESSAGE-ID [--thread]\n"
     "\n"
-    "Print the permalink of a message: base_url/m/NAME.html when the\n"
+    "Print the permalink of a message: base_url/m/HH/NAME.html when the\n"
     "space sets base_url, else the page's path in the site folder. NAME\n"
-    "follows the rule in mailarc-render(1), from the Message-ID (with or\n"
-    "without its angle brackets) as the space's index holds it; a\n"
-    "Message-ID the space does not hold is warned about. --thread: the\n"
-    "address of the conversation that holds it, t/NAME.html, as the site\n"
-    "shows it now (NAME: the rule applied to the thread's first message).\n";
-
-/* The thread page of id (as notmuch holds it), from the render state:
- * *rel on EX_OK. */
-static int
-link_thread(const struct space *s, const char *id, const char *shown,
-	    char **rel)
-{
-	char *key = permalink_notmuch_key(id);
-	enum ma_status st;
-
-	if (key == NULL)
-		return EX_OSERR;
-	st = render_thread_path(s->dir, key, rel);
-	free(key);
-	if (st == MA_ENOTFOUND)
-		log_err("the site of space '%s' shows no message '%s' (yet)",
-			s->key, shown);
-	return st == MA_OK	    ? EX_OK
-	       : st == MA_ENOTFOUND ? EX_DATAERR
-				    : ma_exitcode(st);
-}
+    "and HH follow the rule in mailarc-render(1), from the Message-ID\n"
+    "(with or without its angle brackets) as the space's index holds it;\n"
+    "a Message-ID the space does not hold is warned about. --thread: the\n"
+    "address of the conversation that holds it, t/HH/NAME.html, as the\n"
+    "site shows it now (the rule applied to the thread's first message).\n";
 
 /* Print the address of rel (a path in the site). */
 static int
@@ -122,6 +101,33 @@ link_name(struct space *s, const char *id, char name[PERMALINK_NAME_MAX],
 	return permalink_name(id, name);
 }
 
+/* The thread page of id (as notmuch holds it), from the render state:
+ * *rel on EX_OK, named as the renderer names its root's page. */
+static int
+link_thread(struct space *s, const char *id, const char *shown, char **rel)
+{
+	char *key = permalink_notmuch_key(id), *root = NULL;
+	char name[PERMALINK_NAME_MAX], stem[PERMALINK_STEM_MAX];
+	enum ma_status st;
+	bool held;
+
+	if (key == NULL)
+		return EX_OSERR;
+	st = render_thread_root(s->dir, key, &root);
+	free(key);
+	if (st == MA_ENOTFOUND)
+		log_err("the site of space '%s' shows no message '%s' (yet)",
+			s->key, shown);
+	if (st == MA_OK && (st = link_name(s, root, name, &held)) == MA_OK &&
+	    (st = permalink_stem(name, stem)) == MA_OK &&
+	    (*rel = path_fmt("t/%s.html", stem)) == NULL)
+		st = MA_ENOMEM;
+	free(root);
+	return st == MA_OK	    ? EX_OK
+	       : st == MA_ENOTFOUND ? EX_DATAERR
+				    : ma_exitcode(st);
+}
+
 int
 cmd_link(struct ctx *c, int argc, char **argv)
 {
@@ -130,13 +136,14 @@ cmd_link(struct ctx *c, int argc, char **argv)
 	    {"thread", no_argument, NULL, 'T'},
 	    {NULL, 0, NULL, 0},
 	};
-	char name[PERMALINK_NAME_MAX], shown[PERMALINK_LOG_MAX];
+	char name[PERMALINK_NAME_MAX], shown[PERMALINK_LOG_MAX],
+	    stem[PERMALINK_STEM_MAX];
 	const char *base, *typed;
 	struct space *s;
 	char *id, *page;
 	enum ma_status st;
 	bool held, thread = false;
-	char *rel;
+	char *rel = NULL;
 	int ch, ret;
 
 	optind = 0;
@@ -183,7 +190,12 @@ cmd_link(struct ctx *c, int argc, char **argv)
 		space_free(s);
 		return ma_exitcode(st);
 	}
-	page = path_fmt("%s/m/%s.html", s->site_dir, name);
+	if (permalink_stem(name, stem) != MA_OK) {
+		log_err("'%s' is not a Message-ID", shown);
+		space_free(s);
+		return EX_DATAERR;
+	}
+	page = path_fmt("%s/m/%s.html", s->site_dir, stem);
 	if (page != NULL && !held)
 		log_warn("the site of space '%s' has no page for '%s': the "
 			 "space holds no such message",
@@ -198,7 +210,7 @@ cmd_link(struct ctx *c, int argc, char **argv)
 
 		while (n > 0 && base[n - 1] == '/')
 			n--;
-		printf("%.*s/m/%s.html\n", (int)n, base, name);
+		printf("%.*s/m/%s.html\n", (int)n, base, stem);
 	} else if (page != NULL) {
 		printf("%s\n", page);
 	}

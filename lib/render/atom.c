@@ -31,7 +31,7 @@ atom_begin(struct run *r, struct buf *b, const char *title, const char *id,
 enum ma_status
 atom_entry(struct buf *b, struct entry *e, const char *pre)
 {
-	char iso[32], name[PERMALINK_NAME_MAX];
+	char iso[32], name[PERMALINK_NAME_MAX], stem[PERMALINK_STEM_MAX];
 	enum ma_status st;
 
 	if (permalink_of_message(e->msgid, e->file, name) != MA_OK)
@@ -47,7 +47,7 @@ atom_entry(struct buf *b, struct entry *e, const char *pre)
 		     "</id>\n<link rel=\"alternate\" type=\"text/html\" "
 		     "href=\"%sm/%s.html\"/>\n<updated>%s</updated>\n"
 		     "<author><name>%s</name></author>\n</entry>\n",
-		     pre, name, iso, e->from));
+		     pre, name_stem(name, stem), iso, e->from));
 	return MA_OK;
 }
 
@@ -78,29 +78,54 @@ feed_page(struct run *r)
 	return st;
 }
 
-/* t/NAME.atom: the thread's latest messages, newest first; byd holds
+/* The feed of a thread for a file in folder pre leads back from (its
+ * links are relative). */
+static enum ma_status
+thread_feed_buf(struct run *r, const struct thread_ctx *tc, GPtrArray *byd,
+		time_t newest, const char *pre, struct buf *b)
+{
+	char alt[PERMALINK_STEM_MAX + 32], fid[PERMALINK_NAME_MAX + 16],
+	    stem[PERMALINK_STEM_MAX];
+	enum ma_status st;
+
+	/* The thread page: beside a feed in t/HH/, in HH/ from t/. */
+	if (strcmp(pre, "../../") == 0)
+		snprintf(alt, sizeof alt, "%s.html", tc->name);
+	else
+		snprintf(alt, sizeof alt, "%s.html", name_stem(tc->name, stem));
+	snprintf(fid, sizeof fid, ":thread:%s", tc->name);
+	st = atom_begin(r, b, tc->m[0].e->subject, fid, alt, newest);
+	for (guint k = byd->len, j = 0;
+	     k-- > 0 && j < THREAD_FEED_ENTRIES && st == MA_OK; j++)
+		st = atom_entry(b, ((struct tmsg *)byd->pdata[k])->e, pre);
+	if (st == MA_OK)
+		st = buf_adds(b, "</feed>\n");
+	return st;
+}
+
+/* t/HH/NAME.atom: the thread's latest messages, newest first; byd holds
  * its messages in the site's order. */
 enum ma_status
 thread_feed(struct run *r, const struct thread_ctx *tc, GPtrArray *byd,
 	    time_t newest)
 {
-	char alt[PERMALINK_NAME_MAX + 16], fid[PERMALINK_NAME_MAX + 16],
-	    rel[PERMALINK_NAME_MAX + 16];
+	char rel[PERMALINK_STEM_MAX + 16], stem[PERMALINK_STEM_MAX];
 	struct buf b;
 	enum ma_status st;
 
-	snprintf(alt, sizeof alt, "%s.html", tc->name);
-	snprintf(fid, sizeof fid, ":thread:%s", tc->name);
 	buf_init(&b, PAGE_MAX);
-	st = atom_begin(r, &b, tc->m[0].e->subject, fid, alt, newest);
-	for (guint k = byd->len, j = 0;
-	     k-- > 0 && j < THREAD_FEED_ENTRIES && st == MA_OK; j++)
-		st = atom_entry(&b, ((struct tmsg *)byd->pdata[k])->e, "../");
-	if (st == MA_OK)
-		st = buf_adds(&b, "</feed>\n");
-	snprintf(rel, sizeof rel, "t/%s.atom", tc->name);
+	st = thread_feed_buf(r, tc, byd, newest, "../../", &b);
+	snprintf(rel, sizeof rel, "t/%s.atom", name_stem(tc->name, stem));
 	if (st == MA_OK)
 		st = site_put_buf(r->site, rel, &b);
+	/* The flat layout's address of the feed stays live (legacy.c),
+	 * its links made for t/. */
+	if (st == MA_OK && legacy_twin(r, tc->name, "atom", rel, sizeof rel)) {
+		buf_reset(&b);
+		st = thread_feed_buf(r, tc, byd, newest, "../", &b);
+		if (st == MA_OK)
+			st = site_put_buf(r->site, rel, &b);
+	}
 	buf_release(&b);
 	return st;
 }

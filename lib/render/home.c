@@ -81,7 +81,7 @@ latest_item(struct run *r, struct buf *b, struct entry *e, bool *shown)
 {
 	notmuch_query_t *q;
 	notmuch_threads_t *ts = NULL;
-	char qs[64], iso[32], when[32];
+	char qs[64], iso[32], when[32], stem[PERMALINK_STEM_MAX];
 	enum ma_status st = MA_OK;
 
 	if (e->tname == NULL)
@@ -98,7 +98,7 @@ latest_item(struct run *r, struct buf *b, struct entry *e, bool *shown)
 		iso_date(e->date, iso);
 		human_date(e->date, when);
 		st = buf_addf(b, "<li><a class=\"subj\" href=\"t/%s.html\">",
-			      e->tname);
+			      name_stem(e->tname, stem));
 		if (st == MA_OK)
 			st = html_escapes(b, subj && subj[0] ? subj
 							     : "(no subject)");

@@ -58,7 +58,7 @@ cid_lookup(void *arg, const char *cid)
 
 		if (c != NULL && t->att_urls[i] != NULL &&
 		    strcmp(c, cid) == 0) {
-			snprintf(url, sizeof url, "../%s", t->att_urls[i]);
+			snprintf(url, sizeof url, "../../%s", t->att_urls[i]);
 			return url;
 		}
 	}
@@ -312,7 +312,7 @@ message_frag(struct run *r, struct tmsg *t)
 			}
 			size_text(a->size, size);
 			ADD(buf_addf(b,
-				     "<li><a href=\"../%s\" "
+				     "<li><a href=\"../../%s\" "
 				     "download=\"",
 				     t->att_urls[i]));
 			ADD(html_escapes(b, fn));
@@ -330,9 +330,11 @@ message_frag(struct run *r, struct tmsg *t)
 enum ma_status
 msg_link(struct buf *b, struct tmsg *t, const char *label)
 {
+	char stem[PERMALINK_STEM_MAX];
 	enum ma_status st;
 
-	ADD(buf_addf(b, "<a href=\"../m/%s.html\">", t->name));
+	ADD(buf_addf(b, "<a href=\"../../m/%s.html\">",
+		     name_stem(t->name, stem)));
 	if (label != NULL)
 		ADD(buf_adds(b, label));
 	ADD(html_escapes(b, t->e->subject));
@@ -343,14 +345,14 @@ static enum ma_status
 entry_link(struct run *r, struct buf *b, struct entry *e, const char *label,
 	   const char *rel)
 {
-	char name[PERMALINK_NAME_MAX];
+	char name[PERMALINK_NAME_MAX], stem[PERMALINK_STEM_MAX];
 	enum ma_status st;
 
 	if (!entry_fill(r, e) ||
 	    permalink_of_message(e->msgid, e->file, name) != MA_OK)
 		return MA_OK;
-	ADD(buf_addf(b, "<a rel=\"%s\" href=\"../m/%s.html\">%s", rel, name,
-		     label));
+	ADD(buf_addf(b, "<a rel=\"%s\" href=\"../../m/%s.html\">%s", rel,
+		     name_stem(name, stem), label));
 	ADD(html_escapes(b, e->subject));
 	return buf_adds(b, "</a>");
 }
@@ -471,19 +473,20 @@ enum ma_status
 permalink_page(struct run *r, struct thread_ctx *tc, size_t i)
 {
 	struct tmsg *t = &tc->m[i];
-	char month[8], crumbs[PERMALINK_NAME_MAX + 160],
-	    rel[PERMALINK_NAME_MAX + 16];
+	char month[8], crumbs[PERMALINK_STEM_MAX + 160],
+	    rel[PERMALINK_STEM_MAX + 16], stem[PERMALINK_STEM_MAX],
+	    tstem[PERMALINK_STEM_MAX];
 	struct buf b;
 	enum ma_status st;
 	size_t nreplies = 0;
 
 	render_month_of(t->e->date, month);
 	snprintf(crumbs, sizeof crumbs,
-		 "<a href=\"../%s/index.html\">%.4s-%.2s</a> \xe2\x80\xba "
-		 "<a href=\"../t/%s.html\">Conversation</a>",
-		 month, month, month + 5, tc->name);
+		 "<a href=\"../../%s/index.html\">%.4s-%.2s</a> \xe2\x80\xba "
+		 "<a href=\"../../t/%s.html\">Conversation</a>",
+		 month, month, month + 5, name_stem(tc->name, tstem));
 	buf_init(&b, PAGE_MAX);
-	st = page_begin(r, &b, "../", t->e->subject, NULL, crumbs);
+	st = page_begin(r, &b, "../../", t->e->subject, NULL, crumbs);
 	if (st == MA_OK)
 		st = buf_adds(&b, "<article class=\"msg\" "
 				  "aria-labelledby=\"subject\"><h1 "
@@ -522,14 +525,14 @@ permalink_page(struct run *r, struct thread_ctx *tc, size_t i)
 				"Next by date: ", "next");
 	if (st == MA_OK)
 		st = buf_addf(&b,
-			      "<a href=\"../t/%s.html#%s\">Whole "
+			      "<a href=\"../../t/%s.html#%s\">Whole "
 			      "conversation</a><a href=\"%s.eml\" "
 			      "download>Raw message (.eml)</a></nav>\n"
 			      "</article>\n",
-			      tc->name, t->anchor, t->name);
+			      tstem, t->anchor, t->name);
 	if (st == MA_OK)
-		st = page_end(&b, "../");
-	snprintf(rel, sizeof rel, "m/%s.html", t->name);
+		st = page_end(&b, "../../");
+	snprintf(rel, sizeof rel, "m/%s.html", name_stem(t->name, stem));
 	if (st == MA_OK)
 		st = site_put_buf(r->site, rel, &b);
 	buf_release(&b);

@@ -118,7 +118,8 @@ pager(struct buf *b, const char *stem, const char *first, size_t page,
 static enum ma_status
 list_item(struct run *r, struct buf *b, struct entry *e, bool with_thread)
 {
-	char name[PERMALINK_NAME_MAX], iso[32], when[32], anchor[16];
+	char name[PERMALINK_NAME_MAX], iso[32], when[32], anchor[16],
+	    stem[PERMALINK_STEM_MAX];
 	enum ma_status st;
 
 	if (!entry_fill(r, e) ||
@@ -128,7 +129,7 @@ list_item(struct run *r, struct buf *b, struct entry *e, bool with_thread)
 	human_date(e->date, when);
 	anchor_of(e->msgid, anchor);
 	ADD(buf_addf(b, "<li><a class=\"subj\" href=\"../../m/%s.html\">",
-		     name));
+		     name_stem(name, stem)));
 	/* Under a conversation's heading the subject would repeat: name
 	 * the sender instead. */
 	if (with_thread)
@@ -143,7 +144,7 @@ list_item(struct run *r, struct buf *b, struct entry *e, bool with_thread)
 		ADD(buf_addf(b,
 			     " \xc2\xb7 <a href=\"../../t/%s.html#%s\">"
 			     "conversation</a>",
-			     e->tname, anchor));
+			     name_stem(e->tname, stem), anchor));
 	return buf_adds(b, "</span></li>\n");
 }
 
@@ -265,6 +266,7 @@ static enum ma_status
 thread_group(struct run *r, struct buf *b, GPtrArray *g)
 {
 	struct entry *e0 = g->pdata[0];
+	char stem[PERMALINK_STEM_MAX];
 	enum ma_status st;
 
 	if (e0->tname == NULL || !entry_fill(r, e0))
@@ -272,7 +274,7 @@ thread_group(struct run *r, struct buf *b, GPtrArray *g)
 	ADD(buf_addf(b,
 		     "<section class=\"tgroup\"><h3><a href=\"../../t/%s."
 		     "html\">",
-		     e0->tname));
+		     name_stem(e0->tname, stem)));
 	ADD(html_escapes(b, e0->subject));
 	ADD(buf_adds(b, "</a></h3><ul class=\"plain list\">\n"));
 	for (guint j = 0; j < g->len; j++)

@@ -81,7 +81,9 @@ thread_names(struct run *r)
 			continue;
 		tn = g_hash_table_lookup(r->tname_of, e->thread);
 		if (tn == NULL) {
-			if (permalink_name(e->msgid, name) != MA_OK)
+			/* The root's page NAME: a long Message-ID is named
+			 * by the real one, as its message page is. */
+			if (entry_page_name(r, e, name) != MA_OK)
 				continue;
 			tn = g_string_chunk_insert_const(r->strings, name);
 			g_hash_table_insert(r->tname_of, e->thread,
@@ -152,42 +154,54 @@ name_target(struct run *r, const char *name)
 	return "-";
 }
 
-/* t/NAME.html for a NAME whose thread is now t/TO.html: a notice with
- * a link, and a refresh in its head (no script: the CSP allows none). */
+const char *
+name_stem(const char *name, char out[PERMALINK_STEM_MAX])
+{
+	if (permalink_stem(name, out) != MA_OK)
+		snprintf(out, PERMALINK_STEM_MAX, "%s", name);
+	return out;
+}
+
+/* t/HH/NAME.html for a NAME whose thread is now t/HH/TO.html: a notice
+ * with a link, and a refresh in its head (no script: the CSP allows
+ * none). */
 static enum ma_status
 moved_thread_page(struct run *r, const char *name, const char *to)
 {
 	struct buf b, out;
-	char rel[PERMALINK_NAME_MAX + 16];
+	char rel[PERMALINK_STEM_MAX + 16], stem[PERMALINK_STEM_MAX],
+	    tstem[PERMALINK_STEM_MAX];
 	const char *head;
 	enum ma_status st;
 
+	name_stem(to, tstem);
 	buf_init(&b, 1 << 20);
 	buf_init(&out, 1 << 20);
-	st = page_begin(r, &b, "../", "Conversation moved", NULL, NULL);
+	st = page_begin(r, &b, "../../", "Conversation moved", NULL, NULL);
 	if (st == MA_OK)
 		st = buf_addf(&b,
 			      "<div class=\"removed\"><h1>Conversation moved"
 			      "</h1>\n<p>This conversation is now part of <a "
-			      "href=\"%s.html\">another conversation</a> (an "
-			      "earlier message joined it, or two conversations "
-			      "were found to be one). This address stays, so "
-			      "that links to it keep working.</p></div>\n",
-			      to);
+			      "href=\"../%s.html\">another conversation</a> "
+			      "(an earlier message joined it, or two "
+			      "conversations were found to be one). This "
+			      "address stays, so that links to it keep "
+			      "working.</p></div>\n",
+			      tstem);
 	if (st == MA_OK)
-		st = page_end(&b, "../");
+		st = page_end(&b, "../../");
 	if (st == MA_OK && (st = buf_addc(&b, '\0')) == MA_OK &&
 	    (head = strstr(b.data, "</head>")) != NULL) {
 		st = buf_add(&out, b.data, (size_t)(head - b.data));
 		if (st == MA_OK)
 			st = buf_addf(&out,
 				      "<meta http-equiv=\"refresh\" "
-				      "content=\"0; url=%s.html\">\n",
-				      to);
+				      "content=\"0; url=../%s.html\">\n",
+				      tstem);
 		if (st == MA_OK)
 			st = buf_adds(&out, head);
 	}
-	snprintf(rel, sizeof rel, "t/%s.html", name);
+	snprintf(rel, sizeof rel, "t/%s.html", name_stem(name, stem));
 	if (st == MA_OK)
 		st = site_put_buf(r->site, rel, &out);
 	buf_release(&b);
@@ -200,12 +214,17 @@ static enum ma_status
 name_drop_files(struct run *r, const char *name, bool page_too)
 {
 	static const char *const exts[] = {"atom", "mbox", "html"};
-	char rel[PERMALINK_NAME_MAX + 16];
+	char rel[PERMALINK_STEM_MAX + 16], stem[PERMALINK_STEM_MAX];
 	enum ma_status st = MA_OK;
 
+	name_stem(name, stem);
 	for (size_t i = 0; i < (page_too ? 3u : 2u) && st == MA_OK; i++) {
-		snprintf(rel, sizeof rel, "t/%s.%s", name, exts[i]);
+		snprintf(rel, sizeof rel, "t/%s.%s", stem, exts[i]);
 		st = site_remove(r->site, rel);
+		/* And the flat layout's (legacy.c). */
+		snprintf(rel, sizeof rel, "t/%s.%s", name, exts[i]);
+		if (st == MA_OK)
+			st = site_remove(r->site, rel);
 	}
 	return st;
 }
@@ -259,7 +278,7 @@ names_note(struct run *r, const char *line)
 {
 	const char *t1 = strchr(line, '\t');
 	const char *t2 = t1 != NULL ? strrchr(line, '\t') : NULL;
-	char name[PERMALINK_NAME_MAX], *root;
+	char name[PERMALINK_NAME_MAX], *root, hh[3];
 	size_t n;
 	enum ma_status st;
 
@@ -268,6 +287,8 @@ names_note(struct run *r, const char *line)
 		return MA_OK; /* not ours: skipped */
 	memcpy(name, line, n);
 	name[n] = '\0';
+	if (permalink_shard(name, hh) != MA_OK)
+		return MA_OK; /* no NAME of the rule: skipped */
 	if ((root = sitename_state_unescape(t1 + 1, (size_t)(t2 - t1 - 1))) ==
 	    NULL)
 		return MA_ENOMEM;

@@ -30,7 +30,7 @@ static void
 archived_at(struct run *r, struct entry *e, char *out, size_t size)
 {
 	const char *base = r->o->base_url;
-	char name[PERMALINK_NAME_MAX];
+	char name[PERMALINK_NAME_MAX], stem[PERMALINK_STEM_MAX];
 	size_t n;
 
 	out[0] = '\0';
@@ -45,12 +45,12 @@ archived_at(struct run *r, struct entry *e, char *out, size_t size)
 	while (n > 0 && base[n - 1] == '/')
 		n--;
 	if (snprintf(out, size, "Archived-At: <%.*s/m/%s.html>\n", (int)n, base,
-		     name) >= (int)size)
+		     name_stem(name, stem)) >= (int)size)
 		out[0] = '\0'; /* a base_url this long is no address */
 }
 
 /* Room for an Archived-At line: a base_url past it gives none. */
-#define ARCHIVED_AT_MAX (PERMALINK_NAME_MAX + 1024)
+#define ARCHIVED_AT_MAX (PERMALINK_STEM_MAX + 1024)
 
 enum ma_status
 mbox_add(struct buf *b, const char *file, time_t date, const char *hdr)
@@ -73,14 +73,21 @@ mbox_add(struct buf *b, const char *file, time_t date, const char *hdr)
 enum ma_status
 thread_mbox(struct run *r, const struct thread_ctx *tc, GPtrArray *byd)
 {
-	struct site_file *f = NULL;
-	char rel[PERMALINK_NAME_MAX + 16], at[ARCHIVED_AT_MAX];
+	struct site_file *f = NULL, *twin = NULL;
+	char rel[PERMALINK_STEM_MAX + 16], at[ARCHIVED_AT_MAX],
+	    stem[PERMALINK_STEM_MAX];
 	struct buf b;
 	enum ma_status st;
 
-	snprintf(rel, sizeof rel, "t/%s.mbox", tc->name);
+	snprintf(rel, sizeof rel, "t/%s.mbox", name_stem(tc->name, stem));
 	if ((st = site_file_open(r->site, rel, &f)) != MA_OK)
 		return st;
+	/* The flat layout's address of the mbox stays live (legacy.c). */
+	if (legacy_twin(r, tc->name, "mbox", rel, sizeof rel) &&
+	    (st = site_file_open(r->site, rel, &twin)) != MA_OK) {
+		site_file_abort(f);
+		return st;
+	}
 	buf_init(&b, PAGE_MAX);
 	for (guint k = 0; k < byd->len && st == MA_OK; k++) {
 		struct tmsg *t = byd->pdata[k];
@@ -97,11 +104,18 @@ thread_mbox(struct run *r, const struct thread_ctx *tc, GPtrArray *byd)
 			st = mbox_add(&b, t->ver[v].file, t->ver[v].date, at);
 		if (st == MA_OK && b.len > 0)
 			st = site_file_write(f, b.data, b.len);
+		if (st == MA_OK && b.len > 0 && twin != NULL)
+			st = site_file_write(twin, b.data, b.len);
 	}
 	buf_release(&b);
 	if (st == MA_OK)
-		return site_file_commit(r->site, f);
-	site_file_abort(f);
+		st = site_file_commit(r->site, f);
+	else
+		site_file_abort(f);
+	if (twin != NULL && st == MA_OK)
+		return site_file_commit(r->site, twin);
+	if (twin != NULL)
+		site_file_abort(twin);
 	return st;
 }
 

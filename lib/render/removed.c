@@ -105,14 +105,15 @@ apply_tomb(struct run *r, const char *msgid, const struct tomb *t)
 }
 
 /*
- * The raw forms of a removed message's other versions, m/NAME=v-*.eml
- * (their names come from content that is gone: the folder is read).
+ * The raw forms of a removed message's other versions, m/SUB/NAME=v-*.eml
+ * (their names come from content that is gone: the folder is read), sub
+ * its shard "HH" or "" for a site of the flat layout (legacy.c).
  * Deletion is rare; the scan is the price of not recording them.
  */
 static enum ma_status
-remove_versions(struct run *r, const char *name)
+remove_versions(struct run *r, const char *sub, const char *name)
 {
-	char *dir = path_fmt("%s/m", r->o->site_dir);
+	char *dir = path_fmt("%s/m/%s", r->o->site_dir, sub);
 	size_t nl = strlen(name);
 	enum ma_status st = MA_OK;
 	struct dirent *de;
@@ -124,13 +125,14 @@ remove_versions(struct run *r, const char *name)
 	free(dir);
 	while (d != NULL && st == MA_OK && (de = readdir(d)) != NULL) {
 		size_t n = strlen(de->d_name);
-		char rel[sizeof de->d_name + 3];
+		char rel[sizeof de->d_name + 8];
 
 		if (n == nl + 3 + 16 + 4 &&
 		    strncmp(de->d_name, name, nl) == 0 &&
 		    strncmp(de->d_name + nl, "=v-", 3) == 0 &&
 		    strcmp(de->d_name + n - 4, ".eml") == 0) {
-			snprintf(rel, sizeof rel, "m/%s", de->d_name);
+			snprintf(rel, sizeof rel, "m/%s%s%s", sub,
+				 sub[0] != '\0' ? "/" : "", de->d_name);
 			st = site_remove(r->site, rel);
 		}
 	}
@@ -143,14 +145,16 @@ enum ma_status
 removed_message_page(struct run *r, const char *msgid, const struct tomb *t)
 {
 	const char *tn;
-	char name[PERMALINK_NAME_MAX], rel[PERMALINK_NAME_MAX + 16];
+	char name[PERMALINK_NAME_MAX], rel[PERMALINK_STEM_MAX + 16],
+	    stem[PERMALINK_STEM_MAX], tstem[PERMALINK_STEM_MAX];
 	struct buf b;
 	enum ma_status st;
 
-	if (permalink_name(t->id != NULL ? t->id : msgid, name) != MA_OK)
+	if (permalink_name(t->id != NULL ? t->id : msgid, name) != MA_OK ||
+	    permalink_stem(name, stem) != MA_OK)
 		return MA_OK;
 	buf_init(&b, 1 << 20);
-	st = page_begin(r, &b, "../", "Message removed", NULL, NULL);
+	st = page_begin(r, &b, "../../", "Message removed", NULL, NULL);
 	if (st == MA_OK)
 		st = buf_adds(&b, "<div class=\"removed\"><h1>Message removed"
 				  "</h1>\n<p>This message was removed from the "
@@ -167,22 +171,29 @@ removed_message_page(struct run *r, const char *msgid, const struct tomb *t)
 	if (st == MA_OK && sitename_thread_ok(t->thread) &&
 	    (tn = g_hash_table_lookup(r->tname_of, t->thread)) != NULL)
 		st = buf_addf(&b,
-			      "<a href=\"../t/%s.html\">The conversation"
+			      "<a href=\"../../t/%s.html\">The conversation"
 			      "</a> \xc2\xb7 ",
-			      tn);
+			      name_stem(tn, tstem));
 	if (st == MA_OK)
-		st = buf_adds(&b, "<a href=\"../index.html\">The archive</a>"
-				  "</p></div>\n");
+		st = buf_adds(&b, "<a href=\"../../index.html\">The archive"
+				  "</a></p></div>\n");
 	if (st == MA_OK)
-		st = page_end(&b, "../");
-	snprintf(rel, sizeof rel, "m/%s.html", name);
+		st = page_end(&b, "../../");
+	snprintf(rel, sizeof rel, "m/%s.html", stem);
 	if (st == MA_OK)
 		st = site_put_buf(r->site, rel, &b);
+	snprintf(rel, sizeof rel, "m/%s.eml", stem);
+	if (st == MA_OK)
+		st = site_remove(r->site, rel);
+	if (st == MA_OK)
+		st =
+		    remove_versions(r, (char[3]){stem[0], stem[1], '\0'}, name);
+	/* The flat layout's raw files (legacy.c): its page leads here. */
 	snprintf(rel, sizeof rel, "m/%s.eml", name);
 	if (st == MA_OK)
 		st = site_remove(r->site, rel);
 	if (st == MA_OK)
-		st = remove_versions(r, name);
+		st = remove_versions(r, "", name);
 	buf_release(&b);
 	return st;
 }
@@ -191,20 +202,20 @@ enum ma_status
 removed_thread_page(struct run *r, const char *name)
 {
 	struct buf b;
-	char rel[PERMALINK_NAME_MAX + 16];
+	char rel[PERMALINK_STEM_MAX + 16], stem[PERMALINK_STEM_MAX];
 	enum ma_status st;
 
 	buf_init(&b, 1 << 20);
-	st = page_begin(r, &b, "../", "Conversation removed", NULL, NULL);
+	st = page_begin(r, &b, "../../", "Conversation removed", NULL, NULL);
 	if (st == MA_OK)
 		st = buf_adds(&b, "<div class=\"removed\"><h1>Conversation "
 				  "removed</h1>\n<p>The messages of this "
 				  "conversation were removed from the "
-				  "archive.</p>\n<p><a href=\"../index.html\">"
-				  "Back to the archive</a></p></div>\n");
+				  "archive.</p>\n<p><a href=\"../../index.html"
+				  "\">Back to the archive</a></p></div>\n");
 	if (st == MA_OK)
-		st = page_end(&b, "../");
-	snprintf(rel, sizeof rel, "t/%s.html", name);
+		st = page_end(&b, "../../");
+	snprintf(rel, sizeof rel, "t/%s.html", name_stem(name, stem));
 	if (st == MA_OK)
 		st = site_put_buf(r->site, rel, &b);
 	buf_release(&b);

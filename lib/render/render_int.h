@@ -230,6 +230,29 @@ enum ma_status names_publish(struct run *r, bool full);
 enum ma_status names_note(struct run *r, const char *line);
 enum ma_status names_write(struct run *r, struct buf *b);
 void tname_free(void *p);
+/*
+ * name_stem() - "HH/NAME" of a page NAME (permalink_stem()): the path of
+ * its page under m/ or t/ is "m/" STEM ".html". Every NAME the renderer
+ * holds has one (names_note() skips any other); out is returned.
+ */
+const char *name_stem(const char *name, char out[PERMALINK_STEM_MAX]);
+
+/*
+ * legacy.c: legacy_publish() - in a full run, after every page and
+ * before site_gc(): the addresses of the flat layout (m/NAME.html,
+ * t/NAME.html) that the site holds become notices that lead to their
+ * shard; their raw files stay.
+ */
+enum ma_status legacy_publish(struct run *r);
+
+/*
+ * legacy_twin() - when the site holds t/NAME.EXT of the flat layout (a
+ * thread's feed or mbox), its path into out[size]: the caller writes the
+ * same bytes there as at t/HH/NAME.EXT. false for a site without one.
+ */
+bool legacy_twin(struct run *r, const char *name, const char *ext, char *out,
+		 size_t size);
+
 /* anchor_of() - the anchor of a message in its thread page: "m" and
  * the first 12 hex digits of the SHA-256 of its Message-ID. */
 void anchor_of(const char *msgid, char out[16]);

@@ -235,6 +235,8 @@ render_all(struct run *r, GPtrArray *changed, bool full)
 	if (st == MA_OK && !full)
 		st = drop_attachments(r);
 	if (st == MA_OK && full)
+		st = legacy_publish(r);
+	if (st == MA_OK && full)
 		st = site_gc(r->site);
 	return st;
 }

@@ -319,7 +319,8 @@ shard_json(struct postings *ps, GPtrArray *sorted, unsigned bits, unsigned sh)
 	return g;
 }
 
-/* Documents lo..hi: [[date,"name","thread","subject","from","snippet"]] */
+/* Documents lo..hi: [[date,"HH/name","thread","subject","from",
+ * "snippet"]], the page's path under m/ (name_stem()). */
 static GString *
 docs_json(GPtrArray *docs, guint lo, guint hi)
 {
@@ -327,10 +328,11 @@ docs_json(GPtrArray *docs, guint lo, guint hi)
 
 	for (guint i = lo; i < hi; i++) {
 		const struct sdoc *d = docs->pdata[i];
+		char stem[PERMALINK_STEM_MAX];
 
 		g_string_append_printf(g, "%s[%" G_GINT64_FORMAT ",",
 				       i > lo ? ",\n" : "", d->date);
-		json_str(g, d->name);
+		json_str(g, name_stem(d->name, stem));
 		g_string_append_c(g, ',');
 		json_str(g, d->thread);
 		g_string_append_c(g, ',');

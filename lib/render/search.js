@@ -222,14 +222,15 @@
 		return new Date(t * 1000).toISOString().slice(0, 16).replace('T', ' ');
 	}
 
-	var NAME = /^[A-Za-z0-9@_+.=-]+$/, THREAD = /^[0-9A-Za-z]+$/;
+	// row[1] is "HH/NAME": the page's path under m/ (its shard).
+	var NAME = /^[0-9a-f]{2}\/[A-Za-z0-9@_+.=-]+$/, THREAD = /^[0-9A-Za-z]+$/;
 
 	function item(row) {
 		var li = el('li', 'hit'), a = el('a', 'subj', row[3] || '(no subject)');
 		var meta = el('p', 'meta');
 		if (NAME.test(row[1])) {
 			a.href = 'm/' + row[1] + '.html';
-			li.setAttribute('data-m', row[1]);
+			li.setAttribute('data-m', row[1].slice(3));
 		}
 		li.appendChild(a);
 		meta.appendChild(el('span', 'from', row[4] || '(unknown sender)'));
@@ -239,7 +240,7 @@
 		meta.appendChild(t);
 		if (THREAD.test(row[2]) && NAME.test(row[1])) {
 			var c = el('a', 'thread', 'Conversation');
-			c.href = 't/' + row[2] + '.html#' + row[1];
+			c.href = 't/' + row[2] + '.html#' + row[1].slice(3);
 			meta.appendChild(document.createTextNode(' \u00b7 '));
 			meta.appendChild(c);
 		}

@@ -164,8 +164,8 @@ settings_line(const struct render_opts *o)
 	if (sitename_state_escape(&b, o->name) != MA_OK ||
 	    buf_addc(&b, '|') != MA_OK ||
 	    sitename_state_escape(&b, o->description) != MA_OK ||
-	    buf_addf(&b, "|%d|%d|%d|%d", o->prefer_html, o->remote_images,
-		     (int)o->addr, o->reply_links) != MA_OK) {
+	    buf_addf(&b, "|%d|%d|%d|%d|%s", o->prefer_html, o->remote_images,
+		     (int)o->addr, o->reply_links, PERMALINK_LAYOUT) != MA_OK) {
 		buf_release(&b);
 		return NULL;
 	}
@@ -290,11 +290,10 @@ state_scan(const char *data, size_t len, const char *msgid, char thread[32],
 }
 
 enum ma_status
-render_thread_path(const char *space_dir, const char *msgid, char **relp)
+render_thread_root(const char *space_dir, const char *msgid, char **rootp)
 {
 	char *path = path_fmt("%s/state/render.state", space_dir);
-	char thread[32] = "", *root = NULL, *data, *rel = NULL;
-	char name[PERMALINK_NAME_MAX], *id;
+	char thread[32] = "", *root = NULL, *data, *id;
 	size_t len, n;
 	enum ma_status st;
 
@@ -315,11 +314,10 @@ render_thread_path(const char *space_dir, const char *msgid, char **relp)
 		st = MA_ENOTFOUND;
 	else if ((st = state_scan(data, len, id, thread, NULL)) == MA_OK)
 		st = state_scan(data, len, id, thread, &root);
-	if (st == MA_OK && (st = permalink_name(root, name)) == MA_OK &&
-	    (rel = path_fmt("t/%s.html", name)) == NULL)
-		st = MA_ENOMEM;
-	if (st == MA_OK)
-		*relp = rel;
+	if (st == MA_OK) {
+		*rootp = root;
+		root = NULL;
+	}
 	free(root);
 	g_free(id);
 	free(data);

@@ -90,7 +90,7 @@ thread_head(struct run *r, struct buf *b, const struct thread_ctx *tc,
 	    time_t oldest, time_t newest)
 {
 	const char *subject = tc->m[0].e->subject;
-	char month[8], crumbs[128], feed[PERMALINK_NAME_MAX + 8], first[32],
+	char month[8], crumbs[160], feed[PERMALINK_NAME_MAX + 8], first[32],
 	    last[32];
 	enum ma_status st;
 
@@ -98,10 +98,10 @@ thread_head(struct run *r, struct buf *b, const struct thread_ctx *tc,
 	human_date(newest, last);
 	render_month_of(oldest, month);
 	snprintf(crumbs, sizeof crumbs,
-		 "<a href=\"../%s/threads.html\">%.4s-%.2s</a>", month, month,
-		 month + 5);
+		 "<a href=\"../../%s/threads.html\">%.4s-%.2s</a>", month,
+		 month, month + 5);
 	snprintf(feed, sizeof feed, "%s.atom", tc->name);
-	ADD(page_begin(r, b, "../", subject, feed, crumbs));
+	ADD(page_begin(r, b, "../../", subject, feed, crumbs));
 	ADD(buf_adds(b, "<h1>"));
 	ADD(html_escapes(b, subject));
 	return buf_addf(b,
@@ -153,6 +153,7 @@ thread_tree(struct buf *b, const struct thread_ctx *tc)
 static enum ma_status
 thread_articles(struct buf *b, struct thread_ctx *tc)
 {
+	char stem[PERMALINK_STEM_MAX];
 	enum ma_status st;
 
 	for (size_t i = 0; i < tc->n; i++) {
@@ -169,9 +170,9 @@ thread_articles(struct buf *b, struct thread_ctx *tc)
 			ADD(buf_addf(b,
 				     "<p class=\"note\">This message came in "
 				     "%zu versions with different content: <a "
-				     "href=\"../m/%s.html#versions\">see every "
-				     "version</a>.</p>\n",
-				     t->nver, t->name));
+				     "href=\"../../m/%s.html#versions\">see "
+				     "every version</a>.</p>\n",
+				     t->nver, name_stem(t->name, stem)));
 		if (t->parent >= 0)
 			ADD(buf_addf(b,
 				     "<p class=\"msgnav\"><a href=\"#%s\">"
@@ -188,7 +189,7 @@ static enum ma_status
 thread_html(struct run *r, struct thread_ctx *tc, time_t oldest, time_t newest)
 {
 	struct buf b;
-	char rel[PERMALINK_NAME_MAX + 16];
+	char rel[PERMALINK_STEM_MAX + 16], stem[PERMALINK_STEM_MAX];
 	enum ma_status st;
 
 	buf_init(&b, PAGE_MAX);
@@ -198,8 +199,8 @@ thread_html(struct run *r, struct thread_ctx *tc, time_t oldest, time_t newest)
 	if (st == MA_OK)
 		st = thread_articles(&b, tc);
 	if (st == MA_OK)
-		st = page_end(&b, "../");
-	snprintf(rel, sizeof rel, "t/%s.html", tc->name);
+		st = page_end(&b, "../../");
+	snprintf(rel, sizeof rel, "t/%s.html", name_stem(tc->name, stem));
 	if (st == MA_OK)
 		st = site_put_buf(r->site, rel, &b);
 	buf_release(&b);
@@ -360,12 +361,13 @@ version_load(struct run *r, struct tmsg *t, const char *file)
 		t->mm->att[k].data = NULL;
 	}
 	if (st == MA_OK && t->raw != NULL) {
-		char rel[PERMALINK_NAME_MAX + 32];
+		char rel[PERMALINK_STEM_MAX + 32], stem[PERMALINK_STEM_MAX];
 
 		/* "=v" appears in no NAME (permalink.h): a version's
 		 * file cannot be another message's. */
-		snprintf(rel, sizeof rel, "m/%s%s%s.eml", t->name,
-			 t->vtag[0] ? "=" : "", t->vtag);
+		snprintf(rel, sizeof rel, "m/%s%s%s.eml",
+			 name_stem(t->name, stem), t->vtag[0] ? "=" : "",
+			 t->vtag);
 		st = site_put(r->site, rel, t->raw, t->raw_len);
 	}
 	if (t->raw_len > RAW_KEEP || t->vtag[0] != '\0') {

@@ -59,6 +59,7 @@ static void
 check_name(const char *id)
 {
 	char a[PERMALINK_NAME_MAX], b[PERMALINK_NAME_MAX];
+	char stem[PERMALINK_STEM_MAX];
 	enum ma_status st = permalink_name(id, a);
 	size_t n;
 
@@ -71,6 +72,10 @@ check_name(const char *id)
 	CHECK(strspn(a, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 			"0123456789@-_+.=") == n);
 	CHECK(permalink_name(id, b) == MA_OK && strcmp(a, b) == 0);
+	/* Every NAME has its shard: two lower-case hex digits. */
+	CHECK(permalink_stem(a, stem) == MA_OK);
+	CHECK(strspn(stem, "0123456789abcdef") == 2 && stem[2] == '/' &&
+	      strcmp(stem + 3, a) == 0);
 }
 
 #if NAMES_TARGET == 1
@@ -84,8 +89,16 @@ target(const uint8_t *data, size_t size)
 		return;
 	check_name(s);
 	if ((path = permalink_path(s)) != NULL) {
-		CHECK(strncmp(path, "m/", 2) == 0);
+		CHECK(strncmp(path, "m/", 2) == 0 && path[4] == '/');
 		free(path);
+	}
+	/* Any bytes as a NAME: a shard or MA_EDATA, never more. */
+	{
+		char hh[3];
+		enum ma_status st = permalink_shard(s, hh);
+
+		CHECK(st == MA_OK || st == MA_EDATA);
+		CHECK(st != MA_OK || strspn(hh, "0123456789abcdef") == 2);
 	}
 	permalink_log_id(s, shown);
 	CHECK(strlen(shown) < PERMALINK_LOG_MAX);

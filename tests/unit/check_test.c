@@ -50,12 +50,14 @@ index_file(const char *space, const char *path)
 static void
 write_page(const char *space, const char *id)
 {
-	char name[PERMALINK_NAME_MAX], *dir = path_fmt("%s/site/m", space);
+	char name[PERMALINK_NAME_MAX], stem[PERMALINK_STEM_MAX], *dir;
 	char *page;
 
 	assert_int_equal(permalink_name(id, name), MA_OK);
+	assert_int_equal(permalink_stem(name, stem), MA_OK);
+	dir = path_fmt("%s/site/m/%.2s", space, stem);
 	assert_int_equal(path_mkdir_p(dir, 0700), MA_OK);
-	page = path_fmt("%s/%s.html", dir, name);
+	page = path_fmt("%s/site/m/%s.html", space, stem);
 	tu_write(page, "<p>page</p>\n", 0644);
 	free(page);
 	free(dir);
@@ -149,9 +151,9 @@ test_each_kind_is_reported(void **state)
 			    strrchr(p3, '/') + 1);
 	assert_int_equal(s.n[CHECK_GONE], 1);
 	assert_int_equal(s.n[CHECK_NO_PAGE], 1);
-	assert_string_equal(s.what[CHECK_NO_PAGE], "m/four@x.html");
+	assert_string_equal(s.what[CHECK_NO_PAGE], "m/3b/four@x.html");
 	assert_int_equal(s.n[CHECK_STRAY_PAGE], 1);
-	assert_string_equal(s.what[CHECK_STRAY_PAGE], "m/stray@x.html");
+	assert_string_equal(s.what[CHECK_STRAY_PAGE], "m/01/stray@x.html");
 	assert_int_equal(s.n[CHECK_TOMBSTONED], 1);
 	assert_string_equal(s.what[CHECK_TOMBSTONED], "one@x");
 	assert_int_equal(s.n[CHECK_OUTSIDE], 0);

@@ -77,7 +77,8 @@ test_path(void **state)
 	char *p = permalink_path("<x@y>");
 
 	(void)state;
-	assert_string_equal(p, "m/x@y.html");
+	/* sha256("x@y") begins da */
+	assert_string_equal(p, "m/da/x@y.html");
 	free(p);
 }
 

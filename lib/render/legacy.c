@@ -1,0 +1,185 @@
+/*
+ * Addresses of the flat layout. Sites rendered before the shard level
+ * (permalink.h, step 4) held every message at m/NAME.html and every
+ * thread at t/NAME.html. Those addresses were published and may be
+ * cited, so a full run keeps each one that still has a counterpart:
+ *
+ *   m/NAME.html, t/NAME.html  a "Page moved" notice that links (and
+ *                             redirects with a meta refresh) to
+ *                             m/HH/NAME.html or t/HH/NAME.html;
+ *   m/NAME.eml, m/NAME=v-*.eml  kept as they are: a raw message never
+ *                             changes, and it is the file at the new
+ *                             address byte for byte;
+ *   t/NAME.atom, t/NAME.mbox  written again with t/HH/NAME.atom and
+ *                             .mbox, every time those are (legacy_twin()):
+ *                             the mbox the same bytes, the feed the same
+ *                             entries with links made for t/, so that a
+ *                             feed reader or a link to the mbox sees no
+ *                             change.
+ *
+ * A flat file whose new counterpart the run does not produce (its
+ * message was erased, its thread moved) is left to site_gc(), which
+ * removes it; an incremental run removes it with its counterpart. Nothing
+ * else of the old layout survives a full run, and no new file is ever
+ * written flat. The first run after an upgrade is a full one (the
+ * layout is part of settings_line()).
+ */
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "path.h"
+#include "render_int.h"
+
+/* The suffixes a flat file of a message or a thread ends in. */
+static const char *
+legacy_split(const char *file, bool thread, char name[PERMALINK_NAME_MAX],
+	     bool *keep)
+{
+	static const char *const msuf[] = {".html", ".eml"};
+	static const char *const tsuf[] = {".html", ".atom", ".mbox"};
+	const char *const *suf = thread ? tsuf : msuf;
+	size_t nsuf = thread ? 3 : 2, n = strlen(file), k;
+	const char *v;
+
+	for (size_t i = 0; i < nsuf; i++) {
+		size_t sl = strlen(suf[i]);
+
+		if (n <= sl || strcmp(file + n - sl, suf[i]) != 0)
+			continue;
+		k = n - sl;
+		/* A version's raw file: NAME=v-TAG.eml ("=v" is in no
+		 * NAME). */
+		if (!thread && i == 1 && (v = strstr(file, "=v-")) != NULL)
+			k = (size_t)(v - file);
+		if (k == 0 || k >= PERMALINK_NAME_MAX)
+			return NULL;
+		memcpy(name, file, k);
+		name[k] = '\0';
+		*keep = !thread && i == 1;
+		return file + k;
+	}
+	return NULL;
+}
+
+/* The notice at a flat address, to "HH/NAME.html" next to it. */
+static enum ma_status
+legacy_notice(struct run *r, const char *rel, const char *stem)
+{
+	struct buf b, out;
+	const char *head;
+	enum ma_status st;
+
+	buf_init(&b, 1 << 20);
+	buf_init(&out, 1 << 20);
+	st = page_begin(r, &b, "../", "Page moved", NULL, NULL);
+	if (st == MA_OK)
+		st = buf_addf(&b,
+			      "<div class=\"removed\"><h1>Page moved</h1>\n"
+			      "<p>This page is now at <a href=\"%s.html\">a "
+			      "new address</a>: the archive keeps its pages "
+			      "in folders named by the first two hex digits "
+			      "of the SHA-256 of their Message-ID. This "
+			      "address stays, so that links to it keep "
+			      "working.</p></div>\n",
+			      stem);
+	if (st == MA_OK)
+		st = page_end(&b, "../");
+	if (st == MA_OK && (st = buf_addc(&b, '\0')) == MA_OK &&
+	    (head = strstr(b.data, "</head>")) != NULL) {
+		st = buf_add(&out, b.data, (size_t)(head - b.data));
+		if (st == MA_OK)
+			st = buf_addf(&out,
+				      "<meta http-equiv=\"refresh\" "
+				      "content=\"0; url=%s.html\">\n",
+				      stem);
+		if (st == MA_OK)
+			st = buf_adds(&out, head);
+	}
+	if (st == MA_OK)
+		st = site_put_buf(r->site, rel, &out);
+	buf_release(&b);
+	buf_release(&out);
+	return st;
+}
+
+/* g_ptr_array_sort() passes pointers to the elements. */
+static gint
+name_cmp(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* One flat file of folder sub ("m" or "t"). */
+static enum ma_status
+legacy_file(struct run *r, const char *sub, const char *file)
+{
+	char name[PERMALINK_NAME_MAX], stem[PERMALINK_STEM_MAX];
+	char rel[PERMALINK_STEM_MAX + 64], now[PERMALINK_STEM_MAX + 64];
+	const char *suffix;
+	bool keep = false;
+
+	suffix = legacy_split(file, sub[0] == 't', name, &keep);
+	if (suffix == NULL || permalink_stem(name, stem) != MA_OK)
+		return MA_OK; /* no file of ours: site_gc() decides */
+	snprintf(rel, sizeof rel, "%s/%s", sub, file);
+	snprintf(now, sizeof now, "%s/%s%s", sub, stem, suffix);
+	/* A full run wrote every file it keeps: what it did not goes at
+	 * site_gc(), and so does its flat address. */
+	if (!site_produced(r->site, now))
+		return MA_OK;
+	if (strcmp(suffix, ".html") == 0)
+		return legacy_notice(r, rel, stem);
+	if (keep)
+		return site_keep(r->site, rel);
+	return MA_OK; /* a feed or mbox: written by legacy_twin() or gone */
+}
+
+bool
+legacy_twin(struct run *r, const char *name, const char *ext, char *out,
+	    size_t size)
+{
+	char *flat = path_fmt("%s/t/%s.%s", r->o->site_dir, name, ext);
+	bool there = flat != NULL && path_exists(flat);
+
+	free(flat);
+	return there && snprintf(out, size, "t/%s.%s", name, ext) < (int)size;
+}
+
+enum ma_status
+legacy_publish(struct run *r)
+{
+	static const char *const subs[] = {"m", "t"};
+	enum ma_status st = MA_OK;
+
+	for (size_t i = 0; i < 2 && st == MA_OK; i++) {
+		char *dir = path_fmt("%s/%s", r->o->site_dir, subs[i]);
+		GPtrArray *files = g_ptr_array_new_with_free_func(free);
+		struct dirent *de;
+		DIR *d;
+
+		if (dir == NULL) {
+			g_ptr_array_free(files, TRUE);
+			return MA_ENOMEM;
+		}
+		/* Shards are folders; a file right in m/ or t/ is flat. */
+		if ((d = opendir(dir)) != NULL) {
+			while ((de = readdir(d)) != NULL)
+				if (de->d_type == DT_REG &&
+				    de->d_name[0] != '.')
+					g_ptr_array_add(files,
+							strdup(de->d_name));
+			closedir(d);
+		}
+		free(dir);
+		/* In name order: the same run, the same site. */
+		g_ptr_array_sort(files, name_cmp);
+		for (guint k = 0; k < files->len && st == MA_OK; k++) {
+			const char *f = files->pdata[k];
+
+			st = f != NULL ? legacy_file(r, subs[i], f) : MA_ENOMEM;
+		}
+		g_ptr_array_free(files, TRUE);
+	}
+	return st;
+}
