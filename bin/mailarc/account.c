@@ -421,6 +421,7 @@ connection_changed(const struct account_opts *o, bool new_pw)
 	    "tls",
 	    "ca_file",
 	    "tls_verify",
+	    "proxy",
 	};
 
 	if (new_pw)
