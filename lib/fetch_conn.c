@@ -429,9 +429,14 @@ reached(struct fetch_conn *c, const struct fetch_conn_params *p)
 /* Which step a libcurl failure belongs to, its status and its wording. */
 static enum ma_status
 open_failed(struct fetch_conn *c, const struct fetch_conn_params *p,
-	    CURLcode rc, const char *detail)
+	    CURLcode rc, char *detail)
 {
 	const char *why = detail[0] != '\0' ? detail : curl_easy_strerror(rc);
+	char *end = detail + strlen(detail);
+
+	/* libcurl's OpenSSL messages can end in a blank. */
+	while (end > detail && end[-1] == ' ')
+		*--end = '\0';
 
 	c->step = reached(c, p);
 	switch (rc) {
