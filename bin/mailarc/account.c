@@ -28,6 +28,7 @@ static const char account_usage[] =
     "         [--refresh-token-file F] [--token-url URL] [--scope S]\n"
     "         [--folder F[,F...]] [--on-server keep|delete]\n"
     "         [--tls required|none] [--ca-file F] [--tls-verify yes|no]\n"
+    "         [--proxy none|env|URL]\n"
     "         [--address A] [--name N] [--description D]\n"
     "         [--poll-interval T] [--fetch-budget SIZE/day|off]\n"
     "         [--enabled yes|no] [--no-test]\n"

@@ -58,3 +58,26 @@ net_use_cert() {
 net_login_seen() {
 	grep -q "user=<$1>" "$DOVECOT_DIR/dovecot.log"
 }
+
+# net_socks_start - a real SOCKS5 proxy (Debian's microsocks) on a free
+# 127.0.0.1 port; sets SOCKS_PORT and SOCKS_LOG, where it writes one line
+# per connection it makes ("client[N] 127.0.0.1: connected to HOST:PORT").
+net_socks_start() {
+	SOCKS_PORT=$(free_port)
+	SOCKS_LOG=$BATS_TEST_TMPDIR/socks.log
+	: >"$SOCKS_LOG"
+	stdbuf -oL -eL microsocks -i 127.0.0.1 -p "$SOCKS_PORT" \
+		>"$SOCKS_LOG" 2>&1 &
+	echo $! >"$BATS_TEST_TMPDIR/socks.pid"
+	wait_port "$SOCKS_PORT"
+}
+
+# net_socks_stop - stop the proxy by its own PID.
+net_socks_stop() {
+	kill_pidfile "$BATS_TEST_TMPDIR/socks.pid"
+}
+
+# net_socks_used PORT - whether the proxy made a connection to PORT.
+net_socks_used() {
+	grep -q "connected to .*:$1\$" "$SOCKS_LOG"
+}
