@@ -81,3 +81,62 @@ net_socks_stop() {
 net_socks_used() {
 	grep -q "connected to .*:$1\$" "$SOCKS_LOG"
 }
+
+# net_have_ipv6 - whether this machine has an IPv6 loopback to listen on.
+net_have_ipv6() {
+	python3 -c 'import socket
+s = socket.socket(socket.AF_INET6)
+s.bind(("::1", 0))' 2>/dev/null
+}
+
+# net_dovecot_ipv6_only - move the running test Dovecot to ::1 alone (same
+# ports, nothing on 127.0.0.1 any more), serving a certificate for
+# localhost and ::1.
+net_dovecot_ipv6_only() {
+	local p i
+	net_cert v6 "DNS:localhost,DNS:ip6-localhost,DNS:ip6-loopback,DNS:mail6.test,IP:::1" ||
+		return 1
+	cp "$DOVECOT_DIR/tls/v6.crt" "$DOVECOT_DIR/tls/server.crt" &&
+		cp "$DOVECOT_DIR/tls/v6.key" "$DOVECOT_DIR/tls/server.key" || return 1
+	dovecot_kill
+	sed -i 's/^\( *\)\(listen\|address\) = 127\.0\.0\.1$/\1\2 = ::1/' \
+		"$DOVECOT_DIR/dovecot.conf"
+	/usr/sbin/dovecot -c "$DOVECOT_DIR/dovecot.conf" || return 1
+	for p in "$DOVECOT_IMAP_PORT" "$DOVECOT_IMAPS_PORT" \
+		"$DOVECOT_POP3_PORT" "$DOVECOT_POP3S_PORT"; do
+		for ((i = 0; i < 100; i++)); do
+			(exec 3<>"/dev/tcp/::1/$p") 2>/dev/null && break
+			sleep 0.1
+		done
+		[ "$i" -lt 100 ] || {
+			echo "dovecot does not listen on [::1]:$p" >&2
+			return 1
+		}
+	done
+}
+
+# net_v6_only_name - a host name that resolves to ::1 and to no IPv4
+# address here (ip6-localhost, ip6-loopback), or nothing.
+net_v6_only_name() {
+	local n
+	for n in ip6-localhost ip6-loopback localhost6; do
+		# ahosts asks for any family, as libcurl does; ahostsv4 would
+		# map a hosts-file ::1 to 127.0.0.1.
+		if getent ahosts "$n" 2>/dev/null | grep -q '^::1 ' &&
+			! getent ahosts "$n" 2>/dev/null | grep -q '^[0-9]*\.'; then
+			echo "$n"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# net_with_hosts FILE CMD... - run CMD with FILE as /etc/hosts, in a mount
+# namespace of its own (the machine's /etc/hosts is not touched). Fails
+# with 97 where namespaces cannot be made (not root, or not allowed).
+net_with_hosts() {
+	local f=$1
+	shift
+	unshare -m sh -c 'mount --bind "$1" /etc/hosts || exit 97; shift; exec "$@"' \
+		sh "$f" "$@"
+}
