@@ -80,7 +80,8 @@ DEPS_BUILD = build-essential pkg-config libcurl4-openssl-dev libssl-dev \
 	libnotmuch-dev notmuch libgmime-3.0-dev libinih-dev libjansson-dev \
 	libgumbo-dev zlib1g-dev scdoc
 DEPS_TEST = libcmocka-dev bats dovecot-imapd dovecot-pop3d chromium \
-	python3 openssl procps psmisc man-db strace fonts-ipafont-gothic microsocks
+	python3 openssl procps psmisc man-db strace fonts-ipafont-gothic microsocks \
+	popa3d
 DEPS_BENCH = isync fetchmail getmail6 mpop mhonarc public-inbox time \
 	hyperfine
 deps:

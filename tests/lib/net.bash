@@ -140,3 +140,56 @@ net_with_hosts() {
 	unshare -m sh -c 'mount --bind "$1" /etc/hosts || exit 97; shift; exec "$@"' \
 		sh "$f" "$@"
 }
+
+# net_popa3d_start - popa3d, Debian's small POP3 server, which has no CAPA
+# command at all (so no PIPELINING) and no STLS, on a free 127.0.0.1 port
+# (POPA3D_PORT), one process per connection from systemd-socket-activate.
+# It logs in through PAM against /etc/passwd and /etc/shadow and reads
+# /var/mail/USER (mbox): all three are the test's own, bind-mounted in a
+# mount namespace, so the machine's files are not touched. One user,
+# popuser, password pw-popuser; its mbox is $POPA3D_MBOX. Fails (97) where
+# no mount namespace can be made.
+net_popa3d_start() {
+	local d=$BATS_FILE_TMPDIR/popa3d
+	mkdir -p "$d/mail"
+	chmod 1777 "$d/mail"
+	cp /etc/passwd "$d/passwd" && cp /etc/shadow "$d/shadow" || return 1
+	echo "popuser:x:2001:2001::/nonexistent:/bin/sh" >>"$d/passwd"
+	echo "popuser:$(openssl passwd -6 pw-popuser):19000:0:99999:7:::" \
+		>>"$d/shadow"
+	POPA3D_MBOX=$d/mail/popuser
+	: >"$POPA3D_MBOX"
+	chown 2001 "$POPA3D_MBOX"
+	chmod 0600 "$POPA3D_MBOX"
+	POPA3D_PORT=$(free_port)
+	unshare -m sh -c 'mount --bind "$1/passwd" /etc/passwd &&
+		mount --bind "$1/shadow" /etc/shadow &&
+		mount --bind "$1/mail" /var/mail || exit 97
+		exec systemd-socket-activate -l "127.0.0.1:$2" --inetd -a \
+			/usr/sbin/popa3d' sh "$d" "$POPA3D_PORT" \
+		>"$d/server.log" 2>&1 &
+	echo $! >"$d/server.pid"
+	export POPA3D_MBOX POPA3D_PORT
+	wait_port "$POPA3D_PORT" 5
+}
+
+# net_popa3d_stop - stop it by its own PID.
+net_popa3d_stop() {
+	kill_pidfile "$BATS_FILE_TMPDIR/popa3d/server.pid"
+}
+
+# net_popa3d_add N FIRST - append N messages to popuser's mbox, numbered
+# from FIRST (Message-ID <popN@net.test>).
+net_popa3d_add() {
+	python3 - "$POPA3D_MBOX" "$1" "$2" <<'PY'
+import sys
+path, n, first = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+with open(path, "a") as f:
+    for i in range(first, first + n):
+        f.write("From sender@example.org Sat Jan  1 00:00:00 2022\n"
+                "From: sender@example.org\nTo: popuser@example.org\n"
+                f"Subject: pop {i}\nMessage-ID: <pop{i}@net.test>\n"
+                "Date: Sat, 1 Jan 2022 00:00:00 +0000\n\n"
+                f"body {i}\n" + "line\n" * (i % 50) + "\n")
+PY
+}
