@@ -137,6 +137,7 @@ net_v6_only_name() {
 net_with_hosts() {
 	local f=$1
 	shift
+	# shellcheck disable=SC2016 # expanded by the inner shell
 	unshare -m sh -c 'mount --bind "$1" /etc/hosts || exit 97; shift; exec "$@"' \
 		sh "$f" "$@"
 }
@@ -162,6 +163,7 @@ net_popa3d_start() {
 	chown 2001 "$POPA3D_MBOX"
 	chmod 0600 "$POPA3D_MBOX"
 	POPA3D_PORT=$(free_port)
+	# shellcheck disable=SC2016 # expanded by the inner shell
 	unshare -m sh -c 'mount --bind "$1/passwd" /etc/passwd &&
 		mount --bind "$1/shadow" /etc/shadow &&
 		mount --bind "$1/mail" /var/mail || exit 97
