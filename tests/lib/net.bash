@@ -145,16 +145,26 @@ net_with_hosts() {
 # net_popa3d_start - popa3d, Debian's small POP3 server, which has no CAPA
 # command at all (so no PIPELINING) and no STLS, on a free 127.0.0.1 port
 # (POPA3D_PORT), one process per connection from systemd-socket-activate.
-# It logs in through PAM against /etc/passwd and /etc/shadow and reads
-# /var/mail/USER (mbox): all three are the test's own, bind-mounted in a
-# mount namespace, so the machine's files are not touched. One user,
-# popuser, password pw-popuser; its mbox is $POPA3D_MBOX. Fails (97) where
-# no mount namespace can be made.
+# Its binary is unpacked from its package by tests/popa3d.sh (make deps):
+# installing it would remove dovecot-pop3d. It logs in through PAM
+# against /etc/passwd and /etc/shadow and reads /var/mail/USER (mbox):
+# those, /etc/pam.d and its /var/lib/popa3d are the test's own,
+# bind-mounted in a mount namespace, so the machine's files are not
+# touched. One user, popuser, password pw-popuser; its mbox is
+# $POPA3D_MBOX.
 net_popa3d_start() {
-	local d=$BATS_FILE_TMPDIR/popa3d
+	local d=$BATS_FILE_TMPDIR/popa3d top=$TESTS_DIR/..
+	local bin=$top/build/popa3d/usr/sbin/popa3d
+	[ -x "$bin" ] || sh "$TESTS_DIR/popa3d.sh" "$top/build/popa3d" || return 1
 	mkdir -p "$d/mail"
 	chmod 1777 "$d/mail"
-	cp /etc/passwd "$d/passwd" && cp /etc/shadow "$d/shadow" || return 1
+	cp /etc/passwd "$d/passwd" && cp /etc/shadow "$d/shadow" &&
+		cp -r /etc/pam.d "$d/pam.d" || return 1
+	printf 'auth required pam_unix.so\naccount required pam_unix.so\n' \
+		>"$d/pam.d/popa3d"
+	grep -q '^popa3d:' "$d/passwd" ||
+		echo "popa3d:x:2002:2002::/var/lib/popa3d:/usr/sbin/nologin" \
+			>>"$d/passwd"
 	echo "popuser:x:2001:2001::/nonexistent:/bin/sh" >>"$d/passwd"
 	echo "popuser:$(openssl passwd -6 pw-popuser):19000:0:99999:7:::" \
 		>>"$d/shadow"
@@ -166,10 +176,11 @@ net_popa3d_start() {
 	# shellcheck disable=SC2016 # expanded by the inner shell
 	unshare -m sh -c 'mount --bind "$1/passwd" /etc/passwd &&
 		mount --bind "$1/shadow" /etc/shadow &&
-		mount --bind "$1/mail" /var/mail || exit 97
-		exec systemd-socket-activate -l "127.0.0.1:$2" --inetd -a \
-			/usr/sbin/popa3d' sh "$d" "$POPA3D_PORT" \
-		>"$d/server.log" 2>&1 &
+		mount --bind "$1/pam.d" /etc/pam.d &&
+		mount --bind "$1/mail" /var/mail &&
+		mount -t tmpfs popa3d /var/lib && mkdir /var/lib/popa3d || exit 97
+		exec systemd-socket-activate -l "127.0.0.1:$2" --inetd -a "$3"' \
+		sh "$d" "$POPA3D_PORT" "$bin" >"$d/server.log" 2>&1 &
 	echo $! >"$d/server.pid"
 	export POPA3D_MBOX POPA3D_PORT
 	wait_port "$POPA3D_PORT" 5
