@@ -122,3 +122,20 @@ fetch_ok() {
 		[ ! -e "$MAILARC_ROOT/spaces/s/accounts/a.conf" ]
 	done
 }
+
+@test "socks5h: the proxy resolves the server's name; Test Connection does not ask this machine" {
+	mailarc space add s >/dev/null
+	mailarc account add s/far --protocol imaps --host mail.example.invalid \
+		--username u1 --password-file "$BATS_TEST_TMPDIR/pw-u1" \
+		--proxy "socks5h://127.0.0.1:$SOCKS_PORT" --no-test >/dev/null
+	run mailarc account test s/far
+	echo "$output"
+	[[ "$output" == *"mail.example.invalid: left to the socks5h proxy"* ]]
+	# The proxy could not resolve it either: a connect failure through
+	# the proxy (75), not "host not found" here (68).
+	[ "$status" -eq 75 ]
+	[[ "$output" == *"through the proxy socks5h://127.0.0.1:$SOCKS_PORT"* ]]
+	run mailarc-fetch s/far
+	echo "$output"
+	[ "$status" -eq 75 ]
+}
