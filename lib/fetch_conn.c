@@ -346,6 +346,26 @@ proxy_shown(char *out, size_t size, const char *url)
 		 (int)(end - (at ? at + 1 : rest)), at ? at + 1 : rest);
 }
 
+void
+fetch_conn_proxy_mask(const char *url, char *out, size_t size)
+{
+	const char *rest = strstr(url, "://"), *at, *colon, *end;
+
+	if (rest == NULL) {
+		snprintf(out, size, "%s", url);
+		return;
+	}
+	rest += 3;
+	end = rest + strcspn(rest, "/?#");
+	at = memchr(rest, '@', (size_t)(end - rest));
+	colon = at ? memchr(rest, ':', (size_t)(at - rest)) : NULL;
+	if (colon == NULL) {
+		snprintf(out, size, "%s", url);
+		return;
+	}
+	snprintf(out, size, "%.*s********%s", (int)(colon + 1 - url), url, at);
+}
+
 const char *
 fetch_conn_proxy_env(enum account_protocol protocol)
 {

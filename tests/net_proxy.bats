@@ -102,6 +102,9 @@ fetch_ok() {
 	[[ "$output" == *"connect failed: 127.0.0.1:$DOVECOT_IMAPS_PORT through the proxy socks5h://127.0.0.1:$dead"* ]]
 	[[ "$output" != *s3cret* ]]
 	[[ "$(mailarc status s 2>&1)" != *s3cret* ]]
+	run mailarc account show s/a
+	[[ "$output" != *s3cret* ]]
+	[[ "$output" == *"socks5h://joe:********@127.0.0.1:$dead"* ]]
 	# proxy = env with a dead proxy in the environment: the same.
 	mailarc account edit s/a --proxy env --no-test >/dev/null
 	ALL_PROXY="socks5h://127.0.0.1:$dead" run mailarc-fetch s/a

@@ -660,9 +660,14 @@ account_show(struct ctx *c, int argc, char **argv)
 	printf("%-20s %s/%s\n", "account", s->key, key);
 	for (size_t i = 0; (k = account_field(i)) != NULL; i++) {
 		const char *v = config_get(a->cfg, "", k);
+		char px[1024];
 
 		if (v == NULL)
 			continue;
+		if (strcmp(k, "proxy") == 0) {
+			fetch_conn_proxy_mask(v, px, sizeof px);
+			v = px;
+		}
 		printf("%-20s %s\n", k,
 		       strcmp(k, "password") == 0 ? "********" : v);
 	}
