@@ -158,13 +158,15 @@ net_popa3d_start() {
 	[ -x "$bin" ] || sh "$TESTS_DIR/popa3d.sh" "$top/build/popa3d" || return 1
 	mkdir -p "$d/mail"
 	chmod 1777 "$d/mail"
-	cp /etc/passwd "$d/passwd" && cp /etc/shadow "$d/shadow" &&
-		cp -r /etc/pam.d "$d/pam.d" || return 1
+	# The same popa3d user on every machine, whether the package was
+	# ever installed here or not.
+	grep -v '^popa3d:' /etc/passwd >"$d/passwd" &&
+		cp /etc/shadow "$d/shadow" && cp -r /etc/pam.d "$d/pam.d" ||
+		return 1
 	printf 'auth required pam_unix.so\naccount required pam_unix.so\n' \
 		>"$d/pam.d/popa3d"
-	grep -q '^popa3d:' "$d/passwd" ||
-		echo "popa3d:x:2002:2002::/var/lib/popa3d:/usr/sbin/nologin" \
-			>>"$d/passwd"
+	echo "popa3d:x:2002:2002::/var/lib/popa3d:/usr/sbin/nologin" \
+		>>"$d/passwd"
 	echo "popuser:x:2001:2001::/nonexistent:/bin/sh" >>"$d/passwd"
 	echo "popuser:$(openssl passwd -6 pw-popuser):19000:0:99999:7:::" \
 		>>"$d/shadow"
