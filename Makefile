@@ -80,11 +80,12 @@ DEPS_BUILD = build-essential pkg-config libcurl4-openssl-dev libssl-dev \
 	libnotmuch-dev notmuch libgmime-3.0-dev libinih-dev libjansson-dev \
 	libgumbo-dev zlib1g-dev scdoc
 DEPS_TEST = libcmocka-dev bats dovecot-imapd dovecot-pop3d chromium \
-	python3 openssl procps psmisc man-db strace fonts-ipafont-gothic
+	python3 openssl procps psmisc man-db strace fonts-ipafont-gothic microsocks
 DEPS_BENCH = isync fetchmail getmail6 mpop mhonarc public-inbox time \
 	hyperfine
 deps:
 	$(Q)sh tests/deps.sh $(DEPS_BUILD) $(DEPS_TEST)
+	$(Q)sh tests/popa3d.sh build/popa3d
 deps-bench:
 	$(Q)sh tests/deps.sh $(DEPS_BUILD) $(DEPS_TEST) $(DEPS_BENCH)
 

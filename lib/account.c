@@ -98,6 +98,7 @@ static const struct config_field fields[] = {
     {"tls", "required|none|auto"},
     {"ca_file", NULL},
     {"tls_verify", "yes|no"},
+    {"proxy", NULL},
     {"enabled", "yes|no"},
     {"polling", "on|off"},
     {"poll_interval", NULL},
@@ -166,6 +167,35 @@ host_ok(const char *h)
 		    *p == '#' || *p == 0x7f)
 			return false;
 	return true;
+}
+
+/* proxy: NULL when v is none, env or a proxy URL with a host, else why. */
+static const char *
+proxy_check(const char *v)
+{
+	static const char *const schemes[] = {
+	    "socks4://",  "socks4a://", "socks5://",
+	    "socks5h://", "http://",	"https://",
+	};
+	const char *host;
+
+	if (strcmp(v, "none") == 0 || strcmp(v, "env") == 0)
+		return NULL;
+	for (size_t i = 0; i < sizeof schemes / sizeof schemes[0]; i++) {
+		if (strncmp(v, schemes[i], strlen(schemes[i])) != 0)
+			continue;
+		host = v + strlen(schemes[i]);
+		if (strchr(host, '@') != NULL)
+			host = strchr(host, '@') + 1;
+		if (*host == '\0' || *host == ':' || *host == '/')
+			return "has no host";
+		for (const char *q = v; *q; q++)
+			if (*q <= ' ' || *q == 0x7f)
+				return "holds a blank or control character";
+		return NULL;
+	}
+	return "is not none, env or a socks4://, socks4a://, socks5://, "
+	       "socks5h://, http:// or https:// URL";
 }
 
 static enum ma_status
@@ -294,6 +324,11 @@ account_check(struct account *a, const char *what)
 	v = get(cfg, "tls_verify");
 	a->tls_verify = v == NULL || parse_bool(v) != 0;
 	a->ca_file = get(cfg, "ca_file");
+	a->proxy = get(cfg, "proxy");
+	if (a->proxy != NULL && (v = proxy_check(a->proxy)) != NULL) {
+		log_err("%s: proxy %s", what, v);
+		return MA_ECONFIG;
+	}
 	v = get(cfg, "enabled");
 	a->enabled = v == NULL || parse_bool(v) != 0;
 	v = get(cfg, "polling");

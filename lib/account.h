@@ -59,6 +59,9 @@ struct account {
 	bool tls_auto_setting; /* the file says tls = auto (deprecated) */
 	bool tls_verify;
 	const char *ca_file;
+	/* proxy: NULL or "none" (never, whatever the environment says),
+	 * "env" (the environment's *_proxy), or a socks5h://... URL. */
+	const char *proxy;
 	bool enabled;
 	bool polling;	    /* automatic polling (timers / fetch --due) */
 	long poll_interval; /* seconds */

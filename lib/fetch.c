@@ -33,6 +33,7 @@ fetch_connect(const struct space *s, const struct account *a,
 	    .tls_required = a->tls_required || a->oauth2,
 	    .tls_verify = a->tls_verify,
 	    .ca_file = a->ca_file,
+	    .proxy = a->proxy,
 	    .connect_timeout =
 		connect_timeout > 0 ? connect_timeout : FETCH_CONNECT_TIMEOUT,
 	    .io_timeout = io_timeout > 0 ? io_timeout : FETCH_IO_TIMEOUT,

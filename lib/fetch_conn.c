@@ -3,14 +3,17 @@
  * for why the mailbox commands go over curl_easy_send/recv), and
  * libcurl's process-wide init, which oauth_http.c shares.
  */
+#include <arpa/inet.h>
 #include <curl/curl.h>
 #include <errno.h>
 #include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "fetch_conn.h"
 #include "log.h"
@@ -97,6 +100,11 @@ debug_cb(CURL *h, curl_infotype type, char *data, size_t size, void *arg)
 	while (n < size && data[n] != '\r' && data[n] != '\n')
 		n++;
 	snprintf(c->last_in, sizeof c->last_in, "%.*s", (int)n, data);
+	/* IMAP lists STARTTLS among its capabilities, POP3 has an STLS
+	 * line in its CAPA answer: the server offered the upgrade. */
+	if (!c->tls_version && ((memmem(data, n, "STARTTLS", 8) != NULL) ||
+				(n == 4 && memcmp(data, "STLS", 4) == 0)))
+		c->starttls_offered = true;
 	n = 0;
 	if (c->greeting.len > 0)
 		return 0;
@@ -126,6 +134,296 @@ scheme(enum account_protocol p)
 }
 
 /*
+ * The server's certificate, seen from OpenSSL's verify callback. libcurl
+ * reports a failed check as one code (CURLE_PEER_FAILED_VERIFICATION) for
+ * an unknown CA, an expired certificate and a certificate for another
+ * name alike; what an administrator must do differs in each case, so the
+ * certificate itself is looked at while the handshake runs. The callback
+ * only records: the verdict stays OpenSSL's and libcurl's.
+ */
+static int peer_ex_index = -1;
+
+/* Copy certificate text printably: it comes from the server. */
+static void
+printable(char *dst, size_t size, const unsigned char *src, size_t n)
+{
+	size_t j = 0;
+
+	for (size_t i = 0; i < n && j + 1 < size; i++)
+		dst[j++] = src[i] >= 0x20 && src[i] < 0x7f ? (char)src[i] : '?';
+	dst[j] = '\0';
+}
+
+/* Append ", name" (or "name") to names; "..." once it is full. */
+static void
+add_name(char *names, size_t size, const char *name)
+{
+	size_t len = strlen(names);
+	int n;
+
+	if (len + 4 >= size)
+		return;
+	n = snprintf(names + len, size - len, "%s%s", len > 0 ? ", " : "",
+		     name);
+	if (n < 0 || (size_t)n >= size - len)
+		snprintf(names + size - 4, 4, "...");
+}
+
+static void
+cert_time(const ASN1_TIME *t, char *out, size_t size)
+{
+	struct tm tm;
+
+	if (t == NULL || ASN1_TIME_to_tm(t, &tm) != 1 ||
+	    strftime(out, size, "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
+		snprintf(out, size, "?");
+}
+
+static void
+cert_cn(X509 *cert, char *out, size_t size)
+{
+	X509_NAME *subj = X509_get_subject_name(cert);
+	int i =
+	    subj ? X509_NAME_get_index_by_NID(subj, NID_commonName, -1) : -1;
+	ASN1_STRING *d;
+
+	out[0] = '\0';
+	if (i < 0)
+		return;
+	d = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subj, i));
+	if (d != NULL)
+		printable(out, size, ASN1_STRING_get0_data(d),
+			  (size_t)ASN1_STRING_length(d));
+}
+
+/* The names a certificate is for: its subjectAltName entries (RFC 6125
+ * 6.4.4: the CN only counts when there are none), else its CN. */
+static void
+cert_names(X509 *cert, char *names, size_t size)
+{
+	GENERAL_NAMES *alt =
+	    X509_get_ext_d2i(cert, NID_subject_alt_name, NULL, NULL);
+	char one[128];
+
+	names[0] = '\0';
+	for (int i = 0; alt != NULL && i < sk_GENERAL_NAME_num(alt); i++) {
+		const GENERAL_NAME *g = sk_GENERAL_NAME_value(alt, i);
+		int len;
+
+		one[0] = '\0';
+		if (g->type == GEN_DNS) {
+			printable(one, sizeof one,
+				  ASN1_STRING_get0_data(g->d.dNSName),
+				  (size_t)ASN1_STRING_length(g->d.dNSName));
+		} else if (g->type == GEN_IPADD) {
+			len = ASN1_STRING_length(g->d.iPAddress);
+			if (len == 4 || len == 16)
+				inet_ntop(len == 4 ? AF_INET : AF_INET6,
+					  ASN1_STRING_get0_data(g->d.iPAddress),
+					  one, sizeof one);
+		}
+		if (one[0] != '\0')
+			add_name(names, size, one);
+	}
+	GENERAL_NAMES_free(alt);
+	if (names[0] == '\0') {
+		cert_cn(cert, one, sizeof one);
+		if (one[0] != '\0')
+			add_name(names, size, one);
+	}
+}
+
+static int
+verify_cb(int ok, X509_STORE_CTX *x)
+{
+	SSL *ssl =
+	    X509_STORE_CTX_get_ex_data(x, SSL_get_ex_data_X509_STORE_CTX_idx());
+	struct fetch_conn *c =
+	    ssl != NULL && peer_ex_index >= 0
+		? SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), peer_ex_index)
+		: NULL;
+	struct fetch_peer_cert *pc;
+	X509 *cert;
+	int err;
+
+	if (c == NULL)
+		return ok;
+	pc = &c->peer;
+	if (!pc->seen && (cert = X509_STORE_CTX_get0_cert(x)) != NULL) {
+		pc->seen = true;
+		cert_names(cert, pc->names, sizeof pc->names);
+		cert_time(X509_get0_notBefore(cert), pc->not_before,
+			  sizeof pc->not_before);
+		cert_time(X509_get0_notAfter(cert), pc->not_after,
+			  sizeof pc->not_after);
+	}
+	if (!ok && pc->verify_error == 0) {
+		err = X509_STORE_CTX_get_error(x);
+		pc->verify_error = err != 0 ? err : -1;
+		pc->error_depth = X509_STORE_CTX_get_error_depth(x);
+		if ((cert = X509_STORE_CTX_get_current_cert(x)) != NULL) {
+			cert_cn(cert, pc->error_subject,
+				sizeof pc->error_subject);
+			cert_time(err == X509_V_ERR_CERT_NOT_YET_VALID
+				      ? X509_get0_notBefore(cert)
+				      : X509_get0_notAfter(cert),
+				  pc->error_time, sizeof pc->error_time);
+		}
+	}
+	return ok;
+}
+
+/* libcurl's hook on each new SSL_CTX: add the recording callback, keeping
+ * the verify mode libcurl set. */
+static CURLcode
+ssl_ctx_cb(CURL *h, void *sslctx, void *arg)
+{
+	SSL_CTX *ctx = sslctx;
+
+	(void)h;
+	if (peer_ex_index < 0)
+		peer_ex_index =
+		    SSL_CTX_get_ex_new_index(0, NULL, NULL, NULL, NULL);
+	/* Only diagnostics are lost if this fails: go on. */
+	if (peer_ex_index >= 0 && SSL_CTX_set_ex_data(ctx, peer_ex_index, arg))
+		SSL_CTX_set_verify(ctx, SSL_CTX_get_verify_mode(ctx),
+				   verify_cb);
+	return CURLE_OK;
+}
+
+/* Why the certificate was refused, in the words an administrator needs. */
+static enum ma_status
+cert_failed(struct fetch_conn *c, const struct fetch_conn_params *p,
+	    const char *why)
+{
+	const struct fetch_peer_cert *pc = &c->peer;
+	int err = pc->verify_error;
+	const char *whose = pc->error_depth == 0 ? "the certificate of"
+						 : "a CA certificate above";
+
+	if (err == X509_V_ERR_CERT_HAS_EXPIRED)
+		return fetch_conn_fail(
+		    c, MA_ETLS,
+		    "tls failed: %s %s has expired: it was valid until %s "
+		    "(certificate '%s'); the server must renew it",
+		    whose, p->host, pc->error_time, pc->error_subject);
+	if (err == X509_V_ERR_CERT_NOT_YET_VALID)
+		return fetch_conn_fail(
+		    c, MA_ETLS,
+		    "tls failed: %s %s is not valid yet: it is valid from %s "
+		    "(certificate '%s'); check this machine's clock",
+		    whose, p->host, pc->error_time, pc->error_subject);
+	if (pc->seen && err == 0 && p->tls_verify)
+		/* The chain was trusted, so libcurl's refusal is its host
+		 * name check (RFC 6125). */
+		return fetch_conn_fail(
+		    c, MA_ETLS,
+		    "tls failed: name mismatch: the account asks for '%s' but "
+		    "the certificate is for '%s'; set host to a name of the "
+		    "certificate, or have it reissued for '%s'",
+		    p->host, pc->names[0] ? pc->names : "(no name)", p->host);
+	return fetch_conn_fail(c, MA_ETLS,
+			       "tls failed: the certificate of %s is "
+			       "not trusted (%s); set ca_file to the "
+			       "CA that signed it",
+			       p->host, why);
+}
+
+/* "scheme://host:port" of a proxy URL: the credentials left out. */
+static void
+proxy_shown(char *out, size_t size, const char *url)
+{
+	const char *rest = strstr(url, "://"), *at, *end;
+
+	if (rest == NULL) {
+		snprintf(out, size, "%s", url);
+		return;
+	}
+	rest += 3;
+	end = rest + strcspn(rest, "/?#");
+	at = memchr(rest, '@', (size_t)(end - rest));
+	snprintf(out, size, "%.*s%.*s", (int)(rest - url), url,
+		 (int)(end - (at ? at + 1 : rest)), at ? at + 1 : rest);
+}
+
+void
+fetch_conn_proxy_mask(const char *url, char *out, size_t size)
+{
+	const char *rest = strstr(url, "://"), *at, *colon, *end;
+
+	if (rest == NULL) {
+		snprintf(out, size, "%s", url);
+		return;
+	}
+	rest += 3;
+	end = rest + strcspn(rest, "/?#");
+	at = memchr(rest, '@', (size_t)(end - rest));
+	colon = at ? memchr(rest, ':', (size_t)(at - rest)) : NULL;
+	if (colon == NULL) {
+		snprintf(out, size, "%s", url);
+		return;
+	}
+	snprintf(out, size, "%.*s********%s", (int)(colon + 1 - url), url, at);
+}
+
+const char *
+fetch_conn_proxy_env(enum account_protocol protocol)
+{
+	char own[32];
+	const char *names[] = {own,	    NULL,	   "all_proxy",
+			       "ALL_PROXY", "https_proxy", "HTTPS_PROXY"};
+	char upper[32];
+	const char *v;
+
+	snprintf(own, sizeof own, "%s_proxy", scheme(protocol));
+	for (size_t i = 0; i < sizeof upper; i++)
+		if ((upper[i] = (char)(own[i] >= 'a' && own[i] <= 'z'
+					   ? own[i] - 'a' + 'A'
+					   : own[i])) == '\0')
+			break;
+	names[1] = upper;
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if ((v = getenv(names[i])) != NULL && v[0] != '\0')
+			return v;
+	return NULL;
+}
+
+/*
+ * The proxy: only the one the account names. libcurl would otherwise
+ * read *_proxy from the environment by itself; an empty CURLOPT_PROXY
+ * turns that off, and "*" in CURLOPT_NOPROXY too.
+ */
+static void
+set_proxy(struct fetch_conn *c, const struct fetch_conn_params *p)
+{
+	const char *url = NULL;
+
+	if (p->proxy != NULL && strcmp(p->proxy, "env") == 0) {
+		url = fetch_conn_proxy_env(p->protocol);
+		if (url == NULL)
+			log_debug("%s: proxy = env, and the environment "
+				  "names no proxy: connecting directly",
+				  c->what);
+	} else if (p->proxy != NULL && strcmp(p->proxy, "none") != 0) {
+		url = p->proxy;
+		/* An account's own URL is for every host. */
+		curl_easy_setopt(c->curl, CURLOPT_NOPROXY, "");
+	}
+	if (url == NULL) {
+		curl_easy_setopt(c->curl, CURLOPT_PROXY, "");
+		curl_easy_setopt(c->curl, CURLOPT_NOPROXY, "*");
+		return;
+	}
+	proxy_shown(c->proxy_shown, sizeof c->proxy_shown, url);
+	curl_easy_setopt(c->curl, CURLOPT_PROXY, url);
+	/* An HTTP proxy carries IMAP and POP3 only as a CONNECT tunnel;
+	 * SOCKS ignores this. */
+	curl_easy_setopt(c->curl, CURLOPT_HTTPPROXYTUNNEL, 1L);
+	log_info("%s: connecting through the proxy %s", c->what,
+		 c->proxy_shown);
+}
+
+/*
  * How far libcurl got before it failed: not connected; connected but the
  * TLS handshake of pops/imaps not done; or in the protocol's own part
  * (greeting, STARTTLS, login).
@@ -151,12 +449,31 @@ reached(struct fetch_conn *c, const struct fetch_conn_params *p)
 /* Which step a libcurl failure belongs to, its status and its wording. */
 static enum ma_status
 open_failed(struct fetch_conn *c, const struct fetch_conn_params *p,
-	    CURLcode rc, const char *detail)
+	    CURLcode rc, char *detail)
 {
 	const char *why = detail[0] != '\0' ? detail : curl_easy_strerror(rc);
+	char *end = detail + strlen(detail);
+
+	/* libcurl's OpenSSL messages can end in a blank. */
+	while (end > detail && end[-1] == ' ')
+		*--end = '\0';
 
 	c->step = reached(c, p);
 	switch (rc) {
+	case CURLE_COULDNT_RESOLVE_PROXY:
+		c->step = FETCH_STEP_RESOLVE;
+		return fetch_conn_fail(c, MA_ENOHOST,
+				       "resolve failed: the host name of the "
+				       "proxy %s was not found",
+				       c->proxy_shown);
+#if LIBCURL_VERSION_NUM >= 0x074900
+	case CURLE_PROXY:
+		c->step = FETCH_STEP_CONNECT;
+		return fetch_conn_fail(c, MA_ETEMP,
+				       "connect failed: %s:%d through the "
+				       "proxy %s: %s",
+				       p->host, p->port, c->proxy_shown, why);
+#endif
 	case CURLE_COULDNT_RESOLVE_HOST:
 		c->step = FETCH_STEP_RESOLVE;
 		return fetch_conn_fail(c, MA_ENOHOST,
@@ -165,6 +482,12 @@ open_failed(struct fetch_conn *c, const struct fetch_conn_params *p,
 				       p->host);
 	case CURLE_COULDNT_CONNECT:
 		c->step = FETCH_STEP_CONNECT;
+		if (c->proxy_shown[0] != '\0')
+			return fetch_conn_fail(c, MA_ETEMP,
+					       "connect failed: %s:%d through "
+					       "the proxy %s: %s",
+					       p->host, p->port, c->proxy_shown,
+					       why);
 		return fetch_conn_fail(c, MA_ETEMP, "connect failed: %s:%d: %s",
 				       p->host, p->port, why);
 	case CURLE_OPERATION_TIMEDOUT:
@@ -182,18 +505,30 @@ open_failed(struct fetch_conn *c, const struct fetch_conn_params *p,
 	case CURLE_SSL_CACERT:
 #endif
 		c->step = FETCH_STEP_TLS;
-		return fetch_conn_fail(c, MA_ETLS,
-				       "tls failed: the certificate of %s is "
-				       "not trusted (%s); set ca_file to the "
-				       "CA that signed it",
-				       p->host, why);
+		return cert_failed(c, p, why);
 	case CURLE_SSL_CONNECT_ERROR:
 	case CURLE_SSL_CIPHER:
 	case CURLE_SSL_CERTPROBLEM:
 		c->step = FETCH_STEP_TLS;
-		return fetch_conn_fail(c, MA_ETLS, "tls failed: %s", why);
+		if (p->protocol != PROTO_POPS && p->protocol != PROTO_IMAPS)
+			return fetch_conn_fail(c, MA_ETLS,
+					       "tls failed: %s accepted "
+					       "STARTTLS but the TLS handshake "
+					       "failed (%s); no password or "
+					       "token was sent",
+					       p->host, why);
+		return fetch_conn_fail(c, MA_ETLS,
+				       "tls failed: the TLS handshake with %s "
+				       "failed (%s)",
+				       p->host, why);
 	case CURLE_USE_SSL_FAILED:
 		c->step = FETCH_STEP_TLS;
+		if (c->starttls_offered)
+			return fetch_conn_fail(c, MA_ETLS,
+					       "tls failed: %s offers STARTTLS "
+					       "but refused it (it says: %s); "
+					       "no password or token was sent",
+					       p->host, c->last_in);
 		return fetch_conn_fail(c, MA_ETLS,
 				       "tls failed: %s does not offer "
 				       "STARTTLS and TLS is required (tls = "
@@ -266,9 +601,10 @@ fetch_conn_open(struct fetch_conn *c, const struct fetch_conn_params *p)
 	c->io_timeout_ms = p->io_timeout * 1000;
 	c->step = FETCH_STEP_RESOLVE;
 	buf_init(&c->greeting, LINE_MAX_GREETING);
-	/* An IPv6 literal needs brackets in a URL. */
+	/* An IPv6 literal needs brackets in a URL (unless it has them). */
 	n = snprintf(url, sizeof url,
-		     strchr(p->host, ':') ? "%s://[%s]:%d/" : "%s://%s:%d/",
+		     strchr(p->host, ':') && p->host[0] != '[' ? "%s://[%s]:%d/"
+							       : "%s://%s:%d/",
 		     scheme(p->protocol), p->host, p->port);
 	if (n < 0 || (size_t)n >= sizeof url)
 		return fetch_conn_fail(c, MA_ECONFIG, "host name too long");
@@ -320,6 +656,9 @@ fetch_conn_open(struct fetch_conn *c, const struct fetch_conn_params *p)
 			 (long)CURL_SSLVERSION_TLSv1_2);
 	if (p->ca_file != NULL)
 		curl_easy_setopt(c->curl, CURLOPT_CAINFO, p->ca_file);
+	curl_easy_setopt(c->curl, CURLOPT_SSL_CTX_FUNCTION, ssl_ctx_cb);
+	curl_easy_setopt(c->curl, CURLOPT_SSL_CTX_DATA, c);
+	set_proxy(c, p);
 	curl_easy_setopt(c->curl, CURLOPT_DEBUGFUNCTION, debug_cb);
 	curl_easy_setopt(c->curl, CURLOPT_DEBUGDATA, c);
 	/* The debug hook is only called in verbose mode; it never prints,

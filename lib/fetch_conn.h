@@ -57,6 +57,29 @@ struct fetch_conn_params {
 	const char *ca_file;  /* NULL: the system's CA bundle */
 	long connect_timeout; /* seconds, for resolve + connect + login */
 	long io_timeout;      /* seconds without a byte from the server */
+	/*
+	 * The account's proxy setting: NULL or "none" (never a proxy,
+	 * whatever the environment says), "env" (the environment's, see
+	 * fetch_conn_proxy_env()) or a proxy URL (socks5h://, http://...).
+	 */
+	const char *proxy;
+};
+
+/*
+ * What the server's certificate said, noted during the handshake so that a
+ * failed check can name the problem: the names it is for, its validity and
+ * the first verification error. Text from the certificate is made
+ * printable and cut to fit (it is only quoted in messages).
+ */
+struct fetch_peer_cert {
+	bool seen;	     /* the server sent a certificate */
+	char names[256];     /* "mail.example.org, 192.0.2.1" (SANs, else CN) */
+	char not_before[32]; /* "2026-01-02 03:04:05 UTC" */
+	char not_after[32];  /* the same */
+	int verify_error;    /* OpenSSL X509_V_ERR_*; 0: none seen */
+	int error_depth;     /* 0: the server's own certificate */
+	char error_subject[96]; /* CN of the certificate that failed */
+	char error_time[32];	/* its notAfter (expired) or notBefore */
 };
 
 struct fetch_conn {
@@ -72,7 +95,25 @@ struct fetch_conn {
 	enum fetch_step step;	 /* where an open failed; DONE once logged in */
 	char error[256];	 /* why the last call failed, for the state */
 	char last_in[256];	 /* the server's last line during the login */
+	bool starttls_offered;	 /* the server listed STARTTLS (IMAP) or STLS */
+	struct fetch_peer_cert peer;
+	char proxy_shown[160]; /* the proxy used, without credentials; "" */
 };
+
+/*
+ * fetch_conn_proxy_mask - url with the password of its user part (if any)
+ * written as ********, into out (cut to size), for "account show".
+ */
+void fetch_conn_proxy_mask(const char *url, char *out, size_t size);
+
+/*
+ * fetch_conn_proxy_env - the proxy the environment names for a protocol
+ * (borrowed from the environment; NULL: none): the first set of
+ * SCHEME_proxy (imap_proxy, imaps_proxy, pop3_proxy, pop3s_proxy, in lower
+ * or upper case), all_proxy, ALL_PROXY, https_proxy, HTTPS_PROXY. An
+ * account only uses it with proxy = env; no_proxy/NO_PROXY then apply.
+ */
+const char *fetch_conn_proxy_env(enum account_protocol protocol);
 
 /*
  * fetch_conn_throttled - whether a server's response text carries one of
@@ -87,10 +128,13 @@ bool fetch_conn_throttled(const char *text);
 /*
  * fetch_conn_open - connect, secure and log in. On error the reason is
  * logged (one line: the step and why), kept in c->error and c->step, and
- * the status is MA_ENOHOST (name not found), MA_ETEMP (refused, timed out,
- * server down), MA_ETLS (TLS failed, certificate not trusted, STARTTLS
- * missing where required), MA_EAUTH (login refused), MA_ECONFIG (bad CA
- * file) or MA_EPROTO. fetch_conn_close() must be called either way.
+ * the status is MA_ENOHOST (name not found, of the server or of the
+ * proxy), MA_ETEMP (refused, timed out, server or proxy down), MA_ETLS
+ * (TLS failed: certificate not trusted, for another name, expired or not
+ * yet valid; STARTTLS missing or refused where required; handshake
+ * failed), MA_EAUTH (login refused), MA_ECONFIG (bad CA file) or
+ * MA_EPROTO. Each TLS case has its own wording, naming the names or dates
+ * involved. fetch_conn_close() must be called either way.
  */
 enum ma_status fetch_conn_open(struct fetch_conn *c,
 			       const struct fetch_conn_params *p);

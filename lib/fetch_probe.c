@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 
 #include "buf.h"
@@ -52,14 +53,44 @@ reportf(const struct fetch_probe_report *r, const char *step, const char *fmt,
 	report(r, step, text);
 }
 
+/*
+ * The proxy that resolves the server's name itself (socks5h, socks4a, an
+ * HTTP proxy's CONNECT), or NULL: then this machine resolves it. The
+ * account's proxy setting, or with proxy = env the environment's.
+ */
+static const char *
+remote_resolver(const struct account *a)
+{
+	static const char *const schemes[] = {"socks5h://", "socks4a://",
+					      "http://", "https://"};
+	const char *url = a->proxy;
+
+	if (url != NULL && strcmp(url, "env") == 0)
+		url = fetch_conn_proxy_env(a->protocol);
+	if (url == NULL)
+		return NULL;
+	for (size_t i = 0; i < sizeof schemes / sizeof schemes[0]; i++)
+		if (strncmp(url, schemes[i], strlen(schemes[i])) == 0)
+			return schemes[i];
+	return NULL;
+}
+
 enum ma_status
 fetch_probe_resolve(const struct account *a, const char *what,
 		    const struct fetch_probe_report *r)
 {
 	struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res = NULL;
 	char addr[INET6_ADDRSTRLEN] = "?";
-	int rc = getaddrinfo(a->host, NULL, &hints, &res);
+	const char *via = remote_resolver(a);
+	int rc;
 
+	/* Behind such a proxy this machine may not know the name at all. */
+	if (via != NULL) {
+		reportf(r, "resolve", "%s: left to the %.*s proxy", a->host,
+			(int)(strlen(via) - 3), via);
+		return MA_OK;
+	}
+	rc = getaddrinfo(a->host, NULL, &hints, &res);
 	if (rc != 0) {
 		log_err("%s: resolve failed: host name '%s' not found (%s)",
 			what, a->host, gai_strerror(rc));

@@ -28,6 +28,7 @@ static const char account_usage[] =
     "         [--refresh-token-file F] [--token-url URL] [--scope S]\n"
     "         [--folder F[,F...]] [--on-server keep|delete]\n"
     "         [--tls required|none] [--ca-file F] [--tls-verify yes|no]\n"
+    "         [--proxy none|env|URL]\n"
     "         [--address A] [--name N] [--description D]\n"
     "         [--poll-interval T] [--fetch-budget SIZE/day|off]\n"
     "         [--enabled yes|no] [--no-test]\n"
@@ -421,6 +422,7 @@ connection_changed(const struct account_opts *o, bool new_pw)
 	    "tls",
 	    "ca_file",
 	    "tls_verify",
+	    "proxy",
 	};
 
 	if (new_pw)
@@ -658,9 +660,14 @@ account_show(struct ctx *c, int argc, char **argv)
 	printf("%-20s %s/%s\n", "account", s->key, key);
 	for (size_t i = 0; (k = account_field(i)) != NULL; i++) {
 		const char *v = config_get(a->cfg, "", k);
+		char px[1024];
 
 		if (v == NULL)
 			continue;
+		if (strcmp(k, "proxy") == 0) {
+			fetch_conn_proxy_mask(v, px, sizeof px);
+			v = px;
+		}
 		printf("%-20s %s\n", k,
 		       strcmp(k, "password") == 0 ? "********" : v);
 	}
