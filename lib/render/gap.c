@@ -188,6 +188,9 @@ leaf_tombs(struct gap_ctx *g, GHashTable *placed)
 	GHashTableIter it;
 	gpointer k, v;
 
+	/* Most threads lost nothing: no need to look through them all. */
+	if (!g_hash_table_contains(g->r->tomb_threads, g->tc->id))
+		return keys;
 	g_hash_table_iter_init(&it, g->r->tombs);
 	while (g_hash_table_iter_next(&it, &k, &v)) {
 		const struct tomb *t = v;
@@ -282,7 +285,8 @@ gap_slots(struct run *r, const struct thread_ctx *tc, struct gap_slot **sp,
 		st = MA_ENOMEM;
 		goto out;
 	}
-	for (size_t i = 0; i < tc->n; i++) {
+	/* Without tombstones nothing was removed: the walk's order. */
+	for (size_t i = 0; i < tc->n && g_hash_table_size(r->tombs) > 0; i++) {
 		char h[TOMBSTONE_HASH_LEN + 1];
 
 		tombstone_hash_id(tc->m[i].e->msgid, h);
