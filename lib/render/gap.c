@@ -219,9 +219,9 @@ static enum ma_status
 flatten(const struct thread_ctx *tc, GArray *nodes, struct gap_slot **sp,
 	size_t *np)
 {
-	struct gap_slot *s = calloc(nodes->len, sizeof *s);
+	struct gap_slot *s = calloc(nodes->len + 1, sizeof *s);
 	ssize_t *stack = calloc(nodes->len + 1, sizeof *stack);
-	ssize_t *slot_of = calloc(nodes->len, sizeof *slot_of);
+	ssize_t *slot_of = calloc(nodes->len + 1, sizeof *slot_of);
 	size_t n = 0, depth = 0;
 
 	if (s == NULL || stack == NULL || slot_of == NULL) {
