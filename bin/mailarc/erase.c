@@ -2,8 +2,8 @@
  * mailarc erase SPACE --address ADDR [--dry-run] [--yes]: erase every
  * message ADDR sent or received from everywhere mailarc keeps mail
  * (an erasure request), tombstoned by hashes only. The site is rendered
- * whole afterwards, so that no page, feed, mbox or attachment of those
- * messages stays. Also the retention run of the pipeline.
+ * afterwards (incrementally), so that no page, feed, mbox or attachment
+ * of those messages stays. Also the retention run of the pipeline.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -174,13 +174,13 @@ cmd_erase(struct ctx *c, int argc, char **argv)
 			   s->key);
 		goto out;
 	}
-	/* The whole site: a page, feed entry, mbox or attachment of an
-	 * erased message may be anywhere, and the tombstones name no
-	 * Message-ID that an incremental run could look up. */
+	/* An incremental run: it finds the erased messages by the hashes
+	 * their tombstones hold, and removes them from every page, feed,
+	 * mbox, attachment and search segment as a full run would. */
 	if (stage_built("mailarc-render")) {
 		/* --wait: a render still running (one a killed erase
 		 * started, or the timer's) finishes first. */
-		const char *const args[] = {"--wait", s->key, "--full", NULL};
+		const char *const args[] = {"--wait", s->key, NULL};
 
 		ret = run_stage(c, "mailarc-render", args, true);
 		if (ret != EX_OK) {

@@ -109,7 +109,9 @@ holder_of(struct run *r, const char *msgid)
 	for (guint i = 0; i < r->gone->len; i++) {
 		e = r->gone->pdata[i];
 		if (strcmp(e->msgid, msgid) == 0)
-			return g_hash_table_lookup(r->tname_of, e->thread);
+			return e->erased ? NULL
+					 : g_hash_table_lookup(r->tname_of,
+							       e->thread);
 	}
 	t = g_hash_table_lookup(r->tombs, msgid);
 	if (t != NULL && sitename_thread_ok(t->thread))

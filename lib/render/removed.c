@@ -71,36 +71,118 @@ tombs_read(struct run *r, long from, long *endp)
 	return st;
 }
 
-enum ma_status
-apply_tomb(struct run *r, const char *msgid, const struct tomb *t)
+/* Whether notmuch still holds msgid as a message with files (a ghost is
+ * only a Message-ID that replies refer to). */
+static bool
+still_indexed(struct run *r, const char *msgid)
 {
 	notmuch_message_t *m = NULL;
-	struct entry *e;
+	notmuch_bool_t ghost = FALSE;
+
+	if (notmuch_database_find_message(r->db, msgid, &m) !=
+		NOTMUCH_STATUS_SUCCESS ||
+	    m == NULL)
+		return false;
+	notmuch_message_get_flag_st(m, NOTMUCH_MESSAGE_FLAG_GHOST, &ghost);
+	notmuch_message_destroy(m);
+	return !ghost;
+}
+
+/* e leaves the site's order: its thread, its month and (through
+ * r->gone) its neighbours are rendered again. */
+static void
+entry_gone(struct run *r, struct entry *e)
+{
 	char month[8];
 
-	if (notmuch_database_find_message(r->db, msgid, &m) ==
-		NOTMUCH_STATUS_SUCCESS &&
-	    m != NULL) {
-		notmuch_bool_t ghost = FALSE;
-
-		/* A ghost is only a Message-ID that replies refer to. One
-		 * with files is still indexed: the delete is not finished,
-		 * and the message is shown until it is. */
-		notmuch_message_get_flag_st(m, NOTMUCH_MESSAGE_FLAG_GHOST,
-					    &ghost);
-		notmuch_message_destroy(m);
-		if (!ghost)
-			return MA_OK;
-	}
-	touch_thread(r, t->thread);
-	if ((e = g_hash_table_lookup(r->by_id, msgid)) == NULL)
-		return MA_OK;
-	g_hash_table_steal(r->by_id, msgid);
+	g_hash_table_steal(r->by_id, e->msgid);
 	g_ptr_array_add(r->gone, e);
 	touch_thread(r, e->thread);
 	render_month_of(e->date, month);
 	g_hash_table_add(r->months, strdup(month));
 	r->stats->removed++;
+}
+
+/*
+ * The messages of this run's fresh erasures, all at once (the first
+ * "sha256:" tombstone applied does it). Their tombstones hold the hash of
+ * the Message-ID, not the Message-ID the entries are keyed by: an entry
+ * goes when the hash of its Message-ID is one of them, or (a Message-ID
+ * notmuch keeps shortened hashes otherwise) when it is of a thread such a
+ * tombstone names and notmuch no longer holds it. One still indexed stays
+ * shown: that erasure is not finished, and r->tomb_pending makes the next
+ * run apply it again.
+ */
+static enum ma_status
+apply_erasures(struct run *r)
+{
+	GHashTable *hashes = g_hash_table_new(g_str_hash, g_str_equal);
+	GHashTable *threads = g_hash_table_new(g_str_hash, g_str_equal);
+	GPtrArray *cand = g_ptr_array_new();
+	GHashTableIter it;
+	gpointer k, v;
+
+	r->erasures_applied = true;
+	g_hash_table_iter_init(&it, r->tombs);
+	while (g_hash_table_iter_next(&it, &k, &v)) {
+		const struct tomb *t = v;
+
+		if (!t->fresh || strncmp(k, "sha256:", 7) != 0)
+			continue;
+		g_hash_table_add(hashes, k);
+		if (t->thread[0] != '\0')
+			g_hash_table_add(threads, (gpointer)t->thread);
+	}
+	g_hash_table_iter_init(&it, r->by_id);
+	while (g_hash_table_size(hashes) > 0 &&
+	       g_hash_table_iter_next(&it, &k, &v)) {
+		struct entry *e = v;
+		char h[TOMBSTONE_HASH_LEN + 1];
+
+		tombstone_hash_id(e->msgid, h);
+		if (g_hash_table_contains(hashes, h)) {
+			e->erased = true;
+			g_ptr_array_add(cand, e);
+		} else if (g_hash_table_contains(threads, e->thread) &&
+			   !g_hash_table_contains(r->tombs, e->msgid)) {
+			g_ptr_array_add(cand, e);
+		}
+	}
+	for (guint i = 0; i < cand->len; i++) {
+		struct entry *e = cand->pdata[i];
+
+		if (!still_indexed(r, e->msgid)) {
+			e->erased = true;
+			entry_gone(r, e);
+		} else if (e->erased) {
+			e->erased = false;
+			r->tomb_pending = true;
+		}
+	}
+	g_ptr_array_free(cand, TRUE);
+	g_hash_table_destroy(threads);
+	g_hash_table_destroy(hashes);
+	return MA_OK;
+}
+
+enum ma_status
+apply_tomb(struct run *r, const char *msgid, const struct tomb *t)
+{
+	struct entry *e;
+
+	if (strncmp(msgid, "sha256:", 7) == 0) {
+		touch_thread(r, t->thread);
+		return r->erasures_applied ? MA_OK : apply_erasures(r);
+	}
+	/* One with files is still indexed: the delete is not finished, and
+	 * the message is shown until it is (the next run looks again). */
+	if (still_indexed(r, msgid)) {
+		r->tomb_pending = true;
+		return MA_OK;
+	}
+	touch_thread(r, t->thread);
+	if ((e = g_hash_table_lookup(r->by_id, msgid)) != NULL)
+		entry_gone(r, e);
 	return MA_OK;
 }
 
@@ -226,7 +308,7 @@ removed_thread_page(struct run *r, const char *name)
  * Tombstone pages: all of them in a full run, the new ones else. A
  * message erased on request ("sha256:" tombstone, tombstone.h) gets no
  * page: its name would be its Message-ID, which the tombstone no longer
- * holds, and nothing may say it was there.
+ * holds, and nothing may say it was there; its pages are removed.
  */
 enum ma_status
 removed_message_pages(struct run *r, bool full)
@@ -243,6 +325,34 @@ removed_message_pages(struct run *r, bool full)
 			continue;
 		if ((full || t->fresh) && !g_hash_table_contains(r->by_id, k))
 			st = removed_message_page(r, k, t);
+	}
+	/* An erased message's own files go without a trace (a full run's
+	 * site_gc() removes them as files it did not write). */
+	for (guint i = 0; i < r->gone->len && st == MA_OK; i++) {
+		struct entry *e = r->gone->pdata[i];
+		char name[PERMALINK_NAME_MAX], stem[PERMALINK_STEM_MAX],
+		    rel[PERMALINK_STEM_MAX + 16];
+
+		if (!e->erased || entry_page_name(r, e, name) != MA_OK ||
+		    permalink_stem(name, stem) != MA_OK)
+			continue;
+		snprintf(rel, sizeof rel, "m/%s.html", stem);
+		st = site_remove(r->site, rel);
+		snprintf(rel, sizeof rel, "m/%s.eml", stem);
+		if (st == MA_OK)
+			st = site_remove(r->site, rel);
+		if (st == MA_OK)
+			st = remove_versions(
+			    r, (char[3]){stem[0], stem[1], '\0'}, name);
+		/* The flat layout's files (legacy.c). */
+		snprintf(rel, sizeof rel, "m/%s.html", name);
+		if (st == MA_OK)
+			st = site_remove(r->site, rel);
+		snprintf(rel, sizeof rel, "m/%s.eml", name);
+		if (st == MA_OK)
+			st = site_remove(r->site, rel);
+		if (st == MA_OK)
+			st = remove_versions(r, "", name);
 	}
 	return st;
 }

@@ -70,6 +70,7 @@ struct entry {
 	char *subject, *from, *file;
 	size_t nfiles; /* versions (files) of the message */
 	bool filled;
+	bool erased; /* gone this run by an erasure (removed.c) */
 };
 
 struct tomb {
@@ -96,6 +97,10 @@ struct run {
 	char *uuid;
 	unsigned long rev;
 	long tomb_off;
+	/* removed.c: the fresh erasures are applied; a fresh tombstone's
+	 * message is still indexed (its removal is not finished: the state
+	 * keeps tomb_off, so that the next run applies it again). */
+	bool erasures_applied, tomb_pending;
 	char *settings;	       /* what the last run rendered with */
 	GPtrArray *blocks;     /* of ENTRY_BLOCK entries */
 	size_t block_used;     /* in the last block */
@@ -147,6 +152,9 @@ struct tmsg {
 	/* The primary version's Reply-To and References (reply.c), raw;
 	 * NULL when it has none. */
 	char *reply_to, *refs;
+	/* The primary version's In-Reply-To and References (gap.c), raw;
+	 * NULL when it has none or no message was ever removed. */
+	char *in_reply_to, *references;
 	struct mime_msg *mm;
 	char *raw; /* the message file, read once */
 	size_t raw_len;
@@ -281,6 +289,33 @@ enum ma_status reply_html(struct run *r, struct buf *b, const struct tmsg *t);
 /* reply_note() - keep t's Reply-To and References from its file's
  * header block data[0..len). MA_ENOMEM. */
 enum ma_status reply_note(struct tmsg *t, const char *data, size_t len);
+
+/* reply.c: reply_header_value() - a header's value in the header block
+ * data[0..len), folded lines and all, g_malloc'd; NULL when it is not there (or
+ * no memory: *st). */
+char *reply_header_value(const char *data, size_t len, const char *name,
+			 enum ma_status *st);
+
+/* gap.c: a removed message's place in a thread page. gap_note() keeps
+ * t's In-Reply-To and References (when any tombstone exists);
+ * gap_slots() gives the page's order, a slot per message of tc and per
+ * removed message whose place is known (*sp freed by the caller);
+ * gap_tree_item() and gap_article() write a removed one's line and
+ * notice. */
+struct gap_slot {
+	ssize_t msg;	 /* in tc->m; -1 for a removed message */
+	const char *key; /* removed: its r->tombs key */
+	int depth;
+	ssize_t parent; /* slot index; -1 at the top */
+	char anchor[16];
+};
+enum ma_status gap_note(struct run *r, struct tmsg *t, const char *data,
+			size_t len);
+enum ma_status gap_slots(struct run *r, const struct thread_ctx *tc,
+			 struct gap_slot **sp, size_t *np);
+enum ma_status gap_tree_item(struct buf *b, const struct gap_slot *s);
+enum ma_status gap_article(struct run *r, struct buf *b,
+			   const struct gap_slot *s, size_t pos);
 
 /* raw.c */
 enum ma_status read_raw(const char *file, char **datap, size_t *lenp);

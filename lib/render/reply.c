@@ -77,6 +77,13 @@ header_value(const char *data, size_t len, const char *name, enum ma_status *st)
 	return NULL;
 }
 
+char *
+reply_header_value(const char *data, size_t len, const char *name,
+		   enum ma_status *st)
+{
+	return header_value(data, len, name, st);
+}
+
 /* Header values past this are not a reply's business. */
 #define REPLY_HEADER_MAX (64 << 10)
 

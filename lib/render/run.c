@@ -413,7 +413,8 @@ publish(struct run *r, GPtrArray *changed, bool full, long tomb_end,
 	else
 		site_close(r->site, false);
 	r->site = NULL;
-	r->tomb_off = tomb_end;
+	if (!r->tomb_pending)
+		r->tomb_off = tomb_end;
 	if (st == MA_OK)
 		st = render_state_save(r, state, uuid, rev);
 	r->stats->messages = r->order->len;

@@ -21,6 +21,8 @@ tmsg_release(struct tmsg *t)
 	free(t->raw);
 	free(t->reply_to);
 	free(t->refs);
+	free(t->in_reply_to);
+	free(t->references);
 	mime_free(t->mm);
 	for (size_t k = 0; t->alt != NULL && k + 1 < t->nver; k++)
 		tmsg_release(&t->alt[k]);
@@ -134,31 +136,49 @@ tree_item(struct buf *b, const struct tmsg *t, const struct tmsg *root)
 	return buf_adds(b, "</li>");
 }
 
-/* The conversation as a tree of links, when there is more than one. */
+/* The conversation as a tree of links, when there is more than one
+ * message (removed ones included: gap.c). */
 static enum ma_status
-thread_tree(struct buf *b, const struct thread_ctx *tc)
+thread_tree(struct buf *b, const struct thread_ctx *tc,
+	    const struct gap_slot *sl, size_t ns)
 {
 	enum ma_status st;
 
-	if (tc->n <= 1)
+	if (ns <= 1)
 		return MA_OK;
 	ADD(buf_adds(b, "<nav aria-label=\"Conversation\"><ol "
 			"class=\"tree\">"));
-	for (size_t i = 0; i < tc->n; i++)
-		ADD(tree_item(b, &tc->m[i], &tc->m[0]));
+	for (size_t i = 0; i < ns; i++) {
+		if (sl[i].msg < 0) {
+			ADD(gap_tree_item(b, &sl[i]));
+			continue;
+		}
+		tc->m[sl[i].msg].depth = sl[i].depth;
+		ADD(tree_item(b, &tc->m[sl[i].msg], &tc->m[0]));
+	}
 	return buf_adds(b, "</ol></nav>\n");
 }
 
-/* Each message in full, indented by its depth in the tree. */
+/* Each message in full, indented by its depth in the tree; a removed
+ * one as a notice (gap.c). */
 static enum ma_status
-thread_articles(struct buf *b, struct thread_ctx *tc)
+thread_articles(struct run *r, struct buf *b, struct thread_ctx *tc,
+		const struct gap_slot *sl, size_t ns)
 {
 	char stem[PERMALINK_STEM_MAX];
 	enum ma_status st;
 
-	for (size_t i = 0; i < tc->n; i++) {
-		struct tmsg *t = &tc->m[i];
+	for (size_t i = 0; i < ns; i++) {
+		const struct gap_slot *up =
+		    sl[i].parent >= 0 ? &sl[sl[i].parent] : NULL;
+		struct tmsg *t;
 
+		if (sl[i].msg < 0) {
+			ADD(gap_article(r, b, &sl[i], i + 1));
+			continue;
+		}
+		t = &tc->m[sl[i].msg];
+		t->depth = sl[i].depth;
 		ADD(buf_addf(b,
 			     "<article class=\"msg d%d\" id=\"%s\" "
 			     "aria-label=\"Message %zu\"><h2>",
@@ -173,12 +193,17 @@ thread_articles(struct buf *b, struct thread_ctx *tc)
 				     "href=\"../../m/%s.html#versions\">see "
 				     "every version</a>.</p>\n",
 				     t->nver, name_stem(t->name, stem)));
-		if (t->parent >= 0)
+		if (up != NULL && up->msg < 0)
+			ADD(buf_addf(b,
+				     "<p class=\"msgnav\"><a href=\"#%s\">"
+				     "\xe2\x86\x91 In reply to a removed "
+				     "message</a></p>\n",
+				     up->anchor));
+		else if (up != NULL)
 			ADD(buf_addf(b,
 				     "<p class=\"msgnav\"><a href=\"#%s\">"
 				     "\xe2\x86\x91 In reply to %s</a></p>\n",
-				     tc->m[t->parent].anchor,
-				     tc->m[t->parent].e->from));
+				     up->anchor, tc->m[up->msg].e->from));
 		ADD(buf_adds(b, "</article>\n"));
 	}
 	return MA_OK;
@@ -190,14 +215,19 @@ thread_html(struct run *r, struct thread_ctx *tc, time_t oldest, time_t newest)
 {
 	struct buf b;
 	char rel[PERMALINK_STEM_MAX + 16], stem[PERMALINK_STEM_MAX];
+	struct gap_slot *sl = NULL;
+	size_t ns = 0;
 	enum ma_status st;
 
 	buf_init(&b, PAGE_MAX);
-	st = thread_head(r, &b, tc, oldest, newest);
+	st = gap_slots(r, tc, &sl, &ns);
 	if (st == MA_OK)
-		st = thread_tree(&b, tc);
+		st = thread_head(r, &b, tc, oldest, newest);
 	if (st == MA_OK)
-		st = thread_articles(&b, tc);
+		st = thread_tree(&b, tc, sl, ns);
+	if (st == MA_OK)
+		st = thread_articles(r, &b, tc, sl, ns);
+	free(sl);
 	if (st == MA_OK)
 		st = page_end(&b, "../../");
 	snprintf(rel, sizeof rel, "t/%s.html", name_stem(tc->name, stem));
@@ -348,6 +378,8 @@ version_load(struct run *r, struct tmsg *t, const char *file)
 	if (st == MA_OK && t->raw != NULL && t->vtag[0] == '\0' &&
 	    r->o->reply_links)
 		st = reply_note(t, t->raw, t->raw_len);
+	if (st == MA_OK && t->raw != NULL && t->vtag[0] == '\0')
+		st = gap_note(r, t, t->raw, t->raw_len);
 	if (st == MA_OK)
 		st = write_attachments(r, t);
 	if (st == MA_OK)
