@@ -31,8 +31,13 @@
 #include "utf7.h"
 
 #define IMAP_LINE_MAX (1u << 20)
-/* UIDs per UID FETCH / STORE command: bounds the command line. */
-#define IMAP_SET_MAX 500
+/*
+ * The longest UID set in one UID FETCH / STORE / EXPUNGE command. RFC 7162
+ * 4 asks clients to keep command lines under 8,192 octets; a set of
+ * consecutive UIDs is one range ("1:10000"), so a folder fetched whole
+ * is one command and the server streams it without a pause.
+ */
+#define IMAP_SET_LEN 4000
 
 struct srv_msg {
 	uint32_t uid;
@@ -779,21 +784,21 @@ msg_cmp(const void *a, const void *b)
 }
 
 /*
- * Append up to IMAP_SET_MAX of uids[*ip..n) as a sequence set ("1:5,9")
- * to set; advances *ip.
+ * Append uids[*ip..n) as a sequence set ("1:5,9") to set, up to
+ * IMAP_SET_LEN characters; advances *ip past what it holds.
  */
 static enum ma_status
 make_set(struct buf *set, const uint32_t *uids, size_t n, size_t *ip)
 {
 	enum ma_status st = MA_OK;
-	size_t i = *ip, taken = 0;
+	size_t i = *ip;
 
 	buf_reset(set);
-	while (i < n && taken < IMAP_SET_MAX && st == MA_OK) {
+	/* A range is at most 2 * 10 digits, a colon and a comma. */
+	while (i < n && set->len + 22 <= IMAP_SET_LEN && st == MA_OK) {
 		size_t j = i;
 
-		while (j + 1 < n && uids[j + 1] == uids[j] + 1 &&
-		       taken + (j + 1 - i) < IMAP_SET_MAX)
+		while (j + 1 < n && uids[j + 1] == uids[j] + 1)
 			j++;
 		if (set->len > 0)
 			st = buf_addc(set, ',');
@@ -802,7 +807,6 @@ make_set(struct buf *set, const uint32_t *uids, size_t n, size_t *ip)
 				      uids[j]);
 		else if (st == MA_OK)
 			st = buf_addf(set, "%" PRIu32, uids[i]);
-		taken += j + 1 - i;
 		i = j + 1;
 	}
 	*ip = i;
