@@ -45,18 +45,26 @@ struct fetch_sink {
 	/* Private to fetch_sink.c. */
 	const char *incoming;	/* borrowed */
 	const char *state_path; /* borrowed */
-	struct maildir_tmp tmp;
-	bool tmp_open;
+	bool opened;		/* the fields below are set up */
+	int tmp_fd, new_fd;	/* incoming/tmp and incoming/new */
+	int fd;			/* the message being written, or -1 */
+	bool writing;		/* a message is begun */
+	char name[256];		/* its name under tmp/ */
+	uint64_t size;		/* its bytes so far */
+	char *wbuf;		/* its bytes not yet written */
+	size_t wlen, wsize;
 	struct fetch_sink_pending *pending;
-	size_t npending;
+	size_t npending, pending_cap;
 	uint64_t pending_bytes;
+	time_t last_flush;
 };
 
 /*
  * fetch_sink_open - make the Maildir incoming (borrowed, as is state_path,
- * until fetch_sink_close()), drop what a writer that died before commit
- * left in its tmp/ (those messages are still on the server), and load the
- * state file. The caller holds the account's lock. k->delivered and k->arg
+ * until fetch_sink_close()), drop what a run that died before its flush
+ * left in its tmp/ (those messages are still on the server, and the
+ * account's lock, which the caller holds, says no other run writes
+ * there), and load the state file. k->delivered and k->arg
  * may be set before or after. Statuses: MA_EIO, MA_ENOMEM, MA_EDATA
  * (damaged state file). fetch_sink_close() must be called either way.
  */
@@ -70,10 +78,13 @@ enum ma_status fetch_sink_begin(struct fetch_sink *k);
 enum ma_status fetch_sink_write(struct fetch_sink *k, const void *p, size_t n);
 
 /*
- * fetch_sink_commit - move it into incoming/new (file fsynced; the folder
- * is fsynced in the next fetch_sink_flush(), which also records folder/uid
- * (IMAP) or uidl (POP3; folder NULL)). Flushes by itself every so many
- * messages or bytes. folder is borrowed from k->st.
+ * fetch_sink_commit - finish the message in incoming/tmp; the next
+ * fetch_sink_flush() makes it durable, moves it into incoming/new and
+ * records folder/uid (IMAP) or uidl (POP3; folder NULL). Flushes by itself
+ * every so many messages, bytes or seconds. folder is borrowed from k->st.
+ * Until the flush the message is in tmp/ only: a run killed before it
+ * leaves it there, unrecorded, and the next run removes it and fetches the
+ * message again.
  */
 enum ma_status fetch_sink_commit(struct fetch_sink *k,
 				 struct state_folder *folder, uint32_t uid,
@@ -83,9 +94,11 @@ enum ma_status fetch_sink_commit(struct fetch_sink *k,
 void fetch_sink_abort(struct fetch_sink *k);
 
 /*
- * fetch_sink_flush - make what was committed durable (maildir_sync), then
- * record it in the state file and report the paths: the order that keeps
- * the state from getting ahead of the spool.
+ * fetch_sink_flush - make what was committed durable (one syncfs(2) for
+ * the batch on Linux, an fsync per file elsewhere), rename it into new/
+ * and fsync new/, then record it in the state file and report the paths:
+ * the order that keeps the state from getting ahead of the spool, and
+ * new/ from ever holding a file whose bytes are not on disk.
  */
 enum ma_status fetch_sink_flush(struct fetch_sink *k);
 

@@ -17,7 +17,8 @@
  *
  * Folder names are UTF-8 everywhere in mailarc (configuration, state,
  * messages). On the wire they are modified UTF-7 (RFC 3501 5.1.3), or
- * UTF-8 once the server has ENABLEd UTF8=ACCEPT.
+ * UTF-8 once the server has ENABLEd UTF8=ACCEPT. LIST responses are
+ * parsed, and folders for folder = * chosen, in imap_folder.c.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -27,12 +28,18 @@
 #include <string.h>
 
 #include "imap.h"
+#include "imap_int.h"
 #include "log.h"
 #include "utf7.h"
 
 #define IMAP_LINE_MAX (1u << 20)
-/* UIDs per UID FETCH / STORE command: bounds the command line. */
-#define IMAP_SET_MAX 500
+/*
+ * The longest UID set in one UID FETCH / STORE / EXPUNGE command. RFC 7162
+ * 4 asks clients to keep command lines under 8,192 octets; a set of
+ * consecutive UIDs is one range ("1:10000"), so a folder fetched whole
+ * is one command and the server streams it without a pause.
+ */
+#define IMAP_SET_LEN 4000
 
 struct srv_msg {
 	uint32_t uid;
@@ -75,26 +82,6 @@ imap_release(struct imap *im)
 	buf_release(&im->line);
 	free(im->msgs);
 	imap_folders_free(im->list, im->nlist);
-}
-
-/* A literal announced at the end of a line: "{123}" (or "{123+}"). */
-static bool
-literal_at_end(const struct buf *line, uint64_t *np)
-{
-	const char *s = line->data, *open;
-	char *end;
-	size_t len = line->len;
-
-	if (len < 3 || s[len - 1] != '}')
-		return false;
-	if ((open = memrchr(s, '{', len)) == NULL || open[1] < '0' ||
-	    open[1] > '9')
-		return false;
-	errno = 0;
-	*np = strtoull(open + 1, &end, 10);
-	if (errno != 0 || (*end != '}' && !(*end == '+' && end[1] == '}')))
-		return false;
-	return true;
 }
 
 /* Read and drop n bytes (a literal we have no use for). */
@@ -145,44 +132,6 @@ store_body(struct imap *im, uint64_t n)
 		return MA_OK;
 	}
 	return MA_OK;
-}
-
-/* Skip a parenthesised list or a quoted string at *pp. */
-static bool
-skip_value(const char **pp)
-{
-	const char *p = *pp;
-	int depth = 0;
-
-	do {
-		if (*p == '"') {
-			for (p++; *p != '"'; p++) {
-				if (*p == '\0')
-					return false;
-				if (*p == '\\' && p[1] != '\0')
-					p++;
-			}
-			p++;
-		} else if (*p == '(') {
-			depth++;
-			p++;
-		} else if (*p == ')') {
-			depth--;
-			p++;
-		} else if (*p == '\0') {
-			return false;
-		} else {
-			while (*p != '\0' && *p != ' ' && *p != ')' &&
-			       *p != '(')
-				p++;
-			if (depth > 0 && *p == ' ')
-				p++;
-		}
-		while (depth > 0 && *p == ' ')
-			p++;
-	} while (depth > 0);
-	*pp = p;
-	return true;
 }
 
 static enum ma_status
@@ -241,7 +190,7 @@ fetch_resp(struct imap *im, const char *p)
 		p++;
 		if (*p == '{') {
 			/* The literal ends this line. */
-			if (!literal_at_end(&im->line, &lit))
+			if (!imap_literal_at_end(&im->line, &lit))
 				return protocol_error(im, "FETCH");
 			if (im->sink != NULL && nlen >= 6 &&
 			    strncmp(name, "BODY[]", 6) == 0 && !body) {
@@ -273,7 +222,7 @@ fetch_resp(struct imap *im, const char *p)
 				return protocol_error(im, "FETCH");
 			have_size = true;
 			p = end;
-		} else if (!skip_value(&p)) {
+		} else if (!imap_skip_value(&p)) {
 			return protocol_error(im, "FETCH");
 		}
 	}
@@ -294,204 +243,6 @@ fetch_resp(struct imap *im, const char *p)
 	if (im->sink == NULL && uid != 0 && have_size)
 		return add_listing(im, (uint32_t)uid, size);
 	return MA_OK;
-}
-
-/* Whether the space-separated list s holds word (ASCII case ignored). */
-static bool
-has_word(const char *s, const char *word)
-{
-	size_t n = strlen(word);
-
-	for (const char *p = s; *p != '\0';) {
-		size_t len = strcspn(p, " ");
-
-		if (len == n && strncasecmp(p, word, n) == 0)
-			return true;
-		p += len;
-		while (*p == ' ')
-			p++;
-	}
-	return false;
-}
-
-/* RFC 6154 special-use attributes and RFC 3501/5258 ones we act on. */
-static const struct {
-	const char *name;
-	unsigned flag;
-} folder_attrs[] = {
-    {"\\Noselect", IMAP_FOLDER_NOSELECT},
-    {"\\NonExistent", IMAP_FOLDER_NOSELECT},
-    {"\\All", IMAP_FOLDER_ALL},
-    {"\\Archive", IMAP_FOLDER_ARCHIVE},
-    {"\\Drafts", IMAP_FOLDER_DRAFTS},
-    {"\\Flagged", IMAP_FOLDER_FLAGGED},
-    {"\\Junk", IMAP_FOLDER_JUNK},
-    {"\\Sent", IMAP_FOLDER_SENT},
-    {"\\Trash", IMAP_FOLDER_TRASH},
-};
-
-enum ma_status
-imap_folder_flags_format(unsigned flags, char *out, size_t size)
-{
-	size_t j = 0;
-
-	if (size == 0)
-		return MA_ETOOBIG;
-	out[0] = '\0';
-	/* From index 1: \NonExistent is shown as \Noselect. */
-	for (size_t i = 0; i < sizeof folder_attrs / sizeof folder_attrs[0];
-	     i++) {
-		int n;
-
-		if (i == 1 || !(flags & folder_attrs[i].flag))
-			continue;
-		n = snprintf(out + j, size - j, "%s%s", j > 0 ? " " : "",
-			     folder_attrs[i].name);
-		if (n < 0 || (size_t)n >= size - j)
-			return MA_ETOOBIG;
-		j += (size_t)n;
-	}
-	return MA_OK;
-}
-
-void
-imap_folders_free(struct imap_folder *f, size_t n)
-{
-	for (size_t i = 0; i < n && f != NULL; i++) {
-		free(f[i].name);
-		free(f[i].wire);
-	}
-	free(f);
-}
-
-/*
- * An astring at *pp (RFC 3501 9: atom, quoted string, or a literal that
- * ends the line) into out; *pp advances past it. A literal is read from
- * the connection, and im->line then holds the rest of its line.
- */
-static enum ma_status
-read_astring(struct imap *im, const char **pp, struct buf *out)
-{
-	const char *p = *pp;
-	uint64_t lit;
-	enum ma_status st = MA_OK;
-
-	buf_reset(out);
-	if (*p == '"') {
-		for (p++; *p != '"' && st == MA_OK; p++) {
-			if (*p == '\0')
-				return protocol_error(im, "LIST");
-			if (*p == '\\' && p[1] != '\0')
-				p++;
-			st = buf_addc(out, *p);
-		}
-		*pp = p + (*p == '"');
-		return st;
-	}
-	if (*p == '{') {
-		const char *b;
-		size_t k;
-
-		if (!literal_at_end(&im->line, &lit) ||
-		    lit > IMAP_FOLDER_NAME_MAX)
-			return protocol_error(im, "LIST");
-		while (lit > 0) {
-			st = fetch_conn_raw(im->c, (size_t)lit, &b, &k);
-			if (st == MA_OK)
-				st = buf_add(out, b, k);
-			if (st != MA_OK)
-				return st;
-			lit -= k;
-		}
-		if ((st = fetch_conn_line(im->c, &im->line)) != MA_OK)
-			return st;
-		*pp = im->line.data;
-		return MA_OK;
-	}
-	while (*p != '\0' && *p != ' ' && st == MA_OK)
-		st = buf_addc(out, *p++);
-	*pp = p;
-	return st;
-}
-
-/* "* LIST (attributes) delimiter name [extended data]"; p after "LIST ". */
-static enum ma_status
-list_resp(struct imap *im, const char *p)
-{
-	struct imap_folder f = {0};
-	struct buf name;
-	const char *e;
-	enum ma_status st;
-
-	if (*p != '(' || (e = strchr(p, ')')) == NULL)
-		return protocol_error(im, "LIST");
-	for (const char *a = p + 1; a < e;) {
-		size_t len = strcspn(a, " )");
-
-		for (size_t i = 0;
-		     i < sizeof folder_attrs / sizeof folder_attrs[0]; i++)
-			if (strlen(folder_attrs[i].name) == len &&
-			    strncasecmp(a, folder_attrs[i].name, len) == 0)
-				f.flags |= folder_attrs[i].flag;
-		a += len;
-		while (*a == ' ')
-			a++;
-	}
-	p = e + 1;
-	if (*p++ != ' ')
-		return protocol_error(im, "LIST");
-	/* The hierarchy delimiter: a quoted character or NIL. */
-	if (strncmp(p, "NIL", 3) == 0)
-		p += 3;
-	else if (!skip_value(&p))
-		return protocol_error(im, "LIST");
-	if (*p++ != ' ')
-		return protocol_error(im, "LIST");
-	buf_init(&name, IMAP_FOLDER_NAME_MAX);
-	if ((st = read_astring(im, &p, &name)) != MA_OK)
-		goto out;
-	if (name.len == 0 || memchr(name.data, '\0', name.len) != NULL) {
-		st = protocol_error(im, "LIST");
-		goto out;
-	}
-	if ((f.wire = strdup(buf_cstr(&name))) == NULL) {
-		st = MA_ENOMEM;
-		goto out;
-	}
-	/* UTF8=ACCEPT: the name is UTF-8 already (RFC 6855 3). */
-	st = im->utf8 ? utf7_utf8_check(f.wire) : utf7_decode(f.wire, &f.name);
-	if (st == MA_OK && im->utf8 && (f.name = strdup(f.wire)) == NULL)
-		st = MA_ENOMEM;
-	if (st == MA_EDATA) {
-		/* Listed for what it is, never fetched (folder = *): a name
-		 * we cannot decode is one we cannot send back reliably. */
-		f.flags |= IMAP_FOLDER_BADNAME;
-		st = (f.name = strdup(f.wire)) == NULL ? MA_ENOMEM : MA_OK;
-	}
-	for (const char *c = f.name; st == MA_OK && *c != '\0'; c++)
-		if ((unsigned char)*c < 0x20 || *c == 0x7f)
-			f.flags |= IMAP_FOLDER_BADNAME;
-	if (st != MA_OK)
-		goto out;
-	if (im->nlist == im->list_cap) {
-		size_t cap = im->list_cap ? im->list_cap * 2 : 32;
-		struct imap_folder *v;
-
-		if (cap > IMAP_FOLDERS_MAX ||
-		    (v = realloc(im->list, cap * sizeof *v)) == NULL) {
-			st = cap > IMAP_FOLDERS_MAX ? MA_ETOOBIG : MA_ENOMEM;
-			goto out;
-		}
-		im->list = v;
-		im->list_cap = cap;
-	}
-	im->list[im->nlist++] = f;
-	f.name = f.wire = NULL;
-out:
-	free(f.name);
-	free(f.wire);
-	buf_release(&name);
-	return st;
 }
 
 static void
@@ -529,10 +280,12 @@ untagged(struct imap *im)
 		buf_reset(im->caps);
 		buf_adds(im->caps, p + 11);
 	} else if (strncmp(p, "ENABLED ", 8) == 0) {
-		if (has_word(p + 8, "UTF8=ACCEPT"))
+		if (imap_has_word(p + 8, "UTF8=ACCEPT"))
 			im->utf8 = true;
 	} else if (strncmp(p, "LIST ", 5) == 0 && im->collecting) {
-		if ((st = list_resp(im, p + 5)) != MA_OK)
+		if ((st = imap_list_resp(im->c, &im->line, p + 5, im->utf8,
+					 &im->list, &im->nlist,
+					 &im->list_cap)) != MA_OK)
 			return st;
 	} else if (strncmp(p, "BYE", 3) == 0 && !im->logging_out) {
 		/* RFC 3501 7.1.5: the server is closing the session, often
@@ -547,7 +300,7 @@ untagged(struct imap *im)
 		log_debug("%s: server says: %s", im->c->what, p);
 	}
 	/* Any other response with literals: read past them. */
-	while (literal_at_end(&im->line, &lit)) {
+	while (imap_literal_at_end(&im->line, &lit)) {
 		if ((st = skip_bytes(im, lit)) != MA_OK ||
 		    (st = fetch_conn_line(im->c, &im->line)) != MA_OK)
 			return st;
@@ -779,21 +532,21 @@ msg_cmp(const void *a, const void *b)
 }
 
 /*
- * Append up to IMAP_SET_MAX of uids[*ip..n) as a sequence set ("1:5,9")
- * to set; advances *ip.
+ * Append uids[*ip..n) as a sequence set ("1:5,9") to set, up to
+ * IMAP_SET_LEN characters; advances *ip past what it holds.
  */
 static enum ma_status
 make_set(struct buf *set, const uint32_t *uids, size_t n, size_t *ip)
 {
 	enum ma_status st = MA_OK;
-	size_t i = *ip, taken = 0;
+	size_t i = *ip;
 
 	buf_reset(set);
-	while (i < n && taken < IMAP_SET_MAX && st == MA_OK) {
+	/* A range is at most 2 * 10 digits, a colon and a comma. */
+	while (i < n && set->len + 22 <= IMAP_SET_LEN && st == MA_OK) {
 		size_t j = i;
 
-		while (j + 1 < n && uids[j + 1] == uids[j] + 1 &&
-		       taken + (j + 1 - i) < IMAP_SET_MAX)
+		while (j + 1 < n && uids[j + 1] == uids[j] + 1)
 			j++;
 		if (set->len > 0)
 			st = buf_addc(set, ',');
@@ -802,7 +555,6 @@ make_set(struct buf *set, const uint32_t *uids, size_t n, size_t *ip)
 				      uids[j]);
 		else if (st == MA_OK)
 			st = buf_addf(set, "%" PRIu32, uids[i]);
-		taken += j + 1 - i;
 		i = j + 1;
 	}
 	*ip = i;
@@ -946,7 +698,7 @@ session_start(struct imap *im, struct buf *caps)
 	if (st == MA_OK && !ok(im))
 		st = fetch_conn_fail(im->c, MA_EPROTO, "CAPABILITY failed: %s",
 				     im->text);
-	if (st == MA_OK && has_word(buf_cstr(caps), "UTF8=ACCEPT")) {
+	if (st == MA_OK && imap_has_word(buf_cstr(caps), "UTF8=ACCEPT")) {
 		st = command(im, "ENABLE UTF8=ACCEPT");
 		if (st == MA_OK)
 			log_debug("%s: UTF8=ACCEPT %s", im->c->what,
@@ -966,7 +718,7 @@ list_folders(struct imap *im, const struct buf *caps)
 	im->collecting = true;
 	/* RFC 6154 2: with LIST-EXTENDED the special-use attributes are
 	 * asked for; servers without it send them unasked or not at all. */
-	if (has_word(buf_cstr(caps), "LIST-EXTENDED"))
+	if (imap_has_word(buf_cstr(caps), "LIST-EXTENDED"))
 		st = command(im, "LIST \"\" \"*\" RETURN (SPECIAL-USE)");
 	else
 		st = command(im, "LIST \"\" \"*\"");
@@ -998,24 +750,6 @@ imap_list_folders(struct fetch_conn *c, struct imap_folder **fp, size_t *np)
 	buf_release(&caps);
 	imap_release(&im);
 	return st;
-}
-
-size_t
-imap_folder_pick(const struct imap_folder *f, size_t n, size_t *idx)
-{
-	const unsigned never = IMAP_FOLDER_NOSELECT | IMAP_FOLDER_BADNAME;
-	size_t k = 0;
-
-	for (size_t i = 0; i < n; i++)
-		if ((f[i].flags & IMAP_FOLDER_ALL) && !(f[i].flags & never))
-			idx[k++] = i;
-	if (k > 0)
-		return k;
-	for (size_t i = 0; i < n; i++)
-		if (!(f[i].flags &
-		      (never | IMAP_FOLDER_JUNK | IMAP_FOLDER_TRASH)))
-			idx[k++] = i;
-	return k;
 }
 
 /* folder = *: the folders to fetch, into *namesp (borrowed from im->list). */
@@ -1072,7 +806,7 @@ imap_run(struct fetch_conn *c, const struct account *a, struct fetch_sink *sink)
 	buf_init(&caps, IMAP_LINE_MAX);
 	if ((st = session_start(&im, &caps)) != MA_OK)
 		goto out;
-	uidplus = has_word(buf_cstr(&caps), "UIDPLUS");
+	uidplus = imap_has_word(buf_cstr(&caps), "UIDPLUS");
 	if (account_all_folders(a)) {
 		if ((st = pick_all(&im, &caps, &names, &nnames)) != MA_OK)
 			goto out;

@@ -19,7 +19,7 @@
 
 #define POP3_LINE_MAX 65536
 /* Commands in flight with PIPELINING (RFC 2449 6.6). */
-#define POP3_WINDOW 16
+#define POP3_WINDOW 256
 #define POP3_OUT    65536
 
 struct pop_msg {
@@ -334,16 +334,26 @@ pipeline(struct pop *p, struct fetch_sink *sink, struct pop_msg *m,
 	enum ma_status st = MA_OK;
 
 	while (done < n && st == MA_OK) {
-		while (sent < n && sent - done < window && st == MA_OK) {
-			char cmd[64];
+		/* Refill the window once half of it is answered, all in one
+		 * write: one TLS record and one wake-up of the server for
+		 * many commands. */
+		if (sent < n && sent - done <= window / 2) {
+			char cmds[POP3_WINDOW * 32];
+			size_t len = 0;
 
-			snprintf(cmd, sizeof cmd, "%s %lu\r\n",
-				 dele ? "DELE" : "RETR", m[idx[sent]].num);
-			st = fetch_conn_send(p->c, cmd, strlen(cmd));
-			sent++;
+			while (sent < n && sent - done < window) {
+				int k = snprintf(
+				    cmds + len, sizeof cmds - len, "%s %lu\r\n",
+				    dele ? "DELE" : "RETR", m[idx[sent]].num);
+
+				if (k < 0 || (size_t)k >= sizeof cmds - len)
+					break;
+				len += (size_t)k;
+				sent++;
+			}
+			if ((st = fetch_conn_send(p->c, cmds, len)) != MA_OK)
+				break;
 		}
-		if (st != MA_OK)
-			break;
 		struct pop_msg *msg = &m[idx[done++]];
 		enum ma_status wst = MA_OK;
 		bool ok;

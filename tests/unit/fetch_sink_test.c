@@ -95,16 +95,22 @@ test_commit_records_only_after_flush(void **ctx)
 {
 	struct fixture *f = *ctx;
 	char *new_dir = path_fmt("%s/new", f->incoming);
+	char *tmp_dir = path_fmt("%s/tmp", f->incoming);
 
+	/* Committed: in tmp/ until the batch is durable. */
 	deliver(f, "Subject: a\r\n\r\nbody\r\n", "u1");
-	assert_int_equal(tu_count(new_dir), 1);
+	assert_int_equal(tu_count(tmp_dir), 1);
+	assert_int_equal(tu_count(new_dir), 0);
 	assert_false(saved_has_uidl(f, "u1"));
 	assert_int_equal(f->delivered, 0);
 	assert_int_equal(fetch_sink_flush(&f->k), MA_OK);
+	assert_int_equal(tu_count(tmp_dir), 0);
+	assert_int_equal(tu_count(new_dir), 1);
 	assert_true(saved_has_uidl(f, "u1"));
 	assert_int_equal(f->delivered, 1);
 	assert_int_equal(f->k.count, 1);
 	free(new_dir);
+	free(tmp_dir);
 }
 
 static void
