@@ -62,7 +62,7 @@
  * bytes), so it may be queued twice; indexing it twice is harmless.
  */
 
-#define DEDUPE_BATCH 512
+#define DEDUPE_BATCH 2048
 
 struct dedupe_opts {
 	const char *space_dir;	    /* ROOT/spaces/KEY */

@@ -2,7 +2,9 @@
 # bench/scale/run.sh SIZE - the whole pipeline at one archive size, side by
 # side with the tools a user would otherwise pick, on the same mail:
 #
-#   import  mailarc-dedupe + mailarc-index   vs  notmuch new
+#   import  mailarc-dedupe + mailarc-index   vs  notmuch new, twice: with
+#           notmuch's default new.tags (unread;inbox: like mailarc, which
+#           tags each message space:KEY and account:NAME) and with none
 #   render  mailarc-render --full (search)   vs  MHonArc (SIZE <= 100000)
 #   fetch   mailarc-fetch over IMAPS, POP3S  vs  mbsync, mpop
 #           (bench/fetch/run.sh, SIZE <= BENCH_FETCH_MAX)
@@ -119,8 +121,14 @@ import_round() {
 	mkdir -p "$work/nm$r/db" "$work/nm$r/mail/cur" "$work/nm$r/mail/new" \
 		"$work/nm$r/mail/tmp"
 	links "$work/gen/cur" "$work/nm$r/mail/cur"
-	printf '[database]\npath=%s\nmail_root=%s\n[new]\ntags=\n[maildir]\nsynchronize_flags=false\n' \
-		"$work/nm$r/db" "$work/nm$r/mail" >"$work/nm$r/config"
+	mkdir -p "$work/nt$r/db"
+	cp -al "$work/nm$r/mail" "$work/nt$r/mail"
+	for d in nm nt; do
+		[ $d = nm ] && tags= || tags='unread;inbox;'
+		printf '[database]\npath=%s\nmail_root=%s\n[new]\ntags=%s\n[maildir]\nsynchronize_flags=false\n' \
+			"$work/$d$r/db" "$work/$d$r/mail" "$tags" \
+			>"$work/$d$r/config"
+	done
 	for who in $2; do
 		sync
 		case $who in
@@ -130,7 +138,10 @@ import_round() {
 			sum "mailarc-$r" "dedupe-$r" "index-$r" ;;
 		n)
 			run "notmuch-$r" notmuch --config="$work/nm$r/config" \
-				new --quiet ;;
+				new --quiet
+			sync
+			run "notmucht-$r" notmuch \
+				--config="$work/nt$r/config" new --quiet ;;
 		esac
 	done
 	[ "$(notmuch --config="$sp/notmuch/config" count '*')" -eq "$n" ]
@@ -144,11 +155,13 @@ add10() {
 	sp=$MAILARC_ROOT/spaces/bench
 	links "$work/add/cur" "$sp/incoming/new"
 	links "$work/add/cur" "$work/nm$r/mail/cur"
+	links "$work/add/cur" "$work/nt$r/mail/cur"
 	sync
 	run add-dedupe mailarc-dedupe -q bench
 	run add-index mailarc-index -q bench
 	sum add-mailarc add-dedupe add-index
 	run add-notmuch notmuch --config="$work/nm$r/config" new --quiet
+	run add-notmucht notmuch --config="$work/nt$r/config" new --quiet
 	[ "$(notmuch --config="$sp/notmuch/config" count '*')" -eq $((n + 10)) ]
 }
 
@@ -242,7 +255,7 @@ awk -v n="$n" -v rounds="$rounds" -v cores="$(nproc)" \
 	}
 	END {
 		for (k in have) base[k] = 1
-		split("dedupe index mailarc notmuch", ks, " ")
+		split("dedupe index mailarc notmuch notmucht", ks, " ")
 		for (i in ks)
 			if ((ks[i] "-1") in have)
 				put("med-" ks[i], med(ks[i], 1), med(ks[i], 2),
@@ -255,17 +268,27 @@ awk -v n="$n" -v rounds="$rounds" -v cores="$(nproc)" \
 		row("import", "mailarc-dedupe", "med-dedupe", "dedupe-db")
 		row("", "mailarc-index", "med-index", "notmuch-db")
 		row("", "mailarc (both)", "med-mailarc", "archive")
-		row("", "notmuch new", "med-notmuch", "notmuch-peer")
+		row("", "notmuch new (tags)", "med-notmucht", "")
+		row("", "notmuch new (no tags)", "med-notmuch", "notmuch-peer")
 		row("import +10", "mailarc (both)", "add-mailarc", "")
-		row("", "notmuch new", "add-notmuch", "")
+		row("", "notmuch new (tags)", "add-notmucht", "")
+		row("", "notmuch new (no tags)", "add-notmuch", "")
 		row("render", "mailarc-render --full", "render-full", "site")
 		row("", "mhonarc", "mhonarc-full", "mhonarc")
 		row("render +10", "mailarc-render", "render-add", "")
 		row("", "mhonarc -add", "mhonarc-add", "")
 		printf "%-36s %10s %9s %9s\n", "mailarc / peer (< 1: better)",
 		    "wall", "CPU", "RSS"
-		ratio("import / notmuch new", "med-mailarc", "med-notmuch")
-		ratio("import +10 / notmuch new", "add-mailarc", "add-notmuch")
+		ratio("import / notmuch new (tags)", "med-mailarc",
+		    "med-notmucht")
+		ratio("import / notmuch new (no tags)", "med-mailarc",
+		    "med-notmuch")
+		ratio("index / notmuch new (tags)", "med-index", "med-notmucht")
+		ratio("index / notmuch new (no tags)", "med-index", "med-notmuch")
+		ratio("import +10 / notmuch (tags)", "add-mailarc",
+		    "add-notmucht")
+		ratio("import +10 / notmuch (no tags)", "add-mailarc",
+		    "add-notmuch")
 		ratio("render / mhonarc", "render-full", "mhonarc-full")
 		ratio("render +10 / mhonarc -add", "render-add", "mhonarc-add")
 		if ("site" in D)
