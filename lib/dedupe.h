@@ -62,7 +62,7 @@
  * bytes), so it may be queued twice; indexing it twice is harmless.
  */
 
-#define DEDUPE_BATCH 512
+#define DEDUPE_BATCH 2048
 
 struct dedupe_opts {
 	const char *space_dir;	    /* ROOT/spaces/KEY */
@@ -109,6 +109,8 @@ const struct dedupe_stats *dedupe_run_stats(const struct dedupe_run *r);
 void dedupe_run_close(struct dedupe_run *r);
 
 /*
+ * The readers below (dedupe_report.c) only read what runs wrote.
+ *
  * dedupe_report - print SPACE/state/dedupe.report to out, one readable
  * line per message set aside (the latest record per file).
  */

@@ -20,13 +20,19 @@
 /* A journal past this is checkpointed (about 100,000 entries). */
 #define JOURNAL_MAX (16u << 20)
 
+/*
+ * Entries kept in memory: past this, the buckets read so far are dropped
+ * (their files hold them) and read again when needed. About 20 MB, so a
+ * run's memory stays flat however large the archive grows.
+ */
+#define CACHE_ENTRIES 100000
+
 /* Longer lines were not written by dedupe_db_add(). */
 #define LINE_MAX_LEN 4096
 
 struct bucket {
 	struct dedupe_entry *v;
 	size_t n, cap;
-	bool dirty; /* appended since the last sync */
 };
 
 struct dedupe_db {
@@ -36,6 +42,8 @@ struct dedupe_db {
 	bool dirty;	     /* some bucket is not fsynced */
 	size_t journal_size; /* bytes synced to dir/journal by this run */
 	struct bucket *buckets[DEDUPE_BUCKETS];
+	bool bdirty[DEDUPE_BUCKETS]; /* appended since the last fsync */
+	size_t cached;		     /* entries in buckets[] */
 };
 
 static enum ma_status bucket_load(struct dedupe_db *db, unsigned b,
@@ -187,6 +195,36 @@ entry_push(struct bucket *bk, const char *identity, const char *name,
 	return MA_OK;
 }
 
+static void
+bucket_free(struct bucket *bk)
+{
+	if (bk == NULL)
+		return;
+	for (size_t i = 0; i < bk->n; i++) {
+		free(bk->v[i].name);
+		free(bk->v[i].source);
+		free(bk->v[i].message_id);
+	}
+	free(bk->v);
+	free(bk);
+}
+
+/* Over CACHE_ENTRIES: drop every bucket but keep (borrowed views of the
+ * dropped ones end here, as dedupe_db_find() says). */
+static void
+cache_trim(struct dedupe_db *db, unsigned keep)
+{
+	if (db->cached <= CACHE_ENTRIES)
+		return;
+	for (unsigned b = 0; b < DEDUPE_BUCKETS; b++) {
+		if (b == keep || db->buckets[b] == NULL)
+			continue;
+		db->cached -= db->buckets[b]->n;
+		bucket_free(db->buckets[b]);
+		db->buckets[b] = NULL;
+	}
+}
+
 static enum ma_status
 bucket_load(struct dedupe_db *db, unsigned b, struct bucket **bkp)
 {
@@ -239,8 +277,10 @@ bucket_load(struct dedupe_db *db, unsigned b, struct bucket **bkp)
 	free(line);
 	free(path);
 	db->buckets[b] = bk;
+	db->cached += bk->n;
 	if (st != MA_OK)
 		return st;
+	cache_trim(db, b);
 	*bkp = bk;
 	return MA_OK;
 }
@@ -311,8 +351,9 @@ dedupe_db_add(struct dedupe_db *db, const char *identity, const char *name,
 		st = bucket_append(db, b, line.data, line.len);
 	if (st == MA_OK)
 		st = buf_add(&db->journal, line.data, line.len);
-	if (st == MA_OK)
-		st = entry_push(bk, identity, name, source, message_id);
+	if (st == MA_OK &&
+	    (st = entry_push(bk, identity, name, source, message_id)) == MA_OK)
+		db->cached++;
 	buf_release(&line);
 	return st;
 }
@@ -353,8 +394,8 @@ bucket_append(struct dedupe_db *db, unsigned b, const char *text, size_t len)
 		st = MA_EIO;
 	}
 	free(path);
-	if (st == MA_OK && db->buckets[b] != NULL) {
-		db->buckets[b]->dirty = true;
+	if (st == MA_OK) {
+		db->bdirty[b] = true;
 		db->dirty = true;
 	}
 	return st;
@@ -403,7 +444,7 @@ dirty_buckets(const struct dedupe_db *db)
 	unsigned n = 0;
 
 	for (unsigned b = 0; b < DEDUPE_BUCKETS; b++)
-		n += db->buckets[b] != NULL && db->buckets[b]->dirty;
+		n += db->bdirty[b];
 	return n;
 }
 
@@ -429,16 +470,13 @@ dedupe_db_checkpoint(struct dedupe_db *db)
 			return path_errno_status(e);
 		}
 		close(fd);
-		for (unsigned b = 0; b < DEDUPE_BUCKETS; b++)
-			if (db->buckets[b] != NULL)
-				db->buckets[b]->dirty = false;
+		memset(db->bdirty, 0, sizeof db->bdirty);
 	}
 	for (unsigned b = 0; db->dirty && b < DEDUPE_BUCKETS; b++) {
-		struct bucket *bk = db->buckets[b];
 		char *path;
 		int fd, e = 0;
 
-		if (bk == NULL || !bk->dirty)
+		if (!db->bdirty[b])
 			continue;
 		/* fsync(2) flushes the file, whichever descriptor asks. */
 		if ((path = bucket_path(db, b)) == NULL)
@@ -455,7 +493,7 @@ dedupe_db_checkpoint(struct dedupe_db *db)
 			return path_errno_status(e);
 		}
 		free(path);
-		bk->dirty = false;
+		db->bdirty[b] = false;
 	}
 	if (db->dirty && (st = path_fsync_dir(db->dir)) != MA_OK)
 		return st;
@@ -490,19 +528,8 @@ dedupe_db_close(struct dedupe_db *db)
 {
 	if (db == NULL)
 		return;
-	for (unsigned b = 0; b < DEDUPE_BUCKETS; b++) {
-		struct bucket *bk = db->buckets[b];
-
-		if (bk == NULL)
-			continue;
-		for (size_t i = 0; i < bk->n; i++) {
-			free(bk->v[i].name);
-			free(bk->v[i].source);
-			free(bk->v[i].message_id);
-		}
-		free(bk->v);
-		free(bk);
-	}
+	for (unsigned b = 0; b < DEDUPE_BUCKETS; b++)
+		bucket_free(db->buckets[b]);
 	buf_release(&db->journal);
 	free(db->journal_path);
 	free(db->dir);

@@ -49,8 +49,10 @@ struct dedupe_db;
 
 /*
  * dedupe_db_open - the index in dir (created 0700 if missing). Buckets are
- * read on first use. With recover (only the holder of the dedupe lock), a
- * journal left behind is replayed first. Free with dedupe_db_close().
+ * read on first use and kept until about 100,000 entries are in memory;
+ * then all but the one in use are dropped (memory stays flat). With recover
+ * (only the holder of the dedupe lock), a journal left behind is replayed
+ * first. Free with dedupe_db_close().
  */
 enum ma_status dedupe_db_open(const char *dir, bool recover,
 			      struct dedupe_db **dbp);

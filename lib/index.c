@@ -4,6 +4,7 @@
 #include <notmuch.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "index_priv.h"
@@ -133,6 +134,66 @@ open_status(notmuch_status_t ns, const char *msg)
 	return MA_EIO;
 }
 
+/*
+ * A database is made under a mark (xapian.creating) removed once notmuch
+ * has committed it: a run killed while notmuch creates it leaves a
+ * Xapian folder that notmuch cannot open, and the mark says so. Nothing
+ * was indexed into it (the queue offset has not moved): it is made again.
+ */
+static enum ma_status
+half_made(const char *xapian)
+{
+	char *mark = path_fmt("%s.creating", xapian);
+	enum ma_status st = MA_OK;
+
+	if (mark == NULL)
+		return MA_ENOMEM;
+	if (path_exists(mark)) {
+		log_notice("'%s' was left half made by an interrupted run: "
+			   "making it again",
+			   xapian);
+		if ((st = path_rm_rf(xapian)) == MA_OK && unlink(mark) != 0 &&
+		    errno != ENOENT) {
+			log_err("cannot remove '%s': %s", mark,
+				strerror(errno));
+			st = MA_EIO;
+		}
+	}
+	free(mark);
+	return st;
+}
+
+/* Create the database, commit it, remove the mark, open it again. */
+static notmuch_status_t
+create_db(struct index *ix, const char *xapian, char **msgp)
+{
+	char *mark = path_fmt("%s.creating", xapian);
+	notmuch_status_t ns;
+
+	if (mark == NULL)
+		return NOTMUCH_STATUS_OUT_OF_MEMORY;
+	if (path_write_file_atomic(mark, "", 0, 0600) != MA_OK) {
+		free(mark);
+		return NOTMUCH_STATUS_FILE_ERROR;
+	}
+	ns = notmuch_database_create_with_config(NULL, ix->config, NULL,
+						 &ix->db, msgp);
+	if (ns == NOTMUCH_STATUS_SUCCESS) {
+		ns = notmuch_database_close(ix->db);
+		notmuch_database_destroy(ix->db);
+		ix->db = NULL;
+	}
+	if (ns == NOTMUCH_STATUS_SUCCESS && unlink(mark) != 0)
+		ns = NOTMUCH_STATUS_FILE_ERROR;
+	free(mark);
+	if (ns != NOTMUCH_STATUS_SUCCESS)
+		return ns;
+	log_info("created notmuch database for '%s'", ix->space_dir);
+	return notmuch_database_open_with_config(
+	    NULL, NOTMUCH_DATABASE_MODE_READ_WRITE, ix->config, NULL, &ix->db,
+	    msgp);
+}
+
 static enum ma_status
 db_open(struct index *ix)
 {
@@ -151,8 +212,15 @@ db_open(struct index *ix)
 	if ((xapian = space_part_path(ix->space_dir, SPACE_NOTMUCH_XAPIAN)) ==
 	    NULL)
 		return MA_ENOMEM;
+	if (ix->mode == INDEX_WRITE) {
+		enum ma_status st = half_made(xapian);
+
+		if (st != MA_OK) {
+			free(xapian);
+			return st;
+		}
+	}
 	exists = path_exists(xapian);
-	free(xapian);
 	if (exists || ix->mode != INDEX_WRITE)
 		ns = notmuch_database_open_with_config(NULL, mode, ix->config,
 						       NULL, &ix->db, &msg);
@@ -165,12 +233,9 @@ db_open(struct index *ix)
 			notmuch_database_destroy(ix->db);
 			ix->db = NULL;
 		}
-		ns = notmuch_database_create_with_config(NULL, ix->config, NULL,
-							 &ix->db, &msg);
-		if (ns == NOTMUCH_STATUS_SUCCESS)
-			log_info("created notmuch database for '%s'",
-				 ix->space_dir);
+		ns = create_db(ix, xapian, &msg);
 	}
+	free(xapian);
 	if (ns == NOTMUCH_STATUS_SUCCESS) {
 		free(msg);
 		return MA_OK;

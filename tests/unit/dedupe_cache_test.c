@@ -1,0 +1,123 @@
+/* lib/dedupe_db: memory stays flat however large the index grows. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <cmocka.h>
+
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define USE_SANITIZER_STATS 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define USE_SANITIZER_STATS 1
+#endif
+
+#ifdef USE_SANITIZER_STATS
+/* From the sanitizer runtime (its header is not always installed). */
+size_t __sanitizer_get_current_allocated_bytes(void);
+#else
+#include <malloc.h>
+#endif
+
+#include "dedupe_db.h"
+#include "log.h"
+
+/* 4096 buckets of 60 entries: 245,760, well past what is kept. */
+#define PER_BUCKET 60
+
+static size_t
+allocated(void)
+{
+#ifdef USE_SANITIZER_STATS
+	return __sanitizer_get_current_allocated_bytes();
+#else
+	return mallinfo2().uordblks;
+#endif
+}
+
+static void
+write_buckets(const char *dir)
+{
+	char path[64], line[256];
+
+	assert_int_equal(mkdir(dir, 0700), 0);
+	for (unsigned b = 0; b < DEDUPE_BUCKETS; b++) {
+		FILE *f;
+		int n = snprintf(path, sizeof path, "%s/%03x", dir, b);
+
+		assert_true(n > 0 && (size_t)n < sizeof path);
+		assert_non_null(f = fopen(path, "w"));
+		for (int i = 0; i < PER_BUCKET; i++) {
+			n = snprintf(line, sizeof line,
+				     "%064x\t%u.M%dP1.host\timport\t"
+				     "filler-%u-%d@bench.example\n",
+				     b * PER_BUCKET + i, b, i, b, i);
+			assert_true(n > 0 && (size_t)n < sizeof line);
+			assert_int_equal(fputs(line, f) >= 0, 1);
+		}
+		assert_int_equal(fclose(f), 0);
+	}
+}
+
+static void
+test_memory_is_bounded(void **state)
+{
+	static const char h[] =
+	    "abababababababababababababababababababababababababababababababab";
+	const struct dedupe_entry *v;
+	struct dedupe_db *db = NULL;
+	size_t n, before, peak = 0;
+	char id[64];
+
+	(void)state;
+	write_buckets("big");
+	before = allocated();
+	assert_int_equal(dedupe_db_open("big", true, &db), MA_OK);
+	assert_int_equal(dedupe_db_add(db, h, "kept.M1P1.host", "main",
+				       "kept@bench.example"),
+			 MA_OK);
+	/* Enough lookups to read every bucket several times over. */
+	for (int i = 0; i < 40000; i++) {
+		int k = snprintf(id, sizeof id, "probe-%d@bench.example", i);
+
+		assert_true(k > 0 && (size_t)k < sizeof id);
+		assert_int_equal(dedupe_db_find(db, id, &v, &n), MA_OK);
+		assert_int_equal(n, 0);
+		if (i % 1000 == 0 && allocated() - before > peak)
+			peak = allocated() - before;
+	}
+	/* All of it in memory would be over 45 MB here (about 190 bytes an
+	 * entry); the cache keeps about 100,000 entries. */
+	assert_true(peak < (size_t)32 << 20);
+	/* What was dropped is read again: the entry added is still found. */
+	assert_int_equal(dedupe_db_find(db, "kept@bench.example", &v, &n),
+			 MA_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0].source, "main");
+	assert_int_equal(dedupe_db_checkpoint(db), MA_OK);
+	dedupe_db_close(db);
+	assert_int_equal(dedupe_db_open("big", true, &db), MA_OK);
+	assert_int_equal(dedupe_db_find(db, "kept@bench.example", &v, &n),
+			 MA_OK);
+	assert_int_equal(n, 1);
+	dedupe_db_close(db);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_memory_is_bounded),
+	};
+
+	log_init("dedupe_cache_test");
+	log_adjust(-3);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
