@@ -18,6 +18,7 @@
 #include "oauth.h"
 #include "path.h"
 #include "pop3.h"
+#include "utc.h"
 
 enum ma_status
 fetch_connect(const struct space *s, const struct account *a,
@@ -101,11 +102,9 @@ log_budget(const struct fetch_sink *k, const char *what,
 	long waiting = k->budget_skipped ? k->st->sum.waiting : k->waiting;
 	unsigned long long bytes =
 	    k->budget_skipped ? k->st->sum.waiting_bytes : k->waiting_bytes;
-	char when[32];
-	struct tm tm;
+	char when[UTC_TIME_MAX];
 
-	gmtime_r(&resume, &tm);
-	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	utc_format(resume, when, sizeof when);
 	log_notice("%s: fetch budget of %.1f MiB a day spent (%.1f MiB taken "
 		   "since the day began); %ld messages (%.1f MiB) wait for a "
 		   "run after %s, oldest first",

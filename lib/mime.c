@@ -11,10 +11,10 @@
 #include <unistd.h>
 
 #include <gmime/gmime.h>
-#include <openssl/evp.h>
 
 #include "buf.h"
 #include "charset.h"
+#include "hash.h"
 #include "log.h"
 #include "mime.h"
 #include "mime_int.h"
@@ -132,23 +132,6 @@ lower_mime_type(GMimeContentType *ct)
 	return r;
 }
 
-static enum ma_status
-sha256_hex(const unsigned char *p, size_t n, char out[65])
-{
-	static const char hex[] = "0123456789abcdef";
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int len = 0;
-
-	if (!EVP_Digest(p, n, md, &len, EVP_sha256(), NULL))
-		return MA_ENOMEM;
-	for (unsigned i = 0; i < 32; i++) {
-		out[2 * i] = hex[md[i] >> 4];
-		out[2 * i + 1] = hex[md[i] & 15];
-	}
-	out[64] = '\0';
-	return MA_OK;
-}
-
 /* Write obj (a part's decoded content, or a whole message) to memory. */
 static enum ma_status
 content_bytes(GMimeObject *obj, unsigned char **pp, size_t *np)
@@ -207,7 +190,7 @@ add_attachment(struct mime_msg *m, GMimeObject *obj)
 	    (cid && !a->cid))
 		st = MA_ENOMEM;
 	else if ((st = content_bytes(obj, &a->data, &a->size)) == MA_OK)
-		st = sha256_hex(a->data, a->size, a->sha256);
+		st = hash_sha256_hex(a->data, a->size, a->sha256);
 	if (st != MA_OK) {
 		free(a->type);
 		free(a->filename);

@@ -7,6 +7,7 @@
 
 #include <gmime/gmime.h>
 
+#include "array.h"
 #include "mime.h"
 #include "mime_int.h"
 
@@ -61,14 +62,12 @@ mime_addrs_get(InternetAddressList *list, struct mime_addr **ap, size_t *np)
 				if (!INTERNET_ADDRESS_IS_MAILBOX(m))
 					continue;
 				if (n == cap) {
-					size_t nc = cap ? cap * 2 : 4;
-					struct mime_addr *na =
-					    realloc(a, nc * sizeof *na);
+					struct mime_addr *na = array_grow(
+					    a, &cap, n, sizeof *na, 4);
 
 					if (na == NULL)
 						goto nomem;
 					a = na;
-					cap = nc;
 				}
 				a[n].name =
 				    xstrdup(internet_address_get_name(m));

@@ -7,7 +7,6 @@
  */
 #include <ctype.h>
 #include <errno.h>
-#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -397,7 +396,7 @@ field_is(const struct field *f, const char *name)
  * content follows).
  */
 struct body_hash {
-	EVP_MD_CTX *md;
+	struct hash *md;
 	unsigned long pending_nl;
 	char out[8192]; /* bytes on their way to the digest */
 	size_t nout;
@@ -407,7 +406,7 @@ static void
 body_flush(struct body_hash *b)
 {
 	if (b->nout > 0)
-		EVP_DigestUpdate(b->md, b->out, b->nout);
+		hash_update(b->md, b->out, b->nout);
 	b->nout = 0;
 }
 
@@ -417,7 +416,7 @@ body_put(struct body_hash *b, const char *p, size_t n)
 	if (b->nout + n > sizeof b->out) {
 		body_flush(b);
 		if (n > sizeof b->out) {
-			EVP_DigestUpdate(b->md, p, n);
+			hash_update(b->md, p, n);
 			return;
 		}
 	}
@@ -542,8 +541,6 @@ identity_stream(FILE *f, char *identity, struct pass *ps)
 	struct field *fields = NULL;
 	size_t nfields = 0;
 	struct body_hash b;
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
 	enum ma_status st;
 	char *mid = NULL;
 
@@ -572,25 +569,24 @@ identity_stream(FILE *f, char *identity, struct pass *ps)
 		st = MA_EDATA;
 		goto out;
 	}
-	if ((b.md = EVP_MD_CTX_new()) == NULL ||
-	    EVP_DigestInit_ex(b.md, EVP_sha256(), NULL) != 1) {
+	if ((b.md = hash_begin(HASH_SHA256)) == NULL) {
 		st = MA_ENOMEM;
 		goto out;
 	}
-	EVP_DigestUpdate(b.md, magic, sizeof magic - 1);
+	hash_update(b.md, magic, sizeof magic - 1);
 	for (size_t k = 0; k < NFIELDS; k++) {
 		for (size_t i = 0; i < nfields; i++) {
 			if (!field_is(&fields[i], author_fields[k]))
 				continue;
-			EVP_DigestUpdate(b.md, author_fields[k],
-					 strlen(author_fields[k]));
-			EVP_DigestUpdate(b.md, ":", 1);
-			EVP_DigestUpdate(b.md, fields[i].value,
-					 strlen(fields[i].value));
-			EVP_DigestUpdate(b.md, "\n", 1);
+			hash_update(b.md, author_fields[k],
+				    strlen(author_fields[k]));
+			hash_update(b.md, ":", 1);
+			hash_update(b.md, fields[i].value,
+				    strlen(fields[i].value));
+			hash_update(b.md, "\n", 1);
 		}
 	}
-	EVP_DigestUpdate(b.md, "\n", 1);
+	hash_update(b.md, "\n", 1);
 	/* The header block ended at its empty line (or the file did):
 	 * nothing is queued or read ahead. */
 	if (r.qh < r.qn || r.first_pos < r.first_len) {
@@ -601,8 +597,10 @@ identity_stream(FILE *f, char *identity, struct pass *ps)
 	if ((st = hash_body(&r, &b)) != MA_OK)
 		goto out;
 	ps->normalise = r.changed;
-	EVP_DigestFinal_ex(b.md, md, &mdlen);
-	hex_encode(md, mdlen < 32 ? mdlen : 32, identity);
+	st = hash_end(b.md, identity);
+	b.md = NULL;
+	if (st != MA_OK)
+		goto out;
 	for (size_t i = 0; i < nfields; i++) {
 		if (mid == NULL && field_is(&fields[i], "message-id") &&
 		    (mid = strdup(fields[i].value)) == NULL) {
@@ -617,7 +615,7 @@ identity_stream(FILE *f, char *identity, struct pass *ps)
 	mid = NULL;
 out:
 	free(mid);
-	EVP_MD_CTX_free(b.md);
+	hash_abort(b.md);
 	for (size_t i = 0; i < nfields; i++)
 		free(fields[i].value);
 	free(fields);
@@ -681,28 +679,28 @@ char *
 msg_notmuch_id(const char *path)
 {
 	static const char prefix[] = "notmuch-sha1-";
-	unsigned char md[EVP_MAX_MD_SIZE], chunk[65536];
-	unsigned int mdlen = 0;
-	char *id = NULL;
-	EVP_MD_CTX *c;
+	unsigned char chunk[65536];
+	char hex[41], *id = NULL;
+	struct hash *c;
 	size_t n;
 	FILE *f;
 
 	if ((f = fopen(path, "re")) == NULL)
 		return NULL;
-	if ((c = EVP_MD_CTX_new()) == NULL ||
-	    EVP_DigestInit_ex(c, EVP_sha1(), NULL) != 1)
+	if ((c = hash_begin(HASH_SHA1)) == NULL)
 		goto out;
 	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		EVP_DigestUpdate(c, chunk, n);
-	if (ferror(f) || EVP_DigestFinal_ex(c, md, &mdlen) != 1)
+		hash_update(c, chunk, n);
+	if (ferror(f)) {
+		hash_abort(c);
 		goto out;
-	if ((id = malloc(sizeof prefix + 2 * mdlen)) == NULL)
+	}
+	if (hash_end(c, hex) != MA_OK ||
+	    (id = malloc(sizeof prefix + 40)) == NULL)
 		goto out;
 	memcpy(id, prefix, sizeof prefix - 1);
-	hex_encode(md, mdlen, id + sizeof prefix - 1);
+	memcpy(id + sizeof prefix - 1, hex, 41);
 out:
-	EVP_MD_CTX_free(c);
 	fclose(f);
 	return id;
 }

@@ -17,18 +17,14 @@
 #include "oauth.h"
 #include "secret.h"
 #include "state.h"
+#include "utc.h"
 
+/* A time as `mailarc status` prints it; "never" for none. */
 static void
 format_time(time_t t, char *buf, size_t size)
 {
-	struct tm tm;
-
-	if (t == 0) {
+	if (utc_format(t, buf, size) == NULL)
 		snprintf(buf, size, "never");
-		return;
-	}
-	gmtime_r(&t, &tm);
-	strftime(buf, size, "%Y-%m-%d %H:%M:%SZ", &tm);
 }
 
 int

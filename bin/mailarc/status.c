@@ -27,21 +27,10 @@
 #include "polling.h"
 #include "path.h"
 #include "state.h"
+#include "utc.h"
 
 static const char status_usage[] =
     "usage: mailarc status [SPACE]... [--json]\n";
-
-/* Times are absolute and in UTC, as RFC 3339 writes them. */
-static const char *
-fmt_time(time_t t, char *buf, size_t size)
-{
-	struct tm tm;
-
-	if (t == 0 || gmtime_r(&t, &tm) == NULL ||
-	    strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		return NULL;
-	return buf;
-}
 
 /*
  * Configuration values and server messages are bytes, JSON strings are
@@ -79,7 +68,7 @@ static json_t *
 json_time(time_t t)
 {
 	char buf[32];
-	const char *s = fmt_time(t, buf, sizeof buf);
+	const char *s = utc_format(t, buf, sizeof buf);
 
 	return s != NULL ? json_string(s) : json_null();
 }
@@ -476,7 +465,7 @@ static void
 budget_text(const struct account *a, const struct account_status *as)
 {
 	char per[32], left[32], wait[32], until[32], at[48];
-	const char *u = fmt_time(as->budget_until, until, sizeof until);
+	const char *u = utc_format(as->budget_until, until, sizeof until);
 
 	fmt_size((long long)a->fetch_budget, per, sizeof per);
 	fmt_size((long long)as->budget_left, left, sizeof left);
@@ -498,9 +487,9 @@ static void
 account_text(const struct account *a, const struct account_status *as)
 {
 	char last[32], next[32];
-	const char *lr =
-	    fmt_time(as->have_state ? as->sum.last_run : 0, last, sizeof last);
-	const char *nr = fmt_time(as->next_run, next, sizeof next);
+	const char *lr = utc_format(as->have_state ? as->sum.last_run : 0, last,
+				    sizeof last);
+	const char *nr = utc_format(as->next_run, next, sizeof next);
 	char count[32];
 
 	if (as->have_state)
@@ -534,8 +523,8 @@ account_text(const struct account *a, const struct account_status *as)
 	if (a->oauth2) {
 		char exp[32];
 		const char *e =
-		    fmt_time(as->have_oauth ? as->oauth.access_expires : 0, exp,
-			     sizeof exp);
+		    utc_format(as->have_oauth ? as->oauth.access_expires : 0,
+			       exp, sizeof exp);
 
 		printf("  %-16s OAuth 2.0 access token %s%s\n", "",
 		       e ? "expires " : "", e ? e : "not cached yet");
@@ -653,7 +642,7 @@ space_status(struct ctx *c, const char *key, time_t now, json_t *spaces)
 		json_array_append_new(spaces, o);
 	} else {
 		char size[32], when[32];
-		const char *w = fmt_time(site, when, sizeof when);
+		const char *w = utc_format(site, when, sizeof when);
 
 		fmt_size(archive.bytes, size, sizeof size);
 		printf("space %s (", s->key);
@@ -740,7 +729,7 @@ cmd_status(struct ctx *c, int argc, char **argv)
 				    json_boolean(polling_systemd_running()));
 		json_object_set_new(
 		    top, "generated",
-		    json_string(fmt_time(now, buf, sizeof buf)));
+		    json_string(utc_format(now, buf, sizeof buf)));
 		json_object_set_new(top, "spaces", spaces);
 	} else if (optind == argc && n == 0) {
 		log_notice("no spaces yet in '%s' (add one with 'mailarc "

@@ -246,13 +246,12 @@ static enum ma_status
 walk_push(struct walk *w, notmuch_messages_t *it, int depth, ssize_t parent)
 {
 	if (w->depth == w->cap) {
-		size_t nc = w->cap ? 2 * w->cap : 16;
-		void *ns = realloc(w->stack, nc * sizeof *w->stack);
+		void *ns = array_grow(w->stack, &w->cap, w->depth,
+				      sizeof *w->stack, 16);
 
 		if (ns == NULL)
 			return MA_ENOMEM;
 		w->stack = ns;
-		w->cap = nc;
 	}
 	w->stack[w->depth].it = it;
 	w->stack[w->depth].depth = depth;
@@ -274,13 +273,12 @@ thread_add(struct run *r, struct thread_ctx *tc, struct walk *w,
 
 	*tp = NULL;
 	if (tc->n == w->mcap) {
-		size_t nc = w->mcap ? w->mcap * 2 : 8;
-		struct tmsg *nm = realloc(tc->m, nc * sizeof *nm);
+		struct tmsg *nm =
+		    array_grow(tc->m, &w->mcap, tc->n, sizeof *nm, 8);
 
 		if (nm == NULL)
 			return MA_ENOMEM;
 		tc->m = nm;
-		w->mcap = nc;
 	}
 	t = &tc->m[tc->n];
 	memset(t, 0, sizeof *t);
