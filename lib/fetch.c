@@ -18,6 +18,7 @@
 #include "oauth.h"
 #include "path.h"
 #include "pop3.h"
+#include "space.h"
 #include "utc.h"
 
 enum ma_status
@@ -133,9 +134,9 @@ fetch_account(const struct space *s, const struct account *a,
 	/* Each account delivers into its own Maildir++ sub-folder of
 	 * incoming/, which is how dedupe and index learn the source account
 	 * (the account: tag). */
-	incoming = path_fmt("%s/incoming/.%s", s->dir, a->key);
+	incoming = space_source_dir(s->dir, a->key);
 	state_file = state_path(s, a->key);
-	lock_path = path_fmt("%s/state/%s.lock", s->dir, a->key);
+	lock_path = space_account_file(s->dir, a->key, "lock");
 	if (incoming == NULL || state_file == NULL || lock_path == NULL) {
 		st = MA_ENOMEM;
 		goto out;

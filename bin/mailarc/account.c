@@ -13,6 +13,7 @@
 #include "oauth.h"
 #include "path.h"
 #include "perm.h"
+#include "state.h"
 
 const char account_cmd_usage[] =
     "usage: mailarc account add SPACE/ACCOUNT --protocol P --host H "
@@ -141,7 +142,7 @@ may_change(const struct space *s)
 static char *
 secret_path(const struct space *s, const char *key)
 {
-	return path_fmt("%s/accounts/%s.secret", s->dir, key);
+	return space_account_secret(s->dir, key);
 }
 
 /* Ask on the terminal for a plain (echoed) value. */
@@ -584,7 +585,7 @@ account_remove(struct ctx *c, int argc, char **argv)
 		return ret;
 	conf = account_conf_path(s->root, s->key, key);
 	sec = secret_path(s, key);
-	state = path_fmt("%s/state/%s.state", s->dir, key);
+	state = state_path(s, key);
 	if ((ret = may_change(s)) != EX_OK) {
 		/* refused, logged */
 	} else if (conf == NULL || sec == NULL || state == NULL) {

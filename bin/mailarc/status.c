@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "child.h"
 #include "cli.h"
 #include "dedupe.h"
 #include "log.h"
@@ -113,10 +114,10 @@ folder_size(const char *dir, struct maildir_size *ms)
  * sub-folders (".NAME/", one level, as dedupe reads incoming/.ACCOUNT/).
  */
 static void
-maildir_size(const struct space *s, const char *maildir,
+maildir_size(const struct space *s, enum space_part maildir,
 	     struct maildir_size *ms)
 {
-	char *top = space_path(s, maildir);
+	char *top = space_part_path(s->dir, maildir);
 	struct dirent *de;
 	DIR *d;
 
@@ -174,46 +175,13 @@ struct timer_info {
 static bool
 capture(const char *const argv[], struct buf *out)
 {
-	int fds[2], status;
-	char chunk[4096];
-	bool ok = true;
-	ssize_t n;
-	pid_t pid;
+	const struct child ch = {.file = argv[0],
+				 .argv = (char *const *)argv,
+				 .exec_fail_code = EX_UNAVAILABLE,
+				 .name = argv[0],
+				 .stderr_devnull = true};
 
-	if (pipe2(fds, O_CLOEXEC) != 0)
-		return false;
-	fflush(stdout);
-	if ((pid = fork()) < 0) {
-		close(fds[0]);
-		close(fds[1]);
-		return false;
-	}
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDWR);
-
-		dup2(fds[1], STDOUT_FILENO);
-		if (null >= 0) {
-			dup2(null, STDIN_FILENO);
-			dup2(null, STDERR_FILENO);
-		}
-		execvp(argv[0], (char *const *)argv);
-		_exit(EX_UNAVAILABLE);
-	}
-	close(fds[1]);
-	while ((n = read(fds[0], chunk, sizeof chunk)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		/* Past the cap, drain so that the child is not blocked. */
-		if (n < 0 || (ok && buf_add(out, chunk, (size_t)n) != MA_OK))
-			ok = false;
-		if (n < 0)
-			break;
-	}
-	close(fds[0]);
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return false;
-	return ok && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+	return child_capture(&ch, out) == MA_OK;
 }
 
 /* One "KEY=VALUE" line of "systemctl show" into cur (and id). */
@@ -587,9 +555,9 @@ space_status(struct ctx *c, const char *key, time_t now, json_t *spaces)
 
 	if ((s = ctx_space(c, key, &ret)) == NULL)
 		return ret;
-	maildir_size(s, "archive", &archive);
-	maildir_size(s, "incoming", &incoming);
-	maildir_size(s, "duplicates", &dups);
+	maildir_size(s, SPACE_ARCHIVE, &archive);
+	maildir_size(s, SPACE_INCOMING, &incoming);
+	maildir_size(s, SPACE_DUPLICATES, &dups);
 	if (dedupe_report_counts(s->dir, &counts) != MA_OK)
 		log_warn("space %s: cannot read its dedupe report", s->key);
 	site = site_updated(s);

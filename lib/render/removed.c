@@ -11,6 +11,7 @@
 #include "html.h"
 #include "log.h"
 #include "path.h"
+#include "space.h"
 #include "tombstone.h"
 #include "render_int.h"
 
@@ -61,7 +62,7 @@ tomb_note(void *arg, const struct tombstone_line *l)
 enum ma_status
 tombs_read(struct run *r, long from, long *endp)
 {
-	char *path = path_fmt("%s/tombstones", r->o->space_dir);
+	char *path = space_part_path(r->o->space_dir, SPACE_TOMBSTONES);
 	enum ma_status st;
 
 	if (path == NULL)

@@ -10,6 +10,7 @@
 #include "index.h"
 #include "log.h"
 #include "path.h"
+#include "space.h"
 #include "tombstone.h"
 #include "render_int.h"
 
@@ -449,7 +450,7 @@ render_run(const struct render_opts *o, struct render_stats *stats)
 {
 	struct run r = {0};
 	GPtrArray *changed = g_ptr_array_new();
-	char *state = path_fmt("%s/state/render.state", o->space_dir);
+	char *state = space_part_path(o->space_dir, SPACE_RENDER_STATE);
 	enum ma_status st;
 
 	run_init(&r, o, stats);
