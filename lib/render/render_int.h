@@ -172,12 +172,14 @@ struct thread_ctx {
 extern const char *const month_names[12];
 
 /* entry.c */
+/* touch_thread - mark thread id (when a valid name) for this run. */
+void touch_thread(struct run *r, const char *id);
+/* The keys of a set of strings, sorted: runs do things in one order. */
+GPtrArray *sorted_keys(GHashTable *h);
 void entries_free(struct run *r);
 struct entry *entry_add(struct run *r, const char *msgid);
-/* Bytes of s[0..n) that hold at most max_chars UTF-8 characters (never
- * a cut sequence); text_capped() - s cut there with an ellipsis,
+/* text_capped() - s cut at text_cap_len() (chrome.c) with an ellipsis,
  * malloc'd (NULL: no memory). */
-size_t text_cap_len(const char *s, size_t n, size_t max_chars);
 char *text_capped(const char *s);
 void entry_fill_from(struct run *r, struct entry *e, notmuch_message_t *m);
 bool entry_fill(struct run *r, struct entry *e);
@@ -235,6 +237,13 @@ void tname_free(void *p);
 void anchor_of(const char *msgid, char out[16]);
 
 /* chrome.c */
+/* The style of the HTML mail frame (message.c writes it); the base64
+ * SHA-256 of it, for every page's CSP. */
+extern const char frame_css[];
+const char *frame_css_hash(void);
+/* Bytes of s[0..n) that hold at most max_chars UTF-8 characters (never
+ * a cut sequence). */
+size_t text_cap_len(const char *s, size_t n, size_t max_chars);
 enum ma_status page_begin(struct run *r, struct buf *b, const char *pre,
 			  const char *title, const char *feed,
 			  const char *crumbs);
@@ -246,8 +255,6 @@ char *from_brief(struct run *r, const char *header);
 
 /* message.c */
 enum ma_status write_attachments(struct run *r, struct tmsg *t);
-/* The base64 SHA-256 of the HTML mail frame's style, for the CSP. */
-const char *frame_css_hash(void);
 enum ma_status message_frag(struct run *r, struct tmsg *t);
 enum ma_status msg_link(struct buf *b, struct tmsg *t, const char *label);
 enum ma_status permalink_page(struct run *r, struct thread_ctx *tc, size_t i);
@@ -296,8 +303,5 @@ enum ma_status search_page(struct run *r);
 void search_free(struct search *s);
 
 /* run.c */
-void touch_thread(struct run *r, const char *id);
-/* The keys of a set of strings, sorted: runs do things in one order. */
-GPtrArray *sorted_keys(GHashTable *h);
 
 #endif

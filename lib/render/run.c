@@ -14,13 +14,6 @@
 #include "tombstone.h"
 #include "render_int.h"
 
-void
-touch_thread(struct run *r, const char *id)
-{
-	if (sitename_thread_ok(id) && !g_hash_table_contains(r->threads, id))
-		g_hash_table_add(r->threads, strdup(id));
-}
-
 static void
 touch_pos(struct run *r, size_t pos)
 {
@@ -107,27 +100,6 @@ query_messages(struct run *r, const char *qs, GPtrArray *changed)
 	}
 	notmuch_query_destroy(q);
 	return st;
-}
-
-static gint
-str_cmp(gconstpointer a, gconstpointer b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The keys of a set of strings, sorted: runs do things in one order. */
-GPtrArray *
-sorted_keys(GHashTable *h)
-{
-	GPtrArray *a = g_ptr_array_new();
-	GHashTableIter it;
-	gpointer k;
-
-	g_hash_table_iter_init(&it, h);
-	while (g_hash_table_iter_next(&it, &k, NULL))
-		g_ptr_array_add(a, k);
-	g_ptr_array_sort(a, str_cmp);
-	return a;
 }
 
 /* A full run: every thread (names_publish() does the removed ones). */
