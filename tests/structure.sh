@@ -33,15 +33,17 @@ long=$(awk '
 [ -n "$long" ] && echo "$long" && [ $strict = 1 ] && rc=1
 
 echo "== external libraries outside their family"
-# library header pattern | files allowed to include it (extended regex)
+# library header pattern | files allowed to include it (extended regex).
+# Still to move behind their family: jansson in the front end's and
+# search's --json (status, hold, index_search), OpenSSL digests in
+# permalink.c and dedupe_db.c (to lib/hash); pkce.c is OAuth's own.
 families='
-<curl/ lib/(fetch|fetch_conn|fetch_probe|oauth_http|imap|pop3)\.[ch]
-<notmuch\.h> lib/(index|index_priv|index_run|index_search|index_read|check|dedupe_db)\.[ch]
-<gmime/ lib/(mime|mime_int|mime_addr|mime_hooks|msg|msg_parse|charset)\.[ch]
-<gumbo\.h> lib/html\.[ch]
-<jansson\.h> lib/(oauth_json|oauth_authorize)\.[ch]|bin/mailarc/(status|polling)\.c
-<openssl/(evp|sha)\.h> lib/(hash|pkce|permalink|dedupe_db)\.c
-'
+<curl/ lib/(fetch_conn|oauth_http)\.c
+<notmuch\.h> lib/(index|index_priv|index_read|index_run|index_search)\.[ch]
+<gmime/ lib/(mime|mime_int|mime_addr|mime_hooks|msg_parse)\.[ch]
+<gumbo\.h> lib/html\.c
+<jansson\.h> lib/(oauth_json|index_search)\.c|bin/mailarc/(status|hold)\.c
+<openssl/(evp|sha)\.h> lib/(hash|pkce|permalink|dedupe_db)\.c'
 echo "$families" | while read -r pat allowed; do
 	[ -n "$pat" ] || continue
 	# shellcheck disable=SC2086

@@ -16,9 +16,9 @@
 #include <time.h>
 
 #include <glib.h>
-#include <notmuch.h>
 
 #include "buf.h"
+#include "index_read.h" /* libnotmuch, through the index family */
 #include "mime.h"
 #include "permalink.h"
 #include "render.h"
