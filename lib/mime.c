@@ -393,32 +393,13 @@ mime_parse(const void *data, size_t len, const char *what, bool prefer_html,
 	return st;
 }
 
+/* The headers a page shows: Subject, From (parsed and as text), To, Cc. */
 static enum ma_status
-mime_from_stream(GMimeStream *stream, const char *what, bool prefer_html,
-		 struct mime_msg **mp)
+msg_headers(GMimeMessage *msg, struct mime_msg *m)
 {
-	GMimeObject *plain = NULL, *html = NULL;
-	GMimeObject *parts[MIME_MAX_PARTS];
-	GPtrArray *todo;
-	size_t nparts = 0;
-	GMimeParser *parser;
-	GMimeMessage *msg;
-	struct mime_msg *m;
-	const char *subject;
+	const char *subject = g_mime_message_get_subject(msg);
 	enum ma_status st = MA_OK;
 
-	parser = g_mime_parser_new_with_stream(stream);
-	msg = g_mime_parser_construct_message(parser, NULL);
-	g_object_unref(parser);
-	if (msg == NULL) {
-		log_err("'%s' is not a mail message", what);
-		return MA_EDATA;
-	}
-	if ((m = calloc(1, sizeof *m)) == NULL) {
-		g_object_unref(msg);
-		return MA_ENOMEM;
-	}
-	subject = g_mime_message_get_subject(msg);
 	if ((m->subject = strdup(subject != NULL ? subject : "")) == NULL)
 		st = MA_ENOMEM;
 	if (st == MA_OK)
@@ -432,16 +413,25 @@ mime_from_stream(GMimeStream *stream, const char *what, bool prefer_html,
 	if (st == MA_OK)
 		st =
 		    mime_addrs_get(g_mime_message_get_cc(msg), &m->cc, &m->ncc);
+	return st;
+}
 
-	/* Depth-first, in document order: the parts as a reader sees them.
-	 * The stack holds the parts still to visit (siblings included), so
-	 * it grows with the message; what is nested deeper than
-	 * MIME_MAX_DEPTH or lies beyond MIME_MAX_PARTS is counted, not
-	 * shown, and the page says so. */
-	todo = g_ptr_array_new();
+/*
+ * The leaf parts of msg into parts[] (MIME_MAX_PARTS), depth-first, in
+ * document order: the parts as a reader sees them. The stack holds the
+ * parts still to visit (siblings included), so it grows with the message;
+ * what is nested deeper than MIME_MAX_DEPTH or lies beyond MIME_MAX_PARTS
+ * is counted in m->parts_hidden, not shown, and the page says so.
+ */
+static size_t
+leaf_parts(GMimeMessage *msg, GMimeObject **parts, struct mime_msg *m)
+{
+	GPtrArray *todo = g_ptr_array_new();
+	size_t nparts = 0;
+
 	if (g_mime_message_get_mime_part(msg) != NULL)
 		g_ptr_array_add(todo, g_mime_message_get_mime_part(msg));
-	while (todo->len > 0 && st == MA_OK) {
+	while (todo->len > 0) {
 		GMimeObject *obj = g_ptr_array_steal_index(todo, todo->len - 1);
 		size_t level =
 		    (size_t)g_object_get_data(G_OBJECT(obj), "mailarc-level");
@@ -471,9 +461,21 @@ mime_from_stream(GMimeStream *stream, const char *what, bool prefer_html,
 			m->parts_hidden++;
 	}
 	g_ptr_array_free(todo, TRUE);
-	/* The first text/plain and text/html parts are the body; every
-	 * other leaf part is listed as an attachment, and so is a body part
-	 * that has a file name. */
+	return nparts;
+}
+
+/*
+ * The first text/plain and text/html parts are the body; every other
+ * leaf part is listed as an attachment, and so is a body part that has a
+ * file name. prefer_html picks HTML when both exist.
+ */
+static enum ma_status
+body_and_attachments(struct mime_msg *m, GMimeObject **parts, size_t nparts,
+		     bool prefer_html)
+{
+	GMimeObject *plain = NULL, *html = NULL, *body;
+	enum ma_status st = MA_OK;
+
 	for (size_t i = 0; i < nparts && st == MA_OK; i++) {
 		GMimeObject *obj = parts[i];
 		enum part_kind kind = part_kind(obj);
@@ -495,19 +497,46 @@ mime_from_stream(GMimeStream *stream, const char *what, bool prefer_html,
 		}
 		st = add_attachment(m, obj);
 	}
-	if (st == MA_OK) {
-		GMimeObject *body = plain;
+	if (st != MA_OK)
+		return st;
+	body = plain;
+	if (html != NULL && (prefer_html || plain == NULL))
+		body = html;
+	m->has_alternative = plain != NULL && html != NULL;
+	m->body_html = body != NULL && body == html;
+	if (body != NULL && GMIME_IS_TEXT_PART(body))
+		return part_text(body, &m->body, &m->body_len);
+	if (body != NULL)
+		return part_bytes_text(body, &m->body, &m->body_len);
+	return (m->body = strdup("")) != NULL ? MA_OK : MA_ENOMEM;
+}
 
-		if (html != NULL && (prefer_html || plain == NULL))
-			body = html;
-		m->has_alternative = plain != NULL && html != NULL;
-		m->body_html = body != NULL && body == html;
-		if (body != NULL && GMIME_IS_TEXT_PART(body))
-			st = part_text(body, &m->body, &m->body_len);
-		else if (body != NULL)
-			st = part_bytes_text(body, &m->body, &m->body_len);
-		else if ((m->body = strdup("")) == NULL)
-			st = MA_ENOMEM;
+static enum ma_status
+mime_from_stream(GMimeStream *stream, const char *what, bool prefer_html,
+		 struct mime_msg **mp)
+{
+	GMimeObject *parts[MIME_MAX_PARTS];
+	GMimeParser *parser;
+	GMimeMessage *msg;
+	struct mime_msg *m;
+	enum ma_status st;
+
+	parser = g_mime_parser_new_with_stream(stream);
+	msg = g_mime_parser_construct_message(parser, NULL);
+	g_object_unref(parser);
+	if (msg == NULL) {
+		log_err("'%s' is not a mail message", what);
+		return MA_EDATA;
+	}
+	if ((m = calloc(1, sizeof *m)) == NULL) {
+		g_object_unref(msg);
+		return MA_ENOMEM;
+	}
+	st = msg_headers(msg, m);
+	if (st == MA_OK) {
+		size_t nparts = leaf_parts(msg, parts, m);
+
+		st = body_and_attachments(m, parts, nparts, prefer_html);
 	}
 	g_object_unref(msg);
 	if (st != MA_OK) {

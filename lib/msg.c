@@ -533,17 +533,54 @@ struct pass {
 	enum msg_verdict verdict;
 };
 
+/* Rule step 4's start: the magic line and the counted fields, in order. */
+static void
+hash_fields(struct hash *md, const struct field *fields, size_t nfields)
+{
+	static const char magic[] = "mailarc-identity-1\n";
+
+	hash_update(md, magic, sizeof magic - 1);
+	for (size_t k = 0; k < NFIELDS; k++) {
+		for (size_t i = 0; i < nfields; i++) {
+			if (!field_is(&fields[i], author_fields[k]))
+				continue;
+			hash_update(md, author_fields[k],
+				    strlen(author_fields[k]));
+			hash_update(md, ":", 1);
+			hash_update(md, fields[i].value,
+				    strlen(fields[i].value));
+			hash_update(md, "\n", 1);
+		}
+	}
+	hash_update(md, "\n", 1);
+}
+
+/* The Message-ID and X-No-Archive the pipeline decides on, into *ps. */
+static enum ma_status
+note_fields(const struct field *fields, size_t nfields, struct pass *ps)
+{
+	char *mid = NULL;
+
+	for (size_t i = 0; i < nfields; i++) {
+		if (mid == NULL && field_is(&fields[i], "message-id") &&
+		    (mid = strdup(fields[i].value)) == NULL)
+			return MA_ENOMEM;
+		if (field_is(&fields[i], "x-no-archive"))
+			ps->no_archive =
+			    strcasecmp(fields[i].value, "yes") == 0;
+	}
+	ps->message_id = mid;
+	return MA_OK;
+}
+
 static enum ma_status
 identity_stream(FILE *f, char *identity, struct pass *ps)
 {
-	static const char magic[] = "mailarc-identity-1\n";
 	struct buf blk;
 	struct field *fields = NULL;
 	size_t nfields = 0;
 	struct body_hash b;
 	enum ma_status st;
-	char *mid = NULL;
-
 	struct reader r;
 
 	b.md = NULL;
@@ -573,20 +610,7 @@ identity_stream(FILE *f, char *identity, struct pass *ps)
 		st = MA_ENOMEM;
 		goto out;
 	}
-	hash_update(b.md, magic, sizeof magic - 1);
-	for (size_t k = 0; k < NFIELDS; k++) {
-		for (size_t i = 0; i < nfields; i++) {
-			if (!field_is(&fields[i], author_fields[k]))
-				continue;
-			hash_update(b.md, author_fields[k],
-				    strlen(author_fields[k]));
-			hash_update(b.md, ":", 1);
-			hash_update(b.md, fields[i].value,
-				    strlen(fields[i].value));
-			hash_update(b.md, "\n", 1);
-		}
-	}
-	hash_update(b.md, "\n", 1);
+	hash_fields(b.md, fields, nfields);
 	/* The header block ended at its empty line (or the file did):
 	 * nothing is queued or read ahead. */
 	if (r.qh < r.qn || r.first_pos < r.first_len) {
@@ -599,22 +623,9 @@ identity_stream(FILE *f, char *identity, struct pass *ps)
 	ps->normalise = r.changed;
 	st = hash_end(b.md, identity);
 	b.md = NULL;
-	if (st != MA_OK)
-		goto out;
-	for (size_t i = 0; i < nfields; i++) {
-		if (mid == NULL && field_is(&fields[i], "message-id") &&
-		    (mid = strdup(fields[i].value)) == NULL) {
-			st = MA_ENOMEM;
-			goto out;
-		}
-		if (field_is(&fields[i], "x-no-archive"))
-			ps->no_archive =
-			    strcasecmp(fields[i].value, "yes") == 0;
-	}
-	ps->message_id = mid;
-	mid = NULL;
+	if (st == MA_OK)
+		st = note_fields(fields, nfields, ps);
 out:
-	free(mid);
 	hash_abort(b.md);
 	for (size_t i = 0; i < nfields; i++)
 		free(fields[i].value);

@@ -147,6 +147,119 @@ warn_tls(const struct account *a, const char *what)
 			 what);
 }
 
+/*
+ * Whether account key may be added to s: the user may change the space,
+ * the key is free and not reserved, the space holds accounts and no
+ * ACCOUNT.conf exists. *confp and *secp get the account's files.
+ */
+static int
+add_allowed(const struct space *s, const char *key, const char *what,
+	    char **confp, char **secp)
+{
+	int ret;
+
+	if ((ret = may_change(s)) != EX_OK ||
+	    (ret = ma_exitcode(account_key_check_new(key))) != EX_OK)
+		return ret;
+	if (s->personal) {
+		log_err("cannot add %s: space '%s' is personal, and only site "
+			"spaces hold mail accounts",
+			what, s->key);
+		return EX_CONFIG;
+	}
+	*confp = account_conf_path(s->root, s->key, key);
+	*secp = secret_path(s, key);
+	if (*confp == NULL || *secp == NULL)
+		return EX_OSERR;
+	if (path_exists(*confp)) {
+		log_err("%s exists already (change it with 'mailarc account "
+			"edit %s/%s')",
+			what, s->key, key);
+		return EX_CANTCREAT;
+	}
+	return EX_OK;
+}
+
+/*
+ * The new account from the options, checked (OAuth settings included);
+ * a password typed in or piped in (have_pw) is kept in its own 0600 file
+ * sec, named by password_file.
+ */
+static int
+add_account_config(const struct account_opts *o, const struct space *s,
+		   const char *key, const char *what, bool have_pw,
+		   const char *sec, struct account **ap)
+{
+	struct config *cfg;
+	enum ma_status st;
+	int ret;
+
+	if ((cfg = config_new()) == NULL)
+		return EX_OSERR;
+	if ((ret = apply_account_opts(cfg, o)) != EX_OK) {
+		config_free(cfg);
+		return ret;
+	}
+	if (have_pw && (config_get(cfg, "", "password_file") != NULL ||
+			config_get(cfg, "", "password_command") != NULL)) {
+		log_err("%s: give only one of --password-file, "
+			"--password-command and --password-stdin",
+			what);
+		config_free(cfg);
+		return EX_USAGE;
+	}
+	if (have_pw && config_set(cfg, "", "password_file", sec) != MA_OK) {
+		config_free(cfg);
+		return EX_SOFTWARE;
+	}
+	if ((st = account_from_config(cfg, s->key, key, what, ap)) != MA_OK ||
+	    (st = oauth_check_account(s, *ap)) != MA_OK)
+		return ma_exitcode(st);
+	return EX_OK;
+}
+
+/* Test Connection before saving; on failure say how to save anyway. */
+static int
+add_test(struct ctx *c, const struct account *a, const struct secret *pw,
+	 const char *what)
+{
+	int ret = account_check_run(c, a, pw);
+
+	if (ret == EX_OK)
+		return EX_OK;
+	/* The token error says "run mailarc-oauth-token authorize", which
+	 * needs a saved account: say in which order. */
+	if (a->oauth2 && ret == EX_NOPERM)
+		log_err("%s was not saved: save it with --no-test, then run "
+			"'mailarc-oauth-token authorize %s/%s'",
+			what, a->space, a->key);
+	else
+		log_err("%s was not saved (fix it, or save it untested with "
+			"--no-test)",
+			what);
+	return ret;
+}
+
+/* Write the password file (when it is ours) and then ACCOUNT.conf. */
+static int
+add_save(const struct account *a, const char *conf, const char *sec,
+	 const struct secret *pw, bool have_pw)
+{
+	bool own = have_pw && a->password_file != NULL &&
+		   strcmp(a->password_file, sec) == 0;
+	enum ma_status st;
+
+	if (own && (st = path_write_file_atomic(sec, pw->data, pw->len,
+						0600)) != MA_OK)
+		return ma_exitcode(st);
+	if ((st = config_write_atomic(a->cfg, conf, 0600)) != MA_OK) {
+		if (own)
+			unlink(sec);
+		return ma_exitcode(st);
+	}
+	return EX_OK;
+}
+
 static int
 account_add(struct ctx *c, int argc, char **argv)
 {
@@ -157,7 +270,6 @@ account_add(struct ctx *c, int argc, char **argv)
 	char *key = NULL, *conf = NULL, *sec = NULL, what[160];
 	struct space *s = NULL;
 	struct account *a = NULL;
-	struct config *cfg;
 	enum ma_status st;
 	int ret;
 
@@ -169,29 +281,8 @@ account_add(struct ctx *c, int argc, char **argv)
 	if ((ret = account_cmd_ref(c, argc, argv, &s, &key)) != EX_OK)
 		return ret;
 	snprintf(what, sizeof what, "account '%s/%s'", s->key, key);
-	if ((ret = may_change(s)) != EX_OK ||
-	    (ret = ma_exitcode(account_key_check_new(key))) != EX_OK)
+	if ((ret = add_allowed(s, key, what, &conf, &sec)) != EX_OK)
 		goto out;
-	if (s->personal) {
-		log_err("cannot add %s: space '%s' is personal, and only site "
-			"spaces hold mail accounts",
-			what, s->key);
-		ret = EX_CONFIG;
-		goto out;
-	}
-	conf = account_conf_path(s->root, s->key, key);
-	sec = secret_path(s, key);
-	if (conf == NULL || sec == NULL) {
-		ret = EX_OSERR;
-		goto out;
-	}
-	if (path_exists(conf)) {
-		log_err("%s exists already (change it with 'mailarc account "
-			"edit %s/%s')",
-			what, s->key, key);
-		ret = EX_CANTCREAT;
-		goto out;
-	}
 	if (o.password_stdin) {
 		if ((st = secret_read_fd(STDIN_FILENO, &pw)) != MA_OK) {
 			ret = ma_exitcode(st);
@@ -201,34 +292,9 @@ account_add(struct ctx *c, int argc, char **argv)
 	} else if ((ret = ask_missing(&o, asked, 8, &pw, &have_pw)) != EX_OK) {
 		goto out;
 	}
-	if ((cfg = config_new()) == NULL) {
-		ret = EX_OSERR;
+	ret = add_account_config(&o, s, key, what, have_pw, sec, &a);
+	if (ret != EX_OK)
 		goto out;
-	}
-	if ((ret = apply_account_opts(cfg, &o)) != EX_OK) {
-		config_free(cfg);
-		goto out;
-	}
-	if (have_pw && (config_get(cfg, "", "password_file") != NULL ||
-			config_get(cfg, "", "password_command") != NULL)) {
-		log_err("%s: give only one of --password-file, "
-			"--password-command and --password-stdin",
-			what);
-		config_free(cfg);
-		ret = EX_USAGE;
-		goto out;
-	}
-	/* A password typed in or piped in is kept in its own 0600 file. */
-	if (have_pw && config_set(cfg, "", "password_file", sec) != MA_OK) {
-		config_free(cfg);
-		ret = EX_SOFTWARE;
-		goto out;
-	}
-	if ((st = account_from_config(cfg, s->key, key, what, &a)) != MA_OK ||
-	    (st = oauth_check_account(s, a)) != MA_OK) {
-		ret = ma_exitcode(st);
-		goto out;
-	}
 	warn_tls(a, what);
 	/* The password source must work now, not at 3 a.m. under a timer. */
 	if (!have_pw && !a->oauth2) {
@@ -239,38 +305,10 @@ account_add(struct ctx *c, int argc, char **argv)
 		have_pw = true;
 	}
 	if (!o.no_test &&
-	    (ret = account_check_run(c, a, have_pw ? &pw : NULL)) != EX_OK) {
-		/* The token error says "run mailarc-oauth-token authorize",
-		 * which needs a saved account: say in which order. */
-		if (a->oauth2 && ret == EX_NOPERM)
-			log_err("%s was not saved: save it with --no-test, "
-				"then run 'mailarc-oauth-token authorize "
-				"%s/%s'",
-				what, s->key, key);
-		else
-			log_err("%s was not saved (fix it, or save it untested "
-				"with --no-test)",
-				what);
+	    (ret = add_test(c, a, have_pw ? &pw : NULL, what)) != EX_OK)
 		goto out;
-	}
-	if (have_pw &&
-	    strcmp(a->password_file ? a->password_file : "", sec) == 0) {
-		st = path_write_file_atomic(sec, pw.data, pw.len, 0600);
-		if (st != MA_OK) {
-			ret = ma_exitcode(st);
-			goto out;
-		}
-	}
-	st = config_write_atomic(a->cfg, conf, 0600);
-	if (st != MA_OK) {
-		if (have_pw && a->password_file != NULL &&
-		    strcmp(a->password_file, sec) == 0)
-			unlink(sec);
-		ret = ma_exitcode(st);
-		goto out;
-	}
-	log_notice("%s added", what);
-	ret = EX_OK;
+	if ((ret = add_save(a, conf, sec, &pw, have_pw)) == EX_OK)
+		log_notice("%s added", what);
 out:
 	secret_wipe(&pw);
 	for (size_t i = 0; i < 8; i++)
@@ -317,6 +355,57 @@ connection_changed(const struct account_opts *o, bool new_pw)
 	return false;
 }
 
+/*
+ * The password sources after an edit: a password piped in replaces every
+ * other (kept in sec); a new --password-file or --password-command
+ * clears the others before the options apply.
+ */
+static void
+edit_password_source(struct config *cfg, const struct account_opts *o,
+		     bool piped, const char *sec)
+{
+	if (piped) {
+		config_set(cfg, "", "password_command", NULL);
+		config_set(cfg, "", "password", NULL);
+		config_set(cfg, "", "password_file", sec);
+	} else if (o->values[field_index("password_file")] != NULL ||
+		   o->values[field_index("password_command")] != NULL) {
+		config_set(cfg, "", "password_file", NULL);
+		config_set(cfg, "", "password_command", NULL);
+		config_set(cfg, "", "password", NULL);
+	}
+}
+
+/*
+ * Save an edited account: the new password to sec.new, ACCOUNT.conf,
+ * then sec.new over sec; a password file of ours no longer named is
+ * removed.
+ */
+static int
+edit_save(const struct account *a, const char *conf, const char *sec,
+	  const char *sec_new, const struct secret *pw)
+{
+	enum ma_status st;
+
+	if (pw->data != NULL &&
+	    (st = path_write_file_atomic(sec_new, pw->data, pw->len, 0600)) !=
+		MA_OK)
+		return ma_exitcode(st);
+	if ((st = config_write_atomic(a->cfg, conf, 0600)) != MA_OK) {
+		if (pw->data != NULL)
+			unlink(sec_new);
+		return ma_exitcode(st);
+	}
+	if (pw->data != NULL && rename(sec_new, sec) != 0) {
+		log_err("cannot rename '%s' to '%s'", sec_new, sec);
+		return EX_IOERR;
+	}
+	if (pw->data == NULL &&
+	    (a->password_file == NULL || strcmp(a->password_file, sec) != 0))
+		unlink(sec); /* no longer used: do not leave a password */
+	return EX_OK;
+}
+
 static int
 account_edit(struct ctx *c, int argc, char **argv)
 {
@@ -354,22 +443,13 @@ account_edit(struct ctx *c, int argc, char **argv)
 		ret = ma_exitcode(st);
 		goto out;
 	}
-	if (o.password_stdin) {
-		if ((st = secret_read_fd(STDIN_FILENO, &pw)) != MA_OK) {
-			config_free(cfg);
-			ret = ma_exitcode(st);
-			goto out;
-		}
-		/* The new password replaces every other source. */
-		config_set(cfg, "", "password_command", NULL);
-		config_set(cfg, "", "password", NULL);
-		config_set(cfg, "", "password_file", sec);
-	} else if (o.values[field_index("password_file")] != NULL ||
-		   o.values[field_index("password_command")] != NULL) {
-		config_set(cfg, "", "password_file", NULL);
-		config_set(cfg, "", "password_command", NULL);
-		config_set(cfg, "", "password", NULL);
+	if (o.password_stdin &&
+	    (st = secret_read_fd(STDIN_FILENO, &pw)) != MA_OK) {
+		config_free(cfg);
+		ret = ma_exitcode(st);
+		goto out;
 	}
+	edit_password_source(cfg, &o, o.password_stdin, sec);
 	if ((ret = apply_account_opts(cfg, &o)) != EX_OK) {
 		config_free(cfg);
 		goto out;
@@ -387,27 +467,8 @@ account_edit(struct ctx *c, int argc, char **argv)
 			what);
 		goto out;
 	}
-	if (pw.data != NULL && (st = path_write_file_atomic(
-				    sec_new, pw.data, pw.len, 0600)) != MA_OK) {
-		ret = ma_exitcode(st);
-		goto out;
-	}
-	if ((st = config_write_atomic(a->cfg, conf, 0600)) != MA_OK) {
-		if (pw.data != NULL)
-			unlink(sec_new);
-		ret = ma_exitcode(st);
-		goto out;
-	}
-	if (pw.data != NULL && rename(sec_new, sec) != 0) {
-		log_err("cannot rename '%s' to '%s'", sec_new, sec);
-		ret = EX_IOERR;
-		goto out;
-	}
-	if (pw.data == NULL &&
-	    (a->password_file == NULL || strcmp(a->password_file, sec) != 0))
-		unlink(sec); /* no longer used: do not leave a password */
-	log_notice("%s changed", what);
-	ret = EX_OK;
+	if ((ret = edit_save(a, conf, sec, sec_new, &pw)) == EX_OK)
+		log_notice("%s changed", what);
 out:
 	secret_wipe(&pw);
 	account_free(a);
