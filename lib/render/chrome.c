@@ -3,13 +3,33 @@
  * the site header and breadcrumbs, the footer, and addresses shown as the
  * space wants them (full, name only, obfuscated).
  */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "html.h"
+#include "log.h"
 #include "render_int.h"
 
 /* The style of the HTML mail frame; its hash is in every page's CSP. */
+enum ma_status
+render_fmt(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= size) {
+		log_err("a site path or query does not fit in %zu bytes: '%s'",
+			size, buf);
+		return MA_ETOOBIG;
+	}
+	return MA_OK;
+}
+
 const char frame_css[] =
     "body.mail{margin:0;padding:12px 14px;background:#fff;color:#1d1f21;"
     "font:15px/1.5 system-ui,-apple-system,\"Segoe UI\",Roboto,"

@@ -94,7 +94,9 @@ write_attachments(struct run *r, struct tmsg *t)
 			st = site_keep(r->site, rel);
 		else
 			st = site_put(r->site, rel, a->data, a->size);
-		snprintf(token, sizeof token, "%s.%s", a->sha256, ext);
+		if (st == MA_OK)
+			st = render_fmt(token, sizeof token, "%s.%s", a->sha256,
+					ext);
 		if (st == MA_OK &&
 		    strstr(list.data ? list.data : "", token) == NULL) {
 			if (list.len > 0)

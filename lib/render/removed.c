@@ -131,8 +131,9 @@ remove_versions(struct run *r, const char *name)
 		    strncmp(de->d_name, name, nl) == 0 &&
 		    strncmp(de->d_name + nl, "=v-", 3) == 0 &&
 		    strcmp(de->d_name + n - 4, ".eml") == 0) {
-			snprintf(rel, sizeof rel, "m/%s", de->d_name);
-			st = site_remove(r->site, rel);
+			st = render_fmt(rel, sizeof rel, "m/%s", de->d_name);
+			if (st == MA_OK)
+				st = site_remove(r->site, rel);
 		}
 	}
 	if (d != NULL)
@@ -269,8 +270,9 @@ drop_attachments(struct run *r)
 			if (!sitename_att_token_ok(*p) ||
 			    g_hash_table_contains(used, *p))
 				continue;
-			snprintf(rel, sizeof rel, "a/%.2s/%s", *p, *p);
-			st = site_remove(r->site, rel);
+			st = render_fmt(rel, sizeof rel, "a/%.2s/%s", *p, *p);
+			if (st == MA_OK)
+				st = site_remove(r->site, rel);
 		}
 		g_strfreev(tok);
 	}

@@ -237,6 +237,10 @@ void tname_free(void *p);
 void anchor_of(const char *msgid, char out[16]);
 
 /* chrome.c */
+/* render_fmt - snprintf into buf; MA_ETOOBIG (logged) when the text would
+ * not fit, so that a path, query or title is never cut short. */
+enum ma_status render_fmt(char *buf, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* The style of the HTML mail frame (message.c writes it); the base64
  * SHA-256 of it, for every page's CSP. */
 extern const char frame_css[];

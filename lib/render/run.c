@@ -349,8 +349,10 @@ collect_entries(struct run *r, unsigned long rev, bool full, GPtrArray *changed)
 	} else if (rev > r->rev) {
 		char qs[96];
 
-		snprintf(qs, sizeof qs, "lastmod:%lu..%lu", r->rev + 1, rev);
-		st = query_messages(r, qs, changed);
+		st = render_fmt(qs, sizeof qs, "lastmod:%lu..%lu", r->rev + 1,
+				rev);
+		if (st == MA_OK)
+			st = query_messages(r, qs, changed);
 	}
 	g_hash_table_iter_init(&it, r->tombs);
 	while (st == MA_OK && g_hash_table_iter_next(&it, &k, &v))

@@ -458,7 +458,8 @@ render_thread_id(struct run *r, const char *id)
 
 	if (!sitename_thread_ok(id))
 		return MA_OK;
-	snprintf(q, sizeof q, "thread:%s", id);
+	if (render_fmt(q, sizeof q, "thread:%s", id) != MA_OK)
+		return MA_ETOOBIG;
 	if ((query = notmuch_query_create(r->db, q)) == NULL)
 		return MA_ENOMEM;
 	notmuch_query_set_sort(query, NOTMUCH_SORT_OLDEST_FIRST);
