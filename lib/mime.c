@@ -1,7 +1,10 @@
 /*
- * The one place gmime is used for display. Parts are walked with an
- * explicit stack (no recursion on mail data); a message nested as
- * message/rfc822 is one attachment, shown as such, not walked into.
+ * The mime family is where gmime is used for display: this file takes a
+ * message apart for its page (mime.h), mime_hooks.c fixes gmime's header
+ * decoding for the whole process, mime_addr.c reads address lists; they
+ * share mime_int.h. Parts are walked with an explicit stack (no recursion
+ * on mail data); a message nested as message/rfc822 is one attachment,
+ * shown as such, not walked into.
  */
 #include <ctype.h>
 #include <errno.h>
