@@ -56,6 +56,31 @@ if [ -s /tmp/structure.$$ ]; then
 fi
 rm -f /tmp/structure.$$
 
+# circles: read edges "a b", one a line; print each circle found by a
+# depth-first search (one line per back edge).
+circles() {
+	awk '
+	!(($1, $2) in seen) && $1 != $2 {
+		seen[$1, $2] = 1; out[$1] = out[$1] " " $2
+		node[$1] = 1; node[$2] = 1
+	}
+	function visit(v,    k, n, i, e, s) {
+		state[v] = 1; path[++depth] = v
+		n = split(out[v], e, " ")
+		for (i = 1; i <= n; i++) {
+			if (state[e[i]] == 1) {
+				s = ""
+				for (k = depth; k >= 1 && path[k] != e[i]; k--)
+					s = path[k] " -> " s
+				print "  " e[i] " -> " s e[i]
+			} else if (state[e[i]] == 0)
+				visit(e[i])
+		}
+		depth--; state[v] = 2
+	}
+	END { for (v in node) if (state[v] == 0) visit(v) }'
+}
+
 echo "== include cycles"
 # A module is a .c and its .h (bin/mailarc/status and lib/status are two);
 # a family's private header (x_int.h, x_priv.h) belongs to module x. An
@@ -79,28 +104,7 @@ done | awk '
 		if (f == "lib/render/render") f = "lib/render"
 		return f
 	}
-	{
-		a = mod($1); b = mod($2)
-		if (a != b && !((a, b) in seen)) {
-			seen[a, b] = 1; out[a] = out[a] " " b
-		}
-		node[a] = 1; node[b] = 1
-	}
-	function visit(v,    k, n, i, e, s) {
-		state[v] = 1; path[++depth] = v
-		n = split(out[v], e, " ")
-		for (i = 1; i <= n; i++) {
-			if (state[e[i]] == 1) {
-				s = ""
-				for (k = depth; k >= 1 && path[k] != e[i]; k--)
-					s = path[k] " -> " s
-				print "  " e[i] " -> " s e[i]
-			} else if (state[e[i]] == 0)
-				visit(e[i])
-		}
-		depth--; state[v] = 2
-	}
-	END { for (v in node) if (state[v] == 0) visit(v) }')
+	{ print mod($1), mod($2) }' | circles)
 if [ -n "$cycles" ]; then
 	echo "$cycles"
 	rc=1
@@ -122,33 +126,13 @@ for dir in "$obj/lib $obj/lib/render" "$obj/bin/mailarc"; do
 	done | awk '
 		$1 == "D" { def[$3] = $2; next }
 		{ use[++nu] = $2 " " $3 }
-		function visit(v,    n, e, i, k, s) {
-			state[v] = 1; path[++depth] = v
-			n = split(out[v], e, " ")
-			for (i = 1; i <= n; i++) {
-				if (state[e[i]] == 1) {
-					s = ""
-					for (k = depth; k >= 1 && path[k] != e[i]; k--)
-						s = path[k] " -> " s
-					print "  " e[i] " -> " s e[i]
-				} else if (state[e[i]] == 0)
-					visit(e[i])
-			}
-			depth--; state[v] = 2
-		}
 		END {
 			for (i = 1; i <= nu; i++) {
 				split(use[i], p, " ")
-				if (!(p[2] in def) || def[p[2]] == p[1])
-					continue
-				if (!((p[1], def[p[2]]) in seen)) {
-					seen[p[1], def[p[2]]] = 1
-					out[p[1]] = out[p[1]] " " def[p[2]]
-				}
-				node[p[1]] = 1
+				if ((p[2] in def) && def[p[2]] != p[1])
+					print p[1], def[p[2]]
 			}
-			for (v in node) if (state[v] == 0) visit(v)
-		}'
+		}' | circles
 done > /tmp/structure.$$
 if [ -s /tmp/structure.$$ ]; then
 	cat /tmp/structure.$$
