@@ -273,13 +273,10 @@ account_add(struct ctx *c, int argc, char **argv)
 	enum ma_status st;
 	int ret;
 
-	if ((ret = account_cmd_opts(c, argc, argv, &o)) != EX_OK)
-		return ret == EX__HELP ? EX_OK : ret;
 	/* A password or token is read below: no core dump may hold it. */
-	if (secret_protect_process() != MA_OK)
-		return EX_OSERR;
-	if ((ret = account_cmd_ref(c, argc, argv, &s, &key)) != EX_OK)
-		return ret;
+	ret = account_cmd_begin(c, argc, argv, &o, true, &s, &key);
+	if (ret != EX_OK)
+		return ret == EX__HELP ? EX_OK : ret;
 	snprintf(what, sizeof what, "account '%s/%s'", s->key, key);
 	if ((ret = add_allowed(s, key, what, &conf, &sec)) != EX_OK)
 		goto out;
@@ -419,13 +416,10 @@ account_edit(struct ctx *c, int argc, char **argv)
 	enum ma_status st;
 	int ret;
 
-	if ((ret = account_cmd_opts(c, argc, argv, &o)) != EX_OK)
-		return ret == EX__HELP ? EX_OK : ret;
 	/* A password or token is read below: no core dump may hold it. */
-	if (secret_protect_process() != MA_OK)
-		return EX_OSERR;
-	if ((ret = account_cmd_ref(c, argc, argv, &s, &key)) != EX_OK)
-		return ret;
+	ret = account_cmd_begin(c, argc, argv, &o, true, &s, &key);
+	if (ret != EX_OK)
+		return ret == EX__HELP ? EX_OK : ret;
 	snprintf(what, sizeof what, "account '%s/%s'", s->key, key);
 	if ((ret = may_change(s)) != EX_OK)
 		goto out;
@@ -490,10 +484,9 @@ account_set_enabled(struct ctx *c, int argc, char **argv, bool on)
 	char *key = NULL;
 	int ret;
 
-	if ((ret = account_cmd_opts(c, argc, argv, &o)) != EX_OK)
+	ret = account_cmd_begin(c, argc, argv, &o, false, &s, &key);
+	if (ret != EX_OK)
 		return ret == EX__HELP ? EX_OK : ret;
-	if ((ret = account_cmd_ref(c, argc, argv, &s, &key)) != EX_OK)
-		return ret;
 	if ((ret = may_change(s)) != EX_OK) {
 		space_free(s);
 		free(key);
@@ -533,10 +526,9 @@ account_remove(struct ctx *c, int argc, char **argv)
 	char *key = NULL, *conf = NULL, *sec = NULL, *state = NULL;
 	int ret;
 
-	if ((ret = account_cmd_opts(c, argc, argv, &o)) != EX_OK)
+	ret = account_cmd_begin(c, argc, argv, &o, false, &s, &key);
+	if (ret != EX_OK)
 		return ret == EX__HELP ? EX_OK : ret;
-	if ((ret = account_cmd_ref(c, argc, argv, &s, &key)) != EX_OK)
-		return ret;
 	conf = account_conf_path(s->root, s->key, key);
 	sec = secret_path(s, key);
 	state = state_path(s, key);

@@ -8,6 +8,7 @@
 
 #include "account_cmd.h"
 #include "cli.h"
+#include "secret.h"
 
 const char account_cmd_usage[] =
     "usage: mailarc account add SPACE/ACCOUNT --protocol P --host H "
@@ -114,4 +115,17 @@ account_cmd_ref(struct ctx *c, int argc, char **argv, struct space **sp,
 	}
 	*keyp = key;
 	return EX_OK;
+}
+
+int
+account_cmd_begin(struct ctx *c, int argc, char **argv, struct account_opts *o,
+		  bool protect, struct space **sp, char **keyp)
+{
+	int ret;
+
+	if ((ret = account_cmd_opts(c, argc, argv, o)) != EX_OK)
+		return ret;
+	if (protect && secret_protect_process() != MA_OK)
+		return EX_OSERR;
+	return account_cmd_ref(c, argc, argv, sp, keyp);
 }

@@ -35,6 +35,15 @@ int account_cmd_opts(struct ctx *c, int argc, char **argv,
 int account_cmd_ref(struct ctx *c, int argc, char **argv, struct space **sp,
 		    char **keyp);
 
+/*
+ * account_cmd_begin - how a SPACE/ACCOUNT command starts: its options,
+ * then (protect: a secret will be read) no core dump from here on, then
+ * the operand as account_cmd_ref(). EX__HELP after --help.
+ */
+int account_cmd_begin(struct ctx *c, int argc, char **argv,
+		      struct account_opts *o, bool protect, struct space **sp,
+		      char **keyp);
+
 int account_cmd_show(struct ctx *c, int argc, char **argv);
 int account_cmd_list(struct ctx *c, int argc, char **argv);
 int account_cmd_test(struct ctx *c, int argc, char **argv);

@@ -39,10 +39,9 @@ account_cmd_show(struct ctx *c, int argc, char **argv)
 	const char *k;
 	int ret;
 
-	if ((ret = account_cmd_opts(c, argc, argv, &o)) != EX_OK)
+	ret = account_cmd_begin(c, argc, argv, &o, false, &s, &key);
+	if (ret != EX_OK)
 		return ret == EX__HELP ? EX_OK : ret;
-	if ((ret = account_cmd_ref(c, argc, argv, &s, &key)) != EX_OK)
-		return ret;
 	if ((st = account_load(s, key, &a)) != MA_OK) {
 		ret = ma_exitcode(st);
 		goto out;
@@ -173,13 +172,10 @@ account_cmd_test(struct ctx *c, int argc, char **argv)
 	char *key = NULL;
 	int ret;
 
-	if ((ret = account_cmd_opts(c, argc, argv, &o)) != EX_OK)
-		return ret == EX__HELP ? EX_OK : ret;
 	/* A password or token is read below: no core dump may hold it. */
-	if (secret_protect_process() != MA_OK)
-		return EX_OSERR;
-	if ((ret = account_cmd_ref(c, argc, argv, &s, &key)) != EX_OK)
-		return ret;
+	ret = account_cmd_begin(c, argc, argv, &o, true, &s, &key);
+	if (ret != EX_OK)
+		return ret == EX__HELP ? EX_OK : ret;
 	if ((st = account_load(s, key, &a)) != MA_OK)
 		ret = ma_exitcode(st);
 	else
@@ -227,12 +223,10 @@ account_cmd_folders(struct ctx *c, int argc, char **argv)
 	char *key = NULL, what[KEY_MAX * 2 + 16], flags[128];
 	int ret;
 
-	if ((ret = account_cmd_opts(c, argc, argv, &o)) != EX_OK)
+	/* A password or token is read below: no core dump may hold it. */
+	ret = account_cmd_begin(c, argc, argv, &o, true, &s, &key);
+	if (ret != EX_OK)
 		return ret == EX__HELP ? EX_OK : ret;
-	if (secret_protect_process() != MA_OK)
-		return EX_OSERR;
-	if ((ret = account_cmd_ref(c, argc, argv, &s, &key)) != EX_OK)
-		return ret;
 	if ((st = account_load(s, key, &a)) != MA_OK) {
 		ret = ma_exitcode(st);
 		goto out;
