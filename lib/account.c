@@ -102,6 +102,7 @@ static const struct config_field fields[] = {
     {"polling", "on|off"},
     {"poll_interval", NULL},
     {"fetch_budget", NULL},
+    {"push", "yes|no"},
 };
 
 const char *
@@ -322,7 +323,7 @@ check_tls(struct account *a, const char *what)
 	return MA_OK;
 }
 
-/* Enabled, polling, poll_interval and the daily fetch budget. */
+/* Enabled, polling, push, poll_interval and the daily fetch budget. */
 static enum ma_status
 check_schedule(struct account *a, const char *what)
 {
@@ -333,6 +334,9 @@ check_schedule(struct account *a, const char *what)
 	a->enabled = v == NULL || parse_bool(v) != 0;
 	v = get(cfg, "polling");
 	a->polling = v == NULL || parse_bool(v) != 0;
+	/* push = yes: "mailarc watch" may keep an IDLE connection. */
+	v = get(cfg, "push");
+	a->push = v != NULL && parse_bool(v) == 1;
 	a->poll_interval = 30 * 60;
 	if ((v = get(cfg, "poll_interval")) != NULL) {
 		a->poll_interval = parse_duration(v);

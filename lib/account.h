@@ -65,6 +65,7 @@ struct account {
 	/* fetch_budget: bytes a run may download per day (0: no limit);
 	 * ACCOUNT_PROVIDER_BUDGET for google and microsoft unless set. */
 	unsigned long long fetch_budget;
+	bool push; /* push = yes: "mailarc watch" (IMAP IDLE) is wanted */
 };
 
 #define ACCOUNT_PROVIDER_BUDGET 2000000000ULL /* 2 GB a day */

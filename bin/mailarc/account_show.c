@@ -57,6 +57,8 @@ account_cmd_show(struct ctx *c, int argc, char **argv)
 	}
 	if (config_get(a->cfg, "", "port") == NULL)
 		printf("%-20s %d (default)\n", "port", a->port);
+	if (config_get(a->cfg, "", "push") == NULL)
+		printf("%-20s no (default)\n", "push");
 	if (state_summary_load(s, key, &sum) == MA_OK) {
 		format_time(sum.last_run, t, sizeof t);
 		printf("%-20s %s\n", "last fetch", t);

@@ -66,6 +66,7 @@ int cmd_erase(struct ctx *c, int argc, char **argv);
 int cmd_hold(struct ctx *c, int argc, char **argv);
 int cmd_audit(struct ctx *c, int argc, char **argv);
 int cmd_rebuild(struct ctx *c, int argc, char **argv);
+int cmd_watch(struct ctx *c, int argc, char **argv); /* watch.c */
 
 /*
  * What the privacy commands share (bin/mailarc/audit.c).

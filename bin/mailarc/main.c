@@ -43,6 +43,7 @@ static const char usage[] =
     "  render SPACE [--full]\n"
     "  rebuild SPACE\n"
     "  polling on|off [SPACE[/ACCOUNT]]\n"
+    "  watch SPACE/ACCOUNT\n"
     "  status [SPACE]\n"
     "  check SPACE [--repair]\n"
     "\n"
@@ -60,6 +61,7 @@ static const struct {
     {"check", cmd_check},     {"export", cmd_export},
     {"erase", cmd_erase},     {"hold", cmd_hold},
     {"audit", cmd_audit},     {"rebuild", cmd_rebuild},
+    {"watch", cmd_watch},
 };
 
 int

@@ -160,6 +160,22 @@ targets_free(struct target *t, size_t n)
 	free(t);
 }
 
+/* Add mailarc-watch@INSTANCE.service, the push unit of an account. */
+static int
+units_add_watch(struct units *u, const char *space, const char *account)
+{
+	char unit[256], watch[256];
+	int n;
+
+	if (!polling_unit_name(space, account, "service", unit, sizeof unit))
+		return EX_SOFTWARE;
+	n = snprintf(watch, sizeof watch, "%s%s", WATCH_UNIT_PREFIX,
+		     unit + strlen(POLL_UNIT_PREFIX));
+	if (n < 0 || (size_t)n >= sizeof watch)
+		return EX_SOFTWARE;
+	return units_add(u, watch);
+}
+
 /* Load and check one argument; refused changes stop everything before
  * anything is written. */
 static int
@@ -205,13 +221,22 @@ collect_units(const struct target *t, bool on, struct units *u)
 		if (!polling_unit_name(t->space->key, t->account->key, "timer",
 				       unit, sizeof unit))
 			return EX_SOFTWARE;
-		return units_add(u, unit);
+		ret = units_add(u, unit);
+		if (ret == EX_OK && t->account->push)
+			ret =
+			    units_add_watch(u, t->space->key, t->account->key);
+		return ret;
 	}
 	if (account_list(t->space, &keys, &n) != MA_OK)
 		return EX_IOERR;
 	for (size_t i = 0; i < n && ret == EX_OK; i++) {
 		struct account *a;
+		bool push = false;
 
+		if (!on && account_load(t->space, keys[i], &a) == MA_OK) {
+			push = a->push;
+			account_free(a);
+		}
 		if (on) {
 			bool eff;
 
@@ -222,6 +247,7 @@ collect_units(const struct target *t, bool on, struct units *u)
 				continue;
 			}
 			eff = polling_effective(t->space, a);
+			push = a->push;
 
 			if (polling_space_on(t->space) && !a->polling)
 				log_notice("account '%s/%s' keeps its own "
@@ -238,6 +264,8 @@ collect_units(const struct target *t, bool on, struct units *u)
 			ret = EX_SOFTWARE;
 		else
 			ret = units_add(u, unit);
+		if (ret == EX_OK && push)
+			ret = units_add_watch(u, t->space->key, keys[i]);
 	}
 	space_list_free(keys, n);
 	return ret != EX_OK ? ret : bad;
@@ -347,7 +375,12 @@ apply_systemd(bool on, struct units *u)
 	int ret = EX_OK;
 
 	for (size_t i = 0; i < u->n; i++)
-		log_info("%s timer %s", on ? "enabling" : "disabling", u->v[i]);
+		log_info("%s %s %s", on ? "enabling" : "disabling",
+			 strncmp(u->v[i], WATCH_UNIT_PREFIX,
+				 strlen(WATCH_UNIT_PREFIX)) == 0
+			     ? "push unit"
+			     : "timer",
+			 u->v[i]);
 	if (!polling_systemd_running())
 		return EX_OK;
 	if (geteuid() != 0) {

@@ -16,6 +16,9 @@
 /* The template the timers are instances of; the instance is SPACE/ACCOUNT
  * escaped as systemd-escape(1) does ("/" becomes "-"). */
 #define POLL_UNIT_PREFIX "mailarc-poll@"
+/* The push unit of an account with push = yes (mailarc-watch@.service),
+ * same instance names; "polling on" enables it beside the timer. */
+#define WATCH_UNIT_PREFIX "mailarc-watch@"
 
 /*
  * polling_systemd_running - true when systemd is the init system, as
