@@ -198,16 +198,12 @@ proxy_check(const char *v)
 	       "socks5h://, http:// or https:// URL";
 }
 
+/* The server and the login: protocol, host, port, username, names. */
 static enum ma_status
-account_check(struct account *a, const char *what)
+check_server(struct account *a, const char *what)
 {
 	const struct config *cfg = a->cfg;
-	enum ma_status st;
 	const char *v;
-	int n_secret;
-
-	if ((st = config_check_schema(cfg, &schema, what)) != MA_OK)
-		return st;
 
 	if ((v = get(cfg, "protocol")) == NULL)
 		return bad(what, "protocol is missing (one of pop, pops, "
@@ -244,6 +240,17 @@ account_check(struct account *a, const char *what)
 	a->address = get(cfg, "address");
 	if (a->address == NULL && strchr(a->username, '@') != NULL)
 		a->address = a->username;
+	return MA_OK;
+}
+
+/* Where the password or the OAuth token comes from. */
+static enum ma_status
+check_secret(struct account *a, const char *what)
+{
+	const struct config *cfg = a->cfg;
+	const char *v;
+	int n_secret;
+
 	a->password_file = get(cfg, "password_file");
 	a->password_command = get(cfg, "password_command");
 	a->password = get(cfg, "password");
@@ -285,6 +292,15 @@ account_check(struct account *a, const char *what)
 			return bad(what, "oauth_provider google takes only "
 					 "oauth_method refresh_token");
 	}
+	return MA_OK;
+}
+
+/* The folders fetched: UTF-8 names, "*" alone, only INBOX for POP3. */
+static enum ma_status
+check_folders(struct account *a, const char *what)
+{
+	const struct config *cfg = a->cfg;
+	const char *v;
 
 	if ((v = get(cfg, "folder")) == NULL)
 		v = "INBOX";
@@ -304,6 +320,16 @@ account_check(struct account *a, const char *what)
 	    (a->nfolders > 1 || strcmp(a->folders[0], "INBOX") != 0))
 		return bad(what, "folder: POP3 has only INBOX (folders are "
 				 "for imap and imaps)");
+	return MA_OK;
+}
+
+/* What stays on the server, and TLS. */
+static enum ma_status
+check_tls(struct account *a, const char *what)
+{
+	const struct config *cfg = a->cfg;
+	const char *v;
+
 	v = get(cfg, "on_server");
 	a->delete_on_server = v != NULL && strcmp(v, "delete") == 0;
 	/*
@@ -329,6 +355,16 @@ account_check(struct account *a, const char *what)
 		log_err("%s: proxy %s", what, v);
 		return MA_ECONFIG;
 	}
+	return MA_OK;
+}
+
+/* Enabled, polling, push, poll_interval and the daily fetch budget. */
+static enum ma_status
+check_schedule(struct account *a, const char *what)
+{
+	const struct config *cfg = a->cfg;
+	const char *v;
+
 	v = get(cfg, "enabled");
 	a->enabled = v == NULL || parse_bool(v) != 0;
 	v = get(cfg, "polling");
@@ -365,6 +401,20 @@ account_check(struct account *a, const char *what)
 		return MA_ECONFIG;
 	}
 	return MA_OK;
+}
+
+static enum ma_status
+account_check(struct account *a, const char *what)
+{
+	enum ma_status st;
+
+	if ((st = config_check_schema(a->cfg, &schema, what)) != MA_OK ||
+	    (st = check_server(a, what)) != MA_OK ||
+	    (st = check_secret(a, what)) != MA_OK ||
+	    (st = check_folders(a, what)) != MA_OK ||
+	    (st = check_tls(a, what)) != MA_OK)
+		return st;
+	return check_schedule(a, what);
 }
 
 int

@@ -3,6 +3,7 @@
 
 #include <stddef.h>
 
+#include "array.h" /* array_grow(), once declared here */
 #include "status.h"
 
 /*
@@ -36,17 +37,5 @@ const char *buf_cstr(const struct buf *b);
  * the caller frees it) and reset b. Returns NULL only on ENOMEM.
  */
 char *buf_steal(struct buf *b);
-
-/* Largest array array_grow() makes, in bytes. */
-#define ARRAY_BYTES_MAX ((size_t)1 << 40)
-
-/*
- * array_grow - room for element n of an array v of size-byte elements
- * with *capp slots: v itself when n < *capp, else v realloc'd to twice the
- * slots (first when empty) and *capp updated. NULL when out of memory or
- * past ARRAY_BYTES_MAX (no overflow): v is then still valid (the caller
- * frees it) and *capp unchanged.
- */
-void *array_grow(void *v, size_t *capp, size_t n, size_t size, size_t first);
 
 #endif

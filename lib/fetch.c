@@ -18,6 +18,8 @@
 #include "oauth.h"
 #include "path.h"
 #include "pop3.h"
+#include "space.h"
+#include "utc.h"
 
 enum ma_status
 fetch_connect(const struct space *s, const struct account *a,
@@ -102,11 +104,9 @@ log_budget(const struct fetch_sink *k, const char *what,
 	long waiting = k->budget_skipped ? k->st->sum.waiting : k->waiting;
 	unsigned long long bytes =
 	    k->budget_skipped ? k->st->sum.waiting_bytes : k->waiting_bytes;
-	char when[32];
-	struct tm tm;
+	char when[UTC_TIME_MAX];
 
-	gmtime_r(&resume, &tm);
-	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	utc_format(resume, when, sizeof when);
 	log_notice("%s: fetch budget of %.1f MiB a day spent (%.1f MiB taken "
 		   "since the day began); %ld messages (%.1f MiB) wait for a "
 		   "run after %s, oldest first",
@@ -135,9 +135,9 @@ fetch_account(const struct space *s, const struct account *a,
 	/* Each account delivers into its own Maildir++ sub-folder of
 	 * incoming/, which is how dedupe and index learn the source account
 	 * (the account: tag). */
-	incoming = path_fmt("%s/incoming/.%s", s->dir, a->key);
+	incoming = space_source_dir(s->dir, a->key);
 	state_file = state_path(s, a->key);
-	lock_path = path_fmt("%s/state/%s.lock", s->dir, a->key);
+	lock_path = space_account_file(s->dir, a->key, "lock");
 	if (incoming == NULL || state_file == NULL || lock_path == NULL) {
 		st = MA_ENOMEM;
 		goto out;

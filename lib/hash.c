@@ -1,20 +1,10 @@
-/* Hashes named in files: see hash.h. */
+/* Hashes of content: see hash.h. OpenSSL's EVP digests, and only here. */
 #include <openssl/evp.h>
+#include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "hash.h"
-
-void
-hex_encode(const unsigned char *d, size_t n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = digits[d[i] >> 4];
-		out[2 * i + 1] = digits[d[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
 
 void
 hash_sha256_tagged(const void *p, size_t n, char *out)
@@ -30,4 +20,72 @@ hash_sha256_tagged(const void *p, size_t n, char *out)
 		return;
 	}
 	hex_encode(md, 32, out + 7);
+}
+
+enum ma_status
+hash_sha256_hex(const void *p, size_t n, char *out)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+
+	if (EVP_Digest(p, n, md, &mdlen, EVP_sha256(), NULL) != 1 ||
+	    mdlen != 32)
+		return MA_ENOMEM;
+	hex_encode(md, 32, out);
+	return MA_OK;
+}
+
+struct hash {
+	EVP_MD_CTX *ctx;
+	bool failed;
+};
+
+struct hash *
+hash_begin(enum hash_algo algo)
+{
+	struct hash *h = calloc(1, sizeof *h);
+
+	if (h == NULL)
+		return NULL;
+	if ((h->ctx = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestInit_ex(h->ctx,
+			      algo == HASH_SHA1 ? EVP_sha1() : EVP_sha256(),
+			      NULL) != 1) {
+		hash_abort(h);
+		return NULL;
+	}
+	return h;
+}
+
+void
+hash_update(struct hash *h, const void *p, size_t n)
+{
+	if (EVP_DigestUpdate(h->ctx, p, n) != 1)
+		h->failed = true;
+}
+
+enum ma_status
+hash_end(struct hash *h, char *out)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	enum ma_status st = MA_ENOMEM;
+
+	if (h == NULL)
+		return MA_ENOMEM;
+	if (!h->failed && EVP_DigestFinal_ex(h->ctx, md, &mdlen) == 1) {
+		hex_encode(md, mdlen, out);
+		st = MA_OK;
+	}
+	hash_abort(h);
+	return st;
+}
+
+void
+hash_abort(struct hash *h)
+{
+	if (h == NULL)
+		return;
+	EVP_MD_CTX_free(h->ctx);
+	free(h);
 }

@@ -867,11 +867,10 @@ html_sanitize(struct buf *b, const char *html, size_t n,
 			if (st != MA_OK || skip || is_void(e->tag))
 				break;
 			if (depth == cap) {
-				struct frame *ns;
+				struct frame *ns = array_grow(
+				    stack, &cap, depth, sizeof *ns, cap);
 
-				cap *= 2;
-				if ((ns = realloc(stack, cap * sizeof *ns)) ==
-				    NULL) {
+				if (ns == NULL) {
 					st = MA_ENOMEM;
 					break;
 				}

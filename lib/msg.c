@@ -1,24 +1,21 @@
 /*
- * Message identity (see msg.h for the rule) and the gmime wrapper.
+ * Message identity (see msg.h for the rule) and the intake reader; what
+ * gmime reads of a message is in msg_parse.c.
  *
  * The identity is computed from the raw bytes in one streaming pass with
  * a bounded header block: a 2 GB attachment costs time, not memory.
  */
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <gmime/gmime.h>
-#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 #include "buf.h"
 #include "log.h"
-#include "mime.h"
 #include "hash.h"
 #include "msg.h"
+#include "msg_int.h"
 #include "path.h"
 
 /* RFC 5322 allows 998-byte lines; real headers can be folded far longer
@@ -47,18 +44,6 @@ static const char *const author_fields[] = {
     "content-language",
 };
 #define NFIELDS (sizeof author_fields / sizeof author_fields[0])
-
-void
-msg_init(void)
-{
-	static bool done;
-
-	if (!done) {
-		g_mime_init();
-		mime_init(); /* our header decoding, for libnotmuch too */
-		done = true;
-	}
-}
 
 /*
  * The intake reader: the file's bytes as msg.h "Intake normalisation"
@@ -411,7 +396,7 @@ field_is(const struct field *f, const char *name)
  * content follows).
  */
 struct body_hash {
-	EVP_MD_CTX *md;
+	struct hash *md;
 	unsigned long pending_nl;
 	char out[8192]; /* bytes on their way to the digest */
 	size_t nout;
@@ -421,7 +406,7 @@ static void
 body_flush(struct body_hash *b)
 {
 	if (b->nout > 0)
-		EVP_DigestUpdate(b->md, b->out, b->nout);
+		hash_update(b->md, b->out, b->nout);
 	b->nout = 0;
 }
 
@@ -431,7 +416,7 @@ body_put(struct body_hash *b, const char *p, size_t n)
 	if (b->nout + n > sizeof b->out) {
 		body_flush(b);
 		if (n > sizeof b->out) {
-			EVP_DigestUpdate(b->md, p, n);
+			hash_update(b->md, p, n);
 			return;
 		}
 	}
@@ -548,19 +533,54 @@ struct pass {
 	enum msg_verdict verdict;
 };
 
+/* Rule step 4's start: the magic line and the counted fields, in order. */
+static void
+hash_fields(struct hash *md, const struct field *fields, size_t nfields)
+{
+	static const char magic[] = "mailarc-identity-1\n";
+
+	hash_update(md, magic, sizeof magic - 1);
+	for (size_t k = 0; k < NFIELDS; k++) {
+		for (size_t i = 0; i < nfields; i++) {
+			if (!field_is(&fields[i], author_fields[k]))
+				continue;
+			hash_update(md, author_fields[k],
+				    strlen(author_fields[k]));
+			hash_update(md, ":", 1);
+			hash_update(md, fields[i].value,
+				    strlen(fields[i].value));
+			hash_update(md, "\n", 1);
+		}
+	}
+	hash_update(md, "\n", 1);
+}
+
+/* The Message-ID and X-No-Archive the pipeline decides on, into *ps. */
+static enum ma_status
+note_fields(const struct field *fields, size_t nfields, struct pass *ps)
+{
+	char *mid = NULL;
+
+	for (size_t i = 0; i < nfields; i++) {
+		if (mid == NULL && field_is(&fields[i], "message-id") &&
+		    (mid = strdup(fields[i].value)) == NULL)
+			return MA_ENOMEM;
+		if (field_is(&fields[i], "x-no-archive"))
+			ps->no_archive =
+			    strcasecmp(fields[i].value, "yes") == 0;
+	}
+	ps->message_id = mid;
+	return MA_OK;
+}
+
 static enum ma_status
 identity_stream(FILE *f, char *identity, struct pass *ps)
 {
-	static const char magic[] = "mailarc-identity-1\n";
 	struct buf blk;
 	struct field *fields = NULL;
 	size_t nfields = 0;
 	struct body_hash b;
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
 	enum ma_status st;
-	char *mid = NULL;
-
 	struct reader r;
 
 	b.md = NULL;
@@ -586,25 +606,11 @@ identity_stream(FILE *f, char *identity, struct pass *ps)
 		st = MA_EDATA;
 		goto out;
 	}
-	if ((b.md = EVP_MD_CTX_new()) == NULL ||
-	    EVP_DigestInit_ex(b.md, EVP_sha256(), NULL) != 1) {
+	if ((b.md = hash_begin(HASH_SHA256)) == NULL) {
 		st = MA_ENOMEM;
 		goto out;
 	}
-	EVP_DigestUpdate(b.md, magic, sizeof magic - 1);
-	for (size_t k = 0; k < NFIELDS; k++) {
-		for (size_t i = 0; i < nfields; i++) {
-			if (!field_is(&fields[i], author_fields[k]))
-				continue;
-			EVP_DigestUpdate(b.md, author_fields[k],
-					 strlen(author_fields[k]));
-			EVP_DigestUpdate(b.md, ":", 1);
-			EVP_DigestUpdate(b.md, fields[i].value,
-					 strlen(fields[i].value));
-			EVP_DigestUpdate(b.md, "\n", 1);
-		}
-	}
-	EVP_DigestUpdate(b.md, "\n", 1);
+	hash_fields(b.md, fields, nfields);
 	/* The header block ended at its empty line (or the file did):
 	 * nothing is queued or read ahead. */
 	if (r.qh < r.qn || r.first_pos < r.first_len) {
@@ -615,23 +621,12 @@ identity_stream(FILE *f, char *identity, struct pass *ps)
 	if ((st = hash_body(&r, &b)) != MA_OK)
 		goto out;
 	ps->normalise = r.changed;
-	EVP_DigestFinal_ex(b.md, md, &mdlen);
-	hex_encode(md, mdlen < 32 ? mdlen : 32, identity);
-	for (size_t i = 0; i < nfields; i++) {
-		if (mid == NULL && field_is(&fields[i], "message-id") &&
-		    (mid = strdup(fields[i].value)) == NULL) {
-			st = MA_ENOMEM;
-			goto out;
-		}
-		if (field_is(&fields[i], "x-no-archive"))
-			ps->no_archive =
-			    strcasecmp(fields[i].value, "yes") == 0;
-	}
-	ps->message_id = mid;
-	mid = NULL;
+	st = hash_end(b.md, identity);
+	b.md = NULL;
+	if (st == MA_OK)
+		st = note_fields(fields, nfields, ps);
 out:
-	free(mid);
-	EVP_MD_CTX_free(b.md);
+	hash_abort(b.md);
 	for (size_t i = 0; i < nfields; i++)
 		free(fields[i].value);
 	free(fields);
@@ -691,268 +686,34 @@ msg_write_normalised(const char *path, int fd)
 	return st;
 }
 
-enum msg_verdict
-msg_verdict_name_binary(const struct msg *m, enum msg_verdict v)
-{
-	return v != MSG_MAIL && m->binary ? MSG_BINARY : v;
-}
-
-const char *
-msg_verdict_name(enum msg_verdict v)
-{
-	switch (v) {
-	case MSG_MAIL:
-		return "mail";
-	case MSG_EMPTY:
-		return "empty";
-	case MSG_NO_HEADER:
-		return "no-header";
-	case MSG_BINARY:
-		return "binary";
-	case MSG_NO_AUTHOR:
-		return "no-from-to-subject";
-	case MSG_UNPARSABLE:
-		return "unparsable";
-	}
-	return "unparsable";
-}
-
 char *
 msg_notmuch_id(const char *path)
 {
 	static const char prefix[] = "notmuch-sha1-";
-	unsigned char md[EVP_MAX_MD_SIZE], chunk[65536];
-	unsigned int mdlen = 0;
-	char *id = NULL;
-	EVP_MD_CTX *c;
+	unsigned char chunk[65536];
+	char hex[41], *id = NULL;
+	struct hash *c;
 	size_t n;
 	FILE *f;
 
 	if ((f = fopen(path, "re")) == NULL)
 		return NULL;
-	if ((c = EVP_MD_CTX_new()) == NULL ||
-	    EVP_DigestInit_ex(c, EVP_sha1(), NULL) != 1)
+	if ((c = hash_begin(HASH_SHA1)) == NULL)
 		goto out;
 	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		EVP_DigestUpdate(c, chunk, n);
-	if (ferror(f) || EVP_DigestFinal_ex(c, md, &mdlen) != 1)
+		hash_update(c, chunk, n);
+	if (ferror(f)) {
+		hash_abort(c);
 		goto out;
-	if ((id = malloc(sizeof prefix + 2 * mdlen)) == NULL)
+	}
+	if (hash_end(c, hex) != MA_OK ||
+	    (id = malloc(sizeof prefix + 40)) == NULL)
 		goto out;
 	memcpy(id, prefix, sizeof prefix - 1);
-	hex_encode(md, mdlen, id + sizeof prefix - 1);
+	memcpy(id + sizeof prefix - 1, hex, 41);
 out:
-	EVP_MD_CTX_free(c);
 	fclose(f);
 	return id;
-}
-
-const char *
-msg_verdict_text(enum msg_verdict v)
-{
-	switch (v) {
-	case MSG_MAIL:
-		return "a message";
-	case MSG_EMPTY:
-		return "empty";
-	case MSG_NO_HEADER:
-		return "no header block";
-	case MSG_BINARY:
-		return "binary";
-	case MSG_NO_AUTHOR:
-		return "no From, To or Subject header";
-	case MSG_UNPARSABLE:
-		return "no MIME message can be read from it";
-	}
-	return "not a message";
-}
-
-enum msg_verdict
-msg_verdict_parse(const char *name)
-{
-	for (int v = MSG_EMPTY; v <= MSG_UNPARSABLE; v++)
-		if (strcmp(name, msg_verdict_name((enum msg_verdict)v)) == 0)
-			return (enum msg_verdict)v;
-	return MSG_UNPARSABLE;
-}
-
-/* A header as notmuch reads it: gmime's value, RFC 2047 decoded. */
-static bool
-header_present(GMimeObject *o, const char *name)
-{
-	const char *v = g_mime_object_get_header(o, name);
-	char *d;
-	bool yes;
-
-	if (v == NULL)
-		return false;
-	if ((d = g_mime_utils_header_decode_text(NULL, v)) == NULL)
-		return false;
-	yes = *d != '\0';
-	g_free(d);
-	return yes;
-}
-
-enum ma_status
-msg_check_file(const char *path, enum msg_verdict *vp)
-{
-	GMimeStream *stream;
-	GMimeParser *parser;
-	GMimeMessage *message;
-	enum msg_verdict v = MSG_MAIL;
-	char head[5];
-	bool mbox;
-	int fd;
-
-	msg_init();
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		int e = errno;
-
-		log_err("cannot open '%s': %s", path, strerror(e));
-		return e == ENOENT ? MA_ENOTFOUND : MA_EIO;
-	}
-	/* notmuch reads a file that starts "From " as an mbox and refuses
-	 * it unless it holds one message; intake drops that line, but a
-	 * second one can follow. */
-	mbox = pread(fd, head, 5, 0) == 5 && memcmp(head, "From ", 5) == 0;
-	stream = g_mime_stream_fs_new(fd); /* owns fd */
-	parser = g_mime_parser_new_with_stream(stream);
-	g_object_unref(stream);
-	g_mime_parser_set_format(parser, mbox ? GMIME_FORMAT_MBOX
-					      : GMIME_FORMAT_MESSAGE);
-	message = g_mime_parser_construct_message(parser, NULL);
-	if (message == NULL || (mbox && !g_mime_parser_eos(parser))) {
-		v = MSG_UNPARSABLE;
-	} else {
-		GMimeObject *o = GMIME_OBJECT(message);
-
-		/* notmuch: "make sure that what we're looking at looks like
-		 * an actual email message" - one of From, Subject, To. */
-		if (!header_present(o, "From") &&
-		    !header_present(o, "Subject") && !header_present(o, "To"))
-			v = MSG_NO_AUTHOR;
-	}
-	if (message != NULL)
-		g_object_unref(message);
-	g_object_unref(parser);
-	*vp = v;
-	return MA_OK;
-}
-
-char *
-msg_parse_message_id(const char *raw)
-{
-	char *id, *out;
-
-	if (raw == NULL)
-		return NULL;
-	msg_init();
-	/* gmime takes the first <...> (or a bare token) and drops
-	 * comments: RFC 5322 3.6.4 with the obsolete forms of 4.5.4. */
-	if ((id = g_mime_utils_decode_message_id(raw)) == NULL)
-		return NULL;
-	for (const char *p = id; *p; p++) {
-		if ((unsigned char)*p <= ' ' || *p == 0x7f) {
-			g_free(id);
-			return NULL;
-		}
-	}
-	if (*id == '\0' || strlen(id) > 995) {
-		g_free(id);
-		return NULL;
-	}
-	out = strdup(id);
-	g_free(id);
-	return out;
-}
-
-char *
-msg_header_text(const char *value)
-{
-	char *t, *out;
-
-	msg_init();
-	if ((t = g_mime_utils_header_decode_text(NULL, value)) == NULL)
-		return NULL;
-	out = strdup(t);
-	g_free(t);
-	return out;
-}
-
-enum ma_status
-msg_header_field(const char *path, const char *name, char **valuep)
-{
-	GMimeStream *stream;
-	GMimeParser *parser;
-	GMimeMessage *message;
-	const char *v;
-	char *out = NULL;
-	int fd;
-
-	msg_init();
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		log_err("cannot open '%s': %s", path, strerror(errno));
-		return MA_EIO;
-	}
-	stream = g_mime_stream_fs_new(fd);
-	parser = g_mime_parser_new_with_stream(stream);
-	g_object_unref(stream);
-	message = g_mime_parser_construct_message(parser, NULL);
-	g_object_unref(parser);
-	if (message == NULL)
-		return MA_EDATA;
-	v = g_mime_object_get_header(GMIME_OBJECT(message), name);
-	if (v != NULL && (out = msg_header_text(v)) == NULL) {
-		g_object_unref(message);
-		return MA_ENOMEM;
-	}
-	g_object_unref(message);
-	*valuep = out;
-	return MA_OK;
-}
-
-/* Walk the MIME tree: does any part say it is an attachment? */
-static void
-find_attachment(GMimeObject *parent, GMimeObject *part, gpointer data)
-{
-	bool *found = data;
-	(void)parent;
-
-	if (*found)
-		return;
-	if (GMIME_IS_PART(part) && g_mime_part_is_attachment(GMIME_PART(part)))
-		*found = true;
-}
-
-static enum ma_status
-mime_pass(const char *path, struct msg *m)
-{
-	GMimeStream *stream;
-	GMimeParser *parser;
-	GMimeMessage *message;
-	int fd;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		log_err("cannot open '%s': %s", path, strerror(errno));
-		return MA_EIO;
-	}
-	/* The fs stream owns fd; the parser keeps only offsets of bodies
-	 * (a seekable stream is "persistent"), so memory stays bounded. */
-	stream = g_mime_stream_fs_new(fd);
-	parser = g_mime_parser_new_with_stream(stream);
-	g_object_unref(stream);
-	message = g_mime_parser_construct_message(parser, NULL);
-	g_object_unref(parser);
-	if (message == NULL) {
-		/* gmime wants a header it can read; the identity pass was
-		 * more lenient. The message is still archived: only its
-		 * MIME structure is unknown. */
-		log_debug("gmime cannot parse '%s'", path);
-		return MA_OK;
-	}
-	g_mime_message_foreach(message, find_attachment, &m->has_attachment);
-	g_object_unref(message);
-	return MA_OK;
 }
 
 enum ma_status
@@ -1021,7 +782,7 @@ msg_open(const char *path, unsigned flags, struct msg **mp)
 	if (m->verdict != MSG_MAIL)
 		log_warn("'%s' is not a message: %s", path,
 			 msg_verdict_text(m->verdict));
-	if ((flags & MSG_MIME) && (st = mime_pass(path, m)) != MA_OK)
+	if ((flags & MSG_MIME) && (st = msg_mime_pass(path, m)) != MA_OK)
 		goto fail;
 	*mp = m;
 	return MA_OK;

@@ -8,9 +8,10 @@
 
 /*
  * A message file's identity and the few headers the pipeline decides on.
- * This is the one module that wraps gmime (the MIME tree, Message-ID
- * parsing, charsets); the identity itself is computed over the file's raw
- * bytes so that it never depends on how a library decodes them.
+ * msg_parse.c is where gmime reads a message for the pipeline (the MIME
+ * tree, Message-ID parsing, charsets); the identity itself is computed in
+ * msg.c over the file's raw bytes so that it never depends on how a
+ * library decodes them.
  *
  * Intake normalisation. mailarc-dedupe archives a message as the reader
  * below gives it, and the identity is computed over the same bytes, so a

@@ -230,6 +230,12 @@ space_account_file(const char *space_dir, const char *account,
 	return path_fmt("%s/state/%s.%s", space_dir, account, suffix);
 }
 
+char *
+space_account_secret(const char *space_dir, const char *account)
+{
+	return path_fmt("%s/accounts/%s.secret", space_dir, account);
+}
+
 bool
 space_key_reserved(const char *key)
 {

@@ -115,6 +115,10 @@ char *space_source_dir(const char *space_dir, const char *source);
 char *space_account_file(const char *space_dir, const char *account,
 			 const char *suffix);
 
+/* space_account_secret - malloc'd "SPACE_DIR/accounts/ACCOUNT.secret", the
+ * password file account add writes beside ACCOUNT.conf. NULL on ENOMEM. */
+char *space_account_secret(const char *space_dir, const char *account);
+
 /* Source names mailarc gives itself: import's folder and dedupe's name for
  * mail of no known source. No account may take them. */
 #define SPACE_SOURCE_IMPORT  "import"

@@ -28,6 +28,10 @@ if command -v clang-format >/dev/null; then
 	clang-format --dry-run --Werror $c_files tests/unit/*.c || rc=1
 fi
 
+# Include and call cycles, foreign library includes, long files and
+# functions (tests/structure.sh says which of them fail).
+sh tests/structure.sh || rc=1
+
 echo "== shellcheck"
 if command -v shellcheck >/dev/null; then
 	shellcheck -s sh .ci/run tests/*.sh || rc=1

@@ -3,132 +3,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "account_cmd.h"
 #include "cli.h"
-#include "fetch.h"
 #include "fetch_front.h"
-#include "imap.h"
 #include "log.h"
 #include "mailarc.h"
 #include "oauth.h"
 #include "path.h"
 #include "perm.h"
 #include "state.h"
-
-static const char account_usage[] =
-    "usage: mailarc account add SPACE/ACCOUNT --protocol P --host H "
-    "[--port N]\n"
-    "         --username U [--password-file F | --password-command CMD |\n"
-    "         --password-stdin] [--auth basic|oauth2]\n"
-    "         [--oauth-provider google|microsoft|generic]\n"
-    "         [--oauth-method refresh_token|client_credentials|password]\n"
-    "         [--client-id ID] [--client-secret-file F] [--tenant-id T]\n"
-    "         [--refresh-token-file F] [--token-url URL] [--scope S]\n"
-    "         [--folder F[,F...]] [--on-server keep|delete]\n"
-    "         [--tls required|none] [--ca-file F] [--tls-verify yes|no]\n"
-    "         [--proxy none|env|URL]\n"
-    "         [--address A] [--name N] [--description D]\n"
-    "         [--poll-interval T] [--fetch-budget SIZE/day|off]\n"
-    "         [--enabled yes|no] [--no-test]\n"
-    "       mailarc account edit SPACE/ACCOUNT [the options of add]\n"
-    "       mailarc account remove|enable|disable|show|test|folders "
-    "SPACE/ACCOUNT\n"
-    "       mailarc account list [SPACE]\n";
-
-/* Options of add and edit: one per account key, '_' written '-'. */
-#define FIELD_OPTS_MAX	   40
-#define OPT_FIELD_BASE	   2000
-#define OPT_NO_TEST	   1900
-#define OPT_PASSWORD_STDIN 1901
-
-struct account_opts {
-	const char *values[FIELD_OPTS_MAX]; /* by account_field() index */
-	bool no_test;
-	bool password_stdin;
-};
-
-static char opt_names[FIELD_OPTS_MAX][40];
-
-static int
-parse_account_opts(struct ctx *c, int argc, char **argv, struct account_opts *o)
-{
-	struct option longopts[FIELD_OPTS_MAX + 10] = {
-	    CLI_COMMON_LONGOPTS,
-	    {"no-test", no_argument, NULL, OPT_NO_TEST},
-	    {"password-stdin", no_argument, NULL, OPT_PASSWORD_STDIN},
-	    {"wait", no_argument, NULL, 'w'},
-	};
-	size_t n = 8;
-	const char *k;
-	int ch, r;
-
-	for (size_t i = 0; (k = account_field(i)) != NULL; i++) {
-		/* A secret on the command line would show in ps(1). */
-		if (strcmp(k, "password") == 0)
-			continue;
-		snprintf(opt_names[i], sizeof opt_names[i], "%s", k);
-		for (char *p = opt_names[i]; *p; p++)
-			if (*p == '_')
-				*p = '-';
-		longopts[n].name = opt_names[i];
-		longopts[n].has_arg = required_argument;
-		longopts[n].flag = NULL;
-		longopts[n].val = OPT_FIELD_BASE + (int)i;
-		n++;
-	}
-	longopts[n] = (struct option){NULL, 0, NULL, 0};
-	optind = 0; /* glibc: 0 re-initialises getopt for a new argv */
-	while ((ch = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts,
-				 NULL)) != -1) {
-		if (ch >= OPT_FIELD_BASE) {
-			o->values[ch - OPT_FIELD_BASE] = optarg;
-			continue;
-		}
-		switch (ch) {
-		case OPT_NO_TEST:
-			o->no_test = true;
-			break;
-		case OPT_PASSWORD_STDIN:
-			o->password_stdin = true;
-			break;
-		case 'w':
-			c->wait = true;
-			break;
-		default:
-			r = cli_common(ch, optarg, account_usage, &c->root_opt);
-			if (r != EX_OK)
-				return r;
-		}
-	}
-	return EX_OK;
-}
-
-/* One reference argument, SPACE/ACCOUNT; the space must exist. */
-static int
-load_ref(struct ctx *c, int argc, char **argv, struct space **sp, char **keyp)
-{
-	char *space_key, *key;
-	enum ma_status st;
-	int ret;
-
-	if (optind + 1 != argc) {
-		fputs(account_usage, stderr);
-		return EX_USAGE;
-	}
-	st = account_parse_ref(argv[optind], &space_key, &key);
-	if (st != MA_OK)
-		return ma_exitcode(st);
-	*sp = ctx_space(c, space_key, &ret);
-	free(space_key);
-	if (*sp == NULL) {
-		free(key);
-		return ret;
-	}
-	*keyp = key;
-	return EX_OK;
-}
 
 /* Changes need root, the service user, or an administrator of the space;
  * root then works as the service user, who owns the files. */
@@ -150,7 +35,7 @@ may_change(const struct space *s)
 static char *
 secret_path(const struct space *s, const char *key)
 {
-	return path_fmt("%s/accounts/%s.secret", s->dir, key);
+	return space_account_secret(s->dir, key);
 }
 
 /* Ask on the terminal for a plain (echoed) value. */
@@ -262,6 +147,119 @@ warn_tls(const struct account *a, const char *what)
 			 what);
 }
 
+/*
+ * Whether account key may be added to s: the user may change the space,
+ * the key is free and not reserved, the space holds accounts and no
+ * ACCOUNT.conf exists. *confp and *secp get the account's files.
+ */
+static int
+add_allowed(const struct space *s, const char *key, const char *what,
+	    char **confp, char **secp)
+{
+	int ret;
+
+	if ((ret = may_change(s)) != EX_OK ||
+	    (ret = ma_exitcode(account_key_check_new(key))) != EX_OK)
+		return ret;
+	if (s->personal) {
+		log_err("cannot add %s: space '%s' is personal, and only site "
+			"spaces hold mail accounts",
+			what, s->key);
+		return EX_CONFIG;
+	}
+	*confp = account_conf_path(s->root, s->key, key);
+	*secp = secret_path(s, key);
+	if (*confp == NULL || *secp == NULL)
+		return EX_OSERR;
+	if (path_exists(*confp)) {
+		log_err("%s exists already (change it with 'mailarc account "
+			"edit %s/%s')",
+			what, s->key, key);
+		return EX_CANTCREAT;
+	}
+	return EX_OK;
+}
+
+/*
+ * The new account from the options, checked (OAuth settings included);
+ * a password typed in or piped in (have_pw) is kept in its own 0600 file
+ * sec, named by password_file.
+ */
+static int
+add_account_config(const struct account_opts *o, const struct space *s,
+		   const char *key, const char *what, bool have_pw,
+		   const char *sec, struct account **ap)
+{
+	struct config *cfg;
+	enum ma_status st;
+	int ret;
+
+	if ((cfg = config_new()) == NULL)
+		return EX_OSERR;
+	if ((ret = apply_account_opts(cfg, o)) != EX_OK) {
+		config_free(cfg);
+		return ret;
+	}
+	if (have_pw && (config_get(cfg, "", "password_file") != NULL ||
+			config_get(cfg, "", "password_command") != NULL)) {
+		log_err("%s: give only one of --password-file, "
+			"--password-command and --password-stdin",
+			what);
+		config_free(cfg);
+		return EX_USAGE;
+	}
+	if (have_pw && config_set(cfg, "", "password_file", sec) != MA_OK) {
+		config_free(cfg);
+		return EX_SOFTWARE;
+	}
+	if ((st = account_from_config(cfg, s->key, key, what, ap)) != MA_OK ||
+	    (st = oauth_check_account(s, *ap)) != MA_OK)
+		return ma_exitcode(st);
+	return EX_OK;
+}
+
+/* Test Connection before saving; on failure say how to save anyway. */
+static int
+add_test(struct ctx *c, const struct account *a, const struct secret *pw,
+	 const char *what)
+{
+	int ret = account_check_run(c, a, pw);
+
+	if (ret == EX_OK)
+		return EX_OK;
+	/* The token error says "run mailarc-oauth-token authorize", which
+	 * needs a saved account: say in which order. */
+	if (a->oauth2 && ret == EX_NOPERM)
+		log_err("%s was not saved: save it with --no-test, then run "
+			"'mailarc-oauth-token authorize %s/%s'",
+			what, a->space, a->key);
+	else
+		log_err("%s was not saved (fix it, or save it untested with "
+			"--no-test)",
+			what);
+	return ret;
+}
+
+/* Write the password file (when it is ours) and then ACCOUNT.conf. */
+static int
+add_save(const struct account *a, const char *conf, const char *sec,
+	 const struct secret *pw, bool have_pw)
+{
+	bool own = have_pw && a->password_file != NULL &&
+		   strcmp(a->password_file, sec) == 0;
+	enum ma_status st;
+
+	if (own && (st = path_write_file_atomic(sec, pw->data, pw->len,
+						0600)) != MA_OK)
+		return ma_exitcode(st);
+	if ((st = config_write_atomic(a->cfg, conf, 0600)) != MA_OK) {
+		if (own)
+			unlink(sec);
+		return ma_exitcode(st);
+	}
+	return EX_OK;
+}
+
 static int
 account_add(struct ctx *c, int argc, char **argv)
 {
@@ -272,41 +270,16 @@ account_add(struct ctx *c, int argc, char **argv)
 	char *key = NULL, *conf = NULL, *sec = NULL, what[160];
 	struct space *s = NULL;
 	struct account *a = NULL;
-	struct config *cfg;
 	enum ma_status st;
 	int ret;
 
-	if ((ret = parse_account_opts(c, argc, argv, &o)) != EX_OK)
-		return ret == EX__HELP ? EX_OK : ret;
 	/* A password or token is read below: no core dump may hold it. */
-	if (secret_protect_process() != MA_OK)
-		return EX_OSERR;
-	if ((ret = load_ref(c, argc, argv, &s, &key)) != EX_OK)
-		return ret;
+	ret = account_cmd_begin(c, argc, argv, &o, true, &s, &key);
+	if (ret != EX_OK)
+		return ret == EX__HELP ? EX_OK : ret;
 	snprintf(what, sizeof what, "account '%s/%s'", s->key, key);
-	if ((ret = may_change(s)) != EX_OK ||
-	    (ret = ma_exitcode(account_key_check_new(key))) != EX_OK)
+	if ((ret = add_allowed(s, key, what, &conf, &sec)) != EX_OK)
 		goto out;
-	if (s->personal) {
-		log_err("cannot add %s: space '%s' is personal, and only site "
-			"spaces hold mail accounts",
-			what, s->key);
-		ret = EX_CONFIG;
-		goto out;
-	}
-	conf = account_conf_path(s->root, s->key, key);
-	sec = secret_path(s, key);
-	if (conf == NULL || sec == NULL) {
-		ret = EX_OSERR;
-		goto out;
-	}
-	if (path_exists(conf)) {
-		log_err("%s exists already (change it with 'mailarc account "
-			"edit %s/%s')",
-			what, s->key, key);
-		ret = EX_CANTCREAT;
-		goto out;
-	}
 	if (o.password_stdin) {
 		if ((st = secret_read_fd(STDIN_FILENO, &pw)) != MA_OK) {
 			ret = ma_exitcode(st);
@@ -316,34 +289,9 @@ account_add(struct ctx *c, int argc, char **argv)
 	} else if ((ret = ask_missing(&o, asked, 8, &pw, &have_pw)) != EX_OK) {
 		goto out;
 	}
-	if ((cfg = config_new()) == NULL) {
-		ret = EX_OSERR;
+	ret = add_account_config(&o, s, key, what, have_pw, sec, &a);
+	if (ret != EX_OK)
 		goto out;
-	}
-	if ((ret = apply_account_opts(cfg, &o)) != EX_OK) {
-		config_free(cfg);
-		goto out;
-	}
-	if (have_pw && (config_get(cfg, "", "password_file") != NULL ||
-			config_get(cfg, "", "password_command") != NULL)) {
-		log_err("%s: give only one of --password-file, "
-			"--password-command and --password-stdin",
-			what);
-		config_free(cfg);
-		ret = EX_USAGE;
-		goto out;
-	}
-	/* A password typed in or piped in is kept in its own 0600 file. */
-	if (have_pw && config_set(cfg, "", "password_file", sec) != MA_OK) {
-		config_free(cfg);
-		ret = EX_SOFTWARE;
-		goto out;
-	}
-	if ((st = account_from_config(cfg, s->key, key, what, &a)) != MA_OK ||
-	    (st = oauth_check_account(s, a)) != MA_OK) {
-		ret = ma_exitcode(st);
-		goto out;
-	}
 	warn_tls(a, what);
 	/* The password source must work now, not at 3 a.m. under a timer. */
 	if (!have_pw && !a->oauth2) {
@@ -354,38 +302,10 @@ account_add(struct ctx *c, int argc, char **argv)
 		have_pw = true;
 	}
 	if (!o.no_test &&
-	    (ret = account_check_run(c, a, have_pw ? &pw : NULL)) != EX_OK) {
-		/* The token error says "run mailarc-oauth-token authorize",
-		 * which needs a saved account: say in which order. */
-		if (a->oauth2 && ret == EX_NOPERM)
-			log_err("%s was not saved: save it with --no-test, "
-				"then run 'mailarc-oauth-token authorize "
-				"%s/%s'",
-				what, s->key, key);
-		else
-			log_err("%s was not saved (fix it, or save it untested "
-				"with --no-test)",
-				what);
+	    (ret = add_test(c, a, have_pw ? &pw : NULL, what)) != EX_OK)
 		goto out;
-	}
-	if (have_pw &&
-	    strcmp(a->password_file ? a->password_file : "", sec) == 0) {
-		st = path_write_file_atomic(sec, pw.data, pw.len, 0600);
-		if (st != MA_OK) {
-			ret = ma_exitcode(st);
-			goto out;
-		}
-	}
-	st = config_write_atomic(a->cfg, conf, 0600);
-	if (st != MA_OK) {
-		if (have_pw && a->password_file != NULL &&
-		    strcmp(a->password_file, sec) == 0)
-			unlink(sec);
-		ret = ma_exitcode(st);
-		goto out;
-	}
-	log_notice("%s added", what);
-	ret = EX_OK;
+	if ((ret = add_save(a, conf, sec, &pw, have_pw)) == EX_OK)
+		log_notice("%s added", what);
 out:
 	secret_wipe(&pw);
 	for (size_t i = 0; i < 8; i++)
@@ -433,6 +353,57 @@ connection_changed(const struct account_opts *o, bool new_pw)
 	return false;
 }
 
+/*
+ * The password sources after an edit: a password piped in replaces every
+ * other (kept in sec); a new --password-file or --password-command
+ * clears the others before the options apply.
+ */
+static void
+edit_password_source(struct config *cfg, const struct account_opts *o,
+		     bool piped, const char *sec)
+{
+	if (piped) {
+		config_set(cfg, "", "password_command", NULL);
+		config_set(cfg, "", "password", NULL);
+		config_set(cfg, "", "password_file", sec);
+	} else if (o->values[field_index("password_file")] != NULL ||
+		   o->values[field_index("password_command")] != NULL) {
+		config_set(cfg, "", "password_file", NULL);
+		config_set(cfg, "", "password_command", NULL);
+		config_set(cfg, "", "password", NULL);
+	}
+}
+
+/*
+ * Save an edited account: the new password to sec.new, ACCOUNT.conf,
+ * then sec.new over sec; a password file of ours no longer named is
+ * removed.
+ */
+static int
+edit_save(const struct account *a, const char *conf, const char *sec,
+	  const char *sec_new, const struct secret *pw)
+{
+	enum ma_status st;
+
+	if (pw->data != NULL &&
+	    (st = path_write_file_atomic(sec_new, pw->data, pw->len, 0600)) !=
+		MA_OK)
+		return ma_exitcode(st);
+	if ((st = config_write_atomic(a->cfg, conf, 0600)) != MA_OK) {
+		if (pw->data != NULL)
+			unlink(sec_new);
+		return ma_exitcode(st);
+	}
+	if (pw->data != NULL && rename(sec_new, sec) != 0) {
+		log_err("cannot rename '%s' to '%s'", sec_new, sec);
+		return EX_IOERR;
+	}
+	if (pw->data == NULL &&
+	    (a->password_file == NULL || strcmp(a->password_file, sec) != 0))
+		unlink(sec); /* no longer used: do not leave a password */
+	return EX_OK;
+}
+
 static int
 account_edit(struct ctx *c, int argc, char **argv)
 {
@@ -446,13 +417,10 @@ account_edit(struct ctx *c, int argc, char **argv)
 	enum ma_status st;
 	int ret;
 
-	if ((ret = parse_account_opts(c, argc, argv, &o)) != EX_OK)
-		return ret == EX__HELP ? EX_OK : ret;
 	/* A password or token is read below: no core dump may hold it. */
-	if (secret_protect_process() != MA_OK)
-		return EX_OSERR;
-	if ((ret = load_ref(c, argc, argv, &s, &key)) != EX_OK)
-		return ret;
+	ret = account_cmd_begin(c, argc, argv, &o, true, &s, &key);
+	if (ret != EX_OK)
+		return ret == EX__HELP ? EX_OK : ret;
 	snprintf(what, sizeof what, "account '%s/%s'", s->key, key);
 	if ((ret = may_change(s)) != EX_OK)
 		goto out;
@@ -470,22 +438,13 @@ account_edit(struct ctx *c, int argc, char **argv)
 		ret = ma_exitcode(st);
 		goto out;
 	}
-	if (o.password_stdin) {
-		if ((st = secret_read_fd(STDIN_FILENO, &pw)) != MA_OK) {
-			config_free(cfg);
-			ret = ma_exitcode(st);
-			goto out;
-		}
-		/* The new password replaces every other source. */
-		config_set(cfg, "", "password_command", NULL);
-		config_set(cfg, "", "password", NULL);
-		config_set(cfg, "", "password_file", sec);
-	} else if (o.values[field_index("password_file")] != NULL ||
-		   o.values[field_index("password_command")] != NULL) {
-		config_set(cfg, "", "password_file", NULL);
-		config_set(cfg, "", "password_command", NULL);
-		config_set(cfg, "", "password", NULL);
+	if (o.password_stdin &&
+	    (st = secret_read_fd(STDIN_FILENO, &pw)) != MA_OK) {
+		config_free(cfg);
+		ret = ma_exitcode(st);
+		goto out;
 	}
+	edit_password_source(cfg, &o, o.password_stdin, sec);
 	if ((ret = apply_account_opts(cfg, &o)) != EX_OK) {
 		config_free(cfg);
 		goto out;
@@ -503,27 +462,8 @@ account_edit(struct ctx *c, int argc, char **argv)
 			what);
 		goto out;
 	}
-	if (pw.data != NULL && (st = path_write_file_atomic(
-				    sec_new, pw.data, pw.len, 0600)) != MA_OK) {
-		ret = ma_exitcode(st);
-		goto out;
-	}
-	if ((st = config_write_atomic(a->cfg, conf, 0600)) != MA_OK) {
-		if (pw.data != NULL)
-			unlink(sec_new);
-		ret = ma_exitcode(st);
-		goto out;
-	}
-	if (pw.data != NULL && rename(sec_new, sec) != 0) {
-		log_err("cannot rename '%s' to '%s'", sec_new, sec);
-		ret = EX_IOERR;
-		goto out;
-	}
-	if (pw.data == NULL &&
-	    (a->password_file == NULL || strcmp(a->password_file, sec) != 0))
-		unlink(sec); /* no longer used: do not leave a password */
-	log_notice("%s changed", what);
-	ret = EX_OK;
+	if ((ret = edit_save(a, conf, sec, sec_new, &pw)) == EX_OK)
+		log_notice("%s changed", what);
 out:
 	secret_wipe(&pw);
 	account_free(a);
@@ -545,10 +485,9 @@ account_set_enabled(struct ctx *c, int argc, char **argv, bool on)
 	char *key = NULL;
 	int ret;
 
-	if ((ret = parse_account_opts(c, argc, argv, &o)) != EX_OK)
+	ret = account_cmd_begin(c, argc, argv, &o, false, &s, &key);
+	if (ret != EX_OK)
 		return ret == EX__HELP ? EX_OK : ret;
-	if ((ret = load_ref(c, argc, argv, &s, &key)) != EX_OK)
-		return ret;
 	if ((ret = may_change(s)) != EX_OK) {
 		space_free(s);
 		free(key);
@@ -588,13 +527,12 @@ account_remove(struct ctx *c, int argc, char **argv)
 	char *key = NULL, *conf = NULL, *sec = NULL, *state = NULL;
 	int ret;
 
-	if ((ret = parse_account_opts(c, argc, argv, &o)) != EX_OK)
+	ret = account_cmd_begin(c, argc, argv, &o, false, &s, &key);
+	if (ret != EX_OK)
 		return ret == EX__HELP ? EX_OK : ret;
-	if ((ret = load_ref(c, argc, argv, &s, &key)) != EX_OK)
-		return ret;
 	conf = account_conf_path(s->root, s->key, key);
 	sec = secret_path(s, key);
-	state = path_fmt("%s/state/%s.state", s->dir, key);
+	state = state_path(s, key);
 	if ((ret = may_change(s)) != EX_OK) {
 		/* refused, logged */
 	} else if (conf == NULL || sec == NULL || state == NULL) {
@@ -624,288 +562,6 @@ account_remove(struct ctx *c, int argc, char **argv)
 	return ret;
 }
 
-static void
-format_time(time_t t, char *buf, size_t size)
-{
-	struct tm tm;
-
-	if (t == 0) {
-		snprintf(buf, size, "never");
-		return;
-	}
-	gmtime_r(&t, &tm);
-	strftime(buf, size, "%Y-%m-%d %H:%M:%SZ", &tm);
-}
-
-static int
-account_show(struct ctx *c, int argc, char **argv)
-{
-	struct account_opts o = {0};
-	struct state_summary sum;
-	struct space *s = NULL;
-	struct account *a = NULL;
-	enum ma_status st;
-	char *key = NULL, t[64];
-	const char *k;
-	int ret;
-
-	if ((ret = parse_account_opts(c, argc, argv, &o)) != EX_OK)
-		return ret == EX__HELP ? EX_OK : ret;
-	if ((ret = load_ref(c, argc, argv, &s, &key)) != EX_OK)
-		return ret;
-	if ((st = account_load(s, key, &a)) != MA_OK) {
-		ret = ma_exitcode(st);
-		goto out;
-	}
-	printf("%-20s %s/%s\n", "account", s->key, key);
-	for (size_t i = 0; (k = account_field(i)) != NULL; i++) {
-		const char *v = config_get(a->cfg, "", k);
-		char px[1024];
-
-		if (v == NULL)
-			continue;
-		if (strcmp(k, "proxy") == 0) {
-			fetch_conn_proxy_mask(v, px, sizeof px);
-			v = px;
-		}
-		printf("%-20s %s\n", k,
-		       strcmp(k, "password") == 0 ? "********" : v);
-	}
-	if (config_get(a->cfg, "", "port") == NULL)
-		printf("%-20s %d (default)\n", "port", a->port);
-	if (config_get(a->cfg, "", "push") == NULL)
-		printf("%-20s no (default)\n", "push");
-	if (state_summary_load(s, key, &sum) == MA_OK) {
-		format_time(sum.last_run, t, sizeof t);
-		printf("%-20s %s\n", "last fetch", t);
-		printf("%-20s %ld\n", "last fetched", sum.last_count);
-		format_time(sum.last_success, t, sizeof t);
-		printf("%-20s %s\n", "last success", t);
-		if (sum.last_error[0] != '\0')
-			printf("%-20s %s\n", "last error", sum.last_error);
-	} else {
-		printf("%-20s never\n", "last fetch");
-	}
-	if (a->oauth2) {
-		struct oauth_info info = {0};
-		char line[256];
-
-		/* No cached token yet reads "none"/"never": still worth a line.
-		 */
-		oauth_token_info(s, a, &info);
-		if (oauth_info_format(&info, line, sizeof line) == MA_OK)
-			printf("%-20s %s\n", "oauth", line);
-	}
-out:
-	account_free(a);
-	space_free(s);
-	free(key);
-	return ret;
-}
-
-static int
-list_space(struct space *s)
-{
-	char **keys;
-	size_t n;
-	int ret = EX_OK;
-
-	if (account_list(s, &keys, &n) != MA_OK)
-		return EX_IOERR;
-	for (size_t i = 0; i < n; i++) {
-		struct state_summary sum;
-		struct account *a;
-		char t[64];
-
-		if (account_load(s, keys[i], &a) != MA_OK) {
-			ret = EX_CONFIG;
-			continue;
-		}
-		if (state_summary_load(s, keys[i], &sum) == MA_OK)
-			format_time(sum.last_run, t, sizeof t);
-		else
-			snprintf(t, sizeof t, "never");
-		printf("%-16s %-16s %-6s %-28s %-8s %s\n", s->key, a->key,
-		       account_protocol_name(a->protocol), a->host,
-		       a->enabled ? "yes" : "no", t);
-		account_free(a);
-	}
-	space_list_free(keys, n);
-	return ret;
-}
-
-static int
-account_list_cmd(struct ctx *c, int argc, char **argv)
-{
-	struct account_opts o = {0};
-	const char *root;
-	char **keys = NULL;
-	size_t n = 0;
-	int ret, r;
-
-	if ((ret = parse_account_opts(c, argc, argv, &o)) != EX_OK)
-		return ret == EX__HELP ? EX_OK : ret;
-	if (optind + 1 < argc) {
-		fputs(account_usage, stderr);
-		return EX_USAGE;
-	}
-	if ((root = ctx_root(c)) == NULL)
-		return EX_CONFIG;
-	if (optind < argc) {
-		struct space *s = ctx_space(c, argv[optind], &ret);
-
-		if (s == NULL)
-			return ret;
-		printf("%-16s %-16s %-6s %-28s %-8s %s\n", "SPACE", "ACCOUNT",
-		       "PROTO", "HOST", "ENABLED", "LAST FETCH");
-		ret = list_space(s);
-		space_free(s);
-		return ret;
-	}
-	if (space_list(root, &keys, &n) != MA_OK)
-		return EX_IOERR;
-	printf("%-16s %-16s %-6s %-28s %-8s %s\n", "SPACE", "ACCOUNT", "PROTO",
-	       "HOST", "ENABLED", "LAST FETCH");
-	for (size_t i = 0; i < n; i++) {
-		struct space *s = ctx_space(c, keys[i], &r);
-
-		if (s == NULL) {
-			ret = ma_worse(ret, r);
-			continue;
-		}
-		ret = ma_worse(ret, list_space(s));
-		space_free(s);
-	}
-	space_list_free(keys, n);
-	return ret;
-}
-
-static int
-account_test(struct ctx *c, int argc, char **argv)
-{
-	struct account_opts o = {0};
-	struct space *s = NULL;
-	struct account *a = NULL;
-	enum ma_status st;
-	char *key = NULL;
-	int ret;
-
-	if ((ret = parse_account_opts(c, argc, argv, &o)) != EX_OK)
-		return ret == EX__HELP ? EX_OK : ret;
-	/* A password or token is read below: no core dump may hold it. */
-	if (secret_protect_process() != MA_OK)
-		return EX_OSERR;
-	if ((ret = load_ref(c, argc, argv, &s, &key)) != EX_OK)
-		return ret;
-	if ((st = account_load(s, key, &a)) != MA_OK)
-		ret = ma_exitcode(st);
-	else
-		ret = account_check_run(c, a, NULL);
-	account_free(a);
-	space_free(s);
-	free(key);
-	return ret;
-}
-
-/* Whether the account as configured fetches folder i of the listing. */
-static bool
-folder_fetched(const struct account *a, const struct imap_folder *f, size_t i,
-	       const size_t *picked, size_t npicked)
-{
-	if (account_all_folders(a)) {
-		for (size_t k = 0; k < npicked; k++)
-			if (picked[k] == i)
-				return true;
-		return false;
-	}
-	for (size_t k = 0; k < a->nfolders; k++)
-		if (strcmp(a->folders[k], f[i].name) == 0 ||
-		    (strcasecmp(a->folders[k], "INBOX") == 0 &&
-		     strcasecmp(f[i].name, "INBOX") == 0))
-			return true;
-	return false;
-}
-
-/*
- * account folders: the server's folders in UTF-8, their special-use flags,
- * and whether the account fetches each (its folder list, or what folder =
- * * picks).
- */
-static int
-account_folders(struct ctx *c, int argc, char **argv)
-{
-	struct account_opts o = {0};
-	struct space *s = NULL;
-	struct account *a = NULL;
-	struct fetch_conn conn = {0};
-	struct imap_folder *f = NULL;
-	size_t n = 0, *picked = NULL, npicked = 0;
-	enum ma_status st;
-	char *key = NULL, what[KEY_MAX * 2 + 16], flags[128];
-	int ret;
-
-	if ((ret = parse_account_opts(c, argc, argv, &o)) != EX_OK)
-		return ret == EX__HELP ? EX_OK : ret;
-	if (secret_protect_process() != MA_OK)
-		return EX_OSERR;
-	if ((ret = load_ref(c, argc, argv, &s, &key)) != EX_OK)
-		return ret;
-	if ((st = account_load(s, key, &a)) != MA_OK) {
-		ret = ma_exitcode(st);
-		goto out;
-	}
-	if (!account_uses_imap(a)) {
-		log_err("account '%s/%s' uses POP3, which has only INBOX "
-			"(folders are for imap and imaps)",
-			s->key, key);
-		ret = EX_USAGE;
-		goto out;
-	}
-	snprintf(what, sizeof what, "account %s/%s", s->key, key);
-	st = fetch_connect(s, a, NULL, fetch_timeout_env(), fetch_timeout_env(),
-			   what, &conn);
-	if (st == MA_OK)
-		st = imap_list_folders(&conn, &f, &n);
-	if (st == MA_OK) {
-		imap_logout(&conn);
-		picked = malloc((n + 1) * sizeof *picked);
-		if (picked == NULL)
-			st = MA_ENOMEM;
-		else
-			npicked = imap_folder_pick(f, n, picked);
-	}
-	fetch_conn_close(&conn);
-	if (st != MA_OK) {
-		ret = ma_exitcode(st);
-		goto out;
-	}
-	printf("%-6s %-24s %s\n", "FETCH", "SPECIAL-USE", "FOLDER");
-	for (size_t i = 0; i < n; i++) {
-		if (imap_folder_flags_format(f[i].flags, flags, sizeof flags) !=
-		    MA_OK)
-			snprintf(flags, sizeof flags, "?");
-		printf("%-6s %-24s ",
-		       folder_fetched(a, f, i, picked, npicked) ? "yes" : "no",
-		       flags[0] ? flags : "-");
-		/* A name the server sent broken is shown escaped, never
-		 * as raw control bytes. */
-		for (const unsigned char *p = (const unsigned char *)f[i].name;
-		     *p; p++)
-			putchar(*p < 0x20 || *p == 0x7f ? '?' : *p);
-		printf("%s\n", f[i].flags & IMAP_FOLDER_BADNAME
-				   ? " (name not valid modified UTF-7)"
-				   : "");
-	}
-	ret = EX_OK;
-out:
-	free(picked);
-	imap_folders_free(f, n);
-	account_free(a);
-	space_free(s);
-	free(key);
-	return ret;
-}
-
 int
 cmd_account(struct ctx *c, int argc, char **argv)
 {
@@ -913,19 +569,23 @@ cmd_account(struct ctx *c, int argc, char **argv)
 		const char *name;
 		int (*fn)(struct ctx *, int, char **);
 	} subs[] = {
-	    {"add", account_add},	  {"edit", account_edit},
-	    {"remove", account_remove},	  {"enable", account_enable},
-	    {"disable", account_disable}, {"list", account_list_cmd},
-	    {"show", account_show},	  {"test", account_test},
-	    {"folders", account_folders},
+	    {"add", account_add},
+	    {"edit", account_edit},
+	    {"remove", account_remove},
+	    {"enable", account_enable},
+	    {"disable", account_disable},
+	    {"list", account_cmd_list},
+	    {"show", account_cmd_show},
+	    {"test", account_cmd_test},
+	    {"folders", account_cmd_folders},
 	};
 
 	if (argc < 2) {
-		fputs(account_usage, stderr);
+		fputs(account_cmd_usage, stderr);
 		return EX_USAGE;
 	}
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		fputs(account_usage, stdout);
+		fputs(account_cmd_usage, stdout);
 		return EX_OK;
 	}
 	for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++)

@@ -18,6 +18,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "array.h"
 #include "child.h"
 #include "cli.h"
 #include "log.h"
@@ -129,13 +130,11 @@ static int
 units_add(struct units *u, const char *name)
 {
 	if (u->n == u->cap) {
-		size_t ncap = u->cap ? 2 * u->cap : 16;
-		char **nv = realloc(u->v, ncap * sizeof *nv);
+		char **nv = array_grow(u->v, &u->cap, u->n, sizeof *nv, 16);
 
 		if (nv == NULL)
 			return EX_OSERR;
 		u->v = nv;
-		u->cap = ncap;
 	}
 	if ((u->v[u->n] = strdup(name)) == NULL)
 		return EX_OSERR;

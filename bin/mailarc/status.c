@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "child.h"
 #include "cli.h"
 #include "dedupe.h"
 #include "log.h"
@@ -27,21 +28,10 @@
 #include "polling.h"
 #include "path.h"
 #include "state.h"
+#include "utc.h"
 
 static const char status_usage[] =
     "usage: mailarc status [SPACE]... [--json]\n";
-
-/* Times are absolute and in UTC, as RFC 3339 writes them. */
-static const char *
-fmt_time(time_t t, char *buf, size_t size)
-{
-	struct tm tm;
-
-	if (t == 0 || gmtime_r(&t, &tm) == NULL ||
-	    strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		return NULL;
-	return buf;
-}
 
 /*
  * Configuration values and server messages are bytes, JSON strings are
@@ -79,7 +69,7 @@ static json_t *
 json_time(time_t t)
 {
 	char buf[32];
-	const char *s = fmt_time(t, buf, sizeof buf);
+	const char *s = utc_format(t, buf, sizeof buf);
 
 	return s != NULL ? json_string(s) : json_null();
 }
@@ -124,10 +114,10 @@ folder_size(const char *dir, struct maildir_size *ms)
  * sub-folders (".NAME/", one level, as dedupe reads incoming/.ACCOUNT/).
  */
 static void
-maildir_size(const struct space *s, const char *maildir,
+maildir_size(const struct space *s, enum space_part maildir,
 	     struct maildir_size *ms)
 {
-	char *top = space_path(s, maildir);
+	char *top = space_part_path(s->dir, maildir);
 	struct dirent *de;
 	DIR *d;
 
@@ -185,46 +175,13 @@ struct timer_info {
 static bool
 capture(const char *const argv[], struct buf *out)
 {
-	int fds[2], status;
-	char chunk[4096];
-	bool ok = true;
-	ssize_t n;
-	pid_t pid;
+	const struct child ch = {.file = argv[0],
+				 .argv = (char *const *)argv,
+				 .exec_fail_code = EX_UNAVAILABLE,
+				 .name = argv[0],
+				 .stderr_devnull = true};
 
-	if (pipe2(fds, O_CLOEXEC) != 0)
-		return false;
-	fflush(stdout);
-	if ((pid = fork()) < 0) {
-		close(fds[0]);
-		close(fds[1]);
-		return false;
-	}
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDWR);
-
-		dup2(fds[1], STDOUT_FILENO);
-		if (null >= 0) {
-			dup2(null, STDIN_FILENO);
-			dup2(null, STDERR_FILENO);
-		}
-		execvp(argv[0], (char *const *)argv);
-		_exit(EX_UNAVAILABLE);
-	}
-	close(fds[1]);
-	while ((n = read(fds[0], chunk, sizeof chunk)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		/* Past the cap, drain so that the child is not blocked. */
-		if (n < 0 || (ok && buf_add(out, chunk, (size_t)n) != MA_OK))
-			ok = false;
-		if (n < 0)
-			break;
-	}
-	close(fds[0]);
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return false;
-	return ok && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+	return child_capture(&ch, out) == MA_OK;
 }
 
 /* One "KEY=VALUE" line of "systemctl show" into cur (and id). */
@@ -368,6 +325,47 @@ account_status_get(const struct space *s, const struct account *a, time_t now,
 		as->timer[0] = '\0';
 }
 
+/* The account's fetch_budget and how much of it is left; null when off. */
+static json_t *
+budget_json(const struct account *a, const struct account_status *as)
+{
+	json_t *t;
+
+	if (a->fetch_budget == 0)
+		return json_null();
+	t = json_object();
+	json_object_set_new(t, "bytes_per_day",
+			    json_integer((json_int_t)a->fetch_budget));
+	json_object_set_new(t, "bytes_left",
+			    json_integer((json_int_t)as->budget_left));
+	json_object_set_new(t, "window_ends", json_time(as->budget_until));
+	json_object_set_new(t, "waiting_messages",
+			    json_integer(as->have_state ? as->sum.waiting : 0));
+	json_object_set_new(t, "waiting_bytes",
+			    json_integer(as->have_state
+					     ? (json_int_t)as->sum.waiting_bytes
+					     : 0));
+	return t;
+}
+
+/* When the OAuth tokens expire or were last used; null for a password. */
+static json_t *
+oauth_json(const struct account *a, const struct account_status *as)
+{
+	json_t *t;
+
+	if (!a->oauth2)
+		return json_null();
+	t = json_object();
+	json_object_set_new(
+	    t, "access_expires",
+	    json_time(as->have_oauth ? as->oauth.access_expires : 0));
+	json_object_set_new(
+	    t, "refresh_last_used",
+	    json_time(as->have_oauth ? as->oauth.refresh_last_used : 0));
+	return t;
+}
+
 static json_t *
 account_json(const struct account *a, const struct account_status *as)
 {
@@ -415,41 +413,8 @@ account_json(const struct account *a, const struct account_status *as)
 				? jstr(as->sum.last_error)
 				: json_null());
 	json_object_set_new(o, "next_run", json_time(as->next_run));
-	if (a->fetch_budget > 0) {
-		json_t *t = json_object();
-
-		json_object_set_new(t, "bytes_per_day",
-				    json_integer((json_int_t)a->fetch_budget));
-		json_object_set_new(t, "bytes_left",
-				    json_integer((json_int_t)as->budget_left));
-		json_object_set_new(t, "window_ends",
-				    json_time(as->budget_until));
-		json_object_set_new(
-		    t, "waiting_messages",
-		    json_integer(as->have_state ? as->sum.waiting : 0));
-		json_object_set_new(
-		    t, "waiting_bytes",
-		    json_integer(as->have_state
-				     ? (json_int_t)as->sum.waiting_bytes
-				     : 0));
-		json_object_set_new(o, "fetch_budget", t);
-	} else {
-		json_object_set_new(o, "fetch_budget", json_null());
-	}
-	if (a->oauth2) {
-		json_t *t = json_object();
-
-		json_object_set_new(
-		    t, "access_expires",
-		    json_time(as->have_oauth ? as->oauth.access_expires : 0));
-		json_object_set_new(t, "refresh_last_used",
-				    json_time(as->have_oauth
-						  ? as->oauth.refresh_last_used
-						  : 0));
-		json_object_set_new(o, "oauth", t);
-	} else {
-		json_object_set_new(o, "oauth", json_null());
-	}
+	json_object_set_new(o, "fetch_budget", budget_json(a, as));
+	json_object_set_new(o, "oauth", oauth_json(a, as));
 	return o;
 }
 
@@ -476,7 +441,7 @@ static void
 budget_text(const struct account *a, const struct account_status *as)
 {
 	char per[32], left[32], wait[32], until[32], at[48];
-	const char *u = fmt_time(as->budget_until, until, sizeof until);
+	const char *u = utc_format(as->budget_until, until, sizeof until);
 
 	fmt_size((long long)a->fetch_budget, per, sizeof per);
 	fmt_size((long long)as->budget_left, left, sizeof left);
@@ -498,9 +463,9 @@ static void
 account_text(const struct account *a, const struct account_status *as)
 {
 	char last[32], next[32];
-	const char *lr =
-	    fmt_time(as->have_state ? as->sum.last_run : 0, last, sizeof last);
-	const char *nr = fmt_time(as->next_run, next, sizeof next);
+	const char *lr = utc_format(as->have_state ? as->sum.last_run : 0, last,
+				    sizeof last);
+	const char *nr = utc_format(as->next_run, next, sizeof next);
 	char count[32];
 
 	if (as->have_state)
@@ -534,8 +499,8 @@ account_text(const struct account *a, const struct account_status *as)
 	if (a->oauth2) {
 		char exp[32];
 		const char *e =
-		    fmt_time(as->have_oauth ? as->oauth.access_expires : 0, exp,
-			     sizeof exp);
+		    utc_format(as->have_oauth ? as->oauth.access_expires : 0,
+			       exp, sizeof exp);
 
 		printf("  %-16s OAuth 2.0 access token %s%s\n", "",
 		       e ? "expires " : "", e ? e : "not cached yet");
@@ -581,33 +546,83 @@ intake_text(const struct dedupe_counts *k)
 	printf("%s\n", k->not_mail > 0 ? ")" : "");
 }
 
-/* One space: text to stdout, or an object appended to spaces. */
-static int
-space_status(struct ctx *c, const char *key, time_t now, json_t *spaces)
-{
+/* What status shows of a space as a whole. */
+struct space_facts {
 	struct maildir_size archive, incoming, dups;
-	struct dedupe_counts counts = {0};
-	struct space *s;
-	char **keys = NULL;
-	size_t n = 0;
-	json_t *accounts = NULL, *o = NULL;
+	struct dedupe_counts counts;
+	time_t site;
+};
+
+/* The space as a JSON object appended to spaces; *accountsp gets the
+ * (borrowed) array its accounts go into. */
+static void
+space_json(const struct space *s, const struct space_facts *f, json_t *spaces,
+	   json_t **accountsp)
+{
+	json_t *o = json_object(), *j;
+	const char *admins = space_setting(s, "admins", "");
+
+	json_object_set_new(o, "key", jstr(s->key));
+	json_object_set_new(o, "name", jstr(s->name));
+	json_object_set_new(o, "kind",
+			    json_string(s->personal ? "personal" : "site"));
+	json_object_set_new(o, "polling", json_boolean(polling_space_on(s)));
+	json_object_set_new(o, "admins", jstr(admins));
+	j = json_object();
+	json_object_set_new(j, "messages", json_integer(f->archive.messages));
+	json_object_set_new(j, "bytes", json_integer(f->archive.bytes));
+	json_object_set_new(o, "archive", j);
+	json_object_set_new(o, "incoming", json_integer(f->incoming.messages));
+	json_object_set_new(o, "duplicates", json_integer(f->dups.messages));
+	json_object_set_new(o, "intake",
+			    intake_json(f->archive.messages, &f->counts));
+	j = json_object();
+	json_object_set_new(j, "dir", jstr(s->site_dir));
+	json_object_set_new(j, "updated", json_time(f->site));
+	json_object_set_new(o, "site", j);
+	privacy_status(s, o);
+	*accountsp = json_array();
+	json_object_set_new(o, "accounts", *accountsp);
+	json_array_append_new(spaces, o);
+}
+
+/* The space as text; the accounts' table header when it has any. */
+static void
+space_text(const struct space *s, const struct space_facts *f, size_t n)
+{
+	char size[32], when[UTC_TIME_MAX];
+	const char *w = utc_format(f->site, when, sizeof when);
+
+	fmt_size(f->archive.bytes, size, sizeof size);
+	printf("space %s (", s->key);
+	print_safe(s->name);
+	printf("): %s, polling %s", s->personal ? "personal" : "site",
+	       polling_space_on(s) ? "on" : "off");
+	if (space_setting(s, "admins", NULL) != NULL)
+		printf(", admins %s", space_setting(s, "admins", ""));
+	printf("\n  archive %lld messages (%s), %lld incoming, "
+	       "%lld duplicates set aside\n",
+	       f->archive.messages, size, f->incoming.messages,
+	       f->dups.messages);
+	intake_text(&f->counts);
+	printf("  site %s, %s%s\n", s->site_dir,
+	       w ? "published " : "not published yet", w ? w : "");
+	privacy_status(s, NULL);
+	if (n > 0)
+		printf("  %-16s %-7s %-7s %-20s %7s  %-20s %s\n", "ACCOUNT",
+		       "ENABLED", "POLLING", "LAST RUN", "FETCHED", "NEXT RUN",
+		       "LAST ERROR");
+}
+
+/* The polling timers of the n accounts keys, when systemd runs: *tip
+ * (calloc'd, NULL when not known) and the unit names *unitsp to free. */
+static void
+space_timers(const struct space *s, char **keys, size_t n,
+	     struct timer_info **tip, char ***unitsp)
+{
 	struct timer_info *ti = NULL;
 	char **units = NULL;
-	time_t site;
-	int ret = EX_OK;
 
-	if ((s = ctx_space(c, key, &ret)) == NULL)
-		return ret;
-	maildir_size(s, "archive", &archive);
-	maildir_size(s, "incoming", &incoming);
-	maildir_size(s, "duplicates", &dups);
-	if (dedupe_report_counts(s->dir, &counts) != MA_OK)
-		log_warn("space %s: cannot read its dedupe report", s->key);
-	site = site_updated(s);
-	if (account_list(s, &keys, &n) != MA_OK) {
-		space_free(s);
-		return EX_IOERR;
-	}
 	if (n > 0 && polling_systemd_running() &&
 	    (units = calloc(n, sizeof *units)) != NULL &&
 	    (ti = calloc(n, sizeof *ti)) != NULL) {
@@ -620,61 +635,40 @@ space_status(struct ctx *c, const char *key, time_t now, json_t *spaces)
 		if (ok)
 			timers_query(units, n, ti);
 	}
-	if (spaces != NULL) {
-		json_t *j;
-		const char *admins = space_setting(s, "admins", "");
+	*tip = ti;
+	*unitsp = units;
+}
 
-		o = json_object();
-		json_object_set_new(o, "key", jstr(s->key));
-		json_object_set_new(o, "name", jstr(s->name));
-		json_object_set_new(
-		    o, "kind", json_string(s->personal ? "personal" : "site"));
-		json_object_set_new(o, "polling",
-				    json_boolean(polling_space_on(s)));
-		json_object_set_new(o, "admins", jstr(admins));
-		j = json_object();
-		json_object_set_new(j, "messages",
-				    json_integer(archive.messages));
-		json_object_set_new(j, "bytes", json_integer(archive.bytes));
-		json_object_set_new(o, "archive", j);
-		json_object_set_new(o, "incoming",
-				    json_integer(incoming.messages));
-		json_object_set_new(o, "duplicates",
-				    json_integer(dups.messages));
-		json_object_set_new(o, "intake",
-				    intake_json(archive.messages, &counts));
-		j = json_object();
-		json_object_set_new(j, "dir", jstr(s->site_dir));
-		json_object_set_new(j, "updated", json_time(site));
-		json_object_set_new(o, "site", j);
-		privacy_status(s, o);
-		accounts = json_array();
-		json_object_set_new(o, "accounts", accounts);
-		json_array_append_new(spaces, o);
-	} else {
-		char size[32], when[32];
-		const char *w = fmt_time(site, when, sizeof when);
+/* One space: text to stdout, or an object appended to spaces. */
+static int
+space_status(struct ctx *c, const char *key, time_t now, json_t *spaces)
+{
+	struct space_facts f = {0};
+	struct space *s;
+	char **keys = NULL;
+	size_t n = 0;
+	json_t *accounts = NULL;
+	struct timer_info *ti = NULL;
+	char **units = NULL;
+	int ret = EX_OK;
 
-		fmt_size(archive.bytes, size, sizeof size);
-		printf("space %s (", s->key);
-		print_safe(s->name);
-		printf("): %s, polling %s", s->personal ? "personal" : "site",
-		       polling_space_on(s) ? "on" : "off");
-		if (space_setting(s, "admins", NULL) != NULL)
-			printf(", admins %s", space_setting(s, "admins", ""));
-		printf("\n  archive %lld messages (%s), %lld incoming, "
-		       "%lld duplicates set aside\n",
-		       archive.messages, size, incoming.messages,
-		       dups.messages);
-		intake_text(&counts);
-		printf("  site %s, %s%s\n", s->site_dir,
-		       w ? "published " : "not published yet", w ? w : "");
-		privacy_status(s, NULL);
-		if (n > 0)
-			printf("  %-16s %-7s %-7s %-20s %7s  %-20s %s\n",
-			       "ACCOUNT", "ENABLED", "POLLING", "LAST RUN",
-			       "FETCHED", "NEXT RUN", "LAST ERROR");
+	if ((s = ctx_space(c, key, &ret)) == NULL)
+		return ret;
+	maildir_size(s, SPACE_ARCHIVE, &f.archive);
+	maildir_size(s, SPACE_INCOMING, &f.incoming);
+	maildir_size(s, SPACE_DUPLICATES, &f.dups);
+	if (dedupe_report_counts(s->dir, &f.counts) != MA_OK)
+		log_warn("space %s: cannot read its dedupe report", s->key);
+	f.site = site_updated(s);
+	if (account_list(s, &keys, &n) != MA_OK) {
+		space_free(s);
+		return EX_IOERR;
 	}
+	space_timers(s, keys, n, &ti, &units);
+	if (spaces != NULL)
+		space_json(s, &f, spaces, &accounts);
+	else
+		space_text(s, &f, n);
 	for (size_t i = 0; i < n; i++) {
 		struct account_status as;
 		struct account *a;
@@ -740,7 +734,7 @@ cmd_status(struct ctx *c, int argc, char **argv)
 				    json_boolean(polling_systemd_running()));
 		json_object_set_new(
 		    top, "generated",
-		    json_string(fmt_time(now, buf, sizeof buf)));
+		    json_string(utc_format(now, buf, sizeof buf)));
 		json_object_set_new(top, "spaces", spaces);
 	} else if (optind == argc && n == 0) {
 		log_notice("no spaces yet in '%s' (add one with 'mailarc "

@@ -3,11 +3,77 @@
  * the site header and breadcrumbs, the footer, and addresses shown as the
  * space wants them (full, name only, obfuscated).
  */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "html.h"
+#include "log.h"
 #include "render_int.h"
+
+/* The style of the HTML mail frame; its hash is in every page's CSP. */
+enum ma_status
+render_fmt(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= size) {
+		log_err("a site path or query does not fit in %zu bytes: '%s'",
+			size, buf);
+		return MA_ETOOBIG;
+	}
+	return MA_OK;
+}
+
+const char frame_css[] =
+    "body.mail{margin:0;padding:12px 14px;background:#fff;color:#1d1f21;"
+    "font:15px/1.5 system-ui,-apple-system,\"Segoe UI\",Roboto,"
+    "\"Noto Sans\",sans-serif;overflow-wrap:anywhere}"
+    "body.mail img{max-width:100%;height:auto}"
+    "body.mail table{border-collapse:collapse;max-width:100%}"
+    "body.mail td,body.mail th{padding:2px 6px}"
+    "body.mail a{color:#0b57d0}";
+
+const char *
+frame_css_hash(void)
+{
+	static char b64[64];
+
+	if (b64[0] == '\0') {
+		GChecksum *c = g_checksum_new(G_CHECKSUM_SHA256);
+		guint8 md[32];
+		gsize n = sizeof md;
+		gchar *e;
+
+		g_checksum_update(c, (const guchar *)frame_css,
+				  sizeof frame_css - 1);
+		g_checksum_get_digest(c, md, &n);
+		g_checksum_free(c);
+		e = g_base64_encode(md, n);
+		snprintf(b64, sizeof b64, "%s", e);
+		g_free(e);
+	}
+	return b64;
+}
+
+size_t
+text_cap_len(const char *s, size_t n, size_t max_chars)
+{
+	size_t chars = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		/* A lead byte (not a continuation) starts a character. */
+		if (((unsigned char)s[i] & 0xc0) != 0x80 &&
+		    chars++ == max_chars)
+			return i;
+	}
+	return n;
+}
 
 /*
  * Every page: a strict Content-Security-Policy (no script at all; styles

@@ -18,6 +18,34 @@
  */
 #define ENTRY_BLOCK 4096
 
+void
+touch_thread(struct run *r, const char *id)
+{
+	if (sitename_thread_ok(id) && !g_hash_table_contains(r->threads, id))
+		g_hash_table_add(r->threads, strdup(id));
+}
+
+static gint
+str_cmp(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The keys of a set of strings, sorted: runs do things in one order. */
+GPtrArray *
+sorted_keys(GHashTable *h)
+{
+	GPtrArray *a = g_ptr_array_new();
+	GHashTableIter it;
+	gpointer k;
+
+	g_hash_table_iter_init(&it, h);
+	while (g_hash_table_iter_next(&it, &k, NULL))
+		g_ptr_array_add(a, k);
+	g_ptr_array_sort(a, str_cmp);
+	return a;
+}
+
 static struct entry *
 entry_new(struct run *r)
 {
@@ -66,20 +94,6 @@ entry_add(struct run *r, const char *msgid)
 	e->atts = g_string_chunk_insert_const(r->strings, "");
 	g_hash_table_insert(r->by_id, e->msgid, e);
 	return e;
-}
-
-size_t
-text_cap_len(const char *s, size_t n, size_t max_chars)
-{
-	size_t chars = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		/* A lead byte (not a continuation) starts a character. */
-		if (((unsigned char)s[i] & 0xc0) != 0x80 &&
-		    chars++ == max_chars)
-			return i;
-	}
-	return n;
 }
 
 char *

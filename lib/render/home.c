@@ -86,7 +86,8 @@ latest_item(struct run *r, struct buf *b, struct entry *e, bool *shown)
 
 	if (e->tname == NULL)
 		return MA_OK;
-	snprintf(qs, sizeof qs, "thread:%s", e->thread);
+	if (render_fmt(qs, sizeof qs, "thread:%s", e->thread) != MA_OK)
+		return MA_ETOOBIG;
 	if ((q = notmuch_query_create(r->db, qs)) == NULL)
 		return MA_ENOMEM;
 	if (notmuch_query_search_threads(q, &ts) == NOTMUCH_STATUS_SUCCESS &&

@@ -94,7 +94,9 @@ write_attachments(struct run *r, struct tmsg *t)
 			st = site_keep(r->site, rel);
 		else
 			st = site_put(r->site, rel, a->data, a->size);
-		snprintf(token, sizeof token, "%s.%s", a->sha256, ext);
+		if (st == MA_OK)
+			st = render_fmt(token, sizeof token, "%s.%s", a->sha256,
+					ext);
 		if (st == MA_OK &&
 		    strstr(list.data ? list.data : "", token) == NULL) {
 			if (list.len > 0)
@@ -138,38 +140,6 @@ frame_height(const char *html, size_t n)
 	}
 	size_t px = 32 + (text / 90 + blocks) * 22 + imgs * 60;
 	return (unsigned)(px < 120 ? 120 : px > 2400 ? 2400 : px);
-}
-
-/* The style of the HTML mail frame; its hash is in every page's CSP. */
-static const char frame_css[] =
-    "body.mail{margin:0;padding:12px 14px;background:#fff;color:#1d1f21;"
-    "font:15px/1.5 system-ui,-apple-system,\"Segoe UI\",Roboto,"
-    "\"Noto Sans\",sans-serif;overflow-wrap:anywhere}"
-    "body.mail img{max-width:100%;height:auto}"
-    "body.mail table{border-collapse:collapse;max-width:100%}"
-    "body.mail td,body.mail th{padding:2px 6px}"
-    "body.mail a{color:#0b57d0}";
-
-const char *
-frame_css_hash(void)
-{
-	static char b64[64];
-
-	if (b64[0] == '\0') {
-		GChecksum *c = g_checksum_new(G_CHECKSUM_SHA256);
-		guint8 md[32];
-		gsize n = sizeof md;
-		gchar *e;
-
-		g_checksum_update(c, (const guchar *)frame_css,
-				  sizeof frame_css - 1);
-		g_checksum_get_digest(c, md, &n);
-		g_checksum_free(c);
-		e = g_base64_encode(md, n);
-		snprintf(b64, sizeof b64, "%s", e);
-		g_free(e);
-	}
-	return b64;
 }
 
 static enum ma_status

@@ -59,7 +59,9 @@ remove_pages(struct run *r, const char *month, const char *stem, size_t from)
 	for (size_t k = from; st == MA_OK; k++) {
 		char rel[64];
 
-		snprintf(rel, sizeof rel, "%s/%s-%zu.html", month, stem, k);
+		if (render_fmt(rel, sizeof rel, "%s/%s-%zu.html", month, stem,
+			       k) != MA_OK)
+			return MA_ETOOBIG;
 		if (!site_exists(r->site, rel))
 			break;
 		st = site_remove(r->site, rel);
@@ -74,8 +76,8 @@ month_head(struct run *r, struct buf *b, const char *month, size_t n,
 	char title[64];
 	enum ma_status st;
 
-	snprintf(title, sizeof title, "%s %.4s",
-		 month_names[month_num(month) - 1], month);
+	ADD(render_fmt(title, sizeof title, "%s %.4s",
+		       month_names[month_num(month) - 1], month));
 	ADD(page_begin(r, b, "../../", title, NULL,
 		       "<a href=\"../../index.html#months\">All months</a>"));
 	ADD(buf_addf(b,
@@ -154,25 +156,25 @@ month_gone(struct run *r, const char *month)
 	enum ma_status st = MA_OK;
 	char rel[64];
 
-	snprintf(rel, sizeof rel, "%s/index.html", month);
+	ADD(render_fmt(rel, sizeof rel, "%s/index.html", month));
 	ADD(site_remove(r->site, rel));
-	snprintf(rel, sizeof rel, "%s/threads.html", month);
+	ADD(render_fmt(rel, sizeof rel, "%s/threads.html", month));
 	ADD(site_remove(r->site, rel));
-	snprintf(rel, sizeof rel, "%s/%.4s-%.2s.mbox", month, month, month + 5);
+	ADD(render_fmt(rel, sizeof rel, "%s/%.4s-%.2s.mbox", month, month,
+		       month + 5));
 	ADD(site_remove(r->site, rel));
 	ADD(remove_pages(r, month, "page", 2));
 	return remove_pages(r, month, "threads", 2);
 }
 
 /* YYYY/MM/FIRST for page 1, else YYYY/MM/STEM-P.html */
-static void
+static enum ma_status
 month_page_rel(char rel[64], const char *month, const char *first,
 	       const char *stem, size_t p)
 {
 	if (p == 1)
-		snprintf(rel, 64, "%s/%s", month, first);
-	else
-		snprintf(rel, 64, "%s/%s-%zu.html", month, stem, p);
+		return render_fmt(rel, 64, "%s/%s", month, first);
+	return render_fmt(rel, 64, "%s/%s-%zu.html", month, stem, p);
 }
 
 /* Page p of the month by date: MONTH_PAGE messages, oldest first. */
@@ -206,7 +208,9 @@ date_pages(struct run *r, const char *month, size_t lo, size_t hi)
 	for (size_t p = 1; p <= pages && st == MA_OK; p++) {
 		buf_reset(&b);
 		st = date_page(r, &b, month, lo, hi, p, pages);
-		month_page_rel(rel, month, "index.html", "page", p);
+		if (st == MA_OK)
+			st =
+			    month_page_rel(rel, month, "index.html", "page", p);
 		if (st == MA_OK)
 			st = site_put_buf(r->site, rel, &b);
 	}
@@ -318,7 +322,9 @@ conversation_pages(struct run *r, const char *month, size_t lo, size_t hi)
 		buf_reset(&b);
 		st = conversation_page(r, &b, month, hi - lo, groups, from, to,
 				       p, pages);
-		month_page_rel(rel, month, "threads.html", "threads", p);
+		if (st == MA_OK)
+			st = month_page_rel(rel, month, "threads.html",
+					    "threads", p);
 		if (st == MA_OK)
 			st = site_put_buf(r->site, rel, &b);
 	}

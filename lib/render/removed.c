@@ -11,6 +11,7 @@
 #include "html.h"
 #include "log.h"
 #include "path.h"
+#include "space.h"
 #include "tombstone.h"
 #include "render_int.h"
 
@@ -61,7 +62,7 @@ tomb_note(void *arg, const struct tombstone_line *l)
 enum ma_status
 tombs_read(struct run *r, long from, long *endp)
 {
-	char *path = path_fmt("%s/tombstones", r->o->space_dir);
+	char *path = space_part_path(r->o->space_dir, SPACE_TOMBSTONES);
 	enum ma_status st;
 
 	if (path == NULL)
@@ -213,9 +214,10 @@ remove_versions(struct run *r, const char *sub, const char *name)
 		    strncmp(de->d_name, name, nl) == 0 &&
 		    strncmp(de->d_name + nl, "=v-", 3) == 0 &&
 		    strcmp(de->d_name + n - 4, ".eml") == 0) {
-			snprintf(rel, sizeof rel, "m/%s%s%s", sub,
-				 sub[0] != '\0' ? "/" : "", de->d_name);
-			st = site_remove(r->site, rel);
+			st = render_fmt(rel, sizeof rel, "m/%s%s%s", sub,
+					sub[0] != '\0' ? "/" : "", de->d_name);
+			if (st == MA_OK)
+				st = site_remove(r->site, rel);
 		}
 	}
 	if (d != NULL)
@@ -389,8 +391,9 @@ drop_attachments(struct run *r)
 			if (!sitename_att_token_ok(*p) ||
 			    g_hash_table_contains(used, *p))
 				continue;
-			snprintf(rel, sizeof rel, "a/%.2s/%s", *p, *p);
-			st = site_remove(r->site, rel);
+			st = render_fmt(rel, sizeof rel, "a/%.2s/%s", *p, *p);
+			if (st == MA_OK)
+				st = site_remove(r->site, rel);
 		}
 		g_strfreev(tok);
 	}

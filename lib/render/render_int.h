@@ -16,9 +16,9 @@
 #include <time.h>
 
 #include <glib.h>
-#include <notmuch.h>
 
 #include "buf.h"
+#include "index_read.h" /* libnotmuch, through the index family */
 #include "mime.h"
 #include "permalink.h"
 #include "render.h"
@@ -180,12 +180,14 @@ struct thread_ctx {
 extern const char *const month_names[12];
 
 /* entry.c */
+/* touch_thread - mark thread id (when a valid name) for this run. */
+void touch_thread(struct run *r, const char *id);
+/* The keys of a set of strings, sorted: runs do things in one order. */
+GPtrArray *sorted_keys(GHashTable *h);
 void entries_free(struct run *r);
 struct entry *entry_add(struct run *r, const char *msgid);
-/* Bytes of s[0..n) that hold at most max_chars UTF-8 characters (never
- * a cut sequence); text_capped() - s cut there with an ellipsis,
+/* text_capped() - s cut at text_cap_len() (chrome.c) with an ellipsis,
  * malloc'd (NULL: no memory). */
-size_t text_cap_len(const char *s, size_t n, size_t max_chars);
 char *text_capped(const char *s);
 void entry_fill_from(struct run *r, struct entry *e, notmuch_message_t *m);
 bool entry_fill(struct run *r, struct entry *e);
@@ -266,6 +268,17 @@ bool legacy_twin(struct run *r, const char *name, const char *ext, char *out,
 void anchor_of(const char *msgid, char out[16]);
 
 /* chrome.c */
+/* render_fmt - snprintf into buf; MA_ETOOBIG (logged) when the text would
+ * not fit, so that a path, query or title is never cut short. */
+enum ma_status render_fmt(char *buf, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* The style of the HTML mail frame (message.c writes it); the base64
+ * SHA-256 of it, for every page's CSP. */
+extern const char frame_css[];
+const char *frame_css_hash(void);
+/* Bytes of s[0..n) that hold at most max_chars UTF-8 characters (never
+ * a cut sequence). */
+size_t text_cap_len(const char *s, size_t n, size_t max_chars);
 enum ma_status page_begin(struct run *r, struct buf *b, const char *pre,
 			  const char *title, const char *feed,
 			  const char *crumbs);
@@ -277,8 +290,6 @@ char *from_brief(struct run *r, const char *header);
 
 /* message.c */
 enum ma_status write_attachments(struct run *r, struct tmsg *t);
-/* The base64 SHA-256 of the HTML mail frame's style, for the CSP. */
-const char *frame_css_hash(void);
 enum ma_status message_frag(struct run *r, struct tmsg *t);
 enum ma_status msg_link(struct buf *b, struct tmsg *t, const char *label);
 enum ma_status permalink_page(struct run *r, struct thread_ctx *tc, size_t i);
@@ -354,8 +365,5 @@ enum ma_status search_page(struct run *r);
 void search_free(struct search *s);
 
 /* run.c */
-void touch_thread(struct run *r, const char *id);
-/* The keys of a set of strings, sorted: runs do things in one order. */
-GPtrArray *sorted_keys(GHashTable *h);
 
 #endif

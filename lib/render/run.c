@@ -10,15 +10,9 @@
 #include "index.h"
 #include "log.h"
 #include "path.h"
+#include "space.h"
 #include "tombstone.h"
 #include "render_int.h"
-
-void
-touch_thread(struct run *r, const char *id)
-{
-	if (sitename_thread_ok(id) && !g_hash_table_contains(r->threads, id))
-		g_hash_table_add(r->threads, strdup(id));
-}
 
 static void
 touch_pos(struct run *r, size_t pos)
@@ -106,27 +100,6 @@ query_messages(struct run *r, const char *qs, GPtrArray *changed)
 	}
 	notmuch_query_destroy(q);
 	return st;
-}
-
-static gint
-str_cmp(gconstpointer a, gconstpointer b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The keys of a set of strings, sorted: runs do things in one order. */
-GPtrArray *
-sorted_keys(GHashTable *h)
-{
-	GPtrArray *a = g_ptr_array_new();
-	GHashTableIter it;
-	gpointer k;
-
-	g_hash_table_iter_init(&it, h);
-	while (g_hash_table_iter_next(&it, &k, NULL))
-		g_ptr_array_add(a, k);
-	g_ptr_array_sort(a, str_cmp);
-	return a;
 }
 
 /* A full run: every thread (names_publish() does the removed ones). */
@@ -378,8 +351,10 @@ collect_entries(struct run *r, unsigned long rev, bool full, GPtrArray *changed)
 	} else if (rev > r->rev) {
 		char qs[96];
 
-		snprintf(qs, sizeof qs, "lastmod:%lu..%lu", r->rev + 1, rev);
-		st = query_messages(r, qs, changed);
+		st = render_fmt(qs, sizeof qs, "lastmod:%lu..%lu", r->rev + 1,
+				rev);
+		if (st == MA_OK)
+			st = query_messages(r, qs, changed);
 	}
 	g_hash_table_iter_init(&it, r->tombs);
 	while (st == MA_OK && g_hash_table_iter_next(&it, &k, &v))
@@ -452,7 +427,7 @@ render_run(const struct render_opts *o, struct render_stats *stats)
 {
 	struct run r = {0};
 	GPtrArray *changed = g_ptr_array_new();
-	char *state = path_fmt("%s/state/render.state", o->space_dir);
+	char *state = space_part_path(o->space_dir, SPACE_RENDER_STATE);
 	enum ma_status st;
 
 	run_init(&r, o, stats);

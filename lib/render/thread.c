@@ -277,13 +277,12 @@ static enum ma_status
 walk_push(struct walk *w, notmuch_messages_t *it, int depth, ssize_t parent)
 {
 	if (w->depth == w->cap) {
-		size_t nc = w->cap ? 2 * w->cap : 16;
-		void *ns = realloc(w->stack, nc * sizeof *w->stack);
+		void *ns = array_grow(w->stack, &w->cap, w->depth,
+				      sizeof *w->stack, 16);
 
 		if (ns == NULL)
 			return MA_ENOMEM;
 		w->stack = ns;
-		w->cap = nc;
 	}
 	w->stack[w->depth].it = it;
 	w->stack[w->depth].depth = depth;
@@ -305,13 +304,12 @@ thread_add(struct run *r, struct thread_ctx *tc, struct walk *w,
 
 	*tp = NULL;
 	if (tc->n == w->mcap) {
-		size_t nc = w->mcap ? w->mcap * 2 : 8;
-		struct tmsg *nm = realloc(tc->m, nc * sizeof *nm);
+		struct tmsg *nm =
+		    array_grow(tc->m, &w->mcap, tc->n, sizeof *nm, 8);
 
 		if (nm == NULL)
 			return MA_ENOMEM;
 		tc->m = nm;
-		w->mcap = nc;
 	}
 	t = &tc->m[tc->n];
 	memset(t, 0, sizeof *t);
@@ -494,7 +492,8 @@ render_thread_id(struct run *r, const char *id)
 
 	if (!sitename_thread_ok(id))
 		return MA_OK;
-	snprintf(q, sizeof q, "thread:%s", id);
+	if (render_fmt(q, sizeof q, "thread:%s", id) != MA_OK)
+		return MA_ETOOBIG;
 	if ((query = notmuch_query_create(r->db, q)) == NULL)
 		return MA_ENOMEM;
 	notmuch_query_set_sort(query, NOTMUCH_SORT_OLDEST_FIRST);

@@ -125,13 +125,12 @@ versions_of(notmuch_message_t *m, struct version **vp, size_t *np)
 		const char *f = notmuch_filenames_get(fs);
 
 		if (n == cap) {
-			size_t nc = cap ? cap * 2 : 2;
-			struct version *nv = realloc(v, nc * sizeof *nv);
+			struct version *nv =
+			    array_grow(v, &cap, n, sizeof *nv, 2);
 
 			if (nv == NULL)
 				goto nomem;
 			v = nv;
-			cap = nc;
 		}
 		memset(&v[n], 0, sizeof v[n]);
 		if ((v[n].file = strdup(f)) == NULL)

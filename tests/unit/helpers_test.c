@@ -3,6 +3,7 @@
 
 #include "buf.h"
 #include "hash.h"
+#include "hex.h"
 
 static void
 test_array_grow_doubles_from_first(void **state)

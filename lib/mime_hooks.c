@@ -1,0 +1,390 @@
+/*
+ * gmime's header decoding, fixed for the whole process: the header_added
+ * handlers of GMimeObject and GMimeMessage are wrapped here, so that every
+ * message gmime parses (the renderer's through mime.c, libnotmuch's while
+ * indexing) has its Subject and address headers decoded by charset.c.
+ * mime_init() installs them; mime.c and mime_addr.c parse on top.
+ */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <gmime/gmime.h>
+
+#include "charset.h"
+#include "mime.h"
+#include "mime_int.h"
+
+/*
+ * gmime 3.2.13 decodes runs of adjacent encoded words wrongly: it joins
+ * the base64 text of words in one charset before decoding it, so a word
+ * ending in '=' padding ends the run ("=?UTF-8?B?SGVsbG8=?=
+ * =?UTF-8?B?IHdvcmxk?=" reads "Hello"), and an unpadded word loses its
+ * last byte. No parser option changes that, and libnotmuch indexes the
+ * Subject and the addresses that gmime decoded. So every GMimeMessage
+ * this process parses, ours and libnotmuch's alike, has its Subject and
+ * address headers decoded by charset.c: the message class's header_added
+ * handler (called for each header as the parser adds it) is wrapped, and
+ * after gmime's own handling the header's value (what
+ * g_mime_object_get_header() returns, the value notmuch stores), the
+ * message's subject (what notmuch indexes) and the display names of the
+ * parsed addresses are replaced. Only the public fields of GMimeHeader,
+ * GMimeMessage and InternetAddress are written, without the change
+ * events that would re-encode the header.
+ */
+static void (*gmime_message_header_added)(GMimeObject *, GMimeHeader *);
+static void (*gmime_object_header_added)(GMimeObject *, GMimeHeader *);
+
+static const struct {
+	const char *name;
+	GMimeAddressType type;
+} addr_headers[] = {
+    {"From", GMIME_ADDRESS_TYPE_FROM},
+    {"To", GMIME_ADDRESS_TYPE_TO},
+    {"Cc", GMIME_ADDRESS_TYPE_CC},
+    {"Bcc", GMIME_ADDRESS_TYPE_BCC},
+    {"Sender", GMIME_ADDRESS_TYPE_SENDER},
+    {"Reply-To", GMIME_ADDRESS_TYPE_REPLY_TO},
+};
+
+/* Whether a raw value needs our decoding: encoded words or 8-bit bytes. */
+static bool
+needs_decoding(const char *raw)
+{
+	if (strstr(raw, "=?") != NULL)
+		return true;
+	for (const unsigned char *p = (const unsigned char *)raw; *p; p++)
+		if (*p >= 0x80)
+			return true;
+	return false;
+}
+
+static void
+set_gstr(char **field, const char *value)
+{
+	g_free(*field);
+	*field = value != NULL ? g_strdup(value) : NULL;
+}
+
+/* dst's display names from src, when both have the same shape. */
+static void
+copy_names(InternetAddressList *dst, InternetAddressList *src)
+{
+	int n = internet_address_list_length(dst);
+
+	if (n != internet_address_list_length(src))
+		return;
+	for (int i = 0; i < n; i++) {
+		InternetAddress *a = internet_address_list_get_address(dst, i);
+		InternetAddress *b = internet_address_list_get_address(src, i);
+		InternetAddressList *am, *bm;
+		int m;
+
+		if (G_OBJECT_TYPE(a) != G_OBJECT_TYPE(b))
+			continue;
+		set_gstr(&a->name, b->name);
+		if (!INTERNET_ADDRESS_IS_GROUP(a))
+			continue;
+		/* Groups do not nest (RFC 5322 3.4): one level. */
+		am = internet_address_group_get_members(
+		    INTERNET_ADDRESS_GROUP(a));
+		bm = internet_address_group_get_members(
+		    INTERNET_ADDRESS_GROUP(b));
+		m = internet_address_list_length(am);
+		if (m != internet_address_list_length(bm))
+			continue;
+		for (int j = 0; j < m; j++) {
+			InternetAddress *x =
+			    internet_address_list_get_address(am, j);
+			InternetAddress *y =
+			    internet_address_list_get_address(bm, j);
+
+			if (G_OBJECT_TYPE(x) == G_OBJECT_TYPE(y))
+				set_gstr(&x->name, y->name);
+		}
+	}
+}
+
+/* The addresses of one raw address header, decoded by charset.c. */
+static InternetAddressList *
+parse_addr_header(const char *raw, const char *fallback)
+{
+	InternetAddressList *l;
+	char *safe = charset_reencode_header(raw, strlen(raw), fallback, NULL);
+
+	if (safe == NULL)
+		return NULL;
+	l = internet_address_list_parse(NULL, safe);
+	free(safe);
+	return l;
+}
+
+static void
+fix_addresses(GMimeMessage *msg, GMimeAddressType type, const char *name,
+	      const char *fallback)
+{
+	GMimeHeaderList *hl = g_mime_object_get_header_list(GMIME_OBJECT(msg));
+	InternetAddressList *all = internet_address_list_new();
+	int count = g_mime_header_list_get_count(hl);
+
+	for (int i = 0; i < count; i++) {
+		GMimeHeader *h = g_mime_header_list_get_header_at(hl, i);
+		const char *raw = g_mime_header_get_raw_value(h);
+		InternetAddressList *l;
+		char *shown;
+
+		if (g_ascii_strcasecmp(g_mime_header_get_name(h), name) != 0 ||
+		    raw == NULL)
+			continue;
+		if ((l = parse_addr_header(raw, fallback)) == NULL)
+			continue;
+		if (needs_decoding(raw)) {
+			shown = internet_address_list_to_string(l, NULL, FALSE);
+			set_gstr(&h->value, shown);
+			g_free(shown);
+		}
+		internet_address_list_append(all, l);
+		g_object_unref(l);
+	}
+	copy_names(g_mime_message_get_addresses(msg, type), all);
+	g_object_unref(all);
+}
+
+static bool
+raw_8bit_not_utf8(const char *raw)
+{
+	for (const unsigned char *p = (const unsigned char *)raw; *p; p++)
+		if (*p >= 0x80)
+			return !charset_is_utf8(raw, strlen(raw));
+	return false;
+}
+
+/* The file libnotmuch is indexing, or the message mime_parse() parses,
+ * for raw_with_nul(). */
+static char *source_path;
+static const char *source_mem;
+static size_t source_len;
+
+void
+mime_index_source(const char *path)
+{
+	free(source_path);
+	source_path = path != NULL ? strdup(path) : NULL;
+}
+
+void
+mime_source_memory(const void *data, size_t len)
+{
+	source_mem = data;
+	source_len = len;
+}
+
+/* Bytes of a header field we read again from the source file. */
+#define MIME_FIELD_MAX 65536
+
+/*
+ * gmime keeps header values as C strings, so a raw NUL byte ends the
+ * value. The field read again at its offset in the source file, NULs
+ * kept, when it holds one (malloc'd, *np bytes); else NULL.
+ */
+static char *
+raw_with_nul(GMimeHeader *h, size_t *np)
+{
+	const char *name = g_mime_header_get_raw_name(h);
+	gint64 off = g_mime_header_get_offset(h);
+	size_t nl, e, got;
+	char *buf, *r = NULL;
+	ssize_t n;
+	int fd;
+
+	if ((source_path == NULL && source_mem == NULL) || name == NULL ||
+	    off < 0 || (buf = malloc(MIME_FIELD_MAX)) == NULL)
+		return NULL;
+	if (source_mem != NULL) {
+		got = (size_t)off < source_len ? source_len - (size_t)off : 0;
+		if (got > MIME_FIELD_MAX)
+			got = MIME_FIELD_MAX;
+		if (got > 0)
+			memcpy(buf, source_mem + off, got);
+	} else {
+		if ((fd = open(source_path, O_RDONLY | O_CLOEXEC)) < 0) {
+			free(buf);
+			return NULL;
+		}
+		n = pread(fd, buf, MIME_FIELD_MAX, (off_t)off);
+		close(fd);
+		got = n > 0 ? (size_t)n : 0;
+	}
+	nl = strlen(name);
+	/* The same field, as a check that the offset is the file's. */
+	if (got > nl && memcmp(buf, name, nl) == 0 && buf[nl] == ':') {
+		for (e = nl + 1; e < got; e++)
+			if (buf[e] == '\n' &&
+			    (e + 1 >= got ||
+			     (buf[e + 1] != ' ' && buf[e + 1] != '\t')))
+				break;
+		if (memchr(buf + nl + 1, '\0', e - nl - 1) != NULL &&
+		    (r = malloc(e - nl)) != NULL) {
+			memcpy(r, buf + nl + 1, e - nl - 1);
+			*np = e - nl - 1;
+		}
+	}
+	free(buf);
+	return r;
+}
+
+static void
+fix_header(GMimeObject *obj, GMimeHeader *h, const char *fallback)
+{
+	const char *name = g_mime_header_get_name(h);
+	const char *raw = g_mime_header_get_raw_value(h);
+	char *text, *full;
+	size_t n = 0;
+
+	if (name == NULL || raw == NULL)
+		return;
+	if (g_ascii_strcasecmp(name, "Subject") == 0) {
+		full = raw_with_nul(h, &n);
+		if (full != NULL || needs_decoding(raw))
+			text = charset_decode_header(full ? full : raw,
+						     full ? n : strlen(raw),
+						     fallback, NULL);
+		else
+			text = NULL;
+		if (text != NULL) {
+			set_gstr(&h->value, text);
+			set_gstr(&GMIME_MESSAGE(obj)->subject, text);
+		}
+		free(text);
+		free(full);
+	}
+	if (!needs_decoding(raw))
+		return;
+	for (size_t i = 0; i < sizeof addr_headers / sizeof addr_headers[0];
+	     i++)
+		if (g_ascii_strcasecmp(name, addr_headers[i].name) == 0)
+			fix_addresses(GMIME_MESSAGE(obj), addr_headers[i].type,
+				      addr_headers[i].name, fallback);
+}
+
+/*
+ * The message whose raw 8-bit headers wait for the charset of its body:
+ * gmime gives the Content-* headers to the body part, which the parser
+ * reads after the message's headers. Parsing is sequential, so the first
+ * part with a charset that follows is that body.
+ */
+static GMimeMessage *pending;
+
+static void
+set_pending(GMimeMessage *m)
+{
+	if (pending != NULL)
+		g_object_remove_weak_pointer(G_OBJECT(pending),
+					     (gpointer *)&pending);
+	pending = m;
+	if (m != NULL)
+		g_object_add_weak_pointer(G_OBJECT(m), (gpointer *)&pending);
+}
+
+static void
+message_header_added(GMimeObject *obj, GMimeHeader *h)
+{
+	const char *raw = g_mime_header_get_raw_value(h);
+
+	gmime_message_header_added(obj, h);
+	fix_header(obj, h, NULL);
+	if (raw != NULL && raw_8bit_not_utf8(raw))
+		set_pending(GMIME_MESSAGE(obj));
+}
+
+static void
+object_header_added(GMimeObject *obj, GMimeHeader *h)
+{
+	GMimeHeaderList *hl;
+	const char *cs;
+	char *fallback;
+	int count;
+
+	gmime_object_header_added(obj, h);
+	if (pending == NULL || GMIME_IS_MESSAGE(obj) ||
+	    g_ascii_strcasecmp(g_mime_header_get_name(h), "Content-Type") != 0)
+		return;
+	cs = g_mime_object_get_content_type_parameter(obj, "charset");
+	if (cs == NULL || (fallback = strdup(cs)) == NULL)
+		return;
+	hl = g_mime_object_get_header_list(GMIME_OBJECT(pending));
+	count = g_mime_header_list_get_count(hl);
+	for (int i = 0; i < count; i++) {
+		GMimeHeader *o = g_mime_header_list_get_header_at(hl, i);
+		const char *raw = g_mime_header_get_raw_value(o);
+
+		if (raw != NULL && raw_8bit_not_utf8(raw))
+			fix_header(GMIME_OBJECT(pending), o, fallback);
+	}
+	free(fallback);
+	set_pending(NULL);
+}
+
+static ssize_t (*gmime_wrapper_write)(GMimeDataWrapper *, GMimeStream *);
+
+/*
+ * libnotmuch indexes a text part as a C string, so a NUL byte in it hides
+ * the rest from search. In the indexing process the decoded content of a
+ * part reaches notmuch with each NUL as a space (the page shows U+FFFD).
+ */
+static ssize_t
+wrapper_write_no_nul(GMimeDataWrapper *w, GMimeStream *out)
+{
+	GMimeStream *mem = g_mime_stream_mem_new();
+	GByteArray *arr;
+	ssize_t n = gmime_wrapper_write(w, mem);
+
+	if (n >= 0) {
+		arr = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+		for (guint i = 0; i < arr->len; i++)
+			if (arr->data[i] == '\0')
+				arr->data[i] = ' ';
+		n = arr->len > 0
+			? g_mime_stream_write(out, (char *)arr->data, arr->len)
+			: 0;
+	}
+	g_object_unref(mem);
+	return n;
+}
+
+void
+mime_init_indexing(void)
+{
+	static bool done;
+	GMimeDataWrapperClass *klass;
+
+	mime_init();
+	if (done)
+		return;
+	klass = g_type_class_ref(GMIME_TYPE_DATA_WRAPPER);
+	gmime_wrapper_write = klass->write_to_stream;
+	klass->write_to_stream = wrapper_write_no_nul;
+	done = true;
+}
+
+void
+mime_init(void)
+{
+	static bool done;
+	GMimeObjectClass *klass;
+
+	if (done)
+		return;
+	g_mime_init();
+	/* Kept referenced for the life of the process. Subclasses of
+	 * GMimeObject chain to its handler through its class structure, so
+	 * the wrapper there sees the headers of every part. */
+	klass = g_type_class_ref(GMIME_TYPE_OBJECT);
+	gmime_object_header_added = klass->header_added;
+	klass->header_added = object_header_added;
+	klass = g_type_class_ref(GMIME_TYPE_MESSAGE);
+	gmime_message_header_added = klass->header_added;
+	klass->header_added = message_header_added;
+	done = true;
+}

@@ -1,0 +1,26 @@
+#ifndef MA_MIME_INT_H
+#define MA_MIME_INT_H
+
+/*
+ * Private to the mime family (mime.c, mime_addr.c, mime_hooks.c): what
+ * one of its files calls in another. The rest of the tree uses mime.h.
+ */
+#include <gmime/gmime.h>
+
+#include "mime.h"
+
+/*
+ * mime_addrs_get - the mailboxes of list (groups flattened) into *ap,
+ * malloc'd (free with mime_addrs_free()); list NULL gives none. MA_ENOMEM.
+ */
+enum ma_status mime_addrs_get(InternetAddressList *list, struct mime_addr **ap,
+			      size_t *np);
+
+/*
+ * mime_source_memory - name the message in memory that mime_parse() is
+ * about to parse (NULL when done), for the header fields gmime cut at a
+ * NUL byte (as mime_index_source() does for a file). data is borrowed.
+ */
+void mime_source_memory(const void *data, size_t len);
+
+#endif
