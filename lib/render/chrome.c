@@ -251,3 +251,11 @@ from_brief(struct run *r, const char *header)
 		return strdup("");
 	return buf_steal(&b);
 }
+
+const char *
+name_stem(const char *name, char out[PERMALINK_STEM_MAX])
+{
+	if (permalink_stem(name, out) != MA_OK)
+		snprintf(out, PERMALINK_STEM_MAX, "%s", name);
+	return out;
+}

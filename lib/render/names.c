@@ -156,14 +156,6 @@ name_target(struct run *r, const char *name)
 	return "-";
 }
 
-const char *
-name_stem(const char *name, char out[PERMALINK_STEM_MAX])
-{
-	if (permalink_stem(name, out) != MA_OK)
-		snprintf(out, PERMALINK_STEM_MAX, "%s", name);
-	return out;
-}
-
 /* t/HH/NAME.html for a NAME whose thread is now t/HH/TO.html: a notice
  * with a link, and a refresh in its head (no script: the CSP allows
  * none). */
