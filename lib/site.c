@@ -141,6 +141,16 @@ site_unfinished(const char *dir)
 	return r;
 }
 
+/* The process's umask (there is no call that only reads it). */
+static mode_t
+site_umask(void)
+{
+	mode_t m = umask(022);
+
+	umask(m);
+	return m;
+}
+
 enum ma_status
 site_open(const char *dir, FILE *out, char sep, struct site **sp)
 {
@@ -154,6 +164,7 @@ site_open(const char *dir, FILE *out, char sep, struct site **sp)
 	s->stage = path_fmt("%s/%s", dir, SITE_STAGE);
 	s->out = out;
 	s->sep = sep;
+	s->file_mode = 0644 & ~site_umask();
 	s->written = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
 	s->dirs = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
 	s->ops = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, op_free);
@@ -289,6 +300,19 @@ same_content(const char *path, const void *data, size_t len)
 	return same;
 }
 
+/*
+ * A new staged file at path, for writing. What a staged name held is
+ * unlinked first, never truncated: it may be a hard link to an archived
+ * message (site_put_file()), which no write of the site may reach.
+ */
+static int
+create_staged(const char *path)
+{
+	if (unlink(path) != 0 && errno != ENOENT)
+		return -1;
+	return open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+}
+
 enum ma_status
 site_put(struct site *s, const char *rel, const void *data, size_t len)
 {
@@ -320,7 +344,7 @@ site_put(struct site *s, const char *rel, const void *data, size_t len)
 		return st;
 	if ((path = site_stage_path(s, rel)) == NULL)
 		return MA_ENOMEM;
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	fd = create_staged(path);
 	if (fd < 0) {
 		e = errno;
 		log_err("cannot create '%s': %s", path, strerror(e));
@@ -365,6 +389,58 @@ site_file_abort(struct site_file *f)
 	free(f);
 }
 
+/* Read up to n bytes, fewer only at the end of the file; -1: error. */
+static ssize_t
+read_full(int fd, char *p, size_t n)
+{
+	size_t got = 0;
+
+	while (got < n) {
+		ssize_t r = read(fd, p + got, n - got);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	return (ssize_t)got;
+}
+
+/* True when the files a and b hold the same bytes. */
+static bool
+same_files(const char *a, const char *b)
+{
+	char x[32768], y[sizeof x];
+	struct stat sa, sb;
+	bool same = false;
+	int fa = open(a, O_RDONLY | O_CLOEXEC), fb = -1;
+
+	if (fa < 0 || (fb = open(b, O_RDONLY | O_CLOEXEC)) < 0 ||
+	    fstat(fa, &sa) != 0 || fstat(fb, &sb) != 0 ||
+	    !S_ISREG(sb.st_mode) || sa.st_size != sb.st_size)
+		goto out;
+	for (;;) {
+		ssize_t n = read_full(fa, x, sizeof x);
+
+		if (n < 0 || read_full(fb, y, (size_t)n) != n ||
+		    memcmp(x, y, (size_t)n) != 0)
+			break;
+		if (n == 0) {
+			same = true;
+			break;
+		}
+	}
+out:
+	if (fa >= 0)
+		close(fa);
+	if (fb >= 0)
+		close(fb);
+	return same;
+}
+
 enum ma_status
 site_file_open(struct site *s, const char *rel, struct site_file **fp)
 {
@@ -385,7 +461,7 @@ site_file_open(struct site *s, const char *rel, struct site_file **fp)
 	}
 	/* A staged version of rel, if any, is replaced: this one is newer. */
 	g_hash_table_remove(s->ops, rel);
-	f->fd = open(f->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	f->fd = create_staged(f->path);
 	if (f->fd < 0) {
 		int e = errno;
 
@@ -413,6 +489,8 @@ enum ma_status
 site_file_commit(struct site *s, struct site_file *f)
 {
 	enum ma_status st;
+	char *final;
+	bool same;
 	int e;
 
 	if (close(f->fd) != 0) {
@@ -423,6 +501,19 @@ site_file_commit(struct site *s, struct site_file *f)
 		return path_errno_status(e);
 	}
 	f->fd = -1;
+	/* Unchanged (a thread's mbox in a full run): the published file
+	 * stays, and is not reported as written. */
+	if ((final = site_final_path(s, f->rel)) == NULL) {
+		site_file_abort(f);
+		return MA_ENOMEM;
+	}
+	same = same_files(f->path, final);
+	free(final);
+	if (same) {
+		st = remember(s, f->rel);
+		site_file_abort(f); /* unlinks the staged copy */
+		return st;
+	}
 	if ((st = note_op(s, f->rel, false)) != MA_OK) {
 		site_file_abort(f);
 		return st;
@@ -439,6 +530,64 @@ enum ma_status
 site_put_buf(struct site *s, const char *rel, const struct buf *b)
 {
 	return site_put(s, rel, b->data != NULL ? b->data : "", b->len);
+}
+
+/*
+ * Whether the archived file src (stat sb, len bytes read from it) may be
+ * published as a hard link: a regular file of ours, with exactly the
+ * mode a copy would get (an archive kept private by its files' modes is
+ * copied, never exposed), holding what was read.
+ */
+static bool
+linkable(const struct site *s, const struct stat *sb, size_t len)
+{
+	return S_ISREG(sb->st_mode) && sb->st_uid == geteuid() &&
+	       (sb->st_mode & 07777) == s->file_mode &&
+	       (size_t)sb->st_size == len && sb->st_nlink < SITE_LINK_MAX;
+}
+
+enum ma_status
+site_put_file(struct site *s, const char *rel, const char *src,
+	      const void *data, size_t len)
+{
+	struct op *op;
+	struct stat sb, fb;
+	char *path, *final;
+	enum ma_status st;
+	bool same;
+
+	if (src == NULL || stat(src, &sb) != 0 || !linkable(s, &sb, len))
+		return site_put(s, rel, data, len);
+	if ((st = site_check_rel(rel)) != MA_OK)
+		return st;
+	/* Published as this very file already: nothing to do. */
+	op = g_hash_table_lookup(s->ops, rel);
+	if (op == NULL || op->remove) {
+		if ((final = site_final_path(s, rel)) == NULL)
+			return MA_ENOMEM;
+		same = lstat(final, &fb) == 0 && fb.st_dev == sb.st_dev &&
+		       fb.st_ino == sb.st_ino;
+		free(final);
+		if (same) {
+			if (op != NULL)
+				g_hash_table_remove(s->ops, rel);
+			return remember(s, rel);
+		}
+	}
+	if ((st = make_parents(s, rel)) != MA_OK)
+		return st;
+	if ((path = site_stage_path(s, rel)) == NULL)
+		return MA_ENOMEM;
+	if ((unlink(path) != 0 && errno != ENOENT) || link(src, path) != 0) {
+		/* Another file system, no hard links, too many: a copy. */
+		free(path);
+		return site_put(s, rel, data, len);
+	}
+	free(path);
+	if ((st = note_op(s, rel, false)) != MA_OK)
+		return st;
+	s->nwritten++;
+	return remember(s, rel);
 }
 
 bool

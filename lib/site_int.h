@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include <glib.h>
 
@@ -23,6 +24,10 @@
 #define SITE_JOURNAL_TMP  ".journal.tmp"
 #define SITE_JOURNAL_HEAD "mailarc-publish 1"
 #define SITE_JOURNAL_END  "end"
+
+/* Links an archived file may have before site_put_file() copies it
+ * instead (ext4 allows 65,000). */
+#define SITE_LINK_MAX 32000
 
 /* One pending change of the published site. */
 struct op {
@@ -42,7 +47,8 @@ struct site {
 	GHashTable *synced;  /* published folders changed (owned keys) */
 	unsigned long seq;
 	size_t nwritten;
-	unsigned nstub; /* stub inodes made (EMLINK starts a new one) */
+	unsigned nstub;	  /* stub inodes made (EMLINK starts a new one) */
+	mode_t file_mode; /* what a copy gets: 0644 less the umask */
 };
 /* site_check_rel - MA_OK for our own names only (logged otherwise:
  * MA_EDATA): relative, no "." or ".." step, no newline, no hidden name
