@@ -41,10 +41,10 @@ struct site {
 	char *stage;
 	FILE *out;
 	char sep;
-	GHashTable *written; /* rel path -> itself (owned) */
-	GHashTable *dirs;    /* staging folders made (owned keys) */
-	GHashTable *ops;     /* rel path -> struct op (owned) */
-	GHashTable *synced;  /* published folders changed (owned keys) */
+	GArray *written;    /* guint64 hashes of the paths produced */
+	GHashTable *dirs;   /* staging folders made (owned keys) */
+	GHashTable *ops;    /* rel path -> struct op (owned) */
+	GHashTable *synced; /* published folders changed (owned keys) */
 	unsigned long seq;
 	size_t nwritten;
 	unsigned nstub;	  /* stub inodes made (EMLINK starts a new one) */
