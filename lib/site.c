@@ -30,10 +30,7 @@
 static void
 op_free(void *p)
 {
-	struct op *op = p;
-
-	free(op->rel);
-	free(op);
+	free(p);
 }
 
 /* Remove the temp files an older version's killed run left, anywhere in
@@ -299,12 +296,13 @@ note_op(struct site *s, const char *rel, bool remove)
 	struct op *op = g_hash_table_lookup(s->ops, rel);
 
 	if (op == NULL) {
-		if ((op = calloc(1, sizeof *op)) == NULL)
+		size_t n = strlen(rel) + 1;
+
+		/* One block with its name: a full run of a large archive
+		 * records hundreds of thousands. */
+		if ((op = calloc(1, sizeof *op + n)) == NULL)
 			return MA_ENOMEM;
-		if ((op->rel = strdup(rel)) == NULL) {
-			free(op);
-			return MA_ENOMEM;
-		}
+		memcpy(op->rel, rel, n);
 		op->seq = s->seq++;
 		g_hash_table_insert(s->ops, op->rel, op);
 	}

@@ -31,9 +31,9 @@
 
 /* One pending change of the published site. */
 struct op {
-	char *rel;
 	unsigned long seq; /* order of the first change: runs repeat */
 	bool remove;	   /* else: publish the staged file */
+	char rel[];	   /* the path, NUL-terminated (the table's key) */
 };
 
 struct site {
