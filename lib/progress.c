@@ -19,6 +19,15 @@ draw(struct progress *p, double t)
 	double mb = p->bytes / 1048576.0;
 	double rate = t > p->start ? mb / (t - p->start) : 0;
 
+	if (p->total_bytes == 0 && p->bytes == 0) { /* counts only: render */
+		fprintf(stderr, "\r%s: %llu/%llu messages, %.0f/s ", p->what,
+			(unsigned long long)p->done,
+			(unsigned long long)p->total,
+			t > p->start ? p->done / (t - p->start) : 0);
+		p->last_draw = t;
+		p->drawn = true;
+		return;
+	}
 	fprintf(stderr, "\r%s: %llu/%llu messages, %.1f/%.1f MB, %.1f MB/s ",
 		p->what, (unsigned long long)p->done,
 		(unsigned long long)p->total, mb, p->total_bytes / 1048576.0,

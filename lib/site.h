@@ -48,6 +48,20 @@ bool site_unfinished(const char *dir);
 enum ma_status site_put(struct site *s, const char *rel, const void *data,
 			size_t len);
 
+/*
+ * site_put_file - site_put() of data, the whole content of the file src
+ * (an archived message, read by the caller). Where the file system and
+ * src's mode allow (a regular file of this user, with the mode a copy
+ * would get, on the site's file system) SITE/rel becomes a hard link to
+ * src rather than a copy: no bytes are duplicated. The site never writes
+ * into a file it published (a new version is a new file renamed over
+ * it), so src is never changed; removing SITE/rel (site_remove(), a full
+ * run's site_gc()) unlinks the site's name, and the data goes with the
+ * archive's. src NULL, or one that cannot be linked: a copy.
+ */
+enum ma_status site_put_file(struct site *s, const char *rel, const char *src,
+			     const void *data, size_t len);
+
 /* site_put_buf - site_put() of a buffer's contents. */
 enum ma_status site_put_buf(struct site *s, const char *rel,
 			    const struct buf *b);
@@ -71,7 +85,7 @@ bool site_exists(struct site *s, const char *rel);
 
 /* site_produced - true when this run wrote or kept SITE/rel (what a
  * full run's site_gc() leaves). */
-bool site_produced(const struct site *s, const char *rel);
+bool site_produced(struct site *s, const char *rel);
 
 /* site_keep - count SITE/rel as produced by this run without writing it
  * (content-addressed files that exist already). */

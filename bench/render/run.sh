@@ -8,7 +8,10 @@
 # timed), then times, on the same messages:
 #   - mailarc-render --full   vs  mhonarc (one mbox, default settings)
 #   - adding 10 messages: mailarc-render (incremental) vs mhonarc -add
-# and prints wall time, peak memory and the ratios. Uses build/ (make all).
+# and prints wall time, CPU time (user + system), peak memory and the
+# ratios, by wall time and by CPU time: on a shared machine the wall
+# time follows the other load, the CPU time much less. Uses build/
+# (make all).
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 n=${1:-10000}
@@ -21,12 +24,13 @@ export MAILARC_ROOT="$work/root"
 mkdir -p "$MAILARC_ROOT"
 TIME=/usr/bin/time
 
-measure() { # LABEL CMD... -> "LABEL seconds peak_kb"
+measure() { # LABEL CMD... -> "LABEL seconds peak_kb cpu_seconds"
 	label=$1
 	shift
-	$TIME -f "%e %M" -o "$work/time.out" "$@" >/dev/null 2>"$work/err.out" ||
+	$TIME -f "%e %M %U %S" -o "$work/time.out" "$@" >/dev/null \
+		2>"$work/err.out" ||
 		{ cat "$work/err.out" >&2; exit 1; }
-	echo "$label $(cat "$work/time.out")"
+	awk -v l="$label" '{ print l, $1, $2, $3 + $4 }' "$work/time.out"
 }
 
 echo "generating $n messages in $work" >&2
@@ -56,13 +60,15 @@ mailarc-index --full bench >/dev/null
 } >"$work/results"
 
 awk -v n="$n" '
-	{ t[$1] = $2; m[$1] = $3 }
+	{ t[$1] = $2; m[$1] = $3; c[$1] = $4 }
 	END {
 		printf "messages: %d\n", n
-		printf "%-16s %10s %12s\n", "run", "seconds", "peak MB"
-		for (k in t) printf "%-16s %10.2f %12.1f\n", k, t[k], m[k] / 1024
+		printf "%-16s %10s %10s %12s\n", "run", "seconds", "cpu s", "peak MB"
+		for (k in t) printf "%-16s %10.2f %10.2f %12.1f\n", k, t[k], c[k], m[k] / 1024
 		if ("mhonarc-full" in t && t["mailarc-full"] > 0)
 			printf "full render: mailarc is %.1fx faster than MHonArc\n", t["mhonarc-full"] / t["mailarc-full"]
+		if ("mhonarc-full" in c && c["mailarc-full"] > 0)
+			printf "full render, CPU time: mailarc is %.1fx faster\n", c["mhonarc-full"] / c["mailarc-full"]
 		if ("mhonarc-add10" in t && t["mailarc-add10"] > 0)
 			printf "adding 10:   mailarc is %.1fx faster than MHonArc\n", t["mhonarc-add10"] / t["mailarc-add10"]
 		printf "adding 10 costs %.2f%% of a full render\n", 100 * t["mailarc-add10"] / t["mailarc-full"]

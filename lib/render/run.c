@@ -10,6 +10,7 @@
 #include "index.h"
 #include "log.h"
 #include "path.h"
+#include "progress.h"
 #include "space.h"
 #include "tombstone.h"
 #include "render_int.h"
@@ -108,6 +109,7 @@ render_every_thread(struct run *r)
 {
 	notmuch_query_t *q = notmuch_query_create(r->db, "*");
 	notmuch_threads_t *ts = NULL;
+	struct progress p;
 	enum ma_status st = MA_OK;
 
 	if (q == NULL)
@@ -118,13 +120,18 @@ render_every_thread(struct run *r)
 		notmuch_query_destroy(q);
 		return MA_EIO;
 	}
+	/* On a terminal, a long run shows how far it is (progress.h). */
+	progress_start(&p, r->o->key, r->order->len, 0);
 	for (; notmuch_threads_valid(ts) && st == MA_OK;
 	     notmuch_threads_move_to_next(ts)) {
 		notmuch_thread_t *th = notmuch_threads_get(ts);
 
 		st = render_thread(r, th);
+		progress_add(
+		    &p, (uint64_t)notmuch_thread_get_total_messages(th), 0);
 		notmuch_thread_destroy(th);
 	}
+	progress_end(&p);
 	notmuch_query_destroy(q);
 	return st;
 }

@@ -398,7 +398,7 @@ version_load(struct run *r, struct tmsg *t, const char *file)
 		snprintf(rel, sizeof rel, "m/%s%s%s.eml",
 			 name_stem(t->name, stem), t->vtag[0] ? "=" : "",
 			 t->vtag);
-		st = site_put(r->site, rel, t->raw, t->raw_len);
+		st = site_put_file(r->site, rel, file, t->raw, t->raw_len);
 	}
 	if (t->raw_len > RAW_KEEP || t->vtag[0] != '\0') {
 		free(t->raw);

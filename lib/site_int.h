@@ -1,0 +1,78 @@
+#ifndef MA_SITE_INT_H
+#define MA_SITE_INT_H
+
+/*
+ * Private to lib/site*.c: the state of a run publishing into a site,
+ * shared by the staging side (site.c: site_put() and the rest of site.h)
+ * and the commit side (site_journal.c: the journal, its recovery, the
+ * syncs). Not for any other file.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include <glib.h>
+
+#include "status.h"
+
+/* The staging folder, and the journal and stubs at its top (names that
+ * no file of the site has there: the site's own top level starts with a
+ * letter or digit). */
+#define SITE_STAGE	  ".render-next"
+#define SITE_JOURNAL	  ".journal"
+#define SITE_JOURNAL_TMP  ".journal.tmp"
+#define SITE_JOURNAL_HEAD "mailarc-publish 1"
+#define SITE_JOURNAL_END  "end"
+
+/* Links an archived file may have before site_put_file() copies it
+ * instead (ext4 allows 65,000). */
+#define SITE_LINK_MAX 32000
+
+/* One pending change of the published site. */
+struct op {
+	unsigned long seq; /* order of the first change: runs repeat */
+	bool remove;	   /* else: publish the staged file */
+	char rel[];	   /* the path, NUL-terminated (the table's key) */
+};
+
+struct site {
+	char *dir;
+	char *stage;
+	FILE *out;
+	char sep;
+	GArray *written;    /* guint64 hashes of the paths produced */
+	size_t nsorted;	    /* how many of them are sorted, from the first */
+	GHashTable *dirs;   /* staging folders made (owned keys) */
+	GHashTable *ops;    /* rel path -> struct op (owned) */
+	GHashTable *synced; /* published folders changed (owned keys) */
+	unsigned long seq;
+	size_t nwritten;
+	unsigned nstub;	  /* stub inodes made (EMLINK starts a new one) */
+	mode_t file_mode; /* what a copy gets: 0644 less the umask */
+};
+/* site_check_rel - MA_OK for our own names only (logged otherwise:
+ * MA_EDATA): relative, no "." or ".." step, no newline, no hidden name
+ * at the top. */
+enum ma_status site_check_rel(const char *rel);
+
+/* The staged and the published path of rel (malloc'd; NULL: no memory). */
+char *site_stage_path(const struct site *s, const char *rel);
+char *site_final_path(const struct site *s, const char *rel);
+
+/* site_note_parents - add to set (owned keys) every folder above path
+ * whose name is at least root bytes long. */
+void site_note_parents(GHashTable *set, const char *path, size_t root);
+
+/* site_recover - finish the commit a killed or failed run left (its
+ * journal), then sweep the staging folder. MA_OK or the cause. */
+enum ma_status site_recover(struct site *s);
+
+/* site_commit - publish what s staged, through the journal (see
+ * site_journal.c). MA_OK or the cause (logged). */
+enum ma_status site_commit(struct site *s);
+
+/* site_sweep_stage - remove the staging folder and what it holds. */
+enum ma_status site_sweep_stage(struct site *s);
+
+#endif

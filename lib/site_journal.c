@@ -1,0 +1,607 @@
+/*
+ * Publishing files into the site folder, and the stylesheet.
+ *
+ * A run stages, then commits. While it renders, every file it writes goes
+ * into SITE/.render-next/REL (the same file system, so a rename publishes
+ * it) and every removal is only recorded: a kill or a full disk at that
+ * point leaves the published site exactly as it was, and the next run
+ * sweeps the staging folder. site_close() then commits:
+ *
+ *   1. the staged files and their folders are made durable;
+ *   2. a journal of the steps below (SITE/.render-next/.journal) is
+ *      written beside them and made durable;
+ *   3. the journal is carried out, in its order:
+ *      P  files that link to nothing (attachments, .eml, .mbox, .css)
+ *         are renamed into place;
+ *      S  each page (.html, .atom) that does not exist yet gets a stub:
+ *         a small page without a single link, hard-linked into place;
+ *      P  the pages are renamed into place over their stub or their old
+ *         version: message pages, conversations, months, the top level;
+ *      R  the files to remove are unlinked, and folders left empty;
+ *   4. the folders changed are synced and the journal removed.
+ *
+ * Why no local link ever points at a missing file, at any instant: let F
+ * be the site the run produces (the old files, minus those removed, plus
+ * those staged), in which every link resolves. Until step R nothing is
+ * removed, so every file that existed before the run still exists, and
+ * old pages keep all their targets. A stub links nowhere. A page renamed
+ * in step P links only into F, and every file of F exists by then: old
+ * ones were never removed, new leaves came first, new pages have their
+ * stub (or their final version). Step R removes only files outside F, to
+ * which no page of F links, and every page is of F by then. Each step is
+ * one rename(2), link(2) or unlink(2), atomic for readers. Pages that
+ * link to each other while both are new (a new message and its new
+ * conversation) are the reason for the stubs: with one rename at a time,
+ * one of them would otherwise be published before the other exists.
+ *
+ * A run that finds a journal carries it out first (each step can be done
+ * twice: a staged file that is gone was published already), so a kill or
+ * a failure during step 3 is finished by the next run. Cost: one staged
+ * write per changed file, two renames or links per new page and one
+ * journal line per step, never a walk of the whole site.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib.h>
+
+#include "log.h"
+#include "path.h"
+#include "site_int.h"
+
+/* Stubs: complete, tiny, and without a single link (the refresh has no
+ * URL: the browser reloads the same address). */
+static const char stub_html[] =
+    "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+    "<meta name=\"viewport\" content=\"width=device-width\">"
+    "<meta name=\"robots\" content=\"noindex\">"
+    "<meta http-equiv=\"refresh\" content=\"3\">"
+    "<title>Being published</title></head>\n<body><p>This page is being "
+    "published: it will be here in a moment.</p></body></html>\n";
+static const char stub_atom[] =
+    "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+    "<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>Being published"
+    "</title><id>urn:mailarc:being-published</id>"
+    "<updated>1970-01-01T00:00:00Z</updated></feed>\n";
+
+/* A page may link to other files; anything else links to nothing. */
+static bool
+is_page(const char *rel)
+{
+	size_t n = strlen(rel);
+
+	return (n > 5 && strcmp(rel + n - 5, ".html") == 0) ||
+	       (n > 5 && strcmp(rel + n - 5, ".atom") == 0);
+}
+
+/* The order pages are published in: the most linked-to last, so that a
+ * reader meets a stub as seldom as can be (correctness does not depend
+ * on it). Messages, then conversations, then months, then the top. */
+static int
+page_rank(const char *rel)
+{
+	const char *slash = strchr(rel, '/');
+
+	if (slash == NULL)
+		return 3;
+	if (slash - rel == 1 && rel[0] == 'm')
+		return 0;
+	if (slash - rel == 1 && rel[0] == 't')
+		return 1;
+	return 2;
+}
+
+/* Remember the published folders a step changed, for the last sync. */
+static void
+note_dir(struct site *s, const char *path)
+{
+	site_note_parents(s->synced, path, strlen(s->dir));
+}
+
+/* mkdir -p of the folder that holds path. */
+static enum ma_status
+make_parent_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	enum ma_status st;
+	char *d;
+
+	if (slash == NULL || slash == path)
+		return MA_OK;
+	if ((d = strndup(path, (size_t)(slash - path))) == NULL)
+		return MA_ENOMEM;
+	st = path_mkdir_p(d, 0755);
+	free(d);
+	return st;
+}
+
+/* Write a stub (the one for rel's kind) at path: a new inode. */
+static enum ma_status
+write_stub(const char *path, const char *rel)
+{
+	bool atom =
+	    strlen(rel) > 5 && strcmp(rel + strlen(rel) - 5, ".atom") == 0;
+	const char *text = atom ? stub_atom : stub_html;
+	enum ma_status st;
+	int fd;
+
+	unlink(path);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		int e = errno;
+
+		log_err("cannot create '%s': %s", path, strerror(e));
+		return path_errno_status(e);
+	}
+	st = path_write_all(fd, text, strlen(text));
+	if (st != MA_OK)
+		log_err("cannot write '%s': %s", path, strerror(errno));
+	close(fd);
+	return st;
+}
+
+/* The stub file to link for rel ("" or a number: see EMLINK below). */
+static char *
+stub_path(const struct site *s, const char *rel)
+{
+	bool atom =
+	    strlen(rel) > 5 && strcmp(rel + strlen(rel) - 5, ".atom") == 0;
+
+	return path_fmt("%s/.stub%u.%s", s->stage, s->nstub,
+			atom ? "atom" : "html");
+}
+
+/*
+ * One step of the journal. Each can be done again after a crash: a
+ * staged file that is gone was renamed into place already.
+ */
+static enum ma_status
+do_step(struct site *s, char kind, const char *rel)
+{
+	char *src = site_stage_path(s, rel), *dst = site_final_path(s, rel);
+	enum ma_status st = MA_OK;
+	struct stat sb;
+	int e = 0;
+
+	if (src == NULL || dst == NULL) {
+		st = MA_ENOMEM;
+		goto out;
+	}
+	if (kind == 'R') {
+		size_t root = strlen(s->dir);
+		char *slash;
+
+		if (unlink(dst) != 0 && errno != ENOENT) {
+			e = errno;
+			log_err("cannot remove '%s': %s", dst, strerror(e));
+			st = path_errno_status(e);
+			goto out;
+		}
+		note_dir(s, dst);
+		/* A folder emptied goes too, as a full run's site_gc() does. */
+		while ((slash = strrchr(dst, '/')) != NULL &&
+		       (size_t)(slash - dst) > root) {
+			*slash = '\0';
+			if (rmdir(dst) != 0)
+				break;
+			note_dir(s, dst);
+		}
+		goto out;
+	}
+	if (lstat(src, &sb) != 0) {
+		if (errno != ENOENT) {
+			e = errno;
+			log_err("cannot read '%s': %s", src, strerror(e));
+			st = path_errno_status(e);
+		}
+		goto out; /* published already */
+	}
+	if (kind == 'P') {
+		/* src is there: ENOENT means a folder of dst is missing. */
+		if (rename(src, dst) != 0) {
+			e = errno;
+			if (e == ENOENT && (st = make_parent_of(dst)) == MA_OK)
+				e = rename(src, dst) == 0 ? 0 : errno;
+			if (st == MA_OK && e != 0) {
+				log_err("cannot rename '%s' to '%s': %s", src,
+					dst, strerror(e));
+				st = path_errno_status(e);
+			}
+			if (st != MA_OK)
+				goto out;
+		}
+		note_dir(s, dst);
+		if (s->out != NULL)
+			fprintf(s->out, "%s%c", dst, s->sep);
+		goto out;
+	}
+	/* 'S': a stub, only where nothing is yet. */
+	for (int tries = 0; tries < 64 && st == MA_OK; tries++) {
+		char *stub = stub_path(s, rel);
+
+		if (stub == NULL) {
+			st = MA_ENOMEM;
+			break;
+		}
+		if (!path_exists(stub))
+			st = write_stub(stub, rel);
+		if (st == MA_OK && link(stub, dst) == 0) {
+			note_dir(s, dst);
+			free(stub);
+			goto out;
+		}
+		e = errno;
+		free(stub);
+		if (st != MA_OK || e == EEXIST)
+			goto out;
+		if (e == ENOENT) {
+			st = make_parent_of(dst);
+		} else if (e == EMLINK) {
+			s->nstub++; /* the stub has its most links: a new one */
+		} else if (e == EPERM || e == ENOTSUP || e == EOPNOTSUPP) {
+			/* No hard links here: a copy of its own, renamed into
+			 * place (we hold the lock: nothing else creates it). */
+			char *copy = path_fmt("%s/.stub-copy", s->stage);
+
+			if (copy == NULL) {
+				st = MA_ENOMEM;
+				break;
+			}
+			st = write_stub(copy, rel);
+			if (st == MA_OK && !path_exists(dst) &&
+			    rename(copy, dst) != 0) {
+				e = errno;
+				log_err("cannot rename '%s' to '%s': %s", copy,
+					dst, strerror(e));
+				st = path_errno_status(e);
+			}
+			unlink(copy);
+			free(copy);
+			if (st == MA_OK)
+				note_dir(s, dst);
+			goto out;
+		} else {
+			break;
+		}
+	}
+	if (st == MA_OK) {
+		log_err("cannot link a stub to '%s': %s", dst, strerror(e));
+		st = path_errno_status(e);
+	}
+out:
+	free(src);
+	free(dst);
+	return st;
+}
+
+/* Carry out the journal at SITE/.render-next/.journal from its start. */
+static enum ma_status
+replay(struct site *s)
+{
+	char *path = path_fmt("%s/%s", s->stage, SITE_JOURNAL);
+	enum ma_status st = MA_OK;
+	char *line = NULL, tail[sizeof SITE_JOURNAL_END + 1];
+	size_t cap = 0;
+	ssize_t n;
+	FILE *f;
+
+	if (path == NULL)
+		return MA_ENOMEM;
+	if ((f = fopen(path, "re")) == NULL) {
+		int e = errno;
+
+		log_err("cannot open '%s': %s", path, strerror(e));
+		free(path);
+		return path_errno_status(e);
+	}
+	/* Written whole before it was renamed into place; a journal that
+	 * does not end as it must was not written by us. */
+	if (fseek(f, -(long)(sizeof tail), SEEK_END) != 0 ||
+	    fread(tail, 1, sizeof tail, f) != sizeof tail ||
+	    memcmp(tail, "\n" SITE_JOURNAL_END "\n", sizeof tail) != 0 ||
+	    fseek(f, 0, SEEK_SET) != 0 || (n = getline(&line, &cap, f)) < 0 ||
+	    strcmp(line, SITE_JOURNAL_HEAD "\n") != 0) {
+		log_err("'%s' is not a journal of ours: remove the folder "
+			"'%s' and run again",
+			path, s->stage);
+		st = MA_EDATA;
+	}
+	while (st == MA_OK && (n = getline(&line, &cap, f)) > 0) {
+		if (line[n - 1] == '\n')
+			line[--n] = '\0';
+		if (strcmp(line, SITE_JOURNAL_END) == 0)
+			break;
+		if (n < 3 || line[1] != ' ' || strchr("PSR", line[0]) == NULL ||
+		    site_check_rel(line + 2) != MA_OK) {
+			log_err("'%s': a damaged line", path);
+			st = MA_EDATA;
+			break;
+		}
+		st = do_step(s, line[0], line + 2);
+	}
+	free(line);
+	fclose(f);
+	free(path);
+	return st;
+}
+
+/* fsync one file or folder. */
+static enum ma_status
+sync_path(const char *path, bool dir)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | (dir ? O_DIRECTORY : 0));
+	enum ma_status st = MA_OK;
+
+	if (fd < 0)
+		return errno == ENOENT ? MA_OK : path_errno_status(errno);
+	if (fsync(fd) != 0) {
+		int e = errno; /* logging may change errno */
+
+		log_err("cannot sync '%s': %s", path, strerror(e));
+		st = path_errno_status(e);
+	}
+	close(fd);
+	return st;
+}
+
+/* Few files changed: fsync them and their folders. Many: one syncfs(2),
+ * which is cheaper then, but flushes the whole file system (on a busy
+ * shared disk it costs more than a few fsyncs). */
+#define SITE_FSYNC_MAX 512
+
+static enum ma_status
+sync_all(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	enum ma_status st = MA_OK;
+
+	if (fd < 0 || syncfs(fd) != 0) {
+		int e = errno;
+
+		log_err("cannot sync '%s': %s", dir, strerror(e));
+		st = path_errno_status(e);
+	}
+	if (fd >= 0)
+		close(fd);
+	return st;
+}
+
+/* The published folders changed by the steps done. */
+static enum ma_status
+sync_published(struct site *s)
+{
+	GHashTableIter it;
+	gpointer k;
+	enum ma_status st = MA_OK;
+
+	if (g_hash_table_size(s->synced) > SITE_FSYNC_MAX)
+		return sync_all(s->dir);
+	g_hash_table_iter_init(&it, s->synced);
+	while (st == MA_OK && g_hash_table_iter_next(&it, &k, NULL))
+		st = sync_path(k, true);
+	return st;
+}
+
+/* Sweep the staging folder; after a journal was carried out, or with
+ * none (a run killed before it committed: nothing of it was published). */
+enum ma_status
+site_sweep_stage(struct site *s)
+{
+	if (!path_exists(s->stage))
+		return MA_OK;
+	return path_rm_rf(s->stage);
+}
+
+/* Finish what a killed or failed commit began, then sweep. */
+enum ma_status
+site_recover(struct site *s)
+{
+	char *journal = path_fmt("%s/%s", s->stage, SITE_JOURNAL);
+	enum ma_status st = MA_OK;
+
+	if (journal == NULL)
+		return MA_ENOMEM;
+	if (path_exists(journal)) {
+		log_notice("the last render of '%s' stopped while publishing: "
+			   "finishing it",
+			   s->dir);
+		st = replay(s);
+		if (st == MA_OK)
+			st = sync_published(s);
+		if (st != MA_OK)
+			log_err("cannot finish publishing the last render of "
+				"'%s' (%s): run again when the cause is mended",
+				s->dir, ma_strstatus(st));
+		g_hash_table_remove_all(s->synced);
+	} else if (path_exists(s->stage)) {
+		log_info("the last render of '%s' was interrupted before it "
+			 "published anything: removing what it staged",
+			 s->dir);
+	}
+	free(journal);
+	if (st == MA_OK)
+		st = site_sweep_stage(s);
+	return st;
+}
+
+static gint
+op_cmp(gconstpointer a, gconstpointer b)
+{
+	const struct op *x = *(struct op *const *)a;
+	const struct op *y = *(struct op *const *)b;
+	int rx = page_rank(x->rel), ry = page_rank(y->rel);
+
+	if (rx != ry)
+		return rx < ry ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq ? 1 : 0;
+}
+
+/* Make the staged files durable before a journal names them. */
+static enum ma_status
+sync_stage(struct site *s, GPtrArray *puts)
+{
+	GHashTable *dirs;
+	GHashTableIter it;
+	gpointer k;
+	enum ma_status st = MA_OK;
+
+	if (puts->len > SITE_FSYNC_MAX)
+		return sync_all(s->stage);
+	dirs = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
+	for (guint i = 0; i < puts->len && st == MA_OK; i++) {
+		char *p =
+		    site_stage_path(s, ((struct op *)puts->pdata[i])->rel);
+
+		st = p != NULL ? sync_path(p, false) : MA_ENOMEM;
+		if (p != NULL)
+			site_note_parents(dirs, p, strlen(s->stage));
+		free(p);
+	}
+	g_hash_table_iter_init(&it, dirs);
+	while (st == MA_OK && g_hash_table_iter_next(&it, &k, NULL))
+		st = sync_path(k, true);
+	g_hash_table_destroy(dirs);
+	return st;
+}
+
+/* Write the journal: leaves, stubs, pages, removals (see the top). */
+static enum ma_status
+write_journal(struct site *s, GPtrArray *leaves, GPtrArray *pages,
+	      GPtrArray *gone)
+{
+	char *tmp = path_fmt("%s/%s", s->stage, SITE_JOURNAL_TMP);
+	char *path = path_fmt("%s/%s", s->stage, SITE_JOURNAL);
+	enum ma_status st = MA_OK;
+	FILE *f = NULL;
+	int e = 0;
+
+	if (tmp == NULL || path == NULL) {
+		st = MA_ENOMEM;
+		goto out;
+	}
+	if ((f = fopen(tmp, "we")) == NULL) {
+		e = errno;
+		log_err("cannot create '%s': %s", tmp, strerror(e));
+		st = path_errno_status(e);
+		goto out;
+	}
+	fputs(SITE_JOURNAL_HEAD "\n", f);
+	for (guint i = 0; i < leaves->len; i++)
+		fprintf(f, "P %s\n", ((struct op *)leaves->pdata[i])->rel);
+	for (guint i = 0; i < pages->len; i++)
+		fprintf(f, "S %s\n", ((struct op *)pages->pdata[i])->rel);
+	for (guint i = 0; i < pages->len; i++)
+		fprintf(f, "P %s\n", ((struct op *)pages->pdata[i])->rel);
+	for (guint i = 0; i < gone->len; i++)
+		fprintf(f, "R %s\n", ((struct op *)gone->pdata[i])->rel);
+	fputs(SITE_JOURNAL_END "\n", f);
+	if (fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0) {
+		e = errno;
+		log_err("cannot write '%s': %s", tmp, strerror(e));
+		st = path_errno_status(e);
+	}
+	if (fclose(f) != 0 && st == MA_OK) {
+		e = errno;
+		log_err("cannot write '%s': %s", tmp, strerror(e));
+		st = path_errno_status(e);
+	}
+	if (st == MA_OK && rename(tmp, path) != 0) {
+		e = errno;
+		log_err("cannot rename '%s' to '%s': %s", tmp, path,
+			strerror(e));
+		st = path_errno_status(e);
+	}
+	if (st == MA_OK)
+		st = sync_path(s->stage, true);
+out:
+	free(tmp);
+	free(path);
+	return st;
+}
+
+/* Step 1 and 2 of the top comment: nothing published yet on failure. */
+static enum ma_status
+prepare(struct site *s)
+{
+	GPtrArray *all = g_ptr_array_new(), *leaves = g_ptr_array_new();
+	GPtrArray *pages = g_ptr_array_new(), *gone = g_ptr_array_new();
+	GPtrArray *puts = g_ptr_array_new();
+	GHashTableIter it;
+	gpointer v;
+	enum ma_status st = MA_OK;
+
+	g_hash_table_iter_init(&it, s->ops);
+	while (g_hash_table_iter_next(&it, NULL, &v))
+		g_ptr_array_add(all, v);
+	/* By first change; pages by rank, then by first change. */
+	g_ptr_array_sort(all, op_cmp);
+	for (guint i = 0; i < all->len; i++) {
+		struct op *op = all->pdata[i];
+
+		g_ptr_array_add(op->remove	   ? gone
+				: is_page(op->rel) ? pages
+						   : leaves,
+				op);
+		if (!op->remove)
+			g_ptr_array_add(puts, op);
+	}
+	/* The stubs too: a full disk after the journal must not be met
+	 * by writing them (they need no sync: a stub, whole or not, links
+	 * nowhere). */
+	if (pages->len > 0) {
+		char *h = stub_path(s, "x.html"), *a = stub_path(s, "x.atom");
+
+		st = h != NULL && a != NULL ? write_stub(h, "x.html")
+					    : MA_ENOMEM;
+		if (st == MA_OK)
+			st = write_stub(a, "x.atom");
+		free(h);
+		free(a);
+	}
+	if (st == MA_OK)
+		st = sync_stage(s, puts);
+	if (st == MA_OK)
+		st = write_journal(s, leaves, pages, gone);
+	g_ptr_array_free(all, TRUE);
+	g_ptr_array_free(leaves, TRUE);
+	g_ptr_array_free(pages, TRUE);
+	g_ptr_array_free(gone, TRUE);
+	g_ptr_array_free(puts, TRUE);
+	return st;
+}
+
+/* Commit the run: see the top of this file. */
+enum ma_status
+site_commit(struct site *s)
+{
+	char *journal;
+	enum ma_status st;
+
+	if (g_hash_table_size(s->ops) == 0)
+		return site_sweep_stage(s);
+	if ((st = prepare(s)) != MA_OK) {
+		site_sweep_stage(s);
+		log_notice("render of '%s' published nothing: the previous "
+			   "site is left whole",
+			   s->dir);
+		return st;
+	}
+	/* The journal is carried out as a recovery would: one code path. */
+	if ((st = replay(s)) != MA_OK || (st = sync_published(s)) != MA_OK) {
+		log_err("publishing into '%s' stopped part way (%s): every "
+			"link in it is valid, and the next run finishes it",
+			s->dir, ma_strstatus(st));
+		return st;
+	}
+	if ((journal = path_fmt("%s/%s", s->stage, SITE_JOURNAL)) == NULL)
+		return MA_ENOMEM;
+	if (unlink(journal) != 0)
+		log_warn("cannot remove '%s': %s", journal, strerror(errno));
+	free(journal);
+	sync_path(s->stage, true);
+	return site_sweep_stage(s);
+}

@@ -1,0 +1,40 @@
+#!/usr/bin/env bats
+# A long full render shows its progress on a terminal, and nothing when
+# stderr is not one.
+
+bats_require_minimum_version 1.5.0
+load helpers
+load lib/render
+
+setup() {
+	new_root
+	GEN=$TESTS_DIR/../bench/render/gen.py
+	command -v script >/dev/null || skip "script(1) is not installed"
+}
+
+# gen_space KEY N - a space of N generated messages, indexed.
+gen_space() {
+	local d
+	mailarc space add "$1" >/dev/null
+	notmuch_setup "$1"
+	d=$(space_dir "$1")
+	python3 "$GEN" "$2" "$d/archive" >/dev/null
+	notmuch_index "$1"
+}
+
+@test "render progress: shown on a terminal, counted in messages" {
+	gen_space big 1500
+	# Over a second of work under any build: the line is drawn.
+	run script -qec "mailarc-render big --full >/dev/null" /dev/null
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"big: "*"/1500 messages"* ]]
+	[[ "$output" == *"big: 1500/1500 messages"* ]]
+}
+
+@test "render progress: nothing when stderr is not a terminal" {
+	gen_space big 1500
+	run --separate-stderr mailarc-render big --full
+	[ "$status" -eq 0 ]
+	[[ "$stderr" != *"messages"* ]]
+	[ -z "$stderr" ]
+}
