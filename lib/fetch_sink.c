@@ -35,6 +35,7 @@
 
 #include "fetch_sink.h"
 #include "log.h"
+#include "maildir.h"
 #include "path.h"
 
 /* A batch: this many messages, bytes or seconds between two syncs. */
@@ -159,7 +160,8 @@ spill(struct fetch_sink *k, const void *p, size_t n)
 
 	if (k->fd < 0) {
 		k->fd = openat(k->tmp_fd, k->name,
-			       O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+			       O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+			       MAILDIR_FILE_MODE);
 		if (k->fd < 0) {
 			e = errno;
 			log_err("cannot create '%s/tmp/%s': %s", k->incoming,

@@ -119,8 +119,9 @@ maildir_tmp_open(const char *dir, struct maildir_tmp *t)
 		t->tmp_path = path_fmt("%s/tmp/%s", dir, name);
 		if (t->tmp_path == NULL)
 			return MA_ENOMEM;
-		t->fd = open(t->tmp_path,
-			     O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		t->fd =
+		    open(t->tmp_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+			 MAILDIR_FILE_MODE);
 		if (t->fd >= 0 || errno != EEXIST)
 			break;
 	}

@@ -14,6 +14,14 @@
  * (unique across processes, hosts and a clock that steps back).
  */
 
+/*
+ * A message file's mode, before the umask. The folders are 0700, so no one
+ * else reaches a message through them; 0644 lets the renderer publish the
+ * archived file itself as the site's raw .eml (a hard link: the site's
+ * copy has this mode too), so the site does not hold the mail twice.
+ */
+#define MAILDIR_FILE_MODE 0644
+
 /* maildir_create - make dir and dir/{tmp,new,cur} (0700); existing is ok. */
 enum ma_status maildir_create(const char *dir);
 
