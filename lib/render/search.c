@@ -39,7 +39,7 @@
 #define SEARCH_CHUNK	 128	     /* documents per d*.json */
 #define SEARCH_SHARD	 (24 * 1024) /* bytes a shard aims at */
 #define SEARCH_BITS_MAX	 8	     /* at most 256 shards */
-#define SEARCH_CACHE_TAG "mailarc-search-cache 1"
+#define SEARCH_CACHE_TAG "mailarc-search-cache 2"
 
 /* A run's documents wait on disk, a file a month (dir/.fresh-YYYY-MM),
  * until their month is rebuilt: memory stays bounded by one month, not
