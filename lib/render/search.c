@@ -39,7 +39,7 @@
 #define SEARCH_CHUNK	 128	     /* documents per d*.json */
 #define SEARCH_SHARD	 (24 * 1024) /* bytes a shard aims at */
 #define SEARCH_BITS_MAX	 8	     /* at most 256 shards */
-#define SEARCH_CACHE_TAG "mailarc-search-cache 1"
+#define SEARCH_CACHE_TAG "mailarc-search-cache 2"
 
 /* A run's documents wait on disk, a file a month (dir/.fresh-YYYY-MM),
  * until their month is rebuilt: memory stays bounded by one month, not
@@ -319,8 +319,8 @@ shard_json(struct postings *ps, GPtrArray *sorted, unsigned bits, unsigned sh)
 	return g;
 }
 
-/* Documents lo..hi: [[date,"HH/name","thread","subject","from",
- * "snippet"]], the page's path under m/ (name_stem()). */
+/* Documents lo..hi: [[date,"HH/name","HH/thread#anchor","subject","from",
+ * "snippet"]], the page's path under m/ (name_stem()), its place under t/. */
 static GString *
 docs_json(GPtrArray *docs, guint lo, guint hi)
 {
@@ -471,6 +471,9 @@ month_rebuild(struct run *r, bool full, guint lo, guint hi, struct seg *sg)
 			d = sdoc_read(r, e, name);
 			g_ptr_array_add(own, d);
 		}
+		/* The thread's NAME now, whatever it was when cached. */
+		g_free(d->thread);
+		d->thread = search_thread_place(e);
 		g_ptr_array_add(docs, d);
 	}
 	st = segment_write(r, docs, sg);

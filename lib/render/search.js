@@ -222,8 +222,10 @@
 		return new Date(t * 1000).toISOString().slice(0, 16).replace('T', ' ');
 	}
 
-	// row[1] is "HH/NAME": the page's path under m/ (its shard).
-	var NAME = /^[0-9a-f]{2}\/[A-Za-z0-9@_+.=-]+$/, THREAD = /^[0-9A-Za-z]+$/;
+	// row[1] is "HH/NAME": the page's path under m/ (its shard); row[2]
+	// "HH/NAME#ANCHOR": the message in its thread's page under t/.
+	var NAME = /^[0-9a-f]{2}\/[A-Za-z0-9@_+.=-]+$/;
+	var PLACE = /^([0-9a-f]{2}\/[A-Za-z0-9@_+.=-]+)(#m[0-9a-f]{12})$/;
 
 	function item(row) {
 		var li = el('li', 'hit'), a = el('a', 'subj', row[3] || '(no subject)');
@@ -238,9 +240,10 @@
 		var t = el('time', null, when(row[0]) + ' UTC');
 		t.setAttribute('datetime', new Date(row[0] * 1000).toISOString());
 		meta.appendChild(t);
-		if (THREAD.test(row[2]) && NAME.test(row[1])) {
+		var place = PLACE.exec(row[2]);
+		if (place) {
 			var c = el('a', 'thread', 'Conversation');
-			c.href = 't/' + row[2] + '.html#' + row[1].slice(3);
+			c.href = 't/' + place[1] + '.html' + place[2];
 			meta.appendChild(document.createTextNode(' \u00b7 '));
 			meta.appendChild(c);
 		}

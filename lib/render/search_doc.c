@@ -202,7 +202,7 @@ sdoc_make(struct run *r, struct entry *e, const char *name,
 
 	d->date = e->date;
 	d->name = g_strdup(name);
-	d->thread = g_strdup(e->thread);
+	d->thread = search_thread_place(e);
 	d->subject = clean_text(subject, strlen(subject), 0);
 	search_terms(set, "", subject, strlen(subject));
 	search_terms(set, "s:", subject, strlen(subject));

@@ -29,6 +29,7 @@ void search_terms(GHashTable *set, const char *prefix, const char *s, size_t n);
  * valid UTF-8 without control characters (so without tabs or newlines). */
 struct sdoc {
 	gint64 date;
+	/* thread: search_thread_place(), "" when there is none */
 	char *name, *thread, *subject, *from, *snippet;
 	char *terms; /* sorted, unique, space-separated */
 };
@@ -52,6 +53,11 @@ void sdoc_line(GString *g, const struct sdoc *d);
  * Frees path (malloc'd; may be NULL).
  */
 GHashTable *docs_load(char *path, size_t first);
+/*
+ * search_thread_place - where e sits in its thread's page, "HH/NAME#ANCHOR"
+ * under t/ ("" when it has none), g_malloc'd. search_link.c.
+ */
+char *search_thread_place(const struct entry *e);
 /* search_strcmp - strcmp() of two char ** (for g_ptr_array_sort). */
 gint search_strcmp(gconstpointer a, gconstpointer b);
 
