@@ -24,12 +24,12 @@ inode() {
 	chmod 0644 "$d"/archive/cur/*
 	mailarc-render harbour >/dev/null
 	f=$(ls "$d"/archive/cur/move-4.*)
-	eml=$d/site/m/move-4@harbour.example.eml
+	eml=$d/site/$(mrel harbour move-4@harbour.example | sed "s/html$/eml/")
 	[ "$(inode "$f")" = "$(inode "$eml")" ]
 	[ "$(stat -c %h "$f")" -eq 2 ]
 	cmp "$f" "$eml"
 	# Every .eml is one: no byte of mail is stored twice for them.
-	for e in "$d"/site/m/*.eml; do
+	for e in "$d"/site/m/*/*.eml; do
 		[ "$(stat -c %h "$e")" -ge 2 ]
 	done
 }
@@ -40,7 +40,7 @@ inode() {
 	chmod 0600 "$d"/archive/cur/*
 	mailarc-render harbour >/dev/null
 	f=$(ls "$d"/archive/cur/move-4.*)
-	eml=$d/site/m/move-4@harbour.example.eml
+	eml=$d/site/$(mrel harbour move-4@harbour.example | sed "s/html$/eml/")
 	[ "$(inode "$f")" != "$(inode "$eml")" ]
 	[ "$(stat -c %a "$eml")" = 644 ]
 	[ "$(stat -c %a "$f")" = 600 ]
@@ -57,13 +57,14 @@ inode() {
 	mailarc-render harbour --full >/dev/null
 	# A site copy that a rerun replaces is a new file, not a write
 	# into the linked one.
-	rm "$d"/site/m/move-4@harbour.example.eml
-	printf 'x' >"$d"/site/m/move-4@harbour.example.eml
+	eml=$d/site/$(mrel harbour move-4@harbour.example | sed "s/html$/eml/")
+	rm "$eml"
+	printf 'x' >"$eml"
 	mailarc-render harbour --full >/dev/null
 	(cd "$d/archive/cur" && sha256sum * && stat -c '%n %Y %a' *) \
 		>"$BATS_TEST_TMPDIR/after"
 	diff "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/after"
-	cmp "$d"/archive/cur/move-4.* "$d"/site/m/move-4@harbour.example.eml
+	cmp "$d"/archive/cur/move-4.* "$eml"
 }
 
 @test "sitelink: a full rerun of an unchanged site writes nothing" {
@@ -86,7 +87,7 @@ inode() {
 	d=$(space_dir harbour)
 	chmod 0644 "$d"/archive/cur/*
 	mailarc-render harbour >/dev/null
-	eml=$d/site/m/move-4@harbour.example.eml
+	eml=$d/site/$(mrel harbour move-4@harbour.example | sed "s/html$/eml/")
 	[ "$(stat -c %h "$eml")" -eq 2 ]
 	ino=$(inode "$eml")
 	run mailarc delete harbour move-4@harbour.example
