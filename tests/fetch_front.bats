@@ -179,7 +179,7 @@ teardown() {
 	[ "$(mailarc search s --output=messages tag:account:b | wc -l)" -eq 4 ]
 	[ "$(mailarc search s --output=messages tag:account:unknown | wc -l)" -eq 0 ]
 	run mailarc account list
-	grep -q '^s  *a  .* yes  *20[0-9-]* ' <<<"$output"
+	grep -qE '^s +a .* yes +20[0-9-]+T[0-9:]+Z' <<<"$output"
 	grep -q '^t  *d  .* no  *never' <<<"$output"
 	run mailarc account show t/bad
 	grep -q '^last error .*connect failed' <<<"$output"
