@@ -325,7 +325,14 @@ removed_message_pages(struct run *r, bool full)
 
 		if (strncmp(k, "sha256:", 7) == 0)
 			continue;
-		if ((full || t->fresh) && !g_hash_table_contains(r->by_id, k))
+		/* Its page links to its conversation by the name the thread
+		 * has now (or not at all once it is gone), so a touched
+		 * thread's removed messages are written again, as a full run
+		 * writes them. */
+		if ((full || t->fresh ||
+		     (t->thread[0] != '\0' &&
+		      g_hash_table_contains(r->threads, t->thread))) &&
+		    !g_hash_table_contains(r->by_id, k))
 			st = removed_message_page(r, k, t);
 	}
 	/* An erased message's own files go without a trace (a full run's
