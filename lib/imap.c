@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "imap.h"
 #include "imap_int.h"
 #include "log.h"
@@ -138,13 +139,12 @@ static enum ma_status
 add_listing(struct imap *im, uint32_t uid, uint64_t size)
 {
 	if (im->nmsgs == im->msgs_cap) {
-		size_t cap = im->msgs_cap ? im->msgs_cap * 2 : 1024;
-		struct srv_msg *m = realloc(im->msgs, cap * sizeof *m);
+		struct srv_msg *m = array_grow(im->msgs, &im->msgs_cap,
+					       im->nmsgs, sizeof *m, 1024);
 
 		if (m == NULL)
 			return MA_ENOMEM;
 		im->msgs = m;
-		im->msgs_cap = cap;
 	}
 	im->msgs[im->nmsgs].uid = uid;
 	im->msgs[im->nmsgs].size = size;

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "log.h"
 #include "pop3.h"
 
@@ -262,10 +263,10 @@ listing(struct pop *p, struct pop_msg **msgsp, size_t *np, bool *have_uidlp)
 		char *e;
 
 		if (n == cap) {
-			struct pop_msg *q;
+			struct pop_msg *q =
+			    array_grow(m, &cap, n, sizeof *q, 256);
 
-			cap = cap ? cap * 2 : 256;
-			if ((q = realloc(m, cap * sizeof *q)) == NULL) {
+			if (q == NULL) {
 				st = MA_ENOMEM;
 				break;
 			}

@@ -79,7 +79,7 @@ link_name(struct space *s, const char *id, char name[PERMALINK_NAME_MAX],
 
 	*held = false;
 	/* A space never indexed holds nothing yet: the rule alone. */
-	conf = path_fmt("%s/notmuch/config", s->dir);
+	conf = space_part_path(s->dir, SPACE_NOTMUCH_CONFIG);
 	if (conf == NULL)
 		return MA_ENOMEM;
 	st = path_exists(conf) ? index_open(s->dir, INDEX_READ, &ix)

@@ -15,6 +15,7 @@
 #include "log.h"
 #include "mailarc.h"
 #include "path.h"
+#include "space.h"
 
 static const char rebuild_usage[] =
     "usage: mailarc rebuild SPACE\n"
@@ -38,8 +39,8 @@ move(const char *from, const char *to)
 static int
 rebuild(struct ctx *c, const struct space *s)
 {
-	char *db = path_fmt("%s/notmuch", s->dir);
-	char *old = path_fmt("%s/notmuch.old", s->dir);
+	char *db = space_part_path(s->dir, SPACE_NOTMUCH);
+	char *old = space_part_path(s->dir, SPACE_NOTMUCH_OLD);
 	const char *const index_args[] = {"--full", s->key, NULL};
 	const char *const render_args[] = {s->key, "--full", NULL};
 	int ret = EX_OSERR;
