@@ -305,30 +305,38 @@ code_check(const struct oauth_params *p, const struct oauth_authorize_opts *o,
 	return MA_OK;
 }
 
+/* form_pairs - add the pairs of kv (key, value, ..., NULL) to form. */
+static enum ma_status
+form_pairs(struct buf *form, const char *const *kv)
+{
+	enum ma_status st = MA_OK;
+
+	for (size_t i = 0; kv[i] != NULL && st == MA_OK; i += 2)
+		st = oauth_form_add(form, kv[i], kv[i + 1]);
+	return st;
+}
+
 /* code_query - the authorization request's query into q. */
 static enum ma_status
 code_query(struct buf *q, const struct oauth_params *p, const char *redirect,
 	   const char *state, const struct pkce *pk)
 {
-	enum ma_status st;
-
 	/* RFC 6749 4.1.1 and RFC 7636 4.3. */
-	st = oauth_form_add(q, "response_type", "code");
-	if (st == MA_OK)
-		st = oauth_form_add(q, "client_id",
-				    p->a->client_id ? p->a->client_id : "");
-	if (st == MA_OK)
-		st = oauth_form_add(q, "redirect_uri", redirect);
-	if (st == MA_OK)
-		st = oauth_form_add(q, "scope", p->scope);
-	if (st == MA_OK)
-		st = oauth_form_add(q, "state", state);
-	if (st == MA_OK)
-		st = oauth_form_add(q, "code_challenge", pk->challenge);
-	if (st == MA_OK)
-		st = oauth_form_add(q, "code_challenge_method", "S256");
-	if (st == MA_OK)
-		st = oauth_form_add(q, "login_hint", p->a->username);
+	/* clang-format off */
+	const char *const kv[] = {
+	    "response_type", "code",
+	    "client_id", p->a->client_id ? p->a->client_id : "",
+	    "redirect_uri", redirect,
+	    "scope", p->scope,
+	    "state", state,
+	    "code_challenge", pk->challenge,
+	    "code_challenge_method", "S256",
+	    "login_hint", p->a->username,
+	    NULL,
+	};
+	/* clang-format on */
+	enum ma_status st = form_pairs(q, kv);
+
 	/* Google sends a refresh token only for offline access, and again
 	 * only when the user consents again. */
 	if (st == MA_OK && p->provider == OAUTH_GOOGLE)
@@ -343,16 +351,18 @@ static enum ma_status
 code_form(struct buf *form, const struct oauth_params *p, const char *code,
 	  const char *redirect, const struct pkce *pk)
 {
-	enum ma_status st;
-
 	/* RFC 6749 4.1.3 with the PKCE verifier (RFC 7636 4.5). */
-	st = oauth_form_add(form, "grant_type", "authorization_code");
-	if (st == MA_OK)
-		st = oauth_form_add(form, "code", code);
-	if (st == MA_OK)
-		st = oauth_form_add(form, "redirect_uri", redirect);
-	if (st == MA_OK)
-		st = oauth_form_add(form, "code_verifier", pk->verifier);
+	/* clang-format off */
+	const char *const kv[] = {
+	    "grant_type", "authorization_code",
+	    "code", code,
+	    "redirect_uri", redirect,
+	    "code_verifier", pk->verifier,
+	    NULL,
+	};
+	/* clang-format on */
+	enum ma_status st = form_pairs(form, kv);
+
 	if (st == MA_OK)
 		st = oauth_add_client(p, form);
 	if (st == MA_OK && p->provider != OAUTH_GOOGLE)
