@@ -68,6 +68,72 @@ number(const char *s, long lo, long hi, int *out)
 	return true;
 }
 
+/* set_option - option c (not a common one) into o: EX_OK or EX_USAGE. */
+static int
+set_option(int c, struct opts *o)
+{
+	switch (c) {
+	case OPT_FORCE:
+		o->force = true;
+		return EX_OK;
+	case OPT_INFO:
+		o->info = true;
+		return EX_OK;
+	case OPT_DEVICE:
+		o->device = true;
+		return EX_OK;
+	case OPT_AUTH_URL:
+		o->az.auth_url = optarg;
+		return EX_OK;
+	case OPT_DEVICE_URL:
+		o->az.device_url = optarg;
+		return EX_OK;
+	case OPT_REDIRECT_HOST:
+		o->az.redirect_host = optarg;
+		return EX_OK;
+	case OPT_PORT:
+		if (!number(optarg, 0, 65535, &o->az.port)) {
+			log_err("--port '%s' is not a number from 0 "
+				"to 65535",
+				optarg);
+			return EX_USAGE;
+		}
+		return EX_OK;
+	case OPT_TIMEOUT:
+		if (!number(optarg, 1, 86400, &o->az.timeout)) {
+			log_err("--timeout '%s' is not a number of "
+				"seconds from 1 to 86400",
+				optarg);
+			return EX_USAGE;
+		}
+		return EX_OK;
+	default:
+		fputs(usage, stderr);
+		return EX_USAGE;
+	}
+}
+
+/* check_combination - the options go with the command (az_opt: one of the
+ * authorize options was given). */
+static int
+check_combination(const struct opts *o, bool az_opt)
+{
+	if (az_opt && !o->authorize) {
+		log_err("--device, --auth-url, --device-url, --port, "
+			"--redirect-host and --timeout go with 'authorize'");
+		return EX_USAGE;
+	}
+	if ((o->force || o->info) && o->authorize) {
+		log_err("--force and --info do not go with 'authorize'");
+		return EX_USAGE;
+	}
+	if (o->force && o->info) {
+		log_err("--force and --info do not go together");
+		return EX_USAGE;
+	}
+	return EX_OK;
+}
+
 static int
 parse_options(int argc, char *argv[], struct opts *o)
 {
@@ -94,45 +160,8 @@ parse_options(int argc, char *argv[], struct opts *o)
 			continue;
 		}
 		az_opt |= c != OPT_FORCE && c != OPT_INFO;
-		switch (c) {
-		case OPT_FORCE:
-			o->force = true;
-			break;
-		case OPT_INFO:
-			o->info = true;
-			break;
-		case OPT_DEVICE:
-			o->device = true;
-			break;
-		case OPT_AUTH_URL:
-			o->az.auth_url = optarg;
-			break;
-		case OPT_DEVICE_URL:
-			o->az.device_url = optarg;
-			break;
-		case OPT_REDIRECT_HOST:
-			o->az.redirect_host = optarg;
-			break;
-		case OPT_PORT:
-			if (!number(optarg, 0, 65535, &o->az.port)) {
-				log_err("--port '%s' is not a number from 0 "
-					"to 65535",
-					optarg);
-				return EX_USAGE;
-			}
-			break;
-		case OPT_TIMEOUT:
-			if (!number(optarg, 1, 86400, &o->az.timeout)) {
-				log_err("--timeout '%s' is not a number of "
-					"seconds from 1 to 86400",
-					optarg);
-				return EX_USAGE;
-			}
-			break;
-		default:
-			fputs(usage, stderr);
-			return EX_USAGE;
-		}
+		if ((r = set_option(c, o)) != EX_OK)
+			return r;
 	}
 	if (optind < argc && strcmp(argv[optind], "authorize") == 0) {
 		o->authorize = true;
@@ -142,19 +171,8 @@ parse_options(int argc, char *argv[], struct opts *o)
 		fputs(usage, stderr);
 		return EX_USAGE;
 	}
-	if (az_opt && !o->authorize) {
-		log_err("--device, --auth-url, --device-url, --port, "
-			"--redirect-host and --timeout go with 'authorize'");
-		return EX_USAGE;
-	}
-	if ((o->force || o->info) && o->authorize) {
-		log_err("--force and --info do not go with 'authorize'");
-		return EX_USAGE;
-	}
-	if (o->force && o->info) {
-		log_err("--force and --info do not go together");
-		return EX_USAGE;
-	}
+	if ((r = check_combination(o, az_opt)) != EX_OK)
+		return r;
 	o->ref = argv[optind];
 	return EX_OK;
 }

@@ -285,6 +285,43 @@ convert(const char *cs, const char *in, size_t n, bool lenient, bool japanese,
 	return st;
 }
 
+enum jis_mode { ASCII, KANA, JIS, OTHER };
+
+/*
+ * jis_escape - read the escape sequence after an ESC at e (left bytes on):
+ * the mode it selects into *mode and its length with the ESC, or 0 when it
+ * is not one we know.
+ */
+static size_t
+jis_escape(const unsigned char *e, size_t left, enum jis_mode *mode)
+{
+	if (left >= 2 && e[0] == '(' &&
+	    (e[1] == 'B' || e[1] == 'J' || e[1] == 'H')) {
+		*mode = ASCII;
+		return 3;
+	}
+	if (left >= 2 && e[0] == '(' && e[1] == 'I') {
+		*mode = KANA;
+		return 3;
+	}
+	if (left >= 2 && e[0] == '$' && (e[1] == '@' || e[1] == 'B')) {
+		*mode = JIS;
+		return 3;
+	}
+	if (left >= 2 && e[0] == '&' && e[1] == '@')
+		return 3; /* JIS X 0208-1990 announcer */
+	if (left >= 3 && e[0] == '$' && e[1] == '(' &&
+	    (e[2] == 'B' || e[2] == 'Q' || e[2] == 'O')) {
+		*mode = JIS; /* JIS X 0213 plane 1 */
+		return 4;
+	}
+	if (left >= 2 && e[0] == '$') {
+		*mode = OTHER;
+		return e[1] == '(' || e[1] == ')' ? 4 : 3;
+	}
+	return 0;
+}
+
 /*
  * ISO-2022-JP (RFC 1468) with the Microsoft extensions to CP932 bytes:
  * JIS X 0208 rows and cells map to Shift_JIS arithmetically, which puts
@@ -296,7 +333,7 @@ convert(const char *cs, const char *in, size_t n, bool lenient, bool japanese,
 static enum ma_status
 iso2022jp_to_cp932(const unsigned char *s, size_t n, struct buf *out)
 {
-	enum { ASCII, KANA, JIS, OTHER } mode = ASCII;
+	enum jis_mode mode = ASCII;
 	bool so = false;
 	enum ma_status st = MA_OK;
 	size_t i = 0;
@@ -305,30 +342,13 @@ iso2022jp_to_cp932(const unsigned char *s, size_t n, struct buf *out)
 		unsigned char c = s[i];
 
 		if (c == 0x1b) {
-			const unsigned char *e = s + i + 1;
-			size_t left = n - i - 1;
+			size_t k = jis_escape(s + i + 1, n - i - 1, &mode);
 
-			if (left >= 2 && e[0] == '(' &&
-			    (e[1] == 'B' || e[1] == 'J' || e[1] == 'H')) {
-				mode = ASCII, i += 3;
-			} else if (left >= 2 && e[0] == '(' && e[1] == 'I') {
-				mode = KANA, i += 3;
-			} else if (left >= 2 && e[0] == '$' &&
-				   (e[1] == '@' || e[1] == 'B')) {
-				mode = JIS, i += 3;
-			} else if (left >= 2 && e[0] == '&' && e[1] == '@') {
-				i += 3; /* JIS X 0208-1990 announcer */
-			} else if (left >= 3 && e[0] == '$' && e[1] == '(' &&
-				   (e[2] == 'B' || e[2] == 'Q' ||
-				    e[2] == 'O')) {
-				mode = JIS, i += 4; /* JIS X 0213 plane 1 */
-			} else if (left >= 2 && e[0] == '$') {
-				mode = OTHER;
-				i += e[1] == '(' || e[1] == ')' ? 4 : 3;
-			} else {
+			if (k == 0) { /* not one we know: the byte is lost */
 				st = buf_addc(out, (char)0xa0);
-				i++;
+				k = 1;
 			}
+			i += k;
 			continue;
 		}
 		if (c == 0x0e || c == 0x0f) {

@@ -277,16 +277,107 @@ take_paths(GPtrArray *a, size_t *np)
 	return (char **)g_ptr_array_free(a, FALSE);
 }
 
+/* 1. The archive listing: new/ and cur/ into w->files. */
+static enum ma_status
+list_archive(struct walk *w, struct check_result *r)
+{
+	enum ma_status st = MA_OK;
+
+	for (int i = 0; i < 2 && st == MA_OK; i++) {
+		const char *sub = i == 0 ? "new" : "cur";
+		char *dir = path_fmt("%s/%s", w->archive, sub);
+
+		if (dir == NULL)
+			return MA_ENOMEM;
+		st = list_dir(dir, i == 0 ? "new/" : "cur/", NULL, w->files,
+			      &r->archived);
+		free(dir);
+	}
+	return st;
+}
+
+/* 2. The site listing and the tombstones. Pages are in the 256 shards
+ * m/HH/ (permalink.h); a file right in m/ is the notice of an address of
+ * the flat layout. */
+static enum ma_status
+list_site(struct walk *w, struct check_result *r)
+{
+	enum ma_status st = MA_OK;
+
+	for (unsigned i = 0; i < 256 && st == MA_OK; i++) {
+		char *dir = path_fmt("%s/m/%02x", w->o->site_dir, i);
+
+		if (dir == NULL)
+			return MA_ENOMEM;
+		st = list_dir(dir, "", ".html", w->pages, &r->pages);
+		free(dir);
+	}
+	return st == MA_OK ? read_tombstones(w) : st;
+}
+
+/* 3. One pass over the index; none yet (index.h: its layout) is an empty
+ * one, not an error. */
+static enum ma_status
+claim_index(const struct check_opts *o, struct claim *c)
+{
+	struct index *ix = NULL;
+	enum ma_status st;
+	char *dir = space_part_path(o->space_dir, SPACE_NOTMUCH_XAPIAN);
+
+	if (dir == NULL)
+		return MA_ENOMEM;
+	if (!path_exists(dir)) {
+		log_notice("space '%s' has no notmuch database yet",
+			   o->space_dir);
+		st = MA_ENOTFOUND;
+	} else {
+		st = index_open(o->space_dir, INDEX_READ, &ix);
+	}
+	free(dir);
+	if (st == MA_ENOTFOUND)
+		return MA_OK;
+	if (st == MA_OK) {
+		st = index_query(ix, "*", claim_message, c);
+		if (st == MA_OK)
+			st = c->w->st;
+		index_close(ix);
+	}
+	return st;
+}
+
+/* 4. What is left of the archive listing is not indexed. */
+static void
+report_unindexed(struct walk *w)
+{
+	GPtrArray *left = g_ptr_array_new();
+	GHashTableIter it;
+	gpointer k, v;
+
+	g_hash_table_iter_init(&it, w->files);
+	while (g_hash_table_iter_next(&it, &k, &v))
+		g_ptr_array_add(left, k);
+	g_ptr_array_sort(left, cmp_names);
+	for (guint i = 0; i < left->len; i++) {
+		char *shown =
+		    g_strdup_printf("archive/%s", (char *)left->pdata[i]);
+		char *abs = g_strdup_printf("%s/%s", w->archive,
+					    (char *)left->pdata[i]);
+
+		report(w, CHECK_NOT_INDEXED, shown, NULL);
+		push_path(w, w->not_index, abs);
+		g_free(shown);
+		g_free(abs);
+	}
+	g_ptr_array_free(left, TRUE);
+}
+
 enum ma_status
 check_run(const struct check_opts *o, struct check_result *r)
 {
 	struct walk w = {.o = o, .r = r};
 	struct claim c = {.w = &w};
-	struct index *ix = NULL;
-	char *archive = NULL, *dir = NULL, *arch_real = NULL;
+	char *archive = NULL, *arch_real = NULL;
 	enum ma_status st;
-	GHashTableIter it;
-	gpointer k, v;
 
 	memset(r, 0, sizeof *r);
 	w.files = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -298,93 +389,23 @@ check_run(const struct check_opts *o, struct check_result *r)
 	w.gone = g_ptr_array_new_with_free_func(free);
 	if ((archive = space_part_path(o->space_dir, SPACE_ARCHIVE)) == NULL) {
 		st = MA_ENOMEM;
-		goto out;
-	}
-	if ((arch_real = realpath(archive, NULL)) == NULL) {
+	} else if ((arch_real = realpath(archive, NULL)) == NULL) {
 		log_err("cannot resolve '%s': %s", archive, strerror(errno));
 		st = MA_EIO;
-		goto out;
-	}
-	w.archive = arch_real;
-	/* 1. The archive listing. */
-	for (int i = 0; i < 2; i++) {
-		const char *sub = i == 0 ? "new" : "cur";
-
-		free(dir);
-		if ((dir = path_fmt("%s/%s", arch_real, sub)) == NULL) {
-			st = MA_ENOMEM;
-			goto out;
-		}
-		if ((st = list_dir(dir, i == 0 ? "new/" : "cur/", NULL, w.files,
-				   &r->archived)) != MA_OK)
-			goto out;
-	}
-	/* 2. The site listing and the tombstones. Pages are in the 256
-	 * shards m/HH/ (permalink.h); a file right in m/ is the notice of
-	 * an address of the flat layout. */
-	for (unsigned i = 0; i < 256; i++) {
-		free(dir);
-		if ((dir = path_fmt("%s/m/%02x", o->site_dir, i)) == NULL) {
-			st = MA_ENOMEM;
-			goto out;
-		}
-		if ((st = list_dir(dir, "", ".html", w.pages, &r->pages)) !=
-		    MA_OK)
-			goto out;
-	}
-	if ((st = read_tombstones(&w)) != MA_OK)
-		goto out;
-	/* 3. One pass over the index; none yet (index.h: its layout) is
-	 * an empty one, not an error. */
-	free(dir);
-	if ((dir = space_part_path(o->space_dir, SPACE_NOTMUCH_XAPIAN)) ==
-	    NULL) {
-		st = MA_ENOMEM;
-		goto out;
-	}
-	if (!path_exists(dir)) {
-		log_notice("space '%s' has no notmuch database yet",
-			   o->space_dir);
-		st = MA_ENOTFOUND;
 	} else {
-		st = index_open(o->space_dir, INDEX_READ, &ix);
+		w.archive = arch_real;
+		st = list_archive(&w, r);
 	}
-	if (st == MA_ENOTFOUND) {
-		st = MA_OK;
-	} else if (st == MA_OK) {
-		st = index_query(ix, "*", claim_message, &c);
-		if (st == MA_OK)
-			st = w.st;
+	if (st == MA_OK)
+		st = list_site(&w, r);
+	if (st == MA_OK)
+		st = claim_index(o, &c);
+	if (st == MA_OK) {
+		report_unindexed(&w);
+		st = w.st;
 	}
-	if (st != MA_OK)
-		goto out;
-	/* 4. What is left of the archive listing is not indexed. */
-	{
-		GPtrArray *left = g_ptr_array_new();
-
-		g_hash_table_iter_init(&it, w.files);
-		while (g_hash_table_iter_next(&it, &k, &v))
-			g_ptr_array_add(left, k);
-		g_ptr_array_sort(left, cmp_names);
-		for (guint i = 0; i < left->len; i++) {
-			char *shown = g_strdup_printf("archive/%s",
-						      (char *)left->pdata[i]);
-			char *abs = g_strdup_printf("%s/%s", arch_real,
-						    (char *)left->pdata[i]);
-
-			report(&w, CHECK_NOT_INDEXED, shown, NULL);
-			push_path(&w, w.not_index, abs);
-			g_free(shown);
-			g_free(abs);
-		}
-		g_ptr_array_free(left, TRUE);
-	}
-	st = w.st;
 	if (st == MA_OK)
 		st = check_pages(&w, c.claimed);
-out:
-	if (ix != NULL)
-		index_close(ix);
 	if (st == MA_OK) {
 		r->not_indexed = take_paths(w.not_index, &r->n_not_indexed);
 		r->gone = take_paths(w.gone, &r->n_gone);
@@ -398,7 +419,6 @@ out:
 	g_hash_table_destroy(c.claimed);
 	free(archive);
 	free(arch_real);
-	free(dir);
 	return st;
 }
 

@@ -303,6 +303,55 @@ intake(struct dedupe_run *r, struct item *it, const struct msg *m)
 	return MA_OK;
 }
 
+/* set_aside_by_rule - set it aside when a tombstone or X-No-Archive says
+ * so: true then. */
+static bool
+set_aside_by_rule(struct dedupe_run *r, struct item *it, const struct msg *m)
+{
+	time_t at;
+
+	if (tombstones_match(r->ts, m->message_id, m->identity, &at)) {
+		char when[32];
+
+		tombstone_format_time(at, when, sizeof when);
+		set_aside(it,
+			  tombstones_erased(r->ts, m->message_id, m->identity)
+			      ? "erased"
+			      : "deleted",
+			  when);
+		return true;
+	}
+	if (m->no_archive && !r->o.archive_no_archive) {
+		set_aside(it, "x-no-archive", NULL);
+		return true;
+	}
+	return false;
+}
+
+/* set_aside_duplicate - set it aside as a copy of archived e (file ap). */
+static enum ma_status
+set_aside_duplicate(struct item *it, const struct msg *m,
+		    const struct dedupe_entry *e, const char *ap)
+{
+	set_aside(it, "duplicate", e->name);
+	/* Named as the index and site name the archived copy: without a
+	 * Message-ID, notmuch's own id. */
+	if (m->synthetic) {
+		char *nid = msg_notmuch_id(ap);
+
+		if (nid != NULL) {
+			free(it->message_id);
+			it->message_id = nid;
+		}
+	}
+	/* Brought by another account too (a bcc and a forward): the
+	 * archived copy gets both tags. */
+	if (strcmp(e->source, it->source) != 0 &&
+	    (it->also_source = strdup(it->source)) == NULL)
+		return MA_ENOMEM;
+	return MA_OK;
+}
+
 /* Decide one message; append its index entry when it is archived. */
 static enum ma_status
 decide(struct dedupe_run *r, struct item *it)
@@ -312,7 +361,6 @@ decide(struct dedupe_run *r, struct item *it)
 	enum ma_status st;
 	char *ap;
 	size_t n;
-	time_t at;
 
 	if ((st = msg_open(it->path, MSG_CHECK, &m)) == MA_EDATA) {
 		not_a_message(it, MSG_NO_HEADER);
@@ -329,21 +377,8 @@ decide(struct dedupe_run *r, struct item *it)
 		not_a_message(it, m->verdict);
 		goto out;
 	}
-	if (tombstones_match(r->ts, m->message_id, m->identity, &at)) {
-		char when[32];
-
-		tombstone_format_time(at, when, sizeof when);
-		set_aside(it,
-			  tombstones_erased(r->ts, m->message_id, m->identity)
-			      ? "erased"
-			      : "deleted",
-			  when);
+	if (set_aside_by_rule(r, it, m))
 		goto out;
-	}
-	if (m->no_archive && !r->o.archive_no_archive) {
-		set_aside(it, "x-no-archive", NULL);
-		goto out;
-	}
 	if ((st = dedupe_db_find(r->db, m->message_id, &v, &n)) != MA_OK)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
@@ -355,23 +390,8 @@ decide(struct dedupe_run *r, struct item *it)
 			goto out;
 		}
 		if ((ap = archived_path(r, v[i].name)) != NULL) {
-			set_aside(it, "duplicate", v[i].name);
-			/* Named as the index and site name the archived
-			 * copy: without a Message-ID, notmuch's own id. */
-			if (m->synthetic) {
-				char *nid = msg_notmuch_id(ap);
-
-				if (nid != NULL) {
-					free(it->message_id);
-					it->message_id = nid;
-				}
-			}
+			st = set_aside_duplicate(it, m, &v[i], ap);
 			free(ap);
-			/* Brought by another account too (a bcc and a
-			 * forward): the archived copy gets both tags. */
-			if (strcmp(v[i].source, it->source) != 0 &&
-			    (it->also_source = strdup(it->source)) == NULL)
-				st = MA_ENOMEM;
 			goto out;
 		}
 		log_info("'%s': its archived copy '%s' is gone; archiving "
@@ -496,11 +516,151 @@ place_copy(struct dedupe_run *r, struct item *it, char **npp)
 	return MA_OK;
 }
 
+/* batch_records - the batch's lines for the index queue (pending) and the
+ * set-aside report (report), stamped when. */
+static enum ma_status
+batch_records(const struct dedupe_run *r, const char *when, struct buf *pending,
+	      struct buf *report)
+{
+	enum ma_status st = MA_OK;
+
+	for (size_t i = 0; st == MA_OK && i < r->n; i++) {
+		const struct item *it = &r->batch[i];
+
+		if (it->action == ARCHIVE)
+			st =
+			    buf_addf(pending, "%s\t%s\n", it->name, it->source);
+		else if (it->also_source != NULL &&
+			 (st = buf_addf(pending, "%s\t%s\n", it->matched,
+					it->also_source)) != MA_OK)
+			break;
+		if (it->action != ARCHIVE)
+			st = buf_addf(report, "%s\t%s\t%s\t%s\t%s\n", when,
+				      it->name, it->reason, it->matched,
+				      it->message_id != NULL &&
+					      strcmp(it->reason, "erased") != 0
+					  ? it->message_id
+					  : "-");
+	}
+	return st;
+}
+
+/* A message erased on request comes back from a server that still holds
+ * it: it is dropped, not kept aside. */
+static enum ma_status
+drop_erased(struct dedupe_run *r, const struct item *it)
+{
+	if (unlink(it->path) != 0 && errno != ENOENT) {
+		log_err("cannot remove '%s': %s", it->path, strerror(errno));
+		return path_errno_status(errno);
+	}
+	r->stats.deleted++;
+	log_notice("dropped '%s': erased on request at %s", it->name,
+		   it->matched);
+	return MA_OK;
+}
+
+/* count_moved - count (and log why) it was archived or set aside. */
+static void
+count_moved(struct dedupe_run *r, const struct item *it)
+{
+	if (it->action == ARCHIVE) {
+		r->stats.archived++;
+	} else if (strcmp(it->reason, "duplicate") == 0) {
+		r->stats.duplicates++;
+		log_notice("set aside '%s': duplicate of "
+			   "archived '%s' (Message-ID <%s>)",
+			   it->name, it->matched, it->message_id);
+	} else if (strcmp(it->reason, "deleted") == 0) {
+		r->stats.deleted++;
+		log_notice("set aside '%s': <%s> was deleted "
+			   "on purpose at %s",
+			   it->name, it->message_id, it->matched);
+	} else if (strcmp(it->reason, "x-no-archive") == 0) {
+		r->stats.no_archive++;
+		log_notice("set aside '%s': <%s> says "
+			   "X-No-Archive: yes",
+			   it->name, it->message_id);
+	} else {
+		r->stats.bad++;
+		r->stats.not_mail[it->verdict]++;
+		log_notice("set aside '%s': not a message (%s)", it->name,
+			   msg_verdict_text(it->verdict));
+	}
+}
+
+/* move_one - it to the archive or to duplicates/ (a normalised copy is
+ * placed, its source removed later); it->path is then the new name. */
+static enum ma_status
+move_one(struct dedupe_run *r, struct item *it)
+{
+	const char *dst = it->action == ARCHIVE ? r->archive : r->duplicates;
+	enum ma_status st;
+	char *np = NULL;
+
+	if (it->action == ARCHIVE && it->copy != NULL)
+		st = place_copy(r, it, &np);
+	else
+		st = maildir_move(it->path, dst, false, false, &np);
+	if (st != MA_OK)
+		return st;
+	count_moved(r, it);
+	if (it->copy != NULL) {
+		/* The source goes once the copy is durable. */
+		it->source_left = it->path;
+		free(it->copy);
+		it->copy = NULL;
+	} else {
+		free(it->path);
+	}
+	it->path = np;
+	return MA_OK;
+}
+
+/* sync_moved - the renames are durable: both folders, then the sources of
+ * normalised copies go, then the folders they left (each synced once). */
+static enum ma_status
+sync_moved(struct dedupe_run *r, char **srcdirs, size_t nsrc)
+{
+	enum ma_status st = maildir_sync(r->archive);
+
+	if (st == MA_OK)
+		st = maildir_sync(r->duplicates);
+	for (size_t i = 0; st == MA_OK && i < r->n; i++) {
+		struct item *it = &r->batch[i];
+
+		if (it->source_left != NULL && unlink(it->source_left) != 0 &&
+		    errno != ENOENT) {
+			log_err("cannot remove '%s': %s", it->source_left,
+				strerror(errno));
+			st = MA_EIO;
+		}
+	}
+	for (size_t i = 0; st == MA_OK && i < nsrc; i++)
+		st = path_fsync_dir(srcdirs[i]);
+	return st;
+}
+
+/* queue_pending - the index queue learns the batch; pending goes. */
+static enum ma_status
+queue_pending(struct dedupe_run *r, const struct buf *pending)
+{
+	enum ma_status st =
+	    append_sync(r->queue_path, pending->data, pending->len, true);
+
+	if (st == MA_OK && unlink(r->pending_path) != 0) {
+		log_err("cannot remove '%s': %s", r->pending_path,
+			strerror(errno));
+		st = MA_EIO;
+	}
+	return st;
+}
+
 static enum ma_status
 flush(struct dedupe_run *r)
 {
 	struct buf pending, report;
-	enum ma_status st = MA_OK;
+	enum ma_status st;
 	char when[32], *srcdirs[SRCDIRS_MAX];
 	size_t nsrc = 0;
 	bool moved_any = false;
@@ -510,24 +670,7 @@ flush(struct dedupe_run *r)
 	buf_init(&pending, 64u << 20);
 	buf_init(&report, 64u << 20);
 	tombstone_format_time(time(NULL), when, sizeof when);
-	for (size_t i = 0; st == MA_OK && i < r->n; i++) {
-		struct item *it = &r->batch[i];
-
-		if (it->action == ARCHIVE)
-			st = buf_addf(&pending, "%s\t%s\n", it->name,
-				      it->source);
-		else if (it->also_source != NULL &&
-			 (st = buf_addf(&pending, "%s\t%s\n", it->matched,
-					it->also_source)) != MA_OK)
-			break;
-		if (it->action != ARCHIVE)
-			st = buf_addf(&report, "%s\t%s\t%s\t%s\t%s\n", when,
-				      it->name, it->reason, it->matched,
-				      it->message_id != NULL &&
-					      strcmp(it->reason, "erased") != 0
-					  ? it->message_id
-					  : "-");
-	}
+	st = batch_records(r, when, &pending, &report);
 	/* 1. The decisions are durable before anything moves. */
 	if (st == MA_OK)
 		st = dedupe_db_sync(r->db);
@@ -541,105 +684,26 @@ flush(struct dedupe_run *r)
 	/* 2. Move: rename(2) keeps each file in exactly one folder. */
 	for (size_t i = 0; st == MA_OK && i < r->n; i++) {
 		struct item *it = &r->batch[i];
-		const char *dst =
-		    it->action == ARCHIVE ? r->archive : r->duplicates;
-		char *np = NULL;
 
 		if ((st = note_dir(r, srcdirs, &nsrc, it->path)) != MA_OK)
 			break;
-		/* A message erased on request comes back from a server
-		 * that still holds it: it is dropped, not kept aside. */
 		if (it->action == SET_ASIDE &&
-		    strcmp(it->reason, "erased") == 0) {
-			if (unlink(it->path) != 0 && errno != ENOENT) {
-				log_err("cannot remove '%s': %s", it->path,
-					strerror(errno));
-				st = path_errno_status(errno);
-				break;
-			}
-			moved_any = true;
-			r->stats.deleted++;
-			log_notice("dropped '%s': erased on request at %s",
-				   it->name, it->matched);
-			continue;
-		}
-		if (it->action == ARCHIVE && it->copy != NULL)
-			st = place_copy(r, it, &np);
+		    strcmp(it->reason, "erased") == 0)
+			st = drop_erased(r, it);
 		else
-			st = maildir_move(it->path, dst, false, false, &np);
-		if (st != MA_OK)
-			break;
-		moved_any = true;
-		if (it->action == ARCHIVE) {
-			r->stats.archived++;
-		} else {
-			if (strcmp(it->reason, "duplicate") == 0) {
-				r->stats.duplicates++;
-				log_notice("set aside '%s': duplicate of "
-					   "archived '%s' (Message-ID <%s>)",
-					   it->name, it->matched,
-					   it->message_id);
-			} else if (strcmp(it->reason, "deleted") == 0) {
-				r->stats.deleted++;
-				log_notice("set aside '%s': <%s> was deleted "
-					   "on purpose at %s",
-					   it->name, it->message_id,
-					   it->matched);
-			} else if (strcmp(it->reason, "x-no-archive") == 0) {
-				r->stats.no_archive++;
-				log_notice("set aside '%s': <%s> says "
-					   "X-No-Archive: yes",
-					   it->name, it->message_id);
-			} else {
-				r->stats.bad++;
-				r->stats.not_mail[it->verdict]++;
-				log_notice("set aside '%s': not a message (%s)",
-					   it->name,
-					   msg_verdict_text(it->verdict));
-			}
-		}
-		if (it->copy != NULL) {
-			/* The source goes once the copy is durable. */
-			it->source_left = it->path;
-			free(it->copy);
-			it->copy = NULL;
-		} else {
-			free(it->path);
-		}
-		it->path = np;
+			st = move_one(r, it);
+		if (st == MA_OK)
+			moved_any = true;
 	}
 	/* 3. The renames are durable, then the index queue learns them. */
 	if (moved_any) {
-		enum ma_status s2 = maildir_sync(r->archive);
+		enum ma_status s2 = sync_moved(r, srcdirs, nsrc);
 
-		if (s2 == MA_OK)
-			s2 = maildir_sync(r->duplicates);
-		/* Normalised copies are durable: their sources go. */
-		for (size_t i = 0; s2 == MA_OK && i < r->n; i++) {
-			struct item *it = &r->batch[i];
-
-			if (it->source_left != NULL &&
-			    unlink(it->source_left) != 0 && errno != ENOENT) {
-				log_err("cannot remove '%s': %s",
-					it->source_left, strerror(errno));
-				s2 = MA_EIO;
-			}
-		}
-		/* The folders they left: few, each synced once. */
-		for (size_t i = 0; s2 == MA_OK && i < nsrc; i++)
-			s2 = path_fsync_dir(srcdirs[i]);
 		if (st == MA_OK)
 			st = s2;
 	}
-	if (st == MA_OK && pending.len > 0) {
-		st =
-		    append_sync(r->queue_path, pending.data, pending.len, true);
-		if (st == MA_OK && unlink(r->pending_path) != 0) {
-			log_err("cannot remove '%s': %s", r->pending_path,
-				strerror(errno));
-			st = MA_EIO;
-		}
-	}
+	if (st == MA_OK && pending.len > 0)
+		st = queue_pending(r, &pending);
 	if (st == MA_OK) {
 		for (size_t i = 0; i < r->n; i++)
 			if (r->batch[i].action == ARCHIVE)

@@ -1,7 +1,7 @@
 /* The dedupe index: see dedupe_db.h for the format and why. */
 #include <errno.h>
 #include <fcntl.h>
-#include <openssl/evp.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +10,7 @@
 
 #include "buf.h"
 #include "dedupe_db.h"
+#include "hash.h"
 #include "log.h"
 #include "path.h"
 #include "tsv.h"
@@ -150,12 +151,14 @@ dedupe_db_open(const char *dir, bool recover, struct dedupe_db **dbp)
 static unsigned
 bucket_of(const char *message_id)
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int len = 0;
+	char md[HASH_SHA256_HEX_LEN + 1] = "000";
+	unsigned b = 0;
 
-	EVP_Digest(message_id, strlen(message_id), md, &len, EVP_sha256(),
-		   NULL);
-	return ((unsigned)md[0] << 4 | md[1] >> 4) % DEDUPE_BUCKETS;
+	/* The digest's first 12 bits; bucket 0 should OpenSSL fail. */
+	(void)hash_sha256_hex(message_id, strlen(message_id), md);
+	for (int i = 0; i < 3; i++)
+		b = b << 4 | (unsigned)hex_value(md[i], false);
+	return b % DEDUPE_BUCKETS;
 }
 
 static char *

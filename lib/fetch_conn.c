@@ -446,6 +446,59 @@ reached(struct fetch_conn *c, const struct fetch_conn_params *p)
 	return FETCH_STEP_LOGIN;
 }
 
+/* tls_failed - why the TLS handshake or STARTTLS (rc) failed. */
+static enum ma_status
+tls_failed(struct fetch_conn *c, const struct fetch_conn_params *p, CURLcode rc,
+	   const char *why)
+{
+	if (rc == CURLE_USE_SSL_FAILED && c->starttls_offered)
+		return fetch_conn_fail(c, MA_ETLS,
+				       "tls failed: %s offers STARTTLS "
+				       "but refused it (it says: %s); "
+				       "no password or token was sent",
+				       p->host, c->last_in);
+	if (rc == CURLE_USE_SSL_FAILED)
+		return fetch_conn_fail(c, MA_ETLS,
+				       "tls failed: %s does not offer "
+				       "STARTTLS and TLS is required (tls = "
+				       "none would allow plain text); no "
+				       "password or token was sent",
+				       p->host);
+	if (rc == CURLE_SSL_CACERT_BADFILE)
+		return fetch_conn_fail(c, MA_ECONFIG,
+				       "tls failed: cannot use ca_file '%s': "
+				       "%s",
+				       p->ca_file ? p->ca_file : "", why);
+	if (p->protocol != PROTO_POPS && p->protocol != PROTO_IMAPS)
+		return fetch_conn_fail(c, MA_ETLS,
+				       "tls failed: %s accepted "
+				       "STARTTLS but the TLS handshake "
+				       "failed (%s); no password or "
+				       "token was sent",
+				       p->host, why);
+	return fetch_conn_fail(c, MA_ETLS,
+			       "tls failed: the TLS handshake with %s "
+			       "failed (%s)",
+			       p->host, why);
+}
+
+/* login_failed - the server refused the login: for now, or for good. */
+static enum ma_status
+login_failed(struct fetch_conn *c, const struct fetch_conn_params *p)
+{
+	if (fetch_conn_throttled(c->last_in))
+		return fetch_conn_fail(c, MA_ETEMP,
+				       "login failed for now: the "
+				       "server is busy or limits "
+				       "this account (it says: %s); "
+				       "trying again at the next run",
+				       c->last_in);
+	return fetch_conn_fail(c, MA_EAUTH,
+			       "login failed: the server refused the "
+			       "login of '%s'",
+			       p->username);
+}
+
 /* Which step a libcurl failure belongs to, its status and its wording. */
 static enum ma_status
 open_failed(struct fetch_conn *c, const struct fetch_conn_params *p,
@@ -509,51 +562,13 @@ open_failed(struct fetch_conn *c, const struct fetch_conn_params *p,
 	case CURLE_SSL_CONNECT_ERROR:
 	case CURLE_SSL_CIPHER:
 	case CURLE_SSL_CERTPROBLEM:
-		c->step = FETCH_STEP_TLS;
-		if (p->protocol != PROTO_POPS && p->protocol != PROTO_IMAPS)
-			return fetch_conn_fail(c, MA_ETLS,
-					       "tls failed: %s accepted "
-					       "STARTTLS but the TLS handshake "
-					       "failed (%s); no password or "
-					       "token was sent",
-					       p->host, why);
-		return fetch_conn_fail(c, MA_ETLS,
-				       "tls failed: the TLS handshake with %s "
-				       "failed (%s)",
-				       p->host, why);
 	case CURLE_USE_SSL_FAILED:
-		c->step = FETCH_STEP_TLS;
-		if (c->starttls_offered)
-			return fetch_conn_fail(c, MA_ETLS,
-					       "tls failed: %s offers STARTTLS "
-					       "but refused it (it says: %s); "
-					       "no password or token was sent",
-					       p->host, c->last_in);
-		return fetch_conn_fail(c, MA_ETLS,
-				       "tls failed: %s does not offer "
-				       "STARTTLS and TLS is required (tls = "
-				       "none would allow plain text); no "
-				       "password or token was sent",
-				       p->host);
 	case CURLE_SSL_CACERT_BADFILE:
 		c->step = FETCH_STEP_TLS;
-		return fetch_conn_fail(c, MA_ECONFIG,
-				       "tls failed: cannot use ca_file '%s': "
-				       "%s",
-				       p->ca_file ? p->ca_file : "", why);
+		return tls_failed(c, p, rc, why);
 	case CURLE_LOGIN_DENIED:
 		c->step = FETCH_STEP_LOGIN;
-		if (fetch_conn_throttled(c->last_in))
-			return fetch_conn_fail(c, MA_ETEMP,
-					       "login failed for now: the "
-					       "server is busy or limits "
-					       "this account (it says: %s); "
-					       "trying again at the next run",
-					       c->last_in);
-		return fetch_conn_fail(c, MA_EAUTH,
-				       "login failed: the server refused the "
-				       "login of '%s'",
-				       p->username);
+		return login_failed(c, p);
 	case CURLE_RECV_ERROR:
 	case CURLE_SEND_ERROR:
 	case CURLE_GOT_NOTHING:
@@ -584,6 +599,49 @@ fetch_conn_throttled(const char *text)
 		if (strcasestr(text, codes[i]) != NULL)
 			return true;
 	return false;
+}
+
+/* set_login - the login: a bearer token, or the password. */
+static void
+set_login(struct fetch_conn *c, const struct fetch_conn_params *p)
+{
+	curl_easy_setopt(c->curl, CURLOPT_USERNAME, p->username);
+	if (p->bearer != NULL) {
+		curl_easy_setopt(c->curl, CURLOPT_XOAUTH2_BEARER, p->bearer);
+		/* OAUTHBEARER (RFC 7628) when offered, else XOAUTH2; never a
+		 * mechanism that would send an empty password. */
+		curl_easy_setopt(c->curl, CURLOPT_LOGIN_OPTIONS,
+				 "AUTH=OAUTHBEARER;AUTH=XOAUTH2");
+	} else {
+		curl_easy_setopt(c->curl, CURLOPT_PASSWORD,
+				 p->password ? p->password : "");
+	}
+}
+
+/* set_tls - TLS: required or never, verified as the account says. */
+static void
+set_tls(struct fetch_conn *c, const struct fetch_conn_params *p)
+{
+	/*
+	 * Never CURLUSESSL_TRY: it logs in in plain text when STARTTLS is
+	 * not offered (or is refused), which hands the password to whoever
+	 * stripped STARTTLS. CURLUSESSL_ALL stops before the login instead.
+	 * Plain text is only ever used when the account asked for it by
+	 * name (tls = none), and then STARTTLS is not attempted at all.
+	 */
+	curl_easy_setopt(c->curl, CURLOPT_USE_SSL,
+			 p->tls_required ? (long)CURLUSESSL_ALL
+					 : (long)CURLUSESSL_NONE);
+	curl_easy_setopt(c->curl, CURLOPT_SSL_VERIFYPEER,
+			 p->tls_verify ? 1L : 0L);
+	curl_easy_setopt(c->curl, CURLOPT_SSL_VERIFYHOST,
+			 p->tls_verify ? 2L : 0L);
+	curl_easy_setopt(c->curl, CURLOPT_SSLVERSION,
+			 (long)CURL_SSLVERSION_TLSv1_2);
+	if (p->ca_file != NULL)
+		curl_easy_setopt(c->curl, CURLOPT_CAINFO, p->ca_file);
+	curl_easy_setopt(c->curl, CURLOPT_SSL_CTX_FUNCTION, ssl_ctx_cb);
+	curl_easy_setopt(c->curl, CURLOPT_SSL_CTX_DATA, c);
 }
 
 enum ma_status
@@ -627,37 +685,8 @@ fetch_conn_open(struct fetch_conn *c, const struct fetch_conn_params *p)
 	curl_easy_setopt(c->curl, CURLOPT_CONNECTTIMEOUT, p->connect_timeout);
 	/* CONNECT_ONLY stops after the login: this bounds all of it. */
 	curl_easy_setopt(c->curl, CURLOPT_TIMEOUT, p->connect_timeout);
-	curl_easy_setopt(c->curl, CURLOPT_USERNAME, p->username);
-	if (p->bearer != NULL) {
-		curl_easy_setopt(c->curl, CURLOPT_XOAUTH2_BEARER, p->bearer);
-		/* OAUTHBEARER (RFC 7628) when offered, else XOAUTH2; never a
-		 * mechanism that would send an empty password. */
-		curl_easy_setopt(c->curl, CURLOPT_LOGIN_OPTIONS,
-				 "AUTH=OAUTHBEARER;AUTH=XOAUTH2");
-	} else {
-		curl_easy_setopt(c->curl, CURLOPT_PASSWORD,
-				 p->password ? p->password : "");
-	}
-	/*
-	 * Never CURLUSESSL_TRY: it logs in in plain text when STARTTLS is
-	 * not offered (or is refused), which hands the password to whoever
-	 * stripped STARTTLS. CURLUSESSL_ALL stops before the login instead.
-	 * Plain text is only ever used when the account asked for it by
-	 * name (tls = none), and then STARTTLS is not attempted at all.
-	 */
-	curl_easy_setopt(c->curl, CURLOPT_USE_SSL,
-			 p->tls_required ? (long)CURLUSESSL_ALL
-					 : (long)CURLUSESSL_NONE);
-	curl_easy_setopt(c->curl, CURLOPT_SSL_VERIFYPEER,
-			 p->tls_verify ? 1L : 0L);
-	curl_easy_setopt(c->curl, CURLOPT_SSL_VERIFYHOST,
-			 p->tls_verify ? 2L : 0L);
-	curl_easy_setopt(c->curl, CURLOPT_SSLVERSION,
-			 (long)CURL_SSLVERSION_TLSv1_2);
-	if (p->ca_file != NULL)
-		curl_easy_setopt(c->curl, CURLOPT_CAINFO, p->ca_file);
-	curl_easy_setopt(c->curl, CURLOPT_SSL_CTX_FUNCTION, ssl_ctx_cb);
-	curl_easy_setopt(c->curl, CURLOPT_SSL_CTX_DATA, c);
+	set_login(c, p);
+	set_tls(c, p);
 	set_proxy(c, p);
 	curl_easy_setopt(c->curl, CURLOPT_DEBUGFUNCTION, debug_cb);
 	curl_easy_setopt(c->curl, CURLOPT_DEBUGDATA, c);

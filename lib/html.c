@@ -316,115 +316,68 @@ enum tag_action {
 	TAG_DROP, /* drop the tag and everything inside */
 };
 
+/*
+ * What the sanitiser does with each element: what is not named here
+ * (html, body, form, font, section, unknown tags, ...) is unwrapped: the
+ * text inside is the mail; the tag is not needed.
+ */
+static const unsigned char tag_actions[GUMBO_TAG_LAST] = {
+    [GUMBO_TAG_A] = TAG_KEEP,	     [GUMBO_TAG_ABBR] = TAG_KEEP,
+    [GUMBO_TAG_ADDRESS] = TAG_KEEP,  [GUMBO_TAG_B] = TAG_KEEP,
+    [GUMBO_TAG_BDI] = TAG_KEEP,	     [GUMBO_TAG_BDO] = TAG_KEEP,
+    [GUMBO_TAG_BIG] = TAG_KEEP,	     [GUMBO_TAG_BLOCKQUOTE] = TAG_KEEP,
+    [GUMBO_TAG_BR] = TAG_KEEP,	     [GUMBO_TAG_CAPTION] = TAG_KEEP,
+    [GUMBO_TAG_CENTER] = TAG_KEEP,   [GUMBO_TAG_CITE] = TAG_KEEP,
+    [GUMBO_TAG_CODE] = TAG_KEEP,     [GUMBO_TAG_COL] = TAG_KEEP,
+    [GUMBO_TAG_COLGROUP] = TAG_KEEP, [GUMBO_TAG_DD] = TAG_KEEP,
+    [GUMBO_TAG_DEL] = TAG_KEEP,	     [GUMBO_TAG_DFN] = TAG_KEEP,
+    [GUMBO_TAG_DIV] = TAG_KEEP,	     [GUMBO_TAG_DL] = TAG_KEEP,
+    [GUMBO_TAG_DT] = TAG_KEEP,	     [GUMBO_TAG_EM] = TAG_KEEP,
+    [GUMBO_TAG_H1] = TAG_KEEP,	     [GUMBO_TAG_H2] = TAG_KEEP,
+    [GUMBO_TAG_H3] = TAG_KEEP,	     [GUMBO_TAG_H4] = TAG_KEEP,
+    [GUMBO_TAG_H5] = TAG_KEEP,	     [GUMBO_TAG_H6] = TAG_KEEP,
+    [GUMBO_TAG_HR] = TAG_KEEP,	     [GUMBO_TAG_I] = TAG_KEEP,
+    [GUMBO_TAG_IMG] = TAG_KEEP,	     [GUMBO_TAG_INS] = TAG_KEEP,
+    [GUMBO_TAG_KBD] = TAG_KEEP,	     [GUMBO_TAG_LI] = TAG_KEEP,
+    [GUMBO_TAG_MARK] = TAG_KEEP,     [GUMBO_TAG_OL] = TAG_KEEP,
+    [GUMBO_TAG_P] = TAG_KEEP,	     [GUMBO_TAG_PRE] = TAG_KEEP,
+    [GUMBO_TAG_Q] = TAG_KEEP,	     [GUMBO_TAG_S] = TAG_KEEP,
+    [GUMBO_TAG_SAMP] = TAG_KEEP,     [GUMBO_TAG_SMALL] = TAG_KEEP,
+    [GUMBO_TAG_SPAN] = TAG_KEEP,     [GUMBO_TAG_STRIKE] = TAG_KEEP,
+    [GUMBO_TAG_STRONG] = TAG_KEEP,   [GUMBO_TAG_SUB] = TAG_KEEP,
+    [GUMBO_TAG_SUP] = TAG_KEEP,	     [GUMBO_TAG_TABLE] = TAG_KEEP,
+    [GUMBO_TAG_TBODY] = TAG_KEEP,    [GUMBO_TAG_TD] = TAG_KEEP,
+    [GUMBO_TAG_TFOOT] = TAG_KEEP,    [GUMBO_TAG_TH] = TAG_KEEP,
+    [GUMBO_TAG_THEAD] = TAG_KEEP,    [GUMBO_TAG_TR] = TAG_KEEP,
+    [GUMBO_TAG_TT] = TAG_KEEP,	     [GUMBO_TAG_U] = TAG_KEEP,
+    [GUMBO_TAG_UL] = TAG_KEEP,	     [GUMBO_TAG_VAR] = TAG_KEEP,
+    [GUMBO_TAG_WBR] = TAG_KEEP,	     [GUMBO_TAG_SCRIPT] = TAG_DROP,
+    [GUMBO_TAG_STYLE] = TAG_DROP,    [GUMBO_TAG_HEAD] = TAG_DROP,
+    [GUMBO_TAG_TITLE] = TAG_DROP,    [GUMBO_TAG_TEMPLATE] = TAG_DROP,
+    [GUMBO_TAG_SVG] = TAG_DROP,	     [GUMBO_TAG_MATH] = TAG_DROP,
+    [GUMBO_TAG_IFRAME] = TAG_DROP,   [GUMBO_TAG_FRAME] = TAG_DROP,
+    [GUMBO_TAG_FRAMESET] = TAG_DROP, [GUMBO_TAG_NOFRAMES] = TAG_DROP,
+    [GUMBO_TAG_OBJECT] = TAG_DROP,   [GUMBO_TAG_EMBED] = TAG_DROP,
+    [GUMBO_TAG_APPLET] = TAG_DROP,   [GUMBO_TAG_PARAM] = TAG_DROP,
+    [GUMBO_TAG_NOSCRIPT] = TAG_DROP, [GUMBO_TAG_NOEMBED] = TAG_DROP,
+    [GUMBO_TAG_XMP] = TAG_DROP,	     [GUMBO_TAG_PLAINTEXT] = TAG_DROP,
+    [GUMBO_TAG_TEXTAREA] = TAG_DROP, [GUMBO_TAG_SELECT] = TAG_DROP,
+    [GUMBO_TAG_OPTION] = TAG_DROP,   [GUMBO_TAG_OPTGROUP] = TAG_DROP,
+    [GUMBO_TAG_INPUT] = TAG_DROP,    [GUMBO_TAG_BUTTON] = TAG_DROP,
+    [GUMBO_TAG_KEYGEN] = TAG_DROP,   [GUMBO_TAG_DATALIST] = TAG_DROP,
+    [GUMBO_TAG_META] = TAG_DROP,     [GUMBO_TAG_LINK] = TAG_DROP,
+    [GUMBO_TAG_BASE] = TAG_DROP,     [GUMBO_TAG_AUDIO] = TAG_DROP,
+    [GUMBO_TAG_VIDEO] = TAG_DROP,    [GUMBO_TAG_SOURCE] = TAG_DROP,
+    [GUMBO_TAG_TRACK] = TAG_DROP,    [GUMBO_TAG_CANVAS] = TAG_DROP,
+    [GUMBO_TAG_MAP] = TAG_DROP,	     [GUMBO_TAG_AREA] = TAG_DROP,
+    [GUMBO_TAG_IMAGE] = TAG_DROP,    [GUMBO_TAG_MENUITEM] = TAG_DROP,
+};
+
 static enum tag_action
 tag_action(GumboTag t)
 {
-	switch (t) {
-	case GUMBO_TAG_A:
-	case GUMBO_TAG_ABBR:
-	case GUMBO_TAG_ADDRESS:
-	case GUMBO_TAG_B:
-	case GUMBO_TAG_BDI:
-	case GUMBO_TAG_BDO:
-	case GUMBO_TAG_BIG:
-	case GUMBO_TAG_BLOCKQUOTE:
-	case GUMBO_TAG_BR:
-	case GUMBO_TAG_CAPTION:
-	case GUMBO_TAG_CENTER:
-	case GUMBO_TAG_CITE:
-	case GUMBO_TAG_CODE:
-	case GUMBO_TAG_COL:
-	case GUMBO_TAG_COLGROUP:
-	case GUMBO_TAG_DD:
-	case GUMBO_TAG_DEL:
-	case GUMBO_TAG_DFN:
-	case GUMBO_TAG_DIV:
-	case GUMBO_TAG_DL:
-	case GUMBO_TAG_DT:
-	case GUMBO_TAG_EM:
-	case GUMBO_TAG_H1:
-	case GUMBO_TAG_H2:
-	case GUMBO_TAG_H3:
-	case GUMBO_TAG_H4:
-	case GUMBO_TAG_H5:
-	case GUMBO_TAG_H6:
-	case GUMBO_TAG_HR:
-	case GUMBO_TAG_I:
-	case GUMBO_TAG_IMG:
-	case GUMBO_TAG_INS:
-	case GUMBO_TAG_KBD:
-	case GUMBO_TAG_LI:
-	case GUMBO_TAG_MARK:
-	case GUMBO_TAG_OL:
-	case GUMBO_TAG_P:
-	case GUMBO_TAG_PRE:
-	case GUMBO_TAG_Q:
-	case GUMBO_TAG_S:
-	case GUMBO_TAG_SAMP:
-	case GUMBO_TAG_SMALL:
-	case GUMBO_TAG_SPAN:
-	case GUMBO_TAG_STRIKE:
-	case GUMBO_TAG_STRONG:
-	case GUMBO_TAG_SUB:
-	case GUMBO_TAG_SUP:
-	case GUMBO_TAG_TABLE:
-	case GUMBO_TAG_TBODY:
-	case GUMBO_TAG_TD:
-	case GUMBO_TAG_TFOOT:
-	case GUMBO_TAG_TH:
-	case GUMBO_TAG_THEAD:
-	case GUMBO_TAG_TR:
-	case GUMBO_TAG_TT:
-	case GUMBO_TAG_U:
-	case GUMBO_TAG_UL:
-	case GUMBO_TAG_VAR:
-	case GUMBO_TAG_WBR:
-		return TAG_KEEP;
-	case GUMBO_TAG_SCRIPT:
-	case GUMBO_TAG_STYLE:
-	case GUMBO_TAG_HEAD:
-	case GUMBO_TAG_TITLE:
-	case GUMBO_TAG_TEMPLATE:
-	case GUMBO_TAG_SVG:
-	case GUMBO_TAG_MATH:
-	case GUMBO_TAG_IFRAME:
-	case GUMBO_TAG_FRAME:
-	case GUMBO_TAG_FRAMESET:
-	case GUMBO_TAG_NOFRAMES:
-	case GUMBO_TAG_OBJECT:
-	case GUMBO_TAG_EMBED:
-	case GUMBO_TAG_APPLET:
-	case GUMBO_TAG_PARAM:
-	case GUMBO_TAG_NOSCRIPT:
-	case GUMBO_TAG_NOEMBED:
-	case GUMBO_TAG_XMP:
-	case GUMBO_TAG_PLAINTEXT:
-	case GUMBO_TAG_TEXTAREA:
-	case GUMBO_TAG_SELECT:
-	case GUMBO_TAG_OPTION:
-	case GUMBO_TAG_OPTGROUP:
-	case GUMBO_TAG_INPUT:
-	case GUMBO_TAG_BUTTON:
-	case GUMBO_TAG_KEYGEN:
-	case GUMBO_TAG_DATALIST:
-	case GUMBO_TAG_META:
-	case GUMBO_TAG_LINK:
-	case GUMBO_TAG_BASE:
-	case GUMBO_TAG_AUDIO:
-	case GUMBO_TAG_VIDEO:
-	case GUMBO_TAG_SOURCE:
-	case GUMBO_TAG_TRACK:
-	case GUMBO_TAG_CANVAS:
-	case GUMBO_TAG_MAP:
-	case GUMBO_TAG_AREA:
-	case GUMBO_TAG_IMAGE:
-	case GUMBO_TAG_MENUITEM:
-		return TAG_DROP;
-	default:
-		/* html, body, form, font, section, unknown tags, ...: the
-		 * text inside is the mail; the tag is not needed. */
-		return TAG_UNWRAP;
-	}
+	return t < GUMBO_TAG_LAST ? (enum tag_action)tag_actions[t]
+				  : TAG_UNWRAP;
 }
 
 static bool
@@ -604,80 +557,103 @@ cid_decode(const char *s, char *out, size_t size)
 	out[o] = '\0';
 }
 
+/*
+ * open_img - "<img src=..." for an image the policy shows (*opened then),
+ * a note in its place for a remote image it does not load, nothing for
+ * one it cannot show.
+ */
+static enum ma_status
+open_img(struct buf *b, GumboElement *e, const GumboAttribute *src,
+	 struct html_policy *pol, bool *opened)
+{
+	GumboAttribute *alt = gumbo_get_attribute(&e->attributes, "alt");
+	const char *url = NULL;
+	char scheme[16], *clean, cid[512];
+	enum ma_status st;
+
+	if (src == NULL)
+		return MA_OK;
+	if ((clean = url_clean(src->value)) == NULL)
+		return MA_ENOMEM;
+	html_url_scheme(clean, scheme, sizeof scheme);
+	if (strcmp(scheme, "cid") == 0 && pol->cid_url != NULL) {
+		cid_decode(clean + 4, cid, sizeof cid);
+		url = pol->cid_url(pol->arg, cid);
+	} else if (strcmp(scheme, "data") == 0 && data_image_ok(clean)) {
+		url = clean;
+	} else if (strcmp(scheme, "http") == 0 ||
+		   strcmp(scheme, "https") == 0) {
+		if (pol->remote_images) {
+			url = clean;
+		} else {
+			pol->blocked_images++;
+			st = buf_adds(b, "<span title=\"remote image "
+					 "not loaded\">[image");
+			if (st == MA_OK && alt != NULL &&
+			    alt->value[0] != '\0' &&
+			    (st = buf_adds(b, ": ")) == MA_OK)
+				st = html_escapes(b, alt->value);
+			if (st == MA_OK)
+				st = buf_adds(b, "]</span>");
+			free(clean);
+			return st;
+		}
+	}
+	if (url == NULL) {
+		free(clean);
+		return MA_OK;
+	}
+	st = buf_adds(b, "<img");
+	if (st == MA_OK)
+		st = add_attr(b, "src", url);
+	free(clean);
+	*opened = st == MA_OK;
+	return st;
+}
+
+/* open_a - "<a", with href when it is a web or mail address. */
+static enum ma_status
+open_a(struct buf *b, const GumboAttribute *href)
+{
+	enum ma_status st = buf_adds(b, "<a");
+
+	if (st == MA_OK && href != NULL) {
+		char scheme[16], *clean = url_clean(href->value);
+
+		if (clean == NULL)
+			return MA_ENOMEM;
+		html_url_scheme(clean, scheme, sizeof scheme);
+		if (strcmp(scheme, "http") == 0 ||
+		    strcmp(scheme, "https") == 0 ||
+		    strcmp(scheme, "mailto") == 0)
+			st = add_attr(b, "href", clean);
+		free(clean);
+		if (st == MA_OK)
+			st = buf_adds(b, " rel=\"nofollow noopener "
+					 "noreferrer\" target=\"_blank\"");
+	}
+	return st;
+}
+
 static enum ma_status
 open_tag(struct buf *b, GumboElement *e, struct html_policy *pol,
 	 bool *skip_children)
 {
 	const char *name = gumbo_normalized_tagname(e->tag);
-	GumboAttribute *href = NULL, *src = NULL, *alt = NULL;
+	GumboAttribute *href = NULL, *src = NULL;
 	enum ma_status st;
 
 	*skip_children = false;
 	if (e->tag == GUMBO_TAG_IMG) {
-		const char *url = NULL;
-		char scheme[16], *clean, cid[512];
+		bool opened = false;
 
 		src = gumbo_get_attribute(&e->attributes, "src");
-		alt = gumbo_get_attribute(&e->attributes, "alt");
-		if (src == NULL)
-			return MA_OK;
-		if ((clean = url_clean(src->value)) == NULL)
-			return MA_ENOMEM;
-		html_url_scheme(clean, scheme, sizeof scheme);
-		if (strcmp(scheme, "cid") == 0 && pol->cid_url != NULL) {
-			cid_decode(clean + 4, cid, sizeof cid);
-			url = pol->cid_url(pol->arg, cid);
-		} else if (strcmp(scheme, "data") == 0 &&
-			   data_image_ok(clean)) {
-			url = clean;
-		} else if (strcmp(scheme, "http") == 0 ||
-			   strcmp(scheme, "https") == 0) {
-			if (pol->remote_images) {
-				url = clean;
-			} else {
-				pol->blocked_images++;
-				st = buf_adds(b, "<span title=\"remote image "
-						 "not loaded\">[image");
-				if (st == MA_OK && alt != NULL &&
-				    alt->value[0] != '\0' &&
-				    (st = buf_adds(b, ": ")) == MA_OK)
-					st = html_escapes(b, alt->value);
-				if (st == MA_OK)
-					st = buf_adds(b, "]</span>");
-				free(clean);
-				return st;
-			}
-		}
-		if (url == NULL) {
-			free(clean);
-			return MA_OK;
-		}
-		st = buf_adds(b, "<img");
-		if (st == MA_OK)
-			st = add_attr(b, "src", url);
-		free(clean);
-		if (st != MA_OK)
+		st = open_img(b, e, src, pol, &opened);
+		if (st != MA_OK || !opened)
 			return st;
 	} else if (e->tag == GUMBO_TAG_A) {
-		st = buf_adds(b, "<a");
 		href = gumbo_get_attribute(&e->attributes, "href");
-		if (st == MA_OK && href != NULL) {
-			char scheme[16], *clean = url_clean(href->value);
-
-			if (clean == NULL)
-				return MA_ENOMEM;
-			html_url_scheme(clean, scheme, sizeof scheme);
-			if (strcmp(scheme, "http") == 0 ||
-			    strcmp(scheme, "https") == 0 ||
-			    strcmp(scheme, "mailto") == 0)
-				st = add_attr(b, "href", clean);
-			free(clean);
-			if (st == MA_OK)
-				st = buf_adds(b,
-					      " rel=\"nofollow noopener "
-					      "noreferrer\" target=\"_blank\"");
-		}
-		if (st != MA_OK)
+		if ((st = open_a(b, href)) != MA_OK)
 			return st;
 	} else if ((st = buf_addf(b, "<%s", name)) != MA_OK) {
 		return st;
@@ -795,6 +771,60 @@ struct frame {
 	bool open;     /* a tag was emitted and needs closing */
 };
 
+/* body_of - the document's body element, or NULL. */
+static GumboNode *
+body_of(const GumboOutput *out)
+{
+	GumboNode *root = NULL;
+
+	for (unsigned i = 0; i < out->root->v.element.children.length; i++) {
+		GumboNode *c = out->root->v.element.children.data[i];
+
+		if (c->type == GUMBO_NODE_ELEMENT &&
+		    c->v.element.tag == GUMBO_TAG_BODY)
+			root = c;
+	}
+	return root;
+}
+
+/*
+ * visit_element - element c met in the walk: dropped, or opened (when kept
+ * and not too deep) and pushed on the stack (*stack, *depth, *cap) so that
+ * its children come next.
+ */
+static enum ma_status
+visit_element(struct buf *b, GumboNode *c, struct html_policy *pol,
+	      struct frame **stack, size_t *depth, size_t *cap)
+{
+	GumboElement *e = &c->v.element;
+	enum tag_action act = tag_action(e->tag);
+	bool open = false, skip = false;
+	enum ma_status st = MA_OK;
+
+	/* SVG and MathML content: foreign, never kept. */
+	if (e->tag_namespace != GUMBO_NAMESPACE_HTML ||
+	    c->type == GUMBO_NODE_TEMPLATE || act == TAG_DROP)
+		return MA_OK;
+	if (act == TAG_KEEP && *depth < SANITIZE_MAX_DEPTH) {
+		size_t before = b->len;
+
+		st = open_tag(b, e, pol, &skip);
+		open = b->len > before && !is_void(e->tag);
+	}
+	if (st != MA_OK || skip || is_void(e->tag))
+		return st;
+	if (*depth == *cap) {
+		struct frame *ns =
+		    array_grow(*stack, cap, *depth, sizeof *ns, *cap);
+
+		if (ns == NULL)
+			return MA_ENOMEM;
+		*stack = ns;
+	}
+	(*stack)[(*depth)++] = (struct frame){c, 0, open};
+	return MA_OK;
+}
+
 enum ma_status
 html_sanitize(struct buf *b, const char *html, size_t n,
 	      struct html_policy *pol)
@@ -813,14 +843,7 @@ html_sanitize(struct buf *b, const char *html, size_t n,
 	if (out == NULL)
 		return MA_ENOMEM;
 	/* Only the body: the head holds nothing a reader sees. */
-	for (unsigned i = 0; i < out->root->v.element.children.length; i++) {
-		GumboNode *c = out->root->v.element.children.data[i];
-
-		if (c->type == GUMBO_NODE_ELEMENT &&
-		    c->v.element.tag == GUMBO_TAG_BODY)
-			root = c;
-	}
-	if (root == NULL)
+	if ((root = body_of(out)) == NULL)
 		goto done;
 	cap = 64;
 	if ((stack = malloc(cap * sizeof *stack)) == NULL) {
@@ -849,36 +872,9 @@ html_sanitize(struct buf *b, const char *html, size_t n,
 			st = html_escapes(b, c->v.text.text);
 			break;
 		case GUMBO_NODE_ELEMENT:
-		case GUMBO_NODE_TEMPLATE: {
-			GumboElement *e = &c->v.element;
-			enum tag_action act = tag_action(e->tag);
-			bool open = false, skip = false;
-
-			/* SVG and MathML content: foreign, never kept. */
-			if (e->tag_namespace != GUMBO_NAMESPACE_HTML ||
-			    c->type == GUMBO_NODE_TEMPLATE || act == TAG_DROP)
-				break;
-			if (act == TAG_KEEP && depth < SANITIZE_MAX_DEPTH) {
-				size_t before = b->len;
-
-				st = open_tag(b, e, pol, &skip);
-				open = b->len > before && !is_void(e->tag);
-			}
-			if (st != MA_OK || skip || is_void(e->tag))
-				break;
-			if (depth == cap) {
-				struct frame *ns = array_grow(
-				    stack, &cap, depth, sizeof *ns, cap);
-
-				if (ns == NULL) {
-					st = MA_ENOMEM;
-					break;
-				}
-				stack = ns;
-			}
-			stack[depth++] = (struct frame){c, 0, open};
+		case GUMBO_NODE_TEMPLATE:
+			st = visit_element(b, c, pol, &stack, &depth, &cap);
 			break;
-		}
 		default:
 			break; /* comments, documents */
 		}

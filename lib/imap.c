@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "imap.h"
 #include "imap_int.h"
 #include "log.h"
@@ -138,13 +139,12 @@ static enum ma_status
 add_listing(struct imap *im, uint32_t uid, uint64_t size)
 {
 	if (im->nmsgs == im->msgs_cap) {
-		size_t cap = im->msgs_cap ? im->msgs_cap * 2 : 1024;
-		struct srv_msg *m = realloc(im->msgs, cap * sizeof *m);
+		struct srv_msg *m = array_grow(im->msgs, &im->msgs_cap,
+					       im->nmsgs, sizeof *m, 1024);
 
 		if (m == NULL)
 			return MA_ENOMEM;
 		im->msgs = m;
-		im->msgs_cap = cap;
 	}
 	im->msgs[im->nmsgs].uid = uid;
 	im->msgs[im->nmsgs].size = size;
@@ -159,6 +159,31 @@ protocol_error(struct imap *im, const char *what)
 			       "the server sent a malformed %s response", what);
 }
 
+/*
+ * fetch_literal - the literal that ends the line, value of FETCH item name
+ * (nlen bytes): the first BODY[] is the message (*body then), the rest is
+ * skipped; then the line that follows it.
+ */
+static enum ma_status
+fetch_literal(struct imap *im, const char *name, size_t nlen, bool *body)
+{
+	enum ma_status st;
+	uint64_t lit;
+
+	if (!imap_literal_at_end(&im->line, &lit))
+		return protocol_error(im, "FETCH");
+	if (im->sink != NULL && nlen >= 6 && strncmp(name, "BODY[]", 6) == 0 &&
+	    !*body) {
+		*body = true;
+		st = store_body(im, lit);
+	} else {
+		st = skip_bytes(im, lit);
+	}
+	if (st == MA_OK)
+		st = fetch_conn_line(im->c, &im->line);
+	return st;
+}
+
 /* "* N FETCH (" has been read; p is at the first item. */
 static enum ma_status
 fetch_resp(struct imap *im, const char *p)
@@ -170,7 +195,6 @@ fetch_resp(struct imap *im, const char *p)
 	for (;;) {
 		const char *name = p;
 		size_t nlen;
-		uint64_t lit;
 
 		while (*p == ' ')
 			p++;
@@ -190,18 +214,8 @@ fetch_resp(struct imap *im, const char *p)
 		p++;
 		if (*p == '{') {
 			/* The literal ends this line. */
-			if (!imap_literal_at_end(&im->line, &lit))
-				return protocol_error(im, "FETCH");
-			if (im->sink != NULL && nlen >= 6 &&
-			    strncmp(name, "BODY[]", 6) == 0 && !body) {
-				body = true;
-				st = store_body(im, lit);
-			} else {
-				st = skip_bytes(im, lit);
-			}
-			if (st == MA_OK)
-				st = fetch_conn_line(im->c, &im->line);
-			if (st != MA_OK)
+			if ((st = fetch_literal(im, name, nlen, &body)) !=
+			    MA_OK)
 				return st;
 			p = im->line.data;
 			continue;

@@ -4,7 +4,7 @@
  * absolute (YYYY-MM-DD), not notmuch's "Yest. 13:41": an archive is read
  * long after the fact.
  */
-#include <jansson.h>
+#include "json_out.h"
 #include <notmuch.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +16,7 @@
 struct emitter {
 	FILE *out;
 	bool json;
-	json_t *arr; /* the JSON array being built */
+	struct json_out *arr; /* the JSON array being built */
 	long skip, left;
 };
 
@@ -41,11 +41,11 @@ emit_string(struct emitter *e, const char *prefix, const char *s)
 	if (!take(e))
 		return MA_OK;
 	if (e->json) {
-		json_t *v = json_string(s);
+		struct json_out *v = json_out_str(s);
 
 		if (v == NULL) /* not UTF-8: keep the bytes readable */
-			v = json_stringn_nocheck(s, strlen(s));
-		if (v == NULL || json_array_append_new(e->arr, v) != 0)
+			v = json_out_bytes(s);
+		if (v == NULL || json_out_append(e->arr, v) != 0)
 			return MA_ENOMEM;
 		return MA_OK;
 	}
@@ -62,13 +62,13 @@ format_date(time_t t, char *buf, size_t size)
 	strftime(buf, size, "%Y-%m-%d", &tm);
 }
 
-static json_t *
+static struct json_out *
 tags_json(notmuch_tags_t *tags)
 {
-	json_t *a = json_array();
+	struct json_out *a = json_out_array();
 
 	for (; a && notmuch_tags_valid(tags); notmuch_tags_move_to_next(tags))
-		json_array_append_new(a, json_string(notmuch_tags_get(tags)));
+		json_out_append(a, json_out_str(notmuch_tags_get(tags)));
 	notmuch_tags_destroy(tags);
 	return a;
 }
@@ -90,15 +90,15 @@ emit_summary(struct emitter *e, notmuch_thread_t *t, bool oldest_first)
 	subject = subject ? subject : "";
 	format_date(date, day, sizeof day);
 	if (e->json) {
-		json_t *o = json_pack(
+		struct json_out *o = json_out_pack(
 		    "{s:s, s:I, s:s, s:i, s:i, s:s%, s:s%, s:o}", "thread",
 		    notmuch_thread_get_thread_id(t), "timestamp",
-		    (json_int_t)date, "date", day, "matched", matched, "total",
+		    (long long)date, "date", day, "matched", matched, "total",
 		    total, "authors", authors, strlen(authors), "subject",
 		    subject, strlen(subject), "tags",
 		    tags_json(notmuch_thread_get_tags(t)));
 
-		if (o == NULL || json_array_append_new(e->arr, o) != 0)
+		if (o == NULL || json_out_append(e->arr, o) != 0)
 			return MA_ENOMEM;
 		return MA_OK;
 	}
@@ -208,7 +208,7 @@ index_search(struct index *ix, const char *query,
 				&q);
 	if (st != MA_OK)
 		return st;
-	if (e.json && (e.arr = json_array()) == NULL) {
+	if (e.json && (e.arr = json_out_array()) == NULL) {
 		notmuch_query_destroy(q);
 		return MA_ENOMEM;
 	}
@@ -218,11 +218,11 @@ index_search(struct index *ix, const char *query,
 		st = search_messages(ix, q, &e, o);
 	notmuch_query_destroy(q);
 	if (st == MA_OK && e.json) {
-		if (json_dumpf(e.arr, out, JSON_INDENT(0) | JSON_COMPACT) != 0)
+		if (json_out_print(e.arr, out, JSON_OUT_COMPACT) != 0)
 			st = MA_EIO;
 		else
 			fputc('\n', out);
 	}
-	json_decref(e.arr);
+	json_out_free(e.arr);
 	return st;
 }

@@ -91,24 +91,12 @@ oauth_file_seed(const char *path, char hex[65])
 	return st;
 }
 
-enum ma_status
-oauth_params_resolve(const struct space *s, const struct account *a,
-		     struct oauth_params *p)
+/* oauth_kind - the provider and the method the account names. */
+static enum ma_status
+oauth_kind(struct oauth_params *p, const struct account *a)
 {
 	const char *pr = a->oauth_provider, *m = a->oauth_method;
-	const char *why;
-	struct buf fp;
-	enum ma_status st;
-	int n;
 
-	memset(p, 0, sizeof *p);
-	p->a = a;
-	n = snprintf(p->what, sizeof p->what, "account '%s/%s'", a->space,
-		     a->key);
-	if (n < 0 || (size_t)n >= sizeof p->what)
-		return MA_ETOOBIG;
-	if (!a->oauth2)
-		return cfg_err(p, "auth is not oauth2");
 	if (pr == NULL)
 		return cfg_err(p, "oauth_provider is missing (one of google, "
 				  "microsoft, generic)");
@@ -130,6 +118,13 @@ oauth_params_resolve(const struct space *s, const struct account *a,
 	else
 		return cfg_err(p, "oauth_method is not one of refresh_token, "
 				  "client_credentials, password");
+	return MA_OK;
+}
+
+/* oauth_settings_check - the settings the provider and method need. */
+static enum ma_status
+oauth_settings_check(struct oauth_params *p, const struct account *a)
+{
 	if (p->provider == OAUTH_GOOGLE && p->method != OAUTH_REFRESH_TOKEN)
 		return cfg_err(p, "oauth_provider google takes only "
 				  "oauth_method refresh_token");
@@ -162,7 +157,13 @@ oauth_params_resolve(const struct space *s, const struct account *a,
 	    p->method != OAUTH_REFRESH_TOKEN)
 		return cfg_err(p, "tenant_id is missing (the directory "
 				  "(tenant) id of the Azure app)");
+	return MA_OK;
+}
 
+/* oauth_urls - the provider's endpoints and the scope. */
+static enum ma_status
+oauth_urls(struct oauth_params *p, const struct account *a)
+{
 	switch (p->provider) {
 	case OAUTH_GOOGLE:
 		p->token_url =
@@ -204,12 +205,14 @@ oauth_params_resolve(const struct space *s, const struct account *a,
 		p->scope = strdup(a->scope);
 		break;
 	}
-	if (p->token_url == NULL || p->scope == NULL)
-		return MA_ENOMEM;
-	if ((why = oauth_url_check(p->token_url)) != NULL) {
-		log_err("%s: token_url '%s' %s", p->what, p->token_url, why);
-		return MA_ECONFIG;
-	}
+	return MA_OK;
+}
+
+/* oauth_files - where the account's tokens are kept (ROOT/tokens/). */
+static enum ma_status
+oauth_files(struct oauth_params *p, const struct space *s,
+	    const struct account *a)
+{
 	p->tokens_dir = path_fmt("%s/tokens", s->root);
 	p->cache_path =
 	    path_fmt("%s/tokens/%s.%s.json", s->root, a->space, a->key);
@@ -222,6 +225,15 @@ oauth_params_resolve(const struct space *s, const struct account *a,
 	if (!p->tokens_dir || !p->cache_path || !p->lock_path ||
 	    !p->refresh_file)
 		return MA_ENOMEM;
+	return MA_OK;
+}
+
+/* oauth_fingerprint - the settings a cached token was obtained with. */
+static enum ma_status
+oauth_fingerprint(struct oauth_params *p, const struct account *a)
+{
+	struct buf fp;
+	enum ma_status st;
 
 	/* A token obtained for other settings is not used. */
 	buf_init(&fp, 4096);
@@ -233,6 +245,37 @@ oauth_params_resolve(const struct space *s, const struct account *a,
 		st = digest_hex(fp.data, fp.len, p->settings);
 	buf_release(&fp);
 	return st;
+}
+
+enum ma_status
+oauth_params_resolve(const struct space *s, const struct account *a,
+		     struct oauth_params *p)
+{
+	const char *why;
+	enum ma_status st;
+	int n;
+
+	memset(p, 0, sizeof *p);
+	p->a = a;
+	n = snprintf(p->what, sizeof p->what, "account '%s/%s'", a->space,
+		     a->key);
+	if (n < 0 || (size_t)n >= sizeof p->what)
+		return MA_ETOOBIG;
+	if (!a->oauth2)
+		return cfg_err(p, "auth is not oauth2");
+	if ((st = oauth_kind(p, a)) != MA_OK ||
+	    (st = oauth_settings_check(p, a)) != MA_OK ||
+	    (st = oauth_urls(p, a)) != MA_OK)
+		return st;
+	if (p->token_url == NULL || p->scope == NULL)
+		return MA_ENOMEM;
+	if ((why = oauth_url_check(p->token_url)) != NULL) {
+		log_err("%s: token_url '%s' %s", p->what, p->token_url, why);
+		return MA_ECONFIG;
+	}
+	if ((st = oauth_files(p, s, a)) != MA_OK)
+		return st;
+	return oauth_fingerprint(p, a);
 }
 
 void
@@ -311,56 +354,11 @@ oauth_add_client(const struct oauth_params *p, struct buf *form)
 	return st;
 }
 
-enum ma_status
-oauth_token_request(const struct oauth_params *p, const struct buf *form,
-		    struct oauth_reply *r, const char **pending)
+/* token_refused - what the token endpoint's OAuth error r means (RFC 6749
+ * 5.2 error codes, in the administrator's words), logged. */
+static enum ma_status
+token_refused(const struct oauth_params *p, const struct oauth_reply *r)
 {
-	static const char *const waits[] = {"authorization_pending",
-					    "slow_down"};
-	enum ma_status st;
-	struct buf body;
-	long http = 0;
-	char what[256];
-
-	snprintf(what, sizeof what, "%s: token endpoint", p->what);
-	buf_init(&body, OAUTH_HTTP_MAX);
-	st = oauth_http_post(p->token_url, what, form, &http, &body);
-	if (st == MA_OK)
-		st = oauth_reply_parse(&body, http, r);
-	buf_wipe_release(&body);
-	switch (st) {
-	case MA_OK:
-		if (r->token_type[0] != '\0' &&
-		    strcasecmp(r->token_type, "bearer") != 0) {
-			log_err("%s: the token endpoint sent a '%s' token, "
-				"not a Bearer token",
-				p->what, r->token_type);
-			oauth_reply_wipe(r);
-			return MA_EPROTO;
-		}
-		return MA_OK;
-	case MA_ETEMP:
-		if (http != 0)
-			log_err("%s: token endpoint '%s' is unavailable (%s); "
-				"will try again",
-				p->what, p->token_url, r->error_desc);
-		return MA_ETEMP;
-	case MA_EPROTO:
-		log_err("%s: token endpoint '%s' sent no usable answer: %s",
-			p->what, p->token_url, r->error_desc);
-		return MA_EPROTO;
-	case MA_EAUTH:
-		break;
-	default:
-		return st;
-	}
-
-	for (size_t i = 0; pending != NULL && i < 2; i++)
-		if (strcmp(r->error, waits[i]) == 0) {
-			*pending = waits[i];
-			return MA_ETEMP;
-		}
-	/* RFC 6749 5.2 error codes, in the administrator's words. */
 	if (strcmp(r->error, "invalid_grant") == 0) {
 		if (p->authorizing)
 			log_err("%s: the provider refused the authorization "
@@ -412,6 +410,58 @@ oauth_token_request(const struct oauth_params *p, const struct buf *form,
 	log_err("%s: the token endpoint refused the request (%s: %s)", p->what,
 		r->error, r->error_desc);
 	return MA_EAUTH;
+}
+
+enum ma_status
+oauth_token_request(const struct oauth_params *p, const struct buf *form,
+		    struct oauth_reply *r, const char **pending)
+{
+	static const char *const waits[] = {"authorization_pending",
+					    "slow_down"};
+	enum ma_status st;
+	struct buf body;
+	long http = 0;
+	char what[256];
+
+	snprintf(what, sizeof what, "%s: token endpoint", p->what);
+	buf_init(&body, OAUTH_HTTP_MAX);
+	st = oauth_http_post(p->token_url, what, form, &http, &body);
+	if (st == MA_OK)
+		st = oauth_reply_parse(&body, http, r);
+	buf_wipe_release(&body);
+	switch (st) {
+	case MA_OK:
+		if (r->token_type[0] != '\0' &&
+		    strcasecmp(r->token_type, "bearer") != 0) {
+			log_err("%s: the token endpoint sent a '%s' token, "
+				"not a Bearer token",
+				p->what, r->token_type);
+			oauth_reply_wipe(r);
+			return MA_EPROTO;
+		}
+		return MA_OK;
+	case MA_ETEMP:
+		if (http != 0)
+			log_err("%s: token endpoint '%s' is unavailable (%s); "
+				"will try again",
+				p->what, p->token_url, r->error_desc);
+		return MA_ETEMP;
+	case MA_EPROTO:
+		log_err("%s: token endpoint '%s' sent no usable answer: %s",
+			p->what, p->token_url, r->error_desc);
+		return MA_EPROTO;
+	case MA_EAUTH:
+		break;
+	default:
+		return st;
+	}
+
+	for (size_t i = 0; pending != NULL && i < 2; i++)
+		if (strcmp(r->error, waits[i]) == 0) {
+			*pending = waits[i];
+			return MA_ETEMP;
+		}
+	return token_refused(p, r);
 }
 
 /* quiet: the caller read (and warned about) the same file just before. */
@@ -519,43 +569,58 @@ pick_refresh(const struct oauth_params *p, const struct oauth_cache *c,
 	return st;
 }
 
+/*
+ * grant_form - the grant of the account's method into form: for a refresh,
+ * the refresh token used (*rt) and the seed of its chain (seed, 65 bytes).
+ */
 static enum ma_status
-refresh(const struct oauth_params *p, const struct oauth_cache *c,
-	struct secret *token)
+grant_form(const struct oauth_params *p, const struct oauth_cache *c,
+	   struct buf *form, struct secret *rt, char *seed)
 {
-	struct secret rt = {NULL, 0}, pw = {NULL, 0};
-	const struct secret *keep = NULL;
-	struct oauth_reply r;
+	struct secret pw = {NULL, 0};
 	enum ma_status st = MA_OK;
-	char seed[65] = "";
-	struct buf form;
 
-	memset(&r, 0, sizeof r);
-	buf_init(&form, OAUTH_HTTP_MAX);
 	switch (p->method) {
 	case OAUTH_REFRESH_TOKEN:
-		st = pick_refresh(p, c, &rt, seed);
+		st = pick_refresh(p, c, rt, seed);
 		if (st == MA_OK)
-			st = oauth_form_add(&form, "grant_type",
-					    "refresh_token");
+			st =
+			    oauth_form_add(form, "grant_type", "refresh_token");
 		if (st == MA_OK)
-			st = oauth_form_add(&form, "refresh_token", rt.data);
+			st = oauth_form_add(form, "refresh_token", rt->data);
 		break;
 	case OAUTH_CLIENT_CREDENTIALS:
-		st = oauth_form_add(&form, "grant_type", "client_credentials");
+		st = oauth_form_add(form, "grant_type", "client_credentials");
 		break;
 	case OAUTH_PASSWORD:
 		/* RFC 6749 4.3, the least preferred grant (docs/oauth.md). */
 		st = account_secret(p->a, &pw);
 		if (st == MA_OK)
-			st = oauth_form_add(&form, "grant_type", "password");
+			st = oauth_form_add(form, "grant_type", "password");
 		if (st == MA_OK)
-			st = oauth_form_add(&form, "username", p->a->username);
+			st = oauth_form_add(form, "username", p->a->username);
 		if (st == MA_OK)
-			st = oauth_form_add(&form, "password", pw.data);
+			st = oauth_form_add(form, "password", pw.data);
 		secret_wipe(&pw);
 		break;
 	}
+	return st;
+}
+
+static enum ma_status
+refresh(const struct oauth_params *p, const struct oauth_cache *c,
+	struct secret *token)
+{
+	struct secret rt = {NULL, 0};
+	const struct secret *keep = NULL;
+	struct oauth_reply r;
+	enum ma_status st;
+	char seed[65] = "";
+	struct buf form;
+
+	memset(&r, 0, sizeof r);
+	buf_init(&form, OAUTH_HTTP_MAX);
+	st = grant_form(p, c, &form, &rt, seed);
 	if (st == MA_OK)
 		st = oauth_add_client(p, &form);
 	/* Google keeps the scope granted at authorization; the others want

@@ -280,12 +280,102 @@ check_url(const struct oauth_params *p, const char *name, const char *url)
 	return MA_ECONFIG;
 }
 
+/* code_check - the authorization URL (*auth_url) and redirect host. */
+static enum ma_status
+code_check(const struct oauth_params *p, const struct oauth_authorize_opts *o,
+	   const char **auth_url)
+{
+	const char *host = o->redirect_host ? o->redirect_host : "127.0.0.1";
+	enum ma_status st;
+
+	*auth_url = o->auth_url ? o->auth_url : p->auth_url;
+	if (*auth_url == NULL) {
+		log_err("%s: give the provider's authorization URL with "
+			"--auth-url",
+			p->what);
+		return MA_ECONFIG;
+	}
+	if ((st = check_url(p, "authorization URL", *auth_url)) != MA_OK)
+		return st;
+	if (strcmp(host, "127.0.0.1") != 0 && strcmp(host, "localhost") != 0) {
+		log_err("redirect host '%s' is not 127.0.0.1 or localhost",
+			host);
+		return MA_EUSAGE;
+	}
+	return MA_OK;
+}
+
+/* form_pairs - add the pairs of kv (key, value, ..., NULL) to form. */
+static enum ma_status
+form_pairs(struct buf *form, const char *const *kv)
+{
+	enum ma_status st = MA_OK;
+
+	for (size_t i = 0; kv[i] != NULL && st == MA_OK; i += 2)
+		st = oauth_form_add(form, kv[i], kv[i + 1]);
+	return st;
+}
+
+/* code_query - the authorization request's query into q. */
+static enum ma_status
+code_query(struct buf *q, const struct oauth_params *p, const char *redirect,
+	   const char *state, const struct pkce *pk)
+{
+	/* RFC 6749 4.1.1 and RFC 7636 4.3. */
+	/* clang-format off */
+	const char *const kv[] = {
+	    "response_type", "code",
+	    "client_id", p->a->client_id ? p->a->client_id : "",
+	    "redirect_uri", redirect,
+	    "scope", p->scope,
+	    "state", state,
+	    "code_challenge", pk->challenge,
+	    "code_challenge_method", "S256",
+	    "login_hint", p->a->username,
+	    NULL,
+	};
+	/* clang-format on */
+	enum ma_status st = form_pairs(q, kv);
+
+	/* Google sends a refresh token only for offline access, and again
+	 * only when the user consents again. */
+	if (st == MA_OK && p->provider == OAUTH_GOOGLE)
+		st = oauth_form_add(q, "access_type", "offline");
+	if (st == MA_OK && p->provider == OAUTH_GOOGLE)
+		st = oauth_form_add(q, "prompt", "consent");
+	return st;
+}
+
+/* code_form - the token request for the code the redirect brought. */
+static enum ma_status
+code_form(struct buf *form, const struct oauth_params *p, const char *code,
+	  const char *redirect, const struct pkce *pk)
+{
+	/* RFC 6749 4.1.3 with the PKCE verifier (RFC 7636 4.5). */
+	/* clang-format off */
+	const char *const kv[] = {
+	    "grant_type", "authorization_code",
+	    "code", code,
+	    "redirect_uri", redirect,
+	    "code_verifier", pk->verifier,
+	    NULL,
+	};
+	/* clang-format on */
+	enum ma_status st = form_pairs(form, kv);
+
+	if (st == MA_OK)
+		st = oauth_add_client(p, form);
+	if (st == MA_OK && p->provider != OAUTH_GOOGLE)
+		st = oauth_form_add(form, "scope", p->scope);
+	return st;
+}
+
 enum ma_status
 oauth_authorize_code(const struct space *s, const struct account *a,
 		     const struct oauth_authorize_opts *o)
 {
 	const char *host = o->redirect_host ? o->redirect_host : "127.0.0.1";
-	const char *auth_url;
+	const char *auth_url = NULL;
 	char state[32], *redirect = NULL, *code = NULL;
 	struct oauth_params p;
 	struct oauth_reply r;
@@ -300,22 +390,8 @@ oauth_authorize_code(const struct space *s, const struct account *a,
 	buf_init(&form, OAUTH_HTTP_MAX);
 	if ((st = resolve_for_authorize(s, a, &p)) != MA_OK)
 		goto out;
-	auth_url = o->auth_url ? o->auth_url : p.auth_url;
-	if (auth_url == NULL) {
-		log_err("%s: give the provider's authorization URL with "
-			"--auth-url",
-			p.what);
-		st = MA_ECONFIG;
+	if ((st = code_check(&p, o, &auth_url)) != MA_OK)
 		goto out;
-	}
-	if ((st = check_url(&p, "authorization URL", auth_url)) != MA_OK)
-		goto out;
-	if (strcmp(host, "127.0.0.1") != 0 && strcmp(host, "localhost") != 0) {
-		log_err("redirect host '%s' is not 127.0.0.1 or localhost",
-			host);
-		st = MA_EUSAGE;
-		goto out;
-	}
 	if ((lfd = listen_loopback(&p, o->port, &port)) < 0) {
 		st = MA_EIO;
 		goto out;
@@ -328,29 +404,7 @@ oauth_authorize_code(const struct space *s, const struct account *a,
 	    (st = pkce_random_token(16, state)) != MA_OK)
 		goto out;
 
-	/* RFC 6749 4.1.1 and RFC 7636 4.3. */
-	st = oauth_form_add(&q, "response_type", "code");
-	if (st == MA_OK)
-		st = oauth_form_add(&q, "client_id",
-				    a->client_id ? a->client_id : "");
-	if (st == MA_OK)
-		st = oauth_form_add(&q, "redirect_uri", redirect);
-	if (st == MA_OK)
-		st = oauth_form_add(&q, "scope", p.scope);
-	if (st == MA_OK)
-		st = oauth_form_add(&q, "state", state);
-	if (st == MA_OK)
-		st = oauth_form_add(&q, "code_challenge", pk.challenge);
-	if (st == MA_OK)
-		st = oauth_form_add(&q, "code_challenge_method", "S256");
-	if (st == MA_OK)
-		st = oauth_form_add(&q, "login_hint", a->username);
-	/* Google sends a refresh token only for offline access, and again
-	 * only when the user consents again. */
-	if (st == MA_OK && p.provider == OAUTH_GOOGLE)
-		st = oauth_form_add(&q, "access_type", "offline");
-	if (st == MA_OK && p.provider == OAUTH_GOOGLE)
-		st = oauth_form_add(&q, "prompt", "consent");
+	st = code_query(&q, &p, redirect, state, &pk);
 	if (st != MA_OK)
 		goto out;
 	log_notice("%s: open the URL below in a browser on this machine and "
@@ -367,18 +421,7 @@ oauth_authorize_code(const struct space *s, const struct account *a,
 	close(lfd);
 	lfd = -1;
 
-	/* RFC 6749 4.1.3 with the PKCE verifier (RFC 7636 4.5). */
-	st = oauth_form_add(&form, "grant_type", "authorization_code");
-	if (st == MA_OK)
-		st = oauth_form_add(&form, "code", code);
-	if (st == MA_OK)
-		st = oauth_form_add(&form, "redirect_uri", redirect);
-	if (st == MA_OK)
-		st = oauth_form_add(&form, "code_verifier", pk.verifier);
-	if (st == MA_OK)
-		st = oauth_add_client(&p, &form);
-	if (st == MA_OK && p.provider != OAUTH_GOOGLE)
-		st = oauth_form_add(&form, "scope", p.scope);
+	st = code_form(&form, &p, code, redirect, &pk);
 	if (st == MA_OK)
 		st = oauth_token_request(&p, &form, &r, NULL);
 	if (st == MA_OK)
@@ -409,35 +452,122 @@ printable(const char *s)
 	return true;
 }
 
+/* device_url - the device authorization endpoint, or NULL (logged). */
+static const char *
+device_url(const struct oauth_params *p, const struct oauth_authorize_opts *o)
+{
+	const char *url = o->device_url ? o->device_url : p->device_url;
+
+	if (url == NULL)
+		log_err("%s: %s", p->what,
+			p->provider == OAUTH_GOOGLE
+			    ? "Google's device flow does not allow the "
+			      "https://mail.google.com/ scope; use "
+			      "authorize without --device"
+			    : "give the provider's device authorization "
+			      "URL with --device-url");
+	return url;
+}
+
+/* device_answer - the user code and verification URI of answer j. */
+static enum ma_status
+device_answer(const struct oauth_params *p, const struct oauth_json *j,
+	      const char **user_code, const char **verify)
+{
+	*user_code = oauth_json_str(j, "user_code");
+	/* Google spells it verification_url. */
+	if ((*verify = oauth_json_str(j, "verification_uri")) == NULL)
+		*verify = oauth_json_str(j, "verification_url");
+	if (oauth_json_str(j, "device_code") == NULL || *user_code == NULL ||
+	    *verify == NULL) {
+		log_err(
+		    "%s: the device authorization answer lacks device_code, "
+		    "user_code or verification_uri",
+		    p->what);
+		return MA_EPROTO;
+	}
+	if (!printable(*user_code) || !printable(*verify)) {
+		log_err("%s: the device authorization answer holds control "
+			"characters",
+			p->what);
+		return MA_EPROTO;
+	}
+	return MA_OK;
+}
+
+/*
+ * device_poll - ask the token endpoint every interval seconds until the
+ * user signed in (the grant is saved) or expires seconds passed.
+ */
+static enum ma_status
+device_poll(const struct oauth_params *p, const struct secret *device_code,
+	    long interval, long expires)
+{
+	struct oauth_reply r;
+	struct buf form;
+	enum ma_status st;
+	const char *pending;
+	time_t deadline;
+
+	memset(&r, 0, sizeof r);
+	buf_init(&form, OAUTH_HTTP_MAX);
+	/* RFC 8628 3.4 and 3.5: poll, slowing down when told to. */
+	deadline = time(NULL) + expires;
+	for (;;) {
+		if (time(NULL) + interval > deadline) {
+			log_err("%s: nobody signed in before the device code "
+				"expired",
+				p->what);
+			st = MA_ETEMP;
+			break;
+		}
+		sleep((unsigned)interval);
+		buf_wipe_release(&form);
+		st = oauth_form_add(&form, "grant_type",
+				    "urn:ietf:params:oauth:grant-type:"
+				    "device_code");
+		if (st == MA_OK)
+			st = oauth_form_add(&form, "device_code",
+					    device_code->data);
+		if (st == MA_OK)
+			st = oauth_add_client(p, &form);
+		if (st != MA_OK)
+			break;
+		pending = NULL;
+		st = oauth_token_request(p, &form, &r, &pending);
+		if (st == MA_OK) {
+			st = save_grant(p, &r);
+			break;
+		}
+		oauth_reply_wipe(&r);
+		if (pending == NULL)
+			break;
+		if (strcmp(pending, "slow_down") == 0)
+			interval += 5;
+	}
+	oauth_reply_wipe(&r);
+	buf_wipe_release(&form);
+	return st;
+}
+
 enum ma_status
 oauth_authorize_device(const struct space *s, const struct account *a,
 		       const struct oauth_authorize_opts *o)
 {
 	struct oauth_json *j = NULL;
 	struct secret device_code = {NULL, 0};
-	const char *url, *user_code, *verify, *pending;
+	const char *url, *user_code, *verify;
 	struct oauth_params p;
-	struct oauth_reply r;
 	struct buf form, body;
 	enum ma_status st;
 	long http = 0, interval = 5, expires = 900;
-	time_t deadline;
 	char what[256];
 
-	memset(&r, 0, sizeof r);
 	buf_init(&form, OAUTH_HTTP_MAX);
 	buf_init(&body, OAUTH_HTTP_MAX);
 	if ((st = resolve_for_authorize(s, a, &p)) != MA_OK)
 		goto out;
-	url = o->device_url ? o->device_url : p.device_url;
-	if (url == NULL) {
-		log_err("%s: %s", p.what,
-			p.provider == OAUTH_GOOGLE
-			    ? "Google's device flow does not allow the "
-			      "https://mail.google.com/ scope; use "
-			      "authorize without --device"
-			    : "give the provider's device authorization "
-			      "URL with --device-url");
+	if ((url = device_url(&p, o)) == NULL) {
 		st = MA_ECONFIG;
 		goto out;
 	}
@@ -465,26 +595,8 @@ oauth_authorize_device(const struct space *s, const struct account *a,
 			 : MA_EPROTO;
 		goto out;
 	}
-	user_code = oauth_json_str(j, "user_code");
-	/* Google spells it verification_url. */
-	if ((verify = oauth_json_str(j, "verification_uri")) == NULL)
-		verify = oauth_json_str(j, "verification_url");
-	if (oauth_json_str(j, "device_code") == NULL || user_code == NULL ||
-	    verify == NULL) {
-		log_err(
-		    "%s: the device authorization answer lacks device_code, "
-		    "user_code or verification_uri",
-		    p.what);
-		st = MA_EPROTO;
+	if ((st = device_answer(&p, j, &user_code, &verify)) != MA_OK)
 		goto out;
-	}
-	if (!printable(user_code) || !printable(verify)) {
-		log_err("%s: the device authorization answer holds control "
-			"characters",
-			p.what);
-		st = MA_EPROTO;
-		goto out;
-	}
 	if ((st = secret_dup(oauth_json_str(j, "device_code"), &device_code)) !=
 	    MA_OK)
 		goto out;
@@ -502,44 +614,10 @@ oauth_authorize_device(const struct space *s, const struct account *a,
 	log_notice("%s: waiting up to %ld seconds for the sign-in as '%s'",
 		   p.what, expires, a->username);
 
-	/* RFC 8628 3.4 and 3.5: poll, slowing down when told to. */
-	deadline = time(NULL) + expires;
-	for (;;) {
-		if (time(NULL) + interval > deadline) {
-			log_err("%s: nobody signed in before the device code "
-				"expired",
-				p.what);
-			st = MA_ETEMP;
-			break;
-		}
-		sleep((unsigned)interval);
-		buf_wipe_release(&form);
-		st = oauth_form_add(&form, "grant_type",
-				    "urn:ietf:params:oauth:grant-type:"
-				    "device_code");
-		if (st == MA_OK)
-			st = oauth_form_add(&form, "device_code",
-					    device_code.data);
-		if (st == MA_OK)
-			st = oauth_add_client(&p, &form);
-		if (st != MA_OK)
-			break;
-		pending = NULL;
-		st = oauth_token_request(&p, &form, &r, &pending);
-		if (st == MA_OK) {
-			st = save_grant(&p, &r);
-			break;
-		}
-		oauth_reply_wipe(&r);
-		if (pending == NULL)
-			break;
-		if (strcmp(pending, "slow_down") == 0)
-			interval += 5;
-	}
+	st = device_poll(&p, &device_code, interval, expires);
 out:
 	oauth_json_free(j);
 	secret_wipe(&device_code);
-	oauth_reply_wipe(&r);
 	buf_wipe_release(&form);
 	buf_wipe_release(&body);
 	oauth_params_release(&p);

@@ -2,8 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-
+#include "hash.h"
 #include "msg.h"
 #include "path.h"
 #include "permalink.h"
@@ -25,8 +24,6 @@ enum ma_status
 permalink_name(const char *msgid, char name[PERMALINK_NAME_MAX])
 {
 	char out[PERMALINK_LONG + 4];
-	static const char hex[] = "0123456789ABCDEF";
-	static const char lhex[] = "0123456789abcdef";
 	size_t n = strlen(msgid), o = 0, cut = 0;
 	const unsigned char *p = (const unsigned char *)msgid;
 
@@ -49,51 +46,38 @@ permalink_name(const char *msgid, char name[PERMALINK_NAME_MAX])
 			out[o++] = (char)p[i];
 		} else {
 			out[o++] = '=';
-			out[o++] = hex[p[i] >> 4];
-			out[o++] = hex[p[i] & 15];
+			hex_encode_upper(&p[i], 1, &out[o]);
+			o += 2;
 		}
 	}
 	if (o > PERMALINK_LONG) {
-		unsigned char md[EVP_MAX_MD_SIZE];
-		unsigned int mdlen = 0;
+		char md[HASH_SHA256_HEX_LEN + 1];
 
-		if (!EVP_Digest(p, n, md, &mdlen, EVP_sha256(), NULL))
+		/* Lower case, as sha256sum(1) prints it: the first half. */
+		if (hash_sha256_hex(p, n, md) != MA_OK)
 			return MA_ENOMEM;
 		o = cut;
 		out[o++] = '=';
 		out[o++] = '=';
-		/* Lower case, as sha256sum(1) prints it. */
-		for (size_t i = 0; i < 16; i++) {
-			out[o++] = lhex[md[i] >> 4];
-			out[o++] = lhex[md[i] & 15];
-		}
+		memcpy(out + o, md, 32);
+		o += 32;
 	}
 	out[o] = '\0';
 	memcpy(name, out, o + 1);
 	return MA_OK;
 }
 
-static int
-hex_val(char c, const char *digits)
-{
-	const char *p = c != '\0' ? strchr(digits, c) : NULL;
-
-	return p != NULL ? (int)(p - digits) : -1;
-}
-
 enum ma_status
 permalink_shard(const char *name, char hh[3])
 {
-	static const char hex[] = "0123456789ABCDEF";
-	static const char lhex[] = "0123456789abcdef";
-	unsigned char id[PERMALINK_NAME_MAX], md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
+	unsigned char id[PERMALINK_NAME_MAX];
+	char md[HASH_SHA256_HEX_LEN + 1];
 	const char *cut = strstr(name, "==");
 	size_t n = 0;
 
 	if (cut != NULL) {
 		/* Step 3's digest is step 4's: its first two digits. */
-		if (strlen(cut + 2) != 32 || cut[2 + strspn(cut + 2, lhex)])
+		if (strlen(cut + 2) != 32 || cut[2 + hex_span(cut + 2)])
 			return MA_EDATA;
 		memcpy(hh, cut + 2, 2);
 		hh[2] = '\0';
@@ -108,18 +92,17 @@ permalink_shard(const char *name, char hh[3])
 			id[n++] = (unsigned char)*p;
 			continue;
 		}
-		if ((hi = hex_val(p[1], hex)) < 0 ||
-		    (lo = hex_val(p[2], hex)) < 0)
+		if ((hi = hex_value(p[1], true)) < 0 ||
+		    (lo = hex_value(p[2], true)) < 0)
 			return MA_EDATA;
 		id[n++] = (unsigned char)(hi << 4 | lo);
 		p += 2;
 	}
 	if (n == 0)
 		return MA_EDATA;
-	if (!EVP_Digest(id, n, md, &mdlen, EVP_sha256(), NULL))
+	if (hash_sha256_hex(id, n, md) != MA_OK)
 		return MA_ENOMEM;
-	hh[0] = lhex[md[0] >> 4];
-	hh[1] = lhex[md[0] & 15];
+	memcpy(hh, md, 2);
 	hh[2] = '\0';
 	return MA_OK;
 }
@@ -275,25 +258,22 @@ permalink_message_id(const char *typed)
 char *
 permalink_notmuch_key(const char *id)
 {
-	static const char lhex[] = "0123456789abcdef";
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
 	size_t n = strlen(id), o = sizeof PERMALINK_NOTMUCH_SHA1 - 1;
+	struct hash *h;
 	char *out;
 
 	if (n <= PERMALINK_NOTMUCH_MAX)
 		return strdup(id);
-	/* The digest covers the id and its terminating NUL. */
-	if (!EVP_Digest(id, n + 1, md, &mdlen, EVP_sha1(), NULL) || mdlen != 20)
-		return NULL;
 	if ((out = malloc(o + 2 * 20 + 1)) == NULL)
 		return NULL;
 	memcpy(out, PERMALINK_NOTMUCH_SHA1, o);
-	for (unsigned i = 0; i < 20; i++) {
-		out[o++] = lhex[md[i] >> 4];
-		out[o++] = lhex[md[i] & 15];
+	/* The digest covers the id and its terminating NUL. */
+	if ((h = hash_begin(HASH_SHA1)) != NULL)
+		hash_update(h, id, n + 1);
+	if (hash_end(h, out + o) != MA_OK) {
+		free(out);
+		return NULL;
 	}
-	out[o] = '\0';
 	return out;
 }
 

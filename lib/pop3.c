@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "log.h"
 #include "pop3.h"
 
@@ -262,10 +263,10 @@ listing(struct pop *p, struct pop_msg **msgsp, size_t *np, bool *have_uidlp)
 		char *e;
 
 		if (n == cap) {
-			struct pop_msg *q;
+			struct pop_msg *q =
+			    array_grow(m, &cap, n, sizeof *q, 256);
 
-			cap = cap ? cap * 2 : 256;
-			if ((q = realloc(m, cap * sizeof *q)) == NULL) {
+			if (q == NULL) {
 				st = MA_ENOMEM;
 				break;
 			}
@@ -381,6 +382,51 @@ pipeline(struct pop *p, struct fetch_sink *sink, struct pop_msg *m,
 	return st;
 }
 
+/*
+ * pick_new - the messages to fetch, oldest first, into idx (how many is
+ * returned, their size in *bytes): not yet taken (by UIDL) and within the
+ * budget. Message numbers follow arrival (RFC 1939 has the maildrop in
+ * order), so a spent budget leaves the newest.
+ */
+static size_t
+pick_new(struct fetch_sink *sink, const struct pop_msg *m, size_t n,
+	 bool have_uidl, size_t *idx, unsigned long long *bytes)
+{
+	size_t ntodo = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if ((have_uidl && state_has_uidl(sink->st, m[i].uidl)) ||
+		    !fetch_sink_budget_take(sink, m[i].size))
+			continue;
+		idx[ntodo++] = i;
+		*bytes += m[i].size;
+	}
+	return ntodo;
+}
+
+/*
+ * delete_durable - delete on the server only what is durable: recorded in
+ * the state (after the sync), or fetched and flushed in this session. idx
+ * (n + 1 entries) is reused.
+ */
+static enum ma_status
+delete_durable(struct pop *p, struct fetch_sink *sink, struct pop_msg *m,
+	       size_t n, bool have_uidl, size_t *idx, size_t window)
+{
+	size_t ndel = 0;
+	enum ma_status st;
+
+	for (size_t i = 0; i < n; i++)
+		if (m[i].fetched ||
+		    (have_uidl && state_has_uidl(sink->st, m[i].uidl)))
+			idx[ndel++] = i;
+	st = pipeline(p, sink, m, idx, ndel, window, true);
+	if (st == MA_OK && ndel > 0)
+		log_info("%s: deleting %zu messages on the server", sink->what,
+			 ndel);
+	return st;
+}
+
 enum ma_status
 pop3_run(struct fetch_conn *c, const struct account *a, struct fetch_sink *sink)
 {
@@ -429,34 +475,14 @@ pop3_run(struct fetch_conn *c, const struct account *a, struct fetch_sink *sink)
 		if ((st = state_keep_uidls(sink->st, uidls, n)) != MA_OK)
 			goto out;
 	}
-	/* Oldest first: message numbers follow arrival (RFC 1939 has the
-	 * maildrop in order), so a spent budget leaves the newest. */
-	for (size_t i = 0; i < n; i++) {
-		if ((have_uidl && state_has_uidl(sink->st, m[i].uidl)) ||
-		    !fetch_sink_budget_take(sink, m[i].size))
-			continue;
-		idx[ntodo++] = i;
-		bytes += m[i].size;
-	}
+	ntodo = pick_new(sink, m, n, have_uidl, idx, &bytes);
 	log_debug("%s: %zu messages, %zu new", sink->what, n, ntodo);
 	progress_start(&sink->prog, sink->what, ntodo, bytes);
 	st = pipeline(&p, sink, m, idx, ntodo, window, false);
 	if (st == MA_OK)
 		st = fetch_sink_flush(sink);
-	if (st == MA_OK && del) {
-		size_t ndel = 0;
-
-		/* Only what is durable: recorded in the state (after the
-		 * sync), or fetched and flushed in this session. */
-		for (size_t i = 0; i < n; i++)
-			if (m[i].fetched ||
-			    (have_uidl && state_has_uidl(sink->st, m[i].uidl)))
-				idx[ndel++] = i;
-		st = pipeline(&p, sink, m, idx, ndel, window, true);
-		if (st == MA_OK && ndel > 0)
-			log_info("%s: deleting %zu messages on the server",
-				 sink->what, ndel);
-	}
+	if (st == MA_OK && del)
+		st = delete_durable(&p, sink, m, n, have_uidl, idx, window);
 	if (st == MA_OK && (st = command(&p, "QUIT\r\n", &ok)) == MA_OK && !ok)
 		st = fetch_conn_fail(c, MA_ETEMP,
 				     "QUIT failed, nothing was deleted: %s",

@@ -586,6 +586,30 @@ where_name(unsigned w)
 					 : "incoming";
 }
 
+/* remove_files - unlink the files of fs, one sync per folder: the paths
+ * are sorted, so a folder's files follow each other. */
+static enum ma_status
+remove_files(const struct files *fs)
+{
+	enum ma_status st = MA_OK;
+
+	for (size_t i = 0; i < fs->n && st == MA_OK; i++) {
+		const char *slash = strrchr(fs->v[i], '/');
+		size_t dirlen = (size_t)(slash - fs->v[i]);
+
+		if (unlink(fs->v[i]) != 0 && errno != ENOENT) {
+			log_err("cannot remove '%s': %s", fs->v[i],
+				strerror(errno));
+			return path_errno_status(errno);
+		}
+		if (i + 1 == fs->n ||
+		    strncmp(fs->v[i + 1], fs->v[i], dirlen + 1) != 0 ||
+		    strchr(fs->v[i + 1] + dirlen + 1, '/') != NULL)
+			st = path_fsync_parent(fs->v[i]);
+	}
+	return st;
+}
+
 enum ma_status
 privacy_erase(const struct privacy_erase_opts *o, unsigned long *countp)
 {
@@ -634,23 +658,9 @@ privacy_erase(const struct privacy_erase_opts *o, unsigned long *countp)
 		qsort(ids.v, ids.n, sizeof *ids.v, str_cmp);
 	if (st == MA_OK)
 		st = report_forget(o->space_dir, ids.v, ids.n);
-	/* 3. One sync per folder: the paths are sorted, so a folder's
-	 * files follow each other. */
-	for (size_t i = 0; i < fs.n && st == MA_OK; i++) {
-		const char *slash = strrchr(fs.v[i], '/');
-		size_t dirlen = (size_t)(slash - fs.v[i]);
-
-		if (unlink(fs.v[i]) != 0 && errno != ENOENT) {
-			log_err("cannot remove '%s': %s", fs.v[i],
-				strerror(errno));
-			st = path_errno_status(errno);
-			break;
-		}
-		if (i + 1 == fs.n ||
-		    strncmp(fs.v[i + 1], fs.v[i], dirlen + 1) != 0 ||
-		    strchr(fs.v[i + 1] + dirlen + 1, '/') != NULL)
-			st = path_fsync_parent(fs.v[i]);
-	}
+	/* 3. */
+	if (st == MA_OK)
+		st = remove_files(&fs);
 	/* 4. */
 	for (size_t i = 0; i < fs.n && st == MA_OK; i++)
 		if (fs.where[i] == PRIVACY_ARCHIVE)

@@ -155,6 +155,121 @@ stub_path(const struct site *s, const char *rel)
 			atom ? "atom" : "html");
 }
 
+/* step_remove - 'R': remove dst and the folders that leaves empty. */
+static enum ma_status
+step_remove(struct site *s, char *dst)
+{
+	size_t root = strlen(s->dir);
+	char *slash;
+
+	if (unlink(dst) != 0 && errno != ENOENT) {
+		int e = errno;
+
+		log_err("cannot remove '%s': %s", dst, strerror(e));
+		return path_errno_status(e);
+	}
+	note_dir(s, dst);
+	/* A folder emptied goes too, as a full run's site_gc() does. */
+	while ((slash = strrchr(dst, '/')) != NULL &&
+	       (size_t)(slash - dst) > root) {
+		*slash = '\0';
+		if (rmdir(dst) != 0)
+			break;
+		note_dir(s, dst);
+	}
+	return MA_OK;
+}
+
+/* step_publish - 'P': rename staged src to dst. */
+static enum ma_status
+step_publish(struct site *s, const char *src, const char *dst)
+{
+	enum ma_status st = MA_OK;
+
+	/* src is there: ENOENT means a folder of dst is missing. */
+	if (rename(src, dst) != 0) {
+		int e = errno;
+
+		if (e == ENOENT && (st = make_parent_of(dst)) == MA_OK)
+			e = rename(src, dst) == 0 ? 0 : errno;
+		if (st == MA_OK && e != 0) {
+			log_err("cannot rename '%s' to '%s': %s", src, dst,
+				strerror(e));
+			st = path_errno_status(e);
+		}
+		if (st != MA_OK)
+			return st;
+	}
+	note_dir(s, dst);
+	if (s->out != NULL)
+		fprintf(s->out, "%s%c", dst, s->sep);
+	return MA_OK;
+}
+
+/* No hard links here: a copy of its own, renamed into place (we hold the
+ * lock: nothing else creates it). */
+static enum ma_status
+stub_copy(struct site *s, const char *rel, const char *dst)
+{
+	char *copy = path_fmt("%s/.stub-copy", s->stage);
+	enum ma_status st;
+
+	if (copy == NULL)
+		return MA_ENOMEM;
+	st = write_stub(copy, rel);
+	if (st == MA_OK && !path_exists(dst) && rename(copy, dst) != 0) {
+		int e = errno;
+
+		log_err("cannot rename '%s' to '%s': %s", copy, dst,
+			strerror(e));
+		st = path_errno_status(e);
+	}
+	unlink(copy);
+	free(copy);
+	if (st == MA_OK)
+		note_dir(s, dst);
+	return st;
+}
+
+/* step_stub - 'S': a stub, only where nothing is yet. */
+static enum ma_status
+step_stub(struct site *s, const char *rel, const char *dst)
+{
+	enum ma_status st = MA_OK;
+	int e = 0;
+
+	for (int tries = 0; tries < 64 && st == MA_OK; tries++) {
+		char *stub = stub_path(s, rel);
+
+		if (stub == NULL)
+			return MA_ENOMEM;
+		if (!path_exists(stub))
+			st = write_stub(stub, rel);
+		if (st == MA_OK && link(stub, dst) == 0) {
+			note_dir(s, dst);
+			free(stub);
+			return MA_OK;
+		}
+		e = errno;
+		free(stub);
+		if (st != MA_OK || e == EEXIST)
+			return st;
+		if (e == ENOENT)
+			st = make_parent_of(dst);
+		else if (e == EMLINK)
+			s->nstub++; /* the stub has its most links: a new one */
+		else if (e == EPERM || e == ENOTSUP || e == EOPNOTSUPP)
+			return stub_copy(s, rel, dst);
+		else
+			break;
+	}
+	if (st == MA_OK) {
+		log_err("cannot link a stub to '%s': %s", dst, strerror(e));
+		st = path_errno_status(e);
+	}
+	return st;
+}
+
 /*
  * One step of the journal. Each can be done again after a crash: a
  * staged file that is gone was renamed into place already.
@@ -165,114 +280,23 @@ do_step(struct site *s, char kind, const char *rel)
 	char *src = site_stage_path(s, rel), *dst = site_final_path(s, rel);
 	enum ma_status st = MA_OK;
 	struct stat sb;
-	int e = 0;
 
 	if (src == NULL || dst == NULL) {
 		st = MA_ENOMEM;
-		goto out;
-	}
-	if (kind == 'R') {
-		size_t root = strlen(s->dir);
-		char *slash;
+	} else if (kind == 'R') {
+		st = step_remove(s, dst);
+	} else if (lstat(src, &sb) != 0) {
+		if (errno != ENOENT) { /* else published already */
+			int e = errno;
 
-		if (unlink(dst) != 0 && errno != ENOENT) {
-			e = errno;
-			log_err("cannot remove '%s': %s", dst, strerror(e));
-			st = path_errno_status(e);
-			goto out;
-		}
-		note_dir(s, dst);
-		/* A folder emptied goes too, as a full run's site_gc() does. */
-		while ((slash = strrchr(dst, '/')) != NULL &&
-		       (size_t)(slash - dst) > root) {
-			*slash = '\0';
-			if (rmdir(dst) != 0)
-				break;
-			note_dir(s, dst);
-		}
-		goto out;
-	}
-	if (lstat(src, &sb) != 0) {
-		if (errno != ENOENT) {
-			e = errno;
 			log_err("cannot read '%s': %s", src, strerror(e));
 			st = path_errno_status(e);
 		}
-		goto out; /* published already */
+	} else if (kind == 'P') {
+		st = step_publish(s, src, dst);
+	} else {
+		st = step_stub(s, rel, dst);
 	}
-	if (kind == 'P') {
-		/* src is there: ENOENT means a folder of dst is missing. */
-		if (rename(src, dst) != 0) {
-			e = errno;
-			if (e == ENOENT && (st = make_parent_of(dst)) == MA_OK)
-				e = rename(src, dst) == 0 ? 0 : errno;
-			if (st == MA_OK && e != 0) {
-				log_err("cannot rename '%s' to '%s': %s", src,
-					dst, strerror(e));
-				st = path_errno_status(e);
-			}
-			if (st != MA_OK)
-				goto out;
-		}
-		note_dir(s, dst);
-		if (s->out != NULL)
-			fprintf(s->out, "%s%c", dst, s->sep);
-		goto out;
-	}
-	/* 'S': a stub, only where nothing is yet. */
-	for (int tries = 0; tries < 64 && st == MA_OK; tries++) {
-		char *stub = stub_path(s, rel);
-
-		if (stub == NULL) {
-			st = MA_ENOMEM;
-			break;
-		}
-		if (!path_exists(stub))
-			st = write_stub(stub, rel);
-		if (st == MA_OK && link(stub, dst) == 0) {
-			note_dir(s, dst);
-			free(stub);
-			goto out;
-		}
-		e = errno;
-		free(stub);
-		if (st != MA_OK || e == EEXIST)
-			goto out;
-		if (e == ENOENT) {
-			st = make_parent_of(dst);
-		} else if (e == EMLINK) {
-			s->nstub++; /* the stub has its most links: a new one */
-		} else if (e == EPERM || e == ENOTSUP || e == EOPNOTSUPP) {
-			/* No hard links here: a copy of its own, renamed into
-			 * place (we hold the lock: nothing else creates it). */
-			char *copy = path_fmt("%s/.stub-copy", s->stage);
-
-			if (copy == NULL) {
-				st = MA_ENOMEM;
-				break;
-			}
-			st = write_stub(copy, rel);
-			if (st == MA_OK && !path_exists(dst) &&
-			    rename(copy, dst) != 0) {
-				e = errno;
-				log_err("cannot rename '%s' to '%s': %s", copy,
-					dst, strerror(e));
-				st = path_errno_status(e);
-			}
-			unlink(copy);
-			free(copy);
-			if (st == MA_OK)
-				note_dir(s, dst);
-			goto out;
-		} else {
-			break;
-		}
-	}
-	if (st == MA_OK) {
-		log_err("cannot link a stub to '%s': %s", dst, strerror(e));
-		st = path_errno_status(e);
-	}
-out:
 	free(src);
 	free(dst);
 	return st;

@@ -199,6 +199,8 @@ space_part_path(const char *space_dir, enum space_part part)
 	    [SPACE_RENDER_STATE] = "state/render.state",
 	    [SPACE_ERASE_JOURNAL] = "state/erase.journal",
 	    [SPACE_RETENTION] = "state/retention",
+	    [SPACE_SEARCH_CACHE] = "state/search",
+	    [SPACE_NOTMUCH_OLD] = "notmuch.old",
 	};
 
 	return path_fmt("%s/%s", space_dir, subs[part]);

@@ -84,6 +84,8 @@ enum space_part {
 	SPACE_RENDER_STATE,   /* state/render.state */
 	SPACE_ERASE_JOURNAL,  /* state/erase.journal */
 	SPACE_RETENTION,      /* state/retention */
+	SPACE_SEARCH_CACHE,   /* state/search: search terms by month */
+	SPACE_NOTMUCH_OLD,    /* notmuch.old: the index a rebuild set aside */
 };
 
 /* The stages that lock a whole space while they run. */

@@ -9,6 +9,7 @@
 
 #include "check.h"
 #include "cli.h"
+#include "lock.h"
 #include "log.h"
 #include "mailarc.h"
 
@@ -109,6 +110,42 @@ repair(struct ctx *c, const struct space *s, const struct check_result *r)
 	return ret;
 }
 
+/*
+ * check_repair - check, repair what differs, check again: under the
+ * space's index lock, so that the index an index run is changing is
+ * neither compared nor repaired halfway. The repair's own taking of the
+ * lock (check_repair_index()) and the stages it runs share it
+ * (lock_hand_down()). Busy: EX_TEMPFAIL, or wait with --wait.
+ */
+static int
+check_repair(struct ctx *c, const struct space *s, struct check_result *r)
+{
+	char *lockpath = space_lock_path(s->dir, SPACE_STAGE_INDEX);
+	struct lock lk = {.fd = -1};
+	enum ma_status st;
+	int ret;
+
+	if (lockpath == NULL)
+		return EX_OSERR;
+	st = lock_take(lockpath, "index of the space", c->wait, &lk);
+	free(lockpath);
+	if (st == MA_OK && (st = lock_hand_down(&lk)) != MA_OK)
+		lock_drop(&lk);
+	if (st != MA_OK)
+		return ma_exitcode(st);
+	ret = check_once(s, r);
+	if (ret == EX_DATAERR) {
+		printf("repairing space %s\n", s->key);
+		ret = repair(c, s, r);
+		check_result_release(r);
+		if (ret == EX_OK || ret == EX_DATAERR)
+			ret = check_once(s, r);
+	}
+	lock_take_back(&lk);
+	lock_drop(&lk);
+	return ret;
+}
+
 int
 cmd_check(struct ctx *c, int argc, char **argv)
 {
@@ -141,14 +178,7 @@ cmd_check(struct ctx *c, int argc, char **argv)
 	}
 	if ((s = ctx_space(c, argv[optind], &ret)) == NULL)
 		return ret;
-	ret = check_once(s, &r);
-	if (ret == EX_DATAERR && fix) {
-		printf("repairing space %s\n", s->key);
-		ret = repair(c, s, &r);
-		check_result_release(&r);
-		if (ret == EX_OK || ret == EX_DATAERR)
-			ret = check_once(s, &r);
-	}
+	ret = fix ? check_repair(c, s, &r) : check_once(s, &r);
 	check_result_release(&r);
 	space_free(s);
 	return ret;

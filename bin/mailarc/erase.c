@@ -75,8 +75,15 @@ confirm(const char *key, unsigned long n)
 	return line[0] == 'y' || line[0] == 'Y';
 }
 
-int
-cmd_erase(struct ctx *c, int argc, char **argv)
+struct erase_args {
+	const char *address;
+	bool dry_run, yes, mentions;
+};
+
+/* erase_options - the command line into a: EX_OK, EX__HELP after --help,
+ * or the exit code of a usage error. */
+static int
+erase_options(struct ctx *c, int argc, char **argv, struct erase_args *a)
 {
 	static const struct option longopts[] = {
 	    CLI_COMMON_LONGOPTS,
@@ -86,46 +93,132 @@ cmd_erase(struct ctx *c, int argc, char **argv)
 	    {"include-mentions", no_argument, NULL, 'M'},
 	    {NULL, 0, NULL, 0},
 	};
-	const char *address = NULL;
-	char addr[PRIVACY_ADDR_MAX + 1], hash[AUDIT_HASH_LEN + 1], user[64];
-	struct privacy_erase_opts eo = {.out = stdout};
-	unsigned long n = 0;
-	bool yes = false, mentions = false;
-	struct space *s;
-	enum ma_status st;
-	char *dir;
-	int ch, ret = EX_OK;
+	int ch, ret;
 
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "a:ny",
 				 longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'a':
-			address = optarg;
+			a->address = optarg;
 			break;
 		case 'n':
-			eo.dry_run = true;
+			a->dry_run = true;
 			break;
 		case 'y':
-			yes = true;
+			a->yes = true;
 			break;
 		case 'M':
-			mentions = true;
+			a->mentions = true;
 			break;
 		default:
 			ret = cli_common(ch, optarg, erase_usage, &c->root_opt);
-			if (ret == EX__HELP)
-				return EX_OK;
 			if (ret != EX_OK)
 				return ret < 0 ? EX_USAGE : ret;
 		}
 	}
-	if (argc - optind != 1 || address == NULL) {
+	if (argc - optind != 1 || a->address == NULL) {
 		fputs(erase_usage, stderr);
 		return EX_USAGE;
 	}
-	if (privacy_addr_norm(address, addr, sizeof addr) != MA_OK)
+	return EX_OK;
+}
+
+/*
+ * erase_ask - on a terminal, show what a dry run finds (on stderr) and ask.
+ * EX_OK with *go set when the user said yes; EX_OK alone when there is
+ * nothing to erase or the user said no; else the exit code.
+ */
+static int
+erase_ask(const struct space *s, const struct privacy_erase_opts *eo,
+	  const char *dir, bool *go)
+{
+	struct privacy_erase_opts d = *eo;
+	unsigned long n = 0;
+	enum ma_status st;
+
+	*go = false;
+	if (!isatty(STDIN_FILENO)) {
+		log_err("erase asks for confirmation on a terminal: "
+			"run it with --yes");
 		return EX_USAGE;
+	}
+	d.dry_run = true;
+	d.out = stderr;
+	if ((st = privacy_erase(&d, &n)) != MA_OK)
+		return ma_exitcode(st);
+	if (n == 0 && !privacy_erase_pending(dir)) {
+		log_notice("no message of space '%s' names that "
+			   "address",
+			   s->key);
+		return EX_OK;
+	}
+	if (!confirm(s->key, n)) {
+		log_notice("nothing erased");
+		return EX_OK;
+	}
+	*go = true;
+	return EX_OK;
+}
+
+/*
+ * erase_publish - after n files were erased: render the site without them,
+ * then record the erase in the audit log and close its journal.
+ */
+static int
+erase_publish(struct ctx *c, const struct space *s,
+	      const struct privacy_erase_opts *eo, const char *dir,
+	      unsigned long n)
+{
+	char hash[AUDIT_HASH_LEN + 1], user[64];
+	enum ma_status st;
+
+	/* An incremental run: it finds the erased messages by the hashes
+	 * their tombstones hold, and removes them from every page, feed,
+	 * mbox, attachment and search segment as a full run would. */
+	if (stage_built("mailarc-render")) {
+		/* --wait: a render still running (one a killed erase
+		 * started, or the timer's) finishes first. */
+		const char *const args[] = {"--wait", s->key, NULL};
+		int ret = run_stage(c, "mailarc-render", args, true);
+
+		if (ret != EX_OK) {
+			log_err("the site of space '%s' still shows erased "
+				"mail: run 'mailarc erase' again",
+				s->key);
+			return ret;
+		}
+	}
+	audit_addr_hash(eo->addr, hash);
+	privacy_user(s, user, sizeof user);
+	st = audit_append(s->dir, eo->now, user, "erase", n, hash);
+	if (st == MA_OK)
+		st = privacy_erase_done(dir);
+	if (st != MA_OK)
+		return ma_exitcode(st);
+	log_notice("space '%s': %lu message file%s erased", s->key, n,
+		   n == 1 ? "" : "s");
+	return EX_OK;
+}
+
+int
+cmd_erase(struct ctx *c, int argc, char **argv)
+{
+	struct erase_args a = {0};
+	char addr[PRIVACY_ADDR_MAX + 1];
+	struct privacy_erase_opts eo = {.out = stdout};
+	unsigned long n = 0;
+	bool go = true;
+	struct space *s;
+	enum ma_status st;
+	char *dir;
+	int ret;
+
+	if ((ret = erase_options(c, argc, argv, &a)) != EX_OK)
+		return ret == EX__HELP ? EX_OK : ret;
+	if (privacy_addr_norm(a.address, addr, sizeof addr) != MA_OK)
+		return EX_USAGE;
+	eo.dry_run = a.dry_run;
 	if ((s = privacy_gate(c, argv[optind], eo.dry_run ? NULL : "erase",
 			      &ret)) == NULL)
 		return ret;
@@ -137,72 +230,19 @@ cmd_erase(struct ctx *c, int argc, char **argv)
 	eo.addr = addr;
 	eo.wait = c->wait;
 	eo.now = privacy_now();
-	if (!eo.dry_run && !yes) {
-		struct privacy_erase_opts d = eo;
-
-		if (!isatty(STDIN_FILENO)) {
-			log_err("erase asks for confirmation on a terminal: "
-				"run it with --yes");
-			ret = EX_USAGE;
-			goto out;
-		}
-		d.dry_run = true;
-		d.out = stderr;
-		if ((st = privacy_erase(&d, &n)) != MA_OK) {
+	if (!eo.dry_run && !a.yes)
+		ret = erase_ask(s, &eo, dir, &go);
+	if (ret == EX_OK && go) {
+		if ((st = privacy_erase(&eo, &n)) != MA_OK)
 			ret = ma_exitcode(st);
-			goto out;
-		}
-		if (n == 0 && !privacy_erase_pending(dir)) {
+		else if (!eo.dry_run && n == 0 && !privacy_erase_pending(dir))
 			log_notice("no message of space '%s' names that "
 				   "address",
 				   s->key);
-			goto out;
-		}
-		if (!confirm(s->key, n)) {
-			log_notice("nothing erased");
-			goto out;
-		}
+		else if (!eo.dry_run)
+			ret = erase_publish(c, s, &eo, dir, n);
 	}
-	if ((st = privacy_erase(&eo, &n)) != MA_OK) {
-		ret = ma_exitcode(st);
-		goto out;
-	}
-	if (eo.dry_run)
-		goto out;
-	if (n == 0 && !privacy_erase_pending(dir)) {
-		log_notice("no message of space '%s' names that address",
-			   s->key);
-		goto out;
-	}
-	/* An incremental run: it finds the erased messages by the hashes
-	 * their tombstones hold, and removes them from every page, feed,
-	 * mbox, attachment and search segment as a full run would. */
-	if (stage_built("mailarc-render")) {
-		/* --wait: a render still running (one a killed erase
-		 * started, or the timer's) finishes first. */
-		const char *const args[] = {"--wait", s->key, NULL};
-
-		ret = run_stage(c, "mailarc-render", args, true);
-		if (ret != EX_OK) {
-			log_err("the site of space '%s' still shows erased "
-				"mail: run 'mailarc erase' again",
-				s->key);
-			goto out;
-		}
-	}
-	audit_addr_hash(addr, hash);
-	privacy_user(s, user, sizeof user);
-	st = audit_append(s->dir, eo.now, user, "erase", n, hash);
-	if (st == MA_OK)
-		st = privacy_erase_done(dir);
-	if (st != MA_OK) {
-		ret = ma_exitcode(st);
-		goto out;
-	}
-	log_notice("space '%s': %lu message file%s erased", s->key, n,
-		   n == 1 ? "" : "s");
-out:
-	if (mentions && (ret == EX_OK || ret == EX_DATAERR) &&
+	if (a.mentions && (ret == EX_OK || ret == EX_DATAERR) &&
 	    (st = list_mentions(dir, addr)) != MA_OK)
 		ret = ma_exitcode(st);
 	free(dir);

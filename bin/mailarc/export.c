@@ -43,6 +43,53 @@ put(const char *path, unsigned where, void *arg)
 	return 0;
 }
 
+/*
+ * export_open - a temporary file beside output (*tmp, *f): written there
+ * and renamed, never half an export under its name.
+ */
+static enum ma_status
+export_open(const char *output, char **tmp, FILE **f)
+{
+	int fd;
+
+	if ((*tmp = path_fmt("%s.tmpXXXXXX", output)) == NULL)
+		return MA_ENOMEM;
+	if ((fd = mkstemp(*tmp)) < 0 || (*f = fdopen(fd, "w")) == NULL) {
+		log_err("cannot create '%s': %s", *tmp, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		free(*tmp);
+		*tmp = NULL;
+		return MA_EIO;
+	}
+	return MA_OK;
+}
+
+/*
+ * export_close - close f (tmp); when st is MA_OK and it was written whole,
+ * rename it to output; else remove it. Returns st or the write error.
+ */
+static enum ma_status
+export_close(FILE *f, const char *tmp, const char *output, enum ma_status st)
+{
+	if (st == MA_OK && (fflush(f) != 0 || fsync(fileno(f)) != 0)) {
+		log_err("cannot write '%s': %s", tmp, strerror(errno));
+		st = MA_EIO;
+	}
+	if (fclose(f) != 0 && st == MA_OK) {
+		log_err("cannot write '%s': %s", tmp, strerror(errno));
+		st = MA_EIO;
+	}
+	if (st == MA_OK && rename(tmp, output) != 0) {
+		log_err("cannot rename '%s' to '%s': %s", tmp, output,
+			strerror(errno));
+		st = MA_EIO;
+	}
+	if (st != MA_OK)
+		unlink(tmp);
+	return st;
+}
+
 int
 cmd_export(struct ctx *c, int argc, char **argv)
 {
@@ -85,48 +132,14 @@ cmd_export(struct ctx *c, int argc, char **argv)
 		st = MA_EIO;
 		goto out;
 	}
-	if (output != NULL) {
-		/* Written beside FILE and renamed: never half an export
-		 * under its name. */
-		int fd;
-
-		if ((tmp = path_fmt("%s.tmpXXXXXX", output)) == NULL) {
-			st = MA_ENOMEM;
-			goto out;
-		}
-		if ((fd = mkstemp(tmp)) < 0 ||
-		    (o.f = fdopen(fd, "w")) == NULL) {
-			log_err("cannot create '%s': %s", tmp, strerror(errno));
-			if (fd >= 0)
-				close(fd);
-			free(tmp);
-			tmp = NULL;
-			st = MA_EIO;
-			goto out;
-		}
-	}
+	if (output != NULL && (st = export_open(output, &tmp, &o.f)) != MA_OK)
+		goto out;
 	st = privacy_scan(dir, addr, PRIVACY_ARCHIVE | PRIVACY_INCOMING, put,
 			  &o);
 	if (st == MA_OK)
 		st = o.st;
-	if (tmp != NULL) {
-		if (st == MA_OK &&
-		    (fflush(o.f) != 0 || fsync(fileno(o.f)) != 0)) {
-			log_err("cannot write '%s': %s", tmp, strerror(errno));
-			st = MA_EIO;
-		}
-		if (fclose(o.f) != 0 && st == MA_OK) {
-			log_err("cannot write '%s': %s", tmp, strerror(errno));
-			st = MA_EIO;
-		}
-		if (st == MA_OK && rename(tmp, output) != 0) {
-			log_err("cannot rename '%s' to '%s': %s", tmp, output,
-				strerror(errno));
-			st = MA_EIO;
-		}
-		if (st != MA_OK)
-			unlink(tmp);
-	}
+	if (tmp != NULL)
+		st = export_close(o.f, tmp, output, st);
 	if (st == MA_OK) {
 		audit_addr_hash(addr, hash);
 		privacy_user(s, user, sizeof user);

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <sysexits.h>
 
-#include <jansson.h>
+#include "json_out.h"
 
 #include "audit.h"
 #include "cli.h"
@@ -128,25 +128,24 @@ privacy_status(const struct space *s, void *json)
 	tombstone_format_time(h.since, since, sizeof since);
 	retention_last(s, at, was, removed);
 	if (json != NULL) {
-		json_t *o = json, *j = json_object();
+		struct json_out *o = json, *j = json_out_object();
 
-		json_object_set_new(j, "on", json_boolean(h.on));
+		json_out_set(j, "on", json_out_bool(h.on));
 		if (h.on) {
-			json_object_set_new(j, "since", json_string(since));
-			json_object_set_new(j, "user", json_string(h.user));
-			json_object_set_new(j, "reason", json_string(h.reason));
+			json_out_set(j, "since", json_out_str(since));
+			json_out_set(j, "user", json_out_str(h.user));
+			json_out_set(j, "reason", json_out_str(h.reason));
 		}
-		json_object_set_new(o, "hold", j);
-		j = json_object();
-		json_object_set_new(j, "retain",
-				    retain ? json_string(retain) : json_null());
+		json_out_set(o, "hold", j);
+		j = json_out_object();
+		json_out_set(j, "retain",
+			     retain ? json_out_str(retain) : json_out_null());
 		if (at[0]) {
-			json_object_set_new(j, "last_run", json_string(at));
-			json_object_set_new(
-			    j, "removed",
-			    json_integer(strtol(removed, NULL, 10)));
+			json_out_set(j, "last_run", json_out_str(at));
+			json_out_set(j, "removed",
+				     json_out_int(strtol(removed, NULL, 10)));
 		}
-		json_object_set_new(o, "retention", j);
+		json_out_set(o, "retention", j);
 		return;
 	}
 	if (h.on)

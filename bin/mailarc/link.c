@@ -79,7 +79,7 @@ link_name(struct space *s, const char *id, char name[PERMALINK_NAME_MAX],
 
 	*held = false;
 	/* A space never indexed holds nothing yet: the rule alone. */
-	conf = path_fmt("%s/notmuch/config", s->dir);
+	conf = space_part_path(s->dir, SPACE_NOTMUCH_CONFIG);
 	if (conf == NULL)
 		return MA_ENOMEM;
 	st = path_exists(conf) ? index_open(s->dir, INDEX_READ, &ix)
@@ -128,6 +128,54 @@ link_thread(struct space *s, const char *id, const char *shown, char **rel)
 				    : ma_exitcode(st);
 }
 
+/*
+ * link_message - print the address of message id's page (shown: the id as
+ * logged), warning when the site has no such page (yet).
+ */
+static int
+link_message(struct space *s, const char *id, const char *shown)
+{
+	char name[PERMALINK_NAME_MAX], stem[PERMALINK_STEM_MAX];
+	const char *base;
+	enum ma_status st;
+	char *page;
+	bool held;
+	int ret;
+
+	st = link_name(s, id, name, &held);
+	if (st != MA_OK) {
+		if (st == MA_EDATA)
+			log_err("'%s' is not a Message-ID", shown);
+		return ma_exitcode(st);
+	}
+	if (permalink_stem(name, stem) != MA_OK) {
+		log_err("'%s' is not a Message-ID", shown);
+		return EX_DATAERR;
+	}
+	page = path_fmt("%s/m/%s.html", s->site_dir, stem);
+	if (page != NULL && !held)
+		log_warn("the site of space '%s' has no page for '%s': the "
+			 "space holds no such message",
+			 s->key, shown);
+	else if (page != NULL && !path_exists(page))
+		log_warn("the site of space '%s' has no page for '%s' yet: "
+			 "run mailarc render",
+			 s->key, shown);
+	base = space_setting(s, "base_url", NULL);
+	if (base != NULL) {
+		size_t n = strlen(base);
+
+		while (n > 0 && base[n - 1] == '/')
+			n--;
+		printf("%.*s/m/%s.html\n", (int)n, base, stem);
+	} else if (page != NULL) {
+		printf("%s\n", page);
+	}
+	ret = page != NULL ? EX_OK : EX_OSERR;
+	free(page);
+	return ret;
+}
+
 int
 cmd_link(struct ctx *c, int argc, char **argv)
 {
@@ -136,13 +184,11 @@ cmd_link(struct ctx *c, int argc, char **argv)
 	    {"thread", no_argument, NULL, 'T'},
 	    {NULL, 0, NULL, 0},
 	};
-	char name[PERMALINK_NAME_MAX], shown[PERMALINK_LOG_MAX],
-	    stem[PERMALINK_STEM_MAX];
-	const char *base, *typed;
+	char shown[PERMALINK_LOG_MAX];
+	const char *typed;
 	struct space *s;
-	char *id, *page;
-	enum ma_status st;
-	bool held, thread = false;
+	char *id;
+	bool thread = false;
 	char *rel = NULL;
 	int ch, ret;
 
@@ -182,40 +228,8 @@ cmd_link(struct ctx *c, int argc, char **argv)
 		space_free(s);
 		return ret;
 	}
-	st = link_name(s, id, name, &held);
+	ret = link_message(s, id, shown);
 	free(id);
-	if (st != MA_OK) {
-		if (st == MA_EDATA)
-			log_err("'%s' is not a Message-ID", shown);
-		space_free(s);
-		return ma_exitcode(st);
-	}
-	if (permalink_stem(name, stem) != MA_OK) {
-		log_err("'%s' is not a Message-ID", shown);
-		space_free(s);
-		return EX_DATAERR;
-	}
-	page = path_fmt("%s/m/%s.html", s->site_dir, stem);
-	if (page != NULL && !held)
-		log_warn("the site of space '%s' has no page for '%s': the "
-			 "space holds no such message",
-			 s->key, shown);
-	else if (page != NULL && !path_exists(page))
-		log_warn("the site of space '%s' has no page for '%s' yet: "
-			 "run mailarc render",
-			 s->key, shown);
-	base = space_setting(s, "base_url", NULL);
-	if (base != NULL) {
-		size_t n = strlen(base);
-
-		while (n > 0 && base[n - 1] == '/')
-			n--;
-		printf("%.*s/m/%s.html\n", (int)n, base, stem);
-	} else if (page != NULL) {
-		printf("%s\n", page);
-	}
-	ret = page != NULL ? EX_OK : EX_OSERR;
-	free(page);
 	space_free(s);
 	return ret;
 }

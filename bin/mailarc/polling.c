@@ -414,6 +414,31 @@ explain_on(const struct target *t)
 			   t->account->key);
 }
 
+/* report_done - say what was turned on or off (every: all spaces). */
+static void
+report_done(const struct target *t, size_t nt, bool on, bool every)
+{
+	char desc[256];
+
+	if (every)
+		snprintf(desc, sizeof desc, "every space");
+	else if (nt == 1)
+		snprintf(desc, sizeof desc, "%s%s%s", t[0].space->key,
+			 t[0].account ? "/" : "",
+			 t[0].account ? t[0].account->key : "");
+	else
+		snprintf(desc, sizeof desc, "%zu spaces and accounts", nt);
+	if (polling_systemd_running())
+		log_notice("polling %s for %s", on ? "on" : "off", desc);
+	else
+		log_notice("systemd is not running here: polling %s "
+			   "recorded for %s; 'mailarc fetch --due' "
+			   "(from cron) honours it",
+			   on ? "on" : "off", desc);
+	for (size_t i = 0; on && i < nt; i++)
+		explain_on(&t[i]);
+}
+
 int
 cmd_polling(struct ctx *c, int argc, char **argv)
 {
@@ -423,7 +448,7 @@ cmd_polling(struct ctx *c, int argc, char **argv)
 	};
 	struct target *t = NULL;
 	struct units u = {0};
-	char **keys = NULL, desc[256];
+	char **keys = NULL;
 	size_t nt = 0, nkeys = 0;
 	const char *root;
 	bool on;
@@ -475,27 +500,8 @@ cmd_polling(struct ctx *c, int argc, char **argv)
 	}
 	if (ret == EX_OK)
 		ret = apply_systemd(on, &u);
-	if (ret == EX_OK) {
-		if (keys != NULL)
-			snprintf(desc, sizeof desc, "every space");
-		else if (nt == 1)
-			snprintf(desc, sizeof desc, "%s%s%s", t[0].space->key,
-				 t[0].account ? "/" : "",
-				 t[0].account ? t[0].account->key : "");
-		else
-			snprintf(desc, sizeof desc, "%zu spaces and accounts",
-				 nt);
-		if (polling_systemd_running())
-			log_notice("polling %s for %s", on ? "on" : "off",
-				   desc);
-		else
-			log_notice("systemd is not running here: polling %s "
-				   "recorded for %s; 'mailarc fetch --due' "
-				   "(from cron) honours it",
-				   on ? "on" : "off", desc);
-		for (size_t i = 0; on && i < nt; i++)
-			explain_on(&t[i]);
-	}
+	if (ret == EX_OK)
+		report_done(t, nt, on, keys != NULL);
 	units_free(&u);
 	targets_free(t, nt);
 	space_list_free(keys, nkeys);

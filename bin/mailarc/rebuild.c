@@ -12,9 +12,11 @@
 #include <sysexits.h>
 
 #include "cli.h"
+#include "lock.h"
 #include "log.h"
 #include "mailarc.h"
 #include "path.h"
+#include "space.h"
 
 static const char rebuild_usage[] =
     "usage: mailarc rebuild SPACE\n"
@@ -22,8 +24,10 @@ static const char rebuild_usage[] =
     "Build a fresh notmuch database for SPACE from its archive/ folder\n"
     "(mailarc-index --full), keeping its tombstones, then render its site\n"
     "in full. The old database is kept as SPACE/notmuch.old until the new\n"
-    "one is built, and put back if indexing fails. Stop fetching into the\n"
-    "space (mailarc polling off) while it runs.\n";
+    "one is built, and put back if indexing fails. It holds the space's\n"
+    "index lock until the new database is built: an index run going on\n"
+    "makes it stop (or wait, with --wait), and one started meanwhile\n"
+    "waits or stops the same way.\n";
 
 /* Move from to to; log and return EX_IOERR on failure. */
 static int
@@ -35,26 +39,24 @@ move(const char *from, const char *to)
 	return EX_IOERR;
 }
 
+/*
+ * reindex - move the database aside, index archive/ afresh and remove the
+ * old one; put it back when indexing fails.
+ */
 static int
-rebuild(struct ctx *c, const struct space *s)
+reindex(struct ctx *c, const struct space *s, const char *db, const char *old)
 {
-	char *db = path_fmt("%s/notmuch", s->dir);
-	char *old = path_fmt("%s/notmuch.old", s->dir);
 	const char *const index_args[] = {"--full", s->key, NULL};
-	const char *const render_args[] = {s->key, "--full", NULL};
-	int ret = EX_OSERR;
+	int ret;
 
-	if (db == NULL || old == NULL)
-		goto out;
 	if (path_exists(old)) {
 		log_err("'%s' is there: an earlier rebuild did not finish; "
 			"move it back to '%s' or remove it",
 			old, db);
-		ret = EX_TEMPFAIL;
-		goto out;
+		return EX_TEMPFAIL;
 	}
 	if (path_exists(db) && (ret = move(db, old)) != EX_OK)
-		goto out;
+		return ret;
 	ret = run_stage(c, "mailarc-index", index_args, true);
 	if (ret != EX_OK) {
 		log_err("space %s: indexing failed (exit %d): the old "
@@ -63,16 +65,54 @@ rebuild(struct ctx *c, const struct space *s)
 		if (path_rm_rf(db) != MA_OK ||
 		    (path_exists(old) && move(old, db) != EX_OK))
 			log_err("the old database is in '%s'", old);
-		goto out;
+		return ret;
 	}
 	if (path_exists(old) && path_rm_rf(old) != MA_OK)
 		log_warn("cannot remove '%s'", old);
+	return EX_OK;
+}
+
+/*
+ * The index lock is held from before the database is moved aside until
+ * the new one is built, so that no index run (the timer's, an import's)
+ * opens or recreates the database meanwhile. The mailarc-index run here
+ * takes the same lock: it is handed down to it (lock_hand_down()), so it
+ * shares it instead of waiting for its own parent. The render that
+ * follows only reads the database; the lock is dropped before it.
+ */
+static int
+rebuild(struct ctx *c, const struct space *s)
+{
+	char *db = space_part_path(s->dir, SPACE_NOTMUCH);
+	char *old = space_part_path(s->dir, SPACE_NOTMUCH_OLD);
+	char *lockpath = space_lock_path(s->dir, SPACE_STAGE_INDEX);
+	const char *const render_args[] = {s->key, "--full", NULL};
+	struct lock lk = {.fd = -1};
+	enum ma_status st;
+	int ret = EX_OSERR;
+
+	if (db == NULL || old == NULL || lockpath == NULL)
+		goto out;
+	if ((st = lock_take(lockpath, "index of the space", c->wait, &lk)) !=
+	    MA_OK) {
+		ret = ma_exitcode(st);
+		goto out;
+	}
+	if ((st = lock_hand_down(&lk)) != MA_OK)
+		ret = ma_exitcode(st);
+	else
+		ret = reindex(c, s, db, old);
+	lock_take_back(&lk);
+	lock_drop(&lk);
+	if (ret != EX_OK)
+		goto out;
 	ret = run_stage(c, "mailarc-render", render_args, true);
 	if (ret == EX_OK)
 		printf("%s/index.html\n", s->site_dir);
 out:
 	free(db);
 	free(old);
+	free(lockpath);
 	return ret;
 }
 

@@ -8,7 +8,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <jansson.h>
+#include "json_out.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,24 +36,24 @@ static const char status_usage[] =
 /*
  * Configuration values and server messages are bytes, JSON strings are
  * UTF-8: what is not valid UTF-8 is kept with every non-ASCII byte as
- * U+FFFD, rather than dropping the key (json_string() returns NULL).
+ * U+FFFD, rather than dropping the key (json_out_str() returns NULL).
  */
-static json_t *
+static struct json_out *
 jstr(const char *v)
 {
-	json_t *j;
+	struct json_out *j;
 	struct buf b;
 
-	if (v == NULL || (j = json_string(v)) != NULL)
-		return v == NULL ? json_string("") : j;
+	if (v == NULL || (j = json_out_str(v)) != NULL)
+		return v == NULL ? json_out_str("") : j;
 	buf_init(&b, 4 * strlen(v) + 1);
 	for (const unsigned char *p = (const unsigned char *)v; *p; p++)
 		if (*p < 0x80 ? buf_addc(&b, (char)*p)
 			      : buf_adds(&b, "\xef\xbf\xbd"))
 			break;
-	j = json_string(buf_cstr(&b));
+	j = json_out_str(buf_cstr(&b));
 	buf_release(&b);
-	return j != NULL ? j : json_string("");
+	return j != NULL ? j : json_out_str("");
 }
 
 /* Text for a terminal: control characters (a server's message may carry
@@ -63,15 +63,6 @@ print_safe(const char *v)
 {
 	for (const unsigned char *p = (const unsigned char *)v; *p; p++)
 		putchar(*p < 0x20 || *p == 0x7f ? '?' : *p);
-}
-
-static json_t *
-json_time(time_t t)
-{
-	char buf[32];
-	const char *s = utc_format(t, buf, sizeof buf);
-
-	return s != NULL ? json_string(s) : json_null();
 }
 
 struct maildir_size {
@@ -326,95 +317,90 @@ account_status_get(const struct space *s, const struct account *a, time_t now,
 }
 
 /* The account's fetch_budget and how much of it is left; null when off. */
-static json_t *
+static struct json_out *
 budget_json(const struct account *a, const struct account_status *as)
 {
-	json_t *t;
+	struct json_out *t;
 
 	if (a->fetch_budget == 0)
-		return json_null();
-	t = json_object();
-	json_object_set_new(t, "bytes_per_day",
-			    json_integer((json_int_t)a->fetch_budget));
-	json_object_set_new(t, "bytes_left",
-			    json_integer((json_int_t)as->budget_left));
-	json_object_set_new(t, "window_ends", json_time(as->budget_until));
-	json_object_set_new(t, "waiting_messages",
-			    json_integer(as->have_state ? as->sum.waiting : 0));
-	json_object_set_new(t, "waiting_bytes",
-			    json_integer(as->have_state
-					     ? (json_int_t)as->sum.waiting_bytes
-					     : 0));
+		return json_out_null();
+	t = json_out_object();
+	json_out_set(t, "bytes_per_day",
+		     json_out_int((long long)a->fetch_budget));
+	json_out_set(t, "bytes_left", json_out_int((long long)as->budget_left));
+	json_out_set(t, "window_ends", json_out_time(as->budget_until));
+	json_out_set(t, "waiting_messages",
+		     json_out_int(as->have_state ? as->sum.waiting : 0));
+	json_out_set(t, "waiting_bytes",
+		     json_out_int(as->have_state
+				      ? (long long)as->sum.waiting_bytes
+				      : 0));
 	return t;
 }
 
 /* When the OAuth tokens expire or were last used; null for a password. */
-static json_t *
+static struct json_out *
 oauth_json(const struct account *a, const struct account_status *as)
 {
-	json_t *t;
+	struct json_out *t;
 
 	if (!a->oauth2)
-		return json_null();
-	t = json_object();
-	json_object_set_new(
+		return json_out_null();
+	t = json_out_object();
+	json_out_set(
 	    t, "access_expires",
-	    json_time(as->have_oauth ? as->oauth.access_expires : 0));
-	json_object_set_new(
+	    json_out_time(as->have_oauth ? as->oauth.access_expires : 0));
+	json_out_set(
 	    t, "refresh_last_used",
-	    json_time(as->have_oauth ? as->oauth.refresh_last_used : 0));
+	    json_out_time(as->have_oauth ? as->oauth.refresh_last_used : 0));
 	return t;
 }
 
-static json_t *
+static struct json_out *
 account_json(const struct account *a, const struct account_status *as)
 {
-	json_t *o = json_object();
+	struct json_out *o = json_out_object();
 
-	json_object_set_new(o, "key", jstr(a->key));
-	json_object_set_new(o, "name", jstr(a->name));
-	json_object_set_new(o, "protocol",
-			    json_string(account_protocol_name(a->protocol)));
-	json_object_set_new(o, "host", jstr(a->host));
-	json_object_set_new(o, "tls",
-			    json_string(a->tls_plain ? "none"
-					: account_implicit_tls(a)
-					    ? "implicit"
-					    : "starttls"));
-	json_object_set_new(o, "enabled", json_boolean(a->enabled));
-	json_object_set_new(o, "polling", json_boolean(as->effective));
-	json_object_set_new(o, "polling_setting", json_boolean(a->polling));
-	json_object_set_new(o, "poll_interval", json_integer(a->poll_interval));
-	json_object_set_new(
-	    o, "on_server",
-	    json_string(a->delete_on_server ? "delete" : "keep"));
-	json_object_set_new(o, "timer", json_string(as->timer));
+	json_out_set(o, "key", jstr(a->key));
+	json_out_set(o, "name", jstr(a->name));
+	json_out_set(o, "protocol",
+		     json_out_str(account_protocol_name(a->protocol)));
+	json_out_set(o, "host", jstr(a->host));
+	json_out_set(o, "tls",
+		     json_out_str(a->tls_plain		    ? "none"
+				  : account_implicit_tls(a) ? "implicit"
+							    : "starttls"));
+	json_out_set(o, "enabled", json_out_bool(a->enabled));
+	json_out_set(o, "polling", json_out_bool(as->effective));
+	json_out_set(o, "polling_setting", json_out_bool(a->polling));
+	json_out_set(o, "poll_interval", json_out_int(a->poll_interval));
+	json_out_set(o, "on_server",
+		     json_out_str(a->delete_on_server ? "delete" : "keep"));
+	json_out_set(o, "timer", json_out_str(as->timer));
 	if (as->ti.known) {
-		json_t *t = json_object();
+		struct json_out *t = json_out_object();
 
-		json_object_set_new(t, "unit_file_state",
-				    jstr(as->ti.file_state));
-		json_object_set_new(t, "active_state", jstr(as->ti.active));
-		json_object_set_new(t, "next_elapse", json_time(as->ti.next));
-		json_object_set_new(o, "timer_state", t);
+		json_out_set(t, "unit_file_state", jstr(as->ti.file_state));
+		json_out_set(t, "active_state", jstr(as->ti.active));
+		json_out_set(t, "next_elapse", json_out_time(as->ti.next));
+		json_out_set(o, "timer_state", t);
 	} else {
-		json_object_set_new(o, "timer_state", json_null());
+		json_out_set(o, "timer_state", json_out_null());
 	}
-	json_object_set_new(o, "last_run",
-			    json_time(as->have_state ? as->sum.last_run : 0));
-	json_object_set_new(
-	    o, "last_success",
-	    json_time(as->have_state ? as->sum.last_success : 0));
-	json_object_set_new(o, "last_count",
-			    as->have_state ? json_integer(as->sum.last_count)
-					   : json_null());
-	json_object_set_new(o, "last_error",
-			    as->have_state && as->sum.last_error[0] != '\0'
-				? jstr(as->sum.last_error)
-				: json_null());
-	json_object_set_new(o, "next_run", json_time(as->next_run));
-	json_object_set_new(o, "fetch_budget", budget_json(a, as));
-	json_object_set_new(o, "oauth", oauth_json(a, as));
+	json_out_set(o, "last_run",
+		     json_out_time(as->have_state ? as->sum.last_run : 0));
+	json_out_set(o, "last_success",
+		     json_out_time(as->have_state ? as->sum.last_success : 0));
+	json_out_set(o, "last_count",
+		     as->have_state ? json_out_int(as->sum.last_count)
+				    : json_out_null());
+	json_out_set(o, "last_error",
+		     as->have_state && as->sum.last_error[0] != '\0'
+			 ? jstr(as->sum.last_error)
+			 : json_out_null());
+	json_out_set(o, "next_run", json_out_time(as->next_run));
+	json_out_set(o, "fetch_budget", budget_json(a, as));
+	json_out_set(o, "oauth", oauth_json(a, as));
 	return o;
 }
 
@@ -511,20 +497,20 @@ account_text(const struct account *a, const struct account_status *as)
  * What became of the messages that entered the space: archived (the
  * archive's files) or set aside with a reason (dedupe.report).
  */
-static json_t *
+static struct json_out *
 intake_json(long long archived, const struct dedupe_counts *k)
 {
-	json_t *o = json_object(), *n = json_object();
+	struct json_out *o = json_out_object(), *n = json_out_object();
 
-	json_object_set_new(o, "archived", json_integer(archived));
-	json_object_set_new(o, "duplicates", json_integer(k->duplicates));
-	json_object_set_new(o, "deleted", json_integer(k->deleted));
-	json_object_set_new(o, "x_no_archive", json_integer(k->no_archive));
-	json_object_set_new(n, "total", json_integer(k->not_mail));
+	json_out_set(o, "archived", json_out_int(archived));
+	json_out_set(o, "duplicates", json_out_int(k->duplicates));
+	json_out_set(o, "deleted", json_out_int(k->deleted));
+	json_out_set(o, "x_no_archive", json_out_int(k->no_archive));
+	json_out_set(n, "total", json_out_int(k->not_mail));
 	for (int v = MSG_EMPTY; v <= MSG_UNPARSABLE; v++)
-		json_object_set_new(n, msg_verdict_name((enum msg_verdict)v),
-				    json_integer(k->by_verdict[v]));
-	json_object_set_new(o, "not_a_message", n);
+		json_out_set(n, msg_verdict_name((enum msg_verdict)v),
+			     json_out_int(k->by_verdict[v]));
+	json_out_set(o, "not_a_message", n);
 	return o;
 }
 
@@ -556,34 +542,33 @@ struct space_facts {
 /* The space as a JSON object appended to spaces; *accountsp gets the
  * (borrowed) array its accounts go into. */
 static void
-space_json(const struct space *s, const struct space_facts *f, json_t *spaces,
-	   json_t **accountsp)
+space_json(const struct space *s, const struct space_facts *f,
+	   struct json_out *spaces, struct json_out **accountsp)
 {
-	json_t *o = json_object(), *j;
+	struct json_out *o = json_out_object(), *j;
 	const char *admins = space_setting(s, "admins", "");
 
-	json_object_set_new(o, "key", jstr(s->key));
-	json_object_set_new(o, "name", jstr(s->name));
-	json_object_set_new(o, "kind",
-			    json_string(s->personal ? "personal" : "site"));
-	json_object_set_new(o, "polling", json_boolean(polling_space_on(s)));
-	json_object_set_new(o, "admins", jstr(admins));
-	j = json_object();
-	json_object_set_new(j, "messages", json_integer(f->archive.messages));
-	json_object_set_new(j, "bytes", json_integer(f->archive.bytes));
-	json_object_set_new(o, "archive", j);
-	json_object_set_new(o, "incoming", json_integer(f->incoming.messages));
-	json_object_set_new(o, "duplicates", json_integer(f->dups.messages));
-	json_object_set_new(o, "intake",
-			    intake_json(f->archive.messages, &f->counts));
-	j = json_object();
-	json_object_set_new(j, "dir", jstr(s->site_dir));
-	json_object_set_new(j, "updated", json_time(f->site));
-	json_object_set_new(o, "site", j);
+	json_out_set(o, "key", jstr(s->key));
+	json_out_set(o, "name", jstr(s->name));
+	json_out_set(o, "kind",
+		     json_out_str(s->personal ? "personal" : "site"));
+	json_out_set(o, "polling", json_out_bool(polling_space_on(s)));
+	json_out_set(o, "admins", jstr(admins));
+	j = json_out_object();
+	json_out_set(j, "messages", json_out_int(f->archive.messages));
+	json_out_set(j, "bytes", json_out_int(f->archive.bytes));
+	json_out_set(o, "archive", j);
+	json_out_set(o, "incoming", json_out_int(f->incoming.messages));
+	json_out_set(o, "duplicates", json_out_int(f->dups.messages));
+	json_out_set(o, "intake", intake_json(f->archive.messages, &f->counts));
+	j = json_out_object();
+	json_out_set(j, "dir", jstr(s->site_dir));
+	json_out_set(j, "updated", json_out_time(f->site));
+	json_out_set(o, "site", j);
 	privacy_status(s, o);
-	*accountsp = json_array();
-	json_object_set_new(o, "accounts", *accountsp);
-	json_array_append_new(spaces, o);
+	*accountsp = json_out_array();
+	json_out_set(o, "accounts", *accountsp);
+	json_out_append(spaces, o);
 }
 
 /* The space as text; the accounts' table header when it has any. */
@@ -641,13 +626,14 @@ space_timers(const struct space *s, char **keys, size_t n,
 
 /* One space: text to stdout, or an object appended to spaces. */
 static int
-space_status(struct ctx *c, const char *key, time_t now, json_t *spaces)
+space_status(struct ctx *c, const char *key, time_t now,
+	     struct json_out *spaces)
 {
 	struct space_facts f = {0};
 	struct space *s;
 	char **keys = NULL;
 	size_t n = 0;
-	json_t *accounts = NULL;
+	struct json_out *accounts = NULL;
 	struct timer_info *ti = NULL;
 	char **units = NULL;
 	int ret = EX_OK;
@@ -679,7 +665,7 @@ space_status(struct ctx *c, const char *key, time_t now, json_t *spaces)
 		}
 		account_status_get(s, a, now, ti != NULL ? &ti[i] : NULL, &as);
 		if (accounts != NULL)
-			json_array_append_new(accounts, account_json(a, &as));
+			json_out_append(accounts, account_json(a, &as));
 		else
 			account_text(a, &as);
 		account_free(a);
@@ -701,7 +687,7 @@ cmd_status(struct ctx *c, int argc, char **argv)
 	    {"json", no_argument, NULL, 'j'},
 	    {NULL, 0, NULL, 0},
 	};
-	json_t *top = NULL, *spaces = NULL;
+	struct json_out *top = NULL, *spaces = NULL;
 	char **keys = NULL;
 	size_t n = 0;
 	const char *root;
@@ -727,15 +713,14 @@ cmd_status(struct ctx *c, int argc, char **argv)
 	if (json) {
 		char buf[32];
 
-		top = json_object();
-		spaces = json_array();
-		json_object_set_new(top, "root", jstr(root));
-		json_object_set_new(top, "systemd",
-				    json_boolean(polling_systemd_running()));
-		json_object_set_new(
-		    top, "generated",
-		    json_string(utc_format(now, buf, sizeof buf)));
-		json_object_set_new(top, "spaces", spaces);
+		top = json_out_object();
+		spaces = json_out_array();
+		json_out_set(top, "root", jstr(root));
+		json_out_set(top, "systemd",
+			     json_out_bool(polling_systemd_running()));
+		json_out_set(top, "generated",
+			     json_out_str(utc_format(now, buf, sizeof buf)));
+		json_out_set(top, "spaces", spaces);
 	} else if (optind == argc && n == 0) {
 		log_notice("no spaces yet in '%s' (add one with 'mailarc "
 			   "space add KEY')",
@@ -751,11 +736,10 @@ cmd_status(struct ctx *c, int argc, char **argv)
 				       space_status(c, argv[i], now, spaces));
 	}
 	if (top != NULL) {
-		if (json_dumpf(top, stdout,
-			       JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0)
+		if (json_out_print(top, stdout, JSON_OUT_PRETTY) != 0)
 			ret = EX_IOERR;
 		putchar('\n');
-		json_decref(top);
+		json_out_free(top);
 	}
 	space_list_free(keys, n);
 	return ret;

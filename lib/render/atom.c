@@ -90,11 +90,14 @@ thread_feed_buf(struct run *r, const struct thread_ctx *tc, GPtrArray *byd,
 
 	/* The thread page: beside a feed in t/HH/, in HH/ from t/. */
 	if (strcmp(pre, "../../") == 0)
-		snprintf(alt, sizeof alt, "%s.html", tc->name);
+		st = render_fmt(alt, sizeof alt, "%s.html", tc->name);
 	else
-		snprintf(alt, sizeof alt, "%s.html", name_stem(tc->name, stem));
-	snprintf(fid, sizeof fid, ":thread:%s", tc->name);
-	st = atom_begin(r, b, tc->m[0].e->subject, fid, alt, newest);
+		st = render_fmt(alt, sizeof alt, "%s.html",
+				name_stem(tc->name, stem));
+	if (st == MA_OK)
+		st = render_fmt(fid, sizeof fid, ":thread:%s", tc->name);
+	if (st == MA_OK)
+		st = atom_begin(r, b, tc->m[0].e->subject, fid, alt, newest);
 	for (guint k = byd->len, j = 0;
 	     k-- > 0 && j < THREAD_FEED_ENTRIES && st == MA_OK; j++)
 		st = atom_entry(b, ((struct tmsg *)byd->pdata[k])->e, pre);
@@ -115,7 +118,9 @@ thread_feed(struct run *r, const struct thread_ctx *tc, GPtrArray *byd,
 
 	buf_init(&b, PAGE_MAX);
 	st = thread_feed_buf(r, tc, byd, newest, "../../", &b);
-	snprintf(rel, sizeof rel, "t/%s.atom", name_stem(tc->name, stem));
+	if (st == MA_OK)
+		st = render_fmt(rel, sizeof rel, "t/%s.atom",
+				name_stem(tc->name, stem));
 	if (st == MA_OK)
 		st = site_put_buf(r->site, rel, &b);
 	/* The flat layout's address of the feed stays live (legacy.c),

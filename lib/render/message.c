@@ -58,7 +58,9 @@ cid_lookup(void *arg, const char *cid)
 
 		if (c != NULL && t->att_urls[i] != NULL &&
 		    strcmp(c, cid) == 0) {
-			snprintf(url, sizeof url, "../../%s", t->att_urls[i]);
+			if (render_fmt(url, sizeof url, "../../%s",
+				       t->att_urls[i]) != MA_OK)
+				return NULL; /* the image is left out */
 			return url;
 		}
 	}
@@ -451,12 +453,14 @@ permalink_page(struct run *r, struct thread_ctx *tc, size_t i)
 	size_t nreplies = 0;
 
 	render_month_of(t->e->date, month);
-	snprintf(crumbs, sizeof crumbs,
-		 "<a href=\"../../%s/index.html\">%.4s-%.2s</a> \xe2\x80\xba "
-		 "<a href=\"../../t/%s.html\">Conversation</a>",
-		 month, month, month + 5, name_stem(tc->name, tstem));
+	st = render_fmt(crumbs, sizeof crumbs,
+			"<a href=\"../../%s/index.html\">%.4s-%.2s</a> "
+			"\xe2\x80\xba "
+			"<a href=\"../../t/%s.html\">Conversation</a>",
+			month, month, month + 5, name_stem(tc->name, tstem));
 	buf_init(&b, PAGE_MAX);
-	st = page_begin(r, &b, "../../", t->e->subject, NULL, crumbs);
+	if (st == MA_OK)
+		st = page_begin(r, &b, "../../", t->e->subject, NULL, crumbs);
 	if (st == MA_OK)
 		st = buf_adds(&b, "<article class=\"msg\" "
 				  "aria-labelledby=\"subject\"><h1 "
@@ -502,7 +506,9 @@ permalink_page(struct run *r, struct thread_ctx *tc, size_t i)
 			      tstem, t->anchor, t->name);
 	if (st == MA_OK)
 		st = page_end(&b, "../../");
-	snprintf(rel, sizeof rel, "m/%s.html", name_stem(t->name, stem));
+	if (st == MA_OK)
+		st = render_fmt(rel, sizeof rel, "m/%s.html",
+				name_stem(t->name, stem));
 	if (st == MA_OK)
 		st = site_put_buf(r->site, rel, &b);
 	buf_release(&b);

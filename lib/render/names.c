@@ -195,7 +195,9 @@ moved_thread_page(struct run *r, const char *name, const char *to)
 		if (st == MA_OK)
 			st = buf_adds(&out, head);
 	}
-	snprintf(rel, sizeof rel, "t/%s.html", name_stem(name, stem));
+	if (st == MA_OK)
+		st = render_fmt(rel, sizeof rel, "t/%s.html",
+				name_stem(name, stem));
 	if (st == MA_OK)
 		st = site_put_buf(r->site, rel, &out);
 	buf_release(&b);
@@ -213,10 +215,13 @@ name_drop_files(struct run *r, const char *name, bool page_too)
 
 	name_stem(name, stem);
 	for (size_t i = 0; i < (page_too ? 3u : 2u) && st == MA_OK; i++) {
-		snprintf(rel, sizeof rel, "t/%s.%s", stem, exts[i]);
-		st = site_remove(r->site, rel);
+		st = render_fmt(rel, sizeof rel, "t/%s.%s", stem, exts[i]);
+		if (st == MA_OK)
+			st = site_remove(r->site, rel);
 		/* And the flat layout's (legacy.c). */
-		snprintf(rel, sizeof rel, "t/%s.%s", name, exts[i]);
+		if (st == MA_OK)
+			st = render_fmt(rel, sizeof rel, "t/%s.%s", name,
+					exts[i]);
 		if (st == MA_OK)
 			st = site_remove(r->site, rel);
 	}

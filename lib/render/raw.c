@@ -79,8 +79,9 @@ thread_mbox(struct run *r, const struct thread_ctx *tc, GPtrArray *byd)
 	struct buf b;
 	enum ma_status st;
 
-	snprintf(rel, sizeof rel, "t/%s.mbox", name_stem(tc->name, stem));
-	if ((st = site_file_open(r->site, rel, &f)) != MA_OK)
+	if ((st = render_fmt(rel, sizeof rel, "t/%s.mbox",
+			     name_stem(tc->name, stem))) != MA_OK ||
+	    (st = site_file_open(r->site, rel, &f)) != MA_OK)
 		return st;
 	/* The flat layout's address of the mbox stays live (legacy.c). */
 	if (legacy_twin(r, tc->name, "mbox", rel, sizeof rel) &&
@@ -151,8 +152,9 @@ month_mbox(struct run *r, const char *month, size_t lo, size_t hi)
 	struct buf b;
 	enum ma_status st;
 
-	snprintf(rel, sizeof rel, "%s/%.4s-%.2s.mbox", month, month, month + 5);
-	if ((st = site_file_open(r->site, rel, &f)) != MA_OK)
+	if ((st = render_fmt(rel, sizeof rel, "%s/%.4s-%.2s.mbox", month, month,
+			     month + 5)) != MA_OK ||
+	    (st = site_file_open(r->site, rel, &f)) != MA_OK)
 		return st;
 	buf_init(&b, PAGE_MAX);
 	for (size_t i = lo; i < hi && st == MA_OK; i++) {

@@ -263,17 +263,20 @@ removed_message_page(struct run *r, const char *msgid, const struct tomb *t)
 				  "</a></p></div>\n");
 	if (st == MA_OK)
 		st = page_end(&b, "../../");
-	snprintf(rel, sizeof rel, "m/%s.html", stem);
+	if (st == MA_OK)
+		st = render_fmt(rel, sizeof rel, "m/%s.html", stem);
 	if (st == MA_OK)
 		st = site_put_buf(r->site, rel, &b);
-	snprintf(rel, sizeof rel, "m/%s.eml", stem);
+	if (st == MA_OK)
+		st = render_fmt(rel, sizeof rel, "m/%s.eml", stem);
 	if (st == MA_OK)
 		st = site_remove(r->site, rel);
 	if (st == MA_OK)
 		st =
 		    remove_versions(r, (char[3]){stem[0], stem[1], '\0'}, name);
 	/* The flat layout's raw files (legacy.c): its page leads here. */
-	snprintf(rel, sizeof rel, "m/%s.eml", name);
+	if (st == MA_OK)
+		st = render_fmt(rel, sizeof rel, "m/%s.eml", name);
 	if (st == MA_OK)
 		st = site_remove(r->site, rel);
 	if (st == MA_OK)
@@ -299,7 +302,9 @@ removed_thread_page(struct run *r, const char *name)
 				  "\">Back to the archive</a></p></div>\n");
 	if (st == MA_OK)
 		st = page_end(&b, "../../");
-	snprintf(rel, sizeof rel, "t/%s.html", name_stem(name, stem));
+	if (st == MA_OK)
+		st = render_fmt(rel, sizeof rel, "t/%s.html",
+				name_stem(name, stem));
 	if (st == MA_OK)
 		st = site_put_buf(r->site, rel, &b);
 	buf_release(&b);
@@ -345,19 +350,23 @@ removed_message_pages(struct run *r, bool full)
 		if (!e->erased || entry_page_name(r, e, name) != MA_OK ||
 		    permalink_stem(name, stem) != MA_OK)
 			continue;
-		snprintf(rel, sizeof rel, "m/%s.html", stem);
-		st = site_remove(r->site, rel);
-		snprintf(rel, sizeof rel, "m/%s.eml", stem);
+		st = render_fmt(rel, sizeof rel, "m/%s.html", stem);
+		if (st == MA_OK)
+			st = site_remove(r->site, rel);
+		if (st == MA_OK)
+			st = render_fmt(rel, sizeof rel, "m/%s.eml", stem);
 		if (st == MA_OK)
 			st = site_remove(r->site, rel);
 		if (st == MA_OK)
 			st = remove_versions(
 			    r, (char[3]){stem[0], stem[1], '\0'}, name);
 		/* The flat layout's files (legacy.c). */
-		snprintf(rel, sizeof rel, "m/%s.html", name);
+		if (st == MA_OK)
+			st = render_fmt(rel, sizeof rel, "m/%s.html", name);
 		if (st == MA_OK)
 			st = site_remove(r->site, rel);
-		snprintf(rel, sizeof rel, "m/%s.eml", name);
+		if (st == MA_OK)
+			st = render_fmt(rel, sizeof rel, "m/%s.eml", name);
 		if (st == MA_OK)
 			st = site_remove(r->site, rel);
 		if (st == MA_OK)

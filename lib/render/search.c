@@ -35,6 +35,7 @@
 #include "path.h"
 #include "render_int.h"
 #include "search_int.h"
+#include "space.h"
 
 #define SEARCH_CHUNK	 128	     /* documents per d*.json */
 #define SEARCH_SHARD	 (24 * 1024) /* bytes a shard aims at */
@@ -76,7 +77,8 @@ search_init(struct run *r)
 	if (r->search != NULL)
 		return MA_OK;
 	r->search = g_new0(struct search, 1);
-	r->search->dir = path_fmt("%s/state/search", r->o->space_dir);
+	r->search->dir =
+	    space_part_path(r->o->space_dir, SPACE_SEARCH_CACHE);
 	if (r->search->dir == NULL)
 		return MA_ENOMEM;
 	if (g_mkdir_with_parents(r->search->dir, 0700) != 0) {
@@ -136,7 +138,11 @@ search_add(struct run *r, struct tmsg *t)
 static char *
 cache_path(struct run *r, const char *month)
 {
-	return path_fmt("%s/state/search/%s", r->o->space_dir, month);
+	char *dir = space_part_path(r->o->space_dir, SPACE_SEARCH_CACHE);
+	char *p = dir != NULL ? path_fmt("%s/%s", dir, month) : NULL;
+
+	free(dir);
+	return p;
 }
 
 static bool
@@ -190,7 +196,7 @@ static enum ma_status
 cache_save(struct run *r, const struct seg *sg, GPtrArray *docs)
 {
 	GString *g = g_string_new(NULL);
-	char *dir = path_fmt("%s/state/search", r->o->space_dir);
+	char *dir = space_part_path(r->o->space_dir, SPACE_SEARCH_CACHE);
 	char *p = cache_path(r, sg->month);
 	GError *err = NULL;
 	enum ma_status st = MA_OK;
@@ -507,7 +513,7 @@ static enum ma_status
 sweep(struct run *r, GHashTable *keep, GHashTable *months)
 {
 	char *dir = path_fmt("%s/search", r->o->site_dir);
-	char *cdir = path_fmt("%s/state/search", r->o->space_dir);
+	char *cdir = space_part_path(r->o->space_dir, SPACE_SEARCH_CACHE);
 	DIR *d;
 	struct dirent *de;
 	enum ma_status st = MA_OK;

@@ -11,6 +11,7 @@
 #include "log.h"
 #include "path.h"
 #include "render_int.h"
+#include "space.h"
 
 static enum ma_status legacy_names(struct run *r, const char *data, size_t len);
 
@@ -292,7 +293,7 @@ state_scan(const char *data, size_t len, const char *msgid, char thread[32],
 enum ma_status
 render_thread_root(const char *space_dir, const char *msgid, char **rootp)
 {
-	char *path = path_fmt("%s/state/render.state", space_dir);
+	char *path = space_part_path(space_dir, SPACE_RENDER_STATE);
 	char thread[32] = "", *root = NULL, *data, *id;
 	size_t len, n;
 	enum ma_status st;

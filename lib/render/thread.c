@@ -99,10 +99,10 @@ thread_head(struct run *r, struct buf *b, const struct thread_ctx *tc,
 	human_date(oldest, first);
 	human_date(newest, last);
 	render_month_of(oldest, month);
-	snprintf(crumbs, sizeof crumbs,
-		 "<a href=\"../../%s/threads.html\">%.4s-%.2s</a>", month,
-		 month, month + 5);
-	snprintf(feed, sizeof feed, "%s.atom", tc->name);
+	ADD(render_fmt(crumbs, sizeof crumbs,
+		       "<a href=\"../../%s/threads.html\">%.4s-%.2s</a>", month,
+		       month, month + 5));
+	ADD(render_fmt(feed, sizeof feed, "%s.atom", tc->name));
 	ADD(page_begin(r, b, "../../", subject, feed, crumbs));
 	ADD(buf_adds(b, "<h1>"));
 	ADD(html_escapes(b, subject));
@@ -230,7 +230,9 @@ thread_html(struct run *r, struct thread_ctx *tc, time_t oldest, time_t newest)
 	free(sl);
 	if (st == MA_OK)
 		st = page_end(&b, "../../");
-	snprintf(rel, sizeof rel, "t/%s.html", name_stem(tc->name, stem));
+	if (st == MA_OK)
+		st = render_fmt(rel, sizeof rel, "t/%s.html",
+				name_stem(tc->name, stem));
 	if (st == MA_OK)
 		st = site_put_buf(r->site, rel, &b);
 	buf_release(&b);
@@ -395,10 +397,12 @@ version_load(struct run *r, struct tmsg *t, const char *file)
 
 		/* "=v" appears in no NAME (permalink.h): a version's
 		 * file cannot be another message's. */
-		snprintf(rel, sizeof rel, "m/%s%s%s.eml",
-			 name_stem(t->name, stem), t->vtag[0] ? "=" : "",
-			 t->vtag);
-		st = site_put_file(r->site, rel, file, t->raw, t->raw_len);
+		st = render_fmt(rel, sizeof rel, "m/%s%s%s.eml",
+				name_stem(t->name, stem), t->vtag[0] ? "=" : "",
+				t->vtag);
+		if (st == MA_OK)
+			st = site_put_file(r->site, rel, file, t->raw,
+					   t->raw_len);
 	}
 	if (t->raw_len > RAW_KEEP || t->vtag[0] != '\0') {
 		free(t->raw);
