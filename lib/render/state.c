@@ -91,8 +91,10 @@ state_entry(struct run *r, char *line, char *nl, bool log)
 		g_ptr_array_add(r->order, e);
 	sitename_set_thread(e->thread, f[1]);
 	e->date = (time_t)strtoll(f[2], NULL, 10);
-	if (strcmp(f[3], "-") != 0)
-		e->atts = g_string_chunk_insert(r->strings, f[3]);
+	/* A log line may set an entry the file listed before. */
+	e->atts = strcmp(f[3], "-") != 0
+		      ? g_string_chunk_insert(r->strings, f[3])
+		      : g_string_chunk_insert_const(r->strings, "");
 	return MA_OK;
 }
 
