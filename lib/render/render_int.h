@@ -12,6 +12,7 @@
  */
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 #include <time.h>
 
@@ -113,10 +114,10 @@ struct run {
 	GHashTable *tname_of;
 	/* state_log.c: the bytes of the state file up to its last record,
 	 * of which the log's (0: none); the entries the log set (not in
-	 * order) and removed; NAME -> digest of every thread name loaded. */
+	 * order) and removed; how many thread names the state had. */
 	size_t state_end, log_len;
 	GPtrArray *relog, *dropped;
-	GHashTable *names_seen;
+	guint names_seen;
 };
 
 /* A thread NAME the site has published: the Message-ID it was named
@@ -126,6 +127,9 @@ struct run {
 struct tname {
 	char *root;
 	char *target;
+	/* state_log.c: a digest of root and target as the state had them
+	 * (0: a name new this run). */
+	uint64_t seen;
 };
 
 /* Where a shown date comes from (date.c). */

@@ -244,8 +244,6 @@ run_init(struct run *r, const struct render_opts *o, struct render_stats *stats)
 	r->tname_of = g_hash_table_new(g_str_hash, g_str_equal);
 	r->relog = g_ptr_array_new();
 	r->dropped = g_ptr_array_new();
-	r->names_seen =
-	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 }
 
 static void
@@ -266,7 +264,6 @@ run_release(struct run *r)
 	g_hash_table_destroy(r->tname_of);
 	g_ptr_array_free(r->relog, TRUE);
 	g_ptr_array_free(r->dropped, TRUE);
-	g_hash_table_destroy(r->names_seen);
 	free(r->uuid);
 	free(r->settings);
 	search_free(r->search);

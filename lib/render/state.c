@@ -77,11 +77,15 @@ state_entry(struct run *r, char *line, char *nl, bool log)
 	*nl = '\0';
 	if (nf != 4)
 		return MA_OK;
-	if ((id = sitename_state_unescape(f[0], strlen(f[0]))) == NULL)
+	/* Most Message-IDs have nothing escaped: used in place. */
+	if (strchr(f[0], '\\') == NULL)
+		id = f[0];
+	else if ((id = sitename_state_unescape(f[0], strlen(f[0]))) == NULL)
 		return MA_ENOMEM;
 	n = g_hash_table_size(r->by_id);
 	e = entry_add(r, id);
-	free(id);
+	if (id != f[0])
+		free(id);
 	if (e == NULL)
 		return MA_ENOMEM;
 	/* The file is in the site's order: kept as loaded (entry.c). */

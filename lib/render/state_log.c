@@ -30,7 +30,8 @@
 
 #define LOG_MARK "@log"
 
-/* A 64-bit digest of a thread name's root and target (FNV-1a). */
+/* A 64-bit digest of a thread name's root and target (FNV-1a), never
+ * 0. */
 static uint64_t
 tname_digest(const struct tname *t)
 {
@@ -41,23 +42,19 @@ tname_digest(const struct tname *t)
 	h = (h ^ 0xffu) * 1099511628211ull;
 	for (const char *s = t->target; *s; s++)
 		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return h;
+	return h != 0 ? h : 1;
 }
 
 void
 state_names_snapshot(struct run *r)
 {
 	GHashTableIter it;
-	gpointer k, v;
+	gpointer v;
 
-	g_hash_table_remove_all(r->names_seen);
 	g_hash_table_iter_init(&it, r->names);
-	while (g_hash_table_iter_next(&it, &k, &v)) {
-		uint64_t *d = g_new(uint64_t, 1);
-
-		*d = tname_digest(v);
-		g_hash_table_insert(r->names_seen, g_strdup(k), d);
-	}
+	while (g_hash_table_iter_next(&it, NULL, &v))
+		((struct tname *)v)->seen = tname_digest(v);
+	r->names_seen = g_hash_table_size(r->names);
 }
 
 bool
@@ -198,18 +195,17 @@ log_names(struct run *r, struct buf *b, bool *gone)
 
 	g_hash_table_iter_init(&it, r->names);
 	while (st == MA_OK && g_hash_table_iter_next(&it, &k, &v)) {
-		const uint64_t *d = g_hash_table_lookup(r->names_seen, k);
 		const struct tname *t = v;
 
-		if (d != NULL)
+		if (t->seen != 0)
 			kept++;
-		if (d != NULL && *d == tname_digest(t))
+		if (t->seen != 0 && t->seen == tname_digest(t))
 			continue;
 		if ((st = buf_addf(b, "t\t%s\t", (const char *)k)) == MA_OK &&
 		    (st = sitename_state_escape(b, t->root)) == MA_OK)
 			st = buf_addf(b, "\t%s\n", t->target);
 	}
-	*gone = kept < g_hash_table_size(r->names_seen);
+	*gone = kept < r->names_seen;
 	return st;
 }
 
