@@ -37,7 +37,10 @@
  * messages, the index and the feed. The output is the same as a full run's,
  * byte for byte: pages depend only on the database, never on the clock.
  * State is written last, after the pages are durable: a killed run is
- * redone by the next.
+ * redone by the next. An incremental run appends its changes to the state
+ * (a record after a line "@log", lib/render/state_log.c) instead of
+ * writing the whole file; a full run, or a log past a quarter of the
+ * file, writes it whole again.
  *
  * The engine lives in lib/render/, a file per page kind (thread.c,
  * month.c, home.c, atom.c...) around run.c; render_int.h, private to

@@ -255,3 +255,70 @@ order_position(struct run *r, const struct entry *e)
 	}
 	return a;
 }
+
+/* The entries changed this run or set by the state's log and still in
+ * the site, sorted, once each; their pointers into skip (so are those
+ * gone). */
+static GPtrArray *
+order_changed(struct run *r, GPtrArray *changed, GHashTable *skip)
+{
+	GPtrArray *a = g_ptr_array_new();
+
+	for (guint i = 0; i < r->gone->len; i++)
+		g_hash_table_add(skip, r->gone->pdata[i]);
+	for (guint i = 0; i < r->dropped->len; i++)
+		g_hash_table_add(skip, r->dropped->pdata[i]);
+	for (guint i = 0; i < changed->len + r->relog->len; i++) {
+		struct entry *e = i < changed->len
+				      ? changed->pdata[i]
+				      : r->relog->pdata[i - changed->len];
+
+		if (g_hash_table_contains(skip, e))
+			continue;
+		g_hash_table_add(skip, e);
+		if (g_hash_table_lookup(r->by_id, e->msgid) == e)
+			g_ptr_array_add(a, e);
+	}
+	g_ptr_array_sort(a, entry_cmp);
+	return a;
+}
+
+/*
+ * Linear in the site plus what changed: the state lists the entries
+ * sorted, so only the few changed ones are sorted and merged in, where
+ * sorting them all took most of a small incremental run.
+ */
+bool
+order_merge(struct run *r, GPtrArray *changed)
+{
+	GHashTable *skip = g_hash_table_new(g_direct_hash, g_direct_equal);
+	GPtrArray *fresh = order_changed(r, changed, skip);
+	GPtrArray *out = g_ptr_array_sized_new(r->order->len + fresh->len);
+	struct entry *last = NULL;
+	guint j = 0;
+	bool ok = true;
+
+	for (guint i = 0; i < r->order->len && ok; i++) {
+		struct entry *e = r->order->pdata[i];
+
+		if (g_hash_table_contains(skip, e))
+			continue;
+		if (last != NULL && entry_cmp(&last, &e) >= 0)
+			ok = false; /* not sorted: the caller sorts */
+		while (j < fresh->len && entry_cmp(&fresh->pdata[j], &e) < 0)
+			g_ptr_array_add(out, fresh->pdata[j++]);
+		g_ptr_array_add(out, e);
+		last = e;
+	}
+	while (j < fresh->len)
+		g_ptr_array_add(out, fresh->pdata[j++]);
+	g_hash_table_destroy(skip);
+	g_ptr_array_free(fresh, TRUE);
+	if (ok && out->len == g_hash_table_size(r->by_id)) {
+		g_ptr_array_free(r->order, TRUE);
+		r->order = out;
+		return true;
+	}
+	g_ptr_array_free(out, TRUE);
+	return false;
+}

@@ -12,6 +12,7 @@
  */
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 #include <time.h>
 
@@ -86,7 +87,8 @@ struct run {
 	notmuch_database_t *db;
 	struct site *site;
 	GHashTable *by_id;	  /* msgid -> struct entry * (owns) */
-	GPtrArray *order;	  /* entries by (date, msgid) */
+	GPtrArray *order;	  /* entries by (date, msgid); as the state
+				     listed them until collect_entries() */
 	GHashTable *threads;	  /* thread ids to render */
 	GHashTable *months;	  /* "YYYY/MM" to render */
 	GHashTable *tombs;	  /* msgid -> struct tomb * */
@@ -110,6 +112,12 @@ struct run {
 	 * notmuch thread id -> NAME for this run's threads. */
 	GHashTable *names;
 	GHashTable *tname_of;
+	/* state_log.c: the bytes of the state file up to its last record,
+	 * of which the log's (0: none); the entries the log set (not in
+	 * order) and removed; how many thread names the state had. */
+	size_t state_end, log_len;
+	GPtrArray *relog, *dropped;
+	guint names_seen;
 };
 
 /* A thread NAME the site has published: the Message-ID it was named
@@ -119,6 +127,9 @@ struct run {
 struct tname {
 	char *root;
 	char *target;
+	/* state_log.c: a digest of root and target as the state had them
+	 * (0: a name new this run). */
+	uint64_t seen;
 };
 
 /* Where a shown date comes from (date.c). */
@@ -197,6 +208,11 @@ void iso_date(time_t t, char out[32]);
 void human_date(time_t t, char out[32]);
 gint entry_cmp(gconstpointer a, gconstpointer b);
 size_t order_position(struct run *r, const struct entry *e);
+/* order_merge() - r->order, which holds the entries as the state listed
+ * them (in the site's order), becomes the order after this run: the
+ * entries gone dropped, those changed (re)placed. false when the state's
+ * order was not sorted (then the caller sorts everything). */
+bool order_merge(struct run *r, GPtrArray *changed);
 
 /* date.c: render_parse_date() reads an RFC 5322 date (obsolete forms
  * and zone names of 4.3 included, years 1000..9999); render_mail_date()
@@ -217,7 +233,23 @@ void version_date(struct version *v, const char *data, size_t len);
 enum ma_status render_state_load(struct run *r, const char *path);
 char *settings_line(const struct render_opts *o);
 enum ma_status render_state_save(struct run *r, const char *path,
-				 const char *uuid, unsigned long rev);
+				 const char *uuid, unsigned long rev,
+				 GPtrArray *changed);
+enum ma_status state_entry(struct run *r, char *line, char *nl, bool log);
+
+/* state_log.c: the state's log (see there). state_log_mark() says if
+ * the line p..nl starts it; state_log_load() applies the committed
+ * records of data[mark..len) (mark: the "@log" line); state_log_save()
+ * appends this run's record, *done false when the whole state must be
+ * written instead; state_names_snapshot() notes the thread names as
+ * loaded. */
+bool state_log_mark(const char *p, const char *nl);
+enum ma_status state_log_load(struct run *r, char *data, size_t mark,
+			      size_t len, unsigned long *rev, long *off);
+enum ma_status state_log_save(struct run *r, const char *path,
+			      GPtrArray *changed, unsigned long rev,
+			      bool *done);
+void state_names_snapshot(struct run *r);
 
 /* removed.c */
 void tomb_free(void *p);

@@ -242,6 +242,8 @@ run_init(struct run *r, const struct render_opts *o, struct render_stats *stats)
 	r->names =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, free, tname_free);
 	r->tname_of = g_hash_table_new(g_str_hash, g_str_equal);
+	r->relog = g_ptr_array_new();
+	r->dropped = g_ptr_array_new();
 }
 
 static void
@@ -260,6 +262,8 @@ run_release(struct run *r)
 	g_hash_table_destroy(r->tomb_threads);
 	g_hash_table_destroy(r->names);
 	g_hash_table_destroy(r->tname_of);
+	g_ptr_array_free(r->relog, TRUE);
+	g_ptr_array_free(r->dropped, TRUE);
 	free(r->uuid);
 	free(r->settings);
 	search_free(r->search);
@@ -271,6 +275,7 @@ run_go_full(struct run *r, bool *full)
 {
 	*full = true;
 	g_hash_table_remove_all(r->by_id);
+	g_ptr_array_set_size(r->order, 0);
 	r->tomb_off = 0;
 }
 
@@ -369,10 +374,15 @@ collect_entries(struct run *r, unsigned long rev, bool full, GPtrArray *changed)
 			st = apply_tomb(r, k, v);
 	if (st != MA_OK)
 		return st;
-	g_hash_table_iter_init(&it, r->by_id);
-	while (g_hash_table_iter_next(&it, &k, &v))
-		g_ptr_array_add(r->order, v);
-	g_ptr_array_sort(r->order, entry_cmp);
+	/* An incremental run keeps the state's order and places only what
+	 * changed (order_merge()); a full run sorts everything. */
+	if (full || !order_merge(r, changed)) {
+		g_ptr_array_set_size(r->order, 0);
+		g_hash_table_iter_init(&it, r->by_id);
+		while (g_hash_table_iter_next(&it, &k, &v))
+			g_ptr_array_add(r->order, v);
+		g_ptr_array_sort(r->order, entry_cmp);
+	}
 	for (guint i = 0; i < r->order->len; i++)
 		((struct entry *)r->order->pdata[i])->pos = i;
 	return thread_names(r);
@@ -398,7 +408,7 @@ publish(struct run *r, GPtrArray *changed, bool full, long tomb_end,
 	if (!r->tomb_pending)
 		r->tomb_off = tomb_end;
 	if (st == MA_OK)
-		st = render_state_save(r, state, uuid, rev);
+		st = render_state_save(r, state, uuid, rev, changed);
 	r->stats->messages = r->order->len;
 	return st;
 }

@@ -59,12 +59,14 @@ state_head_read(struct run *r, char *data, char *end, struct state_head *h)
 }
 
 /* One entry line, from line to nl: MESSAGE-ID TAB THREAD TAB DATE TAB
- * ATTACHMENTS ("-" for none); a line with fewer fields is skipped. */
-static enum ma_status
-state_entry(struct run *r, char *line, char *nl)
+ * ATTACHMENTS ("-" for none); a line with fewer fields is skipped. From
+ * the log, the entry goes to r->relog (order_merge() places it). */
+enum ma_status
+state_entry(struct run *r, char *line, char *nl, bool log)
 {
 	char *f[4], *id;
 	size_t nf = 0;
+	guint n;
 	struct entry *e;
 
 	f[nf++] = line;
@@ -76,16 +78,28 @@ state_entry(struct run *r, char *line, char *nl)
 	*nl = '\0';
 	if (nf != 4)
 		return MA_OK;
-	if ((id = sitename_state_unescape(f[0], strlen(f[0]))) == NULL)
+	/* Most Message-IDs have nothing escaped: used in place. */
+	if (strchr(f[0], '\\') == NULL)
+		id = f[0];
+	else if ((id = sitename_state_unescape(f[0], strlen(f[0]))) == NULL)
 		return MA_ENOMEM;
+	n = g_hash_table_size(r->by_id);
 	e = entry_add(r, id);
-	free(id);
+	if (id != f[0])
+		free(id);
 	if (e == NULL)
 		return MA_ENOMEM;
+	/* The file is in the site's order: kept as loaded (entry.c). */
+	if (log)
+		g_ptr_array_add(r->relog, e);
+	else if (g_hash_table_size(r->by_id) > n)
+		g_ptr_array_add(r->order, e);
 	sitename_set_thread(e->thread, f[1]);
 	e->date = (time_t)strtoll(f[2], NULL, 10);
-	if (strcmp(f[3], "-") != 0)
-		e->atts = g_string_chunk_insert(r->strings, f[3]);
+	/* A log line may set an entry the file listed before. */
+	e->atts = strcmp(f[3], "-") != 0
+		      ? g_string_chunk_insert(r->strings, f[3])
+		      : g_string_chunk_insert_const(r->strings, "");
 	return MA_OK;
 }
 
@@ -133,12 +147,18 @@ render_state_load(struct run *r, const char *path)
 		free(data);
 		return MA_ENOTFOUND;
 	}
+	r->state_end = len;
 	while (p < end && st == MA_OK) {
 		char *nl = memchr(p, '\n', (size_t)(end - p));
 
 		if (nl == NULL)
 			nl = end;
-		st = state_entry(r, p, nl);
+		if (state_log_mark(p, nl)) {
+			st = state_log_load(r, data, (size_t)(p - data), len,
+					    &h.rev, &h.off);
+			break;
+		}
+		st = state_entry(r, p, nl, false);
 		p = nl + 1;
 	}
 	free(data);
@@ -149,6 +169,7 @@ render_state_load(struct run *r, const char *path)
 	r->uuid = h.uuid;
 	r->rev = h.rev;
 	r->tomb_off = h.off;
+	state_names_snapshot(r);
 	return MA_OK;
 }
 
@@ -190,13 +211,20 @@ settings_line(const struct render_opts *o)
 
 enum ma_status
 render_state_save(struct run *r, const char *path, const char *uuid,
-		  unsigned long rev)
+		  unsigned long rev, GPtrArray *changed)
 {
 	struct buf b;
 	enum ma_status st;
-	char *set = settings_line(r->o);
+	bool done = false;
+	char *set;
 
-	if (set == NULL)
+	/* An incremental run appends its changes (state_log.c). */
+	if (!r->stats->full &&
+	    (st = state_log_save(r, path, changed, rev, &done)) != MA_OK)
+		return st;
+	if (done)
+		return MA_OK;
+	if ((set = settings_line(r->o)) == NULL)
 		return MA_ENOMEM;
 	buf_init(&b, STATE_MAX);
 	st = buf_addf(&b,
@@ -250,44 +278,66 @@ state_line_thread(const char *f, const char *nl, char out[32])
 	out[n] = '\0';
 }
 
+/* The date field of an entry line (after its thread's tab). */
+static long long
+state_line_date(const char *f, const char *nl)
+{
+	const char *tab = memchr(f, '\t', (size_t)(nl - f));
+
+	return tab != NULL ? strtoll(tab + 1, NULL, 10) : 0;
+}
+
 /*
- * Walk the entries of data[0..len) (the header skipped): the thread of
- * msgid into thread, or, when thread is set, the first Message-ID of
- * that thread into *rootp (malloc'd).
+ * Walk the entries of data[0..len) (the header skipped, the log's "e"
+ * lines included, a later line winning): the thread of msgid into
+ * thread, or, when thread is set, the first Message-ID of that thread by
+ * (date, Message-ID) into *rootp (malloc'd).
  */
 static enum ma_status
 state_scan(const char *data, size_t len, const char *msgid, char thread[32],
 	   char **rootp)
 {
 	const char *end = data + len, *p = data, *blank;
+	bool want_root = thread[0] != '\0', log = false;
+	long long best = 0;
+	char *root = NULL;
 
 	blank = memmem(data, len, "\n\n", 2);
 	if (blank == NULL)
 		return MA_ENOTFOUND;
 	for (p = blank + 2; p < end;) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p)), *f;
+		const char *nl = memchr(p, '\n', (size_t)(end - p)), *f, *q = p;
 		char th[32], *id;
+		long long d;
 
 		if (nl == NULL)
 			nl = end;
-		if ((id = state_line_id(p, nl, &f)) == NULL) {
-			p = nl + 1;
+		p = nl + 1;
+		if (state_log_mark(q, nl) ||
+		    (log && strncmp(q, "e\t", 2) != 0)) {
+			log = true;
 			continue;
 		}
+		if ((id = state_line_id(log ? q + 2 : q, nl, &f)) == NULL)
+			continue;
 		state_line_thread(f, nl, th);
-		if (thread[0] == '\0' && strcmp(id, msgid) == 0 && th[0]) {
+		if (!want_root && strcmp(id, msgid) == 0 && th[0])
 			memcpy(thread, th, sizeof th);
-			free(id);
-			return MA_OK;
-		}
-		if (thread[0] != '\0' && strcmp(th, thread) == 0) {
-			*rootp = id;
-			return MA_OK;
+		if (want_root && strcmp(th, thread) == 0 &&
+		    (d = state_line_date(f, nl),
+		     root == NULL || d < best ||
+			 (d == best && strcmp(id, root) < 0))) {
+			free(root);
+			root = id;
+			best = d;
+			continue;
 		}
 		free(id);
-		p = nl + 1;
 	}
-	return MA_ENOTFOUND;
+	if (want_root && root != NULL)
+		*rootp = root;
+	return (want_root ? root != NULL : thread[0] != '\0') ? MA_OK
+							      : MA_ENOTFOUND;
 }
 
 enum ma_status
