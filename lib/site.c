@@ -381,8 +381,9 @@ site_put(struct site *s, const char *rel, const void *data, size_t len)
 		return st;
 	op = g_hash_table_lookup(s->ops, rel);
 	/* An unchanged file is left alone: cheaper than a rewrite, and
-	 * its time stamps keep telling caches the truth. */
-	if (op == NULL || op->remove) {
+	 * its time stamps keep telling caches the truth (a site that was
+	 * empty has none to compare). */
+	if ((op == NULL || op->remove) && !s->empty) {
 		char *final = site_final_path(s, rel);
 		bool same;
 
@@ -658,7 +659,7 @@ site_put_file(struct site *s, const char *rel, const char *src,
 		return st;
 	/* Published as this very file already: nothing to do. */
 	op = g_hash_table_lookup(s->ops, rel);
-	if (op == NULL || op->remove) {
+	if ((op == NULL || op->remove) && !s->empty) {
 		if ((final = site_final_path(s, rel)) == NULL)
 			return MA_ENOMEM;
 		same = lstat(final, &fb) == 0 && fb.st_dev == sb.st_dev &&

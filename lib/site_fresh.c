@@ -136,6 +136,7 @@ sweep_top_temps(struct site *s)
 enum ma_status
 site_fresh_begin(struct site *s)
 {
+	bool existed;
 	int fd, e;
 
 	s->dirfd = open(s->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -147,6 +148,8 @@ site_fresh_begin(struct site *s)
 	/* Not synced: if it is lost, the next run takes the leftovers for
 	 * a published site and commits through the journal (slower, as
 	 * right). */
+	existed = faccessat(s->dirfd, SITE_FRESH_MARK, F_OK,
+			    AT_SYMLINK_NOFOLLOW) == 0;
 	fd = openat(s->dirfd, SITE_FRESH_MARK,
 		    O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (fd < 0) {
@@ -158,6 +161,9 @@ site_fresh_begin(struct site *s)
 		return path_errno_status(e);
 	}
 	close(fd);
+	/* Nothing of ours there, nor a killed first render's marker: every
+	 * file is new, none needs comparing with what is there. */
+	s->empty = !existed && !holds_ours(s->dir);
 	sweep_top_temps(s);
 	s->tmpfile = tmpfile_works(s);
 	s->fresh = true;

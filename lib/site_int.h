@@ -62,6 +62,7 @@ struct site {
 	/* A first render (site_fresh.c): files go straight into place. */
 	bool fresh;
 	bool tmpfile;	/* O_TMPFILE and linkat(2) work in the site */
+	bool empty;	/* and it held nothing of ours: nothing to compare */
 	int dirfd;	/* the site folder */
 	int held_fd;	/* index.html, written, not yet linked (-1: none) */
 	char *held_tmp; /* its temp name, without O_TMPFILE */
