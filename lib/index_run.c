@@ -14,6 +14,7 @@
 #include "maildir.h"
 #include "msg.h"
 #include "path.h"
+#include "progress.h"
 #include "space.h"
 #include "tsv.h"
 
@@ -24,6 +25,7 @@ struct run {
 	char *archive;
 	struct index_stats *stats;
 	unsigned long pending; /* files indexed since the last commit */
+	struct progress prog;  /* drawn on a terminal only (progress.h) */
 };
 
 static enum ma_status
@@ -36,6 +38,7 @@ run_open(struct run *r, const struct index_run_opts *o,
 	memset(stats, 0, sizeof *stats);
 	r->o = o;
 	r->stats = stats;
+	progress_start(&r->prog, o->space_key, 0, 0);
 	if ((st = index_open(o->space_dir, INDEX_WRITE, &r->ix)) != MA_OK)
 		return st;
 	if ((r->archive = realpath(o->space_dir, NULL)) == NULL) {
@@ -56,7 +59,10 @@ run_open(struct run *r, const struct index_run_opts *o,
 static enum ma_status
 run_close(struct run *r, enum ma_status st)
 {
-	enum ma_status s2 = index_close(r->ix);
+	enum ma_status s2;
+
+	progress_end(&r->prog);
+	s2 = index_close(r->ix);
 
 	dedupe_db_close(r->db);
 	free(r->archive);
@@ -221,6 +227,17 @@ queue_pass(struct run *r, struct names *seen)
 		goto out;
 	}
 	done = off;
+	if (r->prog.on) {
+		/* How many are queued: a long run shows how far it is. */
+		while ((n = getline(&line, &cap, f)) > 0)
+			r->prog.total++;
+		if (fseeko(f, off, SEEK_SET) != 0) {
+			log_err("cannot seek in '%s': %s", qpath,
+				strerror(errno));
+			st = MA_EIO;
+			goto out;
+		}
+	}
 	while (st == MA_OK && (n = getline(&line, &cap, f)) > 0) {
 		char *rest, *path;
 
@@ -229,6 +246,7 @@ queue_pass(struct run *r, struct names *seen)
 			break;
 		line[n - 1] = '\0';
 		done += n;
+		progress_add(&r->prog, 1, 0);
 		if ((rest = tsv_cut(line)) == NULL || line[0] == '\0') {
 			log_warn("'%s': skipping a malformed line", qpath);
 			continue;
@@ -405,7 +423,16 @@ full_one(const char *path, void *arg)
 {
 	struct run *r = arg;
 
+	progress_add(&r->prog, 1, 0);
 	return index_path(r, path) != MA_OK;
+}
+
+static int
+count_one(const char *path, void *arg)
+{
+	(void)path;
+	((struct run *)arg)->prog.total++;
+	return 0;
 }
 
 enum ma_status
@@ -416,7 +443,13 @@ index_run_full(const struct index_run_opts *o, struct index_stats *stats)
 	int stopped = 0;
 
 	if ((st = run_open(&r, o, stats)) == MA_OK) {
-		st = maildir_scan(r.archive, NULL, full_one, &r, &stopped);
+		/* On a terminal: count first, so the line says how far. */
+		if (r.prog.on)
+			st = maildir_scan(r.archive, NULL, count_one, &r,
+					  &stopped);
+		if (st == MA_OK)
+			st = maildir_scan(r.archive, NULL, full_one, &r,
+					  &stopped);
 		if (st == MA_OK && stopped)
 			st = MA_EIO;
 	}

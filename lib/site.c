@@ -162,6 +162,9 @@ site_open(const char *dir, FILE *out, char sep, struct site **sp)
 	s->out = out;
 	s->sep = sep;
 	s->file_mode = 0644 & ~site_umask();
+	s->euid = geteuid();
+	s->dirfd = -1;
+	s->held_fd = -1;
 	s->written = g_array_new(FALSE, FALSE, sizeof(guint64));
 	s->dirs = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
 	s->ops = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, op_free);
@@ -189,8 +192,10 @@ site_open(const char *dir, FILE *out, char sep, struct site **sp)
 		unlink(mark);
 	}
 	free(mark);
-	if ((st = site_recover(s)) != MA_OK ||
-	    (st = path_mkdir_p(s->stage, 0755)) != MA_OK) {
+	if ((st = site_recover(s)) == MA_OK)
+		st = site_fresh_wanted(dir) ? site_fresh_begin(s)
+					    : path_mkdir_p(s->stage, 0755);
+	if (st != MA_OK) {
 		/* Keep what site_recover() could not finish for the next try.
 		 */
 		free(s->stage);
@@ -376,8 +381,9 @@ site_put(struct site *s, const char *rel, const void *data, size_t len)
 		return st;
 	op = g_hash_table_lookup(s->ops, rel);
 	/* An unchanged file is left alone: cheaper than a rewrite, and
-	 * its time stamps keep telling caches the truth. */
-	if (op == NULL || op->remove) {
+	 * its time stamps keep telling caches the truth (a site that was
+	 * empty has none to compare). */
+	if ((op == NULL || op->remove) && !s->empty) {
 		char *final = site_final_path(s, rel);
 		bool same;
 
@@ -390,6 +396,12 @@ site_put(struct site *s, const char *rel, const void *data, size_t len)
 				g_hash_table_remove(s->ops, rel);
 			return remember(s, rel);
 		}
+	}
+	if (s->fresh) {
+		if ((st = site_fresh_put(s, rel, data, len)) != MA_OK)
+			return st;
+		s->nwritten++;
+		return remember(s, rel);
 	}
 	if ((st = make_parents(s, rel)) != MA_OK)
 		return st;
@@ -492,14 +504,36 @@ out:
 	return same;
 }
 
+/* site_file_open() in a first render: a new file in its folder. */
+static enum ma_status
+fresh_file_open(struct site *s, const char *rel, struct site_file **fp)
+{
+	struct site_file *f = calloc(1, sizeof *f);
+	enum ma_status st;
+
+	if (f == NULL || (f->rel = strdup(rel)) == NULL) {
+		free(f);
+		return MA_ENOMEM;
+	}
+	if ((f->fd = site_fresh_create(s, rel, &f->path, &st)) < 0) {
+		site_file_abort(f);
+		return st;
+	}
+	*fp = f;
+	return MA_OK;
+}
+
 enum ma_status
 site_file_open(struct site *s, const char *rel, struct site_file **fp)
 {
 	struct site_file *f;
 	enum ma_status st;
 
-	if ((st = site_check_rel(rel)) != MA_OK ||
-	    (st = make_parents(s, rel)) != MA_OK)
+	if ((st = site_check_rel(rel)) != MA_OK)
+		return st;
+	if (s->fresh)
+		return fresh_file_open(s, rel, fp);
+	if ((st = make_parents(s, rel)) != MA_OK)
 		return st;
 	if ((f = calloc(1, sizeof *f)) == NULL)
 		return MA_ENOMEM;
@@ -544,6 +578,18 @@ site_file_commit(struct site *s, struct site_file *f)
 	bool same;
 	int e;
 
+	if (s->fresh) {
+		/* Not compared with a killed run's version: rewritten. */
+		st = site_fresh_place(s, f->rel, f->fd, f->path);
+		f->fd = -1;
+		f->path = NULL; /* taken */
+		if (st == MA_OK) {
+			s->nwritten++;
+			st = remember(s, f->rel);
+		}
+		site_file_abort(f);
+		return st;
+	}
 	if (close(f->fd) != 0) {
 		e = errno;
 		f->fd = -1;
@@ -592,7 +638,7 @@ site_put_buf(struct site *s, const char *rel, const struct buf *b)
 static bool
 linkable(const struct site *s, const struct stat *sb, size_t len)
 {
-	return S_ISREG(sb->st_mode) && sb->st_uid == geteuid() &&
+	return S_ISREG(sb->st_mode) && sb->st_uid == s->euid &&
 	       (sb->st_mode & 07777) == s->file_mode &&
 	       (size_t)sb->st_size == len && sb->st_nlink < SITE_LINK_MAX;
 }
@@ -613,7 +659,7 @@ site_put_file(struct site *s, const char *rel, const char *src,
 		return st;
 	/* Published as this very file already: nothing to do. */
 	op = g_hash_table_lookup(s->ops, rel);
-	if (op == NULL || op->remove) {
+	if ((op == NULL || op->remove) && !s->empty) {
 		if ((final = site_final_path(s, rel)) == NULL)
 			return MA_ENOMEM;
 		same = lstat(final, &fb) == 0 && fb.st_dev == sb.st_dev &&
@@ -624,6 +670,12 @@ site_put_file(struct site *s, const char *rel, const char *src,
 				g_hash_table_remove(s->ops, rel);
 			return remember(s, rel);
 		}
+	}
+	if (s->fresh) {
+		if (site_fresh_link(s, rel, src) != MA_OK)
+			return site_put(s, rel, data, len); /* a copy */
+		s->nwritten++;
+		return remember(s, rel);
 	}
 	if ((st = make_parents(s, rel)) != MA_OK)
 		return st;
@@ -654,6 +706,8 @@ site_exists(struct site *s, const char *rel)
 
 	if (op != NULL)
 		return !op->remove;
+	if (s->fresh && site_fresh_held(s, rel))
+		return true;
 	if ((p = site_final_path(s, rel)) == NULL)
 		return false;
 	r = stat(p, &sb) == 0 && S_ISREG(sb.st_mode);
@@ -688,6 +742,8 @@ site_remove(struct site *s, const char *rel)
 
 	if (site_check_rel(rel) != MA_OK)
 		return MA_EDATA;
+	if (s->fresh)
+		return site_fresh_remove(s, rel);
 	if (op != NULL && !op->remove) {
 		if ((p = site_stage_path(s, rel)) == NULL)
 			return MA_ENOMEM;
@@ -715,7 +771,7 @@ site_written(const struct site *s)
  * The names a site's top level may hold that are ours: a site_dir may be
  * a web server's folder with files of its own, which stay.
  */
-static bool
+bool
 site_owns(const char *name)
 {
 	static const char *const ours[] = {
@@ -804,7 +860,9 @@ site_close(struct site *s, bool commit)
 
 	if (s == NULL)
 		return MA_OK;
-	if (commit) {
+	if (s->fresh) {
+		st = site_fresh_close(s, commit);
+	} else if (commit) {
 		st = site_commit(s);
 	} else if (s->stage != NULL && path_exists(s->stage)) {
 		/* A failed run: nothing of it was published. */
@@ -813,6 +871,9 @@ site_close(struct site *s, bool commit)
 			   "site is left whole",
 			   s->dir);
 	}
+	if (s->dirfd >= 0)
+		close(s->dirfd);
+	free(s->held_tmp);
 	free(s->dir);
 	free(s->stage);
 	if (s->written)

@@ -20,6 +20,12 @@
  * a run that finds a journal finishes it first. A file that would not
  * change is not rewritten. A run remembers each path it wrote or kept so
  * that a full run can remove what it did not produce (site_gc()).
+ *
+ * The first render of a site that was never published (site_fresh.c)
+ * writes each file straight into place instead, whole, and publishes
+ * index.html last, after a sync: until then the site has no index.html,
+ * and a run that stops (killed, failed: site_close() without commit)
+ * leaves it so, for the next run to finish.
  */
 struct site;
 

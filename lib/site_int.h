@@ -25,6 +25,14 @@
 #define SITE_JOURNAL_HEAD "mailarc-publish 1"
 #define SITE_JOURNAL_END  "end"
 
+/* The marker of a first render in progress (site_fresh.c). */
+#define SITE_FRESH_MARK ".render-first"
+
+/* Few files changed: fsync them and their folders. More: one syncfs(2),
+ * which is cheaper then, but flushes the whole file system (on a busy
+ * shared disk it costs more than a few fsyncs). */
+#define SITE_FSYNC_MAX 512
+
 /* Links an archived file may have before site_put_file() copies it
  * instead (ext4 allows 65,000). */
 #define SITE_LINK_MAX 32000
@@ -50,6 +58,14 @@ struct site {
 	size_t nwritten;
 	unsigned nstub;	  /* stub inodes made (EMLINK starts a new one) */
 	mode_t file_mode; /* what a copy gets: 0644 less the umask */
+	uid_t euid;	  /* whose archived files may be linked */
+	/* A first render (site_fresh.c): files go straight into place. */
+	bool fresh;
+	bool tmpfile;	/* O_TMPFILE and linkat(2) work in the site */
+	bool empty;	/* and it held nothing of ours: nothing to compare */
+	int dirfd;	/* the site folder */
+	int held_fd;	/* index.html, written, not yet linked (-1: none) */
+	char *held_tmp; /* its temp name, without O_TMPFILE */
 };
 /* site_check_rel - MA_OK for our own names only (logged otherwise:
  * MA_EDATA): relative, no "." or ".." step, no newline, no hidden name
@@ -74,5 +90,37 @@ enum ma_status site_commit(struct site *s);
 
 /* site_sweep_stage - remove the staging folder and what it holds. */
 enum ma_status site_sweep_stage(struct site *s);
+
+/* site_owns - true for a top-level name of ours (see site_gc()). */
+bool site_owns(const char *name);
+
+/*
+ * The first render, straight into place (site_fresh.c says why and how).
+ * site_fresh_wanted() - true when dir was never published (no index.html,
+ * and no file of ours or the marker of a killed first render); it also
+ * removes a stale marker. site_fresh_begin() - set the marker, s->fresh.
+ * site_fresh_put(), site_fresh_remove() - as site_put() and
+ * site_remove(), at once. site_fresh_link() - hard-link src as rel;
+ * MA_EIO, not logged, when it cannot (the caller copies).
+ * site_fresh_create() - a new file for rel (-1: *stp says why, logged);
+ * site_fresh_place() publishes it (takes fd and tmp). site_fresh_held() -
+ * rel is the held-back index.html. site_fresh_close() - with commit, make
+ * everything durable, then publish index.html and remove the marker;
+ * without, drop index.html (the next run finishes). Statuses: MA_OK,
+ * MA_EIO, MA_ETEMP (disk full), MA_ENOMEM.
+ */
+bool site_fresh_wanted(const char *dir);
+enum ma_status site_fresh_begin(struct site *s);
+enum ma_status site_fresh_put(struct site *s, const char *rel, const void *data,
+			      size_t len);
+enum ma_status site_fresh_link(struct site *s, const char *rel,
+			       const char *src);
+int site_fresh_create(struct site *s, const char *rel, char **tmpp,
+		      enum ma_status *stp);
+enum ma_status site_fresh_place(struct site *s, const char *rel, int fd,
+				char *tmp);
+enum ma_status site_fresh_remove(struct site *s, const char *rel);
+bool site_fresh_held(const struct site *s, const char *rel);
+enum ma_status site_fresh_close(struct site *s, bool commit);
 
 #endif

@@ -372,11 +372,8 @@ sync_path(const char *path, bool dir)
 	return st;
 }
 
-/* Few files changed: fsync them and their folders. Many: one syncfs(2),
- * which is cheaper then, but flushes the whole file system (on a busy
- * shared disk it costs more than a few fsyncs). */
-#define SITE_FSYNC_MAX 512
-
+/* Few files changed: fsync them and their folders; many: one syncfs(2)
+ * (SITE_FSYNC_MAX, site_int.h). */
 static enum ma_status
 sync_all(const char *dir)
 {

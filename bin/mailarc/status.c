@@ -277,19 +277,42 @@ struct account_status {
 	struct oauth_info oauth;
 	char timer[256];
 	struct timer_info ti; /* known only when systemd runs */
+	char watch[256];      /* push = yes: mailarc-watch@INSTANCE.service */
+	struct timer_info wi; /* its state, known only when systemd runs */
 	/* fetch_budget: bytes left now, and when the day's window ends (0:
 	 * no window open, the whole budget is there). */
 	unsigned long long budget_left;
 	time_t budget_until;
 };
 
+/* "mailarc-watch@INSTANCE.service", the push unit of an account (the
+ * unit "mailarc polling on" enables beside the timer); false: too long. */
+static bool
+watch_unit_name(const char *space, const char *account, char *buf, size_t size)
+{
+	char unit[256];
+	int n;
+
+	if (!polling_unit_name(space, account, "service", unit, sizeof unit))
+		return false;
+	n = snprintf(buf, size, "%s%s", WATCH_UNIT_PREFIX,
+		     unit + strlen(POLL_UNIT_PREFIX));
+	return n >= 0 && (size_t)n < size;
+}
+
 static void
 account_status_get(const struct space *s, const struct account *a, time_t now,
-		   const struct timer_info *ti, struct account_status *as)
+		   const struct timer_info *ti, const struct timer_info *wi,
+		   struct account_status *as)
 {
 	memset(as, 0, sizeof *as);
 	if (ti != NULL)
 		as->ti = *ti;
+	if (wi != NULL && a->push)
+		as->wi = *wi;
+	if (!a->push ||
+	    !watch_unit_name(s->key, a->key, as->watch, sizeof as->watch))
+		as->watch[0] = '\0';
 	as->have_state = state_summary_load(s, a->key, &as->sum) == MA_OK;
 	as->effective = polling_effective(s, a);
 	/* fetch --due runs an account once poll_interval has passed since
@@ -387,6 +410,18 @@ account_json(const struct account *a, const struct account_status *as)
 	} else {
 		json_out_set(o, "timer_state", json_out_null());
 	}
+	json_out_set(o, "push", json_out_bool(a->push));
+	json_out_set(o, "watch",
+		     as->watch[0] ? jstr(as->watch) : json_out_null());
+	if (as->wi.known) {
+		struct json_out *w = json_out_object();
+
+		json_out_set(w, "unit_file_state", jstr(as->wi.file_state));
+		json_out_set(w, "active_state", jstr(as->wi.active));
+		json_out_set(o, "watch_state", w);
+	} else {
+		json_out_set(o, "watch_state", json_out_null());
+	}
 	json_out_set(o, "last_run",
 		     json_out_time(as->have_state ? as->sum.last_run : 0));
 	json_out_set(o, "last_success",
@@ -445,6 +480,31 @@ budget_text(const struct account *a, const struct account_status *as)
 	putchar('\n');
 }
 
+/* push = yes: the watch unit beside the timer, and what is wrong. */
+static void
+watch_text(const struct account *a, const struct account_status *as)
+{
+	const char *fs = as->wi.file_state[0] ? as->wi.file_state : "unknown";
+	const char *ac = as->wi.active[0] ? as->wi.active : "unknown";
+
+	if (!as->wi.known) {
+		printf("  %-16s push = yes: 'mailarc watch %s/%s' delivers as "
+		       "mail arrives (its unit %s)\n",
+		       "", a->space, a->key, as->watch);
+		return;
+	}
+	printf("  %-16s push: its watch unit %s is %s and %s\n", "", as->watch,
+	       fs, ac);
+	if (as->effective && strcmp(fs, "enabled") != 0)
+		printf("  %-16s no push until 'mailarc polling on %s/%s' (as "
+		       "root)\n",
+		       "", a->space, a->key);
+	else if (strcmp(fs, "enabled") == 0 && strcmp(ac, "active") != 0)
+		printf("  %-16s the watcher is not running: see 'journalctl "
+		       "-u %s'\n",
+		       "", as->watch);
+}
+
 static void
 account_text(const struct account *a, const struct account_status *as)
 {
@@ -476,6 +536,8 @@ account_text(const struct account *a, const struct account_status *as)
 		printf("  %-16s its timer %s is enabled but wakes up for "
 		       "nothing\n",
 		       "", as->timer);
+	if (a->push)
+		watch_text(a, as);
 	if (a->tls_plain)
 		printf("  %-16s warning: tls = none: the password goes to %s "
 		       "in plain text\n",
@@ -624,6 +686,51 @@ space_timers(const struct space *s, char **keys, size_t n,
 	*unitsp = units;
 }
 
+/* The watch units of the push accounts among the n accounts keys, when
+ * systemd runs: *wip (calloc'd, n entries, known only for push accounts;
+ * NULL when none is asked) from one "systemctl show" of those units. */
+static void
+space_watches(const struct space *s, char **keys, size_t n,
+	      struct timer_info **wip)
+{
+	struct timer_info *wi = NULL, *got = NULL;
+	char **units = NULL;
+	size_t *at = NULL, m = 0;
+
+	*wip = NULL;
+	if (n == 0 || !polling_systemd_running() ||
+	    (units = calloc(n, sizeof *units)) == NULL ||
+	    (at = calloc(n, sizeof *at)) == NULL)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		struct account *a;
+		char name[256];
+
+		if (account_load(s, keys[i], &a) != MA_OK)
+			continue; /* reported by the caller */
+		if (a->push &&
+		    watch_unit_name(s->key, a->key, name, sizeof name) &&
+		    (units[m] = strdup(name)) != NULL)
+			at[m++] = i;
+		account_free(a);
+	}
+	if (m == 0 || (wi = calloc(n, sizeof *wi)) == NULL ||
+	    (got = calloc(m, sizeof *got)) == NULL)
+		goto out;
+	timers_query(units, m, got);
+	for (size_t j = 0; j < m; j++)
+		wi[at[j]] = got[j];
+	*wip = wi;
+	wi = NULL;
+out:
+	for (size_t j = 0; units != NULL && j < m; j++)
+		free(units[j]);
+	free(units);
+	free(at);
+	free(got);
+	free(wi);
+}
+
 /* One space: text to stdout, or an object appended to spaces. */
 static int
 space_status(struct ctx *c, const char *key, time_t now,
@@ -634,7 +741,7 @@ space_status(struct ctx *c, const char *key, time_t now,
 	char **keys = NULL;
 	size_t n = 0;
 	struct json_out *accounts = NULL;
-	struct timer_info *ti = NULL;
+	struct timer_info *ti = NULL, *wi = NULL;
 	char **units = NULL;
 	int ret = EX_OK;
 
@@ -651,6 +758,7 @@ space_status(struct ctx *c, const char *key, time_t now,
 		return EX_IOERR;
 	}
 	space_timers(s, keys, n, &ti, &units);
+	space_watches(s, keys, n, &wi);
 	if (spaces != NULL)
 		space_json(s, &f, spaces, &accounts);
 	else
@@ -663,7 +771,8 @@ space_status(struct ctx *c, const char *key, time_t now,
 			ret = EX_CONFIG; /* logged; go on with the others */
 			continue;
 		}
-		account_status_get(s, a, now, ti != NULL ? &ti[i] : NULL, &as);
+		account_status_get(s, a, now, ti != NULL ? &ti[i] : NULL,
+				   wi != NULL ? &wi[i] : NULL, &as);
 		if (accounts != NULL)
 			json_out_append(accounts, account_json(a, &as));
 		else
@@ -674,6 +783,7 @@ space_status(struct ctx *c, const char *key, time_t now,
 		free(units[i]);
 	free(units);
 	free(ti);
+	free(wi);
 	space_list_free(keys, n);
 	space_free(s);
 	return ret;

@@ -57,6 +57,8 @@ test_nothing_is_seen_before_the_commit(void **state)
 	struct site *s = NULL;
 
 	(void)state;
+	/* A published site (a first render goes straight into place). */
+	publish_one(d, "index.html", "i\n");
 	assert_int_equal(site_open(d, NULL, '\n', &s), MA_OK);
 	put(s, "m/a.html", "<p>a</p>\n");
 	put(s, "a/01/0123.png", "png");
