@@ -191,6 +191,24 @@ names_free(struct names *ns)
 	free(ns->v);
 }
 
+/* How many are queued past off (a long run shows how far it is); f is
+ * left at off. */
+static enum ma_status
+queue_count(struct run *r, FILE *f, const char *qpath, off_t off)
+{
+	char *line = NULL;
+	size_t cap = 0;
+
+	while (getline(&line, &cap, f) > 0)
+		r->prog.total++;
+	free(line);
+	if (fseeko(f, off, SEEK_SET) != 0) {
+		log_err("cannot seek in '%s': %s", qpath, strerror(errno));
+		return MA_EIO;
+	}
+	return MA_OK;
+}
+
 /*
  * Index the queue past the offset on an open run; the names it reached
  * (indexed or gone) are added to seen when given.
@@ -227,17 +245,8 @@ queue_pass(struct run *r, struct names *seen)
 		goto out;
 	}
 	done = off;
-	if (r->prog.on) {
-		/* How many are queued: a long run shows how far it is. */
-		while ((n = getline(&line, &cap, f)) > 0)
-			r->prog.total++;
-		if (fseeko(f, off, SEEK_SET) != 0) {
-			log_err("cannot seek in '%s': %s", qpath,
-				strerror(errno));
-			st = MA_EIO;
-			goto out;
-		}
-	}
+	if (r->prog.on && (st = queue_count(r, f, qpath, off)) != MA_OK)
+		goto out;
 	while (st == MA_OK && (n = getline(&line, &cap, f)) > 0) {
 		char *rest, *path;
 

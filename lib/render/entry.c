@@ -322,3 +322,48 @@ order_merge(struct run *r, GPtrArray *changed)
 	g_ptr_array_free(out, TRUE);
 	return false;
 }
+
+/* One entry line, from line to nl: MESSAGE-ID TAB THREAD TAB DATE TAB
+ * ATTACHMENTS ("-" for none); a line with fewer fields is skipped. From
+ * the log, the entry goes to r->relog (order_merge() places it). */
+enum ma_status
+state_entry(struct run *r, char *line, char *nl, bool log)
+{
+	char *f[4], *id;
+	size_t nf = 0;
+	guint n;
+	struct entry *e;
+
+	f[nf++] = line;
+	for (char *q = line; q < nl && nf < 4; q++)
+		if (*q == '\t') {
+			*q = '\0';
+			f[nf++] = q + 1;
+		}
+	*nl = '\0';
+	if (nf != 4)
+		return MA_OK;
+	/* Most Message-IDs have nothing escaped: used in place. */
+	if (strchr(f[0], '\\') == NULL)
+		id = f[0];
+	else if ((id = sitename_state_unescape(f[0], strlen(f[0]))) == NULL)
+		return MA_ENOMEM;
+	n = g_hash_table_size(r->by_id);
+	e = entry_add(r, id);
+	if (id != f[0])
+		free(id);
+	if (e == NULL)
+		return MA_ENOMEM;
+	/* The file is in the site's order: kept as loaded (entry.c). */
+	if (log)
+		g_ptr_array_add(r->relog, e);
+	else if (g_hash_table_size(r->by_id) > n)
+		g_ptr_array_add(r->order, e);
+	sitename_set_thread(e->thread, f[1]);
+	e->date = (time_t)strtoll(f[2], NULL, 10);
+	/* A log line may set an entry the file listed before. */
+	e->atts = strcmp(f[3], "-") != 0
+		      ? g_string_chunk_insert(r->strings, f[3])
+		      : g_string_chunk_insert_const(r->strings, "");
+	return MA_OK;
+}

@@ -77,8 +77,7 @@ search_init(struct run *r)
 	if (r->search != NULL)
 		return MA_OK;
 	r->search = g_new0(struct search, 1);
-	r->search->dir =
-	    space_part_path(r->o->space_dir, SPACE_SEARCH_CACHE);
+	r->search->dir = space_part_path(r->o->space_dir, SPACE_SEARCH_CACHE);
 	if (r->search->dir == NULL)
 		return MA_ENOMEM;
 	if (g_mkdir_with_parents(r->search->dir, 0700) != 0) {
