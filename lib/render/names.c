@@ -105,15 +105,21 @@ holder_of(struct run *r, const char *msgid)
 
 	if (e != NULL && e->tname != NULL)
 		return e->tname;
-	/* Removed this run: its thread may live on. */
+	/* Removed: its thread may live on. The tombstone names the thread
+	 * as it was when the message went, after any merge that came with
+	 * new mail, so it goes first, as in a full run; the thread the last
+	 * run knew only serves a message removed without a tombstone. */
+	t = g_hash_table_lookup(r->tombs, msgid);
 	for (guint i = 0; i < r->gone->len; i++) {
 		e = r->gone->pdata[i];
-		if (strcmp(e->msgid, msgid) == 0)
-			return e->erased ? NULL
-					 : g_hash_table_lookup(r->tname_of,
-							       e->thread);
+		if (strcmp(e->msgid, msgid) != 0)
+			continue;
+		if (e->erased)
+			return NULL;
+		if (t == NULL || !sitename_thread_ok(t->thread))
+			return g_hash_table_lookup(r->tname_of, e->thread);
+		break;
 	}
-	t = g_hash_table_lookup(r->tombs, msgid);
 	if (t != NULL && sitename_thread_ok(t->thread))
 		return g_hash_table_lookup(r->tname_of, t->thread);
 	return NULL;
