@@ -225,6 +225,24 @@ remove_versions(struct run *r, const char *sub, const char *name)
 	return st;
 }
 
+/* A message's page, raw form and other versions in folder m/SUB ("" for
+ * the flat layout). */
+static enum ma_status
+remove_files(struct run *r, const char *sub, const char *name)
+{
+	static const char *const exts[] = {"html", "eml"};
+	char rel[PERMALINK_STEM_MAX + 16];
+	enum ma_status st = MA_OK;
+
+	for (size_t i = 0; i < 2 && st == MA_OK; i++) {
+		st = render_fmt(rel, sizeof rel, "m/%s%s%s.%s", sub,
+				sub[0] != '\0' ? "/" : "", name, exts[i]);
+		if (st == MA_OK)
+			st = site_remove(r->site, rel);
+	}
+	return st == MA_OK ? remove_versions(r, sub, name) : st;
+}
+
 enum ma_status
 removed_message_page(struct run *r, const char *msgid, const struct tomb *t)
 {
@@ -344,33 +362,15 @@ removed_message_pages(struct run *r, bool full)
 	 * site_gc() removes them as files it did not write). */
 	for (guint i = 0; i < r->gone->len && st == MA_OK; i++) {
 		struct entry *e = r->gone->pdata[i];
-		char name[PERMALINK_NAME_MAX], stem[PERMALINK_STEM_MAX],
-		    rel[PERMALINK_STEM_MAX + 16];
+		char name[PERMALINK_NAME_MAX], stem[PERMALINK_STEM_MAX];
 
 		if (!e->erased || entry_page_name(r, e, name) != MA_OK ||
 		    permalink_stem(name, stem) != MA_OK)
 			continue;
-		st = render_fmt(rel, sizeof rel, "m/%s.html", stem);
+		/* Its shard's files, then the flat layout's (legacy.c). */
+		st = remove_files(r, (char[3]){stem[0], stem[1], '\0'}, name);
 		if (st == MA_OK)
-			st = site_remove(r->site, rel);
-		if (st == MA_OK)
-			st = render_fmt(rel, sizeof rel, "m/%s.eml", stem);
-		if (st == MA_OK)
-			st = site_remove(r->site, rel);
-		if (st == MA_OK)
-			st = remove_versions(
-			    r, (char[3]){stem[0], stem[1], '\0'}, name);
-		/* The flat layout's files (legacy.c). */
-		if (st == MA_OK)
-			st = render_fmt(rel, sizeof rel, "m/%s.html", name);
-		if (st == MA_OK)
-			st = site_remove(r->site, rel);
-		if (st == MA_OK)
-			st = render_fmt(rel, sizeof rel, "m/%s.eml", name);
-		if (st == MA_OK)
-			st = site_remove(r->site, rel);
-		if (st == MA_OK)
-			st = remove_versions(r, "", name);
+			st = remove_files(r, "", name);
 	}
 	return st;
 }
