@@ -1,4 +1,6 @@
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "log.h"
@@ -45,7 +47,12 @@ progress_start(struct progress *p, const char *what, uint64_t total,
 	p->total = total;
 	p->total_bytes = total_bytes;
 	p->done = p->bytes = 0;
-	p->start = p->last_draw = now();
+	p->after = 1.0;
+	if (getenv("MAILARC_PROGRESS_AFTER") != NULL &&
+	    strcmp(getenv("MAILARC_PROGRESS_AFTER"), "0") == 0)
+		p->after = 0.0;
+	p->start = now();
+	p->last_draw = p->start - 1.0;
 	p->drawn = false;
 }
 
@@ -58,9 +65,9 @@ progress_add(struct progress *p, uint64_t messages, uint64_t bytes)
 	p->bytes += bytes;
 	if (!p->on)
 		return;
-	/* Only long fetches: nothing for the first second. */
+	/* Only long runs: nothing for the first second. */
 	t = now();
-	if (t - p->start >= 1.0 && t - p->last_draw >= 0.25)
+	if (t - p->start >= p->after && t - p->last_draw >= 0.25)
 		draw(p, t);
 }
 

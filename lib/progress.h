@@ -16,10 +16,13 @@ struct progress {
 	uint64_t total, done;
 	uint64_t total_bytes, bytes;
 	double start, last_draw;
+	double after; /* seconds before the first line (1; tests: 0) */
 	bool drawn;
 };
 
-/* progress_start - begin; total and total_bytes may be 0 (unknown). */
+/* progress_start - begin; total and total_bytes may be 0 (unknown).
+ * Nothing is drawn for the first second: MAILARC_PROGRESS_AFTER=0 (for
+ * tests only) draws from the first message on. */
 void progress_start(struct progress *p, const char *what, uint64_t total,
 		    uint64_t total_bytes);
 

@@ -19,7 +19,7 @@
 #include "space.h"
 
 static const char rebuild_usage[] =
-    "usage: mailarc rebuild SPACE\n"
+    "usage: mailarc rebuild [--wait] SPACE\n"
     "\n"
     "Build a fresh notmuch database for SPACE from its archive/ folder\n"
     "(mailarc-index --full), keeping its tombstones, then render its site\n"
