@@ -36,6 +36,7 @@ suites=${TESTS:-$(cd "$top/tests" && ls ./*.bats 2>/dev/null)}
 for s in $suites; do
 	s=$top/tests/$(basename "$s")
 	log=$(mktemp)
+	t0=$(date +%s)
 	# --tap keeps the output readable in CI logs; each suite bounds its
 	# own servers and loops.
 	if bats --tap "$s" >"$log" 2>&1; then
@@ -52,6 +53,7 @@ for s in $suites; do
 		echo "FAIL suite $(basename "$s") (bats exited $status)"
 	fi
 	sed 's/^/  /' "$log"
+	echo "  # $(basename "$s"): $(($(date +%s) - t0)) s"
 	rm -f "$log"
 done
 
