@@ -259,3 +259,41 @@ name_stem(const char *name, char out[PERMALINK_STEM_MAX])
 		snprintf(out, PERMALINK_STEM_MAX, "%s", name);
 	return out;
 }
+
+/*
+ * A page at rel that leads to url: a notice (body, its HTML) with a link,
+ * and a refresh in its head (no script: the CSP allows none). up is the
+ * way from rel's folder to the site's top.
+ */
+enum ma_status
+redirect_page(struct run *r, const char *rel, const char *up, const char *title,
+	      const char *body, const char *url)
+{
+	struct buf b, out;
+	const char *head;
+	enum ma_status st;
+
+	buf_init(&b, 1 << 20);
+	buf_init(&out, 1 << 20);
+	st = page_begin(r, &b, up, title, NULL, NULL);
+	if (st == MA_OK)
+		st = buf_adds(&b, body);
+	if (st == MA_OK)
+		st = page_end(&b, up);
+	if (st == MA_OK && (st = buf_addc(&b, '\0')) == MA_OK &&
+	    (head = strstr(b.data, "</head>")) != NULL) {
+		st = buf_add(&out, b.data, (size_t)(head - b.data));
+		if (st == MA_OK)
+			st = buf_addf(&out,
+				      "<meta http-equiv=\"refresh\" "
+				      "content=\"0; url=%s\">\n",
+				      url);
+		if (st == MA_OK)
+			st = buf_adds(&out, head);
+	}
+	if (st == MA_OK)
+		st = site_put_buf(r->site, rel, &out);
+	buf_release(&b);
+	buf_release(&out);
+	return st;
+}

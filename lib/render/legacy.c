@@ -66,40 +66,22 @@ legacy_split(const char *file, bool thread, char name[PERMALINK_NAME_MAX],
 static enum ma_status
 legacy_notice(struct run *r, const char *rel, const char *stem)
 {
-	struct buf b, out;
-	const char *head;
+	char body[PERMALINK_STEM_MAX + 512], url[PERMALINK_STEM_MAX + 8];
 	enum ma_status st;
 
-	buf_init(&b, 1 << 20);
-	buf_init(&out, 1 << 20);
-	st = page_begin(r, &b, "../", "Page moved", NULL, NULL);
+	st = render_fmt(body, sizeof body,
+			"<div class=\"removed\"><h1>Page moved</h1>\n"
+			"<p>This page is now at <a href=\"%s.html\">a "
+			"new address</a>: the archive keeps its pages "
+			"in folders named by the first two hex digits "
+			"of the SHA-256 of their Message-ID. This "
+			"address stays, so that links to it keep "
+			"working.</p></div>\n",
+			stem);
 	if (st == MA_OK)
-		st = buf_addf(&b,
-			      "<div class=\"removed\"><h1>Page moved</h1>\n"
-			      "<p>This page is now at <a href=\"%s.html\">a "
-			      "new address</a>: the archive keeps its pages "
-			      "in folders named by the first two hex digits "
-			      "of the SHA-256 of their Message-ID. This "
-			      "address stays, so that links to it keep "
-			      "working.</p></div>\n",
-			      stem);
+		st = render_fmt(url, sizeof url, "%s.html", stem);
 	if (st == MA_OK)
-		st = page_end(&b, "../");
-	if (st == MA_OK && (st = buf_addc(&b, '\0')) == MA_OK &&
-	    (head = strstr(b.data, "</head>")) != NULL) {
-		st = buf_add(&out, b.data, (size_t)(head - b.data));
-		if (st == MA_OK)
-			st = buf_addf(&out,
-				      "<meta http-equiv=\"refresh\" "
-				      "content=\"0; url=%s.html\">\n",
-				      stem);
-		if (st == MA_OK)
-			st = buf_adds(&out, head);
-	}
-	if (st == MA_OK)
-		st = site_put_buf(r->site, rel, &out);
-	buf_release(&b);
-	buf_release(&out);
+		st = redirect_page(r, rel, "../", "Page moved", body, url);
 	return st;
 }
 

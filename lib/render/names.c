@@ -168,46 +168,29 @@ name_target(struct run *r, const char *name)
 static enum ma_status
 moved_thread_page(struct run *r, const char *name, const char *to)
 {
-	struct buf b, out;
 	char rel[PERMALINK_STEM_MAX + 16], stem[PERMALINK_STEM_MAX],
-	    tstem[PERMALINK_STEM_MAX];
-	const char *head;
+	    tstem[PERMALINK_STEM_MAX], url[PERMALINK_STEM_MAX + 16],
+	    body[PERMALINK_STEM_MAX + 512];
 	enum ma_status st;
 
 	name_stem(to, tstem);
-	buf_init(&b, 1 << 20);
-	buf_init(&out, 1 << 20);
-	st = page_begin(r, &b, "../../", "Conversation moved", NULL, NULL);
+	st = render_fmt(body, sizeof body,
+			"<div class=\"removed\"><h1>Conversation moved"
+			"</h1>\n<p>This conversation is now part of <a "
+			"href=\"../%s.html\">another conversation</a> "
+			"(an earlier message joined it, or two "
+			"conversations were found to be one). This "
+			"address stays, so that links to it keep "
+			"working.</p></div>\n",
+			tstem);
 	if (st == MA_OK)
-		st = buf_addf(&b,
-			      "<div class=\"removed\"><h1>Conversation moved"
-			      "</h1>\n<p>This conversation is now part of <a "
-			      "href=\"../%s.html\">another conversation</a> "
-			      "(an earlier message joined it, or two "
-			      "conversations were found to be one). This "
-			      "address stays, so that links to it keep "
-			      "working.</p></div>\n",
-			      tstem);
-	if (st == MA_OK)
-		st = page_end(&b, "../../");
-	if (st == MA_OK && (st = buf_addc(&b, '\0')) == MA_OK &&
-	    (head = strstr(b.data, "</head>")) != NULL) {
-		st = buf_add(&out, b.data, (size_t)(head - b.data));
-		if (st == MA_OK)
-			st = buf_addf(&out,
-				      "<meta http-equiv=\"refresh\" "
-				      "content=\"0; url=../%s.html\">\n",
-				      tstem);
-		if (st == MA_OK)
-			st = buf_adds(&out, head);
-	}
+		st = render_fmt(url, sizeof url, "../%s.html", tstem);
 	if (st == MA_OK)
 		st = render_fmt(rel, sizeof rel, "t/%s.html",
 				name_stem(name, stem));
 	if (st == MA_OK)
-		st = site_put_buf(r->site, rel, &out);
-	buf_release(&b);
-	buf_release(&out);
+		st = redirect_page(r, rel, "../../", "Conversation moved", body,
+				   url);
 	return st;
 }
 

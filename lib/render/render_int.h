@@ -315,6 +315,11 @@ enum ma_status page_begin(struct run *r, struct buf *b, const char *pre,
 			  const char *title, const char *feed,
 			  const char *crumbs);
 enum ma_status page_end(struct buf *b, const char *pre);
+/* redirect_page - a notice page at rel (body: its HTML) that leads to url,
+ * by link and by a meta refresh; up is the way to the site's top. */
+enum ma_status redirect_page(struct run *r, const char *rel, const char *up,
+			     const char *title, const char *body,
+			     const char *url);
 enum ma_status addrs_html(struct run *r, struct buf *b,
 			  const struct mime_addr *a, size_t n, bool brief);
 bool addrs_usable(const struct mime_addr *a, size_t n);
