@@ -17,6 +17,7 @@
 
 #include "fetch_conn.h"
 #include "log.h"
+#include "net_proxy.h"
 
 #define LINE_MAX_GREETING 1024
 
@@ -329,23 +330,6 @@ cert_failed(struct fetch_conn *c, const struct fetch_conn_params *p,
 			       p->host, why);
 }
 
-/* "scheme://host:port" of a proxy URL: the credentials left out. */
-static void
-proxy_shown(char *out, size_t size, const char *url)
-{
-	const char *rest = strstr(url, "://"), *at, *end;
-
-	if (rest == NULL) {
-		snprintf(out, size, "%s", url);
-		return;
-	}
-	rest += 3;
-	end = rest + strcspn(rest, "/?#");
-	at = memchr(rest, '@', (size_t)(end - rest));
-	snprintf(out, size, "%.*s%.*s", (int)(rest - url), url,
-		 (int)(end - (at ? at + 1 : rest)), at ? at + 1 : rest);
-}
-
 void
 fetch_conn_proxy_mask(const char *url, char *out, size_t size)
 {
@@ -369,58 +353,15 @@ fetch_conn_proxy_mask(const char *url, char *out, size_t size)
 const char *
 fetch_conn_proxy_env(enum account_protocol protocol)
 {
-	char own[32];
-	const char *names[] = {own,	    NULL,	   "all_proxy",
-			       "ALL_PROXY", "https_proxy", "HTTPS_PROXY"};
-	char upper[32];
-	const char *v;
-
-	snprintf(own, sizeof own, "%s_proxy", scheme(protocol));
-	for (size_t i = 0; i < sizeof upper; i++)
-		if ((upper[i] = (char)(own[i] >= 'a' && own[i] <= 'z'
-					   ? own[i] - 'a' + 'A'
-					   : own[i])) == '\0')
-			break;
-	names[1] = upper;
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-		if ((v = getenv(names[i])) != NULL && v[0] != '\0')
-			return v;
-	return NULL;
+	return net_proxy_env(scheme(protocol));
 }
 
-/*
- * The proxy: only the one the account names. libcurl would otherwise
- * read *_proxy from the environment by itself; an empty CURLOPT_PROXY
- * turns that off, and "*" in CURLOPT_NOPROXY too.
- */
+/* The proxy: only the one the account names (net_proxy.h). */
 static void
 set_proxy(struct fetch_conn *c, const struct fetch_conn_params *p)
 {
-	const char *url = NULL;
-
-	if (p->proxy != NULL && strcmp(p->proxy, "env") == 0) {
-		url = fetch_conn_proxy_env(p->protocol);
-		if (url == NULL)
-			log_debug("%s: proxy = env, and the environment "
-				  "names no proxy: connecting directly",
-				  c->what);
-	} else if (p->proxy != NULL && strcmp(p->proxy, "none") != 0) {
-		url = p->proxy;
-		/* An account's own URL is for every host. */
-		curl_easy_setopt(c->curl, CURLOPT_NOPROXY, "");
-	}
-	if (url == NULL) {
-		curl_easy_setopt(c->curl, CURLOPT_PROXY, "");
-		curl_easy_setopt(c->curl, CURLOPT_NOPROXY, "*");
-		return;
-	}
-	proxy_shown(c->proxy_shown, sizeof c->proxy_shown, url);
-	curl_easy_setopt(c->curl, CURLOPT_PROXY, url);
-	/* An HTTP proxy carries IMAP and POP3 only as a CONNECT tunnel;
-	 * SOCKS ignores this. */
-	curl_easy_setopt(c->curl, CURLOPT_HTTPPROXYTUNNEL, 1L);
-	log_info("%s: connecting through the proxy %s", c->what,
-		 c->proxy_shown);
+	net_proxy_apply(c->curl, p->proxy, scheme(p->protocol), c->what,
+			c->proxy_shown, sizeof c->proxy_shown);
 }
 
 /*

@@ -425,7 +425,8 @@ oauth_token_request(const struct oauth_params *p, const struct buf *form,
 
 	snprintf(what, sizeof what, "%s: token endpoint", p->what);
 	buf_init(&body, OAUTH_HTTP_MAX);
-	st = oauth_http_post(p->token_url, what, form, &http, &body);
+	st = oauth_http_post(p->token_url, p->a->proxy, what, form, &http,
+			     &body);
 	if (st == MA_OK)
 		st = oauth_reply_parse(&body, http, r);
 	buf_wipe_release(&body);

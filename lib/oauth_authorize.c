@@ -579,7 +579,7 @@ oauth_authorize_device(const struct space *s, const struct account *a,
 	snprintf(what, sizeof what, "%s: device authorization endpoint",
 		 p.what);
 	if (st == MA_OK)
-		st = oauth_http_post(url, what, &form, &http, &body);
+		st = oauth_http_post(url, a->proxy, what, &form, &http, &body);
 	if (st != MA_OK)
 		goto out;
 	if (oauth_json_load(buf_cstr(&body), body.len, &j) != MA_OK ||

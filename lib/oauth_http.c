@@ -13,6 +13,7 @@
 
 #include "fetch_conn.h"
 #include "log.h"
+#include "net_proxy.h"
 #include "oauth_http.h"
 
 /* Bounded waits: a token endpoint that hangs must not stall a poll. */
@@ -184,14 +185,15 @@ curl_status(CURLcode rc)
 }
 
 enum ma_status
-oauth_http_post(const char *url, const char *what, const struct buf *form,
-		long *code, struct buf *body)
+oauth_http_post(const char *url, const char *proxy, const char *what,
+		const struct buf *form, long *code, struct buf *body)
 {
 	struct sink sink = {body, false};
 	struct curl_slist *hdrs = NULL;
 	enum ma_status st;
 	bool loopback = false;
 	const char *why;
+	char shown[160];
 	CURLcode rc;
 	CURL *c;
 
@@ -210,10 +212,12 @@ oauth_http_post(const char *url, const char *what, const struct buf *form,
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-	/* A proxy from the environment would take a loopback request (and
-	 * its secrets) off this machine. */
-	if (loopback)
-		curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
+	/* The account's proxy, as for its mail connections: with none (the
+	 * default) no proxy from the environment takes the request, and its
+	 * secrets, anywhere; a loopback endpoint then stays on this machine. */
+	net_proxy_apply(c, proxy,
+			strncasecmp(url, "http://", 7) == 0 ? "http" : "https",
+			what, shown, sizeof shown);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, CONNECT_TIMEOUT);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, TOTAL_TIMEOUT);
@@ -231,7 +235,8 @@ oauth_http_post(const char *url, const char *what, const struct buf *form,
 		st = MA_EPROTO;
 	} else if (rc != CURLE_OK) {
 		st = curl_status(rc);
-		log_err("%s: cannot reach '%s': %s", what, url,
+		log_err("%s: cannot reach '%s'%s%s: %s", what, url,
+			shown[0] != '\0' ? " through the proxy " : "", shown,
 			curl_easy_strerror(rc));
 	} else {
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, code);

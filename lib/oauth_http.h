@@ -42,16 +42,17 @@ char *oauth_form_get(const char *query, const char *key);
 
 /*
  * oauth_http_post - POST form to url (checked with oauth_url_check()),
- * without following redirects, and put the response body in body and the
- * HTTP status in *code. what names the endpoint for messages (e.g.
- * "token endpoint of account 'sales/main'"). A refused or timed out
+ * without following redirects, through the account's proxy setting proxy
+ * (NULL, "none", "env" or a URL: net_proxy_apply()), and put the response body
+ * in body and the HTTP status in *code. what names the endpoint for messages
+ * (e.g. "token endpoint of account 'sales/main'"). A refused or timed out
  * connection, a host name that does not resolve, or a server that sent
  * nothing, gives MA_ETEMP; an untrusted certificate MA_ETLS; a bad URL
  * MA_ECONFIG.
  * All are logged. Any HTTP status is MA_OK: the caller reads the body.
  */
-enum ma_status oauth_http_post(const char *url, const char *what,
-			       const struct buf *form, long *code,
-			       struct buf *body);
+enum ma_status oauth_http_post(const char *url, const char *proxy,
+			       const char *what, const struct buf *form,
+			       long *code, struct buf *body);
 
 #endif

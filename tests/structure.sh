@@ -38,7 +38,7 @@ echo "== external libraries outside their family"
 # jansson writes through json_out and reads OAuth's JSON in oauth_json;
 # OpenSSL digests live in hash.c; pkce.c is OAuth's own.
 families='
-<curl/ lib/(fetch_conn|oauth_http)\.c
+<curl/ lib/(fetch_conn|oauth_http|net_proxy)\.c
 <notmuch\.h> lib/(index|index_priv|index_read|index_run|index_search)\.[ch]
 <gmime/ lib/(mime|mime_int|mime_addr|mime_hooks|msg_parse)\.[ch]
 <gumbo\.h> lib/html\.c
