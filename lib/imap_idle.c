@@ -259,53 +259,101 @@ idle_end(struct imap_idle *i, struct buf *line, const char *tag, bool *freshp)
 }
 
 enum ma_status
-imap_idle_wait(struct imap_idle *i, bool *newp)
+imap_idle_begin(struct imap_idle *i, bool *newp)
 {
 	struct buf line;
-	char tag[16];
-	bool fresh = false;
-	enum ma_status st = MA_OK;
+	enum ma_status st;
 
 	buf_init(&line, IDLE_LINE_MAX);
+	st = idle_begin(i, &line, i->tag, sizeof i->tag, newp);
+	buf_release(&line);
+	if (st != MA_OK)
+		i->tag[0] = '\0';
+	else
+		log_debug("%s: idling (%lu messages)", i->c->what, i->exists);
+	return st;
+}
+
+bool
+imap_idle_pending(const struct imap_idle *i)
+{
+	return i->c->in_pos < i->c->in_len;
+}
+
+enum ma_status
+imap_idle_read(struct imap_idle *i, bool *newp)
+{
+	struct buf line;
+	enum ma_status st;
+
+	buf_init(&line, IDLE_LINE_MAX);
+	do {
+		if ((st = fetch_conn_line(i->c, &line)) != MA_OK)
+			break;
+		if (strncmp(line.data, "* ", 2) != 0) {
+			st = fetch_conn_fail(i->c, MA_EPROTO,
+					     "unexpected line during IDLE: "
+					     "%.80s",
+					     line.data);
+			break;
+		}
+		st = untagged(i, &line, newp);
+	} while (st == MA_OK && imap_idle_pending(i));
+	buf_release(&line);
+	return st;
+}
+
+enum ma_status
+imap_idle_end(struct imap_idle *i, bool *newp)
+{
+	struct buf line;
+	enum ma_status st;
+
+	if (i->tag[0] == '\0')
+		return MA_OK;
+	buf_init(&line, IDLE_LINE_MAX);
+	st = idle_end(i, &line, i->tag, newp);
+	buf_release(&line);
+	i->tag[0] = '\0';
+	return st;
+}
+
+enum ma_status
+imap_idle_renew(struct imap_idle *i, bool *newp)
+{
+	enum ma_status st = imap_idle_end(i, newp);
+
+	if (st != MA_OK)
+		return st;
+	i->reidles++;
+	log_debug("%s: re-IDLE after %ld s", i->c->what, i->reidle_secs);
+	return imap_idle_begin(i, newp);
+}
+
+enum ma_status
+imap_idle_wait(struct imap_idle *i, bool *newp)
+{
+	bool fresh = false;
+	enum ma_status st;
+
+	if ((st = imap_idle_begin(i, &fresh)) != MA_OK)
+		return st;
 	for (;;) {
-		time_t deadline;
+		time_t deadline = now_mono() + i->reidle_secs;
 		int r = 1;
 
-		if ((st = idle_begin(i, &line, tag, sizeof tag, &fresh)) !=
-		    MA_OK)
-			break;
-		log_debug("%s: idling (%lu messages)", i->c->what, i->exists);
-		deadline = now_mono() + i->reidle_secs;
-		while (!fresh && !*i->stop && (r = readable(i, deadline)) > 0) {
-			if ((st = fetch_conn_line(i->c, &line)) != MA_OK)
-				goto out;
-			if (strncmp(line.data, "* ", 2) != 0) {
-				st = fetch_conn_fail(
-				    i->c, MA_EPROTO,
-				    "unexpected line during IDLE: %.80s",
-				    line.data);
-				goto out;
-			}
-			if ((st = untagged(i, &line, &fresh)) != MA_OK)
-				goto out;
-		}
-		if (r < 0) {
-			st = MA_EIO;
-			break;
-		}
-		if ((st = idle_end(i, &line, tag, &fresh)) != MA_OK)
-			break;
+		while (!fresh && !*i->stop && (r = readable(i, deadline)) > 0)
+			if ((st = imap_idle_read(i, &fresh)) != MA_OK)
+				return st;
+		if (r < 0)
+			return MA_EIO;
 		if (fresh || *i->stop)
 			break;
-		/* RFC 2177 3: re-issue IDLE before the server's inactivity
-		 * timer (at least 30 minutes) runs out. */
-		i->reidles++;
-		log_debug("%s: re-IDLE after %ld s", i->c->what,
-			  i->reidle_secs);
+		if ((st = imap_idle_renew(i, &fresh)) != MA_OK)
+			return st;
 	}
-out:
-	buf_release(&line);
-	if (st == MA_OK)
-		*newp = fresh;
-	return st;
+	if ((st = imap_idle_end(i, &fresh)) != MA_OK)
+		return st;
+	*newp = fresh;
+	return MA_OK;
 }

@@ -25,6 +25,7 @@ struct imap_idle {
 	unsigned long exists;	     /* the folder's message count as known */
 	unsigned tagno;		     /* for this module's own tags, "wN" */
 	unsigned long reidles;	     /* how many DONE + IDLE so far */
+	char tag[16];		     /* of the IDLE under way ("": none) */
 };
 
 /*
@@ -52,5 +53,34 @@ void imap_idle_keepalive(struct fetch_conn *c);
  * MA_ENOMEM. Errors are logged once.
  */
 enum ma_status imap_idle_wait(struct imap_idle *i, bool *newp);
+
+/*
+ * The same wait in steps, for a caller that watches several connections
+ * with one poll(2) (one per folder: IDLE watches the one folder its
+ * connection selected):
+ *
+ * imap_idle_begin - send IDLE and read up to the server's "+"; the
+ * connection then idles. Untagged responses read on the way count:
+ * *newp is set (never cleared) when the folder grew past i->exists.
+ *
+ * imap_idle_pending - whether a line already read from the socket waits
+ * in c's buffer (poll(2) would not say so).
+ *
+ * imap_idle_read - while idling, read what the server sent: one line (the
+ * caller saw the socket readable or imap_idle_pending()), then every line
+ * already buffered. *newp as for imap_idle_begin().
+ *
+ * imap_idle_end - DONE, and read up to IDLE's tagged OK.
+ *
+ * imap_idle_renew - DONE then IDLE again (RFC 2177 3: before the server's
+ * 30-minute inactivity timer), counted in i->reidles.
+ *
+ * Statuses as for imap_idle_wait(); errors are logged once.
+ */
+enum ma_status imap_idle_begin(struct imap_idle *i, bool *newp);
+bool imap_idle_pending(const struct imap_idle *i);
+enum ma_status imap_idle_read(struct imap_idle *i, bool *newp);
+enum ma_status imap_idle_end(struct imap_idle *i, bool *newp);
+enum ma_status imap_idle_renew(struct imap_idle *i, bool *newp);
 
 #endif
