@@ -329,36 +329,43 @@ cert_failed(struct fetch_conn *c, const struct fetch_conn_params *p,
 			       p->host, why);
 }
 
+/* Splits a proxy URL "scheme://[user[:password]@]host[:port][/...]": *rest
+ * where the authority starts, *at its '@' (NULL: no credentials), *end
+ * where it ends. Returns false when url has no "://". */
+static bool
+proxy_split(const char *url, const char **rest, const char **at,
+	    const char **end)
+{
+	if ((*rest = strstr(url, "://")) == NULL)
+		return false;
+	*rest += 3;
+	*end = *rest + strcspn(*rest, "/?#");
+	*at = memchr(*rest, '@', (size_t)(*end - *rest));
+	return true;
+}
+
 /* "scheme://host:port" of a proxy URL: the credentials left out. */
 static void
 proxy_shown(char *out, size_t size, const char *url)
 {
-	const char *rest = strstr(url, "://"), *at, *end;
+	const char *rest, *at, *end, *host;
 
-	if (rest == NULL) {
+	if (!proxy_split(url, &rest, &at, &end)) {
 		snprintf(out, size, "%s", url);
 		return;
 	}
-	rest += 3;
-	end = rest + strcspn(rest, "/?#");
-	at = memchr(rest, '@', (size_t)(end - rest));
+	host = at ? at + 1 : rest;
 	snprintf(out, size, "%.*s%.*s", (int)(rest - url), url,
-		 (int)(end - (at ? at + 1 : rest)), at ? at + 1 : rest);
+		 (int)(end - host), host);
 }
 
 void
 fetch_conn_proxy_mask(const char *url, char *out, size_t size)
 {
-	const char *rest = strstr(url, "://"), *at, *colon, *end;
+	const char *rest, *at, *end, *colon = NULL;
 
-	if (rest == NULL) {
-		snprintf(out, size, "%s", url);
-		return;
-	}
-	rest += 3;
-	end = rest + strcspn(rest, "/?#");
-	at = memchr(rest, '@', (size_t)(end - rest));
-	colon = at ? memchr(rest, ':', (size_t)(at - rest)) : NULL;
+	if (proxy_split(url, &rest, &at, &end) && at != NULL)
+		colon = memchr(rest, ':', (size_t)(at - rest));
 	if (colon == NULL) {
 		snprintf(out, size, "%s", url);
 		return;
