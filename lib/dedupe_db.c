@@ -318,17 +318,6 @@ dedupe_db_find(struct dedupe_db *db, const char *message_id,
 	return MA_OK;
 }
 
-static bool
-field_ok(const char *s)
-{
-	if (*s == '\0')
-		return false;
-	for (; *s; s++)
-		if ((unsigned char)*s < ' ' || *s == 0x7f)
-			return false;
-	return true;
-}
-
 enum ma_status
 dedupe_db_add(struct dedupe_db *db, const char *identity, const char *name,
 	      const char *source, const char *message_id)
@@ -338,8 +327,8 @@ dedupe_db_add(struct dedupe_db *db, const char *identity, const char *name,
 	enum ma_status st;
 	struct buf line;
 
-	if (strlen(identity) != MSG_IDENTITY_LEN || !field_ok(name) ||
-	    !field_ok(source) || !field_ok(message_id)) {
+	if (strlen(identity) != MSG_IDENTITY_LEN || !tsv_field_ok(name) ||
+	    !tsv_field_ok(source) || !tsv_field_ok(message_id)) {
 		log_err("cannot record '%s' in the dedupe index: a field is "
 			"empty or holds a control character",
 			name);

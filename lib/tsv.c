@@ -31,6 +31,17 @@ tsv_cut(char *line)
 	return tab + 1;
 }
 
+bool
+tsv_field_ok(const char *s)
+{
+	if (s == NULL || *s == '\0')
+		return false;
+	for (; *s; s++)
+		if ((unsigned char)*s < ' ' || *s == 0x7f)
+			return false;
+	return true;
+}
+
 /* The part of the line p (n bytes, newline included) after its field-th
  * tab, or NULL when it has fewer tabs. */
 static char *

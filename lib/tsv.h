@@ -28,6 +28,12 @@ size_t tsv_split(char *line, char **fields, size_t max);
 char *tsv_cut(char *line);
 
 /*
+ * tsv_field_ok - may s be written as a field: not NULL, not empty, and no
+ * control character (a tab or newline would break the record).
+ */
+bool tsv_field_ok(const char *s);
+
+/*
  * tsv_drop_lines - rewrite the record file at path (at most max bytes)
  * without the lines that drop(rest, len, arg) says to drop, where rest is
  * what follows the line's field-th tab (len bytes, NUL-terminated in the
