@@ -368,6 +368,14 @@ unchanged(struct site *s, const char *rel,
 	return remember(s, rel);
 }
 
+/* rel was written (staged, or placed in a fresh site): counted and kept. */
+static enum ma_status
+written(struct site *s, const char *rel)
+{
+	s->nwritten++;
+	return remember(s, rel);
+}
+
 /* rel was staged: its op noted, counted and kept. */
 static enum ma_status
 staged(struct site *s, const char *rel)
@@ -376,8 +384,19 @@ staged(struct site *s, const char *rel)
 
 	if (st != MA_OK)
 		return st;
-	s->nwritten++;
-	return remember(s, rel);
+	return written(s, rel);
+}
+
+/* The staged path of rel into *pathp (free() it), the folders above it
+ * made. */
+static enum ma_status
+stage_path(struct site *s, const char *rel, char **pathp)
+{
+	enum ma_status st = make_parents(s, rel);
+
+	if (st != MA_OK)
+		return st;
+	return (*pathp = site_stage_path(s, rel)) != NULL ? MA_OK : MA_ENOMEM;
 }
 
 enum ma_status
@@ -398,13 +417,10 @@ site_put(struct site *s, const char *rel, const void *data, size_t len)
 	if (s->fresh) {
 		if ((st = site_fresh_put(s, rel, data, len)) != MA_OK)
 			return st;
-		s->nwritten++;
-		return remember(s, rel);
+		return written(s, rel);
 	}
-	if ((st = make_parents(s, rel)) != MA_OK)
+	if ((st = stage_path(s, rel, &path)) != MA_OK)
 		return st;
-	if ((path = site_stage_path(s, rel)) == NULL)
-		return MA_ENOMEM;
 	fd = create_staged(path);
 	if (fd < 0) {
 		e = errno;
@@ -578,10 +594,8 @@ site_file_commit(struct site *s, struct site_file *f)
 		st = site_fresh_place(s, f->rel, f->fd, f->path);
 		f->fd = -1;
 		f->path = NULL; /* taken */
-		if (st == MA_OK) {
-			s->nwritten++;
-			st = remember(s, f->rel);
-		}
+		if (st == MA_OK)
+			st = written(s, f->rel);
 		site_file_abort(f);
 		return st;
 	}
@@ -612,8 +626,7 @@ site_file_commit(struct site *s, struct site_file *f)
 	}
 	free(f->path);
 	f->path = NULL; /* staged: stays for the commit */
-	s->nwritten++;
-	st = remember(s, f->rel);
+	st = written(s, f->rel);
 	site_file_abort(f);
 	return st;
 }
@@ -657,13 +670,10 @@ site_put_file(struct site *s, const char *rel, const char *src,
 	if (s->fresh) {
 		if (site_fresh_link(s, rel, src) != MA_OK)
 			return site_put(s, rel, data, len); /* a copy */
-		s->nwritten++;
-		return remember(s, rel);
+		return written(s, rel);
 	}
-	if ((st = make_parents(s, rel)) != MA_OK)
+	if ((st = stage_path(s, rel, &path)) != MA_OK)
 		return st;
-	if ((path = site_stage_path(s, rel)) == NULL)
-		return MA_ENOMEM;
 	/* Staged before in this run (the only way the name is taken): a
 	 * new link replaces it. */
 	if (link(src, path) != 0 &&
