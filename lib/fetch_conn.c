@@ -761,6 +761,22 @@ wait_sock(struct fetch_conn *c, short events)
 	return MA_OK;
 }
 
+/* After a libcurl send or receive that returned rc: *again when it would
+ * have blocked (the socket is then waited for, for events); a failure is
+ * "cannot WHAT the server". Returns MA_OK, or the failure's status. */
+static enum ma_status
+io_done(struct fetch_conn *c, CURLcode rc, short events, const char *what,
+	bool *again)
+{
+	*again = rc == CURLE_AGAIN;
+	if (*again)
+		return wait_sock(c, events);
+	if (rc != CURLE_OK)
+		return fetch_conn_fail(c, MA_ETEMP, "cannot %s the server: %s",
+				       what, curl_easy_strerror(rc));
+	return MA_OK;
+}
+
 enum ma_status
 fetch_conn_send(struct fetch_conn *c, const void *p, size_t n)
 {
@@ -769,17 +785,14 @@ fetch_conn_send(struct fetch_conn *c, const void *p, size_t n)
 
 	while (n > 0) {
 		size_t sent = 0;
-		CURLcode rc = curl_easy_send(c->curl, s, n, &sent);
+		bool again;
 
-		if (rc == CURLE_AGAIN) {
-			if ((st = wait_sock(c, POLLOUT)) != MA_OK)
-				return st;
+		st = io_done(c, curl_easy_send(c->curl, s, n, &sent), POLLOUT,
+			     "send to", &again);
+		if (st != MA_OK)
+			return st;
+		if (again)
 			continue;
-		}
-		if (rc != CURLE_OK)
-			return fetch_conn_fail(c, MA_ETEMP,
-					       "cannot send to the server: %s",
-					       curl_easy_strerror(rc));
 		s += sent;
 		n -= sent;
 	}
@@ -797,19 +810,15 @@ fill(struct fetch_conn *c)
 	c->in_pos = c->in_len = 0;
 	for (;;) {
 		size_t got = 0;
-		CURLcode rc =
-		    curl_easy_recv(c->curl, c->in, FETCH_CONN_BUF, &got);
+		bool again;
 
-		if (rc == CURLE_AGAIN) {
-			if ((st = wait_sock(c, POLLIN)) != MA_OK)
-				return st;
+		st = io_done(
+		    c, curl_easy_recv(c->curl, c->in, FETCH_CONN_BUF, &got),
+		    POLLIN, "read from", &again);
+		if (st != MA_OK)
+			return st;
+		if (again)
 			continue;
-		}
-		if (rc != CURLE_OK)
-			return fetch_conn_fail(c, MA_ETEMP,
-					       "cannot read from the server: "
-					       "%s",
-					       curl_easy_strerror(rc));
 		if (got == 0)
 			return fetch_conn_fail(c, MA_ETEMP,
 					       "the server closed the "
