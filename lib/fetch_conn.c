@@ -828,12 +828,12 @@ fill(struct fetch_conn *c)
 	}
 }
 
-enum ma_status
-fetch_conn_chunk(struct fetch_conn *c, size_t max, const char **pp, size_t *np,
-		 bool *lfp)
+/* The next buffered bytes (read first when there are none): at most max,
+ * and with lfp, through the first LF (*lfp: there was one). */
+static enum ma_status
+take(struct fetch_conn *c, size_t max, const char **pp, size_t *np, bool *lfp)
 {
 	enum ma_status st;
-	const char *lf;
 	size_t n;
 
 	if ((st = fill(c)) != MA_OK)
@@ -841,31 +841,30 @@ fetch_conn_chunk(struct fetch_conn *c, size_t max, const char **pp, size_t *np,
 	n = c->in_len - c->in_pos;
 	if (n > max)
 		n = max;
-	lf = memchr(c->in + c->in_pos, '\n', n);
-	if (lf != NULL)
-		n = (size_t)(lf - (c->in + c->in_pos)) + 1;
+	if (lfp != NULL) {
+		const char *lf = memchr(c->in + c->in_pos, '\n', n);
+
+		if (lf != NULL)
+			n = (size_t)(lf - (c->in + c->in_pos)) + 1;
+		*lfp = lf != NULL;
+	}
 	*pp = c->in + c->in_pos;
 	*np = n;
-	*lfp = lf != NULL;
 	c->in_pos += n;
 	return MA_OK;
 }
 
 enum ma_status
+fetch_conn_chunk(struct fetch_conn *c, size_t max, const char **pp, size_t *np,
+		 bool *lfp)
+{
+	return take(c, max, pp, np, lfp);
+}
+
+enum ma_status
 fetch_conn_raw(struct fetch_conn *c, size_t max, const char **pp, size_t *np)
 {
-	enum ma_status st;
-	size_t n;
-
-	if ((st = fill(c)) != MA_OK)
-		return st;
-	n = c->in_len - c->in_pos;
-	if (n > max)
-		n = max;
-	*pp = c->in + c->in_pos;
-	*np = n;
-	c->in_pos += n;
-	return MA_OK;
+	return take(c, max, pp, np, NULL);
 }
 
 enum ma_status
