@@ -447,6 +447,15 @@ finish(struct buf *out, enum ma_status st, size_t *outlen)
 	return r;
 }
 
+/* Drop what a failed attempt added to out after mark. */
+static void
+cut_back(struct buf *out, size_t mark)
+{
+	out->len = mark;
+	if (out->data != NULL)
+		out->data[mark] = '\0';
+}
+
 static enum ma_status
 to_utf8(const char *charset, const char *in, size_t n, struct buf *out)
 {
@@ -463,9 +472,7 @@ to_utf8(const char *charset, const char *in, size_t n, struct buf *out)
 	st = decode_as(&l, in, n, false, out);
 	if (st != MA_EDATA)
 		return st;
-	out->len = mark;
-	if (out->data != NULL)
-		out->data[mark] = '\0';
+	cut_back(out, mark);
 	/* Declared wrongly: 8-bit text that is UTF-8 is UTF-8. */
 	if (has_8bit((const unsigned char *)in, n) && charset_is_utf8(in, n))
 		return add_clean(out, in, n, false);
@@ -516,9 +523,7 @@ raw_header(const char *in, size_t n, const char *fallback, struct buf *out)
 		st = decode_as(&l, in, n, false, out);
 		if (st != MA_EDATA)
 			return st;
-		out->len = mark;
-		if (out->data != NULL)
-			out->data[mark] = '\0';
+		cut_back(out, mark);
 	}
 	return decode_as(&cp1252, in, n, true, out);
 }
@@ -781,49 +786,39 @@ trim(struct buf *b)
 	b->data[b->len] = '\0';
 }
 
-/* RFC 5322 2.2.3: unfold (drop CR and LF) before anything is parsed. */
-static enum ma_status
-scan_unfolded(const char *raw, size_t n, const char *fallback, bool reencode,
-	      struct buf *out)
+/* RFC 5322 2.2.3: unfold (drop CR and LF) before anything is parsed; the
+ * value decoded (or re-encoded) with the blanks at both ends dropped. */
+static char *
+header_text(const char *raw, size_t n, const char *fallback, bool reencode,
+	    size_t *outlen)
 {
-	struct buf u;
+	struct buf u, out;
 	enum ma_status st = MA_OK;
 
 	buf_init(&u, CHARSET_MAX);
+	buf_init(&out, CHARSET_MAX);
 	for (size_t i = 0; i < n && st == MA_OK; i++)
 		if (raw[i] != '\r' && raw[i] != '\n')
 			st = buf_addc(&u, raw[i]);
 	if (st == MA_OK)
 		st = scan_header(u.data != NULL ? u.data : "", u.len, fallback,
-				 reencode, out);
+				 reencode, &out);
 	buf_release(&u);
-	return st;
+	if (st == MA_OK)
+		trim(&out);
+	return finish(&out, st, outlen);
 }
 
 char *
 charset_decode_header(const char *raw, size_t n, const char *fallback,
 		      size_t *outlen)
 {
-	struct buf out;
-	enum ma_status st;
-
-	buf_init(&out, CHARSET_MAX);
-	st = scan_unfolded(raw, n, fallback, false, &out);
-	if (st == MA_OK)
-		trim(&out);
-	return finish(&out, st, outlen);
+	return header_text(raw, n, fallback, false, outlen);
 }
 
 char *
 charset_reencode_header(const char *raw, size_t n, const char *fallback,
 			size_t *outlen)
 {
-	struct buf out;
-	enum ma_status st;
-
-	buf_init(&out, CHARSET_MAX);
-	st = scan_unfolded(raw, n, fallback, true, &out);
-	if (st == MA_OK)
-		trim(&out);
-	return finish(&out, st, outlen);
+	return header_text(raw, n, fallback, true, outlen);
 }

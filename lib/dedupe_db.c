@@ -318,17 +318,6 @@ dedupe_db_find(struct dedupe_db *db, const char *message_id,
 	return MA_OK;
 }
 
-static bool
-field_ok(const char *s)
-{
-	if (*s == '\0')
-		return false;
-	for (; *s; s++)
-		if ((unsigned char)*s < ' ' || *s == 0x7f)
-			return false;
-	return true;
-}
-
 enum ma_status
 dedupe_db_add(struct dedupe_db *db, const char *identity, const char *name,
 	      const char *source, const char *message_id)
@@ -338,8 +327,8 @@ dedupe_db_add(struct dedupe_db *db, const char *identity, const char *name,
 	enum ma_status st;
 	struct buf line;
 
-	if (strlen(identity) != MSG_IDENTITY_LEN || !field_ok(name) ||
-	    !field_ok(source) || !field_ok(message_id)) {
+	if (strlen(identity) != MSG_IDENTITY_LEN || !tsv_field_ok(name) ||
+	    !tsv_field_ok(source) || !tsv_field_ok(message_id)) {
 		log_err("cannot record '%s' in the dedupe index: a field is "
 			"empty or holds a control character",
 			name);
@@ -539,48 +528,25 @@ dedupe_db_close(struct dedupe_db *db)
 	free(db);
 }
 
+/* Is rest (a bucket line's Message-ID) the Message-ID arg? */
+static bool
+same_id(const char *rest, size_t len, const void *arg)
+{
+	const char *id = arg;
+
+	return len == strlen(id) && memcmp(rest, id, len) == 0;
+}
+
 enum ma_status
 dedupe_db_forget(const char *dir, const char *message_id)
 {
 	char *path = path_fmt("%s/%03x", dir, bucket_of(message_id));
-	char *data, *p;
-	struct buf out;
-	size_t len, idlen = strlen(message_id);
-	bool dropped = false;
 	enum ma_status st;
 
 	if (path == NULL)
 		return MA_ENOMEM;
-	st = path_file_read_all(path, (size_t)1 << 30, &data, &len);
-	if (st != MA_OK) {
-		free(path);
-		return st == MA_ENOTFOUND ? MA_OK : st;
-	}
-	buf_init(&out, len + 1);
-	for (p = data; st == MA_OK && p < data + len;) {
-		char *nl = memchr(p, '\n', (size_t)(data + len - p));
-		size_t n = nl != NULL ? (size_t)(nl - p) + 1
-				      : (size_t)(data + len - p);
-		const char *id = p;
-
-		/* The Message-ID is the fourth field, the last one. */
-		for (int k = 0; k < 3 && id != NULL; k++) {
-			id = memchr(id, '\t', n - (size_t)(id - p));
-			if (id != NULL)
-				id++;
-		}
-		if (nl != NULL && id != NULL && (size_t)(nl - id) == idlen &&
-		    memcmp(id, message_id, idlen) == 0)
-			dropped = true;
-		else
-			st = buf_add(&out, p, n);
-		p += n;
-	}
-	if (st == MA_OK && dropped)
-		st = path_write_file_atomic(path, out.data ? out.data : "",
-					    out.len, 0600);
-	buf_release(&out);
-	free(data);
+	/* The Message-ID is the fourth field, the last one. */
+	st = tsv_drop_lines(path, (size_t)1 << 30, 3, same_id, message_id);
 	free(path);
 	return st;
 }

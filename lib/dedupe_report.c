@@ -59,60 +59,12 @@ dedupe_last(const char *space_dir, struct dedupe_stats *k)
 	return MA_OK;
 }
 
-enum ma_status
-dedupe_report_counts(const char *space_dir, struct dedupe_counts *c)
-{
-	char *path = space_part_path(space_dir, SPACE_DEDUPE_REPORT);
-	struct dedupe_counts v = {0};
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	FILE *f;
-
-	if (path == NULL)
-		return MA_ENOMEM;
-	if ((f = fopen(path, "re")) == NULL) {
-		int e = errno;
-
-		free(path);
-		if (e != ENOENT)
-			return MA_EIO;
-		*c = v;
-		return MA_OK;
-	}
-	while ((n = getline(&line, &cap, f)) > 0) {
-		char *fl[5], *reason, *matched;
-
-		if (line[n - 1] != '\n')
-			continue;
-		line[n - 1] = '\0';
-		/* DATE NAME REASON MATCHED MESSAGE-ID */
-		if (tsv_split(line, fl, 5) < 4)
-			continue;
-		reason = fl[2];
-		matched = fl[3];
-		if (strcmp(reason, "duplicate") == 0) {
-			v.duplicates++;
-		} else if (strcmp(reason, "deleted") == 0) {
-			v.deleted++;
-		} else if (strcmp(reason, "x-no-archive") == 0) {
-			v.no_archive++;
-		} else {
-			v.not_mail++;
-			v.by_verdict[strcmp(matched, "-") == 0
-					 ? MSG_NO_HEADER
-					 : msg_verdict_parse(matched)]++;
-		}
-	}
-	free(line);
-	fclose(f);
-	free(path);
-	*c = v;
-	return MA_OK;
-}
-
-enum ma_status
-dedupe_report(const char *space_dir, FILE *out)
+/* Calls fn(fields, nf, arg) for each whole line of the space's dedupe
+ * report (DATE NAME REASON MATCHED MESSAGE-ID), split at its tabs (nf as
+ * tsv_split() counts them, at most 5 fields). No report yet: MA_OK. */
+static enum ma_status
+report_each(const char *space_dir, void (*fn)(char **fl, size_t nf, void *arg),
+	    void *arg)
 {
 	char *path = space_part_path(space_dir, SPACE_DEDUPE_REPORT);
 	char *line = NULL;
@@ -127,46 +79,93 @@ dedupe_report(const char *space_dir, FILE *out)
 		return errno == ENOENT ? MA_OK : MA_EIO;
 	}
 	while ((n = getline(&line, &cap, f)) > 0) {
-		char *v[5];
+		char *fl[5];
+		size_t nf;
 
 		if (line[n - 1] != '\n')
 			continue;
 		line[n - 1] = '\0';
-		if (tsv_split(line, v, 5) < 5)
-			continue;
-		if (strcmp(v[2], "duplicate") == 0)
-			fprintf(out,
-				"%s duplicates/%s: duplicate of archive "
-				"'%s' <%s>\n",
-				v[0], v[1], v[3], v[4]);
-		else if (strcmp(v[2], "deleted") == 0)
-			fprintf(out,
-				"%s duplicates/%s: <%s> was deleted on "
-				"purpose at %s\n",
-				v[0], v[1], v[4], v[3]);
-		else if (strcmp(v[2], "erased") == 0)
-			fprintf(out,
-				"%s %s: dropped, erased on request at %s\n",
-				v[0], v[1], v[3]);
-		else if (strcmp(v[2], "x-no-archive") == 0)
-			fprintf(out,
-				"%s duplicates/%s: <%s> says "
-				"X-No-Archive: yes\n",
-				v[0], v[1], v[4]);
-		else if (strcmp(v[3], "-") == 0)
-			fprintf(out, "%s duplicates/%s: not a message\n", v[0],
-				v[1]);
-		else
-			fprintf(out,
-				"%s duplicates/%s: not a message: %s%s%s%s\n",
-				v[0], v[1],
-				msg_verdict_text(msg_verdict_parse(v[3])),
-				strcmp(v[4], "-") != 0 ? " <" : "",
-				strcmp(v[4], "-") != 0 ? v[4] : "",
-				strcmp(v[4], "-") != 0 ? ">" : "");
+		nf = tsv_split(line, fl, 5);
+		fn(fl, nf, arg);
 	}
 	free(line);
 	fclose(f);
 	free(path);
 	return MA_OK;
+}
+
+static void
+count_line(char **fl, size_t nf, void *arg)
+{
+	struct dedupe_counts *v = arg;
+	const char *reason, *matched;
+
+	if (nf < 4)
+		return;
+	reason = fl[2];
+	matched = fl[3];
+	if (strcmp(reason, "duplicate") == 0) {
+		v->duplicates++;
+	} else if (strcmp(reason, "deleted") == 0) {
+		v->deleted++;
+	} else if (strcmp(reason, "x-no-archive") == 0) {
+		v->no_archive++;
+	} else {
+		v->not_mail++;
+		v->by_verdict[strcmp(matched, "-") == 0
+				  ? MSG_NO_HEADER
+				  : msg_verdict_parse(matched)]++;
+	}
+}
+
+enum ma_status
+dedupe_report_counts(const char *space_dir, struct dedupe_counts *c)
+{
+	struct dedupe_counts v = {0};
+	enum ma_status st = report_each(space_dir, count_line, &v);
+
+	if (st == MA_OK)
+		*c = v;
+	return st;
+}
+
+static void
+print_line(char **v, size_t nf, void *arg)
+{
+	FILE *out = arg;
+
+	if (nf < 5)
+		return;
+	if (strcmp(v[2], "duplicate") == 0)
+		fprintf(out,
+			"%s duplicates/%s: duplicate of archive "
+			"'%s' <%s>\n",
+			v[0], v[1], v[3], v[4]);
+	else if (strcmp(v[2], "deleted") == 0)
+		fprintf(out,
+			"%s duplicates/%s: <%s> was deleted on "
+			"purpose at %s\n",
+			v[0], v[1], v[4], v[3]);
+	else if (strcmp(v[2], "erased") == 0)
+		fprintf(out, "%s %s: dropped, erased on request at %s\n", v[0],
+			v[1], v[3]);
+	else if (strcmp(v[2], "x-no-archive") == 0)
+		fprintf(out,
+			"%s duplicates/%s: <%s> says "
+			"X-No-Archive: yes\n",
+			v[0], v[1], v[4]);
+	else if (strcmp(v[3], "-") == 0)
+		fprintf(out, "%s duplicates/%s: not a message\n", v[0], v[1]);
+	else
+		fprintf(out, "%s duplicates/%s: not a message: %s%s%s%s\n",
+			v[0], v[1], msg_verdict_text(msg_verdict_parse(v[3])),
+			strcmp(v[4], "-") != 0 ? " <" : "",
+			strcmp(v[4], "-") != 0 ? v[4] : "",
+			strcmp(v[4], "-") != 0 ? ">" : "");
+}
+
+enum ma_status
+dedupe_report(const char *space_dir, FILE *out)
+{
+	return report_each(space_dir, print_line, out);
 }

@@ -330,26 +330,6 @@ cert_failed(struct fetch_conn *c, const struct fetch_conn_params *p,
 			       p->host, why);
 }
 
-void
-fetch_conn_proxy_mask(const char *url, char *out, size_t size)
-{
-	const char *rest = strstr(url, "://"), *at, *colon, *end;
-
-	if (rest == NULL) {
-		snprintf(out, size, "%s", url);
-		return;
-	}
-	rest += 3;
-	end = rest + strcspn(rest, "/?#");
-	at = memchr(rest, '@', (size_t)(end - rest));
-	colon = at ? memchr(rest, ':', (size_t)(at - rest)) : NULL;
-	if (colon == NULL) {
-		snprintf(out, size, "%s", url);
-		return;
-	}
-	snprintf(out, size, "%.*s********%s", (int)(colon + 1 - url), url, at);
-}
-
 const char *
 fetch_conn_proxy_env(enum account_protocol protocol)
 {
@@ -695,6 +675,22 @@ wait_sock(struct fetch_conn *c, short events)
 	return MA_OK;
 }
 
+/* After a libcurl send or receive that returned rc: *again when it would
+ * have blocked (the socket is then waited for, for events); a failure is
+ * "cannot WHAT the server". Returns MA_OK, or the failure's status. */
+static enum ma_status
+io_done(struct fetch_conn *c, CURLcode rc, short events, const char *what,
+	bool *again)
+{
+	*again = rc == CURLE_AGAIN;
+	if (*again)
+		return wait_sock(c, events);
+	if (rc != CURLE_OK)
+		return fetch_conn_fail(c, MA_ETEMP, "cannot %s the server: %s",
+				       what, curl_easy_strerror(rc));
+	return MA_OK;
+}
+
 enum ma_status
 fetch_conn_send(struct fetch_conn *c, const void *p, size_t n)
 {
@@ -703,17 +699,14 @@ fetch_conn_send(struct fetch_conn *c, const void *p, size_t n)
 
 	while (n > 0) {
 		size_t sent = 0;
-		CURLcode rc = curl_easy_send(c->curl, s, n, &sent);
+		bool again;
 
-		if (rc == CURLE_AGAIN) {
-			if ((st = wait_sock(c, POLLOUT)) != MA_OK)
-				return st;
+		st = io_done(c, curl_easy_send(c->curl, s, n, &sent), POLLOUT,
+			     "send to", &again);
+		if (st != MA_OK)
+			return st;
+		if (again)
 			continue;
-		}
-		if (rc != CURLE_OK)
-			return fetch_conn_fail(c, MA_ETEMP,
-					       "cannot send to the server: %s",
-					       curl_easy_strerror(rc));
 		s += sent;
 		n -= sent;
 	}
@@ -731,19 +724,15 @@ fill(struct fetch_conn *c)
 	c->in_pos = c->in_len = 0;
 	for (;;) {
 		size_t got = 0;
-		CURLcode rc =
-		    curl_easy_recv(c->curl, c->in, FETCH_CONN_BUF, &got);
+		bool again;
 
-		if (rc == CURLE_AGAIN) {
-			if ((st = wait_sock(c, POLLIN)) != MA_OK)
-				return st;
+		st = io_done(
+		    c, curl_easy_recv(c->curl, c->in, FETCH_CONN_BUF, &got),
+		    POLLIN, "read from", &again);
+		if (st != MA_OK)
+			return st;
+		if (again)
 			continue;
-		}
-		if (rc != CURLE_OK)
-			return fetch_conn_fail(c, MA_ETEMP,
-					       "cannot read from the server: "
-					       "%s",
-					       curl_easy_strerror(rc));
 		if (got == 0)
 			return fetch_conn_fail(c, MA_ETEMP,
 					       "the server closed the "
@@ -753,12 +742,12 @@ fill(struct fetch_conn *c)
 	}
 }
 
-enum ma_status
-fetch_conn_chunk(struct fetch_conn *c, size_t max, const char **pp, size_t *np,
-		 bool *lfp)
+/* The next buffered bytes (read first when there are none): at most max,
+ * and with lfp, through the first LF (*lfp: there was one). */
+static enum ma_status
+take(struct fetch_conn *c, size_t max, const char **pp, size_t *np, bool *lfp)
 {
 	enum ma_status st;
-	const char *lf;
 	size_t n;
 
 	if ((st = fill(c)) != MA_OK)
@@ -766,31 +755,30 @@ fetch_conn_chunk(struct fetch_conn *c, size_t max, const char **pp, size_t *np,
 	n = c->in_len - c->in_pos;
 	if (n > max)
 		n = max;
-	lf = memchr(c->in + c->in_pos, '\n', n);
-	if (lf != NULL)
-		n = (size_t)(lf - (c->in + c->in_pos)) + 1;
+	if (lfp != NULL) {
+		const char *lf = memchr(c->in + c->in_pos, '\n', n);
+
+		if (lf != NULL)
+			n = (size_t)(lf - (c->in + c->in_pos)) + 1;
+		*lfp = lf != NULL;
+	}
 	*pp = c->in + c->in_pos;
 	*np = n;
-	*lfp = lf != NULL;
 	c->in_pos += n;
 	return MA_OK;
 }
 
 enum ma_status
+fetch_conn_chunk(struct fetch_conn *c, size_t max, const char **pp, size_t *np,
+		 bool *lfp)
+{
+	return take(c, max, pp, np, lfp);
+}
+
+enum ma_status
 fetch_conn_raw(struct fetch_conn *c, size_t max, const char **pp, size_t *np)
 {
-	enum ma_status st;
-	size_t n;
-
-	if ((st = fill(c)) != MA_OK)
-		return st;
-	n = c->in_len - c->in_pos;
-	if (n > max)
-		n = max;
-	*pp = c->in + c->in_pos;
-	*np = n;
-	c->in_pos += n;
-	return MA_OK;
+	return take(c, max, pp, np, NULL);
 }
 
 enum ma_status

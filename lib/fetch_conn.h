@@ -101,12 +101,6 @@ struct fetch_conn {
 };
 
 /*
- * fetch_conn_proxy_mask - url with the password of its user part (if any)
- * written as ********, into out (cut to size), for "account show".
- */
-void fetch_conn_proxy_mask(const char *url, char *out, size_t size);
-
-/*
  * fetch_conn_proxy_env - the proxy the environment names for a protocol
  * (borrowed from the environment; NULL: none): the first set of
  * SCHEME_proxy (imap_proxy, imaps_proxy, pop3_proxy, pop3s_proxy, in lower

@@ -533,9 +533,7 @@ enum ma_status
 index_find(struct index *ix, const char *message_id,
 	   int (*fn)(const struct index_hit *h, void *arg), void *arg)
 {
-	notmuch_message_t *m = NULL;
-	notmuch_status_t ns;
-	enum ma_status st = MA_OK;
+	enum ma_status st;
 	char *id;
 	size_t n;
 
@@ -547,20 +545,8 @@ index_find(struct index *ix, const char *message_id,
 	n = strlen(id);
 	if (n > 0 && id[n - 1] == '>')
 		id[n - 1] = '\0';
-	ns = notmuch_database_find_message(ix->db, id, &m);
+	st = index_lookup(ix, id, fn, arg);
 	free(id);
-	if (ns != NOTMUCH_STATUS_SUCCESS) {
-		char shown[PERMALINK_LOG_MAX];
-
-		permalink_log_id(message_id, shown);
-		log_err("cannot look up <%s>: %s", shown,
-			notmuch_status_to_string(ns));
-		return MA_EIO;
-	}
-	if (m == NULL)
-		return MA_ENOTFOUND;
-	report_message(m, fn, arg, &st);
-	notmuch_message_destroy(m);
 	return st;
 }
 

@@ -121,6 +121,18 @@ emit_summary(struct emitter *e, notmuch_thread_t *t, bool oldest_first)
 	return MA_OK;
 }
 
+/* Logs why the query failed. Returns MA_EUSAGE. */
+static enum ma_status
+search_failed(struct index *ix)
+{
+	const char *t = notmuch_database_status_string(ix->db);
+	char why[512];
+
+	log_err("search failed: %s",
+		index_reason(t ? t : "bad query", why, sizeof why));
+	return MA_EUSAGE;
+}
+
 static enum ma_status
 search_threads(struct index *ix, notmuch_query_t *q, struct emitter *e,
 	       const struct index_search_opts *o)
@@ -128,14 +140,8 @@ search_threads(struct index *ix, notmuch_query_t *q, struct emitter *e,
 	notmuch_threads_t *ts = NULL;
 	enum ma_status st = MA_OK;
 
-	if (notmuch_query_search_threads(q, &ts) != NOTMUCH_STATUS_SUCCESS) {
-		const char *t = notmuch_database_status_string(ix->db);
-		char why[512];
-
-		log_err("search failed: %s",
-			index_reason(t ? t : "bad query", why, sizeof why));
-		return MA_EUSAGE;
-	}
+	if (notmuch_query_search_threads(q, &ts) != NOTMUCH_STATUS_SUCCESS)
+		return search_failed(ix);
 	for (; st == MA_OK && notmuch_threads_valid(ts);
 	     notmuch_threads_move_to_next(ts)) {
 		notmuch_thread_t *t = notmuch_threads_get(ts);
@@ -160,14 +166,8 @@ search_messages(struct index *ix, notmuch_query_t *q, struct emitter *e,
 	notmuch_messages_t *ms = NULL;
 	enum ma_status st = MA_OK;
 
-	if (notmuch_query_search_messages(q, &ms) != NOTMUCH_STATUS_SUCCESS) {
-		const char *t = notmuch_database_status_string(ix->db);
-		char why[512];
-
-		log_err("search failed: %s",
-			index_reason(t ? t : "bad query", why, sizeof why));
-		return MA_EUSAGE;
-	}
+	if (notmuch_query_search_messages(q, &ms) != NOTMUCH_STATUS_SUCCESS)
+		return search_failed(ix);
 	for (; st == MA_OK && notmuch_messages_valid(ms);
 	     notmuch_messages_move_to_next(ms)) {
 		notmuch_message_t *m = notmuch_messages_get(ms);

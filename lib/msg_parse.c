@@ -186,26 +186,40 @@ msg_header_text(const char *value)
 	return out;
 }
 
-enum ma_status
-msg_header_field(const char *path, const char *name, char **valuep)
+/* The message in the file at path as gmime parses it into *mp (NULL: it
+ * cannot). Returns MA_OK, or MA_EIO (logged) when the file does not open. */
+static enum ma_status
+parse_file(const char *path, GMimeMessage **mp)
 {
 	GMimeStream *stream;
 	GMimeParser *parser;
-	GMimeMessage *message;
-	const char *v;
-	char *out = NULL;
 	int fd;
 
-	msg_init();
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
 		log_err("cannot open '%s': %s", path, strerror(errno));
 		return MA_EIO;
 	}
+	/* The fs stream owns fd; the parser keeps only offsets of bodies
+	 * (a seekable stream is "persistent"), so memory stays bounded. */
 	stream = g_mime_stream_fs_new(fd);
 	parser = g_mime_parser_new_with_stream(stream);
 	g_object_unref(stream);
-	message = g_mime_parser_construct_message(parser, NULL);
+	*mp = g_mime_parser_construct_message(parser, NULL);
 	g_object_unref(parser);
+	return MA_OK;
+}
+
+enum ma_status
+msg_header_field(const char *path, const char *name, char **valuep)
+{
+	GMimeMessage *message;
+	const char *v;
+	char *out = NULL;
+	enum ma_status st;
+
+	msg_init();
+	if ((st = parse_file(path, &message)) != MA_OK)
+		return st;
 	if (message == NULL)
 		return MA_EDATA;
 	v = g_mime_object_get_header(GMIME_OBJECT(message), name);
@@ -234,22 +248,11 @@ find_attachment(GMimeObject *parent, GMimeObject *part, gpointer data)
 enum ma_status
 msg_mime_pass(const char *path, struct msg *m)
 {
-	GMimeStream *stream;
-	GMimeParser *parser;
 	GMimeMessage *message;
-	int fd;
+	enum ma_status st;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		log_err("cannot open '%s': %s", path, strerror(errno));
-		return MA_EIO;
-	}
-	/* The fs stream owns fd; the parser keeps only offsets of bodies
-	 * (a seekable stream is "persistent"), so memory stays bounded. */
-	stream = g_mime_stream_fs_new(fd);
-	parser = g_mime_parser_new_with_stream(stream);
-	g_object_unref(stream);
-	message = g_mime_parser_construct_message(parser, NULL);
-	g_object_unref(parser);
+	if ((st = parse_file(path, &message)) != MA_OK)
+		return st;
 	if (message == NULL) {
 		/* gmime wants a header it can read; the identity pass was
 		 * more lenient. The message is still archived: only its

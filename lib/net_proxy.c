@@ -41,20 +41,48 @@ net_proxy_env(const char *scheme)
 	return NULL;
 }
 
+/* The authority of a proxy URL "scheme://[user[:password]@]host[:port]
+ * [/...]": *rest where it starts, *end where it ends. Returns false when
+ * url has no "://". */
+static bool
+authority(const char *url, const char **rest, const char **end)
+{
+	if ((*rest = strstr(url, "://")) == NULL)
+		return false;
+	*rest += 3;
+	*end = *rest + strcspn(*rest, "/?#");
+	return true;
+}
+
 void
 net_proxy_shown(const char *url, char *out, size_t size)
 {
-	const char *rest = strstr(url, "://"), *at, *end;
+	const char *rest, *end, *at, *host;
 
-	if (rest == NULL) {
+	if (!authority(url, &rest, &end)) {
 		snprintf(out, size, "%s", url);
 		return;
 	}
-	rest += 3;
-	end = rest + strcspn(rest, "/?#");
 	at = memrchr(rest, '@', (size_t)(end - rest));
+	host = at ? at + 1 : rest;
 	snprintf(out, size, "%.*s%.*s", (int)(rest - url), url,
-		 (int)(end - (at ? at + 1 : rest)), at ? at + 1 : rest);
+		 (int)(end - host), host);
+}
+
+void
+net_proxy_mask(const char *url, char *out, size_t size)
+{
+	const char *rest, *end, *at = NULL, *colon = NULL;
+
+	if (authority(url, &rest, &end))
+		at = memchr(rest, '@', (size_t)(end - rest));
+	if (at != NULL)
+		colon = memchr(rest, ':', (size_t)(at - rest));
+	if (colon == NULL) {
+		snprintf(out, size, "%s", url);
+		return;
+	}
+	snprintf(out, size, "%.*s********%s", (int)(colon + 1 - url), url, at);
 }
 
 bool

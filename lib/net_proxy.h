@@ -30,6 +30,12 @@ const char *net_proxy_env(const char *scheme);
 void net_proxy_shown(const char *url, char *out, size_t size);
 
 /*
+ * net_proxy_mask - url with the password of its user part (if any)
+ * written as ********, into out (cut to size), for "account show".
+ */
+void net_proxy_mask(const char *url, char *out, size_t size);
+
+/*
  * net_proxy_apply - set the proxy options of curl (a CURL *) for the
  * account setting setting and a request of URL scheme scheme:
  *   NULL or "none": no proxy at all, and libcurl kept from reading

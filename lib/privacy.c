@@ -20,6 +20,7 @@
 #include "path.h"
 #include "privacy.h"
 #include "tombstone.h"
+#include "tsv.h"
 #include "space.h"
 
 /* A header block larger than this is not read further for addresses. */
@@ -465,16 +466,29 @@ first_thread(const struct index_hit *h, void *arg)
 	return 1;
 }
 
+struct id_set {
+	char **ids;
+	size_t n;
+};
+
+/* Is rest (a report line's Message-ID) one of the sorted set's? */
+static bool
+in_id_set(const char *rest, size_t len, const void *arg)
+{
+	const struct id_set *set = arg;
+
+	(void)len;
+	return bsearch(&rest, set->ids, set->n, sizeof *set->ids, str_cmp) !=
+	       NULL;
+}
+
 /* Rewrite the dedupe report without the lines (WHEN NAME REASON MATCHED
  * MESSAGE-ID) that name one of ids[0..nids) (sorted). */
 static enum ma_status
 report_forget(const char *space_dir, char **ids, size_t nids)
 {
 	char *path = space_part_path(space_dir, SPACE_DEDUPE_REPORT);
-	char *data, *p;
-	struct buf out;
-	size_t len;
-	bool dropped = false;
+	struct id_set set = {ids, nids};
 	enum ma_status st;
 
 	if (path == NULL)
@@ -483,40 +497,7 @@ report_forget(const char *space_dir, char **ids, size_t nids)
 		free(path);
 		return MA_OK;
 	}
-	st = path_file_read_all(path, PRIVACY_JOURNAL_MAX, &data, &len);
-	if (st != MA_OK) {
-		free(path);
-		return st == MA_ENOTFOUND ? MA_OK : st;
-	}
-	buf_init(&out, len + 1);
-	for (p = data; st == MA_OK && p < data + len;) {
-		char *nl = memchr(p, '\n', (size_t)(data + len - p));
-		size_t n = nl != NULL ? (size_t)(nl - p) + 1
-				      : (size_t)(data + len - p);
-		const char *id = p;
-
-		for (int k = 0; k < 4 && id != NULL; k++) {
-			id = memchr(id, '\t', n - (size_t)(id - p));
-			if (id != NULL)
-				id++;
-		}
-		if (nl != NULL && id != NULL) {
-			*nl = '\0';
-			if (bsearch(&id, ids, nids, sizeof *ids, str_cmp)) {
-				dropped = true;
-				p += n;
-				continue;
-			}
-			*nl = '\n';
-		}
-		st = buf_add(&out, p, n);
-		p += n;
-	}
-	if (st == MA_OK && dropped)
-		st = path_write_file_atomic(path, out.data ? out.data : "",
-					    out.len, 0600);
-	buf_release(&out);
-	free(data);
+	st = tsv_drop_lines(path, PRIVACY_JOURNAL_MAX, 4, in_id_set, &set);
 	free(path);
 	return st;
 }

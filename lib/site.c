@@ -312,44 +312,115 @@ create_staged(const char *path)
 	return open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 }
 
+/* What site_put() would write, for unchanged(). */
+struct blob {
+	const void *data;
+	size_t len;
+};
+
+static bool
+same_blob(const char *final, const void *arg)
+{
+	const struct blob *b = arg;
+
+	return same_content(final, b->data, b->len);
+}
+
+/* Is final the very file (struct stat arg) site_put_file() would link? */
+static bool
+same_file(const char *final, const void *arg)
+{
+	const struct stat *sb = arg;
+	struct stat fb;
+
+	return lstat(final, &fb) == 0 && fb.st_dev == sb->st_dev &&
+	       fb.st_ino == sb->st_ino;
+}
+
+/*
+ * Before rel is written: where nothing else was to happen to it this run
+ * (no op, or its removal) in a site that was not empty, is the published
+ * file already what would be written (same(final path, arg))? Then *done:
+ * a pending removal is dropped and rel is kept. Returns MA_OK, MA_ENOMEM,
+ * or remember()'s status.
+ */
+static enum ma_status
+unchanged(struct site *s, const char *rel,
+	  bool (*same)(const char *final, const void *arg), const void *arg,
+	  bool *done)
+{
+	struct op *op = g_hash_table_lookup(s->ops, rel);
+	char *final;
+	bool yes;
+
+	*done = false;
+	if ((op != NULL && !op->remove) || s->empty)
+		return MA_OK;
+	if ((final = site_final_path(s, rel)) == NULL)
+		return MA_ENOMEM;
+	yes = same(final, arg);
+	free(final);
+	if (!yes)
+		return MA_OK;
+	if (op != NULL)
+		g_hash_table_remove(s->ops, rel);
+	*done = true;
+	return remember(s, rel);
+}
+
+/* rel was written (staged, or placed in a fresh site): counted and kept. */
+static enum ma_status
+written(struct site *s, const char *rel)
+{
+	s->nwritten++;
+	return remember(s, rel);
+}
+
+/* rel was staged: its op noted, counted and kept. */
+static enum ma_status
+staged(struct site *s, const char *rel)
+{
+	enum ma_status st = note_op(s, rel, false);
+
+	if (st != MA_OK)
+		return st;
+	return written(s, rel);
+}
+
+/* The staged path of rel into *pathp (free() it), the folders above it
+ * made. */
+static enum ma_status
+stage_path(struct site *s, const char *rel, char **pathp)
+{
+	enum ma_status st = make_parents(s, rel);
+
+	if (st != MA_OK)
+		return st;
+	return (*pathp = site_stage_path(s, rel)) != NULL ? MA_OK : MA_ENOMEM;
+}
+
 enum ma_status
 site_put(struct site *s, const char *rel, const void *data, size_t len)
 {
-	struct op *op;
+	struct blob b = {data, len};
 	char *path;
 	enum ma_status st;
+	bool done;
 	int fd, e;
 
 	if ((st = site_check_rel(rel)) != MA_OK)
 		return st;
-	op = g_hash_table_lookup(s->ops, rel);
 	/* An unchanged file is left alone: cheaper than a rewrite, and
-	 * its time stamps keep telling caches the truth (a site that was
-	 * empty has none to compare). */
-	if ((op == NULL || op->remove) && !s->empty) {
-		char *final = site_final_path(s, rel);
-		bool same;
-
-		if (final == NULL)
-			return MA_ENOMEM;
-		same = same_content(final, data, len);
-		free(final);
-		if (same) {
-			if (op != NULL)
-				g_hash_table_remove(s->ops, rel);
-			return remember(s, rel);
-		}
-	}
+	 * its time stamps keep telling caches the truth. */
+	if ((st = unchanged(s, rel, same_blob, &b, &done)) != MA_OK || done)
+		return st;
 	if (s->fresh) {
 		if ((st = site_fresh_put(s, rel, data, len)) != MA_OK)
 			return st;
-		s->nwritten++;
-		return remember(s, rel);
+		return written(s, rel);
 	}
-	if ((st = make_parents(s, rel)) != MA_OK)
+	if ((st = stage_path(s, rel, &path)) != MA_OK)
 		return st;
-	if ((path = site_stage_path(s, rel)) == NULL)
-		return MA_ENOMEM;
 	fd = create_staged(path);
 	if (fd < 0) {
 		e = errno;
@@ -370,10 +441,7 @@ site_put(struct site *s, const char *rel, const void *data, size_t len)
 		return st;
 	}
 	free(path);
-	if ((st = note_op(s, rel, false)) != MA_OK)
-		return st;
-	s->nwritten++;
-	return remember(s, rel);
+	return staged(s, rel);
 }
 
 struct site_file {
@@ -526,10 +594,8 @@ site_file_commit(struct site *s, struct site_file *f)
 		st = site_fresh_place(s, f->rel, f->fd, f->path);
 		f->fd = -1;
 		f->path = NULL; /* taken */
-		if (st == MA_OK) {
-			s->nwritten++;
-			st = remember(s, f->rel);
-		}
+		if (st == MA_OK)
+			st = written(s, f->rel);
 		site_file_abort(f);
 		return st;
 	}
@@ -560,8 +626,7 @@ site_file_commit(struct site *s, struct site_file *f)
 	}
 	free(f->path);
 	f->path = NULL; /* staged: stays for the commit */
-	s->nwritten++;
-	st = remember(s, f->rel);
+	st = written(s, f->rel);
 	site_file_abort(f);
 	return st;
 }
@@ -590,40 +655,25 @@ enum ma_status
 site_put_file(struct site *s, const char *rel, const char *src,
 	      const void *data, size_t len)
 {
-	struct op *op;
-	struct stat sb, fb;
-	char *path, *final;
+	struct stat sb;
+	char *path;
 	enum ma_status st;
-	bool same;
+	bool done;
 
 	if (src == NULL || stat(src, &sb) != 0 || !linkable(s, &sb, len))
 		return site_put(s, rel, data, len);
 	if ((st = site_check_rel(rel)) != MA_OK)
 		return st;
 	/* Published as this very file already: nothing to do. */
-	op = g_hash_table_lookup(s->ops, rel);
-	if ((op == NULL || op->remove) && !s->empty) {
-		if ((final = site_final_path(s, rel)) == NULL)
-			return MA_ENOMEM;
-		same = lstat(final, &fb) == 0 && fb.st_dev == sb.st_dev &&
-		       fb.st_ino == sb.st_ino;
-		free(final);
-		if (same) {
-			if (op != NULL)
-				g_hash_table_remove(s->ops, rel);
-			return remember(s, rel);
-		}
-	}
+	if ((st = unchanged(s, rel, same_file, &sb, &done)) != MA_OK || done)
+		return st;
 	if (s->fresh) {
 		if (site_fresh_link(s, rel, src) != MA_OK)
 			return site_put(s, rel, data, len); /* a copy */
-		s->nwritten++;
-		return remember(s, rel);
+		return written(s, rel);
 	}
-	if ((st = make_parents(s, rel)) != MA_OK)
+	if ((st = stage_path(s, rel, &path)) != MA_OK)
 		return st;
-	if ((path = site_stage_path(s, rel)) == NULL)
-		return MA_ENOMEM;
 	/* Staged before in this run (the only way the name is taken): a
 	 * new link replaces it. */
 	if (link(src, path) != 0 &&
@@ -633,10 +683,7 @@ site_put_file(struct site *s, const char *rel, const char *src,
 		return site_put(s, rel, data, len);
 	}
 	free(path);
-	if ((st = note_op(s, rel, false)) != MA_OK)
-		return st;
-	s->nwritten++;
-	return remember(s, rel);
+	return staged(s, rel);
 }
 
 bool

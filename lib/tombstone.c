@@ -41,17 +41,6 @@ tombstone_format_time(time_t t, char *buf, size_t size)
 	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-static bool
-field_ok(const char *s)
-{
-	if (s == NULL || *s == '\0')
-		return false;
-	for (; *s; s++)
-		if ((unsigned char)*s < ' ' || *s == 0x7f)
-			return false;
-	return true;
-}
-
 enum ma_status
 tombstone_append(const char *path, time_t deleted_at, const char *message_id,
 		 const char *thread_id, const char *identity)
@@ -66,8 +55,8 @@ tombstone_append(const char *path, time_t deleted_at, const char *message_id,
 		thread_id = "-";
 	if (identity == NULL)
 		identity = "-";
-	if (!field_ok(message_id) || !field_ok(thread_id) ||
-	    !field_ok(identity)) {
+	if (!tsv_field_ok(message_id) || !tsv_field_ok(thread_id) ||
+	    !tsv_field_ok(identity)) {
 		log_err("cannot write a tombstone for '%s': a field is empty "
 			"or holds a control character",
 			message_id ? message_id : "(null)");

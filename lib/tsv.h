@@ -1,7 +1,10 @@
 #ifndef MA_TSV_H
 #define MA_TSV_H
 
+#include <stdbool.h>
 #include <stddef.h>
+
+#include "status.h"
 
 /*
  * The tab-separated record files of a space (index.queue, dedupe.pending,
@@ -23,5 +26,24 @@ size_t tsv_split(char *line, char **fields, size_t max);
  * line (tabs and all), or NULL when line has no tab.
  */
 char *tsv_cut(char *line);
+
+/*
+ * tsv_field_ok - may s be written as a field: not NULL, not empty, and no
+ * control character (a tab or newline would break the record).
+ */
+bool tsv_field_ok(const char *s);
+
+/*
+ * tsv_drop_lines - rewrite the record file at path (at most max bytes)
+ * without the lines that drop(rest, len, arg) says to drop, where rest is
+ * what follows the line's field-th tab (len bytes, NUL-terminated in the
+ * call, the newline not included). A last line with no newline, or one
+ * with fewer tabs, stays. The file is replaced atomically (mode 0600) only
+ * when a line went. Returns MA_OK (also when there is no file), or the
+ * read, write or allocation status; the file is then left as it was.
+ */
+typedef bool tsv_drop_fn(const char *rest, size_t len, const void *arg);
+enum ma_status tsv_drop_lines(const char *path, size_t max, int field,
+			      tsv_drop_fn *drop, const void *arg);
 
 #endif

@@ -501,9 +501,7 @@ account_set_enabled(struct ctx *c, int argc, char **argv, bool on)
 	if (st == MA_OK)
 		log_notice("account '%s/%s' %s", s->key, key,
 			   on ? "enabled" : "disabled");
-	account_free(a);
-	space_free(s);
-	free(key);
+	account_cmd_end(s, key, a);
 	return ret;
 }
 

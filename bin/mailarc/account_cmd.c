@@ -130,3 +130,35 @@ account_cmd_begin(struct ctx *c, int argc, char **argv, struct account_opts *o,
 		return EX_OSERR;
 	return account_cmd_ref(c, argc, argv, sp, keyp);
 }
+
+int
+account_cmd_load(struct ctx *c, int argc, char **argv, bool protect,
+		 struct space **sp, char **keyp, struct account **ap)
+{
+	struct account_opts o = {0};
+	enum ma_status st;
+	int ret;
+
+	*sp = NULL;
+	*keyp = NULL;
+	*ap = NULL;
+	ret = account_cmd_begin(c, argc, argv, &o, protect, sp, keyp);
+	if (ret != EX_OK)
+		return ret;
+	if ((st = account_load(*sp, *keyp, ap)) != MA_OK) {
+		account_cmd_end(*sp, *keyp, *ap);
+		*sp = NULL;
+		*keyp = NULL;
+		*ap = NULL;
+		return ma_exitcode(st);
+	}
+	return EX_OK;
+}
+
+void
+account_cmd_end(struct space *s, char *key, struct account *a)
+{
+	account_free(a);
+	space_free(s);
+	free(key);
+}

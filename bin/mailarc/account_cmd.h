@@ -44,6 +44,18 @@ int account_cmd_begin(struct ctx *c, int argc, char **argv,
 		      struct account_opts *o, bool protect, struct space **sp,
 		      char **keyp);
 
+/*
+ * account_cmd_load - account_cmd_begin() (the options are parsed and left
+ * unused) and the account loaded: *sp, *keyp and *ap for
+ * account_cmd_end(). Returns EX_OK, EX__HELP after --help, or the exit code
+ * (logged); all three are NULL then.
+ */
+int account_cmd_load(struct ctx *c, int argc, char **argv, bool protect,
+		     struct space **sp, char **keyp, struct account **ap);
+
+/* account_cmd_end - free what account_cmd_load() loaded (NULLs too). */
+void account_cmd_end(struct space *s, char *key, struct account *a);
+
 int account_cmd_show(struct ctx *c, int argc, char **argv);
 int account_cmd_list(struct ctx *c, int argc, char **argv);
 int account_cmd_test(struct ctx *c, int argc, char **argv);

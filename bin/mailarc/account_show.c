@@ -14,6 +14,7 @@
 #include "imap.h"
 #include "log.h"
 #include "mailarc.h"
+#include "net_proxy.h"
 #include "oauth.h"
 #include "secret.h"
 #include "state.h"
@@ -30,22 +31,16 @@ format_time(time_t t, char *buf, size_t size)
 int
 account_cmd_show(struct ctx *c, int argc, char **argv)
 {
-	struct account_opts o = {0};
 	struct state_summary sum;
-	struct space *s = NULL;
-	struct account *a = NULL;
-	enum ma_status st;
-	char *key = NULL, t[64];
+	struct space *s;
+	struct account *a;
+	char *key, t[64];
 	const char *k;
 	int ret;
 
-	ret = account_cmd_begin(c, argc, argv, &o, false, &s, &key);
+	ret = account_cmd_load(c, argc, argv, false, &s, &key, &a);
 	if (ret != EX_OK)
 		return ret == EX__HELP ? EX_OK : ret;
-	if ((st = account_load(s, key, &a)) != MA_OK) {
-		ret = ma_exitcode(st);
-		goto out;
-	}
 	printf("%-20s %s/%s\n", "account", s->key, key);
 	for (size_t i = 0; (k = account_field(i)) != NULL; i++) {
 		const char *v = config_get(a->cfg, "", k);
@@ -54,7 +49,7 @@ account_cmd_show(struct ctx *c, int argc, char **argv)
 		if (v == NULL)
 			continue;
 		if (strcmp(k, "proxy") == 0) {
-			fetch_conn_proxy_mask(v, px, sizeof px);
+			net_proxy_mask(v, px, sizeof px);
 			v = px;
 		}
 		printf("%-20s %s\n", k,
@@ -85,10 +80,7 @@ account_cmd_show(struct ctx *c, int argc, char **argv)
 		if (oauth_info_format(&info, line, sizeof line) == MA_OK)
 			printf("%-20s %s\n", "oauth", line);
 	}
-out:
-	account_free(a);
-	space_free(s);
-	free(key);
+	account_cmd_end(s, key, a);
 	return ret;
 }
 
@@ -172,24 +164,17 @@ account_cmd_list(struct ctx *c, int argc, char **argv)
 int
 account_cmd_test(struct ctx *c, int argc, char **argv)
 {
-	struct account_opts o = {0};
-	struct space *s = NULL;
-	struct account *a = NULL;
-	enum ma_status st;
-	char *key = NULL;
+	struct space *s;
+	struct account *a;
+	char *key;
 	int ret;
 
 	/* A password or token is read below: no core dump may hold it. */
-	ret = account_cmd_begin(c, argc, argv, &o, true, &s, &key);
+	ret = account_cmd_load(c, argc, argv, true, &s, &key, &a);
 	if (ret != EX_OK)
 		return ret == EX__HELP ? EX_OK : ret;
-	if ((st = account_load(s, key, &a)) != MA_OK)
-		ret = ma_exitcode(st);
-	else
-		ret = account_check_run(c, a, NULL);
-	account_free(a);
-	space_free(s);
-	free(key);
+	ret = account_check_run(c, a, NULL);
+	account_cmd_end(s, key, a);
 	return ret;
 }
 
@@ -220,24 +205,19 @@ folder_fetched(const struct account *a, const struct imap_folder *f, size_t i,
 int
 account_cmd_folders(struct ctx *c, int argc, char **argv)
 {
-	struct account_opts o = {0};
-	struct space *s = NULL;
-	struct account *a = NULL;
+	struct space *s;
+	struct account *a;
 	struct fetch_conn conn = {0};
 	struct imap_folder *f = NULL;
 	size_t n = 0, *picked = NULL, npicked = 0;
 	enum ma_status st;
-	char *key = NULL, what[KEY_MAX * 2 + 16], flags[128];
+	char *key, what[KEY_MAX * 2 + 16], flags[128];
 	int ret;
 
 	/* A password or token is read below: no core dump may hold it. */
-	ret = account_cmd_begin(c, argc, argv, &o, true, &s, &key);
+	ret = account_cmd_load(c, argc, argv, true, &s, &key, &a);
 	if (ret != EX_OK)
 		return ret == EX__HELP ? EX_OK : ret;
-	if ((st = account_load(s, key, &a)) != MA_OK) {
-		ret = ma_exitcode(st);
-		goto out;
-	}
 	if (!account_uses_imap(a)) {
 		log_err("account '%s/%s' uses POP3, which has only INBOX "
 			"(folders are for imap and imaps)",
@@ -284,8 +264,6 @@ account_cmd_folders(struct ctx *c, int argc, char **argv)
 out:
 	free(picked);
 	imap_folders_free(f, n);
-	account_free(a);
-	space_free(s);
-	free(key);
+	account_cmd_end(s, key, a);
 	return ret;
 }

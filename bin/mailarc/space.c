@@ -58,8 +58,12 @@ struct space_opts {
 	size_t nsets;
 };
 
+/* Parses a space subcommand's options into *o and checks that NARGS operands
+ * follow them (the usage is printed when not). Returns EX_OK, EX__HELP after
+ * --help, or EX_USAGE. */
 static int
-parse_space_opts(struct ctx *c, int argc, char **argv, struct space_opts *o)
+parse_space_opts(struct ctx *c, int argc, char **argv, struct space_opts *o,
+		 int nargs)
 {
 	static const struct option longopts[] = {
 	    CLI_COMMON_LONGOPTS,
@@ -114,7 +118,26 @@ parse_space_opts(struct ctx *c, int argc, char **argv, struct space_opts *o)
 				return r;
 		}
 	}
+	if (optind + nargs != argc) {
+		fputs(space_usage, stderr);
+		return EX_USAGE;
+	}
 	return EX_OK;
+}
+
+/* A subcommand on one space: parses the options into *o and loads the space
+ * that the one operand names. Returns the space (the caller frees it), or
+ * NULL with *ret the exit code to return (EX_OK after --help). */
+static struct space *
+space_operand(struct ctx *c, int argc, char **argv, struct space_opts *o,
+	      int *ret)
+{
+	if ((*ret = parse_space_opts(c, argc, argv, o, 1)) != EX_OK) {
+		if (*ret == EX__HELP)
+			*ret = EX_OK;
+		return NULL;
+	}
+	return ctx_space(c, argv[optind], ret);
 }
 
 /* The admins list must name users and %groups, nothing else. */
@@ -192,12 +215,8 @@ space_add(struct ctx *c, int argc, char **argv)
 	enum ma_status st;
 	int ret;
 
-	if ((ret = parse_space_opts(c, argc, argv, &o)) != EX_OK)
+	if ((ret = parse_space_opts(c, argc, argv, &o, 1)) != EX_OK)
 		return ret == EX__HELP ? EX_OK : ret;
-	if (optind + 1 != argc) {
-		fputs(space_usage, stderr);
-		return EX_USAGE;
-	}
 	key = argv[optind];
 	if (!key_valid(key)) {
 		log_err("space key '%s' is not allowed: use a-z, 0-9, '_' "
@@ -249,13 +268,7 @@ space_edit(struct ctx *c, int argc, char **argv)
 	char what[128];
 	int ret;
 
-	if ((ret = parse_space_opts(c, argc, argv, &o)) != EX_OK)
-		return ret == EX__HELP ? EX_OK : ret;
-	if (optind + 1 != argc) {
-		fputs(space_usage, stderr);
-		return EX_USAGE;
-	}
-	if ((s = ctx_space(c, argv[optind], &ret)) == NULL)
+	if ((s = space_operand(c, argc, argv, &o, &ret)) == NULL)
 		return ret;
 	if ((ret = ma_exitcode(perm_check(
 		 s->root, s->key, space_setting(s, "admins", NULL),
@@ -300,12 +313,8 @@ space_list_cmd(struct ctx *c, int argc, char **argv)
 	size_t n;
 	int ret;
 
-	if ((ret = parse_space_opts(c, argc, argv, &o)) != EX_OK)
+	if ((ret = parse_space_opts(c, argc, argv, &o, 0)) != EX_OK)
 		return ret == EX__HELP ? EX_OK : ret;
-	if (optind != argc) {
-		fputs(space_usage, stderr);
-		return EX_USAGE;
-	}
 	if ((root = ctx_root(c)) == NULL)
 		return EX_CONFIG;
 	if (space_list(root, &keys, &n) != MA_OK)
@@ -346,13 +355,7 @@ space_show(struct ctx *c, int argc, char **argv)
 	size_t na = 0;
 	int ret;
 
-	if ((ret = parse_space_opts(c, argc, argv, &o)) != EX_OK)
-		return ret == EX__HELP ? EX_OK : ret;
-	if (optind + 1 != argc) {
-		fputs(space_usage, stderr);
-		return EX_USAGE;
-	}
-	if ((s = ctx_space(c, argv[optind], &ret)) == NULL)
+	if ((s = space_operand(c, argc, argv, &o, &ret)) == NULL)
 		return ret;
 	printf("space:       %s\n", s->key);
 	printf("name:        %s\n", s->name);
@@ -382,13 +385,7 @@ space_remove_cmd(struct ctx *c, int argc, char **argv)
 	long n;
 	int ret;
 
-	if ((ret = parse_space_opts(c, argc, argv, &o)) != EX_OK)
-		return ret == EX__HELP ? EX_OK : ret;
-	if (optind + 1 != argc) {
-		fputs(space_usage, stderr);
-		return EX_USAGE;
-	}
-	if ((s = ctx_space(c, argv[optind], &ret)) == NULL)
+	if ((s = space_operand(c, argc, argv, &o, &ret)) == NULL)
 		return ret;
 	if ((ret = ma_exitcode(perm_check(
 		 s->root, s->key, space_setting(s, "admins", NULL), NULL))) !=

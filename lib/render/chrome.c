@@ -261,13 +261,13 @@ name_stem(const char *name, char out[PERMALINK_STEM_MAX])
 }
 
 /*
- * A page at rel that leads to url: a notice (body, its HTML) with a link,
- * and a refresh in its head (no script: the CSP allows none). up is the
- * way from rel's folder to the site's top.
+ * A page at rel that leads to url: a notice with a link, and a refresh in
+ * its head (no script: the CSP allows none). up is the way from rel's
+ * folder to the site's top.
  */
 enum ma_status
-redirect_page(struct run *r, const char *rel, const char *up, const char *title,
-	      const char *body, const char *url)
+redirect_page(struct run *r, const char *rel, const char *up,
+	      const struct moved_notice *n, const char *url)
 {
 	struct buf b, out;
 	const char *head;
@@ -275,9 +275,13 @@ redirect_page(struct run *r, const char *rel, const char *up, const char *title,
 
 	buf_init(&b, 1 << 20);
 	buf_init(&out, 1 << 20);
-	st = page_begin(r, &b, up, title, NULL, NULL);
+	st = page_begin(r, &b, up, n->title, NULL, NULL);
 	if (st == MA_OK)
-		st = buf_adds(&b, body);
+		st = buf_addf(&b,
+			      "<div class=\"removed\"><h1>%s</h1>\n<p>%s <a "
+			      "href=\"%s\">%s</a>%s This address stays, so "
+			      "that links to it keep working.</p></div>\n",
+			      n->title, n->lead, url, n->link, n->why);
 	if (st == MA_OK)
 		st = page_end(&b, up);
 	if (st == MA_OK && (st = buf_addc(&b, '\0')) == MA_OK &&

@@ -208,24 +208,29 @@ render_month_of(time_t t, char out[8])
 			 (unsigned)(tm.tm_mon + 1) % 100u);
 }
 
-void
-iso_date(time_t t, char out[32])
+/* t in UTC for a page: ISO 8601 in markup, or as people read it. A time
+ * gmtime_r() cannot hold is written from a zeroed struct tm. */
+static void
+page_date(time_t t, bool human, char out[32])
 {
 	struct tm tm;
 
 	if (gmtime_r(&t, &tm) == NULL)
 		memset(&tm, 0, sizeof tm);
-	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	strftime(out, 32, human ? "%Y-%m-%d %H:%M UTC" : "%Y-%m-%dT%H:%M:%SZ",
+		 &tm);
+}
+
+void
+iso_date(time_t t, char out[32])
+{
+	page_date(t, false, out);
 }
 
 void
 human_date(time_t t, char out[32])
 {
-	struct tm tm;
-
-	if (gmtime_r(&t, &tm) == NULL)
-		memset(&tm, 0, sizeof tm);
-	strftime(out, 32, "%Y-%m-%d %H:%M UTC", &tm);
+	page_date(t, true, out);
 }
 
 gint

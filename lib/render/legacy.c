@@ -66,22 +66,16 @@ legacy_split(const char *file, bool thread, char name[PERMALINK_NAME_MAX],
 static enum ma_status
 legacy_notice(struct run *r, const char *rel, const char *stem)
 {
-	char body[PERMALINK_STEM_MAX + 512], url[PERMALINK_STEM_MAX + 8];
+	static const struct moved_notice n = {
+	    "Page moved", "This page is now at", "a new address",
+	    ": the archive keeps its pages in folders named by the first two "
+	    "hex digits of the SHA-256 of their Message-ID."};
+	char url[PERMALINK_STEM_MAX + 8];
 	enum ma_status st;
 
-	st = render_fmt(body, sizeof body,
-			"<div class=\"removed\"><h1>Page moved</h1>\n"
-			"<p>This page is now at <a href=\"%s.html\">a "
-			"new address</a>: the archive keeps its pages "
-			"in folders named by the first two hex digits "
-			"of the SHA-256 of their Message-ID. This "
-			"address stays, so that links to it keep "
-			"working.</p></div>\n",
-			stem);
+	st = render_fmt(url, sizeof url, "%s.html", stem);
 	if (st == MA_OK)
-		st = render_fmt(url, sizeof url, "%s.html", stem);
-	if (st == MA_OK)
-		st = redirect_page(r, rel, "../", "Page moved", body, url);
+		st = redirect_page(r, rel, "../", &n, url);
 	return st;
 }
 

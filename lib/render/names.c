@@ -168,29 +168,21 @@ name_target(struct run *r, const char *name)
 static enum ma_status
 moved_thread_page(struct run *r, const char *name, const char *to)
 {
+	static const struct moved_notice n = {
+	    "Conversation moved", "This conversation is now part of",
+	    "another conversation",
+	    " (an earlier message joined it, or two conversations were found "
+	    "to be one)."};
 	char rel[PERMALINK_STEM_MAX + 16], stem[PERMALINK_STEM_MAX],
-	    tstem[PERMALINK_STEM_MAX], url[PERMALINK_STEM_MAX + 16],
-	    body[PERMALINK_STEM_MAX + 512];
+	    tstem[PERMALINK_STEM_MAX], url[PERMALINK_STEM_MAX + 16];
 	enum ma_status st;
 
-	name_stem(to, tstem);
-	st = render_fmt(body, sizeof body,
-			"<div class=\"removed\"><h1>Conversation moved"
-			"</h1>\n<p>This conversation is now part of <a "
-			"href=\"../%s.html\">another conversation</a> "
-			"(an earlier message joined it, or two "
-			"conversations were found to be one). This "
-			"address stays, so that links to it keep "
-			"working.</p></div>\n",
-			tstem);
-	if (st == MA_OK)
-		st = render_fmt(url, sizeof url, "../%s.html", tstem);
+	st = render_fmt(url, sizeof url, "../%s.html", name_stem(to, tstem));
 	if (st == MA_OK)
 		st = render_fmt(rel, sizeof rel, "t/%s.html",
 				name_stem(name, stem));
 	if (st == MA_OK)
-		st = redirect_page(r, rel, "../../", "Conversation moved", body,
-				   url);
+		st = redirect_page(r, rel, "../../", &n, url);
 	return st;
 }
 

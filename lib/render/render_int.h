@@ -315,11 +315,15 @@ enum ma_status page_begin(struct run *r, struct buf *b, const char *pre,
 			  const char *title, const char *feed,
 			  const char *crumbs);
 enum ma_status page_end(struct buf *b, const char *pre);
-/* redirect_page - a notice page at rel (body: its HTML) that leads to url,
- * by link and by a meta refresh; up is the way to the site's top. */
+/* What a page that moved says: "TITLE" as its heading, then "LEAD LINK WHY
+ * This address stays, ..." with LINK the link to the new address. */
+struct moved_notice {
+	const char *title, *lead, *link, *why;
+};
+/* redirect_page - the notice n at rel that leads to url, by link and by a
+ * meta refresh; up is the way to the site's top. */
 enum ma_status redirect_page(struct run *r, const char *rel, const char *up,
-			     const char *title, const char *body,
-			     const char *url);
+			     const struct moved_notice *n, const char *url);
 enum ma_status addrs_html(struct run *r, struct buf *b,
 			  const struct mime_addr *a, size_t n, bool brief);
 bool addrs_usable(const struct mime_addr *a, size_t n);
