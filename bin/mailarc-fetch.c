@@ -49,7 +49,14 @@ print_path(const char *path, void *arg)
 
 	fputs(path, stdout);
 	putchar(o->sep);
-	/* The next stage of a pipe can start on it now. */
+}
+
+/* The next stage of a pipe can start on the batch now (one write for the
+ * batch, not one a path: the paths of a batch come all at once). */
+static void
+flush_paths(void *arg)
+{
+	(void)arg;
 	fflush(stdout);
 }
 
@@ -113,6 +120,7 @@ fetch_one(const char *root, const char *ref, const struct opts *o)
 	    .connect_timeout = o->timeout,
 	    .io_timeout = o->timeout,
 	    .delivered = print_path,
+	    .batch_done = flush_paths,
 	    .arg = (void *)o,
 	};
 	struct space *s = NULL;

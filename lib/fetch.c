@@ -119,7 +119,9 @@ enum ma_status
 fetch_account(const struct space *s, const struct account *a,
 	      const struct fetch_opts *o, long *countp)
 {
-	struct fetch_sink k = {.delivered = o->delivered, .arg = o->arg};
+	struct fetch_sink k = {.delivered = o->delivered,
+			       .batch_done = o->batch_done,
+			       .arg = o->arg};
 	struct fetch_conn conn = {0};
 	struct lock lk = {.fd = -1};
 	char what[KEY_MAX * 2 + 16];

@@ -37,6 +37,9 @@ struct fetch_opts {
 	long io_timeout;      /* seconds; 0: FETCH_IO_TIMEOUT */
 	/* Called with each delivered path once it is durable. */
 	void (*delivered)(const char *path, void *arg);
+	/* Called after each batch's paths (NULL: not at all): the paths of
+	 * a batch are reported together, so this is where to flush them. */
+	void (*batch_done)(void *arg);
 	void *arg;
 };
 

@@ -32,6 +32,8 @@ struct fetch_sink {
 	long count;		/* messages committed so far */
 	/* Called with each delivered path once it is durable and recorded. */
 	void (*delivered)(const char *path, void *arg);
+	/* Called after each batch's paths, or NULL. */
+	void (*batch_done)(void *arg);
 	void *arg;
 	/* fetch_budget (fetch_sink_budget_start()): bytes a day, 0: none;
 	 * what this run let through and what it left for later. */
@@ -56,6 +58,7 @@ struct fetch_sink {
 	struct fetch_sink_pending *pending;
 	size_t npending, pending_cap;
 	uint64_t pending_bytes;
+	size_t batch; /* messages in a batch (fetch_sink_start()) */
 	time_t last_flush;
 };
 
@@ -70,6 +73,16 @@ struct fetch_sink {
  */
 enum ma_status fetch_sink_open(struct fetch_sink *k, const char *what,
 			       const char *incoming, const char *state_path);
+
+/*
+ * fetch_sink_start - n messages of bytes in all are about to come (one
+ * folder's new mail): size the batches for them and start the progress
+ * line.
+ */
+void fetch_sink_start(struct fetch_sink *k, size_t n, uint64_t bytes);
+
+/* fetch_sink_batch_size - the messages in a batch when n are to come. */
+size_t fetch_sink_batch_size(size_t n);
 
 /* fetch_sink_begin - start a message in incoming/tmp. */
 enum ma_status fetch_sink_begin(struct fetch_sink *k);

@@ -665,7 +665,7 @@ run_folder(struct imap *im, const struct account *a, struct fetch_sink *sink,
 	}
 	log_debug("%s: folder '%s': %zu messages, %zu new", sink->what, name,
 		  im->nmsgs, nnew);
-	progress_start(&sink->prog, sink->what, nnew, bytes);
+	fetch_sink_start(sink, nnew, bytes);
 	buf_init(&set, IMAP_LINE_MAX);
 	im->sink = sink;
 	im->folder = f;

@@ -477,7 +477,7 @@ pop3_run(struct fetch_conn *c, const struct account *a, struct fetch_sink *sink)
 	}
 	ntodo = pick_new(sink, m, n, have_uidl, idx, &bytes);
 	log_debug("%s: %zu messages, %zu new", sink->what, n, ntodo);
-	progress_start(&sink->prog, sink->what, ntodo, bytes);
+	fetch_sink_start(sink, ntodo, bytes);
 	st = pipeline(&p, sink, m, idx, ntodo, window, false);
 	if (st == MA_OK)
 		st = fetch_sink_flush(sink);

@@ -128,7 +128,7 @@ for n, line in enumerate(open(sys.argv[1])):
         assert not moved, "state saved before new/ was synced: " + line
 print("syncs:", syncs)
 assert len(created) == 1500, len(created)
-# A few per batch of up to 1,024 messages, not one per message.
+# A few per batch (up to 4,096 messages), not one per message.
 assert syncs <= 20, syncs
 PY
 }

@@ -8,7 +8,7 @@
 # fdatasync of its journal), mpop and getmail6 by default (mpop has no
 # switch; strace -c counts 2,001 fsyncs for 2,000 messages), fetchmail
 # through an MDA that runs sync(1) on the file, mailarc-fetch with one
-# syncfs(2) per batch of up to 1,024 messages before it renames them into
+# syncfs(2) per batch of up to 4,096 messages before it renames them into
 # new/ and records them: equal durability. Each tool's delivered count is
 # checked. The servers are named "localhost", the name the test
 # certificate is for (mbsync and fetchmail do not match IP addresses).
