@@ -86,7 +86,8 @@ gen_space() {
 	sample_space harbour
 	mailarc-render harbour >/dev/null
 	serve "$(space_dir harbour)/site"
-	python3 "$TESTS_DIR/lib/search_compare.py" harbour "$BASE" \
+	python3 "$TESTS_DIR/lib/search_compare.py" harbour \
+		"$(space_dir harbour)/site" "$BASE" \
 		"$TESTS_DIR/search/harbour.queries"
 }
 
@@ -94,7 +95,8 @@ gen_space() {
 	gen_space gen 500
 	mailarc-render gen >/dev/null
 	serve "$(space_dir gen)/site"
-	python3 "$TESTS_DIR/lib/search_compare.py" gen "$BASE" \
+	python3 "$TESTS_DIR/lib/search_compare.py" gen "$(space_dir gen)/site" \
+		"$BASE" \
 		"$TESTS_DIR/search/gen.queries"
 }
 
