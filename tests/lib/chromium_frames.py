@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
 """Several pages of a served site in one headless Chromium run.
 
-  chromium_frames.py SITE BASE OUTDIR URL... [-- CHROMIUM-ARGS...]
+  chromium_frames.py [--settle MS] SITE BASE OUTDIR URL... [-- CHROMIUM-ARGS...]
 
 BASE serves the folder SITE over HTTP. A page of ours, written into SITE
 for the run (and removed after it), opens each URL (relative to BASE) in
 turn in a frame of its own - a fresh document each time - waits until the
 page says data-search="done" on its body (at most 10 s of the page's
-time, as --virtual-time-budget=10000 gave one page) and writes the frame's
-DOM, as --dump-dom prints a page, to OUTDIR/1.html, OUTDIR/2.html...
+time, as --virtual-time-budget=10000 gave one page) - or, with --settle,
+until MS ms of the page's time from its start, as --virtual-time-budget=MS
+gave a page that is not the search, loaded or not - and writes
+the frame's DOM, as --dump-dom prints a page, to OUTDIR/1.html,
+OUTDIR/2.html...
 Starting Chromium once instead of once a page saves seconds a page.
 CHROMIUM-ARGS are added to Chromium's command line (--proxy-server=...).
 Bounded by CHROMIUM_TIMEOUT (60 s) plus a second a page; exits 1 when the
@@ -29,7 +32,7 @@ TIMEOUT = int(os.environ.get("CHROMIUM_TIMEOUT", "60"))
 HARNESS = """<!DOCTYPE html><meta charset="utf-8"><title>frames</title>
 <pre id="out"></pre>
 <script>
-var urls = %s, out = [];
+var urls = %s, settle = %d, out = [];
 function visit(i) {
   if (i >= urls.length) {
     document.getElementById("out").textContent = JSON.stringify(out);
@@ -40,16 +43,17 @@ function visit(i) {
   function poll() {
     var d = null;
     try { d = f.contentDocument; } catch (e) {}
-    if (!(d && d.body && d.body.getAttribute("data-search") === "done") &&
+    if (settle > 0 ? ++tries < settle / 25 :
+        !(d && d.body && d.body.getAttribute("data-search") === "done") &&
         ++tries < 400)
       return setTimeout(poll, 25);
     out.push(d && d.documentElement ? d.documentElement.outerHTML : "");
     f.remove();
     visit(i + 1);
   }
-  f.onload = poll;
   f.src = urls[i];
   document.body.appendChild(f);
+  setTimeout(poll, 25);
 }
 visit(0);
 </script>
@@ -57,6 +61,10 @@ visit(0);
 
 
 def main(argv):
+    settle = 0
+    if len(argv) > 2 and argv[1] == "--settle":
+        settle = int(argv[2])
+        argv = argv[:1] + argv[3:]
     if len(argv) < 5:
         sys.stderr.write(__doc__)
         return 2
@@ -70,7 +78,7 @@ def main(argv):
     name = "frames-%d.html" % os.getpid()
     page = os.path.join(site, name)
     with open(page, "w", encoding="utf-8") as f:
-        f.write(HARNESS % json.dumps(urls).replace("</", "<\\/"))
+        f.write(HARNESS % (json.dumps(urls).replace("</", "<\\/"), settle))
     profile = tempfile.mkdtemp(prefix="chromium.")
     try:
         out = subprocess.run(
@@ -78,7 +86,7 @@ def main(argv):
              "--no-first-run", "--disable-background-networking",
              "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
              "--hide-scrollbars", "--user-data-dir=" + profile,
-             "--virtual-time-budget=%d" % (10000 * len(urls) + 5000)] + extra +
+             "--virtual-time-budget=%d" % ((settle or 10000) * len(urls) + 5000)] + extra +
             ["--dump-dom", "%s/%s" % (base, name)],
             capture_output=True, timeout=TIMEOUT + len(urls),
             check=False).stdout.decode("utf-8", "replace")
