@@ -148,17 +148,22 @@ title_of() {
 	mailarc-render harbour >/dev/null
 	site=$(space_dir harbour)/site
 	serve "$site"
-	run dom "$BASE/$(mrel harbour jp-1@harbour.example)"
+	d=$BATS_TEST_TMPDIR/doms
+	doms "$d" "$(mrel harbour jp-1@harbour.example)" \
+		"$(mrel harbour rel-4@harbour.example)" \
+		"$(mrel harbour enc-4@harbour.example)" \
+		"$(mrel harbour enc-5@harbour.example)"
+	output=$(cat "$d/1.html")
 	[[ "$output" == *"<title>見積書の送付（大阪支店） — Harbour team</title>"* ]]
 	[[ "$output" == *"大阪支店より見積書を受け取りましたので、添付いたします。"* ]]
 	[[ "$output" == *">見積書.txt</a>"* ]]
-	run dom "$BASE/$(mrel harbour rel-4@harbour.example)"
+	output=$(cat "$d/2.html")
 	[[ "$output" == *"Re: Release 2.3 planning (翻訳について)"* ]]
 	[[ "$output" == *"新しい画面の文言を早めに共有していただけると助かります。"* ]]
 	[[ "$output" == *"田中 千恵"* ]]
-	run dom "$BASE/$(mrel harbour enc-4@harbour.example)"
+	output=$(cat "$d/3.html")
 	[[ "$output" == *"今年の忘年会は 12 月 18 日（金）19 時から"* ]]
-	run dom "$BASE/$(mrel harbour enc-5@harbour.example)"
+	output=$(cat "$d/4.html")
 	[[ "$output" == *"参加します！"* ]]
 }
 
