@@ -5,6 +5,10 @@
 #   make fuzz-names      each target below for FUZZ_SECONDS (default 120)
 #                        seconds in turn, with a corpus of awkward ids
 #   make check-names     the names unit test and tests/names.bats
+#   make torture-names   the names unit test over every length from 0 to
+#                        4,096 bytes (make check tries every length up to
+#                        520, then every 97th: all of them take minutes
+#                        under ASan)
 #
 # The targets (tests/fuzz/names_fuzz.c, one per NAMES_TARGET):
 #   names_permalink_fuzz  permalink_name/path/notmuch_parse/message_id/
@@ -13,7 +17,7 @@
 #   names_site_fuzz       sitename_* and render_month_of
 #   names_xml_fuzz        html_escape's output is XML 1.0 text
 # For a long run of one: FUZZ_SECONDS=1800 make fuzz-names-site.
-.PHONY: fuzz-names check-names fuzz-names-permalink fuzz-names-message \
+.PHONY: fuzz-names check-names torture-names fuzz-names-permalink fuzz-names-message \
 	fuzz-names-site fuzz-names-xml
 
 NAMES_FUZZ_TARGETS = permalink message site xml
@@ -74,3 +78,9 @@ check-names:
 	$(Q)$(MAKE) --no-print-directory O=build/san SAN=1 all units
 	$(Q)cd "$$(mktemp -d)" && $(CURDIR)/build/san/tests/names_test
 	$(Q)MAILARC_BUILD=build/san TESTS="names.bats" sh tests/run.sh
+
+torture: torture-names
+torture-names:
+	$(Q)$(MAKE) --no-print-directory O=build/san SAN=1 units
+	$(Q)cd "$$(mktemp -d)" && MAILARC_EVERY_LENGTH=1 \
+		$(CURDIR)/build/san/tests/names_test

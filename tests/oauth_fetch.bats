@@ -19,7 +19,7 @@ setup() {
 }
 
 teardown() {
-	dovecot_oauth_stop
+	dovecot_oauth_stop --no-wait
 	oauth_server_stop
 }
 

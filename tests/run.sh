@@ -3,6 +3,15 @@
 # drive the real programs (against Dovecot and Chromium started by the
 # tests). MAILARC_BUILD names the build folder (build/san for make check).
 # TESTS="a.bats b.bats" runs only those suites.
+#
+# The suites run MAILARC_TEST_JOBS at a time (default 2; 1 runs them one
+# after the other). They are independent: each starts its own servers on
+# free ports and works in its own temporary folders. The exceptions: the
+# OAuth suites share one lane (they look for their tokens in every
+# process's command line, ps -e, which another OAuth suite's helpers could
+# show), and what "make install" generates into the build folder is made
+# once before any suite runs. Each suite's output is printed whole when it
+# ends, with its time; the exit status counts every lane.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${MAILARC_BUILD:-build/san}
@@ -13,6 +22,42 @@ export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:exitcode=99:${ASAN_OPTIONS:
 export LSAN_OPTIONS="suppressions=$top/tests/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 unset MAILARC_ROOT
+
+# run.sh --lane WORK SUITE... - (internal) run the suites one after the
+# other; each one's output is printed whole under WORK/print.lock and its
+# counts are left in WORK/NAME.count ("passed failed").
+if [ "${1:-}" = --lane ]; then
+	work=$2
+	shift 2
+	for s in "$@"; do
+		name=$(basename "$s")
+		log=$work/$name.log
+		t0=$(date +%s)
+		# --tap keeps the output readable in CI logs; each suite
+		# bounds its own servers and loops. Nothing to read on stdin:
+		# the lanes share the terminal.
+		if bats --tap "$top/tests/$name" >"$log" 2>&1 </dev/null; then
+			status=0
+		else
+			status=1
+		fi
+		p=$(grep -c '^ok ' "$log")
+		f=$(grep -c '^not ok ' "$log")
+		{
+			if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then
+				f=1
+				echo "FAIL suite $name (bats exited $status)"
+			fi
+			sed 's/^/  /' "$log"
+			echo "  # $name: $(($(date +%s) - t0)) s"
+		} >"$log.out"
+		echo "$p $f" >"$work/$name.count"
+		flock "$work/print.lock" cat "$log.out"
+		rm -f "$log" "$log.out"
+	done
+	exit 0
+fi
+
 passed=0
 failed=0
 
@@ -33,30 +78,68 @@ for t in "$build"/tests/*_test; do
 done
 
 suites=${TESTS:-$(cd "$top/tests" && ls ./*.bats 2>/dev/null)}
+jobs=${MAILARC_TEST_JOBS:-2}
+case $jobs in '' | *[!0-9]* | 0) jobs=1 ;; esac
+work=$(mktemp -d)
+t0=$(date +%s)
+
+# The man pages and units that "make install" and "make man" generate
+# into the build folder, made once before the suites that run those
+# (man, systemd, watch) can run at the same time and race for them.
+make -C "$top" --no-print-directory -s -o all O="$build" PREFIX=/usr \
+	DESTDIR="$work/stage" install >"$work/stage.log" 2>&1 || true
+rm -rf "$work/stage"
+
+# Lanes: the slowest suites first (as measured), so that the lanes end
+# together; the OAuth suites in one lane (see above), started early too.
+# The rest in the order given.
+slow="watch.bats search.bats fetch.bats oauth spacelock.bats render_log.bats"
+oauth=
+: >"$work/rest"
 for s in $suites; do
-	s=$top/tests/$(basename "$s")
-	log=$(mktemp)
-	t0=$(date +%s)
-	# --tap keeps the output readable in CI logs; each suite bounds its
-	# own servers and loops.
-	if bats --tap "$s" >"$log" 2>&1; then
-		status=0
-	else
-		status=1
+	name=$(basename "$s")
+	if [ ! -f "$top/tests/$name" ]; then
+		echo "FAIL suite $name (no such suite)"
+		failed=$((failed + 1))
+		continue
 	fi
-	p=$(grep -c '^ok ' "$log")
-	f=$(grep -c '^not ok ' "$log")
+	case " $slow " in
+	*" $name "*) echo "$name" >"$work/$name.slow" ;;
+	*) case $name in
+		oauth*.bats) oauth="$oauth $name" ;;
+		*) echo "$name" >>"$work/rest" ;;
+		esac ;;
+	esac
+done
+for name in $slow; do
+	if [ "$name" = oauth ]; then
+		[ -n "$oauth" ] && echo "$oauth"
+	elif [ -f "$work/$name.slow" ]; then
+		echo "$name"
+	fi
+done >"$work/lanes"
+cat "$work/rest" >>"$work/lanes"
+# Each line of lanes is one job: a suite, or suites run one after the
+# other.
+xargs -P "$jobs" -L 1 sh "$top/tests/run.sh" --lane "$work" <"$work/lanes"
+
+for c in "$work"/*.count; do
+	[ -f "$c" ] || continue
+	read -r p f <"$c"
 	passed=$((passed + p))
 	failed=$((failed + f))
-	if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then
-		failed=$((failed + 1))
-		echo "FAIL suite $(basename "$s") (bats exited $status)"
-	fi
-	sed 's/^/  /' "$log"
-	echo "  # $(basename "$s"): $(($(date +%s) - t0)) s"
-	rm -f "$log"
 done
+# A suite that left no count (its lane died) is a failure.
+# shellcheck disable=SC2013 # words: a lane's line names several suites
+for s in $(cat "$work/lanes"); do
+	[ -f "$work/$s.count" ] || {
+		echo "FAIL suite $s (no result)"
+		failed=$((failed + 1))
+	}
+done
+rm -rf "$work"
 
 echo
+echo "# suites: $(($(date +%s) - t0)) s, $jobs at a time"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

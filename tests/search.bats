@@ -32,8 +32,9 @@ teardown() {
 	kill_pidfile "$BATS_TEST_TMPDIR/proxy.pid"
 }
 
-# serve DIR - serve DIR over HTTP on a free port; sets $BASE.
+# serve DIR - serve DIR over HTTP on a free port; sets $BASE and $SITE.
 serve() {
+	SITE=$1
 	local port
 	port=$(free_port)
 	python3 -m http.server "$port" --bind 127.0.0.1 --directory "$1" \
@@ -64,6 +65,20 @@ find_q() {
 		"$BASE/search.html?$1"
 }
 
+# find_all DIR QUERY-STRING... - the search page's DOM for each
+# search.html?QUERY-STRING in DIR/1.html, DIR/2.html..., each page in a
+# fresh frame of one Chromium run (lib/chromium_frames.py), through
+# $PROXY if set.
+find_all() {
+	local dir=$1 q urls=()
+	shift
+	for q in "$@"; do
+		urls+=("search.html?$q")
+	done
+	python3 "$TESTS_DIR/lib/chromium_frames.py" "$SITE" "$BASE" "$dir" \
+		"${urls[@]}" -- ${PROXY:+--proxy-server=$PROXY}
+}
+
 # hits DOM-FILE - the permalink names the page lists, in its order.
 hits() {
 	grep -o 'data-m="[^"]*"' "$1" | cut -d'"' -f2
@@ -86,7 +101,8 @@ gen_space() {
 	sample_space harbour
 	mailarc-render harbour >/dev/null
 	serve "$(space_dir harbour)/site"
-	python3 "$TESTS_DIR/lib/search_compare.py" harbour "$BASE" \
+	python3 "$TESTS_DIR/lib/search_compare.py" harbour \
+		"$(space_dir harbour)/site" "$BASE" \
 		"$TESTS_DIR/search/harbour.queries"
 }
 
@@ -94,7 +110,8 @@ gen_space() {
 	gen_space gen 500
 	mailarc-render gen >/dev/null
 	serve "$(space_dir gen)/site"
-	python3 "$TESTS_DIR/lib/search_compare.py" gen "$BASE" \
+	python3 "$TESTS_DIR/lib/search_compare.py" gen "$(space_dir gen)/site" \
+		"$BASE" \
 		"$TESTS_DIR/search/gen.queries"
 }
 
@@ -142,15 +159,14 @@ EOF
 	[ "$(hits "$BATS_TEST_TMPDIR/before" | sort | tr '\n' ' ')" = \
 		"enc-4@harbour.example enc-5@harbour.example " ]
 	mailarc delete harbour enc-4@harbour.example >/dev/null
-	find_q "$q" >"$BATS_TEST_TMPDIR/after"
-	grep -q 'data-search="done"' "$BATS_TEST_TMPDIR/after"
-	[ "$(hits "$BATS_TEST_TMPDIR/after")" = "enc-5@harbour.example" ]
+	find_all "$BATS_TEST_TMPDIR/doms" "$q" 'q=weihnachtsfeier'
+	grep -q 'data-search="done"' "$BATS_TEST_TMPDIR/doms/1.html"
+	[ "$(hits "$BATS_TEST_TMPDIR/doms/1.html")" = "enc-5@harbour.example" ]
 	# Nowhere in the index any more, nor in its cache.
 	run ! grep -rl 'enc-4@harbour' "$site/search" \
 		"$(space_dir harbour)/state/search"
 	# The others are still found.
-	find_q 'q=weihnachtsfeier' >"$BATS_TEST_TMPDIR/w"
-	[ "$(hits "$BATS_TEST_TMPDIR/w")" = "enc-2@harbour.example" ]
+	[ "$(hits "$BATS_TEST_TMPDIR/doms/2.html")" = "enc-2@harbour.example" ]
 }
 
 @test "search: hostile subjects, senders and bodies are text, never run" {
@@ -159,28 +175,32 @@ EOF
 	mailarc-render evil >/dev/null
 	serve "$(space_dir evil)/site"
 	proxy
+	qs=(pwned script onerror javascript hostile mallory evil.example \
+		'from:img' 'subject:script' 'title')
+	args=()
+	for q in "${qs[@]}"; do
+		args+=("q=$q&per=100")
+	done
+	find_all "$BATS_TEST_TMPDIR/doms" "${args[@]}" 'q=pwned'
 	n=0
-	for q in pwned script onerror javascript hostile mallory evil.example \
-		'from:img' 'subject:script' 'title'; do
-		find_q "q=$q&per=100" >"$BATS_TEST_TMPDIR/dom"
-		echo "$q: $(hits "$BATS_TEST_TMPDIR/dom" | wc -l) hits"
-		grep -q 'data-search="done"' "$BATS_TEST_TMPDIR/dom"
+	for i in "${!qs[@]}"; do
+		dom=$BATS_TEST_TMPDIR/doms/$((i + 1)).html
+		echo "${qs[i]}: $(hits "$dom" | wc -l) hits"
+		grep -q 'data-search="done"' "$dom"
 		# Not navigated, title untouched, nothing injected in the list.
-		grep -q '<title>Search — Harbour team</title>' \
-			"$BATS_TEST_TMPDIR/dom"
+		grep -q '<title>Search — Harbour team</title>' "$dom"
 		python3 -c 'import re,sys; print(re.search(r"<ol id=\"results\".*?</ol>", open(sys.argv[1]).read(), re.S).group(0))' \
-			"$BATS_TEST_TMPDIR/dom" >"$BATS_TEST_TMPDIR/list"
+			"$dom" >"$BATS_TEST_TMPDIR/list"
 		run ! grep -Eiq '<(script|img|iframe|svg|math|object|embed|meta)' \
 			"$BATS_TEST_TMPDIR/list"
 		run ! grep -Eiq '<[^>]* on[a-z]+=|href="javascript' \
 			"$BATS_TEST_TMPDIR/list"
-		n=$((n + $(hits "$BATS_TEST_TMPDIR/dom" | wc -l)))
+		n=$((n + $(hits "$dom" | wc -l)))
 	done
 	[ "$n" -ge 10 ]
 	# The hostile subject is there, as text.
-	find_q 'q=pwned' >"$BATS_TEST_TMPDIR/dom"
 	grep -q "&lt;script&gt;document.title='PWNED'&lt;/script&gt;" \
-		"$BATS_TEST_TMPDIR/dom"
+		"$BATS_TEST_TMPDIR/doms/11.html"
 	run ! grep -q 'evil\.example' "$BATS_TEST_TMPDIR/proxy.log"
 }
 
@@ -188,13 +208,17 @@ EOF
 	sample_space harbour
 	mailarc-render harbour >/dev/null
 	serve "$(space_dir harbour)/site"
-	find_q 'q=coffee&per=100' >"$BATS_TEST_TMPDIR/all"
+	find_all "$BATS_TEST_TMPDIR/doms" 'q=coffee&per=100' \
+		'q=coffee&per=100' 'q=coffee&per=5&p=2' \
+		'q=machine&sort=best&per=100'
+	mv "$BATS_TEST_TMPDIR/doms/1.html" "$BATS_TEST_TMPDIR/all"
+	mv "$BATS_TEST_TMPDIR/doms/2.html" "$BATS_TEST_TMPDIR/again"
+	mv "$BATS_TEST_TMPDIR/doms/3.html" "$BATS_TEST_TMPDIR/p2"
+	mv "$BATS_TEST_TMPDIR/doms/4.html" "$BATS_TEST_TMPDIR/best"
 	hits "$BATS_TEST_TMPDIR/all" >"$BATS_TEST_TMPDIR/all.ids"
 	[ "$(wc -l <"$BATS_TEST_TMPDIR/all.ids")" -eq 12 ]
-	find_q 'q=coffee&per=100' >"$BATS_TEST_TMPDIR/again"
 	hits "$BATS_TEST_TMPDIR/again" | diff - "$BATS_TEST_TMPDIR/all.ids"
 	# Page 2 of 5 a page is the 6th to 10th, with links both ways.
-	find_q 'q=coffee&per=5&p=2' >"$BATS_TEST_TMPDIR/p2"
 	hits "$BATS_TEST_TMPDIR/p2" |
 		diff - <(sed -n 6,10p "$BATS_TEST_TMPDIR/all.ids")
 	grep -q 'href="search.html?q=coffee&amp;per=5&amp;p=1">← Previous' \
@@ -205,7 +229,6 @@ EOF
 	grep -o 'datetime="[^"]*"' "$BATS_TEST_TMPDIR/all" >"$BATS_TEST_TMPDIR/d"
 	sort -r "$BATS_TEST_TMPDIR/d" | diff - "$BATS_TEST_TMPDIR/d"
 	# Best match: messages with the word in their subject first.
-	find_q 'q=machine&sort=best&per=100' >"$BATS_TEST_TMPDIR/best"
 	[ "$(hits "$BATS_TEST_TMPDIR/best" | head -1 | cut -c1-6)" = coffee ]
 	grep -q 'best match first' "$BATS_TEST_TMPDIR/best"
 	# The form shows the query it answered.

@@ -40,9 +40,10 @@ proxy() {
 	PROXY=http://127.0.0.1:$port
 }
 
-# serve DIR - serve DIR over HTTP on a free port; sets $BASE.
+# serve DIR - serve DIR over HTTP on a free port; sets $BASE and $SITE.
 serve() {
 	local port
+	SITE=$1
 	port=$(free_port)
 	python3 -m http.server "$port" --bind 127.0.0.1 --directory "$1" \
 		>"$BATS_TEST_TMPDIR/httpd.log" 2>&1 &
@@ -55,6 +56,16 @@ serve() {
 dom() {
 	chromium_run --virtual-time-budget=3000 ${PROXY:+--proxy-server=$PROXY} \
 		--dump-dom "$1"
+}
+
+# doms DIR PATH... - as dom, for each PATH under $BASE, into DIR/1.html,
+# DIR/2.html...: each page in a fresh frame of one Chromium run
+# (lib/chromium_frames.py), given the same 3 s of its time.
+doms() {
+	local dir=$1
+	shift
+	python3 "$TESTS_DIR/lib/chromium_frames.py" --settle 3000 "$SITE" \
+		"$BASE" "$dir" "$@" -- ${PROXY:+--proxy-server=$PROXY}
 }
 
 title_of() {
@@ -83,22 +94,14 @@ title_of() {
 	site=$(space_dir evil)/site
 	serve "$site"
 	proxy
-	n=0
+	rels=()
 	for page in "$site"/m/*/hostile-*.html "$site"/t/*/*.html "$site"/index.html; do
-		rel=${page#"$site"/}
-		want=$(title_of "$page")
-		dom "$BASE/$rel" >"$BATS_TEST_TMPDIR/dom"
-		got=$(title_of "$BATS_TEST_TMPDIR/dom")
-		echo "$rel: '$want' -> '$got'"
-		# Not navigated away, title untouched, nothing injected.
-		grep -q '<main id="main">' "$BATS_TEST_TMPDIR/dom"
-		[ "$got" = "$want" ]
-		n=$((n + 1))
+		rels+=("${page#"$site"/}")
 	done
-	[ "$n" -ge 11 ]
 	# The sanitiser alone, without the sandbox and the CSP: each body
 	# as a page of its own must still run nothing.
 	mkdir -p "$site/naked"
+	naked=()
 	for page in "$site"/m/*/hostile-*.html; do
 		name=$(basename "$page")
 		python3 "$TESTS_DIR/lib/chromium_site.py" naked "$page" \
@@ -106,11 +109,28 @@ title_of() {
 		# Put it where its relative URLs resolve as in the frame.
 		shard=$(basename "$(dirname "$page")")
 		mv "$site/naked/$name" "$site/m/$shard/naked-$name"
-		dom "$BASE/m/$shard/naked-$name" >"$BATS_TEST_TMPDIR/dom"
-		got=$(title_of "$BATS_TEST_TMPDIR/dom")
-		echo "naked $name: '$got'"
+		naked+=("m/$shard/naked-$name")
+	done
+	doms "$BATS_TEST_TMPDIR/doms" "${rels[@]}" "${naked[@]}"
+	n=0
+	for rel in "${rels[@]}"; do
+		n=$((n + 1))
+		d=$BATS_TEST_TMPDIR/doms/$n.html
+		want=$(title_of "$site/$rel")
+		got=$(title_of "$d")
+		echo "$rel: '$want' -> '$got'"
+		# Not navigated away, title untouched, nothing injected.
+		grep -q '<main id="main">' "$d"
+		[ "$got" = "$want" ]
+	done
+	[ "$n" -ge 11 ]
+	for rel in "${naked[@]}"; do
+		n=$((n + 1))
+		d=$BATS_TEST_TMPDIR/doms/$n.html
+		got=$(title_of "$d")
+		echo "naked $(basename "$rel"): '$got'"
 		[ "$got" = "naked" ]
-		grep -q 'class="mail"' "$BATS_TEST_TMPDIR/dom"
+		grep -q 'class="mail"' "$d"
 	done
 	# Nothing was fetched from the mail's hosts: the proxy saw no
 	# request for them (Chromium's own calls home are not ours).
@@ -128,17 +148,22 @@ title_of() {
 	mailarc-render harbour >/dev/null
 	site=$(space_dir harbour)/site
 	serve "$site"
-	run dom "$BASE/$(mrel harbour jp-1@harbour.example)"
+	d=$BATS_TEST_TMPDIR/doms
+	doms "$d" "$(mrel harbour jp-1@harbour.example)" \
+		"$(mrel harbour rel-4@harbour.example)" \
+		"$(mrel harbour enc-4@harbour.example)" \
+		"$(mrel harbour enc-5@harbour.example)"
+	output=$(cat "$d/1.html")
 	[[ "$output" == *"<title>見積書の送付（大阪支店） — Harbour team</title>"* ]]
 	[[ "$output" == *"大阪支店より見積書を受け取りましたので、添付いたします。"* ]]
 	[[ "$output" == *">見積書.txt</a>"* ]]
-	run dom "$BASE/$(mrel harbour rel-4@harbour.example)"
+	output=$(cat "$d/2.html")
 	[[ "$output" == *"Re: Release 2.3 planning (翻訳について)"* ]]
 	[[ "$output" == *"新しい画面の文言を早めに共有していただけると助かります。"* ]]
 	[[ "$output" == *"田中 千恵"* ]]
-	run dom "$BASE/$(mrel harbour enc-4@harbour.example)"
+	output=$(cat "$d/3.html")
 	[[ "$output" == *"今年の忘年会は 12 月 18 日（金）19 時から"* ]]
-	run dom "$BASE/$(mrel harbour enc-5@harbour.example)"
+	output=$(cat "$d/4.html")
 	[[ "$output" == *"参加します！"* ]]
 }
 

@@ -23,8 +23,15 @@ teardown() {
 # mailarc-index does) for SECONDS; returns once it holds it.
 hold_index() {
 	rm -f "$BATS_TEST_TMPDIR/held"
-	# -o: the lock stays with flock itself, so killing it releases it.
-	flock -o "$LOCK" -c "touch '$BATS_TEST_TMPDIR/held'; sleep $1" &
+	# -o: the lock stays with flock itself, so killing it releases it;
+	# its shell then ends too (it watches flock, its parent), and holds
+	# none of bats' descriptors: bats does not wait 30 s for a sleep
+	# left behind at the end of the file.
+	flock -o "$LOCK" -c "touch '$BATS_TEST_TMPDIR/held'
+		for i in \$(seq $(($1 * 10))); do
+			kill -0 \$PPID 2>/dev/null || exit 0
+			sleep 0.1
+		done" >/dev/null 2>&1 3>&- &
 	HOLDER=$!
 	for _ in $(seq 100); do
 		[ -e "$BATS_TEST_TMPDIR/held" ] && return 0

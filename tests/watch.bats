@@ -156,8 +156,9 @@ push_account() {
 	DOVECOT_STOPPED=1
 	dovecot_kill
 	watch_wait_log 'trying again in' 1 30
-	# Down for a while: the pauses between attempts grow.
-	sleep 2
+	# Down for a while: the pauses between attempts grow (a second
+	# attempt failed and doubled the pause; polled, not slept).
+	watch_wait_log 'trying again in 2 s' 1 15
 	dovecot_restart
 	watch_wait_log 'watching folder' 2 40
 	save_mail "$U" "after@push.test"

@@ -75,6 +75,9 @@ ssl_key = <$dir/tls/server.key
 ssl_min_protocol = TLSv1.2
 disable_plaintext_auth = no
 auth_mechanisms = plain login
+# A refused login is answered at once (Dovecot waits 2 s by default): the
+# tests of wrong passwords and tokens do not wait it out.
+auth_failure_delay = 0
 mail_location = maildir:$dir/mail/%u/Maildir
 mail_uid = $user
 mail_gid = $group

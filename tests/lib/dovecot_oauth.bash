@@ -13,7 +13,7 @@
 #                                   DOVO_IMAPS_PORT, DOVO_POP3_PORT,
 #                                   DOVO_POP3S_PORT
 #   dovecot_oauth_add_message USER <MESSAGE
-#   dovecot_oauth_stop              stops it by its own PID
+#   dovecot_oauth_stop [--no-wait]  stops it by its own PID
 #
 # Dovecot runs as the user running the tests, every internal and login
 # user set to that user; as root, the login and internal processes run as
@@ -82,6 +82,9 @@ ssl_key = <$dir/tls/server.key
 ssl_min_protocol = TLSv1.2
 disable_plaintext_auth = yes
 auth_mechanisms = ${DOVO_MECHS:-xoauth2 oauthbearer}
+# A refused login is answered at once (Dovecot waits 2 s by default): the
+# tests of wrong passwords and tokens do not wait it out.
+auth_failure_delay = 0
 auth_cache_size = 0
 mail_location = maildir:$dir/mail/%u/Maildir
 mail_uid = $internal_user
@@ -193,8 +196,18 @@ _dovecot_oauth_make_certs() {
 	chmod 0600 "$d/server.key" "$d/ca.key"
 }
 
+# dovecot_oauth_stop [--no-wait] - stop the instance by its own PID and
+# wait (bounded) until it is gone. --no-wait, for a test's teardown,
+# where the instance's folder is not used again: signal it and go on
+# (Dovecot's master gives its processes a second to end before it does).
 dovecot_oauth_stop() {
+	local pid
 	[ -n "${DOVO_DIR:-}" ] || return 0
+	if [ "${1:-}" = --no-wait ]; then
+		pid=$(cat "$DOVO_DIR/run/master.pid" 2>/dev/null) &&
+			kill "$pid" 2>/dev/null
+		return 0
+	fi
 	kill_pidfile "$DOVO_DIR/run/master.pid"
 }
 
