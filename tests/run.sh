@@ -7,11 +7,12 @@
 # The suites run MAILARC_TEST_JOBS at a time (default 2; 1 runs them one
 # after the other). They are independent: each starts its own servers on
 # free ports and works in its own temporary folders. The exceptions: the
-# OAuth suites share one lane (they look for their tokens in every
-# process's command line, ps -e, which another OAuth suite's helpers could
-# show), and what "make install" generates into the build folder is made
-# once before any suite runs. Each suite's output is printed whole when it
-# ends, with its time; the exit status counts every lane.
+# OAuth suites (oauth*.bats, net_oauth*.bats) share one lane (they look
+# for their tokens in every process's command line, ps -e, which another
+# OAuth suite's helpers could show), and what "make install" generates
+# into the build folder is made once before any suite runs. Each suite's
+# output is printed whole when it ends, with its time; the exit status
+# counts every lane.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${MAILARC_BUILD:-build/san}
@@ -106,7 +107,7 @@ for s in $suites; do
 	case " $slow " in
 	*" $name "*) echo "$name" >"$work/$name.slow" ;;
 	*) case $name in
-		oauth*.bats) oauth="$oauth $name" ;;
+		oauth*.bats | *_oauth*.bats) oauth="$oauth $name" ;;
 		*) echo "$name" >>"$work/rest" ;;
 		esac ;;
 	esac
