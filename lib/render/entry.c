@@ -16,8 +16,6 @@
  * 100,000 messages would otherwise spend a good part of an incremental
  * render freeing them one by one.
  */
-#define ENTRY_BLOCK 4096
-
 void
 touch_thread(struct run *r, const char *id)
 {
@@ -158,8 +156,30 @@ entry_fill_from(struct run *r, struct entry *e, notmuch_message_t *m)
 	e->from = from_brief(r, from != NULL ? from : "");
 	e->file = file != NULL ? strdup(file) : NULL;
 	e->filled = e->subject != NULL && e->from != NULL;
+	if (!e->listed) {
+		e->listed = true;
+		g_ptr_array_add(r->filled, e);
+		if (r->filled->len > r->filled_peak)
+			r->filled_peak = r->filled->len;
+	}
 	mime_free(mm);
 	versions_free(v, n);
+}
+
+void
+entries_unfill(struct run *r)
+{
+	for (guint i = 0; i < r->filled->len; i++) {
+		struct entry *e = r->filled->pdata[i];
+
+		free(e->subject);
+		free(e->from);
+		free(e->file);
+		e->subject = e->from = e->file = NULL;
+		e->nfiles = 0;
+		e->filled = e->listed = false;
+	}
+	g_ptr_array_set_size(r->filled, 0);
 }
 
 bool

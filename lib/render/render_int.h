@@ -56,6 +56,9 @@
  * are checked by sitename_att_token_ok().
  */
 
+/* Entries are allocated this many at a time (entry.c). */
+#define ENTRY_BLOCK 4096
+
 /* One message of the archive, as the state file records it. */
 struct entry {
 	char *msgid;
@@ -71,6 +74,7 @@ struct entry {
 	char *subject, *from, *file;
 	size_t nfiles; /* versions (files) of the message */
 	bool filled;
+	bool listed; /* in run.filled (entry.c) */
 	bool erased; /* gone this run by an erasure (removed.c) */
 };
 
@@ -107,6 +111,13 @@ struct run {
 	GPtrArray *blocks;     /* of ENTRY_BLOCK entries */
 	size_t block_used;     /* in the last block */
 	GStringChunk *strings; /* msgid and atts of the entries */
+	/* entry.c: the entries whose listing fields are filled; emptied
+	 * by entries_unfill() wherever no page is being written, so that
+	 * they follow a thread or a month, not the archive. The most at
+	 * once, for MAILARC_RENDER_STATS. */
+	GPtrArray *filled;
+	size_t filled_peak;
+	size_t state_read;     /* bytes of the state read this run */
 	struct search *search; /* search.c's documents of this run */
 	/* names.c: every thread NAME published -> struct tname (owns);
 	 * notmuch thread id -> NAME for this run's threads. */
@@ -202,6 +213,10 @@ struct entry *entry_add(struct run *r, const char *msgid);
 char *text_capped(const char *s);
 void entry_fill_from(struct run *r, struct entry *e, notmuch_message_t *m);
 bool entry_fill(struct run *r, struct entry *e);
+/* entries_unfill() - free the listing fields of every filled entry
+ * (entry_fill() reads them again): called between threads and months,
+ * where no caller holds them. */
+void entries_unfill(struct run *r);
 enum ma_status entry_page_name(struct run *r, struct entry *e,
 			       char name[PERMALINK_NAME_MAX]);
 void iso_date(time_t t, char out[32]);
@@ -230,7 +245,9 @@ enum ma_status versions_of(notmuch_message_t *m, struct version **vp,
 void versions_free(struct version *v, size_t n);
 void version_date(struct version *v, const char *data, size_t len);
 
-enum ma_status render_state_load(struct run *r, const char *path);
+/* render_state_load() - the state, read a line at a time; entries false
+ * (a full run): its thread names and header only. */
+enum ma_status render_state_load(struct run *r, const char *path, bool entries);
 char *settings_line(const struct render_opts *o);
 enum ma_status render_state_save(struct run *r, const char *path,
 				 const char *uuid, unsigned long rev,

@@ -4,6 +4,7 @@
  * tombstones, order the entries, render what they touch, and save the
  * state. render_run() is the entry point render.h declares.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -127,6 +128,7 @@ render_every_thread(struct run *r)
 		notmuch_thread_t *th = notmuch_threads_get(ts);
 
 		st = render_thread(r, th);
+		entries_unfill(r);
 		progress_add(
 		    &p, (uint64_t)notmuch_thread_get_total_messages(th), 0);
 		notmuch_thread_destroy(th);
@@ -172,8 +174,10 @@ render_touched_threads(struct run *r, GPtrArray *changed)
 		touch_pos(r, p + 1);
 	}
 	keys = sorted_keys(r->threads);
-	for (guint i = 0; i < keys->len && st == MA_OK; i++)
+	for (guint i = 0; i < keys->len && st == MA_OK; i++) {
 		st = render_thread_id(r, keys->pdata[i]);
+		entries_unfill(r);
+	}
 	g_ptr_array_free(keys, TRUE);
 	return st;
 }
@@ -184,8 +188,10 @@ render_months(struct run *r)
 	GPtrArray *keys = sorted_keys(r->months);
 	enum ma_status st = MA_OK;
 
-	for (guint i = 0; i < keys->len && st == MA_OK; i++)
+	for (guint i = 0; i < keys->len && st == MA_OK; i++) {
 		st = month_pages(r, keys->pdata[i]);
+		entries_unfill(r);
+	}
 	g_ptr_array_free(keys, TRUE);
 	return st;
 }
@@ -205,8 +211,10 @@ render_all(struct run *r, GPtrArray *changed, bool full)
 		st = render_months(r);
 	if (st == MA_OK)
 		st = search_publish(r, full);
+	entries_unfill(r);
 	if (st == MA_OK)
 		st = index_page(r);
+	entries_unfill(r);
 	if (st == MA_OK)
 		st = feed_page(r);
 	if (st == MA_OK)
@@ -229,6 +237,7 @@ run_init(struct run *r, const struct render_opts *o, struct render_stats *stats)
 	r->stats = stats;
 	r->blocks = g_ptr_array_new();
 	r->strings = g_string_chunk_new(1 << 20);
+	r->filled = g_ptr_array_new();
 	r->by_id = g_hash_table_new(g_str_hash, g_str_equal);
 	r->order = g_ptr_array_new();
 	r->threads = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
@@ -256,6 +265,7 @@ run_release(struct run *r)
 	g_array_free(r->moved, TRUE);
 	g_hash_table_destroy(r->by_id);
 	entries_free(r);
+	g_ptr_array_free(r->filled, TRUE);
 	g_hash_table_destroy(r->threads);
 	g_hash_table_destroy(r->months);
 	g_hash_table_destroy(r->tombs);
@@ -269,6 +279,28 @@ run_release(struct run *r)
 	search_free(r->search);
 }
 
+/*
+ * MAILARC_RENDER_STATS set: one line on stderr with what a run's memory
+ * and reading follow, for the tests that hold them bounded: the most
+ * entries with listing fields at once, the entries in the site and
+ * those allocated, the bytes of the state read.
+ */
+static void
+run_debug(const struct run *r)
+{
+	if (getenv("MAILARC_RENDER_STATS") == NULL)
+		return;
+	size_t made = r->blocks->len == 0
+			  ? 0
+			  : (r->blocks->len - 1) * ENTRY_BLOCK + r->block_used;
+
+	fprintf(stderr,
+		"render-stats: filled-peak %zu entries %u made %zu "
+		"state-read %zu\n",
+		r->filled_peak, g_hash_table_size(r->by_id), made,
+		r->state_read);
+}
+
 /* Forget the state: the run renders everything. */
 static void
 run_go_full(struct run *r, bool *full)
@@ -276,6 +308,15 @@ run_go_full(struct run *r, bool *full)
 	*full = true;
 	g_hash_table_remove_all(r->by_id);
 	g_ptr_array_set_size(r->order, 0);
+	g_ptr_array_set_size(r->relog, 0);
+	g_ptr_array_set_size(r->dropped, 0);
+	g_ptr_array_set_size(r->filled, 0);
+	/* The entries the state listed go now, not at the end: the full
+	 * run makes its own, and would otherwise hold both. */
+	entries_free(r);
+	r->blocks = g_ptr_array_new();
+	r->block_used = 0;
+	r->strings = g_string_chunk_new(1 << 20);
 	r->tomb_off = 0;
 }
 
@@ -319,13 +360,13 @@ decide_full(struct run *r, const char *state, const char *uuid,
 	if (*full) {
 		/* Everything is rendered, but the thread names published
 		 * before stay (names.c). */
-		st = render_state_load(r, state);
+		st = render_state_load(r, state, false);
 		if (st != MA_OK && st != MA_ENOTFOUND)
 			return st;
 		run_go_full(r, full);
 		return MA_OK;
 	}
-	st = render_state_load(r, state);
+	st = render_state_load(r, state, true);
 	if (st == MA_ENOTFOUND)
 		*full = true;
 	else if (st != MA_OK ||
@@ -453,6 +494,7 @@ render_run(const struct render_opts *o, struct render_stats *stats)
 	else if ((st = index_open_notmuch(o->space_dir, o->key, &r.db)) ==
 		 MA_OK)
 		st = run_update(&r, state, changed);
+	run_debug(&r);
 	run_release(&r);
 	g_ptr_array_free(changed, TRUE);
 	free(state);

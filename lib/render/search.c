@@ -484,6 +484,7 @@ month_rebuild(struct run *r, bool full, guint lo, guint hi, struct seg *sg)
 	st = segment_write(r, docs, sg);
 	if (st == MA_OK)
 		st = cache_save(r, sg, docs);
+	entries_unfill(r); /* what sdoc_read() filled: a month at most */
 	if (cache != NULL)
 		g_hash_table_destroy(cache);
 	if (st == MA_OK && fp != NULL)

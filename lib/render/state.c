@@ -5,8 +5,12 @@
  * at the start of an incremental run, written last, after the pages are
  * durable.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "path.h"
@@ -22,101 +26,179 @@ struct state_head {
 	long off; /* -1: none */
 };
 
-/* Read the header lines of data (NUL-terminating them) into h and
- * r->settings; returns where the entries start. */
-static char *
-state_head_read(struct run *r, char *data, char *end, struct state_head *h)
+/* One header line (its newline cut off) into h and r->settings. */
+static enum ma_status
+state_head_line(struct run *r, const char *p, struct state_head *h)
 {
-	char *p = data;
-
-	while (p < end) {
-		char *nl = memchr(p, '\n', (size_t)(end - p));
-
-		if (nl == NULL)
-			break;
-		*nl = '\0';
-		if (p == nl)
-			return nl + 1;
-		if (strncmp(p, "uuid ", 5) == 0) {
-			free(h->uuid);
-			h->uuid = strdup(p + 5);
-		} else if (strncmp(p, "revision ", 9) == 0) {
-			h->rev = strtoul(p + 9, NULL, 10);
-		} else if (strncmp(p, "tombstones ", 11) == 0) {
-			h->off = strtol(p + 11, NULL, 10);
-		} else if (strncmp(p, "thread ", 7) == 0) {
-			if (names_note(r, p + 7) != MA_OK)
-				return NULL;
-		} else if (strncmp(p, "settings ", 9) == 0) {
-			free(r->settings);
-			r->settings = strdup(p + 9);
-		} else if (p == data && strcmp(p, STATE_MAGIC) != 0) {
-			break;
-		}
-		p = nl + 1;
+	if (strncmp(p, "uuid ", 5) == 0) {
+		free(h->uuid);
+		if ((h->uuid = strdup(p + 5)) == NULL)
+			return MA_ENOMEM;
+	} else if (strncmp(p, "revision ", 9) == 0) {
+		h->rev = strtoul(p + 9, NULL, 10);
+	} else if (strncmp(p, "tombstones ", 11) == 0) {
+		h->off = strtol(p + 11, NULL, 10);
+	} else if (strncmp(p, "thread ", 7) == 0) {
+		return names_note(r, p + 7);
+	} else if (strncmp(p, "settings ", 9) == 0) {
+		free(r->settings);
+		if ((r->settings = strdup(p + 9)) == NULL)
+			return MA_ENOMEM;
 	}
-	return p;
+	return MA_OK;
 }
 
 /*
- * Load the state: MA_ENOTFOUND when there is none (or it is unusable:
- * then a full run rebuilds it), MA_OK with r->rev, r->tomb_off and the
- * entries set.
+ * The state's first line is not this version's: a state of version 2
+ * gives its thread names (legacy_names()); either way the run is full.
  */
-enum ma_status
-render_state_load(struct run *r, const char *path)
+static enum ma_status
+state_other_version(struct run *r, const char *path, const char *first)
 {
-	struct state_head h = {.off = -1};
-	char *data, *p, *end;
+	enum ma_status st = MA_OK;
+	char *data;
 	size_t len;
+
+	log_notice("'%s' was written by another version of "
+		   "mailarc-render: rendering everything",
+		   path);
+	if (strcmp(first, STATE_MAGIC_STEM "2\n") != 0)
+		return MA_ENOTFOUND;
+	if ((st = path_file_read_all(path, STATE_MAX, &data, &len)) != MA_OK)
+		return st == MA_ENOTFOUND ? MA_ENOTFOUND : st;
+	r->state_read += len;
+	st = legacy_names(r, data, len);
+	free(data);
+	return st == MA_OK ? MA_ENOTFOUND : st;
+}
+
+/*
+ * The log (state_log.c), from its "@log" line at offset mark to the end
+ * of f: read whole (it stays under a quarter of the state) and applied.
+ */
+static enum ma_status
+state_log_read(struct run *r, FILE *f, size_t mark, struct state_head *h)
+{
+	struct buf b;
+	char chunk[1 << 16];
+	size_t n;
 	enum ma_status st;
 
-	st = path_file_read_all(path, STATE_MAX, &data, &len);
-	if (st != MA_OK)
-		return st == MA_ENOTFOUND ? MA_ENOTFOUND : st;
-	end = data + len;
-	if (len > strlen(STATE_MAGIC) &&
-	    strncmp(data, STATE_MAGIC_STEM, strlen(STATE_MAGIC_STEM)) == 0 &&
-	    (strncmp(data, STATE_MAGIC, strlen(STATE_MAGIC)) != 0 ||
-	     data[strlen(STATE_MAGIC)] != '\n')) {
-		log_notice("'%s' was written by another version of "
-			   "mailarc-render: rendering everything",
-			   path);
-		st = MA_OK;
-		if (strncmp(data, STATE_MAGIC_STEM "2\n",
-			    strlen(STATE_MAGIC_STEM) + 2) == 0)
-			st = legacy_names(r, data, len);
-		free(data);
-		return st == MA_OK ? MA_ENOTFOUND : st;
+	buf_init(&b, STATE_MAX);
+	st = buf_adds(&b, "@log\n");
+	while (st == MA_OK && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		st = buf_add(&b, chunk, n);
+	if (st == MA_OK && ferror(f))
+		st = MA_EIO;
+	if (st == MA_OK && (st = buf_addc(&b, '\0')) == MA_OK) {
+		r->state_read += b.len - 1;
+		st = state_log_load(r, b.data, 0, b.len - 1, &h->rev, &h->off);
+		r->state_end += mark;
 	}
-	if ((p = state_head_read(r, data, end, &h)) == NULL) {
-		free(h.uuid);
-		free(data);
-		return MA_ENOMEM;
-	}
-	if (h.uuid == NULL || h.off < 0 ||
-	    strncmp(data, STATE_MAGIC, strlen(STATE_MAGIC)) != 0) {
-		log_warn("'%s' is not a render state: rendering everything",
-			 path);
-		free(h.uuid);
-		free(data);
-		return MA_ENOTFOUND;
-	}
-	r->state_end = len;
-	while (p < end && st == MA_OK) {
-		char *nl = memchr(p, '\n', (size_t)(end - p));
+	buf_release(&b);
+	return st;
+}
 
-		if (nl == NULL)
-			nl = end;
-		if (state_log_mark(p, nl)) {
-			st = state_log_load(r, data, (size_t)(p - data), len,
-					    &h.rev, &h.off);
+/*
+ * The lines after the header: the entries in the site's order (none
+ * kept unless entries: a full run makes its own), then the log.
+ */
+static enum ma_status
+state_body_read(struct run *r, FILE *f, size_t off, bool entries,
+		struct state_head *h)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	bool logged = false;
+	enum ma_status st = MA_OK;
+
+	while (st == MA_OK && (n = getline(&line, &cap, f)) > 0) {
+		char *nl = line + n - (line[n - 1] == '\n');
+
+		if (state_log_mark(line, nl)) {
+			st = state_log_read(r, f, off, h);
+			logged = true;
 			break;
 		}
-		st = state_entry(r, p, nl, false);
-		p = nl + 1;
+		off += (size_t)n;
+		r->state_read += (size_t)n;
+		if (entries)
+			st = state_entry(r, line, nl, false);
 	}
-	free(data);
+	if (st == MA_OK && ferror(f))
+		st = MA_EIO;
+	if (st == MA_OK && !logged)
+		r->state_end = off;
+	free(line);
+	return st;
+}
+
+/* The header lines up to the blank one; *offp past it. */
+static enum ma_status
+state_head_lines(struct run *r, FILE *f, struct state_head *h, size_t *offp)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	enum ma_status st = MA_OK;
+
+	while (st == MA_OK && (n = getline(&line, &cap, f)) > 0) {
+		*offp += (size_t)n;
+		r->state_read += (size_t)n;
+		if (line[n - 1] == '\n')
+			line[--n] = '\0';
+		if (n == 0)
+			break;
+		st = state_head_line(r, line, h);
+	}
+	free(line);
+	return st;
+}
+
+/*
+ * Load the state, a line at a time (never whole in memory): MA_ENOTFOUND
+ * when there is none (or it is unusable: then a full run rebuilds it),
+ * MA_OK with r->rev, r->tomb_off, the thread names and, with entries,
+ * the entries set.
+ */
+enum ma_status
+render_state_load(struct run *r, const char *path, bool entries)
+{
+	struct state_head h = {.off = -1};
+	FILE *f = fopen(path, "re");
+	char *first = NULL;
+	size_t cap = 0, off = 0;
+	ssize_t n;
+	enum ma_status st = MA_OK;
+
+	if (f == NULL) {
+		if (errno == ENOENT)
+			return MA_ENOTFOUND;
+		log_err("cannot read '%s': %s", path, strerror(errno));
+		return path_errno_status(errno);
+	}
+	if ((n = getline(&first, &cap, f)) > 0) {
+		off = (size_t)n;
+		r->state_read += off;
+	}
+	if (n > 0 &&
+	    strncmp(first, STATE_MAGIC_STEM, strlen(STATE_MAGIC_STEM)) == 0 &&
+	    strcmp(first, STATE_MAGIC "\n") != 0)
+		st = state_other_version(r, path, first);
+	else if (n <= 0 || strcmp(first, STATE_MAGIC "\n") != 0)
+		h.off = -1; /* not a render state: said below */
+	else
+		st = state_head_lines(r, f, &h, &off);
+	free(first);
+	if (st == MA_OK && (h.uuid == NULL || h.off < 0)) {
+		log_warn("'%s' is not a render state: rendering everything",
+			 path);
+		st = MA_ENOTFOUND;
+	}
+	if (st == MA_OK)
+		st = state_body_read(r, f, off, entries, &h);
+	fclose(f);
 	if (st != MA_OK) {
 		free(h.uuid);
 		return st;
@@ -164,11 +246,88 @@ settings_line(const struct render_opts *o)
 	return buf_steal(&b);
 }
 
+/*
+ * The state is written to a temporary file a chunk at a time, so that
+ * it is never whole in memory (at a million messages it is about 100
+ * MB): fsync'd, renamed over the old one, its folder fsync'd.
+ */
+#define STATE_CHUNK ((size_t)1 << 20)
+
+struct state_out {
+	char *tmp;
+	int fd;
+	struct buf b;
+};
+
+static enum ma_status
+state_out_open(struct state_out *o, const char *path)
+{
+	buf_init(&o->b, STATE_MAX);
+	o->fd = -1;
+	if ((o->tmp = path_fmt("%s.tmp.%ld", path, (long)getpid())) == NULL)
+		return MA_ENOMEM;
+	/* A temporary file left by a killed run of ours: the name is
+	 * ours. */
+	unlink(o->tmp);
+	o->fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (o->fd < 0 || fchmod(o->fd, 0644) != 0) {
+		int e = errno;
+
+		log_err("cannot create '%s': %s", o->tmp, strerror(e));
+		return path_errno_status(e);
+	}
+	return MA_OK;
+}
+
+/* Write what b holds once it holds a chunk (or, with all, anything). */
+static enum ma_status
+state_out_flush(struct state_out *o, bool all)
+{
+	enum ma_status st = MA_OK;
+
+	if (o->b.len >= STATE_CHUNK || (all && o->b.len > 0)) {
+		st = path_write_all(o->fd, o->b.data, o->b.len);
+		if (st != MA_OK)
+			log_err("cannot write '%s': %s", o->tmp,
+				strerror(errno));
+		buf_reset(&o->b);
+	}
+	return st;
+}
+
+/* st MA_OK: the file replaces path, durably; else it goes. */
+static enum ma_status
+state_out_close(struct state_out *o, const char *path, enum ma_status st)
+{
+	if (st == MA_OK)
+		st = state_out_flush(o, true);
+	if (st == MA_OK && fsync(o->fd) != 0) {
+		log_err("cannot write '%s': %s", o->tmp, strerror(errno));
+		st = path_errno_status(errno);
+	}
+	if (o->fd >= 0 && close(o->fd) != 0 && st == MA_OK) {
+		log_err("cannot write '%s': %s", o->tmp, strerror(errno));
+		st = path_errno_status(errno);
+	}
+	if (st == MA_OK && rename(o->tmp, path) != 0) {
+		log_err("cannot rename '%s' to '%s': %s", o->tmp, path,
+			strerror(errno));
+		st = path_errno_status(errno);
+	}
+	if (st == MA_OK)
+		st = path_fsync_parent(path);
+	else if (o->tmp != NULL)
+		unlink(o->tmp);
+	free(o->tmp);
+	buf_release(&o->b);
+	return st;
+}
+
 enum ma_status
 render_state_save(struct run *r, const char *path, const char *uuid,
 		  unsigned long rev, GPtrArray *changed)
 {
-	struct buf b;
+	struct state_out o;
 	enum ma_status st;
 	bool done = false;
 	char *set;
@@ -181,31 +340,29 @@ render_state_save(struct run *r, const char *path, const char *uuid,
 		return MA_OK;
 	if ((set = settings_line(r->o)) == NULL)
 		return MA_ENOMEM;
-	buf_init(&b, STATE_MAX);
-	st = buf_addf(&b,
-		      "%s\nuuid %s\nrevision %lu\ntombstones %ld\n"
-		      "settings %s\n\n",
-		      STATE_MAGIC, uuid, rev, r->tomb_off, set);
+	st = state_out_open(&o, path);
+	if (st == MA_OK)
+		st = buf_addf(&o.b,
+			      "%s\nuuid %s\nrevision %lu\ntombstones %ld\n"
+			      "settings %s\n",
+			      STATE_MAGIC, uuid, rev, r->tomb_off, set);
 	free(set);
 	/* Before the blank line: the header holds the thread names. */
-	if (st == MA_OK && b.len > 0) {
-		b.len--;
-		st = names_write(r, &b);
-		if (st == MA_OK)
-			st = buf_addc(&b, '\n');
-	}
+	if (st == MA_OK)
+		st = names_write(r, &o.b);
+	if (st == MA_OK)
+		st = buf_addc(&o.b, '\n');
 	for (guint i = 0; i < r->order->len && st == MA_OK; i++) {
 		struct entry *e = g_ptr_array_index(r->order, i);
 
-		if ((st = sitename_state_escape(&b, e->msgid)) == MA_OK)
-			st = buf_addf(&b, "\t%s\t%lld\t%s\n", e->thread,
+		if ((st = sitename_state_escape(&o.b, e->msgid)) == MA_OK)
+			st = buf_addf(&o.b, "\t%s\t%lld\t%s\n", e->thread,
 				      (long long)e->date,
 				      e->atts[0] ? e->atts : "-");
+		if (st == MA_OK)
+			st = state_out_flush(&o, false);
 	}
-	if (st == MA_OK)
-		st = path_write_file_atomic(path, b.data, b.len, 0644);
-	buf_release(&b);
-	return st;
+	return state_out_close(&o, path, st);
 }
 
 /* The Message-ID field of an entry line from p to nl, unescaped. */
