@@ -264,10 +264,10 @@ state_out_open(struct state_out *o, const char *path)
 {
 	buf_init(&o->b, STATE_MAX);
 	o->fd = -1;
-	if ((o->tmp = path_fmt("%s.tmp.%ld", path, (long)getpid())) == NULL)
+	/* One name, not one per process: runs hold the space's render lock,
+	 * so a file of this name is what a killed run left, and goes. */
+	if ((o->tmp = path_fmt("%s.tmp", path)) == NULL)
 		return MA_ENOMEM;
-	/* A temporary file left by a killed run of ours: the name is
-	 * ours. */
 	unlink(o->tmp);
 	o->fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (o->fd < 0 || fchmod(o->fd, 0644) != 0) {
