@@ -44,6 +44,7 @@ struct dedupe_db {
 	size_t journal_size; /* bytes synced to dir/journal by this run */
 	struct bucket *buckets[DEDUPE_BUCKETS];
 	bool bdirty[DEDUPE_BUCKETS]; /* appended since the last fsync */
+	bool bwhole[DEDUPE_BUCKETS]; /* ends in a newline: this run wrote */
 	size_t cached;		     /* entries in buckets[] */
 };
 
@@ -371,8 +372,10 @@ bucket_append(struct dedupe_db *db, unsigned b, const char *text, size_t len)
 		free(path);
 		return path_errno_status(e);
 	}
-	/* End a torn line a killed writer left, so ours stands alone. */
-	if (fstat(fd, &sb) == 0 && sb.st_size > 0 &&
+	/* End a torn line a killed writer left, so ours stands alone. Only
+	 * a run before this one can have left it (we hold the lock and
+	 * write whole lines), so a bucket is checked once per run. */
+	if (!db->bwhole[b] && fstat(fd, &sb) == 0 && sb.st_size > 0 &&
 	    pread(fd, &last, 1, sb.st_size - 1) == 1 && last != '\n')
 		st = path_write_all(fd, "\n", 1);
 	if (st == MA_OK)
@@ -388,6 +391,7 @@ bucket_append(struct dedupe_db *db, unsigned b, const char *text, size_t len)
 	free(path);
 	if (st == MA_OK) {
 		db->bdirty[b] = true;
+		db->bwhole[b] = true;
 		db->dirty = true;
 	}
 	return st;

@@ -336,21 +336,14 @@ index_open_notmuch(const char *space_dir, const char *key,
 	return MA_OK;
 }
 
-enum ma_status
-index_add(struct index *ix, const char *path, const char *const *tags,
-	  char **message_id)
+/* What notmuch_database_index_file() said about path, as a status. */
+static enum ma_status
+index_file_status(const char *path, notmuch_status_t ns)
 {
-	notmuch_message_t *m = NULL;
-	notmuch_status_t ns;
-	enum ma_status st = MA_OK;
-
-	mime_index_source(path);
-	ns = notmuch_database_index_file(ix->db, path, NULL, &m);
-	mime_index_source(NULL);
 	switch (ns) {
 	case NOTMUCH_STATUS_SUCCESS:
 	case NOTMUCH_STATUS_DUPLICATE_MESSAGE_ID:
-		break;
+		return MA_OK;
 	case NOTMUCH_STATUS_FILE_NOT_EMAIL:
 		/* dedupe's msg_check() took it: the two disagree. */
 		log_err("notmuch refuses archived '%s' as mail: it is archived "
@@ -372,6 +365,15 @@ index_add(struct index *ix, const char *path, const char *const *tags,
 			notmuch_status_to_string(ns));
 		return MA_EIO;
 	}
+}
+
+/* Tag m (frozen: one write for them all). */
+static enum ma_status
+tag_message(notmuch_message_t *m, const char *path, const char *const *tags)
+{
+	enum ma_status st = MA_OK;
+	notmuch_status_t ns;
+
 	notmuch_message_freeze(m);
 	for (size_t i = 0; tags != NULL && tags[i] != NULL; i++) {
 		if ((ns = notmuch_message_add_tag(m, tags[i])) !=
@@ -382,12 +384,59 @@ index_add(struct index *ix, const char *path, const char *const *tags,
 			break;
 		}
 	}
-	notmuch_message_thaw(m);
-	if (st == MA_OK && message_id != NULL &&
-	    (*message_id = strdup(notmuch_message_get_message_id(m))) == NULL)
-		st = MA_ENOMEM;
-	notmuch_message_destroy(m);
-	ix->changes++;
+	if (st == MA_OK && notmuch_message_thaw(m) != NOTMUCH_STATUS_SUCCESS)
+		st = MA_EIO;
+	return st;
+}
+
+/*
+ * libnotmuch writes a message's document when it indexes the file and
+ * again when the tags are added (it has no way to take them in the first
+ * write). Both writes go in one atomic section, so that no commit (ours,
+ * notmuch's autocommit or Xapian's own flush) can hold the message
+ * without its tags: the renderer would never show it. If tagging fails
+ * the section stays open; closing the database then drops everything
+ * since the last commit, and index_commit() refuses (ix->torn).
+ */
+enum ma_status
+index_add(struct index *ix, const char *path, const char *const *tags,
+	  char **message_id)
+{
+	notmuch_message_t *m = NULL;
+	notmuch_status_t ns;
+	enum ma_status st;
+
+	if (ix->torn)
+		return MA_EIO;
+	if ((ns = notmuch_database_begin_atomic(ix->db)) !=
+	    NOTMUCH_STATUS_SUCCESS) {
+		log_err("cannot index '%s': %s", path,
+			notmuch_status_to_string(ns));
+		return MA_EIO;
+	}
+	mime_index_source(path);
+	ns = notmuch_database_index_file(ix->db, path, NULL, &m);
+	mime_index_source(NULL);
+	if ((st = index_file_status(path, ns)) == MA_OK) {
+		st = tag_message(m, path, tags);
+		if (st == MA_OK && message_id != NULL &&
+		    (*message_id = strdup(notmuch_message_get_message_id(m))) ==
+			NULL)
+			st = MA_ENOMEM;
+		notmuch_message_destroy(m);
+		if (st != MA_OK) {
+			ix->torn = true;
+			return st;
+		}
+		ix->changes++;
+	}
+	if ((ns = notmuch_database_end_atomic(ix->db)) !=
+	    NOTMUCH_STATUS_SUCCESS) {
+		log_err("cannot index '%s': %s", path,
+			notmuch_status_to_string(ns));
+		ix->torn = true;
+		return MA_EIO;
+	}
 	return st;
 }
 
@@ -396,6 +445,13 @@ index_commit(struct index *ix)
 {
 	notmuch_status_t ns;
 
+	if (ix->torn) {
+		log_err("not committing the notmuch database of '%s': a "
+			"message is half written (nothing since the last "
+			"commit is kept)",
+			ix->space_dir);
+		return MA_EIO;
+	}
 	if (ix->changes == 0)
 		return MA_OK;
 	/* notmuch commits on close; outside an atomic section nothing is
@@ -420,6 +476,8 @@ index_close(struct index *ix)
 	if (ix == NULL)
 		return MA_OK;
 	if (ix->db != NULL) {
+		/* With a section left open (ix->torn), notmuch cancels it
+		 * and Xapian drops every change since the last commit. */
 		notmuch_status_t ns = notmuch_database_close(ix->db);
 
 		if (ns != NOTMUCH_STATUS_SUCCESS) {
@@ -429,6 +487,8 @@ index_close(struct index *ix)
 		}
 		notmuch_database_destroy(ix->db);
 	}
+	if (ix->torn)
+		st = MA_EIO;
 	free(ix->config);
 	free(ix->mail_root);
 	free(ix->space_dir);

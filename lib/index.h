@@ -94,7 +94,11 @@ enum ma_status index_open_notmuch(const char *space_dir, const char *key,
  * add tags (NULL-terminated). A file already indexed gets the tags again
  * (harmless). A file notmuch does not take as mail gives MA_EDATA, a file
  * that vanished MA_ENOTFOUND (both logged); other statuses are fatal.
- * *message_id (if given) gets the malloc'd notmuch Message-ID.
+ * *message_id (if given) gets the malloc'd notmuch Message-ID. The
+ * document and its tags are written in one atomic section: no commit
+ * holds the message without its tags. After a fatal status the handle
+ * refuses to add or commit, and index_close() drops (and reports)
+ * everything since the last commit.
  */
 enum ma_status index_add(struct index *ix, const char *path,
 			 const char *const *tags, char **message_id);

@@ -13,6 +13,8 @@ struct index {
 	char *config;	       /* SPACE/notmuch/config, owned */
 	char *mail_root;       /* SPACE/archive, owned */
 	unsigned long changes; /* since the last commit */
+	bool torn; /* an atomic section left open: nothing since the last
+		    * commit may be kept (index_add) */
 };
 
 /* index_query_create - a query in notmuch's Xapian syntax (logged when
