@@ -253,21 +253,12 @@ delete_roundtrip() {
 	dovecot_add_messages "$U" 5
 	dovecot_add_message "$U" <"$BATS_TEST_TMPDIR/big"
 	fetch_account s/a imap "$U"
-	# script(1) gives mailarc-fetch a terminal; the server's IMAP process
-	# is held for a moment mid-transfer so the fetch surely runs long.
-	script -qefc "mailarc-fetch s/a" "$BATS_TEST_TMPDIR/typescript" \
-		>/dev/null 2>&1 &
-	pid=$!
-	for ((i = 0; i < 400; i++)); do
-		[ -n "$(find "$MAILARC_ROOT/spaces/s/incoming" -regex '.*/incoming/\(\.[^/]*/\)?tmp/[^/]*' -type f -size +1M)" ] && break
-		sleep 0.02
-	done
-	imap=$(pgrep -P "$(cat "$DOVECOT_DIR/run/master.pid")" -x imap || true)
-	[ -n "$imap" ]
-	kill -STOP $imap
-	sleep 1.5
-	kill -CONT $imap
-	wait $pid
+	# script(1) gives mailarc-fetch a terminal. MAILARC_PROGRESS_AFTER=0
+	# draws from the first message rather than after a second, so the
+	# test does not depend on how fast this machine fetches (holding the
+	# server mid-transfer did not: a batch's finished files wait in tmp/).
+	MAILARC_PROGRESS_AFTER=0 script -qefc "mailarc-fetch s/a" \
+		"$BATS_TEST_TMPDIR/typescript" >/dev/null 2>&1
 	grep -q 'account s/a: [0-9]*/6 messages, [0-9.]*/20.0 MB, [0-9.]* MB/s' \
 		"$BATS_TEST_TMPDIR/typescript"
 	[ "$(spool_count s)" -eq 6 ]
