@@ -228,6 +228,10 @@ time_t render_mail_date(const char *hdr, size_t len, const char *path,
 enum ma_status versions_of(notmuch_message_t *m, struct version **vp,
 			   size_t *np);
 void versions_free(struct version *v, size_t n);
+/* versions_of_undated() - versions_of(), but a message of one file gets
+ * no date (the caller dates it from the bytes it reads anyway). */
+enum ma_status versions_of_undated(notmuch_message_t *m, struct version **vp,
+				   size_t *np);
 void version_date(struct version *v, const char *data, size_t len);
 
 enum ma_status render_state_load(struct run *r, const char *path);

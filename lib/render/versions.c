@@ -111,8 +111,26 @@ version_hash(struct version *v)
 	free(data);
 }
 
+static enum ma_status versions_list(notmuch_message_t *m, struct version **vp,
+				    size_t *np, bool date_one);
+
 enum ma_status
 versions_of(notmuch_message_t *m, struct version **vp, size_t *np)
+{
+	return versions_list(m, vp, np, true);
+}
+
+enum ma_status
+versions_of_undated(notmuch_message_t *m, struct version **vp, size_t *np)
+{
+	return versions_list(m, vp, np, false);
+}
+
+/* The files of m; date_one false leaves the date of a single file
+ * unread (several are always dated: their order needs it). */
+static enum ma_status
+versions_list(notmuch_message_t *m, struct version **vp, size_t *np,
+	      bool date_one)
 {
 	notmuch_filenames_t *fs = notmuch_message_get_filenames(m);
 	struct version *v = NULL;
@@ -140,7 +158,7 @@ versions_of(notmuch_message_t *m, struct version **vp, size_t *np)
 	if (fs != NULL)
 		notmuch_filenames_destroy(fs);
 	fs = NULL;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && (date_one || n > 1); i++) {
 		version_date(&v[i], NULL, 0);
 		/* One file needs no hash: nothing to order. */
 		if (n > 1)
