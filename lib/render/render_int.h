@@ -118,6 +118,9 @@ struct run {
 	size_t state_end, log_len;
 	GPtrArray *relog, *dropped;
 	guint names_seen;
+	/* legacy.c: whether t/ holds flat files (0: not looked yet, 1: no,
+	 * 2: yes). */
+	int legacy_flat;
 };
 
 /* A thread NAME the site has published: the Message-ID it was named
