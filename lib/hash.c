@@ -22,14 +22,29 @@ hash_sha256_tagged(const void *p, size_t n, char *out)
 	hex_encode(md, 32, out + 7);
 }
 
+/* SHA-256 fetched once: EVP_sha256() makes OpenSSL look the algorithm
+ * up on every digest, a good part of the cost of hashing a short name
+ * (the renderer hashes one per link). NULL: use EVP_sha256(). */
+static const EVP_MD *
+sha256_md(void)
+{
+	static EVP_MD *md;
+	static bool tried;
+
+	if (!tried) {
+		tried = true;
+		md = EVP_MD_fetch(NULL, "SHA256", NULL);
+	}
+	return md != NULL ? md : EVP_sha256();
+}
+
 enum ma_status
 hash_sha256_hex(const void *p, size_t n, char *out)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
 
-	if (EVP_Digest(p, n, md, &mdlen, EVP_sha256(), NULL) != 1 ||
-	    mdlen != 32)
+	if (EVP_Digest(p, n, md, &mdlen, sha256_md(), NULL) != 1 || mdlen != 32)
 		return MA_ENOMEM;
 	hex_encode(md, 32, out);
 	return MA_OK;

@@ -444,10 +444,33 @@ site_put(struct site *s, const char *rel, const void *data, size_t len)
 	return staged(s, rel);
 }
 
+/* Writes gather in buf (malloc'd on first use) up to SITE_FILE_BUF
+ * bytes: an mbox is written a message at a time, one system call per
+ * message otherwise. */
+#define SITE_FILE_BUF ((size_t)64 << 10)
+
 struct site_file {
 	int fd;
 	char *rel, *path;
+	char *buf;
+	size_t len;
 };
+
+/* Write out what buf holds. */
+static enum ma_status
+file_flush(struct site_file *f)
+{
+	enum ma_status st;
+
+	if (f->len == 0)
+		return MA_OK;
+	st = path_write_all(f->fd, f->buf, f->len);
+	if (st != MA_OK)
+		log_err("cannot write '%s': %s",
+			f->path != NULL ? f->path : f->rel, strerror(errno));
+	f->len = 0;
+	return st;
+}
 
 void
 site_file_abort(struct site_file *f)
@@ -460,6 +483,7 @@ site_file_abort(struct site_file *f)
 		unlink(f->path);
 	free(f->rel);
 	free(f->path);
+	free(f->buf);
 	free(f);
 }
 
@@ -574,10 +598,21 @@ site_file_open(struct site *s, const char *rel, struct site_file **fp)
 enum ma_status
 site_file_write(struct site_file *f, const void *p, size_t n)
 {
-	enum ma_status st = path_write_all(f->fd, p, n);
+	enum ma_status st;
 
+	if (f->len + n > SITE_FILE_BUF && (st = file_flush(f)) != MA_OK)
+		return st;
+	if (f->buf == NULL && n < SITE_FILE_BUF)
+		f->buf = malloc(SITE_FILE_BUF); /* NULL: unbuffered */
+	if (f->buf != NULL && n < SITE_FILE_BUF) {
+		memcpy(f->buf + f->len, p, n);
+		f->len += n;
+		return MA_OK;
+	}
+	st = path_write_all(f->fd, p, n);
 	if (st != MA_OK)
-		log_err("cannot write '%s': %s", f->path, strerror(errno));
+		log_err("cannot write '%s': %s",
+			f->path != NULL ? f->path : f->rel, strerror(errno));
 	return st;
 }
 
@@ -589,6 +624,10 @@ site_file_commit(struct site *s, struct site_file *f)
 	bool same;
 	int e;
 
+	if ((st = file_flush(f)) != MA_OK) {
+		site_file_abort(f);
+		return st;
+	}
 	if (s->fresh) {
 		/* Not compared with a killed run's version: rewritten. */
 		st = site_fresh_place(s, f->rel, f->fd, f->path);

@@ -25,8 +25,11 @@
  * layout is part of settings_line()).
  */
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "path.h"
 #include "render_int.h"
@@ -111,12 +114,57 @@ legacy_file(struct run *r, const char *sub, const char *file)
 	return MA_OK; /* a feed or mbox: written by legacy_twin() or gone */
 }
 
+/* Whether the site's t/ holds any file of the flat layout (anything but
+ * its shard folders), looked at once a run: a site that has none (any
+ * site first rendered sharded) needs no look per thread. */
+static bool
+flat_threads(struct run *r)
+{
+	char *dir;
+	DIR *d;
+	struct dirent *de;
+
+	if (r->legacy_flat != 0)
+		return r->legacy_flat == 2;
+	r->legacy_flat = 2;
+	if ((dir = path_fmt("%s/t", r->o->site_dir)) == NULL)
+		return true;
+	d = opendir(dir);
+	free(dir);
+	if (d == NULL) {
+		if (errno == ENOENT)
+			r->legacy_flat = 1;
+		return r->legacy_flat == 2;
+	}
+	r->legacy_flat = 1;
+	while ((de = readdir(d)) != NULL && r->legacy_flat == 1) {
+		struct stat sb;
+
+		if (de->d_name[0] == '.')
+			continue;
+		if (de->d_type == DT_DIR ||
+		    (de->d_type == DT_UNKNOWN &&
+		     fstatat(dirfd(d), de->d_name, &sb, AT_SYMLINK_NOFOLLOW) ==
+			 0 &&
+		     S_ISDIR(sb.st_mode)))
+			continue;
+		r->legacy_flat = 2;
+	}
+	closedir(d);
+	return r->legacy_flat == 2;
+}
+
 bool
 legacy_twin(struct run *r, const char *name, const char *ext, char *out,
 	    size_t size)
 {
-	char *flat = path_fmt("%s/t/%s.%s", r->o->site_dir, name, ext);
-	bool there = flat != NULL && path_exists(flat);
+	char *flat;
+	bool there;
+
+	if (!flat_threads(r))
+		return false;
+	flat = path_fmt("%s/t/%s.%s", r->o->site_dir, name, ext);
+	there = flat != NULL && path_exists(flat);
 
 	free(flat);
 	return there && snprintf(out, size, "t/%s.%s", name, ext) < (int)size;

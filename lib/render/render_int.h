@@ -129,6 +129,9 @@ struct run {
 	size_t state_end, log_len;
 	GPtrArray *relog, *dropped;
 	guint names_seen;
+	/* legacy.c: whether t/ holds flat files (0: not looked yet, 1: no,
+	 * 2: yes). */
+	int legacy_flat;
 };
 
 /* A thread NAME the site has published: the Message-ID it was named
@@ -243,6 +246,10 @@ time_t render_mail_date(const char *hdr, size_t len, const char *path,
 enum ma_status versions_of(notmuch_message_t *m, struct version **vp,
 			   size_t *np);
 void versions_free(struct version *v, size_t n);
+/* versions_of_undated() - versions_of(), but a message of one file gets
+ * no date (the caller dates it from the bytes it reads anyway). */
+enum ma_status versions_of_undated(notmuch_message_t *m, struct version **vp,
+				   size_t *np);
 void version_date(struct version *v, const char *data, size_t len);
 
 /* render_state_load() - the state, read a line at a time; entries false

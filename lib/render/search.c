@@ -48,6 +48,10 @@
 struct search {
 	char *dir;   /* SPACE/state/search */
 	gint64 usec; /* spent on the index, for the log */
+	/* The fresh file last appended to, kept open: a thread's messages
+	 * are mostly of one month (NULL: none). */
+	FILE *fresh;
+	char fresh_month[8];
 };
 
 /* A segment's line in index.json, also the first line of its cache. */
@@ -63,6 +67,8 @@ search_free(struct search *s)
 {
 	if (s == NULL)
 		return;
+	if (s->fresh != NULL)
+		fclose(s->fresh);
 	free(s->dir);
 	g_free(s);
 }
@@ -100,6 +106,49 @@ fresh_path(struct run *r, const char *month)
 	return path_fmt("%s/.fresh-%s", r->search->dir, month);
 }
 
+/* Close the fresh file kept open, its bytes written (before a month's
+ * segment reads it, and before the run moves to another month). */
+static enum ma_status
+fresh_close(struct run *r)
+{
+	struct search *s = r->search;
+	enum ma_status st = MA_OK;
+
+	if (s == NULL || s->fresh == NULL)
+		return MA_OK;
+	if (fclose(s->fresh) != 0) {
+		log_err("cannot write '%s/.fresh-%s': %s", s->dir,
+			s->fresh_month, strerror(errno));
+		st = errno == ENOSPC ? MA_ETEMP : MA_EIO;
+	}
+	s->fresh = NULL;
+	return st;
+}
+
+/* month's fresh file, open for appending. */
+static enum ma_status
+fresh_open(struct run *r, const char *month)
+{
+	struct search *s = r->search;
+	enum ma_status st;
+	char *p;
+
+	if (s->fresh != NULL && strcmp(s->fresh_month, month) == 0)
+		return MA_OK;
+	if ((st = fresh_close(r)) != MA_OK)
+		return st;
+	if ((p = fresh_path(r, month)) == NULL)
+		return MA_ENOMEM;
+	if ((s->fresh = fopen(p, "a")) == NULL) {
+		log_err("cannot write '%s': %s", p, strerror(errno));
+		st = errno == ENOSPC ? MA_ETEMP : MA_EIO;
+	} else {
+		g_strlcpy(s->fresh_month, month, sizeof s->fresh_month);
+	}
+	free(p);
+	return st;
+}
+
 /* Called for each message a run renders, after it is parsed. */
 enum ma_status
 search_add(struct run *r, struct tmsg *t)
@@ -108,8 +157,7 @@ search_add(struct run *r, struct tmsg *t)
 	enum ma_status st;
 	struct sdoc *d;
 	GString *g;
-	char month[8], *p;
-	FILE *f;
+	char month[8];
 
 	if ((st = search_init(r)) != MA_OK)
 		return st;
@@ -118,14 +166,12 @@ search_add(struct run *r, struct tmsg *t)
 	sdoc_line(g, d);
 	render_month_of(t->e->date, month);
 	month[4] = '-';
-	if ((p = fresh_path(r, month)) == NULL) {
-		st = MA_ENOMEM;
-	} else if ((f = fopen(p, "a")) == NULL ||
-		   fwrite(g->str, 1, g->len, f) != g->len || fclose(f) != 0) {
-		log_err("cannot write '%s': %s", p, strerror(errno));
+	if ((st = fresh_open(r, month)) == MA_OK &&
+	    fwrite(g->str, 1, g->len, r->search->fresh) != g->len) {
+		log_err("cannot write '%s/.fresh-%s': %s", r->search->dir,
+			month, strerror(errno));
 		st = errno == ENOSPC ? MA_ETEMP : MA_EIO;
 	}
-	free(p);
 	g_string_free(g, TRUE);
 	sdoc_free(d);
 	r->search->usec += g_get_monotonic_time() - t0;
@@ -643,6 +689,8 @@ search_publish(struct run *r, bool full)
 	size_t before = site_written(r->site);
 	enum ma_status st = search_init(r);
 
+	if (st == MA_OK)
+		st = fresh_close(r);
 	if (st != MA_OK) {
 		g_string_free(list, TRUE);
 		return st;

@@ -37,9 +37,29 @@ is_cjk(gunichar c)
 	}
 }
 
-/* Step 1: a malloc'd (g_free) folded copy of s[0..n). */
-char *
-search_fold(const char *s, size_t n)
+/*
+ * Step 1 for text of ASCII characters only (no NUL), the common case:
+ * folding and both normalisations leave ASCII as it is, but for case, so
+ * the result is the lower case copy. NULL when s[0..n) has another byte.
+ */
+static char *
+fold_ascii(const char *s, size_t n)
+{
+	char *out;
+
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == '\0' || (unsigned char)s[i] >= 0x80)
+			return NULL;
+	out = g_malloc(n + 1);
+	for (size_t i = 0; i < n; i++)
+		out[i] = g_ascii_tolower(s[i]);
+	out[n] = '\0';
+	return out;
+}
+
+/* Step 1 for any text. */
+static char *
+fold_unicode(const char *s, size_t n)
 {
 	char *valid = g_utf8_make_valid(s, (gssize)n);
 	char *fold = g_utf8_casefold(valid, -1);
@@ -65,14 +85,28 @@ search_fold(const char *s, size_t n)
 	return res != NULL ? res : g_strdup("");
 }
 
+/* Step 1: a malloc'd (g_free) folded copy of s[0..n). */
+char *
+search_fold(const char *s, size_t n)
+{
+	char *ascii = fold_ascii(s, n);
+
+	return ascii != NULL ? ascii : fold_unicode(s, n);
+}
+
 static void
 add_term(GHashTable *set, const char *prefix, const char *w, size_t n)
 {
 	char *t;
+	size_t pn;
 
 	if (n == 0 || n > SEARCH_WORD_MAX)
 		return;
-	t = g_strdup_printf("%s%.*s", prefix, (int)n, w);
+	pn = strlen(prefix);
+	t = g_malloc(pn + n + 1);
+	memcpy(t, prefix, pn);
+	memcpy(t + pn, w, n);
+	t[pn + n] = '\0';
 	if (!g_hash_table_add(set, t))
 		return; /* the set freed the duplicate */
 }
@@ -105,8 +139,11 @@ search_terms(GHashTable *set, const char *prefix, const char *s, size_t n)
 
 	for (;; p = g_utf8_next_char(p)) {
 		gunichar c = *p ? g_utf8_get_char(p) : 0;
-		bool word = c != 0 && g_unichar_isalnum(c);
-		bool k = c != 0 && is_cjk(c);
+		/* ASCII is never CJK, and its letters and digits are
+		 * Unicode's L and N there. */
+		bool word = c != 0 && (c < 0x80 ? g_ascii_isalnum((char)c)
+						: g_unichar_isalnum(c));
+		bool k = c >= 0x80 && is_cjk(c);
 
 		if (start != NULL && (!(word || k) || k != cjk)) {
 			if (cjk)

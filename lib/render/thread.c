@@ -325,7 +325,10 @@ thread_add(struct run *r, struct thread_ctx *tc, struct walk *w,
 	t->parent = w->stack[w->depth - 1].parent;
 	buf_init(&t->frag, PAGE_MAX);
 	tc->n++;
-	entry_fill_from(r, t->e, m);
+	/* A neighbour's page may have filled it already, from the same
+	 * message. */
+	if (!t->e->filled)
+		entry_fill_from(r, t->e, m);
 	*tp = t;
 	return MA_OK;
 }
@@ -373,6 +376,12 @@ version_load(struct run *r, struct tmsg *t, const char *file)
 	    mime_parse(t->raw, t->raw_len, file, r->o->prefer_html, &t->mm) ==
 		MA_ENOMEM)
 		st = MA_ENOMEM;
+	/* The only file of a message is dated from the bytes just read
+	 * (versions_of_undated()). */
+	if (t->nver == 1 && t->vtag[0] == '\0' && t->ver[0].date == 0) {
+		version_date(&t->ver[0], t->raw, t->raw_len);
+		t->date_src = t->ver[0].src;
+	}
 	/* The Reply link is made from the primary version, never from
 	 * whichever file notmuch read first. */
 	if (st == MA_OK && t->raw != NULL && t->vtag[0] == '\0' &&
@@ -423,7 +432,7 @@ thread_message(struct run *r, struct tmsg *t)
 
 	render_month_of(t->e->date, month);
 	g_hash_table_add(r->months, strdup(month));
-	if ((st = versions_of(t->nm, &t->ver, &t->nver)) != MA_OK)
+	if ((st = versions_of_undated(t->nm, &t->ver, &t->nver)) != MA_OK)
 		return st;
 	/* The entry's date orders the site; it was made from the same
 	 * primary file. */

@@ -7,8 +7,11 @@
  * version (its listings, its month, m/NAME.eml); every version is shown
  * on the message's page, each with its raw form.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "path.h"
 #include "render_int.h"
@@ -50,31 +53,41 @@ head_end(const char *data, size_t n, size_t from)
 }
 
 /* The header block of a file (however long: a 2 MB Subject comes before
- * the Date), read up to its end or RAW_MAX, malloc'd. */
+ * the Date), read up to its end or RAW_MAX, malloc'd. Plain read(2)s
+ * that stop at the block's end: most files take one. */
 static char *
 read_head(const char *file, size_t *lenp)
 {
-	FILE *f = fopen(file, "rb");
+	int fd = open(file, O_RDONLY | O_CLOEXEC);
 	char *buf = NULL;
-	size_t n = 0;
+	size_t n = 0, cap = 0;
 
 	*lenp = 0;
-	if (f == NULL)
+	if (fd < 0)
 		return NULL;
 	while (n < RAW_MAX) {
-		char *nb = realloc(buf, n + HEAD_STEP);
-		size_t got;
+		ssize_t got;
 
-		if (nb == NULL)
+		if (n == cap) {
+			char *nb = realloc(buf, cap + HEAD_STEP);
+
+			if (nb == NULL)
+				break;
+			buf = nb;
+			cap += HEAD_STEP;
+		}
+		got = read(fd, buf + n, cap - n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
 			break;
-		buf = nb;
-		got = fread(buf + n, 1, HEAD_STEP, f);
-		n += got;
-		if (got < HEAD_STEP ||
-		    head_end(buf, n, n - got > 2 ? n - got - 2 : 0) != NULL)
+		n += (size_t)got;
+		if (head_end(buf, n,
+			     n - (size_t)got > 2 ? n - (size_t)got - 2 : 0) !=
+		    NULL)
 			break;
 	}
-	fclose(f);
+	close(fd);
 	*lenp = n;
 	return buf;
 }
@@ -111,8 +124,26 @@ version_hash(struct version *v)
 	free(data);
 }
 
+static enum ma_status versions_list(notmuch_message_t *m, struct version **vp,
+				    size_t *np, bool date_one);
+
 enum ma_status
 versions_of(notmuch_message_t *m, struct version **vp, size_t *np)
+{
+	return versions_list(m, vp, np, true);
+}
+
+enum ma_status
+versions_of_undated(notmuch_message_t *m, struct version **vp, size_t *np)
+{
+	return versions_list(m, vp, np, false);
+}
+
+/* The files of m; date_one false leaves the date of a single file
+ * unread (several are always dated: their order needs it). */
+static enum ma_status
+versions_list(notmuch_message_t *m, struct version **vp, size_t *np,
+	      bool date_one)
 {
 	notmuch_filenames_t *fs = notmuch_message_get_filenames(m);
 	struct version *v = NULL;
@@ -140,7 +171,7 @@ versions_of(notmuch_message_t *m, struct version **vp, size_t *np)
 	if (fs != NULL)
 		notmuch_filenames_destroy(fs);
 	fs = NULL;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && (date_one || n > 1); i++) {
 		version_date(&v[i], NULL, 0);
 		/* One file needs no hash: nothing to order. */
 		if (n > 1)
