@@ -91,10 +91,6 @@ query_messages(struct run *r, const char *qs, GPtrArray *changed)
 				touch_thread(r, e->thread);
 			sitename_set_thread(e->thread, th);
 			st = entry_date(e, m);
-			/* A full run lists every message: its listing
-			 * fields now, not a lookup per neighbour later. */
-			if (st == MA_OK && changed == NULL && !e->filled)
-				entry_fill_from(r, e, m);
 			if (st == MA_OK && known && was != e->date)
 				entry_moved(r, e, was);
 			if (changed != NULL) {
