@@ -449,9 +449,7 @@ journal_write(const char *space_dir, const struct files *fs)
 	buf_init(&b, PRIVACY_JOURNAL_MAX);
 	for (size_t i = 0; i < fs->n && st == MA_OK; i++)
 		st = buf_addf(&b, "%s\n", fs->v[i]);
-	if (st == MA_OK)
-		st = path_write_file_atomic(p, b.data, b.len, 0600);
-	buf_release(&b);
+	st = path_write_buf_atomic(p, &b, st, 0600);
 	free(p);
 	return st;
 }
