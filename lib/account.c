@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "account.h"
 #include "utf7.h"
 #include "log.h"
@@ -460,9 +461,7 @@ account_free(struct account *a)
 {
 	if (a == NULL)
 		return;
-	for (size_t i = 0; i < a->nfolders; i++)
-		free(a->folders[i]);
-	free(a->folders);
+	array_free_strs(a->folders, a->nfolders);
 	free(a->space);
 	free(a->key);
 	free(a->conf_path);

@@ -20,3 +20,13 @@ array_grow(void *v, size_t *capp, size_t n, size_t size, size_t first)
 	*capp = cap;
 	return nv;
 }
+
+void
+array_free_strs(char **v, size_t n)
+{
+	if (v == NULL)
+		return;
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}

@@ -21,4 +21,10 @@
  */
 void *array_grow(void *v, size_t *capp, size_t n, size_t size, size_t first);
 
+/*
+ * array_free_strs - free an owned array of n owned strings (or other
+ * malloc'd pointers): each of v[0..n), then v. NULL v: nothing.
+ */
+void array_free_strs(char **v, size_t n);
+
 #endif

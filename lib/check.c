@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "check.h"
 #include "index.h"
 #include "lock.h"
@@ -435,12 +436,8 @@ check_differences(const struct check_result *r)
 void
 check_result_release(struct check_result *r)
 {
-	for (size_t i = 0; r->not_indexed != NULL && i < r->n_not_indexed; i++)
-		free(r->not_indexed[i]);
-	free(r->not_indexed);
-	for (size_t i = 0; r->gone != NULL && i < r->n_gone; i++)
-		free(r->gone[i]);
-	free(r->gone);
+	array_free_strs(r->not_indexed, r->n_not_indexed);
+	array_free_strs(r->gone, r->n_gone);
 	memset(r, 0, sizeof *r);
 }
 

@@ -59,49 +59,29 @@ dedupe_last(const char *space_dir, struct dedupe_stats *k)
 	return MA_OK;
 }
 
-/* Calls fn(fields, nf, arg) for each whole line of the space's dedupe
- * report (DATE NAME REASON MATCHED MESSAGE-ID), split at its tabs (nf as
- * tsv_split() counts them, at most 5 fields). No report yet: MA_OK. */
+/* tsv_each() of the space's dedupe report (DATE NAME REASON MATCHED
+ * MESSAGE-ID: at most 5 fields). No report yet: MA_OK. */
 static enum ma_status
-report_each(const char *space_dir, void (*fn)(char **fl, size_t nf, void *arg),
-	    void *arg)
+report_each(const char *space_dir, tsv_line_fn *fn, void *arg)
 {
 	char *path = space_part_path(space_dir, SPACE_DEDUPE_REPORT);
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	FILE *f;
+	enum ma_status st;
 
 	if (path == NULL)
 		return MA_ENOMEM;
-	if ((f = fopen(path, "re")) == NULL) {
-		free(path);
-		return errno == ENOENT ? MA_OK : MA_EIO;
-	}
-	while ((n = getline(&line, &cap, f)) > 0) {
-		char *fl[5];
-		size_t nf;
-
-		if (line[n - 1] != '\n')
-			continue;
-		line[n - 1] = '\0';
-		nf = tsv_split(line, fl, 5);
-		fn(fl, nf, arg);
-	}
-	free(line);
-	fclose(f);
+	st = tsv_each(path, 5, 0, fn, arg);
 	free(path);
-	return MA_OK;
+	return st == MA_ENOTFOUND ? MA_OK : st;
 }
 
-static void
+static enum ma_status
 count_line(char **fl, size_t nf, void *arg)
 {
 	struct dedupe_counts *v = arg;
 	const char *reason, *matched;
 
 	if (nf < 4)
-		return;
+		return MA_OK;
 	reason = fl[2];
 	matched = fl[3];
 	if (strcmp(reason, "duplicate") == 0) {
@@ -116,6 +96,7 @@ count_line(char **fl, size_t nf, void *arg)
 				  ? MSG_NO_HEADER
 				  : msg_verdict_parse(matched)]++;
 	}
+	return MA_OK;
 }
 
 enum ma_status
@@ -129,13 +110,13 @@ dedupe_report_counts(const char *space_dir, struct dedupe_counts *c)
 	return st;
 }
 
-static void
+static enum ma_status
 print_line(char **v, size_t nf, void *arg)
 {
 	FILE *out = arg;
 
 	if (nf < 5)
-		return;
+		return MA_OK;
 	if (strcmp(v[2], "duplicate") == 0)
 		fprintf(out,
 			"%s duplicates/%s: duplicate of archive "
@@ -162,6 +143,7 @@ print_line(char **v, size_t nf, void *arg)
 			strcmp(v[4], "-") != 0 ? " <" : "",
 			strcmp(v[4], "-") != 0 ? v[4] : "",
 			strcmp(v[4], "-") != 0 ? ">" : "");
+	return MA_OK;
 }
 
 enum ma_status

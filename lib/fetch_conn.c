@@ -292,6 +292,17 @@ ssl_ctx_cb(CURL *h, void *sslctx, void *arg)
 	return CURLE_OK;
 }
 
+/* The certificate date failures: what the date means, and what to do. */
+static const struct cert_date {
+	int err;
+	const char *state, *date, *advice;
+} cert_dates[] = {
+    {X509_V_ERR_CERT_HAS_EXPIRED, "has expired", "it was valid until",
+     "the server must renew it"},
+    {X509_V_ERR_CERT_NOT_YET_VALID, "is not valid yet", "it is valid from",
+     "check this machine's clock"},
+};
+
 /* Why the certificate was refused, in the words an administrator needs. */
 static enum ma_status
 cert_failed(struct fetch_conn *c, const struct fetch_conn_params *p,
@@ -302,18 +313,17 @@ cert_failed(struct fetch_conn *c, const struct fetch_conn_params *p,
 	const char *whose = pc->error_depth == 0 ? "the certificate of"
 						 : "a CA certificate above";
 
-	if (err == X509_V_ERR_CERT_HAS_EXPIRED)
-		return fetch_conn_fail(
-		    c, MA_ETLS,
-		    "tls failed: %s %s has expired: it was valid until %s "
-		    "(certificate '%s'); the server must renew it",
-		    whose, p->host, pc->error_time, pc->error_subject);
-	if (err == X509_V_ERR_CERT_NOT_YET_VALID)
-		return fetch_conn_fail(
-		    c, MA_ETLS,
-		    "tls failed: %s %s is not valid yet: it is valid from %s "
-		    "(certificate '%s'); check this machine's clock",
-		    whose, p->host, pc->error_time, pc->error_subject);
+	for (size_t i = 0; i < sizeof cert_dates / sizeof *cert_dates; i++) {
+		const struct cert_date *d = &cert_dates[i];
+
+		if (err == d->err)
+			return fetch_conn_fail(c, MA_ETLS,
+					       "tls failed: %s %s %s: %s %s "
+					       "(certificate '%s'); %s",
+					       whose, p->host, d->state,
+					       d->date, pc->error_time,
+					       pc->error_subject, d->advice);
+	}
 	if (pc->seen && err == 0 && p->tls_verify)
 		/* The chain was trusted, so libcurl's refusal is its host
 		 * name check (RFC 6125). */

@@ -122,9 +122,7 @@ hold_set(const char *space_dir, bool on, time_t now, const char *user,
 	tombstone_format_time(now, when, sizeof when);
 	buf_init(&b, HOLD_FILE_MAX);
 	st = buf_addf(&b, "since=%s\nuser=%s\nreason=%s\n", when, user, reason);
-	if (st == MA_OK)
-		st = path_write_file_atomic(path, b.data, b.len, 0600);
-	buf_release(&b);
+	st = path_write_buf_atomic(path, &b, st, 0600);
 	free(path);
 	return st;
 }

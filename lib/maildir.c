@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "array.h"
 #include "buf.h"
 #include "log.h"
 #include "maildir.h"
@@ -398,9 +399,7 @@ scan_sub(const char *dir, const char *sub,
 		r = fn(path, arg);
 		free(path);
 	}
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
+	array_free_strs(names, n);
 	free(subdir);
 	if (stopped != NULL)
 		*stopped = r;

@@ -146,10 +146,21 @@ msg_check_file(const char *path, enum msg_verdict *vp)
 	return MA_OK;
 }
 
+/* gmime's string g (g_free()d here) as a copy of malloc's; NULL when g is
+ * NULL or memory is short. */
+static char *
+from_gmime(char *g)
+{
+	char *out = g != NULL ? strdup(g) : NULL;
+
+	g_free(g);
+	return out;
+}
+
 char *
 msg_parse_message_id(const char *raw)
 {
-	char *id, *out;
+	char *id;
 
 	if (raw == NULL)
 		return NULL;
@@ -168,22 +179,14 @@ msg_parse_message_id(const char *raw)
 		g_free(id);
 		return NULL;
 	}
-	out = strdup(id);
-	g_free(id);
-	return out;
+	return from_gmime(id);
 }
 
 char *
 msg_header_text(const char *value)
 {
-	char *t, *out;
-
 	msg_init();
-	if ((t = g_mime_utils_header_decode_text(NULL, value)) == NULL)
-		return NULL;
-	out = strdup(t);
-	g_free(t);
-	return out;
+	return from_gmime(g_mime_utils_header_decode_text(NULL, value));
 }
 
 /* The message in the file at path as gmime parses it into *mp (NULL: it

@@ -180,6 +180,16 @@ path_write_file_atomic(const char *path, const void *data, size_t len,
 	return path_fsync_parent(path);
 }
 
+enum ma_status
+path_write_buf_atomic(const char *path, struct buf *b, enum ma_status st,
+		      mode_t mode)
+{
+	if (st == MA_OK)
+		st = path_write_file_atomic(path, b->data, b->len, mode);
+	buf_release(b);
+	return st;
+}
+
 bool
 path_exists(const char *path)
 {

@@ -41,6 +41,16 @@ enum ma_status path_fsync_parent(const char *path);
 enum ma_status path_write_file_atomic(const char *path, const void *data,
 				      size_t len, mode_t mode);
 
+/*
+ * path_write_buf_atomic - the end of building a file in a buffer: when st
+ * (the status of building it) is MA_OK, write b's bytes as the file at path
+ * as path_write_file_atomic() does; b is released either way. Returns st
+ * when it is not MA_OK, else the write's status.
+ */
+struct buf;
+enum ma_status path_write_buf_atomic(const char *path, struct buf *b,
+				     enum ma_status st, mode_t mode);
+
 /* path_write_all - write n bytes, retrying short writes and EINTR. */
 enum ma_status path_write_all(int fd, const void *p, size_t n);
 

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "array.h"
 #include "buf.h"
 #include "dedupe_db.h"
 #include "delete.h"
@@ -182,9 +183,7 @@ scan_incoming(const char *dir, struct scan *sc)
 		if (stat(names[i], &sb) == 0 && S_ISDIR(sb.st_mode))
 			st = maildir_scan(names[i], NULL, scan_one, sc, NULL);
 	}
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
+	array_free_strs(names, n);
 	return st;
 }
 
@@ -331,9 +330,7 @@ files_sort_unique(struct files *fs, const char *space_dir)
 static void
 files_free(struct files *fs)
 {
-	for (size_t i = 0; i < fs->n; i++)
-		free(fs->v[i]);
-	free(fs->v);
+	array_free_strs(fs->v, fs->n);
 	free(fs->where);
 }
 
@@ -449,9 +446,7 @@ journal_write(const char *space_dir, const struct files *fs)
 	buf_init(&b, PRIVACY_JOURNAL_MAX);
 	for (size_t i = 0; i < fs->n && st == MA_OK; i++)
 		st = buf_addf(&b, "%s\n", fs->v[i]);
-	if (st == MA_OK)
-		st = path_write_file_atomic(p, b.data, b.len, 0600);
-	buf_release(&b);
+	st = path_write_buf_atomic(p, &b, st, 0600);
 	free(p);
 	return st;
 }

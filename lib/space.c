@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "array.h"
 #include "buf.h"
 #include "log.h"
 #include "maildir.h"
@@ -267,9 +268,7 @@ key_cmp(const void *a, const void *b)
 void
 space_list_free(char **keys, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		free(keys[i]);
-	free(keys);
+	array_free_strs(keys, n);
 }
 
 enum ma_status

@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "buf.h"
 #include "log.h"
 #include "path.h"
@@ -58,9 +59,7 @@ state_free(struct fetch_state *st)
 		free(st->folders[i].uids);
 	}
 	free(st->folders);
-	for (size_t i = 0; i < st->nuidls; i++)
-		free(st->uidls[i]);
-	free(st->uidls);
+	array_free_strs(st->uidls, st->nuidls);
 	free(st);
 }
 

@@ -1,4 +1,6 @@
 /* The tab-separated record files: see tsv.h. */
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +20,37 @@ tsv_split(char *line, char **fields, size_t max)
 			*p++ = '\0';
 	}
 	return p != NULL ? max + 1 : n;
+}
+
+enum ma_status
+tsv_each(const char *path, size_t nfields, size_t line_max, tsv_line_fn *fn,
+	 void *arg)
+{
+	char *fields[TSV_FIELDS_MAX], *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	enum ma_status st = MA_OK;
+	FILE *f;
+	int e;
+
+	if (nfields == 0 || nfields > TSV_FIELDS_MAX)
+		return MA_EUSAGE;
+	if ((f = fopen(path, "re")) == NULL)
+		return errno == ENOENT ? MA_ENOTFOUND : MA_EIO;
+	while (st == MA_OK && (n = getline(&line, &cap, f)) > 0) {
+		if (line[n - 1] != '\n' ||
+		    (line_max > 0 && (size_t)n > line_max))
+			continue;
+		line[n - 1] = '\0';
+		st = fn(fields, tsv_split(line, fields, nfields), arg);
+	}
+	if (st == MA_OK && ferror(f))
+		st = MA_EIO;
+	e = errno;
+	free(line);
+	fclose(f);
+	errno = e;
+	return st;
 }
 
 char *

@@ -22,6 +22,21 @@
 size_t tsv_split(char *line, char **fields, size_t max);
 
 /*
+ * tsv_each - read the record file at path line by line: each whole line
+ * (a torn last line, with no newline, is not one yet) of at most line_max
+ * bytes with its newline (0: any length) is split as tsv_split(line,
+ * fields, nfields) does, with nfields at most TSV_FIELDS_MAX, and handed
+ * to fn(fields, nf, arg) (the fields are valid during the call only).
+ * fn returns MA_OK to go on, or a status that stops the read. Returns
+ * MA_OK, MA_ENOTFOUND when there is no file, MA_EIO when it does not open
+ * or read (not logged; errno says why), MA_ENOMEM, or fn's status.
+ */
+#define TSV_FIELDS_MAX 16
+typedef enum ma_status tsv_line_fn(char **fields, size_t nf, void *arg);
+enum ma_status tsv_each(const char *path, size_t nfields, size_t line_max,
+			tsv_line_fn *fn, void *arg);
+
+/*
  * tsv_cut - end line's first field at its tab and return the rest of the
  * line (tabs and all), or NULL when line has no tab.
  */

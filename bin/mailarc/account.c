@@ -260,62 +260,100 @@ add_save(const struct account *a, const char *conf, const char *sec,
 	return EX_OK;
 }
 
+/*
+ * What account add and edit work on: the options, the account's space and
+ * key and its name in messages, the password typed or piped in, the paths
+ * of its ACCOUNT.conf and password file, and the account to be saved.
+ */
+struct change {
+	struct account_opts o;
+	struct space *s;
+	char *key, *conf, *sec;
+	char what[160];
+	struct secret pw;
+	struct account *a;
+};
+
+/*
+ * How add and edit start: *ch zeroed, then the options and the operand
+ * (account_cmd_begin(), with no core dump from here on: a password may be
+ * read). A sysexits code, EX__HELP after --help; change_end() frees *ch
+ * either way.
+ */
+static int
+change_begin(struct ctx *c, int argc, char **argv, struct change *ch)
+{
+	int ret, n;
+
+	memset(ch, 0, sizeof *ch);
+	ret = account_cmd_begin(c, argc, argv, &ch->o, true, &ch->s, &ch->key);
+	if (ret != EX_OK)
+		return ret;
+	n = snprintf(ch->what, sizeof ch->what, "account '%s/%s'", ch->s->key,
+		     ch->key);
+	if (n < 0 || (size_t)n >= sizeof ch->what)
+		return EX_SOFTWARE; /* keys are at most KEY_MAX */
+	return EX_OK;
+}
+
+static void
+change_end(struct change *ch)
+{
+	secret_wipe(&ch->pw);
+	account_free(ch->a);
+	space_free(ch->s);
+	free(ch->key);
+	free(ch->conf);
+	free(ch->sec);
+}
+
 static int
 account_add(struct ctx *c, int argc, char **argv)
 {
-	struct account_opts o = {0};
-	struct secret pw = {0};
+	struct change ch;
 	bool have_pw = false;
 	char *asked[8] = {0};
-	char *key = NULL, *conf = NULL, *sec = NULL, what[160];
-	struct space *s = NULL;
-	struct account *a = NULL;
 	enum ma_status st;
 	int ret;
 
-	/* A password or token is read below: no core dump may hold it. */
-	ret = account_cmd_begin(c, argc, argv, &o, true, &s, &key);
-	if (ret != EX_OK)
-		return ret == EX__HELP ? EX_OK : ret;
-	snprintf(what, sizeof what, "account '%s/%s'", s->key, key);
-	if ((ret = add_allowed(s, key, what, &conf, &sec)) != EX_OK)
+	if ((ret = change_begin(c, argc, argv, &ch)) != EX_OK)
 		goto out;
-	if (o.password_stdin) {
-		if ((st = secret_read_fd(STDIN_FILENO, &pw)) != MA_OK) {
+	ret = add_allowed(ch.s, ch.key, ch.what, &ch.conf, &ch.sec);
+	if (ret != EX_OK)
+		goto out;
+	if (ch.o.password_stdin) {
+		if ((st = secret_read_fd(STDIN_FILENO, &ch.pw)) != MA_OK) {
 			ret = ma_exitcode(st);
 			goto out;
 		}
 		have_pw = true;
-	} else if ((ret = ask_missing(&o, asked, 8, &pw, &have_pw)) != EX_OK) {
+	} else if ((ret = ask_missing(&ch.o, asked, 8, &ch.pw, &have_pw)) !=
+		   EX_OK) {
 		goto out;
 	}
-	ret = add_account_config(&o, s, key, what, have_pw, sec, &a);
+	ret = add_account_config(&ch.o, ch.s, ch.key, ch.what, have_pw, ch.sec,
+				 &ch.a);
 	if (ret != EX_OK)
 		goto out;
-	warn_tls(a, what);
+	warn_tls(ch.a, ch.what);
 	/* The password source must work now, not at 3 a.m. under a timer. */
-	if (!have_pw && !a->oauth2) {
-		if ((st = account_secret(a, &pw)) != MA_OK) {
+	if (!have_pw && !ch.a->oauth2) {
+		if ((st = account_secret(ch.a, &ch.pw)) != MA_OK) {
 			ret = ma_exitcode(st);
 			goto out;
 		}
 		have_pw = true;
 	}
-	if (!o.no_test &&
-	    (ret = add_test(c, a, have_pw ? &pw : NULL, what)) != EX_OK)
+	if (!ch.o.no_test && (ret = add_test(c, ch.a, have_pw ? &ch.pw : NULL,
+					     ch.what)) != EX_OK)
 		goto out;
-	if ((ret = add_save(a, conf, sec, &pw, have_pw)) == EX_OK)
-		log_notice("%s added", what);
+	if ((ret = add_save(ch.a, ch.conf, ch.sec, &ch.pw, have_pw)) == EX_OK)
+		log_notice("%s added", ch.what);
 out:
-	secret_wipe(&pw);
+	change_end(&ch);
 	for (size_t i = 0; i < 8; i++)
 		free(asked[i]);
-	account_free(a);
-	space_free(s);
-	free(key);
-	free(conf);
-	free(sec);
-	return ret;
+	return ret == EX__HELP ? EX_OK : ret;
 }
 
 /* Keys whose change calls for a new connection test. */
@@ -407,72 +445,61 @@ edit_save(const struct account *a, const char *conf, const char *sec,
 static int
 account_edit(struct ctx *c, int argc, char **argv)
 {
-	struct account_opts o = {0};
-	struct secret pw = {0};
-	char *key = NULL, *conf = NULL, *sec = NULL, *sec_new = NULL;
-	char what[160];
-	struct space *s = NULL;
-	struct account *a = NULL;
+	struct change ch;
+	char *sec_new = NULL;
 	struct config *cfg;
 	enum ma_status st;
 	int ret;
 
-	/* A password or token is read below: no core dump may hold it. */
-	ret = account_cmd_begin(c, argc, argv, &o, true, &s, &key);
-	if (ret != EX_OK)
-		return ret == EX__HELP ? EX_OK : ret;
-	snprintf(what, sizeof what, "account '%s/%s'", s->key, key);
-	if ((ret = may_change(s)) != EX_OK)
+	if ((ret = change_begin(c, argc, argv, &ch)) != EX_OK ||
+	    (ret = may_change(ch.s)) != EX_OK)
 		goto out;
-	conf = account_conf_path(s->root, s->key, key);
-	sec = secret_path(s, key);
-	sec_new = path_fmt("%s.new", sec ? sec : "");
-	if (conf == NULL || sec == NULL || sec_new == NULL) {
+	ch.conf = account_conf_path(ch.s->root, ch.s->key, ch.key);
+	ch.sec = secret_path(ch.s, ch.key);
+	sec_new = path_fmt("%s.new", ch.sec ? ch.sec : "");
+	if (ch.conf == NULL || ch.sec == NULL || sec_new == NULL) {
 		ret = EX_OSERR;
 		goto out;
 	}
-	st = config_load(conf, &cfg);
+	st = config_load(ch.conf, &cfg);
 	if (st == MA_ENOTFOUND)
-		log_err("%s does not exist", what);
+		log_err("%s does not exist", ch.what);
 	if (st != MA_OK) {
 		ret = ma_exitcode(st);
 		goto out;
 	}
-	if (o.password_stdin &&
-	    (st = secret_read_fd(STDIN_FILENO, &pw)) != MA_OK) {
+	if (ch.o.password_stdin &&
+	    (st = secret_read_fd(STDIN_FILENO, &ch.pw)) != MA_OK) {
 		config_free(cfg);
 		ret = ma_exitcode(st);
 		goto out;
 	}
-	edit_password_source(cfg, &o, o.password_stdin, sec);
-	if ((ret = apply_account_opts(cfg, &o)) != EX_OK) {
+	edit_password_source(cfg, &ch.o, ch.o.password_stdin, ch.sec);
+	if ((ret = apply_account_opts(cfg, &ch.o)) != EX_OK) {
 		config_free(cfg);
 		goto out;
 	}
-	if ((st = account_from_config(cfg, s->key, key, what, &a)) != MA_OK ||
-	    (st = oauth_check_account(s, a)) != MA_OK) {
+	if ((st = account_from_config(cfg, ch.s->key, ch.key, ch.what,
+				      &ch.a)) != MA_OK ||
+	    (st = oauth_check_account(ch.s, ch.a)) != MA_OK) {
 		ret = ma_exitcode(st);
 		goto out;
 	}
-	warn_tls(a, what);
-	if (!o.no_test && connection_changed(&o, pw.data != NULL) &&
-	    (ret = account_check_run(c, a, pw.data ? &pw : NULL)) != EX_OK) {
+	warn_tls(ch.a, ch.what);
+	if (!ch.o.no_test && connection_changed(&ch.o, ch.pw.data != NULL) &&
+	    (ret = account_check_run(c, ch.a, ch.pw.data ? &ch.pw : NULL)) !=
+		EX_OK) {
 		log_err("%s was not changed (fix it, or save it untested with "
 			"--no-test)",
-			what);
+			ch.what);
 		goto out;
 	}
-	if ((ret = edit_save(a, conf, sec, sec_new, &pw)) == EX_OK)
-		log_notice("%s changed", what);
+	if ((ret = edit_save(ch.a, ch.conf, ch.sec, sec_new, &ch.pw)) == EX_OK)
+		log_notice("%s changed", ch.what);
 out:
-	secret_wipe(&pw);
-	account_free(a);
-	space_free(s);
-	free(key);
-	free(conf);
-	free(sec);
+	change_end(&ch);
 	free(sec_new);
-	return ret;
+	return ret == EX__HELP ? EX_OK : ret;
 }
 
 static int

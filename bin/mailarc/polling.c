@@ -145,9 +145,7 @@ units_add(struct units *u, const char *name)
 static void
 units_free(struct units *u)
 {
-	for (size_t i = 0; i < u->n; i++)
-		free(u->v[i]);
-	free(u->v);
+	array_free_strs(u->v, u->n);
 }
 
 static void

@@ -197,23 +197,23 @@ month_list(struct run *r, struct buf *b)
 	return MA_OK;
 }
 
+static enum ma_status
+index_html(struct run *r, struct buf *b)
+{
+	enum ma_status st = home_head(r, b);
+
+	if (st == MA_OK && r->order->len > 0)
+		st = latest_threads(r, b);
+	if (st == MA_OK && r->order->len > 0)
+		st = month_list(r, b);
+	if (st == MA_OK)
+		st = page_end(b, "");
+	return st;
+}
+
 /* index.html */
 enum ma_status
 index_page(struct run *r)
 {
-	struct buf b;
-	enum ma_status st;
-
-	buf_init(&b, PAGE_MAX);
-	st = home_head(r, &b);
-	if (st == MA_OK && r->order->len > 0)
-		st = latest_threads(r, &b);
-	if (st == MA_OK && r->order->len > 0)
-		st = month_list(r, &b);
-	if (st == MA_OK)
-		st = page_end(&b, "");
-	if (st == MA_OK)
-		st = site_put_buf(r->site, "index.html", &b);
-	buf_release(&b);
-	return st;
+	return page_publish(r, "index.html", index_html);
 }

@@ -339,6 +339,12 @@ enum ma_status page_begin(struct run *r, struct buf *b, const char *pre,
 			  const char *title, const char *feed,
 			  const char *crumbs);
 enum ma_status page_end(struct buf *b, const char *pre);
+/* publish.c */
+/* page_publish - fill(r, b) builds the page in b (at most PAGE_MAX bytes),
+ * which is then published at rel (site_put_buf). Returns the first failing
+ * status of the two. */
+typedef enum ma_status page_fill_fn(struct run *r, struct buf *b);
+enum ma_status page_publish(struct run *r, const char *rel, page_fill_fn *fill);
 /* What a page that moved says: "TITLE" as its heading, then "LEAD LINK WHY
  * This address stays, ..." with LINK the link to the new address. */
 struct moved_notice {

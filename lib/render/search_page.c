@@ -53,10 +53,11 @@ search_head(struct run *r, struct buf *b)
 }
 
 static enum ma_status
-search_body(struct run *r, struct buf *b)
+search_html(struct run *r, struct buf *b)
 {
 	enum ma_status st;
 
+	ADD(search_head(r, b));
 	ADD(buf_adds(b,
 		     "<link rel=\"stylesheet\" href=\"search/search.css\">\n"
 		     "<h1>Search</h1>\n"
@@ -106,16 +107,8 @@ search_body(struct run *r, struct buf *b)
 enum ma_status
 search_page(struct run *r)
 {
-	struct buf b;
-	enum ma_status st;
+	enum ma_status st = page_publish(r, "search.html", search_html);
 
-	buf_init(&b, PAGE_MAX);
-	st = search_head(r, &b);
-	if (st == MA_OK)
-		st = search_body(r, &b);
-	if (st == MA_OK)
-		st = site_put_buf(r->site, "search.html", &b);
-	buf_release(&b);
 	if (st == MA_OK)
 		st = site_put(r->site, "search/search.js", search_js,
 			      strlen(search_js));
