@@ -430,6 +430,17 @@ login_failed(struct fetch_conn *c, const struct fetch_conn_params *p)
 			       p->username);
 }
 
+/* Connecting to the server through the account's proxy failed. */
+static enum ma_status
+via_proxy_failed(struct fetch_conn *c, const struct fetch_conn_params *p,
+		 const char *why)
+{
+	c->step = FETCH_STEP_CONNECT;
+	return fetch_conn_fail(c, MA_ETEMP,
+			       "connect failed: %s:%d through the proxy %s: %s",
+			       p->host, p->port, c->proxy_shown, why);
+}
+
 /* Which step a libcurl failure belongs to, its status and its wording. */
 static enum ma_status
 open_failed(struct fetch_conn *c, const struct fetch_conn_params *p,
@@ -452,11 +463,7 @@ open_failed(struct fetch_conn *c, const struct fetch_conn_params *p,
 				       c->proxy_shown);
 #if LIBCURL_VERSION_NUM >= 0x074900
 	case CURLE_PROXY:
-		c->step = FETCH_STEP_CONNECT;
-		return fetch_conn_fail(c, MA_ETEMP,
-				       "connect failed: %s:%d through the "
-				       "proxy %s: %s",
-				       p->host, p->port, c->proxy_shown, why);
+		return via_proxy_failed(c, p, why);
 #endif
 	case CURLE_COULDNT_RESOLVE_HOST:
 		c->step = FETCH_STEP_RESOLVE;
@@ -465,13 +472,9 @@ open_failed(struct fetch_conn *c, const struct fetch_conn_params *p,
 				       "found",
 				       p->host);
 	case CURLE_COULDNT_CONNECT:
-		c->step = FETCH_STEP_CONNECT;
 		if (c->proxy_shown[0] != '\0')
-			return fetch_conn_fail(c, MA_ETEMP,
-					       "connect failed: %s:%d through "
-					       "the proxy %s: %s",
-					       p->host, p->port, c->proxy_shown,
-					       why);
+			return via_proxy_failed(c, p, why);
+		c->step = FETCH_STEP_CONNECT;
 		return fetch_conn_fail(c, MA_ETEMP, "connect failed: %s:%d: %s",
 				       p->host, p->port, why);
 	case CURLE_OPERATION_TIMEDOUT:
