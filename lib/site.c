@@ -263,38 +263,6 @@ note_op(struct site *s, const char *rel, bool remove)
 	return MA_OK;
 }
 
-/* True when path holds exactly data: rewriting it would change nothing. */
-static bool
-same_content(const char *path, const void *data, size_t len)
-{
-	struct stat sb;
-	char chunk[65536];
-	size_t off = 0;
-	bool same = true;
-	int fd;
-
-	if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode) ||
-	    (size_t)sb.st_size != len)
-		return false;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return false;
-	while (same && off < len) {
-		ssize_t n =
-		    read(fd, chunk,
-			 len - off < sizeof chunk ? len - off : sizeof chunk);
-
-		if (n <= 0)
-			same = false;
-		else if (memcmp(chunk, (const char *)data + off, (size_t)n) !=
-			 0)
-			same = false;
-		else
-			off += (size_t)n;
-	}
-	close(fd);
-	return same;
-}
-
 /*
  * A new staged file at path, for writing. What a staged name held is
  * unlinked first, never truncated: it may be a hard link to an archived
@@ -323,7 +291,7 @@ same_blob(const char *final, const void *arg)
 {
 	const struct blob *b = arg;
 
-	return same_content(final, b->data, b->len);
+	return site_same_content(final, b->data, b->len);
 }
 
 /* Is final the very file (struct stat arg) site_put_file() would link? */
@@ -487,58 +455,6 @@ site_file_abort(struct site_file *f)
 	free(f);
 }
 
-/* Read up to n bytes, fewer only at the end of the file; -1: error. */
-static ssize_t
-read_full(int fd, char *p, size_t n)
-{
-	size_t got = 0;
-
-	while (got < n) {
-		ssize_t r = read(fd, p + got, n - got);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -1;
-		if (r == 0)
-			break;
-		got += (size_t)r;
-	}
-	return (ssize_t)got;
-}
-
-/* True when the files a and b hold the same bytes. */
-static bool
-same_files(const char *a, const char *b)
-{
-	char x[32768], y[sizeof x];
-	struct stat sa, sb;
-	bool same = false;
-	int fa = open(a, O_RDONLY | O_CLOEXEC), fb = -1;
-
-	if (fa < 0 || (fb = open(b, O_RDONLY | O_CLOEXEC)) < 0 ||
-	    fstat(fa, &sa) != 0 || fstat(fb, &sb) != 0 ||
-	    !S_ISREG(sb.st_mode) || sa.st_size != sb.st_size)
-		goto out;
-	for (;;) {
-		ssize_t n = read_full(fa, x, sizeof x);
-
-		if (n < 0 || read_full(fb, y, (size_t)n) != n ||
-		    memcmp(x, y, (size_t)n) != 0)
-			break;
-		if (n == 0) {
-			same = true;
-			break;
-		}
-	}
-out:
-	if (fa >= 0)
-		close(fa);
-	if (fb >= 0)
-		close(fb);
-	return same;
-}
-
 /* site_file_open() in a first render: a new file in its folder. */
 static enum ma_status
 fresh_file_open(struct site *s, const char *rel, struct site_file **fp)
@@ -652,7 +568,7 @@ site_file_commit(struct site *s, struct site_file *f)
 		site_file_abort(f);
 		return MA_ENOMEM;
 	}
-	same = same_files(f->path, final);
+	same = site_same_files(f->path, final);
 	free(final);
 	if (same) {
 		st = remember(s, f->rel);

@@ -123,4 +123,10 @@ enum ma_status site_fresh_remove(struct site *s, const char *rel);
 bool site_fresh_held(const struct site *s, const char *rel);
 enum ma_status site_fresh_close(struct site *s, bool commit);
 
+/* site_same.c: does the file at path hold exactly data (len bytes)? Do
+ * the files a and b hold the same bytes? False also when one cannot be
+ * read. */
+bool site_same_content(const char *path, const void *data, size_t len);
+bool site_same_files(const char *a, const char *b);
+
 #endif
