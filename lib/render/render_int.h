@@ -150,6 +150,11 @@ struct tname {
 	/* state_log.c: a digest of root and target as the state had them
 	 * (0: a name new this run). */
 	uint64_t seen;
+	/* One allocation per NAME (names.c): name is the key in run.names,
+	 * root and target follow it (target is name itself when they are
+	 * equal); a target set later is malloc'd apart, in own. */
+	char *own;
+	char name[];
 };
 
 /* Where a shown date comes from (date.c). */
