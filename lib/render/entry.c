@@ -44,6 +44,10 @@ sorted_keys(GHashTable *h)
 	return a;
 }
 
+/* A run holds one entry per message: keep it at 96 bytes on LP64. */
+_Static_assert(sizeof(void *) != 8 || sizeof(struct entry) <= 96,
+	       "struct entry grew past 96 bytes");
+
 static struct entry *
 entry_new(struct run *r)
 {
@@ -138,9 +142,9 @@ entry_fill_from(struct run *r, struct entry *e, notmuch_message_t *m)
 	const char *file = notmuch_message_get_filename(m);
 	struct version *v = NULL;
 	struct mime_msg *mm = NULL;
-	size_t n = 0;
+	size_t n = 0, nf = file_count(m);
 
-	e->nfiles = file_count(m);
+	e->nfiles = nf > UINT16_MAX ? UINT16_MAX : (uint16_t)nf;
 	if (e->nfiles > 1 && versions_of(m, &v, &n) == MA_OK && n > 0) {
 		file = v[0].file;
 		if (mime_open(file, false, &mm) == MA_OK) {

@@ -30,10 +30,8 @@ tname_free(void *p)
 {
 	struct tname *t = p;
 
-	if (t != NULL) {
-		free(t->root);
-		free(t->target);
-	}
+	if (t != NULL)
+		free(t->own);
 	free(t);
 }
 
@@ -46,20 +44,24 @@ anchor_of(const char *msgid, char out[16])
 	g_free(h);
 }
 
+/* One allocation per NAME: a run holds one per thread the site ever
+ * published. */
 static enum ma_status
 name_record(struct run *r, const char *name, const char *root,
 	    const char *target)
 {
-	struct tname *t = calloc(1, sizeof *t);
-	char *k = strdup(name);
+	size_t nl = strlen(name) + 1, rl = strlen(root) + 1;
+	size_t tl = strcmp(target, name) == 0 ? 0 : strlen(target) + 1;
+	struct tname *t = malloc(sizeof *t + nl + rl + tl);
 
-	if (t == NULL || k == NULL || (t->root = strdup(root)) == NULL ||
-	    (t->target = strdup(target)) == NULL) {
-		free(k);
-		tname_free(t);
+	if (t == NULL)
 		return MA_ENOMEM;
-	}
-	g_hash_table_replace(r->names, k, t);
+	t->seen = 0;
+	t->own = NULL;
+	memcpy(t->name, name, nl);
+	t->root = memcpy(t->name + nl, root, rl);
+	t->target = tl == 0 ? t->name : memcpy(t->name + nl + rl, target, tl);
+	g_hash_table_replace(r->names, t->name, t);
 	return MA_OK;
 }
 
@@ -245,8 +247,8 @@ names_publish(struct run *r, bool full)
 			st = MA_ENOMEM;
 			break;
 		}
-		free(t->target);
-		t->target = nt;
+		free(t->own);
+		t->target = t->own = nt;
 	}
 	g_ptr_array_free(keys, TRUE);
 	return st;

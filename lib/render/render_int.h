@@ -59,23 +59,29 @@
 /* Entries are allocated this many at a time (entry.c). */
 #define ENTRY_BLOCK 4096
 
-/* One message of the archive, as the state file records it. */
+/*
+ * One message of the archive, as the state file records it. A run holds
+ * one per message (O(archive)), so the fields are laid out to fit 96
+ * bytes on LP64 (entry.c checks): pointers first, then the thread id,
+ * then the small fields.
+ */
 struct entry {
 	char *msgid;
-	char thread[32];
 	/* The thread page's NAME (names.c), set for every entry with a
 	 * thread once the order is known; not in the state file. */
 	const char *tname;
 	time_t date;
 	char *atts; /* "HASH.EXT HASH.EXT", "" for none */
-	size_t pos; /* in run.order */
 	/* Filled on demand for listings; not in the state file. subject
 	 * is capped at DISPLAY_CHARS, from is HTML. */
 	char *subject, *from, *file;
-	size_t nfiles; /* versions (files) of the message */
-	bool filled;
-	bool listed; /* in run.filled (entry.c) */
-	bool erased; /* gone this run by an erasure (removed.c) */
+	char thread[32];
+	uint32_t pos;	 /* in run.order */
+	uint16_t nfiles; /* versions (files) of the message, at most
+			    UINT16_MAX */
+	bool filled : 1;
+	bool listed : 1; /* in run.filled (entry.c) */
+	bool erased : 1; /* gone this run by an erasure (removed.c) */
 };
 
 struct tomb {
@@ -144,6 +150,11 @@ struct tname {
 	/* state_log.c: a digest of root and target as the state had them
 	 * (0: a name new this run). */
 	uint64_t seen;
+	/* One allocation per NAME (names.c): name is the key in run.names,
+	 * root and target follow it (target is name itself when they are
+	 * equal); a target set later is malloc'd apart, in own. */
+	char *own;
+	char name[];
 };
 
 /* Where a shown date comes from (date.c). */

@@ -248,8 +248,9 @@ run_init(struct run *r, const struct render_opts *o, struct render_stats *stats)
 	    g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
 	r->gone = g_ptr_array_new();
 	r->moved = g_array_new(FALSE, TRUE, sizeof(struct entry));
+	/* A NAME is held in its struct tname (names.c). */
 	r->names =
-	    g_hash_table_new_full(g_str_hash, g_str_equal, free, tname_free);
+	    g_hash_table_new_full(g_str_hash, g_str_equal, NULL, tname_free);
 	r->tname_of = g_hash_table_new(g_str_hash, g_str_equal);
 	r->relog = g_ptr_array_new();
 	r->dropped = g_ptr_array_new();
