@@ -1,7 +1,11 @@
 /*
  * The fetch delivery sink: a message is recorded in the state only once it
  * is in new/ and flushed; an aborted one leaves nothing; a flush reports
- * each delivered path.
+ * each delivered path. The size of a batch follows what is to come (#16):
+ * as few batches as the cap allows, of equal size, since each costs a
+ * syncfs, an fsync of new/ and a save of the state whatever its size; and
+ * the paths of a batch are followed by one batch_done call, where
+ * mailarc-fetch flushes its output once a batch rather than once a path.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -25,7 +29,9 @@ struct fixture {
 	char *incoming;
 	char *state;
 	struct fetch_sink k;
-	int delivered;
+	long delivered;	  /* paths so far */
+	long batches[16]; /* paths in each batch */
+	int nbatches;
 };
 
 static void
@@ -35,6 +41,18 @@ count_delivered(const char *path, void *arg)
 
 	assert_true(path_exists(path));
 	f->delivered++;
+}
+
+static void
+note_batch(void *arg)
+{
+	struct fixture *f = arg;
+	long before = 0;
+
+	for (int i = 0; i < f->nbatches; i++)
+		before += f->batches[i];
+	assert_true(f->nbatches < 16);
+	f->batches[f->nbatches++] = f->delivered - before;
 }
 
 static int
@@ -51,6 +69,7 @@ setup(void **ctx)
 	    fetch_sink_open(&f->k, "account t/main", f->incoming, f->state),
 	    MA_OK);
 	f->k.delivered = count_delivered;
+	f->k.batch_done = note_batch;
 	f->k.arg = f;
 	*ctx = f;
 	return 0;
@@ -160,10 +179,68 @@ test_record_run_keeps_the_error(void **ctx)
 	state_free(st);
 }
 
+static void
+test_batches_are_as_few_as_the_cap_allows_and_equal(void **ctx)
+{
+	(void)ctx;
+	/* Up to the cap: one batch (2,000 were two before: 1,024 and
+	 * 976). */
+	assert_true(fetch_sink_batch_size(0) >= 4096);
+	assert_true(fetch_sink_batch_size(1) >= 4096);
+	assert_true(fetch_sink_batch_size(2000) >= 2000);
+	assert_true(fetch_sink_batch_size(4096) >= 4096);
+	/* Over it: equal batches (10,000 were ten before). */
+	assert_int_equal(fetch_sink_batch_size(4097), 2049);
+	assert_int_equal(fetch_sink_batch_size(5000), 2500);
+	assert_int_equal(fetch_sink_batch_size(10000), 3334);
+	assert_int_equal(fetch_sink_batch_size(100000), 4000);
+}
+
+/* One batch of n messages: n paths, then one batch_done. */
+static void
+test_a_batch_ends_with_one_batch_done(void **ctx)
+{
+	struct fixture *f = *ctx;
+	const long n = 300;
+
+	fetch_sink_start(&f->k, (size_t)n, (uint64_t)n * 14);
+	for (long i = 1; i <= n; i++) {
+		char uidl[32];
+
+		snprintf(uidl, sizeof uidl, "u%ld", i);
+		assert_int_equal(fetch_sink_begin(&f->k), MA_OK);
+		assert_int_equal(
+		    fetch_sink_write(&f->k, "Subject: x\r\n\r\n", 14), MA_OK);
+		assert_int_equal(fetch_sink_commit(&f->k, NULL, 0, uidl),
+				 MA_OK);
+	}
+	assert_int_equal(f->nbatches, 0);
+	assert_int_equal(fetch_sink_flush(&f->k), MA_OK);
+	assert_int_equal(f->delivered, n);
+	assert_int_equal(f->nbatches, 1);
+	assert_int_equal(f->batches[0], n);
+}
+
+static void
+test_an_empty_flush_is_no_batch(void **ctx)
+{
+	struct fixture *f = *ctx;
+
+	fetch_sink_start(&f->k, 0, 0);
+	assert_int_equal(fetch_sink_flush(&f->k), MA_OK);
+	assert_int_equal(f->nbatches, 0);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(
+		test_batches_are_as_few_as_the_cap_allows_and_equal),
+	    cmocka_unit_test_setup_teardown(
+		test_a_batch_ends_with_one_batch_done, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_an_empty_flush_is_no_batch,
+					    setup, teardown),
 	    cmocka_unit_test_setup_teardown(
 		test_commit_records_only_after_flush, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_abort_leaves_nothing, setup,
