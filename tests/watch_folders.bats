@@ -9,6 +9,7 @@
 load helpers
 load lib/dovecot
 load lib/fetch
+load lib/watch
 
 setup_file() {
 	dovecot_start
@@ -26,11 +27,7 @@ setup() {
 }
 
 teardown() {
-	kill_pidfile "$BATS_TEST_TMPDIR/watch.pid"
-	if [ -n "${DOVECOT_STOPPED:-}" ] &&
-		! kill -0 "$(cat "$DOVECOT_DIR/run/master.pid" 2>/dev/null)" 2>/dev/null; then
-		dovecot_restart
-	fi
+	watch_teardown
 }
 
 doveadm_u() {
@@ -46,68 +43,17 @@ folders() {
 	done
 }
 
-# save_mail USER FOLDER ID - deliver a message <ID> into FOLDER, as an
-# MTA's LDA (or a Sieve fileinto) would: Dovecot tells its IDLE clients.
-save_mail() {
-	printf 'From: Ann <ann@example.org>\r\nTo: team@example.org\r\nSubject: push %s\r\nDate: %s\r\nMessage-ID: <%s>\r\n\r\nbody of %s\r\n' \
-		"$3" "$(date -R)" "$3" "$3" |
-		doveadm_u save -u "$1" -m "$2"
-}
-
-# watch_wait_log TEXT N SECONDS - wait until the log holds TEXT N times.
-watch_wait_log() {
-	local i
-	for ((i = 0; i < $3 * 10; i++)); do
-		[ "$(grep -c -- "$1" "$BATS_TEST_TMPDIR/watch.log")" -ge "$2" ] &&
-			return 0
-		kill -0 "$(cat "$BATS_TEST_TMPDIR/watch.pid")" 2>/dev/null || break
-		sleep 0.1
-	done
-	echo "no '$1' ($2 times) in the watch log after $3 s:" >&2
-	cat "$BATS_TEST_TMPDIR/watch.log" >&2
-	return 1
-}
-
-# watch_start REF N - "mailarc watch REF" in the background; returns once
-# it watches N folders (bounded: 20 s).
-watch_start() {
-	mailarc -v watch "$1" >"$BATS_TEST_TMPDIR/watch.out" \
-		2>"$BATS_TEST_TMPDIR/watch.log" &
-	echo $! >"$BATS_TEST_TMPDIR/watch.pid"
-	watch_wait_log 'watching folder' "$2" 20
-}
-
-# page_within ID SECONDS - the message's page is on the site in time.
-page_within() {
-	local i p
-	for ((i = 0; i < $2 * 10; i++)); do
-		if p=$(mailarc link s "$1" 2>/dev/null) && [ -f "$p" ]; then
-			echo "page of $1 after $i/10 s" >&3
-			return 0
-		fi
-		sleep 0.1
-	done
-	echo "no page for $1 after $2 s; watch log:" >&2
-	cat "$BATS_TEST_TMPDIR/watch.log" >&2
-	return 1
-}
-
-push_account() {
-	fetch_account s/a imap "$U" "$@"
-	mailarc account edit s/a --push yes --no-test >/dev/null
-}
-
 @test "mail delivered into the second and third folder is fetched within 10 s" {
 	folders "$U" Sent Team
 	push_account --folder INBOX,Sent,Team
 	watch_start s/a 1
 	# (A watcher of the first folder alone fails below, on the delivery.)
 	watch_wait_log 'watching folder' 3 10 || true
-	save_mail "$U" Sent "sent-1@push.test"
+	save_mail "$U" "sent-1@push.test" Sent
 	page_within sent-1@push.test 10
-	save_mail "$U" Team "team-1@push.test"
+	save_mail "$U" "team-1@push.test" Team
 	page_within team-1@push.test 10
-	save_mail "$U" INBOX "inbox-1@push.test"
+	save_mail "$U" "inbox-1@push.test" INBOX
 	page_within inbox-1@push.test 10
 	grep -q "new mail in 'Sent'" "$BATS_TEST_TMPDIR/watch.log"
 	grep -q "new mail in 'Team'" "$BATS_TEST_TMPDIR/watch.log"
@@ -124,9 +70,9 @@ push_account() {
 	push_account --folder '*'
 	watch_start s/a 3
 	grep -q "watching folder 'Entwürfe'" "$BATS_TEST_TMPDIR/watch.log"
-	save_mail "$U" "Entwürfe" "draft-1@push.test"
+	save_mail "$U" "draft-1@push.test" "Entwürfe"
 	page_within draft-1@push.test 10
-	save_mail "$U" Projekte "proj-1@push.test"
+	save_mail "$U" "proj-1@push.test" Projekte
 	page_within proj-1@push.test 10
 	[ "$(space_mail_count s)" -eq 2 ]
 }
@@ -143,7 +89,7 @@ push_account() {
 	dovecot_restart
 	# Both folders watched again (4 'watching folder' lines in all).
 	watch_wait_log 'watching folder' 4 40
-	save_mail "$U" Sent "after@push.test"
+	save_mail "$U" "after@push.test" Sent
 	page_within after@push.test 10
 	[ "$(space_mail_count s)" -eq 1 ]
 }
@@ -153,7 +99,7 @@ push_account() {
 	push_account --folder INBOX,Nosuch,Sent
 	watch_start s/a 2
 	watch_wait_log "folder 'Nosuch' is not watched" 1 10
-	save_mail "$U" Sent "sent-2@push.test"
+	save_mail "$U" "sent-2@push.test" Sent
 	page_within sent-2@push.test 10
 	kill -0 "$(cat "$BATS_TEST_TMPDIR/watch.pid")"
 }
@@ -170,8 +116,8 @@ push_account() {
 	sleep 1
 	[ "$(grep -c 'watching folder' "$BATS_TEST_TMPDIR/watch.log")" -eq 8 ]
 	# F8 and F9 are not watched: their mail waits for an event elsewhere.
-	save_mail "$U" F9 "f9@push.test"
-	save_mail "$U" F1 "f1@push.test"
+	save_mail "$U" "f9@push.test" F9
+	save_mail "$U" "f1@push.test" F1
 	page_within f1@push.test 10
 	page_within f9@push.test 10
 }
