@@ -124,19 +124,11 @@ token() {
 
 @test "authorize --device: the device request and its polls go through the proxy" {
 	oauth_account s/a --proxy "socks5h://127.0.0.1:$SOCKS_PORT"
-	mailarc-oauth-token authorize --device --device-url "$OAUTH_URL/device" \
-		--timeout 30 s/a >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" &
-	pid=$!
-	for ((i = 0; i < 100; i++)); do
-		grep -q 'enter the code' "$BATS_TEST_TMPDIR/out" && break
-		sleep 0.1
-	done
-	code=$(sed -n 's/.*enter the code \(.*\)$/\1/p' "$BATS_TEST_TMPDIR/out")
-	[ -n "$code" ]
+	device_start s/a
 	# The device authorization request went through the proxy.
 	[ "$(grep -c "connected to .*:$OAUTH_PORT\$" "$SOCKS_LOG")" -ge 1 ]
-	curl -sS --max-time 10 "$OAUTH_URL/device/verify?user_code=$code&user=alice" >/dev/null
-	wait "$pid"
+	curl -sS --max-time 10 "$OAUTH_URL/device/verify?user_code=$DEVICE_CODE&user=alice" >/dev/null
+	wait "$DEVICE_PID"
 	[ "$(stat -c %a "$BATS_TEST_TMPDIR/s.a.refresh")" = 600 ]
 	# And so did the token polls: one connection per request.
 	n=$(grep -c "connected to .*:$OAUTH_PORT\$" "$SOCKS_LOG")

@@ -415,18 +415,10 @@ print(u.urlsplit(q["redirect_uri"][0]).port)' "$url")
 
 @test "authorize --device: the user enters the code, the token is saved" {
 	oauth_account s/a
-	mailarc-oauth-token authorize --device --device-url "$OAUTH_URL/device" \
-		--timeout 30 s/a >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" &
-	pid=$!
-	for ((i = 0; i < 100; i++)); do
-		grep -q 'enter the code' "$BATS_TEST_TMPDIR/out" && break
-		sleep 0.1
-	done
-	code=$(sed -n 's/.*enter the code \(.*\)$/\1/p' "$BATS_TEST_TMPDIR/out")
-	[ -n "$code" ]
+	device_start s/a
 	sleep 1.5 # let it poll while pending at least once
-	curl -sS --max-time 10 "$OAUTH_URL/device/verify?user_code=$code&user=alice" >/dev/null
-	wait "$pid"
+	curl -sS --max-time 10 "$OAUTH_URL/device/verify?user_code=$DEVICE_CODE&user=alice" >/dev/null
+	wait "$DEVICE_PID"
 	[ "$(stat -c %a "$BATS_TEST_TMPDIR/s.a.refresh")" = 600 ]
 	[ "$(oauth_count grant:urn:ietf:params:oauth:grant-type:device_code)" -ge 2 ]
 	run --separate-stderr mailarc-oauth-token s/a
@@ -435,17 +427,10 @@ print(u.urlsplit(q["redirect_uri"][0]).port)' "$url")
 
 @test "authorize --device: a refusal exits EX_NOPERM, nothing saved" {
 	oauth_account s/a
-	mailarc-oauth-token authorize --device --device-url "$OAUTH_URL/device" \
-		--timeout 30 s/a >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" &
-	pid=$!
-	for ((i = 0; i < 100; i++)); do
-		grep -q 'enter the code' "$BATS_TEST_TMPDIR/out" && break
-		sleep 0.1
-	done
-	code=$(sed -n 's/.*enter the code \(.*\)$/\1/p' "$BATS_TEST_TMPDIR/out")
-	curl -sS --max-time 10 "$OAUTH_URL/device/verify?user_code=$code&user=alice&deny=1" >/dev/null
+	device_start s/a
+	curl -sS --max-time 10 "$OAUTH_URL/device/verify?user_code=$DEVICE_CODE&user=alice&deny=1" >/dev/null
 	rc=0
-	wait "$pid" || rc=$?
+	wait "$DEVICE_PID" || rc=$?
 	[ "$rc" -eq 77 ]
 	grep -q access_denied "$BATS_TEST_TMPDIR/err"
 	[ ! -e "$BATS_TEST_TMPDIR/s.a.refresh" ]

@@ -70,3 +70,20 @@ oauth_seed() {
 	oauth_ctl seed "refresh_token=$2" "username=${3:-${OAUTH_USER:-alice}}"
 	(umask 077 && printf '%s\n' "$2" >"$f")
 }
+
+# device_start ACCOUNT - "mailarc-oauth-token authorize --device" for
+# ACCOUNT in the background, its PID in DEVICE_PID, its output in
+# $BATS_TEST_TMPDIR/out and err; returns once it shows the user code
+# (bounded: 10 s), which it leaves in DEVICE_CODE.
+device_start() {
+	local i
+	mailarc-oauth-token authorize --device --device-url "$OAUTH_URL/device" \
+		--timeout 30 "$1" >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" &
+	DEVICE_PID=$!
+	for ((i = 0; i < 100; i++)); do
+		grep -q 'enter the code' "$BATS_TEST_TMPDIR/out" && break
+		sleep 0.1
+	done
+	DEVICE_CODE=$(sed -n 's/.*enter the code \(.*\)$/\1/p' "$BATS_TEST_TMPDIR/out")
+	[ -n "$DEVICE_CODE" ]
+}
