@@ -430,6 +430,20 @@ login_failed(struct fetch_conn *c, const struct fetch_conn_params *p)
 			       p->username);
 }
 
+/* The name of the server, or of the proxy, was not found. */
+static enum ma_status
+not_resolved(struct fetch_conn *c, const char *name, bool proxy)
+{
+	c->step = FETCH_STEP_RESOLVE;
+	if (proxy)
+		return fetch_conn_fail(c, MA_ENOHOST,
+				       "resolve failed: the host name of the "
+				       "proxy %s was not found",
+				       name);
+	return fetch_conn_fail(
+	    c, MA_ENOHOST, "resolve failed: host name '%s' not found", name);
+}
+
 /* Connecting to the server through the account's proxy failed. */
 static enum ma_status
 via_proxy_failed(struct fetch_conn *c, const struct fetch_conn_params *p,
@@ -456,21 +470,13 @@ open_failed(struct fetch_conn *c, const struct fetch_conn_params *p,
 	c->step = reached(c, p);
 	switch (rc) {
 	case CURLE_COULDNT_RESOLVE_PROXY:
-		c->step = FETCH_STEP_RESOLVE;
-		return fetch_conn_fail(c, MA_ENOHOST,
-				       "resolve failed: the host name of the "
-				       "proxy %s was not found",
-				       c->proxy_shown);
+		return not_resolved(c, c->proxy_shown, true);
 #if LIBCURL_VERSION_NUM >= 0x074900
 	case CURLE_PROXY:
 		return via_proxy_failed(c, p, why);
 #endif
 	case CURLE_COULDNT_RESOLVE_HOST:
-		c->step = FETCH_STEP_RESOLVE;
-		return fetch_conn_fail(c, MA_ENOHOST,
-				       "resolve failed: host name '%s' not "
-				       "found",
-				       p->host);
+		return not_resolved(c, p->host, false);
 	case CURLE_COULDNT_CONNECT:
 		if (c->proxy_shown[0] != '\0')
 			return via_proxy_failed(c, p, why);
