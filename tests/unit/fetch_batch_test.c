@@ -21,71 +21,7 @@
 #include "testutil.h"
 #include "testutil.inc"
 
-struct fixture {
-	char *dir;
-	char *incoming;
-	char *new_dir;
-	char *tmp_dir;
-	char *state;
-	struct fetch_sink k;
-	char *last; /* the last path delivered */
-	int delivered;
-};
-
-static void
-note_delivered(const char *path, void *arg)
-{
-	struct fixture *f = arg;
-
-	free(f->last);
-	f->last = strdup(path);
-	assert_non_null(f->last);
-	f->delivered++;
-}
-
-static void
-open_sink(struct fixture *f)
-{
-	memset(&f->k, 0, sizeof f->k);
-	assert_int_equal(
-	    fetch_sink_open(&f->k, "account t/main", f->incoming, f->state),
-	    MA_OK);
-	f->k.delivered = note_delivered;
-	f->k.arg = f;
-}
-
-static int
-setup(void **ctx)
-{
-	struct fixture *f = calloc(1, sizeof *f);
-
-	assert_non_null(f);
-	f->dir = tu_tmpdir();
-	f->incoming = path_fmt("%s/incoming/.main", f->dir);
-	f->new_dir = path_fmt("%s/new", f->incoming);
-	f->tmp_dir = path_fmt("%s/tmp", f->incoming);
-	f->state = path_fmt("%s/main.state", f->dir);
-	assert_int_equal(path_mkdir_p(f->dir, 0700), MA_OK);
-	open_sink(f);
-	*ctx = f;
-	return 0;
-}
-
-static int
-teardown(void **ctx)
-{
-	struct fixture *f = *ctx;
-
-	fetch_sink_close(&f->k);
-	tu_rmdir(f->dir);
-	free(f->incoming);
-	free(f->new_dir);
-	free(f->tmp_dir);
-	free(f->state);
-	free(f->last);
-	free(f);
-	return 0;
-}
+#include "sink_fixture.inc"
 
 /* The file at path holds exactly n bytes equal to p. */
 static void

@@ -24,69 +24,7 @@
 #include "testutil.h"
 #include "testutil.inc"
 
-struct fixture {
-	char *dir;
-	char *incoming;
-	char *state;
-	struct fetch_sink k;
-	long delivered;	  /* paths so far */
-	long batches[16]; /* paths in each batch */
-	int nbatches;
-};
-
-static void
-count_delivered(const char *path, void *arg)
-{
-	struct fixture *f = arg;
-
-	assert_true(path_exists(path));
-	f->delivered++;
-}
-
-static void
-note_batch(void *arg)
-{
-	struct fixture *f = arg;
-	long before = 0;
-
-	for (int i = 0; i < f->nbatches; i++)
-		before += f->batches[i];
-	assert_true(f->nbatches < 16);
-	f->batches[f->nbatches++] = f->delivered - before;
-}
-
-static int
-setup(void **ctx)
-{
-	struct fixture *f = calloc(1, sizeof *f);
-
-	assert_non_null(f);
-	f->dir = tu_tmpdir();
-	f->incoming = path_fmt("%s/incoming/.main", f->dir);
-	f->state = path_fmt("%s/main.state", f->dir);
-	assert_int_equal(path_mkdir_p(f->dir, 0700), MA_OK);
-	assert_int_equal(
-	    fetch_sink_open(&f->k, "account t/main", f->incoming, f->state),
-	    MA_OK);
-	f->k.delivered = count_delivered;
-	f->k.batch_done = note_batch;
-	f->k.arg = f;
-	*ctx = f;
-	return 0;
-}
-
-static int
-teardown(void **ctx)
-{
-	struct fixture *f = *ctx;
-
-	fetch_sink_close(&f->k);
-	tu_rmdir(f->dir);
-	free(f->incoming);
-	free(f->state);
-	free(f);
-	return 0;
-}
+#include "sink_fixture.inc"
 
 static void
 deliver(struct fixture *f, const char *text, const char *uidl)
