@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
-# A long mailarc-index run shows its progress on a terminal (issue 16,
-# item 3), counted in messages, and nothing when stderr is not one.
+# Long mailarc-index and mailarc-render runs show their progress on a
+# terminal (issue 16, item 3), counted in messages, and nothing when
+# stderr is not one.
 
 bats_require_minimum_version 1.5.0
 load helpers
@@ -51,6 +52,33 @@ gen_queued() {
 @test "index progress: nothing when stderr is not a terminal" {
 	gen_archive big 1500
 	run --separate-stderr mailarc-index big --full
+	[ "$status" -eq 0 ]
+	[[ "$stderr" != *"messages"* ]]
+	[ -z "$stderr" ]
+}
+
+# gen_space KEY N - a space of N generated messages, indexed.
+gen_space() {
+	local d
+	mailarc space add "$1" >/dev/null
+	notmuch_setup "$1"
+	d=$(space_dir "$1")
+	python3 "$GEN" "$2" "$d/archive" >/dev/null
+	notmuch_index "$1"
+}
+
+@test "render progress: shown on a terminal, counted in messages" {
+	gen_space big 1500
+	# Over a second of work under any build: the line is drawn.
+	run script -qec "mailarc-render big --full >/dev/null" /dev/null
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"big: "*"/1500 messages"* ]]
+	[[ "$output" == *"big: 1500/1500 messages"* ]]
+}
+
+@test "render progress: nothing when stderr is not a terminal" {
+	gen_space big 1500
+	run --separate-stderr mailarc-render big --full
 	[ "$status" -eq 0 ]
 	[[ "$stderr" != *"messages"* ]]
 	[ -z "$stderr" ]
