@@ -5,10 +5,10 @@
  * Why batches: a disk's cache flush is what an fsync costs, and one per
  * message bounds a fetch to the disk's flush rate (on the shared build
  * machine 3-6 ms each, so 2,000 messages took 8 s of fsync alone). A
- * message is written into tmp/ and closed; every batch of messages (see
- * fetch_sink_start() for its size),
- * FLUSH_BYTES bytes or FLUSH_SECONDS seconds one syncfs(2) makes the whole
- * batch durable, the batch is renamed into new/, new/ is fsynced, and only
+ * message is written into tmp/ and closed; after a batch of messages
+ * (fetch_sink_start() sizes it), FLUSH_BYTES bytes or FLUSH_SECONDS
+ * seconds, whichever comes first, one syncfs(2) makes the whole batch
+ * durable, the batch is renamed into new/, new/ is fsynced, and only
  * then is the batch recorded (and so may be deleted on the server). new/
  * never holds a file whose bytes are not on disk, and a run killed at any
  * instant leaves each message on the server or durable in new/; what it
