@@ -25,6 +25,9 @@
 #   BENCH_STAGES     which stages (default "import render fetch")
 #   BENCH_LIMIT      seconds any one timed command may take (default 7200)
 #   BENCH_FETCH_MAX  largest SIZE the fetch stage runs at (default 10000)
+#   BENCH_PEERS      "no": time mailarc alone, no notmuch new nor MHonArc
+#                    (for 1,000,000, where the targets are mailarc's own:
+#                    +10 messages and memory; default "yes")
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 [ $# -eq 1 ] || { echo "usage: bench/scale/run.sh SIZE" >&2; exit 64; }
@@ -39,6 +42,7 @@ stages=${BENCH_STAGES:-import render fetch}
 rounds=${BENCH_ROUNDS:-2}
 limit=${BENCH_LIMIT:-7200}
 fetch_max=${BENCH_FETCH_MAX:-10000}
+peers=${BENCH_PEERS:-yes}
 for tool in notmuch python3 timeout; do
 	command -v "$tool" >/dev/null || {
 		echo "bench/scale/run.sh: $tool is missing (make deps-bench)" >&2
@@ -59,7 +63,8 @@ res=$work/results
 : >"$res"
 has() { case " $stages " in *" $1 "*) return 0 ;; esac; return 1; }
 mhonarc=no
-if has render && [ "$n" -le 100000 ] && command -v mhonarc >/dev/null; then
+if has render && [ "$n" -le 100000 ] && [ "$peers" != no ] &&
+	command -v mhonarc >/dev/null; then
 	mhonarc=yes
 fi
 
@@ -110,6 +115,15 @@ python3 "$top/bench/render/gen.py" 10 "$work/add" "$work/add.mbox" \
 	--start "$n"
 disk mail "$work/gen"
 
+# import_mailarc R - mailarc's import of round R (its space is ready).
+import_mailarc() {
+	sync
+	run "dedupe-$1" mailarc-dedupe -q bench
+	run "index-$1" mailarc-index -q bench
+	sum "mailarc-$1" "dedupe-$1" "index-$1"
+	[ "$(notmuch --config="$sp/notmuch/config" count '*')" -eq "$n" ]
+}
+
 # import R FIRST - one round of the full import, mailarc and notmuch new in
 # the order FIRST (m or n) then the other, each on fresh folders.
 import_round() {
@@ -118,6 +132,7 @@ import_round() {
 	mailarc space add bench >/dev/null 2>&1
 	sp=$MAILARC_ROOT/spaces/bench
 	links "$work/gen/cur" "$sp/incoming/new"
+	[ "$peers" != no ] || { import_mailarc "$r"; return; }
 	mkdir -p "$work/nm$r/db" "$work/nm$r/mail/cur" "$work/nm$r/mail/new" \
 		"$work/nm$r/mail/tmp"
 	links "$work/gen/cur" "$work/nm$r/mail/cur"
@@ -132,10 +147,7 @@ import_round() {
 	for who in $2; do
 		sync
 		case $who in
-		m)
-			run "dedupe-$r" mailarc-dedupe -q bench
-			run "index-$r" mailarc-index -q bench
-			sum "mailarc-$r" "dedupe-$r" "index-$r" ;;
+		m) import_mailarc "$r" ;;
 		n)
 			run "notmuch-$r" notmuch --config="$work/nm$r/config" \
 				new --quiet
@@ -144,7 +156,6 @@ import_round() {
 				--config="$work/nt$r/config" new --quiet ;;
 		esac
 	done
-	[ "$(notmuch --config="$sp/notmuch/config" count '*')" -eq "$n" ]
 	[ "$(notmuch --config="$work/nm$r/config" count '*')" -eq "$n" ]
 }
 
@@ -154,14 +165,19 @@ add10() {
 	export MAILARC_ROOT="$work/r$r"
 	sp=$MAILARC_ROOT/spaces/bench
 	links "$work/add/cur" "$sp/incoming/new"
-	links "$work/add/cur" "$work/nm$r/mail/cur"
-	links "$work/add/cur" "$work/nt$r/mail/cur"
 	sync
 	run add-dedupe mailarc-dedupe -q bench
 	run add-index mailarc-index -q bench
 	sum add-mailarc add-dedupe add-index
-	run add-notmuch notmuch --config="$work/nm$r/config" new --quiet
-	run add-notmucht notmuch --config="$work/nt$r/config" new --quiet
+	if [ "$peers" != no ]; then
+		links "$work/add/cur" "$work/nm$r/mail/cur"
+		links "$work/add/cur" "$work/nt$r/mail/cur"
+		sync
+		run add-notmuch notmuch --config="$work/nm$r/config" new \
+			--quiet
+		run add-notmucht notmuch --config="$work/nt$r/config" new \
+			--quiet
+	fi
 	[ "$(notmuch --config="$sp/notmuch/config" count '*')" -eq $((n + 10)) ]
 }
 
@@ -180,7 +196,7 @@ if has import || has render; then
 	disk archive "$sp/archive"
 	disk dedupe-db "$sp/state"
 	disk notmuch-db "$sp/notmuch"
-	disk notmuch-peer "$work/nm1/db"
+	[ "$peers" = no ] || disk notmuch-peer "$work/nm1/db"
 fi
 
 if has render; then
@@ -206,6 +222,8 @@ fi
 if has render; then
 	export MAILARC_ROOT="$work/r1"
 	run render-add mailarc-render bench
+	# The issue's +10 figure: from the import to the pages on disk.
+	sum add-total add-mailarc render-add
 	if [ $mhonarc = yes ]; then
 		run mhonarc-add mhonarc -quiet -outdir "$work/mhonarc" \
 			-add "$work/add.mbox"
@@ -277,6 +295,7 @@ awk -v n="$n" -v rounds="$rounds" -v cores="$(nproc)" \
 		row("", "mhonarc", "mhonarc-full", "mhonarc")
 		row("render +10", "mailarc-render", "render-add", "")
 		row("", "mhonarc -add", "mhonarc-add", "")
+		row("+10 in all", "import + render", "add-total", "")
 		printf "%-36s %10s %9s %9s\n", "mailarc / peer (< 1: better)",
 		    "wall", "CPU", "RSS"
 		ratio("import / notmuch new (tags)", "med-mailarc",
