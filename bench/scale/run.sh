@@ -25,6 +25,14 @@
 #   BENCH_STAGES     which stages (default "import render fetch")
 #   BENCH_LIMIT      seconds any one timed command may take (default 7200)
 #   BENCH_FETCH_MAX  largest SIZE the fetch stage runs at (default 10000)
+#   BENCH_SETTLE     seconds to wait, after a sync, before each timed
+#                    command (default 0). On ext4 without a journal, a
+#                    new inode skips every inode of its group freed in the
+#                    last 60 s (360 s while the freeing is not yet written
+#                    back), one inode-table lookup each: right after a
+#                    mass delete (a previous run's cleanup, another job's
+#                    rm -rf) creating files costs several times more. 61
+#                    after a sync takes that out of the figures.
 #   BENCH_PEERS      "no": time mailarc alone, no notmuch new nor MHonArc
 #                    (for 1,000,000, where the targets are mailarc's own:
 #                    +10 messages and memory; default "yes")
@@ -43,6 +51,11 @@ rounds=${BENCH_ROUNDS:-2}
 limit=${BENCH_LIMIT:-7200}
 fetch_max=${BENCH_FETCH_MAX:-10000}
 peers=${BENCH_PEERS:-yes}
+settle=${BENCH_SETTLE:-0}
+case $settle in '' | *[!0-9]*)
+	echo "bench/scale/run.sh: BENCH_SETTLE must be a number of seconds" >&2
+	exit 64 ;;
+esac
 for tool in notmuch python3 timeout; do
 	command -v "$tool" >/dev/null || {
 		echo "bench/scale/run.sh: $tool is missing (make deps-bench)" >&2
@@ -73,6 +86,10 @@ fi
 run() {
 	label=$1
 	shift
+	if [ "$settle" -gt 0 ]; then
+		sync
+		sleep "$settle"
+	fi
 	/usr/bin/time -f "%e %U %S %M" -o "$work/t" \
 		timeout "$limit" "$@" >/dev/null 2>"$work/err" || {
 		echo "bench/scale/run.sh: '$label' failed or took over" \
