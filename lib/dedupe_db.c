@@ -348,6 +348,11 @@ dedupe_db_add(struct dedupe_db *db, const char *identity, const char *name,
 	    (st = entry_push(bk, identity, name, source, message_id)) == MA_OK)
 		db->cached++;
 	buf_release(&line);
+	/* An import of many messages loads every bucket early and then only
+	 * adds: the cache is held to its size here too, not only on a
+	 * load. */
+	if (st == MA_OK)
+		cache_trim(db, b);
 	return st;
 }
 

@@ -31,6 +31,8 @@ size_t __sanitizer_get_current_allocated_bytes(void);
 
 /* 4096 buckets of 60 entries: 245,760, well past what is kept. */
 #define PER_BUCKET 60
+/* Adds from an empty index: well past what is kept. */
+#define ADDS 240000
 
 static size_t
 allocated(void)
@@ -110,11 +112,57 @@ test_memory_is_bounded(void **state)
 	dedupe_db_close(db);
 }
 
+/*
+ * An import adds far more than it looks up anew: once every bucket is
+ * loaded, adds alone must not grow the cache past its size (a
+ * 1,000,000-message import held all of it: 307 MB).
+ */
+static void
+test_adds_stay_bounded(void **state)
+{
+	struct dedupe_db *db = NULL;
+	const struct dedupe_entry *v;
+	size_t n, before, peak = 0;
+	char id[64], ident[65], name[64];
+
+	(void)state;
+	assert_int_equal(mkdir("adds", 0700), 0);
+	before = allocated();
+	assert_int_equal(dedupe_db_open("adds", true, &db), MA_OK);
+	for (int i = 0; i < ADDS; i++) {
+		int k = snprintf(id, sizeof id, "add-%d@bench.example", i);
+
+		assert_true(k > 0 && (size_t)k < sizeof id);
+		k = snprintf(ident, sizeof ident, "%064x", i);
+		assert_true(k > 0 && (size_t)k < sizeof ident);
+		k = snprintf(name, sizeof name, "%d.M1P1.host", i);
+		assert_true(k > 0 && (size_t)k < sizeof name);
+		assert_int_equal(dedupe_db_add(db, ident, name, "main", id),
+				 MA_OK);
+		/* As a run does, a batch at a time. */
+		if (i % 2048 == 2047) {
+			assert_int_equal(dedupe_db_sync(db), MA_OK);
+			if (allocated() - before > peak)
+				peak = allocated() - before;
+		}
+	}
+	/* All of it would be about 45 MB; the cache keeps about 100,000
+	 * entries. */
+	assert_true(peak < (size_t)32 << 20);
+	assert_int_equal(dedupe_db_find(db, "add-7@bench.example", &v, &n),
+			 MA_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0].name, "7.M1P1.host");
+	assert_int_equal(dedupe_db_checkpoint(db), MA_OK);
+	dedupe_db_close(db);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_memory_is_bounded),
+	    cmocka_unit_test(test_adds_stay_bounded),
 	};
 
 	log_init("dedupe_cache_test");
