@@ -345,14 +345,99 @@ name_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static enum ma_status
-scan_sub(const char *dir, const char *sub,
-	 int (*fn)(const char *path, void *arg), void *arg, int *stopped)
+/*
+ * A scan holds at most this many names at once (twice while it reads): a
+ * folder of a million messages (an import of a decade's mbox, a space's
+ * archive) is walked in windows of the next SCAN_WINDOW names after the
+ * last one done, each window read from the folder again, so that memory
+ * stays flat and the order is still the names' order.
+ */
+#define SCAN_WINDOW 65536
+
+/* Free v[0..n), not v. */
+static void
+free_names(char **v, size_t n)
 {
-	char **names = NULL;
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+}
+
+/*
+ * The next window of dir (open, rewound): up to window names of files
+ * after *last (NULL: from the first), sorted, into names[0..*np); *more
+ * when the folder held further ones.
+ */
+static enum ma_status
+scan_window(DIR *d, const char *last, size_t window, char ***namesp, size_t *np,
+	    size_t *capp, bool *more)
+{
+	char **names = *namesp;
+	size_t n = 0;
+	struct dirent *de;
+
+	*more = false;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.' ||
+		    (last != NULL && strcmp(de->d_name, last) <= 0))
+			continue;
+		if (n == 2 * window) {
+			/* Keep the window's smallest: the rest come later. */
+			qsort(names, n, sizeof *names, name_cmp);
+			free_names(names + window, n - window);
+			n = window;
+			*more = true;
+		}
+		if (n == *capp) {
+			char **v = array_grow(names, capp, n, sizeof *v, 256);
+
+			if (v == NULL)
+				goto nomem;
+			*namesp = names = v;
+		}
+		if ((names[n] = strdup(de->d_name)) == NULL)
+			goto nomem;
+		n++;
+	}
+	if (n > 1)
+		qsort(names, n, sizeof *names, name_cmp);
+	if (n > window) {
+		free_names(names + window, n - window);
+		n = window;
+		*more = true;
+	}
+	*np = n;
+	return MA_OK;
+nomem:
+	free_names(names, n);
+	*np = 0;
+	return MA_ENOMEM;
+}
+
+/* fn over names[0..n) of subdir; *r is what fn returned last. */
+static enum ma_status
+scan_names(const char *subdir, char **names, size_t n,
+	   int (*fn)(const char *path, void *arg), void *arg, int *r)
+{
+	for (size_t i = 0; *r == 0 && i < n; i++) {
+		char *path = path_fmt("%s/%s", subdir, names[i]);
+
+		if (path == NULL)
+			return MA_ENOMEM;
+		*r = fn(path, arg);
+		free(path);
+	}
+	return MA_OK;
+}
+
+enum ma_status
+maildir_scan_window(const char *dir, const char *sub, size_t window,
+		    int (*fn)(const char *path, void *arg), void *arg,
+		    int *stopped)
+{
+	char **names = NULL, *last = NULL;
 	size_t n = 0, cap = 0;
 	enum ma_status st = MA_OK;
-	struct dirent *de;
+	bool more = true;
 	char *subdir;
 	DIR *d;
 	int r = 0;
@@ -368,42 +453,32 @@ scan_sub(const char *dir, const char *sub,
 		log_err("cannot open '%s/%s': %s", dir, sub, strerror(e));
 		return path_errno_status(e);
 	}
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		if (n == cap) {
-			char **v = array_grow(names, &cap, n, sizeof *v, 256);
-
-			if (v == NULL) {
-				st = MA_ENOMEM;
-				break;
-			}
-			names = v;
-		}
-		if ((names[n] = strdup(de->d_name)) == NULL) {
-			st = MA_ENOMEM;
-			break;
-		}
-		n++;
+	while (st == MA_OK && r == 0 && more) {
+		rewinddir(d);
+		st = scan_window(d, last, window > 0 ? window : 1, &names, &n,
+				 &cap, &more);
+		if (st == MA_OK && n > 0)
+			st = scan_names(subdir, names, n, fn, arg, &r);
+		free(last);
+		last = n > 0 ? names[n - 1] : NULL;
+		if (n > 0)
+			free_names(names, n - 1);
+		n = 0;
 	}
+	free(last);
+	free(names);
 	closedir(d);
-	if (st == MA_OK && n > 0)
-		qsort(names, n, sizeof *names, name_cmp);
-	for (size_t i = 0; st == MA_OK && r == 0 && i < n; i++) {
-		char *path = path_fmt("%s/%s", subdir, names[i]);
-
-		if (path == NULL) {
-			st = MA_ENOMEM;
-			break;
-		}
-		r = fn(path, arg);
-		free(path);
-	}
-	array_free_strs(names, n);
 	free(subdir);
 	if (stopped != NULL)
 		*stopped = r;
 	return st;
+}
+
+static enum ma_status
+scan_sub(const char *dir, const char *sub,
+	 int (*fn)(const char *path, void *arg), void *arg, int *stopped)
+{
+	return maildir_scan_window(dir, sub, SCAN_WINDOW, fn, arg, stopped);
 }
 
 enum ma_status

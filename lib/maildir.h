@@ -89,11 +89,25 @@ enum ma_status maildir_move(const char *path, const char *dstdir, bool to_cur,
  * maildir_scan - call fn(path, arg) for every message in dir/new and then
  * dir/cur (subdir NULL), or only in dir/SUBDIR, sorted by name so that runs
  * are repeatable. Dot files are skipped. fn returning non-zero stops the
- * scan; that value is returned through *stopped when given.
+ * scan; that value is returned through *stopped when given. Memory stays
+ * flat however many files a folder holds: the names are read in windows
+ * (maildir_scan_window()). A file that appears during a scan is called
+ * for when it sorts after the window being done, else by the next scan.
  */
 enum ma_status maildir_scan(const char *dir, const char *subdir,
 			    int (*fn)(const char *path, void *arg), void *arg,
 			    int *stopped);
+
+/*
+ * maildir_scan_window - maildir_scan() of dir/SUBDIR alone, holding at most
+ * window names at once (twice while reading): the folder is read again for
+ * each window of the next names after the last one called for. Exposed for
+ * the tests, which use small windows.
+ */
+enum ma_status maildir_scan_window(const char *dir, const char *subdir,
+				   size_t window,
+				   int (*fn)(const char *path, void *arg),
+				   void *arg, int *stopped);
 
 /*
  * maildir_clean_tmp - remove files in dir/tmp older than max_age seconds

@@ -150,6 +150,93 @@ test_scan_visits_new_then_cur_sorted(void **state)
 	tu_rmdir(dir);
 }
 
+/* What a windowed scan called for, in order. */
+struct visits {
+	char names[300][64];
+	int n, stop_at;
+	const char *move_to; /* NULL: leave the files where they are */
+};
+
+static int
+visit(const char *path, void *arg)
+{
+	struct visits *v = arg;
+	const char *name = strrchr(path, '/') + 1;
+
+	assert_true(v->n < 300);
+	snprintf(v->names[v->n++], sizeof v->names[0], "%s", name);
+	if (v->move_to != NULL) {
+		char *q = path_fmt("%s/%s", v->move_to, name);
+
+		assert_int_equal(rename(path, q), 0);
+		free(q);
+	}
+	return v->n == v->stop_at ? 9 : 0;
+}
+
+static int
+str_cmp(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/*
+ * 250 files in an order unlike their names', scanned a few names at a
+ * time: every file once, in the names' order, whether the scan leaves
+ * them (an index rebuild) or moves them out (dedupe), and a stop stops.
+ */
+static void
+test_scan_in_windows_sees_each_once_in_order(void **state)
+{
+	static const size_t windows[] = {1, 7, 64, 249, 250, 1000};
+	char *dir = tu_tmpdir(), *md = path_fmt("%s/m", dir);
+	char *away = path_fmt("%s/away", dir), want[250][64];
+	static struct visits v;
+	int stopped;
+
+	(void)state;
+	assert_int_equal(maildir_create(md), MA_OK);
+	assert_int_equal(mkdir(away, 0700), 0);
+	for (int i = 0; i < 250; i++) {
+		char *p = path_fmt("%s/new/%d.M%dP1.host", md,
+				   (i * 7919) % 250 + 1000, i);
+		FILE *f = fopen(p, "w");
+
+		assert_non_null(f);
+		assert_int_equal(fclose(f), 0);
+		snprintf(want[i], sizeof want[i], "%s", strrchr(p, '/') + 1);
+		free(p);
+	}
+	qsort(want, 250, sizeof want[0], str_cmp);
+	for (size_t w = 0; w < sizeof windows / sizeof *windows; w++) {
+		memset(&v, 0, sizeof v);
+		assert_int_equal(maildir_scan_window(md, "new", windows[w],
+						     visit, &v, &stopped),
+				 MA_OK);
+		assert_int_equal(stopped, 0);
+		assert_int_equal(v.n, 250);
+		for (int i = 0; i < 250; i++)
+			assert_string_equal(v.names[i], want[i]);
+	}
+	memset(&v, 0, sizeof v);
+	v.stop_at = 100;
+	assert_int_equal(maildir_scan_window(md, "new", 7, visit, &v, &stopped),
+			 MA_OK);
+	assert_int_equal(stopped, 9);
+	assert_int_equal(v.n, 100);
+	memset(&v, 0, sizeof v);
+	v.move_to = away;
+	assert_int_equal(maildir_scan_window(md, "new", 7, visit, &v, &stopped),
+			 MA_OK);
+	assert_int_equal(v.n, 250);
+	for (int i = 0; i < 250; i++)
+		assert_string_equal(v.names[i], want[i]);
+	assert_int_equal(tu_count(away), 250);
+	free(away);
+	free(md);
+	tu_rmdir(dir);
+}
+
 static void
 test_deliver_into_full_disk_leaves_nothing(void **state)
 {
@@ -193,6 +280,7 @@ main(void)
 	    cmocka_unit_test(test_aborted_message_leaves_nothing),
 	    cmocka_unit_test(test_move_keeps_name_and_is_in_one_place),
 	    cmocka_unit_test(test_scan_visits_new_then_cur_sorted),
+	    cmocka_unit_test(test_scan_in_windows_sees_each_once_in_order),
 	    cmocka_unit_test(test_deliver_into_full_disk_leaves_nothing),
 	};
 
