@@ -1,6 +1,9 @@
 /* The dedupe index: see dedupe_db.h for the format and why. */
 #include <errno.h>
 #include <fcntl.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -227,6 +230,12 @@ cache_trim(struct dedupe_db *db, unsigned keep)
 		bucket_free(db->buckets[b]);
 		db->buckets[b] = NULL;
 	}
+#ifdef __GLIBC__
+	/* The freed entries are small blocks spread over the heap; without
+	 * this, each refill of the cache finds the pages of the last one
+	 * only partly reusable and the heap grows with the archive. */
+	malloc_trim(0);
+#endif
 }
 
 static enum ma_status
