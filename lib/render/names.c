@@ -56,7 +56,6 @@ name_record(struct run *r, const char *name, const char *root,
 
 	if (t == NULL)
 		return MA_ENOMEM;
-	t->seen = 0;
 	t->own = NULL;
 	memcpy(t->name, name, nl);
 	t->root = memcpy(t->name + nl, root, rl);

@@ -278,6 +278,7 @@ run_release(struct run *r)
 	free(r->uuid);
 	free(r->settings);
 	search_free(r->search);
+	store_free(r->store);
 }
 
 /*
@@ -297,9 +298,9 @@ run_debug(const struct run *r)
 
 	fprintf(stderr,
 		"render-stats: filled-peak %zu entries %u made %zu "
-		"state-read %zu\n",
+		"state-read %zu state-files %zu\n",
 		r->filled_peak, g_hash_table_size(r->by_id), made,
-		r->state_read);
+		r->state_read, r->state_written);
 }
 
 /* Forget the state: the run renders everything. */
@@ -450,7 +451,7 @@ publish(struct run *r, GPtrArray *changed, bool full, long tomb_end,
 	if (!r->tomb_pending)
 		r->tomb_off = tomb_end;
 	if (st == MA_OK)
-		st = render_state_save(r, state, uuid, rev, changed);
+		st = render_state_save(r, state, uuid, rev);
 	r->stats->messages = r->order->len;
 	return st;
 }
