@@ -269,7 +269,8 @@ void version_date(struct version *v, const char *data, size_t len);
 enum ma_status render_state_load(struct run *r, const char *path, bool entries);
 char *settings_line(const struct render_opts *o);
 enum ma_status render_state_save(struct run *r, const char *path,
-				 const char *uuid, unsigned long rev);
+				 const char *uuid, unsigned long rev,
+				 GPtrArray *changed);
 enum ma_status state_entry(struct run *r, char *line, char *nl, bool log);
 
 /* state_log.c: the log of a version 3 state (see there), read to
@@ -281,19 +282,48 @@ enum ma_status state_log_load(struct run *r, char *data, size_t mark,
 			      size_t len, unsigned long *rev, long *off);
 
 /*
- * store.c: the state on disk, version 4 (see there). store_load() reads
- * the files the manifest manifest[0..len) names (the whole file at
- * path, header included): the thread names, and with entries the
- * months; MA_ENOTFOUND when one is missing or damaged (a full run).
+ * store.c, store_load.c: the state on disk, version 4 (see there).
+ * store_load() reads the manifest manifest[0..len) (the whole file at
+ * path, header included); with entries (an incremental run) nothing
+ * else yet, without (a full run) the thread names. An incremental run
+ * then reads what it needs: store_prefetch() for each message notmuch
+ * changed (before query_messages()), store_widen() once the threads to
+ * render are marked, store_names_check() before thread_names(); each
+ * may fall back to store_load_all(), after which store_partial() is
+ * false and the run holds the whole order, as a full run does.
+ * store_go_full() makes an incremental run full (the thread names
+ * read). MA_ENOTFOUND: a file is missing or damaged (a full run).
+ * store_sort() sorts what is loaded into r->order, positions set.
+ * store_totals() and store_month_counts() give the archive's counts
+ * while the run holds part of it (false, NULL: it holds all).
  * store_save() writes the files that changed under a new generation,
  * then the manifest, then removes the files it no longer names.
  * store_thread_root() is render_thread_root() on such a state.
  */
 struct store;
+struct month_count {
+	char month[8]; /* "YYYY/MM" */
+	size_t count;
+};
 enum ma_status store_load(struct run *r, const char *path, char *manifest,
 			  size_t len, bool entries);
+enum ma_status store_load_all(struct run *r);
+enum ma_status store_go_full(struct run *r);
+bool store_partial(const struct run *r);
+/* store_damaged() - a file the manifest names was missing or damaged:
+ * the run fails, and render_run() renders everything instead. */
+bool store_damaged(const struct run *r);
+enum ma_status store_prefetch(struct run *r, const char *msgid,
+			      const char *thread, time_t date);
+enum ma_status store_widen(struct run *r);
+enum ma_status store_names_check(struct run *r);
+void store_sort(struct run *r);
+bool store_totals(const struct run *r, size_t *messages, size_t *threads);
+/* render_messages() - how many messages the site holds. */
+size_t render_messages(const struct run *r);
+GArray *store_month_counts(struct run *r);
 enum ma_status store_save(struct run *r, const char *path, const char *uuid,
-			  unsigned long rev);
+			  unsigned long rev, GPtrArray *changed);
 void store_free(struct store *s);
 unsigned store_bucket(const char *key);
 enum ma_status store_thread_root(const char *path, char *manifest, size_t len,
@@ -447,6 +477,9 @@ enum ma_status render_thread_id(struct run *r, const char *id);
 
 /* month.c */
 int month_num(const char *month);
+/* month_range() - the entries of month "YYYY/MM" are r->order[lo..hi)
+ * (contiguous: the order is sorted by date). */
+void month_range(struct run *r, const char *month, size_t *lo, size_t *hi);
 enum ma_status month_pages(struct run *r, const char *month);
 
 /* home.c */
@@ -457,6 +490,9 @@ struct search;
 enum ma_status search_add(struct run *r, struct tmsg *t);
 enum ma_status search_publish(struct run *r, bool full);
 enum ma_status search_page(struct run *r);
+/* search_cache_usable() - month "YYYY/MM" has a cached segment that the
+ * site holds: a run need not read its entries to list it. */
+bool search_cache_usable(struct run *r, const char *month);
 void search_free(struct search *s);
 
 /* run.c */

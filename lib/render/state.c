@@ -305,9 +305,9 @@ settings_line(const struct render_opts *o)
 
 enum ma_status
 render_state_save(struct run *r, const char *path, const char *uuid,
-		  unsigned long rev)
+		  unsigned long rev, GPtrArray *changed)
 {
-	return store_save(r, path, uuid, rev);
+	return store_save(r, path, uuid, rev, changed);
 }
 
 /* The Message-ID field of an entry line from p to nl, unescaped. */

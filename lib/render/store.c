@@ -44,25 +44,10 @@
 
 #include "log.h"
 #include "path.h"
-#include "render_int.h"
+#include "store_int.h"
 
-/* Buckets of each hashed kind (i-, t-, n-). */
-#define STORE_BUCKETS 256
 /* Files written this many and more are made durable by one syncfs(2). */
 #define STORE_SYNC_EACH 16
-#define STORE_FILE_MAX	((size_t)1 << 30)
-
-/* One file the manifest names. */
-struct sfile {
-	unsigned long gen;
-	uint64_t digest;
-	size_t count;
-};
-
-struct store {
-	unsigned long gen; /* the manifest's */
-	GHashTable *files; /* KEY -> struct sfile * (the manifest's) */
-};
 
 /* A save in progress. */
 struct store_out {
@@ -74,8 +59,8 @@ struct store_out {
 	bool sync_all;
 };
 
-static uint64_t
-fnv64(const char *s, size_t n)
+uint64_t
+store_fnv64(const char *s, size_t n)
 {
 	uint64_t h = 14695981039346656037ull;
 
@@ -94,23 +79,41 @@ store_bucket(const char *key)
 	return h % STORE_BUCKETS;
 }
 
+static void
+sthread_free(void *p)
+{
+	struct sthread *t = p;
+
+	if (t != NULL) {
+		free(t->root);
+		free(t->months);
+	}
+	free(t);
+}
+
 void
 store_free(struct store *s)
 {
 	if (s == NULL)
 		return;
 	g_hash_table_destroy(s->files);
+	g_hash_table_destroy(s->loaded);
+	g_hash_table_destroy(s->threads);
+	free(s->path);
 	free(s);
 }
 
-static struct store *
+struct store *
 store_new(void)
 {
 	struct store *s = calloc(1, sizeof *s);
 
-	if (s != NULL)
-		s->files =
-		    g_hash_table_new_full(g_str_hash, g_str_equal, free, free);
+	if (s == NULL)
+		return NULL;
+	s->files = g_hash_table_new_full(g_str_hash, g_str_equal, free, free);
+	s->loaded = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
+	s->threads =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, free, sthread_free);
 	return s;
 }
 
@@ -142,7 +145,7 @@ store_file_line(struct store *s, const char *p)
 
 /* The manifest's lines after the header: the files and the generation
  * (from the header's "generation" line, which state.c skips). */
-static enum ma_status
+enum ma_status
 store_manifest(struct store *s, char *data, size_t len)
 {
 	char *p = data, *end = data + len;
@@ -159,6 +162,10 @@ store_manifest(struct store *s, char *data, size_t len)
 			body = true;
 		else if (!body && strncmp(p, "generation ", 11) == 0)
 			s->gen = strtoul(p + 11, NULL, 10);
+		else if (!body && strncmp(p, "messages ", 9) == 0)
+			s->messages = strtoul(p + 9, NULL, 10);
+		else if (!body && strncmp(p, "threads ", 8) == 0)
+			s->nthreads = strtoul(p + 8, NULL, 10);
 		else if (body)
 			st = store_file_line(s, p);
 		p = nl + 1;
@@ -173,7 +180,7 @@ store_dir(const char *path)
 }
 
 /* The bytes of the file KEY of generation gen, NUL-terminated. */
-static enum ma_status
+enum ma_status
 store_read(const char *path, const char *key, unsigned long gen, char **datap,
 	   size_t *lenp)
 {
@@ -186,102 +193,6 @@ store_read(const char *path, const char *key, unsigned long gen, char **datap,
 	if (st == MA_ENOTFOUND)
 		log_warn("'%s' is missing: rendering everything", f);
 	free(f);
-	return st;
-}
-
-/* A month file's lines into the entries, in order. */
-static enum ma_status
-store_month_lines(struct run *r, char *data, size_t len)
-{
-	char *p = data, *end = data + len;
-	enum ma_status st = MA_OK;
-
-	while (p < end && st == MA_OK) {
-		char *nl = memchr(p, '\n', (size_t)(end - p)), *cut = p;
-
-		if (nl == NULL)
-			nl = end;
-		/* The fifth field (the thread's NAME) is not read back:
-		 * names.c gives it again. */
-		for (int tabs = 0; cut < nl; cut++)
-			if (*cut == '\t' && ++tabs == 4)
-				break;
-		st = state_entry(r, p, cut, false);
-		p = nl + 1;
-	}
-	return st;
-}
-
-static enum ma_status
-store_name_lines(struct run *r, char *data, size_t len)
-{
-	char *p = data, *end = data + len;
-	enum ma_status st = MA_OK;
-
-	while (p < end && st == MA_OK) {
-		char *nl = memchr(p, '\n', (size_t)(end - p));
-
-		if (nl == NULL)
-			nl = end;
-		*nl = '\0';
-		st = names_note(r, p);
-		p = nl + 1;
-	}
-	return st;
-}
-
-/* Read every file of a kind ('m' or 'n') in key order. */
-static enum ma_status
-store_load_kind(struct run *r, const char *path, char kind)
-{
-	GPtrArray *keys = sorted_keys(r->store->files);
-	enum ma_status st = MA_OK;
-
-	for (guint i = 0; i < keys->len && st == MA_OK; i++) {
-		const char *k = keys->pdata[i];
-		const struct sfile *f = g_hash_table_lookup(r->store->files, k);
-		char *data;
-		size_t len;
-
-		if (k[0] != kind)
-			continue;
-		if ((st = store_read(path, k, f->gen, &data, &len)) != MA_OK)
-			break;
-		r->state_read += len;
-		if (fnv64(data, len) != f->digest) {
-			log_warn("'%s.d/%s.%lu' does not match its manifest: "
-				 "rendering everything",
-				 path, k, f->gen);
-			st = MA_ENOTFOUND;
-		} else if (kind == 'm') {
-			st = store_month_lines(r, data, len);
-		} else {
-			st = store_name_lines(r, data, len);
-		}
-		free(data);
-	}
-	g_ptr_array_free(keys, TRUE);
-	return st;
-}
-
-enum ma_status
-store_load(struct run *r, const char *path, char *manifest, size_t len,
-	   bool entries)
-{
-	enum ma_status st;
-
-	store_free(r->store);
-	if ((r->store = store_new()) == NULL)
-		return MA_ENOMEM;
-	st = store_manifest(r->store, manifest, len);
-	if (st == MA_OK)
-		st = store_load_kind(r, path, 'n');
-	if (st == MA_OK && entries)
-		st = store_load_kind(r, path, 'm');
-	/* An unusable state: the next save writes every file again, under
-	 * a generation none of them had. */
-	if (st != MA_OK)
-		g_hash_table_remove_all(r->store->files);
 	return st;
 }
 
@@ -410,15 +321,20 @@ store_emit(struct store_out *o, const char *key, struct buf *b, size_t count)
 		free(k);
 		return MA_ENOMEM;
 	}
-	f->digest = fnv64(b->data != NULL ? b->data : "", b->len);
+	f->digest = store_fnv64(b->data != NULL ? b->data : "", b->len);
 	f->count = count;
 	f->gen = o->gen;
 	g_hash_table_replace(o->files, k, f);
-	if (old != NULL && old->digest == f->digest && old->count == count) {
+	/* The same bytes, still there: kept under their generation. */
+	if (old != NULL && old->digest == f->digest && old->count == count &&
+	    (file = path_fmt("%s/%s.%lu", o->dir, key, old->gen)) != NULL &&
+	    path_exists(file)) {
 		f->gen = old->gen;
+		free(file);
 		buf_reset(b);
 		return MA_OK;
 	}
+	free(file);
 	if ((file = path_fmt("%s/%s.%lu", o->dir, key, o->gen)) == NULL)
 		st = MA_ENOMEM;
 	else if ((fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
@@ -436,6 +352,161 @@ store_emit(struct store_out *o, const char *key, struct buf *b, size_t count)
 	free(file);
 	buf_reset(b);
 	return st;
+}
+
+/* Whether the manifest had key and this save did not write it. */
+static bool
+store_unwritten(struct store_out *o, const char *key)
+{
+	return !g_hash_table_contains(o->files, key);
+}
+
+/*
+ * An incremental run that read part of the state: the files it did not
+ * rewrite stay as the manifest had them (months it did not read, the
+ * buckets it did not change).
+ */
+static enum ma_status
+store_carry(struct store_out *o)
+{
+	struct store *s = o->r->store;
+	GHashTableIter it;
+	gpointer k, v;
+
+	g_hash_table_iter_init(&it, s->files);
+	while (g_hash_table_iter_next(&it, &k, &v)) {
+		const char *key = k;
+		struct sfile *f;
+		char *kk;
+
+		if (!store_unwritten(o, key) ||
+		    (key[0] == 'm' && g_hash_table_contains(s->loaded, key)))
+			continue;
+		if ((f = malloc(sizeof *f)) == NULL ||
+		    (kk = strdup(key)) == NULL) {
+			free(f);
+			return MA_ENOMEM;
+		}
+		*f = *(const struct sfile *)v;
+		g_hash_table_replace(o->files, kk, f);
+	}
+	return MA_OK;
+}
+
+/* The bucket fkey as the manifest has it, each line whose first field
+ * is a key of lines replaced by its value, then the values no line had
+ * (in key order); written. */
+static enum ma_status
+store_merge(struct store_out *o, struct buf *b, const char *fkey,
+	    GHashTable *lines)
+{
+	const struct sfile *old = g_hash_table_lookup(o->r->store->files, fkey);
+	GHashTable *used = g_hash_table_new(g_str_hash, g_str_equal);
+	GPtrArray *keys;
+	char *data = NULL;
+	size_t len = 0, count = 0;
+	enum ma_status st = MA_OK;
+
+	if (old != NULL)
+		st = store_read(o->r->store->path, fkey, old->gen, &data, &len);
+	for (char *p = data, *end = data + len; st == MA_OK && p < end;) {
+		char *nl = memchr(p, '\n', (size_t)(end - p)), *tab;
+		const char *v;
+
+		if (nl == NULL)
+			nl = end;
+		*nl = '\0';
+		if ((tab = strchr(p, '\t')) != NULL)
+			*tab = '\0';
+		v = g_hash_table_lookup(lines, p);
+		if (v != NULL)
+			g_hash_table_add(used, p);
+		if (tab != NULL)
+			*tab = '\t';
+		st = buf_addf(b, "%s\n", v != NULL ? v : p);
+		count++;
+		p = nl + 1;
+	}
+	keys = sorted_keys(lines);
+	for (guint i = 0; i < keys->len && st == MA_OK; i++)
+		if (!g_hash_table_contains(used, keys->pdata[i])) {
+			st = buf_addf(b, "%s\n",
+				      (const char *)g_hash_table_lookup(
+					  lines, keys->pdata[i]));
+			count++;
+		}
+	g_ptr_array_free(keys, TRUE);
+	g_hash_table_destroy(used);
+	if (st == MA_OK)
+		st = store_emit(o, fkey, b, count);
+	free(data);
+	return st;
+}
+
+/* fkey -> (key -> line), each owned. */
+static GHashTable *
+dirty_new(void)
+{
+	return g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+				     (GDestroyNotify)g_hash_table_destroy);
+}
+
+static void
+dirty_add(GHashTable *dirty, const char *fkey, char *key, char *line)
+{
+	GHashTable *lines = g_hash_table_lookup(dirty, fkey);
+
+	if (lines == NULL) {
+		lines = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+					      g_free);
+		g_hash_table_insert(dirty, g_strdup(fkey), lines);
+	}
+	g_hash_table_replace(lines, key, line);
+}
+
+static enum ma_status
+dirty_write(struct store_out *o, struct buf *b, GHashTable *dirty)
+{
+	GPtrArray *keys = sorted_keys(dirty);
+	enum ma_status st = MA_OK;
+
+	for (guint i = 0; i < keys->len && st == MA_OK; i++)
+		st = store_merge(o, b, keys->pdata[i],
+				 g_hash_table_lookup(dirty, keys->pdata[i]));
+	g_ptr_array_free(keys, TRUE);
+	g_hash_table_destroy(dirty);
+	return st;
+}
+
+/* The Message-ID buckets of what notmuch changed, merged. */
+static enum ma_status
+store_ids_merge(struct store_out *o, struct buf *b, GPtrArray *changed)
+{
+	GHashTable *dirty = dirty_new();
+	struct buf id;
+	enum ma_status st = MA_OK;
+	char fkey[8];
+
+	buf_init(&id, STATE_MAX);
+	for (guint i = 0; i < changed->len && st == MA_OK; i++) {
+		const struct entry *e = changed->pdata[i];
+
+		if (g_hash_table_lookup(o->r->by_id, e->msgid) != e)
+			continue;
+		buf_reset(&id);
+		if ((st = sitename_state_escape(&id, e->msgid)) != MA_OK)
+			break;
+		snprintf(fkey, sizeof fkey, "i-%02x", store_bucket(e->msgid));
+		dirty_add(dirty, fkey, g_strdup(buf_cstr(&id)),
+			  g_strdup_printf("%s\t%lld", buf_cstr(&id),
+					  (long long)e->date));
+	}
+	buf_release(&id);
+	if (st != MA_OK) {
+		g_hash_table_destroy(dirty);
+		return st;
+	}
+	return dirty_write(o, b, dirty);
 }
 
 /* The month files, from the order. */
@@ -477,13 +548,15 @@ store_months(struct store_out *o, struct buf *b)
 
 /* The Message-ID buckets. */
 static enum ma_status
-store_ids(struct store_out *o, struct buf *b)
+store_ids(struct store_out *o, struct buf *b, GPtrArray *changed)
 {
 	struct run *r = o->r;
 	GPtrArray *in[STORE_BUCKETS];
 	enum ma_status st = MA_OK;
 	char key[8];
 
+	if (store_partial(r))
+		return store_ids_merge(o, b, changed);
 	for (unsigned i = 0; i < STORE_BUCKETS; i++)
 		in[i] = g_ptr_array_new();
 	for (guint i = 0; i < r->order->len; i++) {
@@ -560,6 +633,53 @@ store_thread_aggs(struct run *r)
 	return h;
 }
 
+/* One thread bucket line into b. */
+static enum ma_status
+thread_line(struct buf *b, const char *id, const struct tagg *t)
+{
+	enum ma_status st = buf_addf(b, "%s\t%zu\t", id, t->count);
+
+	if (st == MA_OK)
+		st = sitename_state_escape(b, t->root->msgid);
+	if (st == MA_OK)
+		st = buf_addf(b, "\t%s", t->months->str);
+	return st;
+}
+
+/* The buckets of the threads rendered this run, merged (a run that read
+ * part of the state holds those threads whole). */
+static enum ma_status
+store_threads_merge(struct store_out *o, struct buf *b, GHashTable *h)
+{
+	GHashTable *dirty = dirty_new();
+	GPtrArray *keys = sorted_keys(o->r->threads);
+	struct buf line;
+	enum ma_status st = MA_OK;
+	char fkey[8];
+
+	buf_init(&line, STATE_MAX);
+	for (guint i = 0; i < keys->len && st == MA_OK; i++) {
+		const struct tagg *t = g_hash_table_lookup(h, keys->pdata[i]);
+
+		if (t == NULL)
+			continue;
+		buf_reset(&line);
+		if ((st = thread_line(&line, keys->pdata[i], t)) != MA_OK)
+			break;
+		snprintf(fkey, sizeof fkey, "t-%02x",
+			 store_bucket(keys->pdata[i]));
+		dirty_add(dirty, fkey, g_strdup(keys->pdata[i]),
+			  g_strdup(buf_cstr(&line)));
+	}
+	buf_release(&line);
+	g_ptr_array_free(keys, TRUE);
+	if (st != MA_OK) {
+		g_hash_table_destroy(dirty);
+		return st;
+	}
+	return dirty_write(o, b, dirty);
+}
+
 /* The thread buckets; *nthreads how many threads. */
 static enum ma_status
 store_threads(struct store_out *o, struct buf *b, size_t *nthreads)
@@ -571,7 +691,20 @@ store_threads(struct store_out *o, struct buf *b, size_t *nthreads)
 
 	if (h == NULL)
 		return MA_ENOMEM;
+	/* As the home page counts them: messages without a thread are one
+	 * more conversation. */
 	*nthreads = g_hash_table_size(h);
+	for (guint i = 0; i < o->r->order->len; i++)
+		if (((struct entry *)o->r->order->pdata[i])->thread[0] ==
+		    '\0') {
+			++*nthreads;
+			break;
+		}
+	if (store_partial(o->r)) {
+		st = store_threads_merge(o, b, h);
+		g_hash_table_destroy(h);
+		return st;
+	}
 	keys = sorted_keys(h);
 	for (unsigned i = 0; i < STORE_BUCKETS; i++)
 		in[i] = g_ptr_array_new();
@@ -580,15 +713,11 @@ store_threads(struct store_out *o, struct buf *b, size_t *nthreads)
 				keys->pdata[i]);
 	for (unsigned i = 0; i < STORE_BUCKETS; i++) {
 		for (guint j = 0; j < in[i]->len && st == MA_OK; j++) {
-			const struct tagg *t =
-			    g_hash_table_lookup(h, in[i]->pdata[j]);
-
-			st = buf_addf(b, "%s\t%zu\t",
-				      (const char *)in[i]->pdata[j], t->count);
+			st = thread_line(
+			    b, in[i]->pdata[j],
+			    g_hash_table_lookup(h, in[i]->pdata[j]));
 			if (st == MA_OK)
-				st = sitename_state_escape(b, t->root->msgid);
-			if (st == MA_OK)
-				st = buf_addf(b, "\t%s\n", t->months->str);
+				st = buf_addc(b, '\n');
 		}
 		if (st == MA_OK && in[i]->len > 0 &&
 		    (st = render_fmt(key, sizeof key, "t-%02x", i)) == MA_OK)
@@ -615,6 +744,12 @@ store_names(struct store_out *o, struct buf *b)
 		g_ptr_array_add(in[store_bucket(keys->pdata[i])],
 				keys->pdata[i]);
 	for (unsigned i = 0; i < STORE_BUCKETS; i++) {
+		snprintf(key, sizeof key, "n-%02x", i);
+		/* A run that read part of the state rewrites only the
+		 * buckets it read. */
+		if (store_partial(r) &&
+		    !g_hash_table_contains(r->store->loaded, key))
+			g_ptr_array_set_size(in[i], 0);
 		for (guint j = 0; j < in[i]->len && st == MA_OK; j++) {
 			const struct tname *t =
 			    g_hash_table_lookup(r->names, in[i]->pdata[j]);
@@ -625,8 +760,7 @@ store_names(struct store_out *o, struct buf *b)
 			if (st == MA_OK)
 				st = buf_addf(b, "\t%s\n", t->target);
 		}
-		if (st == MA_OK && in[i]->len > 0 &&
-		    (st = render_fmt(key, sizeof key, "n-%02x", i)) == MA_OK)
+		if (st == MA_OK && in[i]->len > 0)
 			st = store_emit(o, key, b, in[i]->len);
 		g_ptr_array_free(in[i], TRUE);
 	}
@@ -664,18 +798,20 @@ store_manifest_write(struct store_out *o, const char *path, const char *uuid,
 	struct run *r = o->r;
 	GPtrArray *keys = sorted_keys(o->files);
 	char *set = settings_line(r->o);
+	size_t messages = r->order->len;
 	struct buf b;
 	enum ma_status st;
 
+	store_totals(r, &messages, &nthreads);
 	buf_init(&b, STATE_MAX);
 	st = set == NULL ? MA_ENOMEM : MA_OK;
 	if (st == MA_OK)
 		st = buf_addf(&b,
 			      "%s\nuuid %s\nrevision %lu\ntombstones %ld\n"
-			      "settings %s\ngeneration %lu\nmessages %u\n"
+			      "settings %s\ngeneration %lu\nmessages %zu\n"
 			      "threads %zu\n\n",
 			      STATE_MAGIC4, uuid, rev, r->tomb_off, set, o->gen,
-			      r->order->len, nthreads);
+			      messages, nthreads);
 	for (guint i = 0; i < keys->len && st == MA_OK; i++) {
 		const struct sfile *f =
 		    g_hash_table_lookup(o->files, keys->pdata[i]);
@@ -723,7 +859,8 @@ store_sweep(struct store_out *o)
 }
 
 enum ma_status
-store_save(struct run *r, const char *path, const char *uuid, unsigned long rev)
+store_save(struct run *r, const char *path, const char *uuid, unsigned long rev,
+	   GPtrArray *changed)
 {
 	struct store_out o = {.r = r};
 	struct buf b;
@@ -739,11 +876,13 @@ store_save(struct run *r, const char *path, const char *uuid, unsigned long rev)
 	if (st == MA_OK)
 		st = store_months(&o, &b);
 	if (st == MA_OK)
-		st = store_ids(&o, &b);
+		st = store_ids(&o, &b, changed);
 	if (st == MA_OK)
 		st = store_threads(&o, &b, &nthreads);
 	if (st == MA_OK)
 		st = store_names(&o, &b);
+	if (st == MA_OK && store_partial(r))
+		st = store_carry(&o);
 	buf_release(&b);
 	if (st == MA_OK)
 		st = store_sync(&o);
