@@ -268,9 +268,12 @@ void version_date(struct version *v, const char *data, size_t len);
  * (a full run): its thread names and header only. */
 enum ma_status render_state_load(struct run *r, const char *path, bool entries);
 char *settings_line(const struct render_opts *o);
+/* render_state_stage() - the state's files, before the site's commit;
+ * render_state_save() - after it, the state that names them. */
+enum ma_status render_state_stage(struct run *r, const char *path,
+				  GPtrArray *changed);
 enum ma_status render_state_save(struct run *r, const char *path,
-				 const char *uuid, unsigned long rev,
-				 GPtrArray *changed);
+				 const char *uuid, unsigned long rev);
 enum ma_status state_entry(struct run *r, char *line, char *nl, bool log);
 
 /* state_log.c: the log of a version 3 state (see there), read to
@@ -296,8 +299,10 @@ enum ma_status state_log_load(struct run *r, char *data, size_t mark,
  * store_sort() sorts what is loaded into r->order, positions set.
  * store_totals() and store_month_counts() give the archive's counts
  * while the run holds part of it (false, NULL: it holds all).
- * store_save() writes the files that changed under a new generation,
- * then the manifest, then removes the files it no longer names.
+ * store_stage() writes the files that changed under a new generation
+ * (durable, but named by no manifest yet: before the site's commit);
+ * store_save(), after the commit, writes the manifest that names them,
+ * then removes the files it no longer names.
  * store_thread_root() is render_thread_root() on such a state.
  */
 struct store;
@@ -322,8 +327,9 @@ bool store_totals(const struct run *r, size_t *messages, size_t *threads);
 /* render_messages() - how many messages the site holds. */
 size_t render_messages(const struct run *r);
 GArray *store_month_counts(struct run *r);
+enum ma_status store_stage(struct run *r, const char *path, GPtrArray *changed);
 enum ma_status store_save(struct run *r, const char *path, const char *uuid,
-			  unsigned long rev, GPtrArray *changed);
+			  unsigned long rev);
 void store_free(struct store *s);
 unsigned store_bucket(const char *key);
 enum ma_status store_thread_root(const char *path, char *manifest, size_t len,

@@ -526,6 +526,12 @@ publish(struct run *r, GPtrArray *changed, bool full, long tomb_end,
 		return st;
 	st = render_all(r, full);
 	r->stats->files_written = site_written(r->site);
+	/* The state's files are made before the commit, so that only the
+	 * manifest (one small atomic write) comes between the commit and
+	 * the state that records it: a run killed there leaves pages the
+	 * state does not know of. */
+	if (st == MA_OK)
+		st = render_state_stage(r, state, changed);
 	if (st == MA_OK)
 		st = site_close(r->site, true);
 	else
@@ -534,7 +540,7 @@ publish(struct run *r, GPtrArray *changed, bool full, long tomb_end,
 	if (!r->tomb_pending)
 		r->tomb_off = tomb_end;
 	if (st == MA_OK)
-		st = render_state_save(r, state, uuid, rev, changed);
+		st = render_state_save(r, state, uuid, rev);
 	r->stats->messages = render_messages(r);
 	return st;
 }

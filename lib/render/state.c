@@ -304,10 +304,16 @@ settings_line(const struct render_opts *o)
 }
 
 enum ma_status
-render_state_save(struct run *r, const char *path, const char *uuid,
-		  unsigned long rev, GPtrArray *changed)
+render_state_stage(struct run *r, const char *path, GPtrArray *changed)
 {
-	return store_save(r, path, uuid, rev, changed);
+	return store_stage(r, path, changed);
+}
+
+enum ma_status
+render_state_save(struct run *r, const char *path, const char *uuid,
+		  unsigned long rev)
+{
+	return store_save(r, path, uuid, rev);
 }
 
 /* The Message-ID field of an entry line from p to nl, unescaped. */

@@ -20,18 +20,19 @@
  * FNV-1a 64 of the file's bytes.
  *
  * Copy-on-write generations make a run killed at any point leave either
- * the old state or the new one: a save makes every file whose bytes
- * differ from what the manifest records under the next generation's
- * name, makes them durable, then replaces the manifest atomically;
- * files the new manifest does not name (the old generation's, or what
- * a killed run left) are removed after that. So an erased message's
- * Message-ID does not outlive the run that removes it.
+ * the old state or the new one: store_stage() makes every file whose
+ * bytes differ from what the manifest records under the next
+ * generation's name and makes them durable (before the site's commit);
+ * store_save() then replaces the manifest atomically and removes the
+ * files it does not name (the old generation's, or what a killed run
+ * left). So an erased message's Message-ID does not outlive the run
+ * that removes it.
  *
- * A run still holds the whole order in memory (render_int.h): a save
- * builds each file from it and writes only those that changed, so what
- * an incremental run writes follows what it touched; loading reads the
- * months and names. Reading only the months a run touches is the next
- * step (docs/scaling.md).
+ * A save builds each file from what the run holds and writes it only if
+ * its bytes changed. A run that read part of the state (store_load.c)
+ * builds the months it read, merges the Message-ID and thread buckets
+ * it changed into their old lines, builds the name buckets it read,
+ * and carries every other file over as the manifest had it.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -57,6 +58,7 @@ struct store_out {
 	GHashTable *files; /* KEY -> struct sfile * (the new manifest's) */
 	size_t written;
 	bool sync_all;
+	size_t nthreads;
 };
 
 uint64_t
@@ -79,6 +81,8 @@ store_bucket(const char *key)
 	return h % STORE_BUCKETS;
 }
 
+static void store_out_free(struct store_out *o);
+
 static void
 sthread_free(void *p)
 {
@@ -99,6 +103,7 @@ store_free(struct store *s)
 	g_hash_table_destroy(s->files);
 	g_hash_table_destroy(s->loaded);
 	g_hash_table_destroy(s->threads);
+	store_out_free(s->staged);
 	free(s->path);
 	free(s);
 }
@@ -193,113 +198,6 @@ store_read(const char *path, const char *key, unsigned long gen, char **datap,
 	if (st == MA_ENOTFOUND)
 		log_warn("'%s' is missing: rendering everything", f);
 	free(f);
-	return st;
-}
-
-/* The line of data[0..len) whose first field is the escaped key, its
- * newline cut; NULL when none. */
-static char *
-store_line(char *data, size_t len, const char *key)
-{
-	size_t n = strlen(key);
-
-	for (char *p = data, *end = data + len; p < end;) {
-		char *nl = memchr(p, '\n', (size_t)(end - p));
-
-		if (nl == NULL)
-			nl = end;
-		if ((size_t)(nl - p) > n && p[n] == '\t' &&
-		    memcmp(p, key, n) == 0) {
-			*nl = '\0';
-			return p;
-		}
-		p = nl + 1;
-	}
-	return NULL;
-}
-
-/* Field i (0: the first) of a line, up to its next tab, into out. */
-static bool
-store_field(const char *line, int i, char *out, size_t size)
-{
-	const char *p = line, *tab;
-	size_t n;
-
-	for (; i > 0 && p != NULL; i--)
-		p = (p = strchr(p, '\t')) != NULL ? p + 1 : NULL;
-	if (p == NULL)
-		return false;
-	tab = strchr(p, '\t');
-	n = tab != NULL ? (size_t)(tab - p) : strlen(p);
-	if (n >= size)
-		return false;
-	memcpy(out, p, n);
-	out[n] = '\0';
-	return true;
-}
-
-/* The line of key in the bucket or month file fkey, field i into out. */
-static enum ma_status
-store_find(const char *path, struct store *s, const char *fkey, const char *key,
-	   int i, char *out, size_t size)
-{
-	const struct sfile *f = g_hash_table_lookup(s->files, fkey);
-	enum ma_status st;
-	char *data, *line;
-	size_t len;
-
-	if (f == NULL)
-		return MA_ENOTFOUND;
-	if ((st = store_read(path, fkey, f->gen, &data, &len)) != MA_OK)
-		return st;
-	line = store_line(data, len, key);
-	st = line != NULL && store_field(line, i, out, size) ? MA_OK
-							     : MA_ENOTFOUND;
-	free(data);
-	return st;
-}
-
-enum ma_status
-store_thread_root(const char *path, char *manifest, size_t len,
-		  const char *msgid, char **rootp)
-{
-	struct store *s = store_new();
-	struct buf id;
-	char fkey[16], date[32], thread[32], month[8], root[4096];
-	enum ma_status st;
-
-	if (s == NULL)
-		return MA_ENOMEM;
-	buf_init(&id, STATE_MAX);
-	st = store_manifest(s, manifest, len);
-	if (st == MA_OK)
-		st = sitename_state_escape(&id, msgid);
-	if (st == MA_OK)
-		st = render_fmt(fkey, sizeof fkey, "i-%02x",
-				store_bucket(msgid));
-	if (st == MA_OK)
-		st = store_find(path, s, fkey, buf_cstr(&id), 1, date,
-				sizeof date);
-	if (st == MA_OK) {
-		render_month_of((time_t)strtoll(date, NULL, 10), month);
-		st = render_fmt(fkey, sizeof fkey, "m-%.4s-%.2s", month,
-				month + 5);
-	}
-	if (st == MA_OK)
-		st = store_find(path, s, fkey, buf_cstr(&id), 1, thread,
-				sizeof thread);
-	if (st == MA_OK && thread[0] == '\0')
-		st = MA_ENOTFOUND;
-	if (st == MA_OK)
-		st = render_fmt(fkey, sizeof fkey, "t-%02x",
-				store_bucket(thread));
-	if (st == MA_OK)
-		st = store_find(path, s, fkey, thread, 2, root, sizeof root);
-	if (st == MA_OK &&
-	    (*rootp = sitename_state_unescape(root, strlen(root))) == NULL)
-		st = MA_ENOMEM;
-	buf_release(&id);
-	store_free(s);
 	return st;
 }
 
@@ -858,40 +756,65 @@ store_sweep(struct store_out *o)
 	closedir(d);
 }
 
-enum ma_status
-store_save(struct run *r, const char *path, const char *uuid, unsigned long rev,
-	   GPtrArray *changed)
+static void
+store_out_free(struct store_out *o)
 {
-	struct store_out o = {.r = r};
+	if (o == NULL)
+		return;
+	g_hash_table_destroy(o->files);
+	free(o->dir);
+	free(o);
+}
+
+enum ma_status
+store_stage(struct run *r, const char *path, GPtrArray *changed)
+{
+	struct store_out *o;
 	struct buf b;
-	size_t nthreads = 0;
 	enum ma_status st;
 
-	if ((o.dir = store_dir(path)) == NULL)
+	if (r->store == NULL && (r->store = store_new()) == NULL)
 		return MA_ENOMEM;
-	o.gen = (r->store != NULL ? r->store->gen : 0) + 1;
-	o.files = g_hash_table_new_full(g_str_hash, g_str_equal, free, free);
+	if ((o = calloc(1, sizeof *o)) == NULL)
+		return MA_ENOMEM;
+	store_out_free(r->store->staged);
+	r->store->staged = o;
+	o->r = r;
+	o->gen = r->store->gen + 1;
+	o->files = g_hash_table_new_full(g_str_hash, g_str_equal, free, free);
+	if ((o->dir = store_dir(path)) == NULL)
+		return MA_ENOMEM;
 	buf_init(&b, STORE_FILE_MAX);
-	st = path_mkdir_p(o.dir, 0755);
+	st = path_mkdir_p(o->dir, 0755);
 	if (st == MA_OK)
-		st = store_months(&o, &b);
+		st = store_months(o, &b);
 	if (st == MA_OK)
-		st = store_ids(&o, &b, changed);
+		st = store_ids(o, &b, changed);
 	if (st == MA_OK)
-		st = store_threads(&o, &b, &nthreads);
+		st = store_threads(o, &b, &o->nthreads);
 	if (st == MA_OK)
-		st = store_names(&o, &b);
+		st = store_names(o, &b);
 	if (st == MA_OK && store_partial(r))
-		st = store_carry(&o);
+		st = store_carry(o);
 	buf_release(&b);
 	if (st == MA_OK)
-		st = store_sync(&o);
+		st = store_sync(o);
+	r->state_written = o->written;
+	return st;
+}
+
+enum ma_status
+store_save(struct run *r, const char *path, const char *uuid, unsigned long rev)
+{
+	struct store_out *o = r->store != NULL ? r->store->staged : NULL;
+	enum ma_status st;
+
+	if (o == NULL)
+		return MA_EIO; /* store_stage() first */
+	st = store_manifest_write(o, path, uuid, rev, o->nthreads);
 	if (st == MA_OK)
-		st = store_manifest_write(&o, path, uuid, rev, nthreads);
-	if (st == MA_OK)
-		store_sweep(&o);
-	r->state_written = o.written;
-	g_hash_table_destroy(o.files);
-	free(o.dir);
+		store_sweep(o);
+	store_out_free(o);
+	r->store->staged = NULL;
 	return st;
 }

@@ -26,6 +26,8 @@ struct sthread {
 	char *months; /* "YYYY/MM,..." */
 };
 
+struct store_out;
+
 struct store {
 	char *path;	   /* the manifest */
 	unsigned long gen; /* the manifest's */
@@ -41,8 +43,9 @@ struct store {
 	GHashTable *threads; /* thread id -> struct sthread * read */
 	size_t messages;     /* the manifest's totals */
 	size_t nthreads;
-	size_t added;	    /* entries new to the archive this run */
-	size_t new_threads; /* threads new this run */
+	struct store_out *staged; /* store_stage()'s, for store_save() */
+	size_t added;		  /* entries new to the archive this run */
+	size_t new_threads;	  /* threads new this run */
 };
 
 uint64_t store_fnv64(const char *s, size_t n);

@@ -290,6 +290,14 @@ bucket_field(struct run *r, const char *fkey, const char *key, int i,
 		return st;
 	}
 	r->state_read += len;
+	if (store_fnv64(data, len) != f->digest) {
+		log_warn("'%s.d/%s.%lu' does not match its manifest: "
+			 "rendering everything",
+			 r->store->path, fkey, f->gen);
+		r->store->damaged = true;
+		free(data);
+		return MA_ENOTFOUND;
+	}
 	for (char *p = data, *end = data + len; p < end && *outp == NULL;) {
 		char *nl = memchr(p, '\n', (size_t)(end - p)), *q = p;
 
@@ -350,6 +358,24 @@ store_prefetch(struct run *r, const char *msgid, const char *thread,
 	return st;
 }
 
+/* A thread bucket's record after its thread id: COUNT TAB ROOT TAB
+ * MONTHS. */
+static enum ma_status
+sthread_parse(struct run *r, struct sthread *t, const char *rec)
+{
+	const char *t1 = strchr(rec, '\t');
+	const char *t2 = t1 != NULL ? strchr(t1 + 1, '\t') : NULL;
+
+	if (t2 == NULL) {
+		r->store->damaged = true;
+		return MA_ENOTFOUND;
+	}
+	t->known = true;
+	t->root = sitename_state_unescape(t1 + 1, (size_t)(t2 - t1 - 1));
+	t->months = strdup(t2 + 1);
+	return t->root != NULL && t->months != NULL ? MA_OK : MA_ENOMEM;
+}
+
 /* What the thread bucket says of thread (read once). */
 static enum ma_status
 thread_record(struct run *r, const char *thread, struct sthread **tp)
@@ -371,24 +397,8 @@ thread_record(struct run *r, const char *thread, struct sthread **tp)
 	}
 	g_hash_table_insert(r->store->threads, k, t);
 	*tp = t;
-	if (rec == NULL)
-		return MA_OK;
-	/* COUNT TAB ROOT TAB MONTHS */
-	t->known = true;
-	{
-		char *t1 = strchr(rec, '\t'),
-		     *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
-
-		if (t1 == NULL || t2 == NULL) {
-			t->known = false;
-		} else {
-			t->root = sitename_state_unescape(
-			    t1 + 1, (size_t)(t2 - t1 - 1));
-			t->months = strdup(t2 + 1);
-			if (t->root == NULL || t->months == NULL)
-				st = MA_ENOMEM;
-		}
-	}
+	if (rec != NULL)
+		st = sthread_parse(r, t, rec);
 	free(rec);
 	return st;
 }
