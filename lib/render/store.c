@@ -578,51 +578,113 @@ store_threads_merge(struct store_out *o, struct buf *b, GHashTable *h)
 	return dirty_write(o, b, dirty);
 }
 
-/* The thread buckets; *nthreads how many threads. */
-static enum ma_status
-store_threads(struct store_out *o, struct buf *b, size_t *nthreads)
+/* An entry with a thread, for a full save's thread buckets. */
+struct tref {
+	unsigned bucket;
+	const struct entry *e;
+};
+
+/* By bucket, thread id, then place in the site's order. */
+static int
+tref_cmp(const void *a, const void *b)
 {
-	GHashTable *h = store_thread_aggs(o->r);
-	GPtrArray *keys, *in[STORE_BUCKETS];
+	const struct tref *x = a, *y = b;
+	int c;
+
+	if (x->bucket != y->bucket)
+		return x->bucket < y->bucket ? -1 : 1;
+	if ((c = strcmp(x->e->thread, y->e->thread)) != 0)
+		return c;
+	return x->e->pos < y->e->pos ? -1 : x->e->pos > y->e->pos;
+}
+
+/* The line of the thread of t[0..n) (its entries, in order). */
+static enum ma_status
+tref_line(struct buf *b, const struct tref *t, size_t n)
+{
+	char last[8] = "", m[8];
+	enum ma_status st = buf_addf(b, "%s\t%zu\t", t[0].e->thread, n);
+
+	if (st == MA_OK)
+		st = sitename_state_escape(b, t[0].e->msgid);
+	if (st == MA_OK)
+		st = buf_addc(b, '\t');
+	for (size_t i = 0; i < n && st == MA_OK; i++) {
+		render_month_of(t[i].e->date, m);
+		if (strcmp(m, last) == 0)
+			continue;
+		st = buf_addf(b, "%s%s", last[0] ? "," : "", m);
+		memcpy(last, m, sizeof m);
+	}
+	return st == MA_OK ? buf_addc(b, '\n') : st;
+}
+
+/*
+ * The thread buckets of a run that holds the whole order, from the
+ * entries sorted by bucket and thread (16 bytes an entry, no record
+ * per thread held); *nthreads how many threads, as the home page counts
+ * them (messages without a thread are one more conversation).
+ */
+static enum ma_status
+store_threads_all(struct store_out *o, struct buf *b, size_t *nthreads)
+{
+	struct run *r = o->r;
+	struct tref *t = malloc((r->order->len + 1) * sizeof *t);
+	size_t n = 0;
 	enum ma_status st = MA_OK;
 	char key[8];
 
-	if (h == NULL)
+	if (t == NULL)
 		return MA_ENOMEM;
-	/* As the home page counts them: messages without a thread are one
-	 * more conversation. */
+	*nthreads = 0;
+	for (guint i = 0; i < r->order->len; i++) {
+		const struct entry *e = r->order->pdata[i];
+
+		if (e->thread[0] == '\0') {
+			*nthreads = 1;
+			continue;
+		}
+		t[n].bucket = store_bucket(e->thread);
+		t[n++].e = e;
+	}
+	qsort(t, n, sizeof *t, tref_cmp);
+	for (size_t i = 0; i < n && st == MA_OK;) {
+		unsigned bk = t[i].bucket;
+		size_t lines = 0;
+
+		while (i < n && t[i].bucket == bk && st == MA_OK) {
+			size_t j = i + 1;
+
+			while (j < n && t[j].bucket == bk &&
+			       strcmp(t[j].e->thread, t[i].e->thread) == 0)
+				j++;
+			st = tref_line(b, t + i, j - i);
+			lines++;
+			i = j;
+		}
+		*nthreads += lines;
+		if (st == MA_OK &&
+		    (st = render_fmt(key, sizeof key, "t-%02x", bk)) == MA_OK)
+			st = store_emit(o, key, b, lines);
+	}
+	free(t);
+	return st;
+}
+
+/* The thread buckets; *nthreads how many threads (a run that read part
+ * of the state takes the count from store_totals()). */
+static enum ma_status
+store_threads(struct store_out *o, struct buf *b, size_t *nthreads)
+{
+	GHashTable *h;
+	enum ma_status st;
+
+	if (!store_partial(o->r))
+		return store_threads_all(o, b, nthreads);
+	if ((h = store_thread_aggs(o->r)) == NULL)
+		return MA_ENOMEM;
 	*nthreads = g_hash_table_size(h);
-	for (guint i = 0; i < o->r->order->len; i++)
-		if (((struct entry *)o->r->order->pdata[i])->thread[0] ==
-		    '\0') {
-			++*nthreads;
-			break;
-		}
-	if (store_partial(o->r)) {
-		st = store_threads_merge(o, b, h);
-		g_hash_table_destroy(h);
-		return st;
-	}
-	keys = sorted_keys(h);
-	for (unsigned i = 0; i < STORE_BUCKETS; i++)
-		in[i] = g_ptr_array_new();
-	for (guint i = 0; i < keys->len; i++)
-		g_ptr_array_add(in[store_bucket(keys->pdata[i])],
-				keys->pdata[i]);
-	for (unsigned i = 0; i < STORE_BUCKETS; i++) {
-		for (guint j = 0; j < in[i]->len && st == MA_OK; j++) {
-			st = thread_line(
-			    b, in[i]->pdata[j],
-			    g_hash_table_lookup(h, in[i]->pdata[j]));
-			if (st == MA_OK)
-				st = buf_addc(b, '\n');
-		}
-		if (st == MA_OK && in[i]->len > 0 &&
-		    (st = render_fmt(key, sizeof key, "t-%02x", i)) == MA_OK)
-			st = store_emit(o, key, b, in[i]->len);
-		g_ptr_array_free(in[i], TRUE);
-	}
-	g_ptr_array_free(keys, TRUE);
+	st = store_threads_merge(o, b, h);
 	g_hash_table_destroy(h);
 	return st;
 }
