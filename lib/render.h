@@ -29,18 +29,18 @@
  * Incremental runs: SPACE/state/render.state records the notmuch database
  * (uuid, revision), the bytes of SPACE/tombstones already applied, the
  * settings the pages show (name, description, body, images, addresses: a
- * change makes the next run a full one), and one
- * line per message (Message-ID, thread, date, attachments). A run asks
+ * change makes the next run a full one), and names the files beside it
+ * in render.state.d/ that hold one line per message (Message-ID, thread,
+ * date, attachments) a file per month, and buckets by Message-ID, thread
+ * and thread name (lib/render/store.c). A run asks
  * notmuch for the messages changed since (lastmod: query), reads the new
  * tombstones, and renders only the threads they touch (with their messages
  * and the threads of their neighbours by date), the months of those
  * messages, the index and the feed. The output is the same as a full run's,
  * byte for byte: pages depend only on the database, never on the clock.
  * State is written last, after the pages are durable: a killed run is
- * redone by the next. An incremental run appends its changes to the state
- * (a record after a line "@log", lib/render/state_log.c) instead of
- * writing the whole file; a full run, or a log past a quarter of the
- * file, writes it whole again.
+ * redone by the next. An incremental run reads and writes only the files
+ * of the months and buckets it touches.
  *
  * The engine lives in lib/render/, a file per page kind (thread.c,
  * month.c, home.c, atom.c...) around run.c; render_int.h, private to

@@ -325,8 +325,18 @@ PY
 	d=$MAILARC_ROOT/spaces/demo
 	id=$(notmuch --config="$d/notmuch/config" search --output=threads \
 		id:move-2@harbour.example | sed 's/thread://')
-	# The state as the version before wrote it: no thread names.
-	sed -i '1s/.*/mailarc-render-state 2/; /^thread /d' "$d/state/render.state"
+	# The state as the version before wrote it: no thread names, the
+	# entries in the one file.
+	st=$d/state/render.state
+	{
+		echo 'mailarc-render-state 2'
+		sed -n '2,/^$/p' "$st" | grep -v '^$'
+		echo
+		sed '1,/^$/d' "$st" | awk '/^m-/ {print $1 "." $2}' |
+			while read -r f; do cut -f1-4 "$st.d/$f"; done
+	} >"$BATS_TEST_TMPDIR/v2"
+	rm -rf "$st.d"
+	mv "$BATS_TEST_TMPDIR/v2" "$st"
 	echo old >"$d/site/t/$id.html"
 	run mailarc-render demo
 	[ "$status" -eq 0 ]
@@ -335,8 +345,8 @@ PY
 	grep -q "url=[0-9a-f][0-9a-f]/$id.html\"" "$d/site/t/$id.html"
 	m1=../$(trel demo move-1@harbour.example | cut -d/ -f2-)
 	grep -q "url=$m1\"" "$d"/site/t/*/"$id.html"
-	head -1 "$d/state/render.state" | grep -qx 'mailarc-render-state 3'
-	grep -qx "thread $id	move-1@harbour.example	move-1@harbour.example" \
-		"$d/state/render.state"
+	head -1 "$d/state/render.state" | grep -qx 'mailarc-render-state 4'
+	grep -rqx "$id	move-1@harbour.example	move-1@harbour.example" \
+		"$d/state/render.state.d"
 	linkcheck "$d/site"
 }

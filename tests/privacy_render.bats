@@ -203,12 +203,15 @@ d0 removed $(anchor x2@example.com) Message removed" ]
 	corpus "$BATS_TEST_TMPDIR/a.mbox"
 	mailarc -q import sales "$BATS_TEST_TMPDIR/a.mbox"
 	cp "$S/state/render.state" "$BATS_TEST_TMPDIR/render.state"
+	cp -a "$S/state/render.state.d" "$BATS_TEST_TMPDIR/render.state.d"
 	cp -a "$S/site" "$BATS_TEST_TMPDIR/site"
 	mailarc -q erase sales --address alice@example.com --yes >/dev/null
 	# The site and state as they were before the erasure's render.
 	rm -rf "$S/site"
 	cp -a "$BATS_TEST_TMPDIR/site" "$S/site"
 	cp "$BATS_TEST_TMPDIR/render.state" "$S/state/render.state"
+	rm -rf "$S/state/render.state.d"
+	cp -a "$BATS_TEST_TMPDIR/render.state.d" "$S/state/render.state.d"
 	run mailarc-render -v sales
 	echo "$output"
 	[ "$status" -eq 0 ]

@@ -383,5 +383,5 @@ MAIL
 	[[ "$output" == *"not a render state"* ]]
 	site_digest "$d/site" >"$BATS_TEST_TMPDIR/after"
 	diff "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/after"
-	head -1 "$d/state/render.state" | grep -q '^mailarc-render-state 3$'
+	head -1 "$d/state/render.state" | grep -q '^mailarc-render-state 4$'
 }

@@ -1,8 +1,11 @@
 #!/usr/bin/env bats
-# The render state's log: an incremental run appends its changes to
-# SPACE/state/render.state (after a line "@log") instead of writing the
-# whole file again; the next runs read it back, a record cut short is
-# ignored and cut off, and the site stays what --full makes.
+# The render state on disk (version 4, lib/render/store.c): a manifest at
+# SPACE/state/render.state and, beside it in render.state.d/, a file per
+# month, per bucket of Message-IDs, of threads and of thread names, each
+# under a generation. A run writes only the files whose bytes changed,
+# then the manifest, then removes what the manifest no longer names; a
+# state of version 3 (one file, with its log) is read once and
+# converted; the site stays what --full makes.
 
 bats_require_minimum_version 1.5.0
 load helpers
@@ -20,65 +23,131 @@ setup() {
 	mailarc-render logged >/dev/null
 }
 
-# add_one N: one more generated message (the Nth), indexed and rendered.
+# add_one N: one more generated message (the Nth), indexed and rendered;
+# the run's render-stats line in $BATS_TEST_TMPDIR/err.
 add_one() {
 	python3 "$GEN" 1 "$BATS_TEST_TMPDIR/add$1" --start "$1"
 	cp "$BATS_TEST_TMPDIR/add$1"/cur/* "$D/archive/cur/"
 	notmuch_index logged
-	mailarc-render logged >/dev/null
+	MAILARC_RENDER_STATS=1 mailarc-render logged \
+		>/dev/null 2>"$BATS_TEST_TMPDIR/err"
 }
 
-# The site of the incremental runs equals a --full run's, and the full
-# run writes the state without a log.
+# stat NAME: the figure NAME of the last run's render-stats line.
+stat() {
+	grep '^render-stats: ' "$BATS_TEST_TMPDIR/err" | tail -n 1 |
+		tr ' ' '\n' | sed -n "/^$1\$/{n;p;}"
+}
+
+# named: the files the manifest names, as they are on disk, sorted.
+named() {
+	sed '1,/^$/d' "$STATE" | awk '{print $1 "." $2}' | sort
+}
+
+# The folder holds exactly what the manifest names.
+only_named() {
+	named >"$BATS_TEST_TMPDIR/named"
+	ls "$STATE.d" | sort >"$BATS_TEST_TMPDIR/there"
+	diff "$BATS_TEST_TMPDIR/named" "$BATS_TEST_TMPDIR/there"
+}
+
+# The site of the incremental runs equals a --full run's.
 same_as_full() {
 	site_digest "$D/site" >"$BATS_TEST_TMPDIR/inc"
 	mailarc-render logged --full >/dev/null
 	site_digest "$D/site" >"$BATS_TEST_TMPDIR/full"
 	diff "$BATS_TEST_TMPDIR/inc" "$BATS_TEST_TMPDIR/full"
-	run ! grep -qx '@log' "$STATE"
+	only_named
 }
 
-@test "render state: small runs append a record each; the site equals --full" {
-	size=$(wc -c <"$STATE")
-	run ! grep -qx '@log' "$STATE"
+@test "render state: a manifest, and files per month and bucket" {
+	head -1 "$STATE" | grep -qx 'mailarc-render-state 4'
+	grep -qx 'messages 300' "$STATE"
+	[ "$(named | grep -c '^m-')" -ge 1 ]
+	[ "$(named | grep -c '^i-')" -ge 100 ]
+	[ "$(named | grep -c '^t-')" -ge 10 ]
+	[ "$(named | grep -c '^n-')" -ge 10 ]
+	only_named
+}
+
+@test "render state: small runs write a few files each; the site equals --full" {
 	for i in 1 2 3 4; do
 		add_one $((300 + i))
-		[ "$(grep -c "^c	" "$STATE")" -eq "$i" ]
+		# Its month, buckets and names, not the whole state.
+		[ "$(stat state-files)" -ge 1 ]
+		[ "$(stat state-files)" -le 12 ]
+		only_named
 	done
-	grep -qx '@log' "$STATE"
-	# What the first part holds did not move.
-	[ "$(wc -c <"$STATE")" -gt "$size" ]
+	grep -qx 'messages 304' "$STATE"
 	same_as_full
 }
 
-@test "render state: a record cut short by a kill is ignored, then cut off" {
+@test "render state: what a killed run left is ignored, then removed" {
+	gen=$(sed -n 's/^generation //p' "$STATE")
+	# A run killed before its manifest: files of the next generation.
+	echo 'bogus@example	0123	1	-	-' >"$STATE.d/m-2030-01.$((gen + 1))"
+	echo 'bogus@example	1' >"$STATE.d/i-00.$((gen + 1))"
 	add_one 301
-	# A run killed while it appended: no "c" line ends its record.
-	printf 'e\tbogus@example\t0123456789abcdef\t12' >>"$STATE"
-	run mailarc-render logged
-	[ "$status" -eq 0 ]
-	[ -z "$output" ]
+	run ! grep -rq 'bogus@example' "$D/state"
+	only_named
+	same_as_full
+}
+
+@test "render state: a missing or damaged file makes a full run" {
+	# The newest month: a run that adds mail reads it.
+	f=$(named | grep '^m-' | tail -1)
+	echo 'x' >>"$STATE.d/$f"
+	add_one 301
+	grep -q 'does not match its manifest' "$BATS_TEST_TMPDIR/err"
+	only_named
+	rm "$STATE.d"/i-*
 	add_one 302
-	run ! grep -q 'bogus@example' "$STATE"
-	[ "$(grep -c "^c	" "$STATE")" -eq 2 ]
+	grep -q 'is missing' "$BATS_TEST_TMPDIR/err"
+	only_named
 	same_as_full
 }
 
-@test "render state: the log is folded into the file when it grows" {
-	python3 "$GEN" 150 "$BATS_TEST_TMPDIR/many" --start 300
-	cp "$BATS_TEST_TMPDIR"/many/cur/* "$D/archive/cur/"
-	# 150 messages into 300: a record bigger than a quarter of the file.
-	notmuch_index logged
-	mailarc-render logged >/dev/null
-	run ! grep -qx '@log' "$STATE"
-	add_one 451
-	grep -qx '@log' "$STATE"
-	same_as_full
-}
-
-@test "render state: link finds a thread that only the log holds" {
+@test "render state: a state of version 3 is read, its thread names kept" {
+	# The version 3 file this state stands for: the header, the
+	# thread names as "thread" lines, a blank line, the entries.
+	{
+		echo 'mailarc-render-state 3'
+		sed -n '2,/^$/p' "$STATE" | grep -v '^$' |
+			grep -v '^\(generation\|messages\|threads\) '
+		named | grep '^n-' | while read -r f; do
+			sed 's/^/thread /' "$STATE.d/$f"
+		done
+		echo
+		named | grep '^m-' | while read -r f; do
+			cut -f1-4 "$STATE.d/$f"
+		done
+		# A log, its last record cut short by a kill.
+		echo '@log'
+		printf 'c\t1\t0\n'
+		printf 'e\tbogus@example\t0123456789abcdef\t12'
+	} >"$BATS_TEST_TMPDIR/v3"
+	named | grep '^n-' | while read -r f; do
+		cat "$STATE.d/$f"
+	done | sort >"$BATS_TEST_TMPDIR/names"
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/names")" -gt 20 ]
+	rm -rf "$STATE.d"
+	mv "$BATS_TEST_TMPDIR/v3" "$STATE"
 	add_one 301
-	id=$(grep '^e	' "$STATE" | head -1 | cut -f2)
+	# An incremental run: what came is rendered, nothing else read
+	# again from notmuch.
+	[ "$(stat entries)" -eq 301 ]
+	head -1 "$STATE" | grep -qx 'mailarc-render-state 4'
+	run ! grep -rq 'bogus@example' "$D/state"
+	# Every name the version 3 state had is still there.
+	cat "$STATE.d"/n-* | sort >"$BATS_TEST_TMPDIR/now"
+	[ -z "$(comm -23 "$BATS_TEST_TMPDIR/names" "$BATS_TEST_TMPDIR/now")" ]
+	same_as_full
+}
+
+@test "render state: link finds a thread through the buckets" {
+	add_one 301
+	f=$(named | grep '^m-' | tail -1)
+	id=$(tail -1 "$STATE.d/$f" | cut -f1)
 	run mailarc link logged "<$id>" --thread
 	echo "$output"
 	[ "$status" -eq 0 ]

@@ -49,7 +49,9 @@ render_stats() {
 	cp "$BATS_TEST_TMPDIR/add"/cur/* "$D/archive/cur/"
 	notmuch_index mem
 	render_stats
-	[ "$(stat entries)" -eq 751 ]
+	# It reads the months it touches, not the archive.
+	[ "$(stat entries)" -lt 751 ]
+	grep -q '751 messages in' "$D/site/index.html"
 	[ "$(stat filled-peak)" -le 200 ]
 }
 

@@ -27,8 +27,12 @@ thread_count(struct run *r)
 static enum ma_status
 home_head(struct run *r, struct buf *b)
 {
-	size_t nthreads = thread_count(r);
+	size_t msgs = r->order->len, nthreads;
 	enum ma_status st;
+
+	/* A run that read part of the state has the counts from it. */
+	if (!store_totals(r, &msgs, &nthreads))
+		nthreads = thread_count(r);
 
 	ADD(page_begin(r, b, "", r->o->name, "feed.atom", NULL));
 	ADD(buf_adds(b, "<h1>"));
@@ -40,11 +44,11 @@ home_head(struct run *r, struct buf *b)
 		ADD(buf_adds(b, "</p>\n"));
 	}
 	ADD(buf_addf(b,
-		     "<p class=\"meta\">%u message%s in %zu "
+		     "<p class=\"meta\">%zu message%s in %zu "
 		     "conversation%s.</p>\n",
-		     r->order->len, r->order->len == 1 ? "" : "s", nthreads,
+		     msgs, msgs == 1 ? "" : "s", nthreads,
 		     nthreads == 1 ? "" : "s"));
-	if (r->order->len == 0)
+	if (msgs == 0)
 		return buf_adds(b, "<p>The archive is empty.</p>\n");
 	return MA_OK;
 }
@@ -167,15 +171,37 @@ month_item(struct buf *b, const char *month, size_t count, char year[5])
 			month, month_names[month_num(month) - 1], count);
 }
 
+/* The months of a run that read part of the state: its counts. */
+static enum ma_status
+month_list_counted(struct buf *b, GArray *mc, char year[5])
+{
+	enum ma_status st = MA_OK;
+
+	for (guint i = mc->len; i-- > 0 && st == MA_OK;) {
+		const struct month_count *m =
+		    &g_array_index(mc, struct month_count, i);
+
+		st = month_item(b, m->month, m->count, year);
+	}
+	g_array_free(mc, TRUE);
+	return st;
+}
+
 /* The months, newest first, grouped by year, with their counts. */
 static enum ma_status
 month_list(struct run *r, struct buf *b)
 {
 	char cur[8] = "", year[5] = "";
 	size_t count = 0;
+	GArray *mc;
 	enum ma_status st;
 
 	ADD(buf_adds(b, "<h2 id=\"months\">Months</h2>\n"));
+	if ((mc = store_month_counts(r)) != NULL) {
+		ADD(month_list_counted(b, mc, year));
+		return year[0] != '\0' ? buf_adds(b, "</ul></section>\n")
+				       : MA_OK;
+	}
 	for (guint i = r->order->len;;) {
 		char m[8] = "";
 
@@ -202,9 +228,9 @@ index_html(struct run *r, struct buf *b)
 {
 	enum ma_status st = home_head(r, b);
 
-	if (st == MA_OK && r->order->len > 0)
+	if (st == MA_OK && render_messages(r) > 0)
 		st = latest_threads(r, b);
-	if (st == MA_OK && r->order->len > 0)
+	if (st == MA_OK && render_messages(r) > 0)
 		st = month_list(r, b);
 	if (st == MA_OK)
 		st = page_end(b, "");

@@ -15,8 +15,7 @@ const char *const month_names[12] = {
     "July",    "August",   "September", "October", "November", "December",
 };
 
-/* The entries of month (contiguous in the order: it is sorted by date). */
-static void
+void
 month_range(struct run *r, const char *month, size_t *lo, size_t *hi)
 {
 	size_t a = 0, b = r->order->len;

@@ -56,7 +56,6 @@ name_record(struct run *r, const char *name, const char *root,
 
 	if (t == NULL)
 		return MA_ENOMEM;
-	t->seen = 0;
 	t->own = NULL;
 	memcpy(t->name, name, nl);
 	t->root = memcpy(t->name + nl, root, rl);
@@ -78,6 +77,12 @@ thread_names(struct run *r)
 		char name[PERMALINK_NAME_MAX];
 		const char *tn;
 
+		/* A run that read part of the state names the threads it
+		 * renders (it holds them whole); the others keep the NAME
+		 * the state gave them. */
+		if (store_partial(r) &&
+		    !g_hash_table_contains(r->threads, e->thread))
+			continue;
 		e->tname = NULL;
 		if (!sitename_thread_ok(e->thread))
 			continue;

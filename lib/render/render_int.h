@@ -32,6 +32,9 @@
  * state of another version makes a full run. */
 #define STATE_MAGIC_STEM "mailarc-render-state "
 #define STATE_MAGIC	 STATE_MAGIC_STEM "3"
+/* 4: kept per month and per bucket in files beside the manifest
+ * (store.c); a state of version 3 is read once and written as 4. */
+#define STATE_MAGIC4 STATE_MAGIC_STEM "4"
 /* Caps: pages and state are built in memory. */
 #define PAGE_MAX  ((size_t)1 << 30)
 #define STATE_MAX ((size_t)1 << 31)
@@ -124,17 +127,18 @@ struct run {
 	GPtrArray *filled;
 	size_t filled_peak;
 	size_t state_read;     /* bytes of the state read this run */
+	size_t state_written;  /* files of the state written this run */
+	struct store *store;   /* store.c: the files the state had */
 	struct search *search; /* search.c's documents of this run */
 	/* names.c: every thread NAME published -> struct tname (owns);
 	 * notmuch thread id -> NAME for this run's threads. */
 	GHashTable *names;
 	GHashTable *tname_of;
-	/* state_log.c: the bytes of the state file up to its last record,
-	 * of which the log's (0: none); the entries the log set (not in
-	 * order) and removed; how many thread names the state had. */
+	/* state_log.c, reading a version 3 state: the bytes of the state
+	 * file up to its last record, of which the log's (0: none); the
+	 * entries the log set (not in order) and removed. */
 	size_t state_end, log_len;
 	GPtrArray *relog, *dropped;
-	guint names_seen;
 	/* legacy.c: whether t/ holds flat files (0: not looked yet, 1: no,
 	 * 2: yes). */
 	int legacy_flat;
@@ -147,9 +151,6 @@ struct run {
 struct tname {
 	char *root;
 	char *target;
-	/* state_log.c: a digest of root and target as the state had them
-	 * (0: a name new this run). */
-	uint64_t seen;
 	/* One allocation per NAME (names.c): name is the key in run.names,
 	 * root and target follow it (target is name itself when they are
 	 * equal); a target set later is malloc'd apart, in own. */
@@ -267,24 +268,72 @@ void version_date(struct version *v, const char *data, size_t len);
  * (a full run): its thread names and header only. */
 enum ma_status render_state_load(struct run *r, const char *path, bool entries);
 char *settings_line(const struct render_opts *o);
+/* render_state_stage() - the state's files, before the site's commit;
+ * render_state_save() - after it, the state that names them. */
+enum ma_status render_state_stage(struct run *r, const char *path,
+				  GPtrArray *changed);
 enum ma_status render_state_save(struct run *r, const char *path,
-				 const char *uuid, unsigned long rev,
-				 GPtrArray *changed);
+				 const char *uuid, unsigned long rev);
 enum ma_status state_entry(struct run *r, char *line, char *nl, bool log);
 
-/* state_log.c: the state's log (see there). state_log_mark() says if
- * the line p..nl starts it; state_log_load() applies the committed
- * records of data[mark..len) (mark: the "@log" line); state_log_save()
- * appends this run's record, *done false when the whole state must be
- * written instead; state_names_snapshot() notes the thread names as
- * loaded. */
+/* state_log.c: the log of a version 3 state (see there), read to
+ * convert it. state_log_mark() says if the line p..nl starts it;
+ * state_log_load() applies the committed records of data[mark..len)
+ * (mark: the "@log" line). */
 bool state_log_mark(const char *p, const char *nl);
 enum ma_status state_log_load(struct run *r, char *data, size_t mark,
 			      size_t len, unsigned long *rev, long *off);
-enum ma_status state_log_save(struct run *r, const char *path,
-			      GPtrArray *changed, unsigned long rev,
-			      bool *done);
-void state_names_snapshot(struct run *r);
+
+/*
+ * store.c, store_load.c: the state on disk, version 4 (see there).
+ * store_load() reads the manifest manifest[0..len) (the whole file at
+ * path, header included); with entries (an incremental run) nothing
+ * else yet, without (a full run) the thread names. An incremental run
+ * then reads what it needs: store_prefetch() for each message notmuch
+ * changed (before query_messages()), store_widen() once the threads to
+ * render are marked, store_names_check() before thread_names(); each
+ * may fall back to store_load_all(), after which store_partial() is
+ * false and the run holds the whole order, as a full run does.
+ * store_go_full() makes an incremental run full (the thread names
+ * read). MA_ENOTFOUND: a file is missing or damaged (a full run).
+ * store_sort() sorts what is loaded into r->order, positions set.
+ * store_totals() and store_month_counts() give the archive's counts
+ * while the run holds part of it (false, NULL: it holds all).
+ * store_stage() writes the files that changed under a new generation
+ * (durable, but named by no manifest yet: before the site's commit);
+ * store_save(), after the commit, writes the manifest that names them,
+ * then removes the files it no longer names.
+ * store_thread_root() is render_thread_root() on such a state.
+ */
+struct store;
+struct month_count {
+	char month[8]; /* "YYYY/MM" */
+	size_t count;
+};
+enum ma_status store_load(struct run *r, const char *path, char *manifest,
+			  size_t len, bool entries);
+enum ma_status store_load_all(struct run *r);
+enum ma_status store_go_full(struct run *r);
+bool store_partial(const struct run *r);
+/* store_damaged() - a file the manifest names was missing or damaged:
+ * the run fails, and render_run() renders everything instead. */
+bool store_damaged(const struct run *r);
+enum ma_status store_prefetch(struct run *r, const char *msgid,
+			      const char *thread, time_t date);
+enum ma_status store_widen(struct run *r);
+enum ma_status store_names_check(struct run *r);
+void store_sort(struct run *r);
+bool store_totals(const struct run *r, size_t *messages, size_t *threads);
+/* render_messages() - how many messages the site holds. */
+size_t render_messages(const struct run *r);
+GArray *store_month_counts(struct run *r);
+enum ma_status store_stage(struct run *r, const char *path, GPtrArray *changed);
+enum ma_status store_save(struct run *r, const char *path, const char *uuid,
+			  unsigned long rev);
+void store_free(struct store *s);
+unsigned store_bucket(const char *key);
+enum ma_status store_thread_root(const char *path, char *manifest, size_t len,
+				 const char *msgid, char **rootp);
 
 /* removed.c */
 void tomb_free(void *p);
@@ -434,6 +483,9 @@ enum ma_status render_thread_id(struct run *r, const char *id);
 
 /* month.c */
 int month_num(const char *month);
+/* month_range() - the entries of month "YYYY/MM" are r->order[lo..hi)
+ * (contiguous: the order is sorted by date). */
+void month_range(struct run *r, const char *month, size_t *lo, size_t *hi);
 enum ma_status month_pages(struct run *r, const char *month);
 
 /* home.c */
@@ -444,6 +496,9 @@ struct search;
 enum ma_status search_add(struct run *r, struct tmsg *t);
 enum ma_status search_publish(struct run *r, bool full);
 enum ma_status search_page(struct run *r);
+/* search_cache_usable() - month "YYYY/MM" has a cached segment that the
+ * site holds: a run need not read its entries to list it. */
+bool search_cache_usable(struct run *r, const char *month);
 void search_free(struct search *s);
 
 /* run.c */

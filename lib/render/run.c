@@ -139,15 +139,12 @@ render_every_thread(struct run *r)
 }
 
 /*
- * An incremental run: the threads touched, with those of the neighbours
- * by date of what came and went (they show them as previous and next).
+ * The threads of the neighbours by date of what came and went: they
+ * show them as previous and next.
  */
-static enum ma_status
-render_touched_threads(struct run *r, GPtrArray *changed)
+static void
+touch_neighbours(struct run *r, GPtrArray *changed)
 {
-	enum ma_status st = MA_OK;
-	GPtrArray *keys;
-
 	for (guint i = 0; i < changed->len; i++) {
 		struct entry *e = changed->pdata[i];
 
@@ -173,7 +170,16 @@ render_touched_threads(struct run *r, GPtrArray *changed)
 		touch_pos(r, p);
 		touch_pos(r, p + 1);
 	}
-	keys = sorted_keys(r->threads);
+}
+
+/* An incremental run: the threads touched (touch_neighbours() marked
+ * those of the neighbours). */
+static enum ma_status
+render_touched_threads(struct run *r)
+{
+	enum ma_status st = MA_OK;
+	GPtrArray *keys = sorted_keys(r->threads);
+
 	for (guint i = 0; i < keys->len && st == MA_OK; i++) {
 		st = render_thread_id(r, keys->pdata[i]);
 		entries_unfill(r);
@@ -198,12 +204,14 @@ render_months(struct run *r)
 
 /* Every page the run touches, in the order a reader's links need. */
 static enum ma_status
-render_all(struct run *r, GPtrArray *changed, bool full)
+render_all(struct run *r, bool full)
 {
 	enum ma_status st;
 
-	st = full ? render_every_thread(r) : render_touched_threads(r, changed);
-	if (st == MA_OK)
+	st = full ? render_every_thread(r) : render_touched_threads(r);
+	/* A run that read part of the state changed no name's target
+	 * (store_names_check()). */
+	if (st == MA_OK && !store_partial(r))
 		st = names_publish(r, full);
 	if (st == MA_OK)
 		st = removed_message_pages(r, full);
@@ -278,6 +286,7 @@ run_release(struct run *r)
 	free(r->uuid);
 	free(r->settings);
 	search_free(r->search);
+	store_free(r->store);
 }
 
 /*
@@ -297,9 +306,9 @@ run_debug(const struct run *r)
 
 	fprintf(stderr,
 		"render-stats: filled-peak %zu entries %u made %zu "
-		"state-read %zu\n",
+		"state-read %zu state-files %zu\n",
 		r->filled_peak, g_hash_table_size(r->by_id), made,
-		r->state_read);
+		r->state_read, r->state_written);
 }
 
 /* Forget the state: the run renders everything. */
@@ -375,16 +384,87 @@ decide_full(struct run *r, const char *state, const char *uuid,
 		return st;
 	if (*full) {
 		run_go_full(r, full);
-		return MA_OK;
+		return store_go_full(r);
 	}
 	if ((index = path_fmt("%s/index.html", r->o->site_dir)) == NULL)
 		return MA_ENOMEM;
 	if (!path_exists(index)) {
 		log_notice("'%s' is missing: rendering everything", index);
 		run_go_full(r, full);
+		st = store_go_full(r);
 	}
 	free(index);
-	return MA_OK;
+	return st;
+}
+
+/*
+ * An incremental run that reads part of the state: the months of what
+ * notmuch changed (store_prefetch()); a tombstone to apply makes it read
+ * everything.
+ */
+static enum ma_status
+prefetch(struct run *r, const char *qs)
+{
+	notmuch_query_t *q;
+	notmuch_messages_t *ms = NULL;
+	enum ma_status st = MA_OK;
+	GHashTableIter it;
+	gpointer v;
+
+	g_hash_table_iter_init(&it, r->tombs);
+	while (store_partial(r) && g_hash_table_iter_next(&it, NULL, &v))
+		if (((struct tomb *)v)->fresh)
+			return store_load_all(r);
+	if (!store_partial(r) || qs == NULL)
+		return MA_OK;
+	if ((q = notmuch_query_create(r->db, qs)) == NULL)
+		return MA_ENOMEM;
+	notmuch_query_set_sort(q, NOTMUCH_SORT_UNSORTED);
+	if (notmuch_query_search_messages(q, &ms) != NOTMUCH_STATUS_SUCCESS) {
+		log_err("notmuch: cannot query '%s'", qs);
+		notmuch_query_destroy(q);
+		return MA_EIO;
+	}
+	for (; notmuch_messages_valid(ms) && st == MA_OK && store_partial(r);
+	     notmuch_messages_move_to_next(ms)) {
+		notmuch_message_t *m = notmuch_messages_get(ms);
+		const char *id = notmuch_message_get_message_id(m);
+		struct entry tmp = {0};
+		char th[32];
+
+		sitename_set_thread(th, notmuch_message_get_thread_id(m));
+		if (id != NULL && id[0] && (st = entry_date(&tmp, m)) == MA_OK)
+			st = store_prefetch(r, id, th, tmp.date);
+		notmuch_message_destroy(m);
+	}
+	notmuch_query_destroy(q);
+	return st;
+}
+
+/* The order set (sorted, positions) and the neighbours' threads
+ * marked. */
+static void
+order_set(struct run *r, bool full, GPtrArray *changed)
+{
+	GHashTableIter it;
+	gpointer k, v;
+
+	/* An incremental run keeps the state's order and places only what
+	 * changed (order_merge()); a full run sorts everything, and so
+	 * does one that read part of the state (what it read). */
+	if (store_partial(r)) {
+		store_sort(r);
+	} else if (full || !order_merge(r, changed)) {
+		g_ptr_array_set_size(r->order, 0);
+		g_hash_table_iter_init(&it, r->by_id);
+		while (g_hash_table_iter_next(&it, &k, &v))
+			g_ptr_array_add(r->order, v);
+		g_ptr_array_sort(r->order, entry_cmp);
+	}
+	for (guint i = 0; i < r->order->len; i++)
+		((struct entry *)r->order->pdata[i])->pos = i;
+	if (!full)
+		touch_neighbours(r, changed);
 }
 
 /*
@@ -399,15 +479,18 @@ collect_entries(struct run *r, unsigned long rev, bool full, GPtrArray *changed)
 	enum ma_status st = MA_OK;
 	GHashTableIter it;
 	gpointer k, v;
+	char qs[96];
 
 	if (full) {
 		st = query_messages(r, "*", NULL);
-	} else if (rev > r->rev) {
-		char qs[96];
-
-		st = render_fmt(qs, sizeof qs, "lastmod:%lu..%lu", r->rev + 1,
-				rev);
+	} else {
+		st = rev > r->rev
+			 ? render_fmt(qs, sizeof qs, "lastmod:%lu..%lu",
+				      r->rev + 1, rev)
+			 : MA_OK;
 		if (st == MA_OK)
+			st = prefetch(r, rev > r->rev ? qs : NULL);
+		if (st == MA_OK && rev > r->rev)
 			st = query_messages(r, qs, changed);
 	}
 	g_hash_table_iter_init(&it, r->tombs);
@@ -416,18 +499,19 @@ collect_entries(struct run *r, unsigned long rev, bool full, GPtrArray *changed)
 			st = apply_tomb(r, k, v);
 	if (st != MA_OK)
 		return st;
-	/* An incremental run keeps the state's order and places only what
-	 * changed (order_merge()); a full run sorts everything. */
-	if (full || !order_merge(r, changed)) {
-		g_ptr_array_set_size(r->order, 0);
-		g_hash_table_iter_init(&it, r->by_id);
-		while (g_hash_table_iter_next(&it, &k, &v))
-			g_ptr_array_add(r->order, v);
-		g_ptr_array_sort(r->order, entry_cmp);
+	order_set(r, full, changed);
+	/* What the threads to render need, read; reading everything
+	 * instead orders everything. */
+	if (store_partial(r)) {
+		st = store_widen(r);
+		if (st == MA_OK) {
+			order_set(r, full, changed);
+			st = store_names_check(r);
+		}
+		if (st == MA_OK)
+			order_set(r, full, changed);
 	}
-	for (guint i = 0; i < r->order->len; i++)
-		((struct entry *)r->order->pdata[i])->pos = i;
-	return thread_names(r);
+	return st == MA_OK ? thread_names(r) : st;
 }
 
 /* The pages, made durable, then the state that records them. */
@@ -440,8 +524,14 @@ publish(struct run *r, GPtrArray *changed, bool full, long tomb_end,
 	st = site_open(r->o->site_dir, r->o->out, r->o->sep, &r->site);
 	if (st != MA_OK)
 		return st;
-	st = render_all(r, changed, full);
+	st = render_all(r, full);
 	r->stats->files_written = site_written(r->site);
+	/* The state's files are made before the commit, so that only the
+	 * manifest (one small atomic write) comes between the commit and
+	 * the state that records it: a run killed there leaves pages the
+	 * state does not know of. */
+	if (st == MA_OK)
+		st = render_state_stage(r, state, changed);
 	if (st == MA_OK)
 		st = site_close(r->site, true);
 	else
@@ -450,8 +540,8 @@ publish(struct run *r, GPtrArray *changed, bool full, long tomb_end,
 	if (!r->tomb_pending)
 		r->tomb_off = tomb_end;
 	if (st == MA_OK)
-		st = render_state_save(r, state, uuid, rev, changed);
-	r->stats->messages = r->order->len;
+		st = render_state_save(r, state, uuid, rev);
+	r->stats->messages = render_messages(r);
 	return st;
 }
 
@@ -473,7 +563,7 @@ run_update(struct run *r, const char *state, GPtrArray *changed)
 	if (!full && rev == r->rev && tomb_end == r->tomb_off &&
 	    !site_unfinished(r->o->site_dir)) {
 		log_info("site of space '%s' is up to date", r->o->key);
-		r->stats->messages = g_hash_table_size(r->by_id);
+		r->stats->messages = render_messages(r);
 		return MA_OK;
 	}
 	if ((st = collect_entries(r, rev, full, changed)) != MA_OK)
@@ -495,6 +585,21 @@ render_run(const struct render_opts *o, struct render_stats *stats)
 	else if ((st = index_open_notmuch(o->space_dir, o->key, &r.db)) ==
 		 MA_OK)
 		st = run_update(&r, state, changed);
+	/* An incremental run met a damaged state before it published
+	 * anything: a full run instead (it reads only the names). */
+	if (st != MA_OK && !o->full && store_damaged(&r)) {
+		struct render_opts full = *o;
+
+		full.full = true;
+		run_release(&r);
+		g_ptr_array_set_size(changed, 0);
+		memset(&r, 0, sizeof r);
+		run_init(&r, &full, stats);
+		if ((st = index_open_notmuch(o->space_dir, o->key, &r.db)) ==
+		    MA_OK)
+			st = run_update(&r, state, changed);
+		r.o = o;
+	}
 	run_debug(&r);
 	run_release(&r);
 	g_ptr_array_free(changed, TRUE);

@@ -625,6 +625,88 @@ sweep(struct run *r, GHashTable *keep, GHashTable *months)
 	return st;
 }
 
+/* A month of the site, "YYYY-MM": its entries r->order[lo..hi), or none
+ * held (a run that read part of the state did not need them). */
+struct seg_month {
+	char m[8];
+	guint lo, hi;
+	bool held;
+};
+
+/* The months of the site, newest first. */
+static GArray *
+seg_months(struct run *r)
+{
+	GArray *a = g_array_new(FALSE, TRUE, sizeof(struct seg_month));
+	GArray *mc = store_month_counts(r);
+
+	if (mc != NULL) {
+		for (guint i = mc->len; i-- > 0;) {
+			struct seg_month sm = {0};
+			size_t lo, hi;
+
+			month_range(
+			    r, g_array_index(mc, struct month_count, i).month,
+			    &lo, &hi);
+			memcpy(sm.m,
+			       g_array_index(mc, struct month_count, i).month,
+			       8);
+			sm.m[4] = '-';
+			sm.lo = (guint)lo;
+			sm.hi = (guint)hi;
+			sm.held = lo < hi;
+			g_array_append_val(a, sm);
+		}
+		g_array_free(mc, TRUE);
+		return a;
+	}
+	for (guint hi = r->order->len; hi > 0;) {
+		struct seg_month sm = {.hi = hi, .held = true};
+		guint lo = hi;
+
+		month_key(((struct entry *)r->order->pdata[hi - 1])->date,
+			  sm.m);
+		while (lo > 0) {
+			char p[8];
+
+			month_key(
+			    ((struct entry *)r->order->pdata[lo - 1])->date, p);
+			if (strcmp(p, sm.m) != 0)
+				break;
+			lo--;
+		}
+		sm.lo = lo;
+		g_array_append_val(a, sm);
+		hi = lo;
+	}
+	return a;
+}
+
+bool
+search_cache_usable(struct run *r, const char *month)
+{
+	char m[8], *p = NULL, line[256];
+	struct seg sg;
+	bool ok = false;
+	FILE *f;
+
+	memcpy(m, month, 8);
+	m[4] = '-';
+	if ((p = cache_path(r, m)) != NULL && (f = fopen(p, "r")) != NULL) {
+		ok = fgets(line, sizeof line, f) != NULL &&
+		     seg_parse(line, m, &sg);
+		fclose(f);
+	}
+	free(p);
+	if (ok) {
+		p = path_fmt("%s/search/%s.%s/t0.json", r->o->site_dir, m,
+			     sg.hash);
+		ok = p != NULL && path_exists(p);
+		free(p);
+	}
+	return ok;
+}
+
 /* Every month of the site, newest first: rebuilt when touched, else as
  * its cache recorded it; then index.json, then the sweep. */
 static enum ma_status
@@ -637,7 +719,7 @@ segments(struct run *r, bool full, GString *list)
 	GHashTable *months =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	enum ma_status st = MA_OK;
-	guint hi = r->order->len;
+	GArray *ms = seg_months(r);
 	bool first = true;
 
 	for (guint i = 0; i < r->gone->len; i++) {
@@ -646,33 +728,32 @@ segments(struct run *r, bool full, GString *list)
 		month_key(((struct entry *)r->gone->pdata[i])->date, m);
 		g_hash_table_add(gone, g_strdup(m));
 	}
-	while (hi > 0 && st == MA_OK) {
+	for (guint i = 0; i < ms->len && st == MA_OK; i++) {
+		const struct seg_month *sm =
+		    &g_array_index(ms, struct seg_month, i);
 		struct seg sg = {0};
-		guint lo = hi;
-		char m[8];
 
-		month_key(((struct entry *)r->order->pdata[hi - 1])->date, m);
-		while (lo > 0) {
-			char p[8];
-
-			month_key(
-			    ((struct entry *)r->order->pdata[lo - 1])->date, p);
-			if (strcmp(p, m) != 0)
-				break;
-			lo--;
+		g_strlcpy(sg.month, sm->m, sizeof sg.month);
+		if (!sm->held) {
+			/* Not read this run: store_widen() read any month
+			 * without a usable cache. */
+			if (!cache_head(r, sm->m, &sg)) {
+				log_err("search: no segment for %s", sm->m);
+				st = MA_EIO;
+			}
+		} else if (full || month_touched(r, gone, sm->m) ||
+			   !cache_head(r, sm->m, &sg)) {
+			st = month_rebuild(r, full, sm->lo, sm->hi, &sg);
 		}
-		g_strlcpy(sg.month, m, sizeof sg.month);
-		if (full || month_touched(r, gone, m) || !cache_head(r, m, &sg))
-			st = month_rebuild(r, full, lo, hi, &sg);
 		if (st == MA_OK && sg.n > 0) {
 			seg_json(list, &sg, first);
 			first = false;
-			g_hash_table_add(keep,
-					 g_strdup_printf("%s.%s", m, sg.hash));
+			g_hash_table_add(
+			    keep, g_strdup_printf("%s.%s", sm->m, sg.hash));
 		}
-		g_hash_table_add(months, g_strdup(m));
-		hi = lo;
+		g_hash_table_add(months, g_strdup(sm->m));
 	}
+	g_array_free(ms, TRUE);
 	if (st == MA_OK)
 		st = sweep(r, keep, months);
 	g_hash_table_destroy(gone);
@@ -696,9 +777,9 @@ search_publish(struct run *r, bool full)
 		return st;
 	}
 	g_string_append_printf(list,
-			       "{\"v\":1,\"chunk\":%u,\"messages\":%u,"
+			       "{\"v\":1,\"chunk\":%u,\"messages\":%zu,"
 			       "\"segments\":[",
-			       SEARCH_CHUNK, r->order->len);
+			       SEARCH_CHUNK, render_messages(r));
 	st = segments(r, full, list);
 	g_string_append(list, "\n]}\n");
 	if (st == MA_OK)

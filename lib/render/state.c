@@ -1,9 +1,12 @@
 /*
- * The state file, SPACE/state/render.state: what the last run rendered
- * (the notmuch database uuid and revision, the bytes of tombstones
- * applied, the settings the pages show) and one line per message. Loaded
- * at the start of an incremental run, written last, after the pages are
- * durable.
+ * The state, SPACE/state/render.state: what the last run rendered (the
+ * notmuch database uuid and revision, the bytes of tombstones applied,
+ * the settings the pages show), the entries and the thread names. It is
+ * kept per month and per bucket on disk (version 4, store.c); this file
+ * reads its header, reads a state of version 3 (one file with a log,
+ * state_log.c) once to convert it, and answers render_thread_root().
+ * Loaded at the start of an incremental run, written last, after the
+ * pages are durable.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -157,6 +160,48 @@ state_head_lines(struct run *r, FILE *f, struct state_head *h, size_t *offp)
 }
 
 /*
+ * A state of version 4: the manifest, read whole (it is small: a line
+ * per file of the store), its header here, the rest by store.c.
+ */
+static enum ma_status
+state_load4(struct run *r, const char *path, bool entries, struct state_head *h)
+{
+	char *data, *p, *end;
+	size_t len;
+	enum ma_status st;
+
+	if ((st = path_file_read_all(path, STATE_MAX, &data, &len)) != MA_OK)
+		return st;
+	r->state_read += len;
+	end = data + len;
+	p = memchr(data, '\n', len);
+	p = p != NULL ? p + 1 : end;
+	for (st = MA_OK; p < end && st == MA_OK;) {
+		char *nl = memchr(p, '\n', (size_t)(end - p));
+		char save;
+
+		if (nl == NULL)
+			nl = end;
+		if (nl == p)
+			break;
+		save = *nl;
+		*nl = '\0';
+		st = state_head_line(r, p, h);
+		*nl = save;
+		p = nl + 1;
+	}
+	if (st == MA_OK && (h->uuid == NULL || h->off < 0)) {
+		log_warn("'%s' is not a render state: rendering everything",
+			 path);
+		st = MA_ENOTFOUND;
+	}
+	if (st == MA_OK)
+		st = store_load(r, path, data, len, entries);
+	free(data);
+	return st;
+}
+
+/*
  * Load the state, a line at a time (never whole in memory): MA_ENOTFOUND
  * when there is none (or it is unusable: then a full run rebuilds it),
  * MA_OK with r->rev, r->tomb_off, the thread names and, with entries,
@@ -182,6 +227,19 @@ render_state_load(struct run *r, const char *path, bool entries)
 		off = (size_t)n;
 		r->state_read += off;
 	}
+	if (n > 0 && strcmp(first, STATE_MAGIC4 "\n") == 0) {
+		free(first);
+		fclose(f);
+		st = state_load4(r, path, entries, &h);
+		if (st != MA_OK) {
+			free(h.uuid);
+			return st;
+		}
+		r->uuid = h.uuid;
+		r->rev = h.rev;
+		r->tomb_off = h.off;
+		return MA_OK;
+	}
 	if (n > 0 &&
 	    strncmp(first, STATE_MAGIC_STEM, strlen(STATE_MAGIC_STEM)) == 0 &&
 	    strcmp(first, STATE_MAGIC "\n") != 0)
@@ -206,7 +264,6 @@ render_state_load(struct run *r, const char *path, bool entries)
 	r->uuid = h.uuid;
 	r->rev = h.rev;
 	r->tomb_off = h.off;
-	state_names_snapshot(r);
 	return MA_OK;
 }
 
@@ -246,123 +303,17 @@ settings_line(const struct render_opts *o)
 	return buf_steal(&b);
 }
 
-/*
- * The state is written to a temporary file a chunk at a time, so that
- * it is never whole in memory (at a million messages it is about 100
- * MB): fsync'd, renamed over the old one, its folder fsync'd.
- */
-#define STATE_CHUNK ((size_t)1 << 20)
-
-struct state_out {
-	char *tmp;
-	int fd;
-	struct buf b;
-};
-
-static enum ma_status
-state_out_open(struct state_out *o, const char *path)
+enum ma_status
+render_state_stage(struct run *r, const char *path, GPtrArray *changed)
 {
-	buf_init(&o->b, STATE_MAX);
-	o->fd = -1;
-	/* One name, not one per process: runs hold the space's render lock,
-	 * so a file of this name is what a killed run left, and goes. */
-	if ((o->tmp = path_fmt("%s.tmp", path)) == NULL)
-		return MA_ENOMEM;
-	unlink(o->tmp);
-	o->fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	if (o->fd < 0 || fchmod(o->fd, 0644) != 0) {
-		int e = errno;
-
-		log_err("cannot create '%s': %s", o->tmp, strerror(e));
-		return path_errno_status(e);
-	}
-	return MA_OK;
-}
-
-/* Write what b holds once it holds a chunk (or, with all, anything). */
-static enum ma_status
-state_out_flush(struct state_out *o, bool all)
-{
-	enum ma_status st = MA_OK;
-
-	if (o->b.len >= STATE_CHUNK || (all && o->b.len > 0)) {
-		st = path_write_all(o->fd, o->b.data, o->b.len);
-		if (st != MA_OK)
-			log_err("cannot write '%s': %s", o->tmp,
-				strerror(errno));
-		buf_reset(&o->b);
-	}
-	return st;
-}
-
-/* st MA_OK: the file replaces path, durably; else it goes. */
-static enum ma_status
-state_out_close(struct state_out *o, const char *path, enum ma_status st)
-{
-	if (st == MA_OK)
-		st = state_out_flush(o, true);
-	if (st == MA_OK && fsync(o->fd) != 0) {
-		log_err("cannot write '%s': %s", o->tmp, strerror(errno));
-		st = path_errno_status(errno);
-	}
-	if (o->fd >= 0 && close(o->fd) != 0 && st == MA_OK) {
-		log_err("cannot write '%s': %s", o->tmp, strerror(errno));
-		st = path_errno_status(errno);
-	}
-	if (st == MA_OK && rename(o->tmp, path) != 0) {
-		log_err("cannot rename '%s' to '%s': %s", o->tmp, path,
-			strerror(errno));
-		st = path_errno_status(errno);
-	}
-	if (st == MA_OK)
-		st = path_fsync_parent(path);
-	else if (o->tmp != NULL)
-		unlink(o->tmp);
-	free(o->tmp);
-	buf_release(&o->b);
-	return st;
+	return store_stage(r, path, changed);
 }
 
 enum ma_status
 render_state_save(struct run *r, const char *path, const char *uuid,
-		  unsigned long rev, GPtrArray *changed)
+		  unsigned long rev)
 {
-	struct state_out o;
-	enum ma_status st;
-	bool done = false;
-	char *set;
-
-	/* An incremental run appends its changes (state_log.c). */
-	if (!r->stats->full &&
-	    (st = state_log_save(r, path, changed, rev, &done)) != MA_OK)
-		return st;
-	if (done)
-		return MA_OK;
-	if ((set = settings_line(r->o)) == NULL)
-		return MA_ENOMEM;
-	st = state_out_open(&o, path);
-	if (st == MA_OK)
-		st = buf_addf(&o.b,
-			      "%s\nuuid %s\nrevision %lu\ntombstones %ld\n"
-			      "settings %s\n",
-			      STATE_MAGIC, uuid, rev, r->tomb_off, set);
-	free(set);
-	/* Before the blank line: the header holds the thread names. */
-	if (st == MA_OK)
-		st = names_write(r, &o.b);
-	if (st == MA_OK)
-		st = buf_addc(&o.b, '\n');
-	for (guint i = 0; i < r->order->len && st == MA_OK; i++) {
-		struct entry *e = g_ptr_array_index(r->order, i);
-
-		if ((st = sitename_state_escape(&o.b, e->msgid)) == MA_OK)
-			st = buf_addf(&o.b, "\t%s\t%lld\t%s\n", e->thread,
-				      (long long)e->date,
-				      e->atts[0] ? e->atts : "-");
-		if (st == MA_OK)
-			st = state_out_flush(&o, false);
-	}
-	return state_out_close(&o, path, st);
+	return store_save(r, path, uuid, rev);
 }
 
 /* The Message-ID field of an entry line from p to nl, unescaped. */
@@ -463,17 +414,21 @@ render_thread_root(const char *space_dir, const char *msgid, char **rootp)
 	if (path == NULL)
 		return MA_ENOMEM;
 	st = path_file_read_all(path, STATE_MAX, &data, &len);
-	free(path);
-	if (st != MA_OK)
+	if (st != MA_OK) {
+		free(path);
 		return st;
+	}
 	/* As the index keeps it: without angle brackets. */
 	n = strlen(msgid);
 	if (n >= 2 && msgid[0] == '<' && msgid[n - 1] == '>')
 		id = g_strndup(msgid + 1, n - 2);
 	else
 		id = g_strdup(msgid);
-	if (len <= strlen(STATE_MAGIC) ||
-	    strncmp(data, STATE_MAGIC "\n", strlen(STATE_MAGIC) + 1) != 0)
+	if (len > strlen(STATE_MAGIC4) &&
+	    strncmp(data, STATE_MAGIC4 "\n", strlen(STATE_MAGIC4) + 1) == 0)
+		st = store_thread_root(path, data, len, id, &root);
+	else if (len <= strlen(STATE_MAGIC) ||
+		 strncmp(data, STATE_MAGIC "\n", strlen(STATE_MAGIC) + 1) != 0)
 		st = MA_ENOTFOUND;
 	else if ((st = state_scan(data, len, id, thread, NULL)) == MA_OK)
 		st = state_scan(data, len, id, thread, &root);
@@ -484,6 +439,7 @@ render_thread_root(const char *space_dir, const char *msgid, char **rootp)
 	free(root);
 	g_free(id);
 	free(data);
+	free(path);
 	return st;
 }
 

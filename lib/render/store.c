@@ -1,0 +1,882 @@
+/*
+ * The render state on disk, version 4: a small manifest at
+ * SPACE/state/render.state and the files it names in the folder beside
+ * it, SPACE/state/render.state.d/:
+ *
+ *	m-YYYY-MM.GEN  a month's entries in the site's order, one line each:
+ *		       MESSAGE-ID TAB THREAD TAB DATE TAB ATTACHMENTS TAB NAME
+ *		       (ATTACHMENTS and the thread's page NAME "-" for none)
+ *	i-HH.GEN       by hash of Message-ID: MESSAGE-ID TAB DATE
+ *	t-HH.GEN       by hash of thread id: THREAD TAB COUNT TAB ROOT TAB
+ *		       MONTHS (the thread's first Message-ID in the site's
+ *		       order, and its months "YYYY/MM,...")
+ *	n-HH.GEN       by hash of NAME: every thread name published, NAME TAB
+ *		       ROOT TAB TARGET (names.c)
+ *
+ * HH is the FNV-1a hash of the key, two hex digits (STORE_BUCKETS). The
+ * manifest is the header state.c reads (uuid, revision, tombstones,
+ * settings) with "generation", "messages" and "threads" lines, a blank
+ * line, then one line per file: KEY GEN DIGEST COUNT, the digest being
+ * FNV-1a 64 of the file's bytes.
+ *
+ * Copy-on-write generations make a run killed at any point leave either
+ * the old state or the new one: store_stage() makes every file whose
+ * bytes differ from what the manifest records under the next
+ * generation's name and makes them durable (before the site's commit);
+ * store_save() then replaces the manifest atomically and removes the
+ * files it does not name (the old generation's, or what a killed run
+ * left). So an erased message's Message-ID does not outlive the run
+ * that removes it.
+ *
+ * A save builds each file from what the run holds and writes it only if
+ * its bytes changed. A run that read part of the state (store_load.c)
+ * builds the months it read, merges the Message-ID and thread buckets
+ * it changed into their old lines, builds the name buckets it read,
+ * and carries every other file over as the manifest had it.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "path.h"
+#include "store_int.h"
+
+/* Files written this many and more are made durable by one syncfs(2). */
+#define STORE_SYNC_EACH 16
+
+/* A save in progress. */
+struct store_out {
+	struct run *r;
+	char *dir;
+	unsigned long gen; /* the new one */
+	GHashTable *files; /* KEY -> struct sfile * (the new manifest's) */
+	size_t written;
+	bool sync_all;
+	size_t nthreads;
+};
+
+uint64_t
+store_fnv64(const char *s, size_t n)
+{
+	uint64_t h = 14695981039346656037ull;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+	return h;
+}
+
+unsigned
+store_bucket(const char *key)
+{
+	uint32_t h = 2166136261u;
+
+	for (const char *s = key; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h % STORE_BUCKETS;
+}
+
+static void store_out_free(struct store_out *o);
+
+static void
+sthread_free(void *p)
+{
+	struct sthread *t = p;
+
+	if (t != NULL) {
+		free(t->root);
+		free(t->months);
+	}
+	free(t);
+}
+
+void
+store_free(struct store *s)
+{
+	if (s == NULL)
+		return;
+	g_hash_table_destroy(s->files);
+	g_hash_table_destroy(s->loaded);
+	g_hash_table_destroy(s->threads);
+	store_out_free(s->staged);
+	free(s->path);
+	free(s);
+}
+
+struct store *
+store_new(void)
+{
+	struct store *s = calloc(1, sizeof *s);
+
+	if (s == NULL)
+		return NULL;
+	s->files = g_hash_table_new_full(g_str_hash, g_str_equal, free, free);
+	s->loaded = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
+	s->threads =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, free, sthread_free);
+	return s;
+}
+
+/* "KEY GEN DIGEST COUNT" into s->files; other lines are skipped. */
+static enum ma_status
+store_file_line(struct store *s, const char *p)
+{
+	char key[32];
+	unsigned long gen;
+	uint64_t digest;
+	size_t count;
+	struct sfile *f;
+	char *k;
+
+	if (sscanf(p, "%31s %lu %" SCNx64 " %zu", key, &gen, &digest, &count) !=
+		4 ||
+	    strchr("mitn", key[0]) == NULL || key[1] != '-')
+		return MA_OK;
+	if ((f = malloc(sizeof *f)) == NULL || (k = strdup(key)) == NULL) {
+		free(f);
+		return MA_ENOMEM;
+	}
+	f->gen = gen;
+	f->digest = digest;
+	f->count = count;
+	g_hash_table_replace(s->files, k, f);
+	return MA_OK;
+}
+
+/* The manifest's lines after the header: the files and the generation
+ * (from the header's "generation" line, which state.c skips). */
+enum ma_status
+store_manifest(struct store *s, char *data, size_t len)
+{
+	char *p = data, *end = data + len;
+	bool body = false;
+	enum ma_status st = MA_OK;
+
+	while (p < end && st == MA_OK) {
+		char *nl = memchr(p, '\n', (size_t)(end - p));
+
+		if (nl == NULL)
+			nl = end;
+		*nl = '\0';
+		if (p == nl)
+			body = true;
+		else if (!body && strncmp(p, "generation ", 11) == 0)
+			s->gen = strtoul(p + 11, NULL, 10);
+		else if (!body && strncmp(p, "messages ", 9) == 0)
+			s->messages = strtoul(p + 9, NULL, 10);
+		else if (!body && strncmp(p, "threads ", 8) == 0)
+			s->nthreads = strtoul(p + 8, NULL, 10);
+		else if (body)
+			st = store_file_line(s, p);
+		p = nl + 1;
+	}
+	return st;
+}
+
+static char *
+store_dir(const char *path)
+{
+	return path_fmt("%s.d", path);
+}
+
+/* The bytes of the file KEY of generation gen, NUL-terminated. */
+enum ma_status
+store_read(const char *path, const char *key, unsigned long gen, char **datap,
+	   size_t *lenp)
+{
+	char *f = path_fmt("%s.d/%s.%lu", path, key, gen);
+	enum ma_status st;
+
+	if (f == NULL)
+		return MA_ENOMEM;
+	st = path_file_read_all(f, STORE_FILE_MAX, datap, lenp);
+	if (st == MA_ENOTFOUND)
+		log_warn("'%s' is missing: rendering everything", f);
+	free(f);
+	return st;
+}
+
+/* Write b as the file KEY of this save unless the manifest has the
+ * same bytes; b is emptied. */
+static enum ma_status
+store_emit(struct store_out *o, const char *key, struct buf *b, size_t count)
+{
+	const struct sfile *old =
+	    o->r->store != NULL ? g_hash_table_lookup(o->r->store->files, key)
+				: NULL;
+	struct sfile *f = malloc(sizeof *f);
+	enum ma_status st = MA_OK;
+	char *k = strdup(key), *file = NULL;
+	int fd = -1;
+
+	if (f == NULL || k == NULL) {
+		free(f);
+		free(k);
+		return MA_ENOMEM;
+	}
+	f->digest = store_fnv64(b->data != NULL ? b->data : "", b->len);
+	f->count = count;
+	f->gen = o->gen;
+	g_hash_table_replace(o->files, k, f);
+	/* The same bytes, still there: kept under their generation. */
+	if (old != NULL && old->digest == f->digest && old->count == count &&
+	    (file = path_fmt("%s/%s.%lu", o->dir, key, old->gen)) != NULL &&
+	    path_exists(file)) {
+		f->gen = old->gen;
+		free(file);
+		buf_reset(b);
+		return MA_OK;
+	}
+	free(file);
+	if ((file = path_fmt("%s/%s.%lu", o->dir, key, o->gen)) == NULL)
+		st = MA_ENOMEM;
+	else if ((fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+			    0644)) < 0)
+		st = path_errno_status(errno);
+	else if ((st = path_write_all(fd, b->data, b->len)) == MA_OK &&
+		 o->written < STORE_SYNC_EACH && fsync(fd) != 0)
+		st = path_errno_status(errno);
+	if (fd >= 0 && close(fd) != 0 && st == MA_OK)
+		st = path_errno_status(errno);
+	if (st != MA_OK && file != NULL)
+		log_err("cannot write '%s': %s", file, strerror(errno));
+	if (++o->written > STORE_SYNC_EACH)
+		o->sync_all = true;
+	free(file);
+	buf_reset(b);
+	return st;
+}
+
+/* Whether the manifest had key and this save did not write it. */
+static bool
+store_unwritten(struct store_out *o, const char *key)
+{
+	return !g_hash_table_contains(o->files, key);
+}
+
+/*
+ * An incremental run that read part of the state: the files it did not
+ * rewrite stay as the manifest had them (months it did not read, the
+ * buckets it did not change).
+ */
+static enum ma_status
+store_carry(struct store_out *o)
+{
+	struct store *s = o->r->store;
+	GHashTableIter it;
+	gpointer k, v;
+
+	g_hash_table_iter_init(&it, s->files);
+	while (g_hash_table_iter_next(&it, &k, &v)) {
+		const char *key = k;
+		struct sfile *f;
+		char *kk;
+
+		if (!store_unwritten(o, key) ||
+		    (key[0] == 'm' && g_hash_table_contains(s->loaded, key)))
+			continue;
+		if ((f = malloc(sizeof *f)) == NULL ||
+		    (kk = strdup(key)) == NULL) {
+			free(f);
+			return MA_ENOMEM;
+		}
+		*f = *(const struct sfile *)v;
+		g_hash_table_replace(o->files, kk, f);
+	}
+	return MA_OK;
+}
+
+/* The bucket fkey as the manifest has it, each line whose first field
+ * is a key of lines replaced by its value, then the values no line had
+ * (in key order); written. */
+static enum ma_status
+store_merge(struct store_out *o, struct buf *b, const char *fkey,
+	    GHashTable *lines)
+{
+	const struct sfile *old = g_hash_table_lookup(o->r->store->files, fkey);
+	GHashTable *used = g_hash_table_new(g_str_hash, g_str_equal);
+	GPtrArray *keys;
+	char *data = NULL;
+	size_t len = 0, count = 0;
+	enum ma_status st = MA_OK;
+
+	if (old != NULL)
+		st = store_read(o->r->store->path, fkey, old->gen, &data, &len);
+	for (char *p = data, *end = data + len; st == MA_OK && p < end;) {
+		char *nl = memchr(p, '\n', (size_t)(end - p)), *tab;
+		const char *v;
+
+		if (nl == NULL)
+			nl = end;
+		*nl = '\0';
+		if ((tab = strchr(p, '\t')) != NULL)
+			*tab = '\0';
+		v = g_hash_table_lookup(lines, p);
+		if (v != NULL)
+			g_hash_table_add(used, p);
+		if (tab != NULL)
+			*tab = '\t';
+		st = buf_addf(b, "%s\n", v != NULL ? v : p);
+		count++;
+		p = nl + 1;
+	}
+	keys = sorted_keys(lines);
+	for (guint i = 0; i < keys->len && st == MA_OK; i++)
+		if (!g_hash_table_contains(used, keys->pdata[i])) {
+			st = buf_addf(b, "%s\n",
+				      (const char *)g_hash_table_lookup(
+					  lines, keys->pdata[i]));
+			count++;
+		}
+	g_ptr_array_free(keys, TRUE);
+	g_hash_table_destroy(used);
+	if (st == MA_OK)
+		st = store_emit(o, fkey, b, count);
+	free(data);
+	return st;
+}
+
+/* fkey -> (key -> line), each owned. */
+static GHashTable *
+dirty_new(void)
+{
+	return g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+				     (GDestroyNotify)g_hash_table_destroy);
+}
+
+static void
+dirty_add(GHashTable *dirty, const char *fkey, char *key, char *line)
+{
+	GHashTable *lines = g_hash_table_lookup(dirty, fkey);
+
+	if (lines == NULL) {
+		lines = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+					      g_free);
+		g_hash_table_insert(dirty, g_strdup(fkey), lines);
+	}
+	g_hash_table_replace(lines, key, line);
+}
+
+static enum ma_status
+dirty_write(struct store_out *o, struct buf *b, GHashTable *dirty)
+{
+	GPtrArray *keys = sorted_keys(dirty);
+	enum ma_status st = MA_OK;
+
+	for (guint i = 0; i < keys->len && st == MA_OK; i++)
+		st = store_merge(o, b, keys->pdata[i],
+				 g_hash_table_lookup(dirty, keys->pdata[i]));
+	g_ptr_array_free(keys, TRUE);
+	g_hash_table_destroy(dirty);
+	return st;
+}
+
+/* The Message-ID buckets of what notmuch changed, merged. */
+static enum ma_status
+store_ids_merge(struct store_out *o, struct buf *b, GPtrArray *changed)
+{
+	GHashTable *dirty = dirty_new();
+	struct buf id;
+	enum ma_status st = MA_OK;
+	char fkey[8];
+
+	buf_init(&id, STATE_MAX);
+	for (guint i = 0; i < changed->len && st == MA_OK; i++) {
+		const struct entry *e = changed->pdata[i];
+
+		if (g_hash_table_lookup(o->r->by_id, e->msgid) != e)
+			continue;
+		buf_reset(&id);
+		if ((st = sitename_state_escape(&id, e->msgid)) != MA_OK)
+			break;
+		snprintf(fkey, sizeof fkey, "i-%02x", store_bucket(e->msgid));
+		dirty_add(dirty, fkey, g_strdup(buf_cstr(&id)),
+			  g_strdup_printf("%s\t%lld", buf_cstr(&id),
+					  (long long)e->date));
+	}
+	buf_release(&id);
+	if (st != MA_OK) {
+		g_hash_table_destroy(dirty);
+		return st;
+	}
+	return dirty_write(o, b, dirty);
+}
+
+/* The month files, from the order. */
+static enum ma_status
+store_months(struct store_out *o, struct buf *b)
+{
+	struct run *r = o->r;
+	char cur[8] = "", key[16];
+	size_t count = 0;
+	enum ma_status st = MA_OK;
+
+	for (guint i = 0; i <= r->order->len && st == MA_OK; i++) {
+		const struct entry *e =
+		    i < r->order->len ? r->order->pdata[i] : NULL;
+		char m[8] = "";
+
+		if (e != NULL)
+			render_month_of(e->date, m);
+		if (cur[0] != '\0' && strcmp(m, cur) != 0) {
+			st = render_fmt(key, sizeof key, "m-%.4s-%.2s", cur,
+					cur + 5);
+			if (st == MA_OK)
+				st = store_emit(o, key, b, count);
+			count = 0;
+		}
+		if (e == NULL || st != MA_OK)
+			break;
+		memcpy(cur, m, sizeof cur);
+		count++;
+		st = sitename_state_escape(b, e->msgid);
+		if (st == MA_OK)
+			st = buf_addf(b, "\t%s\t%lld\t%s\t%s\n", e->thread,
+				      (long long)e->date,
+				      e->atts[0] ? e->atts : "-",
+				      e->tname != NULL ? e->tname : "-");
+	}
+	return st;
+}
+
+/* The Message-ID buckets. */
+static enum ma_status
+store_ids(struct store_out *o, struct buf *b, GPtrArray *changed)
+{
+	struct run *r = o->r;
+	GPtrArray *in[STORE_BUCKETS];
+	enum ma_status st = MA_OK;
+	char key[8];
+
+	if (store_partial(r))
+		return store_ids_merge(o, b, changed);
+	for (unsigned i = 0; i < STORE_BUCKETS; i++)
+		in[i] = g_ptr_array_new();
+	for (guint i = 0; i < r->order->len; i++) {
+		struct entry *e = r->order->pdata[i];
+
+		g_ptr_array_add(in[store_bucket(e->msgid)], e);
+	}
+	for (unsigned i = 0; i < STORE_BUCKETS; i++) {
+		for (guint j = 0; j < in[i]->len && st == MA_OK; j++) {
+			const struct entry *e = in[i]->pdata[j];
+
+			st = sitename_state_escape(b, e->msgid);
+			if (st == MA_OK)
+				st =
+				    buf_addf(b, "\t%lld\n", (long long)e->date);
+		}
+		if (st == MA_OK && in[i]->len > 0 &&
+		    (st = render_fmt(key, sizeof key, "i-%02x", i)) == MA_OK)
+			st = store_emit(o, key, b, in[i]->len);
+		g_ptr_array_free(in[i], TRUE);
+	}
+	return st;
+}
+
+/* What a thread bucket says of one thread. */
+struct tagg {
+	size_t count;
+	const struct entry *root;
+	GString *months;
+	char last[8];
+};
+
+static void
+tagg_free(void *p)
+{
+	struct tagg *t = p;
+
+	g_string_free(t->months, TRUE);
+	free(t);
+}
+
+/* Thread id -> struct tagg, from the order; NULL: no memory. */
+static GHashTable *
+store_thread_aggs(struct run *r)
+{
+	GHashTable *h =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, NULL, tagg_free);
+
+	for (guint i = 0; i < r->order->len; i++) {
+		const struct entry *e = r->order->pdata[i];
+		struct tagg *t;
+		char m[8];
+
+		if (e->thread[0] == '\0')
+			continue;
+		if ((t = g_hash_table_lookup(h, e->thread)) == NULL) {
+			if ((t = calloc(1, sizeof *t)) == NULL) {
+				g_hash_table_destroy(h);
+				return NULL;
+			}
+			t->root = e;
+			t->months = g_string_new(NULL);
+			g_hash_table_insert(h, (gpointer)e->thread, t);
+		}
+		t->count++;
+		render_month_of(e->date, m);
+		if (strcmp(m, t->last) != 0) {
+			if (t->months->len > 0)
+				g_string_append_c(t->months, ',');
+			g_string_append(t->months, m);
+			memcpy(t->last, m, sizeof m);
+		}
+	}
+	return h;
+}
+
+/* One thread bucket line into b. */
+static enum ma_status
+thread_line(struct buf *b, const char *id, const struct tagg *t)
+{
+	enum ma_status st = buf_addf(b, "%s\t%zu\t", id, t->count);
+
+	if (st == MA_OK)
+		st = sitename_state_escape(b, t->root->msgid);
+	if (st == MA_OK)
+		st = buf_addf(b, "\t%s", t->months->str);
+	return st;
+}
+
+/* The buckets of the threads rendered this run, merged (a run that read
+ * part of the state holds those threads whole). */
+static enum ma_status
+store_threads_merge(struct store_out *o, struct buf *b, GHashTable *h)
+{
+	GHashTable *dirty = dirty_new();
+	GPtrArray *keys = sorted_keys(o->r->threads);
+	struct buf line;
+	enum ma_status st = MA_OK;
+	char fkey[8];
+
+	buf_init(&line, STATE_MAX);
+	for (guint i = 0; i < keys->len && st == MA_OK; i++) {
+		const struct tagg *t = g_hash_table_lookup(h, keys->pdata[i]);
+
+		if (t == NULL)
+			continue;
+		buf_reset(&line);
+		if ((st = thread_line(&line, keys->pdata[i], t)) != MA_OK)
+			break;
+		snprintf(fkey, sizeof fkey, "t-%02x",
+			 store_bucket(keys->pdata[i]));
+		dirty_add(dirty, fkey, g_strdup(keys->pdata[i]),
+			  g_strdup(buf_cstr(&line)));
+	}
+	buf_release(&line);
+	g_ptr_array_free(keys, TRUE);
+	if (st != MA_OK) {
+		g_hash_table_destroy(dirty);
+		return st;
+	}
+	return dirty_write(o, b, dirty);
+}
+
+/* An entry with a thread, for a full save's thread buckets. */
+struct tref {
+	unsigned bucket;
+	const struct entry *e;
+};
+
+/* By bucket, thread id, then place in the site's order. */
+static int
+tref_cmp(const void *a, const void *b)
+{
+	const struct tref *x = a, *y = b;
+	int c;
+
+	if (x->bucket != y->bucket)
+		return x->bucket < y->bucket ? -1 : 1;
+	if ((c = strcmp(x->e->thread, y->e->thread)) != 0)
+		return c;
+	return x->e->pos < y->e->pos ? -1 : x->e->pos > y->e->pos;
+}
+
+/* The line of the thread of t[0..n) (its entries, in order). */
+static enum ma_status
+tref_line(struct buf *b, const struct tref *t, size_t n)
+{
+	char last[8] = "", m[8];
+	enum ma_status st = buf_addf(b, "%s\t%zu\t", t[0].e->thread, n);
+
+	if (st == MA_OK)
+		st = sitename_state_escape(b, t[0].e->msgid);
+	if (st == MA_OK)
+		st = buf_addc(b, '\t');
+	for (size_t i = 0; i < n && st == MA_OK; i++) {
+		render_month_of(t[i].e->date, m);
+		if (strcmp(m, last) == 0)
+			continue;
+		st = buf_addf(b, "%s%s", last[0] ? "," : "", m);
+		memcpy(last, m, sizeof m);
+	}
+	return st == MA_OK ? buf_addc(b, '\n') : st;
+}
+
+/*
+ * The thread buckets of a run that holds the whole order, from the
+ * entries sorted by bucket and thread (16 bytes an entry, no record
+ * per thread held); *nthreads how many threads, as the home page counts
+ * them (messages without a thread are one more conversation).
+ */
+static enum ma_status
+store_threads_all(struct store_out *o, struct buf *b, size_t *nthreads)
+{
+	struct run *r = o->r;
+	struct tref *t = malloc((r->order->len + 1) * sizeof *t);
+	size_t n = 0;
+	enum ma_status st = MA_OK;
+	char key[8];
+
+	if (t == NULL)
+		return MA_ENOMEM;
+	*nthreads = 0;
+	for (guint i = 0; i < r->order->len; i++) {
+		const struct entry *e = r->order->pdata[i];
+
+		if (e->thread[0] == '\0') {
+			*nthreads = 1;
+			continue;
+		}
+		t[n].bucket = store_bucket(e->thread);
+		t[n++].e = e;
+	}
+	qsort(t, n, sizeof *t, tref_cmp);
+	for (size_t i = 0; i < n && st == MA_OK;) {
+		unsigned bk = t[i].bucket;
+		size_t lines = 0;
+
+		while (i < n && t[i].bucket == bk && st == MA_OK) {
+			size_t j = i + 1;
+
+			while (j < n && t[j].bucket == bk &&
+			       strcmp(t[j].e->thread, t[i].e->thread) == 0)
+				j++;
+			st = tref_line(b, t + i, j - i);
+			lines++;
+			i = j;
+		}
+		*nthreads += lines;
+		if (st == MA_OK &&
+		    (st = render_fmt(key, sizeof key, "t-%02x", bk)) == MA_OK)
+			st = store_emit(o, key, b, lines);
+	}
+	free(t);
+	return st;
+}
+
+/* The thread buckets; *nthreads how many threads (a run that read part
+ * of the state takes the count from store_totals()). */
+static enum ma_status
+store_threads(struct store_out *o, struct buf *b, size_t *nthreads)
+{
+	GHashTable *h;
+	enum ma_status st;
+
+	if (!store_partial(o->r))
+		return store_threads_all(o, b, nthreads);
+	if ((h = store_thread_aggs(o->r)) == NULL)
+		return MA_ENOMEM;
+	*nthreads = g_hash_table_size(h);
+	st = store_threads_merge(o, b, h);
+	g_hash_table_destroy(h);
+	return st;
+}
+
+/* The thread name buckets. */
+static enum ma_status
+store_names(struct store_out *o, struct buf *b)
+{
+	struct run *r = o->r;
+	GPtrArray *keys = sorted_keys(r->names), *in[STORE_BUCKETS];
+	enum ma_status st = MA_OK;
+	char key[8];
+
+	for (unsigned i = 0; i < STORE_BUCKETS; i++)
+		in[i] = g_ptr_array_new();
+	for (guint i = 0; i < keys->len; i++)
+		g_ptr_array_add(in[store_bucket(keys->pdata[i])],
+				keys->pdata[i]);
+	for (unsigned i = 0; i < STORE_BUCKETS; i++) {
+		snprintf(key, sizeof key, "n-%02x", i);
+		/* A run that read part of the state rewrites only the
+		 * buckets it read. */
+		if (store_partial(r) &&
+		    !g_hash_table_contains(r->store->loaded, key))
+			g_ptr_array_set_size(in[i], 0);
+		for (guint j = 0; j < in[i]->len && st == MA_OK; j++) {
+			const struct tname *t =
+			    g_hash_table_lookup(r->names, in[i]->pdata[j]);
+
+			st = buf_addf(b, "%s\t", t->name);
+			if (st == MA_OK)
+				st = sitename_state_escape(b, t->root);
+			if (st == MA_OK)
+				st = buf_addf(b, "\t%s\n", t->target);
+		}
+		if (st == MA_OK && in[i]->len > 0)
+			st = store_emit(o, key, b, in[i]->len);
+		g_ptr_array_free(in[i], TRUE);
+	}
+	g_ptr_array_free(keys, TRUE);
+	return st;
+}
+
+/* The files written made durable, with the folder that holds them. */
+static enum ma_status
+store_sync(struct store_out *o)
+{
+	enum ma_status st = MA_OK;
+
+	if (o->sync_all) {
+		int fd = open(o->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		if (fd < 0 || syncfs(fd) != 0) {
+			log_err("cannot sync '%s': %s", o->dir,
+				strerror(errno));
+			st = path_errno_status(errno);
+		}
+		if (fd >= 0)
+			close(fd);
+	}
+	if (st == MA_OK)
+		st = path_fsync_dir(o->dir);
+	return st;
+}
+
+/* The manifest, atomically. */
+static enum ma_status
+store_manifest_write(struct store_out *o, const char *path, const char *uuid,
+		     unsigned long rev, size_t nthreads)
+{
+	struct run *r = o->r;
+	GPtrArray *keys = sorted_keys(o->files);
+	char *set = settings_line(r->o);
+	size_t messages = r->order->len;
+	struct buf b;
+	enum ma_status st;
+
+	store_totals(r, &messages, &nthreads);
+	buf_init(&b, STATE_MAX);
+	st = set == NULL ? MA_ENOMEM : MA_OK;
+	if (st == MA_OK)
+		st = buf_addf(&b,
+			      "%s\nuuid %s\nrevision %lu\ntombstones %ld\n"
+			      "settings %s\ngeneration %lu\nmessages %zu\n"
+			      "threads %zu\n\n",
+			      STATE_MAGIC4, uuid, rev, r->tomb_off, set, o->gen,
+			      messages, nthreads);
+	for (guint i = 0; i < keys->len && st == MA_OK; i++) {
+		const struct sfile *f =
+		    g_hash_table_lookup(o->files, keys->pdata[i]);
+
+		st = buf_addf(&b, "%s %lu %016" PRIx64 " %zu\n",
+			      (const char *)keys->pdata[i], f->gen, f->digest,
+			      f->count);
+	}
+	free(set);
+	g_ptr_array_free(keys, TRUE);
+	return path_write_buf_atomic(path, &b, st, 0644);
+}
+
+/* Remove what the new manifest does not name. A failure is only
+ * logged: the next save tries again. */
+static void
+store_sweep(struct store_out *o)
+{
+	DIR *d = opendir(o->dir);
+	struct dirent *de;
+
+	if (d == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		char key[32];
+		const char *dot = strrchr(de->d_name, '.');
+		const struct sfile *f;
+		size_t n;
+
+		if (de->d_name[0] == '.')
+			continue;
+		n = dot != NULL ? (size_t)(dot - de->d_name) : 0;
+		if (n > 0 && n < sizeof key) {
+			memcpy(key, de->d_name, n);
+			key[n] = '\0';
+			f = g_hash_table_lookup(o->files, key);
+			if (f != NULL && strtoul(dot + 1, NULL, 10) == f->gen)
+				continue;
+		}
+		if (unlinkat(dirfd(d), de->d_name, 0) != 0)
+			log_warn("cannot remove '%s/%s': %s", o->dir,
+				 de->d_name, strerror(errno));
+	}
+	closedir(d);
+}
+
+static void
+store_out_free(struct store_out *o)
+{
+	if (o == NULL)
+		return;
+	g_hash_table_destroy(o->files);
+	free(o->dir);
+	free(o);
+}
+
+enum ma_status
+store_stage(struct run *r, const char *path, GPtrArray *changed)
+{
+	struct store_out *o;
+	struct buf b;
+	enum ma_status st;
+
+	if (r->store == NULL && (r->store = store_new()) == NULL)
+		return MA_ENOMEM;
+	if ((o = calloc(1, sizeof *o)) == NULL)
+		return MA_ENOMEM;
+	store_out_free(r->store->staged);
+	r->store->staged = o;
+	o->r = r;
+	o->gen = r->store->gen + 1;
+	o->files = g_hash_table_new_full(g_str_hash, g_str_equal, free, free);
+	if ((o->dir = store_dir(path)) == NULL)
+		return MA_ENOMEM;
+	buf_init(&b, STORE_FILE_MAX);
+	st = path_mkdir_p(o->dir, 0755);
+	if (st == MA_OK)
+		st = store_months(o, &b);
+	if (st == MA_OK)
+		st = store_ids(o, &b, changed);
+	if (st == MA_OK)
+		st = store_threads(o, &b, &o->nthreads);
+	if (st == MA_OK)
+		st = store_names(o, &b);
+	if (st == MA_OK && store_partial(r))
+		st = store_carry(o);
+	buf_release(&b);
+	if (st == MA_OK)
+		st = store_sync(o);
+	r->state_written = o->written;
+	return st;
+}
+
+enum ma_status
+store_save(struct run *r, const char *path, const char *uuid, unsigned long rev)
+{
+	struct store_out *o = r->store != NULL ? r->store->staged : NULL;
+	enum ma_status st;
+
+	if (o == NULL)
+		return MA_EIO; /* store_stage() first */
+	st = store_manifest_write(o, path, uuid, rev, o->nthreads);
+	if (st == MA_OK)
+		store_sweep(o);
+	store_out_free(o);
+	r->store->staged = NULL;
+	return st;
+}
