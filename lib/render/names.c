@@ -25,45 +25,6 @@
 /* How far a chain of old names is followed to a live one. */
 #define NAME_HOPS 16
 
-void
-tname_free(void *p)
-{
-	struct tname *t = p;
-
-	if (t != NULL)
-		free(t->own);
-	free(t);
-}
-
-void
-anchor_of(const char *msgid, char out[16])
-{
-	gchar *h = g_compute_checksum_for_string(G_CHECKSUM_SHA256, msgid, -1);
-
-	snprintf(out, 16, "m%.12s", h != NULL ? h : "000000000000");
-	g_free(h);
-}
-
-/* One allocation per NAME: a run holds one per thread the site ever
- * published. */
-static enum ma_status
-name_record(struct run *r, const char *name, const char *root,
-	    const char *target)
-{
-	size_t nl = strlen(name) + 1, rl = strlen(root) + 1;
-	size_t tl = strcmp(target, name) == 0 ? 0 : strlen(target) + 1;
-	struct tname *t = malloc(sizeof *t + nl + rl + tl);
-
-	if (t == NULL)
-		return MA_ENOMEM;
-	t->own = NULL;
-	memcpy(t->name, name, nl);
-	t->root = memcpy(t->name + nl, root, rl);
-	t->target = tl == 0 ? t->name : memcpy(t->name + nl + rl, target, tl);
-	g_hash_table_replace(r->names, t->name, t);
-	return MA_OK;
-}
-
 enum ma_status
 thread_names(struct run *r)
 {
@@ -96,7 +57,7 @@ thread_names(struct run *r)
 			g_hash_table_insert(r->tname_of, e->thread,
 					    (gpointer)tn);
 			if (!g_hash_table_contains(r->names, tn))
-				st = name_record(r, tn, e->msgid, tn);
+				st = tname_record(r, tn, e->msgid, tn);
 		}
 		e->tname = tn;
 	}
@@ -256,31 +217,6 @@ names_publish(struct run *r, bool full)
 		t->target = t->own = nt;
 	}
 	g_ptr_array_free(keys, TRUE);
-	return st;
-}
-
-/* "thread NAME TAB ROOT TAB TARGET", ROOT escaped as the entries are. */
-enum ma_status
-names_note(struct run *r, const char *line)
-{
-	const char *t1 = strchr(line, '\t');
-	const char *t2 = t1 != NULL ? strrchr(line, '\t') : NULL;
-	char name[PERMALINK_NAME_MAX], *root, hh[3];
-	size_t n;
-	enum ma_status st;
-
-	if (t1 == NULL || t2 == t1 || (n = (size_t)(t1 - line)) == 0 ||
-	    n >= sizeof name || strcspn(line, "/") < n)
-		return MA_OK; /* not ours: skipped */
-	memcpy(name, line, n);
-	name[n] = '\0';
-	if (permalink_shard(name, hh) != MA_OK)
-		return MA_OK; /* no NAME of the rule: skipped */
-	if ((root = sitename_state_unescape(t1 + 1, (size_t)(t2 - t1 - 1))) ==
-	    NULL)
-		return MA_ENOMEM;
-	st = name_record(r, name, root, t2 + 1);
-	free(root);
 	return st;
 }
 

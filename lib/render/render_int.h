@@ -267,6 +267,8 @@ void version_date(struct version *v, const char *data, size_t len);
 /* render_state_load() - the state, read a line at a time; entries false
  * (a full run): its thread names and header only. */
 enum ma_status render_state_load(struct run *r, const char *path, bool entries);
+/* settings.c: settings_line() - what every page shows or depends on, as
+ * the state's "settings" line (malloc'd; NULL: no memory). */
 char *settings_line(const struct render_opts *o);
 /* render_state_stage() - the state's files, before the site's commit;
  * render_state_save() - after it, the state that names them. */
@@ -285,7 +287,8 @@ enum ma_status state_log_load(struct run *r, char *data, size_t mark,
 			      size_t len, unsigned long *rev, long *off);
 
 /*
- * store.c, store_load.c: the state on disk, version 4 (see there).
+ * store.c, store_load.c, store_query.c: the state on disk, version 4
+ * (see there).
  * store_load() reads the manifest manifest[0..len) (the whole file at
  * path, header included); with entries (an incremental run) nothing
  * else yet, without (a full run) the thread names. An incremental run
@@ -349,12 +352,17 @@ enum ma_status drop_attachments(struct run *r);
 /* names.c: thread_names() sets e->tname of every entry and records new
  * names; names_publish() writes the pages of names that no longer name
  * a live thread (a notice that leads to the thread that holds the
- * message now, or "Conversation removed"); names_note() and
- * names_write() read and write the state's "thread" lines. */
+ * message now, or "Conversation removed"); names_write() writes the
+ * state's "thread" lines. */
 enum ma_status thread_names(struct run *r);
 enum ma_status names_publish(struct run *r, bool full);
-enum ma_status names_note(struct run *r, const char *line);
 enum ma_status names_write(struct run *r, struct buf *b);
+/* pagename.c: the table of thread NAMEs, r->names. names_note() reads
+ * a state's "thread" line into it; tname_record() records NAME with
+ * its root and target (copied); tname_free() frees one. */
+enum ma_status names_note(struct run *r, const char *line);
+enum ma_status tname_record(struct run *r, const char *name, const char *root,
+			    const char *target);
 void tname_free(void *p);
 /*
  * name_stem() - "HH/NAME" of a page NAME (permalink_stem()): the path of
@@ -379,8 +387,8 @@ enum ma_status legacy_publish(struct run *r);
 bool legacy_twin(struct run *r, const char *name, const char *ext, char *out,
 		 size_t size);
 
-/* anchor_of() - the anchor of a message in its thread page: "m" and
- * the first 12 hex digits of the SHA-256 of its Message-ID. */
+/* pagename.c: anchor_of() - the anchor of a message in its thread page:
+ * "m" and the first 12 hex digits of the SHA-256 of its Message-ID. */
 void anchor_of(const char *msgid, char out[16]);
 
 /* chrome.c */
@@ -496,8 +504,9 @@ struct search;
 enum ma_status search_add(struct run *r, struct tmsg *t);
 enum ma_status search_publish(struct run *r, bool full);
 enum ma_status search_page(struct run *r);
-/* search_cache_usable() - month "YYYY/MM" has a cached segment that the
- * site holds: a run need not read its entries to list it. */
+/* search_cache.c: search_cache_usable() - month "YYYY/MM" has a cached
+ * segment that the site holds: a run need not read its entries to list
+ * it. */
 bool search_cache_usable(struct run *r, const char *month);
 void search_free(struct search *s);
 

@@ -37,10 +37,8 @@
 #include "search_int.h"
 #include "space.h"
 
-#define SEARCH_CHUNK	 128	     /* documents per d*.json */
-#define SEARCH_SHARD	 (24 * 1024) /* bytes a shard aims at */
-#define SEARCH_BITS_MAX	 8	     /* at most 256 shards */
-#define SEARCH_CACHE_TAG "mailarc-search-cache 2"
+#define SEARCH_CHUNK 128	 /* documents per d*.json */
+#define SEARCH_SHARD (24 * 1024) /* bytes a shard aims at */
 
 /* A run's documents wait on disk, a file a month (dir/.fresh-YYYY-MM),
  * until their month is rebuilt: memory stays bounded by one month, not
@@ -52,14 +50,6 @@ struct search {
 	 * are mostly of one month (NULL: none). */
 	FILE *fresh;
 	char fresh_month[8];
-};
-
-/* A segment's line in index.json, also the first line of its cache. */
-struct seg {
-	char month[8]; /* "YYYY-MM" */
-	char hash[17];
-	unsigned n, bits;
-	gint64 lo, hi;
 };
 
 void
@@ -180,50 +170,18 @@ search_add(struct run *r, struct tmsg *t)
 
 /* ---- The cache: SPACE/state/search/YYYY-MM ---- */
 
-static char *
-cache_path(struct run *r, const char *month)
-{
-	char *dir = space_part_path(r->o->space_dir, SPACE_SEARCH_CACHE);
-	char *p = dir != NULL ? path_fmt("%s/%s", dir, month) : NULL;
-
-	free(dir);
-	return p;
-}
-
-static bool
-seg_parse(const char *line, const char *month, struct seg *sg)
-{
-	char tag[32], hash[32];
-	unsigned n, bits;
-	long long lo, hi;
-
-	if (sscanf(line, "%31[^\t]\t%31[0-9a-f]\t%u\t%u\t%lld\t%lld", tag, hash,
-		   &n, &bits, &lo, &hi) != 6 ||
-	    strcmp(tag, SEARCH_CACHE_TAG) != 0 || strlen(hash) != 16 ||
-	    bits > SEARCH_BITS_MAX)
-		return false;
-	memset(sg, 0, sizeof *sg);
-	g_strlcpy(sg->month, month, sizeof sg->month);
-	memcpy(sg->hash, hash, 17);
-	sg->n = n;
-	sg->bits = bits;
-	sg->lo = lo;
-	sg->hi = hi;
-	return true;
-}
-
 /* The segment line of an untouched month; false when there is none,
  * or when the site lost the segment it names (a folder removed by hand). */
 static bool
 cache_head(struct run *r, const char *month, struct seg *sg)
 {
-	char *p = cache_path(r, month);
+	char *p = search_cache_path(r, month);
 	FILE *f = p ? fopen(p, "r") : NULL;
 	char line[256], rel[64];
 	bool ok = false;
 
 	if (f != NULL && fgets(line, sizeof line, f) != NULL)
-		ok = seg_parse(line, month, sg);
+		ok = search_seg_parse(line, month, sg);
 	if (f != NULL)
 		fclose(f);
 	free(p);
@@ -242,7 +200,7 @@ cache_save(struct run *r, const struct seg *sg, GPtrArray *docs)
 {
 	GString *g = g_string_new(NULL);
 	char *dir = space_part_path(r->o->space_dir, SPACE_SEARCH_CACHE);
-	char *p = cache_path(r, sg->month);
+	char *p = search_cache_path(r, sg->month);
 	GError *err = NULL;
 	enum ma_status st = MA_OK;
 
@@ -515,7 +473,8 @@ month_rebuild(struct run *r, bool full, guint lo, guint hi, struct seg *sg)
 		d = g_hash_table_lookup(fresh, name);
 		if (d == NULL && !full) {
 			if (cache == NULL)
-				cache = docs_load(cache_path(r, sg->month), 1);
+				cache = docs_load(
+				    search_cache_path(r, sg->month), 1);
 			d = g_hash_table_lookup(cache, name);
 		}
 		if (d == NULL) {
@@ -680,31 +639,6 @@ seg_months(struct run *r)
 		hi = lo;
 	}
 	return a;
-}
-
-bool
-search_cache_usable(struct run *r, const char *month)
-{
-	char m[8], *p = NULL, line[256];
-	struct seg sg;
-	bool ok = false;
-	FILE *f;
-
-	memcpy(m, month, 8);
-	m[4] = '-';
-	if ((p = cache_path(r, m)) != NULL && (f = fopen(p, "r")) != NULL) {
-		ok = fgets(line, sizeof line, f) != NULL &&
-		     seg_parse(line, m, &sg);
-		fclose(f);
-	}
-	free(p);
-	if (ok) {
-		p = path_fmt("%s/search/%s.%s/t0.json", r->o->site_dir, m,
-			     sg.hash);
-		ok = p != NULL && path_exists(p);
-		free(p);
-	}
-	return ok;
 }
 
 /* Every month of the site, newest first: rebuilt when touched, else as

@@ -61,4 +61,20 @@ char *search_thread_place(const struct entry *e);
 /* search_strcmp - strcmp() of two char ** (for g_ptr_array_sort). */
 gint search_strcmp(gconstpointer a, gconstpointer b);
 
+/* search_cache.c: the first line of a month's cache, also its line in
+ * index.json. */
+#define SEARCH_BITS_MAX	 8 /* at most 256 shards */
+#define SEARCH_CACHE_TAG "mailarc-search-cache 2"
+struct seg {
+	char month[8]; /* "YYYY-MM" */
+	char hash[17];
+	unsigned n, bits;
+	gint64 lo, hi;
+};
+/* search_cache_path - SPACE/state/search/MONTH ("YYYY-MM"), malloc'd. */
+char *search_cache_path(struct run *r, const char *month);
+/* search_seg_parse - line (a cache's first) of month into *sg; false
+ * when it is not one. */
+bool search_seg_parse(const char *line, const char *month, struct seg *sg);
+
 #endif

@@ -216,18 +216,6 @@ store_go_full(struct run *r)
 	return st == MA_ENOTFOUND ? MA_OK : st;
 }
 
-bool
-store_damaged(const struct run *r)
-{
-	return r->store != NULL && r->store->damaged;
-}
-
-bool
-store_partial(const struct run *r)
-{
-	return r->store != NULL && r->store->partial;
-}
-
 /* The manifest's months, "m-YYYY-MM" keys, oldest first. */
 static GPtrArray *
 month_keys(struct store *s)
@@ -580,16 +568,6 @@ store_names_check(struct run *r)
 	if (st == MA_OK && !ok)
 		st = store_load_all(r);
 	return st;
-}
-
-bool
-store_totals(const struct run *r, size_t *messages, size_t *threads)
-{
-	if (!store_partial(r))
-		return false;
-	*messages = r->store->messages + r->store->added;
-	*threads = r->store->nthreads + r->store->new_threads;
-	return true;
 }
 
 size_t

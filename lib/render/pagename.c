@@ -1,0 +1,76 @@
+/*
+ * The names a run gives the site's pages and places, kept apart from
+ * the files that decide them (names.c) so that everything that reads or
+ * writes the state can record a thread NAME without calling back into
+ * the renderer: the table of thread NAMEs (struct tname, one allocation
+ * each) and a message's anchor in its thread page.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "render_int.h"
+
+void
+tname_free(void *p)
+{
+	struct tname *t = p;
+
+	if (t != NULL)
+		free(t->own);
+	free(t);
+}
+
+void
+anchor_of(const char *msgid, char out[16])
+{
+	gchar *h = g_compute_checksum_for_string(G_CHECKSUM_SHA256, msgid, -1);
+
+	snprintf(out, 16, "m%.12s", h != NULL ? h : "000000000000");
+	g_free(h);
+}
+
+/* One allocation per NAME: a run holds one per thread the site ever
+ * published. */
+enum ma_status
+tname_record(struct run *r, const char *name, const char *root,
+	     const char *target)
+{
+	size_t nl = strlen(name) + 1, rl = strlen(root) + 1;
+	size_t tl = strcmp(target, name) == 0 ? 0 : strlen(target) + 1;
+	struct tname *t = malloc(sizeof *t + nl + rl + tl);
+
+	if (t == NULL)
+		return MA_ENOMEM;
+	t->own = NULL;
+	memcpy(t->name, name, nl);
+	t->root = memcpy(t->name + nl, root, rl);
+	t->target = tl == 0 ? t->name : memcpy(t->name + nl + rl, target, tl);
+	g_hash_table_replace(r->names, t->name, t);
+	return MA_OK;
+}
+
+/* "thread NAME TAB ROOT TAB TARGET", ROOT escaped as the entries are. */
+enum ma_status
+names_note(struct run *r, const char *line)
+{
+	const char *t1 = strchr(line, '\t');
+	const char *t2 = t1 != NULL ? strrchr(line, '\t') : NULL;
+	char name[PERMALINK_NAME_MAX], *root, hh[3];
+	size_t n;
+	enum ma_status st;
+
+	if (t1 == NULL || t2 == t1 || (n = (size_t)(t1 - line)) == 0 ||
+	    n >= sizeof name || strcspn(line, "/") < n)
+		return MA_OK; /* not ours: skipped */
+	memcpy(name, line, n);
+	name[n] = '\0';
+	if (permalink_shard(name, hh) != MA_OK)
+		return MA_OK; /* no NAME of the rule: skipped */
+	if ((root = sitename_state_unescape(t1 + 1, (size_t)(t2 - t1 - 1))) ==
+	    NULL)
+		return MA_ENOMEM;
+	st = tname_record(r, name, root, t2 + 1);
+	free(root);
+	return st;
+}

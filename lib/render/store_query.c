@@ -1,0 +1,29 @@
+/*
+ * What the state on disk says of the run, asked by the renderer's files
+ * and by the state's own (store.c, store_load.c): whether the run read
+ * only part of it, whether a file was damaged, the archive's totals.
+ * A leaf: it reads struct store and calls nothing back.
+ */
+#include "store_int.h"
+
+bool
+store_damaged(const struct run *r)
+{
+	return r->store != NULL && r->store->damaged;
+}
+
+bool
+store_partial(const struct run *r)
+{
+	return r->store != NULL && r->store->partial;
+}
+
+bool
+store_totals(const struct run *r, size_t *messages, size_t *threads)
+{
+	if (!store_partial(r))
+		return false;
+	*messages = r->store->messages + r->store->added;
+	*threads = r->store->nthreads + r->store->new_threads;
+	return true;
+}
