@@ -4,9 +4,11 @@
  * tombstones, order the entries, render what they touch, and save the
  * state. render_run() is the entry point render.h declares.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "index.h"
 #include "log.h"
@@ -356,6 +358,43 @@ state_usable(struct run *r, const char *uuid, unsigned long rev, bool *full)
 }
 
 /*
+ * STATE.publishing, from before the site's commit until the state that
+ * records it is saved. A run killed between the two (or whose commit
+ * failed part way) published pages that the state does not know of; if
+ * their messages then go before the next run, nothing would ever take
+ * those pages down. So a run that finds the mark renders everything: a
+ * full run sweeps what no message has.
+ */
+static enum ma_status
+publishing_mark(const char *state, bool set)
+{
+	static const char text[] = "a run is publishing: the state does not "
+				   "record every page yet\n";
+	char *p = path_fmt("%s.publishing", state);
+	enum ma_status st = MA_OK;
+
+	if (p == NULL)
+		return MA_ENOMEM;
+	if (set)
+		st = path_write_file_atomic(p, text, sizeof text - 1, 0644);
+	else if (unlink(p) != 0 && errno != ENOENT)
+		log_warn("cannot remove '%s': %s", p, strerror(errno));
+	free(p);
+	return st;
+}
+
+/* Whether the last run stopped between its commit and its state. */
+static bool
+publishing_left(const char *state)
+{
+	char *p = path_fmt("%s.publishing", state);
+	bool r = p == NULL || path_exists(p);
+
+	free(p);
+	return r;
+}
+
+/*
  * Full or incremental: an incremental run needs a usable state and a
  * site to update (one removed by hand, or never published, is rebuilt
  * whole).
@@ -390,6 +429,13 @@ decide_full(struct run *r, const char *state, const char *uuid,
 		return MA_ENOMEM;
 	if (!path_exists(index)) {
 		log_notice("'%s' is missing: rendering everything", index);
+		run_go_full(r, full);
+		st = store_go_full(r);
+	} else if (publishing_left(state)) {
+		log_notice("the last render of space '%s' stopped after "
+			   "publishing pages and before recording them: "
+			   "rendering everything",
+			   r->o->key);
 		run_go_full(r, full);
 		st = store_go_full(r);
 	}
@@ -533,6 +579,8 @@ publish(struct run *r, GPtrArray *changed, bool full, long tomb_end,
 	if (st == MA_OK)
 		st = render_state_stage(r, state, changed);
 	if (st == MA_OK)
+		st = publishing_mark(state, true);
+	if (st == MA_OK)
 		st = site_close(r->site, true);
 	else
 		site_close(r->site, false);
@@ -541,6 +589,8 @@ publish(struct run *r, GPtrArray *changed, bool full, long tomb_end,
 		r->tomb_off = tomb_end;
 	if (st == MA_OK)
 		st = render_state_save(r, state, uuid, rev);
+	if (st == MA_OK)
+		st = publishing_mark(state, false);
 	r->stats->messages = render_messages(r);
 	return st;
 }
