@@ -352,6 +352,16 @@ order_merge(struct run *r, GPtrArray *changed)
 	return false;
 }
 
+void
+entry_set_fields(struct run *r, struct entry *e, char *const f[4])
+{
+	sitename_set_thread(e->thread, f[1]);
+	e->date = (time_t)strtoll(f[2], NULL, 10);
+	e->atts = strcmp(f[3], "-") != 0
+		      ? g_string_chunk_insert(r->strings, f[3])
+		      : g_string_chunk_insert_const(r->strings, "");
+}
+
 /* One entry line, from line to nl: MESSAGE-ID TAB THREAD TAB DATE TAB
  * ATTACHMENTS ("-" for none); a line with fewer fields is skipped. From
  * the log, the entry goes to r->relog (order_merge() places it). */
@@ -388,11 +398,7 @@ state_entry(struct run *r, char *line, char *nl, bool log)
 		g_ptr_array_add(r->relog, e);
 	else if (g_hash_table_size(r->by_id) > n)
 		g_ptr_array_add(r->order, e);
-	sitename_set_thread(e->thread, f[1]);
-	e->date = (time_t)strtoll(f[2], NULL, 10);
 	/* A log line may set an entry the file listed before. */
-	e->atts = strcmp(f[3], "-") != 0
-		      ? g_string_chunk_insert(r->strings, f[3])
-		      : g_string_chunk_insert_const(r->strings, "");
+	entry_set_fields(r, e, f);
 	return MA_OK;
 }

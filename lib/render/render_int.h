@@ -223,6 +223,9 @@ void touch_thread(struct run *r, const char *id);
 GPtrArray *sorted_keys(GHashTable *h);
 void entries_free(struct run *r);
 struct entry *entry_add(struct run *r, const char *msgid);
+/* entry_set_fields() - e's thread, date and attachments from the fields
+ * THREAD, DATE, ATTACHMENTS ("-": none) of a state line f[1..3]. */
+void entry_set_fields(struct run *r, struct entry *e, char *const f[4]);
 /* text_capped() - s cut at text_cap_len() (chrome.c) with an ellipsis,
  * malloc'd (NULL: no memory). */
 char *text_capped(const char *s);

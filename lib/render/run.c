@@ -59,21 +59,31 @@ entry_moved(struct run *r, struct entry *e, time_t was)
 	g_array_append_val(r->moved, old);
 }
 
+/* The messages of query qs, unsorted, into *qp and *msp. */
+static enum ma_status
+messages_of(struct run *r, const char *qs, notmuch_query_t **qp,
+	    notmuch_messages_t **msp)
+{
+	if ((*qp = notmuch_query_create(r->db, qs)) == NULL)
+		return MA_ENOMEM;
+	notmuch_query_set_sort(*qp, NOTMUCH_SORT_UNSORTED);
+	if (notmuch_query_search_messages(*qp, msp) != NOTMUCH_STATUS_SUCCESS) {
+		log_err("notmuch: cannot query '%s'", qs);
+		notmuch_query_destroy(*qp);
+		return MA_EIO;
+	}
+	return MA_OK;
+}
+
 static enum ma_status
 query_messages(struct run *r, const char *qs, GPtrArray *changed)
 {
-	notmuch_query_t *q = notmuch_query_create(r->db, qs);
+	notmuch_query_t *q = NULL;
 	notmuch_messages_t *ms = NULL;
-	enum ma_status st = MA_OK;
+	enum ma_status st = messages_of(r, qs, &q, &ms);
 
-	if (q == NULL)
-		return MA_ENOMEM;
-	notmuch_query_set_sort(q, NOTMUCH_SORT_UNSORTED);
-	if (notmuch_query_search_messages(q, &ms) != NOTMUCH_STATUS_SUCCESS) {
-		log_err("notmuch: cannot query '%s'", qs);
-		notmuch_query_destroy(q);
-		return MA_EIO;
-	}
+	if (st != MA_OK)
+		return st;
 	for (; notmuch_messages_valid(ms) && st == MA_OK;
 	     notmuch_messages_move_to_next(ms)) {
 		notmuch_message_t *m = notmuch_messages_get(ms);
@@ -463,14 +473,8 @@ prefetch(struct run *r, const char *qs)
 			return store_load_all(r);
 	if (!store_partial(r) || qs == NULL)
 		return MA_OK;
-	if ((q = notmuch_query_create(r->db, qs)) == NULL)
-		return MA_ENOMEM;
-	notmuch_query_set_sort(q, NOTMUCH_SORT_UNSORTED);
-	if (notmuch_query_search_messages(q, &ms) != NOTMUCH_STATUS_SUCCESS) {
-		log_err("notmuch: cannot query '%s'", qs);
-		notmuch_query_destroy(q);
-		return MA_EIO;
-	}
+	if ((st = messages_of(r, qs, &q, &ms)) != MA_OK)
+		return st;
 	for (; notmuch_messages_valid(ms) && st == MA_OK && store_partial(r);
 	     notmuch_messages_move_to_next(ms)) {
 		notmuch_message_t *m = notmuch_messages_get(ms);

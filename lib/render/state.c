@@ -201,6 +201,21 @@ state_load4(struct run *r, const char *path, bool entries, struct state_head *h)
 	return st;
 }
 
+/* The end of a load with status st: what the header said goes into r
+ * (MA_OK), or is freed. */
+static enum ma_status
+state_loaded(struct run *r, struct state_head *h, enum ma_status st)
+{
+	if (st != MA_OK) {
+		free(h->uuid);
+		return st;
+	}
+	r->uuid = h->uuid;
+	r->rev = h->rev;
+	r->tomb_off = h->off;
+	return MA_OK;
+}
+
 /*
  * Load the state, a line at a time (never whole in memory): MA_ENOTFOUND
  * when there is none (or it is unusable: then a full run rebuilds it),
@@ -230,15 +245,7 @@ render_state_load(struct run *r, const char *path, bool entries)
 	if (n > 0 && strcmp(first, STATE_MAGIC4 "\n") == 0) {
 		free(first);
 		fclose(f);
-		st = state_load4(r, path, entries, &h);
-		if (st != MA_OK) {
-			free(h.uuid);
-			return st;
-		}
-		r->uuid = h.uuid;
-		r->rev = h.rev;
-		r->tomb_off = h.off;
-		return MA_OK;
+		return state_loaded(r, &h, state_load4(r, path, entries, &h));
 	}
 	if (n > 0 &&
 	    strncmp(first, STATE_MAGIC_STEM, strlen(STATE_MAGIC_STEM)) == 0 &&
@@ -257,14 +264,7 @@ render_state_load(struct run *r, const char *path, bool entries)
 	if (st == MA_OK)
 		st = state_body_read(r, f, off, entries, &h);
 	fclose(f);
-	if (st != MA_OK) {
-		free(h.uuid);
-		return st;
-	}
-	r->uuid = h.uuid;
-	r->rev = h.rev;
-	r->tomb_off = h.off;
-	return MA_OK;
+	return state_loaded(r, &h, st);
 }
 
 enum ma_status

@@ -73,11 +73,7 @@ month_line(struct run *r, char *p, char *nl)
 	if (e == NULL)
 		return MA_ENOMEM;
 	g_ptr_array_add(r->order, e);
-	sitename_set_thread(e->thread, f[1]);
-	e->date = (time_t)strtoll(f[2], NULL, 10);
-	e->atts = strcmp(f[3], "-") != 0
-		      ? g_string_chunk_insert(r->strings, f[3])
-		      : g_string_chunk_insert_const(r->strings, "");
+	entry_set_fields(r, e, f);
 	/* The thread's NAME as the last run gave it: kept for a thread
 	 * this run does not render (names.c). */
 	e->tname = nf == 5 && strcmp(f[4], "-") != 0
