@@ -13,11 +13,7 @@ load lib/render
 
 setup() {
 	new_root
-	GEN=$TESTS_DIR/../bench/render/gen.py
-	mailarc space add logged >/dev/null
-	notmuch_setup logged
-	D=$(space_dir logged)
-	STATE=$D/state/render.state
+	gen_space logged
 	python3 "$GEN" 300 "$D/archive"
 	notmuch_index logged
 	mailarc-render logged >/dev/null

@@ -12,10 +12,7 @@ load lib/render
 
 setup() {
 	new_root
-	GEN=$TESTS_DIR/../bench/render/gen.py
-	mailarc space add mem >/dev/null
-	notmuch_setup mem
-	D=$(space_dir mem)
+	gen_space mem
 	# Five runs of 150 messages, months apart (gen.py dates a message
 	# by its number): 750 messages, no month over 150.
 	for k in 0 1 2 3 4; do

@@ -10,11 +10,7 @@ load lib/render
 
 setup() {
 	new_root
-	GEN=$TESTS_DIR/../bench/render/gen.py
-	mailarc space add big >/dev/null
-	notmuch_setup big
-	D=$(space_dir big)
-	STATE=$D/state/render.state
+	gen_space big
 	# 5,000 messages, four groups of months (gen.py dates a message by
 	# its number).
 	for k in 0 1 2 3; do

@@ -30,6 +30,17 @@ primary_email=mailarc@localhost
 CONF
 }
 
+# gen_space KEY - a new space KEY read through stock notmuch, for mail
+# made by bench/render/gen.py: sets GEN (the generator), D (the space's
+# folder) and STATE (its render state).
+gen_space() {
+	GEN=$TESTS_DIR/../bench/render/gen.py
+	mailarc space add "$1" >/dev/null
+	notmuch_setup "$1"
+	D=$(space_dir "$1")
+	STATE=$D/state/render.state
+}
+
 # notmuch_index KEY - index what is in the archive (like mailarc-index).
 notmuch_index() {
 	notmuch --config="$(space_dir "$1")/notmuch/config" new --quiet
