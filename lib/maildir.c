@@ -346,13 +346,21 @@ name_cmp(const void *a, const void *b)
 }
 
 /*
- * A scan holds at most this many names at once (twice while it reads): a
- * folder of a million messages (an import of a decade's mbox, a space's
- * archive) is walked in windows of the next SCAN_WINDOW names after the
- * last one done, each window read from the folder again, so that memory
- * stays flat and the order is still the names' order.
+ * A scan holds at most this many names at once (a quarter more while it
+ * reads): a folder of a million messages (an import of a decade's mbox,
+ * a space's archive) is walked in windows of the next SCAN_WINDOW names
+ * after the last one done, each window read from the folder again, so
+ * that memory stays flat and the order is still the names' order.
  */
 #define SCAN_WINDOW 65536
+
+/*
+ * The names read beyond a window before the buffer keeps its window
+ * smallest. Small, so that a folder of 100,000 names and one of a
+ * million both fill the buffer (the same peak); from the first trim on,
+ * a name after the largest kept is not stored at all, so trims are few.
+ */
+#define SCAN_SLACK(w) ((w) / 4 + 1)
 
 /* Free v[0..n), not v. */
 static void
@@ -372,6 +380,7 @@ scan_window(DIR *d, const char *last, size_t window, char ***namesp, size_t *np,
 	    size_t *capp, bool *more)
 {
 	char **names = *namesp;
+	const char *cut = NULL; /* names[window - 1] once trimmed */
 	size_t n = 0;
 	struct dirent *de;
 
@@ -380,11 +389,16 @@ scan_window(DIR *d, const char *last, size_t window, char ***namesp, size_t *np,
 		if (de->d_name[0] == '.' ||
 		    (last != NULL && strcmp(de->d_name, last) <= 0))
 			continue;
-		if (n == 2 * window) {
+		if (cut != NULL && strcmp(de->d_name, cut) > 0) {
+			*more = true; /* a later window's */
+			continue;
+		}
+		if (n == window + SCAN_SLACK(window)) {
 			/* Keep the window's smallest: the rest come later. */
 			qsort(names, n, sizeof *names, name_cmp);
 			free_names(names + window, n - window);
 			n = window;
+			cut = names[n - 1];
 			*more = true;
 		}
 		if (n == *capp) {

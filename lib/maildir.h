@@ -100,9 +100,9 @@ enum ma_status maildir_scan(const char *dir, const char *subdir,
 
 /*
  * maildir_scan_window - maildir_scan() of dir/SUBDIR alone, holding at most
- * window names at once (twice while reading): the folder is read again for
- * each window of the next names after the last one called for. Exposed for
- * the tests, which use small windows.
+ * window names at once (a quarter more while reading): the folder is read
+ * again for each window of the next names after the last one called for.
+ * Exposed for the tests, which use small windows.
  */
 enum ma_status maildir_scan_window(const char *dir, const char *subdir,
 				   size_t window,

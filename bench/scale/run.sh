@@ -222,6 +222,10 @@ if has render; then
 	sync
 	run render-full mailarc-render bench --full
 	disk site "$sp/site"
+	# The .eml downloads are hard links of the archived files: counted
+	# once with the archive, the site's own share is what it adds.
+	disk archive-site "$sp/archive" "$sp/site"
+	disk archive-only "$sp/archive"
 	if [ $mhonarc = yes ]; then
 		mkdir -p "$work/mhonarc"
 		sync
@@ -328,8 +332,15 @@ awk -v n="$n" -v rounds="$rounds" -v cores="$(nproc)" \
 		ratio("render / mhonarc", "render-full", "mhonarc-full")
 		ratio("render +10 / mhonarc -add", "render-add", "mhonarc-add")
 		if ("site" in D)
-			printf "  site bytes / mail bytes: %.2fx\n",
-			    D["site"] / D["mail"]
+			printf "  site bytes / mail bytes: %.2fx (du of the site " \
+			    "alone)\n", D["site"] / D["mail"]
+		if ("archive-site" in D)
+			printf "  site bytes beyond the archive / mail bytes: " \
+			    "%.2fx (hard links counted once)\n",
+			    (D["archive-site"] - D["archive-only"]) / D["mail"]
+		if ("mhonarc" in D)
+			printf "  mhonarc bytes / mail bytes: %.2fx\n",
+			    D["mhonarc"] / D["mail"]
 	}' "$res"
 if [ -n "$fetch_out" ]; then
 	echo "fetch (bench/fetch/run.sh, its own $n messages in Dovecot):"
