@@ -18,7 +18,9 @@
  * IDENTITY is msg.h's hash, NAME the Maildir base name the file has in
  * archive/ (and had in incoming/: a move keeps it), SOURCE the account key
  * that brought it or "import", MESSAGE-ID without angle brackets. A lookup
- * reads one bucket (about archive size / 4096 lines): a run costs time in
+ * reads one bucket (about archive size / 4096 lines), and a run reads a
+ * bucket again only for an ID it may hold (a digest of each ID of a bucket
+ * read stays in memory: 4 bytes a message at most): a run costs time in
  * proportion to the messages it handles, not to the archive.
  *
  * Durability without one fsync per bucket: dedupe_db_add() appends to the

@@ -157,12 +157,57 @@ test_adds_stay_bounded(void **state)
 	dedupe_db_close(db);
 }
 
+/*
+ * Once a bucket was read, a lookup of a Message-ID it does not hold
+ * reads nothing, even after the cache dropped the bucket: the buckets
+ * are made unreadable (a folder in each one's place) after a first pass,
+ * and lookups of other IDs still answer "none".
+ */
+static void
+test_absent_ids_read_nothing(void **state)
+{
+	struct dedupe_db *db = NULL;
+	const struct dedupe_entry *v;
+	char id[64], path[64], moved[80];
+	size_t n;
+
+	(void)state;
+	write_buckets("known");
+	assert_int_equal(dedupe_db_open("known", true, &db), MA_OK);
+	/* Enough probes to read every bucket: 4096 buckets, 40,000 IDs. */
+	for (int i = 0; i < 40000; i++) {
+		int k = snprintf(id, sizeof id, "first-%d@bench.example", i);
+
+		assert_true(k > 0 && (size_t)k < sizeof id);
+		assert_int_equal(dedupe_db_find(db, id, &v, &n), MA_OK);
+		assert_int_equal(n, 0);
+	}
+	for (unsigned b = 0; b < DEDUPE_BUCKETS; b++) {
+		int k = snprintf(path, sizeof path, "known/%03x", b);
+
+		assert_true(k > 0 && (size_t)k < sizeof path);
+		k = snprintf(moved, sizeof moved, "known/%03x.away", b);
+		assert_true(k > 0 && (size_t)k < sizeof moved);
+		assert_int_equal(rename(path, moved), 0);
+		assert_int_equal(mkdir(path, 0700), 0);
+	}
+	for (int i = 0; i < 20000; i++) {
+		int k = snprintf(id, sizeof id, "second-%d@bench.example", i);
+
+		assert_true(k > 0 && (size_t)k < sizeof id);
+		assert_int_equal(dedupe_db_find(db, id, &v, &n), MA_OK);
+		assert_int_equal(n, 0);
+	}
+	dedupe_db_close(db);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_memory_is_bounded),
 	    cmocka_unit_test(test_adds_stay_bounded),
+	    cmocka_unit_test(test_absent_ids_read_nothing),
 	};
 
 	log_init("dedupe_cache_test");
