@@ -431,7 +431,9 @@ fetch_sink_record_run(struct fetch_sink *k, time_t started, enum ma_status st,
 		sum->waiting_bytes = k->waiting_bytes;
 	}
 	if (st == MA_OK) {
-		sum->last_success = time(NULL);
+		/* The run's start, as last_run: a run that crossed a second
+		 * boundary is still "the last run, and it succeeded". */
+		sum->last_success = started;
 		sum->last_error[0] = '\0';
 	} else if (error != NULL && error[0] != '\0') {
 		/* The summary is one line for "status": a longer reason is
