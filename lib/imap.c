@@ -31,6 +31,7 @@
 #include "imap.h"
 #include "imap_int.h"
 #include "log.h"
+#include "uidset.h"
 #include "utf7.h"
 
 #define IMAP_LINE_MAX (1u << 20)
@@ -42,11 +43,6 @@
  */
 #define IMAP_SET_LEN 4000
 
-struct srv_msg {
-	uint32_t uid;
-	uint64_t size;
-};
-
 struct imap {
 	struct fetch_conn *c;
 	unsigned tagno;
@@ -54,10 +50,17 @@ struct imap {
 	struct buf line;
 	struct buf *caps; /* CAPABILITY goes here when set */
 	unsigned long exists, uidvalidity;
-	char result[8];	      /* OK, NO or BAD of the last command */
-	char text[160];	      /* and its text */
-	struct srv_msg *msgs; /* the listing */
-	size_t nmsgs, msgs_cap;
+	char result[8]; /* OK, NO or BAD of the last command */
+	char text[160]; /* and its text */
+	/* The open folder's listing (UID FETCH 1:* (UID RFC822.SIZE)),
+	 * while listing is set: the UIDs the server has, and those this
+	 * run takes (not in the state, within the budget of budget), as
+	 * ranges (uidset.h), so that a folder of a million messages costs
+	 * what one of a thousand does. */
+	bool listing;
+	struct fetch_sink *budget;
+	struct uidset listed, wanted;
+	uint64_t wanted_bytes;
 	struct fetch_sink *sink; /* bodies go here while fetching */
 	struct state_folder *folder;
 	bool failed_body; /* a body could not be stored */
@@ -81,7 +84,8 @@ static void
 imap_release(struct imap *im)
 {
 	buf_release(&im->line);
-	free(im->msgs);
+	uidset_free(&im->listed);
+	uidset_free(&im->wanted);
 	imap_folders_free(im->list, im->nlist);
 }
 
@@ -135,21 +139,26 @@ store_body(struct imap *im, uint64_t n)
 	return MA_OK;
 }
 
+/*
+ * One message of the listing. The budget is taken in the order the
+ * server lists the messages, which is their sequence order and so their
+ * UID order (RFC 3501 2.3.1.1): oldest first, so a spent budget leaves the
+ * newest for the next run.
+ */
 static enum ma_status
 add_listing(struct imap *im, uint32_t uid, uint64_t size)
 {
-	if (im->nmsgs == im->msgs_cap) {
-		struct srv_msg *m = array_grow(im->msgs, &im->msgs_cap,
-					       im->nmsgs, sizeof *m, 1024);
+	enum ma_status st;
 
-		if (m == NULL)
-			return MA_ENOMEM;
-		im->msgs = m;
-	}
-	im->msgs[im->nmsgs].uid = uid;
-	im->msgs[im->nmsgs].size = size;
-	im->nmsgs++;
-	return MA_OK;
+	if (uidset_has(&im->listed, uid))
+		return MA_OK; /* listed twice: once is enough */
+	if ((st = uidset_add(&im->listed, uid)) != MA_OK)
+		return st;
+	if (state_has_uid(im->folder, uid) ||
+	    !fetch_sink_budget_take(im->budget, size))
+		return MA_OK;
+	im->wanted_bytes += size;
+	return uidset_add(&im->wanted, uid);
 }
 
 static enum ma_status
@@ -254,7 +263,7 @@ fetch_resp(struct imap *im, const char *p)
 		return fetch_sink_commit(im->sink, im->folder, (uint32_t)uid,
 					 NULL);
 	}
-	if (im->sink == NULL && uid != 0 && have_size)
+	if (im->listing && uid != 0 && have_size)
 		return add_listing(im, (uint32_t)uid, size);
 	return MA_OK;
 }
@@ -536,40 +545,28 @@ imap_logout(struct fetch_conn *c)
 	imap_release(&im);
 }
 
-static int
-msg_cmp(const void *a, const void *b)
-{
-	uint32_t x = ((const struct srv_msg *)a)->uid;
-	uint32_t y = ((const struct srv_msg *)b)->uid;
-
-	return x < y ? -1 : x > y;
-}
-
 /*
- * Append uids[*ip..n) as a sequence set ("1:5,9") to set, up to
+ * Append the ranges u->r[*ip..) as a sequence set ("1:5,9") to set, up to
  * IMAP_SET_LEN characters; advances *ip past what it holds.
  */
 static enum ma_status
-make_set(struct buf *set, const uint32_t *uids, size_t n, size_t *ip)
+make_set(struct buf *set, const struct uidset *u, size_t *ip)
 {
 	enum ma_status st = MA_OK;
 	size_t i = *ip;
 
 	buf_reset(set);
 	/* A range is at most 2 * 10 digits, a colon and a comma. */
-	while (i < n && set->len + 22 <= IMAP_SET_LEN && st == MA_OK) {
-		size_t j = i;
+	for (; i < u->n && set->len + 22 <= IMAP_SET_LEN && st == MA_OK; i++) {
+		const struct uid_range *r = &u->r[i];
 
-		while (j + 1 < n && uids[j + 1] == uids[j] + 1)
-			j++;
 		if (set->len > 0)
 			st = buf_addc(set, ',');
-		if (st == MA_OK && j > i)
-			st = buf_addf(set, "%" PRIu32 ":%" PRIu32, uids[i],
-				      uids[j]);
+		if (st == MA_OK && r->hi > r->lo)
+			st =
+			    buf_addf(set, "%" PRIu32 ":%" PRIu32, r->lo, r->hi);
 		else if (st == MA_OK)
-			st = buf_addf(set, "%" PRIu32, uids[i]);
-		i = j + 1;
+			st = buf_addf(set, "%" PRIu32, r->lo);
 	}
 	*ip = i;
 	return st;
@@ -579,21 +576,23 @@ make_set(struct buf *set, const uint32_t *uids, size_t n, size_t *ip)
 static enum ma_status
 delete_taken(struct imap *im, struct state_folder *f, bool uidplus)
 {
-	uint32_t *uids;
-	size_t n = 0, i = 0;
+	struct uidset taken = {0};
+	size_t n, i = 0;
 	struct buf set;
-	enum ma_status st = MA_OK;
+	enum ma_status st;
 
-	if ((uids = malloc((im->nmsgs + 1) * sizeof *uids)) == NULL)
-		return MA_ENOMEM;
 	/* Only what the state says is taken: it is recorded after the
 	 * spool is synced, so all of it is durable. */
-	for (size_t k = 0; k < im->nmsgs; k++)
-		if (state_has_uid(f, im->msgs[k].uid))
-			uids[n++] = im->msgs[k].uid;
+	if ((st = uidset_add_range(&taken, 1, UINT32_MAX)) != MA_OK ||
+	    (st = uidset_keep(&taken, &im->listed)) != MA_OK ||
+	    (st = uidset_keep(&taken, &f->uids)) != MA_OK) {
+		uidset_free(&taken);
+		return st;
+	}
+	n = taken.count;
 	buf_init(&set, IMAP_LINE_MAX);
-	while (i < n && st == MA_OK) {
-		if ((st = make_set(&set, uids, n, &i)) != MA_OK)
+	while (i < taken.n && st == MA_OK) {
+		if ((st = make_set(&set, &taken, &i)) != MA_OK)
 			break;
 		st = command(im, "UID STORE %s +FLAGS.SILENT (\\Deleted)",
 			     set.data);
@@ -615,7 +614,7 @@ delete_taken(struct imap *im, struct state_folder *f, bool uidplus)
 		log_info("%s: deleted %zu messages from '%s' on the server",
 			 im->c->what, n, f->name);
 	buf_release(&set);
-	free(uids);
+	uidset_free(&taken);
 	return st;
 }
 
@@ -625,9 +624,7 @@ run_folder(struct imap *im, const struct account *a, struct fetch_sink *sink,
 {
 	bool del = a->delete_on_server;
 	struct state_folder *f;
-	uint32_t *uids = NULL;
-	uint64_t bytes = 0;
-	size_t nnew = 0, i = 0;
+	size_t i = 0;
 	struct buf set;
 	enum ma_status st;
 
@@ -635,9 +632,16 @@ run_folder(struct imap *im, const struct account *a, struct fetch_sink *sink,
 		return st;
 	if ((f = state_folder(sink->st, name, im->uidvalidity)) == NULL)
 		return MA_ENOMEM;
-	im->nmsgs = 0;
+	uidset_clear(&im->listed);
+	uidset_clear(&im->wanted);
+	im->wanted_bytes = 0;
 	if (im->exists > 0) {
+		im->listing = true;
+		im->budget = sink;
+		im->folder = f;
 		st = command(im, "UID FETCH 1:* (UID RFC822.SIZE)");
+		im->listing = false;
+		im->budget = NULL;
 		if (st != MA_OK)
 			return st;
 		if (!ok(im))
@@ -645,32 +649,17 @@ run_folder(struct imap *im, const struct account *a, struct fetch_sink *sink,
 					       "cannot list folder '%s': %s",
 					       name, im->text);
 	}
-	if (im->nmsgs > 1)
-		qsort(im->msgs, im->nmsgs, sizeof *im->msgs, msg_cmp);
-	if ((uids = malloc((im->nmsgs + 1) * sizeof *uids)) == NULL)
-		return MA_ENOMEM;
-	for (size_t k = 0; k < im->nmsgs; k++)
-		uids[k] = im->msgs[k].uid;
 	/* Forget UIDs the server no longer has (expunged). */
-	state_keep_uids(f, uids, im->nmsgs);
-	/* Oldest first: UIDs grow in the order messages arrived in the
-	 * folder (RFC 3501 2.3.1.1), so a budget spent here leaves the
-	 * newest for the next run. */
-	for (size_t k = 0; k < im->nmsgs; k++) {
-		if (state_has_uid(f, im->msgs[k].uid) ||
-		    !fetch_sink_budget_take(sink, im->msgs[k].size))
-			continue;
-		uids[nnew++] = im->msgs[k].uid;
-		bytes += im->msgs[k].size;
-	}
+	if ((st = state_keep_uids(f, &im->listed)) != MA_OK)
+		return st;
 	log_debug("%s: folder '%s': %zu messages, %zu new", sink->what, name,
-		  im->nmsgs, nnew);
-	fetch_sink_start(sink, nnew, bytes);
+		  im->listed.count, im->wanted.count);
+	fetch_sink_start(sink, im->wanted.count, im->wanted_bytes);
 	buf_init(&set, IMAP_LINE_MAX);
 	im->sink = sink;
 	im->folder = f;
-	while (i < nnew && st == MA_OK) {
-		if ((st = make_set(&set, uids, nnew, &i)) != MA_OK)
+	while (i < im->wanted.n && st == MA_OK) {
+		if ((st = make_set(&set, &im->wanted, &i)) != MA_OK)
 			break;
 		st = command(im, "UID FETCH %s (UID BODY.PEEK[])", set.data);
 		if (st == MA_OK && strcmp(im->result, "NO") == 0) {
@@ -687,7 +676,6 @@ run_folder(struct imap *im, const struct account *a, struct fetch_sink *sink,
 	}
 	im->sink = NULL;
 	buf_release(&set);
-	free(uids);
 	if (st == MA_OK)
 		st = fetch_sink_flush(sink);
 	if (st == MA_OK && del)

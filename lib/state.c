@@ -55,20 +55,12 @@ state_free(struct fetch_state *st)
 	if (st == NULL)
 		return;
 	for (size_t i = 0; i < st->nfolders; i++) {
+		uidset_free(&st->folders[i].uids);
 		free(st->folders[i].name);
-		free(st->folders[i].uids);
 	}
 	free(st->folders);
 	array_free_strs(st->uidls, st->nuidls);
 	free(st);
-}
-
-static int
-uid_cmp(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return x < y ? -1 : x > y;
 }
 
 static int
@@ -80,52 +72,19 @@ str_cmp(const void *a, const void *b)
 bool
 state_has_uid(const struct state_folder *f, uint32_t uid)
 {
-	return f->nuids > 0 &&
-	       bsearch(&uid, f->uids, f->nuids, sizeof *f->uids, uid_cmp);
+	return uidset_has(&f->uids, uid);
 }
 
 enum ma_status
 state_add_uid(struct state_folder *f, uint32_t uid)
 {
-	size_t i;
-
-	if (state_has_uid(f, uid))
-		return MA_OK;
-	if (f->nuids == f->cap) {
-		uint32_t *p =
-		    array_grow(f->uids, &f->cap, f->nuids, sizeof *p, 256);
-
-		if (p == NULL)
-			return MA_ENOMEM;
-		f->uids = p;
-	}
-	/* UIDs mostly come in ascending order: append is the common case. */
-	i = f->nuids;
-	while (i > 0 && f->uids[i - 1] > uid)
-		i--;
-	memmove(f->uids + i + 1, f->uids + i, (f->nuids - i) * sizeof uid);
-	f->uids[i] = uid;
-	f->nuids++;
-	return MA_OK;
+	return uidset_add(&f->uids, uid);
 }
 
-void
-state_keep_uids(struct state_folder *f, const uint32_t *uids, size_t n)
+enum ma_status
+state_keep_uids(struct state_folder *f, const struct uidset *on_server)
 {
-	size_t i = 0, j = 0, k = 0;
-
-	/* Both lists are sorted: one merge pass. */
-	while (i < f->nuids && j < n) {
-		if (f->uids[i] < uids[j]) {
-			i++;
-		} else if (f->uids[i] > uids[j]) {
-			j++;
-		} else {
-			f->uids[k++] = f->uids[i++];
-			j++;
-		}
-	}
-	f->nuids = k;
+	return uidset_keep(&f->uids, on_server);
 }
 
 struct state_folder *
@@ -140,7 +99,7 @@ state_folder(struct fetch_state *st, const char *name,
 			continue;
 		if (f->uidvalidity != uidvalidity) {
 			f->uidvalidity = uidvalidity;
-			f->nuids = 0;
+			uidset_clear(&f->uids);
 		}
 		return f;
 	}
@@ -257,12 +216,12 @@ parse_uids(struct state_folder *f, char *s)
 		if (!parse_num(r, UINT32_MAX, &lo))
 			return MA_EDATA;
 		hi = lo;
-		if (colon != NULL && (!parse_num(colon + 1, UINT32_MAX, &hi) ||
-				      hi < lo || hi - lo > 100000000ULL))
+		if (colon != NULL &&
+		    (!parse_num(colon + 1, UINT32_MAX, &hi) || hi < lo))
 			return MA_EDATA;
-		for (unsigned long long u = lo; u <= hi; u++)
-			if ((st = state_add_uid(f, (uint32_t)u)) != MA_OK)
-				return st;
+		st = uidset_add_range(&f->uids, (uint32_t)lo, (uint32_t)hi);
+		if (st != MA_OK)
+			return st;
 	}
 	return MA_OK;
 }
@@ -399,28 +358,24 @@ static enum ma_status
 add_uids(struct buf *b, const struct state_folder *f)
 {
 	enum ma_status s = MA_OK;
-	size_t i = 0, on_line = 0;
+	size_t on_line = 0;
 
-	while (i < f->nuids && s == MA_OK) {
-		size_t j = i;
+	for (size_t i = 0; i < f->uids.n && s == MA_OK; i++) {
+		const struct uid_range *r = &f->uids.r[i];
 
-		while (j + 1 < f->nuids && f->uids[j + 1] == f->uids[j] + 1)
-			j++;
 		if (on_line == 0)
 			s = buf_adds(b, "uids ");
 		else
 			s = buf_addc(b, ',');
-		if (s == MA_OK && j > i)
-			s = buf_addf(b, "%" PRIu32 ":%" PRIu32, f->uids[i],
-				     f->uids[j]);
+		if (s == MA_OK && r->hi > r->lo)
+			s = buf_addf(b, "%" PRIu32 ":%" PRIu32, r->lo, r->hi);
 		else if (s == MA_OK)
-			s = buf_addf(b, "%" PRIu32, f->uids[i]);
+			s = buf_addf(b, "%" PRIu32, r->lo);
 		/* Keep lines short enough to read in an editor. */
 		if (s == MA_OK && ++on_line == 64) {
 			s = buf_addc(b, '\n');
 			on_line = 0;
 		}
-		i = j + 1;
 	}
 	if (s == MA_OK && on_line > 0)
 		s = buf_addc(b, '\n');

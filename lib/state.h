@@ -8,6 +8,7 @@
 
 #include "space.h"
 #include "status.h"
+#include "uidset.h"
 
 /*
  * The per-account fetch state, ROOT/spaces/SPACE/state/ACCOUNT.state.
@@ -36,12 +37,11 @@ struct state_summary {
 enum ma_status state_summary_load(const struct space *s, const char *key,
 				  struct state_summary *sum);
 
-/* The UIDs taken from one IMAP folder in one UIDVALIDITY, sorted. */
+/* The UIDs taken from one IMAP folder in one UIDVALIDITY, as ranges. */
 struct state_folder {
 	char *name;
 	unsigned long uidvalidity;
-	uint32_t *uids;
-	size_t nuids, cap;
+	struct uidset uids;
 };
 
 /* The whole state of an account (see lib/state.c for the file format). */
@@ -86,9 +86,11 @@ enum ma_status state_add_uid(struct state_folder *f, uint32_t uid);
 
 /*
  * state_keep_uids - forget taken UIDs that are no longer on the server
- * (uids: what the server has, sorted), so the file does not grow forever.
+ * (on_server: what the server has), so the file does not grow forever.
+ * MA_ENOMEM leaves f as it was.
  */
-void state_keep_uids(struct state_folder *f, const uint32_t *uids, size_t n);
+enum ma_status state_keep_uids(struct state_folder *f,
+			       const struct uidset *on_server);
 
 bool state_has_uidl(struct fetch_state *st, const char *uidl);
 enum ma_status state_add_uidl(struct fetch_state *st, const char *uidl);

@@ -96,7 +96,7 @@ test_round_trip_keeps_everything(void **ctx)
 	assert_string_equal(st2->sum.last_error, "login failed: split line");
 	assert_int_equal(st2->nfolders, 2);
 	f = state_folder(st2, "INBOX", 77);
-	assert_int_equal(f->nuids, 1000 - 142 + 1);
+	assert_int_equal(f->uids.count, 1000 - 142 + 1);
 	assert_true(state_has_uid(f, 1));
 	assert_false(state_has_uid(f, 7));
 	assert_true(state_has_uid(f, 999));
@@ -135,7 +135,7 @@ test_keep_prunes_what_the_server_dropped(void **ctx)
 {
 	struct fetch_state *st;
 	struct state_folder *f;
-	uint32_t server[] = {2, 3, 9, 11};
+	struct uidset server = {0};
 	char *server_uidls[] = {"c", "a"};
 	char *p = file_in(ctx, "c.state");
 
@@ -143,8 +143,12 @@ test_keep_prunes_what_the_server_dropped(void **ctx)
 	f = state_folder(st, "INBOX", 1);
 	for (uint32_t u = 1; u <= 10; u++)
 		assert_int_equal(state_add_uid(f, u), MA_OK);
-	state_keep_uids(f, server, 4);
-	assert_int_equal(f->nuids, 3);
+	assert_int_equal(uidset_add_range(&server, 2, 3), MA_OK);
+	assert_int_equal(uidset_add(&server, 9), MA_OK);
+	assert_int_equal(uidset_add(&server, 11), MA_OK);
+	assert_int_equal(state_keep_uids(f, &server), MA_OK);
+	uidset_free(&server);
+	assert_int_equal(f->uids.count, 3);
 	assert_true(state_has_uid(f, 2));
 	assert_true(state_has_uid(f, 9));
 	assert_false(state_has_uid(f, 1));
@@ -173,10 +177,11 @@ test_uids_out_of_order_stay_sorted(void **ctx)
 	assert_int_equal(state_add_uid(f, 5), MA_OK);
 	assert_int_equal(state_add_uid(f, 20), MA_OK);
 	assert_int_equal(state_add_uid(f, 20), MA_OK);
-	assert_int_equal(f->nuids, 3);
-	assert_int_equal(f->uids[0], 5);
-	assert_int_equal(f->uids[1], 20);
-	assert_int_equal(f->uids[2], 50);
+	assert_int_equal(f->uids.count, 3);
+	assert_int_equal(f->uids.n, 3);
+	assert_int_equal(f->uids.r[0].lo, 5);
+	assert_int_equal(f->uids.r[1].lo, 20);
+	assert_int_equal(f->uids.r[2].lo, 50);
 	state_free(st);
 	free(p);
 }
