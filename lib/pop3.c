@@ -10,6 +10,7 @@
  *	              spool; the server removes them at QUIT (RFC 1939 6)
  *	QUIT
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,18 +18,33 @@
 #include "array.h"
 #include "log.h"
 #include "pop3.h"
+#include "state.h"
 
 #define POP3_LINE_MAX 65536
 /* Commands in flight with PIPELINING (RFC 2449 6.6). */
 #define POP3_WINDOW 256
 #define POP3_OUT    65536
 
+/*
+ * A message of the maildrop: 12 bytes, and a byte of flags beside it. Its
+ * UIDL is a ref into the state's arena (state.h): a UIDL already taken is
+ * not copied at all, a new one once, and is recorded from there.
+ */
 struct pop_msg {
-	unsigned long num;
-	unsigned long long size;
-	char *uidl; /* NULL without UIDL */
-	bool fetched;
+	uint32_t num;
+	uint32_t uidl; /* STATE_NO_UIDL without UIDL */
+	uint32_t size; /* from LIST; UINT32_MAX for anything larger */
 };
+
+/* The maildrop: msgs and, for each, flags. */
+struct pop_list {
+	struct pop_msg *m;
+	unsigned char *flags;
+	size_t n;
+};
+
+#define MSG_TAKEN   1 /* in the state when the run began */
+#define MSG_FETCHED 2 /* fetched and committed in this session */
 
 struct pop {
 	struct fetch_conn *c;
@@ -237,19 +253,18 @@ retrieve(struct pop *p, struct fetch_sink *sink, enum ma_status *wst)
 }
 
 static void
-free_msgs(struct pop_msg *m, size_t n)
+free_list(struct pop_list *ml)
 {
-	for (size_t i = 0; i < n; i++)
-		free(m[i].uidl);
-	free(m);
+	free(ml->m);
+	free(ml->flags);
+	memset(ml, 0, sizeof *ml);
 }
 
-/* UIDL and LIST into *msgsp. *have_uidlp is false if UIDL is refused. */
+/* LIST into ml. */
 static enum ma_status
-listing(struct pop *p, struct pop_msg **msgsp, size_t *np, bool *have_uidlp)
+list_sizes(struct pop *p, struct pop_list *ml)
 {
-	struct pop_msg *m = NULL;
-	size_t n = 0, cap = 0;
+	size_t cap = 0;
 	enum ma_status st;
 	const char *l;
 	bool ok, end = false;
@@ -260,76 +275,100 @@ listing(struct pop *p, struct pop_msg **msgsp, size_t *np, bool *have_uidlp)
 		return fetch_conn_fail(p->c, MA_EPROTO, "LIST failed: %s",
 				       p->line.data);
 	while ((st = multi_line(p, &l, &end)) == MA_OK && !end) {
+		unsigned long long size;
+		unsigned long num;
 		char *e;
 
-		if (n == cap) {
+		if (ml->n == cap) {
 			struct pop_msg *q =
-			    array_grow(m, &cap, n, sizeof *q, 256);
+			    array_grow(ml->m, &cap, ml->n, sizeof *q, 1024);
 
-			if (q == NULL) {
+			/* Refs into it (idx) are 32-bit too. */
+			if (q == NULL || ml->n >= UINT32_MAX) {
 				st = MA_ENOMEM;
 				break;
 			}
-			m = q;
+			ml->m = q;
 		}
-		memset(&m[n], 0, sizeof m[n]);
-		m[n].num = strtoul(l, &e, 10);
-		if (e == l || *e != ' ') {
+		num = strtoul(l, &e, 10);
+		if (e == l || *e != ' ' || num > UINT32_MAX) {
 			st = fetch_conn_fail(p->c, MA_EPROTO,
 					     "malformed LIST line");
 			break;
 		}
-		m[n].size = strtoull(e + 1, NULL, 10);
-		n++;
+		size = strtoull(e + 1, NULL, 10);
+		ml->m[ml->n].num = (uint32_t)num;
+		ml->m[ml->n].uidl = STATE_NO_UIDL;
+		ml->m[ml->n].size = size > UINT32_MAX ? UINT32_MAX : size;
+		ml->n++;
 	}
-	if (st != MA_OK) {
-		free_msgs(m, n);
+	return st;
+}
+
+/*
+ * LIST and UIDL into ml. *have_uidlp is false if UIDL is refused. Each
+ * UIDL already taken is marked in state (state_find_uidl()), each new one
+ * copied into it (state_intern_uidl()).
+ */
+static enum ma_status
+listing(struct pop *p, struct fetch_state *state, struct pop_list *ml,
+	bool *have_uidlp)
+{
+	struct pop_msg *m;
+	enum ma_status st;
+	const char *l;
+	bool ok, end = false;
+	size_t n, k = 0;
+
+	if ((st = list_sizes(p, ml)) != MA_OK)
 		return st;
-	}
+	m = ml->m;
+	n = ml->n;
+	if ((ml->flags = calloc(n + 1, 1)) == NULL)
+		return MA_ENOMEM;
 	*have_uidlp = false;
-	if ((st = command(p, "UIDL\r\n", &ok)) == MA_OK && ok) {
-		*have_uidlp = true;
-		/* UIDL and LIST both list the messages in number order. */
-		size_t k = 0;
+	if ((st = command(p, "UIDL\r\n", &ok)) != MA_OK || !ok)
+		return st;
+	*have_uidlp = true;
+	/* UIDL and LIST both list the messages in number order. */
+	while ((st = multi_line(p, &l, &end)) == MA_OK && !end) {
+		unsigned long num;
+		uint32_t ref;
+		char *e;
 
-		while ((st = multi_line(p, &l, &end)) == MA_OK && !end) {
-			unsigned long num;
-			char *e;
-
-			num = strtoul(l, &e, 10);
-			while (k < n && m[k].num < num)
-				k++;
-			if (e == l || *e != ' ' || e[1] == '\0' || k == n ||
-			    m[k].num != num || m[k].uidl != NULL ||
-			    strlen(e + 1) > 70) {
+		num = strtoul(l, &e, 10);
+		while (k < n && m[k].num < num)
+			k++;
+		if (e == l || *e != ' ' || e[1] == '\0' || k == n ||
+		    m[k].num != num || m[k].uidl != STATE_NO_UIDL ||
+		    strlen(e + 1) > 70) {
+			st = fetch_conn_fail(p->c, MA_EPROTO,
+					     "malformed UIDL line");
+			break;
+		}
+		if (state_find_uidl(state, e + 1, &ref)) {
+			ml->flags[k] |= MSG_TAKEN;
+		} else if ((st = state_intern_uidl(state, e + 1, &ref)) !=
+			   MA_OK) {
+			if (st == MA_EDATA)
 				st = fetch_conn_fail(p->c, MA_EPROTO,
 						     "malformed UIDL line");
-				break;
-			}
-			if ((m[k].uidl = strdup(e + 1)) == NULL) {
-				st = MA_ENOMEM;
-				break;
-			}
+			break;
 		}
-		for (size_t i = 0; st == MA_OK && i < n; i++)
-			if (m[i].uidl == NULL)
-				st = fetch_conn_fail(p->c, MA_EPROTO,
-						     "UIDL misses message %lu",
-						     m[i].num);
+		m[k].uidl = ref;
 	}
-	if (st != MA_OK) {
-		free_msgs(m, n);
-		return st;
-	}
-	*msgsp = m;
-	*np = n;
-	return MA_OK;
+	for (size_t i = 0; st == MA_OK && i < n; i++)
+		if (m[i].uidl == STATE_NO_UIDL)
+			st = fetch_conn_fail(p->c, MA_EPROTO,
+					     "UIDL misses message %lu",
+					     (unsigned long)m[i].num);
+	return st;
 }
 
 /* Send cmds for idx[0..n) with up to window in flight; reply() reads one. */
 static enum ma_status
-pipeline(struct pop *p, struct fetch_sink *sink, struct pop_msg *m,
-	 const size_t *idx, size_t n, size_t window, bool dele)
+pipeline(struct pop *p, struct fetch_sink *sink, struct pop_list *ml,
+	 const uint32_t *idx, size_t n, size_t window, bool dele)
 {
 	size_t sent = 0, done = 0;
 	enum ma_status st = MA_OK;
@@ -345,7 +384,8 @@ pipeline(struct pop *p, struct fetch_sink *sink, struct pop_msg *m,
 			while (sent < n && sent - done < window) {
 				int k = snprintf(
 				    cmds + len, sizeof cmds - len, "%s %lu\r\n",
-				    dele ? "DELE" : "RETR", m[idx[sent]].num);
+				    dele ? "DELE" : "RETR",
+				    (unsigned long)ml->m[idx[sent]].num);
 
 				if (k < 0 || (size_t)k >= sizeof cmds - len)
 					break;
@@ -355,7 +395,8 @@ pipeline(struct pop *p, struct fetch_sink *sink, struct pop_msg *m,
 			if ((st = fetch_conn_send(p->c, cmds, len)) != MA_OK)
 				break;
 		}
-		struct pop_msg *msg = &m[idx[done++]];
+		uint32_t i = idx[done++];
+		struct pop_msg *msg = &ml->m[i];
 		enum ma_status wst = MA_OK;
 		bool ok;
 
@@ -363,8 +404,8 @@ pipeline(struct pop *p, struct fetch_sink *sink, struct pop_msg *m,
 			break;
 		if (!ok) {
 			log_warn("%s: %s of message %lu failed: %s", sink->what,
-				 dele ? "DELE" : "RETR", msg->num,
-				 p->line.data);
+				 dele ? "DELE" : "RETR",
+				 (unsigned long)msg->num, p->line.data);
 			continue;
 		}
 		if (dele)
@@ -376,54 +417,67 @@ pipeline(struct pop *p, struct fetch_sink *sink, struct pop_msg *m,
 			st = wst;
 			break;
 		}
-		if ((st = fetch_sink_commit(sink, NULL, 0, msg->uidl)) == MA_OK)
-			msg->fetched = true;
+		if ((st = fetch_sink_commit_ref(sink, NULL, 0, msg->uidl)) ==
+		    MA_OK)
+			ml->flags[i] |= MSG_FETCHED;
 	}
 	return st;
 }
 
 /*
- * pick_new - the messages to fetch, oldest first, into idx (how many is
- * returned, their size in *bytes): not yet taken (by UIDL) and within the
- * budget. Message numbers follow arrival (RFC 1939 has the maildrop in
- * order), so a spent budget leaves the newest.
+ * pick_new - the messages to fetch, oldest first, into *idxp (malloc'd;
+ * how many in *ntodop, their size in *bytes): not yet taken (by UIDL)
+ * and within the budget. Message numbers follow arrival (RFC 1939 has the
+ * maildrop in order), so a spent budget leaves the newest.
  */
-static size_t
-pick_new(struct fetch_sink *sink, const struct pop_msg *m, size_t n,
-	 bool have_uidl, size_t *idx, unsigned long long *bytes)
+static enum ma_status
+pick_new(struct fetch_sink *sink, const struct pop_list *ml, uint32_t **idxp,
+	 size_t *ntodop, unsigned long long *bytes)
 {
-	size_t ntodo = 0;
+	size_t ntodo = 0, fresh = 0;
+	uint32_t *idx;
 
-	for (size_t i = 0; i < n; i++) {
-		if ((have_uidl && state_has_uidl(sink->st, m[i].uidl)) ||
-		    !fetch_sink_budget_take(sink, m[i].size))
+	for (size_t i = 0; i < ml->n; i++)
+		fresh += !(ml->flags[i] & MSG_TAKEN);
+	if ((idx = malloc((fresh + 1) * sizeof *idx)) == NULL)
+		return MA_ENOMEM;
+	for (size_t i = 0; i < ml->n; i++) {
+		if ((ml->flags[i] & MSG_TAKEN) ||
+		    !fetch_sink_budget_take(sink, ml->m[i].size))
 			continue;
-		idx[ntodo++] = i;
-		*bytes += m[i].size;
+		idx[ntodo++] = (uint32_t)i;
+		*bytes += ml->m[i].size;
 	}
-	return ntodo;
+	*idxp = idx;
+	*ntodop = ntodo;
+	return MA_OK;
 }
 
 /*
  * delete_durable - delete on the server only what is durable: recorded in
- * the state (after the sync), or fetched and flushed in this session. idx
- * (n + 1 entries) is reused.
+ * the state (after the sync), or fetched and flushed in this session.
  */
 static enum ma_status
-delete_durable(struct pop *p, struct fetch_sink *sink, struct pop_msg *m,
-	       size_t n, bool have_uidl, size_t *idx, size_t window)
+delete_durable(struct pop *p, struct fetch_sink *sink, struct pop_list *ml,
+	       size_t window)
 {
 	size_t ndel = 0;
+	uint32_t *idx;
 	enum ma_status st;
 
-	for (size_t i = 0; i < n; i++)
-		if (m[i].fetched ||
-		    (have_uidl && state_has_uidl(sink->st, m[i].uidl)))
-			idx[ndel++] = i;
-	st = pipeline(p, sink, m, idx, ndel, window, true);
+	for (size_t i = 0; i < ml->n; i++)
+		ndel += (ml->flags[i] & (MSG_TAKEN | MSG_FETCHED)) != 0;
+	if ((idx = malloc((ndel + 1) * sizeof *idx)) == NULL)
+		return MA_ENOMEM;
+	ndel = 0;
+	for (size_t i = 0; i < ml->n; i++)
+		if (ml->flags[i] & (MSG_TAKEN | MSG_FETCHED))
+			idx[ndel++] = (uint32_t)i;
+	st = pipeline(p, sink, ml, idx, ndel, window, true);
 	if (st == MA_OK && ndel > 0)
 		log_info("%s: deleting %zu messages on the server", sink->what,
 			 ndel);
+	free(idx);
 	return st;
 }
 
@@ -431,14 +485,13 @@ enum ma_status
 pop3_run(struct fetch_conn *c, const struct account *a, struct fetch_sink *sink)
 {
 	bool del = a->delete_on_server, have_uidl, ok;
-	struct pop_msg *m = NULL;
+	struct pop_list ml = {0};
 	struct pop p;
 	struct buf caps;
-	size_t n = 0, ntodo = 0, window;
-	size_t *idx = NULL;
+	size_t ntodo = 0, window;
+	uint32_t *idx = NULL;
 	unsigned long long bytes = 0;
 	enum ma_status st;
-	char **uidls = NULL;
 
 	pop_init(&p, c);
 	buf_init(&caps, POP3_LINE_MAX);
@@ -450,7 +503,7 @@ pop3_run(struct fetch_conn *c, const struct account *a, struct fetch_sink *sink)
 		goto out;
 	window =
 	    strstr(caps.data ? caps.data : "", "PIPELINING") ? POP3_WINDOW : 1;
-	if ((st = listing(&p, &m, &n, &have_uidl)) != MA_OK)
+	if ((st = listing(&p, sink->st, &ml, &have_uidl)) != MA_OK)
 		goto out;
 	if (!have_uidl && !del) {
 		/* RFC 1939 7: UIDL is optional. Without it nothing tells
@@ -463,34 +516,26 @@ pop3_run(struct fetch_conn *c, const struct account *a, struct fetch_sink *sink)
 				     "delete (with a clone account) or IMAP");
 		goto out;
 	}
-	if ((idx = malloc((n + 1) * sizeof *idx)) == NULL ||
-	    (uidls = malloc((n + 1) * sizeof *uidls)) == NULL) {
-		st = MA_ENOMEM;
+	/* Forget UIDLs the server no longer has: all that listing() did
+	 * not mark. */
+	if (have_uidl)
+		state_keep_marked(sink->st);
+	if ((st = pick_new(sink, &ml, &idx, &ntodo, &bytes)) != MA_OK)
 		goto out;
-	}
-	if (have_uidl) {
-		for (size_t i = 0; i < n; i++)
-			uidls[i] = m[i].uidl;
-		/* Forget UIDLs the server no longer has. */
-		if ((st = state_keep_uidls(sink->st, uidls, n)) != MA_OK)
-			goto out;
-	}
-	ntodo = pick_new(sink, m, n, have_uidl, idx, &bytes);
-	log_debug("%s: %zu messages, %zu new", sink->what, n, ntodo);
+	log_debug("%s: %zu messages, %zu new", sink->what, ml.n, ntodo);
 	fetch_sink_start(sink, ntodo, bytes);
-	st = pipeline(&p, sink, m, idx, ntodo, window, false);
+	st = pipeline(&p, sink, &ml, idx, ntodo, window, false);
 	if (st == MA_OK)
 		st = fetch_sink_flush(sink);
 	if (st == MA_OK && del)
-		st = delete_durable(&p, sink, m, n, have_uidl, idx, window);
+		st = delete_durable(&p, sink, &ml, window);
 	if (st == MA_OK && (st = command(&p, "QUIT\r\n", &ok)) == MA_OK && !ok)
 		st = fetch_conn_fail(c, MA_ETEMP,
 				     "QUIT failed, nothing was deleted: %s",
 				     p.line.data);
 out:
-	free(uidls);
 	free(idx);
-	free_msgs(m, n);
+	free_list(&ml);
 	free(p.out);
 	buf_release(&p.line);
 	buf_release(&caps);
