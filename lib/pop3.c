@@ -467,7 +467,7 @@ delete_durable(struct pop *p, struct fetch_sink *sink, struct pop_list *ml,
 
 	for (size_t i = 0; i < ml->n; i++)
 		ndel += (ml->flags[i] & (MSG_TAKEN | MSG_FETCHED)) != 0;
-	if ((idx = malloc((ndel + 1) * sizeof *idx)) == NULL)
+	if ((idx = calloc(ndel + 1, sizeof *idx)) == NULL)
 		return MA_ENOMEM;
 	ndel = 0;
 	for (size_t i = 0; i < ml->n; i++)
