@@ -140,10 +140,11 @@ fetch_sink_open(struct fetch_sink *k, const char *what, const char *incoming,
 
 /*
  * Batches of equal size, as few as FLUSH_MESSAGES allows: each costs a
- * syncfs, an fsync of new/ and a save of the state file (two fsyncs),
- * whatever its size, so 2,000 messages go in one batch and 10,000 in
- * three of 3,334, not two and ten of up to 1,024. The pending list grows
- * by about 100 bytes a message, so memory stays flat.
+ * syncfs, an fsync of new/ and a record in the state (an append to its
+ * journal, or a save of the whole file: see state.c), whatever its size, so
+ * 2,000 messages go in one batch and 10,000 in three of 3,334, not two and ten
+ * of up to 1,024. The pending list grows by about 100 bytes a message, so
+ * memory stays flat.
  */
 size_t
 fetch_sink_batch_size(size_t n)

@@ -2,10 +2,12 @@
  * The fetch state of an account: ROOT/spaces/SPACE/state/ACCOUNT.state.
  *
  * A text file, one record a line, fields separated by one space, written
- * whole with path_write_file_atomic() (temp file, fsync, rename, fsync of the
- * folder), so a kill at any instant leaves the old or the new state:
+ * whole by state_save() (temp file, fsync, rename, fsync of the folder), so
+ * a kill at any instant leaves the old or the new state:
  *
  *	mailarc-fetch-state 1
+ *	journal ID                     (names the journal that belongs to
+ *	                                this file; absent before #16)
  *	last_run 1795371535            (seconds since the epoch; 0 never)
  *	last_success 1795371535
  *	last_count 12
@@ -17,7 +19,7 @@
  *	folder UIDVALIDITY NAME TO THE END OF THE LINE
  *	uids 1:40,42,57:60               (UIDs taken from the folder above)
  *	uidl UIDL                        (one POP3 UIDL taken, RFC 1939 7:
- *	                                  1-70 characters 0x21-0x7E)
+ *	                                  1-70 characters 0x21-0x7E; sorted)
  *
  * "uids" lines may repeat for one folder. Unknown record names are an
  * error, not skipped: a newer format must not be half-read by an older
@@ -25,6 +27,35 @@
  * the spool (see fetch.c), so the state can only be behind the spool,
  * never ahead: the worst a crash does is fetch a message twice, and
  * mailarc-dedupe drops the repeat.
+ *
+ * The journal, ACCOUNT.state.journal. Writing the whole file per batch of
+ * a POP3 fetch made a first fetch of A messages write O(A^2) bytes (a
+ * million messages: hundreds of rewrites of a file of up to 25 MB). So
+ * state_commit() appends the batch's records instead:
+ *
+ *	mailarc-fetch-journal 1 ID     (the main file's journal id)
+ *	uidl UIDL                      (as in the main file, any order)
+ *	budget START BYTES
+ *
+ * one write(2) and one fdatasync(2) per batch (the first also creates the
+ * file and syncs the folder). On load the journal is applied after the
+ * main file only when its ID is the main file's: state_save() gives every
+ * file it writes a new ID and then removes the journal, so a journal that
+ * outlived its file (a kill between the rename and the unlink) is never
+ * applied. A last line without its line break is the torn end of an
+ * append that a kill cut short: it is ignored, and the next commit writes
+ * the whole state rather than append after it (which would glue two
+ * records). Any other damaged line is refused, as in the main file. The
+ * journal is folded (state_save()) at the end of each run and when an
+ * append would make it bigger than the main file: the main file at least
+ * doubles between folds, so the bytes written stay proportional to A. IMAP
+ * UIDs (ranges, a small file) are saved whole as before.
+ *
+ * In memory (state.h), the POP3 UIDLs are NUL-terminated strings in one
+ * arena and the set taken is a sorted array of 32-bit offsets into it, a
+ * mark bit each for "still on the server": about 21 bytes a UIDL of 16
+ * characters, where a pointer and a strdup'd copy (and a second array for
+ * the keep pass) cost about 60.
  */
 #include <errno.h>
 #include <fcntl.h>
