@@ -44,8 +44,9 @@ struct state_folder {
 	size_t nuids, cap;
 };
 
-/* "No UIDL" for the refs below. */
-#define STATE_NO_UIDL UINT32_MAX
+/* "No UIDL" for the refs below; the longest UIDL kept. */
+#define STATE_NO_UIDL  UINT32_MAX
+#define STATE_UIDL_MAX 512
 
 /*
  * The whole state of an account (see lib/state.c for the file format).
@@ -139,6 +140,12 @@ enum ma_status state_intern_uidl(struct fetch_state *st, const char *uidl,
 enum ma_status state_take_uidl(struct fetch_state *st, uint32_t ref);
 void state_keep_marked(struct fetch_state *st);
 const char *state_uidl(const struct fetch_state *st, uint32_t ref);
+
+/*
+ * state_sort_uidls - sort what was taken since the last sort into the
+ * sorted part (state_uidl.c; the lookups and state_save() call it).
+ */
+void state_sort_uidls(struct fetch_state *st);
 
 /*
  * state_commit - make durable what was taken since the last save or
