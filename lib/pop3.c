@@ -36,11 +36,18 @@ struct pop_msg {
 	uint32_t size; /* from LIST; UINT32_MAX for anything larger */
 };
 
-/* The maildrop: msgs and, for each, flags. */
+/*
+ * The maildrop as this run needs it: the messages to fetch or delete
+ * (m, and flags for each; with on_server = keep, those already taken are
+ * left out), total messages, and the message numbers UIDL listed as
+ * ranges (lo, hi pairs), to check LIST against them.
+ */
 struct pop_list {
 	struct pop_msg *m;
 	unsigned char *flags;
-	size_t n;
+	size_t n, cap, total;
+	uint32_t *ranges;
+	size_t nranges, ranges_cap;
 };
 
 #define MSG_TAKEN   1 /* in the state when the run began */
@@ -257,14 +264,119 @@ free_list(struct pop_list *ml)
 {
 	free(ml->m);
 	free(ml->flags);
+	free(ml->ranges);
 	memset(ml, 0, sizeof *ml);
 }
 
-/* LIST into ml. */
+/* Append a message to ml. */
 static enum ma_status
-list_sizes(struct pop *p, struct pop_list *ml)
+list_add(struct pop_list *ml, uint32_t num, uint32_t uidl, uint32_t size,
+	 unsigned char flags)
 {
-	size_t cap = 0;
+	if (ml->n == ml->cap) {
+		size_t cap = ml->cap, fcap = ml->cap;
+		struct pop_msg *q;
+		unsigned char *f;
+
+		/* Positions in it (idx) are 32-bit too. */
+		if (ml->n >= UINT32_MAX)
+			return MA_ENOMEM;
+		if ((q = array_grow(ml->m, &cap, ml->n, sizeof *q, 1024)) ==
+		    NULL)
+			return MA_ENOMEM;
+		ml->m = q;
+		if ((f = array_grow(ml->flags, &fcap, ml->n, 1, 1024)) == NULL)
+			return MA_ENOMEM;
+		ml->flags = f;
+		ml->cap = cap;
+	}
+	ml->m[ml->n] = (struct pop_msg){num, uidl, size};
+	ml->flags[ml->n++] = flags;
+	return MA_OK;
+}
+
+/* Note num, listed by UIDL, in ml->ranges (nums come in order). */
+static enum ma_status
+range_add(struct pop_list *ml, uint32_t num)
+{
+	uint32_t *r;
+
+	if (ml->nranges > 0 && ml->ranges[2 * ml->nranges - 1] + 1 == num) {
+		ml->ranges[2 * ml->nranges - 1] = num;
+		return MA_OK;
+	}
+	if (ml->nranges == ml->ranges_cap) {
+		if ((r = array_grow(ml->ranges, &ml->ranges_cap, ml->nranges,
+				    2 * sizeof *r, 4)) == NULL)
+			return MA_ENOMEM;
+		ml->ranges = r;
+	}
+	ml->ranges[2 * ml->nranges] = num;
+	ml->ranges[2 * ml->nranges + 1] = num;
+	ml->nranges++;
+	return MA_OK;
+}
+
+/*
+ * UIDL into ml: the messages to keep track of, in number order. Each UIDL
+ * already taken is marked in state (state_find_uidl()) and, when it stays
+ * on the server (all), left out of ml: a poll of a big maildrop then holds
+ * little more than the state. Each new one is copied into the state
+ * (state_intern_uidl()). *okp false: UIDL was refused.
+ */
+static enum ma_status
+list_uidls(struct pop *p, struct fetch_state *state, bool all,
+	   struct pop_list *ml, bool *okp)
+{
+	enum ma_status st;
+	const char *l;
+	unsigned long prev = 0;
+	bool end = false;
+
+	if ((st = command(p, "UIDL\r\n", okp)) != MA_OK || !*okp)
+		return st;
+	while ((st = multi_line(p, &l, &end)) == MA_OK && !end) {
+		unsigned long num;
+		uint32_t ref;
+		char *e;
+		bool taken;
+
+		num = strtoul(l, &e, 10);
+		/* In number order (as LIST), each once. */
+		if (e == l || *e != ' ' || e[1] == '\0' || num <= prev ||
+		    num > UINT32_MAX || strlen(e + 1) > 70)
+			return fetch_conn_fail(p->c, MA_EPROTO,
+					       "malformed UIDL line");
+		prev = num;
+		ml->total++;
+		if ((st = range_add(ml, (uint32_t)num)) != MA_OK)
+			return st;
+		taken = state_find_uidl(state, e + 1, &ref);
+		if (taken && !all)
+			continue;
+		if (!taken &&
+		    (st = state_intern_uidl(state, e + 1, &ref)) != MA_OK)
+			return st == MA_EDATA
+				   ? fetch_conn_fail(p->c, MA_EPROTO,
+						     "malformed UIDL line")
+				   : st;
+		if ((st = list_add(ml, (uint32_t)num, ref, 0,
+				   taken ? MSG_TAKEN : 0)) != MA_OK)
+			return st;
+	}
+	return st;
+}
+
+/*
+ * LIST into ml: the sizes of the messages UIDL listed (have_uidl), else
+ * every message. With UIDL, LIST and UIDL must list the same messages: a
+ * message without a UIDL could never be told taken or not.
+ */
+static enum ma_status
+list_sizes(struct pop *p, struct pop_list *ml, bool have_uidl)
+{
+	size_t k = 0, r = 0, nlist = 0;
+	unsigned long prev = 0;
 	enum ma_status st;
 	const char *l;
 	bool ok, end = false;
@@ -277,92 +389,56 @@ list_sizes(struct pop *p, struct pop_list *ml)
 	while ((st = multi_line(p, &l, &end)) == MA_OK && !end) {
 		unsigned long long size;
 		unsigned long num;
+		uint32_t sz;
 		char *e;
 
-		if (ml->n == cap) {
-			struct pop_msg *q =
-			    array_grow(ml->m, &cap, ml->n, sizeof *q, 1024);
-
-			/* Refs into it (idx) are 32-bit too. */
-			if (q == NULL || ml->n >= UINT32_MAX) {
-				st = MA_ENOMEM;
-				break;
-			}
-			ml->m = q;
-		}
 		num = strtoul(l, &e, 10);
-		if (e == l || *e != ' ' || num > UINT32_MAX) {
-			st = fetch_conn_fail(p->c, MA_EPROTO,
-					     "malformed LIST line");
-			break;
-		}
+		if (e == l || *e != ' ' || num <= prev || num > UINT32_MAX)
+			return fetch_conn_fail(p->c, MA_EPROTO,
+					       "malformed LIST line");
+		prev = num;
 		size = strtoull(e + 1, NULL, 10);
-		ml->m[ml->n].num = (uint32_t)num;
-		ml->m[ml->n].uidl = STATE_NO_UIDL;
-		ml->m[ml->n].size = size > UINT32_MAX ? UINT32_MAX : size;
-		ml->n++;
+		sz = size > UINT32_MAX ? UINT32_MAX : (uint32_t)size;
+		nlist++;
+		if (!have_uidl) {
+			ml->total++;
+			if ((st = list_add(ml, (uint32_t)num, STATE_NO_UIDL, sz,
+					   0)) != MA_OK)
+				return st;
+			continue;
+		}
+		while (r < ml->nranges && ml->ranges[2 * r + 1] < num)
+			r++;
+		if (r == ml->nranges || ml->ranges[2 * r] > num)
+			return fetch_conn_fail(p->c, MA_EPROTO,
+					       "UIDL misses message %lu", num);
+		while (k < ml->n && ml->m[k].num < num)
+			k++;
+		if (k < ml->n && ml->m[k].num == num)
+			ml->m[k].size = sz;
 	}
+	/* Every LIST number is a UIDL one, both lists have no repeats: the
+	 * same count means the same messages. */
+	if (st == MA_OK && have_uidl && nlist != ml->total)
+		st = fetch_conn_fail(p->c, MA_EPROTO,
+				     "UIDL lists %zu messages, LIST %zu",
+				     ml->total, nlist);
 	return st;
 }
 
 /*
- * LIST and UIDL into ml. *have_uidlp is false if UIDL is refused. Each
- * UIDL already taken is marked in state (state_find_uidl()), each new one
- * copied into it (state_intern_uidl()).
+ * UIDL, then LIST, into ml. *have_uidlp is false if UIDL is refused.
+ * all: keep the messages already taken in ml too (to delete them).
  */
 static enum ma_status
-listing(struct pop *p, struct fetch_state *state, struct pop_list *ml,
+listing(struct pop *p, struct fetch_state *state, bool all, struct pop_list *ml,
 	bool *have_uidlp)
 {
-	struct pop_msg *m;
 	enum ma_status st;
-	const char *l;
-	bool ok, end = false;
-	size_t n, k = 0;
 
-	if ((st = list_sizes(p, ml)) != MA_OK)
+	if ((st = list_uidls(p, state, all, ml, have_uidlp)) != MA_OK)
 		return st;
-	m = ml->m;
-	n = ml->n;
-	if ((ml->flags = calloc(n + 1, 1)) == NULL)
-		return MA_ENOMEM;
-	*have_uidlp = false;
-	if ((st = command(p, "UIDL\r\n", &ok)) != MA_OK || !ok)
-		return st;
-	*have_uidlp = true;
-	/* UIDL and LIST both list the messages in number order. */
-	while ((st = multi_line(p, &l, &end)) == MA_OK && !end) {
-		unsigned long num;
-		uint32_t ref;
-		char *e;
-
-		num = strtoul(l, &e, 10);
-		while (k < n && m[k].num < num)
-			k++;
-		if (e == l || *e != ' ' || e[1] == '\0' || k == n ||
-		    m[k].num != num || m[k].uidl != STATE_NO_UIDL ||
-		    strlen(e + 1) > 70) {
-			st = fetch_conn_fail(p->c, MA_EPROTO,
-					     "malformed UIDL line");
-			break;
-		}
-		if (state_find_uidl(state, e + 1, &ref)) {
-			ml->flags[k] |= MSG_TAKEN;
-		} else if ((st = state_intern_uidl(state, e + 1, &ref)) !=
-			   MA_OK) {
-			if (st == MA_EDATA)
-				st = fetch_conn_fail(p->c, MA_EPROTO,
-						     "malformed UIDL line");
-			break;
-		}
-		m[k].uidl = ref;
-	}
-	for (size_t i = 0; st == MA_OK && i < n; i++)
-		if (m[i].uidl == STATE_NO_UIDL)
-			st = fetch_conn_fail(p->c, MA_EPROTO,
-					     "UIDL misses message %lu",
-					     (unsigned long)m[i].num);
-	return st;
+	return list_sizes(p, ml, *have_uidlp);
 }
 
 /* Send cmds for idx[0..n) with up to window in flight; reply() reads one. */
@@ -503,7 +579,7 @@ pop3_run(struct fetch_conn *c, const struct account *a, struct fetch_sink *sink)
 		goto out;
 	window =
 	    strstr(caps.data ? caps.data : "", "PIPELINING") ? POP3_WINDOW : 1;
-	if ((st = listing(&p, sink->st, &ml, &have_uidl)) != MA_OK)
+	if ((st = listing(&p, sink->st, del, &ml, &have_uidl)) != MA_OK)
 		goto out;
 	if (!have_uidl && !del) {
 		/* RFC 1939 7: UIDL is optional. Without it nothing tells
@@ -522,7 +598,7 @@ pop3_run(struct fetch_conn *c, const struct account *a, struct fetch_sink *sink)
 		state_keep_marked(sink->st);
 	if ((st = pick_new(sink, &ml, &idx, &ntodo, &bytes)) != MA_OK)
 		goto out;
-	log_debug("%s: %zu messages, %zu new", sink->what, ml.n, ntodo);
+	log_debug("%s: %zu messages, %zu new", sink->what, ml.total, ntodo);
 	fetch_sink_start(sink, ntodo, bytes);
 	st = pipeline(&p, sink, &ml, idx, ntodo, window, false);
 	if (st == MA_OK)
