@@ -148,3 +148,38 @@ PY
 	[ "$status" -eq 0 ]
 	[ "${#lines[@]}" -eq 0 ]
 }
+
+# scripted_pop MODE SPACE - the scripted POP3 server of
+# tests/lib/busy_server.py (three messages; MODE in its first session
+# only) as account SPACE/e.
+scripted_pop() {
+	local port
+	port=$(free_port)
+	fetch_user busy
+	python3 "$TESTS_DIR/lib/busy_server.py" pop "$1" "$port" 60 &
+	echo $! >"$BATS_TEST_TMPDIR/busy.pid"
+	wait_port "$port" 10
+	mailarc space add "$2" >/dev/null 2>&1
+	mailarc account add "$2/e" --protocol pop --host 127.0.0.1 --port "$port" \
+		--username busy --password-file "$BATS_TEST_TMPDIR/pw-busy" \
+		--tls none --no-test >/dev/null 2>&1
+}
+
+@test "UIDL and LIST must list the same messages: a message without a UIDL is an error, never skipped" {
+	for mode in uidl-gap uidl-extra; do
+		scripted_pop $mode "${mode#uidl-}"
+		run mailarc-fetch "${mode#uidl-}/e"
+		echo "$mode: $output"
+		[ "$status" -eq 76 ]
+		case $mode in
+		uidl-gap) [[ "$output" == *"UIDL misses message 2"* ]] ;;
+		uidl-extra) [[ "$output" == *"UIDL lists 4 messages, LIST 3"* ]] ;;
+		esac
+		[ "$(spool_count "${mode#uidl-}")" -eq 0 ]
+		# The next session lists all three alike: all are taken.
+		run --separate-stderr mailarc-fetch "${mode#uidl-}/e"
+		[ "$status" -eq 0 ]
+		[ "${#lines[@]}" -eq 3 ]
+		kill_pidfile "$BATS_TEST_TMPDIR/busy.pid"
+	done
+}
