@@ -58,7 +58,7 @@ struct fetch_sink_pending {
 	char *name;		     /* under tmp/, then new/ */
 	struct state_folder *folder; /* IMAP: where uid goes */
 	uint32_t uid;
-	char *uidl; /* POP3 */
+	uint32_t uidl; /* POP3: a ref into the state, or STATE_NO_UIDL */
 	uint64_t size;
 };
 
@@ -140,10 +140,11 @@ fetch_sink_open(struct fetch_sink *k, const char *what, const char *incoming,
 
 /*
  * Batches of equal size, as few as FLUSH_MESSAGES allows: each costs a
- * syncfs, an fsync of new/ and a save of the state file (two fsyncs),
- * whatever its size, so 2,000 messages go in one batch and 10,000 in
- * three of 3,334, not two and ten of up to 1,024. The pending list grows
- * by about 100 bytes a message, so memory stays flat.
+ * syncfs, an fsync of new/ and a record in the state (an append to its
+ * journal, or a save of the whole file: see state.c), whatever its size, so
+ * 2,000 messages go in one batch and 10,000 in three of 3,334, not two and ten
+ * of up to 1,024. The pending list grows by about 100 bytes a message, so
+ * memory stays flat.
  */
 size_t
 fetch_sink_batch_size(size_t n)
@@ -241,6 +242,23 @@ enum ma_status
 fetch_sink_commit(struct fetch_sink *k, struct state_folder *folder,
 		  uint32_t uid, const char *uidl)
 {
+	uint32_t ref = STATE_NO_UIDL;
+	enum ma_status st;
+
+	/* The copy goes into the state's arena at once: a message that is
+	 * never recorded leaves a few bytes there, nothing more. */
+	if (k->writing && uidl != NULL &&
+	    (st = state_intern_uidl(k->st, uidl, &ref)) != MA_OK) {
+		fetch_sink_abort(k);
+		return st;
+	}
+	return fetch_sink_commit_ref(k, folder, uid, ref);
+}
+
+enum ma_status
+fetch_sink_commit_ref(struct fetch_sink *k, struct state_folder *folder,
+		      uint32_t uid, uint32_t uidl)
+{
 	struct fetch_sink_pending *p;
 	enum ma_status st;
 	int e;
@@ -259,16 +277,14 @@ fetch_sink_commit(struct fetch_sink *k, struct state_folder *folder,
 	}
 	p = &k->pending[k->npending];
 	memset(p, 0, sizeof *p);
-	if ((uidl != NULL && (p->uidl = strdup(uidl)) == NULL) ||
-	    (p->name = strdup(k->name)) == NULL) {
-		free(p->uidl);
+	p->uidl = uidl;
+	if ((p->name = strdup(k->name)) == NULL) {
 		fetch_sink_abort(k);
 		return MA_ENOMEM;
 	}
 	/* An empty message is a file too. */
 	if ((k->wlen > 0 || k->fd < 0) &&
 	    (st = spill(k, k->wbuf, k->wlen)) != MA_OK) {
-		free(p->uidl);
 		free(p->name);
 		fetch_sink_abort(k);
 		return st;
@@ -281,7 +297,6 @@ fetch_sink_commit(struct fetch_sink *k, struct state_folder *folder,
 			strerror(e));
 		unlinkat(k->tmp_fd, k->name, 0);
 		k->writing = false;
-		free(p->uidl);
 		free(p->name);
 		return path_errno_status(e);
 	}
@@ -308,7 +323,6 @@ drop_pending(struct fetch_sink *k, size_t i)
 		if (k->tmp_fd >= 0)
 			unlinkat(k->tmp_fd, k->pending[i].name, 0);
 		free(k->pending[i].name);
-		free(k->pending[i].uidl);
 	}
 	k->npending = 0;
 	k->pending_bytes = 0;
@@ -332,27 +346,35 @@ sync_batch(struct fetch_sink *k)
 	return path_errno_status(e);
 }
 
-/* Record pending[0..n) as taken and save the state. */
+/*
+ * Record pending[0..n) as taken and commit the state: POP3 UIDLs are
+ * appended to its journal (state.c), not the whole file rewritten, which
+ * for a first fetch of a large maildrop wrote the growing file once per
+ * batch; IMAP UIDs (ranges, a small file) save it whole.
+ */
 static enum ma_status
 record(struct fetch_sink *k, size_t n)
 {
 	enum ma_status st = MA_OK;
 	unsigned long long bytes = 0;
+	bool full = false;
 
 	for (size_t i = 0; i < n && st == MA_OK; i++) {
 		struct fetch_sink_pending *p = &k->pending[i];
 
 		bytes += p->size;
-		if (p->folder != NULL)
+		if (p->folder != NULL) {
 			st = state_add_uid(p->folder, p->uid);
-		else if (p->uidl != NULL)
-			st = state_add_uidl(k->st, p->uidl);
+			full = true;
+		} else if (p->uidl != STATE_NO_UIDL) {
+			st = state_take_uidl(k->st, p->uidl);
+		}
 	}
 	/* The bytes count against the budget as they are recorded. */
 	if (st == MA_OK && k->budget > 0)
 		k->st->sum.budget_used += bytes;
 	if (st == MA_OK)
-		st = state_save(k->st, k->state_path);
+		st = state_commit(k->st, k->state_path, full);
 	return st;
 }
 
@@ -406,10 +428,8 @@ fetch_sink_flush(struct fetch_sink *k)
 	}
 	if (moved > 0 && k->batch_done != NULL)
 		k->batch_done(k->arg);
-	for (size_t i = 0; i < moved; i++) {
+	for (size_t i = 0; i < moved; i++)
 		free(k->pending[i].name);
-		free(k->pending[i].uidl);
-	}
 out:
 	drop_pending(k, moved);
 	return st != MA_OK ? st : st2;

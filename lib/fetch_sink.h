@@ -103,6 +103,15 @@ enum ma_status fetch_sink_commit(struct fetch_sink *k,
 				 struct state_folder *folder, uint32_t uid,
 				 const char *uidl);
 
+/*
+ * fetch_sink_commit_ref - fetch_sink_commit() with the UIDL as a ref into
+ * k->st (state_find_uidl(), state_intern_uidl()) or STATE_NO_UIDL: no
+ * copy of it is made.
+ */
+enum ma_status fetch_sink_commit_ref(struct fetch_sink *k,
+				     struct state_folder *folder, uint32_t uid,
+				     uint32_t uidl);
+
 /* fetch_sink_abort - drop a message being written (nothing is recorded). */
 void fetch_sink_abort(struct fetch_sink *k);
 

@@ -10,6 +10,7 @@
  *	              spool; the server removes them at QUIT (RFC 1939 6)
  *	QUIT
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,18 +18,40 @@
 #include "array.h"
 #include "log.h"
 #include "pop3.h"
+#include "state.h"
 
 #define POP3_LINE_MAX 65536
 /* Commands in flight with PIPELINING (RFC 2449 6.6). */
 #define POP3_WINDOW 256
 #define POP3_OUT    65536
 
+/*
+ * A message of the maildrop: 12 bytes, and a byte of flags beside it. Its
+ * UIDL is a ref into the state's arena (state.h): a UIDL already taken is
+ * not copied at all, a new one once, and is recorded from there.
+ */
 struct pop_msg {
-	unsigned long num;
-	unsigned long long size;
-	char *uidl; /* NULL without UIDL */
-	bool fetched;
+	uint32_t num;
+	uint32_t uidl; /* STATE_NO_UIDL without UIDL */
+	uint32_t size; /* from LIST; UINT32_MAX for anything larger */
 };
+
+/*
+ * The maildrop as this run needs it: the messages to fetch or delete
+ * (m, and flags for each; with on_server = keep, those already taken are
+ * left out), total messages, and the message numbers UIDL listed as
+ * ranges (lo, hi pairs), to check LIST against them.
+ */
+struct pop_list {
+	struct pop_msg *m;
+	unsigned char *flags;
+	size_t n, cap, total;
+	uint32_t *ranges;
+	size_t nranges, ranges_cap;
+};
+
+#define MSG_TAKEN   1 /* in the state when the run began */
+#define MSG_FETCHED 2 /* fetched and committed in this session */
 
 struct pop {
 	struct fetch_conn *c;
@@ -237,19 +260,123 @@ retrieve(struct pop *p, struct fetch_sink *sink, enum ma_status *wst)
 }
 
 static void
-free_msgs(struct pop_msg *m, size_t n)
+free_list(struct pop_list *ml)
 {
-	for (size_t i = 0; i < n; i++)
-		free(m[i].uidl);
-	free(m);
+	free(ml->m);
+	free(ml->flags);
+	free(ml->ranges);
+	memset(ml, 0, sizeof *ml);
 }
 
-/* UIDL and LIST into *msgsp. *have_uidlp is false if UIDL is refused. */
+/* Append a message to ml. */
 static enum ma_status
-listing(struct pop *p, struct pop_msg **msgsp, size_t *np, bool *have_uidlp)
+list_add(struct pop_list *ml, uint32_t num, uint32_t uidl, uint32_t size,
+	 unsigned char flags)
 {
-	struct pop_msg *m = NULL;
-	size_t n = 0, cap = 0;
+	if (ml->n == ml->cap) {
+		size_t cap = ml->cap, fcap = ml->cap;
+		struct pop_msg *q;
+		unsigned char *f;
+
+		/* Positions in it (idx) are 32-bit too. */
+		if (ml->n >= UINT32_MAX)
+			return MA_ENOMEM;
+		if ((q = array_grow(ml->m, &cap, ml->n, sizeof *q, 1024)) ==
+		    NULL)
+			return MA_ENOMEM;
+		ml->m = q;
+		if ((f = array_grow(ml->flags, &fcap, ml->n, 1, 1024)) == NULL)
+			return MA_ENOMEM;
+		ml->flags = f;
+		ml->cap = cap;
+	}
+	ml->m[ml->n] = (struct pop_msg){num, uidl, size};
+	ml->flags[ml->n++] = flags;
+	return MA_OK;
+}
+
+/* Note num, listed by UIDL, in ml->ranges (nums come in order). */
+static enum ma_status
+range_add(struct pop_list *ml, uint32_t num)
+{
+	uint32_t *r;
+
+	if (ml->nranges > 0 && ml->ranges[2 * ml->nranges - 1] + 1 == num) {
+		ml->ranges[2 * ml->nranges - 1] = num;
+		return MA_OK;
+	}
+	if (ml->nranges == ml->ranges_cap) {
+		if ((r = array_grow(ml->ranges, &ml->ranges_cap, ml->nranges,
+				    2 * sizeof *r, 4)) == NULL)
+			return MA_ENOMEM;
+		ml->ranges = r;
+	}
+	ml->ranges[2 * ml->nranges] = num;
+	ml->ranges[2 * ml->nranges + 1] = num;
+	ml->nranges++;
+	return MA_OK;
+}
+
+/*
+ * UIDL into ml: the messages to keep track of, in number order. Each UIDL
+ * already taken is marked in state (state_find_uidl()) and, when it stays
+ * on the server (all), left out of ml: a poll of a big maildrop then holds
+ * little more than the state. Each new one is copied into the state
+ * (state_intern_uidl()). *okp false: UIDL was refused.
+ */
+static enum ma_status
+list_uidls(struct pop *p, struct fetch_state *state, bool all,
+	   struct pop_list *ml, bool *okp)
+{
+	enum ma_status st;
+	const char *l;
+	unsigned long prev = 0;
+	bool end = false;
+
+	if ((st = command(p, "UIDL\r\n", okp)) != MA_OK || !*okp)
+		return st;
+	while ((st = multi_line(p, &l, &end)) == MA_OK && !end) {
+		unsigned long num;
+		uint32_t ref;
+		char *e;
+		bool taken;
+
+		num = strtoul(l, &e, 10);
+		/* In number order (as LIST), each once. */
+		if (e == l || *e != ' ' || e[1] == '\0' || num <= prev ||
+		    num > UINT32_MAX || strlen(e + 1) > 70)
+			return fetch_conn_fail(p->c, MA_EPROTO,
+					       "malformed UIDL line");
+		prev = num;
+		ml->total++;
+		if ((st = range_add(ml, (uint32_t)num)) != MA_OK)
+			return st;
+		taken = state_find_uidl(state, e + 1, &ref);
+		if (taken && !all)
+			continue;
+		if (!taken &&
+		    (st = state_intern_uidl(state, e + 1, &ref)) != MA_OK)
+			return st == MA_EDATA
+				   ? fetch_conn_fail(p->c, MA_EPROTO,
+						     "malformed UIDL line")
+				   : st;
+		if ((st = list_add(ml, (uint32_t)num, ref, 0,
+				   taken ? MSG_TAKEN : 0)) != MA_OK)
+			return st;
+	}
+	return st;
+}
+
+/*
+ * LIST into ml: the sizes of the messages UIDL listed (have_uidl), else
+ * every message. With UIDL, LIST and UIDL must list the same messages: a
+ * message without a UIDL could never be told taken or not.
+ */
+static enum ma_status
+list_sizes(struct pop *p, struct pop_list *ml, bool have_uidl)
+{
+	size_t k = 0, r = 0, nlist = 0;
+	unsigned long prev = 0;
 	enum ma_status st;
 	const char *l;
 	bool ok, end = false;
@@ -260,76 +387,64 @@ listing(struct pop *p, struct pop_msg **msgsp, size_t *np, bool *have_uidlp)
 		return fetch_conn_fail(p->c, MA_EPROTO, "LIST failed: %s",
 				       p->line.data);
 	while ((st = multi_line(p, &l, &end)) == MA_OK && !end) {
+		unsigned long long size;
+		unsigned long num;
+		uint32_t sz;
 		char *e;
 
-		if (n == cap) {
-			struct pop_msg *q =
-			    array_grow(m, &cap, n, sizeof *q, 256);
-
-			if (q == NULL) {
-				st = MA_ENOMEM;
-				break;
-			}
-			m = q;
+		num = strtoul(l, &e, 10);
+		if (e == l || *e != ' ' || num <= prev || num > UINT32_MAX)
+			return fetch_conn_fail(p->c, MA_EPROTO,
+					       "malformed LIST line");
+		prev = num;
+		size = strtoull(e + 1, NULL, 10);
+		sz = size > UINT32_MAX ? UINT32_MAX : (uint32_t)size;
+		nlist++;
+		if (!have_uidl) {
+			ml->total++;
+			if ((st = list_add(ml, (uint32_t)num, STATE_NO_UIDL, sz,
+					   0)) != MA_OK)
+				return st;
+			continue;
 		}
-		memset(&m[n], 0, sizeof m[n]);
-		m[n].num = strtoul(l, &e, 10);
-		if (e == l || *e != ' ') {
-			st = fetch_conn_fail(p->c, MA_EPROTO,
-					     "malformed LIST line");
-			break;
-		}
-		m[n].size = strtoull(e + 1, NULL, 10);
-		n++;
+		while (r < ml->nranges && ml->ranges[2 * r + 1] < num)
+			r++;
+		if (r == ml->nranges || ml->ranges[2 * r] > num)
+			return fetch_conn_fail(p->c, MA_EPROTO,
+					       "UIDL misses message %lu", num);
+		while (k < ml->n && ml->m[k].num < num)
+			k++;
+		if (k < ml->n && ml->m[k].num == num)
+			ml->m[k].size = sz;
 	}
-	if (st != MA_OK) {
-		free_msgs(m, n);
+	/* Every LIST number is a UIDL one, both lists have no repeats: the
+	 * same count means the same messages. */
+	if (st == MA_OK && have_uidl && nlist != ml->total)
+		st = fetch_conn_fail(p->c, MA_EPROTO,
+				     "UIDL lists %zu messages, LIST %zu",
+				     ml->total, nlist);
+	return st;
+}
+
+/*
+ * UIDL, then LIST, into ml. *have_uidlp is false if UIDL is refused.
+ * all: keep the messages already taken in ml too (to delete them).
+ */
+static enum ma_status
+listing(struct pop *p, struct fetch_state *state, bool all, struct pop_list *ml,
+	bool *have_uidlp)
+{
+	enum ma_status st;
+
+	if ((st = list_uidls(p, state, all, ml, have_uidlp)) != MA_OK)
 		return st;
-	}
-	*have_uidlp = false;
-	if ((st = command(p, "UIDL\r\n", &ok)) == MA_OK && ok) {
-		*have_uidlp = true;
-		/* UIDL and LIST both list the messages in number order. */
-		size_t k = 0;
-
-		while ((st = multi_line(p, &l, &end)) == MA_OK && !end) {
-			unsigned long num;
-			char *e;
-
-			num = strtoul(l, &e, 10);
-			while (k < n && m[k].num < num)
-				k++;
-			if (e == l || *e != ' ' || e[1] == '\0' || k == n ||
-			    m[k].num != num || m[k].uidl != NULL ||
-			    strlen(e + 1) > 70) {
-				st = fetch_conn_fail(p->c, MA_EPROTO,
-						     "malformed UIDL line");
-				break;
-			}
-			if ((m[k].uidl = strdup(e + 1)) == NULL) {
-				st = MA_ENOMEM;
-				break;
-			}
-		}
-		for (size_t i = 0; st == MA_OK && i < n; i++)
-			if (m[i].uidl == NULL)
-				st = fetch_conn_fail(p->c, MA_EPROTO,
-						     "UIDL misses message %lu",
-						     m[i].num);
-	}
-	if (st != MA_OK) {
-		free_msgs(m, n);
-		return st;
-	}
-	*msgsp = m;
-	*np = n;
-	return MA_OK;
+	return list_sizes(p, ml, *have_uidlp);
 }
 
 /* Send cmds for idx[0..n) with up to window in flight; reply() reads one. */
 static enum ma_status
-pipeline(struct pop *p, struct fetch_sink *sink, struct pop_msg *m,
-	 const size_t *idx, size_t n, size_t window, bool dele)
+pipeline(struct pop *p, struct fetch_sink *sink, struct pop_list *ml,
+	 const uint32_t *idx, size_t n, size_t window, bool dele)
 {
 	size_t sent = 0, done = 0;
 	enum ma_status st = MA_OK;
@@ -345,7 +460,8 @@ pipeline(struct pop *p, struct fetch_sink *sink, struct pop_msg *m,
 			while (sent < n && sent - done < window) {
 				int k = snprintf(
 				    cmds + len, sizeof cmds - len, "%s %lu\r\n",
-				    dele ? "DELE" : "RETR", m[idx[sent]].num);
+				    dele ? "DELE" : "RETR",
+				    (unsigned long)ml->m[idx[sent]].num);
 
 				if (k < 0 || (size_t)k >= sizeof cmds - len)
 					break;
@@ -355,7 +471,8 @@ pipeline(struct pop *p, struct fetch_sink *sink, struct pop_msg *m,
 			if ((st = fetch_conn_send(p->c, cmds, len)) != MA_OK)
 				break;
 		}
-		struct pop_msg *msg = &m[idx[done++]];
+		uint32_t i = idx[done++];
+		struct pop_msg *msg = &ml->m[i];
 		enum ma_status wst = MA_OK;
 		bool ok;
 
@@ -363,8 +480,8 @@ pipeline(struct pop *p, struct fetch_sink *sink, struct pop_msg *m,
 			break;
 		if (!ok) {
 			log_warn("%s: %s of message %lu failed: %s", sink->what,
-				 dele ? "DELE" : "RETR", msg->num,
-				 p->line.data);
+				 dele ? "DELE" : "RETR",
+				 (unsigned long)msg->num, p->line.data);
 			continue;
 		}
 		if (dele)
@@ -376,54 +493,67 @@ pipeline(struct pop *p, struct fetch_sink *sink, struct pop_msg *m,
 			st = wst;
 			break;
 		}
-		if ((st = fetch_sink_commit(sink, NULL, 0, msg->uidl)) == MA_OK)
-			msg->fetched = true;
+		if ((st = fetch_sink_commit_ref(sink, NULL, 0, msg->uidl)) ==
+		    MA_OK)
+			ml->flags[i] |= MSG_FETCHED;
 	}
 	return st;
 }
 
 /*
- * pick_new - the messages to fetch, oldest first, into idx (how many is
- * returned, their size in *bytes): not yet taken (by UIDL) and within the
- * budget. Message numbers follow arrival (RFC 1939 has the maildrop in
- * order), so a spent budget leaves the newest.
+ * pick_new - the messages to fetch, oldest first, into *idxp (malloc'd;
+ * how many in *ntodop, their size in *bytes): not yet taken (by UIDL)
+ * and within the budget. Message numbers follow arrival (RFC 1939 has the
+ * maildrop in order), so a spent budget leaves the newest.
  */
-static size_t
-pick_new(struct fetch_sink *sink, const struct pop_msg *m, size_t n,
-	 bool have_uidl, size_t *idx, unsigned long long *bytes)
+static enum ma_status
+pick_new(struct fetch_sink *sink, const struct pop_list *ml, uint32_t **idxp,
+	 size_t *ntodop, unsigned long long *bytes)
 {
-	size_t ntodo = 0;
+	size_t ntodo = 0, fresh = 0;
+	uint32_t *idx;
 
-	for (size_t i = 0; i < n; i++) {
-		if ((have_uidl && state_has_uidl(sink->st, m[i].uidl)) ||
-		    !fetch_sink_budget_take(sink, m[i].size))
+	for (size_t i = 0; i < ml->n; i++)
+		fresh += !(ml->flags[i] & MSG_TAKEN);
+	if ((idx = malloc((fresh + 1) * sizeof *idx)) == NULL)
+		return MA_ENOMEM;
+	for (size_t i = 0; i < ml->n; i++) {
+		if ((ml->flags[i] & MSG_TAKEN) ||
+		    !fetch_sink_budget_take(sink, ml->m[i].size))
 			continue;
-		idx[ntodo++] = i;
-		*bytes += m[i].size;
+		idx[ntodo++] = (uint32_t)i;
+		*bytes += ml->m[i].size;
 	}
-	return ntodo;
+	*idxp = idx;
+	*ntodop = ntodo;
+	return MA_OK;
 }
 
 /*
  * delete_durable - delete on the server only what is durable: recorded in
- * the state (after the sync), or fetched and flushed in this session. idx
- * (n + 1 entries) is reused.
+ * the state (after the sync), or fetched and flushed in this session.
  */
 static enum ma_status
-delete_durable(struct pop *p, struct fetch_sink *sink, struct pop_msg *m,
-	       size_t n, bool have_uidl, size_t *idx, size_t window)
+delete_durable(struct pop *p, struct fetch_sink *sink, struct pop_list *ml,
+	       size_t window)
 {
 	size_t ndel = 0;
+	uint32_t *idx;
 	enum ma_status st;
 
-	for (size_t i = 0; i < n; i++)
-		if (m[i].fetched ||
-		    (have_uidl && state_has_uidl(sink->st, m[i].uidl)))
-			idx[ndel++] = i;
-	st = pipeline(p, sink, m, idx, ndel, window, true);
+	for (size_t i = 0; i < ml->n; i++)
+		ndel += (ml->flags[i] & (MSG_TAKEN | MSG_FETCHED)) != 0;
+	if ((idx = calloc(ndel + 1, sizeof *idx)) == NULL)
+		return MA_ENOMEM;
+	ndel = 0;
+	for (size_t i = 0; i < ml->n; i++)
+		if (ml->flags[i] & (MSG_TAKEN | MSG_FETCHED))
+			idx[ndel++] = (uint32_t)i;
+	st = pipeline(p, sink, ml, idx, ndel, window, true);
 	if (st == MA_OK && ndel > 0)
 		log_info("%s: deleting %zu messages on the server", sink->what,
 			 ndel);
+	free(idx);
 	return st;
 }
 
@@ -431,14 +561,13 @@ enum ma_status
 pop3_run(struct fetch_conn *c, const struct account *a, struct fetch_sink *sink)
 {
 	bool del = a->delete_on_server, have_uidl, ok;
-	struct pop_msg *m = NULL;
+	struct pop_list ml = {0};
 	struct pop p;
 	struct buf caps;
-	size_t n = 0, ntodo = 0, window;
-	size_t *idx = NULL;
+	size_t ntodo = 0, window;
+	uint32_t *idx = NULL;
 	unsigned long long bytes = 0;
 	enum ma_status st;
-	char **uidls = NULL;
 
 	pop_init(&p, c);
 	buf_init(&caps, POP3_LINE_MAX);
@@ -450,7 +579,7 @@ pop3_run(struct fetch_conn *c, const struct account *a, struct fetch_sink *sink)
 		goto out;
 	window =
 	    strstr(caps.data ? caps.data : "", "PIPELINING") ? POP3_WINDOW : 1;
-	if ((st = listing(&p, &m, &n, &have_uidl)) != MA_OK)
+	if ((st = listing(&p, sink->st, del, &ml, &have_uidl)) != MA_OK)
 		goto out;
 	if (!have_uidl && !del) {
 		/* RFC 1939 7: UIDL is optional. Without it nothing tells
@@ -463,34 +592,26 @@ pop3_run(struct fetch_conn *c, const struct account *a, struct fetch_sink *sink)
 				     "delete (with a clone account) or IMAP");
 		goto out;
 	}
-	if ((idx = malloc((n + 1) * sizeof *idx)) == NULL ||
-	    (uidls = malloc((n + 1) * sizeof *uidls)) == NULL) {
-		st = MA_ENOMEM;
+	/* Forget UIDLs the server no longer has: all that listing() did
+	 * not mark. */
+	if (have_uidl)
+		state_keep_marked(sink->st);
+	if ((st = pick_new(sink, &ml, &idx, &ntodo, &bytes)) != MA_OK)
 		goto out;
-	}
-	if (have_uidl) {
-		for (size_t i = 0; i < n; i++)
-			uidls[i] = m[i].uidl;
-		/* Forget UIDLs the server no longer has. */
-		if ((st = state_keep_uidls(sink->st, uidls, n)) != MA_OK)
-			goto out;
-	}
-	ntodo = pick_new(sink, m, n, have_uidl, idx, &bytes);
-	log_debug("%s: %zu messages, %zu new", sink->what, n, ntodo);
+	log_debug("%s: %zu messages, %zu new", sink->what, ml.total, ntodo);
 	fetch_sink_start(sink, ntodo, bytes);
-	st = pipeline(&p, sink, m, idx, ntodo, window, false);
+	st = pipeline(&p, sink, &ml, idx, ntodo, window, false);
 	if (st == MA_OK)
 		st = fetch_sink_flush(sink);
 	if (st == MA_OK && del)
-		st = delete_durable(&p, sink, m, n, have_uidl, idx, window);
+		st = delete_durable(&p, sink, &ml, window);
 	if (st == MA_OK && (st = command(&p, "QUIT\r\n", &ok)) == MA_OK && !ok)
 		st = fetch_conn_fail(c, MA_ETEMP,
 				     "QUIT failed, nothing was deleted: %s",
 				     p.line.data);
 out:
-	free(uidls);
 	free(idx);
-	free_msgs(m, n);
+	free_list(&ml);
 	free(p.out);
 	buf_release(&p.line);
 	buf_release(&caps);

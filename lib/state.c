@@ -2,10 +2,12 @@
  * The fetch state of an account: ROOT/spaces/SPACE/state/ACCOUNT.state.
  *
  * A text file, one record a line, fields separated by one space, written
- * whole with path_write_file_atomic() (temp file, fsync, rename, fsync of the
- * folder), so a kill at any instant leaves the old or the new state:
+ * whole by state_save() (temp file, fsync, rename, fsync of the folder), so
+ * a kill at any instant leaves the old or the new state:
  *
  *	mailarc-fetch-state 1
+ *	journal ID                     (names the journal that belongs to
+ *	                                this file; absent before #16)
  *	last_run 1795371535            (seconds since the epoch; 0 never)
  *	last_success 1795371535
  *	last_count 12
@@ -17,7 +19,7 @@
  *	folder UIDVALIDITY NAME TO THE END OF THE LINE
  *	uids 1:40,42,57:60               (UIDs taken from the folder above)
  *	uidl UIDL                        (one POP3 UIDL taken, RFC 1939 7:
- *	                                  1-70 characters 0x21-0x7E)
+ *	                                  1-70 characters 0x21-0x7E; sorted)
  *
  * "uids" lines may repeat for one folder. Unknown record names are an
  * error, not skipped: a newer format must not be half-read by an older
@@ -25,12 +27,42 @@
  * the spool (see fetch.c), so the state can only be behind the spool,
  * never ahead: the worst a crash does is fetch a message twice, and
  * mailarc-dedupe drops the repeat.
+ *
+ * The journal, ACCOUNT.state.journal. Writing the whole file per batch of
+ * a POP3 fetch made a first fetch of A messages write O(A^2) bytes (a
+ * million messages: hundreds of rewrites of a file of up to 25 MB). So
+ * state_commit() appends the batch's records instead:
+ *
+ *	mailarc-fetch-journal 1 ID     (the main file's journal id)
+ *	uidl UIDL                      (as in the main file, any order)
+ *	budget START BYTES
+ *
+ * one write(2) and one fdatasync(2) per batch (the first also creates the
+ * file and syncs the folder). On load the journal is applied after the
+ * main file only when its ID is the main file's: state_save() gives every
+ * file it writes a new ID and then removes the journal, so a journal that
+ * outlived its file (a kill between the rename and the unlink) is never
+ * applied. A last line without its line break is the torn end of an
+ * append that a kill cut short: it is ignored, and the next commit writes
+ * the whole state rather than append after it (which would glue two
+ * records). Any other damaged line is refused, as in the main file. The
+ * journal is folded (state_save()) at the end of each run and when an
+ * append would make it bigger than the main file: the main file at least
+ * doubles between folds, so the bytes written stay proportional to A. IMAP
+ * UIDs (ranges, a small file) are saved whole as before.
+ *
+ * In memory the POP3 UIDLs are an arena of strings and sorted offsets
+ * into it: see state_uidl.c.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "array.h"
 #include "buf.h"
@@ -39,9 +71,9 @@
 #include "state.h"
 #include "space.h"
 
-#define STATE_MAGIC "mailarc-fetch-state 1"
-#define STATE_MAX   (256u << 20)
-#define UIDL_MAX    512
+#define STATE_MAGIC   "mailarc-fetch-state 1"
+#define JOURNAL_MAGIC "mailarc-fetch-journal 1"
+#define STATE_MAX     (256u << 20)
 
 char *
 state_path(const struct space *s, const char *key)
@@ -59,14 +91,10 @@ state_free(struct fetch_state *st)
 		free(st->folders[i].name);
 	}
 	free(st->folders);
-	array_free_strs(st->uidls, st->nuidls);
+	free(st->text);
+	free(st->uidls);
+	free(st->marks);
 	free(st);
-}
-
-static int
-str_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 bool
@@ -114,73 +142,6 @@ state_folder(struct fetch_state *st, const char *name,
 	f->uidvalidity = uidvalidity;
 	st->nfolders++;
 	return f;
-}
-
-static void
-sort_uidls(struct fetch_state *st)
-{
-	if (!st->uidls_sorted && st->nuidls > 1)
-		qsort(st->uidls, st->nuidls, sizeof *st->uidls, str_cmp);
-	st->uidls_sorted = true;
-}
-
-bool
-state_has_uidl(struct fetch_state *st, const char *uidl)
-{
-	sort_uidls(st);
-	return st->nuidls > 0 && bsearch(&uidl, st->uidls, st->nuidls,
-					 sizeof *st->uidls, str_cmp);
-}
-
-enum ma_status
-state_add_uidl(struct fetch_state *st, const char *uidl)
-{
-	char *s;
-
-	if (strlen(uidl) > UIDL_MAX || strpbrk(uidl, " \r\n") != NULL)
-		return MA_EDATA;
-	if (st->nuidls == st->uidls_cap) {
-		char **p = array_grow(st->uidls, &st->uidls_cap, st->nuidls,
-				      sizeof *p, 256);
-
-		if (p == NULL)
-			return MA_ENOMEM;
-		st->uidls = p;
-	}
-	if ((s = strdup(uidl)) == NULL)
-		return MA_ENOMEM;
-	if (st->nuidls > 0 && strcmp(st->uidls[st->nuidls - 1], s) >= 0)
-		st->uidls_sorted = false;
-	st->uidls[st->nuidls++] = s;
-	return MA_OK;
-}
-
-enum ma_status
-state_keep_uidls(struct fetch_state *st, char *const *uidls, size_t n)
-{
-	char **sorted;
-	size_t k = 0;
-
-	if (n == 0) {
-		for (size_t i = 0; i < st->nuidls; i++)
-			free(st->uidls[i]);
-		st->nuidls = 0;
-		return MA_OK;
-	}
-	if ((sorted = malloc(n * sizeof *sorted)) == NULL)
-		return MA_ENOMEM;
-	memcpy(sorted, uidls, n * sizeof *sorted);
-	qsort(sorted, n, sizeof *sorted, str_cmp);
-	sort_uidls(st);
-	for (size_t i = 0; i < st->nuidls; i++) {
-		if (bsearch(&st->uidls[i], sorted, n, sizeof *sorted, str_cmp))
-			st->uidls[k++] = st->uidls[i];
-		else
-			free(st->uidls[i]);
-	}
-	st->nuidls = k;
-	free(sorted);
-	return MA_OK;
 }
 
 /* A decimal number that fills s, within [0, max]. */
@@ -287,69 +248,177 @@ parse_line(struct fetch_state *st, struct state_folder **cur, char *line)
 		return *cur == NULL ? MA_EDATA : parse_uids(*cur, val);
 	if (strcmp(line, "uidl") == 0)
 		return *val == '\0' ? MA_EDATA : state_add_uidl(st, val);
+	if (strcmp(line, "journal") == 0) {
+		size_t n = strspn(val, "0123456789abcdef-");
+
+		if (n == 0 || val[n] != '\0' || n >= sizeof st->id)
+			return MA_EDATA;
+		memcpy(st->id, val, n + 1);
+		return MA_OK;
+	}
 	return MA_EDATA;
 }
 
+/*
+ * Read the lines of f (path) into st: the main file (journal false) or
+ * the journal. In the main file a line without its line break or with a
+ * NUL byte is damage (it is written whole, see state_save()); in the
+ * journal it is the torn end of an append that a kill cut short, and it
+ * and what follows are ignored (*tornp). A journal whose first line does
+ * not carry st->id belongs to another main file and is ignored whole.
+ * *goodp: the bytes of the whole lines read.
+ */
 static enum ma_status
-parse(struct fetch_state *st, char *text, const char *path)
+parse_file(struct fetch_state *st, FILE *f, const char *path, bool journal,
+	   size_t *goodp, bool *tornp)
 {
 	struct state_folder *cur = NULL;
-	char *line = text, *nl;
-	size_t lineno = 1;
-	enum ma_status s;
+	char *line = NULL, head[sizeof JOURNAL_MAGIC + sizeof st->id + 1];
+	size_t cap = 0, lineno = 0, total = 0;
+	ssize_t len;
+	enum ma_status s = MA_OK;
 
-	nl = strchr(line, '\n');
-	if (nl == NULL || (*nl = '\0', strcmp(line, STATE_MAGIC) != 0)) {
-		log_err("state file '%s' is not a mailarc-fetch state (line 1)",
-			path);
-		return MA_EDATA;
-	}
-	for (line = nl + 1; *line != '\0'; line = nl + 1) {
+	*goodp = 0;
+	*tornp = false;
+	snprintf(head, sizeof head, "%s %s", JOURNAL_MAGIC, st->id);
+	while ((len = getline(&line, &cap, f)) > 0) {
 		lineno++;
-		if ((nl = strchr(line, '\n')) == NULL) {
-			/* path_write_file_atomic() never leaves half a file. */
-			log_err("state file '%s' is truncated at line %zu",
-				path, lineno);
-			return MA_EDATA;
+		total += (size_t)len;
+		if (total > STATE_MAX) {
+			log_err("state file '%s' is over %u MB", path,
+				STATE_MAX >> 20);
+			s = MA_ETOOBIG;
+			break;
 		}
-		*nl = '\0';
-		if ((s = parse_line(st, &cur, line)) != MA_OK) {
+		if (line[len - 1] != '\n' || strlen(line) != (size_t)len) {
+			if (journal) {
+				*tornp = lineno > 1;
+				break;
+			}
+			log_err("state file '%s' is truncated or holds a NUL "
+				"byte at line %zu",
+				path, lineno);
+			s = MA_EDATA;
+			break;
+		}
+		line[len - 1] = '\0';
+		if (lineno == 1) {
+			if (journal && strcmp(line, head) != 0)
+				break; /* another file's journal */
+			if (!journal && strcmp(line, STATE_MAGIC) != 0) {
+				log_err("state file '%s' is not a "
+					"mailarc-fetch state (line 1)",
+					path);
+				s = MA_EDATA;
+				break;
+			}
+		} else if (journal && strncmp(line, "uidl ", 5) != 0 &&
+			   strncmp(line, "budget ", 7) != 0) {
+			s = MA_EDATA;
+		} else {
+			s = parse_line(st, &cur, line);
+		}
+		if (s != MA_OK) {
 			if (s == MA_EDATA)
 				log_err("state file '%s' line %zu is damaged",
 					path, lineno);
-			return s;
+			break;
 		}
+		*goodp = total;
 	}
-	return MA_OK;
+	if (s == MA_OK && ferror(f)) {
+		log_err("cannot read '%s': %s", path, strerror(errno));
+		s = MA_EIO;
+	}
+	if (s == MA_OK && lineno == 0 && !journal) {
+		log_err("state file '%s' is not a mailarc-fetch state (line 1)",
+			path);
+		s = MA_EDATA;
+	}
+	free(line);
+	return s;
+}
+
+/* Open path to read: NULL and *sp MA_ENOTFOUND (not logged) or else. */
+static FILE *
+open_read(const char *path, enum ma_status *sp)
+{
+	FILE *f = fopen(path, "re");
+	int e;
+
+	if (f != NULL)
+		return f;
+	e = errno;
+	if (e == ENOENT) {
+		*sp = MA_ENOTFOUND;
+		return NULL;
+	}
+	log_err("cannot open '%s': %s", path, strerror(e));
+	*sp = path_errno_status(e);
+	return NULL;
+}
+
+char *
+state_journal_path(const char *path)
+{
+	return path_fmt("%s.journal", path);
+}
+
+/* The journal of the main file just read, when it has one. */
+static enum ma_status
+load_journal(struct fetch_state *st, const char *path)
+{
+	char *jpath;
+	enum ma_status s = MA_OK;
+	size_t good;
+	bool torn;
+	FILE *f;
+
+	if (st->id[0] == '\0')
+		return MA_OK; /* an older file: no journal is its own */
+	if ((jpath = state_journal_path(path)) == NULL)
+		return MA_ENOMEM;
+	if ((f = open_read(jpath, &s)) != NULL) {
+		s = parse_file(st, f, jpath, true, &good, &torn);
+		fclose(f);
+		st->journal_size = good;
+		st->journal_bad = torn;
+	} else if (s == MA_ENOTFOUND) {
+		s = MA_OK;
+	}
+	free(jpath);
+	return s;
 }
 
 enum ma_status
 state_load(const char *path, struct fetch_state **stp)
 {
 	struct fetch_state *st = calloc(1, sizeof *st);
-	enum ma_status s;
-	char *text = NULL;
-	size_t len;
+	enum ma_status s = MA_OK;
+	size_t good;
+	bool torn;
+	FILE *f;
 
 	if (st == NULL)
 		return MA_ENOMEM;
-	st->uidls_sorted = true;
-	s = path_file_read_all(path, STATE_MAX, &text, &len);
-	if (s == MA_ENOTFOUND) {
-		*stp = st;
-		return MA_OK;
+	if ((f = open_read(path, &s)) == NULL) {
+		if (s == MA_ENOTFOUND) {
+			*stp = st;
+			return MA_OK;
+		}
+		state_free(st);
+		return s;
 	}
-	if (s == MA_OK && strlen(text) != len) {
-		log_err("state file '%s' holds a NUL byte", path);
-		s = MA_EDATA;
-	}
+	s = parse_file(st, f, path, false, &good, &torn);
+	fclose(f);
+	st->main_size = good;
 	if (s == MA_OK)
-		s = parse(st, text, path);
-	free(text);
+		s = load_journal(st, path);
 	if (s != MA_OK) {
 		state_free(st);
 		return s;
 	}
+	st->nlogged = st->nuidls;
 	*stp = st;
 	return MA_OK;
 }
@@ -382,50 +451,214 @@ add_uids(struct buf *b, const struct state_folder *f)
 	return s;
 }
 
-enum ma_status
-state_save(struct fetch_state *st, const char *path)
-{
+/* Where state_save() writes: a file and a buffer of up to OUT_CHUNK. */
+struct out {
+	int fd;
 	struct buf b;
-	enum ma_status s;
+	size_t total;
+	enum ma_status st;
+};
+
+#define OUT_CHUNK (64u << 10)
+
+static void
+out_flush(struct out *o, bool force)
+{
+	if (o->st == MA_OK && (force || o->b.len >= OUT_CHUNK) &&
+	    o->b.len > 0) {
+		o->st = path_write_all(o->fd, o->b.data, o->b.len);
+		o->total += o->b.len;
+		buf_reset(&o->b);
+	}
+}
+
+/* The whole state, with id, into o. */
+static void
+write_state(struct fetch_state *st, const char *id, struct out *o)
+{
 	char err[sizeof st->sum.last_error];
+	struct buf *b = &o->b;
+	enum ma_status s;
 
 	/* One line per record: a line break in an error would split it. */
 	snprintf(err, sizeof err, "%s", st->sum.last_error);
 	for (char *p = err; *p != '\0'; p++)
 		if (*p == '\n' || *p == '\r')
 			*p = ' ';
-	buf_init(&b, STATE_MAX);
-	s = buf_addf(&b,
-		     STATE_MAGIC "\nlast_run %lld\nlast_success %lld\n"
-				 "last_count %ld\n",
-		     (long long)st->sum.last_run,
+	s = buf_addf(b,
+		     STATE_MAGIC "\njournal %s\nlast_run %lld\n"
+				 "last_success %lld\nlast_count %ld\n",
+		     id, (long long)st->sum.last_run,
 		     (long long)st->sum.last_success, st->sum.last_count);
 	if (s == MA_OK && err[0] != '\0')
-		s = buf_addf(&b, "last_error %s\n", err);
+		s = buf_addf(b, "last_error %s\n", err);
 	if (s == MA_OK && st->sum.budget_start != 0)
-		s = buf_addf(&b, "budget %lld %llu\n",
+		s = buf_addf(b, "budget %lld %llu\n",
 			     (long long)st->sum.budget_start,
 			     st->sum.budget_used);
 	if (s == MA_OK && st->sum.waiting > 0)
-		s = buf_addf(&b, "waiting %ld %llu\n", st->sum.waiting,
+		s = buf_addf(b, "waiting %ld %llu\n", st->sum.waiting,
 			     st->sum.waiting_bytes);
 	for (size_t i = 0; s == MA_OK && i < st->nfolders; i++) {
 		const struct state_folder *f = &st->folders[i];
 
-		s = buf_addf(&b, "folder %lu %s\n", f->uidvalidity, f->name);
+		s = buf_addf(b, "folder %lu %s\n", f->uidvalidity, f->name);
 		if (s == MA_OK)
-			s = add_uids(&b, f);
+			s = add_uids(b, f);
+		out_flush(o, false);
 	}
-	sort_uidls(st);
-	for (size_t i = 0; s == MA_OK && i < st->nuidls; i++)
-		s = buf_addf(&b, "uidl %s\n", st->uidls[i]);
-	if (s == MA_OK)
-		s = path_write_file_atomic(path, b.data, b.len, 0600);
-	else
+	state_sort_uidls(st);
+	for (size_t i = 0; s == MA_OK && i < st->nuidls; i++) {
+		s = buf_addf(b, "uidl %s\n", st->text + st->uidls[i]);
+		out_flush(o, false);
+	}
+	if (o->st == MA_OK)
+		o->st = s;
+	out_flush(o, true);
+}
+
+enum ma_status
+state_save(struct fetch_state *st, const char *path)
+{
+	struct out o = {.fd = -1, .st = MA_OK};
+	struct timespec ts;
+	char id[sizeof st->id], *tmp, *jpath;
+	int e = 0;
+
+	/* A new id for each file written: the journal of an older one
+	 * (left by a kill before it was removed) is then never applied. */
+	clock_gettime(CLOCK_REALTIME, &ts);
+	snprintf(id, sizeof id, "%llx-%lx-%x",
+		 (unsigned long long)ts.tv_sec * 1000000000ULL +
+		     (unsigned long long)ts.tv_nsec,
+		 (unsigned long)getpid(), ++st->saves);
+	if ((tmp = path_fmt("%s.tmp.%ld", path, (long)getpid())) == NULL)
+		return MA_ENOMEM;
+	o.fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (o.fd < 0 && errno == EEXIST) {
+		/* A temp file left by a killed run of ours. */
+		unlink(tmp);
+		o.fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	}
+	if (o.fd < 0) {
+		e = errno;
+		log_err("cannot create '%s': %s", tmp, strerror(e));
+		free(tmp);
+		st->journal_bad = true;
+		return path_errno_status(e);
+	}
+	buf_init(&o.b, OUT_CHUNK + (STATE_UIDL_MAX + 64) + (64 << 10));
+	if (fchmod(o.fd, 0600) != 0)
+		o.st = MA_EIO;
+	if (o.st == MA_OK)
+		write_state(st, id, &o);
+	if (o.st == MA_OK && fsync(o.fd) != 0)
+		o.st = MA_EIO;
+	e = errno;
+	if (close(o.fd) != 0 && o.st == MA_OK) {
+		e = errno;
+		o.st = MA_EIO;
+	}
+	if (o.st == MA_OK && rename(tmp, path) != 0) {
+		e = errno;
+		o.st = MA_EIO;
+	}
+	buf_release(&o.b);
+	if (o.st != MA_OK) {
+		if (o.st == MA_EIO)
+			o.st = path_errno_status(e);
 		log_err("cannot write state file '%s': %s", path,
-			ma_strstatus(s));
+			o.st == MA_EIO || o.st == MA_ETEMP
+			    ? strerror(e)
+			    : ma_strstatus(o.st));
+		unlink(tmp);
+		free(tmp);
+		st->journal_bad = true;
+		return o.st;
+	}
+	free(tmp);
+	if ((o.st = path_fsync_parent(path)) != MA_OK) {
+		st->journal_bad = true;
+		return o.st;
+	}
+	memcpy(st->id, id, sizeof id);
+	st->main_size = o.total;
+	st->journal_size = 0;
+	st->journal_bad = false;
+	st->nlogged = st->nuidls;
+	/* Folded in: the journal is now another file's, and ignored if the
+	 * removal does not last. */
+	if ((jpath = state_journal_path(path)) != NULL) {
+		unlink(jpath);
+		free(jpath);
+	}
+	return MA_OK;
+}
+
+enum ma_status
+state_commit(struct fetch_state *st, const char *path, bool full)
+{
+	bool create = st->journal_size == 0;
+	enum ma_status s = MA_OK;
+	char *jpath;
+	struct buf b;
+	size_t len;
+	int fd, e;
+
+	if (full || st->journal_bad || st->id[0] == '\0')
+		return state_save(st, path);
+	if (st->nlogged >= st->nuidls && st->sum.budget_start == 0)
+		return MA_OK;
+	buf_init(&b, STATE_MAX);
+	if (create)
+		s = buf_addf(&b, "%s %s\n", JOURNAL_MAGIC, st->id);
+	for (size_t i = st->nlogged; s == MA_OK && i < st->nuidls; i++)
+		s = buf_addf(&b, "uidl %s\n", st->text + st->uidls[i]);
+	if (s == MA_OK && st->sum.budget_start != 0)
+		s = buf_addf(&b, "budget %lld %llu\n",
+			     (long long)st->sum.budget_start,
+			     st->sum.budget_used);
+	/* Past the main file's size, folding costs no more than the
+	 * appends did: the bytes written stay in proportion to the state. */
+	if (s != MA_OK || st->journal_size + b.len > st->main_size) {
+		buf_release(&b);
+		return state_save(st, path);
+	}
+	if ((jpath = state_journal_path(path)) == NULL) {
+		buf_release(&b);
+		return MA_ENOMEM;
+	}
+	fd =
+	    open(jpath,
+		 O_WRONLY | O_CLOEXEC | (create ? O_CREAT | O_TRUNC : O_APPEND),
+		 0600);
+	if (fd < 0 || (s = path_write_all(fd, b.data, b.len)) != MA_OK ||
+	    fdatasync(fd) != 0) {
+		e = errno;
+		log_warn("cannot append to '%s' (%s); writing the whole state",
+			 jpath, strerror(e));
+		if (fd >= 0)
+			close(fd);
+		free(jpath);
+		buf_release(&b);
+		/* A part of the append may be there: the next load stops at
+		 * its torn line, or the fold makes the journal another's. */
+		st->journal_bad = true;
+		return state_save(st, path);
+	}
+	s = close(fd) == 0 ? MA_OK : path_errno_status(errno);
+	if (s == MA_OK && create)
+		s = path_fsync_parent(jpath);
+	free(jpath);
+	len = b.len;
 	buf_release(&b);
-	return s;
+	if (s != MA_OK) {
+		st->journal_bad = true;
+		return state_save(st, path);
+	}
+	st->journal_size += len;
+	st->nlogged = st->nuidls;
+	return MA_OK;
 }
 
 enum ma_status

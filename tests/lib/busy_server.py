@@ -25,6 +25,8 @@ one normally:
     pop  sys-temp   the second RETR answered -ERR [SYS/TEMP]
     pop  nouidl     no UIDL at all (RFC 1939 makes it optional), in
                     every session; DELE is accepted
+    pop  uidl-gap   UIDL leaves out message 2 (LIST has it)
+    pop  uidl-extra UIDL lists a message 4 that LIST does not
 
 It stops after SECONDS (default 60) in all.
 """
@@ -194,9 +196,13 @@ def pop(conn, mode, deadline):
                 b"%d %d\r\n" % (i, len(m))
                 for i, m in enumerate(MESSAGES, 1)) + b".\r\n")
         elif cmd == b"UIDL":
+            nums = list(range(1, len(MESSAGES) + 1))
+            if mode == "uidl-gap":
+                nums.remove(2)
+            elif mode == "uidl-extra":
+                nums.append(len(MESSAGES) + 1)
             conn.sendall(b"+OK\r\n" + b"".join(
-                b"%d busy-uidl-%d\r\n" % (i, i)
-                for i in range(1, len(MESSAGES) + 1)) + b".\r\n")
+                b"%d busy-uidl-%d\r\n" % (i, i) for i in nums) + b".\r\n")
         elif cmd == b"RETR":
             retrs += 1
             if mode == "sys-temp" and retrs == 2:
