@@ -240,10 +240,15 @@ refused() {
 
 @test "account remove keeps the archive" {
 	printf 'Subject: x\n\nbody\n' >"$MAILARC_ROOT/spaces/sales/archive/new/1.m"
+	# A fetch state and its journal go with the account.
+	st=$MAILARC_ROOT/spaces/sales/state/main.state
+	printf 'mailarc-fetch-state 1\n' >"$st"
+	printf 'x\n' >"$st.journal"
 	run mailarc account remove sales/main
 	[ "$status" -eq 0 ]
 	[[ $output == *"stays in space 'sales'"* ]]
 	[ ! -e "$MAILARC_ROOT/spaces/sales/accounts/main.conf" ]
+	[ ! -e "$st" ] && [ ! -e "$st.journal" ]
 	[ -e "$MAILARC_ROOT/spaces/sales/archive/new/1.m" ]
 	refused 66 "does not exist" mailarc account remove sales/main
 }

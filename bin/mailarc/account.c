@@ -571,8 +571,13 @@ account_remove(struct ctx *c, int argc, char **argv)
 	} else {
 		/* The configuration went first: without it nothing polls,
 		 * so a crash here leaves only harmless leftovers. */
+		char *journal = state_journal_path(state);
+
 		unlink(sec);
 		unlink(state);
+		if (journal != NULL)
+			unlink(journal);
+		free(journal);
 		path_fsync_parent(conf);
 		log_notice("account '%s/%s' removed; the mail it archived "
 			   "stays in space '%s'",
