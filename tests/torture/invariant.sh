@@ -4,7 +4,9 @@
 # all) plus 30 mboxes each, every run in a fresh root; each run is bounded
 # by RUN_TIMEOUT seconds (default 1800). Prints the per-class report of
 # tests/gen/invariant.py for every run; exits 1 if any run violates the
-# invariant or a program crashed.
+# invariant or a program crashed. Run k (1..SEEDS) uses the generator seed
+# SEED_BASE + k (SEED_BASE defaults to 100, so seeds 101..104): a new
+# SEED_BASE gives new inputs, e.g. SEED_BASE=200 SEEDS=2 PER_RUN=3000.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 build=${MAILARC_BUILD:-$top/build/san}
@@ -13,13 +15,20 @@ export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:exitcode=99:${ASAN_OPTIONS:
 export LSAN_OPTIONS="suppressions=$top/tests/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 seeds=${SEEDS:-4}
+seed_base=${SEED_BASE:-100}
+case $seed_base in
+'' | *[!0-9]*)
+	echo "invariant.sh: SEED_BASE must be a number, not '$seed_base'" >&2
+	exit 2
+	;;
+esac
 per_run=${PER_RUN:-5000}
 limit=${RUN_TIMEOUT:-1800}
 failed=0
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-for seed in $(seq 101 $((100 + seeds))); do
+for seed in $(seq $((seed_base + 1)) $((seed_base + seeds))); do
 	dir=$work/$seed
 	export MAILARC_ROOT="$dir/root"
 	mkdir -p "$MAILARC_ROOT"
