@@ -130,6 +130,22 @@ def notmuch_files(space_dir, rep):
                 walk(y)
     if p.returncode == 0:
         walk(json.loads(p.stdout.decode("utf-8", "surrogateescape")))
+    # "notmuch show" prints a thread as its tree from the top-level
+    # messages, which leaves out a message that answers itself and the
+    # messages of a reply loop: their files come from a search by id.
+    p = run(["notmuch", "--config=%s/notmuch/config" % space_dir, "search",
+             "--output=messages", "--format=text0", "*"], rep,
+            "notmuch search")
+    shown = set(out.values())
+    for i in p.stdout.decode("utf-8", "surrogateescape").split("\0"):
+        if not i.startswith("id:") or i[3:] in shown:
+            continue
+        q = run(["notmuch", "--config=%s/notmuch/config" % space_dir,
+                 "search", "--output=files", "--format=text0",
+                 quote_id(i[3:])], rep, "notmuch search")
+        for f in q.stdout.decode("utf-8", "surrogateescape").split("\0"):
+            if f:
+                out[os.path.realpath(f)] = i[3:]
     return out
 
 
@@ -165,9 +181,17 @@ def main():
     rep = Report()
     entries = collections.defaultdict(list)  # token -> [(cls, expect, file)]
     ninputs = 0
+    top = os.path.dirname(os.path.abspath(manifest))
+    empty = 0
     with open(manifest, encoding="utf-8") as f:
         for line in f:
             tok, cls, expect, fname, mid = line.rstrip("\n").split("\t")
+            # A 0-byte file carries no token and nothing to keep: it is
+            # skipped with a warning, and only a crash is a violation.
+            if (expect == "junk" and
+                    os.path.getsize(os.path.join(top, fname)) == 0):
+                empty += 1
+                continue
             entries[tok].append((cls, expect, fname))
             ninputs += 1
 
@@ -280,9 +304,9 @@ def main():
         print("VIOLATION %-22s %-48s %4d  e.g. %s" % (cls, kind, n, ex))
     for c in rep.crashes:
         print("PROGRAM FAILED %s" % c)
-    print("inputs %d: archived %d, set aside %d (files %d%s); indexed %d "
-          "files; junk archived %d; violations %d" % (
-              ninputs, len(archived), len(setaside), nfiles,
+    print("inputs %d (and %d empty files): archived %d, set aside %d "
+          "(files %d%s); indexed %d files; junk archived %d; violations %d"
+          % (ninputs, empty, len(archived), len(setaside), nfiles,
               "" if nfiles == ninputs else " != inputs", len(ids),
               junk_archived, rep.total()))
     if nfiles != ninputs:

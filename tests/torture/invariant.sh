@@ -7,6 +7,8 @@
 # invariant or a program crashed. Run k (1..SEEDS) uses the generator seed
 # SEED_BASE + k (SEED_BASE defaults to 100, so seeds 101..104): a new
 # SEED_BASE gives new inputs, e.g. SEED_BASE=200 SEEDS=2 PER_RUN=3000.
+# CLASSES=a,b,... limits the generator to those classes (hostile_mail.py
+# --list names them; default all).
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 build=${MAILARC_BUILD:-$top/build/san}
@@ -34,7 +36,8 @@ for seed in $(seq $((seed_base + 1)) $((seed_base + seeds))); do
 	mkdir -p "$MAILARC_ROOT"
 	echo "== seed $seed: $per_run inputs"
 	python3 "$top/tests/gen/hostile_mail.py" --seed "$seed" \
-		--count "$per_run" --mboxes 30 "$dir/in" || exit 1
+		--count "$per_run" --mboxes 30 --classes "${CLASSES:-}" \
+		"$dir/in" || exit 1
 	mailarc space add t >/dev/null 2>&1 || exit 1
 	start=$(date +%s)
 	rc=0
