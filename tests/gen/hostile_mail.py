@@ -922,6 +922,8 @@ def c_dateext(g, t):
         "10:00:00 -0000", "Tue, 29 Feb 2023 10:00:00 +0000",
         "Mon, 1 Jan -1 00:00:00 +0000", "Mon, 1 Jan 2038 03:14:08 +0000",
         "Mon, 1 Jan 99999999999999999999 00:00:00 +0000"]))
+    # No Received: the Date is judged against the delivery time alone.
+    m.drop("Received")
     return m.bytes(), mid, "mail"
 
 

@@ -78,6 +78,28 @@ def page_name(notmuch_id, path):
     return permalink_name(notmuch_id)
 
 
+class RawFiles:
+    """The raw downloads of a site, m/HH/STEM.eml and m/HH/STEM=v-*.eml
+    ("=v" appears in no page name), listed once; hashes read on demand."""
+
+    def __init__(self, site_dir):
+        self.by_stem = collections.defaultdict(list)
+        mdir = os.path.join(site_dir, "m")
+        for sub in os.listdir(mdir) if os.path.isdir(mdir) else []:
+            d = os.path.join(mdir, sub)
+            for n in (os.listdir(d) if os.path.isdir(d) else []):
+                if n.endswith(".eml"):
+                    stem = n[:-len(".eml")].split("=v-", 1)[0]
+                    self.by_stem[stem].append(os.path.join(d, n))
+
+    def hashes(self, stem):
+        out = set()
+        for f in self.by_stem.get(stem, []):
+            with open(f, "rb") as fh:
+                out.add(hashlib.sha256(fh.read()).digest())
+        return out
+
+
 def maildir_files(d):
     for sub in ("new", "cur"):
         p = os.path.join(d, sub)
@@ -244,6 +266,7 @@ def main():
         if os.path.isdir(os.path.join(mdir, sub)):
             pages.update(f for f in os.listdir(os.path.join(mdir, sub))
                          if f.endswith(".html"))
+    raws = RawFiles(site_dir)
     for p, tok in archived.items():
         cls = cls_of(tok)
         if p not in nm:
@@ -255,6 +278,15 @@ def main():
             rep.add("archived and indexed but no page", cls,
                     "%s (m/%s)" % (example(tok), os.path.basename(page)),
                     tok)
+            continue
+        # The raw download: the file's bytes, as NAME.eml beside the
+        # page, or NAME=v-HASH.eml when the Message-ID has versions.
+        stem = os.path.basename(page)[:-len(".html")]
+        with open(p, "rb") as f:
+            want = hashlib.sha256(f.read()).digest()
+        if want not in raws.hashes(stem):
+            rep.add("raw download not the archived bytes", cls,
+                    "%s (m/%s.eml)" % (example(tok), stem), tok)
     found = searchable(key, set(ids.values()), rep)
     for p, i in ids.items():
         if i not in found:
