@@ -33,7 +33,7 @@ def permalink_name(mid):
     """lib/permalink.h's rule, from the bytes of the Message-ID."""
     if isinstance(mid, str):
         mid = mid.encode("utf-8", "surrogateescape")
-    if len(mid) >= 2 and mid[:1] == b"<" and mid[-1:] == b">":
+    if len(mid) > 2 and mid[:1] == b"<" and mid[-1:] == b">":
         mid = mid[1:-1]
     out, cut, long_ = b"", 0, False
     for i, c in enumerate(mid):
