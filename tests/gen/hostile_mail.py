@@ -1044,6 +1044,38 @@ def c_zero(g, t):
     return b"", None, "junk"
 
 
+@mutation("mid-syntax")
+def c_midsyntax(g, t):
+    """Message-ID headers written oddly: repeated with other ids, empty,
+    without brackets, with a comment, folded, two ids, odd case."""
+    m, mid = g.base(t)
+    other = "other.%s@example.net" % t.lower()
+    kind = g.rng.randrange(9)
+    if kind == 0:  # repeated: which one is the message's?
+        m.headers.append(("Message-ID", "<%s>" % other))
+    elif kind == 1:
+        m.set("Message-ID", "<>")
+        mid = None
+    elif kind == 2:
+        m.set("Message-ID", mid)
+    elif kind == 3:
+        m.set("Message-ID", "(sent by x) <%s> (trailing)" % mid)
+    elif kind == 4:
+        m.set("Message-ID", "\n <%s>" % mid)
+    elif kind == 5:
+        m.set("Message-ID", "<%s> <%s>" % (mid, other))
+    elif kind == 6:
+        m.drop("Message-ID")
+        m.headers.append((g.rng.choice(["MESSAGE-ID", "message-id",
+                                        "Message-Id"]), "<%s>" % mid))
+    elif kind == 7:
+        m.set("Message-ID", "")
+        mid = None
+    else:
+        m.set("Message-ID", "<%s" % mid)
+    return m.bytes(), mid, "mail"
+
+
 def make_input(g, cls):
     g.n += 1
     token = "T%d-%d" % (g.seed, g.n)
@@ -1059,7 +1091,9 @@ def make_input(g, cls):
 
 def write_mbox(g, path, k, style, manifest, fname):
     """k messages in one mbox: "mboxrd" (blank line before each From_),
-    "no-blank" (none), "crlf" (CRLF line ends), "bom" (a leading BOM)."""
+    "no-blank" (none), "crlf" (CRLF line ends), "bom" (a leading BOM),
+    "from-text" (body lines that start with "From " but are no From_
+    line, left unescaped as many mailers do)."""
     out = []
     for i in range(k):
         g.n += 1
@@ -1067,6 +1101,9 @@ def write_mbox(g, path, k, style, manifest, fname):
         m, mid = g.base(token)
         m.drop("Received")
         body = m.bytes().replace(b"\nFrom ", b"\n>From ")
+        if style == "from-text":
+            body += (b"From the desk of %s:\nFrom here on, all good.\n"
+                     b"From: quoted header line\n" % token.encode())
         env = b"From sender@example.com Sun Jul 16 15:06:25 2023\n"
         sep = b"\n" if style != "no-blank" else b""
         chunk = env + body + sep
@@ -1113,7 +1150,7 @@ def main():
     if a.mboxes > 0:
         os.makedirs(os.path.join(a.out, "mbox"), exist_ok=True)
     for i in range(a.mboxes):
-        style = ["mboxrd", "no-blank", "crlf", "bom"][i % 4]
+        style = ["mboxrd", "no-blank", "crlf", "bom", "from-text"][i % 5]
         fname = "mbox/%03d-%s.mbox" % (i, style)
         write_mbox(g, os.path.join(a.out, fname), g.rng.randint(2, 6),
                    style, manifest, fname)
