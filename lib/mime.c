@@ -309,7 +309,7 @@ part_text(GMimeObject *obj, char **textp, size_t *lenp)
 	const char *delsp = g_mime_content_type_get_parameter(ct, "delsp");
 	const char *cs = g_mime_content_type_get_parameter(ct, "charset");
 	unsigned char *raw = NULL;
-	char *t, *r;
+	char *t, *r, *meta = NULL;
 	size_t n = 0;
 	enum ma_status st;
 
@@ -318,7 +318,11 @@ part_text(GMimeObject *obj, char **textp, size_t *lenp)
 	 * U+FFFD rather than ending the text). */
 	if ((st = content_bytes(obj, &raw, &n)) != MA_OK)
 		return st;
-	t = charset_to_utf8(cs, raw, n, &n);
+	/* An HTML part often names its charset only in a <meta> tag. */
+	if (g_mime_content_type_is_type(ct, "text", "html"))
+		meta = charset_html_label(cs, raw, n);
+	t = charset_to_utf8(meta != NULL ? meta : cs, raw, n, &n);
+	free(meta);
 	free(raw);
 	if (t == NULL)
 		return MA_ENOMEM;
