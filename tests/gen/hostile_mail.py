@@ -1076,6 +1076,39 @@ def c_midsyntax(g, t):
     return m.bytes(), mid, "mail"
 
 
+@mutation("raw-jis-header")
+def c_rawjis(g, t):
+    """ISO-2022-JP written into Subject and From without encoded words,
+    as old Japanese mailers do."""
+    m, mid = g.base(t)
+    subj = "議事録".encode("iso2022_jp")
+    m.set("Subject", subj + (" " + t).encode())
+    if g.rng.random() < 0.5:
+        m.set("From", "会議".encode("iso2022_jp") + b" <kaigi@example.jp>")
+    return m.bytes(), mid, "mail"
+
+
+@mutation("html-meta-charset")
+def c_htmlmeta(g, t):
+    """An HTML body whose charset only a <meta> tag names."""
+    m, mid = g.base(t)
+    real, text = g.rng.choice([("shift_jis", JA[:14]),
+                               ("gb2312", "会议纪要"), ("koi8-r", "Протокол"),
+                               ("windows-1252", "café “quoted”")])
+    enc = "cp932" if real == "shift_jis" else real
+    meta = g.rng.choice(['<meta charset="%s">' % real,
+                         '<META HTTP-EQUIV="Content-Type" CONTENT="text/html;'
+                         ' charset=%s">' % real])
+    label = g.rng.choice(["", "; charset=us-ascii", '; charset=""'])
+    m.set("MIME-Version", "1.0")
+    m.set("Content-Type", "text/html" + label)
+    m.drop("Content-Transfer-Encoding")
+    m.body = (("<html><head>%s</head><body><p>Hostile token %s.</p><p>"
+               % (meta, t)).encode() + text.encode(enc) +
+              b"</p></body></html>\n")
+    return m.bytes(), mid, "mail"
+
+
 def make_input(g, cls):
     g.n += 1
     token = "T%d-%d" % (g.seed, g.n)

@@ -100,6 +100,29 @@ class RawFiles:
         return out
 
 
+HREF_PAGE = re.compile(rb'href="(?:\.\./)*m/([0-9a-f]{2}/[^"#/]+)\.html[#"]')
+
+
+def linked_pages(site_dir):
+    """The message pages ("HH/NAME") that the month listings (YYYY/MM/)
+    and the thread pages (t/HH/) link to: (from months, from threads)."""
+    months, threads = set(), set()
+    for top in os.listdir(site_dir) if os.path.isdir(site_dir) else []:
+        if not (top.isdigit() or top == "t"):
+            continue
+        for sub in os.listdir(os.path.join(site_dir, top)):
+            d = os.path.join(site_dir, top, sub)
+            if not os.path.isdir(d):
+                continue
+            for n in os.listdir(d):
+                if n.endswith(".html"):
+                    with open(os.path.join(d, n), "rb") as f:
+                        found = HREF_PAGE.findall(f.read())
+                    (threads if top == "t" else months).update(
+                        x.decode("ascii", "replace") for x in found)
+    return months, threads
+
+
 def maildir_files(d):
     for sub in ("new", "cur"):
         p = os.path.join(d, sub)
@@ -267,6 +290,13 @@ def main():
             pages.update(f for f in os.listdir(os.path.join(mdir, sub))
                          if f.endswith(".html"))
     raws = RawFiles(site_dir)
+    in_months, in_threads = linked_pages(site_dir)
+    page_keys = collections.defaultdict(list)  # NAME -> ["HH/NAME"]
+    for sub in (os.listdir(mdir) if os.path.isdir(mdir) else []):
+        for f in os.listdir(os.path.join(mdir, sub)):
+            if f.endswith(".html"):
+                page_keys[f[:-len(".html")]].append(sub + "/" +
+                                                    f[:-len(".html")])
     for p, tok in archived.items():
         cls = cls_of(tok)
         if p not in nm:
@@ -279,6 +309,17 @@ def main():
                     "%s (m/%s)" % (example(tok), os.path.basename(page)),
                     tok)
             continue
+        # Reachable: listed in its month and shown in its thread.
+        stem = os.path.basename(page)[:-len(".html")]
+        stems = page_keys.get(stem, [])
+        if not any(k in in_months for k in stems):
+            rep.add("page in no month listing", cls,
+                    "%s (m/%s)" % (example(tok), os.path.basename(page)),
+                    tok)
+        if not any(k in in_threads for k in stems):
+            rep.add("page on no thread page", cls,
+                    "%s (m/%s)" % (example(tok), os.path.basename(page)),
+                    tok)
         # The raw download: the file's bytes, as NAME.eml beside the
         # page, or NAME=v-HASH.eml when the Message-ID has versions.
         stem = os.path.basename(page)[:-len(".html")]
