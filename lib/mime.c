@@ -22,6 +22,7 @@
 #include "log.h"
 #include "mime.h"
 #include "mime_int.h"
+#include "smime.h"
 
 /* Nesting of multiparts we follow; deeper parts are ignored. */
 #define MIME_MAX_DEPTH 64
@@ -552,6 +553,66 @@ inner_text(GMimeMessage *inner, char **textp, size_t *lenp)
 }
 
 /*
+ * The text inside an S/MIME opaque-signed part (smime.h), for a message
+ * with no other text: the signed entity parsed and its text taken as
+ * inner_text() does. m->body stays NULL when there is none.
+ */
+static enum ma_status
+signed_text(struct mime_msg *m, GMimeObject **parts, size_t nparts)
+{
+	enum ma_status st = MA_OK;
+
+	for (size_t i = 0; i < nparts && st == MA_OK && m->body == NULL; i++) {
+		GMimeContentType *ct = g_mime_object_get_content_type(parts[i]);
+		const char *type;
+		unsigned char *der = NULL, *inner = NULL;
+		size_t n = 0, len = 0, w;
+		GMimeStream *stream;
+		GMimeParser *parser;
+		GMimeMessage *msg;
+
+		if (!g_mime_content_type_is_type(ct, "application",
+						 "pkcs7-mime") &&
+		    !g_mime_content_type_is_type(ct, "application",
+						 "x-pkcs7-mime"))
+			continue;
+		type = g_mime_content_type_get_parameter(ct, "smime-type");
+		if (type != NULL && strcasecmp(type, "signed-data") != 0)
+			continue;
+		if ((st = content_bytes(parts[i], &der, &n)) != MA_OK)
+			break;
+		st = smime_signed_content(der, n, &inner, &len);
+		free(der);
+		if (st == MA_EDATA) {
+			st = MA_OK;
+			continue;
+		}
+		if (st != MA_OK)
+			break;
+		/* Signed in canonical form (RFC 8551 3.1.1): CRLF lines, read
+		 * as the LF lines the rest of a page has. */
+		w = 0;
+		for (size_t r = 0; r < len; r++)
+			if (inner[r] != '\r' || r + 1 == len ||
+			    inner[r + 1] != '\n')
+				inner[w++] = inner[r];
+		len = w;
+		stream =
+		    g_mime_stream_mem_new_with_buffer((const char *)inner, len);
+		parser = g_mime_parser_new_with_stream(stream);
+		msg = g_mime_parser_construct_message(parser, NULL);
+		g_object_unref(parser);
+		g_object_unref(stream);
+		free(inner);
+		if (msg == NULL)
+			continue;
+		st = inner_text(msg, &m->body, &m->body_len);
+		g_object_unref(msg);
+	}
+	return st;
+}
+
+/*
  * The body of a message with no text of its own that carries messages
  * (forwarded as attachments, a digest): the text of each, under a line
  * naming it, its sender and subject, as mail clients show them inline.
@@ -655,6 +716,8 @@ body_and_attachments(struct mime_msg *m, GMimeObject **parts, size_t nparts,
 		return part_text(body, &m->body, &m->body_len);
 	if (body != NULL)
 		return part_bytes_text(body, &m->body, &m->body_len);
+	if ((st = signed_text(m, parts, nparts)) != MA_OK || m->body != NULL)
+		return st;
 	return attached_texts(m, parts, nparts);
 }
 
