@@ -216,11 +216,14 @@ inner_filename(GMimeObject *obj)
 	return r;
 }
 
+/* fallback: the charset of the message's text, for a file name written
+ * in raw 8-bit (mime_raw_filename()). */
 static enum ma_status
-add_attachment(struct mime_msg *m, GMimeObject *obj)
+add_attachment(struct mime_msg *m, GMimeObject *obj, const char *fallback)
 {
 	struct mime_att *a, *na;
 	const char *fn = NULL, *cid;
+	char *again = NULL;
 	enum ma_status st;
 
 	if ((na = realloc(m->att, (m->natt + 1) * sizeof *na)) == NULL)
@@ -230,6 +233,8 @@ add_attachment(struct mime_msg *m, GMimeObject *obj)
 	memset(a, 0, sizeof *a);
 	if (GMIME_IS_PART(obj))
 		fn = g_mime_part_get_filename(GMIME_PART(obj));
+	if (fn != NULL && (again = mime_raw_filename(obj, fallback)) != NULL)
+		fn = again;
 	cid = g_mime_object_get_content_id(obj);
 	a->type = lower_mime_type(g_mime_object_get_content_type(obj));
 	a->filename = fn != NULL && fn[0] != '\0' ? strdup(fn) : NULL;
@@ -241,6 +246,7 @@ add_attachment(struct mime_msg *m, GMimeObject *obj)
 		st = MA_ENOMEM;
 	else if ((st = content_bytes(obj, &a->data, &a->size)) == MA_OK)
 		st = hash_sha256_hex(a->data, a->size, a->sha256);
+	free(again);
 	if (st != MA_OK) {
 		free(a->type);
 		free(a->filename);
@@ -682,7 +688,14 @@ body_and_attachments(struct mime_msg *m, GMimeObject **parts, size_t nparts,
 		     bool prefer_html)
 {
 	GMimeObject *plain = NULL, *html = NULL, *body;
+	const char *fallback = NULL;
 	enum ma_status st = MA_OK;
+
+	/* The charset of the first text part that names one. */
+	for (size_t i = 0; i < nparts && fallback == NULL; i++)
+		if (part_kind(parts[i]) != PART_OTHER)
+			fallback = g_mime_object_get_content_type_parameter(
+			    parts[i], "charset");
 
 	for (size_t i = 0; i < nparts && st == MA_OK; i++) {
 		GMimeObject *obj = parts[i];
@@ -694,16 +707,16 @@ body_and_attachments(struct mime_msg *m, GMimeObject **parts, size_t nparts,
 		if (!att && kind == PART_PLAIN && plain == NULL) {
 			plain = obj;
 			if (named)
-				st = add_attachment(m, obj);
+				st = add_attachment(m, obj, fallback);
 			continue;
 		}
 		if (!att && kind == PART_HTML && html == NULL) {
 			html = obj;
 			if (named)
-				st = add_attachment(m, obj);
+				st = add_attachment(m, obj, fallback);
 			continue;
 		}
-		st = add_attachment(m, obj);
+		st = add_attachment(m, obj, fallback);
 	}
 	if (st != MA_OK)
 		return st;
