@@ -21,8 +21,9 @@ struct mbox {
 	unsigned long line; /* lines read so far */
 	uint64_t bytes;	    /* uncompressed bytes read */
 	bool eof;
-	bool lax;     /* the first From_ line has no date: the old rule */
-	gzFile probe; /* a second reader, to look ahead (opened when needed) */
+	bool lax;      /* the first From_ line has no date: the old rule */
+	bool cr_lines; /* classic Mac OS: a CR alone ends each line */
+	gzFile probe;  /* a second reader, to look ahead (opened when needed) */
 	/* The message being read: its header, its Content-Length. */
 	bool in_header;
 	bool cl_seen, cl_bad;
@@ -45,6 +46,28 @@ report_stop(struct mbox *m)
 	log_err("mbox '%s' is damaged: stopped at line %lu (byte %llu of its "
 		"content): %s",
 		m->path, m->line + 1, (unsigned long long)m->bytes, why);
+}
+
+static void
+cr_to_lf(char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] == '\r')
+			p[i] = '\n';
+}
+
+/*
+ * Whether the first line end of the file is a CR alone: its lines end
+ * that way (Eudora and other classic Mac OS mailers). Read as LF, or the
+ * whole file would be one From_ line and no message.
+ */
+static bool
+cr_first(const char *p, size_t n)
+{
+	const char *cr = memchr(p, '\r', n), *lf = memchr(p, '\n', n);
+
+	return cr != NULL && (lf == NULL || cr < lf) &&
+	       (cr + 1 == p + n || cr[1] != '\n');
 }
 
 /* Top the buffer up to at least MBOX_PIECE bytes, or to the end. */
@@ -71,6 +94,8 @@ fill(struct mbox *m)
 			    n < 0 || (zerr != Z_OK && zerr != Z_STREAM_END);
 			break;
 		}
+		if (m->cr_lines)
+			cr_to_lf(m->buf + m->blen, (size_t)n);
 		m->blen += (size_t)n;
 	}
 }
@@ -443,6 +468,11 @@ mbox_open(const char *path, enum mbox_format fmt, struct mbox **mp)
 	if (m->blen >= 3 && memcmp(m->buf, bom, 3) == 0) {
 		m->bpos = 3;
 		m->bytes = 3;
+	}
+	if (cr_first(m->buf + m->bpos, m->blen - m->bpos)) {
+		m->cr_lines = true;
+		cr_to_lf(m->buf, m->blen);
+		log_info("'%s': lines end in CR alone; read as LF", path);
 	}
 	do {
 		read_piece(m, &p, &n, &whole, &err);

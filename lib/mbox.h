@@ -35,7 +35,9 @@
  *    mboxo: only ">From " becomes "From " (the format cannot tell the
  *    rest apart);
  *  - CRLF line ends are read as LF (files written on Windows), so that
- *    the messages delivered to the Maildir are in its usual form.
+ *    the messages delivered to the Maildir are in its usual form; so is
+ *    every CR in a file whose first line ends in a CR alone (classic
+ *    Mac OS), which would otherwise be one long From_ line.
  */
 #define MBOX_PIECE 65536
 
