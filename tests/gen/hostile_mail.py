@@ -1124,7 +1124,8 @@ def make_input(g, cls):
 
 def write_mbox(g, path, k, style, manifest, fname):
     """k messages in one mbox: "mboxrd" (blank line before each From_),
-    "no-blank" (none), "crlf" (CRLF line ends), "bom" (a leading BOM),
+    "no-blank" (none), "crlf" (CRLF line ends), "cr" (CR alone, classic
+    Mac OS), "bom" (a leading BOM),
     "from-text" (body lines that start with "From " but are no From_
     line, left unescaped as many mailers do)."""
     out = []
@@ -1142,6 +1143,8 @@ def write_mbox(g, path, k, style, manifest, fname):
         chunk = env + body + sep
         if style == "crlf":
             chunk = chunk.replace(b"\n", b"\r\n")
+        elif style == "cr":
+            chunk = chunk.replace(b"\n", b"\r")
         out.append(chunk)
         manifest.append((token, "mbox-" + style, "mail", fname, mid))
     with open(path, "wb") as f:
@@ -1183,7 +1186,8 @@ def main():
     if a.mboxes > 0:
         os.makedirs(os.path.join(a.out, "mbox"), exist_ok=True)
     for i in range(a.mboxes):
-        style = ["mboxrd", "no-blank", "crlf", "bom", "from-text"][i % 5]
+        style = ["mboxrd", "no-blank", "crlf", "bom", "from-text",
+                 "cr"][i % 6]
         fname = "mbox/%03d-%s.mbox" % (i, style)
         write_mbox(g, os.path.join(a.out, fname), g.rng.randint(2, 6),
                    style, manifest, fname)
