@@ -2,7 +2,6 @@
  * Charset decoding for display and search, with iconv(3) only: no mail
  * structure here, so that it can be tested on byte strings alone.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <iconv.h>
 #include <stdint.h>
@@ -480,71 +479,12 @@ to_utf8(const char *charset, const char *in, size_t n, struct buf *out)
 	return decode_as(&l, in, n, true, out);
 }
 
-/* HTML's prescan looks this far for a <meta> that names the encoding. */
-#define META_SCAN 1024
-
-/* The label after "charset=" at p (up to end), into name; false if none. */
-static bool
-meta_label(const char *p, const char *end, char name[CHARSET_NAME_MAX + 1])
+bool
+charset_known(const char *charset)
 {
-	size_t n = 0;
-
-	while (p < end && (*p == ' ' || *p == '\t' || *p == '"' || *p == '\''))
-		p++;
-	while (p < end && n < CHARSET_NAME_MAX &&
-	       (isalnum((unsigned char)*p) || strchr("-_.:", *p) != NULL))
-		name[n++] = *p++;
-	name[n] = '\0';
-	return n > 0;
-}
-
-/*
- * The encoding a <meta> tag in the first META_SCAN bytes names (HTML
- * 13.2.3.2, simplified): <meta charset=X> or <meta http-equiv=...
- * content="text/html; charset=X">.
- */
-static bool
-html_meta(const char *in, size_t n, char name[CHARSET_NAME_MAX + 1])
-{
-	const char *end = in + (n < META_SCAN ? n : META_SCAN);
-
-	for (const char *p = in; p + 5 < end; p++) {
-		const char *tag_end, *q;
-
-		if (p[0] != '<' || strncasecmp(p + 1, "meta", 4) != 0)
-			continue;
-		tag_end = memchr(p, '>', (size_t)(end - p));
-		if (tag_end == NULL)
-			tag_end = end;
-		for (q = p + 5; q + 8 <= tag_end; q++)
-			if (strncasecmp(q, "charset", 7) == 0) {
-				const char *v = q + 7;
-
-				while (v < tag_end && (*v == ' ' || *v == '\t'))
-					v++;
-				if (v < tag_end && *v == '=' &&
-				    meta_label(v + 1, tag_end, name))
-					return true;
-			}
-	}
-	return false;
-}
-
-char *
-charset_html_label(const char *charset, const void *in, size_t n)
-{
-	char name[CHARSET_NAME_MAX + 1];
 	struct label l;
 
-	/* The label of the part wins (HTML: the transport layer does),
-	 * unless it is none, one we cannot read, or US-ASCII over 8-bit
-	 * bytes. */
-	if (label_get(charset, &l) &&
-	    !(l.ascii && has_8bit((const unsigned char *)in, n)))
-		return NULL;
-	if (!html_meta(in, n, name) || !label_get(name, &l))
-		return NULL;
-	return strdup(name);
+	return label_get(charset, &l);
 }
 
 char *

@@ -72,6 +72,10 @@ char *charset_decode_header(const char *raw, size_t n, const char *fallback,
 char *charset_reencode_header(const char *raw, size_t n, const char *fallback,
 			      size_t *outlen);
 
+/* charset_known - whether charset is a label this module decodes (not
+ * NULL, empty, "unknown-8bit", or a name iconv does not know). */
+bool charset_known(const char *charset);
+
 /* charset_is_utf8 - whether p[0..n) is valid UTF-8 (NUL counts as valid). */
 bool charset_is_utf8(const void *p, size_t n);
 
