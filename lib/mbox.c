@@ -23,6 +23,7 @@ struct mbox {
 	bool eof;
 	bool lax;      /* the first From_ line has no date: the old rule */
 	bool cr_lines; /* classic Mac OS: a CR alone ends each line */
+	bool mmdf;     /* MMDF: messages between lines of four ^A */
 	gzFile probe;  /* a second reader, to look ahead (opened when needed) */
 	/* The message being read: its header, its Content-Length. */
 	bool in_header;
@@ -141,6 +142,15 @@ static bool
 is_from_line(const char *p, size_t n)
 {
 	return n >= 5 && memcmp(p, "From ", 5) == 0;
+}
+
+/* MMDF's delimiter line: four ^A bytes (SCO, MMDF and some mutt files). */
+static bool
+is_mmdf_line(const char *p, size_t n)
+{
+	return n >= 5 && memcmp(p, "\1\1\1\1", 4) == 0 &&
+	       ((n == 5 && p[4] == '\n') ||
+		(n == 6 && p[4] == '\r' && p[5] == '\n'));
 }
 
 static bool
@@ -492,6 +502,12 @@ mbox_open(const char *path, enum mbox_format fmt, struct mbox **mp)
 		*mp = m;
 		return MA_OK;
 	}
+	if (whole && is_mmdf_line(p, n)) {
+		m->mmdf = true;
+		m->line++;
+		*mp = m;
+		return MA_OK;
+	}
 	if (!is_from_line(p, n)) {
 		log_err(
 		    "'%s' is not an mbox: its first line is not a \"From \" "
@@ -523,7 +539,7 @@ static enum ma_status
 emit(struct mbox *m, const char *p, size_t n, bool line_start, bool whole,
      mbox_sink sink, void *arg)
 {
-	if (line_start && n > 0 && p[0] == '>') {
+	if (line_start && n > 0 && p[0] == '>' && !m->mmdf) {
 		size_t q = 0;
 
 		while (q < n && p[q] == '>')
@@ -692,6 +708,10 @@ static bool
 starts_message(struct mbox *m, const char *p, size_t n, bool whole,
 	       unsigned long blanks)
 {
+	/* MMDF: a delimiter ends a message and another starts the next;
+	 * between them there is no message. */
+	if (m->mmdf)
+		return whole && is_mmdf_line(p, n);
 	if (m->lax) {
 		if (blanks == 0 || !is_from_line(p, n))
 			return false;
@@ -769,7 +789,7 @@ mbox_next(struct mbox *m, mbox_sink sink, void *arg, bool *gotp)
 				start_message(m);
 				continue;
 			}
-			if (blanks > 0)
+			if (blanks > 0 && !m->mmdf)
 				blanks--;
 			*gotp = true;
 			return put_blanks(&blanks, sink, arg);
@@ -844,5 +864,8 @@ mbox_sniff(const char *path)
 	for (size_t j = i; j < k && is_space_line(head + j, 1); j++)
 		if (head[j] == '\n')
 			i = j + 1;
-	return k - i >= 5 && memcmp(head + i, "From ", 5) == 0;
+	return k - i >= 5 &&
+	       (memcmp(head + i, "From ", 5) == 0 ||
+		is_mmdf_line(head + i,
+			     k - i >= 6 && head[i + 4] == '\r' ? 6 : 5));
 }

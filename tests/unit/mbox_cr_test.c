@@ -1,7 +1,8 @@
 /*
  * lib/mbox: files whose lines end in CR alone (classic Mac OS mailers)
  * are split like any other; before, such a file was one long From_ line
- * and gave no message at all.
+ * and gave no message at all. MMDF files (messages between lines of four
+ * ^A bytes) too: before, one file that was no message.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -58,6 +59,25 @@ split(const char *text, char **out, size_t max)
 	return n;
 }
 
+/* mbox_sniff() of text written to a file. */
+static bool
+mbox_sniff_text(const char *text)
+{
+	char dir[] = "/tmp/mbox_cr_test.XXXXXX", path[64];
+	bool r;
+	FILE *f;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/a", dir);
+	assert_non_null(f = fopen(path, "w"));
+	fputs(text, f);
+	fclose(f);
+	r = mbox_sniff(path);
+	unlink(path);
+	rmdir(dir);
+	return r;
+}
+
 static void
 test_cr_lines_split_into_messages(void **state)
 {
@@ -91,12 +111,32 @@ test_a_stray_cr_in_an_lf_file_stays(void **state)
 	free(msgs[0]);
 }
 
+static void
+test_mmdf_split_into_messages(void **state)
+{
+	char *msgs[4];
+	size_t n;
+
+	(void)state;
+	n = split("\1\1\1\1\nSubject: one\n\nbody\n>From kept\n\n"
+		  "\1\1\1\1\n\1\1\1\1\nSubject: two\n\nsecond\n"
+		  "\1\1\1\1\n",
+		  msgs, 4);
+	assert_int_equal(n, 2);
+	assert_string_equal(msgs[0], "Subject: one\n\nbody\n>From kept\n\n");
+	assert_string_equal(msgs[1], "Subject: two\n\nsecond\n");
+	free(msgs[0]);
+	free(msgs[1]);
+	assert_true(mbox_sniff_text("\1\1\1\1\nSubject: x\n\n\1\1\1\1\n"));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_cr_lines_split_into_messages),
 	    cmocka_unit_test(test_a_stray_cr_in_an_lf_file_stays),
+	    cmocka_unit_test(test_mmdf_split_into_messages),
 	};
 
 	log_init("mbox_cr_test");
