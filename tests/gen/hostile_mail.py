@@ -1125,7 +1125,7 @@ def make_input(g, cls):
 def write_mbox(g, path, k, style, manifest, fname):
     """k messages in one mbox: "mboxrd" (blank line before each From_),
     "no-blank" (none), "crlf" (CRLF line ends), "cr" (CR alone, classic
-    Mac OS), "bom" (a leading BOM),
+    Mac OS), "mmdf" (between lines of four ^A), "bom" (a leading BOM),
     "from-text" (body lines that start with "From " but are no From_
     line, left unescaped as many mailers do)."""
     out = []
@@ -1145,6 +1145,8 @@ def write_mbox(g, path, k, style, manifest, fname):
             chunk = chunk.replace(b"\n", b"\r\n")
         elif style == "cr":
             chunk = chunk.replace(b"\n", b"\r")
+        elif style == "mmdf":
+            chunk = b"\1\1\1\1\n" + m.bytes() + b"\1\1\1\1\n"
         out.append(chunk)
         manifest.append((token, "mbox-" + style, "mail", fname, mid))
     with open(path, "wb") as f:
@@ -1187,7 +1189,7 @@ def main():
         os.makedirs(os.path.join(a.out, "mbox"), exist_ok=True)
     for i in range(a.mboxes):
         style = ["mboxrd", "no-blank", "crlf", "bom", "from-text",
-                 "cr"][i % 6]
+                 "cr", "mmdf"][i % 7]
         fname = "mbox/%03d-%s.mbox" % (i, style)
         write_mbox(g, os.path.join(a.out, fname), g.rng.randint(2, 6),
                    style, manifest, fname)
