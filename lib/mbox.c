@@ -445,6 +445,22 @@ is_space_line(const char *p, size_t n)
 
 static const char bom[] = "\xef\xbb\xbf";
 
+/* After the first fill(): a byte-order mark skipped; CR alone read as LF
+ * when the first line ends that way (cr_first()). */
+static void
+skip_bom_read_cr(struct mbox *m)
+{
+	if (m->blen >= 3 && memcmp(m->buf, bom, 3) == 0) {
+		m->bpos = 3;
+		m->bytes = 3;
+	}
+	if (cr_first(m->buf + m->bpos, m->blen - m->bpos)) {
+		m->cr_lines = true;
+		cr_to_lf(m->buf, m->blen);
+		log_info("'%s': lines end in CR alone; read as LF", m->path);
+	}
+}
+
 enum ma_status
 mbox_open(const char *path, enum mbox_format fmt, struct mbox **mp)
 {
@@ -475,15 +491,7 @@ mbox_open(const char *path, enum mbox_format fmt, struct mbox **mp)
 	/* A byte-order mark and empty lines before the first From_ line
 	 * (files saved by Windows editors and some exporters) are not mail. */
 	fill(m);
-	if (m->blen >= 3 && memcmp(m->buf, bom, 3) == 0) {
-		m->bpos = 3;
-		m->bytes = 3;
-	}
-	if (cr_first(m->buf + m->bpos, m->blen - m->bpos)) {
-		m->cr_lines = true;
-		cr_to_lf(m->buf, m->blen);
-		log_info("'%s': lines end in CR alone; read as LF", path);
-	}
+	skip_bom_read_cr(m);
 	do {
 		read_piece(m, &p, &n, &whole, &err);
 		if (err) {
