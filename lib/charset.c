@@ -479,6 +479,14 @@ to_utf8(const char *charset, const char *in, size_t n, struct buf *out)
 	return decode_as(&l, in, n, true, out);
 }
 
+bool
+charset_known(const char *charset)
+{
+	struct label l;
+
+	return label_get(charset, &l);
+}
+
 char *
 charset_to_utf8(const char *charset, const void *in, size_t n, size_t *outlen)
 {
@@ -508,15 +516,35 @@ mostly_utf8(const unsigned char *s, size_t n)
 	return good > 0 && bad <= good;
 }
 
+/*
+ * Whether 7-bit text is ISO-2022-JP: it holds the escape that selects
+ * JIS X 0208 (RFC 1468), which nothing else in a header writes.
+ */
+static bool
+jis_text(const unsigned char *s, size_t n)
+{
+	for (size_t i = 0; i + 2 < n; i++)
+		if (s[i] == 0x1b && s[i + 1] == '$' &&
+		    (s[i + 2] == 'B' || s[i + 2] == '@'))
+			return true;
+	return false;
+}
+
 static enum ma_status
 raw_header(const char *in, size_t n, const char *fallback, struct buf *out)
 {
 	static const struct label cp1252 = {.iconv = "WINDOWS-1252"};
+	static const struct label jis = {
+	    .iconv = "CP932", .iso2022jp = true, .japanese = true};
 	const unsigned char *s = (const unsigned char *)in;
 	struct label l;
 	size_t mark = out->len;
 	enum ma_status st;
 
+	/* Old Japanese mailers write ISO-2022-JP into headers as it is,
+	 * without encoded words; shown raw it is "$B...(B". */
+	if (!has_8bit(s, n) && jis_text(s, n))
+		return decode_as(&jis, in, n, true, out);
 	if (!has_8bit(s, n) || mostly_utf8(s, n))
 		return add_clean(out, in, n, false);
 	if (label_get(fallback, &l)) {

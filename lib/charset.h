@@ -30,10 +30,21 @@ char *charset_to_utf8(const char *charset, const void *in, size_t n,
 		      size_t *outlen);
 
 /*
+ * charset_html_label - the label to decode an HTML part with when it is
+ * not charset (the part's own, may be NULL): the one a <meta charset> or
+ * <meta http-equiv content="...; charset=X"> tag in its first 1024 bytes
+ * names, when charset is missing, unknown, or US-ASCII over 8-bit bytes.
+ * malloc'd; NULL when charset stands (or no tag names one we can read,
+ * or no memory).
+ */
+char *charset_html_label(const char *charset, const void *in, size_t n);
+
+/*
  * charset_raw_header - 8-bit header text (no encoded words) to UTF-8:
  * UTF-8 when it is mostly UTF-8 (one bad byte keeps the valid
  * characters), else fallback (the charset of the message's body, may be
- * NULL) when that decodes it strictly, else windows-1252.
+ * NULL) when that decodes it strictly, else windows-1252. 7-bit text
+ * holding the ISO-2022-JP escape to JIS X 0208 is ISO-2022-JP.
  */
 char *charset_raw_header(const void *in, size_t n, const char *fallback,
 			 size_t *outlen);
@@ -60,6 +71,10 @@ char *charset_decode_header(const char *raw, size_t n, const char *fallback,
  */
 char *charset_reencode_header(const char *raw, size_t n, const char *fallback,
 			      size_t *outlen);
+
+/* charset_known - whether charset is a label this module decodes (not
+ * NULL, empty, "unknown-8bit", or a name iconv does not know). */
+bool charset_known(const char *charset);
 
 /* charset_is_utf8 - whether p[0..n) is valid UTF-8 (NUL counts as valid). */
 bool charset_is_utf8(const void *p, size_t n);

@@ -67,12 +67,15 @@ tmp_sink(void *arg, const void *p, size_t n)
 	return maildir_tmp_write(arg, p, n);
 }
 
+static enum ma_status import_message(struct ctx *c, const char *path);
+
 static enum ma_status
 import_mbox(struct ctx *c, const char *path)
 {
 	struct mbox *m;
 	enum ma_status st;
 	unsigned long before = c->stats->messages;
+	unsigned long damaged = c->stats->damaged;
 
 	st = mbox_open(path, c->o->fmt, &m);
 	if (st == MA_EDATA || st == MA_ENOTFOUND || st == MA_EIO) {
@@ -110,6 +113,12 @@ import_mbox(struct ctx *c, const char *path)
 		progress(c, mbox_progress(m));
 	}
 	mbox_close(m);
+	/* A file that starts "From " but gives no message (a note whose
+	 * first word is "From", an envelope line alone) is passed on whole,
+	 * so that dedupe sets it aside with its reason: never dropped. */
+	if (st == MA_OK && c->stats->messages == before &&
+	    c->stats->damaged == damaged)
+		return import_message(c, path);
 	return st;
 }
 

@@ -21,8 +21,10 @@ struct mbox {
 	unsigned long line; /* lines read so far */
 	uint64_t bytes;	    /* uncompressed bytes read */
 	bool eof;
-	bool lax;     /* the first From_ line has no date: the old rule */
-	gzFile probe; /* a second reader, to look ahead (opened when needed) */
+	bool lax;      /* the first From_ line has no date: the old rule */
+	bool cr_lines; /* classic Mac OS: a CR alone ends each line */
+	bool mmdf;     /* MMDF: messages between lines of four ^A */
+	gzFile probe;  /* a second reader, to look ahead (opened when needed) */
 	/* The message being read: its header, its Content-Length. */
 	bool in_header;
 	bool cl_seen, cl_bad;
@@ -45,6 +47,28 @@ report_stop(struct mbox *m)
 	log_err("mbox '%s' is damaged: stopped at line %lu (byte %llu of its "
 		"content): %s",
 		m->path, m->line + 1, (unsigned long long)m->bytes, why);
+}
+
+static void
+cr_to_lf(char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] == '\r')
+			p[i] = '\n';
+}
+
+/*
+ * Whether the first line end of the file is a CR alone: its lines end
+ * that way (Eudora and other classic Mac OS mailers). Read as LF, or the
+ * whole file would be one From_ line and no message.
+ */
+static bool
+cr_first(const char *p, size_t n)
+{
+	const char *cr = memchr(p, '\r', n), *lf = memchr(p, '\n', n);
+
+	return cr != NULL && (lf == NULL || cr < lf) &&
+	       (cr + 1 == p + n || cr[1] != '\n');
 }
 
 /* Top the buffer up to at least MBOX_PIECE bytes, or to the end. */
@@ -71,6 +95,8 @@ fill(struct mbox *m)
 			    n < 0 || (zerr != Z_OK && zerr != Z_STREAM_END);
 			break;
 		}
+		if (m->cr_lines)
+			cr_to_lf(m->buf + m->blen, (size_t)n);
 		m->blen += (size_t)n;
 	}
 }
@@ -116,6 +142,15 @@ static bool
 is_from_line(const char *p, size_t n)
 {
 	return n >= 5 && memcmp(p, "From ", 5) == 0;
+}
+
+/* MMDF's delimiter line: four ^A bytes (SCO, MMDF and some mutt files). */
+static bool
+is_mmdf_line(const char *p, size_t n)
+{
+	return n >= 5 && memcmp(p, "\1\1\1\1", 4) == 0 &&
+	       ((n == 5 && p[4] == '\n') ||
+		(n == 6 && p[4] == '\r' && p[5] == '\n'));
 }
 
 static bool
@@ -410,6 +445,22 @@ is_space_line(const char *p, size_t n)
 
 static const char bom[] = "\xef\xbb\xbf";
 
+/* After the first fill(): a byte-order mark skipped; CR alone read as LF
+ * when the first line ends that way (cr_first()). */
+static void
+skip_bom_read_cr(struct mbox *m)
+{
+	if (m->blen >= 3 && memcmp(m->buf, bom, 3) == 0) {
+		m->bpos = 3;
+		m->bytes = 3;
+	}
+	if (cr_first(m->buf + m->bpos, m->blen - m->bpos)) {
+		m->cr_lines = true;
+		cr_to_lf(m->buf, m->blen);
+		log_info("'%s': lines end in CR alone; read as LF", m->path);
+	}
+}
+
 enum ma_status
 mbox_open(const char *path, enum mbox_format fmt, struct mbox **mp)
 {
@@ -440,10 +491,7 @@ mbox_open(const char *path, enum mbox_format fmt, struct mbox **mp)
 	/* A byte-order mark and empty lines before the first From_ line
 	 * (files saved by Windows editors and some exporters) are not mail. */
 	fill(m);
-	if (m->blen >= 3 && memcmp(m->buf, bom, 3) == 0) {
-		m->bpos = 3;
-		m->bytes = 3;
-	}
+	skip_bom_read_cr(m);
 	do {
 		read_piece(m, &p, &n, &whole, &err);
 		if (err) {
@@ -459,6 +507,12 @@ mbox_open(const char *path, enum mbox_format fmt, struct mbox **mp)
 	if (n == 0) {
 		/* An empty mbox holds no message: that is fine. */
 		m->eof = true;
+		*mp = m;
+		return MA_OK;
+	}
+	if (whole && is_mmdf_line(p, n)) {
+		m->mmdf = true;
+		m->line++;
 		*mp = m;
 		return MA_OK;
 	}
@@ -493,7 +547,7 @@ static enum ma_status
 emit(struct mbox *m, const char *p, size_t n, bool line_start, bool whole,
      mbox_sink sink, void *arg)
 {
-	if (line_start && n > 0 && p[0] == '>') {
+	if (line_start && n > 0 && p[0] == '>' && !m->mmdf) {
 		size_t q = 0;
 
 		while (q < n && p[q] == '>')
@@ -662,6 +716,10 @@ static bool
 starts_message(struct mbox *m, const char *p, size_t n, bool whole,
 	       unsigned long blanks)
 {
+	/* MMDF: a delimiter ends a message and another starts the next;
+	 * between them there is no message. */
+	if (m->mmdf)
+		return whole && is_mmdf_line(p, n);
 	if (m->lax) {
 		if (blanks == 0 || !is_from_line(p, n))
 			return false;
@@ -739,7 +797,7 @@ mbox_next(struct mbox *m, mbox_sink sink, void *arg, bool *gotp)
 				start_message(m);
 				continue;
 			}
-			if (blanks > 0)
+			if (blanks > 0 && !m->mmdf)
 				blanks--;
 			*gotp = true;
 			return put_blanks(&blanks, sink, arg);
@@ -814,5 +872,8 @@ mbox_sniff(const char *path)
 	for (size_t j = i; j < k && is_space_line(head + j, 1); j++)
 		if (head[j] == '\n')
 			i = j + 1;
-	return k - i >= 5 && memcmp(head + i, "From ", 5) == 0;
+	return k - i >= 5 &&
+	       (memcmp(head + i, "From ", 5) == 0 ||
+		is_mmdf_line(head + i,
+			     k - i >= 6 && head[i + 4] == '\r' ? 6 : 5));
 }

@@ -34,8 +34,12 @@
  *  - mboxrd (the default): a line ">From ", ">>From ", ... loses one '>';
  *    mboxo: only ">From " becomes "From " (the format cannot tell the
  *    rest apart);
+ *  - an MMDF file (its first line four ^A bytes) holds each message
+ *    between two such lines; nothing is unquoted in it;
  *  - CRLF line ends are read as LF (files written on Windows), so that
- *    the messages delivered to the Maildir are in its usual form.
+ *    the messages delivered to the Maildir are in its usual form; so is
+ *    every CR in a file whose first line ends in a CR alone (classic
+ *    Mac OS), which would otherwise be one long From_ line.
  */
 #define MBOX_PIECE 65536
 
@@ -48,8 +52,8 @@ struct mbox;
 
 /*
  * mbox_open - open path. MA_EDATA (logged) when it does not start with a
- * "From " line (after a byte-order mark and empty lines, if any): it is
- * not an mbox. Free with mbox_close().
+ * "From " line or an MMDF delimiter (after a byte-order mark and empty
+ * lines, if any): it is not an mbox. Free with mbox_close().
  */
 enum ma_status mbox_open(const char *path, enum mbox_format fmt,
 			 struct mbox **mp);
@@ -77,8 +81,8 @@ void mbox_close(struct mbox *m);
 
 /*
  * mbox_sniff - true when the file at path (gzip-compressed or not) starts
- * with "From " (after a byte-order mark and empty lines, if any), i.e.
- * looks like an mbox. False on any error.
+ * with "From " or an MMDF delimiter (after a byte-order mark and empty
+ * lines, if any), i.e. looks like an mbox. False on any error.
  */
 bool mbox_sniff(const char *path);
 

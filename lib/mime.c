@@ -4,7 +4,8 @@
  * decoding for the whole process, mime_addr.c reads address lists; they
  * share mime_int.h. Parts are walked with an explicit stack (no recursion
  * on mail data); a message nested as message/rfc822 is one attachment,
- * shown as such, not walked into.
+ * named by its subject, not walked into, except that a message with no
+ * text of its own is shown with the text of the messages it carries.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -21,11 +22,14 @@
 #include "log.h"
 #include "mime.h"
 #include "mime_int.h"
+#include "smime.h"
 
 /* Nesting of multiparts we follow; deeper parts are ignored. */
 #define MIME_MAX_DEPTH 64
 /* Parts we look at in one message. */
 #define MIME_MAX_PARTS 1000
+/* Attached messages whose text is shown for a message without its own. */
+#define MIME_MAX_INNER 20
 
 void
 mime_free(struct mime_msg *m)
@@ -171,11 +175,55 @@ content_bytes(GMimeObject *obj, unsigned char **pp, size_t *np)
 	return *pp != NULL ? MA_OK : MA_ENOMEM;
 }
 
+/* Bytes of a subject a nested message's file name keeps. */
+#define MIME_INNER_NAME_MAX 100
+
+/*
+ * The file name of a message nested as message/rfc822 that has none of
+ * its own: its subject (path separators and control bytes as '_', cut
+ * at a character boundary) and ".eml"; NULL when the subject is blank.
+ */
+static char *
+inner_filename(GMimeObject *obj)
+{
+	GMimeMessage *inner =
+	    g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
+	const char *subj =
+	    inner != NULL ? g_mime_message_get_subject(inner) : NULL;
+	size_t n;
+	char *r;
+
+	if (subj == NULL)
+		return NULL;
+	subj += strspn(subj, " \t");
+	n = strlen(subj);
+	if (n > MIME_INNER_NAME_MAX) {
+		n = MIME_INNER_NAME_MAX;
+		while (n > 0 && ((unsigned char)subj[n] & 0xc0) == 0x80)
+			n--;
+	}
+	while (n > 0 && (subj[n - 1] == ' ' || subj[n - 1] == '\t'))
+		n--;
+	if (n == 0 || (r = malloc(n + 5)) == NULL)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)subj[i];
+
+		r[i] = c < 0x20 || c == 0x7f || c == '/' || c == '\\' ? '_'
+								      : (char)c;
+	}
+	memcpy(r + n, ".eml", 5);
+	return r;
+}
+
+/* fallback: the charset of the message's text, for a file name written
+ * in raw 8-bit (mime_raw_filename()). */
 static enum ma_status
-add_attachment(struct mime_msg *m, GMimeObject *obj)
+add_attachment(struct mime_msg *m, GMimeObject *obj, const char *fallback)
 {
 	struct mime_att *a, *na;
 	const char *fn = NULL, *cid;
+	char *again = NULL;
 	enum ma_status st;
 
 	if ((na = realloc(m->att, (m->natt + 1) * sizeof *na)) == NULL)
@@ -185,15 +233,20 @@ add_attachment(struct mime_msg *m, GMimeObject *obj)
 	memset(a, 0, sizeof *a);
 	if (GMIME_IS_PART(obj))
 		fn = g_mime_part_get_filename(GMIME_PART(obj));
+	if (fn != NULL && (again = mime_raw_filename(obj, fallback)) != NULL)
+		fn = again;
 	cid = g_mime_object_get_content_id(obj);
 	a->type = lower_mime_type(g_mime_object_get_content_type(obj));
 	a->filename = fn != NULL && fn[0] != '\0' ? strdup(fn) : NULL;
+	if (fn == NULL && GMIME_IS_MESSAGE_PART(obj))
+		a->filename = inner_filename(obj);
 	a->cid = cid != NULL ? strdup(cid) : NULL;
 	if (a->type == NULL || (fn && fn[0] && !a->filename) ||
 	    (cid && !a->cid))
 		st = MA_ENOMEM;
 	else if ((st = content_bytes(obj, &a->data, &a->size)) == MA_OK)
 		st = hash_sha256_hex(a->data, a->size, a->sha256);
+	free(again);
 	if (st != MA_OK) {
 		free(a->type);
 		free(a->filename);
@@ -309,7 +362,7 @@ part_text(GMimeObject *obj, char **textp, size_t *lenp)
 	const char *delsp = g_mime_content_type_get_parameter(ct, "delsp");
 	const char *cs = g_mime_content_type_get_parameter(ct, "charset");
 	unsigned char *raw = NULL;
-	char *t, *r;
+	char *t, *r, *meta = NULL;
 	size_t n = 0;
 	enum ma_status st;
 
@@ -318,7 +371,11 @@ part_text(GMimeObject *obj, char **textp, size_t *lenp)
 	 * U+FFFD rather than ending the text). */
 	if ((st = content_bytes(obj, &raw, &n)) != MA_OK)
 		return st;
-	t = charset_to_utf8(cs, raw, n, &n);
+	/* An HTML part often names its charset only in a <meta> tag. */
+	if (g_mime_content_type_is_type(ct, "text", "html"))
+		meta = charset_html_label(cs, raw, n);
+	t = charset_to_utf8(meta != NULL ? meta : cs, raw, n, &n);
+	free(meta);
 	free(raw);
 	if (t == NULL)
 		return MA_ENOMEM;
@@ -467,17 +524,178 @@ leaf_parts(GMimeMessage *msg, GMimeObject **parts, struct mime_msg *m)
 	return nparts;
 }
 
+static enum ma_status header_text(GMimeObject *obj, const char *name,
+				  char **textp);
+
+/*
+ * The text of a message nested as message/rfc822: its first text/plain
+ * part that is no attachment (an HTML-only message is left to its
+ * attachment). *textp is NULL when it has none. Its own nested messages
+ * are not looked into.
+ */
+static enum ma_status
+inner_text(GMimeMessage *inner, char **textp, size_t *lenp)
+{
+	GMimeObject **parts = malloc(MIME_MAX_PARTS * sizeof *parts);
+	struct mime_msg counts = {0};
+	enum ma_status st = MA_OK;
+	size_t n;
+
+	*textp = NULL;
+	if (parts == NULL)
+		return MA_ENOMEM;
+	n = leaf_parts(inner, parts, &counts);
+	for (size_t i = 0; i < n; i++) {
+		if (part_kind(parts[i]) != PART_PLAIN ||
+		    is_attachment(parts[i], true))
+			continue;
+		st = GMIME_IS_TEXT_PART(parts[i])
+			 ? part_text(parts[i], textp, lenp)
+			 : part_bytes_text(parts[i], textp, lenp);
+		break;
+	}
+	free(parts);
+	return st;
+}
+
+/*
+ * The text inside an S/MIME opaque-signed part (smime.h), for a message
+ * with no other text: the signed entity parsed and its text taken as
+ * inner_text() does. m->body stays NULL when there is none.
+ */
+static enum ma_status
+signed_text(struct mime_msg *m, GMimeObject **parts, size_t nparts)
+{
+	enum ma_status st = MA_OK;
+
+	for (size_t i = 0; i < nparts && st == MA_OK && m->body == NULL; i++) {
+		GMimeContentType *ct = g_mime_object_get_content_type(parts[i]);
+		const char *type;
+		unsigned char *der = NULL, *inner = NULL;
+		size_t n = 0, len = 0, w;
+		GMimeStream *stream;
+		GMimeParser *parser;
+		GMimeMessage *msg;
+
+		if (!g_mime_content_type_is_type(ct, "application",
+						 "pkcs7-mime") &&
+		    !g_mime_content_type_is_type(ct, "application",
+						 "x-pkcs7-mime"))
+			continue;
+		type = g_mime_content_type_get_parameter(ct, "smime-type");
+		if (type != NULL && strcasecmp(type, "signed-data") != 0)
+			continue;
+		if ((st = content_bytes(parts[i], &der, &n)) != MA_OK)
+			break;
+		st = smime_signed_content(der, n, &inner, &len);
+		free(der);
+		if (st == MA_EDATA) {
+			st = MA_OK;
+			continue;
+		}
+		if (st != MA_OK)
+			break;
+		/* Signed in canonical form (RFC 8551 3.1.1): CRLF lines, read
+		 * as the LF lines the rest of a page has. */
+		w = 0;
+		for (size_t r = 0; r < len; r++)
+			if (inner[r] != '\r' || r + 1 == len ||
+			    inner[r + 1] != '\n')
+				inner[w++] = inner[r];
+		len = w;
+		stream =
+		    g_mime_stream_mem_new_with_buffer((const char *)inner, len);
+		parser = g_mime_parser_new_with_stream(stream);
+		msg = g_mime_parser_construct_message(parser, NULL);
+		g_object_unref(parser);
+		g_object_unref(stream);
+		free(inner);
+		if (msg == NULL)
+			continue;
+		st = inner_text(msg, &m->body, &m->body_len);
+		g_object_unref(msg);
+	}
+	return st;
+}
+
+/*
+ * The body of a message with no text of its own that carries messages
+ * (forwarded as attachments, a digest): the text of each, under a line
+ * naming it, its sender and subject, as mail clients show them inline.
+ * At most MIME_MAX_INNER of them; they stay listed as attachments.
+ */
+static enum ma_status
+attached_texts(struct mime_msg *m, GMimeObject **parts, size_t nparts)
+{
+	struct buf b;
+	size_t shown = 0;
+	enum ma_status st = MA_OK;
+
+	buf_init(&b, (size_t)-1 / 2);
+	for (size_t i = 0; i < nparts && shown < MIME_MAX_INNER && st == MA_OK;
+	     i++) {
+		GMimeMessage *inner;
+		const char *subj;
+		char *text = NULL, *from = NULL;
+		size_t len = 0;
+
+		if (!GMIME_IS_MESSAGE_PART(parts[i]))
+			continue;
+		inner = g_mime_message_part_get_message(
+		    GMIME_MESSAGE_PART(parts[i]));
+		if (inner == NULL ||
+		    (st = inner_text(inner, &text, &len)) != MA_OK ||
+		    text == NULL)
+			continue;
+		/* One with blank text is only its attachment. */
+		if (text[strspn(text, " \t\r\n")] == '\0') {
+			free(text);
+			continue;
+		}
+		subj = g_mime_message_get_subject(inner);
+		st = header_text(GMIME_OBJECT(inner), "From", &from);
+		if (st == MA_OK)
+			st = buf_addf(&b,
+				      "%s----- Attached message -----\n"
+				      "From: %s\nSubject: %s\n\n",
+				      shown > 0 ? "\n" : "", from,
+				      subj != NULL ? subj : "");
+		if (st == MA_OK)
+			st = buf_add(&b, text, len);
+		if (st == MA_OK && (len == 0 || text[len - 1] != '\n'))
+			st = buf_addc(&b, '\n');
+		free(text);
+		free(from);
+		shown++;
+	}
+	if (st != MA_OK) {
+		buf_release(&b);
+		return st;
+	}
+	m->body_len = b.len;
+	m->body = b.data != NULL ? buf_steal(&b) : strdup("");
+	return m->body != NULL ? MA_OK : MA_ENOMEM;
+}
+
 /*
  * The first text/plain and text/html parts are the body; every other
  * leaf part is listed as an attachment, and so is a body part that has a
- * file name. prefer_html picks HTML when both exist.
+ * file name. prefer_html picks HTML when both exist. A message with
+ * neither is shown with the text of the messages it carries.
  */
 static enum ma_status
 body_and_attachments(struct mime_msg *m, GMimeObject **parts, size_t nparts,
 		     bool prefer_html)
 {
 	GMimeObject *plain = NULL, *html = NULL, *body;
+	const char *fallback = NULL;
 	enum ma_status st = MA_OK;
+
+	/* The charset of the first text part that names one. */
+	for (size_t i = 0; i < nparts && fallback == NULL; i++)
+		if (part_kind(parts[i]) != PART_OTHER)
+			fallback = g_mime_object_get_content_type_parameter(
+			    parts[i], "charset");
 
 	for (size_t i = 0; i < nparts && st == MA_OK; i++) {
 		GMimeObject *obj = parts[i];
@@ -489,16 +707,16 @@ body_and_attachments(struct mime_msg *m, GMimeObject **parts, size_t nparts,
 		if (!att && kind == PART_PLAIN && plain == NULL) {
 			plain = obj;
 			if (named)
-				st = add_attachment(m, obj);
+				st = add_attachment(m, obj, fallback);
 			continue;
 		}
 		if (!att && kind == PART_HTML && html == NULL) {
 			html = obj;
 			if (named)
-				st = add_attachment(m, obj);
+				st = add_attachment(m, obj, fallback);
 			continue;
 		}
-		st = add_attachment(m, obj);
+		st = add_attachment(m, obj, fallback);
 	}
 	if (st != MA_OK)
 		return st;
@@ -511,7 +729,9 @@ body_and_attachments(struct mime_msg *m, GMimeObject **parts, size_t nparts,
 		return part_text(body, &m->body, &m->body_len);
 	if (body != NULL)
 		return part_bytes_text(body, &m->body, &m->body_len);
-	return (m->body = strdup("")) != NULL ? MA_OK : MA_ENOMEM;
+	if ((st = signed_text(m, parts, nparts)) != MA_OK || m->body != NULL)
+		return st;
+	return attached_texts(m, parts, nparts);
 }
 
 static enum ma_status
@@ -541,6 +761,8 @@ mime_from_stream(GMimeStream *stream, const char *what, bool prefer_html,
 
 		st = body_and_attachments(m, parts, nparts, prefer_html);
 	}
+	if (st == MA_OK)
+		st = mime_uu_extract(m);
 	g_object_unref(msg);
 	if (st != MA_OK) {
 		mime_free(m);

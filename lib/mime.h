@@ -10,9 +10,13 @@
  * A message taken apart for display, with gmime: headers decoded (RFC
  * 2047), the body chosen and decoded to UTF-8 from its charset, format=
  * flowed undone (RFC 3676), and the other parts as attachments with their
- * decoded content and SHA-256. Everything here is owned by the mime_msg.
- * Text may still hold invalid UTF-8 from a lying charset label: it reaches
- * HTML only through html_escape(), which repairs it.
+ * decoded content and SHA-256. A message without text of its own that
+ * carries messages (message/rfc822, a digest) has their texts as its
+ * body, each under a "----- Attached message -----" line with its From
+ * and Subject; such a message without a file name is named SUBJECT.eml.
+ * Everything here is owned by the mime_msg. Text may still hold invalid UTF-8
+ * from a lying charset label: it reaches HTML only through html_escape(), which
+ * repairs it.
  */
 
 struct mime_addr {

@@ -48,14 +48,15 @@ static const struct {
     {"Reply-To", GMIME_ADDRESS_TYPE_REPLY_TO},
 };
 
-/* Whether a raw value needs our decoding: encoded words or 8-bit bytes. */
+/* Whether a raw value needs our decoding: encoded words, 8-bit bytes or
+ * escapes (ISO-2022-JP written raw, charset_raw_header()). */
 static bool
 needs_decoding(const char *raw)
 {
 	if (strstr(raw, "=?") != NULL)
 		return true;
 	for (const unsigned char *p = (const unsigned char *)raw; *p; p++)
-		if (*p >= 0x80)
+		if (*p >= 0x80 || *p == 0x1b)
 			return true;
 	return false;
 }

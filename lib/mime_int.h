@@ -2,8 +2,9 @@
 #define MA_MIME_INT_H
 
 /*
- * Private to the mime family (mime.c, mime_addr.c, mime_hooks.c): what
- * one of its files calls in another. The rest of the tree uses mime.h.
+ * Private to the mime family (mime.c, mime_addr.c, mime_fname.c,
+ * mime_hooks.c, mime_uu.c): what one of its files calls in another. The
+ * rest of the tree uses mime.h.
  */
 #include <gmime/gmime.h>
 
@@ -22,5 +23,23 @@ enum ma_status mime_addrs_get(InternetAddressList *list, struct mime_addr **ap,
  * NUL byte (as mime_index_source() does for a file). data is borrowed.
  */
 void mime_source_memory(const void *data, size_t len);
+
+/*
+ * mime_raw_filename - the file name of obj read again from its raw
+ * Content-Disposition filename= (else Content-Type name=) when that holds
+ * 8-bit bytes or an ESC (mime_fname.c): decoded as charset_decode_header()
+ * with fallback (the charset of the message's text, may be NULL).
+ * malloc'd; NULL when gmime's reading stands (or on no memory).
+ */
+char *mime_raw_filename(GMimeObject *obj, const char *fallback);
+
+/*
+ * mime_uu_extract - the files uuencoded into m's text body (not HTML)
+ * taken out as attachments (mime_uu.c): each block from "begin MODE
+ * NAME" to "end" that decodes cleanly becomes an attachment NAME and, in
+ * the text, the line "[file NAME: attached]". Anything else is left as
+ * it was. MA_ENOMEM.
+ */
+enum ma_status mime_uu_extract(struct mime_msg *m);
 
 #endif

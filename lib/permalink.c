@@ -27,7 +27,10 @@ permalink_name(const char *msgid, char name[PERMALINK_NAME_MAX])
 	size_t n = strlen(msgid), o = 0, cut = 0;
 	const unsigned char *p = (const unsigned char *)msgid;
 
-	if (n >= 2 && p[0] == '<' && p[n - 1] == '>') {
+	/* "<>" keeps its brackets: notmuch takes a field with nothing
+	 * between them whole, as the id "<>", and its messages need a page
+	 * like any other. */
+	if (n > 2 && p[0] == '<' && p[n - 1] == '>') {
 		p++;
 		n -= 2;
 	}
@@ -227,20 +230,26 @@ permalink_message_id(const char *typed)
 {
 	char *wrapped, *value, *id;
 
-	/* Blanks and brackets alone name nothing. */
-	if (typed == NULL || typed[strspn(typed, " \t\r\n<>")] == '\0')
+	size_t n;
+
+	/* Blanks alone name nothing ("<>" is notmuch's id of a field that
+	 * holds just that); around an id they are not part of the field's
+	 * value. */
+	if (typed == NULL)
+		return NULL;
+	typed += strspn(typed, " \t\r\n");
+	n = strlen(typed);
+	while (n > 0 && strchr(" \t\r\n", typed[n - 1]) != NULL)
+		n--;
+	if (n == 0)
 		return NULL;
 	/* A bare id is what people type for "<id>". */
-	if (strchr(typed, '<') != NULL) {
-		wrapped = strdup(typed);
-	} else {
-		size_t n = strlen(typed);
-
-		if ((wrapped = malloc(n + 3)) != NULL) {
-			wrapped[0] = '<';
-			memcpy(wrapped + 1, typed, n);
-			memcpy(wrapped + 1 + n, ">", 2);
-		}
+	if (memchr(typed, '<', n) != NULL) {
+		wrapped = strndup(typed, n);
+	} else if ((wrapped = malloc(n + 3)) != NULL) {
+		wrapped[0] = '<';
+		memcpy(wrapped + 1, typed, n);
+		memcpy(wrapped + 1 + n, ">", 2);
 	}
 	if (wrapped == NULL)
 		return NULL;

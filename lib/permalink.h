@@ -15,7 +15,8 @@
  *      UTF-8 read as gmime does, comments dropped, the part between "<"
  *      and ">", every space and tab in it removed. (notmuch keeps a field
  *      without "<" whole.) permalink_message_id() does this step.
- *   1. Take the Message-ID without its angle brackets.
+ *   1. Take the Message-ID without its angle brackets (the id "<>",
+ *      which notmuch gives a field holding only that, keeps them).
  *   2. Keep each byte that is an ASCII letter or digit, or one of
  *      "@", "-", "_", "+", or "." (except as the first byte). Write every
  *      other byte as "=" and two upper-case hex digits ("/" is "=2F",
@@ -47,8 +48,9 @@
 #define PERMALINK_NAME_MAX (PERMALINK_LONG + 1)
 
 /*
- * permalink_name - the NAME of msgid (brackets are stripped if present)
- * into out. MA_EDATA for an empty Message-ID.
+ * permalink_name - the NAME of msgid (brackets are stripped if present
+ * and something is left between them) into out. MA_EDATA for an empty
+ * Message-ID.
  */
 enum ma_status permalink_name(const char *msgid, char out[PERMALINK_NAME_MAX]);
 

@@ -29,12 +29,12 @@ no_sanitizer() {
 }
 
 @test "the generator is deterministic per seed" {
-	python3 "$TESTS_DIR/gen/hostile_mail.py" --seed 5 --count 60 \
+	python3 "$TESTS_DIR/gen/hostile_mail.py" --seed 5 --count 100 \
 		--mboxes 3 "$IN.a"
-	python3 "$TESTS_DIR/gen/hostile_mail.py" --seed 5 --count 60 \
+	python3 "$TESTS_DIR/gen/hostile_mail.py" --seed 5 --count 100 \
 		--mboxes 3 "$IN.b"
 	diff -r "$IN.a" "$IN.b"
-	python3 "$TESTS_DIR/gen/hostile_mail.py" --seed 6 --count 60 "$IN.c"
+	python3 "$TESTS_DIR/gen/hostile_mail.py" --seed 6 --count 100 "$IN.c"
 	if diff -q "$IN.a/msg" "$IN.c/msg" >/dev/null; then
 		echo "seeds 5 and 6 gave the same messages"
 		return 1

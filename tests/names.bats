@@ -106,8 +106,7 @@ PY
 	# Its shard: the first two digits of that hash (the same digest).
 	h=${output##*==}
 	[[ "$output" == "$S/site/m/${h:0:2}/zzzz"* ]]
-	run mailarc link names '<>'
-	[ "$status" -eq 65 ]
+	# "<>" is an id notmuch keeps (tests/odd_ids.bats); blanks are not.
 	run mailarc link names '   '
 	[ "$status" -eq 65 ]
 }

@@ -289,7 +289,10 @@ site_of() {
 	run mailarc link harbour '<CAF+x=1@mail.example.com>'
 	[ "${lines[-1]}" = "https://lists.example/harbour/m/8d/CAF+x=3D1@mail.example.com.html" ]
 	[[ "$output" == *"no page for"* ]]
+	# "<>" is an id notmuch keeps whole (tests/odd_ids.bats).
 	run mailarc link harbour '<>'
+	[ "${lines[-1]}" = "https://lists.example/harbour/m/$(printf '<>' | sha256sum | cut -c1-2)/=3C=3E.html" ]
+	run mailarc link harbour ' '
 	[ "$status" -eq 65 ]
 }
 

@@ -333,19 +333,33 @@ thread_add(struct run *r, struct thread_ctx *tc, struct walk *w,
 	return MA_OK;
 }
 
-/* The messages of th into tc, depth first through the replies, with a
- * stack of iterators. */
+/*
+ * The messages of th into tc, depth first through the replies, with a
+ * stack of iterators, each message once. The tree from the top-level
+ * messages does not reach every message: notmuch makes a message whose
+ * In-Reply-To names itself a reply of its own, and the messages of a
+ * reply loop (A answers B, B answers A) replies of each other, so none
+ * of them is top-level when the thread has another root. Under the
+ * top-level iterator lies the thread's flat list: what the tree left
+ * out comes from it as a top-level message of its own, with its replies.
+ * A message already seen is skipped, so a loop of replies ends.
+ */
 static enum ma_status
 thread_walk(struct run *r, notmuch_thread_t *th, struct thread_ctx *tc)
 {
 	struct walk w = {0};
+	GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
 	enum ma_status st;
 
-	st = walk_push(&w, notmuch_thread_get_toplevel_messages(th), 0, -1);
+	st = walk_push(&w, notmuch_thread_get_messages(th), 0, -1);
+	if (st == MA_OK)
+		st = walk_push(&w, notmuch_thread_get_toplevel_messages(th), 0,
+			       -1);
 	while (w.depth > 0 && st == MA_OK) {
 		notmuch_messages_t *it = w.stack[w.depth - 1].it;
 		notmuch_message_t *m;
 		struct tmsg *t;
+		const char *id;
 
 		if (!notmuch_messages_valid(it)) {
 			w.depth--;
@@ -353,11 +367,16 @@ thread_walk(struct run *r, notmuch_thread_t *th, struct thread_ctx *tc)
 		}
 		m = notmuch_messages_get(it);
 		notmuch_messages_move_to_next(it);
+		/* The id lives as long as the thread (its talloc owner). */
+		id = notmuch_message_get_message_id(m);
+		if (id == NULL || !g_hash_table_add(seen, (char *)id))
+			continue;
 		st = thread_add(r, tc, &w, m, &t);
 		if (st == MA_OK && t != NULL)
 			st = walk_push(&w, notmuch_message_get_replies(m),
 				       t->depth + 1, (ssize_t)tc->n - 1);
 	}
+	g_hash_table_destroy(seen);
 	free(w.stack);
 	return st;
 }

@@ -635,6 +635,480 @@ def c_junktext(g, t):
     return data, None, "junk"
 
 
+# Round 6: the hostility of real archives that the classes above lack.
+
+def multipart(m, sub, b, parts, extra=""):
+    """m becomes multipart/SUB with boundary b around parts (bytes each,
+    headers and body)."""
+    m.set("MIME-Version", "1.0")
+    m.set("Content-Type", 'multipart/%s; boundary="%s"%s' % (sub, b, extra))
+    for h in ("Content-Transfer-Encoding",):
+        m.drop(h)
+    body = b""
+    for p in parts:
+        body += b"--" + b.encode() + b"\n" + p + b"\n"
+    m.body = body + b"--" + b.encode() + b"--\n"
+
+
+def text_part(g, t, charset="utf-8"):
+    return ("Content-Type: text/plain; charset=%s\n\n%s"
+            % (charset, g.text(t))).encode()
+
+
+def inner_msg(g, t, k):
+    inner = Msg()
+    fn, fa = g.addr()
+    inner.set("From", fa)
+    inner.set("Subject", "inner %d %s" % (k, g.word(2)))
+    inner.set("Date", g.date())
+    inner.set("Message-ID", "<inner%d.%s.%d@example.org>"
+              % (k, t.lower(), g.rng.randint(1, 10**9)))
+    inner.set("Content-Type", "text/plain; charset=utf-8")
+    inner.body = ("inner body %d: %s\n" % (k, g.word(6))).encode()
+    return inner
+
+
+@mutation("rfc822-nested-deep", 0.5)
+def c_rfc822_deep(g, t):
+    """message/rfc822 inside message/rfc822, some cut short."""
+    m, mid = g.base(t)
+    data = inner_msg(g, t, 0).bytes()
+    for k in range(1, g.rng.randint(2, 12)):
+        outer = inner_msg(g, t, k)
+        b = "n%d-%s" % (k, t)
+        multipart(outer, "mixed", b, [
+            b"Content-Type: text/plain\n\nwrapper %d\n" % k,
+            b"Content-Type: message/rfc822\n\n" + data])
+        data = outer.bytes()
+    if g.rng.random() < 0.5:
+        data = data[:g.rng.randint(10, max(11, len(data) - 1))]
+    multipart(m, "mixed", "top-" + t, [text_part(g, t),
+              b"Content-Type: message/rfc822\n"
+              b"Content-Disposition: inline\n\n" + data])
+    return m.bytes(), mid, "mail"
+
+
+@mutation("digest", 0.5)
+def c_digest(g, t):
+    """A list digest: multipart/digest parts default to message/rfc822,
+    one of them empty, one truncated."""
+    m, mid = g.base(t)
+    b = "dig-" + t
+    parts = []
+    for k in range(g.rng.randint(1, 8)):
+        parts.append(b"\n" + inner_msg(g, t, k).bytes())
+    parts.append(b"\n")
+    parts.append(b"\nFrom: cut@example.org\nSubject: cut sh")
+    g.rng.shuffle(parts)
+    top = Msg()
+    multipart(top, "digest", b, parts)
+    multipart(m, "mixed", "dtop-" + t, [
+        text_part(g, t), b"Content-Type: " + top.get("Content-Type").encode()
+        + b"\n\n" + top.body])
+    if g.rng.random() < 0.5:  # the digest alone, the text in its preamble
+        m.set("Content-Type", top.get("Content-Type"))
+        m.body = ("Hostile token %s.\n\n" % t).encode() + top.body
+    return m.bytes(), mid, "mail"
+
+
+def blob(g, lo, hi):
+    return base64.encodebytes(bytes(g.rng.randrange(256) for _ in
+                                    range(g.rng.randint(lo, hi))))
+
+
+@mutation("smime-pgp")
+def c_smime(g, t):
+    """S/MIME and PGP/MIME: signed (text readable), opaque signed and
+    encrypted (nothing readable but the headers)."""
+    m, mid = g.base(t)
+    kind = g.rng.randrange(5)
+    b = "sig-" + t
+    if kind == 0:
+        multipart(m, "signed", b, [text_part(g, t),
+                  b"Content-Type: application/pkcs7-signature; "
+                  b"name=smime.p7s\nContent-Transfer-Encoding: base64\n"
+                  b"Content-Disposition: attachment; filename=smime.p7s\n\n"
+                  + blob(g, 200, 900)],
+                  '; protocol="application/pkcs7-signature"; micalg=sha-256')
+    elif kind == 1:
+        multipart(m, "signed", b, [text_part(g, t),
+                  b"Content-Type: application/pgp-signature; "
+                  b"name=signature.asc\n\n-----BEGIN PGP SIGNATURE-----\n\n"
+                  + blob(g, 100, 300) + b"-----END PGP SIGNATURE-----\n"],
+                  '; micalg=pgp-sha512; protocol="application/pgp-signature"')
+    elif kind == 2:
+        multipart(m, "encrypted", b, [
+            b"Content-Type: application/pgp-encrypted\n\nVersion: 1\n",
+            b"Content-Type: application/octet-stream; name=encrypted.asc\n\n"
+            b"-----BEGIN PGP MESSAGE-----\n\n" + blob(g, 200, 900)
+            + b"-----END PGP MESSAGE-----\n"],
+            '; protocol="application/pgp-encrypted"')
+    else:
+        st = "signed-data" if kind == 3 else "enveloped-data"
+        m.set("MIME-Version", "1.0")
+        m.set("Content-Type", "application/pkcs7-mime; smime-type=%s; "
+              "name=smime.p7m" % st)
+        m.set("Content-Transfer-Encoding", "base64")
+        m.set("Content-Disposition", "attachment; filename=smime.p7m")
+        m.body = blob(g, 300, 2000)
+    return m.bytes(), mid, "mail"
+
+
+@mutation("tnef")
+def c_tnef(g, t):
+    m, mid = g.base(t)
+    tnef = b"\x78\x9f\x3e\x22" + bytes(g.rng.randrange(256) for _ in
+                                       range(g.rng.randint(50, 800)))
+    parts = [text_part(g, t),
+             b"Content-Type: application/ms-tnef; name=\"winmail.dat\"\n"
+             b"Content-Transfer-Encoding: base64\nContent-Disposition: "
+             b"attachment; filename=\"winmail.dat\"\n\n"
+             + base64.encodebytes(tnef)]
+    if g.rng.random() < 0.3:
+        parts = parts[1:]  # Outlook's "rich text" only: no text part
+    multipart(m, "mixed", "tnef-" + t, parts)
+    return m.bytes(), mid, "mail"
+
+
+def uuencode(name, data):
+    out = [b"begin 644 " + name]
+    for i in range(0, len(data), 45):
+        chunk = data[i:i + 45]
+        line = bytes([32 + len(chunk)])
+        chunk += b"\0" * (-len(chunk) % 3)
+        for j in range(0, len(chunk), 3):
+            n = int.from_bytes(chunk[j:j + 3], "big")
+            line += bytes(32 + ((n >> s) & 63) or 96 for s in (18, 12, 6, 0))
+        out.append(line)
+    out += [b"`", b"end"]
+    return b"\n".join(out) + b"\n"
+
+
+@mutation("uuencode-yenc")
+def c_uu(g, t):
+    """uuencoded and yEnc files inside a text/plain body."""
+    m, mid = g.base(t)
+    data = bytes(g.rng.randrange(256) for _ in range(g.rng.randint(1, 500)))
+    if g.rng.random() < 0.5:
+        enc = uuencode(g.rng.choice([b"file.bin", b"r\xe9sum\xe9.doc",
+                                     b"a b/../c.txt"]), data)
+    else:
+        y = bytes((c + 42) % 256 for c in data)
+        for c in (0, 10, 13, 61):
+            y = y.replace(bytes([c]), bytes([61, (c + 64) % 256]))
+        enc = (b"=ybegin line=128 size=%d name=pic.jpg\n" % len(data) + y
+               + b"\n=yend size=%d\n" % len(data))
+    m.set("MIME-Version", "1.0")
+    m.set("Content-Type", "text/plain; charset=%s"
+          % g.rng.choice(["us-ascii", "iso-8859-1", "x-user-defined"]))
+    m.drop("Content-Transfer-Encoding")
+    m.body = g.text(t).encode() + b"\n" + enc + b"\nafter the file\n"
+    return m.bytes(), mid, "mail"
+
+
+@mutation("header-fold-blank")
+def c_foldblank(g, t):
+    """Continuation lines of only white space (RFC 5322 forbids them, many
+    mailers write them), in Subject and To."""
+    m, mid = g.base(t)
+    m.set("Subject", "%s\n \n\t\n %s" % (g.word(2), t))
+    m.set("To", "a@example.com,\n \n b@example.org")
+    return m.bytes(), mid, "mail"
+
+
+@mutation("header-over-998", 0.5)
+def c_over998(g, t):
+    m, mid = g.base(t)
+    n = g.rng.choice([999, 1000, 2000, 5000, 70000])
+    what = g.rng.randrange(3)
+    if what == 0:
+        m.set("Subject", (t + " " + "x" * n)[:n])
+    elif what == 1:
+        m.set("To", ", ".join("u%d@example.com" % i for i in range(n // 16)))
+    else:
+        m.set("References", " ".join("<r%d.%s@example.com>" % (i, t.lower())
+                                     for i in range(n // 24)))
+    return m.bytes(), mid, "mail"
+
+
+@mutation("8bit-names-filenames")
+def c_8bitnames(g, t):
+    """Raw 8-bit bytes in display names and attachment filenames."""
+    m, mid = g.base(t)
+    enc = g.rng.choice(["utf-8", "latin-1", "cp932", "gb18030"])
+    name = "Zoë 日本 Ünal".encode(enc, "replace")
+    fname = "résumé 資料.pdf".encode(enc, "replace")
+    m.set("From", b'"' + name + b'" <zoe@example.com>')
+    m.set("Cc", name + b" <cc@example.com>, " + b"\xff\xfe <x@example.org>")
+    multipart(m, "mixed", "8n-" + t, [
+        text_part(g, t),
+        b"Content-Type: application/pdf; name=\"" + fname + b"\"\n"
+        b"Content-Disposition: attachment; filename=\"" + fname + b"\"\n"
+        b"Content-Transfer-Encoding: base64\n\nJVBERi0xLjQK\n"])
+    return m.bytes(), mid, "mail"
+
+
+@mutation("ew-in-quotes")
+def c_ewquoted(g, t):
+    """Encoded words inside quoted strings and in filenames (RFC 2047
+    forbids both, Outlook and Gmail write both)."""
+    m, mid = g.base(t)
+    name = ew("UTF-8", "B", "Zoë Ünal".encode())
+    m.set("From", '"%s" <zoe@example.com>' % name)
+    m.set("To", '"%s, Team" <team@example.org>'
+          % ew("iso-8859-1", "Q", "Grüße".encode("latin-1")))
+    fname = ew("UTF-8", "B", "日本語の資料.pdf".encode())
+    multipart(m, "mixed", "ewq-" + t, [
+        text_part(g, t),
+        ("Content-Type: application/pdf; name=\"%s\"\nContent-Disposition: "
+         "attachment; filename=\"%s\"\nContent-Transfer-Encoding: base64\n\n"
+         "JVBERi0xLjQK\n" % (fname, fname)).encode()])
+    return m.bytes(), mid, "mail"
+
+
+@mutation("cs-wrong-label")
+def c_wronglabel(g, t):
+    """Bodies in one charset labelled as another (or as none), and
+    ISO-2022-JP with broken escapes."""
+    texts = [("gb18030", "会议纪要，请查收。"), ("big5", "會議記錄，請查收。"),
+             ("euc-kr", "회의록을 보내드립니다."),
+             ("koi8-r", "Протокол совещания."),
+             ("windows-1252", "“Smart quotes” – café €5"),
+             ("shift_jis", JA[:14])]
+    real, text = g.rng.choice(texts)
+    label = g.rng.choice(["iso-8859-1", "us-ascii", "utf-8", "gb2312",
+                          "iso-2022-jp", "euc-jp", "windows-1251", None])
+    raw = text.encode(real)
+    if g.rng.random() < 0.25:  # ISO-2022-JP cut at an escape
+        raw = "会議の議事録".encode("iso2022_jp")
+        raw = raw[:g.rng.randint(1, len(raw) - 1)] + b"\x1b$" + raw[-4:]
+        label = "ISO-2022-JP"
+    m, mid = charset_body(g, t, label or "x", raw)
+    if label is None:
+        m.set("Content-Type", "text/plain")
+    subj = text.encode(real)
+    m.set("Subject", subj + b" " + t.encode())
+    return m.bytes(), mid, "mail"
+
+
+@mutation("odd-message-id")
+def c_oddmid(g, t):
+    """Message-IDs with path and URL characters, spaces, NUL, unicode."""
+    local = t.lower() + g.rng.choice([
+        "/a/b", "/../../etc", "..", "%2e%2e%2f", "%", "#frag", "?q=1&x",
+        " with space", "\x00nul", "日本", "ü", "\\back", "\"q\"", "<in>",
+        "a\tb", "..", "/", "%00", "~user", "*", ":colon", ";semi"])
+    mid = local + "@" + g.rng.choice(["example.com", "exa mple.com",
+                                      "[192.0.2.1]", "ドメイン.jp", ""])
+    m, _ = g.base(t)
+    m.set("Message-ID", "<%s>" % mid)
+    if g.rng.random() < 0.3:  # a reply to it, by the same odd id
+        m.set("In-Reply-To", "<%s>" % mid)
+    return m.bytes(), mid, "mail"
+
+
+@mutation("date-extreme")
+def c_dateext(g, t):
+    m, mid = g.base(t)
+    m.set("Date", g.rng.choice([
+        "Thu, 1 Jan 1970 00:00:00 +0000", "Wed, 31 Dec 1969 23:59:59 -0100",
+        "Mon, 1 Jan 1900 00:00:00 +0000", "Sun, 7 Feb 2106 06:28:16 +0000",
+        "Fri, 31 Dec 9999 23:59:59 +0000", "Sat, 1 Jan 0 00:00:00 +0000",
+        "Sat, 1 Jan 0000 00:00:00 +0000", "Mon, 1 Jan 2024 10:00:00 -2359",
+        "Mon, 1 Jan 2024 10:00:00 +2400", "Mon, 1 Jan 2024 10:00:00 +9999",
+        "Mon, 1 Jan 2024 10:00:00 PDT", "Mon, 1 Jan 2024 10:00:00 MEZ",
+        "Mon, 1 Jan 2024 10:00:00 Europe/Paris", "10:00:00",
+        "Mon, 1 Jan 2024", "1 Jan 24 10:00 GMT", "Mon, 1 Jan 2024 "
+        "10:00:00 -0000", "Tue, 29 Feb 2023 10:00:00 +0000",
+        "Mon, 1 Jan -1 00:00:00 +0000", "Mon, 1 Jan 2038 03:14:08 +0000",
+        "Mon, 1 Jan 99999999999999999999 00:00:00 +0000"]))
+    # No Received: the Date is judged against the delivery time alone.
+    m.drop("Received")
+    return m.bytes(), mid, "mail"
+
+
+@mutation("refs-loop")
+def c_refsloop(g, t):
+    """References loops: A refs B and B refs A; a message refs itself."""
+    m, mid = g.base(t)
+    pend = getattr(g, "loop_pending", None)
+    if pend is None and g.rng.random() < 0.3:
+        m.set("References", g.rng.choice(["", "<root@example.com> "])
+              + "<%s>" % mid)
+        m.set("In-Reply-To", "<%s>" % mid)
+        return m.bytes(), mid, "mail"
+    if pend is None:
+        other = "loop.%s.%d@example.com" % (t.lower(),
+                                             g.rng.randint(1, 10**9))
+        g.loop_pending = (other, mid)
+    else:
+        mid, other = pend
+        m.set("Message-ID", "<%s>" % mid)
+        g.loop_pending = None
+    m.set("In-Reply-To", "<%s>" % other)
+    # Half the loops hang below a real root, as in a list thread.
+    root = "<root@example.com> " if g.rng.random() < 0.5 else ""
+    m.set("References", "%s<%s> <%s>" % (root, other, mid))
+    return m.bytes(), mid, "mail"
+
+
+@mutation("reply-chain", 2)
+def c_chain(g, t):
+    """Replies each to the one before (one chain per run, so it grows
+    with the run), some carrying a 500-deep References."""
+    m, mid = g.base(t)
+    chain = getattr(g, "chain", None)
+    if chain is None:
+        chain = g.chain = []
+    if chain:
+        m.set("In-Reply-To", "<%s>" % chain[-1])
+        refs = chain[-500:]
+        if g.rng.random() < 0.2:
+            refs = ["deep%d.%s@example.com" % (i, t.lower())
+                    for i in range(500)] + chain[-1:]
+        m.set("References", "\n ".join("<%s>" % r for r in refs))
+        m.set("Subject", "Re: chain")
+    else:
+        m.set("Subject", "chain")
+    chain.append(mid)
+    return m.bytes(), mid, "mail"
+
+
+@mutation("empty-body")
+def c_empty(g, t):
+    m, mid = g.base(t)
+    kind = g.rng.randrange(4)
+    if kind == 0:
+        m.body = b""
+    elif kind == 1:
+        m.set("Content-Type", "text/plain; charset=utf-8")
+        m.set("Content-Transfer-Encoding", "base64")
+        m.body = b"\n"
+    elif kind == 2:  # a body that is only a boundary
+        m.set("MIME-Version", "1.0")
+        m.set("Content-Type", 'multipart/mixed; boundary="only-%s"' % t)
+        m.body = ("--only-%s--\n" % t).encode()
+    else:
+        m.set("MIME-Version", "1.0")
+        m.set("Content-Type", 'multipart/alternative; boundary="e-%s"' % t)
+        m.body = ("--e-%s\n\n--e-%s\nContent-Type: text/html\n\n--e-%s--\n"
+                  % (t, t, t)).encode()
+    return m.bytes(), mid, "mail"
+
+
+@mutation("ctype-odd-params")
+def c_ctodd(g, t):
+    """Content-Type parameters repeated, in odd case, empty or unknown."""
+    m, mid = g.base(t)
+    b = "odd-" + t
+    kind = g.rng.randrange(5)
+    text = g.text(t).encode()
+    if kind == 0:
+        m.set("Content-Type", "TEXT/PLAIN; CHARSET=UTF-8; Charset=koi8-r; "
+              "charset=iso-8859-1")
+        m.body = "naïve ".encode() + text
+    elif kind == 1:
+        m.set("Content-Type", 'Multipart/MIXED; Boundary="%s"; '
+              'boundary="other-%s"' % (b, t))
+        m.body = ("--%s\nContent-Type: Text/Plain\n\n" % b).encode() + text \
+            + ("--%s--\n" % b).encode()
+    elif kind == 2:
+        m.set("Content-Type", 'text/plain; charset=""')
+        m.body = "naïve ".encode() + text
+    elif kind == 3:
+        m.set("Content-Type", "text/plain; charset=unknown-8bit")
+        m.body = "naïve ".encode("latin-1") + text
+    else:
+        m.set("Content-Type", "text/plain;; ;charset=utf-8;=x; foo")
+        m.body = text
+    m.set("MIME-Version", "1.0")
+    return m.bytes(), mid, "mail"
+
+
+@mutation("headers-only")
+def c_headersonly(g, t):
+    """A file of only headers, without the blank line (or the last line
+    without its end)."""
+    m, mid = g.base(t)
+    data = m.bytes()
+    data = data[:data.index(b"\n\n") + 1]
+    if g.rng.random() < 0.5:
+        data = data[:-1]
+    return data, mid, "mail"
+
+
+@mutation("zero-byte", 0.2)
+def c_zero(g, t):
+    """A 0-byte file: it cannot carry a token, so it is "junk" whose only
+    check is that nothing crashes (invariant.py knows the class)."""
+    return b"", None, "junk"
+
+
+@mutation("mid-syntax")
+def c_midsyntax(g, t):
+    """Message-ID headers written oddly: repeated with other ids, empty,
+    without brackets, with a comment, folded, two ids, odd case."""
+    m, mid = g.base(t)
+    other = "other.%s@example.net" % t.lower()
+    kind = g.rng.randrange(9)
+    if kind == 0:  # repeated: which one is the message's?
+        m.headers.append(("Message-ID", "<%s>" % other))
+    elif kind == 1:
+        m.set("Message-ID", "<>")
+        mid = None
+    elif kind == 2:
+        m.set("Message-ID", mid)
+    elif kind == 3:
+        m.set("Message-ID", "(sent by x) <%s> (trailing)" % mid)
+    elif kind == 4:
+        m.set("Message-ID", "\n <%s>" % mid)
+    elif kind == 5:
+        m.set("Message-ID", "<%s> <%s>" % (mid, other))
+    elif kind == 6:
+        m.drop("Message-ID")
+        m.headers.append((g.rng.choice(["MESSAGE-ID", "message-id",
+                                        "Message-Id"]), "<%s>" % mid))
+    elif kind == 7:
+        m.set("Message-ID", "")
+        mid = None
+    else:
+        m.set("Message-ID", "<%s" % mid)
+    return m.bytes(), mid, "mail"
+
+
+@mutation("raw-jis-header")
+def c_rawjis(g, t):
+    """ISO-2022-JP written into Subject and From without encoded words,
+    as old Japanese mailers do."""
+    m, mid = g.base(t)
+    subj = "議事録".encode("iso2022_jp")
+    m.set("Subject", subj + (" " + t).encode())
+    if g.rng.random() < 0.5:
+        m.set("From", "会議".encode("iso2022_jp") + b" <kaigi@example.jp>")
+    return m.bytes(), mid, "mail"
+
+
+@mutation("html-meta-charset")
+def c_htmlmeta(g, t):
+    """An HTML body whose charset only a <meta> tag names."""
+    m, mid = g.base(t)
+    real, text = g.rng.choice([("shift_jis", JA[:14]),
+                               ("gb2312", "会议纪要"), ("koi8-r", "Протокол"),
+                               ("windows-1252", "café “quoted”")])
+    enc = "cp932" if real == "shift_jis" else real
+    meta = g.rng.choice(['<meta charset="%s">' % real,
+                         '<META HTTP-EQUIV="Content-Type" CONTENT="text/html;'
+                         ' charset=%s">' % real])
+    label = g.rng.choice(["", "; charset=us-ascii", '; charset=""'])
+    m.set("MIME-Version", "1.0")
+    m.set("Content-Type", "text/html" + label)
+    m.drop("Content-Transfer-Encoding")
+    m.body = (("<html><head>%s</head><body><p>Hostile token %s.</p><p>"
+               % (meta, t)).encode() + text.encode(enc) +
+              b"</p></body></html>\n")
+    return m.bytes(), mid, "mail"
+
+
 def make_input(g, cls):
     g.n += 1
     token = "T%d-%d" % (g.seed, g.n)
@@ -650,7 +1124,10 @@ def make_input(g, cls):
 
 def write_mbox(g, path, k, style, manifest, fname):
     """k messages in one mbox: "mboxrd" (blank line before each From_),
-    "no-blank" (none), "crlf" (CRLF line ends), "bom" (a leading BOM)."""
+    "no-blank" (none), "crlf" (CRLF line ends), "cr" (CR alone, classic
+    Mac OS), "mmdf" (between lines of four ^A), "bom" (a leading BOM),
+    "from-text" (body lines that start with "From " but are no From_
+    line, left unescaped as many mailers do)."""
     out = []
     for i in range(k):
         g.n += 1
@@ -658,11 +1135,18 @@ def write_mbox(g, path, k, style, manifest, fname):
         m, mid = g.base(token)
         m.drop("Received")
         body = m.bytes().replace(b"\nFrom ", b"\n>From ")
+        if style == "from-text":
+            body += (b"From the desk of %s:\nFrom here on, all good.\n"
+                     b"From: quoted header line\n" % token.encode())
         env = b"From sender@example.com Sun Jul 16 15:06:25 2023\n"
         sep = b"\n" if style != "no-blank" else b""
         chunk = env + body + sep
         if style == "crlf":
             chunk = chunk.replace(b"\n", b"\r\n")
+        elif style == "cr":
+            chunk = chunk.replace(b"\n", b"\r")
+        elif style == "mmdf":
+            chunk = b"\1\1\1\1\n" + m.bytes() + b"\1\1\1\1\n"
         out.append(chunk)
         manifest.append((token, "mbox-" + style, "mail", fname, mid))
     with open(path, "wb") as f:
@@ -704,15 +1188,17 @@ def main():
     if a.mboxes > 0:
         os.makedirs(os.path.join(a.out, "mbox"), exist_ok=True)
     for i in range(a.mboxes):
-        style = ["mboxrd", "no-blank", "crlf", "bom"][i % 4]
+        style = ["mboxrd", "no-blank", "crlf", "bom", "from-text",
+                 "cr", "mmdf"][i % 7]
         fname = "mbox/%03d-%s.mbox" % (i, style)
         write_mbox(g, os.path.join(a.out, fname), g.rng.randint(2, 6),
                    style, manifest, fname)
     with open(os.path.join(a.out, "manifest.tsv"), "w",
               encoding="utf-8") as f:
         for token, cls, expect, fname, mid in manifest:
+            mid = (mid or "-").replace("\t", " ").replace("\n", " ")
             f.write("%s\t%s\t%s\t%s\t%s\n" % (token, cls, expect, fname,
-                                              mid if mid else "-"))
+                                              mid))
     return 0
 
 

@@ -33,7 +33,7 @@ def permalink_name(mid):
     """lib/permalink.h's rule, from the bytes of the Message-ID."""
     if isinstance(mid, str):
         mid = mid.encode("utf-8", "surrogateescape")
-    if len(mid) >= 2 and mid[:1] == b"<" and mid[-1:] == b">":
+    if len(mid) > 2 and mid[:1] == b"<" and mid[-1:] == b">":
         mid = mid[1:-1]
     out, cut, long_ = b"", 0, False
     for i, c in enumerate(mid):
@@ -76,6 +76,51 @@ def page_name(notmuch_id, path):
                     == notmuch_id[len(pre):]):
                 return permalink_name(mid)
     return permalink_name(notmuch_id)
+
+
+class RawFiles:
+    """The raw downloads of a site, m/HH/STEM.eml and m/HH/STEM=v-*.eml
+    ("=v" appears in no page name), listed once; hashes read on demand."""
+
+    def __init__(self, site_dir):
+        self.by_stem = collections.defaultdict(list)
+        mdir = os.path.join(site_dir, "m")
+        for sub in os.listdir(mdir) if os.path.isdir(mdir) else []:
+            d = os.path.join(mdir, sub)
+            for n in (os.listdir(d) if os.path.isdir(d) else []):
+                if n.endswith(".eml"):
+                    stem = n[:-len(".eml")].split("=v-", 1)[0]
+                    self.by_stem[stem].append(os.path.join(d, n))
+
+    def hashes(self, stem):
+        out = set()
+        for f in self.by_stem.get(stem, []):
+            with open(f, "rb") as fh:
+                out.add(hashlib.sha256(fh.read()).digest())
+        return out
+
+
+HREF_PAGE = re.compile(rb'href="(?:\.\./)*m/([0-9a-f]{2}/[^"#/]+)\.html[#"]')
+
+
+def linked_pages(site_dir):
+    """The message pages ("HH/NAME") that the month listings (YYYY/MM/)
+    and the thread pages (t/HH/) link to: (from months, from threads)."""
+    months, threads = set(), set()
+    for top in os.listdir(site_dir) if os.path.isdir(site_dir) else []:
+        if not (top.isdigit() or top == "t"):
+            continue
+        for sub in os.listdir(os.path.join(site_dir, top)):
+            d = os.path.join(site_dir, top, sub)
+            if not os.path.isdir(d):
+                continue
+            for n in os.listdir(d):
+                if n.endswith(".html"):
+                    with open(os.path.join(d, n), "rb") as f:
+                        found = HREF_PAGE.findall(f.read())
+                    (threads if top == "t" else months).update(
+                        x.decode("ascii", "replace") for x in found)
+    return months, threads
 
 
 def maildir_files(d):
@@ -130,6 +175,22 @@ def notmuch_files(space_dir, rep):
                 walk(y)
     if p.returncode == 0:
         walk(json.loads(p.stdout.decode("utf-8", "surrogateescape")))
+    # "notmuch show" prints a thread as its tree from the top-level
+    # messages, which leaves out a message that answers itself and the
+    # messages of a reply loop: their files come from a search by id.
+    p = run(["notmuch", "--config=%s/notmuch/config" % space_dir, "search",
+             "--output=messages", "--format=text0", "*"], rep,
+            "notmuch search")
+    shown = set(out.values())
+    for i in p.stdout.decode("utf-8", "surrogateescape").split("\0"):
+        if not i.startswith("id:") or i[3:] in shown:
+            continue
+        q = run(["notmuch", "--config=%s/notmuch/config" % space_dir,
+                 "search", "--output=files", "--format=text0",
+                 quote_id(i[3:])], rep, "notmuch search")
+        for f in q.stdout.decode("utf-8", "surrogateescape").split("\0"):
+            if f:
+                out[os.path.realpath(f)] = i[3:]
     return out
 
 
@@ -165,9 +226,17 @@ def main():
     rep = Report()
     entries = collections.defaultdict(list)  # token -> [(cls, expect, file)]
     ninputs = 0
+    top = os.path.dirname(os.path.abspath(manifest))
+    empty = 0
     with open(manifest, encoding="utf-8") as f:
         for line in f:
             tok, cls, expect, fname, mid = line.rstrip("\n").split("\t")
+            # A 0-byte file carries no token and nothing to keep: it is
+            # skipped with a warning, and only a crash is a violation.
+            if (expect == "junk" and
+                    os.path.getsize(os.path.join(top, fname)) == 0):
+                empty += 1
+                continue
             entries[tok].append((cls, expect, fname))
             ninputs += 1
 
@@ -220,6 +289,14 @@ def main():
         if os.path.isdir(os.path.join(mdir, sub)):
             pages.update(f for f in os.listdir(os.path.join(mdir, sub))
                          if f.endswith(".html"))
+    raws = RawFiles(site_dir)
+    in_months, in_threads = linked_pages(site_dir)
+    page_keys = collections.defaultdict(list)  # NAME -> ["HH/NAME"]
+    for sub in (os.listdir(mdir) if os.path.isdir(mdir) else []):
+        for f in os.listdir(os.path.join(mdir, sub)):
+            if f.endswith(".html"):
+                page_keys[f[:-len(".html")]].append(sub + "/" +
+                                                    f[:-len(".html")])
     for p, tok in archived.items():
         cls = cls_of(tok)
         if p not in nm:
@@ -231,6 +308,26 @@ def main():
             rep.add("archived and indexed but no page", cls,
                     "%s (m/%s)" % (example(tok), os.path.basename(page)),
                     tok)
+            continue
+        # Reachable: listed in its month and shown in its thread.
+        stem = os.path.basename(page)[:-len(".html")]
+        stems = page_keys.get(stem, [])
+        if not any(k in in_months for k in stems):
+            rep.add("page in no month listing", cls,
+                    "%s (m/%s)" % (example(tok), os.path.basename(page)),
+                    tok)
+        if not any(k in in_threads for k in stems):
+            rep.add("page on no thread page", cls,
+                    "%s (m/%s)" % (example(tok), os.path.basename(page)),
+                    tok)
+        # The raw download: the file's bytes, as NAME.eml beside the
+        # page, or NAME=v-HASH.eml when the Message-ID has versions.
+        stem = os.path.basename(page)[:-len(".html")]
+        with open(p, "rb") as f:
+            want = hashlib.sha256(f.read()).digest()
+        if want not in raws.hashes(stem):
+            rep.add("raw download not the archived bytes", cls,
+                    "%s (m/%s.eml)" % (example(tok), stem), tok)
     found = searchable(key, set(ids.values()), rep)
     for p, i in ids.items():
         if i not in found:
@@ -280,9 +377,9 @@ def main():
         print("VIOLATION %-22s %-48s %4d  e.g. %s" % (cls, kind, n, ex))
     for c in rep.crashes:
         print("PROGRAM FAILED %s" % c)
-    print("inputs %d: archived %d, set aside %d (files %d%s); indexed %d "
-          "files; junk archived %d; violations %d" % (
-              ninputs, len(archived), len(setaside), nfiles,
+    print("inputs %d (and %d empty files): archived %d, set aside %d "
+          "(files %d%s); indexed %d files; junk archived %d; violations %d"
+          % (ninputs, empty, len(archived), len(setaside), nfiles,
               "" if nfiles == ninputs else " != inputs", len(ids),
               junk_archived, rep.total()))
     if nfiles != ninputs:
