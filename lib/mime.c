@@ -221,16 +221,13 @@ inner_filename(GMimeObject *obj)
 static enum ma_status
 add_attachment(struct mime_msg *m, GMimeObject *obj, const char *fallback)
 {
-	struct mime_att *a, *na;
+	struct mime_att *a;
 	const char *fn = NULL, *cid;
 	char *again = NULL;
 	enum ma_status st;
 
-	if ((na = realloc(m->att, (m->natt + 1) * sizeof *na)) == NULL)
+	if ((a = mime_att_new(m)) == NULL)
 		return MA_ENOMEM;
-	m->att = na;
-	a = &m->att[m->natt];
-	memset(a, 0, sizeof *a);
 	if (GMIME_IS_PART(obj))
 		fn = g_mime_part_get_filename(GMIME_PART(obj));
 	if (fn != NULL && (again = mime_raw_filename(obj, fallback)) != NULL)
@@ -244,18 +241,10 @@ add_attachment(struct mime_msg *m, GMimeObject *obj, const char *fallback)
 	if (a->type == NULL || (fn && fn[0] && !a->filename) ||
 	    (cid && !a->cid))
 		st = MA_ENOMEM;
-	else if ((st = content_bytes(obj, &a->data, &a->size)) == MA_OK)
-		st = hash_sha256_hex(a->data, a->size, a->sha256);
+	else
+		st = content_bytes(obj, &a->data, &a->size);
 	free(again);
-	if (st != MA_OK) {
-		free(a->type);
-		free(a->filename);
-		free(a->cid);
-		free(a->data);
-		return st;
-	}
-	m->natt++;
-	return MA_OK;
+	return mime_att_end(m, a, st);
 }
 
 /*

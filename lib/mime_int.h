@@ -42,4 +42,18 @@ char *mime_raw_filename(GMimeObject *obj, const char *fallback);
  */
 enum ma_status mime_uu_extract(struct mime_msg *m);
 
+/*
+ * mime_att_new - room for one more attachment of m, zeroed; it counts
+ * (m->natt) only once mime_att_end() says so. NULL: out of memory.
+ */
+struct mime_att *mime_att_new(struct mime_msg *m);
+
+/*
+ * mime_att_end - the attachment a filled with status st: on MA_OK its
+ * data's hash, and it counts; otherwise (or if the hash fails) what it
+ * holds is freed and the status returned.
+ */
+enum ma_status mime_att_end(struct mime_msg *m, struct mime_att *a,
+			    enum ma_status st);
+
 #endif

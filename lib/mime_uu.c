@@ -13,7 +13,6 @@
 #include <gio/gio.h>
 
 #include "buf.h"
-#include "hash.h"
 #include "mime_int.h"
 
 /* Blocks taken from one text. */
@@ -135,16 +134,12 @@ block(const char *text, size_t len, size_t *pos, struct buf *data)
 static enum ma_status
 add_file(struct mime_msg *m, const char *name, struct buf *data)
 {
-	struct mime_att *na, *a;
+	struct mime_att *a;
 	gboolean uncertain;
 	gchar *ct, *type;
-	enum ma_status st;
 
-	if ((na = realloc(m->att, (m->natt + 1) * sizeof *na)) == NULL)
+	if ((a = mime_att_new(m)) == NULL)
 		return MA_ENOMEM;
-	m->att = na;
-	a = &m->att[m->natt];
-	memset(a, 0, sizeof *a);
 	/* The type by the name and the bytes, as a file manager guesses. */
 	ct = g_content_type_guess(name, (const guchar *)data->data, data->len,
 				  &uncertain);
@@ -157,17 +152,8 @@ add_file(struct mime_msg *m, const char *name, struct buf *data)
 	a->size = data->len;
 	a->data = data->len > 0 ? buf_steal(data) : malloc(1);
 	if (a->type == NULL || a->filename == NULL || a->data == NULL)
-		st = MA_ENOMEM;
-	else
-		st = hash_sha256_hex(a->data, a->size, a->sha256);
-	if (st != MA_OK) {
-		free(a->type);
-		free(a->filename);
-		free(a->data);
-		return st;
-	}
-	m->natt++;
-	return MA_OK;
+		return mime_att_end(m, a, MA_ENOMEM);
+	return mime_att_end(m, a, MA_OK);
 }
 
 enum ma_status
