@@ -137,6 +137,20 @@ make_main(struct fx *f, int n)
 	assert_int_equal(file_size(f->journal), -1);
 }
 
+/* make_main(f, n), then one batch that takes "new-000001": in the
+ * journal. */
+static void
+main_and_one_batch(struct fx *f, int n)
+{
+	struct fetch_state *st;
+
+	make_main(f, n);
+	st = load(f);
+	take(st, "new-", 1);
+	assert_int_equal(state_commit(st, f->path, false), MA_OK);
+	state_free(st);
+}
+
 static void
 test_batch_is_appended_not_rewritten(void **ctx)
 {
@@ -180,11 +194,7 @@ test_torn_line_is_ignored_and_folded_away(void **ctx)
 	struct fetch_state *st;
 	char *text;
 
-	make_main(f, 100);
-	st = load(f);
-	take(st, "new-", 1);
-	assert_int_equal(state_commit(st, f->path, false), MA_OK);
-	state_free(st);
+	main_and_one_batch(f, 100);
 	/* A kill in the middle of an append: most of "uidl new-000002". */
 	append_text(f->journal, "uidl new-00000");
 	st = load(f);
@@ -313,11 +323,7 @@ test_journal_of_another_main_file_is_ignored(void **ctx)
 	struct fetch_state *st;
 	char *journal;
 
-	make_main(f, 3);
-	st = load(f);
-	take(st, "new-", 1);
-	assert_int_equal(state_commit(st, f->path, false), MA_OK);
-	state_free(st);
+	main_and_one_batch(f, 3);
 	journal = read_text(f->journal);
 	/* A fold whose removal of the journal did not last. */
 	st = load(f);
@@ -347,11 +353,7 @@ test_damaged_journal_line_is_refused(void **ctx)
 	struct fetch_state *st = NULL;
 	char *journal;
 
-	make_main(f, 3);
-	st = load(f);
-	take(st, "new-", 1);
-	assert_int_equal(state_commit(st, f->path, false), MA_OK);
-	state_free(st);
+	main_and_one_batch(f, 3);
 	journal = read_text(f->journal);
 	/* A whole line that is not a journal record is damage, not a
 	 * torn append: it is never guessed at. */
