@@ -576,23 +576,17 @@ make_set(struct buf *set, const struct uidset *u, size_t *ip)
 static enum ma_status
 delete_taken(struct imap *im, struct state_folder *f, bool uidplus)
 {
-	struct uidset taken = {0};
-	size_t n, i = 0;
-	struct buf set;
-	enum ma_status st;
-
 	/* Only what the state says is taken: it is recorded after the
-	 * spool is synced, so all of it is durable. */
-	if ((st = uidset_add_range(&taken, 1, UINT32_MAX)) != MA_OK ||
-	    (st = uidset_keep(&taken, &im->listed)) != MA_OK ||
-	    (st = uidset_keep(&taken, &f->uids)) != MA_OK) {
-		uidset_free(&taken);
-		return st;
-	}
-	n = taken.count;
+	 * spool is synced, so all of it is durable. run_folder() has
+	 * already kept only what the server listed. */
+	const struct uidset *taken = &f->uids;
+	size_t n = taken->count, i = 0;
+	struct buf set;
+	enum ma_status st = MA_OK;
+
 	buf_init(&set, IMAP_LINE_MAX);
-	while (i < taken.n && st == MA_OK) {
-		if ((st = make_set(&set, &taken, &i)) != MA_OK)
+	while (i < taken->n && st == MA_OK) {
+		if ((st = make_set(&set, taken, &i)) != MA_OK)
 			break;
 		st = command(im, "UID STORE %s +FLAGS.SILENT (\\Deleted)",
 			     set.data);
@@ -614,7 +608,6 @@ delete_taken(struct imap *im, struct state_folder *f, bool uidplus)
 		log_info("%s: deleted %zu messages from '%s' on the server",
 			 im->c->what, n, f->name);
 	buf_release(&set);
-	uidset_free(&taken);
 	return st;
 }
 
