@@ -28,7 +28,23 @@ tree_digest() {
 
 # free_port - a TCP port on 127.0.0.1 that nothing listens on now.
 free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+	free_ports 1
+}
+
+# free_ports N - N different such ports, one a line. Asked for one at a
+# time, the kernel may hand out the same free port twice (a server then
+# fails with "duplicate listener"); these are all bound at once.
+free_ports() {
+	python3 -c '
+import socket, sys
+held = []
+for _ in range(int(sys.argv[1])):
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    held.append(s)
+for s in held:
+    print(s.getsockname()[1])
+' "$1"
 }
 
 # wait_port PORT [SECONDS] - wait (bounded) until 127.0.0.1:PORT accepts.

@@ -54,10 +54,12 @@ dovecot_start() {
 	_dovecot_certs "$dir/tls" || return 1
 	DOVECOT_CA=$dir/tls/ca.crt
 	: >"$dir/passwd"
-	DOVECOT_IMAP_PORT=$(free_port)
-	DOVECOT_IMAPS_PORT=$(free_port)
-	DOVECOT_POP3_PORT=$(free_port)
-	DOVECOT_POP3S_PORT=$(free_port)
+	{
+		read -r DOVECOT_IMAP_PORT
+		read -r DOVECOT_IMAPS_PORT
+		read -r DOVECOT_POP3_PORT
+		read -r DOVECOT_POP3S_PORT
+	} < <(free_ports 4)
 	cat >"$dir/dovecot.conf" <<CONF
 base_dir = $dir/run
 state_dir = $dir/state

@@ -49,10 +49,12 @@ dovecot_oauth_start() {
 	chown "$DOVO_MAIL_OWNER" "$dir/mail"
 	_dovecot_oauth_certs "$dir/tls" || return 1
 	DOVO_CA=$dir/tls/ca.crt
-	DOVO_IMAP_PORT=$(free_port)
-	DOVO_IMAPS_PORT=$(free_port)
-	DOVO_POP3_PORT=$(free_port)
-	DOVO_POP3S_PORT=$(free_port)
+	{
+		read -r DOVO_IMAP_PORT
+		read -r DOVO_IMAPS_PORT
+		read -r DOVO_POP3_PORT
+		read -r DOVO_POP3S_PORT
+	} < <(free_ports 4)
 	cat >"$dir/oauth2.conf.ext" <<CONF
 introspection_mode = post
 introspection_url = $OAUTH_URL/introspect
