@@ -305,7 +305,8 @@ run_release(struct run *r)
  * MAILARC_RENDER_STATS set: one line on stderr with what a run's memory
  * and reading follow, for the tests that hold them bounded: the most
  * entries with listing fields at once, the entries in the site and
- * those allocated, the bytes of the state read.
+ * those allocated, the bytes of the state read, the files of the state
+ * written, the thread names held.
  */
 static void
 run_debug(const struct run *r)
@@ -318,9 +319,9 @@ run_debug(const struct run *r)
 
 	fprintf(stderr,
 		"render-stats: filled-peak %zu entries %u made %zu "
-		"state-read %zu state-files %zu\n",
+		"state-read %zu state-files %zu names %u\n",
 		r->filled_peak, g_hash_table_size(r->by_id), made,
-		r->state_read, r->state_written);
+		r->state_read, r->state_written, g_hash_table_size(r->names));
 }
 
 /* Forget the state: the run renders everything. */

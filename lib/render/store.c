@@ -61,26 +61,6 @@ struct store_out {
 	size_t nthreads;
 };
 
-uint64_t
-store_fnv64(const char *s, size_t n)
-{
-	uint64_t h = 14695981039346656037ull;
-
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-	return h;
-}
-
-unsigned
-store_bucket(const char *key)
-{
-	uint32_t h = 2166136261u;
-
-	for (const char *s = key; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h % STORE_BUCKETS;
-}
-
 static void store_out_free(struct store_out *o);
 
 static void
@@ -689,6 +669,34 @@ store_threads(struct store_out *o, struct buf *b, size_t *nthreads)
 	return st;
 }
 
+/*
+ * The name bucket fkey of a run that holds some of its names
+ * (store_names_check()) or new ones (in): merged into the manifest's
+ * lines (names_bucket_lines()).
+ */
+static enum ma_status
+names_merge(struct store_out *o, struct buf *b, const char *fkey, GPtrArray *in)
+{
+	const struct sfile *old = g_hash_table_lookup(o->r->store->files, fkey);
+	GPtrArray *lines = NULL;
+	char *data = NULL;
+	size_t len = 0;
+	enum ma_status st = MA_OK;
+
+	if (old != NULL)
+		st = store_read(o->r->store->path, fkey, old->gen, &data, &len);
+	if (st == MA_OK)
+		st = names_bucket_lines(o->r, data, len, in, &lines);
+	for (guint j = 0; st == MA_OK && j < lines->len; j++)
+		st = buf_adds(b, lines->pdata[j]);
+	if (st == MA_OK)
+		st = store_emit(o, fkey, b, lines->len);
+	if (lines != NULL)
+		g_ptr_array_free(lines, TRUE);
+	free(data);
+	return st;
+}
+
 /* The thread name buckets. */
 static enum ma_status
 store_names(struct store_out *o, struct buf *b)
@@ -706,20 +714,17 @@ store_names(struct store_out *o, struct buf *b)
 	for (unsigned i = 0; i < STORE_BUCKETS; i++) {
 		snprintf(key, sizeof key, "n-%02x", i);
 		/* A run that read part of the state rewrites only the
-		 * buckets it read. */
+		 * buckets it read whole (loaded) and those it holds names
+		 * of (picked, store_names_check(), or new), merged. */
 		if (store_partial(r) &&
-		    !g_hash_table_contains(r->store->loaded, key))
+		    !g_hash_table_contains(r->store->loaded, key)) {
+			if (in[i]->len > 0)
+				st = names_merge(o, b, key, in[i]);
 			g_ptr_array_set_size(in[i], 0);
-		for (guint j = 0; j < in[i]->len && st == MA_OK; j++) {
-			const struct tname *t =
-			    g_hash_table_lookup(r->names, in[i]->pdata[j]);
-
-			st = buf_addf(b, "%s\t", t->name);
-			if (st == MA_OK)
-				st = sitename_state_escape(b, t->root);
-			if (st == MA_OK)
-				st = buf_addf(b, "\t%s\n", t->target);
 		}
+		for (guint j = 0; j < in[i]->len && st == MA_OK; j++)
+			st = name_line(
+			    b, g_hash_table_lookup(r->names, in[i]->pdata[j]));
 		if (st == MA_OK && in[i]->len > 0)
 			st = store_emit(o, key, b, in[i]->len);
 		g_ptr_array_free(in[i], TRUE);

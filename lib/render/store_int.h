@@ -62,4 +62,13 @@ void store_month_file(const char *month, char key[16]);
  * missing or damaged. */
 enum ma_status store_load_file(struct run *r, const char *key);
 
+/* store_names.c: name_line() - one name's line of a name bucket;
+ * names_bucket_lines() - the lines of a name bucket whose bytes are
+ * data[0..len) (NULL: none) once the names in (NAMEs of r->names) are
+ * merged in, sorted by NAME, into *linesp (freed by the caller, even on
+ * an error). */
+enum ma_status name_line(struct buf *b, const struct tname *t);
+enum ma_status names_bucket_lines(struct run *r, char *data, size_t len,
+				  GPtrArray *in, GPtrArray **linesp);
+
 #endif

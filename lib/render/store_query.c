@@ -1,8 +1,9 @@
 /*
  * What the state on disk says of the run, asked by the renderer's files
  * and by the state's own (store.c, store_load.c): whether the run read
- * only part of it, whether a file was damaged, the archive's totals.
- * A leaf: it reads struct store and calls nothing back.
+ * only part of it, whether a file was damaged, the archive's totals;
+ * and the hashes that name its buckets and check its files. A leaf: it
+ * reads struct store and calls nothing back.
  */
 #include "store_int.h"
 
@@ -26,4 +27,24 @@ store_totals(const struct run *r, size_t *messages, size_t *threads)
 	*messages = r->store->messages + r->store->added;
 	*threads = r->store->nthreads + r->store->new_threads;
 	return true;
+}
+
+uint64_t
+store_fnv64(const char *s, size_t n)
+{
+	uint64_t h = 14695981039346656037ull;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+	return h;
+}
+
+unsigned
+store_bucket(const char *key)
+{
+	uint32_t h = 2166136261u;
+
+	for (const char *s = key; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h % STORE_BUCKETS;
 }
