@@ -26,25 +26,19 @@ batch() {
 		>/dev/null 2>"$BATS_TEST_TMPDIR/err"
 }
 
-# stat NAME: the figure NAME of the last render-stats line.
-stat() {
-	grep '^render-stats: ' "$BATS_TEST_TMPDIR/err" | tail -n 1 |
-		tr ' ' '\n' | sed -n "/^$1\$/{n;p;}"
-}
-
 @test "render batches: imports out of date order and a delete, each incremental, equal --full" {
 	batch 300 0
-	[ "$(stat entries)" -eq 300 ]
+	[ "$(render_stat entries)" -eq 300 ]
 	all=$(sed '1,/^$/d' "$STATE" | wc -l)
 	# Later months, then mail into the first months again (replies to
 	# old threads, neighbours across months), then a little more.
 	batch 120 3000
 	batch 80 300
 	batch 30 1500
-	[ "$(stat entries)" -eq 530 ]
+	[ "$(render_stat entries)" -eq 530 ]
 	# 30 messages: their months, buckets and thread names.
-	[ "$(stat state-files)" -gt 0 ]
-	[ "$(stat state-files)" -lt "$all" ]
+	[ "$(render_stat state-files)" -gt 0 ]
+	[ "$(render_stat state-files)" -lt "$all" ]
 	id=$(sed -n 's/^Message-I[Dd]: *<\(.*\)>.*/\1/p' \
 		"$(ls "$BATS_TEST_TMPDIR"/b300/cur/* | head -1)" | head -1)
 	[ -n "$id" ]

@@ -29,12 +29,6 @@ add_one() {
 		>/dev/null 2>"$BATS_TEST_TMPDIR/err"
 }
 
-# stat NAME: the figure NAME of the last run's render-stats line.
-stat() {
-	grep '^render-stats: ' "$BATS_TEST_TMPDIR/err" | tail -n 1 |
-		tr ' ' '\n' | sed -n "/^$1\$/{n;p;}"
-}
-
 # named: the files the manifest names, as they are on disk, sorted.
 named() {
 	sed '1,/^$/d' "$STATE" | awk '{print $1 "." $2}' | sort
@@ -70,8 +64,8 @@ same_as_full() {
 	for i in 1 2 3 4; do
 		add_one $((300 + i))
 		# Its month, buckets and names, not the whole state.
-		[ "$(stat state-files)" -ge 1 ]
-		[ "$(stat state-files)" -le 12 ]
+		[ "$(render_stat state-files)" -ge 1 ]
+		[ "$(render_stat state-files)" -le 12 ]
 		only_named
 	done
 	grep -qx 'messages 304' "$STATE"
@@ -131,7 +125,7 @@ same_as_full() {
 	add_one 301
 	# An incremental run: what came is rendered, nothing else read
 	# again from notmuch.
-	[ "$(stat entries)" -eq 301 ]
+	[ "$(render_stat entries)" -eq 301 ]
 	head -1 "$STATE" | grep -qx 'mailarc-render-state 4'
 	run ! grep -rq 'bogus@example' "$D/state"
 	# Every name the version 3 state had is still there.

@@ -22,12 +22,6 @@ setup() {
 	notmuch_index mem
 }
 
-# stat NAME: the figure NAME of the last run's render-stats line.
-stat() {
-	grep '^render-stats: ' "$BATS_TEST_TMPDIR/err" | tail -n 1 |
-		tr ' ' '\n' | sed -n "/^$1\$/{n;p;}"
-}
-
 render_stats() {
 	MAILARC_RENDER_STATS=1 mailarc-render mem "$@" \
 		>/dev/null 2>"$BATS_TEST_TMPDIR/err"
@@ -35,8 +29,8 @@ render_stats() {
 
 @test "render memory: listing fields are held for a thread or a month, not the archive" {
 	render_stats --full
-	[ "$(stat entries)" -eq 750 ]
-	peak=$(stat filled-peak)
+	[ "$(render_stat entries)" -eq 750 ]
+	peak=$(render_stat filled-peak)
 	# A month holds at most 150, a thread 30 (and its neighbours).
 	# Before, every entry kept its fields to the end of the run.
 	[ "$peak" -gt 0 ]
@@ -47,15 +41,15 @@ render_stats() {
 	notmuch_index mem
 	render_stats
 	# It reads the months it touches, not the archive.
-	[ "$(stat entries)" -lt 751 ]
+	[ "$(render_stat entries)" -lt 751 ]
 	grep -q '751 messages in' "$D/site/index.html"
-	[ "$(stat filled-peak)" -le 200 ]
+	[ "$(render_stat filled-peak)" -le 200 ]
 }
 
 @test "render memory: a --full run over a state holds its entries once" {
 	mailarc-render mem >/dev/null
 	render_stats --full
-	[ "$(stat entries)" -eq 750 ]
+	[ "$(render_stat entries)" -eq 750 ]
 	# The state's 750 entries are not loaded: the run makes its own.
-	[ "$(stat made)" -eq 750 ]
+	[ "$(render_stat made)" -eq 750 ]
 }

@@ -20,12 +20,6 @@ setup() {
 	mailarc-render big >/dev/null
 }
 
-# stat NAME: the figure NAME of the last run's render-stats line.
-stat() {
-	grep '^render-stats: ' "$BATS_TEST_TMPDIR/err" | tail -n 1 |
-		tr ' ' '\n' | sed -n "/^$1\$/{n;p;}"
-}
-
 # names_files: the name buckets' lines, each after its bucket's key.
 names_files() {
 	local f
@@ -43,13 +37,13 @@ names_files() {
 	cat "$BATS_TEST_TMPDIR/err"
 	grep -q '4512 messages in' "$D/site/index.html"
 	# Read part of the state, so it picked names.
-	[ "$(stat entries)" -lt 4000 ]
+	[ "$(render_stat entries)" -lt 4000 ]
 	threads=$(ls "$D"/site/t/*/*.html | wc -l)
 	[ "$threads" -gt 1000 ]
 	# A dozen messages render a dozen threads or fewer: their names,
 	# not the 5 or so more of each bucket.
-	echo "names held: $(stat names)"
-	[ "$(stat names)" -le 12 ]
+	echo "names held: $(render_stat names)"
+	[ "$(render_stat names)" -le 12 ]
 	names_files >"$BATS_TEST_TMPDIR/inc"
 	[ "$(wc -l <"$BATS_TEST_TMPDIR/inc")" -gt 1000 ]
 	mailarc-render --full big >/dev/null
@@ -69,6 +63,6 @@ names_files() {
 	cat "$BATS_TEST_TMPDIR/err"
 	grep -q 'does not match its manifest' "$BATS_TEST_TMPDIR/err"
 	grep -q '4503 messages in' "$D/site/index.html"
-	[ "$(stat entries)" -eq 4503 ]
+	[ "$(render_stat entries)" -eq 4503 ]
 	! names_files | grep -q ': x$'
 }

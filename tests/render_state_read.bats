@@ -21,12 +21,6 @@ setup() {
 	mailarc-render big >/dev/null
 }
 
-# stat NAME: the figure NAME of the last run's render-stats line.
-stat() {
-	grep '^render-stats: ' "$BATS_TEST_TMPDIR/err" | tail -n 1 |
-		tr ' ' '\n' | sed -n "/^$1\$/{n;p;}"
-}
-
 @test "render state: one message more reads a bounded part of the state" {
 	total=$(cat "$STATE" "$STATE".d/* | wc -c)
 	[ "$total" -gt 900000 ]
@@ -37,9 +31,9 @@ stat() {
 		2>"$BATS_TEST_TMPDIR/err"
 	cat "$BATS_TEST_TMPDIR/err"
 	grep -q '5001 messages in' "$D/site/index.html"
-	read=$(stat state-read)
+	read=$(render_stat state-read)
 	echo "read $read of $total"
 	[ "$read" -lt 250000 ]
-	[ "$(stat entries)" -lt 1500 ]
-	[ "$(stat state-files)" -le 8 ]
+	[ "$(render_stat entries)" -lt 1500 ]
+	[ "$(render_stat state-files)" -le 8 ]
 }

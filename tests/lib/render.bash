@@ -77,3 +77,10 @@ sample_space() {
 site_digest() {
 	tree_digest "$1"
 }
+
+# render_stat NAME - the figure NAME of the last render-stats line
+# (MAILARC_RENDER_STATS=1) in $BATS_TEST_TMPDIR/err.
+render_stat() {
+	grep '^render-stats: ' "$BATS_TEST_TMPDIR/err" | tail -n 1 |
+		tr ' ' '\n' | sed -n "/^$1\$/{n;p;}"
+}
