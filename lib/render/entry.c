@@ -128,6 +128,18 @@ file_count(notmuch_message_t *m)
 	return n;
 }
 
+/* e joins the filled entries that entries_unfill() empties. */
+static void
+entry_listed(struct run *r, struct entry *e)
+{
+	if (!e->listed) {
+		e->listed = true;
+		g_ptr_array_add(r->filled, e);
+		if (r->filled->len > r->filled_peak)
+			r->filled_peak = r->filled->len;
+	}
+}
+
 /*
  * The listing fields. notmuch keeps the headers of whichever file of a
  * message it met first; with several versions they come from the
@@ -160,12 +172,8 @@ entry_fill_from(struct run *r, struct entry *e, notmuch_message_t *m)
 	e->from = from_brief(r, from != NULL ? from : "");
 	e->file = file != NULL ? strdup(file) : NULL;
 	e->filled = e->subject != NULL && e->from != NULL;
-	if (!e->listed) {
-		e->listed = true;
-		g_ptr_array_add(r->filled, e);
-		if (r->filled->len > r->filled_peak)
-			r->filled_peak = r->filled->len;
-	}
+	entry_listed(r, e);
+	fill_cache_put(r, e);
 	mime_free(mm);
 	versions_free(v, n);
 }
@@ -193,6 +201,11 @@ entry_fill(struct run *r, struct entry *e)
 
 	if (e->filled)
 		return true;
+	/* Filled before in this run (fill_cache.c). */
+	if (fill_cache_get(r, e)) {
+		entry_listed(r, e);
+		return true;
+	}
 	if (notmuch_database_find_message(r->db, e->msgid, &m) !=
 		NOTMUCH_STATUS_SUCCESS ||
 	    m == NULL)

@@ -139,6 +139,7 @@ struct run {
 	 * entries the log set (not in order) and removed. */
 	size_t state_end, log_len;
 	GPtrArray *relog, *dropped;
+	struct fill_cache *fills; /* fill_cache.c (NULL: none yet) */
 	/* legacy.c: whether t/ holds flat files (0: not looked yet, 1: no,
 	 * 2: yes). */
 	int legacy_flat;
@@ -246,6 +247,15 @@ size_t order_position(struct run *r, const struct entry *e);
  * entries gone dropped, those changed (re)placed. false when the state's
  * order was not sorted (then the caller sorts everything). */
 bool order_merge(struct run *r, GPtrArray *changed);
+
+/* fill_cache.c: the listing fields of the entries filled last, kept
+ * past entries_unfill(). fill_cache_put() keeps a copy of a filled e's;
+ * fill_cache_get() sets e's from a copy (true) or does nothing (false);
+ * fill_cache_free(NULL) does nothing. */
+struct fill_cache;
+void fill_cache_put(struct run *r, const struct entry *e);
+bool fill_cache_get(struct run *r, struct entry *e);
+void fill_cache_free(struct fill_cache *c);
 
 /* date.c: render_parse_date() reads an RFC 5322 date (obsolete forms
  * and zone names of 4.3 included, years 1000..9999); render_mail_date()

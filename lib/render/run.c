@@ -299,6 +299,7 @@ run_release(struct run *r)
 	free(r->settings);
 	search_free(r->search);
 	store_free(r->store);
+	fill_cache_free(r->fills);
 }
 
 /*

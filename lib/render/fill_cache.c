@@ -1,0 +1,142 @@
+/*
+ * The listing fields of the last FILL_CACHE_SLOTS entries filled, kept
+ * past entries_unfill(), so that filling one of them again costs no
+ * notmuch lookup.
+ *
+ * Why: a message's page links to its neighbours by date, so every entry
+ * is filled as the next of one page and as the previous of another,
+ * most often from two threads rendered one soon after the other. Each
+ * fill from notmuch finds the message and reads its whole term list (the
+ * file names are terms), some 40 % of what a full render spent in
+ * notmuch. A copy of the few strings is much cheaper, and what notmuch
+ * says of a message does not change during a run, so a copy is what a
+ * fill would give again.
+ *
+ * Memory: at most FILL_CACHE_SLOTS entries' strings (each capped:
+ * DISPLAY_CHARS of subject, three senders, a path), flat in the size of
+ * the archive. Slots are reused in turn (first in, first out).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "render_int.h"
+
+#define FILL_CACHE_SLOTS 512
+
+struct fill_slot {
+	const struct entry *e; /* NULL: empty */
+	/* e's Message-ID: an entry freed (a run that turned full) and
+	 * another made at its address is not taken for it. */
+	char *msgid;
+	char *subject, *from, *file;
+	uint16_t nfiles;
+};
+
+struct fill_cache {
+	GHashTable *of; /* struct entry * -> struct fill_slot * */
+	size_t next;	/* the slot to reuse next */
+	struct fill_slot slot[FILL_CACHE_SLOTS];
+};
+
+static void
+slot_clear(struct fill_slot *s)
+{
+	free(s->msgid);
+	free(s->subject);
+	free(s->from);
+	free(s->file);
+	memset(s, 0, sizeof *s);
+}
+
+void
+fill_cache_free(struct fill_cache *c)
+{
+	if (c == NULL)
+		return;
+	for (size_t i = 0; i < FILL_CACHE_SLOTS; i++)
+		slot_clear(&c->slot[i]);
+	g_hash_table_destroy(c->of);
+	free(c);
+}
+
+static char *
+dup_or_null(const char *s, bool *ok)
+{
+	char *d;
+
+	if (s == NULL)
+		return NULL;
+	if ((d = strdup(s)) == NULL)
+		*ok = false;
+	return d;
+}
+
+void
+fill_cache_put(struct run *r, const struct entry *e)
+{
+	struct fill_cache *c = r->fills;
+	struct fill_slot *s;
+	bool ok = true;
+
+	if (!e->filled)
+		return;
+	if (c == NULL) {
+		/* No memory: no cache, every fill reads notmuch. */
+		if ((c = calloc(1, sizeof *c)) == NULL)
+			return;
+		c->of = g_hash_table_new(g_direct_hash, g_direct_equal);
+		r->fills = c;
+	}
+	if ((s = g_hash_table_lookup(c->of, e)) != NULL) {
+		if (strcmp(s->msgid, e->msgid) == 0)
+			return;
+		g_hash_table_remove(c->of, e);
+		slot_clear(s);
+	}
+	s = &c->slot[c->next];
+	c->next = (c->next + 1) % FILL_CACHE_SLOTS;
+	if (s->e != NULL)
+		g_hash_table_remove(c->of, s->e);
+	slot_clear(s);
+	s->msgid = dup_or_null(e->msgid, &ok);
+	s->subject = dup_or_null(e->subject, &ok);
+	s->from = dup_or_null(e->from, &ok);
+	s->file = dup_or_null(e->file, &ok);
+	s->nfiles = e->nfiles;
+	if (!ok) {
+		slot_clear(s);
+		return;
+	}
+	s->e = e;
+	g_hash_table_insert(c->of, (gpointer)e, s);
+}
+
+bool
+fill_cache_get(struct run *r, struct entry *e)
+{
+	struct fill_slot *s =
+	    r->fills != NULL ? g_hash_table_lookup(r->fills->of, e) : NULL;
+	bool ok = true;
+	char *subject, *from, *file;
+
+	if (s == NULL || strcmp(s->msgid, e->msgid) != 0)
+		return false;
+	subject = dup_or_null(s->subject, &ok);
+	from = dup_or_null(s->from, &ok);
+	file = dup_or_null(s->file, &ok);
+	if (!ok) {
+		free(subject);
+		free(from);
+		free(file);
+		return false;
+	}
+	free(e->subject);
+	free(e->from);
+	free(e->file);
+	e->subject = subject;
+	e->from = from;
+	e->file = file;
+	e->nfiles = s->nfiles;
+	e->filled = true;
+	return true;
+}
