@@ -86,20 +86,38 @@ buf_addc(struct buf *b, char c)
 	return buf_add(b, &c, 1);
 }
 
+/*
+ * Formatted straight into the room the buffer has: most calls fit, and
+ * then the text is formatted once, not measured first and formatted
+ * again (pages are built with thousands of these).
+ */
 enum ma_status
 buf_addf(struct buf *b, const char *fmt, ...)
 {
+	size_t room = b->cap - b->len;
 	enum ma_status st;
 	va_list ap;
 	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(b->data != NULL ? b->data + b->len : NULL,
+		      b->data != NULL ? room : 0, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		return MA_EIO;
-	if ((st = buf_grow(b, (size_t)n)) != MA_OK)
+	if (n < 0 || (size_t)n > b->max || b->len > b->max - (size_t)n) {
+		/* Nothing added: the text before stays terminated. */
+		if (b->data != NULL)
+			b->data[b->len] = '\0';
+		return n < 0 ? MA_EIO : MA_ETOOBIG;
+	}
+	if ((size_t)n < room && b->data != NULL) {
+		b->len += (size_t)n;
+		return MA_OK;
+	}
+	if ((st = buf_grow(b, (size_t)n)) != MA_OK) {
+		if (b->data != NULL)
+			b->data[b->len] = '\0';
 		return st;
+	}
 	va_start(ap, fmt);
 	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
 	va_end(ap);
