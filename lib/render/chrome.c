@@ -252,11 +252,59 @@ from_brief(struct run *r, const char *header)
 	return buf_steal(&b);
 }
 
+/*
+ * The stems of the names asked for last. A stem's shard is a SHA-256 of
+ * the name (permalink.c), and a full run asks for each name's stem some
+ * ten times (its page, its thread's page, feed and mbox, its neighbours'
+ * links, the search index), close together: a hash per call was a
+ * twentieth of the run's instructions. The stem is a function of the
+ * name alone, so a remembered one is the one permalink_stem() would
+ * give. One slot per hash of the name, replaced on a clash; names over
+ * STEM_MEMO_NAME bytes (rare) are not kept.
+ */
+#define STEM_MEMO_SLOTS 1024
+#define STEM_MEMO_NAME	96
+
+static struct {
+	char name[STEM_MEMO_NAME + 1]; /* "": empty */
+	char shard[3];
+} stem_memo[STEM_MEMO_SLOTS];
+
+static size_t
+stem_slot(const char *name, size_t n)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)name[i];
+		h *= 16777619u;
+	}
+	return h % STEM_MEMO_SLOTS;
+}
+
 const char *
 name_stem(const char *name, char out[PERMALINK_STEM_MAX])
 {
-	if (permalink_stem(name, out) != MA_OK)
+	size_t n = strlen(name), k = 0;
+
+	if (n > 0 && n <= STEM_MEMO_NAME) {
+		k = stem_slot(name, n);
+		if (strcmp(stem_memo[k].name, name) == 0) {
+			memcpy(out, stem_memo[k].shard, 2);
+			out[2] = '/';
+			memcpy(out + 3, name, n + 1);
+			return out;
+		}
+	}
+	if (permalink_stem(name, out) != MA_OK) {
 		snprintf(out, PERMALINK_STEM_MAX, "%s", name);
+		return out;
+	}
+	if (n > 0 && n <= STEM_MEMO_NAME) {
+		memcpy(stem_memo[k].name, name, n + 1);
+		memcpy(stem_memo[k].shard, out, 2);
+		stem_memo[k].shard[2] = '\0';
+	}
 	return out;
 }
 
