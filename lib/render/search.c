@@ -296,20 +296,35 @@ postings_build(struct postings *ps, GPtrArray *docs)
 	}
 }
 
-/* Shard sh of the postings: {"term":[first,delta,delta...],...} */
+/* v in decimal, as "%u" writes it: a shard holds a number per posting,
+ * too many for printf's parsing of a format each. */
+static void
+append_u32(GString *g, guint32 v)
+{
+	char d[10];
+	size_t n = 0;
+
+	do {
+		d[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	while (n > 0)
+		g_string_append_c(g, d[--n]);
+}
+
+/* Shard sh of the postings: {"term":[first,delta,delta...],...}, from
+ * its terms, sorted. */
 static GString *
-shard_json(struct postings *ps, GPtrArray *sorted, unsigned bits, unsigned sh)
+shard_json(struct postings *ps, GPtrArray *terms)
 {
 	GString *g = g_string_new("{");
 	bool first = true;
 
-	for (guint i = 0; i < sorted->len; i++) {
-		const char *term = sorted->pdata[i];
+	for (guint i = 0; i < terms->len; i++) {
+		const char *term = terms->pdata[i];
 		GArray *a;
 		guint32 prev = 0;
 
-		if (shard_of(term, bits) != sh)
-			continue;
 		a = g_hash_table_lookup(ps->terms, term);
 		if (!first)
 			g_string_append_c(g, ',');
@@ -319,7 +334,9 @@ shard_json(struct postings *ps, GPtrArray *sorted, unsigned bits, unsigned sh)
 		for (guint k = 0; k < a->len; k++) {
 			guint32 v = g_array_index(a, guint32, k);
 
-			g_string_append_printf(g, k ? ",%u" : "%u", v - prev);
+			if (k)
+				g_string_append_c(g, ',');
+			append_u32(g, v - prev);
 			prev = v;
 		}
 		g_string_append_c(g, ']');
@@ -362,7 +379,7 @@ segment_files(GPtrArray *docs, struct seg *sg, GPtrArray *names,
 	      GPtrArray *files)
 {
 	struct postings ps;
-	GPtrArray *sorted = g_ptr_array_new();
+	GPtrArray *sorted = g_ptr_array_new(), **by_shard;
 	GHashTableIter it;
 	gpointer k;
 	GChecksum *ck = g_checksum_new(G_CHECKSUM_SHA256);
@@ -384,10 +401,20 @@ segment_files(GPtrArray *docs, struct seg *sg, GPtrArray *names,
 				g_strdup_printf("d%u.json", lo / SEARCH_CHUNK));
 		g_ptr_array_add(files, docs_json(docs, lo, hi));
 	}
+	/* Each term's shard, found once: the sorted terms dealt into
+	 * their shards keep their order. */
+	by_shard = g_new(GPtrArray *, 1u << sg->bits);
+	for (unsigned sh = 0; sh < (1u << sg->bits); sh++)
+		by_shard[sh] = g_ptr_array_new();
+	for (guint i = 0; i < sorted->len; i++)
+		g_ptr_array_add(by_shard[shard_of(sorted->pdata[i], sg->bits)],
+				sorted->pdata[i]);
 	for (unsigned sh = 0; sh < (1u << sg->bits); sh++) {
 		g_ptr_array_add(names, g_strdup_printf("t%u.json", sh));
-		g_ptr_array_add(files, shard_json(&ps, sorted, sg->bits, sh));
+		g_ptr_array_add(files, shard_json(&ps, by_shard[sh]));
+		g_ptr_array_free(by_shard[sh], TRUE);
 	}
+	g_free(by_shard);
 	for (guint i = 0; i < files->len; i++) {
 		GString *f = files->pdata[i];
 
