@@ -21,12 +21,45 @@ tname_free(void *p)
 	free(t);
 }
 
+/*
+ * The anchors of the Message-IDs asked for last: an anchor is a SHA-256
+ * of the Message-ID, and a full run asks for each message's some four
+ * times (its thread page, its month's list, the search index), close
+ * together. It is a function of the Message-ID alone, so a remembered
+ * one is the one computed. One slot per hash of the Message-ID, replaced
+ * on a clash; longer ones than ANCHOR_MEMO_ID are not kept.
+ */
+#define ANCHOR_MEMO_SLOTS 1024
+#define ANCHOR_MEMO_ID	  96
+
+static struct {
+	char id[ANCHOR_MEMO_ID + 1]; /* "": empty */
+	char anchor[16];
+} anchor_memo[ANCHOR_MEMO_SLOTS];
+
 void
 anchor_of(const char *msgid, char out[16])
 {
-	gchar *h = g_compute_checksum_for_string(G_CHECKSUM_SHA256, msgid, -1);
+	size_t n = strlen(msgid), k = 0;
+	uint32_t fnv = 2166136261u;
+	gchar *h;
 
+	if (n > 0 && n <= ANCHOR_MEMO_ID) {
+		for (size_t i = 0; i < n; i++)
+			fnv = (fnv ^ (unsigned char)msgid[i]) * 16777619u;
+		k = fnv % ANCHOR_MEMO_SLOTS;
+		if (strcmp(anchor_memo[k].id, msgid) == 0) {
+			memcpy(out, anchor_memo[k].anchor,
+			       strlen(anchor_memo[k].anchor) + 1);
+			return;
+		}
+	}
+	h = g_compute_checksum_for_string(G_CHECKSUM_SHA256, msgid, -1);
 	snprintf(out, 16, "m%.12s", h != NULL ? h : "000000000000");
+	if (h != NULL && n > 0 && n <= ANCHOR_MEMO_ID) {
+		memcpy(anchor_memo[k].id, msgid, n + 1);
+		memcpy(anchor_memo[k].anchor, out, strlen(out) + 1);
+	}
 	g_free(h);
 }
 
