@@ -233,7 +233,11 @@ from_brief(struct run *r, const char *header)
 	size_t n;
 	struct buf b;
 	enum ma_status st;
+	char *html;
 
+	/* Senders repeat: made once per run (fill_cache.c). */
+	if ((html = fill_cache_from_get(r, header)) != NULL)
+		return html;
 	buf_init(&b, 64 * 1024);
 	if (mime_parse_addrs(header, &a, &n) != MA_OK)
 		return NULL;
@@ -247,9 +251,10 @@ from_brief(struct run *r, const char *header)
 		buf_release(&b);
 		return NULL;
 	}
-	if (b.data == NULL)
-		return strdup("");
-	return buf_steal(&b);
+	html = b.data == NULL ? strdup("") : buf_steal(&b);
+	if (html != NULL)
+		fill_cache_from_put(r, header, html);
+	return html;
 }
 
 /*

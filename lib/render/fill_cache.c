@@ -32,10 +32,25 @@ struct fill_slot {
 	uint16_t nfiles;
 };
 
+/*
+ * The From headers turned into a listing's HTML last (from_brief()):
+ * senders repeat, and each turn parses the header with gmime. The HTML
+ * depends on the header and the run's settings only, so a remembered one
+ * is what from_brief() would make. One slot per hash of the header,
+ * replaced on a clash; headers over FROM_MEMO_HEADER bytes are not kept.
+ */
+#define FROM_MEMO_SLOTS	 256
+#define FROM_MEMO_HEADER 256
+
+struct from_slot {
+	char *header, *html; /* NULL: empty */
+};
+
 struct fill_cache {
 	GHashTable *of; /* struct entry * -> struct fill_slot * */
 	size_t next;	/* the slot to reuse next */
 	struct fill_slot slot[FILL_CACHE_SLOTS];
+	struct from_slot from[FROM_MEMO_SLOTS];
 };
 
 static void
@@ -55,6 +70,10 @@ fill_cache_free(struct fill_cache *c)
 		return;
 	for (size_t i = 0; i < FILL_CACHE_SLOTS; i++)
 		slot_clear(&c->slot[i]);
+	for (size_t i = 0; i < FROM_MEMO_SLOTS; i++) {
+		free(c->from[i].header);
+		free(c->from[i].html);
+	}
 	g_hash_table_destroy(c->of);
 	free(c);
 }
@@ -71,22 +90,28 @@ dup_or_null(const char *s, bool *ok)
 	return d;
 }
 
-void
-fill_cache_put(struct run *r, const struct entry *e)
+/* r's cache, made on first use (NULL: no memory, and no cache). */
+static struct fill_cache *
+cache_of(struct run *r)
 {
 	struct fill_cache *c = r->fills;
-	struct fill_slot *s;
-	bool ok = true;
 
-	if (!e->filled)
-		return;
-	if (c == NULL) {
-		/* No memory: no cache, every fill reads notmuch. */
-		if ((c = calloc(1, sizeof *c)) == NULL)
-			return;
+	if (c == NULL && (c = calloc(1, sizeof *c)) != NULL) {
 		c->of = g_hash_table_new(g_direct_hash, g_direct_equal);
 		r->fills = c;
 	}
+	return c;
+}
+
+void
+fill_cache_put(struct run *r, const struct entry *e)
+{
+	struct fill_cache *c;
+	struct fill_slot *s;
+	bool ok = true;
+
+	if (!e->filled || (c = cache_of(r)) == NULL)
+		return;
 	if ((s = g_hash_table_lookup(c->of, e)) != NULL) {
 		if (strcmp(s->msgid, e->msgid) == 0)
 			return;
@@ -139,4 +164,50 @@ fill_cache_get(struct run *r, struct entry *e)
 	e->nfiles = s->nfiles;
 	e->filled = true;
 	return true;
+}
+
+/* The slot of header (FNV-1a), or NULL when it is not to be kept. */
+static struct from_slot *
+from_slot_of(struct run *r, const char *header)
+{
+	struct fill_cache *c;
+	size_t n = strlen(header);
+	uint32_t h = 2166136261u;
+
+	if (n > FROM_MEMO_HEADER || (c = cache_of(r)) == NULL)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)header[i]) * 16777619u;
+	return &c->from[h % FROM_MEMO_SLOTS];
+}
+
+char *
+fill_cache_from_get(struct run *r, const char *header)
+{
+	struct from_slot *s = from_slot_of(r, header);
+
+	if (s == NULL || s->header == NULL || strcmp(s->header, header) != 0)
+		return NULL;
+	return strdup(s->html);
+}
+
+void
+fill_cache_from_put(struct run *r, const char *header, const char *html)
+{
+	struct from_slot *s = from_slot_of(r, header);
+	char *h, *t;
+
+	if (s == NULL)
+		return;
+	h = strdup(header);
+	t = strdup(html);
+	if (h == NULL || t == NULL) {
+		free(h);
+		free(t);
+		return;
+	}
+	free(s->header);
+	free(s->html);
+	s->header = h;
+	s->html = t;
 }

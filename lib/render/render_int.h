@@ -256,6 +256,11 @@ struct fill_cache;
 void fill_cache_put(struct run *r, const struct entry *e);
 bool fill_cache_get(struct run *r, struct entry *e);
 void fill_cache_free(struct fill_cache *c);
+/* fill_cache_from_get() - from_brief()'s HTML of header made before in
+ * this run, malloc'd (NULL: not kept, or no memory);
+ * fill_cache_from_put() keeps a copy of html as header's. */
+char *fill_cache_from_get(struct run *r, const char *header);
+void fill_cache_from_put(struct run *r, const char *header, const char *html);
 
 /* date.c: render_parse_date() reads an RFC 5322 date (obsolete forms
  * and zone names of 4.3 included, years 1000..9999); render_mail_date()
