@@ -21,7 +21,7 @@ setup() {
 	cp -a "$D/site" "$fresh"
 	# Stale files beside the pages, in the folders of every kind.
 	for f in m/00/stale.html m/ff/gone@x.eml t/00/old.html t/7f/old.atom \
-		a/00/0000.bin 2019/01/stale.html stale.html; do
+		a/00/0000.bin 2019/01/stale.html 2019/stale.html; do
 		mkdir -p "$D/site/$(dirname "$f")"
 		echo stale >"$D/site/$f"
 	done
