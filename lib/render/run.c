@@ -101,7 +101,7 @@ query_messages(struct run *r, const char *qs, GPtrArray *changed)
 
 			if (known && strcmp(e->thread, th) != 0)
 				touch_thread(r, e->thread);
-			sitename_set_thread(e->thread, th);
+			entry_set_thread(r, e, th);
 			st = entry_date(e, m);
 			if (st == MA_OK && known && was != e->date)
 				entry_moved(r, e, was);
