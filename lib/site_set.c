@@ -1,9 +1,10 @@
 /*
  * A set of 64-bit values in about 6 bytes each (see site_set.h). The
- * sorted part is an array of the low 48 bits of each value, big-endian,
- * in the order of the whole values; start[b] is where the values whose
- * top 16 bits are b begin (their bucket). A plain array of 64-bit
- * values grown by doubling held 8 to 16 bytes a value.
+ * sorted part is the low 48 bits of each value, big-endian, in the
+ * order of the whole values, in blocks of BLOCK_ITEMS; start[b] is
+ * where the values whose top 16 bits are b begin (their bucket). A
+ * plain array of 64-bit values grown by doubling held 8 to 16 bytes a
+ * value.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -15,19 +16,29 @@
 #define ITEM	 6 /* bytes of a stored value */
 /* New values wait here; each merge moves the sorted part once. */
 #define TAIL_MAX 65536
+/* The sorted part lives in blocks of this many values, never moved by
+ * realloc(): a long run's heap would keep the holes of each old copy. */
+#define BLOCK_ITEMS 65536
 
 struct site_set {
-	unsigned char *low; /* n values of ITEM bytes */
-	size_t n;
+	unsigned char **block; /* nblock blocks of BLOCK_ITEMS values */
+	size_t nblock;
+	size_t n; /* values in the sorted part */
 	uint32_t start[BUCKETS + 1];
 	uint64_t tail[TAIL_MAX];
 	size_t ntail;
 };
 
+static unsigned char *
+item_at(const struct site_set *s, size_t i)
+{
+	return s->block[i / BLOCK_ITEMS] + i % BLOCK_ITEMS * ITEM;
+}
+
 static uint64_t
 low_at(const struct site_set *s, size_t i)
 {
-	const unsigned char *p = s->low + i * ITEM;
+	const unsigned char *p = item_at(s, i);
 	uint64_t v = 0;
 
 	for (int k = 0; k < ITEM; k++)
@@ -36,9 +47,9 @@ low_at(const struct site_set *s, size_t i)
 }
 
 static void
-low_put(unsigned char *base, size_t i, uint64_t v)
+low_put(struct site_set *s, size_t i, uint64_t v)
 {
-	unsigned char *p = base + i * ITEM;
+	unsigned char *p = item_at(s, i);
 
 	for (int k = ITEM - 1; k >= 0; k--, v >>= 8)
 		p[k] = (unsigned char)v;
@@ -55,7 +66,9 @@ site_set_free(struct site_set *s)
 {
 	if (s == NULL)
 		return;
-	free(s->low);
+	for (size_t b = 0; b < s->nblock; b++)
+		free(s->block[b]);
+	free(s->block);
 	free(s);
 }
 
@@ -100,15 +113,36 @@ u64_cmp(const void *a, const void *b)
 
 /*
  * The tail into the sorted part: sorted, without the values already
- * there (or twice), then merged from the back into the array grown to
- * its new size, so that the old values move once and no second copy of
- * the array is made.
+ * there (or twice), then merged from the back into the blocks grown to
+ * hold them all, so that the old values move once and no second copy is
+ * made.
  */
+/* Room for m values in the blocks. */
+static enum ma_status
+grow(struct site_set *s, size_t m)
+{
+	size_t want = (m + BLOCK_ITEMS - 1) / BLOCK_ITEMS;
+	unsigned char **nb;
+
+	if (want <= s->nblock)
+		return MA_OK;
+	if ((nb = realloc(s->block, want * sizeof *nb)) == NULL)
+		return MA_ENOMEM;
+	s->block = nb;
+	while (s->nblock < want)
+		if ((s->block[s->nblock++] = malloc(BLOCK_ITEMS * ITEM)) ==
+		    NULL) {
+			s->nblock--;
+			return MA_ENOMEM;
+		}
+	return MA_OK;
+}
+
 static enum ma_status
 merge(struct site_set *s)
 {
 	size_t k = 0, m, i, j, b;
-	unsigned char *nl;
+	enum ma_status st;
 
 	qsort(s->tail, s->ntail, sizeof s->tail[0], u64_cmp);
 	for (size_t t = 0; t < s->ntail; t++)
@@ -121,9 +155,8 @@ merge(struct site_set *s)
 	if (s->n + k > UINT32_MAX)
 		return MA_ETOOBIG;
 	m = s->n + k;
-	if ((nl = realloc(s->low, m * ITEM)) == NULL)
-		return MA_ENOMEM;
-	s->low = nl;
+	if ((st = grow(s, m)) != MA_OK)
+		return st;
 	/* From the back: the largest of what is left of either goes to
 	 * the last free place. b follows the old value at i - 1. */
 	i = s->n;
@@ -138,10 +171,10 @@ merge(struct site_set *s)
 			old = (uint64_t)b << LOW_BITS | low_at(s, i - 1);
 		}
 		if (i > 0 && old > s->tail[j - 1]) {
-			low_put(s->low, i + j - 1, old);
+			low_put(s, i + j - 1, old);
 			i--;
 		} else {
-			low_put(s->low, i + j - 1, s->tail[j - 1]);
+			low_put(s, i + j - 1, s->tail[j - 1]);
 			j--;
 		}
 	}
@@ -185,5 +218,5 @@ site_set_count(const struct site_set *s)
 size_t
 site_set_bytes(const struct site_set *s)
 {
-	return sizeof *s + s->n * ITEM;
+	return sizeof *s + s->nblock * (BLOCK_ITEMS * ITEM + sizeof(void *));
 }
