@@ -108,12 +108,13 @@ site_open(const char *dir, FILE *out, char sep, struct site **sp)
 	s->euid = geteuid();
 	s->dirfd = -1;
 	s->held_fd = -1;
-	s->written = g_array_new(FALSE, FALSE, sizeof(guint64));
+	s->written = site_set_new();
 	s->dirs = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
 	s->ops = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, op_free);
 	s->synced = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
 	mark = path_fmt("%s/%s", dir, SITE_MARK);
-	if (s->dir == NULL || s->stage == NULL || mark == NULL) {
+	if (s->dir == NULL || s->stage == NULL || mark == NULL ||
+	    s->written == NULL) {
 		free(mark);
 		free(s->stage);
 		s->stage = NULL;
@@ -182,10 +183,11 @@ make_parents(struct site *s, const char *rel)
 
 /*
  * A path's 64-bit FNV-1a hash: what a run remembers of each path it
- * produced, 8 bytes rather than the path and a hash table node (a full
- * run of a million messages produces some 3.5 million). Two paths with
- * one hash (odds about 1 in 10^12 at that size) would only keep a stale
- * file that site_gc() should have removed, never remove a live one.
+ * produced, about 6 bytes in a site_set (site_set.h) rather than the
+ * path and a hash table node (a full run of a million messages
+ * produces some 3.5 million). Two paths with one hash (odds about 1 in 10^12 at
+ * that size) would only keep a stale file that site_gc() should have removed,
+ * never remove a live one.
  */
 static guint64
 path_hash(const char *rel)
@@ -202,44 +204,14 @@ path_hash(const char *rel)
 static enum ma_status
 remember(struct site *s, const char *rel)
 {
-	guint64 h = path_hash(rel);
-
-	g_array_append_val(s->written, h); /* aborts on no memory (glib) */
-	return MA_OK;
+	return site_set_add(s->written, path_hash(rel));
 }
 
-static gint
-u64_cmp(gconstpointer a, gconstpointer b)
-{
-	guint64 x = *(const guint64 *)a, y = *(const guint64 *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* Whether rel was remembered: a binary search of the first s->nsorted
- * hashes, which are sorted, and a look at the rest. */
+/* Whether rel was remembered. */
 static bool
 remembered(const struct site *s, const char *rel)
 {
-	guint64 h = path_hash(rel);
-	size_t lo = 0, hi = s->nsorted;
-
-	for (size_t i = s->nsorted; i < s->written->len; i++)
-		if (g_array_index(s->written, guint64, i) == h)
-			return true;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		guint64 v = g_array_index(s->written, guint64, mid);
-
-		if (v == h)
-			return true;
-		if (v < h)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return false;
+	return site_set_has(s->written, path_hash(rel));
 }
 
 /* Record a pending change of rel (the last one asked for wins). */
@@ -663,12 +635,10 @@ site_exists(struct site *s, const char *rel)
 bool
 site_produced(struct site *s, const char *rel)
 {
-	/* Asked while the run still writes: sort again when the unsorted
-	 * tail has grown, so that a lookup stays cheap. */
-	if (s->written->len - s->nsorted > 1024) {
-		g_array_sort(s->written, u64_cmp);
-		s->nsorted = s->written->len;
-	}
+	/* Asked while the run still writes: merge the unsorted tail when
+	 * it has grown, so that a lookup stays cheap (without memory, the
+	 * lookup looks at the whole tail). */
+	(void)site_set_settle(s->written, 1024);
 	return remembered(s, rel);
 }
 
@@ -723,8 +693,12 @@ site_gc(struct site *s)
 	GPtrArray *seen = g_ptr_array_new_with_free_func(free);
 	enum ma_status st = MA_OK;
 
-	g_array_sort(s->written, u64_cmp);
-	s->nsorted = s->written->len;
+	/* Each file of the site is looked up: no tail to look through. */
+	if ((st = site_set_settle(s->written, 0)) != MA_OK) {
+		g_ptr_array_free(todo, TRUE);
+		g_ptr_array_free(seen, TRUE);
+		return st;
+	}
 	g_ptr_array_add(todo, strdup(""));
 	while (todo->len > 0 && st == MA_OK) {
 		char *rel = g_ptr_array_steal_index(todo, todo->len - 1);
@@ -804,8 +778,7 @@ site_close(struct site *s, bool commit)
 	free(s->held_tmp);
 	free(s->dir);
 	free(s->stage);
-	if (s->written)
-		g_array_free(s->written, TRUE);
+	site_set_free(s->written);
 	if (s->dirs)
 		g_hash_table_destroy(s->dirs);
 	if (s->ops)

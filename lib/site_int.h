@@ -14,6 +14,7 @@
 
 #include <glib.h>
 
+#include "site_set.h"
 #include "status.h"
 
 /* The staging folder, and the journal and stubs at its top (names that
@@ -49,11 +50,10 @@ struct site {
 	char *stage;
 	FILE *out;
 	char sep;
-	GArray *written;    /* guint64 hashes of the paths produced */
-	size_t nsorted;	    /* how many of them are sorted, from the first */
-	GHashTable *dirs;   /* staging folders made (owned keys) */
-	GHashTable *ops;    /* rel path -> struct op (owned) */
-	GHashTable *synced; /* published folders changed (owned keys) */
+	struct site_set *written; /* hashes of the paths produced */
+	GHashTable *dirs;	  /* staging folders made (owned keys) */
+	GHashTable *ops;	  /* rel path -> struct op (owned) */
+	GHashTable *synced;	  /* published folders changed (owned keys) */
 	unsigned long seq;
 	size_t nwritten;
 	unsigned nstub;	  /* stub inodes made (EMLINK starts a new one) */

@@ -64,9 +64,8 @@
 
 /*
  * One message of the archive, as the state file records it. A run holds
- * one per message (O(archive)), so the fields are laid out to fit 96
- * bytes on LP64 (entry.c checks): pointers first, then the thread id,
- * then the small fields.
+ * one per message (O(archive)), so the fields are laid out to fit 72
+ * bytes on LP64 (entry.c checks): pointers first, then the small fields.
  */
 struct entry {
 	char *msgid;
@@ -78,7 +77,9 @@ struct entry {
 	/* Filled on demand for listings; not in the state file. subject
 	 * is capped at DISPLAY_CHARS, from is HTML. */
 	char *subject, *from, *file;
-	char thread[32];
+	/* notmuch's thread id as sitename_set_thread() keeps it, "" for
+	 * none: one copy per thread, in run.strings (entry_set_thread()). */
+	char *thread;
 	uint32_t pos;	 /* in run.order */
 	uint16_t nfiles; /* versions (files) of the message, at most
 			    UINT16_MAX */
@@ -119,7 +120,7 @@ struct run {
 	char *settings;	       /* what the last run rendered with */
 	GPtrArray *blocks;     /* of ENTRY_BLOCK entries */
 	size_t block_used;     /* in the last block */
-	GStringChunk *strings; /* msgid and atts of the entries */
+	GStringChunk *strings; /* msgid, atts and thread of the entries */
 	/* entry.c: the entries whose listing fields are filled; emptied
 	 * by entries_unfill() wherever no page is being written, so that
 	 * they follow a thread or a month, not the archive. The most at
@@ -224,6 +225,9 @@ void touch_thread(struct run *r, const char *id);
 GPtrArray *sorted_keys(GHashTable *h);
 void entries_free(struct run *r);
 struct entry *entry_add(struct run *r, const char *msgid);
+/* entry_set_thread() - e's thread id: src when sitename_set_thread()
+ * takes it, else "". */
+void entry_set_thread(struct run *r, struct entry *e, const char *src);
 /* entry_set_fields() - e's thread, date and attachments from the fields
  * THREAD, DATE, ATTACHMENTS ("-": none) of a state line f[1..3]. */
 void entry_set_fields(struct run *r, struct entry *e, char *const f[4]);

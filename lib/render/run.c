@@ -101,7 +101,7 @@ query_messages(struct run *r, const char *qs, GPtrArray *changed)
 
 			if (known && strcmp(e->thread, th) != 0)
 				touch_thread(r, e->thread);
-			sitename_set_thread(e->thread, th);
+			entry_set_thread(r, e, th);
 			st = entry_date(e, m);
 			if (st == MA_OK && known && was != e->date)
 				entry_moved(r, e, was);
@@ -116,37 +116,135 @@ query_messages(struct run *r, const char *qs, GPtrArray *changed)
 	return st;
 }
 
-/* A full run: every thread (names_publish() does the removed ones). */
-static enum ma_status
-render_every_thread(struct run *r)
-{
-	notmuch_query_t *q = notmuch_query_create(r->db, "*");
-	notmuch_threads_t *ts = NULL;
-	struct progress p;
-	enum ma_status st = MA_OK;
+/*
+ * A full run walks the threads in windows of about this many messages
+ * (by the order's dates): notmuch holds a window's matches, not the
+ * archive's. MAILARC_RENDER_WINDOW sets it (the tests make windows of a
+ * few messages).
+ */
+#define WALK_WINDOW 16384
 
-	if (q == NULL)
+static size_t
+walk_window(void)
+{
+	const char *s = getenv("MAILARC_RENDER_WINDOW");
+	char *end;
+	long n;
+
+	if (s == NULL)
+		return WALK_WINDOW;
+	errno = 0;
+	n = strtol(s, &end, 10);
+	return errno != 0 || end == s || *end != '\0' || n < 1 ? WALK_WINDOW
+							       : (size_t)n;
+}
+
+/* The oldest of notmuch's dates of th's messages, matched or not
+ * (notmuch_thread_get_oldest_date() counts the matched ones only). */
+static time_t
+thread_oldest(notmuch_thread_t *th)
+{
+	notmuch_messages_t *ms = notmuch_thread_get_messages(th);
+	time_t oldest = 0;
+	bool any = false;
+
+	for (; notmuch_messages_valid(ms); notmuch_messages_move_to_next(ms)) {
+		time_t d = notmuch_message_get_date(notmuch_messages_get(ms));
+
+		if (!any || d < oldest)
+			oldest = d;
+		any = true;
+	}
+	notmuch_messages_destroy(ms);
+	return oldest;
+}
+
+/*
+ * The threads of the messages notmuch dates lo..hi (lo 0: no lower
+ * bound, hi 0: no upper), oldest first, that have their oldest message
+ * there: a thread with messages in an earlier window was rendered
+ * there. No lower bound is "NOT date:@HI+1..": "date:..@HI" leaves out
+ * the messages notmuch dates 0.
+ */
+static enum ma_status
+walk_dates(struct run *r, time_t lo, time_t hi, struct progress *p)
+{
+	char qs[64];
+	notmuch_query_t *q;
+	notmuch_threads_t *ts = NULL;
+	enum ma_status st;
+
+	if (lo == 0 && hi == 0)
+		st = render_fmt(qs, sizeof qs, "*");
+	else if (lo == 0)
+		st = render_fmt(qs, sizeof qs, "NOT date:@%lld..",
+				(long long)hi + 1);
+	else if (hi == 0)
+		st = render_fmt(qs, sizeof qs, "date:@%lld..", (long long)lo);
+	else
+		st = render_fmt(qs, sizeof qs, "date:@%lld..@%lld",
+				(long long)lo, (long long)hi);
+	if (st != MA_OK)
+		return st;
+	if ((q = notmuch_query_create(r->db, qs)) == NULL)
 		return MA_ENOMEM;
 	notmuch_query_set_sort(q, NOTMUCH_SORT_OLDEST_FIRST);
 	if (notmuch_query_search_threads(q, &ts) != NOTMUCH_STATUS_SUCCESS) {
-		log_err("notmuch: cannot list the threads");
+		log_err("notmuch: cannot list the threads of '%s'", qs);
 		notmuch_query_destroy(q);
 		return MA_EIO;
 	}
-	/* On a terminal, a long run shows how far it is (progress.h). */
-	progress_start(&p, r->o->key, r->order->len, 0);
 	for (; notmuch_threads_valid(ts) && st == MA_OK;
 	     notmuch_threads_move_to_next(ts)) {
 		notmuch_thread_t *th = notmuch_threads_get(ts);
 
-		st = render_thread(r, th);
-		entries_unfill(r);
-		progress_add(
-		    &p, (uint64_t)notmuch_thread_get_total_messages(th), 0);
+		if (lo == 0 || thread_oldest(th) >= lo) {
+			st = render_thread(r, th);
+			entries_unfill(r);
+			progress_add(
+			    p, (uint64_t)notmuch_thread_get_total_messages(th),
+			    0);
+		}
 		notmuch_thread_destroy(th);
 	}
-	progress_end(&p);
 	notmuch_query_destroy(q);
+	return st;
+}
+
+/*
+ * A full run: every thread (names_publish() does the removed ones), in
+ * notmuch's order of their oldest messages, each once. One query over
+ * the archive would hold its every match for the whole walk; the walk
+ * goes through windows of notmuch's dates instead, each about
+ * walk_window() messages of the order, in date order. notmuch sorts
+ * by date, then by document: a thread comes in the window of its oldest
+ * message at the place one query gives it, as every message of one
+ * second is in one window. notmuch dates mail before 1970 or without
+ * a date 0: the first window has no lower bound, the last no upper.
+ */
+static enum ma_status
+render_every_thread(struct run *r)
+{
+	size_t step = walk_window();
+	struct progress p;
+	enum ma_status st = MA_OK;
+	time_t lo = 0;
+
+	/* On a terminal, a long run shows how far it is (progress.h). */
+	progress_start(&p, r->o->key, r->order->len, 0);
+	for (size_t i = step; i < r->order->len && st == MA_OK; i += step) {
+		time_t hi = ((struct entry *)r->order->pdata[i])->date;
+
+		/* Windows of whole seconds after 1970, each after the
+		 * last. */
+		if (hi < 1 || hi < lo)
+			continue;
+		st = walk_dates(r, lo, hi, &p);
+		lo = hi + 1;
+	}
+	if (st == MA_OK)
+		st = walk_dates(r, lo, 0, &p);
+	progress_end(&p);
 	return st;
 }
 
