@@ -12,6 +12,13 @@
 # ratios, by wall time and by CPU time: on a shared machine the wall
 # time follows the other load, the CPU time much less. Uses build/
 # (make all).
+#
+#   BENCH_SETTLE  seconds to wait, after a sync, before each timed
+#                 command (default 0): on ext4 without a journal, creating
+#                 files right after another job deleted many costs several
+#                 times more (docs/scaling.md); 61 takes that out.
+#   BENCH_SPLIT   "yes": also print each run's user and system seconds
+#                 (to stderr)
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 n=${1:-10000}
@@ -24,13 +31,29 @@ export MAILARC_ROOT="$work/root"
 mkdir -p "$MAILARC_ROOT"
 TIME=/usr/bin/time
 
+settle=${BENCH_SETTLE:-0}
+case $settle in
+'' | *[!0-9]*)
+	echo "run.sh: BENCH_SETTLE must be a number of seconds" >&2
+	exit 2
+	;;
+esac
+
 measure() { # LABEL CMD... -> "LABEL seconds peak_kb cpu_seconds"
 	label=$1
 	shift
+	if [ "$settle" -gt 0 ]; then
+		sync
+		sleep "$settle"
+	fi
 	$TIME -f "%e %M %U %S" -o "$work/time.out" "$@" >/dev/null \
 		2>"$work/err.out" ||
 		{ cat "$work/err.out" >&2; exit 1; }
 	awk -v l="$label" '{ print l, $1, $2, $3 + $4 }' "$work/time.out"
+	if [ "${BENCH_SPLIT:-no}" = yes ]; then
+		awk -v l="$label" '{ print l ": user " $3 " s, system " $4 " s" }' \
+			"$work/time.out" >&2
+	fi
 }
 
 echo "generating $n messages in $work" >&2
