@@ -25,6 +25,7 @@ struct label {
 	bool iso2022jp;	   /* transcode ISO-2022-JP to CP932 first */
 	bool japanese;	   /* vendor (private use) characters -> U+FFFD */
 	bool ascii;	   /* 8-bit bytes do not belong: strictly, fail */
+	bool jis_own;	   /* iconv's decoder strictly, else as ISO-2022-JP */
 	char own[CHARSET_NAME_MAX + 1]; /* iconv points here for others */
 };
 
@@ -81,6 +82,21 @@ static const struct {
 };
 
 /*
+ * Whether a label names a variant of ISO-2022-JP ("ISO-2022-JP-2", "-1",
+ * "-3", "-2004", "csISO2022JP2"). Japanese mailers and phones write them
+ * over text that is ISO-2022-JP with the NEC and Microsoft extensions
+ * (CP50220) and half-width katakana, which iconv's decoders of those
+ * names refuse, or do not know the name at all.
+ */
+static bool
+jis_family(const char *name)
+{
+	return strncasecmp(name, "iso-2022-jp", 11) == 0 ||
+	       strncasecmp(name, "iso2022jp", 9) == 0 ||
+	       strncasecmp(name, "csiso2022jp", 11) == 0;
+}
+
+/*
  * The reading of a label; false when there is none usable (NULL, empty,
  * "unknown-8bit", or a name iconv does not know).
  */
@@ -111,21 +127,30 @@ label_get(const char *charset, struct label *l)
 			l->iso2022jp = aliases[i].iso2022jp;
 			l->japanese = aliases[i].japanese;
 			l->ascii = aliases[i].ascii;
+			l->jis_own = false;
 			return true;
 		}
 	}
 	if (strncasecmp(name, "unknown", 7) == 0 ||
 	    strncasecmp(name, "x-unknown", 9) == 0)
 		return false;
+	l->ascii = false;
+	l->japanese = jis_family(name);
 	cd = iconv_open("UTF-8", name);
-	if (cd == (iconv_t)-1)
-		return false;
+	if (cd == (iconv_t)-1) {
+		if (!l->japanese)
+			return false;
+		/* "ISO-2022-JP-1", "-2004" and the like: ISO-2022-JP. */
+		l->iconv = "CP932";
+		l->iso2022jp = true;
+		l->jis_own = false;
+		return true;
+	}
 	iconv_close(cd);
 	memcpy(l->own, name, n + 1);
 	l->iconv = l->own;
 	l->iso2022jp = false;
-	l->ascii = false;
-	l->japanese = strncasecmp(name, "iso-2022-jp", 11) == 0;
+	l->jis_own = l->japanese;
 	return true;
 }
 
@@ -406,14 +431,40 @@ has_8bit(const unsigned char *s, size_t n)
 	return false;
 }
 
+/* Drop what a failed attempt added to out after mark. */
+static void
+cut_back(struct buf *out, size_t mark)
+{
+	out->len = mark;
+	if (out->data != NULL)
+		out->data[mark] = '\0';
+}
+
 /* Decode in[0..n) by label l into out, strictly or leniently. */
 static enum ma_status
 decode_as(const struct label *l, const char *in, size_t n, bool lenient,
 	  struct buf *out)
 {
+	static const struct label jis = {
+	    .iconv = "CP932", .iso2022jp = true, .japanese = true};
 	struct buf sj;
 	enum ma_status st;
 
+	if (l->jis_own) {
+		/* The variant's own sets (GB 2312, KS C 5601, ISO-8859 in
+		 * ISO-2022-JP-2) when iconv reads it all; else the text is
+		 * ISO-2022-JP as Japanese mailers write it. SO (half-width
+		 * katakana from phones) is in no variant: iconv passes it. */
+		size_t mark = out->len;
+
+		if (memchr(in, 0x0e, n) == NULL) {
+			st = convert(l->iconv, in, n, false, true, out);
+			if (st != MA_EDATA)
+				return st;
+			cut_back(out, mark);
+		}
+		return decode_as(&jis, in, n, lenient, out);
+	}
 	if (l->iconv == NULL) {
 		if (!lenient && !charset_is_utf8(in, n))
 			return MA_EDATA;
@@ -445,15 +496,6 @@ finish(struct buf *out, enum ma_status st, size_t *outlen)
 		*outlen = out->len;
 	r = out->data != NULL ? buf_steal(out) : strdup("");
 	return r;
-}
-
-/* Drop what a failed attempt added to out after mark. */
-static void
-cut_back(struct buf *out, size_t mark)
-{
-	out->len = mark;
-	if (out->data != NULL)
-		out->data[mark] = '\0';
 }
 
 static enum ma_status
