@@ -28,8 +28,10 @@ void mime_source_memory(const void *data, size_t len);
  * mime_raw_filename - the file name of obj read again from its raw
  * Content-Disposition filename= (else Content-Type name=) when that holds
  * 8-bit bytes or an ESC (mime_fname.c): decoded as charset_decode_header()
- * with fallback (the charset of the message's text, may be NULL).
- * malloc'd; NULL when gmime's reading stands (or on no memory).
+ * with fallback (the charset of the message's text, may be NULL); or,
+ * when given in RFC 2231 sections (filename*0*=...), those put together
+ * in the order of their numbers. malloc'd; NULL when gmime's reading
+ * stands (or on no memory).
  */
 char *mime_raw_filename(GMimeObject *obj, const char *fallback);
 
