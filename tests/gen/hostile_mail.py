@@ -1355,11 +1355,19 @@ def c_digdig(g, t):
 def c_flowed(g, t):
     """format=flowed; delsp=yes with Japanese soft breaks and space
     stuffing."""
-    body = ("Hostile token %s. This is a long \nflowed paragraph that "
-            "goes \non. \n 会議の\n議事録 \nです。\n>> quoted \n>> more\n"
-            " From stuffed\n-- \nsig\n" % t)
+    # RFC 3676 4.2: with delsp=yes the space before a soft break is the
+    # sender's own, removed on reading; Japanese lines break between
+    # characters with no space of their own.
+    delsp = g.rng.random() < 0.5
+    sp = "  " if delsp else " "
+    body = ("Hostile token %s. This is a long%sflowed paragraph that "
+            "goes%son.\n%s\n>> quoted%s>> more\n From stuffed\n-- \nsig\n"
+            % (t, sp + "\n", sp + "\n",
+               "会議の \n議事録 \nです。" if delsp else "会議の議事録です。",
+               sp + "\n"))
     m, mid = single_part(g, t, 'text/plain; charset=utf-8; format=flowed;'
-                         ' delsp=yes', "8bit", body.encode())
+                         ' delsp=%s' % ("yes" if delsp else "no"), "8bit",
+                         body.encode())
     return m.bytes(), mid, "mail"
 
 
