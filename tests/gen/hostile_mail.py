@@ -1195,6 +1195,50 @@ def c_ndr(g, t):
     return m.bytes(), mid, "mail"
 
 
+
+@mutation("bounce-odd")
+def c_bounceodd(g, t):
+    """Bounces as fewer tools write them: the whole message a
+    message/rfc822; RFC 6533 message/global-delivery-status with a
+    message/global original in raw UTF-8; the original base64-encoded
+    (RFC 2046 forbids it); the notice only in the original's text."""
+    m, mid = g.base(t)
+    for h in ("In-Reply-To", "References", "List-Id"):
+        m.drop(h)
+    m.set("From", "MAILER-DAEMON@mx.example.com")
+    m.set("Subject", "failure notice " + t)
+    inner = inner_msg(g, t, 0)
+    inner.body = ("Hostile token %s in the original.\n" % t).encode()
+    kind = g.rng.randrange(4)
+    if kind == 0:
+        m.set("MIME-Version", "1.0")
+        m.set("Content-Type", "message/rfc822")
+        m.drop("Content-Transfer-Encoding")
+        m.body = inner.bytes()
+    elif kind == 1:
+        inner.set("Subject", "Grüße 会議 " + t)
+        inner.set("From", "Zoë <zoë@exämple.org>")
+        multipart(m, "report", "g-" + t, [
+            text_part(g, t),
+            b"Content-Type: message/global-delivery-status\n\n"
+            b"Reporting-MTA: dns; mx.example.com\n\nFinal-Recipient: "
+            b"utf-8; z\xc3\xb6e@ex\xc3\xa4mple.org\nAction: failed\n"
+            b"Status: 5.1.1\n",
+            b"Content-Type: message/global\n\n" + inner.bytes()],
+            "; report-type=delivery-status")
+    elif kind == 2:
+        multipart(m, "report", "b-" + t, [
+            text_part(g, t),
+            b"Content-Type: message/rfc822\nContent-Transfer-Encoding: "
+            b"base64\n\n" + base64.encodebytes(inner.bytes())],
+            "; report-type=delivery-status")
+    else:  # qmail: plain text, the original quoted after a line
+        m.set("Content-Type", "text/plain")
+        m.body = (("Hi. This is the qmail-send program at mx.example.com.\n"
+                   "Hostile token %s.\n\n--- Below this line is a copy "
+                   "of the message.\n\n" % t).encode() + inner.bytes())
+    return m.bytes(), mid, "mail"
+
 @mutation("vacation")
 def c_vacation(g, t):
     """A vacation auto-reply: Auto-Submitted, X-Autoreply, Precedence."""
