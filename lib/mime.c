@@ -488,10 +488,17 @@ leaf_parts(GMimeMessage *msg, GMimeObject **parts, struct mime_msg *m)
 		if (GMIME_IS_MULTIPART(obj)) {
 			GMimeMultipart *multi = GMIME_MULTIPART(obj);
 			int count = g_mime_multipart_get_count(multi);
+			GMimeObject *c0;
 
 			if (level >= MIME_MAX_DEPTH) {
 				m->parts_hidden +=
 				    (size_t)(count > 0 ? count : 0);
+				continue;
+			}
+			if (count == 0 && (c0 = mime_unbounded(obj)) != NULL) {
+				g_object_set_data(G_OBJECT(c0), "mailarc-level",
+						  (gpointer)(level + 1));
+				g_ptr_array_add(todo, c0);
 				continue;
 			}
 			for (int i = count - 1; i >= 0; i--) {

@@ -36,6 +36,15 @@ void mime_source_memory(const void *data, size_t len);
 char *mime_raw_filename(GMimeObject *obj, const char *fallback);
 
 /*
+ * mime_unbounded - for a multipart obj that has no boundary parameter and
+ * so no parts (gmime reads its body as the prologue): that body parsed
+ * again with the boundary its first "--" line gives, else as text/plain
+ * (mime_unbounded.c). Owned by obj, released with it; NULL when obj has
+ * a boundary, parts, a blank body, or gmime cannot read it.
+ */
+GMimeObject *mime_unbounded(GMimeObject *obj);
+
+/*
  * mime_uu_extract - the files uuencoded into m's text body (not HTML)
  * taken out as attachments (mime_uu.c): each block from "begin MODE
  * NAME" to "end" that decodes cleanly becomes an attachment NAME and, in
