@@ -498,21 +498,83 @@ finish(struct buf *out, enum ma_status st, size_t *outlen)
 	return r;
 }
 
+static bool jis_text(const unsigned char *s, size_t n);
+
+/* Whether out from mark on holds U+FFFD. */
+static bool
+fffd_from(const struct buf *out, size_t mark)
+{
+	for (size_t i = mark; out->data != NULL && i + 2 < out->len; i++)
+		if (memcmp(out->data + i, fffd, 3) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Japanese text under the other Japanese label, as gateways and phones
+ * send it: EUC-JP labelled Shift_JIS reads "strictly" as half-width
+ * katakana and user-area (private use) characters, Shift_JIS labelled
+ * EUC-JP does not read at all. When the declared reading of in failed
+ * (failed) or gave vendor characters, the sibling encoding read strictly
+ * and cleanly replaces what out holds from mark on: true then.
+ */
+static bool
+japanese_sibling(const struct label *l, const char *in, size_t n, size_t mark,
+		 bool failed, struct buf *out, enum ma_status *stp)
+{
+	static const struct label euc = {.iconv = "EUC-JP-MS",
+					 .japanese = true};
+	static const struct label sjis = {.iconv = "CP932", .japanese = true};
+	const struct label *alt;
+	size_t at = out->len, k;
+
+	*stp = MA_OK;
+	if (!l->japanese || !has_8bit((const unsigned char *)in, n) ||
+	    memchr(in, '\0', n) != NULL || (!failed && !fffd_from(out, mark)))
+		return false;
+	alt = l->iconv != NULL && strcmp(l->iconv, "EUC-JP-MS") == 0 ? &sjis
+								     : &euc;
+	*stp = decode_as(alt, in, n, false, out);
+	if (*stp != MA_OK || fffd_from(out, at)) {
+		cut_back(out, at);
+		if (*stp == MA_EDATA)
+			*stp = MA_OK;
+		return false;
+	}
+	k = out->len - at;
+	memmove(out->data + mark, out->data + at, k);
+	cut_back(out, mark + k);
+	return true;
+}
+
 static enum ma_status
 to_utf8(const char *charset, const char *in, size_t n, struct buf *out)
 {
 	static const struct label cp1252 = {.iconv = "WINDOWS-1252"};
+	static const struct label jis = {
+	    .iconv = "CP932", .iso2022jp = true, .japanese = true};
 	struct label l;
 	size_t mark = out->len;
-	enum ma_status st;
+	enum ma_status st, st2;
 
 	if (!label_get(charset, &l)) {
 		if (charset_is_utf8(in, n))
 			return add_clean(out, in, n, false);
 		return decode_as(&cp1252, in, n, true, out);
 	}
+	/* 7-bit text with the escape to JIS X 0208 is ISO-2022-JP whatever
+	 * its label (Shift_JIS, US-ASCII): nothing else writes it. */
+	if (!l.iso2022jp && !l.jis_own &&
+	    !has_8bit((const unsigned char *)in, n) &&
+	    jis_text((const unsigned char *)in, n))
+		return decode_as(&jis, in, n, true, out);
 	st = decode_as(&l, in, n, false, out);
-	if (st != MA_EDATA)
+	if (st != MA_OK && st != MA_EDATA)
+		return st;
+	if (japanese_sibling(&l, in, n, mark, st == MA_EDATA, out, &st2) ||
+	    st2 != MA_OK)
+		return st2;
+	if (st == MA_OK)
 		return st;
 	cut_back(out, mark);
 	/* Declared wrongly: 8-bit text that is UTF-8 is UTF-8. */

@@ -88,6 +88,39 @@ test_jp2_encoded_word(void **state)
 	free(got);
 }
 
+static void
+test_euc_jp_labelled_shift_jis(void **state)
+{
+	(void)state;
+	/* "会議の議事録" in EUC-JP: as CP932, katakana and user area. */
+	check_body("Shift_JIS",
+		   "\xb2\xf1\xb5\xc4\xa4\xce\xb5\xc4\xbb\xf6\xcf\xbf",
+		   "会議の議事録");
+}
+
+static void
+test_shift_jis_labelled_euc_jp(void **state)
+{
+	(void)state;
+	check_body("EUC-JP", "\x89\xef\x8b\x63\x82\xcc", "会議の");
+}
+
+static void
+test_carrier_emoji_stay_shift_jis(void **state)
+{
+	(void)state;
+	/* A DoCoMo emoji (F8 9F) has no table: U+FFFD, the rest read. */
+	check_body("Shift_JIS", "\x89\xef\x8b\x63\xf8\x9f", "会議\xef\xbf\xbd");
+}
+
+static void
+test_jis_escapes_under_other_labels(void **state)
+{
+	(void)state;
+	check_body("Shift_JIS", KAIGI " x", "会議 x");
+	check_body("us-ascii", KAIGI, "会議");
+}
+
 int
 main(void)
 {
@@ -97,6 +130,10 @@ main(void)
 	    cmocka_unit_test(test_labels_iconv_lacks_are_still_jis),
 	    cmocka_unit_test(test_jp2_sets_of_its_own_still_read),
 	    cmocka_unit_test(test_jp2_encoded_word),
+	    cmocka_unit_test(test_euc_jp_labelled_shift_jis),
+	    cmocka_unit_test(test_shift_jis_labelled_euc_jp),
+	    cmocka_unit_test(test_carrier_emoji_stay_shift_jis),
+	    cmocka_unit_test(test_jis_escapes_under_other_labels),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
