@@ -1315,6 +1315,22 @@ def c_jasplit(g, t):
     return m.bytes(), mid, "mail"
 
 
+
+@mutation("ja-mislabel")
+def c_jamislabel(g, t):
+    """Japanese under the wrong Japanese label, as phones and gateways
+    write it: Shift_JIS bytes in an ISO-2022-JP encoded word, EUC-JP
+    labelled Shift_JIS, ISO-2022-JP labelled Shift_JIS, and UTF-8 in an
+    encoded word labelled ISO-2022-JP."""
+    text = "会議の議事録を送ります"
+    kind = g.rng.randrange(4)
+    real, label = [("cp932", "ISO-2022-JP"), ("euc_jp", "Shift_JIS"),
+                   ("iso2022_jp", "Shift_JIS"), ("utf-8", "ISO-2022-JP")][kind]
+    m, mid = charset_body(g, t, label, text.encode(real),
+                          "7bit" if real == "iso2022_jp" else "8bit")
+    m.set("Subject", ew(label, "B", text.encode(real)) + " " + t)
+    return m.bytes(), mid, "mail"
+
 @mutation("ja-decomail")
 def c_decomail(g, t):
     """Decomail: multipart/related with an HTML part in Shift_JIS and
