@@ -330,9 +330,33 @@ object_header_added(GMimeObject *obj, GMimeHeader *h)
 static ssize_t (*gmime_wrapper_write)(GMimeDataWrapper *, GMimeStream *);
 
 /*
+ * Whether p[0..n) is UTF-16 or UTF-32 text, whose NUL bytes are halves of
+ * characters that the charset filter after us needs: a byte order mark,
+ * or a position modulo 2 or 4 where every byte is NUL (the high bytes of
+ * Latin text; UTF-32 always has one). Stray NULs in 8-bit text fill no
+ * such position.
+ */
+static bool
+wide_text(const unsigned char *p, size_t n)
+{
+	bool nul[4] = {true, true, true, true};
+
+	if (n >= 2 &&
+	    ((p[0] == 0xff && p[1] == 0xfe) || (p[0] == 0xfe && p[1] == 0xff)))
+		return true;
+	if (n < 8)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		nul[i % 4] = nul[i % 4] && p[i] == '\0';
+	return nul[0] || nul[1] || nul[2] || nul[3];
+}
+
+/*
  * libnotmuch indexes a text part as a C string, so a NUL byte in it hides
  * the rest from search. In the indexing process the decoded content of a
- * part reaches notmuch with each NUL as a space (the page shows U+FFFD).
+ * part reaches notmuch with each NUL as a space (the page shows U+FFFD),
+ * unless it is UTF-16 or UTF-32 (wide_text()): notmuch converts that to
+ * UTF-8 itself, and spaces in it would leave nothing to index.
  */
 static ssize_t
 wrapper_write_no_nul(GMimeDataWrapper *w, GMimeStream *out)
@@ -340,10 +364,12 @@ wrapper_write_no_nul(GMimeDataWrapper *w, GMimeStream *out)
 	GMimeStream *mem = g_mime_stream_mem_new();
 	GByteArray *arr;
 	ssize_t n = gmime_wrapper_write(w, mem);
+	bool wide;
 
 	if (n >= 0) {
 		arr = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
-		for (guint i = 0; i < arr->len; i++)
+		wide = wide_text(arr->data, arr->len);
+		for (guint i = 0; i < arr->len && !wide; i++)
 			if (arr->data[i] == '\0')
 				arr->data[i] = ' ';
 		n = arr->len > 0
