@@ -1498,6 +1498,25 @@ def c_2231cont(g, t):
     return m.bytes(), mid, "mail"
 
 
+
+@mutation("utf16-body")
+def c_utf16(g, t):
+    """UTF-16 and UTF-32 text (Outlook and some web mailers send HTML so),
+    base64-encoded, with or without a BOM, little or big endian."""
+    r = g.rng
+    codec, label = r.choice([("utf-16", "utf-16"), ("utf-16-le", "utf-16le"),
+                             ("utf-16-be", "UTF-16BE"), ("utf-16-le",
+                                                         "utf-16"),
+                             ("utf-32", "utf-32")])
+    html = r.random() < 0.5
+    text = "Hostile token %s. Grüße 会議 \U0001F600\n" % t
+    if html:
+        text = "<html><body><p>%s</p></body></html>\n" % text
+    m, mid = single_part(g, t, "text/%s; charset=%s" % (
+        "html" if html else "plain", label), "base64",
+        base64.encodebytes(text.encode(codec)))
+    return m.bytes(), mid, "mail"
+
 @mutation("whitespace-body")
 def c_wsbody(g, t):
     """A body of only whitespace (spaces, tabs, blank lines, NBSP)."""
