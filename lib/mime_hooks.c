@@ -380,11 +380,53 @@ wrapper_write_no_nul(GMimeDataWrapper *w, GMimeStream *out)
 	return n;
 }
 
+static int (*gmime_multipart_count)(GMimeMultipart *);
+static GMimeObject *(*gmime_multipart_part)(GMimeMultipart *, int);
+
+/*
+ * libnotmuch indexes a multipart by its parts; one without a boundary
+ * parameter has none (gmime reads its body as the prologue), so nothing
+ * of it was found by search. In the indexing process such a multipart
+ * shows notmuch the one part mime_unbounded() reads from its body, as
+ * the page shows it. mime_unbounded() counts parts itself: busy keeps
+ * it from coming back here.
+ */
+static GMimeObject *
+unbounded_child(GMimeMultipart *mp)
+{
+	static bool busy;
+	GMimeObject *c;
+
+	if (busy || gmime_multipart_count(mp) != 0)
+		return NULL;
+	busy = true;
+	c = mime_unbounded(GMIME_OBJECT(mp));
+	busy = false;
+	return c;
+}
+
+static int
+multipart_count(GMimeMultipart *mp)
+{
+	int n = gmime_multipart_count(mp);
+
+	return n == 0 && unbounded_child(mp) != NULL ? 1 : n;
+}
+
+static GMimeObject *
+multipart_part(GMimeMultipart *mp, int i)
+{
+	GMimeObject *c = i == 0 ? unbounded_child(mp) : NULL;
+
+	return c != NULL ? c : gmime_multipart_part(mp, i);
+}
+
 void
 mime_init_indexing(void)
 {
 	static bool done;
 	GMimeDataWrapperClass *klass;
+	GMimeMultipartClass *mklass;
 
 	mime_init();
 	if (done)
@@ -392,6 +434,11 @@ mime_init_indexing(void)
 	klass = g_type_class_ref(GMIME_TYPE_DATA_WRAPPER);
 	gmime_wrapper_write = klass->write_to_stream;
 	klass->write_to_stream = wrapper_write_no_nul;
+	mklass = g_type_class_ref(GMIME_TYPE_MULTIPART);
+	gmime_multipart_count = mklass->get_count;
+	mklass->get_count = multipart_count;
+	gmime_multipart_part = mklass->get_part;
+	mklass->get_part = multipart_part;
 	done = true;
 }
 

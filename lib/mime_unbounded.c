@@ -72,8 +72,12 @@ mime_unbounded(GMimeObject *obj)
 	char b[BOUNDARY_MAX + 1], head[BOUNDARY_MAX + 128];
 	int n;
 
-	if (!GMIME_IS_MULTIPART(obj) ||
-	    g_mime_multipart_get_count(GMIME_MULTIPART(obj)) > 0 ||
+	if (!GMIME_IS_MULTIPART(obj))
+		return NULL;
+	if ((again = g_object_get_data(G_OBJECT(obj), "mailarc-unbounded")) !=
+	    NULL)
+		return again;
+	if (g_mime_multipart_get_count(GMIME_MULTIPART(obj)) > 0 ||
 	    g_mime_object_get_content_type_parameter(obj, "boundary") != NULL)
 		return NULL;
 	text = g_mime_multipart_get_prologue(GMIME_MULTIPART(obj));
