@@ -331,24 +331,37 @@ static ssize_t (*gmime_wrapper_write)(GMimeDataWrapper *, GMimeStream *);
 
 /*
  * Whether p[0..n) is UTF-16 or UTF-32 text, whose NUL bytes are halves of
- * characters that the charset filter after us needs: a byte order mark,
- * or a position modulo 2 or 4 where every byte is NUL (the high bytes of
- * Latin text; UTF-32 always has one). Stray NULs in 8-bit text fill no
- * such position.
+ * characters that the charset filter after us needs: a byte order mark;
+ * a position modulo 4 where every byte is NUL (UTF-32); or NULs, the high
+ * bytes of Latin characters, for an eighth of the bytes or more and
+ * nearly all at even or at odd positions (UTF-16: CJK characters have
+ * none, a character such as U+DE00 of an emoji has one on the other
+ * side). Stray NULs in 8-bit text are fewer.
  */
 static bool
 wide_text(const unsigned char *p, size_t n)
 {
 	bool nul[4] = {true, true, true, true};
+	size_t at[2] = {0, 0};
 
 	if (n >= 2 &&
 	    ((p[0] == 0xff && p[1] == 0xfe) || (p[0] == 0xfe && p[1] == 0xff)))
 		return true;
 	if (n < 8)
 		return false;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		nul[i % 4] = nul[i % 4] && p[i] == '\0';
-	return nul[0] || nul[1] || nul[2] || nul[3];
+		at[i % 2] += p[i] == '\0';
+	}
+	if (nul[0] || nul[1] || nul[2] || nul[3])
+		return true;
+	if (at[0] < at[1]) {
+		size_t t = at[0];
+
+		at[0] = at[1];
+		at[1] = t;
+	}
+	return at[1] * 16 <= at[0] && (at[0] + at[1]) * 8 >= n;
 }
 
 /*

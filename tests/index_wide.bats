@@ -24,8 +24,14 @@ for i, (codec, label, kind, word) in enumerate([
         ("utf-16", "utf-16", "plain", "zanzibar"),
         ("utf-16-le", "utf-16le", "html", "quokka"),
         ("utf-16-be", "UTF-16BE", "plain", "marzipan"),
-        ("utf-32", "utf-32", "html", "tarragon")]):
-    text = "A note about %s and more.\n" % word
+        ("utf-32", "utf-32", "html", "tarragon"),
+        ("utf-16-le", "utf-16le", "plain", "\u4f1a\u8b70 gooseberry"),
+        ("utf-16-be", "utf-16be", "html", "\u30ab\u30bf wombat")]):
+    # No byte order mark but in utf-16 and utf-32; CJK text among the
+    # Latin, whose UTF-16 has no NUL bytes, and an emoji, whose second
+    # half (U+DE00) has one.
+    text = ("A note about %s and more. \u8b70\u4e8b\u9332 \U0001f600\n"
+            % word)
     with open("%s/%d.eml" % (d, i), "w") as f:
         f.write(head % ("note %d" % i, "n%d" % i, kind, label) +
                 base64.encodebytes(text.encode(codec)).decode())
@@ -37,7 +43,7 @@ PY
 
 @test "UTF-16 and UTF-32 bodies are found by their words" {
 	mailarc import wide "$BATS_TEST_TMPDIR/in" >/dev/null
-	for w in zanzibar quokka marzipan tarragon pelican; do
+	for w in zanzibar quokka marzipan tarragon gooseberry wombat pelican; do
 		run mailarc search wide --output=messages -- "$w"
 		[ "$status" -eq 0 ]
 		[ "${#lines[@]}" -eq 1 ] || {
