@@ -1113,10 +1113,10 @@ def c_htmlmeta(g, t):
 # Round 8: bounces, Japanese mobile mail, list archives, odd bodies.
 
 def bounce_original(g, t):
-    """The bounced message, as the report's message/rfc822 part."""
-    inner = inner_msg(g, t, 0)
-    inner.set("X-Hostile-Token", t)
-    return inner.bytes()
+    """The bounced message, as the report's message/rfc822 part. It
+    carries no X-Hostile-Token: cut short, "T1-582" would become the
+    token of another input, "T1-58"."""
+    return inner_msg(g, t, 0).bytes()
 
 
 @mutation("bounce-dsn")
