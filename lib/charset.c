@@ -11,6 +11,7 @@
 
 #include "buf.h"
 #include "charset.h"
+#include "charset_int.h"
 
 /* Decoded text is bounded by what a message can hold. */
 #define CHARSET_MAX ((size_t)1 << 30)
@@ -25,6 +26,7 @@ struct label {
 	bool iso2022jp;	   /* transcode ISO-2022-JP to CP932 first */
 	bool japanese;	   /* vendor (private use) characters -> U+FFFD */
 	bool ascii;	   /* 8-bit bytes do not belong: strictly, fail */
+	bool jis_own;	   /* iconv's decoder strictly, else as ISO-2022-JP */
 	char own[CHARSET_NAME_MAX + 1]; /* iconv points here for others */
 };
 
@@ -81,6 +83,21 @@ static const struct {
 };
 
 /*
+ * Whether a label names a variant of ISO-2022-JP ("ISO-2022-JP-2", "-1",
+ * "-3", "-2004", "csISO2022JP2"). Japanese mailers and phones write them
+ * over text that is ISO-2022-JP with the NEC and Microsoft extensions
+ * (CP50220) and half-width katakana, which iconv's decoders of those
+ * names refuse, or do not know the name at all.
+ */
+static bool
+jis_family(const char *name)
+{
+	return strncasecmp(name, "iso-2022-jp", 11) == 0 ||
+	       strncasecmp(name, "iso2022jp", 9) == 0 ||
+	       strncasecmp(name, "csiso2022jp", 11) == 0;
+}
+
+/*
  * The reading of a label; false when there is none usable (NULL, empty,
  * "unknown-8bit", or a name iconv does not know).
  */
@@ -111,21 +128,30 @@ label_get(const char *charset, struct label *l)
 			l->iso2022jp = aliases[i].iso2022jp;
 			l->japanese = aliases[i].japanese;
 			l->ascii = aliases[i].ascii;
+			l->jis_own = false;
 			return true;
 		}
 	}
 	if (strncasecmp(name, "unknown", 7) == 0 ||
 	    strncasecmp(name, "x-unknown", 9) == 0)
 		return false;
+	l->ascii = false;
+	l->japanese = jis_family(name);
 	cd = iconv_open("UTF-8", name);
-	if (cd == (iconv_t)-1)
-		return false;
+	if (cd == (iconv_t)-1) {
+		if (!l->japanese)
+			return false;
+		/* "ISO-2022-JP-1", "-2004" and the like: ISO-2022-JP. */
+		l->iconv = "CP932";
+		l->iso2022jp = true;
+		l->jis_own = false;
+		return true;
+	}
 	iconv_close(cd);
 	memcpy(l->own, name, n + 1);
 	l->iconv = l->own;
 	l->iso2022jp = false;
-	l->ascii = false;
-	l->japanese = strncasecmp(name, "iso-2022-jp", 11) == 0;
+	l->jis_own = l->japanese;
 	return true;
 }
 
@@ -285,118 +311,6 @@ convert(const char *cs, const char *in, size_t n, bool lenient, bool japanese,
 	return st;
 }
 
-enum jis_mode { ASCII, KANA, JIS, OTHER };
-
-/*
- * jis_escape - read the escape sequence after an ESC at e (left bytes on):
- * the mode it selects into *mode and its length with the ESC, or 0 when it
- * is not one we know.
- */
-static size_t
-jis_escape(const unsigned char *e, size_t left, enum jis_mode *mode)
-{
-	if (left >= 2 && e[0] == '(' &&
-	    (e[1] == 'B' || e[1] == 'J' || e[1] == 'H')) {
-		*mode = ASCII;
-		return 3;
-	}
-	if (left >= 2 && e[0] == '(' && e[1] == 'I') {
-		*mode = KANA;
-		return 3;
-	}
-	if (left >= 2 && e[0] == '$' && (e[1] == '@' || e[1] == 'B')) {
-		*mode = JIS;
-		return 3;
-	}
-	if (left >= 2 && e[0] == '&' && e[1] == '@')
-		return 3; /* JIS X 0208-1990 announcer */
-	if (left >= 3 && e[0] == '$' && e[1] == '(' &&
-	    (e[2] == 'B' || e[2] == 'Q' || e[2] == 'O')) {
-		*mode = JIS; /* JIS X 0213 plane 1 */
-		return 4;
-	}
-	if (left >= 2 && e[0] == '$') {
-		*mode = OTHER;
-		return e[1] == '(' || e[1] == ')' ? 4 : 3;
-	}
-	return 0;
-}
-
-/*
- * ISO-2022-JP (RFC 1468) with the Microsoft extensions to CP932 bytes:
- * JIS X 0208 rows and cells map to Shift_JIS arithmetically, which puts
- * the NEC special characters (row 13) and the NEC-selected IBM rows
- * (89-92) where CP932 has them; "ESC ( I", SO/SI and raw bytes A1-DF are
- * half-width katakana. A character set we do not read (JIS X 0212, the
- * ISO-2022-JP-2 sets) gives byte A0, which CP932 does not have: U+FFFD.
- */
-static enum ma_status
-iso2022jp_to_cp932(const unsigned char *s, size_t n, struct buf *out)
-{
-	enum jis_mode mode = ASCII;
-	bool so = false;
-	enum ma_status st = MA_OK;
-	size_t i = 0;
-
-	while (i < n && st == MA_OK) {
-		unsigned char c = s[i];
-
-		if (c == 0x1b) {
-			size_t k = jis_escape(s + i + 1, n - i - 1, &mode);
-
-			if (k == 0) { /* not one we know: the byte is lost */
-				st = buf_addc(out, (char)0xa0);
-				k = 1;
-			}
-			i += k;
-			continue;
-		}
-		if (c == 0x0e || c == 0x0f) {
-			so = c == 0x0e;
-			i++;
-			continue;
-		}
-		if (c >= 0x80 || c < 0x21) {
-			/* Raw 8-bit (katakana A1-DF is CP932 as it is) and
-			 * controls pass; CR and LF end a JIS line. */
-			if (c == '\n' || c == '\r')
-				so = false;
-			st = buf_addc(out, (char)c);
-			i++;
-			continue;
-		}
-		if (so || mode == KANA) {
-			st = buf_addc(out, (char)(c <= 0x5f ? c + 0x80 : c));
-			i++;
-		} else if (mode == JIS || mode == OTHER) {
-			unsigned char c2 = i + 1 < n ? s[i + 1] : 0;
-			char sj[2];
-
-			if (c > 0x7e || c2 < 0x21 || c2 > 0x7e) {
-				st = buf_addc(out, (char)0xa0);
-				i++;
-				continue;
-			}
-			if (mode == OTHER) {
-				st = buf_addc(out, (char)0xa0);
-			} else {
-				sj[0] = (char)(((c + 1) >> 1) +
-					       (c <= 0x5e ? 0x70 : 0xb0));
-				sj[1] =
-				    (char)(c2 +
-					   ((c & 1) ? (c2 >= 0x60 ? 0x20 : 0x1f)
-						    : 0x7e));
-				st = buf_add(out, sj, 2);
-			}
-			i += 2;
-		} else {
-			st = buf_addc(out, (char)c);
-			i++;
-		}
-	}
-	return st;
-}
-
 static bool
 has_8bit(const unsigned char *s, size_t n)
 {
@@ -406,14 +320,40 @@ has_8bit(const unsigned char *s, size_t n)
 	return false;
 }
 
+/* Drop what a failed attempt added to out after mark. */
+static void
+cut_back(struct buf *out, size_t mark)
+{
+	out->len = mark;
+	if (out->data != NULL)
+		out->data[mark] = '\0';
+}
+
 /* Decode in[0..n) by label l into out, strictly or leniently. */
 static enum ma_status
 decode_as(const struct label *l, const char *in, size_t n, bool lenient,
 	  struct buf *out)
 {
+	static const struct label jis = {
+	    .iconv = "CP932", .iso2022jp = true, .japanese = true};
 	struct buf sj;
 	enum ma_status st;
 
+	if (l->jis_own) {
+		/* The variant's own sets (GB 2312, KS C 5601, ISO-8859 in
+		 * ISO-2022-JP-2) when iconv reads it all; else the text is
+		 * ISO-2022-JP as Japanese mailers write it. SO (half-width
+		 * katakana from phones) is in no variant: iconv passes it. */
+		size_t mark = out->len;
+
+		if (memchr(in, 0x0e, n) == NULL) {
+			st = convert(l->iconv, in, n, false, true, out);
+			if (st != MA_EDATA)
+				return st;
+			cut_back(out, mark);
+		}
+		return decode_as(&jis, in, n, lenient, out);
+	}
 	if (l->iconv == NULL) {
 		if (!lenient && !charset_is_utf8(in, n))
 			return MA_EDATA;
@@ -424,7 +364,7 @@ decode_as(const struct label *l, const char *in, size_t n, bool lenient,
 	if (!l->iso2022jp)
 		return convert(l->iconv, in, n, lenient, l->japanese, out);
 	buf_init(&sj, CHARSET_MAX);
-	st = iso2022jp_to_cp932((const unsigned char *)in, n, &sj);
+	st = charset_jis_to_cp932((const unsigned char *)in, n, &sj);
 	if (st == MA_OK)
 		st = convert(l->iconv, sj.data != NULL ? sj.data : "", sj.len,
 			     lenient, true, out);
@@ -447,30 +387,83 @@ finish(struct buf *out, enum ma_status st, size_t *outlen)
 	return r;
 }
 
-/* Drop what a failed attempt added to out after mark. */
-static void
-cut_back(struct buf *out, size_t mark)
+static bool jis_text(const unsigned char *s, size_t n);
+
+/* Whether out from mark on holds U+FFFD. */
+static bool
+fffd_from(const struct buf *out, size_t mark)
 {
-	out->len = mark;
-	if (out->data != NULL)
-		out->data[mark] = '\0';
+	for (size_t i = mark; out->data != NULL && i + 2 < out->len; i++)
+		if (memcmp(out->data + i, fffd, 3) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Japanese text under the other Japanese label, as gateways and phones
+ * send it: EUC-JP labelled Shift_JIS reads "strictly" as half-width
+ * katakana and user-area (private use) characters, Shift_JIS labelled
+ * EUC-JP does not read at all. When the declared reading of in failed
+ * (failed) or gave vendor characters, the sibling encoding read strictly
+ * and cleanly replaces what out holds from mark on: true then.
+ */
+static bool
+japanese_sibling(const struct label *l, const char *in, size_t n, size_t mark,
+		 bool failed, struct buf *out, enum ma_status *stp)
+{
+	static const struct label euc = {.iconv = "EUC-JP-MS",
+					 .japanese = true};
+	static const struct label sjis = {.iconv = "CP932", .japanese = true};
+	const struct label *alt;
+	size_t at = out->len, k;
+
+	*stp = MA_OK;
+	if (!l->japanese || !has_8bit((const unsigned char *)in, n) ||
+	    memchr(in, '\0', n) != NULL || (!failed && !fffd_from(out, mark)))
+		return false;
+	alt = l->iconv != NULL && strcmp(l->iconv, "EUC-JP-MS") == 0 ? &sjis
+								     : &euc;
+	*stp = decode_as(alt, in, n, false, out);
+	if (*stp != MA_OK || fffd_from(out, at)) {
+		cut_back(out, at);
+		if (*stp == MA_EDATA)
+			*stp = MA_OK;
+		return false;
+	}
+	k = out->len - at;
+	memmove(out->data + mark, out->data + at, k);
+	cut_back(out, mark + k);
+	return true;
 }
 
 static enum ma_status
 to_utf8(const char *charset, const char *in, size_t n, struct buf *out)
 {
 	static const struct label cp1252 = {.iconv = "WINDOWS-1252"};
+	static const struct label jis = {
+	    .iconv = "CP932", .iso2022jp = true, .japanese = true};
 	struct label l;
 	size_t mark = out->len;
-	enum ma_status st;
+	enum ma_status st, st2;
 
 	if (!label_get(charset, &l)) {
 		if (charset_is_utf8(in, n))
 			return add_clean(out, in, n, false);
 		return decode_as(&cp1252, in, n, true, out);
 	}
+	/* 7-bit text with the escape to JIS X 0208 is ISO-2022-JP whatever
+	 * its label (Shift_JIS, US-ASCII): nothing else writes it. */
+	if (!l.iso2022jp && !l.jis_own &&
+	    !has_8bit((const unsigned char *)in, n) &&
+	    jis_text((const unsigned char *)in, n))
+		return decode_as(&jis, in, n, true, out);
 	st = decode_as(&l, in, n, false, out);
-	if (st != MA_EDATA)
+	if (st != MA_OK && st != MA_EDATA)
+		return st;
+	if (japanese_sibling(&l, in, n, mark, st == MA_EDATA, out, &st2) ||
+	    st2 != MA_OK)
+		return st2;
+	if (st == MA_OK)
 		return st;
 	cut_back(out, mark);
 	/* Declared wrongly: 8-bit text that is UTF-8 is UTF-8. */

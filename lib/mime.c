@@ -488,10 +488,17 @@ leaf_parts(GMimeMessage *msg, GMimeObject **parts, struct mime_msg *m)
 		if (GMIME_IS_MULTIPART(obj)) {
 			GMimeMultipart *multi = GMIME_MULTIPART(obj);
 			int count = g_mime_multipart_get_count(multi);
+			GMimeObject *c0;
 
 			if (level >= MIME_MAX_DEPTH) {
 				m->parts_hidden +=
 				    (size_t)(count > 0 ? count : 0);
+				continue;
+			}
+			if (count == 0 && (c0 = mime_unbounded(obj)) != NULL) {
+				g_object_set_data(G_OBJECT(c0), "mailarc-level",
+						  (gpointer)(level + 1));
+				g_ptr_array_add(todo, c0);
 				continue;
 			}
 			for (int i = count - 1; i >= 0; i--) {
@@ -667,10 +674,28 @@ attached_texts(struct mime_msg *m, GMimeObject **parts, size_t nparts)
 }
 
 /*
+ * RFC 2046 4.1.4: a text subtype we do not know is read as text/plain.
+ * A message whose only text is one (an invitation that is text/calendar
+ * alone, a text/x-patch, text/enriched) shows it, and it stays listed as
+ * a file: the first such part that is not marked an attachment.
+ */
+static GMimeObject *
+other_text(GMimeObject **parts, size_t nparts)
+{
+	for (size_t i = 0; i < nparts; i++)
+		if (GMIME_IS_TEXT_PART(parts[i]) &&
+		    part_kind(parts[i]) == PART_OTHER &&
+		    !is_attachment(parts[i], true))
+			return parts[i];
+	return NULL;
+}
+
+/*
  * The first text/plain and text/html parts are the body; every other
  * leaf part is listed as an attachment, and so is a body part that has a
  * file name. prefer_html picks HTML when both exist. A message with
- * neither is shown with the text of the messages it carries.
+ * neither shows its other text (other_text()), else the text of the
+ * messages it carries.
  */
 static enum ma_status
 body_and_attachments(struct mime_msg *m, GMimeObject **parts, size_t nparts,
@@ -712,6 +737,8 @@ body_and_attachments(struct mime_msg *m, GMimeObject **parts, size_t nparts,
 	body = plain;
 	if (html != NULL && (prefer_html || plain == NULL))
 		body = html;
+	if (body == NULL)
+		body = other_text(parts, nparts);
 	m->has_alternative = plain != NULL && html != NULL;
 	m->body_html = body != NULL && body == html;
 	if (body != NULL && GMIME_IS_TEXT_PART(body))

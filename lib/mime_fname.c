@@ -71,6 +71,157 @@ raw_param(const char *raw, const char *name)
 	return NULL;
 }
 
+/* RFC 2231 3: sections of one parameter value, at most this many. */
+#define SECTIONS_MAX 64
+
+struct section {
+	unsigned long idx;
+	bool ext;      /* "name*N*=": charset'language' and %XX escapes */
+	const char *v; /* the value as written, quotes included */
+	size_t n;
+};
+
+static int
+hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = (char)(c | 0x20);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/*
+ * Append the value of section s to out (o bytes in, room for FNAME_MAX):
+ * quotes and backslash escapes removed, %XX decoded in an extended one,
+ * whose charset'language' prefix (section 0 only) goes to cs (room for
+ * CS_MAX).
+ */
+#define CS_MAX 64
+static size_t
+add_section(const struct section *s, char *out, size_t o, char *cs)
+{
+	const char *v = s->v, *end = s->v + s->n;
+
+	if (v < end && *v == '"') {
+		v++;
+		if (end > v && end[-1] == '"')
+			end--;
+	}
+	if (s->ext && s->idx == 0) {
+		const char *q1 = memchr(v, '\'', (size_t)(end - v));
+		const char *q2 =
+		    q1 != NULL ? memchr(q1 + 1, '\'', (size_t)(end - q1 - 1))
+			       : NULL;
+
+		if (q2 != NULL) {
+			size_t k = (size_t)(q1 - v);
+
+			if (k <= CS_MAX) {
+				memcpy(cs, v, k);
+				cs[k] = '\0';
+			}
+			v = q2 + 1;
+		}
+	}
+	while (v < end && o < FNAME_MAX) {
+		if (*v == '\\' && v + 1 < end && s->v[0] == '"') {
+			out[o++] = v[1];
+			v += 2;
+		} else if (s->ext && *v == '%' && end - v >= 3 &&
+			   hex_digit(v[1]) >= 0 && hex_digit(v[2]) >= 0) {
+			out[o++] =
+			    (char)(hex_digit(v[1]) << 4 | hex_digit(v[2]));
+			v += 3;
+		} else if (*v != '\r' && *v != '\n') {
+			out[o++] = *v++;
+		} else {
+			v++;
+		}
+	}
+	return o;
+}
+
+/*
+ * The value of parameter name given in RFC 2231 sections (name*0=,
+ * name*1*=, ...) in the raw field value raw, put together in the order
+ * of their numbers, which RFC 2231 3 lets the sender write in any order
+ * (gmime takes the charset only from a section 0 written first), and
+ * decoded: in the charset section 0 names, else as raw header text with
+ * fallback. malloc'd UTF-8; NULL when there are no sections (or on no
+ * memory).
+ */
+static char *
+sections_param(const char *raw, const char *name, const char *fallback)
+{
+	struct section sec[SECTIONS_MAX];
+	size_t nl = strlen(name), ns = 0, o = 0;
+	const char *p = raw;
+	char cs[CS_MAX + 1] = "", *out, *r;
+
+	while ((p = strchr(p, ';')) != NULL && ns < SECTIONS_MAX) {
+		struct section s = {0};
+		const char *q;
+		bool dup = false;
+
+		p++;
+		while (blank(*p))
+			p++;
+		if (strncasecmp(p, name, nl) != 0 || p[nl] != '*')
+			continue;
+		q = p + nl + 1;
+		if (*q < '0' || *q > '9')
+			continue;
+		for (; *q >= '0' && *q <= '9'; q++)
+			if (s.idx < 100000)
+				s.idx = s.idx * 10 + (unsigned long)(*q - '0');
+		if ((s.ext = *q == '*'))
+			q++;
+		while (blank(*q))
+			q++;
+		if (*q++ != '=')
+			continue;
+		while (blank(*q))
+			q++;
+		s.v = q;
+		if (*q == '"') {
+			for (q++; *q && *q != '"'; q++)
+				if (*q == '\\' && q[1] != '\0')
+					q++;
+			if (*q == '"')
+				q++;
+		} else {
+			while (*q && *q != ';' && !blank(*q))
+				q++;
+		}
+		s.n = (size_t)(q - s.v);
+		for (size_t i = 0; i < ns; i++)
+			dup = dup || sec[i].idx == s.idx;
+		if (!dup)
+			sec[ns++] = s;
+	}
+	if (ns == 0)
+		return NULL;
+	/* In the order of their numbers; a missing one is skipped. */
+	for (size_t i = 1; i < ns; i++)
+		for (size_t j = i; j > 0 && sec[j - 1].idx > sec[j].idx; j--) {
+			struct section t = sec[j];
+
+			sec[j] = sec[j - 1];
+			sec[j - 1] = t;
+		}
+	if ((out = malloc(FNAME_MAX + 1)) == NULL)
+		return NULL;
+	for (size_t i = 0; i < ns; i++)
+		o = add_section(&sec[i], out, o, cs);
+	out[o] = '\0';
+	if (cs[0] != '\0' && charset_known(cs))
+		r = charset_to_utf8(cs, out, o, NULL);
+	else
+		r = charset_raw_header(out, o, fallback, NULL);
+	free(out);
+	return r;
+}
+
 /* Whether s holds what gmime misreads: 8-bit bytes or an ESC. */
 static bool
 needs_reading(const char *s)
@@ -101,7 +252,11 @@ mime_raw_filename(GMimeObject *obj, const char *fallback)
 		    h != NULL ? g_mime_header_get_raw_value(h) : NULL;
 		char *v, *r;
 
-		if (raw == NULL || (v = raw_param(raw, where[i].param)) == NULL)
+		if (raw == NULL)
+			continue;
+		if ((r = sections_param(raw, where[i].param, fallback)) != NULL)
+			return r;
+		if ((v = raw_param(raw, where[i].param)) == NULL)
 			continue;
 		if (!needs_reading(v) || v[0] == '\0') {
 			free(v);

@@ -330,9 +330,46 @@ object_header_added(GMimeObject *obj, GMimeHeader *h)
 static ssize_t (*gmime_wrapper_write)(GMimeDataWrapper *, GMimeStream *);
 
 /*
+ * Whether p[0..n) is UTF-16 or UTF-32 text, whose NUL bytes are halves of
+ * characters that the charset filter after us needs: a byte order mark;
+ * a position modulo 4 where every byte is NUL (UTF-32); or NULs, the high
+ * bytes of Latin characters, for an eighth of the bytes or more and
+ * nearly all at even or at odd positions (UTF-16: CJK characters have
+ * none, a character such as U+DE00 of an emoji has one on the other
+ * side). Stray NULs in 8-bit text are fewer.
+ */
+static bool
+wide_text(const unsigned char *p, size_t n)
+{
+	bool nul[4] = {true, true, true, true};
+	size_t at[2] = {0, 0};
+
+	if (n >= 2 &&
+	    ((p[0] == 0xff && p[1] == 0xfe) || (p[0] == 0xfe && p[1] == 0xff)))
+		return true;
+	if (n < 8)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		nul[i % 4] = nul[i % 4] && p[i] == '\0';
+		at[i % 2] += p[i] == '\0';
+	}
+	if (nul[0] || nul[1] || nul[2] || nul[3])
+		return true;
+	if (at[0] < at[1]) {
+		size_t t = at[0];
+
+		at[0] = at[1];
+		at[1] = t;
+	}
+	return at[1] * 16 <= at[0] && (at[0] + at[1]) * 8 >= n;
+}
+
+/*
  * libnotmuch indexes a text part as a C string, so a NUL byte in it hides
  * the rest from search. In the indexing process the decoded content of a
- * part reaches notmuch with each NUL as a space (the page shows U+FFFD).
+ * part reaches notmuch with each NUL as a space (the page shows U+FFFD),
+ * unless it is UTF-16 or UTF-32 (wide_text()): notmuch converts that to
+ * UTF-8 itself, and spaces in it would leave nothing to index.
  */
 static ssize_t
 wrapper_write_no_nul(GMimeDataWrapper *w, GMimeStream *out)
@@ -340,10 +377,12 @@ wrapper_write_no_nul(GMimeDataWrapper *w, GMimeStream *out)
 	GMimeStream *mem = g_mime_stream_mem_new();
 	GByteArray *arr;
 	ssize_t n = gmime_wrapper_write(w, mem);
+	bool wide;
 
 	if (n >= 0) {
 		arr = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
-		for (guint i = 0; i < arr->len; i++)
+		wide = wide_text(arr->data, arr->len);
+		for (guint i = 0; i < arr->len && !wide; i++)
 			if (arr->data[i] == '\0')
 				arr->data[i] = ' ';
 		n = arr->len > 0
@@ -354,11 +393,53 @@ wrapper_write_no_nul(GMimeDataWrapper *w, GMimeStream *out)
 	return n;
 }
 
+static int (*gmime_multipart_count)(GMimeMultipart *);
+static GMimeObject *(*gmime_multipart_part)(GMimeMultipart *, int);
+
+/*
+ * libnotmuch indexes a multipart by its parts; one without a boundary
+ * parameter has none (gmime reads its body as the prologue), so nothing
+ * of it was found by search. In the indexing process such a multipart
+ * shows notmuch the one part mime_unbounded() reads from its body, as
+ * the page shows it. mime_unbounded() counts parts itself: busy keeps
+ * it from coming back here.
+ */
+static GMimeObject *
+unbounded_child(GMimeMultipart *mp)
+{
+	static bool busy;
+	GMimeObject *c;
+
+	if (busy || gmime_multipart_count(mp) != 0)
+		return NULL;
+	busy = true;
+	c = mime_unbounded(GMIME_OBJECT(mp));
+	busy = false;
+	return c;
+}
+
+static int
+multipart_count(GMimeMultipart *mp)
+{
+	int n = gmime_multipart_count(mp);
+
+	return n == 0 && unbounded_child(mp) != NULL ? 1 : n;
+}
+
+static GMimeObject *
+multipart_part(GMimeMultipart *mp, int i)
+{
+	GMimeObject *c = i == 0 ? unbounded_child(mp) : NULL;
+
+	return c != NULL ? c : gmime_multipart_part(mp, i);
+}
+
 void
 mime_init_indexing(void)
 {
 	static bool done;
 	GMimeDataWrapperClass *klass;
+	GMimeMultipartClass *mklass;
 
 	mime_init();
 	if (done)
@@ -366,6 +447,11 @@ mime_init_indexing(void)
 	klass = g_type_class_ref(GMIME_TYPE_DATA_WRAPPER);
 	gmime_wrapper_write = klass->write_to_stream;
 	klass->write_to_stream = wrapper_write_no_nul;
+	mklass = g_type_class_ref(GMIME_TYPE_MULTIPART);
+	gmime_multipart_count = mklass->get_count;
+	mklass->get_count = multipart_count;
+	gmime_multipart_part = mklass->get_part;
+	mklass->get_part = multipart_part;
 	done = true;
 }
 

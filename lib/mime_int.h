@@ -28,10 +28,21 @@ void mime_source_memory(const void *data, size_t len);
  * mime_raw_filename - the file name of obj read again from its raw
  * Content-Disposition filename= (else Content-Type name=) when that holds
  * 8-bit bytes or an ESC (mime_fname.c): decoded as charset_decode_header()
- * with fallback (the charset of the message's text, may be NULL).
- * malloc'd; NULL when gmime's reading stands (or on no memory).
+ * with fallback (the charset of the message's text, may be NULL); or,
+ * when given in RFC 2231 sections (filename*0*=...), those put together
+ * in the order of their numbers. malloc'd; NULL when gmime's reading
+ * stands (or on no memory).
  */
 char *mime_raw_filename(GMimeObject *obj, const char *fallback);
+
+/*
+ * mime_unbounded - for a multipart obj that has no boundary parameter and
+ * so no parts (gmime reads its body as the prologue): that body parsed
+ * again with the boundary its first "--" line gives, else as text/plain
+ * (mime_unbounded.c). Owned by obj, released with it; NULL when obj has
+ * a boundary, parts, a blank body, or gmime cannot read it.
+ */
+GMimeObject *mime_unbounded(GMimeObject *obj);
 
 /*
  * mime_uu_extract - the files uuencoded into m's text body (not HTML)

@@ -27,6 +27,7 @@ arguments give the same bytes. --list prints the classes.
 """
 import argparse
 import base64
+import gzip
 import os
 import quopri
 import random
@@ -1109,6 +1110,446 @@ def c_htmlmeta(g, t):
     return m.bytes(), mid, "mail"
 
 
+# Round 8: bounces, Japanese mobile mail, list archives, odd bodies.
+
+def bounce_original(g, t):
+    """The bounced message, as the report's message/rfc822 part. It
+    carries no X-Hostile-Token: cut short, "T1-582" would become the
+    token of another input, "T1-58"."""
+    return inner_msg(g, t, 0).bytes()
+
+
+@mutation("bounce-dsn")
+def c_bounce(g, t):
+    """A DSN (RFC 3464): multipart/report with message/delivery-status and
+    text/rfc822-headers or message/rfc822, the original cut short, or with
+    a bare LF inside a CRLF message."""
+    m, mid = g.base(t)
+    m.set("From", "Mail Delivery System <MAILER-DAEMON@mx.example.com>")
+    m.set("Subject", "Undelivered Mail Returned to Sender " + t)
+    m.set("Auto-Submitted", "auto-replied")
+    for h in ("In-Reply-To", "References", "List-Id"):
+        m.drop(h)
+    orig = bounce_original(g, t)
+    kind = g.rng.randrange(4)
+    if kind == 0:
+        last = b"Content-Type: text/rfc822-headers\n\n" + \
+            orig[:orig.index(b"\n\n") + 1]
+    elif kind == 1:
+        last = b"Content-Type: message/rfc822\n\n" + \
+            orig[:g.rng.randint(5, len(orig) - 1)]
+    else:
+        last = b"Content-Type: message/rfc822\n\n" + orig
+    status = (b"Reporting-MTA: dns; mx.example.com\n"
+              b"Arrival-Date: " + g.date().encode() + b"\n\n"
+              b"Final-Recipient: rfc822; nobody@example.org\n"
+              b"Original-Recipient: rfc822;nobody@example.org\n"
+              b"Action: failed\nStatus: 5.1.1\n"
+              b"Diagnostic-Code: smtp; 550 5.1.1 <nobody@example.org>: "
+              b"Recipient address rejected\n")
+    multipart(m, "report", "dsn-" + t, [
+        ("Content-Description: Notification\nContent-Type: text/plain; "
+         "charset=us-ascii\n\nThis is the mail system at host "
+         "mx.example.com.\nHostile token %s.\n" % t).encode(),
+        b"Content-Description: Delivery report\n"
+        b"Content-Type: message/delivery-status\n\n" + status,
+        last], "; report-type=delivery-status")
+    data = m.bytes()
+    if kind == 3:  # CRLF throughout but one bare LF in the original
+        data = data.replace(b"\n", b"\r\n")
+        i = data.rfind(b"inner body")
+        data = data[:i] + b"bare\nLF " + data[i:]
+    return data, mid, "mail"
+
+
+@mutation("bounce-exchange")
+def c_ndr(g, t):
+    """An Exchange NDR: multipart/report, an HTML-only notice in an
+    alternative, a status with X- fields, the original as headers only."""
+    m, mid = g.base(t)
+    m.set("From", "Microsoft Outlook <postmaster@example.onmicrosoft.com>")
+    m.set("Subject", "Undeliverable: %s %s" % (g.word(2), t))
+    m.set("X-MS-Exchange-Message-Is-Ndr", "")
+    m.set("Content-Language", "en-US")
+    for h in ("In-Reply-To", "References", "List-Id"):
+        m.drop(h)
+    alt = Msg()
+    multipart(alt, "alternative", "alt-ndr-" + t, [
+        ("Content-Type: text/html; charset=us-ascii\nContent-Transfer-"
+         "Encoding: quoted-printable\n\n<html><body><p><b><font color=3D"
+         "\"#000066\">Your message to nobody@example.org couldn't be "
+         "delivered.</font></b></p><p>Hostile token %s.</p></body></html>\n"
+         % t).encode()])
+    orig = bounce_original(g, t)
+    multipart(m, "report", "ndr-" + t, [
+        b"Content-Type: " + alt.get("Content-Type").encode() + b"\n\n"
+        + alt.body,
+        b"Content-Type: message/delivery-status\n\nReporting-MTA: dns;"
+        b"EX1.example.com\nX-Display-Name: Nobody\n\nFinal-recipient: "
+        b"RFC822; nobody@example.org\nAction: failed\nStatus: 5.1.10\n"
+        b"X-Supplementary-Info: <EX1 #5.1.10 smtp;550 5.1.10 RESOLVER."
+        b"ADR.RecipientNotFound>\n",
+        b"Content-Type: text/rfc822-headers\n\n" +
+        orig[:orig.index(b"\n\n") + 1]], "; report-type=delivery-status")
+    m.eol = b"\r\n"
+    return m.bytes(), mid, "mail"
+
+
+
+@mutation("bounce-odd")
+def c_bounceodd(g, t):
+    """Bounces as fewer tools write them: the whole message a
+    message/rfc822; RFC 6533 message/global-delivery-status with a
+    message/global original in raw UTF-8; the original base64-encoded
+    (RFC 2046 forbids it); the notice only in the original's text."""
+    m, mid = g.base(t)
+    for h in ("In-Reply-To", "References", "List-Id"):
+        m.drop(h)
+    m.set("From", "MAILER-DAEMON@mx.example.com")
+    m.set("Subject", "failure notice " + t)
+    inner = inner_msg(g, t, 0)
+    inner.body = ("Hostile token %s in the original.\n" % t).encode()
+    kind = g.rng.randrange(4)
+    if kind == 0:
+        m.set("MIME-Version", "1.0")
+        m.set("Content-Type", "message/rfc822")
+        m.drop("Content-Transfer-Encoding")
+        m.body = inner.bytes()
+    elif kind == 1:
+        inner.set("Subject", "Grüße 会議 " + t)
+        inner.set("From", "Zoë <zoë@exämple.org>")
+        multipart(m, "report", "g-" + t, [
+            text_part(g, t),
+            b"Content-Type: message/global-delivery-status\n\n"
+            b"Reporting-MTA: dns; mx.example.com\n\nFinal-Recipient: "
+            b"utf-8; z\xc3\xb6e@ex\xc3\xa4mple.org\nAction: failed\n"
+            b"Status: 5.1.1\n",
+            b"Content-Type: message/global\n\n" + inner.bytes()],
+            "; report-type=delivery-status")
+    elif kind == 2:
+        multipart(m, "report", "b-" + t, [
+            text_part(g, t),
+            b"Content-Type: message/rfc822\nContent-Transfer-Encoding: "
+            b"base64\n\n" + base64.encodebytes(inner.bytes())],
+            "; report-type=delivery-status")
+    else:  # qmail: plain text, the original quoted after a line
+        m.set("Content-Type", "text/plain")
+        m.body = (("Hi. This is the qmail-send program at mx.example.com.\n"
+                   "Hostile token %s.\n\n--- Below this line is a copy "
+                   "of the message.\n\n" % t).encode() + inner.bytes())
+    return m.bytes(), mid, "mail"
+
+@mutation("vacation")
+def c_vacation(g, t):
+    """A vacation auto-reply: Auto-Submitted, X-Autoreply, Precedence."""
+    m, mid = g.base(t)
+    m.set("Subject", g.rng.choice(["Out of Office: ", "Auto: ",
+                                   "Abwesenheitsnotiz: "]) + t)
+    m.set("Auto-Submitted", "auto-replied (vacation)")
+    m.set("X-Autoreply", "yes")
+    m.set("Precedence", "bulk")
+    m.set("In-Reply-To", "<orig.%s@example.com>" % t.lower())
+    return m.bytes(), mid, "mail"
+
+
+SJIS_LABELS = ["Shift_JIS", "x-sjis", "Shift-JIS", "MS932", "windows-31j",
+               "CP932", "SJIS", "x-ms-cp932"]
+JIS_LABELS = ["ISO-2022-JP", "ISO-2022-JP-2", "iso-2022-jp-ms", "CP50220",
+              "csISO2022JP", "iso-2022-jp-1"]
+# Carrier emoji of DoCoMo, au and SoftBank in the CP932 user area.
+EMOJI = [b"\xf8\x9f", b"\xf8\xa0", b"\xf9\x5b", b"\xf6\x60", b"\xf7\x41",
+         b"\xf9\xfc", b"\xf0\x40"]
+
+
+@mutation("ja-mobile-sjis", 1.5)
+def c_jamobile(g, t):
+    """Japanese mobile mail: Shift_JIS or CP932 under its many labels,
+    with carrier emoji in the user area, NEC and IBM extensions."""
+    r = g.rng
+    label = r.choice(SJIS_LABELS)
+    text = JA.encode("cp932") + b" " + b"".join(
+        r.choice(EMOJI) for _ in range(r.randint(1, 5))) + \
+        "\u2170\u2171 \u7e8a\u9ed1".encode("cp932")
+    m, mid = charset_body(g, t, label, text, r.choice(["8bit", "7bit",
+                                                       "base64"]))
+    if m.get("Content-Transfer-Encoding") == "base64":
+        m.body = base64.encodebytes(m.body)
+    m.set("Subject", ew(r.choice(SJIS_LABELS), "B", "会議の件".encode(
+        "cp932") + r.choice(EMOJI)) + " " + t)
+    m.set("From", "%s <%s@docomo.ne.jp>" % (
+        ew(label, "B", "髙﨑".encode("cp932")), t.lower()))
+    return m.bytes(), mid, "mail"
+
+
+@mutation("ja-mobile-jis")
+def c_jajis(g, t):
+    """ISO-2022-JP with half-width katakana (ESC ( I), CP50220 extensions
+    (NEC row 13), under labels of its variants."""
+    r = g.rng
+    label = r.choice(JIS_LABELS)
+    # NEC row 13 (①, Ⅰ) in JIS X 0208 escapes, and ESC ( I katakana.
+    body = (b"\x1b$B2q5D\x1b(B " + b"\x1b$B-!-\"-5\x1b(B " +
+            b"\x1b(I6@6E\x1b(B " + ("Hostile %s" % t).encode() +
+            b"\n\x1b$B$h$m$7$/\x1b(B\n")
+    if r.random() < 0.3:  # SO/SI for the katakana, as some phones do
+        body += b"\x0e6@6E\x0f\n"
+    m, mid = charset_body(g, t, label, body, "7bit")
+    m.set("Subject", "=?%s?B?%s?= %s" % (
+        label, base64.b64encode(b"\x1b$B2q5D\x1b(I6@\x1b(B").decode(), t))
+    return m.bytes(), mid, "mail"
+
+
+@mutation("ja-split-ew")
+def c_jasplit(g, t):
+    """A Shift_JIS subject cut in two encoded words in the middle of a
+    two-byte character (RFC 2047 forbids it; mobile mailers do it)."""
+    raw = "会議の議事録を送ります".encode("cp932")
+    cut = g.rng.choice([k for k in range(1, len(raw)) if k % 2 == 1])
+    m, mid = g.base(t)
+    cs = g.rng.choice(["SHIFT_JIS", "shift_jis", "CP932"])
+    m.set("Subject", "%s\n %s %s" % (ew(cs, "B", raw[:cut]),
+                                     ew(cs, "B", raw[cut:]), t))
+    name = "髙橋".encode("cp932")
+    m.set("From", "%s%s <taka@ezweb.ne.jp>" % (ew(cs, "B", name[:1]),
+                                               ew(cs, "B", name[1:])))
+    return m.bytes(), mid, "mail"
+
+
+
+@mutation("ja-mislabel")
+def c_jamislabel(g, t):
+    """Japanese under the wrong Japanese label, as phones and gateways
+    write it: Shift_JIS bytes in an ISO-2022-JP encoded word, EUC-JP
+    labelled Shift_JIS, ISO-2022-JP labelled Shift_JIS, and UTF-8 in an
+    encoded word labelled ISO-2022-JP."""
+    text = "会議の議事録を送ります"
+    kind = g.rng.randrange(4)
+    real, label = [("cp932", "ISO-2022-JP"), ("euc_jp", "Shift_JIS"),
+                   ("iso2022_jp", "Shift_JIS"), ("utf-8", "ISO-2022-JP")][kind]
+    m, mid = charset_body(g, t, label, text.encode(real),
+                          "7bit" if real == "iso2022_jp" else "8bit")
+    m.set("Subject", ew(label, "B", text.encode(real)) + " " + t)
+    return m.bytes(), mid, "mail"
+
+@mutation("ja-decomail")
+def c_decomail(g, t):
+    """Decomail: multipart/related with an HTML part in Shift_JIS and
+    inline GIFs by cid:, inside a multipart/mixed."""
+    m, mid = g.base(t)
+    gif = base64.encodebytes(b"GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff"
+                             b"\xff\x00\x00\x00!\xf9\x04\x01\x00\x00\x00\x00"
+                             b",\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02"
+                             b"D\x01\x00;")
+    html = (b"<html><body><img src=\"cid:deco1@" + t.encode() + b"\">" +
+            JA.encode("cp932") + b"<br>Hostile token " + t.encode() +
+            b"</body></html>\n")
+    rel = Msg()
+    parts = [b"Content-Type: text/html; charset=Shift_JIS\n"
+             b"Content-Transfer-Encoding: 8bit\n\n" + html]
+    for k in range(g.rng.randint(1, 3)):
+        parts.append(("Content-Type: image/gif; name=\"deco%d.gif\"\n"
+                      "Content-Transfer-Encoding: base64\nContent-ID: "
+                      "<deco%d@%s>\nContent-Disposition: inline; filename="
+                      "\"deco%d.gif\"\n\n" % (k, k + 1, t, k)).encode() + gif)
+    multipart(rel, "related", "rel-" + t, parts, '; type="text/html"')
+    outer = [b"Content-Type: " + rel.get("Content-Type").encode() + b"\n\n"
+             + rel.body]
+    if g.rng.random() < 0.5:
+        outer.insert(0, b"Content-Type: text/plain; charset=Shift_JIS\n\n"
+                     + JA.encode("cp932") + b"\n")
+        alt = Msg()
+        multipart(alt, "alternative", "dalt-" + t, outer)
+        outer = [b"Content-Type: " + alt.get("Content-Type").encode() +
+                 b"\n\n" + alt.body]
+    multipart(m, "mixed", "deco-" + t, outer)
+    return m.bytes(), mid, "mail"
+
+
+@mutation("list-footer")
+def c_listfooter(g, t):
+    """A list footer appended after the final boundary (old Mailman), and
+    Archived-At and List-* headers."""
+    m, mid = g.base(t)
+    multipart(m, "mixed", "lf-" + t, [text_part(g, t),
+              b"Content-Type: application/pdf; name=\"a.pdf\"\n"
+              b"Content-Transfer-Encoding: base64\n\nJVBERi0xLjQK\n"])
+    m.body += (b"_______________________________________________\n"
+               b"team mailing list\nteam@lists.example.net\n"
+               b"https://lists.example.net/listinfo/team\n")
+    m.set("List-Id", "<team.lists.example.net>")
+    m.set("List-Unsubscribe", "<mailto:team-leave@lists.example.net>")
+    m.set("List-Archive", "<https://lists.example.net/pipermail/team/>")
+    m.set("Archived-At", "<https://lists.example.net/arch/%s>" % t)
+    m.set("List-Post", "NO")
+    return m.bytes(), mid, "mail"
+
+
+@mutation("content-length-lies")
+def c_clen(g, t):
+    """A Content-Length header that lies (Solaris mail, mutt mboxes)."""
+    m, mid = g.base(t)
+    m.set("Content-Length", str(g.rng.choice([0, 1, 5, 10**6, -3])))
+    return m.bytes(), mid, "mail"
+
+
+@mutation("digest-of-digests", 0.4)
+def c_digdig(g, t):
+    """A digest whose parts are digests (forwarded digests)."""
+    m, mid = g.base(t)
+    inner = []
+    for k in range(g.rng.randint(1, 3)):
+        d = inner_msg(g, t, k)
+        multipart(d, "digest", "dd%d-%s" % (k, t),
+                  [b"\n" + inner_msg(g, t, 10 + j).bytes()
+                   for j in range(g.rng.randint(1, 3))])
+        inner.append(b"\n" + d.bytes())
+    multipart(m, "mixed", "ddtop-" + t, [text_part(g, t),
+              b"Content-Type: multipart/digest; boundary=\"dtop-" +
+              t.encode() + b"\"\n\n" + b"".join(
+                  b"--dtop-" + t.encode() + b"\n" + p + b"\n"
+                  for p in inner) + b"--dtop-" + t.encode() + b"--\n"])
+    return m.bytes(), mid, "mail"
+
+
+@mutation("flowed-delsp")
+def c_flowed(g, t):
+    """format=flowed; delsp=yes with Japanese soft breaks and space
+    stuffing."""
+    # RFC 3676 4.2: with delsp=yes the space before a soft break is the
+    # sender's own, removed on reading; Japanese lines break between
+    # characters with no space of their own.
+    delsp = g.rng.random() < 0.5
+    sp = "  " if delsp else " "
+    body = ("Hostile token %s. This is a long%sflowed paragraph that "
+            "goes%son.\n%s\n>> quoted%s>> more\n From stuffed\n-- \nsig\n"
+            % (t, sp + "\n", sp + "\n",
+               "会議の \n議事録 \nです。" if delsp else "会議の議事録です。",
+               sp + "\n"))
+    m, mid = single_part(g, t, 'text/plain; charset=utf-8; format=flowed;'
+                         ' delsp=%s' % ("yes" if delsp else "no"), "8bit",
+                         body.encode())
+    return m.bytes(), mid, "mail"
+
+
+@mutation("calendar-only")
+def c_calendar(g, t):
+    """A message whose only part is text/calendar (meeting invitations)."""
+    ics = ("BEGIN:VCALENDAR\nMETHOD:REQUEST\nPRODID:-//x//y//EN\nVERSION:2.0"
+           "\nBEGIN:VEVENT\nUID:%s@example.com\nSUMMARY:Meeting %s\n"
+           "DTSTART:20260101T100000Z\nDTEND:20260101T110000Z\nEND:VEVENT\n"
+           "END:VCALENDAR\n" % (t, t))
+    cte = g.rng.choice(["7bit", "base64"])
+    payload = ics.encode() if cte == "7bit" else \
+        base64.encodebytes(ics.replace("\n", "\r\n").encode())
+    m, mid = single_part(g, t, "text/calendar; charset=utf-8; "
+                         "method=REQUEST", cte, payload)
+    return m.bytes(), mid, "mail"
+
+
+@mutation("html-only-alt")
+def c_htmlalt(g, t):
+    """multipart/alternative holding only text/html; multipart/related
+    with cid: images and no text at all."""
+    m, mid = g.base(t)
+    if g.rng.random() < 0.5:
+        multipart(m, "alternative", "ho-" + t, [
+            ("Content-Type: text/html; charset=utf-8\n\n<html><body><p>"
+             "Hostile token %s. Grüße</p></body></html>\n" % t).encode()])
+    else:
+        multipart(m, "related", "rl-" + t, [
+            ("Content-Type: image/png; name=\"p.png\"\nContent-ID: <p@%s>"
+             "\nContent-Transfer-Encoding: base64\n\niVBORw0KGgo=\n"
+             % t).encode()], '; type="image/png"')
+    return m.bytes(), mid, "mail"
+
+
+@mutation("big-attachment", 0.02)
+def c_big(g, t):
+    """A 20 MB attachment."""
+    m, mid = g.base(t)
+    data = bytes(g.rng.randrange(256) for _ in range(4096)) * 5120
+    multipart(m, "mixed", "big-" + t, [text_part(g, t),
+              b"Content-Type: application/zip; name=\"big.zip\"\n"
+              b"Content-Disposition: attachment; filename=\"big.zip\"\n"
+              b"Content-Transfer-Encoding: base64\n\n" +
+              base64.encodebytes(data)])
+    return m.bytes(), mid, "mail"
+
+
+@mutation("rfc2231-cont-only")
+def c_2231cont(g, t):
+    """A filename given only as RFC 2231 continuations with a charset,
+    in odd order or with a gap."""
+    m, mid = g.base(t)
+    kind = g.rng.randrange(3)
+    if kind == 0:
+        p = (" filename*0*=UTF-8'ja'%E8%B3%87%E6%96%99;\n"
+             " filename*1*=%E3%81%AE.pdf")
+    elif kind == 1:
+        p = (" filename*1*=%E3%81%AE.pdf;\n"
+             " filename*0*=UTF-8''%E8%B3%87%E6%96%99")
+    else:
+        p = (" filename*0*=iso-8859-1''r%E9sum;\n"
+             " filename*2=\"late.pdf\"")
+    multipart(m, "mixed", "c2231-" + t, [text_part(g, t),
+              ("Content-Type: application/pdf\nContent-Disposition: "
+               "attachment;\n%s\nContent-Transfer-Encoding: base64\n\n"
+               "JVBERi0xLjQK\n" % p).encode()])
+    return m.bytes(), mid, "mail"
+
+
+
+@mutation("utf16-body")
+def c_utf16(g, t):
+    """UTF-16 and UTF-32 text (Outlook and some web mailers send HTML so),
+    base64-encoded, with or without a BOM, little or big endian."""
+    r = g.rng
+    codec, label = r.choice([("utf-16", "utf-16"), ("utf-16-le", "utf-16le"),
+                             ("utf-16-be", "UTF-16BE"), ("utf-16-le",
+                                                         "utf-16"),
+                             ("utf-32", "utf-32")])
+    html = r.random() < 0.5
+    text = "Hostile token %s. Grüße 会議 \U0001F600\n" % t
+    if html:
+        text = "<html><body><p>%s</p></body></html>\n" % text
+    m, mid = single_part(g, t, "text/%s; charset=%s" % (
+        "html" if html else "plain", label), "base64",
+        base64.encodebytes(text.encode(codec)))
+    return m.bytes(), mid, "mail"
+
+@mutation("whitespace-body")
+def c_wsbody(g, t):
+    """A body of only whitespace (spaces, tabs, blank lines, NBSP)."""
+    m, mid = g.base(t)
+    m.set("MIME-Version", "1.0")
+    m.set("Content-Type", "text/plain; charset=utf-8")
+    m.drop("Content-Transfer-Encoding")
+    m.body = g.rng.choice([b"   \n\t\n\n", b"\n\n\n\n", b" ",
+                           "\u00a0\u3000\n".encode()])
+    return m.bytes(), mid, "mail"
+
+
+@mutation("cte-odd")
+def c_cteodd(g, t):
+    """Content-Transfer-Encoding values mis-cased, padded or unknown."""
+    r = g.rng
+    text = (g.text(t) + "Grüße\n").encode()
+    cte = r.choice(["Base64 ", "BASE64", " base64\t", "8BIT", "Quoted-"
+                    "Printable", "x-uuencode", "x-unknown", "binary",
+                    "7-bit", "base-64", "quoted_printable", ""])
+    c = cte.strip().lower()
+    if c == "base64":
+        payload = base64.encodebytes(text)
+    elif c == "quoted-printable":
+        payload = quopri.encodestring(text)
+    elif c == "x-uuencode":
+        payload = uuencode(b"body.txt", text)
+    else:
+        payload = text
+    m, mid = single_part(g, t, "text/plain; charset=utf-8", cte, payload)
+    return m.bytes(), mid, "mail"
+
+
 def make_input(g, cls):
     g.n += 1
     token = "T%d-%d" % (g.seed, g.n)
@@ -1138,6 +1579,20 @@ def write_mbox(g, path, k, style, manifest, fname):
         if style == "from-text":
             body += (b"From the desk of %s:\nFrom here on, all good.\n"
                      b"From: quoted header line\n" % token.encode())
+        elif style == "rd-quoted":
+            body += b"\n>From quoted once\n>>From quoted twice\n"
+        elif style in ("cl-true", "cl-lies"):
+            # mboxcl2: no quoting, a Content-Length says where the body
+            # ends; a body line can then be an envelope line itself.
+            head, _, text = m.bytes().partition(b"\n\n")
+            text += (b"\nFrom sender@example.com Sun Jul 16 15:06:25 2023"
+                     b"\nnot a message %s\n" % token.encode())
+            n = len(text)
+            if style == "cl-lies":
+                n = g.rng.choice([0, 3, n // 2, n + 7, n * 40, 10**12])
+            body = head + b"\nContent-Length: %d\n\n" % n + text
+            if style == "cl-lies":  # a lie: the From_ line is quoted
+                body = body.replace(b"\nFrom sender", b"\n>From sender")
         env = b"From sender@example.com Sun Jul 16 15:06:25 2023\n"
         sep = b"\n" if style != "no-blank" else b""
         chunk = env + body + sep
@@ -1149,8 +1604,11 @@ def write_mbox(g, path, k, style, manifest, fname):
             chunk = b"\1\1\1\1\n" + m.bytes() + b"\1\1\1\1\n"
         out.append(chunk)
         manifest.append((token, "mbox-" + style, "mail", fname, mid))
+    data = (b"\xef\xbb\xbf" if style == "bom" else b"") + b"".join(out)
+    if style == "gzip":
+        data = gzip.compress(data, mtime=0)
     with open(path, "wb") as f:
-        f.write((b"\xef\xbb\xbf" if style == "bom" else b"") + b"".join(out))
+        f.write(data)
 
 
 def main():
@@ -1188,9 +1646,11 @@ def main():
     if a.mboxes > 0:
         os.makedirs(os.path.join(a.out, "mbox"), exist_ok=True)
     for i in range(a.mboxes):
-        style = ["mboxrd", "no-blank", "crlf", "bom", "from-text",
-                 "cr", "mmdf"][i % 7]
-        fname = "mbox/%03d-%s.mbox" % (i, style)
+        styles = ["mboxrd", "no-blank", "crlf", "bom", "from-text",
+                  "cr", "mmdf", "rd-quoted", "cl-true", "cl-lies", "gzip"]
+        style = styles[i % len(styles)]
+        fname = "mbox/%03d-%s.mbox%s" % (i, style,
+                                         ".gz" if style == "gzip" else "")
         write_mbox(g, os.path.join(a.out, fname), g.rng.randint(2, 6),
                    style, manifest, fname)
     with open(os.path.join(a.out, "manifest.tsv"), "w",
