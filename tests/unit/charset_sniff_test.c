@@ -22,15 +22,7 @@
 /* "会議" in Shift_JIS. */
 #define SJIS_KAIGI "\x89\xef\x8b\x63"
 
-static struct mime_msg *
-parse(const char *text)
-{
-	struct mime_msg *m = NULL;
-
-	assert_int_equal(mime_parse(text, strlen(text), "test", false, &m),
-			 MA_OK);
-	return m;
-}
+#include "mime_parse.inc"
 
 static void
 test_raw_jis_header_is_decoded(void **state)

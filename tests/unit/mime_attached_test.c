@@ -15,15 +15,7 @@
 
 #include "mime.h"
 
-static struct mime_msg *
-parse(const char *text)
-{
-	struct mime_msg *m = NULL;
-
-	assert_int_equal(mime_parse(text, strlen(text), "test", false, &m),
-			 MA_OK);
-	return m;
-}
+#include "mime_parse.inc"
 
 #define INNER(subj, body)                                                      \
 	"From: Rui <rui@example.org>\nSubject: " subj "\n"                     \

@@ -21,15 +21,7 @@
 	"BEGIN:VCALENDAR\nBEGIN:VEVENT\nSUMMARY:Budget review\n"               \
 	"END:VEVENT\nEND:VCALENDAR\n"
 
-static struct mime_msg *
-parse(const char *text)
-{
-	struct mime_msg *m = NULL;
-
-	assert_int_equal(mime_parse(text, strlen(text), "test", false, &m),
-			 MA_OK);
-	return m;
-}
+#include "mime_parse.inc"
 
 static void
 test_calendar_alone_is_the_text(void **state)

@@ -18,15 +18,7 @@
 
 #define HEAD "From: a@example.com\nSubject: s\nMIME-Version: 1.0\n"
 
-static struct mime_msg *
-parse(const char *text)
-{
-	struct mime_msg *m = NULL;
-
-	assert_int_equal(mime_parse(text, strlen(text), "test", false, &m),
-			 MA_OK);
-	return m;
-}
+#include "mime_parse.inc"
 
 static void
 test_boundary_guessed_from_the_first_dash_line(void **state)
