@@ -5,7 +5,9 @@ invariant.py MANIFEST SPACE_DIR SITE_DIR SPACE_KEY
 
 Every input of MANIFEST (hostile_mail.py) must end either archived (in
 archive/, indexed by notmuch, with its page SITE/m/HH/NAME.html by the
-permalink rule, and found by "mailarc search KEY id:ID"), or set aside in
+permalink rule, and found by "mailarc search KEY id:ID", and by its
+token in body: when Python's email package finds "Hostile token TOKEN"
+in one of its text parts), or set aside in
 duplicates/ with a reason in state/dedupe.report; a duplicate must be a
 duplicate of an archived copy of the same input (same token); a message
 must not be set aside as not a message; the files in archive/ and
@@ -17,6 +19,8 @@ Programs that crash (exit codes other than 0 and 65, sanitizer reports on
 stderr) count as violations too.
 """
 import collections
+import email
+import email.policy
 import hashlib
 import json
 import os
@@ -221,6 +225,43 @@ def searchable(key, ids, rep):
     return found
 
 
+def text_has_token(path, tok):
+    """Whether Python's email package finds "Hostile token TOK" in a text
+    part of the file, decoded: then notmuch must find TOK by body: too."""
+    with open(path, "rb") as f:
+        msg = email.message_from_bytes(f.read(), policy=email.policy.compat32)
+    want = "Hostile token %s" % tok
+    for part in msg.walk():
+        if part.is_multipart() or part.get_content_maintype() != "text":
+            continue
+        data = part.get_payload(decode=True)
+        if not isinstance(data, bytes):
+            continue
+        cs = part.get_content_charset() or "us-ascii"
+        try:
+            text = data.decode(cs, "replace")
+        except LookupError:
+            text = data.decode("latin-1")
+        if want in text:
+            return True
+    return False
+
+
+def body_searchable(key, tokens, rep):
+    """The ids "mailarc search KEY --output=messages" finds for
+    body:"TOKEN" of each token of tokens."""
+    found = set()
+    tokens = sorted(tokens)
+    for k in range(0, len(tokens), 100):
+        q = " or ".join('body:"%s"' % t for t in tokens[k:k + 100])
+        p = run(["mailarc", "search", key, "--output=messages", "--", q],
+                rep, "mailarc search")
+        for line in p.stdout.decode("utf-8", "surrogateescape").splitlines():
+            if line.startswith("id:"):
+                found.add(line[3:])
+    return found
+
+
 def main():
     manifest, space_dir, site_dir, key = sys.argv[1:5]
     rep = Report()
@@ -333,6 +374,14 @@ def main():
         if i not in found:
             rep.add("not found by mailarc search id:", cls_of(archived[p]),
                     "%s (id %.80s)" % (example(archived[p]), i))
+    with_text = {p: archived[p] for p in ids
+                 if "mail" in set(e for _, e, _ in entries.get(archived[p], []))
+                 and text_has_token(p, archived[p])}
+    by_body = body_searchable(key, set(with_text.values()), rep)
+    for p, tok in with_text.items():
+        if ids[p] not in by_body:
+            rep.add("text not found by mailarc search body:", cls_of(tok),
+                    "%s (id %.80s)" % (example(tok), ids[p]), tok)
     for p, tok in setaside.items():
         cls = cls_of(tok)
         name = os.path.basename(p).split(":")[0]
@@ -378,10 +427,11 @@ def main():
     for c in rep.crashes:
         print("PROGRAM FAILED %s" % c)
     print("inputs %d (and %d empty files): archived %d, set aside %d "
-          "(files %d%s); indexed %d files; junk archived %d; violations %d"
+          "(files %d%s); indexed %d files (%d searched by body); junk "
+          "archived %d; violations %d"
           % (ninputs, empty, len(archived), len(setaside), nfiles,
               "" if nfiles == ninputs else " != inputs", len(ids),
-              junk_archived, rep.total()))
+              len(with_text), junk_archived, rep.total()))
     if nfiles != ninputs:
         print("VIOLATION counts: %d files in archive/ and duplicates/ for "
               "%d inputs" % (nfiles, ninputs))
