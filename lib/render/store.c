@@ -718,7 +718,7 @@ store_names(struct store_out *o, struct buf *b)
 		 * of (picked, store_names_check(), or new), merged. */
 		if (store_partial(r) &&
 		    !g_hash_table_contains(r->store->loaded, key)) {
-			if (in[i]->len > 0)
+			if (st == MA_OK && in[i]->len > 0)
 				st = names_merge(o, b, key, in[i]);
 			g_ptr_array_set_size(in[i], 0);
 		}
