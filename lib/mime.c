@@ -776,6 +776,8 @@ mime_from_stream(GMimeStream *stream, const char *what, bool prefer_html,
 		size_t nparts = leaf_parts(msg, parts, m);
 
 		st = body_and_attachments(m, parts, nparts, prefer_html);
+		if (st == MA_OK)
+			st = mime_report_append(m, parts, nparts);
 	}
 	if (st == MA_OK)
 		st = mime_uu_extract(m);

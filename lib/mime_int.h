@@ -3,8 +3,8 @@
 
 /*
  * Private to the mime family (mime.c, mime_addr.c, mime_fname.c,
- * mime_hooks.c, mime_uu.c): what one of its files calls in another. The
- * rest of the tree uses mime.h.
+ * mime_hooks.c, mime_report.c, mime_uu.c): what one of its files calls in
+ * another. The rest of the tree uses mime.h.
  */
 #include <gmime/gmime.h>
 
@@ -66,5 +66,16 @@ struct mime_att *mime_att_new(struct mime_msg *m);
  */
 enum ma_status mime_att_end(struct mime_msg *m, struct mime_att *a,
 			    enum ma_status st);
+
+/*
+ * mime_report_append - the text of each report part of parts[0..nparts)
+ * (message/delivery-status, message/disposition-notification and their
+ * global forms, not marked attachments) appended to m's body under a
+ * line naming it, or in a <pre> after an HTML body; a message with no
+ * text gets it as its body (mime_report.c). The parts stay attachments.
+ * MA_ENOMEM.
+ */
+enum ma_status mime_report_append(struct mime_msg *m, GMimeObject **parts,
+				  size_t nparts);
 
 #endif
