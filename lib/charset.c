@@ -122,6 +122,13 @@ label_get(const char *charset, struct label *l)
 	if (n == 0 || (charset[n] != '\0' && charset[n] != '*' &&
 		       charset[n] != '"' && charset[n] != ' '))
 		return false;
+	/* RFC 2978 2.3: a name is printable US-ASCII. glibc's iconv_open()
+	 * skips other bytes, so "iso-8859-1\1" would be taken for a label
+	 * (and UTF-8 text under it read as Latin-1). */
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)name[i] < 0x21 ||
+		    (unsigned char)name[i] > 0x7e)
+			return false;
 	for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++) {
 		if (strcasecmp(name, aliases[i].name) == 0) {
 			l->iconv = aliases[i].iconv;
