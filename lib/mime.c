@@ -839,6 +839,8 @@ mime_from_stream(GMimeStream *stream, const char *what, bool prefer_html,
 	}
 	if (st == MA_OK)
 		st = mime_uu_extract(m);
+	if (st == MA_OK)
+		st = mime_tnef_extract(m);
 	g_object_unref(msg);
 	if (st != MA_OK) {
 		mime_free(m);

@@ -3,8 +3,8 @@
 
 /*
  * Private to the mime family (mime.c, mime_addr.c, mime_fname.c,
- * mime_hooks.c, mime_report.c, mime_uu.c): what one of its files calls in
- * another. The rest of the tree uses mime.h.
+ * mime_hooks.c, mime_report.c, mime_tnef.c, mime_uu.c): what one of its
+ * files calls in another. The rest of the tree uses mime.h.
  */
 #include <gmime/gmime.h>
 
@@ -66,6 +66,14 @@ struct mime_att *mime_att_new(struct mime_msg *m);
  */
 enum ma_status mime_att_end(struct mime_msg *m, struct mime_att *a,
 			    enum ma_status st);
+
+/*
+ * mime_tnef_extract - the files inside each TNEF attachment of m
+ * (winmail.dat) added as attachments after it, and its text (attBody)
+ * as m's body when m has none (mime_tnef.c). A damaged stream gives what
+ * was read whole before the damage. MA_ENOMEM.
+ */
+enum ma_status mime_tnef_extract(struct mime_msg *m);
 
 /*
  * mime_report_append - the text of each report part of parts[0..nparts)

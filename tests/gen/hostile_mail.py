@@ -771,6 +771,54 @@ def c_tnef(g, t):
     return m.bytes(), mid, "mail"
 
 
+def tnef_stream(files, body=None, codepage=None):
+    """A TNEF stream ([MS-OXTNEF]) holding files [(name bytes, data)] and
+    an attBody text, as Outlook writes winmail.dat."""
+    def attr(level, aid, data):
+        return (bytes([level]) + aid.to_bytes(4, "little") +
+                len(data).to_bytes(4, "little") + data +
+                (sum(data) & 0xffff).to_bytes(2, "little"))
+    out = b"\x78\x9f\x3e\x22\x01\x00"
+    if codepage is not None:
+        out += attr(1, 0x00069007, codepage.to_bytes(4, "little") + bytes(4))
+    if body is not None:
+        out += attr(1, 0x0002800C, body)
+    for name, data in files:
+        out += attr(2, 0x00069002, bytes(14))
+        out += attr(2, 0x00018010, name + b"\0")
+        out += attr(2, 0x0006800F, data)
+    return out
+
+
+@mutation("tnef-files")
+def c_tnef_files(g, t):
+    """Outlook's winmail.dat holding the message's files and, when there
+    is no text part, its text (attBody), in CP1252 or CP932; sometimes cut
+    short."""
+    m, mid = g.base(t)
+    ja = g.rng.random() < 0.3
+    names = [("資料%d.txt" % k).encode("cp932") if ja else
+             ("Résumé %d.txt" % k).encode("cp1252")
+             for k in range(g.rng.randint(1, 3))]
+    files = [(n, ("file %d of %s\n" % (k, t)).encode())
+             for k, n in enumerate(names)]
+    alone = g.rng.random() < 0.5
+    body = ("Hostile token %s.\r\n%s\r\n" % (t, g.word(6))).encode()
+    tnef = tnef_stream(files, body if alone else None, 932 if ja else 1252)
+    if g.rng.random() < 0.2:
+        tnef = tnef[:g.rng.randint(6, len(tnef) - 1)]
+    parts = [b"Content-Type: application/ms-tnef; name=\"winmail.dat\"\n"
+             b"Content-Transfer-Encoding: base64\nContent-Disposition: "
+             b"attachment; filename=\"winmail.dat\"\n\n"
+             + base64.encodebytes(tnef)]
+    if not alone:
+        parts.insert(0, text_part(g, t))
+    multipart(m, "mixed", "tf-" + t, parts)
+    m.set("X-MS-Has-Attach", "yes")
+    m.set("X-MS-TNEF-Correlator", "<%s.tnef@example.com>" % t.lower())
+    return m.bytes(), mid, "mail"
+
+
 def uuencode(name, data):
     out = [b"begin 644 " + name]
     for i in range(0, len(data), 45):
