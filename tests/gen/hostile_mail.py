@@ -10,7 +10,7 @@ encodings, encoded words, RFC 2231 parameters, charsets, broken MIME,
 missing and duplicate headers, huge values, leading junk, NUL bytes, and
 files that are not mail at all. OUT/manifest.tsv says, per input:
 
-  TOKEN <TAB> CLASS <TAB> EXPECT <TAB> FILE <TAB> MESSAGE-ID
+  TOKEN <TAB> CLASS <TAB> EXPECT <TAB> FILE <TAB> MESSAGE-ID <TAB> SHOWS
 
 TOKEN is unique per input and is written into the input as the header
 line "X-Hostile-Token: TOKEN" (and into the body where there is one), so
@@ -20,7 +20,9 @@ input; the only inputs sharing a token are exact copies (class
 (a message: it must end archived and visible, or set aside as a
 duplicate of itself), "either" (archiving it or setting it aside as not a
 message are both defensible) or "junk" (not a message). MESSAGE-ID is the
-one written (without brackets) or "-".
+one written (without brackets) or "-". SHOWS is text the input's page
+must show, the pieces separated by 0x1F (what the class knows a reader
+sees: a bounce's diagnostic, a mislabelled text read right), or "-".
 
 Every random choice comes from one random.Random(seed); the same seed and
 arguments give the same bytes. --list prints the classes.
@@ -88,6 +90,9 @@ class Gen:
         self.seed = seed
         self.n = 0
         self.done = []  # (token, bytes, mid) of mail inputs, for duplicates
+        # Text the input's page must show, set by its class (the
+        # manifest's sixth column, checked by invariant.py).
+        self.shows = []
 
     def word(self, k=1):
         return " ".join(self.rng.choice(WORDS) for _ in range(k))
@@ -353,6 +358,7 @@ def c_sjis(g, t):
     # CP932 (NEC and IBM extensions) and a DoCoMo emoji (F8 9F, sun).
     m, mid = charset_body(g, t, "Shift_JIS",
                           JA.encode("cp932") + b" \xf8\x9f")
+    g.shows = [JA + " \u2600"]  # DoCoMo's F89F is the sun
     m.set("Subject", ew("shift_jis", "B", "会議①".encode("cp932")) + " " + t)
     return m.bytes(), mid, "mail"
 
@@ -379,6 +385,7 @@ def c_bogus(g, t):
     label = g.rng.choice(["x-unknown", "utf8mb4", "\"\"", "latin-99",
                           "unicode-1-1-utf-7", "iso-8859-1\x01"])
     m, mid = charset_body(g, t, label, "naïve 日本".encode())
+    g.shows = ["naïve 日本"]
     return m.bytes(), mid, "mail"
 
 
@@ -709,6 +716,7 @@ def c_digest(g, t):
     if g.rng.random() < 0.5:  # the digest alone, the text in its preamble
         m.set("Content-Type", top.get("Content-Type"))
         m.body = ("Hostile token %s.\n\n" % t).encode() + top.body
+        g.shows = ["Hostile token %s." % t]
     return m.bytes(), mid, "mail"
 
 
@@ -807,6 +815,10 @@ def c_tnef_files(g, t):
     tnef = tnef_stream(files, body if alone else None, 932 if ja else 1252)
     if g.rng.random() < 0.2:
         tnef = tnef[:g.rng.randint(6, len(tnef) - 1)]
+    else:
+        g.shows = [n.decode("cp932" if ja else "cp1252") for n in names]
+        if alone:
+            g.shows.append("Hostile token %s." % t)
     parts = [b"Content-Type: application/ms-tnef; name=\"winmail.dat\"\n"
              b"Content-Transfer-Encoding: base64\nContent-Disposition: "
              b"attachment; filename=\"winmail.dat\"\n\n"
@@ -1202,6 +1214,7 @@ def c_bounce(g, t):
         b"Content-Description: Delivery report\n"
         b"Content-Type: message/delivery-status\n\n" + status,
         last], "; report-type=delivery-status")
+    g.shows = ["Diagnostic-Code: smtp; 550 5.1.1"]
     data = m.bytes()
     if kind == 3:  # CRLF throughout but one bare LF in the original
         data = data.replace(b"\n", b"\r\n")
@@ -1240,6 +1253,7 @@ def c_ndr(g, t):
         b"Content-Type: text/rfc822-headers\n\n" +
         orig[:orig.index(b"\n\n") + 1]], "; report-type=delivery-status")
     m.eol = b"\r\n"
+    g.shows = ["RESOLVER.ADR.RecipientNotFound"]
     return m.bytes(), mid, "mail"
 
 
@@ -1315,9 +1329,12 @@ def c_jamobile(g, t):
     with carrier emoji in the user area, NEC and IBM extensions."""
     r = g.rng
     label = r.choice(SJIS_LABELS)
-    text = JA.encode("cp932") + b" " + b"".join(
-        r.choice(EMOJI) for _ in range(r.randint(1, 5))) + \
+    emoji = [r.choice(EMOJI) for _ in range(r.randint(1, 5))]
+    text = JA.encode("cp932") + b" " + b"".join(emoji) + \
         "\u2170\u2171 \u7e8a\u9ed1".encode("cp932")
+    # DoCoMo's sun and cloud: lead F8 is DoCoMo's alone.
+    sure = {b"\xf8\x9f": "\u2600", b"\xf8\xa0": "\u2601"}
+    g.shows = [JA] + [sure[e] for e in emoji if e in sure]
     m, mid = charset_body(g, t, label, text, r.choice(["8bit", "7bit",
                                                        "base64"]))
     if m.get("Content-Transfer-Encoding") == "base64":
@@ -1371,9 +1388,13 @@ def c_jamislabel(g, t):
     labelled Shift_JIS, ISO-2022-JP labelled Shift_JIS, and UTF-8 in an
     encoded word labelled ISO-2022-JP."""
     text = "会議の議事録を送ります"
-    kind = g.rng.randrange(4)
+    kind = g.rng.randrange(5)
     real, label = [("cp932", "ISO-2022-JP"), ("euc_jp", "Shift_JIS"),
-                   ("iso2022_jp", "Shift_JIS"), ("utf-8", "ISO-2022-JP")][kind]
+                   ("iso2022_jp", "Shift_JIS"), ("utf-8", "ISO-2022-JP"),
+                   ("euc_jp", "Shift_JIS")][kind]
+    if kind == 4:  # kana only: it reads as half-width katakana
+        text = "ありがとうございます。"
+    g.shows = [text]
     m, mid = charset_body(g, t, label, text.encode(real),
                           "7bit" if real == "iso2022_jp" else "8bit")
     m.set("Subject", ew(label, "B", text.encode(real)) + " " + t)
@@ -1602,6 +1623,7 @@ def make_input(g, cls):
     g.n += 1
     token = "T%d-%d" % (g.seed, g.n)
     fn, _ = CLASSES[cls]
+    g.shows = []
     data, mid, expect = fn(g, token)
     if isinstance(expect, tuple):  # an exact copy of an earlier input
         token = expect[1]
@@ -1651,7 +1673,7 @@ def write_mbox(g, path, k, style, manifest, fname):
         elif style == "mmdf":
             chunk = b"\1\1\1\1\n" + m.bytes() + b"\1\1\1\1\n"
         out.append(chunk)
-        manifest.append((token, "mbox-" + style, "mail", fname, mid))
+        manifest.append((token, "mbox-" + style, "mail", fname, mid, []))
     data = (b"\xef\xbb\xbf" if style == "bom" else b"") + b"".join(out)
     if style == "gzip":
         data = gzip.compress(data, mtime=0)
@@ -1690,7 +1712,7 @@ def main():
         fname = "msg/%05d-%s.eml" % (i, cls)
         with open(os.path.join(a.out, fname), "wb") as f:
             f.write(data)
-        manifest.append((token, cls, expect, fname, mid))
+        manifest.append((token, cls, expect, fname, mid, g.shows))
     if a.mboxes > 0:
         os.makedirs(os.path.join(a.out, "mbox"), exist_ok=True)
     for i in range(a.mboxes):
@@ -1703,10 +1725,11 @@ def main():
                    style, manifest, fname)
     with open(os.path.join(a.out, "manifest.tsv"), "w",
               encoding="utf-8") as f:
-        for token, cls, expect, fname, mid in manifest:
+        for token, cls, expect, fname, mid, shows in manifest:
             mid = (mid or "-").replace("\t", " ").replace("\n", " ")
-            f.write("%s\t%s\t%s\t%s\t%s\n" % (token, cls, expect, fname,
-                                              mid))
+            f.write("%s\t%s\t%s\t%s\t%s\t%s\n" % (
+                token, cls, expect, fname, mid,
+                "\x1f".join(shows) if shows else "-"))
     return 0
 
 
