@@ -121,37 +121,35 @@ close_file(struct mime_msg *m, struct tnef_file *f, uint32_t codepage,
 	return st;
 }
 
-/* The text of attBody as m's body, when m has none. */
+/* attBody's text in UTF-8 with LF line ends (Outlook writes CRLF, the
+ * rest of a page has LF); *tp NULL when it is blank. MA_ENOMEM. */
 static enum ma_status
-set_body(struct mime_msg *m, const unsigned char *p, size_t n,
-	 uint32_t codepage)
+body_text(const unsigned char *p, size_t n, uint32_t codepage, char **tp)
 {
 	char *t;
 	size_t k, r;
 
-	if (m->body_len > 0)
-		return MA_OK;
+	*tp = NULL;
 	if ((t = tnef_string(p, n, codepage)) == NULL)
 		return MA_ENOMEM;
 	if (t[strspn(t, " \t\r\n")] == '\0') {
 		free(t);
 		return MA_OK;
 	}
-	/* Outlook writes CRLF: the LF lines of the rest of a page. */
 	for (k = r = 0; t[r] != '\0'; r++)
 		if (t[r] != '\r' || t[r + 1] != '\n')
 			t[k++] = t[r];
 	t[k] = '\0';
-	free(m->body);
-	m->body = t;
-	m->body_len = k;
-	m->body_html = false;
+	*tp = t;
 	return MA_OK;
 }
 
-/* The files and text of the TNEF stream s[0..n) into m. */
+/*
+ * The TNEF stream s[0..n): its files added to m (m NULL: not read), its
+ * text (attBody) into *textp (NULL when none).
+ */
 static enum ma_status
-tnef_read(struct mime_msg *m, const unsigned char *s, size_t n)
+tnef_read(struct mime_msg *m, const unsigned char *s, size_t n, char **textp)
 {
 	struct tnef_file f = {0};
 	const unsigned char *body = NULL;
@@ -159,6 +157,7 @@ tnef_read(struct mime_msg *m, const unsigned char *s, size_t n)
 	uint32_t codepage = 0;
 	enum ma_status st = MA_OK;
 
+	*textp = NULL;
 	if (n < 6 || le32(s) != TNEF_SIGNATURE)
 		return MA_OK;
 	while (st == MA_OK && n - pos >= 9) {
@@ -174,7 +173,7 @@ tnef_read(struct mime_msg *m, const unsigned char *s, size_t n)
 			codepage = le32(d);
 		else if (id == ATT_BODY && level == 1)
 			body = d, body_len = len;
-		else if (id == ATT_ATTACH_REND_DATA) {
+		else if (id == ATT_ATTACH_REND_DATA && m != NULL) {
 			st = close_file(m, &f, codepage, &files);
 			f.open = true;
 		} else if (id == ATT_ATTACH_TITLE && f.open)
@@ -182,10 +181,10 @@ tnef_read(struct mime_msg *m, const unsigned char *s, size_t n)
 		else if (id == ATT_ATTACH_DATA && f.open)
 			f.data = d, f.data_len = len;
 	}
-	if (st == MA_OK)
+	if (st == MA_OK && m != NULL)
 		st = close_file(m, &f, codepage, &files);
 	if (st == MA_OK && body != NULL)
-		st = set_body(m, body, body_len, codepage);
+		st = body_text(body, body_len, codepage, textp);
 	return st;
 }
 
@@ -205,8 +204,28 @@ mime_tnef_extract(struct mime_msg *m)
 	enum ma_status st = MA_OK;
 
 	/* Only the parts of the message itself, not the files added. */
-	for (size_t i = 0; i < natt && st == MA_OK; i++)
-		if (is_tnef(&m->att[i]))
-			st = tnef_read(m, m->att[i].data, m->att[i].size);
+	for (size_t i = 0; i < natt && st == MA_OK; i++) {
+		char *text = NULL;
+
+		if (!is_tnef(&m->att[i]))
+			continue;
+		st = tnef_read(m, m->att[i].data, m->att[i].size, &text);
+		if (st == MA_OK && text != NULL && m->body_len == 0) {
+			free(m->body);
+			m->body = text;
+			m->body_len = strlen(text);
+			m->body_html = false;
+			text = NULL;
+		}
+		free(text);
+	}
 	return st;
+}
+
+char *
+mime_tnef_text(const void *data, size_t n)
+{
+	char *text = NULL;
+
+	return tnef_read(NULL, data, n, &text) == MA_OK ? text : NULL;
 }
