@@ -1619,6 +1619,84 @@ def c_cteodd(g, t):
     return m.bytes(), mid, "mail"
 
 
+@mutation("long-references", 0.3)
+def c_longrefs(g, t):
+    """Gmail's long References: 1,000 to 3,000 ids folded over many
+    lines, some of them this message's own thread, one of them a
+    duplicate, In-Reply-To the last."""
+    m, mid = g.base(t)
+    n = g.rng.randint(1000, 3000)
+    ids = ["<CA+%d.%s@mail.gmail.com>" % (k, t.lower()) for k in range(n)]
+    ids.insert(n // 2, ids[3])
+    m.set("References", "\n ".join(ids))
+    m.set("In-Reply-To", ids[-1])
+    m.set("Subject", "Re: %s %s" % (g.word(2), t))
+    g.shows = ["Hostile token %s" % t]
+    return m.bytes(), mid, "mail"
+
+
+@mutation("many-recipients", 0.1)
+def c_many_rcpt(g, t):
+    """A mail to 2,000 to 10,000 recipients in To: and Cc:, some with
+    display names that need quoting, folded or on one long line."""
+    m, mid = g.base(t)
+    n = g.rng.randint(2000, 10000)
+    addrs = ['"Member, No. %d" <m%d@lists.example.net>' % (k, k) if k % 3
+             else "m%d@example.org" % k for k in range(n)]
+    sep = ",\n " if g.rng.random() < 0.7 else ", "
+    m.set("To", sep.join(addrs[:n // 2]))
+    m.set("Cc", sep.join(addrs[n // 2:]))
+    g.shows = ["Hostile token %s" % t, "m%d@example.org" % (3 * (n // 6))]
+    return m.bytes(), mid, "mail"
+
+
+@mutation("bidi-names", 0.5)
+def c_bidi(g, t):
+    """Subjects and names with bidi controls (an unterminated RLO, RLI),
+    right-to-left text and zero-width characters, raw UTF-8 or in
+    encoded words."""
+    m, mid = g.base(t)
+    r = g.rng
+    subj = r.choice(["invoice \u202egpj.exe", "\u05e9\u05dc\u05d5\u05dd "
+                     "\u0645\u0631\u062d\u0628\u0627", "zero\u200bwidth"
+                     "\u200d\ufeff join", "\u2067isolated\u2069 ok",
+                     "\u202bembedded"])
+    name = r.choice(["Mallory \u202eevil", "\u200b\u200b", "\u05d3\u05df "
+                     "\u200f(RTL)", "Zed\u2066 open isolate"])
+    if r.random() < 0.5:
+        m.set("Subject", ew("utf-8", "B", subj.encode()) + " " + t)
+        m.set("From", "%s <bidi@example.org>" % ew("utf-8", "Q",
+                                                     name.encode()))
+    else:
+        m.set("Subject", "%s %s" % (subj, t))
+        m.set("From", "\"%s\" <bidi@example.org>" % name)
+    g.shows = [subj]
+    return m.bytes(), mid, "mail"
+
+
+@mutation("html-base", 0.5)
+def c_htmlbase(g, t):
+    """HTML-only mail with a <base>, a <meta charset> that contradicts
+    the header, data: and cid: images and relative links."""
+    m, mid = g.base(t)
+    word = "Gr\u00fc\u00dfe"
+    html = ("<html><head><meta charset=\"%s\"><base href=\"http://"
+            "example.net/x/\"></head><body><p>Hostile token %s. %s</p>"
+            "<a href=\"page.html\">relative</a><img src=\"data:image/gif;"
+            "base64,R0lGODlhAQABAAAAACw=\"><img src=\"cid:logo@%s\">"
+            "</body></html>\n" % (g.rng.choice(["iso-8859-1", "shift_jis",
+                                                "utf-16"]), t, word, t))
+    multipart(m, "related", "hb-" + t, [
+        b"Content-Type: text/html; charset=utf-8\n"
+        b"Content-Transfer-Encoding: quoted-printable\n\n" +
+        quopri.encodestring(html.encode()),
+        ("Content-Type: image/gif\nContent-ID: <logo@%s>\nContent-"
+         "Transfer-Encoding: base64\n\nR0lGODlhAQABAAAAACw=\n" % t
+         ).encode()], '; type="text/html"')
+    g.shows = ["Hostile token %s. %s" % (t, word)]
+    return m.bytes(), mid, "mail"
+
+
 def make_input(g, cls):
     g.n += 1
     token = "T%d-%d" % (g.seed, g.n)
