@@ -14,6 +14,7 @@
 #include <gumbo.h>
 
 #include "html.h"
+#include "html_int.h"
 
 /* Length of the valid UTF-8 sequence at s (n bytes left), or 0. */
 static size_t
@@ -67,71 +68,12 @@ noncharacter(const unsigned char *s, size_t len)
 	return (cp >= 0xfdd0 && cp <= 0xfdef) || (cp & 0xfffe) == 0xfffe;
 }
 
-/*
- * The bidi embeddings, overrides and isolates that a piece of mail text
- * opens and does not close (UAX #9 BD9): an unterminated RLO in a
- * sender's name reversed the address printed after it on the page
- * ("Mallory <gro.elpmaxe@idib>"). html_escape() closes them at the end
- * of its text, so that each piece of mail text is self-contained; text
- * without them is unchanged. Deeper than BIDI_MAX, UAX #9 ignores them
- * too (its limit is 125).
- */
-#define BIDI_MAX 125
-
-struct bidi {
-	char open[BIDI_MAX]; /* 'e' embedding or override, 'i' isolate */
-	size_t n, over;	     /* open, and pushes past BIDI_MAX */
-};
-
-/* The 3-byte character at p (lead byte E2): its effect on bd. */
-static void
-bidi_track(struct bidi *bd, const unsigned char *p)
-{
-	unsigned cp = (unsigned)(p[1] & 0x3f) << 6 | (p[2] & 0x3f);
-
-	cp |= 0x2000;
-	if ((cp >= 0x202a && cp <= 0x202e && cp != 0x202c) ||
-	    (cp >= 0x2066 && cp <= 0x2068)) {
-		if (bd->n < BIDI_MAX)
-			bd->open[bd->n++] = cp >= 0x2066 ? 'i' : 'e';
-		else
-			bd->over++;
-	} else if (cp == 0x202c) { /* PDF: the last embedding, not past an
-				      isolate */
-		if (bd->over > 0)
-			bd->over--;
-		else if (bd->n > 0 && bd->open[bd->n - 1] == 'e')
-			bd->n--;
-	} else if (cp == 0x2069) { /* PDI: the last isolate and all after it */
-		size_t k = bd->n;
-
-		bd->over = 0;
-		while (k > 0 && bd->open[k - 1] != 'i')
-			k--;
-		if (k > 0)
-			bd->n = k - 1;
-	}
-}
-
-/* Close what bd holds open, innermost first. */
-static enum ma_status
-bidi_close(const struct bidi *bd, struct buf *b)
-{
-	enum ma_status st = MA_OK;
-
-	for (size_t k = bd->n; k > 0 && st == MA_OK; k--)
-		st = buf_add(
-		    b, bd->open[k - 1] == 'i' ? "\xe2\x81\xa9" : "\xe2\x80\xac",
-		    3);
-	return st;
-}
-
 enum ma_status
 html_escape(struct buf *b, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, run = 0;
-	struct bidi bd = {0};
+	struct html_bidi bd = {0};
 	enum ma_status st;
 
 	while (i < n) {
@@ -168,7 +110,7 @@ html_escape(struct buf *b, const char *s, size_t n)
 			} else if (len > 2 && noncharacter(p + i, len)) {
 				rep = "\xef\xbf\xbd"; /* U+FFFD */
 			} else if (len == 3 && c == 0xe2) {
-				bidi_track(&bd, p + i);
+				html_bidi_track(&bd, p + i);
 			}
 		}
 		if (rep == NULL) {
@@ -185,7 +127,7 @@ html_escape(struct buf *b, const char *s, size_t n)
 	}
 	if (run > 0 && (st = buf_add(b, s + i - run, run)) != MA_OK)
 		return st;
-	return bidi_close(&bd, b);
+	return html_bidi_close(&bd, b);
 }
 
 enum ma_status

@@ -10,8 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gmime/gmime.h>
-
 #include "charset.h"
 #include "mime_int.h"
 

@@ -10,8 +10,6 @@
  */
 #include <string.h>
 
-#include <gmime/gmime.h>
-
 #include "buf.h"
 #include "charset.h"
 #include "html.h"
