@@ -292,6 +292,7 @@ def c_ew_adj(g, t):
     a, b = "Hello", " world " + t
     m.set("Subject", "%s %s" % (ew("UTF-8", "B", a.encode()),
                                 ew("UTF-8", "B", b.encode())))
+    g.shows = ["Hello world " + t]
     return m.bytes(), mid, "mail"
 
 
@@ -301,6 +302,7 @@ def c_ew_unpad(g, t):
     m.set("Subject", "%s %s" % (ew("utf-8", "B", b"xpto", pad=False), t))
     name = ew("utf-8", "B", "Zoë Ünal".encode(), pad=False)
     m.set("From", "%s <zoe@example.com>" % name)
+    g.shows = ["xpto " + t, "Zoë Ünal"]
     return m.bytes(), mid, "mail"
 
 
@@ -320,6 +322,7 @@ def c_ew_mixed(g, t):
              "=?utf-8?q?broken", "=?utf-8?b?!!!?=", t]
     g.rng.shuffle(parts)
     m.set("Subject", " ".join(parts[:-1]) + "\t" + parts[-1])
+    g.shows = ["Grüße", "日本", "会議"]
     return m.bytes(), mid, "mail"
 
 
@@ -335,6 +338,7 @@ def c_2231(g, t):
               " filename*=iso-8859-1'fr'r%%E9sum%%E9.pdf\n"
               "Content-Transfer-Encoding: base64\n\nJVBERi0xLjQK\n--%s--\n"
               % (b, g.text(t), b, b)).encode()
+    g.shows = ["résumé.pdf"]
     return m.bytes(), mid, "mail"
 
 
@@ -350,6 +354,7 @@ def c_latin1(g, t):
                           "Grüße aus Köln, déjà vu.".encode("latin-1"))
     m.set("Subject", "Grüße %s" % t)
     data = m.bytes().replace("Grüße".encode(), "Grüße".encode("latin-1"))
+    g.shows = ["Grüße aus Köln, déjà vu.", "Grüße " + t]
     return data, mid, "mail"
 
 
@@ -1167,6 +1172,7 @@ def c_htmlmeta(g, t):
     m.body = (("<html><head>%s</head><body><p>Hostile token %s.</p><p>"
                % (meta, t)).encode() + text.encode(enc) +
               b"</p></body></html>\n")
+    g.shows = [text]
     return m.bytes(), mid, "mail"
 
 
@@ -1497,6 +1503,8 @@ def c_flowed(g, t):
     m, mid = single_part(g, t, 'text/plain; charset=utf-8; format=flowed;'
                          ' delsp=%s' % ("yes" if delsp else "no"), "8bit",
                          body.encode())
+    g.shows = ["This is a long flowed paragraph that goes on.",
+               "会議の議事録です。"]
     return m.bytes(), mid, "mail"
 
 
