@@ -263,6 +263,7 @@ def c_qp(g, t):
     text = (g.text(t) + "Grüße, naïve façade = égal " * 5).encode()
     m, mid = single_part(g, t, "text/plain; charset=utf-8",
                          "quoted-printable", quopri.encodestring(text))
+    g.shows = ["Grüße, naïve façade = égal"]
     return m.bytes(), mid, "mail"
 
 
@@ -376,12 +377,14 @@ def c_jis(g, t):
     m, mid = charset_body(g, t, "ISO-2022-JP", text.encode(codec), "7bit")
     m.set("Subject", ew("ISO-2022-JP", "B", "議事録".encode("iso2022_jp"))
           + " " + t)
+    g.shows = [text, "議事録 " + t]
     return m.bytes(), mid, "mail"
 
 
 @mutation("cs-jis-holds-utf8")
 def c_jis_utf8(g, t):
     m, mid = charset_body(g, t, "ISO-2022-JP", JA.encode())
+    g.shows = [JA]
     return m.bytes(), mid, "mail"
 
 
@@ -444,6 +447,7 @@ def c_nested(g, t):
     m.body = ("--%s\nContent-Type: text/plain\n\n%s\n--%s\n"
               "Content-Type: message/rfc822\n\n" % (b, g.text(t), b)).encode()
     m.body += inner.bytes() + ("\n--%s--\n" % b).encode()
+    g.shows = ["forwarded inner.eml"]
     return m.bytes(), mid, "mail"
 
 
@@ -929,6 +933,7 @@ def c_ewquoted(g, t):
         ("Content-Type: application/pdf; name=\"%s\"\nContent-Disposition: "
          "attachment; filename=\"%s\"\nContent-Transfer-Encoding: base64\n\n"
          "JVBERi0xLjQK\n" % (fname, fname)).encode()])
+    g.shows = ["Zoë Ünal", "Grüße, Team", "日本語の資料.pdf"]
     return m.bytes(), mid, "mail"
 
 
@@ -1149,8 +1154,10 @@ def c_rawjis(g, t):
     m, mid = g.base(t)
     subj = "議事録".encode("iso2022_jp")
     m.set("Subject", subj + (" " + t).encode())
+    g.shows = ["議事録 " + t]
     if g.rng.random() < 0.5:
         m.set("From", "会議".encode("iso2022_jp") + b" <kaigi@example.jp>")
+        g.shows.append("会議")
     return m.bytes(), mid, "mail"
 
 
@@ -1367,6 +1374,7 @@ def c_jajis(g, t):
     m, mid = charset_body(g, t, label, body, "7bit")
     m.set("Subject", "=?%s?B?%s?= %s" % (
         label, base64.b64encode(b"\x1b$B2q5D\x1b(I6@\x1b(B").decode(), t))
+    g.shows = ["会議 ①②Ⅰ ｶﾀｶﾅ Hostile " + t, "よろしく", "会議ｶﾀ " + t]
     return m.bytes(), mid, "mail"
 
 
@@ -1383,6 +1391,7 @@ def c_jasplit(g, t):
     name = "髙橋".encode("cp932")
     m.set("From", "%s%s <taka@ezweb.ne.jp>" % (ew(cs, "B", name[:1]),
                                                ew(cs, "B", name[1:])))
+    g.shows = ["会議の議事録を送ります " + t, "髙橋"]
     return m.bytes(), mid, "mail"
 
 
@@ -1456,6 +1465,9 @@ def c_listfooter(g, t):
     m.set("List-Archive", "<https://lists.example.net/pipermail/team/>")
     m.set("Archived-At", "<https://lists.example.net/arch/%s>" % t)
     m.set("List-Post", "NO")
+    # The footer is the epilogue, which RFC 2046 says to ignore and
+    # mail clients do not show: not required.
+    g.shows = ["Hostile token %s." % t]
     return m.bytes(), mid, "mail"
 
 
@@ -1520,6 +1532,7 @@ def c_calendar(g, t):
         base64.encodebytes(ics.replace("\n", "\r\n").encode())
     m, mid = single_part(g, t, "text/calendar; charset=utf-8; "
                          "method=REQUEST", cte, payload)
+    g.shows = ["SUMMARY:Meeting " + t]
     return m.bytes(), mid, "mail"
 
 
@@ -1568,6 +1581,7 @@ def c_2231cont(g, t):
     else:
         p = (" filename*0*=iso-8859-1''r%E9sum;\n"
              " filename*2=\"late.pdf\"")
+    g.shows = ["résumlate.pdf" if kind == 2 else "資料の.pdf"]
     multipart(m, "mixed", "c2231-" + t, [text_part(g, t),
               ("Content-Type: application/pdf\nContent-Disposition: "
                "attachment;\n%s\nContent-Transfer-Encoding: base64\n\n"
@@ -1592,6 +1606,7 @@ def c_utf16(g, t):
     m, mid = single_part(g, t, "text/%s; charset=%s" % (
         "html" if html else "plain", label), "base64",
         base64.encodebytes(text.encode(codec)))
+    g.shows = ["Hostile token %s. Grüße 会議 \U0001F600" % t]
     return m.bytes(), mid, "mail"
 
 @mutation("whitespace-body")
