@@ -184,10 +184,8 @@ content_bytes(GMimeObject *obj, unsigned char **pp, size_t *np)
  * at a character boundary) and ".eml"; NULL when the subject is blank.
  */
 static char *
-inner_filename(GMimeObject *obj)
+inner_filename(GMimeMessage *inner)
 {
-	GMimeMessage *inner =
-	    g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
 	const char *subj =
 	    inner != NULL ? g_mime_message_get_subject(inner) : NULL;
 	size_t n;
@@ -216,6 +214,35 @@ inner_filename(GMimeObject *obj)
 	return r;
 }
 
+/*
+ * The name of a message attached with a transfer encoding (RFC 2046
+ * 5.2.1 forbids it; bounces do it): gmime takes such a message/rfc822
+ * part as an opaque part, so its decoded bytes are parsed here for
+ * inner_filename(). NULL when it is no such part or has no subject.
+ */
+static char *
+encoded_inner_filename(const struct mime_att *a)
+{
+	GMimeStream *stream;
+	GMimeParser *parser;
+	GMimeMessage *inner;
+	char *r;
+
+	if (strcmp(a->type, "message/rfc822") != 0 &&
+	    strcmp(a->type, "message/global") != 0)
+		return NULL;
+	stream =
+	    g_mime_stream_mem_new_with_buffer((const char *)a->data, a->size);
+	parser = g_mime_parser_new_with_stream(stream);
+	inner = g_mime_parser_construct_message(parser, NULL);
+	g_object_unref(parser);
+	g_object_unref(stream);
+	r = inner_filename(inner);
+	if (inner != NULL)
+		g_object_unref(inner);
+	return r;
+}
+
 /* fallback: the charset of the message's text, for a file name written
  * in raw 8-bit (mime_raw_filename()). */
 static enum ma_status
@@ -236,13 +263,16 @@ add_attachment(struct mime_msg *m, GMimeObject *obj, const char *fallback)
 	a->type = lower_mime_type(g_mime_object_get_content_type(obj));
 	a->filename = fn != NULL && fn[0] != '\0' ? strdup(fn) : NULL;
 	if (fn == NULL && GMIME_IS_MESSAGE_PART(obj))
-		a->filename = inner_filename(obj);
+		a->filename = inner_filename(
+		    g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj)));
 	a->cid = cid != NULL ? strdup(cid) : NULL;
 	if (a->type == NULL || (fn && fn[0] && !a->filename) ||
 	    (cid && !a->cid))
 		st = MA_ENOMEM;
 	else
 		st = content_bytes(obj, &a->data, &a->size);
+	if (st == MA_OK && a->filename == NULL && GMIME_IS_PART(obj))
+		a->filename = encoded_inner_filename(a);
 	free(again);
 	return mime_att_end(m, a, st);
 }
