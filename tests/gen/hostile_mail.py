@@ -915,6 +915,9 @@ def c_8bitnames(g, t):
         b"Content-Type: application/pdf; name=\"" + fname + b"\"\n"
         b"Content-Disposition: attachment; filename=\"" + fname + b"\"\n"
         b"Content-Transfer-Encoding: base64\n\nJVBERi0xLjQK\n"])
+    if enc in ("utf-8", "latin-1"):  # the others need guessing
+        g.shows = ["Zoë" if enc == "latin-1" else "Zoë 日本 Ünal",
+                   "résumé" if enc == "latin-1" else "résumé 資料.pdf"]
     return m.bytes(), mid, "mail"
 
 
@@ -1312,6 +1315,12 @@ def c_bounceodd(g, t):
         m.body = (("Hi. This is the qmail-send program at mx.example.com.\n"
                    "Hostile token %s.\n\n--- Below this line is a copy "
                    "of the message.\n\n" % t).encode() + inner.bytes())
+    # kind 2: the notice is the text, the original a file named by its
+    # subject (base64 makes it opaque to gmime).
+    g.shows = [["Hostile token %s in the original." % t,
+                "Final-Recipient: utf-8; z\u00f6e@ex\u00e4mple.org",
+                "%s.eml" % inner.get("Subject"),
+                "Hostile token %s." % t][kind]]
     return m.bytes(), mid, "mail"
 
 @mutation("vacation")
@@ -1545,6 +1554,7 @@ def c_htmlalt(g, t):
         multipart(m, "alternative", "ho-" + t, [
             ("Content-Type: text/html; charset=utf-8\n\n<html><body><p>"
              "Hostile token %s. Grüße</p></body></html>\n" % t).encode()])
+        g.shows = ["Hostile token %s. Grüße" % t]
     else:
         multipart(m, "related", "rl-" + t, [
             ("Content-Type: image/png; name=\"p.png\"\nContent-ID: <p@%s>"
