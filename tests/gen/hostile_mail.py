@@ -741,6 +741,8 @@ def c_smime(g, t):
     m, mid = g.base(t)
     kind = g.rng.randrange(5)
     b = "sig-" + t
+    if kind < 2:  # signed: the text is readable
+        g.shows = ["Hostile token %s." % t]
     if kind == 0:
         multipart(m, "signed", b, [text_part(g, t),
                   b"Content-Type: application/pkcs7-signature; "
@@ -860,8 +862,11 @@ def c_uu(g, t):
     m, mid = g.base(t)
     data = bytes(g.rng.randrange(256) for _ in range(g.rng.randint(1, 500)))
     if g.rng.random() < 0.5:
-        enc = uuencode(g.rng.choice([b"file.bin", b"r\xe9sum\xe9.doc",
-                                     b"a b/../c.txt"]), data)
+        name = g.rng.choice([b"file.bin", b"r\xe9sum\xe9.doc",
+                             b"a b/../c.txt"])
+        enc = uuencode(name, data)
+        if name == b"file.bin":
+            g.shows = ["[file file.bin: attached]", "after the file"]
     else:
         y = bytes((c + 42) % 256 for c in data)
         for c in (0, 10, 13, 61):
@@ -1333,6 +1338,7 @@ def c_vacation(g, t):
     m.set("X-Autoreply", "yes")
     m.set("Precedence", "bulk")
     m.set("In-Reply-To", "<orig.%s@example.com>" % t.lower())
+    g.shows = ["Hostile token %s." % t]
     return m.bytes(), mid, "mail"
 
 
@@ -1649,6 +1655,8 @@ def c_cteodd(g, t):
     else:
         payload = text
     m, mid = single_part(g, t, "text/plain; charset=utf-8", cte, payload)
+    if c != "x-uuencode":
+        g.shows = ["Hostile token %s." % t, "Grüße"]
     return m.bytes(), mid, "mail"
 
 
