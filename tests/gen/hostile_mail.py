@@ -464,6 +464,7 @@ def c_many(g, t):
                      "Content-Disposition: attachment; filename=\"p%d.txt\""
                      "\n\npart %d\n" % (b, i, i, i))
     m.body = ("\n".join(parts) + "--%s--\n" % b).encode()
+    g.shows = ["Hostile token %s." % t, 'download="p%d.txt"' % (n - 1)]
     return m.bytes(), mid, "mail"
 
 
@@ -480,6 +481,7 @@ def c_deep(g, t):
     m.set("MIME-Version", "1.0")
     m.set("Content-Type", ctype)
     m.body = body.encode()
+    g.shows = ["Hostile token %s." % t]  # MIME_MAX_DEPTH is 64
     return m.bytes(), mid, "mail"
 
 
