@@ -33,6 +33,14 @@
 #define ATT_ATTACH_REND_DATA 0x00069002u /* a new attachment starts */
 #define ATT_ATTACH_TITLE     0x00018010u /* its file name */
 #define ATT_ATTACH_DATA	     0x0006800fu /* its bytes */
+#define ATT_MAPI_PROPS	     0x00069003u /* the message's MAPI properties */
+#define ATT_ATTACHMENT	     0x00069005u /* an attachment's MAPI properties */
+
+/* MAPI properties read ([MS-OXPROPS]) and the types of their values. */
+#define PR_BODY			0x1000u /* the message's text */
+#define PR_ATTACH_LONG_FILENAME 0x3707u
+#define PT_STRING8		0x001eu
+#define PT_UNICODE		0x001fu
 
 /* Files taken from one TNEF part. */
 #define TNEF_MAX_FILES 100
@@ -44,21 +52,38 @@ le32(const unsigned char *p)
 	       (uint32_t)p[3] << 24;
 }
 
+/* A string of the stream: borrowed, 8-bit in the stream's codepage or
+ * UTF-16LE (wide). */
+struct tnef_str {
+	const unsigned char *p;
+	size_t n;
+	bool wide;
+};
+
 /* One attachment being read: borrowed pointers into the stream. */
 struct tnef_file {
-	const unsigned char *name, *data;
-	size_t name_len, data_len;
+	struct tnef_str name, long_name;
+	const unsigned char *data;
+	size_t data_len;
 	bool open;
 };
 
-/* An 8-bit string of the stream (NUL-terminated or not) as UTF-8, in
- * the stream's codepage; NULL on no memory. */
+/* A string of the stream (NUL-terminated or not) as UTF-8, in the
+ * stream's codepage unless wide; NULL on no memory. */
 static char *
-tnef_string(const unsigned char *p, size_t n, uint32_t codepage)
+tnef_string(const struct tnef_str *str, uint32_t codepage)
 {
+	const unsigned char *p = str->p;
+	size_t n = str->n;
 	char label[32];
 	int k;
 
+	if (str->wide) {
+		n &= ~(size_t)1;
+		while (n >= 2 && p[n - 1] == '\0' && p[n - 2] == '\0')
+			n -= 2;
+		return charset_to_utf8("UTF-16LE", p, n, NULL);
+	}
 	while (n > 0 && p[n - 1] == '\0')
 		n--;
 	k = codepage == 932 ? snprintf(label, sizeof label, "CP932")
@@ -78,7 +103,9 @@ add_file(struct mime_msg *m, const struct tnef_file *f, uint32_t codepage)
 	gchar *ct, *type;
 	char *name;
 
-	if ((name = tnef_string(f->name, f->name_len, codepage)) == NULL)
+	name = tnef_string(f->long_name.p != NULL ? &f->long_name : &f->name,
+			   codepage);
+	if (name == NULL)
 		return MA_ENOMEM;
 	for (char *s = name; *s != '\0'; s++)
 		if ((unsigned char)*s < 0x20 || *s == '/' || *s == '\\')
@@ -124,13 +151,13 @@ close_file(struct mime_msg *m, struct tnef_file *f, uint32_t codepage,
 /* attBody's text in UTF-8 with LF line ends (Outlook writes CRLF, the
  * rest of a page has LF); *tp NULL when it is blank. MA_ENOMEM. */
 static enum ma_status
-body_text(const unsigned char *p, size_t n, uint32_t codepage, char **tp)
+body_text(const struct tnef_str *str, uint32_t codepage, char **tp)
 {
 	char *t;
 	size_t k, r;
 
 	*tp = NULL;
-	if ((t = tnef_string(p, n, codepage)) == NULL)
+	if ((t = tnef_string(str, codepage)) == NULL)
 		return MA_ENOMEM;
 	if (t[strspn(t, " \t\r\n")] == '\0') {
 		free(t);
@@ -144,16 +171,106 @@ body_text(const unsigned char *p, size_t n, uint32_t codepage, char **tp)
 	return MA_OK;
 }
 
+/* Bytes of a fixed-size MAPI value, 0 for a type not known here. */
+static size_t
+mapi_fixed_size(unsigned type)
+{
+	switch (type) {
+	case 0x0002: /* PT_SHORT, padded */
+	case 0x0003: /* PT_LONG */
+	case 0x0004: /* PT_FLOAT */
+	case 0x000a: /* PT_ERROR */
+	case 0x000b: /* PT_BOOLEAN, padded */
+		return 4;
+	case 0x0005: /* PT_DOUBLE */
+	case 0x0006: /* PT_CURRENCY */
+	case 0x0007: /* PT_APPTIME */
+	case 0x0014: /* PT_I8 */
+	case 0x0040: /* PT_SYSTIME */
+		return 8;
+	case 0x0048: /* PT_CLSID */
+		return 16;
+	default:
+		return 0;
+	}
+}
+
+/* A named property's GUID, kind and name ([MS-OXTNEF] 2.1.3.4) at
+ * s[*pos..n) skipped; false when it does not fit. */
+static bool
+mapi_skip_name(const unsigned char *s, size_t n, size_t *pos)
+{
+	uint32_t kind, len;
+
+	if (n - *pos < 24)
+		return false;
+	kind = le32(s + *pos + 16);
+	len = le32(s + *pos + 20);
+	*pos += kind == 0 ? 24 : 24 + ((size_t)len + 3) / 4 * 4;
+	return (kind == 0 || kind == 1) && *pos <= n && len <= n;
+}
+
+/*
+ * The string property want of the MAPI property list s[0..n) into
+ * *out, when it is there, single-valued, PT_STRING8 or PT_UNICODE. The
+ * list is read only as far as its types are known.
+ */
+static void
+mapi_string(const unsigned char *s, size_t n, unsigned want,
+	    struct tnef_str *out)
+{
+	size_t pos = 4;
+	uint32_t count = n >= 4 ? le32(s) : 0;
+
+	for (uint32_t i = 0; i < count && n - pos >= 4; i++) {
+		unsigned type = s[pos] | (unsigned)s[pos + 1] << 8;
+		unsigned id = s[pos + 2] | (unsigned)s[pos + 3] << 8;
+		unsigned base = type & 0x0fffu;
+		bool var = base == PT_STRING8 || base == PT_UNICODE ||
+			   base == 0x0102u || base == 0x000du;
+		uint32_t vals = 1;
+
+		pos += 4;
+		if (id >= 0x8000u && !mapi_skip_name(s, n, &pos))
+			return;
+		if (var || (type & 0x1000u)) {
+			if (n - pos < 4)
+				return;
+			vals = le32(s + pos);
+			pos += 4;
+		}
+		for (uint32_t v = 0; v < vals; v++) {
+			size_t len = var ? 0 : mapi_fixed_size(base);
+
+			if ((var && n - pos < 4) || (!var && len == 0))
+				return;
+			if (var) {
+				len = le32(s + pos);
+				pos += 4;
+			}
+			if (len > n - pos)
+				return;
+			if (id == want && vals == 1 && !(type & 0x1000u) &&
+			    (base == PT_STRING8 || base == PT_UNICODE))
+				*out = (struct tnef_str){s + pos, len,
+							 base == PT_UNICODE};
+			pos += var ? (len + 3) / 4 * 4 : len;
+			if (pos > n)
+				return;
+		}
+	}
+}
+
 /*
  * The TNEF stream s[0..n): its files added to m (m NULL: not read), its
- * text (attBody) into *textp (NULL when none).
+ * text (attBody, else PR_BODY) into *textp (NULL when none).
  */
 static enum ma_status
 tnef_read(struct mime_msg *m, const unsigned char *s, size_t n, char **textp)
 {
 	struct tnef_file f = {0};
-	const unsigned char *body = NULL;
-	size_t pos = 6, files = 0, body_len = 0;
+	struct tnef_str body = {0}, prop_body = {0};
+	size_t pos = 6, files = 0;
 	uint32_t codepage = 0;
 	enum ma_status st = MA_OK;
 
@@ -172,19 +289,25 @@ tnef_read(struct mime_msg *m, const unsigned char *s, size_t n, char **textp)
 		if (id == ATT_OEM_CODEPAGE && len >= 4)
 			codepage = le32(d);
 		else if (id == ATT_BODY && level == 1)
-			body = d, body_len = len;
+			body = (struct tnef_str){d, len, false};
+		else if (id == ATT_MAPI_PROPS && level == 1)
+			mapi_string(d, len, PR_BODY, &prop_body);
 		else if (id == ATT_ATTACH_REND_DATA && m != NULL) {
 			st = close_file(m, &f, codepage, &files);
 			f.open = true;
 		} else if (id == ATT_ATTACH_TITLE && f.open)
-			f.name = d, f.name_len = len;
+			f.name = (struct tnef_str){d, len, false};
+		else if (id == ATT_ATTACHMENT && f.open)
+			mapi_string(d, len, PR_ATTACH_LONG_FILENAME,
+				    &f.long_name);
 		else if (id == ATT_ATTACH_DATA && f.open)
 			f.data = d, f.data_len = len;
 	}
 	if (st == MA_OK && m != NULL)
 		st = close_file(m, &f, codepage, &files);
-	if (st == MA_OK && body != NULL)
-		st = body_text(body, body_len, codepage, textp);
+	if (st == MA_OK && (body.p != NULL || prop_body.p != NULL))
+		st = body_text(body.p != NULL ? &body : &prop_body, codepage,
+			       textp);
 	return st;
 }
 

@@ -189,6 +189,95 @@ test_junk_and_odd_names(void **state)
 	mime_free(m);
 }
 
+/* A MAPI property list being built ([MS-OXTNEF] 2.1.3.4). */
+struct props {
+	unsigned char b[1024];
+	size_t n;
+};
+
+static void
+p32(struct props *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p->b[p->n++] = (unsigned char)(v >> (8 * i));
+}
+
+/* A property's tag, and a named property's GUID, kind 1 and name. */
+static void
+tag(struct props *p, unsigned type, unsigned id)
+{
+	p32(p, type | id << 16);
+	if (id >= 0x8000) {
+		memset(p->b + p->n, 0x11, 16);
+		p->n += 16;
+		p32(p, 1);
+		p32(p, 6);
+		memcpy(p->b + p->n, "n\0m\0\0\0\0\0", 8); /* padded */
+		p->n += 8;
+	}
+}
+
+/* One variable-length value (string or binary), padded to 4. */
+static void
+var(struct props *p, const void *d, size_t len)
+{
+	p32(p, 1);
+	p32(p, (uint32_t)len);
+	memcpy(p->b + p->n, d, len);
+	p->n += len;
+	while (p->n % 4)
+		p->b[p->n++] = 0;
+}
+
+static void
+test_mapi_long_name_and_body(void **state)
+{
+	static const unsigned char rend[14] = {1};
+	struct props mp = {0}, ap = {0};
+	struct tnef t;
+	struct mime_msg *m;
+
+	(void)state;
+	p32(&mp, 4);
+	tag(&mp, 0x0003, 0x0e08); /* PT_LONG */
+	p32(&mp, 1234);
+	tag(&mp, 0x0102, 0x8001); /* named, PT_BINARY */
+	var(&mp, "\x01\x02\x03", 3);
+	tag(&mp, 0x0040, 0x0039); /* PT_SYSTIME */
+	p32(&mp, 0);
+	p32(&mp, 0);
+	tag(&mp, 0x001f, 0x1000); /* PR_BODY, UTF-16LE */
+	var(&mp, "G\0r\0\xfc\0\xdf\0e\0\r\0\n\0\0\0", 16);
+	p32(&ap, 1);
+	tag(&ap, 0x001e, 0x3707); /* PR_ATTACH_LONG_FILENAME */
+	var(&ap, "a long file name.txt", 21);
+	start(&t);
+	attr(&t, 1, 0x00069003u, mp.b, mp.n);
+	attr(&t, 2, 0x00069002u, rend, sizeof rend);
+	attr(&t, 2, 0x00018010u, "ALONGF~1.TXT", 13);
+	attr(&t, 2, 0x00069005u, ap.b, ap.n);
+	attr(&t, 2, 0x0006800fu, "x", 1);
+	m = message(&t, NULL);
+	assert_string_equal(m->body, "Gr\xc3\xbc\xc3\x9f"
+				     "e\n");
+	assert_int_equal(m->natt, 2);
+	assert_string_equal(m->att[1].filename, "a long file name.txt");
+	mime_free(m);
+	/* A list cut short or of an unknown type gives nothing of it. */
+	mp.n -= 9;
+	ap.b[4] = 0x99;
+	start(&t);
+	attr(&t, 1, 0x00069003u, mp.b, mp.n);
+	attr(&t, 2, 0x00069002u, rend, sizeof rend);
+	attr(&t, 2, 0x00018010u, "ALONGF~1.TXT", 13);
+	attr(&t, 2, 0x00069005u, ap.b, ap.n);
+	attr(&t, 2, 0x0006800fu, "x", 1);
+	m = message(&t, "text");
+	assert_string_equal(m->body, "text");
+	assert_string_equal(m->att[1].filename, "ALONGF~1.TXT");
+	mime_free(m);
+}
+
 int
 main(void)
 {
@@ -198,6 +287,7 @@ main(void)
 	    cmocka_unit_test(test_text_part_wins_over_att_body),
 	    cmocka_unit_test(test_cut_short_keeps_whole_files),
 	    cmocka_unit_test(test_junk_and_odd_names),
+	    cmocka_unit_test(test_mapi_long_name_and_body),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
