@@ -792,21 +792,39 @@ def c_tnef(g, t):
     return m.bytes(), mid, "mail"
 
 
-def tnef_stream(files, body=None, codepage=None):
+def mapi_unicode(pid, text):
+    """A MAPI property list ([MS-OXTNEF] 2.1.3.4) of one PT_UNICODE
+    property."""
+    v = text.encode("utf-16-le") + b"\0\0"
+    return (b"\1\0\0\0" + (0x001F | pid << 16).to_bytes(4, "little") +
+            b"\1\0\0\0" + len(v).to_bytes(4, "little") + v +
+            bytes(-len(v) % 4))
+
+
+def tnef_stream(files, body=None, codepage=None, mapi=False):
     """A TNEF stream ([MS-OXTNEF]) holding files [(name bytes, data)] and
-    an attBody text, as Outlook writes winmail.dat."""
+    an attBody text, as Outlook writes winmail.dat. mapi: the names as
+    PR_ATTACH_LONG_FILENAME (attAttachTitle an 8.3 name) and the text as
+    PR_BODY, in UTF-16, decoded from codepage."""
     def attr(level, aid, data):
         return (bytes([level]) + aid.to_bytes(4, "little") +
                 len(data).to_bytes(4, "little") + data +
                 (sum(data) & 0xffff).to_bytes(2, "little"))
+    cp = "cp932" if codepage == 932 else "cp1252"
     out = b"\x78\x9f\x3e\x22\x01\x00"
     if codepage is not None:
         out += attr(1, 0x00069007, codepage.to_bytes(4, "little") + bytes(4))
-    if body is not None:
+    if body is not None and mapi:
+        out += attr(1, 0x00069003, mapi_unicode(0x1000, body.decode(cp)))
+    elif body is not None:
         out += attr(1, 0x0002800C, body)
-    for name, data in files:
+    for k, (name, data) in enumerate(files):
         out += attr(2, 0x00069002, bytes(14))
-        out += attr(2, 0x00018010, name + b"\0")
+        if mapi:
+            out += attr(2, 0x00018010, b"FILE~%d.TXT\0" % k)
+            out += attr(2, 0x00069005, mapi_unicode(0x3707, name.decode(cp)))
+        else:
+            out += attr(2, 0x00018010, name + b"\0")
         out += attr(2, 0x0006800F, data)
     return out
 
@@ -825,7 +843,8 @@ def c_tnef_files(g, t):
              for k, n in enumerate(names)]
     alone = g.rng.random() < 0.5
     body = ("Hostile token %s.\r\n%s\r\n" % (t, g.word(6))).encode()
-    tnef = tnef_stream(files, body if alone else None, 932 if ja else 1252)
+    tnef = tnef_stream(files, body if alone else None, 932 if ja else 1252,
+                       g.rng.random() < 0.5)
     if g.rng.random() < 0.2:
         tnef = tnef[:g.rng.randint(6, len(tnef) - 1)]
     else:
