@@ -122,6 +122,13 @@ label_get(const char *charset, struct label *l)
 	if (n == 0 || (charset[n] != '\0' && charset[n] != '*' &&
 		       charset[n] != '"' && charset[n] != ' '))
 		return false;
+	/* RFC 2978 2.3: a name is printable US-ASCII. glibc's iconv_open()
+	 * skips other bytes, so "iso-8859-1\1" would be taken for a label
+	 * (and UTF-8 text under it read as Latin-1). */
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)name[i] < 0x21 ||
+		    (unsigned char)name[i] > 0x7e)
+			return false;
 	for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++) {
 		if (strcasecmp(name, aliases[i].name) == 0) {
 			l->iconv = aliases[i].iconv;
@@ -210,13 +217,14 @@ utf8_seq(const unsigned char *s, size_t n)
 
 /*
  * Append UTF-8 text to out with NUL turned into U+FFFD and, for a
- * Japanese vendor charset, private-use characters (carrier emoji and
- * user-defined characters, for which no table is at hand) too, and a
- * backslash before a digit read as a yen sign; bytes that are not UTF-8
- * become U+FFFD each.
+ * Japanese vendor charset (japanese non-zero), private-use characters
+ * too (user-defined characters, and carrier emoji: those of Shift_JIS
+ * text whose carrier is certain become Unicode emoji, charset_emoji()
+ * with japanese's SJIS_* bits), and a backslash before a digit read as a
+ * yen sign; bytes that are not UTF-8 become U+FFFD each.
  */
 static enum ma_status
-add_clean(struct buf *out, const char *p, size_t n, bool japanese)
+add_clean(struct buf *out, const char *p, size_t n, unsigned japanese)
 {
 	const unsigned char *s = (const unsigned char *)p;
 	enum ma_status st = MA_OK;
@@ -225,6 +233,7 @@ add_clean(struct buf *out, const char *p, size_t n, bool japanese)
 	while (i < n && st == MA_OK) {
 		size_t k = utf8_seq(s + i, n - i);
 		bool bad = k == 0 || s[i] == 0;
+		const char *emoji = NULL;
 
 		if (!bad && japanese && k == 3) {
 			uint32_t cp = (uint32_t)(s[i] & 0x0f) << 12 |
@@ -232,6 +241,7 @@ add_clean(struct buf *out, const char *p, size_t n, bool japanese)
 				      (s[i + 2] & 0x3f);
 
 			bad = cp >= 0xe000 && cp <= 0xf8ff;
+			emoji = bad ? charset_emoji(cp, japanese) : NULL;
 		}
 		if (!bad && japanese && s[i] == '\\' && i + 1 < n &&
 		    s[i + 1] >= '0' && s[i + 1] <= '9') {
@@ -250,7 +260,7 @@ add_clean(struct buf *out, const char *p, size_t n, bool japanese)
 		}
 		st = buf_add(out, p + run, i - run);
 		if (st == MA_OK)
-			st = buf_add(out, fffd, 3);
+			st = buf_adds(out, emoji != NULL ? emoji : fffd);
 		i += k != 0 ? k : 1;
 		run = i;
 	}
@@ -265,8 +275,8 @@ add_clean(struct buf *out, const char *p, size_t n, bool japanese)
  * is U+FFFD.
  */
 static enum ma_status
-convert(const char *cs, const char *in, size_t n, bool lenient, bool japanese,
-	struct buf *out)
+convert(const char *cs, const char *in, size_t n, bool lenient,
+	unsigned japanese, struct buf *out)
 {
 	struct buf raw;
 	char tmp[4096];
@@ -361,6 +371,10 @@ decode_as(const struct label *l, const char *in, size_t n, bool lenient,
 	}
 	if (l->ascii && !lenient && has_8bit((const unsigned char *)in, n))
 		return MA_EDATA;
+	if (!l->iso2022jp && l->japanese && strcmp(l->iconv, "CP932") == 0)
+		return convert(
+		    l->iconv, in, n, lenient,
+		    charset_sjis_vendor((const unsigned char *)in, n), out);
 	if (!l->iso2022jp)
 		return convert(l->iconv, in, n, lenient, l->japanese, out);
 	buf_init(&sj, CHARSET_MAX);
@@ -400,12 +414,39 @@ fffd_from(const struct buf *out, size_t mark)
 }
 
 /*
+ * Whether every 8-bit byte of s[0..n) is in a pair of EUC-JP's rows 1,
+ * 4 or 5 (punctuation, hiragana, katakana: lead A1, A4 or A5, trail
+ * A1-FE). Read as Shift_JIS such text is half-width katakana in which
+ * every other character is "｡", "､" or "･": no text is written so, while
+ * kana-only EUC-JP is common (a short reply, "ありがとう").
+ */
+static bool
+euc_kana_only(const unsigned char *s, size_t n)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < 0x80)
+			continue;
+		if (i + 1 >= n ||
+		    (s[i] != 0xa1 && s[i] != 0xa4 && s[i] != 0xa5) ||
+		    s[i + 1] < 0xa1 || s[i + 1] > 0xfe)
+			return false;
+		any = true;
+		i++;
+	}
+	return any;
+}
+
+/*
  * Japanese text under the other Japanese label, as gateways and phones
  * send it: EUC-JP labelled Shift_JIS reads "strictly" as half-width
  * katakana and user-area (private use) characters, Shift_JIS labelled
  * EUC-JP does not read at all. When the declared reading of in failed
- * (failed) or gave vendor characters, the sibling encoding read strictly
- * and cleanly replaces what out holds from mark on: true then.
+ * (failed), gave vendor characters, or (declared Shift_JIS) holds
+ * user-area codes or is kana-only EUC-JP (euc_kana_only()), the sibling
+ * encoding read strictly and cleanly replaces what out holds from mark
+ * on: true then.
  */
 static bool
 japanese_sibling(const struct label *l, const char *in, size_t n, size_t mark,
@@ -414,12 +455,18 @@ japanese_sibling(const struct label *l, const char *in, size_t n, size_t mark,
 	static const struct label euc = {.iconv = "EUC-JP-MS",
 					 .japanese = true};
 	static const struct label sjis = {.iconv = "CP932", .japanese = true};
+	const unsigned char *s = (const unsigned char *)in;
 	const struct label *alt;
 	size_t at = out->len, k;
+	bool suspect = failed || fffd_from(out, mark);
 
 	*stp = MA_OK;
-	if (!l->japanese || !has_8bit((const unsigned char *)in, n) ||
-	    memchr(in, '\0', n) != NULL || (!failed && !fffd_from(out, mark)))
+	if (!suspect && l->japanese && !l->iso2022jp && l->iconv != NULL &&
+	    strcmp(l->iconv, "CP932") == 0)
+		suspect = (charset_sjis_vendor(s, n) & SJIS_USER) != 0 ||
+			  euc_kana_only(s, n);
+	if (!l->japanese || !has_8bit(s, n) || memchr(in, '\0', n) != NULL ||
+	    !suspect)
 		return false;
 	alt = l->iconv != NULL && strcmp(l->iconv, "EUC-JP-MS") == 0 ? &sjis
 								     : &euc;

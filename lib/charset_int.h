@@ -2,7 +2,9 @@
 #ifndef MA_CHARSET_INT_H
 #define MA_CHARSET_INT_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "buf.h"
 #include "status.h"
@@ -16,5 +18,28 @@
  */
 enum ma_status charset_jis_to_cp932(const unsigned char *s, size_t n,
 				    struct buf *out);
+
+/* What Shift_JIS text holds of the CP932 user area (lead bytes F0-F9),
+ * where the phone carriers put their emoji (charset_emoji.c). */
+/* Bit 1 is left out: charset.c passes "true" where these bits go. */
+#define SJIS_TEXT   2u	/* the text is Shift_JIS: always set */
+#define SJIS_USER   4u	/* any user-area code */
+#define SJIS_DOCOMO 8u	/* a code with lead F8: DoCoMo's alone */
+#define SJIS_KDDI   16u /* lead F3, F4 or F6: KDDI's (au) alone */
+
+/*
+ * charset_sjis_vendor - the SJIS_* bits of Shift_JIS text s[0..n), read
+ * two bytes at a time from each lead byte; SJIS_TEXT always.
+ */
+unsigned charset_sjis_vendor(const unsigned char *s, size_t n);
+
+/*
+ * charset_emoji - the Unicode emoji (UTF-8, static) for the private-use
+ * character cp that iconv gives a CP932 user-area code, in text whose
+ * charset_sjis_vendor() is vendor; NULL when cp is not a carrier emoji
+ * whose carrier is certain (see charset_emoji.c), or vendor lacks
+ * SJIS_TEXT (other Japanese charsets use the area otherwise).
+ */
+const char *charset_emoji(uint32_t cp, unsigned vendor);
 
 #endif

@@ -14,6 +14,7 @@
 #include <gumbo.h>
 
 #include "html.h"
+#include "html_int.h"
 
 /* Length of the valid UTF-8 sequence at s (n bytes left), or 0. */
 static size_t
@@ -72,6 +73,7 @@ html_escape(struct buf *b, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, run = 0;
+	struct html_bidi bd = {0};
 	enum ma_status st;
 
 	while (i < n) {
@@ -107,6 +109,8 @@ html_escape(struct buf *b, const char *s, size_t n)
 				rep = ""; /* C1 controls */
 			} else if (len > 2 && noncharacter(p + i, len)) {
 				rep = "\xef\xbf\xbd"; /* U+FFFD */
+			} else if (len == 3 && c == 0xe2) {
+				html_bidi_track(&bd, p + i);
 			}
 		}
 		if (rep == NULL) {
@@ -121,9 +125,9 @@ html_escape(struct buf *b, const char *s, size_t n)
 			return st;
 		i += len;
 	}
-	if (run > 0)
-		return buf_add(b, s + i - run, run);
-	return MA_OK;
+	if (run > 0 && (st = buf_add(b, s + i - run, run)) != MA_OK)
+		return st;
+	return html_bidi_close(&bd, b);
 }
 
 enum ma_status

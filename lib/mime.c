@@ -184,10 +184,8 @@ content_bytes(GMimeObject *obj, unsigned char **pp, size_t *np)
  * at a character boundary) and ".eml"; NULL when the subject is blank.
  */
 static char *
-inner_filename(GMimeObject *obj)
+inner_filename(GMimeMessage *inner)
 {
-	GMimeMessage *inner =
-	    g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
 	const char *subj =
 	    inner != NULL ? g_mime_message_get_subject(inner) : NULL;
 	size_t n;
@@ -216,6 +214,35 @@ inner_filename(GMimeObject *obj)
 	return r;
 }
 
+/*
+ * The name of a message attached with a transfer encoding (RFC 2046
+ * 5.2.1 forbids it; bounces do it): gmime takes such a message/rfc822
+ * part as an opaque part, so its decoded bytes are parsed here for
+ * inner_filename(). NULL when it is no such part or has no subject.
+ */
+static char *
+encoded_inner_filename(const struct mime_att *a)
+{
+	GMimeStream *stream;
+	GMimeParser *parser;
+	GMimeMessage *inner;
+	char *r;
+
+	if (strcmp(a->type, "message/rfc822") != 0 &&
+	    strcmp(a->type, "message/global") != 0)
+		return NULL;
+	stream =
+	    g_mime_stream_mem_new_with_buffer((const char *)a->data, a->size);
+	parser = g_mime_parser_new_with_stream(stream);
+	inner = g_mime_parser_construct_message(parser, NULL);
+	g_object_unref(parser);
+	g_object_unref(stream);
+	r = inner_filename(inner);
+	if (inner != NULL)
+		g_object_unref(inner);
+	return r;
+}
+
 /* fallback: the charset of the message's text, for a file name written
  * in raw 8-bit (mime_raw_filename()). */
 static enum ma_status
@@ -236,13 +263,16 @@ add_attachment(struct mime_msg *m, GMimeObject *obj, const char *fallback)
 	a->type = lower_mime_type(g_mime_object_get_content_type(obj));
 	a->filename = fn != NULL && fn[0] != '\0' ? strdup(fn) : NULL;
 	if (fn == NULL && GMIME_IS_MESSAGE_PART(obj))
-		a->filename = inner_filename(obj);
+		a->filename = inner_filename(
+		    g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj)));
 	a->cid = cid != NULL ? strdup(cid) : NULL;
 	if (a->type == NULL || (fn && fn[0] && !a->filename) ||
 	    (cid && !a->cid))
 		st = MA_ENOMEM;
 	else
 		st = content_bytes(obj, &a->data, &a->size);
+	if (st == MA_OK && a->filename == NULL && GMIME_IS_PART(obj))
+		a->filename = encoded_inner_filename(a);
 	free(again);
 	return mime_att_end(m, a, st);
 }
@@ -615,19 +645,77 @@ signed_text(struct mime_msg *m, GMimeObject **parts, size_t nparts)
 }
 
 /*
+ * The preamble of msg's first multipart/digest that has one (its text
+ * before the first boundary), without blank lines around it, as UTF-8:
+ * a list digest sent without a text part of its own may carry its table
+ * of contents or its notice there. Multiparts are walked with a stack,
+ * not into nested messages. malloc'd; NULL when there is none (or on no
+ * memory: the messages are still shown).
+ */
+static char *
+digest_prologue(GMimeMessage *msg)
+{
+	GPtrArray *todo = g_ptr_array_new();
+	GMimeObject *top = g_mime_message_get_mime_part(msg);
+	char *r = NULL;
+	size_t seen = 0;
+
+	if (top != NULL)
+		g_ptr_array_add(todo, top);
+	while (todo->len > 0 && r == NULL && seen++ < MIME_MAX_PARTS) {
+		GMimeObject *obj = g_ptr_array_steal_index(todo, todo->len - 1);
+		GMimeMultipart *mp;
+		const char *pro;
+		size_t a, n;
+
+		if (!GMIME_IS_MULTIPART(obj))
+			continue;
+		mp = GMIME_MULTIPART(obj);
+		for (int i = g_mime_multipart_get_count(mp) - 1; i >= 0; i--)
+			g_ptr_array_add(todo, g_mime_multipart_get_part(mp, i));
+		/* Without parts the prologue is the whole body, read again
+		 * by mime_unbounded(). */
+		pro = g_mime_multipart_get_count(mp) > 0
+			  ? g_mime_multipart_get_prologue(mp)
+			  : NULL;
+		if (pro == NULL || !g_mime_content_type_is_type(
+				       g_mime_object_get_content_type(obj),
+				       "multipart", "digest"))
+			continue;
+		a = strspn(pro, " \t\r\n");
+		n = strlen(pro + a);
+		while (n > 0 && strchr(" \t\r\n", pro[a + n - 1]) != NULL)
+			n--;
+		if (n > 0)
+			r = charset_to_utf8(NULL, pro + a, n, NULL);
+	}
+	g_ptr_array_free(todo, TRUE);
+	return r;
+}
+
+/*
  * The body of a message with no text of its own that carries messages
- * (forwarded as attachments, a digest): the text of each, under a line
- * naming it, its sender and subject, as mail clients show them inline.
- * At most MIME_MAX_INNER of them; they stay listed as attachments.
+ * (forwarded as attachments, a digest): a digest's preamble
+ * (digest_prologue()), then the text of each, under a line naming it,
+ * its sender and subject, as mail clients show them inline. At most
+ * MIME_MAX_INNER of them; they stay listed as attachments.
  */
 static enum ma_status
-attached_texts(struct mime_msg *m, GMimeObject **parts, size_t nparts)
+attached_texts(struct mime_msg *m, GMimeMessage *msg, GMimeObject **parts,
+	       size_t nparts)
 {
 	struct buf b;
 	size_t shown = 0;
+	char *pro = digest_prologue(msg);
 	enum ma_status st = MA_OK;
 
 	buf_init(&b, (size_t)-1 / 2);
+	if (pro != NULL) {
+		st = buf_adds(&b, pro);
+		if (st == MA_OK)
+			st = buf_addc(&b, '\n');
+		free(pro);
+	}
 	for (size_t i = 0; i < nparts && shown < MIME_MAX_INNER && st == MA_OK;
 	     i++) {
 		GMimeMessage *inner;
@@ -654,7 +742,7 @@ attached_texts(struct mime_msg *m, GMimeObject **parts, size_t nparts)
 			st = buf_addf(&b,
 				      "%s----- Attached message -----\n"
 				      "From: %s\nSubject: %s\n\n",
-				      shown > 0 ? "\n" : "", from,
+				      b.len > 0 ? "\n" : "", from,
 				      subj != NULL ? subj : "");
 		if (st == MA_OK)
 			st = buf_add(&b, text, len);
@@ -698,8 +786,8 @@ other_text(GMimeObject **parts, size_t nparts)
  * messages it carries.
  */
 static enum ma_status
-body_and_attachments(struct mime_msg *m, GMimeObject **parts, size_t nparts,
-		     bool prefer_html)
+body_and_attachments(struct mime_msg *m, GMimeMessage *msg, GMimeObject **parts,
+		     size_t nparts, bool prefer_html)
 {
 	GMimeObject *plain = NULL, *html = NULL, *body;
 	const char *fallback = NULL;
@@ -747,7 +835,7 @@ body_and_attachments(struct mime_msg *m, GMimeObject **parts, size_t nparts,
 		return part_bytes_text(body, &m->body, &m->body_len);
 	if ((st = signed_text(m, parts, nparts)) != MA_OK || m->body != NULL)
 		return st;
-	return attached_texts(m, parts, nparts);
+	return attached_texts(m, msg, parts, nparts);
 }
 
 static enum ma_status
@@ -775,10 +863,14 @@ mime_from_stream(GMimeStream *stream, const char *what, bool prefer_html,
 	if (st == MA_OK) {
 		size_t nparts = leaf_parts(msg, parts, m);
 
-		st = body_and_attachments(m, parts, nparts, prefer_html);
+		st = body_and_attachments(m, msg, parts, nparts, prefer_html);
+		if (st == MA_OK)
+			st = mime_report_append(m, parts, nparts);
 	}
 	if (st == MA_OK)
 		st = mime_uu_extract(m);
+	if (st == MA_OK)
+		st = mime_tnef_extract(m);
 	g_object_unref(msg);
 	if (st != MA_OK) {
 		mime_free(m);

@@ -14,6 +14,9 @@
  * carries messages (message/rfc822, a digest) has their texts as its
  * body, each under a "----- Attached message -----" line with its From
  * and Subject; such a message without a file name is named SUBJECT.eml.
+ * A report's status part (a bounce's message/delivery-status, a read
+ * receipt's message/disposition-notification) is shown after the body
+ * as well as listed as a file.
  * Everything here is owned by the mime_msg. Text may still hold invalid UTF-8
  * from a lying charset label: it reaches HTML only through html_escape(), which
  * repairs it.

@@ -222,6 +222,31 @@ sections_param(const char *raw, const char *name, const char *fallback)
 	return r;
 }
 
+/*
+ * Whether raw holds parameter name in RFC 2231's extended form, in one
+ * piece ("filename*=utf-8''r%C3%A9sum%C3%A9.pdf"): gmime reads it right.
+ */
+static bool
+extended_param(const char *raw, const char *name)
+{
+	size_t nl = strlen(name);
+	const char *p = raw;
+
+	while ((p = strchr(p, ';')) != NULL) {
+		p++;
+		while (blank(*p))
+			p++;
+		if (strncasecmp(p, name, nl) != 0 || p[nl] != '*')
+			continue;
+		p += nl + 1;
+		while (blank(*p))
+			p++;
+		if (*p == '=')
+			return true;
+	}
+	return false;
+}
+
 /* Whether s holds what gmime misreads: 8-bit bytes or an ESC. */
 static bool
 needs_reading(const char *s)
@@ -256,6 +281,10 @@ mime_raw_filename(GMimeObject *obj, const char *fallback)
 			continue;
 		if ((r = sections_param(raw, where[i].param, fallback)) != NULL)
 			return r;
+		/* Content-Disposition's name comes before Content-Type's
+		 * (RFC 2183): given as filename*=, gmime's reading stands. */
+		if (extended_param(raw, where[i].param))
+			return NULL;
 		if ((v = raw_param(raw, where[i].param)) == NULL)
 			continue;
 		if (!needs_reading(v) || v[0] == '\0') {

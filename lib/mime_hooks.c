@@ -418,20 +418,47 @@ unbounded_child(GMimeMultipart *mp)
 	return c;
 }
 
+/*
+ * What the page shows of a multipart beyond its parts (a digest's
+ * preamble, the text inside a winmail.dat: mime_extra_text()), shown to
+ * notmuch as one more part at the end, so that search finds it too.
+ */
+static GMimeObject *
+extra_child(GMimeMultipart *mp)
+{
+	static bool busy;
+	GMimeObject *c;
+
+	if (busy)
+		return NULL;
+	busy = true;
+	c = mime_extra_text(mp);
+	busy = false;
+	return c;
+}
+
 static int
 multipart_count(GMimeMultipart *mp)
 {
 	int n = gmime_multipart_count(mp);
 
-	return n == 0 && unbounded_child(mp) != NULL ? 1 : n;
+	if (n == 0)
+		return unbounded_child(mp) != NULL ? 1 : 0;
+	return extra_child(mp) != NULL ? n + 1 : n;
 }
 
 static GMimeObject *
 multipart_part(GMimeMultipart *mp, int i)
 {
 	GMimeObject *c = i == 0 ? unbounded_child(mp) : NULL;
+	int n;
 
-	return c != NULL ? c : gmime_multipart_part(mp, i);
+	if (c != NULL)
+		return c;
+	n = gmime_multipart_count(mp);
+	if (i == n && n > 0 && (c = extra_child(mp)) != NULL)
+		return c;
+	return gmime_multipart_part(mp, i);
 }
 
 void

@@ -3,8 +3,8 @@
 
 /*
  * Private to the mime family (mime.c, mime_addr.c, mime_fname.c,
- * mime_hooks.c, mime_uu.c): what one of its files calls in another. The
- * rest of the tree uses mime.h.
+ * mime_extra.c, mime_hooks.c, mime_report.c, mime_tnef.c, mime_uu.c):
+ * what one of its files calls in another. The rest of the tree uses mime.h.
  */
 #include <gmime/gmime.h>
 
@@ -66,5 +66,38 @@ struct mime_att *mime_att_new(struct mime_msg *m);
  */
 enum ma_status mime_att_end(struct mime_msg *m, struct mime_att *a,
 			    enum ma_status st);
+
+/*
+ * mime_tnef_extract - the files inside each TNEF attachment of m
+ * (winmail.dat) added as attachments after it, and its text (attBody)
+ * as m's body when m has none (mime_tnef.c). A damaged stream gives what
+ * was read whole before the damage. MA_ENOMEM.
+ */
+enum ma_status mime_tnef_extract(struct mime_msg *m);
+
+/*
+ * mime_tnef_text - the text (attBody) of the TNEF stream data[0..n), as
+ * UTF-8; malloc'd, NULL when it has none (or on no memory).
+ */
+char *mime_tnef_text(const void *data, size_t n);
+
+/*
+ * mime_extra_text - the text of multipart mp that gmime gives no part:
+ * a multipart/digest's preamble, or the text inside its winmail.dat
+ * child (mime_extra.c), as one text/plain part owned by mp; NULL when
+ * there is none. For the indexing process (mime_hooks.c).
+ */
+GMimeObject *mime_extra_text(GMimeMultipart *mp);
+
+/*
+ * mime_report_append - the text of each report part of parts[0..nparts)
+ * (message/delivery-status, message/disposition-notification and their
+ * global forms, not marked attachments) appended to m's body under a
+ * line naming it, or in a <pre> after an HTML body; a message with no
+ * text gets it as its body (mime_report.c). The parts stay attachments.
+ * MA_ENOMEM.
+ */
+enum ma_status mime_report_append(struct mime_msg *m, GMimeObject **parts,
+				  size_t nparts);
 
 #endif

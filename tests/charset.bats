@@ -57,8 +57,8 @@ found() {
 	[ "$(found subject:jisnec)" -eq 1 ]
 }
 
-@test "charset: Shift_JIS as CP932, carrier emoji shown as U+FFFD" {
-	grep -q '①② ⅰ emoji\[�\] 日本' "$(page 7)"
+@test "charset: Shift_JIS as CP932, a DoCoMo emoji shown as Unicode's" {
+	grep -q '①② ⅰ emoji\[☀\] 日本' "$(page 7)"
 }
 
 @test "charset: a part labelled ISO-2022-JP that holds UTF-8" {

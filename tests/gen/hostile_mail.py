@@ -10,7 +10,7 @@ encodings, encoded words, RFC 2231 parameters, charsets, broken MIME,
 missing and duplicate headers, huge values, leading junk, NUL bytes, and
 files that are not mail at all. OUT/manifest.tsv says, per input:
 
-  TOKEN <TAB> CLASS <TAB> EXPECT <TAB> FILE <TAB> MESSAGE-ID
+  TOKEN <TAB> CLASS <TAB> EXPECT <TAB> FILE <TAB> MESSAGE-ID <TAB> SHOWS
 
 TOKEN is unique per input and is written into the input as the header
 line "X-Hostile-Token: TOKEN" (and into the body where there is one), so
@@ -20,7 +20,9 @@ input; the only inputs sharing a token are exact copies (class
 (a message: it must end archived and visible, or set aside as a
 duplicate of itself), "either" (archiving it or setting it aside as not a
 message are both defensible) or "junk" (not a message). MESSAGE-ID is the
-one written (without brackets) or "-".
+one written (without brackets) or "-". SHOWS is text the input's page
+must show, the pieces separated by 0x1F (what the class knows a reader
+sees: a bounce's diagnostic, a mislabelled text read right), or "-".
 
 Every random choice comes from one random.Random(seed); the same seed and
 arguments give the same bytes. --list prints the classes.
@@ -88,6 +90,9 @@ class Gen:
         self.seed = seed
         self.n = 0
         self.done = []  # (token, bytes, mid) of mail inputs, for duplicates
+        # Text the input's page must show, set by its class (the
+        # manifest's sixth column, checked by invariant.py).
+        self.shows = []
 
     def word(self, k=1):
         return " ".join(self.rng.choice(WORDS) for _ in range(k))
@@ -258,6 +263,7 @@ def c_qp(g, t):
     text = (g.text(t) + "Grüße, naïve façade = égal " * 5).encode()
     m, mid = single_part(g, t, "text/plain; charset=utf-8",
                          "quoted-printable", quopri.encodestring(text))
+    g.shows = ["Grüße, naïve façade = égal"]
     return m.bytes(), mid, "mail"
 
 
@@ -287,6 +293,7 @@ def c_ew_adj(g, t):
     a, b = "Hello", " world " + t
     m.set("Subject", "%s %s" % (ew("UTF-8", "B", a.encode()),
                                 ew("UTF-8", "B", b.encode())))
+    g.shows = ["Hello world " + t]
     return m.bytes(), mid, "mail"
 
 
@@ -296,6 +303,7 @@ def c_ew_unpad(g, t):
     m.set("Subject", "%s %s" % (ew("utf-8", "B", b"xpto", pad=False), t))
     name = ew("utf-8", "B", "Zoë Ünal".encode(), pad=False)
     m.set("From", "%s <zoe@example.com>" % name)
+    g.shows = ["xpto " + t, "Zoë Ünal"]
     return m.bytes(), mid, "mail"
 
 
@@ -315,6 +323,7 @@ def c_ew_mixed(g, t):
              "=?utf-8?q?broken", "=?utf-8?b?!!!?=", t]
     g.rng.shuffle(parts)
     m.set("Subject", " ".join(parts[:-1]) + "\t" + parts[-1])
+    g.shows = ["Grüße", "日本", "会議"]
     return m.bytes(), mid, "mail"
 
 
@@ -330,6 +339,7 @@ def c_2231(g, t):
               " filename*=iso-8859-1'fr'r%%E9sum%%E9.pdf\n"
               "Content-Transfer-Encoding: base64\n\nJVBERi0xLjQK\n--%s--\n"
               % (b, g.text(t), b, b)).encode()
+    g.shows = ["résumé.pdf"]
     return m.bytes(), mid, "mail"
 
 
@@ -345,6 +355,7 @@ def c_latin1(g, t):
                           "Grüße aus Köln, déjà vu.".encode("latin-1"))
     m.set("Subject", "Grüße %s" % t)
     data = m.bytes().replace("Grüße".encode(), "Grüße".encode("latin-1"))
+    g.shows = ["Grüße aus Köln, déjà vu.", "Grüße " + t]
     return data, mid, "mail"
 
 
@@ -353,6 +364,7 @@ def c_sjis(g, t):
     # CP932 (NEC and IBM extensions) and a DoCoMo emoji (F8 9F, sun).
     m, mid = charset_body(g, t, "Shift_JIS",
                           JA.encode("cp932") + b" \xf8\x9f")
+    g.shows = [JA + " \u2600"]  # DoCoMo's F89F is the sun
     m.set("Subject", ew("shift_jis", "B", "会議①".encode("cp932")) + " " + t)
     return m.bytes(), mid, "mail"
 
@@ -365,12 +377,14 @@ def c_jis(g, t):
     m, mid = charset_body(g, t, "ISO-2022-JP", text.encode(codec), "7bit")
     m.set("Subject", ew("ISO-2022-JP", "B", "議事録".encode("iso2022_jp"))
           + " " + t)
+    g.shows = [text, "議事録 " + t]
     return m.bytes(), mid, "mail"
 
 
 @mutation("cs-jis-holds-utf8")
 def c_jis_utf8(g, t):
     m, mid = charset_body(g, t, "ISO-2022-JP", JA.encode())
+    g.shows = [JA]
     return m.bytes(), mid, "mail"
 
 
@@ -379,6 +393,7 @@ def c_bogus(g, t):
     label = g.rng.choice(["x-unknown", "utf8mb4", "\"\"", "latin-99",
                           "unicode-1-1-utf-7", "iso-8859-1\x01"])
     m, mid = charset_body(g, t, label, "naïve 日本".encode())
+    g.shows = ["naïve 日本"]
     return m.bytes(), mid, "mail"
 
 
@@ -432,6 +447,7 @@ def c_nested(g, t):
     m.body = ("--%s\nContent-Type: text/plain\n\n%s\n--%s\n"
               "Content-Type: message/rfc822\n\n" % (b, g.text(t), b)).encode()
     m.body += inner.bytes() + ("\n--%s--\n" % b).encode()
+    g.shows = ["forwarded inner.eml"]
     return m.bytes(), mid, "mail"
 
 
@@ -448,6 +464,7 @@ def c_many(g, t):
                      "Content-Disposition: attachment; filename=\"p%d.txt\""
                      "\n\npart %d\n" % (b, i, i, i))
     m.body = ("\n".join(parts) + "--%s--\n" % b).encode()
+    g.shows = ["Hostile token %s." % t, 'download="p%d.txt"' % (n - 1)]
     return m.bytes(), mid, "mail"
 
 
@@ -464,6 +481,7 @@ def c_deep(g, t):
     m.set("MIME-Version", "1.0")
     m.set("Content-Type", ctype)
     m.body = body.encode()
+    g.shows = ["Hostile token %s." % t]  # MIME_MAX_DEPTH is 64
     return m.bytes(), mid, "mail"
 
 
@@ -709,6 +727,7 @@ def c_digest(g, t):
     if g.rng.random() < 0.5:  # the digest alone, the text in its preamble
         m.set("Content-Type", top.get("Content-Type"))
         m.body = ("Hostile token %s.\n\n" % t).encode() + top.body
+        g.shows = ["Hostile token %s." % t]
     return m.bytes(), mid, "mail"
 
 
@@ -724,6 +743,8 @@ def c_smime(g, t):
     m, mid = g.base(t)
     kind = g.rng.randrange(5)
     b = "sig-" + t
+    if kind < 2:  # signed: the text is readable
+        g.shows = ["Hostile token %s." % t]
     if kind == 0:
         multipart(m, "signed", b, [text_part(g, t),
                   b"Content-Type: application/pkcs7-signature; "
@@ -771,6 +792,77 @@ def c_tnef(g, t):
     return m.bytes(), mid, "mail"
 
 
+def mapi_unicode(pid, text):
+    """A MAPI property list ([MS-OXTNEF] 2.1.3.4) of one PT_UNICODE
+    property."""
+    v = text.encode("utf-16-le") + b"\0\0"
+    return (b"\1\0\0\0" + (0x001F | pid << 16).to_bytes(4, "little") +
+            b"\1\0\0\0" + len(v).to_bytes(4, "little") + v +
+            bytes(-len(v) % 4))
+
+
+def tnef_stream(files, body=None, codepage=None, mapi=False):
+    """A TNEF stream ([MS-OXTNEF]) holding files [(name bytes, data)] and
+    an attBody text, as Outlook writes winmail.dat. mapi: the names as
+    PR_ATTACH_LONG_FILENAME (attAttachTitle an 8.3 name) and the text as
+    PR_BODY, in UTF-16, decoded from codepage."""
+    def attr(level, aid, data):
+        return (bytes([level]) + aid.to_bytes(4, "little") +
+                len(data).to_bytes(4, "little") + data +
+                (sum(data) & 0xffff).to_bytes(2, "little"))
+    cp = "cp932" if codepage == 932 else "cp1252"
+    out = b"\x78\x9f\x3e\x22\x01\x00"
+    if codepage is not None:
+        out += attr(1, 0x00069007, codepage.to_bytes(4, "little") + bytes(4))
+    if body is not None and mapi:
+        out += attr(1, 0x00069003, mapi_unicode(0x1000, body.decode(cp)))
+    elif body is not None:
+        out += attr(1, 0x0002800C, body)
+    for k, (name, data) in enumerate(files):
+        out += attr(2, 0x00069002, bytes(14))
+        if mapi:
+            out += attr(2, 0x00018010, b"FILE~%d.TXT\0" % k)
+            out += attr(2, 0x00069005, mapi_unicode(0x3707, name.decode(cp)))
+        else:
+            out += attr(2, 0x00018010, name + b"\0")
+        out += attr(2, 0x0006800F, data)
+    return out
+
+
+@mutation("tnef-files")
+def c_tnef_files(g, t):
+    """Outlook's winmail.dat holding the message's files and, when there
+    is no text part, its text (attBody), in CP1252 or CP932; sometimes cut
+    short."""
+    m, mid = g.base(t)
+    ja = g.rng.random() < 0.3
+    names = [("資料%d.txt" % k).encode("cp932") if ja else
+             ("Résumé %d.txt" % k).encode("cp1252")
+             for k in range(g.rng.randint(1, 3))]
+    files = [(n, ("file %d of %s\n" % (k, t)).encode())
+             for k, n in enumerate(names)]
+    alone = g.rng.random() < 0.5
+    body = ("Hostile token %s.\r\n%s\r\n" % (t, g.word(6))).encode()
+    tnef = tnef_stream(files, body if alone else None, 932 if ja else 1252,
+                       g.rng.random() < 0.5)
+    if g.rng.random() < 0.2:
+        tnef = tnef[:g.rng.randint(6, len(tnef) - 1)]
+    else:
+        g.shows = [n.decode("cp932" if ja else "cp1252") for n in names]
+        if alone:
+            g.shows.append("Hostile token %s." % t)
+    parts = [b"Content-Type: application/ms-tnef; name=\"winmail.dat\"\n"
+             b"Content-Transfer-Encoding: base64\nContent-Disposition: "
+             b"attachment; filename=\"winmail.dat\"\n\n"
+             + base64.encodebytes(tnef)]
+    if not alone:
+        parts.insert(0, text_part(g, t))
+    multipart(m, "mixed", "tf-" + t, parts)
+    m.set("X-MS-Has-Attach", "yes")
+    m.set("X-MS-TNEF-Correlator", "<%s.tnef@example.com>" % t.lower())
+    return m.bytes(), mid, "mail"
+
+
 def uuencode(name, data):
     out = [b"begin 644 " + name]
     for i in range(0, len(data), 45):
@@ -791,8 +883,11 @@ def c_uu(g, t):
     m, mid = g.base(t)
     data = bytes(g.rng.randrange(256) for _ in range(g.rng.randint(1, 500)))
     if g.rng.random() < 0.5:
-        enc = uuencode(g.rng.choice([b"file.bin", b"r\xe9sum\xe9.doc",
-                                     b"a b/../c.txt"]), data)
+        name = g.rng.choice([b"file.bin", b"r\xe9sum\xe9.doc",
+                             b"a b/../c.txt"])
+        enc = uuencode(name, data)
+        if name == b"file.bin":
+            g.shows = ["[file file.bin: attached]", "after the file"]
     else:
         y = bytes((c + 42) % 256 for c in data)
         for c in (0, 10, 13, 61):
@@ -846,6 +941,9 @@ def c_8bitnames(g, t):
         b"Content-Type: application/pdf; name=\"" + fname + b"\"\n"
         b"Content-Disposition: attachment; filename=\"" + fname + b"\"\n"
         b"Content-Transfer-Encoding: base64\n\nJVBERi0xLjQK\n"])
+    if enc in ("utf-8", "latin-1"):  # the others need guessing
+        g.shows = ["Zoë" if enc == "latin-1" else "Zoë 日本 Ünal",
+                   "résumé" if enc == "latin-1" else "résumé 資料.pdf"]
     return m.bytes(), mid, "mail"
 
 
@@ -864,6 +962,7 @@ def c_ewquoted(g, t):
         ("Content-Type: application/pdf; name=\"%s\"\nContent-Disposition: "
          "attachment; filename=\"%s\"\nContent-Transfer-Encoding: base64\n\n"
          "JVBERi0xLjQK\n" % (fname, fname)).encode()])
+    g.shows = ["Zoë Ünal", "Grüße, Team", "日本語の資料.pdf"]
     return m.bytes(), mid, "mail"
 
 
@@ -1084,8 +1183,10 @@ def c_rawjis(g, t):
     m, mid = g.base(t)
     subj = "議事録".encode("iso2022_jp")
     m.set("Subject", subj + (" " + t).encode())
+    g.shows = ["議事録 " + t]
     if g.rng.random() < 0.5:
         m.set("From", "会議".encode("iso2022_jp") + b" <kaigi@example.jp>")
+        g.shows.append("会議")
     return m.bytes(), mid, "mail"
 
 
@@ -1107,6 +1208,7 @@ def c_htmlmeta(g, t):
     m.body = (("<html><head>%s</head><body><p>Hostile token %s.</p><p>"
                % (meta, t)).encode() + text.encode(enc) +
               b"</p></body></html>\n")
+    g.shows = [text]
     return m.bytes(), mid, "mail"
 
 
@@ -1154,6 +1256,7 @@ def c_bounce(g, t):
         b"Content-Description: Delivery report\n"
         b"Content-Type: message/delivery-status\n\n" + status,
         last], "; report-type=delivery-status")
+    g.shows = ["Diagnostic-Code: smtp; 550 5.1.1"]
     data = m.bytes()
     if kind == 3:  # CRLF throughout but one bare LF in the original
         data = data.replace(b"\n", b"\r\n")
@@ -1192,6 +1295,7 @@ def c_ndr(g, t):
         b"Content-Type: text/rfc822-headers\n\n" +
         orig[:orig.index(b"\n\n") + 1]], "; report-type=delivery-status")
     m.eol = b"\r\n"
+    g.shows = ["RESOLVER.ADR.RecipientNotFound"]
     return m.bytes(), mid, "mail"
 
 
@@ -1237,6 +1341,12 @@ def c_bounceodd(g, t):
         m.body = (("Hi. This is the qmail-send program at mx.example.com.\n"
                    "Hostile token %s.\n\n--- Below this line is a copy "
                    "of the message.\n\n" % t).encode() + inner.bytes())
+    # kind 2: the notice is the text, the original a file named by its
+    # subject (base64 makes it opaque to gmime).
+    g.shows = [["Hostile token %s in the original." % t,
+                "Final-Recipient: utf-8; z\u00f6e@ex\u00e4mple.org",
+                "%s.eml" % inner.get("Subject"),
+                "Hostile token %s." % t][kind]]
     return m.bytes(), mid, "mail"
 
 @mutation("vacation")
@@ -1249,6 +1359,7 @@ def c_vacation(g, t):
     m.set("X-Autoreply", "yes")
     m.set("Precedence", "bulk")
     m.set("In-Reply-To", "<orig.%s@example.com>" % t.lower())
+    g.shows = ["Hostile token %s." % t]
     return m.bytes(), mid, "mail"
 
 
@@ -1267,9 +1378,12 @@ def c_jamobile(g, t):
     with carrier emoji in the user area, NEC and IBM extensions."""
     r = g.rng
     label = r.choice(SJIS_LABELS)
-    text = JA.encode("cp932") + b" " + b"".join(
-        r.choice(EMOJI) for _ in range(r.randint(1, 5))) + \
+    emoji = [r.choice(EMOJI) for _ in range(r.randint(1, 5))]
+    text = JA.encode("cp932") + b" " + b"".join(emoji) + \
         "\u2170\u2171 \u7e8a\u9ed1".encode("cp932")
+    # DoCoMo's sun and cloud: lead F8 is DoCoMo's alone.
+    sure = {b"\xf8\x9f": "\u2600", b"\xf8\xa0": "\u2601"}
+    g.shows = [JA] + [sure[e] for e in emoji if e in sure]
     m, mid = charset_body(g, t, label, text, r.choice(["8bit", "7bit",
                                                        "base64"]))
     if m.get("Content-Transfer-Encoding") == "base64":
@@ -1296,6 +1410,7 @@ def c_jajis(g, t):
     m, mid = charset_body(g, t, label, body, "7bit")
     m.set("Subject", "=?%s?B?%s?= %s" % (
         label, base64.b64encode(b"\x1b$B2q5D\x1b(I6@\x1b(B").decode(), t))
+    g.shows = ["会議 ①②Ⅰ ｶﾀｶﾅ Hostile " + t, "よろしく", "会議ｶﾀ " + t]
     return m.bytes(), mid, "mail"
 
 
@@ -1312,6 +1427,7 @@ def c_jasplit(g, t):
     name = "髙橋".encode("cp932")
     m.set("From", "%s%s <taka@ezweb.ne.jp>" % (ew(cs, "B", name[:1]),
                                                ew(cs, "B", name[1:])))
+    g.shows = ["会議の議事録を送ります " + t, "髙橋"]
     return m.bytes(), mid, "mail"
 
 
@@ -1323,9 +1439,13 @@ def c_jamislabel(g, t):
     labelled Shift_JIS, ISO-2022-JP labelled Shift_JIS, and UTF-8 in an
     encoded word labelled ISO-2022-JP."""
     text = "会議の議事録を送ります"
-    kind = g.rng.randrange(4)
+    kind = g.rng.randrange(5)
     real, label = [("cp932", "ISO-2022-JP"), ("euc_jp", "Shift_JIS"),
-                   ("iso2022_jp", "Shift_JIS"), ("utf-8", "ISO-2022-JP")][kind]
+                   ("iso2022_jp", "Shift_JIS"), ("utf-8", "ISO-2022-JP"),
+                   ("euc_jp", "Shift_JIS")][kind]
+    if kind == 4:  # kana only: it reads as half-width katakana
+        text = "ありがとうございます。"
+    g.shows = [text]
     m, mid = charset_body(g, t, label, text.encode(real),
                           "7bit" if real == "iso2022_jp" else "8bit")
     m.set("Subject", ew(label, "B", text.encode(real)) + " " + t)
@@ -1381,6 +1501,9 @@ def c_listfooter(g, t):
     m.set("List-Archive", "<https://lists.example.net/pipermail/team/>")
     m.set("Archived-At", "<https://lists.example.net/arch/%s>" % t)
     m.set("List-Post", "NO")
+    # The footer is the epilogue, which RFC 2046 says to ignore and
+    # mail clients do not show: not required.
+    g.shows = ["Hostile token %s." % t]
     return m.bytes(), mid, "mail"
 
 
@@ -1428,6 +1551,8 @@ def c_flowed(g, t):
     m, mid = single_part(g, t, 'text/plain; charset=utf-8; format=flowed;'
                          ' delsp=%s' % ("yes" if delsp else "no"), "8bit",
                          body.encode())
+    g.shows = ["This is a long flowed paragraph that goes on.",
+               "会議の議事録です。"]
     return m.bytes(), mid, "mail"
 
 
@@ -1443,6 +1568,7 @@ def c_calendar(g, t):
         base64.encodebytes(ics.replace("\n", "\r\n").encode())
     m, mid = single_part(g, t, "text/calendar; charset=utf-8; "
                          "method=REQUEST", cte, payload)
+    g.shows = ["SUMMARY:Meeting " + t]
     return m.bytes(), mid, "mail"
 
 
@@ -1455,6 +1581,7 @@ def c_htmlalt(g, t):
         multipart(m, "alternative", "ho-" + t, [
             ("Content-Type: text/html; charset=utf-8\n\n<html><body><p>"
              "Hostile token %s. Grüße</p></body></html>\n" % t).encode()])
+        g.shows = ["Hostile token %s. Grüße" % t]
     else:
         multipart(m, "related", "rl-" + t, [
             ("Content-Type: image/png; name=\"p.png\"\nContent-ID: <p@%s>"
@@ -1491,6 +1618,7 @@ def c_2231cont(g, t):
     else:
         p = (" filename*0*=iso-8859-1''r%E9sum;\n"
              " filename*2=\"late.pdf\"")
+    g.shows = ["résumlate.pdf" if kind == 2 else "資料の.pdf"]
     multipart(m, "mixed", "c2231-" + t, [text_part(g, t),
               ("Content-Type: application/pdf\nContent-Disposition: "
                "attachment;\n%s\nContent-Transfer-Encoding: base64\n\n"
@@ -1515,6 +1643,7 @@ def c_utf16(g, t):
     m, mid = single_part(g, t, "text/%s; charset=%s" % (
         "html" if html else "plain", label), "base64",
         base64.encodebytes(text.encode(codec)))
+    g.shows = ["Hostile token %s. Grüße 会議 \U0001F600" % t]
     return m.bytes(), mid, "mail"
 
 @mutation("whitespace-body")
@@ -1547,6 +1676,86 @@ def c_cteodd(g, t):
     else:
         payload = text
     m, mid = single_part(g, t, "text/plain; charset=utf-8", cte, payload)
+    if c != "x-uuencode":
+        g.shows = ["Hostile token %s." % t, "Grüße"]
+    return m.bytes(), mid, "mail"
+
+
+@mutation("long-references", 0.3)
+def c_longrefs(g, t):
+    """Gmail's long References: 1,000 to 3,000 ids folded over many
+    lines, some of them this message's own thread, one of them a
+    duplicate, In-Reply-To the last."""
+    m, mid = g.base(t)
+    n = g.rng.randint(1000, 3000)
+    ids = ["<CA+%d.%s@mail.gmail.com>" % (k, t.lower()) for k in range(n)]
+    ids.insert(n // 2, ids[3])
+    m.set("References", "\n ".join(ids))
+    m.set("In-Reply-To", ids[-1])
+    m.set("Subject", "Re: %s %s" % (g.word(2), t))
+    g.shows = ["Hostile token %s" % t]
+    return m.bytes(), mid, "mail"
+
+
+@mutation("many-recipients", 0.1)
+def c_many_rcpt(g, t):
+    """A mail to 2,000 to 10,000 recipients in To: and Cc:, some with
+    display names that need quoting, folded or on one long line."""
+    m, mid = g.base(t)
+    n = g.rng.randint(2000, 10000)
+    addrs = ['"Member, No. %d" <m%d@lists.example.net>' % (k, k) if k % 3
+             else "m%d@example.org" % k for k in range(n)]
+    sep = ",\n " if g.rng.random() < 0.7 else ", "
+    m.set("To", sep.join(addrs[:n // 2]))
+    m.set("Cc", sep.join(addrs[n // 2:]))
+    g.shows = ["Hostile token %s" % t, "m%d@example.org" % (3 * (n // 6))]
+    return m.bytes(), mid, "mail"
+
+
+@mutation("bidi-names", 0.5)
+def c_bidi(g, t):
+    """Subjects and names with bidi controls (an unterminated RLO, RLI),
+    right-to-left text and zero-width characters, raw UTF-8 or in
+    encoded words."""
+    m, mid = g.base(t)
+    r = g.rng
+    subj = r.choice(["invoice \u202egpj.exe", "\u05e9\u05dc\u05d5\u05dd "
+                     "\u0645\u0631\u062d\u0628\u0627", "zero\u200bwidth"
+                     "\u200d\ufeff join", "\u2067isolated\u2069 ok",
+                     "\u202bembedded"])
+    name = r.choice(["Mallory \u202eevil", "\u200b\u200b", "\u05d3\u05df "
+                     "\u200f(RTL)", "Zed\u2066 open isolate"])
+    if r.random() < 0.5:
+        m.set("Subject", ew("utf-8", "B", subj.encode()) + " " + t)
+        m.set("From", "%s <bidi@example.org>" % ew("utf-8", "Q",
+                                                     name.encode()))
+    else:
+        m.set("Subject", "%s %s" % (subj, t))
+        m.set("From", "\"%s\" <bidi@example.org>" % name)
+    g.shows = [subj]
+    return m.bytes(), mid, "mail"
+
+
+@mutation("html-base", 0.5)
+def c_htmlbase(g, t):
+    """HTML-only mail with a <base>, a <meta charset> that contradicts
+    the header, data: and cid: images and relative links."""
+    m, mid = g.base(t)
+    word = "Gr\u00fc\u00dfe"
+    html = ("<html><head><meta charset=\"%s\"><base href=\"http://"
+            "example.net/x/\"></head><body><p>Hostile token %s. %s</p>"
+            "<a href=\"page.html\">relative</a><img src=\"data:image/gif;"
+            "base64,R0lGODlhAQABAAAAACw=\"><img src=\"cid:logo@%s\">"
+            "</body></html>\n" % (g.rng.choice(["iso-8859-1", "shift_jis",
+                                                "utf-16"]), t, word, t))
+    multipart(m, "related", "hb-" + t, [
+        b"Content-Type: text/html; charset=utf-8\n"
+        b"Content-Transfer-Encoding: quoted-printable\n\n" +
+        quopri.encodestring(html.encode()),
+        ("Content-Type: image/gif\nContent-ID: <logo@%s>\nContent-"
+         "Transfer-Encoding: base64\n\nR0lGODlhAQABAAAAACw=\n" % t
+         ).encode()], '; type="text/html"')
+    g.shows = ["Hostile token %s. %s" % (t, word)]
     return m.bytes(), mid, "mail"
 
 
@@ -1554,6 +1763,7 @@ def make_input(g, cls):
     g.n += 1
     token = "T%d-%d" % (g.seed, g.n)
     fn, _ = CLASSES[cls]
+    g.shows = []
     data, mid, expect = fn(g, token)
     if isinstance(expect, tuple):  # an exact copy of an earlier input
         token = expect[1]
@@ -1603,7 +1813,7 @@ def write_mbox(g, path, k, style, manifest, fname):
         elif style == "mmdf":
             chunk = b"\1\1\1\1\n" + m.bytes() + b"\1\1\1\1\n"
         out.append(chunk)
-        manifest.append((token, "mbox-" + style, "mail", fname, mid))
+        manifest.append((token, "mbox-" + style, "mail", fname, mid, []))
     data = (b"\xef\xbb\xbf" if style == "bom" else b"") + b"".join(out)
     if style == "gzip":
         data = gzip.compress(data, mtime=0)
@@ -1642,7 +1852,7 @@ def main():
         fname = "msg/%05d-%s.eml" % (i, cls)
         with open(os.path.join(a.out, fname), "wb") as f:
             f.write(data)
-        manifest.append((token, cls, expect, fname, mid))
+        manifest.append((token, cls, expect, fname, mid, g.shows))
     if a.mboxes > 0:
         os.makedirs(os.path.join(a.out, "mbox"), exist_ok=True)
     for i in range(a.mboxes):
@@ -1655,10 +1865,11 @@ def main():
                    style, manifest, fname)
     with open(os.path.join(a.out, "manifest.tsv"), "w",
               encoding="utf-8") as f:
-        for token, cls, expect, fname, mid in manifest:
+        for token, cls, expect, fname, mid, shows in manifest:
             mid = (mid or "-").replace("\t", " ").replace("\n", " ")
-            f.write("%s\t%s\t%s\t%s\t%s\n" % (token, cls, expect, fname,
-                                              mid))
+            f.write("%s\t%s\t%s\t%s\t%s\t%s\n" % (
+                token, cls, expect, fname, mid,
+                "\x1f".join(shows) if shows else "-"))
     return 0
 
 

@@ -7,7 +7,8 @@ Every input of MANIFEST (hostile_mail.py) must end either archived (in
 archive/, indexed by notmuch, with its page SITE/m/HH/NAME.html by the
 permalink rule, and found by "mailarc search KEY id:ID", and by its
 token in body: when Python's email package finds "Hostile token TOKEN"
-in one of its text parts), or set aside in
+in one of its text parts; and its page shows the text the manifest's
+sixth column names, where there is one), or set aside in
 duplicates/ with a reason in state/dedupe.report; a duplicate must be a
 duplicate of an archived copy of the same input (same token); a message
 must not be set aside as not a message; the files in archive/ and
@@ -20,6 +21,7 @@ stderr) count as violations too.
 """
 import collections
 import email
+import html
 import email.policy
 import hashlib
 import json
@@ -266,12 +268,16 @@ def main():
     manifest, space_dir, site_dir, key = sys.argv[1:5]
     rep = Report()
     entries = collections.defaultdict(list)  # token -> [(cls, expect, file)]
+    shows = collections.defaultdict(list)  # token -> [text its page shows]
     ninputs = 0
     top = os.path.dirname(os.path.abspath(manifest))
     empty = 0
     with open(manifest, encoding="utf-8") as f:
         for line in f:
-            tok, cls, expect, fname, mid = line.rstrip("\n").split("\t")
+            cols = line.rstrip("\n").split("\t")
+            tok, cls, expect, fname, mid = cols[:5]
+            if len(cols) > 5 and cols[5] != "-":
+                shows[tok].extend(cols[5].split("\x1f"))
             # A 0-byte file carries no token and nothing to keep: it is
             # skipped with a warning, and only a crash is a violation.
             if (expect == "junk" and
@@ -309,6 +315,7 @@ def main():
             where[os.path.realpath(p)] = toks[0]
             by_token[toks[0]][0 if d == "archive" else 1].append(p)
     nm = notmuch_files(space_dir, rep)
+    id_files = collections.Counter(nm.values())
     reasons = {}
     try:
         with open(os.path.join(space_dir, "state/dedupe.report"), "rb") as f:
@@ -369,6 +376,21 @@ def main():
         if want not in raws.hashes(stem):
             rep.add("raw download not the archived bytes", cls,
                     "%s (m/%s.eml)" % (example(tok), stem), tok)
+        # What the page shows: HTML unescaped twice (an HTML body is in
+        # the srcdoc attribute of its frame). A Message-ID that has other
+        # versions shows one of them: not checked.
+        if shows.get(tok) and id_files[nm[p]] == 1 and stems:
+            with open(os.path.join(site_dir, "m", stems[0] + ".html"),
+                      "rb") as f:
+                text = html.unescape(html.unescape(
+                    f.read().decode("utf-8", "replace")))
+            for want in shows[tok]:
+                if want not in text:
+                    rep.add("page does not show its text", cls,
+                            "%s (m/%s: %r)" % (example(tok),
+                                               os.path.basename(page),
+                                               want[:40]), tok)
+                    break
     found = searchable(key, set(ids.values()), rep)
     for p, i in ids.items():
         if i not in found:

@@ -109,8 +109,9 @@ static void
 test_carrier_emoji_stay_shift_jis(void **state)
 {
 	(void)state;
-	/* A DoCoMo emoji (F8 9F) has no table: U+FFFD, the rest read. */
-	check_body("Shift_JIS", "\x89\xef\x8b\x63\xf8\x9f", "会議\xef\xbf\xbd");
+	/* A DoCoMo emoji (F8 9F, the sun): the rest is read as Shift_JIS,
+	 * not as EUC-JP. */
+	check_body("Shift_JIS", "\x89\xef\x8b\x63\xf8\x9f", "会議\xe2\x98\x80");
 }
 
 static void
