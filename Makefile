@@ -116,5 +116,20 @@ format:
 clean:
 	rm -rf build
 
+# The fuzzers (mk/*.mk, tests/fuzz/) link the whole library, built once
+# with libFuzzer's instrumentation, so that a function moved to a new file
+# in lib/ never breaks their link.
+FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -DMAILARC_VERSION='"fuzz"' -g -O1 \
+	-Ilib $(PKG_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined
+FUZZ_OBJ := $(LIB_SRC:lib/%.c=build/fuzz/obj/%.o)
+FUZZ_LIB = build/fuzz/libmailarc.a
+
+build/fuzz/obj/%.o: lib/%.c lib/*.h lib/render/*.h
+	@mkdir -p $(@D)
+	$(Q)clang $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(FUZZ_LIB): $(FUZZ_OBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
 # Where each tree of "make install" belongs is set in mk/install.mk.
 -include mk/*.mk

@@ -1,6 +1,6 @@
 # libFuzzer over lib/charset.c (RFC 2047 words, vendor charsets);
 # FUZZ_SECONDS bounds it (default 120).
-CHARSET_FUZZ_SRC = tests/fuzz/charset_fuzz.c lib/charset.c lib/buf.c
+CHARSET_FUZZ_SRC = tests/fuzz/charset_fuzz.c
 .PHONY: fuzz-charset
 fuzz: fuzz-charset
 fuzz-charset: build/fuzz/charset_fuzz
@@ -8,11 +8,11 @@ fuzz-charset: build/fuzz/charset_fuzz
 	$(Q)python3 tests/lib/charset_gen.py build/fuzz/charset-corpus
 	$(Q)build/fuzz/charset_fuzz -max_total_time=$${FUZZ_SECONDS:-120} \
 		-max_len=4096 -rss_limit_mb=2048 build/fuzz/charset-corpus
-build/fuzz/charset_fuzz: $(CHARSET_FUZZ_SRC) lib/charset.h
+build/fuzz/charset_fuzz: $(CHARSET_FUZZ_SRC) $(FUZZ_LIB)
 	@mkdir -p $(@D)
 	@echo "  FUZZ    $@"
-	$(Q)clang -std=c11 -D_GNU_SOURCE -g -O1 -Ilib \
-		-fsanitize=fuzzer,address,undefined -o $@ $(CHARSET_FUZZ_SRC)
+	$(Q)clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $(CHARSET_FUZZ_SRC) \
+		$(FUZZ_LIB) $(PKG_LIBS)
 
 # Subject and From as mailarc decodes them against Python's email package
 # (policy.default) on tests/corpus, tests/sample and generated mail.

@@ -29,10 +29,9 @@ bench-dedupe:
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)MAILARC_BUILD=$(O) sh bench/dedupe/run.sh $${BENCH_SIZES:-10000}
 
-# libFuzzer needs clang; the parsers are built into the target directly.
-DEDUPE_FUZZ_SRC = tests/fuzz/dedupe_fuzz.c lib/mbox.c lib/msg.c lib/buf.c \
-	lib/mime.c lib/charset.c lib/hash.c \
-	lib/log.c lib/path.c
+# libFuzzer needs clang; the target links the library built for it
+# (FUZZ_LIB, in the Makefile).
+DEDUPE_FUZZ_SRC = tests/fuzz/dedupe_fuzz.c
 fuzz: fuzz-dedupe
 fuzz-store: fuzz-dedupe
 fuzz-dedupe: build/fuzz/dedupe_fuzz
@@ -41,9 +40,8 @@ fuzz-dedupe: build/fuzz/dedupe_fuzz
 		build/fuzz/dedupe-corpus/
 	$(Q)build/fuzz/dedupe_fuzz -max_total_time=$${FUZZ_SECONDS:-120} \
 		-max_len=65536 build/fuzz/dedupe-corpus
-build/fuzz/dedupe_fuzz: $(DEDUPE_FUZZ_SRC) lib/mbox.h lib/msg.h
+build/fuzz/dedupe_fuzz: $(DEDUPE_FUZZ_SRC) $(FUZZ_LIB)
 	@mkdir -p $(@D)
 	@echo "  FUZZ    $@"
-	$(Q)clang -std=c11 -D_GNU_SOURCE -g -O1 -Ilib $(PKG_CFLAGS) \
-		-fsanitize=fuzzer,address,undefined -o $@ $(DEDUPE_FUZZ_SRC) \
-		$(PKG_LIBS)
+	$(Q)clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $(DEDUPE_FUZZ_SRC) \
+		$(FUZZ_LIB) $(PKG_LIBS)

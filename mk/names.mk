@@ -22,25 +22,13 @@
 
 NAMES_FUZZ_TARGETS = permalink message site xml
 NAMES_FUZZ_DIR = build/fuzz/names
-# The whole library, built once for the fuzzers (render_month_of() needs
-# render.c and so most of lib/).
-NAMES_FUZZ_OBJ := $(LIB_SRC:lib/%.c=$(NAMES_FUZZ_DIR)/obj/%.o)
-NAMES_FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -DMAILARC_VERSION='"fuzz"' -g \
-	-O1 -Ilib $(PKG_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined
+NAMES_FUZZ_CFLAGS = $(FUZZ_CFLAGS)
 
-$(NAMES_FUZZ_DIR)/obj/%.o: lib/%.c lib/*.h
-	@mkdir -p $(@D)
-	$(Q)clang $(NAMES_FUZZ_CFLAGS) -c -o $@ $<
-
-$(NAMES_FUZZ_DIR)/libnames.a: $(NAMES_FUZZ_OBJ)
-	$(Q)rm -f $@ && ar rcs $@ $^
-
-$(NAMES_FUZZ_DIR)/names_%_fuzz: tests/fuzz/names_fuzz.c \
-		$(NAMES_FUZZ_DIR)/libnames.a
+$(NAMES_FUZZ_DIR)/names_%_fuzz: tests/fuzz/names_fuzz.c $(FUZZ_LIB)
 	@echo "  FUZZ    $@"
 	$(Q)clang $(NAMES_FUZZ_CFLAGS) -fsanitize=fuzzer \
-		-DNAMES_TARGET=$(NAMES_TARGET_$*) -o $@ $< \
-		$(NAMES_FUZZ_DIR)/libnames.a $(PKG_LIBS)
+		-DNAMES_TARGET=$(NAMES_TARGET_$*) -o $@ $< $(FUZZ_LIB) \
+		$(PKG_LIBS)
 
 NAMES_TARGET_permalink = 1
 NAMES_TARGET_message = 2

@@ -16,9 +16,7 @@ check-render:
 
 # libFuzzer over the sanitiser (with a re-parse oracle), text to HTML and
 # format=flowed; FUZZ_SECONDS bounds it (default 120).
-RENDER_FUZZ_SRC = tests/fuzz/render_fuzz.c lib/html.c lib/mime.c lib/buf.c \
-	lib/charset.c \
-	lib/log.c
+RENDER_FUZZ_SRC = tests/fuzz/render_fuzz.c
 fuzz: fuzz-render
 fuzz-render: build/fuzz/render_fuzz
 	$(Q)mkdir -p build/fuzz/render-corpus
@@ -27,9 +25,8 @@ fuzz-render: build/fuzz/render_fuzz
 	done
 	$(Q)build/fuzz/render_fuzz -max_total_time=$${FUZZ_SECONDS:-120} \
 		-max_len=65536 -rss_limit_mb=2048 build/fuzz/render-corpus
-build/fuzz/render_fuzz: $(RENDER_FUZZ_SRC) lib/html.h lib/mime.h
+build/fuzz/render_fuzz: $(RENDER_FUZZ_SRC) $(FUZZ_LIB)
 	@mkdir -p $(@D)
 	@echo "  FUZZ    $@"
-	$(Q)clang -std=c11 -D_GNU_SOURCE -g -O1 -Ilib $(PKG_CFLAGS) \
-		-fsanitize=fuzzer,address,undefined -o $@ $(RENDER_FUZZ_SRC) \
-		$(PKG_LIBS)
+	$(Q)clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $(RENDER_FUZZ_SRC) \
+		$(FUZZ_LIB) $(PKG_LIBS)
