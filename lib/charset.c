@@ -492,18 +492,20 @@ to_utf8(const char *charset, const char *in, size_t n, struct buf *out)
 	struct label l;
 	size_t mark = out->len;
 	enum ma_status st, st2;
+	bool known = label_get(charset, &l);
 
-	if (!label_get(charset, &l)) {
+	/* 7-bit text with the escape to JIS X 0208 is ISO-2022-JP whatever
+	 * its label (Shift_JIS, US-ASCII, a name nobody knows): nothing else
+	 * writes it. */
+	if ((!known || (!l.iso2022jp && !l.jis_own)) &&
+	    !has_8bit((const unsigned char *)in, n) &&
+	    jis_text((const unsigned char *)in, n))
+		return decode_as(&jis, in, n, true, out);
+	if (!known) {
 		if (charset_is_utf8(in, n))
 			return add_clean(out, in, n, false);
 		return decode_as(&cp1252, in, n, true, out);
 	}
-	/* 7-bit text with the escape to JIS X 0208 is ISO-2022-JP whatever
-	 * its label (Shift_JIS, US-ASCII): nothing else writes it. */
-	if (!l.iso2022jp && !l.jis_own &&
-	    !has_8bit((const unsigned char *)in, n) &&
-	    jis_text((const unsigned char *)in, n))
-		return decode_as(&jis, in, n, true, out);
 	st = decode_as(&l, in, n, false, out);
 	if (st != MA_OK && st != MA_EDATA)
 		return st;

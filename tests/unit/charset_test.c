@@ -87,6 +87,10 @@ test_unknown_charset_and_language(void **state)
 	(void)state;
 	check_header("=?x-unknown?Q?na=EFve?=", NULL, "na\xc3\xafve");
 	check_header("=?utf-8*en?Q?hi?=", NULL, "hi");
+	/* ISO-2022-JP under a name nobody knows is still ISO-2022-JP, as
+	 * under any known label: U+2460 U+2461 (found by fuzz-charset). */
+	check_header("=?x-no-such?B?GyRCLSEtIhsoQg==?=", NULL,
+		     "\xe2\x91\xa0\xe2\x91\xa1");
 	/* Not a word: left as it is. */
 	check_header("=?UTF-8?X?abc?= =?broken", NULL,
 		     "=?UTF-8?X?abc?= =?broken");
