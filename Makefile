@@ -40,7 +40,7 @@ Q =
 endif
 
 .SECONDARY:
-.PHONY: all units check demo deps deps-bench lint format clean install \
+.PHONY: all units check demo deps deps-bench deps-fuzz lint format clean install \
 	bench torture fuzz
 all: $(PROGS)
 
@@ -83,11 +83,14 @@ DEPS_TEST = libcmocka-dev bats dovecot-imapd dovecot-pop3d chromium \
 	python3 openssl procps psmisc man-db strace fonts-ipafont-gothic microsocks
 DEPS_BENCH = isync fetchmail getmail6 mpop mhonarc public-inbox time \
 	hyperfine
+DEPS_FUZZ = clang
 deps:
 	$(Q)sh tests/deps.sh $(DEPS_BUILD) $(DEPS_TEST)
 	$(Q)sh tests/popa3d.sh build/popa3d
 deps-bench:
 	$(Q)sh tests/deps.sh $(DEPS_BUILD) $(DEPS_TEST) $(DEPS_BENCH)
+deps-fuzz:
+	$(Q)sh tests/deps.sh $(DEPS_BUILD) $(DEPS_FUZZ)
 
 # The optimised build too: -O2 sees warnings (format truncation, maybe
 # uninitialised) that the sanitizer build at -O1 does not, and make demo
@@ -124,7 +127,7 @@ FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -DMAILARC_VERSION='"fuzz"' -g -O1 \
 FUZZ_OBJ := $(LIB_SRC:lib/%.c=build/fuzz/obj/%.o)
 FUZZ_LIB = build/fuzz/libmailarc.a
 
-build/fuzz/obj/%.o: lib/%.c lib/*.h lib/render/*.h
+build/fuzz/obj/%.o: lib/%.c lib/*.h lib/render/*.h | deps-fuzz
 	@mkdir -p $(@D)
 	$(Q)clang $(FUZZ_CFLAGS) -c -o $@ $<
 

@@ -32,9 +32,8 @@ fuzz-oauth: $(OAUTH_FUZZ)
 	$(Q)$(OAUTH_FUZZ) -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 		build/fuzz/oauth-corpus
 
-$(OAUTH_FUZZ): tests/fuzz/oauth_fuzz.c $(LIB_SRC)
+$(OAUTH_FUZZ): tests/fuzz/oauth_fuzz.c $(FUZZ_LIB)
 	@mkdir -p $(@D)
 	@echo "  FUZZ    $@"
-	$(Q)clang -std=c11 -D_GNU_SOURCE -DMAILARC_VERSION='"$(VERSION)"' -Ilib \
-		$(PKG_CFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined \
-		-o $@ tests/fuzz/oauth_fuzz.c $(LIB_SRC) $(PKG_LIBS)
+	$(Q)clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ tests/fuzz/oauth_fuzz.c \
+		$(FUZZ_LIB) $(PKG_LIBS)
