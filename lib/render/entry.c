@@ -86,7 +86,7 @@ entries_free(struct run *r)
 struct entry *
 entry_add(struct run *r, const char *msgid)
 {
-	struct entry *e = g_hash_table_lookup(r->by_id, msgid);
+	struct entry *e = entry_find(r, msgid);
 
 	if (e != NULL)
 		return e;
@@ -95,7 +95,14 @@ entry_add(struct run *r, const char *msgid)
 	e->msgid = g_string_chunk_insert(r->strings, msgid);
 	e->atts = g_string_chunk_insert_const(r->strings, "");
 	e->thread = e->atts;
-	g_hash_table_insert(r->by_id, e->msgid, e);
+	/* Its number: the last made (entry_new()). */
+	if (entry_index_put(
+		r, e, (r->blocks->len - 1) * ENTRY_BLOCK + r->block_used - 1) !=
+	    MA_OK) {
+		memset(e, 0, sizeof *e);
+		r->block_used--;
+		return NULL;
+	}
 	return e;
 }
 
@@ -332,7 +339,7 @@ order_changed(struct run *r, GPtrArray *changed, GHashTable *skip)
 		if (g_hash_table_contains(skip, e))
 			continue;
 		g_hash_table_add(skip, e);
-		if (g_hash_table_lookup(r->by_id, e->msgid) == e)
+		if (entry_find(r, e->msgid) == e)
 			g_ptr_array_add(a, e);
 	}
 	g_ptr_array_sort(a, entry_cmp);
@@ -370,7 +377,7 @@ order_merge(struct run *r, GPtrArray *changed)
 		g_ptr_array_add(out, fresh->pdata[j++]);
 	g_hash_table_destroy(skip);
 	g_ptr_array_free(fresh, TRUE);
-	if (ok && out->len == g_hash_table_size(r->by_id)) {
+	if (ok && out->len == entries_indexed(r)) {
 		g_ptr_array_free(r->order, TRUE);
 		r->order = out;
 		return true;
@@ -397,7 +404,7 @@ state_entry(struct run *r, char *line, char *nl, bool log)
 {
 	char *f[4], *id;
 	size_t nf = 0;
-	guint n;
+	size_t n;
 	struct entry *e;
 
 	f[nf++] = line;
@@ -414,7 +421,7 @@ state_entry(struct run *r, char *line, char *nl, bool log)
 		id = f[0];
 	else if ((id = sitename_state_unescape(f[0], strlen(f[0]))) == NULL)
 		return MA_ENOMEM;
-	n = g_hash_table_size(r->by_id);
+	n = entries_indexed(r);
 	e = entry_add(r, id);
 	if (id != f[0])
 		free(id);
@@ -423,7 +430,7 @@ state_entry(struct run *r, char *line, char *nl, bool log)
 	/* The file is in the site's order: kept as loaded (entry.c). */
 	if (log)
 		g_ptr_array_add(r->relog, e);
-	else if (g_hash_table_size(r->by_id) > n)
+	else if (entries_indexed(r) > n)
 		g_ptr_array_add(r->order, e);
 	/* A log line may set an entry the file listed before. */
 	entry_set_fields(r, e, f);

@@ -68,8 +68,7 @@ thread_subject(struct run *r, notmuch_thread_t *th)
 	     notmuch_messages_move_to_next(ms)) {
 		notmuch_message_t *m = notmuch_messages_get(ms);
 		const char *id = notmuch_message_get_message_id(m);
-		struct entry *e =
-		    id != NULL ? g_hash_table_lookup(r->by_id, id) : NULL;
+		struct entry *e = id != NULL ? entry_find(r, id) : NULL;
 
 		if (e != NULL && (first == NULL || entry_cmp(&e, &first) < 0))
 			first = e;

@@ -68,7 +68,7 @@ thread_names(struct run *r)
 static const char *
 holder_of(struct run *r, const char *msgid)
 {
-	const struct entry *e = g_hash_table_lookup(r->by_id, msgid);
+	const struct entry *e = entry_find(r, msgid);
 	const struct tomb *t;
 
 	if (e != NULL && e->tname != NULL)

@@ -84,8 +84,9 @@ struct entry {
 	uint16_t nfiles; /* versions (files) of the message, at most
 			    UINT16_MAX */
 	bool filled : 1;
-	bool listed : 1; /* in run.filled (entry.c) */
-	bool erased : 1; /* gone this run by an erasure (removed.c) */
+	bool listed : 1;  /* in run.filled (entry.c) */
+	bool erased : 1;  /* gone this run by an erasure (removed.c) */
+	bool indexed : 1; /* found by entry_find() (entry_index.c) */
 };
 
 struct tomb {
@@ -100,7 +101,7 @@ struct run {
 	struct render_stats *stats;
 	notmuch_database_t *db;
 	struct site *site;
-	GHashTable *by_id;	  /* msgid -> struct entry * (owns) */
+	struct entry_index *eidx; /* msgid -> entry (entry_index.c) */
 	GPtrArray *order;	  /* entries by (date, msgid); as the state
 				     listed them until collect_entries() */
 	GHashTable *threads;	  /* thread ids to render */
@@ -251,6 +252,26 @@ size_t order_position(struct run *r, const struct entry *e);
  * entries gone dropped, those changed (re)placed. false when the state's
  * order was not sorted (then the caller sorts everything). */
 bool order_merge(struct run *r, GPtrArray *changed);
+
+/*
+ * entry_index.c: the entries by Message-ID. entry_index_new() makes an
+ * empty index (freeing any), entry_index_free() frees it (the entries
+ * are the run's). entry_find() - the entry of msgid (NULL: none);
+ * entry_index_put() - e, the run's entry number num (entry_add()), found
+ * by its Message-ID from now on (MA_ENOMEM, MA_ETOOBIG past 2^32
+ * entries); entry_forget() - e no longer found (it stays allocated);
+ * entries_indexed() - how many are found; entry_next() - the entries
+ * found, in the order they were made (*it 0 at the start; NULL at the
+ * end).
+ */
+struct entry_index;
+enum ma_status entry_index_new(struct run *r);
+void entry_index_free(struct run *r);
+struct entry *entry_find(const struct run *r, const char *msgid);
+enum ma_status entry_index_put(struct run *r, struct entry *e, size_t num);
+void entry_forget(struct run *r, struct entry *e);
+size_t entries_indexed(const struct run *r);
+struct entry *entry_next(const struct run *r, size_t *it);
 
 /* fill_cache.c: the listing fields of the entries filled last, kept
  * past entries_unfill(). fill_cache_put() keeps a copy of a filled e's;

@@ -356,7 +356,8 @@ run_init(struct run *r, const struct render_opts *o, struct render_stats *stats)
 	r->blocks = g_ptr_array_new();
 	r->strings = g_string_chunk_new(1 << 20);
 	r->filled = g_ptr_array_new();
-	r->by_id = g_hash_table_new(g_str_hash, g_str_equal);
+	/* An index that cannot be made fails the first entry_add(). */
+	(void)entry_index_new(r);
 	r->order = g_ptr_array_new();
 	r->threads = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
 	r->months = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
@@ -382,7 +383,7 @@ run_release(struct run *r)
 	g_ptr_array_free(r->order, TRUE);
 	g_ptr_array_free(r->gone, TRUE);
 	g_array_free(r->moved, TRUE);
-	g_hash_table_destroy(r->by_id);
+	entry_index_free(r);
 	entries_free(r);
 	g_ptr_array_free(r->filled, TRUE);
 	g_hash_table_destroy(r->threads);
@@ -417,10 +418,10 @@ run_debug(const struct run *r)
 			  : (r->blocks->len - 1) * ENTRY_BLOCK + r->block_used;
 
 	fprintf(stderr,
-		"render-stats: filled-peak %zu entries %u made %zu "
+		"render-stats: filled-peak %zu entries %zu made %zu "
 		"state-read %zu state-files %zu names %u\n",
-		r->filled_peak, g_hash_table_size(r->by_id), made,
-		r->state_read, r->state_written, g_hash_table_size(r->names));
+		r->filled_peak, entries_indexed(r), made, r->state_read,
+		r->state_written, g_hash_table_size(r->names));
 }
 
 /* Forget the state: the run renders everything. */
@@ -428,7 +429,6 @@ static void
 run_go_full(struct run *r, bool *full)
 {
 	*full = true;
-	g_hash_table_remove_all(r->by_id);
 	g_ptr_array_set_size(r->order, 0);
 	g_ptr_array_set_size(r->relog, 0);
 	g_ptr_array_set_size(r->dropped, 0);
@@ -436,6 +436,8 @@ run_go_full(struct run *r, bool *full)
 	/* The entries the state listed go now, not at the end: the full
 	 * run makes its own, and would otherwise hold both. */
 	entries_free(r);
+	/* An index that cannot be made fails the first entry_add(). */
+	(void)entry_index_new(r);
 	r->blocks = g_ptr_array_new();
 	r->block_used = 0;
 	r->strings = g_string_chunk_new(1 << 20);
@@ -596,19 +598,18 @@ prefetch(struct run *r, const char *qs)
 static void
 order_set(struct run *r, bool full, GPtrArray *changed)
 {
-	GHashTableIter it;
-	gpointer k, v;
-
 	/* An incremental run keeps the state's order and places only what
 	 * changed (order_merge()); a full run sorts everything, and so
 	 * does one that read part of the state (what it read). */
 	if (store_partial(r)) {
 		store_sort(r);
 	} else if (full || !order_merge(r, changed)) {
+		size_t at = 0;
+		struct entry *e;
+
 		g_ptr_array_set_size(r->order, 0);
-		g_hash_table_iter_init(&it, r->by_id);
-		while (g_hash_table_iter_next(&it, &k, &v))
-			g_ptr_array_add(r->order, v);
+		while ((e = entry_next(r, &at)) != NULL)
+			g_ptr_array_add(r->order, e);
 		g_ptr_array_sort(r->order, entry_cmp);
 	}
 	for (guint i = 0; i < r->order->len; i++)

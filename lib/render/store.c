@@ -369,7 +369,7 @@ store_ids_merge(struct store_out *o, struct buf *b, GPtrArray *changed)
 	for (guint i = 0; i < changed->len && st == MA_OK; i++) {
 		const struct entry *e = changed->pdata[i];
 
-		if (g_hash_table_lookup(o->r->by_id, e->msgid) != e)
+		if (entry_find(o->r, e->msgid) != e)
 			continue;
 		buf_reset(&id);
 		if ((st = sitename_state_escape(&id, e->msgid)) != MA_OK)

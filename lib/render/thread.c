@@ -317,7 +317,7 @@ thread_add(struct run *r, struct thread_ctx *tc, struct walk *w,
 	memset(t, 0, sizeof *t);
 	if (permalink_of_message(id, notmuch_message_get_filename(m),
 				 t->name) != MA_OK ||
-	    (t->e = g_hash_table_lookup(r->by_id, id)) == NULL)
+	    (t->e = entry_find(r, id)) == NULL)
 		return MA_OK;
 	anchor_of(t->e->msgid, t->anchor);
 	t->nm = m;
