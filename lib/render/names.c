@@ -49,15 +49,22 @@ thread_names(struct run *r)
 			continue;
 		tn = g_hash_table_lookup(r->tname_of, e->thread);
 		if (tn == NULL) {
+			const struct tname *t;
+
 			/* The root's page NAME: a long Message-ID is named
 			 * by the real one, as its message page is. */
 			if (entry_page_name(r, e, name) != MA_OK)
 				continue;
-			tn = g_string_chunk_insert_const(r->strings, name);
+			if (!g_hash_table_contains(r->names, name) &&
+			    (st = tname_record(r, name, e->msgid, name)) !=
+				MA_OK)
+				break;
+			/* The record's copy, kept until the run ends
+			 * (names_retire()): one copy of each NAME. */
+			t = g_hash_table_lookup(r->names, name);
+			tn = t->name;
 			g_hash_table_insert(r->tname_of, e->thread,
 					    (gpointer)tn);
-			if (!g_hash_table_contains(r->names, tn))
-				st = tname_record(r, tn, e->msgid, tn);
 		}
 		e->tname = tn;
 	}
@@ -193,7 +200,7 @@ names_publish(struct run *r, bool full)
 		if (to == NULL) {
 			st = name_drop_files(r, name, true);
 			if (st == MA_OK)
-				g_hash_table_remove(r->names, name);
+				names_retire(r, name);
 			continue;
 		}
 		if (strcmp(to, name) == 0) {

@@ -79,8 +79,18 @@ tname_record(struct run *r, const char *name, const char *root,
 	memcpy(t->name, name, nl);
 	t->root = memcpy(t->name + nl, root, rl);
 	t->target = tl == 0 ? t->name : memcpy(t->name + nl + rl, target, tl);
-	g_hash_table_replace(r->names, t->name, t);
+	names_retire(r, name);
+	g_hash_table_insert(r->names, t->name, t);
 	return MA_OK;
+}
+
+void
+names_retire(struct run *r, const char *name)
+{
+	gpointer key, t;
+
+	if (g_hash_table_steal_extended(r->names, name, &key, &t))
+		g_ptr_array_add(r->names_gone, t);
 }
 
 /* "thread NAME TAB ROOT TAB TARGET", ROOT escaped as the entries are. */

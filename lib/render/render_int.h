@@ -136,6 +136,9 @@ struct run {
 	 * notmuch thread id -> NAME for this run's threads. */
 	GHashTable *names;
 	GHashTable *tname_of;
+	/* The struct tname taken out of names (names_retire()): freed with
+	 * the run, since an entry's tname may be the NAME they hold. */
+	GPtrArray *names_gone;
 	/* state_log.c, reading a version 3 state: the bytes of the state
 	 * file up to its last record, of which the log's (0: none); the
 	 * entries the log set (not in order) and removed. */
@@ -407,6 +410,9 @@ enum ma_status names_note(struct run *r, const char *line);
 enum ma_status tname_record(struct run *r, const char *name, const char *root,
 			    const char *target);
 void tname_free(void *p);
+/* names_retire() - NAME out of r->names; its record stays allocated
+ * until the run ends (e->tname of an entry may point to its NAME). */
+void names_retire(struct run *r, const char *name);
 /*
  * name_stem() - "HH/NAME" of a page NAME (permalink_stem()): the path of
  * its page under m/ or t/ is "m/" STEM ".html". Every NAME the renderer

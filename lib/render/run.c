@@ -371,6 +371,7 @@ run_init(struct run *r, const struct render_opts *o, struct render_stats *stats)
 	r->names =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, NULL, tname_free);
 	r->tname_of = g_hash_table_new(g_str_hash, g_str_equal);
+	r->names_gone = g_ptr_array_new_with_free_func(tname_free);
 	r->relog = g_ptr_array_new();
 	r->dropped = g_ptr_array_new();
 }
@@ -392,6 +393,7 @@ run_release(struct run *r)
 	g_hash_table_destroy(r->tomb_threads);
 	g_hash_table_destroy(r->names);
 	g_hash_table_destroy(r->tname_of);
+	g_ptr_array_free(r->names_gone, TRUE);
 	g_ptr_array_free(r->relog, TRUE);
 	g_ptr_array_free(r->dropped, TRUE);
 	free(r->uuid);
