@@ -44,9 +44,35 @@ sorted_keys(GHashTable *h)
 	return a;
 }
 
-/* A run holds one entry per message: keep it at 72 bytes on LP64. */
-_Static_assert(sizeof(void *) != 8 || sizeof(struct entry) <= 72,
-	       "struct entry grew past 72 bytes");
+/* A run holds one entry per message: keep it at 56 bytes on LP64. */
+_Static_assert(sizeof(void *) != 8 || sizeof(struct entry) <= 56,
+	       "struct entry grew past 56 bytes");
+
+struct listing listing_none;
+
+/* e's listing fields freed; e is not filled. */
+static void
+listing_drop(struct entry *e)
+{
+	if (e->lst == &listing_none || e->lst == NULL)
+		return;
+	free(e->lst->subject);
+	free(e->lst->from);
+	free(e->lst->file);
+	free(e->lst);
+	e->lst = &listing_none;
+}
+
+/* e's listing fields, allocated (NULL: no memory). */
+struct listing *
+entry_listing(struct entry *e)
+{
+	if (e->lst == &listing_none || e->lst == NULL)
+		e->lst = calloc(1, sizeof *e->lst);
+	if (e->lst == NULL)
+		e->lst = &listing_none;
+	return e->lst != &listing_none ? e->lst : NULL;
+}
 
 static struct entry *
 entry_new(struct run *r)
@@ -60,6 +86,7 @@ entry_new(struct run *r)
 		r->block_used = 0;
 	}
 	block = r->blocks->pdata[r->blocks->len - 1];
+	block[r->block_used].lst = &listing_none;
 	return &block[r->block_used++];
 }
 
@@ -72,11 +99,8 @@ entries_free(struct run *r)
 		size_t used =
 		    b + 1 == r->blocks->len ? r->block_used : ENTRY_BLOCK;
 
-		for (size_t i = 0; i < used; i++) {
-			free(block[i].subject);
-			free(block[i].from);
-			free(block[i].file);
-		}
+		for (size_t i = 0; i < used; i++)
+			listing_drop(&block[i]);
 		free(block);
 	}
 	g_ptr_array_free(r->blocks, TRUE);
@@ -175,6 +199,7 @@ entry_fill_from(struct run *r, struct entry *e, notmuch_message_t *m)
 	const char *file = notmuch_message_get_filename(m);
 	struct version *v = NULL;
 	struct mime_msg *mm = NULL;
+	struct listing *l;
 	size_t n = 0, nf = file_count(m);
 
 	e->nfiles = nf > UINT16_MAX ? UINT16_MAX : (uint16_t)nf;
@@ -185,14 +210,16 @@ entry_fill_from(struct run *r, struct entry *e, notmuch_message_t *m)
 			from = mm->from_text;
 		}
 	}
-	free(e->subject);
-	free(e->from);
-	free(e->file);
-	e->subject =
-	    text_capped(subj != NULL && subj[0] ? subj : "(no subject)");
-	e->from = from_brief(r, from != NULL ? from : "");
-	e->file = file != NULL ? strdup(file) : NULL;
-	e->filled = e->subject != NULL && e->from != NULL;
+	if ((l = entry_listing(e)) != NULL) {
+		free(l->subject);
+		free(l->from);
+		free(l->file);
+		l->subject = text_capped(
+		    subj != NULL && subj[0] ? subj : "(no subject)");
+		l->from = from_brief(r, from != NULL ? from : "");
+		l->file = file != NULL ? strdup(file) : NULL;
+	}
+	e->filled = l != NULL && l->subject != NULL && l->from != NULL;
 	entry_listed(r, e);
 	fill_cache_put(r, e);
 	mime_free(mm);
@@ -205,10 +232,7 @@ entries_unfill(struct run *r)
 	for (guint i = 0; i < r->filled->len; i++) {
 		struct entry *e = r->filled->pdata[i];
 
-		free(e->subject);
-		free(e->from);
-		free(e->file);
-		e->subject = e->from = e->file = NULL;
+		listing_drop(e);
 		e->nfiles = 0;
 		e->filled = e->listed = false;
 	}
@@ -244,10 +268,11 @@ entry_fill(struct run *r, struct entry *e)
 enum ma_status
 entry_page_name(struct run *r, struct entry *e, char name[PERMALINK_NAME_MAX])
 {
-	if (e->file == NULL && strncmp(e->msgid, PERMALINK_NOTMUCH_SHA1,
-				       sizeof PERMALINK_NOTMUCH_SHA1 - 1) == 0)
+	if (e->lst->file == NULL &&
+	    strncmp(e->msgid, PERMALINK_NOTMUCH_SHA1,
+		    sizeof PERMALINK_NOTMUCH_SHA1 - 1) == 0)
 		(void)entry_fill(r, e);
-	return permalink_of_message(e->msgid, e->file, name);
+	return permalink_of_message(e->msgid, e->lst->file, name);
 }
 
 void

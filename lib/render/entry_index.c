@@ -156,6 +156,12 @@ entry_forget(struct run *r, struct entry *e)
 }
 
 size_t
+entry_index_bytes(const struct run *r)
+{
+	return r->eidx != NULL ? r->eidx->cap * sizeof *r->eidx->slot : 0;
+}
+
+size_t
 entries_indexed(const struct run *r)
 {
 	return r->eidx != NULL ? r->eidx->n : 0;

@@ -74,7 +74,8 @@ thread_subject(struct run *r, notmuch_thread_t *th)
 			first = e;
 		/* m belongs to the thread: not destroyed here. */
 	}
-	return first != NULL && entry_fill(r, first) ? first->subject : NULL;
+	return first != NULL && entry_fill(r, first) ? first->lst->subject
+						     : NULL;
 }
 
 /* A latest conversation, e its latest message: its subject, size, date
@@ -112,7 +113,7 @@ latest_item(struct run *r, struct buf *b, struct entry *e, bool *shown)
 				      "<span class=\"meta\">%d message%s"
 				      " \xc2\xb7 latest from %s</span></li>\n",
 				      iso, when, total, total == 1 ? "" : "s",
-				      e->from);
+				      e->lst->from);
 		*shown = true;
 		notmuch_thread_destroy(th);
 	}

@@ -63,8 +63,19 @@
 #define ENTRY_BLOCK 4096
 
 /*
+ * An entry's listing fields, filled on demand for listings (subject is
+ * capped at DISPLAY_CHARS, from is HTML); listing_none, all NULL, for an
+ * entry not filled. A few entries are filled at once (entry.c), so they
+ * are held apart from the entries: 24 bytes a message less.
+ */
+struct listing {
+	char *subject, *from, *file;
+};
+extern struct listing listing_none;
+
+/*
  * One message of the archive, as the state file records it. A run holds
- * one per message (O(archive)), so the fields are laid out to fit 72
+ * one per message (O(archive)), so the fields are laid out to fit 56
  * bytes on LP64 (entry.c checks): pointers first, then the small fields.
  */
 struct entry {
@@ -74,9 +85,9 @@ struct entry {
 	const char *tname;
 	time_t date;
 	char *atts; /* "HASH.EXT HASH.EXT", "" for none */
-	/* Filled on demand for listings; not in the state file. subject
-	 * is capped at DISPLAY_CHARS, from is HTML. */
-	char *subject, *from, *file;
+	/* Filled on demand for listings, never NULL (listing_none when
+	 * not filled); not in the state file. */
+	struct listing *lst;
 	/* notmuch's thread id as sitename_set_thread() keeps it, "" for
 	 * none: one copy per thread, in run.strings (entry_set_thread()). */
 	char *thread;
@@ -128,6 +139,9 @@ struct run {
 	 * once, for MAILARC_RENDER_STATS. */
 	GPtrArray *filled;
 	size_t filled_peak;
+	/* MAILARC_RENDER_STATS: the most bytes allocated at the points
+	 * where a run holds what grows with the archive (run.c). */
+	size_t heap_peak;
 	size_t state_read;     /* bytes of the state read this run */
 	size_t state_written;  /* files of the state written this run */
 	struct store *store;   /* store.c: the files the state had */
@@ -238,6 +252,9 @@ void entry_set_fields(struct run *r, struct entry *e, char *const f[4]);
 /* text_capped() - s cut at text_cap_len() (chrome.c) with an ellipsis,
  * malloc'd (NULL: no memory). */
 char *text_capped(const char *s);
+/* entry_listing() - e->lst made e's own (NULL: no memory); the caller
+ * sets its fields and e->filled. */
+struct listing *entry_listing(struct entry *e);
 void entry_fill_from(struct run *r, struct entry *e, notmuch_message_t *m);
 bool entry_fill(struct run *r, struct entry *e);
 /* entries_unfill() - free the listing fields of every filled entry
@@ -274,6 +291,8 @@ struct entry *entry_find(const struct run *r, const char *msgid);
 enum ma_status entry_index_put(struct run *r, struct entry *e, size_t num);
 void entry_forget(struct run *r, struct entry *e);
 size_t entries_indexed(const struct run *r);
+/* entry_index_bytes() - what the index holds (for MAILARC_RENDER_STATS). */
+size_t entry_index_bytes(const struct run *r);
 struct entry *entry_next(const struct run *r, size_t *it);
 
 /* fill_cache.c: the listing fields of the entries filled last, kept
@@ -558,6 +577,10 @@ enum ma_status search_page(struct run *r);
  * it. */
 bool search_cache_usable(struct run *r, const char *month);
 void search_free(struct search *s);
+
+/* heap.c: render_heap_now() - bytes allocated and not freed (for
+ * MAILARC_RENDER_STATS). */
+size_t render_heap_now(void);
 
 /* run.c */
 

@@ -408,7 +408,11 @@ run_release(struct run *r)
  * and reading follow, for the tests that hold them bounded: the most
  * entries with listing fields at once, the entries in the site and
  * those allocated, the bytes of the state read, the files of the state
- * written, the thread names held.
+ * written, the thread names held, the most bytes allocated at the
+ * points where the run holds what grows with the archive (its entries,
+ * their index and order, the names: before and after the pages, after
+ * the state is staged), and what the entries, their index and the order
+ * hold per message.
  */
 static void
 run_debug(const struct run *r)
@@ -419,11 +423,30 @@ run_debug(const struct run *r)
 			  ? 0
 			  : (r->blocks->len - 1) * ENTRY_BLOCK + r->block_used;
 
+	size_t n = entries_indexed(r);
+	/* What the entries, their index and the order hold, a message. */
+	size_t per = (made * sizeof(struct entry) + entry_index_bytes(r) +
+		      r->order->len * sizeof(void *)) /
+		     (n > 0 ? n : 1);
+
 	fprintf(stderr,
 		"render-stats: filled-peak %zu entries %zu made %zu "
-		"state-read %zu state-files %zu names %u\n",
-		r->filled_peak, entries_indexed(r), made, r->state_read,
-		r->state_written, g_hash_table_size(r->names));
+		"state-read %zu state-files %zu names %u heap-peak %zu "
+		"entry-bytes %zu\n",
+		r->filled_peak, n, made, r->state_read, r->state_written,
+		g_hash_table_size(r->names), r->heap_peak, per);
+}
+
+/* MAILARC_RENDER_STATS: the heap now, if the most so far. */
+static void
+heap_mark(struct run *r)
+{
+	size_t n;
+
+	if (getenv("MAILARC_RENDER_STATS") == NULL)
+		return;
+	if ((n = render_heap_now()) > r->heap_peak)
+		r->heap_peak = n;
 }
 
 /* Forget the state: the run renders everything. */
@@ -677,7 +700,9 @@ publish(struct run *r, GPtrArray *changed, bool full, long tomb_end,
 	st = site_open(r->o->site_dir, r->o->out, r->o->sep, &r->site);
 	if (st != MA_OK)
 		return st;
+	heap_mark(r);
 	st = render_all(r, full);
+	heap_mark(r);
 	r->stats->files_written = site_written(r->site);
 	/* The state's files are made before the commit, so that only the
 	 * manifest (one small atomic write) comes between the commit and
@@ -685,6 +710,7 @@ publish(struct run *r, GPtrArray *changed, bool full, long tomb_end,
 	 * state does not know of. */
 	if (st == MA_OK)
 		st = render_state_stage(r, state, changed);
+	heap_mark(r);
 	if (st == MA_OK)
 		st = publishing_mark(state, true);
 	if (st == MA_OK)
