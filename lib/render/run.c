@@ -690,6 +690,28 @@ collect_entries(struct run *r, unsigned long rev, bool full, GPtrArray *changed)
 	return st == MA_OK ? thread_names(r) : st;
 }
 
+/*
+ * A full run keeps the paths it writes (some 3.5 a message) in files
+ * beside the state, STATE.spill/, rather than in memory (site_spill());
+ * site_close() removes them. Every run first removes what a killed full
+ * run left there (spill false).
+ */
+static enum ma_status
+written_spill(struct run *r, const char *state, bool spill)
+{
+	char *dir = path_fmt("%s.spill", state);
+	enum ma_status st = MA_OK;
+
+	if (dir == NULL)
+		return MA_ENOMEM;
+	if (spill)
+		st = site_spill(r->site, dir);
+	else if (path_exists(dir))
+		site_spill_remove(dir);
+	free(dir);
+	return st;
+}
+
 /* The pages, made durable, then the state that records them. */
 static enum ma_status
 publish(struct run *r, GPtrArray *changed, bool full, long tomb_end,
@@ -700,6 +722,11 @@ publish(struct run *r, GPtrArray *changed, bool full, long tomb_end,
 	st = site_open(r->o->site_dir, r->o->out, r->o->sep, &r->site);
 	if (st != MA_OK)
 		return st;
+	if ((st = written_spill(r, state, full)) != MA_OK) {
+		site_close(r->site, false);
+		r->site = NULL;
+		return st;
+	}
 	heap_mark(r);
 	st = render_all(r, full);
 	heap_mark(r);
@@ -738,7 +765,8 @@ run_update(struct run *r, const char *state, GPtrArray *changed)
 	long tomb_end = 0;
 	enum ma_status st;
 
-	if ((st = decide_full(r, state, uuid, rev, &full)) != MA_OK)
+	if ((st = written_spill(r, state, false)) != MA_OK ||
+	    (st = decide_full(r, state, uuid, rev, &full)) != MA_OK)
 		return st;
 	r->stats->full = full;
 	if ((st = tombs_read(r, full ? 0 : r->tomb_off, &tomb_end)) != MA_OK)
