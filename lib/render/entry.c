@@ -140,7 +140,7 @@ entry_set_thread(struct run *r, struct entry *e, const char *src)
 	char id[SITENAME_THREAD_MAX];
 
 	sitename_set_thread(id, src);
-	e->thread = g_string_chunk_insert_const(r->strings, id);
+	e->thread = (char *)thread_id_keep(r, id);
 }
 
 char *

@@ -30,7 +30,7 @@ thread_names(struct run *r)
 {
 	enum ma_status st = MA_OK;
 
-	g_hash_table_remove_all(r->tname_of);
+	thread_names_forget(r);
 	/* r->order is sorted: the first entry seen of a thread is its
 	 * root. */
 	for (guint i = 0; i < r->order->len && st == MA_OK; i++) {
@@ -47,7 +47,7 @@ thread_names(struct run *r)
 		e->tname = NULL;
 		if (!sitename_thread_ok(e->thread))
 			continue;
-		tn = g_hash_table_lookup(r->tname_of, e->thread);
+		tn = thread_name_of(r, e->thread);
 		if (tn == NULL) {
 			const struct tname *t;
 
@@ -63,8 +63,7 @@ thread_names(struct run *r)
 			 * (names_retire()): one copy of each NAME. */
 			t = g_hash_table_lookup(r->names, name);
 			tn = t->name;
-			g_hash_table_insert(r->tname_of, e->thread,
-					    (gpointer)tn);
+			thread_name_set(r, e->thread, tn);
 		}
 		e->tname = tn;
 	}
@@ -92,11 +91,11 @@ holder_of(struct run *r, const char *msgid)
 		if (e->erased)
 			return NULL;
 		if (t == NULL || !sitename_thread_ok(t->thread))
-			return g_hash_table_lookup(r->tname_of, e->thread);
+			return thread_name_of(r, e->thread);
 		break;
 	}
 	if (t != NULL && sitename_thread_ok(t->thread))
-		return g_hash_table_lookup(r->tname_of, t->thread);
+		return thread_name_of(r, t->thread);
 	return NULL;
 }
 

@@ -270,7 +270,7 @@ removed_message_page(struct run *r, const char *msgid, const struct tomb *t)
 		st = buf_adds(&b, "</time>. Its address stays, so that links "
 				  "to it do not lead elsewhere.</p>\n<p>");
 	if (st == MA_OK && sitename_thread_ok(t->thread) &&
-	    (tn = g_hash_table_lookup(r->tname_of, t->thread)) != NULL)
+	    (tn = thread_name_of(r, t->thread)) != NULL)
 		st = buf_addf(&b,
 			      "<a href=\"../../t/%s.html\">The conversation"
 			      "</a> \xc2\xb7 ",

@@ -147,9 +147,9 @@ struct run {
 	struct store *store;   /* store.c: the files the state had */
 	struct search *search; /* search.c's documents of this run */
 	/* names.c: every thread NAME published -> struct tname (owns);
-	 * notmuch thread id -> NAME for this run's threads. */
+	 * the NAME of this run's threads is kept with their ids (tids). */
 	GHashTable *names;
-	GHashTable *tname_of;
+	struct thread_ids *tids; /* thread_ids.c */
 	/* The struct tname taken out of names (names_retire()): freed with
 	 * the run, since an entry's tname may be the NAME they hold. */
 	GPtrArray *names_gone;
@@ -577,6 +577,21 @@ enum ma_status search_page(struct run *r);
  * it. */
 bool search_cache_usable(struct run *r, const char *month);
 void search_free(struct search *s);
+
+/*
+ * thread_ids.c: each thread id of the run's entries once, with the NAME
+ * of its page. thread_id_keep() - id's kept copy (made once; an entry's
+ * e->thread is one). thread_name_of() - the NAME set for thread id (NULL:
+ * none, or not kept); thread_name_set() - set it (id kept before: else
+ * nothing); thread_names_forget() - every NAME unset; thread_ids_free()
+ * - every id freed (NULL does nothing).
+ */
+struct thread_ids;
+const char *thread_id_keep(struct run *r, const char *id);
+const char *thread_name_of(const struct run *r, const char *id);
+void thread_name_set(struct run *r, const char *id, const char *name);
+void thread_names_forget(struct run *r);
+void thread_ids_free(struct run *r);
 
 /* heap.c: render_heap_now() - bytes allocated and not freed (for
  * MAILARC_RENDER_STATS). */

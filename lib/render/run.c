@@ -370,7 +370,6 @@ run_init(struct run *r, const struct render_opts *o, struct render_stats *stats)
 	/* A NAME is held in its struct tname (names.c). */
 	r->names =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, NULL, tname_free);
-	r->tname_of = g_hash_table_new(g_str_hash, g_str_equal);
 	r->names_gone = g_ptr_array_new_with_free_func(tname_free);
 	r->relog = g_ptr_array_new();
 	r->dropped = g_ptr_array_new();
@@ -392,7 +391,7 @@ run_release(struct run *r)
 	g_hash_table_destroy(r->tombs);
 	g_hash_table_destroy(r->tomb_threads);
 	g_hash_table_destroy(r->names);
-	g_hash_table_destroy(r->tname_of);
+	thread_ids_free(r);
 	g_ptr_array_free(r->names_gone, TRUE);
 	g_ptr_array_free(r->relog, TRUE);
 	g_ptr_array_free(r->dropped, TRUE);
@@ -461,6 +460,7 @@ run_go_full(struct run *r, bool *full)
 	/* The entries the state listed go now, not at the end: the full
 	 * run makes its own, and would otherwise hold both. */
 	entries_free(r);
+	thread_ids_free(r);
 	/* An index that cannot be made fails the first entry_add(). */
 	(void)entry_index_new(r);
 	r->blocks = g_ptr_array_new();
