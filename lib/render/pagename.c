@@ -69,7 +69,11 @@ enum ma_status
 tname_record(struct run *r, const char *name, const char *root,
 	     const char *target)
 {
-	size_t nl = strlen(name) + 1, rl = strlen(root) + 1;
+	/* Most NAMEs are their root's Message-ID as it is (nothing to
+	 * escape): then the root is the NAME's bytes, not a copy (a full
+	 * run over a million messages holds some 400,000 names). */
+	size_t nl = strlen(name) + 1;
+	size_t rl = strcmp(root, name) == 0 ? 0 : strlen(root) + 1;
 	size_t tl = strcmp(target, name) == 0 ? 0 : strlen(target) + 1;
 	struct tname *t = malloc(sizeof *t + nl + rl + tl);
 
@@ -77,7 +81,7 @@ tname_record(struct run *r, const char *name, const char *root,
 		return MA_ENOMEM;
 	t->own = NULL;
 	memcpy(t->name, name, nl);
-	t->root = memcpy(t->name + nl, root, rl);
+	t->root = rl == 0 ? t->name : memcpy(t->name + nl, root, rl);
 	t->target = tl == 0 ? t->name : memcpy(t->name + nl + rl, target, tl);
 	names_retire(r, name);
 	g_hash_table_insert(r->names, t->name, t);

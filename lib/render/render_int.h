@@ -172,7 +172,7 @@ struct tname {
 	char *root;
 	char *target;
 	/* One allocation per NAME (names.c): name is the key in run.names,
-	 * root and target follow it (target is name itself when they are
+	 * root and target follow it (each is name itself when they are
 	 * equal); a target set later is malloc'd apart, in own. */
 	char *own;
 	char name[];
