@@ -109,6 +109,20 @@ enum ma_status site_remove(struct site *s, const char *rel);
  */
 enum ma_status site_gc(struct site *s);
 
+/*
+ * site_spill - keep the paths this run produces in files under dir (a
+ * folder of the space's state, made with mode 0700 and emptied first)
+ * rather than in memory, and site_gc() looks them up a 256th at a
+ * time: a full run then holds a fixed amount for them, not some 6 bytes
+ * a path (site_set.h). Call it before anything is written (later,
+ * nothing changes). site_close() removes the files and dir; a killed
+ * run's are removed by the next site_spill() or site_spill_remove(dir).
+ * site_produced() takes the paths back into memory (the flat layout's
+ * notices need it, legacy.c). MA_EIO, MA_ENOMEM.
+ */
+enum ma_status site_spill(struct site *s, const char *dir);
+void site_spill_remove(const char *dir);
+
 /* site_written - files written by this run so far. */
 size_t site_written(const struct site *s);
 

@@ -51,6 +51,7 @@ struct site {
 	FILE *out;
 	char sep;
 	struct site_set *written; /* hashes of the paths produced */
+	char *spill;		  /* site_spill()'s folder, or NULL */
 	GHashTable *dirs;	  /* staging folders made (owned keys) */
 	GHashTable *ops;	  /* rel path -> struct op (owned) */
 	GHashTable *synced;	  /* published folders changed (owned keys) */

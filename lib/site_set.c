@@ -6,9 +6,17 @@
  * plain array of 64-bit values grown by doubling held 8 to 16 bytes a
  * value.
  */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "log.h"
+#include "path.h"
 #include "site_set.h"
 
 #define BUCKETS	 ((size_t)1 << 16)
@@ -27,6 +35,11 @@ struct site_set {
 	uint32_t start[BUCKETS + 1];
 	uint64_t tail[TAIL_MAX];
 	size_t ntail;
+	/* site_set_spill(): a full tail goes to SPILL/w-HH (HH its values'
+	 * top 8 bits, 8 bytes each, native order) instead of the sorted
+	 * part; nspilled values so far. */
+	char *spill;
+	size_t nspilled;
 };
 
 static unsigned char *
@@ -66,6 +79,11 @@ site_set_free(struct site_set *s)
 {
 	if (s == NULL)
 		return;
+	if (s->spill != NULL) {
+		site_set_spill_clear(s->spill);
+		rmdir(s->spill);
+		free(s->spill);
+	}
 	for (size_t b = 0; b < s->nblock; b++)
 		free(s->block[b]);
 	free(s->block);
@@ -191,12 +209,15 @@ merge(struct site_set *s)
 	return MA_OK;
 }
 
+static enum ma_status spill_tail(struct site_set *s);
+
 enum ma_status
 site_set_add(struct site_set *s, uint64_t v)
 {
 	enum ma_status st;
 
-	if (s->ntail == TAIL_MAX && (st = merge(s)) != MA_OK)
+	if (s->ntail == TAIL_MAX &&
+	    (st = s->spill != NULL ? spill_tail(s) : merge(s)) != MA_OK)
 		return st;
 	/* A merge of values all present already leaves room too. */
 	s->tail[s->ntail++] = v;
@@ -206,7 +227,176 @@ site_set_add(struct site_set *s, uint64_t v)
 enum ma_status
 site_set_settle(struct site_set *s, size_t max)
 {
+	enum ma_status st;
+
+	if (s->spill != NULL && (st = site_set_load(s)) != MA_OK)
+		return st;
 	return s->ntail > max ? merge(s) : MA_OK;
+}
+
+/* The file of bucket b under dir (malloc'd; NULL: no memory). */
+static char *
+spill_path(const char *dir, unsigned b)
+{
+	return path_fmt("%s/w-%02x", dir, b);
+}
+
+void
+site_set_spill_clear(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	if (d == NULL)
+		return;
+	while ((de = readdir(d)) != NULL)
+		if (de->d_name[0] != '.' &&
+		    unlinkat(dirfd(d), de->d_name, 0) != 0 && errno != ENOENT)
+			log_warn("cannot remove '%s/%s': %s", dir, de->d_name,
+				 strerror(errno));
+	closedir(d);
+}
+
+enum ma_status
+site_set_spill(struct site_set *s, const char *dir)
+{
+	enum ma_status st;
+
+	if (s->spill != NULL || s->n > 0 || s->ntail > 0)
+		return MA_OK; /* already, or too late: it stays in memory */
+	if ((st = path_mkdir_p(dir, 0700)) != MA_OK)
+		return st;
+	site_set_spill_clear(dir);
+	if ((s->spill = strdup(dir)) == NULL)
+		return MA_ENOMEM;
+	return MA_OK;
+}
+
+bool
+site_set_spilled(const struct site_set *s)
+{
+	return s->spill != NULL;
+}
+
+/* Append v[0..n) to the file of bucket b. */
+static enum ma_status
+spill_write(const struct site_set *s, unsigned b, const uint64_t *v, size_t n)
+{
+	char *p = spill_path(s->spill, b);
+	enum ma_status st = MA_OK;
+	int fd;
+
+	if (p == NULL)
+		return MA_ENOMEM;
+	fd = open(p, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (fd < 0 || path_write_all(fd, v, n * sizeof *v) != MA_OK) {
+		st = path_errno_status(errno);
+		log_err("cannot write '%s': %s", p, strerror(errno));
+	}
+	if (fd >= 0 && close(fd) != 0 && st == MA_OK) {
+		st = path_errno_status(errno);
+		log_err("cannot write '%s': %s", p, strerror(errno));
+	}
+	free(p);
+	return st;
+}
+
+/* The tail, sorted, to the bucket files (a run of each bucket's). */
+static enum ma_status
+spill_tail(struct site_set *s)
+{
+	enum ma_status st = MA_OK;
+
+	qsort(s->tail, s->ntail, sizeof s->tail[0], u64_cmp);
+	for (size_t i = 0; i < s->ntail && st == MA_OK;) {
+		unsigned b = (unsigned)(s->tail[i] >> 56);
+		size_t j = i;
+
+		while (j < s->ntail && (unsigned)(s->tail[j] >> 56) == b)
+			j++;
+		st = spill_write(s, b, s->tail + i, j - i);
+		i = j;
+	}
+	if (st == MA_OK) {
+		s->nspilled += s->ntail;
+		s->ntail = 0;
+	}
+	return st;
+}
+
+enum ma_status
+site_set_bucket(struct site_set *s, unsigned b, uint64_t **vp, size_t *np)
+{
+	char *p = s->spill != NULL ? spill_path(s->spill, b) : NULL;
+	uint64_t *v = NULL;
+	size_t n = 0, k = 0, len = 0;
+	enum ma_status st = MA_OK;
+	char *data = NULL;
+
+	if (s->spill == NULL)
+		return MA_EIO; /* not spilled: site_set_has() */
+	if (p == NULL)
+		return MA_ENOMEM;
+	st = path_file_read_all(p, (size_t)1 << 31, &data, &len);
+	if (st == MA_ENOTFOUND) {
+		st = MA_OK; /* nothing spilled in that bucket */
+		len = 0;
+	}
+	free(p);
+	if (st != MA_OK)
+		return st;
+	for (size_t i = 0; i < s->ntail; i++)
+		if ((unsigned)(s->tail[i] >> 56) == b)
+			k++;
+	n = len / sizeof *v;
+	if ((v = malloc((n + k + 1) * sizeof *v)) == NULL) {
+		free(data);
+		return MA_ENOMEM;
+	}
+	if (n > 0)
+		memcpy(v, data, n * sizeof *v);
+	free(data);
+	for (size_t i = 0; i < s->ntail; i++)
+		if ((unsigned)(s->tail[i] >> 56) == b)
+			v[n++] = s->tail[i];
+	qsort(v, n, sizeof *v, u64_cmp);
+	*vp = v;
+	*np = n;
+	return MA_OK;
+}
+
+enum ma_status
+site_set_load(struct site_set *s)
+{
+	char *dir = s->spill;
+	enum ma_status st = MA_OK;
+
+	if (dir == NULL)
+		return MA_OK;
+	/* Back in memory: the tail first, then each bucket's values. */
+	s->spill = NULL;
+	for (unsigned b = 0; b < 256 && st == MA_OK; b++) {
+		char *p = spill_path(dir, b), *data = NULL;
+		size_t len = 0;
+
+		st = p == NULL
+			 ? MA_ENOMEM
+			 : path_file_read_all(p, (size_t)1 << 31, &data, &len);
+		if (st == MA_ENOTFOUND)
+			st = MA_OK;
+		for (size_t i = 0; st == MA_OK && i + 8 <= len; i += 8) {
+			uint64_t v;
+
+			memcpy(&v, data + i, sizeof v);
+			st = site_set_add(s, v);
+		}
+		free(data);
+		free(p);
+	}
+	site_set_spill_clear(dir);
+	rmdir(dir);
+	free(dir);
+	return st;
 }
 
 size_t

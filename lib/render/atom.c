@@ -34,20 +34,20 @@ atom_entry(struct buf *b, struct entry *e, const char *pre)
 	char iso[32], name[PERMALINK_NAME_MAX], stem[PERMALINK_STEM_MAX];
 	enum ma_status st;
 
-	if (permalink_of_message(e->msgid, e->file, name) != MA_OK)
+	if (permalink_of_message(e->msgid, e->lst->file, name) != MA_OK)
 		return MA_OK;
 	iso_date(e->date, iso);
 	ADD(buf_adds(b, "<entry>\n<title>"));
-	ADD(html_escapes(b, e->subject));
+	ADD(html_escapes(b, e->lst->subject));
 	ADD(buf_adds(b, "</title>\n<id>"));
 	ADD(sitename_mid_url(b, e->msgid));
-	/* e->from is HTML already (escaped by html_escape()); in XML it
+	/* e->lst->from is HTML already (escaped by html_escape()); in XML it
 	 * reads the same. */
 	ADD(buf_addf(b,
 		     "</id>\n<link rel=\"alternate\" type=\"text/html\" "
 		     "href=\"%sm/%s.html\"/>\n<updated>%s</updated>\n"
 		     "<author><name>%s</name></author>\n</entry>\n",
-		     pre, name_stem(name, stem), iso, e->from));
+		     pre, name_stem(name, stem), iso, e->lst->from));
 	return MA_OK;
 }
 
@@ -97,7 +97,8 @@ thread_feed_buf(struct run *r, const struct thread_ctx *tc, GPtrArray *byd,
 	if (st == MA_OK)
 		st = render_fmt(fid, sizeof fid, ":thread:%s", tc->name);
 	if (st == MA_OK)
-		st = atom_begin(r, b, tc->m[0].e->subject, fid, alt, newest);
+		st = atom_begin(r, b, tc->m[0].e->lst->subject, fid, alt,
+				newest);
 	for (guint k = byd->len, j = 0;
 	     k-- > 0 && j < THREAD_FEED_ENTRIES && st == MA_OK; j++)
 		st = atom_entry(b, ((struct tmsg *)byd->pdata[k])->e, pre);

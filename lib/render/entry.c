@@ -44,9 +44,35 @@ sorted_keys(GHashTable *h)
 	return a;
 }
 
-/* A run holds one entry per message: keep it at 72 bytes on LP64. */
-_Static_assert(sizeof(void *) != 8 || sizeof(struct entry) <= 72,
-	       "struct entry grew past 72 bytes");
+/* A run holds one entry per message: keep it at 56 bytes on LP64. */
+_Static_assert(sizeof(void *) != 8 || sizeof(struct entry) <= 56,
+	       "struct entry grew past 56 bytes");
+
+struct listing listing_none;
+
+/* e's listing fields freed; e is not filled. */
+static void
+listing_drop(struct entry *e)
+{
+	if (e->lst == &listing_none || e->lst == NULL)
+		return;
+	free(e->lst->subject);
+	free(e->lst->from);
+	free(e->lst->file);
+	free(e->lst);
+	e->lst = &listing_none;
+}
+
+/* e's listing fields, allocated (NULL: no memory). */
+struct listing *
+entry_listing(struct entry *e)
+{
+	if (e->lst == &listing_none || e->lst == NULL)
+		e->lst = calloc(1, sizeof *e->lst);
+	if (e->lst == NULL)
+		e->lst = &listing_none;
+	return e->lst != &listing_none ? e->lst : NULL;
+}
 
 static struct entry *
 entry_new(struct run *r)
@@ -60,6 +86,7 @@ entry_new(struct run *r)
 		r->block_used = 0;
 	}
 	block = r->blocks->pdata[r->blocks->len - 1];
+	block[r->block_used].lst = &listing_none;
 	return &block[r->block_used++];
 }
 
@@ -72,11 +99,8 @@ entries_free(struct run *r)
 		size_t used =
 		    b + 1 == r->blocks->len ? r->block_used : ENTRY_BLOCK;
 
-		for (size_t i = 0; i < used; i++) {
-			free(block[i].subject);
-			free(block[i].from);
-			free(block[i].file);
-		}
+		for (size_t i = 0; i < used; i++)
+			listing_drop(&block[i]);
 		free(block);
 	}
 	g_ptr_array_free(r->blocks, TRUE);
@@ -86,7 +110,7 @@ entries_free(struct run *r)
 struct entry *
 entry_add(struct run *r, const char *msgid)
 {
-	struct entry *e = g_hash_table_lookup(r->by_id, msgid);
+	struct entry *e = entry_find(r, msgid);
 
 	if (e != NULL)
 		return e;
@@ -95,7 +119,14 @@ entry_add(struct run *r, const char *msgid)
 	e->msgid = g_string_chunk_insert(r->strings, msgid);
 	e->atts = g_string_chunk_insert_const(r->strings, "");
 	e->thread = e->atts;
-	g_hash_table_insert(r->by_id, e->msgid, e);
+	/* Its number: the last made (entry_new()). */
+	if (entry_index_put(
+		r, e, (r->blocks->len - 1) * ENTRY_BLOCK + r->block_used - 1) !=
+	    MA_OK) {
+		memset(e, 0, sizeof *e);
+		r->block_used--;
+		return NULL;
+	}
 	return e;
 }
 
@@ -109,7 +140,7 @@ entry_set_thread(struct run *r, struct entry *e, const char *src)
 	char id[SITENAME_THREAD_MAX];
 
 	sitename_set_thread(id, src);
-	e->thread = g_string_chunk_insert_const(r->strings, id);
+	e->thread = (char *)thread_id_keep(r, id);
 }
 
 char *
@@ -168,6 +199,7 @@ entry_fill_from(struct run *r, struct entry *e, notmuch_message_t *m)
 	const char *file = notmuch_message_get_filename(m);
 	struct version *v = NULL;
 	struct mime_msg *mm = NULL;
+	struct listing *l;
 	size_t n = 0, nf = file_count(m);
 
 	e->nfiles = nf > UINT16_MAX ? UINT16_MAX : (uint16_t)nf;
@@ -178,14 +210,16 @@ entry_fill_from(struct run *r, struct entry *e, notmuch_message_t *m)
 			from = mm->from_text;
 		}
 	}
-	free(e->subject);
-	free(e->from);
-	free(e->file);
-	e->subject =
-	    text_capped(subj != NULL && subj[0] ? subj : "(no subject)");
-	e->from = from_brief(r, from != NULL ? from : "");
-	e->file = file != NULL ? strdup(file) : NULL;
-	e->filled = e->subject != NULL && e->from != NULL;
+	if ((l = entry_listing(e)) != NULL) {
+		free(l->subject);
+		free(l->from);
+		free(l->file);
+		l->subject = text_capped(
+		    subj != NULL && subj[0] ? subj : "(no subject)");
+		l->from = from_brief(r, from != NULL ? from : "");
+		l->file = file != NULL ? strdup(file) : NULL;
+	}
+	e->filled = l != NULL && l->subject != NULL && l->from != NULL;
 	entry_listed(r, e);
 	fill_cache_put(r, e);
 	mime_free(mm);
@@ -198,10 +232,7 @@ entries_unfill(struct run *r)
 	for (guint i = 0; i < r->filled->len; i++) {
 		struct entry *e = r->filled->pdata[i];
 
-		free(e->subject);
-		free(e->from);
-		free(e->file);
-		e->subject = e->from = e->file = NULL;
+		listing_drop(e);
 		e->nfiles = 0;
 		e->filled = e->listed = false;
 	}
@@ -237,10 +268,11 @@ entry_fill(struct run *r, struct entry *e)
 enum ma_status
 entry_page_name(struct run *r, struct entry *e, char name[PERMALINK_NAME_MAX])
 {
-	if (e->file == NULL && strncmp(e->msgid, PERMALINK_NOTMUCH_SHA1,
-				       sizeof PERMALINK_NOTMUCH_SHA1 - 1) == 0)
+	if (e->lst->file == NULL &&
+	    strncmp(e->msgid, PERMALINK_NOTMUCH_SHA1,
+		    sizeof PERMALINK_NOTMUCH_SHA1 - 1) == 0)
 		(void)entry_fill(r, e);
-	return permalink_of_message(e->msgid, e->file, name);
+	return permalink_of_message(e->msgid, e->lst->file, name);
 }
 
 void
@@ -332,7 +364,7 @@ order_changed(struct run *r, GPtrArray *changed, GHashTable *skip)
 		if (g_hash_table_contains(skip, e))
 			continue;
 		g_hash_table_add(skip, e);
-		if (g_hash_table_lookup(r->by_id, e->msgid) == e)
+		if (entry_find(r, e->msgid) == e)
 			g_ptr_array_add(a, e);
 	}
 	g_ptr_array_sort(a, entry_cmp);
@@ -370,7 +402,7 @@ order_merge(struct run *r, GPtrArray *changed)
 		g_ptr_array_add(out, fresh->pdata[j++]);
 	g_hash_table_destroy(skip);
 	g_ptr_array_free(fresh, TRUE);
-	if (ok && out->len == g_hash_table_size(r->by_id)) {
+	if (ok && out->len == entries_indexed(r)) {
 		g_ptr_array_free(r->order, TRUE);
 		r->order = out;
 		return true;
@@ -397,7 +429,7 @@ state_entry(struct run *r, char *line, char *nl, bool log)
 {
 	char *f[4], *id;
 	size_t nf = 0;
-	guint n;
+	size_t n;
 	struct entry *e;
 
 	f[nf++] = line;
@@ -414,7 +446,7 @@ state_entry(struct run *r, char *line, char *nl, bool log)
 		id = f[0];
 	else if ((id = sitename_state_unescape(f[0], strlen(f[0]))) == NULL)
 		return MA_ENOMEM;
-	n = g_hash_table_size(r->by_id);
+	n = entries_indexed(r);
 	e = entry_add(r, id);
 	if (id != f[0])
 		free(id);
@@ -423,7 +455,7 @@ state_entry(struct run *r, char *line, char *nl, bool log)
 	/* The file is in the site's order: kept as loaded (entry.c). */
 	if (log)
 		g_ptr_array_add(r->relog, e);
-	else if (g_hash_table_size(r->by_id) > n)
+	else if (entries_indexed(r) > n)
 		g_ptr_array_add(r->order, e);
 	/* A log line may set an entry the file listed before. */
 	entry_set_fields(r, e, f);

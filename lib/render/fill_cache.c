@@ -124,9 +124,9 @@ fill_cache_put(struct run *r, const struct entry *e)
 		g_hash_table_remove(c->of, s->e);
 	slot_clear(s);
 	s->msgid = dup_or_null(e->msgid, &ok);
-	s->subject = dup_or_null(e->subject, &ok);
-	s->from = dup_or_null(e->from, &ok);
-	s->file = dup_or_null(e->file, &ok);
+	s->subject = dup_or_null(e->lst->subject, &ok);
+	s->from = dup_or_null(e->lst->from, &ok);
+	s->file = dup_or_null(e->lst->file, &ok);
 	s->nfiles = e->nfiles;
 	if (!ok) {
 		slot_clear(s);
@@ -143,24 +143,25 @@ fill_cache_get(struct run *r, struct entry *e)
 	    r->fills != NULL ? g_hash_table_lookup(r->fills->of, e) : NULL;
 	bool ok = true;
 	char *subject, *from, *file;
+	struct listing *l;
 
 	if (s == NULL || strcmp(s->msgid, e->msgid) != 0)
 		return false;
 	subject = dup_or_null(s->subject, &ok);
 	from = dup_or_null(s->from, &ok);
 	file = dup_or_null(s->file, &ok);
-	if (!ok) {
+	if (!ok || (l = entry_listing(e)) == NULL) {
 		free(subject);
 		free(from);
 		free(file);
 		return false;
 	}
-	free(e->subject);
-	free(e->from);
-	free(e->file);
-	e->subject = subject;
-	e->from = from;
-	e->file = file;
+	free(l->subject);
+	free(l->from);
+	free(l->file);
+	l->subject = subject;
+	l->from = from;
+	l->file = file;
 	e->nfiles = s->nfiles;
 	e->filled = true;
 	return true;

@@ -68,14 +68,14 @@ thread_subject(struct run *r, notmuch_thread_t *th)
 	     notmuch_messages_move_to_next(ms)) {
 		notmuch_message_t *m = notmuch_messages_get(ms);
 		const char *id = notmuch_message_get_message_id(m);
-		struct entry *e =
-		    id != NULL ? g_hash_table_lookup(r->by_id, id) : NULL;
+		struct entry *e = id != NULL ? entry_find(r, id) : NULL;
 
 		if (e != NULL && (first == NULL || entry_cmp(&e, &first) < 0))
 			first = e;
 		/* m belongs to the thread: not destroyed here. */
 	}
-	return first != NULL && entry_fill(r, first) ? first->subject : NULL;
+	return first != NULL && entry_fill(r, first) ? first->lst->subject
+						     : NULL;
 }
 
 /* A latest conversation, e its latest message: its subject, size, date
@@ -113,7 +113,7 @@ latest_item(struct run *r, struct buf *b, struct entry *e, bool *shown)
 				      "<span class=\"meta\">%d message%s"
 				      " \xc2\xb7 latest from %s</span></li>\n",
 				      iso, when, total, total == 1 ? "" : "s",
-				      e->from);
+				      e->lst->from);
 		*shown = true;
 		notmuch_thread_destroy(th);
 	}

@@ -309,7 +309,7 @@ msg_link(struct buf *b, struct tmsg *t, const char *label)
 		     name_stem(t->name, stem)));
 	if (label != NULL)
 		ADD(buf_adds(b, label));
-	ADD(html_escapes(b, t->e->subject));
+	ADD(html_escapes(b, t->e->lst->subject));
 	return buf_adds(b, "</a>");
 }
 
@@ -321,11 +321,11 @@ entry_link(struct run *r, struct buf *b, struct entry *e, const char *label,
 	enum ma_status st;
 
 	if (!entry_fill(r, e) ||
-	    permalink_of_message(e->msgid, e->file, name) != MA_OK)
+	    permalink_of_message(e->msgid, e->lst->file, name) != MA_OK)
 		return MA_OK;
 	ADD(buf_addf(b, "<a rel=\"%s\" href=\"../../m/%s.html\">%s", rel,
 		     name_stem(name, stem), label));
-	ADD(html_escapes(b, e->subject));
+	ADD(html_escapes(b, e->lst->subject));
 	return buf_adds(b, "</a>");
 }
 
@@ -335,7 +335,7 @@ full_subject(const struct tmsg *t)
 {
 	const char *s = t->mm != NULL ? t->mm->subject : NULL;
 
-	return s != NULL && s[0] != '\0' ? s : t->e->subject;
+	return s != NULL && s[0] != '\0' ? s : t->e->lst->subject;
 }
 
 static bool
@@ -460,7 +460,8 @@ permalink_page(struct run *r, struct thread_ctx *tc, size_t i)
 			month, month, month + 5, name_stem(tc->name, tstem));
 	buf_init(&b, PAGE_MAX);
 	if (st == MA_OK)
-		st = page_begin(r, &b, "../../", t->e->subject, NULL, crumbs);
+		st = page_begin(r, &b, "../../", t->e->lst->subject, NULL,
+				crumbs);
 	if (st == MA_OK)
 		st = buf_adds(&b, "<article class=\"msg\" "
 				  "aria-labelledby=\"subject\"><h1 "

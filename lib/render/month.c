@@ -124,7 +124,7 @@ list_item(struct run *r, struct buf *b, struct entry *e, bool with_thread)
 	enum ma_status st;
 
 	if (!entry_fill(r, e) ||
-	    permalink_of_message(e->msgid, e->file, name) != MA_OK)
+	    permalink_of_message(e->msgid, e->lst->file, name) != MA_OK)
 		return MA_OK;
 	iso_date(e->date, iso);
 	human_date(e->date, when);
@@ -134,13 +134,13 @@ list_item(struct run *r, struct buf *b, struct entry *e, bool with_thread)
 	/* Under a conversation's heading the subject would repeat: name
 	 * the sender instead. */
 	if (with_thread)
-		ADD(html_escapes(b, e->subject));
+		ADD(html_escapes(b, e->lst->subject));
 	else
-		ADD(buf_adds(b, e->from));
+		ADD(buf_adds(b, e->lst->from));
 	ADD(buf_addf(b,
 		     "</a><time datetime=\"%s\">%.16s</time><span "
 		     "class=\"meta\">%s",
-		     iso, when, with_thread ? e->from : ""));
+		     iso, when, with_thread ? e->lst->from : ""));
 	if (with_thread && e->tname != NULL)
 		ADD(buf_addf(b,
 			     " \xc2\xb7 <a href=\"../../t/%s.html#%s\">"
@@ -278,7 +278,7 @@ thread_group(struct run *r, struct buf *b, GPtrArray *g)
 		     "<section class=\"tgroup\"><h3><a href=\"../../t/%s."
 		     "html\">",
 		     name_stem(e0->tname, stem)));
-	ADD(html_escapes(b, e0->subject));
+	ADD(html_escapes(b, e0->lst->subject));
 	ADD(buf_adds(b, "</a></h3><ul class=\"plain list\">\n"));
 	for (guint j = 0; j < g->len; j++)
 		ADD(list_item(r, b, g->pdata[j], false));

@@ -30,7 +30,7 @@ thread_names(struct run *r)
 {
 	enum ma_status st = MA_OK;
 
-	g_hash_table_remove_all(r->tname_of);
+	thread_names_forget(r);
 	/* r->order is sorted: the first entry seen of a thread is its
 	 * root. */
 	for (guint i = 0; i < r->order->len && st == MA_OK; i++) {
@@ -47,17 +47,23 @@ thread_names(struct run *r)
 		e->tname = NULL;
 		if (!sitename_thread_ok(e->thread))
 			continue;
-		tn = g_hash_table_lookup(r->tname_of, e->thread);
+		tn = thread_name_of(r, e->thread);
 		if (tn == NULL) {
+			const struct tname *t;
+
 			/* The root's page NAME: a long Message-ID is named
 			 * by the real one, as its message page is. */
 			if (entry_page_name(r, e, name) != MA_OK)
 				continue;
-			tn = g_string_chunk_insert_const(r->strings, name);
-			g_hash_table_insert(r->tname_of, e->thread,
-					    (gpointer)tn);
-			if (!g_hash_table_contains(r->names, tn))
-				st = tname_record(r, tn, e->msgid, tn);
+			if (!g_hash_table_contains(r->names, name) &&
+			    (st = tname_record(r, name, e->msgid, name)) !=
+				MA_OK)
+				break;
+			/* The record's copy, kept until the run ends
+			 * (names_retire()): one copy of each NAME. */
+			t = g_hash_table_lookup(r->names, name);
+			tn = t->name;
+			thread_name_set(r, e->thread, tn);
 		}
 		e->tname = tn;
 	}
@@ -68,7 +74,7 @@ thread_names(struct run *r)
 static const char *
 holder_of(struct run *r, const char *msgid)
 {
-	const struct entry *e = g_hash_table_lookup(r->by_id, msgid);
+	const struct entry *e = entry_find(r, msgid);
 	const struct tomb *t;
 
 	if (e != NULL && e->tname != NULL)
@@ -85,11 +91,11 @@ holder_of(struct run *r, const char *msgid)
 		if (e->erased)
 			return NULL;
 		if (t == NULL || !sitename_thread_ok(t->thread))
-			return g_hash_table_lookup(r->tname_of, e->thread);
+			return thread_name_of(r, e->thread);
 		break;
 	}
 	if (t != NULL && sitename_thread_ok(t->thread))
-		return g_hash_table_lookup(r->tname_of, t->thread);
+		return thread_name_of(r, t->thread);
 	return NULL;
 }
 
@@ -193,7 +199,7 @@ names_publish(struct run *r, bool full)
 		if (to == NULL) {
 			st = name_drop_files(r, name, true);
 			if (st == MA_OK)
-				g_hash_table_remove(r->names, name);
+				names_retire(r, name);
 			continue;
 		}
 		if (strcmp(to, name) == 0) {

@@ -69,7 +69,11 @@ enum ma_status
 tname_record(struct run *r, const char *name, const char *root,
 	     const char *target)
 {
-	size_t nl = strlen(name) + 1, rl = strlen(root) + 1;
+	/* Most NAMEs are their root's Message-ID as it is (nothing to
+	 * escape): then the root is the NAME's bytes, not a copy (a full
+	 * run over a million messages holds some 400,000 names). */
+	size_t nl = strlen(name) + 1;
+	size_t rl = strcmp(root, name) == 0 ? 0 : strlen(root) + 1;
 	size_t tl = strcmp(target, name) == 0 ? 0 : strlen(target) + 1;
 	struct tname *t = malloc(sizeof *t + nl + rl + tl);
 
@@ -77,10 +81,20 @@ tname_record(struct run *r, const char *name, const char *root,
 		return MA_ENOMEM;
 	t->own = NULL;
 	memcpy(t->name, name, nl);
-	t->root = memcpy(t->name + nl, root, rl);
+	t->root = rl == 0 ? t->name : memcpy(t->name + nl, root, rl);
 	t->target = tl == 0 ? t->name : memcpy(t->name + nl + rl, target, tl);
-	g_hash_table_replace(r->names, t->name, t);
+	names_retire(r, name);
+	g_hash_table_insert(r->names, t->name, t);
 	return MA_OK;
+}
+
+void
+names_retire(struct run *r, const char *name)
+{
+	gpointer key, t;
+
+	if (g_hash_table_steal_extended(r->names, name, &key, &t))
+		g_ptr_array_add(r->names_gone, t);
 }
 
 /* "thread NAME TAB ROOT TAB TARGET", ROOT escaped as the entries are. */

@@ -98,8 +98,8 @@ thread_mbox(struct run *r, const struct thread_ctx *tc, GPtrArray *byd)
 		if (t->raw != NULL)
 			st = sitename_mbox_add_hdr(&b, t->raw, t->raw_len,
 						   t->e->date, at);
-		else if (t->e->file != NULL)
-			st = mbox_add(&b, t->e->file, t->e->date, at);
+		else if (t->e->lst->file != NULL)
+			st = mbox_add(&b, t->e->lst->file, t->e->date, at);
 		/* Its other versions follow it: the mbox holds every file. */
 		for (size_t v = 1; v < t->nver && st == MA_OK; v++)
 			st = mbox_add(&b, t->ver[v].file, t->ver[v].date, at);
@@ -163,7 +163,7 @@ month_mbox(struct run *r, const char *month, size_t lo, size_t hi)
 		buf_reset(&b);
 		archived_at(r, e, at, sizeof at);
 		if (entry_fill(r, e))
-			st = mbox_add(&b, e->file, e->date, at);
+			st = mbox_add(&b, e->lst->file, e->date, at);
 		if (st == MA_OK && e->filled && e->nfiles > 1)
 			st = mbox_add_versions(r, &b, e, at);
 		if (st == MA_OK && b.len > 0)

@@ -96,7 +96,7 @@ entry_gone(struct run *r, struct entry *e)
 {
 	char month[8];
 
-	g_hash_table_steal(r->by_id, e->msgid);
+	entry_forget(r, e);
 	g_ptr_array_add(r->gone, e);
 	touch_thread(r, e->thread);
 	render_month_of(e->date, month);
@@ -122,6 +122,7 @@ apply_erasures(struct run *r)
 	GPtrArray *cand = g_ptr_array_new();
 	GHashTableIter it;
 	gpointer k, v;
+	size_t at = 0;
 
 	r->erasures_applied = true;
 	g_hash_table_iter_init(&it, r->tombs);
@@ -134,10 +135,8 @@ apply_erasures(struct run *r)
 		if (t->thread[0] != '\0')
 			g_hash_table_add(threads, (gpointer)t->thread);
 	}
-	g_hash_table_iter_init(&it, r->by_id);
-	while (g_hash_table_size(hashes) > 0 &&
-	       g_hash_table_iter_next(&it, &k, &v)) {
-		struct entry *e = v;
+	for (struct entry *e; g_hash_table_size(hashes) > 0 &&
+			      (e = entry_next(r, &at)) != NULL;) {
 		char h[TOMBSTONE_HASH_LEN + 1];
 
 		tombstone_hash_id(e->msgid, h);
@@ -182,7 +181,7 @@ apply_tomb(struct run *r, const char *msgid, const struct tomb *t)
 		return MA_OK;
 	}
 	touch_thread(r, t->thread);
-	if ((e = g_hash_table_lookup(r->by_id, msgid)) != NULL)
+	if ((e = entry_find(r, msgid)) != NULL)
 		entry_gone(r, e);
 	return MA_OK;
 }
@@ -271,7 +270,7 @@ removed_message_page(struct run *r, const char *msgid, const struct tomb *t)
 		st = buf_adds(&b, "</time>. Its address stays, so that links "
 				  "to it do not lead elsewhere.</p>\n<p>");
 	if (st == MA_OK && sitename_thread_ok(t->thread) &&
-	    (tn = g_hash_table_lookup(r->tname_of, t->thread)) != NULL)
+	    (tn = thread_name_of(r, t->thread)) != NULL)
 		st = buf_addf(&b,
 			      "<a href=\"../../t/%s.html\">The conversation"
 			      "</a> \xc2\xb7 ",
@@ -355,7 +354,7 @@ removed_message_pages(struct run *r, bool full)
 		if ((full || t->fresh ||
 		     (t->thread[0] != '\0' &&
 		      g_hash_table_contains(r->threads, t->thread))) &&
-		    !g_hash_table_contains(r->by_id, k))
+		    entry_find(r, k) == NULL)
 			st = removed_message_page(r, k, t);
 	}
 	/* An erased message's own files go without a trace (a full run's
@@ -380,16 +379,13 @@ enum ma_status
 drop_attachments(struct run *r)
 {
 	GHashTable *used;
-	GHashTableIter it;
-	gpointer k, v;
+	size_t at = 0;
 	enum ma_status st = MA_OK;
 
 	if (r->gone->len == 0)
 		return MA_OK;
 	used = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	g_hash_table_iter_init(&it, r->by_id);
-	while (g_hash_table_iter_next(&it, &k, &v)) {
-		struct entry *e = v;
+	for (struct entry *e; (e = entry_next(r, &at)) != NULL;) {
 		gchar **tok = g_strsplit(e->atts, " ", -1);
 
 		for (gchar **p = tok; *p; p++)

@@ -63,8 +63,19 @@
 #define ENTRY_BLOCK 4096
 
 /*
+ * An entry's listing fields, filled on demand for listings (subject is
+ * capped at DISPLAY_CHARS, from is HTML); listing_none, all NULL, for an
+ * entry not filled. A few entries are filled at once (entry.c), so they
+ * are held apart from the entries: 24 bytes a message less.
+ */
+struct listing {
+	char *subject, *from, *file;
+};
+extern struct listing listing_none;
+
+/*
  * One message of the archive, as the state file records it. A run holds
- * one per message (O(archive)), so the fields are laid out to fit 72
+ * one per message (O(archive)), so the fields are laid out to fit 56
  * bytes on LP64 (entry.c checks): pointers first, then the small fields.
  */
 struct entry {
@@ -74,9 +85,9 @@ struct entry {
 	const char *tname;
 	time_t date;
 	char *atts; /* "HASH.EXT HASH.EXT", "" for none */
-	/* Filled on demand for listings; not in the state file. subject
-	 * is capped at DISPLAY_CHARS, from is HTML. */
-	char *subject, *from, *file;
+	/* Filled on demand for listings, never NULL (listing_none when
+	 * not filled); not in the state file. */
+	struct listing *lst;
 	/* notmuch's thread id as sitename_set_thread() keeps it, "" for
 	 * none: one copy per thread, in run.strings (entry_set_thread()). */
 	char *thread;
@@ -84,8 +95,9 @@ struct entry {
 	uint16_t nfiles; /* versions (files) of the message, at most
 			    UINT16_MAX */
 	bool filled : 1;
-	bool listed : 1; /* in run.filled (entry.c) */
-	bool erased : 1; /* gone this run by an erasure (removed.c) */
+	bool listed : 1;  /* in run.filled (entry.c) */
+	bool erased : 1;  /* gone this run by an erasure (removed.c) */
+	bool indexed : 1; /* found by entry_find() (entry_index.c) */
 };
 
 struct tomb {
@@ -100,7 +112,7 @@ struct run {
 	struct render_stats *stats;
 	notmuch_database_t *db;
 	struct site *site;
-	GHashTable *by_id;	  /* msgid -> struct entry * (owns) */
+	struct entry_index *eidx; /* msgid -> entry (entry_index.c) */
 	GPtrArray *order;	  /* entries by (date, msgid); as the state
 				     listed them until collect_entries() */
 	GHashTable *threads;	  /* thread ids to render */
@@ -127,14 +139,20 @@ struct run {
 	 * once, for MAILARC_RENDER_STATS. */
 	GPtrArray *filled;
 	size_t filled_peak;
+	/* MAILARC_RENDER_STATS: the most bytes allocated at the points
+	 * where a run holds what grows with the archive (run.c). */
+	size_t heap_peak;
 	size_t state_read;     /* bytes of the state read this run */
 	size_t state_written;  /* files of the state written this run */
 	struct store *store;   /* store.c: the files the state had */
 	struct search *search; /* search.c's documents of this run */
 	/* names.c: every thread NAME published -> struct tname (owns);
-	 * notmuch thread id -> NAME for this run's threads. */
+	 * the NAME of this run's threads is kept with their ids (tids). */
 	GHashTable *names;
-	GHashTable *tname_of;
+	struct thread_ids *tids; /* thread_ids.c */
+	/* The struct tname taken out of names (names_retire()): freed with
+	 * the run, since an entry's tname may be the NAME they hold. */
+	GPtrArray *names_gone;
 	/* state_log.c, reading a version 3 state: the bytes of the state
 	 * file up to its last record, of which the log's (0: none); the
 	 * entries the log set (not in order) and removed. */
@@ -154,7 +172,7 @@ struct tname {
 	char *root;
 	char *target;
 	/* One allocation per NAME (names.c): name is the key in run.names,
-	 * root and target follow it (target is name itself when they are
+	 * root and target follow it (each is name itself when they are
 	 * equal); a target set later is malloc'd apart, in own. */
 	char *own;
 	char name[];
@@ -234,6 +252,9 @@ void entry_set_fields(struct run *r, struct entry *e, char *const f[4]);
 /* text_capped() - s cut at text_cap_len() (chrome.c) with an ellipsis,
  * malloc'd (NULL: no memory). */
 char *text_capped(const char *s);
+/* entry_listing() - e->lst made e's own (NULL: no memory); the caller
+ * sets its fields and e->filled. */
+struct listing *entry_listing(struct entry *e);
 void entry_fill_from(struct run *r, struct entry *e, notmuch_message_t *m);
 bool entry_fill(struct run *r, struct entry *e);
 /* entries_unfill() - free the listing fields of every filled entry
@@ -251,6 +272,28 @@ size_t order_position(struct run *r, const struct entry *e);
  * entries gone dropped, those changed (re)placed. false when the state's
  * order was not sorted (then the caller sorts everything). */
 bool order_merge(struct run *r, GPtrArray *changed);
+
+/*
+ * entry_index.c: the entries by Message-ID. entry_index_new() makes an
+ * empty index (freeing any), entry_index_free() frees it (the entries
+ * are the run's). entry_find() - the entry of msgid (NULL: none);
+ * entry_index_put() - e, the run's entry number num (entry_add()), found
+ * by its Message-ID from now on (MA_ENOMEM, MA_ETOOBIG past 2^32
+ * entries); entry_forget() - e no longer found (it stays allocated);
+ * entries_indexed() - how many are found; entry_next() - the entries
+ * found, in the order they were made (*it 0 at the start; NULL at the
+ * end).
+ */
+struct entry_index;
+enum ma_status entry_index_new(struct run *r);
+void entry_index_free(struct run *r);
+struct entry *entry_find(const struct run *r, const char *msgid);
+enum ma_status entry_index_put(struct run *r, struct entry *e, size_t num);
+void entry_forget(struct run *r, struct entry *e);
+size_t entries_indexed(const struct run *r);
+/* entry_index_bytes() - what the index holds (for MAILARC_RENDER_STATS). */
+size_t entry_index_bytes(const struct run *r);
+struct entry *entry_next(const struct run *r, size_t *it);
 
 /* fill_cache.c: the listing fields of the entries filled last, kept
  * past entries_unfill(). fill_cache_put() keeps a copy of a filled e's;
@@ -386,6 +429,9 @@ enum ma_status names_note(struct run *r, const char *line);
 enum ma_status tname_record(struct run *r, const char *name, const char *root,
 			    const char *target);
 void tname_free(void *p);
+/* names_retire() - NAME out of r->names; its record stays allocated
+ * until the run ends (e->tname of an entry may point to its NAME). */
+void names_retire(struct run *r, const char *name);
 /*
  * name_stem() - "HH/NAME" of a page NAME (permalink_stem()): the path of
  * its page under m/ or t/ is "m/" STEM ".html". Every NAME the renderer
@@ -531,6 +577,25 @@ enum ma_status search_page(struct run *r);
  * it. */
 bool search_cache_usable(struct run *r, const char *month);
 void search_free(struct search *s);
+
+/*
+ * thread_ids.c: each thread id of the run's entries once, with the NAME
+ * of its page. thread_id_keep() - id's kept copy (made once; an entry's
+ * e->thread is one). thread_name_of() - the NAME set for thread id (NULL:
+ * none, or not kept); thread_name_set() - set it (id kept before: else
+ * nothing); thread_names_forget() - every NAME unset; thread_ids_free()
+ * - every id freed (NULL does nothing).
+ */
+struct thread_ids;
+const char *thread_id_keep(struct run *r, const char *id);
+const char *thread_name_of(const struct run *r, const char *id);
+void thread_name_set(struct run *r, const char *id, const char *name);
+void thread_names_forget(struct run *r);
+void thread_ids_free(struct run *r);
+
+/* heap.c: render_heap_now() - bytes allocated and not freed (for
+ * MAILARC_RENDER_STATS). */
+size_t render_heap_now(void);
 
 /* run.c */
 

@@ -211,7 +211,7 @@ reply_html(struct run *r, struct buf *b, const struct tmsg *t)
 	if (st == MA_OK && m.nto == 0 && m.cc == NULL)
 		goto out; /* nowhere to send it */
 	/* A subject of megabytes is not worth a link of megabytes. */
-	s0 = t->mm != NULL ? t->mm->subject : t->e->subject;
+	s0 = t->mm != NULL ? t->mm->subject : t->e->lst->subject;
 	if (s0 == NULL)
 		s0 = "";
 	cut = g_strndup(s0, text_cap_len(s0, strlen(s0), REPLY_SUBJECT_CHARS));

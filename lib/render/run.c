@@ -356,7 +356,8 @@ run_init(struct run *r, const struct render_opts *o, struct render_stats *stats)
 	r->blocks = g_ptr_array_new();
 	r->strings = g_string_chunk_new(1 << 20);
 	r->filled = g_ptr_array_new();
-	r->by_id = g_hash_table_new(g_str_hash, g_str_equal);
+	/* An index that cannot be made fails the first entry_add(). */
+	(void)entry_index_new(r);
 	r->order = g_ptr_array_new();
 	r->threads = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
 	r->months = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
@@ -369,7 +370,7 @@ run_init(struct run *r, const struct render_opts *o, struct render_stats *stats)
 	/* A NAME is held in its struct tname (names.c). */
 	r->names =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, NULL, tname_free);
-	r->tname_of = g_hash_table_new(g_str_hash, g_str_equal);
+	r->names_gone = g_ptr_array_new_with_free_func(tname_free);
 	r->relog = g_ptr_array_new();
 	r->dropped = g_ptr_array_new();
 }
@@ -382,7 +383,7 @@ run_release(struct run *r)
 	g_ptr_array_free(r->order, TRUE);
 	g_ptr_array_free(r->gone, TRUE);
 	g_array_free(r->moved, TRUE);
-	g_hash_table_destroy(r->by_id);
+	entry_index_free(r);
 	entries_free(r);
 	g_ptr_array_free(r->filled, TRUE);
 	g_hash_table_destroy(r->threads);
@@ -390,7 +391,8 @@ run_release(struct run *r)
 	g_hash_table_destroy(r->tombs);
 	g_hash_table_destroy(r->tomb_threads);
 	g_hash_table_destroy(r->names);
-	g_hash_table_destroy(r->tname_of);
+	thread_ids_free(r);
+	g_ptr_array_free(r->names_gone, TRUE);
 	g_ptr_array_free(r->relog, TRUE);
 	g_ptr_array_free(r->dropped, TRUE);
 	free(r->uuid);
@@ -405,7 +407,11 @@ run_release(struct run *r)
  * and reading follow, for the tests that hold them bounded: the most
  * entries with listing fields at once, the entries in the site and
  * those allocated, the bytes of the state read, the files of the state
- * written, the thread names held.
+ * written, the thread names held, the most bytes allocated at the
+ * points where the run holds what grows with the archive (its entries,
+ * their index and order, the names: before and after the pages, after
+ * the state is staged), and what the entries, their index and the order
+ * hold per message.
  */
 static void
 run_debug(const struct run *r)
@@ -416,11 +422,30 @@ run_debug(const struct run *r)
 			  ? 0
 			  : (r->blocks->len - 1) * ENTRY_BLOCK + r->block_used;
 
+	size_t n = entries_indexed(r);
+	/* What the entries, their index and the order hold, a message. */
+	size_t per = (made * sizeof(struct entry) + entry_index_bytes(r) +
+		      r->order->len * sizeof(void *)) /
+		     (n > 0 ? n : 1);
+
 	fprintf(stderr,
-		"render-stats: filled-peak %zu entries %u made %zu "
-		"state-read %zu state-files %zu names %u\n",
-		r->filled_peak, g_hash_table_size(r->by_id), made,
-		r->state_read, r->state_written, g_hash_table_size(r->names));
+		"render-stats: filled-peak %zu entries %zu made %zu "
+		"state-read %zu state-files %zu names %u heap-peak %zu "
+		"entry-bytes %zu\n",
+		r->filled_peak, n, made, r->state_read, r->state_written,
+		g_hash_table_size(r->names), r->heap_peak, per);
+}
+
+/* MAILARC_RENDER_STATS: the heap now, if the most so far. */
+static void
+heap_mark(struct run *r)
+{
+	size_t n;
+
+	if (getenv("MAILARC_RENDER_STATS") == NULL)
+		return;
+	if ((n = render_heap_now()) > r->heap_peak)
+		r->heap_peak = n;
 }
 
 /* Forget the state: the run renders everything. */
@@ -428,7 +453,6 @@ static void
 run_go_full(struct run *r, bool *full)
 {
 	*full = true;
-	g_hash_table_remove_all(r->by_id);
 	g_ptr_array_set_size(r->order, 0);
 	g_ptr_array_set_size(r->relog, 0);
 	g_ptr_array_set_size(r->dropped, 0);
@@ -436,6 +460,9 @@ run_go_full(struct run *r, bool *full)
 	/* The entries the state listed go now, not at the end: the full
 	 * run makes its own, and would otherwise hold both. */
 	entries_free(r);
+	thread_ids_free(r);
+	/* An index that cannot be made fails the first entry_add(). */
+	(void)entry_index_new(r);
 	r->blocks = g_ptr_array_new();
 	r->block_used = 0;
 	r->strings = g_string_chunk_new(1 << 20);
@@ -596,25 +623,57 @@ prefetch(struct run *r, const char *qs)
 static void
 order_set(struct run *r, bool full, GPtrArray *changed)
 {
-	GHashTableIter it;
-	gpointer k, v;
-
 	/* An incremental run keeps the state's order and places only what
 	 * changed (order_merge()); a full run sorts everything, and so
 	 * does one that read part of the state (what it read). */
 	if (store_partial(r)) {
 		store_sort(r);
 	} else if (full || !order_merge(r, changed)) {
+		size_t at = 0;
+		struct entry *e;
+
 		g_ptr_array_set_size(r->order, 0);
-		g_hash_table_iter_init(&it, r->by_id);
-		while (g_hash_table_iter_next(&it, &k, &v))
-			g_ptr_array_add(r->order, v);
+		while ((e = entry_next(r, &at)) != NULL)
+			g_ptr_array_add(r->order, e);
 		g_ptr_array_sort(r->order, entry_cmp);
 	}
 	for (guint i = 0; i < r->order->len; i++)
 		((struct entry *)r->order->pdata[i])->pos = i;
 	if (!full)
 		touch_neighbours(r, changed);
+}
+
+/*
+ * A full run's entries: every message, asked for in windows of
+ * revisions of walk_window() each ("lastmod:LO..HI", the last window
+ * "NOT lastmod:1..REV", for any message outside them), not in one
+ * query: notmuch holds a query's every match (Xapian's 88 bytes each,
+ * all written as the run reads them: 88 MB at a million messages) until
+ * it is destroyed. Each message has one revision, so each comes once;
+ * the order is sorted after.
+ */
+static enum ma_status
+query_every_message(struct run *r, unsigned long rev)
+{
+	unsigned long step = walk_window();
+	enum ma_status st = MA_OK;
+	char qs[96];
+
+	if (rev == 0)
+		return query_messages(r, "*", NULL);
+	for (unsigned long lo = 1; lo <= rev && st == MA_OK;) {
+		unsigned long hi = rev - lo < step ? rev : lo + step - 1;
+
+		st = render_fmt(qs, sizeof qs, "lastmod:%lu..%lu", lo, hi);
+		if (st == MA_OK)
+			st = query_messages(r, qs, NULL);
+		if (hi == rev)
+			break;
+		lo = hi + 1;
+	}
+	if (st == MA_OK)
+		st = render_fmt(qs, sizeof qs, "NOT lastmod:1..%lu", rev);
+	return st == MA_OK ? query_messages(r, qs, NULL) : st;
 }
 
 /*
@@ -632,7 +691,7 @@ collect_entries(struct run *r, unsigned long rev, bool full, GPtrArray *changed)
 	char qs[96];
 
 	if (full) {
-		st = query_messages(r, "*", NULL);
+		st = query_every_message(r, rev);
 	} else {
 		st = rev > r->rev
 			 ? render_fmt(qs, sizeof qs, "lastmod:%lu..%lu",
@@ -664,6 +723,28 @@ collect_entries(struct run *r, unsigned long rev, bool full, GPtrArray *changed)
 	return st == MA_OK ? thread_names(r) : st;
 }
 
+/*
+ * A full run keeps the paths it writes (some 3.5 a message) in files
+ * beside the state, STATE.spill/, rather than in memory (site_spill());
+ * site_close() removes them. Every run first removes what a killed full
+ * run left there (spill false).
+ */
+static enum ma_status
+written_spill(struct run *r, const char *state, bool spill)
+{
+	char *dir = path_fmt("%s.spill", state);
+	enum ma_status st = MA_OK;
+
+	if (dir == NULL)
+		return MA_ENOMEM;
+	if (spill)
+		st = site_spill(r->site, dir);
+	else if (path_exists(dir))
+		site_spill_remove(dir);
+	free(dir);
+	return st;
+}
+
 /* The pages, made durable, then the state that records them. */
 static enum ma_status
 publish(struct run *r, GPtrArray *changed, bool full, long tomb_end,
@@ -674,7 +755,14 @@ publish(struct run *r, GPtrArray *changed, bool full, long tomb_end,
 	st = site_open(r->o->site_dir, r->o->out, r->o->sep, &r->site);
 	if (st != MA_OK)
 		return st;
+	if ((st = written_spill(r, state, full)) != MA_OK) {
+		site_close(r->site, false);
+		r->site = NULL;
+		return st;
+	}
+	heap_mark(r);
 	st = render_all(r, full);
+	heap_mark(r);
 	r->stats->files_written = site_written(r->site);
 	/* The state's files are made before the commit, so that only the
 	 * manifest (one small atomic write) comes between the commit and
@@ -682,6 +770,7 @@ publish(struct run *r, GPtrArray *changed, bool full, long tomb_end,
 	 * state does not know of. */
 	if (st == MA_OK)
 		st = render_state_stage(r, state, changed);
+	heap_mark(r);
 	if (st == MA_OK)
 		st = publishing_mark(state, true);
 	if (st == MA_OK)
@@ -709,7 +798,8 @@ run_update(struct run *r, const char *state, GPtrArray *changed)
 	long tomb_end = 0;
 	enum ma_status st;
 
-	if ((st = decide_full(r, state, uuid, rev, &full)) != MA_OK)
+	if ((st = written_spill(r, state, false)) != MA_OK ||
+	    (st = decide_full(r, state, uuid, rev, &full)) != MA_OK)
 		return st;
 	r->stats->full = full;
 	if ((st = tombs_read(r, full ? 0 : r->tomb_off, &tomb_end)) != MA_OK)

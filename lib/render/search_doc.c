@@ -196,7 +196,7 @@ sdoc_make(struct run *r, struct entry *e, const char *name,
 	struct sdoc *d = g_new0(struct sdoc, 1);
 	GHashTable *set =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	const char *subject = e->subject ? e->subject : "";
+	const char *subject = e->lst->subject ? e->lst->subject : "";
 	const char *who = "";
 	char *body = NULL;
 
@@ -252,9 +252,9 @@ sdoc_read(struct run *r, struct entry *e, const char *name)
 	size_t len = 0;
 	struct sdoc *d;
 
-	if (entry_fill(r, e) && e->file != NULL &&
-	    read_raw(e->file, &raw, &len) == MA_OK)
-		mime_parse(raw, len, e->file, r->o->prefer_html, &mm);
+	if (entry_fill(r, e) && e->lst->file != NULL &&
+	    read_raw(e->lst->file, &raw, &len) == MA_OK)
+		mime_parse(raw, len, e->lst->file, r->o->prefer_html, &mm);
 	d = sdoc_make(r, e, name, mm);
 	mime_free(mm);
 	free(raw);

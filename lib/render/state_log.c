@@ -56,8 +56,8 @@ log_drop(struct run *r, const char *f)
 
 	if (id == NULL)
 		return MA_ENOMEM;
-	if ((e = g_hash_table_lookup(r->by_id, id)) != NULL) {
-		g_hash_table_steal(r->by_id, e->msgid);
+	if ((e = entry_find(r, id)) != NULL) {
+		entry_forget(r, e);
 		g_ptr_array_add(r->dropped, e);
 	}
 	free(id);

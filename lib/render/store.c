@@ -369,7 +369,7 @@ store_ids_merge(struct store_out *o, struct buf *b, GPtrArray *changed)
 	for (guint i = 0; i < changed->len && st == MA_OK; i++) {
 		const struct entry *e = changed->pdata[i];
 
-		if (g_hash_table_lookup(o->r->by_id, e->msgid) != e)
+		if (entry_find(o->r, e->msgid) != e)
 			continue;
 		buf_reset(&id);
 		if ((st = sitename_state_escape(&id, e->msgid)) != MA_OK)
@@ -429,33 +429,39 @@ static enum ma_status
 store_ids(struct store_out *o, struct buf *b, GPtrArray *changed)
 {
 	struct run *r = o->r;
-	GPtrArray *in[STORE_BUCKETS];
+	/* Each entry's bucket, a byte each (a pointer per entry in 256
+	 * arrays held 8 to 16 bytes); each bucket is then a pass over
+	 * them, in the order. */
+	unsigned char *bk;
 	enum ma_status st = MA_OK;
 	char key[8];
 
 	if (store_partial(r))
 		return store_ids_merge(o, b, changed);
-	for (unsigned i = 0; i < STORE_BUCKETS; i++)
-		in[i] = g_ptr_array_new();
-	for (guint i = 0; i < r->order->len; i++) {
-		struct entry *e = r->order->pdata[i];
+	if ((bk = malloc(r->order->len + 1)) == NULL)
+		return MA_ENOMEM;
+	for (guint i = 0; i < r->order->len; i++)
+		bk[i] = (unsigned char)store_bucket(
+		    ((const struct entry *)r->order->pdata[i])->msgid);
+	for (unsigned i = 0; i < STORE_BUCKETS && st == MA_OK; i++) {
+		size_t n = 0;
 
-		g_ptr_array_add(in[store_bucket(e->msgid)], e);
-	}
-	for (unsigned i = 0; i < STORE_BUCKETS; i++) {
-		for (guint j = 0; j < in[i]->len && st == MA_OK; j++) {
-			const struct entry *e = in[i]->pdata[j];
+		for (guint j = 0; j < r->order->len && st == MA_OK; j++) {
+			const struct entry *e = r->order->pdata[j];
 
+			if (bk[j] != i)
+				continue;
 			st = sitename_state_escape(b, e->msgid);
 			if (st == MA_OK)
 				st =
 				    buf_addf(b, "\t%lld\n", (long long)e->date);
+			n++;
 		}
-		if (st == MA_OK && in[i]->len > 0 &&
+		if (st == MA_OK && n > 0 &&
 		    (st = render_fmt(key, sizeof key, "i-%02x", i)) == MA_OK)
-			st = store_emit(o, key, b, in[i]->len);
-		g_ptr_array_free(in[i], TRUE);
+			st = store_emit(o, key, b, n);
 	}
+	free(bk);
 	return st;
 }
 
@@ -558,39 +564,45 @@ store_threads_merge(struct store_out *o, struct buf *b, GHashTable *h)
 	return dirty_write(o, b, dirty);
 }
 
-/* An entry with a thread, for a full save's thread buckets. */
-struct tref {
-	unsigned bucket;
-	const struct entry *e;
+/* A full save's thread buckets: the places in the order of the entries
+ * with a thread (4 bytes each), sorted by their thread's bucket (a byte
+ * per entry), thread id, then place. */
+struct tsort {
+	const struct run *r;
+	const unsigned char *bk;
 };
 
-/* By bucket, thread id, then place in the site's order. */
 static int
-tref_cmp(const void *a, const void *b)
+tpos_cmp(const void *a, const void *b, void *arg)
 {
-	const struct tref *x = a, *y = b;
+	const struct tsort *t = arg;
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	const struct entry *ex = t->r->order->pdata[x],
+			   *ey = t->r->order->pdata[y];
 	int c;
 
-	if (x->bucket != y->bucket)
-		return x->bucket < y->bucket ? -1 : 1;
-	if ((c = strcmp(x->e->thread, y->e->thread)) != 0)
+	if (t->bk[x] != t->bk[y])
+		return t->bk[x] < t->bk[y] ? -1 : 1;
+	if ((c = strcmp(ex->thread, ey->thread)) != 0)
 		return c;
-	return x->e->pos < y->e->pos ? -1 : x->e->pos > y->e->pos;
+	return x < y ? -1 : x > y;
 }
 
-/* The line of the thread of t[0..n) (its entries, in order). */
+/* The line of the thread of the entries at p[0..n) of the order. */
 static enum ma_status
-tref_line(struct buf *b, const struct tref *t, size_t n)
+tref_line(struct buf *b, const struct run *r, const uint32_t *p, size_t n)
 {
+	const struct entry *e0 = r->order->pdata[p[0]];
 	char last[8] = "", m[8];
-	enum ma_status st = buf_addf(b, "%s\t%zu\t", t[0].e->thread, n);
+	enum ma_status st = buf_addf(b, "%s\t%zu\t", e0->thread, n);
 
 	if (st == MA_OK)
-		st = sitename_state_escape(b, t[0].e->msgid);
+		st = sitename_state_escape(b, e0->msgid);
 	if (st == MA_OK)
 		st = buf_addc(b, '\t');
 	for (size_t i = 0; i < n && st == MA_OK; i++) {
-		render_month_of(t[i].e->date, m);
+		render_month_of(
+		    ((const struct entry *)r->order->pdata[p[i]])->date, m);
 		if (strcmp(m, last) == 0)
 			continue;
 		st = buf_addf(b, "%s%s", last[0] ? "," : "", m);
@@ -601,53 +613,65 @@ tref_line(struct buf *b, const struct tref *t, size_t n)
 
 /*
  * The thread buckets of a run that holds the whole order, from the
- * entries sorted by bucket and thread (16 bytes an entry, no record
- * per thread held); *nthreads how many threads, as the home page counts
+ * entries sorted by bucket and thread (5 bytes an entry, no record per
+ * thread held); *nthreads how many threads, as the home page counts
  * them (messages without a thread are one more conversation).
  */
 static enum ma_status
 store_threads_all(struct store_out *o, struct buf *b, size_t *nthreads)
 {
 	struct run *r = o->r;
-	struct tref *t = malloc((r->order->len + 1) * sizeof *t);
-	size_t n = 0;
+	size_t len = r->order->len, n = 0;
+	uint32_t *p = malloc((len + 1) * sizeof *p);
+	unsigned char *bk = malloc(len + 1);
+	struct tsort ts = {r, bk};
 	enum ma_status st = MA_OK;
 	char key[8];
 
-	if (t == NULL)
-		return MA_ENOMEM;
+	if (p == NULL || bk == NULL || len > UINT32_MAX) {
+		free(p);
+		free(bk);
+		return p == NULL || bk == NULL ? MA_ENOMEM : MA_ETOOBIG;
+	}
 	*nthreads = 0;
-	for (guint i = 0; i < r->order->len; i++) {
+	for (size_t i = 0; i < len; i++) {
 		const struct entry *e = r->order->pdata[i];
 
 		if (e->thread[0] == '\0') {
 			*nthreads = 1;
 			continue;
 		}
-		t[n].bucket = store_bucket(e->thread);
-		t[n++].e = e;
+		bk[i] = (unsigned char)store_bucket(e->thread);
+		p[n++] = (uint32_t)i;
 	}
-	qsort(t, n, sizeof *t, tref_cmp);
+	qsort_r(p, n, sizeof *p, tpos_cmp, &ts);
 	for (size_t i = 0; i < n && st == MA_OK;) {
-		unsigned bk = t[i].bucket;
+		unsigned char cur = bk[p[i]];
 		size_t lines = 0;
 
-		while (i < n && t[i].bucket == bk && st == MA_OK) {
+		while (i < n && bk[p[i]] == cur && st == MA_OK) {
+			const char *th =
+			    ((const struct entry *)r->order->pdata[p[i]])
+				->thread;
 			size_t j = i + 1;
 
-			while (j < n && t[j].bucket == bk &&
-			       strcmp(t[j].e->thread, t[i].e->thread) == 0)
+			while (
+			    j < n && bk[p[j]] == cur &&
+			    strcmp(((const struct entry *)r->order->pdata[p[j]])
+				       ->thread,
+				   th) == 0)
 				j++;
-			st = tref_line(b, t + i, j - i);
+			st = tref_line(b, r, p + i, j - i);
 			lines++;
 			i = j;
 		}
 		*nthreads += lines;
 		if (st == MA_OK &&
-		    (st = render_fmt(key, sizeof key, "t-%02x", bk)) == MA_OK)
+		    (st = render_fmt(key, sizeof key, "t-%02x", cur)) == MA_OK)
 			st = store_emit(o, key, b, lines);
 	}
-	free(t);
+	free(p);
+	free(bk);
 	return st;
 }
 

@@ -63,7 +63,7 @@ month_line(struct run *r, char *p, char *nl)
 		id = f[0];
 	else if ((id = sitename_state_unescape(f[0], strlen(f[0]))) == NULL)
 		return MA_ENOMEM;
-	if (g_hash_table_contains(r->by_id, id)) {
+	if (entry_find(r, id) != NULL) {
 		if (id != f[0])
 			free(id);
 		return MA_OK;
@@ -341,7 +341,7 @@ store_prefetch(struct run *r, const char *msgid, const char *thread,
 	if (st == MA_OK && was != NULL) {
 		render_month_of((time_t)strtoll(was, NULL, 10), month);
 		st = load_near(r, month);
-		e = g_hash_table_lookup(r->by_id, msgid);
+		e = entry_find(r, msgid);
 		/* A message that moved in the order or between threads:
 		 * what it leaves is settled by reading everything. */
 		if (st == MA_OK && (e == NULL || e->date != date ||
@@ -430,13 +430,11 @@ load_thread(struct run *r, const char *thread)
 void
 store_sort(struct run *r)
 {
-	GHashTableIter it;
-	gpointer v;
+	struct entry *e;
 
 	g_ptr_array_set_size(r->order, 0);
-	g_hash_table_iter_init(&it, r->by_id);
-	while (g_hash_table_iter_next(&it, NULL, &v))
-		g_ptr_array_add(r->order, v);
+	for (size_t at = 0; (e = entry_next(r, &at)) != NULL;)
+		g_ptr_array_add(r->order, e);
 	g_ptr_array_sort(r->order, entry_cmp);
 	for (guint i = 0; i < r->order->len; i++)
 		((struct entry *)r->order->pdata[i])->pos = i;

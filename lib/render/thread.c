@@ -91,7 +91,7 @@ static enum ma_status
 thread_head(struct run *r, struct buf *b, const struct thread_ctx *tc,
 	    time_t oldest, time_t newest)
 {
-	const char *subject = tc->m[0].e->subject;
+	const char *subject = tc->m[0].e->lst->subject;
 	char month[8], crumbs[160], feed[PERMALINK_NAME_MAX + 8], first[32],
 	    last[32];
 	enum ma_status st;
@@ -126,12 +126,13 @@ tree_item(struct buf *b, const struct tmsg *t, const struct tmsg *root)
 	ADD(buf_addf(b,
 		     "<li class=\"d%d\"><a href=\"#%s\">%s"
 		     "</a> <span class=\"meta\">%s</span>",
-		     t->depth > 6 ? 6 : t->depth, t->anchor, t->e->from, when));
+		     t->depth > 6 ? 6 : t->depth, t->anchor, t->e->lst->from,
+		     when));
 	/* A subject that changes mid-thread is news. */
-	if (strcmp(subject_core(t->e->subject),
-		   subject_core(root->e->subject)) != 0) {
+	if (strcmp(subject_core(t->e->lst->subject),
+		   subject_core(root->e->lst->subject)) != 0) {
 		ADD(buf_adds(b, " \xe2\x80\x94 "));
-		ADD(html_escapes(b, t->e->subject));
+		ADD(html_escapes(b, t->e->lst->subject));
 	}
 	return buf_adds(b, "</li>");
 }
@@ -203,7 +204,7 @@ thread_articles(struct run *r, struct buf *b, struct thread_ctx *tc,
 			ADD(buf_addf(b,
 				     "<p class=\"msgnav\"><a href=\"#%s\">"
 				     "\xe2\x86\x91 In reply to %s</a></p>\n",
-				     up->anchor, tc->m[up->msg].e->from));
+				     up->anchor, tc->m[up->msg].e->lst->from));
 		ADD(buf_adds(b, "</article>\n"));
 	}
 	return MA_OK;
@@ -317,7 +318,7 @@ thread_add(struct run *r, struct thread_ctx *tc, struct walk *w,
 	memset(t, 0, sizeof *t);
 	if (permalink_of_message(id, notmuch_message_get_filename(m),
 				 t->name) != MA_OK ||
-	    (t->e = g_hash_table_lookup(r->by_id, id)) == NULL)
+	    (t->e = entry_find(r, id)) == NULL)
 		return MA_OK;
 	anchor_of(t->e->msgid, t->anchor);
 	t->nm = m;
@@ -458,7 +459,7 @@ thread_message(struct run *r, struct tmsg *t)
 	t->date = t->e->date;
 	t->date_src = t->nver > 0 ? t->ver[0].src : DATE_HEADER;
 	t->e->atts = g_string_chunk_insert_const(r->strings, "");
-	st = version_load(r, t, t->nver > 0 ? t->ver[0].file : t->e->file);
+	st = version_load(r, t, t->nver > 0 ? t->ver[0].file : t->e->lst->file);
 	if (st != MA_OK || t->nver < 2)
 		return st;
 	if ((t->alt = calloc(t->nver - 1, sizeof *t->alt)) == NULL)
