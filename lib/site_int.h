@@ -95,6 +95,15 @@ enum ma_status site_sweep_stage(struct site *s);
 /* site_owns - true for a top-level name of ours (see site_gc()). */
 bool site_owns(const char *name);
 
+/* Temp files beside their pages, left by versions that renamed each file
+ * into place as it was written. */
+#define SITE_TMP_PREFIX ".render."
+
+/* site_path_hash - rel's 64-bit FNV-1a hash, what s->written holds of
+ * each path produced. site_remembered - whether rel was produced. */
+guint64 site_path_hash(const char *rel);
+bool site_remembered(const struct site *s, const char *rel);
+
 /*
  * The first render, straight into place (site_fresh.c says why and how).
  * site_fresh_wanted() - true when dir was never published (no index.html,

@@ -48,32 +48,6 @@ sorted_keys(GHashTable *h)
 _Static_assert(sizeof(void *) != 8 || sizeof(struct entry) <= 56,
 	       "struct entry grew past 56 bytes");
 
-struct listing listing_none;
-
-/* e's listing fields freed; e is not filled. */
-static void
-listing_drop(struct entry *e)
-{
-	if (e->lst == &listing_none || e->lst == NULL)
-		return;
-	free(e->lst->subject);
-	free(e->lst->from);
-	free(e->lst->file);
-	free(e->lst);
-	e->lst = &listing_none;
-}
-
-/* e's listing fields, allocated (NULL: no memory). */
-struct listing *
-entry_listing(struct entry *e)
-{
-	if (e->lst == &listing_none || e->lst == NULL)
-		e->lst = calloc(1, sizeof *e->lst);
-	if (e->lst == NULL)
-		e->lst = &listing_none;
-	return e->lst != &listing_none ? e->lst : NULL;
-}
-
 static struct entry *
 entry_new(struct run *r)
 {

@@ -255,6 +255,8 @@ char *text_capped(const char *s);
 /* entry_listing() - e->lst made e's own (NULL: no memory); the caller
  * sets its fields and e->filled. */
 struct listing *entry_listing(struct entry *e);
+/* listing_drop() - e's listing fields freed; e is not filled. */
+void listing_drop(struct entry *e);
 void entry_fill_from(struct run *r, struct entry *e, notmuch_message_t *m);
 bool entry_fill(struct run *r, struct entry *e);
 /* entries_unfill() - free the listing fields of every filled entry
