@@ -265,6 +265,7 @@ struct extsort {
 	size_t nruns, runs_cap;
 	struct source *src; /* the final merge, after extsort_finish() */
 	struct source *adv; /* the source of the record handed out last */
+	size_t records, written, passes; /* for the debug log */
 	bool finished;
 };
 
@@ -330,6 +331,7 @@ spill_run(struct extsort *x)
 	if ((st = recfile_open(x->dir, x->prefix, &rf)) != MA_OK)
 		return st;
 	x->runs[x->nruns++] = rf;
+	x->written++;
 	for (size_t i = 0; i < x->nptr && st == MA_OK; i++) {
 		const char *k;
 		size_t n;
@@ -370,6 +372,7 @@ extsort_add(struct extsort *x, const char *key, size_t len, uint32_t val)
 	memcpy(p + REC_HEAD + len, &val, REC_TAIL);
 	x->ptr[x->nptr++] = p;
 	x->mem_len += need;
+	x->records++;
 	return MA_OK;
 }
 
@@ -477,9 +480,13 @@ extsort_finish(struct extsort *x)
 	free(x->ptr);
 	x->mem = NULL;
 	x->ptr = NULL;
-	while (x->nruns > EXTSORT_FANIN)
+	while (x->nruns > EXTSORT_FANIN) {
 		if ((st = merge_pass(x)) != MA_OK)
 			return st;
+		x->passes++;
+	}
+	log_debug("sorted %zu records on disk: %zu runs, %zu merge passes",
+		  x->records, x->written, x->passes);
 	return src_start(x, x->nruns, &x->src);
 }
 

@@ -63,9 +63,11 @@ no_temp_files() {
 	dovecot_add_messages u1 3000
 	fetch_snapshot u1 "$BATS_TEST_TMPDIR/orig1"
 	fetch_account s/a pops u1
-	run --separate-stderr mailarc-fetch s/a
+	run --separate-stderr mailarc-fetch -vv s/a
 	[ "$status" -eq 0 ]
 	[ "${#lines[@]}" -eq 3000 ]
+	# 30 runs of 100, merged 16 at a time.
+	[[ "$stderr" == *"sorted 3000 records on disk: 30 runs, 1 merge passes"* ]]
 	exactly_once "$MAILARC_ROOT/spaces/s/incoming" "$BATS_TEST_TMPDIR/orig1"
 	st=$(state_dir)/a.state
 	[ "$(grep -c '^uidl ' "$st")" -eq 3000 ]
