@@ -670,6 +670,28 @@ write_state(struct fetch_state *st, const char *id, struct out *o)
 	out_flush(o, true);
 }
 
+/*
+ * The file written (total bytes, with id) is in place at path: it holds
+ * every UIDL taken, in order, so it is the base now, and the journal
+ * (another file's from here) holds nothing.
+ */
+static enum ma_status
+renamed(struct fetch_state *st, const char *path, const char *id, size_t total)
+{
+	memcpy(st->id, id, sizeof st->id);
+	st->main_size = total;
+	st->journal_size = 0;
+	st->journal_from = 0;
+	st->text_len = 0;
+	st->nuidls = 0;
+	recfile_free(st->base);
+	st->base = NULL;
+	st->base_main = true;
+	if (strcmp(path, st->path) != 0)
+		return set_path(st, path);
+	return MA_OK;
+}
+
 enum ma_status
 state_save(struct fetch_state *st, const char *path)
 {
@@ -730,22 +752,8 @@ state_save(struct fetch_state *st, const char *path)
 		return o.st;
 	}
 	free(tmp);
-	/* The new file holds every UIDL taken, in order: it is the base
-	 * now, and the journal (another file's from here) holds nothing. */
-	memcpy(st->id, id, sizeof id);
-	st->main_size = o.total;
-	st->journal_size = 0;
-	st->journal_from = 0;
-	st->text_len = 0;
-	st->nuidls = 0;
-	recfile_free(st->base);
-	st->base = NULL;
-	st->base_main = true;
-	if (strcmp(path, st->path) != 0 && set_path(st, path) != MA_OK) {
-		st->journal_bad = true;
-		return MA_ENOMEM;
-	}
-	if ((o.st = path_fsync_parent(path)) != MA_OK) {
+	if ((o.st = renamed(st, path, id, o.total)) != MA_OK ||
+	    (o.st = path_fsync_parent(path)) != MA_OK) {
 		st->journal_bad = true;
 		return o.st;
 	}
