@@ -27,11 +27,12 @@
 #define POP3_OUT    65536
 
 /*
- * The maildrop as this run needs it, in memory that does not grow with
- * it (#16): two bits a message, by its position in the UIDL listing
- * (taken: in the state, or fetched and committed in this session; want:
- * to fetch in this run), and the message numbers as ranges (lo, hi
- * pairs; RFC 1939 numbers a maildrop 1..N, so that is one range). The
+ * The maildrop as this run needs it, in memory that hardly grows with
+ * it (#16): two bits a message (250 kB at a million), by its position in
+ * the UIDL listing (taken: in the state, or fetched and committed in
+ * this session; want: to fetch in this run), and the message numbers as
+ * ranges (lo, hi pairs; RFC 1939 numbers a maildrop 1..N, so that is one
+ * range). The
  * UIDLs themselves go to two temporary files in the state's folder: in
  * listing order (order: read once, in step with the fetch, to record
  * each message's UIDL) and sorted (sorted: joined with the state's

@@ -323,6 +323,37 @@ install_base(struct fetch_state *st, struct recfile *kept)
 	st->nuidls = 0;
 }
 
+/*
+ * The first drop of a join: the kept list begins with the n UIDLs taken
+ * before it, all kept, read again. Until a drop nothing is written, so a
+ * poll that forgets nothing writes no copy of the state.
+ */
+static enum ma_status
+start_kept(struct fetch_state *st, size_t n, struct recfile **keptp)
+{
+	struct state_iter *it;
+	struct recfile *kept;
+	enum ma_status s;
+	const char *u;
+	bool end = false;
+
+	if ((s = recfile_open(st->dir, st->prefix, &kept)) != MA_OK)
+		return s;
+	if ((s = state_iter_open(st, &it)) == MA_OK) {
+		for (size_t i = 0; i < n && s == MA_OK; i++)
+			if ((s = state_iter_next(it, &u, &end)) == MA_OK)
+				s = end ? MA_EIO
+					: recfile_put(kept, u, strlen(u), 0);
+		state_iter_free(it);
+	}
+	if (s != MA_OK) {
+		recfile_free(kept);
+		return s;
+	}
+	*keptp = kept;
+	return MA_OK;
+}
+
 enum ma_status
 state_keep_sorted(struct fetch_state *st, struct extsort *listing,
 		  void (*mark)(void *arg, uint32_t value), void *arg)
@@ -330,13 +361,17 @@ state_keep_sorted(struct fetch_state *st, struct extsort *listing,
 	struct state_iter *it = NULL;
 	struct recfile *kept = NULL;
 	const char *a = NULL, *b = NULL;
-	size_t blen = 0, dropped = 0;
+	size_t blen = 0, dropped = 0, nkept = 0;
 	bool aend = false, bend = false, a_kept = false;
 	uint32_t val = 0;
-	enum ma_status s;
+	enum ma_status s = MA_OK;
 
-	if ((s = state_iter_open(st, &it)) == MA_OK)
+	/* A base in a temporary file is read by one iterator at a time:
+	 * then the kept ones are written from the start. */
+	if (st->base != NULL)
 		s = recfile_open(st->dir, st->prefix, &kept);
+	if (s == MA_OK)
+		s = state_iter_open(st, &it);
 	if (s == MA_OK)
 		s = state_iter_next(it, &a, &aend);
 	if (s == MA_OK)
@@ -345,16 +380,19 @@ state_keep_sorted(struct fetch_state *st, struct extsort *listing,
 		int c = bend ? -1 : extsort_keycmp(a, strlen(a), b, blen);
 
 		if (c < 0) {
-			dropped += !a_kept;
+			if (!a_kept && dropped++ == 0 && kept == NULL)
+				s = start_kept(st, nkept, &kept);
 			a_kept = false;
-			s = state_iter_next(it, &a, &aend);
+			if (s == MA_OK)
+				s = state_iter_next(it, &a, &aend);
 		} else if (c > 0) {
 			s = extsort_next(listing, &b, &blen, &val, &bend);
 		} else {
 			/* Taken; the same UIDL listed again is taken too. */
 			mark(arg, val);
-			if (!a_kept)
+			if (!a_kept && kept != NULL)
 				s = recfile_put(kept, a, strlen(a), 0);
+			nkept += !a_kept;
 			a_kept = true;
 			if (s == MA_OK)
 				s = extsort_next(listing, &b, &blen, &val,

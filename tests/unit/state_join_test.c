@@ -209,6 +209,47 @@ test_old_unsorted_file_and_journal_join_the_same(void **ctx)
 }
 
 static void
+test_old_unsorted_file_joins_with_drops_between_kept_ones(void **ctx)
+{
+	struct fx *f = *ctx;
+	enum { N = 5000 };
+	char **listed = calloc(N, sizeof *listed);
+	unsigned char *m = calloc(N + 1, 1);
+	struct fetch_state *st;
+	FILE *fp;
+	size_t n = 0;
+
+	assert_non_null(listed);
+	assert_non_null(m);
+	/* An older file, out of order: read from its sorted copy (a
+	 * temporary file larger than a read buffer). The server lists all
+	 * but every 1,000th. */
+	assert_non_null(fp = fopen(f->path, "w"));
+	fprintf(fp, "mailarc-fetch-state 1\nlast_run 0\nlast_success 0\n"
+		    "last_count 0\n");
+	for (int i = N - 1; i >= 0; i--) {
+		fprintf(fp, "uidl uidl-%06d-%s\n", i, "padding-padding");
+		if (i % 1000 != 500)
+			listed[n++] =
+			    path_fmt("uidl-%06d-%s", i, "padding-padding");
+	}
+	assert_int_equal(fclose(fp), 0);
+	st = load(f);
+	assert_non_null(st->base);
+	join(st, (const char *const *)listed, n, m);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(m[i], 1);
+	assert_int_equal(state_count_uidls(st), n);
+	assert_false(state_has_uidl(st, "uidl-001500-padding-padding"));
+	assert_true(state_has_uidl(st, "uidl-001501-padding-padding"));
+	state_free(st);
+	for (size_t i = 0; i < n; i++)
+		free(listed[i]);
+	free(listed);
+	free(m);
+}
+
+static void
 test_a_big_state_joins_through_runs(void **ctx)
 {
 	struct fx *f = *ctx;
@@ -253,6 +294,9 @@ main(void)
 	    cmocka_unit_test_setup_teardown(
 		test_old_unsorted_file_and_journal_join_the_same, setup,
 		teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_old_unsorted_file_joins_with_drops_between_kept_ones,
+		setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_a_big_state_joins_through_runs,
 					    setup, teardown),
 	};
