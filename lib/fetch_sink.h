@@ -105,7 +105,7 @@ enum ma_status fetch_sink_commit(struct fetch_sink *k,
 
 /*
  * fetch_sink_commit_ref - fetch_sink_commit() with the UIDL as a ref into
- * k->st (state_find_uidl(), state_intern_uidl()) or STATE_NO_UIDL: no
+ * k->st (state_intern_uidl(), valid until the next flush) or STATE_NO_UIDL: no
  * copy of it is made.
  */
 enum ma_status fetch_sink_commit_ref(struct fetch_sink *k,

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "array.h"
+#include "extsort.h"
 #include "log.h"
 #include "pop3.h"
 #include "state.h"
@@ -26,32 +27,27 @@
 #define POP3_OUT    65536
 
 /*
- * A message of the maildrop: 12 bytes, and a byte of flags beside it. Its
- * UIDL is a ref into the state's arena (state.h): a UIDL already taken is
- * not copied at all, a new one once, and is recorded from there.
- */
-struct pop_msg {
-	uint32_t num;
-	uint32_t uidl; /* STATE_NO_UIDL without UIDL */
-	uint32_t size; /* from LIST; UINT32_MAX for anything larger */
-};
-
-/*
- * The maildrop as this run needs it: the messages to fetch or delete
- * (m, and flags for each; with on_server = keep, those already taken are
- * left out), total messages, and the message numbers UIDL listed as
- * ranges (lo, hi pairs), to check LIST against them.
+ * The maildrop as this run needs it, in memory that hardly grows with
+ * it (#16): two bits a message (250 kB at a million), by its position in
+ * the UIDL listing (taken: in the state, or fetched and committed in
+ * this session; want: to fetch in this run), and the message numbers as
+ * ranges (lo, hi pairs; RFC 1939 numbers a maildrop 1..N, so that is one
+ * range). The
+ * UIDLs themselves go to two temporary files in the state's folder: in
+ * listing order (order: read once, in step with the fetch, to record
+ * each message's UIDL) and sorted (sorted: joined with the state's
+ * sorted UIDLs to find what is taken).
  */
 struct pop_list {
-	struct pop_msg *m;
-	unsigned char *flags;
-	size_t n, cap, total;
+	size_t total;
+	unsigned char *taken, *want;
+	size_t bits_cap; /* bytes of each */
 	uint32_t *ranges;
 	size_t nranges, ranges_cap;
+	struct recfile *order;
+	struct extsort *sorted;
+	size_t order_pos; /* records read from order */
 };
-
-#define MSG_TAKEN   1 /* in the state when the run began */
-#define MSG_FETCHED 2 /* fetched and committed in this session */
 
 struct pop {
 	struct fetch_conn *c;
@@ -262,37 +258,85 @@ retrieve(struct pop *p, struct fetch_sink *sink, enum ma_status *wst)
 static void
 free_list(struct pop_list *ml)
 {
-	free(ml->m);
-	free(ml->flags);
+	free(ml->taken);
+	free(ml->want);
 	free(ml->ranges);
+	recfile_free(ml->order);
+	extsort_free(ml->sorted);
 	memset(ml, 0, sizeof *ml);
 }
 
-/* Append a message to ml. */
-static enum ma_status
-list_add(struct pop_list *ml, uint32_t num, uint32_t uidl, uint32_t size,
-	 unsigned char flags)
+static bool
+bit_get(const unsigned char *v, size_t i)
 {
-	if (ml->n == ml->cap) {
-		size_t cap = ml->cap, fcap = ml->cap;
-		struct pop_msg *q;
-		unsigned char *f;
+	return v[i / 8] >> (i % 8) & 1;
+}
 
-		/* Positions in it (idx) are 32-bit too. */
-		if (ml->n >= UINT32_MAX)
-			return MA_ENOMEM;
-		if ((q = array_grow(ml->m, &cap, ml->n, sizeof *q, 1024)) ==
-		    NULL)
-			return MA_ENOMEM;
-		ml->m = q;
-		if ((f = array_grow(ml->flags, &fcap, ml->n, 1, 1024)) == NULL)
-			return MA_ENOMEM;
-		ml->flags = f;
-		ml->cap = cap;
+static void
+bit_set(unsigned char *v, size_t i)
+{
+	v[i / 8] |= (unsigned char)(1u << (i % 8));
+}
+
+static void
+bit_clear(unsigned char *v, size_t i)
+{
+	v[i / 8] &= (unsigned char)~(1u << (i % 8));
+}
+
+/* The first position from i on with its bit set in v, or ml->total. */
+static size_t
+bit_next(const struct pop_list *ml, const unsigned char *v, size_t i)
+{
+	while (i < ml->total) {
+		if (i % 8 == 0 && v[i / 8] == 0) {
+			i += 8;
+			continue;
+		}
+		if (bit_get(v, i))
+			return i;
+		i++;
 	}
-	ml->m[ml->n] = (struct pop_msg){num, uidl, size};
-	ml->flags[ml->n++] = flags;
+	return ml->total;
+}
+
+/* Room for position ml->total in both bitmaps. */
+static enum ma_status
+bits_grow(struct pop_list *ml)
+{
+	size_t need = ml->total / 8 + 1, cap;
+	unsigned char *t, *w;
+
+	if (need <= ml->bits_cap)
+		return MA_OK;
+	cap = ml->bits_cap ? 2 * ml->bits_cap : 4096;
+	if ((t = realloc(ml->taken, cap)) == NULL)
+		return MA_ENOMEM;
+	ml->taken = t;
+	if ((w = realloc(ml->want, cap)) == NULL)
+		return MA_ENOMEM;
+	ml->want = w;
+	memset(t + ml->bits_cap, 0, cap - ml->bits_cap);
+	memset(w + ml->bits_cap, 0, cap - ml->bits_cap);
+	ml->bits_cap = cap;
 	return MA_OK;
+}
+
+/* The message numbers of positions, in order: a cursor on ml->ranges. */
+struct num_cursor {
+	size_t r;     /* the range */
+	size_t first; /* the position of its first message */
+};
+
+static uint32_t
+num_at(const struct pop_list *ml, struct num_cursor *c, size_t pos)
+{
+	while (pos - c->first >
+	       ml->ranges[2 * c->r + 1] - ml->ranges[2 * c->r]) {
+		c->first += ml->ranges[2 * c->r + 1] - ml->ranges[2 * c->r] + 1;
+		c->r++;
+	}
+	return ml->ranges[2 * c->r] + (uint32_t)(pos - c->first);
 }
 
 /* Note num, listed by UIDL, in ml->ranges (nums come in order). */
@@ -318,15 +362,11 @@ range_add(struct pop_list *ml, uint32_t num)
 }
 
 /*
- * UIDL into ml: the messages to keep track of, in number order. Each UIDL
- * already taken is marked in state (state_find_uidl()) and, when it stays
- * on the server (all), left out of ml: a poll of a big maildrop then holds
- * little more than the state. Each new one is copied into the state
- * (state_intern_uidl()). *okp false: UIDL was refused.
+ * UIDL into ml: each message's UIDL into ml->order and ml->sorted, its
+ * number into ml->ranges. *okp false: UIDL was refused.
  */
 static enum ma_status
-list_uidls(struct pop *p, struct fetch_state *state, bool all,
-	   struct pop_list *ml, bool *okp)
+list_uidls(struct pop *p, struct pop_list *ml, bool *okp)
 {
 	enum ma_status st;
 	const char *l;
@@ -337,45 +377,75 @@ list_uidls(struct pop *p, struct fetch_state *state, bool all,
 		return st;
 	while ((st = multi_line(p, &l, &end)) == MA_OK && !end) {
 		unsigned long num;
-		uint32_t ref;
+		const char *u;
+		size_t len;
 		char *e;
-		bool taken;
 
 		num = strtoul(l, &e, 10);
-		/* In number order (as LIST), each once. */
-		if (e == l || *e != ' ' || e[1] == '\0' || num <= prev ||
-		    num > UINT32_MAX || strlen(e + 1) > 70)
+		u = e + 1;
+		/* In number order (as LIST), each once; RFC 1939 7: 1 to
+		 * 70 characters 0x21 to 0x7E. */
+		if (e == l || *e != ' ' || *u == '\0' || num <= prev ||
+		    num > UINT32_MAX || (len = strlen(u)) > 70 ||
+		    strpbrk(u, " \r") != NULL || ml->total >= UINT32_MAX)
 			return fetch_conn_fail(p->c, MA_EPROTO,
 					       "malformed UIDL line");
 		prev = num;
+		if ((st = range_add(ml, (uint32_t)num)) != MA_OK ||
+		    (st = bits_grow(ml)) != MA_OK ||
+		    (st = recfile_put(ml->order, u, len, (uint32_t)num)) !=
+			MA_OK ||
+		    (st = extsort_add(ml->sorted, u, len,
+				      (uint32_t)ml->total)) != MA_OK)
+			return st;
 		ml->total++;
-		if ((st = range_add(ml, (uint32_t)num)) != MA_OK)
-			return st;
-		taken = state_find_uidl(state, e + 1, &ref);
-		if (taken && !all)
-			continue;
-		if (!taken &&
-		    (st = state_intern_uidl(state, e + 1, &ref)) != MA_OK)
-			return st == MA_EDATA
-				   ? fetch_conn_fail(p->c, MA_EPROTO,
-						     "malformed UIDL line")
-				   : st;
-		if ((st = list_add(ml, (uint32_t)num, ref, 0,
-				   taken ? MSG_TAKEN : 0)) != MA_OK)
-			return st;
 	}
 	return st;
 }
 
+static void
+mark_taken(void *arg, uint32_t pos)
+{
+	bit_set(((struct pop_list *)arg)->taken, pos);
+}
+
 /*
- * LIST into ml: the sizes of the messages UIDL listed (have_uidl), else
- * every message. With UIDL, LIST and UIDL must list the same messages: a
- * message without a UIDL could never be told taken or not.
+ * Which messages are taken: the listing, sorted by UIDL, joined with the
+ * state's UIDLs (whole strings compared); the state forgets the UIDLs the
+ * server no longer lists. Every message not taken is wanted.
  */
 static enum ma_status
-list_sizes(struct pop *p, struct pop_list *ml, bool have_uidl)
+join(struct fetch_state *state, struct pop_list *ml)
 {
-	size_t k = 0, r = 0, nlist = 0;
+	enum ma_status st;
+
+	if ((st = extsort_finish(ml->sorted)) == MA_OK)
+		st = state_keep_sorted(state, ml->sorted, mark_taken, ml);
+	extsort_free(ml->sorted);
+	ml->sorted = NULL;
+	for (size_t i = 0; st == MA_OK && i < ml->total; i++)
+		if (!bit_get(ml->taken, i))
+			bit_set(ml->want, i);
+	if (st == MA_OK)
+		st = recfile_rewind(ml->order);
+	return st;
+}
+
+/*
+ * LIST: the sizes of the messages UIDL listed (have_uidl), else of every
+ * message (then all wanted). With UIDL, LIST and UIDL must list the same
+ * messages: a message without a UIDL could never be told taken or not.
+ * Both list them in number order, so LIST's k-th line is position k. The
+ * wanted ones are offered to the budget oldest first, as they come (how
+ * many and their bytes into *ntodop and *bytesp); one it refuses is no
+ * longer wanted. Message numbers follow arrival (RFC 1939 has the
+ * maildrop in order), so a spent budget leaves the newest.
+ */
+static enum ma_status
+list_sizes(struct pop *p, struct fetch_sink *sink, struct pop_list *ml,
+	   bool have_uidl, size_t *ntodop, unsigned long long *bytesp)
+{
+	size_t r = 0, nlist = 0;
 	unsigned long prev = 0;
 	enum ma_status st;
 	const char *l;
@@ -389,33 +459,41 @@ list_sizes(struct pop *p, struct pop_list *ml, bool have_uidl)
 	while ((st = multi_line(p, &l, &end)) == MA_OK && !end) {
 		unsigned long long size;
 		unsigned long num;
-		uint32_t sz;
+		size_t pos = nlist;
 		char *e;
 
 		num = strtoul(l, &e, 10);
-		if (e == l || *e != ' ' || num <= prev || num > UINT32_MAX)
+		if (e == l || *e != ' ' || num <= prev || num > UINT32_MAX ||
+		    nlist >= UINT32_MAX)
 			return fetch_conn_fail(p->c, MA_EPROTO,
 					       "malformed LIST line");
 		prev = num;
 		size = strtoull(e + 1, NULL, 10);
-		sz = size > UINT32_MAX ? UINT32_MAX : (uint32_t)size;
 		nlist++;
 		if (!have_uidl) {
-			ml->total++;
-			if ((st = list_add(ml, (uint32_t)num, STATE_NO_UIDL, sz,
-					   0)) != MA_OK)
+			if ((st = range_add(ml, (uint32_t)num)) != MA_OK ||
+			    (st = bits_grow(ml)) != MA_OK)
 				return st;
+			bit_set(ml->want, ml->total++);
+		} else {
+			while (r < ml->nranges && ml->ranges[2 * r + 1] < num)
+				r++;
+			if (r == ml->nranges || ml->ranges[2 * r] > num)
+				return fetch_conn_fail(p->c, MA_EPROTO,
+						       "UIDL misses message "
+						       "%lu",
+						       num);
+			if (pos >= ml->total)
+				continue; /* the count below says why */
+		}
+		if (!bit_get(ml->want, pos))
+			continue;
+		if (!fetch_sink_budget_take(sink, size)) {
+			bit_clear(ml->want, pos);
 			continue;
 		}
-		while (r < ml->nranges && ml->ranges[2 * r + 1] < num)
-			r++;
-		if (r == ml->nranges || ml->ranges[2 * r] > num)
-			return fetch_conn_fail(p->c, MA_EPROTO,
-					       "UIDL misses message %lu", num);
-		while (k < ml->n && ml->m[k].num < num)
-			k++;
-		if (k < ml->n && ml->m[k].num == num)
-			ml->m[k].size = sz;
+		(*ntodop)++;
+		*bytesp += size;
 	}
 	/* Every LIST number is a UIDL one, both lists have no repeats: the
 	 * same count means the same messages. */
@@ -427,26 +505,46 @@ list_sizes(struct pop *p, struct pop_list *ml, bool have_uidl)
 }
 
 /*
- * UIDL, then LIST, into ml. *have_uidlp is false if UIDL is refused.
- * all: keep the messages already taken in ml too (to delete them).
+ * The UIDL of position pos (NUL-terminated in uidl, of UIDL_BUF bytes),
+ * from ml->order: positions come in order, so it is read once, forward.
  */
+#define UIDL_BUF 80
+
 static enum ma_status
-listing(struct pop *p, struct fetch_state *state, bool all, struct pop_list *ml,
-	bool *have_uidlp)
+uidl_at(struct pop_list *ml, size_t pos, char *uidl)
 {
 	enum ma_status st;
+	const char *k = NULL;
+	size_t n = 0;
+	uint32_t num;
+	bool end = false;
 
-	if ((st = list_uidls(p, state, all, ml, have_uidlp)) != MA_OK)
-		return st;
-	return list_sizes(p, ml, *have_uidlp);
+	while (ml->order_pos <= pos) {
+		if ((st = recfile_get(ml->order, &k, &n, &num, &end)) != MA_OK)
+			return st;
+		if (end || n >= UIDL_BUF)
+			return MA_EIO;
+		ml->order_pos++;
+		if (ml->order_pos == pos + 1) {
+			memcpy(uidl, k, n);
+			uidl[n] = '\0';
+		}
+	}
+	return MA_OK;
 }
 
-/* Send cmds for idx[0..n) with up to window in flight; reply() reads one. */
+/*
+ * Send RETR (or DELE, dele) for the positions set in v, n of them, with
+ * up to window in flight. A message retrieved and committed is set in
+ * ml->taken.
+ */
 static enum ma_status
 pipeline(struct pop *p, struct fetch_sink *sink, struct pop_list *ml,
-	 const uint32_t *idx, size_t n, size_t window, bool dele)
+	 const unsigned char *v, size_t n, size_t window, bool dele,
+	 bool have_uidl)
 {
-	size_t sent = 0, done = 0;
+	struct num_cursor sc = {0}, dc = {0};
+	size_t sent = 0, done = 0, spos = 0, dpos = 0;
 	enum ma_status st = MA_OK;
 
 	while (done < n && st == MA_OK) {
@@ -458,30 +556,35 @@ pipeline(struct pop *p, struct fetch_sink *sink, struct pop_list *ml,
 			size_t len = 0;
 
 			while (sent < n && sent - done < window) {
+				size_t pos = bit_next(ml, v, spos);
 				int k = snprintf(
 				    cmds + len, sizeof cmds - len, "%s %lu\r\n",
 				    dele ? "DELE" : "RETR",
-				    (unsigned long)ml->m[idx[sent]].num);
+				    (unsigned long)num_at(ml, &sc, pos));
 
 				if (k < 0 || (size_t)k >= sizeof cmds - len)
 					break;
 				len += (size_t)k;
 				sent++;
+				spos = pos + 1;
 			}
 			if ((st = fetch_conn_send(p->c, cmds, len)) != MA_OK)
 				break;
 		}
-		uint32_t i = idx[done++];
-		struct pop_msg *msg = &ml->m[i];
+		size_t pos = bit_next(ml, v, dpos);
 		enum ma_status wst = MA_OK;
+		char uidl[UIDL_BUF];
 		bool ok;
 
+		dpos = pos + 1;
+		done++;
 		if ((st = status_line(p, &ok)) != MA_OK)
 			break;
 		if (!ok) {
 			log_warn("%s: %s of message %lu failed: %s", sink->what,
 				 dele ? "DELE" : "RETR",
-				 (unsigned long)msg->num, p->line.data);
+				 (unsigned long)num_at(ml, &dc, pos),
+				 p->line.data);
 			continue;
 		}
 		if (dele)
@@ -493,40 +596,27 @@ pipeline(struct pop *p, struct fetch_sink *sink, struct pop_list *ml,
 			st = wst;
 			break;
 		}
-		if ((st = fetch_sink_commit_ref(sink, NULL, 0, msg->uidl)) ==
-		    MA_OK)
-			ml->flags[i] |= MSG_FETCHED;
+		if (have_uidl && (st = uidl_at(ml, pos, uidl)) != MA_OK) {
+			fetch_sink_abort(sink);
+			break;
+		}
+		if ((st = fetch_sink_commit(sink, NULL, 0,
+					    have_uidl ? uidl : NULL)) == MA_OK)
+			bit_set(ml->taken, pos);
 	}
 	return st;
 }
 
-/*
- * pick_new - the messages to fetch, oldest first, into *idxp (malloc'd;
- * how many in *ntodop, their size in *bytes): not yet taken (by UIDL)
- * and within the budget. Message numbers follow arrival (RFC 1939 has the
- * maildrop in order), so a spent budget leaves the newest.
- */
-static enum ma_status
-pick_new(struct fetch_sink *sink, const struct pop_list *ml, uint32_t **idxp,
-	 size_t *ntodop, unsigned long long *bytes)
+/* How many positions v sets. */
+static size_t
+bit_count(const struct pop_list *ml, const unsigned char *v)
 {
-	size_t ntodo = 0, fresh = 0;
-	uint32_t *idx;
+	size_t n = 0;
 
-	for (size_t i = 0; i < ml->n; i++)
-		fresh += !(ml->flags[i] & MSG_TAKEN);
-	if ((idx = malloc((fresh + 1) * sizeof *idx)) == NULL)
-		return MA_ENOMEM;
-	for (size_t i = 0; i < ml->n; i++) {
-		if ((ml->flags[i] & MSG_TAKEN) ||
-		    !fetch_sink_budget_take(sink, ml->m[i].size))
-			continue;
-		idx[ntodo++] = (uint32_t)i;
-		*bytes += ml->m[i].size;
-	}
-	*idxp = idx;
-	*ntodop = ntodo;
-	return MA_OK;
+	for (size_t i = bit_next(ml, v, 0); i < ml->total;
+	     i = bit_next(ml, v, i + 1))
+		n++;
+	return n;
 }
 
 /*
@@ -537,49 +627,62 @@ static enum ma_status
 delete_durable(struct pop *p, struct fetch_sink *sink, struct pop_list *ml,
 	       size_t window)
 {
-	size_t ndel = 0;
-	uint32_t *idx;
+	size_t ndel = bit_count(ml, ml->taken);
 	enum ma_status st;
 
-	for (size_t i = 0; i < ml->n; i++)
-		ndel += (ml->flags[i] & (MSG_TAKEN | MSG_FETCHED)) != 0;
-	if ((idx = calloc(ndel + 1, sizeof *idx)) == NULL)
-		return MA_ENOMEM;
-	ndel = 0;
-	for (size_t i = 0; i < ml->n; i++)
-		if (ml->flags[i] & (MSG_TAKEN | MSG_FETCHED))
-			idx[ndel++] = (uint32_t)i;
-	st = pipeline(p, sink, ml, idx, ndel, window, true);
+	st = pipeline(p, sink, ml, ml->taken, ndel, window, true, true);
 	if (st == MA_OK && ndel > 0)
 		log_info("%s: deleting %zu messages on the server", sink->what,
 			 ndel);
-	free(idx);
 	return st;
+}
+
+/*
+ * The records in a sort's run in memory: MAILARC_POP3_RUN (tests make it
+ * small to go through the merge of many runs), else extsort's default.
+ */
+static size_t
+run_records(void)
+{
+	const char *v = getenv("MAILARC_POP3_RUN");
+	unsigned long n;
+	char *e;
+
+	if (v == NULL || *v == '\0')
+		return 0;
+	n = strtoul(v, &e, 10);
+	return *e == '\0' && n > 0 && n <= 1000000 ? n : 0;
 }
 
 enum ma_status
 pop3_run(struct fetch_conn *c, const struct account *a, struct fetch_sink *sink)
 {
 	bool del = a->delete_on_server, have_uidl, ok;
+	struct fetch_state *state = sink->st;
 	struct pop_list ml = {0};
 	struct pop p;
 	struct buf caps;
 	size_t ntodo = 0, window;
-	uint32_t *idx = NULL;
 	unsigned long long bytes = 0;
 	enum ma_status st;
 
 	pop_init(&p, c);
 	buf_init(&caps, POP3_LINE_MAX);
+	state->run_records = run_records();
 	if ((p.out = malloc(POP3_OUT)) == NULL) {
 		st = MA_ENOMEM;
 		goto out;
 	}
+	if ((st = recfile_open(state->dir, state->prefix, &ml.order)) !=
+		MA_OK ||
+	    (st = extsort_new(state->dir, state->prefix, state->run_records,
+			      &ml.sorted)) != MA_OK)
+		goto out;
 	if ((st = pop3_capabilities(c, &caps)) != MA_OK)
 		goto out;
 	window =
 	    strstr(caps.data ? caps.data : "", "PIPELINING") ? POP3_WINDOW : 1;
-	if ((st = listing(&p, sink->st, del, &ml, &have_uidl)) != MA_OK)
+	if ((st = list_uidls(&p, &ml, &have_uidl)) != MA_OK)
 		goto out;
 	if (!have_uidl && !del) {
 		/* RFC 1939 7: UIDL is optional. Without it nothing tells
@@ -592,15 +695,16 @@ pop3_run(struct fetch_conn *c, const struct account *a, struct fetch_sink *sink)
 				     "delete (with a clone account) or IMAP");
 		goto out;
 	}
-	/* Forget UIDLs the server no longer has: all that listing() did
-	 * not mark. */
-	if (have_uidl)
-		state_keep_marked(sink->st);
-	if ((st = pick_new(sink, &ml, &idx, &ntodo, &bytes)) != MA_OK)
+	/* What is taken; the state forgets UIDLs the server no longer
+	 * has. */
+	if (have_uidl && (st = join(state, &ml)) != MA_OK)
+		goto out;
+	if ((st = list_sizes(&p, sink, &ml, have_uidl, &ntodo, &bytes)) !=
+	    MA_OK)
 		goto out;
 	log_debug("%s: %zu messages, %zu new", sink->what, ml.total, ntodo);
 	fetch_sink_start(sink, ntodo, bytes);
-	st = pipeline(&p, sink, &ml, idx, ntodo, window, false);
+	st = pipeline(&p, sink, &ml, ml.want, ntodo, window, false, have_uidl);
 	if (st == MA_OK)
 		st = fetch_sink_flush(sink);
 	if (st == MA_OK && del)
@@ -610,7 +714,6 @@ pop3_run(struct fetch_conn *c, const struct account *a, struct fetch_sink *sink)
 				     "QUIT failed, nothing was deleted: %s",
 				     p.line.data);
 out:
-	free(idx);
 	free_list(&ml);
 	free(p.out);
 	buf_release(&p.line);

@@ -51,8 +51,10 @@
  * doubles between folds, so the bytes written stay proportional to A. IMAP
  * UIDs (ranges, a small file) are saved whole as before.
  *
- * In memory the POP3 UIDLs are an arena of strings and sorted offsets
- * into it: see state_uidl.c.
+ * The POP3 UIDLs are not held in memory (#16): state_load() checks
+ * them and notes whether the main file's are sorted (files written before
+ * #16 may not be: those are sorted into a temporary file once), and
+ * state_uidl.c reads them back in order when they are needed.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -66,6 +68,7 @@
 
 #include "array.h"
 #include "buf.h"
+#include "extsort.h"
 #include "log.h"
 #include "path.h"
 #include "state.h"
@@ -93,7 +96,10 @@ state_free(struct fetch_state *st)
 	free(st->folders);
 	free(st->text);
 	free(st->uidls);
-	free(st->marks);
+	recfile_free(st->base);
+	free(st->path);
+	free(st->dir);
+	free(st->prefix);
 	free(st);
 }
 
@@ -187,8 +193,32 @@ parse_uids(struct state_folder *f, char *s)
 	return MA_OK;
 }
 
+/* What reading a file needs besides st. */
+struct scan {
+	struct state_folder *cur; /* the folder of "uids" lines */
+	bool summary;		  /* the summary only: UIDLs are skipped */
+	bool unsorted;		  /* the main file's UIDLs are not in order */
+	size_t nuidls;
+	char prev[STATE_UIDL_MAX + 1];
+};
+
+/* A "uidl" value: checked and counted, its order noted; not kept. */
 static enum ma_status
-parse_line(struct fetch_state *st, struct state_folder **cur, char *line)
+scan_uidl(struct scan *sc, const char *val)
+{
+	size_t len = strlen(val);
+
+	if (len == 0 || len > STATE_UIDL_MAX || strpbrk(val, " \r") != NULL)
+		return MA_EDATA;
+	if (sc->nuidls > 0 && strcmp(sc->prev, val) > 0)
+		sc->unsorted = true;
+	memcpy(sc->prev, val, len + 1);
+	sc->nuidls++;
+	return MA_OK;
+}
+
+static enum ma_status
+parse_line(struct fetch_state *st, struct scan *sc, char *line)
 {
 	char *val = strchr(line, ' ');
 	unsigned long long v;
@@ -241,13 +271,13 @@ parse_line(struct fetch_state *st, struct state_folder **cur, char *line)
 		*name++ = '\0';
 		if (!parse_num(val, UINT32_MAX, &v) || *name == '\0')
 			return MA_EDATA;
-		*cur = state_folder(st, name, (unsigned long)v);
-		return *cur == NULL ? MA_ENOMEM : MA_OK;
+		sc->cur = state_folder(st, name, (unsigned long)v);
+		return sc->cur == NULL ? MA_ENOMEM : MA_OK;
 	}
 	if (strcmp(line, "uids") == 0)
-		return *cur == NULL ? MA_EDATA : parse_uids(*cur, val);
+		return sc->cur == NULL ? MA_EDATA : parse_uids(sc->cur, val);
 	if (strcmp(line, "uidl") == 0)
-		return *val == '\0' ? MA_EDATA : state_add_uidl(st, val);
+		return sc->summary ? MA_OK : scan_uidl(sc, val);
 	if (strcmp(line, "journal") == 0) {
 		size_t n = strspn(val, "0123456789abcdef-");
 
@@ -269,10 +299,9 @@ parse_line(struct fetch_state *st, struct state_folder **cur, char *line)
  * *goodp: the bytes of the whole lines read.
  */
 static enum ma_status
-parse_file(struct fetch_state *st, FILE *f, const char *path, bool journal,
-	   size_t *goodp, bool *tornp)
+parse_file(struct fetch_state *st, struct scan *sc, FILE *f, const char *path,
+	   bool journal, size_t *goodp, bool *tornp)
 {
-	struct state_folder *cur = NULL;
 	char *line = NULL, head[sizeof JOURNAL_MAGIC + sizeof st->id + 1];
 	size_t cap = 0, lineno = 0, total = 0;
 	ssize_t len;
@@ -316,7 +345,7 @@ parse_file(struct fetch_state *st, FILE *f, const char *path, bool journal,
 			   strncmp(line, "budget ", 7) != 0) {
 			s = MA_EDATA;
 		} else {
-			s = parse_line(st, &cur, line);
+			s = parse_line(st, sc, line);
 		}
 		if (s != MA_OK) {
 			if (s == MA_EDATA)
@@ -366,7 +395,7 @@ state_journal_path(const char *path)
 
 /* The journal of the main file just read, when it has one. */
 static enum ma_status
-load_journal(struct fetch_state *st, const char *path)
+load_journal(struct fetch_state *st, struct scan *sc, const char *path)
 {
 	char *jpath;
 	enum ma_status s = MA_OK;
@@ -379,7 +408,7 @@ load_journal(struct fetch_state *st, const char *path)
 	if ((jpath = state_journal_path(path)) == NULL)
 		return MA_ENOMEM;
 	if ((f = open_read(jpath, &s)) != NULL) {
-		s = parse_file(st, f, jpath, true, &good, &torn);
+		s = parse_file(st, sc, f, jpath, true, &good, &torn);
 		fclose(f);
 		st->journal_size = good;
 		st->journal_bad = torn;
@@ -390,10 +419,102 @@ load_journal(struct fetch_state *st, const char *path)
 	return s;
 }
 
-enum ma_status
-state_load(const char *path, struct fetch_state **stp)
+/* st->path, and the folder and prefix of its temporary files. */
+static enum ma_status
+set_path(struct fetch_state *st, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *p, *d, *x;
+
+	p = strdup(path);
+	d = slash == NULL ? strdup(".")
+			  : path_fmt("%.*s", (int)(slash - path + 1), path);
+	x = path_fmt("%s.sort", slash == NULL ? path : slash + 1);
+	if (p == NULL || d == NULL || x == NULL) {
+		free(p);
+		free(d);
+		free(x);
+		return MA_ENOMEM;
+	}
+	free(st->path);
+	free(st->dir);
+	free(st->prefix);
+	st->path = p;
+	st->dir = d;
+	st->prefix = x;
+	return MA_OK;
+}
+
+/*
+ * The main file's UIDLs out of order (a file older than #16 may be):
+ * sort them once into a temporary file, which stands for them (the
+ * base) until the next save writes them in order.
+ */
+static enum ma_status
+sort_main(struct fetch_state *st)
+{
+	struct extsort *x = NULL;
+	struct recfile *rf = NULL;
+	enum ma_status s = MA_OK;
+	char *line = NULL, *prev = NULL;
+	size_t cap = 0, plen = 0;
+	ssize_t len;
+	FILE *f;
+
+	if ((f = fopen(st->path, "re")) == NULL) {
+		log_err("cannot open '%s': %s", st->path, strerror(errno));
+		return MA_EIO;
+	}
+	s = extsort_new(st->dir, st->prefix, st->run_records, &x);
+	while (s == MA_OK && (len = getline(&line, &cap, f)) > 0)
+		if (len > 6 && strncmp(line, "uidl ", 5) == 0)
+			s = extsort_add(x, line + 5, (size_t)len - 6, 0);
+	if (s == MA_OK && ferror(f)) {
+		log_err("cannot read '%s': %s", st->path, strerror(errno));
+		s = MA_EIO;
+	}
+	fclose(f);
+	free(line);
+	if (s == MA_OK)
+		s = extsort_finish(x);
+	if (s == MA_OK)
+		s = recfile_open(st->dir, st->prefix, &rf);
+	while (s == MA_OK) {
+		const char *k;
+		size_t n;
+		uint32_t v;
+		bool end;
+
+		if ((s = extsort_next(x, &k, &n, &v, &end)) != MA_OK || end)
+			break;
+		if (prev != NULL && extsort_keycmp(prev, plen, k, n) == 0)
+			continue;
+		if ((s = recfile_put(rf, k, n, 0)) == MA_OK) {
+			free(prev);
+			if ((prev = malloc(n)) == NULL)
+				s = MA_ENOMEM;
+			else
+				memcpy(prev, k, n);
+			plen = n;
+		}
+	}
+	free(prev);
+	extsort_free(x);
+	if (s != MA_OK) {
+		recfile_free(rf);
+		return s;
+	}
+	st->base = rf;
+	st->base_main = false;
+	return MA_OK;
+}
+
+static enum ma_status
+load(const char *path, bool summary, struct fetch_state **stp)
 {
 	struct fetch_state *st = calloc(1, sizeof *st);
+	struct scan sc = {.summary = summary};
+	struct scan jsc = {.summary = summary};
 	enum ma_status s = MA_OK;
 	size_t good;
 	bool torn;
@@ -401,6 +522,13 @@ state_load(const char *path, struct fetch_state **stp)
 
 	if (st == NULL)
 		return MA_ENOMEM;
+	if ((s = set_path(st, path)) != MA_OK) {
+		state_free(st);
+		return s;
+	}
+	/* Under the account's lock: no other run sorts into st->dir. */
+	if (!summary)
+		extsort_clean(st->dir, st->prefix);
 	if ((f = open_read(path, &s)) == NULL) {
 		if (s == MA_ENOTFOUND) {
 			*stp = st;
@@ -409,18 +537,26 @@ state_load(const char *path, struct fetch_state **stp)
 		state_free(st);
 		return s;
 	}
-	s = parse_file(st, f, path, false, &good, &torn);
+	s = parse_file(st, &sc, f, path, false, &good, &torn);
 	fclose(f);
 	st->main_size = good;
+	st->base_main = sc.nuidls > 0;
 	if (s == MA_OK)
-		s = load_journal(st, path);
+		s = load_journal(st, &jsc, path);
+	if (s == MA_OK && sc.unsorted)
+		s = sort_main(st);
 	if (s != MA_OK) {
 		state_free(st);
 		return s;
 	}
-	st->nlogged = st->nuidls;
 	*stp = st;
 	return MA_OK;
+}
+
+enum ma_status
+state_load(const char *path, struct fetch_state **stp)
+{
+	return load(path, false, stp);
 }
 
 static enum ma_status
@@ -472,6 +608,26 @@ out_flush(struct out *o, bool force)
 	}
 }
 
+/* The UIDLs taken, in order, each once, into o. */
+static enum ma_status
+write_uidls(struct fetch_state *st, struct out *o)
+{
+	struct state_iter *it;
+	enum ma_status s;
+	const char *u;
+	bool end = false;
+
+	if ((s = state_iter_open(st, &it)) != MA_OK)
+		return s;
+	while (s == MA_OK && o->st == MA_OK &&
+	       (s = state_iter_next(it, &u, &end)) == MA_OK && !end) {
+		s = buf_addf(&o->b, "uidl %s\n", u);
+		out_flush(o, false);
+	}
+	state_iter_free(it);
+	return s;
+}
+
 /* The whole state, with id, into o. */
 static void
 write_state(struct fetch_state *st, const char *id, struct out *o)
@@ -507,14 +663,33 @@ write_state(struct fetch_state *st, const char *id, struct out *o)
 			s = add_uids(b, f);
 		out_flush(o, false);
 	}
-	state_sort_uidls(st);
-	for (size_t i = 0; s == MA_OK && i < st->nuidls; i++) {
-		s = buf_addf(b, "uidl %s\n", st->text + st->uidls[i]);
-		out_flush(o, false);
-	}
+	if (s == MA_OK)
+		s = write_uidls(st, o);
 	if (o->st == MA_OK)
 		o->st = s;
 	out_flush(o, true);
+}
+
+/*
+ * The file written (total bytes, with id) is in place at path: it holds
+ * every UIDL taken, in order, so it is the base now, and the journal
+ * (another file's from here) holds nothing.
+ */
+static enum ma_status
+renamed(struct fetch_state *st, const char *path, const char *id, size_t total)
+{
+	memcpy(st->id, id, sizeof st->id);
+	st->main_size = total;
+	st->journal_size = 0;
+	st->journal_from = 0;
+	st->text_len = 0;
+	st->nuidls = 0;
+	recfile_free(st->base);
+	st->base = NULL;
+	st->base_main = true;
+	if (strcmp(path, st->path) != 0)
+		return set_path(st, path);
+	return MA_OK;
 }
 
 enum ma_status
@@ -577,15 +752,12 @@ state_save(struct fetch_state *st, const char *path)
 		return o.st;
 	}
 	free(tmp);
-	if ((o.st = path_fsync_parent(path)) != MA_OK) {
+	if ((o.st = renamed(st, path, id, o.total)) != MA_OK ||
+	    (o.st = path_fsync_parent(path)) != MA_OK) {
 		st->journal_bad = true;
 		return o.st;
 	}
-	memcpy(st->id, id, sizeof id);
-	st->main_size = o.total;
-	st->journal_size = 0;
 	st->journal_bad = false;
-	st->nlogged = st->nuidls;
 	/* Folded in: the journal is now another file's, and ignored if the
 	 * removal does not last. */
 	if ((jpath = state_journal_path(path)) != NULL) {
@@ -607,12 +779,12 @@ state_commit(struct fetch_state *st, const char *path, bool full)
 
 	if (full || st->journal_bad || st->id[0] == '\0')
 		return state_save(st, path);
-	if (st->nlogged >= st->nuidls && st->sum.budget_start == 0)
+	if (st->nuidls == 0 && st->sum.budget_start == 0)
 		return MA_OK;
 	buf_init(&b, STATE_MAX);
 	if (create)
 		s = buf_addf(&b, "%s %s\n", JOURNAL_MAGIC, st->id);
-	for (size_t i = st->nlogged; s == MA_OK && i < st->nuidls; i++)
+	for (size_t i = 0; s == MA_OK && i < st->nuidls; i++)
 		s = buf_addf(&b, "uidl %s\n", st->text + st->uidls[i]);
 	if (s == MA_OK && st->sum.budget_start != 0)
 		s = buf_addf(&b, "budget %lld %llu\n",
@@ -657,7 +829,9 @@ state_commit(struct fetch_state *st, const char *path, bool full)
 		return state_save(st, path);
 	}
 	st->journal_size += len;
-	st->nlogged = st->nuidls;
+	/* In the journal now, where state_iter_open() finds them. */
+	st->text_len = 0;
+	st->nuidls = 0;
 	return MA_OK;
 }
 
@@ -675,7 +849,7 @@ state_summary_load(const struct space *s, const char *key,
 		free(path);
 		return MA_ENOTFOUND;
 	}
-	r = state_load(path, &st);
+	r = load(path, true, &st);
 	free(path);
 	if (r != MA_OK)
 		return r;

@@ -48,30 +48,46 @@ struct state_folder {
 #define STATE_NO_UIDL  UINT32_MAX
 #define STATE_UIDL_MAX 512
 
+struct recfile;
+struct extsort;
+
 /*
  * The whole state of an account (see lib/state.c for the file format).
- * POP3 UIDLs live as NUL-terminated strings in one arena, text; a UIDL is
- * named by its offset there (a "ref"), valid for the life of the state.
- * The taken ones are the refs in uidls, sorted up to nsorted.
+ * What it holds in memory does not grow with the POP3 UIDLs taken
+ * (#16): those are on disk, in the main file's "uidl" lines (kept
+ * sorted) or a sorted temporary file (base), and in the journal from
+ * journal_from on; state_iter_open() reads them all in order. Only the
+ * UIDLs taken since the last commit are in memory: NUL-terminated
+ * strings in an arena (text), a UIDL named by its offset there (a
+ * "ref"), and the refs taken in uidls; a commit or a save empties both.
  */
 struct fetch_state {
 	struct state_summary sum;
 	struct state_folder *folders;
 	size_t nfolders;
-	char *text; /* the UIDL arena */
+	char *text; /* the arena of this commit's UIDLs */
 	size_t text_len, text_cap;
-	uint32_t *uidls; /* refs of the UIDLs taken */
-	size_t nuidls, uidls_cap, nsorted;
-	unsigned char *marks; /* a bit per uidls[i]: state_find_uidl() */
-	bool unmarked;	      /* a mark was lost (no memory): keep all */
+	uint32_t *uidls; /* refs taken since the last commit */
+	size_t nuidls, uidls_cap;
+	/* The UIDLs taken before (state_uidl.c): the main file's lines
+	 * when base_main, else base (sorted, unique; NULL: none); then the
+	 * journal's from byte journal_from. dir and prefix name the
+	 * temporary files (the state's folder, ACCOUNT.state.sort), and
+	 * run_records the sorts' runs (0: their default). */
+	char *path, *dir, *prefix;
+	bool base_main;
+	struct recfile *base;
+	size_t journal_from;
+	size_t run_records;
 	/* The journal (state.c): the id it must carry, the sizes of the
-	 * main file and of the journal, uidls[nlogged..] not yet written
-	 * anywhere, and "fold before the next append". */
+	 * main file and of the journal, and "fold before the next
+	 * append". */
 	char id[40];
-	size_t main_size, journal_size, nlogged;
+	size_t main_size, journal_size;
 	bool journal_bad;
 	unsigned saves;
 };
+
 /* state_path - malloc'd SPACE/state/KEY.state (NULL on ENOMEM). */
 char *state_path(const struct space *s, const char *key);
 
@@ -114,40 +130,58 @@ enum ma_status state_keep_uids(struct state_folder *f,
 			       const struct uidset *on_server);
 
 /*
- * state_has_uidl - whether uidl is taken; state_add_uidl takes a copy of
- * uidl (which must not point into st->text). MA_EDATA for a UIDL with a
- * space or line break or over 512 bytes.
+ * state_has_uidl - whether uidl is taken (reads the set: for tests and
+ * small states); state_add_uidl takes a copy of uidl (which must not
+ * point into st->text). MA_EDATA for a UIDL with a space or line break or
+ * over 512 bytes.
  */
 bool state_has_uidl(struct fetch_state *st, const char *uidl);
 enum ma_status state_add_uidl(struct fetch_state *st, const char *uidl);
 
-/* state_keep_uidls - forget UIDLs not in the server's list (any order). */
-enum ma_status state_keep_uidls(struct fetch_state *st, char *const *uidls,
-				size_t n);
-
 /*
- * The POP3 listing's way, without a copy per message:
- * state_find_uidl - whether uidl is taken; if so its ref goes to *refp
- * and it is marked as still on the server. Marks are dropped whenever a
- * UIDL is taken: find them all, then state_keep_marked() at once.
  * state_intern_uidl - a copy of uidl (not taken) in the arena, its ref
- * to *refp; MA_EDATA as for state_add_uidl, MA_ENOMEM.
+ * to *refp; MA_EDATA as for state_add_uidl, MA_ENOMEM. The ref is valid
+ * until the next commit or save.
  * state_take_uidl - record the UIDL at ref as taken.
- * state_keep_marked - forget the taken UIDLs that were not marked.
  * state_uidl - the string at ref; valid until the arena next grows.
  */
-bool state_find_uidl(struct fetch_state *st, const char *uidl, uint32_t *refp);
 enum ma_status state_intern_uidl(struct fetch_state *st, const char *uidl,
 				 uint32_t *refp);
 enum ma_status state_take_uidl(struct fetch_state *st, uint32_t ref);
-void state_keep_marked(struct fetch_state *st);
 const char *state_uidl(const struct fetch_state *st, uint32_t ref);
 
 /*
- * state_sort_uidls - sort what was taken since the last sort into the
- * sorted part (state_uidl.c; the lookups and state_save() call it).
+ * state_iter_open - read the UIDLs taken, in strcmp order, each once:
+ * state_iter_next() gives the next (valid until the next call; *endp at
+ * the end). It sorts what is not sorted on disk (the journal, this
+ * commit's) with an extsort in st->dir. Statuses: MA_EIO, MA_ETEMP,
+ * MA_ENOMEM. The caller frees *itp with state_iter_free().
  */
-void state_sort_uidls(struct fetch_state *st);
+struct state_iter;
+enum ma_status state_iter_open(struct fetch_state *st, struct state_iter **itp);
+enum ma_status state_iter_next(struct state_iter *it, const char **uidlp,
+			       bool *endp);
+void state_iter_free(struct state_iter *it);
+
+/* state_count_uidls - how many UIDLs are taken (reads them all). */
+size_t state_count_uidls(struct fetch_state *st);
+
+/*
+ * state_keep_sorted - join the server's listing (an extsort finished by
+ * the caller: key a UIDL, value the caller's, in order) with the UIDLs
+ * taken: mark(arg, value) for each listed record whose UIDL is taken
+ * (every one of a UIDL listed twice), compared whole. The taken UIDLs
+ * not listed are forgotten (from the next save on: the journal cannot
+ * say "forgotten"). Consumes listing. MA_EIO, MA_ETEMP, MA_ENOMEM.
+ */
+enum ma_status state_keep_sorted(struct fetch_state *st,
+				 struct extsort *listing,
+				 void (*mark)(void *arg, uint32_t value),
+				 void *arg);
+
+/* state_keep_uidls - forget UIDLs not in the server's list (any order). */
+enum ma_status state_keep_uidls(struct fetch_state *st, char *const *uidls,
+				size_t n);
 
 /*
  * state_commit - make durable what was taken since the last save or

@@ -56,7 +56,7 @@ test_missing_file_is_an_empty_state(void **ctx)
 	assert_int_equal(state_load(p, &st), MA_OK);
 	assert_int_equal(st->sum.last_run, 0);
 	assert_int_equal(st->nfolders, 0);
-	assert_int_equal(st->nuidls, 0);
+	assert_int_equal(state_count_uidls(st), 0);
 	state_free(st);
 	free(p);
 }
@@ -156,7 +156,7 @@ test_keep_prunes_what_the_server_dropped(void **ctx)
 	assert_int_equal(state_add_uidl(st, "b"), MA_OK);
 	assert_int_equal(state_add_uidl(st, "a"), MA_OK);
 	assert_int_equal(state_keep_uidls(st, server_uidls, 2), MA_OK);
-	assert_int_equal(st->nuidls, 1);
+	assert_int_equal(state_count_uidls(st), 1);
 	assert_true(state_has_uidl(st, "a"));
 	assert_false(state_has_uidl(st, "b"));
 	state_free(st);
