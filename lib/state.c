@@ -387,12 +387,6 @@ open_read(const char *path, enum ma_status *sp)
 	return NULL;
 }
 
-char *
-state_journal_path(const char *path)
-{
-	return path_fmt("%s.journal", path);
-}
-
 /* The journal of the main file just read, when it has one. */
 static enum ma_status
 load_journal(struct fetch_state *st, struct scan *sc, const char *path)

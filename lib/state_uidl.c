@@ -16,7 +16,14 @@
 #include "array.h"
 #include "extsort.h"
 #include "log.h"
+#include "path.h"
 #include "state.h"
+
+char *
+state_journal_path(const char *path)
+{
+	return path_fmt("%s.journal", path);
+}
 
 const char *
 state_uidl(const struct fetch_state *st, uint32_t ref)
