@@ -128,6 +128,23 @@ path_write_all(int fd, const void *p, size_t n)
 }
 
 enum ma_status
+path_append(const char *path, const void *p, size_t n)
+{
+	enum ma_status st = MA_OK;
+	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+
+	if (fd < 0 || path_write_all(fd, p, n) != MA_OK) {
+		st = path_errno_status(errno);
+		log_err("cannot write '%s': %s", path, strerror(errno));
+	}
+	if (fd >= 0 && close(fd) != 0 && st == MA_OK) {
+		st = path_errno_status(errno);
+		log_err("cannot write '%s': %s", path, strerror(errno));
+	}
+	return st;
+}
+
+enum ma_status
 path_write_file_atomic(const char *path, const void *data, size_t len,
 		       mode_t mode)
 {

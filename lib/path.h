@@ -54,6 +54,11 @@ enum ma_status path_write_buf_atomic(const char *path, struct buf *b,
 /* path_write_all - write n bytes, retrying short writes and EINTR. */
 enum ma_status path_write_all(int fd, const void *p, size_t n);
 
+/* path_append - append n bytes to the file at path (made 0600 when it is
+ * missing), not synced; errors logged. MA_OK, MA_EIO, MA_ETEMP (disk
+ * full). */
+enum ma_status path_append(const char *path, const void *p, size_t n);
+
 /* path_errno_status - MA_ETEMP for ENOSPC/EDQUOT, MA_ENOMEM, else MA_EIO. */
 enum ma_status path_errno_status(int err);
 

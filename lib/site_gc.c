@@ -6,7 +6,6 @@
  */
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -32,23 +31,13 @@ static enum ma_status
 found_flush(struct gc_found *g, unsigned b)
 {
 	char *p;
-	int fd;
-	enum ma_status st = MA_OK;
+	enum ma_status st;
 
 	if (g->buf[b] == NULL || g->buf[b]->len == 0)
 		return MA_OK;
 	if ((p = path_fmt("%s/g-%02x", g->dir, b)) == NULL)
 		return MA_ENOMEM;
-	fd = open(p, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-	if (fd < 0 ||
-	    path_write_all(fd, g->buf[b]->str, g->buf[b]->len) != MA_OK) {
-		st = path_errno_status(errno);
-		log_err("cannot write '%s': %s", p, strerror(errno));
-	}
-	if (fd >= 0 && close(fd) != 0 && st == MA_OK) {
-		st = path_errno_status(errno);
-		log_err("cannot write '%s': %s", p, strerror(errno));
-	}
+	st = path_append(p, g->buf[b]->str, g->buf[b]->len);
 	free(p);
 	g_string_truncate(g->buf[b], 0);
 	return st;

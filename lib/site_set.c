@@ -283,20 +283,11 @@ static enum ma_status
 spill_write(const struct site_set *s, unsigned b, const uint64_t *v, size_t n)
 {
 	char *p = spill_path(s->spill, b);
-	enum ma_status st = MA_OK;
-	int fd;
+	enum ma_status st;
 
 	if (p == NULL)
 		return MA_ENOMEM;
-	fd = open(p, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-	if (fd < 0 || path_write_all(fd, v, n * sizeof *v) != MA_OK) {
-		st = path_errno_status(errno);
-		log_err("cannot write '%s': %s", p, strerror(errno));
-	}
-	if (fd >= 0 && close(fd) != 0 && st == MA_OK) {
-		st = path_errno_status(errno);
-		log_err("cannot write '%s': %s", p, strerror(errno));
-	}
+	st = path_append(p, v, n * sizeof *v);
 	free(p);
 	return st;
 }

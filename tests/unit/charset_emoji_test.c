@@ -27,17 +27,7 @@
 #define SCREAM	"\xf0\x9f\x98\xb1" /* U+1F631: DoCoMo F9FC */
 #define KAIGI	"\x89\xef\x8b\x63" /* 会議 in Shift_JIS */
 
-static void
-check_body(const char *cs, const char *in, const char *want)
-{
-	size_t len = 0;
-	char *got = charset_to_utf8(cs, in, strlen(in), &len);
-
-	assert_non_null(got);
-	assert_string_equal(got, want);
-	assert_int_equal(len, strlen(want));
-	free(got);
-}
+#include "charset_body.inc"
 
 static void
 test_docomo_and_kddi_alone_codes(void **state)

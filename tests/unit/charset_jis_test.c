@@ -22,17 +22,7 @@
 #define MARU  "\x1b$B-!-\"\x1b(B"
 #define KANA  "\x1b(I6@\x1b(B"
 
-static void
-check_body(const char *cs, const char *in, const char *want)
-{
-	size_t len = 0;
-	char *got = charset_to_utf8(cs, in, strlen(in), &len);
-
-	assert_non_null(got);
-	assert_string_equal(got, want);
-	assert_int_equal(len, strlen(want));
-	free(got);
-}
+#include "charset_body.inc"
 
 static void
 test_jp2_label_reads_nec_row_13(void **state)

@@ -17,17 +17,7 @@
 
 #include "charset.h"
 
-static void
-check_body(const char *cs, const char *in, const char *want)
-{
-	size_t len = 0;
-	char *got = charset_to_utf8(cs, in, strlen(in), &len);
-
-	assert_non_null(got);
-	assert_string_equal(got, want);
-	assert_int_equal(len, strlen(want));
-	free(got);
-}
+#include "charset_body.inc"
 
 static void
 test_control_byte_in_label(void **state)

@@ -13,16 +13,7 @@
 
 #include "site_set.h"
 
-/* A fixed 64-bit generator (splitmix64): the same values every run. */
-static uint64_t
-next(uint64_t *x)
-{
-	uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
+#include "splitmix.inc"
 
 static int
 u64_cmp(const void *a, const void *b)
