@@ -19,7 +19,8 @@
 
 #include "mime_parse.inc"
 
-/* A TNEF stream being built. */
+/* A TNEF stream, or a MAPI property list ([MS-OXTNEF] 2.1.3.4), being
+ * built. */
 struct tnef {
 	unsigned char b[4096];
 	size_t n;
@@ -189,29 +190,16 @@ test_junk_and_odd_names(void **state)
 	mime_free(m);
 }
 
-/* A MAPI property list being built ([MS-OXTNEF] 2.1.3.4). */
-struct props {
-	unsigned char b[1024];
-	size_t n;
-};
-
-static void
-p32(struct props *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p->b[p->n++] = (unsigned char)(v >> (8 * i));
-}
-
 /* A property's tag, and a named property's GUID, kind 1 and name. */
 static void
-tag(struct props *p, unsigned type, unsigned id)
+tag(struct tnef *p, unsigned type, unsigned id)
 {
-	p32(p, type | id << 16);
+	put32(p, type | id << 16);
 	if (id >= 0x8000) {
 		memset(p->b + p->n, 0x11, 16);
 		p->n += 16;
-		p32(p, 1);
-		p32(p, 6);
+		put32(p, 1);
+		put32(p, 6);
 		memcpy(p->b + p->n, "n\0m\0\0\0\0\0", 8); /* padded */
 		p->n += 8;
 	}
@@ -219,10 +207,10 @@ tag(struct props *p, unsigned type, unsigned id)
 
 /* One variable-length value (string or binary), padded to 4. */
 static void
-var(struct props *p, const void *d, size_t len)
+var(struct tnef *p, const void *d, size_t len)
 {
-	p32(p, 1);
-	p32(p, (uint32_t)len);
+	put32(p, 1);
+	put32(p, (uint32_t)len);
 	memcpy(p->b + p->n, d, len);
 	p->n += len;
 	while (p->n % 4)
@@ -233,22 +221,22 @@ static void
 test_mapi_long_name_and_body(void **state)
 {
 	static const unsigned char rend[14] = {1};
-	struct props mp = {0}, ap = {0};
+	struct tnef mp = {0}, ap = {0};
 	struct tnef t;
 	struct mime_msg *m;
 
 	(void)state;
-	p32(&mp, 4);
+	put32(&mp, 4);
 	tag(&mp, 0x0003, 0x0e08); /* PT_LONG */
-	p32(&mp, 1234);
+	put32(&mp, 1234);
 	tag(&mp, 0x0102, 0x8001); /* named, PT_BINARY */
 	var(&mp, "\x01\x02\x03", 3);
 	tag(&mp, 0x0040, 0x0039); /* PT_SYSTIME */
-	p32(&mp, 0);
-	p32(&mp, 0);
+	put32(&mp, 0);
+	put32(&mp, 0);
 	tag(&mp, 0x001f, 0x1000); /* PR_BODY, UTF-16LE */
 	var(&mp, "G\0r\0\xfc\0\xdf\0e\0\r\0\n\0\0\0", 16);
-	p32(&ap, 1);
+	put32(&ap, 1);
 	tag(&ap, 0x001e, 0x3707); /* PR_ATTACH_LONG_FILENAME */
 	var(&ap, "a long file name.txt", 21);
 	start(&t);
