@@ -62,7 +62,9 @@ void mime_init(void);
 /*
  * mime_init_indexing - mime_init(), and in addition NUL bytes in the
  * decoded content of parts written as spaces, so that libnotmuch indexes
- * the text after them. Only for a process that indexes: the content of
+ * the text after them, and bytes a part's charset has no character for
+ * converted to U+FFFD instead of dropped, so that the words on both
+ * sides stay apart. Only for a process that indexes: the content of
  * attachments written in it changes.
  */
 void mime_init_indexing(void);

@@ -5,7 +5,10 @@
  * indexing) has its Subject and address headers decoded by charset.c.
  * mime_init() installs them; mime.c and mime_addr.c parse on top.
  */
+#include <errno.h>
 #include <fcntl.h>
+#include <iconv.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -393,6 +396,123 @@ wrapper_write_no_nul(GMimeDataWrapper *w, GMimeStream *out)
 	return n;
 }
 
+typedef void (*filter_fn)(GMimeFilter *, char *, size_t, size_t, char **,
+			  size_t *, size_t *);
+static filter_fn gmime_charset_filter, gmime_charset_complete;
+
+/* U+FFFD in UTF-8, what the page shows for bytes its charset lacks. */
+static const char replacement[] = "\xef\xbf\xbd";
+
+static bool
+is_utf8_name(const char *cs)
+{
+	return cs != NULL && (g_ascii_strcasecmp(cs, "UTF-8") == 0 ||
+			      g_ascii_strcasecmp(cs, "UTF8") == 0);
+}
+
+/* Room for need more bytes at *out in the filter's output, which may
+ * move: *out is kept at the same offset. */
+static bool
+out_room(GMimeFilter *g, char **out, size_t *left, size_t need)
+{
+	size_t used = (size_t)(*out - g->outbuf);
+	size_t size = used + *left;
+
+	if (*left >= need)
+		return true;
+	if (size > SIZE_MAX / 2 - need)
+		return false;
+	size = size * 2 + need;
+	g_mime_filter_set_size(g, size, TRUE);
+	*out = g->outbuf + used;
+	*left = size - used;
+	return true;
+}
+
+/*
+ * The conversion of in[0..n) to UTF-8, into the filter's output; each
+ * byte the source charset has no character for becomes U+FFFD. An
+ * incomplete sequence at the end is kept back for the next call, or at
+ * the end (final) becomes one U+FFFD. Returns the bytes written.
+ */
+static size_t
+convert_replacing(GMimeFilterCharset *f, char *in, size_t n, bool final)
+{
+	GMimeFilter *g = GMIME_FILTER(f);
+	size_t left = n + n / 2 + 16, inleft = n;
+	char *out;
+
+	g_mime_filter_set_size(g, left, FALSE);
+	out = g->outbuf;
+	while (inleft > 0) {
+		int e;
+
+		if (iconv(f->cd, &in, &inleft, &out, &left) != (size_t)-1)
+			break;
+		e = errno;
+		if (e == E2BIG) {
+			if (!out_room(g, &out, &left, inleft * 4 + 16))
+				break;
+			continue;
+		}
+		if (e == EINVAL && !final) {
+			g_mime_filter_backup(g, in, inleft);
+			break;
+		}
+		if ((e != EILSEQ && e != EINVAL) ||
+		    !out_room(g, &out, &left, sizeof replacement))
+			break;
+		memcpy(out, replacement, sizeof replacement - 1);
+		out += sizeof replacement - 1;
+		left -= sizeof replacement - 1;
+		/* An incomplete sequence at the end is one character. */
+		inleft = e == EINVAL ? 0 : inleft - 1;
+		in++;
+	}
+	while (final && iconv(f->cd, NULL, NULL, &out, &left) == (size_t)-1 &&
+	       errno == E2BIG && out_room(g, &out, &left, 64))
+		;
+	return (size_t)(out - g->outbuf);
+}
+
+/*
+ * libnotmuch converts a text part to UTF-8 through gmime's charset
+ * filter, which drops the bytes its charset has no character for: the
+ * letters on both sides then join into one word ("179" before a broken
+ * byte and "x" after it are indexed as "179x"), and search misses both.
+ * In the indexing process such a byte becomes U+FFFD, as on the page,
+ * which separates words as the page shows them.
+ */
+static void
+charset_filter(GMimeFilter *g, char *in, size_t n, size_t pre, char **out,
+	       size_t *outlen, size_t *outpre)
+{
+	GMimeFilterCharset *f = GMIME_FILTER_CHARSET(g);
+
+	if (!is_utf8_name(f->to_charset) || f->cd == (iconv_t)-1) {
+		gmime_charset_filter(g, in, n, pre, out, outlen, outpre);
+		return;
+	}
+	*outlen = convert_replacing(f, in, n, false);
+	*out = g->outbuf;
+	*outpre = g->outpre;
+}
+
+static void
+charset_complete(GMimeFilter *g, char *in, size_t n, size_t pre, char **out,
+		 size_t *outlen, size_t *outpre)
+{
+	GMimeFilterCharset *f = GMIME_FILTER_CHARSET(g);
+
+	if (!is_utf8_name(f->to_charset) || f->cd == (iconv_t)-1) {
+		gmime_charset_complete(g, in, n, pre, out, outlen, outpre);
+		return;
+	}
+	*outlen = convert_replacing(f, in, n, true);
+	*out = g->outbuf;
+	*outpre = g->outpre;
+}
+
 static int (*gmime_multipart_count)(GMimeMultipart *);
 static GMimeObject *(*gmime_multipart_part)(GMimeMultipart *, int);
 
@@ -467,6 +587,7 @@ mime_init_indexing(void)
 	static bool done;
 	GMimeDataWrapperClass *klass;
 	GMimeMultipartClass *mklass;
+	GMimeFilterClass *fklass;
 
 	mime_init();
 	if (done)
@@ -479,6 +600,11 @@ mime_init_indexing(void)
 	mklass->get_count = multipart_count;
 	gmime_multipart_part = mklass->get_part;
 	mklass->get_part = multipart_part;
+	fklass = g_type_class_ref(GMIME_TYPE_FILTER_CHARSET);
+	gmime_charset_filter = fklass->filter;
+	fklass->filter = charset_filter;
+	gmime_charset_complete = fklass->complete;
+	fklass->complete = charset_complete;
 	done = true;
 }
 
