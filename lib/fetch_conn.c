@@ -689,7 +689,10 @@ wait_sock(struct fetch_conn *c, short events)
 				       strerror(errno));
 	if (r == 0)
 		return fetch_conn_fail(c, MA_ETEMP,
-				       "the server sent nothing for %ld s",
+				       "the server sent nothing for %ld s (a "
+				       "server scanning a large mailbox may "
+				       "need longer: MAILARC_TIMEOUT or "
+				       "--timeout)",
 				       c->io_timeout_ms / 1000);
 	return MA_OK;
 }
