@@ -484,33 +484,33 @@ convert_replacing(GMimeFilterCharset *f, char *in, size_t n, bool final)
  * which separates words as the page shows them.
  */
 static void
+charset_run(GMimeFilter *g, char *in, size_t n, size_t pre, char **out,
+	    size_t *outlen, size_t *outpre, bool final)
+{
+	GMimeFilterCharset *f = GMIME_FILTER_CHARSET(g);
+	filter_fn own = final ? gmime_charset_complete : gmime_charset_filter;
+
+	if (!is_utf8_name(f->to_charset) || f->cd == (iconv_t)-1) {
+		own(g, in, n, pre, out, outlen, outpre);
+		return;
+	}
+	*outlen = convert_replacing(f, in, n, final);
+	*out = g->outbuf;
+	*outpre = g->outpre;
+}
+
+static void
 charset_filter(GMimeFilter *g, char *in, size_t n, size_t pre, char **out,
 	       size_t *outlen, size_t *outpre)
 {
-	GMimeFilterCharset *f = GMIME_FILTER_CHARSET(g);
-
-	if (!is_utf8_name(f->to_charset) || f->cd == (iconv_t)-1) {
-		gmime_charset_filter(g, in, n, pre, out, outlen, outpre);
-		return;
-	}
-	*outlen = convert_replacing(f, in, n, false);
-	*out = g->outbuf;
-	*outpre = g->outpre;
+	charset_run(g, in, n, pre, out, outlen, outpre, false);
 }
 
 static void
 charset_complete(GMimeFilter *g, char *in, size_t n, size_t pre, char **out,
 		 size_t *outlen, size_t *outpre)
 {
-	GMimeFilterCharset *f = GMIME_FILTER_CHARSET(g);
-
-	if (!is_utf8_name(f->to_charset) || f->cd == (iconv_t)-1) {
-		gmime_charset_complete(g, in, n, pre, out, outlen, outpre);
-		return;
-	}
-	*outlen = convert_replacing(f, in, n, true);
-	*out = g->outbuf;
-	*outpre = g->outpre;
+	charset_run(g, in, n, pre, out, outlen, outpre, true);
 }
 
 static int (*gmime_multipart_count)(GMimeMultipart *);
