@@ -214,6 +214,23 @@ inner_filename(GMimeMessage *inner)
 	return r;
 }
 
+/* The message in data[0..n) (copied), with a reference the caller
+ * drops; NULL when gmime cannot read one. */
+static GMimeMessage *
+bytes_message(const void *data, size_t n)
+{
+	GMimeStream *stream;
+	GMimeParser *parser;
+	GMimeMessage *msg;
+
+	stream = g_mime_stream_mem_new_with_buffer(data, n);
+	parser = g_mime_parser_new_with_stream(stream);
+	msg = g_mime_parser_construct_message(parser, NULL);
+	g_object_unref(parser);
+	g_object_unref(stream);
+	return msg;
+}
+
 /*
  * The name of a message attached with a transfer encoding (RFC 2046
  * 5.2.1 forbids it; bounces do it): gmime takes such a message/rfc822
@@ -223,20 +240,13 @@ inner_filename(GMimeMessage *inner)
 static char *
 encoded_inner_filename(const struct mime_att *a)
 {
-	GMimeStream *stream;
-	GMimeParser *parser;
 	GMimeMessage *inner;
 	char *r;
 
 	if (strcmp(a->type, "message/rfc822") != 0 &&
 	    strcmp(a->type, "message/global") != 0)
 		return NULL;
-	stream =
-	    g_mime_stream_mem_new_with_buffer((const char *)a->data, a->size);
-	parser = g_mime_parser_new_with_stream(stream);
-	inner = g_mime_parser_construct_message(parser, NULL);
-	g_object_unref(parser);
-	g_object_unref(stream);
+	inner = bytes_message(a->data, a->size);
 	r = inner_filename(inner);
 	if (inner != NULL)
 		g_object_unref(inner);
@@ -694,6 +704,35 @@ digest_prologue(GMimeMessage *msg)
 }
 
 /*
+ * The message a message/rfc822 (or message/global) leaf part carries,
+ * with a reference the caller drops: gmime's, or for one sent with a
+ * transfer encoding (an opaque part to gmime, encoded_inner_filename()),
+ * its decoded bytes read as a message. NULL when it carries none.
+ */
+static GMimeMessage *
+carried_message(GMimeObject *obj)
+{
+	GMimeContentType *ct = g_mime_object_get_content_type(obj);
+	GMimeMessage *inner;
+	unsigned char *data;
+	size_t n;
+
+	if (GMIME_IS_MESSAGE_PART(obj)) {
+		inner =
+		    g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
+		return inner != NULL ? g_object_ref(inner) : NULL;
+	}
+	if (!GMIME_IS_PART(obj) ||
+	    (!g_mime_content_type_is_type(ct, "message", "rfc822") &&
+	     !g_mime_content_type_is_type(ct, "message", "global")) ||
+	    content_bytes(obj, &data, &n) != MA_OK)
+		return NULL;
+	inner = bytes_message(data, n);
+	free(data);
+	return inner;
+}
+
+/*
  * The body of a message with no text of its own that carries messages
  * (forwarded as attachments, a digest): a digest's preamble
  * (digest_prologue()), then the text of each, under a line naming it,
@@ -723,16 +762,13 @@ attached_texts(struct mime_msg *m, GMimeMessage *msg, GMimeObject **parts,
 		char *text = NULL, *from = NULL;
 		size_t len = 0;
 
-		if (!GMIME_IS_MESSAGE_PART(parts[i]))
+		if ((inner = carried_message(parts[i])) == NULL)
 			continue;
-		inner = g_mime_message_part_get_message(
-		    GMIME_MESSAGE_PART(parts[i]));
-		if (inner == NULL ||
-		    (st = inner_text(inner, &text, &len)) != MA_OK ||
-		    text == NULL)
-			continue;
+		st = inner_text(inner, &text, &len);
 		/* One with blank text is only its attachment. */
-		if (text[strspn(text, " \t\r\n")] == '\0') {
+		if (st != MA_OK || text == NULL ||
+		    text[strspn(text, " \t\r\n")] == '\0') {
+			g_object_unref(inner);
 			free(text);
 			continue;
 		}
@@ -750,6 +786,7 @@ attached_texts(struct mime_msg *m, GMimeMessage *msg, GMimeObject **parts,
 			st = buf_addc(&b, '\n');
 		free(text);
 		free(from);
+		g_object_unref(inner);
 		shown++;
 	}
 	if (st != MA_OK) {
