@@ -6,7 +6,9 @@
  * fields a reader can read as they are ("Final-Recipient:", "Status:",
  * "Diagnostic-Code:"): which address failed and why is the point of a
  * bounce, so the page shows it under the notice, and search finds it.
- * The part stays listed as a file (its URL is unchanged).
+ * The part stays listed as a file (its URL is unchanged). So does a
+ * bounce's text/rfc822-headers (RFC 6522 3), the header of the returned
+ * message: whom it was sent to and when.
  */
 #include <string.h>
 
@@ -37,6 +39,10 @@ report_title(GMimeObject *obj)
 	    g_mime_content_type_is_type(ct, "message",
 					"global-disposition-notification"))
 		return "Disposition notification";
+	/* RFC 6522 3: the returned message's header alone, as MTAs return
+	 * it to keep a bounce small. */
+	if (g_mime_content_type_is_type(ct, "text", "rfc822-headers"))
+		return "Returned message headers";
 	return NULL;
 }
 
@@ -117,8 +123,13 @@ mime_report_append(struct mime_msg *m, GMimeObject **parts, size_t nparts)
 			continue;
 		if ((st = report_text(parts[i], &text, &len)) != MA_OK)
 			break;
-		if (text == NULL)
+		/* A message whose only text it is shows it already
+		 * (mime.c other_text()). */
+		if (text == NULL || (m->body_len > 0 &&
+				     memmem(m->body, m->body_len, text, len))) {
+			free(text);
 			continue;
+		}
 		if (shown == 0 && m->body_len > 0)
 			st = buf_add(&b, m->body, m->body_len);
 		if (st == MA_OK && shown == 0 && !html && b.len > 0 &&
