@@ -908,6 +908,8 @@ mime_from_stream(GMimeStream *stream, const char *what, bool prefer_html,
 		st = mime_uu_extract(m);
 	if (st == MA_OK)
 		st = mime_tnef_extract(m);
+	if (st == MA_OK)
+		st = mime_extra_append(m, msg);
 	g_object_unref(msg);
 	if (st != MA_OK) {
 		mime_free(m);

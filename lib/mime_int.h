@@ -100,4 +100,22 @@ GMimeObject *mime_extra_text(GMimeMultipart *mp);
 enum ma_status mime_report_append(struct mime_msg *m, GMimeObject **parts,
 				  size_t nparts);
 
+/*
+ * mime_body_append - text[0..len) appended to m's body under a line
+ * naming it (title), or in a <pre> after an HTML body, as
+ * mime_report_append() shows a report; the body of a message with none
+ * (mime_report.c). MA_ENOMEM, m unchanged.
+ */
+enum ma_status mime_body_append(struct mime_msg *m, const char *title,
+				const char *text, size_t len);
+
+/*
+ * mime_extra_append - the text of each multipart of msg (not inside the
+ * messages it carries) that libnotmuch is shown by mime_extra_text() (a
+ * digest's preamble, the text inside a winmail.dat) appended to m's body
+ * (mime_body_append()) unless the body holds it already: the page shows
+ * what search finds (mime_extra.c). MA_ENOMEM.
+ */
+enum ma_status mime_extra_append(struct mime_msg *m, GMimeMessage *msg);
+
 #endif

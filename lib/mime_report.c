@@ -10,6 +10,7 @@
  * bounce's text/rfc822-headers (RFC 6522 3), the header of the returned
  * message: whom it was sent to and when.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
@@ -103,6 +104,31 @@ add_report(struct buf *b, bool html, bool first_line, const char *title,
 	if (st == MA_OK)
 		st = buf_add(b, text, len);
 	return st == MA_OK ? buf_addc(b, '\n') : st;
+}
+
+enum ma_status
+mime_body_append(struct mime_msg *m, const char *title, const char *text,
+		 size_t len)
+{
+	struct buf b;
+	bool html = m->body_html && m->body_len > 0;
+	enum ma_status st;
+
+	buf_init(&b, (size_t)-1 / 2);
+	st = buf_add(&b, m->body, m->body_len);
+	if (st == MA_OK && !html && b.len > 0 && b.data[b.len - 1] != '\n')
+		st = buf_addc(&b, '\n');
+	if (st == MA_OK)
+		st = add_report(&b, html, b.len == 0, title, text, len);
+	if (st != MA_OK) {
+		buf_release(&b);
+		return st;
+	}
+	free(m->body);
+	m->body_len = b.len;
+	m->body = buf_steal(&b);
+	m->body_html = html;
+	return MA_OK;
 }
 
 enum ma_status

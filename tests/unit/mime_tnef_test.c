@@ -137,8 +137,10 @@ test_body_of_a_message_without_text(void **state)
 }
 
 static void
-test_text_part_wins_over_att_body(void **state)
+test_att_body_follows_text_part(void **state)
 {
+	/* Search finds attBody (mime_extra_text()): the page shows it after
+	 * the text part. */
 	struct tnef t;
 	struct mime_msg *m;
 
@@ -146,8 +148,25 @@ test_text_part_wins_over_att_body(void **state)
 	start(&t);
 	attr(&t, 1, 0x0002800cu, "rich text", 9);
 	m = message(&t, "plain text");
-	assert_string_equal(m->body, "plain text");
+	assert_string_equal(m->body, "plain text\n\n"
+				     "----- Text of winmail.dat -----\n"
+				     "rich text\n");
 	assert_int_equal(m->natt, 1);
+	mime_free(m);
+}
+
+static void
+test_att_body_as_the_text_part_is_shown_once(void **state)
+{
+	/* Outlook writes the text twice, with other line ends. */
+	struct tnef t;
+	struct mime_msg *m;
+
+	(void)state;
+	start(&t);
+	attr(&t, 1, 0x0002800cu, "same\r\ntext \r\n", 14);
+	m = message(&t, "same\ntext");
+	assert_string_equal(m->body, "same\ntext");
 	mime_free(m);
 }
 
@@ -272,7 +291,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_files_follow_winmail_dat),
 	    cmocka_unit_test(test_body_of_a_message_without_text),
-	    cmocka_unit_test(test_text_part_wins_over_att_body),
+	    cmocka_unit_test(test_att_body_follows_text_part),
+	    cmocka_unit_test(test_att_body_as_the_text_part_is_shown_once),
 	    cmocka_unit_test(test_cut_short_keeps_whole_files),
 	    cmocka_unit_test(test_junk_and_odd_names),
 	    cmocka_unit_test(test_mapi_long_name_and_body),
