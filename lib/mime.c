@@ -382,9 +382,13 @@ part_bytes_text(GMimeObject *obj, char **textp, size_t *lenp)
 	return MA_OK;
 }
 
-/* The chosen text of a text part, charset decoded and flowed undone. */
+/*
+ * The chosen text of a text part, charset decoded and flowed undone.
+ * files non-NULL: the files yEnc-encoded in a text/plain part are taken
+ * out as its attachments (mime_yenc_extract()).
+ */
 static enum ma_status
-part_text(GMimeObject *obj, char **textp, size_t *lenp)
+part_text(GMimeObject *obj, struct mime_msg *files, char **textp, size_t *lenp)
 {
 	GMimeContentType *ct = g_mime_object_get_content_type(obj);
 	const char *format = g_mime_content_type_get_parameter(ct, "format");
@@ -400,6 +404,11 @@ part_text(GMimeObject *obj, char **textp, size_t *lenp)
 	 * U+FFFD rather than ending the text). */
 	if ((st = content_bytes(obj, &raw, &n)) != MA_OK)
 		return st;
+	if (files != NULL && g_mime_content_type_is_type(ct, "text", "plain") &&
+	    (st = mime_yenc_extract(files, cs, &raw, &n)) != MA_OK) {
+		free(raw);
+		return st;
+	}
 	/* An HTML part often names its charset only in a <meta> tag. */
 	if (g_mime_content_type_is_type(ct, "text", "html"))
 		meta = charset_html_label(cs, raw, n);
@@ -586,7 +595,7 @@ inner_text(GMimeMessage *inner, char **textp, size_t *lenp)
 		    is_attachment(parts[i], true))
 			continue;
 		st = GMIME_IS_TEXT_PART(parts[i])
-			 ? part_text(parts[i], textp, lenp)
+			 ? part_text(parts[i], NULL, textp, lenp)
 			 : part_bytes_text(parts[i], textp, lenp);
 		break;
 	}
@@ -867,7 +876,7 @@ body_and_attachments(struct mime_msg *m, GMimeMessage *msg, GMimeObject **parts,
 	m->has_alternative = plain != NULL && html != NULL;
 	m->body_html = body != NULL && body == html;
 	if (body != NULL && GMIME_IS_TEXT_PART(body))
-		return part_text(body, &m->body, &m->body_len);
+		return part_text(body, m, &m->body, &m->body_len);
 	if (body != NULL)
 		return part_bytes_text(body, &m->body, &m->body_len);
 	if ((st = signed_text(m, parts, nparts)) != MA_OK || m->body != NULL)

@@ -8,6 +8,7 @@
  */
 #include <gmime/gmime.h>
 
+#include "buf.h"
 #include "mime.h"
 
 /*
@@ -66,6 +67,26 @@ struct mime_att *mime_att_new(struct mime_msg *m);
  */
 enum ma_status mime_att_end(struct mime_msg *m, struct mime_att *a,
 			    enum ma_status st);
+
+/*
+ * mime_att_file - a file found inside a text (uuencoded, yEnc) added to
+ * m as an attachment NAME (copied), its type guessed from the name and
+ * the bytes; data's bytes are taken (data is left empty). MA_ENOMEM.
+ */
+enum ma_status mime_att_file(struct mime_msg *m, const char *name,
+			     struct buf *data);
+
+/*
+ * mime_yenc_extract - the files yEnc-encoded into the raw (not yet
+ * charset-decoded) text raw[0..*np) of a text/plain part taken out as
+ * attachments of m (mime_yenc.c): each block from "=ybegin ... name=NAME"
+ * to "=yend" whose size (and CRC-32, when given) checks becomes an
+ * attachment NAME (decoded with charset cs, may be NULL) and, in the
+ * text, the line "[file NAME: attached]"; *rawp is then a new malloc'd
+ * text (the old one freed). Anything else is left as it was. MA_ENOMEM.
+ */
+enum ma_status mime_yenc_extract(struct mime_msg *m, const char *cs,
+				 unsigned char **rawp, size_t *np);
 
 /*
  * mime_tnef_extract - the files inside each TNEF attachment of m
