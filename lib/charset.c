@@ -234,6 +234,19 @@ add_clean(struct buf *out, const char *p, size_t n, unsigned japanese)
 		size_t k = utf8_seq(s + i, n - i);
 		bool bad = k == 0 || s[i] == 0;
 		const char *emoji = NULL;
+		size_t w;
+
+		if (s[i] == 0x1b) {
+			/* SoftBank's webcode emoji: ASCII in any charset. */
+			st = buf_add(out, p + run, i - run);
+			w = st == MA_OK
+				? charset_webcode(s + i, n - i, out, &st)
+				: 0;
+			i += w;
+			run = i;
+			if (w > 0)
+				continue;
+		}
 
 		if (!bad && japanese && k == 3) {
 			uint32_t cp = (uint32_t)(s[i] & 0x0f) << 12 |
@@ -371,10 +384,19 @@ decode_as(const struct label *l, const char *in, size_t n, bool lenient,
 	}
 	if (l->ascii && !lenient && has_8bit((const unsigned char *)in, n))
 		return MA_EDATA;
-	if (!l->iso2022jp && l->japanese && strcmp(l->iconv, "CP932") == 0)
-		return convert(
-		    l->iconv, in, n, lenient,
-		    charset_sjis_vendor((const unsigned char *)in, n), out);
+	if (!l->iso2022jp && l->japanese && strcmp(l->iconv, "CP932") == 0) {
+		unsigned v = charset_sjis_vendor((const unsigned char *)in, n);
+		unsigned char *sb;
+
+		if (!(v & SJIS_SOFTBANK))
+			return convert(l->iconv, in, n, lenient, v, out);
+		sb = charset_softbank_fb((const unsigned char *)in, n);
+		if (sb == NULL)
+			return MA_ENOMEM;
+		st = convert(l->iconv, (const char *)sb, n, lenient, v, out);
+		free(sb);
+		return st;
+	}
 	if (!l->iso2022jp)
 		return convert(l->iconv, in, n, lenient, l->japanese, out);
 	buf_init(&sj, CHARSET_MAX);
