@@ -2,8 +2,9 @@
 #define MA_MIME_INT_H
 
 /*
- * Private to the mime family (mime.c, mime_addr.c, mime_fname.c,
- * mime_extra.c, mime_hooks.c, mime_report.c, mime_tnef.c, mime_uu.c):
+ * Private to the mime family (mime.c, mime_addr.c, mime_att.c,
+ * mime_fname.c, mime_extra.c, mime_hooks.c, mime_report.c, mime_tnef.c,
+ * mime_uu.c, mime_yenc.c):
  * what one of its files calls in another. The rest of the tree uses mime.h.
  */
 #include <gmime/gmime.h>
