@@ -436,39 +436,14 @@ fffd_from(const struct buf *out, size_t mark)
 }
 
 /*
- * Whether every 8-bit byte of s[0..n) is in a pair of EUC-JP's rows 1,
- * 4 or 5 (punctuation, hiragana, katakana: lead A1, A4 or A5, trail
- * A1-FE). Read as Shift_JIS such text is half-width katakana in which
- * every other character is "｡", "､" or "･": no text is written so, while
- * kana-only EUC-JP is common (a short reply, "ありがとう").
- */
-static bool
-euc_kana_only(const unsigned char *s, size_t n)
-{
-	bool any = false;
-
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] < 0x80)
-			continue;
-		if (i + 1 >= n ||
-		    (s[i] != 0xa1 && s[i] != 0xa4 && s[i] != 0xa5) ||
-		    s[i + 1] < 0xa1 || s[i + 1] > 0xfe)
-			return false;
-		any = true;
-		i++;
-	}
-	return any;
-}
-
-/*
  * Japanese text under the other Japanese label, as gateways and phones
  * send it: EUC-JP labelled Shift_JIS reads "strictly" as half-width
  * katakana and user-area (private use) characters, Shift_JIS labelled
  * EUC-JP does not read at all. When the declared reading of in failed
  * (failed), gave vendor characters, or (declared Shift_JIS) holds
- * user-area codes or is kana-only EUC-JP (euc_kana_only()), the sibling
- * encoding read strictly and cleanly replaces what out holds from mark
- * on: true then.
+ * user-area codes or is kana-only EUC-JP (charset_euc_kana_only()),
+ * the sibling encoding read strictly and cleanly replaces what out holds
+ * from mark on: true then.
  */
 static bool
 japanese_sibling(const struct label *l, const char *in, size_t n, size_t mark,
@@ -486,7 +461,7 @@ japanese_sibling(const struct label *l, const char *in, size_t n, size_t mark,
 	if (!suspect && l->japanese && !l->iso2022jp && l->iconv != NULL &&
 	    strcmp(l->iconv, "CP932") == 0)
 		suspect = (charset_sjis_vendor(s, n) & SJIS_USER) != 0 ||
-			  euc_kana_only(s, n);
+			  charset_euc_kana_only(s, n);
 	if (!l->japanese || !has_8bit(s, n) || memchr(in, '\0', n) != NULL ||
 	    !suspect)
 		return false;

@@ -19,6 +19,13 @@
 enum ma_status charset_jis_to_cp932(const unsigned char *s, size_t n,
 				    struct buf *out);
 
+/*
+ * charset_euc_kana_only - whether every 8-bit byte of s[0..n) is in a
+ * pair of EUC-JP's kana and punctuation rows (charset_jis.c): EUC-JP
+ * however it is labelled.
+ */
+bool charset_euc_kana_only(const unsigned char *s, size_t n);
+
 /* What Shift_JIS text holds of the CP932 user area (lead bytes F0-F9),
  * where the phone carriers put their emoji (charset_emoji.c). */
 /* Bit 1 is left out: charset.c passes "true" where these bits go. */

@@ -145,3 +145,28 @@ charset_jis_to_cp932(const unsigned char *s, size_t n, struct buf *out)
 	}
 	return st;
 }
+
+/*
+ * Whether every 8-bit byte of s[0..n) is in a pair of EUC-JP's rows 1,
+ * 4 or 5 (punctuation, hiragana, katakana: lead A1, A4 or A5, trail
+ * A1-FE). Read as Shift_JIS such text is half-width katakana in which
+ * every other character is "｡", "､" or "･": no text is written so, while
+ * kana-only EUC-JP is common (a short reply, "ありがとう").
+ */
+bool
+charset_euc_kana_only(const unsigned char *s, size_t n)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < 0x80)
+			continue;
+		if (i + 1 >= n ||
+		    (s[i] != 0xa1 && s[i] != 0xa4 && s[i] != 0xa5) ||
+		    s[i + 1] < 0xa1 || s[i + 1] > 0xfe)
+			return false;
+		any = true;
+		i++;
+	}
+	return any;
+}
