@@ -4,7 +4,7 @@
 /*
  * Private to the mime family (mime.c, mime_addr.c, mime_att.c,
  * mime_fname.c, mime_extra.c, mime_hooks.c, mime_report.c, mime_tnef.c,
- * mime_uu.c, mime_yenc.c):
+ * mime_rtf.c, mime_uu.c, mime_yenc.c):
  * what one of its files calls in another. The rest of the tree uses mime.h.
  */
 #include <gmime/gmime.h>
@@ -102,6 +102,13 @@ enum ma_status mime_tnef_extract(struct mime_msg *m);
  * UTF-8; malloc'd, NULL when it has none (or on no memory).
  */
 char *mime_tnef_text(const void *data, size_t n);
+
+/*
+ * mime_rtf_text - the text of Outlook's compressed RTF data[0..n)
+ * (PR_RTF_COMPRESSED, [MS-OXRTFCP]) as UTF-8 (mime_rtf.c); malloc'd, NULL
+ * when it is none, blank, or on no memory.
+ */
+char *mime_rtf_text(const void *data, size_t n);
 
 /*
  * mime_extra_text - the text of multipart mp that gmime gives no part:
