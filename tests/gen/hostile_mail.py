@@ -1843,6 +1843,53 @@ def c_tnef_text(g, t):
     return m.bytes(), mid, "mail"
 
 
+def lzfu(rtf):
+    """[MS-OXRTFCP] compressed RTF of rtf (bytes starting "{\\rtf"): a
+    reference to the ring's prefix for those five bytes, the rest as
+    literals, a reference to the write position to end it."""
+    out, ctl, run, w = bytearray(), 1, [b"\x00\x03"], 207 + 5
+    for c in rtf[5:]:
+        if len(run) == 8:
+            out += bytes([ctl]) + b"".join(run)
+            ctl, run = 0, []
+        run.append(bytes([c]))
+        w += 1
+    if len(run) == 8:
+        out += bytes([ctl]) + b"".join(run)
+        ctl, run = 0, []
+    ctl |= 1 << len(run)
+    run.append(bytes([(w % 4096) >> 4, ((w % 4096) & 15) << 4]))
+    out += bytes([ctl]) + b"".join(run)
+    crc = 0  # not checked by readers that take it leniently
+    return (len(out) + 12).to_bytes(4, "little") + \
+        len(rtf).to_bytes(4, "little") + b"LZFu" + \
+        crc.to_bytes(4, "little") + bytes(out)
+
+
+@mutation("tnef-rtf-only", 0.5)
+def c_tnef_rtf(g, t):
+    """Outlook's "rich text": a winmail.dat whose only text is its
+    compressed RTF (PR_RTF_COMPRESSED), an HTML body's tags in it."""
+    m, mid = g.base(t)
+    word = g.word(4)
+    rtf = (b"{\\rtf1\\ansi\\ansicpg1252\\fromhtml1 {\\fonttbl{\\f0 "
+           b"Arial;}}{\\*\\htmltag64 <p>}Hostile token " + t.encode() +
+           b".\\par Caf\\'e9 " + word.encode() + b"{\\*\\htmltag72 </p>}}")
+    z = lzfu(rtf)
+    v = z + bytes(-len(z) % 4)
+    props = (b"\1\0\0\0" + (0x0102 | 0x1009 << 16).to_bytes(4, "little") +
+             b"\1\0\0\0" + len(z).to_bytes(4, "little") + v)
+    attr = (b"\1" + (0x00069003).to_bytes(4, "little") +
+            len(props).to_bytes(4, "little") + props +
+            (sum(props) & 0xffff).to_bytes(2, "little"))
+    tnef = b"\x78\x9f\x3e\x22\x01\x00" + attr
+    multipart(m, "mixed", "tr-" + t, [
+        b"Content-Type: application/ms-tnef; name=\"winmail.dat\"\n"
+        b"Content-Transfer-Encoding: base64\n\n" + base64.encodebytes(tnef)])
+    g.shows = ["Hostile token %s." % t, "Caf\u00e9 " + word]
+    return m.bytes(), mid, "mail"
+
+
 # SoftBank codes: (Shift_JIS, what it shows). F94A is SoftBank's alone;
 # F941 and F741 share their codes with DoCoMo and KDDI; FB41 is an IBM
 # kanji to CP932.
