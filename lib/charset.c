@@ -234,6 +234,19 @@ add_clean(struct buf *out, const char *p, size_t n, unsigned japanese)
 		size_t k = utf8_seq(s + i, n - i);
 		bool bad = k == 0 || s[i] == 0;
 		const char *emoji = NULL;
+		size_t w;
+
+		if (s[i] == 0x1b) {
+			/* SoftBank's webcode emoji: ASCII in any charset. */
+			st = buf_add(out, p + run, i - run);
+			w = st == MA_OK
+				? charset_webcode(s + i, n - i, out, &st)
+				: 0;
+			i += w;
+			run = i;
+			if (w > 0)
+				continue;
+		}
 
 		if (!bad && japanese && k == 3) {
 			uint32_t cp = (uint32_t)(s[i] & 0x0f) << 12 |
@@ -371,10 +384,19 @@ decode_as(const struct label *l, const char *in, size_t n, bool lenient,
 	}
 	if (l->ascii && !lenient && has_8bit((const unsigned char *)in, n))
 		return MA_EDATA;
-	if (!l->iso2022jp && l->japanese && strcmp(l->iconv, "CP932") == 0)
-		return convert(
-		    l->iconv, in, n, lenient,
-		    charset_sjis_vendor((const unsigned char *)in, n), out);
+	if (!l->iso2022jp && l->japanese && strcmp(l->iconv, "CP932") == 0) {
+		unsigned v = charset_sjis_vendor((const unsigned char *)in, n);
+		unsigned char *sb;
+
+		if (!(v & SJIS_SOFTBANK))
+			return convert(l->iconv, in, n, lenient, v, out);
+		sb = charset_softbank_fb((const unsigned char *)in, n);
+		if (sb == NULL)
+			return MA_ENOMEM;
+		st = convert(l->iconv, (const char *)sb, n, lenient, v, out);
+		free(sb);
+		return st;
+	}
 	if (!l->iso2022jp)
 		return convert(l->iconv, in, n, lenient, l->japanese, out);
 	buf_init(&sj, CHARSET_MAX);
@@ -414,39 +436,14 @@ fffd_from(const struct buf *out, size_t mark)
 }
 
 /*
- * Whether every 8-bit byte of s[0..n) is in a pair of EUC-JP's rows 1,
- * 4 or 5 (punctuation, hiragana, katakana: lead A1, A4 or A5, trail
- * A1-FE). Read as Shift_JIS such text is half-width katakana in which
- * every other character is "｡", "､" or "･": no text is written so, while
- * kana-only EUC-JP is common (a short reply, "ありがとう").
- */
-static bool
-euc_kana_only(const unsigned char *s, size_t n)
-{
-	bool any = false;
-
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] < 0x80)
-			continue;
-		if (i + 1 >= n ||
-		    (s[i] != 0xa1 && s[i] != 0xa4 && s[i] != 0xa5) ||
-		    s[i + 1] < 0xa1 || s[i + 1] > 0xfe)
-			return false;
-		any = true;
-		i++;
-	}
-	return any;
-}
-
-/*
  * Japanese text under the other Japanese label, as gateways and phones
  * send it: EUC-JP labelled Shift_JIS reads "strictly" as half-width
  * katakana and user-area (private use) characters, Shift_JIS labelled
  * EUC-JP does not read at all. When the declared reading of in failed
  * (failed), gave vendor characters, or (declared Shift_JIS) holds
- * user-area codes or is kana-only EUC-JP (euc_kana_only()), the sibling
- * encoding read strictly and cleanly replaces what out holds from mark
- * on: true then.
+ * user-area codes or is kana-only EUC-JP (charset_euc_kana_only()),
+ * the sibling encoding read strictly and cleanly replaces what out holds
+ * from mark on: true then.
  */
 static bool
 japanese_sibling(const struct label *l, const char *in, size_t n, size_t mark,
@@ -464,7 +461,7 @@ japanese_sibling(const struct label *l, const char *in, size_t n, size_t mark,
 	if (!suspect && l->japanese && !l->iso2022jp && l->iconv != NULL &&
 	    strcmp(l->iconv, "CP932") == 0)
 		suspect = (charset_sjis_vendor(s, n) & SJIS_USER) != 0 ||
-			  euc_kana_only(s, n);
+			  charset_euc_kana_only(s, n);
 	if (!l->japanese || !has_8bit(s, n) || memchr(in, '\0', n) != NULL ||
 	    !suspect)
 		return false;

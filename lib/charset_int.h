@@ -19,13 +19,21 @@
 enum ma_status charset_jis_to_cp932(const unsigned char *s, size_t n,
 				    struct buf *out);
 
+/*
+ * charset_euc_kana_only - whether every 8-bit byte of s[0..n) is in a
+ * pair of EUC-JP's kana and punctuation rows (charset_jis.c): EUC-JP
+ * however it is labelled.
+ */
+bool charset_euc_kana_only(const unsigned char *s, size_t n);
+
 /* What Shift_JIS text holds of the CP932 user area (lead bytes F0-F9),
  * where the phone carriers put their emoji (charset_emoji.c). */
 /* Bit 1 is left out: charset.c passes "true" where these bits go. */
-#define SJIS_TEXT   2u	/* the text is Shift_JIS: always set */
-#define SJIS_USER   4u	/* any user-area code */
-#define SJIS_DOCOMO 8u	/* a code with lead F8: DoCoMo's alone */
-#define SJIS_KDDI   16u /* lead F3, F4 or F6: KDDI's (au) alone */
+#define SJIS_TEXT     2u  /* the text is Shift_JIS: always set */
+#define SJIS_USER     4u  /* any user-area code */
+#define SJIS_DOCOMO   8u  /* a code with lead F8: DoCoMo's alone */
+#define SJIS_KDDI     16u /* lead F3, F4 or F6: KDDI's (au) alone */
+#define SJIS_SOFTBANK 32u /* SoftBank's codes alone (charset_emoji.c) */
 
 /*
  * charset_sjis_vendor - the SJIS_* bits of Shift_JIS text s[0..n), read
@@ -41,5 +49,23 @@ unsigned charset_sjis_vendor(const unsigned char *s, size_t n);
  * SJIS_TEXT (other Japanese charsets use the area otherwise).
  */
 const char *charset_emoji(uint32_t cp, unsigned vendor);
+
+/*
+ * charset_softbank_fb - for Shift_JIS text s[0..n) whose vendor bits say
+ * SoftBank: a malloc'd copy (same length) in which SoftBank's codes of
+ * lead FB, which CP932 reads as IBM kanji, have lead F0 instead, a
+ * user-area code charset_emoji() then reads as theirs. NULL on no memory.
+ */
+unsigned char *charset_softbank_fb(const unsigned char *s, size_t n);
+
+/*
+ * charset_webcode - the length of the SoftBank "webcode" escape at s
+ * (n bytes on: ESC "$", a page letter G E F O P Q, one or more code
+ * characters, SI) with each of its codes' Unicode emoji appended to out;
+ * 0 (out untouched) when s holds no such escape whose every code has
+ * one. *stp: MA_OK, or out's MA_ENOMEM / MA_ETOOBIG.
+ */
+size_t charset_webcode(const unsigned char *s, size_t n, struct buf *out,
+		       enum ma_status *stp);
 
 #endif

@@ -5,6 +5,7 @@
  */
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "buf.h"
 #include "charset_int.h"
@@ -47,6 +48,23 @@ jis_escape(const unsigned char *e, size_t left, enum jis_mode *mode)
 }
 
 /*
+ * The length of a SoftBank webcode escape at s (ESC "$", a page letter,
+ * then up to SI, charset_webcode()), passed on as it is; 0 if none.
+ */
+static size_t
+webcode_len(const unsigned char *s, size_t n)
+{
+	size_t i;
+
+	if (n < 5 || s[1] != '$' || s[2] == '\0' ||
+	    strchr("GEFOPQ", s[2]) == NULL)
+		return 0;
+	for (i = 3; i < n && s[i] >= 0x21 && s[i] <= 0x7e; i++)
+		;
+	return i > 3 && i < n && s[i] == 0x0f ? i + 1 : 0;
+}
+
+/*
  * ISO-2022-JP (RFC 1468) with the Microsoft extensions to CP932 bytes:
  * JIS X 0208 rows and cells map to Shift_JIS arithmetically, which puts
  * the NEC special characters (row 13) and the NEC-selected IBM rows
@@ -66,7 +84,14 @@ charset_jis_to_cp932(const unsigned char *s, size_t n, struct buf *out)
 		unsigned char c = s[i];
 
 		if (c == 0x1b) {
-			size_t k = jis_escape(s + i + 1, n - i - 1, &mode);
+			size_t k = webcode_len(s + i, n - i);
+
+			if (k > 0) { /* read by charset.c after CP932 */
+				st = buf_add(out, s + i, k);
+				i += k;
+				continue;
+			}
+			k = jis_escape(s + i + 1, n - i - 1, &mode);
 
 			if (k == 0) { /* not one we know: the byte is lost */
 				st = buf_addc(out, (char)0xa0);
@@ -119,4 +144,29 @@ charset_jis_to_cp932(const unsigned char *s, size_t n, struct buf *out)
 		}
 	}
 	return st;
+}
+
+/*
+ * Whether every 8-bit byte of s[0..n) is in a pair of EUC-JP's rows 1,
+ * 4 or 5 (punctuation, hiragana, katakana: lead A1, A4 or A5, trail
+ * A1-FE). Read as Shift_JIS such text is half-width katakana in which
+ * every other character is "｡", "､" or "･": no text is written so, while
+ * kana-only EUC-JP is common (a short reply, "ありがとう").
+ */
+bool
+charset_euc_kana_only(const unsigned char *s, size_t n)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < 0x80)
+			continue;
+		if (i + 1 >= n ||
+		    (s[i] != 0xa1 && s[i] != 0xa4 && s[i] != 0xa5) ||
+		    s[i + 1] < 0xa1 || s[i + 1] > 0xfe)
+			return false;
+		any = true;
+		i++;
+	}
+	return any;
 }

@@ -52,79 +52,6 @@ mime_free(struct mime_msg *m)
 	free(m);
 }
 
-/* Flatten an address list (groups included: their members) into *ap. */
-
-char *
-mime_unflow(const char *text, size_t n, bool delsp, size_t *outlen)
-{
-	struct buf out, para;
-	size_t i = 0;
-	int para_depth = -1; /* -1: no paragraph pending */
-	enum ma_status st = MA_OK;
-
-	buf_init(&out, (size_t)-1 / 2);
-	buf_init(&para, (size_t)-1 / 2);
-	while (i < n && st == MA_OK) {
-		size_t e = i, len;
-		const char *s = text + i;
-		int depth = 0;
-		bool flowed, sig;
-
-		while (e < n && text[e] != '\n')
-			e++;
-		len = e - i;
-		if (len > 0 && s[len - 1] == '\r')
-			len--;
-		i = e + 1;
-		while ((size_t)depth < len && s[depth] == '>')
-			depth++;
-		s += depth;
-		len -= (size_t)depth;
-		if (len > 0 && s[0] == ' ')
-			s++, len--; /* space-stuffing, RFC 3676 4.4 */
-		sig = len == 3 && memcmp(s, "-- ", 3) == 0;
-		flowed = !sig && len > 0 && s[len - 1] == ' ';
-		if (flowed && delsp)
-			len--;
-		if (para_depth >= 0 && (para_depth != depth || sig)) {
-			/* A flowed line followed by one of another depth:
-			 * RFC 3676 4.5 says treat it as fixed. */
-			st = buf_add(&out, para.data, para.len);
-			if (st == MA_OK)
-				st = buf_addc(&out, '\n');
-			buf_reset(&para);
-			para_depth = -1;
-		}
-		if (para_depth < 0) {
-			para_depth = depth;
-			for (int d = 0; d < depth && st == MA_OK; d++)
-				st = buf_addc(&para, '>');
-			if (depth > 0 && st == MA_OK)
-				st = buf_addc(&para, ' ');
-		}
-		if (st == MA_OK)
-			st = buf_add(&para, s, len);
-		if (!flowed && st == MA_OK) {
-			st = buf_add(&out, para.data, para.len);
-			if (st == MA_OK && i <= n)
-				st = buf_addc(&out, '\n');
-			buf_reset(&para);
-			para_depth = -1;
-		}
-	}
-	if (para_depth >= 0 && st == MA_OK)
-		st = buf_add(&out, para.data, para.len);
-	buf_release(&para);
-	if (st != MA_OK) {
-		buf_release(&out);
-		return NULL;
-	}
-	*outlen = out.len;
-	if (out.data == NULL)
-		return strdup("");
-	return buf_steal(&out);
-}
-
 static char *
 lower_mime_type(GMimeContentType *ct)
 {
@@ -214,6 +141,23 @@ inner_filename(GMimeMessage *inner)
 	return r;
 }
 
+/* The message in data[0..n) (copied), with a reference the caller
+ * drops; NULL when gmime cannot read one. */
+static GMimeMessage *
+bytes_message(const void *data, size_t n)
+{
+	GMimeStream *stream;
+	GMimeParser *parser;
+	GMimeMessage *msg;
+
+	stream = g_mime_stream_mem_new_with_buffer(data, n);
+	parser = g_mime_parser_new_with_stream(stream);
+	msg = g_mime_parser_construct_message(parser, NULL);
+	g_object_unref(parser);
+	g_object_unref(stream);
+	return msg;
+}
+
 /*
  * The name of a message attached with a transfer encoding (RFC 2046
  * 5.2.1 forbids it; bounces do it): gmime takes such a message/rfc822
@@ -223,20 +167,13 @@ inner_filename(GMimeMessage *inner)
 static char *
 encoded_inner_filename(const struct mime_att *a)
 {
-	GMimeStream *stream;
-	GMimeParser *parser;
 	GMimeMessage *inner;
 	char *r;
 
 	if (strcmp(a->type, "message/rfc822") != 0 &&
 	    strcmp(a->type, "message/global") != 0)
 		return NULL;
-	stream =
-	    g_mime_stream_mem_new_with_buffer((const char *)a->data, a->size);
-	parser = g_mime_parser_new_with_stream(stream);
-	inner = g_mime_parser_construct_message(parser, NULL);
-	g_object_unref(parser);
-	g_object_unref(stream);
+	inner = bytes_message(a->data, a->size);
 	r = inner_filename(inner);
 	if (inner != NULL)
 		g_object_unref(inner);
@@ -372,9 +309,13 @@ part_bytes_text(GMimeObject *obj, char **textp, size_t *lenp)
 	return MA_OK;
 }
 
-/* The chosen text of a text part, charset decoded and flowed undone. */
+/*
+ * The chosen text of a text part, charset decoded and flowed undone.
+ * files non-NULL: the files yEnc-encoded in a text/plain part are taken
+ * out as its attachments (mime_yenc_extract()).
+ */
 static enum ma_status
-part_text(GMimeObject *obj, char **textp, size_t *lenp)
+part_text(GMimeObject *obj, struct mime_msg *files, char **textp, size_t *lenp)
 {
 	GMimeContentType *ct = g_mime_object_get_content_type(obj);
 	const char *format = g_mime_content_type_get_parameter(ct, "format");
@@ -390,6 +331,11 @@ part_text(GMimeObject *obj, char **textp, size_t *lenp)
 	 * U+FFFD rather than ending the text). */
 	if ((st = content_bytes(obj, &raw, &n)) != MA_OK)
 		return st;
+	if (files != NULL && g_mime_content_type_is_type(ct, "text", "plain") &&
+	    (st = mime_yenc_extract(files, cs, &raw, &n)) != MA_OK) {
+		free(raw);
+		return st;
+	}
 	/* An HTML part often names its charset only in a <meta> tag. */
 	if (g_mime_content_type_is_type(ct, "text", "html"))
 		meta = charset_html_label(cs, raw, n);
@@ -576,7 +522,7 @@ inner_text(GMimeMessage *inner, char **textp, size_t *lenp)
 		    is_attachment(parts[i], true))
 			continue;
 		st = GMIME_IS_TEXT_PART(parts[i])
-			 ? part_text(parts[i], textp, lenp)
+			 ? part_text(parts[i], NULL, textp, lenp)
 			 : part_bytes_text(parts[i], textp, lenp);
 		break;
 	}
@@ -694,6 +640,35 @@ digest_prologue(GMimeMessage *msg)
 }
 
 /*
+ * The message a message/rfc822 (or message/global) leaf part carries,
+ * with a reference the caller drops: gmime's, or for one sent with a
+ * transfer encoding (an opaque part to gmime, encoded_inner_filename()),
+ * its decoded bytes read as a message. NULL when it carries none.
+ */
+static GMimeMessage *
+carried_message(GMimeObject *obj)
+{
+	GMimeContentType *ct = g_mime_object_get_content_type(obj);
+	GMimeMessage *inner;
+	unsigned char *data;
+	size_t n;
+
+	if (GMIME_IS_MESSAGE_PART(obj)) {
+		inner =
+		    g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
+		return inner != NULL ? g_object_ref(inner) : NULL;
+	}
+	if (!GMIME_IS_PART(obj) ||
+	    (!g_mime_content_type_is_type(ct, "message", "rfc822") &&
+	     !g_mime_content_type_is_type(ct, "message", "global")) ||
+	    content_bytes(obj, &data, &n) != MA_OK)
+		return NULL;
+	inner = bytes_message(data, n);
+	free(data);
+	return inner;
+}
+
+/*
  * The body of a message with no text of its own that carries messages
  * (forwarded as attachments, a digest): a digest's preamble
  * (digest_prologue()), then the text of each, under a line naming it,
@@ -723,16 +698,13 @@ attached_texts(struct mime_msg *m, GMimeMessage *msg, GMimeObject **parts,
 		char *text = NULL, *from = NULL;
 		size_t len = 0;
 
-		if (!GMIME_IS_MESSAGE_PART(parts[i]))
+		if ((inner = carried_message(parts[i])) == NULL)
 			continue;
-		inner = g_mime_message_part_get_message(
-		    GMIME_MESSAGE_PART(parts[i]));
-		if (inner == NULL ||
-		    (st = inner_text(inner, &text, &len)) != MA_OK ||
-		    text == NULL)
-			continue;
+		st = inner_text(inner, &text, &len);
 		/* One with blank text is only its attachment. */
-		if (text[strspn(text, " \t\r\n")] == '\0') {
+		if (st != MA_OK || text == NULL ||
+		    text[strspn(text, " \t\r\n")] == '\0') {
+			g_object_unref(inner);
 			free(text);
 			continue;
 		}
@@ -750,6 +722,7 @@ attached_texts(struct mime_msg *m, GMimeMessage *msg, GMimeObject **parts,
 			st = buf_addc(&b, '\n');
 		free(text);
 		free(from);
+		g_object_unref(inner);
 		shown++;
 	}
 	if (st != MA_OK) {
@@ -830,7 +803,7 @@ body_and_attachments(struct mime_msg *m, GMimeMessage *msg, GMimeObject **parts,
 	m->has_alternative = plain != NULL && html != NULL;
 	m->body_html = body != NULL && body == html;
 	if (body != NULL && GMIME_IS_TEXT_PART(body))
-		return part_text(body, &m->body, &m->body_len);
+		return part_text(body, m, &m->body, &m->body_len);
 	if (body != NULL)
 		return part_bytes_text(body, &m->body, &m->body_len);
 	if ((st = signed_text(m, parts, nparts)) != MA_OK || m->body != NULL)
@@ -871,6 +844,8 @@ mime_from_stream(GMimeStream *stream, const char *what, bool prefer_html,
 		st = mime_uu_extract(m);
 	if (st == MA_OK)
 		st = mime_tnef_extract(m);
+	if (st == MA_OK)
+		st = mime_extra_append(m, msg);
 	g_object_unref(msg);
 	if (st != MA_OK) {
 		mime_free(m);

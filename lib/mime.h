@@ -15,8 +15,12 @@
  * body, each under a "----- Attached message -----" line with its From
  * and Subject; such a message without a file name is named SUBJECT.eml.
  * A report's status part (a bounce's message/delivery-status, a read
- * receipt's message/disposition-notification) is shown after the body
- * as well as listed as a file.
+ * receipt's message/disposition-notification, a bounce's
+ * text/rfc822-headers) is shown after the body as well as listed as a
+ * file, and so is the text search finds that gmime gives no part (a
+ * digest's preamble, the text inside a winmail.dat). Files uuencoded or
+ * yEnc-encoded into a text body are attachments, the text saying
+ * "[file NAME: attached]" in their place.
  * Everything here is owned by the mime_msg. Text may still hold invalid UTF-8
  * from a lying charset label: it reaches HTML only through html_escape(), which
  * repairs it.

@@ -1,8 +1,10 @@
 /* An attachment's slot in a parsed message, taken and ended: see
- * mime_int.h. Shared by the MIME walk (mime.c) and the uudecoder
- * (mime_uu.c). */
+ * mime_int.h. Shared by the MIME walk (mime.c) and the decoders of files
+ * inside text (mime_uu.c, mime_yenc.c). */
 #include <stdlib.h>
 #include <string.h>
+
+#include <gio/gio.h>
 
 #include "hash.h"
 #include "mime_int.h"
@@ -33,4 +35,29 @@ mime_att_end(struct mime_msg *m, struct mime_att *a, enum ma_status st)
 	}
 	m->natt++;
 	return MA_OK;
+}
+
+enum ma_status
+mime_att_file(struct mime_msg *m, const char *name, struct buf *data)
+{
+	struct mime_att *a;
+	gboolean uncertain;
+	gchar *ct, *type;
+
+	if ((a = mime_att_new(m)) == NULL)
+		return MA_ENOMEM;
+	/* The type by the name and the bytes, as a file manager guesses. */
+	ct = g_content_type_guess(name, (const guchar *)data->data, data->len,
+				  &uncertain);
+	type = ct != NULL ? g_content_type_get_mime_type(ct) : NULL;
+	g_free(ct);
+	a->type = strdup(
+	    type != NULL && !uncertain ? type : "application/octet-stream");
+	g_free(type);
+	a->filename = strdup(name);
+	a->size = data->len;
+	a->data = data->len > 0 ? buf_steal(data) : malloc(1);
+	if (a->type == NULL || a->filename == NULL || a->data == NULL)
+		return mime_att_end(m, a, MA_ENOMEM);
+	return mime_att_end(m, a, MA_OK);
 }

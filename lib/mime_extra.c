@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "charset.h"
 #include "mime_int.h"
@@ -78,12 +79,18 @@ tnef_child_text(GMimeMultipart *mp)
 		GByteArray *arr;
 		char *text = NULL;
 
+		const char *fn;
+
 		if (!GMIME_IS_PART(c) ||
-		    (!g_mime_content_type_is_type(ct, "application",
-						  "ms-tnef") &&
-		     !g_mime_content_type_is_type(ct, "application",
-						  "vnd.ms-tnef")) ||
 		    (dw = g_mime_part_get_content(GMIME_PART(c))) == NULL)
+			continue;
+		/* As mime_tnef.c knows one: by its type or its name. */
+		fn = g_mime_part_get_filename(GMIME_PART(c));
+		if (!g_mime_content_type_is_type(ct, "application",
+						 "ms-tnef") &&
+		    !g_mime_content_type_is_type(ct, "application",
+						 "vnd.ms-tnef") &&
+		    (fn == NULL || strcasecmp(fn, "winmail.dat") != 0))
 			continue;
 		mem = g_mime_stream_mem_new();
 		if (decode(dw, mem) &&
@@ -99,19 +106,33 @@ tnef_child_text(GMimeMultipart *mp)
 	return NULL;
 }
 
+/* The text of mp that gmime gives no part (malloc'd, NULL if none), and
+ * the line that names it on a page. */
+static char *
+extra_text(GMimeMultipart *mp, const char **titlep)
+{
+	char *text = preamble_text(mp);
+
+	*titlep = "Digest preamble";
+	if (text == NULL) {
+		text = tnef_child_text(mp);
+		*titlep = "Text of winmail.dat";
+	}
+	return text;
+}
+
 GMimeObject *
 mime_extra_text(GMimeMultipart *mp)
 {
 	GObject *o = G_OBJECT(mp);
 	GMimeTextPart *part;
+	const char *title;
 	char *text;
 
 	if (g_object_get_data(o, "mailarc-extra-done") != NULL)
 		return g_object_get_data(o, "mailarc-extra");
 	g_object_set_data(o, "mailarc-extra-done", o);
-	text = preamble_text(mp);
-	if (text == NULL)
-		text = tnef_child_text(mp);
+	text = extra_text(mp, &title);
 	if (text == NULL)
 		return NULL;
 	part = g_mime_text_part_new_with_subtype("plain");
@@ -120,4 +141,83 @@ mime_extra_text(GMimeMultipart *mp)
 	/* mp owns it from here: it goes with the message. */
 	g_object_set_data_full(o, "mailarc-extra", part, g_object_unref);
 	return GMIME_OBJECT(part);
+}
+
+/* The bytes of s[0..n) that are not ASCII white space, into a new
+ * string (length *outn); NULL on no memory. */
+static char *
+squeeze(const char *s, size_t n, size_t *outn)
+{
+	char *r = malloc(n + 1);
+	size_t k = 0;
+
+	if (r == NULL)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		if (strchr(" \t\r\n\f\v", s[i]) == NULL || s[i] == '\0')
+			r[k++] = s[i];
+	r[k] = '\0';
+	*outn = k;
+	return r;
+}
+
+/*
+ * Whether the body shows text already, white space aside: Outlook's
+ * winmail.dat often holds the text/plain part's text again, with other
+ * line ends or wrapping. On no memory, true (nothing is added).
+ */
+static bool
+body_holds(const struct mime_msg *m, const char *text, size_t n)
+{
+	char *b, *t;
+	size_t bn = 0, tn = 0;
+	bool r = true;
+
+	if (m->body_len == 0)
+		return false;
+	b = squeeze(m->body, m->body_len, &bn);
+	t = squeeze(text, n, &tn);
+	if (b != NULL && t != NULL)
+		r = memmem(b, bn, t, tn) != NULL;
+	free(b);
+	free(t);
+	return r;
+}
+
+/* Multiparts of one message looked at for their extra text. */
+#define EXTRA_MAX_PARTS 1000
+
+enum ma_status
+mime_extra_append(struct mime_msg *m, GMimeMessage *msg)
+{
+	GPtrArray *todo = g_ptr_array_new();
+	GMimeObject *top = g_mime_message_get_mime_part(msg);
+	enum ma_status st = MA_OK;
+	size_t seen = 0;
+
+	if (top != NULL)
+		g_ptr_array_add(todo, top);
+	/* An explicit stack, in document order; nested messages are parts
+	 * of their own (GMimeMessagePart), not walked into. */
+	while (todo->len > 0 && st == MA_OK && seen++ < EXTRA_MAX_PARTS) {
+		GMimeObject *obj = g_ptr_array_steal_index(todo, todo->len - 1);
+		GMimeMultipart *mp;
+		const char *title;
+		char *text;
+		size_t n;
+
+		if (!GMIME_IS_MULTIPART(obj))
+			continue;
+		mp = GMIME_MULTIPART(obj);
+		for (int i = g_mime_multipart_get_count(mp) - 1; i >= 0; i--)
+			g_ptr_array_add(todo, g_mime_multipart_get_part(mp, i));
+		if ((text = extra_text(mp, &title)) == NULL)
+			continue;
+		n = strlen(text);
+		if (!body_holds(m, text, n))
+			st = mime_body_append(m, title, text, n);
+		free(text);
+	}
+	g_ptr_array_free(todo, TRUE);
+	return st;
 }

@@ -2,12 +2,14 @@
 #define MA_MIME_INT_H
 
 /*
- * Private to the mime family (mime.c, mime_addr.c, mime_fname.c,
- * mime_extra.c, mime_hooks.c, mime_report.c, mime_tnef.c, mime_uu.c):
+ * Private to the mime family (mime.c, mime_addr.c, mime_att.c,
+ * mime_fname.c, mime_extra.c, mime_hooks.c, mime_report.c, mime_tnef.c,
+ * mime_rtf.c, mime_uu.c, mime_yenc.c):
  * what one of its files calls in another. The rest of the tree uses mime.h.
  */
 #include <gmime/gmime.h>
 
+#include "buf.h"
 #include "mime.h"
 
 /*
@@ -68,6 +70,26 @@ enum ma_status mime_att_end(struct mime_msg *m, struct mime_att *a,
 			    enum ma_status st);
 
 /*
+ * mime_att_file - a file found inside a text (uuencoded, yEnc) added to
+ * m as an attachment NAME (copied), its type guessed from the name and
+ * the bytes; data's bytes are taken (data is left empty). MA_ENOMEM.
+ */
+enum ma_status mime_att_file(struct mime_msg *m, const char *name,
+			     struct buf *data);
+
+/*
+ * mime_yenc_extract - the files yEnc-encoded into the raw (not yet
+ * charset-decoded) text raw[0..*np) of a text/plain part taken out as
+ * attachments of m (mime_yenc.c): each block from "=ybegin ... name=NAME"
+ * to "=yend" whose size (and CRC-32, when given) checks becomes an
+ * attachment NAME (decoded with charset cs, may be NULL) and, in the
+ * text, the line "[file NAME: attached]"; *rawp is then a new malloc'd
+ * text (the old one freed). Anything else is left as it was. MA_ENOMEM.
+ */
+enum ma_status mime_yenc_extract(struct mime_msg *m, const char *cs,
+				 unsigned char **rawp, size_t *np);
+
+/*
  * mime_tnef_extract - the files inside each TNEF attachment of m
  * (winmail.dat) added as attachments after it, and its text (attBody)
  * as m's body when m has none (mime_tnef.c). A damaged stream gives what
@@ -80,6 +102,13 @@ enum ma_status mime_tnef_extract(struct mime_msg *m);
  * UTF-8; malloc'd, NULL when it has none (or on no memory).
  */
 char *mime_tnef_text(const void *data, size_t n);
+
+/*
+ * mime_rtf_text - the text of Outlook's compressed RTF data[0..n)
+ * (PR_RTF_COMPRESSED, [MS-OXRTFCP]) as UTF-8 (mime_rtf.c); malloc'd, NULL
+ * when it is none, blank, or on no memory.
+ */
+char *mime_rtf_text(const void *data, size_t n);
 
 /*
  * mime_extra_text - the text of multipart mp that gmime gives no part:
@@ -99,5 +128,23 @@ GMimeObject *mime_extra_text(GMimeMultipart *mp);
  */
 enum ma_status mime_report_append(struct mime_msg *m, GMimeObject **parts,
 				  size_t nparts);
+
+/*
+ * mime_body_append - text[0..len) appended to m's body under a line
+ * naming it (title), or in a <pre> after an HTML body, as
+ * mime_report_append() shows a report; the body of a message with none
+ * (mime_report.c). MA_ENOMEM, m unchanged.
+ */
+enum ma_status mime_body_append(struct mime_msg *m, const char *title,
+				const char *text, size_t len);
+
+/*
+ * mime_extra_append - the text of each multipart of msg (not inside the
+ * messages it carries) that libnotmuch is shown by mime_extra_text() (a
+ * digest's preamble, the text inside a winmail.dat) appended to m's body
+ * (mime_body_append()) unless the body holds it already: the page shows
+ * what search finds (mime_extra.c). MA_ENOMEM.
+ */
+enum ma_status mime_extra_append(struct mime_msg *m, GMimeMessage *msg);
 
 #endif

@@ -6,8 +6,11 @@
  * fields a reader can read as they are ("Final-Recipient:", "Status:",
  * "Diagnostic-Code:"): which address failed and why is the point of a
  * bounce, so the page shows it under the notice, and search finds it.
- * The part stays listed as a file (its URL is unchanged).
+ * The part stays listed as a file (its URL is unchanged). So does a
+ * bounce's text/rfc822-headers (RFC 6522 3), the header of the returned
+ * message: whom it was sent to and when.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
@@ -37,6 +40,10 @@ report_title(GMimeObject *obj)
 	    g_mime_content_type_is_type(ct, "message",
 					"global-disposition-notification"))
 		return "Disposition notification";
+	/* RFC 6522 3: the returned message's header alone, as MTAs return
+	 * it to keep a bounce small. */
+	if (g_mime_content_type_is_type(ct, "text", "rfc822-headers"))
+		return "Returned message headers";
 	return NULL;
 }
 
@@ -100,6 +107,31 @@ add_report(struct buf *b, bool html, bool first_line, const char *title,
 }
 
 enum ma_status
+mime_body_append(struct mime_msg *m, const char *title, const char *text,
+		 size_t len)
+{
+	struct buf b;
+	bool html = m->body_html && m->body_len > 0;
+	enum ma_status st;
+
+	buf_init(&b, (size_t)-1 / 2);
+	st = buf_add(&b, m->body, m->body_len);
+	if (st == MA_OK && !html && b.len > 0 && b.data[b.len - 1] != '\n')
+		st = buf_addc(&b, '\n');
+	if (st == MA_OK)
+		st = add_report(&b, html, b.len == 0, title, text, len);
+	if (st != MA_OK) {
+		buf_release(&b);
+		return st;
+	}
+	free(m->body);
+	m->body_len = b.len;
+	m->body = buf_steal(&b);
+	m->body_html = html;
+	return MA_OK;
+}
+
+enum ma_status
 mime_report_append(struct mime_msg *m, GMimeObject **parts, size_t nparts)
 {
 	struct buf b;
@@ -117,8 +149,13 @@ mime_report_append(struct mime_msg *m, GMimeObject **parts, size_t nparts)
 			continue;
 		if ((st = report_text(parts[i], &text, &len)) != MA_OK)
 			break;
-		if (text == NULL)
+		/* A message whose only text it is shows it already
+		 * (mime.c other_text()). */
+		if (text == NULL || (m->body_len > 0 &&
+				     memmem(m->body, m->body_len, text, len))) {
+			free(text);
 			continue;
+		}
 		if (shown == 0 && m->body_len > 0)
 			st = buf_add(&b, m->body, m->body_len);
 		if (st == MA_OK && shown == 0 && !html && b.len > 0 &&

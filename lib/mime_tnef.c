@@ -3,8 +3,9 @@
  * "winmail.dat"; [MS-OXTNEF]): Outlook and Exchange send a message's
  * attachments, and sometimes its only text, inside it, so a page showed
  * one opaque winmail.dat and "no text". Each file it carries becomes an
- * attachment of its own after it, and its text (attBody) is the body of
- * a message that has none. The winmail.dat part itself stays listed (its
+ * attachment of its own after it, and its text (attBody, else PR_BODY,
+ * else the compressed RTF, mime_rtf.c) is the body of a message that has
+ * none. The winmail.dat part itself stays listed (its
  * URL is unchanged). A stream that is cut short or malformed gives what
  * was read whole before the damage.
  *
@@ -39,6 +40,8 @@
 /* MAPI properties read ([MS-OXPROPS]) and the types of their values. */
 #define PR_BODY			0x1000u /* the message's text */
 #define PR_ATTACH_LONG_FILENAME 0x3707u
+#define PR_RTF_COMPRESSED	0x1009u /* the text as compressed RTF */
+#define PT_BINARY		0x0102u
 #define PT_STRING8		0x001eu
 #define PT_UNICODE		0x001fu
 
@@ -251,7 +254,8 @@ mapi_string(const unsigned char *s, size_t n, unsigned want,
 			if (len > n - pos)
 				return;
 			if (id == want && vals == 1 && !(type & 0x1000u) &&
-			    (base == PT_STRING8 || base == PT_UNICODE))
+			    (base == PT_STRING8 || base == PT_UNICODE ||
+			     base == PT_BINARY))
 				*out = (struct tnef_str){s + pos, len,
 							 base == PT_UNICODE};
 			pos += var ? (len + 3) / 4 * 4 : len;
@@ -269,7 +273,7 @@ static enum ma_status
 tnef_read(struct mime_msg *m, const unsigned char *s, size_t n, char **textp)
 {
 	struct tnef_file f = {0};
-	struct tnef_str body = {0}, prop_body = {0};
+	struct tnef_str body = {0}, prop_body = {0}, rtf = {0};
 	size_t pos = 6, files = 0;
 	uint32_t codepage = 0;
 	enum ma_status st = MA_OK;
@@ -290,9 +294,10 @@ tnef_read(struct mime_msg *m, const unsigned char *s, size_t n, char **textp)
 			codepage = le32(d);
 		else if (id == ATT_BODY && level == 1)
 			body = (struct tnef_str){d, len, false};
-		else if (id == ATT_MAPI_PROPS && level == 1)
+		else if (id == ATT_MAPI_PROPS && level == 1) {
 			mapi_string(d, len, PR_BODY, &prop_body);
-		else if (id == ATT_ATTACH_REND_DATA && m != NULL) {
+			mapi_string(d, len, PR_RTF_COMPRESSED, &rtf);
+		} else if (id == ATT_ATTACH_REND_DATA && m != NULL) {
 			st = close_file(m, &f, codepage, &files);
 			f.open = true;
 		} else if (id == ATT_ATTACH_TITLE && f.open)
@@ -308,6 +313,8 @@ tnef_read(struct mime_msg *m, const unsigned char *s, size_t n, char **textp)
 	if (st == MA_OK && (body.p != NULL || prop_body.p != NULL))
 		st = body_text(body.p != NULL ? &body : &prop_body, codepage,
 			       textp);
+	else if (st == MA_OK && rtf.p != NULL)
+		*textp = mime_rtf_text(rtf.p, rtf.n); /* NULL: none */
 	return st;
 }
 

@@ -10,8 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gio/gio.h>
-
 #include "buf.h"
 #include "mime_int.h"
 
@@ -131,31 +129,6 @@ block(const char *text, size_t len, size_t *pos, struct buf *data)
 	return false;
 }
 
-static enum ma_status
-add_file(struct mime_msg *m, const char *name, struct buf *data)
-{
-	struct mime_att *a;
-	gboolean uncertain;
-	gchar *ct, *type;
-
-	if ((a = mime_att_new(m)) == NULL)
-		return MA_ENOMEM;
-	/* The type by the name and the bytes, as a file manager guesses. */
-	ct = g_content_type_guess(name, (const guchar *)data->data, data->len,
-				  &uncertain);
-	type = ct != NULL ? g_content_type_get_mime_type(ct) : NULL;
-	g_free(ct);
-	a->type = strdup(
-	    type != NULL && !uncertain ? type : "application/octet-stream");
-	g_free(type);
-	a->filename = strdup(name);
-	a->size = data->len;
-	a->data = data->len > 0 ? buf_steal(data) : malloc(1);
-	if (a->type == NULL || a->filename == NULL || a->data == NULL)
-		return mime_att_end(m, a, MA_ENOMEM);
-	return mime_att_end(m, a, MA_OK);
-}
-
 enum ma_status
 mime_uu_extract(struct mime_msg *m)
 {
@@ -175,7 +148,7 @@ mime_uu_extract(struct mime_msg *m)
 
 		if (files < UU_MAX_FILES && begin_line(&l, name) &&
 		    block(m->body, m->body_len, &after, &data)) {
-			st = add_file(m, name, &data);
+			st = mime_att_file(m, name, &data);
 			if (st == MA_OK)
 				st = buf_addf(&text, "[file %s: attached]\n",
 					      name);

@@ -34,6 +34,7 @@ import os
 import quopri
 import random
 import sys
+import zlib
 
 DOMAINS = ["example.com", "example.org", "lists.example.net", "mx.example.jp"]
 NAMES = ["Alice Martin", "Bob Dupont", "Chloé Müller", "Dmitri Ivanov",
@@ -877,6 +878,28 @@ def uuencode(name, data):
     return b"\n".join(out) + b"\n"
 
 
+def yenc(name, data, crc=True, width=128):
+    """A yEnc block: each byte plus 42, NUL LF CR "=" escaped as "=" and
+    the byte plus 64 more, lines of width characters."""
+    lines, line = [], b""
+    for c in data:
+        c = (c + 42) % 256
+        if c in (0, 10, 13, 61):
+            line += bytes([61, (c + 64) % 256])
+        else:
+            line += bytes([c])
+        if len(line) >= width:
+            lines.append(line)
+            line = b""
+    if line:
+        lines.append(line)
+    end = b"=yend size=%d" % len(data)
+    if crc:
+        end += b" crc32=%08x" % zlib.crc32(data)
+    return (b"=ybegin line=%d size=%d name=%s\n" % (width, len(data), name)
+            + b"".join(l + b"\n" for l in lines) + end + b"\n")
+
+
 @mutation("uuencode-yenc")
 def c_uu(g, t):
     """uuencoded and yEnc files inside a text/plain body."""
@@ -889,11 +912,8 @@ def c_uu(g, t):
         if name == b"file.bin":
             g.shows = ["[file file.bin: attached]", "after the file"]
     else:
-        y = bytes((c + 42) % 256 for c in data)
-        for c in (0, 10, 13, 61):
-            y = y.replace(bytes([c]), bytes([61, (c + 64) % 256]))
-        enc = (b"=ybegin line=128 size=%d name=pic.jpg\n" % len(data) + y
-               + b"\n=yend size=%d\n" % len(data))
+        enc = yenc(b"pic.jpg", data, g.rng.random() < 0.5)
+        g.shows = ["[file pic.jpg: attached]", "after the file"]
     m.set("MIME-Version", "1.0")
     m.set("Content-Type", "text/plain; charset=%s"
           % g.rng.choice(["us-ascii", "iso-8859-1", "x-user-defined"]))
@@ -1257,6 +1277,8 @@ def c_bounce(g, t):
         b"Content-Type: message/delivery-status\n\n" + status,
         last], "; report-type=delivery-status")
     g.shows = ["Diagnostic-Code: smtp; 550 5.1.1"]
+    if kind == 0:
+        g.shows.append("Returned message headers")
     data = m.bytes()
     if kind == 3:  # CRLF throughout but one bare LF in the original
         data = data.replace(b"\n", b"\r\n")
@@ -1295,7 +1317,7 @@ def c_ndr(g, t):
         b"Content-Type: text/rfc822-headers\n\n" +
         orig[:orig.index(b"\n\n") + 1]], "; report-type=delivery-status")
     m.eol = b"\r\n"
-    g.shows = ["RESOLVER.ADR.RecipientNotFound"]
+    g.shows = ["RESOLVER.ADR.RecipientNotFound", "Returned message headers"]
     return m.bytes(), mid, "mail"
 
 
@@ -1756,6 +1778,146 @@ def c_htmlbase(g, t):
          "Transfer-Encoding: base64\n\nR0lGODlhAQABAAAAACw=\n" % t
          ).encode()], '; type="text/html"')
     g.shows = ["Hostile token %s. %s" % (t, word)]
+    return m.bytes(), mid, "mail"
+
+
+# Round 11: what the pages did not show.
+
+@mutation("rfc822-b64-only", 0.5)
+def c_rfc822_b64(g, t):
+    """A message whose only content is a message/rfc822 sent base64
+    (RFC 2046 5.2.1 forbids it; forwarders do it): the whole message, or
+    the one part of a multipart/mixed."""
+    m, mid = g.base(t)
+    for h in ("In-Reply-To", "References", "List-Id"):
+        m.drop(h)
+    inner = inner_msg(g, t, 0)
+    inner.body = ("Hostile token %s, forwarded.\n" % t).encode()
+    enc = base64.encodebytes(inner.bytes())
+    if g.rng.random() < 0.5:
+        m.set("MIME-Version", "1.0")
+        m.set("Content-Type", "message/rfc822")
+        m.set("Content-Transfer-Encoding", "base64")
+        m.body = enc
+    else:
+        multipart(m, "mixed", "fb-" + t, [
+            b"Content-Type: message/rfc822\nContent-Transfer-Encoding: "
+            b"base64\n\n" + enc])
+    g.shows = ["Hostile token %s, forwarded." % t]
+    return m.bytes(), mid, "mail"
+
+
+@mutation("digest-preamble-text", 0.5)
+def c_digest_text(g, t):
+    """A digest with a preamble inside a message that has a text part of
+    its own (a forwarded list digest)."""
+    m, mid = g.base(t)
+    top = Msg()
+    multipart(top, "digest", "dp-" + t, [
+        b"\n" + inner_msg(g, t, k).bytes() for k in range(2)])
+    pre = "Digest notice %s: %s" % (t, g.word(4))
+    multipart(m, "mixed", "dpt-" + t, [
+        text_part(g, t), b"Content-Type: " + top.get("Content-Type").encode()
+        + b"\n\n" + pre.encode() + b"\n\n" + top.body])
+    g.shows = ["Hostile token %s." % t, pre]
+    return m.bytes(), mid, "mail"
+
+
+@mutation("tnef-text-twice", 0.5)
+def c_tnef_text(g, t):
+    """Outlook: a text part and a winmail.dat whose attBody is another
+    text, or the same one with CRLF line ends."""
+    m, mid = g.base(t)
+    text = g.text(t)
+    same = g.rng.random() < 0.5
+    body = (text.replace("\n", "\r\n") if same else
+            "Rich text %s: %s\r\n" % (t, g.word(5))).encode("cp1252")
+    tnef = tnef_stream([], body, 1252, g.rng.random() < 0.5)
+    multipart(m, "mixed", "tt-" + t, [
+        ("Content-Type: text/plain; charset=utf-8\n\n%s" % text).encode(),
+        b"Content-Type: application/ms-tnef; name=\"winmail.dat\"\n"
+        b"Content-Transfer-Encoding: base64\n\n" + base64.encodebytes(tnef)])
+    g.shows = ["Hostile token %s." % t]
+    if not same:
+        g.shows.append(body.decode("cp1252").strip())
+    return m.bytes(), mid, "mail"
+
+
+def lzfu(rtf):
+    """[MS-OXRTFCP] compressed RTF of rtf (bytes starting "{\\rtf"): a
+    reference to the ring's prefix for those five bytes, the rest as
+    literals, a reference to the write position to end it."""
+    out, ctl, run, w = bytearray(), 1, [b"\x00\x03"], 207 + 5
+    for c in rtf[5:]:
+        if len(run) == 8:
+            out += bytes([ctl]) + b"".join(run)
+            ctl, run = 0, []
+        run.append(bytes([c]))
+        w += 1
+    if len(run) == 8:
+        out += bytes([ctl]) + b"".join(run)
+        ctl, run = 0, []
+    ctl |= 1 << len(run)
+    run.append(bytes([(w % 4096) >> 4, ((w % 4096) & 15) << 4]))
+    out += bytes([ctl]) + b"".join(run)
+    crc = 0  # not checked by readers that take it leniently
+    return (len(out) + 12).to_bytes(4, "little") + \
+        len(rtf).to_bytes(4, "little") + b"LZFu" + \
+        crc.to_bytes(4, "little") + bytes(out)
+
+
+@mutation("tnef-rtf-only", 0.5)
+def c_tnef_rtf(g, t):
+    """Outlook's "rich text": a winmail.dat whose only text is its
+    compressed RTF (PR_RTF_COMPRESSED), an HTML body's tags in it."""
+    m, mid = g.base(t)
+    word = g.word(4)
+    rtf = (b"{\\rtf1\\ansi\\ansicpg1252\\fromhtml1 {\\fonttbl{\\f0 "
+           b"Arial;}}{\\*\\htmltag64 <p>}Hostile token " + t.encode() +
+           b".\\par Caf\\'e9 " + word.encode() + b"{\\*\\htmltag72 </p>}}")
+    z = lzfu(rtf)
+    v = z + bytes(-len(z) % 4)
+    props = (b"\1\0\0\0" + (0x0102 | 0x1009 << 16).to_bytes(4, "little") +
+             b"\1\0\0\0" + len(z).to_bytes(4, "little") + v)
+    attr = (b"\1" + (0x00069003).to_bytes(4, "little") +
+            len(props).to_bytes(4, "little") + props +
+            (sum(props) & 0xffff).to_bytes(2, "little"))
+    tnef = b"\x78\x9f\x3e\x22\x01\x00" + attr
+    multipart(m, "mixed", "tr-" + t, [
+        b"Content-Type: application/ms-tnef; name=\"winmail.dat\"\n"
+        b"Content-Transfer-Encoding: base64\n\n" + base64.encodebytes(tnef)])
+    g.shows = ["Hostile token %s." % t, "Caf\u00e9 " + word]
+    return m.bytes(), mid, "mail"
+
+
+# SoftBank codes: (Shift_JIS, what it shows). F94A is SoftBank's alone;
+# F941 and F741 share their codes with DoCoMo and KDDI; FB41 is an IBM
+# kanji to CP932.
+SOFTBANK = [(b"\xf9\x4a", "\U0001F4F1"), (b"\xf9\x41", "\U0001F466"),
+            (b"\xf7\x41", "\U0001F4EB"), (b"\xfb\x41", "\U0001F625")]
+
+
+@mutation("ja-softbank")
+def c_softbank(g, t):
+    """SoftBank mail: Shift_JIS with SoftBank's emoji (one of its own
+    codes and an FB code, so the carrier is certain), and the webcode
+    escapes (ESC $ G ... SI) in the subject or text."""
+    r = g.rng
+    codes = [SOFTBANK[0], SOFTBANK[3]] + [r.choice(SOFTBANK)
+                                          for _ in range(r.randint(0, 3))]
+    r.shuffle(codes)
+    web = b"\x1b$G!\"\x0f"  # boy, girl
+    text = JA.encode("cp932") + b" " + b"".join(c for c, _ in codes) + \
+        b" " + web
+    m, mid = charset_body(g, t, r.choice(SJIS_LABELS), text,
+                          r.choice(["8bit", "base64"]))
+    if m.get("Content-Transfer-Encoding") == "base64":
+        m.body = base64.encodebytes(m.body)
+    m.set("Subject", ew("Shift_JIS", "B", "会議".encode("cp932") + web)
+          + " " + t)
+    m.set("From", "%s@softbank.ne.jp" % t.lower())
+    g.shows = [JA, "".join(u for _, u in codes),
+               "\U0001F466\U0001F467"]
     return m.bytes(), mid, "mail"
 
 

@@ -18,6 +18,7 @@
 #include "mime.h"
 
 #include "mime_parse.inc"
+#include "splitmix.inc"
 
 /* A TNEF stream, or a MAPI property list ([MS-OXTNEF] 2.1.3.4), being
  * built. */
@@ -137,8 +138,10 @@ test_body_of_a_message_without_text(void **state)
 }
 
 static void
-test_text_part_wins_over_att_body(void **state)
+test_att_body_follows_text_part(void **state)
 {
+	/* Search finds attBody (mime_extra_text()): the page shows it after
+	 * the text part. */
 	struct tnef t;
 	struct mime_msg *m;
 
@@ -146,8 +149,25 @@ test_text_part_wins_over_att_body(void **state)
 	start(&t);
 	attr(&t, 1, 0x0002800cu, "rich text", 9);
 	m = message(&t, "plain text");
-	assert_string_equal(m->body, "plain text");
+	assert_string_equal(m->body, "plain text\n\n"
+				     "----- Text of winmail.dat -----\n"
+				     "rich text\n");
 	assert_int_equal(m->natt, 1);
+	mime_free(m);
+}
+
+static void
+test_att_body_as_the_text_part_is_shown_once(void **state)
+{
+	/* Outlook writes the text twice, with other line ends. */
+	struct tnef t;
+	struct mime_msg *m;
+
+	(void)state;
+	start(&t);
+	attr(&t, 1, 0x0002800cu, "same\r\ntext \r\n", 14);
+	m = message(&t, "same\ntext");
+	assert_string_equal(m->body, "same\ntext");
 	mime_free(m);
 }
 
@@ -266,16 +286,145 @@ test_mapi_long_name_and_body(void **state)
 	mime_free(m);
 }
 
+/* A winmail.dat whose only text is PR_RTF_COMPRESSED z[0..n). */
+static struct mime_msg *
+rtf_message(const void *z, size_t n)
+{
+	struct tnef mp = {0};
+	struct tnef t;
+
+	put32(&mp, 1);
+	tag(&mp, 0x0102, 0x1009); /* PR_RTF_COMPRESSED */
+	var(&mp, z, n);
+	start(&t);
+	attr(&t, 1, 0x00069003u, mp.b, mp.n);
+	return message(&t, NULL);
+}
+
+/* An [MS-OXRTFCP] header for z of n bytes: sizes and type. */
+static void
+rtf_head(unsigned char *z, size_t n, uint32_t raw, uint32_t type)
+{
+	struct tnef h = {0};
+
+	put32(&h, (uint32_t)n - 4);
+	put32(&h, raw);
+	put32(&h, type);
+	put32(&h, 0);
+	memcpy(z, h.b, 16);
+}
+
+static void
+test_rtf_only_body_is_the_text(void **state)
+{
+	/* "LZFu": a reference to the ring's prefix ("{\rtf", offset 0,
+	 * length 5), literals, and a reference to the write position
+	 * (207 = 0x0cf) that ends it. */
+	static const char lit[] = "1\\ansi\\ansicpg1252{\\fonttbl{\\f0 "
+				  "Arial;}}Gr\\'fc\\'dfe\\par "
+				  "caf\\u233?\\~x{\\*\\htmltag <p>}}";
+	unsigned char z[256];
+	size_t n = 16, k = 0;
+	struct mime_msg *m;
+
+	(void)state;
+	z[n++] = 0x01; /* the first is a reference */
+	z[n++] = 0x00;
+	z[n++] = 0x03;
+	for (size_t i = 0; i < 7 && k < sizeof lit - 1; i++)
+		z[n++] = (unsigned char)lit[k++];
+	while (k < sizeof lit - 1) {
+		size_t run = sizeof lit - 1 - k < 8 ? sizeof lit - 1 - k : 8;
+
+		z[n++] = run < 8 ? (unsigned char)(1u << run) : 0;
+		for (size_t i = 0; i < run; i++)
+			z[n++] = (unsigned char)lit[k++];
+	}
+	if ((sizeof lit - 1 - 7) % 8 == 0)
+		z[n++] = 0x01;
+	z[n++] = (unsigned char)((207 + 5 + sizeof lit - 1) >> 4);
+	z[n++] = (unsigned char)(((207 + 5 + sizeof lit - 1) & 15) << 4);
+	rtf_head(z, n, (uint32_t)(5 + sizeof lit - 1), 0x75465a4cu);
+	m = rtf_message(z, n);
+	assert_string_equal(m->body, "Gr\xc3\xbc\xc3\x9f"
+				     "e\ncaf\xc3\xa9\xc2\xa0x");
+	mime_free(m);
+}
+
+static void
+test_rtf_stored_and_damaged(void **state)
+{
+	static const char rtf[] = "{\\rtf1 plain {\\info{\\title t}}words}";
+	unsigned char z[128];
+	struct mime_msg *m;
+
+	(void)state;
+	memcpy(z + 16, rtf, sizeof rtf - 1);
+	rtf_head(z, 16 + sizeof rtf - 1, sizeof rtf - 1, 0x414c454du);
+	m = rtf_message(z, 16 + sizeof rtf - 1);
+	assert_string_equal(m->body, "plain words");
+	mime_free(m);
+	/* Not RTF, an unknown type, a header cut short: no text. */
+	memcpy(z + 16, "{\\rtx", 5);
+	m = rtf_message(z, 16 + sizeof rtf - 1);
+	assert_string_equal(m->body, "");
+	mime_free(m);
+	rtf_head(z, 16 + sizeof rtf - 1, sizeof rtf - 1, 0x12345678u);
+	m = rtf_message(z, 16 + sizeof rtf - 1);
+	assert_string_equal(m->body, "");
+	mime_free(m);
+	m = rtf_message(z, 10);
+	assert_string_equal(m->body, "");
+	mime_free(m);
+}
+
+static void
+test_rtf_random_streams(void **state)
+{
+	/* Each starts "{\\rtf" (a reference to the prefix), then random
+	 * control bytes, references and RTF: no fault, and a text or none. */
+	static const char rtfish[] = "{}\\'*u-1?par~ab9 ";
+	uint64_t x = 42;
+	unsigned char z[400];
+
+	(void)state;
+	for (int round = 0; round < 300; round++) {
+		size_t n = 16 + 3 + next(&x) % 300;
+		struct mime_msg *m;
+
+		z[16] = (unsigned char)(next(&x) | 1);
+		z[17] = 0x00;
+		z[18] = 0x03;
+		for (size_t i = 19; i < n; i++) {
+			uint64_t v = next(&x);
+
+			z[i] = v % 3 == 0
+				   ? (unsigned char)(v >> 8)
+				   : (unsigned char)
+					 rtfish[(v >> 8) % (sizeof rtfish - 1)];
+		}
+		rtf_head(z, n, (uint32_t)(next(&x) % 2000),
+			 round % 7 == 0 ? 0x414c454du : 0x75465a4cu);
+		m = rtf_message(z, n);
+		assert_int_equal(m->body_len, strlen(m->body));
+		mime_free(m);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_files_follow_winmail_dat),
 	    cmocka_unit_test(test_body_of_a_message_without_text),
-	    cmocka_unit_test(test_text_part_wins_over_att_body),
+	    cmocka_unit_test(test_att_body_follows_text_part),
+	    cmocka_unit_test(test_att_body_as_the_text_part_is_shown_once),
 	    cmocka_unit_test(test_cut_short_keeps_whole_files),
 	    cmocka_unit_test(test_junk_and_odd_names),
 	    cmocka_unit_test(test_mapi_long_name_and_body),
+	    cmocka_unit_test(test_rtf_only_body_is_the_text),
+	    cmocka_unit_test(test_rtf_stored_and_damaged),
+	    cmocka_unit_test(test_rtf_random_streams),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
