@@ -269,31 +269,43 @@ garray_free(void *p)
 static void
 postings_build(struct postings *ps, GPtrArray *docs)
 {
+	/* Each document's terms cut in place in one copy (a split would
+	 * allocate every term, and most are in the table already). */
+	GString *cut = g_string_new(NULL);
+
 	ps->terms =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, garray_free);
 	ps->bytes = 0;
 	for (guint i = 0; i < docs->len; i++) {
 		const struct sdoc *d = docs->pdata[i];
-		char **t = g_strsplit(d->terms, " ", -1);
+		char *t, *end;
 
-		for (size_t k = 0; t[k] != NULL; k++) {
+		g_string_assign(cut, d->terms);
+		end = cut->str + cut->len;
+		for (t = cut->str; t < end;) {
+			char *sp = memchr(t, ' ', (size_t)(end - t));
 			GArray *a;
 			guint32 n = i;
 
-			if (t[k][0] == '\0')
+			if (sp == NULL)
+				sp = end;
+			*sp = '\0';
+			if (t[0] == '\0') {
+				t = sp + 1;
 				continue;
-			a = g_hash_table_lookup(ps->terms, t[k]);
+			}
+			a = g_hash_table_lookup(ps->terms, t);
 			if (a == NULL) {
 				a = g_array_new(FALSE, FALSE, sizeof(guint32));
-				g_hash_table_insert(ps->terms, g_strdup(t[k]),
-						    a);
-				ps->bytes += strlen(t[k]) + 5;
+				g_hash_table_insert(ps->terms, g_strdup(t), a);
+				ps->bytes += (size_t)(sp - t) + 5;
 			}
 			g_array_append_val(a, n);
 			ps->bytes += 1 + (i < 10 ? 1 : i < 100 ? 2 : 3);
+			t = sp + 1;
 		}
-		g_strfreev(t);
 	}
+	g_string_free(cut, TRUE);
 }
 
 /* v in decimal, as "%u" writes it: a shard holds a number per posting,
