@@ -543,6 +543,10 @@ enum ma_status gap_article(struct run *r, struct buf *b,
 enum ma_status read_raw(const char *file, char **datap, size_t *lenp);
 enum ma_status read_raw_stat(const char *file, char **datap, size_t *lenp,
 			     struct stat *sbp);
+/* raw_open() - open(file, O_RDONLY) from its folder, held open for the
+ * next file there (-1: errno says why); raw_release() closes it. */
+int raw_open(const char *file);
+void raw_release(void);
 enum ma_status mbox_add(struct buf *b, const char *file, time_t date,
 			const char *hdr);
 
