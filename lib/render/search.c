@@ -31,6 +31,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hash.h"
 #include "log.h"
 #include "path.h"
 #include "render_int.h"
@@ -385,6 +386,41 @@ docs_json(GPtrArray *docs, guint lo, guint hi)
 	return g;
 }
 
+/*
+ * The SHA-256 of a segment's files, each name (with its NUL) then its
+ * bytes, in hex cut to size - 1 digits: OpenSSL's (hash.h), some six times
+ * faster than GLib's on a segment's megabytes; GLib's digest, the same
+ * value, only where OpenSSL fails.
+ */
+static void
+segment_hash(GPtrArray *names, GPtrArray *files, char *out, size_t size)
+{
+	char hex[HASH_SHA256_HEX_LEN + 1];
+	struct hash *h = hash_begin(HASH_SHA256);
+	GChecksum *ck;
+
+	for (guint i = 0; h != NULL && i < files->len; i++) {
+		GString *f = files->pdata[i];
+
+		hash_update(h, names->pdata[i], strlen(names->pdata[i]) + 1);
+		hash_update(h, f->str, f->len);
+	}
+	if (h != NULL && hash_end(h, hex) == MA_OK) {
+		g_strlcpy(out, hex, size);
+		return;
+	}
+	ck = g_checksum_new(G_CHECKSUM_SHA256);
+	for (guint i = 0; i < files->len; i++) {
+		GString *f = files->pdata[i];
+
+		g_checksum_update(ck, (const guchar *)names->pdata[i],
+				  (gssize)strlen(names->pdata[i]) + 1);
+		g_checksum_update(ck, (const guchar *)f->str, (gssize)f->len);
+	}
+	g_strlcpy(out, g_checksum_get_string(ck), size);
+	g_checksum_free(ck);
+}
+
 /* The files of a segment, named ("d0.json", "t3.json") in files. */
 static void
 segment_files(GPtrArray *docs, struct seg *sg, GPtrArray *names,
@@ -394,7 +430,6 @@ segment_files(GPtrArray *docs, struct seg *sg, GPtrArray *names,
 	GPtrArray *sorted = g_ptr_array_new(), **by_shard;
 	GHashTableIter it;
 	gpointer k;
-	GChecksum *ck = g_checksum_new(G_CHECKSUM_SHA256);
 
 	postings_build(&ps, docs);
 	sg->bits = 0;
@@ -427,15 +462,7 @@ segment_files(GPtrArray *docs, struct seg *sg, GPtrArray *names,
 		g_ptr_array_free(by_shard[sh], TRUE);
 	}
 	g_free(by_shard);
-	for (guint i = 0; i < files->len; i++) {
-		GString *f = files->pdata[i];
-
-		g_checksum_update(ck, (const guchar *)names->pdata[i],
-				  (gssize)strlen(names->pdata[i]) + 1);
-		g_checksum_update(ck, (const guchar *)f->str, (gssize)f->len);
-	}
-	g_strlcpy(sg->hash, g_checksum_get_string(ck), sizeof sg->hash);
-	g_checksum_free(ck);
+	segment_hash(names, files, sg->hash, sizeof sg->hash);
 	g_ptr_array_free(sorted, TRUE);
 	g_hash_table_destroy(ps.terms);
 	sg->n = docs->len;
