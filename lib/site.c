@@ -580,12 +580,22 @@ enum ma_status
 site_put_file(struct site *s, const char *rel, const char *src,
 	      const void *data, size_t len)
 {
+	return site_put_file_stat(s, rel, src, NULL, data, len);
+}
+
+enum ma_status
+site_put_file_stat(struct site *s, const char *rel, const char *src,
+		   const struct stat *known, const void *data, size_t len)
+{
 	struct stat sb;
 	char *path;
 	enum ma_status st;
 	bool done;
 
-	if (src == NULL || stat(src, &sb) != 0 || !linkable(s, &sb, len))
+	if (src != NULL && known != NULL)
+		sb = *known;
+	if (src == NULL || (known == NULL && stat(src, &sb) != 0) ||
+	    !linkable(s, &sb, len))
 		return site_put(s, rel, data, len);
 	if ((st = site_check_rel(rel)) != MA_OK)
 		return st;

@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/stat.h>
 
 #include "buf.h"
 #include "status.h"
@@ -67,6 +68,11 @@ enum ma_status site_put(struct site *s, const char *rel, const void *data,
  */
 enum ma_status site_put_file(struct site *s, const char *rel, const char *src,
 			     const void *data, size_t len);
+/* site_put_file_stat - site_put_file() with src's stat(2) known (sb: the
+ * fstat() of the descriptor data was read from; NULL: src is stat()ed). */
+enum ma_status site_put_file_stat(struct site *s, const char *rel,
+				  const char *src, const struct stat *sb,
+				  const void *data, size_t len);
 
 /* site_put_buf - site_put() of a buffer's contents. */
 enum ma_status site_put_buf(struct site *s, const char *rel,

@@ -420,6 +420,68 @@ site_fresh_remove(struct site *s, const char *rel)
 	return path_errno_status(e);
 }
 
+/* Deeper first (more '/'), so that a folder comes after those in it. */
+static gint
+deeper_first(gconstpointer a, gconstpointer b)
+{
+	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+	size_t nx = 0, ny = 0;
+
+	for (; *x; x++)
+		nx += *x == '/';
+	for (; *y; y++)
+		ny += *y == '/';
+	return nx == ny ? 0 : nx > ny ? -1 : 1;
+}
+
+enum ma_status
+site_fresh_gc(struct site *s)
+{
+	GHashTable *all =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
+	GPtrArray *v = g_ptr_array_new();
+	GHashTableIter it;
+	gpointer k;
+	enum ma_status st = MA_OK;
+
+	/* The folders made, and those above them (made on the way). */
+	g_hash_table_iter_init(&it, s->dirs);
+	while (st == MA_OK && g_hash_table_iter_next(&it, &k, NULL)) {
+		char *d;
+
+		if (g_hash_table_contains(all, k))
+			continue;
+		if ((d = strdup(k)) == NULL) {
+			st = MA_ENOMEM;
+			break;
+		}
+		g_hash_table_add(all, d);
+		site_note_parents(all, d, 1);
+	}
+	g_hash_table_iter_init(&it, all);
+	while (g_hash_table_iter_next(&it, &k, NULL)) {
+		const char *slash = strchr(k, '/');
+		char top[8];
+		size_t n =
+		    slash != NULL ? (size_t)(slash - (char *)k) : strlen(k);
+
+		/* Only folders of ours, as site_gc() walks them. */
+		if (n < sizeof top) {
+			memcpy(top, k, n);
+			top[n] = '\0';
+			if (site_owns(top))
+				g_ptr_array_add(v, k);
+		}
+	}
+	g_ptr_array_sort(v, deeper_first);
+	/* Fails, harmlessly, when not empty. */
+	for (guint i = 0; i < v->len && st == MA_OK; i++)
+		unlinkat(s->dirfd, v->pdata[i], AT_REMOVEDIR);
+	g_ptr_array_free(v, TRUE);
+	g_hash_table_destroy(all);
+	return st;
+}
+
 bool
 site_fresh_held(const struct site *s, const char *rel)
 {

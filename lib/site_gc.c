@@ -120,6 +120,13 @@ site_gc(struct site *s)
 	struct gc_found g = {.dir = s->spill};
 	enum ma_status st = MA_OK;
 
+	/* A first render into a site without a file of ours wrote them all:
+	 * nothing to look up (site_fresh.c). */
+	if (s->fresh && s->empty) {
+		g_ptr_array_free(todo, TRUE);
+		g_ptr_array_free(seen, TRUE);
+		return site_fresh_gc(s);
+	}
 	/* Each file of the site is looked up: no tail to look through
 	 * (spilled: a bucket at a time, once the site is walked). */
 	if (!spilled && (st = site_set_settle(s->written, 0)) != MA_OK) {

@@ -131,6 +131,12 @@ enum ma_status site_fresh_place(struct site *s, const char *rel, int fd,
 				char *tmp);
 enum ma_status site_fresh_remove(struct site *s, const char *rel);
 bool site_fresh_held(const struct site *s, const char *rel);
+/* site_fresh_gc - site_gc() of a first render into a site that held
+ * nothing of ours (s->empty): every file of ours there is one this run
+ * wrote, so there is nothing to compare or remove, only the folders of
+ * ours left empty (a file written, then removed), deepest first, as
+ * site_gc() does them. MA_OK or MA_ENOMEM. */
+enum ma_status site_fresh_gc(struct site *s);
 enum ma_status site_fresh_close(struct site *s, bool commit);
 
 /* site_same.c: does the file at path hold exactly data (len bytes)? Do

@@ -75,6 +75,18 @@ text_cap_len(const char *s, size_t n, size_t max_chars)
 	return n;
 }
 
+/* before, s, after: what buf_addf(b, "before%safter", s) writes, without
+ * printf's walk through the long literals (every page has some). */
+static enum ma_status
+add_around(struct buf *b, const char *before, const char *s, const char *after)
+{
+	enum ma_status st;
+
+	ADD(buf_adds(b, before));
+	ADD(buf_adds(b, s));
+	return buf_adds(b, after);
+}
+
 /*
  * Every page: a strict Content-Security-Policy (no script at all; styles
  * and images from the site; images from anywhere only when the space
@@ -109,43 +121,41 @@ page_begin(struct run *r, struct buf *b, const char *pre, const char *title,
 		ADD(buf_adds(b, " \xe2\x80\x94 "));
 		ADD(html_escapes(b, r->o->name));
 	}
-	ADD(buf_addf(b,
-		     "</title>\n<link rel=\"stylesheet\" "
-		     "href=\"%sstyle.css\">\n",
-		     pre));
+	ADD(add_around(b, "</title>\n<link rel=\"stylesheet\" href=\"", pre,
+		       "style.css\">\n"));
 	if (feed != NULL)
-		ADD(buf_addf(b,
-			     "<link rel=\"alternate\" "
-			     "type=\"application/atom+xml\" href=\"%s\">\n",
-			     feed));
-	ADD(buf_addf(b,
-		     "</head>\n<body>\n<a class=\"skip\" href=\"#main\">"
-		     "Skip to content</a>\n<header class=\"site\"><div>"
-		     "<a class=\"name\" href=\"%sindex.html\">",
-		     pre));
+		ADD(add_around(b,
+			       "<link rel=\"alternate\" "
+			       "type=\"application/atom+xml\" href=\"",
+			       feed, "\">\n"));
+	ADD(add_around(b,
+		       "</head>\n<body>\n<a class=\"skip\" href=\"#main\">"
+		       "Skip to content</a>\n<header class=\"site\"><div>"
+		       "<a class=\"name\" href=\"",
+		       pre, "index.html\">"));
 	ADD(html_escapes(b, r->o->name));
 	ADD(buf_adds(b, "</a>"));
 	if (crumbs != NULL && crumbs[0] != '\0')
-		ADD(buf_addf(b, "<nav aria-label=\"Breadcrumb\">%s</nav>",
-			     crumbs));
+		ADD(add_around(b, "<nav aria-label=\"Breadcrumb\">", crumbs,
+			       "</nav>"));
 	/* A plain form: search.html says what to do without script. */
-	ADD(buf_addf(b,
-		     "<form class=\"find\" role=\"search\" action=\""
-		     "%ssearch.html\" method=\"get\"><input type=\"search\" "
-		     "name=\"q\" aria-label=\"Search the archive\" "
-		     "placeholder=\"Search\"><button>Search</button></form>",
-		     pre));
+	ADD(add_around(
+	    b, "<form class=\"find\" role=\"search\" action=\"", pre,
+	    "search.html\" method=\"get\"><input type=\"search\" "
+	    "name=\"q\" aria-label=\"Search the archive\" "
+	    "placeholder=\"Search\"><button>Search</button></form>"));
 	return buf_adds(b, "</div></header>\n<main id=\"main\">\n");
 }
 
 enum ma_status
 page_end(struct buf *b, const char *pre)
 {
-	return buf_addf(b,
-			"</main>\n<footer class=\"foot\">Archived with "
-			"mailarc \xc2\xb7 <a href=\"%sfeed.atom\">Atom "
-			"feed</a></footer>\n</body>\n</html>\n",
-			pre);
+	return add_around(b,
+			  "</main>\n<footer class=\"foot\">Archived with "
+			  "mailarc \xc2\xb7 <a href=\"",
+			  pre,
+			  "feed.atom\">Atom feed</a></footer>\n</body>\n"
+			  "</html>\n");
 }
 
 /* s escaped, cut at DISPLAY_CHARS when brief (listings). */

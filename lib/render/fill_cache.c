@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fill_spill.h"
+#include "path.h"
 #include "render_int.h"
 
 #define FILL_CACHE_SLOTS 512
@@ -51,6 +53,10 @@ struct fill_cache {
 	size_t next;	/* the slot to reuse next */
 	struct fill_slot slot[FILL_CACHE_SLOTS];
 	struct from_slot from[FROM_MEMO_SLOTS];
+	/* Every fill of the run, on disk (fill_spill.c): what the slots
+	 * no longer hold. NULL: none (yet, or could not be made). */
+	struct fill_spill *spill;
+	bool spill_tried;
 };
 
 static void
@@ -75,6 +81,7 @@ fill_cache_free(struct fill_cache *c)
 		free(c->from[i].html);
 	}
 	g_hash_table_destroy(c->of);
+	fill_spill_free(c->spill);
 	free(c);
 }
 
@@ -103,6 +110,23 @@ cache_of(struct run *r)
 	return c;
 }
 
+/* Keep e on disk too, the spill made on the first fill (in the space's
+ * state folder: the run may write there). */
+static void
+spill_put(struct run *r, struct fill_cache *c, const struct entry *e)
+{
+	char *dir;
+
+	if (c->spill == NULL && !c->spill_tried) {
+		c->spill_tried = true;
+		if ((dir = path_fmt("%s/state", r->o->space_dir)) != NULL)
+			c->spill = fill_spill_new(dir);
+		free(dir);
+	}
+	if (c->spill != NULL)
+		fill_spill_put(c->spill, e);
+}
+
 void
 fill_cache_put(struct run *r, const struct entry *e)
 {
@@ -112,6 +136,7 @@ fill_cache_put(struct run *r, const struct entry *e)
 
 	if (!e->filled || (c = cache_of(r)) == NULL)
 		return;
+	spill_put(r, c, e);
 	if ((s = g_hash_table_lookup(c->of, e)) != NULL) {
 		if (strcmp(s->msgid, e->msgid) == 0)
 			return;
@@ -146,7 +171,8 @@ fill_cache_get(struct run *r, struct entry *e)
 	struct listing *l;
 
 	if (s == NULL || strcmp(s->msgid, e->msgid) != 0)
-		return false;
+		return r->fills != NULL && r->fills->spill != NULL &&
+		       fill_spill_get(r->fills->spill, e);
 	subject = dup_or_null(s->subject, &ok);
 	from = dup_or_null(s->from, &ok);
 	file = dup_or_null(s->file, &ok);

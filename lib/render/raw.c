@@ -3,22 +3,152 @@
  * the thread and month .mbox files.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "path.h"
 #include "render_int.h"
 
-enum ma_status
-read_raw(const char *file, char **datap, size_t *lenp)
-{
-	enum ma_status st = path_file_read_all(file, RAW_MAX, datap, lenp);
+/*
+ * The folder of the message file opened last, held open (O_PATH): a full
+ * run opens each file of archive/cur/ three times (its date, its page,
+ * its month's mbox), and the kernel walks the eight or so steps of its
+ * path every time unless the open starts from the folder. One folder is
+ * held at a time, replaced when a file is in another.
+ */
+static struct {
+	char *dir;
+	size_t len;
+	int fd;
+} held = {NULL, 0, -1};
 
+void
+raw_release(void)
+{
+	if (held.fd >= 0)
+		close(held.fd);
+	free(held.dir);
+	held.dir = NULL;
+	held.len = 0;
+	held.fd = -1;
+}
+
+int
+raw_open(const char *file)
+{
+	const char *slash = strrchr(file, '/');
+	size_t n = slash != NULL ? (size_t)(slash - file) : 0;
+	char *dir;
+	int fd;
+
+	if (n == 0)
+		return open(file, O_RDONLY | O_CLOEXEC);
+	if (held.dir == NULL || held.len != n ||
+	    memcmp(held.dir, file, n) != 0) {
+		if ((dir = strndup(file, n)) == NULL ||
+		    (fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
+			free(dir);
+			return open(file, O_RDONLY | O_CLOEXEC);
+		}
+		raw_release();
+		held.dir = dir;
+		held.len = n;
+		held.fd = fd;
+	}
+	return openat(held.fd, slash + 1, O_RDONLY | O_CLOEXEC);
+}
+
+/*
+ * A message file is read in one read(2) of the size fstat(2) gives (and
+ * a byte more, to see the end): every message page and month reads each
+ * of its files, and a read in chunks into a growing buffer costs a read
+ * per 8 KB, copies, and a wipe of the chunk meant for secrets. *readp
+ * false (and MA_OK) where that way does not fit (not a regular file, too
+ * big, grown while read): read_raw() then reads it as any file.
+ */
+static enum ma_status
+read_sized(const char *file, bool *readp, char **datap, size_t *lenp,
+	   struct stat *sbp)
+{
+	int fd = raw_open(file), e;
+	struct stat sb;
+	size_t size, got = 0;
+	char *data;
+
+	*readp = false;
+	if (fd < 0) {
+		e = errno;
+		log_err("cannot open '%s': %s", file, strerror(e));
+		return e == ENOENT ? MA_ENOTFOUND : path_errno_status(e);
+	}
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size < 0 ||
+	    (uint64_t)sb.st_size >= RAW_MAX) {
+		close(fd);
+		return MA_OK;
+	}
+	size = (size_t)sb.st_size;
+	if ((data = malloc(size + 1)) == NULL) {
+		close(fd);
+		return MA_ENOMEM;
+	}
+	/* Done when the file holds the bytes fstat() counted; a file that
+	 * changes meanwhile is read to its end. */
+	while (got <= size) {
+		ssize_t n = read(fd, data + got, size + 1 - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			e = errno;
+			log_err("cannot read '%s': %s", file, strerror(e));
+			free(data);
+			close(fd);
+			return path_errno_status(e);
+		}
+		got += (size_t)n;
+		if (n == 0 || got == size)
+			break;
+	}
+	close(fd);
+	if (got > size) { /* grown: read it as any file */
+		free(data);
+		return MA_OK;
+	}
+	data[got] = '\0';
+	*readp = true;
+	*sbp = sb;
+	*datap = data;
+	*lenp = got;
+	return MA_OK;
+}
+
+enum ma_status
+read_raw_stat(const char *file, char **datap, size_t *lenp, struct stat *sbp)
+{
+	enum ma_status st;
+	bool read;
+
+	sbp->st_mode = 0;
+	if ((st = read_sized(file, &read, datap, lenp, sbp)) != MA_OK || read)
+		return st;
+	st = path_file_read_all(file, RAW_MAX, datap, lenp);
 	if (st == MA_ENOTFOUND)
 		log_err("cannot open '%s': %s", file, strerror(ENOENT));
 	return st;
+}
+
+enum ma_status
+read_raw(const char *file, char **datap, size_t *lenp)
+{
+	struct stat sb;
+
+	return read_raw_stat(file, datap, lenp, &sb);
 }
 
 /*

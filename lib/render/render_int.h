@@ -11,6 +11,7 @@
  * arrays.
  */
 #include <stdbool.h>
+#include <sys/stat.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -537,8 +538,15 @@ enum ma_status gap_tree_item(struct buf *b, const struct gap_slot *s);
 enum ma_status gap_article(struct run *r, struct buf *b,
 			   const struct gap_slot *s, size_t pos);
 
-/* raw.c */
+/* raw.c: read_raw() - a message file, whole, malloc'd and NUL-ended;
+ * read_raw_stat() also gives its fstat(2) (st_mode 0: none taken). */
 enum ma_status read_raw(const char *file, char **datap, size_t *lenp);
+enum ma_status read_raw_stat(const char *file, char **datap, size_t *lenp,
+			     struct stat *sbp);
+/* raw_open() - open(file, O_RDONLY) from its folder, held open for the
+ * next file there (-1: errno says why); raw_release() closes it. */
+int raw_open(const char *file);
+void raw_release(void);
 enum ma_status mbox_add(struct buf *b, const char *file, time_t date,
 			const char *hdr);
 

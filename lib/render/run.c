@@ -400,6 +400,7 @@ run_release(struct run *r)
 	search_free(r->search);
 	store_free(r->store);
 	fill_cache_free(r->fills);
+	raw_release();
 }
 
 /*

@@ -391,8 +391,10 @@ static enum ma_status
 version_load(struct run *r, struct tmsg *t, const char *file)
 {
 	enum ma_status st = MA_OK;
+	struct stat sb = {0};
 
-	if (file != NULL && read_raw(file, &t->raw, &t->raw_len) == MA_OK &&
+	if (file != NULL &&
+	    read_raw_stat(file, &t->raw, &t->raw_len, &sb) == MA_OK &&
 	    mime_parse(t->raw, t->raw_len, file, r->o->prefer_html, &t->mm) ==
 		MA_ENOMEM)
 		st = MA_ENOMEM;
@@ -430,8 +432,10 @@ version_load(struct run *r, struct tmsg *t, const char *file)
 				name_stem(t->name, stem), t->vtag[0] ? "=" : "",
 				t->vtag);
 		if (st == MA_OK)
-			st = site_put_file(r->site, rel, file, t->raw,
-					   t->raw_len);
+			st =
+			    site_put_file_stat(r->site, rel, file,
+					       S_ISREG(sb.st_mode) ? &sb : NULL,
+					       t->raw, t->raw_len);
 	}
 	if (t->raw_len > RAW_KEEP || t->vtag[0] != '\0') {
 		free(t->raw);

@@ -58,7 +58,7 @@ head_end(const char *data, size_t n, size_t from)
 static char *
 read_head(const char *file, size_t *lenp)
 {
-	int fd = open(file, O_RDONLY | O_CLOEXEC);
+	int fd = raw_open(file);
 	char *buf = NULL;
 	size_t n = 0, cap = 0;
 
