@@ -106,12 +106,11 @@ found_sweep(struct site *s, struct gc_found *g, unsigned b)
 	return st;
 }
 
-/* Record the removal of what the run did not produce, folder by folder
- * (our own tree: depth is bounded by the layout, but walk it with a list
- * anyway). The removals happen at the commit, after every page that
- * replaces a link to them is published. */
-enum ma_status
-site_gc(struct site *s)
+/* The site walked folder by folder (our own tree: depth is bounded by
+ * the layout, but walk it with a list anyway) for what the run did not
+ * produce. */
+static enum ma_status
+gc_walk(struct site *s)
 {
 	GPtrArray *todo = g_ptr_array_new_with_free_func(free);
 	GPtrArray *seen = g_ptr_array_new_with_free_func(free);
@@ -120,13 +119,6 @@ site_gc(struct site *s)
 	struct gc_found g = {.dir = s->spill};
 	enum ma_status st = MA_OK;
 
-	/* A first render into a site without a file of ours wrote them all:
-	 * nothing to look up (site_fresh.c). */
-	if (s->fresh && s->empty) {
-		g_ptr_array_free(todo, TRUE);
-		g_ptr_array_free(seen, TRUE);
-		return site_fresh_gc(s);
-	}
 	/* Each file of the site is looked up: no tail to look through
 	 * (spilled: a bucket at a time, once the site is walked). */
 	if (!spilled && (st = site_set_settle(s->written, 0)) != MA_OK) {
@@ -196,4 +188,17 @@ site_gc(struct site *s)
 	g_ptr_array_free(todo, TRUE);
 	g_ptr_array_free(seen, TRUE);
 	return st;
+}
+
+/* Record the removal of what the run did not produce. The removals
+ * happen at the commit, after every page that replaces a link to them
+ * is published. */
+enum ma_status
+site_gc(struct site *s)
+{
+	/* A first render into a site without a file of ours wrote them all:
+	 * nothing to look up (site_fresh.c). */
+	if (s->fresh && s->empty)
+		return site_fresh_gc(s);
+	return gc_walk(s);
 }
