@@ -70,9 +70,10 @@ enum ma_status mime_att_end(struct mime_msg *m, struct mime_att *a,
 			    enum ma_status st);
 
 /*
- * mime_att_file - a file found inside a text (uuencoded, yEnc) added to
- * m as an attachment NAME (copied), its type guessed from the name and
- * the bytes; data's bytes are taken (data is left empty). MA_ENOMEM.
+ * mime_att_file - a file found inside a part (uuencoded or yEnc in a
+ * text, inside a winmail.dat) added to m as an attachment NAME (copied;
+ * "" gives none), its type guessed from the name and the bytes; data's
+ * bytes are taken (data is left empty). MA_ENOMEM.
  */
 enum ma_status mime_att_file(struct mime_msg *m, const char *name,
 			     struct buf *data);

@@ -23,8 +23,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include <gio/gio.h>
-
 #include "charset.h"
 #include "mime_int.h"
 
@@ -101,10 +99,9 @@ tnef_string(const struct tnef_str *str, uint32_t codepage)
 static enum ma_status
 add_file(struct mime_msg *m, const struct tnef_file *f, uint32_t codepage)
 {
-	struct mime_att *a;
-	gboolean uncertain;
-	gchar *ct, *type;
+	struct buf data;
 	char *name;
+	enum ma_status st;
 
 	name = tnef_string(f->long_name.p != NULL ? &f->long_name : &f->name,
 			   codepage);
@@ -113,27 +110,14 @@ add_file(struct mime_msg *m, const struct tnef_file *f, uint32_t codepage)
 	for (char *s = name; *s != '\0'; s++)
 		if ((unsigned char)*s < 0x20 || *s == '/' || *s == '\\')
 			*s = '_';
-	if ((a = mime_att_new(m)) == NULL) {
-		free(name);
-		return MA_ENOMEM;
-	}
-	/* The type by the name and the bytes, as mime_uu.c guesses it. */
-	ct = g_content_type_guess(name, f->data, f->data_len, &uncertain);
-	type = ct != NULL ? g_content_type_get_mime_type(ct) : NULL;
-	g_free(ct);
-	a->type = strdup(
-	    type != NULL && !uncertain ? type : "application/octet-stream");
-	g_free(type);
-	a->filename = name[0] != '\0' ? name : NULL;
-	if (a->filename == NULL)
-		free(name);
-	a->size = f->data_len;
-	a->data = malloc(f->data_len > 0 ? f->data_len : 1);
-	if (a->type == NULL || a->data == NULL)
-		return mime_att_end(m, a, MA_ENOMEM);
-	if (f->data_len > 0)
-		memcpy(a->data, f->data, f->data_len);
-	return mime_att_end(m, a, MA_OK);
+	buf_init(&data, (size_t)-1 / 2);
+	st = buf_add(&data, f->data, f->data_len);
+	/* The type by the name and the bytes, as for uuencoded files. */
+	if (st == MA_OK)
+		st = mime_att_file(m, name, &data);
+	buf_release(&data);
+	free(name);
+	return st;
 }
 
 /* The attachment read so far, if it has bytes, as a file of m. */
