@@ -251,10 +251,12 @@ mapi_string(const unsigned char *s, size_t n, unsigned want,
 
 /*
  * The TNEF stream s[0..n): its files added to m (m NULL: not read), its
- * text (attBody, else PR_BODY) into *textp (NULL when none).
+ * text (attBody, else PR_BODY, else with rtf_ok its compressed RTF) into
+ * *textp (NULL when none).
  */
 static enum ma_status
-tnef_read(struct mime_msg *m, const unsigned char *s, size_t n, char **textp)
+tnef_read(struct mime_msg *m, const unsigned char *s, size_t n, bool rtf_ok,
+	  char **textp)
 {
 	struct tnef_file f = {0};
 	struct tnef_str body = {0}, prop_body = {0}, rtf = {0};
@@ -297,7 +299,7 @@ tnef_read(struct mime_msg *m, const unsigned char *s, size_t n, char **textp)
 	if (st == MA_OK && (body.p != NULL || prop_body.p != NULL))
 		st = body_text(body.p != NULL ? &body : &prop_body, codepage,
 			       textp);
-	else if (st == MA_OK && rtf.p != NULL)
+	else if (st == MA_OK && rtf.p != NULL && rtf_ok)
 		*textp = mime_rtf_text(rtf.p, rtf.n); /* NULL: none */
 	return st;
 }
@@ -323,7 +325,8 @@ mime_tnef_extract(struct mime_msg *m)
 
 		if (!is_tnef(&m->att[i]))
 			continue;
-		st = tnef_read(m, m->att[i].data, m->att[i].size, &text);
+		st = tnef_read(m, m->att[i].data, m->att[i].size,
+			       m->body_len == 0, &text);
 		if (st == MA_OK && text != NULL && m->body_len == 0) {
 			free(m->body);
 			m->body = text;
@@ -337,9 +340,9 @@ mime_tnef_extract(struct mime_msg *m)
 }
 
 char *
-mime_tnef_text(const void *data, size_t n)
+mime_tnef_text(const void *data, size_t n, bool rtf)
 {
 	char *text = NULL;
 
-	return tnef_read(NULL, data, n, &text) == MA_OK ? text : NULL;
+	return tnef_read(NULL, data, n, rtf, &text) == MA_OK ? text : NULL;
 }
