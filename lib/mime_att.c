@@ -1,6 +1,6 @@
 /* An attachment's slot in a parsed message, taken and ended: see
  * mime_int.h. Shared by the MIME walk (mime.c) and the decoders of files
- * inside text (mime_uu.c, mime_yenc.c). */
+ * inside parts (mime_uu.c, mime_yenc.c, mime_tnef.c). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,10 +54,11 @@ mime_att_file(struct mime_msg *m, const char *name, struct buf *data)
 	a->type = strdup(
 	    type != NULL && !uncertain ? type : "application/octet-stream");
 	g_free(type);
-	a->filename = strdup(name);
+	a->filename = name[0] != '\0' ? strdup(name) : NULL;
 	a->size = data->len;
 	a->data = data->len > 0 ? buf_steal(data) : malloc(1);
-	if (a->type == NULL || a->filename == NULL || a->data == NULL)
+	if (a->type == NULL || (name[0] != '\0' && a->filename == NULL) ||
+	    a->data == NULL)
 		return mime_att_end(m, a, MA_ENOMEM);
 	return mime_att_end(m, a, MA_OK);
 }

@@ -65,10 +65,55 @@ decode(GMimeDataWrapper *dw, GMimeStream *out)
 	return n >= 0;
 }
 
-/* The text inside the first winmail.dat child of mp; NULL if none. */
+/* Parts of a multipart looked at for text of its own. */
+#define EXTRA_MAX_PARTS 1000
+
+/*
+ * Whether mp holds a text/plain or text/html part not marked an
+ * attachment (its own, or deeper; not the parts mime_extra_text() adds,
+ * which the indexing process shows notmuch as parts).
+ */
+static bool
+has_text(GMimeMultipart *mp)
+{
+	GPtrArray *todo = g_ptr_array_new();
+	size_t seen = 0;
+	bool r = false;
+
+	g_ptr_array_add(todo, mp);
+	while (todo->len > 0 && !r && seen++ < EXTRA_MAX_PARTS) {
+		GMimeObject *o = g_ptr_array_steal_index(todo, todo->len - 1);
+		GMimeContentType *ct = g_mime_object_get_content_type(o);
+		const char *disp = g_mime_object_get_disposition(o);
+
+		if (GMIME_IS_MULTIPART(o)) {
+			GMimeMultipart *m = GMIME_MULTIPART(o);
+
+			for (int i = g_mime_multipart_get_count(m) - 1; i >= 0;
+			     i--)
+				g_ptr_array_add(
+				    todo, g_mime_multipart_get_part(m, i));
+			continue;
+		}
+		r = GMIME_IS_PART(o) &&
+		    g_object_get_data(G_OBJECT(o), "mailarc-extra-part") ==
+			NULL &&
+		    (disp == NULL || strcasecmp(disp, "attachment") != 0) &&
+		    (g_mime_content_type_is_type(ct, "text", "plain") ||
+		     g_mime_content_type_is_type(ct, "text", "html"));
+	}
+	g_ptr_array_free(todo, TRUE);
+	return r;
+}
+
+/* The text inside the first winmail.dat child of mp; NULL if none. Its
+ * compressed RTF only when mp has no text of its own: Outlook writes it
+ * beside a text part as a copy of that. */
 static char *
 tnef_child_text(GMimeMultipart *mp)
 {
+	bool rtf = !has_text(mp);
+
 	int count = g_mime_multipart_get_count(mp);
 
 	for (int i = 0; i < count; i++) {
@@ -97,7 +142,7 @@ tnef_child_text(GMimeMultipart *mp)
 		    g_mime_stream_length(mem) <= EXTRA_TNEF_MAX) {
 			arr = g_mime_stream_mem_get_byte_array(
 			    GMIME_STREAM_MEM(mem));
-			text = mime_tnef_text(arr->data, arr->len);
+			text = mime_tnef_text(arr->data, arr->len, rtf);
 		}
 		g_object_unref(mem);
 		if (text != NULL)
@@ -136,6 +181,7 @@ mime_extra_text(GMimeMultipart *mp)
 	if (text == NULL)
 		return NULL;
 	part = g_mime_text_part_new_with_subtype("plain");
+	g_object_set_data(G_OBJECT(part), "mailarc-extra-part", o);
 	g_mime_text_part_set_text(part, text);
 	free(text);
 	/* mp owns it from here: it goes with the message. */
@@ -183,9 +229,6 @@ body_holds(const struct mime_msg *m, const char *text, size_t n)
 	free(t);
 	return r;
 }
-
-/* Multiparts of one message looked at for their extra text. */
-#define EXTRA_MAX_PARTS 1000
 
 enum ma_status
 mime_extra_append(struct mime_msg *m, GMimeMessage *msg)

@@ -70,9 +70,10 @@ enum ma_status mime_att_end(struct mime_msg *m, struct mime_att *a,
 			    enum ma_status st);
 
 /*
- * mime_att_file - a file found inside a text (uuencoded, yEnc) added to
- * m as an attachment NAME (copied), its type guessed from the name and
- * the bytes; data's bytes are taken (data is left empty). MA_ENOMEM.
+ * mime_att_file - a file found inside a part (uuencoded or yEnc in a
+ * text, inside a winmail.dat) added to m as an attachment NAME (copied;
+ * "" gives none), its type guessed from the name and the bytes; data's
+ * bytes are taken (data is left empty). MA_ENOMEM.
  */
 enum ma_status mime_att_file(struct mime_msg *m, const char *name,
 			     struct buf *data);
@@ -98,10 +99,12 @@ enum ma_status mime_yenc_extract(struct mime_msg *m, const char *cs,
 enum ma_status mime_tnef_extract(struct mime_msg *m);
 
 /*
- * mime_tnef_text - the text (attBody) of the TNEF stream data[0..n), as
- * UTF-8; malloc'd, NULL when it has none (or on no memory).
+ * mime_tnef_text - the text (attBody, else PR_BODY, else with rtf its
+ * compressed RTF: Outlook sends that beside a text part as a copy) of the
+ * TNEF stream data[0..n), as UTF-8; malloc'd, NULL when it has none (or
+ * on no memory).
  */
-char *mime_tnef_text(const void *data, size_t n);
+char *mime_tnef_text(const void *data, size_t n, bool rtf);
 
 /*
  * mime_rtf_text - the text of Outlook's compressed RTF data[0..n)

@@ -23,8 +23,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include <gio/gio.h>
-
 #include "charset.h"
 #include "mime_int.h"
 
@@ -101,10 +99,9 @@ tnef_string(const struct tnef_str *str, uint32_t codepage)
 static enum ma_status
 add_file(struct mime_msg *m, const struct tnef_file *f, uint32_t codepage)
 {
-	struct mime_att *a;
-	gboolean uncertain;
-	gchar *ct, *type;
+	struct buf data;
 	char *name;
+	enum ma_status st;
 
 	name = tnef_string(f->long_name.p != NULL ? &f->long_name : &f->name,
 			   codepage);
@@ -113,27 +110,14 @@ add_file(struct mime_msg *m, const struct tnef_file *f, uint32_t codepage)
 	for (char *s = name; *s != '\0'; s++)
 		if ((unsigned char)*s < 0x20 || *s == '/' || *s == '\\')
 			*s = '_';
-	if ((a = mime_att_new(m)) == NULL) {
-		free(name);
-		return MA_ENOMEM;
-	}
-	/* The type by the name and the bytes, as mime_uu.c guesses it. */
-	ct = g_content_type_guess(name, f->data, f->data_len, &uncertain);
-	type = ct != NULL ? g_content_type_get_mime_type(ct) : NULL;
-	g_free(ct);
-	a->type = strdup(
-	    type != NULL && !uncertain ? type : "application/octet-stream");
-	g_free(type);
-	a->filename = name[0] != '\0' ? name : NULL;
-	if (a->filename == NULL)
-		free(name);
-	a->size = f->data_len;
-	a->data = malloc(f->data_len > 0 ? f->data_len : 1);
-	if (a->type == NULL || a->data == NULL)
-		return mime_att_end(m, a, MA_ENOMEM);
-	if (f->data_len > 0)
-		memcpy(a->data, f->data, f->data_len);
-	return mime_att_end(m, a, MA_OK);
+	buf_init(&data, (size_t)-1 / 2);
+	st = buf_add(&data, f->data, f->data_len);
+	/* The type by the name and the bytes, as for uuencoded files. */
+	if (st == MA_OK)
+		st = mime_att_file(m, name, &data);
+	buf_release(&data);
+	free(name);
+	return st;
 }
 
 /* The attachment read so far, if it has bytes, as a file of m. */
@@ -267,10 +251,12 @@ mapi_string(const unsigned char *s, size_t n, unsigned want,
 
 /*
  * The TNEF stream s[0..n): its files added to m (m NULL: not read), its
- * text (attBody, else PR_BODY) into *textp (NULL when none).
+ * text (attBody, else PR_BODY, else with rtf_ok its compressed RTF) into
+ * *textp (NULL when none).
  */
 static enum ma_status
-tnef_read(struct mime_msg *m, const unsigned char *s, size_t n, char **textp)
+tnef_read(struct mime_msg *m, const unsigned char *s, size_t n, bool rtf_ok,
+	  char **textp)
 {
 	struct tnef_file f = {0};
 	struct tnef_str body = {0}, prop_body = {0}, rtf = {0};
@@ -313,7 +299,7 @@ tnef_read(struct mime_msg *m, const unsigned char *s, size_t n, char **textp)
 	if (st == MA_OK && (body.p != NULL || prop_body.p != NULL))
 		st = body_text(body.p != NULL ? &body : &prop_body, codepage,
 			       textp);
-	else if (st == MA_OK && rtf.p != NULL)
+	else if (st == MA_OK && rtf.p != NULL && rtf_ok)
 		*textp = mime_rtf_text(rtf.p, rtf.n); /* NULL: none */
 	return st;
 }
@@ -339,7 +325,8 @@ mime_tnef_extract(struct mime_msg *m)
 
 		if (!is_tnef(&m->att[i]))
 			continue;
-		st = tnef_read(m, m->att[i].data, m->att[i].size, &text);
+		st = tnef_read(m, m->att[i].data, m->att[i].size,
+			       m->body_len == 0, &text);
 		if (st == MA_OK && text != NULL && m->body_len == 0) {
 			free(m->body);
 			m->body = text;
@@ -353,9 +340,9 @@ mime_tnef_extract(struct mime_msg *m)
 }
 
 char *
-mime_tnef_text(const void *data, size_t n)
+mime_tnef_text(const void *data, size_t n, bool rtf)
 {
 	char *text = NULL;
 
-	return tnef_read(NULL, data, n, &text) == MA_OK ? text : NULL;
+	return tnef_read(NULL, data, n, rtf, &text) == MA_OK ? text : NULL;
 }

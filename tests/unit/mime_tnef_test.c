@@ -286,9 +286,10 @@ test_mapi_long_name_and_body(void **state)
 	mime_free(m);
 }
 
-/* A winmail.dat whose only text is PR_RTF_COMPRESSED z[0..n). */
+/* A message of text (NULL: none) and a winmail.dat whose only text is
+ * PR_RTF_COMPRESSED z[0..n). */
 static struct mime_msg *
-rtf_message(const void *z, size_t n)
+rtf_text_message(const void *z, size_t n, const char *text)
 {
 	struct tnef mp = {0};
 	struct tnef t;
@@ -298,7 +299,13 @@ rtf_message(const void *z, size_t n)
 	var(&mp, z, n);
 	start(&t);
 	attr(&t, 1, 0x00069003u, mp.b, mp.n);
-	return message(&t, NULL);
+	return message(&t, text);
+}
+
+static struct mime_msg *
+rtf_message(const void *z, size_t n)
+{
+	return rtf_text_message(z, n, NULL);
 }
 
 /* An [MS-OXRTFCP] header for z of n bytes: sizes and type. */
@@ -363,6 +370,10 @@ test_rtf_stored_and_damaged(void **state)
 	rtf_head(z, 16 + sizeof rtf - 1, sizeof rtf - 1, 0x414c454du);
 	m = rtf_message(z, 16 + sizeof rtf - 1);
 	assert_string_equal(m->body, "plain words");
+	mime_free(m);
+	/* Beside a text part it is Outlook's copy of it: not shown. */
+	m = rtf_text_message(z, 16 + sizeof rtf - 1, "See the plan.");
+	assert_string_equal(m->body, "See the plan.");
 	mime_free(m);
 	/* Not RTF, an unknown type, a header cut short: no text. */
 	memcpy(z + 16, "{\\rtx", 5);
