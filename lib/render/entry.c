@@ -44,9 +44,9 @@ sorted_keys(GHashTable *h)
 	return a;
 }
 
-/* A run holds one entry per message: keep it at 56 bytes on LP64. */
-_Static_assert(sizeof(void *) != 8 || sizeof(struct entry) <= 56,
-	       "struct entry grew past 56 bytes");
+/* A run holds one entry per message: keep it at 48 bytes on LP64. */
+_Static_assert(sizeof(void *) != 8 || sizeof(struct entry) <= 48,
+	       "struct entry grew past 48 bytes");
 
 static struct entry *
 entry_new(struct run *r)
@@ -92,7 +92,8 @@ entry_add(struct run *r, const char *msgid)
 		return NULL;
 	e->msgid = g_string_chunk_insert(r->strings, msgid);
 	e->atts = g_string_chunk_insert_const(r->strings, "");
-	e->thread = e->atts;
+	/* A kept id, as entry_tname() needs, until its thread is set. */
+	e->thread = (char *)thread_id_keep(r, "");
 	/* Its number: the last made (entry_new()). */
 	if (entry_index_put(
 		r, e, (r->blocks->len - 1) * ENTRY_BLOCK + r->block_used - 1) !=

@@ -7,8 +7,10 @@
  * (20 bytes a slot), both doubling. Here a record holds the NAME pointer
  * and the id, 8-aligned in blocks, and one open-addressing table of
  * pointers (8 bytes a slot, at most 3/4 full) finds them. An entry's
- * thread (e->thread) is the record's id.
+ * thread (e->thread) is the record's id, so its thread's NAME is the
+ * record's (entry_tname()): an entry holds no NAME pointer of its own.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -146,6 +148,18 @@ thread_names_forget(struct run *r)
 	for (size_t i = 0; t != NULL && i < t->cap; i++)
 		if (t->slot[i] != NULL)
 			t->slot[i]->tname = NULL;
+}
+
+const char *
+entry_tname(const struct entry *e)
+{
+	const struct trec *rec;
+
+	if (e->noname || e->thread == NULL)
+		return NULL;
+	rec = (const struct trec *)(const void *)(e->thread -
+						  offsetof(struct trec, id));
+	return rec->tname;
 }
 
 void
