@@ -81,6 +81,24 @@ entries_free(struct run *r)
 	g_string_chunk_free(r->strings);
 }
 
+/*
+ * The copy of msgid an entry keeps. A thread's root is most often named
+ * by its Message-ID as it is, and a full run reads every NAME the site
+ * published before it makes the entries (about 0.4 a message): such a
+ * root's Message-ID is the NAME record's bytes, not a second copy. A
+ * record stays allocated until the run ends, even once retired
+ * (name_table.c).
+ */
+static char *
+entry_msgid_copy(struct run *r, const char *msgid)
+{
+	const struct tname *t = names_get(r, msgid);
+
+	if (t != NULL && strcmp(t->root, msgid) == 0)
+		return t->root;
+	return g_string_chunk_insert(r->strings, msgid);
+}
+
 struct entry *
 entry_add(struct run *r, const char *msgid)
 {
@@ -90,7 +108,7 @@ entry_add(struct run *r, const char *msgid)
 		return e;
 	if ((e = entry_new(r)) == NULL)
 		return NULL;
-	e->msgid = g_string_chunk_insert(r->strings, msgid);
+	e->msgid = entry_msgid_copy(r, msgid);
 	e->atts = g_string_chunk_insert_const(r->strings, "");
 	/* A kept id, as entry_tname() needs, until its thread is set. */
 	e->thread = (char *)thread_id_keep(r, "");
