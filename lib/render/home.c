@@ -88,7 +88,7 @@ latest_item(struct run *r, struct buf *b, struct entry *e, bool *shown)
 	char qs[64], iso[32], when[32], stem[PERMALINK_STEM_MAX];
 	enum ma_status st = MA_OK;
 
-	if (e->tname == NULL)
+	if (entry_tname(e) == NULL)
 		return MA_OK;
 	if (render_fmt(qs, sizeof qs, "thread:%s", e->thread) != MA_OK)
 		return MA_ETOOBIG;
@@ -103,7 +103,7 @@ latest_item(struct run *r, struct buf *b, struct entry *e, bool *shown)
 		iso_date(e->date, iso);
 		human_date(e->date, when);
 		st = buf_addf(b, "<li><a class=\"subj\" href=\"t/%s.html\">",
-			      name_stem(e->tname, stem));
+			      name_stem(entry_tname(e), stem));
 		if (st == MA_OK)
 			st = html_escapes(b, subj && subj[0] ? subj
 							     : "(no subject)");

@@ -141,11 +141,11 @@ list_item(struct run *r, struct buf *b, struct entry *e, bool with_thread)
 		     "</a><time datetime=\"%s\">%.16s</time><span "
 		     "class=\"meta\">%s",
 		     iso, when, with_thread ? e->lst->from : ""));
-	if (with_thread && e->tname != NULL)
+	if (with_thread && entry_tname(e) != NULL)
 		ADD(buf_addf(b,
 			     " \xc2\xb7 <a href=\"../../t/%s.html#%s\">"
 			     "conversation</a>",
-			     name_stem(e->tname, stem), anchor));
+			     name_stem(entry_tname(e), stem), anchor));
 	return buf_adds(b, "</span></li>\n");
 }
 
@@ -272,12 +272,12 @@ thread_group(struct run *r, struct buf *b, GPtrArray *g)
 	char stem[PERMALINK_STEM_MAX];
 	enum ma_status st;
 
-	if (e0->tname == NULL || !entry_fill(r, e0))
+	if (entry_tname(e0) == NULL || !entry_fill(r, e0))
 		return MA_OK;
 	ADD(buf_addf(b,
 		     "<section class=\"tgroup\"><h3><a href=\"../../t/%s."
 		     "html\">",
-		     name_stem(e0->tname, stem)));
+		     name_stem(entry_tname(e0), stem)));
 	ADD(html_escapes(b, e0->lst->subject));
 	ADD(buf_adds(b, "</a></h3><ul class=\"plain list\">\n"));
 	for (guint j = 0; j < g->len; j++)

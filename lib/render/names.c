@@ -25,12 +25,29 @@
 /* How far a chain of old names is followed to a live one. */
 #define NAME_HOPS 16
 
+/* The NAME of each thread this run renders unset. */
+static void
+names_unset_rendered(struct run *r)
+{
+	GHashTableIter it;
+	gpointer k;
+
+	g_hash_table_iter_init(&it, r->threads);
+	while (g_hash_table_iter_next(&it, &k, NULL))
+		thread_name_set(r, k, NULL);
+}
+
 enum ma_status
 thread_names(struct run *r)
 {
 	enum ma_status st = MA_OK;
 
-	thread_names_forget(r);
+	/* A run that read part of the state keeps the NAME it gave the
+	 * threads this run does not render (store_load.c). */
+	if (store_partial(r))
+		names_unset_rendered(r);
+	else
+		thread_names_forget(r);
 	/* r->order is sorted: the first entry seen of a thread is its
 	 * root. */
 	for (guint i = 0; i < r->order->len && st == MA_OK; i++) {
@@ -44,7 +61,7 @@ thread_names(struct run *r)
 		if (store_partial(r) &&
 		    !g_hash_table_contains(r->threads, e->thread))
 			continue;
-		e->tname = NULL;
+		e->noname = true;
 		if (!sitename_thread_ok(e->thread))
 			continue;
 		tn = thread_name_of(r, e->thread);
@@ -55,17 +72,17 @@ thread_names(struct run *r)
 			 * by the real one, as its message page is. */
 			if (entry_page_name(r, e, name) != MA_OK)
 				continue;
-			if (!g_hash_table_contains(r->names, name) &&
+			if (names_get(r, name) == NULL &&
 			    (st = tname_record(r, name, e->msgid, name)) !=
 				MA_OK)
 				break;
 			/* The record's copy, kept until the run ends
 			 * (names_retire()): one copy of each NAME. */
-			t = g_hash_table_lookup(r->names, name);
+			t = names_get(r, name);
 			tn = t->name;
 			thread_name_set(r, e->thread, tn);
 		}
-		e->tname = tn;
+		e->noname = false;
 	}
 	return st;
 }
@@ -77,8 +94,8 @@ holder_of(struct run *r, const char *msgid)
 	const struct entry *e = entry_find(r, msgid);
 	const struct tomb *t;
 
-	if (e != NULL && e->tname != NULL)
-		return e->tname;
+	if (e != NULL && entry_tname(e) != NULL)
+		return entry_tname(e);
 	/* Removed: its thread may live on. The tombstone names the thread
 	 * as it was when the message went, after any merge that came with
 	 * new mail, so it goes first, as in a full run; the thread the last
@@ -102,7 +119,7 @@ holder_of(struct run *r, const char *msgid)
 static bool
 name_live(struct run *r, const char *name)
 {
-	const struct tname *t = g_hash_table_lookup(r->names, name);
+	const struct tname *t = names_get(r, name);
 
 	return t != NULL && holder_of(r, t->root) != NULL &&
 	       strcmp(holder_of(r, t->root), name) == 0;
@@ -117,7 +134,7 @@ static const char *
 name_target(struct run *r, const char *name)
 {
 	for (int hop = 0; hop < NAME_HOPS; hop++) {
-		const struct tname *t = g_hash_table_lookup(r->names, name);
+		const struct tname *t = names_get(r, name);
 		const char *h;
 
 		if (t == NULL)
@@ -186,12 +203,12 @@ name_drop_files(struct run *r, const char *name, bool page_too)
 enum ma_status
 names_publish(struct run *r, bool full)
 {
-	GPtrArray *keys = sorted_keys(r->names);
+	GPtrArray *keys = names_sorted(r);
 	enum ma_status st = MA_OK;
 
 	for (guint i = 0; i < keys->len && st == MA_OK; i++) {
 		const char *name = keys->pdata[i];
-		struct tname *t = g_hash_table_lookup(r->names, name);
+		struct tname *t = names_get(r, name);
 		const char *to = name_target(r, name);
 		bool changed;
 		char *nt;
@@ -229,12 +246,11 @@ names_publish(struct run *r, bool full)
 enum ma_status
 names_write(struct run *r, struct buf *b)
 {
-	GPtrArray *keys = sorted_keys(r->names);
+	GPtrArray *keys = names_sorted(r);
 	enum ma_status st = MA_OK;
 
 	for (guint i = 0; i < keys->len && st == MA_OK; i++) {
-		const struct tname *t =
-		    g_hash_table_lookup(r->names, keys->pdata[i]);
+		const struct tname *t = names_get(r, keys->pdata[i]);
 
 		st = buf_addf(b, "thread %s\t", (const char *)keys->pdata[i]);
 		if (st == MA_OK)

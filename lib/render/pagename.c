@@ -16,9 +16,9 @@ tname_free(void *p)
 {
 	struct tname *t = p;
 
+	/* The record itself lies in the table's blocks (name_table.c). */
 	if (t != NULL)
 		free(t->own);
-	free(t);
 }
 
 /*
@@ -75,7 +75,7 @@ tname_record(struct run *r, const char *name, const char *root,
 	size_t nl = strlen(name) + 1;
 	size_t rl = strcmp(root, name) == 0 ? 0 : strlen(root) + 1;
 	size_t tl = strcmp(target, name) == 0 ? 0 : strlen(target) + 1;
-	struct tname *t = malloc(sizeof *t + nl + rl + tl);
+	struct tname *t = names_alloc(r, sizeof *t + nl + rl + tl);
 
 	if (t == NULL)
 		return MA_ENOMEM;
@@ -84,16 +84,16 @@ tname_record(struct run *r, const char *name, const char *root,
 	t->root = rl == 0 ? t->name : memcpy(t->name + nl, root, rl);
 	t->target = tl == 0 ? t->name : memcpy(t->name + nl + rl, target, tl);
 	names_retire(r, name);
-	g_hash_table_insert(r->names, t->name, t);
+	names_put(r, t);
 	return MA_OK;
 }
 
 void
 names_retire(struct run *r, const char *name)
 {
-	gpointer key, t;
+	struct tname *t = names_take(r, name);
 
-	if (g_hash_table_steal_extended(r->names, name, &key, &t))
+	if (t != NULL)
 		g_ptr_array_add(r->names_gone, t);
 }
 

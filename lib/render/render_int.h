@@ -76,14 +76,13 @@ extern struct listing listing_none;
 
 /*
  * One message of the archive, as the state file records it. A run holds
- * one per message (O(archive)), so the fields are laid out to fit 56
+ * one per message (O(archive)), so the fields are laid out to fit 48
  * bytes on LP64 (entry.c checks): pointers first, then the small fields.
+ * The thread page's NAME is not one of them: it is kept once per thread
+ * with the thread id (entry_tname(), thread_ids.c).
  */
 struct entry {
 	char *msgid;
-	/* The thread page's NAME (names.c), set for every entry with a
-	 * thread once the order is known; not in the state file. */
-	const char *tname;
 	time_t date;
 	char *atts; /* "HASH.EXT HASH.EXT", "" for none */
 	/* Filled on demand for listings, never NULL (listing_none when
@@ -99,6 +98,10 @@ struct entry {
 	bool listed : 1;  /* in run.filled (entry.c) */
 	bool erased : 1;  /* gone this run by an erasure (removed.c) */
 	bool indexed : 1; /* found by entry_find() (entry_index.c) */
+	/* entry_tname() is NULL for this entry whatever its thread's NAME
+	 * (names.c: its own page name could not be made when it was the
+	 * root; the state said "-"). */
+	bool noname : 1;
 };
 
 struct tomb {
@@ -147,9 +150,10 @@ struct run {
 	size_t state_written;  /* files of the state written this run */
 	struct store *store;   /* store.c: the files the state had */
 	struct search *search; /* search.c's documents of this run */
-	/* names.c: every thread NAME published -> struct tname (owns);
-	 * the NAME of this run's threads is kept with their ids (tids). */
-	GHashTable *names;
+	/* names.c: every thread NAME published, a struct tname each
+	 * (name_table.c); the NAME of this run's threads is kept with
+	 * their ids (tids). */
+	struct name_table *names;
 	struct thread_ids *tids; /* thread_ids.c */
 	/* The struct tname taken out of names (names_retire()): freed with
 	 * the run, since an entry's tname may be the NAME they hold. */
@@ -425,9 +429,33 @@ enum ma_status drop_attachments(struct run *r);
 enum ma_status thread_names(struct run *r);
 enum ma_status names_publish(struct run *r, bool full);
 enum ma_status names_write(struct run *r, struct buf *b);
+/*
+ * name_table.c: r->names. name_table_new() (glib's allocator: no memory
+ * ends the run), name_table_free() (the records it holds and every
+ * block; NULL does nothing). names_alloc() - room for a record of size
+ * bytes, kept until the table is freed (NULL: no memory); names_put() -
+ * rec found by rec->name from now on (one there before is no longer);
+ * names_get() - the record of name (NULL: none); names_take() - the
+ * record of name out of the table (NULL: none), its t->own the caller's
+ * (tname_free()); names_count(); names_sorted() - every NAME, sorted
+ * (each the record's name; the array is the caller's).
+ * A record is struct tname and its bytes (pagename.c, tname_record()).
+ */
+struct name_table;
+struct name_table *name_table_new(void);
+void name_table_free(struct name_table *t);
+struct tname *names_alloc(struct run *r, size_t size);
+void names_put(struct run *r, struct tname *rec);
+struct tname *names_get(const struct run *r, const char *name);
+struct tname *names_take(struct run *r, const char *name);
+size_t names_count(const struct run *r);
+GPtrArray *names_sorted(const struct run *r);
+/* names_bytes() - what the table holds (slots and blocks), about. */
+size_t names_bytes(const struct run *r);
 /* pagename.c: the table of thread NAMEs, r->names. names_note() reads
  * a state's "thread" line into it; tname_record() records NAME with
- * its root and target (copied); tname_free() frees one. */
+ * its root and target (copied); tname_free() frees what one owns (the
+ * record itself is the table's). */
 enum ma_status names_note(struct run *r, const char *line);
 enum ma_status tname_record(struct run *r, const char *name, const char *root,
 			    const char *target);
@@ -601,6 +629,12 @@ const char *thread_id_keep(struct run *r, const char *id);
 const char *thread_name_of(const struct run *r, const char *id);
 void thread_name_set(struct run *r, const char *id, const char *name);
 void thread_names_forget(struct run *r);
+/* entry_tname() - the NAME of e's thread page (names.c sets it for
+ * every entry with a thread once the order is known; a run that read
+ * part of the state keeps the state's for the threads it does not
+ * render), NULL for none or when e->noname. e->thread must be a kept id
+ * (thread_id_keep()), as entry_add() and entry_set_thread() make it. */
+const char *entry_tname(const struct entry *e);
 void thread_ids_free(struct run *r);
 
 /* heap.c: render_heap_now() - bytes allocated and not freed (for

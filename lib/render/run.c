@@ -368,8 +368,7 @@ run_init(struct run *r, const struct render_opts *o, struct render_stats *stats)
 	r->gone = g_ptr_array_new();
 	r->moved = g_array_new(FALSE, TRUE, sizeof(struct entry));
 	/* A NAME is held in its struct tname (names.c). */
-	r->names =
-	    g_hash_table_new_full(g_str_hash, g_str_equal, NULL, tname_free);
+	r->names = name_table_new();
 	r->names_gone = g_ptr_array_new_with_free_func(tname_free);
 	r->relog = g_ptr_array_new();
 	r->dropped = g_ptr_array_new();
@@ -390,9 +389,10 @@ run_release(struct run *r)
 	g_hash_table_destroy(r->months);
 	g_hash_table_destroy(r->tombs);
 	g_hash_table_destroy(r->tomb_threads);
-	g_hash_table_destroy(r->names);
-	thread_ids_free(r);
+	/* The records taken out first: they lie in the table's blocks. */
 	g_ptr_array_free(r->names_gone, TRUE);
+	name_table_free(r->names);
+	thread_ids_free(r);
 	g_ptr_array_free(r->relog, TRUE);
 	g_ptr_array_free(r->dropped, TRUE);
 	free(r->uuid);
@@ -431,10 +431,10 @@ run_debug(const struct run *r)
 
 	fprintf(stderr,
 		"render-stats: filled-peak %zu entries %zu made %zu "
-		"state-read %zu state-files %zu names %u heap-peak %zu "
+		"state-read %zu state-files %zu names %zu heap-peak %zu "
 		"entry-bytes %zu\n",
 		r->filled_peak, n, made, r->state_read, r->state_written,
-		g_hash_table_size(r->names), r->heap_peak, per);
+		names_count(r), r->heap_peak, per);
 }
 
 /* MAILARC_RENDER_STATS: the heap now, if the most so far. */

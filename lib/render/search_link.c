@@ -14,8 +14,9 @@ search_thread_place(const struct entry *e)
 {
 	char stem[PERMALINK_STEM_MAX], anchor[16];
 
-	if (e->tname == NULL)
+	if (entry_tname(e) == NULL)
 		return g_strdup(""); /* no thread page: no link */
 	anchor_of(e->msgid, anchor);
-	return g_strdup_printf("%s#%s", name_stem(e->tname, stem), anchor);
+	return g_strdup_printf("%s#%s", name_stem(entry_tname(e), stem),
+			       anchor);
 }

@@ -431,7 +431,7 @@ legacy_names(struct run *r, const char *data, size_t len)
 		if ((id = state_line_id(p, nl, &f)) != NULL) {
 			state_line_thread(f, nl, th);
 			if (sitename_thread_ok(th) &&
-			    !g_hash_table_contains(r->names, th)) {
+			    names_get(r, th) == NULL) {
 				struct buf b;
 
 				buf_init(&b, 1 << 20);

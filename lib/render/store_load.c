@@ -77,9 +77,10 @@ month_line(struct run *r, char *p, char *nl)
 	entry_set_fields(r, e, f);
 	/* The thread's NAME as the last run gave it: kept for a thread
 	 * this run does not render (names.c). */
-	e->tname = nf == 5 && strcmp(f[4], "-") != 0
-		       ? g_string_chunk_insert_const(r->strings, f[4])
-		       : NULL;
+	e->noname = nf < 5 || strcmp(f[4], "-") == 0;
+	if (!e->noname)
+		thread_name_set(r, e->thread,
+				g_string_chunk_insert_const(r->strings, f[4]));
 	return MA_OK;
 }
 
@@ -177,7 +178,7 @@ store_load(struct run *r, const char *path, char *manifest, size_t len,
 	/* Thread names in the manifest's header (written by hand: a save
 	 * puts them in their buckets) are merged by a run that reads
 	 * everything. */
-	if (st == MA_OK && entries && g_hash_table_size(r->names) > 0)
+	if (st == MA_OK && entries && names_count(r) > 0)
 		st = store_load_all(r);
 	/* An unusable state: the next save writes every file again, under
 	 * a generation none of them had. */
@@ -587,7 +588,7 @@ root_check(struct run *r, struct entry *root, char name[PERMALINK_NAME_MAX],
 static bool
 name_check(struct run *r, const struct entry *root, const char *name)
 {
-	const struct tname *t = g_hash_table_lookup(r->names, name);
+	const struct tname *t = names_get(r, name);
 
 	return t == NULL || (strcmp(t->root, root->msgid) == 0 &&
 			     strcmp(t->target, name) == 0);

@@ -63,7 +63,7 @@ names_old_lines(struct run *r, char *data, size_t len, GPtrArray *lines,
 		*nl = '\0';
 		if (p[n] == '\t') {
 			p[n] = '\0';
-			keep = !g_hash_table_contains(r->names, p) &&
+			keep = names_get(r, p) == NULL &&
 			       !g_hash_table_contains(seen, p) &&
 			       name_kept(p, n);
 			if (keep)
@@ -91,8 +91,7 @@ names_bucket_lines(struct run *r, char *data, size_t len, GPtrArray *in,
 		names_old_lines(r, data, len, lines, seen);
 	for (guint j = 0; j < in->len && st == MA_OK; j++) {
 		buf_reset(&one);
-		st = name_line(&one,
-			       g_hash_table_lookup(r->names, in->pdata[j]));
+		st = name_line(&one, names_get(r, in->pdata[j]));
 		if (st == MA_OK)
 			g_ptr_array_add(lines, g_strdup(buf_cstr(&one)));
 	}

@@ -507,8 +507,8 @@ render_thread(struct run *r, notmuch_thread_t *th)
 	for (size_t i = 0; i < tc.n && st == MA_OK; i++)
 		st = thread_message(r, &tc.m[i]);
 	/* A thread with no message left: names_publish() does its page. */
-	if (st == MA_OK && tc.n > 0 && tc.m[0].e->tname != NULL) {
-		tc.name = tc.m[0].e->tname;
+	if (st == MA_OK && tc.n > 0 && entry_tname(tc.m[0].e) != NULL) {
+		tc.name = entry_tname(tc.m[0].e);
 		for (size_t i = 0; i < tc.n && st == MA_OK; i++)
 			st = permalink_page(r, &tc, i);
 		if (st == MA_OK)
