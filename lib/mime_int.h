@@ -12,6 +12,19 @@
 #include "buf.h"
 #include "mime.h"
 
+/* One line of a text: [p, p + n), without its line end. */
+struct mime_line {
+	const unsigned char *p;
+	size_t n;
+};
+
+/*
+ * mime_next_line - the line that starts at *pos in s[0..len) into *l,
+ * without its LF or CRLF, and *pos moved past it; false at the end.
+ */
+bool mime_next_line(const unsigned char *s, size_t len, size_t *pos,
+		    struct mime_line *l);
+
 /*
  * mime_addrs_get - the mailboxes of list (groups flattened) into *ap,
  * malloc'd (free with mime_addrs_free()); list NULL gives none. MA_ENOMEM.

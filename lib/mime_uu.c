@@ -18,21 +18,15 @@
 /* Bytes of a file name kept. */
 #define UU_NAME_MAX 255
 
-/* One line of text: [p, p + n), without its line end. */
-struct line {
-	const char *p;
-	size_t n;
-};
-
-/* The line that starts at *pos in text[0..len), *pos moved past it. */
-static bool
-next_line(const char *text, size_t len, size_t *pos, struct line *l)
+bool
+mime_next_line(const unsigned char *s, size_t len, size_t *pos,
+	       struct mime_line *l)
 {
-	const char *e;
+	const unsigned char *e;
 
 	if (*pos >= len)
 		return false;
-	l->p = text + *pos;
+	l->p = s + *pos;
 	e = memchr(l->p, '\n', len - *pos);
 	l->n = e != NULL ? (size_t)(e - l->p) : len - *pos;
 	*pos += l->n + (e != NULL);
@@ -43,7 +37,7 @@ next_line(const char *text, size_t len, size_t *pos, struct line *l)
 
 /* "begin MODE NAME": the name into name (NUL-terminated); false if not. */
 static bool
-begin_line(const struct line *l, char name[UU_NAME_MAX + 1])
+begin_line(const struct mime_line *l, char name[UU_NAME_MAX + 1])
 {
 	size_t i = 6, d = 0, k = 0;
 
@@ -74,7 +68,7 @@ uu_value(char c)
  * one (a character out of range, too short for its count).
  */
 static bool
-data_line(const struct line *l, struct buf *out)
+data_line(const struct mime_line *l, struct buf *out)
 {
 	size_t count, need;
 
@@ -114,10 +108,10 @@ data_line(const struct line *l, struct buf *out)
 static bool
 block(const char *text, size_t len, size_t *pos, struct buf *data)
 {
-	struct line l;
+	struct mime_line l;
 	bool zero = false;
 
-	while (next_line(text, len, pos, &l)) {
+	while (mime_next_line((const unsigned char *)text, len, pos, &l)) {
 		if (l.n == 3 && memcmp(l.p, "end", 3) == 0)
 			return zero;
 		/* The line of count 0 ("`", or " " which a mailer may strip
@@ -135,7 +129,7 @@ mime_uu_extract(struct mime_msg *m)
 	struct buf text, data;
 	size_t pos = 0, files = 0;
 	enum ma_status st = MA_OK;
-	struct line l;
+	struct mime_line l;
 	char name[UU_NAME_MAX + 1];
 
 	if (m->body_html || m->body == NULL ||
@@ -143,7 +137,8 @@ mime_uu_extract(struct mime_msg *m)
 		return MA_OK;
 	buf_init(&text, (size_t)-1 / 2);
 	buf_init(&data, (size_t)-1 / 2);
-	while (st == MA_OK && next_line(m->body, m->body_len, &pos, &l)) {
+	while (st == MA_OK && mime_next_line((const unsigned char *)m->body,
+					     m->body_len, &pos, &l)) {
 		size_t after = pos;
 
 		if (files < UU_MAX_FILES && begin_line(&l, name) &&
@@ -155,7 +150,9 @@ mime_uu_extract(struct mime_msg *m)
 			pos = after;
 			files++;
 		} else {
-			st = buf_add(&text, l.p, (size_t)(m->body + pos - l.p));
+			st = buf_add(&text, l.p,
+				     (size_t)((const unsigned char *)m->body +
+					      pos - l.p));
 		}
 		buf_reset(&data);
 	}

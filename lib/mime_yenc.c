@@ -26,31 +26,9 @@
 /* Bytes of a file name kept. */
 #define YENC_NAME_MAX 255
 
-/* One line: [p, p + n), without its line end. */
-struct line {
-	const unsigned char *p;
-	size_t n;
-};
-
-/* The line that starts at *pos in s[0..len), *pos moved past it. */
+/* Whether line l starts with word. */
 static bool
-next_line(const unsigned char *s, size_t len, size_t *pos, struct line *l)
-{
-	const unsigned char *e;
-
-	if (*pos >= len)
-		return false;
-	l->p = s + *pos;
-	e = memchr(l->p, '\n', len - *pos);
-	l->n = e != NULL ? (size_t)(e - l->p) : len - *pos;
-	*pos += l->n + (e != NULL);
-	if (l->n > 0 && l->p[l->n - 1] == '\r')
-		l->n--;
-	return true;
-}
-
-static bool
-starts(const struct line *l, const char *word)
+starts(const struct mime_line *l, const char *word)
 {
 	size_t k = strlen(word);
 
@@ -62,7 +40,8 @@ starts(const struct line *l, const char *word)
  * into *vp; false when it has none or it is not a number.
  */
 static bool
-keyword(const struct line *l, const char *key, unsigned long long *vp, int base)
+keyword(const struct mime_line *l, const char *key, unsigned long long *vp,
+	int base)
 {
 	size_t k = strlen(key), end = l->n;
 	unsigned long long v = 0;
@@ -100,7 +79,7 @@ keyword(const struct line *l, const char *key, unsigned long long *vp, int base)
 
 /* The name after " name=" (to the line's end) into name; false if none. */
 static bool
-name_of(const struct line *l, char name[YENC_NAME_MAX + 1])
+name_of(const struct mime_line *l, char name[YENC_NAME_MAX + 1])
 {
 	size_t i, k = 0;
 
@@ -120,7 +99,7 @@ name_of(const struct line *l, char name[YENC_NAME_MAX + 1])
 
 /* One data line decoded into out; false on no memory. */
 static bool
-data_line(const struct line *l, struct buf *out)
+data_line(const struct mime_line *l, struct buf *out)
 {
 	for (size_t i = 0; i < l->n; i++) {
 		unsigned char c = l->p[i];
@@ -143,16 +122,16 @@ data_line(const struct line *l, struct buf *out)
  * that checks.
  */
 static bool
-block(const struct line *begin, const unsigned char *s, size_t len, size_t *pos,
-      struct buf *data)
+block(const struct mime_line *begin, const unsigned char *s, size_t len,
+      size_t *pos, struct buf *data)
 {
 	unsigned long long size, v, crc;
-	struct line l;
+	struct mime_line l;
 	bool first = true;
 
 	if (!keyword(begin, "size", &size, 10))
 		return false;
-	while (next_line(s, len, pos, &l)) {
+	while (mime_next_line(s, len, pos, &l)) {
 		if (first && starts(&l, "=ypart ")) {
 			first = false;
 			if (!keyword(&l, "begin", &v, 10) || v != 1 ||
@@ -187,14 +166,14 @@ mime_yenc_extract(struct mime_msg *m, const char *cs, unsigned char **rawp,
 	size_t len = *np, pos = 0, files = 0;
 	struct buf text, data;
 	enum ma_status st = MA_OK;
-	struct line l;
+	struct mime_line l;
 	char name[YENC_NAME_MAX + 1];
 
 	if (len < 8 || memmem(s, len, "=ybegin ", 8) == NULL)
 		return MA_OK;
 	buf_init(&text, (size_t)-1 / 2);
 	buf_init(&data, (size_t)-1 / 2);
-	while (st == MA_OK && next_line(s, len, &pos, &l)) {
+	while (st == MA_OK && mime_next_line(s, len, &pos, &l)) {
 		size_t after = pos;
 		char *u;
 

@@ -166,31 +166,11 @@ fill_cache_get(struct run *r, struct entry *e)
 {
 	struct fill_slot *s =
 	    r->fills != NULL ? g_hash_table_lookup(r->fills->of, e) : NULL;
-	bool ok = true;
-	char *subject, *from, *file;
-	struct listing *l;
 
 	if (s == NULL || strcmp(s->msgid, e->msgid) != 0)
 		return r->fills != NULL && r->fills->spill != NULL &&
 		       fill_spill_get(r->fills->spill, e);
-	subject = dup_or_null(s->subject, &ok);
-	from = dup_or_null(s->from, &ok);
-	file = dup_or_null(s->file, &ok);
-	if (!ok || (l = entry_listing(e)) == NULL) {
-		free(subject);
-		free(from);
-		free(file);
-		return false;
-	}
-	free(l->subject);
-	free(l->from);
-	free(l->file);
-	l->subject = subject;
-	l->from = from;
-	l->file = file;
-	e->nfiles = s->nfiles;
-	e->filled = true;
-	return true;
+	return fill_set(e, s->subject, s->from, s->file, s->nfiles);
 }
 
 /* The slot of header (FNV-1a), or NULL when it is not to be kept. */

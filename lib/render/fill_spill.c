@@ -253,13 +253,49 @@ record_at(struct fill_spill *s, uint64_t off)
 	return s->rbuf + (off - s->rbase);
 }
 
+static char *
+dup_or_null(const char *s, bool *ok)
+{
+	char *d;
+
+	if (s == NULL)
+		return NULL;
+	if ((d = strdup(s)) == NULL)
+		*ok = false;
+	return d;
+}
+
+bool
+fill_set(struct entry *e, const char *subject, const char *from,
+	 const char *file, uint16_t nfiles)
+{
+	bool ok = true;
+	char *s = dup_or_null(subject, &ok), *f = dup_or_null(from, &ok);
+	char *n = dup_or_null(file, &ok);
+	struct listing *l;
+
+	if (!ok || (l = entry_listing(e)) == NULL) {
+		free(s);
+		free(f);
+		free(n);
+		return false;
+	}
+	free(l->subject);
+	free(l->from);
+	free(l->file);
+	l->subject = s;
+	l->from = f;
+	l->file = n;
+	e->nfiles = nfiles;
+	e->filled = true;
+	return true;
+}
+
 bool
 fill_spill_get(struct fill_spill *s, struct entry *e)
 {
 	struct index_page *pg;
-	const char *rec, *p;
-	char *subject, *from, *file = NULL;
-	struct listing *l;
+	const char *rec, *p, *subject, *from;
 	uint64_t off;
 	uint16_t nfiles;
 
@@ -271,27 +307,10 @@ fill_spill_get(struct fill_spill *s, struct entry *e)
 	if (strcmp(p, e->msgid) != 0)
 		return false;
 	p += strlen(p) + 1;
-	subject = strdup(p);
+	subject = p;
 	p += strlen(p) + 1;
-	from = strdup(p);
+	from = p;
 	p += strlen(p) + 1;
-	if (rec[6])
-		file = strdup(p);
-	if (subject == NULL || from == NULL || (rec[6] && file == NULL) ||
-	    (l = entry_listing(e)) == NULL) {
-		free(subject);
-		free(from);
-		free(file);
-		return false;
-	}
 	memcpy(&nfiles, rec + 4, 2);
-	free(l->subject);
-	free(l->from);
-	free(l->file);
-	l->subject = subject;
-	l->from = from;
-	l->file = file;
-	e->nfiles = nfiles;
-	e->filled = true;
-	return true;
+	return fill_set(e, subject, from, rec[6] ? p : NULL, nfiles);
 }
