@@ -85,18 +85,6 @@ fill_cache_free(struct fill_cache *c)
 	free(c);
 }
 
-static char *
-dup_or_null(const char *s, bool *ok)
-{
-	char *d;
-
-	if (s == NULL)
-		return NULL;
-	if ((d = strdup(s)) == NULL)
-		*ok = false;
-	return d;
-}
-
 /* r's cache, made on first use (NULL: no memory, and no cache). */
 static struct fill_cache *
 cache_of(struct run *r)
@@ -148,10 +136,10 @@ fill_cache_put(struct run *r, const struct entry *e)
 	if (s->e != NULL)
 		g_hash_table_remove(c->of, s->e);
 	slot_clear(s);
-	s->msgid = dup_or_null(e->msgid, &ok);
-	s->subject = dup_or_null(e->lst->subject, &ok);
-	s->from = dup_or_null(e->lst->from, &ok);
-	s->file = dup_or_null(e->lst->file, &ok);
+	s->msgid = fill_dup(e->msgid, &ok);
+	s->subject = fill_dup(e->lst->subject, &ok);
+	s->from = fill_dup(e->lst->from, &ok);
+	s->file = fill_dup(e->lst->file, &ok);
 	s->nfiles = e->nfiles;
 	if (!ok) {
 		slot_clear(s);

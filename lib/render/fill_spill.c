@@ -253,8 +253,8 @@ record_at(struct fill_spill *s, uint64_t off)
 	return s->rbuf + (off - s->rbase);
 }
 
-static char *
-dup_or_null(const char *s, bool *ok)
+char *
+fill_dup(const char *s, bool *ok)
 {
 	char *d;
 
@@ -270,8 +270,8 @@ fill_set(struct entry *e, const char *subject, const char *from,
 	 const char *file, uint16_t nfiles)
 {
 	bool ok = true;
-	char *s = dup_or_null(subject, &ok), *f = dup_or_null(from, &ok);
-	char *n = dup_or_null(file, &ok);
+	char *s = fill_dup(subject, &ok), *f = fill_dup(from, &ok);
+	char *n = fill_dup(file, &ok);
 	struct listing *l;
 
 	if (!ok || (l = entry_listing(e)) == NULL) {

@@ -25,6 +25,10 @@ void fill_spill_put(struct fill_spill *s, const struct entry *e);
  * at e's position, no memory). */
 bool fill_spill_get(struct fill_spill *s, struct entry *e);
 
+/* fill_dup - a copy of s (NULL for NULL); without memory NULL, and *ok
+ * set false. */
+char *fill_dup(const char *s, bool *ok);
+
 /* fill_set - set e's listing fields to copies of subject, from and file
  * (each may be NULL), its nfiles, and filled (true); false, e unchanged,
  * without memory. For the cache's slots and the spill's records alike. */
