@@ -201,3 +201,13 @@ names_sorted(const struct run *r)
 	g_ptr_array_sort(a, name_cmp);
 	return a;
 }
+
+void
+tname_free(void *p)
+{
+	struct tname *t = p;
+
+	/* The record itself lies in the table's blocks. */
+	if (t != NULL)
+		free(t->own);
+}

@@ -11,16 +11,6 @@
 
 #include "render_int.h"
 
-void
-tname_free(void *p)
-{
-	struct tname *t = p;
-
-	/* The record itself lies in the table's blocks (name_table.c). */
-	if (t != NULL)
-		free(t->own);
-}
-
 /*
  * The anchors of the Message-IDs asked for last: an anchor is a SHA-256
  * of the Message-ID, and a full run asks for each message's some four

@@ -437,8 +437,9 @@ enum ma_status names_write(struct run *r, struct buf *b);
  * rec found by rec->name from now on (one there before is no longer);
  * names_get() - the record of name (NULL: none); names_take() - the
  * record of name out of the table (NULL: none), its t->own the caller's
- * (tname_free()); names_count(); names_sorted() - every NAME, sorted
- * (each the record's name; the array is the caller's).
+ * (tname_free() frees what it owns; the record itself is the table's);
+ * names_count(); names_sorted() - every NAME, sorted (each the record's
+ * name; the array is the caller's).
  * A record is struct tname and its bytes (pagename.c, tname_record()).
  */
 struct name_table;
@@ -452,14 +453,13 @@ size_t names_count(const struct run *r);
 GPtrArray *names_sorted(const struct run *r);
 /* names_bytes() - what the table holds (slots and blocks), about. */
 size_t names_bytes(const struct run *r);
+void tname_free(void *p);
 /* pagename.c: the table of thread NAMEs, r->names. names_note() reads
  * a state's "thread" line into it; tname_record() records NAME with
- * its root and target (copied); tname_free() frees what one owns (the
- * record itself is the table's). */
+ * its root and target (copied). */
 enum ma_status names_note(struct run *r, const char *line);
 enum ma_status tname_record(struct run *r, const char *name, const char *root,
 			    const char *target);
-void tname_free(void *p);
 /* names_retire() - NAME out of r->names; its record stays allocated
  * until the run ends (e->tname of an entry may point to its NAME). */
 void names_retire(struct run *r, const char *name);
@@ -571,8 +571,9 @@ enum ma_status gap_article(struct run *r, struct buf *b,
 enum ma_status read_raw(const char *file, char **datap, size_t *lenp);
 enum ma_status read_raw_stat(const char *file, char **datap, size_t *lenp,
 			     struct stat *sbp);
-/* raw_open() - open(file, O_RDONLY) from its folder, held open for the
- * next file there (-1: errno says why); raw_release() closes it. */
+/* raw_open.c: raw_open() - open(file, O_RDONLY) from its folder, held
+ * open for the next file there (-1: errno says why); raw_release()
+ * closes it. */
 int raw_open(const char *file);
 void raw_release(void);
 enum ma_status mbox_add(struct buf *b, const char *file, time_t date,
