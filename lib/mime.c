@@ -198,7 +198,10 @@ add_attachment(struct mime_msg *m, GMimeObject *obj, const char *fallback)
 		fn = again;
 	cid = g_mime_object_get_content_id(obj);
 	a->type = lower_mime_type(g_mime_object_get_content_type(obj));
-	a->filename = fn != NULL && fn[0] != '\0' ? strdup(fn) : NULL;
+	/* gmime leaves an RFC 2231 name in a charset it does not know as
+	 * its bytes: read in the text's charset. */
+	a->filename =
+	    fn != NULL && fn[0] != '\0' ? mime_att_name(fn, fallback) : NULL;
 	if (fn == NULL && GMIME_IS_MESSAGE_PART(obj))
 		a->filename = inner_filename(
 		    g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj)));
@@ -288,10 +291,13 @@ part_kind(GMimeObject *obj)
 }
 
 /* The text of a plain part gmime did not take as text (its type was
- * invalid): the decoded bytes, shown as UTF-8 (html_escape() repairs). */
+ * invalid): the decoded bytes in UTF-8, read in the charset it names
+ * (else as charset.c guesses), as a text/plain part is. */
 static enum ma_status
 part_bytes_text(GMimeObject *obj, char **textp, size_t *lenp)
 {
+	const char *cs =
+	    g_mime_object_get_content_type_parameter(obj, "charset");
 	unsigned char *p;
 	size_t n;
 	enum ma_status st = content_bytes(obj, &p, &n);
@@ -299,11 +305,10 @@ part_bytes_text(GMimeObject *obj, char **textp, size_t *lenp)
 
 	if (st != MA_OK)
 		return st;
-	if ((t = realloc(p, n + 1)) == NULL) {
-		free(p);
+	t = charset_to_utf8(cs, p, n, &n);
+	free(p);
+	if (t == NULL)
 		return MA_ENOMEM;
-	}
-	t[n] = '\0';
 	*textp = t;
 	*lenp = n;
 	return MA_OK;

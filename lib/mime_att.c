@@ -3,9 +3,11 @@
  * inside parts (mime_uu.c, mime_yenc.c, mime_tnef.c). */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <gio/gio.h>
 
+#include "charset.h"
 #include "hash.h"
 #include "mime_int.h"
 
@@ -21,9 +23,33 @@ mime_att_new(struct mime_msg *m)
 	return &na[m->natt];
 }
 
+char *
+mime_att_name(const char *name, const char *cs)
+{
+	size_t n = strlen(name);
+
+	if (charset_is_utf8(name, n))
+		return strdup(name);
+	/* Not UTF-8, whatever the text's label says. */
+	if (cs != NULL &&
+	    (strcasecmp(cs, "utf-8") == 0 || strcasecmp(cs, "utf8") == 0))
+		cs = NULL;
+	return charset_to_utf8(cs, name, n, NULL);
+}
+
 enum ma_status
 mime_att_end(struct mime_msg *m, struct mime_att *a, enum ma_status st)
 {
+	char *u;
+
+	/* Whatever read it, a name shown is UTF-8. */
+	if (st == MA_OK && a->filename != NULL &&
+	    !charset_is_utf8(a->filename, strlen(a->filename))) {
+		if ((u = mime_att_name(a->filename, NULL)) == NULL)
+			st = MA_ENOMEM;
+		free(a->filename);
+		a->filename = u;
+	}
 	if (st == MA_OK)
 		st = hash_sha256_hex(a->data, a->size, a->sha256);
 	if (st != MA_OK) {

@@ -75,9 +75,17 @@ enum ma_status mime_uu_extract(struct mime_msg *m);
 struct mime_att *mime_att_new(struct mime_msg *m);
 
 /*
+ * mime_att_name - a file name as shown: name itself when it is UTF-8,
+ * else its bytes read in charset cs (NULL or UTF-8: windows-1252).
+ * malloc'd; NULL on no memory.
+ */
+char *mime_att_name(const char *name, const char *cs);
+
+/*
  * mime_att_end - the attachment a filled with status st: on MA_OK its
- * data's hash, and it counts; otherwise (or if the hash fails) what it
- * holds is freed and the status returned.
+ * name made UTF-8 (mime_att_name()) and its data's hash, and it counts;
+ * otherwise (or if that fails) what it holds is freed and the status
+ * returned.
  */
 enum ma_status mime_att_end(struct mime_msg *m, struct mime_att *a,
 			    enum ma_status st);
