@@ -277,7 +277,7 @@ add_clean(struct buf *out, const char *p, size_t n, unsigned japanese)
 		i += k != 0 ? k : 1;
 		run = i;
 	}
-	if (st == MA_OK)
+	if (st == MA_OK && n > run)
 		st = buf_add(out, p + run, n - run);
 	return st;
 }
