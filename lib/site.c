@@ -26,12 +26,6 @@
  * a marker of a run in progress (and SITE_TMP_PREFIX files, site_int.h). */
 #define SITE_MARK ".render-running"
 
-static void
-op_free(void *p)
-{
-	free(p);
-}
-
 /* Remove the temp files an older version's killed run left, anywhere in
  * the site (once: the marker goes with them). */
 static void
@@ -109,7 +103,7 @@ site_open(const char *dir, FILE *out, char sep, struct site **sp)
 	s->held_fd = -1;
 	s->written = site_set_new();
 	s->dirs = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
-	s->ops = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, op_free);
+	s->gone = g_hash_table_new(g_direct_hash, g_direct_equal);
 	s->synced = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
 	mark = path_fmt("%s/%s", dir, SITE_MARK);
 	if (s->dir == NULL || s->stage == NULL || mark == NULL ||
@@ -212,27 +206,6 @@ site_remembered(const struct site *s, const char *rel)
 	return site_set_has(s->written, site_path_hash(rel));
 }
 
-/* Record a pending change of rel (the last one asked for wins). */
-static enum ma_status
-note_op(struct site *s, const char *rel, bool remove)
-{
-	struct op *op = g_hash_table_lookup(s->ops, rel);
-
-	if (op == NULL) {
-		size_t n = strlen(rel) + 1;
-
-		/* One block with its name: a full run of a large archive
-		 * records hundreds of thousands. */
-		if ((op = calloc(1, sizeof *op + n)) == NULL)
-			return MA_ENOMEM;
-		memcpy(op->rel, rel, n);
-		op->seq = s->seq++;
-		g_hash_table_insert(s->ops, op->rel, op);
-	}
-	op->remove = remove;
-	return MA_OK;
-}
-
 /*
  * A new staged file at path, for writing. What a staged name held is
  * unlinked first, never truncated: it may be a hard link to an archived
@@ -287,12 +260,12 @@ unchanged(struct site *s, const char *rel,
 	  bool (*same)(const char *final, const void *arg), const void *arg,
 	  bool *done)
 {
-	struct op *op = g_hash_table_lookup(s->ops, rel);
+	enum site_op op;
 	char *final;
 	bool yes;
 
 	*done = false;
-	if ((op != NULL && !op->remove) || s->empty)
+	if (s->empty || (op = site_ops_state(s, rel)) == SITE_OP_PUT)
 		return MA_OK;
 	if ((final = site_final_path(s, rel)) == NULL)
 		return MA_ENOMEM;
@@ -300,8 +273,8 @@ unchanged(struct site *s, const char *rel,
 	free(final);
 	if (!yes)
 		return MA_OK;
-	if (op != NULL)
-		g_hash_table_remove(s->ops, rel);
+	if (op == SITE_OP_REMOVE)
+		site_ops_forget(s, rel);
 	*done = true;
 	return remember(s, rel);
 }
@@ -318,7 +291,7 @@ written(struct site *s, const char *rel)
 static enum ma_status
 staged(struct site *s, const char *rel)
 {
-	enum ma_status st = note_op(s, rel, false);
+	enum ma_status st = site_ops_note(s, rel, false);
 
 	if (st != MA_OK)
 		return st;
@@ -374,7 +347,7 @@ site_put(struct site *s, const char *rel, const void *data, size_t len)
 		else
 			close(fd);
 		unlink(path);
-		g_hash_table_remove(s->ops, rel);
+		site_ops_forget(s, rel);
 		free(path);
 		return st;
 	}
@@ -466,7 +439,7 @@ site_file_open(struct site *s, const char *rel, struct site_file **fp)
 		return MA_ENOMEM;
 	}
 	/* A staged version of rel, if any, is replaced: this one is newer. */
-	g_hash_table_remove(s->ops, rel);
+	site_ops_forget(s, rel);
 	f->fd = create_staged(f->path);
 	if (f->fd < 0) {
 		int e = errno;
@@ -545,7 +518,7 @@ site_file_commit(struct site *s, struct site_file *f)
 		site_file_abort(f); /* unlinks the staged copy */
 		return st;
 	}
-	if ((st = note_op(s, f->rel, false)) != MA_OK) {
+	if ((st = site_ops_note(s, f->rel, false)) != MA_OK) {
 		site_file_abort(f);
 		return st;
 	}
@@ -624,13 +597,13 @@ site_put_file_stat(struct site *s, const char *rel, const char *src,
 bool
 site_exists(struct site *s, const char *rel)
 {
-	const struct op *op = g_hash_table_lookup(s->ops, rel);
+	enum site_op op = site_ops_state(s, rel);
 	char *p;
 	struct stat sb;
 	bool r;
 
-	if (op != NULL)
-		return !op->remove;
+	if (op != SITE_OP_NONE)
+		return op == SITE_OP_PUT;
 	if (s->fresh && site_fresh_held(s, rel))
 		return true;
 	if ((p = site_final_path(s, rel)) == NULL)
@@ -659,7 +632,6 @@ site_keep(struct site *s, const char *rel)
 enum ma_status
 site_remove(struct site *s, const char *rel)
 {
-	struct op *op = g_hash_table_lookup(s->ops, rel);
 	char *p;
 	bool there;
 
@@ -667,7 +639,7 @@ site_remove(struct site *s, const char *rel)
 		return MA_EDATA;
 	if (s->fresh)
 		return site_fresh_remove(s, rel);
-	if (op != NULL && !op->remove) {
+	if (site_ops_state(s, rel) == SITE_OP_PUT) {
 		if ((p = site_stage_path(s, rel)) == NULL)
 			return MA_ENOMEM;
 		unlink(p);
@@ -678,10 +650,10 @@ site_remove(struct site *s, const char *rel)
 	there = path_exists(p);
 	free(p);
 	if (!there) {
-		g_hash_table_remove(s->ops, rel);
+		site_ops_forget(s, rel);
 		return MA_OK;
 	}
-	return note_op(s, rel, true);
+	return site_ops_note(s, rel, true);
 }
 
 size_t
@@ -741,8 +713,10 @@ site_close(struct site *s, bool commit)
 	free(s->spill);
 	if (s->dirs)
 		g_hash_table_destroy(s->dirs);
-	if (s->ops)
-		g_hash_table_destroy(s->ops);
+	if (s->oplog != NULL)
+		fclose(s->oplog);
+	if (s->gone)
+		g_hash_table_destroy(s->gone);
 	if (s->synced)
 		g_hash_table_destroy(s->synced);
 	free(s);

@@ -25,6 +25,7 @@
 #define SITE_JOURNAL_TMP  ".journal.tmp"
 #define SITE_JOURNAL_HEAD "mailarc-publish 1"
 #define SITE_JOURNAL_END  "end"
+#define SITE_OPS	  ".changes"
 
 /* The marker of a first render in progress (site_fresh.c). */
 #define SITE_FRESH_MARK ".render-first"
@@ -38,13 +39,6 @@
  * instead (ext4 allows 65,000). */
 #define SITE_LINK_MAX 32000
 
-/* One pending change of the published site. */
-struct op {
-	unsigned long seq; /* order of the first change: runs repeat */
-	bool remove;	   /* else: publish the staged file */
-	char rel[];	   /* the path, NUL-terminated (the table's key) */
-};
-
 struct site {
 	char *dir;
 	char *stage;
@@ -53,9 +47,10 @@ struct site {
 	struct site_set *written; /* hashes of the paths produced */
 	char *spill;		  /* site_spill()'s folder, or NULL */
 	GHashTable *dirs;	  /* staging folders made (owned keys) */
-	GHashTable *ops;	  /* rel path -> struct op (owned) */
+	FILE *oplog;		  /* every change, in order (site_ops.c) */
+	GHashTable *gone;	  /* pending removals: their path hashes */
+	size_t nops;		  /* lines in oplog */
 	GHashTable *synced;	  /* published folders changed (owned keys) */
-	unsigned long seq;
 	size_t nwritten;
 	unsigned nstub;	  /* stub inodes made (EMLINK starts a new one) */
 	mode_t file_mode; /* what a copy gets: 0644 less the umask */
@@ -68,6 +63,44 @@ struct site {
 	int held_fd;	/* index.html, written, not yet linked (-1: none) */
 	char *held_tmp; /* its temp name, without O_TMPFILE */
 };
+/*
+ * The changes pending (site_ops.c says how they are kept). A write
+ * pending is a staged file; site_ops_note() records a write (after the
+ * file is staged) or a removal, in order; site_ops_forget() drops a
+ * pending removal (a pending write goes with its staged file);
+ * site_ops_state() tells which is pending for rel. Statuses: MA_OK,
+ * MA_EIO, MA_ETEMP, MA_ENOMEM.
+ */
+enum site_op { SITE_OP_NONE, SITE_OP_PUT, SITE_OP_REMOVE };
+enum ma_status site_ops_note(struct site *s, const char *rel, bool remove);
+void site_ops_forget(struct site *s, const char *rel);
+enum site_op site_ops_state(const struct site *s, const char *rel);
+bool site_ops_any(const struct site *s);
+
+/*
+ * The commit's plan: the changes still pending, each once or more, in
+ * unnamed files by kind and by rank (messages, conversations, months,
+ * the top), each in the order of its first change. site_plan_make()
+ * builds it from the log; site_plan_each() calls fn for the paths of one
+ * kind, rank by rank (stopping at a status other than MA_OK, which it
+ * returns); site_plan_free() closes the files.
+ */
+#define SITE_PLAN_LEAVES 0 /* files that link nowhere */
+#define SITE_PLAN_PAGES	 1 /* .html and .atom */
+#define SITE_PLAN_GONE	 2 /* removals */
+#define SITE_PLAN_KINDS	 3
+#define SITE_PLAN_RANKS	 4
+struct site_plan {
+	FILE *b[SITE_PLAN_KINDS][SITE_PLAN_RANKS];
+	size_t lines, puts, pages;
+};
+enum ma_status site_plan_make(struct site *s, struct site_plan *p);
+enum ma_status site_plan_each(const struct site *s, struct site_plan *p,
+			      int kind,
+			      enum ma_status (*fn)(const char *rel, void *arg),
+			      void *arg);
+void site_plan_free(struct site_plan *p);
+
 /* site_check_rel - MA_OK for our own names only (logged otherwise:
  * MA_EDATA): relative, no "." or ".." step, no newline, no hidden name
  * at the top. */

@@ -68,33 +68,6 @@ static const char stub_atom[] =
     "</title><id>urn:mailarc:being-published</id>"
     "<updated>1970-01-01T00:00:00Z</updated></feed>\n";
 
-/* A page may link to other files; anything else links to nothing. */
-static bool
-is_page(const char *rel)
-{
-	size_t n = strlen(rel);
-
-	return (n > 5 && strcmp(rel + n - 5, ".html") == 0) ||
-	       (n > 5 && strcmp(rel + n - 5, ".atom") == 0);
-}
-
-/* The order pages are published in: the most linked-to last, so that a
- * reader meets a stub as seldom as can be (correctness does not depend
- * on it). Messages, then conversations, then months, then the top. */
-static int
-page_rank(const char *rel)
-{
-	const char *slash = strchr(rel, '/');
-
-	if (slash == NULL)
-		return 3;
-	if (slash - rel == 1 && rel[0] == 'm')
-		return 0;
-	if (slash - rel == 1 && rel[0] == 't')
-		return 1;
-	return 2;
-}
-
 /* Remember the published folders a step changed, for the last sync. */
 static void
 note_dir(struct site *s, const char *path)
@@ -449,53 +422,71 @@ site_recover(struct site *s)
 	return st;
 }
 
-static gint
-op_cmp(gconstpointer a, gconstpointer b)
-{
-	const struct op *x = *(struct op *const *)a;
-	const struct op *y = *(struct op *const *)b;
-	int rx = page_rank(x->rel), ry = page_rank(y->rel);
+/* Make one staged file durable, and note its folders for the next. */
+struct stage_sync {
+	struct site *s;
+	GHashTable *dirs;
+};
 
-	if (rx != ry)
-		return rx < ry ? -1 : 1;
-	return x->seq < y->seq ? -1 : x->seq > y->seq ? 1 : 0;
+static enum ma_status
+sync_staged(const char *rel, void *arg)
+{
+	struct stage_sync *ss = arg;
+	char *p = site_stage_path(ss->s, rel);
+	enum ma_status st;
+
+	if (p == NULL)
+		return MA_ENOMEM;
+	st = sync_path(p, false);
+	site_note_parents(ss->dirs, p, strlen(ss->s->stage));
+	free(p);
+	return st;
 }
 
 /* Make the staged files durable before a journal names them. */
 static enum ma_status
-sync_stage(struct site *s, GPtrArray *puts)
+sync_stage(struct site *s, struct site_plan *plan)
 {
-	GHashTable *dirs;
+	struct stage_sync ss = {s, NULL};
 	GHashTableIter it;
 	gpointer k;
-	enum ma_status st = MA_OK;
+	enum ma_status st;
 
-	if (puts->len > SITE_FSYNC_MAX)
+	if (plan->puts > SITE_FSYNC_MAX)
 		return sync_all(s->stage);
-	dirs = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
-	for (guint i = 0; i < puts->len && st == MA_OK; i++) {
-		char *p =
-		    site_stage_path(s, ((struct op *)puts->pdata[i])->rel);
-
-		st = p != NULL ? sync_path(p, false) : MA_ENOMEM;
-		if (p != NULL)
-			site_note_parents(dirs, p, strlen(s->stage));
-		free(p);
-	}
-	g_hash_table_iter_init(&it, dirs);
+	ss.dirs = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
+	st = site_plan_each(s, plan, SITE_PLAN_LEAVES, sync_staged, &ss);
+	if (st == MA_OK)
+		st = site_plan_each(s, plan, SITE_PLAN_PAGES, sync_staged, &ss);
+	g_hash_table_iter_init(&it, ss.dirs);
 	while (st == MA_OK && g_hash_table_iter_next(&it, &k, NULL))
 		st = sync_path(k, true);
-	g_hash_table_destroy(dirs);
+	g_hash_table_destroy(ss.dirs);
 	return st;
+}
+
+/* One journal line: the step (struct journal_step) and the path. */
+struct journal_step {
+	FILE *f;
+	char kind;
+};
+
+static enum ma_status
+journal_line(const char *rel, void *arg)
+{
+	const struct journal_step *js = arg;
+
+	fprintf(js->f, "%c %s\n", js->kind, rel);
+	return MA_OK;
 }
 
 /* Write the journal: leaves, stubs, pages, removals (see the top). */
 static enum ma_status
-write_journal(struct site *s, GPtrArray *leaves, GPtrArray *pages,
-	      GPtrArray *gone)
+write_journal(struct site *s, struct site_plan *plan)
 {
 	char *tmp = path_fmt("%s/%s", s->stage, SITE_JOURNAL_TMP);
 	char *path = path_fmt("%s/%s", s->stage, SITE_JOURNAL);
+	struct journal_step js = {NULL, 'P'};
 	enum ma_status st = MA_OK;
 	FILE *f = NULL;
 	int e = 0;
@@ -510,17 +501,23 @@ write_journal(struct site *s, GPtrArray *leaves, GPtrArray *pages,
 		st = path_errno_status(e);
 		goto out;
 	}
+	js.f = f;
 	fputs(SITE_JOURNAL_HEAD "\n", f);
-	for (guint i = 0; i < leaves->len; i++)
-		fprintf(f, "P %s\n", ((struct op *)leaves->pdata[i])->rel);
-	for (guint i = 0; i < pages->len; i++)
-		fprintf(f, "S %s\n", ((struct op *)pages->pdata[i])->rel);
-	for (guint i = 0; i < pages->len; i++)
-		fprintf(f, "P %s\n", ((struct op *)pages->pdata[i])->rel);
-	for (guint i = 0; i < gone->len; i++)
-		fprintf(f, "R %s\n", ((struct op *)gone->pdata[i])->rel);
+	st = site_plan_each(s, plan, SITE_PLAN_LEAVES, journal_line, &js);
+	js.kind = 'S';
+	if (st == MA_OK)
+		st =
+		    site_plan_each(s, plan, SITE_PLAN_PAGES, journal_line, &js);
+	js.kind = 'P';
+	if (st == MA_OK)
+		st =
+		    site_plan_each(s, plan, SITE_PLAN_PAGES, journal_line, &js);
+	js.kind = 'R';
+	if (st == MA_OK)
+		st = site_plan_each(s, plan, SITE_PLAN_GONE, journal_line, &js);
 	fputs(SITE_JOURNAL_END "\n", f);
-	if (fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0) {
+	if (st == MA_OK &&
+	    (fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0)) {
 		e = errno;
 		log_err("cannot write '%s': %s", tmp, strerror(e));
 		st = path_errno_status(e);
@@ -544,36 +541,25 @@ out:
 	return st;
 }
 
-/* Step 1 and 2 of the top comment: nothing published yet on failure. */
+/* Step 1 and 2 of the top comment: nothing published yet on failure.
+ * *nonep: nothing was left to publish (no journal written). */
 static enum ma_status
-prepare(struct site *s)
+prepare(struct site *s, bool *nonep)
 {
-	GPtrArray *all = g_ptr_array_new(), *leaves = g_ptr_array_new();
-	GPtrArray *pages = g_ptr_array_new(), *gone = g_ptr_array_new();
-	GPtrArray *puts = g_ptr_array_new();
-	GHashTableIter it;
-	gpointer v;
-	enum ma_status st = MA_OK;
+	struct site_plan plan;
+	enum ma_status st;
 
-	g_hash_table_iter_init(&it, s->ops);
-	while (g_hash_table_iter_next(&it, NULL, &v))
-		g_ptr_array_add(all, v);
-	/* By first change; pages by rank, then by first change. */
-	g_ptr_array_sort(all, op_cmp);
-	for (guint i = 0; i < all->len; i++) {
-		struct op *op = all->pdata[i];
-
-		g_ptr_array_add(op->remove	   ? gone
-				: is_page(op->rel) ? pages
-						   : leaves,
-				op);
-		if (!op->remove)
-			g_ptr_array_add(puts, op);
+	*nonep = false;
+	if ((st = site_plan_make(s, &plan)) != MA_OK)
+		return st;
+	if (plan.lines == 0) {
+		*nonep = true;
+		return MA_OK;
 	}
 	/* The stubs too: a full disk after the journal must not be met
 	 * by writing them (they need no sync: a stub, whole or not, links
 	 * nowhere). */
-	if (pages->len > 0) {
+	if (plan.pages > 0) {
 		char *h = stub_path(s, "x.html"), *a = stub_path(s, "x.atom");
 
 		st = h != NULL && a != NULL ? write_stub(h, "x.html")
@@ -584,14 +570,10 @@ prepare(struct site *s)
 		free(a);
 	}
 	if (st == MA_OK)
-		st = sync_stage(s, puts);
+		st = sync_stage(s, &plan);
 	if (st == MA_OK)
-		st = write_journal(s, leaves, pages, gone);
-	g_ptr_array_free(all, TRUE);
-	g_ptr_array_free(leaves, TRUE);
-	g_ptr_array_free(pages, TRUE);
-	g_ptr_array_free(gone, TRUE);
-	g_ptr_array_free(puts, TRUE);
+		st = write_journal(s, &plan);
+	site_plan_free(&plan);
 	return st;
 }
 
@@ -601,16 +583,19 @@ site_commit(struct site *s)
 {
 	char *journal;
 	enum ma_status st;
+	bool none;
 
-	if (g_hash_table_size(s->ops) == 0)
+	if (!site_ops_any(s))
 		return site_sweep_stage(s);
-	if ((st = prepare(s)) != MA_OK) {
+	if ((st = prepare(s, &none)) != MA_OK) {
 		site_sweep_stage(s);
 		log_notice("render of '%s' published nothing: the previous "
 			   "site is left whole",
 			   s->dir);
 		return st;
 	}
+	if (none)
+		return site_sweep_stage(s);
 	/* The journal is carried out as a recovery would: one code path. */
 	if ((st = replay(s)) != MA_OK || (st = sync_published(s)) != MA_OK) {
 		log_err("publishing into '%s' stopped part way (%s): every "
