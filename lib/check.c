@@ -1,13 +1,24 @@
 /*
  * mailarc check: archive, index, tombstones and site agree (check.h).
- * Sets of names in GLib hash tables (GLib comes with gmime); nothing here
- * opens a message.
+ * Nothing here opens a message.
+ *
+ * Memory: the archive's file names and the site's page names are held
+ * as sorted arrays of their 64-bit hashes with a bit each (found), 8
+ * bytes and a bit a name, not the names: a million-message space took
+ * some 300 bytes a message in hash tables of strings. The names of what
+ * differs come from a second listing, only when something does. Two
+ * names with one hash (odds about 1 in 10^7 for two million names)
+ * would hide one difference, never report a false one. The tombstones'
+ * Message-IDs stay strings in a hash table: a deletion is rare.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <glib.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 
 #include "array.h"
 #include "check.h"
@@ -37,12 +48,19 @@ check_kind_name(enum check_kind kind)
 	return kind < CHECK_KINDS ? kind_names[kind] : "?";
 }
 
+/* Names as sorted 64-bit hashes, each with a bit: found. */
+struct names {
+	uint64_t *h;
+	uint8_t *found;
+	size_t n, cap, nfound;
+};
+
 struct walk {
 	const struct check_opts *o;
 	struct check_result *r;
 	const char *archive;  /* realpath of SPACE/archive */
-	GHashTable *files;    /* "new/NAME" -> TRUE while not yet indexed */
-	GHashTable *pages;    /* "NAME" of SITE/m/NAME.html -> seen */
+	struct names files;   /* "new/NAME": found when indexed */
+	struct names pages;   /* "NAME" of SITE/m/NAME.html: found when due */
 	GHashTable *tombs;    /* tombstoned Message-IDs (no brackets) */
 	GPtrArray *not_index; /* malloc'd absolute paths */
 	GPtrArray *gone;      /* malloc'd absolute paths */
@@ -57,10 +75,119 @@ report(struct walk *w, enum check_kind kind, const char *what, const char *id)
 		w->o->report(kind, what, id, w->o->arg);
 }
 
-/* Names in dir (dot files skipped), each as prefix NAME, into set. */
+/* A name's hash: 64-bit FNV-1a of prefix and then the first n bytes
+ * of name. */
+static uint64_t
+name_hash(const char *prefix, const char *name, size_t n)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	for (const unsigned char *p = (const unsigned char *)prefix; *p; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)name[i]) * 1099511628211ULL;
+	return h;
+}
+
 static enum ma_status
-list_dir(const char *dir, const char *prefix, const char *suffix,
-	 GHashTable *set, unsigned long *np)
+names_add(struct names *ns, uint64_t h)
+{
+	if (ns->n == ns->cap) {
+		size_t cap = ns->cap ? ns->cap + ns->cap / 2 : 4096;
+		uint64_t *p = realloc(ns->h, cap * sizeof *p);
+
+		if (p == NULL)
+			return MA_ENOMEM;
+		ns->h = p;
+		ns->cap = cap;
+	}
+	ns->h[ns->n++] = h;
+	return MA_OK;
+}
+
+static int
+cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Sorted, with a found bit each, all clear. */
+static enum ma_status
+names_seal(struct names *ns)
+{
+	if (ns->n > 1)
+		qsort(ns->h, ns->n, sizeof *ns->h, cmp_u64);
+	if ((ns->found = calloc(ns->n / 8 + 1, 1)) == NULL)
+		return MA_ENOMEM;
+	return MA_OK;
+}
+
+/* The position of h, or -1. */
+static ssize_t
+names_find(const struct names *ns, uint64_t h)
+{
+	size_t lo = 0, hi = ns->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ns->h[mid] < h)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < ns->n && ns->h[lo] == h ? (ssize_t)lo : -1;
+}
+
+static bool
+names_found(const struct names *ns, size_t i)
+{
+	return (ns->found[i / 8] >> (i % 8)) & 1;
+}
+
+/* Set h's found bit: false when h is not a name of ns. */
+static bool
+names_mark(struct names *ns, uint64_t h)
+{
+	ssize_t i = names_find(ns, h);
+
+	if (i < 0)
+		return false;
+	if (!names_found(ns, (size_t)i)) {
+		ns->found[i / 8] |= (uint8_t)(1u << (i % 8));
+		ns->nfound++;
+	}
+	return true;
+}
+
+/* h is a name of ns not found. */
+static bool
+names_left(const struct names *ns, uint64_t h)
+{
+	ssize_t i = names_find(ns, h);
+
+	return i >= 0 && !names_found(ns, (size_t)i);
+}
+
+static void
+names_free(struct names *ns)
+{
+	free(ns->h);
+	free(ns->found);
+}
+
+/* Names in dir (dot files skipped, and those not ending in suffix), each
+ * hashed as prefix NAME (suffix cut) into ns; with ns NULL, each that
+ * is not found is given to fn instead. */
+typedef void (*name_fn)(struct walk *w, const char *prefix, const char *name,
+			size_t n);
+
+static enum ma_status
+list_dir(struct walk *w, const char *dir, const char *prefix,
+	 const char *suffix, struct names *ns, unsigned long *np,
+	 const struct names *left, name_fn fn)
 {
 	size_t sl = suffix != NULL ? strlen(suffix) : 0;
 	struct dirent *de;
@@ -79,11 +206,17 @@ list_dir(const char *dir, const char *prefix, const char *suffix,
 		if (de->d_name[0] == '.' || n <= sl ||
 		    (sl > 0 && strcmp(de->d_name + n - sl, suffix) != 0))
 			continue;
-		g_hash_table_insert(set,
-				    g_strdup_printf("%s%.*s", prefix,
-						    (int)(n - sl), de->d_name),
-				    GINT_TO_POINTER(1));
-		(*np)++;
+		if (ns != NULL) {
+			if (names_add(ns, name_hash(prefix, de->d_name,
+						    n - sl)) != MA_OK) {
+				closedir(d);
+				return MA_ENOMEM;
+			}
+			(*np)++;
+		} else if (names_left(left,
+				      name_hash(prefix, de->d_name, n - sl))) {
+			fn(w, prefix, de->d_name, n - sl);
+		}
 	}
 	if (errno != 0) {
 		log_err("cannot read '%s': %s", dir, strerror(errno));
@@ -176,8 +309,8 @@ check_message(const struct index_hit *h, void *arg)
 			report(w, CHECK_OUTSIDE, f, h->message_id);
 			continue;
 		}
-		/* Removed from the set: what remains is not indexed. */
-		if (g_hash_table_remove(w->files, sub)) {
+		/* Found: what is left is not indexed. */
+		if (names_mark(&w->files, name_hash("", sub, strlen(sub)))) {
 			archived = true;
 			continue;
 		}
@@ -192,74 +325,74 @@ check_message(const struct index_hit *h, void *arg)
 	return 0;
 }
 
-/*
- * Pages: claimed (NAME -> Message-ID) holds the page every indexed
- * message should have (permalink.h's rule on the notmuch id; for a very
- * long Message-ID notmuch's own notmuch-sha1-HEX id), w->pages what SITE/m
- * holds.
- */
-static enum ma_status
-check_pages(struct walk *w, GHashTable *claimed)
+/* A page of nothing: reported (from the second listing of SITE/m). */
+static void
+stray_page(struct walk *w, const char *prefix, const char *name, size_t n)
 {
-	GHashTableIter it;
-	gpointer k, v;
-	char name[PERMALINK_NAME_MAX];
+	char *k = g_strndup(name, n), stem[PERMALINK_STEM_MAX], *page;
 
-	/* Pages of indexed messages that are missing. */
-	g_hash_table_iter_init(&it, claimed);
-	while (g_hash_table_iter_next(&it, &k, &v)) {
-		if (!g_hash_table_contains(w->pages, k)) {
-			char stem[PERMALINK_STEM_MAX], *page;
-
-			if (permalink_stem(k, stem) != MA_OK)
-				continue;
-			page = g_strdup_printf("m/%s.html", stem);
-			report(w, CHECK_NO_PAGE, page, v);
-			g_free(page);
-		}
-	}
-	/* Tombstone pages are expected where the message is not indexed. */
-	g_hash_table_iter_init(&it, w->tombs);
-	while (g_hash_table_iter_next(&it, &k, &v))
-		if (permalink_name(k, name) == MA_OK &&
-		    !g_hash_table_contains(claimed, name))
-			g_hash_table_remove(w->pages, name);
-	/* Pages of nothing. */
-	g_hash_table_iter_init(&it, w->pages);
-	while (g_hash_table_iter_next(&it, &k, &v)) {
-		char stem[PERMALINK_STEM_MAX], *page;
-
-		if (g_hash_table_contains(claimed, k))
-			continue;
-		if (permalink_stem(k, stem) != MA_OK)
-			snprintf(stem, sizeof stem, "%s", (char *)k);
-		page = g_strdup_printf("m/%s.html", stem);
-		report(w, CHECK_STRAY_PAGE, page, NULL);
-		g_free(page);
-	}
-	return MA_OK;
+	(void)prefix;
+	if (permalink_stem(k, stem) != MA_OK)
+		snprintf(stem, sizeof stem, "%s", k);
+	page = g_strdup_printf("m/%s.html", stem);
+	report(w, CHECK_STRAY_PAGE, page, NULL);
+	g_free(page);
+	g_free(k);
 }
 
-struct claim {
-	struct walk *w;
-	GHashTable *claimed; /* NAME -> message id (owned strings) */
-};
+/*
+ * Pages: every indexed message's page was marked found as the index was
+ * read (and a missing one reported). A tombstone's "removed" page is
+ * expected too; any other page is of nothing.
+ */
+static enum ma_status
+check_pages(struct walk *w)
+{
+	GHashTableIter it;
+	gpointer k;
+	char name[PERMALINK_NAME_MAX];
+	enum ma_status st = MA_OK;
 
+	g_hash_table_iter_init(&it, w->tombs);
+	while (g_hash_table_iter_next(&it, &k, NULL))
+		if (permalink_name(k, name) == MA_OK)
+			names_mark(&w->pages,
+				   name_hash("", name, strlen(name)));
+	if (w->pages.nfound == w->pages.n)
+		return MA_OK;
+	/* Some page is of nothing: list SITE/m again for their names. */
+	for (unsigned i = 0; i < 256 && st == MA_OK; i++) {
+		char *dir = path_fmt("%s/m/%02x", w->o->site_dir, i);
+
+		if (dir == NULL)
+			return MA_ENOMEM;
+		st = list_dir(w, dir, "", ".html", NULL, NULL, &w->pages,
+			      stray_page);
+		free(dir);
+	}
+	return st;
+}
+
+/* One indexed message, and its page: found, or reported missing. */
 static int
 claim_message(const struct index_hit *h, void *arg)
 {
-	struct claim *c = arg;
-	char name[PERMALINK_NAME_MAX];
+	struct walk *w = arg;
+	char name[PERMALINK_NAME_MAX], stem[PERMALINK_STEM_MAX], *page;
 
-	if (check_message(h, c->w) != 0)
+	if (check_message(h, w) != 0)
 		return 1;
 	/* Named as the renderer names it: by the real Message-ID when
 	 * notmuch shortened a long one. */
 	if (permalink_of_message(h->message_id,
 				 h->nfiles > 0 ? h->files[0] : NULL,
-				 name) == MA_OK)
-		g_hash_table_replace(c->claimed, g_strdup(name),
-				     g_strdup(h->message_id));
+				 name) != MA_OK ||
+	    names_mark(&w->pages, name_hash("", name, strlen(name))) ||
+	    permalink_stem(name, stem) != MA_OK)
+		return 0;
+	page = g_strdup_printf("m/%s.html", stem);
+	report(w, CHECK_NO_PAGE, page, h->message_id);
+	g_free(page);
 	return 0;
 }
 
@@ -290,11 +423,11 @@ list_archive(struct walk *w, struct check_result *r)
 
 		if (dir == NULL)
 			return MA_ENOMEM;
-		st = list_dir(dir, i == 0 ? "new/" : "cur/", NULL, w->files,
-			      &r->archived);
+		st = list_dir(w, dir, i == 0 ? "new/" : "cur/", NULL, &w->files,
+			      &r->archived, NULL, NULL);
 		free(dir);
 	}
-	return st;
+	return st == MA_OK ? names_seal(&w->files) : st;
 }
 
 /* 2. The site listing and the tombstones. Pages are in the 256 shards
@@ -310,16 +443,19 @@ list_site(struct walk *w, struct check_result *r)
 
 		if (dir == NULL)
 			return MA_ENOMEM;
-		st = list_dir(dir, "", ".html", w->pages, &r->pages);
+		st = list_dir(w, dir, "", ".html", &w->pages, &r->pages, NULL,
+			      NULL);
 		free(dir);
 	}
+	if (st == MA_OK)
+		st = names_seal(&w->pages);
 	return st == MA_OK ? read_tombstones(w) : st;
 }
 
 /* 3. One pass over the index; none yet (index.h: its layout) is an empty
  * one, not an error. */
 static enum ma_status
-claim_index(const struct check_opts *o, struct claim *c)
+claim_index(const struct check_opts *o, struct walk *w)
 {
 	struct index *ix = NULL;
 	enum ma_status st;
@@ -338,54 +474,74 @@ claim_index(const struct check_opts *o, struct claim *c)
 	if (st == MA_ENOTFOUND)
 		return MA_OK;
 	if (st == MA_OK) {
-		st = index_query(ix, "*", claim_message, c);
+		st = index_each(ix, claim_message, w);
 		if (st == MA_OK)
-			st = c->w->st;
+			st = w->st;
 		index_close(ix);
 	}
 	return st;
 }
 
-/* 4. What is left of the archive listing is not indexed. */
+/* An archived file not indexed, from the second listing: kept for the
+ * report, in name order. */
 static void
+unindexed(struct walk *w, const char *prefix, const char *name, size_t n)
+{
+	char *p = g_strdup_printf("%s%.*s", prefix, (int)n, name);
+
+	if (p == NULL || !push_path(w, w->not_index, p))
+		w->st = MA_ENOMEM;
+	g_free(p);
+}
+
+/* 4. What the index did not find of the archive is not indexed: listed
+ * again for the names, only when there is some. */
+static enum ma_status
 report_unindexed(struct walk *w)
 {
-	GPtrArray *left = g_ptr_array_new();
-	GHashTableIter it;
-	gpointer k, v;
+	enum ma_status st = MA_OK;
+	GPtrArray *rel = w->not_index;
 
-	g_hash_table_iter_init(&it, w->files);
-	while (g_hash_table_iter_next(&it, &k, &v))
-		g_ptr_array_add(left, k);
-	g_ptr_array_sort(left, cmp_names);
-	for (guint i = 0; i < left->len; i++) {
+	if (w->files.nfound == w->files.n)
+		return MA_OK;
+	for (int i = 0; i < 2 && st == MA_OK; i++) {
+		const char *sub = i == 0 ? "new" : "cur";
+		char *dir = path_fmt("%s/%s", w->archive, sub);
+
+		if (dir == NULL)
+			return MA_ENOMEM;
+		st = list_dir(w, dir, i == 0 ? "new/" : "cur/", NULL, NULL,
+			      NULL, &w->files, unindexed);
+		free(dir);
+	}
+	if (st != MA_OK || w->st != MA_OK)
+		return st != MA_OK ? st : w->st;
+	g_ptr_array_sort(rel, cmp_names);
+	w->not_index = g_ptr_array_new_with_free_func(free);
+	for (guint i = 0; i < rel->len; i++) {
 		char *shown =
-		    g_strdup_printf("archive/%s", (char *)left->pdata[i]);
-		char *abs = g_strdup_printf("%s/%s", w->archive,
-					    (char *)left->pdata[i]);
+		    g_strdup_printf("archive/%s", (char *)rel->pdata[i]);
+		char *abs =
+		    g_strdup_printf("%s/%s", w->archive, (char *)rel->pdata[i]);
 
 		report(w, CHECK_NOT_INDEXED, shown, NULL);
 		push_path(w, w->not_index, abs);
 		g_free(shown);
 		g_free(abs);
 	}
-	g_ptr_array_free(left, TRUE);
+	g_ptr_array_free(rel, TRUE);
+	return w->st;
 }
 
 enum ma_status
 check_run(const struct check_opts *o, struct check_result *r)
 {
 	struct walk w = {.o = o, .r = r};
-	struct claim c = {.w = &w};
 	char *archive = NULL, *arch_real = NULL;
 	enum ma_status st;
 
 	memset(r, 0, sizeof *r);
-	w.files = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	w.pages = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	w.tombs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	c.claimed =
-	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	w.not_index = g_ptr_array_new_with_free_func(free);
 	w.gone = g_ptr_array_new_with_free_func(free);
 	if ((archive = space_part_path(o->space_dir, SPACE_ARCHIVE)) == NULL) {
@@ -400,13 +556,11 @@ check_run(const struct check_opts *o, struct check_result *r)
 	if (st == MA_OK)
 		st = list_site(&w, r);
 	if (st == MA_OK)
-		st = claim_index(o, &c);
-	if (st == MA_OK) {
-		report_unindexed(&w);
-		st = w.st;
-	}
+		st = claim_index(o, &w);
 	if (st == MA_OK)
-		st = check_pages(&w, c.claimed);
+		st = report_unindexed(&w);
+	if (st == MA_OK)
+		st = check_pages(&w);
 	if (st == MA_OK) {
 		r->not_indexed = take_paths(w.not_index, &r->n_not_indexed);
 		r->gone = take_paths(w.gone, &r->n_gone);
@@ -414,10 +568,9 @@ check_run(const struct check_opts *o, struct check_result *r)
 		g_ptr_array_free(w.not_index, TRUE);
 		g_ptr_array_free(w.gone, TRUE);
 	}
-	g_hash_table_destroy(w.files);
-	g_hash_table_destroy(w.pages);
+	names_free(&w.files);
+	names_free(&w.pages);
 	g_hash_table_destroy(w.tombs);
-	g_hash_table_destroy(c.claimed);
 	free(archive);
 	free(arch_real);
 	return st;

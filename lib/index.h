@@ -135,6 +135,14 @@ enum ma_status index_query(struct index *ix, const char *query,
 			   void *arg);
 
 /*
+ * index_each - index_query() of every message, in no order, holding a
+ * window of the matches at a time, not all (index_each.c).
+ */
+enum ma_status index_each(struct index *ix,
+			  int (*fn)(const struct index_hit *h, void *arg),
+			  void *arg);
+
+/*
  * index_find - as index_query() for one Message-ID (angle brackets
  * allowed); MA_ENOTFOUND when the database does not hold it (not logged).
  */
