@@ -94,8 +94,8 @@ entry_msgid_copy(struct run *r, const char *msgid)
 {
 	const struct tname *t = names_get(r, msgid);
 
-	if (t != NULL && strcmp(t->root, msgid) == 0)
-		return t->root;
+	if (t != NULL && strcmp(tname_root(t), msgid) == 0)
+		return (char *)tname_root(t);
 	return g_string_chunk_insert(r->strings, msgid);
 }
 

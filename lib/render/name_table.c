@@ -3,11 +3,14 @@
  * full run holds every NAME the site ever published (about 0.4 a
  * message): each was a malloc'd struct tname (a header and a rounding
  * of 16 bytes) in glib's hash table (a key, a value and a hash, 20 bytes
- * a slot, which doubles). Here the records lie 8-aligned in blocks,
- * and one open-addressing table of pointers (8 bytes a slot, at most
- * 3/4 full, linear probing) finds them by NAME. A record taken out
- * (names_take()) stays in its block until the table is freed, as an
- * entry's thread may still point to its NAME (names_retire()).
+ * a slot, which doubles). Here the records lie byte after byte in
+ * blocks, a flags byte and their strings (no pointers: a NAME's root
+ * and target are most often the NAME itself), and one open-addressing
+ * table of pointers (8 bytes a slot, at most 3/4 full, linear probing)
+ * finds them by NAME. A target set later (names_publish(): a NAME whose
+ * thread moved) is a copy in a small hash table by record. A record
+ * taken out (names_take()) stays in its block until the table is freed,
+ * as an entry's thread may still point to its NAME (names_retire()).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +26,7 @@ struct name_table {
 	GPtrArray *blocks; /* of NT_BLOCK bytes */
 	size_t used;	   /* in the last block */
 	GPtrArray *big;	   /* records of more than NT_BLOCK / 4, one each */
+	GHashTable *later; /* struct tname * -> its target set later */
 };
 
 struct name_table *
@@ -32,19 +36,19 @@ name_table_new(void)
 
 	t->blocks = g_ptr_array_new_with_free_func(free);
 	t->big = g_ptr_array_new_with_free_func(free);
+	t->later =
+	    g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, free);
 	return t;
 }
 
-/* The records in the table (their t->own), then the blocks: a record
- * taken out is freed by whoever took it (tname_free()). */
+/* The targets set later, the slots, then the blocks (the records taken
+ * out too). */
 void
 name_table_free(struct name_table *t)
 {
 	if (t == NULL)
 		return;
-	for (size_t i = 0; i < t->cap; i++)
-		if (t->slot[i] != NULL)
-			tname_free(t->slot[i]);
+	g_hash_table_destroy(t->later);
 	g_free(t->slot);
 	g_ptr_array_free(t->blocks, TRUE);
 	g_ptr_array_free(t->big, TRUE);
@@ -89,7 +93,7 @@ struct tname *
 names_alloc(struct run *r, size_t size)
 {
 	struct name_table *t = r->names;
-	size_t need = (size + 7) & ~(size_t)7;
+	size_t need = size; /* a record is bytes: no alignment */
 	char *p;
 
 	if (need > NT_BLOCK / 4) {
@@ -202,12 +206,33 @@ names_sorted(const struct run *r)
 	return a;
 }
 
-void
-tname_free(void *p)
+const char *
+tname_root(const struct tname *t)
 {
-	struct tname *t = p;
+	return t->flags & TNAME_ROOT ? t->name + strlen(t->name) + 1 : t->name;
+}
 
-	/* The record itself lies in the table's blocks. */
-	if (t != NULL)
-		free(t->own);
+const char *
+tname_target(const struct run *r, const struct tname *t)
+{
+	const char *p;
+
+	if (t->flags & TNAME_LATER)
+		return g_hash_table_lookup(r->names->later, t);
+	if (!(t->flags & TNAME_TARGET))
+		return t->name;
+	p = t->name + strlen(t->name) + 1;
+	return t->flags & TNAME_ROOT ? p + strlen(p) + 1 : p;
+}
+
+enum ma_status
+tname_set_target(struct run *r, struct tname *t, const char *to)
+{
+	char *copy = strdup(to);
+
+	if (copy == NULL)
+		return MA_ENOMEM;
+	g_hash_table_replace(r->names->later, t, copy);
+	t->flags |= TNAME_LATER;
+	return MA_OK;
 }

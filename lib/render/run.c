@@ -369,7 +369,7 @@ run_init(struct run *r, const struct render_opts *o, struct render_stats *stats)
 	r->moved = g_array_new(FALSE, TRUE, sizeof(struct entry));
 	/* A NAME is held in its struct tname (names.c). */
 	r->names = name_table_new();
-	r->names_gone = g_ptr_array_new_with_free_func(tname_free);
+	r->names_gone = g_ptr_array_new();
 	r->relog = g_ptr_array_new();
 	r->dropped = g_ptr_array_new();
 }

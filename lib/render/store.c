@@ -674,7 +674,7 @@ store_names(struct store_out *o, struct buf *b)
 			g_ptr_array_set_size(in[i], 0);
 		}
 		for (guint j = 0; j < in[i]->len && st == MA_OK; j++)
-			st = name_line(b, names_get(r, in[i]->pdata[j]));
+			st = name_line(r, b, names_get(r, in[i]->pdata[j]));
 		if (st == MA_OK && in[i]->len > 0)
 			st = store_emit(o, key, b, in[i]->len);
 		g_ptr_array_free(in[i], TRUE);
