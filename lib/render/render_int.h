@@ -76,15 +76,16 @@ extern struct listing listing_none;
 
 /*
  * One message of the archive, as the state file records it. A run holds
- * one per message (O(archive)), so the fields are laid out to fit 48
+ * one per message (O(archive)), so the fields are laid out to fit 40
  * bytes on LP64 (entry.c checks): pointers first, then the small fields.
  * The thread page's NAME is not one of them: it is kept once per thread
- * with the thread id (entry_tname(), thread_ids.c).
+ * with the thread id (entry_tname(), thread_ids.c). Nor are its
+ * attachments, which most messages have none of: they follow the
+ * Message-ID's NUL when atts is set (entry_atts()).
  */
 struct entry {
 	char *msgid;
 	time_t date;
-	char *atts; /* "HASH.EXT HASH.EXT", "" for none */
 	/* Filled on demand for listings, never NULL (listing_none when
 	 * not filled); not in the state file. */
 	struct listing *lst;
@@ -102,6 +103,7 @@ struct entry {
 	 * (names.c: its own page name could not be made when it was the
 	 * root; the state said "-"). */
 	bool noname : 1;
+	bool atts : 1; /* entry_atts() follows msgid's NUL */
 };
 
 struct tomb {
@@ -253,6 +255,14 @@ struct entry *entry_add(struct run *r, const char *msgid);
 /* entry_set_thread() - e's thread id: src when sitename_set_thread()
  * takes it, else "". */
 void entry_set_thread(struct run *r, struct entry *e, const char *src);
+/*
+ * entry_atts() - e's attachment tokens, "HASH.EXT HASH.EXT" ("" for
+ * none), valid until the run ends; entry_set_atts() - e's tokens are
+ * atts from now on (copied into run.strings with e's Message-ID before
+ * them: e->msgid moves there, with the same bytes).
+ */
+const char *entry_atts(const struct entry *e);
+void entry_set_atts(struct run *r, struct entry *e, const char *atts);
 /* entry_set_fields() - e's thread, date and attachments from the fields
  * THREAD, DATE, ATTACHMENTS ("-": none) of a state line f[1..3]. */
 void entry_set_fields(struct run *r, struct entry *e, char *const f[4]);

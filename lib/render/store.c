@@ -343,10 +343,11 @@ store_months(struct store_out *o, struct buf *b)
 		count++;
 		st = sitename_state_escape(b, e->msgid);
 		if (st == MA_OK)
-			st = buf_addf(
-			    b, "\t%s\t%lld\t%s\t%s\n", e->thread,
-			    (long long)e->date, e->atts[0] ? e->atts : "-",
-			    entry_tname(e) != NULL ? entry_tname(e) : "-");
+			st = buf_addf(b, "\t%s\t%lld\t%s\t%s\n", e->thread,
+				      (long long)e->date,
+				      entry_atts(e)[0] ? entry_atts(e) : "-",
+				      entry_tname(e) != NULL ? entry_tname(e)
+							     : "-");
 	}
 	return st;
 }
