@@ -44,9 +44,9 @@ sorted_keys(GHashTable *h)
 	return a;
 }
 
-/* A run holds one entry per message: keep it at 48 bytes on LP64. */
-_Static_assert(sizeof(void *) != 8 || sizeof(struct entry) <= 48,
-	       "struct entry grew past 48 bytes");
+/* A run holds one entry per message: keep it at 40 bytes on LP64. */
+_Static_assert(sizeof(void *) != 8 || sizeof(struct entry) <= 40,
+	       "struct entry grew past 40 bytes");
 
 static struct entry *
 entry_new(struct run *r)
@@ -94,8 +94,8 @@ entry_msgid_copy(struct run *r, const char *msgid)
 {
 	const struct tname *t = names_get(r, msgid);
 
-	if (t != NULL && strcmp(t->root, msgid) == 0)
-		return t->root;
+	if (t != NULL && strcmp(tname_root(t), msgid) == 0)
+		return (char *)tname_root(t);
 	return g_string_chunk_insert(r->strings, msgid);
 }
 
@@ -109,7 +109,6 @@ entry_add(struct run *r, const char *msgid)
 	if ((e = entry_new(r)) == NULL)
 		return NULL;
 	e->msgid = entry_msgid_copy(r, msgid);
-	e->atts = g_string_chunk_insert_const(r->strings, "");
 	/* A kept id, as entry_tname() needs, until its thread is set. */
 	e->thread = (char *)thread_id_keep(r, "");
 	/* Its number: the last made (entry_new()). */
@@ -421,9 +420,44 @@ entry_set_fields(struct run *r, struct entry *e, char *const f[4])
 {
 	entry_set_thread(r, e, f[1]);
 	e->date = (time_t)strtoll(f[2], NULL, 10);
-	e->atts = strcmp(f[3], "-") != 0
-		      ? g_string_chunk_insert(r->strings, f[3])
-		      : g_string_chunk_insert_const(r->strings, "");
+	entry_set_atts(r, e, strcmp(f[3], "-") != 0 ? f[3] : "");
+}
+
+const char *
+entry_atts(const struct entry *e)
+{
+	return e->atts ? e->msgid + strlen(e->msgid) + 1 : "";
+}
+
+/*
+ * An entry held a pointer to its tokens (8 bytes a message), though
+ * most messages have no attachment. Now a message with some has its
+ * Message-ID copied with its tokens after it, in one string of the
+ * run's chunk (a copy per setting: a message's are set once or twice a
+ * run); one with none keeps the Message-ID it has.
+ */
+void
+entry_set_atts(struct run *r, struct entry *e, const char *atts)
+{
+	size_t n, m;
+	GString *s;
+
+	if (atts[0] == '\0') {
+		/* The copy before the tokens has the same bytes: it stays
+		 * as the Message-ID. */
+		e->atts = false;
+		return;
+	}
+	if (e->atts && strcmp(entry_atts(e), atts) == 0)
+		return;
+	n = strlen(e->msgid);
+	m = strlen(atts);
+	s = g_string_sized_new(n + m + 2);
+	g_string_append_len(s, e->msgid, (gssize)n + 1);
+	g_string_append_len(s, atts, (gssize)m);
+	e->msgid = g_string_chunk_insert_len(r->strings, s->str, s->len);
+	e->atts = true;
+	g_string_free(s, TRUE);
 }
 
 /* One entry line, from line to nl: MESSAGE-ID TAB THREAD TAB DATE TAB

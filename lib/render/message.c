@@ -80,7 +80,7 @@ write_attachments(struct run *r, struct tmsg *t)
 		return MA_ENOMEM;
 	buf_init(&list, 1 << 20);
 	/* Every version's attachments are the entry's. */
-	st = buf_adds(&list, t->e->atts);
+	st = buf_adds(&list, entry_atts(t->e));
 	for (size_t i = 0; i < t->mm->natt && st == MA_OK; i++) {
 		struct mime_att *a = &t->mm->att[i];
 		const char *ext = att_ext(a->type);
@@ -108,7 +108,7 @@ write_attachments(struct run *r, struct tmsg *t)
 		}
 	}
 	if (st == MA_OK)
-		t->e->atts = g_string_chunk_insert(r->strings, buf_cstr(&list));
+		entry_set_atts(r, t->e, buf_cstr(&list));
 	buf_release(&list);
 	return st;
 }

@@ -121,8 +121,8 @@ name_live(struct run *r, const char *name)
 {
 	const struct tname *t = names_get(r, name);
 
-	return t != NULL && holder_of(r, t->root) != NULL &&
-	       strcmp(holder_of(r, t->root), name) == 0;
+	return t != NULL && holder_of(r, tname_root(t)) != NULL &&
+	       strcmp(holder_of(r, tname_root(t)), name) == 0;
 }
 
 /*
@@ -135,20 +135,21 @@ name_target(struct run *r, const char *name)
 {
 	for (int hop = 0; hop < NAME_HOPS; hop++) {
 		const struct tname *t = names_get(r, name);
-		const char *h;
+		const char *h, *to;
 
 		if (t == NULL)
 			return "-";
-		if ((h = holder_of(r, t->root)) != NULL)
+		if ((h = holder_of(r, tname_root(t))) != NULL)
 			return h;
-		if (hop == 0 && !g_hash_table_contains(r->tombs, t->root))
+		if (hop == 0 && !g_hash_table_contains(r->tombs, tname_root(t)))
 			return NULL;
 		/* Its message is gone: where it led last time. */
-		if (strcmp(t->target, name) == 0 || strcmp(t->target, "-") == 0)
+		to = tname_target(r, t);
+		if (strcmp(to, name) == 0 || strcmp(to, "-") == 0)
 			return "-";
-		if (name_live(r, t->target))
-			return t->target;
-		name = t->target;
+		if (name_live(r, to))
+			return to;
+		name = to;
 	}
 	return "-";
 }
@@ -211,7 +212,6 @@ names_publish(struct run *r, bool full)
 		struct tname *t = names_get(r, name);
 		const char *to = name_target(r, name);
 		bool changed;
-		char *nt;
 
 		if (to == NULL) {
 			st = name_drop_files(r, name, true);
@@ -220,9 +220,9 @@ names_publish(struct run *r, bool full)
 			continue;
 		}
 		if (strcmp(to, name) == 0) {
-			changed = strcmp(t->target, name) != 0;
+			changed = strcmp(tname_target(r, t), name) != 0;
 		} else {
-			changed = full || strcmp(t->target, to) != 0;
+			changed = full || strcmp(tname_target(r, t), to) != 0;
 			if (changed && strcmp(to, "-") == 0)
 				st = removed_thread_page(r, name);
 			else if (changed)
@@ -232,12 +232,7 @@ names_publish(struct run *r, bool full)
 		}
 		if (st != MA_OK || !changed)
 			continue;
-		if ((nt = strdup(to)) == NULL) {
-			st = MA_ENOMEM;
-			break;
-		}
-		free(t->own);
-		t->target = t->own = nt;
+		st = tname_set_target(r, t, to);
 	}
 	g_ptr_array_free(keys, TRUE);
 	return st;
@@ -254,9 +249,9 @@ names_write(struct run *r, struct buf *b)
 
 		st = buf_addf(b, "thread %s\t", (const char *)keys->pdata[i]);
 		if (st == MA_OK)
-			st = sitename_state_escape(b, t->root);
+			st = sitename_state_escape(b, tname_root(t));
 		if (st == MA_OK)
-			st = buf_addf(b, "\t%s\n", t->target);
+			st = buf_addf(b, "\t%s\n", tname_target(r, t));
 	}
 	g_ptr_array_free(keys, TRUE);
 	return st;

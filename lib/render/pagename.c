@@ -69,10 +69,12 @@ tname_record(struct run *r, const char *name, const char *root,
 
 	if (t == NULL)
 		return MA_ENOMEM;
-	t->own = NULL;
+	t->flags = (rl != 0 ? TNAME_ROOT : 0u) | (tl != 0 ? TNAME_TARGET : 0u);
 	memcpy(t->name, name, nl);
-	t->root = rl == 0 ? t->name : memcpy(t->name + nl, root, rl);
-	t->target = tl == 0 ? t->name : memcpy(t->name + nl + rl, target, tl);
+	if (rl != 0)
+		memcpy(t->name + nl, root, rl);
+	if (tl != 0)
+		memcpy(t->name + nl + rl, target, tl);
 	names_retire(r, name);
 	names_put(r, t);
 	return MA_OK;

@@ -386,7 +386,7 @@ drop_attachments(struct run *r)
 		return MA_OK;
 	used = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	for (struct entry *e; (e = entry_next(r, &at)) != NULL;) {
-		gchar **tok = g_strsplit(e->atts, " ", -1);
+		gchar **tok = g_strsplit(entry_atts(e), " ", -1);
 
 		for (gchar **p = tok; *p; p++)
 			if (**p)
@@ -395,7 +395,7 @@ drop_attachments(struct run *r)
 	}
 	for (guint i = 0; i < r->gone->len && st == MA_OK; i++) {
 		struct entry *e = r->gone->pdata[i];
-		gchar **tok = g_strsplit(e->atts, " ", -1);
+		gchar **tok = g_strsplit(entry_atts(e), " ", -1);
 
 		for (gchar **p = tok; *p && st == MA_OK; p++) {
 			char rel[128];

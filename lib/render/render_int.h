@@ -76,15 +76,16 @@ extern struct listing listing_none;
 
 /*
  * One message of the archive, as the state file records it. A run holds
- * one per message (O(archive)), so the fields are laid out to fit 48
+ * one per message (O(archive)), so the fields are laid out to fit 40
  * bytes on LP64 (entry.c checks): pointers first, then the small fields.
  * The thread page's NAME is not one of them: it is kept once per thread
- * with the thread id (entry_tname(), thread_ids.c).
+ * with the thread id (entry_tname(), thread_ids.c). Nor are its
+ * attachments, which most messages have none of: they follow the
+ * Message-ID's NUL when atts is set (entry_atts()).
  */
 struct entry {
 	char *msgid;
 	time_t date;
-	char *atts; /* "HASH.EXT HASH.EXT", "" for none */
 	/* Filled on demand for listings, never NULL (listing_none when
 	 * not filled); not in the state file. */
 	struct listing *lst;
@@ -102,6 +103,7 @@ struct entry {
 	 * (names.c: its own page name could not be made when it was the
 	 * root; the state said "-"). */
 	bool noname : 1;
+	bool atts : 1; /* entry_atts() follows msgid's NUL */
 };
 
 struct tomb {
@@ -170,18 +172,20 @@ struct run {
 };
 
 /* A thread NAME the site has published: the Message-ID it was named
- * after and where the address leads now (itself while it names a live
- * thread, another NAME when the thread now has another root, "-" when
- * its messages were removed). */
+ * after (tname_root()) and where the address leads now (tname_target():
+ * itself while it names a live thread, another NAME when the thread now
+ * has another root, "-" when its messages were removed). A full run
+ * holds one per thread the site ever published, so a record is its
+ * flags and its bytes (name_table.c): NAME, then ROOT when it is not
+ * NAME, then TARGET when it is neither NAME nor set later (a target set
+ * later is held by the table, tname_set_target()). */
 struct tname {
-	char *root;
-	char *target;
-	/* One allocation per NAME (names.c): name is the key in run.names,
-	 * root and target follow it (each is name itself when they are
-	 * equal); a target set later is malloc'd apart, in own. */
-	char *own;
+	uint8_t flags; /* TNAME_* */
 	char name[];
 };
+#define TNAME_ROOT   1u /* the root follows the NAME's NUL */
+#define TNAME_TARGET 2u /* the target follows (the root's, if any) NUL */
+#define TNAME_LATER  4u /* the target is the table's (name_table.c) */
 
 /* Where a shown date comes from (date.c). */
 enum date_src {
@@ -251,6 +255,14 @@ struct entry *entry_add(struct run *r, const char *msgid);
 /* entry_set_thread() - e's thread id: src when sitename_set_thread()
  * takes it, else "". */
 void entry_set_thread(struct run *r, struct entry *e, const char *src);
+/*
+ * entry_atts() - e's attachment tokens, "HASH.EXT HASH.EXT" ("" for
+ * none), valid until the run ends; entry_set_atts() - e's tokens are
+ * atts from now on (copied into run.strings with e's Message-ID before
+ * them: e->msgid moves there, with the same bytes).
+ */
+const char *entry_atts(const struct entry *e);
+void entry_set_atts(struct run *r, struct entry *e, const char *atts);
 /* entry_set_fields() - e's thread, date and attachments from the fields
  * THREAD, DATE, ATTACHMENTS ("-": none) of a state line f[1..3]. */
 void entry_set_fields(struct run *r, struct entry *e, char *const f[4]);
@@ -436,8 +448,8 @@ enum ma_status names_write(struct run *r, struct buf *b);
  * bytes, kept until the table is freed (NULL: no memory); names_put() -
  * rec found by rec->name from now on (one there before is no longer);
  * names_get() - the record of name (NULL: none); names_take() - the
- * record of name out of the table (NULL: none), its t->own the caller's
- * (tname_free() frees what it owns; the record itself is the table's);
+ * record of name out of the table (NULL: none), still the table's (its
+ * bytes and a target set later stay until the table is freed);
  * names_count(); names_sorted() - every NAME, sorted (each the record's
  * name; the array is the caller's).
  * A record is struct tname and its bytes (pagename.c, tname_record()).
@@ -453,7 +465,13 @@ size_t names_count(const struct run *r);
 GPtrArray *names_sorted(const struct run *r);
 /* names_bytes() - what the table holds (slots and blocks), about. */
 size_t names_bytes(const struct run *r);
-void tname_free(void *p);
+/* tname_root(), tname_target(): t's root Message-ID and target, valid
+ * until the table is freed or, for the target, set again;
+ * tname_set_target() - t leads to a copy of to from now on (MA_ENOMEM:
+ * unchanged). */
+const char *tname_root(const struct tname *t);
+const char *tname_target(const struct run *r, const struct tname *t);
+enum ma_status tname_set_target(struct run *r, struct tname *t, const char *to);
 /* pagename.c: the table of thread NAMEs, r->names. names_note() reads
  * a state's "thread" line into it; tname_record() records NAME with
  * its root and target (copied). */

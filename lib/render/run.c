@@ -347,6 +347,10 @@ render_all(struct run *r, bool full)
 	return st;
 }
 
+/* The run's strings come in pieces of this size: a full run's peak is
+ * then at most one piece above what its strings need. */
+#define RUN_STRINGS_CHUNK ((gsize)64 << 10)
+
 static void
 run_init(struct run *r, const struct render_opts *o, struct render_stats *stats)
 {
@@ -354,7 +358,7 @@ run_init(struct run *r, const struct render_opts *o, struct render_stats *stats)
 	r->o = o;
 	r->stats = stats;
 	r->blocks = g_ptr_array_new();
-	r->strings = g_string_chunk_new(1 << 20);
+	r->strings = g_string_chunk_new(RUN_STRINGS_CHUNK);
 	r->filled = g_ptr_array_new();
 	/* An index that cannot be made fails the first entry_add(). */
 	(void)entry_index_new(r);
@@ -369,7 +373,7 @@ run_init(struct run *r, const struct render_opts *o, struct render_stats *stats)
 	r->moved = g_array_new(FALSE, TRUE, sizeof(struct entry));
 	/* A NAME is held in its struct tname (names.c). */
 	r->names = name_table_new();
-	r->names_gone = g_ptr_array_new_with_free_func(tname_free);
+	r->names_gone = g_ptr_array_new();
 	r->relog = g_ptr_array_new();
 	r->dropped = g_ptr_array_new();
 }
@@ -466,7 +470,7 @@ run_go_full(struct run *r, bool *full)
 	(void)entry_index_new(r);
 	r->blocks = g_ptr_array_new();
 	r->block_used = 0;
-	r->strings = g_string_chunk_new(1 << 20);
+	r->strings = g_string_chunk_new(RUN_STRINGS_CHUNK);
 	r->tomb_off = 0;
 }
 

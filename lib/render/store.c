@@ -343,10 +343,11 @@ store_months(struct store_out *o, struct buf *b)
 		count++;
 		st = sitename_state_escape(b, e->msgid);
 		if (st == MA_OK)
-			st = buf_addf(
-			    b, "\t%s\t%lld\t%s\t%s\n", e->thread,
-			    (long long)e->date, e->atts[0] ? e->atts : "-",
-			    entry_tname(e) != NULL ? entry_tname(e) : "-");
+			st = buf_addf(b, "\t%s\t%lld\t%s\t%s\n", e->thread,
+				      (long long)e->date,
+				      entry_atts(e)[0] ? entry_atts(e) : "-",
+				      entry_tname(e) != NULL ? entry_tname(e)
+							     : "-");
 	}
 	return st;
 }
@@ -674,7 +675,7 @@ store_names(struct store_out *o, struct buf *b)
 			g_ptr_array_set_size(in[i], 0);
 		}
 		for (guint j = 0; j < in[i]->len && st == MA_OK; j++)
-			st = name_line(b, names_get(r, in[i]->pdata[j]));
+			st = name_line(r, b, names_get(r, in[i]->pdata[j]));
 		if (st == MA_OK && in[i]->len > 0)
 			st = store_emit(o, key, b, in[i]->len);
 		g_ptr_array_free(in[i], TRUE);

@@ -67,7 +67,8 @@ enum ma_status store_load_file(struct run *r, const char *key);
  * data[0..len) (NULL: none) once the names in (NAMEs of r->names) are
  * merged in, sorted by NAME, into *linesp (freed by the caller, even on
  * an error). */
-enum ma_status name_line(struct buf *b, const struct tname *t);
+enum ma_status name_line(const struct run *r, struct buf *b,
+			 const struct tname *t);
 enum ma_status names_bucket_lines(struct run *r, char *data, size_t len,
 				  GPtrArray *in, GPtrArray **linesp);
 

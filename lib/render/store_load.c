@@ -590,8 +590,8 @@ name_check(struct run *r, const struct entry *root, const char *name)
 {
 	const struct tname *t = names_get(r, name);
 
-	return t == NULL || (strcmp(t->root, root->msgid) == 0 &&
-			     strcmp(t->target, name) == 0);
+	return t == NULL || (strcmp(tname_root(t), root->msgid) == 0 &&
+			     strcmp(tname_target(r, t), name) == 0);
 }
 
 /* The roots of the threads rendered this run, in the order. */

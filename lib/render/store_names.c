@@ -11,14 +11,14 @@
 
 /* One name's line: NAME TAB ROOT (escaped) TAB TARGET. */
 enum ma_status
-name_line(struct buf *b, const struct tname *t)
+name_line(const struct run *r, struct buf *b, const struct tname *t)
 {
 	enum ma_status st = buf_addf(b, "%s\t", t->name);
 
 	if (st == MA_OK)
-		st = sitename_state_escape(b, t->root);
+		st = sitename_state_escape(b, tname_root(t));
 	if (st == MA_OK)
-		st = buf_addf(b, "\t%s\n", t->target);
+		st = buf_addf(b, "\t%s\n", tname_target(r, t));
 	return st;
 }
 
@@ -91,7 +91,7 @@ names_bucket_lines(struct run *r, char *data, size_t len, GPtrArray *in,
 		names_old_lines(r, data, len, lines, seen);
 	for (guint j = 0; j < in->len && st == MA_OK; j++) {
 		buf_reset(&one);
-		st = name_line(&one, names_get(r, in->pdata[j]));
+		st = name_line(r, &one, names_get(r, in->pdata[j]));
 		if (st == MA_OK)
 			g_ptr_array_add(lines, g_strdup(buf_cstr(&one)));
 	}

@@ -462,7 +462,7 @@ thread_message(struct run *r, struct tmsg *t)
 	 * primary file. */
 	t->date = t->e->date;
 	t->date_src = t->nver > 0 ? t->ver[0].src : DATE_HEADER;
-	t->e->atts = g_string_chunk_insert_const(r->strings, "");
+	entry_set_atts(r, t->e, "");
 	st = version_load(r, t, t->nver > 0 ? t->ver[0].file : t->e->lst->file);
 	if (st != MA_OK || t->nver < 2)
 		return st;
