@@ -23,6 +23,8 @@
 #define HEADER_BLOCK_MAX (4u << 20)
 /* The longest line start that can be an mbox "From " line to unquote. */
 #define LINE_HEAD_MAX 256
+/* msg_open() reads a file up to this size whole (msg_read_small()). */
+#define MSG_READ_MAX (2u << 20)
 
 static const char *const author_fields[] = {
     "from",
@@ -722,17 +724,26 @@ msg_open(const char *path, unsigned flags, struct msg **mp)
 	struct msg *m;
 	struct pass ps = {0};
 	enum ma_status st;
+	char *data = NULL;
+	size_t len = 0;
 	FILE *f;
 
 	msg_init();
-	if ((f = fopen(path, "re")) == NULL) {
+	/* A file up to MSG_READ_MAX is read once and both passes read it
+	 * from memory; a larger one is streamed (memory stays bounded). */
+	if ((st = msg_read_small(path, MSG_READ_MAX, &data, &len)) != MA_OK)
+		return st;
+	f = data != NULL ? fmemopen(data, len, "r") : fopen(path, "re");
+	if (f == NULL) {
 		int e = errno;
 
+		free(data);
 		log_err("cannot open message '%s': %s", path, strerror(e));
 		return e == ENOENT ? MA_ENOTFOUND : MA_EIO;
 	}
 	if ((m = calloc(1, sizeof *m)) == NULL) {
 		fclose(f);
+		free(data);
 		return MA_ENOMEM;
 	}
 	st = identity_stream(f, m->identity, &ps);
@@ -752,6 +763,7 @@ msg_open(const char *path, unsigned flags, struct msg **mp)
 		/* Not a message: said in m->verdict, nothing else known. */
 		m->verdict = ps.verdict;
 		m->identity[0] = '\0';
+		free(data);
 		*mp = m;
 		return MA_OK;
 	}
@@ -775,7 +787,9 @@ msg_open(const char *path, unsigned flags, struct msg **mp)
 			 m->identity);
 	}
 	if ((flags & MSG_CHECK) && !m->normalise) {
-		if ((st = msg_check_file(path, &m->verdict)) != MA_OK)
+		if (data != NULL)
+			m->verdict = msg_check_mem(data, len);
+		else if ((st = msg_check_file(path, &m->verdict)) != MA_OK)
 			goto fail;
 		m->verdict = msg_verdict_name_binary(m, m->verdict);
 	}
@@ -784,9 +798,11 @@ msg_open(const char *path, unsigned flags, struct msg **mp)
 			 msg_verdict_text(m->verdict));
 	if ((flags & MSG_MIME) && (st = msg_mime_pass(path, m)) != MA_OK)
 		goto fail;
+	free(data);
 	*mp = m;
 	return MA_OK;
 fail:
+	free(data);
 	free(ps.message_id);
 	msg_free(m);
 	return st;
