@@ -533,6 +533,7 @@ struct pass {
 	bool normalise; /* intake changes the file */
 	bool binary;	/* a NUL or control byte in the header block */
 	enum msg_verdict verdict;
+	unsigned long long header_bytes; /* through the empty line */
 };
 
 /* Rule step 4's start: the magic line and the counted fields, in order. */
@@ -598,6 +599,7 @@ identity_stream(FILE *f, char *identity, struct pass *ps)
 		goto out;
 	}
 	ps->binary = r.binary;
+	ps->header_bytes = r.out_bytes;
 	/* Keep the trailing newline so the last field ends like others. */
 	if (blk.len > 0 && (st = buf_addc(&blk, '\n')) != MA_OK)
 		goto out;
@@ -788,7 +790,7 @@ msg_open(const char *path, unsigned flags, struct msg **mp)
 	}
 	if ((flags & MSG_CHECK) && !m->normalise) {
 		if (data != NULL)
-			m->verdict = msg_check_mem(data, len);
+			m->verdict = msg_check_mem(data, len, ps.header_bytes);
 		else if ((st = msg_check_file(path, &m->verdict)) != MA_OK)
 			goto fail;
 		m->verdict = msg_verdict_name_binary(m, m->verdict);

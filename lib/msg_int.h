@@ -11,10 +11,14 @@
  */
 enum ma_status msg_mime_pass(const char *path, struct msg *m);
 
-/* msg_check_mem - msg_check_file() over the len bytes at data (a file
+/*
+ * msg_check_mem - msg_check_file() over the len bytes at data (a file
  * read whole, normalised already): MSG_MAIL, MSG_UNPARSABLE or
- * MSG_NO_AUTHOR. */
-enum msg_verdict msg_check_mem(const char *data, size_t len);
+ * MSG_NO_AUTHOR. header_bytes: how many of them the header block takes,
+ * through its empty line (the identity pass knows).
+ */
+enum msg_verdict msg_check_mem(const char *data, size_t len,
+			       unsigned long long header_bytes);
 
 /*
  * msg_read_small - the file at path read whole, in one read(2) of its

@@ -155,11 +155,17 @@ msg_check_file(const char *path, enum msg_verdict *vp)
 }
 
 enum msg_verdict
-msg_check_mem(const char *data, size_t len)
+msg_check_mem(const char *data, size_t len, unsigned long long header_bytes)
 {
 	bool mbox = len >= 5 && memcmp(data, "From ", 5) == 0;
 
 	msg_init();
+	/* gmime refuses a message (construct_message() gives NULL) only
+	 * while it reads the header, and the header fields decide the
+	 * rest: the body need not be parsed. An mbox is read whole, as
+	 * its end counts too. */
+	if (!mbox && header_bytes < len)
+		len = (size_t)header_bytes;
 	return check_stream(g_mime_stream_mem_new_with_buffer(data, len), mbox);
 }
 
