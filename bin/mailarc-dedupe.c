@@ -1,5 +1,8 @@
 /* mailarc-dedupe: archive each message once; print the paths archived. */
 #include <stdio.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
@@ -70,6 +73,15 @@ main(int argc, char *argv[])
 	int ret;
 
 	log_init("mailarc-dedupe");
+#ifdef __GLIBC__
+	/* gmime's check of each message allocates and frees hundreds of
+	 * small objects, then a buffer past the fastbin sizes, which first
+	 * merges every freed fastbin chunk (malloc_consolidate(),
+	 * unlink_chunk(): an eighth of a 100,000-message run's samples).
+	 * Without fastbins the run takes about 12% less user time (three
+	 * runs each way at 100,000). */
+	mallopt(M_MXFAST, 0);
+#endif
 	if ((ret = cli_stage_options(argc, argv, usage, CLI_STAGE_REPORT,
 				     &o)) != EX_OK)
 		return ret == EX__HELP ? io_finish(EX_OK) : ret;

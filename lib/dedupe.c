@@ -2,6 +2,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -20,6 +21,10 @@
 #include "tsv.h"
 
 #define NAME_LEN 256
+
+/* Slots of the batch's table of names: a power of two, at least twice
+ * the batch, so that a lookup probes few. */
+#define NAME_SLOTS (2 * DEDUPE_BATCH)
 
 enum action { ARCHIVE, SET_ASIDE };
 
@@ -45,8 +50,47 @@ struct dedupe_run {
 	struct tombstones *ts;
 	struct item batch[DEDUPE_BATCH];
 	size_t n;
+	/* The batch's items by name: index + 1, 0 for an empty slot. A
+	 * batch of 2,048 compared each new name with every one before it:
+	 * two million strcmp() calls a batch. */
+	uint16_t slot[NAME_SLOTS];
 	struct dedupe_stats stats;
 };
+
+static size_t
+name_slot(const char *name)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	return h & (NAME_SLOTS - 1);
+}
+
+/* batch_find - the item of the batch called name, or NULL. */
+static const struct item *
+batch_find(const struct dedupe_run *r, const char *name)
+{
+	for (size_t h = name_slot(name);; h = (h + 1) & (NAME_SLOTS - 1)) {
+		unsigned s = r->slot[h];
+
+		if (s == 0)
+			return NULL;
+		if (strcmp(r->batch[s - 1].name, name) == 0)
+			return &r->batch[s - 1];
+	}
+}
+
+/* batch_note - item i of the batch can be found by its name. */
+static void
+batch_note(struct dedupe_run *r, size_t i)
+{
+	size_t h = name_slot(r->batch[i].name);
+
+	while (r->slot[h] != 0)
+		h = (h + 1) & (NAME_SLOTS - 1);
+	r->slot[h] = (uint16_t)(i + 1);
+}
 
 static enum ma_status
 append_sync(const char *path, const char *text, size_t len, bool sync)
@@ -215,14 +259,11 @@ source_of(const struct dedupe_run *r, const char *path)
 static char *
 archived_path(const struct dedupe_run *r, const char *name)
 {
+	const struct item *it = batch_find(r, name);
 	char *p;
 
-	for (size_t i = 0; i < r->n; i++)
-		if (r->batch[i].action == ARCHIVE &&
-		    strcmp(r->batch[i].name, name) == 0)
-			return strdup(r->batch[i].copy != NULL
-					  ? r->batch[i].copy
-					  : r->batch[i].path);
+	if (it != NULL && it->action == ARCHIVE)
+		return strdup(it->copy != NULL ? it->copy : it->path);
 	p = path_fmt("%s/new/%s", r->archive, name);
 	if (p != NULL && path_exists(p))
 		return p;
@@ -714,6 +755,7 @@ flush(struct dedupe_run *r)
 	for (size_t i = 0; i < nsrc; i++)
 		free(srcdirs[i]);
 	r->n = 0;
+	memset(r->slot, 0, sizeof r->slot);
 	buf_release(&pending);
 	buf_release(&report);
 	return st;
@@ -740,11 +782,9 @@ dedupe_run_add(struct dedupe_run *r, const char *path)
 		return MA_OK;
 	}
 	/* The same message twice in one batch (a path given twice). */
-	for (size_t i = 0; i < r->n; i++) {
-		if (strcmp(r->batch[i].name, it->name) == 0) {
-			log_debug("'%s' given twice", path);
-			return MA_OK;
-		}
+	if (batch_find(r, it->name) != NULL) {
+		log_debug("'%s' given twice", path);
+		return MA_OK;
 	}
 	if ((it->path = strdup(path)) == NULL ||
 	    (it->source = source_of(r, path)) == NULL) {
@@ -762,6 +802,7 @@ dedupe_run_add(struct dedupe_run *r, const char *path)
 		item_release(it);
 		return st;
 	}
+	batch_note(r, r->n);
 	if (++r->n == DEDUPE_BATCH)
 		return flush(r);
 	return MA_OK;

@@ -34,6 +34,15 @@
 /* Longer lines were not written by dedupe_db_add(). */
 #define LINE_MAX_LEN 4096
 
+/*
+ * Lines waiting for their bucket files, all buckets together: past this,
+ * every bucket gets its lines (one open(2) and one write(2) each). Until
+ * then a bucket's lines wait in memory, so that a run opens each bucket
+ * file once for many messages rather than once a message; the journal,
+ * not the buckets, is what makes an entry durable (dedupe_db.h).
+ */
+#define PENDING_MAX (4u << 20)
+
 struct bucket {
 	struct dedupe_entry *v;
 	size_t n, cap;
@@ -67,12 +76,16 @@ struct dedupe_db {
 	bool bwhole[DEDUPE_BUCKETS]; /* ends in a newline: this run wrote */
 	size_t cached;		     /* entries in buckets[] */
 	struct digests seen[DEDUPE_BUCKETS];
+	struct buf pending[DEDUPE_BUCKETS]; /* lines not in the file yet */
+	size_t pending_bytes;		    /* in all of pending[] */
 };
 
 static enum ma_status bucket_load(struct dedupe_db *db, unsigned b,
 				  struct bucket **bkp);
 static enum ma_status bucket_append(struct dedupe_db *db, unsigned b,
 				    const char *line, size_t len);
+static enum ma_status bucket_write(struct dedupe_db *db, unsigned b);
+static enum ma_status pending_write_all(struct dedupe_db *db);
 static unsigned bucket_of(const char *message_id, uint32_t *digest);
 static enum ma_status seen_add(struct dedupe_db *db, unsigned b,
 			       uint32_t digest);
@@ -155,12 +168,21 @@ dedupe_db_open(const char *dir, bool recover, struct dedupe_db **dbp)
 {
 	struct dedupe_db *db;
 	enum ma_status st;
+	/* The writer's first run in a space: no bucket file exists yet. */
+	bool fresh = recover && !path_exists(dir);
 
 	if ((st = path_mkdir_p(dir, 0700)) != MA_OK)
 		return st;
 	if ((db = calloc(1, sizeof *db)) == NULL)
 		return MA_ENOMEM;
 	buf_init(&db->journal, 64u << 20);
+	for (unsigned b = 0; b < DEDUPE_BUCKETS; b++) {
+		buf_init(&db->pending[b], PENDING_MAX);
+		/* Known empty: no lookup opens a bucket file for an ID
+		 * this run has not added, and none has a torn line. */
+		db->seen[b].known = fresh;
+		db->bwhole[b] = fresh;
+	}
 	db->dir = strdup(dir);
 	db->journal_path = path_fmt("%s/journal", dir);
 	if (db->dir == NULL || db->journal_path == NULL) {
@@ -337,6 +359,9 @@ bucket_load(struct dedupe_db *db, unsigned b, struct bucket **bkp)
 		*bkp = db->buckets[b];
 		return MA_OK;
 	}
+	/* The file is read whole: it gets its waiting lines first. */
+	if ((st = bucket_write(db, b)) != MA_OK)
+		return st;
 	if ((bk = calloc(1, sizeof *bk)) == NULL)
 		return MA_ENOMEM;
 	if ((path = bucket_path(db, b)) == NULL) {
@@ -461,16 +486,37 @@ dedupe_db_add(struct dedupe_db *db, const char *identity, const char *name,
 	return st;
 }
 
-/* Append a whole line to bucket b's file (not synced). */
+/* Append a whole line to bucket b: kept in memory until bucket_write()
+ * (not synced either way). */
 static enum ma_status
 bucket_append(struct dedupe_db *db, unsigned b, const char *text, size_t len)
 {
+	enum ma_status st;
+
+	if (db->pending_bytes + len > PENDING_MAX &&
+	    (st = pending_write_all(db)) != MA_OK)
+		return st;
+	if ((st = buf_add(&db->pending[b], text, len)) != MA_OK)
+		return st;
+	db->pending_bytes += len;
+	db->bdirty[b] = true;
+	db->dirty = true;
+	return MA_OK;
+}
+
+/* Bucket b's waiting lines to its file (not synced), in one write. */
+static enum ma_status
+bucket_write(struct dedupe_db *db, unsigned b)
+{
+	struct buf *pb = &db->pending[b];
 	enum ma_status st = MA_OK;
 	struct stat sb;
 	char last, *path;
 	int fd;
 
-	/* Opened per append, not kept: a batch may touch every bucket and
+	if (pb->len == 0)
+		return MA_OK;
+	/* Opened per write, not kept: a run may touch every bucket and
 	 * 4096 descriptors are more than a process may hold. */
 	if ((path = bucket_path(db, b)) == NULL)
 		return MA_ENOMEM;
@@ -489,7 +535,7 @@ bucket_append(struct dedupe_db *db, unsigned b, const char *text, size_t len)
 	    pread(fd, &last, 1, sb.st_size - 1) == 1 && last != '\n')
 		st = path_write_all(fd, "\n", 1);
 	if (st == MA_OK)
-		st = path_write_all(fd, text, len);
+		st = path_write_all(fd, pb->data, pb->len);
 	if (st != MA_OK)
 		log_err("cannot append to dedupe index '%s': %s", path,
 			strerror(errno));
@@ -499,11 +545,23 @@ bucket_append(struct dedupe_db *db, unsigned b, const char *text, size_t len)
 		st = MA_EIO;
 	}
 	free(path);
-	if (st == MA_OK) {
-		db->bdirty[b] = true;
-		db->bwhole[b] = true;
-		db->dirty = true;
-	}
+	if (st != MA_OK)
+		return st;
+	db->bwhole[b] = true;
+	db->pending_bytes -= pb->len;
+	buf_release(pb);
+	return MA_OK;
+}
+
+/* Every bucket's waiting lines to its file. */
+static enum ma_status
+pending_write_all(struct dedupe_db *db)
+{
+	enum ma_status st = MA_OK;
+
+	for (unsigned b = 0;
+	     st == MA_OK && db->pending_bytes > 0 && b < DEDUPE_BUCKETS; b++)
+		st = bucket_write(db, b);
 	return st;
 }
 
@@ -559,7 +617,8 @@ dedupe_db_checkpoint(struct dedupe_db *db)
 {
 	enum ma_status st;
 
-	if ((st = dedupe_db_sync(db)) != MA_OK)
+	if ((st = dedupe_db_sync(db)) != MA_OK ||
+	    (st = pending_write_all(db)) != MA_OK)
 		return st;
 	if (db->dirty && dirty_buckets(db) > SYNCFS_AT) {
 		/* Thousands of fsync(2) calls cost more than one syncfs(2),
@@ -634,9 +693,16 @@ dedupe_db_close(struct dedupe_db *db)
 {
 	if (db == NULL)
 		return;
+	/* Not synced, as dedupe_db_add() promises no more; an entry a
+	 * caller relies on is in the journal already (dedupe_db_sync()). */
+	if (pending_write_all(db) != MA_OK)
+		log_warn("'%s': some entries reach their buckets only when the "
+			 "journal is replayed",
+			 db->dir);
 	for (unsigned b = 0; b < DEDUPE_BUCKETS; b++) {
 		bucket_free(db->buckets[b]);
 		free(db->seen[b].v);
+		buf_release(&db->pending[b]);
 	}
 	buf_release(&db->journal);
 	free(db->journal_path);

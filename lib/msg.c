@@ -23,6 +23,8 @@
 #define HEADER_BLOCK_MAX (4u << 20)
 /* The longest line start that can be an mbox "From " line to unquote. */
 #define LINE_HEAD_MAX 256
+/* msg_open() reads a file up to this size whole (msg_read_small()). */
+#define MSG_READ_MAX (2u << 20)
 
 static const char *const author_fields[] = {
     "from",
@@ -531,6 +533,7 @@ struct pass {
 	bool normalise; /* intake changes the file */
 	bool binary;	/* a NUL or control byte in the header block */
 	enum msg_verdict verdict;
+	unsigned long long header_bytes; /* through the empty line */
 };
 
 /* Rule step 4's start: the magic line and the counted fields, in order. */
@@ -596,6 +599,7 @@ identity_stream(FILE *f, char *identity, struct pass *ps)
 		goto out;
 	}
 	ps->binary = r.binary;
+	ps->header_bytes = r.out_bytes;
 	/* Keep the trailing newline so the last field ends like others. */
 	if (blk.len > 0 && (st = buf_addc(&blk, '\n')) != MA_OK)
 		goto out;
@@ -722,17 +726,26 @@ msg_open(const char *path, unsigned flags, struct msg **mp)
 	struct msg *m;
 	struct pass ps = {0};
 	enum ma_status st;
+	char *data = NULL;
+	size_t len = 0;
 	FILE *f;
 
 	msg_init();
-	if ((f = fopen(path, "re")) == NULL) {
+	/* A file up to MSG_READ_MAX is read once and both passes read it
+	 * from memory; a larger one is streamed (memory stays bounded). */
+	if ((st = msg_read_small(path, MSG_READ_MAX, &data, &len)) != MA_OK)
+		return st;
+	f = data != NULL ? fmemopen(data, len, "r") : fopen(path, "re");
+	if (f == NULL) {
 		int e = errno;
 
+		free(data);
 		log_err("cannot open message '%s': %s", path, strerror(e));
 		return e == ENOENT ? MA_ENOTFOUND : MA_EIO;
 	}
 	if ((m = calloc(1, sizeof *m)) == NULL) {
 		fclose(f);
+		free(data);
 		return MA_ENOMEM;
 	}
 	st = identity_stream(f, m->identity, &ps);
@@ -752,6 +765,7 @@ msg_open(const char *path, unsigned flags, struct msg **mp)
 		/* Not a message: said in m->verdict, nothing else known. */
 		m->verdict = ps.verdict;
 		m->identity[0] = '\0';
+		free(data);
 		*mp = m;
 		return MA_OK;
 	}
@@ -775,7 +789,9 @@ msg_open(const char *path, unsigned flags, struct msg **mp)
 			 m->identity);
 	}
 	if ((flags & MSG_CHECK) && !m->normalise) {
-		if ((st = msg_check_file(path, &m->verdict)) != MA_OK)
+		if (data != NULL)
+			m->verdict = msg_check_mem(data, len, ps.header_bytes);
+		else if ((st = msg_check_file(path, &m->verdict)) != MA_OK)
 			goto fail;
 		m->verdict = msg_verdict_name_binary(m, m->verdict);
 	}
@@ -784,9 +800,11 @@ msg_open(const char *path, unsigned flags, struct msg **mp)
 			 msg_verdict_text(m->verdict));
 	if ((flags & MSG_MIME) && (st = msg_mime_pass(path, m)) != MA_OK)
 		goto fail;
+	free(data);
 	*mp = m;
 	return MA_OK;
 fail:
+	free(data);
 	free(ps.message_id);
 	msg_free(m);
 	return st;

@@ -100,29 +100,15 @@ header_present(GMimeObject *o, const char *name)
 	return yes;
 }
 
-enum ma_status
-msg_check_file(const char *path, enum msg_verdict *vp)
+/* The check of msg_check_file() over stream (taken: unref'd here); mbox
+ * when the bytes start "From ". */
+static enum msg_verdict
+check_stream(GMimeStream *stream, bool mbox)
 {
-	GMimeStream *stream;
 	GMimeParser *parser;
 	GMimeMessage *message;
 	enum msg_verdict v = MSG_MAIL;
-	char head[5];
-	bool mbox;
-	int fd;
 
-	msg_init();
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		int e = errno;
-
-		log_err("cannot open '%s': %s", path, strerror(e));
-		return e == ENOENT ? MA_ENOTFOUND : MA_EIO;
-	}
-	/* notmuch reads a file that starts "From " as an mbox and refuses
-	 * it unless it holds one message; intake drops that line, but a
-	 * second one can follow. */
-	mbox = pread(fd, head, 5, 0) == 5 && memcmp(head, "From ", 5) == 0;
-	stream = g_mime_stream_fs_new(fd); /* owns fd */
 	parser = g_mime_parser_new_with_stream(stream);
 	g_object_unref(stream);
 	g_mime_parser_set_format(parser, mbox ? GMIME_FORMAT_MBOX
@@ -142,8 +128,45 @@ msg_check_file(const char *path, enum msg_verdict *vp)
 	if (message != NULL)
 		g_object_unref(message);
 	g_object_unref(parser);
-	*vp = v;
+	return v;
+}
+
+enum ma_status
+msg_check_file(const char *path, enum msg_verdict *vp)
+{
+	char head[5];
+	bool mbox;
+	int fd;
+
+	msg_init();
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		int e = errno;
+
+		log_err("cannot open '%s': %s", path, strerror(e));
+		return e == ENOENT ? MA_ENOTFOUND : MA_EIO;
+	}
+	/* notmuch reads a file that starts "From " as an mbox and refuses
+	 * it unless it holds one message; intake drops that line, but a
+	 * second one can follow. */
+	mbox = pread(fd, head, 5, 0) == 5 && memcmp(head, "From ", 5) == 0;
+	/* The fs stream owns fd. */
+	*vp = check_stream(g_mime_stream_fs_new(fd), mbox);
 	return MA_OK;
+}
+
+enum msg_verdict
+msg_check_mem(const char *data, size_t len, unsigned long long header_bytes)
+{
+	bool mbox = len >= 5 && memcmp(data, "From ", 5) == 0;
+
+	msg_init();
+	/* gmime refuses a message (construct_message() gives NULL) only
+	 * while it reads the header, and the header fields decide the
+	 * rest: the body need not be parsed. An mbox is read whole, as
+	 * its end counts too. */
+	if (!mbox && header_bytes < len)
+		len = (size_t)header_bytes;
+	return check_stream(g_mime_stream_mem_new_with_buffer(data, len), mbox);
 }
 
 /* gmime's string g (g_free()d here) as a copy of malloc's; NULL when g is
