@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "dedupe.h"
 #include "dedupe_db.h"
+#include "dedupe_int.h"
 #include "log.h"
 #include "maildir.h"
 #include "msg.h"
@@ -19,43 +20,6 @@
 #include "space.h"
 #include "tombstone.h"
 #include "tsv.h"
-
-#define NAME_LEN 256
-
-/* Slots of the batch's table of names: a power of two, at least twice
- * the batch, so that a lookup probes few. */
-#define NAME_SLOTS (2 * DEDUPE_BATCH)
-
-enum action { ARCHIVE, SET_ASIDE };
-
-struct item {
-	char *path;
-	char name[NAME_LEN];
-	char *source;
-	enum action action;
-	const char *reason;
-	char *matched;
-	char *also_source; /* a duplicate from another account: tag it too */
-	char *message_id;
-	char *copy;	   /* the normalised copy in archive/tmp, or NULL */
-	char *source_left; /* its source, removed once the copy is durable */
-	enum msg_verdict verdict;
-};
-
-struct dedupe_run {
-	struct dedupe_opts o;
-	char *incoming, *archive, *duplicates, *state;
-	char *queue_path, *report_path, *pending_path;
-	struct dedupe_db *db;
-	struct tombstones *ts;
-	struct item batch[DEDUPE_BATCH];
-	size_t n;
-	/* The batch's items by name: index + 1, 0 for an empty slot. A
-	 * batch of 2,048 compared each new name with every one before it:
-	 * two million strcmp() calls a batch. */
-	uint16_t slot[NAME_SLOTS];
-	struct dedupe_stats stats;
-};
 
 static size_t
 name_slot(const char *name)
@@ -806,62 +770,6 @@ dedupe_run_add(struct dedupe_run *r, const char *path)
 	if (++r->n == DEDUPE_BATCH)
 		return flush(r);
 	return MA_OK;
-}
-
-static int
-sweep_one(const char *path, void *arg)
-{
-	struct dedupe_run *r = arg;
-
-	return dedupe_run_add(r, path) != MA_OK;
-}
-
-enum ma_status
-dedupe_run_sweep(struct dedupe_run *r)
-{
-	enum ma_status st;
-	struct dirent *de;
-	char **subs = NULL;
-	size_t nsubs = 0;
-	int stopped = 0;
-	DIR *d;
-
-	maildir_clean_tmp(r->incoming, 36 * 3600);
-	st = maildir_scan(r->incoming, NULL, sweep_one, r, &stopped);
-	if (st != MA_OK || stopped)
-		return st != MA_OK ? st : MA_EIO;
-	if ((d = opendir(r->incoming)) == NULL) {
-		log_err("cannot open '%s': %s", r->incoming, strerror(errno));
-		return MA_EIO;
-	}
-	while ((de = readdir(d)) != NULL) {
-		char **nv;
-
-		if (de->d_name[0] != '.' || !key_valid(de->d_name + 1))
-			continue;
-		if ((nv = realloc(subs, (nsubs + 1) * sizeof *nv)) == NULL) {
-			st = MA_ENOMEM;
-			break;
-		}
-		subs = nv;
-		if ((subs[nsubs] =
-			 path_fmt("%s/%s", r->incoming, de->d_name)) == NULL) {
-			st = MA_ENOMEM;
-			break;
-		}
-		nsubs++;
-	}
-	closedir(d);
-	for (size_t i = 0; st == MA_OK && !stopped && i < nsubs; i++) {
-		maildir_clean_tmp(subs[i], 36 * 3600);
-		st = maildir_scan(subs[i], NULL, sweep_one, r, &stopped);
-	}
-	for (size_t i = 0; i < nsubs; i++)
-		free(subs[i]);
-	free(subs);
-	if (st == MA_OK && stopped)
-		st = MA_EIO;
-	return st;
 }
 
 static enum ma_status

@@ -534,6 +534,7 @@ struct pass {
 	bool binary;	/* a NUL or control byte in the header block */
 	enum msg_verdict verdict;
 	unsigned long long header_bytes; /* through the empty line */
+	bool opened;			 /* the file could be opened */
 };
 
 /* Rule step 4's start: the magic line and the counted fields, in order. */
@@ -720,6 +721,42 @@ out:
 	return id;
 }
 
+/*
+ * msg_open()'s first pass over path (data, len: the file read whole, or
+ * NULL to stream it): the identity into identity, what it learnt in ps.
+ * Logged; MA_ENOTFOUND or MA_EIO with ps->opened false when the file
+ * cannot be opened, MA_EDATA when it is not a message.
+ */
+static enum ma_status
+identity_pass(const char *path, char *data, size_t len, char *identity,
+	      struct pass *ps)
+{
+	enum ma_status st;
+	FILE *f = data != NULL ? fmemopen(data, len, "r") : fopen(path, "re");
+
+	if (f == NULL) {
+		int e = errno;
+
+		log_err("cannot open message '%s': %s", path, strerror(e));
+		return e == ENOENT ? MA_ENOTFOUND : MA_EIO;
+	}
+	ps->opened = true;
+	st = identity_stream(f, identity, ps);
+	fclose(f);
+	if (st == MA_ETOOBIG) {
+		log_warn("'%s' is not a message: its header is over %u bytes",
+			 path, HEADER_BLOCK_MAX);
+		ps->verdict = MSG_NO_HEADER;
+		st = MA_EDATA;
+	} else if (st == MA_EDATA) {
+		log_warn("'%s' is not a message: %s", path,
+			 msg_verdict_text(ps->verdict));
+	} else if (st == MA_EIO) {
+		log_err("cannot read message '%s'", path);
+	}
+	return st;
+}
+
 enum ma_status
 msg_open(const char *path, unsigned flags, struct msg **mp)
 {
@@ -728,38 +765,21 @@ msg_open(const char *path, unsigned flags, struct msg **mp)
 	enum ma_status st;
 	char *data = NULL;
 	size_t len = 0;
-	FILE *f;
 
 	msg_init();
 	/* A file up to MSG_READ_MAX is read once and both passes read it
 	 * from memory; a larger one is streamed (memory stays bounded). */
 	if ((st = msg_read_small(path, MSG_READ_MAX, &data, &len)) != MA_OK)
 		return st;
-	f = data != NULL ? fmemopen(data, len, "r") : fopen(path, "re");
-	if (f == NULL) {
-		int e = errno;
-
-		free(data);
-		log_err("cannot open message '%s': %s", path, strerror(e));
-		return e == ENOENT ? MA_ENOTFOUND : MA_EIO;
-	}
 	if ((m = calloc(1, sizeof *m)) == NULL) {
-		fclose(f);
 		free(data);
 		return MA_ENOMEM;
 	}
-	st = identity_stream(f, m->identity, &ps);
-	fclose(f);
-	if (st == MA_ETOOBIG) {
-		log_warn("'%s' is not a message: its header is over %u bytes",
-			 path, HEADER_BLOCK_MAX);
-		ps.verdict = MSG_NO_HEADER;
-		st = MA_EDATA;
-	} else if (st == MA_EDATA) {
-		log_warn("'%s' is not a message: %s", path,
-			 msg_verdict_text(ps.verdict));
-	} else if (st == MA_EIO) {
-		log_err("cannot read message '%s'", path);
+	st = identity_pass(path, data, len, m->identity, &ps);
+	if (!ps.opened) {
+		free(m);
+		free(data);
+		return st;
 	}
 	if (st == MA_EDATA && (flags & MSG_CHECK)) {
 		/* Not a message: said in m->verdict, nothing else known. */
