@@ -65,6 +65,11 @@ struct digests {
 	bool known; /* read in this run: v holds every ID of the bucket */
 };
 
+/* An entry of the journal, as a reader finds it (journal_source()). */
+struct jentry {
+	const char *name, *source, *message_id;
+};
+
 struct dedupe_db {
 	char *dir;
 	char *journal_path;  /* dir/journal */
@@ -78,6 +83,13 @@ struct dedupe_db {
 	struct digests seen[DEDUPE_BUCKETS];
 	struct buf pending[DEDUPE_BUCKETS]; /* lines not in the file yet */
 	size_t pending_bytes;		    /* in all of pending[] */
+	/* A reader (opened without recover): the journal a killed writer
+	 * left, read at the first miss (dedupe_db_source()). */
+	bool reader, jread;
+	char *jtext;	    /* its text, cut into fields */
+	size_t jlen, jsize; /* read, and its size then */
+	struct jentry *jv;  /* its entries, into jtext */
+	size_t jn;
 };
 
 static enum ma_status bucket_load(struct dedupe_db *db, unsigned b,
@@ -189,6 +201,7 @@ dedupe_db_open(const char *dir, bool recover, struct dedupe_db **dbp)
 		dedupe_db_close(db);
 		return MA_ENOMEM;
 	}
+	db->reader = !recover;
 	if (recover && (st = replay_journal(db)) != MA_OK) {
 		dedupe_db_close(db);
 		return st;
@@ -674,6 +687,69 @@ dedupe_db_checkpoint(struct dedupe_db *db)
 	return path_fsync_dir(db->dir);
 }
 
+/*
+ * A reader's miss: the entry may be only in the journal, its bucket line
+ * still in a writer's memory (PENDING_MAX) - a writer running now, or
+ * one killed after its batch was durable, whose journal the next writer
+ * replays. The journal is read again when its size changed since the
+ * last miss; its entries are then searched in order.
+ */
+static void
+journal_load(struct dedupe_db *db)
+{
+	struct stat sb;
+	char *p, *end;
+	size_t cap = 0;
+
+	if (stat(db->journal_path, &sb) != 0)
+		sb.st_size = 0;
+	if (db->jread && (size_t)sb.st_size == db->jsize)
+		return;
+	db->jread = true;
+	db->jsize = (size_t)sb.st_size;
+	free(db->jtext);
+	free(db->jv);
+	db->jtext = NULL;
+	db->jv = NULL;
+	db->jn = 0;
+	if (db->jsize == 0 ||
+	    path_file_read_all(db->journal_path, 1u << 30, &db->jtext,
+			       &db->jlen) != MA_OK)
+		return;
+	for (p = db->jtext, end = p + db->jlen; p < end;) {
+		char *nl = memchr(p, '\n', (size_t)(end - p)), *f[4];
+
+		if (nl == NULL)
+			break; /* torn: its batch never moved a file */
+		*nl = '\0';
+		if (split_line(p, f)) {
+			if (db->jn == cap) {
+				size_t nc = cap ? 2 * cap : 64;
+				struct jentry *v =
+				    realloc(db->jv, nc * sizeof *v);
+
+				if (v == NULL)
+					break;
+				db->jv = v;
+				cap = nc;
+			}
+			db->jv[db->jn++] = (struct jentry){f[1], f[2], f[3]};
+		}
+		p = nl + 1;
+	}
+}
+
+static const char *
+journal_source(struct dedupe_db *db, const char *message_id, const char *name)
+{
+	journal_load(db);
+	for (size_t i = 0; i < db->jn; i++)
+		if (strcmp(db->jv[i].name, name) == 0 &&
+		    strcmp(db->jv[i].message_id, message_id) == 0)
+			return db->jv[i].source;
+	return NULL;
+}
+
 const char *
 dedupe_db_source(struct dedupe_db *db, const char *message_id, const char *name)
 {
@@ -685,7 +761,7 @@ dedupe_db_source(struct dedupe_db *db, const char *message_id, const char *name)
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(v[i].name, name) == 0)
 			return v[i].source;
-	return NULL;
+	return db->reader ? journal_source(db, message_id, name) : NULL;
 }
 
 void
@@ -705,6 +781,8 @@ dedupe_db_close(struct dedupe_db *db)
 		buf_release(&db->pending[b]);
 	}
 	buf_release(&db->journal);
+	free(db->jtext);
+	free(db->jv);
 	free(db->journal_path);
 	free(db->dir);
 	free(db);
