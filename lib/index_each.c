@@ -10,37 +10,22 @@
  * so each comes once; the read handle sees the database as it was opened, so a
  * writer at the same time changes nothing here.
  */
-#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
-#include <stdlib.h>
 
+#include "env.h"
 #include "index_priv.h"
 
 /* MAILARC_INDEX_WINDOW sets it (the tests make windows of a few). */
 #define INDEX_EACH_WINDOW 16384
-
-static unsigned long
-each_window(void)
-{
-	const char *s = getenv("MAILARC_INDEX_WINDOW");
-	char *end;
-	long n;
-
-	if (s == NULL)
-		return INDEX_EACH_WINDOW;
-	errno = 0;
-	n = strtol(s, &end, 10);
-	return errno != 0 || end == s || *end != '\0' || n < 1
-		   ? INDEX_EACH_WINDOW
-		   : (unsigned long)n;
-}
 
 enum ma_status
 index_each(struct index *ix, int (*fn)(const struct index_hit *h, void *arg),
 	   void *arg)
 {
 	unsigned long rev = notmuch_database_get_revision(ix->db, NULL);
-	unsigned long step = each_window();
+	unsigned long step =
+	    env_count("MAILARC_INDEX_WINDOW", INDEX_EACH_WINDOW, ULONG_MAX);
 	enum ma_status st = MA_OK;
 	char qs[96];
 

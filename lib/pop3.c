@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "array.h"
+#include "env.h"
 #include "extsort.h"
 #include "log.h"
 #include "pop3.h"
@@ -644,14 +645,7 @@ delete_durable(struct pop *p, struct fetch_sink *sink, struct pop_list *ml,
 static size_t
 run_records(void)
 {
-	const char *v = getenv("MAILARC_POP3_RUN");
-	unsigned long n;
-	char *e;
-
-	if (v == NULL || *v == '\0')
-		return 0;
-	n = strtoul(v, &e, 10);
-	return *e == '\0' && n > 0 && n <= 1000000 ? n : 0;
+	return env_count("MAILARC_POP3_RUN", 0, 1000000);
 }
 
 enum ma_status

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "env.h"
 #include "index.h"
 #include "log.h"
 #include "path.h"
@@ -127,16 +128,7 @@ query_messages(struct run *r, const char *qs, GPtrArray *changed)
 static size_t
 walk_window(void)
 {
-	const char *s = getenv("MAILARC_RENDER_WINDOW");
-	char *end;
-	long n;
-
-	if (s == NULL)
-		return WALK_WINDOW;
-	errno = 0;
-	n = strtol(s, &end, 10);
-	return errno != 0 || end == s || *end != '\0' || n < 1 ? WALK_WINDOW
-							       : (size_t)n;
+	return env_count("MAILARC_RENDER_WINDOW", WALK_WINDOW, SIZE_MAX);
 }
 
 /* The oldest of notmuch's dates of th's messages, matched or not

@@ -22,20 +22,6 @@
 #include "testutil.h"
 #include "testutil.inc"
 
-#ifdef __SANITIZE_ADDRESS__
-size_t __sanitizer_get_current_allocated_bytes(void);
-#define heap_now() __sanitizer_get_current_allocated_bytes()
-#else
-#include <malloc.h>
-static size_t
-heap_now(void)
-{
-	struct mallinfo2 mi = mallinfo2();
-
-	return mi.uordblks + mi.hblkhd;
-}
-#endif
-
 struct peak {
 	size_t max;
 	unsigned long n;
@@ -45,7 +31,7 @@ static void
 sample(enum check_kind kind, const char *what, const char *id, void *arg)
 {
 	struct peak *p = arg;
-	size_t h = heap_now();
+	size_t h = tu_heap_now();
 
 	(void)what;
 	(void)id;
@@ -84,7 +70,7 @@ peak_with_pages(int n)
 		free(f);
 	}
 	o.arg = &p;
-	base = heap_now();
+	base = tu_heap_now();
 	assert_int_equal(check_run(&o, &r), MA_OK);
 	assert_int_equal(p.n, (unsigned long)n);
 	check_result_release(&r);

@@ -11,33 +11,6 @@
 #include "log.h"
 #include "site.h"
 
-#ifdef __SANITIZE_ADDRESS__
-size_t __sanitizer_get_current_allocated_bytes(void);
-#define heap_now() __sanitizer_get_current_allocated_bytes()
-#else
-#include <malloc.h>
-static size_t
-heap_now(void)
-{
-	struct mallinfo2 mi = mallinfo2();
-
-	return mi.uordblks + mi.hblkhd;
-}
-#endif
-
-static char *
-slurp(const char *dir, const char *rel)
-{
-	char *p = path_fmt("%s/%s", dir, rel), *text = NULL;
-	size_t len;
-
-	assert_non_null(p);
-	if (path_file_read_all(p, 1 << 20, &text, &len) != MA_OK)
-		text = NULL;
-	free(p);
-	return text;
-}
-
 static void
 put(struct site *s, const char *rel, const char *text)
 {
@@ -47,7 +20,7 @@ put(struct site *s, const char *rel, const char *text)
 static void
 expect(const char *dir, const char *rel, const char *text)
 {
-	char *t = slurp(dir, rel);
+	char *t = tu_slurp(dir, rel);
 
 	if (text == NULL) {
 		assert_null(t);
@@ -214,9 +187,9 @@ test_changes_are_not_held_in_memory(void **state)
 	/* The paths produced, too, are kept on disk in a full run. */
 	assert_int_equal(site_spill(s, spill), MA_OK);
 	put_many(s, 0, 2000);
-	h1 = heap_now();
+	h1 = tu_heap_now();
 	put_many(s, 2000, 18000);
-	h2 = heap_now();
+	h2 = tu_heap_now();
 	/* Under 2 bytes a file (was 80). */
 	assert_true(h2 < h1 + 18000 * 2);
 	assert_int_equal(site_close(s, true), MA_OK);

@@ -7,20 +7,6 @@
 #include "log.h"
 #include "site.h"
 
-/* The text of dir/rel, or NULL when there is no such file (caller frees). */
-static char *
-slurp(const char *dir, const char *rel)
-{
-	char *p = path_fmt("%s/%s", dir, rel), *text = NULL;
-	size_t len;
-
-	assert_non_null(p);
-	if (path_file_read_all(p, 1 << 20, &text, &len) != MA_OK)
-		text = NULL;
-	free(p);
-	return text;
-}
-
 static bool
 there(const char *dir, const char *rel)
 {
@@ -67,7 +53,7 @@ test_nothing_is_seen_before_the_commit(void **state)
 	assert_true(site_exists(s, "m/a.html"));
 	assert_int_equal(site_written(s), 2);
 	assert_int_equal(site_close(s, true), MA_OK);
-	assert_non_null(t = slurp(d, "m/a.html"));
+	assert_non_null(t = tu_slurp(d, "m/a.html"));
 	assert_string_equal(t, "<p>a</p>\n");
 	free(t);
 	assert_true(there(d, "a/01/0123.png"));
@@ -92,7 +78,7 @@ test_a_failed_run_publishes_nothing(void **state)
 	assert_true(there(d, "style.css"));
 	assert_false(site_exists(s, "style.css"));
 	site_close(s, false);
-	assert_non_null(t = slurp(d, "index.html"));
+	assert_non_null(t = tu_slurp(d, "index.html"));
 	assert_string_equal(t, "old\n");
 	free(t);
 	assert_true(there(d, "style.css"));
@@ -135,7 +121,7 @@ test_the_last_change_of_a_run_wins(void **state)
 	put(s, "y.html", "y2\n");
 	assert_int_equal(site_close(s, true), MA_OK);
 	assert_false(there(d, "x.html"));
-	assert_non_null(t = slurp(d, "y.html"));
+	assert_non_null(t = tu_slurp(d, "y.html"));
 	assert_string_equal(t, "y2\n");
 	free(t);
 	tu_rmdir(d);
@@ -211,10 +197,10 @@ test_the_next_run_finishes_a_journal(void **state)
 	free(p);
 	assert_int_equal(site_open(d, NULL, '\n', &s), MA_OK);
 	assert_int_equal(site_close(s, true), MA_OK);
-	assert_non_null(t = slurp(d, "m/b.html"));
+	assert_non_null(t = tu_slurp(d, "m/b.html"));
 	assert_string_equal(t, "b\n");
 	free(t);
-	assert_non_null(t = slurp(d, "m/a.html"));
+	assert_non_null(t = tu_slurp(d, "m/a.html"));
 	assert_string_equal(t, "a2\n");
 	free(t);
 	assert_false(there(d, "old.html"));
@@ -256,7 +242,7 @@ test_a_commit_stopped_part_way_is_finished_later(void **state)
 	put(s, "t/x.html", "x\n");
 	put(s, "index.html", "new\n");
 	assert_int_not_equal(site_close(s, true), MA_OK);
-	assert_non_null(t = slurp(d, "index.html"));
+	assert_non_null(t = tu_slurp(d, "index.html"));
 	assert_string_equal(t, "old\n");
 	free(t);
 	assert_true(there(d, ".render-next/.journal"));
@@ -264,10 +250,10 @@ test_a_commit_stopped_part_way_is_finished_later(void **state)
 	free(p);
 	assert_int_equal(site_open(d, NULL, '\n', &s), MA_OK);
 	assert_int_equal(site_close(s, true), MA_OK);
-	assert_non_null(t = slurp(d, "t/x.html"));
+	assert_non_null(t = tu_slurp(d, "t/x.html"));
 	assert_string_equal(t, "x\n");
 	free(t);
-	assert_non_null(t = slurp(d, "index.html"));
+	assert_non_null(t = tu_slurp(d, "index.html"));
 	assert_string_equal(t, "new\n");
 	free(t);
 	assert_false(there(d, ".render-next"));

@@ -17,5 +17,11 @@ void tu_rmdir(char *dir);
 void tu_write(const char *path, const char *text, unsigned mode);
 /* tu_count - entries (not dot files) in a folder, -1 if it is missing. */
 int tu_count(const char *dir);
+/* tu_slurp - the text of dir/rel (caller frees), NULL when there is no
+ * such file. */
+char *tu_slurp(const char *dir, const char *rel);
+/* tu_heap_now - the bytes allocated and not freed (AddressSanitizer's
+ * count, else glibc's mallinfo2()), for tests that bound memory. */
+size_t tu_heap_now(void);
 
 #endif
