@@ -30,6 +30,8 @@
 #define MIME_MAX_PARTS 1000
 /* Attached messages whose text is shown for a message without its own. */
 #define MIME_MAX_INNER 20
+/* Inline text parts shown after the body (inline_texts()), at most. */
+#define MIME_MAX_INLINE 16
 
 void
 mime_free(struct mime_msg *m)
@@ -470,6 +472,15 @@ leaf_parts(GMimeMessage *msg, GMimeObject **parts, struct mime_msg *m)
 			GMimeMultipart *multi = GMIME_MULTIPART(obj);
 			int count = g_mime_multipart_get_count(multi);
 			GMimeObject *c0;
+			/* Parts of an alternative are one text, not several
+			 * (inline_texts()). */
+			gpointer alt =
+			    g_object_get_data(G_OBJECT(obj), "mailarc-alt");
+
+			if (g_mime_content_type_is_type(
+				g_mime_object_get_content_type(obj),
+				"multipart", "alternative"))
+				alt = GINT_TO_POINTER(1);
 
 			if (level >= MIME_MAX_DEPTH) {
 				m->parts_hidden +=
@@ -488,6 +499,8 @@ leaf_parts(GMimeMessage *msg, GMimeObject **parts, struct mime_msg *m)
 
 				g_object_set_data(G_OBJECT(c), "mailarc-level",
 						  (gpointer)(level + 1));
+				g_object_set_data(G_OBJECT(c), "mailarc-alt",
+						  alt);
 				g_ptr_array_add(todo, c);
 			}
 			continue;
@@ -757,6 +770,51 @@ other_text(GMimeObject **parts, size_t nparts)
 }
 
 /*
+ * RFC 2183 2.1: an inline part is shown with the message. Each text/plain
+ * part past the body that is no attachment (a mailing list's footer, the
+ * text after a picture, a second text part a mailer split the body into)
+ * is shown after the body under its file name or "Inline text", unless
+ * the body holds it already; it stays listed as a file, and search finds
+ * it as before. The parts of a multipart/alternative are one text told
+ * in several ways: the body is one of them, the others are not added. At
+ * most MIME_MAX_INLINE of them. MA_ENOMEM.
+ */
+static enum ma_status
+inline_texts(struct mime_msg *m, GMimeObject **parts, size_t nparts,
+	     GMimeObject *plain, GMimeObject *html)
+{
+	enum ma_status st = MA_OK;
+	size_t shown = 0;
+
+	for (size_t i = 0; i < nparts && shown < MIME_MAX_INLINE && st == MA_OK;
+	     i++) {
+		GMimeObject *obj = parts[i];
+		const char *name;
+		char *text = NULL;
+		size_t n = 0;
+
+		if (obj == plain || obj == html ||
+		    part_kind(obj) != PART_PLAIN || is_attachment(obj, true) ||
+		    g_object_get_data(G_OBJECT(obj), "mailarc-alt") != NULL)
+			continue;
+		st = GMIME_IS_TEXT_PART(obj) ? part_text(obj, NULL, &text, &n)
+					     : part_bytes_text(obj, &text, &n);
+		if (st == MA_OK && text[strspn(text, " \t\r\n")] != '\0' &&
+		    !mime_body_holds(m, text, n)) {
+			name = g_mime_part_get_filename(GMIME_PART(obj));
+			st = mime_body_append(m,
+					      name != NULL && name[0] != '\0'
+						  ? name
+						  : "Inline text",
+					      text, n);
+			shown++;
+		}
+		free(text);
+	}
+	return st;
+}
+
+/*
  * The first text/plain and text/html parts are the body; every other
  * leaf part is listed as an attachment, and so is a body part that has a
  * file name. prefer_html picks HTML when both exist. A message with
@@ -807,10 +865,13 @@ body_and_attachments(struct mime_msg *m, GMimeMessage *msg, GMimeObject **parts,
 		body = other_text(parts, nparts);
 	m->has_alternative = plain != NULL && html != NULL;
 	m->body_html = body != NULL && body == html;
-	if (body != NULL && GMIME_IS_TEXT_PART(body))
-		return part_text(body, m, &m->body, &m->body_len);
-	if (body != NULL)
-		return part_bytes_text(body, &m->body, &m->body_len);
+	if (body != NULL) {
+		st = GMIME_IS_TEXT_PART(body)
+			 ? part_text(body, m, &m->body, &m->body_len)
+			 : part_bytes_text(body, &m->body, &m->body_len);
+		return st == MA_OK ? inline_texts(m, parts, nparts, plain, html)
+				   : st;
+	}
 	if ((st = signed_text(m, parts, nparts)) != MA_OK || m->body != NULL)
 		return st;
 	return attached_texts(m, msg, parts, nparts);

@@ -163,6 +163,14 @@ enum ma_status mime_body_append(struct mime_msg *m, const char *title,
 				const char *text, size_t len);
 
 /*
+ * mime_body_holds - whether m's body shows text[0..n) already, white space
+ * aside: Outlook's winmail.dat often holds the text/plain part's text
+ * again, with other line ends or wrapping (mime_extra.c). On no memory,
+ * true (nothing is to be added).
+ */
+bool mime_body_holds(const struct mime_msg *m, const char *text, size_t n);
+
+/*
  * mime_extra_append - the text of each multipart of msg (not inside the
  * messages it carries) that libnotmuch is shown by mime_extra_text() (a
  * digest's preamble, the text inside a winmail.dat) appended to m's body
