@@ -184,6 +184,23 @@ encoded_inner_filename(const struct mime_att *a)
 
 /* fallback: the charset of the message's text, for a file name written
  * in raw 8-bit (mime_raw_filename()). */
+/*
+ * The file name a message/rfc822 part is given (bounces name the returned
+ * message "original message.eml"): Content-Disposition's filename, else
+ * Content-Type's name, as g_mime_part_get_filename() reads a part's; NULL
+ * when it has none.
+ */
+static const char *
+message_part_filename(GMimeObject *obj)
+{
+	const char *fn =
+	    g_mime_object_get_content_disposition_parameter(obj, "filename");
+
+	if (fn == NULL || fn[0] == '\0')
+		fn = g_mime_object_get_content_type_parameter(obj, "name");
+	return fn != NULL && fn[0] != '\0' ? fn : NULL;
+}
+
 static enum ma_status
 add_attachment(struct mime_msg *m, GMimeObject *obj, const char *fallback)
 {
@@ -196,6 +213,8 @@ add_attachment(struct mime_msg *m, GMimeObject *obj, const char *fallback)
 		return MA_ENOMEM;
 	if (GMIME_IS_PART(obj))
 		fn = g_mime_part_get_filename(GMIME_PART(obj));
+	else if (GMIME_IS_MESSAGE_PART(obj))
+		fn = message_part_filename(obj);
 	if (fn != NULL && (again = mime_raw_filename(obj, fallback)) != NULL)
 		fn = again;
 	cid = g_mime_object_get_content_id(obj);
