@@ -16,12 +16,16 @@ a MIME fragment with no From, To or Subject) with a
 seventh column: words that "mailarc search KEY body:" must find.
 
 What a page must show (SHOWS) is what Python's email package reads: the
-subject, and up to two plain lines of the first text/plain part (lines of
-words only: no address, link, quote or signature, which a page marks up).
+subject (when Python can decode it), the attachments' file names, and up
+to four plain lines of the inline text/plain parts (or of the HTML
+part's text when there is no text/plain part), not those of the messages
+it carries (a page lists each as one file): lines of words only, with no
+address, link, quote or signature, which a page marks up.
 """
 import email
 import email.policy
 import hashlib
+import html.parser
 import os
 import re
 import sys
@@ -44,7 +48,6 @@ SOURCES = [
 
 HEADER = re.compile(rb"^[!-9;-~]+[ \t]*:")
 FROM_ = re.compile(rb"^From \S+.*\d\d:\d\d", re.M)
-PLAIN = re.compile(r"^[A-Za-z][A-Za-z0-9 ,.;:!?'()-]{14,78}$")
 
 
 def split_mbox(data):
@@ -74,6 +77,85 @@ def plain_words(s):
     return best
 
 
+PUNCT = set(" ,.;:!?'()-\u3001\u3002\uff0c\uff0e")
+
+
+def plain_line(line):
+    """Whether a line of text is words only, as a page shows it verbatim:
+    letters of any script, digits and light punctuation, no address, link
+    or quote, at least three words or eight letters of a script without
+    spaces."""
+    if not 15 <= len(line) <= 100 or not line[0].isalpha():
+        return False
+    if any(not (c.isalnum() or c in PUNCT) for c in line):
+        return False
+    if re.search(r"www|http|\.(com|org|net)\b", line):
+        return False
+    wide = sum(1 for c in line if ord(c) >= 0x2e80)
+    return len(line.split()) >= 3 or wide >= 8
+
+
+class HtmlText(html.parser.HTMLParser):
+    """The text runs of an HTML part, outside script, style and title."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.runs, self.skip = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style", "title", "head"):
+            self.skip += 1
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style", "title", "head") and self.skip:
+            self.skip -= 1
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.runs.extend(x.strip() for x in data.splitlines())
+
+
+def own_parts(m):
+    """The leaf parts of m in order, not those of the messages it carries
+    (a page lists a message/rfc822 part as one file: mailarc-render(1))."""
+    todo, out = [m], []
+    while todo:
+        p = todo.pop(0)
+        if p.is_multipart() and p.get_content_maintype() != "message":
+            todo[0:0] = p.get_payload()
+        elif p is not m or not p.is_multipart():
+            out.append(p)
+    return out
+
+
+def text_lines(m):
+    """Plain lines of the message's inline text parts: every text/plain
+    part that is no attachment, or the text of its HTML when it has no
+    text/plain part."""
+    plain, htmls = [], []
+    for part in own_parts(m):
+        if part.get_content_maintype() != "text" or \
+                part.get_content_disposition() == "attachment":
+            continue
+        if part.get_content_subtype() == "plain":
+            plain.append(part)
+        elif part.get_content_subtype() == "html":
+            htmls.append(part)
+    out = []
+    for part in plain or htmls[:1]:
+        text = part.get_content()
+        if not isinstance(text, str) or "\ufffd" in text:
+            continue
+        if part.get_content_subtype() == "html":
+            p = HtmlText()
+            p.feed(text)
+            lines = p.runs
+        else:
+            lines = [x.strip() for x in text.splitlines()]
+        out.extend(x for x in lines if plain_line(x))
+    return out
+
+
 def expected(msg_bytes):
     """(shows, finds) for one message, as Python's email package reads
     it; both empty when it cannot tell."""
@@ -82,21 +164,18 @@ def expected(msg_bytes):
         m = email.message_from_bytes(msg_bytes, policy=email.policy.default)
         subj = plain_words(str(m.get("subject", "") or ""))
         if len(subj) >= 4 and not m.defects and "@" not in subj and \
-                "=?" not in subj and "\ufffd" not in subj:
+                "=?" not in subj and subj.isprintable() and \
+                "\ufffd" not in subj:
             shows.append(subj)
-        part = m.get_body(preferencelist=("plain",))
-        if part is None or part.get_content_disposition() == "attachment":
-            return shows, finds
-        text = part.get_content()
+        lines = text_lines(m)
+        for part in m.iter_attachments() if m.is_multipart() else []:
+            name = part.get_filename()
+            if name and re.fullmatch(r"[^\x00-\x1f/\\<>&\"'\ufffd]{3,60}",
+                                     name) and "=?" not in name:
+                shows.append(name)
     except Exception:  # noqa: BLE001 - a message Python cannot read
         return shows, finds
-    if not isinstance(text, str):
-        return shows, finds
-    for line in text.splitlines():
-        line = line.strip()
-        if not PLAIN.match(line) or len(line.split()) < 3 or \
-                re.search(r"www|http|\.(com|org|net)\b", line):
-            continue
+    for line in lines[:4]:
         shows.append(line)
         # Three words in a row, letters only, as the index reads them.
         words = line.split()
@@ -105,8 +184,6 @@ def expected(msg_bytes):
             if not finds and all(re.fullmatch(r"[A-Za-z]{2,}", w)
                                  for w in run):
                 finds.append(" ".join(run))
-        if len(shows) >= 3:
-            break
     return shows, finds
 
 
