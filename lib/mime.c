@@ -901,14 +901,19 @@ mime_from_stream(GMimeStream *stream, const char *what, bool prefer_html,
 		 struct mime_msg **mp)
 {
 	GMimeObject *parts[MIME_MAX_PARTS];
+	GMimeStream *lost;
 	GMimeParser *parser;
 	GMimeMessage *msg;
 	struct mime_msg *m;
 	enum ma_status st;
 
-	parser = g_mime_parser_new_with_stream(stream);
+	/* Text after a header with no blank line is the body (mime_lost.c). */
+	lost = mime_lost_stream(stream);
+	parser = g_mime_parser_new_with_stream(lost != NULL ? lost : stream);
 	msg = g_mime_parser_construct_message(parser, NULL);
 	g_object_unref(parser);
+	if (lost != NULL)
+		g_object_unref(lost);
 	if (msg == NULL) {
 		log_err("'%s' is not a mail message", what);
 		return MA_EDATA;

@@ -380,6 +380,7 @@ wrapper_write_no_nul(GMimeDataWrapper *w, GMimeStream *out)
 	GMimeStream *mem = g_mime_stream_mem_new();
 	GByteArray *arr;
 	ssize_t n = gmime_wrapper_write(w, mem);
+	ssize_t lost = mime_lost_write(source_path, w, out);
 	bool wide;
 
 	if (n >= 0) {
@@ -393,7 +394,7 @@ wrapper_write_no_nul(GMimeDataWrapper *w, GMimeStream *out)
 			: 0;
 	}
 	g_object_unref(mem);
-	return n;
+	return n < 0 || lost < 0 ? -1 : n + lost;
 }
 
 typedef void (*filter_fn)(GMimeFilter *, char *, size_t, size_t, char **,

@@ -163,6 +163,33 @@ enum ma_status mime_body_append(struct mime_msg *m, const char *title,
 				const char *text, size_t len);
 
 /*
+ * mime_lost_text - whether the header of the message p[0..n) is followed
+ * by lines that are no header field, with no field after them before the
+ * blank line or the end (mime_lost.c): then *lostp is where the first of
+ * them starts, *endp where the header ends (the blank line, or n), *bodyp
+ * where gmime starts the body.
+ */
+bool mime_lost_text(const unsigned char *p, size_t n, size_t *lostp,
+		    size_t *endp, size_t *bodyp);
+
+/*
+ * mime_lost_stream - stream (read from its start, and rewound) with a line
+ * end put before those lines, for gmime to read them as the body; NULL
+ * when there are none or it cannot be read again. The new stream holds
+ * references to stream; the caller drops it.
+ */
+GMimeStream *mime_lost_stream(GMimeStream *stream);
+
+/*
+ * mime_lost_write - in the indexing process, those lines of the file path
+ * written to out when w is the content of the message's top part (which
+ * starts where the header ends), so that search finds the text the page
+ * shows: the bytes written, 0 when none, -1 on a write error.
+ */
+ssize_t mime_lost_write(const char *path, GMimeDataWrapper *w,
+			GMimeStream *out);
+
+/*
  * mime_body_holds - whether m's body shows text[0..n) already, white space
  * aside: Outlook's winmail.dat often holds the text/plain part's text
  * again, with other line ends or wrapping (mime_extra.c). On no memory,
