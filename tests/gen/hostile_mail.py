@@ -1921,6 +1921,76 @@ def c_softbank(g, t):
     return m.bytes(), mid, "mail"
 
 
+@mutation("inline-text-parts")
+def c_inline_parts(g, t):
+    """Text/plain parts past the body that are no attachment: a mailing
+    list's footer after a signed or alternative body, the text after a
+    picture, a named inline text: a page shows each after the body."""
+    r = g.rng
+    m, mid = g.base(t)
+    foot = "Inline footer %s %s." % (g.word(3), t)
+    body = text_part(g, t)
+    kind = r.randrange(3)
+    if kind == 1:
+        body = ("Content-Type: multipart/alternative; boundary=\"alt-%s\""
+                "\n\n--alt-%s\n" % (t, t)).encode() + text_part(g, t) + (
+            "\n--alt-%s\nContent-Type: text/html\n\n<p>html %s</p>\n"
+            "--alt-%s--\n" % (t, t, t)).encode()
+    parts = [body]
+    if kind == 2:
+        parts.append(b"Content-Type: image/gif; name=p.gif\nContent-Disposit"
+                     b"ion: attachment; filename=p.gif\nContent-Transfer-"
+                     b"Encoding: base64\n\nR0lGODlhAQABAAAAACw=\n")
+    disp = r.choice(["", "Content-Disposition: inline\n",
+                     "Content-Disposition: inline; filename=notes.txt\n"])
+    parts.append(("Content-Type: text/plain; charset=utf-8\n%s"
+                  "Content-Transfer-Encoding: %s\n\n" % (
+                      disp, "base64" if kind == 0 else "8bit")).encode() +
+                 (base64.encodebytes if kind == 0 else bytes)(
+                     ("_____\n%s\nGrüße\n" % foot).encode()))
+    multipart(m, "mixed", "inl-" + t, parts)
+    g.shows = [foot, "Grüße"]
+    return m.bytes(), mid, "mail"
+
+
+@mutation("rfc822-named")
+def c_rfc822_named(g, t):
+    """A message/rfc822 part given a file name (bounces: filename=
+    "original message.eml", Content-Type name=): the page lists it by
+    that name."""
+    r = g.rng
+    m, mid = g.base(t)
+    name = "orig %s.eml" % t
+    where = r.choice(["Content-Type: message/rfc822; name=\"%s\"\n",
+                      "Content-Type: message/rfc822\nContent-Disposition: "
+                      "attachment; filename=\"%s\"\n"]) % name
+    multipart(m, "mixed", "rn-" + t, [
+        text_part(g, t),
+        where.encode() + b"\n" + inner_msg(g, t, 1).bytes()])
+    g.shows = [name]
+    return m.bytes(), mid, "mail"
+
+
+@mutation("header-no-blank")
+def c_no_blank(g, t):
+    """The text straight after the header, with no blank line between
+    (hand-written mail): the page shows it, search finds it."""
+    r = g.rng
+    fn, fa = g.addr()
+    lines = ["From: %s" % fa, "To: team@example.org",
+             "Subject: no gap %s %s" % (g.word(2), t), "Date: " + g.date(),
+             "Message-ID: <%s>" % g.mid(t), "X-Hostile-Token: " + t]
+    mid = lines[4][len("Message-ID: <"):-1]
+    text = "Hostile token %s, no blank line above.\n" % t
+    if r.randrange(2):
+        text += g.text(t)
+    data = ("\n".join(lines) + "\n" + text).encode()
+    if r.randrange(3) == 0:
+        data = data.replace(b"\n", b"\r\n")
+    g.shows = ["Hostile token %s, no blank line above." % t]
+    return data, mid, "mail"
+
+
 def make_input(g, cls):
     g.n += 1
     token = "T%d-%d" % (g.seed, g.n)
