@@ -569,6 +569,50 @@ jis_text(const unsigned char *s, size_t n)
 	return false;
 }
 
+/* Whether every 8-bit byte of s[0..n) is a Shift_JIS half-width katakana
+ * (A1-DF): how EUC-JP's kanji rows read as Shift_JIS. */
+static bool
+halfwidth_only(const unsigned char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] >= 0x80 && (s[i] < 0xa1 || s[i] > 0xdf))
+			return false;
+	return true;
+}
+
+/*
+ * Raw 8-bit Japanese header text under a Japanese body charset: 8-bit
+ * bytes are no ISO-2022-JP, so under that label a Japanese mailer wrote
+ * its Shift_JIS or EUC-JP raw, and EUC-JP's kanji read as Shift_JIS are
+ * half-width katakana only. Strictly, with the sibling encoding tried as
+ * for a body (japanese_sibling()); MA_EDATA with out unchanged when
+ * neither reads it.
+ */
+static enum ma_status
+japanese_header(const struct label *l, const char *in, size_t n,
+		struct buf *out)
+{
+	static const struct label sjis = {.iconv = "CP932", .japanese = true};
+	const unsigned char *s = (const unsigned char *)in;
+	bool raw_jis = l->iso2022jp || l->jis_own;
+	const struct label *hl = raw_jis ? &sjis : l;
+	size_t mark = out->len;
+	enum ma_status st, st2;
+
+	st = decode_as(hl, in, n, false, out);
+	if (st != MA_OK && st != MA_EDATA)
+		return st;
+	if (japanese_sibling(hl, in, n, mark,
+			     st == MA_EDATA ||
+				 (raw_jis && halfwidth_only(s, n)),
+			     out, &st2) ||
+	    st2 != MA_OK)
+		return st2;
+	if (st != MA_OK)
+		cut_back(out, mark);
+	return st;
+}
+
 static enum ma_status
 raw_header(const char *in, size_t n, const char *fallback, struct buf *out)
 {
@@ -579,14 +623,26 @@ raw_header(const char *in, size_t n, const char *fallback, struct buf *out)
 	struct label l;
 	size_t mark = out->len;
 	enum ma_status st;
+	bool known;
 
 	/* Old Japanese mailers write ISO-2022-JP into headers as it is,
 	 * without encoded words; shown raw it is "$B...(B". */
 	if (!has_8bit(s, n) && jis_text(s, n))
 		return decode_as(&jis, in, n, true, out);
-	if (!has_8bit(s, n) || mostly_utf8(s, n))
+	if (!has_8bit(s, n) || charset_is_utf8(in, n))
 		return add_clean(out, in, n, false);
-	if (label_get(fallback, &l)) {
+	known = label_get(fallback, &l);
+	/* Japanese: EUC-JP often looks "mostly UTF-8" (F1 B5 C4 A4 is a
+	 * UTF-8 sequence), so the body's charset is tried first. */
+	if (known && l.japanese) {
+		st = japanese_header(&l, in, n, out);
+		if (st != MA_EDATA)
+			return st;
+		known = false;
+	}
+	if (mostly_utf8(s, n))
+		return add_clean(out, in, n, false);
+	if (known) {
 		st = decode_as(&l, in, n, false, out);
 		if (st != MA_EDATA)
 			return st;
