@@ -311,22 +311,46 @@ part_kind(GMimeObject *obj)
 	return ct_invalid(obj) ? PART_PLAIN : PART_OTHER;
 }
 
+/*
+ * The charset a part names, or NULL. gmime drops the parameters of a
+ * Content-Type it cannot read ("text; charset=koi8-r", which RFC 2045 5.2
+ * reads as text/plain): they are read from the header as written then.
+ * *own is what the caller frees.
+ */
+static const char *
+part_charset(GMimeObject *obj, char **own)
+{
+	const char *cs =
+	    g_mime_object_get_content_type_parameter(obj, "charset");
+	const char *h;
+
+	*own = NULL;
+	if (cs != NULL || !ct_invalid(obj) ||
+	    (h = g_mime_object_get_header(obj, "Content-Type")) == NULL)
+		return cs;
+	*own = mime_raw_param(h, "charset");
+	return *own;
+}
+
 /* The text of a plain part gmime did not take as text (its type was
  * invalid): the decoded bytes in UTF-8, read in the charset it names
  * (else as charset.c guesses), as a text/plain part is. */
 static enum ma_status
 part_bytes_text(GMimeObject *obj, char **textp, size_t *lenp)
 {
-	const char *cs =
-	    g_mime_object_get_content_type_parameter(obj, "charset");
+	char *own;
+	const char *cs = part_charset(obj, &own);
 	unsigned char *p;
 	size_t n;
 	enum ma_status st = content_bytes(obj, &p, &n);
 	char *t;
 
-	if (st != MA_OK)
+	if (st != MA_OK) {
+		free(own);
 		return st;
+	}
 	t = charset_to_utf8(cs, p, n, &n);
+	free(own);
 	free(p);
 	if (t == NULL)
 		return MA_ENOMEM;
@@ -346,7 +370,8 @@ part_text(GMimeObject *obj, struct mime_msg *files, char **textp, size_t *lenp)
 	GMimeContentType *ct = g_mime_object_get_content_type(obj);
 	const char *format = g_mime_content_type_get_parameter(ct, "format");
 	const char *delsp = g_mime_content_type_get_parameter(ct, "delsp");
-	const char *cs = g_mime_content_type_get_parameter(ct, "charset");
+	char *own;
+	const char *cs = part_charset(obj, &own);
 	unsigned char *raw = NULL;
 	char *t, *r, *meta = NULL;
 	size_t n = 0;
@@ -355,10 +380,13 @@ part_text(GMimeObject *obj, struct mime_msg *files, char **textp, size_t *lenp)
 	/* The transfer encoding undone by gmime, the charset by charset.c
 	 * (vendor extensions, UTF-8 under a wrong label, NUL bytes shown as
 	 * U+FFFD rather than ending the text). */
-	if ((st = content_bytes(obj, &raw, &n)) != MA_OK)
+	if ((st = content_bytes(obj, &raw, &n)) != MA_OK) {
+		free(own);
 		return st;
+	}
 	if (files != NULL && g_mime_content_type_is_type(ct, "text", "plain") &&
 	    (st = mime_yenc_extract(files, cs, &raw, &n)) != MA_OK) {
+		free(own);
 		free(raw);
 		return st;
 	}
@@ -366,6 +394,7 @@ part_text(GMimeObject *obj, struct mime_msg *files, char **textp, size_t *lenp)
 	if (g_mime_content_type_is_type(ct, "text", "html"))
 		meta = charset_html_label(cs, raw, n);
 	t = charset_to_utf8(meta != NULL ? meta : cs, raw, n, &n);
+	free(own);
 	free(meta);
 	free(raw);
 	if (t == NULL)

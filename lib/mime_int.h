@@ -190,6 +190,14 @@ ssize_t mime_lost_write(const char *path, GMimeDataWrapper *w,
 			GMimeStream *out);
 
 /*
+ * mime_raw_param - the value of parameter name in the raw field value raw
+ * (a Content-Type or Content-Disposition as written), quotes and
+ * backslash escapes removed, malloc'd; NULL when absent, RFC 2231
+ * encoded (name*=), or on no memory (mime_fname.c).
+ */
+char *mime_raw_param(const char *raw, const char *name);
+
+/*
  * mime_body_holds - whether m's body shows text[0..n) already, white space
  * aside: Outlook's winmail.dat often holds the text/plain part's text
  * again, with other line ends or wrapping (mime_extra.c). On no memory,
