@@ -1991,6 +1991,41 @@ def c_no_blank(g, t):
     return data, mid, "mail"
 
 
+@mutation("ja-raw-euc-header")
+def c_raw_euc_header(g, t):
+    """Old Japanese mailers: an ISO-2022-JP body, and the Subject and the
+    sender's name written raw in EUC-JP (or Shift_JIS) without encoded
+    words: EUC-JP's kanji must not show as half-width katakana."""
+    r = g.rng
+    enc = r.choice(["euc-jp", "euc-jp", "cp932"])
+    subj, name = r.choice([("会議の議事録", "山田 太郎"),
+                           ("見積書の送付", "佐藤 花子"),
+                           ("打ち合わせ", "高橋 一郎")])
+    m, mid = charset_body(g, t, "ISO-2022-JP", "本文です。".encode("iso-2022-jp"),
+                          "7bit")
+    m.set("Subject", "@SUBJ@ " + t)
+    m.set("From", "@NAME@ <%s@example.jp>" % t.lower())
+    data = m.bytes().replace(b"@SUBJ@", subj.encode(enc)).replace(
+        b"@NAME@", name.encode(enc))
+    g.shows = [subj + " " + t, name, "本文です。"]
+    return data, mid, "mail"
+
+
+@mutation("bare-text-charset")
+def c_bare_text(g, t):
+    """Content-Type: text; charset=X (no subtype, as some mailers write):
+    RFC 2045 5.2 reads it as text/plain in the charset it names."""
+    r = g.rng
+    cs, text = r.choice([("koi8-r", "Привет, мир"),
+                         ("iso-8859-7", "Καλημέρα κόσμε"),
+                         ("windows-1251", "Добрый день")])
+    m, mid = charset_body(g, t, cs, text.encode(cs))
+    m.set("Content-Type", r.choice(["text; charset=%s", "text ;charset=\"%s\"",
+                                    "text; format=flowed; charset=%s"]) % cs)
+    g.shows = [text]
+    return m.bytes(), mid, "mail"
+
+
 def make_input(g, cls):
     g.n += 1
     token = "T%d-%d" % (g.seed, g.n)
