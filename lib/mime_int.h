@@ -189,6 +189,41 @@ GMimeStream *mime_lost_stream(GMimeStream *stream);
 ssize_t mime_lost_write(const char *path, GMimeDataWrapper *w,
 			GMimeStream *out);
 
+/* What a leaf part is to a reader: plain text, HTML, or other. */
+enum part_kind { PART_OTHER, PART_PLAIN, PART_HTML };
+
+/*
+ * mime_content_bytes - obj (a part's decoded content, or a whole
+ * message) written to memory: *pp malloc'd (*np bytes). MA_EDATA when
+ * gmime cannot write it, MA_ENOMEM (mime_part.c).
+ */
+enum ma_status mime_content_bytes(GMimeObject *obj, unsigned char **pp,
+				  size_t *np);
+
+/*
+ * mime_part_kind - what leaf part obj is to a reader: text/plain (or a
+ * Content-Type that cannot be read: RFC 2045 5.2), text/html, or other.
+ */
+enum part_kind mime_part_kind(GMimeObject *obj);
+
+/*
+ * mime_part_bytes_text - the text of a plain part gmime did not take as
+ * text (its type was invalid): the decoded bytes in UTF-8, read in the
+ * charset it names (else as charset.c guesses). *textp malloc'd (*lenp
+ * bytes). MA_ENOMEM, MA_EDATA.
+ */
+enum ma_status mime_part_bytes_text(GMimeObject *obj, char **textp,
+				    size_t *lenp);
+
+/*
+ * mime_part_text - the text of text part obj in UTF-8, charset decoded
+ * and flowed undone. files non-NULL: the files yEnc-encoded in a
+ * text/plain part are taken out as its attachments (mime_yenc_extract()).
+ * *textp malloc'd (*lenp bytes). MA_ENOMEM, MA_EDATA.
+ */
+enum ma_status mime_part_text(GMimeObject *obj, struct mime_msg *files,
+			      char **textp, size_t *lenp);
+
 /*
  * mime_raw_param - the value of parameter name in the raw field value raw
  * (a Content-Type or Content-Disposition as written), quotes and
