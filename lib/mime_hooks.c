@@ -311,6 +311,7 @@ object_header_added(GMimeObject *obj, GMimeHeader *h)
 	int count;
 
 	gmime_object_header_added(obj, h);
+	mime_invalid_type(obj, h);
 	if (pending == NULL || GMIME_IS_MESSAGE(obj) ||
 	    g_ascii_strcasecmp(g_mime_header_get_name(h), "Content-Type") != 0)
 		return;

@@ -225,6 +225,16 @@ enum ma_status mime_part_text(GMimeObject *obj, struct mime_msg *files,
 			      char **textp, size_t *lenp);
 
 /*
+ * mime_invalid_type - called as each header h is added to obj: a part
+ * whose Content-Type cannot be read ("text; charset=koi8-r") is
+ * text/plain (RFC 2045 5.2), but gmime drops its parameters, so search
+ * read its text without its charset. Its type is set to text/plain with
+ * the parameters as written, for the page and the index alike
+ * (mime_part.c).
+ */
+void mime_invalid_type(GMimeObject *obj, GMimeHeader *h);
+
+/*
  * mime_raw_param - the value of parameter name in the raw field value raw
  * (a Content-Type or Content-Disposition as written), quotes and
  * backslash escapes removed, malloc'd; NULL when absent, RFC 2231

@@ -203,3 +203,25 @@ mime_part_text(GMimeObject *obj, struct mime_msg *files, char **textp,
 	*lenp = n;
 	return MA_OK;
 }
+
+void
+mime_invalid_type(GMimeObject *obj, GMimeHeader *h)
+{
+	const char *name = g_mime_header_get_name(h);
+	const char *raw, *semi;
+	GMimeContentType *ct;
+	char *text;
+
+	if (!GMIME_IS_PART(obj) || name == NULL ||
+	    g_ascii_strcasecmp(name, "Content-Type") != 0 || !ct_invalid(obj) ||
+	    (raw = g_mime_object_get_header(obj, "Content-Type")) == NULL ||
+	    (semi = strchr(raw, ';')) == NULL ||
+	    (text = g_strconcat("text/plain", semi, NULL)) == NULL)
+		return;
+	ct = g_mime_content_type_parse(NULL, text);
+	g_free(text);
+	if (ct != NULL) {
+		g_mime_object_set_content_type(obj, ct);
+		g_object_unref(ct);
+	}
+}
