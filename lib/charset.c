@@ -15,8 +15,6 @@
 
 /* Decoded text is bounded by what a message can hold. */
 #define CHARSET_MAX ((size_t)1 << 30)
-/* A charset name in an encoded word or a parameter. */
-#define CHARSET_NAME_MAX 64
 
 static const char fffd[] = "\xef\xbf\xbd";
 
@@ -569,6 +567,50 @@ jis_text(const unsigned char *s, size_t n)
 	return false;
 }
 
+/* Whether every 8-bit byte of s[0..n) is a Shift_JIS half-width katakana
+ * (A1-DF): how EUC-JP's kanji rows read as Shift_JIS. */
+static bool
+halfwidth_only(const unsigned char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] >= 0x80 && (s[i] < 0xa1 || s[i] > 0xdf))
+			return false;
+	return true;
+}
+
+/*
+ * Raw 8-bit Japanese header text under a Japanese body charset: 8-bit
+ * bytes are no ISO-2022-JP, so under that label a Japanese mailer wrote
+ * its Shift_JIS or EUC-JP raw, and EUC-JP's kanji read as Shift_JIS are
+ * half-width katakana only. Strictly, with the sibling encoding tried as
+ * for a body (japanese_sibling()); MA_EDATA with out unchanged when
+ * neither reads it.
+ */
+static enum ma_status
+japanese_header(const struct label *l, const char *in, size_t n,
+		struct buf *out)
+{
+	static const struct label sjis = {.iconv = "CP932", .japanese = true};
+	const unsigned char *s = (const unsigned char *)in;
+	bool raw_jis = l->iso2022jp || l->jis_own;
+	const struct label *hl = raw_jis ? &sjis : l;
+	size_t mark = out->len;
+	enum ma_status st, st2;
+
+	st = decode_as(hl, in, n, false, out);
+	if (st != MA_OK && st != MA_EDATA)
+		return st;
+	if (japanese_sibling(hl, in, n, mark,
+			     st == MA_EDATA ||
+				 (raw_jis && halfwidth_only(s, n)),
+			     out, &st2) ||
+	    st2 != MA_OK)
+		return st2;
+	if (st != MA_OK)
+		cut_back(out, mark);
+	return st;
+}
+
 static enum ma_status
 raw_header(const char *in, size_t n, const char *fallback, struct buf *out)
 {
@@ -579,14 +621,26 @@ raw_header(const char *in, size_t n, const char *fallback, struct buf *out)
 	struct label l;
 	size_t mark = out->len;
 	enum ma_status st;
+	bool known;
 
 	/* Old Japanese mailers write ISO-2022-JP into headers as it is,
 	 * without encoded words; shown raw it is "$B...(B". */
 	if (!has_8bit(s, n) && jis_text(s, n))
 		return decode_as(&jis, in, n, true, out);
-	if (!has_8bit(s, n) || mostly_utf8(s, n))
+	if (!has_8bit(s, n) || charset_is_utf8(in, n))
 		return add_clean(out, in, n, false);
-	if (label_get(fallback, &l)) {
+	known = label_get(fallback, &l);
+	/* Japanese: EUC-JP often looks "mostly UTF-8" (F1 B5 C4 A4 is a
+	 * UTF-8 sequence), so the body's charset is tried first. */
+	if (known && l.japanese) {
+		st = japanese_header(&l, in, n, out);
+		if (st != MA_EDATA)
+			return st;
+		known = false;
+	}
+	if (mostly_utf8(s, n))
+		return add_clean(out, in, n, false);
+	if (known) {
 		st = decode_as(&l, in, n, false, out);
 		if (st != MA_EDATA)
 			return st;
@@ -603,116 +657,6 @@ charset_raw_header(const void *in, size_t n, const char *fallback,
 
 	buf_init(&out, CHARSET_MAX);
 	return finish(&out, raw_header(in, n, fallback, &out), outlen);
-}
-
-/* One encoded word parsed: "=?" charset "?" enc "?" text "?=". */
-struct ew {
-	const char *charset, *text;
-	size_t charset_len, text_len, len;
-	char enc; /* 'B' or 'Q' */
-};
-
-static bool
-ew_parse(const char *p, size_t n, struct ew *w)
-{
-	size_t i = 2, c0;
-
-	if (n < 8 || p[0] != '=' || p[1] != '?')
-		return false;
-	c0 = i;
-	while (i < n && p[i] != '?' && p[i] > ' ' && p[i] < 0x7f)
-		i++;
-	if (i == c0 || i - c0 > CHARSET_NAME_MAX || i + 3 > n || p[i] != '?')
-		return false;
-	w->charset = p + c0;
-	w->charset_len = i - c0;
-	w->enc = (char)(p[i + 1] & ~0x20);
-	if ((w->enc != 'B' && w->enc != 'Q') || p[i + 2] != '?')
-		return false;
-	i += 3;
-	w->text = p + i;
-	while (i < n && p[i] != '?' && p[i] > ' ' && (unsigned char)p[i] < 0x7f)
-		i++;
-	if (i + 1 >= n || p[i] != '?' || p[i + 1] != '=')
-		return false;
-	w->text_len = (size_t)(p + i - w->text);
-	w->len = i + 2;
-	return true;
-}
-
-static int
-b64_value(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
-static int
-hex_value(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = (unsigned char)(c | 0x20);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-/*
- * The bytes of an encoded word's text. Base64 is read on its own, so its
- * padding ends only this word; missing padding keeps the last bits that
- * make whole bytes (RFC 2047 is strict, mailers are not).
- */
-static enum ma_status
-ew_bytes(const struct ew *w, struct buf *out)
-{
-	const unsigned char *t = (const unsigned char *)w->text;
-	enum ma_status st = MA_OK;
-
-	if (w->enc == 'B') {
-		uint32_t acc = 0;
-		int bits = 0;
-
-		for (size_t i = 0; i < w->text_len && st == MA_OK; i++) {
-			int v = b64_value(t[i]);
-
-			if (t[i] == '=')
-				break;
-			if (v < 0)
-				continue;
-			acc = (acc << 6 | (uint32_t)v) & 0xffffff;
-			bits += 6;
-			if (bits >= 8) {
-				bits -= 8;
-				st = buf_addc(out, (char)(acc >> bits & 0xff));
-			}
-		}
-		return st;
-	}
-	for (size_t i = 0; i < w->text_len && st == MA_OK; i++) {
-		int hi, lo;
-
-		if (t[i] == '_') {
-			st = buf_addc(out, ' ');
-		} else if (t[i] == '=' && i + 2 < w->text_len &&
-			   (hi = hex_value(t[i + 1])) >= 0 &&
-			   (lo = hex_value(t[i + 2])) >= 0) {
-			st = buf_addc(out, (char)(hi << 4 | lo));
-			i += 2;
-		} else {
-			st = buf_addc(out, (char)t[i]);
-		}
-	}
-	return st;
 }
 
 static bool
@@ -787,10 +731,10 @@ scan_header(const char *raw, size_t n, const char *fallback, bool reencode,
 	buf_init(&word, CHARSET_MAX);
 	buf_init(&run, CHARSET_MAX);
 	while (st == MA_OK) {
-		struct ew w = {0};
+		struct charset_ew w = {0};
 		bool at_end = i >= n;
-		bool is_ew =
-		    !at_end && raw[i] == '=' && ew_parse(raw + i, n - i, &w);
+		bool is_ew = !at_end && raw[i] == '=' &&
+			     charset_ew_parse(raw + i, n - i, &w);
 		bool same;
 
 		if (!at_end && !is_ew) {
@@ -826,7 +770,7 @@ scan_header(const char *raw, size_t n, const char *fallback, bool reencode,
 		memcpy(cs, w.charset, w.charset_len);
 		cs[w.charset_len] = '\0';
 		if (st == MA_OK)
-			st = ew_bytes(&w, &word);
+			st = charset_ew_bytes(&w, &word);
 		in_run = true;
 		i += w.len;
 		text = i;

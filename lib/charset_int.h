@@ -68,4 +68,28 @@ unsigned char *charset_softbank_fb(const unsigned char *s, size_t n);
 size_t charset_webcode(const unsigned char *s, size_t n, struct buf *out,
 		       enum ma_status *stp);
 
+/* A charset name in an encoded word or a parameter. */
+#define CHARSET_NAME_MAX 64
+
+/* One encoded word parsed: "=?" charset "?" enc "?" text "?=". */
+struct charset_ew {
+	const char *charset, *text;
+	size_t charset_len, text_len, len;
+	char enc; /* 'B' or 'Q' */
+};
+
+/*
+ * charset_ew_parse - whether p[0..n) starts with an encoded word, then
+ * parsed into *w (its pointers into p) (charset_ew.c).
+ */
+bool charset_ew_parse(const char *p, size_t n, struct charset_ew *w);
+
+/*
+ * charset_ew_bytes - the bytes of an encoded word's text appended to out.
+ * Base64 is read on its own, so its padding ends only this word; missing
+ * padding keeps the last bits that make whole bytes (RFC 2047 is strict,
+ * mailers are not). MA_ENOMEM or MA_ETOOBIG from out.
+ */
+enum ma_status charset_ew_bytes(const struct charset_ew *w, struct buf *out);
+
 #endif

@@ -30,6 +30,8 @@
 #define MIME_MAX_PARTS 1000
 /* Attached messages whose text is shown for a message without its own. */
 #define MIME_MAX_INNER 20
+/* Inline text parts shown after the body (inline_texts()), at most. */
+#define MIME_MAX_INLINE 16
 
 void
 mime_free(struct mime_msg *m)
@@ -64,42 +66,6 @@ lower_mime_type(GMimeContentType *ct)
 	r = strdup(t);
 	g_free(t);
 	return r;
-}
-
-/* Write obj (a part's decoded content, or a whole message) to memory. */
-static enum ma_status
-content_bytes(GMimeObject *obj, unsigned char **pp, size_t *np)
-{
-	GMimeStream *mem = g_mime_stream_mem_new();
-	GByteArray *arr;
-	ssize_t w;
-
-	if (GMIME_IS_PART(obj)) {
-		GMimeDataWrapper *dw = g_mime_part_get_content(GMIME_PART(obj));
-
-		w = dw != NULL ? g_mime_data_wrapper_write_to_stream(dw, mem)
-			       : 0;
-	} else if (GMIME_IS_MESSAGE_PART(obj)) {
-		GMimeMessage *inner =
-		    g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
-
-		w = inner != NULL ? g_mime_object_write_to_stream(
-					GMIME_OBJECT(inner), NULL, mem)
-				  : 0;
-	} else {
-		w = 0;
-	}
-	if (w < 0) {
-		g_object_unref(mem);
-		return MA_EDATA;
-	}
-	arr = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
-	*np = arr->len;
-	*pp = malloc(arr->len ? arr->len : 1);
-	if (*pp != NULL && arr->len > 0)
-		memcpy(*pp, arr->data, arr->len);
-	g_object_unref(mem);
-	return *pp != NULL ? MA_OK : MA_ENOMEM;
 }
 
 /* Bytes of a subject a nested message's file name keeps. */
@@ -182,6 +148,23 @@ encoded_inner_filename(const struct mime_att *a)
 
 /* fallback: the charset of the message's text, for a file name written
  * in raw 8-bit (mime_raw_filename()). */
+/*
+ * The file name a message/rfc822 part is given (bounces name the returned
+ * message "original message.eml"): Content-Disposition's filename, else
+ * Content-Type's name, as g_mime_part_get_filename() reads a part's; NULL
+ * when it has none.
+ */
+static const char *
+message_part_filename(GMimeObject *obj)
+{
+	const char *fn =
+	    g_mime_object_get_content_disposition_parameter(obj, "filename");
+
+	if (fn == NULL || fn[0] == '\0')
+		fn = g_mime_object_get_content_type_parameter(obj, "name");
+	return fn != NULL && fn[0] != '\0' ? fn : NULL;
+}
+
 static enum ma_status
 add_attachment(struct mime_msg *m, GMimeObject *obj, const char *fallback)
 {
@@ -194,6 +177,8 @@ add_attachment(struct mime_msg *m, GMimeObject *obj, const char *fallback)
 		return MA_ENOMEM;
 	if (GMIME_IS_PART(obj))
 		fn = g_mime_part_get_filename(GMIME_PART(obj));
+	else if (GMIME_IS_MESSAGE_PART(obj))
+		fn = message_part_filename(obj);
 	if (fn != NULL && (again = mime_raw_filename(obj, fallback)) != NULL)
 		fn = again;
 	cid = g_mime_object_get_content_id(obj);
@@ -210,7 +195,7 @@ add_attachment(struct mime_msg *m, GMimeObject *obj, const char *fallback)
 	    (cid && !a->cid))
 		st = MA_ENOMEM;
 	else
-		st = content_bytes(obj, &a->data, &a->size);
+		st = mime_content_bytes(obj, &a->data, &a->size);
 	if (st == MA_OK && a->filename == NULL && GMIME_IS_PART(obj))
 		a->filename = encoded_inner_filename(a);
 	free(again);
@@ -232,136 +217,6 @@ is_attachment(GMimeObject *obj, bool text)
 		return true;
 	return !text && GMIME_IS_PART(obj) &&
 	       g_mime_part_get_filename(GMIME_PART(obj)) != NULL;
-}
-
-/* RFC 2045 5.1: a type or subtype token. */
-static bool
-ct_token(const char *s, size_t n)
-{
-	if (n == 0)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] <= ' ' || (unsigned char)s[i] >= 127 ||
-		    strchr("()<>@,;:\\\"/[]?=", s[i]) != NULL)
-			return false;
-	return true;
-}
-
-/*
- * Whether the part's own Content-Type header cannot be read as
- * "type/subtype": RFC 2045 5.2 says such a part is text/plain, and so
- * is the bare "text" some mailers write (gmime takes both as
- * application/octet-stream).
- */
-static bool
-ct_invalid(GMimeObject *obj)
-{
-	const char *h = g_mime_object_get_header(obj, "Content-Type");
-	const char *end, *slash;
-
-	if (h == NULL)
-		return false;
-	while (*h == ' ' || *h == '\t' || *h == '\r' || *h == '\n')
-		h++;
-	end = h + strcspn(h, ";");
-	while (end > h && strchr(" \t\r\n", end[-1]) != NULL)
-		end--;
-	slash = memchr(h, '/', (size_t)(end - h));
-	if (slash == NULL)
-		return true;
-	return !ct_token(h, (size_t)(slash - h)) ||
-	       !ct_token(slash + 1, (size_t)(end - slash - 1));
-}
-
-/* What a leaf part is to a reader: plain text, HTML, or other. */
-enum part_kind { PART_OTHER, PART_PLAIN, PART_HTML };
-
-static enum part_kind
-part_kind(GMimeObject *obj)
-{
-	GMimeContentType *ct = g_mime_object_get_content_type(obj);
-
-	if (!GMIME_IS_PART(obj) || GMIME_IS_MESSAGE_PART(obj))
-		return PART_OTHER;
-	if (g_mime_content_type_is_type(ct, "text", "plain"))
-		return PART_PLAIN;
-	if (g_mime_content_type_is_type(ct, "text", "html"))
-		return PART_HTML;
-	return ct_invalid(obj) ? PART_PLAIN : PART_OTHER;
-}
-
-/* The text of a plain part gmime did not take as text (its type was
- * invalid): the decoded bytes in UTF-8, read in the charset it names
- * (else as charset.c guesses), as a text/plain part is. */
-static enum ma_status
-part_bytes_text(GMimeObject *obj, char **textp, size_t *lenp)
-{
-	const char *cs =
-	    g_mime_object_get_content_type_parameter(obj, "charset");
-	unsigned char *p;
-	size_t n;
-	enum ma_status st = content_bytes(obj, &p, &n);
-	char *t;
-
-	if (st != MA_OK)
-		return st;
-	t = charset_to_utf8(cs, p, n, &n);
-	free(p);
-	if (t == NULL)
-		return MA_ENOMEM;
-	*textp = t;
-	*lenp = n;
-	return MA_OK;
-}
-
-/*
- * The chosen text of a text part, charset decoded and flowed undone.
- * files non-NULL: the files yEnc-encoded in a text/plain part are taken
- * out as its attachments (mime_yenc_extract()).
- */
-static enum ma_status
-part_text(GMimeObject *obj, struct mime_msg *files, char **textp, size_t *lenp)
-{
-	GMimeContentType *ct = g_mime_object_get_content_type(obj);
-	const char *format = g_mime_content_type_get_parameter(ct, "format");
-	const char *delsp = g_mime_content_type_get_parameter(ct, "delsp");
-	const char *cs = g_mime_content_type_get_parameter(ct, "charset");
-	unsigned char *raw = NULL;
-	char *t, *r, *meta = NULL;
-	size_t n = 0;
-	enum ma_status st;
-
-	/* The transfer encoding undone by gmime, the charset by charset.c
-	 * (vendor extensions, UTF-8 under a wrong label, NUL bytes shown as
-	 * U+FFFD rather than ending the text). */
-	if ((st = content_bytes(obj, &raw, &n)) != MA_OK)
-		return st;
-	if (files != NULL && g_mime_content_type_is_type(ct, "text", "plain") &&
-	    (st = mime_yenc_extract(files, cs, &raw, &n)) != MA_OK) {
-		free(raw);
-		return st;
-	}
-	/* An HTML part often names its charset only in a <meta> tag. */
-	if (g_mime_content_type_is_type(ct, "text", "html"))
-		meta = charset_html_label(cs, raw, n);
-	t = charset_to_utf8(meta != NULL ? meta : cs, raw, n, &n);
-	free(meta);
-	free(raw);
-	if (t == NULL)
-		return MA_ENOMEM;
-	if (format != NULL && strcasecmp(format, "flowed") == 0 &&
-	    g_mime_content_type_is_type(ct, "text", "plain")) {
-		r = mime_unflow(
-		    t, n, delsp != NULL && strcasecmp(delsp, "yes") == 0, &n);
-		free(t);
-	} else {
-		r = t;
-	}
-	if (r == NULL)
-		return MA_ENOMEM;
-	*textp = r;
-	*lenp = n;
-	return MA_OK;
 }
 
 /* A header's value, unfolded and RFC 2047 decoded; "" when absent. */
@@ -470,6 +325,15 @@ leaf_parts(GMimeMessage *msg, GMimeObject **parts, struct mime_msg *m)
 			GMimeMultipart *multi = GMIME_MULTIPART(obj);
 			int count = g_mime_multipart_get_count(multi);
 			GMimeObject *c0;
+			/* Parts of an alternative are one text, not several
+			 * (inline_texts()). */
+			gpointer alt =
+			    g_object_get_data(G_OBJECT(obj), "mailarc-alt");
+
+			if (g_mime_content_type_is_type(
+				g_mime_object_get_content_type(obj),
+				"multipart", "alternative"))
+				alt = GINT_TO_POINTER(1);
 
 			if (level >= MIME_MAX_DEPTH) {
 				m->parts_hidden +=
@@ -488,6 +352,8 @@ leaf_parts(GMimeMessage *msg, GMimeObject **parts, struct mime_msg *m)
 
 				g_object_set_data(G_OBJECT(c), "mailarc-level",
 						  (gpointer)(level + 1));
+				g_object_set_data(G_OBJECT(c), "mailarc-alt",
+						  alt);
 				g_ptr_array_add(todo, c);
 			}
 			continue;
@@ -523,12 +389,12 @@ inner_text(GMimeMessage *inner, char **textp, size_t *lenp)
 		return MA_ENOMEM;
 	n = leaf_parts(inner, parts, &counts);
 	for (size_t i = 0; i < n; i++) {
-		if (part_kind(parts[i]) != PART_PLAIN ||
+		if (mime_part_kind(parts[i]) != PART_PLAIN ||
 		    is_attachment(parts[i], true))
 			continue;
 		st = GMIME_IS_TEXT_PART(parts[i])
-			 ? part_text(parts[i], NULL, textp, lenp)
-			 : part_bytes_text(parts[i], textp, lenp);
+			 ? mime_part_text(parts[i], NULL, textp, lenp)
+			 : mime_part_bytes_text(parts[i], textp, lenp);
 		break;
 	}
 	free(parts);
@@ -562,7 +428,7 @@ signed_text(struct mime_msg *m, GMimeObject **parts, size_t nparts)
 		type = g_mime_content_type_get_parameter(ct, "smime-type");
 		if (type != NULL && strcasecmp(type, "signed-data") != 0)
 			continue;
-		if ((st = content_bytes(parts[i], &der, &n)) != MA_OK)
+		if ((st = mime_content_bytes(parts[i], &der, &n)) != MA_OK)
 			break;
 		st = smime_signed_content(der, n, &inner, &len);
 		free(der);
@@ -666,7 +532,7 @@ carried_message(GMimeObject *obj)
 	if (!GMIME_IS_PART(obj) ||
 	    (!g_mime_content_type_is_type(ct, "message", "rfc822") &&
 	     !g_mime_content_type_is_type(ct, "message", "global")) ||
-	    content_bytes(obj, &data, &n) != MA_OK)
+	    mime_content_bytes(obj, &data, &n) != MA_OK)
 		return NULL;
 	inner = bytes_message(data, n);
 	free(data);
@@ -750,10 +616,57 @@ other_text(GMimeObject **parts, size_t nparts)
 {
 	for (size_t i = 0; i < nparts; i++)
 		if (GMIME_IS_TEXT_PART(parts[i]) &&
-		    part_kind(parts[i]) == PART_OTHER &&
+		    mime_part_kind(parts[i]) == PART_OTHER &&
 		    !is_attachment(parts[i], true))
 			return parts[i];
 	return NULL;
+}
+
+/*
+ * RFC 2183 2.1: an inline part is shown with the message. Each text/plain
+ * part past the body that is no attachment (a mailing list's footer, the
+ * text after a picture, a second text part a mailer split the body into)
+ * is shown after the body under its file name or "Inline text", unless
+ * the body holds it already; it stays listed as a file, and search finds
+ * it as before. The parts of a multipart/alternative are one text told
+ * in several ways: the body is one of them, the others are not added. At
+ * most MIME_MAX_INLINE of them. MA_ENOMEM.
+ */
+static enum ma_status
+inline_texts(struct mime_msg *m, GMimeObject **parts, size_t nparts,
+	     GMimeObject *plain, GMimeObject *html)
+{
+	enum ma_status st = MA_OK;
+	size_t shown = 0;
+
+	for (size_t i = 0; i < nparts && shown < MIME_MAX_INLINE && st == MA_OK;
+	     i++) {
+		GMimeObject *obj = parts[i];
+		const char *name;
+		char *text = NULL;
+		size_t n = 0;
+
+		if (obj == plain || obj == html ||
+		    mime_part_kind(obj) != PART_PLAIN ||
+		    is_attachment(obj, true) ||
+		    g_object_get_data(G_OBJECT(obj), "mailarc-alt") != NULL)
+			continue;
+		st = GMIME_IS_TEXT_PART(obj)
+			 ? mime_part_text(obj, NULL, &text, &n)
+			 : mime_part_bytes_text(obj, &text, &n);
+		if (st == MA_OK && text[strspn(text, " \t\r\n")] != '\0' &&
+		    !mime_body_holds(m, text, n)) {
+			name = g_mime_part_get_filename(GMIME_PART(obj));
+			st = mime_body_append(m,
+					      name != NULL && name[0] != '\0'
+						  ? name
+						  : "Inline text",
+					      text, n);
+			shown++;
+		}
+		free(text);
+	}
+	return st;
 }
 
 /*
@@ -773,13 +686,13 @@ body_and_attachments(struct mime_msg *m, GMimeMessage *msg, GMimeObject **parts,
 
 	/* The charset of the first text part that names one. */
 	for (size_t i = 0; i < nparts && fallback == NULL; i++)
-		if (part_kind(parts[i]) != PART_OTHER)
+		if (mime_part_kind(parts[i]) != PART_OTHER)
 			fallback = g_mime_object_get_content_type_parameter(
 			    parts[i], "charset");
 
 	for (size_t i = 0; i < nparts && st == MA_OK; i++) {
 		GMimeObject *obj = parts[i];
-		enum part_kind kind = part_kind(obj);
+		enum part_kind kind = mime_part_kind(obj);
 		bool att = is_attachment(obj, kind != PART_OTHER);
 		bool named = GMIME_IS_PART(obj) &&
 			     g_mime_part_get_filename(GMIME_PART(obj)) != NULL;
@@ -807,10 +720,13 @@ body_and_attachments(struct mime_msg *m, GMimeMessage *msg, GMimeObject **parts,
 		body = other_text(parts, nparts);
 	m->has_alternative = plain != NULL && html != NULL;
 	m->body_html = body != NULL && body == html;
-	if (body != NULL && GMIME_IS_TEXT_PART(body))
-		return part_text(body, m, &m->body, &m->body_len);
-	if (body != NULL)
-		return part_bytes_text(body, &m->body, &m->body_len);
+	if (body != NULL) {
+		st = GMIME_IS_TEXT_PART(body)
+			 ? mime_part_text(body, m, &m->body, &m->body_len)
+			 : mime_part_bytes_text(body, &m->body, &m->body_len);
+		return st == MA_OK ? inline_texts(m, parts, nparts, plain, html)
+				   : st;
+	}
 	if ((st = signed_text(m, parts, nparts)) != MA_OK || m->body != NULL)
 		return st;
 	return attached_texts(m, msg, parts, nparts);
@@ -821,14 +737,19 @@ mime_from_stream(GMimeStream *stream, const char *what, bool prefer_html,
 		 struct mime_msg **mp)
 {
 	GMimeObject *parts[MIME_MAX_PARTS];
+	GMimeStream *lost;
 	GMimeParser *parser;
 	GMimeMessage *msg;
 	struct mime_msg *m;
 	enum ma_status st;
 
-	parser = g_mime_parser_new_with_stream(stream);
+	/* Text after a header with no blank line is the body (mime_lost.c). */
+	lost = mime_lost_stream(stream);
+	parser = g_mime_parser_new_with_stream(lost != NULL ? lost : stream);
 	msg = g_mime_parser_construct_message(parser, NULL);
 	g_object_unref(parser);
+	if (lost != NULL)
+		g_object_unref(lost);
 	if (msg == NULL) {
 		log_err("'%s' is not a mail message", what);
 		return MA_EDATA;

@@ -207,13 +207,8 @@ squeeze(const char *s, size_t n, size_t *outn)
 	return r;
 }
 
-/*
- * Whether the body shows text already, white space aside: Outlook's
- * winmail.dat often holds the text/plain part's text again, with other
- * line ends or wrapping. On no memory, true (nothing is added).
- */
-static bool
-body_holds(const struct mime_msg *m, const char *text, size_t n)
+bool
+mime_body_holds(const struct mime_msg *m, const char *text, size_t n)
 {
 	char *b, *t;
 	size_t bn = 0, tn = 0;
@@ -257,7 +252,7 @@ mime_extra_append(struct mime_msg *m, GMimeMessage *msg)
 		if ((text = extra_text(mp, &title)) == NULL)
 			continue;
 		n = strlen(text);
-		if (!body_holds(m, text, n))
+		if (!mime_body_holds(m, text, n))
 			st = mime_body_append(m, title, text, n);
 		free(text);
 	}

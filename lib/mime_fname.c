@@ -28,8 +28,8 @@ blank(char c)
  * (quotes and backslash escapes removed), malloc'd; NULL when absent,
  * RFC 2231 encoded (name*=), or on no memory.
  */
-static char *
-raw_param(const char *raw, const char *name)
+char *
+mime_raw_param(const char *raw, const char *name)
 {
 	size_t nl = strlen(name);
 	const char *p = raw;
@@ -285,7 +285,7 @@ mime_raw_filename(GMimeObject *obj, const char *fallback)
 		 * (RFC 2183): given as filename*=, gmime's reading stands. */
 		if (extended_param(raw, where[i].param))
 			return NULL;
-		if ((v = raw_param(raw, where[i].param)) == NULL)
+		if ((v = mime_raw_param(raw, where[i].param)) == NULL)
 			continue;
 		if (!needs_reading(v) || v[0] == '\0') {
 			free(v);

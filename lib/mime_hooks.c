@@ -311,6 +311,7 @@ object_header_added(GMimeObject *obj, GMimeHeader *h)
 	int count;
 
 	gmime_object_header_added(obj, h);
+	mime_invalid_type(obj, h);
 	if (pending == NULL || GMIME_IS_MESSAGE(obj) ||
 	    g_ascii_strcasecmp(g_mime_header_get_name(h), "Content-Type") != 0)
 		return;
@@ -380,6 +381,7 @@ wrapper_write_no_nul(GMimeDataWrapper *w, GMimeStream *out)
 	GMimeStream *mem = g_mime_stream_mem_new();
 	GByteArray *arr;
 	ssize_t n = gmime_wrapper_write(w, mem);
+	ssize_t lost = mime_lost_write(source_path, w, out);
 	bool wide;
 
 	if (n >= 0) {
@@ -393,7 +395,7 @@ wrapper_write_no_nul(GMimeDataWrapper *w, GMimeStream *out)
 			: 0;
 	}
 	g_object_unref(mem);
-	return n;
+	return n < 0 || lost < 0 ? -1 : n + lost;
 }
 
 typedef void (*filter_fn)(GMimeFilter *, char *, size_t, size_t, char **,

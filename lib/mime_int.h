@@ -163,6 +163,94 @@ enum ma_status mime_body_append(struct mime_msg *m, const char *title,
 				const char *text, size_t len);
 
 /*
+ * mime_lost_text - whether the header of the message p[0..n) is followed
+ * by lines that are no header field, with no field after them before the
+ * blank line or the end (mime_lost.c): then *lostp is where the first of
+ * them starts, *endp where the header ends (the blank line, or n), *bodyp
+ * where gmime starts the body.
+ */
+bool mime_lost_text(const unsigned char *p, size_t n, size_t *lostp,
+		    size_t *endp, size_t *bodyp);
+
+/*
+ * mime_lost_stream - stream (read from its start, and rewound) with a line
+ * end put before those lines, for gmime to read them as the body; NULL
+ * when there are none or it cannot be read again. The new stream holds
+ * references to stream; the caller drops it.
+ */
+GMimeStream *mime_lost_stream(GMimeStream *stream);
+
+/*
+ * mime_lost_write - in the indexing process, those lines of the file path
+ * written to out when w is the content of the message's top part (which
+ * starts where the header ends), so that search finds the text the page
+ * shows: the bytes written, 0 when none, -1 on a write error.
+ */
+ssize_t mime_lost_write(const char *path, GMimeDataWrapper *w,
+			GMimeStream *out);
+
+/* What a leaf part is to a reader: plain text, HTML, or other. */
+enum part_kind { PART_OTHER, PART_PLAIN, PART_HTML };
+
+/*
+ * mime_content_bytes - obj (a part's decoded content, or a whole
+ * message) written to memory: *pp malloc'd (*np bytes). MA_EDATA when
+ * gmime cannot write it, MA_ENOMEM (mime_part.c).
+ */
+enum ma_status mime_content_bytes(GMimeObject *obj, unsigned char **pp,
+				  size_t *np);
+
+/*
+ * mime_part_kind - what leaf part obj is to a reader: text/plain (or a
+ * Content-Type that cannot be read: RFC 2045 5.2), text/html, or other.
+ */
+enum part_kind mime_part_kind(GMimeObject *obj);
+
+/*
+ * mime_part_bytes_text - the text of a plain part gmime did not take as
+ * text (its type was invalid): the decoded bytes in UTF-8, read in the
+ * charset it names (else as charset.c guesses). *textp malloc'd (*lenp
+ * bytes). MA_ENOMEM, MA_EDATA.
+ */
+enum ma_status mime_part_bytes_text(GMimeObject *obj, char **textp,
+				    size_t *lenp);
+
+/*
+ * mime_part_text - the text of text part obj in UTF-8, charset decoded
+ * and flowed undone. files non-NULL: the files yEnc-encoded in a
+ * text/plain part are taken out as its attachments (mime_yenc_extract()).
+ * *textp malloc'd (*lenp bytes). MA_ENOMEM, MA_EDATA.
+ */
+enum ma_status mime_part_text(GMimeObject *obj, struct mime_msg *files,
+			      char **textp, size_t *lenp);
+
+/*
+ * mime_invalid_type - called as each header h is added to obj: a part
+ * whose Content-Type cannot be read ("text; charset=koi8-r") is
+ * text/plain (RFC 2045 5.2), but gmime drops its parameters, so search
+ * read its text without its charset. Its type is set to text/plain with
+ * the parameters as written, for the page and the index alike
+ * (mime_part.c).
+ */
+void mime_invalid_type(GMimeObject *obj, GMimeHeader *h);
+
+/*
+ * mime_raw_param - the value of parameter name in the raw field value raw
+ * (a Content-Type or Content-Disposition as written), quotes and
+ * backslash escapes removed, malloc'd; NULL when absent, RFC 2231
+ * encoded (name*=), or on no memory (mime_fname.c).
+ */
+char *mime_raw_param(const char *raw, const char *name);
+
+/*
+ * mime_body_holds - whether m's body shows text[0..n) already, white space
+ * aside: Outlook's winmail.dat often holds the text/plain part's text
+ * again, with other line ends or wrapping (mime_extra.c). On no memory,
+ * true (nothing is to be added).
+ */
+bool mime_body_holds(const struct mime_msg *m, const char *text, size_t n);
+
+/*
  * mime_extra_append - the text of each multipart of msg (not inside the
  * messages it carries) that libnotmuch is shown by mime_extra_text() (a
  * digest's preamble, the text inside a winmail.dat) appended to m's body

@@ -1921,6 +1921,111 @@ def c_softbank(g, t):
     return m.bytes(), mid, "mail"
 
 
+@mutation("inline-text-parts")
+def c_inline_parts(g, t):
+    """Text/plain parts past the body that are no attachment: a mailing
+    list's footer after a signed or alternative body, the text after a
+    picture, a named inline text: a page shows each after the body."""
+    r = g.rng
+    m, mid = g.base(t)
+    foot = "Inline footer %s %s." % (g.word(3), t)
+    body = text_part(g, t)
+    kind = r.randrange(3)
+    if kind == 1:
+        body = ("Content-Type: multipart/alternative; boundary=\"alt-%s\""
+                "\n\n--alt-%s\n" % (t, t)).encode() + text_part(g, t) + (
+            "\n--alt-%s\nContent-Type: text/html\n\n<p>html %s</p>\n"
+            "--alt-%s--\n" % (t, t, t)).encode()
+    parts = [body]
+    if kind == 2:
+        parts.append(b"Content-Type: image/gif; name=p.gif\nContent-Disposit"
+                     b"ion: attachment; filename=p.gif\nContent-Transfer-"
+                     b"Encoding: base64\n\nR0lGODlhAQABAAAAACw=\n")
+    disp = r.choice(["", "Content-Disposition: inline\n",
+                     "Content-Disposition: inline; filename=notes.txt\n"])
+    parts.append(("Content-Type: text/plain; charset=utf-8\n%s"
+                  "Content-Transfer-Encoding: %s\n\n" % (
+                      disp, "base64" if kind == 0 else "8bit")).encode() +
+                 (base64.encodebytes if kind == 0 else bytes)(
+                     ("_____\n%s\nGrüße\n" % foot).encode()))
+    multipart(m, "mixed", "inl-" + t, parts)
+    g.shows = [foot, "Grüße"]
+    return m.bytes(), mid, "mail"
+
+
+@mutation("rfc822-named")
+def c_rfc822_named(g, t):
+    """A message/rfc822 part given a file name (bounces: filename=
+    "original message.eml", Content-Type name=): the page lists it by
+    that name."""
+    r = g.rng
+    m, mid = g.base(t)
+    name = "orig %s.eml" % t
+    where = r.choice(["Content-Type: message/rfc822; name=\"%s\"\n",
+                      "Content-Type: message/rfc822\nContent-Disposition: "
+                      "attachment; filename=\"%s\"\n"]) % name
+    multipart(m, "mixed", "rn-" + t, [
+        text_part(g, t),
+        where.encode() + b"\n" + inner_msg(g, t, 1).bytes()])
+    g.shows = [name]
+    return m.bytes(), mid, "mail"
+
+
+@mutation("header-no-blank")
+def c_no_blank(g, t):
+    """The text straight after the header, with no blank line between
+    (hand-written mail): the page shows it, search finds it."""
+    r = g.rng
+    fn, fa = g.addr()
+    lines = ["From: %s" % fa, "To: team@example.org",
+             "Subject: no gap %s %s" % (g.word(2), t), "Date: " + g.date(),
+             "Message-ID: <%s>" % g.mid(t), "X-Hostile-Token: " + t]
+    mid = lines[4][len("Message-ID: <"):-1]
+    text = "Hostile token %s, no blank line above.\n" % t
+    if r.randrange(2):
+        text += g.text(t)
+    data = ("\n".join(lines) + "\n" + text).encode()
+    if r.randrange(3) == 0:
+        data = data.replace(b"\n", b"\r\n")
+    g.shows = ["Hostile token %s, no blank line above." % t]
+    return data, mid, "mail"
+
+
+@mutation("ja-raw-euc-header")
+def c_raw_euc_header(g, t):
+    """Old Japanese mailers: an ISO-2022-JP body, and the Subject and the
+    sender's name written raw in EUC-JP (or Shift_JIS) without encoded
+    words: EUC-JP's kanji must not show as half-width katakana."""
+    r = g.rng
+    enc = r.choice(["euc-jp", "euc-jp", "cp932"])
+    subj, name = r.choice([("会議の議事録", "山田 太郎"),
+                           ("見積書の送付", "佐藤 花子"),
+                           ("打ち合わせ", "高橋 一郎")])
+    m, mid = charset_body(g, t, "ISO-2022-JP", "本文です。".encode("iso-2022-jp"),
+                          "7bit")
+    m.set("Subject", "@SUBJ@ " + t)
+    m.set("From", "@NAME@ <%s@example.jp>" % t.lower())
+    data = m.bytes().replace(b"@SUBJ@", subj.encode(enc)).replace(
+        b"@NAME@", name.encode(enc))
+    g.shows = [subj + " " + t, name, "本文です。"]
+    return data, mid, "mail"
+
+
+@mutation("bare-text-charset")
+def c_bare_text(g, t):
+    """Content-Type: text; charset=X (no subtype, as some mailers write):
+    RFC 2045 5.2 reads it as text/plain in the charset it names."""
+    r = g.rng
+    cs, text = r.choice([("koi8-r", "Привет, мир"),
+                         ("iso-8859-7", "Καλημέρα κόσμε"),
+                         ("windows-1251", "Добрый день")])
+    m, mid = charset_body(g, t, cs, text.encode(cs))
+    m.set("Content-Type", r.choice(["text; charset=%s", "text ;charset=\"%s\"",
+                                    "text; format=flowed; charset=%s"]) % cs)
+    g.shows = [text]
+    return m.bytes(), mid, "mail"
+
+
 def make_input(g, cls):
     g.n += 1
     token = "T%d-%d" % (g.seed, g.n)

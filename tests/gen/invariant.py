@@ -8,7 +8,8 @@ archive/, indexed by notmuch, with its page SITE/m/HH/NAME.html by the
 permalink rule, and found by "mailarc search KEY id:ID", and by its
 token in body: when Python's email package finds "Hostile token TOKEN"
 in one of its text parts; and its page shows the text the manifest's
-sixth column names, where there is one), or set aside in
+sixth column names, where there is one, and a search by body: for
+each phrase of the optional seventh column finds it), or set aside in
 duplicates/ with a reason in state/dedupe.report; a duplicate must be a
 duplicate of an archived copy of the same input (same token); a message
 must not be set aside as not a message; the files in archive/ and
@@ -264,11 +265,23 @@ def body_searchable(key, tokens, rep):
     return found
 
 
+def phrases_found(key, mid, phrases, rep):
+    """Whether "mailarc search KEY" finds message mid by body:"PHRASE"
+    for each of phrases."""
+    q = " and ".join([quote_id(mid)] + ['body:"%s"' % x.replace('"', "")
+                                         for x in phrases])
+    p = run(["mailarc", "search", key, "--output=messages", "--", q], rep,
+            "mailarc search")
+    return ("id:" + mid) in p.stdout.decode("utf-8",
+                                            "surrogateescape").splitlines()
+
+
 def main():
     manifest, space_dir, site_dir, key = sys.argv[1:5]
     rep = Report()
     entries = collections.defaultdict(list)  # token -> [(cls, expect, file)]
     shows = collections.defaultdict(list)  # token -> [text its page shows]
+    finds = collections.defaultdict(list)  # token -> [body: phrases]
     ninputs = 0
     top = os.path.dirname(os.path.abspath(manifest))
     empty = 0
@@ -278,6 +291,8 @@ def main():
             tok, cls, expect, fname, mid = cols[:5]
             if len(cols) > 5 and cols[5] != "-":
                 shows[tok].extend(cols[5].split("\x1f"))
+            if len(cols) > 6 and cols[6] != "-":
+                finds[tok].extend(cols[6].split("\x1f"))
             # A 0-byte file carries no token and nothing to keep: it is
             # skipped with a warning, and only a crash is a violation.
             if (expect == "junk" and
@@ -404,6 +419,11 @@ def main():
         if ids[p] not in by_body:
             rep.add("text not found by mailarc search body:", cls_of(tok),
                     "%s (id %.80s)" % (example(tok), ids[p]), tok)
+    for p, tok in archived.items():
+        if p in ids and finds.get(tok) and tok not in rep.flagged and \
+                not phrases_found(key, ids[p], finds[tok], rep):
+            rep.add("phrase not found by mailarc search body:", cls_of(tok),
+                    "%s (%r)" % (example(tok), finds[tok][0][:40]), tok)
     for p, tok in setaside.items():
         cls = cls_of(tok)
         name = os.path.basename(p).split(":")[0]

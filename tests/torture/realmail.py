@@ -1,0 +1,260 @@
+#!/usr/bin/env python3
+"""Turn test mail that other projects ship into invariant.py's input.
+
+realmail.py SRC OUT
+
+SRC is a folder of unpacked packages (tests/torture/realmail.sh makes it);
+every file under SRC whose name is in SOURCES below is read. A file that
+starts with "From " is an mbox (split at each From_ line); any other file
+whose first line is a header is one message. Each message gets a first
+header line "X-Hostile-Token: T7000-N" (after its From_ line in an mbox),
+and nothing else of it changes. Files already seen (same bytes) are
+skipped, and so is a message already seen in another mbox. Messages go to OUT/msg/NNNN-CLASS.eml, mboxes to
+OUT/mbox/NNN-CLASS.mbox; OUT/manifest.tsv is hostile_mail.py's manifest
+(CLASS is the package the file came from, EXPECT "mail", or "either" for
+a MIME fragment with no From, To or Subject) with a
+seventh column: words that "mailarc search KEY body:" must find.
+
+What a page must show (SHOWS) is what Python's email package reads: the
+subject (when Python can decode it), the attachments' file names, and up
+to four plain lines of the inline text/plain parts (or of the HTML
+part's text when there is no text/plain part), not those of the messages
+it carries (a page lists each as one file): lines of words only, with no
+address, link, quote or signature, which a page marks up.
+"""
+import email
+import email.policy
+import hashlib
+import html.parser
+import os
+import re
+import sys
+
+# (class, the end of a file's path under SRC)
+SOURCES = [
+    ("py-email", re.compile(r"test/test_email/data/msg_[0-9a-z]+\.txt$")),
+    ("flufl-bounce", re.compile(r"flufl/bounce/tests/data/[a-z0-9_]+\.txt$")),
+    ("hyperkitty", re.compile(r"hyperkitty/tests/testdata/[^/]+\.txt$")),
+    ("mailman", re.compile(r"mailman/.*tests/data/[^/]+\.eml$")),
+    ("mailman", re.compile(r"mailman/chains/tests/[^/]+\.eml$")),
+    ("clamav", re.compile(r"clamav-testfiles/clam\.(mail|exe\.mbox\.\w+)$")),
+    ("go-enmime", re.compile(r"enmime/testdata/(mail|low-quality|parts)/"
+                             r"[^/]+\.raw$")),
+    ("npm-mailparser", re.compile(r"mailparser[^/]*/package/test/[^/]+\.eml$")),
+    ("npm-eml-format", re.compile(r"eml-format[^/]*/package/test/fixtures/"
+                                  r"[^/]+\.eml$")),
+    ("npm-node-mbox", re.compile(r"node-mbox[^/]*/package/test/[^/]+\.mbox$")),
+]
+
+HEADER = re.compile(rb"^[!-9;-~]+[ \t]*:")
+FROM_ = re.compile(rb"^From \S+.*\d\d:\d\d", re.M)
+
+
+def split_mbox(data):
+    """The messages of an mbox, each with its From_ line."""
+    starts = [m.start() for m in FROM_.finditer(data)
+              if m.start() == 0 or data[m.start() - 1:m.start()] == b"\n"]
+    return [data[a:b] for a, b in zip(starts, starts[1:] + [len(data)])]
+
+
+def tag(msg, token):
+    """msg with the token header first (after a From_ line)."""
+    env = b""
+    if msg.startswith(b"From "):
+        nl = msg.find(b"\n") + 1
+        env, msg = msg[:nl], msg[nl:]
+    eol = b"\r\n" if msg.split(b"\n", 1)[0].endswith(b"\r") else b"\n"
+    return env + b"X-Hostile-Token: " + token.encode() + eol + msg
+
+
+def plain_words(s):
+    """The longest run of s's words that single spaces join."""
+    best = ""
+    for run in re.split(r"\s{2,}|[\t\r\n\f\v]", s):
+        run = run.strip()
+        if len(run) > len(best):
+            best = run
+    return best
+
+
+PUNCT = set(" ,.;:!?'()-\u3001\u3002\uff0c\uff0e")
+
+
+def plain_line(line):
+    """Whether a line of text is words only, as a page shows it verbatim:
+    letters of any script, digits and light punctuation, no address, link
+    or quote, at least three words or eight letters of a script without
+    spaces."""
+    if not 15 <= len(line) <= 100 or not line[0].isalpha():
+        return False
+    if any(not (c.isalnum() or c in PUNCT) for c in line):
+        return False
+    if re.search(r"www|http|\.(com|org|net)\b", line):
+        return False
+    wide = sum(1 for c in line if ord(c) >= 0x2e80)
+    return len(line.split()) >= 3 or wide >= 8
+
+
+class HtmlText(html.parser.HTMLParser):
+    """The text runs of an HTML part, outside script, style and title."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.runs, self.skip = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style", "title", "head"):
+            self.skip += 1
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style", "title", "head") and self.skip:
+            self.skip -= 1
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.runs.extend(x.strip() for x in data.splitlines())
+
+
+def own_parts(m):
+    """The leaf parts of m in order, not those of the messages it carries
+    (a page lists a message/rfc822 part as one file: mailarc-render(1))."""
+    todo, out = [m], []
+    while todo:
+        p = todo.pop(0)
+        if p.is_multipart() and p.get_content_maintype() != "message":
+            todo[0:0] = p.get_payload()
+        elif p is not m or not p.is_multipart():
+            out.append(p)
+    return out
+
+
+def text_lines(m):
+    """Plain lines of the message's inline text parts: every text/plain
+    part that is no attachment, or the text of its HTML when it has no
+    text/plain part."""
+    plain, htmls = [], []
+    for part in own_parts(m):
+        if part.get_content_maintype() != "text" or \
+                part.get_content_disposition() == "attachment":
+            continue
+        if part.get_content_subtype() == "plain":
+            plain.append(part)
+        elif part.get_content_subtype() == "html":
+            htmls.append(part)
+    out = []
+    for part in plain or htmls[:1]:
+        text = part.get_content()
+        if not isinstance(text, str) or "\ufffd" in text:
+            continue
+        if part.get_content_subtype() == "html":
+            p = HtmlText()
+            p.feed(text)
+            lines = p.runs
+        else:
+            lines = [x.strip() for x in text.splitlines()]
+        out.extend(x for x in lines if plain_line(x))
+    return out
+
+
+def expected(msg_bytes):
+    """(shows, finds) for one message, as Python's email package reads
+    it; both empty when it cannot tell."""
+    shows, finds = [], []
+    try:
+        m = email.message_from_bytes(msg_bytes, policy=email.policy.default)
+        subj = plain_words(str(m.get("subject", "") or ""))
+        if len(subj) >= 4 and not m.defects and "@" not in subj and \
+                "=?" not in subj and subj.isprintable() and \
+                "\ufffd" not in subj:
+            shows.append(subj)
+        lines = text_lines(m)
+        for part in m.iter_attachments() if m.is_multipart() else []:
+            name = part.get_filename()
+            if name and re.fullmatch(r"[^\x00-\x1f/\\<>&\"'\ufffd]{3,60}",
+                                     name) and "=?" not in name:
+                shows.append(name)
+    except Exception:  # noqa: BLE001 - a message Python cannot read
+        return shows, finds
+    for line in lines[:4]:
+        shows.append(line)
+        # Three words in a row, letters only, as the index reads them.
+        words = line.split()
+        for k in range(len(words) - 2):
+            run = words[k:k + 3]
+            if not finds and all(re.fullmatch(r"[A-Za-z]{2,}", w)
+                                 for w in run):
+                finds.append(" ".join(run))
+    return shows, finds
+
+
+def main():
+    src, out = sys.argv[1:3]
+    os.makedirs(os.path.join(out, "msg"), exist_ok=True)
+    os.makedirs(os.path.join(out, "mbox"), exist_ok=True)
+    files = []
+    for root, _, names in os.walk(src):
+        for n in names:
+            p = os.path.join(root, n)
+            for cls, pat in SOURCES:
+                if pat.search(p):
+                    files.append((cls, p))
+                    break
+    seen, seen_msg, rows, n, nfile = set(), set(), [], 0, 0
+    for cls, p in sorted(files):
+        with open(p, "rb") as f:
+            data = f.read()
+        h = hashlib.sha256(data).digest()
+        if h in seen or not data.strip():
+            continue
+        seen.add(h)
+        if data.startswith(b"From "):
+            msgs = split_mbox(data)
+        elif HEADER.match(data):
+            msgs = [data]
+        else:
+            continue
+        tagged = []
+        for one in list(msgs):
+            body = one.split(b"\n", 1)[1] if one.startswith(b"From ") \
+                else one
+            h = hashlib.sha256(body).digest()
+            if h in seen_msg:  # the same message in another mbox
+                msgs.remove(one)
+                continue
+            seen_msg.add(h)
+            n += 1
+            token = "T7000-%d" % n
+            tagged.append(tag(one, token))
+            shows, finds = expected(one)
+            m = email.message_from_bytes(one, policy=email.policy.compat32)
+            mid = str(m.get("message-id", "-") or "-").strip().strip("<>")
+            # A MIME fragment with none of From, To and Subject is not
+            # a message to mailarc (mailarc-dedupe(1)): either is right.
+            expect = "mail" if any(m.get(x) for x in ("from", "to",
+                                                        "subject")) \
+                else "either"
+            rows.append([token, cls, expect, None, mid, shows, finds])
+        if not msgs:
+            continue
+        nfile += 1
+        if data.startswith(b"From "):
+            fname = "mbox/%03d-%s.mbox" % (nfile, cls)
+        else:
+            fname = "msg/%04d-%s.eml" % (nfile, cls)
+        for r in rows[len(rows) - len(msgs):]:
+            r[3] = fname
+        with open(os.path.join(out, fname), "wb") as f:
+            f.write(b"".join(tagged))
+    with open(os.path.join(out, "manifest.tsv"), "w", encoding="utf-8") as f:
+        for token, cls, expect, fname, mid, shows, finds in rows:
+            mid = re.sub(r"[\t\r\n]", " ", mid)
+            f.write("%s\t%s\t%s\t%s\t%s\t%s\t%s\n" % (
+                token, cls, expect, fname, mid,
+                "\x1f".join(shows) if shows else "-",
+                "\x1f".join(finds) if finds else "-"))
+    print("realmail: %d messages from %d files" % (n, nfile))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

