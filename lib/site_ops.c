@@ -97,7 +97,7 @@ site_ops_state(const struct site *s, const char *rel)
 {
 	struct stat sb;
 	char *p;
-	bool staged;
+	bool there;
 
 	if (s->nops == 0)
 		return SITE_OP_NONE;
@@ -105,9 +105,9 @@ site_ops_state(const struct site *s, const char *rel)
 		return SITE_OP_REMOVE;
 	if ((p = site_stage_path(s, rel)) == NULL)
 		return SITE_OP_NONE;
-	staged = lstat(p, &sb) == 0;
+	there = lstat(p, &sb) == 0;
 	free(p);
-	return staged ? SITE_OP_PUT : SITE_OP_NONE;
+	return there ? SITE_OP_PUT : SITE_OP_NONE;
 }
 
 bool
