@@ -14,6 +14,7 @@
 # grow, merge and loop across runs.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/torture/invariant_lib.sh"
 build=${MAILARC_BUILD:-$top/build/san}
 export PATH="$build/bin:$PATH"
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:exitcode=99:${ASAN_OPTIONS:-}"
@@ -68,23 +69,7 @@ for seed in $(seq $((seed_base + 1)) $((seed_base + seeds))); do
 			[ "$rc" -ne 0 ] || rc=$r
 		done
 	fi
-	echo "import exit $rc in $(($(date +%s) - start)) s: $(tail -n 1 "$dir/import.out")"
-	if [ "$rc" -ne 0 ] && [ "$rc" -ne 65 ]; then
-		failed=1
-	fi
-	if grep -E -q 'AddressSanitizer|LeakSanitizer|runtime error:' \
-		"$dir/import.err"; then
-		grep -E -A20 'AddressSanitizer|LeakSanitizer|runtime error:' \
-			"$dir/import.err" | head -n 60
-		failed=1
-	fi
-	rc=0
-	mailarc check t >"$dir/check.out" 2>&1 || rc=$?
-	echo "check exit $rc: $(tail -n 1 "$dir/check.out")"
-	[ "$rc" -eq 0 ] || failed=1
-	python3 "$top/tests/gen/invariant.py" "$dir/in/manifest.tsv" \
-		"$MAILARC_ROOT/spaces/t" "$MAILARC_ROOT/spaces/t/site" t ||
-		failed=1
+	inv_verdict "$dir" t "$rc" "$start" || failed=1
 	rm -rf "$dir"
 done
 exit "$failed"

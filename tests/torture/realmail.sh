@@ -23,6 +23,7 @@
 # with the sanitizer build. Exits 1 on any violation or crash.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/torture/invariant_lib.sh"
 build=${MAILARC_BUILD:-$top/build/san}
 export PATH="$build/bin:$PATH"
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:exitcode=99:${ASAN_OPTIONS:-}"
@@ -91,18 +92,5 @@ rc=0
 start=$(date +%s)
 timeout "$limit" mailarc import r "$work/in/msg" "$work/in/mbox" \
 	>"$work/import.out" 2>"$work/import.err" || rc=$?
-echo "import exit $rc in $(($(date +%s) - start)) s: $(tail -n 1 "$work/import.out")"
-[ "$rc" -eq 0 ] || [ "$rc" -eq 65 ] || failed=1
-if grep -E -q 'AddressSanitizer|LeakSanitizer|runtime error:' \
-	"$work/import.err"; then
-	grep -E -A20 'AddressSanitizer|LeakSanitizer|runtime error:' \
-		"$work/import.err" | head -n 60
-	failed=1
-fi
-rc=0
-mailarc check r >"$work/check.out" 2>&1 || rc=$?
-echo "check exit $rc: $(tail -n 1 "$work/check.out")"
-[ "$rc" -eq 0 ] || failed=1
-python3 "$top/tests/gen/invariant.py" "$work/in/manifest.tsv" \
-	"$MAILARC_ROOT/spaces/r" "$MAILARC_ROOT/spaces/r/site" r || failed=1
+inv_verdict "$work" r "$rc" "$start" || failed=1
 exit "$failed"

@@ -1,0 +1,28 @@
+# shellcheck shell=sh disable=SC2154 # $top is the caller's
+# Sourced by tests/torture/invariant.sh and realmail.sh (needs $top and
+# MAILARC_ROOT). inv_verdict DIR SPACE RC START: the verdict on one import
+# of DIR/in into SPACE (exit RC, begun at START, its output in
+# DIR/import.out and DIR/import.err): a crash or sanitizer report, then
+# mailarc check and tests/gen/invariant.py over DIR/in/manifest.tsv.
+# Prints a line for each; returns 1 if any failed.
+inv_verdict() {
+	_inv_d=$1
+	_inv_sp=$2
+	_inv_bad=0
+	echo "import exit $3 in $(($(date +%s) - $4)) s: $(tail -n 1 "$_inv_d/import.out")"
+	[ "$3" -eq 0 ] || [ "$3" -eq 65 ] || _inv_bad=1
+	if grep -E -q 'AddressSanitizer|LeakSanitizer|runtime error:' \
+		"$_inv_d/import.err"; then
+		grep -E -A20 'AddressSanitizer|LeakSanitizer|runtime error:' \
+			"$_inv_d/import.err" | head -n 60
+		_inv_bad=1
+	fi
+	_inv_rc=0
+	mailarc check "$_inv_sp" >"$_inv_d/check.out" 2>&1 || _inv_rc=$?
+	echo "check exit $_inv_rc: $(tail -n 1 "$_inv_d/check.out")"
+	[ "$_inv_rc" -eq 0 ] || _inv_bad=1
+	python3 "$top/tests/gen/invariant.py" "$_inv_d/in/manifest.tsv" \
+		"$MAILARC_ROOT/spaces/$_inv_sp" \
+		"$MAILARC_ROOT/spaces/$_inv_sp/site" "$_inv_sp" || _inv_bad=1
+	return "$_inv_bad"
+}
