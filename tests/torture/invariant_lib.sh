@@ -1,10 +1,18 @@
 # shellcheck shell=sh disable=SC2154 # $top is the caller's
-# Sourced by tests/torture/invariant.sh and realmail.sh (needs $top and
-# MAILARC_ROOT). inv_verdict DIR SPACE RC START: the verdict on one import
+# Sourced by tests/torture/invariant.sh and realmail.sh (needs $top):
+# the programs of MAILARC_BUILD (default build/san) first in PATH, and
+# the sanitizers set to report, not abort. inv_verdict (needs
+# MAILARC_ROOT) DIR SPACE RC START: the verdict on one import
 # of DIR/in into SPACE (exit RC, begun at START, its output in
 # DIR/import.out and DIR/import.err): a crash or sanitizer report, then
 # mailarc check and tests/gen/invariant.py over DIR/in/manifest.tsv.
 # Prints a line for each; returns 1 if any failed.
+build=${MAILARC_BUILD:-$top/build/san}
+export PATH="$build/bin:$PATH"
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:exitcode=99:${ASAN_OPTIONS:-}"
+export LSAN_OPTIONS="suppressions=$top/tests/lsan.supp:print_suppressions=0"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+
 inv_verdict() {
 	_inv_d=$1
 	_inv_sp=$2

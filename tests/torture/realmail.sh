@@ -24,11 +24,6 @@
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/torture/invariant_lib.sh"
-build=${MAILARC_BUILD:-$top/build/san}
-export PATH="$build/bin:$PATH"
-export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:exitcode=99:${ASAN_OPTIONS:-}"
-export LSAN_OPTIONS="suppressions=$top/tests/lsan.supp:print_suppressions=0"
-export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 limit=${RUN_TIMEOUT:-600}
 if [ -n "${REALMAIL_DIR:-}" ]; then
 	src=$REALMAIL_DIR
