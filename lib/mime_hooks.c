@@ -187,6 +187,31 @@ mime_source_memory(const void *data, size_t len)
 /* Bytes of a header field we read again from the source file. */
 #define MIME_FIELD_MAX 65536
 
+size_t
+mime_source_read(gint64 off, unsigned char *buf, size_t max)
+{
+	size_t got;
+	ssize_t n;
+	int fd;
+
+	if (off < 0)
+		return 0;
+	if (source_mem != NULL) {
+		got = (size_t)off < source_len ? source_len - (size_t)off : 0;
+		if (got > max)
+			got = max;
+		if (got > 0)
+			memcpy(buf, source_mem + off, got);
+		return got;
+	}
+	if (source_path == NULL ||
+	    (fd = open(source_path, O_RDONLY | O_CLOEXEC)) < 0)
+		return 0;
+	n = pread(fd, buf, max, (off_t)off);
+	close(fd);
+	return n > 0 ? (size_t)n : 0;
+}
+
 /*
  * gmime keeps header values as C strings, so a raw NUL byte ends the
  * value. The field read again at its offset in the source file, NULs
@@ -199,27 +224,11 @@ raw_with_nul(GMimeHeader *h, size_t *np)
 	gint64 off = g_mime_header_get_offset(h);
 	size_t nl, e, got;
 	char *buf, *r = NULL;
-	ssize_t n;
-	int fd;
 
 	if ((source_path == NULL && source_mem == NULL) || name == NULL ||
 	    off < 0 || (buf = malloc(MIME_FIELD_MAX)) == NULL)
 		return NULL;
-	if (source_mem != NULL) {
-		got = (size_t)off < source_len ? source_len - (size_t)off : 0;
-		if (got > MIME_FIELD_MAX)
-			got = MIME_FIELD_MAX;
-		if (got > 0)
-			memcpy(buf, source_mem + off, got);
-	} else {
-		if ((fd = open(source_path, O_RDONLY | O_CLOEXEC)) < 0) {
-			free(buf);
-			return NULL;
-		}
-		n = pread(fd, buf, MIME_FIELD_MAX, (off_t)off);
-		close(fd);
-		got = n > 0 ? (size_t)n : 0;
-	}
+	got = mime_source_read(off, (unsigned char *)buf, MIME_FIELD_MAX);
 	nl = strlen(name);
 	/* The same field, as a check that the offset is the file's. */
 	if (got > nl && memcmp(buf, name, nl) == 0 && buf[nl] == ':') {
@@ -294,8 +303,10 @@ set_pending(GMimeMessage *m)
 static void
 message_header_added(GMimeObject *obj, GMimeHeader *h)
 {
-	const char *raw = g_mime_header_get_raw_value(h);
+	const char *raw;
 
+	mime_fold_join(h);
+	raw = g_mime_header_get_raw_value(h);
 	gmime_message_header_added(obj, h);
 	fix_header(obj, h, NULL);
 	if (raw != NULL && raw_8bit_not_utf8(raw))
@@ -310,6 +321,9 @@ object_header_added(GMimeObject *obj, GMimeHeader *h)
 	char *fallback;
 	int count;
 
+	/* A message's fields were joined by message_header_added(). */
+	if (!GMIME_IS_MESSAGE(obj))
+		mime_fold_join(h);
 	gmime_object_header_added(obj, h);
 	mime_invalid_type(obj, h);
 	if (pending == NULL || GMIME_IS_MESSAGE(obj) ||

@@ -189,6 +189,39 @@ GMimeStream *mime_lost_stream(GMimeStream *stream);
 ssize_t mime_lost_write(const char *path, GMimeDataWrapper *w,
 			GMimeStream *out);
 
+/*
+ * mime_source_read - up to max bytes of the message being parsed (the
+ * file libnotmuch indexes, or the one mime_open() or mime_parse() reads)
+ * from offset off into buf (mime_hooks.c): the bytes read, 0 when there
+ * is no such source or off is outside it.
+ */
+size_t mime_source_read(gint64 off, unsigned char *buf, size_t max);
+
+/*
+ * mime_fold_scan - for the header field that starts at p[0] (n bytes of
+ * the source from there): whether lines that gmime drops (no field, no
+ * leading blank) follow it and then another field: *endp is where the
+ * field ends, *brokenp where those lines end (mime_fold.c).
+ */
+bool mime_fold_scan(const unsigned char *p, size_t n, size_t *endp,
+		    size_t *brokenp);
+
+/*
+ * mime_fold_append - the lines p[0..n) appended to out as continuation
+ * lines: a space put before each that starts without a blank.
+ * MA_ENOMEM or MA_ETOOBIG from out.
+ */
+enum ma_status mime_fold_append(struct buf *out, const unsigned char *p,
+				size_t n);
+
+/*
+ * mime_fold_join - called for each header h as gmime's parser adds it,
+ * before gmime reads its value: the lines after it in the source that
+ * gmime drops (a broken fold) become part of its raw value, as
+ * continuation lines. The Message-ID is left alone (mime_fold.c).
+ */
+void mime_fold_join(GMimeHeader *h);
+
 /* What a leaf part is to a reader: plain text, HTML, or other. */
 enum part_kind { PART_OTHER, PART_PLAIN, PART_HTML };
 

@@ -8,8 +8,8 @@
  * line before the blank line (or the end), the body starts at it: the
  * page parses the message with a line end put before it, and the indexing
  * process writes those lines before the top part's text. A line that is
- * no field with fields after it stays dropped, as gmime does: the fields
- * matter more than a stray line among them.
+ * no field with fields after it is a broken fold, read as part of the
+ * field above it (mime_fold.c).
  */
 #include <stdbool.h>
 #include <stdlib.h>

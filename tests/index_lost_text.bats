@@ -3,7 +3,8 @@
 # line of text, as Python's email tests have it): gmime dropped the text,
 # so the page said the message had no text and search found none of its
 # words. The page now shows the text as its body, and search finds it
-# (lib/mime_lost.c); a stray line among header fields stays dropped.
+# (lib/mime_lost.c); a stray line among header fields is part of the
+# field above it (lib/mime_fold.c).
 
 bats_require_minimum_version 1.5.0
 load helpers

@@ -2026,6 +2026,30 @@ def c_bare_text(g, t):
     return m.bytes(), mid, "mail"
 
 
+# Round 12: what was dropped or garbled.
+
+@mutation("broken-fold")
+def c_broken_fold(g, t):
+    """A long Subject or To split by a broken client: the next line has
+    no leading blank and is no field. It is read as a continuation of
+    the field above (lib/mime_fold.c): the page shows the whole value."""
+    r = g.rng
+    m, mid = g.base(t)
+    head = "%s %s" % (g.word(r.randint(2, 5)), t)
+    tail = "%s and the %s" % (g.word(r.randint(1, 4)), g.word(2))
+    m.set("Subject", "%s\n%s" % (head, tail))
+    shows = ["%s %s" % (head, tail)]
+    if r.random() < 0.5:
+        _, extra = g.addr()
+        m.set("To", "%s,\n%s" % (m.get("To"), extra))
+        shows.append(extra)
+    data = m.bytes()
+    if r.random() < 0.3:
+        data = data.replace(b"\n", b"\r\n")
+    g.shows = shows
+    return data, mid, "mail"
+
+
 def make_input(g, cls):
     g.n += 1
     token = "T%d-%d" % (g.seed, g.n)
