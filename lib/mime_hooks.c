@@ -313,23 +313,15 @@ message_header_added(GMimeObject *obj, GMimeHeader *h)
 		set_pending(GMIME_MESSAGE(obj));
 }
 
+/* The pending message's raw 8-bit headers read again in charset cs (the
+ * charset of its body), and nothing pending after. */
 static void
-object_header_added(GMimeObject *obj, GMimeHeader *h)
+fix_pending(const char *cs)
 {
 	GMimeHeaderList *hl;
-	const char *cs;
 	char *fallback;
 	int count;
 
-	/* A message's fields were joined by message_header_added(). */
-	if (!GMIME_IS_MESSAGE(obj))
-		mime_fold_join(h);
-	gmime_object_header_added(obj, h);
-	mime_invalid_type(obj, h);
-	if (pending == NULL || GMIME_IS_MESSAGE(obj) ||
-	    g_ascii_strcasecmp(g_mime_header_get_name(h), "Content-Type") != 0)
-		return;
-	cs = g_mime_object_get_content_type_parameter(obj, "charset");
 	if (cs == NULL || (fallback = strdup(cs)) == NULL)
 		return;
 	hl = g_mime_object_get_header_list(GMIME_OBJECT(pending));
@@ -343,6 +335,80 @@ object_header_added(GMimeObject *obj, GMimeHeader *h)
 	}
 	free(fallback);
 	set_pending(NULL);
+}
+
+static void
+object_header_added(GMimeObject *obj, GMimeHeader *h)
+{
+	const char *cs;
+
+	/* A message's fields were joined by message_header_added(). */
+	if (!GMIME_IS_MESSAGE(obj))
+		mime_fold_join(h);
+	gmime_object_header_added(obj, h);
+	mime_invalid_type(obj, h);
+	if (pending == NULL || GMIME_IS_MESSAGE(obj) ||
+	    g_ascii_strcasecmp(g_mime_header_get_name(h), "Content-Type") != 0)
+		return;
+	cs = g_mime_object_get_content_type_parameter(obj, "charset");
+	if (cs != NULL)
+		fix_pending(cs);
+}
+
+/* Raw bytes of an HTML part read for its <meta> (charset_html_label()
+ * looks at the first 1024 decoded ones; base64 takes 4 for 3). */
+#define META_RAW_MAX 4096
+
+static void (*gmime_part_set_content)(GMimePart *, GMimeDataWrapper *);
+static void (*gmime_text_part_set_content)(GMimePart *, GMimeDataWrapper *);
+
+/*
+ * An HTML body whose Content-Type names no charset is read in the one a
+ * <meta> tag names (charset_html_label()), so the raw 8-bit headers of
+ * its message are too: called as the parser gives the part its content,
+ * which is read from the source (not from the parser's stream, which is
+ * still being read) and transfer-decoded.
+ */
+static void
+html_meta_charset(GMimePart *part, GMimeDataWrapper *content)
+{
+	GMimeObject *obj = GMIME_OBJECT(part);
+	GMimeStream *s =
+	    content != NULL ? g_mime_data_wrapper_get_stream(content) : NULL;
+	unsigned char raw[META_RAW_MAX];
+	char dec[META_RAW_MAX + 16], *label;
+	GMimeEncoding enc;
+	size_t n, len;
+
+	if (pending == NULL || s == NULL || s->bound_start < 0 ||
+	    !g_mime_content_type_is_type(g_mime_object_get_content_type(obj),
+					 "text", "html") ||
+	    g_mime_object_get_content_type_parameter(obj, "charset") != NULL)
+		return;
+	n = mime_source_read(s->bound_start, raw, sizeof raw);
+	if (s->bound_end >= s->bound_start &&
+	    (guint64)(s->bound_end - s->bound_start) < n)
+		n = (size_t)(s->bound_end - s->bound_start);
+	g_mime_encoding_init_decode(&enc,
+				    g_mime_data_wrapper_get_encoding(content));
+	len = g_mime_encoding_step(&enc, (const char *)raw, n, dec);
+	if ((label = charset_html_label(NULL, dec, len)) != NULL)
+		fix_pending(label);
+	free(label);
+}
+
+static void
+part_set_content(GMimePart *part, GMimeDataWrapper *content)
+{
+	gmime_part_set_content(part, content);
+	html_meta_charset(part, content);
+}
+
+static void
+text_part_set_content(GMimePart *part, GMimeDataWrapper *content)
+{
+	gmime_text_part_set_content(part, content);
+	html_meta_charset(part, content);
 }
 
 static ssize_t (*gmime_wrapper_write)(GMimeDataWrapper *, GMimeStream *);
@@ -629,6 +695,7 @@ mime_init(void)
 {
 	static bool done;
 	GMimeObjectClass *klass;
+	GMimePartClass *pklass;
 
 	if (done)
 		return;
@@ -642,5 +709,13 @@ mime_init(void)
 	klass = g_type_class_ref(GMIME_TYPE_MESSAGE);
 	gmime_message_header_added = klass->header_added;
 	klass->header_added = message_header_added;
+	/* A subclass copies its parent's methods when its class is made:
+	 * both classes that parts are made of get the wrapper. */
+	pklass = g_type_class_ref(GMIME_TYPE_PART);
+	gmime_part_set_content = pklass->set_content;
+	pklass->set_content = part_set_content;
+	pklass = g_type_class_ref(GMIME_TYPE_TEXT_PART);
+	gmime_text_part_set_content = pklass->set_content;
+	pklass->set_content = text_part_set_content;
 	done = true;
 }

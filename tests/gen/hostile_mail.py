@@ -2050,6 +2050,37 @@ def c_broken_fold(g, t):
     return data, mid, "mail"
 
 
+@mutation("html-meta-raw-header")
+def c_meta_raw_header(g, t):
+    """An HTML body whose charset only a <meta> tag names, and the Subject
+    and the sender's name written raw in that charset: they are read in
+    it, as the body is."""
+    r = g.rng
+    cs, subj, name, text = r.choice([
+        ("koi8-r", "Привет из офиса", "Иван Петров", "Добрый день"),
+        ("iso-8859-7", "Καλημέρα σας", "Γιώργος", "Ευχαριστώ πολύ"),
+        ("windows-1251", "Отчёт за квартал", "Ольга", "Спасибо")])
+    m, mid = g.base(t)
+    m.drop("In-Reply-To")
+    html = ("<html><head>%s</head><body><p>Hostile token %s. %s</p>"
+            "</body></html>\n" % (r.choice([
+                '<meta charset="%s">' % cs,
+                '<meta http-equiv="Content-Type" content="text/html; '
+                'charset=%s">' % cs]), t, text)).encode(cs)
+    cte = r.choice(["8bit", "quoted-printable", "base64"])
+    enc = {"8bit": bytes, "quoted-printable": quopri.encodestring,
+           "base64": base64.encodebytes}[cte](html)
+    m.set("MIME-Version", "1.0")
+    m.set("Content-Type", "text/html")
+    m.set("Content-Transfer-Encoding", cte)
+    m.set("Subject", "@SUBJ@ " + t)
+    m.set("From", "@NAME@ <%s@example.org>" % t.lower())
+    m.body = enc
+    g.shows = [subj + " " + t, name, text]
+    return m.bytes().replace(b"@SUBJ@", subj.encode(cs)).replace(
+        b"@NAME@", name.encode(cs)), mid, "mail"
+
+
 def make_input(g, cls):
     g.n += 1
     token = "T%d-%d" % (g.seed, g.n)
