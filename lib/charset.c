@@ -611,6 +611,61 @@ japanese_header(const struct label *l, const char *in, size_t n,
 	return st;
 }
 
+/*
+ * Raw header bytes in[0..n) appended to out in the CJK charset they are
+ * likely in (charset_cjk.c), the first that reads them strictly and
+ * whole: true then. False: out as it was. *stp: MA_OK, or MA_ENOMEM /
+ * MA_ETOOBIG from out.
+ */
+static bool
+cjk_decode(const char *in, size_t n, struct buf *out, enum ma_status *stp)
+{
+	const char *labels[8];
+	size_t k, at = out->len;
+	struct label l;
+
+	*stp = MA_OK;
+	k = charset_cjk_guess((const unsigned char *)in, n, labels,
+			      sizeof labels / sizeof labels[0]);
+	for (size_t i = 0; i < k; i++) {
+		enum ma_status st;
+
+		if (!label_get(labels[i], &l))
+			continue;
+		st = decode_as(&l, in, n, false, out);
+		if (st == MA_OK && !fffd_from(out, at))
+			return true;
+		cut_back(out, at);
+		if (st != MA_OK && st != MA_EDATA) {
+			*stp = st;
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * Raw header bytes in[0..n) that out holds from mark on in a single-byte
+ * reading that is odd for its charset (charset_single_byte_odd()) are
+ * read by cjk_decode() instead when it can. *stp as there.
+ */
+static void
+cjk_rather(const char *in, size_t n, size_t mark, struct buf *out,
+	   enum ma_status *stp)
+{
+	size_t at = out->len, len;
+
+	*stp = MA_OK;
+	if (out->data == NULL ||
+	    !charset_single_byte_odd((const unsigned char *)in, n,
+				     out->data + mark, out->len - mark) ||
+	    !cjk_decode(in, n, out, stp) || *stp != MA_OK)
+		return;
+	len = out->len - at;
+	memmove(out->data + mark, out->data + at, len);
+	cut_back(out, mark + len);
+}
+
 static enum ma_status
 raw_header(const char *in, size_t n, const char *fallback, struct buf *out)
 {
@@ -638,15 +693,25 @@ raw_header(const char *in, size_t n, const char *fallback, struct buf *out)
 			return st;
 		known = false;
 	}
+	/* Not UTF-8 (tested above): a CJK text whose every 8-bit byte is
+	 * in a pair of its common rows is that, though its bytes may look
+	 * mostly like UTF-8 (EUC-KR C8 B8 is U+0238). */
 	if (mostly_utf8(s, n))
-		return add_clean(out, in, n, false);
+		return cjk_decode(in, n, out, &st)
+			   ? st
+			   : add_clean(out, in, n, false);
 	if (known) {
 		st = decode_as(&l, in, n, false, out);
+		if (st == MA_OK)
+			cjk_rather(in, n, mark, out, &st);
 		if (st != MA_EDATA)
 			return st;
 		cut_back(out, mark);
 	}
-	return decode_as(&cp1252, in, n, true, out);
+	st = decode_as(&cp1252, in, n, true, out);
+	if (st == MA_OK)
+		cjk_rather(in, n, mark, out, &st);
+	return st;
 }
 
 char *

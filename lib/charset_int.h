@@ -92,4 +92,22 @@ bool charset_ew_parse(const char *p, size_t n, struct charset_ew *w);
  */
 enum ma_status charset_ew_bytes(const struct charset_ew *w, struct buf *out);
 
+/*
+ * charset_single_byte_odd - whether text[0..len) (UTF-8), the strict
+ * reading of raw header bytes s[0..n) in a single-byte charset, is odd
+ * for text of that charset: runs of 8-bit characters holding a symbol,
+ * three or more Latin letters in a row, a symbol inside an ASCII word
+ * (charset_cjk.c). False when it is no single-byte reading.
+ */
+bool charset_single_byte_odd(const unsigned char *s, size_t n, const char *text,
+			     size_t len);
+
+/*
+ * charset_cjk_guess - the labels of the CJK charsets that raw 8-bit text
+ * s[0..n) is likely in, best first, into labels[0..max): the number put
+ * there, 0 when none fits (charset_cjk.c). The labels are static.
+ */
+size_t charset_cjk_guess(const unsigned char *s, size_t n, const char **labels,
+			 size_t max);
+
 #endif

@@ -2081,6 +2081,31 @@ def c_meta_raw_header(g, t):
         b"@NAME@", name.encode(cs)), mid, "mail"
 
 
+@mutation("cjk-raw-header")
+def c_cjk_raw_header(g, t):
+    """A Subject and a sender's name written raw in Big5, GB2312 or
+    EUC-KR over a text body in ISO-8859-1 (or one naming no charset):
+    read in their CJK charset, not as Latin-1 letters."""
+    r = g.rng
+    cs, subj, name = r.choice([
+        ("big5", "中文報告", "台北辦公室"), ("big5", "關於下週的會議", "陳大文"),
+        ("big5", "會議記錄", "王小明"), ("gb2312", "关于下周的会议", "张伟"),
+        ("gb2312", "会议纪要", "李娜"), ("euc-kr", "안녕하세요", "김민수")])
+    m, mid = g.base(t)
+    m.drop("In-Reply-To")
+    m.set("MIME-Version", "1.0")
+    m.set("Content-Type", r.choice(["text/plain; charset=iso-8859-1",
+                                    "text/plain; charset=windows-1252",
+                                    "text/plain"]))
+    m.set("Content-Transfer-Encoding", "8bit")
+    m.set("Subject", "@SUBJ@ " + t)
+    m.set("From", "@NAME@ <%s@example.org>" % t.lower())
+    m.body = ("Hostile token %s. Grüße aus Köln.\n" % t).encode("latin-1")
+    g.shows = [subj + " " + t, name, "Grüße aus Köln."]
+    return m.bytes().replace(b"@SUBJ@", subj.encode(cs)).replace(
+        b"@NAME@", name.encode(cs)), mid, "mail"
+
+
 def make_input(g, cls):
     g.n += 1
     token = "T%d-%d" % (g.seed, g.n)

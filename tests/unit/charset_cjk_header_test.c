@@ -1,0 +1,154 @@
+/*
+ * Unit tests of raw 8-bit header text in a CJK charset over a body in a
+ * single-byte charset (lib/charset_cjk.c, charset.c raw_header()): a
+ * Big5 Subject over an ISO-8859-1 body was read as windows-1252 ("¤¤¤å"
+ * for "中文"). The body's reading stands only when it looks like text
+ * of its charset; else the CJK charset the bytes are likely in is tried.
+ * The table holds what the rule was tried on; the file's comment in
+ * charset_cjk.c says what it gets wrong.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "charset.h"
+#include "mime.h"
+
+#include "mime_parse.inc"
+
+/* Text in a charset, and the same in UTF-8. */
+static const struct {
+	const char *charset, *raw, *utf8;
+} cases[] = {
+    {"big5", "\xa4\xa4\xa4\xe5\xb3\xf8\xa7i",
+     "\xe4\xb8\xad\xe6\x96\x87\xe5\xa0\xb1\xe5\x91\x8a"}, /* 中文報告 */
+    {"big5", "\xb7|\xc4\xb3\xb0O\xbf\xfd",
+     "\xe6\x9c\x83\xe8\xad\xb0\xe8\xa8\x98\xe9\x8c\x84"}, /* 會議記錄 */
+    {"big5",
+     "\xa7"
+     "A\xa6n",
+     "\xe4\xbd\xa0\xe5\xa5\xbd"}, /* 你好 */
+    {"big5", "\xc3\xf6\xa9\xf3\xa4U\xb6g\xaa\xba\xb7|\xc4\xb3",
+     "\xe9\x97\x9c\xe6\x96\xbc\xe4\xb8\x8b\xe9\x80\xb1\xe7\x9a\x84\xe6\x9c\x83"
+     "\xe8\xad\xb0"}, /* 關於下週的會議 */
+    {"big5", "\xa5x\xa5_\xbf\xec\xa4\xbd\xab\xc7",
+     "\xe5\x8f\xb0\xe5\x8c\x97\xe8\xbe\xa6\xe5\x85\xac\xe5\xae\xa4"}, /* 台北辦公室
+								       */
+    {"gb2312", "\xbb\xe1\xd2\xe9\xbc\xcd\xd2\xaa",
+     "\xe4\xbc\x9a\xe8\xae\xae\xe7\xba\xaa\xe8\xa6\x81"}, /* 会议纪要 */
+    {"gb2312", "\xb9\xd8\xd3\xda\xcf\xc2\xd6\xdc\xb5\xc4\xbb\xe1\xd2\xe9",
+     "\xe5\x85\xb3\xe4\xba\x8e\xe4\xb8\x8b\xe5\x91\xa8\xe7\x9a\x84\xe4\xbc\x9a"
+     "\xe8\xae\xae"}, /* 关于下周的会议 */
+    {"gb2312", "\xc4\xe3\xba\xc3", "\xe4\xbd\xa0\xe5\xa5\xbd"}, /* 你好 */
+    {"euc-kr", "\xbe\xc8\xb3\xe7\xc7\xcf\xbc\xbc\xbf\xe4",
+     "\xec\x95\x88\xeb\x85\x95\xed\x95\x98\xec\x84\xb8\xec\x9a\x94"}, /* 안녕하세요
+								       */
+    {"euc-kr", "\xc8\xb8\xc0\xc7\xb7\xcf",
+     "\xed\x9a\x8c\xec\x9d\x98\xeb\xa1\x9d"}, /* 회의록 */
+    {"euc-jp", "\xb2\xf1\xb5\xc4\xa4\xce\xb5\xc4\xbb\xf6\xcf\xbf",
+     "\xe4\xbc\x9a\xe8\xad\xb0\xe3\x81\xae\xe8\xad\xb0\xe4\xba\x8b\xe9\x8c"
+     "\xb2"}, /* 会議の議事録 */
+    {"shift_jis",
+     "\x89\xef\x8b"
+     "c\x82\xcc\x8b"
+     "c\x8e\x96\x98^",
+     "\xe4\xbc\x9a\xe8\xad\xb0\xe3\x81\xae\xe8\xad\xb0\xe4\xba\x8b\xe9\x8c"
+     "\xb2"}, /* 会議の議事録 */
+    {"shift_jis", "\x8c\xa9\x90\xcf\x8f\x91",
+     "\xe8\xa6\x8b\xe7\xa9\x8d\xe6\x9b\xb8"}, /* 見積書 */
+    {"cp1252",
+     "Gr\xfc\xdf"
+     "e",
+     "Gr\xc3\xbc\xc3\x9f"
+     "e"},					  /* Grüße */
+    {"cp1252", "\xe7\xe3o", "\xc3\xa7\xc3\xa3o"}, /* ção */
+    {"cp1252", "l\x92\xe9t\xe9", "l\xe2\x80\x99\xc3\xa9t\xc3\xa9"}, /* l’été */
+    {"cp1252", "\xa9 2024", "\xc2\xa9 2024"}, /* © 2024 */
+    {"cp1252", "M\xfcller & S\xf6hne",
+     "M\xc3\xbcller & S\xc3\xb6hne"}, /* Müller & Söhne */
+    {"cp1252", "na\xefve caf\xe9", "na\xc3\xafve caf\xc3\xa9"}, /* naïve café */
+    {"cp1252",
+     "\xc6r\xf8sk\xf8"
+     "bing",
+     "\xc3\x86r\xc3\xb8sk\xc3\xb8"
+     "bing"}, /* Ærøskøbing */
+};
+
+static void
+expect(const char *raw, const char *fallback, const char *want)
+{
+	char *t = charset_raw_header(raw, strlen(raw), fallback, NULL);
+
+	assert_non_null(t);
+	if (strcmp(t, want) != 0)
+		fail_msg("'%s' under %s: '%s', not '%s'", raw,
+			 fallback ? fallback : "no charset", t, want);
+	free(t);
+}
+
+static void
+test_each_reads_right_over_latin1_and_without_a_charset(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		expect(cases[i].raw, "iso-8859-1", cases[i].utf8);
+		expect(cases[i].raw, "windows-1252", cases[i].utf8);
+		expect(cases[i].raw, NULL, cases[i].utf8);
+	}
+}
+
+static void
+test_other_single_byte_scripts_keep_their_reading(void **state)
+{
+	(void)state;
+	/* "Привет мир" in KOI8-R, "Καλημέρα" in ISO-8859-7. */
+	expect("\xf0\xd2\xc9\xd7\xc5\xd4 \xcd\xc9\xd2", "koi8-r",
+	       "\xd0\x9f\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82 "
+	       "\xd0\xbc\xd0\xb8\xd1\x80");
+	expect("\xca\xe1\xeb\xe7\xec\xdd\xf1\xe1", "iso-8859-7",
+	       "\xce\x9a\xce\xb1\xce\xbb\xce\xb7\xce\xbc\xce\xad\xcf\x81"
+	       "\xce\xb1");
+}
+
+static void
+test_big5_subject_in_a_message(void **state)
+{
+	struct mime_msg *m;
+
+	(void)state;
+	/* 中文報告, and 台北辦公室 as the sender's name. */
+	m = parse("From: \xa5x\xa5_\xbf\xec\xa4\xbd\xab\xc7 <tp@example.org>\n"
+		  "To: b@example.org\nSubject: \xa4\xa4\xa4\xe5\xb3\xf8\xa7i "
+		  "Q3\nMIME-Version: 1.0\n"
+		  "Content-Type: text/plain; charset=iso-8859-1\n\n"
+		  "Gr\xfc\xdf"
+		  "e\n");
+	assert_string_equal(m->subject, "\xe4\xb8\xad\xe6\x96\x87\xe5\xa0\xb1"
+					"\xe5\x91\x8a Q3");
+	assert_int_equal(m->nfrom, 1);
+	assert_string_equal(m->from[0].name,
+			    "\xe5\x8f\xb0\xe5\x8c\x97\xe8\xbe\xa6\xe5\x85\xac"
+			    "\xe5\xae\xa4");
+	assert_non_null(strstr(m->body, "Gr\xc3\xbc\xc3\x9f"
+					"e"));
+	mime_free(m);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(
+		test_each_reads_right_over_latin1_and_without_a_charset),
+	    cmocka_unit_test(test_other_single_byte_scripts_keep_their_reading),
+	    cmocka_unit_test(test_big5_subject_in_a_message),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
