@@ -165,6 +165,10 @@ message_part_filename(GMimeObject *obj)
 	return fn != NULL && fn[0] != '\0' ? fn : NULL;
 }
 
+/* The stream mime_from_stream() parsed the message from, while it takes
+ * the message apart (mime_rfc822_bytes() reads attached messages in it). */
+static GMimeStream *parse_stream;
+
 static enum ma_status
 add_attachment(struct mime_msg *m, GMimeObject *obj, const char *fallback)
 {
@@ -194,8 +198,16 @@ add_attachment(struct mime_msg *m, GMimeObject *obj, const char *fallback)
 	if (a->type == NULL || (fn && fn[0] && !a->filename) ||
 	    (cid && !a->cid))
 		st = MA_ENOMEM;
-	else
-		st = mime_content_bytes(obj, &a->data, &a->size);
+	else {
+		/* An attached message: its bytes as archived, when they can
+		 * be told; else what gmime writes of the part. */
+		st = GMIME_IS_MESSAGE_PART(obj)
+			 ? mime_rfc822_bytes(obj, parse_stream, &a->data,
+					     &a->size)
+			 : MA_EDATA;
+		if (st == MA_EDATA)
+			st = mime_content_bytes(obj, &a->data, &a->size);
+	}
 	if (st == MA_OK && a->filename == NULL && GMIME_IS_PART(obj))
 		a->filename = encoded_inner_filename(a);
 	free(again);
@@ -354,6 +366,8 @@ leaf_parts(GMimeMessage *msg, GMimeObject **parts, struct mime_msg *m)
 						  (gpointer)(level + 1));
 				g_object_set_data(G_OBJECT(c), "mailarc-alt",
 						  alt);
+				g_object_set_data(G_OBJECT(c), MIME_PARENT_KEY,
+						  multi);
 				g_ptr_array_add(todo, c);
 			}
 			continue;
@@ -748,24 +762,27 @@ mime_from_stream(GMimeStream *stream, const char *what, bool prefer_html,
 	parser = g_mime_parser_new_with_stream(lost != NULL ? lost : stream);
 	msg = g_mime_parser_construct_message(parser, NULL);
 	g_object_unref(parser);
-	if (lost != NULL)
-		g_object_unref(lost);
-	if (msg == NULL) {
-		log_err("'%s' is not a mail message", what);
-		return MA_EDATA;
-	}
-	if ((m = calloc(1, sizeof *m)) == NULL) {
-		g_object_unref(msg);
-		return MA_ENOMEM;
+	if (msg == NULL || (m = calloc(1, sizeof *m)) == NULL) {
+		if (lost != NULL)
+			g_object_unref(lost);
+		if (msg == NULL)
+			log_err("'%s' is not a mail message", what);
+		else
+			g_object_unref(msg);
+		return msg == NULL ? MA_EDATA : MA_ENOMEM;
 	}
 	st = msg_headers(msg, m);
 	if (st == MA_OK) {
 		size_t nparts = leaf_parts(msg, parts, m);
 
+		parse_stream = lost != NULL ? lost : stream;
 		st = body_and_attachments(m, msg, parts, nparts, prefer_html);
+		parse_stream = NULL;
 		if (st == MA_OK)
 			st = mime_report_append(m, parts, nparts);
 	}
+	if (lost != NULL)
+		g_object_unref(lost);
 	if (st == MA_OK)
 		st = mime_uu_extract(m);
 	if (st == MA_OK)

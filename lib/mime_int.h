@@ -222,6 +222,20 @@ enum ma_status mime_fold_append(struct buf *out, const unsigned char *p,
  */
 void mime_fold_join(GMimeHeader *h);
 
+/* The key under which leaf_parts() (mime.c) keeps a part's multipart. */
+#define MIME_PARENT_KEY "mailarc-parent"
+
+/*
+ * mime_rfc822_bytes - the bytes of message/rfc822 part obj as they are in
+ * src, the stream its message was parsed from (mime_rfc822.c): from the
+ * end of the part's header to the next boundary line of the multiparts
+ * around it (leaf_parts() noted them), or to the end. *pp malloc'd (*np
+ * bytes). MA_EDATA when they cannot be told (the caller writes gmime's
+ * form then), MA_ETOOBIG, MA_ENOMEM.
+ */
+enum ma_status mime_rfc822_bytes(GMimeObject *obj, GMimeStream *src,
+				 unsigned char **pp, size_t *np);
+
 /* What a leaf part is to a reader: plain text, HTML, or other. */
 enum part_kind { PART_OTHER, PART_PLAIN, PART_HTML };
 

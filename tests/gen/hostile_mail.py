@@ -30,6 +30,7 @@ arguments give the same bytes. --list prints the classes.
 import argparse
 import base64
 import gzip
+import hashlib
 import os
 import quopri
 import random
@@ -94,6 +95,9 @@ class Gen:
         # Text the input's page must show, set by its class (the
         # manifest's sixth column, checked by invariant.py).
         self.shows = []
+        # SHA-256 (hex) of the bytes an attachment of the input must
+        # download as (the manifest's eighth column).
+        self.atts = []
 
     def word(self, k=1):
         return " ".join(self.rng.choice(WORDS) for _ in range(k))
@@ -2106,11 +2110,40 @@ def c_cjk_raw_header(g, t):
         b"@NAME@", name.encode(cs)), mid, "mail"
 
 
+@mutation("rfc822-bytes")
+def c_rfc822_bytes(g, t):
+    """A forwarded message/rfc822 that gmime would write otherwise (a
+    broken fold, odd spacing, a preamble and an epilogue, blank lines at
+    its end, CRLF): its download is the attached bytes as archived."""
+    r = g.rng
+    m, mid = g.base(t)
+    inner = inner_msg(g, t, 1)
+    inner.set("From", "  Forwarded   Sender  <fwd@example.org>")
+    inner.set("Subject", "forwarded %s\nsplit off it" % t)
+    b = "in-" + t
+    inner.set("MIME-Version", "1.0")
+    inner.set("Content-Type", "multipart/mixed;\n\tboundary=\"%s\"" % b)
+    inner.body = ("preamble %s\n--%s\nContent-Type: text/plain\n\n"
+                  "inner text %s\n--%s--\nepilogue\n%s" % (
+                      t, b, t, b, "\n" * r.randint(0, 2))).encode()
+    data = inner.bytes()
+    if r.random() < 0.3:
+        data = data.replace(b"\n", b"\r\n")
+    multipart(m, "mixed", "rb-" + t, [
+        text_part(g, t),
+        b"Content-Type: message/rfc822\nContent-Disposition: attachment; "
+        b"filename=\"fwd.eml\"\n\n" + data])
+    # As archived: intake makes every CRLF of a file LF (msg.h).
+    g.atts = [hashlib.sha256(data.replace(b"\r\n", b"\n")).hexdigest()]
+    return m.bytes(), mid, "mail"
+
+
 def make_input(g, cls):
     g.n += 1
     token = "T%d-%d" % (g.seed, g.n)
     fn, _ = CLASSES[cls]
     g.shows = []
+    g.atts = []
     data, mid, expect = fn(g, token)
     if isinstance(expect, tuple):  # an exact copy of an earlier input
         token = expect[1]
@@ -2160,7 +2193,8 @@ def write_mbox(g, path, k, style, manifest, fname):
         elif style == "mmdf":
             chunk = b"\1\1\1\1\n" + m.bytes() + b"\1\1\1\1\n"
         out.append(chunk)
-        manifest.append((token, "mbox-" + style, "mail", fname, mid, []))
+        manifest.append((token, "mbox-" + style, "mail", fname, mid, [],
+                         []))
     data = (b"\xef\xbb\xbf" if style == "bom" else b"") + b"".join(out)
     if style == "gzip":
         data = gzip.compress(data, mtime=0)
@@ -2199,7 +2233,7 @@ def main():
         fname = "msg/%05d-%s.eml" % (i, cls)
         with open(os.path.join(a.out, fname), "wb") as f:
             f.write(data)
-        manifest.append((token, cls, expect, fname, mid, g.shows))
+        manifest.append((token, cls, expect, fname, mid, g.shows, g.atts))
     if a.mboxes > 0:
         os.makedirs(os.path.join(a.out, "mbox"), exist_ok=True)
     for i in range(a.mboxes):
@@ -2212,11 +2246,12 @@ def main():
                    style, manifest, fname)
     with open(os.path.join(a.out, "manifest.tsv"), "w",
               encoding="utf-8") as f:
-        for token, cls, expect, fname, mid, shows in manifest:
+        for token, cls, expect, fname, mid, shows, atts in manifest:
             mid = (mid or "-").replace("\t", " ").replace("\n", " ")
-            f.write("%s\t%s\t%s\t%s\t%s\t%s\n" % (
+            f.write("%s\t%s\t%s\t%s\t%s\t%s%s\n" % (
                 token, cls, expect, fname, mid,
-                "\x1f".join(shows) if shows else "-"))
+                "\x1f".join(shows) if shows else "-",
+                "\t-\t" + "\x1f".join(atts) if atts else ""))
     return 0
 
 

@@ -282,6 +282,7 @@ def main():
     entries = collections.defaultdict(list)  # token -> [(cls, expect, file)]
     shows = collections.defaultdict(list)  # token -> [text its page shows]
     finds = collections.defaultdict(list)  # token -> [body: phrases]
+    atts = collections.defaultdict(list)  # token -> [SHA-256 of a download]
     ninputs = 0
     top = os.path.dirname(os.path.abspath(manifest))
     empty = 0
@@ -293,6 +294,8 @@ def main():
                 shows[tok].extend(cols[5].split("\x1f"))
             if len(cols) > 6 and cols[6] != "-":
                 finds[tok].extend(cols[6].split("\x1f"))
+            if len(cols) > 7 and cols[7] != "-":
+                atts[tok].extend(cols[7].split("\x1f"))
             # A 0-byte file carries no token and nothing to keep: it is
             # skipped with a warning, and only a crash is a violation.
             if (expect == "junk" and
@@ -424,6 +427,17 @@ def main():
                 not phrases_found(key, ids[p], finds[tok], rep):
             rep.add("phrase not found by mailarc search body:", cls_of(tok),
                     "%s (%r)" % (example(tok), finds[tok][0][:40]), tok)
+    # An attachment downloads as the bytes the manifest names: the site
+    # keeps it as a/HH/SHA256.EXT (an attached message as it was sent,
+    # not as gmime writes it again).
+    for tok in sorted(set(archived.values())):
+        for want in atts.get(tok, []):
+            d = os.path.join(site_dir, "a", want[:2])
+            if not os.path.isdir(d) or not any(
+                    f.startswith(want + ".") for f in os.listdir(d)):
+                rep.add("attachment download not its bytes", cls_of(tok),
+                        "%s (sha256 %s)" % (example(tok), want[:16]), tok)
+                break
     for p, tok in setaside.items():
         cls = cls_of(tok)
         name = os.path.basename(p).split(":")[0]
