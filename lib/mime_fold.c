@@ -113,6 +113,15 @@ mime_fold_append(struct buf *out, const unsigned char *p, size_t n)
 	return st;
 }
 
+/* Whether p[0..n) starts with the first line of raw. */
+static bool
+same_start(const unsigned char *p, size_t n, const char *raw)
+{
+	size_t k = strcspn(raw, "\r\n");
+
+	return k <= n && memcmp(p, raw, k) == 0;
+}
+
 void
 mime_fold_join(GMimeHeader *h)
 {
@@ -128,8 +137,13 @@ mime_fold_join(GMimeHeader *h)
 		return;
 	n = mime_source_read(g_mime_header_get_offset(h), src, FOLD_SCAN_MAX);
 	nl = strlen(name);
-	/* The same field at that offset: a check that it is the source. */
-	if (n <= nl || memcmp(src, name, nl) != 0 ||
+	/* The same field at that offset, name and value's first line: a
+	 * check that it is the source (a message parsed from memory while
+	 * a file is named has other offsets). */
+	while (nl < n && (src[nl] == ' ' || src[nl] == '\t'))
+		nl++;
+	if (n <= nl || memcmp(src, name, strlen(name)) != 0 || src[nl] != ':' ||
+	    !same_start(src + nl + 1, n - nl - 1, raw) ||
 	    !mime_fold_scan(src, n, &end, &broken)) {
 		free(src);
 		return;
