@@ -355,6 +355,8 @@ leaf_parts(GMimeMessage *msg, GMimeObject **parts, struct mime_msg *m)
 			if (count == 0 && (c0 = mime_unbounded(obj)) != NULL) {
 				g_object_set_data(G_OBJECT(c0), "mailarc-level",
 						  (gpointer)(level + 1));
+				g_object_set_data(G_OBJECT(c0),
+						  MIME_REPARSED_KEY, c0);
 				g_ptr_array_add(todo, c0);
 				continue;
 			}
@@ -368,6 +370,10 @@ leaf_parts(GMimeMessage *msg, GMimeObject **parts, struct mime_msg *m)
 						  alt);
 				g_object_set_data(G_OBJECT(c), MIME_PARENT_KEY,
 						  multi);
+				g_object_set_data(
+				    G_OBJECT(c), MIME_REPARSED_KEY,
+				    g_object_get_data(G_OBJECT(obj),
+						      MIME_REPARSED_KEY));
 				g_ptr_array_add(todo, c);
 			}
 			continue;

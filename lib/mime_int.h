@@ -222,8 +222,10 @@ enum ma_status mime_fold_append(struct buf *out, const unsigned char *p,
  */
 void mime_fold_join(GMimeHeader *h);
 
-/* The key under which leaf_parts() (mime.c) keeps a part's multipart. */
-#define MIME_PARENT_KEY "mailarc-parent"
+/* The keys under which leaf_parts() (mime.c) keeps a part's multipart,
+ * and marks the parts read from another stream (mime_unbounded()). */
+#define MIME_PARENT_KEY	  "mailarc-parent"
+#define MIME_REPARSED_KEY "mailarc-reparsed"
 
 /*
  * mime_rfc822_bytes - the bytes of message/rfc822 part obj as they are in

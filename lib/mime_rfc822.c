@@ -166,6 +166,7 @@ mime_rfc822_bytes(GMimeObject *obj, GMimeStream *src, unsigned char **pp,
 	gint64 start;
 
 	if (src == NULL || !GMIME_IS_MESSAGE_PART(obj) ||
+	    g_object_get_data(G_OBJECT(obj), MIME_REPARSED_KEY) != NULL ||
 	    (start = content_start(obj, src)) < 0)
 		return MA_EDATA;
 	for (GObject *o = g_object_get_data(G_OBJECT(obj), MIME_PARENT_KEY);

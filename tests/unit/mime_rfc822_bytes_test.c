@@ -104,6 +104,20 @@ test_digest_part_without_header(void **state)
 		     "From: c@example.org\nSubject:  first\n\none");
 }
 
+static void
+test_multipart_without_boundary(void **state)
+{
+	(void)state;
+	/* The parts are read again from the body (mime_unbounded.c): the
+	 * offsets are not the message's, so gmime's writing stands. */
+	expect_bytes("From: a@example.org\nSubject: nb\nMIME-Version: 1.0\n"
+		     "Content-Type: multipart/mixed\n\n--zz\n"
+		     "Content-Type: text/plain\n\nhi\n--zz\n"
+		     "Content-Type: message/rfc822\n\nFrom: x@example.org\n"
+		     "Subject: s\n\nbody\n--zz--\n",
+		     "From: x@example.org\nSubject: s\n\nbody");
+}
+
 int
 main(void)
 {
@@ -112,6 +126,7 @@ main(void)
 	    cmocka_unit_test(test_crlf_message),
 	    cmocka_unit_test(test_whole_body_and_unclosed_multipart),
 	    cmocka_unit_test(test_digest_part_without_header),
+	    cmocka_unit_test(test_multipart_without_boundary),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
