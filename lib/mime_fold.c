@@ -28,7 +28,9 @@
 
 #include "mime_int.h"
 
-/* Bytes of a field and the lines after it read from the source. */
+/* Bytes of a field and the lines after it read from the source: first,
+ * and at most. */
+#define FOLD_FIRST    4096
 #define FOLD_SCAN_MAX 65536
 
 /* The end of the line that starts at i in p[0..n) (after its LF), or
@@ -65,7 +67,7 @@ gmime_field(const unsigned char *p, size_t i, size_t e)
 	return i < e && p[i] == ':';
 }
 
-bool
+int
 mime_fold_scan(const unsigned char *p, size_t n, size_t *endp, size_t *brokenp)
 {
 	size_t i = line_end(p, n, 0), end, e;
@@ -73,13 +75,15 @@ mime_fold_scan(const unsigned char *p, size_t n, size_t *endp, size_t *brokenp)
 	/* The field's own continuation lines. */
 	while (i < n && (p[i] == ' ' || p[i] == '\t'))
 		i = line_end(p, n, i);
+	if (i >= n)
+		return -1; /* cut by the scan's end, or the file's */
 	end = i;
 	/* Lines gmime drops, each with its own continuation lines, up to
 	 * the next field. */
 	while (i < n) {
 		e = line_end(p, n, i);
 		if (e == n && p[e - 1] != '\n')
-			return false; /* cut by the scan's end */
+			return -1;
 		if (empty_line(p, i, e) || gmime_field(p, i, e))
 			break;
 		i = e;
@@ -88,8 +92,10 @@ mime_fold_scan(const unsigned char *p, size_t n, size_t *endp, size_t *brokenp)
 	}
 	/* Read up to a field: broken folds. Up to the blank line or the
 	 * end: the body (mime_lost.c). */
-	if (i >= n || empty_line(p, i, line_end(p, n, i)))
-		return false;
+	if (i >= n)
+		return -1;
+	if (empty_line(p, i, line_end(p, n, i)))
+		return 0;
 	*endp = end;
 	*brokenp = i;
 	return i > end;
@@ -113,13 +119,35 @@ mime_fold_append(struct buf *out, const unsigned char *p, size_t n)
 	return st;
 }
 
-/* Whether p[0..n) starts with the first line of raw. */
+/* Whether p[0..n) starts with the first line of raw (as far as p goes). */
 static bool
 same_start(const unsigned char *p, size_t n, const char *raw)
 {
 	size_t k = strcspn(raw, "\r\n");
 
-	return k <= n && memcmp(p, raw, k) == 0;
+	return memcmp(p, raw, k < n ? k : n) == 0;
+}
+
+/*
+ * Whether the field name (its raw name) with first line raw starts
+ * src[0..n) and lines gmime drops follow it: 1 with *endp and *brokenp
+ * set (mime_fold_scan()), 0 not, -1 when n bytes do not tell.
+ */
+static int
+fold_at(const unsigned char *src, size_t n, const char *name, const char *raw,
+	size_t *endp, size_t *brokenp)
+{
+	size_t nl = strlen(name), c = nl;
+
+	/* The same field at that offset, name and value's first line: a
+	 * check that it is the source (a message parsed from memory while
+	 * a file is named has other offsets). */
+	while (c < n && (src[c] == ' ' || src[c] == '\t'))
+		c++;
+	if (c >= n || memcmp(src, name, nl) != 0 || src[c] != ':' ||
+	    !same_start(src + c + 1, n - c - 1, raw))
+		return 0;
+	return mime_fold_scan(src, n, endp, brokenp);
 }
 
 void
@@ -127,37 +155,37 @@ mime_fold_join(GMimeHeader *h)
 {
 	const char *name = g_mime_header_get_raw_name(h);
 	const char *raw = g_mime_header_get_raw_value(h);
-	unsigned char *src;
-	size_t n, nl, end, broken;
+	gint64 off = g_mime_header_get_offset(h);
+	unsigned char first[FOLD_FIRST], *src = first, *big = NULL;
+	size_t n, end = 0, broken = 0;
 	struct buf v;
+	int r;
 
 	if (name == NULL || raw == NULL ||
-	    g_ascii_strcasecmp(name, "Message-ID") == 0 ||
-	    (src = malloc(FOLD_SCAN_MAX)) == NULL)
+	    g_ascii_strcasecmp(name, "Message-ID") == 0)
 		return;
-	n = mime_source_read(g_mime_header_get_offset(h), src, FOLD_SCAN_MAX);
-	nl = strlen(name);
-	/* The same field at that offset, name and value's first line: a
-	 * check that it is the source (a message parsed from memory while
-	 * a file is named has other offsets). */
-	while (nl < n && (src[nl] == ' ' || src[nl] == '\t'))
-		nl++;
-	if (n <= nl || memcmp(src, name, strlen(name)) != 0 || src[nl] != ':' ||
-	    !same_start(src + nl + 1, n - nl - 1, raw) ||
-	    !mime_fold_scan(src, n, &end, &broken)) {
-		free(src);
-		return;
+	/* Most fields and the line after them fit in the first read. */
+	n = mime_source_read(off, first, sizeof first);
+	r = fold_at(first, n, name, raw, &end, &broken);
+	if (r < 0 && n == sizeof first &&
+	    (big = malloc(FOLD_SCAN_MAX)) != NULL) {
+		src = big;
+		n = mime_source_read(off, big, FOLD_SCAN_MAX);
+		r = fold_at(big, n, name, raw, &end, &broken);
 	}
-	buf_init(&v, FOLD_SCAN_MAX * 2);
-	if (buf_adds(&v, raw) == MA_OK &&
-	    mime_fold_append(&v, src + end, broken - end) == MA_OK) {
-		/* gmime reads the value from raw_value (decoded when asked
-		 * for), so the field is read whole by every reader after. */
-		g_free(h->raw_value);
-		h->raw_value = g_strdup(v.data);
-		g_free(h->value);
-		h->value = NULL;
+	if (r == 1) {
+		buf_init(&v, FOLD_SCAN_MAX * 2);
+		if (buf_adds(&v, raw) == MA_OK &&
+		    mime_fold_append(&v, src + end, broken - end) == MA_OK) {
+			/* gmime reads the value from raw_value (decoded
+			 * when asked for): every reader after reads the
+			 * field whole. */
+			g_free(h->raw_value);
+			h->raw_value = g_strdup(v.data);
+			g_free(h->value);
+			h->value = NULL;
+		}
+		buf_release(&v);
 	}
-	buf_release(&v);
-	free(src);
+	free(big);
 }

@@ -170,11 +170,17 @@ static char *source_path;
 static const char *source_mem;
 static size_t source_len;
 
+/* source_path opened for mime_source_read(), once per file. */
+static int source_fd = -1;
+
 void
 mime_index_source(const char *path)
 {
 	free(source_path);
 	source_path = path != NULL ? strdup(path) : NULL;
+	if (source_fd >= 0)
+		close(source_fd);
+	source_fd = -1;
 }
 
 void
@@ -192,7 +198,6 @@ mime_source_read(gint64 off, unsigned char *buf, size_t max)
 {
 	size_t got;
 	ssize_t n;
-	int fd;
 
 	if (off < 0)
 		return 0;
@@ -205,10 +210,10 @@ mime_source_read(gint64 off, unsigned char *buf, size_t max)
 		return got;
 	}
 	if (source_path == NULL ||
-	    (fd = open(source_path, O_RDONLY | O_CLOEXEC)) < 0)
+	    (source_fd < 0 &&
+	     (source_fd = open(source_path, O_RDONLY | O_CLOEXEC)) < 0))
 		return 0;
-	n = pread(fd, buf, max, (off_t)off);
-	close(fd);
+	n = pread(source_fd, buf, max, (off_t)off);
 	return n > 0 ? (size_t)n : 0;
 }
 

@@ -199,12 +199,13 @@ size_t mime_source_read(gint64 off, unsigned char *buf, size_t max);
 
 /*
  * mime_fold_scan - for the header field that starts at p[0] (n bytes of
- * the source from there): whether lines that gmime drops (no field, no
+ * the source from there): 1 when lines that gmime drops (no field, no
  * leading blank) follow it and then another field: *endp is where the
- * field ends, *brokenp where those lines end (mime_fold.c).
+ * field ends, *brokenp where those lines end (mime_fold.c); 0 when not;
+ * -1 when the n bytes end before that is known.
  */
-bool mime_fold_scan(const unsigned char *p, size_t n, size_t *endp,
-		    size_t *brokenp);
+int mime_fold_scan(const unsigned char *p, size_t n, size_t *endp,
+		   size_t *brokenp);
 
 /*
  * mime_fold_append - the lines p[0..n) appended to out as continuation

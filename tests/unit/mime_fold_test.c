@@ -99,6 +99,32 @@ test_part_header_split(void **state)
 	mime_free(m);
 }
 
+static void
+test_long_field_then_a_broken_fold(void **state)
+{
+	/* A Subject of 6,000 bytes, past the first read of the source. */
+	char *text = malloc(8192), *subj = malloc(6001), *want = malloc(8192);
+	struct mime_msg *m;
+
+	(void)state;
+	assert_non_null(text);
+	assert_non_null(subj);
+	assert_non_null(want);
+	memset(subj, 's', 6000);
+	subj[6000] = '\0';
+	snprintf(text, 8192,
+		 "From: a@example.org\nSubject: %s\nand its tail\n"
+		 "To: b@example.org\n\nt\n",
+		 subj);
+	snprintf(want, 8192, "%s and its tail", subj);
+	m = parse(text);
+	assert_string_equal(m->subject, want);
+	mime_free(m);
+	free(text);
+	free(subj);
+	free(want);
+}
+
 int
 main(void)
 {
@@ -108,6 +134,7 @@ main(void)
 	    cmocka_unit_test(test_recipients_split_over_lines),
 	    cmocka_unit_test(test_text_after_the_last_field_is_still_the_body),
 	    cmocka_unit_test(test_part_header_split),
+	    cmocka_unit_test(test_long_field_then_a_broken_fold),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
