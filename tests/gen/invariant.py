@@ -330,7 +330,6 @@ def main():
             where[os.path.realpath(p)] = toks[0]
             by_token[toks[0]][0 if d == "archive" else 1].append(p)
     nm = notmuch_files(space_dir, rep)
-    id_files = collections.Counter(nm.values())
     reasons = {}
     try:
         with open(os.path.join(space_dir, "state/dedupe.report"), "rb") as f:
@@ -393,8 +392,8 @@ def main():
                     "%s (m/%s.eml)" % (example(tok), stem), tok)
         # What the page shows: HTML unescaped twice (an HTML body is in
         # the srcdoc attribute of its frame). A Message-ID that has other
-        # versions shows one of them: not checked.
-        if shows.get(tok) and id_files[nm[p]] == 1 and stems:
+        # versions shows each of them in full on the one page.
+        if shows.get(tok) and stems:
             with open(os.path.join(site_dir, "m", stems[0] + ".html"),
                       "rb") as f:
                 text = html.unescape(html.unescape(

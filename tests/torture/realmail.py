@@ -44,6 +44,44 @@ SOURCES = [
     ("npm-eml-format", re.compile(r"eml-format[^/]*/package/test/fixtures/"
                                   r"[^/]+\.eml$")),
     ("npm-node-mbox", re.compile(r"node-mbox[^/]*/package/test/[^/]+\.mbox$")),
+    ("spamassassin", re.compile(r"doc/spamassassin/examples/sample-"
+                                r"(non)?spam\.txt$")),
+    ("py-dkim", re.compile(r"dkim/tests/data/[^/]+\.(msg|message|mbox)$")),
+    ("twisted", re.compile(r"twisted/mail/test/[^/]+\.message$")),
+    ("go-stdlib", re.compile(r"src/mime/multipart/testdata/[^/.]+$")),
+]
+
+# Test sources whose string literals are messages: (class, the end of a
+# file's path under SRC, language). A literal is taken when it reads as
+# a message (is_mail below): a header block of fields only, at least
+# one of the fields every message has, and a blank line before a body.
+LITERALS = [
+    ("py-email-lit", re.compile(r"test/test_email/test_[a-z0-9_]+\.py$"),
+     "py"),
+    ("py-email-lit", re.compile(r"test/test_(mailbox|smtplib|imaplib)\.py$"),
+     "py"),
+    ("mailman", re.compile(r"mailman/([a-z0-9_]+/)*tests/test_[a-z0-9_]+"
+                           r"\.py$"), "py"),
+    ("hyperkitty", re.compile(r"hyperkitty/tests/([a-z0-9_]+/)*test_"
+                              r"[a-z0-9_]+\.py$"), "py"),
+    ("flufl-bounce", re.compile(r"flufl/bounce/tests/test_[a-z0-9_]+\.py$"),
+     "py"),
+    ("twisted", re.compile(r"twisted/mail/test/test_[a-z0-9_]+\.py$"),
+     "py"),
+    ("py-dkim", re.compile(r"dkim/tests/test_[a-z0-9_]+\.py$"), "py"),
+    ("aiosmtpd", re.compile(r"aiosmtpd/tests/test_[a-z0-9_]+\.py$"),
+     "py"),
+    ("authheaders", re.compile(r"authheaders/test/test_[a-z0-9_]+\.py$"),
+     "py"),
+    ("go-stdlib", re.compile(r"go-[0-9.]+/src/(net/mail|net/smtp|"
+                             r"net/textproto|mime|mime/multipart)/"
+                             r"[a-z0-9_]+_test\.go$"), "go"),
+    ("go-emersion", re.compile(r"github\.com/emersion/[^/]+/"
+                               r"([a-z0-9_]+/)*[a-z0-9_]+_test\.go$"), "go"),
+    ("go-protonmail", re.compile(r"github\.com/ProtonMail/go-mime/"
+                                 r"[a-z0-9_]+_test\.go$"), "go"),
+    ("go-enmime", re.compile(r"jhillyerd/enmime/([a-z0-9_]+/)*"
+                             r"[a-z0-9_]+_test\.go$"), "go"),
 ]
 
 HEADER = re.compile(rb"^[!-9;-~]+[ \t]*:")
@@ -55,6 +93,170 @@ def split_mbox(data):
     starts = [m.start() for m in FROM_.finditer(data)
               if m.start() == 0 or data[m.start() - 1:m.start()] == b"\n"]
     return [data[a:b] for a, b in zip(starts, starts[1:] + [len(data)])]
+
+
+def py_literals(text):
+    """The str and bytes constants of a Python source, a constant that
+    textwrap.dedent() is called on dedented as the test reads it."""
+    import ast
+    import textwrap
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return []
+    out = []
+    for node in ast.walk(tree):
+        val = None
+        if isinstance(node, ast.Constant):
+            val = node.value
+        elif isinstance(node, ast.Call) and node.args and \
+                isinstance(node.args[0], ast.Constant) and \
+                isinstance(node.args[0].value, str) and \
+                getattr(node.func, "attr", getattr(node.func, "id", "")) \
+                == "dedent":
+            val = textwrap.dedent(node.args[0].value)
+        if isinstance(val, str):
+            try:
+                val = val.encode("utf-8", "surrogateescape")
+            except UnicodeError:
+                continue
+        if isinstance(val, bytes):
+            out.append(val)
+    return out
+
+
+GO_ESC = {"a": 7, "b": 8, "f": 12, "n": 10, "r": 13, "t": 9, "v": 11,
+          "\\": 92, "'": 39, '"': 34}
+
+
+def go_unquote(body):
+    """The bytes of a Go interpreted string literal's body."""
+    out, i = bytearray(), 0
+    while i < len(body):
+        c = body[i]
+        if c != "\\" or i + 1 >= len(body):
+            out += c.encode("utf-8", "surrogateescape")
+            i += 1
+            continue
+        e = body[i + 1]
+        if e in GO_ESC:
+            out.append(GO_ESC[e])
+            i += 2
+        elif e == "x":
+            out.append(int(body[i + 2:i + 4], 16))
+            i += 4
+        elif e in "uU":
+            n = 4 if e == "u" else 8
+            out += chr(int(body[i + 2:i + 2 + n], 16)).encode(
+                "utf-8", "surrogatepass")
+            i += 2 + n
+        else:
+            out.append(int(body[i + 1:i + 4], 8) & 0xff)
+            i += 4
+    return bytes(out)
+
+
+GO_TOKEN = re.compile(r'//[^\n]*|/\*.*?\*/|`[^`]*`|"(?:[^"\\\n]|\\.)*"|'
+                      r"'(?:[^'\\\n]|\\.)*'|\+|\s+|[^\s]", re.S)
+
+
+def go_literals(text):
+    """The string constants of a Go source: literals joined by + are one."""
+    out, cur, plus = [], None, False
+    for m in GO_TOKEN.finditer(text):
+        t = m.group()
+        if t[0] in "`\"":
+            try:
+                v = t[1:-1].encode("utf-8", "surrogateescape") \
+                    if t[0] == "`" else go_unquote(t[1:-1])
+            except (ValueError, UnicodeError):
+                v = None
+            if cur is not None and plus and v is not None:
+                cur += v
+            else:
+                if cur is not None:
+                    out.append(cur)
+                cur = v
+            plus = False
+        elif t == "+":
+            plus = True
+        elif t.isspace() or t.startswith("/"):
+            continue
+        else:
+            if cur is not None:
+                out.append(cur)
+            cur, plus = None, False
+    if cur is not None:
+        out.append(cur)
+    return out
+
+
+MAIL_FIELDS = re.compile(rb"^(from|to|subject|date|message-id|"
+                         rb"mime-version|received):", re.I | re.M)
+
+
+def is_mail(b):
+    """b with its leading newlines dropped, if it reads as a message:
+    a From_ line or a field first, a header block of fields and their
+    folds, two or more fields of which one is a field every message
+    has, and a blank line before a body; else None."""
+    b = b.lstrip(b"\r\n")
+    if len(b) < 60:
+        return None
+    if b.startswith(b"From ") and FROM_.match(b):
+        return b
+    for sep in (b"\r\n\r\n", b"\n\n"):
+        k = b.find(sep)
+        if k > 0:
+            break
+    else:
+        return None
+    head = b[:k].replace(b"\r\n", b"\n").split(b"\n")
+    if len(head) < 2 or not HEADER.match(head[0]) or \
+            not MAIL_FIELDS.search(b[:k]):
+        return None
+    if any(not HEADER.match(x) and x[:1] not in (b" ", b"\t")
+           for x in head):
+        return None
+    return b
+
+
+def literals(path, lang):
+    """The messages among the string literals of one test source."""
+    with open(path, "rb") as f:
+        text = f.read().decode("utf-8", "surrogateescape")
+    found = py_literals(text) if lang == "py" else go_literals(text)
+    return [m for m in (is_mail(x) for x in found) if m is not None]
+
+
+AUTHOR_FIELDS = (b"from", b"sender", b"reply-to", b"to", b"cc", b"subject",
+                 b"date", b"message-id", b"in-reply-to", b"references",
+                 b"comments", b"keywords", b"mime-version", b"content-type",
+                 b"content-transfer-encoding", b"content-disposition",
+                 b"content-language")
+
+
+def same_key(msg):
+    """What makes two messages one to mailarc-dedupe (lib/msg.c): the
+    author's fields, and the body with CRLF as LF, mbox quoting undone
+    and the empty lines at its end dropped (spaces in the fields are
+    collapsed here, which mailarc may not do: close enough for the
+    harness)."""
+    k = re.search(rb"\r?\n\r?\n", msg)
+    if not k:
+        return None
+    head = re.sub(rb"\r?\n(?=[ \t])", b"", msg[:k.start()])
+    fields = {}
+    for line in head.splitlines():
+        name, colon, value = line.partition(b":")
+        if colon:
+            fields.setdefault(name.strip().lower(), []).append(
+                b" ".join(value.split()))
+    ident = b"\n".join(f + b":" + v for f in AUTHOR_FIELDS
+                        for v in fields.get(f, []))
+    body = msg[k.end():].replace(b"\r\n", b"\n")
+    body = re.sub(rb"(?m)^>+(From )", rb"\1", body).rstrip(b"\n")
+    return hashlib.sha256(ident + b"\0" + body).digest()
 
 
 def tag(msg, token):
@@ -117,27 +319,32 @@ class HtmlText(html.parser.HTMLParser):
 
 def own_parts(m):
     """The leaf parts of m in order, not those of the messages it carries
-    (a page lists a message/rfc822 part as one file: mailarc-render(1))."""
-    todo, out = [m], []
+    (a page lists a message/rfc822 part as one file: mailarc-render(1)),
+    each with whether it is inside a multipart/alternative."""
+    todo, out = [(m, False)], []
     while todo:
-        p = todo.pop(0)
+        p, alt = todo.pop(0)
         if p.is_multipart() and p.get_content_maintype() != "message":
-            todo[0:0] = p.get_payload()
+            alt = alt or p.get_content_subtype() == "alternative"
+            todo[0:0] = [(x, alt) for x in p.get_payload()]
         elif p is not m or not p.is_multipart():
-            out.append(p)
+            out.append((p, alt))
     return out
 
 
 def text_lines(m):
     """Plain lines of the message's inline text parts: every text/plain
     part that is no attachment, or the text of its HTML when it has no
-    text/plain part."""
+    text/plain part. The parts of a multipart/alternative are one text:
+    past the first text/plain part of the message (its body), those in
+    an alternative are files, not shown (mailarc-render(1))."""
     plain, htmls = [], []
-    for part in own_parts(m):
+    for part, alt in own_parts(m):
         if part.get_content_maintype() != "text" or \
                 part.get_content_disposition() == "attachment":
             continue
-        if part.get_content_subtype() == "plain":
+        if part.get_content_subtype() == "plain" and (not alt or
+                                                       not plain):
             plain.append(part)
         elif part.get_content_subtype() == "html":
             htmls.append(part)
@@ -197,12 +404,17 @@ def main():
             p = os.path.join(root, n)
             for cls, pat in SOURCES:
                 if pat.search(p):
-                    files.append((cls, p))
+                    files.append((cls, p, None))
+                    break
+            for cls, pat, lang in LITERALS:
+                if pat.search(p):
+                    files.extend((cls, p, x) for x in literals(p, lang))
                     break
     seen, seen_msg, rows, n, nfile = set(), set(), [], 0, 0
-    for cls, p in sorted(files):
-        with open(p, "rb") as f:
-            data = f.read()
+    for cls, p, data in sorted(files, key=lambda x: x[:2]):
+        if data is None:
+            with open(p, "rb") as f:
+                data = f.read()
         h = hashlib.sha256(data).digest()
         if h in seen or not data.strip():
             continue
@@ -218,10 +430,15 @@ def main():
             body = one.split(b"\n", 1)[1] if one.startswith(b"From ") \
                 else one
             h = hashlib.sha256(body).digest()
-            if h in seen_msg:  # the same message in another mbox
+            same = same_key(body)
+            # The same message in another mbox, or in another test that
+            # adds a field to it: mailarc keeps one (mailarc-dedupe(1)).
+            if h in seen_msg or same in seen_msg:
                 msgs.remove(one)
                 continue
             seen_msg.add(h)
+            if same:
+                seen_msg.add(same)
             n += 1
             token = "T7000-%d" % n
             tagged.append(tag(one, token))

