@@ -10,7 +10,9 @@ token in body: when Python's email package finds "Hostile token TOKEN"
 in one of its text parts; and its page shows the text the manifest's
 sixth column names, where there is one, and a search by body: for
 each phrase of the optional seventh column finds it), or set aside in
-duplicates/ with a reason in state/dedupe.report; a duplicate must be a
+duplicates/ with a reason in state/dedupe.report (an input whose EXPECT
+is "no-archive", X-No-Archive: yes, must be set aside for that reason
+and not archived); a duplicate must be a
 duplicate of an archived copy of the same input (same token); a message
 must not be set aside as not a message; the files in archive/ and
 duplicates/ must add up to the number of inputs, each holding one input.
@@ -444,6 +446,8 @@ def main():
             if "mail" in expects:
                 rep.add("mail set aside as not a message", cls,
                         example(tok), tok)
+        elif reason == "x-no-archive" and "no-archive" in expects:
+            pass
         else:
             rep.add("set aside for reason '%s'" % reason, cls, example(tok),
                     tok)
@@ -459,6 +463,9 @@ def main():
                     ents[0][2])
         if ents[0][1] == "mail" and not a:
             rep.add("message not archived at all", ents[0][0], ents[0][2])
+        if ents[0][1] == "no-archive" and a:
+            rep.add("archived though it asks not to be (X-No-Archive)",
+                    ents[0][0], ents[0][2])
     junk_archived = sum(1 for t in archived.values()
                         if entries.get(t, [("", "")])[0][1] == "junk")
     nfiles = len(archived) + len(setaside)

