@@ -628,5 +628,6 @@ mime_init(void)
 	klass = g_type_class_ref(GMIME_TYPE_MESSAGE);
 	gmime_message_header_added = klass->header_added;
 	klass->header_added = message_header_added;
+	mime_decode_end_init();
 	done = true;
 }

@@ -259,4 +259,12 @@ bool mime_body_holds(const struct mime_msg *m, const char *text, size_t n);
  */
 enum ma_status mime_extra_append(struct mime_msg *m, GMimeMessage *msg);
 
+/*
+ * mime_decode_end_init - from mime_init(), once: the bytes gmime's
+ * decoding filter holds when a part's content ends (an unpadded base64
+ * quantum, a quoted-printable "=X") are written out, not dropped
+ * (mime_decode_end.c).
+ */
+void mime_decode_end_init(void);
+
 #endif

@@ -2026,6 +2026,40 @@ def c_bare_text(g, t):
     return m.bytes(), mid, "mail"
 
 
+@mutation("encoding-cut-end")
+def c_cut_end(g, t):
+    """A text part whose transfer encoding stops short at the very end: a
+    base64 body without its padding (2 or 3 characters after the last
+    full quantum: mailers that strip '=') or a quoted-printable one that
+    ends in "=X". The last letters of its last line are on the page and
+    in search, and an attachment cut the same way downloads whole."""
+    r = g.rng
+    m, mid = g.base(t)
+    last = "Hostile token %s ends with %s" % (t, g.word())
+    if r.randrange(3):
+        text = g.text(t) + last
+        while len(text.encode()) % 3 == 0:
+            text += "s"
+            last += "s"
+        enc = base64.b64encode(text.encode()).rstrip(b"=")
+        body = b"\n".join(enc[i:i + 76] for i in range(0, len(enc), 76))
+        cte = "base64"
+    else:
+        last += ", total=%d" % r.randint(1, 9)
+        body = (g.text(t) + last).encode()
+        cte = "quoted-printable"
+    blob = bytes(r.randrange(256) for _ in range(r.choice([10, 11, 301])))
+    multipart(m, "mixed", "ce-" + t, [
+        ("Content-Type: text/plain; charset=utf-8\n"
+         "Content-Transfer-Encoding: %s\n\n" % cte).encode() + body +
+        (b"\n" if r.randrange(2) else b""),
+        b"Content-Type: application/octet-stream\nContent-Disposition: "
+        b"attachment; filename=\"cut.bin\"\nContent-Transfer-Encoding: "
+        b"base64\n\n" + base64.b64encode(blob).rstrip(b"=") + b"\n"])
+    g.shows = [last]
+    return m.bytes(), mid, "mail"
+
+
 def make_input(g, cls):
     g.n += 1
     token = "T%d-%d" % (g.seed, g.n)
