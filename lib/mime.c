@@ -356,6 +356,7 @@ leaf_parts(GMimeMessage *msg, GMimeObject **parts, struct mime_msg *m)
 						  alt);
 				g_ptr_array_add(todo, c);
 			}
+			mime_related_root_first(obj, todo, count);
 			continue;
 		}
 		if (nparts < MIME_MAX_PARTS)

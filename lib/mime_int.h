@@ -267,4 +267,12 @@ enum ma_status mime_extra_append(struct mime_msg *m, GMimeMessage *msg);
  */
 void mime_decode_end_init(void);
 
+/*
+ * mime_related_root_first - obj is a multipart whose count children
+ * leaf_parts() has just pushed on todo (the first on top): when it is a
+ * multipart/related whose "start" names another child, that child goes
+ * on top, to be visited first (mime_related.c).
+ */
+void mime_related_root_first(GMimeObject *obj, GPtrArray *todo, int count);
+
 #endif

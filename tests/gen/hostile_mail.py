@@ -2060,6 +2060,31 @@ def c_cut_end(g, t):
     return m.bytes(), mid, "mail"
 
 
+@mutation("related-start", 0.5)
+def c_related_start(g, t):
+    """A multipart/related whose start parameter names a root that is
+    not its first part, a text part (an HTML fragment the root includes,
+    a stylesheet written as text/html) before it: RFC 2387 makes the
+    root the body, so the page shows the root's text."""
+    r = g.rng
+    m, mid = g.base(t)
+    root = "root.%s@example.org" % t.lower()
+    text = "Hostile token %s is the root of %s" % (t, g.word(2))
+    before = [("text/html", "<p>fragment %s</p>" % g.word(3)),
+              ("text/plain", "resource %s" % g.word(3))][r.randrange(2)]
+    parts = [("Content-Type: %s; charset=utf-8\nContent-ID: <inc.%s@"
+              "example.org>\n\n%s\n" % (before[0], t.lower(),
+                                         before[1])).encode()
+             for _ in range(r.randint(1, 2))]
+    parts.append(("Content-Type: text/html; charset=utf-8\nContent-ID: "
+                  "<%s>\n\n<html><body><p>%s</p></body></html>\n"
+                  % (root, text)).encode())
+    multipart(m, "related", "rs-" + t, parts,
+              '; type="text/html"; start="<%s>"' % root)
+    g.shows = [text] if before[0] == "text/html" else []
+    return m.bytes(), mid, "mail"
+
+
 def make_input(g, cls):
     g.n += 1
     token = "T%d-%d" % (g.seed, g.n)
