@@ -9,7 +9,9 @@ permalink rule, and found by "mailarc search KEY id:ID", and by its
 token in body: when Python's email package finds "Hostile token TOKEN"
 in one of its text parts; and its page shows the text the manifest's
 sixth column names, where there is one, and a search by body: for
-each phrase of the optional seventh column finds it), or set aside in
+each phrase of the optional seventh column finds it, and the site
+holds each attachment whose SHA-256 the optional eighth column lists,
+comma-separated), or set aside in
 duplicates/ with a reason in state/dedupe.report (an input whose EXPECT
 is "no-archive", X-No-Archive: yes, must be set aside for that reason
 and not archived); a duplicate must be a
@@ -284,6 +286,8 @@ def main():
     entries = collections.defaultdict(list)  # token -> [(cls, expect, file)]
     shows = collections.defaultdict(list)  # token -> [text its page shows]
     finds = collections.defaultdict(list)  # token -> [body: phrases]
+    # token -> [SHA-256 of an attachment's decoded bytes]
+    att_sums = collections.defaultdict(list)
     ninputs = 0
     top = os.path.dirname(os.path.abspath(manifest))
     empty = 0
@@ -295,6 +299,8 @@ def main():
                 shows[tok].extend(cols[5].split("\x1f"))
             if len(cols) > 6 and cols[6] != "-":
                 finds[tok].extend(cols[6].split("\x1f"))
+            if len(cols) > 7 and cols[7] != "-":
+                att_sums[tok].extend(cols[7].split(","))
             # A 0-byte file carries no token and nothing to keep: it is
             # skipped with a warning, and only a crash is a violation.
             if (expect == "junk" and
@@ -392,6 +398,15 @@ def main():
         if want not in raws.hashes(stem):
             rep.add("raw download not the archived bytes", cls,
                     "%s (m/%s.eml)" % (example(tok), stem), tok)
+        # Each attachment downloads whole: the site keeps it as
+        # a/HH/SHA256.EXT (mailarc-render(1)).
+        for h in att_sums.get(tok, []):
+            adir = os.path.join(site_dir, "a", h[:2])
+            if not any(f.split(".")[0] == h for f in
+                       (os.listdir(adir) if os.path.isdir(adir) else [])):
+                rep.add("attachment download not its decoded bytes", cls,
+                        "%s (sha256 %s)" % (example(tok), h[:16]), tok)
+                break
         # What the page shows: HTML unescaped twice (an HTML body is in
         # the srcdoc attribute of its frame). A Message-ID that has other
         # versions shows each of them in full on the one page.

@@ -4,17 +4,21 @@
 realmail.py SRC OUT
 
 SRC is a folder of unpacked packages (tests/torture/realmail.sh makes it);
-every file under SRC whose name is in SOURCES below is read. A file that
-starts with "From " is an mbox (split at each From_ line); any other file
-whose first line is a header is one message. Each message gets a first
-header line "X-Hostile-Token: T7000-N" (after its From_ line in an mbox),
-and nothing else of it changes. Files already seen (same bytes) are
-skipped, and so is a message already seen in another mbox. Messages go to OUT/msg/NNNN-CLASS.eml, mboxes to
-OUT/mbox/NNN-CLASS.mbox; OUT/manifest.tsv is hostile_mail.py's manifest
-(CLASS is the package the file came from, EXPECT "mail", "either" for
-a MIME fragment with no From, To or Subject, or "no-archive" for a
-message with X-No-Archive: yes) with a
-seventh column: words that "mailarc search KEY body:" must find.
+every file under SRC whose name is in SOURCES below is read, and so is
+each string literal that reads as a message in the test sources that
+LITERALS names. A file that starts with "From " is an mbox (split at each
+From_ line); any other file whose first line is a header is one message.
+Each message gets a first header line "X-Hostile-Token: T7000-N" (after
+its From_ line in an mbox), and nothing else of it changes. Files already
+seen (same bytes) are skipped, and so is a message already taken that
+mailarc-dedupe would take for the same (same_key()). Messages go to
+OUT/msg/NNNN-CLASS.eml, mboxes to OUT/mbox/NNN-CLASS.mbox;
+OUT/manifest.tsv is hostile_mail.py's manifest (CLASS is the package the
+file came from, EXPECT "mail", "either" for a MIME fragment with no From,
+To or Subject, or "no-archive" for a message with X-No-Archive: yes) with
+a seventh column: words that "mailarc search KEY body:" must find, and an
+eighth: the SHA-256 of each attachment's decoded bytes, which the site
+must hold (attachment_sums()).
 
 What a page must show (SHOWS) is what Python's email package reads: the
 subject (when Python can decode it), the attachments' file names, and up
@@ -400,6 +404,27 @@ def expected(msg_bytes):
     return shows, finds
 
 
+def attachment_sums(msg_bytes):
+    """The SHA-256 (hex) of the decoded bytes of each attachment Python
+    reads without a defect: not text (whose line ends a download may
+    write otherwise), not a message or multipart, not a part with two
+    Content-Disposition fields (readers differ on which counts)."""
+    out = []
+    try:
+        m = email.message_from_bytes(msg_bytes, policy=email.policy.default)
+        for part in m.iter_attachments() if m.is_multipart() else []:
+            if part.is_multipart() or part.defects or \
+                    part.get_content_maintype() in ("text", "message") or \
+                    len(part.get_all("content-disposition", [])) > 1:
+                continue
+            data = part.get_payload(decode=True)
+            if data:
+                out.append(hashlib.sha256(data).hexdigest())
+    except Exception:  # noqa: BLE001 - a message Python cannot read
+        return []
+    return out
+
+
 def main():
     src, out = sys.argv[1:3]
     os.makedirs(os.path.join(out, "msg"), exist_ok=True)
@@ -459,7 +484,8 @@ def main():
             # mailarc keeps no message that asks not to be archived.
             if str(m.get("x-no-archive", "")).strip().lower() == "yes":
                 expect = "no-archive"
-            rows.append([token, cls, expect, None, mid, shows, finds])
+            rows.append([token, cls, expect, None, mid, shows, finds,
+                         attachment_sums(one)])
         if not msgs:
             continue
         nfile += 1
@@ -472,12 +498,13 @@ def main():
         with open(os.path.join(out, fname), "wb") as f:
             f.write(b"".join(tagged))
     with open(os.path.join(out, "manifest.tsv"), "w", encoding="utf-8") as f:
-        for token, cls, expect, fname, mid, shows, finds in rows:
+        for token, cls, expect, fname, mid, shows, finds, sums in rows:
             mid = re.sub(r"[\t\r\n]", " ", mid)
-            f.write("%s\t%s\t%s\t%s\t%s\t%s\t%s\n" % (
+            f.write("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n" % (
                 token, cls, expect, fname, mid,
                 "\x1f".join(shows) if shows else "-",
-                "\x1f".join(finds) if finds else "-"))
+                "\x1f".join(finds) if finds else "-",
+                ",".join(sums) if sums else "-"))
     print("realmail: %d messages from %d files" % (n, nfile))
     return 0
 
