@@ -358,6 +358,16 @@ def text_lines(m):
             plain.append(part)
         elif part.get_content_subtype() == "html":
             htmls.append(part)
+    # The root of a multipart/related is the part its start parameter
+    # names (RFC 2387 3.2): it comes first.
+    starts = set(str(p.get_param("start", "")).strip().strip("<>")
+                 for p in m.walk()
+                 if p.get_content_type() == "multipart/related")
+    starts.discard("")
+    plain.sort(key=lambda p: str(p.get("content-id", "")).strip().strip(
+        "<>") not in starts)
+    htmls.sort(key=lambda p: str(p.get("content-id", "")).strip().strip(
+        "<>") not in starts)
     out = []
     for part in plain or htmls[:1]:
         text = part.get_content()
