@@ -15,8 +15,6 @@
  */
 #include <string.h>
 
-#include <gmime/gmime.h>
-
 #include "mime_int.h"
 
 typedef void (*complete_fn)(GMimeFilter *, char *, size_t, size_t, char **,

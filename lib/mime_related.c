@@ -9,8 +9,6 @@
  */
 #include <string.h>
 
-#include <gmime/gmime.h>
-
 #include "mime_int.h"
 
 /* Whether the Content-ID cid is the start parameter's "<id>" (or bare id). */
