@@ -376,6 +376,7 @@ leaf_parts(GMimeMessage *msg, GMimeObject **parts, struct mime_msg *m)
 						      MIME_REPARSED_KEY));
 				g_ptr_array_add(todo, c);
 			}
+			mime_related_root_first(obj, todo, count);
 			continue;
 		}
 		if (nparts < MIME_MAX_PARTS)

@@ -722,5 +722,6 @@ mime_init(void)
 	pklass = g_type_class_ref(GMIME_TYPE_TEXT_PART);
 	gmime_text_part_set_content = pklass->set_content;
 	pklass->set_content = text_part_set_content;
+	mime_decode_end_init();
 	done = true;
 }

@@ -309,4 +309,20 @@ bool mime_body_holds(const struct mime_msg *m, const char *text, size_t n);
  */
 enum ma_status mime_extra_append(struct mime_msg *m, GMimeMessage *msg);
 
+/*
+ * mime_decode_end_init - from mime_init(), once: the bytes gmime's
+ * decoding filter holds when a part's content ends (an unpadded base64
+ * quantum, a quoted-printable "=X") are written out, not dropped
+ * (mime_decode_end.c).
+ */
+void mime_decode_end_init(void);
+
+/*
+ * mime_related_root_first - obj is a multipart whose count children
+ * leaf_parts() has just pushed on todo (the first on top): when it is a
+ * multipart/related whose "start" names another child, that child goes
+ * on top, to be visited first (mime_related.c).
+ */
+void mime_related_root_first(GMimeObject *obj, GPtrArray *todo, int count);
+
 #endif

@@ -96,7 +96,7 @@ class Gen:
         # manifest's sixth column, checked by invariant.py).
         self.shows = []
         # SHA-256 (hex) of the bytes an attachment of the input must
-        # download as (the manifest's eighth column).
+        # download as (the manifest's eighth column, comma-separated).
         self.atts = []
 
     def word(self, k=1):
@@ -2138,6 +2138,65 @@ def c_rfc822_bytes(g, t):
     return m.bytes(), mid, "mail"
 
 
+@mutation("encoding-cut-end")
+def c_cut_end(g, t):
+    """A text part whose transfer encoding stops short at the very end: a
+    base64 body without its padding (2 or 3 characters after the last
+    full quantum: mailers that strip '=') or a quoted-printable one that
+    ends in "=X". The last letters of its last line are on the page and
+    in search, and an attachment cut the same way downloads whole."""
+    r = g.rng
+    m, mid = g.base(t)
+    last = "Hostile token %s ends with %s" % (t, g.word())
+    if r.randrange(3):
+        text = g.text(t) + last
+        while len(text.encode()) % 3 == 0:
+            text += "s"
+            last += "s"
+        enc = base64.b64encode(text.encode()).rstrip(b"=")
+        body = b"\n".join(enc[i:i + 76] for i in range(0, len(enc), 76))
+        cte = "base64"
+    else:
+        last += ", total=%d" % r.randint(1, 9)
+        body = (g.text(t) + last).encode()
+        cte = "quoted-printable"
+    blob = bytes(r.randrange(256) for _ in range(r.choice([10, 11, 301])))
+    multipart(m, "mixed", "ce-" + t, [
+        ("Content-Type: text/plain; charset=utf-8\n"
+         "Content-Transfer-Encoding: %s\n\n" % cte).encode() + body +
+        (b"\n" if r.randrange(2) else b""),
+        b"Content-Type: application/octet-stream\nContent-Disposition: "
+        b"attachment; filename=\"cut.bin\"\nContent-Transfer-Encoding: "
+        b"base64\n\n" + base64.b64encode(blob).rstrip(b"=") + b"\n"])
+    g.shows = [last]
+    return m.bytes(), mid, "mail"
+
+
+@mutation("related-start", 0.5)
+def c_related_start(g, t):
+    """A multipart/related whose start parameter names a root that is
+    not its first part, a text part (an HTML fragment the root includes,
+    a stylesheet written as text/html) before it: RFC 2387 makes the
+    root the body, so the page shows the root's text."""
+    r = g.rng
+    m, mid = g.base(t)
+    root = "root.%s@example.org" % t.lower()
+    text = "Hostile token %s is the root of %s" % (t, g.word(2))
+    before = [("text/html", "<p>fragment %s</p>" % g.word(3)),
+              ("text/plain", "resource %s" % g.word(3))][r.randrange(2)]
+    parts = [("Content-Type: %s; charset=utf-8\nContent-ID: <inc.%s@"
+              "example.org>\n\n%s\n" % (before[0], t.lower(),
+                                         before[1])).encode()
+             for _ in range(r.randint(1, 2))]
+    parts.append(("Content-Type: text/html; charset=utf-8\nContent-ID: "
+                  "<%s>\n\n<html><body><p>%s</p></body></html>\n"
+                  % (root, text)).encode())
+    multipart(m, "related", "rs-" + t, parts,
+              '; type="text/html"; start="<%s>"' % root)
+    g.shows = [text] if before[0] == "text/html" else []
+    return m.bytes(), mid, "mail"
+
+
 def make_input(g, cls):
     g.n += 1
     token = "T%d-%d" % (g.seed, g.n)
@@ -2251,7 +2310,7 @@ def main():
             f.write("%s\t%s\t%s\t%s\t%s\t%s%s\n" % (
                 token, cls, expect, fname, mid,
                 "\x1f".join(shows) if shows else "-",
-                "\t-\t" + "\x1f".join(atts) if atts else ""))
+                "\t-\t" + ",".join(atts) if atts else ""))
     return 0
 
 

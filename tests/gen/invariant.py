@@ -9,8 +9,12 @@ permalink rule, and found by "mailarc search KEY id:ID", and by its
 token in body: when Python's email package finds "Hostile token TOKEN"
 in one of its text parts; and its page shows the text the manifest's
 sixth column names, where there is one, and a search by body: for
-each phrase of the optional seventh column finds it), or set aside in
-duplicates/ with a reason in state/dedupe.report; a duplicate must be a
+each phrase of the optional seventh column finds it, and the site
+holds each attachment whose SHA-256 the optional eighth column lists,
+comma-separated), or set aside in
+duplicates/ with a reason in state/dedupe.report (an input whose EXPECT
+is "no-archive", X-No-Archive: yes, must be set aside for that reason
+and not archived); a duplicate must be a
 duplicate of an archived copy of the same input (same token); a message
 must not be set aside as not a message; the files in archive/ and
 duplicates/ must add up to the number of inputs, each holding one input.
@@ -282,7 +286,8 @@ def main():
     entries = collections.defaultdict(list)  # token -> [(cls, expect, file)]
     shows = collections.defaultdict(list)  # token -> [text its page shows]
     finds = collections.defaultdict(list)  # token -> [body: phrases]
-    atts = collections.defaultdict(list)  # token -> [SHA-256 of a download]
+    # token -> [SHA-256 of an attachment's decoded bytes]
+    att_sums = collections.defaultdict(list)
     ninputs = 0
     top = os.path.dirname(os.path.abspath(manifest))
     empty = 0
@@ -295,7 +300,7 @@ def main():
             if len(cols) > 6 and cols[6] != "-":
                 finds[tok].extend(cols[6].split("\x1f"))
             if len(cols) > 7 and cols[7] != "-":
-                atts[tok].extend(cols[7].split("\x1f"))
+                att_sums[tok].extend(cols[7].split(","))
             # A 0-byte file carries no token and nothing to keep: it is
             # skipped with a warning, and only a crash is a violation.
             if (expect == "junk" and
@@ -333,7 +338,6 @@ def main():
             where[os.path.realpath(p)] = toks[0]
             by_token[toks[0]][0 if d == "archive" else 1].append(p)
     nm = notmuch_files(space_dir, rep)
-    id_files = collections.Counter(nm.values())
     reasons = {}
     try:
         with open(os.path.join(space_dir, "state/dedupe.report"), "rb") as f:
@@ -394,10 +398,19 @@ def main():
         if want not in raws.hashes(stem):
             rep.add("raw download not the archived bytes", cls,
                     "%s (m/%s.eml)" % (example(tok), stem), tok)
+        # Each attachment downloads whole: the site keeps it as
+        # a/HH/SHA256.EXT (mailarc-render(1)).
+        for h in att_sums.get(tok, []):
+            adir = os.path.join(site_dir, "a", h[:2])
+            if not any(f.split(".")[0] == h for f in
+                       (os.listdir(adir) if os.path.isdir(adir) else [])):
+                rep.add("attachment download not its decoded bytes", cls,
+                        "%s (sha256 %s)" % (example(tok), h[:16]), tok)
+                break
         # What the page shows: HTML unescaped twice (an HTML body is in
         # the srcdoc attribute of its frame). A Message-ID that has other
-        # versions shows one of them: not checked.
-        if shows.get(tok) and id_files[nm[p]] == 1 and stems:
+        # versions shows each of them in full on the one page.
+        if shows.get(tok) and stems:
             with open(os.path.join(site_dir, "m", stems[0] + ".html"),
                       "rb") as f:
                 text = html.unescape(html.unescape(
@@ -427,17 +440,6 @@ def main():
                 not phrases_found(key, ids[p], finds[tok], rep):
             rep.add("phrase not found by mailarc search body:", cls_of(tok),
                     "%s (%r)" % (example(tok), finds[tok][0][:40]), tok)
-    # An attachment downloads as the bytes the manifest names: the site
-    # keeps it as a/HH/SHA256.EXT (an attached message as it was sent,
-    # not as gmime writes it again).
-    for tok in sorted(set(archived.values())):
-        for want in atts.get(tok, []):
-            d = os.path.join(site_dir, "a", want[:2])
-            if not os.path.isdir(d) or not any(
-                    f.startswith(want + ".") for f in os.listdir(d)):
-                rep.add("attachment download not its bytes", cls_of(tok),
-                        "%s (sha256 %s)" % (example(tok), want[:16]), tok)
-                break
     for p, tok in setaside.items():
         cls = cls_of(tok)
         name = os.path.basename(p).split(":")[0]
@@ -459,6 +461,8 @@ def main():
             if "mail" in expects:
                 rep.add("mail set aside as not a message", cls,
                         example(tok), tok)
+        elif reason == "x-no-archive" and "no-archive" in expects:
+            pass
         else:
             rep.add("set aside for reason '%s'" % reason, cls, example(tok),
                     tok)
@@ -474,6 +478,9 @@ def main():
                     ents[0][2])
         if ents[0][1] == "mail" and not a:
             rep.add("message not archived at all", ents[0][0], ents[0][2])
+        if ents[0][1] == "no-archive" and a:
+            rep.add("archived though it asks not to be (X-No-Archive)",
+                    ents[0][0], ents[0][2])
     junk_archived = sum(1 for t in archived.values()
                         if entries.get(t, [("", "")])[0][1] == "junk")
     nfiles = len(archived) + len(setaside)

@@ -4,16 +4,21 @@
 realmail.py SRC OUT
 
 SRC is a folder of unpacked packages (tests/torture/realmail.sh makes it);
-every file under SRC whose name is in SOURCES below is read. A file that
-starts with "From " is an mbox (split at each From_ line); any other file
-whose first line is a header is one message. Each message gets a first
-header line "X-Hostile-Token: T7000-N" (after its From_ line in an mbox),
-and nothing else of it changes. Files already seen (same bytes) are
-skipped, and so is a message already seen in another mbox. Messages go to OUT/msg/NNNN-CLASS.eml, mboxes to
-OUT/mbox/NNN-CLASS.mbox; OUT/manifest.tsv is hostile_mail.py's manifest
-(CLASS is the package the file came from, EXPECT "mail", or "either" for
-a MIME fragment with no From, To or Subject) with a
-seventh column: words that "mailarc search KEY body:" must find.
+every file under SRC whose name is in SOURCES below is read, and so is
+each string literal that reads as a message in the test sources that
+LITERALS names. A file that starts with "From " is an mbox (split at each
+From_ line); any other file whose first line is a header is one message.
+Each message gets a first header line "X-Hostile-Token: T7000-N" (after
+its From_ line in an mbox), and nothing else of it changes. Files already
+seen (same bytes) are skipped, and so is a message already taken that
+mailarc-dedupe would take for the same (same_key()). Messages go to
+OUT/msg/NNNN-CLASS.eml, mboxes to OUT/mbox/NNN-CLASS.mbox;
+OUT/manifest.tsv is hostile_mail.py's manifest (CLASS is the package the
+file came from, EXPECT "mail", "either" for a MIME fragment with no From,
+To or Subject, or "no-archive" for a message with X-No-Archive: yes) with
+a seventh column: words that "mailarc search KEY body:" must find, and an
+eighth: the SHA-256 of each attachment's decoded bytes, which the site
+must hold (attachment_sums()).
 
 What a page must show (SHOWS) is what Python's email package reads: the
 subject (when Python can decode it), the attachments' file names, and up
@@ -44,6 +49,49 @@ SOURCES = [
     ("npm-eml-format", re.compile(r"eml-format[^/]*/package/test/fixtures/"
                                   r"[^/]+\.eml$")),
     ("npm-node-mbox", re.compile(r"node-mbox[^/]*/package/test/[^/]+\.mbox$")),
+    ("spamassassin", re.compile(r"doc/spamassassin/examples/sample-"
+                                r"(non)?spam\.txt$")),
+    ("py-dkim", re.compile(r"dkim/tests/data/[^/]+\.(msg|message|mbox)$")),
+    ("twisted", re.compile(r"twisted/mail/test/[^/]+\.message$")),
+    ("go-stdlib", re.compile(r"src/mime/multipart/testdata/[^/.]+$")),
+    ("django-mailman3", re.compile(r"django_mailman3/tests/testdata/"
+                                   r"[^/]+\.txt$")),
+    ("postorius", re.compile(r"postorius/tests/test_data/[^/]+\.txt$")),
+]
+
+# Test sources whose string literals are messages: (class, the end of a
+# file's path under SRC, language). A literal is taken when it reads as
+# a message (is_mail below): a header block of fields only, at least
+# one of the fields every message has, and a blank line before a body.
+LITERALS = [
+    ("py-email-lit", re.compile(r"test/test_email/test_[a-z0-9_]+\.py$"),
+     "py"),
+    ("py-email-lit", re.compile(r"test/test_(mailbox|smtplib|imaplib)\.py$"),
+     "py"),
+    ("mailman", re.compile(r"mailman/([a-z0-9_]+/)*tests/test_[a-z0-9_]+"
+                           r"\.py$"), "py"),
+    ("hyperkitty", re.compile(r"hyperkitty/tests/([a-z0-9_]+/)*test_"
+                              r"[a-z0-9_]+\.py$"), "py"),
+    ("flufl-bounce", re.compile(r"flufl/bounce/tests/test_[a-z0-9_]+\.py$"),
+     "py"),
+    ("postorius", re.compile(r"postorius/tests/([a-z0-9_]+/)*test_"
+                             r"[a-z0-9_]+\.py$"), "py"),
+    ("twisted", re.compile(r"twisted/mail/test/test_[a-z0-9_]+\.py$"),
+     "py"),
+    ("py-dkim", re.compile(r"dkim/tests/test_[a-z0-9_]+\.py$"), "py"),
+    ("aiosmtpd", re.compile(r"aiosmtpd/tests/test_[a-z0-9_]+\.py$"),
+     "py"),
+    ("authheaders", re.compile(r"authheaders/test/test_[a-z0-9_]+\.py$"),
+     "py"),
+    ("go-stdlib", re.compile(r"go-[0-9.]+/src/(net/mail|net/smtp|"
+                             r"net/textproto|mime|mime/multipart)/"
+                             r"[a-z0-9_]+_test\.go$"), "go"),
+    ("go-emersion", re.compile(r"github\.com/emersion/[^/]+/"
+                               r"([a-z0-9_]+/)*[a-z0-9_]+_test\.go$"), "go"),
+    ("go-protonmail", re.compile(r"github\.com/ProtonMail/go-mime/"
+                                 r"[a-z0-9_]+_test\.go$"), "go"),
+    ("go-enmime", re.compile(r"jhillyerd/enmime/([a-z0-9_]+/)*"
+                             r"[a-z0-9_]+_test\.go$"), "go"),
 ]
 
 HEADER = re.compile(rb"^[!-9;-~]+[ \t]*:")
@@ -55,6 +103,170 @@ def split_mbox(data):
     starts = [m.start() for m in FROM_.finditer(data)
               if m.start() == 0 or data[m.start() - 1:m.start()] == b"\n"]
     return [data[a:b] for a, b in zip(starts, starts[1:] + [len(data)])]
+
+
+def py_literals(text):
+    """The str and bytes constants of a Python source, a constant that
+    textwrap.dedent() is called on dedented as the test reads it."""
+    import ast
+    import textwrap
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return []
+    out = []
+    for node in ast.walk(tree):
+        val = None
+        if isinstance(node, ast.Constant):
+            val = node.value
+        elif isinstance(node, ast.Call) and node.args and \
+                isinstance(node.args[0], ast.Constant) and \
+                isinstance(node.args[0].value, str) and \
+                getattr(node.func, "attr", getattr(node.func, "id", "")) \
+                == "dedent":
+            val = textwrap.dedent(node.args[0].value)
+        if isinstance(val, str):
+            try:
+                val = val.encode("utf-8", "surrogateescape")
+            except UnicodeError:
+                continue
+        if isinstance(val, bytes):
+            out.append(val)
+    return out
+
+
+GO_ESC = {"a": 7, "b": 8, "f": 12, "n": 10, "r": 13, "t": 9, "v": 11,
+          "\\": 92, "'": 39, '"': 34}
+
+
+def go_unquote(body):
+    """The bytes of a Go interpreted string literal's body."""
+    out, i = bytearray(), 0
+    while i < len(body):
+        c = body[i]
+        if c != "\\" or i + 1 >= len(body):
+            out += c.encode("utf-8", "surrogateescape")
+            i += 1
+            continue
+        e = body[i + 1]
+        if e in GO_ESC:
+            out.append(GO_ESC[e])
+            i += 2
+        elif e == "x":
+            out.append(int(body[i + 2:i + 4], 16))
+            i += 4
+        elif e in "uU":
+            n = 4 if e == "u" else 8
+            out += chr(int(body[i + 2:i + 2 + n], 16)).encode(
+                "utf-8", "surrogatepass")
+            i += 2 + n
+        else:
+            out.append(int(body[i + 1:i + 4], 8) & 0xff)
+            i += 4
+    return bytes(out)
+
+
+GO_TOKEN = re.compile(r'//[^\n]*|/\*.*?\*/|`[^`]*`|"(?:[^"\\\n]|\\.)*"|'
+                      r"'(?:[^'\\\n]|\\.)*'|\+|\s+|[^\s]", re.S)
+
+
+def go_literals(text):
+    """The string constants of a Go source: literals joined by + are one."""
+    out, cur, plus = [], None, False
+    for m in GO_TOKEN.finditer(text):
+        t = m.group()
+        if t[0] in "`\"":
+            try:
+                v = t[1:-1].encode("utf-8", "surrogateescape") \
+                    if t[0] == "`" else go_unquote(t[1:-1])
+            except (ValueError, UnicodeError):
+                v = None
+            if cur is not None and plus and v is not None:
+                cur += v
+            else:
+                if cur is not None:
+                    out.append(cur)
+                cur = v
+            plus = False
+        elif t == "+":
+            plus = True
+        elif t.isspace() or t.startswith("/"):
+            continue
+        else:
+            if cur is not None:
+                out.append(cur)
+            cur, plus = None, False
+    if cur is not None:
+        out.append(cur)
+    return out
+
+
+MAIL_FIELDS = re.compile(rb"^(from|to|subject|date|message-id|"
+                         rb"mime-version|received):", re.I | re.M)
+
+
+def is_mail(b):
+    """b with its leading newlines dropped, if it reads as a message:
+    a From_ line or a field first, a header block of fields and their
+    folds, two or more fields of which one is a field every message
+    has, and a blank line before a body; else None."""
+    b = b.lstrip(b"\r\n")
+    if len(b) < 60:
+        return None
+    if b.startswith(b"From ") and FROM_.match(b):
+        return b
+    for sep in (b"\r\n\r\n", b"\n\n"):
+        k = b.find(sep)
+        if k > 0:
+            break
+    else:
+        return None
+    head = b[:k].replace(b"\r\n", b"\n").split(b"\n")
+    if len(head) < 2 or not HEADER.match(head[0]) or \
+            not MAIL_FIELDS.search(b[:k]):
+        return None
+    if any(not HEADER.match(x) and x[:1] not in (b" ", b"\t")
+           for x in head):
+        return None
+    return b
+
+
+def literals(path, lang):
+    """The messages among the string literals of one test source."""
+    with open(path, "rb") as f:
+        text = f.read().decode("utf-8", "surrogateescape")
+    found = py_literals(text) if lang == "py" else go_literals(text)
+    return [m for m in (is_mail(x) for x in found) if m is not None]
+
+
+AUTHOR_FIELDS = (b"from", b"sender", b"reply-to", b"to", b"cc", b"subject",
+                 b"date", b"message-id", b"in-reply-to", b"references",
+                 b"comments", b"keywords", b"mime-version", b"content-type",
+                 b"content-transfer-encoding", b"content-disposition",
+                 b"content-language")
+
+
+def same_key(msg):
+    """What makes two messages one to mailarc-dedupe (lib/msg.c): the
+    author's fields, and the body with CRLF as LF, mbox quoting undone
+    and the empty lines at its end dropped (spaces in the fields are
+    collapsed here, which mailarc may not do: close enough for the
+    harness)."""
+    k = re.search(rb"\r?\n\r?\n", msg)
+    if not k:
+        return None
+    head = re.sub(rb"\r?\n(?=[ \t])", b"", msg[:k.start()])
+    fields = {}
+    for line in head.splitlines():
+        name, colon, value = line.partition(b":")
+        if colon:
+            fields.setdefault(name.strip().lower(), []).append(
+                b" ".join(value.split()))
+    ident = b"\n".join(f + b":" + v for f in AUTHOR_FIELDS
+                        for v in fields.get(f, []))
+    body = msg[k.end():].replace(b"\r\n", b"\n")
+    body = re.sub(rb"(?m)^>+(From )", rb"\1", body).rstrip(b"\n")
+    return hashlib.sha256(ident + b"\0" + body).digest()
 
 
 def tag(msg, token):
@@ -117,30 +329,45 @@ class HtmlText(html.parser.HTMLParser):
 
 def own_parts(m):
     """The leaf parts of m in order, not those of the messages it carries
-    (a page lists a message/rfc822 part as one file: mailarc-render(1))."""
-    todo, out = [m], []
+    (a page lists a message/rfc822 part as one file: mailarc-render(1)),
+    each with whether it is inside a multipart/alternative."""
+    todo, out = [(m, False)], []
     while todo:
-        p = todo.pop(0)
+        p, alt = todo.pop(0)
         if p.is_multipart() and p.get_content_maintype() != "message":
-            todo[0:0] = p.get_payload()
+            alt = alt or p.get_content_subtype() == "alternative"
+            todo[0:0] = [(x, alt) for x in p.get_payload()]
         elif p is not m or not p.is_multipart():
-            out.append(p)
+            out.append((p, alt))
     return out
 
 
 def text_lines(m):
     """Plain lines of the message's inline text parts: every text/plain
     part that is no attachment, or the text of its HTML when it has no
-    text/plain part."""
+    text/plain part. The parts of a multipart/alternative are one text:
+    past the first text/plain part of the message (its body), those in
+    an alternative are files, not shown (mailarc-render(1))."""
     plain, htmls = [], []
-    for part in own_parts(m):
+    for part, alt in own_parts(m):
         if part.get_content_maintype() != "text" or \
                 part.get_content_disposition() == "attachment":
             continue
-        if part.get_content_subtype() == "plain":
+        if part.get_content_subtype() == "plain" and (not alt or
+                                                       not plain):
             plain.append(part)
         elif part.get_content_subtype() == "html":
             htmls.append(part)
+    # The root of a multipart/related is the part its start parameter
+    # names (RFC 2387 3.2): it comes first.
+    starts = set(str(p.get_param("start", "")).strip().strip("<>")
+                 for p in m.walk()
+                 if p.get_content_type() == "multipart/related")
+    starts.discard("")
+    plain.sort(key=lambda p: str(p.get("content-id", "")).strip().strip(
+        "<>") not in starts)
+    htmls.sort(key=lambda p: str(p.get("content-id", "")).strip().strip(
+        "<>") not in starts)
     out = []
     for part in plain or htmls[:1]:
         text = part.get_content()
@@ -187,6 +414,27 @@ def expected(msg_bytes):
     return shows, finds
 
 
+def attachment_sums(msg_bytes):
+    """The SHA-256 (hex) of the decoded bytes of each attachment Python
+    reads without a defect: not text (whose line ends a download may
+    write otherwise), not a message or multipart, not a part with two
+    Content-Disposition fields (readers differ on which counts)."""
+    out = []
+    try:
+        m = email.message_from_bytes(msg_bytes, policy=email.policy.default)
+        for part in m.iter_attachments() if m.is_multipart() else []:
+            if part.is_multipart() or part.defects or \
+                    part.get_content_maintype() in ("text", "message") or \
+                    len(part.get_all("content-disposition", [])) > 1:
+                continue
+            data = part.get_payload(decode=True)
+            if data:
+                out.append(hashlib.sha256(data).hexdigest())
+    except Exception:  # noqa: BLE001 - a message Python cannot read
+        return []
+    return out
+
+
 def main():
     src, out = sys.argv[1:3]
     os.makedirs(os.path.join(out, "msg"), exist_ok=True)
@@ -197,12 +445,17 @@ def main():
             p = os.path.join(root, n)
             for cls, pat in SOURCES:
                 if pat.search(p):
-                    files.append((cls, p))
+                    files.append((cls, p, None))
+                    break
+            for cls, pat, lang in LITERALS:
+                if pat.search(p):
+                    files.extend((cls, p, x) for x in literals(p, lang))
                     break
     seen, seen_msg, rows, n, nfile = set(), set(), [], 0, 0
-    for cls, p in sorted(files):
-        with open(p, "rb") as f:
-            data = f.read()
+    for cls, p, data in sorted(files, key=lambda x: x[:2]):
+        if data is None:
+            with open(p, "rb") as f:
+                data = f.read()
         h = hashlib.sha256(data).digest()
         if h in seen or not data.strip():
             continue
@@ -218,10 +471,15 @@ def main():
             body = one.split(b"\n", 1)[1] if one.startswith(b"From ") \
                 else one
             h = hashlib.sha256(body).digest()
-            if h in seen_msg:  # the same message in another mbox
+            same = same_key(body)
+            # The same message in another mbox, or in another test that
+            # adds a field to it: mailarc keeps one (mailarc-dedupe(1)).
+            if h in seen_msg or same in seen_msg:
                 msgs.remove(one)
                 continue
             seen_msg.add(h)
+            if same:
+                seen_msg.add(same)
             n += 1
             token = "T7000-%d" % n
             tagged.append(tag(one, token))
@@ -233,7 +491,11 @@ def main():
             expect = "mail" if any(m.get(x) for x in ("from", "to",
                                                         "subject")) \
                 else "either"
-            rows.append([token, cls, expect, None, mid, shows, finds])
+            # mailarc keeps no message that asks not to be archived.
+            if str(m.get("x-no-archive", "")).strip().lower() == "yes":
+                expect = "no-archive"
+            rows.append([token, cls, expect, None, mid, shows, finds,
+                         attachment_sums(one)])
         if not msgs:
             continue
         nfile += 1
@@ -246,12 +508,13 @@ def main():
         with open(os.path.join(out, fname), "wb") as f:
             f.write(b"".join(tagged))
     with open(os.path.join(out, "manifest.tsv"), "w", encoding="utf-8") as f:
-        for token, cls, expect, fname, mid, shows, finds in rows:
+        for token, cls, expect, fname, mid, shows, finds, sums in rows:
             mid = re.sub(r"[\t\r\n]", " ", mid)
-            f.write("%s\t%s\t%s\t%s\t%s\t%s\t%s\n" % (
+            f.write("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n" % (
                 token, cls, expect, fname, mid,
                 "\x1f".join(shows) if shows else "-",
-                "\x1f".join(finds) if finds else "-"))
+                "\x1f".join(finds) if finds else "-",
+                ",".join(sums) if sums else "-"))
     print("realmail: %d messages from %d files" % (n, nfile))
     return 0
 
