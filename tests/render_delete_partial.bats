@@ -212,3 +212,32 @@ token() {
 	partial_render
 	same_as_full
 }
+
+@test "render delete partial: the root of two merged threads, and an erased root" {
+	# m1 joins two threads: b0's NAME then leads to a0's. With a0
+	# deleted, b0 is the root again and its NAME its own.
+	msg a0 '03 Jun 2025 10:00:00 +0000' 'Ann <ann@del.example>' 'A' -
+	msg b0 '04 Jun 2025 10:00:00 +0000' 'Bob <bob@del.example>' 'B' -
+	msg b1 '05 Jun 2025 10:00:00 +0000' 'Cy <cy@del.example>' 'Re: B' b0
+	"$NR/mailarc" import -q --no-progress part "$BATS_TEST_TMPDIR/extra"/[ab]*.eml \
+		>/dev/null
+	mailarc-render -q part >/dev/null
+	msg m1 '06 Jun 2025 10:00:00 +0000' 'Dee <dee@del.example>' 'Re: A' a0
+	sed -i 's/^References: .*/References: <a0@del.example> <b0@del.example>/' \
+		"$BATS_TEST_TMPDIR/extra/m1.eml"
+	"$NR/mailarc" import -q --no-progress part "$BATS_TEST_TMPDIR/extra/m1.eml" \
+		>/dev/null
+	mailarc-render -q part >/dev/null
+	same_as_full
+	grep -q 'Conversation moved' "$SITE"/t/*/b0@del.example.html
+	"$NR/mailarc" delete -q part '<a0@del.example>' >/dev/null
+	partial_render
+	same_as_full
+	! grep -q 'Conversation moved' "$SITE"/t/*/b0@del.example.html
+	grep -q 'Conversation moved' "$SITE"/t/*/a0@del.example.html
+	# An erased root: nothing may name it (the run reads everything).
+	"$NR/mailarc" erase -q part --address bob@del.example --yes >/dev/null
+	mailarc-render -q part >/dev/null
+	same_as_full
+	[ ! -e "$(echo "$SITE"/m/*/b0@del.example.html)" ]
+}
