@@ -135,6 +135,25 @@ partial_render() {
 	n=$(render_stat entries)
 	echo "entries held: $n of $TOTAL"
 	[ "$n" -lt $((TOTAL / 2)) ]
+	state_agrees
+}
+
+# state_agrees - each Message-ID, thread and token once in its buckets,
+# as many as the manifest counts.
+state_agrees() {
+	local d=$S/state/render.state.d k
+	for k in i t a; do
+		[ -z "$(cut -f1 "$d/$k"-* | sort | uniq -d)" ]
+	done
+	[ "$(cat "$d"/i-* | wc -l)" -eq \
+		"$(sed -n 's/^messages //p' "$S/state/render.state")" ]
+	[ "$(cat "$d"/t-* | wc -l)" -eq \
+		"$(sed -n 's/^threads //p' "$S/state/render.state")" ]
+	# Each token's users, as the month files list them.
+	cat "$d"/m-* | awk -F'\t' '$4 != "-" { n = split($4, t, " ")
+		for (i = 1; i <= n; i++) c[t[i]]++ }
+		END { for (k in c) print k "\t" c[k] }' | sort >"$BATS_TEST_TMPDIR/users"
+	sort "$d"/a-* | diff "$BATS_TEST_TMPDIR/users" -
 }
 
 # token ID - the attachment token the state lists for message ID.
@@ -185,7 +204,7 @@ token() {
 	"$NR/mailarc" erase -q part --address eve@erase.example --yes >/dev/null
 	partial_render
 	same_as_full
-	! grep -rq 'u2@del.example' "$SITE"
+	run ! grep -rq 'u2@del.example' "$SITE"
 }
 
 @test "render delete partial: a whole thread, one message at a time and together" {
@@ -233,11 +252,44 @@ token() {
 	"$NR/mailarc" delete -q part '<a0@del.example>' >/dev/null
 	partial_render
 	same_as_full
-	! grep -q 'Conversation moved' "$SITE"/t/*/b0@del.example.html
+	run ! grep -q 'Conversation moved' "$SITE"/t/*/b0@del.example.html
 	grep -q 'Conversation moved' "$SITE"/t/*/a0@del.example.html
 	# An erased root: nothing may name it (the run reads everything).
 	"$NR/mailarc" erase -q part --address bob@del.example --yes >/dev/null
 	mailarc-render -q part >/dev/null
 	same_as_full
 	[ ! -e "$(echo "$SITE"/m/*/b0@del.example.html)" ]
+}
+
+strace_render() {
+	ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0" strace -qq -o /dev/null \
+		-e trace="$2" -e inject="$2:$3:when=$1" mailarc-render part
+}
+
+@test "render delete partial: killed before any rename or removal, the rerun gives the same site and state" {
+	"$NR/mailarc" delete -q part '<root@del.example>' '<u1@del.example>' \
+		>/dev/null
+	rm -rf "$BATS_TEST_TMPDIR/snap"
+	cp -a "$MAILARC_ROOT" "$BATS_TEST_TMPDIR/snap"
+	partial_render
+	same_as_full
+	tree_digest "$SITE" >"$BATS_TEST_TMPDIR/want"
+	# The state's lines (a rerun that renders everything writes
+	# them in another order).
+	sort "$S"/state/render.state.d/[aimnt]-* >"$BATS_TEST_TMPDIR/want.state"
+	for calls in rename,renameat,renameat2 unlink,unlinkat; do
+		for ((n = 1; n <= 400; n++)); do
+			rm -rf "$MAILARC_ROOT"
+			cp -a "$BATS_TEST_TMPDIR/snap" "$MAILARC_ROOT"
+			run strace_render "$n" "$calls" signal=SIGKILL
+			[ "$status" -eq 0 ] && break
+			[ "$status" -eq 137 ]
+			mailarc-render -q part >/dev/null
+			tree_digest "$SITE" | diff "$BATS_TEST_TMPDIR/want" -
+			sort "$S"/state/render.state.d/[aimnt]-* |
+				diff "$BATS_TEST_TMPDIR/want.state" -
+		done
+		echo "$calls: $n calls"
+		[ "$status" -eq 0 ]
+	done
 }

@@ -203,7 +203,10 @@ store_merge(struct store_out *o, struct buf *b, const char *fkey,
 	    GHashTable *lines)
 {
 	const struct sfile *old = g_hash_table_lookup(o->r->store->files, fkey);
-	GHashTable *used = g_hash_table_new(g_str_hash, g_str_equal);
+	/* Copies: a line's key is cut at its tab only while it is
+	 * looked up. */
+	GHashTable *used =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	GPtrArray *keys;
 	char *data = NULL;
 	size_t len = 0, count = 0;
@@ -225,7 +228,7 @@ store_merge(struct store_out *o, struct buf *b, const char *fkey,
 		known = g_hash_table_lookup_extended(lines, p, NULL,
 						     (gpointer *)&v);
 		if (known)
-			g_hash_table_add(used, p);
+			g_hash_table_add(used, g_strdup(p));
 		if (tab != NULL)
 			*tab = '\t';
 		if (!known || v != NULL) {
