@@ -88,7 +88,9 @@ settle_bucket(struct run *r, const char *fkey, GPtrArray *want)
 		g_hash_table_destroy(old);
 		return st;
 	}
-	for (char *p = data, *end = data + len; data != NULL && p < end;) {
+	/* No such bucket: no counts yet. */
+	for (char *p = data, *end = data != NULL ? data + len : NULL;
+	     p < end;) {
 		char *nl = memchr(p, '\n', (size_t)(end - p));
 		char *tab;
 
