@@ -407,8 +407,19 @@ bool store_partial(const struct run *r);
 bool store_damaged(const struct run *r);
 enum ma_status store_prefetch(struct run *r, const char *msgid,
 			      const char *thread, time_t date);
+/* store_prefetch_tomb() - a fresh tombstone (key as r->tombs has it):
+ * the month of its message (its Message-ID's bucket gives its date) or,
+ * for an erasure, its thread's months; everything when that cannot be
+ * known or the state does not count attachments' users. */
+enum ma_status store_prefetch_tomb(struct run *r, const char *key,
+				   const struct tomb *t);
 enum ma_status store_widen(struct run *r);
 enum ma_status store_names_check(struct run *r);
+/* store_renamed() - a run that read part of the state removed the root
+ * of a thread it renders: names_publish() gives the thread's old NAME,
+ * and the NAMEs that led to it, their new targets (store_names_check()
+ * read them). */
+bool store_renamed(const struct run *r);
 void store_sort(struct run *r);
 bool store_totals(const struct run *r, size_t *messages, size_t *threads);
 /* render_messages() - how many messages the site holds. */
@@ -421,6 +432,20 @@ void store_free(struct store *s);
 unsigned store_bucket(const char *key);
 enum ma_status store_thread_root(const char *path, char *manifest, size_t len,
 				 const char *msgid, char **rootp);
+
+/*
+ * store_atts.c: each attachment token's users, counted in the state.
+ * store_atts_before() - a run that read part of the state notes the
+ * tokens of the entries of the threads it renders and of the messages it
+ * removes (after collect_entries(), before the pages);
+ * store_atts_counted() - it did (the state counts them);
+ * store_atts_settle() - after the thread pages: the counts of what
+ * changed, and the files of the tokens no message uses any more removed
+ * from the site (drop_attachments() without the walk of every entry).
+ */
+enum ma_status store_atts_before(struct run *r);
+bool store_atts_counted(const struct run *r);
+enum ma_status store_atts_settle(struct run *r);
 
 /* removed.c */
 void tomb_free(void *p);

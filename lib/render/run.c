@@ -310,10 +310,14 @@ render_all(struct run *r, bool full)
 {
 	enum ma_status st;
 
-	st = full ? render_every_thread(r) : render_touched_threads(r);
+	/* What the attachments of the threads to render are used by. */
+	st = full ? MA_OK : store_atts_before(r);
+	if (st == MA_OK)
+		st = full ? render_every_thread(r) : render_touched_threads(r);
 	/* A run that read part of the state changed no name's target
-	 * (store_names_check()). */
-	if (st == MA_OK && !store_partial(r))
+	 * (store_names_check()), unless it removed a thread's root: then
+	 * it holds that NAME and those that led to it. */
+	if (st == MA_OK && (!store_partial(r) || store_renamed(r)))
 		st = names_publish(r, full);
 	if (st == MA_OK)
 		st = removed_message_pages(r, full);
@@ -331,7 +335,8 @@ render_all(struct run *r, bool full)
 		st = site_put(r->site, "style.css", site_stylesheet(),
 			      strlen(site_stylesheet()));
 	if (st == MA_OK && !full)
-		st = drop_attachments(r);
+		st = store_atts_counted(r) ? store_atts_settle(r)
+					   : drop_attachments(r);
 	if (st == MA_OK && full)
 		st = legacy_publish(r);
 	if (st == MA_OK && full)
@@ -579,8 +584,8 @@ decide_full(struct run *r, const char *state, const char *uuid,
 
 /*
  * An incremental run that reads part of the state: the months of what
- * notmuch changed (store_prefetch()); a tombstone to apply makes it read
- * everything.
+ * notmuch changed (store_prefetch()) and of the messages fresh
+ * tombstones remove (store_prefetch_tomb()).
  */
 static enum ma_status
 prefetch(struct run *r, const char *qs)
@@ -589,14 +594,15 @@ prefetch(struct run *r, const char *qs)
 	notmuch_messages_t *ms = NULL;
 	enum ma_status st = MA_OK;
 	GHashTableIter it;
-	gpointer v;
+	gpointer k, v;
 
 	g_hash_table_iter_init(&it, r->tombs);
-	while (store_partial(r) && g_hash_table_iter_next(&it, NULL, &v))
+	while (st == MA_OK && store_partial(r) &&
+	       g_hash_table_iter_next(&it, &k, &v))
 		if (((struct tomb *)v)->fresh)
-			return store_load_all(r);
-	if (!store_partial(r) || qs == NULL)
-		return MA_OK;
+			st = store_prefetch_tomb(r, k, v);
+	if (st != MA_OK || !store_partial(r) || qs == NULL)
+		return st;
 	if ((st = messages_of(r, qs, &q, &ms)) != MA_OK)
 		return st;
 	for (; notmuch_messages_valid(ms) && st == MA_OK && store_partial(r);

@@ -50,17 +50,6 @@
 /* Files written this many and more are made durable by one syncfs(2). */
 #define STORE_SYNC_EACH 16
 
-/* A save in progress. */
-struct store_out {
-	struct run *r;
-	char *dir;
-	unsigned long gen; /* the new one */
-	GHashTable *files; /* KEY -> struct sfile * (the new manifest's) */
-	size_t written;
-	bool sync_all;
-	size_t nthreads;
-};
-
 static void store_out_free(struct store_out *o);
 
 static void
@@ -83,6 +72,14 @@ store_free(struct store *s)
 	g_hash_table_destroy(s->files);
 	g_hash_table_destroy(s->loaded);
 	g_hash_table_destroy(s->threads);
+	if (s->atts_seen != NULL)
+		g_ptr_array_free(s->atts_seen, TRUE);
+	if (s->att_delta != NULL)
+		g_hash_table_destroy(s->att_delta);
+	if (s->att_count != NULL)
+		g_hash_table_destroy(s->att_count);
+	if (s->renamed != NULL)
+		g_hash_table_destroy(s->renamed);
 	store_out_free(s->staged);
 	free(s->path);
 	free(s);
@@ -110,7 +107,7 @@ store_dir(const char *path)
 
 /* Write b as the file KEY of this save unless the manifest has the
  * same bytes; b is emptied. */
-static enum ma_status
+enum ma_status
 store_emit(struct store_out *o, const char *key, struct buf *b, size_t count)
 {
 	const struct sfile *old =
@@ -206,7 +203,10 @@ store_merge(struct store_out *o, struct buf *b, const char *fkey,
 	    GHashTable *lines)
 {
 	const struct sfile *old = g_hash_table_lookup(o->r->store->files, fkey);
-	GHashTable *used = g_hash_table_new(g_str_hash, g_str_equal);
+	/* Copies: a line's key is cut at its tab only while it is
+	 * looked up. */
+	GHashTable *used =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	GPtrArray *keys;
 	char *data = NULL;
 	size_t len = 0, count = 0;
@@ -216,25 +216,31 @@ store_merge(struct store_out *o, struct buf *b, const char *fkey,
 		st = store_read(o->r->store->path, fkey, old->gen, &data, &len);
 	for (char *p = data, *end = data + len; st == MA_OK && p < end;) {
 		char *nl = memchr(p, '\n', (size_t)(end - p)), *tab;
-		const char *v;
+		const char *v = NULL;
+		bool known;
 
 		if (nl == NULL)
 			nl = end;
 		*nl = '\0';
 		if ((tab = strchr(p, '\t')) != NULL)
 			*tab = '\0';
-		v = g_hash_table_lookup(lines, p);
-		if (v != NULL)
-			g_hash_table_add(used, p);
+		/* A key whose line is NULL: the line goes. */
+		known = g_hash_table_lookup_extended(lines, p, NULL,
+						     (gpointer *)&v);
+		if (known)
+			g_hash_table_add(used, g_strdup(p));
 		if (tab != NULL)
 			*tab = '\t';
-		st = buf_addf(b, "%s\n", v != NULL ? v : p);
-		count++;
+		if (!known || v != NULL) {
+			st = buf_addf(b, "%s\n", v != NULL ? v : p);
+			count++;
+		}
 		p = nl + 1;
 	}
 	keys = sorted_keys(lines);
 	for (guint i = 0; i < keys->len && st == MA_OK; i++)
-		if (!g_hash_table_contains(used, keys->pdata[i])) {
+		if (!g_hash_table_contains(used, keys->pdata[i]) &&
+		    g_hash_table_lookup(lines, keys->pdata[i]) != NULL) {
 			st = buf_addf(b, "%s\n",
 				      (const char *)g_hash_table_lookup(
 					  lines, keys->pdata[i]));
@@ -249,14 +255,14 @@ store_merge(struct store_out *o, struct buf *b, const char *fkey,
 }
 
 /* fkey -> (key -> line), each owned. */
-static GHashTable *
+GHashTable *
 dirty_new(void)
 {
 	return g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 				     (GDestroyNotify)g_hash_table_destroy);
 }
 
-static void
+void
 dirty_add(GHashTable *dirty, const char *fkey, char *key, char *line)
 {
 	GHashTable *lines = g_hash_table_lookup(dirty, fkey);
@@ -269,7 +275,7 @@ dirty_add(GHashTable *dirty, const char *fkey, char *key, char *line)
 	g_hash_table_replace(lines, key, line);
 }
 
-static enum ma_status
+enum ma_status
 dirty_write(struct store_out *o, struct buf *b, GHashTable *dirty)
 {
 	GPtrArray *keys = sorted_keys(dirty);
@@ -305,6 +311,16 @@ store_ids_merge(struct store_out *o, struct buf *b, GPtrArray *changed)
 		dirty_add(dirty, fkey, g_strdup(buf_cstr(&id)),
 			  g_strdup_printf("%s\t%lld", buf_cstr(&id),
 					  (long long)e->date));
+	}
+	/* The messages removed this run leave their buckets. */
+	for (guint i = 0; i < o->r->gone->len && st == MA_OK; i++) {
+		const struct entry *e = o->r->gone->pdata[i];
+
+		buf_reset(&id);
+		if ((st = sitename_state_escape(&id, e->msgid)) != MA_OK)
+			break;
+		snprintf(fkey, sizeof fkey, "i-%02x", store_bucket(e->msgid));
+		dirty_add(dirty, fkey, g_strdup(buf_cstr(&id)), NULL);
 	}
 	buf_release(&id);
 	if (st != MA_OK) {
@@ -473,13 +489,17 @@ store_threads_merge(struct store_out *o, struct buf *b, GHashTable *h)
 	for (guint i = 0; i < keys->len && st == MA_OK; i++) {
 		const struct tagg *t = g_hash_table_lookup(h, keys->pdata[i]);
 
-		if (t == NULL)
+		snprintf(fkey, sizeof fkey, "t-%02x",
+			 store_bucket(keys->pdata[i]));
+		/* A thread rendered with no message left: its line goes
+		 * (the run holds each thread it renders whole). */
+		if (t == NULL) {
+			dirty_add(dirty, fkey, g_strdup(keys->pdata[i]), NULL);
 			continue;
+		}
 		buf_reset(&line);
 		if ((st = thread_line(&line, keys->pdata[i], t)) != MA_OK)
 			break;
-		snprintf(fkey, sizeof fkey, "t-%02x",
-			 store_bucket(keys->pdata[i]));
 		dirty_add(dirty, fkey, g_strdup(keys->pdata[i]),
 			  g_strdup(buf_cstr(&line)));
 	}
@@ -725,9 +745,10 @@ store_manifest_write(struct store_out *o, const char *path, const char *uuid,
 		st = buf_addf(&b,
 			      "%s\nuuid %s\nrevision %lu\ntombstones %ld\n"
 			      "settings %s\ngeneration %lu\nmessages %zu\n"
-			      "threads %zu\n\n",
+			      "threads %zu\n%s\n",
 			      STATE_MAGIC4, uuid, rev, r->tomb_off, set, o->gen,
-			      messages, nthreads);
+			      messages, nthreads,
+			      o->atts_counted ? "attachments counted\n" : "");
 	for (guint i = 0; i < keys->len && st == MA_OK; i++) {
 		const struct sfile *f =
 		    g_hash_table_lookup(o->files, keys->pdata[i]);
@@ -812,6 +833,8 @@ store_stage(struct run *r, const char *path, GPtrArray *changed)
 		st = store_threads(o, &b, &o->nthreads);
 	if (st == MA_OK)
 		st = store_names(o, &b);
+	if (st == MA_OK)
+		st = store_atts_save(o, &b);
 	if (st == MA_OK && store_partial(r))
 		st = store_carry(o);
 	buf_release(&b);

@@ -28,6 +28,35 @@ struct sthread {
 
 struct store_out;
 
+/* store_load.c: load_near() - the month "YYYY/MM" and the nearest
+ * months before and after it that hold mail; bucket_field() - the
+ * fields from i on of the line of the bucket fkey whose first field is
+ * key, malloc'd into *outp (NULL: none); thread_record() - what the
+ * thread bucket says of thread (read once, owned by the store);
+ * load_thread() - every month of thread, each with its neighbours. */
+enum ma_status load_near(struct run *r, const char *month);
+enum ma_status bucket_field(struct run *r, const char *fkey, const char *key,
+			    int i, char **outp);
+enum ma_status thread_record(struct run *r, const char *thread,
+			     struct sthread **tp);
+enum ma_status load_thread(struct run *r, const char *thread);
+/* store_tomb.c: the roots this run removed of the threads it renders,
+ * their NAMEs into s->renamed (false in *ok: the run must read
+ * everything), and the NAMEs that led to them read. */
+enum ma_status store_renames(struct run *r, bool *ok);
+
+/* store.c: what a save is writing, for store_atts.c. */
+struct store_out {
+	struct run *r;
+	char *dir;
+	unsigned long gen; /* the new one */
+	GHashTable *files; /* KEY -> struct sfile * (the new manifest's) */
+	size_t written;
+	bool sync_all;
+	size_t nthreads;
+	bool atts_counted; /* this save wrote the a- buckets' counts */
+};
+
 struct store {
 	char *path;	   /* the manifest */
 	unsigned long gen; /* the manifest's */
@@ -46,6 +75,23 @@ struct store {
 	struct store_out *staged; /* store_stage()'s, for store_save() */
 	size_t added;		  /* entries new to the archive this run */
 	size_t new_threads;	  /* threads new this run */
+	size_t gone_threads;	  /* threads this run emptied (partial) */
+	/*
+	 * store_atts.c: the manifest says the a- buckets count each
+	 * attachment token's users ("attachments counted"); a run that
+	 * read part of the state notes the tokens of the entries it may
+	 * change (atts_seen) and the change of each count (att_delta:
+	 * token -> count, as GINT_TO_POINTER), then the counts settled
+	 * (att_count: token -> new count).
+	 */
+	bool atts_counted;
+	GPtrArray *atts_seen;
+	GHashTable *att_delta;
+	GHashTable *att_count;
+	/* Thread NAMEs whose root this run removed (the NAME -> the
+	 * removed root's Message-ID): names.c gives them their new
+	 * target, as a full run does. */
+	GHashTable *renamed;
 };
 
 uint64_t store_fnv64(const char *s, size_t n);
@@ -61,6 +107,27 @@ void store_month_file(const char *month, char key[16]);
 /* Load the month or names file KEY (once); MA_ENOTFOUND when it is
  * missing or damaged. */
 enum ma_status store_load_file(struct run *r, const char *key);
+
+/* store.c: b written as the file KEY of this save (unless its bytes
+ * are the manifest's); b is emptied. */
+enum ma_status store_emit(struct store_out *o, const char *key, struct buf *b,
+			  size_t count);
+/* dirty_new() - fkey -> (key -> line); dirty_add() - key's line (owned,
+ * NULL: the line goes) in the bucket fkey; dirty_write() - each bucket
+ * as the manifest has it with those lines replaced, dropped or added,
+ * written; dirty is freed. */
+GHashTable *dirty_new(void);
+void dirty_add(GHashTable *dirty, const char *fkey, char *key, char *line);
+enum ma_status dirty_write(struct store_out *o, struct buf *b,
+			   GHashTable *dirty);
+/* store_load.c: the bucket file fkey as the manifest has it, checked
+ * against its digest, into *datap (NULL: no such file; the caller frees
+ * it). */
+enum ma_status store_bucket_read(struct run *r, const char *fkey, char **datap,
+				 size_t *lenp);
+/* store_atts.c: the a- buckets of this save (all of them when the run
+ * holds the whole order, the changed ones merged else). */
+enum ma_status store_atts_save(struct store_out *o, struct buf *b);
 
 /* store_names.c: name_line() - one name's line of a name bucket;
  * names_bucket_lines() - the lines of a name bucket whose bytes are

@@ -229,7 +229,7 @@ month_keys(struct store *s)
 
 /* The month "YYYY/MM" and the nearest months before and after it that
  * hold mail. */
-static enum ma_status
+enum ma_status
 load_near(struct run *r, const char *month)
 {
 	GPtrArray *keys = month_keys(r->store);
@@ -257,8 +257,8 @@ load_near(struct run *r, const char *month)
 
 /* The bucket file fkey as the manifest has it, checked against its
  * digest, into *datap (NULL: the manifest has no such file). */
-static enum ma_status
-bucket_read(struct run *r, const char *fkey, char **datap, size_t *lenp)
+enum ma_status
+store_bucket_read(struct run *r, const char *fkey, char **datap, size_t *lenp)
 {
 	const struct sfile *f = g_hash_table_lookup(r->store->files, fkey);
 	enum ma_status st;
@@ -288,7 +288,7 @@ bucket_read(struct run *r, const char *fkey, char **datap, size_t *lenp)
 /* The fields from i on (0: the first) of the line of the bucket file
  * fkey whose first field is key, malloc'd into *outp (NULL: no such
  * line). */
-static enum ma_status
+enum ma_status
 bucket_field(struct run *r, const char *fkey, const char *key, int i,
 	     char **outp)
 {
@@ -297,7 +297,8 @@ bucket_field(struct run *r, const char *fkey, const char *key, int i,
 	char *data;
 
 	*outp = NULL;
-	if ((st = bucket_read(r, fkey, &data, &len)) != MA_OK || data == NULL)
+	if ((st = store_bucket_read(r, fkey, &data, &len)) != MA_OK ||
+	    data == NULL)
 		return st;
 	for (char *p = data, *end = data + len; p < end && *outp == NULL;) {
 		char *nl = memchr(p, '\n', (size_t)(end - p)), *q = p;
@@ -378,7 +379,7 @@ sthread_parse(struct run *r, struct sthread *t, const char *rec)
 }
 
 /* What the thread bucket says of thread (read once). */
-static enum ma_status
+enum ma_status
 thread_record(struct run *r, const char *thread, struct sthread **tp)
 {
 	struct sthread *t = g_hash_table_lookup(r->store->threads, thread);
@@ -405,7 +406,7 @@ thread_record(struct run *r, const char *thread, struct sthread **tp)
 }
 
 /* Every month of thread, each with its neighbours. */
-static enum ma_status
+enum ma_status
 load_thread(struct run *r, const char *thread)
 {
 	struct sthread *t;
@@ -537,7 +538,8 @@ names_pick(struct run *r, const char *fkey, GHashTable *want)
 	size_t len;
 	char *data;
 
-	if ((st = bucket_read(r, fkey, &data, &len)) != MA_OK || data == NULL)
+	if ((st = store_bucket_read(r, fkey, &data, &len)) != MA_OK ||
+	    data == NULL)
 		return st;
 	for (char *p = data, *end = data + len; p < end && st == MA_OK;) {
 		char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -560,6 +562,22 @@ names_pick(struct run *r, const char *fkey, GHashTable *want)
 	return st;
 }
 
+/* Whether msgid is the root of a NAME store_renames() noted. */
+static bool
+renamed_root(struct run *r, const char *msgid)
+{
+	GHashTableIter it;
+	gpointer v;
+
+	if (r->store->renamed == NULL)
+		return false;
+	g_hash_table_iter_init(&it, r->store->renamed);
+	while (g_hash_table_iter_next(&it, NULL, &v))
+		if (strcmp(v, msgid) == 0)
+			return true;
+	return false;
+}
+
 /* A thread rendered this run keeps its root (else *ok is false); its
  * NAME, into name ("" when it has none), is checked once the name
  * buckets are read (name_check()). */
@@ -573,7 +591,10 @@ root_check(struct run *r, struct entry *root, char name[PERMALINK_NAME_MAX],
 	name[0] = '\0';
 	if ((st = thread_record(r, root->thread, &rec)) != MA_OK)
 		return st;
-	if (rec->known && strcmp(rec->root, root->msgid) != 0) {
+	/* A root this run removed: names.c settles its NAME
+	 * (store_renames()). */
+	if (rec->known && strcmp(rec->root, root->msgid) != 0 &&
+	    !renamed_root(r, rec->root)) {
 		*ok = false;
 		return MA_OK;
 	}
@@ -590,8 +611,13 @@ name_check(struct run *r, const struct entry *root, const char *name)
 {
 	const struct tname *t = names_get(r, name);
 
+	/* One that led to a NAME whose root this run removed is given
+	 * its own again by names_publish(). */
 	return t == NULL || (strcmp(tname_root(t), root->msgid) == 0 &&
-			     strcmp(tname_target(r, t), name) == 0);
+			     (strcmp(tname_target(r, t), name) == 0 ||
+			      (r->store->renamed != NULL &&
+			       g_hash_table_contains(r->store->renamed,
+						     tname_target(r, t)))));
 }
 
 /* The roots of the threads rendered this run, in the order. */
@@ -613,6 +639,33 @@ rendered_roots(struct run *r)
 	}
 	g_hash_table_destroy(seen);
 	return roots;
+}
+
+/* How many threads this run emptied: those it renders that the state
+ * knew and that have no root left. */
+static enum ma_status
+gone_threads(struct run *r, GPtrArray *roots)
+{
+	GHashTable *live = g_hash_table_new(g_str_hash, g_str_equal);
+	GPtrArray *keys = sorted_keys(r->threads);
+	enum ma_status st = MA_OK;
+
+	r->store->gone_threads = 0;
+	for (guint i = 0; i < roots->len; i++)
+		g_hash_table_add(live,
+				 ((struct entry *)roots->pdata[i])->thread);
+	for (guint i = 0; i < keys->len && st == MA_OK; i++) {
+		struct sthread *rec;
+
+		if (g_hash_table_contains(live, keys->pdata[i]) ||
+		    (st = thread_record(r, keys->pdata[i], &rec)) != MA_OK)
+			continue;
+		if (rec->known)
+			r->store->gone_threads++;
+	}
+	g_ptr_array_free(keys, TRUE);
+	g_hash_table_destroy(live);
+	return st;
 }
 
 /* The name buckets of names (bucket key -> NAME set), each read once, in
@@ -647,6 +700,7 @@ store_names_check(struct run *r)
 	buckets = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 					(GDestroyNotify)g_hash_table_destroy);
 	r->store->new_threads = 0;
+	st = store_renames(r, &ok);
 	for (guint i = 0; i < roots->len && st == MA_OK && ok; i++) {
 		char name[PERMALINK_NAME_MAX], key[8];
 		const char *n = NULL;
@@ -667,6 +721,8 @@ store_names_check(struct run *r)
 	}
 	if (st == MA_OK && ok)
 		st = names_pick_all(r, buckets);
+	if (st == MA_OK && ok)
+		st = gone_threads(r, roots);
 	for (guint i = 0; i < names->len && st == MA_OK && ok; i++)
 		if (names->pdata[i] != NULL)
 			ok = name_check(r, roots->pdata[i], names->pdata[i]);

@@ -24,9 +24,18 @@ store_totals(const struct run *r, size_t *messages, size_t *threads)
 {
 	if (!store_partial(r))
 		return false;
-	*messages = r->store->messages + r->store->added;
-	*threads = r->store->nthreads + r->store->new_threads;
+	/* What this run removed was read from the state (removed.c). */
+	*messages = r->store->messages + r->store->added - r->gone->len;
+	*threads =
+	    r->store->nthreads + r->store->new_threads - r->store->gone_threads;
 	return true;
+}
+
+bool
+store_renamed(const struct run *r)
+{
+	return store_partial(r) && r->store->renamed != NULL &&
+	       g_hash_table_size(r->store->renamed) > 0;
 }
 
 uint64_t

@@ -24,7 +24,7 @@ store_file_line(struct store *s, const char *p)
 
 	if (sscanf(p, "%31s %lu %" SCNx64 " %zu", key, &gen, &digest, &count) !=
 		4 ||
-	    strchr("mitn", key[0]) == NULL || key[1] != '-')
+	    strchr("mitna", key[0]) == NULL || key[1] != '-')
 		return MA_OK;
 	if ((f = malloc(sizeof *f)) == NULL || (k = strdup(key)) == NULL) {
 		free(f);
@@ -60,6 +60,8 @@ store_manifest(struct store *s, char *data, size_t len)
 			s->messages = strtoul(p + 9, NULL, 10);
 		else if (!body && strncmp(p, "threads ", 8) == 0)
 			s->nthreads = strtoul(p + 8, NULL, 10);
+		else if (!body && strcmp(p, "attachments counted") == 0)
+			s->atts_counted = true;
 		else if (body)
 			st = store_file_line(s, p);
 		p = nl + 1;
