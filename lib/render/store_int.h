@@ -33,8 +33,11 @@ struct store_out;
  * fields from i on of the line of the bucket fkey whose first field is
  * key, malloc'd into *outp (NULL: none); thread_record() - what the
  * thread bucket says of thread (read once, owned by the store);
- * load_thread() - every month of thread, each with its neighbours. */
+ * load_thread() - every month of thread, each with its neighbours;
+ * load_month_of() - load_near() of the month the i- bucket dates msgid
+ * in; *foundp: whether the bucket holds msgid. */
 enum ma_status load_near(struct run *r, const char *month);
+enum ma_status load_month_of(struct run *r, const char *msgid, bool *foundp);
 enum ma_status bucket_field(struct run *r, const char *fkey, const char *key,
 			    int i, char **outp);
 enum ma_status thread_record(struct run *r, const char *thread,

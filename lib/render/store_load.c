@@ -320,20 +320,17 @@ bucket_field(struct run *r, const char *fkey, const char *key, int i,
 	return st;
 }
 
+/* The months around the one the state dates msgid in (its i- bucket),
+ * loaded; *foundp (may be NULL): whether the state holds msgid. */
 enum ma_status
-store_prefetch(struct run *r, const char *msgid, const char *thread,
-	       time_t date)
+load_month_of(struct run *r, const char *msgid, bool *foundp)
 {
 	struct buf id;
 	char fkey[8], month[8], *was = NULL;
-	const struct entry *e;
 	enum ma_status st;
 
-	if (!store_partial(r))
-		return MA_OK;
-	/* No thread: counted apart on the home page. */
-	if (thread == NULL || !sitename_thread_ok(thread))
-		return store_load_all(r);
+	if (foundp != NULL)
+		*foundp = false;
 	buf_init(&id, STATE_MAX);
 	st = sitename_state_escape(&id, msgid);
 	snprintf(fkey, sizeof fkey, "i-%02x", store_bucket(msgid));
@@ -343,6 +340,29 @@ store_prefetch(struct run *r, const char *msgid, const char *thread,
 	if (st == MA_OK && was != NULL) {
 		render_month_of((time_t)strtoll(was, NULL, 10), month);
 		st = load_near(r, month);
+		if (foundp != NULL)
+			*foundp = true;
+	}
+	free(was);
+	return st;
+}
+
+enum ma_status
+store_prefetch(struct run *r, const char *msgid, const char *thread,
+	       time_t date)
+{
+	char month[8];
+	const struct entry *e;
+	enum ma_status st;
+	bool was;
+
+	if (!store_partial(r))
+		return MA_OK;
+	/* No thread: counted apart on the home page. */
+	if (thread == NULL || !sitename_thread_ok(thread))
+		return store_load_all(r);
+	st = load_month_of(r, msgid, &was);
+	if (st == MA_OK && was) {
 		e = entry_find(r, msgid);
 		/* A message that moved in the order or between threads:
 		 * what it leaves is settled by reading everything. */
@@ -352,7 +372,6 @@ store_prefetch(struct run *r, const char *msgid, const char *thread,
 	} else if (st == MA_OK) {
 		r->store->added++;
 	}
-	free(was);
 	if (st == MA_OK && store_partial(r)) {
 		render_month_of(date, month);
 		st = load_near(r, month);

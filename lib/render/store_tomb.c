@@ -16,10 +16,6 @@
 enum ma_status
 store_prefetch_tomb(struct run *r, const char *key, const struct tomb *t)
 {
-	struct buf id;
-	char fkey[8], month[8], *was = NULL;
-	enum ma_status st;
-
 	if (!store_partial(r))
 		return MA_OK;
 	/* Whether another message uses its attachments is known only
@@ -31,19 +27,8 @@ store_prefetch_tomb(struct run *r, const char *key, const struct tomb *t)
 	if (strncmp(key, "sha256:", 7) == 0)
 		return sitename_thread_ok(t->thread) ? load_thread(r, t->thread)
 						     : store_load_all(r);
-	buf_init(&id, STATE_MAX);
-	st = sitename_state_escape(&id, key);
-	snprintf(fkey, sizeof fkey, "i-%02x", store_bucket(key));
-	if (st == MA_OK)
-		st = bucket_field(r, fkey, buf_cstr(&id), 1, &was);
-	buf_release(&id);
 	/* Not in the state: the site never showed it. */
-	if (st == MA_OK && was != NULL) {
-		render_month_of((time_t)strtoll(was, NULL, 10), month);
-		st = load_near(r, month);
-	}
-	free(was);
-	return st;
+	return load_month_of(r, key, NULL);
 }
 
 /* The entry this run removed whose Message-ID is msgid, or NULL. */
