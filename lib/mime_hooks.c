@@ -164,58 +164,8 @@ raw_8bit_not_utf8(const char *raw)
 	return false;
 }
 
-/* The file libnotmuch is indexing, or the message mime_parse() parses,
- * for raw_with_nul(). */
-static char *source_path;
-static const char *source_mem;
-static size_t source_len;
-
-/* source_path opened for mime_source_read(), once per file. */
-static int source_fd = -1;
-
-void
-mime_index_source(const char *path)
-{
-	free(source_path);
-	source_path = path != NULL ? strdup(path) : NULL;
-	if (source_fd >= 0)
-		close(source_fd);
-	source_fd = -1;
-}
-
-void
-mime_source_memory(const void *data, size_t len)
-{
-	source_mem = data;
-	source_len = len;
-}
-
 /* Bytes of a header field we read again from the source file. */
 #define MIME_FIELD_MAX 65536
-
-size_t
-mime_source_read(gint64 off, unsigned char *buf, size_t max)
-{
-	size_t got;
-	ssize_t n;
-
-	if (off < 0)
-		return 0;
-	if (source_mem != NULL) {
-		got = (size_t)off < source_len ? source_len - (size_t)off : 0;
-		if (got > max)
-			got = max;
-		if (got > 0)
-			memcpy(buf, source_mem + off, got);
-		return got;
-	}
-	if (source_path == NULL ||
-	    (source_fd < 0 &&
-	     (source_fd = open(source_path, O_RDONLY | O_CLOEXEC)) < 0))
-		return 0;
-	n = pread(source_fd, buf, max, (off_t)off);
-	return n > 0 ? (size_t)n : 0;
-}
 
 /*
  * gmime keeps header values as C strings, so a raw NUL byte ends the
@@ -230,8 +180,8 @@ raw_with_nul(GMimeHeader *h, size_t *np)
 	size_t nl, e, got;
 	char *buf, *r = NULL;
 
-	if ((source_path == NULL && source_mem == NULL) || name == NULL ||
-	    off < 0 || (buf = malloc(MIME_FIELD_MAX)) == NULL)
+	if (!mime_source_known() || name == NULL || off < 0 ||
+	    (buf = malloc(MIME_FIELD_MAX)) == NULL)
 		return NULL;
 	got = mime_source_read(off, (unsigned char *)buf, MIME_FIELD_MAX);
 	nl = strlen(name);
@@ -466,7 +416,7 @@ wrapper_write_no_nul(GMimeDataWrapper *w, GMimeStream *out)
 	GMimeStream *mem = g_mime_stream_mem_new();
 	GByteArray *arr;
 	ssize_t n = gmime_wrapper_write(w, mem);
-	ssize_t lost = mime_lost_write(source_path, w, out);
+	ssize_t lost = mime_lost_write(mime_source_path(), w, out);
 	bool wide;
 
 	if (n >= 0) {

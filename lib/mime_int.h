@@ -192,10 +192,17 @@ ssize_t mime_lost_write(const char *path, GMimeDataWrapper *w,
 /*
  * mime_source_read - up to max bytes of the message being parsed (the
  * file libnotmuch indexes, or the one mime_open() or mime_parse() reads)
- * from offset off into buf (mime_hooks.c): the bytes read, 0 when there
+ * from offset off into buf (mime_source.c): the bytes read, 0 when there
  * is no such source or off is outside it.
  */
 size_t mime_source_read(gint64 off, unsigned char *buf, size_t max);
+
+/*
+ * mime_source_known - whether a source is named (a file or memory).
+ * mime_source_path - the file named by mime_index_source(), or NULL.
+ */
+bool mime_source_known(void);
+const char *mime_source_path(void);
 
 /*
  * mime_fold_scan - for the header field that starts at p[0] (n bytes of
