@@ -111,7 +111,7 @@ void store_month_file(const char *month, char key[16]);
  * missing or damaged. */
 enum ma_status store_load_file(struct run *r, const char *key);
 
-/* store.c: b written as the file KEY of this save (unless its bytes
+/* store_emit.c: b written as the file KEY of this save (unless its bytes
  * are the manifest's); b is emptied. */
 enum ma_status store_emit(struct store_out *o, const char *key, struct buf *b,
 			  size_t count);
@@ -123,7 +123,7 @@ GHashTable *dirty_new(void);
 void dirty_add(GHashTable *dirty, const char *fkey, char *key, char *line);
 enum ma_status dirty_write(struct store_out *o, struct buf *b,
 			   GHashTable *dirty);
-/* store_load.c: the bucket file fkey as the manifest has it, checked
+/* store_read.c: the bucket file fkey as the manifest has it, checked
  * against its digest, into *datap (NULL: no such file; the caller frees
  * it). */
 enum ma_status store_bucket_read(struct run *r, const char *fkey, char **datap,

@@ -12,13 +12,16 @@
  *     bucket lists them) with its neighbours, the newest months until
  *     they hold the home page's latest conversations and the feed's
  *     entries, and any month whose search segment has no cache;
- *  3. store_names_check(): the thread names of those threads (the
- *     lines of their names' buckets, not the whole buckets).
+ *  3. store_names_check() (store_check.c): the thread names of those
+ *     threads (the lines of their names' buckets, not the whole
+ *     buckets).
  *
- * What an incremental run cannot settle from that much falls back to
- * reading everything (store_load_all()), as every run did before: a
- * tombstone to apply, a message whose date or thread changed, a thread
- * whose root changed, a name that does not lead to its own thread.
+ * A deletion reads the months of what it removes the same way
+ * (store_tomb.c). What an incremental run cannot settle from that much
+ * falls back to reading everything (store_load_all()), as every run did
+ * before: a message whose date or thread changed, a thread whose root
+ * changed other than by a deletion, a name that does not lead to its
+ * own thread.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -253,36 +256,6 @@ load_near(struct run *r, const char *month)
 		st = store_load_file(r, next);
 	g_ptr_array_free(keys, TRUE);
 	return st;
-}
-
-/* The bucket file fkey as the manifest has it, checked against its
- * digest, into *datap (NULL: the manifest has no such file). */
-enum ma_status
-store_bucket_read(struct run *r, const char *fkey, char **datap, size_t *lenp)
-{
-	const struct sfile *f = g_hash_table_lookup(r->store->files, fkey);
-	enum ma_status st;
-
-	*datap = NULL;
-	*lenp = 0;
-	if (f == NULL)
-		return MA_OK;
-	if ((st = store_read(r->store->path, fkey, f->gen, datap, lenp)) !=
-	    MA_OK) {
-		r->store->damaged = st == MA_ENOTFOUND;
-		return st;
-	}
-	r->state_read += *lenp;
-	if (store_fnv64(*datap, *lenp) != f->digest) {
-		log_warn("'%s.d/%s.%lu' does not match its manifest: "
-			 "rendering everything",
-			 r->store->path, fkey, f->gen);
-		r->store->damaged = true;
-		free(*datap);
-		*datap = NULL;
-		return MA_ENOTFOUND;
-	}
-	return MA_OK;
 }
 
 /* The fields from i on (0: the first) of the line of the bucket file
@@ -541,215 +514,6 @@ store_widen(struct run *r)
 			st = store_load_file(r, keys->pdata[i]);
 	}
 	g_ptr_array_free(keys, TRUE);
-	return st;
-}
-
-/*
- * The names of a name bucket that the run asks for (want: NAME -> NAME)
- * into r->names: a bucket holds a 256th of every name the site ever
- * published, and the run needs those of the threads it renders.
- * store_names() merges what the run holds into the bucket's other lines.
- */
-static enum ma_status
-names_pick(struct run *r, const char *fkey, GHashTable *want)
-{
-	enum ma_status st;
-	size_t len;
-	char *data;
-
-	if ((st = store_bucket_read(r, fkey, &data, &len)) != MA_OK ||
-	    data == NULL)
-		return st;
-	for (char *p = data, *end = data + len; p < end && st == MA_OK;) {
-		char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t n = strcspn(p, "\t\n");
-		bool wanted;
-
-		if (nl == NULL)
-			nl = end;
-		*nl = '\0';
-		if (p[n] == '\t') {
-			p[n] = '\0';
-			wanted = g_hash_table_contains(want, p);
-			p[n] = '\t';
-			if (wanted)
-				st = names_note(r, p);
-		}
-		p = nl + 1;
-	}
-	free(data);
-	return st;
-}
-
-/* Whether msgid is the root of a NAME store_renames() noted. */
-static bool
-renamed_root(struct run *r, const char *msgid)
-{
-	GHashTableIter it;
-	gpointer v;
-
-	if (r->store->renamed == NULL)
-		return false;
-	g_hash_table_iter_init(&it, r->store->renamed);
-	while (g_hash_table_iter_next(&it, NULL, &v))
-		if (strcmp(v, msgid) == 0)
-			return true;
-	return false;
-}
-
-/* A thread rendered this run keeps its root (else *ok is false); its
- * NAME, into name ("" when it has none), is checked once the name
- * buckets are read (name_check()). */
-static enum ma_status
-root_check(struct run *r, struct entry *root, char name[PERMALINK_NAME_MAX],
-	   bool *ok)
-{
-	struct sthread *rec;
-	enum ma_status st;
-
-	name[0] = '\0';
-	if ((st = thread_record(r, root->thread, &rec)) != MA_OK)
-		return st;
-	/* A root this run removed: names.c settles its NAME
-	 * (store_renames()). */
-	if (rec->known && strcmp(rec->root, root->msgid) != 0 &&
-	    !renamed_root(r, rec->root)) {
-		*ok = false;
-		return MA_OK;
-	}
-	if (!rec->known)
-		r->store->new_threads++;
-	if (entry_page_name(r, root, name) != MA_OK)
-		name[0] = '\0';
-	return MA_OK;
-}
-
-/* The NAME of a thread rendered this run leads to itself (or is new). */
-static bool
-name_check(struct run *r, const struct entry *root, const char *name)
-{
-	const struct tname *t = names_get(r, name);
-
-	/* One that led to a NAME whose root this run removed is given
-	 * its own again by names_publish(). */
-	return t == NULL || (strcmp(tname_root(t), root->msgid) == 0 &&
-			     (strcmp(tname_target(r, t), name) == 0 ||
-			      (r->store->renamed != NULL &&
-			       g_hash_table_contains(r->store->renamed,
-						     tname_target(r, t)))));
-}
-
-/* The roots of the threads rendered this run, in the order. */
-static GPtrArray *
-rendered_roots(struct run *r)
-{
-	GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
-	GPtrArray *roots = g_ptr_array_new();
-
-	for (guint i = 0; i < r->order->len; i++) {
-		struct entry *e = r->order->pdata[i];
-
-		if (!sitename_thread_ok(e->thread) ||
-		    !g_hash_table_contains(r->threads, e->thread) ||
-		    g_hash_table_contains(seen, e->thread))
-			continue;
-		g_hash_table_add(seen, e->thread);
-		g_ptr_array_add(roots, e);
-	}
-	g_hash_table_destroy(seen);
-	return roots;
-}
-
-/* How many threads this run emptied: those it renders that the state
- * knew and that have no root left. */
-static enum ma_status
-gone_threads(struct run *r, GPtrArray *roots)
-{
-	GHashTable *live = g_hash_table_new(g_str_hash, g_str_equal);
-	GPtrArray *keys = sorted_keys(r->threads);
-	enum ma_status st = MA_OK;
-
-	r->store->gone_threads = 0;
-	for (guint i = 0; i < roots->len; i++)
-		g_hash_table_add(live,
-				 ((struct entry *)roots->pdata[i])->thread);
-	for (guint i = 0; i < keys->len && st == MA_OK; i++) {
-		struct sthread *rec;
-
-		if (g_hash_table_contains(live, keys->pdata[i]) ||
-		    (st = thread_record(r, keys->pdata[i], &rec)) != MA_OK)
-			continue;
-		if (rec->known)
-			r->store->gone_threads++;
-	}
-	g_ptr_array_free(keys, TRUE);
-	g_hash_table_destroy(live);
-	return st;
-}
-
-/* The name buckets of names (bucket key -> NAME set), each read once, in
- * key order. */
-static enum ma_status
-names_pick_all(struct run *r, GHashTable *buckets)
-{
-	GPtrArray *keys = sorted_keys(buckets);
-	enum ma_status st = MA_OK;
-
-	for (guint i = 0; i < keys->len && st == MA_OK; i++)
-		st = names_pick(r, keys->pdata[i],
-				g_hash_table_lookup(buckets, keys->pdata[i]));
-	g_ptr_array_free(keys, TRUE);
-	return st;
-}
-
-enum ma_status
-store_names_check(struct run *r)
-{
-	GPtrArray *roots, *names;
-	GHashTable *buckets;
-	enum ma_status st = MA_OK;
-	bool ok = true;
-
-	if (!store_partial(r))
-		return MA_OK;
-	roots = rendered_roots(r);
-	/* Each root's NAME (NULL: none), kept with the run's strings, as
-	 * thread_names() keeps them. */
-	names = g_ptr_array_new();
-	buckets = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-					(GDestroyNotify)g_hash_table_destroy);
-	r->store->new_threads = 0;
-	st = store_renames(r, &ok);
-	for (guint i = 0; i < roots->len && st == MA_OK && ok; i++) {
-		char name[PERMALINK_NAME_MAX], key[8];
-		const char *n = NULL;
-		GHashTable *want;
-
-		st = root_check(r, roots->pdata[i], name, &ok);
-		if (st == MA_OK && ok && name[0] != '\0')
-			n = g_string_chunk_insert_const(r->strings, name);
-		g_ptr_array_add(names, (gpointer)n);
-		if (n == NULL)
-			continue;
-		snprintf(key, sizeof key, "n-%02x", store_bucket(n));
-		if ((want = g_hash_table_lookup(buckets, key)) == NULL) {
-			want = g_hash_table_new(g_str_hash, g_str_equal);
-			g_hash_table_insert(buckets, g_strdup(key), want);
-		}
-		g_hash_table_add(want, (gpointer)n);
-	}
-	if (st == MA_OK && ok)
-		st = names_pick_all(r, buckets);
-	if (st == MA_OK && ok)
-		st = gone_threads(r, roots);
-	for (guint i = 0; i < names->len && st == MA_OK && ok; i++)
-		if (names->pdata[i] != NULL)
-			ok = name_check(r, roots->pdata[i], names->pdata[i]);
-	g_hash_table_destroy(buckets);
-	g_ptr_array_free(roots, TRUE);
-	g_ptr_array_free(names, TRUE);
-	if (st == MA_OK && !ok)
-		st = store_load_all(r);
 	return st;
 }
 

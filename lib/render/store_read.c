@@ -1,6 +1,7 @@
 /*
  * The state's manifest and files as they are read (store_int.h): a
- * leaf, used by the loads (store_load.c, store_root.c).
+ * leaf, used by the loads (store_load.c, store_root.c, store_tomb.c,
+ * store_atts.c).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -84,4 +85,34 @@ store_read(const char *path, const char *key, unsigned long gen, char **datap,
 		log_warn("'%s' is missing: rendering everything", f);
 	free(f);
 	return st;
+}
+
+/* The bucket file fkey as the manifest has it, checked against its
+ * digest, into *datap (NULL: the manifest has no such file). */
+enum ma_status
+store_bucket_read(struct run *r, const char *fkey, char **datap, size_t *lenp)
+{
+	const struct sfile *f = g_hash_table_lookup(r->store->files, fkey);
+	enum ma_status st;
+
+	*datap = NULL;
+	*lenp = 0;
+	if (f == NULL)
+		return MA_OK;
+	if ((st = store_read(r->store->path, fkey, f->gen, datap, lenp)) !=
+	    MA_OK) {
+		r->store->damaged = st == MA_ENOTFOUND;
+		return st;
+	}
+	r->state_read += *lenp;
+	if (store_fnv64(*datap, *lenp) != f->digest) {
+		log_warn("'%s.d/%s.%lu' does not match its manifest: "
+			 "rendering everything",
+			 r->store->path, fkey, f->gen);
+		r->store->damaged = true;
+		free(*datap);
+		*datap = NULL;
+		return MA_ENOTFOUND;
+	}
+	return MA_OK;
 }
