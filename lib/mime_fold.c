@@ -156,7 +156,8 @@ mime_fold_join(GMimeHeader *h)
 	const char *name = g_mime_header_get_raw_name(h);
 	const char *raw = g_mime_header_get_raw_value(h);
 	gint64 off = g_mime_header_get_offset(h);
-	unsigned char first[FOLD_FIRST], *src = first, *big = NULL;
+	unsigned char first[FOLD_FIRST], *big = NULL;
+	const unsigned char *src;
 	size_t n, end = 0, broken = 0;
 	struct buf v;
 	int r;
@@ -164,14 +165,22 @@ mime_fold_join(GMimeHeader *h)
 	if (name == NULL || raw == NULL ||
 	    g_ascii_strcasecmp(name, "Message-ID") == 0)
 		return;
-	/* Most fields and the line after them fit in the first read. */
-	n = mime_source_read(off, first, sizeof first);
-	r = fold_at(first, n, name, raw, &end, &broken);
-	if (r < 0 && n == sizeof first &&
-	    (big = malloc(FOLD_SCAN_MAX)) != NULL) {
-		src = big;
-		n = mime_source_read(off, big, FOLD_SCAN_MAX);
-		r = fold_at(big, n, name, raw, &end, &broken);
+	/* Held in memory (the message, or the file's first bytes): no
+	 * copy. Most fields and the line after them fit in the first
+	 * FOLD_FIRST bytes. */
+	if ((src = mime_source_view(off, FOLD_FIRST, &n)) == NULL) {
+		n = mime_source_read(off, first, sizeof first);
+		src = first;
+	}
+	r = fold_at(src, n, name, raw, &end, &broken);
+	if (r < 0 && n == FOLD_FIRST) {
+		src = mime_source_view(off, FOLD_SCAN_MAX, &n);
+		if (src == NULL && (big = malloc(FOLD_SCAN_MAX)) != NULL) {
+			n = mime_source_read(off, big, FOLD_SCAN_MAX);
+			src = big;
+		}
+		if (src != NULL)
+			r = fold_at(src, n, name, raw, &end, &broken);
 	}
 	if (r == 1) {
 		buf_init(&v, FOLD_SCAN_MAX * 2);

@@ -198,6 +198,16 @@ ssize_t mime_lost_write(const char *path, GMimeDataWrapper *w,
 size_t mime_source_read(gint64 off, unsigned char *buf, size_t max);
 
 /*
+ * mime_source_view - the bytes of the message being parsed from offset
+ * off, up to max of them, without a copy: a pointer into the message in
+ * memory or into the file's first bytes (read once per file), *np bytes
+ * (fewer than max only where the source ends). NULL when those bytes are
+ * not held (no source, or a file's range past its first 64 KiB): read
+ * them with mime_source_read().
+ */
+const unsigned char *mime_source_view(gint64 off, size_t max, size_t *np);
+
+/*
  * mime_source_known - whether a source is named (a file or memory).
  * mime_source_path - the file named by mime_index_source(), or NULL.
  */

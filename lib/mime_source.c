@@ -21,6 +21,17 @@ static size_t source_len;
 /* source_path opened for mime_source_read(), once per file. */
 static int source_fd = -1;
 
+/*
+ * The file's first bytes, read once: the header wrappers read each field
+ * again at its offset (mime_fold.c does for every field), and the fields
+ * of a message are near its start, so one read serves them all instead
+ * of a pread(2) a field. head_whole: head holds the whole file.
+ */
+#define SOURCE_HEAD ((size_t)64 * 1024)
+static unsigned char *head;
+static size_t head_len;
+static bool head_read, head_whole;
+
 void
 mime_index_source(const char *path)
 {
@@ -29,6 +40,64 @@ mime_index_source(const char *path)
 	if (source_fd >= 0)
 		close(source_fd);
 	source_fd = -1;
+	head_read = false;
+	head_len = 0;
+}
+
+/* The open source file, or -1. */
+static int
+source_file(void)
+{
+	if (source_fd < 0 && source_path != NULL)
+		source_fd = open(source_path, O_RDONLY | O_CLOEXEC);
+	return source_fd;
+}
+
+/* The file's first bytes into head (once per file); false when there
+ * is no file or no memory for them. */
+static bool
+source_head(void)
+{
+	ssize_t n;
+	int fd;
+
+	if (head_read)
+		return head != NULL;
+	head_read = true;
+	head_len = 0;
+	head_whole = false;
+	if ((fd = source_file()) < 0 ||
+	    (head == NULL && (head = malloc(SOURCE_HEAD)) == NULL))
+		return false;
+	n = pread(fd, head, SOURCE_HEAD, 0);
+	head_len = n > 0 ? (size_t)n : 0;
+	head_whole = n >= 0 && head_len < SOURCE_HEAD;
+	return true;
+}
+
+const unsigned char *
+mime_source_view(gint64 off, size_t max, size_t *np)
+{
+	const unsigned char *p;
+	size_t len;
+
+	*np = 0;
+	if (off < 0)
+		return NULL;
+	if (source_mem != NULL) {
+		p = (const unsigned char *)source_mem;
+		len = source_len;
+	} else if (source_path != NULL && source_head() &&
+		   (head_whole || (size_t)off + max <= head_len)) {
+		p = head;
+		len = head_len;
+	} else {
+		return NULL;
+	}
+	if ((size_t)off >= len)
+		return p + len;
+	*np = len - (size_t)off < max ? len - (size_t)off : max;
+	return p + off;
 }
 
 void
@@ -42,21 +111,15 @@ size_t
 mime_source_read(gint64 off, unsigned char *buf, size_t max)
 {
 	size_t got;
+	const unsigned char *p = mime_source_view(off, max, &got);
 	ssize_t n;
 
-	if (off < 0)
-		return 0;
-	if (source_mem != NULL) {
-		got = (size_t)off < source_len ? source_len - (size_t)off : 0;
-		if (got > max)
-			got = max;
+	if (p != NULL) {
 		if (got > 0)
-			memcpy(buf, source_mem + off, got);
+			memcpy(buf, p, got);
 		return got;
 	}
-	if (source_path == NULL ||
-	    (source_fd < 0 &&
-	     (source_fd = open(source_path, O_RDONLY | O_CLOEXEC)) < 0))
+	if (off < 0 || source_file() < 0)
 		return 0;
 	n = pread(source_fd, buf, max, (off_t)off);
 	return n > 0 ? (size_t)n : 0;
