@@ -57,6 +57,15 @@ SOURCES = [
     ("django-mailman3", re.compile(r"django_mailman3/tests/testdata/"
                                    r"[^/]+\.txt$")),
     ("postorius", re.compile(r"postorius/tests/test_data/[^/]+\.txt$")),
+    ("perl-mime-explode", re.compile(r"libmime-explode-perl/examples/"
+                                     r"testmsgs/[^/]+\.(msg|mbx)$")),
+    ("mimetic", re.compile(r"libmimetic-dev/examples/test\.msg$")),
+    ("npm-wildduck", re.compile(r"wildduck[^/]*/package/imap-core/test/"
+                                r"fixtures/[^/]+\.eml$")),
+    ("npm-mailparser2", re.compile(r"mailparser2[^/]*/package/(test/"
+                                   r"fixtures|examples)/[^/]+\.eml$")),
+    ("npm-mailin", re.compile(r"mailin-[^/]*/package/test/fixtures/"
+                              r"[^/]+\.eml$")),
 ]
 
 # Test sources whose string literals are messages: (class, the end of a
@@ -79,6 +88,7 @@ LITERALS = [
     ("twisted", re.compile(r"twisted/mail/test/test_[a-z0-9_]+\.py$"),
      "py"),
     ("py-dkim", re.compile(r"dkim/tests/test_[a-z0-9_]+\.py$"), "py"),
+    ("afew", re.compile(r"afew/tests/test_[a-z0-9_]+\.py$"), "py"),
     ("aiosmtpd", re.compile(r"aiosmtpd/tests/test_[a-z0-9_]+\.py$"),
      "py"),
     ("authheaders", re.compile(r"authheaders/test/test_[a-z0-9_]+\.py$"),
@@ -88,6 +98,8 @@ LITERALS = [
                              r"[a-z0-9_]+_test\.go$"), "go"),
     ("go-emersion", re.compile(r"github\.com/emersion/[^/]+/"
                                r"([a-z0-9_]+/)*[a-z0-9_]+_test\.go$"), "go"),
+    ("go-mail", re.compile(r"(toorop/go-dkim|gopkg\.in/mail\.v2|xhit/"
+                           r"go-simple-mail)/[a-z0-9_]+_test\.go$"), "go"),
     ("go-protonmail", re.compile(r"github\.com/ProtonMail/go-mime/"
                                  r"[a-z0-9_]+_test\.go$"), "go"),
     ("go-enmime", re.compile(r"jhillyerd/enmime/([a-z0-9_]+/)*"
@@ -307,19 +319,28 @@ def plain_line(line):
     return len(line.split()) >= 3 or wide >= 8
 
 
+UU_BEGIN = re.compile(r"begin [0-7]{3,4} \S")
+
+
+# Elements a page drops with their content (html_sanitize() in
+# lib/html.h): a browser shows none of an iframe's text either.
+HTML_SKIP = ("script", "style", "title", "head", "iframe", "template",
+             "object", "embed", "svg", "math")
+
+
 class HtmlText(html.parser.HTMLParser):
-    """The text runs of an HTML part, outside script, style and title."""
+    """The text runs of an HTML part, outside the elements of HTML_SKIP."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.runs, self.skip = [], 0
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style", "title", "head"):
+        if tag in HTML_SKIP:
             self.skip += 1
 
     def handle_endtag(self, tag):
-        if tag in ("script", "style", "title", "head") and self.skip:
+        if tag in HTML_SKIP and self.skip:
             self.skip -= 1
 
     def handle_data(self, data):
@@ -379,7 +400,10 @@ def text_lines(m):
             lines = p.runs
         else:
             lines = [x.strip() for x in text.splitlines()]
-        out.extend(x for x in lines if plain_line(x))
+        # A uuencoded file's "begin 644 NAME" line: a page lists the
+        # file (mailarc-render(1)), not the line.
+        out.extend(x for x in lines if plain_line(x) and
+                   not UU_BEGIN.match(x))
     return out
 
 
