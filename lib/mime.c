@@ -368,6 +368,10 @@ leaf_parts(GMimeMessage *msg, GMimeObject **parts, struct mime_msg *m)
 						  (gpointer)(level + 1));
 				g_object_set_data(G_OBJECT(c), "mailarc-alt",
 						  alt);
+				g_object_set_data(
+				    G_OBJECT(c), MIME_RESOURCE_KEY,
+				    g_object_get_data(G_OBJECT(obj),
+						      MIME_RESOURCE_KEY));
 				g_object_set_data(G_OBJECT(c), MIME_PARENT_KEY,
 						  multi);
 				g_object_set_data(
@@ -717,6 +721,10 @@ body_and_attachments(struct mime_msg *m, GMimeMessage *msg, GMimeObject **parts,
 		bool att = is_attachment(obj, kind != PART_OTHER);
 		bool named = GMIME_IS_PART(obj) &&
 			     g_mime_part_get_filename(GMIME_PART(obj)) != NULL;
+
+		/* A multipart/related's resource is never the body. */
+		if (g_object_get_data(G_OBJECT(obj), MIME_RESOURCE_KEY))
+			att = true;
 
 		if (!att && kind == PART_PLAIN && plain == NULL) {
 			plain = obj;

@@ -241,9 +241,11 @@ enum ma_status mime_fold_append(struct buf *out, const unsigned char *p,
 void mime_fold_join(GMimeHeader *h);
 
 /* The keys under which leaf_parts() (mime.c) keeps a part's multipart,
- * and marks the parts read from another stream (mime_unbounded()). */
+ * marks the parts read from another stream (mime_unbounded()) and a
+ * multipart/related's resources (mime_related_root_first()). */
 #define MIME_PARENT_KEY	  "mailarc-parent"
 #define MIME_REPARSED_KEY "mailarc-reparsed"
+#define MIME_RESOURCE_KEY "mailarc-resource"
 
 /*
  * mime_rfc822_bytes - the bytes of message/rfc822 part obj as they are in
@@ -338,7 +340,10 @@ void mime_decode_end_init(void);
  * mime_related_root_first - obj is a multipart whose count children
  * leaf_parts() has just pushed on todo (the first on top): when it is a
  * multipart/related whose "start" names another child, that child goes
- * on top, to be visited first (mime_related.c).
+ * on top, to be visited first; when its root (on top now) is a text or
+ * a multipart, every other child gets MIME_RESOURCE_KEY, which
+ * leaf_parts() hands down to their parts: none is the body
+ * (mime_related.c).
  */
 void mime_related_root_first(GMimeObject *obj, GPtrArray *todo, int count);
 

@@ -2177,7 +2177,9 @@ def c_related_start(g, t):
     """A multipart/related whose start parameter names a root that is
     not its first part, a text part (an HTML fragment the root includes,
     a stylesheet written as text/html) before it: RFC 2387 makes the
-    root the body, so the page shows the root's text."""
+    root the body, so the page shows the root's text (a text/plain part
+    before it was the body instead, the root offered as its HTML
+    version)."""
     r = g.rng
     m, mid = g.base(t)
     root = "root.%s@example.org" % t.lower()
@@ -2193,7 +2195,7 @@ def c_related_start(g, t):
                   % (root, text)).encode())
     multipart(m, "related", "rs-" + t, parts,
               '; type="text/html"; start="<%s>"' % root)
-    g.shows = [text] if before[0] == "text/html" else []
+    g.shows = [text]
     return m.bytes(), mid, "mail"
 
 
