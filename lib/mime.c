@@ -305,6 +305,10 @@ msg_headers(GMimeMessage *msg, struct mime_msg *m)
 	if (st == MA_OK)
 		st = header_text(GMIME_OBJECT(msg), "From", &m->from_text);
 	if (st == MA_OK)
+		m->from_partial =
+		    m->nfrom > 0 &&
+		    !mime_addrs_cover(m->from_text, m->from, m->nfrom);
+	if (st == MA_OK)
 		st =
 		    mime_addrs_get(g_mime_message_get_to(msg), &m->to, &m->nto);
 	if (st == MA_OK)

@@ -43,8 +43,10 @@ struct mime_att {
 struct mime_msg {
 	char *subject; /* "" when none */
 	struct mime_addr *from, *to, *cc;
-	char *from_text; /* the From header decoded (RFC 2047), "" if none:
-			    shown when it holds no usable address */
+	char *from_text;   /* the From header decoded (RFC 2047), "" if none:
+			      shown when it holds no usable address */
+	bool from_partial; /* from leaves out words of from_text
+			      (mime_addrs_cover()): show from_text */
 	size_t nfrom, nto, ncc;
 	char *body; /* UTF-8 text or HTML; "" when the message has none */
 	size_t body_len;
@@ -110,6 +112,16 @@ char *mime_unflow(const char *text, size_t n, bool delsp, size_t *outlen);
 enum ma_status mime_parse_addrs(const char *header, struct mime_addr **ap,
 				size_t *np);
 void mime_addrs_free(struct mime_addr *a, size_t n);
+
+/*
+ * mime_addrs_cover - whether each word of an address header's decoded
+ * text (a run of letters and digits) is in a name or an address of
+ * a[0..n), the mailboxes parsed from it. Not when the parser skipped
+ * words: an address it cannot read ("Jean <jean@@bad>, Marie
+ * <marie@example.org>" gives Marie alone), the line a broken fold joined
+ * after it, a comment. A page then shows the text as written.
+ */
+bool mime_addrs_cover(const char *text, const struct mime_addr *a, size_t n);
 
 /*
  * mime_header_has_addr - *hitp is true when one of the address fields

@@ -88,6 +88,40 @@ nomem:
 	mime_addrs_free(a, n);
 	return MA_ENOMEM;
 }
+/* Whether byte c is part of a word: an ASCII letter or digit, or a
+ * byte of a UTF-8 sequence (a letter of another script). */
+static bool
+word_byte(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
+	       (c >= 'a' && c <= 'z') || c >= 0x80;
+}
+
+bool
+mime_addrs_cover(const char *text, const struct mime_addr *a, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)(text ? text : "");
+
+	while (*p != '\0') {
+		size_t len = 0;
+		bool found = false;
+
+		if (!word_byte(*p)) {
+			p++;
+			continue;
+		}
+		while (word_byte(p[len]))
+			len++;
+		for (size_t i = 0; i < n && !found; i++)
+			found = memmem(a[i].name, strlen(a[i].name), p, len) ||
+				memmem(a[i].addr, strlen(a[i].addr), p, len);
+		if (!found)
+			return false;
+		p += len;
+	}
+	return true;
+}
+
 enum ma_status
 mime_parse_addrs(const char *header, struct mime_addr **ap, size_t *np)
 {

@@ -234,7 +234,8 @@ addrs_html(struct run *r, struct buf *b, const struct mime_addr *a, size_t n,
 /*
  * The From header (notmuch's copy) as a listing shows it, malloc'd HTML:
  * up to three senders, or the header's text itself when it names no
- * usable address (MAILER-DAEMON <>, a bare word), cut at DISPLAY_CHARS.
+ * usable address (MAILER-DAEMON <>, a bare word) or the addresses leave
+ * out words of it (mime_addrs_cover()), cut at DISPLAY_CHARS.
  */
 char *
 from_brief(struct run *r, const char *header)
@@ -251,7 +252,7 @@ from_brief(struct run *r, const char *header)
 	buf_init(&b, 64 * 1024);
 	if (mime_parse_addrs(header, &a, &n) != MA_OK)
 		return NULL;
-	if (!addrs_usable(a, n))
+	if (!addrs_usable(a, n) || !mime_addrs_cover(header, a, n))
 		st = part_html(&b, header[0] ? header : "(unknown sender)",
 			       header[0] ? strlen(header) : 16, true);
 	else

@@ -227,13 +227,13 @@ message_frag(struct run *r, struct tmsg *t)
 	iso_date(t->date, iso);
 	human_date(t->date, human);
 	ADD(buf_adds(b, "<dl class=\"hdrs\">"));
-	if (m != NULL && addrs_usable(m->from, m->nfrom)) {
+	if (m != NULL && addrs_usable(m->from, m->nfrom) && !m->from_partial) {
 		ADD(buf_adds(b, "<dt>From</dt><dd>"));
 		ADD(addrs_html(r, b, m->from, m->nfrom, false));
 		ADD(buf_adds(b, "</dd>"));
 	} else if (m != NULL && m->from_text[0] != '\0') {
-		/* No address to show (MAILER-DAEMON <>, a bare word):
-		 * what the header says, as it says it. */
+		/* No address to show (MAILER-DAEMON <>, a bare word, or
+		 * some of its words lost): the header as it says it. */
 		ADD(buf_adds(b, "<dt>From</dt><dd>"));
 		ADD(html_escapes(b, m->from_text));
 		ADD(buf_adds(b, "</dd>"));

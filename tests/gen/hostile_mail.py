@@ -2199,6 +2199,26 @@ def c_related_start(g, t):
     return m.bytes(), mid, "mail"
 
 
+@mutation("from-unparsable", 0.5)
+def c_from_unparsable(g, t):
+    """A From whose parser skips words: an address it cannot read before
+    a good one, or a broken fold (a line with no leading blank) after an
+    address with no closing '>'. The page showed the good address alone,
+    the other words lost; it must show them all."""
+    r = g.rng
+    m, mid = g.base(t)
+    lost = "Lost Sender %s" % t.replace("-", " ")
+    good = "Good Name <good.%s@example.org>" % t.lower()
+    m.set("From", [
+        "%s <lost@@bad.example>, %s" % (lost, good),
+        "%s <lost.%s@example.org\n%s" % (good.split(" <")[0], t.lower(),
+                                         lost),
+        "\"%s\" <@>, %s" % (lost, good),
+    ][r.randrange(3)])
+    g.shows = [lost]
+    return m.bytes(), mid, "mail"
+
+
 def make_input(g, cls):
     g.n += 1
     token = "T%d-%d" % (g.seed, g.n)
