@@ -24,17 +24,24 @@
  * GB2312, EUC-KR, EUC-JP and Shift_JIS subjects over ISO-8859-1 bodies
  * and without a body charset are read right; Latin-1 text with accents
  * ("Grüße", "ção", "l’été", "© 2024") and KOI8-R and ISO-8859-7 text keep
- * the body's reading. A short GB2312 text whose every character is in
- * rows B0-C8 with three or more characters is read as Korean, and a Big5
- * text whose every character is also a common GB2312 one as GB2312;
- * Cyrillic KOI8-R text under a Latin-1 label whose every word has an
- * even number of letters reads as GB2312 (the label is wrong either
- * way): byte ranges cannot tell those apart.
+ * the body's reading. Two pairs of charsets share byte ranges: a GB2312
+ * text whose every character is in rows B0-C8 reads in EUC-KR as hangul,
+ * and a Big5 text whose every character is also a common GB2312 pair
+ * reads as GB2312. There the reading with more of its language's
+ * frequent characters wins (charset_cjk_common.inc, counted by
+ * tests/gen/cjk_common.py): a GB2312 "北京大会" was Korean, a Big5 "國家"
+ * GB2312. Cyrillic KOI8-R text under a Latin-1 label whose every word
+ * has an even number of letters reads as GB2312 (the label is wrong
+ * either way): byte ranges cannot tell those apart.
  */
 #include <glib.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "charset_int.h"
+
+#include "charset_cjk_common.inc"
 
 /* Is text[0..len) (UTF-8, a strict single-byte reading of s[0..n)) odd
  * for its charset (rule 1)? */
@@ -203,6 +210,37 @@ all_hangul(const unsigned char *s, size_t n, size_t *pairsp)
 	return true;
 }
 
+static int
+cmp_u16(const void *a, const void *b)
+{
+	return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b;
+}
+
+/* How many pairs of s[0..n) are among the n_common frequent characters
+ * of a charset (table[], sorted), reading every 8-bit byte as a lead. */
+static size_t
+frequent(const unsigned char *s, size_t n, const uint16_t *table,
+	 size_t n_common)
+{
+	size_t i = 0, hits = 0;
+
+	while (i + 1 < n) {
+		uint16_t code;
+
+		if (s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		code = (uint16_t)(s[i] << 8 | s[i + 1]);
+		hits += bsearch(&code, table, n_common, sizeof code, cmp_u16) !=
+			NULL;
+		i += 2;
+	}
+	return hits;
+}
+
+#define FREQ(s, n, t) frequent(s, n, t, sizeof t / sizeof t[0])
+
 size_t
 charset_cjk_guess(const unsigned char *s, size_t n, const char **labels,
 		  size_t max)
@@ -210,6 +248,16 @@ charset_cjk_guess(const unsigned char *s, size_t n, const char **labels,
 	int sc[NCJK];
 	size_t k = 0, pairs[NCJK] = {0}, hangul = 0;
 	bool korean = all_hangul(s, n, &hangul) && hangul >= 3;
+
+	/* Byte ranges cannot tell a GB2312 text in the rows of KS X 1001's
+	 * hangul from Korean, nor a Big5 text of pairs that are common in
+	 * GB2312 from Chinese in GB2312: the characters each reading gives
+	 * can. Korean reads as frequent syllables, a Chinese text as
+	 * frequent hanzi; the wrong reading gives rare ones. */
+	size_t ko = FREQ(s, n, ko_common), gb = FREQ(s, n, gb_common),
+	       big5 = FREQ(s, n, big5_common);
+
+	korean = korean && ko > gb && ko > big5;
 
 	for (size_t i = 0; i < NCJK; i++) {
 		sc[i] = score(&cjks[i], s, n, &pairs[i]);
@@ -221,6 +269,10 @@ charset_cjk_guess(const unsigned char *s, size_t n, const char **labels,
 	if (korean && sc[2] >= 0 && k < max) {
 		labels[k++] = cjks[2].label;
 		sc[2] = -1;
+	}
+	if (sc[0] >= 0 && sc[1] >= 0 && k < max && big5 > gb) {
+		labels[k++] = cjks[1].label;
+		sc[1] = -1;
 	}
 	/* Best first; on a tie the earlier in cjks[]. */
 	while (k < max) {
