@@ -2089,12 +2089,17 @@ def c_meta_raw_header(g, t):
 def c_cjk_raw_header(g, t):
     """A Subject and a sender's name written raw in Big5, GB2312 or
     EUC-KR over a text body in ISO-8859-1 (or one naming no charset):
-    read in their CJK charset, not as Latin-1 letters."""
+    read in their CJK charset, not as Latin-1 letters, nor in another
+    CJK charset that takes the same bytes."""
     r = g.rng
     cs, subj, name = r.choice([
         ("big5", "中文報告", "台北辦公室"), ("big5", "關於下週的會議", "陳大文"),
         ("big5", "會議記錄", "王小明"), ("gb2312", "关于下周的会议", "张伟"),
-        ("gb2312", "会议纪要", "李娜"), ("euc-kr", "안녕하세요", "김민수")])
+        ("gb2312", "会议纪要", "李娜"), ("euc-kr", "안녕하세요", "김민수"),
+        # Bytes that fit two charsets: all in the rows of KS X 1001's
+        # hangul (was read as Korean), Big5 pairs common in GB2312.
+        ("gb2312", "关于北京大会", "张伟"), ("gb2312", "北京大会", "李娜"),
+        ("big5", "關閉視窗", "陳大文"), ("big5", "選擇網路", "王小明")])
     m, mid = g.base(t)
     m.drop("In-Reply-To")
     m.set("MIME-Version", "1.0")
