@@ -31,7 +31,7 @@ if [ ! -d "$mail" ]; then
 	python3 "$top/bench/render/gen.py" "$n" "$mail" --seed "$seed" >/dev/null
 fi
 if [ ! -d "$work/base" ]; then
-	"$a/bin/mailarc" --root "$work/base" space add sp --name sp >/dev/null
+	"$a/bin/mailarc" --root "$work/base" -q space add sp --name sp >/dev/null
 	"$a/bin/mailarc" --root "$work/base" import sp "$mail" >/dev/null 2>&1
 fi
 # render SIDE BUILD - the base copied to SIDE and rendered --full there.

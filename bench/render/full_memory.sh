@@ -29,7 +29,7 @@ for n in "$n1" "$n2"; do
 	if [ ! -d "$root" ]; then
 		python3 "$top/bench/render/gen.py" "$n" "$work/mail-$n" \
 			--seed 3 >/dev/null
-		"$build/bin/mailarc" --root "$root" space add sp --name sp \
+		"$build/bin/mailarc" --root "$root" -q space add sp --name sp \
 			>/dev/null
 		"$build/bin/mailarc" --root "$root" import sp "$work/mail-$n" \
 			>/dev/null 2>&1
