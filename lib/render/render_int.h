@@ -685,6 +685,24 @@ void thread_ids_free(struct run *r);
  * MAILARC_RENDER_STATS). */
 size_t render_heap_now(void);
 
+/*
+ * walk.c: what a run asks notmuch for. walk_entry_date() - e's date, from
+ * the primary version's file (date.c), not notmuch's; walk_query() - the
+ * messages of query qs, unsorted, into *qp and *msp (the caller destroys
+ * *qp); walk_messages() - an entry for each message of qs, its thread
+ * and date set (an entry whose date or thread changed marks what it
+ * leaves), each also into changed (unless NULL) with its thread touched;
+ * walk_every_message() - walk_messages() of every message, in windows of
+ * revisions up to rev; walk_every_thread() - a full run's thread pages,
+ * every thread once, in windows of dates (the order must be set).
+ */
+enum ma_status walk_entry_date(struct entry *e, notmuch_message_t *m);
+enum ma_status walk_query(struct run *r, const char *qs, notmuch_query_t **qp,
+			  notmuch_messages_t **msp);
+enum ma_status walk_messages(struct run *r, const char *qs, GPtrArray *changed);
+enum ma_status walk_every_message(struct run *r, unsigned long rev);
+enum ma_status walk_every_thread(struct run *r);
+
 /* run.c */
 
 #endif
