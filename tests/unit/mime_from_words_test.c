@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -90,6 +91,46 @@ test_cover(void **state)
 	assert_false(mime_addrs_cover("word", a, 0));
 }
 
+/* A From of 20,000 addresses: each word looked for near the address of
+ * the word before, not in every address (which took a minute). The
+ * bound is 100 times what the linear walk takes under the sanitizers. */
+static void
+test_cover_many(void **state)
+{
+	enum { N = 20000 };
+	struct mime_addr *a = calloc(N, sizeof *a);
+	char *text = malloc((size_t)N * 160), *p = text;
+	clock_t t0 = clock();
+
+	(void)state;
+	assert_non_null(a);
+	assert_non_null(text);
+	for (int i = 0; i < N; i++) {
+		char *name = p;
+
+		p += sprintf(p, "Person%d Name%d", i, i) + 1;
+		a[i].addr = p;
+		p += sprintf(p, "p%d@ex%d.example", i, i) + 1;
+		a[i].name = name;
+	}
+	p += sprintf(p, "Person0 Name0 <p0@ex0.example>") + 1;
+	{
+		char *h = p;
+
+		for (int i = 0; i < N; i++)
+			p += sprintf(p, "%s%s <%s>", i ? ", " : "", a[i].name,
+				     a[i].addr);
+		/* A word of an address long before: found everywhere. */
+		sprintf(p, ", Person0");
+		assert_true(mime_addrs_cover(h, a, N));
+		sprintf(p, ", Stranger");
+		assert_false(mime_addrs_cover(h, a, N));
+	}
+	assert_true((double)(clock() - t0) / CLOCKS_PER_SEC < 5.0);
+	free(text);
+	free(a);
+}
+
 int
 main(void)
 {
@@ -98,6 +139,7 @@ main(void)
 	    cmocka_unit_test(test_broken_fold_after_unclosed_address),
 	    cmocka_unit_test(test_whole_addresses),
 	    cmocka_unit_test(test_cover),
+	    cmocka_unit_test(test_cover_many),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
