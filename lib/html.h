@@ -84,4 +84,23 @@ size_t html_nesting(const char *html, size_t n);
  */
 void html_url_scheme(const char *url, char *out, size_t size);
 
+/*
+ * html_shows_text - whether html[0..n), sanitised, shows a reader any
+ * text or image: not when all its text is in elements a browser hides
+ * (the raw text of an <iframe> left open, a <title>, a <noscript>).
+ * Markup too deep to sanitise counts as shown (its source is).
+ */
+bool html_shows_text(const char *html, size_t n);
+
+/*
+ * html_hidden_text - the text of html[0..n) with what a browser hides:
+ * the raw text of <iframe>, <noscript>, <noembed>, <noframes>, <xmp> and
+ * <plaintext> read again as HTML (a few rounds), that of <title> and
+ * <textarea> too; never script or style. Lines trimmed, blocks on lines
+ * of their own. *textp is malloc'd (NUL-terminated, *lenp bytes) and the
+ * caller frees it; MA_ENOMEM.
+ */
+enum ma_status html_hidden_text(const char *html, size_t n, char **textp,
+				size_t *lenp);
+
 #endif

@@ -757,6 +757,8 @@ body_and_attachments(struct mime_msg *m, GMimeMessage *msg, GMimeObject **parts,
 		st = GMIME_IS_TEXT_PART(body)
 			 ? mime_part_text(body, m, &m->body, &m->body_len)
 			 : mime_part_bytes_text(body, &m->body, &m->body_len);
+		if (st == MA_OK)
+			st = mime_html_visible(m, plain);
 		return st == MA_OK ? inline_texts(m, parts, nparts, plain, html)
 				   : st;
 	}

@@ -347,4 +347,12 @@ void mime_decode_end_init(void);
  */
 void mime_related_root_first(GMimeObject *obj, GPtrArray *todo, int count);
 
+/*
+ * mime_html_visible - an HTML body of m that shows a reader nothing
+ * (html_shows_text()) replaced by the text of plain, its text/plain
+ * alternative (NULL if none) when that has text, else by the text the
+ * HTML hides (html_hidden_text()), "" when none (mime_html.c). MA_ENOMEM.
+ */
+enum ma_status mime_html_visible(struct mime_msg *m, GMimeObject *plain);
+
 #endif

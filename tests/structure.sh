@@ -41,7 +41,7 @@ families='
 <curl/ lib/(fetch_conn|oauth_http|net_proxy)\.c
 <notmuch\.h> lib/(index|index_priv|index_read|index_run|index_search)\.[ch]
 <gmime/ lib/(mime|mime_int|mime_addr|mime_hooks|msg_parse)\.[ch]
-<gumbo\.h> lib/html\.c
+<gumbo\.h> lib/(html|html_hidden)\.c
 <jansson\.h> lib/(oauth_json|json_out)\.c
 <openssl/(evp|sha)\.h> lib/(hash|pkce)\.c'
 echo "$families" | while read -r pat allowed; do
