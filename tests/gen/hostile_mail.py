@@ -2224,6 +2224,37 @@ def c_from_unparsable(g, t):
     return m.bytes(), mid, "mail"
 
 
+@mutation("html-hides-text", 0.5)
+def c_html_hides_text(g, t):
+    """An HTML body that shows nothing while the message has text: a
+    Klez-style <iframe> never closed before the letter (a browser shows
+    none of its raw text), or a body of only a <title> and a script, or
+    an HTML root of a multipart/related that is only a <noscript>. The
+    page showed an empty frame; it must show the text."""
+    r = g.rng
+    m, mid = g.base(t)
+    text = "Hostile token %s is hidden in %s" % (t, g.word(2))
+    kind = r.randrange(3)
+    if kind == 0:
+        m.set("Content-Type", "text/html; charset=us-ascii")
+        m.body = ("<html><body><iframe src=cid:%s.exe height=0 width=0>"
+                  "\n<p>%s</p></body></html>\n" % (t.lower(), text)).encode()
+    elif kind == 1:
+        m.set("Content-Type", "text/html; charset=utf-8")
+        m.body = ("<html><head><title>%s</title></head><body>&nbsp;"
+                  "<script>var x=1;</script></body></html>\n"
+                  % text).encode()
+    else:
+        multipart(m, "related", "hh-" + t, [
+            ("Content-Type: text/html; charset=utf-8\n\n<html><body>"
+             "<noscript>%s</noscript></body></html>\n" % text).encode(),
+            ("Content-Type: image/png; name=\"p.png\"\nContent-ID: <p@%s>"
+             "\nContent-Transfer-Encoding: base64\n\niVBORw0KGgo=\n"
+             % t).encode()], '; type="text/html"')
+    g.shows = [text]
+    return m.bytes(), mid, "mail"
+
+
 def make_input(g, cls):
     g.n += 1
     token = "T%d-%d" % (g.seed, g.n)
