@@ -14,25 +14,26 @@
  *     8-bit byte in pairs is scored by how many of the pairs fall in the
  *     rows of its common characters (GB2312's first level of hanzi, Big5's
  *     frequent hanzi, KS X 1001's hangul, JIS X 0208's kana and kanji);
- *     one where most pairs are common is tried first, then the others
- *     by score (ties: GB18030, Big5, EUC-KR, EUC-JP, Shift_JIS, except
- *     that a text of three or more pairs all in the hangul rows is
- *     Korean). charset.c decodes with the first that reads it strictly.
+ *     one where most pairs are common is a candidate. Candidates are
+ *     tried by how many of the pairs read as the frequent characters of
+ *     their language (charset_cjk_common.inc), then by score (ties:
+ *     GB18030, Big5, EUC-KR, EUC-JP, Shift_JIS). Before them, KOI8-R
+ *     when its reading is Cyrillic words as people write them and no
+ *     CJK reading gives half its pairs as frequent characters.
+ *     charset.c decodes with the first that reads it strictly.
  *  3. Else the body's reading (or windows-1252) stands.
  *
  * On the cases tried (tests/unit/charset_cjk_header_test.c): Big5,
  * GB2312, EUC-KR, EUC-JP and Shift_JIS subjects over ISO-8859-1 bodies
  * and without a body charset are read right; Latin-1 text with accents
  * ("Grüße", "ção", "l’été", "© 2024") and KOI8-R and ISO-8859-7 text keep
- * the body's reading. Two pairs of charsets share byte ranges: a GB2312
- * text whose every character is in rows B0-C8 reads in EUC-KR as hangul,
- * and a Big5 text whose every character is also a common GB2312 pair
- * reads as GB2312. There the reading with more of its language's
- * frequent characters wins (charset_cjk_common.inc, counted by
- * tests/gen/cjk_common.py): a GB2312 "北京大会" was Korean, a Big5 "國家"
- * GB2312. Cyrillic KOI8-R text under a Latin-1 label whose every word
- * has an even number of letters reads as GB2312 (the label is wrong
- * either way): byte ranges cannot tell those apart.
+ * the body's reading. Byte ranges alone cannot tell GB2312 in the rows
+ * of KS X 1001's hangul from Korean, Big5 of common GB2312 pairs from
+ * GB2312, short EUC-JP and EUC-KR words from GB2312, nor KOI8-R text
+ * whose words all have an even number of letters from GB2312: the
+ * frequent characters do ("北京大会" was Korean, "ありがとう" Big5,
+ * "Привет всем" GB2312). Two-character words stay ambiguous: a
+ * Korean "서버" still reads as GB2312 "辑滚".
  */
 #include <glib.h>
 #include <stdint.h>
@@ -189,38 +190,34 @@ score(const struct cjk *c, const unsigned char *s, size_t n, size_t *pairsp)
 	return common;
 }
 
-/* Whether every pair of s[0..n) is in KS X 1001's hangul rows. */
-static bool
-all_hangul(const unsigned char *s, size_t n, size_t *pairsp)
-{
-	size_t i = 0, pairs = 0;
-
-	while (i < n) {
-		if (s[i] < 0x80) {
-			i++;
-			continue;
-		}
-		if (i + 1 >= n || !in(s[i], 0xb0, 0xc8) ||
-		    !in(s[i + 1], 0xa1, 0xfe))
-			return false;
-		pairs++;
-		i += 2;
-	}
-	*pairsp = pairs;
-	return true;
-}
-
 static int
 cmp_u16(const void *a, const void *b)
 {
 	return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b;
 }
 
+/* The EUC-JP pair of Shift_JIS lead a and trail b (JIS X 0208's row
+ * and cell, each with its high bit set). */
+static uint16_t
+sjis_to_euc(unsigned a, unsigned b)
+{
+	unsigned j1 = a <= 0x9f ? (a - 0x70) * 2 : (a - 0xb0) * 2, j2;
+
+	if (b < 0x9f) {
+		j1--;
+		j2 = b - 0x1f - (b >= 0x80);
+	} else {
+		j2 = b - 0x7e;
+	}
+	return (uint16_t)((j1 | 0x80) << 8 | ((j2 | 0x80) & 0xff));
+}
+
 /* How many pairs of s[0..n) are among the n_common frequent characters
- * of a charset (table[], sorted), reading every 8-bit byte as a lead. */
+ * of a charset (table[], sorted), reading every 8-bit byte as a lead;
+ * sjis: the pairs are Shift_JIS, the table EUC-JP. */
 static size_t
 frequent(const unsigned char *s, size_t n, const uint16_t *table,
-	 size_t n_common)
+	 size_t n_common, bool sjis)
 {
 	size_t i = 0, hits = 0;
 
@@ -231,7 +228,8 @@ frequent(const unsigned char *s, size_t n, const uint16_t *table,
 			i++;
 			continue;
 		}
-		code = (uint16_t)(s[i] << 8 | s[i + 1]);
+		code = sjis ? sjis_to_euc(s[i], s[i + 1])
+			    : (uint16_t)(s[i] << 8 | s[i + 1]);
 		hits += bsearch(&code, table, n_common, sizeof code, cmp_u16) !=
 			NULL;
 		i += 2;
@@ -239,47 +237,86 @@ frequent(const unsigned char *s, size_t n, const uint16_t *table,
 	return hits;
 }
 
-#define FREQ(s, n, t) frequent(s, n, t, sizeof t / sizeof t[0])
+#define FREQ(s, n, t, j) frequent(s, n, t, sizeof t / sizeof t[0], j)
+
+/*
+ * Whether s[0..n) reads in KOI8-R as Cyrillic words as people write
+ * them: every 8-bit byte a letter (C0-FF, or ё A3/Ё B3), each word in
+ * lower case (C0-DF), capitalised, or all in capitals (E0-FF). A CJK
+ * text's pairs seldom keep to that.
+ */
+static bool
+koi8_words(const unsigned char *s, size_t n)
+{
+	size_t i = 0, letters = 0;
+
+	while (i < n) {
+		size_t start = i, upper = 0;
+
+		if (s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		for (; i < n && s[i] >= 0x80; i++) {
+			bool up = s[i] == 0xb3 || s[i] >= 0xe0;
+
+			if (!up && s[i] != 0xa3 && s[i] < 0xc0)
+				return false;
+			upper += up;
+		}
+		/* Lower case, capitalised, or all capitals. */
+		if (upper != 0 && upper != i - start &&
+		    !(upper == 1 && (s[start] == 0xb3 || s[start] >= 0xe0)))
+			return false;
+		letters += i - start;
+	}
+	return letters >= 2;
+}
 
 size_t
 charset_cjk_guess(const unsigned char *s, size_t n, const char **labels,
 		  size_t max)
 {
 	int sc[NCJK];
-	size_t k = 0, pairs[NCJK] = {0}, hangul = 0;
-	bool korean = all_hangul(s, n, &hangul) && hangul >= 3;
+	size_t k = 0, pairs[NCJK] = {0}, hits[NCJK], best_hits = 0, high = 0;
 
 	/* Byte ranges cannot tell a GB2312 text in the rows of KS X 1001's
-	 * hangul from Korean, nor a Big5 text of pairs that are common in
-	 * GB2312 from Chinese in GB2312: the characters each reading gives
-	 * can. Korean reads as frequent syllables, a Chinese text as
-	 * frequent hanzi; the wrong reading gives rare ones. */
-	size_t ko = FREQ(s, n, ko_common), gb = FREQ(s, n, gb_common),
-	       big5 = FREQ(s, n, big5_common);
-
-	korean = korean && ko > gb && ko > big5;
-
+	 * hangul from Korean, a Big5 text of pairs that are common in
+	 * GB2312 from Chinese in GB2312, nor a short EUC-KR or EUC-JP
+	 * word from GB2312: the characters each reading gives can. Each
+	 * language's text reads as its frequent characters; a wrong
+	 * reading gives rare ones. */
+	hits[0] = FREQ(s, n, gb_common, false);
+	hits[1] = FREQ(s, n, big5_common, false);
+	hits[2] = FREQ(s, n, ko_common, false);
+	hits[3] = FREQ(s, n, ja_common, false);
+	hits[4] = FREQ(s, n, ja_common, true);
+	for (size_t i = 0; i < n; i++)
+		high += s[i] >= 0x80;
 	for (size_t i = 0; i < NCJK; i++) {
 		sc[i] = score(&cjks[i], s, n, &pairs[i]);
 		/* Most of the pairs common, or it is no candidate. */
 		if (sc[i] >= 0 &&
 		    (pairs[i] == 0 || (size_t)sc[i] * 2 <= pairs[i]))
 			sc[i] = -1;
+		if (sc[i] >= 0 && hits[i] > best_hits)
+			best_hits = hits[i];
 	}
-	if (korean && sc[2] >= 0 && k < max) {
-		labels[k++] = cjks[2].label;
-		sc[2] = -1;
-	}
-	if (sc[0] >= 0 && sc[1] >= 0 && k < max && big5 > gb) {
-		labels[k++] = cjks[1].label;
-		sc[1] = -1;
-	}
-	/* Best first; on a tie the earlier in cjks[]. */
+	/* KOI8-R Cyrillic under a Latin-1 label (or none) whose words have
+	 * an even number of letters fits GB2312 too; unless the reading
+	 * in a CJK charset gives mostly frequent characters, it is
+	 * Russian. */
+	if (koi8_words(s, n) && best_hits * 4 < high && k < max)
+		labels[k++] = "KOI8-R";
+	/* Most frequent characters first; then the most pairs in common
+	 * rows; on a tie the earlier in cjks[]. */
 	while (k < max) {
 		size_t best = NCJK;
 
 		for (size_t i = 0; i < NCJK; i++)
-			if (sc[i] >= 0 && (best == NCJK || sc[i] > sc[best]))
+			if (sc[i] >= 0 &&
+			    (best == NCJK || hits[i] > hits[best] ||
+			     (hits[i] == hits[best] && sc[i] > sc[best])))
 				best = i;
 		if (best == NCJK)
 			break;

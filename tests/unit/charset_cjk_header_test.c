@@ -62,6 +62,22 @@ static const struct {
 								       */
     {"euc-kr", "\xc8\xb8\xc0\xc7\xb7\xcf",
      "\xed\x9a\x8c\xec\x9d\x98\xeb\xa1\x9d"}, /* 회의록 */
+    /* Japanese of three to five characters: were read as Big5 or
+     * GB2312 ("丐曰互午丹" for "ありがとう"). */
+    {"euc-jp", "\xa4\xa2\xa4\xea\xa4\xac\xa4\xc8\xa4\xa6",
+     "\xe3\x81\x82\xe3\x82\x8a\xe3\x81\x8c\xe3\x81\xa8\xe3\x81\x86"},
+    {"euc-jp", "\xa4\xaa\xc3\xce\xa4\xe9\xa4\xbb",
+     "\xe3\x81\x8a\xe7\x9f\xa5\xe3\x82\x89\xe3\x81\x9b"}, /* お知らせ */
+    {"euc-jp", "\xb5\xc4\xbb\xf6\xcf\xbf",
+     "\xe8\xad\xb0\xe4\xba\x8b\xe9\x8c\xb2"}, /* 議事録 */
+    {"euc-jp", "\xa5\xc6\xa5\xb9\xa5\xc8",
+     "\xe3\x83\x86\xe3\x82\xb9\xe3\x83\x88"}, /* テスト */
+    {"euc-jp", "\xa5\xd1\xa5\xb9\xa5\xef\xa1\xbc\xa5\xc9",
+     "\xe3\x83\x91\xe3\x82\xb9\xe3\x83\xaf\xe3\x83\xbc"
+     "\xe3\x83\x89"}, /* パスワード */
+    {"euc-jp", "\xc2\xc7\xa4\xc1\xb9\xe7\xa4\xef\xa4\xbb",
+     "\xe6\x89\x93\xe3\x81\xa1\xe5\x90\x88\xe3\x82\x8f"
+     "\xe3\x81\x9b"}, /* 打ち合わせ */
     {"euc-jp", "\xb2\xf1\xb5\xc4\xa4\xce\xb5\xc4\xbb\xf6\xcf\xbf",
      "\xe4\xbc\x9a\xe8\xad\xb0\xe3\x81\xae\xe8\xad\xb0\xe4\xba\x8b\xe9\x8c"
      "\xb2"}, /* 会議の議事録 */
@@ -128,6 +144,28 @@ test_other_single_byte_scripts_keep_their_reading(void **state)
 }
 
 static void
+test_koi8r_words_of_even_length_are_russian(void **state)
+{
+	static const char *const labels[] = {"iso-8859-1", "windows-1252",
+					     NULL};
+
+	(void)state;
+	/* Every word of an even number of letters: the bytes fit GB2312
+	 * too, and were read so. */
+	for (size_t i = 0; i < 3; i++) {
+		expect("\xf0\xd2\xc9\xd7\xc5\xd4 \xd7\xd3\xc5\xcd", labels[i],
+		       "\xd0\x9f\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82 "
+		       "\xd0\xb2\xd1\x81\xd0\xb5\xd0\xbc"); /* Привет всем */
+		expect("\xd0\xd2\xc9\xd7\xc5\xd4 \xd7\xd3\xc5\xcd", labels[i],
+		       "\xd0\xbf\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82 "
+		       "\xd0\xb2\xd1\x81\xd0\xb5\xd0\xbc"); /* привет всем */
+		expect("\xf3\xd2\xcf\xde\xce\xcf: \xd3\xde\xc5\xd4", labels[i],
+		       "\xd0\xa1\xd1\x80\xd0\xbe\xd1\x87\xd0\xbd\xd0\xbe: "
+		       "\xd1\x81\xd1\x87\xd0\xb5\xd1\x82"); /* Срочно: счет */
+	}
+}
+
+static void
 test_big5_subject_in_a_message(void **state)
 {
 	struct mime_msg *m;
@@ -158,6 +196,7 @@ main(void)
 	    cmocka_unit_test(
 		test_each_reads_right_over_latin1_and_without_a_charset),
 	    cmocka_unit_test(test_other_single_byte_scripts_keep_their_reading),
+	    cmocka_unit_test(test_koi8r_words_of_even_length_are_russian),
 	    cmocka_unit_test(test_big5_subject_in_a_message),
 	};
 

@@ -87,13 +87,15 @@ test_a_label_still_wins(void **state)
 
 	(void)state;
 	/* The Content-Type's charset is the body's (HTML: the transport
-	 * layer wins), so the headers' too: "Привет мир" read as Latin-1. */
-	m = parse("From: a@example.org\nSubject: " KOI8 " \xcd\xc9\xd2\n"
+	 * layer wins), so the headers' too: "Grüße" read as Latin-1, not
+	 * as the meta's KOI8-R ("Grэъe"). (A KOI8-R "Привет мир" here is
+	 * Russian whatever the label: charset_cjk.c koi8_words().) */
+	m = parse("From: a@example.org\nSubject: Gr\xfc\xdf"
+		  "e\n"
 		  "MIME-Version: 1.0\n"
 		  "Content-Type: text/html; charset=iso-8859-1\n\n" META);
-	assert_string_equal(m->subject, "\xc3\xb0\xc3\x92\xc3\x89\xc3\x97"
-					"\xc3\x85\xc3\x94 \xc3\x8d\xc3\x89"
-					"\xc3\x92");
+	assert_string_equal(m->subject, "Gr\xc3\xbc\xc3\x9f"
+					"e");
 	mime_free(m);
 }
 
