@@ -273,6 +273,20 @@ koi8_words(const unsigned char *s, size_t n)
 	return letters >= 2;
 }
 
+/* Whether candidate i goes before candidate j (charset_cjk_guess()). */
+static bool
+before(const size_t *hits, const size_t *pairs, const int *sc, size_t i,
+       size_t j)
+{
+	bool si = hits[i] * 2 > pairs[i], sj = hits[j] * 2 > pairs[j];
+
+	if (si != sj)
+		return si;
+	if (si && hits[i] != hits[j])
+		return hits[i] > hits[j];
+	return sc[i] > sc[j];
+}
+
 size_t
 charset_cjk_guess(const unsigned char *s, size_t n, const char **labels,
 		  size_t max)
@@ -308,15 +322,16 @@ charset_cjk_guess(const unsigned char *s, size_t n, const char **labels,
 	 * Russian. */
 	if (koi8_words(s, n) && best_hits * 4 < high && k < max)
 		labels[k++] = "KOI8-R";
-	/* Most frequent characters first; then the most pairs in common
-	 * rows; on a tie the earlier in cjks[]. */
+	/* First the readings of mostly frequent characters, the most
+	 * first; then the most pairs in common rows (a name's characters
+	 * are seldom frequent: "李娜" is one frequent-looking pair of two
+	 * in EUC-KR); on a tie the earlier in cjks[]. */
 	while (k < max) {
 		size_t best = NCJK;
 
 		for (size_t i = 0; i < NCJK; i++)
 			if (sc[i] >= 0 &&
-			    (best == NCJK || hits[i] > hits[best] ||
-			     (hits[i] == hits[best] && sc[i] > sc[best])))
+			    (best == NCJK || before(hits, pairs, sc, i, best)))
 				best = i;
 		if (best == NCJK)
 			break;

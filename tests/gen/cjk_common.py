@@ -31,7 +31,7 @@ TABLES = [
     ("big5_common", "zh_TW", "big5", ZH_N,
      lambda c: 0x4E00 <= ord(c) <= 0x9FFF),
     ("ja_common", "ja", "euc-jp", JA_N,
-     lambda c: 0x3041 <= ord(c) <= 0x30FA or 0x4E00 <= ord(c) <= 0x9FFF),
+     lambda c: 0x3041 <= ord(c) <= 0x30FF or 0x4E00 <= ord(c) <= 0x9FFF),
 ]
 
 

@@ -2087,10 +2087,10 @@ def c_meta_raw_header(g, t):
 
 @mutation("cjk-raw-header")
 def c_cjk_raw_header(g, t):
-    """A Subject and a sender's name written raw in Big5, GB2312 or
-    EUC-KR over a text body in ISO-8859-1 (or one naming no charset):
-    read in their CJK charset, not as Latin-1 letters, nor in another
-    CJK charset that takes the same bytes."""
+    """A Subject and a sender's name written raw in Big5, GB2312,
+    EUC-KR, EUC-JP or KOI8-R over a text body in ISO-8859-1 (or one
+    naming no charset): read in their charset, not as Latin-1 letters,
+    nor in a CJK charset that takes the same bytes."""
     r = g.rng
     cs, subj, name = r.choice([
         ("big5", "中文報告", "台北辦公室"), ("big5", "關於下週的會議", "陳大文"),
@@ -2099,7 +2099,11 @@ def c_cjk_raw_header(g, t):
         # Bytes that fit two charsets: all in the rows of KS X 1001's
         # hangul (was read as Korean), Big5 pairs common in GB2312.
         ("gb2312", "关于北京大会", "张伟"), ("gb2312", "北京大会", "李娜"),
-        ("big5", "關閉視窗", "陳大文"), ("big5", "選擇網路", "王小明")])
+        ("big5", "關閉視窗", "陳大文"), ("big5", "選擇網路", "王小明"),
+        # Short Japanese (was Big5 or GB2312), and KOI8-R whose every
+        # word has an even number of letters (was GB2312).
+        ("euc-jp", "お知らせ", "テスト"), ("euc-jp", "ありがとう", "議事録"),
+        ("koi8-r", "Привет всем", "Иван Петров")])
     m, mid = g.base(t)
     m.drop("In-Reply-To")
     m.set("MIME-Version", "1.0")
