@@ -66,6 +66,12 @@ SOURCES = [
                                    r"fixtures|examples)/[^/]+\.eml$")),
     ("npm-mailin", re.compile(r"mailin-[^/]*/package/test/fixtures/"
                               r"[^/]+\.eml$")),
+    ("npm-mailauth", re.compile(r"mailauth-[^/]*/package/test/fixtures/"
+                                r"[^/]+\.eml$")),
+    ("npm-zone-mta", re.compile(r"zone-mta-[^/]*/package/test/fixtures/"
+                                r"[^/]+\.eml$")),
+    ("npm-haraka", re.compile(r"Haraka-[^/]*/package/tests/mail_specimen/"
+                              r"[^/]+\.txt$")),
 ]
 
 # Test sources whose string literals are messages: (class, the end of a

