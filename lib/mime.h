@@ -20,7 +20,10 @@
  * file, and so is the text search finds that gmime gives no part (a
  * digest's preamble, the text inside a winmail.dat). Files uuencoded or
  * yEnc-encoded into a text body are attachments, the text saying
- * "[file NAME: attached]" in their place.
+ * "[file NAME: attached]" in their place. An HTML body that shows a
+ * reader nothing (its text all inside an <iframe> left open, a <title>,
+ * a <noscript>) gives way to its text/plain alternative, else to the
+ * text it hides as plain text (mime_html.c).
  * Everything here is owned by the mime_msg. Text may still hold invalid UTF-8
  * from a lying charset label: it reaches HTML only through html_escape(), which
  * repairs it.
