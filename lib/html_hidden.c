@@ -81,6 +81,131 @@ markup_shows(const char *s, size_t n)
 	return false;
 }
 
+/* The length of the tag name at s[0..n) (letters and digits). */
+static size_t
+name_len(const char *s, size_t n)
+{
+	size_t k = 0;
+
+	while (k < n && g_ascii_isalnum(s[k]))
+		k++;
+	return k;
+}
+
+static bool
+name_is(const char *s, size_t k, const char *const *names)
+{
+	for (size_t i = 0; names[i] != NULL; i++)
+		if (strlen(names[i]) == k &&
+		    g_ascii_strncasecmp(s, names[i], k) == 0)
+			return true;
+	return false;
+}
+
+/* The end of the tag that starts at s[i] ('<'): after its '>', quoted
+ * attribute values skipped; n when it has none. */
+static size_t
+tag_end(const char *s, size_t n, size_t i)
+{
+	char q = 0;
+
+	for (i++; i < n; i++) {
+		if (q != 0) {
+			if (s[i] == q)
+				q = 0;
+		} else if (s[i] == '"' || s[i] == '\'') {
+			if (s[i - 1] == '=' || s[i - 1] == ' ')
+				q = s[i];
+		} else if (s[i] == '>') {
+			return i + 1;
+		}
+	}
+	return n;
+}
+
+/* After the end tag of the raw text element name[0..k) from s[i] on
+ * (the tokenizer ends it at the first one); n when there is none. */
+static size_t
+raw_end(const char *s, size_t n, size_t i, const char *name, size_t k)
+{
+	for (; i + 2 + k <= n; i++)
+		if (s[i] == '<' && s[i + 1] == '/' &&
+		    g_ascii_strncasecmp(s + i + 2, name, k) == 0 &&
+		    (i + 2 + k == n || !g_ascii_isalnum(s[i + 2 + k])))
+			return tag_end(s, n, i);
+	return n;
+}
+
+/*
+ * A quick answer for most mail: true when a visible character comes
+ * before any element that could hide it, skipping comments, tags and
+ * the raw text elements whose end the tokenizer finds without a tree
+ * (script, style, title, textarea, iframe, xmp, noembed, noframes).
+ * False when it cannot tell: html_shows_text() then sanitises.
+ */
+static bool
+quick_shows(const char *s, size_t n)
+{
+	static const char *const raw[] = {"script",   "style",	  "title",
+					  "textarea", "iframe",	  "xmp",
+					  "noembed",  "noframes", NULL};
+	/* Elements html_sanitize() drops with their content (html.c),
+	 * but for the raw text ones above. */
+	static const char *const hiding[] = {
+	    "noscript", "plaintext", "template", "select", "option",
+	    "optgroup", "object",    "applet",	 "svg",	   "math",
+	    "frameset", "frame",     "datalist", "button", "audio",
+	    "video",	"canvas",    "map",	 "embed",  "menuitem",
+	    "details",	NULL};
+	size_t i = 0;
+
+	while (i < n) {
+		if (s[i] == '<' && i + 1 < n && g_ascii_isalpha(s[i + 1])) {
+			size_t k = name_len(s + i + 1, n - i - 1);
+			const char *name = s + i + 1;
+
+			if (name_is(name, k, hiding))
+				return false;
+			i = tag_end(s, n, i);
+			if (name_is(name, k, raw))
+				i = raw_end(s, n, i, name, k);
+		} else if (s[i] == '<' && n - i >= 4 &&
+			   memcmp(s + i, "<!--", 4) == 0) {
+			const char *e =
+			    g_strstr_len(s + i + 4, (gssize)(n - i - 4), "-->");
+
+			i = e != NULL ? (size_t)(e - s) + 3 : n;
+		} else if (s[i] == '<' && i + 1 < n &&
+			   (s[i + 1] == '!' || s[i + 1] == '?' ||
+			    s[i + 1] == '/')) {
+			i = tag_end(s, n, i);
+		} else if (s[i] == '&') {
+			/* An entity may be a space or a format character:
+			 * only the plain ones count; a bare '&' shows. */
+			static const char *const shown[] = {"amp", "lt", "gt",
+							    "quot", NULL};
+			size_t k = i + 1;
+
+			if (k < n && s[k] == '#')
+				k++;
+			k += name_len(s + k, n - k);
+			if (k == i + 1 || k >= n || s[k] != ';' ||
+			    name_is(s + i + 1, k - i - 1, shown))
+				return true;
+			i = k + 1;
+		} else {
+			gunichar c =
+			    g_utf8_get_char_validated(s + i, (gssize)(n - i));
+
+			if (c == (gunichar)-1 || c == (gunichar)-2 ||
+			    visible_char(c))
+				return s[i] != '<';
+			i = (size_t)(g_utf8_next_char(s + i) - s);
+		}
+	}
+	return false;
+}
+
 bool
 html_shows_text(const char *html, size_t n)
 {
@@ -89,6 +214,8 @@ html_shows_text(const char *html, size_t n)
 	enum ma_status st;
 	bool shows;
 
+	if (quick_shows(html, n))
+		return true;
 	buf_init(&b, n * 2 + 4096);
 	st = html_sanitize(&b, html, n, &pol);
 	/* Too deep (the page shows its source), or no memory to tell: as

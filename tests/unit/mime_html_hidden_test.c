@@ -112,6 +112,32 @@ test_shows_text(void **state)
 	assert_true(html_shows_text("<iframe></iframe>x", 18));
 }
 
+static bool
+shows(const char *h)
+{
+	return html_shows_text(h, strlen(h));
+}
+
+/* The quick scan before the sanitiser never says "shown" for what the
+ * sanitiser drops. */
+static void
+test_quick_scan_is_not_fooled(void **state)
+{
+	(void)state;
+	assert_false(shows("<option>x</option>"));
+	assert_false(shows("<select><option>x</select>"));
+	assert_false(shows("<svg><text>x</text></svg>"));
+	assert_false(shows("<a title=\">x\"></a>"));
+	assert_false(shows("<p>&#x200b;&nbsp;&zwnj;</p>"));
+	assert_false(shows("<!-- x --><script>if (a<b) x()</script>"));
+	assert_false(shows("<title>x</title ><STYLE>p{}</STYLE>"));
+	assert_false(shows("<textarea>x</textarea><noscript>y</noscript>"));
+	assert_true(shows("<head><title>t</title></head>x"));
+	assert_true(shows("<b>&amp;</b>"));
+	assert_true(shows("a & b"));
+	assert_true(shows("<script>x</script><p>y"));
+}
+
 int
 main(void)
 {
@@ -122,6 +148,7 @@ main(void)
 	    cmocka_unit_test(test_markup_only_html_has_no_text),
 	    cmocka_unit_test(test_visible_html_stays),
 	    cmocka_unit_test(test_shows_text),
+	    cmocka_unit_test(test_quick_scan_is_not_fooled),
 	};
 
 	mime_init();
