@@ -236,7 +236,7 @@ token() {
 	# m1 joins two threads: b0's NAME then leads to a0's. With a0
 	# deleted, b0 is the root again and its NAME its own.
 	msg a0 '03 Jun 2025 10:00:00 +0000' 'Ann <ann@del.example>' 'A' -
-	msg b0 '04 Jun 2025 10:00:00 +0000' 'Bob <bob@del.example>' 'B' -
+	msg b0 '04 Jun 2025 10:00:00 +0000' 'Bo <bo@del.example>' 'B' -
 	msg b1 '05 Jun 2025 10:00:00 +0000' 'Cy <cy@del.example>' 'Re: B' b0
 	"$NR/mailarc" import -q --no-progress part "$BATS_TEST_TMPDIR/extra"/[ab]*.eml \
 		>/dev/null
@@ -254,11 +254,15 @@ token() {
 	same_as_full
 	run ! grep -q 'Conversation moved' "$SITE"/t/*/b0@del.example.html
 	grep -q 'Conversation moved' "$SITE"/t/*/a0@del.example.html
-	# An erased root: nothing may name it (the run reads everything).
-	"$NR/mailarc" erase -q part --address bob@del.example --yes >/dev/null
-	mailarc-render -q part >/dev/null
+	# An erased root: nothing may name it. Its NAME and the NAMEs
+	# that led to it are read from the name buckets, as for a deleted
+	# root, and its line goes from its bucket.
+	"$NR/mailarc" erase -q part --address bo@del.example --yes >/dev/null
+	partial_render
 	same_as_full
 	[ ! -e "$(echo "$SITE"/m/*/b0@del.example.html)" ]
+	run ! grep -rq "b0@del.example" "$S"/state/render.state.d
+	[ -z "$(find "$SITE" -name "*b0@del.example*")" ]
 }
 
 strace_render() {
@@ -294,4 +298,26 @@ strace_render() {
 		echo "$calls: $n calls"
 		[ "$status" -eq 0 ]
 	done
+}
+
+@test "render delete partial: a root whose NAME an earlier deleted root's NAME leads to" {
+	# pre, dated before the thread's root, joins it: the thread is
+	# named after pre, and root's NAME leads there.
+	msg pre '01 Jan 2025 10:00:00 +0000' 'Dee <dee@del.example>' \
+		'Re: Plan' root
+	"$NR/mailarc" import -q --no-progress part \
+		"$BATS_TEST_TMPDIR/extra/pre.eml" >/dev/null
+	mailarc-render -q part >/dev/null
+	same_as_full
+	grep -q 'Conversation moved' "$SITE"/t/*/root@del.example.html
+	# root goes (a message in the middle now), then pre (the root):
+	# root's NAME leads on to the thread's next root.
+	"$NR/mailarc" delete -q part '<root@del.example>' >/dev/null
+	partial_render
+	same_as_full
+	"$NR/mailarc" delete -q part '<pre@del.example>' >/dev/null
+	partial_render
+	same_as_full
+	grep -q 'Conversation moved' "$SITE"/t/*/root@del.example.html
+	grep -q 'Conversation moved' "$SITE"/t/*/pre@del.example.html
 }

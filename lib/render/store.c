@@ -495,11 +495,12 @@ store_threads(struct store_out *o, struct buf *b, size_t *nthreads)
 
 /*
  * The name bucket fkey of a run that holds some of its names
- * (store_names_check()) or new ones (in): merged into the manifest's
- * lines (names_bucket_lines()).
+ * (store_names_check()) or new ones (in), or retired one: merged into
+ * the manifest's lines (names_bucket_lines()).
  */
 static enum ma_status
-names_merge(struct store_out *o, struct buf *b, const char *fkey, GPtrArray *in)
+names_merge(struct store_out *o, struct buf *b, const char *fkey, GPtrArray *in,
+	    GHashTable *retired)
 {
 	const struct sfile *old = g_hash_table_lookup(o->r->store->files, fkey);
 	GPtrArray *lines = NULL;
@@ -510,7 +511,7 @@ names_merge(struct store_out *o, struct buf *b, const char *fkey, GPtrArray *in)
 	if (old != NULL)
 		st = store_read(o->r->store->path, fkey, old->gen, &data, &len);
 	if (st == MA_OK)
-		st = names_bucket_lines(o->r, data, len, in, &lines);
+		st = names_bucket_lines(o->r, data, len, in, retired, &lines);
 	for (guint j = 0; st == MA_OK && j < lines->len; j++)
 		st = buf_adds(b, lines->pdata[j]);
 	if (st == MA_OK)
@@ -527,7 +528,11 @@ store_names(struct store_out *o, struct buf *b)
 {
 	struct run *r = o->r;
 	GPtrArray *keys = names_sorted(r), *in[STORE_BUCKETS];
+	GHashTable *retired = names_retired(r);
+	bool drop[STORE_BUCKETS] = {false};
 	enum ma_status st = MA_OK;
+	GHashTableIter it;
+	gpointer k;
 	char key[8];
 
 	for (unsigned i = 0; i < STORE_BUCKETS; i++)
@@ -535,15 +540,19 @@ store_names(struct store_out *o, struct buf *b)
 	for (guint i = 0; i < keys->len; i++)
 		g_ptr_array_add(in[store_bucket(keys->pdata[i])],
 				keys->pdata[i]);
+	g_hash_table_iter_init(&it, retired);
+	while (g_hash_table_iter_next(&it, &k, NULL))
+		drop[store_bucket(k)] = true;
 	for (unsigned i = 0; i < STORE_BUCKETS; i++) {
 		snprintf(key, sizeof key, "n-%02x", i);
 		/* A run that read part of the state rewrites only the
 		 * buckets it read whole (loaded) and those it holds names
-		 * of (picked, store_names_check(), or new), merged. */
+		 * of (picked, store_names_check(), or new) or retired one
+		 * of, merged. */
 		if (store_partial(r) &&
 		    !g_hash_table_contains(r->store->loaded, key)) {
-			if (st == MA_OK && in[i]->len > 0)
-				st = names_merge(o, b, key, in[i]);
+			if (st == MA_OK && (in[i]->len > 0 || drop[i]))
+				st = names_merge(o, b, key, in[i], retired);
 			g_ptr_array_set_size(in[i], 0);
 		}
 		for (guint j = 0; j < in[i]->len && st == MA_OK; j++)
@@ -552,6 +561,7 @@ store_names(struct store_out *o, struct buf *b)
 			st = store_emit(o, key, b, in[i]->len);
 		g_ptr_array_free(in[i], TRUE);
 	}
+	g_hash_table_destroy(retired);
 	g_ptr_array_free(keys, TRUE);
 	return st;
 }

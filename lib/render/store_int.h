@@ -133,13 +133,18 @@ enum ma_status store_bucket_read(struct run *r, const char *fkey, char **datap,
 enum ma_status store_atts_save(struct store_out *o, struct buf *b);
 
 /* store_names.c: name_line() - one name's line of a name bucket;
+ * names_retired() - the NAMEs this run retired (names_retire()) and did
+ * not record again: an erased root's (names.c), whose lines go (a set
+ * of the records' bytes, freed by the caller);
  * names_bucket_lines() - the lines of a name bucket whose bytes are
  * data[0..len) (NULL: none) once the names in (NAMEs of r->names) are
- * merged in, sorted by NAME, into *linesp (freed by the caller, even on
- * an error). */
+ * merged in and the retired ones left out, sorted by NAME, into *linesp
+ * (freed by the caller, even on an error). */
 enum ma_status name_line(const struct run *r, struct buf *b,
 			 const struct tname *t);
+GHashTable *names_retired(struct run *r);
 enum ma_status names_bucket_lines(struct run *r, char *data, size_t len,
-				  GPtrArray *in, GPtrArray **linesp);
+				  GPtrArray *in, GHashTable *retired,
+				  GPtrArray **linesp);
 
 #endif

@@ -47,11 +47,25 @@ name_kept(const char *p, size_t n)
 	       permalink_shard(p, hh) == MA_OK;
 }
 
+GHashTable *
+names_retired(struct run *r)
+{
+	GHashTable *h = g_hash_table_new(g_str_hash, g_str_equal);
+
+	for (guint i = 0; i < r->names_gone->len; i++) {
+		const struct tname *t = r->names_gone->pdata[i];
+
+		if (names_get(r, t->name) == NULL)
+			g_hash_table_add(h, (gpointer)t->name);
+	}
+	return h;
+}
+
 /* The lines of data[0..len) a merge keeps, into lines (seen: their
- * NAMEs). */
+ * NAMEs; retired: NAMEs whose lines go). */
 static void
 names_old_lines(struct run *r, char *data, size_t len, GPtrArray *lines,
-		GHashTable *seen)
+		GHashTable *seen, GHashTable *retired)
 {
 	for (char *p = data, *end = data + len; p < end;) {
 		char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -65,6 +79,7 @@ names_old_lines(struct run *r, char *data, size_t len, GPtrArray *lines,
 			p[n] = '\0';
 			keep = names_get(r, p) == NULL &&
 			       !g_hash_table_contains(seen, p) &&
+			       !g_hash_table_contains(retired, p) &&
 			       name_kept(p, n);
 			if (keep)
 				g_hash_table_add(seen, p);
@@ -79,7 +94,7 @@ names_old_lines(struct run *r, char *data, size_t len, GPtrArray *lines,
 
 enum ma_status
 names_bucket_lines(struct run *r, char *data, size_t len, GPtrArray *in,
-		   GPtrArray **linesp)
+		   GHashTable *retired, GPtrArray **linesp)
 {
 	GPtrArray *lines = g_ptr_array_new_with_free_func(g_free);
 	GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
@@ -88,7 +103,7 @@ names_bucket_lines(struct run *r, char *data, size_t len, GPtrArray *in,
 
 	buf_init(&one, STATE_MAX);
 	if (data != NULL)
-		names_old_lines(r, data, len, lines, seen);
+		names_old_lines(r, data, len, lines, seen, retired);
 	for (guint j = 0; j < in->len && st == MA_OK; j++) {
 		buf_reset(&one);
 		st = name_line(r, &one, names_get(r, in->pdata[j]));

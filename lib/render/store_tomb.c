@@ -119,12 +119,11 @@ store_renames(struct run *r, bool *ok)
 		if ((st = thread_record(r, keys->pdata[i], &rec)) != MA_OK ||
 		    !rec->known || entry_find(r, rec->root) != NULL)
 			continue;
-		/* Its root went this run: by a tombstone, not an erasure
-		 * (nothing may name an erased message: everything is
-		 * read then, as before). */
+		/* Its root went this run, by a tombstone or an erasure
+		 * (then names.c retires its NAME: nothing may name an
+		 * erased message, and the save drops the NAME's line). */
 		e = gone_entry(r, rec->root);
-		if (e == NULL || e->erased ||
-		    entry_page_name(r, e, name) != MA_OK) {
+		if (e == NULL || entry_page_name(r, e, name) != MA_OK) {
 			*ok = false;
 			break;
 		}
