@@ -48,6 +48,12 @@ struct dedupe_run {
 	 * two million strcmp() calls a batch. */
 	uint16_t slot[NAME_SLOTS];
 	struct dedupe_stats stats;
+	bool swept; /* dedupe_run_sweep() went through every folder */
 };
+
+/* dedupe_run_compact - after the last batch of a sweep, each incoming
+ * folder that is empty in a directory grown large made anew
+ * (maildir_compact(); an account's only while its lock is free). */
+void dedupe_run_compact(struct dedupe_run *r);
 
 #endif

@@ -56,9 +56,10 @@ lock_take(const char *path, const char *what, bool wait, struct lock *l)
 		if (errno == EINTR)
 			continue;
 		if (errno == EWOULDBLOCK) {
-			log_err("%s is busy: another run holds '%s' (use "
-				"--wait to wait for it)",
-				what, path);
+			if (what != NULL)
+				log_err("%s is busy: another run holds '%s' "
+					"(use --wait to wait for it)",
+					what, path);
 			close(fd);
 			return MA_ETEMP;
 		}

@@ -18,7 +18,8 @@ struct lock {
  * lock_take - lock path (created 0600 if missing). When another process
  * holds it: with wait, block until it is free; without, log
  * "'what' is busy: another run holds 'path'" and return MA_ETEMP.
- * what names the object for the message (e.g. "account sales/main").
+ * what names the object for the message (e.g. "account sales/main");
+ * NULL: nothing is logged when it is busy (a caller that skips work).
  * On MA_OK the caller drops the lock with lock_drop().
  */
 enum ma_status lock_take(const char *path, const char *what, bool wait,

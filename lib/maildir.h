@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "status.h"
 
@@ -115,6 +116,17 @@ enum ma_status maildir_scan_window(const char *dir, const char *subdir,
  * commit; the message is still at its source.
  */
 enum ma_status maildir_clean_tmp(const char *dir, long max_age);
+
+/*
+ * maildir_compact - dir/new and dir/cur, each when it is empty and its
+ * directory has grown to min_bytes or more (a file system never shrinks
+ * one), replaced by a fresh empty directory, or what a killed call left
+ * in dir/new.compact or dir/cur.compact moved back into place
+ * (maildir_compact.c has the steps; no step removes a message). Failures
+ * are logged as warnings; a file system without renameat2(2)'s
+ * RENAME_EXCHANGE keeps its folders as they are.
+ */
+enum ma_status maildir_compact(const char *dir, off_t min_bytes);
 
 /* maildir_base_name - the name part of a message path (before ":2,"), into
  * buf. Returns MA_ETOOBIG if it does not fit. */
