@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "dedupe_int.h"
 #include "lock.h"
 #include "log.h"
@@ -89,14 +90,6 @@ list_subs(struct dedupe_run *r, char ***subsp, size_t *np)
 	return st;
 }
 
-static void
-subs_free(char **subs, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(subs[i]);
-	free(subs);
-}
-
 enum ma_status
 dedupe_run_sweep(struct dedupe_run *r)
 {
@@ -119,7 +112,7 @@ dedupe_run_sweep(struct dedupe_run *r)
 		sweep_compact(r, subs[i], strrchr(subs[i], '/') + 2);
 		st = maildir_scan(subs[i], NULL, sweep_one, r, &stopped);
 	}
-	subs_free(subs, nsubs);
+	array_free_strs(subs, nsubs);
 	if (st == MA_OK && stopped)
 		st = MA_EIO;
 	r->swept = st == MA_OK;
@@ -138,5 +131,5 @@ dedupe_run_compact(struct dedupe_run *r)
 	if (list_subs(r, &subs, &nsubs) == MA_OK)
 		for (size_t i = 0; i < nsubs; i++)
 			sweep_compact(r, subs[i], strrchr(subs[i], '/') + 2);
-	subs_free(subs, nsubs);
+	array_free_strs(subs, nsubs);
 }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "array.h"
 #include "buf.h"
 #include "import.h"
 #include "log.h"
@@ -220,18 +221,8 @@ list_dir(const char *dir, bool dot_only, char ***namesp, size_t *np)
 	return MA_OK;
 nomem:
 	closedir(d);
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
+	array_free_strs(v, n);
 	return MA_ENOMEM;
-}
-
-static void
-free_names(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
 }
 
 static bool
@@ -287,7 +278,7 @@ import_maildir(struct ctx *c, const char *dir, int depth)
 			st = import_message(c, p);
 			free(p);
 		}
-		free_names(names, n);
+		array_free_strs(names, n);
 		free(sub);
 	}
 	c->stats->files++;
@@ -305,7 +296,7 @@ import_maildir(struct ctx *c, const char *dir, int depth)
 				st = import_maildir(c, p, depth + 1);
 			free(p);
 		}
-		free_names(names, n);
+		array_free_strs(names, n);
 	}
 	return st;
 }
@@ -369,7 +360,7 @@ import_any(struct ctx *c, const char *path, int depth)
 			st = import_any(c, p, depth + 1);
 			free(p);
 		}
-		free_names(names, n);
+		array_free_strs(names, n);
 	}
 	return st;
 }

@@ -138,6 +138,14 @@ partial_render() {
 	state_agrees
 }
 
+# removed ID... - the messages deleted, the partial render, and its site
+# against --full.
+removed() {
+	"$NR/mailarc" delete -q part "$@" >/dev/null
+	partial_render
+	same_as_full
+}
+
 # state_agrees - each Message-ID, thread and token once in its buckets,
 # as many as the manifest counts.
 state_agrees() {
@@ -165,17 +173,13 @@ token() {
 @test "render delete partial: a thread's root, its NAME leads to the new root" {
 	old=$(grep -l 'Plan' "$SITE"/t/*/*.html | head -n 1)
 	[ -n "$old" ]
-	"$NR/mailarc" delete -q part '<root@del.example>' >/dev/null
-	partial_render
-	same_as_full
+	removed '<root@del.example>'
 	# The old NAME's page now leads on to the conversation's new one.
 	grep -q 'Conversation moved' "$old"
 }
 
 @test "render delete partial: a middle message" {
-	"$NR/mailarc" delete -q part '<r1@del.example>' >/dev/null
-	partial_render
-	same_as_full
+	removed '<r1@del.example>'
 	grep -q 'Message removed' "$SITE"/m/*/r1@del.example.html
 }
 
@@ -183,23 +187,17 @@ token() {
 	tok=$(token s0)
 	[ -n "$tok" ] && [ "$tok" = "$(token s1)" ]
 	[ -f "$SITE/a/${tok:0:2}/$tok" ]
-	"$NR/mailarc" delete -q part '<s0@del.example>' >/dev/null
-	partial_render
-	same_as_full
+	removed '<s0@del.example>'
 	[ -f "$SITE/a/${tok:0:2}/$tok" ]
 	# Its last user goes: so does the file.
-	"$NR/mailarc" delete -q part '<s1@del.example>' >/dev/null
-	partial_render
-	same_as_full
+	removed '<s1@del.example>'
 	[ ! -e "$SITE/a/${tok:0:2}/$tok" ]
 }
 
 @test "render delete partial: an attachment of its own goes, and an erased message" {
 	tok=$(token u1)
 	[ -f "$SITE/a/${tok:0:2}/$tok" ]
-	"$NR/mailarc" delete -q part '<u1@del.example>' >/dev/null
-	partial_render
-	same_as_full
+	removed '<u1@del.example>'
 	[ ! -e "$SITE/a/${tok:0:2}/$tok" ]
 	"$NR/mailarc" erase -q part --address eve@erase.example --yes >/dev/null
 	partial_render
@@ -208,13 +206,8 @@ token() {
 }
 
 @test "render delete partial: a whole thread, one message at a time and together" {
-	"$NR/mailarc" delete -q part '<u2@del.example>' '<u1@del.example>' \
-		>/dev/null
-	partial_render
-	same_as_full
-	"$NR/mailarc" delete -q part '<u0@del.example>' >/dev/null
-	partial_render
-	same_as_full
+	removed '<u2@del.example>' '<u1@del.example>'
+	removed '<u0@del.example>'
 	grep -rq 'Conversation removed' "$SITE/t"
 }
 
@@ -227,9 +220,7 @@ token() {
 	[ "$(render_stat entries)" -eq $((TOTAL - 1)) ]
 	grep -qx 'attachments counted' "$S/state/render.state"
 	same_as_full
-	"$NR/mailarc" delete -q part '<s2@del.example>' >/dev/null
-	partial_render
-	same_as_full
+	removed '<s2@del.example>'
 }
 
 @test "render delete partial: the root of two merged threads, and an erased root" {
@@ -249,9 +240,7 @@ token() {
 	mailarc-render -q part >/dev/null
 	same_as_full
 	grep -q 'Conversation moved' "$SITE"/t/*/b0@del.example.html
-	"$NR/mailarc" delete -q part '<a0@del.example>' >/dev/null
-	partial_render
-	same_as_full
+	removed '<a0@del.example>'
 	run ! grep -q 'Conversation moved' "$SITE"/t/*/b0@del.example.html
 	grep -q 'Conversation moved' "$SITE"/t/*/a0@del.example.html
 	# An erased root: nothing may name it. Its NAME and the NAMEs
@@ -312,12 +301,8 @@ strace_render() {
 	grep -q 'Conversation moved' "$SITE"/t/*/root@del.example.html
 	# root goes (a message in the middle now), then pre (the root):
 	# root's NAME leads on to the thread's next root.
-	"$NR/mailarc" delete -q part '<root@del.example>' >/dev/null
-	partial_render
-	same_as_full
-	"$NR/mailarc" delete -q part '<pre@del.example>' >/dev/null
-	partial_render
-	same_as_full
+	removed '<root@del.example>'
+	removed '<pre@del.example>'
 	grep -q 'Conversation moved' "$SITE"/t/*/root@del.example.html
 	grep -q 'Conversation moved' "$SITE"/t/*/pre@del.example.html
 }
