@@ -12,14 +12,11 @@
 #include "log.h"
 #include "store_int.h"
 
-/*
- * The names of a name bucket that the run asks for (want: NAME -> NAME)
- * into r->names: a bucket holds a 256th of every name the site ever
- * published, and the run needs those of the threads it renders.
- * store_names() merges what the run holds into the bucket's other lines.
- */
-static enum ma_status
-names_pick(struct run *r, const char *fkey, GHashTable *want)
+enum ma_status
+store_names_pick(struct run *r, const char *fkey,
+		 bool (*want)(struct run *r, const char *name,
+			      const char *target, void *arg),
+		 void *arg)
 {
 	enum ma_status st;
 	size_t len;
@@ -31,14 +28,17 @@ names_pick(struct run *r, const char *fkey, GHashTable *want)
 	for (char *p = data, *end = data + len; p < end && st == MA_OK;) {
 		char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = strcspn(p, "\t\n");
+		char *last;
 		bool wanted;
 
 		if (nl == NULL)
 			nl = end;
 		*nl = '\0';
 		if (p[n] == '\t') {
+			last = strrchr(p, '\t');
 			p[n] = '\0';
-			wanted = g_hash_table_contains(want, p);
+			wanted =
+			    want(r, p, last != p + n ? last + 1 : NULL, arg);
 			p[n] = '\t';
 			if (wanted)
 				st = names_note(r, p);
@@ -47,6 +47,15 @@ names_pick(struct run *r, const char *fkey, GHashTable *want)
 	}
 	free(data);
 	return st;
+}
+
+/* A NAME the run asks for (arg: NAME -> NAME). */
+static bool
+name_wanted(struct run *r, const char *name, const char *target, void *arg)
+{
+	(void)r;
+	(void)target;
+	return g_hash_table_contains(arg, name);
 }
 
 /* Whether msgid is the root of a NAME store_renames() noted. */
@@ -164,8 +173,9 @@ names_pick_all(struct run *r, GHashTable *buckets)
 	enum ma_status st = MA_OK;
 
 	for (guint i = 0; i < keys->len && st == MA_OK; i++)
-		st = names_pick(r, keys->pdata[i],
-				g_hash_table_lookup(buckets, keys->pdata[i]));
+		st = store_names_pick(
+		    r, keys->pdata[i], name_wanted,
+		    g_hash_table_lookup(buckets, keys->pdata[i]));
 	g_ptr_array_free(keys, TRUE);
 	return st;
 }

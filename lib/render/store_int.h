@@ -48,6 +48,18 @@ enum ma_status load_thread(struct run *r, const char *thread);
  * everything), and the NAMEs that led to them read. */
 enum ma_status store_renames(struct run *r, bool *ok);
 
+/*
+ * store_names_pick - the lines of the name bucket fkey that want() picks
+ * into r->names (names_note()): a bucket holds a 256th of every name the
+ * site ever published, and a run needs a few. want() sees the line's
+ * NAME and its TARGET (NULL when the line has one tab); store_names()
+ * merges what the run holds into the bucket's other lines.
+ */
+enum ma_status store_names_pick(struct run *r, const char *fkey,
+				bool (*want)(struct run *r, const char *name,
+					     const char *target, void *arg),
+				void *arg);
+
 /* store.c: what a save is writing, for store_atts.c. */
 struct store_out {
 	struct run *r;

@@ -63,42 +63,16 @@ months_again(struct run *r, const char *months)
 	}
 }
 
-/* The lines of the name bucket fkey whose NAME or TARGET is a renamed
- * NAME, into r->names. */
-static enum ma_status
-renamed_pick(struct run *r, const char *fkey)
+/* A line whose NAME or TARGET is a renamed NAME, not held yet. */
+static bool
+renamed_wanted(struct run *r, const char *name, const char *target, void *arg)
 {
-	GHashTable *renamed = r->store->renamed;
-	enum ma_status st;
-	size_t len;
-	char *data;
+	GHashTable *renamed = arg;
 
-	if ((st = store_bucket_read(r, fkey, &data, &len)) != MA_OK ||
-	    data == NULL)
-		return st;
-	for (char *p = data, *end = data + len; p < end && st == MA_OK;) {
-		char *nl = memchr(p, '\n', (size_t)(end - p));
-		char *t1, *t2;
-		bool want;
-
-		if (nl == NULL)
-			nl = end;
-		*nl = '\0';
-		t1 = strchr(p, '\t');
-		t2 = t1 != NULL ? strrchr(p, '\t') : NULL;
-		if (t1 != NULL && t2 != t1) {
-			*t1 = '\0';
-			want = (g_hash_table_contains(renamed, p) ||
-				g_hash_table_contains(renamed, t2 + 1)) &&
-			       names_get(r, p) == NULL;
-			*t1 = '\t';
-			if (want)
-				st = names_note(r, p);
-		}
-		p = nl + 1;
-	}
-	free(data);
-	return st;
+	return target != NULL &&
+	       (g_hash_table_contains(renamed, name) ||
+		g_hash_table_contains(renamed, target)) &&
+	       names_get(r, name) == NULL;
 }
 
 enum ma_status
@@ -145,7 +119,7 @@ store_renames(struct run *r, bool *ok)
 		char fkey[8];
 
 		snprintf(fkey, sizeof fkey, "n-%02x", i);
-		st = renamed_pick(r, fkey);
+		st = store_names_pick(r, fkey, renamed_wanted, s->renamed);
 	}
 	return st;
 }
