@@ -99,6 +99,37 @@ read_header(const char *path, struct buf *b)
 	return st;
 }
 
+bool
+privacy_header_may_name(const char *hdr, size_t len, const char *addr)
+{
+	size_t alen = strlen(addr), n = 0;
+	char *sq;
+	bool may;
+
+	for (const char *a = addr; *a; a++)
+		if ((unsigned char)*a >= 0x80)
+			return true;
+	if (alen == 0 || (sq = malloc(len + 1)) == NULL)
+		return true;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)hdr[i];
+
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+			continue;
+		if (c >= 0x7f || c < 0x20 || c == '(' || c == '"' ||
+		    c == '\\' ||
+		    (c == '=' && i + 1 < len && hdr[i + 1] == '?')) {
+			free(sq);
+			return true;
+		}
+		sq[n++] = (char)tolower(c);
+	}
+	/* "xn--": a domain the parser may give in Unicode. */
+	may = memmem(sq, n, addr, alen) != NULL || memmem(sq, n, "xn--", 4);
+	free(sq);
+	return may;
+}
+
 struct scan {
 	const char *addr;
 	unsigned where;
@@ -118,7 +149,8 @@ scan_one(const char *path, void *arg)
 
 	buf_init(&b, PRIVACY_HEADER_MAX + 1);
 	st = read_header(path, &b);
-	if (st == MA_OK && b.len > 0)
+	if (st == MA_OK && b.len > 0 &&
+	    privacy_header_may_name(b.data, b.len, sc->addr))
 		st = mime_header_has_addr(b.data, b.len, sc->addr, &hit);
 	buf_release(&b);
 	if (st == MA_ENOTFOUND || st == MA_EDATA) {

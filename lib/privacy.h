@@ -39,6 +39,18 @@
 enum ma_status privacy_addr_norm(const char *in, char *out, size_t size);
 
 /*
+ * privacy_header_may_name - false only when the header block hdr cannot
+ * name addr (normalised: privacy_addr_norm()) in any field, so that
+ * privacy_scan() parses few blocks. The parser makes an address of a
+ * block's atoms, dots and '@' with the white space between them dropped;
+ * so a block with no comment, quoted string, quoted pair, encoded word,
+ * control character, byte beyond ASCII or "xn--" domain names addr only
+ * where addr is a part of it once white space is dropped, ASCII case
+ * aside. Any of those, and the parser decides (true).
+ */
+bool privacy_header_may_name(const char *hdr, size_t len, const char *addr);
+
+/*
  * privacy_scan - call fn(path, where, arg) for each message file in the
  * folders of where (PRIVACY_*) whose header names addr, in a stable
  * order; fn returning non-zero stops. A file that is not a message is
