@@ -103,6 +103,14 @@ bool charset_single_byte_odd(const unsigned char *s, size_t n, const char *text,
 			     size_t len);
 
 /*
+ * charset_cjk_strong - whether raw header bytes s[0..n) read as two or
+ * more frequent Big5 or Shift_JIS characters and nothing else, strong
+ * evidence against a single-byte reading that does not look odd
+ * (charset_cjk.c).
+ */
+bool charset_cjk_strong(const unsigned char *s, size_t n);
+
+/*
  * charset_cjk_guess - the labels of the CJK charsets that raw 8-bit text
  * s[0..n) is likely in, best first, into labels[0..max): the number put
  * there, 0 when none fits (charset_cjk.c). The labels are static.
