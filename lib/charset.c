@@ -646,9 +646,8 @@ cjk_decode(const char *in, size_t n, struct buf *out, enum ma_status *stp)
 
 /*
  * Raw header bytes in[0..n) that out holds from mark on in a single-byte
- * reading that is odd for its charset (charset_single_byte_odd()), or
- * that are frequent Big5 or Shift_JIS characters (charset_cjk_strong()),
- * are read by cjk_decode() instead when it can. *stp as there.
+ * reading that is odd for its charset (charset_single_byte_odd()) are
+ * read by cjk_decode() instead when it can. *stp as there.
  */
 static void
 cjk_rather(const char *in, size_t n, size_t mark, struct buf *out,
@@ -658,9 +657,8 @@ cjk_rather(const char *in, size_t n, size_t mark, struct buf *out,
 
 	*stp = MA_OK;
 	if (out->data == NULL ||
-	    (!charset_single_byte_odd((const unsigned char *)in, n,
-				      out->data + mark, out->len - mark) &&
-	     !charset_cjk_strong((const unsigned char *)in, n)) ||
+	    !charset_single_byte_odd((const unsigned char *)in, n,
+				     out->data + mark, out->len - mark) ||
 	    !cjk_decode(in, n, out, stp) || *stp != MA_OK)
 		return;
 	len = out->len - at;

@@ -11,7 +11,7 @@
  *     ASCII letter on both sides ("A¦n"). Runs of Cyrillic, Greek or
  *     Hebrew letters are the text of those charsets. Unless the bytes
  *     are two or more frequent Big5 or Shift_JIS characters and nothing
- *     else (charset_cjk_strong()): their trails may be ASCII, each
+ *     else (cjk_strong()): their trails may be ASCII, each
  *     8-bit byte alone as in Latin text ("¥x¥_" is "台北").
  *  2. Otherwise each double-byte CJK charset whose byte ranges hold every
  *     8-bit byte in pairs is scored by how many of the pairs fall in the
@@ -47,8 +47,11 @@
 
 #include "charset_cjk_common.inc"
 
+static bool cjk_strong(const unsigned char *s, size_t n);
+
 /* Is text[0..len) (UTF-8, a strict single-byte reading of s[0..n)) odd
- * for its charset (rule 1)? */
+ * for its charset, or are s[0..n) strong evidence of a CJK text (rule
+ * 1)? */
 bool
 charset_single_byte_odd(const unsigned char *s, size_t n, const char *text,
 			size_t len)
@@ -68,6 +71,8 @@ charset_single_byte_odd(const unsigned char *s, size_t n, const char *text,
 	/* Not a single-byte reading: no judgement. */
 	if (chars != high)
 		return false;
+	if (cjk_strong(s, n))
+		return true;
 	while (p < end) {
 		gunichar c = g_utf8_get_char(p), next;
 		const char *q = g_utf8_next_char(p);
@@ -286,8 +291,8 @@ koi8_words(const unsigned char *s, size_t n)
  * accented letters with the next byte into frequent hanzi ("Ärger" is
  * one pair, "Müller" none).
  */
-bool
-charset_cjk_strong(const unsigned char *s, size_t n)
+static bool
+cjk_strong(const unsigned char *s, size_t n)
 {
 	size_t pairs;
 

@@ -97,18 +97,12 @@ enum ma_status charset_ew_bytes(const struct charset_ew *w, struct buf *out);
  * reading of raw header bytes s[0..n) in a single-byte charset, is odd
  * for text of that charset: runs of 8-bit characters holding a symbol,
  * three or more Latin letters in a row, a symbol inside an ASCII word
- * (charset_cjk.c). False when it is no single-byte reading.
+ * (charset_cjk.c); or whether s[0..n) are two or more frequent Big5 or
+ * Shift_JIS characters and nothing else, which Latin text seldom is.
+ * False when it is no single-byte reading.
  */
 bool charset_single_byte_odd(const unsigned char *s, size_t n, const char *text,
 			     size_t len);
-
-/*
- * charset_cjk_strong - whether raw header bytes s[0..n) read as two or
- * more frequent Big5 or Shift_JIS characters and nothing else, strong
- * evidence against a single-byte reading that does not look odd
- * (charset_cjk.c).
- */
-bool charset_cjk_strong(const unsigned char *s, size_t n);
 
 /*
  * charset_cjk_guess - the labels of the CJK charsets that raw 8-bit text
