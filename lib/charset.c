@@ -29,58 +29,6 @@ struct label {
 };
 
 /*
- * What mail clients do with the labels that lie: the Microsoft and NEC
- * extensions are used under the plain Japanese names, ISO-8859-1 and
- * US-ASCII mean windows-1252 (the WHATWG Encoding Standard), GB2312 text
- * uses GBK characters.
- */
-static const struct {
-	const char *name, *iconv;
-	bool iso2022jp, japanese, ascii;
-} aliases[] = {
-    {"shift_jis", "CP932", false, true, false},
-    {"shift-jis", "CP932", false, true, false},
-    {"sjis", "CP932", false, true, false},
-    {"x-sjis", "CP932", false, true, false},
-    {"ms_kanji", "CP932", false, true, false},
-    {"csshiftjis", "CP932", false, true, false},
-    {"windows-31j", "CP932", false, true, false},
-    {"cp932", "CP932", false, true, false},
-    {"ms932", "CP932", false, true, false},
-    {"x-ms-cp932", "CP932", false, true, false},
-    {"iso-2022-jp", "CP932", true, true, false},
-    {"csiso2022jp", "CP932", true, true, false},
-    {"iso-2022-jp-ms", "CP932", true, true, false},
-    {"cp50220", "CP932", true, true, false},
-    {"cp50221", "CP932", true, true, false},
-    {"cp50222", "CP932", true, true, false},
-    {"euc-jp", "EUC-JP-MS", false, true, false},
-    {"x-euc-jp", "EUC-JP-MS", false, true, false},
-    {"eucjp", "EUC-JP-MS", false, true, false},
-    {"euc-jp-ms", "EUC-JP-MS", false, true, false},
-    {"us-ascii", "WINDOWS-1252", false, false, true},
-    {"ascii", "WINDOWS-1252", false, false, true},
-    {"iso-8859-1", "WINDOWS-1252", false, false, false},
-    {"iso8859-1", "WINDOWS-1252", false, false, false},
-    {"iso_8859-1", "WINDOWS-1252", false, false, false},
-    {"latin1", "WINDOWS-1252", false, false, false},
-    {"l1", "WINDOWS-1252", false, false, false},
-    {"gb2312", "GB18030", false, false, false},
-    {"gbk", "GB18030", false, false, false},
-    {"x-gbk", "GB18030", false, false, false},
-    {"cp936", "GB18030", false, false, false},
-    {"euc-cn", "GB18030", false, false, false},
-    {"ks_c_5601-1987", "CP949", false, false, false},
-    {"euc-kr", "CP949", false, false, false},
-    {"big5", "BIG5-HKSCS", false, false, false},
-    /* Python's email package writes its codec names. */
-    {"big5_tw", "BIG5-HKSCS", false, false, false},
-    {"eucgb2312_cn", "GB18030", false, false, false},
-    {"utf-8", NULL, false, false, false},
-    {"utf8", NULL, false, false, false},
-};
-
-/*
  * Whether a label names a variant of ISO-2022-JP ("ISO-2022-JP-2", "-1",
  * "-3", "-2004", "csISO2022JP2"). Japanese mailers and phones write them
  * over text that is ISO-2022-JP with the NEC and Microsoft extensions
@@ -103,6 +51,7 @@ static bool
 label_get(const char *charset, struct label *l)
 {
 	char name[CHARSET_NAME_MAX + 1];
+	const struct charset_alias *a;
 	size_t n = 0;
 	iconv_t cd;
 
@@ -127,15 +76,13 @@ label_get(const char *charset, struct label *l)
 		if ((unsigned char)name[i] < 0x21 ||
 		    (unsigned char)name[i] > 0x7e)
 			return false;
-	for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++) {
-		if (strcasecmp(name, aliases[i].name) == 0) {
-			l->iconv = aliases[i].iconv;
-			l->iso2022jp = aliases[i].iso2022jp;
-			l->japanese = aliases[i].japanese;
-			l->ascii = aliases[i].ascii;
-			l->jis_own = false;
-			return true;
-		}
+	if ((a = charset_alias(name)) != NULL) {
+		l->iconv = a->iconv;
+		l->iso2022jp = a->iso2022jp;
+		l->japanese = a->japanese;
+		l->ascii = a->ascii;
+		l->jis_own = false;
+		return true;
 	}
 	if (strncasecmp(name, "unknown", 7) == 0 ||
 	    strncasecmp(name, "x-unknown", 9) == 0)

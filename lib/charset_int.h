@@ -92,6 +92,18 @@ bool charset_ew_parse(const char *p, size_t n, struct charset_ew *w);
  */
 enum ma_status charset_ew_bytes(const struct charset_ew *w, struct buf *out);
 
+/* A label's reading where iconv's own of the name is wrong or missing. */
+struct charset_alias {
+	const char *name, *iconv;	 /* iconv NULL: UTF-8 itself */
+	bool iso2022jp, japanese, ascii; /* as in charset.c struct label */
+};
+
+/*
+ * charset_alias - the reading of label name (no quotes or language,
+ * any case) when charset_alias.c lists it, else NULL.
+ */
+const struct charset_alias *charset_alias(const char *name);
+
 /*
  * charset_single_byte_odd - whether text[0..len) (UTF-8), the strict
  * reading of raw header bytes s[0..n) in a single-byte charset, is odd
