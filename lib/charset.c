@@ -306,6 +306,7 @@ decode_as(const struct label *l, const char *in, size_t n, bool lenient,
 	    .iconv = "CP932", .iso2022jp = true, .japanese = true};
 	struct buf sj;
 	enum ma_status st;
+	bool hz;
 
 	if (l->jis_own) {
 		/* The variant's own sets (GB 2312, KS C 5601, ISO-8859 in
@@ -342,13 +343,16 @@ decode_as(const struct label *l, const char *in, size_t n, bool lenient,
 		free(sb);
 		return st;
 	}
-	if (!l->iso2022jp)
+	hz = strcmp(l->iconv, "HZ") == 0;
+	if (!l->iso2022jp && !hz)
 		return convert(l->iconv, in, n, lenient, l->japanese, out);
 	buf_init(&sj, CHARSET_MAX);
-	st = charset_jis_to_cp932((const unsigned char *)in, n, &sj);
+	st = hz ? charset_hz_to_gb((const unsigned char *)in, n, &sj)
+		: charset_jis_to_cp932((const unsigned char *)in, n, &sj);
 	if (st == MA_OK)
-		st = convert(l->iconv, sj.data != NULL ? sj.data : "", sj.len,
-			     lenient, true, out);
+		st = convert(hz ? "GB18030" : l->iconv,
+			     sj.data != NULL ? sj.data : "", sj.len, lenient,
+			     !hz, out);
 	buf_release(&sj);
 	return st;
 }

@@ -104,6 +104,9 @@ static const struct charset_alias aliases[] = {
     {"x-cp1256", "CP1256", false, false, false},
     {"x-cp1257", "CP1257", false, false, false},
     {"x-cp1258", "CP1258", false, false, false},
+    /* charset.c decode_as() reads "HZ" itself (charset_hz.c). */
+    {"hz-gb-2312", "HZ", false, false, false},
+    {"hz", "HZ", false, false, false},
 };
 
 const struct charset_alias *

@@ -10,6 +10,14 @@
 #include "status.h"
 
 /*
+ * charset_hz_to_gb - HZ (RFC 1843) in s[0..n) appended to out as GB2312
+ * in EUC form, which GB18030 reads (charset_hz.c); the ASCII and what is
+ * out of place as they are. MA_ENOMEM or MA_ETOOBIG from out.
+ */
+enum ma_status charset_hz_to_gb(const unsigned char *s, size_t n,
+				struct buf *out);
+
+/*
  * charset_jis_to_cp932 - ISO-2022-JP in s[0..n) appended to out as CP932
  * bytes (charset_jis.c): JIS X 0208 to Shift_JIS arithmetically, the
  * half-width katakana of "ESC ( I", SO/SI and raw A1-DF as they are,

@@ -2333,8 +2333,10 @@ def c_cs_7bit_stateful(g, t):
 def c_cs_alias_label(g, t):
     """A body labelled with a name mailers use for its charset other
     than the registered one (Outlook's ks_c_5601-1987 for Korean,
-    x-sjis, latin1, utf8, cp1252, x-euc-jp, gb_2312-80, big5-hkscs):
-    the page must show the text, not the bytes read as Latin-1."""
+    x-sjis, latin1, utf8, cp1252, x-euc-jp, gb_2312-80, big5-hkscs,
+    iso-8859-8-i, x-mac-roman): the page must show the text, not the
+    bytes read as Latin-1 (gb_2312-80, x-mac-roman and iso-8859-8-i
+    were: iconv does not know those names)."""
     r = g.rng
     label, codec, text = r.choice([
         ("ks_c_5601-1987", "euc-kr", "\uc548\ub155\ud558\uc138\uc694"),
@@ -2346,7 +2348,11 @@ def c_cs_alias_label(g, t):
         ("gb_2312-80", "gb2312", "\u4f1a\u8bae\u7eaa\u8981"),
         ("big5-hkscs", "big5", "\u6703\u8b70\u8a18\u9304"),
         ("x-mac-roman", "mac-roman", "Gr\u00fc\u00dfe aus K\u00f6ln"),
-        ("windows-874", "cp874", "\u0e2a\u0e27\u0e31\u0e2a\u0e14\u0e35")])
+        ("windows-874", "cp874", "\u0e2a\u0e27\u0e31\u0e2a\u0e14\u0e35"),
+        ("iso-8859-8-i", "iso-8859-8", "\u05e9\u05dc\u05d5\u05dd"),
+        ("ks_c_5601-1989", "euc-kr", "\ud68c\uc758\ub85d"),
+        ("korean", "euc-kr", "\uc548\ub155"),
+        ("x-cp1251", "cp1251", "\u041f\u0440\u0438\u0432\u0435\u0442")])
     m, mid = g.base(t)
     m.set("MIME-Version", "1.0")
     m.set("Content-Type", "text/plain; charset=%s" % label)

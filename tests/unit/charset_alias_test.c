@@ -94,12 +94,32 @@ test_raw_header_under_an_alias(void **state)
 	assert_false(charset_known("x-user-defined"));
 }
 
+/* HZ (RFC 1843): GB2312 in 7 bits between "~{" and "~}"; iconv has no
+ * decoder, so it was shown as it is. */
+static void
+test_hz(void **state)
+{
+	char *t;
+
+	(void)state;
+	/* "会议纪要 ~ 关于" with a tilde, a joined line and a line end in GB
+	 * mode. */
+	check_body("HZ-GB-2312", "~{;aRi<MR*~} ~~ ~\n~{9XSZ\nx",
+		   "\xe4\xbc\x9a\xe8\xae\xae\xe7\xba\xaa\xe8\xa6\x81 ~ "
+		   "\xe5\x85\xb3\xe4\xba\x8e\nx");
+	t = charset_decode_header("=?HZ-GB-2312?Q?~{;aRi~}?=", 25, NULL, NULL);
+	assert_non_null(t);
+	assert_string_equal(t, "\xe4\xbc\x9a\xe8\xae\xae");
+	free(t);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_whatwg_labels_iconv_does_not_know),
 	    cmocka_unit_test(test_raw_header_under_an_alias),
+	    cmocka_unit_test(test_hz),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
