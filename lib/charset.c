@@ -40,7 +40,27 @@ jis_family(const char *name)
 {
 	return strncasecmp(name, "iso-2022-jp", 11) == 0 ||
 	       strncasecmp(name, "iso2022jp", 9) == 0 ||
+	       strncasecmp(name, "iso2022-jp", 10) == 0 ||
 	       strncasecmp(name, "csiso2022jp", 11) == 0;
+}
+
+static bool label_get(const char *charset, struct label *l);
+
+/*
+ * The reading of name[0..n) that neither the aliases nor iconv know when
+ * written with '-' for each '_': Python's email package writes the names
+ * of its codecs ("utf_8", "windows_1252", "iso2022_jp", "latin_1").
+ */
+static bool
+label_dashed(const char *name, size_t n, struct label *l)
+{
+	char dashed[CHARSET_NAME_MAX + 1];
+
+	if (memchr(name, '_', n) == NULL)
+		return false;
+	for (size_t i = 0; i <= n; i++)
+		dashed[i] = name[i] == '_' ? '-' : name[i];
+	return label_get(dashed, l);
 }
 
 /*
@@ -92,7 +112,7 @@ label_get(const char *charset, struct label *l)
 	cd = iconv_open("UTF-8", name);
 	if (cd == (iconv_t)-1) {
 		if (!l->japanese)
-			return false;
+			return label_dashed(name, n, l);
 		/* "ISO-2022-JP-1", "-2004" and the like: ISO-2022-JP. */
 		l->iconv = "CP932";
 		l->iso2022jp = true;

@@ -41,6 +41,7 @@ static const struct charset_alias aliases[] = {
     {"iso_8859-1", "WINDOWS-1252", false, false, false},
     {"latin1", "WINDOWS-1252", false, false, false},
     {"l1", "WINDOWS-1252", false, false, false},
+    {"latin-1", "WINDOWS-1252", false, false, false},
     {"gb2312", "GB18030", false, false, false},
     {"gbk", "GB18030", false, false, false},
     {"x-gbk", "GB18030", false, false, false},
@@ -54,6 +55,8 @@ static const struct charset_alias aliases[] = {
     {"eucgb2312_cn", "GB18030", false, false, false},
     {"utf-8", NULL, false, false, false},
     {"utf8", NULL, false, false, false},
+    /* Windows' code page for UTF-8. */
+    {"cp65001", NULL, false, false, false},
     /* The WHATWG Encoding Standard's labels that iconv does not know:
      * Outlook's and old Korean mailers' names for KS X 1001, the
      * Chinese and Hebrew ones, x-cp125x, the Macintosh ones. */

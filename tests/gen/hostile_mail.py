@@ -2352,7 +2352,11 @@ def c_cs_alias_label(g, t):
         ("iso-8859-8-i", "iso-8859-8", "\u05e9\u05dc\u05d5\u05dd"),
         ("ks_c_5601-1989", "euc-kr", "\ud68c\uc758\ub85d"),
         ("korean", "euc-kr", "\uc548\ub155"),
-        ("x-cp1251", "cp1251", "\u041f\u0440\u0438\u0432\u0435\u0442")])
+        ("x-cp1251", "cp1251", "\u041f\u0440\u0438\u0432\u0435\u0442"),
+        # Python's codec names, as its email package writes them.
+        ("koi8_u", "koi8_u", "\u041f\u0440\u0438\u0432\u0456\u0442"),
+        ("windows_1251", "cp1251", "\u041f\u0440\u0438\u0432\u0435\u0442"),
+        ("euc_kr", "euc-kr", "\ud68c\uc758\ub85d")])
     m, mid = g.base(t)
     m.set("MIME-Version", "1.0")
     m.set("Content-Type", "text/plain; charset=%s" % label)

@@ -113,6 +113,27 @@ test_hz(void **state)
 	free(t);
 }
 
+/* The names of Python's codecs, which its email package writes as they
+ * are given (MIMEText(text, "plain", "utf_8")). */
+static void
+test_python_codec_names(void **state)
+{
+	(void)state;
+	check_body("utf_8", "na\xc3\xafve", "na\xc3\xafve");
+	check_body("latin_1", "na\xefve", "na\xc3\xafve");
+	check_body("iso8859_1", "na\xefve", "na\xc3\xafve");
+	check_body("windows_1252", "l\x92\xe9t\xe9",
+		   "l\xe2\x80\x99\xc3\xa9t\xc3\xa9");
+	check_body("koi8_u", "\xf0\xd2\xc9\xd7\xa6\xd4",
+		   "\xd0\x9f\xd1\x80\xd0\xb8\xd0\xb2\xd1\x96\xd1\x82");
+	check_body("euc_kr", "\xc8\xb8\xc0\xc7\xb7\xcf",
+		   "\xed\x9a\x8c\xec\x9d\x98\xeb\xa1\x9d");
+	check_body("iso2022_jp", "\x1b$B2q5D\x1b(B",
+		   "\xe4\xbc\x9a\xe8\xad\xb0");
+	check_body("cp65001", "na\xc3\xafve", "na\xc3\xafve");
+	assert_false(charset_known("no_such_name"));
+}
+
 int
 main(void)
 {
@@ -120,6 +141,7 @@ main(void)
 	    cmocka_unit_test(test_whatwg_labels_iconv_does_not_know),
 	    cmocka_unit_test(test_raw_header_under_an_alias),
 	    cmocka_unit_test(test_hz),
+	    cmocka_unit_test(test_python_codec_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
