@@ -29,58 +29,6 @@ struct label {
 };
 
 /*
- * What mail clients do with the labels that lie: the Microsoft and NEC
- * extensions are used under the plain Japanese names, ISO-8859-1 and
- * US-ASCII mean windows-1252 (the WHATWG Encoding Standard), GB2312 text
- * uses GBK characters.
- */
-static const struct {
-	const char *name, *iconv;
-	bool iso2022jp, japanese, ascii;
-} aliases[] = {
-    {"shift_jis", "CP932", false, true, false},
-    {"shift-jis", "CP932", false, true, false},
-    {"sjis", "CP932", false, true, false},
-    {"x-sjis", "CP932", false, true, false},
-    {"ms_kanji", "CP932", false, true, false},
-    {"csshiftjis", "CP932", false, true, false},
-    {"windows-31j", "CP932", false, true, false},
-    {"cp932", "CP932", false, true, false},
-    {"ms932", "CP932", false, true, false},
-    {"x-ms-cp932", "CP932", false, true, false},
-    {"iso-2022-jp", "CP932", true, true, false},
-    {"csiso2022jp", "CP932", true, true, false},
-    {"iso-2022-jp-ms", "CP932", true, true, false},
-    {"cp50220", "CP932", true, true, false},
-    {"cp50221", "CP932", true, true, false},
-    {"cp50222", "CP932", true, true, false},
-    {"euc-jp", "EUC-JP-MS", false, true, false},
-    {"x-euc-jp", "EUC-JP-MS", false, true, false},
-    {"eucjp", "EUC-JP-MS", false, true, false},
-    {"euc-jp-ms", "EUC-JP-MS", false, true, false},
-    {"us-ascii", "WINDOWS-1252", false, false, true},
-    {"ascii", "WINDOWS-1252", false, false, true},
-    {"iso-8859-1", "WINDOWS-1252", false, false, false},
-    {"iso8859-1", "WINDOWS-1252", false, false, false},
-    {"iso_8859-1", "WINDOWS-1252", false, false, false},
-    {"latin1", "WINDOWS-1252", false, false, false},
-    {"l1", "WINDOWS-1252", false, false, false},
-    {"gb2312", "GB18030", false, false, false},
-    {"gbk", "GB18030", false, false, false},
-    {"x-gbk", "GB18030", false, false, false},
-    {"cp936", "GB18030", false, false, false},
-    {"euc-cn", "GB18030", false, false, false},
-    {"ks_c_5601-1987", "CP949", false, false, false},
-    {"euc-kr", "CP949", false, false, false},
-    {"big5", "BIG5-HKSCS", false, false, false},
-    /* Python's email package writes its codec names. */
-    {"big5_tw", "BIG5-HKSCS", false, false, false},
-    {"eucgb2312_cn", "GB18030", false, false, false},
-    {"utf-8", NULL, false, false, false},
-    {"utf8", NULL, false, false, false},
-};
-
-/*
  * Whether a label names a variant of ISO-2022-JP ("ISO-2022-JP-2", "-1",
  * "-3", "-2004", "csISO2022JP2"). Japanese mailers and phones write them
  * over text that is ISO-2022-JP with the NEC and Microsoft extensions
@@ -92,7 +40,27 @@ jis_family(const char *name)
 {
 	return strncasecmp(name, "iso-2022-jp", 11) == 0 ||
 	       strncasecmp(name, "iso2022jp", 9) == 0 ||
+	       strncasecmp(name, "iso2022-jp", 10) == 0 ||
 	       strncasecmp(name, "csiso2022jp", 11) == 0;
+}
+
+static bool label_get(const char *charset, struct label *l);
+
+/*
+ * The reading of name[0..n) that neither the aliases nor iconv know when
+ * written with '-' for each '_': Python's email package writes the names
+ * of its codecs ("utf_8", "windows_1252", "iso2022_jp", "latin_1").
+ */
+static bool
+label_dashed(const char *name, size_t n, struct label *l)
+{
+	char dashed[CHARSET_NAME_MAX + 1];
+
+	if (memchr(name, '_', n) == NULL)
+		return false;
+	for (size_t i = 0; i <= n; i++)
+		dashed[i] = name[i] == '_' ? '-' : name[i];
+	return label_get(dashed, l);
 }
 
 /*
@@ -103,6 +71,7 @@ static bool
 label_get(const char *charset, struct label *l)
 {
 	char name[CHARSET_NAME_MAX + 1];
+	const struct charset_alias *a;
 	size_t n = 0;
 	iconv_t cd;
 
@@ -127,15 +96,13 @@ label_get(const char *charset, struct label *l)
 		if ((unsigned char)name[i] < 0x21 ||
 		    (unsigned char)name[i] > 0x7e)
 			return false;
-	for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++) {
-		if (strcasecmp(name, aliases[i].name) == 0) {
-			l->iconv = aliases[i].iconv;
-			l->iso2022jp = aliases[i].iso2022jp;
-			l->japanese = aliases[i].japanese;
-			l->ascii = aliases[i].ascii;
-			l->jis_own = false;
-			return true;
-		}
+	if ((a = charset_alias(name)) != NULL) {
+		l->iconv = a->iconv;
+		l->iso2022jp = a->iso2022jp;
+		l->japanese = a->japanese;
+		l->ascii = a->ascii;
+		l->jis_own = false;
+		return true;
 	}
 	if (strncasecmp(name, "unknown", 7) == 0 ||
 	    strncasecmp(name, "x-unknown", 9) == 0)
@@ -145,7 +112,7 @@ label_get(const char *charset, struct label *l)
 	cd = iconv_open("UTF-8", name);
 	if (cd == (iconv_t)-1) {
 		if (!l->japanese)
-			return false;
+			return label_dashed(name, n, l);
 		/* "ISO-2022-JP-1", "-2004" and the like: ISO-2022-JP. */
 		l->iconv = "CP932";
 		l->iso2022jp = true;
@@ -359,6 +326,7 @@ decode_as(const struct label *l, const char *in, size_t n, bool lenient,
 	    .iconv = "CP932", .iso2022jp = true, .japanese = true};
 	struct buf sj;
 	enum ma_status st;
+	bool hz;
 
 	if (l->jis_own) {
 		/* The variant's own sets (GB 2312, KS C 5601, ISO-8859 in
@@ -395,13 +363,16 @@ decode_as(const struct label *l, const char *in, size_t n, bool lenient,
 		free(sb);
 		return st;
 	}
-	if (!l->iso2022jp)
+	hz = strcmp(l->iconv, "HZ") == 0;
+	if (!l->iso2022jp && !hz)
 		return convert(l->iconv, in, n, lenient, l->japanese, out);
 	buf_init(&sj, CHARSET_MAX);
-	st = charset_jis_to_cp932((const unsigned char *)in, n, &sj);
+	st = hz ? charset_hz_to_gb((const unsigned char *)in, n, &sj)
+		: charset_jis_to_cp932((const unsigned char *)in, n, &sj);
 	if (st == MA_OK)
-		st = convert(l->iconv, sj.data != NULL ? sj.data : "", sj.len,
-			     lenient, true, out);
+		st = convert(hz ? "GB18030" : l->iconv,
+			     sj.data != NULL ? sj.data : "", sj.len, lenient,
+			     !hz, out);
 	buf_release(&sj);
 	return st;
 }

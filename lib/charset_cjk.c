@@ -9,7 +9,10 @@
  *     symbol, no run of three or more Latin letters (Latin text has
  *     accented letters alone or in pairs: "ção"), and no symbol with an
  *     ASCII letter on both sides ("A¦n"). Runs of Cyrillic, Greek or
- *     Hebrew letters are the text of those charsets.
+ *     Hebrew letters are the text of those charsets. Unless the bytes
+ *     are two or more frequent Big5 or Shift_JIS characters and nothing
+ *     else (cjk_strong()): their trails may be ASCII, each
+ *     8-bit byte alone as in Latin text ("¥x¥_" is "台北").
  *  2. Otherwise each double-byte CJK charset whose byte ranges hold every
  *     8-bit byte in pairs is scored by how many of the pairs fall in the
  *     rows of its common characters (GB2312's first level of hanzi, Big5's
@@ -44,8 +47,11 @@
 
 #include "charset_cjk_common.inc"
 
+static bool cjk_strong(const unsigned char *s, size_t n);
+
 /* Is text[0..len) (UTF-8, a strict single-byte reading of s[0..n)) odd
- * for its charset (rule 1)? */
+ * for its charset, or are s[0..n) strong evidence of a CJK text (rule
+ * 1)? */
 bool
 charset_single_byte_odd(const unsigned char *s, size_t n, const char *text,
 			size_t len)
@@ -65,6 +71,8 @@ charset_single_byte_odd(const unsigned char *s, size_t n, const char *text,
 	/* Not a single-byte reading: no judgement. */
 	if (chars != high)
 		return false;
+	if (cjk_strong(s, n))
+		return true;
 	while (p < end) {
 		gunichar c = g_utf8_get_char(p), next;
 		const char *q = g_utf8_next_char(p);
@@ -271,6 +279,28 @@ koi8_words(const unsigned char *s, size_t n)
 		letters += i - start;
 	}
 	return letters >= 2;
+}
+
+/*
+ * Whether s[0..n) is Big5 or Shift_JIS though its windows-1252 reading
+ * is not odd: both take ASCII bytes as trails, so "台北" in Big5 reads
+ * as "¥x¥_" and "確認" in Shift_JIS as "Šm”F", each 8-bit character
+ * alone between ASCII ones as in Latin text. The evidence is strong
+ * when every 8-bit byte leads a pair and there are two pairs or more,
+ * every one of them a frequent character: Latin text seldom pairs its
+ * accented letters with the next byte into frequent hanzi ("Ärger" is
+ * one pair, "Müller" none).
+ */
+static bool
+cjk_strong(const unsigned char *s, size_t n)
+{
+	size_t pairs;
+
+	if (score(&cjks[1], s, n, &pairs) >= 0 && pairs >= 2 &&
+	    FREQ(s, n, big5_common, false) == pairs)
+		return true;
+	return score(&cjks[4], s, n, &pairs) >= 0 && pairs >= 2 &&
+	       FREQ(s, n, ja_common, true) == pairs;
 }
 
 /* Whether candidate i goes before candidate j (charset_cjk_guess()). */

@@ -10,6 +10,14 @@
 #include "status.h"
 
 /*
+ * charset_hz_to_gb - HZ (RFC 1843) in s[0..n) appended to out as GB2312
+ * in EUC form, which GB18030 reads (charset_hz.c); the ASCII and what is
+ * out of place as they are. MA_ENOMEM or MA_ETOOBIG from out.
+ */
+enum ma_status charset_hz_to_gb(const unsigned char *s, size_t n,
+				struct buf *out);
+
+/*
  * charset_jis_to_cp932 - ISO-2022-JP in s[0..n) appended to out as CP932
  * bytes (charset_jis.c): JIS X 0208 to Shift_JIS arithmetically, the
  * half-width katakana of "ESC ( I", SO/SI and raw A1-DF as they are,
@@ -92,12 +100,26 @@ bool charset_ew_parse(const char *p, size_t n, struct charset_ew *w);
  */
 enum ma_status charset_ew_bytes(const struct charset_ew *w, struct buf *out);
 
+/* A label's reading where iconv's own of the name is wrong or missing. */
+struct charset_alias {
+	const char *name, *iconv;	 /* iconv NULL: UTF-8 itself */
+	bool iso2022jp, japanese, ascii; /* as in charset.c struct label */
+};
+
+/*
+ * charset_alias - the reading of label name (no quotes or language,
+ * any case) when charset_alias.c lists it, else NULL.
+ */
+const struct charset_alias *charset_alias(const char *name);
+
 /*
  * charset_single_byte_odd - whether text[0..len) (UTF-8), the strict
  * reading of raw header bytes s[0..n) in a single-byte charset, is odd
  * for text of that charset: runs of 8-bit characters holding a symbol,
  * three or more Latin letters in a row, a symbol inside an ASCII word
- * (charset_cjk.c). False when it is no single-byte reading.
+ * (charset_cjk.c); or whether s[0..n) are two or more frequent Big5 or
+ * Shift_JIS characters and nothing else, which Latin text seldom is.
+ * False when it is no single-byte reading.
  */
 bool charset_single_byte_odd(const unsigned char *s, size_t n, const char *text,
 			     size_t len);

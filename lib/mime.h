@@ -23,7 +23,7 @@
  * "[file NAME: attached]" in their place. An HTML body that shows a
  * reader nothing (its text all inside an <iframe> left open, a <title>,
  * a <noscript>) gives way to its text/plain alternative, else to the
- * text it hides as plain text (mime_html.c).
+ * text it hides as plain text (mime_html.c), and the page says so.
  * Everything here is owned by the mime_msg. Text may still hold invalid UTF-8
  * from a lying charset label: it reaches HTML only through html_escape(), which
  * repairs it.
@@ -55,6 +55,9 @@ struct mime_msg {
 	size_t body_len;
 	bool body_html;	      /* body is HTML (to be sanitised) */
 	bool has_alternative; /* the other of text/HTML exists too */
+	bool html_blank;      /* the HTML body showed nothing: body is its
+				 text/plain alternative or the text it
+				 hides, as plain text (mime_html.c) */
 	struct mime_att *att;
 	size_t natt;
 	size_t parts_hidden; /* leaf parts past the caps: neither body nor

@@ -110,6 +110,51 @@ copy_names(InternetAddressList *dst, InternetAddressList *src)
 	}
 }
 
+static bool
+host_char(char c)
+{
+	return g_ascii_isalnum(c) || c == '-' || c == '.';
+}
+
+/*
+ * gmime writes an address list back with each domain in its ASCII form
+ * (IDNA): "j\u00f6rg@b\u00fccher.example" came back as
+ * "j\u00f6rg@xn--bcher-kva.example", and that is what the page, the
+ * listing and search had. Each host name in shown that holds an IDNA
+ * label ("xn--") is given back its Unicode form, unless the sender wrote
+ * it so (raw holds "xn--" too). A new string (g_free()), or NULL to keep
+ * shown.
+ */
+static char *
+unicode_hosts(const char *raw, const char *shown)
+{
+	GString *out;
+	const char *p = shown, *x;
+
+	if (g_strstr_len(shown, -1, "xn--") == NULL ||
+	    g_strrstr(raw, "xn--") != NULL || g_strrstr(raw, "XN--") != NULL)
+		return NULL;
+	out = g_string_new(NULL);
+	while ((x = g_strstr_len(p, -1, "xn--")) != NULL) {
+		const char *a = x, *b = x;
+		char *host, *uni;
+
+		while (a > p && host_char(a[-1]))
+			a--;
+		while (host_char(*b))
+			b++;
+		host = g_strndup(a, (gsize)(b - a));
+		uni = g_hostname_to_unicode(host);
+		g_string_append_len(out, p, a - p);
+		g_string_append(out, uni != NULL ? uni : host);
+		g_free(uni);
+		g_free(host);
+		p = b;
+	}
+	g_string_append(out, p);
+	return g_string_free(out, FALSE);
+}
+
 /* The addresses of one raw address header, decoded by charset.c. */
 static InternetAddressList *
 parse_addr_header(const char *raw, const char *fallback)
@@ -144,7 +189,13 @@ fix_addresses(GMimeMessage *msg, GMimeAddressType type, const char *name,
 		if ((l = parse_addr_header(raw, fallback)) == NULL)
 			continue;
 		if (needs_decoding(raw)) {
+			char *uni;
+
 			shown = internet_address_list_to_string(l, NULL, FALSE);
+			if ((uni = unicode_hosts(raw, shown)) != NULL) {
+				g_free(shown);
+				shown = uni;
+			}
 			set_gstr(&h->value, shown);
 			g_free(shown);
 		}

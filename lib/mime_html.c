@@ -6,8 +6,8 @@
  * is, when it has text; else the text the HTML hides
  * (html_hidden_text()), as plain text; else the message has no text, and
  * the page says so instead of showing an empty frame. The HTML part
- * stays in the raw message. The search index and thread pages read the
- * same body.
+ * stays in the raw message, and the page says so (html_blank). The
+ * search index and thread pages read the same body.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -52,5 +52,6 @@ mime_html_visible(struct mime_msg *m, GMimeObject *plain)
 	m->body = text;
 	m->body_len = n;
 	m->body_html = false;
+	m->html_blank = true;
 	return MA_OK;
 }

@@ -216,6 +216,26 @@ body_html(struct run *r, struct buf *b, struct tmsg *t)
 	}
 }
 
+/* body_html(), and when the message's HTML body showed nothing (mime.h
+ * html_blank), a note that says so. */
+static enum ma_status
+body_noted(struct run *r, struct buf *b, struct tmsg *t)
+{
+	const struct mime_msg *m = t->mm;
+	enum ma_status st = body_html(r, b, t);
+
+	if (st != MA_OK || m == NULL || !m->html_blank)
+		return st;
+	return buf_addf(b,
+			"<p class=\"note\">This message's HTML part shows "
+			"nothing in a browser%s; the raw message (.eml) has "
+			"it as sent.</p>\n",
+			m->body_len > 0 ? ": the text above is the message's "
+					  "plain-text part or the text the "
+					  "HTML hides"
+					: "");
+}
+
 enum ma_status
 message_frag(struct run *r, struct tmsg *t)
 {
@@ -259,7 +279,7 @@ message_frag(struct run *r, struct tmsg *t)
 			 ? " <span class=\"meta\">(when it was delivered "
 			   "here: the message has no usable date)</span>"
 			 : ""));
-	ADD(body_html(r, b, t));
+	ADD(body_noted(r, b, t));
 	if (m != NULL && m->parts_hidden > 0)
 		ADD(buf_addf(b,
 			     "<p class=\"note\">%zu more part%s of this "

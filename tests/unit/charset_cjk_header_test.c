@@ -89,12 +89,54 @@ static const struct {
      "\xb2"}, /* 会議の議事録 */
     {"shift_jis", "\x8c\xa9\x90\xcf\x8f\x91",
      "\xe8\xa6\x8b\xe7\xa9\x8d\xe6\x9b\xb8"}, /* 見積書 */
+    /* Frequent Big5 or Shift_JIS characters with ASCII trail bytes:
+     * their windows-1252 reading was kept ("¥x¥_" for "台北"). */
+    {"big5", "\xa5x\xa5_", "\xe5\x8f\xb0\xe5\x8c\x97"}, /* 台北 */
+    {"big5", "\xa4u\xa7@", "\xe5\xb7\xa5\xe4\xbd\x9c"}, /* 工作 */
+    {"big5", "\xb1K\xbdX", "\xe5\xaf\x86\xe7\xa2\xbc"}, /* 密碼 */
+    {"big5", "\xb8g\xb2z", "\xe7\xb6\x93\xe7\x90\x86"}, /* 經理 */
+    {"big5",
+     "\xa6"
+     "a\xa7}",
+     "\xe5\x9c\xb0\xe5\x9d\x80"}, /* 地址 */
+    {"shift_jis",
+     "\x83"
+     "e\x83X\x83g",
+     "\xe3\x83\x86\xe3\x82\xb9\xe3\x83\x88"}, /* テスト */
+    {"shift_jis",
+     "\x8am\x94"
+     "F",
+     "\xe7\xa2\xba\xe8\xaa\x8d"},			     /* 確認 */
+    {"shift_jis", "\x93Y\x95t", "\xe6\xb7\xbb\xe4\xbb\x98"}, /* 添付 */
     {"cp1252",
      "Gr\xfc\xdf"
      "e",
      "Gr\xc3\xbc\xc3\x9f"
-     "e"},					  /* Grüße */
-    {"cp1252", "\xe7\xe3o", "\xc3\xa7\xc3\xa3o"}, /* ção */
+     "e"}, /* Grüße */
+    /* Latin text whose accents pair with the next byte. */
+    {"cp1252", "It\x92s John\x92s",
+     "\x49\x74\xe2\x80\x99\x73\x20\x4a\x6f\x68\x6e\xe2\x80\x99\x73"}, /* It’s
+									 John’s
+								       */
+    {"cp1252", "\x8akoda \x8a\xe1rka",
+     "\xc5\xa0\x6b\x6f\x64\x61\x20\xc5\xa0\xc3\xa1\x72\x6b\x61"}, /* Škoda Šárka
+								   */
+    {"cp1252", "Don\x92t", "\x44\x6f\x6e\xe2\x80\x99\x74"},	  /* Don’t */
+    {"cp1252", "\xc4rger", "\xc3\x84\x72\x67\x65\x72"},		  /* Ärger */
+    {"cp1252", "\xa9 Anna \xae Bob",
+     "\xc2\xa9\x20\x41\x6e\x6e\x61\x20\xc2\xae\x20\x42\x6f\x62"}, /* © Anna ®
+								     Bob */
+    {"cp1252", "\x8cuvre \x9fves",
+     "\xc5\x92\x75\x76\x72\x65\x20\xc5\xb8\x76\x65\x73"}, /* Œuvre Ÿves */
+    {"cp1252",
+     "\xd1"
+     "and\xfa \xd1u",
+     "\xc3\x91\x61\x6e\x64\xc3\xba\x20\xc3\x91\x75"}, /* Ñandú Ñu */
+    {"cp1252", "\xbfQu\xe9? \xa1Ol\xe9!",
+     "\xc2\xbf\x51\x75\xc3\xa9\x3f\x20\xc2\xa1\x4f\x6c\xc3\xa9\x21"}, /* ¿Qué?
+									 ¡Olé!
+								       */
+    {"cp1252", "\xe7\xe3o", "\xc3\xa7\xc3\xa3o"},		    /* ção */
     {"cp1252", "l\x92\xe9t\xe9", "l\xe2\x80\x99\xc3\xa9t\xc3\xa9"}, /* l’été */
     {"cp1252", "\xa9 2024", "\xc2\xa9 2024"}, /* © 2024 */
     {"cp1252", "M\xfcller & S\xf6hne",

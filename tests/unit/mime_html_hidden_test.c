@@ -32,6 +32,7 @@ test_unclosed_iframe_text_is_the_body(void **state)
 
 	(void)state;
 	assert_false(m->body_html);
+	assert_true(m->html_blank);
 	assert_non_null(strstr(m->body, "Dear friend, the & minutes"));
 	assert_non_null(strstr(m->body, "Regards, Ann"));
 	assert_null(strstr(m->body, "<p>"));
@@ -82,6 +83,7 @@ test_markup_only_html_has_no_text(void **state)
 
 	(void)state;
 	assert_int_equal(m->body_len, 0);
+	assert_true(m->html_blank);
 	mime_free(m);
 }
 
@@ -98,6 +100,7 @@ test_visible_html_stays(void **state)
 	(void)state;
 	assert_true(m->body_html);
 	assert_true(img->body_html);
+	assert_false(m->html_blank);
 	mime_free(m);
 	mime_free(img);
 }
