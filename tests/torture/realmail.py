@@ -190,17 +190,14 @@ GO_TOKEN = re.compile(r'//[^\n]*|/\*.*?\*/|`[^`]*`|"(?:[^"\\\n]|\\.)*"|'
                       r"'(?:[^'\\\n]|\\.)*'|\+|\s+|[^\s]", re.S)
 
 
-def go_literals(text):
-    """The string constants of a Go source: literals joined by + are one."""
+def joined_literals(tokens, quotes, value, skip):
+    """The string constants of a source's tokens: value(t) is a quoted
+    token's bytes (None: not a constant), literals joined by + are one,
+    tokens skip() says are white space or comments go between them."""
     out, cur, plus = [], None, False
-    for m in GO_TOKEN.finditer(text):
-        t = m.group()
-        if t[0] in "`\"":
-            try:
-                v = t[1:-1].encode("utf-8", "surrogateescape") \
-                    if t[0] == "`" else go_unquote(t[1:-1])
-            except (ValueError, UnicodeError):
-                v = None
+    for t in tokens:
+        if t[0] in quotes:
+            v = value(t)
             if cur is not None and plus and v is not None:
                 cur += v
             else:
@@ -210,7 +207,7 @@ def go_literals(text):
             plus = False
         elif t == "+":
             plus = True
-        elif t.isspace() or t.startswith("/"):
+        elif skip(t):
             continue
         else:
             if cur is not None:
@@ -219,6 +216,21 @@ def go_literals(text):
     if cur is not None:
         out.append(cur)
     return out
+
+
+def go_value(t):
+    try:
+        return t[1:-1].encode("utf-8", "surrogateescape") \
+            if t[0] == "`" else go_unquote(t[1:-1])
+    except (ValueError, UnicodeError):
+        return None
+
+
+def go_literals(text):
+    """The string constants of a Go source: literals joined by + are one."""
+    return joined_literals((m.group() for m in GO_TOKEN.finditer(text)),
+                           "`\"", go_value,
+                           lambda t: t.isspace() or t.startswith("/"))
 
 
 JS_ESC = {"n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f",
@@ -251,37 +263,22 @@ JS_TOKEN = re.compile(r'//[^\n]*|/\*.*?\*/|`(?:[^`\\]|\\.)*`|'
                       r"'(?:[^'\\\n]|\\.)*'|\+|\s+|[^\s]", re.S)
 
 
+def js_value(t):
+    if t[0] == "`" and "${" in t:
+        return None
+    try:
+        return js_unquote(t[1:-1])
+    except (ValueError, UnicodeError, OverflowError):
+        return None
+
+
 def js_literals(text):
     """The string constants of a JavaScript source: literals joined by +
     are one; a template literal with a substitution is none."""
-    out, cur, plus = [], None, False
-    for m in JS_TOKEN.finditer(text):
-        t = m.group()
-        if t[0] in "`\"'":
-            v = None
-            if t[0] != "`" or "${" not in t:
-                try:
-                    v = js_unquote(t[1:-1])
-                except (ValueError, UnicodeError, OverflowError):
-                    v = None
-            if cur is not None and plus and v is not None:
-                cur += v
-            else:
-                if cur is not None:
-                    out.append(cur)
-                cur = v
-            plus = False
-        elif t == "+":
-            plus = True
-        elif t.isspace() or t.startswith("//") or t.startswith("/*"):
-            continue
-        else:
-            if cur is not None:
-                out.append(cur)
-            cur, plus = None, False
-    if cur is not None:
-        out.append(cur)
-    return out
+    return joined_literals((m.group() for m in JS_TOKEN.finditer(text)),
+                           "`\"'", js_value,
+                           lambda t: t.isspace() or t.startswith("//") or
+                           t.startswith("/*"))
 
 
 MAIL_FIELDS = re.compile(rb"^(from|to|subject|date|message-id|"
