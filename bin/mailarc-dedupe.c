@@ -112,8 +112,8 @@ main(int argc, char *argv[])
 	if ((st = dedupe_run_open(&d, &run)) != MA_OK)
 		goto out;
 	st = o.from_stdin ? read_paths(run, o.sep) : dedupe_run_sweep(run);
-	if (st == MA_OK)
-		st = dedupe_run_finish(run);
+	if (st == MA_OK && (st = dedupe_run_finish(run)) == MA_OK)
+		dedupe_run_compact(run);
 	if (st == MA_OK) {
 		const struct dedupe_stats *k = dedupe_run_stats(run);
 

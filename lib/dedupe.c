@@ -801,12 +801,7 @@ dedupe_run_finish(struct dedupe_run *r)
 
 	if (st == MA_OK)
 		st = dedupe_db_checkpoint(r->db);
-	if (st == MA_OK)
-		st = write_last(r);
-	/* The swept folders, empty now, made small again. */
-	if (st == MA_OK)
-		dedupe_run_compact(r);
-	return st;
+	return st == MA_OK ? write_last(r) : st;
 }
 
 const struct dedupe_stats *

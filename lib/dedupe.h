@@ -102,6 +102,11 @@ enum ma_status dedupe_run_sweep(struct dedupe_run *r);
 /* dedupe_run_finish - flush the last batch; write state/dedupe.last. */
 enum ma_status dedupe_run_finish(struct dedupe_run *r);
 
+/* dedupe_run_compact - after dedupe_run_finish() of a sweep, each incoming
+ * folder that is empty in a directory grown large made anew
+ * (maildir_compact(); an account's only while its lock is free). */
+void dedupe_run_compact(struct dedupe_run *r);
+
 /* dedupe_run_stats - the counts so far. */
 const struct dedupe_stats *dedupe_run_stats(const struct dedupe_run *r);
 

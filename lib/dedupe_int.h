@@ -51,9 +51,4 @@ struct dedupe_run {
 	bool swept; /* dedupe_run_sweep() went through every folder */
 };
 
-/* dedupe_run_compact - after the last batch of a sweep, each incoming
- * folder that is empty in a directory grown large made anew
- * (maildir_compact(); an account's only while its lock is free). */
-void dedupe_run_compact(struct dedupe_run *r);
-
 #endif

@@ -12,43 +12,6 @@
 #include "log.h"
 #include "store_int.h"
 
-enum ma_status
-store_names_pick(struct run *r, const char *fkey,
-		 bool (*want)(struct run *r, const char *name,
-			      const char *target, void *arg),
-		 void *arg)
-{
-	enum ma_status st;
-	size_t len;
-	char *data;
-
-	if ((st = store_bucket_read(r, fkey, &data, &len)) != MA_OK ||
-	    data == NULL)
-		return st;
-	for (char *p = data, *end = data + len; p < end && st == MA_OK;) {
-		char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t n = strcspn(p, "\t\n");
-		char *last;
-		bool wanted;
-
-		if (nl == NULL)
-			nl = end;
-		*nl = '\0';
-		if (p[n] == '\t') {
-			last = strrchr(p, '\t');
-			p[n] = '\0';
-			wanted =
-			    want(r, p, last != p + n ? last + 1 : NULL, arg);
-			p[n] = '\t';
-			if (wanted)
-				st = names_note(r, p);
-		}
-		p = nl + 1;
-	}
-	free(data);
-	return st;
-}
-
 /* A NAME the run asks for (arg: NAME -> NAME). */
 static bool
 name_wanted(struct run *r, const char *name, const char *target, void *arg)

@@ -49,7 +49,8 @@ enum ma_status load_thread(struct run *r, const char *thread);
 enum ma_status store_renames(struct run *r, bool *ok);
 
 /*
- * store_names_pick - the lines of the name bucket fkey that want() picks
+ * store_names.c: store_names_pick - the lines of the name bucket fkey
+ * that want() picks
  * into r->names (names_note()): a bucket holds a 256th of every name the
  * site ever published, and a run needs a few. want() sees the line's
  * NAME and its TARGET (NULL when the line has one tab); store_names()

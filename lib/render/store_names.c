@@ -1,8 +1,9 @@
 /*
  * The lines of a thread name bucket (store.c has the files): one name's
- * line, and a bucket's lines once an incremental run's names are merged
- * into those the manifest has. Called by store.c's save; calls nothing
- * of it.
+ * line, a bucket's lines once an incremental run's names are merged
+ * into those the manifest has (store.c's save; calls nothing of it), and
+ * the lines an incremental run picks out of a bucket it reads
+ * (store_names_pick(), for store_check.c and store_tomb.c).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -114,5 +115,42 @@ names_bucket_lines(struct run *r, char *data, size_t len, GPtrArray *in,
 	buf_release(&one);
 	g_hash_table_destroy(seen);
 	*linesp = lines;
+	return st;
+}
+
+enum ma_status
+store_names_pick(struct run *r, const char *fkey,
+		 bool (*want)(struct run *r, const char *name,
+			      const char *target, void *arg),
+		 void *arg)
+{
+	enum ma_status st;
+	size_t len;
+	char *data;
+
+	if ((st = store_bucket_read(r, fkey, &data, &len)) != MA_OK ||
+	    data == NULL)
+		return st;
+	for (char *p = data, *end = data + len; p < end && st == MA_OK;) {
+		char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = strcspn(p, "\t\n");
+		char *last;
+		bool wanted;
+
+		if (nl == NULL)
+			nl = end;
+		*nl = '\0';
+		if (p[n] == '\t') {
+			last = strrchr(p, '\t');
+			p[n] = '\0';
+			wanted =
+			    want(r, p, last != p + n ? last + 1 : NULL, arg);
+			p[n] = '\t';
+			if (wanted)
+				st = names_note(r, p);
+		}
+		p = nl + 1;
+	}
+	free(data);
 	return st;
 }
