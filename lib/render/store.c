@@ -495,8 +495,8 @@ store_threads(struct store_out *o, struct buf *b, size_t *nthreads)
 
 /*
  * The name bucket fkey of a run that holds some of its names
- * (store_names_check()) or new ones (in), or retired one: merged into
- * the manifest's lines (names_bucket_lines()).
+ * (store_names_check()) or new ones (in), or that retired a NAME of it:
+ * merged into the manifest's lines (names_bucket_lines()).
  */
 static enum ma_status
 names_merge(struct store_out *o, struct buf *b, const char *fkey, GPtrArray *in,
@@ -547,8 +547,8 @@ store_names(struct store_out *o, struct buf *b)
 		snprintf(key, sizeof key, "n-%02x", i);
 		/* A run that read part of the state rewrites only the
 		 * buckets it read whole (loaded) and those it holds names
-		 * of (picked, store_names_check(), or new) or retired one
-		 * of, merged. */
+		 * of (picked, store_names_check(), or new) or retired a
+		 * NAME of, merged. */
 		if (store_partial(r) &&
 		    !g_hash_table_contains(r->store->loaded, key)) {
 			if (st == MA_OK && (in[i]->len > 0 || drop[i]))
