@@ -406,6 +406,23 @@ site_fresh_place(struct site *s, const char *rel, int fd, char *tmp)
 	return place(s, rel, fd, tmp);
 }
 
+/* The folders above rel that are now empty removed, as a commit does
+ * (site.c), up to but not including a top-level folder. */
+static void
+drop_emptied(struct site *s, const char *rel)
+{
+	char *sub = strdup(rel), *slash;
+
+	while (sub != NULL && (slash = strrchr(sub, '/')) != NULL) {
+		*slash = '\0';
+		if (strchr(sub, '/') == NULL ||
+		    unlinkat(s->dirfd, sub, AT_REMOVEDIR) != 0)
+			break;
+		g_hash_table_remove(s->dirs, sub);
+	}
+	free(sub);
+}
+
 enum ma_status
 site_fresh_remove(struct site *s, const char *rel)
 {
@@ -413,7 +430,11 @@ site_fresh_remove(struct site *s, const char *rel)
 
 	if (strcmp(rel, SITE_TOP) == 0)
 		drop_held(s);
-	if (unlinkat(s->dirfd, rel, 0) == 0 || errno == ENOENT)
+	if (unlinkat(s->dirfd, rel, 0) == 0) {
+		drop_emptied(s, rel);
+		return MA_OK;
+	}
+	if (errno == ENOENT)
 		return MA_OK;
 	e = errno;
 	log_err("cannot remove '%s/%s': %s", s->dir, rel, strerror(e));

@@ -1,15 +1,17 @@
 #!/bin/sh
-# bench/render/full_memory.sh BUILD [N1 N2] - is a full render's memory
+# bench/render/full_memory.sh BUILD [N1 N2] - is a first render's memory
 # flat in the archive? (issue #16: under 64 MB at a million messages and
 # within 10% from 100,000 to 1,000,000.) Two spaces of N1 and N2
-# generated messages (default 2000 and 20000), each imported and then
-# rendered --full by BUILD with a small window (MAILARC_RENDER_WINDOW,
-# default 256) and MAILARC_RENDER_STATS=1; prints each run's heap-peak,
-# peak RSS and times, and the ratios N2 / N1. Exits 1 when the heap-peak
-# at N2 is over 1.10 times the one at N1 plus 1 MB (what a run holds
-# beside the archive: a thread's pages, a window), 0 when it is flat.
-# main's build holds about 110 bytes a message (docs/scaling.md, "The
-# full render's memory, a fifth time"): it fails.
+# generated messages (default 2000 and 20000), each imported, then its
+# site and render state removed and rendered again from nothing by BUILD
+# with small steps (MAILARC_RENDER_STEP, default 500: lib/render/steps.c)
+# and windows (MAILARC_RENDER_WINDOW, default 256), and
+# MAILARC_RENDER_STATS=1; prints each run's heap-peak, peak RSS and
+# times, and the ratios N2 / N1. Exits 1 when the heap-peak at N2 is
+# over 1.10 times the one at N1 plus 1 MB (what a run holds beside the
+# archive: a thread's pages, a step), 0 when it is flat. A build without
+# steps (before 2026-12-01) holds about 110 bytes a message
+# (docs/scaling.md, "The full render's memory, a fifth time"): it fails.
 #
 #   FULL_MEMORY_DIR  work folder (default: a new one under /tmp, kept)
 set -eu
@@ -23,6 +25,7 @@ n1=${2:-2000}
 n2=${3:-20000}
 work=${FULL_MEMORY_DIR:-$(mktemp -d /tmp/full-memory.XXXXXX)}
 window=${MAILARC_RENDER_WINDOW:-256}
+step=${MAILARC_RENDER_STEP:-500}
 mkdir -p "$work"
 for n in "$n1" "$n2"; do
 	root=$work/root-$n
@@ -34,8 +37,12 @@ for n in "$n1" "$n2"; do
 		"$build/bin/mailarc" --root "$root" import sp "$work/mail-$n" \
 			>/dev/null 2>&1
 	fi
+	sp=$root/spaces/sp
+	rm -rf "$sp/site" "$sp/state/render.state" "$sp/state/render.state.d" \
+		"$sp/state/search"
 	/usr/bin/time -f "%e %U %S %M" -o "$work/time-$n" \
-		env MAILARC_RENDER_WINDOW="$window" MAILARC_RENDER_STATS=1 \
+		env MAILARC_RENDER_WINDOW="$window" MAILARC_RENDER_STEP="$step" \
+		MAILARC_RENDER_STATS=1 \
 		"$build/bin/mailarc-render" --root "$root" -q sp --full \
 		>/dev/null 2>"$work/err-$n"
 	heap=$(grep -o 'heap-peak [0-9]*' "$work/err-$n" | cut -d' ' -f2)

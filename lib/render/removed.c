@@ -334,6 +334,15 @@ removed_thread_page(struct run *r, const char *name)
  * page: its name would be its Message-ID, which the tombstone no longer
  * holds, and nothing may say it was there; its pages are removed.
  */
+/* A run of a first render in steps (steps.c) whose entries do not hold
+ * msgid yet: whether a later step shows it (notmuch still has it), as
+ * a full run would. */
+static bool
+step_shows(struct run *r, const char *msgid)
+{
+	return r->steps != NULL && still_indexed(r, msgid);
+}
+
 enum ma_status
 removed_message_pages(struct run *r, bool full)
 {
@@ -354,7 +363,7 @@ removed_message_pages(struct run *r, bool full)
 		if ((full || t->fresh ||
 		     (t->thread[0] != '\0' &&
 		      g_hash_table_contains(r->threads, t->thread))) &&
-		    entry_find(r, k) == NULL)
+		    entry_find(r, k) == NULL && !step_shows(r, k))
 			st = removed_message_page(r, k, t);
 	}
 	/* An erased message's own files go without a trace (a full run's

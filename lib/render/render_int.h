@@ -166,6 +166,8 @@ struct run {
 	size_t state_end, log_len;
 	GPtrArray *relog, *dropped;
 	struct fill_cache *fills; /* fill_cache.c (NULL: none yet) */
+	/* steps.c: the plan of a first render in steps (NULL: none). */
+	struct steps *steps;
 	/* legacy.c: whether t/ holds flat files (0: not looked yet, 1: no,
 	 * 2: yes). */
 	int legacy_flat;
@@ -407,6 +409,39 @@ bool store_partial(const struct run *r);
 bool store_damaged(const struct run *r);
 enum ma_status store_prefetch(struct run *r, const char *msgid,
 			      const char *thread, time_t date);
+/*
+ * steps.c: a first render in steps (see there). steps_begin() - *sp the
+ * plan of a full run of r (rev and uuid: the database's) that holds no
+ * NAME, its order read and sorted (NULL: one full run does it: a small
+ * archive, or steps turned off). steps_collect() - the next step's
+ * messages as entries, changed, their months and threads' records
+ * read. steps_more() - messages left for steps; steps_first() - the
+ * run is step 0 (the full one); steps_last() - nothing comes after
+ * this run; steps_advance() - the next run is the next step;
+ * steps_site() - the site open across the steps (NULL until step 0
+ * opens it); steps_uuid() - the database's uuid and revision (*revp)
+ * the steps render.
+ */
+struct steps;
+enum ma_status steps_begin(struct run *r, const char *uuid, unsigned long rev,
+			   struct steps **sp);
+enum ma_status steps_collect(struct run *r, GPtrArray *changed);
+bool steps_more(const struct steps *s);
+bool steps_first(const struct steps *s);
+bool steps_last(const struct steps *s);
+void steps_advance(struct steps *s);
+struct site **steps_site(struct steps *s);
+const char *steps_uuid(const struct steps *s, unsigned long *revp);
+void steps_free(struct steps *s);
+
+/* store_prefetch_new() - store_prefetch() of a message the state does
+ * not hold (a step of a first render, steps.c), its month "YYYY/MM"
+ * loaded unless NULL (the step's message before it had the same);
+ * store_threads_read() - the records of the threads marked to render,
+ * each bucket read once. */
+enum ma_status store_prefetch_new(struct run *r, const char *thread,
+				  const char *month);
+enum ma_status store_threads_read(struct run *r);
 /* store_prefetch_tomb() - a fresh tombstone (key as r->tombs has it):
  * the month of its message (its Message-ID's bucket gives its date) or,
  * for an erasure, its thread's months; everything when that cannot be

@@ -88,6 +88,14 @@ render_months(struct run *r)
 	return st;
 }
 
+/* Whether the run ends a full one: legacy notices and what no message
+ * has swept (a first render in steps: its last step). */
+static bool
+run_ends_full(const struct run *r, bool full)
+{
+	return r->steps != NULL ? steps_last(r->steps) : full;
+}
+
 /* Every page the run touches, in the order a reader's links need. */
 static enum ma_status
 render_all(struct run *r, bool full)
@@ -96,8 +104,11 @@ render_all(struct run *r, bool full)
 
 	/* What the attachments of the threads to render are used by. */
 	st = full ? MA_OK : store_atts_before(r);
-	if (st == MA_OK)
-		st = full ? walk_every_thread(r) : render_touched_threads(r);
+	/* Step 0 of a first render in steps has no entries. */
+	if (st == MA_OK && full && r->steps == NULL)
+		st = walk_every_thread(r);
+	else if (st == MA_OK && !full)
+		st = render_touched_threads(r);
 	/* A run that read part of the state changed no name's target
 	 * (store_names_check()), unless it removed a thread's root: then
 	 * it holds that NAME and those that led to it. */
@@ -121,9 +132,9 @@ render_all(struct run *r, bool full)
 	if (st == MA_OK && !full)
 		st = store_atts_counted(r) ? store_atts_settle(r)
 					   : drop_attachments(r);
-	if (st == MA_OK && full)
+	if (st == MA_OK && run_ends_full(r, full))
 		st = legacy_publish(r);
-	if (st == MA_OK && full)
+	if (st == MA_OK && run_ends_full(r, full))
 		st = site_gc(r->site);
 	return st;
 }
@@ -184,6 +195,7 @@ run_release(struct run *r)
 	free(r->settings);
 	search_free(r->search);
 	store_free(r->store);
+	steps_free(r->steps);
 	fill_cache_free(r->fills);
 	raw_release();
 }
@@ -446,7 +458,10 @@ collect_entries(struct run *r, unsigned long rev, bool full, GPtrArray *changed)
 	char qs[96];
 
 	if (full) {
-		st = walk_every_message(r, rev);
+		/* Step 0 of a first render in steps: none yet. */
+		st = r->steps != NULL ? MA_OK : walk_every_message(r, rev);
+	} else if (r->steps != NULL) {
+		st = steps_collect(r, changed);
 	} else {
 		st = rev > r->rev
 			 ? render_fmt(qs, sizeof qs, "lastmod:%lu..%lu",
@@ -500,13 +515,18 @@ written_spill(struct run *r, const char *state, bool spill)
 	return st;
 }
 
-/* The pages, made durable, then the state that records them. */
+/* The site, opened (and its spill set up, for a full run); a first
+ * render in steps opens it in step 0 and keeps it to its last. */
 static enum ma_status
-publish(struct run *r, GPtrArray *changed, bool full, long tomb_end,
-	const char *state, const char *uuid, unsigned long rev)
+publish_open(struct run *r, const char *state, bool full)
 {
+	struct site **held = r->steps != NULL ? steps_site(r->steps) : NULL;
 	enum ma_status st;
 
+	if (held != NULL && *held != NULL) {
+		r->site = *held;
+		return MA_OK;
+	}
 	st = site_open(r->o->site_dir, r->o->out, r->o->sep, &r->site);
 	if (st != MA_OK)
 		return st;
@@ -515,10 +535,51 @@ publish(struct run *r, GPtrArray *changed, bool full, long tomb_end,
 		r->site = NULL;
 		return st;
 	}
+	if (held != NULL)
+		*held = r->site;
+	return MA_OK;
+}
+
+/*
+ * A step of a first render in steps that is not the last: the state
+ * that records it, saved with the publishing mark (set in step 0), and
+ * the site left open for the next step.
+ */
+static enum ma_status
+publish_step(struct run *r, GPtrArray *changed, long tomb_end,
+	     const char *state, const char *uuid, unsigned long rev)
+{
+	enum ma_status st = render_state_stage(r, state, changed);
+
+	heap_mark(r);
+	if (st == MA_OK && steps_first(r->steps))
+		st = publishing_mark(state, true);
+	r->site = NULL;
+	if (!r->tomb_pending)
+		r->tomb_off = tomb_end;
+	if (st == MA_OK)
+		st = render_state_save(r, state, uuid, rev);
+	r->stats->messages = render_messages(r);
+	return st;
+}
+
+/* The pages, made durable, then the state that records them. */
+static enum ma_status
+publish(struct run *r, GPtrArray *changed, bool full, long tomb_end,
+	const char *state, const char *uuid, unsigned long rev)
+{
+	enum ma_status st;
+
+	if ((st = publish_open(r, state, full)) != MA_OK)
+		return st;
 	heap_mark(r);
 	st = render_all(r, full);
 	heap_mark(r);
 	r->stats->files_written = site_written(r->site);
+	if (st == MA_OK && r->steps != NULL && !steps_last(r->steps))
+		return publish_step(r, changed, tomb_end, state, uuid, rev);
+	if (r->steps != NULL)
+		*steps_site(r->steps) = NULL;
 	/* The state's files are made before the commit, so that only the
 	 * manifest (one small atomic write) comes between the commit and
 	 * the state that records it: a run killed there leaves pages the
@@ -559,6 +620,10 @@ run_update(struct run *r, const char *state, GPtrArray *changed)
 	r->stats->full = full;
 	if ((st = tombs_read(r, full ? 0 : r->tomb_off, &tomb_end)) != MA_OK)
 		return st;
+	/* A full run with no NAME to keep goes in steps over a big
+	 * archive (steps.c). */
+	if (full && (st = steps_begin(r, uuid, rev, &r->steps)) != MA_OK)
+		return st;
 	if (!full && rev == r->rev && tomb_end == r->tomb_off &&
 	    !site_unfinished(r->o->site_dir)) {
 		log_info("site of space '%s' is up to date", r->o->key);
@@ -568,6 +633,60 @@ run_update(struct run *r, const char *state, GPtrArray *changed)
 	if ((st = collect_entries(r, rev, full, changed)) != MA_OK)
 		return st;
 	return publish(r, changed, full, tomb_end, state, uuid, rev);
+}
+
+/* The next step of a first render in steps (steps.c), in a run of its
+ * own: the state the last step saved, read in part, and the step's
+ * messages added. */
+static enum ma_status
+run_step(struct run *r, const char *state, GPtrArray *changed)
+{
+	unsigned long rev;
+	const char *uuid = steps_uuid(r->steps, &rev);
+	long tomb_end = 0;
+	enum ma_status st = render_state_load(r, state, true);
+
+	if (st == MA_OK)
+		st = tombs_read(r, r->tomb_off, &tomb_end);
+	if (st == MA_OK)
+		st = collect_entries(r, rev, false, changed);
+	return st == MA_OK
+		   ? publish(r, changed, false, tomb_end, state, uuid, rev)
+		   : st;
+}
+
+/* The steps after step 0 of a first render in steps, each a run of its
+ * own in r (the database and the plan passed on); stats add up. */
+static enum ma_status
+run_steps(struct run *r, const char *state, GPtrArray *changed,
+	  struct render_stats *stats)
+{
+	enum ma_status st = MA_OK;
+
+	while (st == MA_OK && steps_more(r->steps)) {
+		struct render_stats one;
+		struct run next = {0};
+
+		run_init(&next, r->o, &one);
+		next.db = r->db;
+		next.steps = r->steps;
+		next.heap_peak = r->heap_peak;
+		next.filled_peak = r->filled_peak;
+		r->db = NULL;
+		r->steps = NULL;
+		run_release(r);
+		*r = next;
+		steps_advance(r->steps);
+		g_ptr_array_set_size(changed, 0);
+		st = run_step(r, state, changed);
+		stats->threads_rendered += one.threads_rendered;
+		stats->months_rendered += one.months_rendered;
+		stats->removed += one.removed;
+		stats->files_written = one.files_written;
+		stats->messages = one.messages;
+		r->stats = stats;
+	}
+	return st;
 }
 
 enum ma_status
@@ -584,6 +703,15 @@ render_run(const struct render_opts *o, struct render_stats *stats)
 	else if ((st = index_open_notmuch(o->space_dir, o->key, &r.db)) ==
 		 MA_OK)
 		st = run_update(&r, state, changed);
+	if (st == MA_OK && r.steps != NULL)
+		st = run_steps(&r, state, changed, stats);
+	/* A step that failed leaves the site open: what it placed stays
+	 * for the next run, which renders everything (the publishing
+	 * mark). */
+	if (r.steps != NULL && *steps_site(r.steps) != NULL) {
+		site_close(*steps_site(r.steps), false);
+		*steps_site(r.steps) = NULL;
+	}
 	/* An incremental run met a damaged state before it published
 	 * anything: a full run instead (it reads only the names). */
 	if (st != MA_OK && !o->full && store_damaged(&r)) {

@@ -606,6 +606,7 @@ sweep(struct run *r, GHashTable *keep, GHashTable *months)
 			char *sub =
 			    path_fmt("%s/%s", dir, (char *)gone->pdata[i]);
 			DIR *sd = sub ? opendir(sub) : NULL;
+			bool any = false;
 
 			while (sd != NULL && st == MA_OK &&
 			       (de = readdir(sd)) != NULL) {
@@ -614,6 +615,7 @@ sweep(struct run *r, GHashTable *keep, GHashTable *months)
 
 				if (de->d_name[0] == '.')
 					continue;
+				any = true;
 				n = snprintf(rel, sizeof rel, "search/%s/%s",
 					     (char *)gone->pdata[i],
 					     de->d_name);
@@ -624,7 +626,10 @@ sweep(struct run *r, GHashTable *keep, GHashTable *months)
 			if (sd != NULL)
 				closedir(sd);
 			/* The folder goes when the commit has removed its
-			 * files (site.c removes the folders it empties). */
+			 * files (site.c removes the folders it empties); one
+			 * a killed run left empty goes now. */
+			if (sub != NULL && !any && st == MA_OK)
+				(void)rmdir(sub);
 			free(sub);
 		}
 		g_ptr_array_free(gone, TRUE);

@@ -370,6 +370,18 @@ sthread_parse(struct run *r, struct sthread *t, const char *rec)
 	return t->root != NULL && t->months != NULL ? MA_OK : MA_ENOMEM;
 }
 
+enum ma_status
+store_prefetch_new(struct run *r, const char *thread, const char *month)
+{
+	if (!store_partial(r))
+		return MA_OK;
+	/* No thread: counted apart on the home page. */
+	if (thread == NULL || !sitename_thread_ok(thread))
+		return store_load_all(r);
+	r->store->added++;
+	return month != NULL ? load_near(r, month) : MA_OK;
+}
+
 /* What the thread bucket says of thread (read once). */
 enum ma_status
 thread_record(struct run *r, const char *thread, struct sthread **tp)
@@ -394,6 +406,102 @@ thread_record(struct run *r, const char *thread, struct sthread **tp)
 	if (rec != NULL)
 		st = sthread_parse(r, t, rec);
 	free(rec);
+	return st;
+}
+
+/* An empty record of thread, held by the store (*tp). */
+static enum ma_status
+thread_new(struct run *r, const char *thread, struct sthread **tp)
+{
+	char *k = strdup(thread);
+
+	if (k == NULL || (*tp = calloc(1, sizeof **tp)) == NULL) {
+		free(k);
+		return MA_ENOMEM;
+	}
+	g_hash_table_insert(r->store->threads, k, *tp);
+	return MA_OK;
+}
+
+/* A record for each thread of want from the bucket fkey (known false
+ * for one the bucket has no line of). */
+static enum ma_status
+threads_pick(struct run *r, const char *fkey, GHashTable *want)
+{
+	GHashTableIter it;
+	gpointer k;
+	char *data;
+	size_t len;
+	enum ma_status st = store_bucket_read(r, fkey, &data, &len);
+
+	for (char *p = data, *end = data + len;
+	     st == MA_OK && p != NULL && p < end;) {
+		char *nl = memchr(p, '\n', (size_t)(end - p)), *tab;
+		struct sthread *t;
+
+		if (nl == NULL)
+			nl = end;
+		*nl = '\0';
+		if ((tab = strchr(p, '\t')) != NULL) {
+			*tab = '\0';
+			if (g_hash_table_contains(want, p) &&
+			    !g_hash_table_contains(r->store->threads, p) &&
+			    (st = thread_new(r, p, &t)) == MA_OK)
+				st = sthread_parse(r, t, tab + 1);
+		}
+		p = nl + 1;
+	}
+	free(data);
+	g_hash_table_iter_init(&it, want);
+	while (st == MA_OK && g_hash_table_iter_next(&it, &k, NULL)) {
+		struct sthread *t;
+
+		if (!g_hash_table_contains(r->store->threads, k))
+			st = thread_new(r, k, &t);
+	}
+	return st;
+}
+
+/*
+ * The records of the threads this run renders that are not read yet,
+ * each bucket read once: a step of a first render (steps.c) renders
+ * thousands of threads, and thread_record() reads a bucket for each.
+ */
+enum ma_status
+store_threads_read(struct run *r)
+{
+	GHashTable *by =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+				  (GDestroyNotify)g_hash_table_destroy);
+	GHashTableIter it;
+	gpointer k;
+	GPtrArray *keys;
+	enum ma_status st = MA_OK;
+
+	if (!store_partial(r)) {
+		g_hash_table_destroy(by);
+		return MA_OK;
+	}
+	g_hash_table_iter_init(&it, r->threads);
+	while (g_hash_table_iter_next(&it, &k, NULL)) {
+		char fkey[8];
+		GHashTable *want;
+
+		if (g_hash_table_contains(r->store->threads, k))
+			continue;
+		snprintf(fkey, sizeof fkey, "t-%02x", store_bucket(k));
+		if ((want = g_hash_table_lookup(by, fkey)) == NULL) {
+			want = g_hash_table_new(g_str_hash, g_str_equal);
+			g_hash_table_insert(by, g_strdup(fkey), want);
+		}
+		g_hash_table_add(want, k);
+	}
+	keys = sorted_keys(by);
+	for (guint i = 0; i < keys->len && st == MA_OK; i++)
+		st = threads_pick(r, keys->pdata[i],
+				  g_hash_table_lookup(by, keys->pdata[i]));
+	g_ptr_array_free(keys, TRUE);
+	g_hash_table_destroy(by);
 	return st;
 }
 

@@ -1,0 +1,169 @@
+#!/usr/bin/env bats
+# A first render (no state with a thread NAME to keep) of more messages
+# than a step goes in steps: a full run with no entries, then incremental
+# runs that each add the next messages in the site's order, so that its
+# memory follows a step, not the archive (lib/render/steps.c). Whatever
+# the step, the site and the render state are those of one full run:
+# threads across steps, replies older than their root, one second's
+# messages, mail without a date or from before 1970, a message a
+# tombstone removed and one whose removal is pending. A run killed part
+# way is followed by a full run that ends with the same site.
+# MAILARC_RENDER_STEP sets the step in messages ("0": one full run).
+
+bats_require_minimum_version 1.5.0
+load helpers
+load lib/render
+
+# mail FILE DATE ID [PARENT] - a message; DATE "-" for none.
+mail() {
+	{
+		echo "From: Ana Lima <ana@example.org>"
+		echo "To: team@example.org"
+		echo "Subject: Step test $3"
+		[ "$2" = - ] || echo "Date: $2"
+		echo "Message-ID: <$3@example.org>"
+		if [ $# -gt 3 ]; then
+			echo "In-Reply-To: <$4@example.org>"
+			echo "References: <$4@example.org>"
+		fi
+		echo
+		echo "Body of $3."
+	} >"$1"
+}
+
+setup() {
+	new_root
+	gen_space st
+	local m=$BATS_TEST_TMPDIR/m th
+	mkdir -p "$m"
+	python3 "$GEN" 60 "$BATS_TEST_TMPDIR/g"
+	cp "$BATS_TEST_TMPDIR/g"/cur/* "$D/archive/cur/"
+	mail "$m/a1" "Wed, 01 Jan 2020 00:00:00 +0000" a1
+	mail "$m/a2" "Wed, 01 Jan 2020 00:00:00 +0000" a2 a1
+	mail "$m/a3" "Sun, 01 Jan 2023 00:00:00 +0000" a3 a1
+	mail "$m/b1" "Fri, 01 Jan 2021 00:00:00 +0000" b1
+	mail "$m/b2" "Tue, 01 Jan 2019 00:00:00 +0000" b2 b1
+	mail "$m/c1" - c1
+	mail "$m/c2" "Sat, 01 Jan 2022 00:00:00 +0000" c2 c1
+	mail "$m/d1" "Fri, 01 Jan 1965 00:00:00 +0000" d1
+	mail "$m/d2" "Mon, 01 Jan 2024 00:00:00 +0000" d2 d1
+	for k in 1 2 3 4; do
+		mail "$m/e$k" "Mon, 01 Jun 2020 12:00:00 +0000" "e$k"
+	done
+	mail "$m/f1" "Tue, 02 Jun 2020 12:00:00 +0000" f1
+	mail "$m/f2" "Wed, 03 Jun 2020 12:00:00 +0000" f2 f1
+	archive_add st "$m"/*
+	notmuch_index st
+	th=$(notmuch --config="$D/notmuch/config" search --output=threads \
+		id:f1@example.org | sed 's/thread://')
+	# f2 removed (its file gone, a tombstone); e3's removal pending (a
+	# tombstone, its file still indexed: a full run shows it).
+	rm "$D"/archive/cur/f2.*
+	notmuch_index st
+	printf '2026-11-20T10:00:00Z\tf2@example.org\t%s\t-\n' "$th" \
+		>>"$D/tombstones"
+	printf '2026-11-20T10:00:01Z\te3@example.org\t-\t-\n' \
+		>>"$D/tombstones"
+}
+
+# first_with STEP - a first render (no site, no state) with that step;
+# its site into $BATS_TEST_TMPDIR/site.STEP, its state files (generation
+# dropped from their names, lines sorted: a merge appends where a full
+# save writes in order) into state.STEP, its stderr into err.STEP.
+first_with() {
+	local s=$BATS_TEST_TMPDIR/state.$1 f k
+	rm -rf "$D/site" "$D/state"/render.state* "$D/state/search"
+	MAILARC_RENDER_STEP=$1 MAILARC_RENDER_STATS=1 \
+		mailarc-render -v st >/dev/null 2>"$BATS_TEST_TMPDIR/err.$1"
+	cp -a "$D/site" "$BATS_TEST_TMPDIR/site.$1"
+	mkdir -p "$s"
+	for f in "$D/state/render.state.d"/*; do
+		k=$(basename "$f")
+		LC_ALL=C sort "$f" >"$s/${k%.*}"
+	done
+	grep -v '^generation \|^[a-z]-[0-9a-f-]* [0-9]' "$STATE" >"$s/manifest"
+	cp -a "$D/state/search" "$s/search"
+	[ ! -e "$STATE.publishing" ]
+	[ ! -e "$D/site/.render-first" ]
+}
+
+# stat_of STEP NAME - a figure of the render-stats line of that run.
+stat_of() {
+	grep '^render-stats: ' "$BATS_TEST_TMPDIR/err.$1" | tail -n 1 |
+		tr ' ' '\n' | sed -n "/^$2\$/{n;p;}"
+}
+
+@test "render steps: any step gives the site and state of one full run" {
+	first_with 0
+	run ! grep -q 'in steps of' "$BATS_TEST_TMPDIR/err.0"
+	total=$(stat_of 0 entries)
+	[ "$total" -gt 60 ]
+	grep -q 'Message removed' "$D/site/m/"*/f2@example.org.html
+	run ! grep -q 'Message removed' "$D/site/m/"*/e3@example.org.html
+	for s in 1 2 5 13 40; do
+		first_with "$s"
+		grep -q "in steps of $s" "$BATS_TEST_TMPDIR/err.$s"
+		diff -r "$BATS_TEST_TMPDIR/site.0" "$BATS_TEST_TMPDIR/site.$s"
+		diff -r "$BATS_TEST_TMPDIR/state.0" "$BATS_TEST_TMPDIR/state.$s"
+	done
+	# The next run, with one message more, is an incremental one
+	# that gives what a full run gives.
+	mail "$BATS_TEST_TMPDIR/g1" "Thu, 04 Jun 2020 12:00:00 +0000" g1 f1
+	archive_add st "$BATS_TEST_TMPDIR/g1"
+	notmuch_index st
+	MAILARC_RENDER_STATS=1 mailarc-render st >/dev/null 2>"$BATS_TEST_TMPDIR/err"
+	site_digest "$D/site" >"$BATS_TEST_TMPDIR/inc"
+	mailarc-render st --full >/dev/null
+	site_digest "$D/site" >"$BATS_TEST_TMPDIR/full"
+	diff "$BATS_TEST_TMPDIR/inc" "$BATS_TEST_TMPDIR/full"
+}
+
+@test "render steps: killed part way, the next run ends with the site of one full run" {
+	first_with 0
+	ref=$BATS_TEST_TMPDIR/site.0
+	# How long a run of steps of 3 takes, to spread the kills over it.
+	rm -rf "$D/site" "$D/state"/render.state* "$D/state/search"
+	t0=$(date +%s%N)
+	MAILARC_RENDER_STEP=3 mailarc-render -q st >/dev/null
+	ms=$((($(date +%s%N) - t0) / 1000000 + 1))
+	early=0
+	for ((k = 0; k < 8; k++)); do
+		rm -rf "$D/site" "$D/state"/render.state* "$D/state/search"
+		MAILARC_RENDER_STEP=3 mailarc-render -q st >/dev/null 2>&1 &
+		pid=$!
+		d=$((RANDOM % ms))
+		sleep "$((d / 1000)).$(printf '%03d' $((d % 1000)))"
+		kill -9 "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+		if [ ! -e "$D/site/index.html" ]; then
+			early=$((early + 1))
+		else
+			# index.html comes last: the site is whole.
+			diff -r -x .render-first "$ref" "$D/site"
+		fi
+		# A kill between two steps leaves the mark: the next run
+		# renders everything (in one run: the state holds NAMEs).
+		MAILARC_RENDER_STEP=3 mailarc-render -q st >/dev/null
+		diff -r "$ref" "$D/site"
+		[ ! -e "$STATE.publishing" ]
+	done
+	echo "# $early of 8 kills came before index.html" >&3
+}
+
+@test "render steps: a run of steps holds a step's part of the archive, not all of it" {
+	rm -rf "$D/site" "$D/state"/render.state* "$D/state/search" \
+		"$D"/archive/cur/*
+	# Ten bursts of mail 55 days apart, over a year and a half.
+	for k in 0 1 2 3 4 5 6 7 8 9; do
+		python3 "$GEN" 200 "$BATS_TEST_TMPDIR/big" --start $((k * 2000))
+	done
+	cp "$BATS_TEST_TMPDIR/big"/cur/* "$D/archive/cur/"
+	notmuch_index st
+	MAILARC_RENDER_STEP=250 MAILARC_RENDER_STATS=1 mailarc-render -v st \
+		>/dev/null 2>"$BATS_TEST_TMPDIR/err"
+	grep -q 'in steps of 250' "$BATS_TEST_TMPDIR/err"
+	echo "# $(render_stat entries) of 2000 entries held at the end, $(render_stat made) made" >&3
+	[ "$(render_stat entries)" -lt 1500 ]
+	[ "$(render_stat made)" -lt 1500 ]
+	python3 "$TESTS_DIR/linkcheck.py" "$D/site"
+}
