@@ -14,23 +14,6 @@ bats_require_minimum_version 1.5.0
 load helpers
 load lib/render
 
-# mail FILE DATE ID [PARENT] - a message; DATE "-" for none.
-mail() {
-	{
-		echo "From: Ana Lima <ana@example.org>"
-		echo "To: team@example.org"
-		echo "Subject: Step test $3"
-		[ "$2" = - ] || echo "Date: $2"
-		echo "Message-ID: <$3@example.org>"
-		if [ $# -gt 3 ]; then
-			echo "In-Reply-To: <$4@example.org>"
-			echo "References: <$4@example.org>"
-		fi
-		echo
-		echo "Body of $3."
-	} >"$1"
-}
-
 setup() {
 	new_root
 	gen_space st
@@ -38,20 +21,9 @@ setup() {
 	mkdir -p "$m"
 	python3 "$GEN" 60 "$BATS_TEST_TMPDIR/g"
 	cp "$BATS_TEST_TMPDIR/g"/cur/* "$D/archive/cur/"
-	mail "$m/a1" "Wed, 01 Jan 2020 00:00:00 +0000" a1
-	mail "$m/a2" "Wed, 01 Jan 2020 00:00:00 +0000" a2 a1
-	mail "$m/a3" "Sun, 01 Jan 2023 00:00:00 +0000" a3 a1
-	mail "$m/b1" "Fri, 01 Jan 2021 00:00:00 +0000" b1
-	mail "$m/b2" "Tue, 01 Jan 2019 00:00:00 +0000" b2 b1
-	mail "$m/c1" - c1
-	mail "$m/c2" "Sat, 01 Jan 2022 00:00:00 +0000" c2 c1
-	mail "$m/d1" "Fri, 01 Jan 1965 00:00:00 +0000" d1
-	mail "$m/d2" "Mon, 01 Jan 2024 00:00:00 +0000" d2 d1
-	for k in 1 2 3 4; do
-		mail "$m/e$k" "Mon, 01 Jun 2020 12:00:00 +0000" "e$k"
-	done
-	mail "$m/f1" "Tue, 02 Jun 2020 12:00:00 +0000" f1
-	mail "$m/f2" "Wed, 03 Jun 2020 12:00:00 +0000" f2 f1
+	odd_dates "$m"
+	dated_mail "$m/f1" "Tue, 02 Jun 2020 12:00:00 +0000" f1
+	dated_mail "$m/f2" "Wed, 03 Jun 2020 12:00:00 +0000" f2 f1
 	archive_add st "$m"/*
 	notmuch_index st
 	th=$(notmuch --config="$D/notmuch/config" search --output=threads \
@@ -108,7 +80,7 @@ stat_of() {
 	done
 	# The next run, with one message more, is an incremental one
 	# that gives what a full run gives.
-	mail "$BATS_TEST_TMPDIR/g1" "Thu, 04 Jun 2020 12:00:00 +0000" g1 f1
+	dated_mail "$BATS_TEST_TMPDIR/g1" "Thu, 04 Jun 2020 12:00:00 +0000" g1 f1
 	archive_add st "$BATS_TEST_TMPDIR/g1"
 	notmuch_index st
 	MAILARC_RENDER_STATS=1 mailarc-render st >/dev/null 2>"$BATS_TEST_TMPDIR/err"

@@ -236,8 +236,10 @@ order_next(struct steps *s, struct step_msg *m, bool *endp)
 
 	if (st != MA_OK || *endp)
 		return st;
-	if (n <= STEP_DATE_HEX)
+	if (n <= STEP_DATE_HEX) {
+		log_err("the render's order on disk is damaged");
 		return MA_EIO;
+	}
 	for (size_t i = 0; i < STEP_DATE_HEX; i++)
 		d = d << 4 | (uint64_t)g_ascii_xdigit_value(k[i]);
 	m->date = (time_t)(int64_t)(d ^ UINT64_C(1) << 63);
@@ -260,13 +262,15 @@ step_msgs_free(struct step_msg *ms, size_t n)
 static enum ma_status
 step_read(struct run *r, struct steps *s, struct step_msg **msp, size_t *np)
 {
-	struct step_msg *ms = calloc(s->size, sizeof *ms);
+	size_t want =
+	    s->size < s->total - s->taken ? s->size : s->total - s->taken;
+	struct step_msg *ms = calloc(want > 0 ? want : 1, sizeof *ms);
 	size_t n = 0;
 	enum ma_status st = MA_OK;
 
 	if (ms == NULL)
 		return MA_ENOMEM;
-	while (n < s->size && !s->end && st == MA_OK) {
+	while (n < want && !s->end && st == MA_OK) {
 		notmuch_message_t *m = NULL;
 
 		st = order_next(s, &ms[n], &s->end);
@@ -277,9 +281,15 @@ step_read(struct run *r, struct steps *s, struct step_msg **msp, size_t *np)
 			log_err("notmuch: cannot look up a message");
 			st = MA_EIO;
 		} else if (m != NULL) {
+			notmuch_bool_t ghost = FALSE;
+
+			/* Removed since the first pass, and still named by
+			 * a reply: notmuch keeps a ghost. */
+			notmuch_message_get_flag_st(
+			    m, NOTMUCH_MESSAGE_FLAG_GHOST, &ghost);
 			sitename_set_thread(ms[n].thread,
 					    notmuch_message_get_thread_id(m));
-			ms[n].found = true;
+			ms[n].found = !ghost;
 			notmuch_message_destroy(m);
 		}
 		n++;

@@ -84,3 +84,42 @@ render_stat() {
 	grep '^render-stats: ' "$BATS_TEST_TMPDIR/err" | tail -n 1 |
 		tr ' ' '\n' | sed -n "/^$1\$/{n;p;}"
 }
+
+# dated_mail FILE DATE ID [PARENT] - a message ID@example.org (a reply to
+# PARENT@example.org); DATE "-" for none.
+dated_mail() {
+	{
+		echo "From: Ana Lima <ana@example.org>"
+		echo "To: team@example.org"
+		echo "Subject: Order test $3"
+		[ "$2" = - ] || echo "Date: $2"
+		echo "Message-ID: <$3@example.org>"
+		if [ $# -gt 3 ]; then
+			echo "In-Reply-To: <$4@example.org>"
+			echo "References: <$4@example.org>"
+		fi
+		echo
+		echo "Body of $3."
+	} >"$1"
+}
+
+# odd_dates DIR - messages that test the site's order into DIR: a root
+# and a reply in one second and a reply years later (a1..a3), a reply
+# dated before its root (b1, b2), no date and before 1970 (notmuch dates
+# both 0), each with a reply in the archive's years (c1, c2, d1, d2),
+# four unrelated messages of one second (e1..e4).
+odd_dates() {
+	dated_mail "$1/a1" "Wed, 01 Jan 2020 00:00:00 +0000" a1
+	dated_mail "$1/a2" "Wed, 01 Jan 2020 00:00:00 +0000" a2 a1
+	dated_mail "$1/a3" "Sun, 01 Jan 2023 00:00:00 +0000" a3 a1
+	dated_mail "$1/b1" "Fri, 01 Jan 2021 00:00:00 +0000" b1
+	dated_mail "$1/b2" "Tue, 01 Jan 2019 00:00:00 +0000" b2 b1
+	dated_mail "$1/c1" - c1
+	dated_mail "$1/c2" "Sat, 01 Jan 2022 00:00:00 +0000" c2 c1
+	dated_mail "$1/d1" "Fri, 01 Jan 1965 00:00:00 +0000" d1
+	dated_mail "$1/d2" "Mon, 01 Jan 2024 00:00:00 +0000" d2 d1
+	local k
+	for k in 1 2 3 4; do
+		dated_mail "$1/e$k" "Mon, 01 Jun 2020 12:00:00 +0000" "e$k"
+	done
+}
