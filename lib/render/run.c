@@ -5,6 +5,7 @@
  * state. render_run() is the entry point render.h declares.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -675,6 +676,13 @@ run_steps(struct run *r, const char *state, GPtrArray *changed,
 		r->db = NULL;
 		r->steps = NULL;
 		run_release(r);
+#ifdef __GLIBC__
+		/* What a step held is small blocks spread over the heap,
+		 * and the buffers its state files were read into; without
+		 * this the next step finds them only partly reusable and
+		 * the heap grows from step to step. */
+		malloc_trim(0);
+#endif
 		*r = next;
 		steps_advance(r->steps);
 		g_ptr_array_set_size(changed, 0);

@@ -141,45 +141,77 @@ store_carry(struct store_out *o)
 	return MA_OK;
 }
 
-/* The Message-ID buckets of what notmuch changed, merged. */
+/* The Message-ID bucket k's lines of what notmuch changed and of what
+ * this run removed (bk: each one's bucket, changed first) into dirty. */
 static enum ma_status
-store_ids_merge(struct store_out *o, struct buf *b, GPtrArray *changed)
+ids_bucket(struct store_out *o, GPtrArray *changed, const unsigned char *bk,
+	   unsigned k, GHashTable *dirty)
 {
-	GHashTable *dirty = dirty_new();
+	GPtrArray *gone = o->r->gone;
 	struct buf id;
 	enum ma_status st = MA_OK;
 	char fkey[8];
 
+	snprintf(fkey, sizeof fkey, "i-%02x", k);
 	buf_init(&id, STATE_MAX);
-	for (guint i = 0; i < changed->len && st == MA_OK; i++) {
-		const struct entry *e = changed->pdata[i];
+	for (guint i = 0; i < changed->len + gone->len && st == MA_OK; i++) {
+		const struct entry *e = i < changed->len
+					    ? changed->pdata[i]
+					    : gone->pdata[i - changed->len];
 
-		if (entry_find(o->r, e->msgid) != e)
+		if (bk[i] != k ||
+		    (i < changed->len && entry_find(o->r, e->msgid) != e))
 			continue;
 		buf_reset(&id);
 		if ((st = sitename_state_escape(&id, e->msgid)) != MA_OK)
 			break;
-		snprintf(fkey, sizeof fkey, "i-%02x", store_bucket(e->msgid));
+		/* The messages removed this run leave their buckets. */
 		dirty_add(dirty, fkey, g_strdup(buf_cstr(&id)),
-			  g_strdup_printf("%s\t%lld", buf_cstr(&id),
-					  (long long)e->date));
-	}
-	/* The messages removed this run leave their buckets. */
-	for (guint i = 0; i < o->r->gone->len && st == MA_OK; i++) {
-		const struct entry *e = o->r->gone->pdata[i];
-
-		buf_reset(&id);
-		if ((st = sitename_state_escape(&id, e->msgid)) != MA_OK)
-			break;
-		snprintf(fkey, sizeof fkey, "i-%02x", store_bucket(e->msgid));
-		dirty_add(dirty, fkey, g_strdup(buf_cstr(&id)), NULL);
+			  i < changed->len
+			      ? g_strdup_printf("%s\t%lld", buf_cstr(&id),
+						(long long)e->date)
+			      : NULL);
 	}
 	buf_release(&id);
-	if (st != MA_OK) {
-		g_hash_table_destroy(dirty);
-		return st;
+	return st;
+}
+
+/*
+ * The Message-ID buckets of what notmuch changed, merged, a bucket at a
+ * time: the lines of every bucket at once held some 160 bytes a changed
+ * message (10 MB for a step of a first render, steps.c).
+ */
+static enum ma_status
+store_ids_merge(struct store_out *o, struct buf *b, GPtrArray *changed)
+{
+	GPtrArray *gone = o->r->gone;
+	unsigned char *bk = malloc(changed->len + gone->len + 1);
+	bool any[STORE_BUCKETS] = {false};
+	enum ma_status st = MA_OK;
+
+	if (bk == NULL)
+		return MA_ENOMEM;
+	for (guint i = 0; i < changed->len + gone->len; i++) {
+		const struct entry *e = i < changed->len
+					    ? changed->pdata[i]
+					    : gone->pdata[i - changed->len];
+
+		bk[i] = (unsigned char)store_bucket(e->msgid);
+		any[bk[i]] = true;
 	}
-	return dirty_write(o, b, dirty);
+	for (unsigned k = 0; k < STORE_BUCKETS && st == MA_OK; k++) {
+		GHashTable *dirty;
+
+		if (!any[k])
+			continue;
+		dirty = dirty_new();
+		if ((st = ids_bucket(o, changed, bk, k, dirty)) == MA_OK)
+			st = dirty_write(o, b, dirty);
+		else
+			g_hash_table_destroy(dirty);
+	}
+	free(bk);
+	return st;
 }
 
 /* The month files, from the order. */
@@ -278,9 +310,11 @@ tagg_free(void *p)
 	free(t);
 }
 
-/* Thread id -> struct tagg, from the order; NULL: no memory. */
+/* Thread id -> struct tagg of the threads rendered this run whose
+ * bucket is k, from the order (ebk: each entry's thread's bucket, -1
+ * for a thread not rendered); NULL: no memory. */
 static GHashTable *
-store_thread_aggs(struct run *r)
+store_thread_aggs(struct run *r, const short *ebk, unsigned k)
 {
 	GHashTable *h =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, NULL, tagg_free);
@@ -290,7 +324,7 @@ store_thread_aggs(struct run *r)
 		struct tagg *t;
 		char m[8];
 
-		if (e->thread[0] == '\0')
+		if (ebk[i] != (short)k)
 			continue;
 		if ((t = g_hash_table_lookup(h, e->thread)) == NULL) {
 			if ((t = calloc(1, sizeof *t)) == NULL) {
@@ -326,23 +360,23 @@ thread_line(struct buf *b, const char *id, const struct tagg *t)
 	return st;
 }
 
-/* The buckets of the threads rendered this run, merged (a run that read
- * part of the state holds those threads whole). */
+/* The thread bucket k's lines of the threads rendered this run (keys,
+ * bk: each one's bucket) into dirty. */
 static enum ma_status
-store_threads_merge(struct store_out *o, struct buf *b, GHashTable *h)
+threads_bucket(GHashTable *h, GPtrArray *keys, const unsigned char *bk,
+	       unsigned k, GHashTable *dirty)
 {
-	GHashTable *dirty = dirty_new();
-	GPtrArray *keys = sorted_keys(o->r->threads);
 	struct buf line;
 	enum ma_status st = MA_OK;
 	char fkey[8];
 
+	snprintf(fkey, sizeof fkey, "t-%02x", k);
 	buf_init(&line, STATE_MAX);
 	for (guint i = 0; i < keys->len && st == MA_OK; i++) {
 		const struct tagg *t = g_hash_table_lookup(h, keys->pdata[i]);
 
-		snprintf(fkey, sizeof fkey, "t-%02x",
-			 store_bucket(keys->pdata[i]));
+		if (bk[i] != k)
+			continue;
 		/* A thread rendered with no message left: its line goes
 		 * (the run holds each thread it renders whole). */
 		if (t == NULL) {
@@ -356,12 +390,60 @@ store_threads_merge(struct store_out *o, struct buf *b, GHashTable *h)
 			  g_strdup(buf_cstr(&line)));
 	}
 	buf_release(&line);
-	g_ptr_array_free(keys, TRUE);
-	if (st != MA_OK) {
-		g_hash_table_destroy(dirty);
-		return st;
+	return st;
+}
+
+/*
+ * The buckets of the threads rendered this run, merged (a run that read
+ * part of the state holds those threads whole), a bucket at a time: the
+ * lines and the tallies of every thread rendered at once held some 270
+ * bytes a thread (7 MB for a step of a first render, steps.c). *nthreads:
+ * how many of them have messages.
+ */
+static enum ma_status
+store_threads_merge(struct store_out *o, struct buf *b, size_t *nthreads)
+{
+	struct run *r = o->r;
+	GPtrArray *keys = sorted_keys(r->threads);
+	unsigned char *bk = malloc(keys->len + 1);
+	short *ebk = malloc((r->order->len + 1) * sizeof *ebk);
+	bool any[STORE_BUCKETS] = {false};
+	enum ma_status st = bk != NULL && ebk != NULL ? MA_OK : MA_ENOMEM;
+
+	*nthreads = 0;
+	for (guint i = 0; i < keys->len && st == MA_OK; i++) {
+		bk[i] = (unsigned char)store_bucket(keys->pdata[i]);
+		any[bk[i]] = true;
 	}
-	return dirty_write(o, b, dirty);
+	for (guint i = 0; i < r->order->len && st == MA_OK; i++) {
+		const struct entry *e = r->order->pdata[i];
+
+		ebk[i] = e->thread[0] != '\0' &&
+				 g_hash_table_contains(r->threads, e->thread)
+			     ? (short)store_bucket(e->thread)
+			     : -1;
+	}
+	for (unsigned k = 0; k < STORE_BUCKETS && st == MA_OK; k++) {
+		GHashTable *dirty, *h;
+
+		if (!any[k])
+			continue;
+		if ((h = store_thread_aggs(r, ebk, k)) == NULL) {
+			st = MA_ENOMEM;
+			break;
+		}
+		*nthreads += g_hash_table_size(h);
+		dirty = dirty_new();
+		if ((st = threads_bucket(h, keys, bk, k, dirty)) == MA_OK)
+			st = dirty_write(o, b, dirty);
+		else
+			g_hash_table_destroy(dirty);
+		g_hash_table_destroy(h);
+	}
+	free(ebk);
+	free(bk);
+	g_ptr_array_free(keys, TRUE);
+	return st;
 }
 
 /* A full save's thread buckets: the places in the order of the entries
@@ -480,17 +562,9 @@ store_threads_all(struct store_out *o, struct buf *b, size_t *nthreads)
 static enum ma_status
 store_threads(struct store_out *o, struct buf *b, size_t *nthreads)
 {
-	GHashTable *h;
-	enum ma_status st;
-
 	if (!store_partial(o->r))
 		return store_threads_all(o, b, nthreads);
-	if ((h = store_thread_aggs(o->r)) == NULL)
-		return MA_ENOMEM;
-	*nthreads = g_hash_table_size(h);
-	st = store_threads_merge(o, b, h);
-	g_hash_table_destroy(h);
-	return st;
+	return store_threads_merge(o, b, nthreads);
 }
 
 /*
