@@ -60,17 +60,27 @@ wait_port() {
 	return 1
 }
 
-# kill_pidfile FILE - stop the process whose PID is in FILE, bounded.
+# kill_pidfile FILE - stop the process whose PID is in FILE, bounded (15 s,
+# then SIGKILL; a pid file left by a killed one is removed).
 kill_pidfile() {
 	local pid i
 	[ -f "$1" ] || return 0
 	pid=$(cat "$1")
 	kill "$pid" 2>/dev/null || return 0
-	for ((i = 0; i < 50; i++)); do
+	# A loaded machine can take Dovecot's master past 5 s to stop (its
+	# login processes wait 5 s on a stats handshake).
+	for ((i = 0; i < 150; i++)); do
 		kill -0 "$pid" 2>/dev/null || return 0
 		sleep 0.1
 	done
 	kill -9 "$pid" 2>/dev/null || true
+	for ((i = 0; i < 20; i++)); do
+		kill -0 "$pid" 2>/dev/null || return 0
+		sleep 0.1
+	done
+	# Killed, but not reaped yet: a server that reads its pid file
+	# (Dovecot) would take it for one still running.
+	rm -f "$1"
 }
 
 # mrel KEY ID - the path of the page of Message-ID ID in space KEY under
