@@ -52,6 +52,10 @@
  * Message-ID. */
 #define STEP_DATE_HEX 16
 
+/* The order's files in the space's state folder (unnamed where the file
+ * system allows: extsort.h). */
+#define STEP_ORDER_PREFIX ".render-order"
+
 struct step_msg {
 	char *msgid;
 	time_t date;
@@ -202,10 +206,14 @@ steps_begin(struct run *r, const char *uuid, unsigned long rev,
 	}
 	s->size = steps_size();
 	s->rev = rev;
-	if ((dir = space_part_path(r->o->space_dir, SPACE_STATE)) == NULL)
+	if ((dir = space_part_path(r->o->space_dir, SPACE_STATE)) == NULL) {
 		st = MA_ENOMEM;
-	else
-		st = extsort_new(dir, ".render-order", 0, &s->order);
+	} else {
+		/* What a killed run left where files cannot be unnamed (the
+		 * render lock keeps other runs away). */
+		extsort_clean(dir, STEP_ORDER_PREFIX);
+		st = extsort_new(dir, STEP_ORDER_PREFIX, 0, &s->order);
+	}
 	if (st == MA_OK)
 		st = order_build(r, s, &too_long);
 	if (st == MA_OK && !too_long)
