@@ -636,6 +636,18 @@ site_remove(struct site *s, const char *rel)
 	return site_ops_note(s, rel, true);
 }
 
+void
+site_defer_list(struct site *s)
+{
+	site_fresh_defer_list(s);
+}
+
+enum ma_status
+site_list(struct site *s)
+{
+	return site_fresh_list(s);
+}
+
 size_t
 site_written(const struct site *s)
 {

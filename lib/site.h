@@ -129,6 +129,17 @@ enum ma_status site_gc(struct site *s);
 enum ma_status site_spill(struct site *s, const char *dir);
 void site_spill_remove(const char *dir);
 
+/*
+ * site_defer_list, site_list - a first render (site_fresh.c) in steps
+ * writes some pages once a step. After site_defer_list(), the paths of
+ * what it writes are not printed to out as it writes them; site_list(),
+ * after the last write, prints every file of ours the site holds, once
+ * each (index.html as it is published, last), and site_written() counts
+ * them once. Both do nothing for a published site. site_list: MA_EIO.
+ */
+void site_defer_list(struct site *s);
+enum ma_status site_list(struct site *s);
+
 /* site_written - files written by this run so far. */
 size_t site_written(const struct site *s);
 

@@ -29,6 +29,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,14 @@
 #define SITE_FRESH_PROBE ".render-first-probe"
 #define SITE_FRESH_TMP	 ".render-first-tmp"
 
+/* Whether a name at the top level of a site is one of ours. */
+static bool
+top_ours(const char *name)
+{
+	return site_owns(name) || strcmp(name, "search") == 0 ||
+	       strcmp(name, "search.html") == 0;
+}
+
 /* Whether the top level of dir holds a name of ours. */
 static bool
 holds_ours(const char *dir)
@@ -61,9 +70,7 @@ holds_ours(const char *dir)
 	if (d == NULL)
 		return errno != ENOENT; /* unreadable: assume the worst */
 	while (!ours && (de = readdir(d)) != NULL)
-		ours = site_owns(de->d_name) ||
-		       strcmp(de->d_name, "search") == 0 ||
-		       strcmp(de->d_name, "search.html") == 0;
+		ours = top_ours(de->d_name);
 	closedir(d);
 	return ours;
 }
@@ -507,6 +514,107 @@ bool
 site_fresh_held(const struct site *s, const char *rel)
 {
 	return s->held_fd >= 0 && strcmp(rel, SITE_TOP) == 0;
+}
+
+void
+site_fresh_defer_list(struct site *s)
+{
+	if (!s->fresh || s->listing != NULL)
+		return;
+	s->listing = s->out;
+	s->out = NULL;
+}
+
+/*
+ * What is below the folder path (len bytes of a buffer of PATH_MAX, "" for
+ * the top) printed and counted into *np: every file of ours but
+ * index.html (hidden names are temp files and marks). Folders are at most
+ * four deep (t/HH/NAME.html, search/MONTH.GEN/...): the recursion is
+ * bounded by the site's own layout.
+ */
+static enum ma_status
+list_below(struct site *s, int dfd, char *path, size_t len, size_t *np)
+{
+	DIR *d = fdopendir(dfd);
+	struct dirent *de;
+	enum ma_status st = MA_OK;
+	int e;
+
+	if (d == NULL) {
+		e = errno;
+		close(dfd);
+		log_err("cannot read '%s/%s': %s", s->dir, path, strerror(e));
+		return path_errno_status(e);
+	}
+	while (st == MA_OK && (errno = 0, de = readdir(d)) != NULL) {
+		size_t n = strlen(de->d_name), at = len;
+		bool dir = de->d_type == DT_DIR;
+		struct stat sb;
+		int sub;
+
+		if (de->d_name[0] == '.' ||
+		    (len == 0 && (!top_ours(de->d_name) ||
+				  strcmp(de->d_name, SITE_TOP) == 0)))
+			continue;
+		if (len + n + 2 > PATH_MAX)
+			continue; /* never one of ours */
+		if (de->d_type == DT_UNKNOWN) {
+			if (fstatat(dirfd(d), de->d_name, &sb,
+				    AT_SYMLINK_NOFOLLOW) != 0)
+				continue; /* gone meanwhile */
+			dir = S_ISDIR(sb.st_mode);
+		}
+		if (at > 0)
+			path[at++] = '/';
+		memcpy(path + at, de->d_name, n + 1);
+		if (!dir) {
+			fprintf(s->listing, "%s/%s%c", s->dir, path, s->sep);
+			(*np)++;
+			continue;
+		}
+		sub = openat(dirfd(d), de->d_name,
+			     O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (sub < 0) {
+			e = errno;
+			log_err("cannot read '%s/%s': %s", s->dir, path,
+				strerror(e));
+			st = path_errno_status(e);
+			break;
+		}
+		st = list_below(s, sub, path, at + n, np);
+	}
+	if (st == MA_OK && de == NULL && errno != 0) {
+		e = errno;
+		log_err("cannot read '%s/%s': %s", s->dir, path, strerror(e));
+		st = path_errno_status(e);
+	}
+	closedir(d);
+	path[len] = '\0';
+	return st;
+}
+
+enum ma_status
+site_fresh_list(struct site *s)
+{
+	char path[PATH_MAX] = "";
+	size_t n = 0;
+	enum ma_status st = MA_OK;
+	int fd;
+
+	if (s->listing == NULL)
+		return MA_OK;
+	if ((fd = dup(s->dirfd)) < 0) {
+		st = path_errno_status(errno);
+		log_err("cannot read '%s': %s", s->dir, strerror(errno));
+	} else {
+		st = list_below(s, fd, path, 0, &n);
+	}
+	s->out = s->listing;
+	s->listing = NULL;
+	/* And index.html, printed once published. */
+	if (st == MA_OK)
+		s->nwritten = n + (s->held_fd >= 0 ? 1 : 0);
+	return st;
 }
 
 /* Make what the run wrote durable: one syncfs(2) (a first render writes

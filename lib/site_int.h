@@ -61,6 +61,7 @@ struct site {
 	bool empty;	/* and it held nothing of ours: nothing to compare */
 	int dirfd;	/* the site folder */
 	int held_fd;	/* index.html, written, not yet linked (-1: none) */
+	FILE *listing;	/* site_fresh_defer_list()'s out, until the close */
 	char *held_tmp; /* its temp name, without O_TMPFILE */
 };
 /*
@@ -171,6 +172,9 @@ bool site_fresh_held(const struct site *s, const char *rel);
  * site_gc() does them. MA_OK or MA_ENOMEM. */
 enum ma_status site_fresh_gc(struct site *s);
 enum ma_status site_fresh_close(struct site *s, bool commit);
+/* site_fresh_defer_list, site_fresh_list - see site_defer_list(). */
+void site_fresh_defer_list(struct site *s);
+enum ma_status site_fresh_list(struct site *s);
 
 /* site_same.c: does the file at path hold exactly data (len bytes)? Do
  * the files a and b hold the same bytes? False also when one cannot be

@@ -39,14 +39,16 @@ setup() {
 }
 
 # first_with STEP - a first render (no site, no state) with that step;
-# its site into $BATS_TEST_TMPDIR/site.STEP, its state files (generation
+# its site into $BATS_TEST_TMPDIR/site.STEP, the paths it printed into
+# out.STEP, its state files (generation
 # dropped from their names, lines sorted: a merge appends where a full
 # save writes in order) into state.STEP, its stderr into err.STEP.
 first_with() {
 	local s=$BATS_TEST_TMPDIR/state.$1 f k
 	rm -rf "$D/site" "$D/state"/render.state* "$D/state/search"
 	MAILARC_RENDER_STEP=$1 MAILARC_RENDER_STATS=1 \
-		mailarc-render -v st >/dev/null 2>"$BATS_TEST_TMPDIR/err.$1"
+		mailarc-render -v st >"$BATS_TEST_TMPDIR/out.$1" \
+		2>"$BATS_TEST_TMPDIR/err.$1"
 	cp -a "$D/site" "$BATS_TEST_TMPDIR/site.$1"
 	mkdir -p "$s"
 	for f in "$D/state/render.state.d"/*; do
@@ -57,6 +59,11 @@ first_with() {
 	cp -a "$D/state/search" "$s/search"
 	[ ! -e "$STATE.publishing" ]
 	[ ! -e "$D/site/.render-first" ]
+}
+
+# summary_of STEP - the run's summary line, its time stamp dropped.
+summary_of() {
+	grep -o "space 'st': .*" "$BATS_TEST_TMPDIR/err.$1"
 }
 
 # stat_of STEP NAME - a figure of the render-stats line of that run.
@@ -77,6 +84,12 @@ stat_of() {
 		grep -q "in steps of $s" "$BATS_TEST_TMPDIR/err.$s"
 		diff -r "$BATS_TEST_TMPDIR/site.0" "$BATS_TEST_TMPDIR/site.$s"
 		diff -r "$BATS_TEST_TMPDIR/state.0" "$BATS_TEST_TMPDIR/state.$s"
+		# Each page written once in the list, index.html last, and
+		# the summary of one full run.
+		diff <(LC_ALL=C sort "$BATS_TEST_TMPDIR/out.0") \
+			<(LC_ALL=C sort "$BATS_TEST_TMPDIR/out.$s")
+		[ "$(tail -n 1 "$BATS_TEST_TMPDIR/out.$s")" = "$D/site/index.html" ]
+		diff <(summary_of 0) <(summary_of "$s")
 	done
 	# The next run, with one message more, is an incremental one
 	# that gives what a full run gives.

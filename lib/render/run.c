@@ -536,8 +536,12 @@ publish_open(struct run *r, const char *state, bool full)
 		r->site = NULL;
 		return st;
 	}
-	if (held != NULL)
+	if (held != NULL) {
+		/* Steps write some pages more than once: the paths once,
+		 * at the last step (site_list()). */
+		site_defer_list(r->site);
 		*held = r->site;
+	}
 	return MA_OK;
 }
 
@@ -576,6 +580,8 @@ publish(struct run *r, GPtrArray *changed, bool full, long tomb_end,
 	heap_mark(r);
 	st = render_all(r, full);
 	heap_mark(r);
+	if (st == MA_OK && r->steps != NULL && steps_last(r->steps))
+		st = site_list(r->site);
 	r->stats->files_written = site_written(r->site);
 	if (st == MA_OK && r->steps != NULL && !steps_last(r->steps))
 		return publish_step(r, changed, tomb_end, state, uuid, rev);
@@ -656,6 +662,26 @@ run_step(struct run *r, const char *state, GPtrArray *changed)
 		   : st;
 }
 
+/* A first render in steps renders some conversations and months in more
+ * than one step: the summary counts each once, as one full run would
+ * (every conversation, every month with mail). */
+static void
+steps_summary(struct run *r, struct render_stats *stats)
+{
+	GArray *months = store_month_counts(r);
+	size_t m, t;
+
+	if (store_totals(r, &m, &t))
+		stats->threads_rendered = t;
+	if (months == NULL)
+		return;
+	stats->months_rendered = 0;
+	for (guint i = 0; i < months->len; i++)
+		stats->months_rendered +=
+		    g_array_index(months, struct month_count, i).count > 0;
+	g_array_free(months, TRUE);
+}
+
 /* The steps after step 0 of a first render in steps, each a run of its
  * own in r (the database and the plan passed on); stats add up. */
 static enum ma_status
@@ -694,6 +720,8 @@ run_steps(struct run *r, const char *state, GPtrArray *changed,
 		stats->messages = one.messages;
 		r->stats = stats;
 	}
+	if (st == MA_OK)
+		steps_summary(r, stats);
 	return st;
 }
 
