@@ -342,10 +342,25 @@ site_put(struct site *s, const char *rel, const void *data, size_t len)
 
 struct site_file {
 	int fd;
-	char *rel, *path;
+	char *rel, *path; /* path: NULL for an unnamed file (O_TMPFILE) */
+	const char *dir;  /* the site's: names an unnamed file in errors */
 	char *buf;
 	size_t len;
 };
+
+/* A write to f failed (errno): logged with the file's name. */
+static void
+file_write_failed(const struct site_file *f)
+{
+	int e = errno;
+
+	if (f->path != NULL)
+		log_err("cannot write '%s': %s", f->path, strerror(e));
+	else
+		log_err("cannot write '%s/%s': %s", f->dir, f->rel,
+			strerror(e));
+	errno = e;
+}
 
 /* Write out what buf holds. */
 static enum ma_status
@@ -357,8 +372,7 @@ file_flush(struct site_file *f)
 		return MA_OK;
 	st = path_write_all(f->fd, f->buf, f->len);
 	if (st != MA_OK)
-		log_err("cannot write '%s': %s",
-			f->path != NULL ? f->path : f->rel, strerror(errno));
+		file_write_failed(f);
 	f->len = 0;
 	return st;
 }
@@ -389,6 +403,7 @@ fresh_file_open(struct site *s, const char *rel, struct site_file **fp)
 		free(f);
 		return MA_ENOMEM;
 	}
+	f->dir = s->dir;
 	if ((f->fd = site_fresh_create(s, rel, &f->path, &st)) < 0) {
 		site_file_abort(f);
 		return st;
@@ -412,6 +427,7 @@ site_file_open(struct site *s, const char *rel, struct site_file **fp)
 	if ((f = calloc(1, sizeof *f)) == NULL)
 		return MA_ENOMEM;
 	f->fd = -1;
+	f->dir = s->dir;
 	f->rel = strdup(rel);
 	f->path = site_stage_path(s, rel);
 	if (f->rel == NULL || f->path == NULL) {
@@ -450,8 +466,7 @@ site_file_write(struct site_file *f, const void *p, size_t n)
 	}
 	st = path_write_all(f->fd, p, n);
 	if (st != MA_OK)
-		log_err("cannot write '%s': %s",
-			f->path != NULL ? f->path : f->rel, strerror(errno));
+		file_write_failed(f);
 	return st;
 }
 

@@ -38,6 +38,12 @@ setup() {
 		>>"$D/tombstones"
 }
 
+teardown() {
+	if [ -n "${MOUNTED:-}" ]; then
+		umount "$MOUNTED" 2>/dev/null || true
+	fi
+}
+
 # first_with STEP - a first render (no site, no state) with that step;
 # its site into $BATS_TEST_TMPDIR/site.STEP, the paths it printed into
 # out.STEP, its state files (generation
@@ -151,4 +157,30 @@ stat_of() {
 	[ "$(render_stat entries)" -lt 1500 ]
 	[ "$(render_stat made)" -lt 1500 ]
 	python3 "$TESTS_DIR/linkcheck.py" "$D/site"
+}
+
+@test "render steps: a full disk part way leaves an unpublished site, says so, and the next run finishes it" {
+	first_with 0
+	ref=$BATS_TEST_TMPDIR/site.0
+	rm -rf "$D/site" "$D/state"/render.state* "$D/state/search"
+	# A site with room for about half of it: the disk fills in a
+	# step after the first.
+	kb=$(du -sk "$ref" | cut -f1)
+	mkdir -p "$D/site"
+	mount -t tmpfs -o size=$((kb / 2))k stsite "$D/site"
+	MOUNTED=$D/site
+	run env MAILARC_RENDER_STEP=5 mailarc-render st
+	echo "$output"
+	[ "$status" -eq 75 ]
+	# The file the disk had no room for, by its whole name.
+	[[ "$output" == *"cannot write '$D/site/"*"No space left on device"* ]]
+	[[ "$output" == *"was not published"*"the next run finishes it"* ||
+		"$output" == *"stopped before it was published"*"the next run finishes it"* ]]
+	[ ! -e "$D/site/index.html" ]
+	[ -e "$STATE.publishing" ]
+	# Room again: the next run ends with the site of one full run.
+	mount -o remount,size=$((kb * 4))k "$D/site"
+	MAILARC_RENDER_STEP=5 mailarc-render -q st >/dev/null
+	diff -r "$ref" "$D/site"
+	[ ! -e "$STATE.publishing" ]
 }
