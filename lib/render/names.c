@@ -237,22 +237,3 @@ names_publish(struct run *r, bool full)
 	g_ptr_array_free(keys, TRUE);
 	return st;
 }
-
-enum ma_status
-names_write(struct run *r, struct buf *b)
-{
-	GPtrArray *keys = names_sorted(r);
-	enum ma_status st = MA_OK;
-
-	for (guint i = 0; i < keys->len && st == MA_OK; i++) {
-		const struct tname *t = names_get(r, keys->pdata[i]);
-
-		st = buf_addf(b, "thread %s\t", (const char *)keys->pdata[i]);
-		if (st == MA_OK)
-			st = sitename_state_escape(b, tname_root(t));
-		if (st == MA_OK)
-			st = buf_addf(b, "\t%s\n", tname_target(r, t));
-	}
-	g_ptr_array_free(keys, TRUE);
-	return st;
-}

@@ -496,11 +496,10 @@ enum ma_status drop_attachments(struct run *r);
 /* names.c: thread_names() sets e->tname of every entry and records new
  * names; names_publish() writes the pages of names that no longer name
  * a live thread (a notice that leads to the thread that holds the
- * message now, or "Conversation removed"); names_write() writes the
- * state's "thread" lines. */
+ * message now, or "Conversation removed"). The state's NAME lines are
+ * store.c's (store_names()). */
 enum ma_status thread_names(struct run *r);
 enum ma_status names_publish(struct run *r, bool full);
-enum ma_status names_write(struct run *r, struct buf *b);
 /*
  * name_table.c: r->names. name_table_new() (glib's allocator: no memory
  * ends the run), name_table_free() (the records it holds and every
