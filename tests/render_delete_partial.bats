@@ -270,10 +270,15 @@ strace_render() {
 	# The state's lines (a rerun that renders everything writes
 	# them in another order).
 	sort "$S"/state/render.state.d/[aimnt]-* >"$BATS_TEST_TMPDIR/want.state"
+	# Every KILL_STEP-th call from a random one of the first
+	# KILL_STEP (KILL_FIRST sets it; KILL_STEP=1: each call, some 20
+	# minutes on a loaded machine), until the run goes through: each
+	# run tries other calls.
+	step=${KILL_STEP:-18}
+	first=${KILL_FIRST:-$((RANDOM % step + 1))}
+	echo "# KILL_STEP=$step KILL_FIRST=$first" >&3
 	for calls in rename,renameat,renameat2 unlink,unlinkat; do
-		# Every KILL_STEP-th call (1: each; a full pass takes some
-		# 20 minutes on a loaded machine), until the run goes through.
-		for ((n = 1; n <= 400; n += ${KILL_STEP:-9})); do
+		for ((n = first; n <= 400; n += step)); do
 			rm -rf "$MAILARC_ROOT"
 			cp -a "$BATS_TEST_TMPDIR/snap" "$MAILARC_ROOT"
 			run strace_render "$n" "$calls" signal=SIGKILL
