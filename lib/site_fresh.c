@@ -604,8 +604,10 @@ site_fresh_list(struct site *s)
 	if (s->listing == NULL)
 		return MA_OK;
 	if ((fd = dup(s->dirfd)) < 0) {
-		st = path_errno_status(errno);
-		log_err("cannot read '%s': %s", s->dir, strerror(errno));
+		int e = errno;
+
+		log_err("cannot read '%s': %s", s->dir, strerror(e));
+		st = path_errno_status(e);
 	} else {
 		st = list_below(s, fd, path, 0, &n);
 	}

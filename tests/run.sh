@@ -24,9 +24,6 @@ export LSAN_OPTIONS="suppressions=$top/tests/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 unset MAILARC_ROOT
 
-# run.sh --lane WORK SUITE... - (internal) run the suites one after the
-# other; each one's output is printed whole under WORK/print.lock and its
-# counts are left in WORK/NAME.count ("passed failed").
 # run.sh --unit WORK TEST - (internal) one cmocka unit test in a folder of
 # its own; its line (and its log when it fails) printed whole under
 # WORK/print.lock, its result left in WORK/NAME.unit ("1 0" or "0 1").
@@ -51,6 +48,9 @@ if [ "${1:-}" = --unit ]; then
 	exit 0
 fi
 
+# run.sh --lane WORK SUITE... - (internal) run the suites one after the
+# other; each one's output is printed whole under WORK/print.lock and its
+# counts are left in WORK/NAME.count ("passed failed").
 if [ "${1:-}" = --lane ]; then
 	work=$2
 	shift 2
@@ -95,8 +95,15 @@ work=$(mktemp -d)
 for t in "$build"/tests/*_test; do
 	[ -x "$t" ] && echo "$t"
 done | xargs -r -P "$jobs" -I {} sh "$top/tests/run.sh" --unit "$work" {}
-for c in "$work"/*.unit; do
-	[ -f "$c" ] || continue
+for t in "$build"/tests/*_test; do
+	[ -x "$t" ] || continue
+	c=$work/$(basename "$t").unit
+	# A unit that left no result (its job died) is a failure.
+	if [ ! -f "$c" ]; then
+		echo "FAIL unit $(basename "$t") (no result)"
+		failed=$((failed + 1))
+		continue
+	fi
 	read -r p f <"$c"
 	passed=$((passed + p))
 	failed=$((failed + f))
