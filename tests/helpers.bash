@@ -7,6 +7,18 @@ TESTS_DIR=$BATS_TEST_DIRNAME
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:exitcode=99}"
 export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$TESTS_DIR/lsan.supp:print_suppressions=0}"
 
+# The test scripts run Debian's python3 (make deps installs it), not a
+# version manager's shim that may come first on PATH: pyenv's runs some
+# eighty shell processes a call, 0.15 s of CPU where Debian's python3
+# takes 0.02 s to start, over some 800 calls in make check.
+if [ -x /usr/bin/python3 ] && [ -n "${BATS_RUN_TMPDIR:-}" ]; then
+	[ -e "$BATS_RUN_TMPDIR/python/python3" ] || {
+		mkdir -p "$BATS_RUN_TMPDIR/python" &&
+			ln -sf /usr/bin/python3 "$BATS_RUN_TMPDIR/python/python3"
+	}
+	PATH="$BATS_RUN_TMPDIR/python:$PATH"
+fi
+
 # new_root - a fresh root folder for this test, exported as MAILARC_ROOT.
 new_root() {
 	export MAILARC_ROOT="$BATS_TEST_TMPDIR/root"

@@ -46,7 +46,7 @@ fetch_snapshot() {
 	local md
 	md=$(dovecot_maildir "$1" "${3:-INBOX}")
 	mkdir -p "$2/new" "$2/cur" "$2/tmp"
-	find "$md/new" "$md/cur" -maxdepth 1 -type f -exec cp {} "$2/new/" \;
+	find "$md/new" "$md/cur" -maxdepth 1 -type f -exec cp -t "$2/new/" {} +
 }
 
 # spool_count SPACE - messages in SPACE/incoming (each account delivers

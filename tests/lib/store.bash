@@ -19,7 +19,7 @@ deliver() {
 	local dir=$1/incoming name
 	[ -n "${3:-}" ] && dir=$dir/.$3
 	mkdir -p "$dir/tmp" "$dir/new" "$dir/cur"
-	name=$(date +%s).M$RANDOM$RANDOM.P$$.test
+	name=$EPOCHSECONDS.M$RANDOM$RANDOM.P$$.test
 	cp "$2" "$dir/tmp/$name"
 	mv "$dir/tmp/$name" "$dir/new/$name"
 }
