@@ -77,7 +77,7 @@ journal_rename() {
 	# Every KILL_STEP-th rename from a random one of the first
 	# KILL_STEP (KILL_FIRST sets it; KILL_STEP=1: every rename), until
 	# a run is not killed: each run tries other renames.
-	step=${KILL_STEP:-2}
+	step=${KILL_STEP:-4}
 	first=${KILL_FIRST:-$((RANDOM % step + 1))}
 	echo "# KILL_STEP=$step KILL_FIRST=$first" >&3
 	for ((n = first; n <= 150; n += step)); do

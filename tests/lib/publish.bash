@@ -5,19 +5,38 @@
 # This folder, wherever the suite that loads it lives.
 PUB_LIB=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
-# pub_space KEY - a fresh root with space KEY; sets S, SITE and NR (a copy
-# of the front end without mailarc-render beside it, so that import and
-# delete leave the rendering to the test).
+# pub_space KEY [DIR] - a fresh root DIR/root (DIR: the test's folder)
+# with space KEY; sets S, SITE and NR (a copy of the front end without
+# mailarc-render beside it, so that import and delete leave the rendering
+# to the test).
 pub_space() {
-	new_root
+	local dir=${2:-$BATS_TEST_TMPDIR}
+	export MAILARC_ROOT=$dir/root
+	mkdir -p "$MAILARC_ROOT"
 	mailarc space add "$1" >/dev/null
-	KEY=$1
-	S=$MAILARC_ROOT/spaces/$1
-	SITE=$S/site
-	NR=$BATS_TEST_TMPDIR/norender
+	pub_vars "$1" "$dir"
 	mkdir -p "$NR"
 	cp "$MAILARC_BUILD/bin/mailarc" "$MAILARC_BUILD/bin/mailarc-dedupe" \
 		"$MAILARC_BUILD/bin/mailarc-index" "$NR/"
+}
+
+# pub_space_copy KEY DIR COPY - the root DIR/root that pub_space KEY DIR
+# made, put back as it was when copied to COPY (a suite's setup_file
+# builds it once, each test starts from the copy); sets what pub_space
+# sets.
+pub_space_copy() {
+	export MAILARC_ROOT=$2/root
+	rm -rf "$MAILARC_ROOT"
+	cp -a "$3" "$MAILARC_ROOT"
+	pub_vars "$1" "$2"
+}
+
+# pub_vars KEY DIR - S, SITE, KEY and NR for space KEY of DIR/root.
+pub_vars() {
+	KEY=$1
+	S=$MAILARC_ROOT/spaces/$1
+	SITE=$S/site
+	NR=$2/norender
 }
 
 # pub_batch B N - import batch B of N generated messages (not rendered).
