@@ -4,8 +4,9 @@
 # tests). MAILARC_BUILD names the build folder (build/san for make check).
 # TESTS="a.bats b.bats" runs only those suites.
 #
-# The suites run MAILARC_TEST_JOBS at a time (default 2; 1 runs them one
-# after the other). They are independent: each starts its own servers on
+# The suites run MAILARC_TEST_JOBS at a time (default 3; 1 runs them one
+# after the other): on 2 cores, three keep both busy while a suite waits
+# on a server or a timer (two left a quarter of the CPU idle). They are independent: each starts its own servers on
 # free ports and works in its own temporary folders. The exceptions: the
 # OAuth suites (oauth*.bats, net_oauth*.bats) share one lane (they look
 # for their tokens in every process's command line, ps -e, which another
@@ -86,7 +87,37 @@ fi
 passed=0
 failed=0
 
-jobs=${MAILARC_TEST_JOBS:-2}
+# The tests' temporary folders (TMPDIR: bats makes each test's folder
+# there, the unit tests theirs) are in memory, in a fresh folder of
+# /dev/shm, when that is a tmpfs with 4 GiB free. The suites create,
+# rename and remove some millions of small files, and on a virtual
+# machine's disk each of those calls can cost three times what it costs
+# in a tmpfs: on a 2-core virtual machine, the suites took 939 s on the
+# disk and 673 s in a tmpfs, two at a time. What the programs do is the same on
+# either; MAILARC_TEST_TMPDIR=/tmp runs the tests on the disk, as
+# make torture's kill loops always do.
+tmp_root=${MAILARC_TEST_TMPDIR:-}
+if [ -z "$tmp_root" ] &&
+	[ "$(stat -f -c %T /dev/shm 2>/dev/null)" = tmpfs ]; then
+	avail=$(df -k --output=avail /dev/shm 2>/dev/null | tail -n 1)
+	case $avail in
+	'' | *[!0-9]*) ;;
+	*) [ "$avail" -gt 4194304 ] && tmp_root=/dev/shm ;;
+	esac
+fi
+made_tmp=
+if [ -n "$tmp_root" ]; then
+	made_tmp=$(mktemp -d "$tmp_root/mailarc-test.XXXXXX") || exit 1
+	# Others may pass through, as through /tmp: the suites' Dovecot
+	# runs unprivileged processes that reach sockets in a test's folder.
+	chmod 0711 "$made_tmp"
+	export TMPDIR="$made_tmp"
+	# Gone however the run ends (it holds memory until removed).
+	trap 'rm -rf "$made_tmp"' EXIT
+	trap 'exit 130' INT TERM HUP
+fi
+
+jobs=${MAILARC_TEST_JOBS:-3}
 case $jobs in '' | *[!0-9]* | 0) jobs=1 ;; esac
 work=$(mktemp -d)
 
@@ -170,6 +201,6 @@ done
 rm -rf "$work"
 
 echo
-echo "# suites: $(($(date +%s) - t0)) s, $jobs at a time"
+echo "# suites: $(($(date +%s) - t0)) s, $jobs at a time, in ${tmp_root:-${TMPDIR:-/tmp}}"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
