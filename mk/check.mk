@@ -11,9 +11,8 @@ torture-invariant:
 # The kill loops of make check at every call: make check kills the render
 # at every 36th call of render_delete_partial.bats and every 4th rename of
 # publish.bats, from a random first one (each run tries others); this
-# tries them all, on the disk (make check runs in a tmpfs where it can;
-# render_delete_partial.bats alone took some 20 minutes this way on a
-# loaded machine).
+# tries them all, on the disk (make check runs in a tmpfs where it can):
+# 21 minutes on a 2-core machine, nearly all of it render_delete_partial.
 #   make torture-kill
 .PHONY: torture-kill
 torture: torture-kill
