@@ -281,8 +281,8 @@ strace_render() {
 	sort "$S"/state/render.state.d/[aimnt]-* >"$BATS_TEST_TMPDIR/want.state"
 	# Every KILL_STEP-th call from a random one of the first
 	# KILL_STEP (KILL_FIRST sets it; KILL_STEP=1: each call, some 20
-	# minutes on a loaded machine), until the run goes through: each
-	# run tries other calls.
+	# minutes on 2 cores: make torture-kill), until the run goes
+	# through: each run tries other calls.
 	step=${KILL_STEP:-36}
 	first=${KILL_FIRST:-$((RANDOM % step + 1))}
 	echo "# KILL_STEP=$step KILL_FIRST=$first" >&3

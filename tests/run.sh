@@ -6,8 +6,9 @@
 #
 # The suites run MAILARC_TEST_JOBS at a time (default 3; 1 runs them one
 # after the other): on 2 cores, three keep both busy while a suite waits
-# on a server or a timer (two left a quarter of the CPU idle). They are independent: each starts its own servers on
-# free ports and works in its own temporary folders. The exceptions: the
+# on a server or a timer (two left a quarter of the CPU idle). They are
+# independent: each starts its own servers on free ports and works in its
+# own temporary folders. The exceptions: the
 # OAuth suites (oauth*.bats, net_oauth*.bats) share one lane (they look
 # for their tokens in every process's command line, ps -e, which another
 # OAuth suite's helpers could show), and what "make install" generates
@@ -90,12 +91,13 @@ failed=0
 # The tests' temporary folders (TMPDIR: bats makes each test's folder
 # there, the unit tests theirs) are in memory, in a fresh folder of
 # /dev/shm, when that is a tmpfs with 4 GiB free. The suites create,
-# rename and remove some millions of small files, and on a virtual
-# machine's disk each of those calls can cost three times what it costs
-# in a tmpfs: on a 2-core virtual machine, the suites took 939 s on the
-# disk and 673 s in a tmpfs, two at a time. What the programs do is the same on
-# either; MAILARC_TEST_TMPDIR=/tmp runs the tests on the disk, as
-# make torture's kill loops always do.
+# rename and remove a great many small files, and on a virtual machine's
+# disk each of those calls can cost three times what it costs in a tmpfs:
+# on a 2-core virtual machine, the suites took 939 s on the disk and
+# 673 s in a tmpfs, two at a time. The programs do the same on either (a
+# suite that needs the disk's behaviour, dedupe_compact.bats, keeps its
+# root on the disk); MAILARC_TEST_TMPDIR=/tmp runs every test on the
+# disk, as make torture's kill loops always do.
 tmp_root=${MAILARC_TEST_TMPDIR:-}
 if [ -z "$tmp_root" ] &&
 	[ "$(stat -f -c %T /dev/shm 2>/dev/null)" = tmpfs ]; then
