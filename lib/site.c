@@ -145,8 +145,8 @@ site_open(const char *dir, FILE *out, char sep, struct site **sp)
 }
 
 /* Create the staging folders above rel, once per run. */
-static enum ma_status
-make_parents(struct site *s, const char *rel)
+enum ma_status
+site_make_parents(struct site *s, const char *rel)
 {
 	const char *slash = strrchr(rel, '/');
 	enum ma_status st;
@@ -174,8 +174,8 @@ make_parents(struct site *s, const char *rel)
 	return MA_OK;
 }
 
-static enum ma_status
-remember(struct site *s, const char *rel)
+enum ma_status
+site_remember(struct site *s, const char *rel)
 {
 	return site_set_add(s->written, site_path_hash(rel));
 }
@@ -191,8 +191,8 @@ site_remembered(const struct site *s, const char *rel)
  * unlinked first, never truncated: it may be a hard link to an archived
  * message (site_put_file()), which no write of the site may reach.
  */
-static int
-create_staged(const char *path)
+int
+site_create_staged(const char *path)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 
@@ -233,7 +233,7 @@ same_file(const char *final, const void *arg)
  * (no op, or its removal) in a site that was not empty, is the published
  * file already what would be written (same(final path, arg))? Then *done:
  * a pending removal is dropped and rel is kept. Returns MA_OK, MA_ENOMEM,
- * or remember()'s status.
+ * or site_remember()'s status.
  */
 static enum ma_status
 unchanged(struct site *s, const char *rel,
@@ -256,15 +256,15 @@ unchanged(struct site *s, const char *rel,
 	if (op == SITE_OP_REMOVE)
 		site_ops_forget(s, rel);
 	*done = true;
-	return remember(s, rel);
+	return site_remember(s, rel);
 }
 
 /* rel was written (staged, or placed in a fresh site): counted and kept. */
-static enum ma_status
-written(struct site *s, const char *rel)
+enum ma_status
+site_note_written(struct site *s, const char *rel)
 {
 	s->nwritten++;
-	return remember(s, rel);
+	return site_remember(s, rel);
 }
 
 /* rel was staged: its op noted, counted and kept. */
@@ -275,7 +275,7 @@ staged(struct site *s, const char *rel)
 
 	if (st != MA_OK)
 		return st;
-	return written(s, rel);
+	return site_note_written(s, rel);
 }
 
 /* The staged path of rel into *pathp (free() it), the folders above it
@@ -283,7 +283,7 @@ staged(struct site *s, const char *rel)
 static enum ma_status
 stage_path(struct site *s, const char *rel, char **pathp)
 {
-	enum ma_status st = make_parents(s, rel);
+	enum ma_status st = site_make_parents(s, rel);
 
 	if (st != MA_OK)
 		return st;
@@ -308,11 +308,11 @@ site_put(struct site *s, const char *rel, const void *data, size_t len)
 	if (s->fresh) {
 		if ((st = site_fresh_put(s, rel, data, len)) != MA_OK)
 			return st;
-		return written(s, rel);
+		return site_note_written(s, rel);
 	}
 	if ((st = stage_path(s, rel, &path)) != MA_OK)
 		return st;
-	fd = create_staged(path);
+	fd = site_create_staged(path);
 	if (fd < 0) {
 		e = errno;
 		log_err("cannot create '%s': %s", path, strerror(e));
@@ -333,195 +333,6 @@ site_put(struct site *s, const char *rel, const void *data, size_t len)
 	}
 	free(path);
 	return staged(s, rel);
-}
-
-/* Writes gather in buf (malloc'd on first use) up to SITE_FILE_BUF
- * bytes: an mbox is written a message at a time, one system call per
- * message otherwise. */
-#define SITE_FILE_BUF ((size_t)64 << 10)
-
-struct site_file {
-	int fd;
-	char *rel, *path; /* path: NULL for an unnamed file (O_TMPFILE) */
-	const char *dir;  /* the site's: names an unnamed file in errors */
-	char *buf;
-	size_t len;
-};
-
-/* A write to f failed (errno): logged with the file's name. */
-static void
-file_write_failed(const struct site_file *f)
-{
-	int e = errno;
-
-	if (f->path != NULL)
-		log_err("cannot write '%s': %s", f->path, strerror(e));
-	else
-		log_err("cannot write '%s/%s': %s", f->dir, f->rel,
-			strerror(e));
-	errno = e;
-}
-
-/* Write out what buf holds. */
-static enum ma_status
-file_flush(struct site_file *f)
-{
-	enum ma_status st;
-
-	if (f->len == 0)
-		return MA_OK;
-	st = path_write_all(f->fd, f->buf, f->len);
-	if (st != MA_OK)
-		file_write_failed(f);
-	f->len = 0;
-	return st;
-}
-
-void
-site_file_abort(struct site_file *f)
-{
-	if (f == NULL)
-		return;
-	if (f->fd >= 0)
-		close(f->fd);
-	if (f->path != NULL)
-		unlink(f->path);
-	free(f->rel);
-	free(f->path);
-	free(f->buf);
-	free(f);
-}
-
-/* site_file_open() in a first render: a new file in its folder. */
-static enum ma_status
-fresh_file_open(struct site *s, const char *rel, struct site_file **fp)
-{
-	struct site_file *f = calloc(1, sizeof *f);
-	enum ma_status st;
-
-	if (f == NULL || (f->rel = strdup(rel)) == NULL) {
-		free(f);
-		return MA_ENOMEM;
-	}
-	f->dir = s->dir;
-	if ((f->fd = site_fresh_create(s, rel, &f->path, &st)) < 0) {
-		site_file_abort(f);
-		return st;
-	}
-	*fp = f;
-	return MA_OK;
-}
-
-enum ma_status
-site_file_open(struct site *s, const char *rel, struct site_file **fp)
-{
-	struct site_file *f;
-	enum ma_status st;
-
-	if ((st = site_check_rel(rel)) != MA_OK)
-		return st;
-	if (s->fresh)
-		return fresh_file_open(s, rel, fp);
-	if ((st = make_parents(s, rel)) != MA_OK)
-		return st;
-	if ((f = calloc(1, sizeof *f)) == NULL)
-		return MA_ENOMEM;
-	f->fd = -1;
-	f->dir = s->dir;
-	f->rel = strdup(rel);
-	f->path = site_stage_path(s, rel);
-	if (f->rel == NULL || f->path == NULL) {
-		site_file_abort(f);
-		return MA_ENOMEM;
-	}
-	/* A staged version of rel, if any, is replaced: this one is newer. */
-	site_ops_forget(s, rel);
-	f->fd = create_staged(f->path);
-	if (f->fd < 0) {
-		int e = errno;
-
-		log_err("cannot create '%s': %s", f->path, strerror(e));
-		free(f->path);
-		f->path = NULL;
-		site_file_abort(f);
-		return path_errno_status(e);
-	}
-	*fp = f;
-	return MA_OK;
-}
-
-enum ma_status
-site_file_write(struct site_file *f, const void *p, size_t n)
-{
-	enum ma_status st;
-
-	if (f->len + n > SITE_FILE_BUF && (st = file_flush(f)) != MA_OK)
-		return st;
-	if (f->buf == NULL && n < SITE_FILE_BUF)
-		f->buf = malloc(SITE_FILE_BUF); /* NULL: unbuffered */
-	if (f->buf != NULL && n < SITE_FILE_BUF) {
-		memcpy(f->buf + f->len, p, n);
-		f->len += n;
-		return MA_OK;
-	}
-	st = path_write_all(f->fd, p, n);
-	if (st != MA_OK)
-		file_write_failed(f);
-	return st;
-}
-
-enum ma_status
-site_file_commit(struct site *s, struct site_file *f)
-{
-	enum ma_status st;
-	char *final;
-	bool same;
-	int e;
-
-	if ((st = file_flush(f)) != MA_OK) {
-		site_file_abort(f);
-		return st;
-	}
-	if (s->fresh) {
-		/* Not compared with a killed run's version: rewritten. */
-		st = site_fresh_place(s, f->rel, f->fd, f->path);
-		f->fd = -1;
-		f->path = NULL; /* taken */
-		if (st == MA_OK)
-			st = written(s, f->rel);
-		site_file_abort(f);
-		return st;
-	}
-	if (close(f->fd) != 0) {
-		e = errno;
-		f->fd = -1;
-		log_err("cannot write '%s': %s", f->path, strerror(e));
-		site_file_abort(f);
-		return path_errno_status(e);
-	}
-	f->fd = -1;
-	/* Unchanged (a thread's mbox in a full run): the published file
-	 * stays, and is not reported as written. */
-	if ((final = site_final_path(s, f->rel)) == NULL) {
-		site_file_abort(f);
-		return MA_ENOMEM;
-	}
-	same = site_same_files(f->path, final);
-	free(final);
-	if (same) {
-		st = remember(s, f->rel);
-		site_file_abort(f); /* unlinks the staged copy */
-		return st;
-	}
-	if ((st = site_ops_note(s, f->rel, false)) != MA_OK) {
-		site_file_abort(f);
-		return st;
-	}
-	free(f->path);
-	f->path = NULL; /* staged: stays for the commit */
-	st = written(s, f->rel);
-	site_file_abort(f);
-	return st;
 }
 
 enum ma_status
@@ -573,7 +384,7 @@ site_put_file_stat(struct site *s, const char *rel, const char *src,
 	if (s->fresh) {
 		if (site_fresh_link(s, rel, src) != MA_OK)
 			return site_put(s, rel, data, len); /* a copy */
-		return written(s, rel);
+		return site_note_written(s, rel);
 	}
 	if ((st = stage_path(s, rel, &path)) != MA_OK)
 		return st;
@@ -621,7 +432,7 @@ site_produced(struct site *s, const char *rel)
 enum ma_status
 site_keep(struct site *s, const char *rel)
 {
-	return remember(s, rel);
+	return site_remember(s, rel);
 }
 
 enum ma_status

@@ -102,6 +102,21 @@ enum ma_status site_plan_each(const struct site *s, struct site_plan *p,
 			      void *arg);
 void site_plan_free(struct site_plan *p);
 
+/*
+ * The staging calls site.c shares with site_file.c:
+ * site_make_parents() - the staging folders above rel, made once a run;
+ * site_create_staged() - a new staged file at path, for writing (what
+ * the name held is unlinked first, never truncated: it may be a hard
+ * link to an archived message); -1 and errno on failure;
+ * site_remember() - rel was produced by this run (left as it was, or
+ * written); site_note_written() - rel was written: counted and
+ * remembered.
+ */
+enum ma_status site_make_parents(struct site *s, const char *rel);
+int site_create_staged(const char *path);
+enum ma_status site_remember(struct site *s, const char *rel);
+enum ma_status site_note_written(struct site *s, const char *rel);
+
 /* site_check_rel - MA_OK for our own names only (logged otherwise:
  * MA_EDATA): relative, no "." or ".." step, no newline, no hidden name
  * at the top. */
@@ -176,10 +191,8 @@ enum ma_status site_fresh_close(struct site *s, bool commit);
 void site_fresh_defer_list(struct site *s);
 enum ma_status site_fresh_list(struct site *s);
 
-/* site_same.c: does the file at path hold exactly data (len bytes)? Do
- * the files a and b hold the same bytes? False also when one cannot be
- * read. */
+/* site_same.c: does the file at path hold exactly data (len bytes)?
+ * False also when it cannot be read. */
 bool site_same_content(const char *path, const void *data, size_t len);
-bool site_same_files(const char *a, const char *b);
 
 #endif

@@ -1,0 +1,362 @@
+/*
+ * A site file written in pieces (site.h: site_file_*()): an mbox, which
+ * may hold more mail than memory, a message at a time.
+ *
+ * Over a published site most of them come out as they were: a full run
+ * writes every thread's and month's mbox again, and an incremental run
+ * writes those of the neighbours it touches for their links. Staging
+ * each one to compare it afterwards made a file (an inode, on a disk
+ * file system the most costly call of a run) and removed it again. So
+ * the bytes are compared with the published file as they come, a buffer
+ * at a time, and a staged file is only made where they first differ
+ * (its first bytes copied from the published file, which held them) or
+ * where the published file ends early or goes on. An unchanged file is
+ * never staged nor touched; a changed one ends as site_put() leaves it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "path.h"
+#include "site.h"
+#include "site_int.h"
+
+/* Writes gather in buf (malloc'd on first use) up to SITE_FILE_BUF
+ * bytes: an mbox is written a message at a time, one system call per
+ * message otherwise. */
+#define SITE_FILE_BUF ((size_t)64 << 10)
+
+/* Bytes read from the published file at a time, to compare or copy. */
+#define SITE_FILE_CHUNK ((size_t)32 << 10)
+
+struct site_file {
+	int fd;		  /* the staged file; -1 while comparing */
+	int pub;	  /* the published file while comparing, else -1 */
+	off_t same;	  /* bytes so far, equal to pub's first ones */
+	char *rel, *path; /* path: NULL for an unnamed file (O_TMPFILE) */
+	const char *dir;  /* the site's: names an unnamed file in errors */
+	char *buf;
+	size_t len;
+};
+
+/* A write to f failed (errno): logged with the file's name. */
+static void
+file_write_failed(const struct site_file *f)
+{
+	int e = errno;
+
+	if (f->path != NULL)
+		log_err("cannot write '%s': %s", f->path, strerror(e));
+	else
+		log_err("cannot write '%s/%s': %s", f->dir, f->rel,
+			strerror(e));
+	errno = e;
+}
+
+/* f freed, the staged file (if any) left where it is. */
+static void
+file_free(struct site_file *f)
+{
+	if (f->pub >= 0)
+		close(f->pub);
+	if (f->fd >= 0)
+		close(f->fd);
+	free(f->rel);
+	free(f->path);
+	free(f->buf);
+	free(f);
+}
+
+void
+site_file_abort(struct site_file *f)
+{
+	if (f == NULL)
+		return;
+	/* While comparing, nothing is staged (file_begin()). */
+	if (f->path != NULL && (f->fd >= 0 || f->pub < 0))
+		unlink(f->path);
+	file_free(f);
+}
+
+static struct site_file *
+file_new(const struct site *s, const char *rel)
+{
+	struct site_file *f = calloc(1, sizeof *f);
+
+	if (f == NULL)
+		return NULL;
+	f->fd = -1;
+	f->pub = -1;
+	f->dir = s->dir;
+	if ((f->rel = strdup(rel)) == NULL) {
+		free(f);
+		return NULL;
+	}
+	return f;
+}
+
+/* site_file_open() in a first render: a new file in its folder. */
+static enum ma_status
+fresh_file_open(struct site *s, const char *rel, struct site_file **fp)
+{
+	struct site_file *f = file_new(s, rel);
+	enum ma_status st;
+
+	if (f == NULL)
+		return MA_ENOMEM;
+	if ((f->fd = site_fresh_create(s, rel, &f->path, &st)) < 0) {
+		site_file_abort(f);
+		return st;
+	}
+	*fp = f;
+	return MA_OK;
+}
+
+/* The staged file, made now: f stops comparing and writes. */
+static enum ma_status
+file_stage(struct site_file *f)
+{
+	int e;
+
+	if ((f->fd = site_create_staged(f->path)) >= 0)
+		return MA_OK;
+	e = errno;
+	log_err("cannot create '%s': %s", f->path, strerror(e));
+	return path_errno_status(e);
+}
+
+/* Up to n bytes of the published file from off into p; fewer only at its
+ * end; -1: it cannot be read (then the bytes count as different). */
+static ssize_t
+pub_read(int fd, char *p, size_t n, off_t off)
+{
+	size_t got = 0;
+
+	while (got < n) {
+		ssize_t r = pread(fd, p + got, n - got, off + (off_t)got);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	return (ssize_t)got;
+}
+
+/* Whether the published file holds p (n bytes) where f has come to. */
+static bool
+pub_holds(const struct site_file *f, const char *p, size_t n)
+{
+	char chunk[SITE_FILE_CHUNK];
+
+	for (size_t off = 0; off < n;) {
+		size_t k = n - off < sizeof chunk ? n - off : sizeof chunk;
+
+		if (pub_read(f->pub, chunk, k, f->same + (off_t)off) !=
+			(ssize_t)k ||
+		    memcmp(chunk, p + off, k) != 0)
+			return false;
+		off += k;
+	}
+	return true;
+}
+
+/*
+ * The bytes differ from the published file's from f->same on: the
+ * staged file is made and given the first f->same bytes, which the
+ * published file holds (they compared equal); the comparing ends.
+ */
+static enum ma_status
+file_diverge(struct site_file *f)
+{
+	char chunk[SITE_FILE_CHUNK];
+	enum ma_status st = file_stage(f);
+
+	for (off_t off = 0; st == MA_OK && off < f->same;) {
+		size_t k = (size_t)(f->same - off) < sizeof chunk
+			       ? (size_t)(f->same - off)
+			       : sizeof chunk;
+		ssize_t n = pub_read(f->pub, chunk, k, off);
+
+		if (n != (ssize_t)k) {
+			/* Read a moment ago: the site changed under us. */
+			log_err("cannot read '%s/%s' again", f->dir, f->rel);
+			st = MA_EIO;
+		} else if ((st = path_write_all(f->fd, chunk, k)) != MA_OK) {
+			file_write_failed(f);
+		}
+		off += (off_t)k;
+	}
+	close(f->pub);
+	f->pub = -1;
+	return st;
+}
+
+/* n bytes at p, the next of f: compared while they match, else written. */
+static enum ma_status
+file_out(struct site_file *f, const char *p, size_t n)
+{
+	enum ma_status st;
+
+	if (n == 0)
+		return MA_OK;
+	if (f->pub >= 0 && pub_holds(f, p, n)) {
+		f->same += (off_t)n;
+		return MA_OK;
+	}
+	if (f->pub >= 0 && (st = file_diverge(f)) != MA_OK)
+		return st;
+	st = path_write_all(f->fd, p, n);
+	if (st != MA_OK)
+		file_write_failed(f);
+	return st;
+}
+
+/* Write out what buf holds. */
+static enum ma_status
+file_flush(struct site_file *f)
+{
+	enum ma_status st = file_out(f, f->buf, f->len);
+
+	f->len = 0;
+	return st;
+}
+
+/* Compare with what rel's published file holds, if the site has one of
+ * ours; else stage at once. */
+static enum ma_status
+file_begin(struct site *s, struct site_file *f)
+{
+	struct stat sb;
+	char *final;
+
+	if (s->empty)
+		return file_stage(f);
+	if ((final = site_final_path(s, f->rel)) == NULL)
+		return MA_ENOMEM;
+	f->pub = open(final, O_RDONLY | O_CLOEXEC);
+	free(final);
+	if (f->pub >= 0 && (fstat(f->pub, &sb) != 0 || !S_ISREG(sb.st_mode))) {
+		close(f->pub);
+		f->pub = -1;
+	}
+	if (f->pub < 0)
+		return file_stage(f);
+	/* A version staged earlier in this run is replaced by this one,
+	 * which may come out as the published file: then neither stays. */
+	if (site_ops_any(s) && unlink(f->path) != 0 && errno != ENOENT) {
+		int e = errno;
+
+		log_err("cannot remove '%s': %s", f->path, strerror(e));
+		return path_errno_status(e);
+	}
+	return MA_OK;
+}
+
+enum ma_status
+site_file_open(struct site *s, const char *rel, struct site_file **fp)
+{
+	struct site_file *f;
+	enum ma_status st;
+
+	if ((st = site_check_rel(rel)) != MA_OK)
+		return st;
+	if (s->fresh)
+		return fresh_file_open(s, rel, fp);
+	if ((st = site_make_parents(s, rel)) != MA_OK)
+		return st;
+	if ((f = file_new(s, rel)) == NULL ||
+	    (f->path = site_stage_path(s, rel)) == NULL) {
+		site_file_abort(f);
+		return MA_ENOMEM;
+	}
+	/* A removal of rel noted earlier in this run is off: rel stays. */
+	site_ops_forget(s, rel);
+	if ((st = file_begin(s, f)) != MA_OK) {
+		site_file_abort(f);
+		return st;
+	}
+	*fp = f;
+	return MA_OK;
+}
+
+enum ma_status
+site_file_write(struct site_file *f, const void *p, size_t n)
+{
+	enum ma_status st;
+
+	if (f->len + n > SITE_FILE_BUF && (st = file_flush(f)) != MA_OK)
+		return st;
+	if (f->buf == NULL && n < SITE_FILE_BUF)
+		f->buf = malloc(SITE_FILE_BUF); /* NULL: unbuffered */
+	if (f->buf != NULL && n < SITE_FILE_BUF) {
+		memcpy(f->buf + f->len, p, n);
+		f->len += n;
+		return MA_OK;
+	}
+	return file_out(f, p, n);
+}
+
+/* Whether the published file ends where f's bytes did. */
+static bool
+pub_ends(const struct site_file *f)
+{
+	char c;
+
+	return pub_read(f->pub, &c, 1, f->same) == 0;
+}
+
+enum ma_status
+site_file_commit(struct site *s, struct site_file *f)
+{
+	enum ma_status st;
+	int e;
+
+	if ((st = file_flush(f)) != MA_OK) {
+		site_file_abort(f);
+		return st;
+	}
+	if (s->fresh) {
+		/* Not compared with a killed run's version: rewritten. */
+		st = site_fresh_place(s, f->rel, f->fd, f->path);
+		f->fd = -1;
+		f->path = NULL; /* taken */
+		if (st == MA_OK)
+			st = site_note_written(s, f->rel);
+		file_free(f);
+		return st;
+	}
+	/* Unchanged (a thread's mbox in a full run): the published file
+	 * stays, and is not reported as written. */
+	if (f->pub >= 0 && pub_ends(f)) {
+		st = site_remember(s, f->rel);
+		file_free(f);
+		return st;
+	}
+	if (f->pub >= 0 && (st = file_diverge(f)) != MA_OK) {
+		site_file_abort(f);
+		return st;
+	}
+	if (close(f->fd) != 0) {
+		e = errno;
+		f->fd = -1;
+		log_err("cannot write '%s': %s", f->path, strerror(e));
+		site_file_abort(f);
+		return path_errno_status(e);
+	}
+	f->fd = -1;
+	if ((st = site_ops_note(s, f->rel, false)) != MA_OK) {
+		site_file_abort(f);
+		return st;
+	}
+	st = site_note_written(s, f->rel);
+	file_free(f); /* staged: stays for the commit */
+	return st;
+}
