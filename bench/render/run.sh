@@ -16,7 +16,9 @@
 #   BENCH_SETTLE  seconds to wait, after a sync, before each timed
 #                 command (default 0): on ext4 without a journal, creating
 #                 files right after another job deleted many costs several
-#                 times more (docs/scaling.md); 61 takes that out.
+#                 times more (docs/scaling.md); 61 takes that out, not
+#                 the inode-table lookup every new inode costs there
+#                 (BENCH_DIR on a journalled file system has none).
 #   BENCH_SPLIT   "yes": also print each run's user and system seconds
 #                 (to stderr)
 set -eu

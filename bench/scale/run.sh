@@ -32,7 +32,10 @@
 #                    back), one inode-table lookup each: right after a
 #                    mass delete (a previous run's cleanup, another job's
 #                    rm -rf) creating files costs several times more. 61
-#                    after a sync takes that out of the figures.
+#                    after a sync takes that out of the figures, not the
+#                    lookup every new inode costs there (about 70 us on
+#                    this machine, docs/scaling.md): to compare as on a
+#                    journalled file system, give BENCH_DIR on one.
 #   BENCH_PEERS      "no": time mailarc alone, no notmuch new nor MHonArc
 #                    (for 1,000,000, where the targets are mailarc's own:
 #                    +10 messages and memory; default "yes")
