@@ -185,9 +185,14 @@ file_diverge(struct site_file *f)
 			       : sizeof chunk;
 		ssize_t n = pub_read(f->pub, chunk, k, off);
 
-		if (n != (ssize_t)k) {
+		if (n < 0) {
+			log_err("cannot read '%s/%s': %s", f->dir, f->rel,
+				strerror(errno));
+			st = MA_EIO;
+		} else if (n != (ssize_t)k) {
 			/* Read a moment ago: the site changed under us. */
-			log_err("cannot read '%s/%s' again", f->dir, f->rel);
+			log_err("'%s/%s' became shorter while this run read it",
+				f->dir, f->rel);
 			st = MA_EIO;
 		} else if ((st = path_write_all(f->fd, chunk, k)) != MA_OK) {
 			file_write_failed(f);
