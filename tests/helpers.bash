@@ -26,16 +26,9 @@ new_root() {
 }
 
 # tree_digest DIR - one line per file and folder: path, mode, content hash.
-# Two equal digests mean nothing on disk changed.
+# Two equal digests mean nothing on disk changed (lib/tree_digest.py).
 tree_digest() {
-	(cd "$1" && find . -printf '%p %m %y\n' | sort |
-		while read -r p m y; do
-			if [ "$y" = f ]; then
-				echo "$p $m $(sha256sum <"$p" | cut -c1-16)"
-			else
-				echo "$p $m $y"
-			fi
-		done)
+	python3 "$TESTS_DIR/lib/tree_digest.py" "$1"
 }
 
 # free_port - a TCP port on 127.0.0.1 that nothing listens on now.
