@@ -9,15 +9,25 @@ bats_require_minimum_version 1.5.0
 load helpers
 load lib/render
 
-setup() {
-	new_root
+# One space for the file (4,500 messages take half a minute to index and
+# render under the sanitizers); each test adds its own messages and
+# counts what the index holds, so either can run alone.
+setup_file() {
+	export MAILARC_ROOT="$BATS_FILE_TMPDIR/root"
+	mkdir -p "$MAILARC_ROOT"
 	gen_space big
+	export D STATE GEN
 	for k in 0 1 2; do
 		python3 "$GEN" 1500 "$BATS_TEST_TMPDIR/g$k" --start $((k * 4000))
 		cp "$BATS_TEST_TMPDIR/g$k"/cur/* "$D/archive/cur/"
 	done
 	notmuch_index big
 	mailarc-render big >/dev/null
+}
+
+# count: the messages the index holds.
+count() {
+	notmuch --config="$D/notmuch/config" count '*'
 }
 
 # names_files: the name buckets' lines, each after its bucket's key.
@@ -35,7 +45,7 @@ names_files() {
 	MAILARC_RENDER_STATS=1 mailarc-render big >/dev/null \
 		2>"$BATS_TEST_TMPDIR/err"
 	cat "$BATS_TEST_TMPDIR/err"
-	grep -q '4512 messages in' "$D/site/index.html"
+	grep -q "$(count) messages in" "$D/site/index.html"
 	# Read part of the state, so it picked names.
 	[ "$(render_stat entries)" -lt 4000 ]
 	threads=$(ls "$D"/site/t/*/*.html | wc -l)
@@ -52,7 +62,7 @@ names_files() {
 }
 
 @test "render names: a damaged name bucket makes the run render everything" {
-	python3 "$GEN" 3 "$BATS_TEST_TMPDIR/add" --start 12000
+	python3 "$GEN" 3 "$BATS_TEST_TMPDIR/add" --start 12100
 	cp "$BATS_TEST_TMPDIR/add"/cur/* "$D/archive/cur/"
 	notmuch_index big
 	for f in "$STATE".d/n-*; do
@@ -62,7 +72,7 @@ names_files() {
 		2>"$BATS_TEST_TMPDIR/err"
 	cat "$BATS_TEST_TMPDIR/err"
 	grep -q 'does not match its manifest' "$BATS_TEST_TMPDIR/err"
-	grep -q '4503 messages in' "$D/site/index.html"
-	[ "$(render_stat entries)" -eq 4503 ]
+	grep -q "$(count) messages in" "$D/site/index.html"
+	[ "$(render_stat entries)" -eq "$(count)" ]
 	! names_files | grep -q ': x$'
 }
