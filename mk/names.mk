@@ -25,6 +25,7 @@ NAMES_FUZZ_DIR = build/fuzz/names
 NAMES_FUZZ_CFLAGS = $(FUZZ_CFLAGS)
 
 $(NAMES_FUZZ_DIR)/names_%_fuzz: tests/fuzz/names_fuzz.c $(FUZZ_LIB)
+	@mkdir -p $(@D)
 	@echo "  FUZZ    $@"
 	$(Q)clang $(NAMES_FUZZ_CFLAGS) -fsanitize=fuzzer \
 		-DNAMES_TARGET=$(NAMES_TARGET_$*) -o $@ $< $(FUZZ_LIB) \
