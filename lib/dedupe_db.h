@@ -19,9 +19,10 @@
  * archive/ (and had in incoming/: a move keeps it), SOURCE the account key
  * that brought it or "import", MESSAGE-ID without angle brackets. A lookup
  * reads one bucket (about archive size / 4096 lines), and a run reads a
- * bucket again only for an ID it may hold (a digest of each ID of a bucket
- * read stays in memory: 4 bytes a message at most): a run costs time in
- * proportion to the messages it handles, not to the archive.
+ * bucket again only for an ID it may hold (a filter of the IDs of each
+ * bucket read stays in memory: 512 bytes a bucket, 2 MiB at most): a run
+ * costs time in proportion to the messages it handles, not to the archive,
+ * and holds as much at a million messages as at a hundred thousand.
  *
  * Durability without one fsync per bucket: dedupe_db_add() appends to the
  * bucket and to an in-memory journal; dedupe_db_sync() appends the
