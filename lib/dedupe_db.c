@@ -474,8 +474,7 @@ dedupe_db_find(struct dedupe_db *db, const char *message_id,
 	size_t first = SIZE_MAX, n = 0;
 	uint64_t d;
 	unsigned b = bucket_of(message_id, &d);
-
-	bool cached = db->buckets[b] != NULL;
+	bool cached = db->buckets[b] != NULL; /* before this lookup */
 
 	*entriesp = NULL;
 	*np = 0;
