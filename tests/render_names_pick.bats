@@ -18,8 +18,8 @@ setup_file() {
 	gen_space big
 	export D STATE GEN
 	for k in 0 1 2; do
-		python3 "$GEN" 1500 "$BATS_TEST_TMPDIR/g$k" --start $((k * 4000))
-		cp "$BATS_TEST_TMPDIR/g$k"/cur/* "$D/archive/cur/"
+		python3 "$GEN" 1500 "$BATS_FILE_TMPDIR/g$k" --start $((k * 4000))
+		cp "$BATS_FILE_TMPDIR/g$k"/cur/* "$D/archive/cur/"
 	done
 	notmuch_index big
 	mailarc-render big >/dev/null
@@ -39,12 +39,14 @@ names_files() {
 }
 
 @test "render names: an incremental run holds the names it renders" {
+	before=$(count)
 	python3 "$GEN" 12 "$BATS_TEST_TMPDIR/add" --start 12000
 	cp "$BATS_TEST_TMPDIR/add"/cur/* "$D/archive/cur/"
 	notmuch_index big
 	MAILARC_RENDER_STATS=1 mailarc-render big >/dev/null \
 		2>"$BATS_TEST_TMPDIR/err"
 	cat "$BATS_TEST_TMPDIR/err"
+	[ "$(count)" -eq $((before + 12)) ]
 	grep -q "$(count) messages in" "$D/site/index.html"
 	# Read part of the state, so it picked names.
 	[ "$(render_stat entries)" -lt 4000 ]
@@ -62,6 +64,7 @@ names_files() {
 }
 
 @test "render names: a damaged name bucket makes the run render everything" {
+	before=$(count)
 	python3 "$GEN" 3 "$BATS_TEST_TMPDIR/add" --start 12100
 	cp "$BATS_TEST_TMPDIR/add"/cur/* "$D/archive/cur/"
 	notmuch_index big
@@ -72,6 +75,7 @@ names_files() {
 		2>"$BATS_TEST_TMPDIR/err"
 	cat "$BATS_TEST_TMPDIR/err"
 	grep -q 'does not match its manifest' "$BATS_TEST_TMPDIR/err"
+	[ "$(count)" -eq $((before + 3)) ]
 	grep -q "$(count) messages in" "$D/site/index.html"
 	[ "$(render_stat entries)" -eq "$(count)" ]
 	! names_files | grep -q ': x$'
