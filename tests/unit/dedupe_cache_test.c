@@ -164,7 +164,8 @@ test_adds_stay_bounded(void **state)
  * and lookups of other IDs still answer "none". The filter may take an
  * absent ID for a present one (then the lookup reads the bucket, here a
  * folder, and fails): at 60 IDs a bucket, about 1 lookup in 12,700; at
- * most 1 in 1,000 is allowed. Without the filter every lookup fails.
+ * most 1 in 1,000 is allowed (without the filter, 2,439 of the 20,000
+ * fail).
  */
 static void
 test_absent_ids_read_nothing(void **state)
