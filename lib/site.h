@@ -89,6 +89,15 @@ enum ma_status site_file_open(struct site *s, const char *rel,
 			      struct site_file **fp);
 enum ma_status site_file_write(struct site_file *f, const void *p, size_t n);
 enum ma_status site_file_commit(struct site *s, struct site_file *f);
+/*
+ * site_file_keep() - f, just opened, starts with the published file's
+ * bytes, all of them (an mbox that new mail only adds to), when they end
+ * with end (a short string): what is written next follows them. False,
+ * f as opened, where there is none to start from (a site written fresh,
+ * no published file, one that cannot be read or ends otherwise): then
+ * the caller writes the file whole.
+ */
+bool site_file_keep(struct site_file *f, const char *end);
 void site_file_abort(struct site_file *f);
 
 /* site_exists - true when SITE/rel is a file after this run's changes

@@ -309,6 +309,22 @@ site_file_write(struct site_file *f, const void *p, size_t n)
 	return file_out(f, p, n);
 }
 
+bool
+site_file_keep(struct site_file *f, const char *end)
+{
+	size_t n = strlen(end);
+	struct stat sb;
+	char tail[16];
+
+	if (f->pub < 0 || f->same != 0 || f->len != 0 || n > sizeof tail ||
+	    fstat(f->pub, &sb) != 0 || sb.st_size < (off_t)n ||
+	    pub_read(f->pub, tail, n, sb.st_size - (off_t)n) != (ssize_t)n ||
+	    memcmp(tail, end, n) != 0)
+		return false;
+	f->same = sb.st_size;
+	return true;
+}
+
 /* Whether the published file ends where f's bytes did. */
 static bool
 pub_ends(const struct site_file *f)

@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """Generate N real-shaped messages for the render benchmark and tests.
 
-  gen.py N MAILDIR [MBOX] [--seed S] [--start K]
+  gen.py N MAILDIR [MBOX] [--seed S] [--start K] [--gap SECONDS]
 
 Writes messages K..K+N-1 into MAILDIR/cur (one file each) and, when MBOX
 is given, the same messages as one mboxrd file (for MHonArc). Threads of
 1 to 30 messages with nested replies, quoted text, 1 in 20 with a small
 attachment, 1 in 10 in HTML, a mix of charsets; dates spread over 8
-years. Deterministic for a seed.
+years (--gap: a mean of SECONDS between messages instead of 40 minutes,
+to make a busy month). Deterministic for a seed.
 """
 import base64
 import email.utils
@@ -40,6 +41,7 @@ def main(argv):
     opts = dict(zip(argv[1::1], argv[2::1]))
     seed = int(opts.get("--seed", 1))
     start = int(opts.get("--start", 0))
+    gap = int(opts.get("--gap", 0))
     n, maildir = int(args[0]), args[1]
     mbox = args[2] if len(args) > 2 and not args[2].isdigit() else None
     rng = random.Random(seed * 1000003 + start)
@@ -48,9 +50,9 @@ def main(argv):
     os.makedirs(os.path.join(maildir, "tmp"), exist_ok=True)
     mb = open(mbox, "wb") if mbox else None
     threads = []  # (root index, [(mid, subject, text)])
-    t = T0 + start * 2400
+    t = T0 + start * (gap or 2400)
     for i in range(start, start + n):
-        t += rng.randint(60, 4800)
+        t += rng.randint(1, 2 * gap - 1) if gap > 0 else rng.randint(60, 4800)
         sender = rng.choice(NAMES)
         addr = sender.split()[0].lower().replace("é", "e") + "@bench.example"
         mid = "bench-%d-%d@bench.example" % (seed, i)

@@ -68,22 +68,34 @@ remove_pages(struct run *r, const char *month, const char *stem, size_t from)
 	return st;
 }
 
+/*
+ * The head of page p of a month. Only its first page counts the month's
+ * messages and lists every page: the others then depend on their own
+ * messages alone (and on the two pages after them, pager()), so new mail
+ * at the end of a busy month rewrites its last pages and its first, not
+ * all of them (month_change()).
+ */
 static enum ma_status
 month_head(struct run *r, struct buf *b, const char *month, size_t n,
-	   bool by_thread)
+	   bool by_thread, size_t p)
 {
-	char title[64];
+	char title[64], count[48];
 	enum ma_status st;
 
 	ADD(render_fmt(title, sizeof title, "%s %.4s",
 		       month_names[month_num(month) - 1], month));
+	if (p == 1)
+		ADD(render_fmt(count, sizeof count, "%zu message%s", n,
+			       n == 1 ? "" : "s"));
+	else
+		ADD(render_fmt(count, sizeof count, "Page %zu", p));
 	ADD(page_begin(r, b, "../../", title, NULL,
 		       "<a href=\"../../index.html#months\">All months</a>"));
 	ADD(buf_addf(b,
-		     "<h1>%s</h1>\n<p class=\"meta\">%zu message%s \xc2\xb7 "
+		     "<h1>%s</h1>\n<p class=\"meta\">%s \xc2\xb7 "
 		     "%s \xc2\xb7 %s \xc2\xb7 <a href=\"%.4s-%.2s.mbox\" "
 		     "download>mbox</a></p>\n",
-		     title, n, n == 1 ? "" : "s",
+		     title, count,
 		     by_thread ? "<a href=\"index.html\">By date</a>"
 			       : "<strong>By date</strong>",
 		     by_thread ? "<strong>By conversation</strong>"
@@ -92,6 +104,13 @@ month_head(struct run *r, struct buf *b, const char *month, size_t n,
 	return MA_OK;
 }
 
+/* Pages a pager shows on either side of the current one (after page
+ * 1): a page's bytes depend on whether the PAGER_NEAR pages after it
+ * exist. */
+#define PAGER_NEAR 2
+
+/* Links to the month's pages: every one on the first page; on the
+ * others the first, then those within PAGER_NEAR of this one. */
 static enum ma_status
 pager(struct buf *b, const char *stem, const char *first, size_t page,
       size_t pages)
@@ -102,6 +121,13 @@ pager(struct buf *b, const char *stem, const char *first, size_t page,
 		return MA_OK;
 	ADD(buf_adds(b, "<nav class=\"pager\" aria-label=\"Pages\">"));
 	for (size_t k = 1; k <= pages; k++) {
+		if (page > 1 && k > 1 && k + PAGER_NEAR < page) {
+			ADD(buf_adds(b, "<span>\xe2\x80\xa6</span>"));
+			k = page - PAGER_NEAR - 1;
+			continue;
+		}
+		if (page > 1 && k > page + PAGER_NEAR)
+			break;
 		if (k == page)
 			ADD(buf_addf(b,
 				     "<strong aria-current=\"page\">%zu"
@@ -176,6 +202,86 @@ month_page_rel(char rel[64], const char *month, const char *first,
 	return render_fmt(rel, 64, "%s/%s-%zu.html", month, stem, p);
 }
 
+/*
+ * What of a month's pages an incremental run that read part of the state
+ * can leave as published: first, the place in the month (from lo) of
+ * its first entry that changed, came or left, or whose thread's NAME
+ * changed; threads, those entries' threads, whose groups on the pages
+ * by conversation changed. The entries before first are those the
+ * pages show now, in the same order with the same lines. Any other run
+ * (a full one, or one that read everything: an entry may have moved or
+ * changed thread) renders every page: first 0.
+ */
+struct month_change {
+	size_t first;
+	GHashTable *threads; /* NULL: every page */
+	bool left;	     /* an entry left the month */
+};
+
+static void
+month_change(struct run *r, const char *month, size_t lo, size_t hi,
+	     struct month_change *c)
+{
+	char m[8];
+
+	c->first = 0;
+	c->threads = NULL;
+	c->left = false;
+	if (!r->pages_partial || !store_partial(r) || r->moved->len > 0)
+		return;
+	c->threads = g_hash_table_new(g_str_hash, g_str_equal);
+	c->first = hi - lo;
+	for (size_t i = lo; i < hi; i++) {
+		struct entry *e = r->order->pdata[i];
+
+		if (!e->dirty)
+			continue;
+		if (i - lo < c->first)
+			c->first = i - lo;
+		g_hash_table_add(c->threads, e->thread);
+	}
+	/* What left: where it was, and its thread's group. */
+	for (guint k = 0; k < r->gone->len; k++) {
+		struct entry *e = r->gone->pdata[k];
+		size_t p;
+
+		render_month_of(e->date, m);
+		if (strcmp(m, month) != 0)
+			continue;
+		c->left = true;
+		p = order_position(r, e);
+		p = p > lo ? p - lo : 0;
+		if (p < c->first)
+			c->first = p;
+		g_hash_table_add(c->threads, e->thread);
+	}
+}
+
+/* How many of the month's first entries its published mbox holds, when
+ * it holds them alone: none left, and every entry from c->first on came
+ * this run (0: the mbox is written whole). */
+static size_t
+mbox_kept(struct run *r, size_t lo, size_t hi, const struct month_change *c)
+{
+	if (c->threads == NULL || c->left)
+		return 0;
+	for (size_t i = lo + c->first; i < hi; i++)
+		if (!((struct entry *)r->order->pdata[i])->added)
+			return 0;
+	return c->first;
+}
+
+/* The first page to render again after page 1 (always rendered), given
+ * the first whose messages may differ (pages + 1: none): the PAGER_NEAR
+ * pages before it link to it, which may be new or gone. */
+static size_t
+first_page(size_t changed, size_t pages)
+{
+	size_t p = changed > PAGER_NEAR + 2 ? changed - PAGER_NEAR : 2;
+
+	return p <= pages ? p : pages + 1;
+}
+
 /* Page p of the month by date: MONTH_PAGE messages, oldest first. */
 static enum ma_status
 date_page(struct run *r, struct buf *b, const char *month, size_t lo, size_t hi,
@@ -183,7 +289,7 @@ date_page(struct run *r, struct buf *b, const char *month, size_t lo, size_t hi,
 {
 	enum ma_status st;
 
-	ADD(month_head(r, b, month, hi - lo, false));
+	ADD(month_head(r, b, month, hi - lo, false, p));
 	ADD(pager(b, "page", "index.html", p, pages));
 	ADD(buf_adds(b, "<ul class=\"plain list\">\n"));
 	for (size_t i = lo + (p - 1) * MONTH_PAGE;
@@ -194,17 +300,21 @@ date_page(struct run *r, struct buf *b, const char *month, size_t lo, size_t hi,
 	return page_end(b, "../../");
 }
 
-/* The month by date: index.html, page-2.html... */
+/* The month by date: index.html, page-2.html... (those before
+ * c->first's page less PAGER_NEAR left as published). */
 static enum ma_status
-date_pages(struct run *r, const char *month, size_t lo, size_t hi)
+date_pages(struct run *r, const char *month, size_t lo, size_t hi,
+	   const struct month_change *c)
 {
 	size_t pages = (hi - lo + MONTH_PAGE - 1) / MONTH_PAGE;
+	size_t again = first_page(c->first / MONTH_PAGE + 1, pages);
 	enum ma_status st = MA_OK;
 	struct buf b;
 	char rel[64];
 
 	buf_init(&b, PAGE_MAX);
-	for (size_t p = 1; p <= pages && st == MA_OK; p++) {
+	for (size_t p = 1; p <= pages && st == MA_OK;
+	     p = p == 1 ? again : p + 1) {
 		buf_reset(&b);
 		st = date_page(r, &b, month, lo, hi, p, pages);
 		if (st == MA_OK)
@@ -293,7 +403,7 @@ conversation_page(struct run *r, struct buf *b, const char *month, size_t n,
 {
 	enum ma_status st;
 
-	ADD(month_head(r, b, month, n, true));
+	ADD(month_head(r, b, month, n, true, p));
 	ADD(pager(b, "threads", "threads.html", p, pages));
 	for (guint k = from; k < to; k++)
 		ADD(thread_group(r, b, groups->pdata[k]));
@@ -301,19 +411,42 @@ conversation_page(struct run *r, struct buf *b, const char *month, size_t n,
 	return page_end(b, "../../");
 }
 
-/* The month by conversation: threads.html, threads-2.html... */
+/* The first group that may differ from the published pages: the first
+ * at or after c->first, or one of c->threads. */
+static guint
+first_group(GPtrArray *groups, size_t lo, const struct month_change *c)
+{
+	for (guint k = 0; k < groups->len; k++) {
+		struct entry *e = ((GPtrArray *)groups->pdata[k])->pdata[0];
+
+		if (c->threads == NULL || e->pos - lo >= c->first ||
+		    g_hash_table_contains(c->threads, e->thread))
+			return k;
+	}
+	return groups->len;
+}
+
+/* The month by conversation: threads.html, threads-2.html... (as
+ * date_pages()). A page holds whole threads, so its groups are those
+ * before the first changed one only if they and their sizes are. */
 static enum ma_status
-conversation_pages(struct run *r, const char *month, size_t lo, size_t hi)
+conversation_pages(struct run *r, const char *month, size_t lo, size_t hi,
+		   const struct month_change *c)
 {
 	GPtrArray *groups = month_groups(r, lo, hi);
 	GArray *starts = group_page_starts(groups);
-	size_t pages = starts->len;
+	size_t pages = starts->len, again, changed = 1;
+	guint g = first_group(groups, lo, c);
 	enum ma_status st = MA_OK;
 	struct buf b;
 	char rel[64];
 
+	while (changed < pages && g_array_index(starts, guint, changed) <= g)
+		changed++;
+	again = first_page(g < groups->len ? changed : pages + 1, pages);
 	buf_init(&b, PAGE_MAX);
-	for (size_t p = 1; p <= pages && st == MA_OK; p++) {
+	for (size_t p = 1; p <= pages && st == MA_OK;
+	     p = p == 1 ? again : p + 1) {
 		guint from = g_array_index(starts, guint, p - 1);
 		guint to =
 		    p < pages ? g_array_index(starts, guint, p) : groups->len;
@@ -342,15 +475,19 @@ month_pages(struct run *r, const char *month)
 {
 	size_t lo, hi;
 	enum ma_status st;
+	struct month_change c;
 
 	month_range(r, month, &lo, &hi);
 	if (lo == hi)
 		return month_gone(r, month);
-	st = date_pages(r, month, lo, hi);
+	month_change(r, month, lo, hi, &c);
+	st = date_pages(r, month, lo, hi, &c);
 	if (st == MA_OK)
-		st = conversation_pages(r, month, lo, hi);
+		st = conversation_pages(r, month, lo, hi, &c);
 	if (st == MA_OK)
-		st = month_mbox(r, month, lo, hi);
+		st = month_mbox(r, month, lo, hi, mbox_kept(r, lo, hi, &c));
+	if (c.threads != NULL)
+		g_hash_table_destroy(c.threads);
 	r->stats->months_rendered++;
 	return st;
 }

@@ -37,17 +37,56 @@ names_unset_rendered(struct run *r)
 		thread_name_set(r, k, NULL);
 }
 
+/* The NAME each entry of a thread this run renders shows now ("" for
+ * none), by entry. */
+static GHashTable *
+names_shown(struct run *r)
+{
+	GHashTable *was = g_hash_table_new(g_direct_hash, g_direct_equal);
+
+	for (guint i = 0; i < r->order->len; i++) {
+		struct entry *e = r->order->pdata[i];
+		const char *tn = entry_tname(e);
+
+		if (g_hash_table_contains(r->threads, e->thread))
+			g_hash_table_insert(was, e, (gpointer)(tn ? tn : ""));
+	}
+	return was;
+}
+
+/* The entries whose NAME is not the one they showed marked dirty. */
+static void
+names_mark_changed(GHashTable *was)
+{
+	GHashTableIter it;
+	gpointer k, v;
+
+	g_hash_table_iter_init(&it, was);
+	while (g_hash_table_iter_next(&it, &k, &v)) {
+		struct entry *e = k;
+		const char *tn = entry_tname(e);
+
+		if (strcmp(tn != NULL ? tn : "", v) != 0)
+			e->dirty = true;
+	}
+}
+
 enum ma_status
 thread_names(struct run *r)
 {
 	enum ma_status st = MA_OK;
+	GHashTable *was = NULL;
 
 	/* A run that read part of the state keeps the NAME it gave the
-	 * threads this run does not render (store_load.c). */
-	if (store_partial(r))
+	 * threads this run does not render (store_load.c); the entries
+	 * of those it renders remember theirs, for the month pages. */
+	r->pages_partial = store_partial(r);
+	if (r->pages_partial) {
+		was = names_shown(r);
 		names_unset_rendered(r);
-	else
+	} else {
 		thread_names_forget(r);
+	}
 	/* r->order is sorted: the first entry seen of a thread is its
 	 * root. */
 	for (guint i = 0; i < r->order->len && st == MA_OK; i++) {
@@ -83,6 +122,10 @@ thread_names(struct run *r)
 			thread_name_set(r, e->thread, tn);
 		}
 		e->noname = false;
+	}
+	if (was != NULL) {
+		names_mark_changed(was);
+		g_hash_table_destroy(was);
 	}
 	return st;
 }

@@ -224,9 +224,10 @@ mbox_add_versions(struct run *r, struct buf *b, const struct entry *e,
 }
 
 /* YYYY/MM/YYYY-MM.mbox, streamed: a month may hold more mail than
- * memory; one message at a time is in memory. */
+ * memory; one message at a time is in memory. New mail at the end of a
+ * busy month reads the new messages' files, not the month's. */
 enum ma_status
-month_mbox(struct run *r, const char *month, size_t lo, size_t hi)
+month_mbox(struct run *r, const char *month, size_t lo, size_t hi, size_t kept)
 {
 	struct site_file *f = NULL;
 	char rel[64], at[ARCHIVED_AT_MAX];
@@ -237,6 +238,9 @@ month_mbox(struct run *r, const char *month, size_t lo, size_t hi)
 			     month + 5)) != MA_OK ||
 	    (st = site_file_open(r->site, rel, &f)) != MA_OK)
 		return st;
+	/* Each message of ours ends with an empty line. */
+	if (kept > 0 && kept <= hi - lo && site_file_keep(f, "\n\n"))
+		lo += kept;
 	buf_init(&b, PAGE_MAX);
 	for (size_t i = lo; i < hi && st == MA_OK; i++) {
 		struct entry *e = r->order->pdata[i];

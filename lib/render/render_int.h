@@ -42,8 +42,13 @@
 #define RAW_MAX	  ((size_t)256 << 20)
 /* Messages up to this size stay in memory for their thread's mbox;
  * bigger ones are read again. */
-#define RAW_KEEP	    ((size_t)256 << 10)
-#define MONTH_PAGE	    200 /* messages per month page */
+#define RAW_KEEP   ((size_t)256 << 10)
+#define MONTH_PAGE 200 /* messages per month page */
+/* The markup that incremental runs leave on pages they do not render
+ * again (month.c: a month page after the first is not rendered again
+ * for new mail after it): in the settings line, so that a site whose
+ * pages have other markup is rendered whole once. */
+#define PAGES_MARKUP	    "pages-2"
 #define LATEST_THREADS	    20
 #define FEED_ENTRIES	    30
 #define THREAD_FEED_ENTRIES 50
@@ -104,6 +109,10 @@ struct entry {
 	 * root; the state said "-"). */
 	bool noname : 1;
 	bool atts : 1; /* entry_atts() follows msgid's NUL */
+	/* Its line on a month page may differ from the published one: it
+	 * changed or came this run, or its thread's NAME did (month.c). */
+	bool dirty : 1;
+	bool added : 1; /* not in the state before this run */
 };
 
 struct tomb {
@@ -171,6 +180,10 @@ struct run {
 	/* legacy.c: whether t/ holds flat files (0: not looked yet, 1: no,
 	 * 2: yes). */
 	int legacy_flat;
+	/* names.c: the run read part of the state when it named the
+	 * threads, and marked the entries whose NAME changed (dirty): a
+	 * month's pages before its first dirty entry are as published. */
+	bool pages_partial;
 };
 
 /* A thread NAME the site has published: the Message-ID it was named
@@ -658,8 +671,11 @@ enum ma_status mbox_add(struct buf *b, const char *file, time_t date,
 
 enum ma_status thread_mbox(struct run *r, const struct thread_ctx *tc,
 			   GPtrArray *byd);
+/* month_mbox() - the month's mbox of the entries lo..hi-1; with kept
+ * above 0, the published file holds the first kept of them: what comes
+ * after is added to its bytes (when it ends as one of ours does). */
 enum ma_status month_mbox(struct run *r, const char *month, size_t lo,
-			  size_t hi);
+			  size_t hi, size_t kept);
 
 /* atom.c */
 enum ma_status atom_begin(struct run *r, struct buf *b, const char *title,

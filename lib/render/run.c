@@ -491,6 +491,8 @@ collect_entries(struct run *r, unsigned long rev, bool full, GPtrArray *changed)
 		if (st == MA_OK)
 			order_set(r, full, changed);
 	}
+	for (guint i = 0; i < changed->len; i++)
+		((struct entry *)changed->pdata[i])->dirty = true;
 	return st == MA_OK ? thread_names(r) : st;
 }
 

@@ -17,8 +17,9 @@ settings_line(const struct render_opts *o)
 	if (sitename_state_escape(&b, o->name) != MA_OK ||
 	    buf_addc(&b, '|') != MA_OK ||
 	    sitename_state_escape(&b, o->description) != MA_OK ||
-	    buf_addf(&b, "|%d|%d|%d|%d|%s", o->prefer_html, o->remote_images,
-		     (int)o->addr, o->reply_links, PERMALINK_LAYOUT) != MA_OK) {
+	    buf_addf(&b, "|%d|%d|%d|%d|%s|%s", o->prefer_html, o->remote_images,
+		     (int)o->addr, o->reply_links, PERMALINK_LAYOUT,
+		     PAGES_MARKUP) != MA_OK) {
 		buf_release(&b);
 		return NULL;
 	}

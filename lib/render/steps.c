@@ -339,6 +339,7 @@ steps_collect(struct run *r, GPtrArray *changed)
 		}
 		entry_set_thread(r, e, ms[i].thread);
 		e->date = ms[i].date;
+		e->added = true;
 		g_ptr_array_add(changed, e);
 		touch_thread(r, e->thread);
 	}

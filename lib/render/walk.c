@@ -90,6 +90,8 @@ walk_messages(struct run *r, const char *qs, GPtrArray *changed)
 
 			if (known && strcmp(e->thread, th) != 0)
 				touch_thread(r, e->thread);
+			if (!known)
+				e->added = true;
 			entry_set_thread(r, e, th);
 			st = walk_entry_date(e, m);
 			if (st == MA_OK && known && was != e->date)
