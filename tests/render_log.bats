@@ -11,12 +11,26 @@ bats_require_minimum_version 1.5.0
 load helpers
 load lib/render
 
-setup() {
-	new_root
+# The space of 300 messages, indexed and rendered once for the file
+# (under the sanitizers that is most of a test's time); each test works
+# on its own copy, its notmuch config pointed at the copy.
+setup_file() {
+	export MAILARC_ROOT="$BATS_FILE_TMPDIR/root"
+	mkdir -p "$MAILARC_ROOT"
 	gen_space logged
 	python3 "$GEN" 300 "$D/archive"
 	notmuch_index logged
 	mailarc-render logged >/dev/null
+}
+
+setup() {
+	local tpl=$BATS_FILE_TMPDIR/root
+	new_root
+	cp -a "$tpl/." "$MAILARC_ROOT/"
+	notmuch_setup logged
+	GEN=$TESTS_DIR/../bench/render/gen.py
+	D=$(space_dir logged)
+	STATE=$D/state/render.state
 }
 
 # add_one N: one more generated message (the Nth), indexed and rendered;
