@@ -4,7 +4,9 @@
  * they differ. Every way the new bytes can part from the old (at the
  * first byte, inside a gathered buffer, after one, at the last byte,
  * shorter, longer, empty), written in pieces of every size, must give
- * the new bytes exactly; the same bytes must leave the file alone.
+ * the new bytes exactly; the same bytes must leave the file alone. A
+ * file that keeps the published bytes (site_file_keep()) gets what is
+ * written after them.
  */
 #include "testutil.h"
 #include "testutil.inc"
@@ -204,6 +206,63 @@ test_the_last_version_of_a_run_wins(void **state)
 	g_string_free(base, TRUE);
 }
 
+/* One run that keeps REL's published bytes (site_file_keep(): keeps
+ * says whether it may) and adds more; returns site_written(). */
+static size_t
+keep_run(const char *dir, const char *more, bool keeps)
+{
+	struct site *s = NULL;
+	struct site_file *f = NULL;
+	size_t written;
+
+	assert_int_equal(site_open(dir, NULL, '\n', &s), MA_OK);
+	assert_int_equal(site_file_open(s, REL, &f), MA_OK);
+	assert_true(site_file_keep(f, "\n\n") == keeps);
+	for (const char *p = more; *p; p++)
+		assert_int_equal(site_file_write(f, p, 1), MA_OK);
+	/* Too late once something is written. */
+	assert_false(more[0] != '\0' && site_file_keep(f, "\n\n"));
+	assert_int_equal(site_file_commit(s, f), MA_OK);
+	written = site_written(s);
+	assert_int_equal(site_close(s, true), MA_OK);
+	return written;
+}
+
+static void
+test_keep_adds_to_the_published_bytes(void **state)
+{
+	GString *base = text_of(1), *want;
+	char *d;
+
+	(void)state;
+	g_string_append(base, "\n\n");
+	d = published(base);
+	want = g_string_new_len(base->str, (gssize)base->len);
+	/* Nothing more: the file stays as it is. */
+	assert_int_equal(keep_run(d, "", true), 0);
+	assert_holds(d, base);
+	g_string_append(want, "From more\n\n");
+	assert_int_equal(keep_run(d, "From more\n\n", true), 1);
+	assert_holds(d, want);
+	/* A file that does not end as ours do is not kept: what is written
+	 * is the whole file. */
+	tu_rmdir(d);
+	g_string_truncate(base, base->len - 1);
+	d = published(base);
+	assert_int_equal(keep_run(d, "whole\n", false), 1);
+	g_string_assign(want, "whole\n");
+	assert_holds(d, want);
+	tu_rmdir(d);
+	/* Nor one that is not there. */
+	d = tu_tmpdir();
+	assert_int_equal(keep_run(d, "new\n\n", false), 1);
+	g_string_assign(want, "new\n\n");
+	assert_holds(d, want);
+	tu_rmdir(d);
+	g_string_free(want, TRUE);
+	g_string_free(base, TRUE);
+}
+
 int
 main(void)
 {
@@ -211,6 +270,7 @@ main(void)
 	    cmocka_unit_test(test_the_same_bytes_leave_the_file_alone),
 	    cmocka_unit_test(test_every_way_to_differ_gives_the_new_bytes),
 	    cmocka_unit_test(test_the_last_version_of_a_run_wins),
+	    cmocka_unit_test(test_keep_adds_to_the_published_bytes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
