@@ -4,6 +4,8 @@
 : "${MAILARC_BUILD:=$BATS_TEST_DIRNAME/../build/san}"
 PATH="$MAILARC_BUILD/bin:$PATH"
 TESTS_DIR=$BATS_TEST_DIRNAME
+# This file's folder, tests/, also for the suites in tests/torture/.
+HELPERS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:exitcode=99}"
 export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$TESTS_DIR/lsan.supp:print_suppressions=0}"
 
@@ -28,7 +30,7 @@ new_root() {
 # tree_digest DIR - one line per file and folder: path, mode, content hash.
 # Two equal digests mean nothing on disk changed (lib/tree_digest.py).
 tree_digest() {
-	python3 "$TESTS_DIR/lib/tree_digest.py" "$1"
+	python3 "$HELPERS_DIR/lib/tree_digest.py" "$1"
 }
 
 # free_port - a TCP port on 127.0.0.1 that nothing listens on now.
