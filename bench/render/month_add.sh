@@ -10,9 +10,9 @@
 # back as that build left it, adds ten messages dated after the last and
 # times that build's incremental mailarc-render: wall and CPU seconds,
 # peak RSS, files written. Prints each build's medians (and, with two,
-# the second's as a ratio of the first's). A run over the space costs
-# about a minute of generation and indexing per 40,000 messages, and a
-# full render per build.
+# the second's as a ratio of the first's). At 40,000 messages the whole
+# run takes some ten minutes: a minute to generate and index, a full
+# render per build, and half a minute a round to copy the space back.
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 [ $# -ge 3 ] || {
