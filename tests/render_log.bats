@@ -28,9 +28,7 @@ setup() {
 	new_root
 	cp -a "$tpl/." "$MAILARC_ROOT/"
 	notmuch_setup logged
-	GEN=$TESTS_DIR/../bench/render/gen.py
-	D=$(space_dir logged)
-	STATE=$D/state/render.state
+	gen_space_vars logged
 }
 
 # add_one N: one more generated message (the Nth), indexed and rendered;

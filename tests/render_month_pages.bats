@@ -37,15 +37,6 @@ render_more() {
 	[ -z "${AWAY:-}" ] || mv "$T/away" "$AWAY"
 }
 
-# reply_to FILE DATE ID PARENT - message ID@example.org, a reply to the
-# Message-ID PARENT.
-reply_to() {
-	printf '%s\n' "From: Uma Rao <uma@bench.example>" \
-		"To: Team <team@bench.example>" "Subject: Re: a late word" \
-		"Date: $2" "Message-ID: <$3@example.org>" \
-		"In-Reply-To: <$4>" "References: <$4>" "" "Late, but: yes." >"$1"
-}
-
 @test "month pages: incremental runs over a busy month leave its early pages and mbox bytes, and equal --full" {
 	# January 2018: 1,100 messages, one in ten held back; February:
 	# 700, and a conversation whose first message is missing.
@@ -107,7 +98,7 @@ reply_to() {
 	id=$(grep -o 'm/[0-9a-f]*/bench-1-[0-9]*@bench\.example' \
 		"$D/site/2018/01/threads-2.html" | head -n 1 | sed 's|.*/||')
 	[ -n "$id" ]
-	reply_to "$T/x/y2" "Fri, 26 Jan 2018 12:00:00 +0000" y2 "$id"
+	dated_mail "$T/x/y2" "Fri, 26 Jan 2018 12:00:00 +0000" y2 "$id"
 	python3 "$GEN" 5 "$T/late2" --start 1300 --gap 2000
 	render_more "$T"/late2/cur/* "$T/x/y2"
 	grep -q 'y2@example' "$D/site/2018/01/threads-2.html"
@@ -115,7 +106,7 @@ reply_to() {
 
 	# A reply into January's second page by date, to an older message
 	# of a conversation the site has: nothing else changes before it.
-	reply_to "$T/x/y1" "Mon, 08 Jan 2018 12:00:00 +0000" y1 bench-1-20@bench.example
+	dated_mail "$T/x/y1" "Mon, 08 Jan 2018 12:00:00 +0000" y1 bench-1-20@bench.example
 	render_more "$T/x/y1"
 	grep -q 'y1@example' "$D/site/2018/01/page-2.html"
 	full_equals

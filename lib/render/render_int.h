@@ -42,19 +42,19 @@
 #define RAW_MAX	  ((size_t)256 << 20)
 /* Messages up to this size stay in memory for their thread's mbox;
  * bigger ones are read again. */
-#define RAW_KEEP   ((size_t)256 << 10)
-#define MONTH_PAGE 200 /* messages per month page */
-/* The markup that incremental runs leave on pages they do not render
- * again (month.c: a month page after the first is not rendered again
- * for new mail after it): in the settings line, so that a site whose
- * pages have other markup is rendered whole once. */
-#define PAGES_MARKUP	    "pages-2"
+#define RAW_KEEP	    ((size_t)256 << 10)
+#define MONTH_PAGE	    200 /* messages per month page */
 #define LATEST_THREADS	    20
 #define FEED_ENTRIES	    30
 #define THREAD_FEED_ENTRIES 50
 /* Header text shown anywhere but the message's own page (listings,
  * titles, feeds, neighbours' links) stops at this many characters. */
 #define DISPLAY_CHARS 200
+/* The markup that incremental runs leave on pages they do not render
+ * again (month.c: a month page after the first is not rendered again
+ * for new mail after it): in the settings line, so that a site whose
+ * pages have other markup is rendered whole once. */
+#define PAGES_MARKUP "pages-2"
 
 /*
  * Paths and queries below are built with snprintf() into fixed buffers

@@ -34,9 +34,15 @@ CONF
 # made by bench/render/gen.py: sets GEN (the generator), D (the space's
 # folder) and STATE (its render state).
 gen_space() {
-	GEN=$TESTS_DIR/../bench/render/gen.py
 	mailarc space add "$1" >/dev/null
 	notmuch_setup "$1"
+	gen_space_vars "$1"
+}
+
+# gen_space_vars KEY - GEN, D and STATE for space KEY (one gen_space made,
+# here or in a copy of its root).
+gen_space_vars() {
+	GEN=$TESTS_DIR/../bench/render/gen.py
 	D=$(space_dir "$1")
 	STATE=$D/state/render.state
 }
@@ -86,7 +92,8 @@ render_stat() {
 }
 
 # dated_mail FILE DATE ID [PARENT] - a message ID@example.org (a reply to
-# PARENT@example.org); DATE "-" for none.
+# PARENT@example.org, or to PARENT itself when it holds an @); DATE "-"
+# for none.
 dated_mail() {
 	{
 		echo "From: Ana Lima <ana@example.org>"
@@ -95,8 +102,10 @@ dated_mail() {
 		[ "$2" = - ] || echo "Date: $2"
 		echo "Message-ID: <$3@example.org>"
 		if [ $# -gt 3 ]; then
-			echo "In-Reply-To: <$4@example.org>"
-			echo "References: <$4@example.org>"
+			local parent=$4
+			case $parent in *@*) ;; *) parent=$parent@example.org ;; esac
+			echo "In-Reply-To: <$parent>"
+			echo "References: <$parent>"
 		fi
 		echo
 		echo "Body of $3."
