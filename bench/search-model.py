@@ -3,13 +3,14 @@
 
   search-model.py STATE_SEARCH_DIR FACTOR [WORD WORD]
 
-Reads the renderer's cache of a space's index (SPACE/state/search/, one
-file a month, a line per message with its terms: docs/format.md) and
-builds, in the documented format, the segments the renderer would write
-if each month held FACTOR times its messages (each copied with a new
-name). Nothing is written: it prints the index's size, its files, the
-sizes of shards and document files, what one run adding 10 messages to
-the newest month rewrites, and the GETs a two-word query's first page
+Reads the renderer's cache of a space's index (SPACE/state/search/, a
+file a part of a month, a line per message with its terms: docs/format.md)
+and builds, in the documented format, the segments the renderer would
+write if each month held FACTOR times its messages (each copied with a
+new name), cut into parts of 8,192 as the renderer cuts them. Nothing is
+written: it prints the index's size, its files, the sizes of shards and
+document files, what one run adding 10 messages to the newest month
+rewrites (its last part), and the GETs a two-word query's first page
 needs (the client's algorithm: newest segment first). With FACTOR 10
 over bench/search.sh's 100,000 messages this is the 1,000,000-message
 projection; the renderer's own time and memory are measured by
@@ -19,7 +20,7 @@ import json
 import os
 import sys
 
-CHUNK, SHARD, BITS_MAX = 128, 24 * 1024, 8
+CHUNK, SHARD, BITS_MAX, PART = 128, 24 * 1024, 8, 8192
 
 
 def fnv(term):
@@ -67,34 +68,47 @@ def segment(docs):
 def main(argv):
     cdir, factor = argv[1], int(argv[2])
     words = argv[3:5] or ["budget", "meeting"]
-    months = sorted(m for m in os.listdir(cdir) if len(m) == 7 and m[4] == "-")
-    total = nfiles = ndocs = 0
+    # A month's cache files: YYYY-MM (its first part), YYYY-MM.K.
+    parts = {}
+    for f in os.listdir(cdir):
+        m, _, k = f.partition(".")
+        if len(m) == 7 and m[4] == "-" and (k == "" or k.isdigit()):
+            parts.setdefault(m, []).append((int(k or 0), f))
+    months = sorted(parts)
+    total = nfiles = ndocs = nsegs = 0
     shard_sizes, doc_sizes = [], []
     newest = None
     biggest = (0, 0, "")
     for m in months:
-        docs = []
-        with open(os.path.join(cdir, m), encoding="utf-8") as f:
-            lines = f.read().split("\n")[1:]
-        rows = [l.split("\t") for l in lines if l.count("\t") == 6]
+        docs, rows = [], []
+        for _, f in sorted(parts[m]):
+            with open(os.path.join(cdir, f), encoding="utf-8") as fh:
+                lines = fh.read().split("\n")[1:]
+            rows += [l.split("\t") for l in lines if l.count("\t") == 6]
         for c in range(factor):
             for r in rows:
                 name = "%s-%d" % (r[0], c)
                 row = "[%s,%s,%s,%s,%s,%s]" % (r[1], jstr(name), jstr(r[2]), jstr(r[3]),
                                                jstr(r[4]), jstr(r[5]))
-                docs.append((row, r[6].split(" ")))
-        files, bits, post, shards = segment(docs)
+                docs.append((int(r[1]), name, row, r[6].split(" ")))
+        # The renderer's order: date, then name (the copies interleave).
+        docs.sort(key=lambda d: (d[0], d[1]))
+        docs = [(row, terms) for _, _, row, terms in docs]
+        for k in range(0, len(docs), PART):
+            files, bits, post, shards = segment(docs[k:k + PART])
+            nsegs += 1
+            total += sum(files.values())
+            nfiles += len(files)
+            shard_sizes += [v for key, v in files.items() if key[0] == "t"]
+            doc_sizes += [v for key, v in files.items() if key[0] == "d"]
+            newest = (m, files, bits, post, min(PART, len(docs) - k))
+            biggest = max(biggest, (sum(files.values()), len(files), m,
+                                    min(PART, len(docs) - k)))
         ndocs += len(docs)
-        total += sum(files.values())
-        nfiles += len(files)
-        shard_sizes += [v for k, v in files.items() if k[0] == "t"]
-        doc_sizes += [v for k, v in files.items() if k[0] == "d"]
-        newest = (m, files, bits, post, len(docs))
-        biggest = max(biggest, (sum(files.values()), len(files), m, len(docs)))
     shard_sizes.sort()
     doc_sizes.sort()
     m, files, bits, post, n = newest
-    index_json = 110 * len(months) + 60
+    index_json = 110 * nsegs + 60
     # A two-word query, newest first: the list, one shard a word, the
     # document files of the newest 20 matches.
     got = None
@@ -108,16 +122,17 @@ def main(argv):
     chunks = {d // CHUNK for d in page}
     req += len(chunks)
     qbytes += sum(files["d%d.json" % c] for c in chunks)
-    print("messages: %d in %d months (factor %d)" % (ndocs, len(months), factor))
+    print("messages: %d in %d months, %d segments (factor %d)"
+          % (ndocs, len(months), nsegs, factor))
     print("index: %.1f MB in %d files" % (total / 1048576, nfiles))
     print("shards: median %.1f KB, max %.1f KB; document files: median %.1f KB, max %.1f KB"
           % (shard_sizes[len(shard_sizes) // 2] / 1024, shard_sizes[-1] / 1024,
              doc_sizes[len(doc_sizes) // 2] / 1024, doc_sizes[-1] / 1024))
-    print("adding 10 messages to %s (%d messages): %d files, %.1f KB rewritten (+ index.json)"
-          % (m, n, len(files), sum(files.values()) / 1024))
-    print("adding 10 messages to the biggest month, %s (%d messages): %d files, %.1f KB"
+    print("adding 10 messages to %s, its last part (%d messages): %d files, %.1f KB "
+          "rewritten (+ index.json)" % (m, n, len(files), sum(files.values()) / 1024))
+    print("adding 10 messages to the biggest part, of %s (%d messages): %d files, %.1f KB"
           % (biggest[2], biggest[3], biggest[1], biggest[0] / 1024))
-    print("query %s: %d requests, %.1f KB; %d matches in the newest month"
+    print("query %s: %d requests, %.1f KB; %d matches in the newest segment"
           % (" ".join(words), req, qbytes / 1024, len(got)))
     return 0
 

@@ -15,8 +15,8 @@ const char *const month_names[12] = {
     "July",    "August",   "September", "October", "November", "December",
 };
 
-void
-month_range(struct run *r, const char *month, size_t *lo, size_t *hi)
+size_t
+month_start(struct run *r, const char *month)
 {
 	size_t a = 0, b = r->order->len;
 	char m[8];
@@ -31,8 +31,17 @@ month_range(struct run *r, const char *month, size_t *lo, size_t *hi)
 		else
 			b = mid;
 	}
-	*lo = a;
-	for (b = a; b < r->order->len; b++) {
+	return a;
+}
+
+void
+month_range(struct run *r, const char *month, size_t *lo, size_t *hi)
+{
+	size_t b;
+	char m[8];
+
+	*lo = month_start(r, month);
+	for (b = *lo; b < r->order->len; b++) {
 		render_month_of(((struct entry *)r->order->pdata[b])->date, m);
 		if (strcmp(m, month) != 0)
 			break;
@@ -204,21 +213,11 @@ month_page_rel(char rel[64], const char *month, const char *first,
 
 /*
  * What of a month's pages an incremental run that read part of the state
- * can leave as published: first, the place in the month (from lo) of
- * its first entry that changed, came or left, or whose thread's NAME
- * changed; threads, those entries' threads, whose groups on the pages
- * by conversation changed. The entries before first are those the
- * pages show now, in the same order with the same lines. Any other run
- * (a full one, or one that read everything: an entry may have moved or
- * changed thread) renders every page: first 0.
+ * can leave as published (render_int.h). Any other run (a full one, or
+ * one that read everything: an entry may have moved or changed thread)
+ * renders every page: first 0.
  */
-struct month_change {
-	size_t first;
-	GHashTable *threads; /* NULL: every page */
-	bool left;	     /* an entry left the month */
-};
-
-static void
+void
 month_change(struct run *r, const char *month, size_t lo, size_t hi,
 	     struct month_change *c)
 {
@@ -255,6 +254,14 @@ month_change(struct run *r, const char *month, size_t lo, size_t hi,
 			c->first = p;
 		g_hash_table_add(c->threads, e->thread);
 	}
+}
+
+void
+month_change_free(struct month_change *c)
+{
+	if (c->threads != NULL)
+		g_hash_table_destroy(c->threads);
+	c->threads = NULL;
 }
 
 /* How many of the month's first entries its published mbox holds, when
@@ -486,8 +493,7 @@ month_pages(struct run *r, const char *month)
 		st = conversation_pages(r, month, lo, hi, &c);
 	if (st == MA_OK)
 		st = month_mbox(r, month, lo, hi, mbox_kept(r, lo, hi, &c));
-	if (c.threads != NULL)
-		g_hash_table_destroy(c.threads);
+	month_change_free(&c);
 	r->stats->months_rendered++;
 	return st;
 }

@@ -157,7 +157,10 @@ struct run {
 	/* MAILARC_RENDER_STATS: the most bytes allocated at the points
 	 * where a run holds what grows with the archive (run.c). */
 	size_t heap_peak;
-	size_t state_read;     /* bytes of the state read this run */
+	size_t state_read; /* bytes of the state read this run */
+	/* search.c: messages read again for the index (neither parsed by
+	 * this run's pages nor in the index's cache) */
+	size_t search_read;
 	size_t state_written;  /* files of the state written this run */
 	struct store *store;   /* store.c: the files the state had */
 	struct search *search; /* search.c's documents of this run */
@@ -694,7 +697,27 @@ int month_num(const char *month);
 /* month_range() - the entries of month "YYYY/MM" are r->order[lo..hi)
  * (contiguous: the order is sorted by date). */
 void month_range(struct run *r, const char *month, size_t *lo, size_t *hi);
+/* month_start() - lo alone, found in log(order) steps. */
+size_t month_start(struct run *r, const char *month);
 enum ma_status month_pages(struct run *r, const char *month);
+/*
+ * month_change() - what of month "YYYY/MM" (r->order[lo..hi)) an
+ * incremental run that read part of the state can leave as published:
+ * first, the place in the month of its first entry that changed, came
+ * or left, or whose thread's NAME changed (hi - lo: none); threads,
+ * those entries' threads (NULL: every page, first 0: any other run);
+ * left, whether an entry left the month. Entries before first are those
+ * the month showed, in the same order, with the same thread NAMEs.
+ * month_change_free() frees threads.
+ */
+struct month_change {
+	size_t first;
+	GHashTable *threads;
+	bool left;
+};
+void month_change(struct run *r, const char *month, size_t lo, size_t hi,
+		  struct month_change *c);
+void month_change_free(struct month_change *c);
 
 /* home.c */
 enum ma_status index_page(struct run *r);
@@ -704,10 +727,10 @@ struct search;
 enum ma_status search_add(struct run *r, struct tmsg *t);
 enum ma_status search_publish(struct run *r, bool full);
 enum ma_status search_page(struct run *r);
-/* search_cache.c: search_cache_usable() - month "YYYY/MM" has a cached
- * segment that the site holds: a run need not read its entries to list
- * it. */
-bool search_cache_usable(struct run *r, const char *month);
+/* search_cache.c: search_cache_usable() - month "YYYY/MM", of count
+ * messages, has a cached segment for each of its parts, all of which the
+ * site holds: a run need not read its entries to list them. */
+bool search_cache_usable(struct run *r, const char *month, size_t count);
 void search_free(struct search *s);
 
 /*

@@ -230,9 +230,9 @@ run_debug(const struct run *r)
 	fprintf(stderr,
 		"render-stats: filled-peak %zu entries %zu made %zu "
 		"state-read %zu state-files %zu names %zu heap-peak %zu "
-		"entry-bytes %zu\n",
+		"entry-bytes %zu search-read %zu\n",
 		r->filled_peak, n, made, r->state_read, r->state_written,
-		names_count(r), r->heap_peak, per);
+		names_count(r), r->heap_peak, per, r->search_read);
 }
 
 /* MAILARC_RENDER_STATS: the heap now, if the most so far. */

@@ -61,20 +61,87 @@ char *search_thread_place(const struct entry *e);
 /* search_strcmp - strcmp() of two char ** (for g_ptr_array_sort). */
 gint search_strcmp(gconstpointer a, gconstpointer b);
 
-/* search_cache.c: the first line of a month's cache, also its line in
- * index.json. */
+/*
+ * search_cache.c: a month's documents, in date order, fall into parts of
+ * search_part_size() (the last holds the rest), each a segment of the
+ * index with its own cache, SPACE/state/search/YYYY-MM for the first,
+ * YYYY-MM.K for part K. The first line of a part's cache is also its
+ * line in index.json.
+ */
 #define SEARCH_BITS_MAX	 8 /* at most 256 shards */
 #define SEARCH_CACHE_TAG "mailarc-search-cache 2"
+#define SEARCH_PART	 8192 /* documents a part */
 struct seg {
 	char month[8]; /* "YYYY-MM" */
+	unsigned part;
 	char hash[17];
 	unsigned n, bits;
 	gint64 lo, hi;
 };
-/* search_cache_path - SPACE/state/search/MONTH ("YYYY-MM"), malloc'd. */
-char *search_cache_path(struct run *r, const char *month);
-/* search_seg_parse - line (a cache's first) of month into *sg; false
- * when it is not one. */
-bool search_seg_parse(const char *line, const char *month, struct seg *sg);
+/* search_part_size - SEARCH_PART, or what MAILARC_SEARCH_PART says (for
+ * the tests: a month of a few hundred messages in several parts). */
+size_t search_part_size(void);
+/* search_parts - how many parts a month of count documents has. */
+unsigned search_parts(size_t count);
+/* search_part_docs - how many of them part k holds. */
+unsigned search_part_docs(size_t count, unsigned k);
+/* search_cache_path - the cache of part of month ("YYYY-MM"), malloc'd. */
+char *search_cache_path(struct run *r, const char *month, unsigned part);
+/*
+ * search_cache_head - the first line of that cache into *sg, when it is
+ * one and names n documents; the caller asks the site for its folder.
+ */
+bool search_cache_head(struct run *r, const char *month, unsigned part,
+		       unsigned n, struct seg *sg);
+
+/*
+ * search_cache_kept - the line of a part a run keeps; false when its
+ * cache has none for n documents, or when the site lost the segment it
+ * names (a folder removed by hand).
+ */
+bool search_cache_kept(struct run *r, const char *month, unsigned part,
+		       unsigned n, struct seg *sg);
+/*
+ * search_cache_save - sg's cache, its line then docs, written where it
+ * waits until its month is done (SPACE/state/search/.new-YYYY-MM.K);
+ * search_cache_commit - the month's parts from..to put in their place.
+ */
+enum ma_status search_cache_save(struct run *r, const struct seg *sg,
+				 GPtrArray *docs);
+enum ma_status search_cache_commit(struct run *r, const char *month,
+				   unsigned from, unsigned to);
+/* search_cache_scratch - name is what a run leaves in the cache's folder
+ * only while it runs (a fresh file, a new cache); search_cache_stale -
+ * name is the cache of a part that months (month -> its number of
+ * parts) does not have. */
+bool search_cache_scratch(const char *name);
+bool search_cache_stale(const char *name, GHashTable *months);
+
+/*
+ * The cached documents of a month's parts as it was, from part next on,
+ * read a part at a time as lookups reach them. A part is rebuilt in the
+ * order of its entries, and the entries a run did not change keep their
+ * order, so the document asked for is in the part last read or in the
+ * next one: two parts are held at most. A document found is taken out
+ * (its new part owns it), so a part read may go while one is built.
+ */
+struct search_old {
+	const char *month;
+	unsigned next;
+	bool end; /* no part after */
+	GHashTable *prev, *cur;
+};
+/* search_old_find - the cached document of name, taken out of the cache
+ * (the caller owns it), or NULL; search_old_free - what o holds. */
+struct sdoc *search_old_find(struct run *r, struct search_old *o,
+			     const char *name);
+void search_old_free(struct search_old *o);
+
+/* search_segment.c: the files of sg (named by their hash, which it
+ * sets) from its documents, written into search/MONTH.HASH/ unless there
+ * already. SEARCH_CHUNK documents a d*.json file. */
+#define SEARCH_CHUNK 128
+enum ma_status search_segment_write(struct run *r, GPtrArray *docs,
+				    struct seg *sg);
 
 #endif

@@ -616,9 +616,12 @@ store_widen(struct run *r)
 	     i++) {
 		char m[8];
 
+		const struct sfile *f =
+		    g_hash_table_lookup(r->store->files, keys->pdata[i]);
+
 		month_of_key(keys->pdata[i], m);
 		if (!g_hash_table_contains(r->store->loaded, keys->pdata[i]) &&
-		    !search_cache_usable(r, m))
+		    (f == NULL || !search_cache_usable(r, m, f->count)))
 			st = store_load_file(r, keys->pdata[i]);
 	}
 	g_ptr_array_free(keys, TRUE);

@@ -1,0 +1,177 @@
+#!/usr/bin/env bats
+# A busy month's search index is in parts (search.c): with parts of 25
+# (MAILARC_SEARCH_PART), a month of 230 messages is ten segments, newest
+# first, in date order. New mail after the month's last rewrites its last
+# part and adds the next, reading the others' terms from their caches,
+# not from the mail; a message dated into the middle, or one deleted,
+# rewrites the parts from its own on. Each run must give the index a
+# --full run gives, byte for byte. A site whose month was one segment
+# (an index made before parts) is cut into parts from its cache.
+
+bats_require_minimum_version 1.5.0
+load helpers
+load lib/render
+
+export MAILARC_SEARCH_PART=25
+
+setup() {
+	new_root
+	gen_space sp
+	T=$BATS_TEST_TMPDIR
+}
+
+# segs - January 2018's segments in index.json, newest first: a line
+# "n hash" each; checks that they follow the date order.
+segs() {
+	python3 - "$D/site/search/index.json" <<'EOF'
+import json, sys
+ix = json.load(open(sys.argv[1]))
+segs = [s for s in ix["segments"] if s["m"] == "2018-01"]
+for newer, older in zip(segs, segs[1:]):
+    assert older["lo"] <= older["hi"] <= newer["lo"] <= newer["hi"], (older, newer)
+assert sum(s["n"] for s in ix["segments"]) == ix["messages"], ix["messages"]
+for s in segs:
+    print(s["n"], s["h"])
+EOF
+}
+
+# full_equals - the index as the incremental runs left it equals the one
+# a --full run makes of the same mail (which it then is), and the cache
+# holds a file a part.
+full_equals() {
+	tree_digest "$D/site/search" >"$T/inc"
+	mailarc-render sp --full >/dev/null
+	tree_digest "$D/site/search" >"$T/full"
+	diff "$T/inc" "$T/full"
+	[ "$(find "$D/state/search" -type f | wc -l)" -eq "$(segs | wc -l)" ]
+}
+
+# render_more FILE... - archive, index and render incrementally (with
+# $AWAY, an archived file, moved away from the index's run to the
+# render's end).
+render_more() {
+	archive_add sp "$@"
+	notmuch_index sp
+	[ -z "${AWAY:-}" ] || mv "$AWAY" "$T/away"
+	MAILARC_RENDER_STATS=1 mailarc-render sp >"$T/out" 2>"$T/err"
+	[ -z "${AWAY:-}" ] || mv "$T/away" "$AWAY"
+}
+
+# cached ID - the cache's line of message ID (its terms...).
+cached() {
+	cat "$D"/state/search/2018-01* | awk -F'\t' -v id="$1@" \
+		'index($1, id) == 1'
+}
+
+@test "search parts: a month of 230 is ten parts; new mail rewrites the last and adds one, from the cache" {
+	python3 "$GEN" 230 "$D/archive" --seed 5 --gap 600
+	notmuch_index sp
+	MAILARC_RENDER_STATS=1 mailarc-render sp >/dev/null 2>"$T/err"
+	# Each part's terms from the messages its pages parsed, none read
+	# again (a part's fresh file: search_add()).
+	[ "$(render_stat search-read)" = 0 ]
+	segs >"$T/before"
+	[ "$(cut -d' ' -f1 "$T/before" | tr '\n' ' ')" = \
+		"5 25 25 25 25 25 25 25 25 25 " ]
+	[ "$(ls "$D/state/search" | tr '\n' ' ')" = \
+		"2018-01 2018-01.1 2018-01.2 2018-01.3 2018-01.4 2018-01.5 2018-01.6 2018-01.7 2018-01.8 2018-01.9 " ]
+	# The last part's first message, its file away: the run that adds
+	# to its part must take its terms from the cache.
+	cached bench-5-225 >"$T/line"
+	[ -s "$T/line" ]
+	ls -i "$D"/state/search/2018-01 "$D"/state/search/2018-01.[1-8] \
+		>"$T/inodes"
+	AWAY=$(grep -l '^Message-ID: <bench-5-225@' "$D"/archive/cur/*)
+	python3 "$GEN" 30 "$T/more" --seed 5 --gap 600 --start 230
+	render_more "$T"/more/cur/*
+	AWAY=
+	cached bench-5-225 | diff "$T/line" -
+	[ "$(render_stat search-read)" = 0 ]
+	segs >"$T/after"
+	[ "$(cut -d' ' -f1 "$T/after" | tr '\n' ' ')" = \
+		"10 25 25 25 25 25 25 25 25 25 25 " ]
+	# Parts 0 to 8 kept, their caches untouched; the run wrote two
+	# segments and the list.
+	diff <(tail -n 9 "$T/before") <(tail -n 9 "$T/after")
+	ls -i "$D"/state/search/2018-01 "$D"/state/search/2018-01.[1-8] |
+		diff "$T/inodes" -
+	grep '/search/' "$T/out" | sed 's,/[^/]*$,,' | sort -u >"$T/dirs"
+	[ "$(wc -l <"$T/dirs")" -eq 3 ]
+	grep -q "search/2018-01.$(sed -n 1p "$T/after" | cut -d' ' -f2)\$" \
+		"$T/dirs"
+	grep -q "search/2018-01.$(sed -n 2p "$T/after" | cut -d' ' -f2)\$" \
+		"$T/dirs"
+	full_equals
+}
+
+@test "search parts: a message into the middle, and a deletion, rewrite the parts from theirs on" {
+	python3 "$GEN" 230 "$D/archive" --seed 5 --gap 600
+	notmuch_index sp
+	mailarc-render sp >/dev/null
+	segs >"$T/before"
+	ls -i "$D"/state/search/2018-01 "$D"/state/search/2018-01.[1-3] \
+		>"$T/inodes"
+	# Dated as bench-5-110, the 111th, so after it: into part 4.
+	date=$(python3 - "$D/site/search/index.json" "$D/site/search" <<'EOF'
+import json, sys, email.utils
+ix = json.load(open(sys.argv[1]))
+segs = [s for s in ix["segments"] if s["m"] == "2018-01"][::-1]
+p4 = segs[4]
+docs = json.load(open("%s/%s.%s/d0.json" % (sys.argv[2], p4["m"], p4["h"])))
+assert docs[10][1].endswith("bench-5-110@bench.example"), docs[10]
+print(email.utils.formatdate(docs[10][0]))
+EOF
+)
+	dated_mail "$T/mid" "$date" zz-mid
+	render_more "$T/mid"
+	[ "$(render_stat search-read)" = 0 ]
+	segs >"$T/after"
+	[ "$(cut -d' ' -f1 "$T/after" | tr '\n' ' ')" = \
+		"6 25 25 25 25 25 25 25 25 25 " ]
+	diff <(tail -n 4 "$T/before") <(tail -n 4 "$T/after")
+	run ! diff <(tail -n 5 "$T/before") <(tail -n 5 "$T/after")
+	ls -i "$D"/state/search/2018-01 "$D"/state/search/2018-01.[1-3] |
+		diff "$T/inodes" -
+	full_equals
+	# A deletion in part 2: parts 0 and 1 kept, the last part's
+	# message count back to 5.
+	segs >"$T/before"
+	ls -i "$D"/state/search/2018-01 "$D"/state/search/2018-01.1 \
+		>"$T/inodes"
+	mailarc delete sp bench-5-60@bench.example >/dev/null
+	segs >"$T/after"
+	[ "$(cut -d' ' -f1 "$T/after" | tr '\n' ' ')" = \
+		"5 25 25 25 25 25 25 25 25 25 " ]
+	diff <(tail -n 2 "$T/before") <(tail -n 2 "$T/after")
+	run ! diff <(tail -n 3 "$T/before") <(tail -n 3 "$T/after")
+	ls -i "$D"/state/search/2018-01 "$D"/state/search/2018-01.1 |
+		diff "$T/inodes" -
+	full_equals
+	# Down to 200: the tenth part and its cache go.
+	for i in $(seq 200 229); do
+		echo "bench-5-$i@bench.example"
+	done >"$T/ids"
+	mailarc delete sp $(grep -v '^bench-5-60@' "$T/ids") >/dev/null
+	[ "$(segs | cut -d' ' -f1 | tr '\n' ' ')" = \
+		"25 25 25 25 25 25 25 25 " ]
+	full_equals
+}
+
+@test "search parts: a month that was one segment is cut into parts from its cache" {
+	python3 "$GEN" 230 "$D/archive" --seed 5 --gap 600
+	notmuch_index sp
+	MAILARC_SEARCH_PART=8192 mailarc-render sp >/dev/null
+	[ "$(segs | cut -d' ' -f1)" = 230 ]
+	[ "$(ls "$D/state/search")" = 2018-01 ]
+	cached bench-5-3 >"$T/line"
+	[ -s "$T/line" ]
+	AWAY=$(grep -l '^Message-ID: <bench-5-3@' "$D"/archive/cur/*)
+	python3 "$GEN" 1 "$T/more" --seed 5 --gap 600 --start 230
+	render_more "$T"/more/cur/*
+	AWAY=
+	cached bench-5-3 | diff "$T/line" -
+	[ "$(render_stat search-read)" = 0 ]
+	[ "$(segs | cut -d' ' -f1 | tr '\n' ' ')" = \
+		"6 25 25 25 25 25 25 25 25 25 " ]
+	full_equals
+}
