@@ -178,8 +178,20 @@ file_diverge(struct site_file *f)
 {
 	char chunk[SITE_FILE_CHUNK];
 	enum ma_status st = file_stage(f);
+	off_t off = 0;
 
-	for (off_t off = 0; st == MA_OK && off < f->same;) {
+	/* In the kernel where it can (an appended month's mbox keeps
+	 * megabytes); what it did not copy, a chunk at a time. */
+	while (st == MA_OK && off < f->same) {
+		loff_t in = off;
+		ssize_t n = copy_file_range(f->pub, &in, f->fd, NULL,
+					    (size_t)(f->same - off), 0);
+
+		if (n <= 0)
+			break;
+		off += n;
+	}
+	while (st == MA_OK && off < f->same) {
 		size_t k = (size_t)(f->same - off) < sizeof chunk
 			       ? (size_t)(f->same - off)
 			       : sizeof chunk;
