@@ -10,7 +10,8 @@
 # back as that build left it, adds ten messages dated after the last and
 # times that build's incremental mailarc-render: wall and CPU seconds,
 # peak RSS, files written. Prints each build's medians (and, with two,
-# the second's as a ratio of the first's). At 40,000 messages the whole
+# the second's as a ratio of the first's), and what each build's first
+# render of the space cost (one run each). At 40,000 messages the whole
 # run takes some ten minutes: a minute to generate and index, a full
 # render per build, and half a minute a round to copy the space back.
 set -eu
@@ -47,9 +48,11 @@ mv "$root" "$work/indexed"
 k=0
 for b in "$@"; do
 	k=$((k + 1))
-	echo "full render with $b (not timed)" >&2
+	echo "full render with $b" >&2
 	cp -a "$work/indexed" "$root"
-	PATH="$b/bin:$PATH" mailarc-render bench >/dev/null
+	sync
+	/usr/bin/time -f "%e %U %S %M" -o "$work/full.$k" \
+		env PATH="$b/bin:$PATH" mailarc-render bench >/dev/null
 	mv "$root" "$work/site.$k"
 done
 
@@ -90,6 +93,13 @@ for b in "$@"; do
 		'BEGIN { printf "%s: wall %.2f s  CPU %.2f s  RSS %.1f MB  files %d\n",
 			 b, w, c, m / 1024, f }'
 done | tee "$work/medians"
+echo "the first render of the space (one run each, not alternated):"
+k=0
+for b in "$@"; do
+	k=$((k + 1))
+	awk -v b="$b" '{ printf "%s: wall %.2f s  CPU %.2f s  RSS %.1f MB\n",
+			 b, $1, $2 + $3, $4 / 1024 }' "$work/full.$k"
+done
 if [ $# -ge 2 ]; then
 	awk 'NR == 1 { w = $3; c = $6; m = $9 }
 	     NR == 2 { printf "second / first: wall %.2fx  CPU %.2fx  RSS %.2fx\n",
