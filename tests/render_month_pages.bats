@@ -26,17 +26,6 @@ full_equals() {
 	diff "$T/inc" "$T/full"
 }
 
-# render_more FILE... - archive, index and render incrementally (with
-# $AWAY, an archived file, moved away from the index's run to the
-# render's end).
-render_more() {
-	archive_add mp "$@"
-	notmuch_index mp
-	[ -z "${AWAY:-}" ] || mv "$AWAY" "$T/away"
-	MAILARC_RENDER_STATS=1 mailarc-render mp >"$T/out" 2>"$T/err"
-	[ -z "${AWAY:-}" ] || mv "$T/away" "$AWAY"
-}
-
 @test "month pages: incremental runs over a busy month leave its early pages and mbox bytes, and equal --full" {
 	# January 2018: 1,100 messages, one in ten held back; February:
 	# 700, and a conversation whose first message is missing.
@@ -48,7 +37,7 @@ render_more() {
 	dated_mail "$T/x/x2" "Thu, 08 Feb 2018 12:00:00 +0000" x2 x1
 	dated_mail "$T/x/x3" "Fri, 09 Feb 2018 12:00:00 +0000" x3 x2
 	dated_mail "$T/x/x1" "Wed, 10 Jan 2018 12:00:00 +0000" x1
-	render_more "$T/x/x2" "$T/x/x3"
+	render_away mp "$T/x/x2" "$T/x/x3"
 	[ -f "$D/site/2018/01/page-5.html" ]
 	[ ! -f "$D/site/2018/01/page-6.html" ]
 	[ -f "$D/site/2018/02/page-4.html" ]
@@ -62,7 +51,7 @@ render_more() {
 	# the mbox whole would leave that message out.
 	AWAY=$(find "$D/archive/cur" -name '*.M1P1Q1.bench*')
 	[ -f "$AWAY" ]
-	render_more "$T"/late/cur/*
+	render_away mp "$T"/late/cur/*
 	AWAY=
 	[ -f "$(find "$D/archive/cur" -name '*.M1P1Q1.bench*')" ]
 	grep -q '/2018/01/index\.html$' "$T/out"
@@ -80,7 +69,7 @@ render_more() {
 	# that replies named until now), and x1: the root of x2's
 	# conversation, so its NAME changes, and the February lines of x2
 	# and x3, on February's second page, link the new one.
-	render_more "$T"/held/* "$T/x/x1"
+	render_away mp "$T"/held/* "$T/x/x1"
 	full_equals
 
 	# Deletions, each rendered by a run that reads part of the state:
@@ -100,14 +89,14 @@ render_more() {
 	[ -n "$id" ]
 	dated_mail "$T/x/y2" "Fri, 26 Jan 2018 12:00:00 +0000" y2 "$id"
 	python3 "$GEN" 5 "$T/late2" --start 1300 --gap 2000
-	render_more "$T"/late2/cur/* "$T/x/y2"
+	render_away mp "$T"/late2/cur/* "$T/x/y2"
 	grep -q 'y2@example' "$D/site/2018/01/threads-2.html"
 	full_equals
 
 	# A reply into January's second page by date, to an older message
 	# of a conversation the site has: nothing else changes before it.
 	dated_mail "$T/x/y1" "Mon, 08 Jan 2018 12:00:00 +0000" y1 bench-1-20@bench.example
-	render_more "$T/x/y1"
+	render_away mp "$T/x/y1"
 	grep -q 'y1@example' "$D/site/2018/01/page-2.html"
 	full_equals
 }

@@ -91,6 +91,21 @@ render_stat() {
 		tr ' ' '\n' | sed -n "/^$1\$/{n;p;}"
 }
 
+# render_away KEY FILE... - archive FILE..., index, and render KEY
+# incrementally (MAILARC_RENDER_STATS=1: the files written in
+# $BATS_TEST_TMPDIR/out, the stats in err), with $AWAY, an archived file,
+# moved away from the index's run to the render's end: what the run takes
+# from its caches, not from the mail, keeps that message.
+render_away() {
+	local key=$1 t=$BATS_TEST_TMPDIR
+	shift
+	archive_add "$key" "$@"
+	notmuch_index "$key"
+	[ -z "${AWAY:-}" ] || mv "$AWAY" "$t/away"
+	MAILARC_RENDER_STATS=1 mailarc-render "$key" >"$t/out" 2>"$t/err"
+	[ -z "${AWAY:-}" ] || mv "$t/away" "$AWAY"
+}
+
 # dated_mail FILE DATE ID [PARENT] - a message ID@example.org (a reply to
 # PARENT@example.org, or to PARENT itself when it holds an @); DATE "-"
 # for none.
