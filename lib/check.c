@@ -40,6 +40,8 @@ static const char *const kind_names[CHECK_KINDS] = {
     [CHECK_NO_PAGE] = "no page",
     [CHECK_STRAY_PAGE] = "stray page",
     [CHECK_TOMBSTONED] = "tombstoned but archived",
+    [CHECK_NOT_SEARCHABLE] = "not in the search index",
+    [CHECK_SEARCH_STRAY] = "stray in the search index",
 };
 
 const char *
@@ -61,6 +63,10 @@ struct walk {
 	const char *archive;  /* realpath of SPACE/archive */
 	struct names files;   /* "new/NAME": found when indexed */
 	struct names pages;   /* "NAME" of SITE/m/NAME.html: found when due */
+	struct names search;  /* "NAME" of each search document: found when
+				 an indexed message claims it */
+	GHashTable *twice;    /* search documents seen, of a name listed
+				 twice (uint64_t keys, g_malloc'd) */
 	GHashTable *tombs;    /* tombstoned Message-IDs (no brackets) */
 	GPtrArray *not_index; /* malloc'd absolute paths */
 	GPtrArray *gone;      /* malloc'd absolute paths */
@@ -373,6 +379,173 @@ check_pages(struct walk *w)
 	return st;
 }
 
+/* ---- The search index: site/search/ (docs/format.md) ---- */
+
+/* The search index's list, and a segment's document file, are read whole:
+ * a list names some 240 segments at a million messages, a file 128
+ * documents. */
+#define CHECK_SEARCH_FILE_MAX ((size_t)64 << 20)
+
+typedef void (*doc_fn)(struct walk *w, const char *name, size_t n);
+
+/* The NAME of the document on line, a row of a dK.json file
+ * ([date,"HH/NAME",...], the first after the file's "["), or NULL. */
+static const char *
+doc_name(const char *line, size_t *n)
+{
+	const char *p = line, *q;
+
+	if (p[0] == '[' && p[1] == '[')
+		p++;
+	if (*p++ != '[')
+		return NULL;
+	if (*p == '-')
+		p++;
+	if (!g_ascii_isdigit(*p))
+		return NULL;
+	while (g_ascii_isdigit(*p))
+		p++;
+	if (p[0] != ',' || p[1] != '"' || !g_ascii_isxdigit(p[2]) ||
+	    !g_ascii_isxdigit(p[3]) || p[4] != '/')
+		return NULL;
+	p += 5;
+	for (q = p; *q != '"'; q++)
+		if (*q == '\0' || *q == '\\' || *q == '\n')
+			return NULL;
+	*n = (size_t)(q - p);
+	return *n > 0 ? p : NULL;
+}
+
+/* The documents of segment dir (search/MONTH.HASH) of n documents, each
+ * name to fn. A file that is missing or not ours gives none: the
+ * messages it should hold are then not in the index. */
+static enum ma_status
+segment_docs(struct walk *w, const char *dir, unsigned n, doc_fn fn)
+{
+	enum ma_status st = MA_OK;
+
+	for (unsigned k = 0; k * 128u < n && st == MA_OK; k++) {
+		char *p = path_fmt("%s/%s/d%u.json", w->o->site_dir, dir, k);
+		char *data = NULL, *line, *next;
+		size_t len, dn;
+		const char *name;
+
+		if (p == NULL)
+			return MA_ENOMEM;
+		st = path_file_read_all(p, CHECK_SEARCH_FILE_MAX, &data, &len);
+		free(p);
+		if (st == MA_ENOTFOUND || st == MA_ETOOBIG) {
+			st = MA_OK;
+			continue;
+		}
+		for (line = data; st == MA_OK && line != NULL; line = next) {
+			if ((next = strchr(line, '\n')) != NULL)
+				*next++ = '\0';
+			if ((name = doc_name(line, &dn)) != NULL)
+				fn(w, name, dn);
+		}
+		free(data);
+	}
+	return st;
+}
+
+/* Each document of the segments search/index.json lists, to fn; none,
+ * and r->search false, when the site has no search index. */
+static enum ma_status
+search_docs(struct walk *w, doc_fn fn)
+{
+	char *p = path_fmt("%s/search/index.json", w->o->site_dir);
+	char *data = NULL, *line, *next;
+	enum ma_status st;
+	size_t len;
+
+	if (p == NULL)
+		return MA_ENOMEM;
+	st = path_file_read_all(p, CHECK_SEARCH_FILE_MAX, &data, &len);
+	free(p);
+	if (st == MA_ENOTFOUND)
+		return MA_OK;
+	if (st != MA_OK)
+		return st;
+	w->r->search = true;
+	for (line = data; st == MA_OK && line != NULL; line = next) {
+		char m[8], h[17], dir[32];
+		unsigned n;
+
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		if (sscanf(line,
+			   "{\"m\":\"%7[0-9-]\",\"h\":\"%16[0-9a-f]\",\"n\":%u",
+			   m, h, &n) != 3 ||
+		    strlen(m) != 7 || strlen(h) != 16)
+			continue;
+		snprintf(dir, sizeof dir, "search/%s.%s", m, h);
+		st = segment_docs(w, dir, n, fn);
+	}
+	free(data);
+	return st;
+}
+
+static void
+search_add_doc(struct walk *w, const char *name, size_t n)
+{
+	if (w->st == MA_OK)
+		w->st = names_add(&w->search, name_hash("", name, n));
+	w->r->searchable++;
+}
+
+/* 2b. The search index's documents into w->search. */
+static enum ma_status
+list_search(struct walk *w)
+{
+	enum ma_status st = search_docs(w, search_add_doc);
+
+	if (st == MA_OK)
+		st = w->st;
+	return st == MA_OK ? names_seal(&w->search) : st;
+}
+
+/* A document no message claimed, or the second of a name: reported
+ * (from the second reading of the index). */
+static void
+search_stray_doc(struct walk *w, const char *name, size_t n)
+{
+	uint64_t h = name_hash("", name, n);
+	ssize_t i = names_find(&w->search, h);
+	char *k, stem[PERMALINK_STEM_MAX], *page;
+	bool twice = false;
+
+	if (i < 0)
+		return;
+	if (names_found(&w->search, (size_t)i)) {
+		/* Claimed; a name listed twice leaves its second unfound. */
+		if ((size_t)i + 1 >= w->search.n || w->search.h[i + 1] != h)
+			return;
+		if (!g_hash_table_contains(w->twice, &h)) {
+			g_hash_table_add(w->twice, g_memdup2(&h, sizeof h));
+			return;
+		}
+		twice = true;
+	}
+	k = g_strndup(name, n);
+	if (permalink_stem(k, stem) != MA_OK)
+		snprintf(stem, sizeof stem, "%s", k);
+	page = g_strdup_printf("m/%s.html%s", stem, twice ? " (twice)" : "");
+	report(w, CHECK_SEARCH_STRAY, page, NULL);
+	g_free(page);
+	g_free(k);
+}
+
+/* 6. Documents of nothing, or listed twice: read again for their names,
+ * only when there is some. */
+static enum ma_status
+check_search(struct walk *w)
+{
+	if (w->search.nfound == w->search.n)
+		return MA_OK;
+	return search_docs(w, search_stray_doc);
+}
+
 /* One indexed message, and its page: found, or reported missing. */
 static int
 claim_message(const struct index_hit *h, void *arg)
@@ -380,18 +553,29 @@ claim_message(const struct index_hit *h, void *arg)
 	struct walk *w = arg;
 	char name[PERMALINK_NAME_MAX], stem[PERMALINK_STEM_MAX], *page;
 
+	uint64_t nh;
+	bool shown, found;
+
 	if (check_message(h, w) != 0)
 		return 1;
 	/* Named as the renderer names it: by the real Message-ID when
 	 * notmuch shortened a long one. */
 	if (permalink_of_message(h->message_id,
 				 h->nfiles > 0 ? h->files[0] : NULL,
-				 name) != MA_OK ||
-	    names_mark(&w->pages, name_hash("", name, strlen(name))) ||
-	    permalink_stem(name, stem) != MA_OK)
+				 name) != MA_OK)
+		return 0;
+	nh = name_hash("", name, strlen(name));
+	shown = names_mark(&w->pages, nh);
+	/* A tombstoned message is reported as such, not as unsearchable. */
+	found = !w->r->search || names_mark(&w->search, nh) ||
+		g_hash_table_contains(w->tombs, h->message_id);
+	if ((shown && found) || permalink_stem(name, stem) != MA_OK)
 		return 0;
 	page = g_strdup_printf("m/%s.html", stem);
-	report(w, CHECK_NO_PAGE, page, h->message_id);
+	if (!shown)
+		report(w, CHECK_NO_PAGE, page, h->message_id);
+	if (!found)
+		report(w, CHECK_NOT_SEARCHABLE, page, h->message_id);
 	g_free(page);
 	return 0;
 }
@@ -542,6 +726,8 @@ check_run(const struct check_opts *o, struct check_result *r)
 
 	memset(r, 0, sizeof *r);
 	w.tombs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	w.twice =
+	    g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
 	w.not_index = g_ptr_array_new_with_free_func(free);
 	w.gone = g_ptr_array_new_with_free_func(free);
 	if ((archive = space_part_path(o->space_dir, SPACE_ARCHIVE)) == NULL) {
@@ -556,11 +742,15 @@ check_run(const struct check_opts *o, struct check_result *r)
 	if (st == MA_OK)
 		st = list_site(&w, r);
 	if (st == MA_OK)
+		st = list_search(&w);
+	if (st == MA_OK)
 		st = claim_index(o, &w);
 	if (st == MA_OK)
 		st = report_unindexed(&w);
 	if (st == MA_OK)
 		st = check_pages(&w);
+	if (st == MA_OK && r->search)
+		st = check_search(&w);
 	if (st == MA_OK) {
 		r->not_indexed = take_paths(w.not_index, &r->n_not_indexed);
 		r->gone = take_paths(w.gone, &r->n_gone);
@@ -570,6 +760,8 @@ check_run(const struct check_opts *o, struct check_result *r)
 	}
 	names_free(&w.files);
 	names_free(&w.pages);
+	names_free(&w.search);
+	g_hash_table_destroy(w.twice);
 	g_hash_table_destroy(w.tombs);
 	free(archive);
 	free(arch_real);

@@ -16,12 +16,16 @@
  *     rule applied to the message's notmuch id);
  *   - every SITE/m/NAME.html is the page of an indexed message or the
  *     "removed" page of a tombstone;
- *   - no indexed message is named by a tombstone.
+ *   - no indexed message is named by a tombstone;
+ *   - when the site has a search index, every indexed message that is
+ *     not tombstoned has one document in it, and no document is of
+ *     anything else.
  *
  * Cost: one listing of the archive, one pass over the index (the files of
- * every message, no message is parsed), one listing of SITE/m and one read
- * of SPACE/tombstones. Read-only: it takes no lock; a pipeline running at
- * the same time may show as differences.
+ * every message, no message is parsed), one listing of SITE/m, one read
+ * of SPACE/tombstones and one of the search index's document files. Read-only:
+ * it takes no lock; a pipeline running at the same time may show as
+ * differences.
  */
 
 /* The kinds of difference; each is reported on its own. */
@@ -32,6 +36,11 @@ enum check_kind {
 	CHECK_NO_PAGE,	   /* what: m/NAME.html missing; id */
 	CHECK_STRAY_PAGE,  /* what: m/NAME.html of nothing indexed or removed */
 	CHECK_TOMBSTONED,  /* what: an indexed file; id named by a tombstone */
+	/* The site's search index (search/index.json and the documents of
+	 * the segments it lists), when the site has one: */
+	CHECK_NOT_SEARCHABLE, /* what: m/NAME.html of a message; id */
+	CHECK_SEARCH_STRAY,   /* what: m/NAME.html of a document of nothing
+				 indexed, or of one listed twice */
 	CHECK_KINDS
 };
 
@@ -50,6 +59,8 @@ struct check_result {
 	unsigned long messages;	     /* messages in the index */
 	unsigned long indexed_files; /* files the index names */
 	unsigned long pages;	     /* SITE/m/NAME.html files */
+	unsigned long searchable;    /* documents in the search index */
+	bool search;		     /* the site has a search index */
 	unsigned long tombstones;    /* Message-IDs tombstoned */
 	unsigned long count[CHECK_KINDS];
 	/* For check_repair(): absolute paths, malloc'd, owned. */

@@ -24,7 +24,7 @@ archived_of() {
 @test "a healthy space passes" {
 	run mailarc check sales
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"8 archived files, 7 indexed messages (8 files), 7 pages, 0 tombstones: all agree"* ]]
+	[[ "$output" == *"8 archived files, 7 indexed messages (8 files), 7 pages, 7 searchable, 0 tombstones: all agree"* ]]
 }
 
 @test "check --help and a missing space" {
@@ -63,6 +63,34 @@ archived_of() {
 	[ -f "$S/site/m/"*/"chk-2@gen.example.html" ]
 	run mailarc check sales
 	[ "$status" -eq 0 ]
+}
+
+@test "the search index: a message left out, a document of nothing and one listed twice are reported; --repair writes it again" {
+	# Edit the segment's documents (docs/format.md): chk-2 out, a
+	# document of nothing in, chk-3 twice.
+	d=$(ls -d "$S"/site/search/*.*/ | head -n 1)
+	python3 - "$d/d0.json" <<'EOF2'
+import json, sys
+rows = json.load(open(sys.argv[1]))
+out = [r for r in rows if "chk-2@" not in r[1]]
+assert len(out) == len(rows) - 1
+nothing = list(out[0]); nothing[1] = "00/nothing@example.com"
+dup = [r for r in out if "chk-3@" in r[1]][0]
+out += [nothing, dup]
+open(sys.argv[1], "w").write(
+    "[" + ",\n".join(json.dumps(r, ensure_ascii=False, separators=(",", ":"))
+                     for r in out) + "]\n")
+EOF2
+	run mailarc check sales
+	echo "$output"
+	[ "$status" -eq 65 ]
+	[[ "$output" == *"not in the search index: $(mrel sales chk-2@gen.example) <chk-2@gen.example>"* ]]
+	[[ "$output" == *"stray in the search index: $(mrel sales nothing@example.com)"* ]]
+	[[ "$output" == *"stray in the search index: $(mrel sales chk-3@gen.example) (twice)"* ]]
+	[[ "$output" == *"8 searchable"*"3 differences"* ]]
+	run mailarc check sales --repair
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"7 searchable, 0 tombstones: all agree"* ]]
 }
 
 @test "a stray page is reported; --repair removes it" {

@@ -17,8 +17,9 @@ static const char check_usage[] =
     "usage: mailarc check SPACE [--repair]\n"
     "\n"
     "Check that every archived file of SPACE is indexed, every indexed\n"
-    "message has its page, no page is left of a message that is gone and\n"
-    "no tombstoned message is archived. Prints each difference; exits 0\n"
+    "message has its page and its entry in the site's search index, no\n"
+    "page or entry is left of a message that is gone and no tombstoned\n"
+    "message is archived. Prints each difference; exits 0\n"
     "when all agree, 65 when something differs. --repair indexes what is\n"
     "missing, renders the whole site, and checks again.\n";
 
@@ -72,9 +73,11 @@ check_once(const struct space *s, struct check_result *r)
 	if (n > CHECK_SHOWN_MAX)
 		printf("... and %lu more differences\n", n - CHECK_SHOWN_MAX);
 	printf("space %s: %lu archived files, %lu indexed messages "
-	       "(%lu files), %lu pages, %lu tombstones: ",
-	       s->key, r->archived, r->messages, r->indexed_files, r->pages,
-	       r->tombstones);
+	       "(%lu files), %lu pages, ",
+	       s->key, r->archived, r->messages, r->indexed_files, r->pages);
+	if (r->search)
+		printf("%lu searchable, ", r->searchable);
+	printf("%lu tombstones: ", r->tombstones);
 	if (n == 0)
 		printf("all agree\n");
 	else
