@@ -231,6 +231,24 @@ entries_unfill(struct run *r)
 	g_ptr_array_set_size(r->filled, 0);
 }
 
+void
+entries_unfill_many(struct run *r)
+{
+	static size_t max;
+
+	if (max == 0) {
+		const char *v = getenv("MAILARC_RENDER_FILLED");
+		char *end;
+		unsigned long n = v != NULL ? strtoul(v, &end, 10) : 0;
+
+		max = v != NULL && *v != '\0' && *end == '\0' && n > 0
+			  ? n
+			  : ENTRIES_FILLED_MAX;
+	}
+	if (r->filled->len > max)
+		entries_unfill(r);
+}
+
 bool
 entry_fill(struct run *r, struct entry *e)
 {

@@ -329,6 +329,7 @@ date_pages(struct run *r, const char *month, size_t lo, size_t hi,
 			    month_page_rel(rel, month, "index.html", "page", p);
 		if (st == MA_OK)
 			st = site_put_buf(r->site, rel, &b);
+		entries_unfill_many(r);
 	}
 	buf_release(&b);
 	if (st == MA_OK)
@@ -466,6 +467,7 @@ conversation_pages(struct run *r, const char *month, size_t lo, size_t hi,
 					    "threads", p);
 		if (st == MA_OK)
 			st = site_put_buf(r->site, rel, &b);
+		entries_unfill_many(r);
 	}
 	buf_release(&b);
 	if (st == MA_OK)

@@ -224,8 +224,9 @@ mbox_add_versions(struct run *r, struct buf *b, const struct entry *e,
 }
 
 /* YYYY/MM/YYYY-MM.mbox, streamed: a month may hold more mail than
- * memory; one message at a time is in memory. New mail at the end of a
- * busy month reads the new messages' files, not the month's. */
+ * memory; one message at a time is in memory, and a bounded number of
+ * listings (entries_unfill_many()). New mail at the end of a busy month
+ * reads the new messages' files, not the month's. */
 enum ma_status
 month_mbox(struct run *r, const char *month, size_t lo, size_t hi, size_t kept)
 {
@@ -253,6 +254,7 @@ month_mbox(struct run *r, const char *month, size_t lo, size_t hi, size_t kept)
 			st = mbox_add_versions(r, &b, e, at);
 		if (st == MA_OK && b.len > 0)
 			st = site_file_write(f, b.data, b.len);
+		entries_unfill_many(r);
 	}
 	buf_release(&b);
 	if (st == MA_OK)

@@ -298,6 +298,17 @@ bool entry_fill(struct run *r, struct entry *e);
  * (entry_fill() reads them again): called between threads and months,
  * where no caller holds them. */
 void entries_unfill(struct run *r);
+/*
+ * entries_unfill_many() - entries_unfill() when more than
+ * ENTRIES_FILLED_MAX entries are filled (MAILARC_RENDER_FILLED sets
+ * another bound, for the tests): called between the pages of a month and
+ * the messages of its mbox, each of which fills its own entries, so that
+ * a month of 100,000 messages does not hold them all (30 MB), at the
+ * price of reading again what a later page needs. A month of ordinary
+ * size keeps them, and its pages by conversation fill none again.
+ */
+#define ENTRIES_FILLED_MAX 8192
+void entries_unfill_many(struct run *r);
 enum ma_status entry_page_name(struct run *r, struct entry *e,
 			       char name[PERMALINK_NAME_MAX]);
 void iso_date(time_t t, char out[32]);
