@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "env.h"
 #include "render_int.h"
 
 /*
@@ -236,15 +237,9 @@ entries_unfill_many(struct run *r)
 {
 	static size_t max;
 
-	if (max == 0) {
-		const char *v = getenv("MAILARC_RENDER_FILLED");
-		char *end;
-		unsigned long n = v != NULL ? strtoul(v, &end, 10) : 0;
-
-		max = v != NULL && *v != '\0' && *end == '\0' && n > 0
-			  ? n
-			  : ENTRIES_FILLED_MAX;
-	}
+	if (max == 0)
+		max = env_count("MAILARC_RENDER_FILLED", ENTRIES_FILLED_MAX,
+				SIZE_MAX);
 	if (r->filled->len > max)
 		entries_unfill(r);
 }

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "env.h"
 #include "log.h"
 #include "path.h"
 #include "render_int.h"
@@ -21,20 +22,10 @@ size_t
 search_part_size(void)
 {
 	static size_t size;
-	const char *v;
 
-	if (size == 0) {
-		char *end;
-		unsigned long n;
-
-		size = SEARCH_PART;
-		v = getenv("MAILARC_SEARCH_PART");
-		if (v != NULL && *v != '\0') {
-			n = strtoul(v, &end, 10);
-			if (*end == '\0' && n > 0 && n <= SEARCH_PART)
-				size = n;
-		}
-	}
+	if (size == 0)
+		size =
+		    env_count("MAILARC_SEARCH_PART", SEARCH_PART, SEARCH_PART);
 	return size;
 }
 
