@@ -7,7 +7,8 @@ Reads the renderer's cache of a space's index (SPACE/state/search/, a
 file a part of a month, a line per message with its terms: docs/format.md)
 and builds, in the documented format, the segments the renderer would
 write if each month held FACTOR times its messages (each copied with a
-new name), cut into parts of 8,192 as the renderer cuts them. Nothing is
+new name), cut into parts as the renderer cuts them (8,192 each, the
+last holding the rest, or a rest under 2,048 with it). Nothing is
 written: it prints the index's size, its files, the sizes of shards and
 document files, what one run adding 10 messages to the newest month
 rewrites (its last part), and the GETs a two-word query's first page
@@ -21,6 +22,15 @@ import os
 import sys
 
 CHUNK, SHARD, BITS_MAX, PART = 128, 24 * 1024, 8, 8192
+
+
+def cut(n):
+    """The parts of a month of n documents: (first, count) each."""
+    full = n // PART
+    parts = 0 if n == 0 else 1 if full == 0 else \
+        full + 1 if n % PART >= PART // 4 else full
+    return [(k * PART, PART if k + 1 < parts else n - k * PART)
+            for k in range(parts)]
 
 
 def fnv(term):
@@ -94,16 +104,16 @@ def main(argv):
         # The renderer's order: date, then name (the copies interleave).
         docs.sort(key=lambda d: (d[0], d[1]))
         docs = [(row, terms) for _, _, row, terms in docs]
-        for k in range(0, len(docs), PART):
-            files, bits, post, shards = segment(docs[k:k + PART])
+        for k, count in cut(len(docs)):
+            files, bits, post, shards = segment(docs[k:k + count])
             nsegs += 1
             total += sum(files.values())
             nfiles += len(files)
             shard_sizes += [v for key, v in files.items() if key[0] == "t"]
             doc_sizes += [v for key, v in files.items() if key[0] == "d"]
-            newest = (m, files, bits, post, min(PART, len(docs) - k))
+            newest = (m, files, bits, post, count)
             biggest = max(biggest, (sum(files.values()), len(files), m,
-                                    min(PART, len(docs) - k)))
+                                    count))
         ndocs += len(docs)
     shard_sizes.sort()
     doc_sizes.sort()

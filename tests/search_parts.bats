@@ -1,12 +1,14 @@
 #!/usr/bin/env bats
 # A busy month's search index is in parts (search.c): with parts of 25
-# (MAILARC_SEARCH_PART), a month of 230 messages is ten segments, newest
-# first, in date order. New mail after the month's last rewrites its last
-# part and adds the next, reading the others' terms from their caches,
-# not from the mail; a message dated into the middle, or one deleted,
-# rewrites the parts from its own on. Each run must give the index a
-# --full run gives, byte for byte. A site whose month was one segment
-# (an index made before parts) is cut into parts from its cache.
+# (MAILARC_SEARCH_PART), a month of 230 messages is nine segments, newest
+# first, in date order: eight of 25 and the rest, 30, since a rest under
+# a quarter of a part (5) stays with the part before. New mail after the
+# month's last rewrites its last part and adds the next, reading the
+# others' terms from their caches, not from the mail; a message dated
+# into the middle, or one deleted, rewrites the parts from its own on.
+# Each run must give the index a --full run gives, byte for byte. A site
+# whose month was one segment (an index made before parts), or whose
+# parts were cut by another size, is cut again from its cache.
 
 bats_require_minimum_version 1.5.0
 load helpers
@@ -46,14 +48,16 @@ full_equals() {
 	[ "$(find "$D/state/search" -type f | wc -l)" -eq "$(segs | wc -l)" ]
 }
 
-# append_from_cache ID N - N messages after the 230, rendered while the
-# file of message ID is away: its line in the cache comes through the run
-# as it was, and the run read no message again (search-read).
+# append_from_cache ID N [FIRST] - N messages after the FIRST (230),
+# rendered while the file of message ID is away: its line in the cache
+# comes through the run as it was, and the run read no message again
+# (search-read).
 append_from_cache() {
 	cached "$1" >"$T/line"
 	[ -s "$T/line" ]
 	AWAY=$(grep -l "^Message-ID: <$1@" "$D"/archive/cur/*)
-	python3 "$GEN" "$2" "$T/more" --seed 5 --gap 600 --start 230
+	rm -rf "$T/more"
+	python3 "$GEN" "$2" "$T/more" --seed 5 --gap 600 --start "${3:-230}"
 	render_away sp "$T"/more/cur/*
 	AWAY=
 	cached "$1" | diff "$T/line" -
@@ -66,7 +70,7 @@ cached() {
 		'index($1, id) == 1'
 }
 
-@test "search parts: a month of 230 is ten parts; new mail rewrites the last and adds one, from the cache" {
+@test "search parts: a month of 230 is nine parts; new mail rewrites the last and adds one, from the cache" {
 	python3 "$GEN" 230 "$D/archive" --seed 5 --gap 600
 	notmuch_index sp
 	MAILARC_RENDER_STATS=1 mailarc-render sp >/dev/null 2>"$T/err"
@@ -75,21 +79,21 @@ cached() {
 	[ "$(render_stat search-read)" = 0 ]
 	segs >"$T/before"
 	[ "$(cut -d' ' -f1 "$T/before" | tr '\n' ' ')" = \
-		"5 25 25 25 25 25 25 25 25 25 " ]
+		"30 25 25 25 25 25 25 25 25 " ]
 	[ "$(ls "$D/state/search" | tr '\n' ' ')" = \
-		"2018-01 2018-01.1 2018-01.2 2018-01.3 2018-01.4 2018-01.5 2018-01.6 2018-01.7 2018-01.8 2018-01.9 " ]
-	ls -i "$D"/state/search/2018-01 "$D"/state/search/2018-01.[1-8] \
+		"2018-01 2018-01.1 2018-01.2 2018-01.3 2018-01.4 2018-01.5 2018-01.6 2018-01.7 2018-01.8 " ]
+	ls -i "$D"/state/search/2018-01 "$D"/state/search/2018-01.[1-7] \
 		>"$T/inodes"
 	# The last part's first message, its file away: the run that adds
-	# to its part must take its terms from the cache.
-	append_from_cache bench-5-225 30
+	# to its part must take its terms from the cache. 250: ten parts.
+	append_from_cache bench-5-200 20
 	segs >"$T/after"
 	[ "$(cut -d' ' -f1 "$T/after" | tr '\n' ' ')" = \
-		"10 25 25 25 25 25 25 25 25 25 25 " ]
-	# Parts 0 to 8 kept, their caches untouched; the run wrote two
+		"25 25 25 25 25 25 25 25 25 25 " ]
+	# Parts 0 to 7 kept, their caches untouched; the run wrote two
 	# segments and the list.
-	diff <(tail -n 9 "$T/before") <(tail -n 9 "$T/after")
-	ls -i "$D"/state/search/2018-01 "$D"/state/search/2018-01.[1-8] |
+	diff <(tail -n 8 "$T/before") <(tail -n 8 "$T/after")
+	ls -i "$D"/state/search/2018-01 "$D"/state/search/2018-01.[1-7] |
 		diff "$T/inodes" -
 	grep '/search/' "$T/out" | sed 's,/[^/]*$,,' | sort -u >"$T/dirs"
 	[ "$(wc -l <"$T/dirs")" -eq 3 ]
@@ -97,6 +101,17 @@ cached() {
 		"$T/dirs"
 	grep -q "search/2018-01.$(sed -n 2p "$T/after" | cut -d' ' -f2)\$" \
 		"$T/dirs"
+	full_equals
+	# Five more stay with the last part; a sixth (a quarter of 25) is
+	# a part of its own. The nine full parts are kept each time.
+	append_from_cache bench-5-225 5 250
+	[ "$(segs | cut -d' ' -f1 | tr '\n' ' ')" = \
+		"30 25 25 25 25 25 25 25 25 25 " ]
+	diff <(tail -n 9 "$T/after") <(segs | tail -n 9)
+	append_from_cache bench-5-225 1 255
+	[ "$(segs | cut -d' ' -f1 | tr '\n' ' ')" = \
+		"6 25 25 25 25 25 25 25 25 25 25 " ]
+	diff <(tail -n 9 "$T/after") <(segs | tail -n 9)
 	full_equals
 }
 
@@ -130,30 +145,31 @@ EOF
 		diff "$T/inodes" -
 	full_equals
 	# A deletion in part 2: parts 0 and 1 kept, the last part's
-	# message count back to 5.
+	# message count back to 30.
 	segs >"$T/before"
 	ls -i "$D"/state/search/2018-01 "$D"/state/search/2018-01.1 \
 		>"$T/inodes"
 	mailarc delete sp bench-5-60@bench.example >/dev/null
 	segs >"$T/after"
 	[ "$(cut -d' ' -f1 "$T/after" | tr '\n' ' ')" = \
-		"5 25 25 25 25 25 25 25 25 25 " ]
+		"30 25 25 25 25 25 25 25 25 " ]
 	diff <(tail -n 2 "$T/before") <(tail -n 2 "$T/after")
 	run ! diff <(tail -n 3 "$T/before") <(tail -n 3 "$T/after")
 	ls -i "$D"/state/search/2018-01 "$D"/state/search/2018-01.1 |
 		diff "$T/inodes" -
 	full_equals
-	# Down to 200: the tenth part and its cache go.
-	for i in $(seq 200 229); do
-		echo "bench-5-$i@bench.example"
-	done >"$T/ids"
-	mailarc delete sp $(grep -v '^bench-5-60@' "$T/ids") >/dev/null
+	# Down to 201: the ninth part and its cache go, and the one left
+	# over stays with the eighth.
+	ls -i "$D"/state/search/2018-01.[1-6] >"$T/inodes"
+	mailarc delete sp $(seq -f 'bench-5-%g@bench.example' 200 228) \
+		>/dev/null
 	[ "$(segs | cut -d' ' -f1 | tr '\n' ' ')" = \
-		"25 25 25 25 25 25 25 25 " ]
+		"26 25 25 25 25 25 25 25 " ]
+	ls -i "$D"/state/search/2018-01.[1-6] | diff "$T/inodes" -
 	full_equals
 }
 
-@test "search parts: a month that was one segment is cut into parts from its cache" {
+@test "search parts: a month that was one segment, or in parts of another size, is cut again from its cache" {
 	python3 "$GEN" 230 "$D/archive" --seed 5 --gap 600
 	notmuch_index sp
 	MAILARC_SEARCH_PART=8192 mailarc-render sp >/dev/null
@@ -163,4 +179,10 @@ EOF
 	[ "$(segs | cut -d' ' -f1 | tr '\n' ' ')" = \
 		"6 25 25 25 25 25 25 25 25 25 " ]
 	full_equals
+	# Parts of 23: every part's bounds move (232 is ten parts, the
+	# last holding the rest of 2).
+	MAILARC_SEARCH_PART=23 append_from_cache bench-5-100 1 231
+	[ "$(segs | cut -d' ' -f1 | tr '\n' ' ')" = \
+		"25 23 23 23 23 23 23 23 23 23 " ]
+	MAILARC_SEARCH_PART=23 full_equals
 }

@@ -3,6 +3,7 @@
  * conversation (threads.html, threads-N.html) and its mbox; a month left
  * empty loses its pages.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,18 +16,22 @@ const char *const month_names[12] = {
     "July",    "August",   "September", "October", "November", "December",
 };
 
-size_t
-month_start(struct run *r, const char *month)
+/* The first place in the order whose month is after month (past: a
+ * month after it), or not before it. */
+static size_t
+month_bound(struct run *r, const char *month, bool past)
 {
 	size_t a = 0, b = r->order->len;
 	char m[8];
 
 	while (a < b) {
 		size_t mid = a + (b - a) / 2;
+		int c;
 
 		render_month_of(((struct entry *)r->order->pdata[mid])->date,
 				m);
-		if (strcmp(m, month) < 0)
+		c = strcmp(m, month);
+		if (c < 0 || (past && c == 0))
 			a = mid + 1;
 		else
 			b = mid;
@@ -34,19 +39,17 @@ month_start(struct run *r, const char *month)
 	return a;
 }
 
+size_t
+month_start(struct run *r, const char *month)
+{
+	return month_bound(r, month, false);
+}
+
 void
 month_range(struct run *r, const char *month, size_t *lo, size_t *hi)
 {
-	size_t b;
-	char m[8];
-
-	*lo = month_start(r, month);
-	for (b = *lo; b < r->order->len; b++) {
-		render_month_of(((struct entry *)r->order->pdata[b])->date, m);
-		if (strcmp(m, month) != 0)
-			break;
-	}
-	*hi = b;
+	*lo = month_bound(r, month, false);
+	*hi = month_bound(r, month, true);
 }
 
 /* "YYYY/MM" -> 1..12 (render_month_of() wrote it: two digits). */

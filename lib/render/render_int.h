@@ -706,7 +706,7 @@ enum ma_status render_thread_id(struct run *r, const char *id);
 /* month.c */
 int month_num(const char *month);
 /* month_range() - the entries of month "YYYY/MM" are r->order[lo..hi)
- * (contiguous: the order is sorted by date). */
+ * (contiguous: the order is sorted by date), found in log(order) steps. */
 void month_range(struct run *r, const char *month, size_t *lo, size_t *hi);
 /* month_start() - lo alone, found in log(order) steps. */
 size_t month_start(struct run *r, const char *month);

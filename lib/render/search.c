@@ -148,13 +148,14 @@ fresh_open(struct run *r, const char *month, unsigned part)
 }
 
 /* The part of its month that e falls in, by its place in the order
- * (which the run set before it renders). */
+ * (which the run set before it renders) and the month's size. */
 static unsigned
 part_of(struct run *r, const struct entry *e, const char *month)
 {
-	size_t at = order_position(r, e), lo = month_start(r, month);
+	size_t at = order_position(r, e), lo, hi;
 
-	return at >= lo ? (unsigned)((at - lo) / search_part_size()) : 0;
+	month_range(r, month, &lo, &hi);
+	return at >= lo ? search_part_at(hi - lo, at - lo) : 0;
 }
 
 /* Called for each message a run renders, after it is parsed. */
@@ -426,8 +427,11 @@ first_rebuilt(struct run *r, bool full, GHashTable *gone,
 		slash[4] = '/';
 		month_change(r, slash, sm->lo, sm->hi, &c);
 		month_change_free(&c);
-		if (c.first / search_part_size() < from)
-			from = (unsigned)(c.first / search_part_size());
+		/* c.first at the end: nothing changed, unless the month's
+		 * last entries left it (its last part is smaller). */
+		if ((c.first < sm->count || c.left) &&
+		    search_part_at(sm->count, c.first) < from)
+			from = search_part_at(sm->count, c.first);
 	}
 	for (unsigned k = 0; k < from; k++) {
 		struct seg sg = {0};

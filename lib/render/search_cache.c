@@ -29,23 +29,49 @@ search_part_size(void)
 	return size;
 }
 
+/* A month's last part holds what is left after its full parts, unless
+ * that is under a quarter of a part: then the part before holds it too
+ * (between one and one and a quarter parts). */
+static size_t
+part_tail_min(void)
+{
+	size_t t = search_part_size() / 4;
+
+	return t > 0 ? t : 1;
+}
+
 unsigned
 search_parts(size_t count)
 {
-	return (unsigned)((count + search_part_size() - 1) /
-			  search_part_size());
+	size_t full = count / search_part_size();
+
+	if (count == 0)
+		return 0;
+	if (full == 0)
+		return 1;
+	return (unsigned)(count % search_part_size() >= part_tail_min()
+			      ? full + 1
+			      : full);
 }
 
 unsigned
 search_part_docs(size_t count, unsigned k)
 {
+	unsigned parts = search_parts(count);
 	size_t from = (size_t)k * search_part_size();
 
-	if (from >= count)
+	if (k >= parts)
 		return 0;
-	return (unsigned)(count - from < search_part_size()
-			      ? count - from
-			      : search_part_size());
+	return (unsigned)(k + 1 < parts ? search_part_size() : count - from);
+}
+
+unsigned
+search_part_at(size_t count, size_t at)
+{
+	unsigned parts = search_parts(count);
+	size_t k = at / search_part_size();
+
+	return parts == 0 ? 0 : k < parts ? (unsigned)k : parts - 1;
 }
 
 char *

@@ -63,7 +63,10 @@ gint search_strcmp(gconstpointer a, gconstpointer b);
 
 /*
  * search_cache.c: a month's documents, in date order, fall into parts of
- * search_part_size() (the last holds the rest), each a segment of the
+ * search_part_size(), the last holding the rest, or, when the rest is
+ * under a quarter of a part, the last full part holding it too (so that
+ * a month just over a part is one segment, not one and a sliver to
+ * query; a part holds 1.25 parts at most). Each part is a segment of the
  * index with its own cache, SPACE/state/search/YYYY-MM for the first,
  * YYYY-MM.K for part K. The first line of a part's cache is also its
  * line in index.json.
@@ -85,6 +88,10 @@ size_t search_part_size(void);
 unsigned search_parts(size_t count);
 /* search_part_docs - how many of them part k holds. */
 unsigned search_part_docs(size_t count, unsigned k);
+/* search_part_at - the part that holds the document at place at (the
+ * last part when at is count, where one that left the month was). Part
+ * k starts at k * search_part_size(). */
+unsigned search_part_at(size_t count, size_t at);
 /* search_cache_path - the cache of part of month ("YYYY-MM"), malloc'd. */
 char *search_cache_path(struct run *r, const char *month, unsigned part);
 /*

@@ -14,27 +14,56 @@
 static void
 test_a_month_is_cut_into_full_parts_and_the_rest(void **state)
 {
+	const size_t tail = SEARCH_PART / 4;
+
 	(void)state;
 	assert_int_equal(search_part_size(), SEARCH_PART);
 	assert_int_equal(search_parts(0), 0);
 	assert_int_equal(search_parts(1), 1);
 	assert_int_equal(search_parts(SEARCH_PART), 1);
-	assert_int_equal(search_parts(SEARCH_PART + 1), 2);
+	/* A rest under a quarter of a part stays with the part before. */
+	assert_int_equal(search_parts(SEARCH_PART + 1), 1);
+	assert_int_equal(search_parts(SEARCH_PART + tail - 1), 1);
+	assert_int_equal(search_parts(SEARCH_PART + tail), 2);
+	assert_int_equal(search_parts(2 * SEARCH_PART), 2);
 	assert_int_equal(search_parts(40010), 5);
+	assert_int_equal(search_parts(4 * SEARCH_PART + tail - 1), 4);
 	assert_int_equal(search_part_docs(1, 0), 1);
 	assert_int_equal(search_part_docs(1, 1), 0);
-	assert_int_equal(search_part_docs(SEARCH_PART + 1, 0), SEARCH_PART);
-	assert_int_equal(search_part_docs(SEARCH_PART + 1, 1), 1);
+	assert_int_equal(search_part_docs(SEARCH_PART + 1, 0), SEARCH_PART + 1);
+	assert_int_equal(search_part_docs(SEARCH_PART + 1, 1), 0);
+	assert_int_equal(search_part_docs(SEARCH_PART + tail, 0), SEARCH_PART);
+	assert_int_equal(search_part_docs(SEARCH_PART + tail, 1), tail);
 	assert_int_equal(search_part_docs(40010, 3), SEARCH_PART);
 	assert_int_equal(search_part_docs(40010, 4), 40010 - 4 * SEARCH_PART);
 	assert_int_equal(search_part_docs(40010, 5), 0);
-	/* Every message in one part, once. */
-	for (size_t n = 0; n < 3 * SEARCH_PART; n += 997) {
+	/* Where a place falls: the part of its number, or the last. */
+	assert_int_equal(search_part_at(0, 0), 0);
+	assert_int_equal(search_part_at(SEARCH_PART + 1, SEARCH_PART), 0);
+	assert_int_equal(search_part_at(SEARCH_PART + 1, SEARCH_PART + 1), 0);
+	assert_int_equal(search_part_at(SEARCH_PART + tail, SEARCH_PART - 1),
+			 0);
+	assert_int_equal(search_part_at(SEARCH_PART + tail, SEARCH_PART), 1);
+	assert_int_equal(search_part_at(40010, 40010), 4);
+	/* Every message in one part, once; every part but the last full,
+	 * the last at least a quarter of one, at most 1.25 parts; and a
+	 * place is in the part search_part_at() says. */
+	for (size_t n = 0; n < 3 * SEARCH_PART; n += 97) {
 		size_t sum = 0;
+		unsigned parts = search_parts(n);
 
-		for (unsigned k = 0; k < search_parts(n); k++) {
-			assert_true(search_part_docs(n, k) > 0);
-			sum += search_part_docs(n, k);
+		for (unsigned k = 0; k < parts; k++) {
+			size_t docs = search_part_docs(n, k);
+
+			if (k + 1 < parts)
+				assert_int_equal(docs, SEARCH_PART);
+			else if (k > 0)
+				assert_true(docs >= tail &&
+					    docs < SEARCH_PART + tail);
+			for (size_t at = sum; at < sum + docs; at += 61)
+				assert_int_equal(search_part_at(n, at), k);
+			assert_int_equal(search_part_at(n, sum + docs - 1), k);
+			sum += docs;
 		}
 		assert_int_equal(sum, n);
 	}
