@@ -163,3 +163,19 @@ journal_rename() {
 	[ ! -e "$SITE/.render-next" ]
 	tree_digest "$SITE" | diff "$BATS_TEST_TMPDIR/want" -
 }
+
+@test "publish: where the kernel will not copy a file's kept bytes, reads and writes copy them" {
+	pub_batch 0 30
+	mailarc-render -q pub >/dev/null
+	pub_batch 1 10
+	# Every copy_file_range() fails, as on a kernel or file system
+	# without it: site_file.c's chunk loop copies what the kernel did
+	# not.
+	ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0" strace -qq \
+		-o "$BATS_TEST_TMPDIR/copies" -e trace=copy_file_range \
+		-e inject=copy_file_range:error=ENOSYS mailarc-render -q pub \
+		>/dev/null
+	grep -q 'ENOSYS.*INJECTED' "$BATS_TEST_TMPDIR/copies"
+	linkcheck
+	same_as_full
+}
