@@ -104,6 +104,7 @@ site_open(const char *dir, FILE *out, char sep, struct site **sp)
 	s->written = site_set_new();
 	s->dirs = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
 	s->gone = g_hash_table_new(g_direct_hash, g_direct_equal);
+	s->appends = g_hash_table_new_full(g_str_hash, g_str_equal, free, free);
 	s->synced = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
 	mark = path_fmt("%s/%s", dir, SITE_MARK);
 	if (s->dir == NULL || s->stage == NULL || mark == NULL ||
@@ -245,6 +246,8 @@ unchanged(struct site *s, const char *rel,
 	bool yes;
 
 	*done = false;
+	/* This write of rel replaces one appended earlier in the run. */
+	site_ops_drop_append(s, rel);
 	if (s->empty || (op = site_ops_state(s, rel)) == SITE_OP_PUT)
 		return MA_OK;
 	if ((final = site_final_path(s, rel)) == NULL)
@@ -445,6 +448,7 @@ site_remove(struct site *s, const char *rel)
 		return MA_EDATA;
 	if (s->fresh)
 		return site_fresh_remove(s, rel);
+	site_ops_drop_append(s, rel);
 	if (site_ops_state(s, rel) == SITE_OP_PUT) {
 		if ((p = site_stage_path(s, rel)) == NULL)
 			return MA_ENOMEM;
@@ -535,6 +539,8 @@ site_close(struct site *s, bool commit)
 		fclose(s->oplog);
 	if (s->gone)
 		g_hash_table_destroy(s->gone);
+	if (s->appends)
+		g_hash_table_destroy(s->appends);
 	if (s->synced)
 		g_hash_table_destroy(s->synced);
 	free(s);

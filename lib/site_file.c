@@ -12,6 +12,11 @@
  * (its first bytes copied from the published file, which held them) or
  * where the published file ends early or goes on. An unchanged file is
  * never staged nor touched; a changed one ends as site_put() leaves it.
+ *
+ * A file that only grows, all of its published bytes kept (a month's
+ * mbox, given new mail at its end), is not copied: past SITE_APPEND_MIN
+ * kept bytes its new ones alone are staged, in site_append_path(), and
+ * the commit appends them to the published file (site_journal.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +25,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "env.h"
 #include "log.h"
 #include "path.h"
 #include "site.h"
@@ -37,7 +43,9 @@ struct site_file {
 	int fd;		  /* the staged file; -1 while comparing */
 	int pub;	  /* the published file while comparing, else -1 */
 	off_t same;	  /* bytes so far, equal to pub's first ones */
+	off_t append_at;  /* staged: the bytes after these (-1: all) */
 	char *rel, *path; /* path: NULL for an unnamed file (O_TMPFILE) */
+	char *tail;	  /* where new bytes alone would be staged */
 	const char *dir;  /* the site's: names an unnamed file in errors */
 	char *buf;
 	size_t len;
@@ -67,6 +75,7 @@ file_free(struct site_file *f)
 		close(f->fd);
 	free(f->rel);
 	free(f->path);
+	free(f->tail);
 	free(f->buf);
 	free(f);
 }
@@ -91,6 +100,7 @@ file_new(const struct site *s, const char *rel)
 		return NULL;
 	f->fd = -1;
 	f->pub = -1;
+	f->append_at = -1;
 	f->dir = s->dir;
 	if ((f->rel = strdup(rel)) == NULL) {
 		free(f);
@@ -127,6 +137,53 @@ file_stage(struct site_file *f)
 	e = errno;
 	log_err("cannot create '%s': %s", f->path, strerror(e));
 	return path_errno_status(e);
+}
+
+/* The kept bytes past which a file is appended to, not copied. */
+static off_t
+append_min(void)
+{
+	static off_t min;
+
+	if (min == 0)
+		min = (off_t)env_count("MAILARC_SITE_APPEND", SITE_APPEND_MIN,
+				       SITE_APPEND_MIN);
+	return min;
+}
+
+/* The published file ends where f's bytes, all of them equal so far,
+ * go on: its new bytes alone are staged (f->tail), to be appended. */
+static bool
+file_appends(struct site_file *f, enum ma_status *st)
+{
+	struct stat sb;
+	char *slash;
+	int e;
+
+	*st = MA_OK;
+	if (f->tail == NULL || f->same < append_min() ||
+	    fstat(f->pub, &sb) != 0 || sb.st_size != f->same)
+		return false;
+	if ((slash = strrchr(f->tail, '/')) != NULL) {
+		*slash = '\0';
+		*st = path_mkdir_p(f->tail, 0755);
+		*slash = '/';
+		if (*st != MA_OK)
+			return true;
+	}
+	free(f->path);
+	f->path = f->tail; /* what an abort removes */
+	f->tail = NULL;
+	if ((f->fd = site_create_staged(f->path)) < 0) {
+		e = errno;
+		log_err("cannot create '%s': %s", f->path, strerror(e));
+		*st = path_errno_status(e);
+		return true;
+	}
+	f->append_at = f->same;
+	close(f->pub);
+	f->pub = -1;
+	return true;
 }
 
 /* Up to n bytes of the published file from off into p; fewer only at its
@@ -177,11 +234,14 @@ static enum ma_status
 file_diverge(struct site_file *f)
 {
 	char chunk[SITE_FILE_CHUNK];
-	enum ma_status st = file_stage(f);
+	enum ma_status st;
 	off_t off = 0;
 
-	/* In the kernel where it can (an appended month's mbox keeps
-	 * megabytes); what it did not copy, a chunk at a time. */
+	if (file_appends(f, &st))
+		return st;
+	st = file_stage(f);
+	/* In the kernel where it can (an mbox changed near its end keeps
+	 * most of its bytes); what it did not copy, a chunk at a time. */
 	while (st == MA_OK && off < f->same) {
 		loff_t in = off;
 		ssize_t n = copy_file_range(f->pub, &in, f->fd, NULL,
@@ -254,6 +314,9 @@ file_begin(struct site *s, struct site_file *f)
 	struct stat sb;
 	char *final;
 
+	/* A version to be appended, from earlier in this run, is replaced
+	 * by this one. */
+	site_ops_drop_append(s, f->rel);
 	if (s->empty)
 		return file_stage(f);
 	if ((final = site_final_path(s, f->rel)) == NULL)
@@ -266,6 +329,8 @@ file_begin(struct site *s, struct site_file *f)
 	}
 	if (f->pub < 0)
 		return file_stage(f);
+	if ((f->tail = site_append_path(s, f->rel)) == NULL)
+		return MA_ENOMEM;
 	/* A version staged earlier in this run is replaced by this one,
 	 * which may come out as the published file: then neither stays. */
 	if (site_ops_any(s) && unlink(f->path) != 0 && errno != ENOENT) {
@@ -385,7 +450,9 @@ site_file_commit(struct site *s, struct site_file *f)
 		return path_errno_status(e);
 	}
 	f->fd = -1;
-	if ((st = site_ops_note(s, f->rel, false)) != MA_OK) {
+	st = f->append_at >= 0 ? site_ops_note_append(s, f->rel, f->append_at)
+			       : site_ops_note(s, f->rel, false);
+	if (st != MA_OK) {
 		site_file_abort(f);
 		return st;
 	}

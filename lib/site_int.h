@@ -24,8 +24,18 @@
 #define SITE_JOURNAL	  ".journal"
 #define SITE_JOURNAL_TMP  ".journal.tmp"
 #define SITE_JOURNAL_HEAD "mailarc-publish 1"
-#define SITE_JOURNAL_END  "end"
-#define SITE_OPS	  ".changes"
+/* A journal with appends ('A'), which older versions cannot carry out:
+ * they stop at its first line, not part way. */
+#define SITE_JOURNAL_HEAD2 "mailarc-publish 2"
+#define SITE_JOURNAL_END   "end"
+#define SITE_OPS	   ".changes"
+/* Where the new bytes of a file published by appending wait: under a
+ * folder of its own, so that no staged file of the site has the name. */
+#define SITE_APPENDS ".append"
+/* A file is published by appending to it (site_file.c) when it keeps at
+ * least this many of its published bytes; MAILARC_SITE_APPEND sets
+ * another (for tests). */
+#define SITE_APPEND_MIN ((size_t)1 << 20)
 
 /* The marker of a first render in progress (site_fresh.c). */
 #define SITE_FRESH_MARK ".render-first"
@@ -49,6 +59,7 @@ struct site {
 	GHashTable *dirs;	  /* staging folders made (owned keys) */
 	FILE *oplog;		  /* every change, in order (site_ops.c) */
 	GHashTable *gone;	  /* pending removals: their path hashes */
+	GHashTable *appends;	  /* pending appends: rel -> its offset */
 	size_t nops;		  /* lines in oplog */
 	GHashTable *synced;	  /* published folders changed (owned keys) */
 	size_t nwritten;
@@ -74,6 +85,18 @@ struct site {
  */
 enum site_op { SITE_OP_NONE, SITE_OP_PUT, SITE_OP_REMOVE };
 enum ma_status site_ops_note(struct site *s, const char *rel, bool remove);
+/*
+ * Appends: a file that only grows (a month's mbox) is published by
+ * writing its new bytes at the end of the published file, not by a
+ * staged copy of it all. The new bytes wait in site_append_path();
+ * site_ops_note_append() records that rel's published file is to be cut
+ * to at bytes (what it held when the run read it; a second try after a
+ * crash finds it longer) and given them; site_ops_drop_append() drops
+ * a pending append of rel (rel is written whole or removed instead).
+ */
+char *site_append_path(const struct site *s, const char *rel);
+enum ma_status site_ops_note_append(struct site *s, const char *rel, off_t at);
+void site_ops_drop_append(struct site *s, const char *rel);
 void site_ops_forget(struct site *s, const char *rel);
 enum site_op site_ops_state(const struct site *s, const char *rel);
 bool site_ops_any(const struct site *s);
@@ -86,11 +109,12 @@ bool site_ops_any(const struct site *s);
  * kind, rank by rank (stopping at a status other than MA_OK, which it
  * returns); site_plan_free() closes the files.
  */
-#define SITE_PLAN_LEAVES 0 /* files that link nowhere */
-#define SITE_PLAN_PAGES	 1 /* .html and .atom */
-#define SITE_PLAN_GONE	 2 /* removals */
-#define SITE_PLAN_KINDS	 3
-#define SITE_PLAN_RANKS	 4
+#define SITE_PLAN_LEAVES  0 /* files that link nowhere */
+#define SITE_PLAN_PAGES	  1 /* .html and .atom */
+#define SITE_PLAN_GONE	  2 /* removals */
+#define SITE_PLAN_APPENDS 3 /* appends: "OFFSET rel" */
+#define SITE_PLAN_KINDS	  4
+#define SITE_PLAN_RANKS	  4
 struct site_plan {
 	FILE *b[SITE_PLAN_KINDS][SITE_PLAN_RANKS];
 	size_t lines, puts, pages;

@@ -13,6 +13,9 @@
  *   3. the journal is carried out, in its order:
  *      P  files that link to nothing (attachments, .eml, .mbox, .css)
  *         are renamed into place;
+ *      A  files that only grew (a month's mbox given new mail) are cut
+ *         to the size they had when staged and given their new bytes,
+ *         then synced (site_file.c: their new bytes alone were staged);
  *      S  each page (.html, .atom) that does not exist yet gets a stub:
  *         a small page without a single link, hard-linked into place;
  *      P  the pages are renamed into place over their stub or their old
@@ -29,13 +32,16 @@
  * ones were never removed, new leaves came first, new pages have their
  * stub (or their final version). Step R removes only files outside F, to
  * which no page of F links, and every page is of F by then. Each step is
- * one rename(2), link(2) or unlink(2), atomic for readers. Pages that
+ * one rename(2), link(2) or unlink(2), atomic for readers (but A: a
+ * download of a growing mbox during it may end part way through its
+ * newest message; it links nowhere). Pages that
  * link to each other while both are new (a new message and its new
  * conversation) are the reason for the stubs: with one rename at a time,
  * one of them would otherwise be published before the other exists.
  *
  * A run that finds a journal carries it out first (each step can be done
- * twice: a staged file that is gone was published already), so a kill or
+ * twice: a staged file that is gone was published already; an append
+ * cuts the file back first), so a kill or
  * a failure during step 3 is finished by the next run. Cost: one staged
  * write per changed file, two renames or links per new page and one
  * journal line per step, never a walk of the whole site.
@@ -243,14 +249,94 @@ step_stub(struct site *s, const char *rel, const char *dst)
 	return st;
 }
 
+/* Copy src's bytes (in), from 0 to its end, into dst (out) at at: in
+ * the kernel where it can; what it did not copy, a chunk at a time. */
+static enum ma_status
+append_copy(int in, const char *src, int out, const char *dst, off_t at)
+{
+	char chunk[32 << 10];
+	loff_t from = 0, to = at;
+	ssize_t n;
+
+	while ((n = copy_file_range(in, &from, out, &to, (size_t)1 << 30, 0)) >
+	       0)
+		;
+	while (n != 0) {
+		if ((n = pread(in, chunk, sizeof chunk, from)) < 0) {
+			int e = errno;
+
+			log_err("cannot read '%s': %s", src, strerror(e));
+			return path_errno_status(e);
+		}
+		for (ssize_t done = 0, w; done < n; done += w) {
+			w = pwrite(out, chunk + done, (size_t)(n - done),
+				   to + done);
+			if (w < 0) {
+				int e = errno;
+
+				log_err("cannot append to '%s': %s", dst,
+					strerror(e));
+				return path_errno_status(e);
+			}
+		}
+		from += n;
+		to += n;
+	}
+	return MA_OK;
+}
+
+/* step_append - 'A': dst cut to at bytes, staged src's bytes after them,
+ * synced; then src goes. Done again after a crash, it cuts dst back. */
+static enum ma_status
+step_append(struct site *s, const char *src, const char *dst, off_t at)
+{
+	int in = open(src, O_RDONLY | O_CLOEXEC), out, e = 0;
+	enum ma_status st = MA_OK;
+	bool done = false;
+	struct stat sb;
+
+	if (in < 0) /* appended already */
+		return errno == ENOENT ? MA_OK : path_errno_status(errno);
+	if ((out = open(dst, O_WRONLY | O_CLOEXEC)) < 0 && errno != ENOENT) {
+		e = errno;
+	} else if (out >= 0 && fstat(out, &sb) != 0) {
+		e = errno;
+	} else if (out < 0 || sb.st_size < at) {
+		/* Not as this run read it (removed or cut by hand since):
+		 * left for a later run to write whole. */
+		log_warn("'%s' is not as this run read it: not appended to",
+			 dst);
+	} else if (ftruncate(out, at) != 0) {
+		e = errno;
+	} else if ((st = append_copy(in, src, out, dst, at)) == MA_OK) {
+		if (fsync(out) != 0)
+			e = errno;
+		done = e == 0;
+	}
+	if (e != 0) {
+		log_err("cannot append to '%s': %s", dst, strerror(e));
+		st = path_errno_status(e);
+	}
+	if (out >= 0)
+		close(out);
+	close(in);
+	if (st == MA_OK)
+		unlink(src);
+	if (done && s->out != NULL)
+		fprintf(s->out, "%s%c", dst, s->sep);
+	return st;
+}
+
 /*
  * One step of the journal. Each can be done again after a crash: a
  * staged file that is gone was renamed into place already.
  */
 static enum ma_status
-do_step(struct site *s, char kind, const char *rel)
+do_step(struct site *s, char kind, const char *rel, off_t at)
 {
-	char *src = site_stage_path(s, rel), *dst = site_final_path(s, rel);
+	char *src =
+	    kind == 'A' ? site_append_path(s, rel) : site_stage_path(s, rel);
+	char *dst = site_final_path(s, rel);
 	enum ma_status st = MA_OK;
 	struct stat sb;
 
@@ -258,6 +344,8 @@ do_step(struct site *s, char kind, const char *rel)
 		st = MA_ENOMEM;
 	} else if (kind == 'R') {
 		st = step_remove(s, dst);
+	} else if (kind == 'A') {
+		st = step_append(s, src, dst, at);
 	} else if (lstat(src, &sb) != 0) {
 		if (errno != ENOENT) { /* else published already */
 			int e = errno;
@@ -275,15 +363,41 @@ do_step(struct site *s, char kind, const char *rel)
 	return st;
 }
 
+/* A line of the journal, "K rel" (K: P, S or R) or "A OFFSET rel":
+ * whether it is one, and its path and offset. */
+static bool
+journal_parse(char *line, ssize_t n, char **rel, off_t *at)
+{
+	char *end;
+	long long v;
+
+	*at = 0;
+	if (n < 3 || line[1] != ' ' || strchr("PSRA", line[0]) == NULL)
+		return false;
+	*rel = line + 2;
+	if (line[0] == 'A') {
+		if (line[2] < '0' || line[2] > '9')
+			return false;
+		errno = 0;
+		v = strtoll(line + 2, &end, 10);
+		if (errno != 0 || *end != ' ' || v < 0)
+			return false;
+		*at = (off_t)v;
+		*rel = end + 1;
+	}
+	return site_check_rel(*rel) == MA_OK;
+}
+
 /* Carry out the journal at SITE/.render-next/.journal from its start. */
 static enum ma_status
 replay(struct site *s)
 {
 	char *path = path_fmt("%s/%s", s->stage, SITE_JOURNAL);
 	enum ma_status st = MA_OK;
-	char *line = NULL, tail[sizeof SITE_JOURNAL_END + 1];
+	char *line = NULL, tail[sizeof SITE_JOURNAL_END + 1], *rel;
 	size_t cap = 0;
 	ssize_t n;
+	off_t at;
 	FILE *f;
 
 	if (path == NULL)
@@ -301,7 +415,8 @@ replay(struct site *s)
 	    fread(tail, 1, sizeof tail, f) != sizeof tail ||
 	    memcmp(tail, "\n" SITE_JOURNAL_END "\n", sizeof tail) != 0 ||
 	    fseek(f, 0, SEEK_SET) != 0 || (n = getline(&line, &cap, f)) < 0 ||
-	    strcmp(line, SITE_JOURNAL_HEAD "\n") != 0) {
+	    (strcmp(line, SITE_JOURNAL_HEAD "\n") != 0 &&
+	     strcmp(line, SITE_JOURNAL_HEAD2 "\n") != 0)) {
 		log_err("'%s' is not a journal of ours: remove the folder "
 			"'%s' and run again",
 			path, s->stage);
@@ -312,13 +427,12 @@ replay(struct site *s)
 			line[--n] = '\0';
 		if (strcmp(line, SITE_JOURNAL_END) == 0)
 			break;
-		if (n < 3 || line[1] != ' ' || strchr("PSR", line[0]) == NULL ||
-		    site_check_rel(line + 2) != MA_OK) {
+		if (!journal_parse(line, n, &rel, &at)) {
 			log_err("'%s': a damaged line", path);
 			st = MA_EDATA;
 			break;
 		}
-		st = do_step(s, line[0], line + 2);
+		st = do_step(s, line[0], rel, at);
 	}
 	free(line);
 	fclose(f);
@@ -429,10 +543,8 @@ struct stage_sync {
 };
 
 static enum ma_status
-sync_staged(const char *rel, void *arg)
+sync_file(struct stage_sync *ss, char *p)
 {
-	struct stage_sync *ss = arg;
-	char *p = site_stage_path(ss->s, rel);
 	enum ma_status st;
 
 	if (p == NULL)
@@ -441,6 +553,25 @@ sync_staged(const char *rel, void *arg)
 	site_note_parents(ss->dirs, p, strlen(ss->s->stage));
 	free(p);
 	return st;
+}
+
+static enum ma_status
+sync_staged(const char *rel, void *arg)
+{
+	struct stage_sync *ss = arg;
+
+	return sync_file(ss, site_stage_path(ss->s, rel));
+}
+
+/* An append's plan line, "OFFSET rel": its new bytes. */
+static enum ma_status
+sync_tail(const char *line, void *arg)
+{
+	struct stage_sync *ss = arg;
+	const char *rel = strchr(line, ' ');
+
+	return rel != NULL ? sync_file(ss, site_append_path(ss->s, rel + 1))
+			   : MA_EIO;
 }
 
 /* Make the staged files durable before a journal names them. */
@@ -458,6 +589,8 @@ sync_stage(struct site *s, struct site_plan *plan)
 	st = site_plan_each(s, plan, SITE_PLAN_LEAVES, sync_staged, &ss);
 	if (st == MA_OK)
 		st = site_plan_each(s, plan, SITE_PLAN_PAGES, sync_staged, &ss);
+	if (st == MA_OK)
+		st = site_plan_each(s, plan, SITE_PLAN_APPENDS, sync_tail, &ss);
 	g_hash_table_iter_init(&it, ss.dirs);
 	while (st == MA_OK && g_hash_table_iter_next(&it, &k, NULL))
 		st = sync_path(k, true);
@@ -488,9 +621,12 @@ write_journal(struct site *s, struct site_plan *plan)
 	char *path = path_fmt("%s/%s", s->stage, SITE_JOURNAL);
 	struct journal_step js = {NULL, 'P'};
 	enum ma_status st = MA_OK;
+	bool appends = false;
 	FILE *f = NULL;
 	int e = 0;
 
+	for (int r = 0; r < SITE_PLAN_RANKS; r++)
+		appends = appends || plan->b[SITE_PLAN_APPENDS][r] != NULL;
 	if (tmp == NULL || path == NULL) {
 		st = MA_ENOMEM;
 		goto out;
@@ -502,8 +638,12 @@ write_journal(struct site *s, struct site_plan *plan)
 		goto out;
 	}
 	js.f = f;
-	fputs(SITE_JOURNAL_HEAD "\n", f);
+	fputs(appends ? SITE_JOURNAL_HEAD2 "\n" : SITE_JOURNAL_HEAD "\n", f);
 	st = site_plan_each(s, plan, SITE_PLAN_LEAVES, journal_line, &js);
+	js.kind = 'A';
+	if (st == MA_OK)
+		st = site_plan_each(s, plan, SITE_PLAN_APPENDS, journal_line,
+				    &js);
 	js.kind = 'S';
 	if (st == MA_OK)
 		st =

@@ -12,9 +12,10 @@
  * exists. Only removals need memory: their paths' 64-bit hashes
  * (site_path_hash(), as the set of paths produced), some 16 bytes each,
  * and a full run removes few files. Each change is also appended to a
- * log in the staging folder (SITE_OPS, "P rel" or "R rel"), in the order
- * asked, so the commit publishes in the order of first change, as the
- * journal's top comment wants.
+ * log in the staging folder (SITE_OPS, "P rel", "R rel" or "A rel"), in
+ * the order asked, so the commit publishes in the order of first change,
+ * as the journal's top comment wants. An append is pending while rel is
+ * in s->appends (a few a run: a month's mbox), which holds its offset.
  *
  * At the commit, site_plan_make() reads the log once and sorts each line
  * whose change is still pending into one of twelve unnamed files (files
@@ -84,6 +85,44 @@ site_ops_note(struct site *s, const char *rel, bool remove)
 	fprintf(s->oplog, "%c %s\n", remove ? 'R' : 'P', rel);
 	s->nops++;
 	return MA_OK;
+}
+
+char *
+site_append_path(const struct site *s, const char *rel)
+{
+	return path_fmt("%s/%s/%s", s->stage, SITE_APPENDS, rel);
+}
+
+enum ma_status
+site_ops_note_append(struct site *s, const char *rel, off_t at)
+{
+	enum ma_status st;
+	gint64 *v;
+	char *k;
+
+	if ((st = log_open(s)) != MA_OK)
+		return st;
+	if ((k = strdup(rel)) == NULL || (v = malloc(sizeof *v)) == NULL) {
+		free(k);
+		return MA_ENOMEM;
+	}
+	*v = (gint64)at;
+	g_hash_table_insert(s->appends, k, v);
+	fprintf(s->oplog, "A %s\n", rel);
+	s->nops++;
+	return MA_OK;
+}
+
+void
+site_ops_drop_append(struct site *s, const char *rel)
+{
+	char *p;
+
+	if (!g_hash_table_remove(s->appends, rel))
+		return;
+	if ((p = site_append_path(s, rel)) != NULL)
+		unlink(p);
+	free(p);
 }
 
 void
@@ -186,19 +225,24 @@ plan_kind(const struct site *s, char op, const char *rel, size_t n)
 		return g_hash_table_contains(s->gone, gone_key(rel))
 			   ? SITE_PLAN_GONE
 			   : -1;
+	if (op == 'A')
+		return g_hash_table_contains(s->appends, rel)
+			   ? SITE_PLAN_APPENDS
+			   : -1;
 	if (site_ops_state(s, rel) != SITE_OP_PUT)
 		return -1;
 	return is_page(rel, n) ? SITE_PLAN_PAGES : SITE_PLAN_LEAVES;
 }
 
-/* Sort one line of the log ("P rel" or "R rel", no newline) into p. */
+/* Sort one line of the log ("P rel", "R rel" or "A rel", no newline)
+ * into p: an append as "OFFSET rel". */
 static enum ma_status
 plan_line(struct site *s, struct site_plan *p, char *line, size_t n)
 {
 	int k, r;
 	FILE **f;
 
-	if (n < 3 || line[1] != ' ' || (line[0] != 'P' && line[0] != 'R')) {
+	if (n < 3 || line[1] != ' ' || strchr("PRA", line[0]) == NULL) {
 		log_err("'%s/%s': a damaged line", s->stage, SITE_OPS);
 		return MA_EIO;
 	}
@@ -213,6 +257,9 @@ plan_line(struct site *s, struct site_plan *p, char *line, size_t n)
 			strerror(e));
 		return path_errno_status(e);
 	}
+	if (k == SITE_PLAN_APPENDS)
+		fprintf(*f, "%" G_GINT64_FORMAT " ",
+			*(gint64 *)g_hash_table_lookup(s->appends, line + 2));
 	fprintf(*f, "%s\n", line + 2);
 	p->lines++;
 	if (k != SITE_PLAN_GONE)

@@ -179,3 +179,99 @@ journal_rename() {
 	linkcheck
 	same_as_full
 }
+
+# strace_path PATH ACTIONS... - mailarc-render pub under strace, each
+# ACTION ("SYSCALL:error=E", "SYSCALL:signal=S") injected into the calls
+# of SYSCALL that name PATH or a descriptor of it.
+strace_path() {
+	local p=$1 a args=()
+	shift
+	for a in "$@"; do
+		args+=(-e "inject=$a")
+	done
+	ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0" strace -qq -o /dev/null \
+		-P "$p" "${args[@]}" mailarc-render pub
+}
+
+@test "publish: a month's mbox that only grows is appended to in place; a kill or a full disk at any step of that is finished by the next run" {
+	export MAILARC_SITE_APPEND=1
+	pub_batch 0 30
+	mailarc-render -q pub >/dev/null
+	# A message dated at the end of the newest month: its mbox grows.
+	month=$(cd "$SITE" && ls -d [0-9][0-9][0-9][0-9]/[0-9][0-9] | sort |
+		tail -n 1)
+	mbox=$SITE/$month/${month%/*}-${month#*/}.mbox
+	tail=$SITE/.render-next/.append/$month/${month%/*}-${month#*/}.mbox
+	[ -f "$mbox" ]
+	size=$(stat -c %s "$mbox")
+	ino=$(stat -c %i "$mbox")
+	from=$(grep -c '^From ' "$mbox")
+	cp "$mbox" "$BATS_TEST_TMPDIR/mbox.before"
+	mkdir -p "$BATS_TEST_TMPDIR/late"
+	{
+		echo "From: Ana Lima <ana@example.org>"
+		echo "Subject: last of the month"
+		echo "Date: $(date -u -R -d "${month/\//-}-01 +1 month -1 second")"
+		echo "Message-ID: <late@example.org>"
+		echo
+		echo "Late."
+	} >"$BATS_TEST_TMPDIR/late/1"
+	"$NR/mailarc" import -q --no-progress pub "$BATS_TEST_TMPDIR/late" \
+		>/dev/null
+	# Killed as the append cuts the mbox back to what it held: its
+	# new bytes wait in the journal's folder.
+	run strace_path "$mbox" ftruncate:signal=SIGKILL
+	[ "$status" -eq 137 ]
+	grep -q "^A $size $month/" "$SITE/.render-next/.journal"
+	[ "$(head -n 1 "$SITE/.render-next/.journal")" = "mailarc-publish 2" ]
+	[ -f "$tail" ]
+	[ "$(stat -c %s "$mbox")" -eq "$size" ]
+	linkcheck
+	# The next run appends them, and is killed before it removes
+	# them; the one after cuts the mbox back and appends them once.
+	run strace_path "$tail" unlink:signal=SIGKILL
+	[ "$status" -eq 137 ]
+	[ "$(stat -c %s "$mbox")" -gt "$size" ]
+	run mailarc-render pub
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"stopped while publishing: finishing it"* ]]
+	[ "$(grep -c '^From ' "$mbox")" -eq $((from + 1)) ]
+	[ "$(stat -c %i "$mbox")" -eq "$ino" ]
+	cmp -n "$size" "$mbox" "$BATS_TEST_TMPDIR/mbox.before"
+	linkcheck
+	same_as_full
+	# A full disk while appending: the run says so, the next finishes.
+	size=$(stat -c %s "$mbox")
+	cp "$mbox" "$BATS_TEST_TMPDIR/mbox.before"
+	sed -e 's/late@/later@/' -e 's/last of/later in/' \
+		"$BATS_TEST_TMPDIR/late/1" >"$BATS_TEST_TMPDIR/late/2"
+	rm "$BATS_TEST_TMPDIR/late/1"
+	"$NR/mailarc" import -q --no-progress pub "$BATS_TEST_TMPDIR/late" \
+		>/dev/null
+	run strace_path "$mbox" copy_file_range:error=ENOSYS \
+		pwrite64:error=ENOSPC
+	[ "$status" -eq 75 ]
+	[[ "$output" == *"stopped part way"*"every link in it is valid"* ]]
+	linkcheck
+	run mailarc-render pub
+	[ "$status" -eq 0 ]
+	[ "$(grep -c '^From ' "$mbox")" -eq $((from + 2)) ]
+	[ "$(stat -c %i "$mbox")" -eq "$ino" ]
+	cmp -n "$size" "$mbox" "$BATS_TEST_TMPDIR/mbox.before"
+	same_as_full	# Cut by hand after a run was killed before its append: the next
+	# run does not append to it, says so, finishes publishing, and
+	# renders the mbox whole again (its last run never ended).
+	sed -i 's/later/latest/' "$BATS_TEST_TMPDIR/late/2"
+	"$NR/mailarc" import -q --no-progress pub "$BATS_TEST_TMPDIR/late" \
+		>/dev/null
+	run strace_path "$mbox" ftruncate:signal=SIGKILL
+	[ "$status" -eq 137 ]
+	truncate -s 10 "$mbox"
+	run mailarc-render pub
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"is not as this run read it: not appended to"* ]]
+	[ ! -e "$SITE/.render-next" ]
+	[ "$(grep -c '^From ' "$mbox")" -eq $((from + 3)) ]
+	linkcheck
+	same_as_full
+}

@@ -3,9 +3,11 @@
 # incremental runs (new threads, replies to old ones, deletions) while
 # mailarc-render is killed with SIGKILL at RENDER_TORTURE_KILLS (50) random
 # points; after each kill no local link is broken, and after the rerun the
-# site equals a --full render. Then every rename and every removal of one
-# bigger commit is tried as a kill point, and the disk is filled to many
-# levels. Not part of make check (minutes on a shared machine): it lives
+# site equals a --full render. Then every rename, every removal and every
+# append's first step of one bigger commit is tried as a kill point, and
+# the disk is filled to many levels. An mbox that grows past 8 KB kept is
+# appended to in place (MAILARC_SITE_APPEND), a smaller one staged whole,
+# so both ways are killed and filled. Not part of make check (minutes on a shared machine): it lives
 # outside tests/*.bats, so tests/run.sh does not pick it up.
 
 bats_require_minimum_version 1.5.0
@@ -13,6 +15,7 @@ load ../helpers
 load ../lib/publish
 
 KILLS=${RENDER_TORTURE_KILLS:-50}
+export MAILARC_SITE_APPEND=${MAILARC_SITE_APPEND:-8192}
 
 setup() {
 	pub_space pub
@@ -69,7 +72,8 @@ strace_render() {
 	cp -a "$MAILARC_ROOT" "$BATS_TEST_TMPDIR/snap"
 	mailarc-render -q pub >/dev/null
 	tree_digest "$SITE" >"$BATS_TEST_TMPDIR/want"
-	for calls in rename,renameat,renameat2 unlink,unlinkat link,linkat; do
+	for calls in rename,renameat,renameat2 unlink,unlinkat link,linkat \
+		ftruncate; do
 		for ((n = 1; n <= 1000; n++)); do
 			rm -rf "$MAILARC_ROOT"
 			cp -a "$BATS_TEST_TMPDIR/snap" "$MAILARC_ROOT"

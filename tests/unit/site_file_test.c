@@ -263,6 +263,86 @@ test_keep_adds_to_the_published_bytes(void **state)
 	g_string_free(base, TRUE);
 }
 
+/* Past SITE_APPEND_MIN kept bytes (1 MiB), a file that only grows is
+ * appended to in place (its inode stays); a later write or removal of
+ * it in the same run replaces the append, also one that leaves the
+ * published bytes as they are. */
+static void
+test_a_file_that_only_grows_is_appended_to(void **state)
+{
+	GString *base = g_string_new(NULL), *want;
+	struct site *s = NULL;
+	struct site_file *f = NULL;
+	char *d, *gone;
+	ino_t ino;
+
+	(void)state;
+	for (unsigned k = 1; k <= 4; k++) {
+		GString *t = text_of(k);
+
+		g_string_append_len(base, t->str, (gssize)t->len);
+		g_string_free(t, TRUE);
+	}
+	g_string_append(base, "\n\n");
+	d = published(base);
+	ino = inode_of(d);
+	want = g_string_new_len(base->str, (gssize)base->len);
+	g_string_append(want, "From more\n\n");
+	assert_int_equal(keep_run(d, "From more\n\n", true), 1);
+	assert_holds(d, want);
+	assert_true(inode_of(d) == ino);
+
+	/* Appended, then the same bytes as published: nothing changes. */
+	assert_int_equal(site_open(d, NULL, '\n', &s), MA_OK);
+	assert_int_equal(site_file_open(s, REL, &f), MA_OK);
+	assert_true(site_file_keep(f, "\n\n"));
+	assert_int_equal(site_file_write(f, "From x\n\n", 9), MA_OK);
+	assert_int_equal(site_file_commit(s, f), MA_OK);
+	assert_int_equal(site_file_open(s, REL, &f), MA_OK);
+	assert_int_equal(site_file_write(f, want->str, want->len), MA_OK);
+	assert_int_equal(site_file_commit(s, f), MA_OK);
+	assert_int_equal(site_put(s, "index.html", "y", 1), MA_OK);
+	assert_int_equal(site_close(s, true), MA_OK);
+	assert_holds(d, want);
+	/* The same by site_put(). */
+	assert_int_equal(site_open(d, NULL, '\n', &s), MA_OK);
+	assert_int_equal(site_file_open(s, REL, &f), MA_OK);
+	assert_true(site_file_keep(f, "\n\n"));
+	assert_int_equal(site_file_write(f, "From x\n\n", 9), MA_OK);
+	assert_int_equal(site_file_commit(s, f), MA_OK);
+	assert_int_equal(site_put(s, REL, want->str, want->len), MA_OK);
+	assert_int_equal(site_put(s, "index.html", "x", 1), MA_OK);
+	assert_int_equal(site_close(s, true), MA_OK);
+	assert_holds(d, want);
+
+	/* Appended, then written whole; appended, then removed. */
+	assert_int_equal(site_open(d, NULL, '\n', &s), MA_OK);
+	assert_int_equal(site_file_open(s, REL, &f), MA_OK);
+	assert_true(site_file_keep(f, "\n\n"));
+	assert_int_equal(site_file_write(f, "From x\n\n", 9), MA_OK);
+	assert_int_equal(site_file_commit(s, f), MA_OK);
+	assert_int_equal(site_put(s, REL, "other\n", 6), MA_OK);
+	assert_int_equal(site_close(s, true), MA_OK);
+	g_string_assign(want, "other\n");
+	assert_holds(d, want);
+	tu_rmdir(d);
+	d = published(base);
+	assert_int_equal(site_open(d, NULL, '\n', &s), MA_OK);
+	assert_int_equal(site_file_open(s, REL, &f), MA_OK);
+	assert_true(site_file_keep(f, "\n\n"));
+	assert_int_equal(site_file_write(f, "From x\n\n", 9), MA_OK);
+	assert_int_equal(site_file_commit(s, f), MA_OK);
+	assert_int_equal(site_remove(s, REL), MA_OK);
+	assert_int_equal(site_put(s, "index.html", "z", 1), MA_OK);
+	assert_int_equal(site_close(s, true), MA_OK);
+	gone = path_fmt("%s/%s", d, REL);
+	assert_false(path_exists(gone));
+	free(gone);
+	tu_rmdir(d);
+	g_string_free(want, TRUE);
+	g_string_free(base, TRUE);
+}
+
 int
 main(void)
 {
@@ -271,6 +351,7 @@ main(void)
 	    cmocka_unit_test(test_every_way_to_differ_gives_the_new_bytes),
 	    cmocka_unit_test(test_the_last_version_of_a_run_wins),
 	    cmocka_unit_test(test_keep_adds_to_the_published_bytes),
+	    cmocka_unit_test(test_a_file_that_only_grows_is_appended_to),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
