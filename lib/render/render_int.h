@@ -327,7 +327,9 @@ bool order_merge(struct run *r, GPtrArray *changed);
  * are the run's). entry_find() - the entry of msgid (NULL: none);
  * entry_index_put() - e, the run's entry number num (entry_add()), found
  * by its Message-ID from now on (MA_ENOMEM, MA_ETOOBIG past 2^32
- * entries); entry_forget() - e no longer found (it stays allocated);
+ * entries); entry_index_reserve() - room made at once for more entries
+ * to be put (a state file of a known count), not by growing the index
+ * again and again; entry_forget() - e no longer found (it stays allocated);
  * entries_indexed() - how many are found; entry_next() - the entries
  * found, in the order they were made (*it 0 at the start; NULL at the
  * end).
@@ -337,6 +339,7 @@ enum ma_status entry_index_new(struct run *r);
 void entry_index_free(struct run *r);
 struct entry *entry_find(const struct run *r, const char *msgid);
 enum ma_status entry_index_put(struct run *r, struct entry *e, size_t num);
+enum ma_status entry_index_reserve(struct run *r, size_t more);
 void entry_forget(struct run *r, struct entry *e);
 size_t entries_indexed(const struct run *r);
 /* entry_index_bytes() - what the index holds (for MAILARC_RENDER_STATS). */

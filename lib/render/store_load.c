@@ -131,7 +131,8 @@ store_load_file(struct run *r, const char *key)
 				 "rendering everything",
 				 s->path, key, f->gen);
 			st = MA_ENOTFOUND;
-		} else {
+		} else if (key[0] != 'm' ||
+			   (st = entry_index_reserve(r, f->count)) == MA_OK) {
 			st = file_lines(r, key[0], data, len);
 		}
 		free(data);
