@@ -5,9 +5,10 @@
 # points; after each kill no local link is broken, and after the rerun the
 # site equals a --full render. Then every rename, every removal and every
 # append's first step of one bigger commit is tried as a kill point, and
-# the disk is filled to many levels. An mbox that grows past 8 KB kept is
-# appended to in place (MAILARC_SITE_APPEND), a smaller one staged whole,
-# so both ways are killed and filled. Not part of make check (minutes on a shared machine): it lives
+# the disk is filled to many levels. Every mbox that only grows is
+# appended to in place (MAILARC_SITE_APPEND: 1 byte kept, not 1 MiB), one
+# changed before its end staged whole, so both ways are killed and
+# filled. Not part of make check (minutes on a shared machine): it lives
 # outside tests/*.bats, so tests/run.sh does not pick it up.
 
 bats_require_minimum_version 1.5.0
@@ -15,7 +16,7 @@ load ../helpers
 load ../lib/publish
 
 KILLS=${RENDER_TORTURE_KILLS:-50}
-export MAILARC_SITE_APPEND=${MAILARC_SITE_APPEND:-8192}
+export MAILARC_SITE_APPEND=${MAILARC_SITE_APPEND:-1}
 
 setup() {
 	pub_space pub
