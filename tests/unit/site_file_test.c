@@ -263,6 +263,22 @@ test_keep_adds_to_the_published_bytes(void **state)
 	g_string_free(base, TRUE);
 }
 
+/* A run of the site at dir with an append of REL pending: its
+ * published bytes kept, a message after them. */
+static struct site *
+append_pending(const char *dir)
+{
+	struct site *s = NULL;
+	struct site_file *f = NULL;
+
+	assert_int_equal(site_open(dir, NULL, '\n', &s), MA_OK);
+	assert_int_equal(site_file_open(s, REL, &f), MA_OK);
+	assert_true(site_file_keep(f, "\n\n"));
+	assert_int_equal(site_file_write(f, "From x\n\n", 9), MA_OK);
+	assert_int_equal(site_file_commit(s, f), MA_OK);
+	return s;
+}
+
 /* Past SITE_APPEND_MIN kept bytes (1 MiB), a file that only grows is
  * appended to in place (its inode stays); a later write or removal of
  * it in the same run replaces the append, also one that leaves the
@@ -293,11 +309,7 @@ test_a_file_that_only_grows_is_appended_to(void **state)
 	assert_true(inode_of(d) == ino);
 
 	/* Appended, then the same bytes as published: nothing changes. */
-	assert_int_equal(site_open(d, NULL, '\n', &s), MA_OK);
-	assert_int_equal(site_file_open(s, REL, &f), MA_OK);
-	assert_true(site_file_keep(f, "\n\n"));
-	assert_int_equal(site_file_write(f, "From x\n\n", 9), MA_OK);
-	assert_int_equal(site_file_commit(s, f), MA_OK);
+	s = append_pending(d);
 	assert_int_equal(site_file_open(s, REL, &f), MA_OK);
 	assert_int_equal(site_file_write(f, want->str, want->len), MA_OK);
 	assert_int_equal(site_file_commit(s, f), MA_OK);
@@ -305,33 +317,21 @@ test_a_file_that_only_grows_is_appended_to(void **state)
 	assert_int_equal(site_close(s, true), MA_OK);
 	assert_holds(d, want);
 	/* The same by site_put(). */
-	assert_int_equal(site_open(d, NULL, '\n', &s), MA_OK);
-	assert_int_equal(site_file_open(s, REL, &f), MA_OK);
-	assert_true(site_file_keep(f, "\n\n"));
-	assert_int_equal(site_file_write(f, "From x\n\n", 9), MA_OK);
-	assert_int_equal(site_file_commit(s, f), MA_OK);
+	s = append_pending(d);
 	assert_int_equal(site_put(s, REL, want->str, want->len), MA_OK);
 	assert_int_equal(site_put(s, "index.html", "x", 1), MA_OK);
 	assert_int_equal(site_close(s, true), MA_OK);
 	assert_holds(d, want);
 
 	/* Appended, then written whole; appended, then removed. */
-	assert_int_equal(site_open(d, NULL, '\n', &s), MA_OK);
-	assert_int_equal(site_file_open(s, REL, &f), MA_OK);
-	assert_true(site_file_keep(f, "\n\n"));
-	assert_int_equal(site_file_write(f, "From x\n\n", 9), MA_OK);
-	assert_int_equal(site_file_commit(s, f), MA_OK);
+	s = append_pending(d);
 	assert_int_equal(site_put(s, REL, "other\n", 6), MA_OK);
 	assert_int_equal(site_close(s, true), MA_OK);
 	g_string_assign(want, "other\n");
 	assert_holds(d, want);
 	tu_rmdir(d);
 	d = published(base);
-	assert_int_equal(site_open(d, NULL, '\n', &s), MA_OK);
-	assert_int_equal(site_file_open(s, REL, &f), MA_OK);
-	assert_true(site_file_keep(f, "\n\n"));
-	assert_int_equal(site_file_write(f, "From x\n\n", 9), MA_OK);
-	assert_int_equal(site_file_commit(s, f), MA_OK);
+	s = append_pending(d);
 	assert_int_equal(site_remove(s, REL), MA_OK);
 	assert_int_equal(site_put(s, "index.html", "z", 1), MA_OK);
 	assert_int_equal(site_close(s, true), MA_OK);
