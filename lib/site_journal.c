@@ -372,7 +372,8 @@ journal_parse(char *line, ssize_t n, char **rel, off_t *at)
 	long long v;
 
 	*at = 0;
-	if (n < 3 || line[1] != ' ' || strchr("PSRA", line[0]) == NULL)
+	if (n < 3 || line[1] != ' ' || line[0] == '\0' ||
+	    strchr("PSRA", line[0]) == NULL)
 		return false;
 	*rel = line + 2;
 	if (line[0] == 'A') {

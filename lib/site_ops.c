@@ -18,13 +18,13 @@
  * in s->appends (a few a run: a month's mbox), which holds its offset.
  *
  * At the commit, site_plan_make() reads the log once and sorts each line
- * whose change is still pending into one of twelve unnamed files (files
- * to publish that link nowhere, pages, removals; each by rank), which
- * the journal is then written from. A path changed twice may be named
+ * whose change is still pending into one of sixteen unnamed files (files
+ * to publish that link nowhere, pages, removals, appends; each by rank),
+ * which the journal is then written from. A path changed twice may be named
  * twice: the journal's steps may be done twice by design (a staged file
  * that is gone was published already), so the second does nothing.
  *
- * Memory: two stdio buffers while the run renders, twelve at the commit,
+ * Memory: two stdio buffers while the run renders, sixteen at the commit,
  * and the removals; disk: a line a change in the log and in the plan.
  */
 #include <errno.h>
@@ -242,7 +242,8 @@ plan_line(struct site *s, struct site_plan *p, char *line, size_t n)
 	int k, r;
 	FILE **f;
 
-	if (n < 3 || line[1] != ' ' || strchr("PRA", line[0]) == NULL) {
+	if (n < 3 || line[1] != ' ' || line[0] == '\0' ||
+	    strchr("PRA", line[0]) == NULL) {
 		log_err("'%s/%s': a damaged line", s->stage, SITE_OPS);
 		return MA_EIO;
 	}
