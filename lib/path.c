@@ -127,6 +127,69 @@ path_write_all(int fd, const void *p, size_t n)
 	return MA_OK;
 }
 
+/* Bytes a copy_file_range() call is asked for at most. */
+#define PATH_COPY_CALL ((off_t)1 << 30)
+
+enum path_copy
+path_copy_range(int in, off_t from, int out, off_t *to, off_t len)
+{
+	char chunk[32 << 10];
+	loff_t src = from;
+	off_t left = len;
+
+	/* The kernel's copy; what it declines (ENOSYS, EXDEV, EINVAL on
+	 * some file systems) or an error goes through the buffer below,
+	 * which says what failed. */
+	while (left != 0) {
+		loff_t dst = to != NULL ? *to : 0;
+		ssize_t n = copy_file_range(
+		    in, &src, out, to != NULL ? &dst : NULL,
+		    (size_t)(left < 0 || left > PATH_COPY_CALL ? PATH_COPY_CALL
+							       : left),
+		    0);
+
+		if (n <= 0)
+			break;
+		if (to != NULL)
+			*to = dst;
+		if (left > 0)
+			left -= n;
+	}
+	while (left != 0) {
+		size_t want = left < 0 || left > (off_t)sizeof chunk
+				  ? sizeof chunk
+				  : (size_t)left;
+		ssize_t n = pread(in, chunk, want, src);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return PATH_COPY_READ;
+		if (n == 0 && left < 0)
+			break;
+		if (n == 0) {
+			errno = 0;
+			return PATH_COPY_SHORT;
+		}
+		for (ssize_t done = 0, w; done < n; done += w) {
+			w = to != NULL
+				? pwrite(out, chunk + done, (size_t)(n - done),
+					 *to)
+				: write(out, chunk + done, (size_t)(n - done));
+			if (w < 0 && errno == EINTR)
+				w = 0;
+			else if (w < 0)
+				return PATH_COPY_WRITE;
+			else if (to != NULL)
+				*to += w;
+		}
+		src += n;
+		if (left > 0)
+			left -= n;
+	}
+	return PATH_COPY_OK;
+}
+
 enum ma_status
 path_append(const char *path, const void *p, size_t n)
 {

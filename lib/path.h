@@ -54,6 +54,24 @@ enum ma_status path_write_buf_atomic(const char *path, struct buf *b,
 /* path_write_all - write n bytes, retrying short writes and EINTR. */
 enum ma_status path_write_all(int fd, const void *p, size_t n);
 
+/* What path_copy_range() ran into (errno says why, except for
+ * PATH_COPY_SHORT). */
+enum path_copy {
+	PATH_COPY_OK,
+	PATH_COPY_READ,	 /* in could not be read */
+	PATH_COPY_WRITE, /* out could not be written */
+	PATH_COPY_SHORT, /* in ended before len bytes */
+};
+
+/*
+ * path_copy_range - copy len bytes of in, from its offset from, into out:
+ * at *to when to is not NULL (advanced past what was written), else at
+ * out's file offset. In the kernel where it can (copy_file_range(2)),
+ * else through a buffer. len < 0: up to in's end.
+ */
+enum path_copy path_copy_range(int in, off_t from, int out, off_t *to,
+			       off_t len);
+
 /* path_append - append n bytes to the file at path (made 0600 when it is
  * missing), not synced; errors logged. MA_OK, MA_EIO, MA_ETEMP (disk
  * full). */

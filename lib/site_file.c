@@ -233,43 +233,28 @@ pub_holds(const struct site_file *f, const char *p, size_t n)
 static enum ma_status
 file_diverge(struct site_file *f)
 {
-	char chunk[SITE_FILE_CHUNK];
+	enum path_copy c;
 	enum ma_status st;
-	off_t off = 0;
 
 	if (file_appends(f, &st))
 		return st;
+	/* In the kernel where it can: an mbox changed near its end keeps
+	 * most of its bytes. */
 	st = file_stage(f);
-	/* In the kernel where it can (an mbox changed near its end keeps
-	 * most of its bytes); what it did not copy, a chunk at a time. */
-	while (st == MA_OK && off < f->same) {
-		loff_t in = off;
-		ssize_t n = copy_file_range(f->pub, &in, f->fd, NULL,
-					    (size_t)(f->same - off), 0);
-
-		if (n <= 0)
-			break;
-		off += n;
-	}
-	while (st == MA_OK && off < f->same) {
-		size_t k = (size_t)(f->same - off) < sizeof chunk
-			       ? (size_t)(f->same - off)
-			       : sizeof chunk;
-		ssize_t n = pub_read(f->pub, chunk, k, off);
-
-		if (n < 0) {
-			log_err("cannot read '%s/%s': %s", f->dir, f->rel,
-				strerror(errno));
-			st = MA_EIO;
-		} else if (n != (ssize_t)k) {
-			/* Read a moment ago: the site changed under us. */
-			log_err("'%s/%s' became shorter while this run read it",
-				f->dir, f->rel);
-			st = MA_EIO;
-		} else if ((st = path_write_all(f->fd, chunk, k)) != MA_OK) {
-			file_write_failed(f);
-		}
-		off += (off_t)k;
+	c = st == MA_OK ? path_copy_range(f->pub, 0, f->fd, NULL, f->same)
+			: PATH_COPY_OK;
+	if (c == PATH_COPY_WRITE) {
+		st = path_errno_status(errno);
+		file_write_failed(f);
+	} else if (c == PATH_COPY_READ) {
+		log_err("cannot read '%s/%s': %s", f->dir, f->rel,
+			strerror(errno));
+		st = MA_EIO;
+	} else if (c == PATH_COPY_SHORT) {
+		/* Read a moment ago: the site changed under us. */
+		log_err("'%s/%s' became shorter while this run read it", f->dir,
+			f->rel);
+		st = MA_EIO;
 	}
 	close(f->pub);
 	f->pub = -1;

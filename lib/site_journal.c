@@ -249,49 +249,15 @@ step_stub(struct site *s, const char *rel, const char *dst)
 	return st;
 }
 
-/* Copy src's bytes (in), from 0 to its end, into dst (out) at at: in
- * the kernel where it can; what it did not copy, a chunk at a time. */
-static enum ma_status
-append_copy(int in, const char *src, int out, const char *dst, off_t at)
-{
-	char chunk[32 << 10];
-	loff_t from = 0, to = at;
-	ssize_t n;
-
-	while ((n = copy_file_range(in, &from, out, &to, (size_t)1 << 30, 0)) >
-	       0)
-		;
-	while (n != 0) {
-		if ((n = pread(in, chunk, sizeof chunk, from)) < 0) {
-			int e = errno;
-
-			log_err("cannot read '%s': %s", src, strerror(e));
-			return path_errno_status(e);
-		}
-		for (ssize_t done = 0, w; done < n; done += w) {
-			w = pwrite(out, chunk + done, (size_t)(n - done),
-				   to + done);
-			if (w < 0) {
-				int e = errno;
-
-				log_err("cannot append to '%s': %s", dst,
-					strerror(e));
-				return path_errno_status(e);
-			}
-		}
-		from += n;
-		to += n;
-	}
-	return MA_OK;
-}
-
 /* step_append - 'A': dst cut to at bytes, staged src's bytes after them,
  * synced; then src goes. Done again after a crash, it cuts dst back. */
 static enum ma_status
 step_append(struct site *s, const char *src, const char *dst, off_t at)
 {
 	int in = open(src, O_RDONLY | O_CLOEXEC), out, e = 0;
+	const char *verb = "append to", *name = dst;
 	enum ma_status st = MA_OK;
+	enum path_copy c;
 	bool done = false;
 	struct stat sb;
 
@@ -308,13 +274,18 @@ step_append(struct site *s, const char *src, const char *dst, off_t at)
 			 dst);
 	} else if (ftruncate(out, at) != 0) {
 		e = errno;
-	} else if ((st = append_copy(in, src, out, dst, at)) == MA_OK) {
-		if (fsync(out) != 0)
-			e = errno;
-		done = e == 0;
+	} else if ((c = path_copy_range(in, 0, out, &at, -1)) != PATH_COPY_OK ||
+		   fsync(out) != 0) {
+		e = errno;
+		if (c == PATH_COPY_READ) {
+			verb = "read";
+			name = src;
+		}
+	} else {
+		done = true;
 	}
 	if (e != 0) {
-		log_err("cannot append to '%s': %s", dst, strerror(e));
+		log_err("cannot %s '%s': %s", verb, name, strerror(e));
 		st = path_errno_status(e);
 	}
 	if (out >= 0)
