@@ -161,8 +161,12 @@ file_appends(struct site_file *f, enum ma_status *st)
 	int e;
 
 	*st = MA_OK;
+	/* A file with another name (a backup's hard link, rsnapshot's or
+	 * cp -al's) would change under that name too: written whole, it
+	 * gets an inode of its own. */
 	if (f->tail == NULL || f->same < append_min() ||
-	    fstat(f->pub, &sb) != 0 || sb.st_size != f->same)
+	    fstat(f->pub, &sb) != 0 || sb.st_size != f->same ||
+	    sb.st_nlink != 1)
 		return false;
 	if ((slash = strrchr(f->tail, '/')) != NULL) {
 		*slash = '\0';

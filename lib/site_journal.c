@@ -249,8 +249,63 @@ step_stub(struct site *s, const char *rel, const char *dst)
 	return st;
 }
 
+/*
+ * dst has another name (a backup that hard-links the site's files): its
+ * first at bytes (out, open for reading too) and src's (in) after them
+ * go into a file of its own, synced and renamed over dst, so the other
+ * name keeps its bytes. The file is made beside src, in the staging
+ * folder, which the end of the commit removes with whatever a crash
+ * left there.
+ */
+static enum ma_status
+append_apart(struct site *s, int in, const char *src, int out, const char *dst,
+	     const struct stat *sb, off_t at)
+{
+	char *tmp = path_fmt("%s.whole", src);
+	const char *verb = "write", *name = tmp;
+	enum path_copy c = PATH_COPY_OK;
+	off_t to = 0;
+	int fd, e = 0;
+
+	if (tmp == NULL)
+		return MA_ENOMEM;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0 || fchmod(fd, sb->st_mode & 07777) != 0) {
+		e = errno;
+	} else if ((c = path_copy_range(out, 0, fd, &to, at)) != PATH_COPY_OK) {
+		e = c == PATH_COPY_SHORT ? EIO : errno;
+		if (c != PATH_COPY_WRITE) {
+			verb = "read";
+			name = dst;
+		}
+	} else if ((c = path_copy_range(in, 0, fd, &to, -1)) != PATH_COPY_OK) {
+		e = errno;
+		if (c == PATH_COPY_READ) {
+			verb = "read";
+			name = src;
+		}
+	} else if (fsync(fd) != 0) {
+		e = errno;
+	} else if (rename(tmp, dst) != 0) {
+		e = errno;
+		verb = "replace";
+		name = dst;
+	} else {
+		note_dir(s, dst);
+	}
+	if (fd >= 0)
+		close(fd);
+	if (e != 0) {
+		log_err("cannot %s '%s': %s", verb, name, strerror(e));
+		unlink(tmp);
+	}
+	free(tmp);
+	return e != 0 ? path_errno_status(e) : MA_OK;
+}
+
 /* step_append - 'A': dst cut to at bytes, staged src's bytes after them,
- * synced; then src goes. Done again after a crash, it cuts dst back. */
+ * synced (a dst with another name: a copy, append_apart()); then src
+ * goes. Done again after a crash, it cuts dst back. */
 static enum ma_status
 step_append(struct site *s, const char *src, const char *dst, off_t at)
 {
@@ -263,7 +318,7 @@ step_append(struct site *s, const char *src, const char *dst, off_t at)
 
 	if (in < 0) /* appended already */
 		return errno == ENOENT ? MA_OK : path_errno_status(errno);
-	if ((out = open(dst, O_WRONLY | O_CLOEXEC)) < 0 && errno != ENOENT) {
+	if ((out = open(dst, O_RDWR | O_CLOEXEC)) < 0 && errno != ENOENT) {
 		e = errno;
 	} else if (out >= 0 && fstat(out, &sb) != 0) {
 		e = errno;
@@ -272,6 +327,10 @@ step_append(struct site *s, const char *src, const char *dst, off_t at)
 		 * left for a later run to write whole. */
 		log_warn("'%s' is not as this run read it: not appended to",
 			 dst);
+	} else if (sb.st_nlink != 1) {
+		/* Linked since the run read it. */
+		st = append_apart(s, in, src, out, dst, &sb, at);
+		done = st == MA_OK;
 	} else if (ftruncate(out, at) != 0) {
 		e = errno;
 	} else if ((c = path_copy_range(in, 0, out, &at, -1)) != PATH_COPY_OK ||

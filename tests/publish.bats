@@ -258,7 +258,8 @@ strace_path() {
 	[ "$(grep -c '^From ' "$mbox")" -eq $((from + 2)) ]
 	[ "$(stat -c %i "$mbox")" -eq "$ino" ]
 	cmp -n "$size" "$mbox" "$BATS_TEST_TMPDIR/mbox.before"
-	same_as_full	# Cut by hand after a run was killed before its append: the next
+	same_as_full
+	# Cut by hand after a run was killed before its append: the next
 	# run does not append to it, says so, finishes publishing, and
 	# renders the mbox whole again (its last run never ended).
 	sed -i 's/later/latest/' "$BATS_TEST_TMPDIR/late/2"
@@ -272,6 +273,47 @@ strace_path() {
 	[[ "$output" == *"is not as this run read it: not appended to"* ]]
 	[ ! -e "$SITE/.render-next" ]
 	[ "$(grep -c '^From ' "$mbox")" -eq $((from + 3)) ]
+	linkcheck
+	same_as_full
+	# A backup that hard-links the site's files (rsnapshot, cp -al)
+	# keeps its bytes: the mbox is written whole, under an inode of its
+	# own, whether the link was there when the run read the mbox ...
+	ln "$mbox" "$BATS_TEST_TMPDIR/backup.1"
+	cp "$mbox" "$BATS_TEST_TMPDIR/mbox.before"
+	sed -i 's/latest/latez1/' "$BATS_TEST_TMPDIR/late/2"
+	"$NR/mailarc" import -q --no-progress pub "$BATS_TEST_TMPDIR/late" \
+		>/dev/null
+	run mailarc-render pub
+	[ "$status" -eq 0 ]
+	cmp "$BATS_TEST_TMPDIR/backup.1" "$BATS_TEST_TMPDIR/mbox.before"
+	[ "$(stat -c %i "$mbox")" -ne "$(stat -c %i "$BATS_TEST_TMPDIR/backup.1")" ]
+	[ "$(grep -c '^From ' "$mbox")" -eq $((from + 4)) ]
+	same_as_full
+	# ... or made between the run's read and its append. (Each new
+	# message sorts after the last: same date, a later Message-ID.)
+	cp "$mbox" "$BATS_TEST_TMPDIR/mbox.before"
+	sed -i 's/latez1/latez2/' "$BATS_TEST_TMPDIR/late/2"
+	"$NR/mailarc" import -q --no-progress pub "$BATS_TEST_TMPDIR/late" \
+		>/dev/null
+	run strace_path "$mbox" ftruncate:signal=SIGKILL
+	[ "$status" -eq 137 ]
+	[ -f "$tail" ]
+	ln "$mbox" "$BATS_TEST_TMPDIR/backup.2"
+	# The next run's append copies the mbox (stopped right after it,
+	# before its render); the one after ends as --full.
+	run strace_path "$tail" unlink:signal=SIGKILL
+	[ "$status" -eq 137 ]
+	cmp "$BATS_TEST_TMPDIR/backup.2" "$BATS_TEST_TMPDIR/mbox.before"
+	[ "$(stat -c %i "$mbox")" -ne "$(stat -c %i "$BATS_TEST_TMPDIR/backup.2")" ]
+	[ "$(stat -c %h "$mbox")" -eq 1 ]
+	cmp -n "$(stat -c %s "$BATS_TEST_TMPDIR/mbox.before")" "$mbox" \
+		"$BATS_TEST_TMPDIR/mbox.before"
+	[ "$(grep -c '^From ' "$mbox")" -eq $((from + 5)) ]
+	linkcheck
+	run mailarc-render pub
+	[ "$status" -eq 0 ]
+	[ ! -e "$SITE/.render-next" ]
+	[ "$(grep -c '^From ' "$mbox")" -eq $((from + 5)) ]
 	linkcheck
 	same_as_full
 }
