@@ -265,11 +265,28 @@ file_diverge(struct site_file *f)
 	return st;
 }
 
+/* How many of p's n bytes the published file holds where f has come to
+ * when it ends among them (so far f only adds to it: file_appends()
+ * may take it); else 0. */
+static size_t
+pub_ends_in(const struct site_file *f, const char *p, size_t n)
+{
+	struct stat sb;
+	size_t rest;
+
+	if (fstat(f->pub, &sb) != 0 || sb.st_size <= f->same ||
+	    sb.st_size - f->same >= (off_t)n)
+		return 0;
+	rest = (size_t)(sb.st_size - f->same);
+	return pub_holds(f, p, rest) ? rest : 0;
+}
+
 /* n bytes at p, the next of f: compared while they match, else written. */
 static enum ma_status
 file_out(struct site_file *f, const char *p, size_t n)
 {
 	enum ma_status st;
+	size_t k;
 
 	if (n == 0)
 		return MA_OK;
@@ -277,8 +294,16 @@ file_out(struct site_file *f, const char *p, size_t n)
 		f->same += (off_t)n;
 		return MA_OK;
 	}
-	if (f->pub >= 0 && (st = file_diverge(f)) != MA_OK)
-		return st;
+	if (f->pub >= 0) {
+		/* A thread's mbox given a reply: written from its start, it
+		 * goes on where the published file ends. */
+		k = pub_ends_in(f, p, n);
+		f->same += (off_t)k;
+		p += k;
+		n -= k;
+		if ((st = file_diverge(f)) != MA_OK)
+			return st;
+	}
 	st = path_write_all(f->fd, p, n);
 	if (st != MA_OK)
 		file_write_failed(f);

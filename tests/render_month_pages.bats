@@ -97,8 +97,20 @@ full_equals() {
 	[ -n "$id" ]
 	dated_mail "$T/x/y2" "Fri, 26 Jan 2018 12:00:00 +0000" y2 "$id"
 	python3 "$GEN" 5 "$T/late2" --start 1300 --gap 2000
+	msg=$(find "$D/site/m" -name "$id.html")
+	tm=$(grep -o '\.\./\.\./t/[0-9a-f]*/[^"#]*\.html' "$msg" | head -n 1)
+	tm=$(dirname "$msg")/${tm%.html}.mbox
+	cp "$tm" "$T/thread.mbox"
+	ino=$(stat -c %i "$tm")
 	render_away mp "$T"/late2/cur/* "$T/x/y2"
 	grep -q 'y2@example' "$D/site/2018/01/threads-2.html"
+	# y2 is its conversation's newest message: the conversation's mbox,
+	# over 4 KB and written from its start, is appended to as well.
+	[ "$(stat -c %s "$T/thread.mbox")" -gt 4096 ]
+	[ "$(stat -c %i "$tm")" = "$ino" ]
+	cmp -n "$(stat -c %s "$T/thread.mbox")" "$T/thread.mbox" "$tm"
+	tail -c +"$(($(stat -c %s "$T/thread.mbox") + 1))" "$tm" |
+		grep -q '^Message-ID: <y2@example'
 	full_equals
 
 	# A reply into January's second page by date, to an older message

@@ -323,6 +323,16 @@ test_a_file_that_only_grows_is_appended_to(void **state)
 	assert_int_equal(site_close(s, true), MA_OK);
 	assert_holds(d, want);
 
+	/* Written from its start, in pieces, and going on past the
+	 * published bytes wherever they end in a piece (a thread's mbox
+	 * given a reply): appended to as well. */
+	for (unsigned seed = 1; seed <= 6; seed++) {
+		g_string_append_printf(want, "From reply %u\n\n", seed);
+		assert_int_equal(write_run(d, want, seed), 1);
+		assert_holds(d, want);
+		assert_true(inode_of(d) == ino);
+	}
+
 	/* Appended, then written whole; appended, then removed. */
 	s = append_pending(d);
 	assert_int_equal(site_put(s, REL, "other\n", 6), MA_OK);
