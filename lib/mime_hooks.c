@@ -403,11 +403,30 @@ html_meta_charset(GMimePart *part, GMimeDataWrapper *content)
 	free(label);
 }
 
+/* Marks the content of a part that is not text (wrapper_write_no_nul()
+ * looks at it). */
+static GQuark
+not_text_quark(void)
+{
+	static GQuark q;
+
+	if (q == 0)
+		q = g_quark_from_static_string("mailarc-not-text");
+	return q;
+}
+
 static void
 part_set_content(GMimePart *part, GMimeDataWrapper *content)
 {
+	GMimeContentType *ct =
+	    g_mime_object_get_content_type(GMIME_OBJECT(part));
+
 	gmime_part_set_content(part, content);
 	html_meta_charset(part, content);
+	if (content != NULL && ct != NULL &&
+	    !g_mime_content_type_is_type(ct, "text", "*"))
+		g_object_set_qdata(G_OBJECT(content), not_text_quark(),
+				   GINT_TO_POINTER(1));
 }
 
 static void
@@ -455,11 +474,39 @@ wide_text(const unsigned char *p, size_t n)
 }
 
 /*
+ * Whether p[0..n) is binary data, not text: control characters other
+ * than NUL, white space and ESC (which ISO-2022-JP text is full of) make
+ * up more than a sixteenth of it. Random and compressed bytes (images,
+ * PDF streams, archives) have about a tenth; text has a few at most,
+ * and NUL padding does not count. Asked only of parts of a type other
+ * than text: what a text part says is indexed whatever its bytes.
+ */
+static bool
+binary_data(const unsigned char *p, size_t n)
+{
+	size_t ctl = 0;
+
+	for (size_t i = 0; i < n; i++)
+		ctl += (p[i] < 0x20 && p[i] != '\0' && p[i] != '\t' &&
+			p[i] != '\n' && p[i] != '\v' && p[i] != '\f' &&
+			p[i] != '\r' && p[i] != 0x1b) ||
+		       p[i] == 0x7f;
+	return ctl >= 8 && ctl * 16 > n;
+}
+
+/*
  * libnotmuch indexes a text part as a C string, so a NUL byte in it hides
  * the rest from search. In the indexing process the decoded content of a
  * part reaches notmuch with each NUL as a space (the page shows U+FFFD),
  * unless it is UTF-16 or UTF-32 (wide_text()): notmuch converts that to
  * UTF-8 itself, and spaces in it would leave nothing to index.
+ *
+ * notmuch indexes every part that is not marked an attachment as text,
+ * an image or a PDF sent inline too: stopped by its first NUL byte it
+ * took a few bytes of it, but with the NULs made spaces it took all of
+ * it, some 590,000 garbage terms and 60 MB of database for a 4 MB image.
+ * So the binary content (binary_data()) of a part that is not text
+ * reaches it as nothing.
  */
 static ssize_t
 wrapper_write_no_nul(GMimeDataWrapper *w, GMimeStream *out)
@@ -473,6 +520,10 @@ wrapper_write_no_nul(GMimeDataWrapper *w, GMimeStream *out)
 	if (n >= 0) {
 		arr = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
 		wide = wide_text(arr->data, arr->len);
+		if (!wide &&
+		    g_object_get_qdata(G_OBJECT(w), not_text_quark()) &&
+		    binary_data(arr->data, arr->len))
+			g_byte_array_set_size(arr, 0);
 		for (guint i = 0; i < arr->len && !wide; i++)
 			if (arr->data[i] == '\0')
 				arr->data[i] = ' ';

@@ -38,6 +38,25 @@ for i, (codec, label, kind, word) in enumerate([
 with open(d + "/nul.eml", "wb") as f:
     f.write(b"From: a@wide.example\nSubject: nul\nMessage-ID: "
             b"<nul@wide.example>\n\nbefore\0the nul comes pelican\n")
+# Parts not marked attachments, which notmuch indexes as text: binary
+# data sent inline (a word in it, between NUL bytes), text labelled as
+# octets, and binary bytes labelled text/plain.
+rnd = bytes((i * 7919 + i // 13 * 31) % 256 for i in range(65536))
+word = b"\0 xylophonequartz \0"
+for name, ctype, data in [
+        ("inline", "application/octet-stream",
+         rnd[:30000] + word + rnd[30000:]),
+        ("octets", "application/octet-stream",
+         b"A text sent as octets mentions kumquat.\n"),
+        ("garbled", "text/plain", rnd[:30000] + b" pomegranate " + rnd)]:
+    with open("%s/%s.eml" % (d, name), "w") as f:
+        f.write("From: a@wide.example\nSubject: %s\nMessage-ID: <%s@wide."
+                "example>\nMIME-Version: 1.0\nContent-Type: multipart/"
+                "mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\n"
+                "The %s harpsichord.\n--b\nContent-Type: %s; name=x.bin\n"
+                "Content-Transfer-Encoding: base64\n\n%s--b--\n"
+                % (name, name, name, ctype,
+                   base64.encodebytes(data).decode()))
 PY
 }
 
@@ -51,4 +70,20 @@ PY
 			return 1
 		}
 	done
+}
+
+@test "binary data in a part that is not text is not indexed as words; text in any part is" {
+	mailarc import wide "$BATS_TEST_TMPDIR/in" >/dev/null
+	for w in kumquat pomegranate; do
+		run mailarc search wide --output=messages -- "$w"
+		[ "$status" -eq 0 ]
+		[ "${#lines[@]}" -eq 1 ]
+	done
+	run mailarc search wide --output=messages -- harpsichord
+	[ "${#lines[@]}" -eq 3 ]
+	# Its NULs made spaces, the binary part was indexed whole, as
+	# thousands of garbage words; the word in it among them.
+	run mailarc search wide --output=messages -- xylophonequartz
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 0 ]
 }
