@@ -367,15 +367,41 @@ index_file_status(const char *path, notmuch_status_t ns)
 	}
 }
 
-/* Tag m (frozen: one write for them all). */
+/* Whether m has tag. */
+static bool
+has_tag(notmuch_message_t *m, const char *tag)
+{
+	notmuch_tags_t *ts = notmuch_message_get_tags(m);
+	bool found = false;
+
+	for (; ts != NULL && notmuch_tags_valid(ts) && !found;
+	     notmuch_tags_move_to_next(ts))
+		found = strcmp(notmuch_tags_get(ts), tag) == 0;
+	notmuch_tags_destroy(ts);
+	return found;
+}
+
+/*
+ * Tag m (frozen: one write for them all). Another file of a message
+ * indexed before (dup) usually has its tags already: adding one again
+ * would still write the whole document anew (libnotmuch does not look),
+ * which for a message of many files grows with their number; such a
+ * message is written only for a tag it lacks.
+ */
 static enum ma_status
-tag_message(notmuch_message_t *m, const char *path, const char *const *tags)
+tag_message(notmuch_message_t *m, const char *path, const char *const *tags,
+	    bool dup)
 {
 	enum ma_status st = MA_OK;
 	notmuch_status_t ns;
+	size_t i = 0;
 
+	while (dup && tags != NULL && tags[i] != NULL && has_tag(m, tags[i]))
+		i++;
+	if (tags == NULL || tags[i] == NULL)
+		return MA_OK;
 	notmuch_message_freeze(m);
-	for (size_t i = 0; tags != NULL && tags[i] != NULL; i++) {
+	for (; tags[i] != NULL; i++) {
 		if ((ns = notmuch_message_add_tag(m, tags[i])) !=
 		    NOTMUCH_STATUS_SUCCESS) {
 			log_err("cannot tag '%s' with '%s': %s", path, tags[i],
@@ -418,7 +444,8 @@ index_add(struct index *ix, const char *path, const char *const *tags,
 	ns = notmuch_database_index_file(ix->db, path, NULL, &m);
 	mime_index_source(NULL);
 	if ((st = index_file_status(path, ns)) == MA_OK) {
-		st = tag_message(m, path, tags);
+		st = tag_message(m, path, tags,
+				 ns == NOTMUCH_STATUS_DUPLICATE_MESSAGE_ID);
 		if (st == MA_OK && message_id != NULL &&
 		    (*message_id = strdup(notmuch_message_get_message_id(m))) ==
 			NULL)

@@ -52,6 +52,29 @@ setup() {
 	[ "$(nm "$S" count tag:account:main and tag:account:other)" -eq 1 ]
 }
 
+@test "another version of a message keeps its tags, and gets the account's it lacks" {
+	local m=$BATS_TEST_TMPDIR/v
+	mkdir -p "$m"
+	for k in 1 2 3; do
+		printf 'From: a@example.org\nSubject: v\nMessage-ID: <v@example.org>\n\nversion %s\n' \
+			"$k" >"$m/$k"
+	done
+	# The second version has the tags already (not written again: a
+	# message of thousands of versions paid a write of all its files
+	# for each), the third brings another account's.
+	for k in 1 2; do
+		deliver "$S" "$m/$k" main
+		mailarc-dedupe -q sales >/dev/null
+		mailarc-index -q sales >/dev/null
+	done
+	[ "$(nm "$S" search --output=tags '*' | sort | tr '\n' ' ')" = "account:main space:sales " ]
+	deliver "$S" "$m/3" other
+	mailarc-dedupe -q sales >/dev/null
+	mailarc-index -q sales >/dev/null
+	[ "$(nm "$S" count --output=files '*')" -eq 3 ]
+	[ "$(nm "$S" search --output=tags '*' | sort | tr '\n' ' ')" = "account:main account:other space:sales " ]
+}
+
 @test "indexing is incremental: a second run indexes nothing" {
 	gen_messages "$BATS_TEST_TMPDIR/m" 50
 	for f in "$BATS_TEST_TMPDIR"/m/*.eml; do deliver "$S" "$f"; done
