@@ -107,6 +107,7 @@ demo: deps
 # Benchmarks print figures side by side with the peer tools (bench/STAGE/);
 # torture and fuzz runs are bounded; each stage adds its own to these.
 bench: deps-bench bench-fetch bench-dedupe bench-render bench-oauth \
+	bench-shapes \
 	bench-systemd
 
 lint:
