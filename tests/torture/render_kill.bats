@@ -5,12 +5,12 @@
 # points; after each kill no local link is broken, and after the rerun the
 # site equals a --full render. Then every rename, every removal and every
 # append's first step of one bigger commit is tried as a kill point, and
-# the disk is filled to many levels. A month's mbox that only grows is
-# appended to in place from 1 byte kept (MAILARC_SITE_APPEND), not 1 MiB,
-# so that the random kills and full disks meet appends where a batch's
-# mail comes after a month's end (the bigger commit has none: its
-# ftruncate list is empty; publish.bats aims kills at an append's
-# steps). Not part of make check (minutes on a shared machine): it lives
+# the disk is filled to many levels. An mbox that only grows (a month's,
+# a conversation's given a reply) is appended to in place from 1 byte
+# kept (MAILARC_SITE_APPEND), not 1 MiB, so that the random kills and
+# full disks meet appends where a batch's mail comes after the end of a
+# month or a conversation (publish.bats aims kills at each of an
+# append's steps). Not part of make check (minutes on a shared machine): it lives
 # outside tests/*.bats, so tests/run.sh does not pick it up.
 
 bats_require_minimum_version 1.5.0
