@@ -14,9 +14,11 @@
  * never staged nor touched; a changed one ends as site_put() leaves it.
  *
  * A file that only grows, all of its published bytes kept (a month's
- * mbox, given new mail at its end), is not copied: past SITE_APPEND_MIN
- * kept bytes its new ones alone are staged, in site_append_path(), and
- * the commit appends them to the published file (site_journal.c).
+ * mbox given new mail at its end, a conversation's given a reply), is
+ * not copied: past SITE_APPEND_MIN kept bytes its new ones alone are
+ * staged, in site_append_path(), and the commit appends them to the
+ * published file (site_journal.c). Not a file with another name (a
+ * backup's hard link), which would change too.
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -86,7 +86,7 @@ struct site {
 enum site_op { SITE_OP_NONE, SITE_OP_PUT, SITE_OP_REMOVE };
 enum ma_status site_ops_note(struct site *s, const char *rel, bool remove);
 /*
- * Appends: a file that only grows (a month's mbox) is published by
+ * Appends: a file that only grows (an mbox given new mail) is published by
  * writing its new bytes at the end of the published file, not by a
  * staged copy of it all. The new bytes wait in site_append_path();
  * site_ops_note_append() records that rel's published file is to be cut

@@ -13,9 +13,10 @@
  *   3. the journal is carried out, in its order:
  *      P  files that link to nothing (attachments, .eml, .mbox, .css)
  *         are renamed into place;
- *      A  files that only grew (a month's mbox given new mail) are cut
- *         to the size they had when staged and given their new bytes,
- *         then synced (site_file.c: their new bytes alone were staged);
+ *      A  files that only grew (an mbox given new mail) are cut to
+ *         the size they had when staged and given their new bytes,
+ *         then synced (site_file.c: their new bytes alone were staged;
+ *         one linked elsewhere since is copied apart instead);
  *      S  each page (.html, .atom) that does not exist yet gets a stub:
  *         a small page without a single link, hard-linked into place;
  *      P  the pages are renamed into place over their stub or their old
