@@ -127,6 +127,42 @@ path_write_all(int fd, const void *p, size_t n)
 	return MA_OK;
 }
 
+ssize_t
+path_pread_all(int fd, void *p, size_t n, off_t off)
+{
+	size_t got = 0;
+
+	while (got < n) {
+		ssize_t r =
+		    pread(fd, (char *)p + got, n - got, off + (off_t)got);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	return (ssize_t)got;
+}
+
+int
+path_temp_in(const char *dir)
+{
+	int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	char *tmp;
+
+	if (fd >= 0)
+		return fd;
+	if ((tmp = path_fmt("%s/.temp.XXXXXX", dir)) == NULL)
+		return -1;
+	if ((fd = mkostemp(tmp, O_CLOEXEC)) >= 0)
+		unlink(tmp);
+	free(tmp);
+	return fd;
+}
+
 /* Bytes a copy_file_range() call is asked for at most. */
 #define PATH_COPY_CALL ((off_t)1 << 30)
 

@@ -54,6 +54,16 @@ enum ma_status path_write_buf_atomic(const char *path, struct buf *b,
 /* path_write_all - write n bytes, retrying short writes and EINTR. */
 enum ma_status path_write_all(int fd, const void *p, size_t n);
 
+/* path_pread_all - up to n bytes of fd from off into p, retrying short
+ * reads and EINTR: the count read (fewer than n only at the file's end),
+ * or -1 (errno says why). */
+ssize_t path_pread_all(int fd, void *p, size_t n, off_t off);
+
+/* path_temp_in - an unnamed file in dir, read and write, gone when
+ * closed (O_TMPFILE; where dir's file system lacks it, a file unlinked
+ * at once); -1 when dir takes no file. */
+int path_temp_in(const char *dir);
+
 /* What path_copy_range() ran into (errno says why, except for
  * PATH_COPY_SHORT). */
 enum path_copy {

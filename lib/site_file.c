@@ -192,27 +192,6 @@ file_appends(struct site_file *f, enum ma_status *st)
 	return true;
 }
 
-/* Up to n bytes of the published file from off into p; fewer only at its
- * end; -1: it cannot be read (then the bytes count as different). */
-static ssize_t
-pub_read(int fd, char *p, size_t n, off_t off)
-{
-	size_t got = 0;
-
-	while (got < n) {
-		ssize_t r = pread(fd, p + got, n - got, off + (off_t)got);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -1;
-		if (r == 0)
-			break;
-		got += (size_t)r;
-	}
-	return (ssize_t)got;
-}
-
 /* Whether the published file holds p (n bytes) where f has come to. */
 static bool
 pub_holds(const struct site_file *f, const char *p, size_t n)
@@ -222,7 +201,7 @@ pub_holds(const struct site_file *f, const char *p, size_t n)
 	for (size_t off = 0; off < n;) {
 		size_t k = n - off < sizeof chunk ? n - off : sizeof chunk;
 
-		if (pub_read(f->pub, chunk, k, f->same + (off_t)off) !=
+		if (path_pread_all(f->pub, chunk, k, f->same + (off_t)off) !=
 			(ssize_t)k ||
 		    memcmp(chunk, p + off, k) != 0)
 			return false;
@@ -411,7 +390,8 @@ site_file_keep(struct site_file *f, const char *end)
 
 	if (f->pub < 0 || f->same != 0 || f->len != 0 || n > sizeof tail ||
 	    fstat(f->pub, &sb) != 0 || sb.st_size < (off_t)n ||
-	    pub_read(f->pub, tail, n, sb.st_size - (off_t)n) != (ssize_t)n ||
+	    path_pread_all(f->pub, tail, n, sb.st_size - (off_t)n) !=
+		(ssize_t)n ||
 	    memcmp(tail, end, n) != 0)
 		return false;
 	f->same = sb.st_size;
@@ -424,7 +404,7 @@ pub_ends(const struct site_file *f)
 {
 	char c;
 
-	return pub_read(f->pub, &c, 1, f->same) == 0;
+	return path_pread_all(f->pub, &c, 1, f->same) == 0;
 }
 
 enum ma_status

@@ -61,23 +61,6 @@ struct fill_spill {
 	struct index_page page[INDEX_PAGES];
 };
 
-/* An unnamed file in dir (or one unlinked at once, without O_TMPFILE). */
-static int
-temp_in(const char *dir)
-{
-	int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-	char *tmp;
-
-	if (fd >= 0)
-		return fd;
-	if ((tmp = path_fmt("%s/.fill-spill.XXXXXX", dir)) == NULL)
-		return -1;
-	if ((fd = mkostemp(tmp, O_CLOEXEC)) >= 0)
-		unlink(tmp);
-	free(tmp);
-	return fd;
-}
-
 struct fill_spill *
 fill_spill_new(const char *dir)
 {
@@ -85,8 +68,8 @@ fill_spill_new(const char *dir)
 
 	if (s == NULL)
 		return NULL;
-	s->data = temp_in(dir);
-	s->index = s->data >= 0 ? temp_in(dir) : -1;
+	s->data = path_temp_in(dir);
+	s->index = s->data >= 0 ? path_temp_in(dir) : -1;
 	s->wbuf = malloc(SPILL_BUF);
 	s->rbuf = malloc(SPILL_BUF);
 	if (s->index < 0 || s->wbuf == NULL || s->rbuf == NULL) {
@@ -129,23 +112,14 @@ pwrite_all(int fd, const void *p, size_t n, uint64_t at)
 	return true;
 }
 
-/* Up to n bytes at at into p; the count read (short at the end). */
+/* Up to n bytes at at into p; the count read (short at the end, 0 on
+ * an error: a miss). */
 static size_t
 pread_some(int fd, void *p, size_t n, uint64_t at)
 {
-	size_t got = 0;
+	ssize_t got = path_pread_all(fd, p, n, (off_t)at);
 
-	while (got < n) {
-		ssize_t r =
-		    pread(fd, (char *)p + got, n - got, (off_t)(at + got));
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		got += (size_t)r;
-	}
-	return got;
+	return got < 0 ? 0 : (size_t)got;
 }
 
 /* The index page that holds pos, in memory (NULL: the spill is off). */
