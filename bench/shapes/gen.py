@@ -2,9 +2,9 @@
 """Odd shapes of real mail, one folder of messages each, for
 bench/shapes/run.sh: what costs a stage more than its size suggests.
 
-    gen.py DIR
+    gen.py DIR [SHAPE...]
 
-Deterministic. Each shape is a folder DIR/SHAPE of one or more messages:
+Deterministic. MEGA_THREAD (default 5000) sets the mega-thread's size. Each shape is a folder DIR/SHAPE of one or more messages:
 
   inline-pdf    10 messages, each a 1 MB binary part sent inline (Apple
                 Mail sends images and PDFs so; no "attachment")
@@ -20,7 +20,7 @@ Deterministic. Each shape is a folder DIR/SHAPE of one or more messages:
   many-atts     one message with 3,000 small attachments
   qp-binary     one text/plain part of 1.5 MB of quoted-printable binary
   versions      500 messages under one Message-ID, each different
-  mega-thread   5,000 replies in one conversation
+  mega-thread   5,000 messages in one conversation
 """
 import base64
 import email.utils
@@ -116,7 +116,7 @@ def shapes(rnd):
     yield "versions", [head("same", "one id", "") + "\nversion %d: %s\n"
                        % (i, words(rnd, 20)) for i in range(500)]
     thread = []
-    for i in range(5000):
+    for i in range(int(os.environ.get("MEGA_THREAD", "5000"))):
         refs = ""
         if i > 0:
             refs = ("In-Reply-To: <mega%d@example.org>\nReferences: "
@@ -133,10 +133,12 @@ def main():
     top = sys.argv[1]
     rnd = random.Random(16)
     for name, msgs in shapes(rnd):
+        if len(sys.argv) > 2 and name not in sys.argv[2:]:
+            continue
         d = os.path.join(top, name)
         os.makedirs(d, exist_ok=True)
         for i, m in enumerate(msgs):
-            with open(os.path.join(d, "%05d.eml" % i), "w") as f:
+            with open(os.path.join(d, "%06d.eml" % i), "w") as f:
                 f.write(m)
 
 

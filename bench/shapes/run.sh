@@ -69,11 +69,17 @@ for s in $shapes; do
 	sp=$work/root/spaces/shape
 	mkdir -p "$sp/incoming/.import/new" "$work/hold"
 	last=$(ls "$in" | tail -n 1)
+	# Maildir names, as fetch and import deliver (their seconds are a
+	# delivery time: a message dated after it would not be believed).
+	now=$(date +%s)
+	k=0
 	for f in $(ls "$in"); do
+		k=$((k + 1))
 		if [ "$n" -gt 1 ] && [ "$f" = "$last" ]; then
 			cp "$in/$f" "$work/hold/"
 		else
-			cp "$in/$f" "$sp/incoming/.import/new/$f:2,"
+			cp "$in/$f" \
+				"$sp/incoming/.import/new/$now.M${k}P$$.shapes:2,"
 		fi
 	done
 	sync
