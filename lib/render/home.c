@@ -54,12 +54,13 @@ home_head(struct run *r, struct buf *b)
 }
 
 /*
- * A conversation's subject: its oldest message's, as the site orders
- * them, cut for listing. Not notmuch's thread subject, which comes from
- * whichever file of a message notmuch met first, and is whole.
+ * A conversation's oldest message as the site orders them: its subject
+ * is the conversation's, cut for listing. Not notmuch's thread subject,
+ * which comes from whichever file of a message notmuch met first, and
+ * is whole.
  */
-static const char *
-thread_subject(struct run *r, notmuch_thread_t *th)
+static struct entry *
+oldest_entry(struct run *r, notmuch_thread_t *th)
 {
 	notmuch_messages_t *ms = notmuch_thread_get_messages(th);
 	struct entry *first = NULL;
@@ -74,22 +75,53 @@ thread_subject(struct run *r, notmuch_thread_t *th)
 			first = e;
 		/* m belongs to the thread: not destroyed here. */
 	}
-	return first != NULL && entry_fill(r, first) ? first->lst->subject
-						     : NULL;
+	return first;
+}
+
+/* The line of a latest conversation: e its latest message, first its
+ * oldest, total its messages as notmuch counts them. */
+static enum ma_status
+latest_line(struct run *r, struct buf *b, struct entry *e, struct entry *first,
+	    int total, bool *shown)
+{
+	const char *subj =
+	    first != NULL && entry_fill(r, first) ? first->lst->subject : NULL;
+	char iso[32], when[32], stem[PERMALINK_STEM_MAX];
+	enum ma_status st;
+
+	iso_date(e->date, iso);
+	human_date(e->date, when);
+	st = buf_addf(b, "<li><a class=\"subj\" href=\"t/%s.html\">",
+		      name_stem(entry_tname(e), stem));
+	if (st == MA_OK)
+		st = html_escapes(b, subj && subj[0] ? subj : "(no subject)");
+	if (st == MA_OK)
+		st = buf_addf(b,
+			      "</a><time datetime=\"%s\">%.10s</time>"
+			      "<span class=\"meta\">%d message%s"
+			      " \xc2\xb7 latest from %s</span></li>\n",
+			      iso, when, total, total == 1 ? "" : "s",
+			      e->lst->from);
+	*shown = true;
+	return st;
 }
 
 /* A latest conversation, e its latest message: its subject, size, date
- * and latest sender, as notmuch knows the thread. *shown when listed. */
+ * and latest sender, as notmuch knows the thread (a long one rendered
+ * this run, as its walk found it: run.known). *shown when listed. */
 static enum ma_status
 latest_item(struct run *r, struct buf *b, struct entry *e, bool *shown)
 {
+	const struct thread_known *k;
 	notmuch_query_t *q;
 	notmuch_threads_t *ts = NULL;
-	char qs[64], iso[32], when[32], stem[PERMALINK_STEM_MAX];
+	char qs[64];
 	enum ma_status st = MA_OK;
 
 	if (entry_tname(e) == NULL)
 		return MA_OK;
+	if ((k = g_hash_table_lookup(r->known, e->thread)) != NULL)
+		return latest_line(r, b, e, k->first, k->total, shown);
 	if (render_fmt(qs, sizeof qs, "thread:%s", e->thread) != MA_OK)
 		return MA_ETOOBIG;
 	if ((q = notmuch_query_create(r->db, qs)) == NULL)
@@ -97,24 +129,9 @@ latest_item(struct run *r, struct buf *b, struct entry *e, bool *shown)
 	if (notmuch_query_search_threads(q, &ts) == NOTMUCH_STATUS_SUCCESS &&
 	    notmuch_threads_valid(ts)) {
 		notmuch_thread_t *th = notmuch_threads_get(ts);
-		const char *subj = thread_subject(r, th);
-		int total = notmuch_thread_get_total_messages(th);
 
-		iso_date(e->date, iso);
-		human_date(e->date, when);
-		st = buf_addf(b, "<li><a class=\"subj\" href=\"t/%s.html\">",
-			      name_stem(entry_tname(e), stem));
-		if (st == MA_OK)
-			st = html_escapes(b, subj && subj[0] ? subj
-							     : "(no subject)");
-		if (st == MA_OK)
-			st = buf_addf(b,
-				      "</a><time datetime=\"%s\">%.10s</time>"
-				      "<span class=\"meta\">%d message%s"
-				      " \xc2\xb7 latest from %s</span></li>\n",
-				      iso, when, total, total == 1 ? "" : "s",
-				      e->lst->from);
-		*shown = true;
+		st = latest_line(r, b, e, oldest_entry(r, th),
+				 notmuch_thread_get_total_messages(th), shown);
 		notmuch_thread_destroy(th);
 	}
 	notmuch_query_destroy(q);

@@ -503,13 +503,10 @@ permalink_page(struct run *r, struct thread_ctx *tc, size_t i)
 	if (st == MA_OK && t->parent >= 0)
 		st = msg_link(&b, &tc->m[t->parent],
 			      "\xe2\x86\x91 In reply to: ");
-	for (size_t k = i + 1; k < tc->n && st == MA_OK; k++) {
-		if (tc->m[k].parent != (ssize_t)i)
-			continue;
+	for (ssize_t k = t->reply; k >= 0 && st == MA_OK; k = tc->m[k].next)
 		st = msg_link(&b, &tc->m[k],
 			      nreplies++ == 0 ? "\xe2\x86\x93 Reply: "
 					      : "\xe2\x86\x93 ");
-	}
 	if (st == MA_OK && t->e->pos > 0)
 		st = entry_link(r, &b,
 				g_ptr_array_index(r->order, t->e->pos - 1),

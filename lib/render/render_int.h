@@ -42,7 +42,12 @@
 #define RAW_MAX	  ((size_t)256 << 20)
 /* Messages up to this size stay in memory for their thread's mbox;
  * bigger ones are read again. */
-#define RAW_KEEP	    ((size_t)256 << 10)
+#define RAW_KEEP ((size_t)256 << 10)
+/* A thread holds its messages' fragments and raw copies up to this many
+ * bytes in all (MAILARC_RENDER_THREAD_KEEP): past it a fragment waits
+ * on disk for the thread page and a raw copy is read again for the
+ * mbox, so that a conversation of thousands is not held whole. */
+#define THREAD_KEEP	    ((size_t)2 << 20)
 #define MONTH_PAGE	    200 /* messages per month page */
 #define LATEST_THREADS	    20
 #define FEED_ENTRIES	    30
@@ -134,9 +139,13 @@ struct run {
 	GHashTable *months;	  /* "YYYY/MM" to render */
 	GHashTable *tombs;	  /* msgid -> struct tomb * */
 	GHashTable *tomb_threads; /* thread ids named by tombstones */
-	GPtrArray *gone;	  /* entries deleted this run (owned) */
-	GArray *moved; /* struct entry: msgid and old date of entries whose
-			  date changed this run (a new first version) */
+	/* thread id -> struct thread_known, for the long threads rendered
+	 * this run (thread.c): the home page lists them without asking
+	 * notmuch to load them again. */
+	GHashTable *known;
+	GPtrArray *gone; /* entries deleted this run (owned) */
+	GArray *moved;	 /* struct entry: msgid and old date of entries whose
+			    date changed this run (a new first version) */
 	char *uuid;
 	unsigned long rev;
 	long tomb_off;
@@ -157,6 +166,9 @@ struct run {
 	/* MAILARC_RENDER_STATS: the most bytes allocated at the points
 	 * where a run holds what grows with the archive (run.c). */
 	size_t heap_peak;
+	/* MAILARC_RENDER_STATS: the most a thread added to the heap by the
+	 * time its page is written (thread.c). */
+	size_t thread_heap;
 	size_t state_read; /* bytes of the state read this run */
 	/* search.c: messages read again for the index (neither parsed by
 	 * this run's pages nor in the index's cache) */
@@ -231,6 +243,10 @@ struct tmsg {
 	struct tmsg *alt; /* ver[1..nver) as shown */
 	int depth;
 	ssize_t parent;
+	/* Its replies in the walk's order, indexes into the thread's
+	 * messages: the first, the last, and the next of its parent's
+	 * (-1: none). */
+	ssize_t reply, reply_last, next;
 	char name[PERMALINK_NAME_MAX];
 	char anchor[16]; /* in the thread page: anchor_of() */
 	/* The primary version's Reply-To and References (reply.c), raw;
@@ -243,14 +259,36 @@ struct tmsg {
 	char *raw; /* the message file, read once */
 	size_t raw_len;
 	struct buf frag; /* headers, body, attachments */
+	/* frag, once its page is written, when the thread's are past
+	 * FRAG_KEEP: its bytes in the thread's spill (thread.c). */
+	uint64_t frag_at;
+	size_t frag_out;
 	char **att_urls; /* "a/HH/HASH.EXT" per mm->att */
 };
+
+/* What the home page lists of a conversation (home.c): how many
+ * messages notmuch has in it, and its oldest in the site's order. */
+struct thread_known {
+	int total;
+	struct entry *first;
+};
+
+/* A thread is known (run.known) from this many messages on: loading it
+ * again is what would cost. */
+#define THREAD_KNOWN_MIN 256
 
 struct thread_ctx {
 	struct tmsg *m;
 	size_t n;
-	const char *id;	  /* notmuch's, for queries */
-	const char *name; /* the page's NAME: t/NAME.html */
+	struct entry *first; /* its oldest message in the site's order */
+	const char *id;	     /* notmuch's, for queries */
+	const char *name;    /* the page's NAME: t/NAME.html */
+	/* Bytes of fragments and raw copies held, and an unnamed file for
+	 * the fragments past FRAG_KEEP (-1: none yet, -2: none to be had)
+	 * and its length. */
+	size_t frag_kept, raw_kept;
+	int spill;
+	uint64_t spill_len;
 };
 
 /* Return st from the calling function when x fails. */

@@ -162,6 +162,7 @@ run_init(struct run *r, const struct render_opts *o, struct render_stats *stats)
 	    g_hash_table_new_full(g_str_hash, g_str_equal, free, tomb_free);
 	r->tomb_threads =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
+	r->known = g_hash_table_new_full(g_str_hash, g_str_equal, free, free);
 	r->gone = g_ptr_array_new();
 	r->moved = g_array_new(FALSE, TRUE, sizeof(struct entry));
 	/* A NAME is held in its struct tname (names.c). */
@@ -186,6 +187,7 @@ run_release(struct run *r)
 	g_hash_table_destroy(r->months);
 	g_hash_table_destroy(r->tombs);
 	g_hash_table_destroy(r->tomb_threads);
+	g_hash_table_destroy(r->known);
 	/* The records taken out first: they lie in the table's blocks. */
 	g_ptr_array_free(r->names_gone, TRUE);
 	name_table_free(r->names);
@@ -230,9 +232,10 @@ run_debug(const struct run *r)
 	fprintf(stderr,
 		"render-stats: filled-peak %zu entries %zu made %zu "
 		"state-read %zu state-files %zu names %zu heap-peak %zu "
-		"entry-bytes %zu search-read %zu\n",
+		"entry-bytes %zu search-read %zu thread-heap %zu\n",
 		r->filled_peak, n, made, r->state_read, r->state_written,
-		names_count(r), r->heap_peak, per, r->search_read);
+		names_count(r), r->heap_peak, per, r->search_read,
+		r->thread_heap);
 }
 
 /* MAILARC_RENDER_STATS: the heap now, if the most so far. */
@@ -700,6 +703,7 @@ run_steps(struct run *r, const char *state, GPtrArray *changed,
 		next.db = r->db;
 		next.steps = r->steps;
 		next.heap_peak = r->heap_peak;
+		next.thread_heap = r->thread_heap;
 		next.filled_peak = r->filled_peak;
 		r->db = NULL;
 		r->steps = NULL;

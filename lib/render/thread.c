@@ -2,14 +2,27 @@
  * A conversation: its messages walked depth first from notmuch, each
  * parsed once and published (.eml, fragment, permalink page), then the
  * thread page t/NAME.html (NAME: names.c), its feed and its mbox.
+ *
+ * Memory: a message's parse goes once its own page is written; what the
+ * thread page and the mbox need of it later (its fragment, its raw copy)
+ * is held up to THREAD_KEEP bytes for the whole thread. Past that a
+ * fragment waits in an unnamed file of the space's state folder and a
+ * raw copy is read again; and a thread page past THREAD_KEEP is written
+ * as it is made. A conversation of thousands costs its walk (and
+ * notmuch's thread), not its text.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
+#include "env.h"
 #include "html.h"
 #include "log.h"
+#include "path.h"
 #include "render_int.h"
+#include "site.h"
 
 static void
 tmsg_release(struct tmsg *t)
@@ -36,6 +49,143 @@ thread_ctx_release(struct thread_ctx *tc)
 	for (size_t i = 0; i < tc->n; i++)
 		tmsg_release(&tc->m[i]);
 	free(tc->m);
+	if (tc->spill >= 0)
+		close(tc->spill);
+}
+
+static size_t
+thread_keep(void)
+{
+	static size_t keep;
+
+	if (keep == 0)
+		keep = env_count("MAILARC_RENDER_THREAD_KEEP", THREAD_KEEP,
+				 SIZE_MAX);
+	return keep;
+}
+
+/* t's fragment into the thread's spill, made on first use; where that
+ * cannot be (no file, a full disk) it stays in memory. */
+static void
+frag_spill(struct run *r, struct thread_ctx *tc, struct tmsg *t)
+{
+	char *dir;
+
+	if (tc->spill == -1) {
+		dir = path_fmt("%s/state", r->o->space_dir);
+		tc->spill = dir != NULL ? path_temp_in(dir) : -1;
+		if (tc->spill < 0)
+			tc->spill = -2;
+		free(dir);
+	}
+	if (tc->spill < 0)
+		return;
+	if (path_write_all(tc->spill, t->frag.data, t->frag.len) != MA_OK) {
+		/* What a failed write left is written over. */
+		(void)lseek(tc->spill, (off_t)tc->spill_len, SEEK_SET);
+		return;
+	}
+	t->frag_at = tc->spill_len;
+	t->frag_out = t->frag.len;
+	tc->spill_len += t->frag.len;
+	buf_release(&t->frag);
+}
+
+/*
+ * What is left of t once its own page is written: its fragment and raw
+ * copy for the thread page and mbox, within the thread's THREAD_KEEP.
+ * Its parse, attachments' addresses and other versions go now.
+ */
+static void
+tmsg_settle(struct run *r, struct thread_ctx *tc, struct tmsg *t)
+{
+	size_t keep = thread_keep();
+
+	for (size_t k = 0; t->att_urls && t->mm && k < t->mm->natt; k++)
+		free(t->att_urls[k]);
+	free(t->att_urls);
+	t->att_urls = NULL;
+	mime_free(t->mm);
+	t->mm = NULL;
+	for (size_t k = 0; t->alt != NULL && k + 1 < t->nver; k++)
+		tmsg_release(&t->alt[k]);
+	free(t->alt);
+	t->alt = NULL;
+	if (t->frag.len > keep ||
+	    tc->frag_kept + tc->raw_kept > keep - t->frag.len)
+		frag_spill(r, tc, t);
+	if (t->frag_out == 0)
+		tc->frag_kept += t->frag.len;
+	if (t->raw != NULL &&
+	    (t->raw_len > keep ||
+	     tc->frag_kept + tc->raw_kept > keep - t->raw_len)) {
+		free(t->raw); /* the mbox reads its file */
+		t->raw = NULL;
+	}
+	if (t->raw != NULL)
+		tc->raw_kept += t->raw_len;
+}
+
+/* t's fragment, from memory or the spill, onto b. */
+static enum ma_status
+frag_add(struct buf *b, const struct thread_ctx *tc, const struct tmsg *t)
+{
+	enum ma_status st = MA_OK;
+	ssize_t got;
+	char *p;
+
+	if (t->frag_out == 0)
+		return buf_add(b, t->frag.data, t->frag.len);
+	if ((p = malloc(t->frag_out)) == NULL)
+		return MA_ENOMEM;
+	got = path_pread_all(tc->spill, p, t->frag_out, (off_t)t->frag_at);
+	if (got == (ssize_t)t->frag_out) {
+		st = buf_add(b, p, t->frag_out);
+	} else {
+		log_err("cannot read back a message of thread %s: %s", tc->id,
+			got < 0 ? strerror(errno) : "short read");
+		st = MA_EIO;
+	}
+	free(p);
+	return st;
+}
+
+/* A page made in memory and put whole, or past thread_keep() streamed
+ * (site_file_open()). */
+struct page_out {
+	struct site *site;
+	const char *rel;
+	struct buf b;
+	struct site_file *f;
+};
+
+static enum ma_status
+out_flush(struct page_out *o, size_t at)
+{
+	enum ma_status st;
+
+	if (o->b.len < at)
+		return MA_OK;
+	if (o->f == NULL &&
+	    (st = site_file_open(o->site, o->rel, &o->f)) != MA_OK)
+		return st;
+	st = site_file_write(o->f, o->b.data, o->b.len);
+	buf_reset(&o->b);
+	return st;
+}
+
+/* The page's end: put or committed when st is MA_OK, else dropped. */
+static enum ma_status
+out_end(struct page_out *o, enum ma_status st)
+{
+	if (st == MA_OK && o->f == NULL)
+		st = site_put_buf(o->site, o->rel, &o->b);
+	else if (st == MA_OK && (st = out_flush(o, 0)) == MA_OK)
+		st = site_file_commit(o->site, o->f);
+	else if (o->f != NULL)
+		site_file_abort(o->f);
+	buf_release(&o->b);
+	return st;
 }
 
 /* A subject without its reply and forward prefixes. */
@@ -140,9 +290,10 @@ tree_item(struct buf *b, const struct tmsg *t, const struct tmsg *root)
 /* The conversation as a tree of links, when there is more than one
  * message (removed ones included: gap.c). */
 static enum ma_status
-thread_tree(struct buf *b, const struct thread_ctx *tc,
+thread_tree(struct page_out *o, const struct thread_ctx *tc,
 	    const struct gap_slot *sl, size_t ns)
 {
+	struct buf *b = &o->b;
 	enum ma_status st;
 
 	if (ns <= 1)
@@ -156,6 +307,7 @@ thread_tree(struct buf *b, const struct thread_ctx *tc,
 		}
 		tc->m[sl[i].msg].depth = sl[i].depth;
 		ADD(tree_item(b, &tc->m[sl[i].msg], &tc->m[0]));
+		ADD(out_flush(o, thread_keep()));
 	}
 	return buf_adds(b, "</ol></nav>\n");
 }
@@ -163,13 +315,15 @@ thread_tree(struct buf *b, const struct thread_ctx *tc,
 /* Each message in full, indented by its depth in the tree; a removed
  * one as a notice (gap.c). */
 static enum ma_status
-thread_articles(struct run *r, struct buf *b, struct thread_ctx *tc,
+thread_articles(struct run *r, struct page_out *o, struct thread_ctx *tc,
 		const struct gap_slot *sl, size_t ns)
 {
 	char stem[PERMALINK_STEM_MAX];
+	struct buf *b = &o->b;
 	enum ma_status st;
 
 	for (size_t i = 0; i < ns; i++) {
+		ADD(out_flush(o, thread_keep()));
 		const struct gap_slot *up =
 		    sl[i].parent >= 0 ? &sl[sl[i].parent] : NULL;
 		struct tmsg *t;
@@ -186,7 +340,7 @@ thread_articles(struct run *r, struct buf *b, struct thread_ctx *tc,
 			     t->depth > 6 ? 6 : t->depth, t->anchor, i + 1));
 		ADD(msg_link(b, t, NULL));
 		ADD(buf_adds(b, "</h2>\n"));
-		ADD(buf_add(b, t->frag.data, t->frag.len));
+		ADD(frag_add(b, tc, t));
 		if (t->nver > 1)
 			ADD(buf_addf(b,
 				     "<p class=\"note\">This message came in "
@@ -214,30 +368,27 @@ thread_articles(struct run *r, struct buf *b, struct thread_ctx *tc,
 static enum ma_status
 thread_html(struct run *r, struct thread_ctx *tc, time_t oldest, time_t newest)
 {
-	struct buf b;
 	char rel[PERMALINK_STEM_MAX + 16], stem[PERMALINK_STEM_MAX];
+	struct page_out o = {.site = r->site, .rel = rel};
 	struct gap_slot *sl = NULL;
 	size_t ns = 0;
 	enum ma_status st;
 
-	buf_init(&b, PAGE_MAX);
-	st = gap_slots(r, tc, &sl, &ns);
+	buf_init(&o.b, PAGE_MAX);
+	st =
+	    render_fmt(rel, sizeof rel, "t/%s.html", name_stem(tc->name, stem));
 	if (st == MA_OK)
-		st = thread_head(r, &b, tc, oldest, newest);
+		st = gap_slots(r, tc, &sl, &ns);
 	if (st == MA_OK)
-		st = thread_tree(&b, tc, sl, ns);
+		st = thread_head(r, &o.b, tc, oldest, newest);
 	if (st == MA_OK)
-		st = thread_articles(r, &b, tc, sl, ns);
+		st = thread_tree(&o, tc, sl, ns);
+	if (st == MA_OK)
+		st = thread_articles(r, &o, tc, sl, ns);
 	free(sl);
 	if (st == MA_OK)
-		st = page_end(&b, "../../");
-	if (st == MA_OK)
-		st = render_fmt(rel, sizeof rel, "t/%s.html",
-				name_stem(tc->name, stem));
-	if (st == MA_OK)
-		st = site_put_buf(r->site, rel, &b);
-	buf_release(&b);
-	return st;
+		st = page_end(&o.b, "../../");
+	return out_end(&o, st);
 }
 
 /* The thread page, then its feed (its latest messages) and its mbox
@@ -261,6 +412,37 @@ thread_page(struct run *r, struct thread_ctx *tc)
 		st = thread_mbox(r, tc, byd);
 	g_ptr_array_free(byd, TRUE);
 	return st;
+}
+
+/* The oldest message so far, in the site's order, of those it has. */
+static void
+thread_first(struct run *r, struct thread_ctx *tc, const char *id)
+{
+	struct entry *e = entry_find(r, id);
+
+	if (e != NULL && (tc->first == NULL || entry_cmp(&e, &tc->first) < 0))
+		tc->first = e;
+}
+
+/* A long thread's figures for the home page (struct thread_known). */
+static enum ma_status
+thread_known_put(struct run *r, notmuch_thread_t *th,
+		 const struct thread_ctx *tc)
+{
+	int total = notmuch_thread_get_total_messages(th);
+	struct thread_known *k;
+	char *id;
+
+	if (total < THREAD_KNOWN_MIN)
+		return MA_OK;
+	if ((k = malloc(sizeof *k)) == NULL || (id = strdup(tc->id)) == NULL) {
+		free(k);
+		return MA_ENOMEM;
+	}
+	k->total = total;
+	k->first = tc->first;
+	g_hash_table_replace(r->known, id, k);
+	return MA_OK;
 }
 
 /* A level of the walk: the replies left to visit at one depth. */
@@ -316,6 +498,7 @@ thread_add(struct run *r, struct thread_ctx *tc, struct walk *w,
 	}
 	t = &tc->m[tc->n];
 	memset(t, 0, sizeof *t);
+	t->reply = t->reply_last = t->next = -1;
 	if (permalink_of_message(id, notmuch_message_get_filename(m),
 				 t->name) != MA_OK ||
 	    (t->e = entry_find(r, id)) == NULL)
@@ -324,6 +507,15 @@ thread_add(struct run *r, struct thread_ctx *tc, struct walk *w,
 	t->nm = m;
 	t->depth = w->stack[w->depth - 1].depth;
 	t->parent = w->stack[w->depth - 1].parent;
+	if (t->parent >= 0) {
+		struct tmsg *up = &tc->m[t->parent];
+
+		if (up->reply_last >= 0)
+			tc->m[up->reply_last].next = (ssize_t)tc->n;
+		else
+			up->reply = (ssize_t)tc->n;
+		up->reply_last = (ssize_t)tc->n;
+	}
 	buf_init(&t->frag, PAGE_MAX);
 	tc->n++;
 	/* A neighbour's page may have filled it already, from the same
@@ -349,9 +541,15 @@ static enum ma_status
 thread_walk(struct run *r, notmuch_thread_t *th, struct thread_ctx *tc)
 {
 	struct walk w = {0};
-	GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
+	GHashTable *seen;
 	enum ma_status st;
 
+	/* Room for all at once: a copy while growing would double a long
+	 * conversation's peak. */
+	w.mcap = (size_t)notmuch_thread_get_total_messages(th);
+	if (w.mcap > 0 && (tc->m = calloc(w.mcap, sizeof *tc->m)) == NULL)
+		return MA_ENOMEM;
+	seen = g_hash_table_new(g_str_hash, g_str_equal);
 	st = walk_push(&w, notmuch_thread_get_messages(th), 0, -1);
 	if (st == MA_OK)
 		st = walk_push(&w, notmuch_thread_get_toplevel_messages(th), 0,
@@ -372,6 +570,7 @@ thread_walk(struct run *r, notmuch_thread_t *th, struct thread_ctx *tc)
 		id = notmuch_message_get_message_id(m);
 		if (id == NULL || !g_hash_table_add(seen, (char *)id))
 			continue;
+		thread_first(r, tc, id);
 		st = thread_add(r, tc, &w, m, &t);
 		if (st == MA_OK && t != NULL)
 			st = walk_push(&w, notmuch_message_get_replies(m),
@@ -493,7 +692,10 @@ thread_message(struct run *r, struct tmsg *t)
 enum ma_status
 render_thread(struct run *r, notmuch_thread_t *th)
 {
-	struct thread_ctx tc = {.id = notmuch_thread_get_thread_id(th)};
+	struct thread_ctx tc = {.id = notmuch_thread_get_thread_id(th),
+				.spill = -1};
+	bool stats = getenv("MAILARC_RENDER_STATS") != NULL;
+	size_t heap0 = stats ? render_heap_now() : 0;
 	enum ma_status st;
 
 	/* Paths hold the id in fixed buffers: check it here too, not only
@@ -503,18 +705,30 @@ render_thread(struct run *r, notmuch_thread_t *th)
 		return MA_OK;
 	}
 	st = thread_walk(r, th, &tc);
-
-	for (size_t i = 0; i < tc.n && st == MA_OK; i++)
-		st = thread_message(r, &tc.m[i]);
 	/* A thread with no message left: names_publish() does its page. */
-	if (st == MA_OK && tc.n > 0 && entry_tname(tc.m[0].e) != NULL) {
+	if (st == MA_OK && tc.n > 0)
 		tc.name = entry_tname(tc.m[0].e);
-		for (size_t i = 0; i < tc.n && st == MA_OK; i++)
+	/* A message's page needs of the others only what the walk got. */
+	for (size_t i = 0; i < tc.n && st == MA_OK; i++) {
+		st = thread_message(r, &tc.m[i]);
+		if (st == MA_OK && tc.name != NULL)
 			st = permalink_page(r, &tc, i);
 		if (st == MA_OK)
-			st = thread_page(r, &tc);
+			tmsg_settle(r, &tc, &tc.m[i]);
+	}
+	/* Whatever it holds for its page and mbox is held now. */
+	if (stats) {
+		size_t h = render_heap_now();
+
+		if (h > heap0 && h - heap0 > r->thread_heap)
+			r->thread_heap = h - heap0;
+	}
+	if (st == MA_OK && tc.name != NULL) {
+		st = thread_page(r, &tc);
 		r->stats->threads_rendered++;
 	}
+	if (st == MA_OK)
+		st = thread_known_put(r, th, &tc);
 	thread_ctx_release(&tc);
 	return st;
 }
