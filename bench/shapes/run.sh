@@ -70,7 +70,9 @@ for s in $shapes; do
 	mkdir -p "$sp/incoming/.import/new" "$work/hold"
 	last=$(ls "$in" | tail -n 1)
 	# Maildir names, as fetch and import deliver (their seconds are a
-	# delivery time: a message dated after it would not be believed).
+	# delivery time: a message dated after it would not be believed),
+	# in the order of the files (a reply indexed before the message it
+	# answers makes notmuch merge threads).
 	now=$(date +%s)
 	k=0
 	for f in $(ls "$in"); do
@@ -78,8 +80,8 @@ for s in $shapes; do
 		if [ "$n" -gt 1 ] && [ "$f" = "$last" ]; then
 			cp "$in/$f" "$work/hold/"
 		else
-			cp "$in/$f" \
-				"$sp/incoming/.import/new/$now.M${k}P$$.shapes:2,"
+			name=$(printf '%s.M%06dP%s.shapes:2,' "$now" "$k" $$)
+			cp "$in/$f" "$sp/incoming/.import/new/$name"
 		fi
 	done
 	sync
