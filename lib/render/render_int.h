@@ -259,8 +259,9 @@ struct tmsg {
 	char *raw; /* the message file, read once */
 	size_t raw_len;
 	struct buf frag; /* headers, body, attachments */
-	/* frag, once its page is written, when the thread's are past
-	 * FRAG_KEEP: its bytes in the thread's spill (thread.c). */
+	/* frag, once its page is written, when the thread holds
+	 * THREAD_KEEP: its bytes in the thread's spill (thread_hold.c;
+	 * frag_out 0: in frag). */
 	uint64_t frag_at;
 	size_t frag_out;
 	char **att_urls; /* "a/HH/HASH.EXT" per mm->att */
@@ -743,6 +744,30 @@ enum ma_status thread_feed(struct run *r, const struct thread_ctx *tc,
 /* thread.c */
 enum ma_status render_thread(struct run *r, notmuch_thread_t *th);
 enum ma_status render_thread_id(struct run *r, const char *id);
+
+/* thread_hold.c: what a thread holds of its messages while it is
+ * written. thread_keep() - its budget, THREAD_KEEP or
+ * MAILARC_RENDER_THREAD_KEEP; tmsg_settle() - what is left of t once
+ * its own page is written; frag_add() - t's fragment, held or spilled,
+ * onto b; tmsg_release(), thread_ctx_release() - free them. */
+size_t thread_keep(void);
+void tmsg_settle(struct run *r, struct thread_ctx *tc, struct tmsg *t);
+enum ma_status frag_add(struct buf *b, const struct thread_ctx *tc,
+			const struct tmsg *t);
+void tmsg_release(struct tmsg *t);
+void thread_ctx_release(struct thread_ctx *tc);
+/* A page made in memory and put whole, or once past thread_keep()
+ * streamed (site_file_open()): page_out_flush() writes what b holds
+ * when it is at least at bytes, page_out_end() puts or commits the page
+ * when st is MA_OK, else drops it, and frees b. */
+struct page_out {
+	struct site *site;
+	const char *rel;
+	struct buf b;
+	struct site_file *f;
+};
+enum ma_status page_out_flush(struct page_out *o, size_t at);
+enum ma_status page_out_end(struct page_out *o, enum ma_status st);
 
 /* month.c */
 int month_num(const char *month);
