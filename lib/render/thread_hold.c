@@ -20,22 +20,33 @@
 #include "render_int.h"
 #include "site.h"
 
-void
-tmsg_release(struct tmsg *t)
+/* What only t's own page needs: its parse, its attachments' addresses
+ * and its other versions. */
+static void
+tmsg_drop_parse(struct tmsg *t)
 {
-	buf_release(&t->frag);
 	for (size_t k = 0; t->att_urls && t->mm && k < t->mm->natt; k++)
 		free(t->att_urls[k]);
 	free(t->att_urls);
+	t->att_urls = NULL;
+	mime_free(t->mm);
+	t->mm = NULL;
+	for (size_t k = 0; t->alt != NULL && k + 1 < t->nver; k++)
+		tmsg_release(&t->alt[k]);
+	free(t->alt);
+	t->alt = NULL;
+}
+
+void
+tmsg_release(struct tmsg *t)
+{
+	tmsg_drop_parse(t);
+	buf_release(&t->frag);
 	free(t->raw);
 	free(t->reply_to);
 	free(t->refs);
 	free(t->in_reply_to);
 	free(t->references);
-	mime_free(t->mm);
-	for (size_t k = 0; t->alt != NULL && k + 1 < t->nver; k++)
-		tmsg_release(&t->alt[k]);
-	free(t->alt);
 	versions_free(t->ver, t->nver);
 }
 
@@ -97,16 +108,7 @@ tmsg_settle(struct run *r, struct thread_ctx *tc, struct tmsg *t)
 {
 	size_t keep = thread_keep();
 
-	for (size_t k = 0; t->att_urls && t->mm && k < t->mm->natt; k++)
-		free(t->att_urls[k]);
-	free(t->att_urls);
-	t->att_urls = NULL;
-	mime_free(t->mm);
-	t->mm = NULL;
-	for (size_t k = 0; t->alt != NULL && k + 1 < t->nver; k++)
-		tmsg_release(&t->alt[k]);
-	free(t->alt);
-	t->alt = NULL;
+	tmsg_drop_parse(t);
 	if (t->frag.len > keep ||
 	    tc->frag_kept + tc->raw_kept > keep - t->frag.len)
 		frag_spill(r, tc, t);
