@@ -478,6 +478,18 @@ site_list(struct site *s)
 	return site_fresh_list(s);
 }
 
+char *
+site_staged_dir(const struct site *s, const char *rel)
+{
+	return s->fresh ? NULL : site_stage_path(s, rel);
+}
+
+bool
+site_reads_own(const struct site *s)
+{
+	return s->fresh;
+}
+
 size_t
 site_written(const struct site *s)
 {

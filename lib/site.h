@@ -149,6 +149,18 @@ void site_spill_remove(const char *dir);
 void site_defer_list(struct site *s);
 enum ma_status site_list(struct site *s);
 
+/*
+ * site_staged_dir - where this run stages what goes into the folder rel
+ * (malloc'd; NULL for a first render, which writes in place, or no
+ * memory). A run in steps over a published site reads back there what
+ * an earlier step wrote, since the published folder does not have it
+ * until the commit. site_reads_own - whether what this run wrote is
+ * where its published files are (a first render): false while it waits
+ * in the staging folder.
+ */
+char *site_staged_dir(const struct site *s, const char *rel);
+bool site_reads_own(const struct site *s);
+
 /* site_written - files written by this run so far. */
 size_t site_written(const struct site *s);
 

@@ -273,7 +273,11 @@ month_change_free(struct month_change *c)
 static size_t
 mbox_kept(struct run *r, size_t lo, size_t hi, const struct month_change *c)
 {
-	if (c->threads == NULL || c->left)
+	/* A step over a published site: what the state holds of the month
+	 * came from earlier steps, which the published mbox does not have
+	 * (it waits in the staging folder). */
+	if (c->threads == NULL || c->left ||
+	    (r->steps != NULL && !site_reads_own(r->site)))
 		return 0;
 	for (size_t i = lo + c->first; i < hi; i++)
 		if (!((struct entry *)r->order->pdata[i])->added)

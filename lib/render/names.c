@@ -136,9 +136,14 @@ holder_of(struct run *r, const char *msgid)
 {
 	const struct entry *e = entry_find(r, msgid);
 	const struct tomb *t;
+	const char *h;
 
 	if (e != NULL && entry_tname(e) != NULL)
 		return entry_tname(e);
+	/* A root of a NAME carried over the steps: from the state. */
+	if (r->carry != NULL &&
+	    (h = g_hash_table_lookup(r->carry->holder, msgid)) != NULL)
+		return h[0] != '\0' ? h : NULL;
 	/* Removed: its thread may live on. The tombstone names the thread
 	 * as it was when the message went, after any merge that came with
 	 * new mail, so it goes first, as in a full run; the thread the last
@@ -164,6 +169,8 @@ name_live(struct run *r, const char *name)
 {
 	const struct tname *t = names_get(r, name);
 
+	if (r->carry != NULL && g_hash_table_contains(r->carry->live, name))
+		return true;
 	return t != NULL && holder_of(r, tname_root(t)) != NULL &&
 	       strcmp(holder_of(r, tname_root(t)), name) == 0;
 }
@@ -244,39 +251,211 @@ name_drop_files(struct run *r, const char *name, bool page_too)
 	return st;
 }
 
+/* What NAME leads to now, its pages and its record settled (full: its
+ * page written whether its target changed or not). */
+static enum ma_status
+name_settle(struct run *r, const char *name, bool full)
+{
+	struct tname *t = names_get(r, name);
+	const char *to = name_target(r, name);
+	enum ma_status st = MA_OK;
+	bool changed;
+
+	if (to == NULL) {
+		st = name_drop_files(r, name, true);
+		if (st == MA_OK)
+			names_retire(r, name);
+		return st;
+	}
+	if (strcmp(to, name) == 0) {
+		changed = strcmp(tname_target(r, t), name) != 0;
+	} else {
+		changed = full || strcmp(tname_target(r, t), to) != 0;
+		if (changed && strcmp(to, "-") == 0)
+			st = removed_thread_page(r, name);
+		else if (changed)
+			st = moved_thread_page(r, name, to);
+		if (st == MA_OK && changed)
+			st = name_drop_files(r, name, false);
+	}
+	if (st != MA_OK || !changed)
+		return st;
+	return tname_set_target(r, t, to);
+}
+
 enum ma_status
 names_publish(struct run *r, bool full)
 {
 	GPtrArray *keys = names_sorted(r);
 	enum ma_status st = MA_OK;
 
-	for (guint i = 0; i < keys->len && st == MA_OK; i++) {
-		const char *name = keys->pdata[i];
-		struct tname *t = names_get(r, name);
-		const char *to = name_target(r, name);
-		bool changed;
-
-		if (to == NULL) {
-			st = name_drop_files(r, name, true);
-			if (st == MA_OK)
-				names_retire(r, name);
-			continue;
-		}
-		if (strcmp(to, name) == 0) {
-			changed = strcmp(tname_target(r, t), name) != 0;
-		} else {
-			changed = full || strcmp(tname_target(r, t), to) != 0;
-			if (changed && strcmp(to, "-") == 0)
-				st = removed_thread_page(r, name);
-			else if (changed)
-				st = moved_thread_page(r, name, to);
-			if (st == MA_OK && changed)
-				st = name_drop_files(r, name, false);
-		}
-		if (st != MA_OK || !changed)
-			continue;
-		st = tname_set_target(r, t, to);
-	}
+	for (guint i = 0; i < keys->len && st == MA_OK; i++)
+		st = name_settle(r, keys->pdata[i], full);
 	g_ptr_array_free(keys, TRUE);
+	return st;
+}
+
+/*
+ * The NAMEs carried over a full run in steps (store_carry.c): what the
+ * state the steps saved says of them, and the table of the NAMEs of the
+ * name bucket the lines read last.
+ */
+struct carry_read {
+	struct run *r;
+	GHashTable *bucket; /* the NAMEs of the state's name bucket k */
+	int k;		    /* -1: none read yet */
+	GPtrArray *carried; /* the NAMEs no live thread has: the records' */
+};
+
+/* One line of the file of NAMEs carried: a NAME the steps did not give a
+ * live thread is noted in r->names (once: the first line of a NAME is
+ * the one the site published). */
+static enum ma_status
+carry_line(void *arg, char *line)
+{
+	struct carry_read *c = arg;
+	size_t n = strcspn(line, "\t");
+	const struct tname *t;
+	enum ma_status st = MA_OK;
+	bool skip;
+	unsigned k;
+
+	if (n == 0 || line[n] != '\t')
+		return MA_OK;
+	line[n] = '\0';
+	k = store_bucket(line);
+	if ((int)k != c->k) {
+		g_hash_table_remove_all(c->bucket);
+		c->k = (int)k;
+		st = store_carry_bucket(c->r, k, c->bucket);
+	}
+	skip = g_hash_table_contains(c->bucket, line) ||
+	       names_get(c->r, line) != NULL;
+	line[n] = '\t';
+	if (st != MA_OK || skip || (st = names_note(c->r, line)) != MA_OK)
+		return st;
+	line[n] = '\0';
+	if ((t = names_get(c->r, line)) != NULL)
+		g_ptr_array_add(c->carried, (gpointer)t->name);
+	line[n] = '\t';
+	return MA_OK;
+}
+
+/* The NAME of the live thread that holds each carried NAME's root (""
+ * for none), as holder_of() finds it in one full run, for the roots the
+ * run holds no named entry of: the state's month line of the root, else
+ * the thread its tombstone names. */
+static enum ma_status
+carry_holders(struct run *r, const GPtrArray *carried, GHashTable *holder)
+{
+	GHashTable *ask =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	GHashTableIter it;
+	gpointer k, v;
+	enum ma_status st;
+
+	for (guint i = 0; i < carried->len; i++) {
+		const char *root = tname_root(names_get(r, carried->pdata[i]));
+		const struct entry *e = entry_find(r, root);
+
+		if (e == NULL || entry_tname(e) == NULL)
+			g_hash_table_insert(ask, g_strdup(root), NULL);
+	}
+	st = store_carry_holders(r, ask);
+	g_hash_table_iter_init(&it, ask);
+	while (st == MA_OK && g_hash_table_iter_next(&it, &k, &v)) {
+		const struct tomb *t = g_hash_table_lookup(r->tombs, k);
+		char *tn =
+		    v != NULL && strcmp(v, "-") != 0 ? g_strdup(v) : NULL;
+
+		if (tn == NULL && t != NULL && sitename_thread_ok(t->thread)) {
+			if (thread_name_of(r, t->thread) != NULL)
+				tn = g_strdup(thread_name_of(r, t->thread));
+			else
+				st = store_carry_thread_name(r, t->thread, &tn);
+		}
+		if (tn != NULL && strcmp(tn, "-") == 0) {
+			g_free(tn);
+			tn = NULL;
+		}
+		g_hash_table_insert(holder, g_strdup(k),
+				    tn != NULL ? tn : g_strdup(""));
+	}
+	g_hash_table_destroy(ask);
+	return st;
+}
+
+/* The NAMEs the carried ones lead to that name a live thread the run
+ * holds no record of (the state's name buckets have them), and every
+ * holder found, into live. */
+static enum ma_status
+carry_live(struct run *r, const GPtrArray *carried, GHashTable *holder,
+	   GHashTable *live)
+{
+	GHashTable *ask = g_hash_table_new(g_str_hash, g_str_equal);
+	GHashTableIter it;
+	gpointer v;
+	enum ma_status st;
+
+	for (guint i = 0; i < carried->len; i++) {
+		const char *to =
+		    tname_target(r, names_get(r, carried->pdata[i]));
+
+		if (strcmp(to, "-") != 0 && names_get(r, to) == NULL)
+			g_hash_table_add(ask, (gpointer)to);
+	}
+	st = store_carry_live(r, ask, live);
+	g_hash_table_iter_init(&it, holder);
+	while (g_hash_table_iter_next(&it, NULL, &v))
+		if (((const char *)v)[0] != '\0')
+			g_hash_table_add(live, g_strdup(v));
+	g_hash_table_destroy(ask);
+	return st;
+}
+
+static int
+carried_cmp(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+enum ma_status
+names_settle_carried(struct run *r)
+{
+	char *path = store_carry_path(r);
+	struct carry c = {0};
+	struct carry_read cr = {r, NULL, -1, g_ptr_array_new()};
+	enum ma_status st;
+
+	if (path == NULL) {
+		g_ptr_array_free(cr.carried, TRUE);
+		return MA_ENOMEM;
+	}
+	cr.bucket =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	c.holder =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	c.live = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	st = store_carry_lines(path, carry_line, &cr);
+	g_hash_table_destroy(cr.bucket);
+	if (st == MA_OK)
+		st = carry_holders(r, cr.carried, c.holder);
+	if (st == MA_OK)
+		st = carry_live(r, cr.carried, c.holder, c.live);
+	/* In the order one full run settles every NAME in: a chain of
+	 * NAMEs reads the targets set before it. */
+	g_ptr_array_sort(cr.carried, carried_cmp);
+	r->carry = &c;
+	for (guint i = 0; i < cr.carried->len && st == MA_OK; i++)
+		st = name_settle(r, cr.carried->pdata[i], true);
+	r->carry = NULL;
+	if (st == MA_OK && cr.carried->len > 0)
+		log_info("space '%s': %u addresses of conversations that "
+			 "moved or went, settled",
+			 r->o->key, cr.carried->len);
+	g_hash_table_destroy(c.holder);
+	g_hash_table_destroy(c.live);
+	g_ptr_array_free(cr.carried, TRUE);
+	free(path);
 	return st;
 }

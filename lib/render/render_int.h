@@ -192,6 +192,10 @@ struct run {
 	struct fill_cache *fills; /* fill_cache.c (NULL: none yet) */
 	/* steps.c: the plan of a first render in steps (NULL: none). */
 	struct steps *steps;
+	/* names.c: what the state says of NAMEs the last step settles;
+	 * the site earlier steps staged into (NULL: not a step). */
+	struct carry *carry;
+	struct site *held_site;
 	/* legacy.c: whether t/ holds flat files (0: not looked yet, 1: no,
 	 * 2: yes). */
 	int legacy_flat;
@@ -472,6 +476,34 @@ enum ma_status store_load(struct run *r, const char *path, char *manifest,
 			  size_t len, bool entries);
 enum ma_status store_load_all(struct run *r);
 enum ma_status store_go_full(struct run *r);
+/* store_full_names() - the thread NAMEs of a full run that does not go
+ * in steps (store_load() and store_go_full() leave them for steps.c to
+ * decide), with those a run of steps killed part way carried
+ * (store_carry.c). */
+enum ma_status store_full_names(struct run *r);
+/*
+ * store_carry.c: a full run in steps over NAMEs. store_carry_path() -
+ * the file they wait in (malloc'd); store_names_held() - the state has
+ * name buckets; store_carry_write() - them into the file at path, after
+ * what it held; store_carry_lines() - line() of each of its lines;
+ * store_carry_bucket() - the NAMEs of name bucket k into names;
+ * store_carry_live() - those of names the name buckets hold, into live;
+ * store_carry_holders() - for each Message-ID of roots, the NAME its
+ * month line gives ("-": none; NULL: not held); store_carry_thread_name()
+ * - the NAME the state gives thread (NULL: none). Keys and values g_free.
+ */
+char *store_carry_path(const struct run *r);
+bool store_names_held(const struct run *r);
+enum ma_status store_carry_write(struct run *r, const char *path);
+enum ma_status store_carry_lines(const char *path,
+				 enum ma_status (*line)(void *arg, char *line),
+				 void *arg);
+enum ma_status store_carry_bucket(struct run *r, unsigned k, GHashTable *names);
+enum ma_status store_carry_live(struct run *r, GHashTable *names,
+				GHashTable *live);
+enum ma_status store_carry_holders(struct run *r, GHashTable *roots);
+enum ma_status store_carry_thread_name(struct run *r, const char *thread,
+				       char **namep);
 bool store_partial(const struct run *r);
 /* store_damaged() - a file the manifest names was missing or damaged:
  * the run fails, and render_run() renders everything instead. */
@@ -479,10 +511,11 @@ bool store_damaged(const struct run *r);
 enum ma_status store_prefetch(struct run *r, const char *msgid,
 			      const char *thread, time_t date);
 /*
- * steps.c: a first render in steps (see there). steps_begin() - *sp the
- * plan of a full run of r (rev and uuid: the database's) that holds no
- * NAME, its order read and sorted (NULL: one full run does it: a small
- * archive, or steps turned off). steps_collect() - the next step's
+ * steps.c: a full run in steps (see there). steps_begin() - *sp the
+ * plan of a full run of r (rev and uuid: the database's), its order read
+ * and sorted, the NAMEs the state has carried (NULL: one full run does
+ * it: a small archive, steps turned off, or NAMEs in a version 3
+ * header). steps_collect() - the next step's
  * messages as entries, changed, their months and threads' records
  * read. steps_more() - messages left for steps; steps_first() - the
  * run is step 0 (the full one); steps_last() - nothing comes after
@@ -501,6 +534,9 @@ bool steps_last(const struct steps *s);
 void steps_advance(struct steps *s);
 struct site **steps_site(struct steps *s);
 const char *steps_uuid(const struct steps *s, unsigned long *revp);
+/* steps_carry() - the steps carry the NAMEs the site published
+ * (store_carry.c); the last settles them (names_settle_carried()). */
+bool steps_carry(const struct steps *s);
 void steps_free(struct steps *s);
 
 /* store_prefetch_new() - store_prefetch() of a message the state does
@@ -569,6 +605,12 @@ enum ma_status drop_attachments(struct run *r);
  * store.c's (store_names()). */
 enum ma_status thread_names(struct run *r);
 enum ma_status names_publish(struct run *r, bool full);
+/* names_settle_carried() - the last step of a full run in steps: each
+ * NAME no live thread has, settled as names_publish() of one full run. */
+struct carry {
+	GHashTable *holder, *live; /* root -> its thread's NAME; live NAMEs */
+};
+enum ma_status names_settle_carried(struct run *r);
 /*
  * name_table.c: r->names. name_table_new() (glib's allocator: no memory
  * ends the run), name_table_free() (the records it holds and every

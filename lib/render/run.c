@@ -115,6 +115,10 @@ render_all(struct run *r, bool full)
 	 * it holds that NAME and those that led to it. */
 	if (st == MA_OK && (!store_partial(r) || store_renamed(r)))
 		st = names_publish(r, full);
+	/* The last step of a full run in steps: the NAMEs it carried. */
+	if (st == MA_OK && r->steps != NULL && steps_last(r->steps) &&
+	    steps_carry(r->steps))
+		st = names_settle_carried(r);
 	if (st == MA_OK)
 		st = removed_message_pages(r, full);
 	if (st == MA_OK)
@@ -573,6 +577,24 @@ publish_step(struct run *r, GPtrArray *changed, long tomb_end,
 	return st;
 }
 
+/*
+ * The file of the NAMEs a full run in steps carried (store_carry.c) once
+ * the state holds them again: after the last step's save, or found by a
+ * run the publishing mark does not say followed one killed part way
+ * (stale).
+ */
+static void
+carried_gone(const struct run *r, bool stale)
+{
+	char *p = store_carry_path(r);
+
+	if (p != NULL && unlink(p) == 0 && stale)
+		log_info("removed '%s', left by an earlier run", p);
+	else if (p != NULL && errno != ENOENT)
+		log_warn("cannot remove '%s': %s", p, strerror(errno));
+	free(p);
+}
+
 /* The pages, made durable, then the state that records them. */
 static enum ma_status
 publish(struct run *r, GPtrArray *changed, bool full, long tomb_end,
@@ -612,6 +634,8 @@ publish(struct run *r, GPtrArray *changed, bool full, long tomb_end,
 		st = render_state_save(r, state, uuid, rev);
 	if (st == MA_OK)
 		st = publishing_mark(state, false);
+	if (st == MA_OK)
+		carried_gone(r, false);
 	r->stats->messages = render_messages(r);
 	return st;
 }
@@ -626,15 +650,19 @@ run_update(struct run *r, const char *state, GPtrArray *changed)
 	long tomb_end = 0;
 	enum ma_status st;
 
+	if (!publishing_left(state))
+		carried_gone(r, true);
 	if ((st = written_spill(r, state, false)) != MA_OK ||
 	    (st = decide_full(r, state, uuid, rev, &full)) != MA_OK)
 		return st;
 	r->stats->full = full;
 	if ((st = tombs_read(r, full ? 0 : r->tomb_off, &tomb_end)) != MA_OK)
 		return st;
-	/* A full run with no NAME to keep goes in steps over a big
-	 * archive (steps.c). */
+	/* A full run goes in steps over a big archive (steps.c); one that
+	 * does not reads the thread NAMEs now. */
 	if (full && (st = steps_begin(r, uuid, rev, &r->steps)) != MA_OK)
+		return st;
+	if (full && r->steps == NULL && (st = store_full_names(r)) != MA_OK)
 		return st;
 	if (!full && rev == r->rev && tomb_end == r->tomb_off &&
 	    !site_unfinished(r->o->site_dir)) {
@@ -658,6 +686,7 @@ run_step(struct run *r, const char *state, GPtrArray *changed)
 	long tomb_end = 0;
 	enum ma_status st = render_state_load(r, state, true);
 
+	r->held_site = *steps_site(r->steps);
 	if (st == MA_OK)
 		st = tombs_read(r, r->tomb_off, &tomb_end);
 	if (st == MA_OK)

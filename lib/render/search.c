@@ -268,12 +268,73 @@ seg_json(GString *g, const struct seg *sg, bool first)
 			       sg->bits, sg->lo, sg->hi);
 }
 
+/* The files of the segment folder name under dir (the search folder,
+ * published or staged) removed from the site. */
+static enum ma_status
+sweep_segment(struct run *r, const char *dir, const char *name)
+{
+	char *sub = path_fmt("%s/%s", dir, name);
+	DIR *sd = sub != NULL ? opendir(sub) : NULL;
+	struct dirent *de;
+	enum ma_status st = MA_OK;
+	bool any = false;
+
+	while (sd != NULL && st == MA_OK && (de = readdir(sd)) != NULL) {
+		char rel[128];
+		int n;
+
+		if (de->d_name[0] == '.')
+			continue;
+		any = true;
+		n = snprintf(rel, sizeof rel, "search/%s/%s", name, de->d_name);
+		if (n < 0 || (size_t)n >= sizeof rel)
+			continue; /* not a name of ours */
+		st = site_remove(r->site, rel);
+	}
+	if (sd != NULL)
+		closedir(sd);
+	/* The folder goes when the commit has removed its files (site.c
+	 * removes the folders it empties); one a killed run left empty
+	 * goes now. */
+	if (sub != NULL && !any && st == MA_OK)
+		(void)rmdir(sub);
+	free(sub);
+	return sub == NULL ? MA_ENOMEM : st;
+}
+
+/* The segment folders of dir that keep ("MONTH.HASH") does not hold,
+ * removed. */
+static enum ma_status
+sweep_segments(struct run *r, const char *dir, GHashTable *keep)
+{
+	GPtrArray *gone;
+	struct dirent *de;
+	enum ma_status st = MA_OK;
+	DIR *d;
+
+	if (dir == NULL || (d = opendir(dir)) == NULL)
+		return MA_OK;
+	gone = g_ptr_array_new_with_free_func(g_free);
+	while ((de = readdir(d)) != NULL)
+		if (strlen(de->d_name) == 24 && de->d_name[7] == '.' &&
+		    !g_hash_table_contains(keep, de->d_name))
+			g_ptr_array_add(gone, g_strdup(de->d_name));
+	closedir(d);
+	for (guint i = 0; i < gone->len && st == MA_OK; i++)
+		st = sweep_segment(r, dir, gone->pdata[i]);
+	g_ptr_array_free(gone, TRUE);
+	return st;
+}
+
 /* Remove what a run of ours left that the index no longer names: a
- * segment's old folder, a part's cache. keep holds "MONTH.HASH". */
+ * segment's old folder (published, or staged by an earlier step of a run
+ * in steps over a published site), a part's cache. keep holds
+ * "MONTH.HASH". */
 static enum ma_status
 sweep(struct run *r, GHashTable *keep, GHashTable *months)
 {
 	char *dir = path_fmt("%s/search", r->o->site_dir);
+	char *staged = site_staged_dir(r->site, "search");
 	char *cdir = space_part_path(r->o->space_dir, SPACE_SEARCH_CACHE);
 	DIR *d;
 	struct dirent *de;
@@ -281,49 +342,13 @@ sweep(struct run *r, GHashTable *keep, GHashTable *months)
 
 	if (dir == NULL || cdir == NULL) {
 		free(dir);
+		free(staged);
 		free(cdir);
 		return MA_ENOMEM;
 	}
-	if ((d = opendir(dir)) != NULL) {
-		GPtrArray *gone = g_ptr_array_new_with_free_func(g_free);
-
-		while ((de = readdir(d)) != NULL)
-			if (strlen(de->d_name) == 24 && de->d_name[7] == '.' &&
-			    !g_hash_table_contains(keep, de->d_name))
-				g_ptr_array_add(gone, g_strdup(de->d_name));
-		closedir(d);
-		for (guint i = 0; i < gone->len && st == MA_OK; i++) {
-			char *sub =
-			    path_fmt("%s/%s", dir, (char *)gone->pdata[i]);
-			DIR *sd = sub ? opendir(sub) : NULL;
-			bool any = false;
-
-			while (sd != NULL && st == MA_OK &&
-			       (de = readdir(sd)) != NULL) {
-				char rel[128];
-				int n;
-
-				if (de->d_name[0] == '.')
-					continue;
-				any = true;
-				n = snprintf(rel, sizeof rel, "search/%s/%s",
-					     (char *)gone->pdata[i],
-					     de->d_name);
-				if (n < 0 || (size_t)n >= sizeof rel)
-					continue; /* not a name of ours */
-				st = site_remove(r->site, rel);
-			}
-			if (sd != NULL)
-				closedir(sd);
-			/* The folder goes when the commit has removed its
-			 * files (site.c removes the folders it empties); one
-			 * a killed run left empty goes now. */
-			if (sub != NULL && !any && st == MA_OK)
-				(void)rmdir(sub);
-			free(sub);
-		}
-		g_ptr_array_free(gone, TRUE);
-	}
+	st = sweep_segments(r, dir, keep);
+	if (st == MA_OK && r->steps != NULL)
+		st = sweep_segments(r, staged, keep);
 	if ((d = opendir(cdir)) != NULL) {
 		while ((de = readdir(d)) != NULL) {
 			char *p;
@@ -338,6 +363,7 @@ sweep(struct run *r, GHashTable *keep, GHashTable *months)
 		closedir(d);
 	}
 	free(dir);
+	free(staged);
 	free(cdir);
 	return st;
 }

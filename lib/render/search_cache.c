@@ -130,7 +130,8 @@ search_cache_head(struct run *r, const char *month, unsigned part, unsigned n,
 bool
 search_cache_usable(struct run *r, const char *month, size_t count)
 {
-	char m[8];
+	struct site *held = r->held_site;
+	char m[8], rel[64];
 	struct seg sg;
 	bool ok = true;
 
@@ -141,7 +142,12 @@ search_cache_usable(struct run *r, const char *month, size_t count)
 
 		ok =
 		    search_cache_head(r, m, k, search_part_docs(count, k), &sg);
-		if (ok) {
+		if (ok && held != NULL) {
+			/* A step: what an earlier step staged counts. */
+			ok = snprintf(rel, sizeof rel, "search/%s.%s/t0.json",
+				      m, sg.hash) < (int)sizeof rel &&
+			     site_exists(held, rel);
+		} else if (ok) {
 			p = path_fmt("%s/search/%s.%s/t0.json", r->o->site_dir,
 				     m, sg.hash);
 			ok = p != NULL && path_exists(p);

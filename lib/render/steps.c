@@ -2,11 +2,11 @@
  * A first render in steps: memory that follows a step, not the archive.
  *
  * A full run holds an entry for every message of the archive (some 110
- * bytes each: 138 MB at a million). A full run that has no thread NAME
- * to keep (no state, or none that published a thread) is the case that
- * matters: the first render of a space after a big import. It is done
- * as a series of incremental runs instead, each over the next
- * steps_size() messages in the site's order (date, then Message-ID):
+ * bytes each: 138 MB at a million): the first render of a space after a
+ * big import, and a full run over a published site (a changed setting,
+ * a rebuilt database, --full). It is done as a series of incremental
+ * runs instead, each over the next steps_size() messages in the site's
+ * order (date, then Message-ID):
  *
  *	step 0	 the full run, with no entries: the state written empty,
  *		 the home page, feed and search index of no mail, the pages
@@ -27,9 +27,19 @@
  * its own files, as the entries have it), sorted on disk (extsort.h).
  * The site stays open from step 0 to the last step: the pages of a
  * first render go straight into place and index.html comes last
- * (site_fresh.c); a site of ours commits once, at the end. The state
- * saved after each step is marked as publishing (run.c) until the last
- * step's is saved, so a run killed part way is followed by a full run.
+ * (site_fresh.c); a site of ours commits once, at the end, and a step
+ * reads back what an earlier one wrote from the staging folder (a
+ * month's mbox is written whole, a search segment staged counts). The
+ * state saved after each step is marked as publishing (run.c) until the
+ * last step's is saved, so a run killed part way is followed by a full
+ * run.
+ *
+ * The thread NAMEs a published site has wait beside the state
+ * (store_carry.c) while the steps start from a state without them, as a
+ * first render: every live thread is named by the step that shows its
+ * root, as one full run names it. The last step gives each other NAME
+ * its target as one full run's names_publish() would, from what the
+ * state the steps saved says of its root (names.c).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -39,6 +49,7 @@
 #include "env.h"
 #include "extsort.h"
 #include "log.h"
+#include "path.h"
 #include "progress.h"
 #include "space.h"
 #include "render_int.h"
@@ -75,6 +86,7 @@ struct steps {
 	struct site *site;
 	struct progress progress;
 	bool progressing;
+	bool carry; /* the NAMEs the site published wait (store_carry.c) */
 };
 
 static size_t
@@ -184,6 +196,28 @@ order_build(struct run *r, struct steps *s, bool *longp)
 	return st;
 }
 
+/*
+ * A full run over a site that published thread NAMEs: they wait in a
+ * file beside the state (with those of a run of steps killed part way,
+ * which left it), and the steps start from a state without them, as a
+ * first render does; the last step settles those no live thread has
+ * (names.c).
+ */
+static enum ma_status
+steps_carry_begin(struct run *r, struct steps *s)
+{
+	char *path = store_carry_path(r);
+	enum ma_status st = MA_OK;
+
+	if (path == NULL)
+		return MA_ENOMEM;
+	if (store_names_held(r))
+		st = store_carry_write(r, path);
+	s->carry = st == MA_OK && path_exists(path);
+	free(path);
+	return st;
+}
+
 enum ma_status
 steps_begin(struct run *r, const char *uuid, unsigned long rev,
 	    struct steps **sp)
@@ -221,6 +255,10 @@ steps_begin(struct run *r, const char *uuid, unsigned long rev,
 	free(dir);
 	if (st != MA_OK || too_long) {
 		/* A Message-ID past a key's length: one full run. */
+		steps_free(s);
+		return st;
+	}
+	if ((st = steps_carry_begin(r, s)) != MA_OK) {
 		steps_free(s);
 		return st;
 	}
@@ -385,4 +423,10 @@ steps_uuid(const struct steps *s, unsigned long *revp)
 {
 	*revp = s->rev;
 	return s->uuid;
+}
+
+bool
+steps_carry(const struct steps *s)
+{
+	return s->carry;
 }

@@ -127,8 +127,11 @@ store_carry(struct store_out *o)
 		struct sfile *f;
 		char *kk;
 
+		/* A month or name bucket read whole and not written has
+		 * nothing left. */
 		if (!store_unwritten(o, key) ||
-		    (key[0] == 'm' && g_hash_table_contains(s->loaded, key)))
+		    ((key[0] == 'm' || key[0] == 'n') &&
+		     g_hash_table_contains(s->loaded, key)))
 			continue;
 		if ((f = malloc(sizeof *f)) == NULL ||
 		    (kk = strdup(key)) == NULL) {
@@ -588,7 +591,10 @@ names_merge(struct store_out *o, struct buf *b, const char *fkey, GPtrArray *in,
 		st = names_bucket_lines(o->r, data, len, in, retired, &lines);
 	for (guint j = 0; st == MA_OK && j < lines->len; j++)
 		st = buf_adds(b, lines->pdata[j]);
-	if (st == MA_OK)
+	/* A bucket whose last NAME went is no file, as in a full save. */
+	if (st == MA_OK && lines->len == 0)
+		g_hash_table_add(o->r->store->loaded, g_strdup(fkey));
+	else if (st == MA_OK)
 		st = store_emit(o, fkey, b, lines->len);
 	if (lines != NULL)
 		g_ptr_array_free(lines, TRUE);

@@ -83,6 +83,9 @@ struct store {
 	 * everything has partial false.
 	 */
 	bool partial;
+	/* A full run reads the name buckets once it knows it does not go
+	 * in steps (store_full_names()). */
+	bool names_later;
 	bool damaged; /* a file it names is missing or damaged */
 	GHashTable *loaded;
 	GHashTable *threads; /* thread id -> struct sthread * read */

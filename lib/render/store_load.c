@@ -175,10 +175,10 @@ store_load(struct run *r, const char *path, char *manifest, size_t len,
 		return MA_ENOMEM;
 	st = store_manifest(r->store, manifest, len);
 	/* An incremental run reads what it needs as it goes; a full one
-	 * only the thread names. */
+	 * only the thread names, once it knows it does not go in steps
+	 * (store_full_names()). */
 	r->store->partial = entries;
-	if (st == MA_OK && !entries)
-		st = load_kind(r, 'n');
+	r->store->names_later = !entries;
 	/* Thread names in the manifest's header (written by hand: a save
 	 * puts them in their buckets) are merged by a run that reads
 	 * everything. */
@@ -208,14 +208,11 @@ store_load_all(struct run *r)
 enum ma_status
 store_go_full(struct run *r)
 {
-	enum ma_status st;
-
 	if (r->store == NULL || !r->store->partial)
 		return MA_OK;
 	r->store->partial = false;
-	if ((st = load_kind(r, 'n')) != MA_OK)
-		g_hash_table_remove_all(r->store->files);
-	return st == MA_ENOTFOUND ? MA_OK : st;
+	r->store->names_later = true;
+	return MA_OK;
 }
 
 /* The manifest's months, "m-YYYY-MM" keys, oldest first. */
