@@ -87,11 +87,10 @@ before() {
 	cp -a "$BATS_TEST_TMPDIR/state.before" "$D/state"
 }
 
-# full_with STEP - a full run (the changed name) over the site as the
-# setup left it, in steps of STEP ("0": one run); its site into
-# $BATS_TEST_TMPDIR/site.STEP, its state files (generation dropped from
-# their names, lines sorted: a merge appends where a full save writes in
-# order) into state.STEP, its stderr into err.STEP.
+# full_with STEP - a full run (the database was rebuilt, the name
+# changed) over the site as the setup left it, in steps of STEP ("0": one
+# run); its site into $BATS_TEST_TMPDIR/site.STEP, its state as
+# state_kept() gives it into state.STEP, its stderr into err.STEP.
 full_with() {
 	before
 	MAILARC_RENDER_STEP=$1 MAILARC_RENDER_STATS=1 mailarc-render -v fs \
@@ -101,16 +100,9 @@ full_with() {
 
 # keep_result STEP - what full_with() keeps of the site and state.
 keep_result() {
-	local s=$BATS_TEST_TMPDIR/state.$1 f k
-	rm -rf "$BATS_TEST_TMPDIR/site.$1" "$s"
+	rm -rf "$BATS_TEST_TMPDIR/site.$1"
 	cp -a "$D/site" "$BATS_TEST_TMPDIR/site.$1"
-	mkdir -p "$s"
-	for f in "$D/state/render.state.d"/*; do
-		k=$(basename "$f")
-		LC_ALL=C sort "$f" >"$s/${k%.*}"
-	done
-	grep -v '^generation \|^[a-z]-[0-9a-f-]* [0-9]' "$STATE" >"$s/manifest"
-	cp -a "$D/state/search" "$s/search"
+	state_kept "$BATS_TEST_TMPDIR/state.$1"
 	[ ! -e "$STATE.publishing" ]
 	[ ! -e "$STATE.names" ]
 }

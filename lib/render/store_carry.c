@@ -177,33 +177,53 @@ store_carry_lines(const char *path,
 	return st;
 }
 
-enum ma_status
-store_carry_bucket(struct run *r, unsigned k, GHashTable *names)
+/* line() of each line of the state's file key (NUL-terminated, its
+ * newline dropped; none when the manifest has no such file). */
+static enum ma_status
+file_each_line(struct run *r, const char *key, void (*line)(char *p, void *arg),
+	       void *arg)
 {
-	char key[8], *data = NULL;
+	char *data = NULL;
 	size_t len = 0;
 	enum ma_status st;
 
-	snprintf(key, sizeof key, "n-%02x", k);
 	if ((st = store_bucket_read(r, key, &data, &len)) != MA_OK ||
 	    data == NULL)
 		return st;
 	for (char *p = data, *end = data + len; p < end;) {
 		char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t n = strcspn(p, "\t\n");
 
 		if (nl == NULL)
 			nl = end;
-		if (n > 0 && p[n] == '\t')
-			g_hash_table_add(names, g_strndup(p, n));
+		*nl = '\0';
+		line(p, arg);
 		p = nl + 1;
 	}
 	free(data);
 	return MA_OK;
 }
 
-/* The fifth field of the month line p (NUL-terminated): its thread's
- * NAME, "-" when it has none. */
+/* A name bucket's line: its NAME into the table arg. */
+static void
+bucket_name(char *p, void *arg)
+{
+	size_t n = strcspn(p, "\t");
+
+	if (n > 0 && p[n] == '\t')
+		g_hash_table_add(arg, g_strndup(p, n));
+}
+
+enum ma_status
+store_carry_bucket(struct run *r, unsigned k, GHashTable *names)
+{
+	char key[8];
+
+	snprintf(key, sizeof key, "n-%02x", k);
+	return file_each_line(r, key, bucket_name, names);
+}
+
+/* The fifth field of the month line p: its thread's NAME, "-" when it
+ * has none. */
 static const char *
 month_line_name(const char *p)
 {
@@ -213,44 +233,72 @@ month_line_name(const char *p)
 	return p != NULL ? p : "-";
 }
 
-/* The month file of month "YYYY/MM": each line whose field f (0: the
- * Message-ID, escaped; 1: the thread) is a key of want gets that line's
- * NAME as the key's value (want frees both). */
+/* What month_pick() looks for: the field f of a line (0: the
+ * Message-ID, escaped; 1: the thread) among the keys of want. */
+struct pick {
+	int f;
+	GHashTable *want;
+};
+
+static void
+pick_line(char *p, void *arg)
+{
+	const struct pick *k = arg;
+	char *q = p, *t;
+
+	for (int i = 0; i < k->f && q != NULL; i++)
+		if ((q = strchr(q, '\t')) != NULL)
+			q++;
+	if (q == NULL || (t = strchr(q, '\t')) == NULL)
+		return;
+	*t = '\0';
+	if (!g_hash_table_contains(k->want, q)) {
+		*t = '\t';
+		return;
+	}
+	q = g_strdup(q);
+	*t = '\t';
+	g_hash_table_insert(k->want, q, g_strdup(month_line_name(p)));
+}
+
+/* The month file of month "YYYY/MM": each line whose field f is a key of
+ * want gets that line's NAME as the key's value (want frees both). */
 static enum ma_status
 month_pick(struct run *r, const char *month, int f, GHashTable *want)
 {
-	char key[16], *data = NULL;
-	size_t len = 0;
-	enum ma_status st;
+	struct pick k = {f, want};
+	char key[16];
 
 	store_month_file(month, key);
-	if ((st = store_bucket_read(r, key, &data, &len)) != MA_OK ||
-	    data == NULL)
-		return st;
-	for (char *p = data, *end = data + len; p < end;) {
-		char *nl = memchr(p, '\n', (size_t)(end - p)), *q = p, *t;
+	return file_each_line(r, key, pick_line, &k);
+}
 
-		if (nl == NULL)
-			nl = end;
-		*nl = '\0';
-		for (int k = 0; k < f && q != NULL; k++)
-			if ((q = strchr(q, '\t')) != NULL)
-				q++;
-		if (q != NULL && (t = strchr(q, '\t')) != NULL) {
-			bool hit;
+/* What ids_months() sorts: the escaped Message-IDs wanted, into the
+ * tables of their months. */
+struct by_month {
+	GHashTable *want, *months;
+};
 
-			*t = '\0';
-			hit = g_hash_table_contains(want, q);
-			*t = '\t';
-			if (hit)
-				g_hash_table_insert(
-				    want, g_strndup(q, (size_t)(t - q)),
-				    g_strdup(month_line_name(p)));
+static void
+month_line_of(char *p, void *arg)
+{
+	const struct by_month *b = arg;
+	char *t = strchr(p, '\t'), month[8];
+	GHashTable *ids;
+
+	if (t == NULL)
+		return;
+	*t = '\0';
+	if (g_hash_table_contains(b->want, p)) {
+		render_month_of((time_t)strtoll(t + 1, NULL, 10), month);
+		if ((ids = g_hash_table_lookup(b->months, month)) == NULL) {
+			ids = g_hash_table_new_full(g_str_hash, g_str_equal,
+						    g_free, g_free);
+			g_hash_table_insert(b->months, g_strdup(month), ids);
 		}
-		p = nl + 1;
+		g_hash_table_replace(ids, g_strdup(p), NULL);
 	}
-	free(data);
-	return MA_OK;
+	*t = '\t';
 }
 
 /* The escaped Message-IDs of the i- bucket k that want holds, each into
@@ -259,42 +307,11 @@ month_pick(struct run *r, const char *month, int f, GHashTable *want)
 static enum ma_status
 ids_months(struct run *r, unsigned k, GHashTable *want, GHashTable *months)
 {
-	char key[8], *data = NULL;
-	size_t len = 0;
-	enum ma_status st;
+	struct by_month b = {want, months};
+	char key[8];
 
 	snprintf(key, sizeof key, "i-%02x", k);
-	if ((st = store_bucket_read(r, key, &data, &len)) != MA_OK ||
-	    data == NULL)
-		return st;
-	for (char *p = data, *end = data + len; p < end;) {
-		char *nl = memchr(p, '\n', (size_t)(end - p)), *t;
-		char month[8];
-		GHashTable *ids;
-
-		if (nl == NULL)
-			nl = end;
-		*nl = '\0';
-		if ((t = strchr(p, '\t')) != NULL) {
-			*t = '\0';
-			if (g_hash_table_contains(want, p)) {
-				render_month_of(
-				    (time_t)strtoll(t + 1, NULL, 10), month);
-				ids = g_hash_table_lookup(months, month);
-				if (ids == NULL) {
-					ids = g_hash_table_new_full(
-					    g_str_hash, g_str_equal, g_free,
-					    g_free);
-					g_hash_table_insert(
-					    months, g_strdup(month), ids);
-				}
-				g_hash_table_replace(ids, g_strdup(p), NULL);
-			}
-		}
-		p = nl + 1;
-	}
-	free(data);
-	return MA_OK;
+	return file_each_line(r, key, month_line_of, &b);
 }
 
 /* Each root of roots (Message-ID -> NULL) escaped as the state has it,

@@ -147,3 +147,20 @@ odd_dates() {
 		dated_mail "$1/e$k" "Mon, 01 Jun 2020 12:00:00 +0000" "e$k"
 	done
 }
+
+# state_kept DEST - the render state of $D as a comparison wants it, into
+# DEST: each file by its key (the generation in its name differs between
+# one save and many), its lines sorted (a step's save appends a bucket's
+# new lines where a full save writes them in the site's order), the
+# manifest less its generation and file lines, and the search caches.
+state_kept() {
+	local f k
+	rm -rf "$1"
+	mkdir -p "$1"
+	for f in "$D/state/render.state.d"/*; do
+		k=$(basename "$f")
+		LC_ALL=C sort "$f" >"$1/${k%.*}"
+	done
+	grep -v '^generation \|^[a-z]-[0-9a-f-]* [0-9]' "$STATE" >"$1/manifest"
+	cp -a "$D/state/search" "$1/search"
+}
