@@ -230,10 +230,11 @@ same_file(const char *final, const void *arg)
 }
 
 /*
- * Before rel is written: where nothing else was to happen to it this run
- * (no op, or its removal) in a site that was not empty, is the published
+ * Before rel is written, in a site that was not empty: is the published
  * file already what would be written (same(final path, arg))? Then *done:
- * a pending removal is dropped and rel is kept. Returns MA_OK, MA_ENOMEM,
+ * a pending removal is dropped, and so is a version staged earlier in the
+ * run (a run in steps writes a page once a step: its last version is
+ * often the published one), and rel is kept. Returns MA_OK, MA_ENOMEM,
  * or site_remember()'s status.
  */
 static enum ma_status
@@ -242,14 +243,15 @@ unchanged(struct site *s, const char *rel,
 	  bool *done)
 {
 	enum site_op op;
-	char *final;
+	char *final, *staged;
 	bool yes;
 
 	*done = false;
 	/* This write of rel replaces one appended earlier in the run. */
 	site_ops_drop_append(s, rel);
-	if (s->empty || (op = site_ops_state(s, rel)) == SITE_OP_PUT)
+	if (s->empty)
 		return MA_OK;
+	op = site_ops_state(s, rel);
 	if ((final = site_final_path(s, rel)) == NULL)
 		return MA_ENOMEM;
 	yes = same(final, arg);
@@ -258,6 +260,18 @@ unchanged(struct site *s, const char *rel,
 		return MA_OK;
 	if (op == SITE_OP_REMOVE)
 		site_ops_forget(s, rel);
+	if (op == SITE_OP_PUT) {
+		if ((staged = site_stage_path(s, rel)) == NULL)
+			return MA_ENOMEM;
+		if (unlink(staged) != 0 && errno != ENOENT) {
+			int e = errno;
+
+			log_err("cannot remove '%s': %s", staged, strerror(e));
+			free(staged);
+			return path_errno_status(e);
+		}
+		free(staged);
+	}
 	*done = true;
 	return site_remember(s, rel);
 }

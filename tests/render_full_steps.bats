@@ -143,7 +143,19 @@ names_of() {
 			"$BATS_TEST_TMPDIR/err.$s"
 		diff -r "$BATS_TEST_TMPDIR/site.0" "$BATS_TEST_TMPDIR/site.$s"
 		diff -r "$BATS_TEST_TMPDIR/state.0" "$BATS_TEST_TMPDIR/state.$s"
+		# What it published, each file once: a page written by
+		# several steps is published once, as one run publishes it.
+		diff <(LC_ALL=C sort "$BATS_TEST_TMPDIR/out.0") \
+			<(LC_ALL=C sort "$BATS_TEST_TMPDIR/out.$s")
 	done
+	# Over a site it left as it is, a full run in steps publishes
+	# nothing: a step's version that comes out as the published file
+	# is not published again.
+	run mailarc-render -v --full fs
+	[ "$status" -eq 0 ]
+	MAILARC_RENDER_STEP=5 mailarc-render -v --full fs \
+		>"$BATS_TEST_TMPDIR/again" 2>/dev/null
+	[ ! -s "$BATS_TEST_TMPDIR/again" ]
 	# A step over the published site holds what the same step of a
 	# first render holds: what earlier steps staged counts as written
 	# (a search segment waiting in the staging folder is not missing).

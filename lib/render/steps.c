@@ -1,5 +1,5 @@
 /*
- * A first render in steps: memory that follows a step, not the archive.
+ * A full run in steps: memory that follows a step, not the archive.
  *
  * A full run holds an entry for every message of the archive (some 110
  * bytes each: 138 MB at a million): the first render of a space after a
