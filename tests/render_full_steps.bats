@@ -213,7 +213,10 @@ names_of() {
 	# removing the file: the state holds every NAME again.
 	printf 'zz@example.org\tzz@example.org\tzz@example.org\n' \
 		>"$STATE.names"
-	MAILARC_RENDER_STEP=5 mailarc-render -q fs
+	MAILARC_RENDER_STEP=5 mailarc-render -v fs >/dev/null \
+		2>"$BATS_TEST_TMPDIR/err"
+	grep -q "removed '$STATE.names', left by an earlier run" \
+		"$BATS_TEST_TMPDIR/err"
 	[ ! -e "$STATE.names" ]
 	keep_result stale
 	diff -r "$BATS_TEST_TMPDIR/state.0" "$BATS_TEST_TMPDIR/state.stale"

@@ -588,10 +588,14 @@ carried_gone(const struct run *r, bool stale)
 {
 	char *p = store_carry_path(r);
 
-	if (p != NULL && unlink(p) == 0 && stale)
-		log_info("removed '%s', left by an earlier run", p);
-	else if (p != NULL && errno != ENOENT)
+	if (p == NULL)
+		return;
+	if (unlink(p) == 0) {
+		if (stale)
+			log_info("removed '%s', left by an earlier run", p);
+	} else if (errno != ENOENT) {
 		log_warn("cannot remove '%s': %s", p, strerror(errno));
+	}
 	free(p);
 }
 
