@@ -183,20 +183,11 @@ names_of() {
 	ms=$((($(date +%s%N) - t0) / 1000000 + 1))
 	for ((k = 0; k < 8; k++)); do
 		before
-		MAILARC_RENDER_STEP=3 mailarc-render -q fs >/dev/null 2>&1 &
-		pid=$!
-		d=$((RANDOM % ms))
-		sleep "$((d / 1000)).$(printf '%03d' $((d % 1000)))"
-		kill -9 "$pid" 2>/dev/null || true
-		wait "$pid" 2>/dev/null || true
+		kill_within "$ms" env MAILARC_RENDER_STEP=3 mailarc-render -q fs
 		# Killed once more at its start, now and then.
 		if ((k % 3 == 2)); then
-			MAILARC_RENDER_STEP=3 mailarc-render -q fs \
-				>/dev/null 2>&1 &
-			pid=$!
-			sleep 0.0$((RANDOM % 9 + 1))
-			kill -9 "$pid" 2>/dev/null || true
-			wait "$pid" 2>/dev/null || true
+			kill_within 100 env MAILARC_RENDER_STEP=3 \
+				mailarc-render -q fs
 		fi
 		MAILARC_RENDER_STEP=$((k % 2 == 0 ? 3 : 0)) \
 			mailarc-render -q fs >/dev/null

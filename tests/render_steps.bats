@@ -113,12 +113,7 @@ stat_of() {
 	early=0
 	for ((k = 0; k < 8; k++)); do
 		rm -rf "$D/site" "$D/state"/render.state* "$D/state/search"
-		MAILARC_RENDER_STEP=3 mailarc-render -q st >/dev/null 2>&1 &
-		pid=$!
-		d=$((RANDOM % ms))
-		sleep "$((d / 1000)).$(printf '%03d' $((d % 1000)))"
-		kill -9 "$pid" 2>/dev/null || true
-		wait "$pid" 2>/dev/null || true
+		kill_within "$ms" env MAILARC_RENDER_STEP=3 mailarc-render -q st
 		if [ ! -e "$D/site/index.html" ]; then
 			early=$((early + 1))
 		else

@@ -164,3 +164,16 @@ state_kept() {
 	grep -v '^generation \|^[a-z]-[0-9a-f-]* [0-9]' "$STATE" >"$1/manifest"
 	cp -a "$D/state/search" "$1/search"
 }
+
+# kill_within MS CMD... - run CMD in the background and kill it (SIGKILL)
+# at a random point of its first MS milliseconds.
+kill_within() {
+	local ms=$1 pid d
+	shift
+	"$@" >/dev/null 2>&1 &
+	pid=$!
+	d=$((RANDOM % ms))
+	sleep "$((d / 1000)).$(printf '%03d' $((d % 1000)))"
+	kill -9 "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+}
