@@ -102,8 +102,9 @@ enum ma_status render_run(const struct render_opts *o,
  * (brackets optional), as the last run rendered it (from
  * SPACE/state/render.state): the thread page is t/HH/NAME.html for the
  * page NAME of that message (permalink_of_message(), permalink_stem()).
- * MA_ENOTFOUND when the site does not show the message (yet), MA_EIO,
- * MA_ENOMEM.
+ * MA_ENOTFOUND when the site does not show the message (yet), MA_ETEMP
+ * when it may once a render that rewrites the site ends (its state is
+ * part way: a full run in steps, or one killed), MA_EIO, MA_ENOMEM.
  */
 enum ma_status render_thread_root(const char *space_dir, const char *msgid,
 				  char **rootp);

@@ -118,6 +118,10 @@ link_thread(struct space *s, const char *id, const char *shown, char **rel)
 	if (st == MA_ENOTFOUND)
 		log_err("the site of space '%s' shows no message '%s' (yet)",
 			s->key, shown);
+	else if (st == MA_ETEMP)
+		log_err("the site of space '%s' is being rendered again and "
+			"does not show '%s' yet: try again when that run ends",
+			s->key, shown);
 	if (st == MA_OK && (st = link_name(s, root, name, &held)) == MA_OK &&
 	    (st = permalink_stem(name, stem)) == MA_OK &&
 	    (*rel = path_fmt("t/%s.html", stem)) == NULL)

@@ -314,6 +314,18 @@ state_line_date(const char *f, const char *nl)
 	return tab != NULL ? strtoll(tab + 1, NULL, 10) : 0;
 }
 
+/* Whether the state at path carries the publishing mark (run.c): a run
+ * stopped or still going between its first pages and its last state. */
+static bool
+render_part_way(const char *path)
+{
+	char *p = path_fmt("%s.publishing", path);
+	bool r = p != NULL && path_exists(p);
+
+	free(p);
+	return r;
+}
+
 /*
  * Walk the entries of data[0..len) (the header skipped, the log's "e"
  * lines included, a later line winning): the thread of msgid into
@@ -400,6 +412,10 @@ render_thread_root(const char *space_dir, const char *msgid, char **rootp)
 		*rootp = root;
 		root = NULL;
 	}
+	/* A run that rewrites the site has saved part of its state (a full
+	 * run in steps, steps.c), or was killed: the next one knows. */
+	if (st == MA_ENOTFOUND && render_part_way(path))
+		st = MA_ETEMP;
 	free(root);
 	g_free(id);
 	free(data);
