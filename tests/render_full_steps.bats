@@ -204,11 +204,14 @@ names_of() {
 	# removing the file: the state holds every NAME again.
 	printf 'zz@example.org\tzz@example.org\tzz@example.org\n' \
 		>"$STATE.names"
+	# And a run killed while it wrote the file left its temp file.
+	printf 'zz@example.org\tzz' >"$STATE.names.tmp"
 	MAILARC_RENDER_STEP=5 mailarc-render -v fs >/dev/null \
 		2>"$BATS_TEST_TMPDIR/err"
 	grep -q "removed '$STATE.names', left by an earlier run" \
 		"$BATS_TEST_TMPDIR/err"
 	[ ! -e "$STATE.names" ]
+	[ ! -e "$STATE.names.tmp" ]
 	keep_result stale
 	diff -r "$BATS_TEST_TMPDIR/state.0" "$BATS_TEST_TMPDIR/state.stale"
 	diff -r "$BATS_TEST_TMPDIR/site.0" "$D/site"

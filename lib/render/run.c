@@ -586,7 +586,7 @@ publish_step(struct run *r, GPtrArray *changed, long tomb_end,
 static void
 carried_gone(const struct run *r, bool stale)
 {
-	char *p = store_carry_path(r);
+	char *p = store_carry_path(r), *tmp = NULL;
 
 	if (p == NULL)
 		return;
@@ -596,6 +596,10 @@ carried_gone(const struct run *r, bool stale)
 	} else if (errno != ENOENT) {
 		log_warn("cannot remove '%s': %s", p, strerror(errno));
 	}
+	/* And what a run killed while it wrote the file left. */
+	if (stale && (tmp = path_fmt("%s.tmp", p)) != NULL)
+		(void)unlink(tmp);
+	free(tmp);
 	free(p);
 }
 

@@ -52,11 +52,11 @@ store_names_held(const struct run *r)
 	return false;
 }
 
-/* The file at path (if any) appended to fd. */
+/* The file at path (if any) appended to fd, the file to. */
 static enum ma_status
-carry_copy(const char *path, int fd)
+carry_copy(const char *path, int fd, const char *to)
 {
-	int in = open(path, O_RDONLY | O_CLOEXEC);
+	int in = open(path, O_RDONLY | O_CLOEXEC), e;
 	char *b;
 	ssize_t n;
 	enum ma_status st = MA_OK;
@@ -64,8 +64,9 @@ carry_copy(const char *path, int fd)
 	if (in < 0 && errno == ENOENT)
 		return MA_OK;
 	if (in < 0) {
-		log_err("cannot read '%s': %s", path, strerror(errno));
-		return path_errno_status(errno);
+		e = errno;
+		log_err("cannot read '%s': %s", path, strerror(e));
+		return path_errno_status(e);
 	}
 	if ((b = malloc(CARRY_COPY)) == NULL) {
 		close(in);
@@ -74,19 +75,23 @@ carry_copy(const char *path, int fd)
 	while (st == MA_OK && (n = read(in, b, CARRY_COPY)) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0)
-			log_err("cannot read '%s': %s", path, strerror(errno));
-		st = n < 0 ? path_errno_status(errno)
-			   : path_write_all(fd, b, (size_t)n);
+		if (n < 0) {
+			e = errno;
+			log_err("cannot read '%s': %s", path, strerror(e));
+			st = path_errno_status(e);
+		} else if ((st = path_write_all(fd, b, (size_t)n)) != MA_OK) {
+			log_err("cannot write '%s': %s", to, strerror(errno));
+		}
 	}
 	free(b);
 	close(in);
 	return st;
 }
 
-/* The state's name buckets appended to fd, in bucket order. */
+/* The state's name buckets appended to fd, the file to, in bucket
+ * order. */
 static enum ma_status
-carry_buckets(struct run *r, int fd)
+carry_buckets(struct run *r, int fd, const char *to)
 {
 	enum ma_status st = MA_OK;
 	char key[8];
@@ -101,8 +106,9 @@ carry_buckets(struct run *r, int fd)
 		 * as a full run that reads the names leaves it. */
 		if (st == MA_ENOTFOUND)
 			st = MA_OK;
-		if (st == MA_OK && data != NULL)
-			st = path_write_all(fd, data, len);
+		if (st == MA_OK && data != NULL &&
+		    (st = path_write_all(fd, data, len)) != MA_OK)
+			log_err("cannot write '%s': %s", to, strerror(errno));
 		free(data);
 	}
 	return st;
@@ -126,9 +132,8 @@ store_carry_write(struct run *r, const char *path)
 	}
 	/* What a run of steps killed part way left goes first: the site
 	 * published those NAMEs; the state's are its steps'. */
-	if ((st = carry_copy(path, fd)) == MA_OK &&
-	    (st = carry_buckets(r, fd)) != MA_OK && st != MA_ENOMEM)
-		log_err("cannot write '%s': %s", tmp, strerror(errno));
+	if ((st = carry_copy(path, fd, tmp)) == MA_OK)
+		st = carry_buckets(r, fd, tmp);
 	if (st == MA_OK && fsync(fd) != 0)
 		e = errno;
 	if (close(fd) != 0 && st == MA_OK && e == 0)
@@ -158,10 +163,12 @@ store_carry_lines(const char *path,
 	enum ma_status st = MA_OK;
 
 	if (f == NULL) {
-		if (errno == ENOENT)
+		int e = errno;
+
+		if (e == ENOENT)
 			return MA_OK;
-		log_err("cannot read '%s': %s", path, strerror(errno));
-		return path_errno_status(errno);
+		log_err("cannot read '%s': %s", path, strerror(e));
+		return path_errno_status(e);
 	}
 	while (st == MA_OK && (n = getline(&p, &cap, f)) > 0) {
 		if (p[n - 1] == '\n')
