@@ -198,15 +198,30 @@ test_audit_line_has_no_address(void **state)
 	free(text);
 }
 
+/* Each test runs in a folder of its own, removed after it. */
 static int
 setup(void **state)
 {
-	char tmpl[] = "/tmp/privacy_test.XXXXXX";
+	char *dir = strdup("/tmp/privacy_test.XXXXXX");
 
-	(void)state;
-	if (mkdtemp(tmpl) == NULL || chdir(tmpl) != 0)
+	if (dir == NULL || mkdtemp(dir) == NULL || chdir(dir) != 0) {
+		free(dir);
 		return -1;
+	}
+	*state = dir;
 	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	char *dir = *state;
+	char *cmd = path_fmt("rm -rf '%s'", dir);
+	int rc = chdir("/") == 0 && cmd != NULL && system(cmd) == 0 ? 0 : -1;
+
+	free(cmd);
+	free(dir);
+	return rc;
 }
 
 /* A pseudo-random number (xorshift), the same run to run. */
@@ -347,16 +362,21 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup(test_address_fields_case_and_folding, setup),
-	    cmocka_unit_test_setup(test_addr_norm, setup),
-	    cmocka_unit_test_setup(test_may_name_never_hides_a_hit, setup),
-	    cmocka_unit_test_setup(test_retain_periods, setup),
-	    cmocka_unit_test_setup(test_hashed_tombstone_matches_and_is_erased,
-				   setup),
-	    cmocka_unit_test_setup(test_dedupe_forget_drops_only_that_id,
-				   setup),
-	    cmocka_unit_test_setup(test_hold_round_trip, setup),
-	    cmocka_unit_test_setup(test_audit_line_has_no_address, setup),
+	    cmocka_unit_test_setup_teardown(
+		test_address_fields_case_and_folding, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_addr_norm, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_may_name_never_hides_a_hit,
+					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_retain_periods, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_hashed_tombstone_matches_and_is_erased, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_dedupe_forget_drops_only_that_id, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_hold_round_trip, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_audit_line_has_no_address,
+					    setup, teardown),
 	};
 
 	log_init("privacy_test");
