@@ -261,7 +261,8 @@ read_tombstones(struct walk *w)
 		*nl = '\0';
 		if (tsv_split(data + pos, f, 3) >= 2) {
 			id = f[1];
-			if (id[0] == '<' && id[strlen(id) - 1] == '>') {
+			if (strlen(id) > 2 && id[0] == '<' &&
+			    id[strlen(id) - 1] == '>') {
 				id[strlen(id) - 1] = '\0';
 				id++;
 			}

@@ -2,8 +2,10 @@
 #include <errno.h>
 #include <limits.h>
 #include <notmuch.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -163,6 +165,36 @@ half_made(const char *xapian)
 	return st;
 }
 
+/*
+ * Beside a database about to be made, how many bytes of the space's
+ * tombstones were written before it: their lines name threads by an
+ * earlier database's numbers, which the render finds again
+ * (lib/render/tomb_map.c). Whoever writes a tombstone holds the index
+ * lock, as whoever makes the database does, so every line past them is
+ * this database's.
+ */
+static enum ma_status
+tombs_before(const char *space_dir)
+{
+	char *ts = space_part_path(space_dir, SPACE_TOMBSTONES);
+	char *p = space_part_path(space_dir, SPACE_NOTMUCH_TOMBS);
+	enum ma_status st = ts == NULL || p == NULL ? MA_ENOMEM : MA_OK;
+	struct stat sb = {0};
+	char line[32];
+	int n;
+
+	if (st == MA_OK && stat(ts, &sb) != 0 && errno != ENOENT) {
+		log_err("cannot read '%s': %s", ts, strerror(errno));
+		st = path_errno_status(errno);
+	}
+	n = snprintf(line, sizeof line, "%lld\n", (long long)sb.st_size);
+	if (st == MA_OK)
+		st = path_write_file_atomic(p, line, (size_t)n, 0644);
+	free(ts);
+	free(p);
+	return st;
+}
+
 /* Create the database, commit it, remove the mark, open it again. */
 static notmuch_status_t
 create_db(struct index *ix, const char *xapian, char **msgp)
@@ -172,7 +204,8 @@ create_db(struct index *ix, const char *xapian, char **msgp)
 
 	if (mark == NULL)
 		return NOTMUCH_STATUS_OUT_OF_MEMORY;
-	if (path_write_file_atomic(mark, "", 0, 0600) != MA_OK) {
+	if (tombs_before(ix->space_dir) != MA_OK ||
+	    path_write_file_atomic(mark, "", 0, 0600) != MA_OK) {
 		free(mark);
 		return NOTMUCH_STATUS_FILE_ERROR;
 	}
@@ -660,15 +693,81 @@ index_lookup(struct index *ix, const char *id,
 	return st;
 }
 
+/* Whether every file notmuch holds of m is on disk. */
+static bool
+files_all_there(notmuch_message_t *m)
+{
+	notmuch_filenames_t *fs = notmuch_message_get_filenames(m);
+	bool all = fs != NULL;
+
+	for (; all && notmuch_filenames_valid(fs);
+	     notmuch_filenames_move_to_next(fs))
+		all = access(notmuch_filenames_get(fs), F_OK) == 0;
+	notmuch_filenames_destroy(fs);
+	return all;
+}
+
+/*
+ * The message id that keeps other files after one of them went: indexed
+ * again from those files. notmuch keeps the words and the header values
+ * (subject, sender) of every file it indexed under the id, so without
+ * this an erased version would still be found by its words and listed
+ * by its subject.
+ */
+static enum ma_status
+reindex_rest(struct index *ix, const char *id)
+{
+	notmuch_message_t *m = NULL;
+	notmuch_status_t ns = notmuch_database_find_message(ix->db, id, &m);
+	notmuch_indexopts_t *opts;
+
+	if (ns == NOTMUCH_STATUS_SUCCESS && m == NULL)
+		return MA_OK;
+	/* Files a run is removing one by one: the last one's removal
+	 * does it, once those that stay are all there. */
+	if (ns == NOTMUCH_STATUS_SUCCESS && !files_all_there(m)) {
+		notmuch_message_destroy(m);
+		return MA_OK;
+	}
+	if (ns == NOTMUCH_STATUS_SUCCESS) {
+		opts = notmuch_database_get_default_indexopts(ix->db);
+		ns = opts == NULL ? NOTMUCH_STATUS_OUT_OF_MEMORY
+				  : notmuch_message_reindex(m, opts);
+		notmuch_indexopts_destroy(opts);
+		notmuch_message_destroy(m);
+	}
+	if (ns == NOTMUCH_STATUS_SUCCESS)
+		return MA_OK;
+	log_err("cannot index the other files of a message again: %s",
+		notmuch_status_to_string(ns));
+	return MA_EIO;
+}
+
 enum ma_status
 index_remove(struct index *ix, const char *path)
 {
-	notmuch_status_t ns = notmuch_database_remove_message(ix->db, path);
+	notmuch_message_t *m = NULL;
+	char *id = NULL;
+	notmuch_status_t ns;
+	enum ma_status st = MA_OK;
 
+	/* Its id, for what its other files need after it (below). */
+	if (notmuch_database_find_message_by_filename(ix->db, path, &m) ==
+		NOTMUCH_STATUS_SUCCESS &&
+	    m != NULL) {
+		id = strdup(notmuch_message_get_message_id(m));
+		notmuch_message_destroy(m);
+		if (id == NULL)
+			return MA_ENOMEM;
+	}
+	ns = notmuch_database_remove_message(ix->db, path);
+	if (ns == NOTMUCH_STATUS_DUPLICATE_MESSAGE_ID && id != NULL)
+		st = reindex_rest(ix, id);
+	free(id);
 	if (ns == NOTMUCH_STATUS_SUCCESS ||
 	    ns == NOTMUCH_STATUS_DUPLICATE_MESSAGE_ID) {
 		ix->changes++;
-		return MA_OK;
+		return st;
 	}
 	log_err("cannot remove '%s' from the index: %s", path,
 		notmuch_status_to_string(ns));
@@ -691,6 +790,25 @@ index_has_file(struct index *ix, const char *path, bool *yes)
 	if (m != NULL)
 		notmuch_message_destroy(m);
 	return MA_OK;
+}
+
+enum ma_status
+index_file_thread(struct index *ix, const char *path, char *out, size_t size)
+{
+	notmuch_message_t *m = NULL;
+	const char *t;
+	bool ok;
+
+	if (notmuch_database_find_message_by_filename(ix->db, path, &m) !=
+		NOTMUCH_STATUS_SUCCESS ||
+	    m == NULL)
+		return MA_ENOTFOUND;
+	t = notmuch_message_get_thread_id(m);
+	ok = t != NULL && strlen(t) < size;
+	if (ok)
+		memcpy(out, t, strlen(t) + 1);
+	notmuch_message_destroy(m);
+	return ok ? MA_OK : MA_ENOTFOUND;
 }
 
 enum ma_status

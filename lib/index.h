@@ -165,6 +165,13 @@ enum ma_status index_lookup(struct index *ix, const char *id,
  */
 enum ma_status index_remove(struct index *ix, const char *path);
 
+/*
+ * index_file_thread - the thread id of the message holding the file path
+ * into out (size bytes); MA_ENOTFOUND (not logged) when none does.
+ */
+enum ma_status index_file_thread(struct index *ix, const char *path, char *out,
+				 size_t size);
+
 /* index_count - how many messages (or files) match query. */
 enum ma_status index_count(struct index *ix, const char *query, bool files,
 			   unsigned long *np);

@@ -547,7 +547,11 @@ tombstone_file(const char *space_dir, struct index *ix, const char *tspath,
 	if ((st = msg_open(path, 0, &m)) != MA_OK)
 		return st == MA_EDATA ? MA_OK : st;
 	tombstone_hash_id(m->message_id, hid);
-	if (ix != NULL) {
+	/* The thread of the file itself: a message notmuch holds by
+	 * another id (none in the file, or one it shortened) is found by
+	 * it (lib/render/removed.c). */
+	if (ix != NULL &&
+	    index_file_thread(ix, path, thread, sizeof thread) != MA_OK) {
 		st = index_find(ix, m->message_id, first_thread, thread);
 		if (st != MA_OK && st != MA_ENOTFOUND) {
 			msg_free(m);

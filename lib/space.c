@@ -202,6 +202,7 @@ space_part_path(const char *space_dir, enum space_part part)
 	    [SPACE_RETENTION] = "state/retention",
 	    [SPACE_SEARCH_CACHE] = "state/search",
 	    [SPACE_NOTMUCH_OLD] = "notmuch.old",
+	    [SPACE_NOTMUCH_TOMBS] = "notmuch/tombstones.before",
 	};
 
 	return path_fmt("%s/%s", space_dir, subs[part]);

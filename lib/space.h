@@ -86,6 +86,9 @@ enum space_part {
 	SPACE_RETENTION,      /* state/retention */
 	SPACE_SEARCH_CACHE,   /* state/search: search terms by month */
 	SPACE_NOTMUCH_OLD,    /* notmuch.old: the index a rebuild set aside */
+	/* notmuch/tombstones.before: the bytes of tombstones written
+	 * before the database was made (lib/render/tomb_map.c) */
+	SPACE_NOTMUCH_TOMBS,
 };
 
 /* The stages that lock a whole space while they run. */

@@ -14,8 +14,10 @@
 #include "tombstone.h"
 #include "tsv.h"
 
-/* A line longer than this was not written by tombstone_append(). */
-#define TOMBSTONE_LINE_MAX 4096
+/* A line longer than this was not written by tombstone_append(): a
+ * Message-ID may be as long as the header block lib/msg.c reads (4 MiB),
+ * and such a message must be deletable too. */
+#define TOMBSTONE_LINE_MAX (((size_t)4 << 20) + 4096)
 
 struct ts_entry {
 	char *key; /* message id or identity */
@@ -159,7 +161,8 @@ tombstones_load(const char *path, struct tombstones **tp)
 		time_t at;
 		bool erased;
 
-		if (n == 0 || line[n - 1] != '\n' || n > TOMBSTONE_LINE_MAX)
+		if (n == 0 || line[n - 1] != '\n' ||
+		    (size_t)n > TOMBSTONE_LINE_MAX)
 			continue;
 		line[n - 1] = '\0';
 		if (tsv_split(line, fields, 4) != 4 ||
@@ -319,10 +322,13 @@ tombstones_scan(const char *path, long from,
 			struct tombstone_line l = {
 			    .deleted_at = f[0],
 			    .thread_id = f[2],
+			    .off = (long)pos,
 			    .fresh = pos >= (size_t)from,
 			};
 
-			if (n >= 2 && id[0] == '<' && id[n - 1] == '>') {
+			/* "<>" is itself an id notmuch keeps (a field of
+			 * only that), as the permalink rule does. */
+			if (n > 2 && id[0] == '<' && id[n - 1] == '>') {
 				id[n - 1] = '\0';
 				id++;
 			}

@@ -14,7 +14,9 @@
  *   DELETED_AT<TAB>MESSAGE-ID<TAB>THREAD-ID<TAB>IDENTITY\n
  *
  * DELETED_AT in ISO 8601 UTC ("2026-11-22T18:00:00Z"), MESSAGE-ID without
- * angle brackets, THREAD-ID the notmuch thread id at deletion or "-",
+ * angle brackets, THREAD-ID the notmuch thread id at deletion or "-"
+ * (the database's number of that time: lib/render/tomb_map.c finds the
+ * thread again in a rebuilt one),
  * IDENTITY the msg.h identity hash or "-". MESSAGE-ID may instead be
  * "sha256:HEX", the hash of the Message-ID (tombstone_hash_id()): an
  * erasure keeps no Message-ID in the clear, only what recognises the
@@ -73,8 +75,10 @@ void tombstones_free(struct tombstones *t);
 /* One line of the file as tombstones_scan() hands it over. */
 struct tombstone_line {
 	const char *deleted_at; /* as written: not checked */
-	const char *message_id; /* one pair of angle brackets removed */
+	const char *message_id; /* one pair of angle brackets removed
+				   (not from "<>", an id itself) */
 	const char *thread_id;	/* "-" when unknown */
+	long off;		/* where the line begins in the file */
 	bool fresh;		/* at or after the offset asked for */
 };
 

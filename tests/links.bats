@@ -14,6 +14,12 @@ setup() {
 	mkdir -p "$MAIL"
 }
 
+teardown() {
+	if [ -n "${MOUNTED:-}" ]; then
+		umount "$MOUNTED" 2>/dev/null || true
+	fi
+}
+
 # mail NAME ID DATE [REFS] - a message file NAME.eml in $MAIL, replying
 # to the Message-IDs REFS (space-separated, the last one is the parent).
 mail() {
@@ -192,6 +198,101 @@ PY
 	mailarc rebuild gen >/dev/null
 	diff -r "$BATS_TEST_TMPDIR/before" "$(site_of gen)"
 	linkcheck "$(site_of gen)"
+}
+
+# deleted_corpus - conversations a (removed whole), b (a reply removed), c
+# (a reply by erin, erased) and d (its root removed, a reply left), each
+# imported in turn, so that notmuch numbers them in that order.
+deleted_corpus() {
+	mailarc space add gen --name Gen >/dev/null
+	mail a0 a0@gen.example "Mon, 2 Mar 2026 10:00:00 +0000"
+	mail a1 a1@gen.example "Mon, 2 Mar 2026 11:00:00 +0000" a0@gen.example
+	mail b0 b0@gen.example "Tue, 3 Mar 2026 10:00:00 +0000"
+	mail b1 b1@gen.example "Tue, 3 Mar 2026 11:00:00 +0000" b0@gen.example
+	mail c0 c0@gen.example "Wed, 4 Mar 2026 10:00:00 +0000"
+	mail c1 c1@gen.example "Wed, 4 Mar 2026 11:00:00 +0000" c0@gen.example
+	sed -i 's/^From: .*/From: Erin Ash <erin@ash.example>/' "$MAIL/c1.eml"
+	mail d0 d0@gen.example "Thu, 5 Mar 2026 10:00:00 +0000"
+	mail d1 d1@gen.example "Thu, 5 Mar 2026 11:00:00 +0000" d0@gen.example
+	for f in a0 a1 b0 b1 c0 c1 d0 d1; do
+		import gen "$MAIL/$f.eml"
+	done
+	mailarc delete gen a0@gen.example a1@gen.example b1@gen.example \
+		d0@gen.example >/dev/null
+	mailarc erase gen --address erin@ash.example --yes >/dev/null
+}
+
+@test "links: rebuild over deleted mail: each removal note stays in its conversation" {
+	deleted_corpus
+	site=$(site_of gen)
+	grep -q 'Conversation removed' "$site"/t/*/a0@gen.example.html
+	cp -a "$site" "$BATS_TEST_TMPDIR/before"
+	# notmuch numbers the threads anew: conversation a's number now
+	# goes to b, b's to c, and so on.
+	mailarc rebuild gen >/dev/null
+	diff -r "$BATS_TEST_TMPDIR/before" "$site"
+	# A second rebuild, with a removal made on the first rebuilt
+	# database: every tombstone's conversation is found again.
+	mailarc delete gen c0@gen.example >/dev/null
+	mailarc render gen --full >/dev/null
+	cp -a "$site" "$BATS_TEST_TMPDIR/second"
+	mailarc rebuild gen >/dev/null
+	diff -r "$BATS_TEST_TMPDIR/second" "$site"
+	linkcheck "$site"
+	mailarc check gen >/dev/null
+}
+
+@test "links: a removal between a new database and its first render is the new database's" {
+	deleted_corpus
+	site=$(site_of gen)
+	d=$MAILARC_ROOT/spaces/gen
+	# As mailarc rebuild does, up to its render; then a removal whose
+	# own render finds the render busy: its tombstone names conversation
+	# c by the new database's number, which was b's in the old one.
+	mv "$d/notmuch" "$d/notmuch.old"
+	mailarc-index -q --full gen
+	rm -rf "$d/notmuch.old"
+	exec 9>"$d/state/render.lock"
+	flock 9
+	run mailarc delete gen c0@gen.example
+	exec 9>&-
+	[ "$status" -eq 75 ]
+	mailarc render gen >/dev/null
+	# b keeps b1's note and gets none of c's; c is removed whole.
+	[ "$(grep -o 'class="msg d0 removed"' "$site"/t/*/b0@gen.example.html |
+		wc -l)" -eq 1 ]
+	grep -q 'Conversation removed' "$site"/t/*/c0@gen.example.html
+	grep -q 'Conversation removed' "$site"/t/*/a0@gen.example.html
+	cp -a "$site" "$BATS_TEST_TMPDIR/before"
+	mailarc rebuild gen >/dev/null
+	diff -r "$BATS_TEST_TMPDIR/before" "$site"
+}
+
+@test "links: a full disk where the render notes the tombstones' conversations again: nothing saved, the next run does it" {
+	deleted_corpus
+	site=$(site_of gen)
+	d=$MAILARC_ROOT/spaces/gen
+	cp -a "$site" "$BATS_TEST_TMPDIR/before"
+	mv "$d/notmuch" "$d/notmuch.old"
+	mailarc-index -q --full gen
+	rm -rf "$d/notmuch.old"
+	# state/ on a file system it fills.
+	cp -a "$d/state" "$BATS_TEST_TMPDIR/state"
+	kb=$(du -sk "$d/state" | cut -f1)
+	mount -t tmpfs -o size=$((kb + 256))k lkstate "$d/state"
+	MOUNTED=$d/state
+	cp -a "$BATS_TEST_TMPDIR/state/." "$d/state/"
+	dd if=/dev/zero of="$d/state/filler" bs=4k 2>/dev/null || true
+	run mailarc-render gen
+	[ "$status" -eq 75 ]
+	[[ "$output" == *"$d/state/render.state.tombs"*"No space left on device"* ]]
+	# No file of it, whole or part.
+	[ -z "$(find "$d/state" -maxdepth 1 -name '*tombs*')" ]
+	diff -r "$BATS_TEST_TMPDIR/before" "$site"
+	rm "$d/state/filler"
+	mailarc-render -q gen
+	diff -r "$BATS_TEST_TMPDIR/before" "$site"
+	[ -e "$d/state/render.state.tombs" ]
 }
 
 @test "links: a rebuild whose indexing fails puts the old database back" {

@@ -5,8 +5,9 @@
 # settles the others as one full run would (lib/render/store_carry.c,
 # names.c). The site's history makes every kind: a NAME whose thread an
 # earlier message joined, a chain of two such moves, a root deleted (its
-# thread lives on), a conversation deleted whole, a root erased (its NAME
-# retired), a root whose file went without a tombstone. Whatever the
+# thread lives on, numbered anew by the rebuilt database), a conversation
+# deleted whole, a root erased (its NAME retired), a root whose file went
+# without a tombstone. Whatever the
 # step, the site and the render state are those of one full run, and a
 # run killed part way is followed by one that ends with the same.
 
@@ -37,6 +38,8 @@ setup() {
 	dated_mail "$m/m1" "Sat, 11 Jun 2005 12:00:00 +0000" m1
 	dated_mail "$m/m2" "Sun, 12 Jun 2005 12:00:00 +0000" m2 m1
 	dated_mail "$m/n1" "Sat, 11 Jun 2005 14:00:00 +0000" n1
+	dated_mail "$m/r1" "Sat, 11 Jun 2005 14:30:00 +0000" r1
+	dated_mail "$m/r2" "Sun, 12 Jun 2005 14:30:00 +0000" r2 r1
 	dated_mail "$m/q1" "Sat, 11 Jun 2005 15:00:00 +0000" q1
 	dated_mail "$m/q2" "Sun, 12 Jun 2005 15:00:00 +0000" q2 q1
 	{
@@ -62,7 +65,7 @@ setup() {
 	archive_add fs "$m/k1"
 	notmuch_index fs
 	mailarc-render -q fs
-	mailarc -q delete fs "<n1@example.org>" >/dev/null
+	mailarc -q delete fs "<n1@example.org>" "<r1@example.org>" >/dev/null
 	mailarc -q erase fs --address pia@example.net --yes >/dev/null
 	# m1 gone with a tombstone that names no thread: its NAME leads where
 	# it led, to m2's thread.
@@ -130,9 +133,11 @@ names_of() {
 	names_of 0 moved | grep -qx 'k3@example.org'
 	names_of 0 moved | grep -qx 'k2@example.org'
 	names_of 0 moved | grep -qx 'm1@example.org'
-	# n1's conversation is gone; its tombstone names a thread id that
-	# the rebuilt database gives another conversation.
-	names_of 0 moved | grep -qx 'n1@example.org'
+	# n1's conversation is gone, though its tombstone names a thread id
+	# that the rebuilt database gives another conversation; r1's lives
+	# on in r2, under another thread id (lib/render/tomb_map.c).
+	names_of 0 removed | grep -qx 'n1@example.org'
+	names_of 0 moved | grep -qx 'r1@example.org'
 	run ! grep -q 'p1@example.org' "$BATS_TEST_TMPDIR/state.0"/n-*
 	run ! grep -rq 'q1@example.org' "$BATS_TEST_TMPDIR/state.0"/n-*
 	grep -q 'Renamed team' "$D/site/t/"*/k3@example.org.html

@@ -10,6 +10,7 @@
 
 #include "env.h"
 #include "render_int.h"
+#include "erased.h"
 
 /*
  * Entries live in blocks, and their Message-IDs and attachment lists in a
@@ -268,15 +269,27 @@ entry_fill(struct run *r, struct entry *e)
 /*
  * The NAME of e's page, as permalink_of_message() gives it: a Message-ID
  * notmuch shortened is named by the real one, read from e's file (the
- * entry is filled for that, which only such messages need).
+ * entry is filled for that, which only such messages need), or, once
+ * the message is removed, from its tombstone.
  */
 enum ma_status
 entry_page_name(struct run *r, struct entry *e, char name[PERMALINK_NAME_MAX])
 {
-	if (e->lst->file == NULL &&
-	    strncmp(e->msgid, PERMALINK_NOTMUCH_SHA1,
-		    sizeof PERMALINK_NOTMUCH_SHA1 - 1) == 0)
+	const struct tomb *t;
+
+	if (strncmp(e->msgid, PERMALINK_NOTMUCH_SHA1,
+		    sizeof PERMALINK_NOTMUCH_SHA1 - 1) != 0)
+		return permalink_of_message(e->msgid, NULL, name);
+	/* Removed: its file is gone, and its tombstone holds the id its
+	 * page is named after. */
+	if ((t = g_hash_table_lookup(r->tombs, e->msgid)) != NULL)
+		return permalink_of_message(t->id, NULL, name);
+	if (e->lst->file == NULL)
 		(void)entry_fill(r, e);
+	/* Erased: its tombstone holds a hash; the site finds its page. */
+	if ((e->lst->file == NULL || e->lst->file[0] == '\0') &&
+	    erased_page_name(r, e->msgid, name) == MA_OK)
+		return MA_OK;
 	return permalink_of_message(e->msgid, e->lst->file, name);
 }
 

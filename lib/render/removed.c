@@ -14,6 +14,8 @@
 #include "space.h"
 #include "tombstone.h"
 #include "render_int.h"
+#include "tomb_map.h"
+#include "erased.h"
 
 void
 tomb_free(void *p)
@@ -35,6 +37,7 @@ tomb_note(void *arg, const struct tombstone_line *l)
 	/* Keyed as notmuch and the entries hold it (shortened when long);
 	 * the page is named after the id itself. */
 	char *k = permalink_notmuch_key(l->message_id);
+	const char *th;
 
 	if (t == NULL || k == NULL ||
 	    (t->when = strdup(l->deleted_at)) == NULL ||
@@ -43,8 +46,9 @@ tomb_note(void *arg, const struct tombstone_line *l)
 		tomb_free(t);
 		return MA_ENOMEM;
 	}
-	sitename_set_thread(t->thread,
-			    strcmp(l->thread_id, "-") == 0 ? "" : l->thread_id);
+	/* The thread as the database of now numbers it (tomb_map.c). */
+	th = tomb_map_thread(r, l->off, l->thread_id);
+	sitename_set_thread(t->thread, strcmp(th, "-") == 0 ? "" : th);
 	t->fresh = l->fresh;
 	g_hash_table_replace(r->tombs, k, t);
 	if (t->thread[0] != '\0')
@@ -160,7 +164,8 @@ apply_erasures(struct run *r)
 		}
 	}
 	g_ptr_array_free(cand, TRUE);
-	g_hash_table_destroy(threads);
+	/* Their messages' pages drop the versions that went (thread.c). */
+	r->erased_threads = threads;
 	g_hash_table_destroy(hashes);
 	return MA_OK;
 }
@@ -186,6 +191,17 @@ apply_tomb(struct run *r, const char *msgid, const struct tomb *t)
 	return MA_OK;
 }
 
+/* Whether the version whose file tag ("v-HASH16" and ".eml") is tag
+ * is one of keep's (NULL: none is). */
+static bool
+version_kept(const struct tmsg *keep, const char *tag)
+{
+	for (size_t i = 1; keep != NULL && i < keep->nver; i++)
+		if (strncmp(keep->alt[i - 1].vtag, tag, 18) == 0)
+			return true;
+	return false;
+}
+
 /*
  * The raw forms of a removed message's other versions, m/SUB/NAME=v-*.eml
  * (their names come from content that is gone: the folder is read), sub
@@ -193,7 +209,8 @@ apply_tomb(struct run *r, const char *msgid, const struct tomb *t)
  * Deletion is rare; the scan is the price of not recording them.
  */
 static enum ma_status
-remove_versions(struct run *r, const char *sub, const char *name)
+remove_versions(struct run *r, const char *sub, const char *name,
+		const struct tmsg *keep)
 {
 	char *dir = path_fmt("%s/m/%s", r->o->site_dir, sub);
 	size_t nl = strlen(name);
@@ -212,7 +229,8 @@ remove_versions(struct run *r, const char *sub, const char *name)
 		if (n == nl + 3 + 16 + 4 &&
 		    strncmp(de->d_name, name, nl) == 0 &&
 		    strncmp(de->d_name + nl, "=v-", 3) == 0 &&
-		    strcmp(de->d_name + n - 4, ".eml") == 0) {
+		    strcmp(de->d_name + n - 4, ".eml") == 0 &&
+		    !version_kept(keep, de->d_name + nl + 1)) {
 			st = render_fmt(rel, sizeof rel, "m/%s%s%s", sub,
 					sub[0] != '\0' ? "/" : "", de->d_name);
 			if (st == MA_OK)
@@ -222,6 +240,20 @@ remove_versions(struct run *r, const char *sub, const char *name)
 	if (d != NULL)
 		closedir(d);
 	return st;
+}
+
+enum ma_status
+stale_versions(struct run *r, const struct tmsg *t)
+{
+	char stem[PERMALINK_STEM_MAX];
+
+	/* A full run removes every file it did not write (site_gc()). */
+	if (r->stats->full || r->erased_threads == NULL ||
+	    !g_hash_table_contains(r->erased_threads, t->e->thread) ||
+	    permalink_stem(t->name, stem) != MA_OK)
+		return MA_OK;
+	stem[2] = '\0';
+	return remove_versions(r, stem, t->name, t);
 }
 
 /* A message's page, raw form and other versions in folder m/SUB ("" for
@@ -239,7 +271,7 @@ remove_files(struct run *r, const char *sub, const char *name)
 		if (st == MA_OK)
 			st = site_remove(r->site, rel);
 	}
-	return st == MA_OK ? remove_versions(r, sub, name) : st;
+	return st == MA_OK ? remove_versions(r, sub, name, NULL) : st;
 }
 
 enum ma_status
@@ -289,15 +321,15 @@ removed_message_page(struct run *r, const char *msgid, const struct tomb *t)
 	if (st == MA_OK)
 		st = site_remove(r->site, rel);
 	if (st == MA_OK)
-		st =
-		    remove_versions(r, (char[3]){stem[0], stem[1], '\0'}, name);
+		st = remove_versions(r, (char[3]){stem[0], stem[1], '\0'}, name,
+				     NULL);
 	/* The flat layout's raw files (legacy.c): its page leads here. */
 	if (st == MA_OK)
 		st = render_fmt(rel, sizeof rel, "m/%s.eml", name);
 	if (st == MA_OK)
 		st = site_remove(r->site, rel);
 	if (st == MA_OK)
-		st = remove_versions(r, "", name);
+		st = remove_versions(r, "", name, NULL);
 	buf_release(&b);
 	return st;
 }

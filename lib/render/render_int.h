@@ -139,6 +139,7 @@ struct run {
 	GHashTable *months;	  /* "YYYY/MM" to render */
 	GHashTable *tombs;	  /* msgid -> struct tomb * */
 	GHashTable *tomb_threads; /* thread ids named by tombstones */
+	struct tomb_map *tmap;	  /* tomb_map.c (NULL: none) */
 	/* thread id -> struct thread_known, for the long threads rendered
 	 * this run (thread.c): the home page lists them without asking
 	 * notmuch to load them again. */
@@ -163,13 +164,9 @@ struct run {
 	 * once, for MAILARC_RENDER_STATS. */
 	GPtrArray *filled;
 	size_t filled_peak;
-	/* MAILARC_RENDER_STATS: the most bytes allocated at the points
-	 * where a run holds what grows with the archive (run.c). */
-	size_t heap_peak;
-	/* MAILARC_RENDER_STATS: the most a thread added to the heap by the
-	 * time its page is written (thread.c). */
-	size_t thread_heap;
-	size_t state_read; /* bytes of the state read this run */
+	size_t heap_peak;   /* MAILARC_RENDER_STATS: the heap's most (run.c) */
+	size_t thread_heap; /* the same, the most a thread adds (thread.c) */
+	size_t state_read;  /* bytes of the state read this run */
 	/* search.c: messages read again for the index (neither parsed by
 	 * this run's pages nor in the index's cache) */
 	size_t search_read;
@@ -190,15 +187,14 @@ struct run {
 	size_t state_end, log_len;
 	GPtrArray *relog, *dropped;
 	struct fill_cache *fills; /* fill_cache.c (NULL: none yet) */
-	/* steps.c: the plan of a first render in steps (NULL: none). */
-	struct steps *steps;
+	struct steps *steps;	  /* steps.c: a run in steps (NULL: none) */
 	/* names.c: what the state says of NAMEs the last step settles;
 	 * the site earlier steps staged into (NULL: not a step). */
 	struct carry *carry;
 	struct site *held_site;
-	/* legacy.c: whether t/ holds flat files (0: not looked yet, 1: no,
-	 * 2: yes). */
-	int legacy_flat;
+	int legacy_flat; /* legacy.c: t/ flat? 0: not looked, 1: no, 2: yes */
+	GHashTable *erased_names;   /* erased.c (NULL: not looked yet) */
+	GHashTable *erased_threads; /* removed.c: of this run's erasures */
 	/* names.c: the run read part of the state when it named the
 	 * threads, and marked the entries whose NAME changed (dirty): a
 	 * month's pages before its first dirty entry are as published. */
@@ -550,9 +546,13 @@ enum ma_status store_threads_read(struct run *r);
 /* store_prefetch_tomb() - a fresh tombstone (key as r->tombs has it):
  * the month of its message (its Message-ID's bucket gives its date) or,
  * for an erasure, its thread's months; everything when that cannot be
- * known or the state does not count attachments' users. */
+ * known or the state does not count attachments' users.
+ * store_thread_roots() - for each thread id of roots (keys, g_free'd),
+ * the root the state records of it as the value (g_strdup'd; none:
+ * NULL), for tomb_map.c. */
 enum ma_status store_prefetch_tomb(struct run *r, const char *key,
 				   const struct tomb *t);
+enum ma_status store_thread_roots(struct run *r, GHashTable *roots);
 enum ma_status store_widen(struct run *r);
 enum ma_status store_names_check(struct run *r);
 /* store_renamed() - a run that read part of the state removed the root

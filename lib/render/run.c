@@ -17,6 +17,8 @@
 #include "space.h"
 #include "tombstone.h"
 #include "render_int.h"
+#include "tomb_map.h"
+#include "erased.h"
 
 static void
 touch_pos(struct run *r, size_t pos)
@@ -191,6 +193,8 @@ run_release(struct run *r)
 	g_hash_table_destroy(r->months);
 	g_hash_table_destroy(r->tombs);
 	g_hash_table_destroy(r->tomb_threads);
+	tomb_map_free(r->tmap);
+	erased_names_free(r);
 	g_hash_table_destroy(r->known);
 	/* The records taken out first: they lie in the table's blocks. */
 	g_ptr_array_free(r->names_gone, TRUE);
@@ -664,7 +668,8 @@ run_update(struct run *r, const char *state, GPtrArray *changed)
 	    (st = decide_full(r, state, uuid, rev, &full)) != MA_OK)
 		return st;
 	r->stats->full = full;
-	if ((st = tombs_read(r, full ? 0 : r->tomb_off, &tomb_end)) != MA_OK)
+	if ((st = tomb_map_settle(r, state, uuid)) != MA_OK ||
+	    (st = tombs_read(r, full ? 0 : r->tomb_off, &tomb_end)) != MA_OK)
 		return st;
 	/* A full run goes in steps over a big archive (steps.c); one that
 	 * does not reads the thread NAMEs now. */
@@ -695,6 +700,8 @@ run_step(struct run *r, const char *state, GPtrArray *changed)
 	enum ma_status st = render_state_load(r, state, true);
 
 	r->held_site = *steps_site(r->steps);
+	if (st == MA_OK)
+		st = tomb_map_settle(r, state, uuid);
 	if (st == MA_OK)
 		st = tombs_read(r, r->tomb_off, &tomb_end);
 	if (st == MA_OK)

@@ -5,7 +5,8 @@
  * when the message was its thread's root, the thread's old NAME and the
  * NAMEs that led to it, so that names.c gives them what a full run
  * gives them (the NAME leads to the thread's new root, or says the
- * conversation was removed).
+ * conversation was removed). And the roots the state recorded of the
+ * threads tombstones name, for tomb_map.c.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -121,5 +122,66 @@ store_renames(struct run *r, bool *ok)
 		snprintf(fkey, sizeof fkey, "n-%02x", i);
 		st = store_names_pick(r, fkey, renamed_wanted, s->renamed);
 	}
+	return st;
+}
+
+/* The lines of one thread bucket whose thread roots wants: its root. */
+static enum ma_status
+roots_of_bucket(struct run *r, unsigned b, GHashTable *roots)
+{
+	char fkey[8], *data;
+	size_t len;
+	enum ma_status st;
+
+	snprintf(fkey, sizeof fkey, "t-%02x", b);
+	if ((st = store_bucket_read(r, fkey, &data, &len)) != MA_OK ||
+	    data == NULL)
+		return st;
+	/* THREAD TAB COUNT TAB ROOT TAB MONTHS */
+	for (char *p = data, *end = data + len; p < end && st == MA_OK;) {
+		char *nl = memchr(p, '\n', (size_t)(end - p)), *t1, *t2, *t3;
+
+		if (nl == NULL)
+			nl = end;
+		*nl = '\0';
+		t1 = strchr(p, '\t');
+		t2 = t1 != NULL ? strchr(t1 + 1, '\t') : NULL;
+		t3 = t2 != NULL ? strchr(t2 + 1, '\t') : NULL;
+		if (t3 != NULL) {
+			*t1 = '\0';
+			if (g_hash_table_contains(roots, p)) {
+				char *root = sitename_state_unescape(
+				    t2 + 1, (size_t)(t3 - t2 - 1));
+
+				if (root == NULL)
+					st = MA_ENOMEM;
+				else
+					g_hash_table_insert(roots, g_strdup(p),
+							    g_strdup(root));
+				free(root);
+			}
+		}
+		p = nl + 1;
+	}
+	free(data);
+	return st;
+}
+
+enum ma_status
+store_thread_roots(struct run *r, GHashTable *roots)
+{
+	bool want[STORE_BUCKETS] = {false};
+	GHashTableIter it;
+	gpointer k;
+	enum ma_status st = MA_OK;
+
+	if (r->store == NULL)
+		return MA_OK;
+	g_hash_table_iter_init(&it, roots);
+	while (g_hash_table_iter_next(&it, &k, NULL))
+		want[store_bucket(k)] = true;
+	for (unsigned b = 0; b < STORE_BUCKETS && st == MA_OK; b++)
+		if (want[b])
+			st = roots_of_bucket(r, b, roots);
 	return st;
 }

@@ -11,6 +11,7 @@
 #include "html.h"
 #include "log.h"
 #include "render_int.h"
+#include "erased.h"
 
 /* A subject without its reply and forward prefixes. */
 static const char *
@@ -488,7 +489,7 @@ thread_message(struct run *r, struct tmsg *t)
 	entry_set_atts(r, t->e, "");
 	st = version_load(r, t, t->nver > 0 ? t->ver[0].file : t->e->lst->file);
 	if (st != MA_OK || t->nver < 2)
-		return st;
+		return st == MA_OK ? stale_versions(r, t) : st;
 	if ((t->alt = calloc(t->nver - 1, sizeof *t->alt)) == NULL)
 		return MA_ENOMEM;
 	for (size_t k = 1; k < t->nver && st == MA_OK; k++) {
@@ -505,7 +506,7 @@ thread_message(struct run *r, struct tmsg *t)
 		buf_init(&a->frag, PAGE_MAX);
 		st = version_load(r, a, t->ver[k].file);
 	}
-	return st;
+	return st == MA_OK ? stale_versions(r, t) : st;
 }
 
 /*

@@ -1,0 +1,102 @@
+#!/usr/bin/env bats
+# Removals of messages whose pages are hard to find once their files are
+# gone. Message-IDs over 189 bytes, which notmuch keeps as "notmuch-sha1-"
+# hashes: their pages are named by the real Message-ID, read from the
+# message's file (lib/permalink.h); once the message is deleted or erased
+# the incremental render must still find every page, feed and download of
+# it, as a full run does. And a message of two versions (one Message-ID,
+# two contents) that loses one to an erasure.
+
+bats_require_minimum_version 1.5.0
+load helpers
+load lib/store
+
+# msg NAME MESSAGE-ID FROM TOKEN [PARENT] - a message file NAME.eml.
+msg() {
+	{
+		echo "From: $3"
+		echo "To: team@ids.example"
+		echo "Subject: about $4"
+		echo "Date: Mon, 2 Mar 2026 1$((${#1} % 10)):00:00 +0000"
+		echo "Message-ID: <$2>"
+		if [ -n "${5:-}" ]; then
+			echo "In-Reply-To: <$5>"
+			echo "References: <$5>"
+		fi
+		echo
+		echo "The words $4 are in this message only."
+	} >"$BATS_TEST_TMPDIR/in/$1.eml"
+}
+
+setup() {
+	store_space ids
+	mkdir -p "$BATS_TEST_TMPDIR/in"
+	LONG1="root.$(printf 'r%.0s' $(seq 1 200))@ids.example"
+	LONG2="reply.$(printf 'q%.0s' $(seq 1 200))@ids.example"
+	msg a "$LONG1" "Erin Ash <erin@ash.example>" tokenroot
+	msg ab "$LONG2" "Erin Ash <erin@ash.example>" tokenreply "$LONG1"
+	msg abc short@ids.example "Ana <ana@ids.example>" tokenshort "$LONG2"
+	# 192 bytes: notmuch shortens it, the NAME keeps it whole.
+	MID="mid.$(printf 'm%.0s' $(seq 1 176))@ids.example"
+	msg abcd "$MID" "Erin Ash <erin@ash.example>" tokenmid
+	msg z other@ids.example "Ana <ana@ids.example>" tokenother
+	for f in a ab abc abcd z; do
+		mailarc import ids "$BATS_TEST_TMPDIR/in/$f.eml" >/dev/null
+	done
+	[ "$(find "$S/site/m" -name 'root.*==*.html' | wc -l)" -eq 1 ]
+	[ "$(find "$S/site/t" -name 'root.*==*.html' | wc -l)" -eq 1 ]
+	[ -f "$S/site/$(mrel ids "<$MID>")" ]
+}
+
+# same_as_full - the site equals what a full render makes of it.
+same_as_full() {
+	cp -a "$S/site" "$BATS_TEST_TMPDIR/inc"
+	mailarc render ids --full >/dev/null
+	diff -r "$BATS_TEST_TMPDIR/inc" "$S/site"
+}
+
+@test "removed odd: long Message-IDs: a deleted root's conversation page says removed, as a full run's" {
+	id=$(nm "$S" search --output=messages tokenroot)
+	mailarc delete ids --query "$id" >/dev/null
+	page=$(find "$S/site/t" -name 'root.*==*.html')
+	grep -q 'Conversation moved' "$page"
+	run ! grep -rl tokenroot "$S/site"
+	same_as_full
+}
+
+@test "removed odd: long Message-IDs: an erased sender's messages leave no file and no word in the site" {
+	mailarc erase ids --address erin@ash.example --yes >/dev/null
+	# Their words and their sender nowhere (ana's reply still names
+	# them in its References field, as sent).
+	run grep -rl 'tokenroot\|tokenreply\|tokenmid\|erin@ash' "$S/site"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[ -z "$(find "$S/site" -name 'root.*' -o -name 'reply.*' -o -name 'mid.*')" ]
+	grep -rq tokenshort "$S/site"
+	same_as_full
+}
+
+@test "removed odd: an erased version of a message leaves the index and the site; the other stays" {
+	# Erin's copy is the later one: the page shows it as a second
+	# version, with its raw form beside it (m/NAME=v-HASH.eml).
+	msg v1 two@ids.example "Erin Ash <erin@ash.example>" tokenerin
+	sed -i 's/^Subject: .*/Subject: erin subject/' "$BATS_TEST_TMPDIR/in/v1.eml"
+	msg v two@ids.example "Ana <ana@ids.example>" tokenana
+	sed -i 's/^Subject: .*/Subject: ana subject/' "$BATS_TEST_TMPDIR/in/v.eml"
+	mailarc import ids "$BATS_TEST_TMPDIR/in/v1.eml" >/dev/null
+	mailarc import ids "$BATS_TEST_TMPDIR/in/v.eml" >/dev/null
+	[ "$(nm "$S" count --output=files id:two@ids.example)" -eq 2 ]
+	ls "$S/site/$(dirname "$(mrel ids '<two@ids.example>')")"/two@ids.example=v-*.eml
+	mailarc erase ids --address erin@ash.example --yes >/dev/null
+	[ "$(nm "$S" count --output=files id:two@ids.example)" -eq 1 ]
+	# The index holds nothing of erin's copy: not its words, not its
+	# subject, not its sender.
+	[ "$(nm "$S" count tokenerin)" -eq 0 ]
+	[ "$(nm "$S" count 'subject:erin')" -eq 0 ]
+	[ "$(nm "$S" count tokenana)" -eq 1 ]
+	run grep -rl 'tokenerin\|erin subject\|erin@ash' "$S/site"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	grep -q 'ana subject' "$S/site/$(mrel ids '<two@ids.example>')"
+	same_as_full
+}
