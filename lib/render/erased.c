@@ -72,8 +72,32 @@ copy_key(const char *path)
 	return key;
 }
 
-/* The raw copies in the site's shard hh named for a hash of hashes,
- * into r->erased_names (notmuch id -> NAME). */
+/* Whether NAME may name a Message-ID notmuch shortens (over 189 bytes):
+ * the rule keeps it longer than that, or shortens it with "==". */
+static bool
+name_of_long(const char *name)
+{
+	return strlen(name) > PERMALINK_NOTMUCH_MAX || strstr(name, "==");
+}
+
+/* Whether NAME is one shard_look() looks at: one of a hash of hashes
+ * (whose first two digits are hh), or, hashes NULL, any long one. */
+static bool
+name_wanted(const char *name, const char *hh, GPtrArray *hashes)
+{
+	if (hashes == NULL)
+		return name_of_long(name);
+	for (guint i = 0; i < hashes->len; i++) {
+		const char *hex = hashes->pdata[i];
+
+		if (memcmp(hex, hh, 2) == 0 && name_of_hash(name, hex))
+			return true;
+	}
+	return false;
+}
+
+/* The raw copies in the site's shard hh that name_wanted() picks, into
+ * r->erased_names (notmuch id -> NAME). */
 static enum ma_status
 shard_look(struct run *r, const char *hh, GPtrArray *hashes)
 {
@@ -91,22 +115,16 @@ shard_look(struct run *r, const char *hh, GPtrArray *hashes)
 			continue;
 		memcpy(name, de->d_name, n - 4);
 		name[n - 4] = '\0';
-		for (guint i = 0; i < hashes->len; i++) {
-			const char *hex = hashes->pdata[i];
-
-			if (memcmp(hex, hh, 2) != 0 || !name_of_hash(name, hex))
-				continue;
-			if ((path = path_fmt("%s/%s", dir, de->d_name)) ==
-			    NULL) {
-				st = MA_ENOMEM;
-				break;
-			}
-			if ((key = copy_key(path)) != NULL)
-				g_hash_table_replace(r->erased_names, key,
-						     g_strdup(name));
-			free(path);
+		if (!name_wanted(name, hh, hashes))
+			continue;
+		if ((path = path_fmt("%s/%s", dir, de->d_name)) == NULL) {
+			st = MA_ENOMEM;
 			break;
 		}
+		if ((key = copy_key(path)) != NULL)
+			g_hash_table_replace(r->erased_names, key,
+					     g_strdup(name));
+		free(path);
 	}
 	if (d != NULL)
 		closedir(d);
@@ -143,6 +161,27 @@ erased_look(struct run *r)
 	return st;
 }
 
+/*
+ * Every shard, for the long NAMEs: a Message-ID over 995 bytes is none
+ * to mailarc's identity rule (msg.h), so its tombstone holds the hash of
+ * the id that stands for it, not of the one notmuch named the page by.
+ * Rare; once a run, marked by the key "".
+ */
+static enum ma_status
+erased_look_all(struct run *r)
+{
+	static const char hex[] = "0123456789abcdef";
+	enum ma_status st = MA_OK;
+
+	g_hash_table_replace(r->erased_names, strdup(""), g_strdup(""));
+	for (unsigned i = 0; i < 256 && st == MA_OK; i++) {
+		char hh[3] = {hex[i >> 4], hex[i & 15], '\0'};
+
+		st = shard_look(r, hh, NULL);
+	}
+	return st;
+}
+
 enum ma_status
 erased_page_name(struct run *r, const char *msgid,
 		 char name[PERMALINK_NAME_MAX])
@@ -151,6 +190,10 @@ erased_page_name(struct run *r, const char *msgid,
 	enum ma_status st;
 
 	if (r->erased_names == NULL && (st = erased_look(r)) != MA_OK)
+		return st;
+	if (g_hash_table_lookup(r->erased_names, msgid) == NULL &&
+	    !g_hash_table_contains(r->erased_names, "") &&
+	    (st = erased_look_all(r)) != MA_OK)
 		return st;
 	if ((found = g_hash_table_lookup(r->erased_names, msgid)) == NULL)
 		return MA_ENOTFOUND;
