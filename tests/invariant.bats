@@ -46,6 +46,33 @@ print(" or ".join(pick))
 ' "$@"
 }
 
+# same_as_full - the site equals a full render of it (the incremental
+# site is kept in $BATS_TEST_TMPDIR/site).
+same_as_full() {
+	rm -rf "$BATS_TEST_TMPDIR/site"
+	cp -a "$S/site" "$BATS_TEST_TMPDIR/site"
+	mailarc render inv --full >/dev/null
+	diff -r "$BATS_TEST_TMPDIR/site" "$S/site"
+}
+
+# delete_some - delete the messages and conversations pick() names.
+delete_some() {
+	nm "$S" search --output=messages '*' | sort >"$BATS_TEST_TMPDIR/ids"
+	nm "$S" search --output=threads '*' | sort >"$BATS_TEST_TMPDIR/threads"
+	mailarc delete inv --query "$(pick "$SEED" "$BATS_TEST_TMPDIR/ids" \
+		"$BATS_TEST_TMPDIR/threads")" >/dev/null
+}
+
+# erase_sender K - erase the K-th sender (in sort order).
+erase_sender() {
+	addr=$(nm "$S" address --output=sender --output=address '*' | sort |
+		sed -n "${1}p")
+	[ -n "$addr" ]
+	mailarc erase inv --address "$addr" --yes >/dev/null \
+		2>"$BATS_TEST_TMPDIR/erase.err"
+	no_sanitizer "$BATS_TEST_TMPDIR/erase.err"
+}
+
 @test "the generator is deterministic per seed" {
 	local n
 	# A run at least as long as the class list, and 100 at the least.
@@ -132,28 +159,13 @@ GOOD=plain,eol-crlf,b64-padded,qp,cs-latin1,mime-nested-rfc822,exact-duplicate,d
 	mailarc import inv "$IN/msg" "$IN/mbox" >/dev/null 2>&1 || rc=$?
 	[ "$rc" -eq 0 ] || [ "$rc" -eq 65 ]
 	# Some messages and conversations, picked by the seed, in one
-	# deletion.
-	nm "$S" search --output=messages '*' | sort >"$BATS_TEST_TMPDIR/ids"
-	nm "$S" search --output=threads '*' | sort >"$BATS_TEST_TMPDIR/threads"
-	mailarc delete inv --query "$(pick "$SEED" "$BATS_TEST_TMPDIR/ids" \
-		"$BATS_TEST_TMPDIR/threads")" >/dev/null
+	# deletion: what it left equals a full render of it.
+	delete_some
 	[ "$(nm "$S" count '*')" -lt "$(wc -l <"$BATS_TEST_TMPDIR/ids")" ]
-	# What the deletion left equals a full render of it.
-	cp -a "$S/site" "$BATS_TEST_TMPDIR/site"
-	mailarc render inv --full >/dev/null
-	diff -r "$BATS_TEST_TMPDIR/site" "$S/site"
-	# And one sender, picked the same way, erased.
-	addr=$(nm "$S" address --output=sender --output=address '*' | sort |
-		sed -n "$((SEED % 5 + 1))p")
-	[ -n "$addr" ]
-	mailarc erase inv --address "$addr" --yes >/dev/null \
-		2>"$BATS_TEST_TMPDIR/erase.err"
-	no_sanitizer "$BATS_TEST_TMPDIR/erase.err"
-	# So does what the erasure left.
-	rm -rf "$BATS_TEST_TMPDIR/site"
-	cp -a "$S/site" "$BATS_TEST_TMPDIR/site"
-	mailarc render inv --full >/dev/null
-	diff -r "$BATS_TEST_TMPDIR/site" "$S/site"
+	same_as_full
+	# So does what the erasure of a sender, picked the same way, left.
+	erase_sender "$((SEED % 5 + 1))"
+	same_as_full
 	# A rebuilt database keeps every address. (Not every page byte for
 	# byte: notmuch never splits a conversation whose only link was a
 	# deleted message, a fresh database does; the part that split off
@@ -184,27 +196,14 @@ GOOD=plain,eol-crlf,b64-padded,qp,cs-latin1,mime-nested-rfc822,exact-duplicate,d
 	rc=0
 	mailarc import inv "$BATS_TEST_TMPDIR/a" >/dev/null 2>&1 || rc=$?
 	[ "$rc" -eq 0 ] || [ "$rc" -eq 65 ]
-	nm "$S" search --output=messages '*' | sort >"$BATS_TEST_TMPDIR/ids"
-	nm "$S" search --output=threads '*' | sort >"$BATS_TEST_TMPDIR/threads"
-	mailarc delete inv --query "$(pick "$SEED" "$BATS_TEST_TMPDIR/ids" \
-		"$BATS_TEST_TMPDIR/threads")" >/dev/null
+	delete_some
 	rc=0
 	mailarc import inv "$BATS_TEST_TMPDIR/b" "$IN/mbox" >/dev/null \
 		2>"$BATS_TEST_TMPDIR/import.err" || rc=$?
 	no_sanitizer "$BATS_TEST_TMPDIR/import.err"
 	[ "$rc" -eq 0 ] || [ "$rc" -eq 65 ]
-	cp -a "$S/site" "$BATS_TEST_TMPDIR/site"
-	mailarc render inv --full >/dev/null
-	diff -r "$BATS_TEST_TMPDIR/site" "$S/site"
-	addr=$(nm "$S" address --output=sender --output=address '*' | sort |
-		sed -n "$((SEED % 7 + 1))p")
-	[ -n "$addr" ]
-	mailarc erase inv --address "$addr" --yes >/dev/null \
-		2>"$BATS_TEST_TMPDIR/erase.err"
-	no_sanitizer "$BATS_TEST_TMPDIR/erase.err"
-	rm -rf "$BATS_TEST_TMPDIR/site"
-	cp -a "$S/site" "$BATS_TEST_TMPDIR/site"
-	mailarc render inv --full >/dev/null
-	diff -r "$BATS_TEST_TMPDIR/site" "$S/site"
+	same_as_full
+	erase_sender "$((SEED % 7 + 1))"
+	same_as_full
 	mailarc check inv >/dev/null
 }
