@@ -720,6 +720,7 @@ reindex_rest(struct index *ix, const char *id)
 	notmuch_message_t *m = NULL;
 	notmuch_status_t ns = notmuch_database_find_message(ix->db, id, &m);
 	notmuch_indexopts_t *opts;
+	char shown[PERMALINK_LOG_MAX];
 
 	if (ns == NOTMUCH_STATUS_SUCCESS && m == NULL)
 		return MA_OK;
@@ -738,7 +739,8 @@ reindex_rest(struct index *ix, const char *id)
 	}
 	if (ns == NOTMUCH_STATUS_SUCCESS)
 		return MA_OK;
-	log_err("cannot index the other files of a message again: %s",
+	permalink_log_id(id, shown);
+	log_err("cannot index <%s> again from the files it keeps: %s", shown,
 		notmuch_status_to_string(ns));
 	return MA_EIO;
 }
