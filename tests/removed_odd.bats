@@ -5,7 +5,8 @@
 # message's file (lib/permalink.h); once the message is deleted or erased
 # the incremental render must still find every page, feed and download of
 # it, as a full run does. And a message of two versions (one Message-ID,
-# two contents) that loses one to an erasure.
+# two contents) that loses one to an erasure, with the attachment only
+# that version showed.
 
 bats_require_minimum_version 1.5.0
 load helpers
@@ -98,5 +99,62 @@ same_as_full() {
 	echo "$output"
 	[ "$status" -eq 1 ]
 	grep -q 'ana subject' "$S/site/$(mrel ids '<two@ids.example>')"
+	same_as_full
+}
+
+# attmsg NAME FROM TOKEN ATTNAME - a message of two Message-ID
+# two@ids.example versions: text and an attachment ATTNAME whose bytes
+# say TOKEN.
+attmsg() {
+	{
+		echo "From: $2"
+		echo "To: team@ids.example"
+		echo "Subject: about $3"
+		echo "Date: Mon, 2 Mar 2026 10:00:00 +0000"
+		echo "Message-ID: <two@ids.example>"
+		echo "MIME-Version: 1.0"
+		echo 'Content-Type: multipart/mixed; boundary="b1"'
+		echo
+		echo "--b1"
+		echo "Content-Type: text/plain"
+		echo
+		echo "The words $3 are in this message only."
+		echo "--b1"
+		echo "Content-Type: application/octet-stream"
+		echo "Content-Disposition: attachment; filename=\"$4\""
+		echo "Content-Transfer-Encoding: base64"
+		echo
+		printf 'attachment %s bytes\n' "$3" | base64
+		echo "--b1--"
+	} >"$BATS_TEST_TMPDIR/in/$1.eml"
+}
+
+@test "removed odd: an erased version's attachment leaves the site; the other version's stays" {
+	attmsg w1 "Erin Ash <erin@ash.example>" tokenerin erin.bin
+	attmsg w2 "Ana <ana@ids.example>" tokenana ana.bin
+	mailarc import ids "$BATS_TEST_TMPDIR/in/w1.eml" >/dev/null
+	mailarc import ids "$BATS_TEST_TMPDIR/in/w2.eml" >/dev/null
+	# A message of hers deleted, then set aside when it came again:
+	# its erasure names no thread, so the run after it reads the whole
+	# state (and counts no attachment's users).
+	msg solo solo@ids.example "Erin Ash <erin@ash.example>" tokensolo
+	mailarc import ids "$BATS_TEST_TMPDIR/in/solo.eml" >/dev/null
+	mailarc delete ids --query id:solo@ids.example >/dev/null
+	mailarc import ids "$BATS_TEST_TMPDIR/in/solo.eml" >/dev/null
+	[ -n "$(ls -A "$S/duplicates/new")" ]
+	page=$S/site/$(mrel ids '<two@ids.example>')
+	erin=$(grep -o 'a/[0-9a-f]*/[0-9a-f]*\.bin" download="erin.bin' "$page" |
+		cut -d'"' -f1)
+	ana=$(grep -o 'a/[0-9a-f]*/[0-9a-f]*\.bin" download="ana.bin' "$page" |
+		cut -d'"' -f1)
+	[ -f "$S/site/$erin" ]
+	[ -f "$S/site/$ana" ]
+	mailarc erase ids --address erin@ash.example --yes >/dev/null
+	# Erin's attachment was shown by her version alone.
+	[ ! -e "$S/site/$erin" ]
+	[ -f "$S/site/$ana" ]
+	run grep -rl 'tokenerin\|erin@ash' "$S/site"
+	echo "$output"
+	[ "$status" -eq 1 ]
 	same_as_full
 }

@@ -581,11 +581,12 @@ enum ma_status store_thread_root(const char *path, char *manifest, size_t len,
  * store_atts_counted() - it did (the state counts them);
  * store_atts_settle() - after the thread pages: the counts of what
  * changed, and the files of the tokens no message uses any more removed
- * from the site (drop_attachments() without the walk of every entry).
+ * from the site; store_atts_drop() - by a walk of every entry instead.
  */
 enum ma_status store_atts_before(struct run *r);
 bool store_atts_counted(const struct run *r);
 enum ma_status store_atts_settle(struct run *r);
+enum ma_status store_atts_drop(struct run *r);
 
 /* removed.c */
 void tomb_free(void *p);
@@ -596,7 +597,6 @@ enum ma_status removed_message_page(struct run *r, const char *msgid,
 				    const struct tomb *t);
 enum ma_status removed_thread_page(struct run *r, const char *name);
 enum ma_status removed_message_pages(struct run *r, bool full);
-enum ma_status drop_attachments(struct run *r);
 
 /* names.c: thread_names() sets e->tname of every entry and records new
  * names; names_publish() writes the pages of names that no longer name

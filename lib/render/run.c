@@ -138,7 +138,7 @@ render_all(struct run *r, bool full)
 			      strlen(site_stylesheet()));
 	if (st == MA_OK && !full)
 		st = store_atts_counted(r) ? store_atts_settle(r)
-					   : drop_attachments(r);
+					   : store_atts_drop(r);
 	if (st == MA_OK && run_ends_full(r, full))
 		st = legacy_publish(r);
 	if (st == MA_OK && run_ends_full(r, full))

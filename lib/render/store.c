@@ -69,6 +69,8 @@ store_free(struct store *s)
 	g_hash_table_destroy(s->files);
 	g_hash_table_destroy(s->loaded);
 	g_hash_table_destroy(s->threads);
+	if (s->atts_was != NULL)
+		g_hash_table_destroy(s->atts_was);
 	if (s->atts_seen != NULL)
 		g_ptr_array_free(s->atts_seen, TRUE);
 	if (s->att_delta != NULL)

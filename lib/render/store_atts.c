@@ -45,23 +45,59 @@ tokens_add(GHashTable *delta, const char *atts, int sign)
 	}
 }
 
+/* Whether e's thread is one the run renders: its pages are made again,
+ * and set its tokens again. */
+static bool
+entry_rendered(const struct run *r, const struct entry *e)
+{
+	return e->thread[0] != '\0' &&
+	       g_hash_table_contains(r->threads, e->thread);
+}
+
+/* Each token of atts into the set. */
+static void
+tokens_note(GHashTable *set, const char *atts)
+{
+	for (const char *p = atts; *p;) {
+		size_t n = strcspn(p, " ");
+
+		if (n > 0)
+			g_hash_table_add(set, g_strndup(p, n));
+		p += n + (p[n] == ' ');
+	}
+}
+
 enum ma_status
 store_atts_before(struct run *r)
 {
 	struct store *s = r->store;
 
-	if (!store_partial(r) || !s->atts_counted || s->att_delta != NULL)
+	/* A run that holds every entry: what the entries to render use
+	 * now, which their pages may use no more (a version of a message
+	 * erased, the message kept). store_atts_drop() looks at these. */
+	if (!store_partial(r)) {
+		if (s->atts_was != NULL)
+			g_hash_table_destroy(s->atts_was);
+		s->atts_was = g_hash_table_new_full(g_str_hash, g_str_equal,
+						    g_free, NULL);
+		for (guint i = 0; i < r->order->len; i++) {
+			const struct entry *e = r->order->pdata[i];
+
+			if (entry_rendered(r, e))
+				tokens_note(s->atts_was, entry_atts(e));
+		}
+		return MA_OK;
+	}
+	if (!s->atts_counted || s->att_delta != NULL)
 		return MA_OK;
 	s->att_delta =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	s->atts_seen = g_ptr_array_new();
-	/* What the entries of the threads to render use now: their pages
-	 * are made again, and set each entry's tokens again. */
+	/* What the entries of the threads to render use now. */
 	for (guint i = 0; i < r->order->len; i++) {
 		struct entry *e = r->order->pdata[i];
 
-		if (e->thread[0] == '\0' ||
-		    !g_hash_table_contains(r->threads, e->thread))
+		if (!entry_rendered(r, e))
 			continue;
 		g_ptr_array_add(s->atts_seen, e);
 		tokens_add(s->att_delta, entry_atts(e), -1);
@@ -70,6 +106,57 @@ store_atts_before(struct run *r)
 		tokens_add(s->att_delta,
 			   entry_atts((struct entry *)r->gone->pdata[i]), -1);
 	return MA_OK;
+}
+
+/* The file of token tok, unless a message in used shows it. */
+static enum ma_status
+drop_unused(struct run *r, GHashTable *used, const char *tok)
+{
+	char rel[128];
+	enum ma_status st;
+
+	if (!sitename_att_token_ok(tok) || g_hash_table_contains(used, tok))
+		return MA_OK;
+	st = render_fmt(rel, sizeof rel, "a/%.2s/%s", tok, tok);
+	return st == MA_OK ? site_remove(r->site, rel) : st;
+}
+
+/* A run that holds every entry and does not count the tokens: the
+ * attachments of the messages it removed, and those the pages it made
+ * again used before, that no message shows now. */
+enum ma_status
+store_atts_drop(struct run *r)
+{
+	GHashTable *was = r->store->atts_was, *used, *gone;
+	GHashTableIter it;
+	gpointer k;
+	size_t at = 0;
+	enum ma_status st = MA_OK;
+
+	/* A run that read part of the state and did not count: it
+	 * cannot know (a state that counts none, no removal). */
+	if (store_partial(r) ||
+	    (r->gone->len == 0 && (was == NULL || g_hash_table_size(was) == 0)))
+		return MA_OK;
+	used = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	gone = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	for (struct entry *e; (e = entry_next(r, &at)) != NULL;)
+		tokens_note(used, entry_atts(e));
+	for (guint i = 0; i < r->gone->len; i++)
+		tokens_note(gone,
+			    entry_atts((struct entry *)r->gone->pdata[i]));
+	g_hash_table_iter_init(&it, gone);
+	while (st == MA_OK && g_hash_table_iter_next(&it, &k, NULL))
+		st = drop_unused(r, used, k);
+	if (was != NULL)
+		g_hash_table_iter_init(&it, was);
+	while (st == MA_OK && was != NULL &&
+	       g_hash_table_iter_next(&it, &k, NULL))
+		if (!g_hash_table_contains(gone, k))
+			st = drop_unused(r, used, k);
+	g_hash_table_destroy(gone);
+	g_hash_table_destroy(used);
+	return st;
 }
 
 /* The counts the bucket fkey has of the tokens of want (token -> delta)

@@ -101,9 +101,11 @@ struct store {
 	 * read part of the state notes the tokens of the entries it may
 	 * change (atts_seen) and the change of each count (att_delta:
 	 * token -> count, as GINT_TO_POINTER), then the counts settled
-	 * (att_count: token -> new count).
+	 * (att_count: token -> new count). A run that holds every entry
+	 * notes the tokens of those it renders (atts_was, a set).
 	 */
 	bool atts_counted;
+	GHashTable *atts_was;
 	GPtrArray *atts_seen;
 	GHashTable *att_delta;
 	GHashTable *att_count;
