@@ -33,7 +33,7 @@ static enum ma_status
 tomb_note(void *arg, const struct tombstone_line *l)
 {
 	struct run *r = arg;
-	struct tomb *t = calloc(1, sizeof *t);
+	struct tomb *t = calloc(1, sizeof *t), *was;
 	/* Keyed as notmuch and the entries hold it (shortened when long);
 	 * the page is named after the id itself. */
 	char *k = permalink_notmuch_key(l->message_id);
@@ -49,6 +49,13 @@ tomb_note(void *arg, const struct tombstone_line *l)
 	/* The thread as the database of now numbers it (tomb_map.c). */
 	th = tomb_map_thread(r, l->off, l->thread_id);
 	sitename_set_thread(t->thread, strcmp(th, "-") == 0 ? "" : th);
+	/* A later line that names no thread (a copy notmuch did not hold
+	 * when it was erased: a duplicate set aside, a file in incoming/,
+	 * erased after the archived one) keeps the thread an earlier line
+	 * named: the entries of that thread are the ones it removes. */
+	was = g_hash_table_lookup(r->tombs, k);
+	if (t->thread[0] == '\0' && was != NULL)
+		memcpy(t->thread, was->thread, sizeof t->thread);
 	t->fresh = l->fresh;
 	g_hash_table_replace(r->tombs, k, t);
 	if (t->thread[0] != '\0')
