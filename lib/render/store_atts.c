@@ -75,6 +75,9 @@ store_atts_before(struct run *r)
 	/* A run that holds every entry: what the entries to render use
 	 * now, which their pages may use no more (a version of a message
 	 * erased, the message kept). store_atts_drop() looks at these. */
+	/* A state of an older format has no store: nothing counted. */
+	if (s == NULL)
+		return MA_OK;
 	if (!store_partial(r)) {
 		if (s->atts_was != NULL)
 			g_hash_table_destroy(s->atts_was);
@@ -127,7 +130,8 @@ drop_unused(struct run *r, GHashTable *used, const char *tok)
 enum ma_status
 store_atts_drop(struct run *r)
 {
-	GHashTable *was = r->store->atts_was, *used, *gone;
+	GHashTable *was = r->store != NULL ? r->store->atts_was : NULL;
+	GHashTable *used, *gone;
 	GHashTableIter it;
 	gpointer k;
 	size_t at = 0;
