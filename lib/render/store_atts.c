@@ -72,12 +72,12 @@ store_atts_before(struct run *r)
 {
 	struct store *s = r->store;
 
-	/* A run that holds every entry: what the entries to render use
-	 * now, which their pages may use no more (a version of a message
-	 * erased, the message kept). store_atts_drop() looks at these. */
 	/* A state of an older format has no store: nothing counted. */
 	if (s == NULL)
 		return MA_OK;
+	/* A run that holds every entry: what the entries to render use
+	 * now, which their pages may use no more (a version of a message
+	 * erased, the message kept). store_atts_drop() looks at these. */
 	if (!store_partial(r)) {
 		if (s->atts_was != NULL)
 			g_hash_table_destroy(s->atts_was);
@@ -131,7 +131,7 @@ enum ma_status
 store_atts_drop(struct run *r)
 {
 	GHashTable *was = r->store != NULL ? r->store->atts_was : NULL;
-	GHashTable *used, *gone;
+	GHashTable *used, *cand;
 	GHashTableIter it;
 	gpointer k;
 	size_t at = 0;
@@ -143,22 +143,21 @@ store_atts_drop(struct run *r)
 	    (r->gone->len == 0 && (was == NULL || g_hash_table_size(was) == 0)))
 		return MA_OK;
 	used = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	gone = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	cand = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	for (struct entry *e; (e = entry_next(r, &at)) != NULL;)
 		tokens_note(used, entry_atts(e));
 	for (guint i = 0; i < r->gone->len; i++)
-		tokens_note(gone,
+		tokens_note(cand,
 			    entry_atts((struct entry *)r->gone->pdata[i]));
-	g_hash_table_iter_init(&it, gone);
+	if (was != NULL) {
+		g_hash_table_iter_init(&it, was);
+		while (g_hash_table_iter_next(&it, &k, NULL))
+			g_hash_table_add(cand, g_strdup(k));
+	}
+	g_hash_table_iter_init(&it, cand);
 	while (st == MA_OK && g_hash_table_iter_next(&it, &k, NULL))
 		st = drop_unused(r, used, k);
-	if (was != NULL)
-		g_hash_table_iter_init(&it, was);
-	while (st == MA_OK && was != NULL &&
-	       g_hash_table_iter_next(&it, &k, NULL))
-		if (!g_hash_table_contains(gone, k))
-			st = drop_unused(r, used, k);
-	g_hash_table_destroy(gone);
+	g_hash_table_destroy(cand);
 	g_hash_table_destroy(used);
 	return st;
 }
