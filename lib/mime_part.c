@@ -38,12 +38,23 @@ mime_content_bytes(GMimeObject *obj, unsigned char **pp, size_t *np)
 		g_object_unref(mem);
 		return MA_EDATA;
 	}
+	/* The stream's buffer becomes the caller's, trimmed to its length:
+	 * a copy would hold a big attachment twice at once. (g_malloc()
+	 * is malloc() since GLib 2.46: free() releases it.) */
 	arr = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
-	*np = arr->len;
-	*pp = malloc(arr->len ? arr->len : 1);
-	if (*pp != NULL && arr->len > 0)
-		memcpy(*pp, arr->data, arr->len);
+	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(mem), FALSE);
 	g_object_unref(mem);
+	*np = arr->len;
+	*pp = g_byte_array_free(arr, FALSE);
+	if (*np == 0 || *pp == NULL) {
+		free(*pp);
+		*pp = malloc(1);
+	} else {
+		unsigned char *t = realloc(*pp, *np);
+
+		if (t != NULL)
+			*pp = t;
+	}
 	return *pp != NULL ? MA_OK : MA_ENOMEM;
 }
 
