@@ -6,6 +6,9 @@
 #           notmuch's default new.tags (unread;inbox: like mailarc, which
 #           tags each message space:KEY and account:NAME) and with none
 #   render  mailarc-render --full (search)   vs  MHonArc (SIZE <= 100000)
+#           and the floor: the site's files made again with nothing to
+#           read or format (floor.c), the least any renderer writing
+#           them can cost on this file system
 #   fetch   mailarc-fetch over IMAPS, POP3S  vs  mbsync, mpop
 #           (bench/fetch/run.sh, SIZE <= BENCH_FETCH_MAX)
 #
@@ -229,6 +232,14 @@ if has render; then
 	# once with the archive, the site's own share is what it adds.
 	disk archive-site "$sp/archive" "$sp/site"
 	disk archive-only "$sp/archive"
+	# The floor (floor.c): the site's files created again, of the same
+	# sizes, with nothing to read or format: what any renderer of this
+	# site pays the kernel on this file system. Left in the work folder
+	# until the end, since removing it would slow the files made next.
+	echo "files $(find "$sp/site" -type f | wc -l)" >>"$res"
+	cc -O2 -o "$work/floor" "$top/bench/scale/floor.c"
+	sync
+	run render-floor "$work/floor" "$sp/site" "$work/floor-site"
 	if [ $mhonarc = yes ]; then
 		mkdir -p "$work/mhonarc"
 		sync
@@ -283,6 +294,7 @@ awk -v n="$n" -v rounds="$rounds" -v cores="$(nproc)" \
 	}
 	function put(k, w, c, m) { W[k] = w; C[k] = c; M[k] = m; have[k] = 1 }
 	$1 == "disk" { D[$2] = $3; next }
+	$1 == "files" { F = $2; next }
 	{ put($1, $2, $3, $4) }
 	function row(stage, tool, k, dk) {
 		if (!(k in have)) return
@@ -316,6 +328,7 @@ awk -v n="$n" -v rounds="$rounds" -v cores="$(nproc)" \
 		row("", "notmuch new (tags)", "add-notmucht", "")
 		row("", "notmuch new (no tags)", "add-notmuch", "")
 		row("render", "mailarc-render --full", "render-full", "site")
+		row("", "floor: the files alone", "render-floor", "")
 		row("", "mhonarc", "mhonarc-full", "mhonarc")
 		row("render +10", "mailarc-render", "render-add", "")
 		row("", "mhonarc -add", "mhonarc-add", "")
@@ -334,6 +347,11 @@ awk -v n="$n" -v rounds="$rounds" -v cores="$(nproc)" \
 		    "add-notmuch")
 		ratio("render / mhonarc", "render-full", "mhonarc-full")
 		ratio("render +10 / mhonarc -add", "render-add", "mhonarc-add")
+		ratio("floor / mhonarc", "render-floor", "mhonarc-full")
+		if (F > 0 && ("render-floor" in have))
+			printf "  site files and links: %d (%.2f a message), " \
+			    "%.0f us of CPU each to create\n", F, F / n,
+			    C["render-floor"] * 1e6 / F
 		if ("site" in D)
 			printf "  site bytes / mail bytes: %.2fx (du of the site " \
 			    "alone)\n", D["site"] / D["mail"]
