@@ -347,7 +347,10 @@ awk -v n="$n" -v rounds="$rounds" -v cores="$(nproc)" \
 		    "add-notmuch")
 		ratio("render / mhonarc", "render-full", "mhonarc-full")
 		ratio("render +10 / mhonarc -add", "render-add", "mhonarc-add")
-		ratio("floor / mhonarc", "render-floor", "mhonarc-full")
+		if (("render-floor" in have) && ("mhonarc-full" in have))
+			printf "%-36s %9.2fx %8.2fx %9s\n", "  floor / mhonarc",
+			    W["render-floor"] / W["mhonarc-full"],
+			    C["render-floor"] / C["mhonarc-full"], "-"
 		if (F > 0 && ("render-floor" in have))
 			printf "  site files and links: %d (%.2f a message), " \
 			    "%.0f us of CPU each to create\n", F, F / n,
